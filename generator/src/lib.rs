@@ -1,0 +1,16 @@
+//! discogen: Google Discovery documents -> IR -> StackQL documentation pages (and, later, Rust
+//! clients).
+//!
+//! Stages: [`discovery`] (typed reader + validation) -> [`ir`] (plain data, document order,
+//! StackQL's resource model) -> emitters ([`docs`]). All of them are pure functions from text
+//! to text; [`output`] is the one place that touches the file system, used by the CLI and xtask.
+
+pub mod config;
+pub mod discovery;
+pub mod docs;
+pub mod error;
+pub mod ir;
+pub mod output;
+pub mod pipeline;
+
+pub use error::{Error, Result};

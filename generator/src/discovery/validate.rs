@@ -1,0 +1,112 @@
+//! Consistency checks that the JSON shape alone cannot express.
+
+use std::collections::HashSet;
+
+use super::{walk_resource_methods, Document, Method, Schema};
+use crate::error::{Error, Result};
+
+const HTTP_METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/// Checks that every `$ref` resolves, every path placeholder names a path parameter, every
+/// method has a usable HTTP verb and path, and method ids are unique. Returns the first problem.
+pub fn validate(file: &str, doc: &Document) -> Result<()> {
+    for (name, schema) in &doc.schemas {
+        check_schema_refs(file, doc, schema, &mut format!("$.schemas.{name}"))?;
+    }
+    let mut methods: Vec<&Method> = Vec::new();
+    walk_resource_methods(&doc.resources, &mut |_, _, method| methods.push(method));
+    methods.extend(doc.methods.values());
+    let mut seen_ids = HashSet::new();
+    for method in methods {
+        if !seen_ids.insert(method.id.as_str()) {
+            return Err(Error::invalid(file, &method.id, "method id is used by more than one method"));
+        }
+        check_method(file, doc, method)?;
+    }
+    Ok(())
+}
+
+fn check_schema_refs(file: &str, doc: &Document, schema: &Schema, path: &mut String) -> Result<()> {
+    if let Some(target) = &schema.reference {
+        if !doc.schemas.contains_key(target) {
+            return Err(Error::invalid(file, path.as_str(), format!("$ref \"{target}\" names no schema")));
+        }
+    }
+    let child = |suffix: &str, child: &Schema, path: &mut String| {
+        let len = path.len();
+        path.push_str(suffix);
+        let result = check_schema_refs(file, doc, child, path);
+        path.truncate(len);
+        result
+    };
+    for (name, property) in &schema.properties {
+        child(&format!(".properties.{name}"), property, path)?;
+    }
+    if let Some(items) = &schema.items {
+        child(".items", items, path)?;
+    }
+    if let Some(values) = &schema.additional_properties {
+        child(".additionalProperties", values, path)?;
+    }
+    Ok(())
+}
+
+fn check_method(file: &str, doc: &Document, method: &Method) -> Result<()> {
+    let id = method.id.as_str();
+    if !HTTP_METHODS.contains(&method.http_method.as_str()) {
+        return Err(Error::invalid(file, id, format!("unsupported httpMethod \"{}\"", method.http_method)));
+    }
+    if method.path.trim().is_empty() {
+        return Err(Error::invalid(file, id, "empty path"));
+    }
+    for (what, body) in [("request", &method.request), ("response", &method.response)] {
+        if let Some(body) = body {
+            if !doc.schemas.contains_key(&body.reference) {
+                return Err(Error::invalid(file, id, format!("{what} $ref \"{}\" names no schema", body.reference)));
+            }
+        }
+    }
+    let parameters = method.parameters.as_ref();
+    for placeholder in placeholders(file, id, &method.path)? {
+        let name = placeholder.trim_start_matches(['+', '/', '.', ';', '?', '&', '#']);
+        let is_path_param = parameters
+            .and_then(|params| params.get(name))
+            .is_some_and(|param| param.location.as_deref() == Some("path"));
+        if !is_path_param {
+            return Err(Error::invalid(
+                file,
+                id,
+                format!("path placeholder {{{placeholder}}} in \"{}\" has no path parameter", method.path),
+            ));
+        }
+    }
+    if let Some(flat) = &method.flat_path {
+        placeholders(file, id, flat)?;
+    }
+    for name in &method.parameter_order {
+        if !parameters.is_some_and(|params| params.contains_key(name)) {
+            return Err(Error::invalid(file, id, format!("parameterOrder names unknown parameter \"{name}\"")));
+        }
+    }
+    Ok(())
+}
+
+/// The names inside `{...}` of a URI template, rejecting unbalanced braces.
+pub(crate) fn placeholders<'a>(file: &str, id: &str, template: &'a str) -> Result<Vec<&'a str>> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find(['{', '}']) {
+        let bad = || Error::invalid(file, id, format!("unbalanced braces in path \"{template}\""));
+        if rest.as_bytes()[open] == b'}' {
+            return Err(bad());
+        }
+        let close = rest[open..].find('}').ok_or_else(bad)? + open;
+        let name = &rest[open + 1..close];
+        if name.is_empty() || name.contains('{') {
+            return Err(bad());
+        }
+        names.push(name);
+        rest = &rest[close + 1..];
+    }
+    Ok(names)
+}

@@ -1,0 +1,201 @@
+//! Field rows: how a property of a dereferenced schema is shown on a page.
+
+use indexmap::IndexMap;
+
+use super::deref::RefDescriptions;
+use crate::ir::Schema;
+
+/// A property as StackQL sees it after dereferencing: a `$ref` is merged with its target.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldView<'a> {
+    pub name: &'a str,
+    pub json_type: Option<&'a str>,
+    pub format: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub read_only: bool,
+    /// The schema whose `properties`, `items`, enum and default this view exposes.
+    pub shape: &'a Schema,
+    /// String-valued keys other than type, format and description, in key order (the
+    /// reference's own first unless the target won; see [`RefDescriptions`]).
+    annotations: [Option<(&'static str, &'a str)>; 6],
+}
+
+impl<'a> FieldView<'a> {
+    /// `type (format)`, e.g. `string (google-datetime)`.
+    pub fn datatype(&self) -> String {
+        match self.format {
+            Some(format) => format!("{} ({format})", self.json_type.unwrap_or("")),
+            None => self.json_type.unwrap_or("").to_owned(),
+        }
+    }
+
+    /// The one-line description of a field table: newlines become spaces, and string-valued
+    /// keys such as a `$ref` target's `id` are appended as ` (id: X)`.
+    pub fn table_description(&self) -> String {
+        let mut text = self.description.unwrap_or("").replace('\n', " ");
+        let annotations: Vec<String> =
+            self.annotations.iter().flatten().map(|(key, value)| format!("{key}: {value}")).collect();
+        if !annotations.is_empty() {
+            text.push_str(&format!(" ({})", annotations.join(", ")));
+        }
+        text
+    }
+
+    /// True for types StackQL writes without quotes in SQL examples.
+    pub fn is_unquoted(&self) -> bool {
+        matches!(self.json_type, Some("number" | "integer" | "boolean"))
+    }
+}
+
+fn own_annotations(schema: &Schema) -> [Option<(&'static str, &str)>; 3] {
+    [
+        schema.id.as_deref().map(|v| ("id", v)),
+        schema.pattern.as_deref().map(|v| ("pattern", v)),
+        schema.default.as_deref().map(|v| ("default", v)),
+    ]
+}
+
+fn merged_annotations<'a>(first: &'a Schema, second: &'a Schema) -> [Option<(&'static str, &'a str)>; 6] {
+    let first = own_annotations(first);
+    let mut merged = [None; 6];
+    merged[..3].copy_from_slice(&first);
+    for (slot, extra) in merged[3..].iter_mut().zip(own_annotations(second)) {
+        *slot = extra.filter(|(key, _)| !first.iter().flatten().any(|(k, _)| k == key));
+    }
+    merged
+}
+
+static NO_ANNOTATIONS: Schema = Schema {
+    id: None,
+    reference: None,
+    json_type: None,
+    format: None,
+    description: None,
+    properties: Vec::new(),
+    items: None,
+    additional_properties: None,
+    enum_values: Vec::new(),
+    read_only: false,
+    deprecated: false,
+    pattern: None,
+    default: None,
+};
+
+/// Resolves properties of named or inline schemas into [`FieldView`]s.
+pub struct Resolver<'a> {
+    pub schemas: &'a IndexMap<String, Schema>,
+    pub refs: &'a RefDescriptions,
+}
+
+impl<'a> Resolver<'a> {
+    /// The schema a value stands for: its `$ref` target, or itself.
+    pub fn target(&self, schema: &'a Schema) -> &'a Schema {
+        schema.reference.as_deref().and_then(|name| self.schemas.get(name)).unwrap_or(schema)
+    }
+
+    /// The views of all properties of `schema` (after following a `$ref`), in schema order.
+    pub fn properties(&self, schema: &'a Schema) -> Vec<FieldView<'a>> {
+        let owner = self.target(schema);
+        owner
+            .properties
+            .iter()
+            .enumerate()
+            .map(|(index, property)| self.view(owner, index, &property.name, &property.schema))
+            .collect()
+    }
+
+    fn view(&self, owner: &'a Schema, index: usize, name: &'a str, property: &'a Schema) -> FieldView<'a> {
+        let target = self.target(property);
+        if std::ptr::eq(target, property) {
+            return FieldView {
+                name,
+                json_type: property.json_type.as_deref(),
+                format: property.format.as_deref(),
+                description: property.description.as_deref(),
+                read_only: property.read_only,
+                shape: property,
+                annotations: merged_annotations(property, &NO_ANNOTATIONS),
+            };
+        }
+        let (description, annotations) = if !property.is_ref_with_siblings() {
+            (target.description.as_deref(), merged_annotations(target, property))
+        } else if self.refs.target_wins(owner, index) {
+            (target.description.as_deref().or(property.description.as_deref()), merged_annotations(target, property))
+        } else {
+            (property.description.as_deref().or(target.description.as_deref()), merged_annotations(property, target))
+        };
+        FieldView {
+            name,
+            json_type: target.json_type.as_deref(),
+            format: target.format.as_deref(),
+            description,
+            read_only: property.read_only || target.read_only,
+            shape: target,
+            annotations,
+        }
+    }
+}
+
+/// StackQL's field order: `id`/`name`, then `*_id`, then `*_name`, then the rest, each group
+/// sorted like JavaScript's default sort (by UTF-16 code unit, so upper case first).
+pub fn sort_fields(fields: &mut [FieldView<'_>]) {
+    fields.sort_by(|a, b| field_order(a.name, b.name));
+}
+
+pub fn field_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn group(name: &str) -> u8 {
+        match name {
+            "id" | "name" => 0,
+            _ if name.ends_with("_id") => 1,
+            _ if name.ends_with("_name") => 2,
+            _ => 3,
+        }
+    }
+    group(a).cmp(&group(b)).then_with(|| js_string_order(a, b))
+}
+
+/// JavaScript's default string comparison: by UTF-16 code unit.
+pub fn js_string_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// StackQL's `sanitizeHtml`: braces and angle brackets become entities so MDX does not read
+/// them as JSX; `&` and quotes are left alone.
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '{' => out.push_str("&#123;"),
+            '}' => out.push_str("&#125;"),
+            '>' => out.push_str("&gt;"),
+            '<' => out.push_str("&lt;"),
+            _ => out.push(c),
+        }
+    }
+    // `}_{` would otherwise read as emphasis in MDX.
+    out.replace("&#125;_&#123;", "&#125;&#95;&#123;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_escapes_braces_and_angle_brackets_only() {
+        assert_eq!(sanitize("a {b} <c> & \"d\""), "a &#123;b&#125; &lt;c&gt; & \"d\"");
+        assert_eq!(sanitize("{x}_{y}"), "&#123;x&#125;&#95;&#123;y&#125;");
+    }
+
+    #[test]
+    fn fields_order_name_then_suffix_groups_then_code_units() {
+        let mut names = vec!["zeta", "Alpha", "user_name", "name", "alpha", "row_id", "id", "createTime"];
+        names.sort_by(|a, b| field_order(a, b));
+        assert_eq!(names, ["id", "name", "row_id", "user_name", "Alpha", "alpha", "createTime", "zeta"]);
+    }
+
+    #[test]
+    fn js_order_compares_utf16_code_units() {
+        // U+FF5E (one unit) sorts after U+1F600 (surrogate pair starting 0xD83D) in JS.
+        assert_eq!(js_string_order("\u{1F600}", "\u{FF5E}"), std::cmp::Ordering::Less);
+    }
+}

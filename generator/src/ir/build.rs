@@ -1,0 +1,125 @@
+//! Discovery document (+ configuration) -> IR.
+
+use crate::config::Config;
+use crate::discovery::{self, walk_resource_methods, Document};
+use crate::error::Result;
+
+use super::*;
+
+/// Builds the IR of a validated document. `config_file` names the configuration in errors.
+pub fn build(doc: &Document, config: &Config, config_file: &str) -> Result<Api> {
+    config.check_against(config_file, doc)?;
+    let service = service(doc, config);
+    let schemas = doc.schemas.iter().map(|(name, schema)| (name.clone(), convert_schema(schema))).collect();
+    let mut methods = Vec::new();
+    walk_resource_methods(&doc.resources, &mut |path, name, method| {
+        methods.push(convert_method(path, name, method));
+    });
+    // StackQL only walks `resources`; methods on the service itself come last so that the
+    // indices of resource methods match StackQL's operation order.
+    let resource_method_count = methods.len();
+    methods.extend(doc.methods.iter().map(|(name, method)| convert_method(&[], name, method)));
+    let resources = stackql::resources(&service, &methods[..resource_method_count], &schemas, &config.stackql);
+    Ok(Api { service, schemas, methods, resources })
+}
+
+fn service(doc: &Document, config: &Config) -> Service {
+    let base_url = doc.base_url.clone().unwrap_or_else(|| format!("{}{}", doc.root_url, doc.service_path));
+    Service {
+        provider: config.provider.clone(),
+        name: doc.name.clone(),
+        version: doc.version.clone(),
+        title: doc.title.clone(),
+        description: doc.description.clone(),
+        revision: doc.revision.clone(),
+        canonical_name: doc.canonical_name.clone(),
+        documentation_link: doc.documentation_link.clone(),
+        base_url,
+        root_url: doc.root_url.clone(),
+        mtls_root_url: doc.mtls_root_url.clone(),
+        endpoints: doc
+            .endpoints
+            .iter()
+            .map(|e| RegionalEndpoint { location: e.location.clone(), url: e.endpoint_url.clone(), description: e.description.clone() })
+            .collect(),
+        scopes: doc
+            .auth
+            .iter()
+            .flat_map(|auth| auth.oauth2.iter())
+            .flat_map(|oauth| oauth.scopes.iter())
+            .map(|(url, info)| Scope { url: url.clone(), description: info.description.clone() })
+            .collect(),
+    }
+}
+
+fn enum_values(values: &[String], descriptions: &[String], deprecated: &[bool]) -> Vec<EnumValue> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, value)| EnumValue {
+            value: value.clone(),
+            description: descriptions.get(i).cloned(),
+            deprecated: deprecated.get(i).copied().unwrap_or(false),
+        })
+        .collect()
+}
+
+fn convert_schema(schema: &discovery::Schema) -> Schema {
+    Schema {
+        id: schema.id.clone(),
+        reference: schema.reference.clone(),
+        json_type: schema.kind.clone(),
+        format: schema.format.clone(),
+        description: schema.description.clone(),
+        properties: schema
+            .properties
+            .iter()
+            .map(|(name, property)| Property { name: name.clone(), schema: convert_schema(property) })
+            .collect(),
+        items: schema.items.as_deref().map(|s| Box::new(convert_schema(s))),
+        additional_properties: schema.additional_properties.as_deref().map(|s| Box::new(convert_schema(s))),
+        enum_values: enum_values(&schema.enum_values, &schema.enum_descriptions, &schema.enum_deprecated),
+        read_only: schema.read_only,
+        deprecated: schema.deprecated,
+        pattern: schema.pattern.clone(),
+        default: schema.default.clone(),
+    }
+}
+
+fn convert_method(resource_path: &[&str], name: &str, method: &discovery::Method) -> Method {
+    let parameters = method.parameters.as_ref().map(|params| {
+        params
+            .iter()
+            .map(|(name, p)| Parameter {
+                name: name.clone(),
+                location: if p.location.as_deref() == Some("path") { ParamLocation::Path } else { ParamLocation::Query },
+                required: p.required,
+                repeated: p.repeated,
+                json_type: p.kind.clone(),
+                format: p.format.clone(),
+                description: p.description.clone(),
+                enum_values: enum_values(&p.enum_values, &p.enum_descriptions, &[]),
+                pattern: p.pattern.clone(),
+                default: p.default.clone(),
+                deprecated: p.deprecated,
+            })
+            .collect()
+    });
+    Method {
+        id: method.id.clone(),
+        resource_path: resource_path.iter().map(|s| (*s).to_owned()).collect(),
+        name: name.to_owned(),
+        http_method: method.http_method.clone(),
+        path: method.path.clone(),
+        flat_path: method.flat_path.clone(),
+        description: method.description.clone(),
+        parameters,
+        parameter_order: method.parameter_order.clone(),
+        request: method.request.as_ref().map(|r| r.reference.clone()),
+        response: method.response.as_ref().map(|r| r.reference.clone()),
+        scopes: method.scopes.clone(),
+        supports_media_upload: method.supports_media_upload,
+        supports_media_download: method.supports_media_download,
+        deprecated: method.deprecated,
+    }
+}

@@ -1,0 +1,247 @@
+//! The intermediate representation: one plain-data description of a service that every
+//! emitter consumes. Nothing here refers back to the JSON; document order is kept everywhere.
+
+mod build;
+pub mod naming;
+mod stackql;
+
+pub use build::build;
+
+/// A whole service, ready for the emitters.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub service: Service,
+    /// Named schemas in document order.
+    pub schemas: indexmap::IndexMap<String, Schema>,
+    /// Every method in document order: resource methods depth first (a resource's own methods,
+    /// then its sub-resources), then methods declared on the service itself.
+    pub methods: Vec<Method>,
+    /// The service in StackQL's resource model, in order of first appearance.
+    pub resources: Vec<SqlResource>,
+}
+
+/// Service metadata.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// StackQL provider (`google`).
+    pub provider: String,
+    /// Discovery `name` (`aiplatform`).
+    pub name: String,
+    pub version: String,
+    pub title: String,
+    pub description: String,
+    pub revision: String,
+    pub canonical_name: Option<String>,
+    pub documentation_link: Option<String>,
+    /// `rootUrl` + `servicePath`: where method paths are resolved.
+    pub base_url: String,
+    pub root_url: String,
+    pub mtls_root_url: Option<String>,
+    pub endpoints: Vec<RegionalEndpoint>,
+    pub scopes: Vec<Scope>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionalEndpoint {
+    pub location: String,
+    pub url: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub url: String,
+    pub description: String,
+}
+
+/// A schema: a named type, a property, an array's items or a map's values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Schema {
+    /// Discovery `id` (named schemas only).
+    pub id: Option<String>,
+    /// Name of the schema this one refers to (`$ref`); sibling keys such as `description`
+    /// and `read_only` then describe the reference itself.
+    pub reference: Option<String>,
+    /// Discovery `type`: `string`, `integer`, `number`, `boolean`, `object`, `array` or `any`.
+    pub json_type: Option<String>,
+    /// Discovery `format`: `int64`, `google-datetime`, `google-duration`, `byte`, ...
+    pub format: Option<String>,
+    pub description: Option<String>,
+    pub properties: Vec<Property>,
+    pub items: Option<Box<Schema>>,
+    pub additional_properties: Option<Box<Schema>>,
+    pub enum_values: Vec<EnumValue>,
+    pub read_only: bool,
+    pub deprecated: bool,
+    pub pattern: Option<String>,
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Property {
+    pub name: String,
+    pub schema: Schema,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumValue {
+    pub value: String,
+    pub description: Option<String>,
+    pub deprecated: bool,
+}
+
+impl Schema {
+    /// The property called `name`, if any.
+    pub fn property(&self, name: &str) -> Option<&Schema> {
+        self.properties.iter().find(|p| p.name == name).map(|p| &p.schema)
+    }
+
+    /// True when this is a `$ref` carrying keys of its own (a description, `readOnly`, ...).
+    pub fn is_ref_with_siblings(&self) -> bool {
+        self.reference.is_some() && (self.description.is_some() || self.read_only || self.deprecated)
+    }
+}
+
+/// A Discovery method.
+#[derive(Debug, Clone)]
+pub struct Method {
+    /// Discovery id, e.g. `aiplatform.projects.locations.notebookExecutionJobs.get`.
+    pub id: String,
+    /// Resource chain, e.g. `["projects", "locations", "notebookExecutionJobs"]` (empty for
+    /// methods declared on the service).
+    pub resource_path: Vec<String>,
+    /// Name within its resource (`get`).
+    pub name: String,
+    /// Upper-case HTTP verb.
+    pub http_method: String,
+    /// URI template relative to the base URL (`v1/{+name}`).
+    pub path: String,
+    /// The same with every path segment spelt out (`v1/projects/{projectsId}/...`).
+    pub flat_path: Option<String>,
+    pub description: Option<String>,
+    /// Parameters in document order; `None` when the method declares no `parameters` key.
+    pub parameters: Option<Vec<Parameter>>,
+    pub parameter_order: Vec<String>,
+    pub request: Option<String>,
+    pub response: Option<String>,
+    pub scopes: Vec<String>,
+    pub supports_media_upload: bool,
+    pub supports_media_download: bool,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub name: String,
+    pub location: ParamLocation,
+    /// `None` when Discovery does not say.
+    pub required: Option<bool>,
+    pub repeated: bool,
+    pub json_type: Option<String>,
+    pub format: Option<String>,
+    pub description: Option<String>,
+    pub enum_values: Vec<EnumValue>,
+    pub pattern: Option<String>,
+    pub default: Option<String>,
+    pub deprecated: bool,
+}
+
+/// StackQL's SQL verbs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SqlVerb {
+    Select,
+    Insert,
+    Update,
+    Replace,
+    Delete,
+    Exec,
+}
+
+impl SqlVerb {
+    /// The verbs that have their own examples section, in page order.
+    pub const GROUPED: [SqlVerb; 5] = [SqlVerb::Select, SqlVerb::Insert, SqlVerb::Update, SqlVerb::Replace, SqlVerb::Delete];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SqlVerb::Select => "select",
+            SqlVerb::Insert => "insert",
+            SqlVerb::Update => "update",
+            SqlVerb::Replace => "replace",
+            SqlVerb::Delete => "delete",
+            SqlVerb::Exec => "exec",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SqlVerb> {
+        [SqlVerb::Select, SqlVerb::Insert, SqlVerb::Update, SqlVerb::Replace, SqlVerb::Delete, SqlVerb::Exec]
+            .into_iter()
+            .find(|verb| verb.as_str() == text)
+    }
+}
+
+/// A resource in StackQL's model (`google.aiplatform.notebook_execution_jobs`).
+#[derive(Debug, Clone)]
+pub struct SqlResource {
+    pub name: String,
+    /// `<provider>.<service>.<name>`.
+    pub id: String,
+    /// Methods by name in order of first appearance (a later method with the same name
+    /// replaced the earlier one's value but kept its position).
+    pub methods: Vec<SqlMethod>,
+    /// Method names per grouped SQL verb ([`SqlVerb::GROUPED`] order), most path
+    /// parameters first.
+    pub verb_groups: [Vec<String>; 5],
+}
+
+impl SqlResource {
+    pub fn method(&self, name: &str) -> Option<&SqlMethod> {
+        self.methods.iter().find(|m| m.name == name)
+    }
+
+    /// Names of methods in the group of `verb` (empty for `exec`).
+    pub fn group(&self, verb: SqlVerb) -> &[String] {
+        SqlVerb::GROUPED.iter().position(|v| *v == verb).map_or(&[], |i| &self.verb_groups[i])
+    }
+
+    /// Methods that belong to no grouped verb, in method order.
+    pub fn exec_methods(&self) -> impl Iterator<Item = &SqlMethod> {
+        self.methods.iter().filter(|m| !self.verb_groups.iter().any(|group| group.contains(&m.name)))
+    }
+}
+
+/// A method as StackQL exposes it.
+#[derive(Debug, Clone)]
+pub struct SqlMethod {
+    pub name: String,
+    /// Index into [`Api::methods`].
+    pub method: usize,
+    /// Discovery method id (StackQL's operationId).
+    pub operation_id: String,
+    pub sql_verb: SqlVerb,
+    /// Lower-case HTTP verb.
+    pub http_verb: String,
+    /// Flat path template with a leading `/` (`/v1/projects/{projectsId}/...`).
+    pub path: String,
+    pub description: String,
+    /// Path parameters from the flat path, then query parameters.
+    pub params: Vec<SqlParam>,
+    pub request: Option<String>,
+    pub response: Option<String>,
+    /// Where the rows of a select live in the response (`$.notebookExecutionJobs`).
+    pub object_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlParam {
+    pub name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub json_type: Option<String>,
+    pub format: Option<String>,
+}

@@ -1,0 +1,197 @@
+//! Discovery methods -> StackQL's resource model (stackql-provider-google's
+//! `src/helper/functions.js` and `src/config/tagging.js`, as specified in
+//! `specs/stackql-page-format.md` sections 2 and 3).
+
+use indexmap::IndexMap;
+
+use super::naming::{derived_resource_name, derived_sql_verb, is_list_action, method_name};
+use super::*;
+use crate::config::StackqlOverrides;
+
+/// One OpenAPI operation as StackQL's converter produces it.
+struct Operation<'a> {
+    index: usize,
+    method: &'a Method,
+    path: String,
+    http_verb: String,
+    params: Vec<SqlParam>,
+}
+
+pub(super) fn resources(
+    service: &Service,
+    methods: &[Method],
+    schemas: &IndexMap<String, Schema>,
+    overrides: &StackqlOverrides,
+) -> Vec<SqlResource> {
+    let mut resources: IndexMap<String, SqlResource> = IndexMap::new();
+    // Each grouped verb collects (method name, number of path parameters) pushes.
+    let mut pushes: IndexMap<String, [Vec<(String, usize)>; 5]> = IndexMap::new();
+
+    for operation in operations(methods).into_iter().flat_map(|(_, verbs)| verbs.into_values()) {
+        let id = operation.method.id.as_str();
+        let name = match overrides.resource_names.get(id) {
+            Some(name) => name.clone(),
+            None => {
+                let derived = derived_resource_name(id);
+                overrides.resource_renames.get(&derived).cloned().unwrap_or(derived)
+            }
+        };
+        let method_name = overrides
+            .method_names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| method_name(id, overrides.fully_qualified_method_names));
+        let (mut sql_verb, is_final) = derived_sql_verb(&name, id, &operation.http_verb);
+        if !is_final {
+            if let Some(verb) = overrides.sql_verbs.get(id).and_then(|v| SqlVerb::parse(v)) {
+                sql_verb = verb;
+            }
+        }
+        let object_key = overrides.object_keys.get(id).cloned().or_else(|| object_key(&operation, schemas));
+        let path_param_count = operation.path.split('/').filter(|s| s.starts_with('{')).count();
+        let method = SqlMethod {
+            name: method_name.clone(),
+            method: operation.index,
+            operation_id: id.to_owned(),
+            sql_verb,
+            http_verb: operation.http_verb,
+            path: operation.path,
+            description: operation.method.description.clone().unwrap_or_default(),
+            params: operation.params,
+            request: operation.method.request.clone(),
+            response: operation.method.response.clone(),
+            object_key,
+        };
+
+        let resource = resources.entry(name.clone()).or_insert_with(|| SqlResource {
+            id: format!("{}.{}.{}", service.provider, service.name, name),
+            name: name.clone(),
+            methods: Vec::new(),
+            verb_groups: Default::default(),
+        });
+        overwrite_by_name(&mut resource.methods, method);
+        if let Some(group) = SqlVerb::GROUPED.iter().position(|v| *v == sql_verb) {
+            pushes.entry(name).or_default()[group].push((method_name, path_param_count));
+        }
+    }
+
+    for (name, groups) in pushes {
+        let resource = &mut resources[&name];
+        for (slot, mut pushed) in resource.verb_groups.iter_mut().zip(groups) {
+            *slot = ordered_group(&mut pushed);
+        }
+    }
+    resources.into_values().collect()
+}
+
+/// StackQL keeps methods in an object keyed by name: a later method with a name already
+/// present replaces the value but keeps the first position. (StackQL quirk: e.g. top-level
+/// `batchPredictionJobs.get` replaces `projects.locations.batchPredictionJobs.get`.)
+fn overwrite_by_name(methods: &mut Vec<SqlMethod>, method: SqlMethod) {
+    match methods.iter_mut().find(|m| m.name == method.name) {
+        Some(slot) => *slot = method,
+        None => methods.push(method),
+    }
+}
+
+/// Most path parameters first (stable), then the first occurrence of each name.
+fn ordered_group(pushed: &mut [(String, usize)]) -> Vec<String> {
+    pushed.sort_by(|a, b| b.1.cmp(&a.1));
+    let mut names: Vec<String> = Vec::new();
+    for (name, _) in pushed.iter() {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    names
+}
+
+/// The operations of all resource methods keyed by (path, verb). StackQL quirk: a later method
+/// with the same path and verb overwrites the earlier one, which keeps its position
+/// (`aiplatform.media.upload` replaces `...ragFiles.upload`).
+fn operations(methods: &[Method]) -> IndexMap<String, IndexMap<String, Operation<'_>>> {
+    let mut paths: IndexMap<String, IndexMap<String, Operation<'_>>> = IndexMap::new();
+    for (index, method) in methods.iter().enumerate() {
+        let path = operation_path(method);
+        let http_verb = method.http_method.to_ascii_lowercase();
+        let params = operation_params(method, &path);
+        let operation = Operation { index, method, path: path.clone(), http_verb: http_verb.clone(), params };
+        paths.entry(path).or_default().insert(http_verb, operation);
+    }
+    paths
+}
+
+/// `/` + flatPath (or path). When the second segment is `{<first segment>Id}` the converter
+/// uses `path` up to its first `:` with `+` removed instead.
+fn operation_path(method: &Method) -> String {
+    let chosen = method.flat_path.as_deref().unwrap_or(&method.path);
+    let path = format!("/{}", chosen.trim_start_matches('/'));
+    let segments: Vec<&str> = path.split('/').collect();
+    if segments.len() > 2 && segments[2] == format!("{{{}Id}}", segments[1]) {
+        let cut = method.path.split(':').next().unwrap_or_default().replace('+', "");
+        return format!("/{}", cut.trim_start_matches('/'));
+    }
+    path
+}
+
+/// Path parameters named by the flat path's `{...}` segments, then the query parameters:
+/// those in `parameterOrder` first, then the rest in document order. Only produced when the
+/// method declares `parameters` at all.
+fn operation_params(method: &Method, path: &str) -> Vec<SqlParam> {
+    let Some(declared) = &method.parameters else { return Vec::new() };
+    let mut params: Vec<SqlParam> = path
+        .split('/')
+        .filter(|segment| segment.starts_with('{'))
+        .map(|segment| SqlParam {
+            name: segment.replace(['{', '}'], "").split(':').next().unwrap_or_default().to_owned(),
+            location: ParamLocation::Path,
+            required: true,
+            json_type: Some("string".to_owned()),
+            format: None,
+        })
+        .collect();
+    let query: Vec<&Parameter> = declared.iter().filter(|p| p.location != ParamLocation::Path).collect();
+    let ordered = method
+        .parameter_order
+        .iter()
+        .filter_map(|name| query.iter().find(|p| &p.name == name))
+        .chain(query.iter().filter(|p| !method.parameter_order.contains(&p.name)));
+    params.extend(ordered.map(|p| SqlParam {
+        name: p.name.clone(),
+        location: ParamLocation::Query,
+        required: p.required == Some(true),
+        json_type: p.json_type.clone(),
+        format: p.format.clone(),
+    }));
+    params
+}
+
+/// `$.bindings` for IAM policies; for list methods answered by a GET whose response pages
+/// with `nextPageToken`, the first array property.
+fn object_key(operation: &Operation<'_>, schemas: &IndexMap<String, Schema>) -> Option<String> {
+    let id = &operation.method.id;
+    if id.ends_with(".getIamPolicy") {
+        return Some("$.bindings".to_owned());
+    }
+    if !is_list_action(id) || operation.http_verb != "get" {
+        return None;
+    }
+    let response = schemas.get(operation.method.response.as_deref()?)?;
+    response.property("nextPageToken")?;
+    response
+        .properties
+        .iter()
+        .find(|p| p.name != "nextPageToken" && p.schema.json_type.as_deref() == Some("array"))
+        .map(|p| format!("$.{}", p.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_sort_by_path_parameters_and_drop_repeats() {
+        let mut pushed = vec![("get".into(), 3), ("list".into(), 2), ("query_deployed_models".into(), 3), ("get".into(), 1)];
+        assert_eq!(ordered_group(&mut pushed), ["get", "query_deployed_models", "list"]);
+    }
+}
