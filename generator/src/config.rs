@@ -67,12 +67,18 @@ impl Config {
     pub fn parse(file: &str, text: &str) -> Result<Config> {
         let config: Config = serde_yaml_ng::from_str(text).map_err(|err| Error::Config {
             file: file.to_owned(),
-            location: err.location().map_or_else(|| "$".to_owned(), |l| format!("line {}, column {}", l.line(), l.column())),
+            location: err
+                .location()
+                .map_or_else(|| "$".to_owned(), |l| format!("line {}, column {}", l.line(), l.column())),
             message: err.to_string(),
         })?;
         for (id, verb) in &config.stackql.sql_verbs {
             if !SQL_VERBS.contains(&verb.as_str()) {
-                return Err(config_error(file, format!("stackql.sql_verbs.{id}"), format!("unknown SQL verb \"{verb}\"")));
+                return Err(config_error(
+                    file,
+                    format!("stackql.sql_verbs.{id}"),
+                    format!("unknown SQL verb \"{verb}\""),
+                ));
             }
         }
         Ok(config)

@@ -56,10 +56,15 @@ fn run(command: Command) -> Result<(), Error> {
             };
             let discovery_text = read(&discovery)?;
             let discovery_name = discovery.display().to_string();
-            let config_input = config_text.as_deref().map(|text| Input { name: config_name.as_deref().unwrap_or(""), text });
-            let files = pipeline::docs(Input { name: &discovery_name, text: &discovery_text }, config_input)?;
+            let config_input =
+                config_text.as_deref().map(|text| Input { name: config_name.as_deref().unwrap_or(""), text });
+            let api = pipeline::build_api(Input { name: &discovery_name, text: &discovery_text }, config_input)?;
+            let files = discogen::docs::render(&api)?;
             output::write_tree(&out, &files)?;
             eprintln!("wrote {} files under {}", files.len(), out.display());
+            // The process ends here: skip freeing the IR and pages piece by piece (about a
+            // sixth of the run time for aiplatform).
+            std::mem::forget((api, files, discovery_text));
             Ok(())
         }
     }

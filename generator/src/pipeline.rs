@@ -1,10 +1,10 @@
 //! The generator's stages glued together: text in, files out. No file system access.
 
 use crate::config::Config;
+use crate::discovery;
 use crate::docs::{self, File};
 use crate::error::Result;
 use crate::ir::{self, Api};
-use crate::discovery;
 
 /// A named input text (the name is used in error messages).
 pub struct Input<'a> {
@@ -19,7 +19,7 @@ pub fn build_api(discovery_doc: Input<'_>, config: Option<Input<'_>>) -> Result<
         Some(input) => (Config::parse(input.name, input.text)?, input.name),
         None => (Config::default(), "(no configuration)"),
     };
-    ir::build(&doc, &config, config_name)
+    ir::build(doc, &config, config_name)
 }
 
 /// The documentation tree (`<service>/index.md`, `<service>/<resource>/index.md`).

@@ -1,0 +1,64 @@
+//! Shared helpers for the integration tests: locating project files and showing diffs.
+
+use std::path::{Path, PathBuf};
+
+use discogen::docs::File;
+use discogen::pipeline::{self, Input};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is one level below the root").to_owned()
+}
+
+pub fn read(relative: &str) -> String {
+    let path = root().join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+/// The aiplatform documentation as `cargo xtask docs` renders it.
+pub fn aiplatform_docs() -> Vec<File> {
+    let discovery = read("specs/aiplatform.v1.json");
+    let config = read("specs/aiplatform.yaml");
+    pipeline::docs(
+        Input { name: "specs/aiplatform.v1.json", text: &discovery },
+        Some(Input { name: "specs/aiplatform.yaml", text: &config }),
+    )
+    .expect("aiplatform generates")
+}
+
+/// Renders a small Discovery document given as JSON, with an optional YAML configuration.
+pub fn docs_for(discovery: &serde_json::Value, config: Option<&str>) -> discogen::Result<Vec<File>> {
+    let text = discovery.to_string();
+    pipeline::docs(Input { name: "test.json", text: &text }, config.map(|text| Input { name: "test.yaml", text }))
+}
+
+/// A unified line diff, expected -> actual, trimmed to `max_lines`.
+pub fn line_diff(expected: &str, actual: &str, max_lines: usize) -> String {
+    let diff = similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .context_radius(2)
+        .header("expected (golden)", "actual (generated)")
+        .to_string();
+    let lines: Vec<&str> = diff.lines().collect();
+    let mut shown = lines[..lines.len().min(max_lines)].join("\n");
+    if lines.len() > max_lines {
+        shown.push_str(&format!("\n... {} more lines", lines.len() - max_lines));
+    }
+    shown
+}
+
+/// The path of the `discogen` binary built for this test run (next to the test executable).
+pub fn discogen_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps/..");
+    let binary = dir.join(format!("discogen{}", std::env::consts::EXE_SUFFIX));
+    if !binary.exists() {
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(["build", "-q", "-p", "discogen", "--bin", "discogen"])
+            .current_dir(root())
+            .status()
+            .expect("cargo build discogen");
+        assert!(status.success(), "building discogen failed");
+    }
+    binary
+}

@@ -1,1 +1,56 @@
-fn main(){}
+//! Maintainer tasks: `cargo xtask regen | check | docs --out DIR | bench`.
+//!
+//! Every service is described by a configuration file `specs/<service>.yaml` naming its
+//! Discovery document; the tasks iterate over all of them, so adding a service is adding a file.
+
+mod bench;
+mod check;
+mod specs;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "discogen maintainer tasks")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate everything under generated/ from specs/.
+    Regen,
+    /// Fail (with a diff) if generated/ differs from what the generator writes now.
+    Check,
+    /// Write the documentation tree under DIR (DIR/<service>/...): the doc-site build step.
+    Docs {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Time the release `discogen docs` process on every spec (wall time and peak memory).
+    Bench {
+        /// Runs per spec.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Regen => specs::generated_tree().and_then(|tree| tree.write(&specs::generated_dir())),
+        Task::Check => check::run(),
+        Task::Docs { out } => specs::docs_tree().and_then(|tree| tree.write(&out)),
+        Task::Bench { runs } => bench::run(runs),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -13,6 +13,11 @@ use crate::error::{Error, Result};
 /// Errors carry the JSON path of the offending value (via `serde_path_to_error`), e.g.
 /// `resources.projects.methods.get: missing field `httpMethod``.
 pub fn parse(file: &str, text: &str) -> Result<Document> {
+    // Fast path without path tracking; only a failing document pays for the second pass
+    // that finds the JSON path of the problem.
+    if let Ok(doc) = serde_json::from_str(text) {
+        return Ok(doc);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let doc: Document = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
@@ -23,11 +28,7 @@ pub fn parse(file: &str, text: &str) -> Result<Document> {
             message: inner.to_string(),
         }
     })?;
-    de.end().map_err(|err| Error::Parse {
-        file: file.to_owned(),
-        path: "$".to_owned(),
-        message: err.to_string(),
-    })?;
+    de.end().map_err(|err| Error::Parse { file: file.to_owned(), path: "$".to_owned(), message: err.to_string() })?;
     Ok(doc)
 }
 

@@ -12,9 +12,8 @@
 //! Identity matters in the crawl (shared nodes, "already processed", "on the stack"), so nodes
 //! are identified by address within the borrowed IR.
 
-use std::collections::{HashMap, HashSet};
-
 use indexmap::IndexMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::ir::Schema;
 
@@ -36,9 +35,9 @@ impl RefDescriptions {
 pub fn crawl(schemas: &IndexMap<String, Schema>) -> RefDescriptions {
     let mut crawler = Crawler {
         schemas,
-        processed: HashSet::new(),
-        parents: HashSet::new(),
-        cache: HashMap::new(),
+        processed: HashSet::default(),
+        parents: HashSet::default(),
+        cache: HashMap::default(),
         outcome: RefDescriptions::default(),
     };
     for schema in schemas.values() {

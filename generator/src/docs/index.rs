@@ -19,7 +19,12 @@ pub fn render(api: &Api) -> Result<String> {
     names.sort_by(|a, b| locale_order(a, b));
     let split = names.len().div_ceil(2);
     let second = names.split_off(split);
-    let page = ServiceIndex { provider: &api.service.provider, service: &api.service.name, total: split + second.len(), columns: [names, second] };
+    let page = ServiceIndex {
+        provider: &api.service.provider,
+        service: &api.service.name,
+        total: split + second.len(),
+        columns: [names, second],
+    };
     page.render().map_err(|err| Error::Render { what: format!("{} index", api.service.name), message: err.to_string() })
 }
 

@@ -24,12 +24,34 @@ pub fn render(api: &Api) -> Result<Vec<File>> {
     let refs = deref::crawl(&api.schemas);
     let resolver = fields::Resolver { schemas: &api.schemas, refs: &refs };
     let service = &api.service.name;
+    let render_page = |resource: &crate::ir::SqlResource| -> Result<File> {
+        let page = page::ResourcePage::new(api, resource, &resolver);
+        let contents =
+            page.render().map_err(|err| Error::Render { what: resource.id.clone(), message: err.to_string() })?;
+        Ok(File { path: format!("{service}/{}/index.md", resource.name), contents })
+    };
+    // Pages are independent: render them on all cores, keeping resource order.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let chunk = api.resources.len().div_ceil(threads).max(1);
+    let pages: Vec<Result<Vec<File>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = api
+            .resources
+            .chunks(chunk)
+            .map(|resources| scope.spawn(move || resources.iter().map(render_page).collect::<Result<Vec<_>>>()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    Err(Error::Render { what: "pages".into(), message: "renderer thread panicked".into() })
+                })
+            })
+            .collect()
+    });
     let mut files = Vec::with_capacity(api.resources.len() + 1);
     files.push(File { path: format!("{service}/index.md"), contents: index::render(api)? });
-    for resource in &api.resources {
-        let page = page::ResourcePage::new(api, resource, &resolver);
-        let contents = page.render().map_err(|err| Error::Render { what: resource.id.clone(), message: err.to_string() })?;
-        files.push(File { path: format!("{service}/{}/index.md", resource.name), contents });
+    for chunk in pages {
+        files.extend(chunk?);
     }
     Ok(files)
 }

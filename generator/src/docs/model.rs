@@ -50,15 +50,19 @@ fn response_fields<'a>(method: &'a SqlMethod, resolver: &Resolver<'a>) -> Vec<Fi
     let Some(response) = method.response.as_deref().and_then(|name| resolver.schemas.get(name)) else {
         return Vec::new();
     };
-    let key = method.object_key.as_deref().and_then(|key| key.strip_prefix("$.")).filter(|key| {
-        method.sql_verb != SqlVerb::Exec && key.chars().all(|c| c.is_alphanumeric() || c == '_')
-    });
+    let key = method
+        .object_key
+        .as_deref()
+        .and_then(|key| key.strip_prefix("$."))
+        .filter(|key| method.sql_verb != SqlVerb::Exec && key.chars().all(|c| c.is_alphanumeric() || c == '_'));
     let Some(key) = key else { return resolver.properties(response) };
     let fields = resolver.properties(response);
     let Some(field) = fields.iter().find(|field| field.name == key) else { return Vec::new() };
     match &field.shape.items {
         Some(items) => resolver.properties(items),
-        None if !field.shape.properties.is_empty() || field.shape.reference.is_some() => resolver.properties(field.shape),
+        None if !field.shape.properties.is_empty() || field.shape.reference.is_some() => {
+            resolver.properties(field.shape)
+        }
         None => Vec::new(),
     }
 }

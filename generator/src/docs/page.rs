@@ -115,14 +115,18 @@ pub struct ExecExample {
 impl ResourcePage {
     pub fn new(api: &Api, resource: &SqlResource, resolver: &Resolver<'_>) -> ResourcePage {
         let service = &api.service;
-        let data = |name: &str| resource.method(name).map(|method| MethodData::new(method, resolver));
-        let group = |verb: SqlVerb| -> Vec<MethodData<'_>> { resource.group(verb).iter().filter_map(|n| data(n)).collect() };
+        let all: Vec<MethodData<'_>> =
+            resource.methods.iter().map(|method| MethodData::new(method, resolver)).collect();
+        let group = |verb: SqlVerb| -> Vec<&MethodData<'_>> {
+            resource.group(verb).iter().filter_map(|name| all.iter().find(|m| &m.method.name == name)).collect()
+        };
         let selects = group(SqlVerb::Select);
         let inserts = group(SqlVerb::Insert);
         let updates = group(SqlVerb::Update);
         let replaces = group(SqlVerb::Replace);
         let deletes = group(SqlVerb::Delete);
-        let execs: Vec<MethodData<'_>> = resource.exec_methods().map(|method| MethodData::new(method, resolver)).collect();
+        let execs: Vec<&MethodData<'_>> =
+            resource.exec_methods().filter_map(|e| all.iter().find(|m| m.method.name == e.name)).collect();
 
         let mut methods = Vec::new();
         for (verb, list) in [
@@ -135,8 +139,6 @@ impl ResourcePage {
         ] {
             methods.extend(list.iter().map(|m| method_row(verb, m)));
         }
-
-        let all: Vec<MethodData<'_>> = resource.methods.iter().map(|method| MethodData::new(method, resolver)).collect();
         ResourcePage {
             provider: service.provider.clone(),
             service: service.name.clone(),
@@ -172,12 +174,12 @@ pub fn article(name: &str) -> &'static str {
     }
 }
 
-fn tabs(methods: &[MethodData<'_>]) -> Vec<Tab> {
+fn tabs(methods: &[&MethodData<'_>]) -> Vec<Tab> {
     methods.iter().map(|m| Tab { label: m.method.name.clone(), value: m.method.name.clone() }).collect()
 }
 
-fn section<'a, T>(methods: &[MethodData<'a>], item: impl Fn(&MethodData<'a>) -> T) -> Option<Section<T>> {
-    (!methods.is_empty()).then(|| Section { tabs: tabs(methods), items: methods.iter().map(item).collect() })
+fn section<'a, T>(methods: &[&MethodData<'a>], item: impl Fn(&MethodData<'a>) -> T) -> Option<Section<T>> {
+    (!methods.is_empty()).then(|| Section { tabs: tabs(methods), items: methods.iter().map(|m| item(m)).collect() })
 }
 
 fn description_or(m: &MethodData<'_>, fallback_to_response: bool) -> String {
@@ -202,12 +204,20 @@ fn method_row(verb: SqlVerb, m: &MethodData<'_>) -> MethodRow {
 fn field_rows(fields: &[FieldView<'_>]) -> Vec<FieldRow> {
     fields
         .iter()
-        .map(|f| FieldRow { name: f.name.to_owned(), datatype: f.datatype(), description: sanitize(&f.table_description()) })
+        .map(|f| FieldRow {
+            name: f.name.to_owned(),
+            datatype: f.datatype(),
+            description: sanitize(&f.table_description()),
+        })
         .collect()
 }
 
 fn field_tab(m: &MethodData<'_>) -> FieldTab {
-    FieldTab { method: m.method.name.clone(), response_description: m.response_description, rows: field_rows(&m.response) }
+    FieldTab {
+        method: m.method.name.clone(),
+        response_description: m.response_description,
+        rows: field_rows(&m.response),
+    }
 }
 
 /// All required parameters (sorted), then all optional ones (sorted); a name may be in both.
@@ -239,7 +249,11 @@ fn select_example(m: &MethodData<'_>) -> SelectExample {
     SelectExample {
         method: m.method.name.clone(),
         description: description_or(m, true),
-        columns: if m.response.is_empty() { vec!["*".to_owned()] } else { m.response.iter().map(|f| f.name.to_owned()).collect() },
+        columns: if m.response.is_empty() {
+            vec!["*".to_owned()]
+        } else {
+            m.response.iter().map(|f| f.name.to_owned()).collect()
+        },
         conditions: required.chain(optional).collect(),
     }
 }
@@ -256,7 +270,7 @@ fn returning(m: &MethodData<'_>) -> Vec<String> {
     m.response.iter().map(|f| f.name.to_owned()).collect()
 }
 
-fn insert_section(methods: &[MethodData<'_>]) -> Option<Section<InsertExample>> {
+fn insert_section(methods: &[&MethodData<'_>]) -> Option<Section<InsertExample>> {
     let mut section = section(methods, insert_example)?;
     section.tabs.push(Tab { label: "Manifest".to_owned(), value: "manifest".to_owned() });
     Some(section)
@@ -272,14 +286,18 @@ fn insert_example(m: &MethodData<'_>) -> InsertExample {
             .map(|f| format!("data__{}", f.name))
             .chain(params.clone().map(|p| p.name.clone()))
             .collect(),
-        values: m.writable_body().map(quoted_value).chain(params.map(|p| format!("'{}'", placeholder(&p.name)))).collect(),
+        values: m
+            .writable_body()
+            .map(quoted_value)
+            .chain(params.map(|p| format!("'{}'", placeholder(&p.name))))
+            .collect(),
         returning: returning(m),
     }
 }
 
 /// The YAML manifest tab, gathered across all insert methods: required parameters, writable
 /// body fields (last definition wins, first position kept), then the other parameters.
-fn manifest(resource: &str, methods: &[MethodData<'_>]) -> Vec<ManifestEntry> {
+fn manifest(resource: &str, methods: &[&MethodData<'_>]) -> Vec<ManifestEntry> {
     let param_entry = |p: &SqlParam, note: Option<String>| ManifestEntry {
         name: p.name.clone(),
         value: p.json_type.clone().unwrap_or_default(),

@@ -7,10 +7,11 @@ use crate::error::Result;
 use super::*;
 
 /// Builds the IR of a validated document. `config_file` names the configuration in errors.
-pub fn build(doc: &Document, config: &Config, config_file: &str) -> Result<Api> {
-    config.check_against(config_file, doc)?;
-    let service = service(doc, config);
-    let schemas = doc.schemas.iter().map(|(name, schema)| (name.clone(), convert_schema(schema))).collect();
+pub fn build(mut doc: Document, config: &Config, config_file: &str) -> Result<Api> {
+    config.check_against(config_file, &doc)?;
+    let service = service(&doc, config);
+    let schemas =
+        std::mem::take(&mut doc.schemas).into_iter().map(|(name, schema)| (name, convert_schema(schema))).collect();
     let mut methods = Vec::new();
     walk_resource_methods(&doc.resources, &mut |path, name, method| {
         methods.push(convert_method(path, name, method));
@@ -40,7 +41,11 @@ fn service(doc: &Document, config: &Config) -> Service {
         endpoints: doc
             .endpoints
             .iter()
-            .map(|e| RegionalEndpoint { location: e.location.clone(), url: e.endpoint_url.clone(), description: e.description.clone() })
+            .map(|e| RegionalEndpoint {
+                location: e.location.clone(),
+                url: e.endpoint_url.clone(),
+                description: e.description.clone(),
+            })
             .collect(),
         scopes: doc
             .auth
@@ -64,25 +69,25 @@ fn enum_values(values: &[String], descriptions: &[String], deprecated: &[bool]) 
         .collect()
 }
 
-fn convert_schema(schema: &discovery::Schema) -> Schema {
+fn convert_schema(schema: discovery::Schema) -> Schema {
     Schema {
-        id: schema.id.clone(),
-        reference: schema.reference.clone(),
-        json_type: schema.kind.clone(),
-        format: schema.format.clone(),
-        description: schema.description.clone(),
+        enum_values: enum_values(&schema.enum_values, &schema.enum_descriptions, &schema.enum_deprecated),
+        id: schema.id,
+        reference: schema.reference,
+        json_type: schema.kind,
+        format: schema.format,
+        description: schema.description,
         properties: schema
             .properties
-            .iter()
-            .map(|(name, property)| Property { name: name.clone(), schema: convert_schema(property) })
+            .into_iter()
+            .map(|(name, property)| Property { name, schema: convert_schema(property) })
             .collect(),
-        items: schema.items.as_deref().map(|s| Box::new(convert_schema(s))),
-        additional_properties: schema.additional_properties.as_deref().map(|s| Box::new(convert_schema(s))),
-        enum_values: enum_values(&schema.enum_values, &schema.enum_descriptions, &schema.enum_deprecated),
+        items: schema.items.map(|s| Box::new(convert_schema(*s))),
+        additional_properties: schema.additional_properties.map(|s| Box::new(convert_schema(*s))),
         read_only: schema.read_only,
         deprecated: schema.deprecated,
-        pattern: schema.pattern.clone(),
-        default: schema.default.clone(),
+        pattern: schema.pattern,
+        default: schema.default,
     }
 }
 
@@ -92,7 +97,11 @@ fn convert_method(resource_path: &[&str], name: &str, method: &discovery::Method
             .iter()
             .map(|(name, p)| Parameter {
                 name: name.clone(),
-                location: if p.location.as_deref() == Some("path") { ParamLocation::Path } else { ParamLocation::Query },
+                location: if p.location.as_deref() == Some("path") {
+                    ParamLocation::Path
+                } else {
+                    ParamLocation::Query
+                },
                 required: p.required,
                 repeated: p.repeated,
                 json_type: p.kind.clone(),

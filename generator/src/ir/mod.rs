@@ -165,7 +165,8 @@ pub enum SqlVerb {
 
 impl SqlVerb {
     /// The verbs that have their own examples section, in page order.
-    pub const GROUPED: [SqlVerb; 5] = [SqlVerb::Select, SqlVerb::Insert, SqlVerb::Update, SqlVerb::Replace, SqlVerb::Delete];
+    pub const GROUPED: [SqlVerb; 5] =
+        [SqlVerb::Select, SqlVerb::Insert, SqlVerb::Update, SqlVerb::Replace, SqlVerb::Delete];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -47,7 +47,8 @@ const IAM_ACTIONS: [&str; 6] = [
 
 /// Verbs whose prefix is stripped from an action to name a sub-resource (`listVersions` ->
 /// `versions`), in the order StackQL tries them.
-const ACTION_VERBS: [&str; 10] = ["get", "list", "delete", "batchGet", "remove", "create", "add", "update", "fetch", "retrieve"];
+const ACTION_VERBS: [&str; 10] =
+    ["get", "list", "delete", "batchGet", "remove", "create", "add", "update", "fetch", "retrieve"];
 
 /// Resource names that a sub-resource suffix replaces instead of extending.
 const CONTAINER_RESOURCES: [&str; 4] = ["organizations", "folders", "projects", "locations"];
@@ -110,8 +111,8 @@ pub fn derived_sql_verb(resource: &str, operation_id: &str, http_verb: &str) -> 
     ];
     let verb = rules
         .iter()
-        .filter(|(http, prefixes, _)| *http == http_verb && starts(prefixes))
-        .last()
+        .rev()
+        .find(|(http, prefixes, _)| *http == http_verb && starts(prefixes))
         .map_or(SqlVerb::Exec, |(_, _, verb)| *verb);
     (verb, false)
 }

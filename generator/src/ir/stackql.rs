@@ -96,7 +96,7 @@ fn overwrite_by_name(methods: &mut Vec<SqlMethod>, method: SqlMethod) {
 
 /// Most path parameters first (stable), then the first occurrence of each name.
 fn ordered_group(pushed: &mut [(String, usize)]) -> Vec<String> {
-    pushed.sort_by(|a, b| b.1.cmp(&a.1));
+    pushed.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
     let mut names: Vec<String> = Vec::new();
     for (name, _) in pushed.iter() {
         if !names.contains(name) {
@@ -191,7 +191,8 @@ mod tests {
 
     #[test]
     fn groups_sort_by_path_parameters_and_drop_repeats() {
-        let mut pushed = vec![("get".into(), 3), ("list".into(), 2), ("query_deployed_models".into(), 3), ("get".into(), 1)];
+        let mut pushed =
+            vec![("get".into(), 3), ("list".into(), 2), ("query_deployed_models".into(), 3), ("get".into(), 1)];
         assert_eq!(ordered_group(&mut pushed), ["get", "query_deployed_models", "list"]);
     }
 }

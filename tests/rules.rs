@@ -1,0 +1,213 @@
+//! StackQL resource-model and page rules, exercised on small hand-written Discovery documents.
+
+use discogen::ir::{Api, SqlVerb};
+use discogen::pipeline::{build_api, Input};
+use discogen_tests::docs_for;
+use serde_json::{json, Value};
+
+fn api(doc: &Value, config: Option<&str>) -> Api {
+    let text = doc.to_string();
+    build_api(Input { name: "test.json", text: &text }, config.map(|text| Input { name: "test.yaml", text }))
+        .expect("document builds")
+}
+
+/// A method whose path placeholders are all declared as required path parameters.
+fn method(id: &str, http: &str, flat_path: &str, response: Option<&str>) -> Value {
+    let mut m = json!({
+        "id": id, "httpMethod": http, "path": flat_path, "flatPath": flat_path,
+        "parameters": path_params(flat_path), "parameterOrder": [], "description": format!("{id} does things.")
+    });
+    if let Some(response) = response {
+        m["response"] = json!({"$ref": response});
+    }
+    m
+}
+
+fn path_params(path: &str) -> Value {
+    let mut params = serde_json::Map::new();
+    for piece in path.split('{').skip(1) {
+        let name = piece.split('}').next().unwrap();
+        params.insert(name.to_owned(), json!({"type": "string", "location": "path", "required": true}));
+    }
+    Value::Object(params)
+}
+
+fn document(resources: Value, schemas: Value) -> Value {
+    json!({"name": "svc", "version": "v1", "rootUrl": "https://svc.googleapis.com/", "servicePath": "",
+           "resources": resources, "schemas": schemas})
+}
+
+fn page<'a>(files: &'a [discogen::docs::File], resource: &str) -> &'a str {
+    let path = format!("svc/{resource}/index.md");
+    &files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path} not generated")).contents
+}
+
+fn list_schemas() -> Value {
+    json!({
+        "Widget": {"id": "Widget", "type": "object", "properties": {"name": {"type": "string"}}},
+        "ListWidgetsResponse": {"id": "ListWidgetsResponse", "type": "object", "properties": {
+            "unreachable": {"type": "string"},
+            "widgets": {"type": "array", "items": {"$ref": "Widget"}},
+            "others": {"type": "array", "items": {"type": "string"}},
+            "nextPageToken": {"type": "string"}}},
+        "Unpaged": {"id": "Unpaged", "type": "object", "properties": {
+            "widgets": {"type": "array", "items": {"$ref": "Widget"}}}}
+    })
+}
+
+#[test]
+fn object_key_is_the_first_array_of_a_paged_get_list() {
+    let doc = document(
+        json!({"projects": {"resources": {"widgets": {"methods": {
+            "list": method("svc.projects.widgets.list", "GET", "v1/projects/{projectsId}/widgets", Some("ListWidgetsResponse")),
+            "listUnpaged": method("svc.projects.widgets.listUnpaged", "GET", "v1/projects/{projectsId}/widgets:unpaged", Some("Unpaged")),
+            "listPosted": method("svc.projects.widgets.listPosted", "POST", "v1/projects/{projectsId}/widgets:posted", Some("ListWidgetsResponse")),
+            "getIamPolicy": method("svc.projects.widgets.getIamPolicy", "GET", "v1/projects/{projectsId}/widgets/{widgetsId}:getIamPolicy", Some("Widget"))
+        }}}}}),
+        list_schemas(),
+    );
+    let api = api(&doc, None);
+    let key = |resource: &str, method: &str| {
+        let resource = api.resources.iter().find(|r| r.name == resource).expect(resource);
+        resource.method(method).expect(method).object_key.clone()
+    };
+    assert_eq!(key("widgets", "list").as_deref(), Some("$.widgets"));
+    assert_eq!(key("widgets_unpaged", "list_unpaged"), None, "no nextPageToken, no object key");
+    assert_eq!(key("widgets_posted", "list_posted"), None, "only GET lists unwrap");
+    assert_eq!(key("widgets_iam_policies", "get_iam_policy").as_deref(), Some("$.bindings"));
+}
+
+#[test]
+fn select_methods_order_by_path_parameter_count_and_later_names_overwrite() {
+    let doc = document(
+        json!({
+            "projects": {"resources": {"widgets": {"methods": {
+                "list": method("svc.projects.widgets.list", "GET", "v1/projects/{projectsId}/widgets", Some("ListWidgetsResponse")),
+                "get": method("svc.projects.widgets.get", "GET", "v1/projects/{projectsId}/widgets/{widgetsId}", Some("Widget"))
+            }}}},
+            "widgets": {"methods": {
+                "get": method("svc.widgets.get", "GET", "v1/widgets/{widgetsId}", Some("Widget"))
+            }}
+        }),
+        list_schemas(),
+    );
+    let api = api(&doc, None);
+    let widgets = api.resources.iter().find(|r| r.name == "widgets").unwrap();
+    // Pushed: list(1), get(2), get(1) -> sorted by count, first occurrence kept.
+    assert_eq!(widgets.group(SqlVerb::Select), ["get", "list"]);
+    // The later top-level `get` replaced the project-level one but kept its position.
+    assert_eq!(widgets.methods.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["list", "get"]);
+    assert_eq!(widgets.method("get").unwrap().operation_id, "svc.widgets.get");
+    assert_eq!(widgets.method("get").unwrap().path, "/v1/widgets/{widgetsId}");
+}
+
+#[test]
+fn same_path_and_verb_overwrites_the_earlier_method() {
+    let doc = document(
+        json!({
+            "projects": {"resources": {"widgets": {"methods": {
+                "upload": method("svc.projects.widgets.upload", "POST", "v1/upload", Some("Widget"))
+            }}}},
+            "media": {"methods": {
+                "upload": method("svc.media.upload", "POST", "v1/upload", Some("Widget"))
+            }}
+        }),
+        list_schemas(),
+    );
+    let api = api(&doc, None);
+    let names: Vec<&str> = api.resources.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["media"], "the projects-level upload was overwritten");
+    // Both methods stay in the IR for other emitters.
+    assert_eq!(api.methods.len(), 2);
+}
+
+#[test]
+fn overrides_rename_resources_and_force_verbs() {
+    let doc = document(
+        json!({"projects": {"resources": {"widgets": {"methods": {
+            "create": method("svc.projects.widgets.create", "POST", "v1/projects/{projectsId}/widgets", Some("Widget")),
+            "addThing": method("svc.projects.widgets.addThing", "POST", "v1/projects/{projectsId}/widgets:addThing", Some("Widget"))
+        }}}}}),
+        list_schemas(),
+    );
+    let config = "stackql:\n  resource_names:\n    svc.projects.widgets.addThing: widgets\n  sql_verbs:\n    svc.projects.widgets.addThing: exec\n";
+    let api = api(&doc, Some(config));
+    assert_eq!(api.resources.len(), 1);
+    let widgets = &api.resources[0];
+    assert_eq!(widgets.method("add_thing").unwrap().sql_verb, SqlVerb::Exec);
+    assert_eq!(widgets.group(SqlVerb::Insert), ["create"]);
+    assert_eq!(widgets.exec_methods().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["add_thing"]);
+}
+
+/// StackQL quirk: a `$ref` property with its own description shows the target's description
+/// once a sibling-less reference to the same schema was dereferenced earlier in the crawl.
+#[test]
+fn ref_description_depends_on_dereferencing_order() {
+    let schemas = json!({
+        "Holder": {"id": "Holder", "type": "object", "properties": {
+            "first": {"description": "Own text of first.", "$ref": "Status"},
+            "many": {"type": "array", "items": {"$ref": "Status"}},
+            "second": {"description": "Own text of second.", "$ref": "Status"}}},
+        "Status": {"id": "Status", "type": "object", "description": "The Status type.",
+                   "properties": {"code": {"type": "integer", "format": "int32"}}}
+    });
+    let doc = document(
+        json!({"projects": {"resources": {"holders": {"methods": {
+            "get": method("svc.projects.holders.get", "GET", "v1/projects/{projectsId}/holders/{holdersId}", Some("Holder"))
+        }}}}}),
+        schemas,
+    );
+    let files = docs_for(&doc, None).unwrap();
+    let page = page(&files, "holders");
+    assert!(page.contains("<td>Own text of first. (id: Status)</td>"), "{page}");
+    assert!(page.contains("<td>The Status type. (id: Status)</td>"), "second comes after the items ref: {page}");
+}
+
+#[test]
+fn descriptions_are_escaped_for_mdx_in_tables_but_raw_in_the_manifest() {
+    let schemas = json!({
+        "Widget": {"id": "Widget", "type": "object", "properties": {
+            "name": {"type": "string", "description": "Format: `projects/{project}/widgets/{widget}` <b>bold</b>"},
+            "size": {"type": "integer", "format": "int32", "description": "Size."},
+            "kind": {"type": "string", "enum": ["A", "B"], "description": "Kind."},
+            "state": {"type": "string", "readOnly": true, "description": "Output only."}}}
+    });
+    let doc = document(
+        json!({"projects": {"resources": {"widgets": {"methods": {
+            "get": method("svc.projects.widgets.get", "GET", "v1/projects/{projectsId}/widgets/{widgetsId}", Some("Widget")),
+            "create": {"id": "svc.projects.widgets.create", "httpMethod": "POST", "path": "v1/projects/{projectsId}/widgets",
+                       "flatPath": "v1/projects/{projectsId}/widgets", "parameters": path_params("{projectsId}"), "request": {"$ref": "Widget"},
+                       "response": {"$ref": "Widget"}}
+        }}}}}),
+        schemas,
+    );
+    let files = docs_for(&doc, None).unwrap();
+    let page = page(&files, "widgets");
+    assert!(page.contains("Format: `projects/&#123;project&#125;/widgets/&#123;widget&#125;` &lt;b&gt;bold&lt;/b&gt;"));
+    assert!(page.contains("        Format: `projects/{project}/widgets/{widget}` <b>bold</b>\n        \n"));
+    assert!(page.contains("      valid_values: ['A', 'B']\n"));
+    // Integers are unquoted in SQL values; read-only fields are not insertable.
+    assert!(page.contains("'{{ name }}',\n{{ size }},\n'{{ kind }}',"), "{page}");
+    assert!(!page.contains("data__state"));
+    // No description on the method: the fallback text.
+    assert!(page.contains("<TabItem value=\"create\">\n\nNo description available.\n"));
+}
+
+#[test]
+fn service_index_lists_resources_in_locale_order_in_two_columns() {
+    let doc = document(
+        json!({"projects": {"resources": {
+            "models": {"methods": {"get": method("svc.projects.models.get", "GET", "v1/projects/{projectsId}/models/{modelsId}", Some("Widget"))}},
+            "modelVersions": {"methods": {"get": method("svc.projects.modelVersions.get", "GET", "v1/projects/{projectsId}/modelVersions/{modelVersionsId}", Some("Widget"))}},
+            "alphas": {"methods": {"get": method("svc.projects.alphas.get", "GET", "v1/projects/{projectsId}/alphas/{alphasId}", Some("Widget"))}}
+        }}}),
+        list_schemas(),
+    );
+    let files = docs_for(&doc, None).unwrap();
+    let index = &files.iter().find(|f| f.path == "svc/index.md").unwrap().contents;
+    let expected_tail = "## Resources\n<div class=\"row\">\n<div class=\"providerDocColumn\">\n\
+        <a href=\"/services/svc/alphas/\">alphas</a><br />\n<a href=\"/services/svc/model_versions/\">model_versions</a>\n</div>\n\
+        <div class=\"providerDocColumn\">\n<a href=\"/services/svc/models/\">models</a>\n</div>\n</div>";
+    assert!(index.ends_with(expected_tail), "{index}");
+    assert!(index.contains("total resources: __3__  \n"));
+}

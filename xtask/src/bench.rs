@@ -1,0 +1,72 @@
+//! `cargo xtask bench`: whole-process wall time and peak memory of the release `discogen docs`
+//! on every spec. Wall time is measured around process spawn-to-exit; peak memory (maximum
+//! resident set size) is read by `/usr/bin/time -f %M`, a public tool.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::specs;
+
+pub fn run(runs: usize) -> Result<(), String> {
+    let root = specs::project_root();
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "-p", "discogen", "--bin", "discogen"])
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cargo build: {e}"))?;
+    if !status.success() {
+        return Err("release build failed".into());
+    }
+    let binary = root.join("target/release/discogen");
+    let out = std::env::temp_dir().join(format!("discogen-bench-{}", std::process::id()));
+    for spec in specs::all()? {
+        let args = |out: &Path| {
+            vec![
+                "docs".to_owned(),
+                "--config".to_owned(),
+                spec.config.display().to_string(),
+                "--out".to_owned(),
+                out.display().to_string(),
+            ]
+        };
+        let mut walls = Vec::with_capacity(runs);
+        for _ in 0..runs.max(1) {
+            let started = Instant::now();
+            let output = Command::new(&binary).args(args(&out)).output().map_err(|e| e.to_string())?;
+            walls.push(started.elapsed());
+            if !output.status.success() {
+                return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+            }
+        }
+        let peak_kib = peak_memory_kib(&binary, &args(&out));
+        walls.sort();
+        let pages = std::fs::read_dir(&out)
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(|e| e.ok())
+            .map(|service| std::fs::read_dir(service.path()).map(|d| d.count()).unwrap_or(0));
+        println!(
+            "{}: {} runs, wall median {:.1} ms, min {:.1} ms, max {:.1} ms; peak RSS {}; {} entries in the service folder",
+            specs::display(&spec.config),
+            walls.len(),
+            ms(walls[walls.len() / 2]),
+            ms(walls[0]),
+            ms(walls[walls.len() - 1]),
+            peak_kib.map_or("n/a (no /usr/bin/time)".to_owned(), |k| format!("{:.1} MiB", k as f64 / 1024.0)),
+            pages.unwrap_or(0),
+        );
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    Ok(())
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn peak_memory_kib(binary: &Path, args: &[String]) -> Option<u64> {
+    let output = Command::new("/usr/bin/time").arg("-f").arg("%M").arg(binary).args(args).output().ok()?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    stderr.lines().last()?.trim().parse().ok()
+}

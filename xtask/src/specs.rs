@@ -1,0 +1,87 @@
+//! Where inputs and outputs live, and how the generated tree is produced from `specs/`.
+
+use std::path::{Path, PathBuf};
+
+use discogen::docs::File;
+use discogen::pipeline::{self, Input};
+
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives one level below the root").to_owned()
+}
+
+pub fn generated_dir() -> PathBuf {
+    project_root().join("generated")
+}
+
+/// A service to generate: its configuration file and the Discovery document it names.
+pub struct Spec {
+    pub config: PathBuf,
+    pub discovery: PathBuf,
+}
+
+/// Every `specs/*.yaml`, sorted by file name.
+pub fn all() -> Result<Vec<Spec>, String> {
+    let dir = project_root().join("specs");
+    let entries = std::fs::read_dir(&dir).map_err(|err| format!("{}: {err}", dir.display()))?;
+    let mut configs: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    configs.sort();
+    configs
+        .into_iter()
+        .map(|config| {
+            let text = read(&config)?;
+            let parsed = discogen::config::Config::parse(&display(&config), &text).map_err(|e| e.to_string())?;
+            let discovery = parsed.discovery.ok_or_else(|| format!("{}: no `discovery:` entry", display(&config)))?;
+            Ok(Spec { discovery: dir.join(discovery), config })
+        })
+        .collect()
+}
+
+pub fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|err| format!("{}: cannot read: {err}", display(path)))
+}
+
+/// A path relative to the project root when possible, for messages.
+pub fn display(path: &Path) -> String {
+    path.strip_prefix(project_root()).unwrap_or(path).display().to_string()
+}
+
+/// A set of generated files relative to some output directory.
+pub struct Tree {
+    pub files: Vec<File>,
+}
+
+impl Tree {
+    pub fn write(&self, out: &Path) -> Result<(), String> {
+        discogen::output::write_tree(out, &self.files).map_err(|e| e.to_string())?;
+        println!("wrote {} files under {}", self.files.len(), display(out));
+        Ok(())
+    }
+}
+
+/// The documentation of every spec, relative to a docs root (`<service>/...`).
+pub fn docs_tree() -> Result<Tree, String> {
+    let mut files = Vec::new();
+    for spec in all()? {
+        let (config_text, discovery_text) = (read(&spec.config)?, read(&spec.discovery)?);
+        let (config_name, discovery_name) = (display(&spec.config), display(&spec.discovery));
+        files.extend(
+            pipeline::docs(
+                Input { name: &discovery_name, text: &discovery_text },
+                Some(Input { name: &config_name, text: &config_text }),
+            )
+            .map_err(|e| e.to_string())?,
+        );
+    }
+    Ok(Tree { files })
+}
+
+/// Everything under `generated/`.
+pub fn generated_tree() -> Result<Tree, String> {
+    let docs = docs_tree()?;
+    let files =
+        docs.files.into_iter().map(|f| File { path: format!("docs/{}", f.path), contents: f.contents }).collect();
+    Ok(Tree { files })
+}
