@@ -1,0 +1,395 @@
+//! The shared API client and its builder.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::auth::{NoAuth, StaticToken, TokenProvider};
+use crate::endpoint::{Endpoint, RegionalEndpoints};
+use crate::error::{Error, Result};
+use crate::operation::PollPolicy;
+use crate::retry::RetryPolicy;
+
+/// The `User-Agent` product token of this runtime, e.g. `discogen-runtime/0.1.0`.
+pub const RUNTIME_USER_AGENT: &str = concat!("discogen-runtime/", env!("CARGO_PKG_VERSION"));
+
+/// Default per-attempt timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An API client: endpoint, credentials, timeouts, retry and polling
+/// policies, and a pooled HTTP connection manager.
+///
+/// Cloning is cheap (an `Arc`), and clones share connections. Generated
+/// clients wrap it and call [`Client::execute`] and friends.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use discogen_runtime::{Client, Method, Request, RegionalEndpoints};
+///
+/// # async fn demo() -> discogen_runtime::Result<()> {
+/// let client = Client::builder("https://aiplatform.googleapis.com/")
+///     .regional_endpoints(RegionalEndpoints::from_template(
+///         "https://{location}-aiplatform.googleapis.com/",
+///     ))
+///     .location("us-central1")
+///     .bearer_token(std::env::var("TOKEN").unwrap_or_default())
+///     .timeout(Duration::from_secs(30))
+///     .build()?;
+/// let job: serde_json::Value = client
+///     .execute(Request::new(
+///         Method::Get,
+///         "v1/projects/p/locations/us-central1/notebookExecutionJobs/j",
+///     ))
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) auth: Arc<dyn TokenProvider>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) poll: PollPolicy,
+}
+
+impl Client {
+    /// A builder whose endpoint defaults to `default_endpoint` (the API's
+    /// global endpoint, supplied by the generated crate).
+    pub fn builder(default_endpoint: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(default_endpoint)
+    }
+
+    /// The base URL requests go to.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.inner.endpoint
+    }
+
+    /// The client-wide retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The client-wide per-attempt timeout.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.inner.timeout
+    }
+
+    /// The default polling policy of long-running operations.
+    pub fn poll_policy(&self) -> &PollPolicy {
+        &self.inner.poll
+    }
+
+    /// A client with the same settings and connection pool but another
+    /// endpoint (e.g. another region).
+    pub fn with_endpoint(&self, endpoint: Endpoint) -> Client {
+        Client {
+            inner: Arc::new(Inner {
+                http: self.inner.http.clone(),
+                endpoint,
+                auth: self.inner.auth.clone(),
+                retry: self.inner.retry.clone(),
+                timeout: self.inner.timeout,
+                poll: self.inner.poll.clone(),
+            }),
+        }
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.inner.endpoint.as_str())
+            .field("auth", &self.inner.auth)
+            .field("retry", &self.inner.retry)
+            .field("timeout", &self.inner.timeout)
+            .field("poll", &self.inner.poll)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures and builds a [`Client`].
+///
+/// Endpoint precedence: [`endpoint`](Self::endpoint), then
+/// [`location`](Self::location) resolved through
+/// [`regional_endpoints`](Self::regional_endpoints), then the default endpoint.
+///
+/// Credentials must be chosen explicitly ([`token_provider`](Self::token_provider),
+/// [`bearer_token`](Self::bearer_token), [`no_auth`](Self::no_auth)), except
+/// with the `adc` feature, where Application Default Credentials are the
+/// default.
+pub struct ClientBuilder {
+    default_endpoint: String,
+    endpoint: Option<String>,
+    regional: RegionalEndpoints,
+    location: Option<String>,
+    auth: Option<Arc<dyn TokenProvider>>,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    poll: PollPolicy,
+    user_agent: String,
+    headers: Vec<(String, String)>,
+}
+
+impl ClientBuilder {
+    /// Same as [`Client::builder`].
+    pub fn new(default_endpoint: impl Into<String>) -> Self {
+        ClientBuilder {
+            default_endpoint: default_endpoint.into(),
+            endpoint: None,
+            regional: RegionalEndpoints::default(),
+            location: None,
+            auth: None,
+            retry: RetryPolicy::default(),
+            timeout: Some(DEFAULT_TIMEOUT),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            poll: PollPolicy::default(),
+            user_agent: RUNTIME_USER_AGENT.to_owned(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// Sends requests to `url` (any base URL: regional endpoint, emulator, proxy).
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// How locations map to endpoints (set by generated crates).
+    pub fn regional_endpoints(mut self, regional: RegionalEndpoints) -> Self {
+        self.regional = regional;
+        self
+    }
+
+    /// Uses the regional endpoint of `location` (e.g. `us-central1`).
+    pub fn location(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+
+    /// Uses `provider` for credentials.
+    pub fn token_provider(self, provider: impl TokenProvider + 'static) -> Self {
+        self.shared_token_provider(Arc::new(provider))
+    }
+
+    /// Uses a shared `provider` for credentials.
+    pub fn shared_token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.auth = Some(provider);
+        self
+    }
+
+    /// Sends `token` as `Authorization: Bearer` ([`StaticToken`]).
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.token_provider(StaticToken::new(token))
+    }
+
+    /// Sends no credentials ([`NoAuth`]), e.g. for emulators.
+    pub fn no_auth(self) -> Self {
+        self.token_provider(NoAuth)
+    }
+
+    /// Uses Application Default Credentials with the cloud-platform scope.
+    #[cfg(feature = "adc")]
+    pub fn adc(self) -> Self {
+        self.token_provider(crate::auth::ApplicationDefaultCredentials::new())
+    }
+
+    /// The client-wide retry policy (default: [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Per-attempt timeout, covering sending the request and reading the
+    /// whole response (default: [`DEFAULT_TIMEOUT`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// No per-attempt timeout (the retry policy's overall deadline still
+    /// applies).
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
+        self
+    }
+
+    /// Timeout for establishing a connection (default: [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Default polling policy of long-running operations.
+    pub fn poll_policy(mut self, policy: PollPolicy) -> Self {
+        self.poll = policy;
+        self
+    }
+
+    /// The `User-Agent` header (default: [`RUNTIME_USER_AGENT`]).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// A header sent with every request (e.g. `x-goog-user-project`).
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// Fails on an invalid endpoint or location, invalid headers, or when no
+    /// credentials were chosen (without the `adc` feature).
+    pub fn build(self) -> Result<Client> {
+        let endpoint = match (&self.endpoint, &self.location) {
+            (Some(url), _) => Endpoint::new(url)?,
+            (None, Some(location)) => self.regional.resolve(location)?,
+            (None, None) => Endpoint::new(&self.default_endpoint)?,
+        };
+        let auth = match self.auth {
+            Some(auth) => auth,
+            None => default_credentials()?,
+        };
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            let (name, value) = header_pair(name, value).map_err(Error::Config)?;
+            headers.append(name, value);
+        }
+        crate::tls::ensure_crypto_provider();
+        let mut http = reqwest::Client::builder().user_agent(self.user_agent).default_headers(headers);
+        if let Some(timeout) = self.connect_timeout {
+            http = http.connect_timeout(timeout);
+        }
+        let http = http.build().map_err(|e| Error::Config(format!("cannot build HTTP client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner { http, endpoint, auth, retry: self.retry, timeout: self.timeout, poll: self.poll }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("ClientBuilder")
+            .field("default_endpoint", &self.default_endpoint)
+            .field("endpoint", &self.endpoint)
+            .field("location", &self.location)
+            .field("auth", &self.auth)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("headers", &header_names)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "adc")]
+fn default_credentials() -> Result<Arc<dyn TokenProvider>> {
+    Ok(Arc::new(crate::auth::ApplicationDefaultCredentials::new()))
+}
+
+#[cfg(not(feature = "adc"))]
+fn default_credentials() -> Result<Arc<dyn TokenProvider>> {
+    Err(Error::Config(
+        "no credentials: call bearer_token(), token_provider() or no_auth() on the builder \
+         (or enable the `adc` feature for Application Default Credentials)"
+            .to_owned(),
+    ))
+}
+
+/// Validates a header name and value.
+pub(crate) fn header_pair(name: &str, value: &str) -> std::result::Result<(HeaderName, HeaderValue), String> {
+    let header_name = HeaderName::try_from(name).map_err(|_| format!("invalid header name {name:?}"))?;
+    let header_value = HeaderValue::try_from(value).map_err(|_| format!("invalid value for header {name:?}"))?;
+    Ok((header_name, header_value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GLOBAL: &str = "https://aiplatform.googleapis.com/";
+
+    #[test]
+    fn endpoint_precedence() {
+        let regional = RegionalEndpoints::from_template("https://{location}-aiplatform.googleapis.com/");
+        let build = |builder: ClientBuilder| builder.no_auth().build().unwrap();
+
+        let global = build(Client::builder(GLOBAL));
+        assert_eq!(global.endpoint().as_str(), GLOBAL);
+
+        let by_location = build(Client::builder(GLOBAL).regional_endpoints(regional.clone()).location("europe-west4"));
+        assert_eq!(by_location.endpoint().as_str(), "https://europe-west4-aiplatform.googleapis.com/");
+
+        let explicit = build(
+            Client::builder(GLOBAL)
+                .regional_endpoints(regional)
+                .location("europe-west4")
+                .endpoint("http://127.0.0.1:9"),
+        );
+        assert_eq!(explicit.endpoint().as_str(), "http://127.0.0.1:9/");
+
+        let moved = explicit.with_endpoint(Endpoint::new(GLOBAL).unwrap());
+        assert_eq!(moved.endpoint().as_str(), GLOBAL);
+        assert_eq!(explicit.endpoint().as_str(), "http://127.0.0.1:9/");
+    }
+
+    #[test]
+    fn unknown_location_and_bad_header_fail_to_build() {
+        let err = Client::builder(GLOBAL).location("us-central1").no_auth().build().unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err}");
+        let err = Client::builder(GLOBAL).default_header("bad header", "x").no_auth().build().unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err}");
+    }
+
+    #[cfg(not(feature = "adc"))]
+    #[test]
+    fn credentials_must_be_chosen() {
+        let err = Client::builder(GLOBAL).build().unwrap_err();
+        assert!(err.to_string().contains("no credentials"), "{err}");
+    }
+
+    #[test]
+    fn debug_redacts_the_token() {
+        let client = Client::builder(GLOBAL).bearer_token("ya29.secret").build().unwrap();
+        let text = format!("{client:?}");
+        assert!(text.contains("StaticToken(<redacted>)"), "{text}");
+        assert!(!text.contains("secret"), "{text}");
+        let builder = Client::builder(GLOBAL).bearer_token("ya29.secret");
+        assert!(!format!("{builder:?}").contains("secret"));
+    }
+}
+
+#[cfg(test)]
+mod thread_safety {
+    use super::*;
+    use crate::{Method, Operation, RawOperation, Request};
+
+    fn assert_send<T: Send>(_: &T) {}
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn client_errors_and_futures_can_cross_threads() {
+        assert_send_sync::<Client>();
+        assert_send_sync::<Error>();
+        assert_send_sync::<Operation<serde_json::Value>>();
+        let client = Client::builder("http://127.0.0.1:9/").no_auth().build().unwrap();
+        assert_send(&client.execute::<serde_json::Value>(Request::new(Method::Get, "x")));
+        let operation: Operation<()> = Operation::new(client, RawOperation::default());
+        assert_send(&operation.wait());
+    }
+}

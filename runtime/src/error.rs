@@ -1,0 +1,367 @@
+//! The single error type of the runtime and of generated clients.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+use crate::rpc::{Code, ErrorEnvelope, RpcStatus};
+
+/// `Result` with [`Error`] as the default error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A boxed error source, as stored in [`Error::Transport`] and [`Error::Auth`].
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// How many characters of a body an error keeps.
+pub(crate) const SNIPPET_CHARS: usize = 200;
+
+/// Everything that can go wrong when calling an API.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with a non-success HTTP status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+
+    /// The request could not be sent, or the response could not be read
+    /// (connection refused or reset, DNS, TLS, ...).
+    #[error("transport error: {message}")]
+    Transport {
+        /// The connection could not be established, so the request was
+        /// certainly not sent.
+        connect: bool,
+        /// The HTTP stack reported a timeout (e.g. the connect timeout).
+        timeout: bool,
+        /// The error and its causes, joined with `": "`.
+        message: String,
+        /// The underlying error.
+        #[source]
+        source: BoxError,
+    },
+
+    /// One attempt took longer than the per-attempt timeout (or than what was
+    /// left of the retry policy's overall deadline).
+    #[error("request timed out after {0:?}")]
+    Timeout(Duration),
+
+    /// A response (or an operation result) did not have the expected shape.
+    #[error("failed to decode response{}: {source}; body starts with: {snippet:?}", status_suffix(*.status))]
+    Decode {
+        /// HTTP status of the response, `None` for operation results.
+        status: Option<u16>,
+        /// The first 200 characters of the body.
+        snippet: String,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// A request body could not be serialized to JSON.
+    #[error("failed to serialize request body: {0}")]
+    Serialize(#[source] serde_json::Error),
+
+    /// The token provider failed.
+    #[error("authentication failed: {0}")]
+    Auth(#[source] BoxError),
+
+    /// A long-running operation finished with an error.
+    #[error("operation {name} failed: {status}")]
+    Operation {
+        /// The operation name.
+        name: String,
+        /// The operation's `error` field.
+        status: Box<RpcStatus>,
+    },
+
+    /// A long-running operation was still running when the polling deadline
+    /// passed.
+    #[error("operation {name} not done after {waited:?}")]
+    OperationTimeout {
+        /// The operation name.
+        name: String,
+        /// How long it was polled.
+        waited: Duration,
+    },
+
+    /// The server broke the API's protocol (e.g. an operation marked done
+    /// with neither `response` nor `error`, or a repeated page token).
+    #[error("invalid response: {0}")]
+    InvalidResponse(String),
+
+    /// The client configuration is invalid (bad endpoint, no credentials, ...).
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+
+    /// The request is invalid (bad header, path that is not a valid URL, ...).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+}
+
+fn status_suffix(status: Option<u16>) -> String {
+    status.map(|s| format!(" (HTTP {s})")).unwrap_or_default()
+}
+
+/// A non-success HTTP response, with Google's `google.rpc.Status` when the
+/// body carried one.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// HTTP status code.
+    pub status: u16,
+    /// The parsed `{"error": {...}}` body, if the body had that shape.
+    pub rpc: Option<RpcStatus>,
+    /// The first 200 characters of the body.
+    pub body_snippet: String,
+    /// The server's `Retry-After` header (seconds form) or `RetryInfo` detail.
+    pub retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// Builds the error from a response status, body and `Retry-After` value.
+    pub fn from_response(status: u16, body: &[u8], retry_after: Option<Duration>) -> Self {
+        let rpc = serde_json::from_slice::<ErrorEnvelope>(body).ok().map(|envelope| envelope.error);
+        let retry_after = retry_after.or_else(|| rpc.as_ref().and_then(RpcStatus::retry_delay));
+        ApiError { status, rpc, body_snippet: snippet(body), retry_after }
+    }
+
+    /// The canonical code: from the body's `status` name, else from the HTTP
+    /// status.
+    pub fn code(&self) -> Code {
+        self.rpc
+            .as_ref()
+            .and_then(|rpc| rpc.status.as_deref())
+            .and_then(Code::from_name)
+            .unwrap_or_else(|| Code::from_http_status(self.status))
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {} {}", self.status, self.code())?;
+        match &self.rpc {
+            Some(rpc) => write!(f, ": {}", rpc.message),
+            None if self.body_snippet.is_empty() => Ok(()),
+            None => write!(f, ": {}", self.body_snippet),
+        }
+    }
+}
+
+impl Error {
+    /// The HTTP status of the response this error came from, if any.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// The `google.rpc.Status` sent by the server or carried by a failed
+    /// operation.
+    pub fn rpc_status(&self) -> Option<&RpcStatus> {
+        match self {
+            Error::Api(api) => api.rpc.as_ref(),
+            Error::Operation { status, .. } => Some(status),
+            _ => None,
+        }
+    }
+
+    /// The canonical code of a server-side error ([`Error::Api`] or
+    /// [`Error::Operation`]); `None` for client-side errors.
+    pub fn code(&self) -> Option<Code> {
+        match self {
+            Error::Api(api) => Some(api.code()),
+            Error::Operation { status, .. } => Some(status.canonical_code()),
+            _ => None,
+        }
+    }
+
+    /// The start of the offending body, for API and decode errors.
+    pub fn body_snippet(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => Some(&api.body_snippet),
+            Error::Decode { snippet, .. } => Some(snippet),
+            _ => None,
+        }
+    }
+
+    /// The delay the server asked for before retrying, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(api) => api.retry_after,
+            _ => None,
+        }
+    }
+
+    /// The resource does not exist (HTTP 404 / `NOT_FOUND`).
+    pub fn is_not_found(&self) -> bool {
+        self.code() == Some(Code::NotFound)
+    }
+
+    /// The resource already exists (`ALREADY_EXISTS`).
+    pub fn is_already_exists(&self) -> bool {
+        self.code() == Some(Code::AlreadyExists)
+    }
+
+    /// The request was rejected as invalid (`INVALID_ARGUMENT`).
+    pub fn is_invalid_argument(&self) -> bool {
+        self.code() == Some(Code::InvalidArgument)
+    }
+
+    /// Missing or insufficient credentials (`UNAUTHENTICATED` or
+    /// `PERMISSION_DENIED`).
+    pub fn is_auth(&self) -> bool {
+        matches!(self, Error::Auth(_)) || matches!(self.code(), Some(Code::Unauthenticated | Code::PermissionDenied))
+    }
+
+    /// A client-side timeout: per-attempt, connect, or operation polling
+    /// deadline.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_) | Error::OperationTimeout { .. } | Error::Transport { timeout: true, .. })
+    }
+
+    /// A connection-level failure.
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Error::Transport { .. })
+    }
+
+    /// The response body could not be decoded.
+    pub fn is_decode(&self) -> bool {
+        matches!(self, Error::Decode { .. })
+    }
+
+    /// Wraps an error from the HTTP stack.
+    pub(crate) fn transport(err: reqwest::Error) -> Error {
+        let connect = err.is_connect();
+        let timeout = err.is_timeout();
+        let message = error_chain(&err);
+        Error::Transport { connect, timeout, message, source: Box::new(err) }
+    }
+
+    /// A JSON decoding error, keeping the start of the body.
+    pub(crate) fn decode(status: Option<u16>, body: &[u8], source: serde_json::Error) -> Error {
+        Error::Decode { status, snippet: snippet(body), source }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(api: ApiError) -> Self {
+        Error::Api(Box::new(api))
+    }
+}
+
+/// `err` followed by its sources, joined with `": "` (reqwest's own message
+/// hides the cause, e.g. "error sending request").
+fn error_chain(err: &dyn StdError) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}
+
+/// The first [`SNIPPET_CHARS`] characters of `body` (lossy UTF-8), with `…`
+/// appended when cut.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    match text.char_indices().nth(SNIPPET_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, body: &str) -> Error {
+        ApiError::from_response(status, body.as_bytes(), None).into()
+    }
+
+    #[test]
+    fn google_error_body_is_parsed() {
+        let err = api(
+            404,
+            r#"{"error": {"code": 404, "message": "Job x not found.", "status": "NOT_FOUND", "details": []}}"#,
+        );
+        assert!(err.is_not_found());
+        assert!(!err.is_timeout());
+        assert_eq!(err.status(), Some(404));
+        let rpc = err.rpc_status().unwrap();
+        assert_eq!(rpc.message, "Job x not found.");
+        assert_eq!(rpc.status.as_deref(), Some("NOT_FOUND"));
+        assert_eq!(err.to_string(), "HTTP 404 NOT_FOUND: Job x not found.");
+    }
+
+    #[test]
+    fn status_name_wins_over_http_mapping() {
+        let err = api(409, r#"{"error": {"code": 409, "message": "exists", "status": "ALREADY_EXISTS"}}"#);
+        assert!(err.is_already_exists());
+        assert_eq!(err.code(), Some(Code::AlreadyExists));
+        // Without a body, 409 maps to ABORTED.
+        assert_eq!(api(409, "").code(), Some(Code::Aborted));
+    }
+
+    #[test]
+    fn non_json_error_body_keeps_a_snippet() {
+        let err = api(502, "<html>Bad Gateway</html>");
+        assert!(err.rpc_status().is_none());
+        assert_eq!(err.code(), Some(Code::Internal));
+        assert_eq!(err.body_snippet(), Some("<html>Bad Gateway</html>"));
+        assert_eq!(err.to_string(), "HTTP 502 INTERNAL: <html>Bad Gateway</html>");
+    }
+
+    #[test]
+    fn retry_after_falls_back_to_retry_info() {
+        let body = r#"{"error": {"code": 429, "message": "m", "status": "RESOURCE_EXHAUSTED",
+            "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "2s"}]}}"#;
+        let err = api(429, body);
+        assert_eq!(err.retry_after(), Some(Duration::from_secs(2)));
+        let header_wins: Error = ApiError::from_response(429, body.as_bytes(), Some(Duration::from_secs(7))).into();
+        assert_eq!(header_wins.retry_after(), Some(Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn snippet_is_cut_on_a_char_boundary() {
+        let long = "é".repeat(300);
+        let cut = snippet(long.as_bytes());
+        assert_eq!(cut.chars().count(), SNIPPET_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(snippet(b"short"), "short");
+    }
+
+    #[test]
+    fn decode_error_mentions_status_and_snippet() {
+        let source = serde_json::from_str::<u32>("\"x\"").unwrap_err();
+        let err = Error::decode(Some(200), b"\"x\"", source);
+        assert!(err.is_decode());
+        assert_eq!(err.status(), Some(200));
+        let text = err.to_string();
+        assert!(text.contains("(HTTP 200)"), "{text}");
+        assert!(text.contains(r#"body starts with: "\"x\"""#), "{text}");
+    }
+
+    #[test]
+    fn operation_error_uses_numeric_codes() {
+        let err = Error::Operation {
+            name: "operations/1".into(),
+            status: Box::new(RpcStatus { code: 5, message: "gone".into(), ..Default::default() }),
+        };
+        assert!(err.is_not_found());
+        assert_eq!(err.status(), None);
+        assert_eq!(err.to_string(), "operation operations/1 failed: NOT_FOUND: gone");
+    }
+
+    #[test]
+    fn timeouts_are_recognised() {
+        assert!(Error::Timeout(Duration::from_millis(5)).is_timeout());
+        assert!(Error::OperationTimeout { name: "op".into(), waited: Duration::from_secs(1) }.is_timeout());
+        assert!(!api(504, "").is_timeout());
+    }
+}

@@ -1,0 +1,206 @@
+//! Streams over paginated list methods (`pageToken` / `nextPageToken`).
+
+use std::future::Future;
+
+use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
+
+use crate::error::{Error, Result};
+
+/// A page of a list response. Generated list-response types implement it.
+///
+/// ```
+/// use discogen_runtime::Page;
+///
+/// struct ListJobsResponse {
+///     jobs: Vec<String>,
+///     next_page_token: Option<String>,
+/// }
+///
+/// impl Page for ListJobsResponse {
+///     type Item = String;
+///     fn next_page_token(&self) -> Option<&str> {
+///         self.next_page_token.as_deref()
+///     }
+///     fn into_items(self) -> Vec<String> {
+///         self.jobs
+///     }
+/// }
+/// ```
+pub trait Page {
+    /// The listed resource type.
+    type Item;
+
+    /// The token of the next page; `None` or `""` on the last page.
+    fn next_page_token(&self) -> Option<&str>;
+
+    /// The items of this page.
+    fn into_items(self) -> Vec<Self::Item>;
+}
+
+/// A stream of pages; it ends after the last page or the first error.
+pub type PageStream<'a, P> = BoxStream<'a, Result<P>>;
+
+/// A stream of items across pages; it ends after the last item or the first
+/// error.
+pub type ItemStream<'a, T> = BoxStream<'a, Result<T>>;
+
+enum Cursor {
+    /// Fetch the page with this token (`None`: the first page).
+    Fetch(Option<String>),
+    /// Report a protocol error, then stop.
+    Fail(String),
+    Done,
+}
+
+/// Turns `fetch` ("get the page for this page token") into a stream of pages.
+///
+/// The first call gets `first_token` (usually `None`); each later call gets
+/// the previous page's `nextPageToken`. The stream ends when a page has no
+/// (or an empty) next token, after the first error, or with an
+/// [`Error::InvalidResponse`] if the server returns the token it was just
+/// given (which would loop forever).
+///
+/// ```
+/// use discogen_runtime::{paginate, Page, Result};
+/// use discogen_runtime::TryStreamExt;
+///
+/// struct Numbers(Vec<u32>, Option<String>);
+/// impl Page for Numbers {
+///     type Item = u32;
+///     fn next_page_token(&self) -> Option<&str> { self.1.as_deref() }
+///     fn into_items(self) -> Vec<u32> { self.0 }
+/// }
+///
+/// # async fn demo() -> Result<()> {
+/// let pages = paginate(None, |token: Option<String>| async move {
+///     Ok(match token.as_deref() {
+///         None => Numbers(vec![1, 2], Some("p2".into())),
+///         Some(_) => Numbers(vec![3], None),
+///     })
+/// });
+/// let pages: Vec<Numbers> = pages.try_collect().await?;
+/// assert_eq!(pages.len(), 2);
+/// # Ok(())
+/// # }
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(demo()).unwrap();
+/// ```
+pub fn paginate<'a, P, F, Fut>(first_token: Option<String>, fetch: F) -> PageStream<'a, P>
+where
+    P: Page + Send + 'a,
+    F: FnMut(Option<String>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<P>> + Send + 'a,
+{
+    stream::unfold((Cursor::Fetch(first_token), fetch), |(cursor, mut fetch)| async move {
+        let token = match cursor {
+            Cursor::Done => return None,
+            Cursor::Fail(message) => return Some((Err(Error::InvalidResponse(message)), (Cursor::Done, fetch))),
+            Cursor::Fetch(token) => token,
+        };
+        match fetch(token.clone()).await {
+            Ok(page) => {
+                let next = match page.next_page_token().filter(|t| !t.is_empty()) {
+                    None => Cursor::Done,
+                    Some(next) if Some(next) == token.as_deref() => {
+                        Cursor::Fail(format!("the server returned page token {next:?} again"))
+                    }
+                    Some(next) => Cursor::Fetch(Some(next.to_owned())),
+                };
+                Some((Ok(page), (next, fetch)))
+            }
+            Err(error) => Some((Err(error), (Cursor::Done, fetch))),
+        }
+    })
+    .boxed()
+}
+
+/// Like [`paginate`], but yields the items of the pages one by one.
+pub fn paginate_items<'a, P, F, Fut>(first_token: Option<String>, fetch: F) -> ItemStream<'a, P::Item>
+where
+    P: Page + Send + 'a,
+    P::Item: Send + 'a,
+    F: FnMut(Option<String>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<P>> + Send + 'a,
+{
+    paginate(first_token, fetch)
+        .map_ok(|page| stream::iter(page.into_items().into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Debug)]
+    struct Numbers(Vec<u32>, Option<String>);
+
+    impl Page for Numbers {
+        type Item = u32;
+        fn next_page_token(&self) -> Option<&str> {
+            self.1.as_deref()
+        }
+        fn into_items(self) -> Vec<u32> {
+            self.0
+        }
+    }
+
+    type Calls = Arc<Mutex<Vec<Option<String>>>>;
+
+    /// Serves `pages` in order; records the tokens it was called with.
+    fn server(
+        pages: Vec<(Vec<u32>, Option<&'static str>)>,
+    ) -> (Calls, impl FnMut(Option<String>) -> std::future::Ready<Result<Numbers>> + Send) {
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let seen = calls.clone();
+        let fetch = move |token: Option<String>| {
+            let index = seen.lock().unwrap().len();
+            seen.lock().unwrap().push(token);
+            let (items, next) = pages[index].clone();
+            std::future::ready(Ok(Numbers(items, next.map(str::to_owned))))
+        };
+        (calls, fetch)
+    }
+
+    #[tokio::test]
+    async fn follows_tokens_until_the_last_page() {
+        let (calls, fetch) = server(vec![(vec![1, 2], Some("a")), (vec![], Some("b")), (vec![3], Some(""))]);
+        let items: Vec<u32> = paginate_items(None, fetch).try_collect().await.unwrap();
+        assert_eq!(items, [1, 2, 3]);
+        assert_eq!(*calls.lock().unwrap(), [None, Some("a".to_owned()), Some("b".to_owned())]);
+    }
+
+    #[tokio::test]
+    async fn starts_from_the_given_token() {
+        let (calls, fetch) = server(vec![(vec![7], None)]);
+        let pages: Vec<Numbers> = paginate(Some("t".into()), fetch).try_collect().await.unwrap();
+        assert_eq!(pages.len(), 1);
+        assert_eq!(*calls.lock().unwrap(), [Some("t".to_owned())]);
+    }
+
+    #[tokio::test]
+    async fn a_repeated_token_ends_with_an_error() {
+        let (_, fetch) = server(vec![(vec![1], Some("a")), (vec![2], Some("a"))]);
+        let results: Vec<Result<u32>> = paginate_items(None, fetch).collect().await;
+        assert_eq!(results.len(), 3);
+        assert!(matches!(results[2], Err(Error::InvalidResponse(_))));
+    }
+
+    #[tokio::test]
+    async fn an_error_ends_the_stream() {
+        let mut calls = 0;
+        let fetch = move |_token: Option<String>| {
+            calls += 1;
+            let result = if calls == 1 {
+                Ok(Numbers(vec![1], Some("a".into())))
+            } else {
+                Err(Error::InvalidResponse("boom".into()))
+            };
+            std::future::ready(result)
+        };
+        let results: Vec<Result<u32>> = paginate_items(None, fetch).collect().await;
+        assert_eq!(results.len(), 2);
+        assert!(results[0].is_ok());
+        assert!(results[1].is_err());
+    }
+}

@@ -1,0 +1,341 @@
+//! The description of one API call, as built by generated code.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::retry::RetryPolicy;
+
+/// HTTP method of an API call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `PATCH`
+    Patch,
+    /// `DELETE`
+    Delete,
+}
+
+impl Method {
+    /// The method name, e.g. `"GET"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Idempotency by HTTP semantics (`GET`, `PUT`, `DELETE`): the default
+    /// of [`Request::new`], which generated code may override.
+    pub fn is_idempotent(self) -> bool {
+        matches!(self, Method::Get | Method::Put | Method::Delete)
+    }
+
+    /// Whether the method carries a body (`POST`, `PUT`, `PATCH`); such
+    /// requests are sent with `Content-Length: 0` when they have none.
+    pub(crate) fn has_body(self) -> bool {
+        matches!(self, Method::Post | Method::Put | Method::Patch)
+    }
+
+    pub(crate) fn to_reqwest(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Delete => reqwest::Method::DELETE,
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Per-call overrides of the client's settings.
+///
+/// Generated call builders expose this so users can change the retry
+/// policy, timeout or idempotency of one call.
+///
+/// ```
+/// use std::time::Duration;
+/// use discogen_runtime::{RequestOptions, RetryPolicy};
+///
+/// let options = RequestOptions::new()
+///     .with_timeout(Duration::from_secs(5))
+///     .with_retry_policy(RetryPolicy::none());
+/// assert_eq!(options.timeout(), Some(Duration::from_secs(5)));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RequestOptions {
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+    idempotent: Option<bool>,
+}
+
+impl RequestOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Uses `policy` instead of the client's retry policy.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Uses `timeout` for each attempt instead of the client's.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the idempotency decided by the generated code (e.g. to
+    /// allow retrying a `POST` that carries a request id).
+    pub fn with_idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = Some(idempotent);
+        self
+    }
+
+    /// The retry policy override.
+    pub fn retry_policy(&self) -> Option<&RetryPolicy> {
+        self.retry.as_ref()
+    }
+
+    /// The per-attempt timeout override.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// The idempotency override.
+    pub fn idempotent(&self) -> Option<bool> {
+        self.idempotent
+    }
+
+    /// `self`'s overrides, falling back to `other`'s where `self` has none.
+    pub fn or(self, other: RequestOptions) -> RequestOptions {
+        RequestOptions {
+            retry: self.retry.or(other.retry),
+            timeout: self.timeout.or(other.timeout),
+            idempotent: self.idempotent.or(other.idempotent),
+        }
+    }
+}
+
+/// One API call: method, path relative to the endpoint (already expanded),
+/// query parameters, optional JSON body, idempotency and per-call options.
+///
+/// ```
+/// use discogen_runtime::{Method, Request};
+///
+/// # fn main() -> discogen_runtime::Result<()> {
+/// let request = Request::new(Method::Post, "v1/projects/p/locations/l/notebookExecutionJobs")
+///     .query("notebookExecutionJobId", "job-1")
+///     .query_opt("validateOnly", None::<bool>)
+///     .json(&serde_json::json!({"displayName": "nightly"}))?;
+/// assert!(!request.is_idempotent());
+/// assert_eq!(request.query_pairs(), &[("notebookExecutionJobId".to_string(), "job-1".to_string())]);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Request {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Option<Bytes>,
+    idempotent: bool,
+    options: RequestOptions,
+}
+
+impl Request {
+    /// A request without query, body or options; idempotent by the method's
+    /// HTTP semantics ([`Method::is_idempotent`]).
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent: method.is_idempotent(),
+            options: RequestOptions::default(),
+        }
+    }
+
+    /// Appends a query parameter (repeating a key is allowed).
+    pub fn query(mut self, key: impl Into<String>, value: impl ToString) -> Self {
+        self.query.push((key.into(), value.to_string()));
+        self
+    }
+
+    /// Appends a query parameter when `value` is `Some`.
+    pub fn query_opt<V: ToString>(self, key: impl Into<String>, value: Option<V>) -> Self {
+        match value {
+            Some(value) => self.query(key, value),
+            None => self,
+        }
+    }
+
+    /// Appends one `key=value` pair per element (repeated parameters).
+    pub fn query_all<I>(mut self, key: &str, values: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: ToString,
+    {
+        for value in values {
+            self.query.push((key.to_owned(), value.to_string()));
+        }
+        self
+    }
+
+    /// Adds a header (for instance `x-goog-request-params`).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Serializes `body` as the JSON request body.
+    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Self> {
+        let bytes = serde_json::to_vec(body).map_err(Error::Serialize)?;
+        self.body = Some(Bytes::from(bytes));
+        Ok(self)
+    }
+
+    /// Sets whether the call may be retried after it possibly reached the
+    /// server (decided by the generated code; see [`RetryPolicy`]).
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = idempotent;
+        self
+    }
+
+    /// Sets per-call overrides (replacing earlier ones).
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The path relative to the endpoint.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query parameters, in order.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The extra headers, in order.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The serialized JSON body.
+    pub fn body(&self) -> Option<&Bytes> {
+        self.body.as_ref()
+    }
+
+    /// Whether the call may be retried: the options' override if set, else
+    /// the generated code's decision.
+    pub fn is_idempotent(&self) -> bool {
+        self.options.idempotent.unwrap_or(self.idempotent)
+    }
+
+    /// The per-call overrides.
+    pub fn request_options(&self) -> &RequestOptions {
+        &self.options
+    }
+}
+
+impl fmt::Debug for Request {
+    /// Header values are left out (they may hold secrets); the body is shown
+    /// by size.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &header_names)
+            .field("body_len", &self.body.as_ref().map(Bytes::len))
+            .field("idempotent", &self.is_idempotent())
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotency_defaults_follow_http_and_can_be_overridden() {
+        assert!(Request::new(Method::Get, "x").is_idempotent());
+        assert!(Request::new(Method::Delete, "x").is_idempotent());
+        assert!(!Request::new(Method::Post, "x").is_idempotent());
+        assert!(!Request::new(Method::Patch, "x").is_idempotent());
+        assert!(Request::new(Method::Post, "x").idempotent(true).is_idempotent());
+        let forced = Request::new(Method::Get, "x").options(RequestOptions::new().with_idempotent(false));
+        assert!(!forced.is_idempotent());
+    }
+
+    #[test]
+    fn repeated_and_optional_query_parameters() {
+        let request = Request::new(Method::Get, "x")
+            .query("pageSize", 3)
+            .query_opt("filter", Some("a b"))
+            .query_opt::<u32>("skip", None)
+            .query_all("fields", ["a", "b"]);
+        let pairs: Vec<(&str, &str)> = request.query_pairs().iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(pairs, [("pageSize", "3"), ("filter", "a b"), ("fields", "a"), ("fields", "b")]);
+    }
+
+    #[test]
+    fn debug_hides_header_values_and_body() {
+        let request = Request::new(Method::Post, "x")
+            .header("x-secret", "hunter2")
+            .json(&serde_json::json!({"password": "hunter2"}))
+            .unwrap();
+        let text = format!("{request:?}");
+        assert!(text.contains("x-secret"));
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+
+    #[test]
+    fn options_fall_back_field_by_field() {
+        let call = RequestOptions::new().with_timeout(Duration::from_secs(1));
+        let defaults = RequestOptions::new().with_timeout(Duration::from_secs(9)).with_idempotent(true);
+        let merged = call.or(defaults);
+        assert_eq!(merged.timeout(), Some(Duration::from_secs(1)));
+        assert_eq!(merged.idempotent(), Some(true));
+        assert!(merged.retry_policy().is_none());
+    }
+
+    #[test]
+    fn unserializable_body_is_an_error() {
+        let mut map = std::collections::HashMap::new();
+        map.insert((1, 2), 3);
+        let err = Request::new(Method::Post, "x").json(&map).unwrap_err();
+        assert!(matches!(err, Error::Serialize(_)));
+    }
+}

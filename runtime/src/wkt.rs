@@ -1,0 +1,59 @@
+//! Well-known types with special JSON forms, shared by all generated
+//! clients: `google.protobuf.Empty`, `Timestamp`, `Duration`, `FieldMask`
+//! and `bytes` fields.
+//!
+//! `Timestamp`, `Duration` and `FieldMask` keep the server's string
+//! unchanged (so values round-trip exactly) and offer typed conversions.
+
+mod bytes;
+mod civil;
+mod duration;
+mod empty;
+mod field_mask;
+mod timestamp;
+
+pub use self::bytes::Bytes;
+pub use duration::Duration;
+pub use empty::Empty;
+pub use field_mask::FieldMask;
+pub use timestamp::Timestamp;
+
+/// Formats `nanos` as proto3 JSON does: no fraction, or 3, 6 or 9 digits.
+fn fraction(nanos: u32) -> String {
+    if nanos == 0 {
+        String::new()
+    } else if nanos % 1_000_000 == 0 {
+        format!(".{:03}", nanos / 1_000_000)
+    } else if nanos % 1_000 == 0 {
+        format!(".{:06}", nanos / 1_000)
+    } else {
+        format!(".{nanos:09}")
+    }
+}
+
+/// Parses the digits after a decimal point (1 to 9 of them) as nanoseconds.
+fn parse_fraction(digits: &str) -> Option<u32> {
+    if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let value: u32 = digits.parse().ok()?;
+    Some(value * 10u32.pow(9 - digits.len() as u32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fractions_use_3_6_or_9_digits() {
+        assert_eq!(fraction(0), "");
+        assert_eq!(fraction(500_000_000), ".500");
+        assert_eq!(fraction(1_000), ".000001");
+        assert_eq!(fraction(1), ".000000001");
+        assert_eq!(parse_fraction("5"), Some(500_000_000));
+        assert_eq!(parse_fraction("000000001"), Some(1));
+        assert_eq!(parse_fraction(""), None);
+        assert_eq!(parse_fraction("1234567890"), None);
+        assert_eq!(parse_fraction("1a"), None);
+    }
+}

@@ -1,0 +1,116 @@
+//! `bytes` fields (Discovery format `byte`): base64 in JSON.
+
+use std::fmt;
+use std::ops::Deref;
+
+use base64::engine::general_purpose::{STANDARD, STANDARD_PAD_INDIFFERENT};
+use base64::Engine;
+use serde::de::{self, Deserializer, Unexpected};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// Binary data, sent as base64 in JSON.
+///
+/// Serializes with the standard alphabet and padding; deserializes the
+/// standard or URL-safe alphabet, with or without padding.
+///
+/// ```
+/// use discogen_runtime::Bytes;
+///
+/// let data = Bytes::from(b"hi?".to_vec());
+/// assert_eq!(serde_json::to_string(&data).unwrap(), r#""aGk/""#);
+/// let url_safe: Bytes = serde_json::from_str(r#""aGk_""#).unwrap();
+/// assert_eq!(&*url_safe, b"hi?");
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Bytes(Vec<u8>);
+
+impl Bytes {
+    /// Wraps raw bytes.
+    pub fn new(data: impl Into<Vec<u8>>) -> Self {
+        Bytes(data.into())
+    }
+
+    /// The raw bytes.
+    pub fn as_slice(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The raw bytes, by value.
+    pub fn into_vec(self) -> Vec<u8> {
+        self.0
+    }
+
+    /// Decodes base64 (either alphabet, padding optional).
+    pub fn from_base64(text: &str) -> Option<Self> {
+        let standard: String = text
+            .chars()
+            .map(|c| match c {
+                '-' => '+',
+                '_' => '/',
+                other => other,
+            })
+            .collect();
+        STANDARD_PAD_INDIFFERENT.decode(standard).ok().map(Bytes)
+    }
+
+    /// Encodes as standard, padded base64.
+    pub fn to_base64(&self) -> String {
+        STANDARD.encode(&self.0)
+    }
+}
+
+impl Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Bytes {
+    fn from(data: Vec<u8>) -> Self {
+        Bytes(data)
+    }
+}
+
+impl From<&[u8]> for Bytes {
+    fn from(data: &[u8]) -> Self {
+        Bytes(data.to_vec())
+    }
+}
+
+impl fmt::Debug for Bytes {
+    /// Shows the length, not the content (which may be large or secret).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Bytes(<{} bytes>)", self.0.len())
+    }
+}
+
+impl Serialize for Bytes {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_base64())
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Bytes::from_base64(&text).ok_or_else(|| de::Error::invalid_value(Unexpected::Str(&text), &"base64 data"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_in_both_alphabets() {
+        let all: Vec<u8> = (0..=255).collect();
+        let encoded = Bytes::new(all.clone()).to_base64();
+        assert_eq!(Bytes::from_base64(&encoded).unwrap().into_vec(), all);
+        let url_safe = encoded.replace('+', "-").replace('/', "_").trim_end_matches('=').to_owned();
+        assert_eq!(Bytes::from_base64(&url_safe).unwrap().as_slice(), &all[..]);
+        assert!(Bytes::from_base64("not base64!").is_none());
+        assert!(serde_json::from_str::<Bytes>("\"@@\"").is_err());
+        assert_eq!(format!("{:?}", Bytes::new(vec![1, 2, 3])), "Bytes(<3 bytes>)");
+    }
+}
