@@ -24,6 +24,86 @@ pub struct Config {
     /// Overrides applied while building StackQL's resource model.
     #[serde(default)]
     pub stackql: StackqlOverrides,
+    /// The Rust client crate; absent means no client is generated.
+    #[serde(default)]
+    pub client: Option<ClientConfig>,
+}
+
+/// What goes into the generated Rust client crate.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientConfig {
+    /// Package name, e.g. `google-aiplatform-v1`.
+    pub crate_name: String,
+    #[serde(default = "default_crate_version")]
+    pub version: String,
+    /// Discovery resources (dotted chains such as `projects.locations.notebookExecutionJobs`)
+    /// whose methods the crate covers. Empty means every resource.
+    #[serde(default)]
+    pub resources: Vec<String>,
+    /// Prefix removed from schema names to form Rust type names.
+    #[serde(default)]
+    pub type_prefix: String,
+    /// Schemas the runtime crate already provides, by schema name -> runtime type name
+    /// (`GoogleRpcStatus: RpcStatus`).
+    #[serde(default)]
+    pub runtime_types: IndexMap<String, String>,
+    /// The schema of `google.longrunning.Operation`; methods returning it return a typed
+    /// operation handle.
+    #[serde(default)]
+    pub operation_schema: Option<String>,
+    /// Result and metadata types of long-running methods that the rules cannot derive,
+    /// by method id.
+    #[serde(default)]
+    pub operations: IndexMap<String, OperationTypes>,
+    /// Path of the runtime crate relative to the generated crate (for a path dependency).
+    #[serde(default)]
+    pub runtime_path: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationTypes {
+    pub response: Option<String>,
+    pub metadata: Option<String>,
+}
+
+impl ClientConfig {
+    /// Defaults for a service without a `client:` section: every resource, and the usual
+    /// Google schema names for `Status`, `Empty` and `Operation` when the document has them.
+    pub fn defaults_for(name: &str, version: &str, schemas: &IndexMap<String, crate::ir::Schema>) -> ClientConfig {
+        let mut runtime_types = IndexMap::new();
+        for (schema, runtime) in [
+            ("Status", "RpcStatus"),
+            ("GoogleRpcStatus", "RpcStatus"),
+            ("Empty", "Empty"),
+            ("GoogleProtobufEmpty", "Empty"),
+        ] {
+            if schemas.contains_key(schema) {
+                runtime_types.insert(schema.to_owned(), runtime.to_owned());
+            }
+        }
+        let operation_schema = ["Operation", "GoogleLongrunningOperation"].into_iter().find(|candidate| {
+            schemas
+                .get(*candidate)
+                .is_some_and(|s| ["name", "done", "response", "error"].iter().all(|field| s.property(field).is_some()))
+        });
+        ClientConfig {
+            crate_name: format!("google-{}-{}", name.to_ascii_lowercase(), version.to_ascii_lowercase())
+                .replace(['_', '.'], "-"),
+            version: default_crate_version(),
+            resources: Vec::new(),
+            type_prefix: String::new(),
+            runtime_types,
+            operation_schema: operation_schema.map(str::to_owned),
+            operations: IndexMap::new(),
+            runtime_path: None,
+        }
+    }
+}
+
+fn default_crate_version() -> String {
+    "0.1.0".to_owned()
 }
 
 /// StackQL's hand-written overrides, keyed by Discovery method id (StackQL's operationId).
@@ -56,7 +136,7 @@ fn default_provider() -> String {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { provider: default_provider(), discovery: None, stackql: StackqlOverrides::default() }
+        Config { provider: default_provider(), discovery: None, stackql: StackqlOverrides::default(), client: None }
     }
 }
 

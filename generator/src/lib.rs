@@ -14,3 +14,4 @@ pub mod output;
 pub mod pipeline;
 
 pub use error::{Error, Result};
+pub mod rust;

@@ -28,6 +28,19 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write a Rust client crate into OUT (Cargo.toml, src/...).
+    Client {
+        /// The Discovery document (defaults to the one named by the configuration).
+        #[arg(long)]
+        discovery: Option<PathBuf>,
+        /// Generator configuration (YAML); its `client:` section selects resources and types.
+        /// Without it: every resource, crate `google-<name>-<version>`.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The crate directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -47,6 +60,22 @@ fn read(path: &Path) -> Result<String, Error> {
 
 fn run(command: Command) -> Result<(), Error> {
     match command {
+        Command::Client { discovery, config, out } => {
+            let config_text = config.as_deref().map(read).transpose()?;
+            let config_name = config.as_ref().map(|p| p.display().to_string());
+            let discovery = match discovery {
+                Some(path) => path,
+                None => discovery_from_config(config.as_deref(), config_text.as_deref())?,
+            };
+            let discovery_text = read(&discovery)?;
+            let discovery_name = discovery.display().to_string();
+            let config_input =
+                config_text.as_deref().map(|text| Input { name: config_name.as_deref().unwrap_or(""), text });
+            let files = pipeline::client(Input { name: &discovery_name, text: &discovery_text }, config_input)?;
+            output::write_tree(&out, &files)?;
+            eprintln!("wrote {} files under {}", files.len(), out.display());
+            Ok(())
+        }
         Command::Docs { discovery, config, out } => {
             let config_text = config.as_deref().map(read).transpose()?;
             let config_name = config.as_ref().map(|p| p.display().to_string());

@@ -1,6 +1,6 @@
 //! The generator's stages glued together: text in, files out. No file system access.
 
-use crate::config::Config;
+use crate::config::{ClientConfig, Config};
 use crate::discovery;
 use crate::docs::{self, File};
 use crate::error::Result;
@@ -14,12 +14,33 @@ pub struct Input<'a> {
 
 /// Reads, validates and converts a Discovery document with an optional configuration.
 pub fn build_api(discovery_doc: Input<'_>, config: Option<Input<'_>>) -> Result<Api> {
+    Ok(load(discovery_doc, config)?.0)
+}
+
+/// The IR and the configuration it was built with.
+pub fn load(discovery_doc: Input<'_>, config: Option<Input<'_>>) -> Result<(Api, Config)> {
     let doc = discovery::load(discovery_doc.name, discovery_doc.text)?;
     let (config, config_name) = match config {
         Some(input) => (Config::parse(input.name, input.text)?, input.name),
         None => (Config::default(), "(no configuration)"),
     };
-    ir::build(doc, &config, config_name)
+    let api = ir::build(doc, &config, config_name)?;
+    Ok((api, config))
+}
+
+/// The client configuration to use: the file's `client:` section, or defaults for the whole
+/// service (`google-<name>-<version>`, every resource).
+pub fn client_config(api: &Api, config: &Config) -> ClientConfig {
+    config
+        .client
+        .clone()
+        .unwrap_or_else(|| ClientConfig::defaults_for(&api.service.name, &api.service.version, &api.schemas))
+}
+
+/// The client crate's files, relative to the crate directory.
+pub fn client(discovery_doc: Input<'_>, config: Option<Input<'_>>) -> Result<Vec<File>> {
+    let (api, config) = load(discovery_doc, config)?;
+    crate::rust::render(&api, &client_config(&api, &config))
 }
 
 /// The documentation tree (`<service>/index.md`, `<service>/<resource>/index.md`).

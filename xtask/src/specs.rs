@@ -78,10 +78,26 @@ pub fn docs_tree() -> Result<Tree, String> {
     Ok(Tree { files })
 }
 
-/// Everything under `generated/`.
+/// Everything under `generated/`: `docs/<service>/...` and, for each spec with a `client:`
+/// section, the crate in `<crate name>/`.
 pub fn generated_tree() -> Result<Tree, String> {
     let docs = docs_tree()?;
-    let files =
+    let mut files: Vec<File> =
         docs.files.into_iter().map(|f| File { path: format!("docs/{}", f.path), contents: f.contents }).collect();
+    for spec in all()? {
+        let (config_text, discovery_text) = (read(&spec.config)?, read(&spec.discovery)?);
+        let (config_name, discovery_name) = (display(&spec.config), display(&spec.discovery));
+        let config = discogen::config::Config::parse(&config_name, &config_text).map_err(|e| e.to_string())?;
+        let Some(client) = &config.client else { continue };
+        let crate_files = pipeline::client(
+            Input { name: &discovery_name, text: &discovery_text },
+            Some(Input { name: &config_name, text: &config_text }),
+        )
+        .map_err(|e| e.to_string())?;
+        let prefix = &client.crate_name;
+        files.extend(
+            crate_files.into_iter().map(|f| File { path: format!("{prefix}/{}", f.path), contents: f.contents }),
+        );
+    }
     Ok(Tree { files })
 }

@@ -1,0 +1,111 @@
+//! Rust identifiers from Discovery names: case conversion, keywords, clashes, singulars.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span};
+
+const KEYWORDS: [&str; 51] = [
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
+    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+];
+
+/// UpperCamelCase for a type or variant (keywords get a trailing `_`).
+pub fn camel_string(name: &str) -> String {
+    let camel = sanitize(&name.to_upper_camel_case(), "Value");
+    if KEYWORDS.contains(&camel.as_str()) {
+        format!("{camel}_")
+    } else {
+        camel
+    }
+}
+
+/// snake_case for a field, method or module (`ident` makes keywords raw).
+pub fn snake_string(name: &str) -> String {
+    sanitize(&name.to_snake_case(), "field")
+}
+
+/// Keeps identifier characters and makes sure the result starts like an identifier.
+fn sanitize(text: &str, fallback: &str) -> String {
+    let cleaned: String = text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let cleaned = cleaned.trim_matches('_').to_owned();
+    if cleaned.is_empty() {
+        fallback.to_owned()
+    } else if cleaned.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{}{cleaned}", if fallback.starts_with(char::is_uppercase) { "V" } else { "n" })
+    } else {
+        cleaned
+    }
+}
+
+/// An identifier token, raw when it is a keyword.
+pub fn ident(name: &str) -> Ident {
+    match name {
+        "self" | "Self" | "super" | "crate" | "_" => Ident::new(&format!("{name}_"), Span::call_site()),
+        _ if KEYWORDS.contains(&name) => Ident::new_raw(name, Span::call_site()),
+        _ => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// Makes names unique by appending `2`, `3`, ... to later duplicates.
+pub fn dedupe(names: &mut [String]) {
+    let mut seen = std::collections::HashSet::new();
+    for name in names.iter_mut() {
+        if !seen.insert(name.clone()) {
+            let mut n = 2;
+            while !seen.insert(format!("{name}{n}")) {
+                n += 1;
+            }
+            *name = format!("{name}{n}");
+        }
+    }
+}
+
+/// English singular of a collection name, good enough for Google's resource collections.
+pub fn singular(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    if lower.ends_with("indexes") || lower.ends_with("statuses") || lower.ends_with("sses") || lower.ends_with("xes") {
+        word[..word.len() - 2].to_owned()
+    } else if lower.ends_with("ies") && word.len() > 3 {
+        format!("{}y", &word[..word.len() - 3])
+    } else if lower.ends_with('s') && !lower.ends_with("ss") && !lower.ends_with("us") && !lower.ends_with("is") {
+        word[..word.len() - 1].to_owned()
+    } else {
+        word.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_and_odd_names_become_valid_identifiers() {
+        let snake = |name: &str| ident(&snake_string(name)).to_string();
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("displayName"), "display_name");
+        assert_eq!(snake("$.xgafv"), "xgafv");
+        assert_eq!(snake("123abc"), "n123abc");
+        assert_eq!(camel_string("JOB_STATE_FAILED"), "JobStateFailed");
+        assert_eq!(camel_string("self"), "Self_");
+        assert_eq!(camel_string("1x"), "V1x");
+    }
+
+    #[test]
+    fn singulars_of_collections() {
+        assert_eq!(singular("notebookExecutionJobs"), "notebookExecutionJob");
+        assert_eq!(singular("indexes"), "index");
+        assert_eq!(singular("ragCorpora"), "ragCorpora");
+        assert_eq!(singular("policies"), "policy");
+        assert_eq!(singular("addresses"), "address");
+        assert_eq!(singular("status"), "status");
+    }
+
+    #[test]
+    fn duplicates_get_numbered() {
+        let mut names = vec!["a".to_owned(), "a".to_owned(), "a2".to_owned(), "a".to_owned()];
+        dedupe(&mut names);
+        assert_eq!(names, ["a", "a2", "a22", "a3"]);
+    }
+}

@@ -1,0 +1,457 @@
+//! Resource handles and request builders: one module per selected Discovery resource, one
+//! builder per method with required parameters as arguments, optional ones as setters, and
+//! `send()` (plus `pages()` / `items()` for paged lists).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::idents::ident;
+use super::models::{doc_attrs, type_tokens};
+use super::types::RustType;
+
+/// How a path parameter is typed.
+#[derive(Debug, Clone)]
+pub enum PathType {
+    /// A resource-name type from the parameter's pattern, and its fields.
+    Name(String, Vec<String>),
+    String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PathParam {
+    pub field: String,
+    pub ty: PathType,
+    pub description: Option<String>,
+}
+
+/// A piece of a method's URI template.
+#[derive(Debug, Clone)]
+pub enum PathPiece {
+    Literal(String),
+    /// `{+x}` (reserved expansion, `/` kept) or `{x}` (percent-encoded).
+    Param {
+        field: String,
+        reserved: bool,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct QueryParam {
+    pub wire_name: String,
+    pub field: String,
+    pub ty: RustType,
+    pub repeated: bool,
+    pub required: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Response {
+    Empty,
+    Json(RustType),
+    Operation { result: RustType, metadata: RustType, poll_prefix: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct MethodPlan {
+    pub id: String,
+    pub name: String,
+    pub builder: String,
+    pub description: Option<String>,
+    pub http: &'static str,
+    pub template: String,
+    pub path: Vec<PathPiece>,
+    pub path_params: Vec<PathParam>,
+    pub query: Vec<QueryParam>,
+    pub body: Option<RustType>,
+    pub response: Response,
+    /// Item type when the method pages with `pageToken` / `nextPageToken`.
+    pub page_item: Option<RustType>,
+    /// `pageToken`'s field name when paged.
+    pub page_token_field: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResourcePlan {
+    /// Dotted Discovery chain, e.g. `projects.locations.notebookExecutionJobs`.
+    pub chain: String,
+    pub module: String,
+    pub handle: String,
+    pub accessor: String,
+    pub methods: Vec<MethodPlan>,
+}
+
+pub fn http_method(verb: &str) -> &'static str {
+    match verb {
+        "GET" => "Get",
+        "POST" => "Post",
+        "PUT" => "Put",
+        "PATCH" => "Patch",
+        "DELETE" => "Delete",
+        "HEAD" => "Head",
+        _ => "Options",
+    }
+}
+
+/// Splits `v1/{+parent}/jobs:run` into literal and parameter pieces.
+pub fn parse_template(template: &str, field_of: impl Fn(&str) -> String) -> Vec<PathPiece> {
+    let mut pieces = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            pieces.push(PathPiece::Literal(rest[..open].to_owned()));
+        }
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        let expr = &rest[open + 1..close.min(rest.len())];
+        let reserved = expr.starts_with('+');
+        pieces.push(PathPiece::Param { field: field_of(expr.trim_start_matches('+')), reserved });
+        rest = if close < rest.len() { &rest[close + 1..] } else { "" };
+    }
+    if !rest.is_empty() {
+        pieces.push(PathPiece::Literal(rest.to_owned()));
+    }
+    pieces
+}
+
+fn param_type_tokens(ty: &PathType) -> TokenStream {
+    match ty {
+        PathType::Name(name, _) => {
+            let name = ident(name);
+            quote!(crate::#name)
+        }
+        PathType::String => quote!(String),
+    }
+}
+
+/// Argument type of a setter or positional argument (strings accept `impl Into<String>`).
+fn setter_type(ty: &RustType) -> (TokenStream, TokenStream) {
+    match ty {
+        RustType::String => (quote!(impl Into<String>), quote!(.into())),
+        other => {
+            let ty = qualified(other);
+            (quote!(#ty), quote!())
+        }
+    }
+}
+
+/// Type tokens with crate-local types qualified, for use inside resource modules.
+pub fn qualified(ty: &RustType) -> TokenStream {
+    match ty {
+        RustType::Named(name) => {
+            let name = ident(name);
+            quote!(crate::#name)
+        }
+        RustType::Vec(inner) => {
+            let inner = qualified(inner);
+            quote!(Vec<#inner>)
+        }
+        RustType::Map(inner) => {
+            let inner = qualified(inner);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        other => type_tokens(other),
+    }
+}
+
+pub fn module_tokens(resource: &ResourcePlan, crate_ident: &str) -> TokenStream {
+    let handle = ident(&resource.handle);
+    let handle_doc = format!(" Methods of the `{}` resource.", resource.chain);
+    let methods = resource.methods.iter().map(|m| handle_method(m, resource, crate_ident));
+    let builders = resource.methods.iter().map(builder_tokens);
+    let module_doc = format!(" Request builders for the `{}` resource.", resource.chain);
+    quote! {
+        #![doc = #module_doc]
+
+        use discogen_runtime::{Method, Request, RequestOptions};
+
+        #[doc = #handle_doc]
+        ///
+        /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
+        #[derive(Clone, Debug)]
+        pub struct #handle {
+            client: discogen_runtime::Client,
+        }
+
+        impl #handle {
+            pub(crate) fn new(client: discogen_runtime::Client) -> Self {
+                #handle { client }
+            }
+
+            #( #methods )*
+        }
+
+        #( #builders )*
+    }
+}
+
+fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str) -> TokenStream {
+    let name = ident(&method.name);
+    let builder = ident(&method.builder);
+    let required_query: Vec<&QueryParam> = method.query.iter().filter(|q| q.required).collect();
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in &method.path_params {
+        let field = ident(&p.field);
+        let ty = param_type_tokens(&p.ty);
+        match p.ty {
+            PathType::String => {
+                args.push(quote!(#field: impl Into<String>));
+                inits.push(quote!(#field: #field.into()));
+            }
+            PathType::Name(..) => {
+                args.push(quote!(#field: #ty));
+                inits.push(quote!(#field));
+            }
+        }
+    }
+    for q in &required_query {
+        let field = ident(&q.field);
+        let (ty, convert) = if q.repeated {
+            let inner = qualified(&q.ty);
+            (quote!(Vec<#inner>), quote!())
+        } else {
+            setter_type(&q.ty)
+        };
+        args.push(quote!(#field: #ty));
+        inits.push(quote!(#field: #field #convert));
+    }
+    if let Some(body) = &method.body {
+        let ty = qualified(body);
+        args.push(quote!(body: #ty));
+        inits.push(quote!(body));
+    }
+    for q in method.query.iter().filter(|q| !q.required) {
+        let field = ident(&q.field);
+        inits.push(if q.repeated { quote!(#field: Vec::new()) } else { quote!(#field: None) });
+    }
+    let mut extra = vec![format!("`{} {}`", method.http.to_ascii_uppercase(), method.template)];
+    extra.push(String::new());
+    extra.extend(example(method, resource, crate_ident));
+    let docs = doc_attrs(method.description.as_deref(), &extra);
+    quote! {
+        #docs
+        pub fn #name(&self, #( #args ),*) -> #builder {
+            #builder { client: self.client.clone(), #( #inits, )* options: RequestOptions::default() }
+        }
+    }
+}
+
+/// A `no_run` example calling the method with placeholder arguments.
+fn example(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str) -> Vec<String> {
+    let placeholder = |field: &str| format!("\"my-{}\"", field.replace('_', "-"));
+    let mut args: Vec<String> = method
+        .path_params
+        .iter()
+        .map(|p| match &p.ty {
+            PathType::Name(name, fields) => {
+                let values: Vec<String> = fields.iter().map(|f| placeholder(f)).collect();
+                format!("{crate_ident}::{name}::new({})", values.join(", "))
+            }
+            PathType::String => placeholder(&p.field),
+        })
+        .collect();
+    args.extend(method.query.iter().filter(|q| q.required).map(|q| match (&q.ty, q.repeated) {
+        (RustType::String, false) => "\"value\"".to_owned(),
+        _ => "Default::default()".to_owned(),
+    }));
+    if method.body.is_some() {
+        args.push("Default::default()".to_owned());
+    }
+    let call = format!("client.{}().{}({})", resource.accessor, method.name, args.join(", "));
+    let mut lines = vec![
+        "```no_run".to_owned(),
+        format!("# async fn example(client: {crate_ident}::Client) -> {crate_ident}::Result<()> {{"),
+    ];
+    match (&method.page_item, &method.response) {
+        (Some(_), _) => lines.extend([
+            format!("use {crate_ident}::TryStreamExt as _;"),
+            format!("let mut items = {call}.items();"),
+            "while let Some(item) = items.try_next().await? {".to_owned(),
+            "    println!(\"{item:?}\");".to_owned(),
+            "}".to_owned(),
+        ]),
+        (None, Response::Operation { .. }) => lines.extend([
+            format!("let operation = {call}.send().await?;"),
+            "let result = operation.wait().await?;".to_owned(),
+            "println!(\"{result:?}\");".to_owned(),
+        ]),
+        (None, Response::Empty) => lines.push(format!("{call}.send().await?;")),
+        (None, Response::Json(_)) => {
+            lines.extend([format!("let response = {call}.send().await?;"), "println!(\"{response:?}\");".to_owned()])
+        }
+    }
+    lines.extend(["# Ok(())".to_owned(), "# }".to_owned(), "```".to_owned()]);
+    lines
+}
+
+fn builder_tokens(method: &MethodPlan) -> TokenStream {
+    let builder = ident(&method.builder);
+    let doc = format!(" The `{}` call: configure it, then [`{}::send`] it.", method.id, method.builder);
+    let mut fields = vec![quote!(client: discogen_runtime::Client)];
+    for p in &method.path_params {
+        let field = ident(&p.field);
+        let ty = param_type_tokens(&p.ty);
+        fields.push(quote!(#field: #ty));
+    }
+    for q in &method.query {
+        let field = ident(&q.field);
+        let inner = qualified(&q.ty);
+        fields.push(if q.repeated {
+            quote!(#field: Vec<#inner>)
+        } else if q.required {
+            quote!(#field: #inner)
+        } else {
+            quote!(#field: Option<#inner>)
+        });
+    }
+    if let Some(body) = &method.body {
+        let ty = qualified(body);
+        fields.push(quote!(body: #ty));
+    }
+    fields.push(quote!(options: RequestOptions));
+
+    let setters = method.query.iter().filter(|q| !q.required).map(|q| {
+        let field = ident(&q.field);
+        let docs = doc_attrs(q.description.as_deref(), &[]);
+        if q.repeated {
+            let inner = qualified(&q.ty);
+            quote! {
+                #docs
+                pub fn #field(mut self, values: impl IntoIterator<Item = #inner>) -> Self {
+                    self.#field = values.into_iter().collect();
+                    self
+                }
+            }
+        } else {
+            let (ty, convert) = setter_type(&q.ty);
+            quote! {
+                #docs
+                pub fn #field(mut self, value: #ty) -> Self {
+                    self.#field = Some(value #convert);
+                    self
+                }
+            }
+        }
+    });
+
+    let http = format_ident!("{}", method.http);
+    let path = path_expression(method);
+    let query = method.query.iter().map(|q| {
+        let field = ident(&q.field);
+        let wire = &q.wire_name;
+        if q.repeated {
+            quote!(.query_all(#wire, self.#field.iter()))
+        } else if q.required {
+            quote!(.query(#wire, &self.#field))
+        } else {
+            quote!(.query_opt(#wire, self.#field.as_ref()))
+        }
+    });
+    let body = method.body.as_ref().map(|_| quote!(let request = request.json(&self.body)?;));
+    let (output, send_body) = match &method.response {
+        Response::Empty => (quote!(()), quote!(self.client.execute_empty(request).await)),
+        Response::Json(ty) => {
+            let ty = qualified(ty);
+            (quote!(#ty), quote!(self.client.execute(request).await))
+        }
+        Response::Operation { result, metadata, poll_prefix } => {
+            let result = qualified(result);
+            let metadata = qualified(metadata);
+            (
+                quote!(discogen_runtime::Operation<#result, #metadata>),
+                quote! {
+                    let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
+                    Ok(discogen_runtime::Operation::new(self.client, raw).with_poll_path_prefix(#poll_prefix))
+                },
+            )
+        }
+    };
+    let paging = match (&method.page_item, &method.page_token_field) {
+        (Some(item), Some(token)) => {
+            let item = qualified(item);
+            let token = ident(token);
+            quote! {
+                /// All pages, following `nextPageToken` from this call's page token on.
+                pub fn pages(self) -> discogen_runtime::PageStream<'static, #output> {
+                    let first = self.#token.clone();
+                    discogen_runtime::paginate(first, move |token| {
+                        let mut call = self.clone();
+                        call.#token = token;
+                        call.send()
+                    })
+                }
+
+                /// All items of all pages, one by one.
+                pub fn items(self) -> discogen_runtime::ItemStream<'static, #item> {
+                    let first = self.#token.clone();
+                    discogen_runtime::paginate_items(first, move |token| {
+                        let mut call = self.clone();
+                        call.#token = token;
+                        call.send()
+                    })
+                }
+            }
+        }
+        _ => quote!(),
+    };
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder {
+            #( #fields, )*
+        }
+
+        impl #builder {
+            #( #setters )*
+
+            /// Overrides the client's retry policy for this call.
+            pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
+                self.options = self.options.with_retry_policy(policy);
+                self
+            }
+
+            /// Overrides the client's per-attempt timeout for this call.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options = self.options.with_timeout(timeout);
+                self
+            }
+
+            /// Sends the request.
+            pub async fn send(self) -> discogen_runtime::Result<#output> {
+                let request = Request::new(Method::#http, #path)
+                    #( #query )*
+                    .options(self.options.clone());
+                #body
+                #send_body
+            }
+
+            #paging
+        }
+    }
+}
+
+/// `format!(...)` building the request path from the URI template.
+fn path_expression(method: &MethodPlan) -> TokenStream {
+    let mut format = String::new();
+    let mut args = Vec::new();
+    for piece in &method.path {
+        match piece {
+            PathPiece::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPiece::Param { field, reserved } => {
+                format.push_str("{}");
+                let field = ident(field);
+                args.push(if *reserved {
+                    quote!(self.#field)
+                } else {
+                    quote!(discogen_runtime::encode_path_segment(&self.#field.to_string()))
+                });
+            }
+        }
+    }
+    if args.is_empty() {
+        quote!(#format)
+    } else {
+        quote!(format!(#format, #( #args ),*))
+    }
+}

@@ -1,0 +1,216 @@
+//! Type definitions -> tokens: serde structs and open enums.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::idents::ident;
+use super::rustdoc;
+use super::types::{EnumDef, Field, RustType, StructDef, TypeDef};
+
+/// `#[doc = "..."]` attributes for a description plus extra lines.
+pub fn doc_attrs(description: Option<&str>, extra: &[String]) -> TokenStream {
+    let mut lines = description.map(rustdoc::lines).unwrap_or_default();
+    if !extra.is_empty() {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(extra.iter().cloned());
+    }
+    let lines = lines.into_iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// The type tokens of a field (inside `Option`, `Vec` or map as needed by the caller).
+pub fn type_tokens(ty: &RustType) -> TokenStream {
+    match ty {
+        RustType::String => quote!(String),
+        RustType::Bool => quote!(bool),
+        RustType::I32 => quote!(i32),
+        RustType::U32 => quote!(u32),
+        RustType::I64 => quote!(i64),
+        RustType::U64 => quote!(u64),
+        RustType::F32 => quote!(f32),
+        RustType::F64 => quote!(f64),
+        RustType::Json => quote!(serde_json::Value),
+        RustType::Timestamp => quote!(discogen_runtime::Timestamp),
+        RustType::Duration => quote!(discogen_runtime::Duration),
+        RustType::FieldMask => quote!(discogen_runtime::FieldMask),
+        RustType::Bytes => quote!(discogen_runtime::Bytes),
+        RustType::Named(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        RustType::Runtime(name) => {
+            let name = ident(name);
+            quote!(discogen_runtime::#name)
+        }
+        RustType::Vec(inner) => {
+            let inner = type_tokens(inner);
+            quote!(Vec<#inner>)
+        }
+        RustType::Map(inner) => {
+            let inner = type_tokens(inner);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+    }
+}
+
+/// 64-bit integers travel as JSON strings. A top-level `Option` or `Vec` of them uses a serde
+/// helper; deeper inside maps or nested lists they are kept as `String`.
+fn wire_type(ty: &RustType) -> RustType {
+    fn deep(ty: &RustType) -> RustType {
+        match ty {
+            RustType::I64 | RustType::U64 => RustType::String,
+            RustType::Vec(inner) => RustType::Vec(Box::new(deep(inner))),
+            RustType::Map(inner) => RustType::Map(Box::new(deep(inner))),
+            other => other.clone(),
+        }
+    }
+    match ty {
+        RustType::Vec(inner) if matches!(**inner, RustType::I64 | RustType::U64) => ty.clone(),
+        RustType::Vec(_) | RustType::Map(_) => deep(ty),
+        other => other.clone(),
+    }
+}
+
+pub fn definition(def: &TypeDef) -> TokenStream {
+    match def {
+        TypeDef::Struct(s) => struct_tokens(s),
+        TypeDef::Enum(e) => enum_tokens(e),
+        TypeDef::Alias { name, origin, description, ty } => {
+            let docs = doc_attrs(description.as_deref(), &[format!("Discovery schema `{origin}`.")]);
+            let name = ident(name);
+            let ty = type_tokens(&wire_type(ty));
+            quote! { #docs pub type #name = #ty; }
+        }
+    }
+}
+
+fn struct_tokens(def: &StructDef) -> TokenStream {
+    let docs = doc_attrs(def.description.as_deref(), &[format!("Discovery schema `{}`.", def.origin)]);
+    let name = ident(&def.name);
+    let fields = def.fields.iter().map(field_tokens);
+    quote! {
+        #docs
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #( #fields )*
+        }
+    }
+}
+
+fn field_tokens(field: &Field) -> TokenStream {
+    let mut extra = Vec::new();
+    if field.read_only {
+        extra.push("Output only: set by the server and ignored in requests.".to_owned());
+    }
+    if field.deprecated {
+        extra.push("Deprecated.".to_owned());
+    }
+    let docs = doc_attrs(field.description.as_deref(), &extra);
+    let name = ident(&field.rust_name);
+    let json = &field.json_name;
+    let ty = wire_type(&field.ty);
+    let (field_type, attrs) = match &ty {
+        RustType::Vec(inner) => {
+            let with = match **inner {
+                RustType::I64 => quote!(, with = "discogen_runtime::serde_int64::vec"),
+                RustType::U64 => quote!(, with = "discogen_runtime::serde_uint64::vec"),
+                _ => quote!(),
+            };
+            (type_tokens(&ty), quote!(#[serde(rename = #json, default, skip_serializing_if = "Vec::is_empty" #with)]))
+        }
+        RustType::Map(_) => (
+            type_tokens(&ty),
+            quote!(#[serde(rename = #json, default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]),
+        ),
+        _ => {
+            let mut inner = type_tokens(&ty);
+            if field.boxed {
+                inner = quote!(Box<#inner>);
+            }
+            let with = match ty {
+                RustType::I64 => quote!(, with = "discogen_runtime::serde_int64::option"),
+                RustType::U64 => quote!(, with = "discogen_runtime::serde_uint64::option"),
+                _ => quote!(),
+            };
+            (
+                quote!(Option<#inner>),
+                quote!(#[serde(rename = #json, default, skip_serializing_if = "Option::is_none" #with)]),
+            )
+        }
+    };
+    quote! {
+        #docs
+        #attrs
+        pub #name: #field_type,
+    }
+}
+
+fn enum_tokens(def: &EnumDef) -> TokenStream {
+    let docs = doc_attrs(
+        def.description.as_deref(),
+        &[format!(
+            "Values this crate does not know yet are kept in [`{}::{}`], so they round-trip unchanged.",
+            def.name, def.unknown
+        )],
+    );
+    let name = ident(&def.name);
+    let unknown = format_ident!("{}", def.unknown);
+    let variants: Vec<_> = def.variants.iter().map(|v| ident(&v.name)).collect();
+    let values: Vec<&str> = def.variants.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = def.variants.iter().map(|v| {
+        let mut extra = vec![format!("`{}`", v.value)];
+        if v.deprecated {
+            extra.push("Deprecated.".to_owned());
+        }
+        doc_attrs(v.description.as_deref(), &extra)
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #( #variant_docs #variants, )*
+            /// A value not known to this version of the crate.
+            #unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #name::#variants => #values, )*
+                    #name::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => #name::#variants, )*
+                    other => #name::#unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Ok(#name::from(value.as_ref()))
+            }
+        }
+    }
+}

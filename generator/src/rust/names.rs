@@ -1,0 +1,214 @@
+//! Typed resource names from Discovery path-parameter patterns, e.g.
+//! `^projects/[^/]+/locations/[^/]+/notebookExecutionJobs/[^/]+$` ->
+//! `NotebookExecutionJobName { project, location, notebook_execution_job }`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::idents::{camel_string, ident, singular, snake_string};
+
+/// One segment of a name pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Literal(String),
+    /// A variable segment and its field name.
+    Variable(String),
+}
+
+/// A resource-name type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameType {
+    pub name: String,
+    pub pattern: String,
+    pub segments: Vec<Segment>,
+}
+
+impl NameType {
+    /// Parses a Discovery `pattern`; `None` when it is not a plain `literal/[^/]+/...` chain
+    /// (such patterns stay `String` parameters).
+    pub fn from_pattern(pattern: &str) -> Option<NameType> {
+        let body = pattern.strip_prefix('^')?.strip_suffix('$')?.replace("[^/]+", "*");
+        let mut segments = Vec::new();
+        let mut previous_literal: Option<String> = None;
+        let mut fields: Vec<String> = Vec::new();
+        for piece in body.split('/') {
+            if piece == "*" {
+                let literal = previous_literal.take()?;
+                let mut field = snake_string(&singular(&literal));
+                while fields.contains(&field) {
+                    field.push('_');
+                }
+                fields.push(field.clone());
+                segments.push(Segment::Variable(field));
+            } else if !piece.is_empty() && piece.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                previous_literal = Some(piece.to_owned());
+                segments.push(Segment::Literal(piece.to_owned()));
+            } else {
+                return None;
+            }
+        }
+        let last_variable_literal = segments.windows(2).rev().find_map(|pair| match pair {
+            [Segment::Literal(literal), Segment::Variable(_)] => Some(literal.clone()),
+            _ => None,
+        })?;
+        Some(NameType {
+            name: format!("{}Name", camel_string(&singular(&last_variable_literal))),
+            pattern: body.clone(),
+            segments,
+        })
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Variable(field) => Some(field.as_str()),
+            Segment::Literal(_) => None,
+        })
+    }
+
+    /// `projects/{project}/locations/{location}` for docs.
+    pub fn template(&self) -> String {
+        self.segments
+            .iter()
+            .map(|s| match s {
+                Segment::Literal(l) => l.clone(),
+                Segment::Variable(v) => format!("{{{v}}}"),
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// True when `child` is this name plus one `literal/{variable}` pair.
+    fn parent_of(&self, child: &NameType) -> Option<(String, String)> {
+        let n = self.segments.len();
+        if child.segments.len() != n + 2 || child.segments[..n] != self.segments[..] {
+            return None;
+        }
+        match (&child.segments[n], &child.segments[n + 1]) {
+            (Segment::Literal(literal), Segment::Variable(field)) => Some((literal.clone(), field.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// The tokens of all name types, with constructors, `Display`, `FromStr` and child helpers.
+pub fn tokens(names: &[NameType], crate_ident: &str) -> TokenStream {
+    let defs = names.iter().map(|name| name_tokens(name, names, crate_ident));
+    quote! { #( #defs )* }
+}
+
+fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str) -> TokenStream {
+    let type_name = ident(&name.name);
+    let fields: Vec<_> = name.fields().map(ident).collect();
+    let field_docs = name.fields().map(|f| format!(" The `{{{f}}}` segment."));
+    let doc = format!(" The resource name `{}`.", name.template());
+    let pattern = &name.pattern;
+    let format_string = name
+        .segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(l) => l.clone(),
+            Segment::Variable(_) => "{}".to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    let patterns = name.segments.iter().map(|segment| match segment {
+        Segment::Literal(literal) => quote!(#literal),
+        Segment::Variable(field) => {
+            let field = ident(field);
+            quote!(#field)
+        }
+    });
+    let children = all.iter().filter_map(|child| {
+        let (literal, field) = name.parent_of(child)?;
+        let method = ident(&snake_string(&singular(&literal)));
+        let child_type = ident(&child.name);
+        let child_field = ident(&field);
+        let own = fields.iter();
+        let doc = format!(" The `{}` named `{{{field}}}` under this one.", child.template());
+        Some(quote! {
+            #[doc = #doc]
+            pub fn #method(&self, #child_field: impl Into<String>) -> #child_type {
+                #child_type { #( #own: self.#own.clone(), )* #child_field: #child_field.into() }
+            }
+        })
+    });
+    let example = name.fields().map(|f| format!("\"my-{}\"", f.replace('_', "-"))).collect::<Vec<_>>().join(", ");
+    let example_doc = [
+        String::new(),
+        " ```".to_owned(),
+        format!(" # use {crate_ident}::{};", name.name),
+        format!(" let name = {}::new({example});", name.name),
+        format!(" let parsed: {} = name.to_string().parse().unwrap();", name.name),
+        " assert_eq!(parsed, name);".to_owned(),
+        " ```".to_owned(),
+    ];
+    let example_doc = example_doc.iter();
+    quote! {
+        #[doc = #doc]
+        #( #[doc = #example_doc] )*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct #type_name {
+            #( #[doc = #field_docs] pub #fields: String, )*
+        }
+
+        impl #type_name {
+            /// The name made of its segments.
+            pub fn new(#( #fields: impl Into<String> ),*) -> Self {
+                #type_name { #( #fields: #fields.into() ),* }
+            }
+
+            #( #children )*
+        }
+
+        impl std::fmt::Display for #type_name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, #format_string, #( self.#fields ),*)
+            }
+        }
+
+        impl std::str::FromStr for #type_name {
+            type Err = discogen_runtime::ResourceNameError;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                let parts: Vec<&str> = text.split('/').collect();
+                match parts.as_slice() {
+                    [#( #patterns ),*] if #( !#fields.is_empty() )&&* => {
+                        Ok(#type_name { #( #fields: #fields.to_string() ),* })
+                    }
+                    _ => Err(discogen_runtime::ResourceNameError::new(#pattern, text)),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_patterns_become_name_types() {
+        let name = NameType::from_pattern("^projects/[^/]+/locations/[^/]+/notebookExecutionJobs/[^/]+$").unwrap();
+        assert_eq!(name.name, "NotebookExecutionJobName");
+        assert_eq!(name.fields().collect::<Vec<_>>(), ["project", "location", "notebook_execution_job"]);
+        assert_eq!(name.pattern, "projects/*/locations/*/notebookExecutionJobs/*");
+        let fixed = NameType::from_pattern("^projects/[^/]+/locations/[^/]+/publishers/google/models/[^/]+$").unwrap();
+        assert_eq!(fixed.name, "ModelName");
+        assert_eq!(fixed.template(), "projects/{project}/locations/{location}/publishers/google/models/{model}");
+    }
+
+    #[test]
+    fn other_patterns_stay_strings() {
+        assert!(NameType::from_pattern("^projects/[^/]+/locations/[^/]+/.*$").is_none());
+        assert!(NameType::from_pattern("^[^/]+$").is_none());
+        assert!(NameType::from_pattern("no anchors").is_none());
+    }
+
+    #[test]
+    fn parent_relation_is_one_more_pair() {
+        let parent = NameType::from_pattern("^projects/[^/]+/locations/[^/]+$").unwrap();
+        let child = NameType::from_pattern("^projects/[^/]+/locations/[^/]+/jobs/[^/]+$").unwrap();
+        assert_eq!(parent.parent_of(&child), Some(("jobs".to_owned(), "job".to_owned())));
+        assert_eq!(child.parent_of(&parent), None);
+    }
+}

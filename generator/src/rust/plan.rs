@@ -1,0 +1,481 @@
+//! What the crate contains: selected resources and methods, the model types they need, the
+//! resource-name types, how long-running operations are typed and which lists page.
+
+use indexmap::IndexMap;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::idents::{camel_string, ident, singular, snake_string};
+use super::methods::{self, MethodPlan, PathParam, PathType, QueryParam, ResourcePlan, Response};
+use super::models::{self, doc_attrs};
+use super::names::NameType;
+use super::types::{self, RustType, TypeBuilder, TypeDef};
+use crate::config::ClientConfig;
+use crate::error::{Error, Result};
+use crate::ir::{Api, Method, ParamLocation, Schema};
+
+/// Names the crate root defines itself; schemas must not take them.
+const RESERVED: [&str; 8] = ["Client", "ClientBuilder", "Error", "Result", "Operation", "Page", "Stream", "Method"];
+
+pub struct CratePlan {
+    pub resources: Vec<ResourcePlan>,
+    pub types: Vec<TypeDef>,
+    pub names: Vec<NameType>,
+    /// (response type, items field, item type) of paged lists.
+    pub pages: Vec<(String, String, RustType)>,
+}
+
+pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
+    let selected = select(api, config)?;
+    let mut builder = TypeBuilder::new(&api.schemas, &config.type_prefix, &config.runtime_types, &RESERVED);
+
+    // Long-running result/metadata schemas are roots too, so decide them first.
+    let mut operation_types: IndexMap<&str, (Option<String>, Option<String>)> = IndexMap::new();
+    let mut roots: Vec<String> = Vec::new();
+    for (_, methods) in &selected {
+        for method in methods {
+            roots.extend(method.request.iter().cloned());
+            match (&method.response, &config.operation_schema) {
+                (Some(response), Some(operation)) if response == operation => {
+                    let typed = operation_types_for(api, config, method);
+                    roots.extend(typed.0.iter().cloned());
+                    roots.extend(typed.1.iter().cloned());
+                    operation_types.insert(&method.id, typed);
+                }
+                (Some(response), _) => roots.push(response.clone()),
+                (None, _) => {}
+            }
+        }
+    }
+    let closure = types::closure(&api.schemas, &roots, &config.runtime_types);
+    builder.define_all(&closure);
+
+    let mut names: Vec<NameType> = Vec::new();
+    let mut resources = Vec::new();
+    let mut pages = Vec::new();
+    let mut modules: Vec<String> = Vec::new();
+    for (chain, methods) in &selected {
+        let segments: Vec<&str> = chain.split('.').collect();
+        let last = segments.last().copied().unwrap_or("service");
+        let mut module = snake_string(last);
+        if modules.contains(&module) {
+            module = snake_string(&segments.join("_"));
+        }
+        modules.push(module.clone());
+        let mut plans = Vec::new();
+        for method in methods {
+            let plan = method_plan(api, config, &mut builder, &mut names, method, &operation_types, last)?;
+            if let (Some(item), Some(Response::Json(RustType::Named(response)))) =
+                (&plan.page_item, Some(&plan.response))
+            {
+                if let Some(field) = items_field(api, method) {
+                    if !pages.iter().any(|(r, _, _): &(String, String, RustType)| r == response) {
+                        pages.push((response.clone(), field, item.clone()));
+                    }
+                }
+            }
+            plans.push(plan);
+        }
+        resources.push(ResourcePlan {
+            chain: chain.clone(),
+            handle: camel_string(&module),
+            accessor: module.clone(),
+            module,
+            methods: plans,
+        });
+    }
+    Ok(CratePlan { resources, types: builder.defs, names, pages })
+}
+
+/// Selected methods grouped by resource chain, in document order.
+fn select<'a>(api: &'a Api, config: &ClientConfig) -> Result<Vec<(String, Vec<&'a Method>)>> {
+    let mut groups: IndexMap<String, Vec<&Method>> = IndexMap::new();
+    for method in &api.methods {
+        let chain = method.resource_path.join(".");
+        if config.resources.is_empty() || config.resources.contains(&chain) {
+            groups.entry(chain).or_default().push(method);
+        }
+    }
+    if let Some(missing) = config.resources.iter().find(|chain| !groups.contains_key(*chain)) {
+        return Err(Error::Config {
+            file: "configuration".to_owned(),
+            location: format!("client.resources: {missing}"),
+            message: "no such resource (with methods) in the Discovery document".to_owned(),
+        });
+    }
+    Ok(groups.into_iter().collect())
+}
+
+/// Result and metadata schemas of a long-running method: the configuration's, else by rule
+/// (create/update/patch return the request's resource, delete returns `Empty`; metadata is
+/// `<prefix><Method><Resource>OperationMetadata` or `<prefix><Method>OperationMetadata` when
+/// the document has it). `None` means untyped JSON.
+fn operation_types_for(api: &Api, config: &ClientConfig, method: &Method) -> (Option<String>, Option<String>) {
+    let configured = config.operations.get(&method.id);
+    let exists = |name: &str| api.schemas.contains_key(name) || config.runtime_types.contains_key(name);
+    let verb = camel_string(&method.name);
+    let result = configured.and_then(|c| c.response.clone()).or_else(|| {
+        let name = method.name.as_str();
+        if ["create", "update", "patch"].iter().any(|v| name.starts_with(v)) {
+            method.request.clone()
+        } else if name.starts_with("delete") {
+            config.runtime_types.iter().find(|(_, rust)| *rust == "Empty").map(|(schema, _)| schema.clone())
+        } else {
+            None
+        }
+    });
+    let metadata = configured.and_then(|c| c.metadata.clone()).or_else(|| {
+        let resource = method.resource_path.last().map(|r| camel_string(&singular(r))).unwrap_or_default();
+        [
+            format!("{}{verb}{resource}OperationMetadata", config.type_prefix),
+            format!("{}{verb}OperationMetadata", config.type_prefix),
+        ]
+        .into_iter()
+        .find(|name| exists(name))
+    });
+    (result.filter(|n| exists(n)), metadata)
+}
+
+fn method_plan(
+    api: &Api,
+    config: &ClientConfig,
+    builder: &mut TypeBuilder<'_>,
+    names: &mut Vec<NameType>,
+    method: &Method,
+    operation_types: &IndexMap<&str, (Option<String>, Option<String>)>,
+    resource: &str,
+) -> Result<MethodPlan> {
+    let params = method.parameters.clone().unwrap_or_default();
+    let ordered_path: Vec<&crate::ir::Parameter> = method
+        .parameter_order
+        .iter()
+        .filter_map(|n| params.iter().find(|p| &p.name == n && p.location == ParamLocation::Path))
+        .chain(params.iter().filter(|p| p.location == ParamLocation::Path && !method.parameter_order.contains(&p.name)))
+        .collect();
+    let mut fields_taken: Vec<String> = vec!["client".to_owned(), "options".to_owned(), "body".to_owned()];
+    let mut field_for = |name: &str| {
+        let mut field = snake_string(name);
+        while fields_taken.contains(&field) {
+            field.push('_');
+        }
+        fields_taken.push(field.clone());
+        field
+    };
+    let mut path_params = Vec::new();
+    let mut path_fields: Vec<(String, String)> = Vec::new();
+    for p in ordered_path {
+        let field = field_for(&p.name);
+        path_fields.push((p.name.clone(), field.clone()));
+        let ty = match p.pattern.as_deref().and_then(NameType::from_pattern) {
+            Some(name) => {
+                let existing = names.iter().find(|n| n.pattern == name.pattern).cloned();
+                let name = existing.unwrap_or_else(|| {
+                    let mut name = name;
+                    let mut n = 2;
+                    let base = name.name.clone();
+                    while names.iter().any(|other| other.name == name.name) {
+                        name.name = format!("{base}{n}");
+                        n += 1;
+                    }
+                    names.push(name.clone());
+                    name
+                });
+                PathType::Name(name.name.clone(), name.fields().map(str::to_owned).collect())
+            }
+            None => PathType::String,
+        };
+        path_params.push(PathParam { field, ty, description: p.description.clone() });
+    }
+    let path = methods::parse_template(&method.path, |name| {
+        path_fields.iter().find(|(n, _)| n == name).map(|(_, f)| f.clone()).unwrap_or_else(|| snake_string(name))
+    });
+    let mut query = Vec::new();
+    for p in params.iter().filter(|p| p.location == ParamLocation::Query) {
+        let schema = Schema {
+            json_type: p.json_type.clone(),
+            format: p.format.clone(),
+            description: p.description.clone(),
+            enum_values: p.enum_values.clone(),
+            ..Schema::default()
+        };
+        let context = format!("{}{}", camel_string(&singular(resource)), camel_string(&p.name));
+        let ty = builder.field_type(&schema, &context, &format!("{}.{}", method.id, p.name));
+        query.push(QueryParam {
+            wire_name: p.name.clone(),
+            field: field_for(&p.name),
+            ty,
+            repeated: p.repeated,
+            required: p.required == Some(true),
+            description: p.description.clone(),
+        });
+    }
+    let body = method.request.as_ref().map(|schema| schema_type(builder, config, schema));
+    let response = match (&method.response, operation_types.get(method.id.as_str())) {
+        (_, Some((result, metadata))) => Response::Operation {
+            result: result.as_ref().map_or(RustType::Json, |s| schema_type(builder, config, s)),
+            metadata: metadata.as_ref().map_or(RustType::Json, |s| schema_type(builder, config, s)),
+            poll_prefix: poll_prefix(&method.path),
+        },
+        (Some(schema), None) => Response::Json(schema_type(builder, config, schema)),
+        (None, None) => Response::Empty,
+    };
+    let page_token_field = query.iter().find(|q| q.wire_name == "pageToken" && !q.repeated).map(|q| q.field.clone());
+    let page_item = match (&response, &page_token_field) {
+        (Response::Json(_), Some(_)) => {
+            page_item(api, method).map(|items| builder.field_type(items, "Item", &method.id))
+        }
+        _ => None,
+    };
+    Ok(MethodPlan {
+        id: method.id.clone(),
+        name: snake_string(&method.name),
+        builder: camel_string(&method.name),
+        description: method.description.clone(),
+        http: methods::http_method(&method.http_method),
+        template: method.path.clone(),
+        path,
+        path_params,
+        query,
+        body,
+        response,
+        page_token_field: page_item.as_ref().and(page_token_field),
+        page_item,
+    })
+}
+
+fn schema_type(builder: &mut TypeBuilder<'_>, config: &ClientConfig, schema: &str) -> RustType {
+    match config.runtime_types.get(schema) {
+        Some(runtime) => RustType::Runtime(runtime.clone()),
+        None => RustType::Named(builder.schema_type_name(schema)),
+    }
+}
+
+/// `v1/` for paths that start with a version segment.
+fn poll_prefix(path: &str) -> String {
+    match path.split('/').next() {
+        Some(first) if first.starts_with('v') && first[1..].starts_with(|c: char| c.is_ascii_digit()) => {
+            format!("{first}/")
+        }
+        _ => String::new(),
+    }
+}
+
+/// The list property of a paged response: the first array other than `nextPageToken`.
+fn list_property<'a>(api: &'a Api, method: &Method) -> Option<&'a crate::ir::Property> {
+    let response = api.schemas.get(method.response.as_deref()?)?;
+    response.property("nextPageToken")?;
+    response.properties.iter().find(|p| p.name != "nextPageToken" && p.schema.json_type.as_deref() == Some("array"))
+}
+
+fn page_item<'a>(api: &'a Api, method: &Method) -> Option<&'a Schema> {
+    list_property(api, method)?.schema.items.as_deref()
+}
+
+fn items_field(api: &Api, method: &Method) -> Option<String> {
+    list_property(api, method).map(|p| p.name.clone())
+}
+
+/// The model module: every type plus `Page` impls of paged list responses.
+pub fn model_tokens(plan: &CratePlan) -> TokenStream {
+    let defs = plan.types.iter().map(models::definition);
+    let pages = plan.pages.iter().filter_map(|(response, items_json, item)| {
+        let def = plan.types.iter().find_map(|d| match d {
+            TypeDef::Struct(s) if &s.name == response => Some(s),
+            _ => None,
+        })?;
+        let items = ident(&def.fields.iter().find(|f| &f.json_name == items_json)?.rust_name);
+        let token = ident(&def.fields.iter().find(|f| f.json_name == "nextPageToken")?.rust_name);
+        let response = ident(response);
+        let item = models::type_tokens(item);
+        Some(quote! {
+            impl discogen_runtime::Page for #response {
+                type Item = #item;
+
+                fn next_page_token(&self) -> Option<&str> {
+                    self.#token.as_deref()
+                }
+
+                fn into_items(self) -> Vec<#item> {
+                    self.#items
+                }
+            }
+        })
+    });
+    quote! {
+        //! Request and response types.
+
+        #( #defs )*
+        #( #pages )*
+    }
+}
+
+/// The crate root: docs, re-exports, endpoints and the `Client`.
+pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_ident: &str) -> TokenStream {
+    let service = &api.service;
+    let modules: Vec<_> = plan.resources.iter().map(|r| ident(&r.module)).collect();
+    let accessors = plan.resources.iter().map(|r| {
+        let accessor = ident(&r.accessor);
+        let module = ident(&r.module);
+        let handle = ident(&r.handle);
+        let doc = format!(" The `{}` resource.", r.chain);
+        quote! {
+            #[doc = #doc]
+            pub fn #accessor(&self) -> #module::#handle {
+                #module::#handle::new(self.inner.clone())
+            }
+        }
+    });
+    let default_endpoint = service.base_url.clone();
+    let regional: Vec<_> = service
+        .endpoints
+        .iter()
+        .map(|e| {
+            let (location, url) = (&e.location, &e.url);
+            quote!((#location, #url))
+        })
+        .collect();
+    let scopes = service.scopes.iter().map(|s| s.url.as_str());
+    let mut crate_doc = vec![
+        format!("{} ({} {}, Discovery revision {}).", service.title, service.name, service.version, service.revision),
+        String::new(),
+    ];
+    crate_doc.extend(super::rustdoc::lines(&service.description));
+    crate_doc.extend([
+        String::new(),
+        "Generated by discogen. Resources: ".to_owned()
+            + &plan.resources.iter().map(|r| format!("`{}`", r.chain)).collect::<Vec<_>>().join(", ")
+            + ".",
+        String::new(),
+        "```no_run".to_owned(),
+        format!("# async fn example() -> {crate_ident}::Result<()> {{"),
+        format!("let client = {crate_ident}::Client::builder()"),
+        "    .bearer_token(std::env::var(\"ACCESS_TOKEN\").unwrap_or_default())".to_owned(),
+        "    .build()?;".to_owned(),
+        "# let _ = client;".to_owned(),
+        "# Ok(())".to_owned(),
+        "# }".to_owned(),
+        "```".to_owned(),
+    ]);
+    let crate_doc = crate_doc.into_iter().map(|l| if l.is_empty() { l } else { format!(" {l}") });
+    let title_doc = doc_attrs(Some(&format!("A client for the {}; cheap to clone and share.", service.title)), &[]);
+    quote! {
+        #( #![doc = #crate_doc] )*
+        #![deny(missing_docs)]
+
+        mod model;
+        mod names;
+        #( pub mod #modules; )*
+
+        pub use model::*;
+        pub use names::*;
+        pub use discogen_runtime::{
+            Bytes, Code, Duration, Empty, Error, FieldMask, NoAuth, Operation, PollPolicy, RegionalEndpoints,
+            RetryPolicy, RpcStatus, StaticToken, Stream, StreamExt, Timestamp, TokenProvider, TryStreamExt,
+        };
+
+        /// Result of every call: the value or an [`Error`].
+        pub type Result<T> = std::result::Result<T, Error>;
+
+        /// The global endpoint.
+        pub const DEFAULT_ENDPOINT: &str = #default_endpoint;
+
+        /// Regional endpoints from the Discovery document, by location.
+        pub const REGIONAL_ENDPOINTS: &[(&str, &str)] = &[ #( #regional ),* ];
+
+        /// OAuth scopes the API accepts.
+        pub const SCOPES: &[&str] = &[ #( #scopes ),* ];
+
+        #title_doc
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: discogen_runtime::Client,
+        }
+
+        impl Client {
+            /// A builder with the global endpoint and the regional endpoints preset.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder {
+                    inner: discogen_runtime::Client::builder(DEFAULT_ENDPOINT)
+                        .regional_endpoints(RegionalEndpoints::from_list(REGIONAL_ENDPOINTS)),
+                }
+            }
+
+            /// Wraps an already configured runtime client.
+            pub fn from_runtime(inner: discogen_runtime::Client) -> Self {
+                Client { inner }
+            }
+
+            /// The runtime client, for raw requests.
+            pub fn runtime(&self) -> &discogen_runtime::Client {
+                &self.inner
+            }
+
+            #( #accessors )*
+        }
+
+        /// Configures a [`Client`].
+        #[derive(Debug)]
+        #[must_use = "call .build() to get a Client"]
+        pub struct ClientBuilder {
+            inner: discogen_runtime::ClientBuilder,
+        }
+
+        impl ClientBuilder {
+            /// Sends requests to this base URL instead of the global endpoint (emulators, tests,
+            /// private endpoints).
+            pub fn endpoint(self, url: impl Into<String>) -> Self {
+                ClientBuilder { inner: self.inner.endpoint(url) }
+            }
+
+            /// Sends requests to the regional endpoint of `location` (e.g. `us-central1`).
+            pub fn location(self, location: impl Into<String>) -> Self {
+                ClientBuilder { inner: self.inner.location(location) }
+            }
+
+            /// Authenticates with a fixed bearer token.
+            pub fn bearer_token(self, token: impl Into<String>) -> Self {
+                ClientBuilder { inner: self.inner.bearer_token(token) }
+            }
+
+            /// Sends no credentials (emulators).
+            pub fn no_auth(self) -> Self {
+                ClientBuilder { inner: self.inner.no_auth() }
+            }
+
+            /// Authenticates with tokens from `provider`.
+            pub fn token_provider(self, provider: impl TokenProvider + 'static) -> Self {
+                ClientBuilder { inner: self.inner.token_provider(provider) }
+            }
+
+            /// Retries transient failures of idempotent calls with this policy.
+            pub fn retry_policy(self, policy: RetryPolicy) -> Self {
+                ClientBuilder { inner: self.inner.retry_policy(policy) }
+            }
+
+            /// How long-running operations are polled.
+            pub fn poll_policy(self, policy: PollPolicy) -> Self {
+                ClientBuilder { inner: self.inner.poll_policy(policy) }
+            }
+
+            /// Per-attempt timeout.
+            pub fn timeout(self, timeout: std::time::Duration) -> Self {
+                ClientBuilder { inner: self.inner.timeout(timeout) }
+            }
+
+            /// Connection timeout.
+            pub fn connect_timeout(self, timeout: std::time::Duration) -> Self {
+                ClientBuilder { inner: self.inner.connect_timeout(timeout) }
+            }
+
+            /// The `User-Agent` prefix.
+            pub fn user_agent(self, user_agent: impl Into<String>) -> Self {
+                ClientBuilder { inner: self.inner.user_agent(user_agent) }
+            }
+
+            /// Builds the client.
+            pub fn build(self) -> Result<Client> {
+                Ok(Client { inner: self.inner.build()? })
+            }
+        }
+    }
+}

@@ -1,0 +1,427 @@
+//! Schema -> Rust type model: which structs and enums the crate defines and what type every
+//! field has. Plain data; `models.rs` turns it into tokens.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use indexmap::IndexMap;
+
+use super::idents::{camel_string, dedupe, snake_string};
+use crate::ir::{EnumValue, Schema};
+
+/// A field or value type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RustType {
+    String,
+    Bool,
+    I32,
+    U32,
+    /// JSON string on the wire.
+    I64,
+    /// JSON string on the wire.
+    U64,
+    F32,
+    F64,
+    /// `type: any`.
+    Json,
+    Timestamp,
+    Duration,
+    FieldMask,
+    Bytes,
+    /// A type defined in this crate (struct or enum).
+    Named(String),
+    /// A type from the runtime crate (`RpcStatus`, `Empty`).
+    Runtime(String),
+    Vec(Box<RustType>),
+    Map(Box<RustType>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub rust_name: String,
+    pub json_name: String,
+    pub ty: RustType,
+    /// Boxed to break a recursive cycle.
+    pub boxed: bool,
+    pub description: Option<String>,
+    pub read_only: bool,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    pub name: String,
+    /// The Discovery schema (or `Schema.property` path) it comes from, for docs.
+    pub origin: String,
+    pub description: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    pub name: String,
+    pub origin: String,
+    pub description: Option<String>,
+    pub variants: Vec<Variant>,
+    /// Name of the catch-all variant holding values this version does not know.
+    pub unknown: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub name: String,
+    pub value: String,
+    pub description: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeDef {
+    Struct(StructDef),
+    Enum(EnumDef),
+    /// A named schema that is not an object (`pub type X = ...`).
+    Alias {
+        name: String,
+        origin: String,
+        description: Option<String>,
+        ty: RustType,
+    },
+}
+
+impl TypeDef {
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Struct(s) => &s.name,
+            TypeDef::Enum(e) => &e.name,
+            TypeDef::Alias { name, .. } => name,
+        }
+    }
+}
+
+/// Builds type definitions for a closure of named schemas.
+pub struct TypeBuilder<'a> {
+    schemas: &'a IndexMap<String, Schema>,
+    prefix: &'a str,
+    runtime: &'a IndexMap<String, String>,
+    /// Schema name -> Rust name, decided up front so references resolve in any order.
+    named: HashMap<String, String>,
+    taken: HashSet<String>,
+    pub defs: Vec<TypeDef>,
+    /// Enums shared by value set (query parameters reuse one type).
+    enums_by_values: HashMap<Vec<String>, String>,
+}
+
+impl<'a> TypeBuilder<'a> {
+    pub fn new(
+        schemas: &'a IndexMap<String, Schema>,
+        prefix: &'a str,
+        runtime: &'a IndexMap<String, String>,
+        reserved: &[&str],
+    ) -> Self {
+        let mut taken: HashSet<String> = reserved.iter().map(|s| (*s).to_owned()).collect();
+        taken.extend(runtime.values().cloned());
+        TypeBuilder {
+            schemas,
+            prefix,
+            runtime,
+            named: HashMap::new(),
+            taken,
+            defs: Vec::new(),
+            enums_by_values: HashMap::new(),
+        }
+    }
+
+    /// The Rust name for a named schema (stable, unique).
+    pub fn schema_type_name(&mut self, schema: &str) -> String {
+        if let Some(name) = self.named.get(schema) {
+            return name.clone();
+        }
+        let base = camel_string(schema.strip_prefix(self.prefix).filter(|s| !s.is_empty()).unwrap_or(schema));
+        let name = self.unique(base);
+        self.named.insert(schema.to_owned(), name.clone());
+        name
+    }
+
+    fn unique(&mut self, base: String) -> String {
+        let mut name = base.clone();
+        let mut n = 2;
+        while !self.taken.insert(name.clone()) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        name
+    }
+
+    /// Defines every schema in `closure` (names of named schemas, in order).
+    pub fn define_all(&mut self, closure: &[String]) {
+        for schema in closure {
+            self.schema_type_name(schema);
+        }
+        for schema_name in closure {
+            let Some(schema) = self.schemas.get(schema_name) else { continue };
+            let name = self.schema_type_name(schema_name);
+            let def = self.define(&name, schema_name, schema);
+            self.defs.push(def);
+        }
+        self.box_cycles();
+    }
+
+    /// The type of a schema used in a field position; inline objects and enums become new
+    /// definitions named after `context`.
+    pub fn field_type(&mut self, schema: &Schema, context: &str, origin: &str) -> RustType {
+        if let Some(target) = &schema.reference {
+            if let Some(runtime) = self.runtime.get(target) {
+                return RustType::Runtime(runtime.clone());
+            }
+            return RustType::Named(self.schema_type_name(target));
+        }
+        if !schema.enum_values.is_empty() {
+            return RustType::Named(self.enum_type(&schema.enum_values, schema.description.clone(), context, origin));
+        }
+        match schema.json_type.as_deref() {
+            Some("string") => match schema.format.as_deref() {
+                Some("int64") => RustType::I64,
+                Some("uint64") => RustType::U64,
+                Some("google-datetime") => RustType::Timestamp,
+                Some("google-duration") => RustType::Duration,
+                Some("google-fieldmask") => RustType::FieldMask,
+                Some("byte") => RustType::Bytes,
+                _ => RustType::String,
+            },
+            Some("integer") => match schema.format.as_deref() {
+                Some("uint32") => RustType::U32,
+                Some("int64") => RustType::I64,
+                Some("uint64") => RustType::U64,
+                _ => RustType::I32,
+            },
+            Some("number") => match schema.format.as_deref() {
+                Some("float") => RustType::F32,
+                _ => RustType::F64,
+            },
+            Some("boolean") => RustType::Bool,
+            Some("array") => match &schema.items {
+                Some(items) => RustType::Vec(Box::new(self.field_type(items, &format!("{context}Item"), origin))),
+                None => RustType::Vec(Box::new(RustType::Json)),
+            },
+            Some("object") if !schema.properties.is_empty() => {
+                let name = self.unique(camel_string(context));
+                let def = self.define(&name, origin, schema);
+                self.defs.push(def);
+                RustType::Named(name)
+            }
+            Some("object") => match &schema.additional_properties {
+                Some(values) => RustType::Map(Box::new(self.field_type(values, &format!("{context}Value"), origin))),
+                None => RustType::Json,
+            },
+            _ => RustType::Json,
+        }
+    }
+
+    /// An open enum for a value set; identical value sets share one type.
+    pub fn enum_type(
+        &mut self,
+        values: &[EnumValue],
+        description: Option<String>,
+        context: &str,
+        origin: &str,
+    ) -> String {
+        let key: Vec<String> = values.iter().map(|v| v.value.clone()).collect();
+        if let Some(name) = self.enums_by_values.get(&key) {
+            return name.clone();
+        }
+        let prefix = common_prefix(&key);
+        let base = if prefix.len() > 1 { camel_string(prefix.trim_end_matches('_')) } else { camel_string(context) };
+        let name = self.unique(base);
+        let mut names: Vec<String> =
+            key.iter().map(|value| camel_string(value.strip_prefix(prefix.as_str()).unwrap_or(value))).collect();
+        dedupe(&mut names);
+        let unknown = if names.iter().any(|n| n == "Unknown") { "UnknownValue" } else { "Unknown" }.to_owned();
+        let variants = values
+            .iter()
+            .zip(names)
+            .map(|(value, name)| Variant {
+                name,
+                value: value.value.clone(),
+                description: value.description.clone(),
+                deprecated: value.deprecated,
+            })
+            .collect();
+        self.defs.push(TypeDef::Enum(EnumDef {
+            name: name.clone(),
+            origin: origin.to_owned(),
+            description,
+            variants,
+            unknown,
+        }));
+        self.enums_by_values.insert(key, name.clone());
+        name
+    }
+
+    fn define(&mut self, name: &str, origin: &str, schema: &Schema) -> TypeDef {
+        let is_object = schema.json_type.as_deref() == Some("object") || !schema.properties.is_empty();
+        if !is_object || (schema.properties.is_empty() && schema.additional_properties.is_some()) {
+            let ty = match schema.json_type.as_deref() {
+                Some("object") | None if schema.additional_properties.is_none() => RustType::Json,
+                _ => self.field_type(&Schema { id: None, ..schema.clone() }, &format!("{name}Value"), origin),
+            };
+            return TypeDef::Alias {
+                name: name.to_owned(),
+                origin: origin.to_owned(),
+                description: schema.description.clone(),
+                ty,
+            };
+        }
+        let mut rust_names: Vec<String> = schema.properties.iter().map(|p| snake_string(&p.name)).collect();
+        dedupe(&mut rust_names);
+        let fields = schema
+            .properties
+            .iter()
+            .zip(rust_names)
+            .map(|(property, rust_name)| {
+                let context = format!("{name}{}", camel_string(&property.name));
+                let origin = format!("{origin}.{}", property.name);
+                let description = property.schema.description.clone().or_else(|| {
+                    property.schema.reference.as_ref().and_then(|r| self.schemas.get(r)?.description.clone())
+                });
+                Field {
+                    ty: self.field_type(&property.schema, &context, &origin),
+                    rust_name,
+                    json_name: property.name.clone(),
+                    boxed: false,
+                    description,
+                    read_only: property.schema.read_only,
+                    deprecated: property.schema.deprecated,
+                }
+            })
+            .collect();
+        TypeDef::Struct(StructDef {
+            name: name.to_owned(),
+            origin: origin.to_owned(),
+            description: schema.description.clone(),
+            fields,
+        })
+    }
+
+    /// Boxes direct (non-`Vec`, non-map) fields that lead back to their own struct.
+    fn box_cycles(&mut self) {
+        let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for def in &self.defs {
+            if let TypeDef::Struct(s) = def {
+                let targets = s.fields.iter().filter_map(|f| match &f.ty {
+                    RustType::Named(n) => Some(n.clone()),
+                    _ => None,
+                });
+                edges.insert(s.name.clone(), targets.collect());
+            }
+        }
+        let reaches = |from: &str, to: &str| -> bool {
+            let mut stack = vec![from.to_owned()];
+            let mut seen = HashSet::new();
+            while let Some(node) = stack.pop() {
+                if node == to {
+                    return true;
+                }
+                if seen.insert(node.clone()) {
+                    stack.extend(edges.get(&node).into_iter().flatten().cloned());
+                }
+            }
+            false
+        };
+        let mut to_box = Vec::new();
+        for def in &self.defs {
+            if let TypeDef::Struct(s) = def {
+                for (i, field) in s.fields.iter().enumerate() {
+                    if let RustType::Named(target) = &field.ty {
+                        if reaches(target, &s.name) {
+                            to_box.push((s.name.clone(), i));
+                        }
+                    }
+                }
+            }
+        }
+        for def in &mut self.defs {
+            if let TypeDef::Struct(s) = def {
+                for (name, i) in &to_box {
+                    if *name == s.name {
+                        s.fields[*i].boxed = true;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The longest prefix ending in `_` shared by all values (empty if any value would be left
+/// empty or start with a digit).
+fn common_prefix(values: &[String]) -> String {
+    let Some(first) = values.first() else { return String::new() };
+    let mut prefix: &str = first;
+    for value in &values[1..] {
+        while !value.starts_with(prefix) {
+            prefix = &prefix[..prefix.len() - 1];
+        }
+    }
+    let prefix = match prefix.rfind('_') {
+        Some(at) => &prefix[..=at],
+        None => return String::new(),
+    };
+    let usable = values.iter().all(|v| {
+        let rest = &v[prefix.len()..];
+        !rest.is_empty() && rest.starts_with(|c: char| c.is_ascii_alphabetic())
+    });
+    if usable && values.len() > 1 {
+        prefix.to_owned()
+    } else {
+        String::new()
+    }
+}
+
+/// Named schemas reachable from `roots` through properties, items and map values, in
+/// discovery order of first reach (runtime-provided schemas are not followed).
+pub fn closure(
+    schemas: &IndexMap<String, Schema>,
+    roots: &[String],
+    runtime: &IndexMap<String, String>,
+) -> Vec<String> {
+    fn visit(schema: &Schema, out: &mut Vec<String>) {
+        if let Some(target) = &schema.reference {
+            out.push(target.clone());
+        }
+        for property in &schema.properties {
+            visit(&property.schema, out);
+        }
+        if let Some(items) = &schema.items {
+            visit(items, out);
+        }
+        if let Some(values) = &schema.additional_properties {
+            visit(values, out);
+        }
+    }
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut order = Vec::new();
+    let mut queue: std::collections::VecDeque<String> = roots.iter().cloned().collect();
+    while let Some(name) = queue.pop_front() {
+        if runtime.contains_key(&name) || !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some(schema) = schemas.get(&name) else { continue };
+        order.push(name);
+        let mut refs = Vec::new();
+        visit(schema, &mut refs);
+        queue.extend(refs);
+    }
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_prefix_stops_at_underscores() {
+        let values = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(common_prefix(&values(&["JOB_STATE_A", "JOB_STATE_B"])), "JOB_STATE_");
+        assert_eq!(common_prefix(&values(&["VIEW_1", "VIEW_2"])), "");
+        assert_eq!(common_prefix(&values(&["A", "B"])), "");
+        assert_eq!(common_prefix(&values(&["STATE_A"])), "");
+    }
+}
