@@ -5,6 +5,8 @@
 
 mod bench;
 mod check;
+mod corpus;
+mod doc_site;
 mod specs;
 
 use std::path::PathBuf;
@@ -30,6 +32,16 @@ enum Task {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Build the docs (specs/ plus the corpus APIs in xtask/corpus.yaml) in the Docusaurus
+    /// site under tests/doc-site and check them in headless Chromium.
+    DocSite {
+        /// Where the built site goes (default target/doc-site/build).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Only the specs/ services, no corpus download.
+        #[arg(long)]
+        only_specs: bool,
+    },
     /// Time the release `discogen docs` process on every spec (wall time and peak memory).
     Bench {
         /// Runs per spec.
@@ -44,6 +56,7 @@ fn main() -> ExitCode {
         Task::Regen => specs::generated_tree().and_then(|tree| tree.write(&specs::generated_dir())),
         Task::Check => check::run(),
         Task::Docs { out } => specs::docs_tree().and_then(|tree| tree.write(&out)),
+        Task::DocSite { out, only_specs } => doc_site::run(out, only_specs),
         Task::Bench { runs } => bench::run(runs),
     };
     match result {

