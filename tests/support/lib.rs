@@ -62,3 +62,8 @@ pub fn discogen_binary() -> PathBuf {
     }
     binary
 }
+
+/// The README's Rust examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

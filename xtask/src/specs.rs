@@ -101,3 +101,13 @@ pub fn generated_tree() -> Result<Tree, String> {
     }
     Ok(Tree { files })
 }
+
+/// Runs a command to completion; a non-zero exit is an error naming the command.
+pub fn run_command(command: &mut std::process::Command) -> Result<(), String> {
+    let status = command.status().map_err(|e| format!("{command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed with {status}"))
+    }
+}

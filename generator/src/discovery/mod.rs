@@ -18,6 +18,15 @@ pub fn parse(file: &str, text: &str) -> Result<Document> {
     if let Ok(doc) = serde_json::from_str(text) {
         return Ok(doc);
     }
+    if let Ok(probe) = serde_json::from_str::<KindProbe>(text) {
+        if probe.kind.as_deref() == Some("discovery#directoryList") {
+            return Err(Error::Parse {
+                file: file.to_owned(),
+                path: "$.kind".to_owned(),
+                message: "this is a Discovery directory list (an index of APIs), not a Discovery document".to_owned(),
+            });
+        }
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let doc: Document = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
@@ -30,6 +39,11 @@ pub fn parse(file: &str, text: &str) -> Result<Document> {
     })?;
     de.end().map_err(|err| Error::Parse { file: file.to_owned(), path: "$".to_owned(), message: err.to_string() })?;
     Ok(doc)
+}
+
+#[derive(serde::Deserialize)]
+struct KindProbe {
+    kind: Option<String>,
 }
 
 /// Parses and validates in one step.

@@ -104,10 +104,11 @@ pub struct Method {
     pub parameters: Option<IndexMap<String, Parameter>>,
     #[serde(default)]
     pub parameter_order: Vec<String>,
+    /// Usually `{"$ref": "Name"}`; a few documents give an inline schema instead.
     #[serde(default)]
-    pub request: Option<SchemaRef>,
+    pub request: Option<Schema>,
     #[serde(default)]
-    pub response: Option<SchemaRef>,
+    pub response: Option<Schema>,
     #[serde(default)]
     pub scopes: Vec<String>,
     #[serde(default)]
@@ -116,13 +117,6 @@ pub struct Method {
     pub supports_media_download: bool,
     #[serde(default)]
     pub deprecated: bool,
-}
-
-/// `{"$ref": "Name"}` as used by method requests and responses.
-#[derive(Debug, Clone, Deserialize)]
-pub struct SchemaRef {
-    #[serde(rename = "$ref")]
-    pub reference: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

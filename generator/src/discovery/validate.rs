@@ -60,10 +60,17 @@ fn check_method(file: &str, doc: &Document, method: &Method) -> Result<()> {
         return Err(Error::invalid(file, id, "empty path"));
     }
     for (what, body) in [("request", &method.request), ("response", &method.response)] {
-        if let Some(body) = body {
-            if !doc.schemas.contains_key(&body.reference) {
-                return Err(Error::invalid(file, id, format!("{what} $ref \"{}\" names no schema", body.reference)));
+        match body.as_ref().map(|body| (body, &body.reference)) {
+            Some((_, Some(reference))) if !doc.schemas.contains_key(reference) => {
+                return Err(Error::invalid(file, id, format!("{what} $ref \"{reference}\" names no schema")));
             }
+            Some((body, None)) => {
+                if body.kind.is_none() {
+                    return Err(Error::invalid(file, id, format!("{what} has neither $ref nor type")));
+                }
+                check_schema_refs(file, doc, body, &mut format!("{id}.{what}"))?;
+            }
+            _ => {}
         }
     }
     let parameters = method.parameters.as_ref();

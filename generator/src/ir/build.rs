@@ -10,16 +10,16 @@ use super::*;
 pub fn build(mut doc: Document, config: &Config, config_file: &str) -> Result<Api> {
     config.check_against(config_file, &doc)?;
     let service = service(&doc, config);
-    let schemas =
+    let mut schemas: indexmap::IndexMap<String, Schema> =
         std::mem::take(&mut doc.schemas).into_iter().map(|(name, schema)| (name, convert_schema(schema))).collect();
     let mut methods = Vec::new();
     walk_resource_methods(&doc.resources, &mut |path, name, method| {
-        methods.push(convert_method(path, name, method));
+        methods.push(convert_method(path, name, method, &mut schemas));
     });
     // StackQL only walks `resources`; methods on the service itself come last so that the
     // indices of resource methods match StackQL's operation order.
     let resource_method_count = methods.len();
-    methods.extend(doc.methods.iter().map(|(name, method)| convert_method(&[], name, method)));
+    methods.extend(doc.methods.iter().map(|(name, method)| convert_method(&[], name, method, &mut schemas)));
     let resources = stackql::resources(&service, &methods[..resource_method_count], &schemas, &config.stackql);
     Ok(Api { service, schemas, methods, resources })
 }
@@ -91,7 +91,41 @@ fn convert_schema(schema: discovery::Schema) -> Schema {
     }
 }
 
-fn convert_method(resource_path: &[&str], name: &str, method: &discovery::Method) -> Method {
+/// The schema name of a request or response: its `$ref`, or a new named schema for an inline
+/// one (`<Resource chain><Method>Request`), so that emitters only ever see named bodies.
+fn body_schema(
+    body: Option<&discovery::Schema>,
+    resource_path: &[&str],
+    method: &str,
+    suffix: &str,
+    schemas: &mut indexmap::IndexMap<String, Schema>,
+) -> Option<String> {
+    let body = body?;
+    if let Some(reference) = &body.reference {
+        return Some(reference.clone());
+    }
+    let mut name: String = resource_path.iter().chain([&method]).map(|s| upper_first(s)).collect();
+    name.push_str(suffix);
+    while schemas.contains_key(&name) {
+        name.push('_');
+    }
+    let mut schema = convert_schema(body.clone());
+    schema.id = Some(name.clone());
+    schemas.insert(name.clone(), schema);
+    Some(name)
+}
+
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+fn convert_method(
+    resource_path: &[&str],
+    name: &str,
+    method: &discovery::Method,
+    schemas: &mut indexmap::IndexMap<String, Schema>,
+) -> Method {
     let parameters = method.parameters.as_ref().map(|params| {
         params
             .iter()
@@ -124,8 +158,8 @@ fn convert_method(resource_path: &[&str], name: &str, method: &discovery::Method
         description: method.description.clone(),
         parameters,
         parameter_order: method.parameter_order.clone(),
-        request: method.request.as_ref().map(|r| r.reference.clone()),
-        response: method.response.as_ref().map(|r| r.reference.clone()),
+        request: body_schema(method.request.as_ref(), resource_path, name, "Request", schemas),
+        response: body_schema(method.response.as_ref(), resource_path, name, "Response", schemas),
         scopes: method.scopes.clone(),
         supports_media_upload: method.supports_media_upload,
         supports_media_download: method.supports_media_download,

@@ -213,7 +213,7 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
             setter_type(&q.ty)
         };
         args.push(quote!(#field: #ty));
-        inits.push(quote!(#field: #field #convert));
+        inits.push(if convert.is_empty() { quote!(#field) } else { quote!(#field: #field #convert) });
     }
     if let Some(body) = &method.body {
         let ty = qualified(body);
@@ -227,7 +227,8 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
     let mut extra = vec![format!("`{} {}`", method.http.to_ascii_uppercase(), method.template)];
     extra.push(String::new());
     extra.extend(example(method, resource, crate_ident));
-    let docs = doc_attrs(method.description.as_deref(), &extra);
+    let fallback = format!("Calls `{}`.", method.id);
+    let docs = doc_attrs(Some(method.description.as_deref().unwrap_or(&fallback)), &extra);
     quote! {
         #docs
         pub fn #name(&self, #( #args ),*) -> #builder {
@@ -312,7 +313,8 @@ fn builder_tokens(method: &MethodPlan) -> TokenStream {
 
     let setters = method.query.iter().filter(|q| !q.required).map(|q| {
         let field = ident(&q.field);
-        let docs = doc_attrs(q.description.as_deref(), &[]);
+        let fallback = format!("Sets the `{}` query parameter.", q.wire_name);
+        let docs = doc_attrs(Some(q.description.as_deref().unwrap_or(&fallback)), &[]);
         if q.repeated {
             let inner = qualified(&q.ty);
             quote! {
@@ -342,7 +344,7 @@ fn builder_tokens(method: &MethodPlan) -> TokenStream {
         if q.repeated {
             quote!(.query_all(#wire, self.#field.iter()))
         } else if q.required {
-            quote!(.query(#wire, &self.#field))
+            quote!(.query(#wire, self.#field))
         } else {
             quote!(.query_opt(#wire, self.#field.as_ref()))
         }

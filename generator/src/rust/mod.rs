@@ -32,7 +32,9 @@ pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
             contents: format_file("src/lib.rs", plan::lib_tokens(api, &plan, &crate_ident))?,
         },
         File { path: "src/model.rs".to_owned(), contents: format_file("src/model.rs", plan::model_tokens(&plan))? },
-        File {
+    ];
+    if !plan.names.is_empty() {
+        files.push(File {
             path: "src/names.rs".to_owned(),
             contents: format_file("src/names.rs", {
                 let names = names::tokens(&plan.names, &crate_ident);
@@ -41,8 +43,8 @@ pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
                     #names
                 }
             })?,
-        },
-    ];
+        });
+    }
     for resource in &plan.resources {
         files.push(File {
             path: format!("src/{}.rs", resource.module),

@@ -107,7 +107,8 @@ fn field_tokens(field: &Field) -> TokenStream {
     if field.deprecated {
         extra.push("Deprecated.".to_owned());
     }
-    let docs = doc_attrs(field.description.as_deref(), &extra);
+    let fallback = format!("The `{}` field.", field.json_name);
+    let docs = doc_attrs(Some(field.description.as_deref().unwrap_or(&fallback)), &extra);
     let name = ident(&field.rust_name);
     let json = &field.json_name;
     let ty = wire_type(&field.ty);

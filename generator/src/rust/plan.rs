@@ -53,15 +53,9 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     let mut names: Vec<NameType> = Vec::new();
     let mut resources = Vec::new();
     let mut pages = Vec::new();
-    let mut modules: Vec<String> = Vec::new();
-    for (chain, methods) in &selected {
-        let segments: Vec<&str> = chain.split('.').collect();
-        let last = segments.last().copied().unwrap_or("service");
-        let mut module = snake_string(last);
-        if modules.contains(&module) {
-            module = snake_string(&segments.join("_"));
-        }
-        modules.push(module.clone());
+    let module_names = module_names(selected.iter().map(|(chain, _)| chain.as_str()));
+    for ((chain, methods), module) in selected.iter().zip(module_names) {
+        let last = chain.rsplit('.').next().unwrap_or("service");
         let mut plans = Vec::new();
         for method in methods {
             let plan = method_plan(api, config, &mut builder, &mut names, method, &operation_types, last)?;
@@ -85,6 +79,39 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
         });
     }
     Ok(CratePlan { resources, types: builder.defs, names, pages })
+}
+
+/// Module names for resource chains: the last segment in snake case, with parent segments
+/// prepended to every chain whose name would otherwise be shared (`roles`,
+/// `projects_roles`, `organizations_roles`).
+fn module_names<'a>(chains: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let chains: Vec<Vec<&str>> =
+        chains.map(|c| if c.is_empty() { vec!["service"] } else { c.split('.').collect() }).collect();
+    let mut depth = vec![1usize; chains.len()];
+    loop {
+        let names: Vec<String> = chains
+            .iter()
+            .zip(&depth)
+            .map(|(segments, d)| snake_string(&segments[segments.len().saturating_sub(*d)..].join("_")))
+            .collect();
+        let mut changed = false;
+        for i in 0..names.len() {
+            let clashes = names.iter().enumerate().any(|(j, other)| j != i && *other == names[i]);
+            if clashes && depth[i] < chains[i].len() {
+                depth[i] += 1;
+                changed = true;
+            }
+        }
+        if !changed {
+            // `model` and `names` are the crate's own modules.
+            let mut names: Vec<String> = names
+                .into_iter()
+                .map(|n| if n == "model" || n == "names" { format!("{n}_resource") } else { n })
+                .collect();
+            super::idents::dedupe(&mut names);
+            return names;
+        }
+    }
 }
 
 /// Selected methods grouped by resource chain, in document order.
@@ -219,10 +246,11 @@ fn method_plan(
         (Some(schema), None) => Response::Json(schema_type(builder, config, schema)),
         (None, None) => Response::Empty,
     };
-    let page_token_field = query.iter().find(|q| q.wire_name == "pageToken" && !q.repeated).map(|q| q.field.clone());
+    let page_token_field =
+        query.iter().find(|q| q.wire_name == "pageToken" && !q.repeated && !q.required).map(|q| q.field.clone());
     let page_item = match (&response, &page_token_field) {
-        (Response::Json(_), Some(_)) => {
-            page_item(api, method).map(|items| builder.field_type(items, "Item", &method.id))
+        (Response::Json(RustType::Named(response)), Some(_)) => {
+            items_field(api, method).and_then(|items| list_item_type(&builder.defs, response, &items))
         }
         _ => None,
     };
@@ -267,8 +295,15 @@ fn list_property<'a>(api: &'a Api, method: &Method) -> Option<&'a crate::ir::Pro
     response.properties.iter().find(|p| p.name != "nextPageToken" && p.schema.json_type.as_deref() == Some("array"))
 }
 
-fn page_item<'a>(api: &'a Api, method: &Method) -> Option<&'a Schema> {
-    list_property(api, method)?.schema.items.as_deref()
+/// The element type of the list field `items` of struct `response`, as already defined.
+fn list_item_type(defs: &[TypeDef], response: &str, items: &str) -> Option<RustType> {
+    defs.iter().find_map(|def| match def {
+        TypeDef::Struct(s) if s.name == response => match &s.fields.iter().find(|f| f.json_name == items)?.ty {
+            RustType::Vec(inner) => Some((**inner).clone()),
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 fn items_field(api: &Api, method: &Method) -> Option<String> {
@@ -357,17 +392,29 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_ident: &str) -> TokenStream
         "```".to_owned(),
     ]);
     let crate_doc = crate_doc.into_iter().map(|l| if l.is_empty() { l } else { format!(" {l}") });
+    let (names_mod, names_use) = if plan.names.is_empty() {
+        (quote!(), quote!())
+    } else {
+        (
+            quote!(
+                mod names;
+            ),
+            quote!(
+                pub use names::*;
+            ),
+        )
+    };
     let title_doc = doc_attrs(Some(&format!("A client for the {}; cheap to clone and share.", service.title)), &[]);
     quote! {
         #( #![doc = #crate_doc] )*
         #![deny(missing_docs)]
 
         mod model;
-        mod names;
+        #names_mod
         #( pub mod #modules; )*
 
         pub use model::*;
-        pub use names::*;
+        #names_use
         pub use discogen_runtime::{
             Bytes, Code, Duration, Empty, Error, FieldMask, NoAuth, Operation, PollPolicy, RegionalEndpoints,
             RetryPolicy, RpcStatus, StaticToken, Stream, StreamExt, Timestamp, TokenProvider, TryStreamExt,
