@@ -59,6 +59,13 @@ pub struct ClientConfig {
     /// Path of the runtime crate relative to the generated crate (for a path dependency).
     #[serde(default)]
     pub runtime_path: Option<String>,
+    /// One cargo feature per resource (named after its module, e.g. `notebook-execution-jobs`)
+    /// plus `full`; types and names compile only when a resource that uses them is enabled.
+    #[serde(default)]
+    pub features: bool,
+    /// Resources (dotted chains) enabled by the `default` feature.
+    #[serde(default)]
+    pub default_features: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -98,6 +105,8 @@ impl ClientConfig {
             operation_schema: operation_schema.map(str::to_owned),
             operations: IndexMap::new(),
             runtime_path: None,
+            features: false,
+            default_features: Vec::new(),
         }
     }
 }

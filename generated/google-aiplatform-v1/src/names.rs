@@ -2,6 +2,316 @@
 
 //! Typed resource names: build them from their segments or parse them from strings.
 
+#[cfg(any(feature = "datasets", feature = "datasets-dataset-versions"))]
+/// The resource name `datasets/{dataset}`.
+///
+/// ```
+/// # use google_aiplatform_v1::DatasetName;
+/// let name = DatasetName::new("my-dataset");
+/// let parsed: DatasetName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DatasetName {
+    /// The `{dataset}` segment.
+    pub dataset: String,
+}
+
+#[cfg(any(feature = "datasets", feature = "datasets-dataset-versions"))]
+impl DatasetName {
+    /// The name made of its segments.
+    pub fn new(dataset: impl Into<String>) -> Self {
+        DatasetName {
+            dataset: dataset.into(),
+        }
+    }
+
+    /// The `datasets/{dataset}/datasetVersions/{dataset_version}` named `{dataset_version}` under this one.
+    #[cfg(feature = "datasets-dataset-versions")]
+    pub fn dataset_version(
+        &self,
+        dataset_version: impl Into<String>,
+    ) -> DatasetVersionName {
+        DatasetVersionName {
+            dataset: self.dataset.clone(),
+            dataset_version: dataset_version.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "datasets", feature = "datasets-dataset-versions"))]
+impl std::fmt::Display for DatasetName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "datasets/{}", self.dataset)
+    }
+}
+
+#[cfg(any(feature = "datasets", feature = "datasets-dataset-versions"))]
+impl std::str::FromStr for DatasetName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["datasets", dataset] if !dataset.is_empty() => {
+                Ok(DatasetName {
+                    dataset: dataset.to_string(),
+                })
+            }
+            _ => Err(discogen_runtime::ResourceNameError::new("datasets/*", text)),
+        }
+    }
+}
+
+#[cfg(feature = "datasets-dataset-versions")]
+/// The resource name `datasets/{dataset}/datasetVersions/{dataset_version}`.
+///
+/// ```
+/// # use google_aiplatform_v1::DatasetVersionName;
+/// let name = DatasetVersionName::new("my-dataset", "my-dataset-version");
+/// let parsed: DatasetVersionName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DatasetVersionName {
+    /// The `{dataset}` segment.
+    pub dataset: String,
+
+    /// The `{dataset_version}` segment.
+    pub dataset_version: String,
+}
+
+#[cfg(feature = "datasets-dataset-versions")]
+impl DatasetVersionName {
+    /// The name made of its segments.
+    pub fn new(dataset: impl Into<String>, dataset_version: impl Into<String>) -> Self {
+        DatasetVersionName {
+            dataset: dataset.into(),
+            dataset_version: dataset_version.into(),
+        }
+    }
+}
+
+#[cfg(feature = "datasets-dataset-versions")]
+impl std::fmt::Display for DatasetVersionName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "datasets/{}/datasetVersions/{}", self.dataset, self.dataset_version)
+    }
+}
+
+#[cfg(feature = "datasets-dataset-versions")]
+impl std::str::FromStr for DatasetVersionName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["datasets", dataset, "datasetVersions", dataset_version,
+            ] if !dataset.is_empty() && !dataset_version.is_empty() => {
+                Ok(DatasetVersionName {
+                    dataset: dataset.to_string(),
+                    dataset_version: dataset_version.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "datasets/*/datasetVersions/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "projects")]
+/// The resource name `projects/{project}/cacheConfig`.
+///
+/// ```
+/// # use google_aiplatform_v1::ProjectName;
+/// let name = ProjectName::new("my-project");
+/// let parsed: ProjectName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProjectName {
+    /// The `{project}` segment.
+    pub project: String,
+}
+
+#[cfg(feature = "projects")]
+impl ProjectName {
+    /// The name made of its segments.
+    pub fn new(project: impl Into<String>) -> Self {
+        ProjectName {
+            project: project.into(),
+        }
+    }
+}
+
+#[cfg(feature = "projects")]
+impl std::fmt::Display for ProjectName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "projects/{}/cacheConfig", self.project)
+    }
+}
+
+#[cfg(feature = "projects")]
+impl std::str::FromStr for ProjectName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "cacheConfig"] if !project.is_empty() => {
+                Ok(ProjectName {
+                    project: project.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/cacheConfig",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "locations")]
+/// The resource name `projects/{project}`.
+///
+/// ```
+/// # use google_aiplatform_v1::ProjectName2;
+/// let name = ProjectName2::new("my-project");
+/// let parsed: ProjectName2 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProjectName2 {
+    /// The `{project}` segment.
+    pub project: String,
+}
+
+#[cfg(feature = "locations")]
+impl ProjectName2 {
+    /// The name made of its segments.
+    pub fn new(project: impl Into<String>) -> Self {
+        ProjectName2 {
+            project: project.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}` named `{location}` under this one.
+    #[cfg(
+        any(
+            feature = "cached-contents",
+            feature = "custom-jobs",
+            feature = "data-labeling-jobs",
+            feature = "deployment-resource-pools",
+            feature = "feature-groups",
+            feature = "feature-online-stores",
+            feature = "featurestores",
+            feature = "hyperparameter-tuning-jobs",
+            feature = "index-endpoints",
+            feature = "indexes",
+            feature = "locations",
+            feature = "locations-batch-prediction-jobs",
+            feature = "locations-datasets",
+            feature = "locations-endpoints",
+            feature = "locations-models",
+            feature = "locations-operations",
+            feature = "locations-reasoning-engines",
+            feature = "metadata-stores",
+            feature = "migratable-resources",
+            feature = "model-deployment-monitoring-jobs",
+            feature = "nas-jobs",
+            feature = "notebook-execution-jobs",
+            feature = "notebook-runtime-templates",
+            feature = "notebook-runtimes",
+            feature = "persistent-resources",
+            feature = "pipeline-jobs",
+            feature = "rag-corpora",
+            feature = "schedules",
+            feature = "specialist-pools",
+            feature = "studies",
+            feature = "tensorboards",
+            feature = "training-pipelines",
+            feature = "tuning-jobs"
+        )
+    )]
+    pub fn location(&self, location: impl Into<String>) -> LocationName {
+        LocationName {
+            project: self.project.clone(),
+            location: location.into(),
+        }
+    }
+}
+
+#[cfg(feature = "locations")]
+impl std::fmt::Display for ProjectName2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "projects/{}", self.project)
+    }
+}
+
+#[cfg(feature = "locations")]
+impl std::str::FromStr for ProjectName2 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project] if !project.is_empty() => {
+                Ok(ProjectName2 {
+                    project: project.to_string(),
+                })
+            }
+            _ => Err(discogen_runtime::ResourceNameError::new("projects/*", text)),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "cached-contents",
+        feature = "custom-jobs",
+        feature = "data-labeling-jobs",
+        feature = "deployment-resource-pools",
+        feature = "feature-groups",
+        feature = "feature-online-stores",
+        feature = "featurestores",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "index-endpoints",
+        feature = "indexes",
+        feature = "locations",
+        feature = "locations-batch-prediction-jobs",
+        feature = "locations-datasets",
+        feature = "locations-endpoints",
+        feature = "locations-models",
+        feature = "locations-operations",
+        feature = "locations-reasoning-engines",
+        feature = "metadata-stores",
+        feature = "migratable-resources",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "nas-jobs",
+        feature = "notebook-execution-jobs",
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtimes",
+        feature = "persistent-resources",
+        feature = "pipeline-jobs",
+        feature = "rag-corpora",
+        feature = "schedules",
+        feature = "specialist-pools",
+        feature = "studies",
+        feature = "tensorboards",
+        feature = "training-pipelines",
+        feature = "tuning-jobs"
+    )
+)]
 /// The resource name `projects/{project}/locations/{location}`.
 ///
 /// ```
@@ -19,6 +329,43 @@ pub struct LocationName {
     pub location: String,
 }
 
+#[cfg(
+    any(
+        feature = "cached-contents",
+        feature = "custom-jobs",
+        feature = "data-labeling-jobs",
+        feature = "deployment-resource-pools",
+        feature = "feature-groups",
+        feature = "feature-online-stores",
+        feature = "featurestores",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "index-endpoints",
+        feature = "indexes",
+        feature = "locations",
+        feature = "locations-batch-prediction-jobs",
+        feature = "locations-datasets",
+        feature = "locations-endpoints",
+        feature = "locations-models",
+        feature = "locations-operations",
+        feature = "locations-reasoning-engines",
+        feature = "metadata-stores",
+        feature = "migratable-resources",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "nas-jobs",
+        feature = "notebook-execution-jobs",
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtimes",
+        feature = "persistent-resources",
+        feature = "pipeline-jobs",
+        feature = "rag-corpora",
+        feature = "schedules",
+        feature = "specialist-pools",
+        feature = "studies",
+        feature = "tensorboards",
+        feature = "training-pipelines",
+        feature = "tuning-jobs"
+    )
+)]
 impl LocationName {
     /// The name made of its segments.
     pub fn new(project: impl Into<String>, location: impl Into<String>) -> Self {
@@ -28,7 +375,326 @@ impl LocationName {
         }
     }
 
+    /// The `projects/{project}/locations/{location}/featurestores/{featurestore}` named `{featurestore}` under this one.
+    #[cfg(
+        any(
+            feature = "entity-types",
+            feature = "featurestores",
+            feature = "featurestores-operations"
+        )
+    )]
+    pub fn featurestore(&self, featurestore: impl Into<String>) -> FeaturestoreName {
+        FeaturestoreName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            featurestore: featurestore.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/models/{model}` named `{model}` under this one.
+    #[cfg(
+        any(
+            feature = "evaluations",
+            feature = "locations-models",
+            feature = "models-operations"
+        )
+    )]
+    pub fn model(&self, model: impl Into<String>) -> ModelName {
+        ModelName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            model: model.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}` named `{notebook_runtime_template}` under this one.
+    #[cfg(
+        any(
+            feature = "notebook-runtime-templates",
+            feature = "notebook-runtime-templates-operations"
+        )
+    )]
+    pub fn notebook_runtime_template(
+        &self,
+        notebook_runtime_template: impl Into<String>,
+    ) -> NotebookRuntimeTemplateName {
+        NotebookRuntimeTemplateName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            notebook_runtime_template: notebook_runtime_template.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}` named `{feature_online_store}` under this one.
+    #[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
+    pub fn feature_online_store(
+        &self,
+        feature_online_store: impl Into<String>,
+    ) -> FeatureOnlineStoreName {
+        FeatureOnlineStoreName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_online_store: feature_online_store.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}` named `{feature_group}` under this one.
+    #[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
+    pub fn feature_group(&self, feature_group: impl Into<String>) -> FeatureGroupName {
+        FeatureGroupName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_group: feature_group.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "locations-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName11 {
+        OperationName11 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}` named `{dataset}` under this one.
+    #[cfg(
+        any(
+            feature = "data-items",
+            feature = "datasets-operations",
+            feature = "locations-datasets",
+            feature = "locations-datasets-dataset-versions",
+            feature = "saved-queries"
+        )
+    )]
+    pub fn dataset(&self, dataset: impl Into<String>) -> DatasetName2 {
+        DatasetName2 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: dataset.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}` named `{deployment_resource_pool}` under this one.
+    #[cfg(
+        any(
+            feature = "deployment-resource-pools",
+            feature = "deployment-resource-pools-operations"
+        )
+    )]
+    pub fn deployment_resource_pool(
+        &self,
+        deployment_resource_pool: impl Into<String>,
+    ) -> DeploymentResourcePoolName {
+        DeploymentResourcePoolName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            deployment_resource_pool: deployment_resource_pool.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/endpoints/{endpoint}` named `{endpoint}` under this one.
+    #[cfg(
+        any(
+            feature = "endpoints-operations",
+            feature = "locations-endpoints",
+            feature = "locations-endpoints-chat"
+        )
+    )]
+    pub fn endpoint(&self, endpoint: impl Into<String>) -> EndpointName {
+        EndpointName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            endpoint: endpoint.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/cachedContents/{cached_content}` named `{cached_content}` under this one.
+    #[cfg(feature = "cached-contents")]
+    pub fn cached_content(
+        &self,
+        cached_content: impl Into<String>,
+    ) -> CachedContentName {
+        CachedContentName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            cached_content: cached_content.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/tuningJobs/{tuning_job}` named `{tuning_job}` under this one.
+    #[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
+    pub fn tuning_job(&self, tuning_job: impl Into<String>) -> TuningJobName {
+        TuningJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tuning_job: tuning_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/indexes/{index}` named `{index}` under this one.
+    #[cfg(any(feature = "indexes", feature = "indexes-operations"))]
+    pub fn index(&self, index: impl Into<String>) -> IndexName {
+        IndexName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            index: index.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}` named `{index_endpoint}` under this one.
+    #[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
+    pub fn index_endpoint(
+        &self,
+        index_endpoint: impl Into<String>,
+    ) -> IndexEndpointName {
+        IndexEndpointName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            index_endpoint: index_endpoint.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/customJobs/{custom_job}` named `{custom_job}` under this one.
+    #[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
+    pub fn custom_job(&self, custom_job: impl Into<String>) -> CustomJobName {
+        CustomJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            custom_job: custom_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}` named `{data_labeling_job}` under this one.
+    #[cfg(
+        any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations")
+    )]
+    pub fn data_labeling_job(
+        &self,
+        data_labeling_job: impl Into<String>,
+    ) -> DataLabelingJobName {
+        DataLabelingJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            data_labeling_job: data_labeling_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}` named `{hyperparameter_tuning_job}` under this one.
+    #[cfg(
+        any(
+            feature = "hyperparameter-tuning-jobs",
+            feature = "hyperparameter-tuning-jobs-operations"
+        )
+    )]
+    pub fn hyperparameter_tuning_job(
+        &self,
+        hyperparameter_tuning_job: impl Into<String>,
+    ) -> HyperparameterTuningJobName {
+        HyperparameterTuningJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            hyperparameter_tuning_job: hyperparameter_tuning_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/nasJobs/{nas_job}` named `{nas_job}` under this one.
+    #[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
+    pub fn nas_job(&self, nas_job: impl Into<String>) -> NasJobName {
+        NasJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            nas_job: nas_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/batchPredictionJobs/{batch_prediction_job}` named `{batch_prediction_job}` under this one.
+    #[cfg(feature = "locations-batch-prediction-jobs")]
+    pub fn batch_prediction_job(
+        &self,
+        batch_prediction_job: impl Into<String>,
+    ) -> BatchPredictionJobName {
+        BatchPredictionJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            batch_prediction_job: batch_prediction_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}` named `{model_deployment_monitoring_job}` under this one.
+    #[cfg(
+        any(
+            feature = "model-deployment-monitoring-jobs",
+            feature = "model-deployment-monitoring-jobs-operations"
+        )
+    )]
+    pub fn model_deployment_monitoring_job(
+        &self,
+        model_deployment_monitoring_job: impl Into<String>,
+    ) -> ModelDeploymentMonitoringJobName {
+        ModelDeploymentMonitoringJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            model_deployment_monitoring_job: model_deployment_monitoring_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}` named `{metadata_store}` under this one.
+    #[cfg(
+        any(
+            feature = "artifacts",
+            feature = "contexts",
+            feature = "executions",
+            feature = "metadata-schemas",
+            feature = "metadata-stores",
+            feature = "metadata-stores-operations"
+        )
+    )]
+    pub fn metadata_store(
+        &self,
+        metadata_store: impl Into<String>,
+    ) -> MetadataStoreName {
+        MetadataStoreName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: metadata_store.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/migratableResources/{migratable_resource}` named `{migratable_resource}` under this one.
+    #[cfg(feature = "migratable-resources-operations")]
+    pub fn migratable_resource(
+        &self,
+        migratable_resource: impl Into<String>,
+    ) -> MigratableResourceName {
+        MigratableResourceName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            migratable_resource: migratable_resource.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}` named `{notebook_runtime}` under this one.
+    #[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
+    pub fn notebook_runtime(
+        &self,
+        notebook_runtime: impl Into<String>,
+    ) -> NotebookRuntimeName {
+        NotebookRuntimeName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            notebook_runtime: notebook_runtime.into(),
+        }
+    }
+
     /// The `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}` named `{notebook_execution_job}` under this one.
+    #[cfg(
+        any(
+            feature = "notebook-execution-jobs",
+            feature = "notebook-execution-jobs-operations"
+        )
+    )]
     pub fn notebook_execution_job(
         &self,
         notebook_execution_job: impl Into<String>,
@@ -39,14 +705,215 @@ impl LocationName {
             notebook_execution_job: notebook_execution_job.into(),
         }
     }
+
+    /// The `projects/{project}/locations/{location}/persistentResources/{persistent_resource}` named `{persistent_resource}` under this one.
+    #[cfg(
+        any(
+            feature = "persistent-resources",
+            feature = "persistent-resources-operations"
+        )
+    )]
+    pub fn persistent_resource(
+        &self,
+        persistent_resource: impl Into<String>,
+    ) -> PersistentResourceName {
+        PersistentResourceName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            persistent_resource: persistent_resource.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}` named `{training_pipeline}` under this one.
+    #[cfg(
+        any(feature = "training-pipelines", feature = "training-pipelines-operations")
+    )]
+    pub fn training_pipeline(
+        &self,
+        training_pipeline: impl Into<String>,
+    ) -> TrainingPipelineName {
+        TrainingPipelineName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            training_pipeline: training_pipeline.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}` named `{pipeline_job}` under this one.
+    #[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
+    pub fn pipeline_job(&self, pipeline_job: impl Into<String>) -> PipelineJobName {
+        PipelineJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            pipeline_job: pipeline_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}` named `{reasoning_engine}` under this one.
+    #[cfg(
+        any(
+            feature = "locations-reasoning-engines",
+            feature = "reasoning-engines-operations"
+        )
+    )]
+    pub fn reasoning_engine(
+        &self,
+        reasoning_engine: impl Into<String>,
+    ) -> ReasoningEngineName {
+        ReasoningEngineName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            reasoning_engine: reasoning_engine.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/schedules/{schedule}` named `{schedule}` under this one.
+    #[cfg(any(feature = "schedules", feature = "schedules-operations"))]
+    pub fn schedule(&self, schedule: impl Into<String>) -> ScheduleName {
+        ScheduleName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            schedule: schedule.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/specialistPools/{specialist_pool}` named `{specialist_pool}` under this one.
+    #[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
+    pub fn specialist_pool(
+        &self,
+        specialist_pool: impl Into<String>,
+    ) -> SpecialistPoolName {
+        SpecialistPoolName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            specialist_pool: specialist_pool.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}` named `{tensorboard}` under this one.
+    #[cfg(
+        any(
+            feature = "experiments",
+            feature = "tensorboards",
+            feature = "tensorboards-operations"
+        )
+    )]
+    pub fn tensorboard(&self, tensorboard: impl Into<String>) -> TensorboardName {
+        TensorboardName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: tensorboard.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/studies/{study}` named `{study}` under this one.
+    #[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
+    pub fn study(&self, study: impl Into<String>) -> StudyName {
+        StudyName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            study: study.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}` named `{rag_corpora}` under this one.
+    #[cfg(
+        any(
+            feature = "media",
+            feature = "rag-corpora",
+            feature = "rag-corpora-operations",
+            feature = "rag-files"
+        )
+    )]
+    pub fn rag_corpora(&self, rag_corpora: impl Into<String>) -> RagCorporaName {
+        RagCorporaName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            rag_corpora: rag_corpora.into(),
+        }
+    }
 }
 
+#[cfg(
+    any(
+        feature = "cached-contents",
+        feature = "custom-jobs",
+        feature = "data-labeling-jobs",
+        feature = "deployment-resource-pools",
+        feature = "feature-groups",
+        feature = "feature-online-stores",
+        feature = "featurestores",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "index-endpoints",
+        feature = "indexes",
+        feature = "locations",
+        feature = "locations-batch-prediction-jobs",
+        feature = "locations-datasets",
+        feature = "locations-endpoints",
+        feature = "locations-models",
+        feature = "locations-operations",
+        feature = "locations-reasoning-engines",
+        feature = "metadata-stores",
+        feature = "migratable-resources",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "nas-jobs",
+        feature = "notebook-execution-jobs",
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtimes",
+        feature = "persistent-resources",
+        feature = "pipeline-jobs",
+        feature = "rag-corpora",
+        feature = "schedules",
+        feature = "specialist-pools",
+        feature = "studies",
+        feature = "tensorboards",
+        feature = "training-pipelines",
+        feature = "tuning-jobs"
+    )
+)]
 impl std::fmt::Display for LocationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "projects/{}/locations/{}", self.project, self.location)
     }
 }
 
+#[cfg(
+    any(
+        feature = "cached-contents",
+        feature = "custom-jobs",
+        feature = "data-labeling-jobs",
+        feature = "deployment-resource-pools",
+        feature = "feature-groups",
+        feature = "feature-online-stores",
+        feature = "featurestores",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "index-endpoints",
+        feature = "indexes",
+        feature = "locations",
+        feature = "locations-batch-prediction-jobs",
+        feature = "locations-datasets",
+        feature = "locations-endpoints",
+        feature = "locations-models",
+        feature = "locations-operations",
+        feature = "locations-reasoning-engines",
+        feature = "metadata-stores",
+        feature = "migratable-resources",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "nas-jobs",
+        feature = "notebook-execution-jobs",
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtimes",
+        feature = "persistent-resources",
+        feature = "pipeline-jobs",
+        feature = "rag-corpora",
+        feature = "schedules",
+        feature = "specialist-pools",
+        feature = "studies",
+        feature = "tensorboards",
+        feature = "training-pipelines",
+        feature = "tuning-jobs"
+    )
+)]
 impl std::str::FromStr for LocationName {
     type Err = discogen_runtime::ResourceNameError;
 
@@ -72,6 +939,6713 @@ impl std::str::FromStr for LocationName {
     }
 }
 
+#[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
+/// The resource name `projects/{project}/locations/{location}/ragEngineConfig`.
+///
+/// ```
+/// # use google_aiplatform_v1::LocationName2;
+/// let name = LocationName2::new("my-project", "my-location");
+/// let parsed: LocationName2 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocationName2 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+}
+
+#[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
+impl LocationName2 {
+    /// The name made of its segments.
+    pub fn new(project: impl Into<String>, location: impl Into<String>) -> Self {
+        LocationName2 {
+            project: project.into(),
+            location: location.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/ragEngineConfig/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "rag-engine-config-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName12 {
+        OperationName12 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
+impl std::fmt::Display for LocationName2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/ragEngineConfig", self.project, self.location
+        )
+    }
+}
+
+#[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
+impl std::str::FromStr for LocationName2 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "ragEngineConfig",
+            ] if !project.is_empty() && !location.is_empty() => {
+                Ok(LocationName2 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/ragEngineConfig",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "entity-types",
+        feature = "featurestores",
+        feature = "featurestores-operations"
+    )
+)]
+/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}`.
+///
+/// ```
+/// # use google_aiplatform_v1::FeaturestoreName;
+/// let name = FeaturestoreName::new("my-project", "my-location", "my-featurestore");
+/// let parsed: FeaturestoreName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeaturestoreName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{featurestore}` segment.
+    pub featurestore: String,
+}
+
+#[cfg(
+    any(
+        feature = "entity-types",
+        feature = "featurestores",
+        feature = "featurestores-operations"
+    )
+)]
+impl FeaturestoreName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        featurestore: impl Into<String>,
+    ) -> Self {
+        FeaturestoreName {
+            project: project.into(),
+            location: location.into(),
+            featurestore: featurestore.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}` named `{entity_type}` under this one.
+    #[cfg(
+        any(
+            feature = "entity-types",
+            feature = "entity-types-features",
+            feature = "entity-types-operations"
+        )
+    )]
+    pub fn entity_type(&self, entity_type: impl Into<String>) -> EntityTypeName {
+        EntityTypeName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            featurestore: self.featurestore.clone(),
+            entity_type: entity_type.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "featurestores-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName3 {
+        OperationName3 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            featurestore: self.featurestore.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "entity-types",
+        feature = "featurestores",
+        feature = "featurestores-operations"
+    )
+)]
+impl std::fmt::Display for FeaturestoreName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/featurestores/{}", self.project, self.location,
+            self.featurestore
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "entity-types",
+        feature = "featurestores",
+        feature = "featurestores-operations"
+    )
+)]
+impl std::str::FromStr for FeaturestoreName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "featurestores", featurestore,
+            ] if !project.is_empty() && !location.is_empty()
+                && !featurestore.is_empty() => {
+                Ok(FeaturestoreName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    featurestore: featurestore.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/featurestores/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "entity-types",
+        feature = "entity-types-features",
+        feature = "entity-types-operations"
+    )
+)]
+/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}`.
+///
+/// ```
+/// # use google_aiplatform_v1::EntityTypeName;
+/// let name = EntityTypeName::new("my-project", "my-location", "my-featurestore", "my-entity-type");
+/// let parsed: EntityTypeName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntityTypeName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{featurestore}` segment.
+    pub featurestore: String,
+
+    /// The `{entity_type}` segment.
+    pub entity_type: String,
+}
+
+#[cfg(
+    any(
+        feature = "entity-types",
+        feature = "entity-types-features",
+        feature = "entity-types-operations"
+    )
+)]
+impl EntityTypeName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        featurestore: impl Into<String>,
+        entity_type: impl Into<String>,
+    ) -> Self {
+        EntityTypeName {
+            project: project.into(),
+            location: location.into(),
+            featurestore: featurestore.into(),
+            entity_type: entity_type.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "entity-types-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName {
+        OperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            featurestore: self.featurestore.clone(),
+            entity_type: self.entity_type.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}` named `{feature}` under this one.
+    #[cfg(
+        any(
+            feature = "entity-types-features",
+            feature = "entity-types-features-operations"
+        )
+    )]
+    pub fn feature(&self, feature: impl Into<String>) -> FeatureName {
+        FeatureName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            featurestore: self.featurestore.clone(),
+            entity_type: self.entity_type.clone(),
+            feature: feature.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "entity-types",
+        feature = "entity-types-features",
+        feature = "entity-types-operations"
+    )
+)]
+impl std::fmt::Display for EntityTypeName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/featurestores/{}/entityTypes/{}", self.project,
+            self.location, self.featurestore, self.entity_type
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "entity-types",
+        feature = "entity-types-features",
+        feature = "entity-types-operations"
+    )
+)]
+impl std::str::FromStr for EntityTypeName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "featurestores", featurestore,
+            "entityTypes", entity_type,
+            ] if !project.is_empty() && !location.is_empty() && !featurestore.is_empty()
+                && !entity_type.is_empty() => {
+                Ok(EntityTypeName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    featurestore: featurestore.to_string(),
+                    entity_type: entity_type.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/featurestores/*/entityTypes/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "entity-types-operations")]
+/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName;
+/// let name = OperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-operation");
+/// let parsed: OperationName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{featurestore}` segment.
+    pub featurestore: String,
+
+    /// The `{entity_type}` segment.
+    pub entity_type: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "entity-types-operations")]
+impl OperationName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        featurestore: impl Into<String>,
+        entity_type: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName {
+            project: project.into(),
+            location: location.into(),
+            featurestore: featurestore.into(),
+            entity_type: entity_type.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "entity-types-operations")]
+impl std::fmt::Display for OperationName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/featurestores/{}/entityTypes/{}/operations/{}",
+            self.project, self.location, self.featurestore, self.entity_type, self
+            .operation
+        )
+    }
+}
+
+#[cfg(feature = "entity-types-operations")]
+impl std::str::FromStr for OperationName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "featurestores", featurestore,
+            "entityTypes", entity_type, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !featurestore.is_empty()
+                && !entity_type.is_empty() && !operation.is_empty() => {
+                Ok(OperationName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    featurestore: featurestore.to_string(),
+                    entity_type: entity_type.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/featurestores/*/entityTypes/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(feature = "entity-types-features", feature = "entity-types-features-operations")
+)]
+/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}`.
+///
+/// ```
+/// # use google_aiplatform_v1::FeatureName;
+/// let name = FeatureName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature");
+/// let parsed: FeatureName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeatureName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{featurestore}` segment.
+    pub featurestore: String,
+
+    /// The `{entity_type}` segment.
+    pub entity_type: String,
+
+    /// The `{feature}` segment.
+    pub feature: String,
+}
+
+#[cfg(
+    any(feature = "entity-types-features", feature = "entity-types-features-operations")
+)]
+impl FeatureName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        featurestore: impl Into<String>,
+        entity_type: impl Into<String>,
+        feature: impl Into<String>,
+    ) -> Self {
+        FeatureName {
+            project: project.into(),
+            location: location.into(),
+            featurestore: featurestore.into(),
+            entity_type: entity_type.into(),
+            feature: feature.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "entity-types-features-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName2 {
+        OperationName2 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            featurestore: self.featurestore.clone(),
+            entity_type: self.entity_type.clone(),
+            feature: self.feature.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(feature = "entity-types-features", feature = "entity-types-features-operations")
+)]
+impl std::fmt::Display for FeatureName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/featurestores/{}/entityTypes/{}/features/{}",
+            self.project, self.location, self.featurestore, self.entity_type, self
+            .feature
+        )
+    }
+}
+
+#[cfg(
+    any(feature = "entity-types-features", feature = "entity-types-features-operations")
+)]
+impl std::str::FromStr for FeatureName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "featurestores", featurestore,
+            "entityTypes", entity_type, "features", feature,
+            ] if !project.is_empty() && !location.is_empty() && !featurestore.is_empty()
+                && !entity_type.is_empty() && !feature.is_empty() => {
+                Ok(FeatureName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    featurestore: featurestore.to_string(),
+                    entity_type: entity_type.to_string(),
+                    feature: feature.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/featurestores/*/entityTypes/*/features/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "entity-types-features-operations")]
+/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName2;
+/// let name = OperationName2::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature", "my-operation");
+/// let parsed: OperationName2 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName2 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{featurestore}` segment.
+    pub featurestore: String,
+
+    /// The `{entity_type}` segment.
+    pub entity_type: String,
+
+    /// The `{feature}` segment.
+    pub feature: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "entity-types-features-operations")]
+impl OperationName2 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        featurestore: impl Into<String>,
+        entity_type: impl Into<String>,
+        feature: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName2 {
+            project: project.into(),
+            location: location.into(),
+            featurestore: featurestore.into(),
+            entity_type: entity_type.into(),
+            feature: feature.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "entity-types-features-operations")]
+impl std::fmt::Display for OperationName2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "projects/{}/locations/{}/featurestores/{}/entityTypes/{}/features/{}/operations/{}",
+            self.project, self.location, self.featurestore, self.entity_type, self
+            .feature, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "entity-types-features-operations")]
+impl std::str::FromStr for OperationName2 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "featurestores", featurestore,
+            "entityTypes", entity_type, "features", feature, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !featurestore.is_empty()
+                && !entity_type.is_empty() && !feature.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName2 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    featurestore: featurestore.to_string(),
+                    entity_type: entity_type.to_string(),
+                    feature: feature.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/featurestores/*/entityTypes/*/features/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "featurestores-operations")]
+/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName3;
+/// let name = OperationName3::new("my-project", "my-location", "my-featurestore", "my-operation");
+/// let parsed: OperationName3 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName3 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{featurestore}` segment.
+    pub featurestore: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "featurestores-operations")]
+impl OperationName3 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        featurestore: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName3 {
+            project: project.into(),
+            location: location.into(),
+            featurestore: featurestore.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "featurestores-operations")]
+impl std::fmt::Display for OperationName3 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/featurestores/{}/operations/{}", self.project,
+            self.location, self.featurestore, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "featurestores-operations")]
+impl std::str::FromStr for OperationName3 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "featurestores", featurestore,
+            "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !featurestore.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName3 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    featurestore: featurestore.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/featurestores/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "evaluations",
+        feature = "locations-models",
+        feature = "models-operations"
+    )
+)]
+/// The resource name `projects/{project}/locations/{location}/models/{model}`.
+///
+/// ```
+/// # use google_aiplatform_v1::ModelName;
+/// let name = ModelName::new("my-project", "my-location", "my-model");
+/// let parsed: ModelName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModelName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{model}` segment.
+    pub model: String,
+}
+
+#[cfg(
+    any(
+        feature = "evaluations",
+        feature = "locations-models",
+        feature = "models-operations"
+    )
+)]
+impl ModelName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        model: impl Into<String>,
+    ) -> Self {
+        ModelName {
+            project: project.into(),
+            location: location.into(),
+            model: model.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/models/{model}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "models-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName4 {
+        OperationName4 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            model: self.model.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}` named `{evaluation}` under this one.
+    #[cfg(
+        any(
+            feature = "evaluations",
+            feature = "evaluations-operations",
+            feature = "slices"
+        )
+    )]
+    pub fn evaluation(&self, evaluation: impl Into<String>) -> EvaluationName {
+        EvaluationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            model: self.model.clone(),
+            evaluation: evaluation.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "evaluations",
+        feature = "locations-models",
+        feature = "models-operations"
+    )
+)]
+impl std::fmt::Display for ModelName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/models/{}", self.project, self.location, self
+            .model
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "evaluations",
+        feature = "locations-models",
+        feature = "models-operations"
+    )
+)]
+impl std::str::FromStr for ModelName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "models", model,
+            ] if !project.is_empty() && !location.is_empty() && !model.is_empty() => {
+                Ok(ModelName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    model: model.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/models/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "models-operations")]
+/// The resource name `projects/{project}/locations/{location}/models/{model}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName4;
+/// let name = OperationName4::new("my-project", "my-location", "my-model", "my-operation");
+/// let parsed: OperationName4 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName4 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{model}` segment.
+    pub model: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "models-operations")]
+impl OperationName4 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        model: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName4 {
+            project: project.into(),
+            location: location.into(),
+            model: model.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "models-operations")]
+impl std::fmt::Display for OperationName4 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/models/{}/operations/{}", self.project, self
+            .location, self.model, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "models-operations")]
+impl std::str::FromStr for OperationName4 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "models", model, "operations",
+            operation,
+            ] if !project.is_empty() && !location.is_empty() && !model.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName4 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    model: model.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/models/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
+)]
+/// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::EvaluationName;
+/// let name = EvaluationName::new("my-project", "my-location", "my-model", "my-evaluation");
+/// let parsed: EvaluationName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EvaluationName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{model}` segment.
+    pub model: String,
+
+    /// The `{evaluation}` segment.
+    pub evaluation: String,
+}
+
+#[cfg(
+    any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
+)]
+impl EvaluationName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        model: impl Into<String>,
+        evaluation: impl Into<String>,
+    ) -> Self {
+        EvaluationName {
+            project: project.into(),
+            location: location.into(),
+            model: model.into(),
+            evaluation: evaluation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "evaluations-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName5 {
+        OperationName5 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            model: self.model.clone(),
+            evaluation: self.evaluation.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/slices/{slice}` named `{slice}` under this one.
+    #[cfg(feature = "slices")]
+    pub fn slice(&self, slice: impl Into<String>) -> SliceName {
+        SliceName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            model: self.model.clone(),
+            evaluation: self.evaluation.clone(),
+            slice: slice.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
+)]
+impl std::fmt::Display for EvaluationName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/models/{}/evaluations/{}", self.project, self
+            .location, self.model, self.evaluation
+        )
+    }
+}
+
+#[cfg(
+    any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
+)]
+impl std::str::FromStr for EvaluationName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "models", model, "evaluations",
+            evaluation,
+            ] if !project.is_empty() && !location.is_empty() && !model.is_empty()
+                && !evaluation.is_empty() => {
+                Ok(EvaluationName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    model: model.to_string(),
+                    evaluation: evaluation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/models/*/evaluations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "evaluations-operations")]
+/// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName5;
+/// let name = OperationName5::new("my-project", "my-location", "my-model", "my-evaluation", "my-operation");
+/// let parsed: OperationName5 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName5 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{model}` segment.
+    pub model: String,
+
+    /// The `{evaluation}` segment.
+    pub evaluation: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "evaluations-operations")]
+impl OperationName5 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        model: impl Into<String>,
+        evaluation: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName5 {
+            project: project.into(),
+            location: location.into(),
+            model: model.into(),
+            evaluation: evaluation.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "evaluations-operations")]
+impl std::fmt::Display for OperationName5 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/models/{}/evaluations/{}/operations/{}", self
+            .project, self.location, self.model, self.evaluation, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "evaluations-operations")]
+impl std::str::FromStr for OperationName5 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "models", model, "evaluations",
+            evaluation, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !model.is_empty()
+                && !evaluation.is_empty() && !operation.is_empty() => {
+                Ok(OperationName5 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    model: model.to_string(),
+                    evaluation: evaluation.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/models/*/evaluations/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "slices")]
+/// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/slices/{slice}`.
+///
+/// ```
+/// # use google_aiplatform_v1::SliceName;
+/// let name = SliceName::new("my-project", "my-location", "my-model", "my-evaluation", "my-slice");
+/// let parsed: SliceName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SliceName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{model}` segment.
+    pub model: String,
+
+    /// The `{evaluation}` segment.
+    pub evaluation: String,
+
+    /// The `{slice}` segment.
+    pub slice: String,
+}
+
+#[cfg(feature = "slices")]
+impl SliceName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        model: impl Into<String>,
+        evaluation: impl Into<String>,
+        slice: impl Into<String>,
+    ) -> Self {
+        SliceName {
+            project: project.into(),
+            location: location.into(),
+            model: model.into(),
+            evaluation: evaluation.into(),
+            slice: slice.into(),
+        }
+    }
+}
+
+#[cfg(feature = "slices")]
+impl std::fmt::Display for SliceName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/models/{}/evaluations/{}/slices/{}", self
+            .project, self.location, self.model, self.evaluation, self.slice
+        )
+    }
+}
+
+#[cfg(feature = "slices")]
+impl std::str::FromStr for SliceName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "models", model, "evaluations",
+            evaluation, "slices", slice,
+            ] if !project.is_empty() && !location.is_empty() && !model.is_empty()
+                && !evaluation.is_empty() && !slice.is_empty() => {
+                Ok(SliceName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    model: model.to_string(),
+                    evaluation: evaluation.to_string(),
+                    slice: slice.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/models/*/evaluations/*/slices/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtime-templates-operations"
+    )
+)]
+/// The resource name `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}`.
+///
+/// ```
+/// # use google_aiplatform_v1::NotebookRuntimeTemplateName;
+/// let name = NotebookRuntimeTemplateName::new("my-project", "my-location", "my-notebook-runtime-template");
+/// let parsed: NotebookRuntimeTemplateName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NotebookRuntimeTemplateName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{notebook_runtime_template}` segment.
+    pub notebook_runtime_template: String,
+}
+
+#[cfg(
+    any(
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtime-templates-operations"
+    )
+)]
+impl NotebookRuntimeTemplateName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        notebook_runtime_template: impl Into<String>,
+    ) -> Self {
+        NotebookRuntimeTemplateName {
+            project: project.into(),
+            location: location.into(),
+            notebook_runtime_template: notebook_runtime_template.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "notebook-runtime-templates-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName6 {
+        OperationName6 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            notebook_runtime_template: self.notebook_runtime_template.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtime-templates-operations"
+    )
+)]
+impl std::fmt::Display for NotebookRuntimeTemplateName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/notebookRuntimeTemplates/{}", self.project, self
+            .location, self.notebook_runtime_template
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtime-templates-operations"
+    )
+)]
+impl std::str::FromStr for NotebookRuntimeTemplateName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "notebookRuntimeTemplates",
+            notebook_runtime_template,
+            ] if !project.is_empty() && !location.is_empty()
+                && !notebook_runtime_template.is_empty() => {
+                Ok(NotebookRuntimeTemplateName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    notebook_runtime_template: notebook_runtime_template.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/notebookRuntimeTemplates/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "notebook-runtime-templates-operations")]
+/// The resource name `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName6;
+/// let name = OperationName6::new("my-project", "my-location", "my-notebook-runtime-template", "my-operation");
+/// let parsed: OperationName6 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName6 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{notebook_runtime_template}` segment.
+    pub notebook_runtime_template: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "notebook-runtime-templates-operations")]
+impl OperationName6 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        notebook_runtime_template: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName6 {
+            project: project.into(),
+            location: location.into(),
+            notebook_runtime_template: notebook_runtime_template.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "notebook-runtime-templates-operations")]
+impl std::fmt::Display for OperationName6 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/notebookRuntimeTemplates/{}/operations/{}", self
+            .project, self.location, self.notebook_runtime_template, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "notebook-runtime-templates-operations")]
+impl std::str::FromStr for OperationName6 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "notebookRuntimeTemplates",
+            notebook_runtime_template, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !notebook_runtime_template.is_empty() && !operation.is_empty() => {
+                Ok(OperationName6 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    notebook_runtime_template: notebook_runtime_template.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/notebookRuntimeTemplates/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
+/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}`.
+///
+/// ```
+/// # use google_aiplatform_v1::FeatureOnlineStoreName;
+/// let name = FeatureOnlineStoreName::new("my-project", "my-location", "my-feature-online-store");
+/// let parsed: FeatureOnlineStoreName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeatureOnlineStoreName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{feature_online_store}` segment.
+    pub feature_online_store: String,
+}
+
+#[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
+impl FeatureOnlineStoreName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        feature_online_store: impl Into<String>,
+    ) -> Self {
+        FeatureOnlineStoreName {
+            project: project.into(),
+            location: location.into(),
+            feature_online_store: feature_online_store.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}` named `{feature_view}` under this one.
+    #[cfg(any(feature = "feature-view-syncs", feature = "feature-views"))]
+    pub fn feature_view(&self, feature_view: impl Into<String>) -> FeatureViewName {
+        FeatureViewName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_online_store: self.feature_online_store.clone(),
+            feature_view: feature_view.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "feature-online-stores-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName8 {
+        OperationName8 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_online_store: self.feature_online_store.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
+impl std::fmt::Display for FeatureOnlineStoreName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/featureOnlineStores/{}", self.project, self
+            .location, self.feature_online_store
+        )
+    }
+}
+
+#[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
+impl std::str::FromStr for FeatureOnlineStoreName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "featureOnlineStores",
+            feature_online_store,
+            ] if !project.is_empty() && !location.is_empty()
+                && !feature_online_store.is_empty() => {
+                Ok(FeatureOnlineStoreName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    feature_online_store: feature_online_store.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/featureOnlineStores/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "feature-view-syncs", feature = "feature-views"))]
+/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}`.
+///
+/// ```
+/// # use google_aiplatform_v1::FeatureViewName;
+/// let name = FeatureViewName::new("my-project", "my-location", "my-feature-online-store", "my-feature-view");
+/// let parsed: FeatureViewName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeatureViewName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{feature_online_store}` segment.
+    pub feature_online_store: String,
+
+    /// The `{feature_view}` segment.
+    pub feature_view: String,
+}
+
+#[cfg(any(feature = "feature-view-syncs", feature = "feature-views"))]
+impl FeatureViewName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        feature_online_store: impl Into<String>,
+        feature_view: impl Into<String>,
+    ) -> Self {
+        FeatureViewName {
+            project: project.into(),
+            location: location.into(),
+            feature_online_store: feature_online_store.into(),
+            feature_view: feature_view.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "feature-views-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName7 {
+        OperationName7 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_online_store: self.feature_online_store.clone(),
+            feature_view: self.feature_view.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/featureViewSyncs/{feature_view_sync}` named `{feature_view_sync}` under this one.
+    #[cfg(feature = "feature-view-syncs")]
+    pub fn feature_view_sync(
+        &self,
+        feature_view_sync: impl Into<String>,
+    ) -> FeatureViewSyncName {
+        FeatureViewSyncName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_online_store: self.feature_online_store.clone(),
+            feature_view: self.feature_view.clone(),
+            feature_view_sync: feature_view_sync.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "feature-view-syncs", feature = "feature-views"))]
+impl std::fmt::Display for FeatureViewName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/featureOnlineStores/{}/featureViews/{}", self
+            .project, self.location, self.feature_online_store, self.feature_view
+        )
+    }
+}
+
+#[cfg(any(feature = "feature-view-syncs", feature = "feature-views"))]
+impl std::str::FromStr for FeatureViewName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "featureOnlineStores",
+            feature_online_store, "featureViews", feature_view,
+            ] if !project.is_empty() && !location.is_empty()
+                && !feature_online_store.is_empty() && !feature_view.is_empty() => {
+                Ok(FeatureViewName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    feature_online_store: feature_online_store.to_string(),
+                    feature_view: feature_view.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/featureOnlineStores/*/featureViews/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "feature-views-operations")]
+/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName7;
+/// let name = OperationName7::new("my-project", "my-location", "my-feature-online-store", "my-feature-view", "my-operation");
+/// let parsed: OperationName7 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName7 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{feature_online_store}` segment.
+    pub feature_online_store: String,
+
+    /// The `{feature_view}` segment.
+    pub feature_view: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "feature-views-operations")]
+impl OperationName7 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        feature_online_store: impl Into<String>,
+        feature_view: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName7 {
+            project: project.into(),
+            location: location.into(),
+            feature_online_store: feature_online_store.into(),
+            feature_view: feature_view.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "feature-views-operations")]
+impl std::fmt::Display for OperationName7 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "projects/{}/locations/{}/featureOnlineStores/{}/featureViews/{}/operations/{}",
+            self.project, self.location, self.feature_online_store, self.feature_view,
+            self.operation
+        )
+    }
+}
+
+#[cfg(feature = "feature-views-operations")]
+impl std::str::FromStr for OperationName7 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "featureOnlineStores",
+            feature_online_store, "featureViews", feature_view, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !feature_online_store.is_empty() && !feature_view.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName7 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    feature_online_store: feature_online_store.to_string(),
+                    feature_view: feature_view.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/featureOnlineStores/*/featureViews/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "feature-view-syncs")]
+/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/featureViewSyncs/{feature_view_sync}`.
+///
+/// ```
+/// # use google_aiplatform_v1::FeatureViewSyncName;
+/// let name = FeatureViewSyncName::new("my-project", "my-location", "my-feature-online-store", "my-feature-view", "my-feature-view-sync");
+/// let parsed: FeatureViewSyncName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeatureViewSyncName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{feature_online_store}` segment.
+    pub feature_online_store: String,
+
+    /// The `{feature_view}` segment.
+    pub feature_view: String,
+
+    /// The `{feature_view_sync}` segment.
+    pub feature_view_sync: String,
+}
+
+#[cfg(feature = "feature-view-syncs")]
+impl FeatureViewSyncName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        feature_online_store: impl Into<String>,
+        feature_view: impl Into<String>,
+        feature_view_sync: impl Into<String>,
+    ) -> Self {
+        FeatureViewSyncName {
+            project: project.into(),
+            location: location.into(),
+            feature_online_store: feature_online_store.into(),
+            feature_view: feature_view.into(),
+            feature_view_sync: feature_view_sync.into(),
+        }
+    }
+}
+
+#[cfg(feature = "feature-view-syncs")]
+impl std::fmt::Display for FeatureViewSyncName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "projects/{}/locations/{}/featureOnlineStores/{}/featureViews/{}/featureViewSyncs/{}",
+            self.project, self.location, self.feature_online_store, self.feature_view,
+            self.feature_view_sync
+        )
+    }
+}
+
+#[cfg(feature = "feature-view-syncs")]
+impl std::str::FromStr for FeatureViewSyncName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "featureOnlineStores",
+            feature_online_store, "featureViews", feature_view, "featureViewSyncs",
+            feature_view_sync,
+            ] if !project.is_empty() && !location.is_empty()
+                && !feature_online_store.is_empty() && !feature_view.is_empty()
+                && !feature_view_sync.is_empty() => {
+                Ok(FeatureViewSyncName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    feature_online_store: feature_online_store.to_string(),
+                    feature_view: feature_view.to_string(),
+                    feature_view_sync: feature_view_sync.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/featureOnlineStores/*/featureViews/*/featureViewSyncs/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "feature-online-stores-operations")]
+/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName8;
+/// let name = OperationName8::new("my-project", "my-location", "my-feature-online-store", "my-operation");
+/// let parsed: OperationName8 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName8 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{feature_online_store}` segment.
+    pub feature_online_store: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "feature-online-stores-operations")]
+impl OperationName8 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        feature_online_store: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName8 {
+            project: project.into(),
+            location: location.into(),
+            feature_online_store: feature_online_store.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "feature-online-stores-operations")]
+impl std::fmt::Display for OperationName8 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/featureOnlineStores/{}/operations/{}", self
+            .project, self.location, self.feature_online_store, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "feature-online-stores-operations")]
+impl std::str::FromStr for OperationName8 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "featureOnlineStores",
+            feature_online_store, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !feature_online_store.is_empty() && !operation.is_empty() => {
+                Ok(OperationName8 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    feature_online_store: feature_online_store.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/featureOnlineStores/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
+/// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}`.
+///
+/// ```
+/// # use google_aiplatform_v1::FeatureGroupName;
+/// let name = FeatureGroupName::new("my-project", "my-location", "my-feature-group");
+/// let parsed: FeatureGroupName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeatureGroupName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{feature_group}` segment.
+    pub feature_group: String,
+}
+
+#[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
+impl FeatureGroupName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        feature_group: impl Into<String>,
+    ) -> Self {
+        FeatureGroupName {
+            project: project.into(),
+            location: location.into(),
+            feature_group: feature_group.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "feature-groups-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName9 {
+        OperationName9 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_group: self.feature_group.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}` named `{feature}` under this one.
+    #[cfg(feature = "feature-groups-features")]
+    pub fn feature(&self, feature: impl Into<String>) -> FeatureName2 {
+        FeatureName2 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_group: self.feature_group.clone(),
+            feature: feature.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
+impl std::fmt::Display for FeatureGroupName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/featureGroups/{}", self.project, self.location,
+            self.feature_group
+        )
+    }
+}
+
+#[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
+impl std::str::FromStr for FeatureGroupName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "featureGroups", feature_group,
+            ] if !project.is_empty() && !location.is_empty()
+                && !feature_group.is_empty() => {
+                Ok(FeatureGroupName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    feature_group: feature_group.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/featureGroups/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "feature-groups-operations")]
+/// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName9;
+/// let name = OperationName9::new("my-project", "my-location", "my-feature-group", "my-operation");
+/// let parsed: OperationName9 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName9 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{feature_group}` segment.
+    pub feature_group: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "feature-groups-operations")]
+impl OperationName9 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        feature_group: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName9 {
+            project: project.into(),
+            location: location.into(),
+            feature_group: feature_group.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "feature-groups-operations")]
+impl std::fmt::Display for OperationName9 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/featureGroups/{}/operations/{}", self.project,
+            self.location, self.feature_group, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "feature-groups-operations")]
+impl std::str::FromStr for OperationName9 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "featureGroups", feature_group,
+            "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !feature_group.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName9 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    feature_group: feature_group.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/featureGroups/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "feature-groups-features")]
+/// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}`.
+///
+/// ```
+/// # use google_aiplatform_v1::FeatureName2;
+/// let name = FeatureName2::new("my-project", "my-location", "my-feature-group", "my-feature");
+/// let parsed: FeatureName2 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeatureName2 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{feature_group}` segment.
+    pub feature_group: String,
+
+    /// The `{feature}` segment.
+    pub feature: String,
+}
+
+#[cfg(feature = "feature-groups-features")]
+impl FeatureName2 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        feature_group: impl Into<String>,
+        feature: impl Into<String>,
+    ) -> Self {
+        FeatureName2 {
+            project: project.into(),
+            location: location.into(),
+            feature_group: feature_group.into(),
+            feature: feature.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "feature-groups-features-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName10 {
+        OperationName10 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_group: self.feature_group.clone(),
+            feature: self.feature.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "feature-groups-features")]
+impl std::fmt::Display for FeatureName2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/featureGroups/{}/features/{}", self.project,
+            self.location, self.feature_group, self.feature
+        )
+    }
+}
+
+#[cfg(feature = "feature-groups-features")]
+impl std::str::FromStr for FeatureName2 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "featureGroups", feature_group,
+            "features", feature,
+            ] if !project.is_empty() && !location.is_empty() && !feature_group.is_empty()
+                && !feature.is_empty() => {
+                Ok(FeatureName2 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    feature_group: feature_group.to_string(),
+                    feature: feature.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/featureGroups/*/features/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "feature-groups-features-operations")]
+/// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName10;
+/// let name = OperationName10::new("my-project", "my-location", "my-feature-group", "my-feature", "my-operation");
+/// let parsed: OperationName10 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName10 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{feature_group}` segment.
+    pub feature_group: String,
+
+    /// The `{feature}` segment.
+    pub feature: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "feature-groups-features-operations")]
+impl OperationName10 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        feature_group: impl Into<String>,
+        feature: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName10 {
+            project: project.into(),
+            location: location.into(),
+            feature_group: feature_group.into(),
+            feature: feature.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "feature-groups-features-operations")]
+impl std::fmt::Display for OperationName10 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/featureGroups/{}/features/{}/operations/{}",
+            self.project, self.location, self.feature_group, self.feature, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "feature-groups-features-operations")]
+impl std::str::FromStr for OperationName10 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "featureGroups", feature_group,
+            "features", feature, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !feature_group.is_empty()
+                && !feature.is_empty() && !operation.is_empty() => {
+                Ok(OperationName10 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    feature_group: feature_group.to_string(),
+                    feature: feature.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/featureGroups/*/features/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "locations-operations")]
+/// The resource name `projects/{project}/locations/{location}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName11;
+/// let name = OperationName11::new("my-project", "my-location", "my-operation");
+/// let parsed: OperationName11 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName11 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "locations-operations")]
+impl OperationName11 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName11 {
+            project: project.into(),
+            location: location.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "locations-operations")]
+impl std::fmt::Display for OperationName11 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/operations/{}", self.project, self.location,
+            self.operation
+        )
+    }
+}
+
+#[cfg(feature = "locations-operations")]
+impl std::str::FromStr for OperationName11 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !operation.is_empty() => {
+                Ok(OperationName11 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "rag-engine-config-operations")]
+/// The resource name `projects/{project}/locations/{location}/ragEngineConfig/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName12;
+/// let name = OperationName12::new("my-project", "my-location", "my-operation");
+/// let parsed: OperationName12 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName12 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "rag-engine-config-operations")]
+impl OperationName12 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName12 {
+            project: project.into(),
+            location: location.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "rag-engine-config-operations")]
+impl std::fmt::Display for OperationName12 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/ragEngineConfig/operations/{}", self.project,
+            self.location, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "rag-engine-config-operations")]
+impl std::str::FromStr for OperationName12 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "ragEngineConfig", "operations",
+            operation,
+            ] if !project.is_empty() && !location.is_empty() && !operation.is_empty() => {
+                Ok(OperationName12 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/ragEngineConfig/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "data-items",
+        feature = "datasets-operations",
+        feature = "locations-datasets",
+        feature = "locations-datasets-dataset-versions",
+        feature = "saved-queries"
+    )
+)]
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}`.
+///
+/// ```
+/// # use google_aiplatform_v1::DatasetName2;
+/// let name = DatasetName2::new("my-project", "my-location", "my-dataset");
+/// let parsed: DatasetName2 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DatasetName2 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{dataset}` segment.
+    pub dataset: String,
+}
+
+#[cfg(
+    any(
+        feature = "data-items",
+        feature = "datasets-operations",
+        feature = "locations-datasets",
+        feature = "locations-datasets-dataset-versions",
+        feature = "saved-queries"
+    )
+)]
+impl DatasetName2 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        dataset: impl Into<String>,
+    ) -> Self {
+        DatasetName2 {
+            project: project.into(),
+            location: location.into(),
+            dataset: dataset.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "datasets-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName13 {
+        OperationName13 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/datasetVersions/{dataset_version}` named `{dataset_version}` under this one.
+    #[cfg(feature = "locations-datasets-dataset-versions")]
+    pub fn dataset_version(
+        &self,
+        dataset_version: impl Into<String>,
+    ) -> DatasetVersionName2 {
+        DatasetVersionName2 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            dataset_version: dataset_version.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}` named `{data_item}` under this one.
+    #[cfg(any(feature = "annotations", feature = "data-items-operations"))]
+    pub fn data_item(&self, data_item: impl Into<String>) -> DataItemName {
+        DataItemName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            data_item: data_item.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}` named `{saved_query}` under this one.
+    #[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
+    pub fn saved_query(&self, saved_query: impl Into<String>) -> SavedQueryName {
+        SavedQueryName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            saved_query: saved_query.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}` named `{annotation_spec}` under this one.
+    #[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
+    pub fn annotation_spec(
+        &self,
+        annotation_spec: impl Into<String>,
+    ) -> AnnotationSpecName {
+        AnnotationSpecName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            annotation_spec: annotation_spec.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "data-items",
+        feature = "datasets-operations",
+        feature = "locations-datasets",
+        feature = "locations-datasets-dataset-versions",
+        feature = "saved-queries"
+    )
+)]
+impl std::fmt::Display for DatasetName2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/datasets/{}", self.project, self.location, self
+            .dataset
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "data-items",
+        feature = "datasets-operations",
+        feature = "locations-datasets",
+        feature = "locations-datasets-dataset-versions",
+        feature = "saved-queries"
+    )
+)]
+impl std::str::FromStr for DatasetName2 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "datasets", dataset,
+            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty() => {
+                Ok(DatasetName2 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    dataset: dataset.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/datasets/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "datasets-operations")]
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName13;
+/// let name = OperationName13::new("my-project", "my-location", "my-dataset", "my-operation");
+/// let parsed: OperationName13 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName13 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{dataset}` segment.
+    pub dataset: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "datasets-operations")]
+impl OperationName13 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        dataset: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName13 {
+            project: project.into(),
+            location: location.into(),
+            dataset: dataset.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "datasets-operations")]
+impl std::fmt::Display for OperationName13 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/datasets/{}/operations/{}", self.project, self
+            .location, self.dataset, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "datasets-operations")]
+impl std::str::FromStr for OperationName13 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "datasets", dataset,
+            "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName13 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    dataset: dataset.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/datasets/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "locations-datasets-dataset-versions")]
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/datasetVersions/{dataset_version}`.
+///
+/// ```
+/// # use google_aiplatform_v1::DatasetVersionName2;
+/// let name = DatasetVersionName2::new("my-project", "my-location", "my-dataset", "my-dataset-version");
+/// let parsed: DatasetVersionName2 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DatasetVersionName2 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{dataset}` segment.
+    pub dataset: String,
+
+    /// The `{dataset_version}` segment.
+    pub dataset_version: String,
+}
+
+#[cfg(feature = "locations-datasets-dataset-versions")]
+impl DatasetVersionName2 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        dataset: impl Into<String>,
+        dataset_version: impl Into<String>,
+    ) -> Self {
+        DatasetVersionName2 {
+            project: project.into(),
+            location: location.into(),
+            dataset: dataset.into(),
+            dataset_version: dataset_version.into(),
+        }
+    }
+}
+
+#[cfg(feature = "locations-datasets-dataset-versions")]
+impl std::fmt::Display for DatasetVersionName2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/datasets/{}/datasetVersions/{}", self.project,
+            self.location, self.dataset, self.dataset_version
+        )
+    }
+}
+
+#[cfg(feature = "locations-datasets-dataset-versions")]
+impl std::str::FromStr for DatasetVersionName2 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "datasets", dataset,
+            "datasetVersions", dataset_version,
+            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
+                && !dataset_version.is_empty() => {
+                Ok(DatasetVersionName2 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    dataset: dataset.to_string(),
+                    dataset_version: dataset_version.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/datasets/*/datasetVersions/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "annotations", feature = "data-items-operations"))]
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}`.
+///
+/// ```
+/// # use google_aiplatform_v1::DataItemName;
+/// let name = DataItemName::new("my-project", "my-location", "my-dataset", "my-data-item");
+/// let parsed: DataItemName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DataItemName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{dataset}` segment.
+    pub dataset: String,
+
+    /// The `{data_item}` segment.
+    pub data_item: String,
+}
+
+#[cfg(any(feature = "annotations", feature = "data-items-operations"))]
+impl DataItemName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        dataset: impl Into<String>,
+        data_item: impl Into<String>,
+    ) -> Self {
+        DataItemName {
+            project: project.into(),
+            location: location.into(),
+            dataset: dataset.into(),
+            data_item: data_item.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "data-items-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName14 {
+        OperationName14 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            data_item: self.data_item.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}` named `{annotation}` under this one.
+    #[cfg(feature = "annotations-operations")]
+    pub fn annotation(&self, annotation: impl Into<String>) -> AnnotationName {
+        AnnotationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            data_item: self.data_item.clone(),
+            annotation: annotation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "annotations", feature = "data-items-operations"))]
+impl std::fmt::Display for DataItemName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/datasets/{}/dataItems/{}", self.project, self
+            .location, self.dataset, self.data_item
+        )
+    }
+}
+
+#[cfg(any(feature = "annotations", feature = "data-items-operations"))]
+impl std::str::FromStr for DataItemName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "datasets", dataset,
+            "dataItems", data_item,
+            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
+                && !data_item.is_empty() => {
+                Ok(DataItemName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    dataset: dataset.to_string(),
+                    data_item: data_item.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/datasets/*/dataItems/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "data-items-operations")]
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName14;
+/// let name = OperationName14::new("my-project", "my-location", "my-dataset", "my-data-item", "my-operation");
+/// let parsed: OperationName14 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName14 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{dataset}` segment.
+    pub dataset: String,
+
+    /// The `{data_item}` segment.
+    pub data_item: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "data-items-operations")]
+impl OperationName14 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        dataset: impl Into<String>,
+        data_item: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName14 {
+            project: project.into(),
+            location: location.into(),
+            dataset: dataset.into(),
+            data_item: data_item.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "data-items-operations")]
+impl std::fmt::Display for OperationName14 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/datasets/{}/dataItems/{}/operations/{}", self
+            .project, self.location, self.dataset, self.data_item, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "data-items-operations")]
+impl std::str::FromStr for OperationName14 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "datasets", dataset,
+            "dataItems", data_item, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
+                && !data_item.is_empty() && !operation.is_empty() => {
+                Ok(OperationName14 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    dataset: dataset.to_string(),
+                    data_item: data_item.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/datasets/*/dataItems/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "annotations-operations")]
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::AnnotationName;
+/// let name = AnnotationName::new("my-project", "my-location", "my-dataset", "my-data-item", "my-annotation");
+/// let parsed: AnnotationName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AnnotationName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{dataset}` segment.
+    pub dataset: String,
+
+    /// The `{data_item}` segment.
+    pub data_item: String,
+
+    /// The `{annotation}` segment.
+    pub annotation: String,
+}
+
+#[cfg(feature = "annotations-operations")]
+impl AnnotationName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        dataset: impl Into<String>,
+        data_item: impl Into<String>,
+        annotation: impl Into<String>,
+    ) -> Self {
+        AnnotationName {
+            project: project.into(),
+            location: location.into(),
+            dataset: dataset.into(),
+            data_item: data_item.into(),
+            annotation: annotation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "annotations-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName15 {
+        OperationName15 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            data_item: self.data_item.clone(),
+            annotation: self.annotation.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "annotations-operations")]
+impl std::fmt::Display for AnnotationName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/datasets/{}/dataItems/{}/annotations/{}", self
+            .project, self.location, self.dataset, self.data_item, self.annotation
+        )
+    }
+}
+
+#[cfg(feature = "annotations-operations")]
+impl std::str::FromStr for AnnotationName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "datasets", dataset,
+            "dataItems", data_item, "annotations", annotation,
+            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
+                && !data_item.is_empty() && !annotation.is_empty() => {
+                Ok(AnnotationName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    dataset: dataset.to_string(),
+                    data_item: data_item.to_string(),
+                    annotation: annotation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/datasets/*/dataItems/*/annotations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "annotations-operations")]
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName15;
+/// let name = OperationName15::new("my-project", "my-location", "my-dataset", "my-data-item", "my-annotation", "my-operation");
+/// let parsed: OperationName15 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName15 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{dataset}` segment.
+    pub dataset: String,
+
+    /// The `{data_item}` segment.
+    pub data_item: String,
+
+    /// The `{annotation}` segment.
+    pub annotation: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "annotations-operations")]
+impl OperationName15 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        dataset: impl Into<String>,
+        data_item: impl Into<String>,
+        annotation: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName15 {
+            project: project.into(),
+            location: location.into(),
+            dataset: dataset.into(),
+            data_item: data_item.into(),
+            annotation: annotation.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "annotations-operations")]
+impl std::fmt::Display for OperationName15 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "projects/{}/locations/{}/datasets/{}/dataItems/{}/annotations/{}/operations/{}",
+            self.project, self.location, self.dataset, self.data_item, self.annotation,
+            self.operation
+        )
+    }
+}
+
+#[cfg(feature = "annotations-operations")]
+impl std::str::FromStr for OperationName15 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "datasets", dataset,
+            "dataItems", data_item, "annotations", annotation, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
+                && !data_item.is_empty() && !annotation.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName15 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    dataset: dataset.to_string(),
+                    data_item: data_item.to_string(),
+                    annotation: annotation.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/datasets/*/dataItems/*/annotations/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}`.
+///
+/// ```
+/// # use google_aiplatform_v1::SavedQueryName;
+/// let name = SavedQueryName::new("my-project", "my-location", "my-dataset", "my-saved-query");
+/// let parsed: SavedQueryName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SavedQueryName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{dataset}` segment.
+    pub dataset: String,
+
+    /// The `{saved_query}` segment.
+    pub saved_query: String,
+}
+
+#[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
+impl SavedQueryName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        dataset: impl Into<String>,
+        saved_query: impl Into<String>,
+    ) -> Self {
+        SavedQueryName {
+            project: project.into(),
+            location: location.into(),
+            dataset: dataset.into(),
+            saved_query: saved_query.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "saved-queries-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName16 {
+        OperationName16 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            saved_query: self.saved_query.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
+impl std::fmt::Display for SavedQueryName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/datasets/{}/savedQueries/{}", self.project, self
+            .location, self.dataset, self.saved_query
+        )
+    }
+}
+
+#[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
+impl std::str::FromStr for SavedQueryName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "datasets", dataset,
+            "savedQueries", saved_query,
+            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
+                && !saved_query.is_empty() => {
+                Ok(SavedQueryName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    dataset: dataset.to_string(),
+                    saved_query: saved_query.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/datasets/*/savedQueries/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "saved-queries-operations")]
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName16;
+/// let name = OperationName16::new("my-project", "my-location", "my-dataset", "my-saved-query", "my-operation");
+/// let parsed: OperationName16 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName16 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{dataset}` segment.
+    pub dataset: String,
+
+    /// The `{saved_query}` segment.
+    pub saved_query: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "saved-queries-operations")]
+impl OperationName16 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        dataset: impl Into<String>,
+        saved_query: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName16 {
+            project: project.into(),
+            location: location.into(),
+            dataset: dataset.into(),
+            saved_query: saved_query.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "saved-queries-operations")]
+impl std::fmt::Display for OperationName16 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/datasets/{}/savedQueries/{}/operations/{}", self
+            .project, self.location, self.dataset, self.saved_query, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "saved-queries-operations")]
+impl std::str::FromStr for OperationName16 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "datasets", dataset,
+            "savedQueries", saved_query, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
+                && !saved_query.is_empty() && !operation.is_empty() => {
+                Ok(OperationName16 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    dataset: dataset.to_string(),
+                    saved_query: saved_query.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/datasets/*/savedQueries/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}`.
+///
+/// ```
+/// # use google_aiplatform_v1::AnnotationSpecName;
+/// let name = AnnotationSpecName::new("my-project", "my-location", "my-dataset", "my-annotation-spec");
+/// let parsed: AnnotationSpecName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AnnotationSpecName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{dataset}` segment.
+    pub dataset: String,
+
+    /// The `{annotation_spec}` segment.
+    pub annotation_spec: String,
+}
+
+#[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
+impl AnnotationSpecName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        dataset: impl Into<String>,
+        annotation_spec: impl Into<String>,
+    ) -> Self {
+        AnnotationSpecName {
+            project: project.into(),
+            location: location.into(),
+            dataset: dataset.into(),
+            annotation_spec: annotation_spec.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "annotation-specs-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName17 {
+        OperationName17 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            annotation_spec: self.annotation_spec.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
+impl std::fmt::Display for AnnotationSpecName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/datasets/{}/annotationSpecs/{}", self.project,
+            self.location, self.dataset, self.annotation_spec
+        )
+    }
+}
+
+#[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
+impl std::str::FromStr for AnnotationSpecName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "datasets", dataset,
+            "annotationSpecs", annotation_spec,
+            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
+                && !annotation_spec.is_empty() => {
+                Ok(AnnotationSpecName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    dataset: dataset.to_string(),
+                    annotation_spec: annotation_spec.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/datasets/*/annotationSpecs/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "annotation-specs-operations")]
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName17;
+/// let name = OperationName17::new("my-project", "my-location", "my-dataset", "my-annotation-spec", "my-operation");
+/// let parsed: OperationName17 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName17 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{dataset}` segment.
+    pub dataset: String,
+
+    /// The `{annotation_spec}` segment.
+    pub annotation_spec: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "annotation-specs-operations")]
+impl OperationName17 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        dataset: impl Into<String>,
+        annotation_spec: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName17 {
+            project: project.into(),
+            location: location.into(),
+            dataset: dataset.into(),
+            annotation_spec: annotation_spec.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "annotation-specs-operations")]
+impl std::fmt::Display for OperationName17 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/datasets/{}/annotationSpecs/{}/operations/{}",
+            self.project, self.location, self.dataset, self.annotation_spec, self
+            .operation
+        )
+    }
+}
+
+#[cfg(feature = "annotation-specs-operations")]
+impl std::str::FromStr for OperationName17 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "datasets", dataset,
+            "annotationSpecs", annotation_spec, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
+                && !annotation_spec.is_empty() && !operation.is_empty() => {
+                Ok(OperationName17 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    dataset: dataset.to_string(),
+                    annotation_spec: annotation_spec.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/datasets/*/annotationSpecs/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "deployment-resource-pools",
+        feature = "deployment-resource-pools-operations"
+    )
+)]
+/// The resource name `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}`.
+///
+/// ```
+/// # use google_aiplatform_v1::DeploymentResourcePoolName;
+/// let name = DeploymentResourcePoolName::new("my-project", "my-location", "my-deployment-resource-pool");
+/// let parsed: DeploymentResourcePoolName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DeploymentResourcePoolName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{deployment_resource_pool}` segment.
+    pub deployment_resource_pool: String,
+}
+
+#[cfg(
+    any(
+        feature = "deployment-resource-pools",
+        feature = "deployment-resource-pools-operations"
+    )
+)]
+impl DeploymentResourcePoolName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        deployment_resource_pool: impl Into<String>,
+    ) -> Self {
+        DeploymentResourcePoolName {
+            project: project.into(),
+            location: location.into(),
+            deployment_resource_pool: deployment_resource_pool.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "deployment-resource-pools-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName18 {
+        OperationName18 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            deployment_resource_pool: self.deployment_resource_pool.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "deployment-resource-pools",
+        feature = "deployment-resource-pools-operations"
+    )
+)]
+impl std::fmt::Display for DeploymentResourcePoolName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/deploymentResourcePools/{}", self.project, self
+            .location, self.deployment_resource_pool
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "deployment-resource-pools",
+        feature = "deployment-resource-pools-operations"
+    )
+)]
+impl std::str::FromStr for DeploymentResourcePoolName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "deploymentResourcePools",
+            deployment_resource_pool,
+            ] if !project.is_empty() && !location.is_empty()
+                && !deployment_resource_pool.is_empty() => {
+                Ok(DeploymentResourcePoolName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    deployment_resource_pool: deployment_resource_pool.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/deploymentResourcePools/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "deployment-resource-pools-operations")]
+/// The resource name `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName18;
+/// let name = OperationName18::new("my-project", "my-location", "my-deployment-resource-pool", "my-operation");
+/// let parsed: OperationName18 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName18 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{deployment_resource_pool}` segment.
+    pub deployment_resource_pool: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "deployment-resource-pools-operations")]
+impl OperationName18 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        deployment_resource_pool: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName18 {
+            project: project.into(),
+            location: location.into(),
+            deployment_resource_pool: deployment_resource_pool.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "deployment-resource-pools-operations")]
+impl std::fmt::Display for OperationName18 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/deploymentResourcePools/{}/operations/{}", self
+            .project, self.location, self.deployment_resource_pool, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "deployment-resource-pools-operations")]
+impl std::str::FromStr for OperationName18 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "deploymentResourcePools",
+            deployment_resource_pool, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !deployment_resource_pool.is_empty() && !operation.is_empty() => {
+                Ok(OperationName18 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    deployment_resource_pool: deployment_resource_pool.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/deploymentResourcePools/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "endpoints-operations",
+        feature = "locations-endpoints",
+        feature = "locations-endpoints-chat"
+    )
+)]
+/// The resource name `projects/{project}/locations/{location}/endpoints/{endpoint}`.
+///
+/// ```
+/// # use google_aiplatform_v1::EndpointName;
+/// let name = EndpointName::new("my-project", "my-location", "my-endpoint");
+/// let parsed: EndpointName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EndpointName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{endpoint}` segment.
+    pub endpoint: String,
+}
+
+#[cfg(
+    any(
+        feature = "endpoints-operations",
+        feature = "locations-endpoints",
+        feature = "locations-endpoints-chat"
+    )
+)]
+impl EndpointName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        endpoint: impl Into<String>,
+    ) -> Self {
+        EndpointName {
+            project: project.into(),
+            location: location.into(),
+            endpoint: endpoint.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/endpoints/{endpoint}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "endpoints-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName19 {
+        OperationName19 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            endpoint: self.endpoint.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "endpoints-operations",
+        feature = "locations-endpoints",
+        feature = "locations-endpoints-chat"
+    )
+)]
+impl std::fmt::Display for EndpointName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/endpoints/{}", self.project, self.location, self
+            .endpoint
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "endpoints-operations",
+        feature = "locations-endpoints",
+        feature = "locations-endpoints-chat"
+    )
+)]
+impl std::str::FromStr for EndpointName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "endpoints", endpoint,
+            ] if !project.is_empty() && !location.is_empty() && !endpoint.is_empty() => {
+                Ok(EndpointName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    endpoint: endpoint.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/endpoints/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "endpoints-operations")]
+/// The resource name `projects/{project}/locations/{location}/endpoints/{endpoint}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName19;
+/// let name = OperationName19::new("my-project", "my-location", "my-endpoint", "my-operation");
+/// let parsed: OperationName19 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName19 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{endpoint}` segment.
+    pub endpoint: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "endpoints-operations")]
+impl OperationName19 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        endpoint: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName19 {
+            project: project.into(),
+            location: location.into(),
+            endpoint: endpoint.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "endpoints-operations")]
+impl std::fmt::Display for OperationName19 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/endpoints/{}/operations/{}", self.project, self
+            .location, self.endpoint, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "endpoints-operations")]
+impl std::str::FromStr for OperationName19 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "endpoints", endpoint,
+            "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !endpoint.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName19 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    endpoint: endpoint.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/endpoints/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "cached-contents")]
+/// The resource name `projects/{project}/locations/{location}/cachedContents/{cached_content}`.
+///
+/// ```
+/// # use google_aiplatform_v1::CachedContentName;
+/// let name = CachedContentName::new("my-project", "my-location", "my-cached-content");
+/// let parsed: CachedContentName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CachedContentName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{cached_content}` segment.
+    pub cached_content: String,
+}
+
+#[cfg(feature = "cached-contents")]
+impl CachedContentName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        cached_content: impl Into<String>,
+    ) -> Self {
+        CachedContentName {
+            project: project.into(),
+            location: location.into(),
+            cached_content: cached_content.into(),
+        }
+    }
+}
+
+#[cfg(feature = "cached-contents")]
+impl std::fmt::Display for CachedContentName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/cachedContents/{}", self.project, self.location,
+            self.cached_content
+        )
+    }
+}
+
+#[cfg(feature = "cached-contents")]
+impl std::str::FromStr for CachedContentName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "cachedContents", cached_content,
+            ] if !project.is_empty() && !location.is_empty()
+                && !cached_content.is_empty() => {
+                Ok(CachedContentName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    cached_content: cached_content.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/cachedContents/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
+/// The resource name `projects/{project}/locations/{location}/tuningJobs/{tuning_job}`.
+///
+/// ```
+/// # use google_aiplatform_v1::TuningJobName;
+/// let name = TuningJobName::new("my-project", "my-location", "my-tuning-job");
+/// let parsed: TuningJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TuningJobName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{tuning_job}` segment.
+    pub tuning_job: String,
+}
+
+#[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
+impl TuningJobName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        tuning_job: impl Into<String>,
+    ) -> Self {
+        TuningJobName {
+            project: project.into(),
+            location: location.into(),
+            tuning_job: tuning_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/tuningJobs/{tuning_job}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "tuning-jobs-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName20 {
+        OperationName20 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tuning_job: self.tuning_job.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
+impl std::fmt::Display for TuningJobName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/tuningJobs/{}", self.project, self.location,
+            self.tuning_job
+        )
+    }
+}
+
+#[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
+impl std::str::FromStr for TuningJobName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "tuningJobs", tuning_job,
+            ] if !project.is_empty() && !location.is_empty()
+                && !tuning_job.is_empty() => {
+                Ok(TuningJobName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    tuning_job: tuning_job.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/tuningJobs/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "tuning-jobs-operations")]
+/// The resource name `projects/{project}/locations/{location}/tuningJobs/{tuning_job}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName20;
+/// let name = OperationName20::new("my-project", "my-location", "my-tuning-job", "my-operation");
+/// let parsed: OperationName20 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName20 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{tuning_job}` segment.
+    pub tuning_job: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "tuning-jobs-operations")]
+impl OperationName20 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        tuning_job: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName20 {
+            project: project.into(),
+            location: location.into(),
+            tuning_job: tuning_job.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "tuning-jobs-operations")]
+impl std::fmt::Display for OperationName20 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/tuningJobs/{}/operations/{}", self.project, self
+            .location, self.tuning_job, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "tuning-jobs-operations")]
+impl std::str::FromStr for OperationName20 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "tuningJobs", tuning_job,
+            "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !tuning_job.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName20 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    tuning_job: tuning_job.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/tuningJobs/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "indexes", feature = "indexes-operations"))]
+/// The resource name `projects/{project}/locations/{location}/indexes/{index}`.
+///
+/// ```
+/// # use google_aiplatform_v1::IndexName;
+/// let name = IndexName::new("my-project", "my-location", "my-index");
+/// let parsed: IndexName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IndexName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{index}` segment.
+    pub index: String,
+}
+
+#[cfg(any(feature = "indexes", feature = "indexes-operations"))]
+impl IndexName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        index: impl Into<String>,
+    ) -> Self {
+        IndexName {
+            project: project.into(),
+            location: location.into(),
+            index: index.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/indexes/{index}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "indexes-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName21 {
+        OperationName21 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            index: self.index.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "indexes", feature = "indexes-operations"))]
+impl std::fmt::Display for IndexName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/indexes/{}", self.project, self.location, self
+            .index
+        )
+    }
+}
+
+#[cfg(any(feature = "indexes", feature = "indexes-operations"))]
+impl std::str::FromStr for IndexName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "indexes", index,
+            ] if !project.is_empty() && !location.is_empty() && !index.is_empty() => {
+                Ok(IndexName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    index: index.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/indexes/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "indexes-operations")]
+/// The resource name `projects/{project}/locations/{location}/indexes/{index}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName21;
+/// let name = OperationName21::new("my-project", "my-location", "my-index", "my-operation");
+/// let parsed: OperationName21 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName21 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{index}` segment.
+    pub index: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "indexes-operations")]
+impl OperationName21 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        index: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName21 {
+            project: project.into(),
+            location: location.into(),
+            index: index.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "indexes-operations")]
+impl std::fmt::Display for OperationName21 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/indexes/{}/operations/{}", self.project, self
+            .location, self.index, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "indexes-operations")]
+impl std::str::FromStr for OperationName21 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "indexes", index, "operations",
+            operation,
+            ] if !project.is_empty() && !location.is_empty() && !index.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName21 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    index: index.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/indexes/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
+/// The resource name `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}`.
+///
+/// ```
+/// # use google_aiplatform_v1::IndexEndpointName;
+/// let name = IndexEndpointName::new("my-project", "my-location", "my-index-endpoint");
+/// let parsed: IndexEndpointName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IndexEndpointName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{index_endpoint}` segment.
+    pub index_endpoint: String,
+}
+
+#[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
+impl IndexEndpointName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        index_endpoint: impl Into<String>,
+    ) -> Self {
+        IndexEndpointName {
+            project: project.into(),
+            location: location.into(),
+            index_endpoint: index_endpoint.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "index-endpoints-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName22 {
+        OperationName22 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            index_endpoint: self.index_endpoint.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
+impl std::fmt::Display for IndexEndpointName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/indexEndpoints/{}", self.project, self.location,
+            self.index_endpoint
+        )
+    }
+}
+
+#[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
+impl std::str::FromStr for IndexEndpointName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "indexEndpoints", index_endpoint,
+            ] if !project.is_empty() && !location.is_empty()
+                && !index_endpoint.is_empty() => {
+                Ok(IndexEndpointName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    index_endpoint: index_endpoint.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/indexEndpoints/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "index-endpoints-operations")]
+/// The resource name `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName22;
+/// let name = OperationName22::new("my-project", "my-location", "my-index-endpoint", "my-operation");
+/// let parsed: OperationName22 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName22 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{index_endpoint}` segment.
+    pub index_endpoint: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "index-endpoints-operations")]
+impl OperationName22 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        index_endpoint: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName22 {
+            project: project.into(),
+            location: location.into(),
+            index_endpoint: index_endpoint.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "index-endpoints-operations")]
+impl std::fmt::Display for OperationName22 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/indexEndpoints/{}/operations/{}", self.project,
+            self.location, self.index_endpoint, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "index-endpoints-operations")]
+impl std::str::FromStr for OperationName22 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "indexEndpoints",
+            index_endpoint, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !index_endpoint.is_empty() && !operation.is_empty() => {
+                Ok(OperationName22 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    index_endpoint: index_endpoint.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/indexEndpoints/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
+/// The resource name `projects/{project}/locations/{location}/customJobs/{custom_job}`.
+///
+/// ```
+/// # use google_aiplatform_v1::CustomJobName;
+/// let name = CustomJobName::new("my-project", "my-location", "my-custom-job");
+/// let parsed: CustomJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CustomJobName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{custom_job}` segment.
+    pub custom_job: String,
+}
+
+#[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
+impl CustomJobName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        custom_job: impl Into<String>,
+    ) -> Self {
+        CustomJobName {
+            project: project.into(),
+            location: location.into(),
+            custom_job: custom_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/customJobs/{custom_job}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "custom-jobs-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName23 {
+        OperationName23 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            custom_job: self.custom_job.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
+impl std::fmt::Display for CustomJobName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/customJobs/{}", self.project, self.location,
+            self.custom_job
+        )
+    }
+}
+
+#[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
+impl std::str::FromStr for CustomJobName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "customJobs", custom_job,
+            ] if !project.is_empty() && !location.is_empty()
+                && !custom_job.is_empty() => {
+                Ok(CustomJobName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    custom_job: custom_job.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/customJobs/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "custom-jobs-operations")]
+/// The resource name `projects/{project}/locations/{location}/customJobs/{custom_job}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName23;
+/// let name = OperationName23::new("my-project", "my-location", "my-custom-job", "my-operation");
+/// let parsed: OperationName23 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName23 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{custom_job}` segment.
+    pub custom_job: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "custom-jobs-operations")]
+impl OperationName23 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        custom_job: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName23 {
+            project: project.into(),
+            location: location.into(),
+            custom_job: custom_job.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "custom-jobs-operations")]
+impl std::fmt::Display for OperationName23 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/customJobs/{}/operations/{}", self.project, self
+            .location, self.custom_job, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "custom-jobs-operations")]
+impl std::str::FromStr for OperationName23 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "customJobs", custom_job,
+            "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !custom_job.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName23 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    custom_job: custom_job.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/customJobs/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations"))]
+/// The resource name `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}`.
+///
+/// ```
+/// # use google_aiplatform_v1::DataLabelingJobName;
+/// let name = DataLabelingJobName::new("my-project", "my-location", "my-data-labeling-job");
+/// let parsed: DataLabelingJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DataLabelingJobName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{data_labeling_job}` segment.
+    pub data_labeling_job: String,
+}
+
+#[cfg(any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations"))]
+impl DataLabelingJobName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        data_labeling_job: impl Into<String>,
+    ) -> Self {
+        DataLabelingJobName {
+            project: project.into(),
+            location: location.into(),
+            data_labeling_job: data_labeling_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "data-labeling-jobs-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName24 {
+        OperationName24 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            data_labeling_job: self.data_labeling_job.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations"))]
+impl std::fmt::Display for DataLabelingJobName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/dataLabelingJobs/{}", self.project, self
+            .location, self.data_labeling_job
+        )
+    }
+}
+
+#[cfg(any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations"))]
+impl std::str::FromStr for DataLabelingJobName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "dataLabelingJobs",
+            data_labeling_job,
+            ] if !project.is_empty() && !location.is_empty()
+                && !data_labeling_job.is_empty() => {
+                Ok(DataLabelingJobName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    data_labeling_job: data_labeling_job.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/dataLabelingJobs/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "data-labeling-jobs-operations")]
+/// The resource name `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName24;
+/// let name = OperationName24::new("my-project", "my-location", "my-data-labeling-job", "my-operation");
+/// let parsed: OperationName24 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName24 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{data_labeling_job}` segment.
+    pub data_labeling_job: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "data-labeling-jobs-operations")]
+impl OperationName24 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        data_labeling_job: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName24 {
+            project: project.into(),
+            location: location.into(),
+            data_labeling_job: data_labeling_job.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "data-labeling-jobs-operations")]
+impl std::fmt::Display for OperationName24 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/dataLabelingJobs/{}/operations/{}", self
+            .project, self.location, self.data_labeling_job, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "data-labeling-jobs-operations")]
+impl std::str::FromStr for OperationName24 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "dataLabelingJobs",
+            data_labeling_job, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !data_labeling_job.is_empty() && !operation.is_empty() => {
+                Ok(OperationName24 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    data_labeling_job: data_labeling_job.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/dataLabelingJobs/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "hyperparameter-tuning-jobs-operations"
+    )
+)]
+/// The resource name `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}`.
+///
+/// ```
+/// # use google_aiplatform_v1::HyperparameterTuningJobName;
+/// let name = HyperparameterTuningJobName::new("my-project", "my-location", "my-hyperparameter-tuning-job");
+/// let parsed: HyperparameterTuningJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct HyperparameterTuningJobName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{hyperparameter_tuning_job}` segment.
+    pub hyperparameter_tuning_job: String,
+}
+
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "hyperparameter-tuning-jobs-operations"
+    )
+)]
+impl HyperparameterTuningJobName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        hyperparameter_tuning_job: impl Into<String>,
+    ) -> Self {
+        HyperparameterTuningJobName {
+            project: project.into(),
+            location: location.into(),
+            hyperparameter_tuning_job: hyperparameter_tuning_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName25 {
+        OperationName25 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            hyperparameter_tuning_job: self.hyperparameter_tuning_job.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "hyperparameter-tuning-jobs-operations"
+    )
+)]
+impl std::fmt::Display for HyperparameterTuningJobName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/hyperparameterTuningJobs/{}", self.project, self
+            .location, self.hyperparameter_tuning_job
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "hyperparameter-tuning-jobs-operations"
+    )
+)]
+impl std::str::FromStr for HyperparameterTuningJobName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "hyperparameterTuningJobs",
+            hyperparameter_tuning_job,
+            ] if !project.is_empty() && !location.is_empty()
+                && !hyperparameter_tuning_job.is_empty() => {
+                Ok(HyperparameterTuningJobName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    hyperparameter_tuning_job: hyperparameter_tuning_job.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/hyperparameterTuningJobs/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "hyperparameter-tuning-jobs-operations")]
+/// The resource name `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName25;
+/// let name = OperationName25::new("my-project", "my-location", "my-hyperparameter-tuning-job", "my-operation");
+/// let parsed: OperationName25 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName25 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{hyperparameter_tuning_job}` segment.
+    pub hyperparameter_tuning_job: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "hyperparameter-tuning-jobs-operations")]
+impl OperationName25 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        hyperparameter_tuning_job: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName25 {
+            project: project.into(),
+            location: location.into(),
+            hyperparameter_tuning_job: hyperparameter_tuning_job.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "hyperparameter-tuning-jobs-operations")]
+impl std::fmt::Display for OperationName25 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/hyperparameterTuningJobs/{}/operations/{}", self
+            .project, self.location, self.hyperparameter_tuning_job, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "hyperparameter-tuning-jobs-operations")]
+impl std::str::FromStr for OperationName25 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "hyperparameterTuningJobs",
+            hyperparameter_tuning_job, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !hyperparameter_tuning_job.is_empty() && !operation.is_empty() => {
+                Ok(OperationName25 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    hyperparameter_tuning_job: hyperparameter_tuning_job.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/hyperparameterTuningJobs/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
+/// The resource name `projects/{project}/locations/{location}/nasJobs/{nas_job}`.
+///
+/// ```
+/// # use google_aiplatform_v1::NasJobName;
+/// let name = NasJobName::new("my-project", "my-location", "my-nas-job");
+/// let parsed: NasJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NasJobName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{nas_job}` segment.
+    pub nas_job: String,
+}
+
+#[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
+impl NasJobName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        nas_job: impl Into<String>,
+    ) -> Self {
+        NasJobName {
+            project: project.into(),
+            location: location.into(),
+            nas_job: nas_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/nasJobs/{nas_job}/nasTrialDetails/{nas_trial_detail}` named `{nas_trial_detail}` under this one.
+    #[cfg(feature = "nas-trial-details")]
+    pub fn nas_trial_detail(
+        &self,
+        nas_trial_detail: impl Into<String>,
+    ) -> NasTrialDetailName {
+        NasTrialDetailName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            nas_job: self.nas_job.clone(),
+            nas_trial_detail: nas_trial_detail.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
+impl std::fmt::Display for NasJobName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/nasJobs/{}", self.project, self.location, self
+            .nas_job
+        )
+    }
+}
+
+#[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
+impl std::str::FromStr for NasJobName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "nasJobs", nas_job,
+            ] if !project.is_empty() && !location.is_empty() && !nas_job.is_empty() => {
+                Ok(NasJobName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    nas_job: nas_job.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/nasJobs/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "nas-trial-details")]
+/// The resource name `projects/{project}/locations/{location}/nasJobs/{nas_job}/nasTrialDetails/{nas_trial_detail}`.
+///
+/// ```
+/// # use google_aiplatform_v1::NasTrialDetailName;
+/// let name = NasTrialDetailName::new("my-project", "my-location", "my-nas-job", "my-nas-trial-detail");
+/// let parsed: NasTrialDetailName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NasTrialDetailName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{nas_job}` segment.
+    pub nas_job: String,
+
+    /// The `{nas_trial_detail}` segment.
+    pub nas_trial_detail: String,
+}
+
+#[cfg(feature = "nas-trial-details")]
+impl NasTrialDetailName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        nas_job: impl Into<String>,
+        nas_trial_detail: impl Into<String>,
+    ) -> Self {
+        NasTrialDetailName {
+            project: project.into(),
+            location: location.into(),
+            nas_job: nas_job.into(),
+            nas_trial_detail: nas_trial_detail.into(),
+        }
+    }
+}
+
+#[cfg(feature = "nas-trial-details")]
+impl std::fmt::Display for NasTrialDetailName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/nasJobs/{}/nasTrialDetails/{}", self.project,
+            self.location, self.nas_job, self.nas_trial_detail
+        )
+    }
+}
+
+#[cfg(feature = "nas-trial-details")]
+impl std::str::FromStr for NasTrialDetailName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "nasJobs", nas_job,
+            "nasTrialDetails", nas_trial_detail,
+            ] if !project.is_empty() && !location.is_empty() && !nas_job.is_empty()
+                && !nas_trial_detail.is_empty() => {
+                Ok(NasTrialDetailName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    nas_job: nas_job.to_string(),
+                    nas_trial_detail: nas_trial_detail.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/nasJobs/*/nasTrialDetails/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "locations-batch-prediction-jobs")]
+/// The resource name `projects/{project}/locations/{location}/batchPredictionJobs/{batch_prediction_job}`.
+///
+/// ```
+/// # use google_aiplatform_v1::BatchPredictionJobName;
+/// let name = BatchPredictionJobName::new("my-project", "my-location", "my-batch-prediction-job");
+/// let parsed: BatchPredictionJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BatchPredictionJobName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{batch_prediction_job}` segment.
+    pub batch_prediction_job: String,
+}
+
+#[cfg(feature = "locations-batch-prediction-jobs")]
+impl BatchPredictionJobName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        batch_prediction_job: impl Into<String>,
+    ) -> Self {
+        BatchPredictionJobName {
+            project: project.into(),
+            location: location.into(),
+            batch_prediction_job: batch_prediction_job.into(),
+        }
+    }
+}
+
+#[cfg(feature = "locations-batch-prediction-jobs")]
+impl std::fmt::Display for BatchPredictionJobName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/batchPredictionJobs/{}", self.project, self
+            .location, self.batch_prediction_job
+        )
+    }
+}
+
+#[cfg(feature = "locations-batch-prediction-jobs")]
+impl std::str::FromStr for BatchPredictionJobName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "batchPredictionJobs",
+            batch_prediction_job,
+            ] if !project.is_empty() && !location.is_empty()
+                && !batch_prediction_job.is_empty() => {
+                Ok(BatchPredictionJobName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    batch_prediction_job: batch_prediction_job.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/batchPredictionJobs/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "model-deployment-monitoring-jobs",
+        feature = "model-deployment-monitoring-jobs-operations"
+    )
+)]
+/// The resource name `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}`.
+///
+/// ```
+/// # use google_aiplatform_v1::ModelDeploymentMonitoringJobName;
+/// let name = ModelDeploymentMonitoringJobName::new("my-project", "my-location", "my-model-deployment-monitoring-job");
+/// let parsed: ModelDeploymentMonitoringJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModelDeploymentMonitoringJobName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{model_deployment_monitoring_job}` segment.
+    pub model_deployment_monitoring_job: String,
+}
+
+#[cfg(
+    any(
+        feature = "model-deployment-monitoring-jobs",
+        feature = "model-deployment-monitoring-jobs-operations"
+    )
+)]
+impl ModelDeploymentMonitoringJobName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        model_deployment_monitoring_job: impl Into<String>,
+    ) -> Self {
+        ModelDeploymentMonitoringJobName {
+            project: project.into(),
+            location: location.into(),
+            model_deployment_monitoring_job: model_deployment_monitoring_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName26 {
+        OperationName26 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            model_deployment_monitoring_job: self
+                .model_deployment_monitoring_job
+                .clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "model-deployment-monitoring-jobs",
+        feature = "model-deployment-monitoring-jobs-operations"
+    )
+)]
+impl std::fmt::Display for ModelDeploymentMonitoringJobName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/modelDeploymentMonitoringJobs/{}", self.project,
+            self.location, self.model_deployment_monitoring_job
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "model-deployment-monitoring-jobs",
+        feature = "model-deployment-monitoring-jobs-operations"
+    )
+)]
+impl std::str::FromStr for ModelDeploymentMonitoringJobName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "modelDeploymentMonitoringJobs",
+            model_deployment_monitoring_job,
+            ] if !project.is_empty() && !location.is_empty()
+                && !model_deployment_monitoring_job.is_empty() => {
+                Ok(ModelDeploymentMonitoringJobName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    model_deployment_monitoring_job: model_deployment_monitoring_job
+                        .to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/modelDeploymentMonitoringJobs/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "model-deployment-monitoring-jobs-operations")]
+/// The resource name `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName26;
+/// let name = OperationName26::new("my-project", "my-location", "my-model-deployment-monitoring-job", "my-operation");
+/// let parsed: OperationName26 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName26 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{model_deployment_monitoring_job}` segment.
+    pub model_deployment_monitoring_job: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "model-deployment-monitoring-jobs-operations")]
+impl OperationName26 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        model_deployment_monitoring_job: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName26 {
+            project: project.into(),
+            location: location.into(),
+            model_deployment_monitoring_job: model_deployment_monitoring_job.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "model-deployment-monitoring-jobs-operations")]
+impl std::fmt::Display for OperationName26 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/modelDeploymentMonitoringJobs/{}/operations/{}",
+            self.project, self.location, self.model_deployment_monitoring_job, self
+            .operation
+        )
+    }
+}
+
+#[cfg(feature = "model-deployment-monitoring-jobs-operations")]
+impl std::str::FromStr for OperationName26 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "modelDeploymentMonitoringJobs",
+            model_deployment_monitoring_job, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !model_deployment_monitoring_job.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName26 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    model_deployment_monitoring_job: model_deployment_monitoring_job
+                        .to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/modelDeploymentMonitoringJobs/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "locations-publishers-models")]
+/// The resource name `projects/{project}/locations/{location}/publishers/{publisher}/models/{model}`.
+///
+/// ```
+/// # use google_aiplatform_v1::ModelName2;
+/// let name = ModelName2::new("my-project", "my-location", "my-publisher", "my-model");
+/// let parsed: ModelName2 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModelName2 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{publisher}` segment.
+    pub publisher: String,
+
+    /// The `{model}` segment.
+    pub model: String,
+}
+
+#[cfg(feature = "locations-publishers-models")]
+impl ModelName2 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        publisher: impl Into<String>,
+        model: impl Into<String>,
+    ) -> Self {
+        ModelName2 {
+            project: project.into(),
+            location: location.into(),
+            publisher: publisher.into(),
+            model: model.into(),
+        }
+    }
+}
+
+#[cfg(feature = "locations-publishers-models")]
+impl std::fmt::Display for ModelName2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/publishers/{}/models/{}", self.project, self
+            .location, self.publisher, self.model
+        )
+    }
+}
+
+#[cfg(feature = "locations-publishers-models")]
+impl std::str::FromStr for ModelName2 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "publishers", publisher,
+            "models", model,
+            ] if !project.is_empty() && !location.is_empty() && !publisher.is_empty()
+                && !model.is_empty() => {
+                Ok(ModelName2 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    publisher: publisher.to_string(),
+                    model: model.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/publishers/*/models/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "artifacts",
+        feature = "contexts",
+        feature = "executions",
+        feature = "metadata-schemas",
+        feature = "metadata-stores",
+        feature = "metadata-stores-operations"
+    )
+)]
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}`.
+///
+/// ```
+/// # use google_aiplatform_v1::MetadataStoreName;
+/// let name = MetadataStoreName::new("my-project", "my-location", "my-metadata-store");
+/// let parsed: MetadataStoreName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MetadataStoreName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{metadata_store}` segment.
+    pub metadata_store: String,
+}
+
+#[cfg(
+    any(
+        feature = "artifacts",
+        feature = "contexts",
+        feature = "executions",
+        feature = "metadata-schemas",
+        feature = "metadata-stores",
+        feature = "metadata-stores-operations"
+    )
+)]
+impl MetadataStoreName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        metadata_store: impl Into<String>,
+    ) -> Self {
+        MetadataStoreName {
+            project: project.into(),
+            location: location.into(),
+            metadata_store: metadata_store.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "metadata-stores-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName27 {
+        OperationName27 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}` named `{artifact}` under this one.
+    #[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
+    pub fn artifact(&self, artifact: impl Into<String>) -> ArtifactName {
+        ArtifactName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            artifact: artifact.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}` named `{context}` under this one.
+    #[cfg(any(feature = "contexts", feature = "contexts-operations"))]
+    pub fn context(&self, context: impl Into<String>) -> ContextName {
+        ContextName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            context: context.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}` named `{execution}` under this one.
+    #[cfg(any(feature = "executions", feature = "executions-operations"))]
+    pub fn execution(&self, execution: impl Into<String>) -> ExecutionName {
+        ExecutionName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            execution: execution.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/metadataSchemas/{metadata_schema}` named `{metadata_schema}` under this one.
+    #[cfg(feature = "metadata-schemas")]
+    pub fn metadata_schema(
+        &self,
+        metadata_schema: impl Into<String>,
+    ) -> MetadataSchemaName {
+        MetadataSchemaName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            metadata_schema: metadata_schema.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "artifacts",
+        feature = "contexts",
+        feature = "executions",
+        feature = "metadata-schemas",
+        feature = "metadata-stores",
+        feature = "metadata-stores-operations"
+    )
+)]
+impl std::fmt::Display for MetadataStoreName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/metadataStores/{}", self.project, self.location,
+            self.metadata_store
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "artifacts",
+        feature = "contexts",
+        feature = "executions",
+        feature = "metadata-schemas",
+        feature = "metadata-stores",
+        feature = "metadata-stores-operations"
+    )
+)]
+impl std::str::FromStr for MetadataStoreName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "metadataStores", metadata_store,
+            ] if !project.is_empty() && !location.is_empty()
+                && !metadata_store.is_empty() => {
+                Ok(MetadataStoreName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    metadata_store: metadata_store.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/metadataStores/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "metadata-stores-operations")]
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName27;
+/// let name = OperationName27::new("my-project", "my-location", "my-metadata-store", "my-operation");
+/// let parsed: OperationName27 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName27 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{metadata_store}` segment.
+    pub metadata_store: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "metadata-stores-operations")]
+impl OperationName27 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        metadata_store: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName27 {
+            project: project.into(),
+            location: location.into(),
+            metadata_store: metadata_store.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "metadata-stores-operations")]
+impl std::fmt::Display for OperationName27 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/metadataStores/{}/operations/{}", self.project,
+            self.location, self.metadata_store, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "metadata-stores-operations")]
+impl std::str::FromStr for OperationName27 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "metadataStores",
+            metadata_store, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !metadata_store.is_empty() && !operation.is_empty() => {
+                Ok(OperationName27 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    metadata_store: metadata_store.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/metadataStores/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}`.
+///
+/// ```
+/// # use google_aiplatform_v1::ArtifactName;
+/// let name = ArtifactName::new("my-project", "my-location", "my-metadata-store", "my-artifact");
+/// let parsed: ArtifactName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArtifactName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{metadata_store}` segment.
+    pub metadata_store: String,
+
+    /// The `{artifact}` segment.
+    pub artifact: String,
+}
+
+#[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
+impl ArtifactName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        metadata_store: impl Into<String>,
+        artifact: impl Into<String>,
+    ) -> Self {
+        ArtifactName {
+            project: project.into(),
+            location: location.into(),
+            metadata_store: metadata_store.into(),
+            artifact: artifact.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "artifacts-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName28 {
+        OperationName28 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            artifact: self.artifact.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
+impl std::fmt::Display for ArtifactName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/metadataStores/{}/artifacts/{}", self.project,
+            self.location, self.metadata_store, self.artifact
+        )
+    }
+}
+
+#[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
+impl std::str::FromStr for ArtifactName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "metadataStores",
+            metadata_store, "artifacts", artifact,
+            ] if !project.is_empty() && !location.is_empty()
+                && !metadata_store.is_empty() && !artifact.is_empty() => {
+                Ok(ArtifactName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    metadata_store: metadata_store.to_string(),
+                    artifact: artifact.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/metadataStores/*/artifacts/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "artifacts-operations")]
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName28;
+/// let name = OperationName28::new("my-project", "my-location", "my-metadata-store", "my-artifact", "my-operation");
+/// let parsed: OperationName28 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName28 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{metadata_store}` segment.
+    pub metadata_store: String,
+
+    /// The `{artifact}` segment.
+    pub artifact: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "artifacts-operations")]
+impl OperationName28 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        metadata_store: impl Into<String>,
+        artifact: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName28 {
+            project: project.into(),
+            location: location.into(),
+            metadata_store: metadata_store.into(),
+            artifact: artifact.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "artifacts-operations")]
+impl std::fmt::Display for OperationName28 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/metadataStores/{}/artifacts/{}/operations/{}",
+            self.project, self.location, self.metadata_store, self.artifact, self
+            .operation
+        )
+    }
+}
+
+#[cfg(feature = "artifacts-operations")]
+impl std::str::FromStr for OperationName28 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "metadataStores",
+            metadata_store, "artifacts", artifact, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !metadata_store.is_empty() && !artifact.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName28 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    metadata_store: metadata_store.to_string(),
+                    artifact: artifact.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/metadataStores/*/artifacts/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "contexts", feature = "contexts-operations"))]
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}`.
+///
+/// ```
+/// # use google_aiplatform_v1::ContextName;
+/// let name = ContextName::new("my-project", "my-location", "my-metadata-store", "my-context");
+/// let parsed: ContextName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ContextName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{metadata_store}` segment.
+    pub metadata_store: String,
+
+    /// The `{context}` segment.
+    pub context: String,
+}
+
+#[cfg(any(feature = "contexts", feature = "contexts-operations"))]
+impl ContextName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        metadata_store: impl Into<String>,
+        context: impl Into<String>,
+    ) -> Self {
+        ContextName {
+            project: project.into(),
+            location: location.into(),
+            metadata_store: metadata_store.into(),
+            context: context.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "contexts-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName29 {
+        OperationName29 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            context: self.context.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "contexts", feature = "contexts-operations"))]
+impl std::fmt::Display for ContextName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/metadataStores/{}/contexts/{}", self.project,
+            self.location, self.metadata_store, self.context
+        )
+    }
+}
+
+#[cfg(any(feature = "contexts", feature = "contexts-operations"))]
+impl std::str::FromStr for ContextName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "metadataStores",
+            metadata_store, "contexts", context,
+            ] if !project.is_empty() && !location.is_empty()
+                && !metadata_store.is_empty() && !context.is_empty() => {
+                Ok(ContextName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    metadata_store: metadata_store.to_string(),
+                    context: context.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/metadataStores/*/contexts/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "contexts-operations")]
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName29;
+/// let name = OperationName29::new("my-project", "my-location", "my-metadata-store", "my-context", "my-operation");
+/// let parsed: OperationName29 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName29 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{metadata_store}` segment.
+    pub metadata_store: String,
+
+    /// The `{context}` segment.
+    pub context: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "contexts-operations")]
+impl OperationName29 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        metadata_store: impl Into<String>,
+        context: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName29 {
+            project: project.into(),
+            location: location.into(),
+            metadata_store: metadata_store.into(),
+            context: context.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "contexts-operations")]
+impl std::fmt::Display for OperationName29 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/metadataStores/{}/contexts/{}/operations/{}",
+            self.project, self.location, self.metadata_store, self.context, self
+            .operation
+        )
+    }
+}
+
+#[cfg(feature = "contexts-operations")]
+impl std::str::FromStr for OperationName29 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "metadataStores",
+            metadata_store, "contexts", context, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !metadata_store.is_empty() && !context.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName29 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    metadata_store: metadata_store.to_string(),
+                    context: context.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/metadataStores/*/contexts/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "executions", feature = "executions-operations"))]
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}`.
+///
+/// ```
+/// # use google_aiplatform_v1::ExecutionName;
+/// let name = ExecutionName::new("my-project", "my-location", "my-metadata-store", "my-execution");
+/// let parsed: ExecutionName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExecutionName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{metadata_store}` segment.
+    pub metadata_store: String,
+
+    /// The `{execution}` segment.
+    pub execution: String,
+}
+
+#[cfg(any(feature = "executions", feature = "executions-operations"))]
+impl ExecutionName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        metadata_store: impl Into<String>,
+        execution: impl Into<String>,
+    ) -> Self {
+        ExecutionName {
+            project: project.into(),
+            location: location.into(),
+            metadata_store: metadata_store.into(),
+            execution: execution.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "executions-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName30 {
+        OperationName30 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            execution: self.execution.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "executions", feature = "executions-operations"))]
+impl std::fmt::Display for ExecutionName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/metadataStores/{}/executions/{}", self.project,
+            self.location, self.metadata_store, self.execution
+        )
+    }
+}
+
+#[cfg(any(feature = "executions", feature = "executions-operations"))]
+impl std::str::FromStr for ExecutionName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "metadataStores",
+            metadata_store, "executions", execution,
+            ] if !project.is_empty() && !location.is_empty()
+                && !metadata_store.is_empty() && !execution.is_empty() => {
+                Ok(ExecutionName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    metadata_store: metadata_store.to_string(),
+                    execution: execution.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/metadataStores/*/executions/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "executions-operations")]
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName30;
+/// let name = OperationName30::new("my-project", "my-location", "my-metadata-store", "my-execution", "my-operation");
+/// let parsed: OperationName30 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName30 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{metadata_store}` segment.
+    pub metadata_store: String,
+
+    /// The `{execution}` segment.
+    pub execution: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "executions-operations")]
+impl OperationName30 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        metadata_store: impl Into<String>,
+        execution: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName30 {
+            project: project.into(),
+            location: location.into(),
+            metadata_store: metadata_store.into(),
+            execution: execution.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "executions-operations")]
+impl std::fmt::Display for OperationName30 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/metadataStores/{}/executions/{}/operations/{}",
+            self.project, self.location, self.metadata_store, self.execution, self
+            .operation
+        )
+    }
+}
+
+#[cfg(feature = "executions-operations")]
+impl std::str::FromStr for OperationName30 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "metadataStores",
+            metadata_store, "executions", execution, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !metadata_store.is_empty() && !execution.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName30 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    metadata_store: metadata_store.to_string(),
+                    execution: execution.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/metadataStores/*/executions/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "metadata-schemas")]
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/metadataSchemas/{metadata_schema}`.
+///
+/// ```
+/// # use google_aiplatform_v1::MetadataSchemaName;
+/// let name = MetadataSchemaName::new("my-project", "my-location", "my-metadata-store", "my-metadata-schema");
+/// let parsed: MetadataSchemaName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MetadataSchemaName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{metadata_store}` segment.
+    pub metadata_store: String,
+
+    /// The `{metadata_schema}` segment.
+    pub metadata_schema: String,
+}
+
+#[cfg(feature = "metadata-schemas")]
+impl MetadataSchemaName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        metadata_store: impl Into<String>,
+        metadata_schema: impl Into<String>,
+    ) -> Self {
+        MetadataSchemaName {
+            project: project.into(),
+            location: location.into(),
+            metadata_store: metadata_store.into(),
+            metadata_schema: metadata_schema.into(),
+        }
+    }
+}
+
+#[cfg(feature = "metadata-schemas")]
+impl std::fmt::Display for MetadataSchemaName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/metadataStores/{}/metadataSchemas/{}", self
+            .project, self.location, self.metadata_store, self.metadata_schema
+        )
+    }
+}
+
+#[cfg(feature = "metadata-schemas")]
+impl std::str::FromStr for MetadataSchemaName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "metadataStores",
+            metadata_store, "metadataSchemas", metadata_schema,
+            ] if !project.is_empty() && !location.is_empty()
+                && !metadata_store.is_empty() && !metadata_schema.is_empty() => {
+                Ok(MetadataSchemaName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    metadata_store: metadata_store.to_string(),
+                    metadata_schema: metadata_schema.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/metadataStores/*/metadataSchemas/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "migratable-resources-operations")]
+/// The resource name `projects/{project}/locations/{location}/migratableResources/{migratable_resource}`.
+///
+/// ```
+/// # use google_aiplatform_v1::MigratableResourceName;
+/// let name = MigratableResourceName::new("my-project", "my-location", "my-migratable-resource");
+/// let parsed: MigratableResourceName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MigratableResourceName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{migratable_resource}` segment.
+    pub migratable_resource: String,
+}
+
+#[cfg(feature = "migratable-resources-operations")]
+impl MigratableResourceName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        migratable_resource: impl Into<String>,
+    ) -> Self {
+        MigratableResourceName {
+            project: project.into(),
+            location: location.into(),
+            migratable_resource: migratable_resource.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/migratableResources/{migratable_resource}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "migratable-resources-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName31 {
+        OperationName31 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            migratable_resource: self.migratable_resource.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "migratable-resources-operations")]
+impl std::fmt::Display for MigratableResourceName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/migratableResources/{}", self.project, self
+            .location, self.migratable_resource
+        )
+    }
+}
+
+#[cfg(feature = "migratable-resources-operations")]
+impl std::str::FromStr for MigratableResourceName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "migratableResources",
+            migratable_resource,
+            ] if !project.is_empty() && !location.is_empty()
+                && !migratable_resource.is_empty() => {
+                Ok(MigratableResourceName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    migratable_resource: migratable_resource.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/migratableResources/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "migratable-resources-operations")]
+/// The resource name `projects/{project}/locations/{location}/migratableResources/{migratable_resource}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName31;
+/// let name = OperationName31::new("my-project", "my-location", "my-migratable-resource", "my-operation");
+/// let parsed: OperationName31 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName31 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{migratable_resource}` segment.
+    pub migratable_resource: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "migratable-resources-operations")]
+impl OperationName31 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        migratable_resource: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName31 {
+            project: project.into(),
+            location: location.into(),
+            migratable_resource: migratable_resource.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "migratable-resources-operations")]
+impl std::fmt::Display for OperationName31 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/migratableResources/{}/operations/{}", self
+            .project, self.location, self.migratable_resource, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "migratable-resources-operations")]
+impl std::str::FromStr for OperationName31 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "migratableResources",
+            migratable_resource, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !migratable_resource.is_empty() && !operation.is_empty() => {
+                Ok(OperationName31 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    migratable_resource: migratable_resource.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/migratableResources/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
+/// The resource name `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}`.
+///
+/// ```
+/// # use google_aiplatform_v1::NotebookRuntimeName;
+/// let name = NotebookRuntimeName::new("my-project", "my-location", "my-notebook-runtime");
+/// let parsed: NotebookRuntimeName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NotebookRuntimeName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{notebook_runtime}` segment.
+    pub notebook_runtime: String,
+}
+
+#[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
+impl NotebookRuntimeName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        notebook_runtime: impl Into<String>,
+    ) -> Self {
+        NotebookRuntimeName {
+            project: project.into(),
+            location: location.into(),
+            notebook_runtime: notebook_runtime.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "notebook-runtimes-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName32 {
+        OperationName32 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            notebook_runtime: self.notebook_runtime.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
+impl std::fmt::Display for NotebookRuntimeName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/notebookRuntimes/{}", self.project, self
+            .location, self.notebook_runtime
+        )
+    }
+}
+
+#[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
+impl std::str::FromStr for NotebookRuntimeName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "notebookRuntimes",
+            notebook_runtime,
+            ] if !project.is_empty() && !location.is_empty()
+                && !notebook_runtime.is_empty() => {
+                Ok(NotebookRuntimeName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    notebook_runtime: notebook_runtime.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/notebookRuntimes/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "notebook-runtimes-operations")]
+/// The resource name `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName32;
+/// let name = OperationName32::new("my-project", "my-location", "my-notebook-runtime", "my-operation");
+/// let parsed: OperationName32 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName32 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{notebook_runtime}` segment.
+    pub notebook_runtime: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "notebook-runtimes-operations")]
+impl OperationName32 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        notebook_runtime: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName32 {
+            project: project.into(),
+            location: location.into(),
+            notebook_runtime: notebook_runtime.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "notebook-runtimes-operations")]
+impl std::fmt::Display for OperationName32 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/notebookRuntimes/{}/operations/{}", self
+            .project, self.location, self.notebook_runtime, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "notebook-runtimes-operations")]
+impl std::str::FromStr for OperationName32 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "notebookRuntimes",
+            notebook_runtime, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !notebook_runtime.is_empty() && !operation.is_empty() => {
+                Ok(OperationName32 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    notebook_runtime: notebook_runtime.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/notebookRuntimes/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "notebook-execution-jobs",
+        feature = "notebook-execution-jobs-operations"
+    )
+)]
 /// The resource name `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}`.
 ///
 /// ```
@@ -92,6 +7666,12 @@ pub struct NotebookExecutionJobName {
     pub notebook_execution_job: String,
 }
 
+#[cfg(
+    any(
+        feature = "notebook-execution-jobs",
+        feature = "notebook-execution-jobs-operations"
+    )
+)]
 impl NotebookExecutionJobName {
     /// The name made of its segments.
     pub fn new(
@@ -105,8 +7685,25 @@ impl NotebookExecutionJobName {
             notebook_execution_job: notebook_execution_job.into(),
         }
     }
+
+    /// The `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "notebook-execution-jobs-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName33 {
+        OperationName33 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            notebook_execution_job: self.notebook_execution_job.clone(),
+            operation: operation.into(),
+        }
+    }
 }
 
+#[cfg(
+    any(
+        feature = "notebook-execution-jobs",
+        feature = "notebook-execution-jobs-operations"
+    )
+)]
 impl std::fmt::Display for NotebookExecutionJobName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -116,6 +7713,12 @@ impl std::fmt::Display for NotebookExecutionJobName {
     }
 }
 
+#[cfg(
+    any(
+        feature = "notebook-execution-jobs",
+        feature = "notebook-execution-jobs-operations"
+    )
+)]
 impl std::str::FromStr for NotebookExecutionJobName {
     type Err = discogen_runtime::ResourceNameError;
 
@@ -139,6 +7742,2931 @@ impl std::str::FromStr for NotebookExecutionJobName {
                         text,
                     ),
                 )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "notebook-execution-jobs-operations")]
+/// The resource name `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName33;
+/// let name = OperationName33::new("my-project", "my-location", "my-notebook-execution-job", "my-operation");
+/// let parsed: OperationName33 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName33 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{notebook_execution_job}` segment.
+    pub notebook_execution_job: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "notebook-execution-jobs-operations")]
+impl OperationName33 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        notebook_execution_job: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName33 {
+            project: project.into(),
+            location: location.into(),
+            notebook_execution_job: notebook_execution_job.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "notebook-execution-jobs-operations")]
+impl std::fmt::Display for OperationName33 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/notebookExecutionJobs/{}/operations/{}", self
+            .project, self.location, self.notebook_execution_job, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "notebook-execution-jobs-operations")]
+impl std::str::FromStr for OperationName33 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "notebookExecutionJobs",
+            notebook_execution_job, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !notebook_execution_job.is_empty() && !operation.is_empty() => {
+                Ok(OperationName33 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    notebook_execution_job: notebook_execution_job.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/notebookExecutionJobs/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(feature = "persistent-resources", feature = "persistent-resources-operations")
+)]
+/// The resource name `projects/{project}/locations/{location}/persistentResources/{persistent_resource}`.
+///
+/// ```
+/// # use google_aiplatform_v1::PersistentResourceName;
+/// let name = PersistentResourceName::new("my-project", "my-location", "my-persistent-resource");
+/// let parsed: PersistentResourceName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PersistentResourceName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{persistent_resource}` segment.
+    pub persistent_resource: String,
+}
+
+#[cfg(
+    any(feature = "persistent-resources", feature = "persistent-resources-operations")
+)]
+impl PersistentResourceName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        persistent_resource: impl Into<String>,
+    ) -> Self {
+        PersistentResourceName {
+            project: project.into(),
+            location: location.into(),
+            persistent_resource: persistent_resource.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/persistentResources/{persistent_resource}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "persistent-resources-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName34 {
+        OperationName34 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            persistent_resource: self.persistent_resource.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(feature = "persistent-resources", feature = "persistent-resources-operations")
+)]
+impl std::fmt::Display for PersistentResourceName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/persistentResources/{}", self.project, self
+            .location, self.persistent_resource
+        )
+    }
+}
+
+#[cfg(
+    any(feature = "persistent-resources", feature = "persistent-resources-operations")
+)]
+impl std::str::FromStr for PersistentResourceName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "persistentResources",
+            persistent_resource,
+            ] if !project.is_empty() && !location.is_empty()
+                && !persistent_resource.is_empty() => {
+                Ok(PersistentResourceName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    persistent_resource: persistent_resource.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/persistentResources/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "persistent-resources-operations")]
+/// The resource name `projects/{project}/locations/{location}/persistentResources/{persistent_resource}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName34;
+/// let name = OperationName34::new("my-project", "my-location", "my-persistent-resource", "my-operation");
+/// let parsed: OperationName34 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName34 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{persistent_resource}` segment.
+    pub persistent_resource: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "persistent-resources-operations")]
+impl OperationName34 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        persistent_resource: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName34 {
+            project: project.into(),
+            location: location.into(),
+            persistent_resource: persistent_resource.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "persistent-resources-operations")]
+impl std::fmt::Display for OperationName34 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/persistentResources/{}/operations/{}", self
+            .project, self.location, self.persistent_resource, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "persistent-resources-operations")]
+impl std::str::FromStr for OperationName34 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "persistentResources",
+            persistent_resource, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !persistent_resource.is_empty() && !operation.is_empty() => {
+                Ok(OperationName34 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    persistent_resource: persistent_resource.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/persistentResources/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "training-pipelines", feature = "training-pipelines-operations"))]
+/// The resource name `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}`.
+///
+/// ```
+/// # use google_aiplatform_v1::TrainingPipelineName;
+/// let name = TrainingPipelineName::new("my-project", "my-location", "my-training-pipeline");
+/// let parsed: TrainingPipelineName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TrainingPipelineName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{training_pipeline}` segment.
+    pub training_pipeline: String,
+}
+
+#[cfg(any(feature = "training-pipelines", feature = "training-pipelines-operations"))]
+impl TrainingPipelineName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        training_pipeline: impl Into<String>,
+    ) -> Self {
+        TrainingPipelineName {
+            project: project.into(),
+            location: location.into(),
+            training_pipeline: training_pipeline.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "training-pipelines-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName35 {
+        OperationName35 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            training_pipeline: self.training_pipeline.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "training-pipelines", feature = "training-pipelines-operations"))]
+impl std::fmt::Display for TrainingPipelineName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/trainingPipelines/{}", self.project, self
+            .location, self.training_pipeline
+        )
+    }
+}
+
+#[cfg(any(feature = "training-pipelines", feature = "training-pipelines-operations"))]
+impl std::str::FromStr for TrainingPipelineName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "trainingPipelines",
+            training_pipeline,
+            ] if !project.is_empty() && !location.is_empty()
+                && !training_pipeline.is_empty() => {
+                Ok(TrainingPipelineName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    training_pipeline: training_pipeline.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/trainingPipelines/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "training-pipelines-operations")]
+/// The resource name `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName35;
+/// let name = OperationName35::new("my-project", "my-location", "my-training-pipeline", "my-operation");
+/// let parsed: OperationName35 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName35 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{training_pipeline}` segment.
+    pub training_pipeline: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "training-pipelines-operations")]
+impl OperationName35 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        training_pipeline: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName35 {
+            project: project.into(),
+            location: location.into(),
+            training_pipeline: training_pipeline.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "training-pipelines-operations")]
+impl std::fmt::Display for OperationName35 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/trainingPipelines/{}/operations/{}", self
+            .project, self.location, self.training_pipeline, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "training-pipelines-operations")]
+impl std::str::FromStr for OperationName35 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "trainingPipelines",
+            training_pipeline, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !training_pipeline.is_empty() && !operation.is_empty() => {
+                Ok(OperationName35 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    training_pipeline: training_pipeline.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/trainingPipelines/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
+/// The resource name `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}`.
+///
+/// ```
+/// # use google_aiplatform_v1::PipelineJobName;
+/// let name = PipelineJobName::new("my-project", "my-location", "my-pipeline-job");
+/// let parsed: PipelineJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PipelineJobName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{pipeline_job}` segment.
+    pub pipeline_job: String,
+}
+
+#[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
+impl PipelineJobName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        pipeline_job: impl Into<String>,
+    ) -> Self {
+        PipelineJobName {
+            project: project.into(),
+            location: location.into(),
+            pipeline_job: pipeline_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "pipeline-jobs-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName36 {
+        OperationName36 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            pipeline_job: self.pipeline_job.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
+impl std::fmt::Display for PipelineJobName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/pipelineJobs/{}", self.project, self.location,
+            self.pipeline_job
+        )
+    }
+}
+
+#[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
+impl std::str::FromStr for PipelineJobName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "pipelineJobs", pipeline_job,
+            ] if !project.is_empty() && !location.is_empty()
+                && !pipeline_job.is_empty() => {
+                Ok(PipelineJobName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    pipeline_job: pipeline_job.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/pipelineJobs/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "pipeline-jobs-operations")]
+/// The resource name `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName36;
+/// let name = OperationName36::new("my-project", "my-location", "my-pipeline-job", "my-operation");
+/// let parsed: OperationName36 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName36 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{pipeline_job}` segment.
+    pub pipeline_job: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "pipeline-jobs-operations")]
+impl OperationName36 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        pipeline_job: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName36 {
+            project: project.into(),
+            location: location.into(),
+            pipeline_job: pipeline_job.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "pipeline-jobs-operations")]
+impl std::fmt::Display for OperationName36 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/pipelineJobs/{}/operations/{}", self.project,
+            self.location, self.pipeline_job, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "pipeline-jobs-operations")]
+impl std::str::FromStr for OperationName36 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "pipelineJobs", pipeline_job,
+            "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !pipeline_job.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName36 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    pipeline_job: pipeline_job.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/pipelineJobs/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "locations-reasoning-engines",
+        feature = "reasoning-engines-operations"
+    )
+)]
+/// The resource name `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}`.
+///
+/// ```
+/// # use google_aiplatform_v1::ReasoningEngineName;
+/// let name = ReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine");
+/// let parsed: ReasoningEngineName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReasoningEngineName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{reasoning_engine}` segment.
+    pub reasoning_engine: String,
+}
+
+#[cfg(
+    any(
+        feature = "locations-reasoning-engines",
+        feature = "reasoning-engines-operations"
+    )
+)]
+impl ReasoningEngineName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        reasoning_engine: impl Into<String>,
+    ) -> Self {
+        ReasoningEngineName {
+            project: project.into(),
+            location: location.into(),
+            reasoning_engine: reasoning_engine.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "reasoning-engines-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName37 {
+        OperationName37 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            reasoning_engine: self.reasoning_engine.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "locations-reasoning-engines",
+        feature = "reasoning-engines-operations"
+    )
+)]
+impl std::fmt::Display for ReasoningEngineName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/reasoningEngines/{}", self.project, self
+            .location, self.reasoning_engine
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "locations-reasoning-engines",
+        feature = "reasoning-engines-operations"
+    )
+)]
+impl std::str::FromStr for ReasoningEngineName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "reasoningEngines",
+            reasoning_engine,
+            ] if !project.is_empty() && !location.is_empty()
+                && !reasoning_engine.is_empty() => {
+                Ok(ReasoningEngineName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    reasoning_engine: reasoning_engine.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/reasoningEngines/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "reasoning-engines-operations")]
+/// The resource name `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName37;
+/// let name = OperationName37::new("my-project", "my-location", "my-reasoning-engine", "my-operation");
+/// let parsed: OperationName37 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName37 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{reasoning_engine}` segment.
+    pub reasoning_engine: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "reasoning-engines-operations")]
+impl OperationName37 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        reasoning_engine: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName37 {
+            project: project.into(),
+            location: location.into(),
+            reasoning_engine: reasoning_engine.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "reasoning-engines-operations")]
+impl std::fmt::Display for OperationName37 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/reasoningEngines/{}/operations/{}", self
+            .project, self.location, self.reasoning_engine, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "reasoning-engines-operations")]
+impl std::str::FromStr for OperationName37 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "reasoningEngines",
+            reasoning_engine, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !reasoning_engine.is_empty() && !operation.is_empty() => {
+                Ok(OperationName37 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    reasoning_engine: reasoning_engine.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/reasoningEngines/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "schedules", feature = "schedules-operations"))]
+/// The resource name `projects/{project}/locations/{location}/schedules/{schedule}`.
+///
+/// ```
+/// # use google_aiplatform_v1::ScheduleName;
+/// let name = ScheduleName::new("my-project", "my-location", "my-schedule");
+/// let parsed: ScheduleName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ScheduleName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{schedule}` segment.
+    pub schedule: String,
+}
+
+#[cfg(any(feature = "schedules", feature = "schedules-operations"))]
+impl ScheduleName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        schedule: impl Into<String>,
+    ) -> Self {
+        ScheduleName {
+            project: project.into(),
+            location: location.into(),
+            schedule: schedule.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/schedules/{schedule}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "schedules-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName38 {
+        OperationName38 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            schedule: self.schedule.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "schedules", feature = "schedules-operations"))]
+impl std::fmt::Display for ScheduleName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/schedules/{}", self.project, self.location, self
+            .schedule
+        )
+    }
+}
+
+#[cfg(any(feature = "schedules", feature = "schedules-operations"))]
+impl std::str::FromStr for ScheduleName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "schedules", schedule,
+            ] if !project.is_empty() && !location.is_empty() && !schedule.is_empty() => {
+                Ok(ScheduleName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    schedule: schedule.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/schedules/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "schedules-operations")]
+/// The resource name `projects/{project}/locations/{location}/schedules/{schedule}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName38;
+/// let name = OperationName38::new("my-project", "my-location", "my-schedule", "my-operation");
+/// let parsed: OperationName38 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName38 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{schedule}` segment.
+    pub schedule: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "schedules-operations")]
+impl OperationName38 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        schedule: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName38 {
+            project: project.into(),
+            location: location.into(),
+            schedule: schedule.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "schedules-operations")]
+impl std::fmt::Display for OperationName38 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/schedules/{}/operations/{}", self.project, self
+            .location, self.schedule, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "schedules-operations")]
+impl std::str::FromStr for OperationName38 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "schedules", schedule,
+            "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !schedule.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName38 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    schedule: schedule.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/schedules/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
+/// The resource name `projects/{project}/locations/{location}/specialistPools/{specialist_pool}`.
+///
+/// ```
+/// # use google_aiplatform_v1::SpecialistPoolName;
+/// let name = SpecialistPoolName::new("my-project", "my-location", "my-specialist-pool");
+/// let parsed: SpecialistPoolName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SpecialistPoolName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{specialist_pool}` segment.
+    pub specialist_pool: String,
+}
+
+#[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
+impl SpecialistPoolName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        specialist_pool: impl Into<String>,
+    ) -> Self {
+        SpecialistPoolName {
+            project: project.into(),
+            location: location.into(),
+            specialist_pool: specialist_pool.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/specialistPools/{specialist_pool}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "specialist-pools-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName39 {
+        OperationName39 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            specialist_pool: self.specialist_pool.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
+impl std::fmt::Display for SpecialistPoolName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/specialistPools/{}", self.project, self
+            .location, self.specialist_pool
+        )
+    }
+}
+
+#[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
+impl std::str::FromStr for SpecialistPoolName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "specialistPools",
+            specialist_pool,
+            ] if !project.is_empty() && !location.is_empty()
+                && !specialist_pool.is_empty() => {
+                Ok(SpecialistPoolName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    specialist_pool: specialist_pool.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/specialistPools/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "specialist-pools-operations")]
+/// The resource name `projects/{project}/locations/{location}/specialistPools/{specialist_pool}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName39;
+/// let name = OperationName39::new("my-project", "my-location", "my-specialist-pool", "my-operation");
+/// let parsed: OperationName39 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName39 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{specialist_pool}` segment.
+    pub specialist_pool: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "specialist-pools-operations")]
+impl OperationName39 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        specialist_pool: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName39 {
+            project: project.into(),
+            location: location.into(),
+            specialist_pool: specialist_pool.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "specialist-pools-operations")]
+impl std::fmt::Display for OperationName39 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/specialistPools/{}/operations/{}", self.project,
+            self.location, self.specialist_pool, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "specialist-pools-operations")]
+impl std::str::FromStr for OperationName39 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "specialistPools",
+            specialist_pool, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty()
+                && !specialist_pool.is_empty() && !operation.is_empty() => {
+                Ok(OperationName39 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    specialist_pool: specialist_pool.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/specialistPools/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "experiments",
+        feature = "tensorboards",
+        feature = "tensorboards-operations"
+    )
+)]
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}`.
+///
+/// ```
+/// # use google_aiplatform_v1::TensorboardName;
+/// let name = TensorboardName::new("my-project", "my-location", "my-tensorboard");
+/// let parsed: TensorboardName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TensorboardName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{tensorboard}` segment.
+    pub tensorboard: String,
+}
+
+#[cfg(
+    any(
+        feature = "experiments",
+        feature = "tensorboards",
+        feature = "tensorboards-operations"
+    )
+)]
+impl TensorboardName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        tensorboard: impl Into<String>,
+    ) -> Self {
+        TensorboardName {
+            project: project.into(),
+            location: location.into(),
+            tensorboard: tensorboard.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "tensorboards-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName40 {
+        OperationName40 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: self.tensorboard.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}` named `{experiment}` under this one.
+    #[cfg(
+        any(
+            feature = "experiments",
+            feature = "experiments-operations",
+            feature = "runs"
+        )
+    )]
+    pub fn experiment(&self, experiment: impl Into<String>) -> ExperimentName {
+        ExperimentName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: self.tensorboard.clone(),
+            experiment: experiment.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "experiments",
+        feature = "tensorboards",
+        feature = "tensorboards-operations"
+    )
+)]
+impl std::fmt::Display for TensorboardName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/tensorboards/{}", self.project, self.location,
+            self.tensorboard
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "experiments",
+        feature = "tensorboards",
+        feature = "tensorboards-operations"
+    )
+)]
+impl std::str::FromStr for TensorboardName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "tensorboards", tensorboard,
+            ] if !project.is_empty() && !location.is_empty()
+                && !tensorboard.is_empty() => {
+                Ok(TensorboardName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    tensorboard: tensorboard.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/tensorboards/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "tensorboards-operations")]
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName40;
+/// let name = OperationName40::new("my-project", "my-location", "my-tensorboard", "my-operation");
+/// let parsed: OperationName40 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName40 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{tensorboard}` segment.
+    pub tensorboard: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "tensorboards-operations")]
+impl OperationName40 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        tensorboard: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName40 {
+            project: project.into(),
+            location: location.into(),
+            tensorboard: tensorboard.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "tensorboards-operations")]
+impl std::fmt::Display for OperationName40 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/tensorboards/{}/operations/{}", self.project,
+            self.location, self.tensorboard, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "tensorboards-operations")]
+impl std::str::FromStr for OperationName40 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "tensorboards", tensorboard,
+            "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName40 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    tensorboard: tensorboard.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/tensorboards/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(feature = "experiments", feature = "experiments-operations", feature = "runs")
+)]
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}`.
+///
+/// ```
+/// # use google_aiplatform_v1::ExperimentName;
+/// let name = ExperimentName::new("my-project", "my-location", "my-tensorboard", "my-experiment");
+/// let parsed: ExperimentName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExperimentName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{tensorboard}` segment.
+    pub tensorboard: String,
+
+    /// The `{experiment}` segment.
+    pub experiment: String,
+}
+
+#[cfg(
+    any(feature = "experiments", feature = "experiments-operations", feature = "runs")
+)]
+impl ExperimentName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        tensorboard: impl Into<String>,
+        experiment: impl Into<String>,
+    ) -> Self {
+        ExperimentName {
+            project: project.into(),
+            location: location.into(),
+            tensorboard: tensorboard.into(),
+            experiment: experiment.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "experiments-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName41 {
+        OperationName41 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: self.tensorboard.clone(),
+            experiment: self.experiment.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}` named `{run}` under this one.
+    #[cfg(any(feature = "runs", feature = "runs-operations", feature = "time-series"))]
+    pub fn run(&self, run: impl Into<String>) -> RunName {
+        RunName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: self.tensorboard.clone(),
+            experiment: self.experiment.clone(),
+            run: run.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(feature = "experiments", feature = "experiments-operations", feature = "runs")
+)]
+impl std::fmt::Display for ExperimentName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/tensorboards/{}/experiments/{}", self.project,
+            self.location, self.tensorboard, self.experiment
+        )
+    }
+}
+
+#[cfg(
+    any(feature = "experiments", feature = "experiments-operations", feature = "runs")
+)]
+impl std::str::FromStr for ExperimentName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "tensorboards", tensorboard,
+            "experiments", experiment,
+            ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
+                && !experiment.is_empty() => {
+                Ok(ExperimentName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    tensorboard: tensorboard.to_string(),
+                    experiment: experiment.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/tensorboards/*/experiments/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "experiments-operations")]
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName41;
+/// let name = OperationName41::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-operation");
+/// let parsed: OperationName41 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName41 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{tensorboard}` segment.
+    pub tensorboard: String,
+
+    /// The `{experiment}` segment.
+    pub experiment: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "experiments-operations")]
+impl OperationName41 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        tensorboard: impl Into<String>,
+        experiment: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName41 {
+            project: project.into(),
+            location: location.into(),
+            tensorboard: tensorboard.into(),
+            experiment: experiment.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "experiments-operations")]
+impl std::fmt::Display for OperationName41 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/tensorboards/{}/experiments/{}/operations/{}",
+            self.project, self.location, self.tensorboard, self.experiment, self
+            .operation
+        )
+    }
+}
+
+#[cfg(feature = "experiments-operations")]
+impl std::str::FromStr for OperationName41 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "tensorboards", tensorboard,
+            "experiments", experiment, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
+                && !experiment.is_empty() && !operation.is_empty() => {
+                Ok(OperationName41 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    tensorboard: tensorboard.to_string(),
+                    experiment: experiment.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/tensorboards/*/experiments/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "runs", feature = "runs-operations", feature = "time-series"))]
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}`.
+///
+/// ```
+/// # use google_aiplatform_v1::RunName;
+/// let name = RunName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run");
+/// let parsed: RunName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RunName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{tensorboard}` segment.
+    pub tensorboard: String,
+
+    /// The `{experiment}` segment.
+    pub experiment: String,
+
+    /// The `{run}` segment.
+    pub run: String,
+}
+
+#[cfg(any(feature = "runs", feature = "runs-operations", feature = "time-series"))]
+impl RunName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        tensorboard: impl Into<String>,
+        experiment: impl Into<String>,
+        run: impl Into<String>,
+    ) -> Self {
+        RunName {
+            project: project.into(),
+            location: location.into(),
+            tensorboard: tensorboard.into(),
+            experiment: experiment.into(),
+            run: run.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "runs-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName42 {
+        OperationName42 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: self.tensorboard.clone(),
+            experiment: self.experiment.clone(),
+            run: self.run.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_sery}` named `{time_sery}` under this one.
+    #[cfg(any(feature = "time-series", feature = "time-series-operations"))]
+    pub fn time_sery(&self, time_sery: impl Into<String>) -> TimeSeryName {
+        TimeSeryName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: self.tensorboard.clone(),
+            experiment: self.experiment.clone(),
+            run: self.run.clone(),
+            time_sery: time_sery.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "runs", feature = "runs-operations", feature = "time-series"))]
+impl std::fmt::Display for RunName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/tensorboards/{}/experiments/{}/runs/{}", self
+            .project, self.location, self.tensorboard, self.experiment, self.run
+        )
+    }
+}
+
+#[cfg(any(feature = "runs", feature = "runs-operations", feature = "time-series"))]
+impl std::str::FromStr for RunName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "tensorboards", tensorboard,
+            "experiments", experiment, "runs", run,
+            ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
+                && !experiment.is_empty() && !run.is_empty() => {
+                Ok(RunName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    tensorboard: tensorboard.to_string(),
+                    experiment: experiment.to_string(),
+                    run: run.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "runs-operations")]
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName42;
+/// let name = OperationName42::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-operation");
+/// let parsed: OperationName42 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName42 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{tensorboard}` segment.
+    pub tensorboard: String,
+
+    /// The `{experiment}` segment.
+    pub experiment: String,
+
+    /// The `{run}` segment.
+    pub run: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "runs-operations")]
+impl OperationName42 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        tensorboard: impl Into<String>,
+        experiment: impl Into<String>,
+        run: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName42 {
+            project: project.into(),
+            location: location.into(),
+            tensorboard: tensorboard.into(),
+            experiment: experiment.into(),
+            run: run.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "runs-operations")]
+impl std::fmt::Display for OperationName42 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "projects/{}/locations/{}/tensorboards/{}/experiments/{}/runs/{}/operations/{}",
+            self.project, self.location, self.tensorboard, self.experiment, self.run,
+            self.operation
+        )
+    }
+}
+
+#[cfg(feature = "runs-operations")]
+impl std::str::FromStr for OperationName42 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "tensorboards", tensorboard,
+            "experiments", experiment, "runs", run, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
+                && !experiment.is_empty() && !run.is_empty() && !operation.is_empty() => {
+                Ok(OperationName42 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    tensorboard: tensorboard.to_string(),
+                    experiment: experiment.to_string(),
+                    run: run.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "time-series", feature = "time-series-operations"))]
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_sery}`.
+///
+/// ```
+/// # use google_aiplatform_v1::TimeSeryName;
+/// let name = TimeSeryName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-sery");
+/// let parsed: TimeSeryName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TimeSeryName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{tensorboard}` segment.
+    pub tensorboard: String,
+
+    /// The `{experiment}` segment.
+    pub experiment: String,
+
+    /// The `{run}` segment.
+    pub run: String,
+
+    /// The `{time_sery}` segment.
+    pub time_sery: String,
+}
+
+#[cfg(any(feature = "time-series", feature = "time-series-operations"))]
+impl TimeSeryName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        tensorboard: impl Into<String>,
+        experiment: impl Into<String>,
+        run: impl Into<String>,
+        time_sery: impl Into<String>,
+    ) -> Self {
+        TimeSeryName {
+            project: project.into(),
+            location: location.into(),
+            tensorboard: tensorboard.into(),
+            experiment: experiment.into(),
+            run: run.into(),
+            time_sery: time_sery.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_sery}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "time-series-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName43 {
+        OperationName43 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: self.tensorboard.clone(),
+            experiment: self.experiment.clone(),
+            run: self.run.clone(),
+            time_sery: self.time_sery.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "time-series", feature = "time-series-operations"))]
+impl std::fmt::Display for TimeSeryName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "projects/{}/locations/{}/tensorboards/{}/experiments/{}/runs/{}/timeSeries/{}",
+            self.project, self.location, self.tensorboard, self.experiment, self.run,
+            self.time_sery
+        )
+    }
+}
+
+#[cfg(any(feature = "time-series", feature = "time-series-operations"))]
+impl std::str::FromStr for TimeSeryName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "tensorboards", tensorboard,
+            "experiments", experiment, "runs", run, "timeSeries", time_sery,
+            ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
+                && !experiment.is_empty() && !run.is_empty() && !time_sery.is_empty() => {
+                Ok(TimeSeryName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    tensorboard: tensorboard.to_string(),
+                    experiment: experiment.to_string(),
+                    run: run.to_string(),
+                    time_sery: time_sery.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "time-series-operations")]
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_sery}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName43;
+/// let name = OperationName43::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-sery", "my-operation");
+/// let parsed: OperationName43 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName43 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{tensorboard}` segment.
+    pub tensorboard: String,
+
+    /// The `{experiment}` segment.
+    pub experiment: String,
+
+    /// The `{run}` segment.
+    pub run: String,
+
+    /// The `{time_sery}` segment.
+    pub time_sery: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "time-series-operations")]
+impl OperationName43 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        tensorboard: impl Into<String>,
+        experiment: impl Into<String>,
+        run: impl Into<String>,
+        time_sery: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName43 {
+            project: project.into(),
+            location: location.into(),
+            tensorboard: tensorboard.into(),
+            experiment: experiment.into(),
+            run: run.into(),
+            time_sery: time_sery.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "time-series-operations")]
+impl std::fmt::Display for OperationName43 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "projects/{}/locations/{}/tensorboards/{}/experiments/{}/runs/{}/timeSeries/{}/operations/{}",
+            self.project, self.location, self.tensorboard, self.experiment, self.run,
+            self.time_sery, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "time-series-operations")]
+impl std::str::FromStr for OperationName43 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "tensorboards", tensorboard,
+            "experiments", experiment, "runs", run, "timeSeries", time_sery,
+            "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
+                && !experiment.is_empty() && !run.is_empty() && !time_sery.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName43 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    tensorboard: tensorboard.to_string(),
+                    experiment: experiment.to_string(),
+                    run: run.to_string(),
+                    time_sery: time_sery.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
+/// The resource name `projects/{project}/locations/{location}/studies/{study}`.
+///
+/// ```
+/// # use google_aiplatform_v1::StudyName;
+/// let name = StudyName::new("my-project", "my-location", "my-study");
+/// let parsed: StudyName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StudyName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{study}` segment.
+    pub study: String,
+}
+
+#[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
+impl StudyName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        study: impl Into<String>,
+    ) -> Self {
+        StudyName {
+            project: project.into(),
+            location: location.into(),
+            study: study.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/studies/{study}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "studies-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName44 {
+        OperationName44 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            study: self.study.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/studies/{study}/trials/{trial}` named `{trial}` under this one.
+    #[cfg(any(feature = "trials", feature = "trials-operations"))]
+    pub fn trial(&self, trial: impl Into<String>) -> TrialName {
+        TrialName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            study: self.study.clone(),
+            trial: trial.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
+impl std::fmt::Display for StudyName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/studies/{}", self.project, self.location, self
+            .study
+        )
+    }
+}
+
+#[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
+impl std::str::FromStr for StudyName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "studies", study,
+            ] if !project.is_empty() && !location.is_empty() && !study.is_empty() => {
+                Ok(StudyName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    study: study.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/studies/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "studies-operations")]
+/// The resource name `projects/{project}/locations/{location}/studies/{study}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName44;
+/// let name = OperationName44::new("my-project", "my-location", "my-study", "my-operation");
+/// let parsed: OperationName44 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName44 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{study}` segment.
+    pub study: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "studies-operations")]
+impl OperationName44 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        study: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName44 {
+            project: project.into(),
+            location: location.into(),
+            study: study.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "studies-operations")]
+impl std::fmt::Display for OperationName44 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/studies/{}/operations/{}", self.project, self
+            .location, self.study, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "studies-operations")]
+impl std::str::FromStr for OperationName44 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "studies", study, "operations",
+            operation,
+            ] if !project.is_empty() && !location.is_empty() && !study.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName44 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    study: study.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/studies/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "trials", feature = "trials-operations"))]
+/// The resource name `projects/{project}/locations/{location}/studies/{study}/trials/{trial}`.
+///
+/// ```
+/// # use google_aiplatform_v1::TrialName;
+/// let name = TrialName::new("my-project", "my-location", "my-study", "my-trial");
+/// let parsed: TrialName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TrialName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{study}` segment.
+    pub study: String,
+
+    /// The `{trial}` segment.
+    pub trial: String,
+}
+
+#[cfg(any(feature = "trials", feature = "trials-operations"))]
+impl TrialName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        study: impl Into<String>,
+        trial: impl Into<String>,
+    ) -> Self {
+        TrialName {
+            project: project.into(),
+            location: location.into(),
+            study: study.into(),
+            trial: trial.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/studies/{study}/trials/{trial}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "trials-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName45 {
+        OperationName45 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            study: self.study.clone(),
+            trial: self.trial.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "trials", feature = "trials-operations"))]
+impl std::fmt::Display for TrialName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/studies/{}/trials/{}", self.project, self
+            .location, self.study, self.trial
+        )
+    }
+}
+
+#[cfg(any(feature = "trials", feature = "trials-operations"))]
+impl std::str::FromStr for TrialName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "studies", study, "trials",
+            trial,
+            ] if !project.is_empty() && !location.is_empty() && !study.is_empty()
+                && !trial.is_empty() => {
+                Ok(TrialName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    study: study.to_string(),
+                    trial: trial.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/studies/*/trials/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "trials-operations")]
+/// The resource name `projects/{project}/locations/{location}/studies/{study}/trials/{trial}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName45;
+/// let name = OperationName45::new("my-project", "my-location", "my-study", "my-trial", "my-operation");
+/// let parsed: OperationName45 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName45 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{study}` segment.
+    pub study: String,
+
+    /// The `{trial}` segment.
+    pub trial: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "trials-operations")]
+impl OperationName45 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        study: impl Into<String>,
+        trial: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName45 {
+            project: project.into(),
+            location: location.into(),
+            study: study.into(),
+            trial: trial.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "trials-operations")]
+impl std::fmt::Display for OperationName45 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/studies/{}/trials/{}/operations/{}", self
+            .project, self.location, self.study, self.trial, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "trials-operations")]
+impl std::str::FromStr for OperationName45 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "studies", study, "trials",
+            trial, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !study.is_empty()
+                && !trial.is_empty() && !operation.is_empty() => {
+                Ok(OperationName45 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    study: study.to_string(),
+                    trial: trial.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/studies/*/trials/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "media",
+        feature = "rag-corpora",
+        feature = "rag-corpora-operations",
+        feature = "rag-files"
+    )
+)]
+/// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}`.
+///
+/// ```
+/// # use google_aiplatform_v1::RagCorporaName;
+/// let name = RagCorporaName::new("my-project", "my-location", "my-rag-corpora");
+/// let parsed: RagCorporaName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RagCorporaName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{rag_corpora}` segment.
+    pub rag_corpora: String,
+}
+
+#[cfg(
+    any(
+        feature = "media",
+        feature = "rag-corpora",
+        feature = "rag-corpora-operations",
+        feature = "rag-files"
+    )
+)]
+impl RagCorporaName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        rag_corpora: impl Into<String>,
+    ) -> Self {
+        RagCorporaName {
+            project: project.into(),
+            location: location.into(),
+            rag_corpora: rag_corpora.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "rag-corpora-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName46 {
+        OperationName46 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            rag_corpora: self.rag_corpora.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}` named `{rag_file}` under this one.
+    #[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
+    pub fn rag_file(&self, rag_file: impl Into<String>) -> RagFileName {
+        RagFileName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            rag_corpora: self.rag_corpora.clone(),
+            rag_file: rag_file.into(),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "media",
+        feature = "rag-corpora",
+        feature = "rag-corpora-operations",
+        feature = "rag-files"
+    )
+)]
+impl std::fmt::Display for RagCorporaName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/ragCorpora/{}", self.project, self.location,
+            self.rag_corpora
+        )
+    }
+}
+
+#[cfg(
+    any(
+        feature = "media",
+        feature = "rag-corpora",
+        feature = "rag-corpora-operations",
+        feature = "rag-files"
+    )
+)]
+impl std::str::FromStr for RagCorporaName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "ragCorpora", rag_corpora,
+            ] if !project.is_empty() && !location.is_empty()
+                && !rag_corpora.is_empty() => {
+                Ok(RagCorporaName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    rag_corpora: rag_corpora.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/ragCorpora/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "rag-corpora-operations")]
+/// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName46;
+/// let name = OperationName46::new("my-project", "my-location", "my-rag-corpora", "my-operation");
+/// let parsed: OperationName46 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName46 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{rag_corpora}` segment.
+    pub rag_corpora: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "rag-corpora-operations")]
+impl OperationName46 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        rag_corpora: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName46 {
+            project: project.into(),
+            location: location.into(),
+            rag_corpora: rag_corpora.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "rag-corpora-operations")]
+impl std::fmt::Display for OperationName46 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/ragCorpora/{}/operations/{}", self.project, self
+            .location, self.rag_corpora, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "rag-corpora-operations")]
+impl std::str::FromStr for OperationName46 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "ragCorpora", rag_corpora,
+            "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !rag_corpora.is_empty()
+                && !operation.is_empty() => {
+                Ok(OperationName46 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    rag_corpora: rag_corpora.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/ragCorpora/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
+/// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}`.
+///
+/// ```
+/// # use google_aiplatform_v1::RagFileName;
+/// let name = RagFileName::new("my-project", "my-location", "my-rag-corpora", "my-rag-file");
+/// let parsed: RagFileName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RagFileName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{rag_corpora}` segment.
+    pub rag_corpora: String,
+
+    /// The `{rag_file}` segment.
+    pub rag_file: String,
+}
+
+#[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
+impl RagFileName {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        rag_corpora: impl Into<String>,
+        rag_file: impl Into<String>,
+    ) -> Self {
+        RagFileName {
+            project: project.into(),
+            location: location.into(),
+            rag_corpora: rag_corpora.into(),
+            rag_file: rag_file.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "rag-files-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> OperationName47 {
+        OperationName47 {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            rag_corpora: self.rag_corpora.clone(),
+            rag_file: self.rag_file.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
+impl std::fmt::Display for RagFileName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/ragCorpora/{}/ragFiles/{}", self.project, self
+            .location, self.rag_corpora, self.rag_file
+        )
+    }
+}
+
+#[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
+impl std::str::FromStr for RagFileName {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "ragCorpora", rag_corpora,
+            "ragFiles", rag_file,
+            ] if !project.is_empty() && !location.is_empty() && !rag_corpora.is_empty()
+                && !rag_file.is_empty() => {
+                Ok(RagFileName {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    rag_corpora: rag_corpora.to_string(),
+                    rag_file: rag_file.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/ragCorpora/*/ragFiles/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "rag-files-operations")]
+/// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}/operations/{operation}`.
+///
+/// ```
+/// # use google_aiplatform_v1::OperationName47;
+/// let name = OperationName47::new("my-project", "my-location", "my-rag-corpora", "my-rag-file", "my-operation");
+/// let parsed: OperationName47 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationName47 {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{rag_corpora}` segment.
+    pub rag_corpora: String,
+
+    /// The `{rag_file}` segment.
+    pub rag_file: String,
+
+    /// The `{operation}` segment.
+    pub operation: String,
+}
+
+#[cfg(feature = "rag-files-operations")]
+impl OperationName47 {
+    /// The name made of its segments.
+    pub fn new(
+        project: impl Into<String>,
+        location: impl Into<String>,
+        rag_corpora: impl Into<String>,
+        rag_file: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Self {
+        OperationName47 {
+            project: project.into(),
+            location: location.into(),
+            rag_corpora: rag_corpora.into(),
+            rag_file: rag_file.into(),
+            operation: operation.into(),
+        }
+    }
+}
+
+#[cfg(feature = "rag-files-operations")]
+impl std::fmt::Display for OperationName47 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f, "projects/{}/locations/{}/ragCorpora/{}/ragFiles/{}/operations/{}", self
+            .project, self.location, self.rag_corpora, self.rag_file, self.operation
+        )
+    }
+}
+
+#[cfg(feature = "rag-files-operations")]
+impl std::str::FromStr for OperationName47 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["projects", project, "locations", location, "ragCorpora", rag_corpora,
+            "ragFiles", rag_file, "operations", operation,
+            ] if !project.is_empty() && !location.is_empty() && !rag_corpora.is_empty()
+                && !rag_file.is_empty() && !operation.is_empty() => {
+                Ok(OperationName47 {
+                    project: project.to_string(),
+                    location: location.to_string(),
+                    rag_corpora: rag_corpora.to_string(),
+                    rag_file: rag_file.to_string(),
+                    operation: operation.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "projects/*/locations/*/ragCorpora/*/ragFiles/*/operations/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "batch-prediction-jobs")]
+/// The resource name `batchPredictionJobs/{batch_prediction_job}`.
+///
+/// ```
+/// # use google_aiplatform_v1::BatchPredictionJobName2;
+/// let name = BatchPredictionJobName2::new("my-batch-prediction-job");
+/// let parsed: BatchPredictionJobName2 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BatchPredictionJobName2 {
+    /// The `{batch_prediction_job}` segment.
+    pub batch_prediction_job: String,
+}
+
+#[cfg(feature = "batch-prediction-jobs")]
+impl BatchPredictionJobName2 {
+    /// The name made of its segments.
+    pub fn new(batch_prediction_job: impl Into<String>) -> Self {
+        BatchPredictionJobName2 {
+            batch_prediction_job: batch_prediction_job.into(),
+        }
+    }
+}
+
+#[cfg(feature = "batch-prediction-jobs")]
+impl std::fmt::Display for BatchPredictionJobName2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "batchPredictionJobs/{}", self.batch_prediction_job)
+    }
+}
+
+#[cfg(feature = "batch-prediction-jobs")]
+impl std::str::FromStr for BatchPredictionJobName2 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["batchPredictionJobs", batch_prediction_job,
+            ] if !batch_prediction_job.is_empty() => {
+                Ok(BatchPredictionJobName2 {
+                    batch_prediction_job: batch_prediction_job.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "batchPredictionJobs/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "endpoints", feature = "endpoints-chat"))]
+/// The resource name `endpoints/{endpoint}`.
+///
+/// ```
+/// # use google_aiplatform_v1::EndpointName2;
+/// let name = EndpointName2::new("my-endpoint");
+/// let parsed: EndpointName2 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EndpointName2 {
+    /// The `{endpoint}` segment.
+    pub endpoint: String,
+}
+
+#[cfg(any(feature = "endpoints", feature = "endpoints-chat"))]
+impl EndpointName2 {
+    /// The name made of its segments.
+    pub fn new(endpoint: impl Into<String>) -> Self {
+        EndpointName2 {
+            endpoint: endpoint.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "endpoints", feature = "endpoints-chat"))]
+impl std::fmt::Display for EndpointName2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "endpoints/{}", self.endpoint)
+    }
+}
+
+#[cfg(any(feature = "endpoints", feature = "endpoints-chat"))]
+impl std::str::FromStr for EndpointName2 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["endpoints", endpoint] if !endpoint.is_empty() => {
+                Ok(EndpointName2 {
+                    endpoint: endpoint.to_string(),
+                })
+            }
+            _ => Err(discogen_runtime::ResourceNameError::new("endpoints/*", text)),
+        }
+    }
+}
+
+#[cfg(feature = "publishers-models")]
+/// The resource name `publishers/{publisher}/models/{model}`.
+///
+/// ```
+/// # use google_aiplatform_v1::ModelName3;
+/// let name = ModelName3::new("my-publisher", "my-model");
+/// let parsed: ModelName3 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModelName3 {
+    /// The `{publisher}` segment.
+    pub publisher: String,
+
+    /// The `{model}` segment.
+    pub model: String,
+}
+
+#[cfg(feature = "publishers-models")]
+impl ModelName3 {
+    /// The name made of its segments.
+    pub fn new(publisher: impl Into<String>, model: impl Into<String>) -> Self {
+        ModelName3 {
+            publisher: publisher.into(),
+            model: model.into(),
+        }
+    }
+}
+
+#[cfg(feature = "publishers-models")]
+impl std::fmt::Display for ModelName3 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "publishers/{}/models/{}", self.publisher, self.model)
+    }
+}
+
+#[cfg(feature = "publishers-models")]
+impl std::str::FromStr for ModelName3 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["publishers", publisher, "models", model,
+            ] if !publisher.is_empty() && !model.is_empty() => {
+                Ok(ModelName3 {
+                    publisher: publisher.to_string(),
+                    model: model.to_string(),
+                })
+            }
+            _ => {
+                Err(
+                    discogen_runtime::ResourceNameError::new(
+                        "publishers/*/models/*",
+                        text,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "reasoning-engines")]
+/// The resource name `reasoningEngines/{reasoning_engine}`.
+///
+/// ```
+/// # use google_aiplatform_v1::ReasoningEngineName2;
+/// let name = ReasoningEngineName2::new("my-reasoning-engine");
+/// let parsed: ReasoningEngineName2 = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReasoningEngineName2 {
+    /// The `{reasoning_engine}` segment.
+    pub reasoning_engine: String,
+}
+
+#[cfg(feature = "reasoning-engines")]
+impl ReasoningEngineName2 {
+    /// The name made of its segments.
+    pub fn new(reasoning_engine: impl Into<String>) -> Self {
+        ReasoningEngineName2 {
+            reasoning_engine: reasoning_engine.into(),
+        }
+    }
+}
+
+#[cfg(feature = "reasoning-engines")]
+impl std::fmt::Display for ReasoningEngineName2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "reasoningEngines/{}", self.reasoning_engine)
+    }
+}
+
+#[cfg(feature = "reasoning-engines")]
+impl std::str::FromStr for ReasoningEngineName2 {
+    type Err = discogen_runtime::ResourceNameError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["reasoningEngines", reasoning_engine] if !reasoning_engine.is_empty() => {
+                Ok(ReasoningEngineName2 {
+                    reasoning_engine: reasoning_engine.to_string(),
+                })
+            }
+            _ => {
+                Err(discogen_runtime::ResourceNameError::new("reasoningEngines/*", text))
             }
         }
     }

@@ -69,6 +69,8 @@ pub struct MethodPlan {
     pub page_item: Option<RustType>,
     /// `pageToken`'s field name when paged.
     pub page_token_field: Option<String>,
+    /// Discovery says the method can upload or download media, which this client does not do.
+    pub media: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +81,8 @@ pub struct ResourcePlan {
     pub handle: String,
     pub accessor: String,
     pub methods: Vec<MethodPlan>,
+    /// The cargo feature that enables this resource, when the crate has per-resource features.
+    pub feature: Option<String>,
 }
 
 pub fn http_method(verb: &str) -> &'static str {
@@ -225,6 +229,10 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
         inits.push(if q.repeated { quote!(#field: Vec::new()) } else { quote!(#field: None) });
     }
     let mut extra = vec![format!("`{} {}`", method.http.to_ascii_uppercase(), method.template)];
+    if method.media {
+        extra.push(String::new());
+        extra.push("The API can also upload or download media with this method; this client sends and receives only the JSON request and response.".to_owned());
+    }
     extra.push(String::new());
     extra.extend(example(method, resource, crate_ident));
     let fallback = format!("Calls `{}`.", method.id);

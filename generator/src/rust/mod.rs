@@ -2,6 +2,7 @@
 //! Code is built as token streams and formatted with prettyplease; Cargo.toml comes from an
 //! askama template. A pure function of its inputs.
 
+mod features;
 mod idents;
 mod methods;
 mod models;
@@ -26,7 +27,7 @@ pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
     let plan = plan::build(api, config)?;
     let crate_ident = config.crate_name.replace('-', "_");
     let mut files = vec![
-        File { path: "Cargo.toml".to_owned(), contents: cargo_toml(api, config)? },
+        File { path: "Cargo.toml".to_owned(), contents: cargo_toml(api, config, &plan)? },
         File {
             path: "src/lib.rs".to_owned(),
             contents: format_file("src/lib.rs", plan::lib_tokens(api, &plan, &crate_ident))?,
@@ -37,7 +38,7 @@ pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
         files.push(File {
             path: "src/names.rs".to_owned(),
             contents: format_file("src/names.rs", {
-                let names = names::tokens(&plan.names, &crate_ident);
+                let names = names::tokens(&plan.names, &crate_ident, &plan.gates);
                 quote! {
                     //! Typed resource names: build them from their segments or parse them from strings.
                     #names
@@ -96,6 +97,9 @@ fn space_items(code: &str) -> String {
 #[derive(Template)]
 #[template(path = "Cargo.toml.txt", escape = "none")]
 struct CargoToml<'a> {
+    /// `(feature, resource chain)` per resource, when the crate has features.
+    features: Vec<(String, String)>,
+    default_features: Vec<String>,
     name: &'a str,
     version: &'a str,
     description: String,
@@ -103,9 +107,18 @@ struct CargoToml<'a> {
     source: String,
 }
 
-fn cargo_toml(api: &Api, config: &ClientConfig) -> Result<String> {
+fn cargo_toml(api: &Api, config: &ClientConfig, plan: &CratePlan) -> Result<String> {
     let service = &api.service;
+    let features: Vec<(String, String)> =
+        plan.resources.iter().filter_map(|r| Some((r.feature.clone()?, r.chain.clone()))).collect();
+    let default_features = features
+        .iter()
+        .filter(|(_, chain)| config.default_features.contains(chain))
+        .map(|(feature, _)| format!("\"{feature}\""))
+        .collect();
     let template = CargoToml {
+        features,
+        default_features,
         name: &config.crate_name,
         version: &config.version,
         description: format!("Rust client for the {} ({} {})", service.title, service.name, service.version)

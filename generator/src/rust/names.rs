@@ -91,12 +91,12 @@ impl NameType {
 }
 
 /// The tokens of all name types, with constructors, `Display`, `FromStr` and child helpers.
-pub fn tokens(names: &[NameType], crate_ident: &str) -> TokenStream {
-    let defs = names.iter().map(|name| name_tokens(name, names, crate_ident));
+pub fn tokens(names: &[NameType], crate_ident: &str, gates: &super::features::Gates) -> TokenStream {
+    let defs = names.iter().map(|name| gates.apply(&name.name, name_tokens(name, names, crate_ident, gates)));
     quote! { #( #defs )* }
 }
 
-fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str) -> TokenStream {
+fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str, gates: &super::features::Gates) -> TokenStream {
     let type_name = ident(&name.name);
     let fields: Vec<_> = name.fields().map(ident).collect();
     let field_docs = name.fields().map(|f| format!(" The `{{{f}}}` segment."));
@@ -125,8 +125,10 @@ fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str) -> TokenStr
         let child_field = ident(&field);
         let own = fields.iter();
         let doc = format!(" The `{}` named `{{{field}}}` under this one.", child.template());
+        let gate = gates.attribute(&child.name);
         Some(quote! {
             #[doc = #doc]
+            #gate
             pub fn #method(&self, #child_field: impl Into<String>) -> #child_type {
                 #child_type { #( #own: self.#own.clone(), )* #child_field: #child_field.into() }
             }

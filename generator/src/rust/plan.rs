@@ -8,6 +8,7 @@ use quote::quote;
 use super::idents::{camel_string, ident, singular, snake_string};
 use super::methods::{self, MethodPlan, PathParam, PathType, QueryParam, ResourcePlan, Response};
 use super::models::{self, doc_attrs};
+use super::features::{feature_name, Gates};
 use super::names::NameType;
 use super::types::{self, RustType, TypeBuilder, TypeDef};
 use crate::config::ClientConfig;
@@ -19,6 +20,8 @@ const RESERVED: [&str; 8] = ["Client", "ClientBuilder", "Error", "Result", "Oper
 
 pub struct CratePlan {
     pub resources: Vec<ResourcePlan>,
+    /// Which features compile which types and names.
+    pub gates: Gates,
     pub types: Vec<TypeDef>,
     pub names: Vec<NameType>,
     /// (response type, items field, item type) of paged lists.
@@ -71,6 +74,7 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
             plans.push(plan);
         }
         resources.push(ResourcePlan {
+            feature: config.features.then(|| feature_name(&module)),
             chain: chain.clone(),
             handle: camel_string(&module),
             accessor: module.clone(),
@@ -78,7 +82,8 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
             methods: plans,
         });
     }
-    Ok(CratePlan { resources, types: builder.defs, names, pages })
+    let gates = Gates::compute(&resources, &builder.defs);
+    Ok(CratePlan { resources, gates, types: builder.defs, names, pages })
 }
 
 /// Module names for resource chains: the last segment in snake case, with parent segments
@@ -179,9 +184,16 @@ fn method_plan(
         .filter_map(|n| params.iter().find(|p| &p.name == n && p.location == ParamLocation::Path))
         .chain(params.iter().filter(|p| p.location == ParamLocation::Path && !method.parameter_order.contains(&p.name)))
         .collect();
-    let mut fields_taken: Vec<String> = vec!["client".to_owned(), "options".to_owned(), "body".to_owned()];
+    // Builder fields and the builder's own methods; a parameter with one of these names gets
+    // a `_param` suffix (e.g. the `timeout` of `operations.wait`).
+    let mut fields_taken: Vec<String> = ["client", "options", "body", "timeout", "retry_policy", "send", "pages", "items", "request"]
+        .map(str::to_owned)
+        .to_vec();
     let mut field_for = |name: &str| {
         let mut field = snake_string(name);
+        if fields_taken.contains(&field) {
+            field.push_str("_param");
+        }
         while fields_taken.contains(&field) {
             field.push('_');
         }
@@ -267,6 +279,7 @@ fn method_plan(
         body,
         response,
         page_token_field: page_item.as_ref().and(page_token_field),
+        media: method.supports_media_upload || method.supports_media_download,
         page_item,
     })
 }
@@ -312,7 +325,7 @@ fn items_field(api: &Api, method: &Method) -> Option<String> {
 
 /// The model module: every type plus `Page` impls of paged list responses.
 pub fn model_tokens(plan: &CratePlan) -> TokenStream {
-    let defs = plan.types.iter().map(models::definition);
+    let defs = plan.types.iter().map(|def| plan.gates.apply(def.name(), models::definition(def)));
     let pages = plan.pages.iter().filter_map(|(response, items_json, item)| {
         let def = plan.types.iter().find_map(|d| match d {
             TypeDef::Struct(s) if &s.name == response => Some(s),
@@ -320,9 +333,11 @@ pub fn model_tokens(plan: &CratePlan) -> TokenStream {
         })?;
         let items = ident(&def.fields.iter().find(|f| &f.json_name == items_json)?.rust_name);
         let token = ident(&def.fields.iter().find(|f| f.json_name == "nextPageToken")?.rust_name);
+        let gate = plan.gates.attribute(response);
         let response = ident(response);
         let item = models::type_tokens(item);
         Some(quote! {
+            #gate
             impl discogen_runtime::Page for #response {
                 type Item = #item;
 
@@ -347,14 +362,27 @@ pub fn model_tokens(plan: &CratePlan) -> TokenStream {
 /// The crate root: docs, re-exports, endpoints and the `Client`.
 pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_ident: &str) -> TokenStream {
     let service = &api.service;
-    let modules: Vec<_> = plan.resources.iter().map(|r| ident(&r.module)).collect();
+    let feature_attr = |r: &ResourcePlan| match &r.feature {
+        Some(feature) => quote!(#[cfg(feature = #feature)]),
+        None => quote!(),
+    };
+    let modules = plan.resources.iter().map(|r| {
+        let module = ident(&r.module);
+        let gate = feature_attr(r);
+        quote!(#gate pub mod #module;)
+    });
     let accessors = plan.resources.iter().map(|r| {
         let accessor = ident(&r.accessor);
         let module = ident(&r.module);
         let handle = ident(&r.handle);
-        let doc = format!(" The `{}` resource.", r.chain);
+        let gate = feature_attr(r);
+        let doc = match &r.feature {
+            Some(feature) => format!(" The `{}` resource (feature `{feature}`).", r.chain),
+            None => format!(" The `{}` resource.", r.chain),
+        };
         quote! {
             #[doc = #doc]
+            #gate
             pub fn #accessor(&self) -> #module::#handle {
                 #module::#handle::new(self.inner.clone())
             }
@@ -395,14 +423,8 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_ident: &str) -> TokenStream
     let (names_mod, names_use) = if plan.names.is_empty() {
         (quote!(), quote!())
     } else {
-        (
-            quote!(
-                mod names;
-            ),
-            quote!(
-                pub use names::*;
-            ),
-        )
+        // Empty when no resource feature is enabled.
+        (quote!(mod names;), quote!(#[allow(unused_imports)] pub use names::*;))
     };
     let title_doc = doc_attrs(Some(&format!("A client for the {}; cheap to clone and share.", service.title)), &[]);
     quote! {
@@ -411,8 +433,9 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_ident: &str) -> TokenStream
 
         mod model;
         #names_mod
-        #( pub mod #modules; )*
+        #( #modules )*
 
+        #[allow(unused_imports)]
         pub use model::*;
         #names_use
         pub use discogen_runtime::{
