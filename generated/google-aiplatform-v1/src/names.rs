@@ -2,7 +2,6 @@
 
 //! Typed resource names: build them from their segments or parse them from strings.
 
-#[cfg(any(feature = "datasets", feature = "datasets-dataset-versions"))]
 /// The resource name `datasets/{dataset}`.
 ///
 /// ```
@@ -11,6 +10,7 @@
 /// let parsed: DatasetName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "datasets", feature = "datasets-dataset-versions"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DatasetName {
     /// The `{dataset}` segment.
@@ -63,7 +63,6 @@ impl std::str::FromStr for DatasetName {
     }
 }
 
-#[cfg(feature = "datasets-dataset-versions")]
 /// The resource name `datasets/{dataset}/datasetVersions/{dataset_version}`.
 ///
 /// ```
@@ -72,6 +71,7 @@ impl std::str::FromStr for DatasetName {
 /// let parsed: DatasetVersionName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "datasets-dataset-versions")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DatasetVersionName {
     /// The `{dataset}` segment.
@@ -125,7 +125,6 @@ impl std::str::FromStr for DatasetVersionName {
     }
 }
 
-#[cfg(feature = "projects")]
 /// The resource name `projects/{project}/cacheConfig`.
 ///
 /// ```
@@ -134,6 +133,7 @@ impl std::str::FromStr for DatasetVersionName {
 /// let parsed: ProjectName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "projects")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ProjectName {
     /// The `{project}` segment.
@@ -181,7 +181,6 @@ impl std::str::FromStr for ProjectName {
     }
 }
 
-#[cfg(feature = "locations")]
 /// The resource name `projects/{project}`.
 ///
 /// ```
@@ -190,6 +189,7 @@ impl std::str::FromStr for ProjectName {
 /// let parsed: ProjectName2 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "locations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ProjectName2 {
     /// The `{project}` segment.
@@ -208,39 +208,39 @@ impl ProjectName2 {
     /// The `projects/{project}/locations/{location}` named `{location}` under this one.
     #[cfg(
         any(
+            feature = "locations",
+            feature = "featurestores",
+            feature = "locations-models",
+            feature = "notebook-runtime-templates",
+            feature = "feature-online-stores",
+            feature = "feature-groups",
+            feature = "locations-operations",
+            feature = "locations-datasets",
+            feature = "deployment-resource-pools",
+            feature = "locations-endpoints",
             feature = "cached-contents",
+            feature = "tuning-jobs",
+            feature = "indexes",
+            feature = "index-endpoints",
             feature = "custom-jobs",
             feature = "data-labeling-jobs",
-            feature = "deployment-resource-pools",
-            feature = "feature-groups",
-            feature = "feature-online-stores",
-            feature = "featurestores",
             feature = "hyperparameter-tuning-jobs",
-            feature = "index-endpoints",
-            feature = "indexes",
-            feature = "locations",
+            feature = "nas-jobs",
             feature = "locations-batch-prediction-jobs",
-            feature = "locations-datasets",
-            feature = "locations-endpoints",
-            feature = "locations-models",
-            feature = "locations-operations",
-            feature = "locations-reasoning-engines",
+            feature = "model-deployment-monitoring-jobs",
             feature = "metadata-stores",
             feature = "migratable-resources",
-            feature = "model-deployment-monitoring-jobs",
-            feature = "nas-jobs",
-            feature = "notebook-execution-jobs",
-            feature = "notebook-runtime-templates",
             feature = "notebook-runtimes",
+            feature = "notebook-execution-jobs",
             feature = "persistent-resources",
+            feature = "training-pipelines",
             feature = "pipeline-jobs",
-            feature = "rag-corpora",
+            feature = "locations-reasoning-engines",
             feature = "schedules",
             feature = "specialist-pools",
-            feature = "studies",
             feature = "tensorboards",
-            feature = "training-pipelines",
-            feature = "tuning-jobs"
+            feature = "studies",
+            feature = "rag-corpora"
         )
     )]
     pub fn location(&self, location: impl Into<String>) -> LocationName {
@@ -275,43 +275,6 @@ impl std::str::FromStr for ProjectName2 {
     }
 }
 
-#[cfg(
-    any(
-        feature = "cached-contents",
-        feature = "custom-jobs",
-        feature = "data-labeling-jobs",
-        feature = "deployment-resource-pools",
-        feature = "feature-groups",
-        feature = "feature-online-stores",
-        feature = "featurestores",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "index-endpoints",
-        feature = "indexes",
-        feature = "locations",
-        feature = "locations-batch-prediction-jobs",
-        feature = "locations-datasets",
-        feature = "locations-endpoints",
-        feature = "locations-models",
-        feature = "locations-operations",
-        feature = "locations-reasoning-engines",
-        feature = "metadata-stores",
-        feature = "migratable-resources",
-        feature = "model-deployment-monitoring-jobs",
-        feature = "nas-jobs",
-        feature = "notebook-execution-jobs",
-        feature = "notebook-runtime-templates",
-        feature = "notebook-runtimes",
-        feature = "persistent-resources",
-        feature = "pipeline-jobs",
-        feature = "rag-corpora",
-        feature = "schedules",
-        feature = "specialist-pools",
-        feature = "studies",
-        feature = "tensorboards",
-        feature = "training-pipelines",
-        feature = "tuning-jobs"
-    )
-)]
 /// The resource name `projects/{project}/locations/{location}`.
 ///
 /// ```
@@ -320,6 +283,43 @@ impl std::str::FromStr for ProjectName2 {
 /// let parsed: LocationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-groups",
+        feature = "locations-operations",
+        feature = "locations-datasets",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "indexes",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "data-labeling-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "metadata-stores",
+        feature = "migratable-resources",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "training-pipelines",
+        feature = "pipeline-jobs",
+        feature = "locations-reasoning-engines",
+        feature = "schedules",
+        feature = "specialist-pools",
+        feature = "tensorboards",
+        feature = "studies",
+        feature = "rag-corpora"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LocationName {
     /// The `{project}` segment.
@@ -331,39 +331,39 @@ pub struct LocationName {
 
 #[cfg(
     any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-groups",
+        feature = "locations-operations",
+        feature = "locations-datasets",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
         feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "indexes",
+        feature = "index-endpoints",
         feature = "custom-jobs",
         feature = "data-labeling-jobs",
-        feature = "deployment-resource-pools",
-        feature = "feature-groups",
-        feature = "feature-online-stores",
-        feature = "featurestores",
         feature = "hyperparameter-tuning-jobs",
-        feature = "index-endpoints",
-        feature = "indexes",
-        feature = "locations",
+        feature = "nas-jobs",
         feature = "locations-batch-prediction-jobs",
-        feature = "locations-datasets",
-        feature = "locations-endpoints",
-        feature = "locations-models",
-        feature = "locations-operations",
-        feature = "locations-reasoning-engines",
+        feature = "model-deployment-monitoring-jobs",
         feature = "metadata-stores",
         feature = "migratable-resources",
-        feature = "model-deployment-monitoring-jobs",
-        feature = "nas-jobs",
-        feature = "notebook-execution-jobs",
-        feature = "notebook-runtime-templates",
         feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
         feature = "persistent-resources",
+        feature = "training-pipelines",
         feature = "pipeline-jobs",
-        feature = "rag-corpora",
+        feature = "locations-reasoning-engines",
         feature = "schedules",
         feature = "specialist-pools",
-        feature = "studies",
         feature = "tensorboards",
-        feature = "training-pipelines",
-        feature = "tuning-jobs"
+        feature = "studies",
+        feature = "rag-corpora"
     )
 )]
 impl LocationName {
@@ -378,8 +378,8 @@ impl LocationName {
     /// The `projects/{project}/locations/{location}/featurestores/{featurestore}` named `{featurestore}` under this one.
     #[cfg(
         any(
-            feature = "entity-types",
             feature = "featurestores",
+            feature = "entity-types",
             feature = "featurestores-operations"
         )
     )]
@@ -394,9 +394,9 @@ impl LocationName {
     /// The `projects/{project}/locations/{location}/models/{model}` named `{model}` under this one.
     #[cfg(
         any(
-            feature = "evaluations",
             feature = "locations-models",
-            feature = "models-operations"
+            feature = "models-operations",
+            feature = "evaluations"
         )
     )]
     pub fn model(&self, model: impl Into<String>) -> ModelName {
@@ -461,10 +461,10 @@ impl LocationName {
     /// The `projects/{project}/locations/{location}/datasets/{dataset}` named `{dataset}` under this one.
     #[cfg(
         any(
-            feature = "data-items",
-            feature = "datasets-operations",
             feature = "locations-datasets",
+            feature = "datasets-operations",
             feature = "locations-datasets-dataset-versions",
+            feature = "data-items",
             feature = "saved-queries"
         )
     )]
@@ -497,8 +497,8 @@ impl LocationName {
     /// The `projects/{project}/locations/{location}/endpoints/{endpoint}` named `{endpoint}` under this one.
     #[cfg(
         any(
-            feature = "endpoints-operations",
             feature = "locations-endpoints",
+            feature = "endpoints-operations",
             feature = "locations-endpoints-chat"
         )
     )]
@@ -643,12 +643,12 @@ impl LocationName {
     /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}` named `{metadata_store}` under this one.
     #[cfg(
         any(
+            feature = "metadata-stores",
+            feature = "metadata-stores-operations",
             feature = "artifacts",
             feature = "contexts",
             feature = "executions",
-            feature = "metadata-schemas",
-            feature = "metadata-stores",
-            feature = "metadata-stores-operations"
+            feature = "metadata-schemas"
         )
     )]
     pub fn metadata_store(
@@ -793,9 +793,9 @@ impl LocationName {
     /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}` named `{tensorboard}` under this one.
     #[cfg(
         any(
-            feature = "experiments",
             feature = "tensorboards",
-            feature = "tensorboards-operations"
+            feature = "tensorboards-operations",
+            feature = "experiments"
         )
     )]
     pub fn tensorboard(&self, tensorboard: impl Into<String>) -> TensorboardName {
@@ -819,10 +819,10 @@ impl LocationName {
     /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}` named `{rag_corpora}` under this one.
     #[cfg(
         any(
-            feature = "media",
             feature = "rag-corpora",
             feature = "rag-corpora-operations",
-            feature = "rag-files"
+            feature = "rag-files",
+            feature = "media"
         )
     )]
     pub fn rag_corpora(&self, rag_corpora: impl Into<String>) -> RagCorporaName {
@@ -836,39 +836,39 @@ impl LocationName {
 
 #[cfg(
     any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-groups",
+        feature = "locations-operations",
+        feature = "locations-datasets",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
         feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "indexes",
+        feature = "index-endpoints",
         feature = "custom-jobs",
         feature = "data-labeling-jobs",
-        feature = "deployment-resource-pools",
-        feature = "feature-groups",
-        feature = "feature-online-stores",
-        feature = "featurestores",
         feature = "hyperparameter-tuning-jobs",
-        feature = "index-endpoints",
-        feature = "indexes",
-        feature = "locations",
+        feature = "nas-jobs",
         feature = "locations-batch-prediction-jobs",
-        feature = "locations-datasets",
-        feature = "locations-endpoints",
-        feature = "locations-models",
-        feature = "locations-operations",
-        feature = "locations-reasoning-engines",
+        feature = "model-deployment-monitoring-jobs",
         feature = "metadata-stores",
         feature = "migratable-resources",
-        feature = "model-deployment-monitoring-jobs",
-        feature = "nas-jobs",
-        feature = "notebook-execution-jobs",
-        feature = "notebook-runtime-templates",
         feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
         feature = "persistent-resources",
+        feature = "training-pipelines",
         feature = "pipeline-jobs",
-        feature = "rag-corpora",
+        feature = "locations-reasoning-engines",
         feature = "schedules",
         feature = "specialist-pools",
-        feature = "studies",
         feature = "tensorboards",
-        feature = "training-pipelines",
-        feature = "tuning-jobs"
+        feature = "studies",
+        feature = "rag-corpora"
     )
 )]
 impl std::fmt::Display for LocationName {
@@ -879,39 +879,39 @@ impl std::fmt::Display for LocationName {
 
 #[cfg(
     any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-groups",
+        feature = "locations-operations",
+        feature = "locations-datasets",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
         feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "indexes",
+        feature = "index-endpoints",
         feature = "custom-jobs",
         feature = "data-labeling-jobs",
-        feature = "deployment-resource-pools",
-        feature = "feature-groups",
-        feature = "feature-online-stores",
-        feature = "featurestores",
         feature = "hyperparameter-tuning-jobs",
-        feature = "index-endpoints",
-        feature = "indexes",
-        feature = "locations",
+        feature = "nas-jobs",
         feature = "locations-batch-prediction-jobs",
-        feature = "locations-datasets",
-        feature = "locations-endpoints",
-        feature = "locations-models",
-        feature = "locations-operations",
-        feature = "locations-reasoning-engines",
+        feature = "model-deployment-monitoring-jobs",
         feature = "metadata-stores",
         feature = "migratable-resources",
-        feature = "model-deployment-monitoring-jobs",
-        feature = "nas-jobs",
-        feature = "notebook-execution-jobs",
-        feature = "notebook-runtime-templates",
         feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
         feature = "persistent-resources",
+        feature = "training-pipelines",
         feature = "pipeline-jobs",
-        feature = "rag-corpora",
+        feature = "locations-reasoning-engines",
         feature = "schedules",
         feature = "specialist-pools",
-        feature = "studies",
         feature = "tensorboards",
-        feature = "training-pipelines",
-        feature = "tuning-jobs"
+        feature = "studies",
+        feature = "rag-corpora"
     )
 )]
 impl std::str::FromStr for LocationName {
@@ -939,7 +939,6 @@ impl std::str::FromStr for LocationName {
     }
 }
 
-#[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
 /// The resource name `projects/{project}/locations/{location}/ragEngineConfig`.
 ///
 /// ```
@@ -948,6 +947,7 @@ impl std::str::FromStr for LocationName {
 /// let parsed: LocationName2 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LocationName2 {
     /// The `{project}` segment.
@@ -1013,13 +1013,6 @@ impl std::str::FromStr for LocationName2 {
     }
 }
 
-#[cfg(
-    any(
-        feature = "entity-types",
-        feature = "featurestores",
-        feature = "featurestores-operations"
-    )
-)]
 /// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}`.
 ///
 /// ```
@@ -1028,6 +1021,13 @@ impl std::str::FromStr for LocationName2 {
 /// let parsed: FeaturestoreName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "featurestores-operations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FeaturestoreName {
     /// The `{project}` segment.
@@ -1042,8 +1042,8 @@ pub struct FeaturestoreName {
 
 #[cfg(
     any(
-        feature = "entity-types",
         feature = "featurestores",
+        feature = "entity-types",
         feature = "featurestores-operations"
     )
 )]
@@ -1065,8 +1065,8 @@ impl FeaturestoreName {
     #[cfg(
         any(
             feature = "entity-types",
-            feature = "entity-types-features",
-            feature = "entity-types-operations"
+            feature = "entity-types-operations",
+            feature = "entity-types-features"
         )
     )]
     pub fn entity_type(&self, entity_type: impl Into<String>) -> EntityTypeName {
@@ -1092,8 +1092,8 @@ impl FeaturestoreName {
 
 #[cfg(
     any(
-        feature = "entity-types",
         feature = "featurestores",
+        feature = "entity-types",
         feature = "featurestores-operations"
     )
 )]
@@ -1108,8 +1108,8 @@ impl std::fmt::Display for FeaturestoreName {
 
 #[cfg(
     any(
-        feature = "entity-types",
         feature = "featurestores",
+        feature = "entity-types",
         feature = "featurestores-operations"
     )
 )]
@@ -1140,13 +1140,6 @@ impl std::str::FromStr for FeaturestoreName {
     }
 }
 
-#[cfg(
-    any(
-        feature = "entity-types",
-        feature = "entity-types-features",
-        feature = "entity-types-operations"
-    )
-)]
 /// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}`.
 ///
 /// ```
@@ -1155,6 +1148,13 @@ impl std::str::FromStr for FeaturestoreName {
 /// let parsed: EntityTypeName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(
+        feature = "entity-types",
+        feature = "entity-types-operations",
+        feature = "entity-types-features"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EntityTypeName {
     /// The `{project}` segment.
@@ -1173,8 +1173,8 @@ pub struct EntityTypeName {
 #[cfg(
     any(
         feature = "entity-types",
-        feature = "entity-types-features",
-        feature = "entity-types-operations"
+        feature = "entity-types-operations",
+        feature = "entity-types-features"
     )
 )]
 impl EntityTypeName {
@@ -1226,8 +1226,8 @@ impl EntityTypeName {
 #[cfg(
     any(
         feature = "entity-types",
-        feature = "entity-types-features",
-        feature = "entity-types-operations"
+        feature = "entity-types-operations",
+        feature = "entity-types-features"
     )
 )]
 impl std::fmt::Display for EntityTypeName {
@@ -1242,8 +1242,8 @@ impl std::fmt::Display for EntityTypeName {
 #[cfg(
     any(
         feature = "entity-types",
-        feature = "entity-types-features",
-        feature = "entity-types-operations"
+        feature = "entity-types-operations",
+        feature = "entity-types-features"
     )
 )]
 impl std::str::FromStr for EntityTypeName {
@@ -1275,7 +1275,6 @@ impl std::str::FromStr for EntityTypeName {
     }
 }
 
-#[cfg(feature = "entity-types-operations")]
 /// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/operations/{operation}`.
 ///
 /// ```
@@ -1284,6 +1283,7 @@ impl std::str::FromStr for EntityTypeName {
 /// let parsed: OperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "entity-types-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName {
     /// The `{project}` segment.
@@ -1364,9 +1364,6 @@ impl std::str::FromStr for OperationName {
     }
 }
 
-#[cfg(
-    any(feature = "entity-types-features", feature = "entity-types-features-operations")
-)]
 /// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}`.
 ///
 /// ```
@@ -1375,6 +1372,9 @@ impl std::str::FromStr for OperationName {
 /// let parsed: FeatureName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(feature = "entity-types-features", feature = "entity-types-features-operations")
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FeatureName {
     /// The `{project}` segment.
@@ -1474,7 +1474,6 @@ impl std::str::FromStr for FeatureName {
     }
 }
 
-#[cfg(feature = "entity-types-features-operations")]
 /// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}/operations/{operation}`.
 ///
 /// ```
@@ -1483,6 +1482,7 @@ impl std::str::FromStr for FeatureName {
 /// let parsed: OperationName2 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "entity-types-features-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName2 {
     /// The `{project}` segment.
@@ -1571,7 +1571,6 @@ impl std::str::FromStr for OperationName2 {
     }
 }
 
-#[cfg(feature = "featurestores-operations")]
 /// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/operations/{operation}`.
 ///
 /// ```
@@ -1580,6 +1579,7 @@ impl std::str::FromStr for OperationName2 {
 /// let parsed: OperationName3 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "featurestores-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName3 {
     /// The `{project}` segment.
@@ -1653,13 +1653,6 @@ impl std::str::FromStr for OperationName3 {
     }
 }
 
-#[cfg(
-    any(
-        feature = "evaluations",
-        feature = "locations-models",
-        feature = "models-operations"
-    )
-)]
 /// The resource name `projects/{project}/locations/{location}/models/{model}`.
 ///
 /// ```
@@ -1668,6 +1661,13 @@ impl std::str::FromStr for OperationName3 {
 /// let parsed: ModelName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "models-operations",
+        feature = "evaluations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ModelName {
     /// The `{project}` segment.
@@ -1682,9 +1682,9 @@ pub struct ModelName {
 
 #[cfg(
     any(
-        feature = "evaluations",
         feature = "locations-models",
-        feature = "models-operations"
+        feature = "models-operations",
+        feature = "evaluations"
     )
 )]
 impl ModelName {
@@ -1732,9 +1732,9 @@ impl ModelName {
 
 #[cfg(
     any(
-        feature = "evaluations",
         feature = "locations-models",
-        feature = "models-operations"
+        feature = "models-operations",
+        feature = "evaluations"
     )
 )]
 impl std::fmt::Display for ModelName {
@@ -1748,9 +1748,9 @@ impl std::fmt::Display for ModelName {
 
 #[cfg(
     any(
-        feature = "evaluations",
         feature = "locations-models",
-        feature = "models-operations"
+        feature = "models-operations",
+        feature = "evaluations"
     )
 )]
 impl std::str::FromStr for ModelName {
@@ -1779,7 +1779,6 @@ impl std::str::FromStr for ModelName {
     }
 }
 
-#[cfg(feature = "models-operations")]
 /// The resource name `projects/{project}/locations/{location}/models/{model}/operations/{operation}`.
 ///
 /// ```
@@ -1788,6 +1787,7 @@ impl std::str::FromStr for ModelName {
 /// let parsed: OperationName4 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "models-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName4 {
     /// The `{project}` segment.
@@ -1861,9 +1861,6 @@ impl std::str::FromStr for OperationName4 {
     }
 }
 
-#[cfg(
-    any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
-)]
 /// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}`.
 ///
 /// ```
@@ -1872,6 +1869,9 @@ impl std::str::FromStr for OperationName4 {
 /// let parsed: EvaluationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EvaluationName {
     /// The `{project}` segment.
@@ -1975,7 +1975,6 @@ impl std::str::FromStr for EvaluationName {
     }
 }
 
-#[cfg(feature = "evaluations-operations")]
 /// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/operations/{operation}`.
 ///
 /// ```
@@ -1984,6 +1983,7 @@ impl std::str::FromStr for EvaluationName {
 /// let parsed: OperationName5 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "evaluations-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName5 {
     /// The `{project}` segment.
@@ -2063,7 +2063,6 @@ impl std::str::FromStr for OperationName5 {
     }
 }
 
-#[cfg(feature = "slices")]
 /// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/slices/{slice}`.
 ///
 /// ```
@@ -2072,6 +2071,7 @@ impl std::str::FromStr for OperationName5 {
 /// let parsed: SliceName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "slices")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SliceName {
     /// The `{project}` segment.
@@ -2151,12 +2151,6 @@ impl std::str::FromStr for SliceName {
     }
 }
 
-#[cfg(
-    any(
-        feature = "notebook-runtime-templates",
-        feature = "notebook-runtime-templates-operations"
-    )
-)]
 /// The resource name `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}`.
 ///
 /// ```
@@ -2165,6 +2159,12 @@ impl std::str::FromStr for SliceName {
 /// let parsed: NotebookRuntimeTemplateName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtime-templates-operations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NotebookRuntimeTemplateName {
     /// The `{project}` segment.
@@ -2258,7 +2258,6 @@ impl std::str::FromStr for NotebookRuntimeTemplateName {
     }
 }
 
-#[cfg(feature = "notebook-runtime-templates-operations")]
 /// The resource name `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}/operations/{operation}`.
 ///
 /// ```
@@ -2267,6 +2266,7 @@ impl std::str::FromStr for NotebookRuntimeTemplateName {
 /// let parsed: OperationName6 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "notebook-runtime-templates-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName6 {
     /// The `{project}` segment.
@@ -2340,7 +2340,6 @@ impl std::str::FromStr for OperationName6 {
     }
 }
 
-#[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
 /// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}`.
 ///
 /// ```
@@ -2349,6 +2348,7 @@ impl std::str::FromStr for OperationName6 {
 /// let parsed: FeatureOnlineStoreName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FeatureOnlineStoreName {
     /// The `{project}` segment.
@@ -2377,7 +2377,7 @@ impl FeatureOnlineStoreName {
     }
 
     /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}` named `{feature_view}` under this one.
-    #[cfg(any(feature = "feature-view-syncs", feature = "feature-views"))]
+    #[cfg(any(feature = "feature-views", feature = "feature-view-syncs"))]
     pub fn feature_view(&self, feature_view: impl Into<String>) -> FeatureViewName {
         FeatureViewName {
             project: self.project.clone(),
@@ -2438,7 +2438,6 @@ impl std::str::FromStr for FeatureOnlineStoreName {
     }
 }
 
-#[cfg(any(feature = "feature-view-syncs", feature = "feature-views"))]
 /// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}`.
 ///
 /// ```
@@ -2447,6 +2446,7 @@ impl std::str::FromStr for FeatureOnlineStoreName {
 /// let parsed: FeatureViewName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "feature-views", feature = "feature-view-syncs"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FeatureViewName {
     /// The `{project}` segment.
@@ -2462,7 +2462,7 @@ pub struct FeatureViewName {
     pub feature_view: String,
 }
 
-#[cfg(any(feature = "feature-view-syncs", feature = "feature-views"))]
+#[cfg(any(feature = "feature-views", feature = "feature-view-syncs"))]
 impl FeatureViewName {
     /// The name made of its segments.
     pub fn new(
@@ -2507,7 +2507,7 @@ impl FeatureViewName {
     }
 }
 
-#[cfg(any(feature = "feature-view-syncs", feature = "feature-views"))]
+#[cfg(any(feature = "feature-views", feature = "feature-view-syncs"))]
 impl std::fmt::Display for FeatureViewName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -2517,7 +2517,7 @@ impl std::fmt::Display for FeatureViewName {
     }
 }
 
-#[cfg(any(feature = "feature-view-syncs", feature = "feature-views"))]
+#[cfg(any(feature = "feature-views", feature = "feature-view-syncs"))]
 impl std::str::FromStr for FeatureViewName {
     type Err = discogen_runtime::ResourceNameError;
 
@@ -2547,7 +2547,6 @@ impl std::str::FromStr for FeatureViewName {
     }
 }
 
-#[cfg(feature = "feature-views-operations")]
 /// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/operations/{operation}`.
 ///
 /// ```
@@ -2556,6 +2555,7 @@ impl std::str::FromStr for FeatureViewName {
 /// let parsed: OperationName7 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "feature-views-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName7 {
     /// The `{project}` segment.
@@ -2638,7 +2638,6 @@ impl std::str::FromStr for OperationName7 {
     }
 }
 
-#[cfg(feature = "feature-view-syncs")]
 /// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/featureViewSyncs/{feature_view_sync}`.
 ///
 /// ```
@@ -2647,6 +2646,7 @@ impl std::str::FromStr for OperationName7 {
 /// let parsed: FeatureViewSyncName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "feature-view-syncs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FeatureViewSyncName {
     /// The `{project}` segment.
@@ -2730,7 +2730,6 @@ impl std::str::FromStr for FeatureViewSyncName {
     }
 }
 
-#[cfg(feature = "feature-online-stores-operations")]
 /// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/operations/{operation}`.
 ///
 /// ```
@@ -2739,6 +2738,7 @@ impl std::str::FromStr for FeatureViewSyncName {
 /// let parsed: OperationName8 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "feature-online-stores-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName8 {
     /// The `{project}` segment.
@@ -2812,7 +2812,6 @@ impl std::str::FromStr for OperationName8 {
     }
 }
 
-#[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
 /// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}`.
 ///
 /// ```
@@ -2821,6 +2820,7 @@ impl std::str::FromStr for OperationName8 {
 /// let parsed: FeatureGroupName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FeatureGroupName {
     /// The `{project}` segment.
@@ -2909,7 +2909,6 @@ impl std::str::FromStr for FeatureGroupName {
     }
 }
 
-#[cfg(feature = "feature-groups-operations")]
 /// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}/operations/{operation}`.
 ///
 /// ```
@@ -2918,6 +2917,7 @@ impl std::str::FromStr for FeatureGroupName {
 /// let parsed: OperationName9 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "feature-groups-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName9 {
     /// The `{project}` segment.
@@ -2991,7 +2991,6 @@ impl std::str::FromStr for OperationName9 {
     }
 }
 
-#[cfg(feature = "feature-groups-features")]
 /// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}`.
 ///
 /// ```
@@ -3000,6 +2999,7 @@ impl std::str::FromStr for OperationName9 {
 /// let parsed: FeatureName2 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "feature-groups-features")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FeatureName2 {
     /// The `{project}` segment.
@@ -3085,7 +3085,6 @@ impl std::str::FromStr for FeatureName2 {
     }
 }
 
-#[cfg(feature = "feature-groups-features-operations")]
 /// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}/operations/{operation}`.
 ///
 /// ```
@@ -3094,6 +3093,7 @@ impl std::str::FromStr for FeatureName2 {
 /// let parsed: OperationName10 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "feature-groups-features-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName10 {
     /// The `{project}` segment.
@@ -3173,7 +3173,6 @@ impl std::str::FromStr for OperationName10 {
     }
 }
 
-#[cfg(feature = "locations-operations")]
 /// The resource name `projects/{project}/locations/{location}/operations/{operation}`.
 ///
 /// ```
@@ -3182,6 +3181,7 @@ impl std::str::FromStr for OperationName10 {
 /// let parsed: OperationName11 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "locations-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName11 {
     /// The `{project}` segment.
@@ -3247,7 +3247,6 @@ impl std::str::FromStr for OperationName11 {
     }
 }
 
-#[cfg(feature = "rag-engine-config-operations")]
 /// The resource name `projects/{project}/locations/{location}/ragEngineConfig/operations/{operation}`.
 ///
 /// ```
@@ -3256,6 +3255,7 @@ impl std::str::FromStr for OperationName11 {
 /// let parsed: OperationName12 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "rag-engine-config-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName12 {
     /// The `{project}` segment.
@@ -3322,15 +3322,6 @@ impl std::str::FromStr for OperationName12 {
     }
 }
 
-#[cfg(
-    any(
-        feature = "data-items",
-        feature = "datasets-operations",
-        feature = "locations-datasets",
-        feature = "locations-datasets-dataset-versions",
-        feature = "saved-queries"
-    )
-)]
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}`.
 ///
 /// ```
@@ -3339,6 +3330,15 @@ impl std::str::FromStr for OperationName12 {
 /// let parsed: DatasetName2 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(
+        feature = "locations-datasets",
+        feature = "datasets-operations",
+        feature = "locations-datasets-dataset-versions",
+        feature = "data-items",
+        feature = "saved-queries"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DatasetName2 {
     /// The `{project}` segment.
@@ -3353,10 +3353,10 @@ pub struct DatasetName2 {
 
 #[cfg(
     any(
-        feature = "data-items",
-        feature = "datasets-operations",
         feature = "locations-datasets",
+        feature = "datasets-operations",
         feature = "locations-datasets-dataset-versions",
+        feature = "data-items",
         feature = "saved-queries"
     )
 )]
@@ -3400,7 +3400,7 @@ impl DatasetName2 {
     }
 
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}` named `{data_item}` under this one.
-    #[cfg(any(feature = "annotations", feature = "data-items-operations"))]
+    #[cfg(any(feature = "data-items-operations", feature = "annotations"))]
     pub fn data_item(&self, data_item: impl Into<String>) -> DataItemName {
         DataItemName {
             project: self.project.clone(),
@@ -3438,10 +3438,10 @@ impl DatasetName2 {
 
 #[cfg(
     any(
-        feature = "data-items",
-        feature = "datasets-operations",
         feature = "locations-datasets",
+        feature = "datasets-operations",
         feature = "locations-datasets-dataset-versions",
+        feature = "data-items",
         feature = "saved-queries"
     )
 )]
@@ -3456,10 +3456,10 @@ impl std::fmt::Display for DatasetName2 {
 
 #[cfg(
     any(
-        feature = "data-items",
-        feature = "datasets-operations",
         feature = "locations-datasets",
+        feature = "datasets-operations",
         feature = "locations-datasets-dataset-versions",
+        feature = "data-items",
         feature = "saved-queries"
     )
 )]
@@ -3489,7 +3489,6 @@ impl std::str::FromStr for DatasetName2 {
     }
 }
 
-#[cfg(feature = "datasets-operations")]
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/operations/{operation}`.
 ///
 /// ```
@@ -3498,6 +3497,7 @@ impl std::str::FromStr for DatasetName2 {
 /// let parsed: OperationName13 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "datasets-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName13 {
     /// The `{project}` segment.
@@ -3571,7 +3571,6 @@ impl std::str::FromStr for OperationName13 {
     }
 }
 
-#[cfg(feature = "locations-datasets-dataset-versions")]
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/datasetVersions/{dataset_version}`.
 ///
 /// ```
@@ -3580,6 +3579,7 @@ impl std::str::FromStr for OperationName13 {
 /// let parsed: DatasetVersionName2 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "locations-datasets-dataset-versions")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DatasetVersionName2 {
     /// The `{project}` segment.
@@ -3653,7 +3653,6 @@ impl std::str::FromStr for DatasetVersionName2 {
     }
 }
 
-#[cfg(any(feature = "annotations", feature = "data-items-operations"))]
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}`.
 ///
 /// ```
@@ -3662,6 +3661,7 @@ impl std::str::FromStr for DatasetVersionName2 {
 /// let parsed: DataItemName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "data-items-operations", feature = "annotations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DataItemName {
     /// The `{project}` segment.
@@ -3677,7 +3677,7 @@ pub struct DataItemName {
     pub data_item: String,
 }
 
-#[cfg(any(feature = "annotations", feature = "data-items-operations"))]
+#[cfg(any(feature = "data-items-operations", feature = "annotations"))]
 impl DataItemName {
     /// The name made of its segments.
     pub fn new(
@@ -3719,7 +3719,7 @@ impl DataItemName {
     }
 }
 
-#[cfg(any(feature = "annotations", feature = "data-items-operations"))]
+#[cfg(any(feature = "data-items-operations", feature = "annotations"))]
 impl std::fmt::Display for DataItemName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -3729,7 +3729,7 @@ impl std::fmt::Display for DataItemName {
     }
 }
 
-#[cfg(any(feature = "annotations", feature = "data-items-operations"))]
+#[cfg(any(feature = "data-items-operations", feature = "annotations"))]
 impl std::str::FromStr for DataItemName {
     type Err = discogen_runtime::ResourceNameError;
 
@@ -3759,7 +3759,6 @@ impl std::str::FromStr for DataItemName {
     }
 }
 
-#[cfg(feature = "data-items-operations")]
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/operations/{operation}`.
 ///
 /// ```
@@ -3768,6 +3767,7 @@ impl std::str::FromStr for DataItemName {
 /// let parsed: OperationName14 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "data-items-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName14 {
     /// The `{project}` segment.
@@ -3847,7 +3847,6 @@ impl std::str::FromStr for OperationName14 {
     }
 }
 
-#[cfg(feature = "annotations-operations")]
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}`.
 ///
 /// ```
@@ -3856,6 +3855,7 @@ impl std::str::FromStr for OperationName14 {
 /// let parsed: AnnotationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "annotations-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AnnotationName {
     /// The `{project}` segment.
@@ -3948,7 +3948,6 @@ impl std::str::FromStr for AnnotationName {
     }
 }
 
-#[cfg(feature = "annotations-operations")]
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}/operations/{operation}`.
 ///
 /// ```
@@ -3957,6 +3956,7 @@ impl std::str::FromStr for AnnotationName {
 /// let parsed: OperationName15 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "annotations-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName15 {
     /// The `{project}` segment.
@@ -4045,7 +4045,6 @@ impl std::str::FromStr for OperationName15 {
     }
 }
 
-#[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}`.
 ///
 /// ```
@@ -4054,6 +4053,7 @@ impl std::str::FromStr for OperationName15 {
 /// let parsed: SavedQueryName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SavedQueryName {
     /// The `{project}` segment.
@@ -4139,7 +4139,6 @@ impl std::str::FromStr for SavedQueryName {
     }
 }
 
-#[cfg(feature = "saved-queries-operations")]
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}/operations/{operation}`.
 ///
 /// ```
@@ -4148,6 +4147,7 @@ impl std::str::FromStr for SavedQueryName {
 /// let parsed: OperationName16 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "saved-queries-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName16 {
     /// The `{project}` segment.
@@ -4227,7 +4227,6 @@ impl std::str::FromStr for OperationName16 {
     }
 }
 
-#[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}`.
 ///
 /// ```
@@ -4236,6 +4235,7 @@ impl std::str::FromStr for OperationName16 {
 /// let parsed: AnnotationSpecName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AnnotationSpecName {
     /// The `{project}` segment.
@@ -4321,7 +4321,6 @@ impl std::str::FromStr for AnnotationSpecName {
     }
 }
 
-#[cfg(feature = "annotation-specs-operations")]
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}/operations/{operation}`.
 ///
 /// ```
@@ -4330,6 +4329,7 @@ impl std::str::FromStr for AnnotationSpecName {
 /// let parsed: OperationName17 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "annotation-specs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName17 {
     /// The `{project}` segment.
@@ -4410,12 +4410,6 @@ impl std::str::FromStr for OperationName17 {
     }
 }
 
-#[cfg(
-    any(
-        feature = "deployment-resource-pools",
-        feature = "deployment-resource-pools-operations"
-    )
-)]
 /// The resource name `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}`.
 ///
 /// ```
@@ -4424,6 +4418,12 @@ impl std::str::FromStr for OperationName17 {
 /// let parsed: DeploymentResourcePoolName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(
+        feature = "deployment-resource-pools",
+        feature = "deployment-resource-pools-operations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DeploymentResourcePoolName {
     /// The `{project}` segment.
@@ -4517,7 +4517,6 @@ impl std::str::FromStr for DeploymentResourcePoolName {
     }
 }
 
-#[cfg(feature = "deployment-resource-pools-operations")]
 /// The resource name `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}/operations/{operation}`.
 ///
 /// ```
@@ -4526,6 +4525,7 @@ impl std::str::FromStr for DeploymentResourcePoolName {
 /// let parsed: OperationName18 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "deployment-resource-pools-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName18 {
     /// The `{project}` segment.
@@ -4599,13 +4599,6 @@ impl std::str::FromStr for OperationName18 {
     }
 }
 
-#[cfg(
-    any(
-        feature = "endpoints-operations",
-        feature = "locations-endpoints",
-        feature = "locations-endpoints-chat"
-    )
-)]
 /// The resource name `projects/{project}/locations/{location}/endpoints/{endpoint}`.
 ///
 /// ```
@@ -4614,6 +4607,13 @@ impl std::str::FromStr for OperationName18 {
 /// let parsed: EndpointName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "endpoints-operations",
+        feature = "locations-endpoints-chat"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EndpointName {
     /// The `{project}` segment.
@@ -4628,8 +4628,8 @@ pub struct EndpointName {
 
 #[cfg(
     any(
-        feature = "endpoints-operations",
         feature = "locations-endpoints",
+        feature = "endpoints-operations",
         feature = "locations-endpoints-chat"
     )
 )]
@@ -4661,8 +4661,8 @@ impl EndpointName {
 
 #[cfg(
     any(
-        feature = "endpoints-operations",
         feature = "locations-endpoints",
+        feature = "endpoints-operations",
         feature = "locations-endpoints-chat"
     )
 )]
@@ -4677,8 +4677,8 @@ impl std::fmt::Display for EndpointName {
 
 #[cfg(
     any(
-        feature = "endpoints-operations",
         feature = "locations-endpoints",
+        feature = "endpoints-operations",
         feature = "locations-endpoints-chat"
     )
 )]
@@ -4708,7 +4708,6 @@ impl std::str::FromStr for EndpointName {
     }
 }
 
-#[cfg(feature = "endpoints-operations")]
 /// The resource name `projects/{project}/locations/{location}/endpoints/{endpoint}/operations/{operation}`.
 ///
 /// ```
@@ -4717,6 +4716,7 @@ impl std::str::FromStr for EndpointName {
 /// let parsed: OperationName19 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "endpoints-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName19 {
     /// The `{project}` segment.
@@ -4790,7 +4790,6 @@ impl std::str::FromStr for OperationName19 {
     }
 }
 
-#[cfg(feature = "cached-contents")]
 /// The resource name `projects/{project}/locations/{location}/cachedContents/{cached_content}`.
 ///
 /// ```
@@ -4799,6 +4798,7 @@ impl std::str::FromStr for OperationName19 {
 /// let parsed: CachedContentName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "cached-contents")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CachedContentName {
     /// The `{project}` segment.
@@ -4865,7 +4865,6 @@ impl std::str::FromStr for CachedContentName {
     }
 }
 
-#[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
 /// The resource name `projects/{project}/locations/{location}/tuningJobs/{tuning_job}`.
 ///
 /// ```
@@ -4874,6 +4873,7 @@ impl std::str::FromStr for CachedContentName {
 /// let parsed: TuningJobName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TuningJobName {
     /// The `{project}` segment.
@@ -4951,7 +4951,6 @@ impl std::str::FromStr for TuningJobName {
     }
 }
 
-#[cfg(feature = "tuning-jobs-operations")]
 /// The resource name `projects/{project}/locations/{location}/tuningJobs/{tuning_job}/operations/{operation}`.
 ///
 /// ```
@@ -4960,6 +4959,7 @@ impl std::str::FromStr for TuningJobName {
 /// let parsed: OperationName20 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "tuning-jobs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName20 {
     /// The `{project}` segment.
@@ -5033,7 +5033,6 @@ impl std::str::FromStr for OperationName20 {
     }
 }
 
-#[cfg(any(feature = "indexes", feature = "indexes-operations"))]
 /// The resource name `projects/{project}/locations/{location}/indexes/{index}`.
 ///
 /// ```
@@ -5042,6 +5041,7 @@ impl std::str::FromStr for OperationName20 {
 /// let parsed: IndexName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "indexes", feature = "indexes-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IndexName {
     /// The `{project}` segment.
@@ -5118,7 +5118,6 @@ impl std::str::FromStr for IndexName {
     }
 }
 
-#[cfg(feature = "indexes-operations")]
 /// The resource name `projects/{project}/locations/{location}/indexes/{index}/operations/{operation}`.
 ///
 /// ```
@@ -5127,6 +5126,7 @@ impl std::str::FromStr for IndexName {
 /// let parsed: OperationName21 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "indexes-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName21 {
     /// The `{project}` segment.
@@ -5200,7 +5200,6 @@ impl std::str::FromStr for OperationName21 {
     }
 }
 
-#[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
 /// The resource name `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}`.
 ///
 /// ```
@@ -5209,6 +5208,7 @@ impl std::str::FromStr for OperationName21 {
 /// let parsed: IndexEndpointName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IndexEndpointName {
     /// The `{project}` segment.
@@ -5286,7 +5286,6 @@ impl std::str::FromStr for IndexEndpointName {
     }
 }
 
-#[cfg(feature = "index-endpoints-operations")]
 /// The resource name `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}/operations/{operation}`.
 ///
 /// ```
@@ -5295,6 +5294,7 @@ impl std::str::FromStr for IndexEndpointName {
 /// let parsed: OperationName22 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "index-endpoints-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName22 {
     /// The `{project}` segment.
@@ -5368,7 +5368,6 @@ impl std::str::FromStr for OperationName22 {
     }
 }
 
-#[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
 /// The resource name `projects/{project}/locations/{location}/customJobs/{custom_job}`.
 ///
 /// ```
@@ -5377,6 +5376,7 @@ impl std::str::FromStr for OperationName22 {
 /// let parsed: CustomJobName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CustomJobName {
     /// The `{project}` segment.
@@ -5454,7 +5454,6 @@ impl std::str::FromStr for CustomJobName {
     }
 }
 
-#[cfg(feature = "custom-jobs-operations")]
 /// The resource name `projects/{project}/locations/{location}/customJobs/{custom_job}/operations/{operation}`.
 ///
 /// ```
@@ -5463,6 +5462,7 @@ impl std::str::FromStr for CustomJobName {
 /// let parsed: OperationName23 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "custom-jobs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName23 {
     /// The `{project}` segment.
@@ -5536,7 +5536,6 @@ impl std::str::FromStr for OperationName23 {
     }
 }
 
-#[cfg(any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations"))]
 /// The resource name `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}`.
 ///
 /// ```
@@ -5545,6 +5544,7 @@ impl std::str::FromStr for OperationName23 {
 /// let parsed: DataLabelingJobName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DataLabelingJobName {
     /// The `{project}` segment.
@@ -5623,7 +5623,6 @@ impl std::str::FromStr for DataLabelingJobName {
     }
 }
 
-#[cfg(feature = "data-labeling-jobs-operations")]
 /// The resource name `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}/operations/{operation}`.
 ///
 /// ```
@@ -5632,6 +5631,7 @@ impl std::str::FromStr for DataLabelingJobName {
 /// let parsed: OperationName24 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "data-labeling-jobs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName24 {
     /// The `{project}` segment.
@@ -5705,12 +5705,6 @@ impl std::str::FromStr for OperationName24 {
     }
 }
 
-#[cfg(
-    any(
-        feature = "hyperparameter-tuning-jobs",
-        feature = "hyperparameter-tuning-jobs-operations"
-    )
-)]
 /// The resource name `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}`.
 ///
 /// ```
@@ -5719,6 +5713,12 @@ impl std::str::FromStr for OperationName24 {
 /// let parsed: HyperparameterTuningJobName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "hyperparameter-tuning-jobs-operations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct HyperparameterTuningJobName {
     /// The `{project}` segment.
@@ -5812,7 +5812,6 @@ impl std::str::FromStr for HyperparameterTuningJobName {
     }
 }
 
-#[cfg(feature = "hyperparameter-tuning-jobs-operations")]
 /// The resource name `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}/operations/{operation}`.
 ///
 /// ```
@@ -5821,6 +5820,7 @@ impl std::str::FromStr for HyperparameterTuningJobName {
 /// let parsed: OperationName25 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "hyperparameter-tuning-jobs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName25 {
     /// The `{project}` segment.
@@ -5894,7 +5894,6 @@ impl std::str::FromStr for OperationName25 {
     }
 }
 
-#[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
 /// The resource name `projects/{project}/locations/{location}/nasJobs/{nas_job}`.
 ///
 /// ```
@@ -5903,6 +5902,7 @@ impl std::str::FromStr for OperationName25 {
 /// let parsed: NasJobName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NasJobName {
     /// The `{project}` segment.
@@ -5982,7 +5982,6 @@ impl std::str::FromStr for NasJobName {
     }
 }
 
-#[cfg(feature = "nas-trial-details")]
 /// The resource name `projects/{project}/locations/{location}/nasJobs/{nas_job}/nasTrialDetails/{nas_trial_detail}`.
 ///
 /// ```
@@ -5991,6 +5990,7 @@ impl std::str::FromStr for NasJobName {
 /// let parsed: NasTrialDetailName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "nas-trial-details")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NasTrialDetailName {
     /// The `{project}` segment.
@@ -6064,7 +6064,6 @@ impl std::str::FromStr for NasTrialDetailName {
     }
 }
 
-#[cfg(feature = "locations-batch-prediction-jobs")]
 /// The resource name `projects/{project}/locations/{location}/batchPredictionJobs/{batch_prediction_job}`.
 ///
 /// ```
@@ -6073,6 +6072,7 @@ impl std::str::FromStr for NasTrialDetailName {
 /// let parsed: BatchPredictionJobName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "locations-batch-prediction-jobs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BatchPredictionJobName {
     /// The `{project}` segment.
@@ -6140,12 +6140,6 @@ impl std::str::FromStr for BatchPredictionJobName {
     }
 }
 
-#[cfg(
-    any(
-        feature = "model-deployment-monitoring-jobs",
-        feature = "model-deployment-monitoring-jobs-operations"
-    )
-)]
 /// The resource name `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}`.
 ///
 /// ```
@@ -6154,6 +6148,12 @@ impl std::str::FromStr for BatchPredictionJobName {
 /// let parsed: ModelDeploymentMonitoringJobName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(
+        feature = "model-deployment-monitoring-jobs",
+        feature = "model-deployment-monitoring-jobs-operations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ModelDeploymentMonitoringJobName {
     /// The `{project}` segment.
@@ -6250,7 +6250,6 @@ impl std::str::FromStr for ModelDeploymentMonitoringJobName {
     }
 }
 
-#[cfg(feature = "model-deployment-monitoring-jobs-operations")]
 /// The resource name `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}/operations/{operation}`.
 ///
 /// ```
@@ -6259,6 +6258,7 @@ impl std::str::FromStr for ModelDeploymentMonitoringJobName {
 /// let parsed: OperationName26 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "model-deployment-monitoring-jobs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName26 {
     /// The `{project}` segment.
@@ -6335,7 +6335,6 @@ impl std::str::FromStr for OperationName26 {
     }
 }
 
-#[cfg(feature = "locations-publishers-models")]
 /// The resource name `projects/{project}/locations/{location}/publishers/{publisher}/models/{model}`.
 ///
 /// ```
@@ -6344,6 +6343,7 @@ impl std::str::FromStr for OperationName26 {
 /// let parsed: ModelName2 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "locations-publishers-models")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ModelName2 {
     /// The `{project}` segment.
@@ -6417,16 +6417,6 @@ impl std::str::FromStr for ModelName2 {
     }
 }
 
-#[cfg(
-    any(
-        feature = "artifacts",
-        feature = "contexts",
-        feature = "executions",
-        feature = "metadata-schemas",
-        feature = "metadata-stores",
-        feature = "metadata-stores-operations"
-    )
-)]
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}`.
 ///
 /// ```
@@ -6435,6 +6425,16 @@ impl std::str::FromStr for ModelName2 {
 /// let parsed: MetadataStoreName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(
+        feature = "metadata-stores",
+        feature = "metadata-stores-operations",
+        feature = "artifacts",
+        feature = "contexts",
+        feature = "executions",
+        feature = "metadata-schemas"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MetadataStoreName {
     /// The `{project}` segment.
@@ -6449,12 +6449,12 @@ pub struct MetadataStoreName {
 
 #[cfg(
     any(
+        feature = "metadata-stores",
+        feature = "metadata-stores-operations",
         feature = "artifacts",
         feature = "contexts",
         feature = "executions",
-        feature = "metadata-schemas",
-        feature = "metadata-stores",
-        feature = "metadata-stores-operations"
+        feature = "metadata-schemas"
     )
 )]
 impl MetadataStoreName {
@@ -6532,12 +6532,12 @@ impl MetadataStoreName {
 
 #[cfg(
     any(
+        feature = "metadata-stores",
+        feature = "metadata-stores-operations",
         feature = "artifacts",
         feature = "contexts",
         feature = "executions",
-        feature = "metadata-schemas",
-        feature = "metadata-stores",
-        feature = "metadata-stores-operations"
+        feature = "metadata-schemas"
     )
 )]
 impl std::fmt::Display for MetadataStoreName {
@@ -6551,12 +6551,12 @@ impl std::fmt::Display for MetadataStoreName {
 
 #[cfg(
     any(
+        feature = "metadata-stores",
+        feature = "metadata-stores-operations",
         feature = "artifacts",
         feature = "contexts",
         feature = "executions",
-        feature = "metadata-schemas",
-        feature = "metadata-stores",
-        feature = "metadata-stores-operations"
+        feature = "metadata-schemas"
     )
 )]
 impl std::str::FromStr for MetadataStoreName {
@@ -6586,7 +6586,6 @@ impl std::str::FromStr for MetadataStoreName {
     }
 }
 
-#[cfg(feature = "metadata-stores-operations")]
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/operations/{operation}`.
 ///
 /// ```
@@ -6595,6 +6594,7 @@ impl std::str::FromStr for MetadataStoreName {
 /// let parsed: OperationName27 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "metadata-stores-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName27 {
     /// The `{project}` segment.
@@ -6668,7 +6668,6 @@ impl std::str::FromStr for OperationName27 {
     }
 }
 
-#[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}`.
 ///
 /// ```
@@ -6677,6 +6676,7 @@ impl std::str::FromStr for OperationName27 {
 /// let parsed: ArtifactName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ArtifactName {
     /// The `{project}` segment.
@@ -6762,7 +6762,6 @@ impl std::str::FromStr for ArtifactName {
     }
 }
 
-#[cfg(feature = "artifacts-operations")]
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}/operations/{operation}`.
 ///
 /// ```
@@ -6771,6 +6770,7 @@ impl std::str::FromStr for ArtifactName {
 /// let parsed: OperationName28 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "artifacts-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName28 {
     /// The `{project}` segment.
@@ -6852,7 +6852,6 @@ impl std::str::FromStr for OperationName28 {
     }
 }
 
-#[cfg(any(feature = "contexts", feature = "contexts-operations"))]
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}`.
 ///
 /// ```
@@ -6861,6 +6860,7 @@ impl std::str::FromStr for OperationName28 {
 /// let parsed: ContextName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "contexts", feature = "contexts-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ContextName {
     /// The `{project}` segment.
@@ -6946,7 +6946,6 @@ impl std::str::FromStr for ContextName {
     }
 }
 
-#[cfg(feature = "contexts-operations")]
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}/operations/{operation}`.
 ///
 /// ```
@@ -6955,6 +6954,7 @@ impl std::str::FromStr for ContextName {
 /// let parsed: OperationName29 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "contexts-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName29 {
     /// The `{project}` segment.
@@ -7036,7 +7036,6 @@ impl std::str::FromStr for OperationName29 {
     }
 }
 
-#[cfg(any(feature = "executions", feature = "executions-operations"))]
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}`.
 ///
 /// ```
@@ -7045,6 +7044,7 @@ impl std::str::FromStr for OperationName29 {
 /// let parsed: ExecutionName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "executions", feature = "executions-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ExecutionName {
     /// The `{project}` segment.
@@ -7130,7 +7130,6 @@ impl std::str::FromStr for ExecutionName {
     }
 }
 
-#[cfg(feature = "executions-operations")]
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}/operations/{operation}`.
 ///
 /// ```
@@ -7139,6 +7138,7 @@ impl std::str::FromStr for ExecutionName {
 /// let parsed: OperationName30 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "executions-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName30 {
     /// The `{project}` segment.
@@ -7220,7 +7220,6 @@ impl std::str::FromStr for OperationName30 {
     }
 }
 
-#[cfg(feature = "metadata-schemas")]
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/metadataSchemas/{metadata_schema}`.
 ///
 /// ```
@@ -7229,6 +7228,7 @@ impl std::str::FromStr for OperationName30 {
 /// let parsed: MetadataSchemaName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "metadata-schemas")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MetadataSchemaName {
     /// The `{project}` segment.
@@ -7302,7 +7302,6 @@ impl std::str::FromStr for MetadataSchemaName {
     }
 }
 
-#[cfg(feature = "migratable-resources-operations")]
 /// The resource name `projects/{project}/locations/{location}/migratableResources/{migratable_resource}`.
 ///
 /// ```
@@ -7311,6 +7310,7 @@ impl std::str::FromStr for MetadataSchemaName {
 /// let parsed: MigratableResourceName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "migratable-resources-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MigratableResourceName {
     /// The `{project}` segment.
@@ -7389,7 +7389,6 @@ impl std::str::FromStr for MigratableResourceName {
     }
 }
 
-#[cfg(feature = "migratable-resources-operations")]
 /// The resource name `projects/{project}/locations/{location}/migratableResources/{migratable_resource}/operations/{operation}`.
 ///
 /// ```
@@ -7398,6 +7397,7 @@ impl std::str::FromStr for MigratableResourceName {
 /// let parsed: OperationName31 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "migratable-resources-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName31 {
     /// The `{project}` segment.
@@ -7471,7 +7471,6 @@ impl std::str::FromStr for OperationName31 {
     }
 }
 
-#[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
 /// The resource name `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}`.
 ///
 /// ```
@@ -7480,6 +7479,7 @@ impl std::str::FromStr for OperationName31 {
 /// let parsed: NotebookRuntimeName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NotebookRuntimeName {
     /// The `{project}` segment.
@@ -7558,7 +7558,6 @@ impl std::str::FromStr for NotebookRuntimeName {
     }
 }
 
-#[cfg(feature = "notebook-runtimes-operations")]
 /// The resource name `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}/operations/{operation}`.
 ///
 /// ```
@@ -7567,6 +7566,7 @@ impl std::str::FromStr for NotebookRuntimeName {
 /// let parsed: OperationName32 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "notebook-runtimes-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName32 {
     /// The `{project}` segment.
@@ -7640,12 +7640,6 @@ impl std::str::FromStr for OperationName32 {
     }
 }
 
-#[cfg(
-    any(
-        feature = "notebook-execution-jobs",
-        feature = "notebook-execution-jobs-operations"
-    )
-)]
 /// The resource name `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}`.
 ///
 /// ```
@@ -7654,6 +7648,12 @@ impl std::str::FromStr for OperationName32 {
 /// let parsed: NotebookExecutionJobName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(
+        feature = "notebook-execution-jobs",
+        feature = "notebook-execution-jobs-operations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NotebookExecutionJobName {
     /// The `{project}` segment.
@@ -7747,7 +7747,6 @@ impl std::str::FromStr for NotebookExecutionJobName {
     }
 }
 
-#[cfg(feature = "notebook-execution-jobs-operations")]
 /// The resource name `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}/operations/{operation}`.
 ///
 /// ```
@@ -7756,6 +7755,7 @@ impl std::str::FromStr for NotebookExecutionJobName {
 /// let parsed: OperationName33 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "notebook-execution-jobs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName33 {
     /// The `{project}` segment.
@@ -7829,9 +7829,6 @@ impl std::str::FromStr for OperationName33 {
     }
 }
 
-#[cfg(
-    any(feature = "persistent-resources", feature = "persistent-resources-operations")
-)]
 /// The resource name `projects/{project}/locations/{location}/persistentResources/{persistent_resource}`.
 ///
 /// ```
@@ -7840,6 +7837,9 @@ impl std::str::FromStr for OperationName33 {
 /// let parsed: PersistentResourceName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(feature = "persistent-resources", feature = "persistent-resources-operations")
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PersistentResourceName {
     /// The `{project}` segment.
@@ -7924,7 +7924,6 @@ impl std::str::FromStr for PersistentResourceName {
     }
 }
 
-#[cfg(feature = "persistent-resources-operations")]
 /// The resource name `projects/{project}/locations/{location}/persistentResources/{persistent_resource}/operations/{operation}`.
 ///
 /// ```
@@ -7933,6 +7932,7 @@ impl std::str::FromStr for PersistentResourceName {
 /// let parsed: OperationName34 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "persistent-resources-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName34 {
     /// The `{project}` segment.
@@ -8006,7 +8006,6 @@ impl std::str::FromStr for OperationName34 {
     }
 }
 
-#[cfg(any(feature = "training-pipelines", feature = "training-pipelines-operations"))]
 /// The resource name `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}`.
 ///
 /// ```
@@ -8015,6 +8014,7 @@ impl std::str::FromStr for OperationName34 {
 /// let parsed: TrainingPipelineName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "training-pipelines", feature = "training-pipelines-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TrainingPipelineName {
     /// The `{project}` segment.
@@ -8093,7 +8093,6 @@ impl std::str::FromStr for TrainingPipelineName {
     }
 }
 
-#[cfg(feature = "training-pipelines-operations")]
 /// The resource name `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}/operations/{operation}`.
 ///
 /// ```
@@ -8102,6 +8101,7 @@ impl std::str::FromStr for TrainingPipelineName {
 /// let parsed: OperationName35 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "training-pipelines-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName35 {
     /// The `{project}` segment.
@@ -8175,7 +8175,6 @@ impl std::str::FromStr for OperationName35 {
     }
 }
 
-#[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
 /// The resource name `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}`.
 ///
 /// ```
@@ -8184,6 +8183,7 @@ impl std::str::FromStr for OperationName35 {
 /// let parsed: PipelineJobName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PipelineJobName {
     /// The `{project}` segment.
@@ -8261,7 +8261,6 @@ impl std::str::FromStr for PipelineJobName {
     }
 }
 
-#[cfg(feature = "pipeline-jobs-operations")]
 /// The resource name `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}/operations/{operation}`.
 ///
 /// ```
@@ -8270,6 +8269,7 @@ impl std::str::FromStr for PipelineJobName {
 /// let parsed: OperationName36 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "pipeline-jobs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName36 {
     /// The `{project}` segment.
@@ -8343,12 +8343,6 @@ impl std::str::FromStr for OperationName36 {
     }
 }
 
-#[cfg(
-    any(
-        feature = "locations-reasoning-engines",
-        feature = "reasoning-engines-operations"
-    )
-)]
 /// The resource name `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}`.
 ///
 /// ```
@@ -8357,6 +8351,12 @@ impl std::str::FromStr for OperationName36 {
 /// let parsed: ReasoningEngineName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(
+        feature = "locations-reasoning-engines",
+        feature = "reasoning-engines-operations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ReasoningEngineName {
     /// The `{project}` segment.
@@ -8450,7 +8450,6 @@ impl std::str::FromStr for ReasoningEngineName {
     }
 }
 
-#[cfg(feature = "reasoning-engines-operations")]
 /// The resource name `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}/operations/{operation}`.
 ///
 /// ```
@@ -8459,6 +8458,7 @@ impl std::str::FromStr for ReasoningEngineName {
 /// let parsed: OperationName37 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "reasoning-engines-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName37 {
     /// The `{project}` segment.
@@ -8532,7 +8532,6 @@ impl std::str::FromStr for OperationName37 {
     }
 }
 
-#[cfg(any(feature = "schedules", feature = "schedules-operations"))]
 /// The resource name `projects/{project}/locations/{location}/schedules/{schedule}`.
 ///
 /// ```
@@ -8541,6 +8540,7 @@ impl std::str::FromStr for OperationName37 {
 /// let parsed: ScheduleName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "schedules", feature = "schedules-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ScheduleName {
     /// The `{project}` segment.
@@ -8617,7 +8617,6 @@ impl std::str::FromStr for ScheduleName {
     }
 }
 
-#[cfg(feature = "schedules-operations")]
 /// The resource name `projects/{project}/locations/{location}/schedules/{schedule}/operations/{operation}`.
 ///
 /// ```
@@ -8626,6 +8625,7 @@ impl std::str::FromStr for ScheduleName {
 /// let parsed: OperationName38 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "schedules-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName38 {
     /// The `{project}` segment.
@@ -8699,7 +8699,6 @@ impl std::str::FromStr for OperationName38 {
     }
 }
 
-#[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
 /// The resource name `projects/{project}/locations/{location}/specialistPools/{specialist_pool}`.
 ///
 /// ```
@@ -8708,6 +8707,7 @@ impl std::str::FromStr for OperationName38 {
 /// let parsed: SpecialistPoolName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SpecialistPoolName {
     /// The `{project}` segment.
@@ -8786,7 +8786,6 @@ impl std::str::FromStr for SpecialistPoolName {
     }
 }
 
-#[cfg(feature = "specialist-pools-operations")]
 /// The resource name `projects/{project}/locations/{location}/specialistPools/{specialist_pool}/operations/{operation}`.
 ///
 /// ```
@@ -8795,6 +8794,7 @@ impl std::str::FromStr for SpecialistPoolName {
 /// let parsed: OperationName39 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "specialist-pools-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName39 {
     /// The `{project}` segment.
@@ -8868,13 +8868,6 @@ impl std::str::FromStr for OperationName39 {
     }
 }
 
-#[cfg(
-    any(
-        feature = "experiments",
-        feature = "tensorboards",
-        feature = "tensorboards-operations"
-    )
-)]
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}`.
 ///
 /// ```
@@ -8883,6 +8876,13 @@ impl std::str::FromStr for OperationName39 {
 /// let parsed: TensorboardName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(
+        feature = "tensorboards",
+        feature = "tensorboards-operations",
+        feature = "experiments"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TensorboardName {
     /// The `{project}` segment.
@@ -8897,9 +8897,9 @@ pub struct TensorboardName {
 
 #[cfg(
     any(
-        feature = "experiments",
         feature = "tensorboards",
-        feature = "tensorboards-operations"
+        feature = "tensorboards-operations",
+        feature = "experiments"
     )
 )]
 impl TensorboardName {
@@ -8947,9 +8947,9 @@ impl TensorboardName {
 
 #[cfg(
     any(
-        feature = "experiments",
         feature = "tensorboards",
-        feature = "tensorboards-operations"
+        feature = "tensorboards-operations",
+        feature = "experiments"
     )
 )]
 impl std::fmt::Display for TensorboardName {
@@ -8963,9 +8963,9 @@ impl std::fmt::Display for TensorboardName {
 
 #[cfg(
     any(
-        feature = "experiments",
         feature = "tensorboards",
-        feature = "tensorboards-operations"
+        feature = "tensorboards-operations",
+        feature = "experiments"
     )
 )]
 impl std::str::FromStr for TensorboardName {
@@ -8995,7 +8995,6 @@ impl std::str::FromStr for TensorboardName {
     }
 }
 
-#[cfg(feature = "tensorboards-operations")]
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/operations/{operation}`.
 ///
 /// ```
@@ -9004,6 +9003,7 @@ impl std::str::FromStr for TensorboardName {
 /// let parsed: OperationName40 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "tensorboards-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName40 {
     /// The `{project}` segment.
@@ -9077,9 +9077,6 @@ impl std::str::FromStr for OperationName40 {
     }
 }
 
-#[cfg(
-    any(feature = "experiments", feature = "experiments-operations", feature = "runs")
-)]
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}`.
 ///
 /// ```
@@ -9088,6 +9085,9 @@ impl std::str::FromStr for OperationName40 {
 /// let parsed: ExperimentName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(feature = "experiments", feature = "experiments-operations", feature = "runs")
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ExperimentName {
     /// The `{project}` segment.
@@ -9191,7 +9191,6 @@ impl std::str::FromStr for ExperimentName {
     }
 }
 
-#[cfg(feature = "experiments-operations")]
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/operations/{operation}`.
 ///
 /// ```
@@ -9200,6 +9199,7 @@ impl std::str::FromStr for ExperimentName {
 /// let parsed: OperationName41 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "experiments-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName41 {
     /// The `{project}` segment.
@@ -9280,7 +9280,6 @@ impl std::str::FromStr for OperationName41 {
     }
 }
 
-#[cfg(any(feature = "runs", feature = "runs-operations", feature = "time-series"))]
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}`.
 ///
 /// ```
@@ -9289,6 +9288,7 @@ impl std::str::FromStr for OperationName41 {
 /// let parsed: RunName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "runs", feature = "runs-operations", feature = "time-series"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RunName {
     /// The `{project}` segment.
@@ -9394,7 +9394,6 @@ impl std::str::FromStr for RunName {
     }
 }
 
-#[cfg(feature = "runs-operations")]
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/operations/{operation}`.
 ///
 /// ```
@@ -9403,6 +9402,7 @@ impl std::str::FromStr for RunName {
 /// let parsed: OperationName42 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "runs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName42 {
     /// The `{project}` segment.
@@ -9490,7 +9490,6 @@ impl std::str::FromStr for OperationName42 {
     }
 }
 
-#[cfg(any(feature = "time-series", feature = "time-series-operations"))]
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_sery}`.
 ///
 /// ```
@@ -9499,6 +9498,7 @@ impl std::str::FromStr for OperationName42 {
 /// let parsed: TimeSeryName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "time-series", feature = "time-series-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TimeSeryName {
     /// The `{project}` segment.
@@ -9600,7 +9600,6 @@ impl std::str::FromStr for TimeSeryName {
     }
 }
 
-#[cfg(feature = "time-series-operations")]
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_sery}/operations/{operation}`.
 ///
 /// ```
@@ -9609,6 +9608,7 @@ impl std::str::FromStr for TimeSeryName {
 /// let parsed: OperationName43 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "time-series-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName43 {
     /// The `{project}` segment.
@@ -9704,7 +9704,6 @@ impl std::str::FromStr for OperationName43 {
     }
 }
 
-#[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
 /// The resource name `projects/{project}/locations/{location}/studies/{study}`.
 ///
 /// ```
@@ -9713,6 +9712,7 @@ impl std::str::FromStr for OperationName43 {
 /// let parsed: StudyName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StudyName {
     /// The `{project}` segment.
@@ -9800,7 +9800,6 @@ impl std::str::FromStr for StudyName {
     }
 }
 
-#[cfg(feature = "studies-operations")]
 /// The resource name `projects/{project}/locations/{location}/studies/{study}/operations/{operation}`.
 ///
 /// ```
@@ -9809,6 +9808,7 @@ impl std::str::FromStr for StudyName {
 /// let parsed: OperationName44 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "studies-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName44 {
     /// The `{project}` segment.
@@ -9882,7 +9882,6 @@ impl std::str::FromStr for OperationName44 {
     }
 }
 
-#[cfg(any(feature = "trials", feature = "trials-operations"))]
 /// The resource name `projects/{project}/locations/{location}/studies/{study}/trials/{trial}`.
 ///
 /// ```
@@ -9891,6 +9890,7 @@ impl std::str::FromStr for OperationName44 {
 /// let parsed: TrialName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "trials", feature = "trials-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TrialName {
     /// The `{project}` segment.
@@ -9976,7 +9976,6 @@ impl std::str::FromStr for TrialName {
     }
 }
 
-#[cfg(feature = "trials-operations")]
 /// The resource name `projects/{project}/locations/{location}/studies/{study}/trials/{trial}/operations/{operation}`.
 ///
 /// ```
@@ -9985,6 +9984,7 @@ impl std::str::FromStr for TrialName {
 /// let parsed: OperationName45 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "trials-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName45 {
     /// The `{project}` segment.
@@ -10064,14 +10064,6 @@ impl std::str::FromStr for OperationName45 {
     }
 }
 
-#[cfg(
-    any(
-        feature = "media",
-        feature = "rag-corpora",
-        feature = "rag-corpora-operations",
-        feature = "rag-files"
-    )
-)]
 /// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}`.
 ///
 /// ```
@@ -10080,6 +10072,14 @@ impl std::str::FromStr for OperationName45 {
 /// let parsed: RagCorporaName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(
+    any(
+        feature = "rag-corpora",
+        feature = "rag-corpora-operations",
+        feature = "rag-files",
+        feature = "media"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RagCorporaName {
     /// The `{project}` segment.
@@ -10094,10 +10094,10 @@ pub struct RagCorporaName {
 
 #[cfg(
     any(
-        feature = "media",
         feature = "rag-corpora",
         feature = "rag-corpora-operations",
-        feature = "rag-files"
+        feature = "rag-files",
+        feature = "media"
     )
 )]
 impl RagCorporaName {
@@ -10139,10 +10139,10 @@ impl RagCorporaName {
 
 #[cfg(
     any(
-        feature = "media",
         feature = "rag-corpora",
         feature = "rag-corpora-operations",
-        feature = "rag-files"
+        feature = "rag-files",
+        feature = "media"
     )
 )]
 impl std::fmt::Display for RagCorporaName {
@@ -10156,10 +10156,10 @@ impl std::fmt::Display for RagCorporaName {
 
 #[cfg(
     any(
-        feature = "media",
         feature = "rag-corpora",
         feature = "rag-corpora-operations",
-        feature = "rag-files"
+        feature = "rag-files",
+        feature = "media"
     )
 )]
 impl std::str::FromStr for RagCorporaName {
@@ -10189,7 +10189,6 @@ impl std::str::FromStr for RagCorporaName {
     }
 }
 
-#[cfg(feature = "rag-corpora-operations")]
 /// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/operations/{operation}`.
 ///
 /// ```
@@ -10198,6 +10197,7 @@ impl std::str::FromStr for RagCorporaName {
 /// let parsed: OperationName46 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "rag-corpora-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName46 {
     /// The `{project}` segment.
@@ -10271,7 +10271,6 @@ impl std::str::FromStr for OperationName46 {
     }
 }
 
-#[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
 /// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}`.
 ///
 /// ```
@@ -10280,6 +10279,7 @@ impl std::str::FromStr for OperationName46 {
 /// let parsed: RagFileName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RagFileName {
     /// The `{project}` segment.
@@ -10365,7 +10365,6 @@ impl std::str::FromStr for RagFileName {
     }
 }
 
-#[cfg(feature = "rag-files-operations")]
 /// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}/operations/{operation}`.
 ///
 /// ```
@@ -10374,6 +10373,7 @@ impl std::str::FromStr for RagFileName {
 /// let parsed: OperationName47 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "rag-files-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OperationName47 {
     /// The `{project}` segment.
@@ -10453,7 +10453,6 @@ impl std::str::FromStr for OperationName47 {
     }
 }
 
-#[cfg(feature = "batch-prediction-jobs")]
 /// The resource name `batchPredictionJobs/{batch_prediction_job}`.
 ///
 /// ```
@@ -10462,6 +10461,7 @@ impl std::str::FromStr for OperationName47 {
 /// let parsed: BatchPredictionJobName2 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "batch-prediction-jobs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BatchPredictionJobName2 {
     /// The `{batch_prediction_job}` segment.
@@ -10510,7 +10510,6 @@ impl std::str::FromStr for BatchPredictionJobName2 {
     }
 }
 
-#[cfg(any(feature = "endpoints", feature = "endpoints-chat"))]
 /// The resource name `endpoints/{endpoint}`.
 ///
 /// ```
@@ -10519,6 +10518,7 @@ impl std::str::FromStr for BatchPredictionJobName2 {
 /// let parsed: EndpointName2 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(any(feature = "endpoints", feature = "endpoints-chat"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EndpointName2 {
     /// The `{endpoint}` segment.
@@ -10559,7 +10559,6 @@ impl std::str::FromStr for EndpointName2 {
     }
 }
 
-#[cfg(feature = "publishers-models")]
 /// The resource name `publishers/{publisher}/models/{model}`.
 ///
 /// ```
@@ -10568,6 +10567,7 @@ impl std::str::FromStr for EndpointName2 {
 /// let parsed: ModelName3 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ModelName3 {
     /// The `{publisher}` segment.
@@ -10621,7 +10621,6 @@ impl std::str::FromStr for ModelName3 {
     }
 }
 
-#[cfg(feature = "reasoning-engines")]
 /// The resource name `reasoningEngines/{reasoning_engine}`.
 ///
 /// ```
@@ -10630,6 +10629,7 @@ impl std::str::FromStr for ModelName3 {
 /// let parsed: ReasoningEngineName2 = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
+#[cfg(feature = "reasoning-engines")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ReasoningEngineName2 {
     /// The `{reasoning_engine}` segment.

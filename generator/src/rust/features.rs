@@ -9,19 +9,17 @@ use quote::quote;
 use super::methods::{PathType, ResourcePlan, Response};
 use super::types::{RustType, TypeDef};
 
-/// Item name -> the features that need it. Items used by every resource (or when the crate
-/// has no features) are absent: they are always compiled.
+/// Which resources use which types and names: the `#[cfg]` gate of every item (features of
+/// the resources that reach it; absent when every resource does or the crate has no
+/// features), and the first resource that reaches it (its "home" model module).
 #[derive(Debug, Default)]
 pub struct Gates {
     gates: HashMap<String, Vec<String>>,
+    homes: HashMap<String, usize>,
 }
 
 impl Gates {
     pub fn compute(resources: &[ResourcePlan], defs: &[TypeDef]) -> Gates {
-        let features: Vec<&str> = resources.iter().filter_map(|r| r.feature.as_deref()).collect();
-        if features.is_empty() {
-            return Gates::default();
-        }
         let fields: HashMap<&str, Vec<&RustType>> = defs
             .iter()
             .map(|def| match def {
@@ -30,9 +28,8 @@ impl Gates {
                 TypeDef::Enum(e) => (e.name.as_str(), Vec::new()),
             })
             .collect();
-        let mut users: HashMap<String, BTreeSet<String>> = HashMap::new();
-        for resource in resources {
-            let Some(feature) = &resource.feature else { continue };
+        let mut users: HashMap<String, BTreeSet<usize>> = HashMap::new();
+        for (index, resource) in resources.iter().enumerate() {
             let mut stack: Vec<String> = Vec::new();
             for method in &resource.methods {
                 let mut roots: Vec<&RustType> = method.query.iter().map(|q| &q.ty).collect();
@@ -51,20 +48,29 @@ impl Gates {
                 }
             }
             while let Some(name) = stack.pop() {
-                if users.entry(name.clone()).or_default().insert(feature.clone()) {
+                if users.entry(name.clone()).or_default().insert(index) {
                     for ty in fields.get(name.as_str()).into_iter().flatten() {
                         named(ty, &mut stack);
                     }
                 }
             }
         }
-        let all = features.len();
+        let homes = users.iter().filter_map(|(name, users)| Some((name.clone(), *users.first()?))).collect();
+        let gated = resources.iter().all(|r| r.feature.is_some());
         let gates = users
             .into_iter()
-            .filter(|(_, features)| features.len() < all)
-            .map(|(name, features)| (name, features.into_iter().collect()))
+            .filter(|(_, users)| gated && users.len() < resources.len())
+            .map(|(name, users)| {
+                let features = users.into_iter().filter_map(|i| resources[i].feature.clone()).collect();
+                (name, features)
+            })
             .collect();
-        Gates { gates }
+        Gates { gates, homes }
+    }
+
+    /// Index of the first resource that uses `item`.
+    pub fn home(&self, item: &str) -> Option<usize> {
+        self.homes.get(item).copied()
     }
 
     /// `#[cfg(any(feature = "a", ...))]` for an item, or nothing.
@@ -73,21 +79,6 @@ impl Gates {
             Some([feature]) => quote!(#[cfg(feature = #feature)]),
             Some(features) => quote!(#[cfg(any( #( feature = #features ),* ))]),
             None => quote!(),
-        }
-    }
-
-    /// Adds the item's gate to every top-level item in `tokens` (a struct and its impls).
-    pub fn apply(&self, item: &str, tokens: TokenStream) -> TokenStream {
-        let attribute = self.attribute(item);
-        if attribute.is_empty() {
-            return tokens;
-        }
-        match syn::parse2::<syn::File>(tokens.clone()) {
-            Ok(file) => {
-                let items = file.items.into_iter();
-                quote!( #( #attribute #items )* )
-            }
-            Err(_) => tokens,
         }
     }
 }

@@ -138,23 +138,9 @@ fn setter_type(ty: &RustType) -> (TokenStream, TokenStream) {
     }
 }
 
-/// Type tokens with crate-local types qualified, for use inside resource modules.
+/// Type tokens (crate-local types are `crate::` paths).
 pub fn qualified(ty: &RustType) -> TokenStream {
-    match ty {
-        RustType::Named(name) => {
-            let name = ident(name);
-            quote!(crate::#name)
-        }
-        RustType::Vec(inner) => {
-            let inner = qualified(inner);
-            quote!(Vec<#inner>)
-        }
-        RustType::Map(inner) => {
-            let inner = qualified(inner);
-            quote!(std::collections::BTreeMap<String, #inner>)
-        }
-        other => type_tokens(other),
-    }
+    type_tokens(ty)
 }
 
 pub fn module_tokens(resource: &ResourcePlan, crate_ident: &str) -> TokenStream {

@@ -26,33 +26,70 @@ pub use plan::CratePlan;
 pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
     let plan = plan::build(api, config)?;
     let crate_ident = config.crate_name.replace('-', "_");
-    let mut files = vec![
-        File { path: "Cargo.toml".to_owned(), contents: cargo_toml(api, config, &plan)? },
-        File {
-            path: "src/lib.rs".to_owned(),
-            contents: format_file("src/lib.rs", plan::lib_tokens(api, &plan, &crate_ident))?,
-        },
-        File { path: "src/model.rs".to_owned(), contents: format_file("src/model.rs", plan::model_tokens(&plan))? },
-    ];
+    let groups = plan::model_groups(&plan);
+
+    // Every source file is independent: build and format them on all cores.
+    let mut jobs: Vec<Job<'_>> = vec![Job::Lib, Job::ModelRoot];
+    jobs.extend(groups.iter().map(|(name, defs)| Job::Model(name, defs)));
     if !plan.names.is_empty() {
-        files.push(File {
-            path: "src/names.rs".to_owned(),
-            contents: format_file("src/names.rs", {
+        jobs.push(Job::Names);
+    }
+    jobs.extend(plan.resources.iter().map(Job::Resource));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let render_job = |job: &Job<'_>| -> Result<File> {
+        let (path, tokens) = match job {
+            Job::Lib => ("src/lib.rs".to_owned(), plan::lib_tokens(api, &plan, &crate_ident)),
+            Job::ModelRoot => ("src/model.rs".to_owned(), plan::model_root_tokens(&groups)),
+            Job::Model(name, defs) => (format!("src/model/{name}.rs"), plan::model_group_tokens(&plan, defs)),
+            Job::Names => {
                 let names = names::tokens(&plan.names, &crate_ident, &plan.gates);
-                quote! {
+                let tokens = quote! {
                     //! Typed resource names: build them from their segments or parse them from strings.
                     #names
-                }
-            })?,
-        });
+                };
+                ("src/names.rs".to_owned(), tokens)
+            }
+            Job::Resource(resource) => {
+                (format!("src/{}.rs", resource.module), methods::module_tokens(resource, &crate_ident))
+            }
+        };
+        Ok(File { contents: format_file(&path, tokens)?, path })
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let mut rendered: Vec<(usize, Result<File>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(job) = jobs.get(index) else { break };
+                        done.push((index, render_job(job)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|worker| worker.join().unwrap_or_default()).collect()
+    });
+    if rendered.len() != jobs.len() {
+        return Err(Error::Render { what: "client crate".to_owned(), message: "a renderer thread panicked".to_owned() });
     }
-    for resource in &plan.resources {
-        files.push(File {
-            path: format!("src/{}.rs", resource.module),
-            contents: format_file(&resource.module, methods::module_tokens(resource, &crate_ident))?,
-        });
+    rendered.sort_by_key(|(index, _)| *index);
+    let mut files = vec![File { path: "Cargo.toml".to_owned(), contents: cargo_toml(api, config, &plan)? }];
+    for (_, file) in rendered {
+        files.push(file?);
     }
     Ok(files)
+}
+
+/// One source file of the crate.
+enum Job<'a> {
+    Lib,
+    ModelRoot,
+    Model(&'a str, &'a [&'a types::TypeDef]),
+    Names,
+    Resource(&'a methods::ResourcePlan),
 }
 
 fn format_file(what: &str, tokens: TokenStream) -> Result<String> {

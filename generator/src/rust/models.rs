@@ -38,7 +38,7 @@ pub fn type_tokens(ty: &RustType) -> TokenStream {
         RustType::Bytes => quote!(discogen_runtime::Bytes),
         RustType::Named(name) => {
             let name = ident(name);
-            quote!(#name)
+            quote!(crate::#name)
         }
         RustType::Runtime(name) => {
             let name = ident(name);
@@ -73,25 +73,27 @@ fn wire_type(ty: &RustType) -> RustType {
     }
 }
 
-pub fn definition(def: &TypeDef) -> TokenStream {
+/// The tokens of a type definition; `gate` (a `#[cfg(...)]` or nothing) goes on every item.
+pub fn definition(def: &TypeDef, gate: &TokenStream) -> TokenStream {
     match def {
-        TypeDef::Struct(s) => struct_tokens(s),
-        TypeDef::Enum(e) => enum_tokens(e),
+        TypeDef::Struct(s) => struct_tokens(s, gate),
+        TypeDef::Enum(e) => enum_tokens(e, gate),
         TypeDef::Alias { name, origin, description, ty } => {
             let docs = doc_attrs(description.as_deref(), &[format!("Discovery schema `{origin}`.")]);
             let name = ident(name);
             let ty = type_tokens(&wire_type(ty));
-            quote! { #docs pub type #name = #ty; }
+            quote! { #docs #gate pub type #name = #ty; }
         }
     }
 }
 
-fn struct_tokens(def: &StructDef) -> TokenStream {
+fn struct_tokens(def: &StructDef, gate: &TokenStream) -> TokenStream {
     let docs = doc_attrs(def.description.as_deref(), &[format!("Discovery schema `{}`.", def.origin)]);
     let name = ident(&def.name);
     let fields = def.fields.iter().map(field_tokens);
     quote! {
         #docs
+        #gate
         #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #( #fields )*
@@ -148,7 +150,7 @@ fn field_tokens(field: &Field) -> TokenStream {
     }
 }
 
-fn enum_tokens(def: &EnumDef) -> TokenStream {
+fn enum_tokens(def: &EnumDef, gate: &TokenStream) -> TokenStream {
     let docs = doc_attrs(
         def.description.as_deref(),
         &[format!(
@@ -169,6 +171,7 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
     });
     quote! {
         #docs
+        #gate
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum #name {
             #( #variant_docs #variants, )*
@@ -176,6 +179,7 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
             #unknown(String),
         }
 
+        #gate
         impl #name {
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -186,6 +190,7 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
             }
         }
 
+        #gate
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -195,18 +200,21 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
             }
         }
 
+        #gate
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
+        #gate
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
+        #gate
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;

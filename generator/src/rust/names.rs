@@ -92,7 +92,7 @@ impl NameType {
 
 /// The tokens of all name types, with constructors, `Display`, `FromStr` and child helpers.
 pub fn tokens(names: &[NameType], crate_ident: &str, gates: &super::features::Gates) -> TokenStream {
-    let defs = names.iter().map(|name| gates.apply(&name.name, name_tokens(name, names, crate_ident, gates)));
+    let defs = names.iter().map(|name| name_tokens(name, names, crate_ident, gates));
     quote! { #( #defs )* }
 }
 
@@ -145,14 +145,17 @@ fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str, gates: &sup
         " ```".to_owned(),
     ];
     let example_doc = example_doc.iter();
+    let gate = gates.attribute(&name.name);
     quote! {
         #[doc = #doc]
         #( #[doc = #example_doc] )*
+        #gate
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct #type_name {
             #( #[doc = #field_docs] pub #fields: String, )*
         }
 
+        #gate
         impl #type_name {
             /// The name made of its segments.
             pub fn new(#( #fields: impl Into<String> ),*) -> Self {
@@ -162,12 +165,14 @@ fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str, gates: &sup
             #( #children )*
         }
 
+        #gate
         impl std::fmt::Display for #type_name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 write!(f, #format_string, #( self.#fields ),*)
             }
         }
 
+        #gate
         impl std::str::FromStr for #type_name {
             type Err = discogen_runtime::ResourceNameError;
 

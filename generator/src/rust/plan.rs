@@ -323,40 +323,70 @@ fn items_field(api: &Api, method: &Method) -> Option<String> {
     list_property(api, method).map(|p| p.name.clone())
 }
 
-/// The model module: every type plus `Page` impls of paged list responses.
-pub fn model_tokens(plan: &CratePlan) -> TokenStream {
-    let defs = plan.types.iter().map(|def| plan.gates.apply(def.name(), models::definition(def)));
-    let pages = plan.pages.iter().filter_map(|(response, items_json, item)| {
-        let def = plan.types.iter().find_map(|d| match d {
-            TypeDef::Struct(s) if &s.name == response => Some(s),
-            _ => None,
-        })?;
-        let items = ident(&def.fields.iter().find(|f| &f.json_name == items_json)?.rust_name);
-        let token = ident(&def.fields.iter().find(|f| f.json_name == "nextPageToken")?.rust_name);
-        let gate = plan.gates.attribute(response);
-        let response = ident(response);
-        let item = models::type_tokens(item);
-        Some(quote! {
-            #gate
-            impl discogen_runtime::Page for #response {
-                type Item = #item;
-
-                fn next_page_token(&self) -> Option<&str> {
-                    self.#token.as_deref()
-                }
-
-                fn into_items(self) -> Vec<#item> {
-                    self.#items
-                }
-            }
-        })
-    });
-    quote! {
-        //! Request and response types.
-
-        #( #defs )*
-        #( #pages )*
+/// The model files: `src/model.rs` declaring one module per group, and each group's types
+/// (those first used by one resource, in the order they were defined) with the `Page` impls of
+/// its list responses. Returns `(module name, tokens)`; the first entry is `model` itself.
+pub fn model_groups(plan: &CratePlan) -> Vec<(String, Vec<&TypeDef>)> {
+    let mut groups: Vec<(String, Vec<&TypeDef>)> = plan.resources.iter().map(|r| (r.module.clone(), Vec::new())).collect();
+    let mut common = Vec::new();
+    for def in &plan.types {
+        match plan.gates.home(def.name()) {
+            Some(index) => groups[index].1.push(def),
+            None => common.push(def),
+        }
     }
+    if !common.is_empty() {
+        groups.push(("common".to_owned(), common));
+    }
+    groups.retain(|(_, defs)| !defs.is_empty());
+    groups
+}
+
+/// `src/model.rs`: the group modules, re-exported flat.
+pub fn model_root_tokens(groups: &[(String, Vec<&TypeDef>)]) -> TokenStream {
+    let modules: Vec<_> = groups.iter().map(|(name, _)| ident(name)).collect();
+    quote! {
+        //! Request and response types, grouped by the first resource that uses them; all are
+        //! re-exported at the crate root.
+
+        #( mod #modules; )*
+
+        #(
+            #[allow(unused_imports)] // empty when no feature enables its types
+            pub use #modules::*;
+        )*
+    }
+}
+
+/// One model group file.
+pub fn model_group_tokens(plan: &CratePlan, defs: &[&TypeDef]) -> TokenStream {
+    let items = defs.iter().map(|def| {
+        let gate = plan.gates.attribute(def.name());
+        let definition = models::definition(def, &gate);
+        let page = plan.pages.iter().find(|(response, _, _)| response == def.name()).and_then(|(_, items_json, item)| {
+            let TypeDef::Struct(s) = def else { return None };
+            let items = ident(&s.fields.iter().find(|f| &f.json_name == items_json)?.rust_name);
+            let token = ident(&s.fields.iter().find(|f| f.json_name == "nextPageToken")?.rust_name);
+            let response = ident(&s.name);
+            let item = models::type_tokens(item);
+            Some(quote! {
+                #gate
+                impl discogen_runtime::Page for #response {
+                    type Item = #item;
+
+                    fn next_page_token(&self) -> Option<&str> {
+                        self.#token.as_deref()
+                    }
+
+                    fn into_items(self) -> Vec<#item> {
+                        self.#items
+                    }
+                }
+            })
+        });
+        quote!(#definition #page)
+    });
+    quote! { #( #items )* }
 }
 
 /// The crate root: docs, re-exports, endpoints and the `Client`.
