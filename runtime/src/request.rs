@@ -22,6 +22,10 @@ pub enum Method {
     Patch,
     /// `DELETE`
     Delete,
+    /// `HEAD`
+    Head,
+    /// `OPTIONS`
+    Options,
 }
 
 impl Method {
@@ -33,13 +37,15 @@ impl Method {
             Method::Put => "PUT",
             Method::Patch => "PATCH",
             Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
         }
     }
 
-    /// Idempotency by HTTP semantics (`GET`, `PUT`, `DELETE`): the default
-    /// of [`Request::new`], which generated code may override.
+    /// Idempotency by HTTP semantics (`GET`, `PUT`, `DELETE`, `HEAD`, `OPTIONS`): the
+    /// default of [`Request::new`], which generated code may override.
     pub fn is_idempotent(self) -> bool {
-        matches!(self, Method::Get | Method::Put | Method::Delete)
+        matches!(self, Method::Get | Method::Put | Method::Delete | Method::Head | Method::Options)
     }
 
     /// Whether the method carries a body (`POST`, `PUT`, `PATCH`); such
@@ -55,6 +61,8 @@ impl Method {
             Method::Put => reqwest::Method::PUT,
             Method::Patch => reqwest::Method::PATCH,
             Method::Delete => reqwest::Method::DELETE,
+            Method::Head => reqwest::Method::HEAD,
+            Method::Options => reqwest::Method::OPTIONS,
         }
     }
 }

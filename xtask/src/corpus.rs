@@ -14,6 +14,8 @@ pub struct Corpus {
     pub version: String,
     #[serde(default)]
     pub doc_site: Vec<String>,
+    #[serde(default)]
+    pub check: Vec<String>,
 }
 
 pub fn definition() -> Result<Corpus, String> {

@@ -7,6 +7,7 @@ mod bench;
 mod build_cost;
 mod check;
 mod corpus;
+mod corpus_run;
 mod doc_site;
 mod specs;
 
@@ -52,6 +53,13 @@ enum Task {
         #[arg(long)]
         features: Vec<String>,
     },
+    /// Run docs and client generation on every document of the corpus (xtask/corpus.yaml),
+    /// then `cargo check` the clients of the chosen APIs and of tests/fixtures/nasty.
+    Corpus {
+        /// Skip the `cargo check` of generated crates.
+        #[arg(long)]
+        no_check: bool,
+    },
     /// Time the release `discogen docs` process on every spec (wall time and peak memory).
     Bench {
         /// Runs per spec.
@@ -68,6 +76,7 @@ fn main() -> ExitCode {
         Task::Docs { out } => specs::docs_tree().and_then(|tree| tree.write(&out)),
         Task::DocSite { out, only_specs } => doc_site::run(out, only_specs),
         Task::BuildCost { package, features } => build_cost::run(&package, &features),
+        Task::Corpus { no_check } => corpus_run::run(!no_check),
         Task::Bench { runs } => bench::run(runs),
     };
     match result {

@@ -8,16 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct AnnotationSpecsOperations {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl AnnotationSpecsOperations {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        AnnotationSpecsOperations {
-            client,
-        }
-    }
-
     /// Lists operations that match the specified filter in the request. If the server doesn't support this method, it returns `UNIMPLEMENTED`.
     ///
     /// `GET v1/{+name}/operations`

@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Annotations {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl Annotations {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        Annotations { client }
-    }
-
     /// Lists Annotations belongs to a dataitem.
     ///
     /// `GET v1/{+parent}/annotations`

@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct BatchPredictionJobs {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl BatchPredictionJobs {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        BatchPredictionJobs { client }
-    }
-
     /// Creates a BatchPredictionJob. A BatchPredictionJob once created will right away be attempted to start.
     ///
     /// `POST v1/batchPredictionJobs`

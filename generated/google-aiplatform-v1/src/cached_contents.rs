@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct CachedContents {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl CachedContents {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        CachedContents { client }
-    }
-
     /// Creates cached content, this call will initialize the cached content in the data storage, and users need to pay for the cache data storage.
     ///
     /// `POST v1/{+parent}/cachedContents`

@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Contexts {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl Contexts {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        Contexts { client }
-    }
-
     /// Creates a Context associated with a MetadataStore.
     ///
     /// `POST v1/{+parent}/contexts`

@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct CustomJobs {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl CustomJobs {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        CustomJobs { client }
-    }
-
     /// Creates a CustomJob. A created CustomJob right away will be attempted to be run.
     ///
     /// `POST v1/{+parent}/customJobs`

@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct DataItems {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl DataItems {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        DataItems { client }
-    }
-
     /// Lists DataItems in a Dataset.
     ///
     /// `GET v1/{+parent}/dataItems`

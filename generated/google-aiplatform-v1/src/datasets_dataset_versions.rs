@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct DatasetsDatasetVersions {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl DatasetsDatasetVersions {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        DatasetsDatasetVersions { client }
-    }
-
     /// Create a version from a Dataset.
     ///
     /// `POST v1/{+parent}/datasetVersions`

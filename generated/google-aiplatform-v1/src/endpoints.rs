@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Endpoints {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl Endpoints {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        Endpoints { client }
-    }
-
     /// Perform an online prediction.
     ///
     /// `POST v1/{+endpoint}:predict`
@@ -40,6 +36,8 @@ impl Endpoints {
         }
     }
 
+    /// Calls `aiplatform.endpoints.predictLongRunning`.
+    ///
     /// `POST v1/{+endpoint}:predictLongRunning`
     ///
     /// ```no_run

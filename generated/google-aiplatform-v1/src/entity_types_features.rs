@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct EntityTypesFeatures {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl EntityTypesFeatures {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        EntityTypesFeatures { client }
-    }
-
     /// Creates a new Feature in a given EntityType.
     ///
     /// `POST v1/{+parent}/features`

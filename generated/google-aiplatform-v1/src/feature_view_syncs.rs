@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct FeatureViewSyncs {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl FeatureViewSyncs {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        FeatureViewSyncs { client }
-    }
-
     /// Gets details of a single FeatureViewSync.
     ///
     /// `GET v1/{+name}`

@@ -460,7 +460,9 @@ impl Client {
     /// The `datasets` resource (feature `datasets`).
     #[cfg(feature = "datasets")]
     pub fn datasets(&self) -> datasets::Datasets {
-        datasets::Datasets::new(self.inner.clone())
+        datasets::Datasets {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `datasets.datasetVersions` resource (feature `datasets-dataset-versions`).
@@ -468,31 +470,41 @@ impl Client {
     pub fn datasets_dataset_versions(
         &self,
     ) -> datasets_dataset_versions::DatasetsDatasetVersions {
-        datasets_dataset_versions::DatasetsDatasetVersions::new(self.inner.clone())
+        datasets_dataset_versions::DatasetsDatasetVersions {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects` resource (feature `projects`).
     #[cfg(feature = "projects")]
     pub fn projects(&self) -> projects::Projects {
-        projects::Projects::new(self.inner.clone())
+        projects::Projects {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations` resource (feature `locations`).
     #[cfg(feature = "locations")]
     pub fn locations(&self) -> locations::Locations {
-        locations::Locations::new(self.inner.clone())
+        locations::Locations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.featurestores` resource (feature `featurestores`).
     #[cfg(feature = "featurestores")]
     pub fn featurestores(&self) -> featurestores::Featurestores {
-        featurestores::Featurestores::new(self.inner.clone())
+        featurestores::Featurestores {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.featurestores.entityTypes` resource (feature `entity-types`).
     #[cfg(feature = "entity-types")]
     pub fn entity_types(&self) -> entity_types::EntityTypes {
-        entity_types::EntityTypes::new(self.inner.clone())
+        entity_types::EntityTypes {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.featurestores.entityTypes.operations` resource (feature `entity-types-operations`).
@@ -500,13 +512,17 @@ impl Client {
     pub fn entity_types_operations(
         &self,
     ) -> entity_types_operations::EntityTypesOperations {
-        entity_types_operations::EntityTypesOperations::new(self.inner.clone())
+        entity_types_operations::EntityTypesOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.featurestores.entityTypes.features` resource (feature `entity-types-features`).
     #[cfg(feature = "entity-types-features")]
     pub fn entity_types_features(&self) -> entity_types_features::EntityTypesFeatures {
-        entity_types_features::EntityTypesFeatures::new(self.inner.clone())
+        entity_types_features::EntityTypesFeatures {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.featurestores.entityTypes.features.operations` resource (feature `entity-types-features-operations`).
@@ -514,9 +530,9 @@ impl Client {
     pub fn entity_types_features_operations(
         &self,
     ) -> entity_types_features_operations::EntityTypesFeaturesOperations {
-        entity_types_features_operations::EntityTypesFeaturesOperations::new(
-            self.inner.clone(),
-        )
+        entity_types_features_operations::EntityTypesFeaturesOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.featurestores.operations` resource (feature `featurestores-operations`).
@@ -524,25 +540,33 @@ impl Client {
     pub fn featurestores_operations(
         &self,
     ) -> featurestores_operations::FeaturestoresOperations {
-        featurestores_operations::FeaturestoresOperations::new(self.inner.clone())
+        featurestores_operations::FeaturestoresOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.models` resource (feature `locations-models`).
     #[cfg(feature = "locations-models")]
     pub fn locations_models(&self) -> locations_models::LocationsModels {
-        locations_models::LocationsModels::new(self.inner.clone())
+        locations_models::LocationsModels {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.models.operations` resource (feature `models-operations`).
     #[cfg(feature = "models-operations")]
     pub fn models_operations(&self) -> models_operations::ModelsOperations {
-        models_operations::ModelsOperations::new(self.inner.clone())
+        models_operations::ModelsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.models.evaluations` resource (feature `evaluations`).
     #[cfg(feature = "evaluations")]
     pub fn evaluations(&self) -> evaluations::Evaluations {
-        evaluations::Evaluations::new(self.inner.clone())
+        evaluations::Evaluations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.models.evaluations.operations` resource (feature `evaluations-operations`).
@@ -550,13 +574,17 @@ impl Client {
     pub fn evaluations_operations(
         &self,
     ) -> evaluations_operations::EvaluationsOperations {
-        evaluations_operations::EvaluationsOperations::new(self.inner.clone())
+        evaluations_operations::EvaluationsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.models.evaluations.slices` resource (feature `slices`).
     #[cfg(feature = "slices")]
     pub fn slices(&self) -> slices::Slices {
-        slices::Slices::new(self.inner.clone())
+        slices::Slices {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.notebookRuntimeTemplates` resource (feature `notebook-runtime-templates`).
@@ -564,7 +592,9 @@ impl Client {
     pub fn notebook_runtime_templates(
         &self,
     ) -> notebook_runtime_templates::NotebookRuntimeTemplates {
-        notebook_runtime_templates::NotebookRuntimeTemplates::new(self.inner.clone())
+        notebook_runtime_templates::NotebookRuntimeTemplates {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.notebookRuntimeTemplates.operations` resource (feature `notebook-runtime-templates-operations`).
@@ -572,21 +602,25 @@ impl Client {
     pub fn notebook_runtime_templates_operations(
         &self,
     ) -> notebook_runtime_templates_operations::NotebookRuntimeTemplatesOperations {
-        notebook_runtime_templates_operations::NotebookRuntimeTemplatesOperations::new(
-            self.inner.clone(),
-        )
+        notebook_runtime_templates_operations::NotebookRuntimeTemplatesOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.featureOnlineStores` resource (feature `feature-online-stores`).
     #[cfg(feature = "feature-online-stores")]
     pub fn feature_online_stores(&self) -> feature_online_stores::FeatureOnlineStores {
-        feature_online_stores::FeatureOnlineStores::new(self.inner.clone())
+        feature_online_stores::FeatureOnlineStores {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.featureOnlineStores.featureViews` resource (feature `feature-views`).
     #[cfg(feature = "feature-views")]
     pub fn feature_views(&self) -> feature_views::FeatureViews {
-        feature_views::FeatureViews::new(self.inner.clone())
+        feature_views::FeatureViews {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.featureOnlineStores.featureViews.operations` resource (feature `feature-views-operations`).
@@ -594,13 +628,17 @@ impl Client {
     pub fn feature_views_operations(
         &self,
     ) -> feature_views_operations::FeatureViewsOperations {
-        feature_views_operations::FeatureViewsOperations::new(self.inner.clone())
+        feature_views_operations::FeatureViewsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.featureOnlineStores.featureViews.featureViewSyncs` resource (feature `feature-view-syncs`).
     #[cfg(feature = "feature-view-syncs")]
     pub fn feature_view_syncs(&self) -> feature_view_syncs::FeatureViewSyncs {
-        feature_view_syncs::FeatureViewSyncs::new(self.inner.clone())
+        feature_view_syncs::FeatureViewSyncs {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.featureOnlineStores.operations` resource (feature `feature-online-stores-operations`).
@@ -608,15 +646,17 @@ impl Client {
     pub fn feature_online_stores_operations(
         &self,
     ) -> feature_online_stores_operations::FeatureOnlineStoresOperations {
-        feature_online_stores_operations::FeatureOnlineStoresOperations::new(
-            self.inner.clone(),
-        )
+        feature_online_stores_operations::FeatureOnlineStoresOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.featureGroups` resource (feature `feature-groups`).
     #[cfg(feature = "feature-groups")]
     pub fn feature_groups(&self) -> feature_groups::FeatureGroups {
-        feature_groups::FeatureGroups::new(self.inner.clone())
+        feature_groups::FeatureGroups {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.featureGroups.operations` resource (feature `feature-groups-operations`).
@@ -624,7 +664,9 @@ impl Client {
     pub fn feature_groups_operations(
         &self,
     ) -> feature_groups_operations::FeatureGroupsOperations {
-        feature_groups_operations::FeatureGroupsOperations::new(self.inner.clone())
+        feature_groups_operations::FeatureGroupsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.featureGroups.features` resource (feature `feature-groups-features`).
@@ -632,7 +674,9 @@ impl Client {
     pub fn feature_groups_features(
         &self,
     ) -> feature_groups_features::FeatureGroupsFeatures {
-        feature_groups_features::FeatureGroupsFeatures::new(self.inner.clone())
+        feature_groups_features::FeatureGroupsFeatures {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.featureGroups.features.operations` resource (feature `feature-groups-features-operations`).
@@ -640,15 +684,17 @@ impl Client {
     pub fn feature_groups_features_operations(
         &self,
     ) -> feature_groups_features_operations::FeatureGroupsFeaturesOperations {
-        feature_groups_features_operations::FeatureGroupsFeaturesOperations::new(
-            self.inner.clone(),
-        )
+        feature_groups_features_operations::FeatureGroupsFeaturesOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.operations` resource (feature `locations-operations`).
     #[cfg(feature = "locations-operations")]
     pub fn locations_operations(&self) -> locations_operations::LocationsOperations {
-        locations_operations::LocationsOperations::new(self.inner.clone())
+        locations_operations::LocationsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.ragEngineConfig.operations` resource (feature `rag-engine-config-operations`).
@@ -656,19 +702,25 @@ impl Client {
     pub fn rag_engine_config_operations(
         &self,
     ) -> rag_engine_config_operations::RagEngineConfigOperations {
-        rag_engine_config_operations::RagEngineConfigOperations::new(self.inner.clone())
+        rag_engine_config_operations::RagEngineConfigOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.datasets` resource (feature `locations-datasets`).
     #[cfg(feature = "locations-datasets")]
     pub fn locations_datasets(&self) -> locations_datasets::LocationsDatasets {
-        locations_datasets::LocationsDatasets::new(self.inner.clone())
+        locations_datasets::LocationsDatasets {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.datasets.operations` resource (feature `datasets-operations`).
     #[cfg(feature = "datasets-operations")]
     pub fn datasets_operations(&self) -> datasets_operations::DatasetsOperations {
-        datasets_operations::DatasetsOperations::new(self.inner.clone())
+        datasets_operations::DatasetsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.datasets.datasetVersions` resource (feature `locations-datasets-dataset-versions`).
@@ -676,27 +728,33 @@ impl Client {
     pub fn locations_datasets_dataset_versions(
         &self,
     ) -> locations_datasets_dataset_versions::LocationsDatasetsDatasetVersions {
-        locations_datasets_dataset_versions::LocationsDatasetsDatasetVersions::new(
-            self.inner.clone(),
-        )
+        locations_datasets_dataset_versions::LocationsDatasetsDatasetVersions {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.datasets.dataItems` resource (feature `data-items`).
     #[cfg(feature = "data-items")]
     pub fn data_items(&self) -> data_items::DataItems {
-        data_items::DataItems::new(self.inner.clone())
+        data_items::DataItems {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.datasets.dataItems.operations` resource (feature `data-items-operations`).
     #[cfg(feature = "data-items-operations")]
     pub fn data_items_operations(&self) -> data_items_operations::DataItemsOperations {
-        data_items_operations::DataItemsOperations::new(self.inner.clone())
+        data_items_operations::DataItemsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.datasets.dataItems.annotations` resource (feature `annotations`).
     #[cfg(feature = "annotations")]
     pub fn annotations(&self) -> annotations::Annotations {
-        annotations::Annotations::new(self.inner.clone())
+        annotations::Annotations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.datasets.dataItems.annotations.operations` resource (feature `annotations-operations`).
@@ -704,13 +762,17 @@ impl Client {
     pub fn annotations_operations(
         &self,
     ) -> annotations_operations::AnnotationsOperations {
-        annotations_operations::AnnotationsOperations::new(self.inner.clone())
+        annotations_operations::AnnotationsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.datasets.savedQueries` resource (feature `saved-queries`).
     #[cfg(feature = "saved-queries")]
     pub fn saved_queries(&self) -> saved_queries::SavedQueries {
-        saved_queries::SavedQueries::new(self.inner.clone())
+        saved_queries::SavedQueries {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.datasets.savedQueries.operations` resource (feature `saved-queries-operations`).
@@ -718,13 +780,17 @@ impl Client {
     pub fn saved_queries_operations(
         &self,
     ) -> saved_queries_operations::SavedQueriesOperations {
-        saved_queries_operations::SavedQueriesOperations::new(self.inner.clone())
+        saved_queries_operations::SavedQueriesOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.datasets.annotationSpecs` resource (feature `annotation-specs`).
     #[cfg(feature = "annotation-specs")]
     pub fn annotation_specs(&self) -> annotation_specs::AnnotationSpecs {
-        annotation_specs::AnnotationSpecs::new(self.inner.clone())
+        annotation_specs::AnnotationSpecs {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.datasets.annotationSpecs.operations` resource (feature `annotation-specs-operations`).
@@ -732,7 +798,9 @@ impl Client {
     pub fn annotation_specs_operations(
         &self,
     ) -> annotation_specs_operations::AnnotationSpecsOperations {
-        annotation_specs_operations::AnnotationSpecsOperations::new(self.inner.clone())
+        annotation_specs_operations::AnnotationSpecsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.deploymentResourcePools` resource (feature `deployment-resource-pools`).
@@ -740,7 +808,9 @@ impl Client {
     pub fn deployment_resource_pools(
         &self,
     ) -> deployment_resource_pools::DeploymentResourcePools {
-        deployment_resource_pools::DeploymentResourcePools::new(self.inner.clone())
+        deployment_resource_pools::DeploymentResourcePools {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.deploymentResourcePools.operations` resource (feature `deployment-resource-pools-operations`).
@@ -748,21 +818,25 @@ impl Client {
     pub fn deployment_resource_pools_operations(
         &self,
     ) -> deployment_resource_pools_operations::DeploymentResourcePoolsOperations {
-        deployment_resource_pools_operations::DeploymentResourcePoolsOperations::new(
-            self.inner.clone(),
-        )
+        deployment_resource_pools_operations::DeploymentResourcePoolsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.endpoints` resource (feature `locations-endpoints`).
     #[cfg(feature = "locations-endpoints")]
     pub fn locations_endpoints(&self) -> locations_endpoints::LocationsEndpoints {
-        locations_endpoints::LocationsEndpoints::new(self.inner.clone())
+        locations_endpoints::LocationsEndpoints {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.endpoints.operations` resource (feature `endpoints-operations`).
     #[cfg(feature = "endpoints-operations")]
     pub fn endpoints_operations(&self) -> endpoints_operations::EndpointsOperations {
-        endpoints_operations::EndpointsOperations::new(self.inner.clone())
+        endpoints_operations::EndpointsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.endpoints.chat` resource (feature `locations-endpoints-chat`).
@@ -770,19 +844,25 @@ impl Client {
     pub fn locations_endpoints_chat(
         &self,
     ) -> locations_endpoints_chat::LocationsEndpointsChat {
-        locations_endpoints_chat::LocationsEndpointsChat::new(self.inner.clone())
+        locations_endpoints_chat::LocationsEndpointsChat {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.cachedContents` resource (feature `cached-contents`).
     #[cfg(feature = "cached-contents")]
     pub fn cached_contents(&self) -> cached_contents::CachedContents {
-        cached_contents::CachedContents::new(self.inner.clone())
+        cached_contents::CachedContents {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.tuningJobs` resource (feature `tuning-jobs`).
     #[cfg(feature = "tuning-jobs")]
     pub fn tuning_jobs(&self) -> tuning_jobs::TuningJobs {
-        tuning_jobs::TuningJobs::new(self.inner.clone())
+        tuning_jobs::TuningJobs {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.tuningJobs.operations` resource (feature `tuning-jobs-operations`).
@@ -790,25 +870,33 @@ impl Client {
     pub fn tuning_jobs_operations(
         &self,
     ) -> tuning_jobs_operations::TuningJobsOperations {
-        tuning_jobs_operations::TuningJobsOperations::new(self.inner.clone())
+        tuning_jobs_operations::TuningJobsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.indexes` resource (feature `indexes`).
     #[cfg(feature = "indexes")]
     pub fn indexes(&self) -> indexes::Indexes {
-        indexes::Indexes::new(self.inner.clone())
+        indexes::Indexes {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.indexes.operations` resource (feature `indexes-operations`).
     #[cfg(feature = "indexes-operations")]
     pub fn indexes_operations(&self) -> indexes_operations::IndexesOperations {
-        indexes_operations::IndexesOperations::new(self.inner.clone())
+        indexes_operations::IndexesOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.indexEndpoints` resource (feature `index-endpoints`).
     #[cfg(feature = "index-endpoints")]
     pub fn index_endpoints(&self) -> index_endpoints::IndexEndpoints {
-        index_endpoints::IndexEndpoints::new(self.inner.clone())
+        index_endpoints::IndexEndpoints {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.indexEndpoints.operations` resource (feature `index-endpoints-operations`).
@@ -816,13 +904,17 @@ impl Client {
     pub fn index_endpoints_operations(
         &self,
     ) -> index_endpoints_operations::IndexEndpointsOperations {
-        index_endpoints_operations::IndexEndpointsOperations::new(self.inner.clone())
+        index_endpoints_operations::IndexEndpointsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.customJobs` resource (feature `custom-jobs`).
     #[cfg(feature = "custom-jobs")]
     pub fn custom_jobs(&self) -> custom_jobs::CustomJobs {
-        custom_jobs::CustomJobs::new(self.inner.clone())
+        custom_jobs::CustomJobs {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.customJobs.operations` resource (feature `custom-jobs-operations`).
@@ -830,13 +922,17 @@ impl Client {
     pub fn custom_jobs_operations(
         &self,
     ) -> custom_jobs_operations::CustomJobsOperations {
-        custom_jobs_operations::CustomJobsOperations::new(self.inner.clone())
+        custom_jobs_operations::CustomJobsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.dataLabelingJobs` resource (feature `data-labeling-jobs`).
     #[cfg(feature = "data-labeling-jobs")]
     pub fn data_labeling_jobs(&self) -> data_labeling_jobs::DataLabelingJobs {
-        data_labeling_jobs::DataLabelingJobs::new(self.inner.clone())
+        data_labeling_jobs::DataLabelingJobs {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.dataLabelingJobs.operations` resource (feature `data-labeling-jobs-operations`).
@@ -844,9 +940,9 @@ impl Client {
     pub fn data_labeling_jobs_operations(
         &self,
     ) -> data_labeling_jobs_operations::DataLabelingJobsOperations {
-        data_labeling_jobs_operations::DataLabelingJobsOperations::new(
-            self.inner.clone(),
-        )
+        data_labeling_jobs_operations::DataLabelingJobsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.hyperparameterTuningJobs` resource (feature `hyperparameter-tuning-jobs`).
@@ -854,7 +950,9 @@ impl Client {
     pub fn hyperparameter_tuning_jobs(
         &self,
     ) -> hyperparameter_tuning_jobs::HyperparameterTuningJobs {
-        hyperparameter_tuning_jobs::HyperparameterTuningJobs::new(self.inner.clone())
+        hyperparameter_tuning_jobs::HyperparameterTuningJobs {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.hyperparameterTuningJobs.operations` resource (feature `hyperparameter-tuning-jobs-operations`).
@@ -862,21 +960,25 @@ impl Client {
     pub fn hyperparameter_tuning_jobs_operations(
         &self,
     ) -> hyperparameter_tuning_jobs_operations::HyperparameterTuningJobsOperations {
-        hyperparameter_tuning_jobs_operations::HyperparameterTuningJobsOperations::new(
-            self.inner.clone(),
-        )
+        hyperparameter_tuning_jobs_operations::HyperparameterTuningJobsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.nasJobs` resource (feature `nas-jobs`).
     #[cfg(feature = "nas-jobs")]
     pub fn nas_jobs(&self) -> nas_jobs::NasJobs {
-        nas_jobs::NasJobs::new(self.inner.clone())
+        nas_jobs::NasJobs {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.nasJobs.nasTrialDetails` resource (feature `nas-trial-details`).
     #[cfg(feature = "nas-trial-details")]
     pub fn nas_trial_details(&self) -> nas_trial_details::NasTrialDetails {
-        nas_trial_details::NasTrialDetails::new(self.inner.clone())
+        nas_trial_details::NasTrialDetails {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.batchPredictionJobs` resource (feature `locations-batch-prediction-jobs`).
@@ -884,9 +986,9 @@ impl Client {
     pub fn locations_batch_prediction_jobs(
         &self,
     ) -> locations_batch_prediction_jobs::LocationsBatchPredictionJobs {
-        locations_batch_prediction_jobs::LocationsBatchPredictionJobs::new(
-            self.inner.clone(),
-        )
+        locations_batch_prediction_jobs::LocationsBatchPredictionJobs {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.modelDeploymentMonitoringJobs` resource (feature `model-deployment-monitoring-jobs`).
@@ -894,9 +996,9 @@ impl Client {
     pub fn model_deployment_monitoring_jobs(
         &self,
     ) -> model_deployment_monitoring_jobs::ModelDeploymentMonitoringJobs {
-        model_deployment_monitoring_jobs::ModelDeploymentMonitoringJobs::new(
-            self.inner.clone(),
-        )
+        model_deployment_monitoring_jobs::ModelDeploymentMonitoringJobs {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.modelDeploymentMonitoringJobs.operations` resource (feature `model-deployment-monitoring-jobs-operations`).
@@ -904,9 +1006,9 @@ impl Client {
     pub fn model_deployment_monitoring_jobs_operations(
         &self,
     ) -> model_deployment_monitoring_jobs_operations::ModelDeploymentMonitoringJobsOperations {
-        model_deployment_monitoring_jobs_operations::ModelDeploymentMonitoringJobsOperations::new(
-            self.inner.clone(),
-        )
+        model_deployment_monitoring_jobs_operations::ModelDeploymentMonitoringJobsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.publishers.models` resource (feature `locations-publishers-models`).
@@ -914,13 +1016,17 @@ impl Client {
     pub fn locations_publishers_models(
         &self,
     ) -> locations_publishers_models::LocationsPublishersModels {
-        locations_publishers_models::LocationsPublishersModels::new(self.inner.clone())
+        locations_publishers_models::LocationsPublishersModels {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.metadataStores` resource (feature `metadata-stores`).
     #[cfg(feature = "metadata-stores")]
     pub fn metadata_stores(&self) -> metadata_stores::MetadataStores {
-        metadata_stores::MetadataStores::new(self.inner.clone())
+        metadata_stores::MetadataStores {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.metadataStores.operations` resource (feature `metadata-stores-operations`).
@@ -928,55 +1034,73 @@ impl Client {
     pub fn metadata_stores_operations(
         &self,
     ) -> metadata_stores_operations::MetadataStoresOperations {
-        metadata_stores_operations::MetadataStoresOperations::new(self.inner.clone())
+        metadata_stores_operations::MetadataStoresOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.metadataStores.artifacts` resource (feature `artifacts`).
     #[cfg(feature = "artifacts")]
     pub fn artifacts(&self) -> artifacts::Artifacts {
-        artifacts::Artifacts::new(self.inner.clone())
+        artifacts::Artifacts {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.metadataStores.artifacts.operations` resource (feature `artifacts-operations`).
     #[cfg(feature = "artifacts-operations")]
     pub fn artifacts_operations(&self) -> artifacts_operations::ArtifactsOperations {
-        artifacts_operations::ArtifactsOperations::new(self.inner.clone())
+        artifacts_operations::ArtifactsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.metadataStores.contexts` resource (feature `contexts`).
     #[cfg(feature = "contexts")]
     pub fn contexts(&self) -> contexts::Contexts {
-        contexts::Contexts::new(self.inner.clone())
+        contexts::Contexts {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.metadataStores.contexts.operations` resource (feature `contexts-operations`).
     #[cfg(feature = "contexts-operations")]
     pub fn contexts_operations(&self) -> contexts_operations::ContextsOperations {
-        contexts_operations::ContextsOperations::new(self.inner.clone())
+        contexts_operations::ContextsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.metadataStores.executions` resource (feature `executions`).
     #[cfg(feature = "executions")]
     pub fn executions(&self) -> executions::Executions {
-        executions::Executions::new(self.inner.clone())
+        executions::Executions {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.metadataStores.executions.operations` resource (feature `executions-operations`).
     #[cfg(feature = "executions-operations")]
     pub fn executions_operations(&self) -> executions_operations::ExecutionsOperations {
-        executions_operations::ExecutionsOperations::new(self.inner.clone())
+        executions_operations::ExecutionsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.metadataStores.metadataSchemas` resource (feature `metadata-schemas`).
     #[cfg(feature = "metadata-schemas")]
     pub fn metadata_schemas(&self) -> metadata_schemas::MetadataSchemas {
-        metadata_schemas::MetadataSchemas::new(self.inner.clone())
+        metadata_schemas::MetadataSchemas {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.migratableResources` resource (feature `migratable-resources`).
     #[cfg(feature = "migratable-resources")]
     pub fn migratable_resources(&self) -> migratable_resources::MigratableResources {
-        migratable_resources::MigratableResources::new(self.inner.clone())
+        migratable_resources::MigratableResources {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.migratableResources.operations` resource (feature `migratable-resources-operations`).
@@ -984,15 +1108,17 @@ impl Client {
     pub fn migratable_resources_operations(
         &self,
     ) -> migratable_resources_operations::MigratableResourcesOperations {
-        migratable_resources_operations::MigratableResourcesOperations::new(
-            self.inner.clone(),
-        )
+        migratable_resources_operations::MigratableResourcesOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.notebookRuntimes` resource (feature `notebook-runtimes`).
     #[cfg(feature = "notebook-runtimes")]
     pub fn notebook_runtimes(&self) -> notebook_runtimes::NotebookRuntimes {
-        notebook_runtimes::NotebookRuntimes::new(self.inner.clone())
+        notebook_runtimes::NotebookRuntimes {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.notebookRuntimes.operations` resource (feature `notebook-runtimes-operations`).
@@ -1000,7 +1126,9 @@ impl Client {
     pub fn notebook_runtimes_operations(
         &self,
     ) -> notebook_runtimes_operations::NotebookRuntimesOperations {
-        notebook_runtimes_operations::NotebookRuntimesOperations::new(self.inner.clone())
+        notebook_runtimes_operations::NotebookRuntimesOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.notebookExecutionJobs` resource (feature `notebook-execution-jobs`).
@@ -1008,7 +1136,9 @@ impl Client {
     pub fn notebook_execution_jobs(
         &self,
     ) -> notebook_execution_jobs::NotebookExecutionJobs {
-        notebook_execution_jobs::NotebookExecutionJobs::new(self.inner.clone())
+        notebook_execution_jobs::NotebookExecutionJobs {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.notebookExecutionJobs.operations` resource (feature `notebook-execution-jobs-operations`).
@@ -1016,15 +1146,17 @@ impl Client {
     pub fn notebook_execution_jobs_operations(
         &self,
     ) -> notebook_execution_jobs_operations::NotebookExecutionJobsOperations {
-        notebook_execution_jobs_operations::NotebookExecutionJobsOperations::new(
-            self.inner.clone(),
-        )
+        notebook_execution_jobs_operations::NotebookExecutionJobsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.persistentResources` resource (feature `persistent-resources`).
     #[cfg(feature = "persistent-resources")]
     pub fn persistent_resources(&self) -> persistent_resources::PersistentResources {
-        persistent_resources::PersistentResources::new(self.inner.clone())
+        persistent_resources::PersistentResources {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.persistentResources.operations` resource (feature `persistent-resources-operations`).
@@ -1032,15 +1164,17 @@ impl Client {
     pub fn persistent_resources_operations(
         &self,
     ) -> persistent_resources_operations::PersistentResourcesOperations {
-        persistent_resources_operations::PersistentResourcesOperations::new(
-            self.inner.clone(),
-        )
+        persistent_resources_operations::PersistentResourcesOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.trainingPipelines` resource (feature `training-pipelines`).
     #[cfg(feature = "training-pipelines")]
     pub fn training_pipelines(&self) -> training_pipelines::TrainingPipelines {
-        training_pipelines::TrainingPipelines::new(self.inner.clone())
+        training_pipelines::TrainingPipelines {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.trainingPipelines.operations` resource (feature `training-pipelines-operations`).
@@ -1048,15 +1182,17 @@ impl Client {
     pub fn training_pipelines_operations(
         &self,
     ) -> training_pipelines_operations::TrainingPipelinesOperations {
-        training_pipelines_operations::TrainingPipelinesOperations::new(
-            self.inner.clone(),
-        )
+        training_pipelines_operations::TrainingPipelinesOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.pipelineJobs` resource (feature `pipeline-jobs`).
     #[cfg(feature = "pipeline-jobs")]
     pub fn pipeline_jobs(&self) -> pipeline_jobs::PipelineJobs {
-        pipeline_jobs::PipelineJobs::new(self.inner.clone())
+        pipeline_jobs::PipelineJobs {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.pipelineJobs.operations` resource (feature `pipeline-jobs-operations`).
@@ -1064,7 +1200,9 @@ impl Client {
     pub fn pipeline_jobs_operations(
         &self,
     ) -> pipeline_jobs_operations::PipelineJobsOperations {
-        pipeline_jobs_operations::PipelineJobsOperations::new(self.inner.clone())
+        pipeline_jobs_operations::PipelineJobsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.reasoningEngines` resource (feature `locations-reasoning-engines`).
@@ -1072,7 +1210,9 @@ impl Client {
     pub fn locations_reasoning_engines(
         &self,
     ) -> locations_reasoning_engines::LocationsReasoningEngines {
-        locations_reasoning_engines::LocationsReasoningEngines::new(self.inner.clone())
+        locations_reasoning_engines::LocationsReasoningEngines {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.reasoningEngines.operations` resource (feature `reasoning-engines-operations`).
@@ -1080,25 +1220,33 @@ impl Client {
     pub fn reasoning_engines_operations(
         &self,
     ) -> reasoning_engines_operations::ReasoningEnginesOperations {
-        reasoning_engines_operations::ReasoningEnginesOperations::new(self.inner.clone())
+        reasoning_engines_operations::ReasoningEnginesOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.schedules` resource (feature `schedules`).
     #[cfg(feature = "schedules")]
     pub fn schedules(&self) -> schedules::Schedules {
-        schedules::Schedules::new(self.inner.clone())
+        schedules::Schedules {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.schedules.operations` resource (feature `schedules-operations`).
     #[cfg(feature = "schedules-operations")]
     pub fn schedules_operations(&self) -> schedules_operations::SchedulesOperations {
-        schedules_operations::SchedulesOperations::new(self.inner.clone())
+        schedules_operations::SchedulesOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.specialistPools` resource (feature `specialist-pools`).
     #[cfg(feature = "specialist-pools")]
     pub fn specialist_pools(&self) -> specialist_pools::SpecialistPools {
-        specialist_pools::SpecialistPools::new(self.inner.clone())
+        specialist_pools::SpecialistPools {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.specialistPools.operations` resource (feature `specialist-pools-operations`).
@@ -1106,13 +1254,17 @@ impl Client {
     pub fn specialist_pools_operations(
         &self,
     ) -> specialist_pools_operations::SpecialistPoolsOperations {
-        specialist_pools_operations::SpecialistPoolsOperations::new(self.inner.clone())
+        specialist_pools_operations::SpecialistPoolsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.tensorboards` resource (feature `tensorboards`).
     #[cfg(feature = "tensorboards")]
     pub fn tensorboards(&self) -> tensorboards::Tensorboards {
-        tensorboards::Tensorboards::new(self.inner.clone())
+        tensorboards::Tensorboards {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.tensorboards.operations` resource (feature `tensorboards-operations`).
@@ -1120,13 +1272,17 @@ impl Client {
     pub fn tensorboards_operations(
         &self,
     ) -> tensorboards_operations::TensorboardsOperations {
-        tensorboards_operations::TensorboardsOperations::new(self.inner.clone())
+        tensorboards_operations::TensorboardsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.tensorboards.experiments` resource (feature `experiments`).
     #[cfg(feature = "experiments")]
     pub fn experiments(&self) -> experiments::Experiments {
-        experiments::Experiments::new(self.inner.clone())
+        experiments::Experiments {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.tensorboards.experiments.operations` resource (feature `experiments-operations`).
@@ -1134,25 +1290,33 @@ impl Client {
     pub fn experiments_operations(
         &self,
     ) -> experiments_operations::ExperimentsOperations {
-        experiments_operations::ExperimentsOperations::new(self.inner.clone())
+        experiments_operations::ExperimentsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.tensorboards.experiments.runs` resource (feature `runs`).
     #[cfg(feature = "runs")]
     pub fn runs(&self) -> runs::Runs {
-        runs::Runs::new(self.inner.clone())
+        runs::Runs {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.tensorboards.experiments.runs.operations` resource (feature `runs-operations`).
     #[cfg(feature = "runs-operations")]
     pub fn runs_operations(&self) -> runs_operations::RunsOperations {
-        runs_operations::RunsOperations::new(self.inner.clone())
+        runs_operations::RunsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.tensorboards.experiments.runs.timeSeries` resource (feature `time-series`).
     #[cfg(feature = "time-series")]
     pub fn time_series(&self) -> time_series::TimeSeries {
-        time_series::TimeSeries::new(self.inner.clone())
+        time_series::TimeSeries {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.tensorboards.experiments.runs.timeSeries.operations` resource (feature `time-series-operations`).
@@ -1160,37 +1324,49 @@ impl Client {
     pub fn time_series_operations(
         &self,
     ) -> time_series_operations::TimeSeriesOperations {
-        time_series_operations::TimeSeriesOperations::new(self.inner.clone())
+        time_series_operations::TimeSeriesOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.studies` resource (feature `studies`).
     #[cfg(feature = "studies")]
     pub fn studies(&self) -> studies::Studies {
-        studies::Studies::new(self.inner.clone())
+        studies::Studies {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.studies.operations` resource (feature `studies-operations`).
     #[cfg(feature = "studies-operations")]
     pub fn studies_operations(&self) -> studies_operations::StudiesOperations {
-        studies_operations::StudiesOperations::new(self.inner.clone())
+        studies_operations::StudiesOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.studies.trials` resource (feature `trials`).
     #[cfg(feature = "trials")]
     pub fn trials(&self) -> trials::Trials {
-        trials::Trials::new(self.inner.clone())
+        trials::Trials {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.studies.trials.operations` resource (feature `trials-operations`).
     #[cfg(feature = "trials-operations")]
     pub fn trials_operations(&self) -> trials_operations::TrialsOperations {
-        trials_operations::TrialsOperations::new(self.inner.clone())
+        trials_operations::TrialsOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.ragCorpora` resource (feature `rag-corpora`).
     #[cfg(feature = "rag-corpora")]
     pub fn rag_corpora(&self) -> rag_corpora::RagCorpora {
-        rag_corpora::RagCorpora::new(self.inner.clone())
+        rag_corpora::RagCorpora {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.ragCorpora.operations` resource (feature `rag-corpora-operations`).
@@ -1198,55 +1374,73 @@ impl Client {
     pub fn rag_corpora_operations(
         &self,
     ) -> rag_corpora_operations::RagCorporaOperations {
-        rag_corpora_operations::RagCorporaOperations::new(self.inner.clone())
+        rag_corpora_operations::RagCorporaOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.ragCorpora.ragFiles` resource (feature `rag-files`).
     #[cfg(feature = "rag-files")]
     pub fn rag_files(&self) -> rag_files::RagFiles {
-        rag_files::RagFiles::new(self.inner.clone())
+        rag_files::RagFiles {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects.locations.ragCorpora.ragFiles.operations` resource (feature `rag-files-operations`).
     #[cfg(feature = "rag-files-operations")]
     pub fn rag_files_operations(&self) -> rag_files_operations::RagFilesOperations {
-        rag_files_operations::RagFilesOperations::new(self.inner.clone())
+        rag_files_operations::RagFilesOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `batchPredictionJobs` resource (feature `batch-prediction-jobs`).
     #[cfg(feature = "batch-prediction-jobs")]
     pub fn batch_prediction_jobs(&self) -> batch_prediction_jobs::BatchPredictionJobs {
-        batch_prediction_jobs::BatchPredictionJobs::new(self.inner.clone())
+        batch_prediction_jobs::BatchPredictionJobs {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `endpoints` resource (feature `endpoints`).
     #[cfg(feature = "endpoints")]
     pub fn endpoints(&self) -> endpoints::Endpoints {
-        endpoints::Endpoints::new(self.inner.clone())
+        endpoints::Endpoints {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `endpoints.chat` resource (feature `endpoints-chat`).
     #[cfg(feature = "endpoints-chat")]
     pub fn endpoints_chat(&self) -> endpoints_chat::EndpointsChat {
-        endpoints_chat::EndpointsChat::new(self.inner.clone())
+        endpoints_chat::EndpointsChat {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `publishers.models` resource (feature `publishers-models`).
     #[cfg(feature = "publishers-models")]
     pub fn publishers_models(&self) -> publishers_models::PublishersModels {
-        publishers_models::PublishersModels::new(self.inner.clone())
+        publishers_models::PublishersModels {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `reasoningEngines` resource (feature `reasoning-engines`).
     #[cfg(feature = "reasoning-engines")]
     pub fn reasoning_engines(&self) -> reasoning_engines::ReasoningEngines {
-        reasoning_engines::ReasoningEngines::new(self.inner.clone())
+        reasoning_engines::ReasoningEngines {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `media` resource (feature `media`).
     #[cfg(feature = "media")]
     pub fn media(&self) -> media::Media {
-        media::Media::new(self.inner.clone())
+        media::Media {
+            client: self.inner.clone(),
+        }
     }
 }
 

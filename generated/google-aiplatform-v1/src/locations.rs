@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Locations {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl Locations {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        Locations { client }
-    }
-
     /// Lists information about the supported locations for this service.
     ///
     /// `GET v1/{+name}/locations`

@@ -8,16 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct LocationsDatasetsDatasetVersions {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl LocationsDatasetsDatasetVersions {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        LocationsDatasetsDatasetVersions {
-            client,
-        }
-    }
-
     /// Create a version from a Dataset.
     ///
     /// `POST v1/{+parent}/datasetVersions`

@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct LocationsEndpoints {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl LocationsEndpoints {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        LocationsEndpoints { client }
-    }
-
     /// Creates an Endpoint.
     ///
     /// `POST v1/{+parent}/endpoints`
@@ -370,6 +366,8 @@ impl LocationsEndpoints {
         }
     }
 
+    /// Calls `aiplatform.projects.locations.endpoints.predictLongRunning`.
+    ///
     /// `POST v1/{+endpoint}:predictLongRunning`
     ///
     /// ```no_run

@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct LocationsEndpointsChat {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl LocationsEndpointsChat {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        LocationsEndpointsChat { client }
-    }
-
     /// Exposes an OpenAI-compatible endpoint for chat completions.
     ///
     /// `POST v1/{+endpoint}/chat/completions`

@@ -8,16 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct LocationsPublishersModels {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl LocationsPublishersModels {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        LocationsPublishersModels {
-            client,
-        }
-    }
-
     /// Perform an online prediction.
     ///
     /// `POST v1/{+endpoint}:predict`
@@ -114,6 +108,8 @@ impl LocationsPublishersModels {
         }
     }
 
+    /// Calls `aiplatform.projects.locations.publishers.models.predictLongRunning`.
+    ///
     /// `POST v1/{+endpoint}:predictLongRunning`
     ///
     /// ```no_run

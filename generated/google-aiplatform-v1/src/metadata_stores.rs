@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct MetadataStores {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl MetadataStores {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        MetadataStores { client }
-    }
-
     /// Initializes a MetadataStore, including allocation of resources.
     ///
     /// `POST v1/{+parent}/metadataStores`

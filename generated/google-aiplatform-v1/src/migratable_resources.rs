@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct MigratableResources {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl MigratableResources {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        MigratableResources { client }
-    }
-
     /// Searches all of the resources in automl.googleapis.com, datalabeling.googleapis.com and ml.googleapis.com that can be migrated to Vertex AI's given location.
     ///
     /// `POST v1/{+parent}/migratableResources:search`

@@ -8,16 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct ModelDeploymentMonitoringJobs {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl ModelDeploymentMonitoringJobs {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        ModelDeploymentMonitoringJobs {
-            client,
-        }
-    }
-
     /// Creates a ModelDeploymentMonitoringJob. It will run periodically on a configured interval.
     ///
     /// `POST v1/{+parent}/modelDeploymentMonitoringJobs`

@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct NasJobs {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl NasJobs {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        NasJobs { client }
-    }
-
     /// Creates a NasJob
     ///
     /// `POST v1/{+parent}/nasJobs`

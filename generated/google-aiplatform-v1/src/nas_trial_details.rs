@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct NasTrialDetails {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl NasTrialDetails {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        NasTrialDetails { client }
-    }
-
     /// Gets a NasTrialDetail.
     ///
     /// `GET v1/{+name}`

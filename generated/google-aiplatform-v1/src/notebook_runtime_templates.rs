@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct NotebookRuntimeTemplates {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl NotebookRuntimeTemplates {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        NotebookRuntimeTemplates { client }
-    }
-
     /// Sets the access control policy on the specified resource. Replaces any existing policy. Can return `NOT_FOUND`, `INVALID_ARGUMENT`, and `PERMISSION_DENIED` errors.
     ///
     /// `POST v1/{+resource}:setIamPolicy`

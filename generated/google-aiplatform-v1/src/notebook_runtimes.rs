@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct NotebookRuntimes {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl NotebookRuntimes {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        NotebookRuntimes { client }
-    }
-
     /// Assigns a NotebookRuntime to a user for a particular Notebook file. This method will either returns an existing assignment or generates a new one.
     ///
     /// `POST v1/{+parent}/notebookRuntimes:assign`

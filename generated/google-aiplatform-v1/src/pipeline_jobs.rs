@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct PipelineJobs {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl PipelineJobs {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        PipelineJobs { client }
-    }
-
     /// Creates a PipelineJob. A PipelineJob will run immediately when created.
     ///
     /// `POST v1/{+parent}/pipelineJobs`

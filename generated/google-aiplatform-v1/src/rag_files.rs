@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct RagFiles {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl RagFiles {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        RagFiles { client }
-    }
-
     /// Import files from Google Cloud Storage or Google Drive into a RagCorpus.
     ///
     /// `POST v1/{+parent}/ragFiles:import`

@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct ReasoningEngines {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl ReasoningEngines {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        ReasoningEngines { client }
-    }
-
     /// Queries using a reasoning engine.
     ///
     /// `POST v1/{+name}:query`

@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Schedules {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl Schedules {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        Schedules { client }
-    }
-
     /// Creates a Schedule.
     ///
     /// `POST v1/{+parent}/schedules`

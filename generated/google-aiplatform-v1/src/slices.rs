@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Slices {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl Slices {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        Slices { client }
-    }
-
     /// Imports a list of externally generated EvaluatedAnnotations.
     ///
     /// `POST v1/{+parent}:batchImport`

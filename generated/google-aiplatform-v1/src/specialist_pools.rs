@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct SpecialistPools {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl SpecialistPools {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        SpecialistPools { client }
-    }
-
     /// Creates a SpecialistPool.
     ///
     /// `POST v1/{+parent}/specialistPools`

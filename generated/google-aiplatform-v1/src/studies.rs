@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Studies {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl Studies {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        Studies { client }
-    }
-
     /// Creates a Study. A resource name will be generated after creation of the Study.
     ///
     /// `POST v1/{+parent}/studies`

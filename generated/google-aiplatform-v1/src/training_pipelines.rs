@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct TrainingPipelines {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl TrainingPipelines {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        TrainingPipelines { client }
-    }
-
     /// Creates a TrainingPipeline. A created TrainingPipeline right away will be attempted to be run.
     ///
     /// `POST v1/{+parent}/trainingPipelines`

@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Trials {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl Trials {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        Trials { client }
-    }
-
     /// Adds one or more Trials to a Study, with parameter values suggested by Vertex AI Vizier. Returns a long-running operation associated with the generation of Trial suggestions. When this long-running operation succeeds, it will contain a SuggestTrialsResponse.
     ///
     /// `POST v1/{+parent}/trials:suggest`

@@ -8,14 +8,10 @@ use discogen_runtime::{Method, Request, RequestOptions};
 /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct TuningJobs {
-    client: discogen_runtime::Client,
+    pub(crate) client: discogen_runtime::Client,
 }
 
 impl TuningJobs {
-    pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-        TuningJobs { client }
-    }
-
     /// Creates a TuningJob. A created TuningJob right away will be attempted to be run.
     ///
     /// `POST v1/{+parent}/tuningJobs`

@@ -12,7 +12,10 @@ const KEYWORDS: [&str; 51] = [
 
 /// UpperCamelCase for a type or variant (keywords get a trailing `_`).
 pub fn camel_string(name: &str) -> String {
-    let camel = sanitize(&name.to_upper_camel_case(), "Value");
+    // Non-identifier characters become word breaks before case conversion, so `Ünïcödé`
+    // gives `NCD`, not `n_c_d`.
+    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let camel = sanitize(&ascii.to_upper_camel_case(), "Value");
     if KEYWORDS.contains(&camel.as_str()) {
         format!("{camel}_")
     } else {
@@ -52,11 +55,13 @@ pub fn dedupe(names: &mut [String]) {
     let mut seen = std::collections::HashSet::new();
     for name in names.iter_mut() {
         if !seen.insert(name.clone()) {
+            // `Self_` + 2 reads as `Self2`, not `Self_2`.
+            let base = name.trim_end_matches('_').to_owned();
             let mut n = 2;
-            while !seen.insert(format!("{name}{n}")) {
+            while !seen.insert(format!("{base}{n}")) {
                 n += 1;
             }
-            *name = format!("{name}{n}");
+            *name = format!("{base}{n}");
         }
     }
 }
@@ -90,6 +95,8 @@ mod tests {
         assert_eq!(camel_string("JOB_STATE_FAILED"), "JobStateFailed");
         assert_eq!(camel_string("self"), "Self_");
         assert_eq!(camel_string("1x"), "V1x");
+        assert_eq!(camel_string("Ünïcödé"), "NCD");
+        assert_eq!(camel_string(""), "Value");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::idents::ident;
-use super::models::{doc_attrs, type_tokens};
+use super::models::{described, doc_attrs, type_tokens};
 use super::types::RustType;
 
 /// How a path parameter is typed.
@@ -28,10 +28,13 @@ pub struct PathParam {
 #[derive(Debug, Clone)]
 pub enum PathPiece {
     Literal(String),
-    /// `{+x}` (reserved expansion, `/` kept) or `{x}` (percent-encoded).
+    /// A URI-template expression (RFC 6570): `{x}` (percent-encoded), `{+x}` (reserved
+    /// characters such as `/` kept), or one with another operator (`/`, `.`, `;`, `?`, `&`,
+    /// `#`).
     Param {
         field: String,
-        reserved: bool,
+        wire: String,
+        operator: Option<char>,
     },
 }
 
@@ -107,8 +110,9 @@ pub fn parse_template(template: &str, field_of: impl Fn(&str) -> String) -> Vec<
         }
         let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
         let expr = &rest[open + 1..close.min(rest.len())];
-        let reserved = expr.starts_with('+');
-        pieces.push(PathPiece::Param { field: field_of(expr.trim_start_matches('+')), reserved });
+        let operator = expr.chars().next().filter(|c| "+#./;?&".contains(*c));
+        let wire = expr.trim_start_matches(|c: char| "+#./;?&".contains(c));
+        pieces.push(PathPiece::Param { field: field_of(wire), wire: wire.to_owned(), operator });
         rest = if close < rest.len() { &rest[close + 1..] } else { "" };
     }
     if !rest.is_empty() {
@@ -159,14 +163,10 @@ pub fn module_tokens(resource: &ResourcePlan, crate_ident: &str) -> TokenStream 
         /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
         #[derive(Clone, Debug)]
         pub struct #handle {
-            client: discogen_runtime::Client,
+            pub(crate) client: discogen_runtime::Client,
         }
 
         impl #handle {
-            pub(crate) fn new(client: discogen_runtime::Client) -> Self {
-                #handle { client }
-            }
-
             #( #methods )*
         }
 
@@ -222,7 +222,7 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
     extra.push(String::new());
     extra.extend(example(method, resource, crate_ident));
     let fallback = format!("Calls `{}`.", method.id);
-    let docs = doc_attrs(Some(method.description.as_deref().unwrap_or(&fallback)), &extra);
+    let docs = doc_attrs(Some(described(method.description.as_deref(), &fallback)), &extra);
     quote! {
         #docs
         pub fn #name(&self, #( #args ),*) -> #builder {
@@ -308,7 +308,7 @@ fn builder_tokens(method: &MethodPlan) -> TokenStream {
     let setters = method.query.iter().filter(|q| !q.required).map(|q| {
         let field = ident(&q.field);
         let fallback = format!("Sets the `{}` query parameter.", q.wire_name);
-        let docs = doc_attrs(Some(q.description.as_deref().unwrap_or(&fallback)), &[]);
+        let docs = doc_attrs(Some(described(q.description.as_deref(), &fallback)), &[]);
         if q.repeated {
             let inner = qualified(&q.ty);
             quote! {
@@ -434,10 +434,20 @@ fn path_expression(method: &MethodPlan) -> TokenStream {
     for piece in &method.path {
         match piece {
             PathPiece::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            PathPiece::Param { field, reserved } => {
+            PathPiece::Param { field, wire, operator } => {
+                let prefix = match operator {
+                    Some('/') => "/".to_owned(),
+                    Some('.') => ".".to_owned(),
+                    Some('#') => "#".to_owned(),
+                    Some(';') => format!(";{wire}="),
+                    Some('?') => format!("?{wire}="),
+                    Some('&') => format!("&{wire}="),
+                    _ => String::new(),
+                };
+                format.push_str(&prefix.replace('{', "{{").replace('}', "}}"));
                 format.push_str("{}");
                 let field = ident(field);
-                args.push(if *reserved {
+                args.push(if matches!(operator, Some('+' | '#')) {
                     quote!(self.#field)
                 } else {
                     quote!(discogen_runtime::encode_path_segment(&self.#field.to_string()))

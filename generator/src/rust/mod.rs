@@ -73,7 +73,10 @@ pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
         workers.into_iter().flat_map(|worker| worker.join().unwrap_or_default()).collect()
     });
     if rendered.len() != jobs.len() {
-        return Err(Error::Render { what: "client crate".to_owned(), message: "a renderer thread panicked".to_owned() });
+        return Err(Error::Render {
+            what: "client crate".to_owned(),
+            message: "a renderer thread panicked".to_owned(),
+        });
     }
     rendered.sort_by_key(|(index, _)| *index);
     let mut files = vec![File { path: "Cargo.toml".to_owned(), contents: cargo_toml(api, config, &plan)? }];

@@ -20,6 +20,11 @@ pub fn doc_attrs(description: Option<&str>, extra: &[String]) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// The description, or `fallback` when it is missing or blank (every public item gets docs).
+pub fn described<'a>(description: Option<&'a str>, fallback: &'a str) -> &'a str {
+    description.filter(|d| !d.trim().is_empty()).unwrap_or(fallback)
+}
+
 /// The type tokens of a field (inside `Option`, `Vec` or map as needed by the caller).
 pub fn type_tokens(ty: &RustType) -> TokenStream {
     match ty {
@@ -78,11 +83,21 @@ pub fn definition(def: &TypeDef, gate: &TokenStream) -> TokenStream {
     match def {
         TypeDef::Struct(s) => struct_tokens(s, gate),
         TypeDef::Enum(e) => enum_tokens(e, gate),
-        TypeDef::Alias { name, origin, description, ty } => {
+        TypeDef::Alias { name, origin, description, ty, newtype } => {
             let docs = doc_attrs(description.as_deref(), &[format!("Discovery schema `{origin}`.")]);
             let name = ident(name);
             let ty = type_tokens(&wire_type(ty));
-            quote! { #docs #gate pub type #name = #ty; }
+            if *newtype {
+                quote! {
+                    #docs
+                    #gate
+                    #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+                    #[serde(transparent)]
+                    pub struct #name(pub #ty);
+                }
+            } else {
+                quote! { #docs #gate pub type #name = #ty; }
+            }
         }
     }
 }
@@ -110,7 +125,7 @@ fn field_tokens(field: &Field) -> TokenStream {
         extra.push("Deprecated.".to_owned());
     }
     let fallback = format!("The `{}` field.", field.json_name);
-    let docs = doc_attrs(Some(field.description.as_deref().unwrap_or(&fallback)), &extra);
+    let docs = doc_attrs(Some(described(field.description.as_deref(), &fallback)), &extra);
     let name = ident(&field.rust_name);
     let json = &field.json_name;
     let ty = wire_type(&field.ty);

@@ -5,18 +5,65 @@ use indexmap::IndexMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::features::{feature_name, Gates};
 use super::idents::{camel_string, ident, singular, snake_string};
 use super::methods::{self, MethodPlan, PathParam, PathType, QueryParam, ResourcePlan, Response};
 use super::models::{self, doc_attrs};
-use super::features::{feature_name, Gates};
 use super::names::NameType;
 use super::types::{self, RustType, TypeBuilder, TypeDef};
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
 use crate::ir::{Api, Method, ParamLocation, Schema};
 
-/// Names the crate root defines itself; schemas must not take them.
-const RESERVED: [&str; 8] = ["Client", "ClientBuilder", "Error", "Result", "Operation", "Page", "Stream", "Method"];
+/// Names the crate root defines or re-exports, and prelude names generated code relies on;
+/// a schema with one of these names gets a `Schema` suffix.
+const RESERVED: [&str; 45] = [
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Result",
+    "Operation",
+    "Page",
+    "Stream",
+    "StreamExt",
+    "TryStreamExt",
+    "Method",
+    "Bytes",
+    "Code",
+    "Duration",
+    "Empty",
+    "FieldMask",
+    "NoAuth",
+    "PollPolicy",
+    "RegionalEndpoints",
+    "RetryPolicy",
+    "RpcStatus",
+    "StaticToken",
+    "Timestamp",
+    "TokenProvider",
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "ToString",
+    "ToOwned",
+    "Clone",
+    "Copy",
+    "Default",
+    "Send",
+    "Sync",
+    "Sized",
+    "From",
+    "Into",
+    "Iterator",
+    "IntoIterator",
+    "PartialEq",
+    "Eq",
+];
 
 pub struct CratePlan {
     pub resources: Vec<ResourcePlan>,
@@ -59,9 +106,17 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     let module_names = module_names(selected.iter().map(|(chain, _)| chain.as_str()));
     for ((chain, methods), module) in selected.iter().zip(module_names) {
         let last = chain.rsplit('.').next().unwrap_or("service");
-        let mut plans = Vec::new();
+        let mut plans: Vec<MethodPlan> = Vec::new();
+        let handle = camel_string(&module);
         for method in methods {
-            let plan = method_plan(api, config, &mut builder, &mut names, method, &operation_types, last)?;
+            let mut plan = method_plan(api, config, &mut builder, &mut names, method, &operation_types, last)?;
+            // Methods whose names collide after case conversion (or with the handle type).
+            while plans.iter().any(|p| p.name == plan.name) {
+                plan.name.push('_');
+            }
+            while plan.builder == handle || plans.iter().any(|p| p.builder == plan.builder) {
+                plan.builder.push('_');
+            }
             if let (Some(item), Some(Response::Json(RustType::Named(response)))) =
                 (&plan.page_item, Some(&plan.response))
             {
@@ -76,7 +131,7 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
         resources.push(ResourcePlan {
             feature: config.features.then(|| feature_name(&module)),
             chain: chain.clone(),
-            handle: camel_string(&module),
+            handle,
             accessor: module.clone(),
             module,
             methods: plans,
@@ -108,10 +163,30 @@ fn module_names<'a>(chains: impl Iterator<Item = &'a str>) -> Vec<String> {
             }
         }
         if !changed {
-            // `model` and `names` are the crate's own modules.
+            // The crate's own modules and files, and crates the generated code names by path.
+            const TAKEN: [&str; 11] = [
+                "model",
+                "names",
+                "lib",
+                "main",
+                "mod",
+                "std",
+                "core",
+                "alloc",
+                "serde",
+                "serde_json",
+                "discogen_runtime",
+            ];
             let mut names: Vec<String> = names
                 .into_iter()
-                .map(|n| if n == "model" || n == "names" { format!("{n}_resource") } else { n })
+                .map(|n| {
+                    let keyword = super::idents::ident(&n) != n.as_str();
+                    if TAKEN.contains(&n.as_str()) || keyword {
+                        format!("{n}_resource")
+                    } else {
+                        n
+                    }
+                })
                 .collect();
             super::idents::dedupe(&mut names);
             return names;
@@ -186,9 +261,10 @@ fn method_plan(
         .collect();
     // Builder fields and the builder's own methods; a parameter with one of these names gets
     // a `_param` suffix (e.g. the `timeout` of `operations.wait`).
-    let mut fields_taken: Vec<String> = ["client", "options", "body", "timeout", "retry_policy", "send", "pages", "items", "request"]
-        .map(str::to_owned)
-        .to_vec();
+    let mut fields_taken: Vec<String> =
+        ["client", "options", "body", "timeout", "retry_policy", "send", "pages", "items", "request"]
+            .map(str::to_owned)
+            .to_vec();
     let mut field_for = |name: &str| {
         let mut field = snake_string(name);
         if fields_taken.contains(&field) {
@@ -202,7 +278,13 @@ fn method_plan(
     };
     let mut path_params = Vec::new();
     let mut path_fields: Vec<(String, String)> = Vec::new();
-    for p in ordered_path {
+    // A path parameter the URI template never mentions is not sent anywhere: no argument.
+    let in_template = |name: &str| {
+        super::methods::parse_template(&method.path, str::to_owned)
+            .iter()
+            .any(|piece| matches!(piece, super::methods::PathPiece::Param { wire, .. } if wire == name))
+    };
+    for p in ordered_path.into_iter().filter(|p| in_template(&p.name)) {
         let field = field_for(&p.name);
         path_fields.push((p.name.clone(), field.clone()));
         let ty = match p.pattern.as_deref().and_then(NameType::from_pattern) {
@@ -327,7 +409,8 @@ fn items_field(api: &Api, method: &Method) -> Option<String> {
 /// (those first used by one resource, in the order they were defined) with the `Page` impls of
 /// its list responses. Returns `(module name, tokens)`; the first entry is `model` itself.
 pub fn model_groups(plan: &CratePlan) -> Vec<(String, Vec<&TypeDef>)> {
-    let mut groups: Vec<(String, Vec<&TypeDef>)> = plan.resources.iter().map(|r| (r.module.clone(), Vec::new())).collect();
+    let mut groups: Vec<(String, Vec<&TypeDef>)> =
+        plan.resources.iter().map(|r| (r.module.clone(), Vec::new())).collect();
     let mut common = Vec::new();
     for def in &plan.types {
         match plan.gates.home(def.name()) {
@@ -363,27 +446,28 @@ pub fn model_group_tokens(plan: &CratePlan, defs: &[&TypeDef]) -> TokenStream {
     let items = defs.iter().map(|def| {
         let gate = plan.gates.attribute(def.name());
         let definition = models::definition(def, &gate);
-        let page = plan.pages.iter().find(|(response, _, _)| response == def.name()).and_then(|(_, items_json, item)| {
-            let TypeDef::Struct(s) = def else { return None };
-            let items = ident(&s.fields.iter().find(|f| &f.json_name == items_json)?.rust_name);
-            let token = ident(&s.fields.iter().find(|f| f.json_name == "nextPageToken")?.rust_name);
-            let response = ident(&s.name);
-            let item = models::type_tokens(item);
-            Some(quote! {
-                #gate
-                impl discogen_runtime::Page for #response {
-                    type Item = #item;
+        let page =
+            plan.pages.iter().find(|(response, _, _)| response == def.name()).and_then(|(_, items_json, item)| {
+                let TypeDef::Struct(s) = def else { return None };
+                let items = ident(&s.fields.iter().find(|f| &f.json_name == items_json)?.rust_name);
+                let token = ident(&s.fields.iter().find(|f| f.json_name == "nextPageToken")?.rust_name);
+                let response = ident(&s.name);
+                let item = models::type_tokens(item);
+                Some(quote! {
+                    #gate
+                    impl discogen_runtime::Page for #response {
+                        type Item = #item;
 
-                    fn next_page_token(&self) -> Option<&str> {
-                        self.#token.as_deref()
-                    }
+                        fn next_page_token(&self) -> Option<&str> {
+                            self.#token.as_deref()
+                        }
 
-                    fn into_items(self) -> Vec<#item> {
-                        self.#items
+                        fn into_items(self) -> Vec<#item> {
+                            self.#items
+                        }
                     }
-                }
-            })
-        });
+                })
+            });
         quote!(#definition #page)
     });
     quote! { #( #items )* }
@@ -414,7 +498,7 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_ident: &str) -> TokenStream
             #[doc = #doc]
             #gate
             pub fn #accessor(&self) -> #module::#handle {
-                #module::#handle::new(self.inner.clone())
+                #module::#handle { client: self.inner.clone() }
             }
         }
     });
@@ -454,7 +538,15 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_ident: &str) -> TokenStream
         (quote!(), quote!())
     } else {
         // Empty when no resource feature is enabled.
-        (quote!(mod names;), quote!(#[allow(unused_imports)] pub use names::*;))
+        (
+            quote!(
+                mod names;
+            ),
+            quote!(
+                #[allow(unused_imports)]
+                pub use names::*;
+            ),
+        )
     };
     let title_doc = doc_attrs(Some(&format!("A client for the {}; cheap to clone and share.", service.title)), &[]);
     quote! {

@@ -78,12 +78,14 @@ pub struct Variant {
 pub enum TypeDef {
     Struct(StructDef),
     Enum(EnumDef),
-    /// A named schema that is not an object (`pub type X = ...`).
+    /// A named schema that is not an object: `pub type X = ...`, or a transparent newtype
+    /// `pub struct X(pub ...)` when the type refers back to itself (`List = Vec<List>`).
     Alias {
         name: String,
         origin: String,
         description: Option<String>,
         ty: RustType,
+        newtype: bool,
     },
 }
 
@@ -108,7 +110,13 @@ pub struct TypeBuilder<'a> {
     pub defs: Vec<TypeDef>,
     /// Enums shared by value set (query parameters reuse one type).
     enums_by_values: HashMap<Vec<String>, String>,
+    reserved: HashSet<String>,
+    /// Depth of inline `Vec`/map nesting of the field being typed.
+    nesting: usize,
 }
+
+/// Inline lists and maps nested deeper than this become `serde_json::Value`.
+const MAX_INLINE_NESTING: usize = 8;
 
 impl<'a> TypeBuilder<'a> {
     pub fn new(
@@ -117,7 +125,8 @@ impl<'a> TypeBuilder<'a> {
         runtime: &'a IndexMap<String, String>,
         reserved: &[&str],
     ) -> Self {
-        let mut taken: HashSet<String> = reserved.iter().map(|s| (*s).to_owned()).collect();
+        let reserved: HashSet<String> = reserved.iter().map(|s| (*s).to_owned()).collect();
+        let mut taken = reserved.clone();
         taken.extend(runtime.values().cloned());
         TypeBuilder {
             schemas,
@@ -127,6 +136,8 @@ impl<'a> TypeBuilder<'a> {
             taken,
             defs: Vec::new(),
             enums_by_values: HashMap::new(),
+            reserved,
+            nesting: 0,
         }
     }
 
@@ -142,6 +153,7 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn unique(&mut self, base: String) -> String {
+        let base = if self.reserved.contains(&base) { format!("{base}Schema") } else { base };
         let mut name = base.clone();
         let mut n = 2;
         while !self.taken.insert(name.clone()) {
@@ -162,6 +174,7 @@ impl<'a> TypeBuilder<'a> {
             let def = self.define(&name, schema_name, schema);
             self.defs.push(def);
         }
+        self.break_alias_cycles();
         self.box_cycles();
     }
 
@@ -198,8 +211,15 @@ impl<'a> TypeBuilder<'a> {
                 _ => RustType::F64,
             },
             Some("boolean") => RustType::Bool,
+            // Absurdly deep inline nesting would overflow rustc's type checks: stop at JSON.
+            Some("array" | "object") if self.nesting >= MAX_INLINE_NESTING => RustType::Json,
             Some("array") => match &schema.items {
-                Some(items) => RustType::Vec(Box::new(self.field_type(items, &format!("{context}Item"), origin))),
+                Some(items) => {
+                    self.nesting += 1;
+                    let inner = self.field_type(items, &format!("{context}Item"), origin);
+                    self.nesting -= 1;
+                    RustType::Vec(Box::new(inner))
+                }
                 None => RustType::Vec(Box::new(RustType::Json)),
             },
             Some("object") if !schema.properties.is_empty() => {
@@ -209,7 +229,12 @@ impl<'a> TypeBuilder<'a> {
                 RustType::Named(name)
             }
             Some("object") => match &schema.additional_properties {
-                Some(values) => RustType::Map(Box::new(self.field_type(values, &format!("{context}Value"), origin))),
+                Some(values) => {
+                    self.nesting += 1;
+                    let inner = self.field_type(values, &format!("{context}Value"), origin);
+                    self.nesting -= 1;
+                    RustType::Map(Box::new(inner))
+                }
                 None => RustType::Json,
             },
             _ => RustType::Json,
@@ -234,7 +259,13 @@ impl<'a> TypeBuilder<'a> {
         let mut names: Vec<String> =
             key.iter().map(|value| camel_string(value.strip_prefix(prefix.as_str()).unwrap_or(value))).collect();
         dedupe(&mut names);
-        let unknown = if names.iter().any(|n| n == "Unknown") { "UnknownValue" } else { "Unknown" }.to_owned();
+        // The catch-all variant must not collide with a value's variant.
+        let mut unknown = "Unknown".to_owned();
+        let mut n = 1;
+        while names.contains(&unknown) {
+            unknown = if n == 1 { "UnknownValue".to_owned() } else { format!("UnknownValue{n}") };
+            n += 1;
+        }
         let variants = values
             .iter()
             .zip(names)
@@ -268,6 +299,7 @@ impl<'a> TypeBuilder<'a> {
                 origin: origin.to_owned(),
                 description: schema.description.clone(),
                 ty,
+                newtype: false,
             };
         }
         let mut rust_names: Vec<String> = schema.properties.iter().map(|p| snake_string(&p.name)).collect();
@@ -299,6 +331,44 @@ impl<'a> TypeBuilder<'a> {
             description: schema.description.clone(),
             fields,
         })
+    }
+
+    /// Type aliases cannot refer to themselves, even through `Vec`: make those newtypes.
+    fn break_alias_cycles(&mut self) {
+        let aliases: HashMap<String, RustType> = self
+            .defs
+            .iter()
+            .filter_map(|def| match def {
+                TypeDef::Alias { name, ty, .. } => Some((name.clone(), ty.clone())),
+                _ => None,
+            })
+            .collect();
+        let cyclic: HashSet<String> = aliases
+            .keys()
+            .filter(|start| {
+                let mut stack: Vec<&RustType> = vec![&aliases[*start]];
+                let mut seen = HashSet::new();
+                while let Some(ty) = stack.pop() {
+                    match ty {
+                        RustType::Named(name) if name == *start => return true,
+                        RustType::Named(name) => {
+                            if let Some(next) = aliases.get(name).filter(|_| seen.insert(name.clone())) {
+                                stack.push(next);
+                            }
+                        }
+                        RustType::Vec(inner) | RustType::Map(inner) => stack.push(inner),
+                        _ => {}
+                    }
+                }
+                false
+            })
+            .cloned()
+            .collect();
+        for def in &mut self.defs {
+            if let TypeDef::Alias { name, newtype, .. } = def {
+                *newtype = cyclic.contains(name.as_str());
+            }
+        }
     }
 
     /// Boxes direct (non-`Vec`, non-map) fields that lead back to their own struct.
@@ -357,7 +427,9 @@ fn common_prefix(values: &[String]) -> String {
     let mut prefix: &str = first;
     for value in &values[1..] {
         while !value.starts_with(prefix) {
-            prefix = &prefix[..prefix.len() - 1];
+            // Shorten by one character (not byte): values may be non-ASCII.
+            let cut = prefix.char_indices().last().map_or(0, |(at, _)| at);
+            prefix = &prefix[..cut];
         }
     }
     let prefix = match prefix.rfind('_') {
@@ -423,5 +495,7 @@ mod tests {
         assert_eq!(common_prefix(&values(&["VIEW_1", "VIEW_2"])), "");
         assert_eq!(common_prefix(&values(&["A", "B"])), "");
         assert_eq!(common_prefix(&values(&["STATE_A"])), "");
+        assert_eq!(common_prefix(&values(&["é_A", "e_B"])), "");
+        assert_eq!(common_prefix(&values(&["ÉTAT_A", "ÉTAT_B"])), "ÉTAT_");
     }
 }

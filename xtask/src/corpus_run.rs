@@ -1,0 +1,198 @@
+//! `cargo xtask corpus`: run the generator (docs and client source) on every Discovery document
+//! of the corpus, in process, one line per document; then `cargo check` the clients of the
+//! chosen APIs and of the regression documents in tests/fixtures/nasty.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use discogen::docs::File;
+use discogen::pipeline::{self, Input};
+
+use crate::{corpus, specs};
+
+enum Outcome {
+    Ok { pages: usize, sources: usize },
+    Refused(String),
+    Panicked(String),
+}
+
+pub fn run(check: bool) -> Result<(), String> {
+    let definition = corpus::definition()?;
+    let documents = corpus::documents(&definition)?;
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&documents)
+        .map_err(|e| format!("{}: {e}", documents.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    paths.sort();
+
+    let started = Instant::now();
+    let results = generate_all(&paths);
+    let wall = started.elapsed();
+
+    let (mut ok, mut refused, mut panicked) = (0, 0, 0);
+    for (path, outcome, time) in &results {
+        let name = path.file_stem().unwrap_or_default().to_string_lossy();
+        match outcome {
+            Outcome::Ok { pages, sources } => {
+                ok += 1;
+                println!("ok       {name:<40} {pages:>4} pages {sources:>4} sources {:>6.1} ms", ms(*time));
+            }
+            Outcome::Refused(error) => {
+                refused += 1;
+                println!("refused  {name:<40} {error}");
+            }
+            Outcome::Panicked(message) => {
+                panicked += 1;
+                println!("PANIC    {name:<40} {message}");
+            }
+        }
+    }
+    let mut slowest: Vec<_> = results.iter().map(|(p, _, t)| (t, p)).collect();
+    slowest.sort_by(|a, b| b.0.cmp(a.0));
+    println!(
+        "\n{} documents in {:.1} s ({} threads): {ok} ok, {refused} refused with an error, {panicked} panicked",
+        results.len(),
+        wall.as_secs_f64(),
+        threads(),
+    );
+    let slow: Vec<String> = slowest
+        .iter()
+        .take(5)
+        .map(|(t, p)| format!("{} {:.0} ms", p.file_stem().unwrap_or_default().to_string_lossy(), ms(**t)))
+        .collect();
+    println!("slowest: {}", slow.join(", "));
+    if panicked > 0 {
+        return Err(format!("{panicked} document(s) made the generator panic"));
+    }
+    if check {
+        check_crates(&definition, &documents)?;
+    }
+    Ok(())
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+thread_local! {
+    /// The message and location of the last panic on this thread (set by the panic hook).
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs docs + client generation for every document on all cores, catching panics.
+fn generate_all(paths: &[PathBuf]) -> Vec<(PathBuf, Outcome, Duration)> {
+    let previous_hook = panic::take_hook();
+    panic::set_hook(Box::new(|info| {
+        let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let message = format!("{}{location}", panic_message(info.payload()));
+        LAST_PANIC.with(|slot| *slot.borrow_mut() = Some(message));
+    }));
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(Vec::with_capacity(paths.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..threads() {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = paths.get(index) else { break };
+                let started = Instant::now();
+                let outcome = match panic::catch_unwind(AssertUnwindSafe(|| generate(path))) {
+                    Ok(Ok((pages, sources))) => Outcome::Ok { pages, sources },
+                    Ok(Err(error)) => Outcome::Refused(error),
+                    Err(payload) => Outcome::Panicked(
+                        LAST_PANIC.with(|slot| slot.borrow_mut().take()).unwrap_or_else(|| panic_message(&*payload)),
+                    ),
+                };
+                let elapsed = started.elapsed();
+                if let Ok(mut results) = results.lock() {
+                    results.push((index, path.clone(), outcome, elapsed));
+                }
+            });
+        }
+    });
+    panic::set_hook(previous_hook);
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|(index, ..)| *index);
+    results.into_iter().map(|(_, path, outcome, time)| (path, outcome, time)).collect()
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_owned())
+}
+
+/// Pages and client source files for one document.
+fn generate(path: &Path) -> Result<(usize, usize), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+    let name = path.display().to_string();
+    let (api, config) = pipeline::load(Input { name: &name, text: &text }, None).map_err(|e| e.to_string())?;
+    let pages = discogen::docs::render(&api).map_err(|e| e.to_string())?;
+    let client = discogen::rust::render(&api, &pipeline::client_config(&api, &config)).map_err(|e| e.to_string())?;
+    Ok((pages.len(), client.len()))
+}
+
+/// Writes the clients of the chosen APIs and the nasty fixtures into one scratch workspace
+/// and runs `cargo check` on it with warnings denied.
+fn check_crates(definition: &corpus::Corpus, documents: &Path) -> Result<(), String> {
+    let root = specs::project_root();
+    let workspace = root.join("target/corpus-check");
+    let _ = std::fs::remove_dir_all(workspace.join("crates"));
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    for name in &definition.check {
+        inputs.push(corpus::document(documents, name)?);
+    }
+    let nasty = root.join("tests/fixtures/nasty");
+    if let Ok(entries) = std::fs::read_dir(&nasty) {
+        let mut fixtures: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|ext| ext == "json"))
+            .collect();
+        fixtures.sort();
+        inputs.extend(fixtures);
+    }
+    let mut members = Vec::new();
+    for input in &inputs {
+        let stem = input.file_stem().unwrap_or_default().to_string_lossy().replace(['.', '_'], "-");
+        let text = specs::read(input)?;
+        let name = input.display().to_string();
+        let Ok((api, config)) = pipeline::load(Input { name: &name, text: &text }, None) else {
+            println!("skip     {stem} (refused by the generator)");
+            continue;
+        };
+        let mut client = pipeline::client_config(&api, &config);
+        client.crate_name = format!("corpus-{stem}");
+        client.runtime_path = Some(root.join("runtime").display().to_string());
+        let files: Vec<File> = discogen::rust::render(&api, &client).map_err(|e| format!("{name}: {e}"))?;
+        discogen::output::write_tree(&workspace.join("crates").join(&stem), &files).map_err(|e| e.to_string())?;
+        members.push(format!("\"crates/{stem}\""));
+    }
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    // The project's lock file pins the runtime's dependencies to the versions CI tested.
+    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    println!("\ncargo check of {} generated crates (warnings denied)", members.len());
+    let started = Instant::now();
+    let status = Command::new(env!("CARGO"))
+        .args(["check", "--workspace", "--quiet"])
+        .env("RUSTFLAGS", "-D warnings")
+        .current_dir(&workspace)
+        .status()
+        .map_err(|e| format!("cargo check: {e}"))?;
+    println!("cargo check took {:.1} s", started.elapsed().as_secs_f64());
+    if status.success() {
+        Ok(())
+    } else {
+        Err("a generated crate does not pass cargo check".to_owned())
+    }
+}
