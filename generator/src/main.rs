@@ -58,45 +58,51 @@ fn read(path: &Path) -> Result<String, Error> {
     std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })
 }
 
-fn run(command: Command) -> Result<(), Error> {
-    match command {
-        Command::Client { discovery, config, out } => {
-            let config_text = config.as_deref().map(read).transpose()?;
-            let config_name = config.as_ref().map(|p| p.display().to_string());
-            let discovery = match discovery {
-                Some(path) => path,
-                None => discovery_from_config(config.as_deref(), config_text.as_deref())?,
-            };
-            let discovery_text = read(&discovery)?;
-            let discovery_name = discovery.display().to_string();
-            let config_input =
-                config_text.as_deref().map(|text| Input { name: config_name.as_deref().unwrap_or(""), text });
-            let files = pipeline::client(Input { name: &discovery_name, text: &discovery_text }, config_input)?;
-            output::write_tree(&out, &files)?;
-            eprintln!("wrote {} files under {}", files.len(), out.display());
-            Ok(())
-        }
-        Command::Docs { discovery, config, out } => {
-            let config_text = config.as_deref().map(read).transpose()?;
-            let config_name = config.as_ref().map(|p| p.display().to_string());
-            let discovery = match discovery {
-                Some(path) => path,
-                None => discovery_from_config(config.as_deref(), config_text.as_deref())?,
-            };
-            let discovery_text = read(&discovery)?;
-            let discovery_name = discovery.display().to_string();
-            let config_input =
-                config_text.as_deref().map(|text| Input { name: config_name.as_deref().unwrap_or(""), text });
-            let api = pipeline::build_api(Input { name: &discovery_name, text: &discovery_text }, config_input)?;
-            let files = discogen::docs::render(&api)?;
-            output::write_tree(&out, &files)?;
-            eprintln!("wrote {} files under {}", files.len(), out.display());
-            // The process ends here: skip freeing the IR and pages piece by piece (about a
-            // sixth of the run time for aiplatform).
-            std::mem::forget((api, files, discovery_text));
-            Ok(())
-        }
+/// What both commands read: the Discovery document and the optional configuration.
+struct Inputs {
+    discovery_name: String,
+    discovery_text: String,
+    config: Option<(String, String)>,
+}
+
+impl Inputs {
+    fn read(discovery: Option<PathBuf>, config: Option<PathBuf>) -> Result<Inputs, Error> {
+        let config_text = config.as_deref().map(read).transpose()?;
+        let discovery = match discovery {
+            Some(path) => path,
+            None => discovery_from_config(config.as_deref(), config_text.as_deref())?,
+        };
+        Ok(Inputs {
+            discovery_text: read(&discovery)?,
+            discovery_name: discovery.display().to_string(),
+            config: config.map(|p| p.display().to_string()).zip(config_text),
+        })
     }
+
+    /// The IR and the configuration it was built with.
+    fn load(&self) -> Result<(discogen::ir::Api, discogen::config::Config), Error> {
+        let config = self.config.as_ref().map(|(name, text)| Input { name, text });
+        pipeline::load(Input { name: &self.discovery_name, text: &self.discovery_text }, config)
+    }
+}
+
+fn run(command: Command) -> Result<(), Error> {
+    let (inputs, out, client) = match command {
+        Command::Client { discovery, config, out } => (Inputs::read(discovery, config)?, out, true),
+        Command::Docs { discovery, config, out } => (Inputs::read(discovery, config)?, out, false),
+    };
+    let (api, config) = inputs.load()?;
+    let files = if client {
+        discogen::rust::render(&api, &pipeline::client_config(&api, &config))?
+    } else {
+        discogen::docs::render(&api)?
+    };
+    output::write_tree(&out, &files)?;
+    eprintln!("wrote {} files under {}", files.len(), out.display());
+    // The process ends here: skip freeing the IR and the output piece by piece (about a sixth
+    // of the run time of the docs step for aiplatform).
+    std::mem::forget((api, files, inputs));
+    Ok(())
 }
 
 fn discovery_from_config(config: Option<&Path>, text: Option<&str>) -> Result<PathBuf, Error> {
