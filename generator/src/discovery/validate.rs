@@ -7,23 +7,53 @@ use crate::error::{Error, Result};
 
 const HTTP_METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
-/// Checks that every `$ref` resolves, every path placeholder names a path parameter, every
-/// method has a usable HTTP verb and path, and method ids are unique. Returns the first problem.
+/// Checks that the service name and version and every method id are plain names, every `$ref`
+/// resolves, every path placeholder names a path parameter, every method has a usable HTTP verb
+/// and path, and method ids are unique. Returns the first problem.
 pub fn validate(file: &str, doc: &Document) -> Result<()> {
+    // The name and version become directory and crate names, method ids StackQL's resource and
+    // method names (page directories, anchors, JSX attributes): every public Discovery
+    // document keeps to letters, digits, `_` and `-` (plus `.` in versions).
+    if !is_word(&doc.name, "") {
+        return Err(Error::invalid(file, "$.name", format!("{:?} is not a service name", doc.name)));
+    }
+    if !is_word(&doc.version, ".") {
+        return Err(Error::invalid(file, "$.version", format!("{:?} is not a version", doc.version)));
+    }
     for (name, schema) in &doc.schemas {
         check_schema_refs(file, doc, schema, &mut format!("$.schemas.{name}"))?;
     }
-    let mut methods: Vec<&Method> = Vec::new();
-    walk_resource_methods(&doc.resources, &mut |_, _, method| methods.push(method));
-    methods.extend(doc.methods.values());
+    let mut methods: Vec<(String, &Method)> = Vec::new();
+    walk_resource_methods(&doc.resources, &mut |chain, name, method| {
+        let chain: String = chain.iter().map(|resource| format!(".resources.{resource}")).collect();
+        methods.push((format!("${chain}.methods.{name}"), method));
+    });
+    let resource_methods = methods.len();
+    methods.extend(doc.methods.iter().map(|(name, method)| (format!("$.methods.{name}"), method)));
     let mut seen_ids = HashSet::new();
-    for method in methods {
+    for (index, (path, method)) in methods.into_iter().enumerate() {
+        let tokens: Vec<&str> = method.id.split('.').collect();
+        if tokens.len() < 2 || !tokens.iter().all(|token| is_word(token, "")) {
+            return Err(Error::invalid(
+                file,
+                format!("{path}.id"),
+                format!("{:?} is not a method id (dot-separated names such as \"svc.things.get\")", method.id),
+            ));
+        }
+        if index < resource_methods && crate::ir::naming::derived_resource_name(&method.id).is_empty() {
+            return Err(Error::invalid(file, &method.id, "method id gives an empty StackQL resource name"));
+        }
         if !seen_ids.insert(method.id.as_str()) {
             return Err(Error::invalid(file, &method.id, "method id is used by more than one method"));
         }
         check_method(file, doc, method)?;
     }
     Ok(())
+}
+
+/// Non-empty, and only letters, digits, `_`, `-` and the characters in `extra`.
+fn is_word(text: &str, extra: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-' || extra.contains(c))
 }
 
 fn check_schema_refs(file: &str, doc: &Document, schema: &Schema, path: &mut String) -> Result<()> {
@@ -74,6 +104,10 @@ fn check_method(file: &str, doc: &Document, method: &Method) -> Result<()> {
         }
     }
     let parameters = method.parameters.as_ref();
+    // Parameter names end up in page anchors, table cells and Rust identifiers.
+    if let Some(name) = parameters.into_iter().flat_map(|params| params.keys()).find(|name| !is_word(name, ".$")) {
+        return Err(Error::invalid(file, id, format!("{name:?} is not a parameter name")));
+    }
     for placeholder in placeholders(file, id, &method.path)? {
         let name = placeholder.trim_start_matches(['+', '/', '.', ';', '?', '&', '#']);
         let is_path_param = parameters
@@ -88,7 +122,16 @@ fn check_method(file: &str, doc: &Document, method: &Method) -> Result<()> {
         }
     }
     if let Some(flat) = &method.flat_path {
-        placeholders(file, id, flat)?;
+        // The flat path's placeholders name StackQL's path parameters.
+        for placeholder in placeholders(file, id, flat)? {
+            if !is_word(placeholder.trim_start_matches('+'), ".$") {
+                return Err(Error::invalid(
+                    file,
+                    id,
+                    format!("{{{placeholder}}} in flatPath \"{flat}\" names no parameter"),
+                ));
+            }
+        }
     }
     for name in &method.parameter_order {
         if !parameters.is_some_and(|params| params.contains_key(name)) {

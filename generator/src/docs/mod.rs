@@ -19,8 +19,24 @@ pub struct File {
     pub contents: String,
 }
 
+fn is_directory_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\'])
+        && !name.chars().any(char::is_control)
+}
+
 /// Renders `<service>/index.md` and `<service>/<resource>/index.md` for every resource.
 pub fn render(api: &Api) -> Result<Vec<File>> {
+    // Validation keeps names derived from the document plain; overrides from a configuration
+    // could still make one that is no directory name.
+    if let Some(resource) = api.resources.iter().find(|r| !is_directory_name(&r.name)) {
+        return Err(Error::Render {
+            what: resource.id.clone(),
+            message: format!("resource name {:?} cannot name a page directory", resource.name),
+        });
+    }
     let refs = deref::crawl(&api.schemas);
     let resolver = fields::Resolver { schemas: &api.schemas, refs: &refs };
     let service = &api.service.name;

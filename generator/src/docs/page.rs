@@ -205,8 +205,11 @@ fn field_rows(fields: &[FieldView<'_>]) -> Vec<FieldRow> {
     fields
         .iter()
         .map(|f| FieldRow {
-            name: f.name.to_owned(),
-            datatype: f.datatype(),
+            // Shown in a JSX attribute (`code="..."`), which a quote would end.
+            name: f.name.replace('"', "&quot;"),
+            // Types and formats come from the document: escaped like descriptions so that a
+            // `<` or `{` in them cannot open JSX (real documents never have one).
+            datatype: sanitize(&f.datatype()),
             description: sanitize(&f.table_description()),
         })
         .collect()
@@ -227,7 +230,7 @@ fn param_rows(methods: &[MethodData<'_>]) -> Vec<ParamRow> {
     for required in [true, false] {
         let mut seen: Vec<(String, String)> = Vec::new();
         for param in methods.iter().flat_map(|m| if required { &m.required } else { &m.optional }) {
-            let datatype = param_datatype(param);
+            let datatype = sanitize(&param_datatype(param));
             match seen.iter_mut().find(|(name, _)| *name == param.name) {
                 Some(slot) => slot.1 = datatype,
                 None => seen.push((param.name.clone(), datatype)),
@@ -312,7 +315,9 @@ fn manifest(resource: &str, methods: &[&MethodData<'_>]) -> Vec<ManifestEntry> {
             required.push(param_entry(p, Some(format!("Required parameter for the {resource} resource."))));
         }
     }
-    let mut body: Vec<ManifestEntry> = Vec::new();
+    // Keyed by name: a schema may have thousands of fields, and a later definition replaces
+    // an earlier one in place (`IndexMap::insert` keeps the first position).
+    let mut body: indexmap::IndexMap<&str, ManifestEntry> = indexmap::IndexMap::new();
     for field in methods.iter().flat_map(|m| m.writable_body()) {
         let values: Vec<String> = field.shape.enum_values.iter().map(|v| format!("'{}'", v.value)).collect();
         let entry = ManifestEntry {
@@ -323,10 +328,7 @@ fn manifest(resource: &str, methods: &[&MethodData<'_>]) -> Vec<ManifestEntry> {
             valid_values: (!values.is_empty()).then(|| format!("[{}]", values.join(", "))),
             default: field.shape.default.clone(),
         };
-        match body.iter_mut().find(|e| e.name == entry.name) {
-            Some(slot) => *slot = entry,
-            None => body.push(entry),
-        }
+        body.insert(field.name, entry);
     }
     let mut optional: Vec<ManifestEntry> = Vec::new();
     for p in methods.iter().flat_map(|m| m.optional.iter()) {
@@ -334,7 +336,7 @@ fn manifest(resource: &str, methods: &[&MethodData<'_>]) -> Vec<ManifestEntry> {
             optional.push(param_entry(p, None));
         }
     }
-    required.into_iter().chain(body).chain(optional).collect()
+    required.into_iter().chain(body.into_values()).chain(optional).collect()
 }
 
 fn change_example(m: &MethodData<'_>) -> ChangeExample {

@@ -143,7 +143,9 @@ fn operation_params(method: &Method, path: &str) -> Vec<SqlParam> {
         .split('/')
         .filter(|segment| segment.starts_with('{'))
         .map(|segment| SqlParam {
-            name: segment.replace(['{', '}'], "").split(':').next().unwrap_or_default().to_owned(),
+            // The placeholder's name: `{name}` and `{name}:verb` both give `name` (as StackQL's
+            // segment-wise parsing does), and nothing after the `}` can leak into it.
+            name: segment[1..].split('}').next().unwrap_or_default().split(':').next().unwrap_or_default().to_owned(),
             location: ParamLocation::Path,
             required: true,
             json_type: Some("string".to_owned()),

@@ -109,7 +109,9 @@ fn escape_plain(text: &str) -> String {
 
 /// Length of `[text](http...)` at the start of `chars`, if it is one.
 fn markdown_link_len(chars: &[char]) -> Option<usize> {
-    let close = chars.iter().position(|&c| c == ']')?;
+    // Link texts are short; bounding the search keeps text full of unclosed `[` linear.
+    const MAX_LINK_TEXT: usize = 500;
+    let close = chars.iter().take(MAX_LINK_TEXT).position(|&c| c == ']')?;
     if chars[1..close].contains(&'[') || chars.get(close + 1) != Some(&'(') {
         return None;
     }
@@ -117,7 +119,7 @@ fn markdown_link_len(chars: &[char]) -> Option<usize> {
     if !starts_with_url(target) {
         return None;
     }
-    let end = target.iter().position(|&c| c == ')' || c.is_whitespace())?;
+    let end = target.iter().take(MAX_LINK_TEXT * 4).position(|&c| c == ')' || c.is_whitespace())?;
     (target[end] == ')').then_some(close + 2 + end + 1)
 }
 

@@ -1,7 +1,7 @@
 //! Schema -> Rust type model: which structs and enums the crate defines and what type every
 //! field has. Plain data; `models.rs` turns it into tokens.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 
@@ -371,53 +371,106 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    /// Boxes direct (non-`Vec`, non-map) fields that lead back to their own struct.
+    /// Boxes direct (non-`Vec`, non-map) fields that lead back to their own struct: a field
+    /// whose target lies in the same strongly connected component as its struct.
     fn box_cycles(&mut self) {
-        let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for def in &self.defs {
-            if let TypeDef::Struct(s) = def {
-                let targets = s.fields.iter().filter_map(|f| match &f.ty {
-                    RustType::Named(n) => Some(n.clone()),
+        let index: HashMap<&str, usize> = self.defs.iter().enumerate().map(|(i, def)| (def.name(), i)).collect();
+        let edges: Vec<Vec<usize>> = self
+            .defs
+            .iter()
+            .map(|def| match def {
+                TypeDef::Struct(s) => s
+                    .fields
+                    .iter()
+                    .filter_map(|f| match &f.ty {
+                        RustType::Named(n) => index.get(n.as_str()).copied(),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let component = strongly_connected_components(&edges);
+        let to_box: Vec<(usize, usize)> = self
+            .defs
+            .iter()
+            .enumerate()
+            .filter_map(|(owner, def)| match def {
+                TypeDef::Struct(s) => Some((owner, s)),
+                _ => None,
+            })
+            .flat_map(|(owner, s)| {
+                let (index, component) = (&index, &component);
+                s.fields.iter().enumerate().filter_map(move |(i, field)| match &field.ty {
+                    RustType::Named(target) => {
+                        let target = *index.get(target.as_str())?;
+                        // Same component: a cycle (a field pointing at its own struct included).
+                        (component[target] == component[owner]).then_some((owner, i))
+                    }
                     _ => None,
-                });
-                edges.insert(s.name.clone(), targets.collect());
-            }
-        }
-        let reaches = |from: &str, to: &str| -> bool {
-            let mut stack = vec![from.to_owned()];
-            let mut seen = HashSet::new();
-            while let Some(node) = stack.pop() {
-                if node == to {
-                    return true;
-                }
-                if seen.insert(node.clone()) {
-                    stack.extend(edges.get(&node).into_iter().flatten().cloned());
-                }
-            }
-            false
-        };
-        let mut to_box = Vec::new();
-        for def in &self.defs {
-            if let TypeDef::Struct(s) = def {
-                for (i, field) in s.fields.iter().enumerate() {
-                    if let RustType::Named(target) = &field.ty {
-                        if reaches(target, &s.name) {
-                            to_box.push((s.name.clone(), i));
-                        }
-                    }
-                }
-            }
-        }
-        for def in &mut self.defs {
-            if let TypeDef::Struct(s) = def {
-                for (name, i) in &to_box {
-                    if *name == s.name {
-                        s.fields[*i].boxed = true;
-                    }
-                }
+                })
+            })
+            .collect();
+        for (owner, i) in to_box {
+            if let TypeDef::Struct(s) = &mut self.defs[owner] {
+                s.fields[i].boxed = true;
             }
         }
     }
+}
+
+/// Component number of every node (Kosaraju, iterative so that long chains of thousands of
+/// schemas cannot overflow the stack).
+fn strongly_connected_components(edges: &[Vec<usize>]) -> Vec<usize> {
+    let n = edges.len();
+    // First pass: nodes in order of DFS completion.
+    let mut visited = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    for start in 0..n {
+        if visited[start] {
+            continue;
+        }
+        visited[start] = true;
+        let mut stack = vec![(start, 0usize)];
+        while let Some((node, next)) = stack.last_mut() {
+            if let Some(&child) = edges[*node].get(*next) {
+                *next += 1;
+                if !visited[child] {
+                    visited[child] = true;
+                    stack.push((child, 0));
+                }
+            } else {
+                order.push(*node);
+                stack.pop();
+            }
+        }
+    }
+    // Second pass on the reversed graph, in reverse completion order.
+    let mut reversed = vec![Vec::new(); n];
+    for (from, targets) in edges.iter().enumerate() {
+        for &to in targets {
+            reversed[to].push(from);
+        }
+    }
+    let mut component = vec![usize::MAX; n];
+    let mut count = 0;
+    for &start in order.iter().rev() {
+        if component[start] != usize::MAX {
+            continue;
+        }
+        component[start] = count;
+        let mut stack = vec![start];
+        while let Some(node) = stack.pop() {
+            for &from in &reversed[node] {
+                if component[from] == usize::MAX {
+                    component[from] = count;
+                    stack.push(from);
+                }
+            }
+        }
+        count += 1;
+    }
+    component
 }
 
 /// The longest prefix ending in `_` shared by all values (empty if any value would be left
@@ -487,6 +540,15 @@ pub fn closure(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn components_group_cycles_only() {
+        // 0 -> 1 -> 0 is a cycle; 2 -> 0 is not part of it; 3 -> 3 is a self loop.
+        let component = strongly_connected_components(&[vec![1], vec![0], vec![0], vec![3]]);
+        assert_eq!(component[0], component[1]);
+        assert_ne!(component[2], component[0]);
+        assert_ne!(component[3], component[0]);
+    }
 
     #[test]
     fn common_prefix_stops_at_underscores() {
