@@ -17,6 +17,8 @@ pub fn run(package: &str, features: &[String]) -> Result<(), String> {
     let cargo = |args: &[&str]| {
         let mut command = Command::new(env!("CARGO"));
         command.args(args).args(&feature_args).arg("--target-dir").arg(&target).current_dir(&root);
+        // Measure what a user's plain dev profile costs, not this workspace's optimized deps.
+        command.args(["--config", "profile.dev.package.\"*\".opt-level=0"]);
         command
     };
     // Fetch first so the timings do not include downloads.
