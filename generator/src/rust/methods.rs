@@ -136,15 +136,10 @@ fn setter_type(ty: &RustType) -> (TokenStream, TokenStream) {
     match ty {
         RustType::String => (quote!(impl Into<String>), quote!(.into())),
         other => {
-            let ty = qualified(other);
+            let ty = type_tokens(other);
             (quote!(#ty), quote!())
         }
     }
-}
-
-/// Type tokens (crate-local types are `crate::` paths).
-pub fn qualified(ty: &RustType) -> TokenStream {
-    type_tokens(ty)
 }
 
 pub fn module_tokens(resource: &ResourcePlan, crate_ident: &str) -> TokenStream {
@@ -197,7 +192,7 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
     for q in &required_query {
         let field = ident(&q.field);
         let (ty, convert) = if q.repeated {
-            let inner = qualified(&q.ty);
+            let inner = type_tokens(&q.ty);
             (quote!(Vec<#inner>), quote!())
         } else {
             setter_type(&q.ty)
@@ -206,7 +201,7 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
         inits.push(if convert.is_empty() { quote!(#field) } else { quote!(#field: #field #convert) });
     }
     if let Some(body) = &method.body {
-        let ty = qualified(body);
+        let ty = type_tokens(body);
         args.push(quote!(body: #ty));
         inits.push(quote!(body));
     }
@@ -290,7 +285,7 @@ fn builder_tokens(method: &MethodPlan) -> TokenStream {
     }
     for q in &method.query {
         let field = ident(&q.field);
-        let inner = qualified(&q.ty);
+        let inner = type_tokens(&q.ty);
         fields.push(if q.repeated {
             quote!(#field: Vec<#inner>)
         } else if q.required {
@@ -300,7 +295,7 @@ fn builder_tokens(method: &MethodPlan) -> TokenStream {
         });
     }
     if let Some(body) = &method.body {
-        let ty = qualified(body);
+        let ty = type_tokens(body);
         fields.push(quote!(body: #ty));
     }
     fields.push(quote!(options: RequestOptions));
@@ -310,7 +305,7 @@ fn builder_tokens(method: &MethodPlan) -> TokenStream {
         let fallback = format!("Sets the `{}` query parameter.", q.wire_name);
         let docs = doc_attrs(Some(described(q.description.as_deref(), &fallback)), &[]);
         if q.repeated {
-            let inner = qualified(&q.ty);
+            let inner = type_tokens(&q.ty);
             quote! {
                 #docs
                 pub fn #field(mut self, values: impl IntoIterator<Item = #inner>) -> Self {
@@ -347,12 +342,12 @@ fn builder_tokens(method: &MethodPlan) -> TokenStream {
     let (output, send_body) = match &method.response {
         Response::Empty => (quote!(()), quote!(self.client.execute_empty(request).await)),
         Response::Json(ty) => {
-            let ty = qualified(ty);
+            let ty = type_tokens(ty);
             (quote!(#ty), quote!(self.client.execute(request).await))
         }
         Response::Operation { result, metadata, poll_prefix } => {
-            let result = qualified(result);
-            let metadata = qualified(metadata);
+            let result = type_tokens(result);
+            let metadata = type_tokens(metadata);
             (
                 quote!(discogen_runtime::Operation<#result, #metadata>),
                 quote! {
@@ -364,7 +359,7 @@ fn builder_tokens(method: &MethodPlan) -> TokenStream {
     };
     let paging = match (&method.page_item, &method.page_token_field) {
         (Some(item), Some(token)) => {
-            let item = qualified(item);
+            let item = type_tokens(item);
             let token = ident(token);
             quote! {
                 /// All pages, following `nextPageToken` from this call's page token on.
