@@ -61,43 +61,40 @@ impl Tree {
     }
 }
 
+/// The IR of one spec and the configuration it was built with.
+fn load(spec: &Spec) -> Result<(discogen::ir::Api, discogen::config::Config), String> {
+    let (config_text, discovery_text) = (read(&spec.config)?, read(&spec.discovery)?);
+    let (config_name, discovery_name) = (display(&spec.config), display(&spec.discovery));
+    pipeline::load(
+        Input { name: &discovery_name, text: &discovery_text },
+        Some(Input { name: &config_name, text: &config_text }),
+    )
+    .map_err(|e| e.to_string())
+}
+
 /// The documentation of every spec, relative to a docs root (`<service>/...`).
 pub fn docs_tree() -> Result<Tree, String> {
     let mut files = Vec::new();
     for spec in all()? {
-        let (config_text, discovery_text) = (read(&spec.config)?, read(&spec.discovery)?);
-        let (config_name, discovery_name) = (display(&spec.config), display(&spec.discovery));
-        files.extend(
-            pipeline::docs(
-                Input { name: &discovery_name, text: &discovery_text },
-                Some(Input { name: &config_name, text: &config_text }),
-            )
-            .map_err(|e| e.to_string())?,
-        );
+        let (api, _) = load(&spec)?;
+        files.extend(discogen::docs::render(&api).map_err(|e| e.to_string())?);
     }
     Ok(Tree { files })
 }
 
 /// Everything under `generated/`: `docs/<service>/...` and, for each spec with a `client:`
-/// section, the crate in `<crate name>/`.
+/// section, the crate in `<crate name>/`. Each spec is read and converted once.
 pub fn generated_tree() -> Result<Tree, String> {
-    let docs = docs_tree()?;
-    let mut files: Vec<File> =
-        docs.files.into_iter().map(|f| File { path: format!("docs/{}", f.path), contents: f.contents }).collect();
+    let mut files: Vec<File> = Vec::new();
+    let mut nest = |prefix: &str, nested: Vec<File>| {
+        files.extend(nested.into_iter().map(|f| File { path: format!("{prefix}/{}", f.path), contents: f.contents }));
+    };
     for spec in all()? {
-        let (config_text, discovery_text) = (read(&spec.config)?, read(&spec.discovery)?);
-        let (config_name, discovery_name) = (display(&spec.config), display(&spec.discovery));
-        let config = discogen::config::Config::parse(&config_name, &config_text).map_err(|e| e.to_string())?;
-        let Some(client) = &config.client else { continue };
-        let crate_files = pipeline::client(
-            Input { name: &discovery_name, text: &discovery_text },
-            Some(Input { name: &config_name, text: &config_text }),
-        )
-        .map_err(|e| e.to_string())?;
-        let prefix = &client.crate_name;
-        files.extend(
-            crate_files.into_iter().map(|f| File { path: format!("{prefix}/{}", f.path), contents: f.contents }),
-        );
+        let (api, config) = load(&spec)?;
+        nest("docs", discogen::docs::render(&api).map_err(|e| e.to_string())?);
+        if let Some(client) = &config.client {
+            nest(&client.crate_name, discogen::rust::render(&api, client).map_err(|e| e.to_string())?);
+        }
     }
     Ok(Tree { files })
 }
