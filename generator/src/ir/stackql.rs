@@ -179,12 +179,7 @@ fn object_key(operation: &Operation<'_>, schemas: &IndexMap<String, Schema>) -> 
         return None;
     }
     let response = schemas.get(operation.method.response.as_deref()?)?;
-    response.property("nextPageToken")?;
-    response
-        .properties
-        .iter()
-        .find(|p| p.name != "nextPageToken" && p.schema.json_type.as_deref() == Some("array"))
-        .map(|p| format!("$.{}", p.name))
+    response.paged_list_property().map(|p| format!("$.{}", p.name))
 }
 
 #[cfg(test)]

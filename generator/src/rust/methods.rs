@@ -100,8 +100,9 @@ pub fn http_method(verb: &str) -> &'static str {
     }
 }
 
-/// Splits `v1/{+parent}/jobs:run` into literal and parameter pieces.
-pub fn parse_template(template: &str, field_of: impl Fn(&str) -> String) -> Vec<PathPiece> {
+/// Splits `v1/{+parent}/jobs:run` into literal and parameter pieces (fields start out as the
+/// wire names).
+pub fn parse_template(template: &str) -> Vec<PathPiece> {
     let mut pieces = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -112,7 +113,7 @@ pub fn parse_template(template: &str, field_of: impl Fn(&str) -> String) -> Vec<
         let expr = &rest[open + 1..close.min(rest.len())];
         let operator = expr.chars().next().filter(|c| "+#./;?&".contains(*c));
         let wire = expr.trim_start_matches(|c: char| "+#./;?&".contains(c));
-        pieces.push(PathPiece::Param { field: field_of(wire), wire: wire.to_owned(), operator });
+        pieces.push(PathPiece::Param { field: wire.to_owned(), wire: wire.to_owned(), operator });
         rest = if close < rest.len() { &rest[close + 1..] } else { "" };
     }
     if !rest.is_empty() {

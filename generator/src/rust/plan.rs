@@ -279,10 +279,9 @@ fn method_plan(
     let mut path_params = Vec::new();
     let mut path_fields: Vec<(String, String)> = Vec::new();
     // A path parameter the URI template never mentions is not sent anywhere: no argument.
+    let mut path = methods::parse_template(&method.path);
     let in_template = |name: &str| {
-        super::methods::parse_template(&method.path, str::to_owned)
-            .iter()
-            .any(|piece| matches!(piece, super::methods::PathPiece::Param { wire, .. } if wire == name))
+        path.iter().any(|piece| matches!(piece, super::methods::PathPiece::Param { wire, .. } if wire == name))
     };
     for p in ordered_path.into_iter().filter(|p| in_template(&p.name)) {
         let field = field_for(&p.name);
@@ -307,9 +306,12 @@ fn method_plan(
         };
         path_params.push(PathParam { field, ty, description: p.description.clone() });
     }
-    let path = methods::parse_template(&method.path, |name| {
-        path_fields.iter().find(|(n, _)| n == name).map(|(_, f)| f.clone()).unwrap_or_else(|| snake_string(name))
-    });
+    // The template was parsed with wire names as fields; now use the builder's field names.
+    for piece in &mut path {
+        if let super::methods::PathPiece::Param { field, wire, .. } = piece {
+            *field = path_fields.iter().find(|(n, _)| n == wire).map_or_else(|| snake_string(wire), |(_, f)| f.clone());
+        }
+    }
     let mut query = Vec::new();
     for p in params.iter().filter(|p| p.location == ParamLocation::Query) {
         let schema = Schema {
@@ -385,9 +387,7 @@ fn poll_prefix(path: &str) -> String {
 
 /// The list property of a paged response: the first array other than `nextPageToken`.
 fn list_property<'a>(api: &'a Api, method: &Method) -> Option<&'a crate::ir::Property> {
-    let response = api.schemas.get(method.response.as_deref()?)?;
-    response.property("nextPageToken")?;
-    response.properties.iter().find(|p| p.name != "nextPageToken" && p.schema.json_type.as_deref() == Some("array"))
+    api.schemas.get(method.response.as_deref()?)?.paged_list_property()
 }
 
 /// The element type of the list field `items` of struct `response`, as already defined.
