@@ -56,8 +56,10 @@ pub struct ClientConfig {
     /// by method id.
     #[serde(default)]
     pub operations: IndexMap<String, OperationTypes>,
-    /// Path of the runtime crate relative to the generated crate (for a path dependency).
-    #[serde(default)]
+    /// Path of the runtime crate relative to the generated crate, for a path dependency beside
+    /// the version. Not configuration: the caller computes it from where the crate is written
+    /// (`cargo xtask regen`, `discogen client --runtime-path DIR`).
+    #[serde(skip)]
     pub runtime_path: Option<String>,
     /// One cargo feature per resource (named after its module, e.g. `notebook-execution-jobs`)
     /// plus `full`; types and names compile only when a resource that uses them is enabled.

@@ -40,6 +40,10 @@ enum Command {
         /// The crate directory.
         #[arg(long)]
         out: PathBuf,
+        /// A local discogen-runtime checkout: the crate then depends on it by path (relative to
+        /// OUT) as well as by version, for development before the runtime is published.
+        #[arg(long, value_name = "DIR")]
+        runtime_path: Option<PathBuf>,
     },
 }
 
@@ -88,14 +92,19 @@ impl Inputs {
 
 fn run(command: Command) -> Result<(), Error> {
     let (inputs, out, client) = match command {
-        Command::Client { discovery, config, out } => (Inputs::read(discovery, config)?, out, true),
-        Command::Docs { discovery, config, out } => (Inputs::read(discovery, config)?, out, false),
+        Command::Client { discovery, config, out, runtime_path } => {
+            (Inputs::read(discovery, config)?, out, Some(runtime_path))
+        }
+        Command::Docs { discovery, config, out } => (Inputs::read(discovery, config)?, out, None),
     };
     let (api, config) = inputs.load()?;
-    let files = if client {
-        discogen::rust::render(&api, &pipeline::client_config(&api, &config))?
-    } else {
-        discogen::docs::render(&api)?
+    let files = match client {
+        Some(runtime_path) => {
+            let mut client = pipeline::client_config(&api, &config);
+            client.runtime_path = runtime_path.map(|dir| runtime_dependency_path(&out, &dir)).transpose()?;
+            discogen::rust::render(&api, &client)?
+        }
+        None => discogen::docs::render(&api)?,
     };
     output::write_tree(&out, &files)?;
     eprintln!("wrote {} files under {}", files.len(), out.display());
@@ -103,6 +112,22 @@ fn run(command: Command) -> Result<(), Error> {
     // of the run time of the docs step for aiplatform).
     std::mem::forget((api, files, inputs));
     Ok(())
+}
+
+/// `runtime` as seen from the crate directory `out` (relative when they share a root).
+fn runtime_dependency_path(out: &Path, runtime: &Path) -> Result<String, Error> {
+    let absolute =
+        |path: &Path| std::path::absolute(path).map_err(|source| Error::Read { path: path.to_owned(), source });
+    let (out, runtime) = (absolute(out)?, absolute(runtime)?);
+    if !runtime.join("Cargo.toml").is_file() {
+        return Err(Error::Config {
+            file: "(command line)".to_owned(),
+            location: "--runtime-path".to_owned(),
+            message: format!("{} has no Cargo.toml: name the discogen-runtime crate directory", runtime.display()),
+        });
+    }
+    let path = discogen::output::relative_path(&out, &runtime).unwrap_or(runtime);
+    Ok(path.display().to_string())
 }
 
 fn discovery_from_config(config: Option<&Path>, text: Option<&str>) -> Result<PathBuf, Error> {

@@ -70,3 +70,47 @@ fn stage_and_swap(out: &Path, staging: &Path, files: &[File]) -> Result<()> {
     }
     Ok(())
 }
+
+/// The path that leads from directory `from` to `to`, both absolute; components are compared
+/// lexically (`.` and `..` resolved first), so neither needs to exist. `None` when they share
+/// no root (different Windows drives).
+pub fn relative_path(from: &Path, to: &Path) -> Option<PathBuf> {
+    let (from, to) = (normalize(from), normalize(to));
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return None;
+    }
+    let mut relative: PathBuf = from[common..].iter().map(|_| std::path::Component::ParentDir).collect();
+    relative.extend(&to[common..]);
+    Some(if relative.as_os_str().is_empty() { PathBuf::from(".") } else { relative })
+}
+
+fn normalize(path: &Path) -> Vec<std::path::Component<'_>> {
+    let mut parts = Vec::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if matches!(parts.last(), Some(std::path::Component::Normal(_))) => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_path;
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn relative_paths_between_directories() {
+        let rel = |a: &str, b: &str| relative_path(Path::new(a), Path::new(b));
+        assert_eq!(rel("/repo/generated/google-x-v1", "/repo/runtime"), Some(PathBuf::from("../../runtime")));
+        assert_eq!(rel("/home/me/crates/x", "/repo/runtime"), Some(PathBuf::from("../../../../repo/runtime")));
+        assert_eq!(rel("/repo/a/./b/../c", "/repo/runtime"), Some(PathBuf::from("../../runtime")));
+        assert_eq!(rel("/repo", "/repo/runtime"), Some(PathBuf::from("runtime")));
+        assert_eq!(rel("/repo/runtime", "/repo/runtime"), Some(PathBuf::from(".")));
+    }
+}

@@ -48,19 +48,23 @@ pub fn line_diff(expected: &str, actual: &str, max_lines: usize) -> String {
 }
 
 /// The path of the `discogen` binary built for this test run (next to the test executable).
+/// Built once per test process: `cargo test -p discogen-tests` alone would otherwise run a
+/// stale binary left by an earlier build.
 pub fn discogen_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps/..");
-    let binary = dir.join(format!("discogen{}", std::env::consts::EXE_SUFFIX));
-    if !binary.exists() {
-        let status = std::process::Command::new(env!("CARGO"))
-            .args(["build", "-q", "-p", "discogen", "--bin", "discogen"])
-            .current_dir(root())
-            .status()
-            .expect("cargo build discogen");
-        assert!(status.success(), "building discogen failed");
-    }
-    binary
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("test executable path");
+            let dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps/..");
+            let status = std::process::Command::new(env!("CARGO"))
+                .args(["build", "-q", "-p", "discogen", "--bin", "discogen"])
+                .current_dir(root())
+                .status()
+                .expect("cargo build discogen");
+            assert!(status.success(), "building discogen failed");
+            dir.join(format!("discogen{}", std::env::consts::EXE_SUFFIX))
+        })
+        .clone()
 }
 
 /// The README's Rust examples, compiled as doctests so they cannot rot.

@@ -1,4 +1,4 @@
-//! Maintainer tasks: `cargo xtask regen | check | docs --out DIR | bench`.
+//! Maintainer tasks: `cargo xtask regen | check | docs --out DIR | doc-site | corpus | bench | package ...`.
 //!
 //! Every service is described by a configuration file `specs/<service>.yaml` naming its
 //! Discovery document; the tasks iterate over all of them, so adding a service is adding a file.
@@ -9,6 +9,7 @@ mod check;
 mod corpus;
 mod corpus_run;
 mod doc_site;
+mod package;
 mod specs;
 
 use std::path::PathBuf;
@@ -60,6 +61,9 @@ enum Task {
         #[arg(long)]
         no_check: bool,
     },
+    /// `cargo publish --dry-run` of the runtime and the generator, and a client generated
+    /// outside the repository built with the runtime patched in.
+    Package,
     /// Time the release `discogen docs` process on every spec (wall time and peak memory).
     Bench {
         /// Runs per spec.
@@ -78,6 +82,7 @@ fn main() -> ExitCode {
         Task::BuildCost { package, features } => build_cost::run(&package, &features),
         Task::Corpus { no_check } => corpus_run::run(!no_check),
         Task::Bench { runs } => bench::run(runs),
+        Task::Package => package::run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

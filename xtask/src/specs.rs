@@ -93,7 +93,13 @@ pub fn generated_tree() -> Result<Tree, String> {
         let (api, config) = load(&spec)?;
         nest("docs", discogen::docs::render(&api).map_err(|e| e.to_string())?);
         if let Some(client) = &config.client {
-            nest(&client.crate_name, discogen::rust::render(&api, client).map_err(|e| e.to_string())?);
+            // Inside the repository the crate also takes the runtime by path, relative to
+            // where it is written.
+            let mut client = client.clone();
+            let crate_dir = generated_dir().join(&client.crate_name);
+            client.runtime_path = discogen::output::relative_path(&crate_dir, &project_root().join("runtime"))
+                .map(|path| path.display().to_string());
+            nest(&client.crate_name, discogen::rust::render(&api, &client).map_err(|e| e.to_string())?);
         }
     }
     Ok(Tree { files })

@@ -229,14 +229,43 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
 
 /// A `no_run` example calling the method with placeholder arguments.
 fn example(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str) -> Vec<String> {
+    let call = example_call(method, resource, &format!("{crate_ident}::"));
+    let mut lines = vec![
+        "```no_run".to_owned(),
+        format!("# async fn example(client: {crate_ident}::Client) -> {crate_ident}::Result<()> {{"),
+    ];
+    // Names in the body are qualified; only the stream trait needs importing.
+    if call.uses_stream {
+        lines.push(format!("use {crate_ident}::TryStreamExt as _;"));
+    }
+    lines.extend(call.body);
+    lines.extend(["# Ok(())".to_owned(), "# }".to_owned(), "```".to_owned()]);
+    lines
+}
+
+/// Statements that call a method on `client` with placeholder arguments.
+pub struct ExampleCall {
+    /// Resource-name types the arguments build.
+    pub names: Vec<String>,
+    /// The body iterates a paged list with `TryStreamExt::try_next`.
+    pub uses_stream: bool,
+    pub body: Vec<String>,
+}
+
+/// Calls the method on `client` and prints what it returns (every item of a paged list, the
+/// result of an operation); resource-name types are written with `prefix` (a crate path or
+/// nothing when the caller imports them).
+pub fn example_call(method: &MethodPlan, resource: &ResourcePlan, prefix: &str) -> ExampleCall {
     let placeholder = |field: &str| format!("\"my-{}\"", field.replace('_', "-"));
+    let mut names = Vec::new();
     let mut args: Vec<String> = method
         .path_params
         .iter()
         .map(|p| match &p.ty {
             PathType::Name(name, fields) => {
+                names.push(name.clone());
                 let values: Vec<String> = fields.iter().map(|f| placeholder(f)).collect();
-                format!("{crate_ident}::{name}::new({})", values.join(", "))
+                format!("{prefix}{name}::new({})", values.join(", "))
             }
             PathType::String => placeholder(&p.field),
         })
@@ -249,30 +278,24 @@ fn example(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str) -> V
         args.push("Default::default()".to_owned());
     }
     let call = format!("client.{}().{}({})", resource.accessor, method.name, args.join(", "));
-    let mut lines = vec![
-        "```no_run".to_owned(),
-        format!("# async fn example(client: {crate_ident}::Client) -> {crate_ident}::Result<()> {{"),
-    ];
-    match (&method.page_item, &method.response) {
-        (Some(_), _) => lines.extend([
-            format!("use {crate_ident}::TryStreamExt as _;"),
+    let body = match (&method.page_item, &method.response) {
+        (Some(_), _) => vec![
             format!("let mut items = {call}.items();"),
             "while let Some(item) = items.try_next().await? {".to_owned(),
             "    println!(\"{item:?}\");".to_owned(),
             "}".to_owned(),
-        ]),
-        (None, Response::Operation { .. }) => lines.extend([
+        ],
+        (None, Response::Operation { .. }) => vec![
             format!("let operation = {call}.send().await?;"),
             "let result = operation.wait().await?;".to_owned(),
             "println!(\"{result:?}\");".to_owned(),
-        ]),
-        (None, Response::Empty) => lines.push(format!("{call}.send().await?;")),
+        ],
+        (None, Response::Empty) => vec![format!("{call}.send().await?;")],
         (None, Response::Json(_)) => {
-            lines.extend([format!("let response = {call}.send().await?;"), "println!(\"{response:?}\");".to_owned()])
+            vec![format!("let response = {call}.send().await?;"), "println!(\"{response:?}\");".to_owned()]
         }
-    }
-    lines.extend(["# Ok(())".to_owned(), "# }".to_owned(), "```".to_owned()]);
-    lines
+    };
+    ExampleCall { names, uses_stream: method.page_item.is_some(), body }
 }
 
 fn builder_tokens(method: &MethodPlan) -> TokenStream {

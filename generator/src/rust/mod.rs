@@ -8,6 +8,7 @@ mod methods;
 mod models;
 mod names;
 mod plan;
+mod readme;
 pub mod rustdoc;
 mod types;
 
@@ -21,6 +22,10 @@ use crate::error::{Error, Result};
 use crate::ir::Api;
 
 pub use plan::CratePlan;
+
+/// The `discogen-runtime` version generated crates depend on (kept equal to
+/// `runtime/Cargo.toml` by a test).
+pub const RUNTIME_VERSION: &str = "0.2.0";
 
 /// Renders the client crate; paths are relative to the crate directory.
 pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
@@ -38,7 +43,7 @@ pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let render_job = |job: &Job<'_>| -> Result<File> {
         let (path, tokens) = match job {
-            Job::Lib => ("src/lib.rs".to_owned(), plan::lib_tokens(api, &plan, &crate_ident)),
+            Job::Lib => ("src/lib.rs".to_owned(), plan::lib_tokens(api, &plan)),
             Job::ModelRoot => ("src/model.rs".to_owned(), plan::model_root_tokens(&groups)),
             Job::Model(name, defs) => (format!("src/model/{name}.rs"), plan::model_group_tokens(&plan, defs)),
             Job::Names => {
@@ -79,7 +84,10 @@ pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
         });
     }
     rendered.sort_by_key(|(index, _)| *index);
-    let mut files = vec![File { path: "Cargo.toml".to_owned(), contents: cargo_toml(api, config, &plan)? }];
+    let mut files = vec![
+        File { path: "Cargo.toml".to_owned(), contents: cargo_toml(api, config, &plan)? },
+        File { path: "README.md".to_owned(), contents: readme::render(api, config, &plan)? },
+    ];
     for (_, file) in rendered {
         files.push(file?);
     }
@@ -143,7 +151,9 @@ struct CargoToml<'a> {
     name: &'a str,
     version: &'a str,
     description: String,
-    runtime_path: &'a str,
+    keywords: Vec<String>,
+    /// The dependency's TOML value: a version, plus a path when the caller asked for one.
+    runtime_dependency: String,
     source: String,
 }
 
@@ -163,8 +173,28 @@ fn cargo_toml(api: &Api, config: &ClientConfig, plan: &CratePlan) -> Result<Stri
         version: &config.version,
         description: format!("Rust client for the {} ({} {})", service.title, service.name, service.version)
             .replace('"', "'"),
-        runtime_path: config.runtime_path.as_deref().unwrap_or("../../runtime"),
+        keywords: keywords(&service.name),
+        runtime_dependency: match &config.runtime_path {
+            Some(path) => format!("{{ version = \"{RUNTIME_VERSION}\", path = \"{}\" }}", toml_escape(path)),
+            None => format!("\"{RUNTIME_VERSION}\""),
+        },
         source: format!("{} {} revision {}", service.name, service.version, service.revision),
     };
     template.render().map_err(|err| Error::Render { what: "Cargo.toml".to_owned(), message: err.to_string() })
+}
+
+/// crates.io keywords: at most 20 characters of ASCII letters, digits, `-` and `_`, starting
+/// with a letter.
+fn keywords(service: &str) -> Vec<String> {
+    let name: String = service.to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).take(20).collect();
+    let mut keywords = vec!["google".to_owned(), "api".to_owned()];
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) && !keywords.contains(&name) {
+        keywords.push(name);
+    }
+    keywords
+}
+
+/// The body of a TOML basic string.
+fn toml_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
 }

@@ -1,0 +1,99 @@
+//! The crate's package page: `README.md`, shown by crates.io and, through
+//! `#![doc = include_str!("../README.md")]`, as the crate's rustdoc front page, so its
+//! quickstart is compiled as a doctest.
+
+use askama::Template;
+
+use super::methods::{example_call, MethodPlan, ResourcePlan};
+use super::plan::CratePlan;
+use crate::config::ClientConfig;
+use crate::error::{Error, Result};
+use crate::ir::Api;
+
+#[derive(Template)]
+#[template(path = "crate_readme.md", escape = "none")]
+struct Readme<'a> {
+    name: &'a str,
+    crate_version: &'a str,
+    title: &'a str,
+    link: Option<&'a str>,
+    service: &'a str,
+    version: &'a str,
+    revision: &'a str,
+    description: String,
+    quickstart: String,
+    resource_count: usize,
+    /// `(feature, resource chain)` per resource, when the crate has features.
+    features: Vec<(&'a str, &'a str)>,
+    default_chains: String,
+}
+
+pub fn render(api: &Api, config: &ClientConfig, plan: &CratePlan) -> Result<String> {
+    let service = &api.service;
+    let crate_ident = config.crate_name.replace('-', "_");
+    let features: Vec<(&str, &str)> =
+        plan.resources.iter().filter_map(|r| Some((r.feature.as_deref()?, r.chain.as_str()))).collect();
+    let default_chains = plan
+        .resources
+        .iter()
+        .filter(|r| r.feature.is_some() && config.default_features.contains(&r.chain))
+        .map(|r| format!("`{}`", r.chain))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let readme = Readme {
+        name: &config.crate_name,
+        crate_version: &config.version,
+        title: &service.title,
+        link: service.documentation_link.as_deref().filter(|l| l.starts_with("https://")),
+        service: &service.name,
+        version: &service.version,
+        revision: &service.revision,
+        description: super::rustdoc::lines(&service.description).join("\n"),
+        quickstart: quickstart(config, plan, &crate_ident),
+        resource_count: plan.resources.len(),
+        features,
+        default_chains,
+    };
+    readme.render().map_err(|err| Error::Render { what: "README.md".to_owned(), message: err.to_string() })
+}
+
+/// A complete async function: build a client, then call the most telling method of the first
+/// resource the default features enable (a paged list, else a get, else its first method).
+fn quickstart(config: &ClientConfig, plan: &CratePlan, crate_ident: &str) -> String {
+    let enabled = |r: &&ResourcePlan| r.feature.is_none() || config.default_features.contains(&r.chain);
+    let call = plan.resources.iter().filter(enabled).find_map(|r| Some(example_call(showcase(&r.methods)?, r, "")));
+    let mut imports = vec!["Client".to_owned()];
+    if let Some(call) = &call {
+        for name in &call.names {
+            if !imports.contains(name) {
+                imports.push(name.clone());
+            }
+        }
+        if call.uses_stream {
+            imports.push("TryStreamExt".to_owned());
+        }
+    }
+    let imports = if imports.len() == 1 { imports.remove(0) } else { format!("{{{}}}", imports.join(", ")) };
+    let mut lines = vec![
+        format!("use {crate_ident}::{imports};"),
+        String::new(),
+        format!("async fn quickstart() -> {crate_ident}::Result<()> {{"),
+        "    let client = Client::builder()".to_owned(),
+        "        .bearer_token(std::env::var(\"ACCESS_TOKEN\").unwrap_or_default())".to_owned(),
+        "        .build()?;".to_owned(),
+    ];
+    match call {
+        Some(call) => lines.extend(call.body.into_iter().map(|l| format!("    {l}"))),
+        None => lines.push("    let _ = client;".to_owned()),
+    }
+    lines.extend(["    Ok(())".to_owned(), "}".to_owned()]);
+    lines.join("\n")
+}
+
+fn showcase(methods: &[MethodPlan]) -> Option<&MethodPlan> {
+    methods
+        .iter()
+        .find(|m| m.page_item.is_some())
+        .or_else(|| methods.iter().find(|m| m.name == "get"))
+        .or_else(|| methods.first())
+}

@@ -1,0 +1,65 @@
+//! Generated crates are real packages: they take the runtime by version, by path only where
+//! asked, and carry a package page.
+
+use std::process::Command;
+
+use discogen_tests::{discogen_binary, read, root};
+
+fn runtime_version() -> String {
+    let manifest = read("runtime/Cargo.toml");
+    let line = manifest.lines().find(|l| l.starts_with("version = ")).expect("runtime/Cargo.toml has a version");
+    line.trim_start_matches("version = ").trim_matches('"').to_owned()
+}
+
+#[test]
+fn generated_crates_name_the_runtime_version_the_repository_has() {
+    assert_eq!(discogen::rust::RUNTIME_VERSION, runtime_version());
+    let manifest = read("generated/google-aiplatform-v1/Cargo.toml");
+    let expected = format!("discogen-runtime = {{ version = \"{}\", path = \"../../runtime\" }}", runtime_version());
+    assert!(manifest.lines().any(|l| l == expected), "no `{expected}` in the committed crate's Cargo.toml");
+}
+
+fn manifest_line<'a>(manifest: &'a str, key: &str) -> &'a str {
+    manifest.lines().find(|l| l.starts_with(key)).unwrap_or_else(|| panic!("no `{key}` line in\n{manifest}"))
+}
+
+#[test]
+fn a_crate_written_anywhere_depends_on_the_runtime_by_version_or_by_the_path_asked_for() {
+    let out = std::env::temp_dir().join(format!("discogen-packaging-{}", std::process::id()));
+    let crate_dir = out.join("nested").join("google-aiplatform-v1");
+    let run = |extra: &[&str]| {
+        let mut command = Command::new(discogen_binary());
+        command.args(["client", "--config"]).arg(root().join("specs/aiplatform.yaml")).arg("--out").arg(&crate_dir);
+        let output = command.args(extra).output().expect("run discogen");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        std::fs::read_to_string(crate_dir.join("Cargo.toml")).expect("Cargo.toml written")
+    };
+
+    let by_version = run(&[]);
+    assert_eq!(manifest_line(&by_version, "discogen-runtime"), format!("discogen-runtime = \"{}\"", runtime_version()));
+
+    // A relative --runtime-path is taken from the working directory, then made relative to the crate.
+    std::fs::create_dir_all(out.join("runtime")).unwrap();
+    std::fs::write(out.join("runtime/Cargo.toml"), "[package]\n").unwrap();
+    let by_path = run(&["--runtime-path", out.join("nested/../runtime").to_str().unwrap()]);
+    assert_eq!(
+        manifest_line(&by_path, "discogen-runtime"),
+        format!("discogen-runtime = {{ version = \"{}\", path = \"../../runtime\" }}", runtime_version())
+    );
+
+    let readme = std::fs::read_to_string(crate_dir.join("README.md")).expect("README.md written");
+    assert!(readme.starts_with("# google-aiplatform-v1\n"), "{readme}");
+    assert!(readme.contains("use google_aiplatform_v1::{Client, LocationName, TryStreamExt};"), "{readme}");
+    assert!(readme.contains("| `notebook-execution-jobs` | `projects.locations.notebookExecutionJobs` |"));
+    let lib = std::fs::read_to_string(crate_dir.join("src/lib.rs")).unwrap();
+    assert!(lib.contains("#![doc = include_str!(\"../README.md\")]"), "the package page is the crate's front page");
+
+    // A directory that is not a crate is refused, naming the flag.
+    let mut command = Command::new(discogen_binary());
+    command.args(["client", "--config"]).arg(root().join("specs/aiplatform.yaml")).arg("--out").arg(&crate_dir);
+    let refused = command.args(["--runtime-path", out.join("nested").to_str().unwrap()]).output().unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("--runtime-path") && stderr.contains("has no Cargo.toml"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -1,0 +1,65 @@
+//! `cargo xtask package`: what people depend on are real packages.
+//!
+//! 1. `cargo publish --dry-run` of `discogen-runtime` and `discogen`: packs each crate as
+//!    crates.io would receive it and builds it from the packed files alone (metadata, readme,
+//!    templates included).
+//! 2. A client generated outside this repository, with no path to the runtime, builds as
+//!    written once the runtime is reachable: the runtime is supplied with a `[patch]` given on
+//!    the command line, as a user would before it is on crates.io.
+
+use std::process::Command;
+use std::time::Instant;
+
+use discogen::pipeline::{self, Input};
+
+use crate::specs;
+
+pub fn run() -> Result<(), String> {
+    let root = specs::project_root();
+    for package in ["discogen-runtime", "discogen"] {
+        println!("cargo publish --dry-run -p {package}");
+        let started = Instant::now();
+        specs::run_command(
+            Command::new(env!("CARGO"))
+                .args(["publish", "--dry-run", "--allow-dirty", "--locked", "-p", package])
+                .current_dir(&root),
+        )?;
+        println!("  packaged and built in {:.1} s", started.elapsed().as_secs_f64());
+    }
+
+    // The aiplatform client at its default features, written where no workspace can adopt it.
+    let config = root.join("specs/aiplatform.yaml");
+    let (config_text, discovery_text) = (specs::read(&config)?, specs::read(&root.join("specs/aiplatform.v1.json"))?);
+    let files = pipeline::client(
+        Input { name: "specs/aiplatform.v1.json", text: &discovery_text },
+        Some(Input { name: "specs/aiplatform.yaml", text: &config_text }),
+    )
+    .map_err(|e| e.to_string())?;
+    let outside = std::env::temp_dir().join(format!("discogen-package-{}", std::process::id()));
+    let crate_dir = outside.join("google-aiplatform-v1");
+    discogen::output::write_tree(&crate_dir, &files).map_err(|e| e.to_string())?;
+    let manifest = specs::read(&crate_dir.join("Cargo.toml"))?;
+    let dependency = format!("discogen-runtime = \"{}\"", discogen::rust::RUNTIME_VERSION);
+    if !manifest.lines().any(|line| line == dependency) {
+        return Err(format!("the generated Cargo.toml does not say `{dependency}`"));
+    }
+    // The dependency versions CI tested.
+    std::fs::copy(root.join("Cargo.lock"), crate_dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let patch = format!("patch.crates-io.discogen-runtime.path={:?}", root.join("runtime").display().to_string());
+    println!("cargo build (and doctests) of a client written to {}", crate_dir.display());
+    let started = Instant::now();
+    let result = ["build", "test"].into_iter().try_for_each(|step| {
+        let mut command = Command::new(env!("CARGO"));
+        command.args([step, "--quiet", "--config", &patch]).current_dir(&crate_dir);
+        if step == "test" {
+            command.arg("--doc");
+        }
+        specs::run_command(
+            command.env("CARGO_TARGET_DIR", root.join("target/package-check")).env("RUSTFLAGS", "-D warnings"),
+        )
+    });
+    let _ = std::fs::remove_dir_all(&outside);
+    result?;
+    println!("  built and doc-tested in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
