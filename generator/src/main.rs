@@ -92,6 +92,9 @@ fn run(command: Command) -> Result<(), Error> {
         Command::Docs { discovery, config, out } => (Inputs::read(discovery, config)?, out, false),
     };
     let (api, config) = inputs.load()?;
+    for warning in &api.warnings {
+        eprintln!("warning: {warning}");
+    }
     let files = if client {
         discogen::rust::render(&api, &pipeline::client_config(&api, &config))?
     } else {

@@ -65,11 +65,15 @@ impl Tree {
 fn load(spec: &Spec) -> Result<(discogen::ir::Api, discogen::config::Config), String> {
     let (config_text, discovery_text) = (read(&spec.config)?, read(&spec.discovery)?);
     let (config_name, discovery_name) = (display(&spec.config), display(&spec.discovery));
-    pipeline::load(
+    let loaded = pipeline::load(
         Input { name: &discovery_name, text: &discovery_text },
         Some(Input { name: &config_name, text: &config_text }),
     )
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string())?;
+    for warning in &loaded.0.warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(loaded)
 }
 
 /// The documentation of every spec, relative to a docs root (`<service>/...`).

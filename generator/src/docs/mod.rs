@@ -39,7 +39,7 @@ pub fn render(api: &Api) -> Result<Vec<File>> {
     }
     let refs = deref::crawl(&api.schemas);
     let resolver = fields::Resolver { schemas: &api.schemas, refs: &refs };
-    let service = &api.service.name;
+    let service = &api.service.stackql_name;
     let render_page = |resource: &crate::ir::SqlResource| -> Result<File> {
         let page = page::ResourcePage::new(api, resource, &resolver);
         let contents =

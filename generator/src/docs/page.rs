@@ -141,7 +141,7 @@ impl ResourcePage {
         }
         ResourcePage {
             provider: service.provider.clone(),
-            service: service.name.clone(),
+            service: service.stackql_name.clone(),
             name: resource.name.clone(),
             id: resource.id.clone(),
             article: article(&resource.name),
@@ -301,10 +301,12 @@ fn insert_example(m: &MethodData<'_>) -> InsertExample {
 /// The YAML manifest tab, gathered across all insert methods: required parameters, writable
 /// body fields (last definition wins, first position kept), then the other parameters.
 fn manifest(resource: &str, methods: &[&MethodData<'_>]) -> Vec<ManifestEntry> {
-    let param_entry = |p: &SqlParam, note: Option<String>| ManifestEntry {
+    // Required parameters show their type alone; optional ones keep their format
+    // (`string (int64)`), as on StackQL's storage `objects` page.
+    let param_entry = |p: &SqlParam, required: bool| ManifestEntry {
         name: p.name.clone(),
-        value: p.json_type.clone().unwrap_or_default(),
-        note,
+        value: if required { p.json_type.clone().unwrap_or_default() } else { param_datatype(p) },
+        note: required.then(|| format!("Required parameter for the {resource} resource.")),
         description: None,
         valid_values: None,
         default: None,
@@ -312,7 +314,7 @@ fn manifest(resource: &str, methods: &[&MethodData<'_>]) -> Vec<ManifestEntry> {
     let mut required: Vec<ManifestEntry> = Vec::new();
     for p in methods.iter().flat_map(|m| m.required.iter()) {
         if !required.iter().any(|e| e.name == p.name) {
-            required.push(param_entry(p, Some(format!("Required parameter for the {resource} resource."))));
+            required.push(param_entry(p, true));
         }
     }
     // Keyed by name: a schema may have thousands of fields, and a later definition replaces
@@ -324,7 +326,7 @@ fn manifest(resource: &str, methods: &[&MethodData<'_>]) -> Vec<ManifestEntry> {
             name: field.name.to_owned(),
             value: field.json_type.unwrap_or("string").to_owned(),
             note: None,
-            description: field.description.filter(|d| !d.is_empty()).map(str::to_owned),
+            description: field.description.filter(|d| !d.is_empty()).map(folded_description),
             valid_values: (!values.is_empty()).then(|| format!("[{}]", values.join(", "))),
             default: field.shape.default.clone(),
         };
@@ -333,10 +335,17 @@ fn manifest(resource: &str, methods: &[&MethodData<'_>]) -> Vec<ManifestEntry> {
     let mut optional: Vec<ManifestEntry> = Vec::new();
     for p in methods.iter().flat_map(|m| m.optional.iter()) {
         if !required.iter().chain(&optional).any(|e| e.name == p.name) {
-            optional.push(param_entry(p, None));
+            optional.push(param_entry(p, false));
         }
     }
     required.into_iter().chain(body.into_values()).chain(optional).collect()
+}
+
+/// StackQL quirk: its folding of INSERT-manifest descriptions turns each literal two-character
+/// `\s` into a line break followed by the description's indentation (a regular expression
+/// such as `[\w\s\-.]+.` in a description is published as `[\w` / `        \-.]+.`).
+fn folded_description(text: &str) -> String {
+    text.replace("\\s", "\n        ")
 }
 
 fn change_example(m: &MethodData<'_>) -> ChangeExample {
