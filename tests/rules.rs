@@ -372,3 +372,47 @@ fn unknown_override_methods_error_or_warn() {
         build_api(Input { name: "test.json", text: &text }, Some(Input { name: "test.yaml", text: unknown })).is_err()
     );
 }
+
+/// The clean profile: code spans keep their braces, `$ref` properties show their own
+/// description, optional UPDATE parameters are `{{ P }}`, manifest descriptions are as
+/// written; everything else is as in the stackql profile.
+#[test]
+fn clean_profile_switches_each_quirk_off() {
+    let schemas = json!({
+        "Widget": {"id": "Widget", "type": "object", "properties": {
+            "name": {"type": "string", "description": "Format: `projects/{project}/widgets/{widget}`, not {this}."},
+            "label": {"type": "string", "description": "Matches [\\w\\s]+."},
+            "many": {"type": "array", "items": {"$ref": "Status"}},
+            "status": {"description": "Own text of status.", "$ref": "Status"}}},
+        "Status": {"id": "Status", "type": "object", "description": "The Status type.",
+                   "properties": {"code": {"type": "integer", "format": "int32"}}}
+    });
+    let mut patch = create_with_params(
+        json!({"updateMask": {"type": "string", "format": "google-fieldmask", "location": "query"}}),
+    );
+    patch["id"] = json!("svc.projects.widgets.patch");
+    patch["httpMethod"] = json!("PATCH");
+    let doc = document(
+        json!({"projects": {"resources": {"widgets": {"methods": {
+            "get": method("svc.projects.widgets.get", "GET", "v1/projects/{projectsId}/widgets/{widgetsId}", Some("Widget")),
+            "create": create_with_params(json!({})),
+            "patch": patch
+        }}}}}),
+        schemas,
+    );
+    let api = api(&doc, None);
+    let render = |profile| discogen::docs::render_profile(&api, profile).expect("renders");
+    let (stackql, clean) = (render(discogen::docs::Profile::Stackql), render(discogen::docs::Profile::Clean));
+    assert_eq!(stackql, docs_for(&doc, None).unwrap(), "stackql is the default");
+    let (stackql, clean) = (page(&stackql, "widgets"), page(&clean, "widgets"));
+    assert!(
+        stackql.contains("Format: `projects/&#123;project&#125;/widgets/&#123;widget&#125;`, not &#123;this&#125;.")
+    );
+    assert!(clean.contains("Format: `projects/{project}/widgets/{widget}`, not &#123;this&#125;."), "{clean}");
+    assert!(stackql.contains("<td>The Status type. (id: Status)</td>"));
+    assert!(clean.contains("<td>Own text of status. (id: Status)</td>"), "{clean}");
+    assert!(stackql.contains("AND updateMask = '{{ updateMask}}'"));
+    assert!(clean.contains("AND updateMask = '{{ updateMask }}'"), "{clean}");
+    assert!(stackql.contains("        Matches [\\w\n        ]+.\n"));
+    assert!(clean.contains("        Matches [\\w\\s]+.\n"), "{clean}");
+}

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use discogen::docs::Profile;
 use discogen::pipeline::{self, Input};
 use discogen::{output, Error};
 
@@ -27,6 +28,10 @@ enum Command {
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
+        /// `stackql`: StackQL's published pages byte for byte; `clean`: the same pages
+        /// without StackQL's rendering defects (see the README).
+        #[arg(long, default_value_t = Profile::Stackql)]
+        profile: Profile,
     },
     /// Write a Rust client crate into OUT (Cargo.toml, src/...).
     Client {
@@ -87,18 +92,17 @@ impl Inputs {
 }
 
 fn run(command: Command) -> Result<(), Error> {
-    let (inputs, out, client) = match command {
-        Command::Client { discovery, config, out } => (Inputs::read(discovery, config)?, out, true),
-        Command::Docs { discovery, config, out } => (Inputs::read(discovery, config)?, out, false),
+    let (inputs, out, profile) = match command {
+        Command::Client { discovery, config, out } => (Inputs::read(discovery, config)?, out, None),
+        Command::Docs { discovery, config, out, profile } => (Inputs::read(discovery, config)?, out, Some(profile)),
     };
     let (api, config) = inputs.load()?;
     for warning in &api.warnings {
         eprintln!("warning: {warning}");
     }
-    let files = if client {
-        discogen::rust::render(&api, &pipeline::client_config(&api, &config))?
-    } else {
-        discogen::docs::render(&api)?
+    let files = match profile {
+        None => discogen::rust::render(&api, &pipeline::client_config(&api, &config))?,
+        Some(profile) => discogen::docs::render_profile(&api, profile)?,
     };
     output::write_tree(&out, &files)?;
     eprintln!("wrote {} files under {}", files.len(), out.display());
