@@ -29,29 +29,23 @@ fn check_service(service: &str, expected_pages: usize) {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-#[test]
-fn aiplatform_pages_match_byte_for_byte() {
-    check_service(SERVICES[0].0, SERVICES[0].1);
+/// One test per service, so that a failure names it.
+macro_rules! golden_tests {
+    ($($test:ident => $index:literal),* $(,)?) => {$(
+        #[test]
+        fn $test() {
+            let (service, pages) = SERVICES[$index];
+            check_service(service, pages);
+        }
+    )*};
 }
 
-#[test]
-fn cloudasset_pages_match_byte_for_byte() {
-    check_service(SERVICES[1].0, SERVICES[1].1);
-}
-
-#[test]
-fn addressvalidation_pages_match_byte_for_byte() {
-    check_service(SERVICES[2].0, SERVICES[2].1);
-}
-
-#[test]
-fn storage_pages_match_byte_for_byte() {
-    check_service(SERVICES[3].0, SERVICES[3].1);
-}
-
-#[test]
-fn pubsub_pages_match_byte_for_byte() {
-    check_service(SERVICES[4].0, SERVICES[4].1);
+golden_tests! {
+    aiplatform_pages_match_byte_for_byte => 0,
+    cloudasset_pages_match_byte_for_byte => 1,
+    addressvalidation_pages_match_byte_for_byte => 2,
+    storage_pages_match_byte_for_byte => 3,
+    pubsub_pages_match_byte_for_byte => 4,
 }
 
 /// The four smaller services are published in full: no page more, none less.

@@ -255,13 +255,18 @@ fn version_id_path_loses_only_its_first_plus() {
     assert_eq!(path_params, ["projectId", "+datasetId"]);
 }
 
+/// A service with one resource, `widgets`, and one method, `get`.
+fn one_widget_document() -> Value {
+    document(
+        json!({"widgets": {"methods": {"get": method("svc.widgets.get", "GET", "v1/widgets/{widgetsId}", Some("Widget"))}}}),
+        list_schemas(),
+    )
+}
+
 /// Rule 3: with one resource the index's second column is an empty line.
 #[test]
 fn service_index_with_one_resource_has_an_empty_second_column() {
-    let doc = document(
-        json!({"widgets": {"methods": {"get": method("svc.widgets.get", "GET", "v1/widgets/{widgetsId}", Some("Widget"))}}}),
-        list_schemas(),
-    );
+    let doc = one_widget_document();
     let files = docs_for(&doc, None).unwrap();
     let index = &files.iter().find(|f| f.path == "svc/index.md").unwrap().contents;
     let expected_tail = "<div class=\"providerDocColumn\">\n<a href=\"/services/svc/widgets/\">widgets</a>\n</div>\n\
@@ -330,10 +335,7 @@ fn skip_this_resource_drops_the_method() {
 /// name stays the service's name elsewhere.
 #[test]
 fn service_name_renames_folder_ids_and_index() {
-    let doc = document(
-        json!({"widgets": {"methods": {"get": method("svc.widgets.get", "GET", "v1/widgets/{widgetsId}", Some("Widget"))}}}),
-        list_schemas(),
-    );
+    let doc = one_widget_document();
     let config = "stackql:\n  service_name: svcv2\n";
     let api = api(&doc, Some(config));
     assert_eq!((api.service.name.as_str(), api.resources[0].id.as_str()), ("svc", "google.svcv2.widgets"));
@@ -350,10 +352,7 @@ fn service_name_renames_folder_ids_and_index() {
 /// otherwise ignored) with `unknown_methods: warn`.
 #[test]
 fn unknown_override_methods_error_or_warn() {
-    let doc = document(
-        json!({"widgets": {"methods": {"get": method("svc.widgets.get", "GET", "v1/widgets/{widgetsId}", Some("Widget"))}}}),
-        list_schemas(),
-    );
+    let doc = one_widget_document();
     let overrides = "  resource_names:\n    svc.widgets.gone: gadgets\n";
     let text = doc.to_string();
     let error = build_api(
