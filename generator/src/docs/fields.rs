@@ -161,8 +161,9 @@ pub fn js_string_order(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Text escaped for MDX. StackQL quirk: `sanitizeHtml` escapes everywhere, also inside
-/// backtick code spans, where MDX shows the entities literally (`projects/&#123;project&#125;`);
-/// the clean profile leaves code spans as they are, since MDX reads nothing inside them.
+/// backtick code spans and bare URLs, where MDX shows the entities literally
+/// (`projects/&#123;project&#125;`). The clean profile leaves code spans as they are, since MDX
+/// reads nothing inside them, and keeps URL templates from becoming links (see `unlink`).
 pub fn escape(text: &str, profile: Profile) -> String {
     if profile.is_stackql() {
         return sanitize(text);
@@ -176,7 +177,7 @@ pub fn escape(text: &str, profile: Profile) -> String {
         let escaped = text[..start].ends_with('\\');
         match (!escaped).then(|| closing_run(text, start + run, run)).flatten() {
             Some(end) => {
-                out.push_str(&sanitize(&text[plain..start]));
+                out.push_str(&unlink_and_sanitize(&text[plain..start]));
                 out.push_str(&text[start..end]);
                 plain = end;
                 at = end;
@@ -184,8 +185,28 @@ pub fn escape(text: &str, profile: Profile) -> String {
             None => at = start + run,
         }
     }
-    out.push_str(&sanitize(&text[plain..]));
+    out.push_str(&unlink_and_sanitize(&text[plain..]));
     out
+}
+
+fn unlink_and_sanitize(text: &str) -> String {
+    text.split_inclusive(char::is_whitespace).map(unlink).map(|piece| sanitize(&piece)).collect()
+}
+
+/// A bare URL (GFM autolink literal) keeps its text raw, so an entity in it shows literally;
+/// a URL template such as `https://x/v1/{name}` cannot be written as a link at all. Writing
+/// its `:` (or the `.` of `www.`) as an entity stops it being a link: it shows as the text
+/// it is. URLs without braces or angle brackets stay links.
+fn unlink(word: &str) -> std::borrow::Cow<'_, str> {
+    let start = ["https://", "http://", "www."].iter().filter_map(|scheme| word.find(scheme)).min();
+    match start {
+        Some(start) if word[start..].contains(['{', '}', '<', '>']) => {
+            let (separator, entity) = if word[start..].starts_with("www.") { (".", "&#46;") } else { (":", "&#58;") };
+            let at = start + word[start..].find(separator).unwrap_or(0);
+            format!("{}{entity}{}", &word[..at], &word[at + 1..]).into()
+        }
+        _ => word.into(),
+    }
 }
 
 /// The end of the backtick run of exactly `run` backticks that closes a code span opened
@@ -242,6 +263,14 @@ mod tests {
         // An escaped backtick opens nothing; a span does not cross a blank line.
         assert_eq!(escape("\\`{a}` x", Profile::Clean), "\\`&#123;a&#125;` x");
         assert_eq!(escape("`{a}\n\n{b}`", Profile::Clean), "`&#123;a&#125;\n\n&#123;b&#125;`");
+    }
+
+    #[test]
+    fn clean_escaping_keeps_url_templates_from_becoming_links() {
+        assert_eq!(
+            escape("See https://x.com/v1/{name } or www.x.com/{a} or https://x.com/ok.", Profile::Clean),
+            "See https&#58;//x.com/v1/&#123;name &#125; or www&#46;x.com/&#123;a&#125; or https://x.com/ok."
+        );
     }
 
     #[test]
