@@ -71,7 +71,12 @@ impl Stage {
     fn run(self, name: &str, text: &str) -> discogen::Result<Vec<File>> {
         let input = Input { name, text };
         match self {
-            Stage::Docs => pipeline::docs(input, None),
+            Stage::Docs => {
+                // The clean profile escapes text differently: it must hold on the same inputs.
+                let api = pipeline::build_api(input, None)?;
+                discogen::docs::render_profile(&api, discogen::docs::Profile::Clean)?;
+                discogen::docs::render(&api)
+            }
             Stage::Client => pipeline::client(input, None),
         }
     }

@@ -139,7 +139,29 @@ pub struct StackqlOverrides {
     /// Name methods by all their id tokens after the service, not just the last one.
     #[serde(default)]
     pub fully_qualified_method_names: bool,
+    /// StackQL's name for the service when it differs from Discovery's `name` (Discovery
+    /// `iam` v2 is StackQL's `iamv2`): it names the docs folder, the resource ids and the index.
+    #[serde(default)]
+    pub service_name: Option<String>,
+    /// What an override naming a method the document does not have is: an error (the default,
+    /// so a typo cannot pass silently) or a warning (StackQL ignores such overrides, and its
+    /// own table has some).
+    #[serde(default)]
+    pub unknown_methods: UnknownMethods,
 }
+
+/// See [`StackqlOverrides::unknown_methods`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownMethods {
+    #[default]
+    Error,
+    Warn,
+}
+
+/// The resource name that, as an override, drops a method from StackQL's model: no page, not
+/// counted in the service index.
+pub const SKIP_RESOURCE: &str = "skip_this_resource";
 
 fn default_provider() -> String {
     "google".to_owned()
@@ -175,8 +197,10 @@ impl Config {
         Ok(config)
     }
 
-    /// Checks that every override names a method the document has.
-    pub fn check_against(&self, file: &str, doc: &Document) -> Result<()> {
+    /// Checks that every override names a method the document has. With
+    /// `unknown_methods: warn` the misses are returned as warnings instead (they change
+    /// nothing: no method matches them).
+    pub fn check_against(&self, file: &str, doc: &Document) -> Result<Vec<String>> {
         let mut ids = std::collections::HashSet::new();
         walk_resource_methods(&doc.resources, &mut |_, _, method| {
             ids.insert(method.id.as_str());
@@ -189,16 +213,21 @@ impl Config {
             ("method_names", &overrides.method_names),
             ("object_keys", &overrides.object_keys),
         ];
+        let mut warnings = Vec::new();
         for (section, map) in keyed {
-            if let Some(id) = map.keys().find(|id| !ids.contains(id.as_str())) {
-                return Err(config_error(
+            for id in map.keys().filter(|id| !ids.contains(id.as_str())) {
+                let error = config_error(
                     file,
                     format!("stackql.{section}.{id}"),
                     format!("override names method \"{id}\", which the Discovery document does not have"),
-                ));
+                );
+                match overrides.unknown_methods {
+                    UnknownMethods::Error => return Err(error),
+                    UnknownMethods::Warn => warnings.push(format!("{error} (ignored: unknown_methods is warn)")),
+                }
             }
         }
-        Ok(())
+        Ok(warnings)
     }
 }
 

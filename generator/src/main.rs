@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use discogen::docs::Profile;
 use discogen::pipeline::{self, Input};
 use discogen::{output, Error};
 
@@ -27,6 +28,10 @@ enum Command {
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
+        /// `stackql`: StackQL's published pages byte for byte; `clean`: the same pages
+        /// without StackQL's rendering defects (see the README).
+        #[arg(long, default_value_t = Profile::Stackql)]
+        profile: Profile,
     },
     /// Write a Rust client crate into OUT (Cargo.toml, src/...).
     Client {
@@ -91,20 +96,30 @@ impl Inputs {
 }
 
 fn run(command: Command) -> Result<(), Error> {
-    let (inputs, out, client) = match command {
+    /// What to write: a client (with the runtime path asked for) or docs in a profile.
+    enum Job {
+        Client(Option<PathBuf>),
+        Docs(Profile),
+    }
+    let (inputs, out, job) = match command {
         Command::Client { discovery, config, out, runtime_path } => {
-            (Inputs::read(discovery, config)?, out, Some(runtime_path))
+            (Inputs::read(discovery, config)?, out, Job::Client(runtime_path))
         }
-        Command::Docs { discovery, config, out } => (Inputs::read(discovery, config)?, out, None),
+        Command::Docs { discovery, config, out, profile } => {
+            (Inputs::read(discovery, config)?, out, Job::Docs(profile))
+        }
     };
     let (api, config) = inputs.load()?;
-    let files = match client {
-        Some(runtime_path) => {
+    for warning in &api.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let files = match job {
+        Job::Client(runtime_path) => {
             let mut client = pipeline::client_config(&api, &config);
             client.runtime_path = runtime_path.map(|dir| runtime_dependency_path(&out, &dir)).transpose()?;
             discogen::rust::render(&api, &client)?
         }
-        None => discogen::docs::render(&api)?,
+        Job::Docs(profile) => discogen::docs::render_profile(&api, profile)?,
     };
     output::write_tree(&out, &files)?;
     eprintln!("wrote {} files under {}", files.len(), out.display());

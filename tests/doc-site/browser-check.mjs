@@ -8,6 +8,8 @@
 //       [--strict-links]               (or env DOC_SITE_STRICT_LINKS=1) fail on
 //                                      links to missing /services/ pages
 //       [--expect '/services/x/y/::some text']   (repeatable)
+//       [--expect-field '/services/x/y/::FIELD::text']   (repeatable)
+//       [--forbid TEXT]                (repeatable; with --build-dir)
 //
 // 1. Opens the resource page (default aiplatform's notebook_execution_jobs)
 //    and checks: the title, the Overview's CopyableCode, the Fields tabs
@@ -24,7 +26,12 @@
 //    Links from page content to /services/... pages that were not built (the
 //    golden service index lists 75 resources, only 12 are given) are listed as
 //    warnings, or failures with --strict-links.
-// 3. Each --expect PATH::TEXT requires the page at PATH to show TEXT.
+//    With --forbid TEXT, no page's article text (hidden tab panels included)
+//    may contain TEXT (the clean profile forbids `&#123;` and `&#125;`).
+// 3. Each --expect PATH::TEXT requires the page at PATH to show TEXT. Each
+//    --expect-field PATH::FIELD::TEXT requires the first Fields table of PATH
+//    to have a row FIELD whose description shows TEXT inside a rendered
+//    code span (<code>), i.e. as the text a reader sees.
 //
 // Exits 0 when all checks pass, 1 with a list of failures otherwise, 2 on bad
 // usage or when the browser cannot be started.
@@ -52,6 +59,8 @@ function parseArgs(argv) {
     buildDir: '',
     strictLinks: process.env.DOC_SITE_STRICT_LINKS === '1',
     expects: [],
+    fieldExpects: [],
+    forbids: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -69,7 +78,13 @@ function parseArgs(argv) {
       const k = v.indexOf('::');
       if (k < 0) usage(`--expect wants PATH::TEXT, got ${v}`);
       opts.expects.push({path: v.slice(0, k), text: v.slice(k + 2)});
-    } else if (a === '-h' || a === '--help') usage();
+    } else if (a === '--expect-field') {
+      const v = val();
+      const parts = v.split('::');
+      if (parts.length !== 3) usage(`--expect-field wants PATH::FIELD::TEXT, got ${v}`);
+      opts.fieldExpects.push({path: parts[0], field: parts[1], text: parts[2]});
+    } else if (a === '--forbid') opts.forbids.push(val());
+    else if (a === '-h' || a === '--help') usage();
     else usage(`unknown argument ${a}`);
   }
   if (!opts.baseUrl) usage('--base-url is required');
@@ -137,6 +152,14 @@ async function generalPageChecks(page, urlPath, pageErrors, {status, hydrated}, 
   const text = (await page.locator('article').first().innerText().catch(() => '')) || '';
   for (const raw of ['<CopyableCode', '<TabItem', '</TabItem>', '</Tabs>']) {
     if (text.includes(raw)) problems.push(`raw markup ${JSON.stringify(raw)} shown as text`);
+  }
+  if (opts.forbids.length) {
+    // textContent, not innerText: hidden tab panels count too.
+    const all = (await page.locator('article').first().textContent().catch(() => '')) || '';
+    for (const bad of opts.forbids) {
+      const at = all.indexOf(bad);
+      if (at >= 0) problems.push(`shows ${JSON.stringify(bad)}: ...${all.slice(Math.max(0, at - 60), at + 40)}...`);
+    }
   }
   const tabGroups = page.locator('article div.tabs-container');
   const n = await tabGroups.count();
@@ -361,6 +384,16 @@ async function main() {
       const res = await openPage(page, p, pageErrors);
       const body = res.status === 200 ? await page.locator('article').first().innerText().catch(() => '') : '';
       check(body.includes(text), `${p} shows ${JSON.stringify(text)}`);
+    }
+    for (const {path: p, field, text} of opts.fieldExpects) {
+      const res = await openPage(page, p, pageErrors);
+      const fields = page.locator(inSection('fields', TABS)).first();
+      const row = fields.locator('tbody tr', {has: page.locator('td:first-child code', {hasText: new RegExp(`^${field}$`)})}).first();
+      const codes = res.status === 200 && (await row.count()) ? await row.locator('td:nth-child(3) code').allInnerTexts() : [];
+      check(
+        codes.some((c) => c.includes(text)),
+        `${p}: the description of field ${field} shows ${JSON.stringify(text)} as code (code spans: ${JSON.stringify(codes)})`,
+      );
     }
   } finally {
     await context.close().catch(() => {});

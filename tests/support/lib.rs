@@ -15,15 +15,14 @@ pub fn read(relative: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
 }
 
-/// The aiplatform documentation as `cargo xtask docs` renders it.
-pub fn aiplatform_docs() -> Vec<File> {
-    let discovery = read("specs/aiplatform.v1.json");
-    let config = read("specs/aiplatform.yaml");
-    pipeline::docs(
-        Input { name: "specs/aiplatform.v1.json", text: &discovery },
-        Some(Input { name: "specs/aiplatform.yaml", text: &config }),
-    )
-    .expect("aiplatform generates")
+/// The documentation of `specs/<service>.yaml` as `cargo xtask docs` renders it.
+pub fn spec_docs(service: &str) -> Vec<File> {
+    let config_name = format!("specs/{service}.yaml");
+    let config = read(&config_name);
+    let discovery_name = format!("specs/{service}.v1.json");
+    let discovery = read(&discovery_name);
+    pipeline::docs(Input { name: &discovery_name, text: &discovery }, Some(Input { name: &config_name, text: &config }))
+        .unwrap_or_else(|err| panic!("{service} generates: {err}"))
 }
 
 /// Renders a small Discovery document given as JSON, with an optional YAML configuration.

@@ -1,42 +1,81 @@
-//! `cargo xtask doc-site`: render the docs of every spec plus a few corpus APIs, build them
-//! in the Docusaurus site under tests/doc-site and check the result in headless Chromium.
+//! `cargo xtask doc-site`: render the docs of every spec plus a few corpus APIs in both output
+//! profiles, build each in the Docusaurus site under tests/doc-site and check the result in
+//! headless Chromium.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use discogen::docs::Profile;
 use discogen::pipeline::{self, Input};
 
 use crate::{corpus, specs};
 
+/// The clean profile's promise, checked in the browser: a description's code span shows its
+/// braces as text, and no page shows an escaped brace.
+const CLEAN_CHECKS: [&str; 6] = [
+    "--expect-field",
+    "/services/aiplatform/notebook_execution_jobs/::name::projects/{project_id}/locations/{location}/notebookExecutionJobs/{job_id}",
+    "--forbid",
+    "&#123;",
+    "--forbid",
+    "&#125;",
+];
+
 pub fn run(out: Option<PathBuf>, only_specs: bool) -> Result<(), String> {
     let root = specs::project_root();
     let work = root.join("target/doc-site");
-    let docs = work.join("docs");
-    let _ = std::fs::remove_dir_all(&docs);
-    let mut tree = specs::docs_tree()?;
-    if !only_specs {
-        let corpus = corpus::definition()?;
-        let documents = corpus::documents(&corpus)?;
-        for name in &corpus.doc_site {
-            let path = corpus::document(&documents, name)?;
-            let text = specs::read(&path)?;
-            let files = pipeline::docs(Input { name: &path.display().to_string(), text: &text }, None)
-                .map_err(|e| e.to_string())?;
-            tree.files.extend(files);
-        }
-    }
-    tree.write(&docs)?;
     let out = out.unwrap_or_else(|| work.join("build"));
-    let status = Command::new("bash")
-        .arg(root.join("tests/doc-site/run.sh"))
-        .arg(&docs)
-        .arg(&out)
-        .env("DOC_SITE_STRICT_LINKS", "1")
-        .status()
-        .map_err(|e| format!("bash tests/doc-site/run.sh: {e}"))?;
-    if !status.success() {
-        return Err(format!("the doc site did not build or did not pass the browser check ({status})"));
+    for profile in Profile::ALL {
+        let docs = work.join(format!("docs-{profile}"));
+        let _ = std::fs::remove_dir_all(&docs);
+        tree(profile, only_specs)?.write(&docs)?;
+        // The stackql build keeps the documented place; the clean one sits beside it.
+        let built = match profile {
+            Profile::Stackql => out.clone(),
+            Profile::Clean => sibling(&out, "-clean"),
+        };
+        let checks: &[&str] = if profile.is_stackql() { &[] } else { &CLEAN_CHECKS };
+        let status = Command::new("bash")
+            .arg(root.join("tests/doc-site/run.sh"))
+            .arg(&docs)
+            .arg(&built)
+            .arg("--")
+            .args(checks)
+            .env("DOC_SITE_STRICT_LINKS", "1")
+            .status()
+            .map_err(|e| format!("bash tests/doc-site/run.sh: {e}"))?;
+        if !status.success() {
+            return Err(format!("the {profile} doc site did not build or did not pass the browser check ({status})"));
+        }
+        println!(
+            "{profile} doc site built in {}; screenshot: {}",
+            built.display(),
+            built.join("screenshot.png").display()
+        );
     }
-    println!("doc site built in {}; screenshot: {}", out.display(), out.join("screenshot.png").display());
     Ok(())
+}
+
+/// The pages of every spec and, unless `only_specs`, of the corpus APIs chosen for the site.
+fn tree(profile: Profile, only_specs: bool) -> Result<specs::Tree, String> {
+    let mut tree = specs::docs_tree(profile)?;
+    if only_specs {
+        return Ok(tree);
+    }
+    let corpus = corpus::definition()?;
+    let documents = corpus::documents(&corpus)?;
+    for name in &corpus.doc_site {
+        let path = corpus::document(&documents, name)?;
+        let text = specs::read(&path)?;
+        let api = pipeline::build_api(Input { name: &path.display().to_string(), text: &text }, None)
+            .map_err(|e| e.to_string())?;
+        tree.files.extend(discogen::docs::render_profile(&api, profile).map_err(|e| e.to_string())?);
+    }
+    Ok(tree)
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
 }

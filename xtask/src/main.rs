@@ -34,6 +34,9 @@ enum Task {
     Docs {
         #[arg(long)]
         out: PathBuf,
+        /// `stackql` (StackQL's pages byte for byte) or `clean` (without StackQL's defects).
+        #[arg(long, default_value_t = discogen::docs::Profile::Stackql)]
+        profile: discogen::docs::Profile,
     },
     /// Build the docs (specs/ plus the corpus APIs in xtask/corpus.yaml) in the Docusaurus
     /// site under tests/doc-site and check them in headless Chromium.
@@ -77,7 +80,7 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Regen => specs::generated_tree().and_then(|tree| tree.write(&specs::generated_dir())),
         Task::Check => check::run(),
-        Task::Docs { out } => specs::docs_tree().and_then(|tree| tree.write(&out)),
+        Task::Docs { out, profile } => specs::docs_tree(profile).and_then(|tree| tree.write(&out)),
         Task::DocSite { out, only_specs } => doc_site::run(out, only_specs),
         Task::BuildCost { package, features } => build_cost::run(&package, &features),
         Task::Corpus { no_check } => corpus_run::run(!no_check),

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use discogen::docs::File;
+use discogen::docs::{File, Profile};
 use discogen::pipeline::{self, Input};
 
 pub fn project_root() -> PathBuf {
@@ -65,19 +65,23 @@ impl Tree {
 fn load(spec: &Spec) -> Result<(discogen::ir::Api, discogen::config::Config), String> {
     let (config_text, discovery_text) = (read(&spec.config)?, read(&spec.discovery)?);
     let (config_name, discovery_name) = (display(&spec.config), display(&spec.discovery));
-    pipeline::load(
+    let loaded = pipeline::load(
         Input { name: &discovery_name, text: &discovery_text },
         Some(Input { name: &config_name, text: &config_text }),
     )
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string())?;
+    for warning in &loaded.0.warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(loaded)
 }
 
-/// The documentation of every spec, relative to a docs root (`<service>/...`).
-pub fn docs_tree() -> Result<Tree, String> {
+/// The documentation of every spec in `profile`, relative to a docs root (`<service>/...`).
+pub fn docs_tree(profile: Profile) -> Result<Tree, String> {
     let mut files = Vec::new();
     for spec in all()? {
         let (api, _) = load(&spec)?;
-        files.extend(discogen::docs::render(&api).map_err(|e| e.to_string())?);
+        files.extend(discogen::docs::render_profile(&api, profile).map_err(|e| e.to_string())?);
     }
     Ok(Tree { files })
 }

@@ -3,6 +3,7 @@
 use indexmap::IndexMap;
 
 use super::deref::RefDescriptions;
+use super::profile::Profile;
 use crate::ir::Schema;
 
 /// A property as StackQL sees it after dereferencing: a `$ref` is merged with its target.
@@ -159,6 +160,71 @@ pub fn js_string_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
+/// Text escaped for MDX. StackQL quirk: `sanitizeHtml` escapes everywhere, also inside
+/// backtick code spans and bare URLs, where MDX shows the entities literally
+/// (`projects/&#123;project&#125;`). The clean profile leaves code spans as they are, since MDX
+/// reads nothing inside them, and keeps URL templates from becoming links (see `unlink`).
+pub fn escape(text: &str, profile: Profile) -> String {
+    if profile.is_stackql() {
+        return sanitize(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut plain = 0;
+    let mut at = 0;
+    while let Some(offset) = text[at..].find('`') {
+        let start = at + offset;
+        let run = text[start..].bytes().take_while(|b| *b == b'`').count();
+        let escaped = text[..start].ends_with('\\');
+        match (!escaped).then(|| closing_run(text, start + run, run)).flatten() {
+            Some(end) => {
+                out.push_str(&unlink_and_sanitize(&text[plain..start]));
+                out.push_str(&text[start..end]);
+                plain = end;
+                at = end;
+            }
+            None => at = start + run,
+        }
+    }
+    out.push_str(&unlink_and_sanitize(&text[plain..]));
+    out
+}
+
+fn unlink_and_sanitize(text: &str) -> String {
+    text.split_inclusive(char::is_whitespace).map(unlink).map(|piece| sanitize(&piece)).collect()
+}
+
+/// A bare URL (GFM autolink literal) keeps its text raw, so an entity in it shows literally;
+/// a URL template such as `https://x/v1/{name}` cannot be written as a link at all. Writing
+/// its `:` (or the `.` of `www.`) as an entity stops it being a link: it shows as the text
+/// it is. URLs without braces or angle brackets stay links.
+fn unlink(word: &str) -> std::borrow::Cow<'_, str> {
+    let start = ["https://", "http://", "www."].iter().filter_map(|scheme| word.find(scheme)).min();
+    match start {
+        Some(start) if word[start..].contains(['{', '}', '<', '>']) => {
+            let (separator, entity) = if word[start..].starts_with("www.") { (".", "&#46;") } else { (":", "&#58;") };
+            let at = start + word[start..].find(separator).unwrap_or(0);
+            format!("{}{entity}{}", &word[..at], &word[at + 1..]).into()
+        }
+        _ => word.into(),
+    }
+}
+
+/// The end of the backtick run of exactly `run` backticks that closes a code span opened
+/// before `from` (CommonMark), within the paragraph.
+fn closing_run(text: &str, from: usize, run: usize) -> Option<usize> {
+    let paragraph_end = text[from..].find("\n\n").map_or(text.len(), |end| from + end);
+    let mut at = from;
+    while let Some(offset) = text[at..paragraph_end].find('`') {
+        let start = at + offset;
+        let length = text[start..paragraph_end].bytes().take_while(|b| *b == b'`').count();
+        if length == run {
+            return Some(start + length);
+        }
+        at = start + length;
+    }
+    None
+}
+
 /// StackQL's `sanitizeHtml`: braces and angle brackets become entities so MDX does not read
 /// them as JSX; `&` and quotes are left alone.
 pub fn sanitize(text: &str) -> String {
@@ -184,6 +250,27 @@ mod tests {
     fn sanitize_escapes_braces_and_angle_brackets_only() {
         assert_eq!(sanitize("a {b} <c> & \"d\""), "a &#123;b&#125; &lt;c&gt; & \"d\"");
         assert_eq!(sanitize("{x}_{y}"), "&#123;x&#125;&#95;&#123;y&#125;");
+    }
+
+    #[test]
+    fn clean_escaping_leaves_code_spans_alone() {
+        let text = "Format: `projects/{p}/x` and {y} <z> ``a`b{c}`` `open {d}";
+        assert_eq!(escape(text, Profile::Stackql), sanitize(text));
+        assert_eq!(
+            escape(text, Profile::Clean),
+            "Format: `projects/{p}/x` and &#123;y&#125; &lt;z&gt; ``a`b{c}`` `open &#123;d&#125;"
+        );
+        // An escaped backtick opens nothing; a span does not cross a blank line.
+        assert_eq!(escape("\\`{a}` x", Profile::Clean), "\\`&#123;a&#125;` x");
+        assert_eq!(escape("`{a}\n\n{b}`", Profile::Clean), "`&#123;a&#125;\n\n&#123;b&#125;`");
+    }
+
+    #[test]
+    fn clean_escaping_keeps_url_templates_from_becoming_links() {
+        assert_eq!(
+            escape("See https://x.com/v1/{name } or www.x.com/{a} or https://x.com/ok.", Profile::Clean),
+            "See https&#58;//x.com/v1/&#123;name &#125; or www&#46;x.com/&#123;a&#125; or https://x.com/ok."
+        );
     }
 
     #[test]

@@ -11,7 +11,9 @@ struct ServiceIndex<'a> {
     provider: &'a str,
     service: &'a str,
     total: usize,
-    columns: [Vec<&'a str>; 2],
+    /// Each column's links joined by `<br />` lines; StackQL writes an empty column (a
+    /// service with one resource) as an empty line.
+    columns: [String; 2],
 }
 
 pub fn render(api: &Api) -> Result<String> {
@@ -21,11 +23,20 @@ pub fn render(api: &Api) -> Result<String> {
     let second = names.split_off(split);
     let page = ServiceIndex {
         provider: &api.service.provider,
-        service: &api.service.name,
+        service: &api.service.stackql_name,
         total: split + second.len(),
-        columns: [names, second],
+        columns: [column(&api.service.stackql_name, &names), column(&api.service.stackql_name, &second)],
     };
-    page.render().map_err(|err| Error::Render { what: format!("{} index", api.service.name), message: err.to_string() })
+    page.render()
+        .map_err(|err| Error::Render { what: format!("{} index", api.service.stackql_name), message: err.to_string() })
+}
+
+fn column(service: &str, names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|name| format!("<a href=\"/services/{service}/{name}/\">{name}</a>"))
+        .collect::<Vec<_>>()
+        .join("<br />\n")
 }
 
 /// JavaScript's `localeCompare` (ICU root collation) for identifiers: punctuation (`_`, then

@@ -6,6 +6,9 @@ pub mod fields;
 mod index;
 mod model;
 mod page;
+mod profile;
+
+pub use profile::Profile;
 
 use askama::Template;
 
@@ -27,8 +30,13 @@ fn is_directory_name(name: &str) -> bool {
         && !name.chars().any(char::is_control)
 }
 
-/// Renders `<service>/index.md` and `<service>/<resource>/index.md` for every resource.
+/// Renders StackQL's pages (the `stackql` profile).
 pub fn render(api: &Api) -> Result<Vec<File>> {
+    render_profile(api, Profile::Stackql)
+}
+
+/// Renders `<service>/index.md` and `<service>/<resource>/index.md` for every resource.
+pub fn render_profile(api: &Api, profile: Profile) -> Result<Vec<File>> {
     // Validation keeps names derived from the document plain; overrides from a configuration
     // could still make one that is no directory name.
     if let Some(resource) = api.resources.iter().find(|r| !is_directory_name(&r.name)) {
@@ -37,11 +45,13 @@ pub fn render(api: &Api) -> Result<Vec<File>> {
             message: format!("resource name {:?} cannot name a page directory", resource.name),
         });
     }
-    let refs = deref::crawl(&api.schemas);
+    // StackQL quirk (see deref.rs): a `$ref` property can show its target's description; the
+    // clean profile skips the crawl, so every property shows its own.
+    let refs = if profile.is_stackql() { deref::crawl(&api.schemas) } else { deref::RefDescriptions::default() };
     let resolver = fields::Resolver { schemas: &api.schemas, refs: &refs };
-    let service = &api.service.name;
+    let service = &api.service.stackql_name;
     let render_page = |resource: &crate::ir::SqlResource| -> Result<File> {
-        let page = page::ResourcePage::new(api, resource, &resolver);
+        let page = page::ResourcePage::new(api, resource, &resolver, profile);
         let contents =
             page.render().map_err(|err| Error::Render { what: resource.id.clone(), message: err.to_string() })?;
         Ok(File { path: format!("{service}/{}/index.md", resource.name), contents })

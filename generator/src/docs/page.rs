@@ -5,8 +5,9 @@
 
 use askama::Template;
 
-use super::fields::{sanitize, FieldView, Resolver};
+use super::fields::{escape, FieldView, Resolver};
 use super::model::{param_datatype, MethodData};
+use super::profile::Profile;
 use crate::ir::{Api, SqlParam, SqlResource, SqlVerb};
 
 #[derive(Template)]
@@ -113,7 +114,7 @@ pub struct ExecExample {
 }
 
 impl ResourcePage {
-    pub fn new(api: &Api, resource: &SqlResource, resolver: &Resolver<'_>) -> ResourcePage {
+    pub fn new(api: &Api, resource: &SqlResource, resolver: &Resolver<'_>, profile: Profile) -> ResourcePage {
         let service = &api.service;
         let all: Vec<MethodData<'_>> =
             resource.methods.iter().map(|method| MethodData::new(method, resolver)).collect();
@@ -137,24 +138,24 @@ impl ResourcePage {
             (SqlVerb::Delete, &deletes),
             (SqlVerb::Exec, &execs),
         ] {
-            methods.extend(list.iter().map(|m| method_row(verb, m)));
+            methods.extend(list.iter().map(|m| method_row(verb, m, profile)));
         }
         ResourcePage {
             provider: service.provider.clone(),
-            service: service.name.clone(),
+            service: service.stackql_name.clone(),
             name: resource.name.clone(),
             id: resource.id.clone(),
             article: article(&resource.name),
-            fields: section(&selects, field_tab),
+            fields: section(&selects, |m| field_tab(m, profile)),
             methods,
-            params: param_rows(&all),
-            selects: section(&selects, select_example),
-            inserts: insert_section(&inserts),
-            manifest: manifest(&resource.name, &inserts),
-            updates: section(&updates, change_example),
-            replaces: section(&replaces, change_example),
-            deletes: section(&deletes, delete_example),
-            execs: section(&execs, exec_example),
+            params: param_rows(&all, profile),
+            selects: section(&selects, |m| select_example(m, profile)),
+            inserts: insert_section(&inserts, profile),
+            manifest: manifest(&resource.name, &inserts, profile),
+            updates: section(&updates, |m| change_example(m, profile)),
+            replaces: section(&replaces, |m| change_example(m, profile)),
+            deletes: section(&deletes, |m| delete_example(m, profile)),
+            execs: section(&execs, |m| exec_example(m, profile)),
         }
     }
 }
@@ -182,26 +183,26 @@ fn section<'a, T>(methods: &[&MethodData<'a>], item: impl Fn(&MethodData<'a>) ->
     (!methods.is_empty()).then(|| Section { tabs: tabs(methods), items: methods.iter().map(|m| item(m)).collect() })
 }
 
-fn description_or(m: &MethodData<'_>, fallback_to_response: bool) -> String {
+fn description_or(m: &MethodData<'_>, fallback_to_response: bool, profile: Profile) -> String {
     let text = [m.method.description.as_str(), if fallback_to_response { m.response_description } else { "" }]
         .into_iter()
         .find(|text| !text.is_empty())
         .unwrap_or("No description available.");
-    sanitize(text)
+    escape(text, profile)
 }
 
-fn method_row(verb: SqlVerb, m: &MethodData<'_>) -> MethodRow {
+fn method_row(verb: SqlVerb, m: &MethodData<'_>, profile: Profile) -> MethodRow {
     let names = |params: &[&SqlParam]| params.iter().map(|p| p.name.clone()).collect();
     MethodRow {
         name: m.method.name.clone(),
         verb: verb.as_str(),
         required: names(&m.required),
         optional: names(&m.optional),
-        description: sanitize(&m.method.description),
+        description: escape(&m.method.description, profile),
     }
 }
 
-fn field_rows(fields: &[FieldView<'_>]) -> Vec<FieldRow> {
+fn field_rows(fields: &[FieldView<'_>], profile: Profile) -> Vec<FieldRow> {
     fields
         .iter()
         .map(|f| FieldRow {
@@ -209,28 +210,28 @@ fn field_rows(fields: &[FieldView<'_>]) -> Vec<FieldRow> {
             name: f.name.replace('"', "&quot;"),
             // Types and formats come from the document: escaped like descriptions so that a
             // `<` or `{` in them cannot open JSX (real documents never have one).
-            datatype: sanitize(&f.datatype()),
-            description: sanitize(&f.table_description()),
+            datatype: escape(&f.datatype(), profile),
+            description: escape(&f.table_description(), profile),
         })
         .collect()
 }
 
-fn field_tab(m: &MethodData<'_>) -> FieldTab {
+fn field_tab(m: &MethodData<'_>, profile: Profile) -> FieldTab {
     FieldTab {
         method: m.method.name.clone(),
         response_description: m.response_description,
-        rows: field_rows(&m.response),
+        rows: field_rows(&m.response, profile),
     }
 }
 
 /// All required parameters (sorted), then all optional ones (sorted); a name may be in both.
 /// The datatype shown is that of the last method having the parameter.
-fn param_rows(methods: &[MethodData<'_>]) -> Vec<ParamRow> {
+fn param_rows(methods: &[MethodData<'_>], profile: Profile) -> Vec<ParamRow> {
     let mut rows = Vec::new();
     for required in [true, false] {
         let mut seen: Vec<(String, String)> = Vec::new();
         for param in methods.iter().flat_map(|m| if required { &m.required } else { &m.optional }) {
-            let datatype = sanitize(&param_datatype(param));
+            let datatype = escape(&param_datatype(param), profile);
             match seen.iter_mut().find(|(name, _)| *name == param.name) {
                 Some(slot) => slot.1 = datatype,
                 None => seen.push((param.name.clone(), datatype)),
@@ -246,12 +247,12 @@ fn placeholder(name: &str) -> String {
     format!("{{{{ {name} }}}}")
 }
 
-fn select_example(m: &MethodData<'_>) -> SelectExample {
+fn select_example(m: &MethodData<'_>, profile: Profile) -> SelectExample {
     let required = m.required.iter().map(|p| format!("{} = '{}' -- required", p.name, placeholder(&p.name)));
     let optional = m.optional.iter().map(|p| format!("{} = '{}'", p.name, placeholder(&p.name)));
     SelectExample {
         method: m.method.name.clone(),
-        description: description_or(m, true),
+        description: description_or(m, true, profile),
         columns: if m.response.is_empty() {
             vec!["*".to_owned()]
         } else {
@@ -273,17 +274,17 @@ fn returning(m: &MethodData<'_>) -> Vec<String> {
     m.response.iter().map(|f| f.name.to_owned()).collect()
 }
 
-fn insert_section(methods: &[&MethodData<'_>]) -> Option<Section<InsertExample>> {
-    let mut section = section(methods, insert_example)?;
+fn insert_section(methods: &[&MethodData<'_>], profile: Profile) -> Option<Section<InsertExample>> {
+    let mut section = section(methods, |m| insert_example(m, profile))?;
     section.tabs.push(Tab { label: "Manifest".to_owned(), value: "manifest".to_owned() });
     Some(section)
 }
 
-fn insert_example(m: &MethodData<'_>) -> InsertExample {
+fn insert_example(m: &MethodData<'_>, profile: Profile) -> InsertExample {
     let params = m.required.iter().chain(&m.optional);
     InsertExample {
         method: m.method.name.clone(),
-        description: description_or(m, false),
+        description: description_or(m, false, profile),
         columns: m
             .writable_body()
             .map(|f| format!("data__{}", f.name))
@@ -300,11 +301,13 @@ fn insert_example(m: &MethodData<'_>) -> InsertExample {
 
 /// The YAML manifest tab, gathered across all insert methods: required parameters, writable
 /// body fields (last definition wins, first position kept), then the other parameters.
-fn manifest(resource: &str, methods: &[&MethodData<'_>]) -> Vec<ManifestEntry> {
-    let param_entry = |p: &SqlParam, note: Option<String>| ManifestEntry {
+fn manifest(resource: &str, methods: &[&MethodData<'_>], profile: Profile) -> Vec<ManifestEntry> {
+    // Required parameters show their type alone; optional ones keep their format
+    // (`string (int64)`), as on StackQL's storage `objects` page.
+    let param_entry = |p: &SqlParam, required: bool| ManifestEntry {
         name: p.name.clone(),
-        value: p.json_type.clone().unwrap_or_default(),
-        note,
+        value: if required { p.json_type.clone().unwrap_or_default() } else { param_datatype(p) },
+        note: required.then(|| format!("Required parameter for the {resource} resource.")),
         description: None,
         valid_values: None,
         default: None,
@@ -312,7 +315,7 @@ fn manifest(resource: &str, methods: &[&MethodData<'_>]) -> Vec<ManifestEntry> {
     let mut required: Vec<ManifestEntry> = Vec::new();
     for p in methods.iter().flat_map(|m| m.required.iter()) {
         if !required.iter().any(|e| e.name == p.name) {
-            required.push(param_entry(p, Some(format!("Required parameter for the {resource} resource."))));
+            required.push(param_entry(p, true));
         }
     }
     // Keyed by name: a schema may have thousands of fields, and a later definition replaces
@@ -324,7 +327,7 @@ fn manifest(resource: &str, methods: &[&MethodData<'_>]) -> Vec<ManifestEntry> {
             name: field.name.to_owned(),
             value: field.json_type.unwrap_or("string").to_owned(),
             note: None,
-            description: field.description.filter(|d| !d.is_empty()).map(str::to_owned),
+            description: field.description.filter(|d| !d.is_empty()).map(|text| folded_description(text, profile)),
             valid_values: (!values.is_empty()).then(|| format!("[{}]", values.join(", "))),
             default: field.shape.default.clone(),
         };
@@ -333,43 +336,57 @@ fn manifest(resource: &str, methods: &[&MethodData<'_>]) -> Vec<ManifestEntry> {
     let mut optional: Vec<ManifestEntry> = Vec::new();
     for p in methods.iter().flat_map(|m| m.optional.iter()) {
         if !required.iter().chain(&optional).any(|e| e.name == p.name) {
-            optional.push(param_entry(p, None));
+            optional.push(param_entry(p, false));
         }
     }
     required.into_iter().chain(body.into_values()).chain(optional).collect()
 }
 
-fn change_example(m: &MethodData<'_>) -> ChangeExample {
+/// StackQL quirk: its folding of INSERT-manifest descriptions turns each literal two-character
+/// `\s` into a line break followed by the description's indentation (a regular expression
+/// such as `[\w\s\-.]+.` in a description is published as `[\w` / `        \-.]+.`).
+/// The clean profile keeps the description as it is.
+fn folded_description(text: &str, profile: Profile) -> String {
+    if profile.is_stackql() {
+        text.replace("\\s", "\n        ")
+    } else {
+        text.to_owned()
+    }
+}
+
+fn change_example(m: &MethodData<'_>, profile: Profile) -> ChangeExample {
     let assignments = m.writable_body().map(|f| format!("data__{} = {}", f.name, quoted_value(f))).collect();
     let required = m.required.iter().map(|p| format!("{} = '{}' --required", p.name, placeholder(&p.name)));
-    // StackQL quirk: optional parameters are written `{{ P}}`, without the space before `}}`.
+    // StackQL quirk: optional parameters are written `{{ P}}`, without the space before `}}`
+    // (the clean profile writes `{{ P }}`).
     let optional = m.optional.iter().map(|p| {
+        let value = if profile.is_stackql() { format!("{{{{ {}}}}}", p.name) } else { placeholder(&p.name) };
         if p.json_type.as_deref() == Some("boolean") {
-            format!("{} = {{{{ {}}}}}", p.name, p.name)
+            format!("{} = {value}", p.name)
         } else {
-            format!("{} = '{{{{ {}}}}}'", p.name, p.name)
+            format!("{} = '{value}'", p.name)
         }
     });
     ChangeExample {
         method: m.method.name.clone(),
-        description: description_or(m, false),
+        description: description_or(m, false, profile),
         assignments,
         conditions: required.chain(optional).collect(),
         returning: returning(m),
     }
 }
 
-fn delete_example(m: &MethodData<'_>) -> DeleteExample {
+fn delete_example(m: &MethodData<'_>, profile: Profile) -> DeleteExample {
     let required = m.required.iter().map(|p| format!("{} = '{}' --required", p.name, placeholder(&p.name)));
     let optional = m.optional.iter().map(|p| format!("{} = '{}'", p.name, placeholder(&p.name)));
     DeleteExample {
         method: m.method.name.clone(),
-        description: description_or(m, false),
+        description: description_or(m, false, profile),
         conditions: required.chain(optional).collect(),
     }
 }
 
-fn exec_example(m: &MethodData<'_>) -> ExecExample {
+fn exec_example(m: &MethodData<'_>, profile: Profile) -> ExecExample {
     let required = m.required.iter().map(|p| format!("@{}='{}' --required", p.name, placeholder(&p.name)));
     let optional = m.optional.iter().map(|p| {
         if p.json_type.as_deref() == Some("boolean") {
@@ -391,7 +408,7 @@ fn exec_example(m: &MethodData<'_>) -> ExecExample {
     });
     ExecExample {
         method: m.method.name.clone(),
-        description: description_or(m, true),
+        description: description_or(m, true, profile),
         params: required.chain(optional).collect(),
         json,
     }

@@ -8,7 +8,7 @@ use super::*;
 
 /// Builds the IR of a validated document. `config_file` names the configuration in errors.
 pub fn build(mut doc: Document, config: &Config, config_file: &str) -> Result<Api> {
-    config.check_against(config_file, &doc)?;
+    let warnings = config.check_against(config_file, &doc)?;
     let service = service(&doc, config);
     let mut schemas: indexmap::IndexMap<String, Schema> =
         std::mem::take(&mut doc.schemas).into_iter().map(|(name, schema)| (name, convert_schema(schema))).collect();
@@ -21,7 +21,7 @@ pub fn build(mut doc: Document, config: &Config, config_file: &str) -> Result<Ap
     let resource_method_count = methods.len();
     methods.extend(doc.methods.iter().map(|(name, method)| convert_method(&[], name, method, &mut schemas)));
     let resources = stackql::resources(&service, &methods[..resource_method_count], &schemas, &config.stackql);
-    Ok(Api { service, schemas, methods, resources })
+    Ok(Api { service, schemas, methods, resources, warnings })
 }
 
 fn service(doc: &Document, config: &Config) -> Service {
@@ -29,6 +29,7 @@ fn service(doc: &Document, config: &Config) -> Service {
     Service {
         provider: config.provider.clone(),
         name: doc.name.clone(),
+        stackql_name: config.stackql.service_name.clone().unwrap_or_else(|| doc.name.clone()),
         version: doc.version.clone(),
         title: doc.title.clone(),
         description: doc.description.clone(),

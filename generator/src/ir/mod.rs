@@ -18,6 +18,8 @@ pub struct Api {
     pub methods: Vec<Method>,
     /// The service in StackQL's resource model, in order of first appearance.
     pub resources: Vec<SqlResource>,
+    /// Problems that did not stop the build (e.g. ignored overrides), for the caller to show.
+    pub warnings: Vec<String>,
 }
 
 /// Service metadata.
@@ -27,6 +29,9 @@ pub struct Service {
     pub provider: String,
     /// Discovery `name` (`aiplatform`).
     pub name: String,
+    /// StackQL's name of the service (Discovery's `name` unless configured otherwise): the docs
+    /// folder, the middle of every resource id and the index title.
+    pub stackql_name: String,
     pub version: String,
     pub title: String,
     pub description: String,

@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 
 use super::naming::{derived_resource_name, derived_sql_verb, is_list_action, method_name};
 use super::*;
-use crate::config::StackqlOverrides;
+use crate::config::{StackqlOverrides, SKIP_RESOURCE};
 
 /// One OpenAPI operation as StackQL's converter produces it.
 struct Operation<'a> {
@@ -36,6 +36,9 @@ pub(super) fn resources(
                 overrides.resource_renames.get(&derived).cloned().unwrap_or(derived)
             }
         };
+        if name == SKIP_RESOURCE {
+            continue;
+        }
         let method_name = overrides
             .method_names
             .get(id)
@@ -64,7 +67,7 @@ pub(super) fn resources(
         };
 
         let resource = resources.entry(name.clone()).or_insert_with(|| SqlResource {
-            id: format!("{}.{}.{}", service.provider, service.name, name),
+            id: format!("{}.{}.{}", service.provider, service.stackql_name, name),
             name: name.clone(),
             methods: Vec::new(),
             verb_groups: Default::default(),
@@ -122,16 +125,18 @@ fn operations(methods: &[Method]) -> IndexMap<String, IndexMap<String, Operation
 }
 
 /// `/` + flatPath (or path). When the second segment is `{<first segment>Id}` the converter
-/// uses `path` up to its first `:` with `+` removed instead.
+/// uses `path` up to its first `:` with its first `+` removed instead (JavaScript's
+/// `String.replace` with a string pattern replaces one occurrence, so a second `{+x}` keeps
+/// its `+`). Then the first `{parent}` becomes `{parentType}/{parent}`.
 fn operation_path(method: &Method) -> String {
     let chosen = method.flat_path.as_deref().unwrap_or(&method.path);
-    let path = format!("/{}", chosen.trim_start_matches('/'));
+    let mut path = format!("/{}", chosen.trim_start_matches('/'));
     let segments: Vec<&str> = path.split('/').collect();
     if segments.len() > 2 && segments[2] == format!("{{{}Id}}", segments[1]) {
-        let cut = method.path.split(':').next().unwrap_or_default().replace('+', "");
-        return format!("/{}", cut.trim_start_matches('/'));
+        let cut = method.path.split(':').next().unwrap_or_default().replacen('+', "", 1);
+        path = format!("/{}", cut.trim_start_matches('/'));
     }
-    path
+    path.replacen("{parent}", "{parentType}/{parent}", 1)
 }
 
 /// Path parameters named by the flat path's `{...}` segments, then the query parameters:

@@ -1,0 +1,50 @@
+//! Output profiles. `stackql` (the default) writes StackQL's published pages byte for byte,
+//! defects included; `clean` switches each of those defects off so that text renders as the
+//! Discovery description says. Each defect is switched in one named place, which asks the
+//! profile here.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Which pages to write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// StackQL's pages, byte for byte.
+    #[default]
+    Stackql,
+    /// StackQL's page layout and resource model without its rendering defects.
+    Clean,
+}
+
+impl Profile {
+    pub const ALL: [Profile; 2] = [Profile::Stackql, Profile::Clean];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Stackql => "stackql",
+            Profile::Clean => "clean",
+        }
+    }
+
+    /// True when StackQL's defects are reproduced.
+    pub fn is_stackql(self) -> bool {
+        self == Profile::Stackql
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Profile {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Profile, String> {
+        Profile::ALL
+            .into_iter()
+            .find(|profile| profile.name() == text)
+            .ok_or_else(|| format!("unknown profile {text:?} (expected stackql or clean)"))
+    }
+}
