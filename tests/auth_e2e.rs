@@ -627,3 +627,29 @@ async fn no_secret_in_any_formatted_value() {
     }
     assert!(texts[0].contains(EMAIL), "useful, non-secret fields stay visible: {}", texts[0]);
 }
+
+/// The generated crate: Discovery scopes as constants, and the auth shorthands of its builder.
+#[tokio::test]
+async fn generated_client_scopes_and_api_key() {
+    use google_aiplatform_v1::{scopes, LocationName};
+    assert_eq!(scopes::DEFAULT, scopes::CLOUD_PLATFORM);
+    assert_eq!(scopes::CLOUD_PLATFORM, SCOPE);
+    assert_eq!(scopes::CLOUD_PLATFORM_READ_ONLY, "https://www.googleapis.com/auth/cloud-platform.read-only");
+
+    let server = FakeServer::start(|request| {
+        assert_eq!(request.path, "/v1/projects/p/locations/us-central1/notebookExecutionJobs/j");
+        assert_eq!(request.header("x-goog-api-key"), Some("AIzaSy-test-key"));
+        Response::json(200, json!({"displayName": "nightly"}))
+    })
+    .await;
+    let client = google_aiplatform_v1::Client::builder()
+        .endpoint(format!("{}/", server.url))
+        .api_key("AIzaSy-test-key")
+        .build()
+        .unwrap();
+    let name = LocationName::new("p", "us-central1").notebook_execution_job("j");
+    let job = client.notebook_execution_jobs().get(name).send().await.unwrap();
+    assert_eq!(job.display_name.as_deref(), Some("nightly"));
+    // `.adc()` resolves lazily: building needs no credentials yet.
+    assert!(google_aiplatform_v1::Client::builder().adc().build().is_ok());
+}

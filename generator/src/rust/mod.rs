@@ -9,6 +9,7 @@ mod models;
 mod names;
 mod plan;
 pub mod rustdoc;
+mod scopes;
 mod types;
 
 use askama::Template;
