@@ -23,6 +23,12 @@ pub(crate) struct OAuthClient {
 }
 
 impl OAuthClient {
+    /// A client of Google's token endpoint.
+    pub fn google(client_id: String, client_secret: Secret) -> Self {
+        let token_uri = Url::parse(key_file::GOOGLE_TOKEN_URI).expect("constant URL");
+        OAuthClient { client_id, client_secret, token_uri }
+    }
+
     /// The refresh-token grant.
     pub async fn refresh(&self, http: &reqwest::Client, refresh_token: &Secret) -> Result<Token, String> {
         let form = [
@@ -87,15 +93,13 @@ impl AuthorizedUser {
 
     /// Sends refresh requests to `token_uri` (https, or http on loopback).
     pub fn with_token_uri(mut self, token_uri: &str) -> Result<Self, AuthError> {
-        self.client.token_uri =
-            http::secure_endpoint(token_uri, "token endpoint").map_err(|e| AuthError::new(&self.origin, e))?;
+        self.client.token_uri = http::endpoint(token_uri, "token endpoint", &self.origin)?;
         Ok(self)
     }
 
     pub(crate) fn from_key(key: AuthorizedUserKey, origin: &str) -> Result<Self, AuthError> {
         let origin = format!("authorized user {} ({origin})", key.client_id);
-        let token_uri =
-            http::secure_endpoint(&key.token_uri, "field `token_uri`").map_err(|e| AuthError::new(&origin, e))?;
+        let token_uri = http::endpoint(&key.token_uri, "field `token_uri`", &origin)?;
         Ok(AuthorizedUser {
             client: OAuthClient { client_id: key.client_id, client_secret: key.client_secret, token_uri },
             refresh_token: key.refresh_token,

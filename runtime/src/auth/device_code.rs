@@ -63,11 +63,7 @@ pub struct DeviceCode {
 impl DeviceCode {
     /// The flow for OAuth2 client `client_id` / `client_secret` against Google's endpoints.
     pub fn new(client_id: impl Into<String>, client_secret: impl Into<Secret>, scopes: &[&str]) -> Self {
-        let client = OAuthClient {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            token_uri: Url::parse(super::key_file::GOOGLE_TOKEN_URI).expect("constant URL"),
-        };
+        let client = OAuthClient::google(client_id.into(), client_secret.into());
         DeviceCode {
             source: format!("device-code consent for client {}", client.client_id),
             grant: UserGrant::new(client, scopes),
@@ -81,10 +77,8 @@ impl DeviceCode {
 
     /// Uses another device-authorization and token endpoint (https, or http on loopback).
     pub fn with_endpoints(mut self, device_uri: &str, token_uri: &str) -> Result<Self, AuthError> {
-        self.device_uri = http::secure_endpoint(device_uri, "device-authorization endpoint")
-            .map_err(|e| AuthError::new(&self.source, e))?;
-        self.grant.client.token_uri =
-            http::secure_endpoint(token_uri, "token endpoint").map_err(|e| AuthError::new(&self.source, e))?;
+        self.device_uri = http::endpoint(device_uri, "device-authorization endpoint", &self.source)?;
+        self.grant.client.token_uri = http::endpoint(token_uri, "token endpoint", &self.source)?;
         Ok(self)
     }
 

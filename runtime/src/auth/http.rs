@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use url::Url;
 
+use super::failure::AuthError;
 use super::secret::Secret;
 
 /// Per-request timeout of token endpoints.
@@ -35,6 +36,11 @@ pub(crate) fn secure_endpoint(url: &str, what: &str) -> Result<Url, String> {
         "http" if is_loopback(&parsed) => Ok(parsed),
         _ => Err(format!("{what} {url:?} must use https (plain http is allowed on loopback only)")),
     }
+}
+
+/// [`secure_endpoint`] with its error attributed to credential source `source`.
+pub(crate) fn endpoint(url: &str, what: &str, source: &str) -> Result<Url, AuthError> {
+    secure_endpoint(url, what).map_err(|e| AuthError::new(source, e))
 }
 
 fn is_loopback(url: &Url) -> bool {

@@ -59,7 +59,7 @@ impl ImpersonatedServiceAccount {
             .unwrap_or(url)
             .to_owned();
         let source_name = format!("impersonated service account {target}");
-        let url = http::secure_endpoint(url, "impersonation URL").map_err(|e| AuthError::new(&source_name, e))?;
+        let url = http::endpoint(url, "impersonation URL", &source_name)?;
         Ok(ImpersonatedServiceAccount {
             source,
             target,

@@ -67,11 +67,7 @@ impl InstalledApp {
     /// The flow for OAuth2 client `client_id` / `client_secret` against
     /// Google's authorization page and token endpoint.
     pub fn new(client_id: impl Into<String>, client_secret: impl Into<Secret>, scopes: &[&str]) -> Self {
-        let client = OAuthClient {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            token_uri: Url::parse(super::key_file::GOOGLE_TOKEN_URI).expect("constant URL"),
-        };
+        let client = OAuthClient::google(client_id.into(), client_secret.into());
         InstalledApp {
             source: format!("installed-app consent for client {}", client.client_id),
             grant: UserGrant::new(client, scopes),
@@ -94,22 +90,18 @@ impl InstalledApp {
         let client = secrets.installed;
         let mut app = Self::new(client.client_id, client.client_secret, scopes);
         if let Some(auth_uri) = &client.auth_uri {
-            app.auth_uri = http::secure_endpoint(auth_uri, "field `installed.auth_uri`")
-                .map_err(|e| AuthError::new(&origin, e))?;
+            app.auth_uri = http::endpoint(auth_uri, "field `installed.auth_uri`", &origin)?;
         }
         if let Some(token_uri) = &client.token_uri {
-            app.grant.client.token_uri = http::secure_endpoint(token_uri, "field `installed.token_uri`")
-                .map_err(|e| AuthError::new(&origin, e))?;
+            app.grant.client.token_uri = http::endpoint(token_uri, "field `installed.token_uri`", &origin)?;
         }
         Ok(app)
     }
 
     /// Uses another authorization page and token endpoint (https, or http on loopback).
     pub fn with_endpoints(mut self, auth_uri: &str, token_uri: &str) -> Result<Self, AuthError> {
-        self.auth_uri =
-            http::secure_endpoint(auth_uri, "authorization page").map_err(|e| AuthError::new(&self.source, e))?;
-        self.grant.client.token_uri =
-            http::secure_endpoint(token_uri, "token endpoint").map_err(|e| AuthError::new(&self.source, e))?;
+        self.auth_uri = http::endpoint(auth_uri, "authorization page", &self.source)?;
+        self.grant.client.token_uri = http::endpoint(token_uri, "token endpoint", &self.source)?;
         Ok(self)
     }
 

@@ -67,8 +67,7 @@ impl ServiceAccount {
         let source = format!("service account {} ({origin})", key.client_email);
         let signer = parse_private_key(key.private_key.expose())
             .map_err(|problem| AuthError::new(&source, format!("field `private_key` {problem}")))?;
-        let token_uri =
-            http::secure_endpoint(&key.token_uri, "field `token_uri`").map_err(|e| AuthError::new(&source, e))?;
+        let token_uri = http::endpoint(&key.token_uri, "field `token_uri`", &source)?;
         Ok(ServiceAccount {
             email: key.client_email,
             origin: source,
