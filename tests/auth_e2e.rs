@@ -453,6 +453,11 @@ async fn fake_consent_server(refuse: bool, forge_state: bool) -> FakeServer {
 
 /// An installed-app flow whose "browser" is this test.
 fn installed_app(server: &FakeServer, opened: Arc<AtomicUsize>) -> InstalledApp {
+    installed_app_with(server, opened, false)
+}
+
+/// `speculative`: first open an idle connection to the loopback server, as browsers do.
+fn installed_app_with(server: &FakeServer, opened: Arc<AtomicUsize>, speculative: bool) -> InstalledApp {
     InstalledApp::new("desktop-client", CLIENT_SECRET, &[SCOPE])
         .with_endpoints(&format!("{}/auth", server.url), &format!("{}/token", server.url))
         .unwrap()
@@ -461,6 +466,15 @@ fn installed_app(server: &FakeServer, opened: Arc<AtomicUsize>) -> InstalledApp 
             opened.fetch_add(1, Ordering::SeqCst);
             let url = url.to_owned();
             tokio::spawn(async move {
+                let _idle = if speculative {
+                    let query: std::collections::HashMap<String, String> =
+                        url::Url::parse(&url).unwrap().query_pairs().into_owned().collect();
+                    let redirect = url::Url::parse(&query["redirect_uri"]).unwrap();
+                    let address = format!("127.0.0.1:{}", redirect.port().unwrap());
+                    Some(tokio::net::TcpStream::connect(address).await.unwrap())
+                } else {
+                    None
+                };
                 let landing = fake::play_browser(&url).await;
                 assert!(landing.status == 200 || landing.status == 0, "loopback page: {}", landing.status);
             });
@@ -474,7 +488,7 @@ async fn installed_app_flow_with_pkce_state_and_a_0600_token_cache() {
     let cache = TokenCache::new(dir.join("tokens.json"));
     let opened = Arc::new(AtomicUsize::new(0));
 
-    let app = installed_app(&server, opened.clone()).with_token_cache(cache.clone());
+    let app = installed_app_with(&server, opened.clone(), true).with_token_cache(cache.clone());
     assert_eq!(token_of(&app).await, "ya29.consented");
     assert_eq!(token_of(&app).await, "ya29.consented", "cached until it nears expiry");
     assert_eq!(opened.load(Ordering::SeqCst), 1);

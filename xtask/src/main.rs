@@ -3,6 +3,7 @@
 //! Every service is described by a configuration file `specs/<service>.yaml` naming its
 //! Discovery document; the tasks iterate over all of them, so adding a service is adding a file.
 
+mod auth_cost;
 mod bench;
 mod build_cost;
 mod check;
@@ -60,6 +61,13 @@ enum Task {
         #[arg(long)]
         no_check: bool,
     },
+    /// What each auth option (own code on the runtime's crates, gcp_auth, yup-oauth2,
+    /// google-cloud-auth) adds to the runtime's crates and build time.
+    AuthCost {
+        /// Count crates only; skip the timed builds.
+        #[arg(long)]
+        no_build: bool,
+    },
     /// Time the release `discogen docs` process on every spec (wall time and peak memory).
     Bench {
         /// Runs per spec.
@@ -78,6 +86,7 @@ fn main() -> ExitCode {
         Task::BuildCost { package, features } => build_cost::run(&package, &features),
         Task::Corpus { no_check } => corpus_run::run(!no_check),
         Task::Bench { runs } => bench::run(runs),
+        Task::AuthCost { no_build } => auth_cost::run(!no_build),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

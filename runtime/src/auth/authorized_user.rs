@@ -70,13 +70,14 @@ impl AuthorizedUser {
         client_secret: impl Into<Secret>,
         refresh_token: impl Into<Secret>,
     ) -> Self {
-        let key = AuthorizedUserKey {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
+        let client = OAuthClient::google(client_id.into(), client_secret.into());
+        AuthorizedUser {
+            origin: format!("authorized user {} (given refresh token)", client.client_id),
+            client,
             refresh_token: refresh_token.into(),
-            token_uri: key_file::GOOGLE_TOKEN_URI.to_owned(),
-        };
-        Self::from_key(key, "given refresh token").expect("Google's token endpoint is https")
+            http: http::client(),
+            cell: TokenCell::default(),
+        }
     }
 
     /// Reads an `authorized_user` file.

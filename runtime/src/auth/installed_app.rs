@@ -29,6 +29,9 @@ pub const GOOGLE_AUTH_URI: &str = "https://accounts.google.com/o/oauth2/v2/auth"
 /// How long the flow waits for the browser to come back by default.
 const CONSENT_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// How long one loopback connection may take to send its request line.
+const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// What an opened URL callback receives.
 type OpenUrl = Arc<dyn Fn(&str) + Send + Sync>;
 
@@ -187,7 +190,10 @@ struct Redirect {
 async fn wait_for_redirect(listener: &TcpListener) -> std::io::Result<Redirect> {
     loop {
         let (mut stream, _) = listener.accept().await?;
-        let Some(target) = read_request_target(&mut stream).await? else { continue };
+        // Browsers open speculative connections that never send a request: give up on
+        // those instead of blocking the real redirect behind them.
+        let read = tokio::time::timeout(REQUEST_READ_TIMEOUT, read_request_target(&mut stream)).await;
+        let Ok(Ok(Some(target))) = read else { continue };
         let url = Url::parse(&format!("http://127.0.0.1{target}")).ok();
         let mut redirect = Redirect { code: None, state: None, error: None };
         for (key, value) in url.iter().flat_map(|u| u.query_pairs().into_owned().collect::<Vec<_>>()) {
