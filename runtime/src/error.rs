@@ -252,7 +252,7 @@ impl From<ApiError> for Error {
 
 /// `err` followed by its sources, joined with `": "` (reqwest's own message
 /// hides the cause, e.g. "error sending request").
-fn error_chain(err: &dyn StdError) -> String {
+pub(crate) fn error_chain(err: &dyn StdError) -> String {
     let mut message = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {

@@ -129,6 +129,9 @@ impl Client {
                 // Marks the header as sensitive.
                 builder = builder.bearer_auth(token.as_str());
             }
+            if let Some(key) = self.inner.auth.api_key() {
+                builder = builder.header("x-goog-api-key", crate::auth::api_key_header(key)?);
+            }
             if let Some(body) = &prepared.body {
                 builder = builder.body(body.clone());
             }

@@ -14,8 +14,10 @@
 //!   [`Error::is_not_found`].
 //! * [`RetryPolicy`]: exponential backoff with jitter for transient failures
 //!   of idempotent calls, attempt limit and overall deadline.
-//! * [`TokenProvider`]: [`StaticToken`], [`NoAuth`] and, with the `adc`
-//!   feature, `ApplicationDefaultCredentials`.
+//! * [`TokenProvider`]: [`StaticToken`], [`NoAuth`], [`ApiKey`] and, with the
+//!   `adc` feature, every Google credential source in `credentials`
+//!   (Application Default Credentials, service accounts, impersonation,
+//!   authorized users, metadata server, installed-app and device-code consent).
 //! * Pagination: the [`Page`] trait and the [`paginate`] /
 //!   [`paginate_items`] streams.
 //! * Long-running operations: [`Operation`], [`RawOperation`], [`PollPolicy`].
@@ -62,7 +64,18 @@ mod rpc;
 mod tls;
 mod wkt;
 
-pub use auth::{AccessToken, NoAuth, StaticToken, TokenFuture, TokenProvider};
+pub use auth::{AccessToken, ApiKey, NoAuth, Secret, StaticToken, TokenFuture, TokenProvider};
+/// Credential sources (the `adc` feature): ADC, service accounts,
+/// impersonation, authorized users, the metadata server and the consent flows.
+#[cfg(feature = "adc")]
+pub mod credentials {
+    pub use crate::auth::{
+        credentials_from_file, AdcEnvironment, ApplicationDefaultCredentials, AuthError, AuthorizedUser, DeviceCode,
+        DevicePrompt, ImpersonatedServiceAccount, InstalledApp, MetadataServer, ServiceAccount, TokenCache,
+        CLOUD_PLATFORM_SCOPE, DEFAULT_METADATA_HOST, GOOGLE_AUTH_URI, GOOGLE_DEVICE_AUTH_URI, GOOGLE_TOKEN_URI,
+        IAM_CREDENTIALS_ENDPOINT, REFRESH_MARGIN,
+    };
+}
 #[cfg(feature = "adc")]
 pub use auth::{ApplicationDefaultCredentials, CLOUD_PLATFORM_SCOPE};
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, RUNTIME_USER_AGENT};

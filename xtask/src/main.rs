@@ -3,6 +3,7 @@
 //! Every service is described by a configuration file `specs/<service>.yaml` naming its
 //! Discovery document; the tasks iterate over all of them, so adding a service is adding a file.
 
+mod auth_cost;
 mod bench;
 mod build_cost;
 mod check;
@@ -67,6 +68,13 @@ enum Task {
     /// `cargo publish --dry-run` of the runtime and the generator, and a client generated
     /// outside the repository built with the runtime patched in.
     Package,
+    /// What each auth option (own code on the runtime's crates, gcp_auth, yup-oauth2,
+    /// google-cloud-auth) adds to the runtime's crates and build time.
+    AuthCost {
+        /// Count crates only; skip the timed builds.
+        #[arg(long)]
+        no_build: bool,
+    },
     /// Time the release `discogen docs` process on every spec (wall time and peak memory).
     Bench {
         /// Runs per spec.
@@ -86,6 +94,7 @@ fn main() -> ExitCode {
         Task::Corpus { no_check } => corpus_run::run(!no_check),
         Task::Bench { runs } => bench::run(runs),
         Task::Package => package::run(),
+        Task::AuthCost { no_build } => auth_cost::run(!no_build),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

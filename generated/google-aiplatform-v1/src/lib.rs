@@ -354,6 +354,12 @@ pub use discogen_runtime::{
     TokenProvider, TryStreamExt,
 };
 
+/// Credential sources: Application Default Credentials, service accounts,
+/// impersonation, authorized users, the metadata server, installed-app and
+/// device-code consent.
+#[cfg(feature = "adc")]
+pub use discogen_runtime::credentials;
+
 /// Result of every call: the value or an [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -417,6 +423,24 @@ pub const SCOPES: &[&str] = &[
     "https://www.googleapis.com/auth/cloud-platform",
     "https://www.googleapis.com/auth/cloud-platform.read-only",
 ];
+
+/// The OAuth2 scopes of the API (Discovery `auth.oauth2.scopes`), for the credential
+/// sources of `discogen_runtime::credentials`.
+pub mod scopes {
+    /// See, edit, configure, and delete your Google Cloud data and see the email address for your Google Account.
+    ///
+    /// `https://www.googleapis.com/auth/cloud-platform`
+    pub const CLOUD_PLATFORM: &str = "https://www.googleapis.com/auth/cloud-platform";
+
+    /// View your data across Google Cloud services and see the email address of your Google Account
+    ///
+    /// `https://www.googleapis.com/auth/cloud-platform.read-only`
+    pub const CLOUD_PLATFORM_READ_ONLY: &str = "https://www.googleapis.com/auth/cloud-platform.read-only";
+
+    /// The scope requested by default: `cloud-platform` when the API has it, else its
+    /// broadest scope.
+    pub const DEFAULT: &str = CLOUD_PLATFORM;
+}
 
 /// A client for the Vertex AI API; cheap to clone and share.
 #[derive(Clone, Debug)]
@@ -1471,6 +1495,25 @@ impl ClientBuilder {
     pub fn token_provider(self, provider: impl TokenProvider + 'static) -> Self {
         ClientBuilder {
             inner: self.inner.token_provider(provider),
+        }
+    }
+
+    /// Sends an API key (`X-Goog-Api-Key`) instead of OAuth2 tokens, for the methods
+    /// that accept one.
+    pub fn api_key(self, key: impl Into<discogen_runtime::Secret>) -> Self {
+        ClientBuilder {
+            inner: self.inner.token_provider(discogen_runtime::ApiKey::new(key)),
+        }
+    }
+
+    /// Authenticates with Application Default Credentials for the default scope.
+    #[cfg(feature = "adc")]
+    pub fn adc(self) -> Self {
+        let credentials = credentials::ApplicationDefaultCredentials::with_scopes([
+            scopes::DEFAULT,
+        ]);
+        ClientBuilder {
+            inner: self.inner.token_provider(credentials),
         }
     }
 

@@ -10,6 +10,7 @@ mod names;
 mod plan;
 mod readme;
 pub mod rustdoc;
+mod scopes;
 mod types;
 
 use askama::Template;

@@ -512,6 +512,11 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
         })
         .collect();
     let scopes = service.scopes.iter().map(|s| s.url.as_str());
+    let scopes_module = super::scopes::module(&service.scopes);
+    let adc_scope = match super::scopes::default_scope(&service.scopes) {
+        Some(_) => quote!(scopes::DEFAULT),
+        None => quote!(discogen_runtime::CLOUD_PLATFORM_SCOPE),
+    };
     let (names_mod, names_use) = if plan.names.is_empty() {
         (quote!(), quote!())
     } else {
@@ -542,6 +547,11 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
             Bytes, Code, Duration, Empty, Error, FieldMask, NoAuth, Operation, PollPolicy, RegionalEndpoints,
             RetryPolicy, RpcStatus, StaticToken, Stream, StreamExt, Timestamp, TokenProvider, TryStreamExt,
         };
+        /// Credential sources: Application Default Credentials, service accounts,
+        /// impersonation, authorized users, the metadata server, installed-app and
+        /// device-code consent.
+        #[cfg(feature = "adc")]
+        pub use discogen_runtime::credentials;
 
         /// Result of every call: the value or an [`Error`].
         pub type Result<T> = std::result::Result<T, Error>;
@@ -554,6 +564,8 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
 
         /// OAuth scopes the API accepts.
         pub const SCOPES: &[&str] = &[ #( #scopes ),* ];
+
+        #scopes_module
 
         #title_doc
         #[derive(Clone, Debug)]
@@ -615,6 +627,19 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
             /// Authenticates with tokens from `provider`.
             pub fn token_provider(self, provider: impl TokenProvider + 'static) -> Self {
                 ClientBuilder { inner: self.inner.token_provider(provider) }
+            }
+
+            /// Sends an API key (`X-Goog-Api-Key`) instead of OAuth2 tokens, for the methods
+            /// that accept one.
+            pub fn api_key(self, key: impl Into<discogen_runtime::Secret>) -> Self {
+                ClientBuilder { inner: self.inner.token_provider(discogen_runtime::ApiKey::new(key)) }
+            }
+
+            /// Authenticates with Application Default Credentials for the default scope.
+            #[cfg(feature = "adc")]
+            pub fn adc(self) -> Self {
+                let credentials = credentials::ApplicationDefaultCredentials::with_scopes([#adc_scope]);
+                ClientBuilder { inner: self.inner.token_provider(credentials) }
             }
 
             /// Retries transient failures of idempotent calls with this policy.

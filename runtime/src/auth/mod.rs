@@ -1,9 +1,12 @@
-//! Credentials: where the `Authorization: Bearer` token of each request
-//! comes from.
+//! Credentials: where the `Authorization: Bearer` token (or API key) of each
+//! request comes from.
 //!
-//! Built-in providers: [`StaticToken`] (a fixed token), [`NoAuth`] (no header,
-//! for emulators) and, with the `adc` cargo feature,
-//! [`ApplicationDefaultCredentials`].
+//! Always available: [`StaticToken`] (a fixed token), [`NoAuth`] (no header,
+//! for emulators) and [`ApiKey`]. With the `adc` cargo feature, one file per
+//! source: `adc` (the Application Default Credentials chain),
+//! `service_account` (RS256 JWT), `impersonated`, `authorized_user`,
+//! `metadata`, `installed_app` and `device_code` (consent flows) with
+//! `token_cache`; `token_cell` is the single-flight refresh they all share.
 
 use std::fmt;
 use std::future::Future;
@@ -11,10 +14,68 @@ use std::pin::Pin;
 
 use crate::error::Result;
 
+mod api_key;
+mod secret;
+
+pub(crate) use api_key::api_key_header;
+pub use api_key::ApiKey;
+pub use secret::Secret;
+
 #[cfg(feature = "adc")]
 mod adc;
 #[cfg(feature = "adc")]
-pub use adc::{ApplicationDefaultCredentials, CLOUD_PLATFORM_SCOPE};
+mod authorized_user;
+#[cfg(feature = "adc")]
+mod device_code;
+#[cfg(feature = "adc")]
+mod failure;
+#[cfg(feature = "adc")]
+mod http;
+#[cfg(feature = "adc")]
+mod impersonated;
+#[cfg(feature = "adc")]
+mod installed_app;
+#[cfg(feature = "adc")]
+mod key_file;
+#[cfg(feature = "adc")]
+mod metadata;
+#[cfg(feature = "adc")]
+mod service_account;
+#[cfg(feature = "adc")]
+mod token_cache;
+#[cfg(feature = "adc")]
+mod token_cell;
+#[cfg(feature = "adc")]
+mod user_consent;
+
+#[cfg(feature = "adc")]
+pub use adc::{credentials_from_file, AdcEnvironment, ApplicationDefaultCredentials, CLOUD_PLATFORM_SCOPE};
+#[cfg(feature = "adc")]
+pub use authorized_user::AuthorizedUser;
+#[cfg(feature = "adc")]
+pub use device_code::{DeviceCode, DevicePrompt, GOOGLE_DEVICE_AUTH_URI};
+#[cfg(feature = "adc")]
+pub use failure::AuthError;
+#[cfg(feature = "adc")]
+pub use impersonated::{ImpersonatedServiceAccount, IAM_CREDENTIALS_ENDPOINT};
+#[cfg(feature = "adc")]
+pub use installed_app::{InstalledApp, GOOGLE_AUTH_URI};
+#[cfg(feature = "adc")]
+pub use key_file::GOOGLE_TOKEN_URI;
+#[cfg(feature = "adc")]
+pub use metadata::{MetadataServer, DEFAULT_METADATA_HOST};
+#[cfg(feature = "adc")]
+pub use service_account::ServiceAccount;
+#[cfg(feature = "adc")]
+pub use token_cache::TokenCache;
+#[cfg(feature = "adc")]
+pub use token_cell::REFRESH_MARGIN;
+
+/// OAuth2's space-separated scope list.
+#[cfg(feature = "adc")]
+pub(crate) fn scope_list(scopes: &[String]) -> String {
+    scopes.join(" ")
+}
 
 /// The future returned by [`TokenProvider::token`].
 pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<Option<AccessToken>>> + Send + 'a>>;
@@ -44,6 +105,11 @@ pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<Option<AccessToken
 pub trait TokenProvider: Send + Sync + fmt::Debug {
     /// Returns the token to send, or `None` for an unauthenticated request.
     fn token(&self) -> TokenFuture<'_>;
+
+    /// An API key to send as `X-Goog-Api-Key` (see [`ApiKey`]); `None` by default.
+    fn api_key(&self) -> Option<&Secret> {
+        None
+    }
 }
 
 /// A bearer token. Its `Debug` output is redacted and it has no `Display`.
