@@ -4,13 +4,14 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use crate::auth::{NoAuth, StaticToken, TokenProvider};
 use crate::endpoint::{Endpoint, RegionalEndpoints};
 use crate::error::{Error, Result};
 use crate::operation::PollPolicy;
 use crate::retry::RetryPolicy;
+use crate::transport::{ReqwestTransport, Transport};
 
 /// The `User-Agent` product token of this runtime, e.g. `discogen-runtime/0.1.0`.
 pub const RUNTIME_USER_AGENT: &str = concat!("discogen-runtime/", env!("CARGO_PKG_VERSION"));
@@ -54,8 +55,20 @@ pub struct Client {
     pub(crate) inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 pub(crate) struct Inner {
+    /// The HTTP client of the default transport (or the one the user brought), also for
+    /// paths that stream bodies outside the [`Transport`] abstraction (media).
+    #[allow(dead_code)] // until the media path lands
     pub(crate) http: reqwest::Client,
+    /// What sends JSON calls: a [`ReqwestTransport`] on `http` unless the user chose one.
+    pub(crate) transport: Arc<dyn Transport>,
+    /// Sent with every request: `User-Agent`, `x-goog-api-client`, the quota project and the
+    /// builder's default headers (applied per request, so a user's own `reqwest::Client`
+    /// gets them too).
+    pub(crate) headers: HeaderMap,
+    /// Whether to leave out `prettyPrint=false` (pretty responses are larger).
+    pub(crate) pretty_print: bool,
     pub(crate) endpoint: Endpoint,
     pub(crate) auth: Arc<dyn TokenProvider>,
     pub(crate) retry: RetryPolicy,
@@ -93,16 +106,7 @@ impl Client {
     /// A client with the same settings and connection pool but another
     /// endpoint (e.g. another region).
     pub fn with_endpoint(&self, endpoint: Endpoint) -> Client {
-        Client {
-            inner: Arc::new(Inner {
-                http: self.inner.http.clone(),
-                endpoint,
-                auth: self.inner.auth.clone(),
-                retry: self.inner.retry.clone(),
-                timeout: self.inner.timeout,
-                poll: self.inner.poll.clone(),
-            }),
-        }
+        Client { inner: Arc::new(Inner { endpoint, ..Inner::clone(&self.inner) }) }
     }
 }
 
@@ -110,6 +114,9 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("endpoint", &self.inner.endpoint.as_str())
+            .field("transport", &self.inner.transport)
+            .field("headers", &header_names(&self.inner.headers))
+            .field("pretty_print", &self.inner.pretty_print)
             .field("auth", &self.inner.auth)
             .field("retry", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
@@ -139,7 +146,11 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     poll: PollPolicy,
     user_agent: String,
+    api_client: Option<String>,
     headers: Vec<(String, String)>,
+    http: Option<reqwest::Client>,
+    transport: Option<Arc<dyn Transport>>,
+    pretty_print: bool,
 }
 
 impl ClientBuilder {
@@ -156,7 +167,11 @@ impl ClientBuilder {
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             poll: PollPolicy::default(),
             user_agent: RUNTIME_USER_AGENT.to_owned(),
+            api_client: None,
             headers: Vec::new(),
+            http: None,
+            transport: None,
+            pretty_print: false,
         }
     }
 
@@ -225,7 +240,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Timeout for establishing a connection (default: [`DEFAULT_CONNECT_TIMEOUT`]).
+    /// Timeout for establishing a connection (default: [`DEFAULT_CONNECT_TIMEOUT`]); applies
+    /// to the client the runtime builds, not to one given to [`http_client`](Self::http_client).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -243,9 +259,47 @@ impl ClientBuilder {
         self
     }
 
-    /// A header sent with every request (e.g. `x-goog-user-project`).
+    /// A header sent with every request (a call's own header of the same name replaces it).
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Bills quota and usage to `project` instead of the credentials' project
+    /// (`x-goog-user-project`; the caller needs `serviceusage.services.use` on it).
+    pub fn quota_project(self, project: impl Into<String>) -> Self {
+        self.default_header("x-goog-user-project", project)
+    }
+
+    /// Names the generated crate in the `x-goog-api-client` header, as
+    /// `<name>/<version> gdcl/<runtime version>` (generated crates call this with their
+    /// package name and version).
+    pub fn api_client(mut self, name: &str, version: &str) -> Self {
+        self.api_client = Some(format!("{name}/{version} gdcl/{}", env!("CARGO_PKG_VERSION")));
+        self
+    }
+
+    /// Sends through this `reqwest::Client` (proxies, a custom root certificate for an
+    /// emulator, a shared connection pool). The builder's user agent, headers, timeouts and
+    /// credentials still apply per request; its connect timeout does not (set it on
+    /// `http`). Use the re-exported [`reqwest`](crate::reqwest) to get a matching version.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Sends JSON calls through `transport` instead of reqwest (e.g. a
+    /// [`MockTransport`](crate::MockTransport) in tests). Retries, timeouts, headers and
+    /// credentials are still applied by the runtime.
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Asks for indented JSON responses (default `false`: every call sends
+    /// `prettyPrint=false`, which makes responses smaller).
+    pub fn pretty_print(mut self, pretty: bool) -> Self {
+        self.pretty_print = pretty;
         self
     }
 
@@ -264,18 +318,44 @@ impl ClientBuilder {
             None => default_credentials()?,
         };
         let mut headers = HeaderMap::new();
+        let user_agent = HeaderValue::try_from(&self.user_agent)
+            .map_err(|_| Error::Config(format!("invalid user agent {:?}", self.user_agent)))?;
+        headers.insert(USER_AGENT, user_agent);
+        if let Some(api_client) = &self.api_client {
+            let (name, value) = header_pair("x-goog-api-client", api_client).map_err(Error::Config)?;
+            headers.insert(name, value);
+        }
         for (name, value) in &self.headers {
             let (name, value) = header_pair(name, value).map_err(Error::Config)?;
             headers.append(name, value);
         }
-        crate::tls::ensure_crypto_provider();
-        let mut http = reqwest::Client::builder().user_agent(self.user_agent).default_headers(headers);
-        if let Some(timeout) = self.connect_timeout {
-            http = http.connect_timeout(timeout);
-        }
-        let http = http.build().map_err(|e| Error::Config(format!("cannot build HTTP client: {e}")))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                crate::tls::ensure_crypto_provider();
+                let mut http = reqwest::Client::builder();
+                if let Some(timeout) = self.connect_timeout {
+                    http = http.connect_timeout(timeout);
+                }
+                http.build().map_err(|e| Error::Config(format!("cannot build HTTP client: {e}")))?
+            }
+        };
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => Arc::new(ReqwestTransport::new(http.clone())),
+        };
         Ok(Client {
-            inner: Arc::new(Inner { http, endpoint, auth, retry: self.retry, timeout: self.timeout, poll: self.poll }),
+            inner: Arc::new(Inner {
+                http,
+                transport,
+                headers,
+                pretty_print: self.pretty_print,
+                endpoint,
+                auth,
+                retry: self.retry,
+                timeout: self.timeout,
+                poll: self.poll,
+            }),
         })
     }
 }
@@ -292,7 +372,11 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
+            .field("api_client", &self.api_client)
             .field("headers", &header_names)
+            .field("http_client", &self.http.is_some())
+            .field("transport", &self.transport)
+            .field("pretty_print", &self.pretty_print)
             .finish_non_exhaustive()
     }
 }
@@ -309,6 +393,11 @@ fn default_credentials() -> Result<Arc<dyn TokenProvider>> {
          (or enable the `adc` feature for Application Default Credentials)"
             .to_owned(),
     ))
+}
+
+/// The names of `headers` (values may be credentials).
+fn header_names(headers: &HeaderMap) -> Vec<&str> {
+    headers.keys().map(HeaderName::as_str).collect()
 }
 
 /// Validates a header name and value.

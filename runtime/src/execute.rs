@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use url::Url;
@@ -11,8 +11,10 @@ use url::Url;
 use crate::client::{header_pair, Client};
 use crate::decode::decode_json;
 use crate::error::{ApiError, Error, Result};
-use crate::request::{Method, Request};
+use crate::request::{Method, Request, RequestOptions};
 use crate::retry::RetryPolicy;
+use crate::trace::Span;
+use crate::transport::{HttpRequest, TransportError};
 
 /// A successful (2xx) response, undecoded.
 #[derive(Clone, Debug)]
@@ -43,7 +45,7 @@ struct Prepared {
     method: Method,
     url: Url,
     headers: HeaderMap,
-    body: Option<Bytes>,
+    body: Bytes,
 }
 
 impl Client {
@@ -69,6 +71,16 @@ impl Client {
     /// client's) timeout and by what is left of the policy's overall deadline.
     pub async fn execute_raw(&self, request: Request) -> Result<RawResponse> {
         let prepared = self.prepare(&request)?;
+        let span = Span::call(request.id(), prepared.method, &prepared.url);
+        let result = span.instrument(self.send_with_retries(&request, &prepared, &span)).await;
+        match &result {
+            Ok(response) => span.status(response.status),
+            Err(error) => span.error(error),
+        }
+        result
+    }
+
+    async fn send_with_retries(&self, request: &Request, prepared: &Prepared, span: &Span) -> Result<RawResponse> {
         let options = request.request_options();
         let policy = options.retry_policy().unwrap_or(&self.inner.retry);
         let attempt_timeout = options.timeout().or(self.inner.timeout);
@@ -76,14 +88,23 @@ impl Client {
         let deadline = policy.total_timeout().map(|total| Instant::now() + total);
 
         let mut attempt: u32 = 1;
+        let mut delay = None;
         loop {
             let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             let timeout = min_timeout(attempt_timeout, remaining);
-            let error = match self.attempt(&prepared, timeout).await {
-                Ok(response) => return Ok(response),
+            let attempt_span = Span::attempt(span, attempt, delay, prepared.method, &prepared.url);
+            let result = attempt_span.instrument(self.attempt(prepared, timeout)).await;
+            span.attempts(attempt);
+            let error = match result {
+                Ok(response) => {
+                    attempt_span.status(response.status);
+                    return Ok(response);
+                }
                 Err(error) => error,
             };
-            match retry_delay(policy, &error, idempotent, attempt, deadline) {
+            attempt_span.error(&error);
+            delay = retry_delay(policy, &error, idempotent, attempt, deadline);
+            match delay {
                 Some(delay) => tokio::time::sleep(delay).await,
                 None => return Err(error),
             }
@@ -104,51 +125,91 @@ impl Client {
             let (name, value) = header_pair(name, value).map_err(Error::InvalidRequest)?;
             headers.append(name, value);
         }
+        self.apply_common(&mut url, &mut headers, request.request_options())?;
         let body = match request.body() {
             Some(body) => {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                Some(body.clone())
+                body.clone()
             }
-            // Google front ends reject body-carrying methods without a length.
-            None if request.method().has_body() => Some(Bytes::new()),
-            None => None,
+            // Google front ends reject body-carrying methods without a length: the
+            // transport sends an empty body for them.
+            None => Bytes::new(),
         };
         Ok(Prepared { method: request.method(), url, headers, body })
     }
 
-    /// One attempt: token, send, read the whole body, map non-2xx to errors.
+    /// What every request of this client carries, whatever sends it: the client's headers
+    /// (user agent, `x-goog-api-client`, quota project, defaults) unless the call sets its
+    /// own of the same name, the call's headers, and the standard query parameters
+    /// `fields`, `quotaUser` and `prettyPrint=false` (unless already in the URL).
+    pub(crate) fn apply_common(&self, url: &mut Url, headers: &mut HeaderMap, options: &RequestOptions) -> Result<()> {
+        let mut call_headers = HeaderMap::new();
+        for (name, value) in options.headers() {
+            let (name, value) = header_pair(name, value).map_err(Error::InvalidRequest)?;
+            call_headers.append(name, value);
+        }
+        for (name, value) in &self.inner.headers {
+            if !headers.contains_key(name) && !call_headers.contains_key(name) {
+                headers.append(name, value.clone());
+            }
+        }
+        for name in call_headers.keys() {
+            headers.remove(name);
+        }
+        for (name, value) in &call_headers {
+            headers.append(name, value.clone());
+        }
+        let present: Vec<String> = url.query_pairs().map(|(key, _)| key.into_owned()).collect();
+        let mut standard: Vec<(&str, &str)> = Vec::new();
+        if let Some(fields) = options.fields() {
+            standard.push(("fields", fields));
+        }
+        if let Some(quota_user) = options.quota_user() {
+            standard.push(("quotaUser", quota_user));
+        }
+        if !self.inner.pretty_print {
+            standard.push(("prettyPrint", "false"));
+        }
+        standard.retain(|(key, _)| !present.iter().any(|p| p == key));
+        if !standard.is_empty() {
+            url.query_pairs_mut().extend_pairs(standard);
+        }
+        Ok(())
+    }
+
+    /// One attempt: token, send, map non-2xx to errors.
     async fn attempt(&self, prepared: &Prepared, timeout: Option<Duration>) -> Result<RawResponse> {
         let send = async {
             let token = self.inner.auth.token().await?;
-            let mut builder = self
-                .inner
-                .http
-                .request(prepared.method.to_reqwest(), prepared.url.clone())
-                .headers(prepared.headers.clone());
+            let mut headers = prepared.headers.clone();
             if let Some(token) = token {
-                // Marks the header as sensitive.
-                builder = builder.bearer_auth(token.as_str());
+                let mut value = HeaderValue::try_from(format!("Bearer {}", token.as_str()))
+                    .map_err(|_| Error::Auth("the access token contains characters not allowed in a header".into()))?;
+                value.set_sensitive(true);
+                headers.insert(AUTHORIZATION, value);
             }
             if let Some(key) = self.inner.auth.api_key() {
-                builder = builder.header("x-goog-api-key", crate::auth::api_key_header(key)?);
+                headers.insert("x-goog-api-key", crate::auth::api_key_header(key)?);
             }
-            if let Some(body) = &prepared.body {
-                builder = builder.body(body.clone());
+            let request = HttpRequest {
+                method: prepared.method,
+                url: prepared.url.clone(),
+                headers,
+                body: prepared.body.clone(),
+                timeout,
+            };
+            let response = self.inner.transport.send(request).await.map_err(TransportError::into_error)?;
+            let status = response.status;
+            if (200..300).contains(&status) {
+                return Ok(RawResponse { status, body: response.body });
             }
-            let response = builder.send().await.map_err(Error::transport)?;
-            let status = response.status().as_u16();
             let retry_after = response
-                .headers()
+                .headers
                 .get(RETRY_AFTER)
                 .and_then(|value| value.to_str().ok())
                 .and_then(|value| value.trim().parse::<u64>().ok())
                 .map(Duration::from_secs);
-            let body = response.bytes().await.map_err(Error::transport)?;
-            if (200..300).contains(&status) {
-                Ok(RawResponse { status, body })
-            } else {
-                Err(ApiError::from_response(status, &body, retry_after).into())
-            }
+            Err(ApiError::from_response(status, &response.body, retry_after).into())
         };
         match timeout {
             Some(limit) => tokio::time::timeout(limit, send).await.unwrap_or(Err(Error::Timeout(limit))),
@@ -260,11 +321,41 @@ mod tests {
         let request =
             Request::new(Method::Get, "v1/a/b:list").query("filter", "displayName=\"x y\"").query_all("f", ["1", "2"]);
         let prepared = client.prepare(&request).unwrap();
-        assert_eq!(prepared.url.as_str(), "http://127.0.0.1:9/base/v1/a/b:list?filter=displayName%3D%22x+y%22&f=1&f=2");
-        assert!(prepared.body.is_none());
-        let post = client.prepare(&Request::new(Method::Post, "v1/a")).unwrap();
-        assert_eq!(post.body.as_deref(), Some(&b""[..]));
+        assert_eq!(
+            prepared.url.as_str(),
+            "http://127.0.0.1:9/base/v1/a/b:list?filter=displayName%3D%22x+y%22&f=1&f=2&prettyPrint=false"
+        );
+        assert!(prepared.body.is_empty());
         let bad = Request::new(Method::Get, "v1/a").header("x", "line\nbreak");
         assert!(matches!(client.prepare(&bad), Err(Error::InvalidRequest(_))));
+        let bad = Request::new(Method::Get, "v1/a").options(RequestOptions::new().with_header("x y", "v"));
+        assert!(matches!(client.prepare(&bad), Err(Error::InvalidRequest(_))));
+    }
+
+    #[test]
+    fn client_headers_yield_to_call_headers_and_standard_parameters_are_added_once() {
+        let client = Client::builder("http://127.0.0.1:9/")
+            .no_auth()
+            .quota_project("billing")
+            .default_header("x-both", "client")
+            .api_client("google-x-v1", "1.2.3")
+            .user_agent("app/1")
+            .build()
+            .unwrap();
+        let options = RequestOptions::new().with_header("x-both", "call").with_fields("name").with_quota_user("u");
+        let request = Request::new(Method::Get, "v1/a").query("fields", "kept").options(options);
+        let prepared = client.prepare(&request).unwrap();
+        assert_eq!(prepared.url.as_str(), "http://127.0.0.1:9/v1/a?fields=kept&quotaUser=u&prettyPrint=false");
+        let values = |name: &str| -> Vec<&str> {
+            prepared.headers.get_all(name).iter().map(|v| v.to_str().unwrap()).collect()
+        };
+        assert_eq!(values("x-both"), ["call"]);
+        assert_eq!(values("x-goog-user-project"), ["billing"]);
+        assert_eq!(values("user-agent"), ["app/1"]);
+        let api_client = format!("google-x-v1/1.2.3 gdcl/{}", env!("CARGO_PKG_VERSION"));
+        assert_eq!(values("x-goog-api-client"), [api_client.as_str()]);
+
+        let pretty = Client::builder("http://127.0.0.1:9/").no_auth().pretty_print(true).build().unwrap();
+        assert_eq!(pretty.prepare(&Request::new(Method::Get, "v1/a")).unwrap().url.query(), None);
     }
 }

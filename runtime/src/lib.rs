@@ -5,7 +5,14 @@
 //!
 //! * [`Client`] / [`ClientBuilder`]: endpoint (global, regional via
 //!   [`RegionalEndpoints`], or any URL), credentials, timeouts, retry and
-//!   polling policies, user agent. Cheap to clone.
+//!   polling policies, user agent, headers and quota project, `x-goog-api-client`, your
+//!   own `reqwest::Client`. Cheap to clone.
+//! * [`Transport`]: what sends each attempt; [`ReqwestTransport`] by default,
+//!   [`MockTransport`] to unit-test code that uses a client (canned responses,
+//!   recorded requests).
+//! * Tracing (cargo feature `tracing`): a span per call and per attempt after
+//!   OpenTelemetry's HTTP client conventions, never carrying a token, a header
+//!   value or a query string.
 //! * The request executor: a [`Request`] (method, expanded path, query pairs,
 //!   JSON body, idempotency, [`RequestOptions`]) sent with
 //!   [`Client::execute`], [`Client::execute_empty`] or [`Client::execute_raw`].
@@ -49,6 +56,7 @@
 #![warn(rust_2018_idioms)]
 
 mod auth;
+mod call_options;
 mod client;
 mod decode;
 mod endpoint;
@@ -62,6 +70,8 @@ mod request;
 mod retry;
 mod rpc;
 mod tls;
+mod trace;
+mod transport;
 mod wkt;
 
 pub use auth::{AccessToken, ApiKey, NoAuth, Secret, StaticToken, TokenFuture, TokenProvider};
@@ -89,7 +99,23 @@ pub use pagination::{paginate, paginate_items, ItemStream, Page, PageStream};
 pub use request::{Method, Request, RequestOptions};
 pub use retry::{RetryPolicy, DEFAULT_RETRYABLE_STATUSES};
 pub use rpc::{Code, RpcStatus};
+pub use transport::{
+    HttpRequest, HttpResponse, MockTransport, ReqwestTransport, Transport, TransportError, TransportFuture,
+};
 pub use wkt::{Bytes, Duration, Empty, FieldMask, Timestamp};
+
+/// The HTTP client the runtime is built on, for
+/// [`ClientBuilder::http_client`] (proxies, custom root certificates) with a matching
+/// version. TLS is rustls with the `ring` provider; call [`install_crypto_provider`] before
+/// building a `reqwest::Client` yourself.
+pub use reqwest;
+
+/// Installs rustls' `ring` provider as the process default, unless one is installed
+/// already. [`ClientBuilder::build`] does this; call it before building your own
+/// `reqwest::Client` for [`ClientBuilder::http_client`].
+pub fn install_crypto_provider() {
+    tls::ensure_crypto_provider();
+}
 
 /// Stream traits re-exported so generated crates and their users need no
 /// direct `futures` dependency.

@@ -224,7 +224,10 @@ where
             return Err(Error::InvalidResponse("cannot poll an operation without a name".to_owned()));
         }
         let path = format!("{}{}", self.poll_path_prefix, self.raw.name);
-        self.raw = self.client.execute(Request::new(Method::Get, path)).await?;
+        self.raw = self
+            .client
+            .execute(Request::new(Method::Get, path).method_id("google.longrunning.Operations.GetOperation"))
+            .await?;
         Ok(self.raw.done)
     }
 

@@ -73,10 +73,12 @@ impl fmt::Display for Method {
     }
 }
 
-/// Per-call overrides of the client's settings.
+/// Per-call overrides of the client's settings, and what a call adds to the client's
+/// headers and standard query parameters.
 ///
 /// Generated call builders expose this so users can change the retry
-/// policy, timeout or idempotency of one call.
+/// policy, timeout or idempotency of one call, add headers, or ask for a
+/// partial response.
 ///
 /// ```
 /// use std::time::Duration;
@@ -84,14 +86,21 @@ impl fmt::Display for Method {
 ///
 /// let options = RequestOptions::new()
 ///     .with_timeout(Duration::from_secs(5))
-///     .with_retry_policy(RetryPolicy::none());
+///     .with_retry_policy(RetryPolicy::none())
+///     .with_header("x-goog-request-reason", "audit")
+///     .with_fields("name,displayName")
+///     .with_quota_user("user-42");
 /// assert_eq!(options.timeout(), Some(Duration::from_secs(5)));
+/// assert_eq!(options.fields(), Some("name,displayName"));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct RequestOptions {
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
     idempotent: Option<bool>,
+    headers: Vec<(String, String)>,
+    fields: Option<String>,
+    quota_user: Option<String>,
 }
 
 impl RequestOptions {
@@ -119,6 +128,26 @@ impl RequestOptions {
         self
     }
 
+    /// Adds a header to this call (after the client's; checked when the call is sent).
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Asks for a partial response: the standard `fields` parameter, e.g.
+    /// `"name,jobState"` or `"notebookExecutionJobs(name),nextPageToken"`.
+    pub fn with_fields(mut self, fields: impl Into<String>) -> Self {
+        self.fields = Some(fields.into());
+        self
+    }
+
+    /// The standard `quotaUser` parameter: attributes quota to this (arbitrary, at most 40
+    /// characters) user string.
+    pub fn with_quota_user(mut self, quota_user: impl Into<String>) -> Self {
+        self.quota_user = Some(quota_user.into());
+        self
+    }
+
     /// The retry policy override.
     pub fn retry_policy(&self) -> Option<&RetryPolicy> {
         self.retry.as_ref()
@@ -134,13 +163,49 @@ impl RequestOptions {
         self.idempotent
     }
 
-    /// `self`'s overrides, falling back to `other`'s where `self` has none.
+    /// The call's extra headers, in order.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The `fields` parameter, if set.
+    pub fn fields(&self) -> Option<&str> {
+        self.fields.as_deref()
+    }
+
+    /// The `quotaUser` parameter, if set.
+    pub fn quota_user(&self) -> Option<&str> {
+        self.quota_user.as_deref()
+    }
+
+    /// `self`'s overrides, falling back to `other`'s where `self` has none;
+    /// headers are `other`'s followed by `self`'s.
     pub fn or(self, other: RequestOptions) -> RequestOptions {
+        let mut headers = other.headers;
+        headers.extend(self.headers);
         RequestOptions {
             retry: self.retry.or(other.retry),
             timeout: self.timeout.or(other.timeout),
             idempotent: self.idempotent.or(other.idempotent),
+            headers,
+            fields: self.fields.or(other.fields),
+            quota_user: self.quota_user.or(other.quota_user),
         }
+    }
+}
+
+impl fmt::Debug for RequestOptions {
+    /// Header values are left out: a call may carry credentials of its own.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("RequestOptions")
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("idempotent", &self.idempotent)
+            .field("headers", &header_names)
+            .field("fields", &self.fields)
+            .field("quota_user", &self.quota_user)
+            .finish()
     }
 }
 
@@ -169,6 +234,7 @@ pub struct Request {
     body: Option<Bytes>,
     idempotent: bool,
     options: RequestOptions,
+    method_id: Option<&'static str>,
 }
 
 impl Request {
@@ -183,6 +249,7 @@ impl Request {
             body: None,
             idempotent: method.is_idempotent(),
             options: RequestOptions::default(),
+            method_id: None,
         }
     }
 
@@ -238,6 +305,18 @@ impl Request {
         self
     }
 
+    /// Names the API method (its Discovery id, e.g.
+    /// `aiplatform.projects.locations.notebookExecutionJobs.get`), for tracing.
+    pub fn method_id(mut self, id: &'static str) -> Self {
+        self.method_id = Some(id);
+        self
+    }
+
+    /// The Discovery method id, if the generated code set one.
+    pub fn id(&self) -> Option<&'static str> {
+        self.method_id
+    }
+
     /// The HTTP method.
     pub fn method(&self) -> Method {
         self.method
@@ -282,6 +361,7 @@ impl fmt::Debug for Request {
         let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
         f.debug_struct("Request")
             .field("method", &self.method)
+            .field("method_id", &self.method_id)
             .field("path", &self.path)
             .field("query", &self.query)
             .field("headers", &header_names)
@@ -327,6 +407,18 @@ mod tests {
         let text = format!("{request:?}");
         assert!(text.contains("x-secret"));
         assert!(!text.contains("hunter2"), "{text}");
+    }
+
+    #[test]
+    fn options_debug_hides_header_values_and_merges_headers() {
+        let call = RequestOptions::new().with_header("x-call", "hunter2").with_fields("name");
+        let client = RequestOptions::new().with_header("x-client", "1").with_fields("other").with_quota_user("u");
+        assert!(!format!("{call:?}").contains("hunter2"));
+        let merged = call.or(client);
+        let names: Vec<&str> = merged.headers().iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["x-client", "x-call"]);
+        assert_eq!(merged.fields(), Some("name"));
+        assert_eq!(merged.quota_user(), Some("u"));
     }
 
     #[test]

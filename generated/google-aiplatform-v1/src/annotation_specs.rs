@@ -43,6 +43,8 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
     /// Mask specifying which fields to read.
     pub fn read_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
@@ -50,21 +52,10 @@ impl Get {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::AnnotationSpec> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.datasets.annotationSpecs.get")
             .query_opt("readMask", self.read_mask.as_ref())
             .options(self.options.clone());
         self.client.execute(request).await

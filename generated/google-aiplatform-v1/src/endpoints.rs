@@ -193,22 +193,13 @@ pub struct Predict {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Predict);
+
 impl Predict {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
         let request = Request::new(Method::Post, format!("v1/{}:predict", self.endpoint))
+            .method_id("aiplatform.endpoints.predict")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -225,19 +216,9 @@ pub struct PredictLongRunning {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(PredictLongRunning);
+
 impl PredictLongRunning {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -248,6 +229,7 @@ impl PredictLongRunning {
                 Method::Post,
                 format!("v1/{}:predictLongRunning", self.endpoint),
             )
+            .method_id("aiplatform.endpoints.predictLongRunning")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -268,19 +250,9 @@ pub struct FetchPredictOperation {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(FetchPredictOperation);
+
 impl FetchPredictOperation {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -291,6 +263,7 @@ impl FetchPredictOperation {
                 Method::Post,
                 format!("v1/{}:fetchPredictOperation", self.endpoint),
             )
+            .method_id("aiplatform.endpoints.fetchPredictOperation")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -311,25 +284,16 @@ pub struct GenerateContent {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(GenerateContent);
+
 impl GenerateContent {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:generateContent", self.model),
             )
+            .method_id("aiplatform.endpoints.generateContent")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -346,25 +310,16 @@ pub struct StreamGenerateContent {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(StreamGenerateContent);
+
 impl StreamGenerateContent {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:streamGenerateContent", self.model),
             )
+            .method_id("aiplatform.endpoints.streamGenerateContent")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -381,25 +336,16 @@ pub struct CountTokens {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(CountTokens);
+
 impl CountTokens {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:countTokens", self.endpoint),
             )
+            .method_id("aiplatform.endpoints.countTokens")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -416,25 +362,16 @@ pub struct ComputeTokens {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ComputeTokens);
+
 impl ComputeTokens {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:computeTokens", self.endpoint),
             )
+            .method_id("aiplatform.endpoints.computeTokens")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await

@@ -47,25 +47,16 @@ pub struct Completions {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Completions);
+
 impl Completions {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}/chat/completions", self.endpoint),
             )
+            .method_id("aiplatform.endpoints.chat.completions")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await

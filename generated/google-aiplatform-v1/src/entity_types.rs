@@ -351,24 +351,17 @@ pub struct SetIamPolicy {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(SetIamPolicy);
+
 impl SetIamPolicy {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:setIamPolicy", self.resource),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featurestores.entityTypes.setIamPolicy",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -386,22 +379,12 @@ pub struct GetIamPolicy {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(GetIamPolicy);
+
 impl GetIamPolicy {
     /// Optional. The maximum policy version that will be used to format the policy. Valid values are 0, 1, and 3. Requests specifying an invalid value will be rejected. Requests for policies with any conditional role bindings must specify version 3. Policies with no conditional role bindings may specify any valid value or leave the field unset. The policy in the response might use the policy version that you specified, or it might use a lower policy version. For example, if you specify version 3, but the policy has no conditional role bindings, the response uses version 1. To learn which resources support conditions in their IAM policies, see the [IAM documentation](https://cloud.google.com/iam/help/conditions/resource-policies).
     pub fn options_requested_policy_version(mut self, value: i32) -> Self {
         self.options_requested_policy_version = Some(value);
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -410,6 +393,9 @@ impl GetIamPolicy {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:getIamPolicy", self.resource),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featurestores.entityTypes.getIamPolicy",
             )
             .query_opt(
                 "options.requestedPolicyVersion",
@@ -430,22 +416,12 @@ pub struct TestIamPermissions {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(TestIamPermissions);
+
 impl TestIamPermissions {
     /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
     pub fn permissions(mut self, values: impl IntoIterator<Item = String>) -> Self {
         self.permissions = values.into_iter().collect();
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -456,6 +432,9 @@ impl TestIamPermissions {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:testIamPermissions", self.resource),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featurestores.entityTypes.testIamPermissions",
             )
             .query_all("permissions", self.permissions.iter())
             .options(self.options.clone());
@@ -473,19 +452,9 @@ pub struct ReadFeatureValues {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ReadFeatureValues);
+
 impl ReadFeatureValues {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -493,6 +462,9 @@ impl ReadFeatureValues {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:readFeatureValues", self.entity_type),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featurestores.entityTypes.readFeatureValues",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -510,19 +482,9 @@ pub struct StreamingReadFeatureValues {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(StreamingReadFeatureValues);
+
 impl StreamingReadFeatureValues {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -530,6 +492,9 @@ impl StreamingReadFeatureValues {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:streamingReadFeatureValues", self.entity_type),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featurestores.entityTypes.streamingReadFeatureValues",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -547,19 +512,9 @@ pub struct WriteFeatureValues {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(WriteFeatureValues);
+
 impl WriteFeatureValues {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -567,6 +522,9 @@ impl WriteFeatureValues {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:writeFeatureValues", self.entity_type),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featurestores.entityTypes.writeFeatureValues",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -585,22 +543,12 @@ pub struct Create {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Create);
+
 impl Create {
     /// Required. The ID to use for the EntityType, which will become the final component of the EntityType's resource name. This value may be up to 60 characters, and valid characters are `[a-z0-9_]`. The first character cannot be a number. The value must be unique within a featurestore.
     pub fn entity_type_id(mut self, value: impl Into<String>) -> Self {
         self.entity_type_id = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -617,6 +565,7 @@ impl Create {
                 Method::Post,
                 format!("v1/{}/entityTypes", self.parent),
             )
+            .method_id("aiplatform.projects.locations.featurestores.entityTypes.create")
             .query_opt("entityTypeId", self.entity_type_id.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -641,6 +590,8 @@ pub struct List {
     read_mask: Option<discogen_runtime::FieldMask>,
     options: RequestOptions,
 }
+
+discogen_runtime::call_options!(List);
 
 impl List {
     /// Lists the EntityTypes that match the filter expression. The following filters are supported: * `create_time`: Supports `=`, `!=`, `<`, `>`, `>=`, and `<=` comparisons. Values must be in RFC 3339 format. * `update_time`: Supports `=`, `!=`, `<`, `>`, `>=`, and `<=` comparisons. Values must be in RFC 3339 format. * `labels`: Supports key-value equality as well as key presence. Examples: * `create_time > \"2020-01-31T15:30:00.000000Z\" OR update_time > \"2020-01-31T15:30:00.000000Z\"` --&gt; EntityTypes created or updated after 2020-01-31T15:30:00.000000Z. * `labels.active = yes AND labels.env = prod` --&gt; EntityTypes having both (active: yes) and (env: prod) labels. * `labels.env: *` --&gt; Any EntityType which has a label with 'env' as the key.
@@ -673,24 +624,13 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListEntityTypesResponse> {
         let request = Request::new(
                 Method::Get,
                 format!("v1/{}/entityTypes", self.parent),
             )
+            .method_id("aiplatform.projects.locations.featurestores.entityTypes.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -738,22 +678,13 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::EntityType> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.featurestores.entityTypes.get")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -770,6 +701,8 @@ pub struct Patch {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Patch);
+
 impl Patch {
     /// Field mask is used to specify the fields to be overwritten in the EntityType resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `description` * `labels` * `monitoring_config.snapshot_analysis.disabled` * `monitoring_config.snapshot_analysis.monitoring_interval_days` * `monitoring_config.snapshot_analysis.staleness_days` * `monitoring_config.import_features_analysis.state` * `monitoring_config.import_features_analysis.anomaly_detection_baseline` * `monitoring_config.numerical_threshold_config.value` * `monitoring_config.categorical_threshold_config.value` * `offline_storage_ttl_days`
     pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
@@ -777,21 +710,10 @@ impl Patch {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::EntityType> {
         let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.featurestores.entityTypes.patch")
             .query_opt("updateMask", self.update_mask.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -809,22 +731,12 @@ pub struct Delete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Delete);
+
 impl Delete {
     /// If set to true, any Features for this EntityType will also be deleted. (Otherwise, the request will only work if the EntityType has no Features.)
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -838,6 +750,7 @@ impl Delete {
         >,
     > {
         let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.featurestores.entityTypes.delete")
             .query_opt("force", self.force.as_ref())
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -858,19 +771,9 @@ pub struct ImportFeatureValues {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ImportFeatureValues);
+
 impl ImportFeatureValues {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -883,6 +786,9 @@ impl ImportFeatureValues {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:importFeatureValues", self.entity_type),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featurestores.entityTypes.importFeatureValues",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -904,19 +810,9 @@ pub struct ExportFeatureValues {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ExportFeatureValues);
+
 impl ExportFeatureValues {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -929,6 +825,9 @@ impl ExportFeatureValues {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:exportFeatureValues", self.entity_type),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featurestores.entityTypes.exportFeatureValues",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -950,19 +849,9 @@ pub struct DeleteFeatureValues {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(DeleteFeatureValues);
+
 impl DeleteFeatureValues {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -975,6 +864,9 @@ impl DeleteFeatureValues {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:deleteFeatureValues", self.entity_type),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featurestores.entityTypes.deleteFeatureValues",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;

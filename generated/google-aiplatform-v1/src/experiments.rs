@@ -188,22 +188,12 @@ pub struct Create {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Create);
+
 impl Create {
     /// Required. The ID to use for the Tensorboard experiment, which becomes the final component of the Tensorboard experiment's resource name. This value should be 1-128 characters, and valid characters are `/a-z-/`.
     pub fn tensorboard_experiment_id(mut self, value: impl Into<String>) -> Self {
         self.tensorboard_experiment_id = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -213,6 +203,7 @@ impl Create {
                 Method::Post,
                 format!("v1/{}/experiments", self.parent),
             )
+            .method_id("aiplatform.projects.locations.tensorboards.experiments.create")
             .query_opt(
                 "tensorboardExperimentId",
                 self.tensorboard_experiment_id.as_ref(),
@@ -236,6 +227,8 @@ pub struct List {
     read_mask: Option<discogen_runtime::FieldMask>,
     options: RequestOptions,
 }
+
+discogen_runtime::call_options!(List);
 
 impl List {
     /// Lists the TensorboardExperiments that match the filter expression.
@@ -268,18 +261,6 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -288,6 +269,7 @@ impl List {
                 Method::Get,
                 format!("v1/{}/experiments", self.parent),
             )
+            .method_id("aiplatform.projects.locations.tensorboards.experiments.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -340,22 +322,13 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardExperiment> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.tensorboards.experiments.get")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -372,6 +345,8 @@ pub struct Patch {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Patch);
+
 impl Patch {
     /// Required. Field mask is used to specify the fields to be overwritten in the TensorboardExperiment resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field is overwritten if it's in the mask. If the user does not provide a mask then all fields are overwritten if new values are specified.
     pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
@@ -379,21 +354,10 @@ impl Patch {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardExperiment> {
         let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.tensorboards.experiments.patch")
             .query_opt("updateMask", self.update_mask.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -410,19 +374,9 @@ pub struct Delete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Delete);
+
 impl Delete {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -433,6 +387,7 @@ impl Delete {
         >,
     > {
         let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.tensorboards.experiments.delete")
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
         Ok(
@@ -452,19 +407,9 @@ pub struct BatchCreate {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(BatchCreate);
+
 impl BatchCreate {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -472,6 +417,9 @@ impl BatchCreate {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:batchCreate", self.parent),
+            )
+            .method_id(
+                "aiplatform.projects.locations.tensorboards.experiments.batchCreate",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -489,19 +437,9 @@ pub struct Write {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Write);
+
 impl Write {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -510,6 +448,7 @@ impl Write {
                 Method::Post,
                 format!("v1/{}:write", self.tensorboard_experiment),
             )
+            .method_id("aiplatform.projects.locations.tensorboards.experiments.write")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await

@@ -110,6 +110,8 @@ pub struct ListWait {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ListWait);
+
 impl ListWait {
     /// The standard list filter.
     pub fn filter(mut self, value: impl Into<String>) -> Self {
@@ -129,23 +131,14 @@ impl ListWait {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleLongrunningListOperationsResponse> {
         let request = Request::new(Method::Get, format!("v1/{}:wait", self.name))
+            .method_id(
+                "aiplatform.projects.locations.featureGroups.features.operations.listWait",
+            )
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -197,22 +190,12 @@ pub struct Wait {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Wait);
+
 impl Wait {
     /// The maximum duration to wait before timing out. If left blank, the wait will be at most the time permitted by the underlying HTTP/RPC protocol. If RPC context deadline is also specified, the shorter one will be used.
     pub fn timeout_param(mut self, value: discogen_runtime::Duration) -> Self {
         self.timeout_param = Some(value);
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -223,6 +206,9 @@ impl Wait {
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
         let request = Request::new(Method::Post, format!("v1/{}:wait", self.name))
+            .method_id(
+                "aiplatform.projects.locations.featureGroups.features.operations.wait",
+            )
             .query_opt("timeout", self.timeout_param.as_ref())
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -242,19 +228,9 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -262,6 +238,9 @@ impl Get {
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id(
+                "aiplatform.projects.locations.featureGroups.features.operations.get",
+            )
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
         Ok(
@@ -280,22 +259,15 @@ pub struct Delete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Delete);
+
 impl Delete {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
         let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+            .method_id(
+                "aiplatform.projects.locations.featureGroups.features.operations.delete",
+            )
             .options(self.options.clone());
         self.client.execute(request).await
     }

@@ -67,22 +67,15 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::FeatureViewSync> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.featureViewSyncs.get",
+            )
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -100,6 +93,8 @@ pub struct List {
     order_by: Option<String>,
     options: RequestOptions,
 }
+
+discogen_runtime::call_options!(List);
 
 impl List {
     /// Lists the FeatureViewSyncs that match the filter expression. The following filters are supported: * `create_time`: Supports `=`, `!=`, `<`, `>`, `>=`, and `<=` comparisons. Values must be in RFC 3339 format. Examples: * `create_time > \"2020-01-31T15:30:00.000000Z\"` --&gt; FeatureViewSyncs created after 2020-01-31T15:30:00.000000Z.
@@ -126,18 +121,6 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -145,6 +128,9 @@ impl List {
         let request = Request::new(
                 Method::Get,
                 format!("v1/{}/featureViewSyncs", self.parent),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.featureViewSyncs.list",
             )
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())

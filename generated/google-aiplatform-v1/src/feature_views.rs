@@ -304,24 +304,17 @@ pub struct SetIamPolicy {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(SetIamPolicy);
+
 impl SetIamPolicy {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:setIamPolicy", self.resource),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.setIamPolicy",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -339,22 +332,12 @@ pub struct GetIamPolicy {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(GetIamPolicy);
+
 impl GetIamPolicy {
     /// Optional. The maximum policy version that will be used to format the policy. Valid values are 0, 1, and 3. Requests specifying an invalid value will be rejected. Requests for policies with any conditional role bindings must specify version 3. Policies with no conditional role bindings may specify any valid value or leave the field unset. The policy in the response might use the policy version that you specified, or it might use a lower policy version. For example, if you specify version 3, but the policy has no conditional role bindings, the response uses version 1. To learn which resources support conditions in their IAM policies, see the [IAM documentation](https://cloud.google.com/iam/help/conditions/resource-policies).
     pub fn options_requested_policy_version(mut self, value: i32) -> Self {
         self.options_requested_policy_version = Some(value);
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -363,6 +346,9 @@ impl GetIamPolicy {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:getIamPolicy", self.resource),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.getIamPolicy",
             )
             .query_opt(
                 "options.requestedPolicyVersion",
@@ -383,22 +369,12 @@ pub struct TestIamPermissions {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(TestIamPermissions);
+
 impl TestIamPermissions {
     /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
     pub fn permissions(mut self, values: impl IntoIterator<Item = String>) -> Self {
         self.permissions = values.into_iter().collect();
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -409,6 +385,9 @@ impl TestIamPermissions {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:testIamPermissions", self.resource),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.testIamPermissions",
             )
             .query_all("permissions", self.permissions.iter())
             .options(self.options.clone());
@@ -428,6 +407,8 @@ pub struct Create {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Create);
+
 impl Create {
     /// Required. The ID to use for the FeatureView, which will become the final component of the FeatureView's resource name. This value may be up to 60 characters, and valid characters are `[a-z0-9_]`. The first character cannot be a number. The value must be unique within a FeatureOnlineStore.
     pub fn feature_view_id(mut self, value: impl Into<String>) -> Self {
@@ -438,18 +419,6 @@ impl Create {
     /// Immutable. If set to true, one on demand sync will be run immediately, regardless whether the FeatureView.sync\_config is configured or not.
     pub fn run_sync_immediately(mut self, value: bool) -> Self {
         self.run_sync_immediately = Some(value);
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -465,6 +434,9 @@ impl Create {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}/featureViews", self.parent),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.create",
             )
             .query_opt("featureViewId", self.feature_view_id.as_ref())
             .query_opt("runSyncImmediately", self.run_sync_immediately.as_ref())
@@ -491,6 +463,8 @@ pub struct List {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(List);
+
 impl List {
     /// Lists the FeatureViews that match the filter expression. The following filters are supported: * `create_time`: Supports `=`, `!=`, `<`, `>`, `>=`, and `<=` comparisons. Values must be in RFC 3339 format. * `update_time`: Supports `=`, `!=`, `<`, `>`, `>=`, and `<=` comparisons. Values must be in RFC 3339 format. * `labels`: Supports key-value equality as well as key presence. Examples: * `create_time > \"2020-01-31T15:30:00.000000Z\" OR update_time > \"2020-01-31T15:30:00.000000Z\"` --&gt; FeatureViews created or updated after 2020-01-31T15:30:00.000000Z. * `labels.active = yes AND labels.env = prod` --&gt; FeatureViews having both (active: yes) and (env: prod) labels. * `labels.env: *` --&gt; Any FeatureView which has a label with 'env' as the key.
     pub fn filter(mut self, value: impl Into<String>) -> Self {
@@ -516,18 +490,6 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -535,6 +497,9 @@ impl List {
         let request = Request::new(
                 Method::Get,
                 format!("v1/{}/featureViews", self.parent),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.list",
             )
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -582,22 +547,15 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::FeatureView> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.get",
+            )
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -614,22 +572,12 @@ pub struct Patch {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Patch);
+
 impl Patch {
     /// Field mask is used to specify the fields to be overwritten in the FeatureView resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `labels` * `service_agent_type` * `big_query_source` * `big_query_source.uri` * `big_query_source.entity_id_columns` * `feature_registry_source` * `feature_registry_source.feature_groups` * `sync_config` * `sync_config.cron` * `optimized_config.automatic_resources`
     pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
         self.update_mask = Some(value);
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -640,6 +588,9 @@ impl Patch {
         discogen_runtime::Operation<crate::FeatureView, serde_json::Value>,
     > {
         let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.patch",
+            )
             .query_opt("updateMask", self.update_mask.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -660,19 +611,9 @@ pub struct Delete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Delete);
+
 impl Delete {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -683,6 +624,9 @@ impl Delete {
         >,
     > {
         let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.delete",
+            )
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
         Ok(
@@ -702,24 +646,17 @@ pub struct Sync {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Sync);
+
 impl Sync {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::SyncFeatureViewResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:sync", self.feature_view),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.sync",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -737,19 +674,9 @@ pub struct FetchFeatureValues {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(FetchFeatureValues);
+
 impl FetchFeatureValues {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -757,6 +684,9 @@ impl FetchFeatureValues {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:fetchFeatureValues", self.feature_view),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.fetchFeatureValues",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -774,19 +704,9 @@ pub struct SearchNearestEntities {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(SearchNearestEntities);
+
 impl SearchNearestEntities {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -794,6 +714,9 @@ impl SearchNearestEntities {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:searchNearestEntities", self.feature_view),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.searchNearestEntities",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -811,19 +734,9 @@ pub struct DirectWrite {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(DirectWrite);
+
 impl DirectWrite {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -831,6 +744,9 @@ impl DirectWrite {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:directWrite", self.feature_view),
+            )
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.directWrite",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;

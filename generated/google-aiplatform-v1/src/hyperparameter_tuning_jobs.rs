@@ -136,25 +136,16 @@ pub struct Create {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Create);
+
 impl Create {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HyperparameterTuningJob> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}/hyperparameterTuningJobs", self.parent),
             )
+            .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.create")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -173,6 +164,8 @@ pub struct List {
     read_mask: Option<discogen_runtime::FieldMask>,
     options: RequestOptions,
 }
+
+discogen_runtime::call_options!(List);
 
 impl List {
     /// The standard list filter. Supported fields: * `display_name` supports `=`, `!=` comparisons, and `:` wildcard. * `state` supports `=`, `!=` comparisons. * `create_time` supports `=`, `!=`,`<`, `<=`,`>`, `>=` comparisons. `create_time` must be in RFC 3339 format. * `labels` supports general map functions that is: `labels.key=value` - key:value equality `labels.key:* - key existence Some examples of using the filter are: * `state="JOB\_STATE\_SUCCEEDED" AND display\_name:"my\_job_*"` * `state!="JOB\_STATE\_FAILED" OR display\_name="my\_job"` * `NOT display\_name="my\_job"` * `create\_time&gt;"2021-05-18T00:00:00Z"` * `labels.keyA=valueA` * `labels.keyB:*\`
@@ -199,18 +192,6 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -219,6 +200,7 @@ impl List {
                 Method::Get,
                 format!("v1/{}/hyperparameterTuningJobs", self.parent),
             )
+            .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -270,22 +252,13 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HyperparameterTuningJob> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.get")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -300,19 +273,9 @@ pub struct Delete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Delete);
+
 impl Delete {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -323,6 +286,7 @@ impl Delete {
         >,
     > {
         let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.delete")
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
         Ok(
@@ -342,22 +306,13 @@ pub struct Cancel {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Cancel);
+
 impl Cancel {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
         let request = Request::new(Method::Post, format!("v1/{}:cancel", self.name))
+            .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.cancel")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await

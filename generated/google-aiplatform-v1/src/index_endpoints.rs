@@ -261,19 +261,9 @@ pub struct Create {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Create);
+
 impl Create {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -287,6 +277,7 @@ impl Create {
                 Method::Post,
                 format!("v1/{}/indexEndpoints", self.parent),
             )
+            .method_id("aiplatform.projects.locations.indexEndpoints.create")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -309,6 +300,8 @@ pub struct List {
     read_mask: Option<discogen_runtime::FieldMask>,
     options: RequestOptions,
 }
+
+discogen_runtime::call_options!(List);
 
 impl List {
     /// Optional. An expression for filtering the results of the request. For field names both snake\_case and camelCase are supported. * `index_endpoint` supports = and !=. `index_endpoint` represents the IndexEndpoint ID, ie. the last segment of the IndexEndpoint's resourcename. * `display_name` supports =, != and regex() (uses [re2](https://github.com/google/re2/wiki/Syntax) syntax) * `labels` supports general map functions that is: `labels.key=value` - key:value equality `labels.key:* or labels:key - key existence A key including a space must be quoted. `labels."a key"`. Some examples: * `index\_endpoint="1"` * `display\_name="myDisplayName"` * `regex(display\_name, "^A") -&gt; The display name starts with an A. * `labels.myKey="myValue"`
@@ -335,18 +328,6 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -355,6 +336,7 @@ impl List {
                 Method::Get,
                 format!("v1/{}/indexEndpoints", self.parent),
             )
+            .method_id("aiplatform.projects.locations.indexEndpoints.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -401,22 +383,13 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::IndexEndpoint> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.indexEndpoints.get")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -433,6 +406,8 @@ pub struct Patch {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Patch);
+
 impl Patch {
     /// Required. The update mask applies to the resource. See google.protobuf.FieldMask.
     pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
@@ -440,21 +415,10 @@ impl Patch {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::IndexEndpoint> {
         let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.indexEndpoints.patch")
             .query_opt("updateMask", self.update_mask.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -471,19 +435,9 @@ pub struct Delete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Delete);
+
 impl Delete {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -494,6 +448,7 @@ impl Delete {
         >,
     > {
         let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.indexEndpoints.delete")
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
         Ok(
@@ -513,19 +468,9 @@ pub struct DeployIndex {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(DeployIndex);
+
 impl DeployIndex {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -539,6 +484,7 @@ impl DeployIndex {
                 Method::Post,
                 format!("v1/{}:deployIndex", self.index_endpoint),
             )
+            .method_id("aiplatform.projects.locations.indexEndpoints.deployIndex")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -559,19 +505,9 @@ pub struct UndeployIndex {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(UndeployIndex);
+
 impl UndeployIndex {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -585,6 +521,7 @@ impl UndeployIndex {
                 Method::Post,
                 format!("v1/{}:undeployIndex", self.index_endpoint),
             )
+            .method_id("aiplatform.projects.locations.indexEndpoints.undeployIndex")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -605,19 +542,9 @@ pub struct MutateDeployedIndex {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(MutateDeployedIndex);
+
 impl MutateDeployedIndex {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -630,6 +557,9 @@ impl MutateDeployedIndex {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:mutateDeployedIndex", self.index_endpoint),
+            )
+            .method_id(
+                "aiplatform.projects.locations.indexEndpoints.mutateDeployedIndex",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -651,25 +581,16 @@ pub struct FindNeighbors {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(FindNeighbors);
+
 impl FindNeighbors {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::FindNeighborsResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:findNeighbors", self.index_endpoint),
             )
+            .method_id("aiplatform.projects.locations.indexEndpoints.findNeighbors")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -686,19 +607,9 @@ pub struct ReadIndexDatapoints {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ReadIndexDatapoints);
+
 impl ReadIndexDatapoints {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -706,6 +617,9 @@ impl ReadIndexDatapoints {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:readIndexDatapoints", self.index_endpoint),
+            )
+            .method_id(
+                "aiplatform.projects.locations.indexEndpoints.readIndexDatapoints",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;

@@ -360,6 +360,17 @@ pub use discogen_runtime::{
 #[cfg(feature = "adc")]
 pub use discogen_runtime::credentials;
 
+/// What sends the requests: a [`Transport`](transport::Transport) behind the client,
+/// reqwest by default. [`MockTransport`](transport::MockTransport) answers with canned
+/// responses and records every request, for unit tests without HTTP;
+/// [`reqwest`](transport::reqwest) builds a client for [`ClientBuilder::http_client`].
+pub mod transport {
+    pub use discogen_runtime::{
+        install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport,
+        ReqwestTransport, Transport, TransportError, TransportFuture,
+    };
+}
+
 /// Result of every call: the value or an [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -453,7 +464,8 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             inner: discogen_runtime::Client::builder(DEFAULT_ENDPOINT)
-                .regional_endpoints(RegionalEndpoints::from_list(REGIONAL_ENDPOINTS)),
+                .regional_endpoints(RegionalEndpoints::from_list(REGIONAL_ENDPOINTS))
+                .api_client(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
         }
     }
 
@@ -1545,10 +1557,47 @@ impl ClientBuilder {
         }
     }
 
-    /// The `User-Agent` prefix.
+    /// The `User-Agent` header.
     pub fn user_agent(self, user_agent: impl Into<String>) -> Self {
         ClientBuilder {
             inner: self.inner.user_agent(user_agent),
+        }
+    }
+
+    /// Sends this header with every call (a call's `.header(..)` of the same name
+    /// replaces it).
+    pub fn header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        ClientBuilder {
+            inner: self.inner.default_header(name, value),
+        }
+    }
+
+    /// Bills quota and usage to `project` (`x-goog-user-project`).
+    pub fn quota_project(self, project: impl Into<String>) -> Self {
+        ClientBuilder {
+            inner: self.inner.quota_project(project),
+        }
+    }
+
+    /// Sends through your own `reqwest::Client` (proxies, custom root certificates,
+    /// a shared pool); see [`transport::reqwest`].
+    pub fn http_client(self, http: transport::reqwest::Client) -> Self {
+        ClientBuilder {
+            inner: self.inner.http_client(http),
+        }
+    }
+
+    /// Sends through `transport`, e.g. a [`transport::MockTransport`] in tests.
+    pub fn transport(self, transport: impl transport::Transport + 'static) -> Self {
+        ClientBuilder {
+            inner: self.inner.transport(transport),
+        }
+    }
+
+    /// Asks for indented JSON (by default every call sends `prettyPrint=false`).
+    pub fn pretty_print(self, pretty: bool) -> Self {
+        ClientBuilder {
+            inner: self.inner.pretty_print(pretty),
         }
     }
 

@@ -288,6 +288,8 @@ pub struct List {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(List);
+
 impl List {
     /// A filter to narrow down results to a preferred subset. The filtering language accepts strings like `"displayName=tokyo"`, and is documented in more detail in [AIP-160](https://google.aip.dev/160).
     pub fn filter(mut self, value: impl Into<String>) -> Self {
@@ -316,23 +318,12 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleCloudLocationListLocationsResponse> {
         let request = Request::new(Method::Get, format!("v1/{}/locations", self.name))
+            .method_id("aiplatform.projects.locations.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -384,24 +375,15 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleCloudLocationLocation> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.get")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -417,19 +399,9 @@ pub struct EvaluateInstances {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(EvaluateInstances);
+
 impl EvaluateInstances {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -438,6 +410,7 @@ impl EvaluateInstances {
                 Method::Post,
                 format!("v1/{}:evaluateInstances", self.location),
             )
+            .method_id("aiplatform.projects.locations.evaluateInstances")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -454,19 +427,9 @@ pub struct EvaluateDataset {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(EvaluateDataset);
+
 impl EvaluateDataset {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -477,6 +440,7 @@ impl EvaluateDataset {
                 Method::Post,
                 format!("v1/{}:evaluateDataset", self.location),
             )
+            .method_id("aiplatform.projects.locations.evaluateDataset")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -497,19 +461,9 @@ pub struct GenerateInstanceRubrics {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(GenerateInstanceRubrics);
+
 impl GenerateInstanceRubrics {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -518,6 +472,7 @@ impl GenerateInstanceRubrics {
                 Method::Post,
                 format!("v1/{}:generateInstanceRubrics", self.location),
             )
+            .method_id("aiplatform.projects.locations.generateInstanceRubrics")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -534,19 +489,9 @@ pub struct Deploy {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Deploy);
+
 impl Deploy {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -557,6 +502,7 @@ impl Deploy {
                 Method::Post,
                 format!("v1/{}:deploy", self.destination),
             )
+            .method_id("aiplatform.projects.locations.deploy")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -577,19 +523,9 @@ pub struct UpdateRagEngineConfig {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(UpdateRagEngineConfig);
+
 impl UpdateRagEngineConfig {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -597,6 +533,7 @@ impl UpdateRagEngineConfig {
         discogen_runtime::Operation<crate::RagEngineConfig, serde_json::Value>,
     > {
         let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.updateRagEngineConfig")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -616,22 +553,13 @@ pub struct GetRagEngineConfig {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(GetRagEngineConfig);
+
 impl GetRagEngineConfig {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::RagEngineConfig> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.getRagEngineConfig")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -647,19 +575,9 @@ pub struct RetrieveContexts {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(RetrieveContexts);
+
 impl RetrieveContexts {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -668,6 +586,7 @@ impl RetrieveContexts {
                 Method::Post,
                 format!("v1/{}:retrieveContexts", self.parent),
             )
+            .method_id("aiplatform.projects.locations.retrieveContexts")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -684,25 +603,16 @@ pub struct AugmentPrompt {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(AugmentPrompt);
+
 impl AugmentPrompt {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::AugmentPromptResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:augmentPrompt", self.parent),
             )
+            .method_id("aiplatform.projects.locations.augmentPrompt")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -719,19 +629,9 @@ pub struct CorroborateContent {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(CorroborateContent);
+
 impl CorroborateContent {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -740,6 +640,7 @@ impl CorroborateContent {
                 Method::Post,
                 format!("v1/{}:corroborateContent", self.parent),
             )
+            .method_id("aiplatform.projects.locations.corroborateContent")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await

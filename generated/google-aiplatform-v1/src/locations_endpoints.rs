@@ -548,22 +548,12 @@ pub struct Create {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Create);
+
 impl Create {
     /// Immutable. The ID to use for endpoint, which will become the final component of the endpoint resource name. If not provided, Vertex AI will generate a value for this ID. If the first character is a letter, this value may be up to 63 characters, and valid characters are `[a-z0-9-]`. The last character must be a letter or number. If the first character is a number, this value may be up to 9 characters, and valid characters are `[0-9]` with no leading zeros. When using HTTP/JSON, this field is populated based on a query string argument, such as `?endpoint_id=12345`. This is the fallback for fields that are not included in either the URI or the body.
     pub fn endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.endpoint_id = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -577,6 +567,7 @@ impl Create {
         >,
     > {
         let request = Request::new(Method::Post, format!("v1/{}/endpoints", self.parent))
+            .method_id("aiplatform.projects.locations.endpoints.create")
             .query_opt("endpointId", self.endpoint_id.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -602,6 +593,8 @@ pub struct List {
     gdc_zone: Option<String>,
     options: RequestOptions,
 }
+
+discogen_runtime::call_options!(List);
 
 impl List {
     /// Optional. An expression for filtering the results of the request. For field names both snake\_case and camelCase are supported. * `endpoint` supports `=` and `!=`. `endpoint` represents the Endpoint ID, i.e. the last segment of the Endpoint's resource name. * `display_name` supports `=` and `!=`. * `labels` supports general map functions that is: * `labels.key=value` - key:value equality * `labels.key:*` or `labels:key` - key existence * A key including a space must be quoted. `labels."a key"`. * `base_model_name` only supports `=`. Some examples: * `endpoint=1` * `displayName="myDisplayName"` * `labels.myKey="myValue"` * `baseModelName="text-bison"`
@@ -640,21 +633,10 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListEndpointsResponse> {
         let request = Request::new(Method::Get, format!("v1/{}/endpoints", self.parent))
+            .method_id("aiplatform.projects.locations.endpoints.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -703,22 +685,13 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Endpoint> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.endpoints.get")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -735,6 +708,8 @@ pub struct Patch {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Patch);
+
 impl Patch {
     /// Required. The update mask applies to the resource. See google.protobuf.FieldMask.
     pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
@@ -742,21 +717,10 @@ impl Patch {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Endpoint> {
         let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.endpoints.patch")
             .query_opt("updateMask", self.update_mask.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -773,19 +737,9 @@ pub struct Delete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Delete);
+
 impl Delete {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -796,6 +750,7 @@ impl Delete {
         >,
     > {
         let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.endpoints.delete")
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
         Ok(
@@ -815,19 +770,9 @@ pub struct Update {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Update);
+
 impl Update {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -838,6 +783,7 @@ impl Update {
         >,
     > {
         let request = Request::new(Method::Post, format!("v1/{}:update", self.name))
+            .method_id("aiplatform.projects.locations.endpoints.update")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -858,19 +804,9 @@ pub struct DeployModel {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(DeployModel);
+
 impl DeployModel {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -884,6 +820,7 @@ impl DeployModel {
                 Method::Post,
                 format!("v1/{}:deployModel", self.endpoint),
             )
+            .method_id("aiplatform.projects.locations.endpoints.deployModel")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -904,19 +841,9 @@ pub struct UndeployModel {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(UndeployModel);
+
 impl UndeployModel {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -930,6 +857,7 @@ impl UndeployModel {
                 Method::Post,
                 format!("v1/{}:undeployModel", self.endpoint),
             )
+            .method_id("aiplatform.projects.locations.endpoints.undeployModel")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -950,19 +878,9 @@ pub struct MutateDeployedModel {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(MutateDeployedModel);
+
 impl MutateDeployedModel {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -976,6 +894,7 @@ impl MutateDeployedModel {
                 Method::Post,
                 format!("v1/{}:mutateDeployedModel", self.endpoint),
             )
+            .method_id("aiplatform.projects.locations.endpoints.mutateDeployedModel")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -996,22 +915,13 @@ pub struct Predict {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Predict);
+
 impl Predict {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
         let request = Request::new(Method::Post, format!("v1/{}:predict", self.endpoint))
+            .method_id("aiplatform.projects.locations.endpoints.predict")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -1028,25 +938,16 @@ pub struct RawPredict {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(RawPredict);
+
 impl RawPredict {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:rawPredict", self.endpoint),
             )
+            .method_id("aiplatform.projects.locations.endpoints.rawPredict")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -1063,25 +964,16 @@ pub struct StreamRawPredict {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(StreamRawPredict);
+
 impl StreamRawPredict {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:streamRawPredict", self.endpoint),
             )
+            .method_id("aiplatform.projects.locations.endpoints.streamRawPredict")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -1098,25 +990,16 @@ pub struct DirectPredict {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(DirectPredict);
+
 impl DirectPredict {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::DirectPredictResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:directPredict", self.endpoint),
             )
+            .method_id("aiplatform.projects.locations.endpoints.directPredict")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -1133,19 +1016,9 @@ pub struct DirectRawPredict {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(DirectRawPredict);
+
 impl DirectRawPredict {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -1154,6 +1027,7 @@ impl DirectRawPredict {
                 Method::Post,
                 format!("v1/{}:directRawPredict", self.endpoint),
             )
+            .method_id("aiplatform.projects.locations.endpoints.directRawPredict")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -1170,19 +1044,9 @@ pub struct ServerStreamingPredict {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ServerStreamingPredict);
+
 impl ServerStreamingPredict {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -1191,6 +1055,7 @@ impl ServerStreamingPredict {
                 Method::Post,
                 format!("v1/{}:serverStreamingPredict", self.endpoint),
             )
+            .method_id("aiplatform.projects.locations.endpoints.serverStreamingPredict")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -1207,19 +1072,9 @@ pub struct PredictLongRunning {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(PredictLongRunning);
+
 impl PredictLongRunning {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -1230,6 +1085,7 @@ impl PredictLongRunning {
                 Method::Post,
                 format!("v1/{}:predictLongRunning", self.endpoint),
             )
+            .method_id("aiplatform.projects.locations.endpoints.predictLongRunning")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -1250,19 +1106,9 @@ pub struct FetchPredictOperation {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(FetchPredictOperation);
+
 impl FetchPredictOperation {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -1273,6 +1119,7 @@ impl FetchPredictOperation {
                 Method::Post,
                 format!("v1/{}:fetchPredictOperation", self.endpoint),
             )
+            .method_id("aiplatform.projects.locations.endpoints.fetchPredictOperation")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -1293,22 +1140,13 @@ pub struct Explain {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Explain);
+
 impl Explain {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ExplainResponse> {
         let request = Request::new(Method::Post, format!("v1/{}:explain", self.endpoint))
+            .method_id("aiplatform.projects.locations.endpoints.explain")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -1325,25 +1163,16 @@ pub struct GenerateContent {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(GenerateContent);
+
 impl GenerateContent {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:generateContent", self.model),
             )
+            .method_id("aiplatform.projects.locations.endpoints.generateContent")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -1360,25 +1189,16 @@ pub struct StreamGenerateContent {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(StreamGenerateContent);
+
 impl StreamGenerateContent {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:streamGenerateContent", self.model),
             )
+            .method_id("aiplatform.projects.locations.endpoints.streamGenerateContent")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -1395,25 +1215,16 @@ pub struct CountTokens {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(CountTokens);
+
 impl CountTokens {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:countTokens", self.endpoint),
             )
+            .method_id("aiplatform.projects.locations.endpoints.countTokens")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -1430,25 +1241,16 @@ pub struct ComputeTokens {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ComputeTokens);
+
 impl ComputeTokens {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:computeTokens", self.endpoint),
             )
+            .method_id("aiplatform.projects.locations.endpoints.computeTokens")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await

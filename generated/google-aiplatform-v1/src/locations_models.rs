@@ -372,25 +372,16 @@ pub struct SetIamPolicy {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(SetIamPolicy);
+
 impl SetIamPolicy {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:setIamPolicy", self.resource),
             )
+            .method_id("aiplatform.projects.locations.models.setIamPolicy")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -407,22 +398,12 @@ pub struct GetIamPolicy {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(GetIamPolicy);
+
 impl GetIamPolicy {
     /// Optional. The maximum policy version that will be used to format the policy. Valid values are 0, 1, and 3. Requests specifying an invalid value will be rejected. Requests for policies with any conditional role bindings must specify version 3. Policies with no conditional role bindings may specify any valid value or leave the field unset. The policy in the response might use the policy version that you specified, or it might use a lower policy version. For example, if you specify version 3, but the policy has no conditional role bindings, the response uses version 1. To learn which resources support conditions in their IAM policies, see the [IAM documentation](https://cloud.google.com/iam/help/conditions/resource-policies).
     pub fn options_requested_policy_version(mut self, value: i32) -> Self {
         self.options_requested_policy_version = Some(value);
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -432,6 +413,7 @@ impl GetIamPolicy {
                 Method::Post,
                 format!("v1/{}:getIamPolicy", self.resource),
             )
+            .method_id("aiplatform.projects.locations.models.getIamPolicy")
             .query_opt(
                 "options.requestedPolicyVersion",
                 self.options_requested_policy_version.as_ref(),
@@ -451,22 +433,12 @@ pub struct TestIamPermissions {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(TestIamPermissions);
+
 impl TestIamPermissions {
     /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
     pub fn permissions(mut self, values: impl IntoIterator<Item = String>) -> Self {
         self.permissions = values.into_iter().collect();
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -478,6 +450,7 @@ impl TestIamPermissions {
                 Method::Post,
                 format!("v1/{}:testIamPermissions", self.resource),
             )
+            .method_id("aiplatform.projects.locations.models.testIamPermissions")
             .query_all("permissions", self.permissions.iter())
             .options(self.options.clone());
         self.client.execute(request).await
@@ -494,19 +467,9 @@ pub struct Upload {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Upload);
+
 impl Upload {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -520,6 +483,7 @@ impl Upload {
                 Method::Post,
                 format!("v1/{}/models:upload", self.parent),
             )
+            .method_id("aiplatform.projects.locations.models.upload")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -539,22 +503,13 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Model> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.models.get")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -571,6 +526,8 @@ pub struct Patch {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Patch);
+
 impl Patch {
     /// Required. The update mask applies to the resource. For the `FieldMask` definition, see google.protobuf.FieldMask.
     pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
@@ -578,21 +535,10 @@ impl Patch {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Model> {
         let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.models.patch")
             .query_opt("updateMask", self.update_mask.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -609,19 +555,9 @@ pub struct Delete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Delete);
+
 impl Delete {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -632,6 +568,7 @@ impl Delete {
         >,
     > {
         let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.models.delete")
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
         Ok(
@@ -654,6 +591,8 @@ pub struct List {
     order_by: Option<String>,
     options: RequestOptions,
 }
+
+discogen_runtime::call_options!(List);
 
 impl List {
     /// An expression for filtering the results of the request. For field names both snake\_case and camelCase are supported. * `model` supports = and !=. `model` represents the Model ID, i.e. the last segment of the Model's resource name. * `display_name` supports = and != * `labels` supports general map functions that is: * `labels.key=value` - key:value equality * `labels.key:* or labels:key - key existence * A key including a space must be quoted. `labels."a key"`. * `base\_model\_name` only supports = Some examples: * `model=1234` * `displayName="myDisplayName"` * `labels.myKey="myValue"` * `baseModelName="text-bison"\`
@@ -686,21 +625,10 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListModelsResponse> {
         let request = Request::new(Method::Get, format!("v1/{}/models", self.parent))
+            .method_id("aiplatform.projects.locations.models.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -753,6 +681,8 @@ pub struct ListVersions {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ListVersions);
+
 impl ListVersions {
     /// The standard list page size.
     pub fn page_size(mut self, value: i32) -> Self {
@@ -784,23 +714,12 @@ impl ListVersions {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListModelVersionsResponse> {
         let request = Request::new(Method::Get, format!("v1/{}:listVersions", self.name))
+            .method_id("aiplatform.projects.locations.models.listVersions")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
             .query_opt("filter", self.filter.as_ref())
@@ -850,6 +769,8 @@ pub struct ListCheckpoints {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ListCheckpoints);
+
 impl ListCheckpoints {
     /// Optional. The standard list page size.
     pub fn page_size(mut self, value: i32) -> Self {
@@ -863,18 +784,6 @@ impl ListCheckpoints {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -883,6 +792,7 @@ impl ListCheckpoints {
                 Method::Get,
                 format!("v1/{}:listCheckpoints", self.name),
             )
+            .method_id("aiplatform.projects.locations.models.listCheckpoints")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
             .options(self.options.clone());
@@ -933,19 +843,9 @@ pub struct UpdateExplanationDataset {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(UpdateExplanationDataset);
+
 impl UpdateExplanationDataset {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -959,6 +859,7 @@ impl UpdateExplanationDataset {
                 Method::Post,
                 format!("v1/{}:updateExplanationDataset", self.model),
             )
+            .method_id("aiplatform.projects.locations.models.updateExplanationDataset")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -978,19 +879,9 @@ pub struct DeleteVersion {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(DeleteVersion);
+
 impl DeleteVersion {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -1001,6 +892,7 @@ impl DeleteVersion {
                 Method::Delete,
                 format!("v1/{}:deleteVersion", self.name),
             )
+            .method_id("aiplatform.projects.locations.models.deleteVersion")
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
         Ok(
@@ -1020,25 +912,16 @@ pub struct MergeVersionAliases {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(MergeVersionAliases);
+
 impl MergeVersionAliases {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Model> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:mergeVersionAliases", self.name),
             )
+            .method_id("aiplatform.projects.locations.models.mergeVersionAliases")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -1055,19 +938,9 @@ pub struct Export {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Export);
+
 impl Export {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -1078,6 +951,7 @@ impl Export {
         >,
     > {
         let request = Request::new(Method::Post, format!("v1/{}:export", self.name))
+            .method_id("aiplatform.projects.locations.models.export")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -1098,19 +972,9 @@ pub struct Copy {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Copy);
+
 impl Copy {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -1121,6 +985,7 @@ impl Copy {
                 Method::Post,
                 format!("v1/{}/models:copy", self.parent),
             )
+            .method_id("aiplatform.projects.locations.models.copy")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;

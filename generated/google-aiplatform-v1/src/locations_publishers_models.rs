@@ -265,22 +265,13 @@ pub struct Predict {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Predict);
+
 impl Predict {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
         let request = Request::new(Method::Post, format!("v1/{}:predict", self.endpoint))
+            .method_id("aiplatform.projects.locations.publishers.models.predict")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -297,25 +288,16 @@ pub struct RawPredict {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(RawPredict);
+
 impl RawPredict {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:rawPredict", self.endpoint),
             )
+            .method_id("aiplatform.projects.locations.publishers.models.rawPredict")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -332,24 +314,17 @@ pub struct StreamRawPredict {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(StreamRawPredict);
+
 impl StreamRawPredict {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:streamRawPredict", self.endpoint),
+            )
+            .method_id(
+                "aiplatform.projects.locations.publishers.models.streamRawPredict",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -367,19 +342,9 @@ pub struct ServerStreamingPredict {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ServerStreamingPredict);
+
 impl ServerStreamingPredict {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -387,6 +352,9 @@ impl ServerStreamingPredict {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:serverStreamingPredict", self.endpoint),
+            )
+            .method_id(
+                "aiplatform.projects.locations.publishers.models.serverStreamingPredict",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -404,19 +372,9 @@ pub struct PredictLongRunning {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(PredictLongRunning);
+
 impl PredictLongRunning {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -426,6 +384,9 @@ impl PredictLongRunning {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:predictLongRunning", self.endpoint),
+            )
+            .method_id(
+                "aiplatform.projects.locations.publishers.models.predictLongRunning",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -447,19 +408,9 @@ pub struct FetchPredictOperation {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(FetchPredictOperation);
+
 impl FetchPredictOperation {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -469,6 +420,9 @@ impl FetchPredictOperation {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:fetchPredictOperation", self.endpoint),
+            )
+            .method_id(
+                "aiplatform.projects.locations.publishers.models.fetchPredictOperation",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -490,25 +444,16 @@ pub struct GenerateContent {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(GenerateContent);
+
 impl GenerateContent {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:generateContent", self.model),
             )
+            .method_id("aiplatform.projects.locations.publishers.models.generateContent")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -525,24 +470,17 @@ pub struct StreamGenerateContent {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(StreamGenerateContent);
+
 impl StreamGenerateContent {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:streamGenerateContent", self.model),
+            )
+            .method_id(
+                "aiplatform.projects.locations.publishers.models.streamGenerateContent",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -560,25 +498,16 @@ pub struct CountTokens {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(CountTokens);
+
 impl CountTokens {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:countTokens", self.endpoint),
             )
+            .method_id("aiplatform.projects.locations.publishers.models.countTokens")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -595,25 +524,16 @@ pub struct ComputeTokens {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ComputeTokens);
+
 impl ComputeTokens {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:computeTokens", self.endpoint),
             )
+            .method_id("aiplatform.projects.locations.publishers.models.computeTokens")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await

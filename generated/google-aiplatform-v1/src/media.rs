@@ -49,25 +49,16 @@ pub struct Upload {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Upload);
+
 impl Upload {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::UploadRagFileResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}/ragFiles:upload", self.parent),
             )
+            .method_id("aiplatform.media.upload")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await

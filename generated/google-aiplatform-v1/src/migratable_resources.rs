@@ -72,19 +72,9 @@ pub struct Search {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Search);
+
 impl Search {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -93,6 +83,7 @@ impl Search {
                 Method::Post,
                 format!("v1/{}/migratableResources:search", self.parent),
             )
+            .method_id("aiplatform.projects.locations.migratableResources.search")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -109,19 +100,9 @@ pub struct BatchMigrate {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(BatchMigrate);
+
 impl BatchMigrate {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -132,6 +113,7 @@ impl BatchMigrate {
                 Method::Post,
                 format!("v1/{}/migratableResources:batchMigrate", self.parent),
             )
+            .method_id("aiplatform.projects.locations.migratableResources.batchMigrate")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;

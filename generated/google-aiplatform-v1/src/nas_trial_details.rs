@@ -65,22 +65,13 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::NasTrialDetail> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.nasJobs.nasTrialDetails.get")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -97,6 +88,8 @@ pub struct List {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(List);
+
 impl List {
     /// The standard list page size.
     pub fn page_size(mut self, value: i32) -> Self {
@@ -110,18 +103,6 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -130,6 +111,7 @@ impl List {
                 Method::Get,
                 format!("v1/{}/nasTrialDetails", self.parent),
             )
+            .method_id("aiplatform.projects.locations.nasJobs.nasTrialDetails.list")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
             .options(self.options.clone());

@@ -189,19 +189,9 @@ pub struct Assign {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Assign);
+
 impl Assign {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -215,6 +205,7 @@ impl Assign {
                 Method::Post,
                 format!("v1/{}/notebookRuntimes:assign", self.parent),
             )
+            .method_id("aiplatform.projects.locations.notebookRuntimes.assign")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -234,22 +225,13 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::NotebookRuntime> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.notebookRuntimes.get")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -264,19 +246,9 @@ pub struct Delete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Delete);
+
 impl Delete {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -287,6 +259,7 @@ impl Delete {
         >,
     > {
         let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.notebookRuntimes.delete")
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
         Ok(
@@ -309,6 +282,8 @@ pub struct List {
     order_by: Option<String>,
     options: RequestOptions,
 }
+
+discogen_runtime::call_options!(List);
 
 impl List {
     /// Optional. An expression for filtering the results of the request. For field names both snake\_case and camelCase are supported. * `notebookRuntime` supports = and !=. `notebookRuntime` represents the NotebookRuntime ID, i.e. the last segment of the NotebookRuntime's resource name. * `displayName` supports = and != and regex. * `notebookRuntimeTemplate` supports = and !=. `notebookRuntimeTemplate` represents the NotebookRuntimeTemplate ID, i.e. the last segment of the NotebookRuntimeTemplate's resource name. * `healthState` supports = and !=. healthState enum: \[HEALTHY, UNHEALTHY, HEALTH\_STATE\_UNSPECIFIED\]. * `runtimeState` supports = and !=. runtimeState enum: \[RUNTIME\_STATE\_UNSPECIFIED, RUNNING, BEING\_STARTED, BEING\_STOPPED, STOPPED, BEING\_UPGRADED, ERROR, INVALID\]. * `runtimeUser` supports = and !=. * API version is UI only: `uiState` supports = and !=. uiState enum: \[UI\_RESOURCE\_STATE\_UNSPECIFIED, UI\_RESOURCE\_STATE\_BEING\_CREATED, UI\_RESOURCE\_STATE\_ACTIVE, UI\_RESOURCE\_STATE\_BEING\_DELETED, UI\_RESOURCE\_STATE\_CREATION\_FAILED\]. * `notebookRuntimeType` supports = and !=. notebookRuntimeType enum: \[USER\_DEFINED, ONE\_CLICK\]. * `machineType` supports = and !=. * `acceleratorType` supports = and !=. Some examples: * `notebookRuntime="notebookRuntime123"` * `displayName="myDisplayName"` and `displayName=~"myDisplayNameRegex"` * `notebookRuntimeTemplate="notebookRuntimeTemplate321"` * `healthState=HEALTHY` * `runtimeState=RUNNING` * `runtimeUser="test@google.com"` * `uiState=UI_RESOURCE_STATE_BEING_DELETED` * `notebookRuntimeType=USER_DEFINED` * `machineType=e2-standard-4` * `acceleratorType=NVIDIA_TESLA_T4`
@@ -341,18 +316,6 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -361,6 +324,7 @@ impl List {
                 Method::Get,
                 format!("v1/{}/notebookRuntimes", self.parent),
             )
+            .method_id("aiplatform.projects.locations.notebookRuntimes.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -409,19 +373,9 @@ pub struct Upgrade {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Upgrade);
+
 impl Upgrade {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -432,6 +386,7 @@ impl Upgrade {
         >,
     > {
         let request = Request::new(Method::Post, format!("v1/{}:upgrade", self.name))
+            .method_id("aiplatform.projects.locations.notebookRuntimes.upgrade")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -452,19 +407,9 @@ pub struct Start {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Start);
+
 impl Start {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -475,6 +420,7 @@ impl Start {
         >,
     > {
         let request = Request::new(Method::Post, format!("v1/{}:start", self.name))
+            .method_id("aiplatform.projects.locations.notebookRuntimes.start")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -495,19 +441,9 @@ pub struct Stop {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Stop);
+
 impl Stop {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -515,6 +451,7 @@ impl Stop {
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
         let request = Request::new(Method::Post, format!("v1/{}:stop", self.name))
+            .method_id("aiplatform.projects.locations.notebookRuntimes.stop")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;

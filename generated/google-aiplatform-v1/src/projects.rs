@@ -67,19 +67,9 @@ pub struct UpdateCacheConfig {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(UpdateCacheConfig);
+
 impl UpdateCacheConfig {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -87,6 +77,7 @@ impl UpdateCacheConfig {
         discogen_runtime::Operation<crate::CacheConfig, serde_json::Value>,
     > {
         let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.updateCacheConfig")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -106,22 +97,13 @@ pub struct GetCacheConfig {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(GetCacheConfig);
+
 impl GetCacheConfig {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CacheConfig> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.getCacheConfig")
             .options(self.options.clone());
         self.client.execute(request).await
     }

@@ -216,22 +216,13 @@ pub struct Predict {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Predict);
+
 impl Predict {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
         let request = Request::new(Method::Post, format!("v1/{}:predict", self.endpoint))
+            .method_id("aiplatform.publishers.models.predict")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -248,19 +239,9 @@ pub struct PredictLongRunning {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(PredictLongRunning);
+
 impl PredictLongRunning {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -271,6 +252,7 @@ impl PredictLongRunning {
                 Method::Post,
                 format!("v1/{}:predictLongRunning", self.endpoint),
             )
+            .method_id("aiplatform.publishers.models.predictLongRunning")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -291,19 +273,9 @@ pub struct FetchPredictOperation {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(FetchPredictOperation);
+
 impl FetchPredictOperation {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -314,6 +286,7 @@ impl FetchPredictOperation {
                 Method::Post,
                 format!("v1/{}:fetchPredictOperation", self.endpoint),
             )
+            .method_id("aiplatform.publishers.models.fetchPredictOperation")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -334,25 +307,16 @@ pub struct GenerateContent {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(GenerateContent);
+
 impl GenerateContent {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:generateContent", self.model),
             )
+            .method_id("aiplatform.publishers.models.generateContent")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -369,25 +333,16 @@ pub struct StreamGenerateContent {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(StreamGenerateContent);
+
 impl StreamGenerateContent {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:streamGenerateContent", self.model),
             )
+            .method_id("aiplatform.publishers.models.streamGenerateContent")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -404,25 +359,16 @@ pub struct CountTokens {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(CountTokens);
+
 impl CountTokens {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:countTokens", self.endpoint),
             )
+            .method_id("aiplatform.publishers.models.countTokens")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -439,25 +385,16 @@ pub struct ComputeTokens {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ComputeTokens);
+
 impl ComputeTokens {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:computeTokens", self.endpoint),
             )
+            .method_id("aiplatform.publishers.models.computeTokens")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -476,6 +413,8 @@ pub struct Get {
     hugging_face_token: Option<String>,
     options: RequestOptions,
 }
+
+discogen_runtime::call_options!(Get);
 
 impl Get {
     /// Optional. The IETF BCP-47 language code representing the language in which the publisher model's text information should be written in.
@@ -502,21 +441,10 @@ impl Get {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PublisherModel> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.publishers.models.get")
             .query_opt("languageCode", self.language_code.as_ref())
             .query_opt("view", self.view.as_ref())
             .query_opt("isHuggingFaceModel", self.is_hugging_face_model.as_ref())

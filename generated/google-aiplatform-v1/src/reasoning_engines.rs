@@ -183,24 +183,15 @@ pub struct Query {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Query);
+
 impl Query {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::QueryReasoningEngineResponse> {
         let request = Request::new(Method::Post, format!("v1/{}:query", self.name))
+            .method_id("aiplatform.reasoningEngines.query")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -217,22 +208,13 @@ pub struct StreamQuery {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(StreamQuery);
+
 impl StreamQuery {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
         let request = Request::new(Method::Post, format!("v1/{}:streamQuery", self.name))
+            .method_id("aiplatform.reasoningEngines.streamQuery")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -249,22 +231,12 @@ pub struct Create {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Create);
+
 impl Create {
     /// Required. The resource name of the Location to create the ReasoningEngine in. Format: `projects/{project}/locations/{location}`
     pub fn parent(mut self, value: impl Into<String>) -> Self {
         self.parent = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -275,6 +247,7 @@ impl Create {
         discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>,
     > {
         let request = Request::new(Method::Post, "v1/reasoningEngines")
+            .method_id("aiplatform.reasoningEngines.create")
             .query_opt("parent", self.parent.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -297,6 +270,8 @@ pub struct List {
     page_token: Option<String>,
     options: RequestOptions,
 }
+
+discogen_runtime::call_options!(List);
 
 impl List {
     /// Required. The resource name of the Location to list the ReasoningEngines from. Format: `projects/{project}/locations/{location}`
@@ -323,23 +298,12 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListReasoningEnginesResponse> {
         let request = Request::new(Method::Get, "v1/reasoningEngines")
+            .method_id("aiplatform.reasoningEngines.list")
             .query_opt("parent", self.parent.as_ref())
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -386,22 +350,13 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ReasoningEngine> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.reasoningEngines.get")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -418,22 +373,12 @@ pub struct Patch {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Patch);
+
 impl Patch {
     /// Optional. Mask specifying which fields to update.
     pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
         self.update_mask = Some(value);
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -444,6 +389,7 @@ impl Patch {
         discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>,
     > {
         let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+            .method_id("aiplatform.reasoningEngines.patch")
             .query_opt("updateMask", self.update_mask.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -465,22 +411,12 @@ pub struct Delete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Delete);
+
 impl Delete {
     /// Optional. If set to true, child resources of this reasoning engine will also be deleted. Otherwise, the request will fail with FAILED\_PRECONDITION error when the reasoning engine has undeleted child resources.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -494,6 +430,7 @@ impl Delete {
         >,
     > {
         let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+            .method_id("aiplatform.reasoningEngines.delete")
             .query_opt("force", self.force.as_ref())
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;

@@ -184,6 +184,8 @@ pub struct Create {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Create);
+
 impl Create {
     /// Required. The ID to use for the Tensorboard run, which becomes the final component of the Tensorboard run's resource name. This value should be 1-128 characters, and valid characters are `/a-z-/`.
     pub fn tensorboard_run_id(mut self, value: impl Into<String>) -> Self {
@@ -191,21 +193,12 @@ impl Create {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardRun> {
         let request = Request::new(Method::Post, format!("v1/{}/runs", self.parent))
+            .method_id(
+                "aiplatform.projects.locations.tensorboards.experiments.runs.create",
+            )
             .query_opt("tensorboardRunId", self.tensorboard_run_id.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -226,6 +219,8 @@ pub struct List {
     read_mask: Option<discogen_runtime::FieldMask>,
     options: RequestOptions,
 }
+
+discogen_runtime::call_options!(List);
 
 impl List {
     /// Lists the TensorboardRuns that match the filter expression.
@@ -258,23 +253,14 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListTensorboardRunsResponse> {
         let request = Request::new(Method::Get, format!("v1/{}/runs", self.parent))
+            .method_id(
+                "aiplatform.projects.locations.tensorboards.experiments.runs.list",
+            )
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -323,19 +309,9 @@ pub struct BatchCreate {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(BatchCreate);
+
 impl BatchCreate {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -343,6 +319,9 @@ impl BatchCreate {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}/runs:batchCreate", self.parent),
+            )
+            .method_id(
+                "aiplatform.projects.locations.tensorboards.experiments.runs.batchCreate",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -359,22 +338,13 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardRun> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.get")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -391,6 +361,8 @@ pub struct Patch {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Patch);
+
 impl Patch {
     /// Required. Field mask is used to specify the fields to be overwritten in the TensorboardRun resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field is overwritten if it's in the mask. If the user does not provide a mask then all fields are overwritten if new values are specified.
     pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
@@ -398,21 +370,12 @@ impl Patch {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardRun> {
         let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+            .method_id(
+                "aiplatform.projects.locations.tensorboards.experiments.runs.patch",
+            )
             .query_opt("updateMask", self.update_mask.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -429,19 +392,9 @@ pub struct Delete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Delete);
+
 impl Delete {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -452,6 +405,9 @@ impl Delete {
         >,
     > {
         let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+            .method_id(
+                "aiplatform.projects.locations.tensorboards.experiments.runs.delete",
+            )
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
         Ok(
@@ -471,19 +427,9 @@ pub struct Write {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Write);
+
 impl Write {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -491,6 +437,9 @@ impl Write {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:write", self.tensorboard_run),
+            )
+            .method_id(
+                "aiplatform.projects.locations.tensorboards.experiments.runs.write",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;

@@ -74,6 +74,8 @@ pub struct List {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(List);
+
 impl List {
     /// The standard list filter.
     pub fn filter(mut self, value: impl Into<String>) -> Self {
@@ -105,18 +107,6 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -125,6 +115,7 @@ impl List {
                 Method::Get,
                 format!("v1/{}/savedQueries", self.parent),
             )
+            .method_id("aiplatform.projects.locations.datasets.savedQueries.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -172,19 +163,9 @@ pub struct Delete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Delete);
+
 impl Delete {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -195,6 +176,7 @@ impl Delete {
         >,
     > {
         let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.datasets.savedQueries.delete")
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
         Ok(

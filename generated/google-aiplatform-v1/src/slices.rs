@@ -92,19 +92,9 @@ pub struct BatchImport {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(BatchImport);
+
 impl BatchImport {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -112,6 +102,9 @@ impl BatchImport {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:batchImport", self.parent),
+            )
+            .method_id(
+                "aiplatform.projects.locations.models.evaluations.slices.batchImport",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -128,22 +121,13 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ModelEvaluationSlice> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.models.evaluations.slices.get")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -161,6 +145,8 @@ pub struct List {
     read_mask: Option<discogen_runtime::FieldMask>,
     options: RequestOptions,
 }
+
+discogen_runtime::call_options!(List);
 
 impl List {
     /// The standard list filter. * `slice.dimension` - for =.
@@ -187,23 +173,12 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListModelEvaluationSlicesResponse> {
         let request = Request::new(Method::Get, format!("v1/{}/slices", self.parent))
+            .method_id("aiplatform.projects.locations.models.evaluations.slices.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())

@@ -139,19 +139,9 @@ pub struct Create {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Create);
+
 impl Create {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -165,6 +155,7 @@ impl Create {
                 Method::Post,
                 format!("v1/{}/specialistPools", self.parent),
             )
+            .method_id("aiplatform.projects.locations.specialistPools.create")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -187,6 +178,8 @@ pub struct List {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(List);
+
 impl List {
     /// The standard list page size.
     pub fn page_size(mut self, value: i32) -> Self {
@@ -206,18 +199,6 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -226,6 +207,7 @@ impl List {
                 Method::Get,
                 format!("v1/{}/specialistPools", self.parent),
             )
+            .method_id("aiplatform.projects.locations.specialistPools.list")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
             .query_opt("readMask", self.read_mask.as_ref())
@@ -271,22 +253,13 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::SpecialistPool> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.specialistPools.get")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -302,22 +275,12 @@ pub struct Delete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Delete);
+
 impl Delete {
     /// If set to true, any specialist managers in this SpecialistPool will also be deleted. (Otherwise, the request will only work if the SpecialistPool has no specialist managers.)
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -331,6 +294,7 @@ impl Delete {
         >,
     > {
         let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.specialistPools.delete")
             .query_opt("force", self.force.as_ref())
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -352,22 +316,12 @@ pub struct Patch {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Patch);
+
 impl Patch {
     /// Required. The update mask applies to the resource.
     pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
         self.update_mask = Some(value);
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -378,6 +332,7 @@ impl Patch {
         discogen_runtime::Operation<crate::SpecialistPool, serde_json::Value>,
     > {
         let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.specialistPools.patch")
             .query_opt("updateMask", self.update_mask.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body)?;

@@ -205,22 +205,12 @@ pub struct Create {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Create);
+
 impl Create {
     /// Optional. The user specified unique ID to use for the TensorboardTimeSeries, which becomes the final component of the TensorboardTimeSeries's resource name. This value should match "a-z0-9{0, 127}"
     pub fn tensorboard_time_series_id(mut self, value: impl Into<String>) -> Self {
         self.tensorboard_time_series_id = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -229,6 +219,9 @@ impl Create {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}/timeSeries", self.parent),
+            )
+            .method_id(
+                "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.create",
             )
             .query_opt(
                 "tensorboardTimeSeriesId",
@@ -253,6 +246,8 @@ pub struct List {
     read_mask: Option<discogen_runtime::FieldMask>,
     options: RequestOptions,
 }
+
+discogen_runtime::call_options!(List);
 
 impl List {
     /// Lists the TensorboardTimeSeries that match the filter expression.
@@ -285,23 +280,14 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListTensorboardTimeSeriesResponse> {
         let request = Request::new(Method::Get, format!("v1/{}/timeSeries", self.parent))
+            .method_id(
+                "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.list",
+            )
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -354,22 +340,15 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardTimeSeries> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id(
+                "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.get",
+            )
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -386,6 +365,8 @@ pub struct Patch {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Patch);
+
 impl Patch {
     /// Required. Field mask is used to specify the fields to be overwritten in the TensorboardTimeSeries resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field is overwritten if it's in the mask. If the user does not provide a mask then all fields are overwritten if new values are specified.
     pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
@@ -393,21 +374,12 @@ impl Patch {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardTimeSeries> {
         let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+            .method_id(
+                "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.patch",
+            )
             .query_opt("updateMask", self.update_mask.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -424,19 +396,9 @@ pub struct Delete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Delete);
+
 impl Delete {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -447,6 +409,9 @@ impl Delete {
         >,
     > {
         let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+            .method_id(
+                "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.delete",
+            )
             .options(self.options.clone());
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
         Ok(
@@ -467,6 +432,8 @@ pub struct Read {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Read);
+
 impl Read {
     /// The maximum number of TensorboardTimeSeries' data to return. This value should be a positive integer. This value can be set to -1 to return all data.
     pub fn max_data_points(mut self, value: i32) -> Self {
@@ -480,18 +447,6 @@ impl Read {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -499,6 +454,9 @@ impl Read {
         let request = Request::new(
                 Method::Get,
                 format!("v1/{}:read", self.tensorboard_time_series),
+            )
+            .method_id(
+                "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.read",
             )
             .query_opt("maxDataPoints", self.max_data_points.as_ref())
             .query_opt("filter", self.filter.as_ref())
@@ -517,22 +475,12 @@ pub struct ReadBlobData {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ReadBlobData);
+
 impl ReadBlobData {
     /// IDs of the blobs to read.
     pub fn blob_ids(mut self, values: impl IntoIterator<Item = String>) -> Self {
         self.blob_ids = values.into_iter().collect();
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
         self
     }
 
@@ -543,6 +491,9 @@ impl ReadBlobData {
         let request = Request::new(
                 Method::Get,
                 format!("v1/{}:readBlobData", self.time_series),
+            )
+            .method_id(
+                "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.readBlobData",
             )
             .query_all("blobIds", self.blob_ids.iter())
             .options(self.options.clone());
@@ -560,19 +511,9 @@ pub struct ExportTensorboardTimeSeries {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ExportTensorboardTimeSeries);
+
 impl ExportTensorboardTimeSeries {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -582,6 +523,9 @@ impl ExportTensorboardTimeSeries {
                 format!(
                     "v1/{}:exportTensorboardTimeSeries", self.tensorboard_time_series
                 ),
+            )
+            .method_id(
+                "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.exportTensorboardTimeSeries",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;

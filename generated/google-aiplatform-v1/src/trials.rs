@@ -247,19 +247,9 @@ pub struct Suggest {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Suggest);
+
 impl Suggest {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -270,6 +260,7 @@ impl Suggest {
                 Method::Post,
                 format!("v1/{}/trials:suggest", self.parent),
             )
+            .method_id("aiplatform.projects.locations.studies.trials.suggest")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
@@ -290,22 +281,13 @@ pub struct Create {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Create);
+
 impl Create {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
         let request = Request::new(Method::Post, format!("v1/{}/trials", self.parent))
+            .method_id("aiplatform.projects.locations.studies.trials.create")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -323,6 +305,8 @@ pub struct List {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(List);
+
 impl List {
     /// Optional. A page token to request the next page of results. If unspecified, there are no subsequent pages.
     pub fn page_token(mut self, value: impl Into<String>) -> Self {
@@ -336,21 +320,10 @@ impl List {
         self
     }
 
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListTrialsResponse> {
         let request = Request::new(Method::Get, format!("v1/{}/trials", self.parent))
+            .method_id("aiplatform.projects.locations.studies.trials.list")
             .query_opt("pageToken", self.page_token.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .options(self.options.clone());
@@ -395,22 +368,13 @@ pub struct Get {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Get);
+
 impl Get {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
         let request = Request::new(Method::Get, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.studies.trials.get")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -425,22 +389,13 @@ pub struct Delete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Delete);
+
 impl Delete {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
         let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+            .method_id("aiplatform.projects.locations.studies.trials.delete")
             .options(self.options.clone());
         self.client.execute(request).await
     }
@@ -456,24 +411,17 @@ pub struct AddTrialMeasurement {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(AddTrialMeasurement);
+
 impl AddTrialMeasurement {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:addTrialMeasurement", self.trial_name),
+            )
+            .method_id(
+                "aiplatform.projects.locations.studies.trials.addTrialMeasurement",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -491,22 +439,13 @@ pub struct Complete {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Complete);
+
 impl Complete {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
         let request = Request::new(Method::Post, format!("v1/{}:complete", self.name))
+            .method_id("aiplatform.projects.locations.studies.trials.complete")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -523,19 +462,9 @@ pub struct CheckTrialEarlyStoppingState {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(CheckTrialEarlyStoppingState);
+
 impl CheckTrialEarlyStoppingState {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -545,6 +474,9 @@ impl CheckTrialEarlyStoppingState {
         let request = Request::new(
                 Method::Post,
                 format!("v1/{}:checkTrialEarlyStoppingState", self.trial_name),
+            )
+            .method_id(
+                "aiplatform.projects.locations.studies.trials.checkTrialEarlyStoppingState",
             )
             .options(self.options.clone());
         let request = request.json(&self.body)?;
@@ -566,22 +498,13 @@ pub struct Stop {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(Stop);
+
 impl Stop {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
         let request = Request::new(Method::Post, format!("v1/{}:stop", self.name))
+            .method_id("aiplatform.projects.locations.studies.trials.stop")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
@@ -598,19 +521,9 @@ pub struct ListOptimalTrials {
     options: RequestOptions,
 }
 
+discogen_runtime::call_options!(ListOptimalTrials);
+
 impl ListOptimalTrials {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-        self.options = self.options.with_retry_policy(policy);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options = self.options.with_timeout(timeout);
-        self
-    }
-
     /// Sends the request.
     pub async fn send(
         self,
@@ -619,6 +532,7 @@ impl ListOptimalTrials {
                 Method::Post,
                 format!("v1/{}/trials:listOptimalTrials", self.parent),
             )
+            .method_id("aiplatform.projects.locations.studies.trials.listOptimalTrials")
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await

@@ -350,6 +350,7 @@ fn builder_tokens(method: &MethodPlan) -> TokenStream {
     });
 
     let http = format_ident!("{}", method.http);
+    let id = &method.id;
     let path = path_expression(method);
     let query = method.query.iter().map(|q| {
         let field = ident(&q.field);
@@ -417,24 +418,16 @@ fn builder_tokens(method: &MethodPlan) -> TokenStream {
             #( #fields, )*
         }
 
+        // retry_policy, timeout, header, fields, quota_user: the same on every builder.
+        discogen_runtime::call_options!(#builder);
+
         impl #builder {
             #( #setters )*
-
-            /// Overrides the client's retry policy for this call.
-            pub fn retry_policy(mut self, policy: discogen_runtime::RetryPolicy) -> Self {
-                self.options = self.options.with_retry_policy(policy);
-                self
-            }
-
-            /// Overrides the client's per-attempt timeout for this call.
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options = self.options.with_timeout(timeout);
-                self
-            }
 
             /// Sends the request.
             pub async fn send(self) -> discogen_runtime::Result<#output> {
                 let request = Request::new(Method::#http, #path)
+                    .method_id(#id)
                     #( #query )*
                     .options(self.options.clone());
                 #body

@@ -163,10 +163,15 @@ fn module_names<'a>(chains: impl Iterator<Item = &'a str>) -> Vec<String> {
             }
         }
         if !changed {
-            // The crate's own modules and files, and crates the generated code names by path.
-            const TAKEN: [&str; 11] = [
+            // The crate's own modules, files and cargo features, and crates the generated
+            // code names by path.
+            const TAKEN: [&str; 15] = [
                 "model",
                 "names",
+                "transport",
+                "adc",
+                "full",
+                "tracing",
                 "lib",
                 "main",
                 "mod",
@@ -262,7 +267,21 @@ fn method_plan(
     // Builder fields and the builder's own methods; a parameter with one of these names gets
     // a `_param` suffix (e.g. the `timeout` of `operations.wait`).
     let mut fields_taken: Vec<String> =
-        ["client", "options", "body", "timeout", "retry_policy", "send", "pages", "items", "request"]
+        [
+            "client",
+            "options",
+            "body",
+            "send",
+            "pages",
+            "items",
+            "request",
+            // The setters of `discogen_runtime::call_options!`.
+            "timeout",
+            "retry_policy",
+            "header",
+            "fields",
+            "quota_user",
+        ]
             .map(str::to_owned)
             .to_vec();
     let mut field_for = |name: &str| {
@@ -553,6 +572,17 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
         #[cfg(feature = "adc")]
         pub use discogen_runtime::credentials;
 
+        /// What sends the requests: a [`Transport`](transport::Transport) behind the client,
+        /// reqwest by default. [`MockTransport`](transport::MockTransport) answers with canned
+        /// responses and records every request, for unit tests without HTTP;
+        /// [`reqwest`](transport::reqwest) builds a client for [`ClientBuilder::http_client`].
+        pub mod transport {
+            pub use discogen_runtime::{
+                install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport, ReqwestTransport, Transport,
+                TransportError, TransportFuture,
+            };
+        }
+
         /// Result of every call: the value or an [`Error`].
         pub type Result<T> = std::result::Result<T, Error>;
 
@@ -578,7 +608,8 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
             pub fn builder() -> ClientBuilder {
                 ClientBuilder {
                     inner: discogen_runtime::Client::builder(DEFAULT_ENDPOINT)
-                        .regional_endpoints(RegionalEndpoints::from_list(REGIONAL_ENDPOINTS)),
+                        .regional_endpoints(RegionalEndpoints::from_list(REGIONAL_ENDPOINTS))
+                        .api_client(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
                 }
             }
 
@@ -662,9 +693,36 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
                 ClientBuilder { inner: self.inner.connect_timeout(timeout) }
             }
 
-            /// The `User-Agent` prefix.
+            /// The `User-Agent` header.
             pub fn user_agent(self, user_agent: impl Into<String>) -> Self {
                 ClientBuilder { inner: self.inner.user_agent(user_agent) }
+            }
+
+            /// Sends this header with every call (a call's `.header(..)` of the same name
+            /// replaces it).
+            pub fn header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                ClientBuilder { inner: self.inner.default_header(name, value) }
+            }
+
+            /// Bills quota and usage to `project` (`x-goog-user-project`).
+            pub fn quota_project(self, project: impl Into<String>) -> Self {
+                ClientBuilder { inner: self.inner.quota_project(project) }
+            }
+
+            /// Sends through your own `reqwest::Client` (proxies, custom root certificates,
+            /// a shared pool); see [`transport::reqwest`].
+            pub fn http_client(self, http: transport::reqwest::Client) -> Self {
+                ClientBuilder { inner: self.inner.http_client(http) }
+            }
+
+            /// Sends through `transport`, e.g. a [`transport::MockTransport`] in tests.
+            pub fn transport(self, transport: impl transport::Transport + 'static) -> Self {
+                ClientBuilder { inner: self.inner.transport(transport) }
+            }
+
+            /// Asks for indented JSON (by default every call sends `prettyPrint=false`).
+            pub fn pretty_print(self, pretty: bool) -> Self {
+                ClientBuilder { inner: self.inner.pretty_print(pretty) }
             }
 
             /// Builds the client.

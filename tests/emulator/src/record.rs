@@ -18,6 +18,8 @@ pub struct RecordedRequest {
     pub user_agent: Option<String>,
     /// The `Content-Type` header.
     pub content_type: Option<String>,
+    /// Every header as received (names lower-case, values lossy UTF-8), in order.
+    pub headers: Vec<(String, String)>,
     /// The body (lossy UTF-8).
     pub body: String,
     /// The status answered; `None` while in progress or when the connection
@@ -34,6 +36,16 @@ impl RecordedRequest {
     /// The first decoded value of query parameter `key`.
     pub fn query_value(&self, key: &str) -> Option<String> {
         self.query_values(key).into_iter().next()
+    }
+
+    /// The values of header `name` (case-insensitive), in order.
+    pub fn header_values(&self, name: &str) -> Vec<&str> {
+        self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect()
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.header_values(name).into_iter().next()
     }
 }
 

@@ -80,6 +80,11 @@ async fn respond(shared: &Shared, request: Request<Incoming>) -> Result<Response
         authorization: header(&parts.headers, "authorization"),
         user_agent: header(&parts.headers, "user-agent"),
         content_type: header(&parts.headers, "content-type"),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+            .collect(),
         body: String::from_utf8_lossy(&body).into_owned(),
         status: None,
     });

@@ -1,0 +1,390 @@
+//! What sends an HTTP request: reqwest by default, anything implementing [`Transport`]
+//! otherwise (a [`MockTransport`] in unit tests of application code, an instrumented or
+//! proxied stack in production).
+//!
+//! The executor builds an [`HttpRequest`] (URL with query, headers with credentials, body),
+//! hands it to the transport once per attempt, and interprets the [`HttpResponse`]: retries,
+//! timeouts, error decoding and tracing stay in the runtime whatever the transport.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use url::Url;
+
+use crate::error::{error_chain, BoxError};
+use crate::request::Method;
+
+/// The future a [`Transport`] returns.
+pub type TransportFuture<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
+
+/// Sends one HTTP request and reads the whole response.
+///
+/// Called once per attempt; the runtime decides about retries from the result. Non-2xx
+/// statuses are responses, not errors: return them as [`HttpResponse`].
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends `request`.
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_>;
+}
+
+/// One attempt of an API call, as handed to a [`Transport`].
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct HttpRequest {
+    /// The HTTP method.
+    pub method: Method,
+    /// The full URL, query included.
+    pub url: Url,
+    /// Every header: the client's, the call's, credentials (marked sensitive) and
+    /// `Content-Type`.
+    pub headers: HeaderMap,
+    /// The body; empty for methods without one.
+    pub body: Bytes,
+    /// What is left of the attempt's time budget. The runtime enforces it whatever the
+    /// transport does; a transport may use it to give up earlier.
+    pub timeout: Option<Duration>,
+}
+
+impl HttpRequest {
+    /// The value of header `name`, if present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// The decoded values of query parameter `key`, in order.
+    pub fn query_values(&self, key: &str) -> Vec<String> {
+        self.url.query_pairs().filter(|(k, _)| k == key).map(|(_, v)| v.into_owned()).collect()
+    }
+
+    /// The first decoded value of query parameter `key`.
+    pub fn query_value(&self, key: &str) -> Option<String> {
+        self.query_values(key).into_iter().next()
+    }
+
+    /// The body parsed as JSON (`Null` when empty or not JSON).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    /// Header values are left out (credentials); so is the query (it may carry keys).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("path", &self.url.path())
+            .field("headers", &header_names)
+            .field("body_len", &self.body.len())
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// A response as read by a [`Transport`], any status.
+#[derive(Clone, Debug)]
+pub struct HttpResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The response headers (the runtime reads `Retry-After`).
+    pub headers: HeaderMap,
+    /// The whole body.
+    pub body: Bytes,
+}
+
+impl HttpResponse {
+    /// A response with `status` and `body` and no headers.
+    pub fn new(status: u16, body: impl Into<Bytes>) -> Self {
+        HttpResponse { status, headers: HeaderMap::new(), body: body.into() }
+    }
+
+    /// A JSON response.
+    pub fn json(status: u16, body: &serde_json::Value) -> Self {
+        let mut response = HttpResponse::new(status, body.to_string());
+        response.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json; charset=UTF-8"));
+        response
+    }
+
+    /// Adds a header (ignored when the name or value is not valid HTTP).
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        if let Ok((name, value)) = crate::client::header_pair(name, value) {
+            self.headers.append(name, value);
+        }
+        self
+    }
+}
+
+/// The request could not be sent or the response could not be read.
+#[derive(Debug)]
+pub struct TransportError {
+    connect: bool,
+    timeout: bool,
+    source: BoxError,
+}
+
+impl TransportError {
+    /// A failure after the request may have reached the server (reset, broken body): only
+    /// idempotent calls are retried.
+    pub fn new(source: impl Into<BoxError>) -> Self {
+        TransportError { connect: false, timeout: false, source: source.into() }
+    }
+
+    /// The connection could not be opened, so the server never saw the request: every
+    /// call may be retried.
+    pub fn connect(source: impl Into<BoxError>) -> Self {
+        TransportError { connect: true, ..TransportError::new(source) }
+    }
+
+    /// The transport's own timeout fired.
+    pub fn timeout(source: impl Into<BoxError>) -> Self {
+        TransportError { timeout: true, ..TransportError::new(source) }
+    }
+
+    /// Whether the connection could not be opened.
+    pub fn is_connect(&self) -> bool {
+        self.connect
+    }
+
+    /// Whether the transport timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.timeout
+    }
+
+    pub(crate) fn into_error(self) -> crate::Error {
+        crate::Error::Transport {
+            connect: self.connect,
+            timeout: self.timeout,
+            message: error_chain(&*self.source),
+            source: self.source,
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&error_chain(&*self.source))
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+impl From<reqwest::Error> for TransportError {
+    fn from(err: reqwest::Error) -> Self {
+        TransportError { connect: err.is_connect(), timeout: err.is_timeout(), source: Box::new(err) }
+    }
+}
+
+/// The default transport: a `reqwest::Client` (connection pool, TLS, proxies as configured
+/// on it).
+#[derive(Clone, Debug)]
+pub struct ReqwestTransport {
+    http: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// Sends through `http`.
+    pub fn new(http: reqwest::Client) -> Self {
+        ReqwestTransport { http }
+    }
+}
+
+impl Transport for ReqwestTransport {
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+        Box::pin(async move {
+            let mut builder = self.http.request(request.method.to_reqwest(), request.url).headers(request.headers);
+            if request.method.has_body() || !request.body.is_empty() {
+                builder = builder.body(request.body);
+            }
+            if let Some(timeout) = request.timeout {
+                builder = builder.timeout(timeout);
+            }
+            let response = builder.send().await?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?;
+            Ok(HttpResponse { status, headers, body })
+        })
+    }
+}
+
+type Responder = dyn Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + Send + Sync;
+
+/// A transport for unit tests: answers from a queue of canned responses (or a closure) and
+/// records every request, so application code using a generated client can be tested
+/// without a network.
+///
+/// Clones share the queue and the record: keep one, give the other to the client builder.
+/// A request with nothing queued gets `501 UNIMPLEMENTED` (which is not retried), naming
+/// the method and path.
+///
+/// ```
+/// use discogen_runtime::{Client, HttpResponse, Method, MockTransport, Request};
+/// use serde_json::json;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> discogen_runtime::Result<()> {
+/// let mock = MockTransport::new();
+/// mock.push(HttpResponse::json(200, &json!({"name": "jobs/1"})));
+/// let client = Client::builder("https://example.googleapis.com/")
+///     .bearer_token("test-token")
+///     .transport(mock.clone())
+///     .build()?;
+///
+/// let job: serde_json::Value = client.execute(Request::new(Method::Get, "v1/jobs/1")).await?;
+/// assert_eq!(job["name"], "jobs/1");
+///
+/// let sent = mock.requests();
+/// assert_eq!(sent.len(), 1);
+/// assert_eq!(sent[0].url.path(), "/v1/jobs/1");
+/// assert_eq!(sent[0].header("authorization"), Some("Bearer test-token"));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Default)]
+pub struct MockTransport {
+    state: Arc<Mutex<MockState>>,
+}
+
+#[derive(Default)]
+struct MockState {
+    queue: VecDeque<Result<HttpResponse, TransportError>>,
+    responder: Option<Arc<Responder>>,
+    requests: Vec<HttpRequest>,
+}
+
+impl MockTransport {
+    /// A mock with nothing queued.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A mock that answers every request with `responder` (after the queue is empty).
+    pub fn with_responder(
+        responder: impl Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + Send + Sync + 'static,
+    ) -> Self {
+        let mock = Self::new();
+        mock.lock().responder = Some(Arc::new(responder));
+        mock
+    }
+
+    /// Queues a response for the next request.
+    pub fn push(&self, response: HttpResponse) -> &Self {
+        self.lock().queue.push_back(Ok(response));
+        self
+    }
+
+    /// Queues a JSON response for the next request.
+    pub fn push_json(&self, status: u16, body: serde_json::Value) -> &Self {
+        self.push(HttpResponse::json(status, &body))
+    }
+
+    /// Queues a transport failure for the next request.
+    pub fn push_error(&self, error: TransportError) -> &Self {
+        self.lock().queue.push_back(Err(error));
+        self
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<HttpRequest> {
+        self.lock().requests.clone()
+    }
+
+    /// How many queued responses are left.
+    pub fn pending(&self) -> usize {
+        self.lock().queue.len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, MockState> {
+        // A panicking test thread must not hide the record from the others.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn answer(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let mut state = self.lock();
+        state.requests.push(request.clone());
+        if let Some(answer) = state.queue.pop_front() {
+            return answer;
+        }
+        match state.responder.clone() {
+            Some(responder) => {
+                drop(state);
+                responder(&request)
+            }
+            None => Ok(HttpResponse::json(
+                501,
+                &serde_json::json!({"error": {
+                    "code": 501,
+                    "status": "UNIMPLEMENTED",
+                    "message": format!("MockTransport: no response queued for {} {}", request.method, request.url.path()),
+                }}),
+            )),
+        }
+    }
+}
+
+impl Transport for MockTransport {
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+        let answer = self.answer(request);
+        Box::pin(async move { answer })
+    }
+}
+
+impl fmt::Debug for MockTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.lock();
+        f.debug_struct("MockTransport")
+            .field("queued", &state.queue.len())
+            .field("responder", &state.responder.is_some())
+            .field("requests", &state.requests.len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(path: &str) -> HttpRequest {
+        HttpRequest {
+            method: Method::Get,
+            url: Url::parse(&format!("https://example.com/{path}?key=secret")).unwrap(),
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+            timeout: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn queue_then_responder_then_nothing() {
+        let mock = MockTransport::new();
+        mock.push(HttpResponse::new(200, "first")).push_error(TransportError::connect("refused"));
+        assert_eq!(mock.send(request("a")).await.unwrap().body, "first");
+        assert!(mock.send(request("b")).await.unwrap_err().is_connect());
+        let empty = mock.send(request("c")).await.unwrap();
+        assert_eq!(empty.status, 501);
+        assert!(String::from_utf8_lossy(&empty.body).contains("GET /c"));
+        let paths: Vec<String> = mock.requests().iter().map(|r| r.url.path().to_owned()).collect();
+        assert_eq!(paths, ["/a", "/b", "/c"]);
+
+        let echo = MockTransport::with_responder(|r| Ok(HttpResponse::new(200, r.url.path().to_owned())));
+        assert_eq!(echo.send(request("x")).await.unwrap().body, "/x");
+    }
+
+    #[test]
+    fn debug_shows_neither_header_values_nor_query() {
+        let mut sent = request("a");
+        sent.headers.insert("authorization", HeaderValue::from_static("Bearer ya29.secret"));
+        let text = format!("{sent:?}");
+        assert!(text.contains("authorization"), "{text}");
+        assert!(!text.contains("secret"), "{text}");
+    }
+}
