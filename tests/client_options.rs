@@ -126,8 +126,12 @@ async fn a_bad_call_header_is_an_error_naming_it_and_sends_nothing() {
 async fn mock_transport_drives_a_generated_client() {
     let mock = MockTransport::new();
     mock.push(HttpResponse::new(503, "busy"));
-    mock.push_json(200, serde_json::json!({"name": "projects/p/locations/l/notebookExecutionJobs/j", "displayName": "nightly"}));
-    let client = Client::builder().bearer_token(TOKEN).retry_policy(fast_retries()).transport(mock.clone()).build().unwrap();
+    mock.push_json(
+        200,
+        serde_json::json!({"name": "projects/p/locations/l/notebookExecutionJobs/j", "displayName": "nightly"}),
+    );
+    let client =
+        Client::builder().bearer_token(TOKEN).retry_policy(fast_retries()).transport(mock.clone()).build().unwrap();
 
     let name = LocationName::new("p", "l").notebook_execution_job("j");
     let job = client.notebook_execution_jobs().get(name).fields("displayName").send().await.unwrap();
@@ -148,7 +152,10 @@ async fn mock_transport_drives_a_generated_client() {
     mock.push(HttpResponse::new(503, "busy"));
     let error = client
         .notebook_execution_jobs()
-        .create(LocationName::new("p", "l"), NotebookExecutionJob { display_name: Some("n".into()), ..Default::default() })
+        .create(
+            LocationName::new("p", "l"),
+            NotebookExecutionJob { display_name: Some("n".into()), ..Default::default() },
+        )
         .send()
         .await
         .unwrap_err();
@@ -159,8 +166,16 @@ async fn mock_transport_drives_a_generated_client() {
     assert_eq!(sent[2].header("content-type"), Some("application/json"));
 
     // Nothing queued: an error naming the request, not a hang or a retry loop.
-    let error = client.notebook_execution_jobs().get(LocationName::new("p", "l").notebook_execution_job("k")).send().await.unwrap_err();
-    assert!(error.to_string().contains("no response queued for GET /v1/projects/p/locations/l/notebookExecutionJobs/k"), "{error}");
+    let error = client
+        .notebook_execution_jobs()
+        .get(LocationName::new("p", "l").notebook_execution_job("k"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("no response queued for GET /v1/projects/p/locations/l/notebookExecutionJobs/k"),
+        "{error}"
+    );
     assert_eq!(mock.requests().len(), 4);
 }
 
@@ -323,7 +338,9 @@ async fn tracing_spans_follow_the_http_conventions_and_carry_no_secret() {
     assert_eq!(failed.field("error.type"), Some("404"));
 
     // Operation polls and the create are traced too, under their own names.
-    assert!(spans.iter().any(|s| s.field("rpc.method") == Some("aiplatform.projects.locations.notebookExecutionJobs.create")));
+    assert!(spans
+        .iter()
+        .any(|s| s.field("rpc.method") == Some("aiplatform.projects.locations.notebookExecutionJobs.create")));
     assert!(spans.iter().any(|s| s.field("rpc.method") == Some("google.longrunning.Operations.GetOperation")));
 
     let text = recorder.all_text();

@@ -63,3 +63,34 @@ fn a_crate_written_anywhere_depends_on_the_runtime_by_version_or_by_the_path_ask
     assert!(stderr.contains("--runtime-path") && stderr.contains("has no Cargo.toml"), "{stderr}");
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// The crates `cargo tree` lists for the committed aiplatform client with `features`
+/// (normal dependencies, the crate itself included), as "name version".
+fn dependency_tree(features: &[&str]) -> std::collections::BTreeSet<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command.args(["tree", "--locked", "-p", "google-aiplatform-v1", "-e", "normal", "--prefix", "none"]);
+    if !features.is_empty() {
+        command.args(["--features", &features.join(",")]);
+    }
+    let output = command.current_dir(root()).output().expect("cargo tree runs");
+    assert!(output.status.success(), "cargo tree: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            Some(format!("{} {}", words.next()?, words.next()?))
+        })
+        .collect()
+}
+
+#[test]
+fn the_default_client_stays_under_100_crates_and_tracing_adds_at_most_5() {
+    let default = dependency_tree(&[]);
+    assert!(default.len() < 100, "{} crates at default features: {default:?}", default.len());
+    assert!(default.iter().any(|c| c.starts_with("discogen-runtime ")), "the tree is the client's: {default:?}");
+    let traced = dependency_tree(&["tracing"]);
+    let added: Vec<&String> = traced.difference(&default).collect();
+    assert!(added.len() <= 5, "the tracing feature adds {added:?}");
+    assert!(traced.iter().any(|c| c.starts_with("tracing ")), "tracing is in the traced tree: {traced:?}");
+}

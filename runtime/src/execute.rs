@@ -346,9 +346,8 @@ mod tests {
         let request = Request::new(Method::Get, "v1/a").query("fields", "kept").options(options);
         let prepared = client.prepare(&request).unwrap();
         assert_eq!(prepared.url.as_str(), "http://127.0.0.1:9/v1/a?fields=kept&quotaUser=u&prettyPrint=false");
-        let values = |name: &str| -> Vec<&str> {
-            prepared.headers.get_all(name).iter().map(|v| v.to_str().unwrap()).collect()
-        };
+        let values =
+            |name: &str| -> Vec<&str> { prepared.headers.get_all(name).iter().map(|v| v.to_str().unwrap()).collect() };
         assert_eq!(values("x-both"), ["call"]);
         assert_eq!(values("x-goog-user-project"), ["billing"]);
         assert_eq!(values("user-agent"), ["app/1"]);

@@ -48,12 +48,12 @@ pub fn run() -> Result<(), String> {
     let patch = format!("patch.crates-io.discogen-runtime.path={:?}", root.join("runtime").display().to_string());
     println!("cargo build (and doctests) of a client written to {}", crate_dir.display());
     let started = Instant::now();
-    let result = ["build", "test"].into_iter().try_for_each(|step| {
+    // Default features, the `tracing` feature (its spans compile against the published
+    // runtime API), then the README's doctests.
+    let steps: [&[&str]; 3] = [&["build"], &["build", "--features", "tracing"], &["test", "--doc"]];
+    let result = steps.into_iter().try_for_each(|step| {
         let mut command = Command::new(env!("CARGO"));
-        command.args([step, "--quiet", "--config", &patch]).current_dir(&crate_dir);
-        if step == "test" {
-            command.arg("--doc");
-        }
+        command.args(step).args(["--quiet", "--config", &patch]).current_dir(&crate_dir);
         specs::run_command(
             command.env("CARGO_TARGET_DIR", root.join("target/package-check")).env("RUSTFLAGS", "-D warnings"),
         )
