@@ -198,14 +198,13 @@ impl ReqwestTransport {
 }
 
 impl Transport for ReqwestTransport {
+    // No reqwest timeout: the runtime's own bound on the attempt (token fetch included)
+    // gives one `Error::Timeout` whatever the transport.
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
         Box::pin(async move {
             let mut builder = self.http.request(request.method.to_reqwest(), request.url).headers(request.headers);
             if request.method.has_body() || !request.body.is_empty() {
                 builder = builder.body(request.body);
-            }
-            if let Some(timeout) = request.timeout {
-                builder = builder.timeout(timeout);
             }
             let response = builder.send().await?;
             let status = response.status().as_u16();
