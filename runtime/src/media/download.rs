@@ -76,6 +76,7 @@ impl MediaDownload {
             end: self.end,
             etag: None,
             response: None,
+            response_end: None,
             failures: 0,
         };
         if state.end.is_some_and(|end| end <= state.start()) {
@@ -158,6 +159,9 @@ struct State {
     /// The content's ETag from the first response; a resumed response must match it.
     etag: Option<String>,
     response: Option<reqwest::Response>,
+    /// Where the open response's body should end, from its Content-Range or Content-Length:
+    /// a body that stops short is a cut, not the end.
+    response_end: Option<u64>,
     /// Failures in a row without receiving a byte.
     failures: u32,
 }
@@ -213,6 +217,7 @@ impl State {
             _ => {}
         }
         let status = response.status().as_u16();
+        self.response_end = response.content_length().map(|length| self.offset + length);
         if ranged {
             let content_range = response.headers().get(CONTENT_RANGE).and_then(|v| v.to_str().ok()).unwrap_or("");
             let start = content_range
@@ -245,11 +250,24 @@ impl State {
                 Ok(Some(bytes)) => {
                     self.failures = 0;
                     let bytes = match self.end {
-                        Some(end) if self.offset + bytes.len() as u64 > end => bytes.slice(..(end - self.offset) as usize),
+                        Some(end) if self.offset + bytes.len() as u64 > end => {
+                            bytes.slice(..(end - self.offset) as usize)
+                        }
                         _ => bytes,
                     };
                     self.offset += bytes.len() as u64;
                     return Ok(Some(bytes));
+                }
+                Ok(None) if self.response_end.is_some_and(|end| self.offset < end) => {
+                    self.response = None;
+                    let message = format!("the body ended at byte {} before its declared end", self.offset);
+                    self.failed(Error::Transport {
+                        connect: false,
+                        timeout: false,
+                        source: message.clone().into(),
+                        message,
+                    })
+                    .await?;
                 }
                 Ok(None) => return Ok(None),
                 Err(error) => {
@@ -269,9 +287,9 @@ struct TempFile {
 
 impl TempFile {
     fn new(destination: &Path) -> Result<TempFile> {
-        let name = destination.file_name().ok_or_else(|| {
-            Error::InvalidRequest(format!("download to {}: not a file name", destination.display()))
-        })?;
+        let name = destination
+            .file_name()
+            .ok_or_else(|| Error::InvalidRequest(format!("download to {}: not a file name", destination.display())))?;
         let tag: String = std::iter::repeat_with(fastrand::alphanumeric).take(12).collect();
         let temp_name = format!(".{}.{tag}.part", name.to_string_lossy());
         Ok(TempFile { path: destination.with_file_name(temp_name), keep: false })

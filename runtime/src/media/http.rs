@@ -45,7 +45,10 @@ pub(crate) async fn send(builder: reqwest::RequestBuilder, timeout: Option<Durat
 }
 
 /// Runs `work` bounded by `timeout`.
-pub(crate) async fn within<T>(timeout: Option<Duration>, work: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+pub(crate) async fn within<T>(
+    timeout: Option<Duration>,
+    work: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
     match timeout {
         Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or(Err(Error::Timeout(limit))),
         None => work.await,
@@ -53,7 +56,10 @@ pub(crate) async fn within<T>(timeout: Option<Duration>, work: impl std::future:
 }
 
 /// Reads and decodes a JSON response body.
-pub(crate) async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response, timeout: Option<Duration>) -> Result<T> {
+pub(crate) async fn json<T: serde::de::DeserializeOwned>(
+    response: reqwest::Response,
+    timeout: Option<Duration>,
+) -> Result<T> {
     let status = response.status().as_u16();
     let body = within(timeout, async { response.bytes().await.map_err(Error::transport) }).await?;
     crate::decode::decode_json(Some(status), &body)

@@ -59,11 +59,31 @@ pub(crate) struct Plan<'a> {
 
 impl Plan<'_> {
     /// Starts a session and uploads everything.
+    /// The first chunk is read before the session starts, so a source of unknown length that
+    /// fits in it is checked against `maxSize` before anything is sent.
     pub(crate) async fn run<T: DeserializeOwned>(self, media: MediaSource) -> Result<T> {
-        let session = self.start(&media).await?;
         let length = media.len();
-        let reader = media.open().await?;
-        self.upload(&session, reader, length, 0).await
+        let content_type = media.content_type().to_owned();
+        let mut reader = media.open().await?;
+        let mut buf = self.buffer();
+        reader.fill(&mut buf, self.chunk_size + 1).await?;
+        self.check_size(buf.len() as u64)?;
+        let session = self.start(&content_type, length).await?;
+        self.upload(&session, reader, buf, length, 0).await
+    }
+
+    fn buffer(&self) -> BytesMut {
+        BytesMut::with_capacity(self.chunk_size + super::source::READ_SIZE)
+    }
+
+    /// `maxSize` against the bytes seen so far.
+    fn check_size(&self, seen: u64) -> Result<()> {
+        match self.max_size {
+            Some(limit) if seen > limit => {
+                Err(super::upload::too_large(self.method_id, limit, &format!("more than {limit} bytes")))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Continues `session`: asks for its offset, skips that much of the source, sends the rest.
@@ -93,21 +113,21 @@ impl Plan<'_> {
             }
             skipped += step as u64;
         }
-        self.upload(&session, reader, length, offset).await
+        self.upload(&session, reader, self.buffer(), length, offset).await
     }
 
     /// `uploadType=resumable`: the metadata (if any) now, the media's type and length as
     /// headers; the session URI comes back in `Location`. Starting creates nothing, so it is
     /// retried like an idempotent call.
-    async fn start(&self, media: &MediaSource) -> Result<ResumableSession> {
+    async fn start(&self, content_type: &str, length: Option<u64>) -> Result<ResumableSession> {
         let mut url = self.url.clone();
         url.query_pairs_mut().append_pair("uploadType", "resumable");
         let session = self
             .with_retries(|| async {
                 let mut builder = http::authorized(self.client, self.method.clone(), url.clone())
                     .await?
-                    .header("X-Upload-Content-Type", media.content_type());
-                if let Some(length) = media.len() {
+                    .header("X-Upload-Content-Type", content_type);
+                if let Some(length) = length {
                     builder = builder.header("X-Upload-Content-Length", length);
                 }
                 builder = match &self.metadata {
@@ -118,15 +138,15 @@ impl Plan<'_> {
                     None => builder.header(CONTENT_LENGTH, 0),
                 };
                 let response = http::send(builder, self.timeout).await?;
-                let location = response
-                    .headers()
-                    .get(LOCATION)
-                    .and_then(|value| value.to_str().ok())
-                    .ok_or_else(|| {
+                let location =
+                    response.headers().get(LOCATION).and_then(|value| value.to_str().ok()).ok_or_else(|| {
                         Error::InvalidResponse(format!("{}: resumable upload start without a Location", self.method_id))
                     })?;
                 let uri = url.join(location).map_err(|e| {
-                    Error::InvalidResponse(format!("{}: session Location {location:?} is not a URL: {e}", self.method_id))
+                    Error::InvalidResponse(format!(
+                        "{}: session Location {location:?} is not a URL: {e}",
+                        self.method_id
+                    ))
                 })?;
                 Ok(ResumableSession { uri: uri.to_string() })
             })
@@ -142,13 +162,13 @@ impl Plan<'_> {
         &self,
         session: &ResumableSession,
         mut reader: MediaReader,
+        mut buf: BytesMut,
         length: Option<u64>,
         mut offset: u64,
     ) -> Result<T> {
         let url = session_url(session)?;
         let chunk_size = self.chunk_size;
         // `buf` holds the bytes from `offset` on that the server has not confirmed.
-        let mut buf = BytesMut::with_capacity(chunk_size + super::source::READ_SIZE);
         // Failures in a row without progress.
         let mut failures = 0u32;
         loop {
@@ -157,11 +177,7 @@ impl Plan<'_> {
             let last = buf.len() <= chunk_size;
             let send_len = buf.len().min(chunk_size);
             let total = if last { Some(offset + send_len as u64) } else { length };
-            if let (Some(limit), Some(seen)) = (self.max_size, Some(offset + buf.len() as u64)) {
-                if seen > limit {
-                    return Err(super::upload::too_large(self.method_id, limit, &format!("more than {limit} bytes")));
-                }
-            }
+            self.check_size(offset + buf.len() as u64)?;
             let chunk = Bytes::copy_from_slice(&buf[..send_len]);
             let progress = match self.put_chunk(&url, chunk, offset, total).await {
                 Ok(progress) => progress,

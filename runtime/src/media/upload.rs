@@ -372,9 +372,15 @@ mod tests {
     fn chunk_sizes_are_multiples_of_256_kib() {
         let client = Client::builder("http://127.0.0.1:9/").no_auth().build().unwrap();
         let upload = |size| {
-            MediaUpload::<()>::new(client.clone(), "m", "", Ok(Request::new(Method::Post, "u")), MediaSource::from_bytes("", "a/b"))
-                .chunk_size(size)
-                .chunk_size
+            MediaUpload::<()>::new(
+                client.clone(),
+                "m",
+                "",
+                Ok(Request::new(Method::Post, "u")),
+                MediaSource::from_bytes("", "a/b"),
+            )
+            .chunk_size(size)
+            .chunk_size
         };
         assert_eq!(upload(1), CHUNK_GRANULARITY);
         assert_eq!(upload(3 * CHUNK_GRANULARITY + 5), 3 * CHUNK_GRANULARITY);

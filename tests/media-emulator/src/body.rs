@@ -1,5 +1,6 @@
 //! Response bodies that are generated or cut short without holding them whole.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -44,6 +45,9 @@ pub struct MediaBody {
     end: u64,
     cut_after: Option<u64>,
     sent: u64,
+    /// Before cutting, a pause lets the server flush what was sent, so that the client really
+    /// receives the first `cut_after` bytes.
+    pause: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 pub enum Source {
@@ -53,11 +57,18 @@ pub enum Source {
 
 impl MediaBody {
     pub fn stored(bytes: Bytes, start: u64, end: u64, cut_after: Option<u64>) -> Self {
-        MediaBody { source: Source::Stored(bytes), position: start, end, cut_after, sent: 0 }
+        MediaBody { source: Source::Stored(bytes), position: start, end, cut_after, sent: 0, pause: None }
     }
 
     pub fn generated(start: u64, end: u64, cut_after: Option<u64>) -> Self {
-        MediaBody { source: Source::Generated(pattern().clone()), position: start, end, cut_after, sent: 0 }
+        MediaBody {
+            source: Source::Generated(pattern().clone()),
+            position: start,
+            end,
+            cut_after,
+            sent: 0,
+            pause: None,
+        }
     }
 }
 
@@ -65,11 +76,20 @@ impl Body for MediaBody {
     type Data = Bytes;
     type Error = DropConnection;
 
-    fn poll_frame(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, DropConnection>>> {
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, DropConnection>>> {
         let this = &mut *self;
         if let Some(cut) = this.cut_after {
             if this.sent >= cut {
-                return Poll::Ready(Some(Err(DropConnection)));
+                let pause = this
+                    .pause
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(std::time::Duration::from_millis(30))));
+                return match pause.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Some(Err(DropConnection))),
+                    Poll::Pending => Poll::Pending,
+                };
             }
         }
         if this.position >= this.end {

@@ -24,9 +24,8 @@ use hyper_util::rt::TokioIo;
 use percent_encoding::percent_decode_str;
 use tokio::net::TcpListener;
 
-pub use body::{generated_byte, pattern, PATTERN_LEN};
 use body::MediaBody;
-
+pub use body::{generated_byte, pattern, PATTERN_LEN};
 
 /// Returned to hyper to close a connection without (finishing) a response.
 #[derive(Debug)]
@@ -45,7 +44,8 @@ impl std::error::Error for DropConnection {}
 pub struct Faults {
     /// Resumable chunk `PUT`s (with a body): drop the connection after this many body bytes.
     pub drop_chunk_after: VecDeque<u64>,
-    /// Resumable chunk `PUT`s: answer with this status (a Google error body) and keep nothing.
+    /// Resumable chunk `PUT`s: answer with this status (a Google error body) and keep nothing;
+    /// 0 lets that chunk through.
     pub fail_chunk: VecDeque<u16>,
     /// Downloads: cut the body after this many bytes.
     pub cut_download_after: VecDeque<u64>,
@@ -236,6 +236,9 @@ async fn respond(shared: &Shared, addr: SocketAddr, request: Request<Incoming>) 
     match (method.as_str(), segments.as_slice()) {
         ("POST", ["upload", "storage", "v1", "b", bucket, "o"]) => {
             let bucket = (*bucket).to_owned();
+            if let Some(refused) = precondition(shared, &bucket, &query) {
+                return Ok(refused);
+            }
             match query.get("uploadType").map(String::as_str) {
                 Some("media") => simple_upload(shared, &bucket, &query, request).await,
                 Some("resumable") => Ok(start_session(shared, addr, &bucket, &query, request).await),
@@ -243,7 +246,7 @@ async fn respond(shared: &Shared, addr: SocketAddr, request: Request<Incoming>) 
             }
         }
         ("PUT", ["upload", "storage", "v1", "b", _, "o"]) => chunk(shared, &query, request).await,
-        ("GET", ["storage", "v1", "b", bucket, "o"]) => Ok(list(shared, bucket)),
+        ("GET", ["storage", "v1", "b", bucket, "o"]) => Ok(list(shared, bucket, &query)),
         ("GET", ["storage", "v1", "b", bucket, "o", name]) => {
             if query.get("alt").map(String::as_str) == Some("media") {
                 Ok(download(shared, bucket, name, request.headers().get(RANGE)))
@@ -320,14 +323,7 @@ async fn start_session(
     let mut store = shared.store.lock().expect("store");
     store.next_id += 1;
     let id = store.next_id;
-    let session = Session {
-        bucket: bucket.to_owned(),
-        name,
-        content_type,
-        received: Vec::new(),
-        count: 0,
-        done: None,
-    };
+    let session = Session { bucket: bucket.to_owned(), name, content_type, received: Vec::new(), count: 0, done: None };
     store.sessions.insert(id, session);
     shared.stats.lock().expect("stats").sessions += 1;
     let mut response = reply(200, "text/plain", "");
@@ -345,7 +341,11 @@ fn content_range(text: &str) -> Option<(Option<u64>, Option<u64>)> {
     Some((start, total))
 }
 
-async fn chunk(shared: &Shared, query: &HashMap<String, String>, request: Request<Incoming>) -> Result<Reply, DropConnection> {
+async fn chunk(
+    shared: &Shared,
+    query: &HashMap<String, String>,
+    request: Request<Incoming>,
+) -> Result<Reply, DropConnection> {
     let Some(id) = query.get("upload_id").and_then(|id| id.parse::<u64>().ok()) else {
         return Ok(error(400, "upload_id is required"));
     };
@@ -371,7 +371,7 @@ async fn chunk(shared: &Shared, query: &HashMap<String, String>, request: Reques
             (faults.drop_chunk_after.pop_front(), faults.fail_chunk.pop_front())
         };
         shared.stats.lock().expect("stats").chunks += 1;
-        if let Some(status) = fail {
+        if let Some(status) = fail.filter(|status| *status != 0) {
             // Read the body so the client sees the answer, not a reset.
             while body.frame().await.is_some() {}
             return Ok(error(status, &format!("Injected fault: HTTP {status}.")));
@@ -439,15 +439,33 @@ fn append(shared: &Shared, id: u64, position: u64, data: &[u8]) -> Result<u64, D
     Ok(end)
 }
 
-fn list(shared: &Shared, bucket: &str) -> Reply {
+/// `ifGenerationMatch` of an upload: the object's current generation (0 when absent) must
+/// equal it, else 412 as at Google.
+fn precondition(shared: &Shared, bucket: &str, query: &HashMap<String, String>) -> Option<Reply> {
+    let wanted: u64 = query.get("ifGenerationMatch")?.parse().ok()?;
+    let name = query.get("name")?;
     let store = shared.store.lock().expect("store");
-    let items: Vec<serde_json::Value> = store
+    let current = store.objects.get(&(bucket.to_owned(), name.clone())).map_or(0, |o| o.generation);
+    (current != wanted).then(|| error(412, "At least one of the pre-conditions you specified did not hold."))
+}
+
+/// Objects in name order, `maxResults` per page, the page token being the next index.
+fn list(shared: &Shared, bucket: &str, query: &HashMap<String, String>) -> Reply {
+    let store = shared.store.lock().expect("store");
+    let all: Vec<serde_json::Value> = store
         .objects
         .iter()
         .filter(|((b, _), _)| b == bucket)
         .map(|((b, n), object)| object_json(b, n, object))
         .collect();
-    json(200, &serde_json::json!({"kind": "storage#objects", "items": items}))
+    let start: usize = query.get("pageToken").and_then(|t| t.parse().ok()).unwrap_or(0);
+    let size: usize = query.get("maxResults").and_then(|m| m.parse().ok()).unwrap_or(1000).max(1);
+    let end = (start + size).min(all.len());
+    let mut page = serde_json::json!({"kind": "storage#objects", "items": all[start.min(end)..end]});
+    if end < all.len() {
+        page["nextPageToken"] = serde_json::Value::String(end.to_string());
+    }
+    json(200, &page)
 }
 
 fn download(shared: &Shared, bucket: &str, name: &str, range: Option<&HeaderValue>) -> Reply {
