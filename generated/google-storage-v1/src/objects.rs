@@ -391,7 +391,7 @@ impl Objects {
     ///
     /// ```no_run
     /// # async fn example(client: google_storage_v1::Client) -> google_storage_v1::Result<()> {
-    /// let response = client.objects().move("my-bucket", "my-source-object", "my-destination-object").send().await?;
+    /// let response = client.objects().r#move("my-bucket", "my-source-object", "my-destination-object").send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }

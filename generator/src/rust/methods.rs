@@ -230,7 +230,10 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
     }
     if method.upload.is_some() {
         extra.push(String::new());
-        extra.push(format!("Media goes with [`{}::upload`]; this call's body, if any, becomes its metadata.", method.builder));
+        extra.push(format!(
+            "Media goes with [`{}::upload`]; this call's body, if any, becomes its metadata.",
+            method.builder
+        ));
     }
     if method.download {
         extra.push(String::new());
@@ -298,7 +301,8 @@ pub fn example_call(method: &MethodPlan, resource: &ResourcePlan, prefix: &str) 
     if method.body.is_some() {
         args.push("Default::default()".to_owned());
     }
-    let call = format!("client.{}().{}({})", resource.accessor, method.name, args.join(", "));
+    // Keywords (`move`) are raw identifiers in the example as in the code.
+    let call = format!("client.{}().{}({})", ident(&resource.accessor), ident(&method.name), args.join(", "));
     let body = media_example(method, &call).unwrap_or_else(|| match (&method.page_item, &method.response) {
         (Some(_), _) => vec![
             format!("let mut items = {call}.items();"),

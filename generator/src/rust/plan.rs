@@ -266,10 +266,21 @@ fn method_plan(
         .collect();
     // Builder fields and the builder's own methods; a parameter with one of these names gets
     // a `_param` suffix (e.g. the `timeout` of `operations.wait`).
-    let mut fields_taken: Vec<String> =
-        ["client", "options", "body", "timeout", "retry_policy", "send", "pages", "items", "request", "upload", "download"]
-            .map(str::to_owned)
-            .to_vec();
+    let mut fields_taken: Vec<String> = [
+        "client",
+        "options",
+        "body",
+        "timeout",
+        "retry_policy",
+        "send",
+        "pages",
+        "items",
+        "request",
+        "upload",
+        "download",
+    ]
+    .map(str::to_owned)
+    .to_vec();
     let mut field_for = |name: &str| {
         let mut field = snake_string(name);
         if fields_taken.contains(&field) {

@@ -275,15 +275,23 @@ async fn simple_upload(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/octet-stream")
         .to_owned();
-    let data = request.into_body().collect().await.map_err(|_| DropConnection)?.to_bytes();
-    Ok(json(200, &finish(shared, bucket, &name, &content_type, data)))
+    // Frame by frame, so that bucket `discard` keeps nothing.
+    let mut body = request.into_body();
+    let mut data = Vec::new();
+    let mut size = 0u64;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| DropConnection)?;
+        if let Ok(bytes) = frame.into_data() {
+            size += bytes.len() as u64;
+            if bucket != "discard" {
+                data.extend_from_slice(&bytes);
+            }
+        }
+    }
+    Ok(json(200, &finish_sized(shared, bucket, &name, &content_type, size, Bytes::from(data))))
 }
 
 /// Stores (or, in bucket `discard`, only counts) a finished object.
-fn finish(shared: &Shared, bucket: &str, name: &str, content_type: &str, data: Bytes) -> serde_json::Value {
-    finish_sized(shared, bucket, name, content_type, data.len() as u64, data)
-}
-
 fn finish_sized(
     shared: &Shared,
     bucket: &str,
