@@ -52,7 +52,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "GB" | "G" => 30,
         "TB" | "T" => 40,
         "PB" | "P" => 50,
-        other => return Err(format!("maxSize {text:?} has an unknown unit {other:?} (B, KB, MB, GB, TB or PB)")),
+        _ => return Err(format!("maxSize {text:?} has an unknown unit {:?} (B, KB, MB, GB, TB or PB)", unit.trim())),
     };
     number.checked_mul(1u64 << shift).ok_or_else(|| format!("maxSize {text:?} does not fit in 64 bits"))
 }
