@@ -232,6 +232,14 @@ async fn a_503_on_a_chunk_is_retried_and_a_download_cut_resumes_by_range() {
     assert_eq!(sha256(&downloaded), sha256(&media));
     assert_eq!(emulator.stats().ranged_downloads - before, 2);
 
+    // The object replaced between the cut and the resume: refused, not spliced.
+    emulator.faults(|f| {
+        f.cut_download_after.push_back(100_000);
+        f.rewrite_before_range = true;
+    });
+    let error = client.objects().get("media", "retried").download().bytes().await.unwrap_err();
+    assert!(error.to_string().contains("the media changed while downloading"), "{error}");
+
     // Cuts of 10 bytes each still make progress: the download completes.
     emulator.faults(|f| f.cut_download_after.extend([10; 20]));
     let dir = temp_dir("cut");

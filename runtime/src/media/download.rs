@@ -156,7 +156,8 @@ struct State {
     /// The next byte to deliver.
     offset: u64,
     end: Option<u64>,
-    /// The content's ETag from the first response; a resumed response must match it.
+    /// The content's ETag from the first response; a resumed response must match it (compared
+    /// here rather than sent as `If-Match`, which not every Google API honours on media).
     etag: Option<String>,
     response: Option<reqwest::Response>,
     /// Where the open response's body should end, from its Content-Range or Content-Length:
@@ -201,9 +202,6 @@ impl State {
         if ranged {
             let end = self.end.map(|end| (end - 1).to_string()).unwrap_or_default();
             builder = builder.header(RANGE, format!("bytes={}-{end}", self.offset));
-        }
-        if let Some(etag) = &self.etag {
-            builder = builder.header("If-Match", etag.as_str());
         }
         let response = http::send(builder, self.timeout).await?;
         let etag = response.headers().get(ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);

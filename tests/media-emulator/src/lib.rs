@@ -49,6 +49,9 @@ pub struct Faults {
     pub fail_chunk: VecDeque<u16>,
     /// Downloads: cut the body after this many bytes.
     pub cut_download_after: VecDeque<u64>,
+    /// The next ranged download finds the object rewritten (a new generation and ETag, same
+    /// bytes), as if another writer had replaced it mid-download.
+    pub rewrite_before_range: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -483,9 +486,20 @@ fn download(shared: &Shared, bucket: &str, name: &str, range: Option<&HeaderValu
             None => return error(404, &format!("No such object: {bucket}/{name}")),
         }
     } else {
-        let store = shared.store.lock().expect("store");
-        match store.objects.get(&(bucket.to_owned(), name.to_owned())) {
-            Some(object) => (object.size, Some(object.data.clone()), object.generation),
+        let rewrite =
+            range.is_some() && std::mem::take(&mut shared.faults.lock().expect("faults").rewrite_before_range);
+        let mut store = shared.store.lock().expect("store");
+        if rewrite {
+            store.generation += 1;
+        }
+        let generation = store.generation;
+        match store.objects.get_mut(&(bucket.to_owned(), name.to_owned())) {
+            Some(object) => {
+                if rewrite {
+                    object.generation = generation;
+                }
+                (object.size, Some(object.data.clone()), object.generation)
+            }
             None => return error(404, &format!("No such object: {bucket}/{name}")),
         }
     };
