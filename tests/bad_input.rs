@@ -42,6 +42,17 @@ fn dangling_ref_names_the_json_path() {
 }
 
 #[test]
+fn a_bad_media_max_size_names_the_method() {
+    let mut doc = minimal();
+    doc["resources"]["widgets"]["methods"]["get"]["supportsMediaUpload"] = json!(true);
+    doc["resources"]["widgets"]["methods"]["get"]["mediaUpload"] = json!({"accept": ["*/*"], "maxSize": "5 parsecs", "protocols": {"simple": {"multipart": true, "path": "/upload/v1/{+name}"}}});
+    assert_eq!(
+        error_of(&doc, None),
+        "test.json: svc.widgets.get: maxSize \"5 parsecs\" has an unknown unit \"parsecs\" (B, KB, MB, GB, TB or PB)"
+    );
+}
+
+#[test]
 fn dangling_response_ref_names_the_method() {
     let mut doc = minimal();
     doc["resources"]["widgets"]["methods"]["get"]["response"]["$ref"] = json!("Nope");

@@ -59,7 +59,6 @@ pub struct Client {
 pub(crate) struct Inner {
     /// The HTTP client of the default transport (or the one the user brought), also for
     /// paths that stream bodies outside the [`Transport`] abstraction (media).
-    #[allow(dead_code)] // until the media path lands
     pub(crate) http: reqwest::Client,
     /// What sends JSON calls: a [`ReqwestTransport`] on `http` unless the user chose one.
     pub(crate) transport: Arc<dyn Transport>,

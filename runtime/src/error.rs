@@ -231,7 +231,6 @@ impl Error {
     }
 
     /// Wraps an error from the HTTP stack (for paths that use reqwest directly).
-    #[allow(dead_code)] // until the media path lands
     pub(crate) fn transport(err: reqwest::Error) -> Error {
         let connect = err.is_connect();
         let timeout = err.is_timeout();

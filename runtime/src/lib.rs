@@ -25,6 +25,9 @@
 //!   `adc` feature, every Google credential source in `credentials`
 //!   (Application Default Credentials, service accounts, impersonation,
 //!   authorized users, metadata server, installed-app and device-code consent).
+//! * Media: [`MediaUpload`] (simple, multipart and resumable uploads from a
+//!   [`MediaSource`]) and [`MediaDownload`] (`alt=media` as a [`ByteStream`],
+//!   ranges, resume after a cut, atomic [`MediaDownload::to_file`]).
 //! * Pagination: the [`Page`] trait and the [`paginate`] /
 //!   [`paginate_items`] streams.
 //! * Long-running operations: [`Operation`], [`RawOperation`], [`PollPolicy`].
@@ -63,6 +66,7 @@ mod endpoint;
 mod error;
 mod execute;
 mod int64;
+mod media;
 mod names;
 mod operation;
 mod pagination;
@@ -93,6 +97,10 @@ pub use endpoint::{Endpoint, RegionalEndpoints};
 pub use error::{ApiError, BoxError, Error, Result};
 pub use execute::RawResponse;
 pub use int64::{serde_int64, serde_uint64};
+pub use media::{
+    ByteStream, MediaDownload, MediaSource, MediaUpload, ResumableSession, SessionCallback, CHUNK_GRANULARITY,
+    DEFAULT_CHUNK_SIZE, DEFAULT_RESUMABLE_THRESHOLD,
+};
 pub use names::{encode_path_segment, ResourceNameError};
 pub use operation::{Operation, PollPolicy, RawOperation, DEFAULT_POLL_PATH_PREFIX};
 pub use pagination::{paginate, paginate_items, ItemStream, Page, PageStream};

@@ -10,6 +10,7 @@ mod check;
 mod corpus;
 mod corpus_run;
 mod doc_site;
+mod media_bench;
 mod package;
 mod specs;
 
@@ -81,6 +82,13 @@ enum Task {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
+    /// Upload and download N MiB through the generated storage client and with curl against
+    /// the media emulator; prints throughput and the client's peak RSS.
+    MediaBench {
+        /// MiB per transfer.
+        #[arg(long, default_value_t = 1024)]
+        mib: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -93,6 +101,7 @@ fn main() -> ExitCode {
         Task::BuildCost { package, features } => build_cost::run(&package, &features),
         Task::Corpus { no_check } => corpus_run::run(!no_check),
         Task::Bench { runs } => bench::run(runs),
+        Task::MediaBench { mib } => media_bench::run(mib),
         Task::Package => package::run(),
         Task::AuthCost { no_build } => auth_cost::run(!no_build),
     };

@@ -349,8 +349,9 @@ pub use model::*;
 pub use names::*;
 
 pub use discogen_runtime::{
-    Bytes, Code, Duration, Empty, Error, FieldMask, NoAuth, Operation, PollPolicy,
-    RegionalEndpoints, RetryPolicy, RpcStatus, StaticToken, Stream, StreamExt, Timestamp,
+    ByteStream, Bytes, Code, Duration, Empty, Error, FieldMask, MediaDownload,
+    MediaSource, MediaUpload, NoAuth, Operation, PollPolicy, RegionalEndpoints,
+    ResumableSession, RetryPolicy, RpcStatus, StaticToken, Stream, StreamExt, Timestamp,
     TokenProvider, TryStreamExt,
 };
 
@@ -376,6 +377,9 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// The global endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://aiplatform.googleapis.com/";
+
+/// What the endpoint adds to the API's root URL; media uploads go to the root.
+pub const SERVICE_PATH: &str = "";
 
 /// Regional endpoints from the Discovery document, by location.
 pub const REGIONAL_ENDPOINTS: &[(&str, &str)] = &[

@@ -16,11 +16,12 @@ impl Media {
     ///
     /// `POST v1/{+parent}/ragFiles:upload`
     ///
-    /// The API can also upload or download media with this method; this client sends and receives only the JSON request and response.
+    /// Media goes with [`Upload::upload`]; this call's body, if any, becomes its metadata.
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.media().upload(google_aiplatform_v1::RagCorporaName::new("my-project", "my-location", "my-rag-corpora"), Default::default()).send().await?;
+    /// let media = discogen_runtime::MediaSource::from_path("photo.jpg", "image/jpeg").await?;
+    /// let response = client.media().upload(google_aiplatform_v1::RagCorporaName::new("my-project", "my-location", "my-rag-corpora"), Default::default()).upload(media).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -62,5 +63,27 @@ impl Upload {
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         self.client.execute(request).await
+    }
+
+    /// Uploads `media` with this call (`POST upload/v1/{+parent}/ragFiles:upload`): in one request when it is small (with this call's body as metadata when that is not empty), else resumably in chunks. The media's type and size are checked against what the method accepts before anything is sent.
+    pub fn upload(
+        self,
+        media: discogen_runtime::MediaSource,
+    ) -> discogen_runtime::MediaUpload<crate::UploadRagFileResponse> {
+        let request = Request::new(
+                Method::Post,
+                format!("upload/v1/{}/ragFiles:upload", self.parent),
+            )
+            .options(self.options.clone());
+        let request = request.json(&self.body);
+        discogen_runtime::MediaUpload::new(
+                self.client,
+                "aiplatform.media.upload",
+                crate::SERVICE_PATH,
+                request,
+                media,
+            )
+            .accept(&["*/*"])
+            .max_size(None)
     }
 }

@@ -115,8 +115,43 @@ pub struct Method {
     pub supports_media_upload: bool,
     #[serde(default)]
     pub supports_media_download: bool,
+    /// Downloads go to the media download service (`download/...` paths) at Google.
+    #[serde(default)]
+    pub use_media_download_service: bool,
+    #[serde(default)]
+    pub media_upload: Option<MediaUpload>,
     #[serde(default)]
     pub deprecated: bool,
+}
+
+/// A method's `mediaUpload`: which media it takes and where each upload protocol goes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaUpload {
+    /// MIME patterns (`image/*`, `*/*`).
+    #[serde(default)]
+    pub accept: Vec<String>,
+    /// `5TB`, `10MB`, `1073741824`, ...
+    #[serde(default)]
+    pub max_size: Option<String>,
+    #[serde(default)]
+    pub protocols: MediaProtocols,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MediaProtocols {
+    #[serde(default)]
+    pub simple: Option<MediaProtocol>,
+    #[serde(default)]
+    pub resumable: Option<MediaProtocol>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MediaProtocol {
+    #[serde(default)]
+    pub multipart: bool,
+    #[serde(default)]
+    pub path: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

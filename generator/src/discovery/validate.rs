@@ -89,6 +89,7 @@ fn check_method(file: &str, doc: &Document, method: &Method) -> Result<()> {
     if method.path.trim().is_empty() {
         return Err(Error::invalid(file, id, "empty path"));
     }
+    crate::ir::media::from_discovery(method).map_err(|message| Error::invalid(file, id, message))?;
     for (what, body) in [("request", &method.request), ("response", &method.response)] {
         match body.as_ref().map(|body| (body, &body.reference)) {
             Some((_, Some(reference))) if !doc.schemas.contains_key(reference) => {

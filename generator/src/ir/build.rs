@@ -164,6 +164,8 @@ fn convert_method(
         scopes: method.scopes.clone(),
         supports_media_upload: method.supports_media_upload,
         supports_media_download: method.supports_media_download,
+        // Validation already refused a bad `maxSize`.
+        media: media::from_discovery(method).unwrap_or_default(),
         deprecated: method.deprecated,
     }
 }

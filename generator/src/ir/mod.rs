@@ -2,6 +2,7 @@
 //! emitter consumes. Nothing here refers back to the JSON; document order is kept everywhere.
 
 mod build;
+pub mod media;
 pub mod naming;
 mod stackql;
 
@@ -139,6 +140,8 @@ pub struct Method {
     pub scopes: Vec<String>,
     pub supports_media_upload: bool,
     pub supports_media_download: bool,
+    /// Media upload and download, from `mediaUpload` and the `supportsMedia*` flags.
+    pub media: media::Media,
     pub deprecated: bool,
 }
 

@@ -72,8 +72,21 @@ pub struct MethodPlan {
     pub page_item: Option<RustType>,
     /// `pageToken`'s field name when paged.
     pub page_token_field: Option<String>,
-    /// Discovery says the method can upload or download media, which this client does not do.
+    /// Discovery says the method can upload or download media.
     pub media: bool,
+    /// `upload(media)` on the builder: where and what it uploads.
+    pub upload: Option<UploadPlan>,
+    /// `download()` on the builder (`alt=media`).
+    pub download: bool,
+}
+
+/// A media upload of a method: its URI template relative to the root URL and its limits.
+#[derive(Debug, Clone)]
+pub struct UploadPlan {
+    pub path: Vec<PathPiece>,
+    pub template: String,
+    pub accept: Vec<String>,
+    pub max_size: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -147,7 +160,7 @@ pub fn module_tokens(resource: &ResourcePlan, crate_ident: &str) -> TokenStream 
     let handle = ident(&resource.handle);
     let handle_doc = format!(" Methods of the `{}` resource.", resource.chain);
     let methods = resource.methods.iter().map(|m| handle_method(m, resource, crate_ident));
-    let builders = resource.methods.iter().map(builder_tokens);
+    let builders = resource.methods.iter().map(|m| builder_tokens(m, resource, crate_ident));
     let module_doc = format!(" Request builders for the `{}` resource.", resource.chain);
     quote! {
         #![doc = #module_doc]
@@ -211,9 +224,20 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
         inits.push(if q.repeated { quote!(#field: Vec::new()) } else { quote!(#field: None) });
     }
     let mut extra = vec![format!("`{} {}`", method.http.to_ascii_uppercase(), method.template)];
-    if method.media {
+    if method.media && method.upload.is_none() && !method.download {
         extra.push(String::new());
         extra.push("The API can also upload or download media with this method; this client sends and receives only the JSON request and response.".to_owned());
+    }
+    if method.upload.is_some() {
+        extra.push(String::new());
+        extra.push(format!(
+            "Media goes with [`{}::upload`]; this call's body, if any, becomes its metadata.",
+            method.builder
+        ));
+    }
+    if method.download {
+        extra.push(String::new());
+        extra.push(format!("The resource's bytes come from [`{}::download`].", method.builder));
     }
     extra.push(String::new());
     extra.extend(example(method, resource, crate_ident));
@@ -277,8 +301,9 @@ pub fn example_call(method: &MethodPlan, resource: &ResourcePlan, prefix: &str) 
     if method.body.is_some() {
         args.push("Default::default()".to_owned());
     }
-    let call = format!("client.{}().{}({})", resource.accessor, method.name, args.join(", "));
-    let body = match (&method.page_item, &method.response) {
+    // Keywords (`move`) are raw identifiers in the example as in the code.
+    let call = format!("client.{}().{}({})", ident(&resource.accessor), ident(&method.name), args.join(", "));
+    let body = media_example(method, &call).unwrap_or_else(|| match (&method.page_item, &method.response) {
         (Some(_), _) => vec![
             format!("let mut items = {call}.items();"),
             "while let Some(item) = items.try_next().await? {".to_owned(),
@@ -294,11 +319,32 @@ pub fn example_call(method: &MethodPlan, resource: &ResourcePlan, prefix: &str) 
         (None, Response::Json(_)) => {
             vec![format!("let response = {call}.send().await?;"), "println!(\"{response:?}\");".to_owned()]
         }
-    };
+    });
     ExampleCall { names, uses_stream: method.page_item.is_some(), body }
 }
 
-fn builder_tokens(method: &MethodPlan) -> TokenStream {
+/// Uploading methods show an upload, downloading ones a download to a file.
+fn media_example(method: &MethodPlan, call: &str) -> Option<Vec<String>> {
+    if method.upload.is_some() {
+        return Some(vec![
+            format!("let media = {MEDIA}::MediaSource::from_path(\"photo.jpg\", \"image/jpeg\").await?;"),
+            format!("let response = {call}.upload(media).send().await?;"),
+            "println!(\"{response:?}\");".to_owned(),
+        ]);
+    }
+    method.download.then(|| {
+        vec![
+            format!("let bytes = {call}.download().range(0..1024).bytes().await?;"),
+            "println!(\"{} bytes\", bytes.len());".to_owned(),
+            format!("{call}.download().to_file(\"copy.bin\").await?;"),
+        ]
+    })
+}
+
+/// Media types are re-exported by every crate; examples name them through the runtime.
+const MEDIA: &str = "discogen_runtime";
+
+fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &str) -> TokenStream {
     let builder = ident(&method.builder);
     let doc = format!(" The `{}` call: configure it, then [`{}::send`] it.", method.id, method.builder);
     let mut fields = vec![quote!(client: discogen_runtime::Client)];
@@ -410,6 +456,7 @@ fn builder_tokens(method: &MethodPlan) -> TokenStream {
         }
         _ => quote!(),
     };
+    let media = media_tokens(method, &output);
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]
@@ -435,15 +482,85 @@ fn builder_tokens(method: &MethodPlan) -> TokenStream {
             }
 
             #paging
+
+            #media
         }
     }
 }
 
+/// `upload(media)` and `download()` on a builder, sharing its parameters.
+fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
+    let http = format_ident!("{}", method.http);
+    let query: Vec<TokenStream> = method
+        .query
+        .iter()
+        .map(|q| {
+            let field = ident(&q.field);
+            let wire = &q.wire_name;
+            if q.repeated {
+                quote!(.query_all(#wire, self.#field.iter()))
+            } else if q.required {
+                quote!(.query(#wire, &self.#field))
+            } else {
+                quote!(.query_opt(#wire, self.#field.as_ref()))
+            }
+        })
+        .collect();
+    let upload = method.upload.as_ref().map(|upload| {
+        let path = path_expression_of(&upload.path);
+        let id = &method.id;
+        let accept = &upload.accept;
+        let max_size = match upload.max_size {
+            Some(size) => quote!(Some(#size)),
+            None => quote!(None),
+        };
+        let request = match &method.body {
+            Some(_) => quote!(request.json(&self.body)),
+            None => quote!(Ok(request)),
+        };
+        let doc = format!(
+            " Uploads `media` with this call (`{} {}`): in one request when it is small (with this call's body as metadata when that is not empty), else resumably in chunks. The media's type and size are checked against what the method accepts before anything is sent.",
+            method.http.to_ascii_uppercase(),
+            upload.template
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn upload(self, media: discogen_runtime::MediaSource) -> discogen_runtime::MediaUpload<#output> {
+                let request = Request::new(Method::#http, #path)
+                    #( #query )*
+                    .options(self.options.clone());
+                let request = #request;
+                discogen_runtime::MediaUpload::new(self.client, #id, crate::SERVICE_PATH, request, media)
+                    .accept(&[ #( #accept ),* ])
+                    .max_size(#max_size)
+            }
+        }
+    });
+    let download = method.download.then(|| {
+        let path = path_expression(method);
+        quote! {
+            /// The resource's media (`alt=media`) instead of its JSON: a byte stream, a range, or
+            /// a file written atomically; a dropped connection resumes where it stopped.
+            pub fn download(self) -> discogen_runtime::MediaDownload {
+                let request = Request::new(Method::Get, #path)
+                    #( #query )*
+                    .options(self.options.clone());
+                discogen_runtime::MediaDownload::new(self.client, request)
+            }
+        }
+    });
+    quote!(#upload #download)
+}
+
 /// `format!(...)` building the request path from the URI template.
 fn path_expression(method: &MethodPlan) -> TokenStream {
+    path_expression_of(&method.path)
+}
+
+fn path_expression_of(pieces: &[PathPiece]) -> TokenStream {
     let mut format = String::new();
     let mut args = Vec::new();
-    for piece in &method.path {
+    for piece in pieces {
         match piece {
             PathPiece::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
             PathPiece::Param { field, wire, operator } => {

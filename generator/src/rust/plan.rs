@@ -17,7 +17,12 @@ use crate::ir::{Api, Method, ParamLocation, Schema};
 
 /// Names the crate root defines or re-exports, and prelude names generated code relies on;
 /// a schema with one of these names gets a `Schema` suffix.
-const RESERVED: [&str; 45] = [
+const RESERVED: [&str; 50] = [
+    "MediaSource",
+    "MediaUpload",
+    "MediaDownload",
+    "ResumableSession",
+    "ByteStream",
     "Client",
     "ClientBuilder",
     "Error",
@@ -280,6 +285,8 @@ fn method_plan(
         "header",
         "fields",
         "quota_user",
+        "upload",
+        "download",
     ]
     .map(str::to_owned)
     .to_vec();
@@ -382,7 +389,28 @@ fn method_plan(
         response,
         page_token_field: page_item.as_ref().and(page_token_field),
         media: method.supports_media_upload || method.supports_media_download,
+        upload: upload_plan(method, &path_fields),
+        // Media comes from a GET of the resource with `alt=media`.
+        download: method.media.download && method.http_method == "GET",
         page_item,
+    })
+}
+
+/// The upload of a method whose upload template only uses the method's own path parameters.
+fn upload_plan(method: &Method, path_fields: &[(String, String)]) -> Option<methods::UploadPlan> {
+    let upload = method.media.upload.as_ref()?;
+    let template = upload.path()?;
+    let mut path = methods::parse_template(template);
+    for piece in &mut path {
+        if let super::methods::PathPiece::Param { field, wire, .. } = piece {
+            *field = path_fields.iter().find(|(n, _)| n == wire)?.1.clone();
+        }
+    }
+    Some(methods::UploadPlan {
+        path,
+        template: template.to_owned(),
+        accept: upload.accept.clone(),
+        max_size: upload.max_size,
     })
 }
 
@@ -521,6 +549,7 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
         }
     });
     let default_endpoint = service.base_url.clone();
+    let service_path = service.base_url.strip_prefix(&service.root_url).unwrap_or_default().to_owned();
     let regional: Vec<_> = service
         .endpoints
         .iter()
@@ -562,8 +591,9 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
         pub use model::*;
         #names_use
         pub use discogen_runtime::{
-            Bytes, Code, Duration, Empty, Error, FieldMask, NoAuth, Operation, PollPolicy, RegionalEndpoints,
-            RetryPolicy, RpcStatus, StaticToken, Stream, StreamExt, Timestamp, TokenProvider, TryStreamExt,
+            ByteStream, Bytes, Code, Duration, Empty, Error, FieldMask, MediaDownload, MediaSource, MediaUpload,
+            NoAuth, Operation, PollPolicy, RegionalEndpoints, ResumableSession, RetryPolicy, RpcStatus, StaticToken,
+            Stream, StreamExt, Timestamp, TokenProvider, TryStreamExt,
         };
         /// Credential sources: Application Default Credentials, service accounts,
         /// impersonation, authorized users, the metadata server, installed-app and
@@ -587,6 +617,9 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
 
         /// The global endpoint.
         pub const DEFAULT_ENDPOINT: &str = #default_endpoint;
+
+        /// What the endpoint adds to the API's root URL; media uploads go to the root.
+        pub const SERVICE_PATH: &str = #service_path;
 
         /// Regional endpoints from the Discovery document, by location.
         pub const REGIONAL_ENDPOINTS: &[(&str, &str)] = &[ #( #regional ),* ];

@@ -1,0 +1,82 @@
+//! The media path's only contact with the HTTP stack: a request built from the client
+//! (connection pool, the call's headers and standard parameters, credentials), sent once, errors mapped as everywhere.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use url::Url;
+
+use crate::client::Client;
+use crate::error::{ApiError, Error, Result};
+use crate::request::RequestOptions;
+
+/// What every request of a media call carries, computed once per call: the standard query
+/// parameters are added to `url` (the method's own URL; session URIs are used as the server
+/// gave them) and the headers (user agent, `x-goog-api-client`, quota project, the client's
+/// and the call's headers) are returned, exactly as on JSON calls.
+pub(crate) fn common(client: &Client, url: &mut Url, options: &RequestOptions) -> Result<HeaderMap> {
+    let mut headers = HeaderMap::new();
+    client.apply_common(url, &mut headers, options)?;
+    Ok(headers)
+}
+
+/// A reqwest request to `url` carrying the call's [`common`] headers and the client's
+/// credentials.
+pub(crate) async fn authorized(
+    client: &Client,
+    method: reqwest::Method,
+    url: Url,
+    headers: &HeaderMap,
+) -> Result<reqwest::RequestBuilder> {
+    let inner = &client.inner;
+    let mut builder = inner.http.request(method, url).headers(headers.clone());
+    if let Some(token) = inner.auth.token().await? {
+        builder = builder.bearer_auth(token.as_str());
+    }
+    if let Some(key) = inner.auth.api_key() {
+        builder = builder.header("x-goog-api-key", crate::auth::api_key_header(key)?);
+    }
+    Ok(builder)
+}
+
+/// Sends `builder` within `timeout`; a non-2xx, non-308 answer becomes [`Error::Api`] with the
+/// server's status and message.
+pub(crate) async fn send(builder: reqwest::RequestBuilder, timeout: Option<Duration>) -> Result<reqwest::Response> {
+    let send = async {
+        let response = builder.send().await.map_err(Error::transport)?;
+        let status = response.status().as_u16();
+        if (200..300).contains(&status) || status == 308 {
+            return Ok(response);
+        }
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = response.bytes().await.map_err(Error::transport)?;
+        Err(ApiError::from_response(status, &body, retry_after).into())
+    };
+    within(timeout, send).await
+}
+
+/// Runs `work` bounded by `timeout`.
+pub(crate) async fn within<T>(
+    timeout: Option<Duration>,
+    work: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    match timeout {
+        Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or(Err(Error::Timeout(limit))),
+        None => work.await,
+    }
+}
+
+/// Reads and decodes a JSON response body.
+pub(crate) async fn json<T: serde::de::DeserializeOwned>(
+    response: reqwest::Response,
+    timeout: Option<Duration>,
+) -> Result<T> {
+    let status = response.status().as_u16();
+    let body = within(timeout, async { response.bytes().await.map_err(Error::transport) }).await?;
+    crate::decode::decode_json(Some(status), &body)
+}

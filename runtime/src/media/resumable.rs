@@ -1,0 +1,296 @@
+//! The resumable protocol: start a session, send chunks (multiples of 256 KiB) with
+//! `Content-Range`, follow the server's `Range` on `308`, and after a failure ask the session
+//! how much it has (`Content-Range: bytes */N`) and continue from there. Only the current
+//! chunk is held in memory; nothing is sent twice into the object.
+
+use std::time::Duration;
+
+use bytes::{Buf, Bytes, BytesMut};
+use reqwest::header::{HeaderMap, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, LOCATION, RANGE};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use super::http;
+use super::source::{MediaReader, MediaSource};
+use super::upload::SessionCallback;
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::retry::RetryPolicy;
+
+/// An upload session: its URI is all it takes to continue the upload later, from this
+/// process or another (sessions last about a week at Google).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResumableSession {
+    uri: String,
+}
+
+impl ResumableSession {
+    /// A session from a URI stored earlier.
+    pub fn from_uri(uri: impl Into<String>) -> Self {
+        ResumableSession { uri: uri.into() }
+    }
+
+    /// The session URI (it authorizes the upload: keep it as private as a token).
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+}
+
+/// What the server said about a session.
+enum Progress<T> {
+    /// It holds this many bytes and wants more.
+    Incomplete(u64),
+    /// The upload is finished; the method's response.
+    Done(T),
+}
+
+pub(crate) struct Plan<'a> {
+    pub(crate) client: &'a Client,
+    pub(crate) method_id: &'a str,
+    pub(crate) method: reqwest::Method,
+    pub(crate) url: Url,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) metadata: Option<Bytes>,
+    pub(crate) chunk_size: usize,
+    pub(crate) max_size: Option<u64>,
+    pub(crate) policy: &'a RetryPolicy,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) on_session: Option<SessionCallback>,
+}
+
+impl Plan<'_> {
+    /// Starts a session and uploads everything.
+    /// The first chunk is read before the session starts, so a source of unknown length that
+    /// fits in it is checked against `maxSize` before anything is sent.
+    pub(crate) async fn run<T: DeserializeOwned>(self, media: MediaSource) -> Result<T> {
+        let length = media.len();
+        let content_type = media.content_type().to_owned();
+        let mut reader = media.open().await?;
+        let mut buf = self.buffer();
+        reader.fill(&mut buf, self.chunk_size + 1).await?;
+        self.check_size(buf.len() as u64)?;
+        let session = self.start(&content_type, length).await?;
+        self.upload(&session, reader, buf, length, 0).await
+    }
+
+    fn buffer(&self) -> BytesMut {
+        BytesMut::with_capacity(self.chunk_size + super::source::READ_SIZE)
+    }
+
+    /// `maxSize` against the bytes seen so far.
+    fn check_size(&self, seen: u64) -> Result<()> {
+        match self.max_size {
+            Some(limit) if seen > limit => {
+                Err(super::upload::too_large(self.method_id, limit, &format!("more than {limit} bytes")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Continues `session`: asks for its offset, skips that much of the source, sends the rest.
+    pub(crate) async fn resume<T: DeserializeOwned>(self, session: ResumableSession, media: MediaSource) -> Result<T> {
+        let length = media.len();
+        let url = session_url(&session)?;
+        let offset = match self.with_retries(|| self.query(&url, length)).await? {
+            Progress::Done(response) => return Ok(response),
+            Progress::Incomplete(offset) => offset,
+        };
+        if let Some(callback) = &self.on_session {
+            callback(&session);
+        }
+        let mut reader = media.open().await?;
+        let mut skipped = 0u64;
+        let mut scratch = BytesMut::new();
+        while skipped < offset {
+            let step = (offset - skipped).min(self.chunk_size as u64) as usize;
+            scratch.clear();
+            reader.fill(&mut scratch, step).await?;
+            if scratch.len() < step {
+                return Err(Error::InvalidRequest(format!(
+                    "{}: the session already holds {offset} bytes but the media has only {}",
+                    self.method_id,
+                    skipped + scratch.len() as u64
+                )));
+            }
+            skipped += step as u64;
+        }
+        self.upload(&session, reader, self.buffer(), length, offset).await
+    }
+
+    /// `uploadType=resumable`: the metadata (if any) now, the media's type and length as
+    /// headers; the session URI comes back in `Location`. Starting creates nothing, so it is
+    /// retried like an idempotent call.
+    async fn start(&self, content_type: &str, length: Option<u64>) -> Result<ResumableSession> {
+        let mut url = self.url.clone();
+        url.query_pairs_mut().append_pair("uploadType", "resumable");
+        let session = self
+            .with_retries(|| async {
+                let mut builder = http::authorized(self.client, self.method.clone(), url.clone(), self.headers)
+                    .await?
+                    .header("X-Upload-Content-Type", content_type);
+                if let Some(length) = length {
+                    builder = builder.header("X-Upload-Content-Length", length);
+                }
+                builder = match &self.metadata {
+                    Some(metadata) => builder
+                        .header(CONTENT_TYPE, "application/json; charset=UTF-8")
+                        .header(CONTENT_LENGTH, metadata.len())
+                        .body(metadata.clone()),
+                    None => builder.header(CONTENT_LENGTH, 0),
+                };
+                let response = http::send(builder, self.timeout).await?;
+                let location =
+                    response.headers().get(LOCATION).and_then(|value| value.to_str().ok()).ok_or_else(|| {
+                        Error::InvalidResponse(format!("{}: resumable upload start without a Location", self.method_id))
+                    })?;
+                let uri = url.join(location).map_err(|e| {
+                    Error::InvalidResponse(format!(
+                        "{}: session Location {location:?} is not a URL: {e}",
+                        self.method_id
+                    ))
+                })?;
+                Ok(ResumableSession { uri: uri.to_string() })
+            })
+            .await?;
+        if let Some(callback) = &self.on_session {
+            callback(&session);
+        }
+        Ok(session)
+    }
+
+    /// Sends the media from `offset` on, chunk by chunk.
+    async fn upload<T: DeserializeOwned>(
+        &self,
+        session: &ResumableSession,
+        mut reader: MediaReader,
+        mut buf: BytesMut,
+        length: Option<u64>,
+        mut offset: u64,
+    ) -> Result<T> {
+        let url = session_url(session)?;
+        let chunk_size = self.chunk_size;
+        // `buf` holds the bytes from `offset` on that the server has not confirmed.
+        // Failures in a row without progress.
+        let mut failures = 0u32;
+        loop {
+            // One byte of lookahead tells whether this chunk is the last.
+            reader.fill(&mut buf, chunk_size + 1).await?;
+            let last = buf.len() <= chunk_size;
+            let send_len = buf.len().min(chunk_size);
+            let total = if last { Some(offset + send_len as u64) } else { length };
+            self.check_size(offset + buf.len() as u64)?;
+            let chunk = Bytes::copy_from_slice(&buf[..send_len]);
+            let progress = match self.put_chunk(&url, chunk, offset, total).await {
+                Ok(progress) => progress,
+                Err(error) => {
+                    failures += 1;
+                    if failures >= self.policy.max_attempts() || !self.policy.is_transient(&error) {
+                        return Err(error);
+                    }
+                    tokio::time::sleep(self.policy.backoff(failures - 1)).await;
+                    match self.with_retries(|| self.query(&url, total)).await? {
+                        Progress::Done(response) => return Ok(response),
+                        progress => progress,
+                    }
+                }
+            };
+            let confirmed = match progress {
+                Progress::Done(response) if last => return Ok(response),
+                Progress::Done(_) => {
+                    return Err(Error::InvalidResponse(format!(
+                        "{}: the server finished the upload before the last chunk",
+                        self.method_id
+                    )))
+                }
+                Progress::Incomplete(confirmed) => confirmed,
+            };
+            let held_end = offset + buf.len() as u64;
+            if confirmed < offset || confirmed > held_end {
+                return Err(Error::InvalidResponse(format!(
+                    "{}: the session reports {confirmed} bytes received, outside the unconfirmed range {offset}..{held_end} this client still holds",
+                    self.method_id
+                )));
+            }
+            if confirmed > offset {
+                failures = 0;
+            }
+            buf.advance((confirmed - offset) as usize);
+            offset = confirmed;
+        }
+    }
+
+    /// One chunk: `Content-Range: bytes S-E/T` (`*` while the total is unknown).
+    async fn put_chunk<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        chunk: Bytes,
+        offset: u64,
+        total: Option<u64>,
+    ) -> Result<Progress<T>> {
+        let total_text = total.map_or_else(|| "*".to_owned(), |t| t.to_string());
+        let range = if chunk.is_empty() {
+            format!("bytes */{total_text}")
+        } else {
+            format!("bytes {}-{}/{total_text}", offset, offset + chunk.len() as u64 - 1)
+        };
+        let builder = http::authorized(self.client, reqwest::Method::PUT, url.clone(), self.headers)
+            .await?
+            .header(CONTENT_RANGE, range)
+            .header(CONTENT_LENGTH, chunk.len())
+            .body(chunk);
+        self.progress(builder).await
+    }
+
+    /// The status query: `Content-Range: bytes */T` (or `*/*`) with an empty body.
+    async fn query<T: DeserializeOwned>(&self, url: &Url, total: Option<u64>) -> Result<Progress<T>> {
+        let total_text = total.map_or_else(|| "*".to_owned(), |t| t.to_string());
+        let builder = http::authorized(self.client, reqwest::Method::PUT, url.clone(), self.headers)
+            .await?
+            .header(CONTENT_RANGE, format!("bytes */{total_text}"))
+            .header(CONTENT_LENGTH, 0);
+        self.progress(builder).await
+    }
+
+    async fn progress<T: DeserializeOwned>(&self, builder: reqwest::RequestBuilder) -> Result<Progress<T>> {
+        let response = http::send(builder, self.timeout).await?;
+        if response.status().as_u16() != 308 {
+            return Ok(Progress::Done(http::json(response, self.timeout).await?));
+        }
+        // `Range: bytes=0-N` means N+1 bytes arrived; no header means none did.
+        let range = response.headers().get(RANGE).and_then(|value| value.to_str().ok()).map(str::to_owned);
+        match range {
+            None => Ok(Progress::Incomplete(0)),
+            Some(range) => range
+                .trim()
+                .strip_prefix("bytes=0-")
+                .and_then(|end| end.trim().parse::<u64>().ok())
+                .map(|end| Progress::Incomplete(end + 1))
+                .ok_or_else(|| {
+                    Error::InvalidResponse(format!("{}: unexpected Range header {range:?} in a 308", self.method_id))
+                }),
+        }
+    }
+
+    /// Runs `step` until it succeeds, a failure is not transient, or the policy gives up.
+    async fn with_retries<T, F, Fut>(&self, mut step: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let mut attempt = 1;
+        loop {
+            match step().await {
+                Err(error) if attempt < self.policy.max_attempts() && self.policy.is_transient(&error) => {
+                    tokio::time::sleep(self.policy.backoff(attempt - 1)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+fn session_url(session: &ResumableSession) -> Result<Url> {
+    Url::parse(&session.uri)
+        .map_err(|e| Error::InvalidRequest(format!("resumable session URI {:?} is not a URL: {e}", session.uri)))
+}

@@ -1,0 +1,256 @@
+//! Where upload bytes come from: memory, a file, an `AsyncRead` or a byte stream.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::pin::Pin;
+
+use bytes::{Bytes, BytesMut};
+use futures_util::{Stream, StreamExt};
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+use crate::error::{BoxError, Error, Result};
+
+/// How much one read from a file or reader asks for.
+pub(crate) const READ_SIZE: usize = 256 * 1024;
+
+/// The bytes of an upload, their content type and (when known) their length.
+///
+/// Files and readers are read chunk by chunk while uploading; only the chunk
+/// being sent is held in memory.
+///
+/// ```
+/// use discogen_runtime::MediaSource;
+///
+/// let media = MediaSource::from_bytes("hello", "text/plain");
+/// assert_eq!(media.len(), Some(5));
+/// assert_eq!(media.content_type(), "text/plain");
+/// ```
+pub struct MediaSource {
+    content_type: String,
+    length: Option<u64>,
+    body: Body,
+}
+
+enum Body {
+    Bytes(Bytes),
+    File(PathBuf),
+    Reader(Pin<Box<dyn AsyncRead + Send>>),
+    Stream(Pin<Box<dyn Stream<Item = std::result::Result<Bytes, BoxError>> + Send>>),
+}
+
+impl MediaSource {
+    /// Bytes already in memory.
+    pub fn from_bytes(bytes: impl Into<Bytes>, content_type: impl Into<String>) -> Self {
+        let bytes = bytes.into();
+        MediaSource { content_type: content_type.into(), length: Some(bytes.len() as u64), body: Body::Bytes(bytes) }
+    }
+
+    /// The contents of the file at `path`; its length is read now.
+    pub async fn from_path(path: impl Into<PathBuf>, content_type: impl Into<String>) -> Result<Self> {
+        let path = path.into();
+        let metadata = tokio::fs::metadata(&path).await.map_err(|e| file_error(&path, "cannot read", e))?;
+        if !metadata.is_file() {
+            return Err(Error::InvalidRequest(format!("media file {}: not a regular file", path.display())));
+        }
+        Ok(MediaSource { content_type: content_type.into(), length: Some(metadata.len()), body: Body::File(path) })
+    }
+
+    /// Bytes read from `reader`; `length` when known (an unknown length
+    /// always uploads resumably).
+    pub fn from_reader(
+        reader: impl AsyncRead + Send + 'static,
+        content_type: impl Into<String>,
+        length: Option<u64>,
+    ) -> Self {
+        MediaSource { content_type: content_type.into(), length, body: Body::Reader(Box::pin(reader)) }
+    }
+
+    /// Bytes from a stream of chunks; `length` when known.
+    pub fn from_stream<S, E>(stream: S, content_type: impl Into<String>, length: Option<u64>) -> Self
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Send + 'static,
+        E: Into<BoxError>,
+    {
+        let stream = stream.map(|item| item.map_err(Into::into));
+        MediaSource { content_type: content_type.into(), length, body: Body::Stream(Box::pin(stream)) }
+    }
+
+    /// The MIME type sent with the media.
+    pub fn content_type(&self) -> &str {
+        &self.content_type
+    }
+
+    /// The length in bytes, when known.
+    pub fn len(&self) -> Option<u64> {
+        self.length
+    }
+
+    /// True when the length is known to be zero.
+    pub fn is_empty(&self) -> bool {
+        self.length == Some(0)
+    }
+
+    /// Starts reading.
+    pub(crate) async fn open(self) -> Result<MediaReader> {
+        let inner = match self.body {
+            Body::Bytes(bytes) => Reader::Bytes(bytes),
+            Body::File(path) => {
+                let file = tokio::fs::File::open(&path).await.map_err(|e| file_error(&path, "cannot open", e))?;
+                Reader::Async(Box::pin(file))
+            }
+            Body::Reader(reader) => Reader::Async(reader),
+            Body::Stream(stream) => Reader::Stream(stream, Bytes::new()),
+        };
+        Ok(MediaReader { inner, declared: self.length, read: 0 })
+    }
+}
+
+impl fmt::Debug for MediaSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match &self.body {
+            Body::Bytes(_) => "bytes",
+            Body::File(_) => "file",
+            Body::Reader(_) => "reader",
+            Body::Stream(_) => "stream",
+        };
+        f.debug_struct("MediaSource")
+            .field("kind", &kind)
+            .field("content_type", &self.content_type)
+            .field("length", &self.length)
+            .finish()
+    }
+}
+
+fn file_error(path: &std::path::Path, what: &str, error: std::io::Error) -> Error {
+    Error::InvalidRequest(format!("media file {}: {what}: {error}", path.display()))
+}
+
+enum Reader {
+    Bytes(Bytes),
+    Async(Pin<Box<dyn AsyncRead + Send>>),
+    /// The stream and the rest of its last item.
+    Stream(Pin<Box<dyn Stream<Item = std::result::Result<Bytes, BoxError>> + Send>>, Bytes),
+}
+
+/// Reads a [`MediaSource`] forward, checking it against its declared length.
+pub(crate) struct MediaReader {
+    inner: Reader,
+    declared: Option<u64>,
+    read: u64,
+}
+
+impl MediaReader {
+    /// Appends bytes to `buf` until it holds `target` bytes or the source ends.
+    pub(crate) async fn fill(&mut self, buf: &mut BytesMut, target: usize) -> Result<()> {
+        while buf.len() < target {
+            let want = target - buf.len();
+            let got = match &mut self.inner {
+                Reader::Bytes(bytes) => {
+                    let piece = bytes.split_to(want.min(bytes.len()));
+                    buf.extend_from_slice(&piece);
+                    piece.len()
+                }
+                Reader::Async(reader) => {
+                    let before = buf.len();
+                    buf.reserve(want.min(READ_SIZE));
+                    let mut limited = reader.as_mut().take(want.min(READ_SIZE) as u64);
+                    limited.read_buf(buf).await.map_err(|e| source_error(&e))?;
+                    buf.len() - before
+                }
+                Reader::Stream(stream, rest) => {
+                    if rest.is_empty() {
+                        if let Some(item) = next_non_empty(stream.as_mut()).await? {
+                            *rest = item;
+                        }
+                    }
+                    let piece = rest.split_to(want.min(rest.len()));
+                    buf.extend_from_slice(&piece);
+                    piece.len()
+                }
+            };
+            if got == 0 {
+                break;
+            }
+            self.read += got as u64;
+            if let Some(declared) = self.declared {
+                if self.read > declared {
+                    return Err(Error::InvalidRequest(format!(
+                        "media source is longer than its declared length of {declared} bytes"
+                    )));
+                }
+            }
+        }
+        if buf.len() < target {
+            self.check_complete()?;
+        }
+        Ok(())
+    }
+
+    fn check_complete(&self) -> Result<()> {
+        match self.declared {
+            Some(declared) if declared != self.read => Err(Error::InvalidRequest(format!(
+                "media source ended after {} bytes, but its declared length is {declared}",
+                self.read
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The next item that has bytes, `None` at the end of the stream.
+async fn next_non_empty(
+    mut stream: Pin<&mut (dyn Stream<Item = std::result::Result<Bytes, BoxError>> + Send)>,
+) -> Result<Option<Bytes>> {
+    loop {
+        match stream.next().await {
+            Some(Ok(item)) if item.is_empty() => continue,
+            Some(Ok(item)) => return Ok(Some(item)),
+            Some(Err(e)) => return Err(source_error(&*e)),
+            None => return Ok(None),
+        }
+    }
+}
+
+fn source_error(error: &(dyn std::error::Error + 'static)) -> Error {
+    Error::InvalidRequest(format!("reading the media source failed: {}", crate::error::error_chain(error)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn read_all(source: MediaSource, step: usize) -> Result<Vec<u8>> {
+        let mut reader = source.open().await?;
+        let mut out = BytesMut::new();
+        loop {
+            let before = out.len();
+            reader.fill(&mut out, before + step).await?;
+            if out.len() < before + step {
+                return Ok(out.to_vec());
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn every_kind_of_source_reads_the_same_bytes() {
+        let data: Vec<u8> = (0..1_000_000u32).map(|i| (i % 251) as u8).collect();
+        let bytes = MediaSource::from_bytes(data.clone(), "a/b");
+        assert_eq!(read_all(bytes, 70_000).await.unwrap(), data);
+        let reader = MediaSource::from_reader(std::io::Cursor::new(data.clone()), "a/b", None);
+        assert_eq!(read_all(reader, 70_000).await.unwrap(), data);
+        let pieces: Vec<std::result::Result<Bytes, std::io::Error>> =
+            data.chunks(33_333).map(|c| Ok(Bytes::copy_from_slice(c))).chain([Ok(Bytes::new())]).collect();
+        let stream = MediaSource::from_stream(futures_util::stream::iter(pieces), "a/b", Some(data.len() as u64));
+        assert_eq!(read_all(stream, 70_000).await.unwrap(), data);
+    }
+
+    #[tokio::test]
+    async fn a_wrong_declared_length_is_an_error() {
+        let short = MediaSource::from_reader(std::io::Cursor::new(vec![1u8; 10]), "a/b", Some(20));
+        let err = read_all(short, 4).await.unwrap_err();
+        assert!(err.to_string().contains("declared length is 20"), "{err}");
+        let long = MediaSource::from_reader(std::io::Cursor::new(vec![1u8; 30]), "a/b", Some(20));
+        let err = read_all(long, 4).await.unwrap_err();
+        assert!(err.to_string().contains("longer than its declared length"), "{err}");
+    }
+}

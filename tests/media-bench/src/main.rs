@@ -1,0 +1,49 @@
+//! `media-bench upload ENDPOINT FILE` or `media-bench download ENDPOINT BYTES`: one transfer
+//! through the generated storage client; prints `bytes=N seconds=S peak_rss_kib=K`.
+//! Uploads go to the media emulator's `discard` bucket, downloads come from its `generated`
+//! bucket, so the server neither stores nor reads a disk.
+
+use std::time::Instant;
+
+use google_storage_v1::{Client, MediaSource, Object, StreamExt};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, mode, endpoint, what] = args.as_slice() else {
+        return Err("usage: media-bench upload ENDPOINT FILE | download ENDPOINT BYTES".into());
+    };
+    let client =
+        Client::builder().endpoint(endpoint.as_str()).no_auth().timeout(std::time::Duration::from_secs(300)).build()?;
+    let started = Instant::now();
+    let bytes = match mode.as_str() {
+        "upload" => {
+            let media = MediaSource::from_path(what.as_str(), "application/octet-stream").await?;
+            let object =
+                client.objects().insert("discard", Object::default()).name("bench").upload(media).send().await?;
+            object.size.unwrap_or_default()
+        }
+        "download" => {
+            let mut stream = client.objects().get("generated", format!("size-{what}")).download().stream().await?;
+            let mut total = 0u64;
+            while let Some(chunk) = stream.next().await {
+                total += chunk?.len() as u64;
+            }
+            total
+        }
+        other => return Err(format!("unknown mode {other:?}").into()),
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    println!("bytes={bytes} seconds={seconds:.4} peak_rss_kib={}", peak_rss_kib());
+    Ok(())
+}
+
+/// `VmHWM` of /proc/self/status: this process's peak resident set size.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status.lines().find_map(|line| line.strip_prefix("VmHWM:")?.trim().strip_suffix("kB")?.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,133 @@
+//! `cargo xtask media-bench [--mib N]`: uploads and downloads N MiB (default 1024) through the
+//! generated storage client against the media emulator (which discards uploads and generates
+//! downloads, so the server is not the bottleneck), each transfer in its own `media-bench`
+//! process so that its peak RSS is the client's alone; then the same transfers with curl
+//! against the same endpoints. Release builds. The last line is the summary.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+use crate::specs;
+
+pub fn run(mib: u64) -> Result<(), String> {
+    let root = specs::project_root();
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "-p", "media-emulator", "-p", "media-bench"])
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cargo build: {e}"))?;
+    if !status.success() {
+        return Err("release build of media-emulator / media-bench failed".into());
+    }
+    let bytes = mib << 20;
+    let file = root.join("target/media-bench.bin");
+    write_source(&file, bytes)?;
+    let server = Server::start(&root.join("target/release/media-emulator"))?;
+    let endpoint = format!("{}storage/v1/", server.root);
+    let bench = root.join("target/release/media-bench");
+
+    let (upload, upload_rss) = client_run(&bench, &["upload", &endpoint, &file.display().to_string()], bytes)?;
+    let (download, download_rss) = client_run(&bench, &["download", &endpoint, &bytes.to_string()], bytes)?;
+    let upload_url = format!("{}upload/storage/v1/b/discard/o?uploadType=media&name=curl", server.root);
+    let curl_upload = curl(
+        &[
+            "-sS",
+            "-o",
+            "/dev/null",
+            "-X",
+            "POST",
+            "-H",
+            "Content-Type: application/octet-stream",
+            "-T",
+            &file.display().to_string(),
+            &upload_url,
+        ],
+        bytes,
+    )?;
+    let download_url = format!("{endpoint}b/generated/o/size-{bytes}?alt=media");
+    let curl_download = curl(&["-sS", "-o", "/dev/null", &download_url], bytes)?;
+    let _ = std::fs::remove_file(&file);
+    println!("client upload {upload:.0} MiB/s (peak RSS {:.1} MiB)", upload_rss as f64 / 1024.0);
+    println!("client download {download:.0} MiB/s (peak RSS {:.1} MiB)", download_rss as f64 / 1024.0);
+    println!("curl upload {curl_upload:.0} MiB/s, download {curl_download:.0} MiB/s");
+    println!(
+        "media: upload {upload:.0} MiB/s (curl {curl_upload:.0} MiB/s), download {download:.0} MiB/s (curl {curl_download:.0} MiB/s), peak RSS {:.0} MiB",
+        upload_rss.max(download_rss) as f64 / 1024.0
+    );
+    Ok(())
+}
+
+/// The upload source: `bytes` of a repeating pattern, written once (then in the page cache).
+fn write_source(path: &Path, bytes: u64) -> Result<(), String> {
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == bytes) {
+        return Ok(());
+    }
+    let block: Vec<u8> = (0..1u32 << 20).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8).collect();
+    let mut file =
+        std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?);
+    let mut left = bytes;
+    while left > 0 {
+        let n = left.min(block.len() as u64) as usize;
+        file.write_all(&block[..n]).map_err(|e| e.to_string())?;
+        left -= n as u64;
+    }
+    file.flush().map_err(|e| e.to_string())
+}
+
+/// One client process: (MiB/s, peak RSS KiB) from its `bytes=.. seconds=.. peak_rss_kib=..` line.
+fn client_run(bench: &Path, args: &[&str], expected: u64) -> Result<(f64, u64), String> {
+    let output = Command::new(bench).args(args).output().map_err(|e| format!("{}: {e}", bench.display()))?;
+    if !output.status.success() {
+        return Err(format!("media-bench {args:?}: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let field = |name: &str| -> Option<f64> {
+        text.split_whitespace().find_map(|pair| pair.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
+    };
+    let (Some(bytes), Some(seconds), Some(rss)) = (field("bytes"), field("seconds"), field("peak_rss_kib")) else {
+        return Err(format!("media-bench {args:?} printed {text:?}"));
+    };
+    if bytes as u64 != expected {
+        return Err(format!("media-bench {args:?} moved {bytes} bytes, not {expected}"));
+    }
+    Ok((bytes / (1 << 20) as f64 / seconds, rss as u64))
+}
+
+/// One curl transfer, timed around the process: MiB/s.
+fn curl(args: &[&str], bytes: u64) -> Result<f64, String> {
+    let started = Instant::now();
+    let status = Command::new("curl").args(args).status().map_err(|e| format!("curl: {e} (is curl installed?)"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !status.success() {
+        return Err(format!("curl {args:?} failed"));
+    }
+    Ok(bytes as f64 / (1 << 20) as f64 / seconds)
+}
+
+/// The media emulator process, killed when dropped.
+struct Server {
+    child: Child,
+    root: String,
+}
+
+impl Server {
+    fn start(binary: &Path) -> Result<Server, String> {
+        let mut child =
+            Command::new(binary).stdout(Stdio::piped()).spawn().map_err(|e| format!("{}: {e}", binary.display()))?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).map_err(|e| e.to_string())?;
+        let root =
+            line.trim().strip_prefix("listening on ").ok_or_else(|| format!("emulator said {line:?}"))?.to_owned();
+        Ok(Server { child, root })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
