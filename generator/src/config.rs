@@ -68,6 +68,10 @@ pub struct ClientConfig {
     /// Resources (dotted chains) enabled by the `default` feature.
     #[serde(default)]
     pub default_features: Vec<String>,
+    /// Public names this release renamed, old -> new: each old name stays one release as a
+    /// `#[deprecated]` alias of the new one.
+    #[serde(default)]
+    pub renamed: IndexMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -109,6 +113,7 @@ impl ClientConfig {
             runtime_path: None,
             features: false,
             default_features: Vec::new(),
+            renamed: IndexMap::new(),
         }
     }
 }

@@ -45,10 +45,16 @@ pub enum Error {
     Timeout(Duration),
 
     /// A response (or an operation result) did not have the expected shape.
-    #[error("failed to decode response{}: {source}; body starts with: {snippet:?}", status_suffix(*.status))]
+    #[error(
+        "failed to decode response{}: {path}: {source}; body starts with: {snippet:?}",
+        status_suffix(*.status)
+    )]
     Decode {
         /// HTTP status of the response, `None` for operation results.
         status: Option<u16>,
+        /// Where in the body decoding failed, as a JSON path (`$.items[2].id`; `$` for the
+        /// body itself).
+        path: String,
         /// The first 200 characters of the body.
         snippet: String,
         /// The JSON error.
@@ -185,6 +191,15 @@ impl Error {
         }
     }
 
+    /// For decode errors, the JSON path of the value that did not match (`$.id`,
+    /// `$.items[0].creationTimestamp`; `$` when the body itself is not JSON).
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Error::Decode { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
     /// The delay the server asked for before retrying, if any.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
@@ -238,9 +253,9 @@ impl Error {
         Error::Transport { connect, timeout, message, source: Box::new(err) }
     }
 
-    /// A JSON decoding error, keeping the start of the body.
-    pub(crate) fn decode(status: Option<u16>, body: &[u8], source: serde_json::Error) -> Error {
-        Error::Decode { status, snippet: snippet(body), source }
+    /// A JSON decoding error at `path`, keeping the start of the body.
+    pub(crate) fn decode(status: Option<u16>, body: &[u8], path: String, source: serde_json::Error) -> Error {
+        Error::Decode { status, path, snippet: snippet(body), source }
     }
 }
 

@@ -4,8 +4,10 @@
 
 mod features;
 mod idents;
+pub mod lint;
 mod methods;
 mod models;
+mod name_rule;
 mod names;
 mod plan;
 mod readme;
