@@ -354,11 +354,12 @@ mod tests {
     #[test]
     fn decode_error_mentions_status_and_snippet() {
         let source = serde_json::from_str::<u32>("\"x\"").unwrap_err();
-        let err = Error::decode(Some(200), b"\"x\"", source);
+        let err = Error::decode(Some(200), b"\"x\"", "$".to_owned(), source);
         assert!(err.is_decode());
         assert_eq!(err.status(), Some(200));
+        assert_eq!(err.path(), Some("$"));
         let text = err.to_string();
-        assert!(text.contains("(HTTP 200)"), "{text}");
+        assert!(text.contains("(HTTP 200): $: "), "{text}");
         assert!(text.contains(r#"body starts with: "\"x\"""#), "{text}");
     }
 
