@@ -35,6 +35,12 @@ fn is_made_up_number(name: &str, words: &HashSet<String>) -> bool {
         return false;
     }
     let last_word = last_word(name);
+    // A value that starts with a digit is prefixed to make an identifier (`42` -> `V42`).
+    if let Some(digits) = last_word.strip_prefix(['v', 'n']).filter(|d| d.chars().all(|c| c.is_ascii_digit())) {
+        if words.contains(digits) {
+            return false;
+        }
+    }
     // The word followed by anything but another digit: `oauth2` in `oauth2info`, not `name2`
     // in `name21`.
     !words.iter().any(|word| {
@@ -101,7 +107,10 @@ fn public_names(item: &syn::Item, out: &mut Vec<String>) {
             out.extend(i.variants.iter().map(|v| v.ident.to_string()));
             Some(&i.ident)
         }
-        syn::Item::Type(i) if public(&i.vis) => Some(&i.ident),
+        // The deprecated aliases of renamed items keep their old names for one release.
+        syn::Item::Type(i) if public(&i.vis) && !i.attrs.iter().any(|a| a.path().is_ident("deprecated")) => {
+            Some(&i.ident)
+        }
         syn::Item::Fn(i) if public(&i.vis) => Some(&i.sig.ident),
         syn::Item::Const(i) if public(&i.vis) => Some(&i.ident),
         syn::Item::Mod(i) => {
@@ -134,7 +143,8 @@ mod tests {
                     pub struct Oauth2;\n\
                     pub enum Kind { Ipv4, V1, Value2 }\n\
                     impl Kind { pub fn get2(&self) {} fn private3() {} }\n\
-                    pub const CLOUD_PLATFORM2: &str = \"\";\n";
+                    pub const CLOUD_PLATFORM2: &str = \"\";\n\
+                    #[deprecated(note = \"renamed to Kind\")] pub type Kind2 = Kind;\n";
         let files = [File { path: "src/lib.rs".to_owned(), contents: code.to_owned() }];
         let mut found = numbered_names(doc, &files);
         found.sort();
