@@ -197,7 +197,8 @@ fn check_crates(definition: &corpus::Corpus, documents: &Path) -> Result<(), Str
     println!("\ncargo check of {} generated crates (warnings denied)", members.len());
     let started = Instant::now();
     let status = Command::new(env!("CARGO"))
-        .args(["check", "--workspace", "--quiet"])
+        // Every feature: big APIs without a configuration have per-resource features.
+        .args(["check", "--workspace", "--all-features", "--quiet"])
         .env("RUSTFLAGS", "-D warnings")
         .current_dir(&workspace)
         .status()
