@@ -79,6 +79,17 @@ pub enum Error {
         status: Box<RpcStatus>,
     },
 
+    /// A Discovery-style operation (compute's `Operation`) finished with `error.errors`.
+    #[error("operation {name} failed{}: {}", status_suffix(*.http_status), join_errors(errors))]
+    OperationErrors {
+        /// The operation name.
+        name: String,
+        /// The operation's `httpErrorStatusCode`, when it has one.
+        http_status: Option<u16>,
+        /// The operation's `error.errors`.
+        errors: Vec<crate::discovery_operation::OperationError>,
+    },
+
     /// A long-running operation was still running when the polling deadline
     /// passed.
     #[error("operation {name} not done after {waited:?}")]
@@ -101,6 +112,13 @@ pub enum Error {
     /// The request is invalid (bad header, path that is not a valid URL, ...).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+}
+
+fn join_errors(errors: &[crate::discovery_operation::OperationError]) -> String {
+    if errors.is_empty() {
+        return "no details".to_owned();
+    }
+    errors.iter().map(|e| format!("{}: {}", e.code, e.message)).collect::<Vec<_>>().join("; ")
 }
 
 fn status_suffix(status: Option<u16>) -> String {
@@ -178,7 +196,16 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.code()),
             Error::Operation { status, .. } => Some(status.canonical_code()),
+            Error::OperationErrors { http_status: Some(status), .. } => Some(Code::from_http_status(*status)),
             _ => None,
+        }
+    }
+
+    /// The `error.errors` of a failed Discovery-style operation (empty for other errors).
+    pub fn operation_errors(&self) -> &[crate::discovery_operation::OperationError] {
+        match self {
+            Error::OperationErrors { errors, .. } => errors,
+            _ => &[],
         }
     }
 
