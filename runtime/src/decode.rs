@@ -124,8 +124,8 @@ mod tests {
         assert!(text.contains("(HTTP 200): $.id: "), "{text}");
         let err = decode_json::<Instance>(Some(200), br#"{"disks": [{"sizeGb": "1"}, {"sizeGb": "x"}]}"#).unwrap_err();
         assert_eq!(err.path(), Some("$.disks[1].sizeGb"));
-        let err = decode_json::<std::collections::HashMap<String, Disk>>(None, br#"{"a.b": {"sizeGb": true}}"#)
-            .unwrap_err();
+        let err =
+            decode_json::<std::collections::HashMap<String, Disk>>(None, br#"{"a.b": {"sizeGb": true}}"#).unwrap_err();
         assert_eq!(err.path(), Some(r#"$["a.b"].sizeGb"#));
     }
 }

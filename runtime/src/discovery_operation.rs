@@ -139,7 +139,8 @@ impl<O: DeserializeOwned, R: DeserializeOwned> DiscoveryOperation<O, R> {
         if errors.is_empty() && self.raw.pointer("/error").is_none_or(Value::is_null) {
             return Some(self.operation());
         }
-        let http_status = self.raw.get("httpErrorStatusCode").and_then(Value::as_u64).and_then(|s| u16::try_from(s).ok());
+        let http_status =
+            self.raw.get("httpErrorStatusCode").and_then(Value::as_u64).and_then(|s| u16::try_from(s).ok());
         Some(Err(Error::OperationErrors { name: self.name().to_owned(), http_status, errors }))
     }
 

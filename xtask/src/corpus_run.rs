@@ -15,7 +15,10 @@ use discogen::pipeline::{self, Input};
 use crate::{corpus, specs};
 
 enum Outcome {
-    Ok { pages: usize, sources: usize },
+    Ok {
+        pages: usize,
+        sources: usize,
+    },
     /// Generated, but with public names ending in a made-up number.
     Numbered(Vec<String>),
     Refused(String),

@@ -66,7 +66,11 @@ pub fn singular(word: &str) -> String {
     let lower = word.to_ascii_lowercase();
     if lower.ends_with("series") || lower.ends_with("species") {
         word.to_owned()
-    } else if lower.ends_with("indexes") || lower.ends_with("statuses") || lower.ends_with("sses") || lower.ends_with("xes") {
+    } else if lower.ends_with("indexes")
+        || lower.ends_with("statuses")
+        || lower.ends_with("sses")
+        || lower.ends_with("xes")
+    {
         word[..word.len() - 2].to_owned()
     } else if lower.ends_with("ies") && word.len() > 3 {
         format!("{}y", &word[..word.len() - 3])

@@ -44,9 +44,8 @@ fn is_made_up_number(name: &str, words: &HashSet<String>) -> bool {
     // The word followed by anything but another digit: `oauth2` in `oauth2info`, not `name2`
     // in `name21`.
     !words.iter().any(|word| {
-        word.match_indices(&last_word).any(|(at, _)| {
-            !word[at + last_word.len()..].starts_with(|c: char| c.is_ascii_digit())
-        })
+        word.match_indices(&last_word)
+            .any(|(at, _)| !word[at + last_word.len()..].starts_with(|c: char| c.is_ascii_digit()))
     })
 }
 
@@ -100,7 +99,9 @@ fn public_names(item: &syn::Item, out: &mut Vec<String>) {
     let public = |vis: &syn::Visibility| matches!(vis, syn::Visibility::Public(_));
     let name = match item {
         syn::Item::Struct(i) if public(&i.vis) => {
-            out.extend(i.fields.iter().filter(|f| public(&f.vis)).filter_map(|f| f.ident.as_ref()).map(|i| i.to_string()));
+            out.extend(
+                i.fields.iter().filter(|f| public(&f.vis)).filter_map(|f| f.ident.as_ref()).map(|i| i.to_string()),
+            );
             Some(&i.ident)
         }
         syn::Item::Enum(i) if public(&i.vis) => {
@@ -148,7 +149,8 @@ mod tests {
         let files = [File { path: "src/lib.rs".to_owned(), contents: code.to_owned() }];
         let mut found = numbered_names(doc, &files);
         found.sort();
-        let mut expected = ["OperationName2", "name3", "Value2", "get2", "CLOUD_PLATFORM2"].map(|n| format!("src/lib.rs: {n}"));
+        let mut expected =
+            ["OperationName2", "name3", "Value2", "get2", "CLOUD_PLATFORM2"].map(|n| format!("src/lib.rs: {n}"));
         expected.sort();
         assert_eq!(found, expected);
     }

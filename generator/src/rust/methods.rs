@@ -52,7 +52,20 @@ pub struct QueryParam {
 pub enum Response {
     Empty,
     Json(RustType),
-    Operation { result: RustType, metadata: RustType, poll_prefix: String },
+    Operation {
+        result: RustType,
+        metadata: RustType,
+        poll_prefix: String,
+    },
+    /// A Discovery-style operation (compute's), polled at the operations resource's `get`
+    /// and `wait` paths (pieces up to the operation name, and the literal after it).
+    DiscoveryOperation {
+        operation: RustType,
+        /// What `targetLink` names (the `get` response of the method's resource).
+        resource: RustType,
+        get: (Vec<PathPiece>, String),
+        wait: Option<(Vec<PathPiece>, String)>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -285,6 +298,11 @@ pub fn example_call(method: &MethodPlan, resource: &ResourcePlan, prefix: &str) 
             "    println!(\"{item:?}\");".to_owned(),
             "}".to_owned(),
         ],
+        (None, Response::DiscoveryOperation { .. }) => vec![
+            format!("let operation = {call}.send().await?;"),
+            "let resource = operation.wait_for_resource().await?;".to_owned(),
+            "println!(\"{resource:?}\");".to_owned(),
+        ],
         (None, Response::Operation { .. }) => vec![
             format!("let operation = {call}.send().await?;"),
             "let result = operation.wait().await?;".to_owned(),
@@ -380,6 +398,23 @@ fn builder_tokens(method: &MethodPlan) -> TokenStream {
                 },
             )
         }
+        Response::DiscoveryOperation { operation, resource, get, wait } => {
+            let operation = type_tokens(operation);
+            let resource = type_tokens(resource);
+            let (get_prefix, get_suffix) = (path_format(&get.0), &get.1);
+            let wait = wait.as_ref().map(|(pieces, suffix)| {
+                let prefix = path_format(pieces);
+                quote!(.with_wait(#prefix, #suffix))
+            });
+            (
+                quote!(discogen_runtime::DiscoveryOperation<#operation, #resource>),
+                quote! {
+                    let paths = discogen_runtime::OperationPaths::get(#get_prefix, #get_suffix) #wait;
+                    let raw: serde_json::Value = self.client.execute(request).await?;
+                    Ok(discogen_runtime::DiscoveryOperation::new(self.client, raw, paths))
+                },
+            )
+        }
     };
     let paging = match (&method.page_item, &method.page_token_field) {
         (Some(item), Some(token)) => {
@@ -448,9 +483,14 @@ fn builder_tokens(method: &MethodPlan) -> TokenStream {
 
 /// `format!(...)` building the request path from the URI template.
 fn path_expression(method: &MethodPlan) -> TokenStream {
+    path_format(&method.path)
+}
+
+/// A `String` expression for template pieces whose parameters are builder fields.
+fn path_format(pieces: &[PathPiece]) -> TokenStream {
     let mut format = String::new();
     let mut args = Vec::new();
-    for piece in &method.path {
+    for piece in pieces {
         match piece {
             PathPiece::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
             PathPiece::Param { field, wire, operator } => {

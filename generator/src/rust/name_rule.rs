@@ -76,11 +76,10 @@ pub fn assign(names: &mut [NameType], reserved: &HashSet<String>) {
                 .copied()
                 .filter(|&i| candidates[i].spelled.is_none() && candidates[i].depth < candidates[i].words.len())
                 .collect();
-            let keeps_short = members.len() > 1 && with_root.iter().filter(|&&i| candidates[i].project_rooted()).count() == 1;
-            let with_root: Vec<usize> = with_root
-                .into_iter()
-                .filter(|&i| !(keeps_short && candidates[i].project_rooted()))
-                .collect();
+            let keeps_short =
+                members.len() > 1 && with_root.iter().filter(|&&i| candidates[i].project_rooted()).count() == 1;
+            let with_root: Vec<usize> =
+                with_root.into_iter().filter(|&i| !(keeps_short && candidates[i].project_rooted())).collect();
             if !below_root.is_empty() {
                 below_root.iter().for_each(|&i| candidates[i].depth += 1);
                 changed = true;

@@ -55,11 +55,7 @@ impl NameType {
             Segment::Literal(literal) => Some(literal.clone()),
             Segment::Variable(_) => None,
         })?;
-        Some(NameType {
-            name: format!("{}Name", camel_string(&singular(&last))),
-            pattern: body.clone(),
-            segments,
-        })
+        Some(NameType { name: format!("{}Name", camel_string(&singular(&last))), pattern: body.clone(), segments })
     }
 
     pub fn fields(&self) -> impl Iterator<Item = &str> {

@@ -5,9 +5,10 @@ use indexmap::IndexMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::discovery_ops::DiscoveryOperations;
 use super::features::{feature_name, Gates};
 use super::idents::{camel_string, ident, singular, snake_string};
-use super::methods::{self, MethodPlan, PathParam, PathType, QueryParam, ResourcePlan, Response};
+use super::methods::{self, MethodPlan, PathParam, PathPiece, PathType, QueryParam, ResourcePlan, Response};
 use super::models::{self, doc_attrs};
 use super::names::NameType;
 use super::types::{self, RustType, TypeBuilder, TypeDef};
@@ -104,6 +105,16 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
             }
         }
     }
+    // Discovery-style operations (compute's): the resource an operation's `targetLink` names
+    // is a root too.
+    let discovery_ops = DiscoveryOperations::detect(api, config.operation_schema.as_deref());
+    if let Some(ops) = &discovery_ops {
+        for method in selected.iter().flat_map(|(_, methods)| methods) {
+            if ops.poll_paths(method).is_some() {
+                roots.extend(resource_get(api, method).into_iter().cloned());
+            }
+        }
+    }
     let closure = types::closure(&api.schemas, &roots, &config.runtime_types);
     builder.define_all(&closure);
 
@@ -118,6 +129,19 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
         let handle = camel_string(&module);
         for method in methods {
             let mut plan = method_plan(api, config, &mut builder, &mut used, method, &operation_types, last)?;
+            if let Some(paths) = discovery_ops.as_ref().and_then(|ops| ops.poll_paths(method)) {
+                if let Response::Json(operation) = &plan.response {
+                    let resource =
+                        resource_get(api, method).map_or(RustType::Json, |s| schema_type(&mut builder, config, s));
+                    let own = |(pieces, suffix): (Vec<PathPiece>, String)| (with_fields(pieces, &plan.path), suffix);
+                    plan.response = Response::DiscoveryOperation {
+                        operation: operation.clone(),
+                        resource,
+                        get: own(paths.get),
+                        wait: paths.wait.map(own),
+                    };
+                }
+            }
             // Methods whose names collide after case conversion (or with the handle type).
             while plans.iter().any(|p| p.name == plan.name) {
                 plan.name.push('_');
@@ -149,7 +173,8 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     let names = used.used;
     let mut aliases = Vec::new();
     for (old, new) in &config.renamed {
-        let defined = |name: &str| builder.defs.iter().any(|d| d.name() == name) || names.iter().any(|n| n.name == name);
+        let defined =
+            |name: &str| builder.defs.iter().any(|d| d.name() == name) || names.iter().any(|n| n.name == name);
         if !defined(new) || defined(old) {
             return Err(Error::Config {
                 file: "configuration".to_owned(),
@@ -164,6 +189,27 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
         aliases.push((old.clone(), new.clone()));
     }
     Ok(CratePlan { resources, gates, types: builder.defs, names, pages, aliases })
+}
+
+/// The response schema of the `get` method beside `method` (the resource a Discovery-style
+/// operation's `targetLink` names).
+fn resource_get<'a>(api: &'a Api, method: &Method) -> Option<&'a String> {
+    api.methods.iter().find(|m| m.name == "get" && m.resource_path == method.resource_path)?.response.as_ref()
+}
+
+/// Path pieces naming the calling method's parameters by wire name, renamed to its builder
+/// fields.
+fn with_fields(mut pieces: Vec<PathPiece>, method_path: &[PathPiece]) -> Vec<PathPiece> {
+    for piece in &mut pieces {
+        if let PathPiece::Param { field, wire, .. } = piece {
+            if let Some(PathPiece::Param { field: own, .. }) =
+                method_path.iter().find(|p| matches!(p, PathPiece::Param { wire: w, .. } if w == wire))
+            {
+                *field = own.clone();
+            }
+        }
+    }
+    pieces
 }
 
 /// The document's resource names and those the selected methods use, in order of first use.
@@ -186,7 +232,9 @@ fn name_table(api: &Api, config: &ClientConfig) -> IndexMap<String, NameType> {
     let schema_names: std::collections::HashSet<String> = api
         .schemas
         .keys()
-        .map(|schema| camel_string(schema.strip_prefix(config.type_prefix.as_str()).filter(|s| !s.is_empty()).unwrap_or(schema)))
+        .map(|schema| {
+            camel_string(schema.strip_prefix(config.type_prefix.as_str()).filter(|s| !s.is_empty()).unwrap_or(schema))
+        })
         .collect();
     let mut named: Vec<NameType> = table.values().cloned().collect();
     super::name_rule::assign(&mut named, &schema_names);
