@@ -6,13 +6,21 @@ use discogen::pipeline::{self, Input};
 use discogen::rust::lint::numbered_names;
 use discogen_tests::root;
 
-fn documents() -> Vec<(String, String, Option<(String, String)>)> {
+/// A Discovery document (name, text) and its configuration (name, text), if any.
+struct Document {
+    name: String,
+    text: String,
+    config: Option<(String, String)>,
+}
+
+fn documents() -> Vec<Document> {
     let mut documents = Vec::new();
-    for service in ["aiplatform", "cloudasset", "addressvalidation", "storage", "pubsub"] {
-        let discovery = format!("specs/{service}.v1.json");
-        let config = format!("specs/{service}.yaml");
-        let text = discogen_tests::read(&discovery);
-        documents.push((discovery, text, Some((config.clone(), discogen_tests::read(&config)))));
+    let specs = ["aiplatform", "cloudasset", "addressvalidation", "storage", "pubsub"].map(|s| format!("specs/{s}"));
+    for base in specs.into_iter().chain(["tests/fixtures/clients/computelro".to_owned()]) {
+        let name = format!("{base}.v1.json");
+        let config = format!("{base}.yaml");
+        let text = discogen_tests::read(&name);
+        documents.push(Document { name, text, config: Some((config.clone(), discogen_tests::read(&config))) });
     }
     let nasty = root().join("tests/fixtures/nasty");
     let mut fixtures: Vec<_> = std::fs::read_dir(&nasty)
@@ -23,7 +31,7 @@ fn documents() -> Vec<(String, String, Option<(String, String)>)> {
     fixtures.sort();
     for path in fixtures {
         let text = std::fs::read_to_string(&path).expect("fixture");
-        documents.push((path.display().to_string(), text, None));
+        documents.push(Document { name: path.display().to_string(), text, config: None });
     }
     documents
 }
@@ -32,7 +40,7 @@ fn documents() -> Vec<(String, String, Option<(String, String)>)> {
 fn no_public_name_has_a_disambiguating_number() {
     let mut checked = 0;
     let mut found = Vec::new();
-    for (name, text, config) in documents() {
+    for Document { name, text, config } in documents() {
         let config_input = config.as_ref().map(|(name, text)| Input { name, text });
         let Ok(files) = pipeline::client(Input { name: &name, text: &text }, config_input) else {
             continue; // refused documents are bad_input's and robustness's business
