@@ -193,16 +193,16 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn claim_schema_enums(&mut self, schema: &Schema) {
-        if !schema.enum_values.is_empty() {
-            let values = schema.enum_values.clone();
-            self.claim_enum(&values);
-        }
-        for property in &schema.properties {
-            self.claim_schema_enums(&property.schema);
-        }
-        for inner in schema.items.iter().chain(&schema.additional_properties) {
-            self.claim_schema_enums(inner);
+    /// Claims the enums of `schema` and of everything inline in it (iteratively: inline
+    /// nesting can be as deep as the JSON parser allows).
+    fn claim_schema_enums(&mut self, schema: &'a Schema) {
+        let mut stack = vec![schema];
+        while let Some(schema) = stack.pop() {
+            if !schema.enum_values.is_empty() {
+                self.claim_enum(&schema.enum_values);
+            }
+            stack.extend(schema.properties.iter().map(|p| &p.schema));
+            stack.extend(schema.items.iter().chain(&schema.additional_properties).map(|inner| &**inner));
         }
     }
 
