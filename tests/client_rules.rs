@@ -43,3 +43,18 @@ fn small_apis_without_a_config_compile_whole() {
     assert!(toml.contains("default = []"), "{toml}");
     assert!(!toml.contains("full = ["), "{toml}");
 }
+
+#[test]
+fn resources_named_like_the_crates_own_modules_get_a_suffix() {
+    // `scopes` is the generated scopes module, `credentials` the runtime's with `adc`.
+    let mut doc = service(&[1, 1]);
+    let resources = doc["resources"].as_object_mut().expect("resources");
+    let (first, second) = (resources.remove("r0").unwrap(), resources.remove("r1").unwrap());
+    resources.insert("credentials".to_owned(), first);
+    resources.insert("scopes".to_owned(), second);
+    let text = doc.to_string();
+    let files = pipeline::client(Input { name: "svc.json", text: &text }, None).expect("client generates");
+    let lib = &files.iter().find(|f| f.path == "src/lib.rs").expect("lib.rs").contents;
+    assert!(lib.contains("pub mod credentials_resource;") && lib.contains("pub mod scopes_resource;"), "{lib}");
+    assert!(lib.contains("pub use discogen_runtime::credentials;"));
+}

@@ -264,9 +264,12 @@ fn module_names<'a>(chains: impl Iterator<Item = &'a str>) -> Vec<String> {
         }
         if !changed {
             // The crate's own modules and files, and crates the generated code names by path.
-            const TAKEN: [&str; 11] = [
+            const TAKEN: [&str; 13] = [
                 "model",
                 "names",
+                "scopes",
+                // Re-exported from the runtime with the `adc` feature.
+                "credentials",
                 "lib",
                 "main",
                 "mod",
