@@ -55,6 +55,10 @@ pub fn ident(name: &str) -> Ident {
 pub fn dedupe(names: &mut [String]) {
     let mut seen = std::collections::HashSet::new();
     for name in names.iter_mut() {
+        // Spelled as `ident` will write them, so `self` and a later `self_` do not meet.
+        if matches!(name.as_str(), "self" | "Self" | "super" | "crate" | "_") {
+            name.push('_');
+        }
         while !seen.insert(name.clone()) {
             name.push('_');
         }
@@ -116,5 +120,8 @@ mod tests {
         let mut names = vec!["a".to_owned(), "a".to_owned(), "a2".to_owned(), "a".to_owned(), "Self_".to_owned()];
         dedupe(&mut names);
         assert_eq!(names, ["a", "a_", "a2", "a__", "Self_"]);
+        let mut names = vec!["self".to_owned(), "self".to_owned()];
+        dedupe(&mut names);
+        assert_eq!(names.iter().map(|n| ident(n).to_string()).collect::<Vec<_>>(), ["self_", "self__"]);
     }
 }
