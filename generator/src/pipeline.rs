@@ -29,12 +29,14 @@ pub fn load(discovery_doc: Input<'_>, config: Option<Input<'_>>) -> Result<(Api,
 }
 
 /// The client configuration to use: the file's `client:` section, or defaults for the whole
-/// service (`google-<name>-<version>`, every resource).
+/// service (`google-<name>-<version>`, every resource; per-resource features above
+/// [`crate::config::FEATURES_ABOVE_METHODS`] methods).
 pub fn client_config(api: &Api, config: &Config) -> ClientConfig {
-    config
-        .client
-        .clone()
-        .unwrap_or_else(|| ClientConfig::defaults_for(&api.service.name, &api.service.version, &api.schemas))
+    config.client.clone().unwrap_or_else(|| {
+        let mut client = ClientConfig::defaults_for(&api.service.name, &api.service.version, &api.schemas);
+        client.features_by_size(&api.methods);
+        client
+    })
 }
 
 /// The client crate's files, relative to the crate directory.

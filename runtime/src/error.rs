@@ -45,10 +45,16 @@ pub enum Error {
     Timeout(Duration),
 
     /// A response (or an operation result) did not have the expected shape.
-    #[error("failed to decode response{}: {source}; body starts with: {snippet:?}", status_suffix(*.status))]
+    #[error(
+        "failed to decode response{}: {path}: {source}; body starts with: {snippet:?}",
+        status_suffix(*.status)
+    )]
     Decode {
         /// HTTP status of the response, `None` for operation results.
         status: Option<u16>,
+        /// Where in the body decoding failed, as a JSON path (`$.items[2].id`; `$` for the
+        /// body itself).
+        path: String,
         /// The first 200 characters of the body.
         snippet: String,
         /// The JSON error.
@@ -73,6 +79,17 @@ pub enum Error {
         status: Box<RpcStatus>,
     },
 
+    /// A Discovery-style operation (compute's `Operation`) finished with `error.errors`.
+    #[error("operation {name} failed{}: {}", status_suffix(*.http_status), join_errors(errors))]
+    OperationErrors {
+        /// The operation name.
+        name: String,
+        /// The operation's `httpErrorStatusCode`, when it has one.
+        http_status: Option<u16>,
+        /// The operation's `error.errors`.
+        errors: Vec<crate::discovery_operation::OperationError>,
+    },
+
     /// A long-running operation was still running when the polling deadline
     /// passed.
     #[error("operation {name} not done after {waited:?}")]
@@ -95,6 +112,13 @@ pub enum Error {
     /// The request is invalid (bad header, path that is not a valid URL, ...).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+}
+
+fn join_errors(errors: &[crate::discovery_operation::OperationError]) -> String {
+    if errors.is_empty() {
+        return "no details".to_owned();
+    }
+    errors.iter().map(|e| format!("{}: {}", e.code, e.message)).collect::<Vec<_>>().join("; ")
 }
 
 fn status_suffix(status: Option<u16>) -> String {
@@ -172,7 +196,16 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.code()),
             Error::Operation { status, .. } => Some(status.canonical_code()),
+            Error::OperationErrors { http_status: Some(status), .. } => Some(Code::from_http_status(*status)),
             _ => None,
+        }
+    }
+
+    /// The `error.errors` of a failed Discovery-style operation (empty for other errors).
+    pub fn operation_errors(&self) -> &[crate::discovery_operation::OperationError] {
+        match self {
+            Error::OperationErrors { errors, .. } => errors,
+            _ => &[],
         }
     }
 
@@ -181,6 +214,15 @@ impl Error {
         match self {
             Error::Api(api) => Some(&api.body_snippet),
             Error::Decode { snippet, .. } => Some(snippet),
+            _ => None,
+        }
+    }
+
+    /// For decode errors, the JSON path of the value that did not match (`$.id`,
+    /// `$.items[0].creationTimestamp`; `$` when the body itself is not JSON).
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Error::Decode { path, .. } => Some(path),
             _ => None,
         }
     }
@@ -238,9 +280,9 @@ impl Error {
         Error::Transport { connect, timeout, message, source: Box::new(err) }
     }
 
-    /// A JSON decoding error, keeping the start of the body.
-    pub(crate) fn decode(status: Option<u16>, body: &[u8], source: serde_json::Error) -> Error {
-        Error::Decode { status, snippet: snippet(body), source }
+    /// A JSON decoding error at `path`, keeping the start of the body.
+    pub(crate) fn decode(status: Option<u16>, body: &[u8], path: String, source: serde_json::Error) -> Error {
+        Error::Decode { status, path, snippet: snippet(body), source }
     }
 }
 
@@ -339,11 +381,12 @@ mod tests {
     #[test]
     fn decode_error_mentions_status_and_snippet() {
         let source = serde_json::from_str::<u32>("\"x\"").unwrap_err();
-        let err = Error::decode(Some(200), b"\"x\"", source);
+        let err = Error::decode(Some(200), b"\"x\"", "$".to_owned(), source);
         assert!(err.is_decode());
         assert_eq!(err.status(), Some(200));
+        assert_eq!(err.path(), Some("$"));
         let text = err.to_string();
-        assert!(text.contains("(HTTP 200)"), "{text}");
+        assert!(text.contains("(HTTP 200): $: "), "{text}");
         assert!(text.contains(r#"body starts with: "\"x\"""#), "{text}");
     }
 

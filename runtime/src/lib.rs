@@ -62,6 +62,7 @@ mod auth;
 mod call_options;
 mod client;
 mod decode;
+mod discovery_operation;
 mod endpoint;
 mod error;
 mod execute;
@@ -93,6 +94,7 @@ pub mod credentials {
 #[cfg(feature = "adc")]
 pub use auth::{ApplicationDefaultCredentials, CLOUD_PLATFORM_SCOPE};
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, RUNTIME_USER_AGENT};
+pub use discovery_operation::{DiscoveryOperation, OperationError, OperationPaths};
 pub use endpoint::{Endpoint, RegionalEndpoints};
 pub use error::{ApiError, BoxError, Error, Result};
 pub use execute::RawResponse;

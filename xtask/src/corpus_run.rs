@@ -15,7 +15,12 @@ use discogen::pipeline::{self, Input};
 use crate::{corpus, specs};
 
 enum Outcome {
-    Ok { pages: usize, sources: usize },
+    Ok {
+        pages: usize,
+        sources: usize,
+    },
+    /// Generated, but with public names ending in a made-up number.
+    Numbered(Vec<String>),
     Refused(String),
     Panicked(String),
 }
@@ -34,13 +39,17 @@ pub fn run(check: bool) -> Result<(), String> {
     let results = generate_all(&paths);
     let wall = started.elapsed();
 
-    let (mut ok, mut refused, mut panicked) = (0, 0, 0);
+    let (mut ok, mut refused, mut panicked, mut numbered) = (0, 0, 0, 0);
     for (path, outcome, time) in &results {
         let name = path.file_stem().unwrap_or_default().to_string_lossy();
         match outcome {
             Outcome::Ok { pages, sources } => {
                 ok += 1;
                 println!("ok       {name:<40} {pages:>4} pages {sources:>4} sources {:>6.1} ms", ms(*time));
+            }
+            Outcome::Numbered(names) => {
+                numbered += 1;
+                println!("NUMBERED {name:<40} {}", names.join(", "));
             }
             Outcome::Refused(error) => {
                 refused += 1;
@@ -55,7 +64,8 @@ pub fn run(check: bool) -> Result<(), String> {
     let mut slowest: Vec<_> = results.iter().map(|(p, _, t)| (t, p)).collect();
     slowest.sort_by(|a, b| b.0.cmp(a.0));
     println!(
-        "\n{} documents in {:.1} s ({} threads): {ok} ok, {refused} refused with an error, {panicked} panicked",
+        "\n{} documents in {:.1} s ({} threads): {ok} ok, {refused} refused with an error, {panicked} panicked, \
+         {numbered} with numbered public names",
         results.len(),
         wall.as_secs_f64(),
         threads(),
@@ -68,6 +78,9 @@ pub fn run(check: bool) -> Result<(), String> {
     println!("slowest: {}", slow.join(", "));
     if panicked > 0 {
         return Err(format!("{panicked} document(s) made the generator panic"));
+    }
+    if numbered > 0 {
+        return Err(format!("{numbered} client(s) have public names with a disambiguating number"));
     }
     if check {
         check_crates(&definition, &documents)?;
@@ -105,7 +118,8 @@ fn generate_all(paths: &[PathBuf]) -> Vec<(PathBuf, Outcome, Duration)> {
                 let Some(path) = paths.get(index) else { break };
                 let started = Instant::now();
                 let outcome = match panic::catch_unwind(AssertUnwindSafe(|| generate(path))) {
-                    Ok(Ok((pages, sources))) => Outcome::Ok { pages, sources },
+                    Ok(Ok((_, _, numbered))) if !numbered.is_empty() => Outcome::Numbered(numbered),
+                    Ok(Ok((pages, sources, _))) => Outcome::Ok { pages, sources },
                     Ok(Err(error)) => Outcome::Refused(error),
                     Err(payload) => Outcome::Panicked(
                         LAST_PANIC.with(|slot| slot.borrow_mut().take()).unwrap_or_else(|| panic_message(&*payload)),
@@ -132,14 +146,16 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "panic".to_owned())
 }
 
-/// Pages and client source files for one document.
-fn generate(path: &Path) -> Result<(usize, usize), String> {
+/// Pages and client source files for one document, and the client's public names that end
+/// in a made-up number (`discogen::rust::lint`).
+fn generate(path: &Path) -> Result<(usize, usize, Vec<String>), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
     let name = path.display().to_string();
     let (api, config) = pipeline::load(Input { name: &name, text: &text }, None).map_err(|e| e.to_string())?;
     let pages = discogen::docs::render(&api).map_err(|e| e.to_string())?;
     let client = discogen::rust::render(&api, &pipeline::client_config(&api, &config)).map_err(|e| e.to_string())?;
-    Ok((pages.len(), client.len()))
+    let numbered = discogen::rust::lint::numbered_names(&text, &client);
+    Ok((pages.len(), client.len(), numbered))
 }
 
 /// Writes the clients of the chosen APIs and the nasty fixtures into one scratch workspace
@@ -184,7 +200,8 @@ fn check_crates(definition: &corpus::Corpus, documents: &Path) -> Result<(), Str
     println!("\ncargo check of {} generated crates (warnings denied)", members.len());
     let started = Instant::now();
     let status = Command::new(env!("CARGO"))
-        .args(["check", "--workspace", "--quiet"])
+        // Every feature: big APIs without a configuration have per-resource features.
+        .args(["check", "--workspace", "--all-features", "--quiet"])
         .env("RUSTFLAGS", "-D warnings")
         .current_dir(&workspace)
         .status()

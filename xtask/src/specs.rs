@@ -21,7 +21,17 @@ pub struct Spec {
 
 /// Every `specs/*.yaml`, sorted by file name.
 pub fn all() -> Result<Vec<Spec>, String> {
-    let dir = project_root().join("specs");
+    specs_in(&project_root().join("specs"))
+}
+
+/// Every `tests/fixtures/clients/*.yaml`: test-only services whose clients (no pages) are
+/// generated for end-to-end tests.
+pub fn client_fixtures() -> Result<Vec<Spec>, String> {
+    specs_in(&project_root().join("tests/fixtures/clients"))
+}
+
+fn specs_in(dir: &Path) -> Result<Vec<Spec>, String> {
+    let dir = dir.to_owned();
     let entries = std::fs::read_dir(&dir).map_err(|err| format!("{}: {err}", dir.display()))?;
     let mut configs: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -87,15 +97,18 @@ pub fn docs_tree(profile: Profile) -> Result<Tree, String> {
 }
 
 /// Everything under `generated/`: `docs/<service>/...` and, for each spec with a `client:`
-/// section, the crate in `<crate name>/`. Each spec is read and converted once.
+/// section (and each client fixture), the crate in `<crate name>/`. Each spec is read and converted once.
 pub fn generated_tree() -> Result<Tree, String> {
     let mut files: Vec<File> = Vec::new();
     let mut nest = |prefix: &str, nested: Vec<File>| {
         files.extend(nested.into_iter().map(|f| File { path: format!("{prefix}/{}", f.path), contents: f.contents }));
     };
-    for spec in all()? {
+    let specs = all()?.into_iter().map(|spec| (spec, true));
+    for (spec, docs) in specs.chain(client_fixtures()?.into_iter().map(|spec| (spec, false))) {
         let (api, config) = load(&spec)?;
-        nest("docs", discogen::docs::render(&api).map_err(|e| e.to_string())?);
+        if docs {
+            nest("docs", discogen::docs::render(&api).map_err(|e| e.to_string())?);
+        }
         if let Some(client) = &config.client {
             // Inside the repository the crate also takes the runtime by path, relative to
             // where it is written.

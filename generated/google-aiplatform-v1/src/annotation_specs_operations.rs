@@ -43,13 +43,13 @@ impl AnnotationSpecsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.annotation_specs_operations().get(google_aiplatform_v1::OperationName17::new("my-project", "my-location", "my-dataset", "my-annotation-spec", "my-operation")).send().await?;
+    /// let operation = client.annotation_specs_operations().get(google_aiplatform_v1::AnnotationSpecOperationName::new("my-project", "my-location", "my-dataset", "my-annotation-spec", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName17) -> Get {
+    pub fn get(&self, name: crate::AnnotationSpecOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl AnnotationSpecsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.annotation_specs_operations().delete(google_aiplatform_v1::OperationName17::new("my-project", "my-location", "my-dataset", "my-annotation-spec", "my-operation")).send().await?;
+    /// let response = client.annotation_specs_operations().delete(google_aiplatform_v1::AnnotationSpecOperationName::new("my-project", "my-location", "my-dataset", "my-annotation-spec", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName17) -> Delete {
+    pub fn delete(&self, name: crate::AnnotationSpecOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl AnnotationSpecsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.annotation_specs_operations().cancel(google_aiplatform_v1::OperationName17::new("my-project", "my-location", "my-dataset", "my-annotation-spec", "my-operation")).send().await?;
+    /// let response = client.annotation_specs_operations().cancel(google_aiplatform_v1::AnnotationSpecOperationName::new("my-project", "my-location", "my-dataset", "my-annotation-spec", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName17) -> Cancel {
+    pub fn cancel(&self, name: crate::AnnotationSpecOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl AnnotationSpecsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.annotation_specs_operations().wait(google_aiplatform_v1::OperationName17::new("my-project", "my-location", "my-dataset", "my-annotation-spec", "my-operation")).send().await?;
+    /// let operation = client.annotation_specs_operations().wait(google_aiplatform_v1::AnnotationSpecOperationName::new("my-project", "my-location", "my-dataset", "my-annotation-spec", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName17) -> Wait {
+    pub fn wait(&self, name: crate::AnnotationSpecOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -204,7 +204,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName17,
+    name: crate::AnnotationSpecOperationName,
     options: RequestOptions,
 }
 
@@ -235,7 +235,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName17,
+    name: crate::AnnotationSpecOperationName,
     options: RequestOptions,
 }
 
@@ -258,7 +258,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName17,
+    name: crate::AnnotationSpecOperationName,
     options: RequestOptions,
 }
 
@@ -281,7 +281,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName17,
+    name: crate::AnnotationSpecOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

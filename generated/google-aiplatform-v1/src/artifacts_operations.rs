@@ -43,13 +43,13 @@ impl ArtifactsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.artifacts_operations().get(google_aiplatform_v1::OperationName28::new("my-project", "my-location", "my-metadata-store", "my-artifact", "my-operation")).send().await?;
+    /// let operation = client.artifacts_operations().get(google_aiplatform_v1::ArtifactOperationName::new("my-project", "my-location", "my-metadata-store", "my-artifact", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName28) -> Get {
+    pub fn get(&self, name: crate::ArtifactOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl ArtifactsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.artifacts_operations().delete(google_aiplatform_v1::OperationName28::new("my-project", "my-location", "my-metadata-store", "my-artifact", "my-operation")).send().await?;
+    /// let response = client.artifacts_operations().delete(google_aiplatform_v1::ArtifactOperationName::new("my-project", "my-location", "my-metadata-store", "my-artifact", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName28) -> Delete {
+    pub fn delete(&self, name: crate::ArtifactOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl ArtifactsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.artifacts_operations().cancel(google_aiplatform_v1::OperationName28::new("my-project", "my-location", "my-metadata-store", "my-artifact", "my-operation")).send().await?;
+    /// let response = client.artifacts_operations().cancel(google_aiplatform_v1::ArtifactOperationName::new("my-project", "my-location", "my-metadata-store", "my-artifact", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName28) -> Cancel {
+    pub fn cancel(&self, name: crate::ArtifactOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl ArtifactsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.artifacts_operations().wait(google_aiplatform_v1::OperationName28::new("my-project", "my-location", "my-metadata-store", "my-artifact", "my-operation")).send().await?;
+    /// let operation = client.artifacts_operations().wait(google_aiplatform_v1::ArtifactOperationName::new("my-project", "my-location", "my-metadata-store", "my-artifact", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName28) -> Wait {
+    pub fn wait(&self, name: crate::ArtifactOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -204,7 +204,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName28,
+    name: crate::ArtifactOperationName,
     options: RequestOptions,
 }
 
@@ -235,7 +235,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName28,
+    name: crate::ArtifactOperationName,
     options: RequestOptions,
 }
 
@@ -258,7 +258,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName28,
+    name: crate::ArtifactOperationName,
     options: RequestOptions,
 }
 
@@ -281,7 +281,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName28,
+    name: crate::ArtifactOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

@@ -64,12 +64,12 @@ impl BatchPredictionJobs {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.batch_prediction_jobs().get(google_aiplatform_v1::BatchPredictionJobName2::new("my-batch-prediction-job")).send().await?;
+    /// let response = client.batch_prediction_jobs().get(google_aiplatform_v1::BatchPredictionJobName::new("my-batch-prediction-job")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::BatchPredictionJobName2) -> Get {
+    pub fn get(&self, name: crate::BatchPredictionJobName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -205,7 +205,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::BatchPredictionJobName2,
+    name: crate::BatchPredictionJobName,
     options: RequestOptions,
 }
 

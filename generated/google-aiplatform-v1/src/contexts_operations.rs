@@ -43,13 +43,13 @@ impl ContextsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.contexts_operations().get(google_aiplatform_v1::OperationName29::new("my-project", "my-location", "my-metadata-store", "my-context", "my-operation")).send().await?;
+    /// let operation = client.contexts_operations().get(google_aiplatform_v1::ContextOperationName::new("my-project", "my-location", "my-metadata-store", "my-context", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName29) -> Get {
+    pub fn get(&self, name: crate::ContextOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl ContextsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.contexts_operations().delete(google_aiplatform_v1::OperationName29::new("my-project", "my-location", "my-metadata-store", "my-context", "my-operation")).send().await?;
+    /// let response = client.contexts_operations().delete(google_aiplatform_v1::ContextOperationName::new("my-project", "my-location", "my-metadata-store", "my-context", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName29) -> Delete {
+    pub fn delete(&self, name: crate::ContextOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl ContextsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.contexts_operations().cancel(google_aiplatform_v1::OperationName29::new("my-project", "my-location", "my-metadata-store", "my-context", "my-operation")).send().await?;
+    /// let response = client.contexts_operations().cancel(google_aiplatform_v1::ContextOperationName::new("my-project", "my-location", "my-metadata-store", "my-context", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName29) -> Cancel {
+    pub fn cancel(&self, name: crate::ContextOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl ContextsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.contexts_operations().wait(google_aiplatform_v1::OperationName29::new("my-project", "my-location", "my-metadata-store", "my-context", "my-operation")).send().await?;
+    /// let operation = client.contexts_operations().wait(google_aiplatform_v1::ContextOperationName::new("my-project", "my-location", "my-metadata-store", "my-context", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName29) -> Wait {
+    pub fn wait(&self, name: crate::ContextOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -204,7 +204,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName29,
+    name: crate::ContextOperationName,
     options: RequestOptions,
 }
 
@@ -235,7 +235,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName29,
+    name: crate::ContextOperationName,
     options: RequestOptions,
 }
 
@@ -258,7 +258,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName29,
+    name: crate::ContextOperationName,
     options: RequestOptions,
 }
 
@@ -281,7 +281,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName29,
+    name: crate::ContextOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

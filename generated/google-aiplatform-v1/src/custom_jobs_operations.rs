@@ -43,13 +43,13 @@ impl CustomJobsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.custom_jobs_operations().get(google_aiplatform_v1::OperationName23::new("my-project", "my-location", "my-custom-job", "my-operation")).send().await?;
+    /// let operation = client.custom_jobs_operations().get(google_aiplatform_v1::CustomJobOperationName::new("my-project", "my-location", "my-custom-job", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName23) -> Get {
+    pub fn get(&self, name: crate::CustomJobOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl CustomJobsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.custom_jobs_operations().delete(google_aiplatform_v1::OperationName23::new("my-project", "my-location", "my-custom-job", "my-operation")).send().await?;
+    /// let response = client.custom_jobs_operations().delete(google_aiplatform_v1::CustomJobOperationName::new("my-project", "my-location", "my-custom-job", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName23) -> Delete {
+    pub fn delete(&self, name: crate::CustomJobOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl CustomJobsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.custom_jobs_operations().cancel(google_aiplatform_v1::OperationName23::new("my-project", "my-location", "my-custom-job", "my-operation")).send().await?;
+    /// let response = client.custom_jobs_operations().cancel(google_aiplatform_v1::CustomJobOperationName::new("my-project", "my-location", "my-custom-job", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName23) -> Cancel {
+    pub fn cancel(&self, name: crate::CustomJobOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl CustomJobsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.custom_jobs_operations().wait(google_aiplatform_v1::OperationName23::new("my-project", "my-location", "my-custom-job", "my-operation")).send().await?;
+    /// let operation = client.custom_jobs_operations().wait(google_aiplatform_v1::CustomJobOperationName::new("my-project", "my-location", "my-custom-job", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName23) -> Wait {
+    pub fn wait(&self, name: crate::CustomJobOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -202,7 +202,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName23,
+    name: crate::CustomJobOperationName,
     options: RequestOptions,
 }
 
@@ -231,7 +231,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName23,
+    name: crate::CustomJobOperationName,
     options: RequestOptions,
 }
 
@@ -252,7 +252,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName23,
+    name: crate::CustomJobOperationName,
     options: RequestOptions,
 }
 
@@ -273,7 +273,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName23,
+    name: crate::CustomJobOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

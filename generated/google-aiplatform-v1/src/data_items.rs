@@ -19,14 +19,14 @@ impl DataItems {
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
     /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.data_items().list(google_aiplatform_v1::DatasetName2::new("my-project", "my-location", "my-dataset")).items();
+    /// let mut items = client.data_items().list(google_aiplatform_v1::LocationDatasetName::new("my-project", "my-location", "my-dataset")).items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: crate::DatasetName2) -> List {
+    pub fn list(&self, parent: crate::LocationDatasetName) -> List {
         List {
             client: self.client.clone(),
             parent,
@@ -45,7 +45,7 @@ impl DataItems {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     client: discogen_runtime::Client,
-    parent: crate::DatasetName2,
+    parent: crate::LocationDatasetName,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,

@@ -43,13 +43,13 @@ impl DataLabelingJobsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.data_labeling_jobs_operations().get(google_aiplatform_v1::OperationName24::new("my-project", "my-location", "my-data-labeling-job", "my-operation")).send().await?;
+    /// let operation = client.data_labeling_jobs_operations().get(google_aiplatform_v1::DataLabelingJobOperationName::new("my-project", "my-location", "my-data-labeling-job", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName24) -> Get {
+    pub fn get(&self, name: crate::DataLabelingJobOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl DataLabelingJobsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.data_labeling_jobs_operations().delete(google_aiplatform_v1::OperationName24::new("my-project", "my-location", "my-data-labeling-job", "my-operation")).send().await?;
+    /// let response = client.data_labeling_jobs_operations().delete(google_aiplatform_v1::DataLabelingJobOperationName::new("my-project", "my-location", "my-data-labeling-job", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName24) -> Delete {
+    pub fn delete(&self, name: crate::DataLabelingJobOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl DataLabelingJobsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.data_labeling_jobs_operations().cancel(google_aiplatform_v1::OperationName24::new("my-project", "my-location", "my-data-labeling-job", "my-operation")).send().await?;
+    /// let response = client.data_labeling_jobs_operations().cancel(google_aiplatform_v1::DataLabelingJobOperationName::new("my-project", "my-location", "my-data-labeling-job", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName24) -> Cancel {
+    pub fn cancel(&self, name: crate::DataLabelingJobOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl DataLabelingJobsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.data_labeling_jobs_operations().wait(google_aiplatform_v1::OperationName24::new("my-project", "my-location", "my-data-labeling-job", "my-operation")).send().await?;
+    /// let operation = client.data_labeling_jobs_operations().wait(google_aiplatform_v1::DataLabelingJobOperationName::new("my-project", "my-location", "my-data-labeling-job", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName24) -> Wait {
+    pub fn wait(&self, name: crate::DataLabelingJobOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -202,7 +202,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName24,
+    name: crate::DataLabelingJobOperationName,
     options: RequestOptions,
 }
 
@@ -231,7 +231,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName24,
+    name: crate::DataLabelingJobOperationName,
     options: RequestOptions,
 }
 
@@ -254,7 +254,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName24,
+    name: crate::DataLabelingJobOperationName,
     options: RequestOptions,
 }
 
@@ -277,7 +277,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName24,
+    name: crate::DataLabelingJobOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

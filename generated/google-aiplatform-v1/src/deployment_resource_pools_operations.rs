@@ -43,13 +43,13 @@ impl DeploymentResourcePoolsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.deployment_resource_pools_operations().get(google_aiplatform_v1::OperationName18::new("my-project", "my-location", "my-deployment-resource-pool", "my-operation")).send().await?;
+    /// let operation = client.deployment_resource_pools_operations().get(google_aiplatform_v1::DeploymentResourcePoolOperationName::new("my-project", "my-location", "my-deployment-resource-pool", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName18) -> Get {
+    pub fn get(&self, name: crate::DeploymentResourcePoolOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl DeploymentResourcePoolsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.deployment_resource_pools_operations().delete(google_aiplatform_v1::OperationName18::new("my-project", "my-location", "my-deployment-resource-pool", "my-operation")).send().await?;
+    /// let response = client.deployment_resource_pools_operations().delete(google_aiplatform_v1::DeploymentResourcePoolOperationName::new("my-project", "my-location", "my-deployment-resource-pool", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName18) -> Delete {
+    pub fn delete(&self, name: crate::DeploymentResourcePoolOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl DeploymentResourcePoolsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.deployment_resource_pools_operations().cancel(google_aiplatform_v1::OperationName18::new("my-project", "my-location", "my-deployment-resource-pool", "my-operation")).send().await?;
+    /// let response = client.deployment_resource_pools_operations().cancel(google_aiplatform_v1::DeploymentResourcePoolOperationName::new("my-project", "my-location", "my-deployment-resource-pool", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName18) -> Cancel {
+    pub fn cancel(&self, name: crate::DeploymentResourcePoolOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl DeploymentResourcePoolsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.deployment_resource_pools_operations().wait(google_aiplatform_v1::OperationName18::new("my-project", "my-location", "my-deployment-resource-pool", "my-operation")).send().await?;
+    /// let operation = client.deployment_resource_pools_operations().wait(google_aiplatform_v1::DeploymentResourcePoolOperationName::new("my-project", "my-location", "my-deployment-resource-pool", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName18) -> Wait {
+    pub fn wait(&self, name: crate::DeploymentResourcePoolOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -204,7 +204,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName18,
+    name: crate::DeploymentResourcePoolOperationName,
     options: RequestOptions,
 }
 
@@ -235,7 +235,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName18,
+    name: crate::DeploymentResourcePoolOperationName,
     options: RequestOptions,
 }
 
@@ -258,7 +258,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName18,
+    name: crate::DeploymentResourcePoolOperationName,
     options: RequestOptions,
 }
 
@@ -281,7 +281,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName18,
+    name: crate::DeploymentResourcePoolOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

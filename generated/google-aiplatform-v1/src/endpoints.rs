@@ -18,14 +18,14 @@ impl Endpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.endpoints().predict(google_aiplatform_v1::EndpointName2::new("my-endpoint"), Default::default()).send().await?;
+    /// let response = client.endpoints().predict(google_aiplatform_v1::EndpointName::new("my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn predict(
         &self,
-        endpoint: crate::EndpointName2,
+        endpoint: crate::EndpointName,
         body: crate::PredictRequest,
     ) -> Predict {
         Predict {
@@ -42,7 +42,7 @@ impl Endpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.endpoints().predict_long_running(google_aiplatform_v1::EndpointName2::new("my-endpoint"), Default::default()).send().await?;
+    /// let operation = client.endpoints().predict_long_running(google_aiplatform_v1::EndpointName::new("my-endpoint"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -50,7 +50,7 @@ impl Endpoints {
     /// ```
     pub fn predict_long_running(
         &self,
-        endpoint: crate::EndpointName2,
+        endpoint: crate::EndpointName,
         body: crate::PredictLongRunningRequest,
     ) -> PredictLongRunning {
         PredictLongRunning {
@@ -67,7 +67,7 @@ impl Endpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.endpoints().fetch_predict_operation(google_aiplatform_v1::EndpointName2::new("my-endpoint"), Default::default()).send().await?;
+    /// let operation = client.endpoints().fetch_predict_operation(google_aiplatform_v1::EndpointName::new("my-endpoint"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -75,7 +75,7 @@ impl Endpoints {
     /// ```
     pub fn fetch_predict_operation(
         &self,
-        endpoint: crate::EndpointName2,
+        endpoint: crate::EndpointName,
         body: crate::FetchPredictOperationRequest,
     ) -> FetchPredictOperation {
         FetchPredictOperation {
@@ -92,14 +92,14 @@ impl Endpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.endpoints().generate_content(google_aiplatform_v1::EndpointName2::new("my-endpoint"), Default::default()).send().await?;
+    /// let response = client.endpoints().generate_content(google_aiplatform_v1::EndpointName::new("my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn generate_content(
         &self,
-        model: crate::EndpointName2,
+        model: crate::EndpointName,
         body: crate::GenerateContentRequest,
     ) -> GenerateContent {
         GenerateContent {
@@ -116,14 +116,14 @@ impl Endpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.endpoints().stream_generate_content(google_aiplatform_v1::EndpointName2::new("my-endpoint"), Default::default()).send().await?;
+    /// let response = client.endpoints().stream_generate_content(google_aiplatform_v1::EndpointName::new("my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn stream_generate_content(
         &self,
-        model: crate::EndpointName2,
+        model: crate::EndpointName,
         body: crate::GenerateContentRequest,
     ) -> StreamGenerateContent {
         StreamGenerateContent {
@@ -140,14 +140,14 @@ impl Endpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.endpoints().count_tokens(google_aiplatform_v1::EndpointName2::new("my-endpoint"), Default::default()).send().await?;
+    /// let response = client.endpoints().count_tokens(google_aiplatform_v1::EndpointName::new("my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn count_tokens(
         &self,
-        endpoint: crate::EndpointName2,
+        endpoint: crate::EndpointName,
         body: crate::CountTokensRequest,
     ) -> CountTokens {
         CountTokens {
@@ -164,14 +164,14 @@ impl Endpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.endpoints().compute_tokens(google_aiplatform_v1::EndpointName2::new("my-endpoint"), Default::default()).send().await?;
+    /// let response = client.endpoints().compute_tokens(google_aiplatform_v1::EndpointName::new("my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn compute_tokens(
         &self,
-        endpoint: crate::EndpointName2,
+        endpoint: crate::EndpointName,
         body: crate::ComputeTokensRequest,
     ) -> ComputeTokens {
         ComputeTokens {
@@ -188,7 +188,7 @@ impl Endpoints {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Predict {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName2,
+    endpoint: crate::EndpointName,
     body: crate::PredictRequest,
     options: RequestOptions,
 }
@@ -211,7 +211,7 @@ impl Predict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PredictLongRunning {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName2,
+    endpoint: crate::EndpointName,
     body: crate::PredictLongRunningRequest,
     options: RequestOptions,
 }
@@ -245,7 +245,7 @@ impl PredictLongRunning {
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPredictOperation {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName2,
+    endpoint: crate::EndpointName,
     body: crate::FetchPredictOperationRequest,
     options: RequestOptions,
 }
@@ -279,7 +279,7 @@ impl FetchPredictOperation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GenerateContent {
     client: discogen_runtime::Client,
-    model: crate::EndpointName2,
+    model: crate::EndpointName,
     body: crate::GenerateContentRequest,
     options: RequestOptions,
 }
@@ -305,7 +305,7 @@ impl GenerateContent {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StreamGenerateContent {
     client: discogen_runtime::Client,
-    model: crate::EndpointName2,
+    model: crate::EndpointName,
     body: crate::GenerateContentRequest,
     options: RequestOptions,
 }
@@ -331,7 +331,7 @@ impl StreamGenerateContent {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CountTokens {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName2,
+    endpoint: crate::EndpointName,
     body: crate::CountTokensRequest,
     options: RequestOptions,
 }
@@ -357,7 +357,7 @@ impl CountTokens {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ComputeTokens {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName2,
+    endpoint: crate::EndpointName,
     body: crate::ComputeTokensRequest,
     options: RequestOptions,
 }

@@ -18,14 +18,14 @@ impl EndpointsChat {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.endpoints_chat().completions(google_aiplatform_v1::EndpointName2::new("my-endpoint"), Default::default()).send().await?;
+    /// let response = client.endpoints_chat().completions(google_aiplatform_v1::EndpointName::new("my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn completions(
         &self,
-        endpoint: crate::EndpointName2,
+        endpoint: crate::EndpointName,
         body: crate::GoogleApiHttpBody,
     ) -> Completions {
         Completions {
@@ -42,7 +42,7 @@ impl EndpointsChat {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Completions {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName2,
+    endpoint: crate::EndpointName,
     body: crate::GoogleApiHttpBody,
     options: RequestOptions,
 }

@@ -19,14 +19,14 @@ impl EndpointsOperations {
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
     /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.endpoints_operations().list(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint")).items();
+    /// let mut items = client.endpoints_operations().list(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint")).items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, name: crate::EndpointName) -> List {
+    pub fn list(&self, name: crate::LocationEndpointName) -> List {
         List {
             client: self.client.clone(),
             name,
@@ -43,13 +43,13 @@ impl EndpointsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.endpoints_operations().get(google_aiplatform_v1::OperationName19::new("my-project", "my-location", "my-endpoint", "my-operation")).send().await?;
+    /// let operation = client.endpoints_operations().get(google_aiplatform_v1::EndpointOperationName::new("my-project", "my-location", "my-endpoint", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName19) -> Get {
+    pub fn get(&self, name: crate::EndpointOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl EndpointsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.endpoints_operations().delete(google_aiplatform_v1::OperationName19::new("my-project", "my-location", "my-endpoint", "my-operation")).send().await?;
+    /// let response = client.endpoints_operations().delete(google_aiplatform_v1::EndpointOperationName::new("my-project", "my-location", "my-endpoint", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName19) -> Delete {
+    pub fn delete(&self, name: crate::EndpointOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl EndpointsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.endpoints_operations().cancel(google_aiplatform_v1::OperationName19::new("my-project", "my-location", "my-endpoint", "my-operation")).send().await?;
+    /// let response = client.endpoints_operations().cancel(google_aiplatform_v1::EndpointOperationName::new("my-project", "my-location", "my-endpoint", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName19) -> Cancel {
+    pub fn cancel(&self, name: crate::EndpointOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl EndpointsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.endpoints_operations().wait(google_aiplatform_v1::OperationName19::new("my-project", "my-location", "my-endpoint", "my-operation")).send().await?;
+    /// let operation = client.endpoints_operations().wait(google_aiplatform_v1::EndpointOperationName::new("my-project", "my-location", "my-endpoint", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName19) -> Wait {
+    pub fn wait(&self, name: crate::EndpointOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -122,7 +122,7 @@ impl EndpointsOperations {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     client: discogen_runtime::Client,
-    name: crate::EndpointName,
+    name: crate::LocationEndpointName,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
@@ -202,7 +202,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName19,
+    name: crate::EndpointOperationName,
     options: RequestOptions,
 }
 
@@ -231,7 +231,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName19,
+    name: crate::EndpointOperationName,
     options: RequestOptions,
 }
 
@@ -252,7 +252,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName19,
+    name: crate::EndpointOperationName,
     options: RequestOptions,
 }
 
@@ -273,7 +273,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName19,
+    name: crate::EndpointOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

@@ -93,12 +93,12 @@ impl EntityTypesFeatures {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.entity_types_features().get(google_aiplatform_v1::FeatureName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature")).send().await?;
+    /// let response = client.entity_types_features().get(google_aiplatform_v1::EntityTypeFeatureName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::FeatureName) -> Get {
+    pub fn get(&self, name: crate::EntityTypeFeatureName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -112,12 +112,16 @@ impl EntityTypesFeatures {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.entity_types_features().patch(google_aiplatform_v1::FeatureName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature"), Default::default()).send().await?;
+    /// let response = client.entity_types_features().patch(google_aiplatform_v1::EntityTypeFeatureName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn patch(&self, name: crate::FeatureName, body: crate::Feature) -> Patch {
+    pub fn patch(
+        &self,
+        name: crate::EntityTypeFeatureName,
+        body: crate::Feature,
+    ) -> Patch {
         Patch {
             client: self.client.clone(),
             name,
@@ -133,13 +137,13 @@ impl EntityTypesFeatures {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.entity_types_features().delete(google_aiplatform_v1::FeatureName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature")).send().await?;
+    /// let operation = client.entity_types_features().delete(google_aiplatform_v1::EntityTypeFeatureName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::FeatureName) -> Delete {
+    pub fn delete(&self, name: crate::EntityTypeFeatureName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -332,7 +336,7 @@ impl BatchCreate {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::FeatureName,
+    name: crate::EntityTypeFeatureName,
     options: RequestOptions,
 }
 
@@ -355,7 +359,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
     client: discogen_runtime::Client,
-    name: crate::FeatureName,
+    name: crate::EntityTypeFeatureName,
     update_mask: Option<discogen_runtime::FieldMask>,
     body: crate::Feature,
     options: RequestOptions,
@@ -388,7 +392,7 @@ impl Patch {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::FeatureName,
+    name: crate::EntityTypeFeatureName,
     options: RequestOptions,
 }
 

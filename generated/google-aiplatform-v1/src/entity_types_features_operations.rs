@@ -19,14 +19,14 @@ impl EntityTypesFeaturesOperations {
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
     /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.entity_types_features_operations().list(google_aiplatform_v1::FeatureName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature")).items();
+    /// let mut items = client.entity_types_features_operations().list(google_aiplatform_v1::EntityTypeFeatureName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature")).items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, name: crate::FeatureName) -> List {
+    pub fn list(&self, name: crate::EntityTypeFeatureName) -> List {
         List {
             client: self.client.clone(),
             name,
@@ -43,13 +43,13 @@ impl EntityTypesFeaturesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.entity_types_features_operations().get(google_aiplatform_v1::OperationName2::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature", "my-operation")).send().await?;
+    /// let operation = client.entity_types_features_operations().get(google_aiplatform_v1::EntityTypeFeatureOperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName2) -> Get {
+    pub fn get(&self, name: crate::EntityTypeFeatureOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl EntityTypesFeaturesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.entity_types_features_operations().delete(google_aiplatform_v1::OperationName2::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature", "my-operation")).send().await?;
+    /// let response = client.entity_types_features_operations().delete(google_aiplatform_v1::EntityTypeFeatureOperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName2) -> Delete {
+    pub fn delete(&self, name: crate::EntityTypeFeatureOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl EntityTypesFeaturesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.entity_types_features_operations().cancel(google_aiplatform_v1::OperationName2::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature", "my-operation")).send().await?;
+    /// let response = client.entity_types_features_operations().cancel(google_aiplatform_v1::EntityTypeFeatureOperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName2) -> Cancel {
+    pub fn cancel(&self, name: crate::EntityTypeFeatureOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl EntityTypesFeaturesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.entity_types_features_operations().wait(google_aiplatform_v1::OperationName2::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature", "my-operation")).send().await?;
+    /// let operation = client.entity_types_features_operations().wait(google_aiplatform_v1::EntityTypeFeatureOperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName2) -> Wait {
+    pub fn wait(&self, name: crate::EntityTypeFeatureOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -122,7 +122,7 @@ impl EntityTypesFeaturesOperations {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     client: discogen_runtime::Client,
-    name: crate::FeatureName,
+    name: crate::EntityTypeFeatureName,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
@@ -204,7 +204,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName2,
+    name: crate::EntityTypeFeatureOperationName,
     options: RequestOptions,
 }
 
@@ -235,7 +235,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName2,
+    name: crate::EntityTypeFeatureOperationName,
     options: RequestOptions,
 }
 
@@ -258,7 +258,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName2,
+    name: crate::EntityTypeFeatureOperationName,
     options: RequestOptions,
 }
 
@@ -281,7 +281,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName2,
+    name: crate::EntityTypeFeatureOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

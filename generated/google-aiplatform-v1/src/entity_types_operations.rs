@@ -43,13 +43,13 @@ impl EntityTypesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.entity_types_operations().get(google_aiplatform_v1::OperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-operation")).send().await?;
+    /// let operation = client.entity_types_operations().get(google_aiplatform_v1::EntityTypeOperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName) -> Get {
+    pub fn get(&self, name: crate::EntityTypeOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl EntityTypesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.entity_types_operations().delete(google_aiplatform_v1::OperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-operation")).send().await?;
+    /// let response = client.entity_types_operations().delete(google_aiplatform_v1::EntityTypeOperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName) -> Delete {
+    pub fn delete(&self, name: crate::EntityTypeOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl EntityTypesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.entity_types_operations().cancel(google_aiplatform_v1::OperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-operation")).send().await?;
+    /// let response = client.entity_types_operations().cancel(google_aiplatform_v1::EntityTypeOperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName) -> Cancel {
+    pub fn cancel(&self, name: crate::EntityTypeOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl EntityTypesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.entity_types_operations().wait(google_aiplatform_v1::OperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-operation")).send().await?;
+    /// let operation = client.entity_types_operations().wait(google_aiplatform_v1::EntityTypeOperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName) -> Wait {
+    pub fn wait(&self, name: crate::EntityTypeOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -204,7 +204,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName,
+    name: crate::EntityTypeOperationName,
     options: RequestOptions,
 }
 
@@ -235,7 +235,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName,
+    name: crate::EntityTypeOperationName,
     options: RequestOptions,
 }
 
@@ -258,7 +258,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName,
+    name: crate::EntityTypeOperationName,
     options: RequestOptions,
 }
 
@@ -281,7 +281,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName,
+    name: crate::EntityTypeOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

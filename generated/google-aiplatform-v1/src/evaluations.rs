@@ -18,14 +18,14 @@ impl Evaluations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.evaluations().import(google_aiplatform_v1::ModelName::new("my-project", "my-location", "my-model"), Default::default()).send().await?;
+    /// let response = client.evaluations().import(google_aiplatform_v1::LocationModelName::new("my-project", "my-location", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn import(
         &self,
-        parent: crate::ModelName,
+        parent: crate::LocationModelName,
         body: crate::ImportModelEvaluationRequest,
     ) -> Import {
         Import {
@@ -62,14 +62,14 @@ impl Evaluations {
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
     /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.evaluations().list(google_aiplatform_v1::ModelName::new("my-project", "my-location", "my-model")).items();
+    /// let mut items = client.evaluations().list(google_aiplatform_v1::LocationModelName::new("my-project", "my-location", "my-model")).items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: crate::ModelName) -> List {
+    pub fn list(&self, parent: crate::LocationModelName) -> List {
         List {
             client: self.client.clone(),
             parent,
@@ -87,7 +87,7 @@ impl Evaluations {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Import {
     client: discogen_runtime::Client,
-    parent: crate::ModelName,
+    parent: crate::LocationModelName,
     body: crate::ImportModelEvaluationRequest,
     options: RequestOptions,
 }
@@ -134,7 +134,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     client: discogen_runtime::Client,
-    parent: crate::ModelName,
+    parent: crate::LocationModelName,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,

@@ -43,13 +43,13 @@ impl EvaluationsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.evaluations_operations().get(google_aiplatform_v1::OperationName5::new("my-project", "my-location", "my-model", "my-evaluation", "my-operation")).send().await?;
+    /// let operation = client.evaluations_operations().get(google_aiplatform_v1::EvaluationOperationName::new("my-project", "my-location", "my-model", "my-evaluation", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName5) -> Get {
+    pub fn get(&self, name: crate::EvaluationOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl EvaluationsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.evaluations_operations().delete(google_aiplatform_v1::OperationName5::new("my-project", "my-location", "my-model", "my-evaluation", "my-operation")).send().await?;
+    /// let response = client.evaluations_operations().delete(google_aiplatform_v1::EvaluationOperationName::new("my-project", "my-location", "my-model", "my-evaluation", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName5) -> Delete {
+    pub fn delete(&self, name: crate::EvaluationOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl EvaluationsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.evaluations_operations().cancel(google_aiplatform_v1::OperationName5::new("my-project", "my-location", "my-model", "my-evaluation", "my-operation")).send().await?;
+    /// let response = client.evaluations_operations().cancel(google_aiplatform_v1::EvaluationOperationName::new("my-project", "my-location", "my-model", "my-evaluation", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName5) -> Cancel {
+    pub fn cancel(&self, name: crate::EvaluationOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl EvaluationsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.evaluations_operations().wait(google_aiplatform_v1::OperationName5::new("my-project", "my-location", "my-model", "my-evaluation", "my-operation")).send().await?;
+    /// let operation = client.evaluations_operations().wait(google_aiplatform_v1::EvaluationOperationName::new("my-project", "my-location", "my-model", "my-evaluation", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName5) -> Wait {
+    pub fn wait(&self, name: crate::EvaluationOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -204,7 +204,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName5,
+    name: crate::EvaluationOperationName,
     options: RequestOptions,
 }
 
@@ -233,7 +233,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName5,
+    name: crate::EvaluationOperationName,
     options: RequestOptions,
 }
 
@@ -256,7 +256,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName5,
+    name: crate::EvaluationOperationName,
     options: RequestOptions,
 }
 
@@ -279,7 +279,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName5,
+    name: crate::EvaluationOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

@@ -43,13 +43,13 @@ impl ExecutionsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.executions_operations().get(google_aiplatform_v1::OperationName30::new("my-project", "my-location", "my-metadata-store", "my-execution", "my-operation")).send().await?;
+    /// let operation = client.executions_operations().get(google_aiplatform_v1::ExecutionOperationName::new("my-project", "my-location", "my-metadata-store", "my-execution", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName30) -> Get {
+    pub fn get(&self, name: crate::ExecutionOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl ExecutionsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.executions_operations().delete(google_aiplatform_v1::OperationName30::new("my-project", "my-location", "my-metadata-store", "my-execution", "my-operation")).send().await?;
+    /// let response = client.executions_operations().delete(google_aiplatform_v1::ExecutionOperationName::new("my-project", "my-location", "my-metadata-store", "my-execution", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName30) -> Delete {
+    pub fn delete(&self, name: crate::ExecutionOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl ExecutionsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.executions_operations().cancel(google_aiplatform_v1::OperationName30::new("my-project", "my-location", "my-metadata-store", "my-execution", "my-operation")).send().await?;
+    /// let response = client.executions_operations().cancel(google_aiplatform_v1::ExecutionOperationName::new("my-project", "my-location", "my-metadata-store", "my-execution", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName30) -> Cancel {
+    pub fn cancel(&self, name: crate::ExecutionOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl ExecutionsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.executions_operations().wait(google_aiplatform_v1::OperationName30::new("my-project", "my-location", "my-metadata-store", "my-execution", "my-operation")).send().await?;
+    /// let operation = client.executions_operations().wait(google_aiplatform_v1::ExecutionOperationName::new("my-project", "my-location", "my-metadata-store", "my-execution", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName30) -> Wait {
+    pub fn wait(&self, name: crate::ExecutionOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -204,7 +204,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName30,
+    name: crate::ExecutionOperationName,
     options: RequestOptions,
 }
 
@@ -235,7 +235,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName30,
+    name: crate::ExecutionOperationName,
     options: RequestOptions,
 }
 
@@ -258,7 +258,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName30,
+    name: crate::ExecutionOperationName,
     options: RequestOptions,
 }
 
@@ -281,7 +281,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName30,
+    name: crate::ExecutionOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

@@ -97,12 +97,12 @@ impl FeatureGroupsFeatures {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.feature_groups_features().get(google_aiplatform_v1::FeatureName2::new("my-project", "my-location", "my-feature-group", "my-feature")).send().await?;
+    /// let response = client.feature_groups_features().get(google_aiplatform_v1::FeatureGroupFeatureName::new("my-project", "my-location", "my-feature-group", "my-feature")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::FeatureName2) -> Get {
+    pub fn get(&self, name: crate::FeatureGroupFeatureName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -116,13 +116,17 @@ impl FeatureGroupsFeatures {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.feature_groups_features().patch(google_aiplatform_v1::FeatureName2::new("my-project", "my-location", "my-feature-group", "my-feature"), Default::default()).send().await?;
+    /// let operation = client.feature_groups_features().patch(google_aiplatform_v1::FeatureGroupFeatureName::new("my-project", "my-location", "my-feature-group", "my-feature"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn patch(&self, name: crate::FeatureName2, body: crate::Feature) -> Patch {
+    pub fn patch(
+        &self,
+        name: crate::FeatureGroupFeatureName,
+        body: crate::Feature,
+    ) -> Patch {
         Patch {
             client: self.client.clone(),
             name,
@@ -138,13 +142,13 @@ impl FeatureGroupsFeatures {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.feature_groups_features().delete(google_aiplatform_v1::FeatureName2::new("my-project", "my-location", "my-feature-group", "my-feature")).send().await?;
+    /// let operation = client.feature_groups_features().delete(google_aiplatform_v1::FeatureGroupFeatureName::new("my-project", "my-location", "my-feature-group", "my-feature")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::FeatureName2) -> Delete {
+    pub fn delete(&self, name: crate::FeatureGroupFeatureName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -333,7 +337,7 @@ impl BatchCreate {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::FeatureName2,
+    name: crate::FeatureGroupFeatureName,
     options: RequestOptions,
 }
 
@@ -354,7 +358,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
     client: discogen_runtime::Client,
-    name: crate::FeatureName2,
+    name: crate::FeatureGroupFeatureName,
     update_mask: Option<discogen_runtime::FieldMask>,
     body: crate::Feature,
     options: RequestOptions,
@@ -393,7 +397,7 @@ impl Patch {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::FeatureName2,
+    name: crate::FeatureGroupFeatureName,
     options: RequestOptions,
 }
 

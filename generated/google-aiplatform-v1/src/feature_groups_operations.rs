@@ -19,14 +19,14 @@ impl FeatureGroupsOperations {
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
     /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.feature_groups_operations().list_wait(google_aiplatform_v1::OperationName9::new("my-project", "my-location", "my-feature-group", "my-operation")).items();
+    /// let mut items = client.feature_groups_operations().list_wait(google_aiplatform_v1::FeatureGroupOperationName::new("my-project", "my-location", "my-feature-group", "my-operation")).items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_wait(&self, name: crate::OperationName9) -> ListWait {
+    pub fn list_wait(&self, name: crate::FeatureGroupOperationName) -> ListWait {
         ListWait {
             client: self.client.clone(),
             name,
@@ -43,13 +43,13 @@ impl FeatureGroupsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.feature_groups_operations().wait(google_aiplatform_v1::OperationName9::new("my-project", "my-location", "my-feature-group", "my-operation")).send().await?;
+    /// let operation = client.feature_groups_operations().wait(google_aiplatform_v1::FeatureGroupOperationName::new("my-project", "my-location", "my-feature-group", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName9) -> Wait {
+    pub fn wait(&self, name: crate::FeatureGroupOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -64,13 +64,13 @@ impl FeatureGroupsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.feature_groups_operations().get(google_aiplatform_v1::OperationName9::new("my-project", "my-location", "my-feature-group", "my-operation")).send().await?;
+    /// let operation = client.feature_groups_operations().get(google_aiplatform_v1::FeatureGroupOperationName::new("my-project", "my-location", "my-feature-group", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName9) -> Get {
+    pub fn get(&self, name: crate::FeatureGroupOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -84,12 +84,12 @@ impl FeatureGroupsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.feature_groups_operations().delete(google_aiplatform_v1::OperationName9::new("my-project", "my-location", "my-feature-group", "my-operation")).send().await?;
+    /// let response = client.feature_groups_operations().delete(google_aiplatform_v1::FeatureGroupOperationName::new("my-project", "my-location", "my-feature-group", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName9) -> Delete {
+    pub fn delete(&self, name: crate::FeatureGroupOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -103,7 +103,7 @@ impl FeatureGroupsOperations {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWait {
     client: discogen_runtime::Client,
-    name: crate::OperationName9,
+    name: crate::FeatureGroupOperationName,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
@@ -183,7 +183,7 @@ impl ListWait {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName9,
+    name: crate::FeatureGroupOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }
@@ -220,7 +220,7 @@ impl Wait {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName9,
+    name: crate::FeatureGroupOperationName,
     options: RequestOptions,
 }
 
@@ -249,7 +249,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName9,
+    name: crate::FeatureGroupOperationName,
     options: RequestOptions,
 }
 

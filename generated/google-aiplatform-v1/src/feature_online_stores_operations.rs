@@ -19,14 +19,14 @@ impl FeatureOnlineStoresOperations {
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
     /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.feature_online_stores_operations().list_wait(google_aiplatform_v1::OperationName8::new("my-project", "my-location", "my-feature-online-store", "my-operation")).items();
+    /// let mut items = client.feature_online_stores_operations().list_wait(google_aiplatform_v1::FeatureOnlineStoreOperationName::new("my-project", "my-location", "my-feature-online-store", "my-operation")).items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_wait(&self, name: crate::OperationName8) -> ListWait {
+    pub fn list_wait(&self, name: crate::FeatureOnlineStoreOperationName) -> ListWait {
         ListWait {
             client: self.client.clone(),
             name,
@@ -43,13 +43,13 @@ impl FeatureOnlineStoresOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.feature_online_stores_operations().wait(google_aiplatform_v1::OperationName8::new("my-project", "my-location", "my-feature-online-store", "my-operation")).send().await?;
+    /// let operation = client.feature_online_stores_operations().wait(google_aiplatform_v1::FeatureOnlineStoreOperationName::new("my-project", "my-location", "my-feature-online-store", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName8) -> Wait {
+    pub fn wait(&self, name: crate::FeatureOnlineStoreOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -64,13 +64,13 @@ impl FeatureOnlineStoresOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.feature_online_stores_operations().get(google_aiplatform_v1::OperationName8::new("my-project", "my-location", "my-feature-online-store", "my-operation")).send().await?;
+    /// let operation = client.feature_online_stores_operations().get(google_aiplatform_v1::FeatureOnlineStoreOperationName::new("my-project", "my-location", "my-feature-online-store", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName8) -> Get {
+    pub fn get(&self, name: crate::FeatureOnlineStoreOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -84,12 +84,12 @@ impl FeatureOnlineStoresOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.feature_online_stores_operations().delete(google_aiplatform_v1::OperationName8::new("my-project", "my-location", "my-feature-online-store", "my-operation")).send().await?;
+    /// let response = client.feature_online_stores_operations().delete(google_aiplatform_v1::FeatureOnlineStoreOperationName::new("my-project", "my-location", "my-feature-online-store", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName8) -> Delete {
+    pub fn delete(&self, name: crate::FeatureOnlineStoreOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -103,7 +103,7 @@ impl FeatureOnlineStoresOperations {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWait {
     client: discogen_runtime::Client,
-    name: crate::OperationName8,
+    name: crate::FeatureOnlineStoreOperationName,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
@@ -185,7 +185,7 @@ impl ListWait {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName8,
+    name: crate::FeatureOnlineStoreOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }
@@ -224,7 +224,7 @@ impl Wait {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName8,
+    name: crate::FeatureOnlineStoreOperationName,
     options: RequestOptions,
 }
 
@@ -255,7 +255,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName8,
+    name: crate::FeatureOnlineStoreOperationName,
     options: RequestOptions,
 }
 

@@ -375,6 +375,301 @@ pub mod transport {
 /// Result of every call: the value or an [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// Renamed to [`BatchPredictionJobName`]; this alias goes in the next release.
+#[cfg(feature = "batch-prediction-jobs")]
+#[deprecated(note = "renamed to BatchPredictionJobName")]
+pub type BatchPredictionJobName2 = BatchPredictionJobName;
+
+/// Renamed to [`DatasetDatasetVersionName`]; this alias goes in the next release.
+#[cfg(feature = "locations-datasets-dataset-versions")]
+#[deprecated(note = "renamed to DatasetDatasetVersionName")]
+pub type DatasetVersionName2 = DatasetDatasetVersionName;
+
+/// Renamed to [`EndpointName`]; this alias goes in the next release.
+#[cfg(any(feature = "endpoints", feature = "endpoints-chat"))]
+#[deprecated(note = "renamed to EndpointName")]
+pub type EndpointName2 = EndpointName;
+
+/// Renamed to [`FeatureGroupFeatureName`]; this alias goes in the next release.
+#[cfg(feature = "feature-groups-features")]
+#[deprecated(note = "renamed to FeatureGroupFeatureName")]
+pub type FeatureName2 = FeatureGroupFeatureName;
+
+/// Renamed to [`RagEngineConfigName`]; this alias goes in the next release.
+#[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
+#[deprecated(note = "renamed to RagEngineConfigName")]
+pub type LocationName2 = RagEngineConfigName;
+
+/// Renamed to [`PublisherModelName`]; this alias goes in the next release.
+#[cfg(feature = "locations-publishers-models")]
+#[deprecated(note = "renamed to PublisherModelName")]
+pub type ModelName2 = PublisherModelName;
+
+/// Renamed to [`ModelName`]; this alias goes in the next release.
+#[cfg(feature = "publishers-models")]
+#[deprecated(note = "renamed to ModelName")]
+pub type ModelName3 = ModelName;
+
+/// Renamed to [`EntityTypeOperationName`]; this alias goes in the next release.
+#[cfg(feature = "entity-types-operations")]
+#[deprecated(note = "renamed to EntityTypeOperationName")]
+pub type OperationName = EntityTypeOperationName;
+
+/// Renamed to [`EntityTypeFeatureOperationName`]; this alias goes in the next release.
+#[cfg(feature = "entity-types-features-operations")]
+#[deprecated(note = "renamed to EntityTypeFeatureOperationName")]
+pub type OperationName2 = EntityTypeFeatureOperationName;
+
+/// Renamed to [`FeaturestoreOperationName`]; this alias goes in the next release.
+#[cfg(feature = "featurestores-operations")]
+#[deprecated(note = "renamed to FeaturestoreOperationName")]
+pub type OperationName3 = FeaturestoreOperationName;
+
+/// Renamed to [`ModelOperationName`]; this alias goes in the next release.
+#[cfg(feature = "models-operations")]
+#[deprecated(note = "renamed to ModelOperationName")]
+pub type OperationName4 = ModelOperationName;
+
+/// Renamed to [`EvaluationOperationName`]; this alias goes in the next release.
+#[cfg(feature = "evaluations-operations")]
+#[deprecated(note = "renamed to EvaluationOperationName")]
+pub type OperationName5 = EvaluationOperationName;
+
+/// Renamed to [`NotebookRuntimeTemplateOperationName`]; this alias goes in the next release.
+#[cfg(feature = "notebook-runtime-templates-operations")]
+#[deprecated(note = "renamed to NotebookRuntimeTemplateOperationName")]
+pub type OperationName6 = NotebookRuntimeTemplateOperationName;
+
+/// Renamed to [`FeatureViewOperationName`]; this alias goes in the next release.
+#[cfg(feature = "feature-views-operations")]
+#[deprecated(note = "renamed to FeatureViewOperationName")]
+pub type OperationName7 = FeatureViewOperationName;
+
+/// Renamed to [`FeatureOnlineStoreOperationName`]; this alias goes in the next release.
+#[cfg(feature = "feature-online-stores-operations")]
+#[deprecated(note = "renamed to FeatureOnlineStoreOperationName")]
+pub type OperationName8 = FeatureOnlineStoreOperationName;
+
+/// Renamed to [`FeatureGroupOperationName`]; this alias goes in the next release.
+#[cfg(feature = "feature-groups-operations")]
+#[deprecated(note = "renamed to FeatureGroupOperationName")]
+pub type OperationName9 = FeatureGroupOperationName;
+
+/// Renamed to [`FeatureGroupFeatureOperationName`]; this alias goes in the next release.
+#[cfg(feature = "feature-groups-features-operations")]
+#[deprecated(note = "renamed to FeatureGroupFeatureOperationName")]
+pub type OperationName10 = FeatureGroupFeatureOperationName;
+
+/// Renamed to [`LocationOperationName`]; this alias goes in the next release.
+#[cfg(feature = "locations-operations")]
+#[deprecated(note = "renamed to LocationOperationName")]
+pub type OperationName11 = LocationOperationName;
+
+/// Renamed to [`RagEngineConfigOperationName`]; this alias goes in the next release.
+#[cfg(feature = "rag-engine-config-operations")]
+#[deprecated(note = "renamed to RagEngineConfigOperationName")]
+pub type OperationName12 = RagEngineConfigOperationName;
+
+/// Renamed to [`DatasetOperationName`]; this alias goes in the next release.
+#[cfg(feature = "datasets-operations")]
+#[deprecated(note = "renamed to DatasetOperationName")]
+pub type OperationName13 = DatasetOperationName;
+
+/// Renamed to [`DataItemOperationName`]; this alias goes in the next release.
+#[cfg(feature = "data-items-operations")]
+#[deprecated(note = "renamed to DataItemOperationName")]
+pub type OperationName14 = DataItemOperationName;
+
+/// Renamed to [`AnnotationOperationName`]; this alias goes in the next release.
+#[cfg(feature = "annotations-operations")]
+#[deprecated(note = "renamed to AnnotationOperationName")]
+pub type OperationName15 = AnnotationOperationName;
+
+/// Renamed to [`SavedQueryOperationName`]; this alias goes in the next release.
+#[cfg(feature = "saved-queries-operations")]
+#[deprecated(note = "renamed to SavedQueryOperationName")]
+pub type OperationName16 = SavedQueryOperationName;
+
+/// Renamed to [`AnnotationSpecOperationName`]; this alias goes in the next release.
+#[cfg(feature = "annotation-specs-operations")]
+#[deprecated(note = "renamed to AnnotationSpecOperationName")]
+pub type OperationName17 = AnnotationSpecOperationName;
+
+/// Renamed to [`DeploymentResourcePoolOperationName`]; this alias goes in the next release.
+#[cfg(feature = "deployment-resource-pools-operations")]
+#[deprecated(note = "renamed to DeploymentResourcePoolOperationName")]
+pub type OperationName18 = DeploymentResourcePoolOperationName;
+
+/// Renamed to [`EndpointOperationName`]; this alias goes in the next release.
+#[cfg(feature = "endpoints-operations")]
+#[deprecated(note = "renamed to EndpointOperationName")]
+pub type OperationName19 = EndpointOperationName;
+
+/// Renamed to [`TuningJobOperationName`]; this alias goes in the next release.
+#[cfg(feature = "tuning-jobs-operations")]
+#[deprecated(note = "renamed to TuningJobOperationName")]
+pub type OperationName20 = TuningJobOperationName;
+
+/// Renamed to [`IndexOperationName`]; this alias goes in the next release.
+#[cfg(feature = "indexes-operations")]
+#[deprecated(note = "renamed to IndexOperationName")]
+pub type OperationName21 = IndexOperationName;
+
+/// Renamed to [`IndexEndpointOperationName`]; this alias goes in the next release.
+#[cfg(feature = "index-endpoints-operations")]
+#[deprecated(note = "renamed to IndexEndpointOperationName")]
+pub type OperationName22 = IndexEndpointOperationName;
+
+/// Renamed to [`CustomJobOperationName`]; this alias goes in the next release.
+#[cfg(feature = "custom-jobs-operations")]
+#[deprecated(note = "renamed to CustomJobOperationName")]
+pub type OperationName23 = CustomJobOperationName;
+
+/// Renamed to [`DataLabelingJobOperationName`]; this alias goes in the next release.
+#[cfg(feature = "data-labeling-jobs-operations")]
+#[deprecated(note = "renamed to DataLabelingJobOperationName")]
+pub type OperationName24 = DataLabelingJobOperationName;
+
+/// Renamed to [`HyperparameterTuningJobOperationName`]; this alias goes in the next release.
+#[cfg(feature = "hyperparameter-tuning-jobs-operations")]
+#[deprecated(note = "renamed to HyperparameterTuningJobOperationName")]
+pub type OperationName25 = HyperparameterTuningJobOperationName;
+
+/// Renamed to [`ModelDeploymentMonitoringJobOperationName`]; this alias goes in the next release.
+#[cfg(feature = "model-deployment-monitoring-jobs-operations")]
+#[deprecated(note = "renamed to ModelDeploymentMonitoringJobOperationName")]
+pub type OperationName26 = ModelDeploymentMonitoringJobOperationName;
+
+/// Renamed to [`MetadataStoreOperationName`]; this alias goes in the next release.
+#[cfg(feature = "metadata-stores-operations")]
+#[deprecated(note = "renamed to MetadataStoreOperationName")]
+pub type OperationName27 = MetadataStoreOperationName;
+
+/// Renamed to [`ArtifactOperationName`]; this alias goes in the next release.
+#[cfg(feature = "artifacts-operations")]
+#[deprecated(note = "renamed to ArtifactOperationName")]
+pub type OperationName28 = ArtifactOperationName;
+
+/// Renamed to [`ContextOperationName`]; this alias goes in the next release.
+#[cfg(feature = "contexts-operations")]
+#[deprecated(note = "renamed to ContextOperationName")]
+pub type OperationName29 = ContextOperationName;
+
+/// Renamed to [`ExecutionOperationName`]; this alias goes in the next release.
+#[cfg(feature = "executions-operations")]
+#[deprecated(note = "renamed to ExecutionOperationName")]
+pub type OperationName30 = ExecutionOperationName;
+
+/// Renamed to [`MigratableResourceOperationName`]; this alias goes in the next release.
+#[cfg(feature = "migratable-resources-operations")]
+#[deprecated(note = "renamed to MigratableResourceOperationName")]
+pub type OperationName31 = MigratableResourceOperationName;
+
+/// Renamed to [`NotebookRuntimeOperationName`]; this alias goes in the next release.
+#[cfg(feature = "notebook-runtimes-operations")]
+#[deprecated(note = "renamed to NotebookRuntimeOperationName")]
+pub type OperationName32 = NotebookRuntimeOperationName;
+
+/// Renamed to [`NotebookExecutionJobOperationName`]; this alias goes in the next release.
+#[cfg(feature = "notebook-execution-jobs-operations")]
+#[deprecated(note = "renamed to NotebookExecutionJobOperationName")]
+pub type OperationName33 = NotebookExecutionJobOperationName;
+
+/// Renamed to [`PersistentResourceOperationName`]; this alias goes in the next release.
+#[cfg(feature = "persistent-resources-operations")]
+#[deprecated(note = "renamed to PersistentResourceOperationName")]
+pub type OperationName34 = PersistentResourceOperationName;
+
+/// Renamed to [`TrainingPipelineOperationName`]; this alias goes in the next release.
+#[cfg(feature = "training-pipelines-operations")]
+#[deprecated(note = "renamed to TrainingPipelineOperationName")]
+pub type OperationName35 = TrainingPipelineOperationName;
+
+/// Renamed to [`PipelineJobOperationName`]; this alias goes in the next release.
+#[cfg(feature = "pipeline-jobs-operations")]
+#[deprecated(note = "renamed to PipelineJobOperationName")]
+pub type OperationName36 = PipelineJobOperationName;
+
+/// Renamed to [`ReasoningEngineOperationName`]; this alias goes in the next release.
+#[cfg(feature = "reasoning-engines-operations")]
+#[deprecated(note = "renamed to ReasoningEngineOperationName")]
+pub type OperationName37 = ReasoningEngineOperationName;
+
+/// Renamed to [`ScheduleOperationName`]; this alias goes in the next release.
+#[cfg(feature = "schedules-operations")]
+#[deprecated(note = "renamed to ScheduleOperationName")]
+pub type OperationName38 = ScheduleOperationName;
+
+/// Renamed to [`SpecialistPoolOperationName`]; this alias goes in the next release.
+#[cfg(feature = "specialist-pools-operations")]
+#[deprecated(note = "renamed to SpecialistPoolOperationName")]
+pub type OperationName39 = SpecialistPoolOperationName;
+
+/// Renamed to [`TensorboardOperationName`]; this alias goes in the next release.
+#[cfg(feature = "tensorboards-operations")]
+#[deprecated(note = "renamed to TensorboardOperationName")]
+pub type OperationName40 = TensorboardOperationName;
+
+/// Renamed to [`ExperimentOperationName`]; this alias goes in the next release.
+#[cfg(feature = "experiments-operations")]
+#[deprecated(note = "renamed to ExperimentOperationName")]
+pub type OperationName41 = ExperimentOperationName;
+
+/// Renamed to [`RunOperationName`]; this alias goes in the next release.
+#[cfg(feature = "runs-operations")]
+#[deprecated(note = "renamed to RunOperationName")]
+pub type OperationName42 = RunOperationName;
+
+/// Renamed to [`TimeSeriesOperationName`]; this alias goes in the next release.
+#[cfg(feature = "time-series-operations")]
+#[deprecated(note = "renamed to TimeSeriesOperationName")]
+pub type OperationName43 = TimeSeriesOperationName;
+
+/// Renamed to [`StudyOperationName`]; this alias goes in the next release.
+#[cfg(feature = "studies-operations")]
+#[deprecated(note = "renamed to StudyOperationName")]
+pub type OperationName44 = StudyOperationName;
+
+/// Renamed to [`TrialOperationName`]; this alias goes in the next release.
+#[cfg(feature = "trials-operations")]
+#[deprecated(note = "renamed to TrialOperationName")]
+pub type OperationName45 = TrialOperationName;
+
+/// Renamed to [`RagCorporaOperationName`]; this alias goes in the next release.
+#[cfg(feature = "rag-corpora-operations")]
+#[deprecated(note = "renamed to RagCorporaOperationName")]
+pub type OperationName46 = RagCorporaOperationName;
+
+/// Renamed to [`RagFileOperationName`]; this alias goes in the next release.
+#[cfg(feature = "rag-files-operations")]
+#[deprecated(note = "renamed to RagFileOperationName")]
+pub type OperationName47 = RagFileOperationName;
+
+/// Renamed to [`ProjectName`]; this alias goes in the next release.
+#[cfg(feature = "locations")]
+#[deprecated(note = "renamed to ProjectName")]
+pub type ProjectName2 = ProjectName;
+
+/// Renamed to [`ModelView`]; this alias goes in the next release.
+#[cfg(feature = "publishers-models")]
+#[deprecated(note = "renamed to ModelView")]
+pub type PublisherModel2 = ModelView;
+
+/// Renamed to [`ReasoningEngineName`]; this alias goes in the next release.
+#[cfg(feature = "reasoning-engines")]
+#[deprecated(note = "renamed to ReasoningEngineName")]
+pub type ReasoningEngineName2 = ReasoningEngineName;
+
+/// Renamed to [`FeatureViewServiceAgentType`]; this alias goes in the next release.
+#[cfg(feature = "feature-views")]
+#[deprecated(note = "renamed to FeatureViewServiceAgentType")]
+pub type ServiceAgentType = FeatureViewServiceAgentType;
+
+/// Renamed to [`FeatureGroupServiceAgentType`]; this alias goes in the next release.
+#[cfg(feature = "feature-groups")]
+#[deprecated(note = "renamed to FeatureGroupServiceAgentType")]
+pub type ServiceAgentType2 = FeatureGroupServiceAgentType;
+
 /// The global endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://aiplatform.googleapis.com/";
 

@@ -19,14 +19,14 @@ impl Locations {
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
     /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.locations().list(google_aiplatform_v1::ProjectName2::new("my-project")).items();
+    /// let mut items = client.locations().list(google_aiplatform_v1::ProjectName::new("my-project")).items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, name: crate::ProjectName2) -> List {
+    pub fn list(&self, name: crate::ProjectName) -> List {
         List {
             client: self.client.clone(),
             name,
@@ -161,7 +161,7 @@ impl Locations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations().update_rag_engine_config(google_aiplatform_v1::LocationName2::new("my-project", "my-location"), Default::default()).send().await?;
+    /// let operation = client.locations().update_rag_engine_config(google_aiplatform_v1::RagEngineConfigName::new("my-project", "my-location"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -169,7 +169,7 @@ impl Locations {
     /// ```
     pub fn update_rag_engine_config(
         &self,
-        name: crate::LocationName2,
+        name: crate::RagEngineConfigName,
         body: crate::RagEngineConfig,
     ) -> UpdateRagEngineConfig {
         UpdateRagEngineConfig {
@@ -186,14 +186,14 @@ impl Locations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations().get_rag_engine_config(google_aiplatform_v1::LocationName2::new("my-project", "my-location")).send().await?;
+    /// let response = client.locations().get_rag_engine_config(google_aiplatform_v1::RagEngineConfigName::new("my-project", "my-location")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn get_rag_engine_config(
         &self,
-        name: crate::LocationName2,
+        name: crate::RagEngineConfigName,
     ) -> GetRagEngineConfig {
         GetRagEngineConfig {
             client: self.client.clone(),
@@ -280,7 +280,7 @@ impl Locations {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     client: discogen_runtime::Client,
-    name: crate::ProjectName2,
+    name: crate::ProjectName,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
@@ -518,7 +518,7 @@ impl Deploy {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateRagEngineConfig {
     client: discogen_runtime::Client,
-    name: crate::LocationName2,
+    name: crate::RagEngineConfigName,
     body: crate::RagEngineConfig,
     options: RequestOptions,
 }
@@ -549,7 +549,7 @@ impl UpdateRagEngineConfig {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRagEngineConfig {
     client: discogen_runtime::Client,
-    name: crate::LocationName2,
+    name: crate::RagEngineConfigName,
     options: RequestOptions,
 }
 

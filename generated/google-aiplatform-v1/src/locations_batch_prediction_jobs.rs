@@ -68,12 +68,12 @@ impl LocationsBatchPredictionJobs {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_batch_prediction_jobs().get(google_aiplatform_v1::BatchPredictionJobName::new("my-project", "my-location", "my-batch-prediction-job")).send().await?;
+    /// let response = client.locations_batch_prediction_jobs().get(google_aiplatform_v1::LocationBatchPredictionJobName::new("my-project", "my-location", "my-batch-prediction-job")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::BatchPredictionJobName) -> Get {
+    pub fn get(&self, name: crate::LocationBatchPredictionJobName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -87,13 +87,13 @@ impl LocationsBatchPredictionJobs {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_batch_prediction_jobs().delete(google_aiplatform_v1::BatchPredictionJobName::new("my-project", "my-location", "my-batch-prediction-job")).send().await?;
+    /// let operation = client.locations_batch_prediction_jobs().delete(google_aiplatform_v1::LocationBatchPredictionJobName::new("my-project", "my-location", "my-batch-prediction-job")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::BatchPredictionJobName) -> Delete {
+    pub fn delete(&self, name: crate::LocationBatchPredictionJobName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -107,14 +107,14 @@ impl LocationsBatchPredictionJobs {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_batch_prediction_jobs().cancel(google_aiplatform_v1::BatchPredictionJobName::new("my-project", "my-location", "my-batch-prediction-job"), Default::default()).send().await?;
+    /// let response = client.locations_batch_prediction_jobs().cancel(google_aiplatform_v1::LocationBatchPredictionJobName::new("my-project", "my-location", "my-batch-prediction-job"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn cancel(
         &self,
-        name: crate::BatchPredictionJobName,
+        name: crate::LocationBatchPredictionJobName,
         body: crate::CancelBatchPredictionJobRequest,
     ) -> Cancel {
         Cancel {
@@ -245,7 +245,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::BatchPredictionJobName,
+    name: crate::LocationBatchPredictionJobName,
     options: RequestOptions,
 }
 
@@ -266,7 +266,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::BatchPredictionJobName,
+    name: crate::LocationBatchPredictionJobName,
     options: RequestOptions,
 }
 
@@ -298,7 +298,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::BatchPredictionJobName,
+    name: crate::LocationBatchPredictionJobName,
     body: crate::CancelBatchPredictionJobRequest,
     options: RequestOptions,
 }

@@ -66,12 +66,12 @@ impl LocationsDatasets {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_datasets().get(google_aiplatform_v1::DatasetName2::new("my-project", "my-location", "my-dataset")).send().await?;
+    /// let response = client.locations_datasets().get(google_aiplatform_v1::LocationDatasetName::new("my-project", "my-location", "my-dataset")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::DatasetName2) -> Get {
+    pub fn get(&self, name: crate::LocationDatasetName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -86,12 +86,16 @@ impl LocationsDatasets {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_datasets().patch(google_aiplatform_v1::DatasetName2::new("my-project", "my-location", "my-dataset"), Default::default()).send().await?;
+    /// let response = client.locations_datasets().patch(google_aiplatform_v1::LocationDatasetName::new("my-project", "my-location", "my-dataset"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn patch(&self, name: crate::DatasetName2, body: crate::Dataset) -> Patch {
+    pub fn patch(
+        &self,
+        name: crate::LocationDatasetName,
+        body: crate::Dataset,
+    ) -> Patch {
         Patch {
             client: self.client.clone(),
             name,
@@ -107,13 +111,13 @@ impl LocationsDatasets {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_datasets().delete(google_aiplatform_v1::DatasetName2::new("my-project", "my-location", "my-dataset")).send().await?;
+    /// let operation = client.locations_datasets().delete(google_aiplatform_v1::LocationDatasetName::new("my-project", "my-location", "my-dataset")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::DatasetName2) -> Delete {
+    pub fn delete(&self, name: crate::LocationDatasetName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -127,7 +131,7 @@ impl LocationsDatasets {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_datasets().import(google_aiplatform_v1::DatasetName2::new("my-project", "my-location", "my-dataset"), Default::default()).send().await?;
+    /// let operation = client.locations_datasets().import(google_aiplatform_v1::LocationDatasetName::new("my-project", "my-location", "my-dataset"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -135,7 +139,7 @@ impl LocationsDatasets {
     /// ```
     pub fn import(
         &self,
-        name: crate::DatasetName2,
+        name: crate::LocationDatasetName,
         body: crate::ImportDataRequest,
     ) -> Import {
         Import {
@@ -152,7 +156,7 @@ impl LocationsDatasets {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_datasets().export(google_aiplatform_v1::DatasetName2::new("my-project", "my-location", "my-dataset"), Default::default()).send().await?;
+    /// let operation = client.locations_datasets().export(google_aiplatform_v1::LocationDatasetName::new("my-project", "my-location", "my-dataset"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -160,7 +164,7 @@ impl LocationsDatasets {
     /// ```
     pub fn export(
         &self,
-        name: crate::DatasetName2,
+        name: crate::LocationDatasetName,
         body: crate::ExportDataRequest,
     ) -> Export {
         Export {
@@ -178,14 +182,17 @@ impl LocationsDatasets {
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
     /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.locations_datasets().search_data_items(google_aiplatform_v1::DatasetName2::new("my-project", "my-location", "my-dataset")).items();
+    /// let mut items = client.locations_datasets().search_data_items(google_aiplatform_v1::LocationDatasetName::new("my-project", "my-location", "my-dataset")).items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn search_data_items(&self, dataset: crate::DatasetName2) -> SearchDataItems {
+    pub fn search_data_items(
+        &self,
+        dataset: crate::LocationDatasetName,
+    ) -> SearchDataItems {
         SearchDataItems {
             client: self.client.clone(),
             dataset,
@@ -335,7 +342,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::DatasetName2,
+    name: crate::LocationDatasetName,
     read_mask: Option<discogen_runtime::FieldMask>,
     options: RequestOptions,
 }
@@ -364,7 +371,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
     client: discogen_runtime::Client,
-    name: crate::DatasetName2,
+    name: crate::LocationDatasetName,
     update_mask: Option<discogen_runtime::FieldMask>,
     body: crate::Dataset,
     options: RequestOptions,
@@ -395,7 +402,7 @@ impl Patch {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::DatasetName2,
+    name: crate::LocationDatasetName,
     options: RequestOptions,
 }
 
@@ -427,7 +434,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Import {
     client: discogen_runtime::Client,
-    name: crate::DatasetName2,
+    name: crate::LocationDatasetName,
     body: crate::ImportDataRequest,
     options: RequestOptions,
 }
@@ -458,7 +465,7 @@ impl Import {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Export {
     client: discogen_runtime::Client,
-    name: crate::DatasetName2,
+    name: crate::LocationDatasetName,
     body: crate::ExportDataRequest,
     options: RequestOptions,
 }
@@ -489,7 +496,7 @@ impl Export {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchDataItems {
     client: discogen_runtime::Client,
-    dataset: crate::DatasetName2,
+    dataset: crate::LocationDatasetName,
     order_by_data_item: Option<String>,
     order_by_annotation_saved_query: Option<String>,
     order_by_annotation_order_by: Option<String>,

@@ -18,7 +18,7 @@ impl LocationsDatasetsDatasetVersions {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_datasets_dataset_versions().create(google_aiplatform_v1::DatasetName2::new("my-project", "my-location", "my-dataset"), Default::default()).send().await?;
+    /// let operation = client.locations_datasets_dataset_versions().create(google_aiplatform_v1::LocationDatasetName::new("my-project", "my-location", "my-dataset"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -26,7 +26,7 @@ impl LocationsDatasetsDatasetVersions {
     /// ```
     pub fn create(
         &self,
-        parent: crate::DatasetName2,
+        parent: crate::LocationDatasetName,
         body: crate::DatasetVersion,
     ) -> Create {
         Create {
@@ -44,14 +44,14 @@ impl LocationsDatasetsDatasetVersions {
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
     /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.locations_datasets_dataset_versions().list(google_aiplatform_v1::DatasetName2::new("my-project", "my-location", "my-dataset")).items();
+    /// let mut items = client.locations_datasets_dataset_versions().list(google_aiplatform_v1::LocationDatasetName::new("my-project", "my-location", "my-dataset")).items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: crate::DatasetName2) -> List {
+    pub fn list(&self, parent: crate::LocationDatasetName) -> List {
         List {
             client: self.client.clone(),
             parent,
@@ -70,14 +70,14 @@ impl LocationsDatasetsDatasetVersions {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_datasets_dataset_versions().patch(google_aiplatform_v1::DatasetVersionName2::new("my-project", "my-location", "my-dataset", "my-dataset-version"), Default::default()).send().await?;
+    /// let response = client.locations_datasets_dataset_versions().patch(google_aiplatform_v1::DatasetDatasetVersionName::new("my-project", "my-location", "my-dataset", "my-dataset-version"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn patch(
         &self,
-        name: crate::DatasetVersionName2,
+        name: crate::DatasetDatasetVersionName,
         body: crate::DatasetVersion,
     ) -> Patch {
         Patch {
@@ -95,13 +95,13 @@ impl LocationsDatasetsDatasetVersions {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_datasets_dataset_versions().delete(google_aiplatform_v1::DatasetVersionName2::new("my-project", "my-location", "my-dataset", "my-dataset-version")).send().await?;
+    /// let operation = client.locations_datasets_dataset_versions().delete(google_aiplatform_v1::DatasetDatasetVersionName::new("my-project", "my-location", "my-dataset", "my-dataset-version")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::DatasetVersionName2) -> Delete {
+    pub fn delete(&self, name: crate::DatasetDatasetVersionName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -115,12 +115,12 @@ impl LocationsDatasetsDatasetVersions {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_datasets_dataset_versions().get(google_aiplatform_v1::DatasetVersionName2::new("my-project", "my-location", "my-dataset", "my-dataset-version")).send().await?;
+    /// let response = client.locations_datasets_dataset_versions().get(google_aiplatform_v1::DatasetDatasetVersionName::new("my-project", "my-location", "my-dataset", "my-dataset-version")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::DatasetVersionName2) -> Get {
+    pub fn get(&self, name: crate::DatasetDatasetVersionName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -135,13 +135,13 @@ impl LocationsDatasetsDatasetVersions {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_datasets_dataset_versions().restore(google_aiplatform_v1::DatasetVersionName2::new("my-project", "my-location", "my-dataset", "my-dataset-version")).send().await?;
+    /// let operation = client.locations_datasets_dataset_versions().restore(google_aiplatform_v1::DatasetDatasetVersionName::new("my-project", "my-location", "my-dataset", "my-dataset-version")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn restore(&self, name: crate::DatasetVersionName2) -> Restore {
+    pub fn restore(&self, name: crate::DatasetDatasetVersionName) -> Restore {
         Restore {
             client: self.client.clone(),
             name,
@@ -155,7 +155,7 @@ impl LocationsDatasetsDatasetVersions {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
     client: discogen_runtime::Client,
-    parent: crate::DatasetName2,
+    parent: crate::LocationDatasetName,
     body: crate::DatasetVersion,
     options: RequestOptions,
 }
@@ -192,7 +192,7 @@ impl Create {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     client: discogen_runtime::Client,
-    parent: crate::DatasetName2,
+    parent: crate::LocationDatasetName,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
@@ -286,7 +286,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
     client: discogen_runtime::Client,
-    name: crate::DatasetVersionName2,
+    name: crate::DatasetDatasetVersionName,
     update_mask: Option<discogen_runtime::FieldMask>,
     body: crate::DatasetVersion,
     options: RequestOptions,
@@ -317,7 +317,7 @@ impl Patch {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::DatasetVersionName2,
+    name: crate::DatasetDatasetVersionName,
     options: RequestOptions,
 }
 
@@ -349,7 +349,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::DatasetVersionName2,
+    name: crate::DatasetDatasetVersionName,
     read_mask: Option<discogen_runtime::FieldMask>,
     options: RequestOptions,
 }
@@ -378,7 +378,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Restore {
     client: discogen_runtime::Client,
-    name: crate::DatasetVersionName2,
+    name: crate::DatasetDatasetVersionName,
     options: RequestOptions,
 }
 

@@ -68,12 +68,12 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_endpoints().get(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint")).send().await?;
+    /// let response = client.locations_endpoints().get(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::EndpointName) -> Get {
+    pub fn get(&self, name: crate::LocationEndpointName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -87,12 +87,16 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_endpoints().patch(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let response = client.locations_endpoints().patch(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn patch(&self, name: crate::EndpointName, body: crate::Endpoint) -> Patch {
+    pub fn patch(
+        &self,
+        name: crate::LocationEndpointName,
+        body: crate::Endpoint,
+    ) -> Patch {
         Patch {
             client: self.client.clone(),
             name,
@@ -108,13 +112,13 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_endpoints().delete(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint")).send().await?;
+    /// let operation = client.locations_endpoints().delete(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::EndpointName) -> Delete {
+    pub fn delete(&self, name: crate::LocationEndpointName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -128,7 +132,7 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_endpoints().update(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let operation = client.locations_endpoints().update(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -136,7 +140,7 @@ impl LocationsEndpoints {
     /// ```
     pub fn update(
         &self,
-        name: crate::EndpointName,
+        name: crate::LocationEndpointName,
         body: crate::UpdateEndpointLongRunningRequest,
     ) -> Update {
         Update {
@@ -153,7 +157,7 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_endpoints().deploy_model(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let operation = client.locations_endpoints().deploy_model(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -161,7 +165,7 @@ impl LocationsEndpoints {
     /// ```
     pub fn deploy_model(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: crate::LocationEndpointName,
         body: crate::DeployModelRequest,
     ) -> DeployModel {
         DeployModel {
@@ -178,7 +182,7 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_endpoints().undeploy_model(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let operation = client.locations_endpoints().undeploy_model(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -186,7 +190,7 @@ impl LocationsEndpoints {
     /// ```
     pub fn undeploy_model(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: crate::LocationEndpointName,
         body: crate::UndeployModelRequest,
     ) -> UndeployModel {
         UndeployModel {
@@ -203,7 +207,7 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_endpoints().mutate_deployed_model(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let operation = client.locations_endpoints().mutate_deployed_model(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -211,7 +215,7 @@ impl LocationsEndpoints {
     /// ```
     pub fn mutate_deployed_model(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: crate::LocationEndpointName,
         body: crate::MutateDeployedModelRequest,
     ) -> MutateDeployedModel {
         MutateDeployedModel {
@@ -228,14 +232,14 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_endpoints().predict(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let response = client.locations_endpoints().predict(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn predict(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: crate::LocationEndpointName,
         body: crate::PredictRequest,
     ) -> Predict {
         Predict {
@@ -252,14 +256,14 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_endpoints().raw_predict(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let response = client.locations_endpoints().raw_predict(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn raw_predict(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: crate::LocationEndpointName,
         body: crate::RawPredictRequest,
     ) -> RawPredict {
         RawPredict {
@@ -276,14 +280,14 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_endpoints().stream_raw_predict(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let response = client.locations_endpoints().stream_raw_predict(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn stream_raw_predict(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: crate::LocationEndpointName,
         body: crate::StreamRawPredictRequest,
     ) -> StreamRawPredict {
         StreamRawPredict {
@@ -300,14 +304,14 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_endpoints().direct_predict(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let response = client.locations_endpoints().direct_predict(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn direct_predict(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: crate::LocationEndpointName,
         body: crate::DirectPredictRequest,
     ) -> DirectPredict {
         DirectPredict {
@@ -324,14 +328,14 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_endpoints().direct_raw_predict(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let response = client.locations_endpoints().direct_raw_predict(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn direct_raw_predict(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: crate::LocationEndpointName,
         body: crate::DirectRawPredictRequest,
     ) -> DirectRawPredict {
         DirectRawPredict {
@@ -348,14 +352,14 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_endpoints().server_streaming_predict(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let response = client.locations_endpoints().server_streaming_predict(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn server_streaming_predict(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: crate::LocationEndpointName,
         body: crate::StreamingPredictRequest,
     ) -> ServerStreamingPredict {
         ServerStreamingPredict {
@@ -372,7 +376,7 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_endpoints().predict_long_running(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let operation = client.locations_endpoints().predict_long_running(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -380,7 +384,7 @@ impl LocationsEndpoints {
     /// ```
     pub fn predict_long_running(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: crate::LocationEndpointName,
         body: crate::PredictLongRunningRequest,
     ) -> PredictLongRunning {
         PredictLongRunning {
@@ -397,7 +401,7 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_endpoints().fetch_predict_operation(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let operation = client.locations_endpoints().fetch_predict_operation(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -405,7 +409,7 @@ impl LocationsEndpoints {
     /// ```
     pub fn fetch_predict_operation(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: crate::LocationEndpointName,
         body: crate::FetchPredictOperationRequest,
     ) -> FetchPredictOperation {
         FetchPredictOperation {
@@ -422,14 +426,14 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_endpoints().explain(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let response = client.locations_endpoints().explain(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn explain(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: crate::LocationEndpointName,
         body: crate::ExplainRequest,
     ) -> Explain {
         Explain {
@@ -446,14 +450,14 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_endpoints().generate_content(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let response = client.locations_endpoints().generate_content(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn generate_content(
         &self,
-        model: crate::EndpointName,
+        model: crate::LocationEndpointName,
         body: crate::GenerateContentRequest,
     ) -> GenerateContent {
         GenerateContent {
@@ -470,14 +474,14 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_endpoints().stream_generate_content(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let response = client.locations_endpoints().stream_generate_content(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn stream_generate_content(
         &self,
-        model: crate::EndpointName,
+        model: crate::LocationEndpointName,
         body: crate::GenerateContentRequest,
     ) -> StreamGenerateContent {
         StreamGenerateContent {
@@ -494,14 +498,14 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_endpoints().count_tokens(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let response = client.locations_endpoints().count_tokens(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn count_tokens(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: crate::LocationEndpointName,
         body: crate::CountTokensRequest,
     ) -> CountTokens {
         CountTokens {
@@ -518,14 +522,14 @@ impl LocationsEndpoints {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_endpoints().compute_tokens(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let response = client.locations_endpoints().compute_tokens(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn compute_tokens(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: crate::LocationEndpointName,
         body: crate::ComputeTokensRequest,
     ) -> ComputeTokens {
         ComputeTokens {
@@ -681,7 +685,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::EndpointName,
+    name: crate::LocationEndpointName,
     options: RequestOptions,
 }
 
@@ -702,7 +706,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
     client: discogen_runtime::Client,
-    name: crate::EndpointName,
+    name: crate::LocationEndpointName,
     update_mask: Option<discogen_runtime::FieldMask>,
     body: crate::Endpoint,
     options: RequestOptions,
@@ -733,7 +737,7 @@ impl Patch {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::EndpointName,
+    name: crate::LocationEndpointName,
     options: RequestOptions,
 }
 
@@ -765,7 +769,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Update {
     client: discogen_runtime::Client,
-    name: crate::EndpointName,
+    name: crate::LocationEndpointName,
     body: crate::UpdateEndpointLongRunningRequest,
     options: RequestOptions,
 }
@@ -799,7 +803,7 @@ impl Update {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeployModel {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName,
+    endpoint: crate::LocationEndpointName,
     body: crate::DeployModelRequest,
     options: RequestOptions,
 }
@@ -836,7 +840,7 @@ impl DeployModel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UndeployModel {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName,
+    endpoint: crate::LocationEndpointName,
     body: crate::UndeployModelRequest,
     options: RequestOptions,
 }
@@ -873,7 +877,7 @@ impl UndeployModel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct MutateDeployedModel {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName,
+    endpoint: crate::LocationEndpointName,
     body: crate::MutateDeployedModelRequest,
     options: RequestOptions,
 }
@@ -910,7 +914,7 @@ impl MutateDeployedModel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Predict {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName,
+    endpoint: crate::LocationEndpointName,
     body: crate::PredictRequest,
     options: RequestOptions,
 }
@@ -933,7 +937,7 @@ impl Predict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RawPredict {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName,
+    endpoint: crate::LocationEndpointName,
     body: crate::RawPredictRequest,
     options: RequestOptions,
 }
@@ -959,7 +963,7 @@ impl RawPredict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StreamRawPredict {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName,
+    endpoint: crate::LocationEndpointName,
     body: crate::StreamRawPredictRequest,
     options: RequestOptions,
 }
@@ -985,7 +989,7 @@ impl StreamRawPredict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DirectPredict {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName,
+    endpoint: crate::LocationEndpointName,
     body: crate::DirectPredictRequest,
     options: RequestOptions,
 }
@@ -1011,7 +1015,7 @@ impl DirectPredict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DirectRawPredict {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName,
+    endpoint: crate::LocationEndpointName,
     body: crate::DirectRawPredictRequest,
     options: RequestOptions,
 }
@@ -1039,7 +1043,7 @@ impl DirectRawPredict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ServerStreamingPredict {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName,
+    endpoint: crate::LocationEndpointName,
     body: crate::StreamingPredictRequest,
     options: RequestOptions,
 }
@@ -1067,7 +1071,7 @@ impl ServerStreamingPredict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PredictLongRunning {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName,
+    endpoint: crate::LocationEndpointName,
     body: crate::PredictLongRunningRequest,
     options: RequestOptions,
 }
@@ -1101,7 +1105,7 @@ impl PredictLongRunning {
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPredictOperation {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName,
+    endpoint: crate::LocationEndpointName,
     body: crate::FetchPredictOperationRequest,
     options: RequestOptions,
 }
@@ -1135,7 +1139,7 @@ impl FetchPredictOperation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Explain {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName,
+    endpoint: crate::LocationEndpointName,
     body: crate::ExplainRequest,
     options: RequestOptions,
 }
@@ -1158,7 +1162,7 @@ impl Explain {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GenerateContent {
     client: discogen_runtime::Client,
-    model: crate::EndpointName,
+    model: crate::LocationEndpointName,
     body: crate::GenerateContentRequest,
     options: RequestOptions,
 }
@@ -1184,7 +1188,7 @@ impl GenerateContent {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StreamGenerateContent {
     client: discogen_runtime::Client,
-    model: crate::EndpointName,
+    model: crate::LocationEndpointName,
     body: crate::GenerateContentRequest,
     options: RequestOptions,
 }
@@ -1210,7 +1214,7 @@ impl StreamGenerateContent {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CountTokens {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName,
+    endpoint: crate::LocationEndpointName,
     body: crate::CountTokensRequest,
     options: RequestOptions,
 }
@@ -1236,7 +1240,7 @@ impl CountTokens {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ComputeTokens {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName,
+    endpoint: crate::LocationEndpointName,
     body: crate::ComputeTokensRequest,
     options: RequestOptions,
 }

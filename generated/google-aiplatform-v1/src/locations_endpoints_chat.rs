@@ -18,14 +18,14 @@ impl LocationsEndpointsChat {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_endpoints_chat().completions(google_aiplatform_v1::EndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
+    /// let response = client.locations_endpoints_chat().completions(google_aiplatform_v1::LocationEndpointName::new("my-project", "my-location", "my-endpoint"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn completions(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: crate::LocationEndpointName,
         body: crate::GoogleApiHttpBody,
     ) -> Completions {
         Completions {
@@ -42,7 +42,7 @@ impl LocationsEndpointsChat {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Completions {
     client: discogen_runtime::Client,
-    endpoint: crate::EndpointName,
+    endpoint: crate::LocationEndpointName,
     body: crate::GoogleApiHttpBody,
     options: RequestOptions,
 }

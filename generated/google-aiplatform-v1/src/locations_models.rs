@@ -18,14 +18,14 @@ impl LocationsModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_models().set_iam_policy(google_aiplatform_v1::ModelName::new("my-project", "my-location", "my-model"), Default::default()).send().await?;
+    /// let response = client.locations_models().set_iam_policy(google_aiplatform_v1::LocationModelName::new("my-project", "my-location", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn set_iam_policy(
         &self,
-        resource: crate::ModelName,
+        resource: crate::LocationModelName,
         body: crate::GoogleIamV1SetIamPolicyRequest,
     ) -> SetIamPolicy {
         SetIamPolicy {
@@ -42,12 +42,12 @@ impl LocationsModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_models().get_iam_policy(google_aiplatform_v1::ModelName::new("my-project", "my-location", "my-model")).send().await?;
+    /// let response = client.locations_models().get_iam_policy(google_aiplatform_v1::LocationModelName::new("my-project", "my-location", "my-model")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_iam_policy(&self, resource: crate::ModelName) -> GetIamPolicy {
+    pub fn get_iam_policy(&self, resource: crate::LocationModelName) -> GetIamPolicy {
         GetIamPolicy {
             client: self.client.clone(),
             resource,
@@ -62,14 +62,14 @@ impl LocationsModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_models().test_iam_permissions(google_aiplatform_v1::ModelName::new("my-project", "my-location", "my-model")).send().await?;
+    /// let response = client.locations_models().test_iam_permissions(google_aiplatform_v1::LocationModelName::new("my-project", "my-location", "my-model")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn test_iam_permissions(
         &self,
-        resource: crate::ModelName,
+        resource: crate::LocationModelName,
     ) -> TestIamPermissions {
         TestIamPermissions {
             client: self.client.clone(),
@@ -110,12 +110,12 @@ impl LocationsModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_models().get(google_aiplatform_v1::ModelName::new("my-project", "my-location", "my-model")).send().await?;
+    /// let response = client.locations_models().get(google_aiplatform_v1::LocationModelName::new("my-project", "my-location", "my-model")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::ModelName) -> Get {
+    pub fn get(&self, name: crate::LocationModelName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -129,12 +129,12 @@ impl LocationsModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_models().patch(google_aiplatform_v1::ModelName::new("my-project", "my-location", "my-model"), Default::default()).send().await?;
+    /// let response = client.locations_models().patch(google_aiplatform_v1::LocationModelName::new("my-project", "my-location", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn patch(&self, name: crate::ModelName, body: crate::Model) -> Patch {
+    pub fn patch(&self, name: crate::LocationModelName, body: crate::Model) -> Patch {
         Patch {
             client: self.client.clone(),
             name,
@@ -150,13 +150,13 @@ impl LocationsModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_models().delete(google_aiplatform_v1::ModelName::new("my-project", "my-location", "my-model")).send().await?;
+    /// let operation = client.locations_models().delete(google_aiplatform_v1::LocationModelName::new("my-project", "my-location", "my-model")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::ModelName) -> Delete {
+    pub fn delete(&self, name: crate::LocationModelName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -198,14 +198,14 @@ impl LocationsModels {
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
     /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.locations_models().list_versions(google_aiplatform_v1::ModelName::new("my-project", "my-location", "my-model")).items();
+    /// let mut items = client.locations_models().list_versions(google_aiplatform_v1::LocationModelName::new("my-project", "my-location", "my-model")).items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_versions(&self, name: crate::ModelName) -> ListVersions {
+    pub fn list_versions(&self, name: crate::LocationModelName) -> ListVersions {
         ListVersions {
             client: self.client.clone(),
             name,
@@ -225,14 +225,14 @@ impl LocationsModels {
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
     /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.locations_models().list_checkpoints(google_aiplatform_v1::ModelName::new("my-project", "my-location", "my-model")).items();
+    /// let mut items = client.locations_models().list_checkpoints(google_aiplatform_v1::LocationModelName::new("my-project", "my-location", "my-model")).items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_checkpoints(&self, name: crate::ModelName) -> ListCheckpoints {
+    pub fn list_checkpoints(&self, name: crate::LocationModelName) -> ListCheckpoints {
         ListCheckpoints {
             client: self.client.clone(),
             name,
@@ -248,7 +248,7 @@ impl LocationsModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_models().update_explanation_dataset(google_aiplatform_v1::ModelName::new("my-project", "my-location", "my-model"), Default::default()).send().await?;
+    /// let operation = client.locations_models().update_explanation_dataset(google_aiplatform_v1::LocationModelName::new("my-project", "my-location", "my-model"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -256,7 +256,7 @@ impl LocationsModels {
     /// ```
     pub fn update_explanation_dataset(
         &self,
-        model: crate::ModelName,
+        model: crate::LocationModelName,
         body: crate::UpdateExplanationDatasetRequest,
     ) -> UpdateExplanationDataset {
         UpdateExplanationDataset {
@@ -273,13 +273,13 @@ impl LocationsModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_models().delete_version(google_aiplatform_v1::ModelName::new("my-project", "my-location", "my-model")).send().await?;
+    /// let operation = client.locations_models().delete_version(google_aiplatform_v1::LocationModelName::new("my-project", "my-location", "my-model")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_version(&self, name: crate::ModelName) -> DeleteVersion {
+    pub fn delete_version(&self, name: crate::LocationModelName) -> DeleteVersion {
         DeleteVersion {
             client: self.client.clone(),
             name,
@@ -293,14 +293,14 @@ impl LocationsModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_models().merge_version_aliases(google_aiplatform_v1::ModelName::new("my-project", "my-location", "my-model"), Default::default()).send().await?;
+    /// let response = client.locations_models().merge_version_aliases(google_aiplatform_v1::LocationModelName::new("my-project", "my-location", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn merge_version_aliases(
         &self,
-        name: crate::ModelName,
+        name: crate::LocationModelName,
         body: crate::MergeVersionAliasesRequest,
     ) -> MergeVersionAliases {
         MergeVersionAliases {
@@ -317,7 +317,7 @@ impl LocationsModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_models().export(google_aiplatform_v1::ModelName::new("my-project", "my-location", "my-model"), Default::default()).send().await?;
+    /// let operation = client.locations_models().export(google_aiplatform_v1::LocationModelName::new("my-project", "my-location", "my-model"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -325,7 +325,7 @@ impl LocationsModels {
     /// ```
     pub fn export(
         &self,
-        name: crate::ModelName,
+        name: crate::LocationModelName,
         body: crate::ExportModelRequest,
     ) -> Export {
         Export {
@@ -367,7 +367,7 @@ impl LocationsModels {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetIamPolicy {
     client: discogen_runtime::Client,
-    resource: crate::ModelName,
+    resource: crate::LocationModelName,
     body: crate::GoogleIamV1SetIamPolicyRequest,
     options: RequestOptions,
 }
@@ -393,7 +393,7 @@ impl SetIamPolicy {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetIamPolicy {
     client: discogen_runtime::Client,
-    resource: crate::ModelName,
+    resource: crate::LocationModelName,
     options_requested_policy_version: Option<i32>,
     options: RequestOptions,
 }
@@ -428,7 +428,7 @@ impl GetIamPolicy {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestIamPermissions {
     client: discogen_runtime::Client,
-    resource: crate::ModelName,
+    resource: crate::LocationModelName,
     permissions: Vec<String>,
     options: RequestOptions,
 }
@@ -499,7 +499,7 @@ impl Upload {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::ModelName,
+    name: crate::LocationModelName,
     options: RequestOptions,
 }
 
@@ -520,7 +520,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
     client: discogen_runtime::Client,
-    name: crate::ModelName,
+    name: crate::LocationModelName,
     update_mask: Option<discogen_runtime::FieldMask>,
     body: crate::Model,
     options: RequestOptions,
@@ -551,7 +551,7 @@ impl Patch {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::ModelName,
+    name: crate::LocationModelName,
     options: RequestOptions,
 }
 
@@ -672,7 +672,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListVersions {
     client: discogen_runtime::Client,
-    name: crate::ModelName,
+    name: crate::LocationModelName,
     page_size: Option<i32>,
     page_token: Option<String>,
     filter: Option<String>,
@@ -763,7 +763,7 @@ impl ListVersions {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCheckpoints {
     client: discogen_runtime::Client,
-    name: crate::ModelName,
+    name: crate::LocationModelName,
     page_size: Option<i32>,
     page_token: Option<String>,
     options: RequestOptions,
@@ -838,7 +838,7 @@ impl ListCheckpoints {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateExplanationDataset {
     client: discogen_runtime::Client,
-    model: crate::ModelName,
+    model: crate::LocationModelName,
     body: crate::UpdateExplanationDatasetRequest,
     options: RequestOptions,
 }
@@ -875,7 +875,7 @@ impl UpdateExplanationDataset {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteVersion {
     client: discogen_runtime::Client,
-    name: crate::ModelName,
+    name: crate::LocationModelName,
     options: RequestOptions,
 }
 
@@ -907,7 +907,7 @@ impl DeleteVersion {
 #[must_use = "a request does nothing until it is sent"]
 pub struct MergeVersionAliases {
     client: discogen_runtime::Client,
-    name: crate::ModelName,
+    name: crate::LocationModelName,
     body: crate::MergeVersionAliasesRequest,
     options: RequestOptions,
 }
@@ -933,7 +933,7 @@ impl MergeVersionAliases {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Export {
     client: discogen_runtime::Client,
-    name: crate::ModelName,
+    name: crate::LocationModelName,
     body: crate::ExportModelRequest,
     options: RequestOptions,
 }

@@ -43,13 +43,13 @@ impl LocationsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_operations().get(google_aiplatform_v1::OperationName11::new("my-project", "my-location", "my-operation")).send().await?;
+    /// let operation = client.locations_operations().get(google_aiplatform_v1::LocationOperationName::new("my-project", "my-location", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName11) -> Get {
+    pub fn get(&self, name: crate::LocationOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl LocationsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_operations().delete(google_aiplatform_v1::OperationName11::new("my-project", "my-location", "my-operation")).send().await?;
+    /// let response = client.locations_operations().delete(google_aiplatform_v1::LocationOperationName::new("my-project", "my-location", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName11) -> Delete {
+    pub fn delete(&self, name: crate::LocationOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl LocationsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_operations().cancel(google_aiplatform_v1::OperationName11::new("my-project", "my-location", "my-operation")).send().await?;
+    /// let response = client.locations_operations().cancel(google_aiplatform_v1::LocationOperationName::new("my-project", "my-location", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName11) -> Cancel {
+    pub fn cancel(&self, name: crate::LocationOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl LocationsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_operations().wait(google_aiplatform_v1::OperationName11::new("my-project", "my-location", "my-operation")).send().await?;
+    /// let operation = client.locations_operations().wait(google_aiplatform_v1::LocationOperationName::new("my-project", "my-location", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName11) -> Wait {
+    pub fn wait(&self, name: crate::LocationOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -202,7 +202,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName11,
+    name: crate::LocationOperationName,
     options: RequestOptions,
 }
 
@@ -231,7 +231,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName11,
+    name: crate::LocationOperationName,
     options: RequestOptions,
 }
 
@@ -252,7 +252,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName11,
+    name: crate::LocationOperationName,
     options: RequestOptions,
 }
 
@@ -273,7 +273,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName11,
+    name: crate::LocationOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

@@ -18,14 +18,14 @@ impl LocationsPublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_publishers_models().predict(google_aiplatform_v1::ModelName2::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
+    /// let response = client.locations_publishers_models().predict(google_aiplatform_v1::PublisherModelName::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn predict(
         &self,
-        endpoint: crate::ModelName2,
+        endpoint: crate::PublisherModelName,
         body: crate::PredictRequest,
     ) -> Predict {
         Predict {
@@ -42,14 +42,14 @@ impl LocationsPublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_publishers_models().raw_predict(google_aiplatform_v1::ModelName2::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
+    /// let response = client.locations_publishers_models().raw_predict(google_aiplatform_v1::PublisherModelName::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn raw_predict(
         &self,
-        endpoint: crate::ModelName2,
+        endpoint: crate::PublisherModelName,
         body: crate::RawPredictRequest,
     ) -> RawPredict {
         RawPredict {
@@ -66,14 +66,14 @@ impl LocationsPublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_publishers_models().stream_raw_predict(google_aiplatform_v1::ModelName2::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
+    /// let response = client.locations_publishers_models().stream_raw_predict(google_aiplatform_v1::PublisherModelName::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn stream_raw_predict(
         &self,
-        endpoint: crate::ModelName2,
+        endpoint: crate::PublisherModelName,
         body: crate::StreamRawPredictRequest,
     ) -> StreamRawPredict {
         StreamRawPredict {
@@ -90,14 +90,14 @@ impl LocationsPublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_publishers_models().server_streaming_predict(google_aiplatform_v1::ModelName2::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
+    /// let response = client.locations_publishers_models().server_streaming_predict(google_aiplatform_v1::PublisherModelName::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn server_streaming_predict(
         &self,
-        endpoint: crate::ModelName2,
+        endpoint: crate::PublisherModelName,
         body: crate::StreamingPredictRequest,
     ) -> ServerStreamingPredict {
         ServerStreamingPredict {
@@ -114,7 +114,7 @@ impl LocationsPublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_publishers_models().predict_long_running(google_aiplatform_v1::ModelName2::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
+    /// let operation = client.locations_publishers_models().predict_long_running(google_aiplatform_v1::PublisherModelName::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -122,7 +122,7 @@ impl LocationsPublishersModels {
     /// ```
     pub fn predict_long_running(
         &self,
-        endpoint: crate::ModelName2,
+        endpoint: crate::PublisherModelName,
         body: crate::PredictLongRunningRequest,
     ) -> PredictLongRunning {
         PredictLongRunning {
@@ -139,7 +139,7 @@ impl LocationsPublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_publishers_models().fetch_predict_operation(google_aiplatform_v1::ModelName2::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
+    /// let operation = client.locations_publishers_models().fetch_predict_operation(google_aiplatform_v1::PublisherModelName::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -147,7 +147,7 @@ impl LocationsPublishersModels {
     /// ```
     pub fn fetch_predict_operation(
         &self,
-        endpoint: crate::ModelName2,
+        endpoint: crate::PublisherModelName,
         body: crate::FetchPredictOperationRequest,
     ) -> FetchPredictOperation {
         FetchPredictOperation {
@@ -164,14 +164,14 @@ impl LocationsPublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_publishers_models().generate_content(google_aiplatform_v1::ModelName2::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
+    /// let response = client.locations_publishers_models().generate_content(google_aiplatform_v1::PublisherModelName::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn generate_content(
         &self,
-        model: crate::ModelName2,
+        model: crate::PublisherModelName,
         body: crate::GenerateContentRequest,
     ) -> GenerateContent {
         GenerateContent {
@@ -188,14 +188,14 @@ impl LocationsPublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_publishers_models().stream_generate_content(google_aiplatform_v1::ModelName2::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
+    /// let response = client.locations_publishers_models().stream_generate_content(google_aiplatform_v1::PublisherModelName::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn stream_generate_content(
         &self,
-        model: crate::ModelName2,
+        model: crate::PublisherModelName,
         body: crate::GenerateContentRequest,
     ) -> StreamGenerateContent {
         StreamGenerateContent {
@@ -212,14 +212,14 @@ impl LocationsPublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_publishers_models().count_tokens(google_aiplatform_v1::ModelName2::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
+    /// let response = client.locations_publishers_models().count_tokens(google_aiplatform_v1::PublisherModelName::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn count_tokens(
         &self,
-        endpoint: crate::ModelName2,
+        endpoint: crate::PublisherModelName,
         body: crate::CountTokensRequest,
     ) -> CountTokens {
         CountTokens {
@@ -236,14 +236,14 @@ impl LocationsPublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_publishers_models().compute_tokens(google_aiplatform_v1::ModelName2::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
+    /// let response = client.locations_publishers_models().compute_tokens(google_aiplatform_v1::PublisherModelName::new("my-project", "my-location", "my-publisher", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn compute_tokens(
         &self,
-        endpoint: crate::ModelName2,
+        endpoint: crate::PublisherModelName,
         body: crate::ComputeTokensRequest,
     ) -> ComputeTokens {
         ComputeTokens {
@@ -260,7 +260,7 @@ impl LocationsPublishersModels {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Predict {
     client: discogen_runtime::Client,
-    endpoint: crate::ModelName2,
+    endpoint: crate::PublisherModelName,
     body: crate::PredictRequest,
     options: RequestOptions,
 }
@@ -283,7 +283,7 @@ impl Predict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RawPredict {
     client: discogen_runtime::Client,
-    endpoint: crate::ModelName2,
+    endpoint: crate::PublisherModelName,
     body: crate::RawPredictRequest,
     options: RequestOptions,
 }
@@ -309,7 +309,7 @@ impl RawPredict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StreamRawPredict {
     client: discogen_runtime::Client,
-    endpoint: crate::ModelName2,
+    endpoint: crate::PublisherModelName,
     body: crate::StreamRawPredictRequest,
     options: RequestOptions,
 }
@@ -337,7 +337,7 @@ impl StreamRawPredict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ServerStreamingPredict {
     client: discogen_runtime::Client,
-    endpoint: crate::ModelName2,
+    endpoint: crate::PublisherModelName,
     body: crate::StreamingPredictRequest,
     options: RequestOptions,
 }
@@ -367,7 +367,7 @@ impl ServerStreamingPredict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PredictLongRunning {
     client: discogen_runtime::Client,
-    endpoint: crate::ModelName2,
+    endpoint: crate::PublisherModelName,
     body: crate::PredictLongRunningRequest,
     options: RequestOptions,
 }
@@ -403,7 +403,7 @@ impl PredictLongRunning {
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPredictOperation {
     client: discogen_runtime::Client,
-    endpoint: crate::ModelName2,
+    endpoint: crate::PublisherModelName,
     body: crate::FetchPredictOperationRequest,
     options: RequestOptions,
 }
@@ -439,7 +439,7 @@ impl FetchPredictOperation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GenerateContent {
     client: discogen_runtime::Client,
-    model: crate::ModelName2,
+    model: crate::PublisherModelName,
     body: crate::GenerateContentRequest,
     options: RequestOptions,
 }
@@ -465,7 +465,7 @@ impl GenerateContent {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StreamGenerateContent {
     client: discogen_runtime::Client,
-    model: crate::ModelName2,
+    model: crate::PublisherModelName,
     body: crate::GenerateContentRequest,
     options: RequestOptions,
 }
@@ -493,7 +493,7 @@ impl StreamGenerateContent {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CountTokens {
     client: discogen_runtime::Client,
-    endpoint: crate::ModelName2,
+    endpoint: crate::PublisherModelName,
     body: crate::CountTokensRequest,
     options: RequestOptions,
 }
@@ -519,7 +519,7 @@ impl CountTokens {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ComputeTokens {
     client: discogen_runtime::Client,
-    endpoint: crate::ModelName2,
+    endpoint: crate::PublisherModelName,
     body: crate::ComputeTokensRequest,
     options: RequestOptions,
 }

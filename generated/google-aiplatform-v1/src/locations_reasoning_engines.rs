@@ -18,14 +18,14 @@ impl LocationsReasoningEngines {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_reasoning_engines().query(google_aiplatform_v1::ReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine"), Default::default()).send().await?;
+    /// let response = client.locations_reasoning_engines().query(google_aiplatform_v1::LocationReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn query(
         &self,
-        name: crate::ReasoningEngineName,
+        name: crate::LocationReasoningEngineName,
         body: crate::QueryReasoningEngineRequest,
     ) -> Query {
         Query {
@@ -42,14 +42,14 @@ impl LocationsReasoningEngines {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_reasoning_engines().stream_query(google_aiplatform_v1::ReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine"), Default::default()).send().await?;
+    /// let response = client.locations_reasoning_engines().stream_query(google_aiplatform_v1::LocationReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn stream_query(
         &self,
-        name: crate::ReasoningEngineName,
+        name: crate::LocationReasoningEngineName,
         body: crate::StreamQueryReasoningEngineRequest,
     ) -> StreamQuery {
         StreamQuery {
@@ -116,12 +116,12 @@ impl LocationsReasoningEngines {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.locations_reasoning_engines().get(google_aiplatform_v1::ReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine")).send().await?;
+    /// let response = client.locations_reasoning_engines().get(google_aiplatform_v1::LocationReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::ReasoningEngineName) -> Get {
+    pub fn get(&self, name: crate::LocationReasoningEngineName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -135,7 +135,7 @@ impl LocationsReasoningEngines {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_reasoning_engines().patch(google_aiplatform_v1::ReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine"), Default::default()).send().await?;
+    /// let operation = client.locations_reasoning_engines().patch(google_aiplatform_v1::LocationReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -143,7 +143,7 @@ impl LocationsReasoningEngines {
     /// ```
     pub fn patch(
         &self,
-        name: crate::ReasoningEngineName,
+        name: crate::LocationReasoningEngineName,
         body: crate::ReasoningEngine,
     ) -> Patch {
         Patch {
@@ -161,13 +161,13 @@ impl LocationsReasoningEngines {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.locations_reasoning_engines().delete(google_aiplatform_v1::ReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine")).send().await?;
+    /// let operation = client.locations_reasoning_engines().delete(google_aiplatform_v1::LocationReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::ReasoningEngineName) -> Delete {
+    pub fn delete(&self, name: crate::LocationReasoningEngineName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -182,7 +182,7 @@ impl LocationsReasoningEngines {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Query {
     client: discogen_runtime::Client,
-    name: crate::ReasoningEngineName,
+    name: crate::LocationReasoningEngineName,
     body: crate::QueryReasoningEngineRequest,
     options: RequestOptions,
 }
@@ -207,7 +207,7 @@ impl Query {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StreamQuery {
     client: discogen_runtime::Client,
-    name: crate::ReasoningEngineName,
+    name: crate::LocationReasoningEngineName,
     body: crate::StreamQueryReasoningEngineRequest,
     options: RequestOptions,
 }
@@ -342,7 +342,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::ReasoningEngineName,
+    name: crate::LocationReasoningEngineName,
     options: RequestOptions,
 }
 
@@ -363,7 +363,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
     client: discogen_runtime::Client,
-    name: crate::ReasoningEngineName,
+    name: crate::LocationReasoningEngineName,
     update_mask: Option<discogen_runtime::FieldMask>,
     body: crate::ReasoningEngine,
     options: RequestOptions,
@@ -402,7 +402,7 @@ impl Patch {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::ReasoningEngineName,
+    name: crate::LocationReasoningEngineName,
     force: Option<bool>,
     options: RequestOptions,
 }

@@ -43,13 +43,13 @@ impl ModelDeploymentMonitoringJobsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.model_deployment_monitoring_jobs_operations().get(google_aiplatform_v1::OperationName26::new("my-project", "my-location", "my-model-deployment-monitoring-job", "my-operation")).send().await?;
+    /// let operation = client.model_deployment_monitoring_jobs_operations().get(google_aiplatform_v1::ModelDeploymentMonitoringJobOperationName::new("my-project", "my-location", "my-model-deployment-monitoring-job", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName26) -> Get {
+    pub fn get(&self, name: crate::ModelDeploymentMonitoringJobOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,15 @@ impl ModelDeploymentMonitoringJobsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.model_deployment_monitoring_jobs_operations().delete(google_aiplatform_v1::OperationName26::new("my-project", "my-location", "my-model-deployment-monitoring-job", "my-operation")).send().await?;
+    /// let response = client.model_deployment_monitoring_jobs_operations().delete(google_aiplatform_v1::ModelDeploymentMonitoringJobOperationName::new("my-project", "my-location", "my-model-deployment-monitoring-job", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName26) -> Delete {
+    pub fn delete(
+        &self,
+        name: crate::ModelDeploymentMonitoringJobOperationName,
+    ) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +85,15 @@ impl ModelDeploymentMonitoringJobsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.model_deployment_monitoring_jobs_operations().cancel(google_aiplatform_v1::OperationName26::new("my-project", "my-location", "my-model-deployment-monitoring-job", "my-operation")).send().await?;
+    /// let response = client.model_deployment_monitoring_jobs_operations().cancel(google_aiplatform_v1::ModelDeploymentMonitoringJobOperationName::new("my-project", "my-location", "my-model-deployment-monitoring-job", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName26) -> Cancel {
+    pub fn cancel(
+        &self,
+        name: crate::ModelDeploymentMonitoringJobOperationName,
+    ) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +107,13 @@ impl ModelDeploymentMonitoringJobsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.model_deployment_monitoring_jobs_operations().wait(google_aiplatform_v1::OperationName26::new("my-project", "my-location", "my-model-deployment-monitoring-job", "my-operation")).send().await?;
+    /// let operation = client.model_deployment_monitoring_jobs_operations().wait(google_aiplatform_v1::ModelDeploymentMonitoringJobOperationName::new("my-project", "my-location", "my-model-deployment-monitoring-job", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName26) -> Wait {
+    pub fn wait(&self, name: crate::ModelDeploymentMonitoringJobOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -204,7 +210,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName26,
+    name: crate::ModelDeploymentMonitoringJobOperationName,
     options: RequestOptions,
 }
 
@@ -235,7 +241,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName26,
+    name: crate::ModelDeploymentMonitoringJobOperationName,
     options: RequestOptions,
 }
 
@@ -258,7 +264,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName26,
+    name: crate::ModelDeploymentMonitoringJobOperationName,
     options: RequestOptions,
 }
 
@@ -281,7 +287,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName26,
+    name: crate::ModelDeploymentMonitoringJobOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

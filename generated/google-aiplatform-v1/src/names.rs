@@ -2,7 +2,7 @@
 
 //! Typed resource names: build them from their segments or parse them from strings.
 
-/// The resource name `datasets/{dataset}`.
+/// The resource name `datasets/{dataset}` (pattern `datasets/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::DatasetName;
@@ -63,7 +63,7 @@ impl std::str::FromStr for DatasetName {
     }
 }
 
-/// The resource name `datasets/{dataset}/datasetVersions/{dataset_version}`.
+/// The resource name `datasets/{dataset}/datasetVersions/{dataset_version}` (pattern `datasets/*/datasetVersions/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::DatasetVersionName;
@@ -125,47 +125,47 @@ impl std::str::FromStr for DatasetVersionName {
     }
 }
 
-/// The resource name `projects/{project}/cacheConfig`.
+/// The resource name `projects/{project}/cacheConfig` (pattern `projects/*/cacheConfig`).
 ///
 /// ```
-/// # use google_aiplatform_v1::ProjectName;
-/// let name = ProjectName::new("my-project");
-/// let parsed: ProjectName = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::CacheConfigName;
+/// let name = CacheConfigName::new("my-project");
+/// let parsed: CacheConfigName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "projects")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ProjectName {
+pub struct CacheConfigName {
     /// The `{project}` segment.
     pub project: String,
 }
 
 #[cfg(feature = "projects")]
-impl ProjectName {
+impl CacheConfigName {
     /// The name made of its segments.
     pub fn new(project: impl Into<String>) -> Self {
-        ProjectName {
+        CacheConfigName {
             project: project.into(),
         }
     }
 }
 
 #[cfg(feature = "projects")]
-impl std::fmt::Display for ProjectName {
+impl std::fmt::Display for CacheConfigName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "projects/{}/cacheConfig", self.project)
     }
 }
 
 #[cfg(feature = "projects")]
-impl std::str::FromStr for ProjectName {
+impl std::str::FromStr for CacheConfigName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let parts: Vec<&str> = text.split('/').collect();
         match parts.as_slice() {
             ["projects", project, "cacheConfig"] if !project.is_empty() => {
-                Ok(ProjectName {
+                Ok(CacheConfigName {
                     project: project.to_string(),
                 })
             }
@@ -181,26 +181,26 @@ impl std::str::FromStr for ProjectName {
     }
 }
 
-/// The resource name `projects/{project}`.
+/// The resource name `projects/{project}` (pattern `projects/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::ProjectName2;
-/// let name = ProjectName2::new("my-project");
-/// let parsed: ProjectName2 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::ProjectName;
+/// let name = ProjectName::new("my-project");
+/// let parsed: ProjectName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ProjectName2 {
+pub struct ProjectName {
     /// The `{project}` segment.
     pub project: String,
 }
 
 #[cfg(feature = "locations")]
-impl ProjectName2 {
+impl ProjectName {
     /// The name made of its segments.
     pub fn new(project: impl Into<String>) -> Self {
-        ProjectName2 {
+        ProjectName {
             project: project.into(),
         }
     }
@@ -252,21 +252,21 @@ impl ProjectName2 {
 }
 
 #[cfg(feature = "locations")]
-impl std::fmt::Display for ProjectName2 {
+impl std::fmt::Display for ProjectName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "projects/{}", self.project)
     }
 }
 
 #[cfg(feature = "locations")]
-impl std::str::FromStr for ProjectName2 {
+impl std::str::FromStr for ProjectName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let parts: Vec<&str> = text.split('/').collect();
         match parts.as_slice() {
             ["projects", project] if !project.is_empty() => {
-                Ok(ProjectName2 {
+                Ok(ProjectName {
                     project: project.to_string(),
                 })
             }
@@ -275,7 +275,7 @@ impl std::str::FromStr for ProjectName2 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}`.
+/// The resource name `projects/{project}/locations/{location}` (pattern `projects/*/locations/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::LocationName;
@@ -399,8 +399,8 @@ impl LocationName {
             feature = "evaluations"
         )
     )]
-    pub fn model(&self, model: impl Into<String>) -> ModelName {
-        ModelName {
+    pub fn model(&self, model: impl Into<String>) -> LocationModelName {
+        LocationModelName {
             project: self.project.clone(),
             location: self.location.clone(),
             model: model.into(),
@@ -450,8 +450,8 @@ impl LocationName {
 
     /// The `projects/{project}/locations/{location}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "locations-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName11 {
-        OperationName11 {
+    pub fn operation(&self, operation: impl Into<String>) -> LocationOperationName {
+        LocationOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             operation: operation.into(),
@@ -468,8 +468,8 @@ impl LocationName {
             feature = "saved-queries"
         )
     )]
-    pub fn dataset(&self, dataset: impl Into<String>) -> DatasetName2 {
-        DatasetName2 {
+    pub fn dataset(&self, dataset: impl Into<String>) -> LocationDatasetName {
+        LocationDatasetName {
             project: self.project.clone(),
             location: self.location.clone(),
             dataset: dataset.into(),
@@ -502,8 +502,8 @@ impl LocationName {
             feature = "locations-endpoints-chat"
         )
     )]
-    pub fn endpoint(&self, endpoint: impl Into<String>) -> EndpointName {
-        EndpointName {
+    pub fn endpoint(&self, endpoint: impl Into<String>) -> LocationEndpointName {
+        LocationEndpointName {
             project: self.project.clone(),
             location: self.location.clone(),
             endpoint: endpoint.into(),
@@ -614,8 +614,8 @@ impl LocationName {
     pub fn batch_prediction_job(
         &self,
         batch_prediction_job: impl Into<String>,
-    ) -> BatchPredictionJobName {
-        BatchPredictionJobName {
+    ) -> LocationBatchPredictionJobName {
+        LocationBatchPredictionJobName {
             project: self.project.clone(),
             location: self.location.clone(),
             batch_prediction_job: batch_prediction_job.into(),
@@ -759,8 +759,8 @@ impl LocationName {
     pub fn reasoning_engine(
         &self,
         reasoning_engine: impl Into<String>,
-    ) -> ReasoningEngineName {
-        ReasoningEngineName {
+    ) -> LocationReasoningEngineName {
+        LocationReasoningEngineName {
             project: self.project.clone(),
             location: self.location.clone(),
             reasoning_engine: reasoning_engine.into(),
@@ -939,17 +939,17 @@ impl std::str::FromStr for LocationName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/ragEngineConfig`.
+/// The resource name `projects/{project}/locations/{location}/ragEngineConfig` (pattern `projects/*/locations/*/ragEngineConfig`).
 ///
 /// ```
-/// # use google_aiplatform_v1::LocationName2;
-/// let name = LocationName2::new("my-project", "my-location");
-/// let parsed: LocationName2 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::RagEngineConfigName;
+/// let name = RagEngineConfigName::new("my-project", "my-location");
+/// let parsed: RagEngineConfigName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct LocationName2 {
+pub struct RagEngineConfigName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -958,10 +958,10 @@ pub struct LocationName2 {
 }
 
 #[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
-impl LocationName2 {
+impl RagEngineConfigName {
     /// The name made of its segments.
     pub fn new(project: impl Into<String>, location: impl Into<String>) -> Self {
-        LocationName2 {
+        RagEngineConfigName {
             project: project.into(),
             location: location.into(),
         }
@@ -969,8 +969,11 @@ impl LocationName2 {
 
     /// The `projects/{project}/locations/{location}/ragEngineConfig/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "rag-engine-config-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName12 {
-        OperationName12 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> RagEngineConfigOperationName {
+        RagEngineConfigOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             operation: operation.into(),
@@ -979,7 +982,7 @@ impl LocationName2 {
 }
 
 #[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
-impl std::fmt::Display for LocationName2 {
+impl std::fmt::Display for RagEngineConfigName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/ragEngineConfig", self.project, self.location
@@ -988,7 +991,7 @@ impl std::fmt::Display for LocationName2 {
 }
 
 #[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
-impl std::str::FromStr for LocationName2 {
+impl std::str::FromStr for RagEngineConfigName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -996,7 +999,7 @@ impl std::str::FromStr for LocationName2 {
         match parts.as_slice() {
             ["projects", project, "locations", location, "ragEngineConfig",
             ] if !project.is_empty() && !location.is_empty() => {
-                Ok(LocationName2 {
+                Ok(RagEngineConfigName {
                     project: project.to_string(),
                     location: location.to_string(),
                 })
@@ -1013,7 +1016,7 @@ impl std::str::FromStr for LocationName2 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}`.
+/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}` (pattern `projects/*/locations/*/featurestores/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::FeaturestoreName;
@@ -1080,8 +1083,8 @@ impl FeaturestoreName {
 
     /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "featurestores-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName3 {
-        OperationName3 {
+    pub fn operation(&self, operation: impl Into<String>) -> FeaturestoreOperationName {
+        FeaturestoreOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             featurestore: self.featurestore.clone(),
@@ -1140,7 +1143,7 @@ impl std::str::FromStr for FeaturestoreName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}`.
+/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}` (pattern `projects/*/locations/*/featurestores/*/entityTypes/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::EntityTypeName;
@@ -1195,8 +1198,8 @@ impl EntityTypeName {
 
     /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "entity-types-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName {
-        OperationName {
+    pub fn operation(&self, operation: impl Into<String>) -> EntityTypeOperationName {
+        EntityTypeOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             featurestore: self.featurestore.clone(),
@@ -1212,8 +1215,8 @@ impl EntityTypeName {
             feature = "entity-types-features-operations"
         )
     )]
-    pub fn feature(&self, feature: impl Into<String>) -> FeatureName {
-        FeatureName {
+    pub fn feature(&self, feature: impl Into<String>) -> EntityTypeFeatureName {
+        EntityTypeFeatureName {
             project: self.project.clone(),
             location: self.location.clone(),
             featurestore: self.featurestore.clone(),
@@ -1275,17 +1278,17 @@ impl std::str::FromStr for EntityTypeName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/operations/{operation}` (pattern `projects/*/locations/*/featurestores/*/entityTypes/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName;
-/// let name = OperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-operation");
-/// let parsed: OperationName = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::EntityTypeOperationName;
+/// let name = EntityTypeOperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-operation");
+/// let parsed: EntityTypeOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "entity-types-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName {
+pub struct EntityTypeOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -1303,7 +1306,7 @@ pub struct OperationName {
 }
 
 #[cfg(feature = "entity-types-operations")]
-impl OperationName {
+impl EntityTypeOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -1312,7 +1315,7 @@ impl OperationName {
         entity_type: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName {
+        EntityTypeOperationName {
             project: project.into(),
             location: location.into(),
             featurestore: featurestore.into(),
@@ -1323,7 +1326,7 @@ impl OperationName {
 }
 
 #[cfg(feature = "entity-types-operations")]
-impl std::fmt::Display for OperationName {
+impl std::fmt::Display for EntityTypeOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/featurestores/{}/entityTypes/{}/operations/{}",
@@ -1334,7 +1337,7 @@ impl std::fmt::Display for OperationName {
 }
 
 #[cfg(feature = "entity-types-operations")]
-impl std::str::FromStr for OperationName {
+impl std::str::FromStr for EntityTypeOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -1344,7 +1347,7 @@ impl std::str::FromStr for OperationName {
             "entityTypes", entity_type, "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !featurestore.is_empty()
                 && !entity_type.is_empty() && !operation.is_empty() => {
-                Ok(OperationName {
+                Ok(EntityTypeOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     featurestore: featurestore.to_string(),
@@ -1364,19 +1367,19 @@ impl std::str::FromStr for OperationName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}`.
+/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}` (pattern `projects/*/locations/*/featurestores/*/entityTypes/*/features/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::FeatureName;
-/// let name = FeatureName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature");
-/// let parsed: FeatureName = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::EntityTypeFeatureName;
+/// let name = EntityTypeFeatureName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature");
+/// let parsed: EntityTypeFeatureName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(
     any(feature = "entity-types-features", feature = "entity-types-features-operations")
 )]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FeatureName {
+pub struct EntityTypeFeatureName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -1396,7 +1399,7 @@ pub struct FeatureName {
 #[cfg(
     any(feature = "entity-types-features", feature = "entity-types-features-operations")
 )]
-impl FeatureName {
+impl EntityTypeFeatureName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -1405,7 +1408,7 @@ impl FeatureName {
         entity_type: impl Into<String>,
         feature: impl Into<String>,
     ) -> Self {
-        FeatureName {
+        EntityTypeFeatureName {
             project: project.into(),
             location: location.into(),
             featurestore: featurestore.into(),
@@ -1416,8 +1419,11 @@ impl FeatureName {
 
     /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "entity-types-features-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName2 {
-        OperationName2 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> EntityTypeFeatureOperationName {
+        EntityTypeFeatureOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             featurestore: self.featurestore.clone(),
@@ -1431,7 +1437,7 @@ impl FeatureName {
 #[cfg(
     any(feature = "entity-types-features", feature = "entity-types-features-operations")
 )]
-impl std::fmt::Display for FeatureName {
+impl std::fmt::Display for EntityTypeFeatureName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/featurestores/{}/entityTypes/{}/features/{}",
@@ -1444,7 +1450,7 @@ impl std::fmt::Display for FeatureName {
 #[cfg(
     any(feature = "entity-types-features", feature = "entity-types-features-operations")
 )]
-impl std::str::FromStr for FeatureName {
+impl std::str::FromStr for EntityTypeFeatureName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -1454,7 +1460,7 @@ impl std::str::FromStr for FeatureName {
             "entityTypes", entity_type, "features", feature,
             ] if !project.is_empty() && !location.is_empty() && !featurestore.is_empty()
                 && !entity_type.is_empty() && !feature.is_empty() => {
-                Ok(FeatureName {
+                Ok(EntityTypeFeatureName {
                     project: project.to_string(),
                     location: location.to_string(),
                     featurestore: featurestore.to_string(),
@@ -1474,17 +1480,17 @@ impl std::str::FromStr for FeatureName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}/operations/{operation}` (pattern `projects/*/locations/*/featurestores/*/entityTypes/*/features/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName2;
-/// let name = OperationName2::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature", "my-operation");
-/// let parsed: OperationName2 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::EntityTypeFeatureOperationName;
+/// let name = EntityTypeFeatureOperationName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature", "my-operation");
+/// let parsed: EntityTypeFeatureOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "entity-types-features-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName2 {
+pub struct EntityTypeFeatureOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -1505,7 +1511,7 @@ pub struct OperationName2 {
 }
 
 #[cfg(feature = "entity-types-features-operations")]
-impl OperationName2 {
+impl EntityTypeFeatureOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -1515,7 +1521,7 @@ impl OperationName2 {
         feature: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName2 {
+        EntityTypeFeatureOperationName {
             project: project.into(),
             location: location.into(),
             featurestore: featurestore.into(),
@@ -1527,7 +1533,7 @@ impl OperationName2 {
 }
 
 #[cfg(feature = "entity-types-features-operations")]
-impl std::fmt::Display for OperationName2 {
+impl std::fmt::Display for EntityTypeFeatureOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
@@ -1539,7 +1545,7 @@ impl std::fmt::Display for OperationName2 {
 }
 
 #[cfg(feature = "entity-types-features-operations")]
-impl std::str::FromStr for OperationName2 {
+impl std::str::FromStr for EntityTypeFeatureOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -1550,7 +1556,7 @@ impl std::str::FromStr for OperationName2 {
             ] if !project.is_empty() && !location.is_empty() && !featurestore.is_empty()
                 && !entity_type.is_empty() && !feature.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName2 {
+                Ok(EntityTypeFeatureOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     featurestore: featurestore.to_string(),
@@ -1571,17 +1577,17 @@ impl std::str::FromStr for OperationName2 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/operations/{operation}` (pattern `projects/*/locations/*/featurestores/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName3;
-/// let name = OperationName3::new("my-project", "my-location", "my-featurestore", "my-operation");
-/// let parsed: OperationName3 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::FeaturestoreOperationName;
+/// let name = FeaturestoreOperationName::new("my-project", "my-location", "my-featurestore", "my-operation");
+/// let parsed: FeaturestoreOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "featurestores-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName3 {
+pub struct FeaturestoreOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -1596,7 +1602,7 @@ pub struct OperationName3 {
 }
 
 #[cfg(feature = "featurestores-operations")]
-impl OperationName3 {
+impl FeaturestoreOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -1604,7 +1610,7 @@ impl OperationName3 {
         featurestore: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName3 {
+        FeaturestoreOperationName {
             project: project.into(),
             location: location.into(),
             featurestore: featurestore.into(),
@@ -1614,7 +1620,7 @@ impl OperationName3 {
 }
 
 #[cfg(feature = "featurestores-operations")]
-impl std::fmt::Display for OperationName3 {
+impl std::fmt::Display for FeaturestoreOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/featurestores/{}/operations/{}", self.project,
@@ -1624,7 +1630,7 @@ impl std::fmt::Display for OperationName3 {
 }
 
 #[cfg(feature = "featurestores-operations")]
-impl std::str::FromStr for OperationName3 {
+impl std::str::FromStr for FeaturestoreOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -1634,7 +1640,7 @@ impl std::str::FromStr for OperationName3 {
             "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !featurestore.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName3 {
+                Ok(FeaturestoreOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     featurestore: featurestore.to_string(),
@@ -1653,12 +1659,12 @@ impl std::str::FromStr for OperationName3 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/models/{model}`.
+/// The resource name `projects/{project}/locations/{location}/models/{model}` (pattern `projects/*/locations/*/models/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::ModelName;
-/// let name = ModelName::new("my-project", "my-location", "my-model");
-/// let parsed: ModelName = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::LocationModelName;
+/// let name = LocationModelName::new("my-project", "my-location", "my-model");
+/// let parsed: LocationModelName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(
@@ -1669,7 +1675,7 @@ impl std::str::FromStr for OperationName3 {
     )
 )]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ModelName {
+pub struct LocationModelName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -1687,14 +1693,14 @@ pub struct ModelName {
         feature = "evaluations"
     )
 )]
-impl ModelName {
+impl LocationModelName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
         location: impl Into<String>,
         model: impl Into<String>,
     ) -> Self {
-        ModelName {
+        LocationModelName {
             project: project.into(),
             location: location.into(),
             model: model.into(),
@@ -1703,8 +1709,8 @@ impl ModelName {
 
     /// The `projects/{project}/locations/{location}/models/{model}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "models-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName4 {
-        OperationName4 {
+    pub fn operation(&self, operation: impl Into<String>) -> ModelOperationName {
+        ModelOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             model: self.model.clone(),
@@ -1737,7 +1743,7 @@ impl ModelName {
         feature = "evaluations"
     )
 )]
-impl std::fmt::Display for ModelName {
+impl std::fmt::Display for LocationModelName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/models/{}", self.project, self.location, self
@@ -1753,7 +1759,7 @@ impl std::fmt::Display for ModelName {
         feature = "evaluations"
     )
 )]
-impl std::str::FromStr for ModelName {
+impl std::str::FromStr for LocationModelName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -1761,7 +1767,7 @@ impl std::str::FromStr for ModelName {
         match parts.as_slice() {
             ["projects", project, "locations", location, "models", model,
             ] if !project.is_empty() && !location.is_empty() && !model.is_empty() => {
-                Ok(ModelName {
+                Ok(LocationModelName {
                     project: project.to_string(),
                     location: location.to_string(),
                     model: model.to_string(),
@@ -1779,17 +1785,17 @@ impl std::str::FromStr for ModelName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/models/{model}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/models/{model}/operations/{operation}` (pattern `projects/*/locations/*/models/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName4;
-/// let name = OperationName4::new("my-project", "my-location", "my-model", "my-operation");
-/// let parsed: OperationName4 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::ModelOperationName;
+/// let name = ModelOperationName::new("my-project", "my-location", "my-model", "my-operation");
+/// let parsed: ModelOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "models-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName4 {
+pub struct ModelOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -1804,7 +1810,7 @@ pub struct OperationName4 {
 }
 
 #[cfg(feature = "models-operations")]
-impl OperationName4 {
+impl ModelOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -1812,7 +1818,7 @@ impl OperationName4 {
         model: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName4 {
+        ModelOperationName {
             project: project.into(),
             location: location.into(),
             model: model.into(),
@@ -1822,7 +1828,7 @@ impl OperationName4 {
 }
 
 #[cfg(feature = "models-operations")]
-impl std::fmt::Display for OperationName4 {
+impl std::fmt::Display for ModelOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/models/{}/operations/{}", self.project, self
@@ -1832,7 +1838,7 @@ impl std::fmt::Display for OperationName4 {
 }
 
 #[cfg(feature = "models-operations")]
-impl std::str::FromStr for OperationName4 {
+impl std::str::FromStr for ModelOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -1842,7 +1848,7 @@ impl std::str::FromStr for OperationName4 {
             operation,
             ] if !project.is_empty() && !location.is_empty() && !model.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName4 {
+                Ok(ModelOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     model: model.to_string(),
@@ -1861,7 +1867,7 @@ impl std::str::FromStr for OperationName4 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}`.
+/// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}` (pattern `projects/*/locations/*/models/*/evaluations/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::EvaluationName;
@@ -1908,8 +1914,8 @@ impl EvaluationName {
 
     /// The `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "evaluations-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName5 {
-        OperationName5 {
+    pub fn operation(&self, operation: impl Into<String>) -> EvaluationOperationName {
+        EvaluationOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             model: self.model.clone(),
@@ -1975,17 +1981,17 @@ impl std::str::FromStr for EvaluationName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/operations/{operation}` (pattern `projects/*/locations/*/models/*/evaluations/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName5;
-/// let name = OperationName5::new("my-project", "my-location", "my-model", "my-evaluation", "my-operation");
-/// let parsed: OperationName5 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::EvaluationOperationName;
+/// let name = EvaluationOperationName::new("my-project", "my-location", "my-model", "my-evaluation", "my-operation");
+/// let parsed: EvaluationOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "evaluations-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName5 {
+pub struct EvaluationOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -2003,7 +2009,7 @@ pub struct OperationName5 {
 }
 
 #[cfg(feature = "evaluations-operations")]
-impl OperationName5 {
+impl EvaluationOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -2012,7 +2018,7 @@ impl OperationName5 {
         evaluation: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName5 {
+        EvaluationOperationName {
             project: project.into(),
             location: location.into(),
             model: model.into(),
@@ -2023,7 +2029,7 @@ impl OperationName5 {
 }
 
 #[cfg(feature = "evaluations-operations")]
-impl std::fmt::Display for OperationName5 {
+impl std::fmt::Display for EvaluationOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/models/{}/evaluations/{}/operations/{}", self
@@ -2033,7 +2039,7 @@ impl std::fmt::Display for OperationName5 {
 }
 
 #[cfg(feature = "evaluations-operations")]
-impl std::str::FromStr for OperationName5 {
+impl std::str::FromStr for EvaluationOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -2043,7 +2049,7 @@ impl std::str::FromStr for OperationName5 {
             evaluation, "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !model.is_empty()
                 && !evaluation.is_empty() && !operation.is_empty() => {
-                Ok(OperationName5 {
+                Ok(EvaluationOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     model: model.to_string(),
@@ -2063,7 +2069,7 @@ impl std::str::FromStr for OperationName5 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/slices/{slice}`.
+/// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/slices/{slice}` (pattern `projects/*/locations/*/models/*/evaluations/*/slices/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::SliceName;
@@ -2151,7 +2157,7 @@ impl std::str::FromStr for SliceName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}`.
+/// The resource name `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}` (pattern `projects/*/locations/*/notebookRuntimeTemplates/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::NotebookRuntimeTemplateName;
@@ -2199,8 +2205,11 @@ impl NotebookRuntimeTemplateName {
 
     /// The `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "notebook-runtime-templates-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName6 {
-        OperationName6 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> NotebookRuntimeTemplateOperationName {
+        NotebookRuntimeTemplateOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             notebook_runtime_template: self.notebook_runtime_template.clone(),
@@ -2258,17 +2267,17 @@ impl std::str::FromStr for NotebookRuntimeTemplateName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}/operations/{operation}` (pattern `projects/*/locations/*/notebookRuntimeTemplates/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName6;
-/// let name = OperationName6::new("my-project", "my-location", "my-notebook-runtime-template", "my-operation");
-/// let parsed: OperationName6 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::NotebookRuntimeTemplateOperationName;
+/// let name = NotebookRuntimeTemplateOperationName::new("my-project", "my-location", "my-notebook-runtime-template", "my-operation");
+/// let parsed: NotebookRuntimeTemplateOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "notebook-runtime-templates-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName6 {
+pub struct NotebookRuntimeTemplateOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -2283,7 +2292,7 @@ pub struct OperationName6 {
 }
 
 #[cfg(feature = "notebook-runtime-templates-operations")]
-impl OperationName6 {
+impl NotebookRuntimeTemplateOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -2291,7 +2300,7 @@ impl OperationName6 {
         notebook_runtime_template: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName6 {
+        NotebookRuntimeTemplateOperationName {
             project: project.into(),
             location: location.into(),
             notebook_runtime_template: notebook_runtime_template.into(),
@@ -2301,7 +2310,7 @@ impl OperationName6 {
 }
 
 #[cfg(feature = "notebook-runtime-templates-operations")]
-impl std::fmt::Display for OperationName6 {
+impl std::fmt::Display for NotebookRuntimeTemplateOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/notebookRuntimeTemplates/{}/operations/{}", self
@@ -2311,7 +2320,7 @@ impl std::fmt::Display for OperationName6 {
 }
 
 #[cfg(feature = "notebook-runtime-templates-operations")]
-impl std::str::FromStr for OperationName6 {
+impl std::str::FromStr for NotebookRuntimeTemplateOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -2321,7 +2330,7 @@ impl std::str::FromStr for OperationName6 {
             notebook_runtime_template, "operations", operation,
             ] if !project.is_empty() && !location.is_empty()
                 && !notebook_runtime_template.is_empty() && !operation.is_empty() => {
-                Ok(OperationName6 {
+                Ok(NotebookRuntimeTemplateOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     notebook_runtime_template: notebook_runtime_template.to_string(),
@@ -2340,7 +2349,7 @@ impl std::str::FromStr for OperationName6 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}`.
+/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}` (pattern `projects/*/locations/*/featureOnlineStores/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::FeatureOnlineStoreName;
@@ -2389,8 +2398,11 @@ impl FeatureOnlineStoreName {
 
     /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "feature-online-stores-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName8 {
-        OperationName8 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> FeatureOnlineStoreOperationName {
+        FeatureOnlineStoreOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             feature_online_store: self.feature_online_store.clone(),
@@ -2438,7 +2450,7 @@ impl std::str::FromStr for FeatureOnlineStoreName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}`.
+/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}` (pattern `projects/*/locations/*/featureOnlineStores/*/featureViews/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::FeatureViewName;
@@ -2481,8 +2493,8 @@ impl FeatureViewName {
 
     /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "feature-views-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName7 {
-        OperationName7 {
+    pub fn operation(&self, operation: impl Into<String>) -> FeatureViewOperationName {
+        FeatureViewOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             feature_online_store: self.feature_online_store.clone(),
@@ -2547,17 +2559,17 @@ impl std::str::FromStr for FeatureViewName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/operations/{operation}` (pattern `projects/*/locations/*/featureOnlineStores/*/featureViews/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName7;
-/// let name = OperationName7::new("my-project", "my-location", "my-feature-online-store", "my-feature-view", "my-operation");
-/// let parsed: OperationName7 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::FeatureViewOperationName;
+/// let name = FeatureViewOperationName::new("my-project", "my-location", "my-feature-online-store", "my-feature-view", "my-operation");
+/// let parsed: FeatureViewOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "feature-views-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName7 {
+pub struct FeatureViewOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -2575,7 +2587,7 @@ pub struct OperationName7 {
 }
 
 #[cfg(feature = "feature-views-operations")]
-impl OperationName7 {
+impl FeatureViewOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -2584,7 +2596,7 @@ impl OperationName7 {
         feature_view: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName7 {
+        FeatureViewOperationName {
             project: project.into(),
             location: location.into(),
             feature_online_store: feature_online_store.into(),
@@ -2595,7 +2607,7 @@ impl OperationName7 {
 }
 
 #[cfg(feature = "feature-views-operations")]
-impl std::fmt::Display for OperationName7 {
+impl std::fmt::Display for FeatureViewOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
@@ -2607,7 +2619,7 @@ impl std::fmt::Display for OperationName7 {
 }
 
 #[cfg(feature = "feature-views-operations")]
-impl std::str::FromStr for OperationName7 {
+impl std::str::FromStr for FeatureViewOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -2618,7 +2630,7 @@ impl std::str::FromStr for OperationName7 {
             ] if !project.is_empty() && !location.is_empty()
                 && !feature_online_store.is_empty() && !feature_view.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName7 {
+                Ok(FeatureViewOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     feature_online_store: feature_online_store.to_string(),
@@ -2638,7 +2650,7 @@ impl std::str::FromStr for OperationName7 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/featureViewSyncs/{feature_view_sync}`.
+/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/featureViewSyncs/{feature_view_sync}` (pattern `projects/*/locations/*/featureOnlineStores/*/featureViews/*/featureViewSyncs/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::FeatureViewSyncName;
@@ -2730,17 +2742,17 @@ impl std::str::FromStr for FeatureViewSyncName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/operations/{operation}` (pattern `projects/*/locations/*/featureOnlineStores/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName8;
-/// let name = OperationName8::new("my-project", "my-location", "my-feature-online-store", "my-operation");
-/// let parsed: OperationName8 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::FeatureOnlineStoreOperationName;
+/// let name = FeatureOnlineStoreOperationName::new("my-project", "my-location", "my-feature-online-store", "my-operation");
+/// let parsed: FeatureOnlineStoreOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "feature-online-stores-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName8 {
+pub struct FeatureOnlineStoreOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -2755,7 +2767,7 @@ pub struct OperationName8 {
 }
 
 #[cfg(feature = "feature-online-stores-operations")]
-impl OperationName8 {
+impl FeatureOnlineStoreOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -2763,7 +2775,7 @@ impl OperationName8 {
         feature_online_store: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName8 {
+        FeatureOnlineStoreOperationName {
             project: project.into(),
             location: location.into(),
             feature_online_store: feature_online_store.into(),
@@ -2773,7 +2785,7 @@ impl OperationName8 {
 }
 
 #[cfg(feature = "feature-online-stores-operations")]
-impl std::fmt::Display for OperationName8 {
+impl std::fmt::Display for FeatureOnlineStoreOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/featureOnlineStores/{}/operations/{}", self
@@ -2783,7 +2795,7 @@ impl std::fmt::Display for OperationName8 {
 }
 
 #[cfg(feature = "feature-online-stores-operations")]
-impl std::str::FromStr for OperationName8 {
+impl std::str::FromStr for FeatureOnlineStoreOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -2793,7 +2805,7 @@ impl std::str::FromStr for OperationName8 {
             feature_online_store, "operations", operation,
             ] if !project.is_empty() && !location.is_empty()
                 && !feature_online_store.is_empty() && !operation.is_empty() => {
-                Ok(OperationName8 {
+                Ok(FeatureOnlineStoreOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     feature_online_store: feature_online_store.to_string(),
@@ -2812,7 +2824,7 @@ impl std::str::FromStr for OperationName8 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}`.
+/// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}` (pattern `projects/*/locations/*/featureGroups/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::FeatureGroupName;
@@ -2850,8 +2862,8 @@ impl FeatureGroupName {
 
     /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "feature-groups-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName9 {
-        OperationName9 {
+    pub fn operation(&self, operation: impl Into<String>) -> FeatureGroupOperationName {
+        FeatureGroupOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             feature_group: self.feature_group.clone(),
@@ -2861,8 +2873,8 @@ impl FeatureGroupName {
 
     /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}` named `{feature}` under this one.
     #[cfg(feature = "feature-groups-features")]
-    pub fn feature(&self, feature: impl Into<String>) -> FeatureName2 {
-        FeatureName2 {
+    pub fn feature(&self, feature: impl Into<String>) -> FeatureGroupFeatureName {
+        FeatureGroupFeatureName {
             project: self.project.clone(),
             location: self.location.clone(),
             feature_group: self.feature_group.clone(),
@@ -2909,17 +2921,17 @@ impl std::str::FromStr for FeatureGroupName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}/operations/{operation}` (pattern `projects/*/locations/*/featureGroups/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName9;
-/// let name = OperationName9::new("my-project", "my-location", "my-feature-group", "my-operation");
-/// let parsed: OperationName9 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::FeatureGroupOperationName;
+/// let name = FeatureGroupOperationName::new("my-project", "my-location", "my-feature-group", "my-operation");
+/// let parsed: FeatureGroupOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "feature-groups-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName9 {
+pub struct FeatureGroupOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -2934,7 +2946,7 @@ pub struct OperationName9 {
 }
 
 #[cfg(feature = "feature-groups-operations")]
-impl OperationName9 {
+impl FeatureGroupOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -2942,7 +2954,7 @@ impl OperationName9 {
         feature_group: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName9 {
+        FeatureGroupOperationName {
             project: project.into(),
             location: location.into(),
             feature_group: feature_group.into(),
@@ -2952,7 +2964,7 @@ impl OperationName9 {
 }
 
 #[cfg(feature = "feature-groups-operations")]
-impl std::fmt::Display for OperationName9 {
+impl std::fmt::Display for FeatureGroupOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/featureGroups/{}/operations/{}", self.project,
@@ -2962,7 +2974,7 @@ impl std::fmt::Display for OperationName9 {
 }
 
 #[cfg(feature = "feature-groups-operations")]
-impl std::str::FromStr for OperationName9 {
+impl std::str::FromStr for FeatureGroupOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -2972,7 +2984,7 @@ impl std::str::FromStr for OperationName9 {
             "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !feature_group.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName9 {
+                Ok(FeatureGroupOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     feature_group: feature_group.to_string(),
@@ -2991,17 +3003,17 @@ impl std::str::FromStr for OperationName9 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}`.
+/// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}` (pattern `projects/*/locations/*/featureGroups/*/features/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::FeatureName2;
-/// let name = FeatureName2::new("my-project", "my-location", "my-feature-group", "my-feature");
-/// let parsed: FeatureName2 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::FeatureGroupFeatureName;
+/// let name = FeatureGroupFeatureName::new("my-project", "my-location", "my-feature-group", "my-feature");
+/// let parsed: FeatureGroupFeatureName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "feature-groups-features")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FeatureName2 {
+pub struct FeatureGroupFeatureName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -3016,7 +3028,7 @@ pub struct FeatureName2 {
 }
 
 #[cfg(feature = "feature-groups-features")]
-impl FeatureName2 {
+impl FeatureGroupFeatureName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -3024,7 +3036,7 @@ impl FeatureName2 {
         feature_group: impl Into<String>,
         feature: impl Into<String>,
     ) -> Self {
-        FeatureName2 {
+        FeatureGroupFeatureName {
             project: project.into(),
             location: location.into(),
             feature_group: feature_group.into(),
@@ -3034,8 +3046,11 @@ impl FeatureName2 {
 
     /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "feature-groups-features-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName10 {
-        OperationName10 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> FeatureGroupFeatureOperationName {
+        FeatureGroupFeatureOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             feature_group: self.feature_group.clone(),
@@ -3046,7 +3061,7 @@ impl FeatureName2 {
 }
 
 #[cfg(feature = "feature-groups-features")]
-impl std::fmt::Display for FeatureName2 {
+impl std::fmt::Display for FeatureGroupFeatureName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/featureGroups/{}/features/{}", self.project,
@@ -3056,7 +3071,7 @@ impl std::fmt::Display for FeatureName2 {
 }
 
 #[cfg(feature = "feature-groups-features")]
-impl std::str::FromStr for FeatureName2 {
+impl std::str::FromStr for FeatureGroupFeatureName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -3066,7 +3081,7 @@ impl std::str::FromStr for FeatureName2 {
             "features", feature,
             ] if !project.is_empty() && !location.is_empty() && !feature_group.is_empty()
                 && !feature.is_empty() => {
-                Ok(FeatureName2 {
+                Ok(FeatureGroupFeatureName {
                     project: project.to_string(),
                     location: location.to_string(),
                     feature_group: feature_group.to_string(),
@@ -3085,17 +3100,17 @@ impl std::str::FromStr for FeatureName2 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}/operations/{operation}` (pattern `projects/*/locations/*/featureGroups/*/features/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName10;
-/// let name = OperationName10::new("my-project", "my-location", "my-feature-group", "my-feature", "my-operation");
-/// let parsed: OperationName10 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::FeatureGroupFeatureOperationName;
+/// let name = FeatureGroupFeatureOperationName::new("my-project", "my-location", "my-feature-group", "my-feature", "my-operation");
+/// let parsed: FeatureGroupFeatureOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "feature-groups-features-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName10 {
+pub struct FeatureGroupFeatureOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -3113,7 +3128,7 @@ pub struct OperationName10 {
 }
 
 #[cfg(feature = "feature-groups-features-operations")]
-impl OperationName10 {
+impl FeatureGroupFeatureOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -3122,7 +3137,7 @@ impl OperationName10 {
         feature: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName10 {
+        FeatureGroupFeatureOperationName {
             project: project.into(),
             location: location.into(),
             feature_group: feature_group.into(),
@@ -3133,7 +3148,7 @@ impl OperationName10 {
 }
 
 #[cfg(feature = "feature-groups-features-operations")]
-impl std::fmt::Display for OperationName10 {
+impl std::fmt::Display for FeatureGroupFeatureOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/featureGroups/{}/features/{}/operations/{}",
@@ -3143,7 +3158,7 @@ impl std::fmt::Display for OperationName10 {
 }
 
 #[cfg(feature = "feature-groups-features-operations")]
-impl std::str::FromStr for OperationName10 {
+impl std::str::FromStr for FeatureGroupFeatureOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -3153,7 +3168,7 @@ impl std::str::FromStr for OperationName10 {
             "features", feature, "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !feature_group.is_empty()
                 && !feature.is_empty() && !operation.is_empty() => {
-                Ok(OperationName10 {
+                Ok(FeatureGroupFeatureOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     feature_group: feature_group.to_string(),
@@ -3173,17 +3188,17 @@ impl std::str::FromStr for OperationName10 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/operations/{operation}` (pattern `projects/*/locations/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName11;
-/// let name = OperationName11::new("my-project", "my-location", "my-operation");
-/// let parsed: OperationName11 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::LocationOperationName;
+/// let name = LocationOperationName::new("my-project", "my-location", "my-operation");
+/// let parsed: LocationOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "locations-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName11 {
+pub struct LocationOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -3195,14 +3210,14 @@ pub struct OperationName11 {
 }
 
 #[cfg(feature = "locations-operations")]
-impl OperationName11 {
+impl LocationOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
         location: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName11 {
+        LocationOperationName {
             project: project.into(),
             location: location.into(),
             operation: operation.into(),
@@ -3211,7 +3226,7 @@ impl OperationName11 {
 }
 
 #[cfg(feature = "locations-operations")]
-impl std::fmt::Display for OperationName11 {
+impl std::fmt::Display for LocationOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/operations/{}", self.project, self.location,
@@ -3221,7 +3236,7 @@ impl std::fmt::Display for OperationName11 {
 }
 
 #[cfg(feature = "locations-operations")]
-impl std::str::FromStr for OperationName11 {
+impl std::str::FromStr for LocationOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -3229,7 +3244,7 @@ impl std::str::FromStr for OperationName11 {
         match parts.as_slice() {
             ["projects", project, "locations", location, "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !operation.is_empty() => {
-                Ok(OperationName11 {
+                Ok(LocationOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     operation: operation.to_string(),
@@ -3247,17 +3262,17 @@ impl std::str::FromStr for OperationName11 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/ragEngineConfig/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/ragEngineConfig/operations/{operation}` (pattern `projects/*/locations/*/ragEngineConfig/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName12;
-/// let name = OperationName12::new("my-project", "my-location", "my-operation");
-/// let parsed: OperationName12 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::RagEngineConfigOperationName;
+/// let name = RagEngineConfigOperationName::new("my-project", "my-location", "my-operation");
+/// let parsed: RagEngineConfigOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "rag-engine-config-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName12 {
+pub struct RagEngineConfigOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -3269,14 +3284,14 @@ pub struct OperationName12 {
 }
 
 #[cfg(feature = "rag-engine-config-operations")]
-impl OperationName12 {
+impl RagEngineConfigOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
         location: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName12 {
+        RagEngineConfigOperationName {
             project: project.into(),
             location: location.into(),
             operation: operation.into(),
@@ -3285,7 +3300,7 @@ impl OperationName12 {
 }
 
 #[cfg(feature = "rag-engine-config-operations")]
-impl std::fmt::Display for OperationName12 {
+impl std::fmt::Display for RagEngineConfigOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/ragEngineConfig/operations/{}", self.project,
@@ -3295,7 +3310,7 @@ impl std::fmt::Display for OperationName12 {
 }
 
 #[cfg(feature = "rag-engine-config-operations")]
-impl std::str::FromStr for OperationName12 {
+impl std::str::FromStr for RagEngineConfigOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -3304,7 +3319,7 @@ impl std::str::FromStr for OperationName12 {
             ["projects", project, "locations", location, "ragEngineConfig", "operations",
             operation,
             ] if !project.is_empty() && !location.is_empty() && !operation.is_empty() => {
-                Ok(OperationName12 {
+                Ok(RagEngineConfigOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     operation: operation.to_string(),
@@ -3322,12 +3337,12 @@ impl std::str::FromStr for OperationName12 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}`.
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}` (pattern `projects/*/locations/*/datasets/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::DatasetName2;
-/// let name = DatasetName2::new("my-project", "my-location", "my-dataset");
-/// let parsed: DatasetName2 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::LocationDatasetName;
+/// let name = LocationDatasetName::new("my-project", "my-location", "my-dataset");
+/// let parsed: LocationDatasetName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(
@@ -3340,7 +3355,7 @@ impl std::str::FromStr for OperationName12 {
     )
 )]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DatasetName2 {
+pub struct LocationDatasetName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -3360,14 +3375,14 @@ pub struct DatasetName2 {
         feature = "saved-queries"
     )
 )]
-impl DatasetName2 {
+impl LocationDatasetName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
         location: impl Into<String>,
         dataset: impl Into<String>,
     ) -> Self {
-        DatasetName2 {
+        LocationDatasetName {
             project: project.into(),
             location: location.into(),
             dataset: dataset.into(),
@@ -3376,8 +3391,8 @@ impl DatasetName2 {
 
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "datasets-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName13 {
-        OperationName13 {
+    pub fn operation(&self, operation: impl Into<String>) -> DatasetOperationName {
+        DatasetOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             dataset: self.dataset.clone(),
@@ -3390,8 +3405,8 @@ impl DatasetName2 {
     pub fn dataset_version(
         &self,
         dataset_version: impl Into<String>,
-    ) -> DatasetVersionName2 {
-        DatasetVersionName2 {
+    ) -> DatasetDatasetVersionName {
+        DatasetDatasetVersionName {
             project: self.project.clone(),
             location: self.location.clone(),
             dataset: self.dataset.clone(),
@@ -3445,7 +3460,7 @@ impl DatasetName2 {
         feature = "saved-queries"
     )
 )]
-impl std::fmt::Display for DatasetName2 {
+impl std::fmt::Display for LocationDatasetName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/datasets/{}", self.project, self.location, self
@@ -3463,7 +3478,7 @@ impl std::fmt::Display for DatasetName2 {
         feature = "saved-queries"
     )
 )]
-impl std::str::FromStr for DatasetName2 {
+impl std::str::FromStr for LocationDatasetName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -3471,7 +3486,7 @@ impl std::str::FromStr for DatasetName2 {
         match parts.as_slice() {
             ["projects", project, "locations", location, "datasets", dataset,
             ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty() => {
-                Ok(DatasetName2 {
+                Ok(LocationDatasetName {
                     project: project.to_string(),
                     location: location.to_string(),
                     dataset: dataset.to_string(),
@@ -3489,17 +3504,17 @@ impl std::str::FromStr for DatasetName2 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/operations/{operation}` (pattern `projects/*/locations/*/datasets/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName13;
-/// let name = OperationName13::new("my-project", "my-location", "my-dataset", "my-operation");
-/// let parsed: OperationName13 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::DatasetOperationName;
+/// let name = DatasetOperationName::new("my-project", "my-location", "my-dataset", "my-operation");
+/// let parsed: DatasetOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "datasets-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName13 {
+pub struct DatasetOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -3514,7 +3529,7 @@ pub struct OperationName13 {
 }
 
 #[cfg(feature = "datasets-operations")]
-impl OperationName13 {
+impl DatasetOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -3522,7 +3537,7 @@ impl OperationName13 {
         dataset: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName13 {
+        DatasetOperationName {
             project: project.into(),
             location: location.into(),
             dataset: dataset.into(),
@@ -3532,7 +3547,7 @@ impl OperationName13 {
 }
 
 #[cfg(feature = "datasets-operations")]
-impl std::fmt::Display for OperationName13 {
+impl std::fmt::Display for DatasetOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/datasets/{}/operations/{}", self.project, self
@@ -3542,7 +3557,7 @@ impl std::fmt::Display for OperationName13 {
 }
 
 #[cfg(feature = "datasets-operations")]
-impl std::str::FromStr for OperationName13 {
+impl std::str::FromStr for DatasetOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -3552,7 +3567,7 @@ impl std::str::FromStr for OperationName13 {
             "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName13 {
+                Ok(DatasetOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     dataset: dataset.to_string(),
@@ -3571,17 +3586,17 @@ impl std::str::FromStr for OperationName13 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/datasetVersions/{dataset_version}`.
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/datasetVersions/{dataset_version}` (pattern `projects/*/locations/*/datasets/*/datasetVersions/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::DatasetVersionName2;
-/// let name = DatasetVersionName2::new("my-project", "my-location", "my-dataset", "my-dataset-version");
-/// let parsed: DatasetVersionName2 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::DatasetDatasetVersionName;
+/// let name = DatasetDatasetVersionName::new("my-project", "my-location", "my-dataset", "my-dataset-version");
+/// let parsed: DatasetDatasetVersionName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "locations-datasets-dataset-versions")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DatasetVersionName2 {
+pub struct DatasetDatasetVersionName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -3596,7 +3611,7 @@ pub struct DatasetVersionName2 {
 }
 
 #[cfg(feature = "locations-datasets-dataset-versions")]
-impl DatasetVersionName2 {
+impl DatasetDatasetVersionName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -3604,7 +3619,7 @@ impl DatasetVersionName2 {
         dataset: impl Into<String>,
         dataset_version: impl Into<String>,
     ) -> Self {
-        DatasetVersionName2 {
+        DatasetDatasetVersionName {
             project: project.into(),
             location: location.into(),
             dataset: dataset.into(),
@@ -3614,7 +3629,7 @@ impl DatasetVersionName2 {
 }
 
 #[cfg(feature = "locations-datasets-dataset-versions")]
-impl std::fmt::Display for DatasetVersionName2 {
+impl std::fmt::Display for DatasetDatasetVersionName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/datasets/{}/datasetVersions/{}", self.project,
@@ -3624,7 +3639,7 @@ impl std::fmt::Display for DatasetVersionName2 {
 }
 
 #[cfg(feature = "locations-datasets-dataset-versions")]
-impl std::str::FromStr for DatasetVersionName2 {
+impl std::str::FromStr for DatasetDatasetVersionName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -3634,7 +3649,7 @@ impl std::str::FromStr for DatasetVersionName2 {
             "datasetVersions", dataset_version,
             ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
                 && !dataset_version.is_empty() => {
-                Ok(DatasetVersionName2 {
+                Ok(DatasetDatasetVersionName {
                     project: project.to_string(),
                     location: location.to_string(),
                     dataset: dataset.to_string(),
@@ -3653,7 +3668,7 @@ impl std::str::FromStr for DatasetVersionName2 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}`.
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}` (pattern `projects/*/locations/*/datasets/*/dataItems/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::DataItemName;
@@ -3696,8 +3711,8 @@ impl DataItemName {
 
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "data-items-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName14 {
-        OperationName14 {
+    pub fn operation(&self, operation: impl Into<String>) -> DataItemOperationName {
+        DataItemOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             dataset: self.dataset.clone(),
@@ -3759,17 +3774,17 @@ impl std::str::FromStr for DataItemName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/operations/{operation}` (pattern `projects/*/locations/*/datasets/*/dataItems/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName14;
-/// let name = OperationName14::new("my-project", "my-location", "my-dataset", "my-data-item", "my-operation");
-/// let parsed: OperationName14 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::DataItemOperationName;
+/// let name = DataItemOperationName::new("my-project", "my-location", "my-dataset", "my-data-item", "my-operation");
+/// let parsed: DataItemOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "data-items-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName14 {
+pub struct DataItemOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -3787,7 +3802,7 @@ pub struct OperationName14 {
 }
 
 #[cfg(feature = "data-items-operations")]
-impl OperationName14 {
+impl DataItemOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -3796,7 +3811,7 @@ impl OperationName14 {
         data_item: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName14 {
+        DataItemOperationName {
             project: project.into(),
             location: location.into(),
             dataset: dataset.into(),
@@ -3807,7 +3822,7 @@ impl OperationName14 {
 }
 
 #[cfg(feature = "data-items-operations")]
-impl std::fmt::Display for OperationName14 {
+impl std::fmt::Display for DataItemOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/datasets/{}/dataItems/{}/operations/{}", self
@@ -3817,7 +3832,7 @@ impl std::fmt::Display for OperationName14 {
 }
 
 #[cfg(feature = "data-items-operations")]
-impl std::str::FromStr for OperationName14 {
+impl std::str::FromStr for DataItemOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -3827,7 +3842,7 @@ impl std::str::FromStr for OperationName14 {
             "dataItems", data_item, "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
                 && !data_item.is_empty() && !operation.is_empty() => {
-                Ok(OperationName14 {
+                Ok(DataItemOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     dataset: dataset.to_string(),
@@ -3847,7 +3862,7 @@ impl std::str::FromStr for OperationName14 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}`.
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}` (pattern `projects/*/locations/*/datasets/*/dataItems/*/annotations/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::AnnotationName;
@@ -3895,8 +3910,8 @@ impl AnnotationName {
 
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "annotations-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName15 {
-        OperationName15 {
+    pub fn operation(&self, operation: impl Into<String>) -> AnnotationOperationName {
+        AnnotationOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             dataset: self.dataset.clone(),
@@ -3948,17 +3963,17 @@ impl std::str::FromStr for AnnotationName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}/operations/{operation}` (pattern `projects/*/locations/*/datasets/*/dataItems/*/annotations/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName15;
-/// let name = OperationName15::new("my-project", "my-location", "my-dataset", "my-data-item", "my-annotation", "my-operation");
-/// let parsed: OperationName15 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::AnnotationOperationName;
+/// let name = AnnotationOperationName::new("my-project", "my-location", "my-dataset", "my-data-item", "my-annotation", "my-operation");
+/// let parsed: AnnotationOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "annotations-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName15 {
+pub struct AnnotationOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -3979,7 +3994,7 @@ pub struct OperationName15 {
 }
 
 #[cfg(feature = "annotations-operations")]
-impl OperationName15 {
+impl AnnotationOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -3989,7 +4004,7 @@ impl OperationName15 {
         annotation: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName15 {
+        AnnotationOperationName {
             project: project.into(),
             location: location.into(),
             dataset: dataset.into(),
@@ -4001,7 +4016,7 @@ impl OperationName15 {
 }
 
 #[cfg(feature = "annotations-operations")]
-impl std::fmt::Display for OperationName15 {
+impl std::fmt::Display for AnnotationOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
@@ -4013,7 +4028,7 @@ impl std::fmt::Display for OperationName15 {
 }
 
 #[cfg(feature = "annotations-operations")]
-impl std::str::FromStr for OperationName15 {
+impl std::str::FromStr for AnnotationOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -4024,7 +4039,7 @@ impl std::str::FromStr for OperationName15 {
             ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
                 && !data_item.is_empty() && !annotation.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName15 {
+                Ok(AnnotationOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     dataset: dataset.to_string(),
@@ -4045,7 +4060,7 @@ impl std::str::FromStr for OperationName15 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}`.
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}` (pattern `projects/*/locations/*/datasets/*/savedQueries/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::SavedQueryName;
@@ -4088,8 +4103,8 @@ impl SavedQueryName {
 
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "saved-queries-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName16 {
-        OperationName16 {
+    pub fn operation(&self, operation: impl Into<String>) -> SavedQueryOperationName {
+        SavedQueryOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             dataset: self.dataset.clone(),
@@ -4139,17 +4154,17 @@ impl std::str::FromStr for SavedQueryName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}/operations/{operation}` (pattern `projects/*/locations/*/datasets/*/savedQueries/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName16;
-/// let name = OperationName16::new("my-project", "my-location", "my-dataset", "my-saved-query", "my-operation");
-/// let parsed: OperationName16 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::SavedQueryOperationName;
+/// let name = SavedQueryOperationName::new("my-project", "my-location", "my-dataset", "my-saved-query", "my-operation");
+/// let parsed: SavedQueryOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "saved-queries-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName16 {
+pub struct SavedQueryOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -4167,7 +4182,7 @@ pub struct OperationName16 {
 }
 
 #[cfg(feature = "saved-queries-operations")]
-impl OperationName16 {
+impl SavedQueryOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -4176,7 +4191,7 @@ impl OperationName16 {
         saved_query: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName16 {
+        SavedQueryOperationName {
             project: project.into(),
             location: location.into(),
             dataset: dataset.into(),
@@ -4187,7 +4202,7 @@ impl OperationName16 {
 }
 
 #[cfg(feature = "saved-queries-operations")]
-impl std::fmt::Display for OperationName16 {
+impl std::fmt::Display for SavedQueryOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/datasets/{}/savedQueries/{}/operations/{}", self
@@ -4197,7 +4212,7 @@ impl std::fmt::Display for OperationName16 {
 }
 
 #[cfg(feature = "saved-queries-operations")]
-impl std::str::FromStr for OperationName16 {
+impl std::str::FromStr for SavedQueryOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -4207,7 +4222,7 @@ impl std::str::FromStr for OperationName16 {
             "savedQueries", saved_query, "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
                 && !saved_query.is_empty() && !operation.is_empty() => {
-                Ok(OperationName16 {
+                Ok(SavedQueryOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     dataset: dataset.to_string(),
@@ -4227,7 +4242,7 @@ impl std::str::FromStr for OperationName16 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}`.
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}` (pattern `projects/*/locations/*/datasets/*/annotationSpecs/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::AnnotationSpecName;
@@ -4270,8 +4285,11 @@ impl AnnotationSpecName {
 
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "annotation-specs-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName17 {
-        OperationName17 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> AnnotationSpecOperationName {
+        AnnotationSpecOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             dataset: self.dataset.clone(),
@@ -4321,17 +4339,17 @@ impl std::str::FromStr for AnnotationSpecName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}/operations/{operation}` (pattern `projects/*/locations/*/datasets/*/annotationSpecs/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName17;
-/// let name = OperationName17::new("my-project", "my-location", "my-dataset", "my-annotation-spec", "my-operation");
-/// let parsed: OperationName17 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::AnnotationSpecOperationName;
+/// let name = AnnotationSpecOperationName::new("my-project", "my-location", "my-dataset", "my-annotation-spec", "my-operation");
+/// let parsed: AnnotationSpecOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "annotation-specs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName17 {
+pub struct AnnotationSpecOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -4349,7 +4367,7 @@ pub struct OperationName17 {
 }
 
 #[cfg(feature = "annotation-specs-operations")]
-impl OperationName17 {
+impl AnnotationSpecOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -4358,7 +4376,7 @@ impl OperationName17 {
         annotation_spec: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName17 {
+        AnnotationSpecOperationName {
             project: project.into(),
             location: location.into(),
             dataset: dataset.into(),
@@ -4369,7 +4387,7 @@ impl OperationName17 {
 }
 
 #[cfg(feature = "annotation-specs-operations")]
-impl std::fmt::Display for OperationName17 {
+impl std::fmt::Display for AnnotationSpecOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/datasets/{}/annotationSpecs/{}/operations/{}",
@@ -4380,7 +4398,7 @@ impl std::fmt::Display for OperationName17 {
 }
 
 #[cfg(feature = "annotation-specs-operations")]
-impl std::str::FromStr for OperationName17 {
+impl std::str::FromStr for AnnotationSpecOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -4390,7 +4408,7 @@ impl std::str::FromStr for OperationName17 {
             "annotationSpecs", annotation_spec, "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
                 && !annotation_spec.is_empty() && !operation.is_empty() => {
-                Ok(OperationName17 {
+                Ok(AnnotationSpecOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     dataset: dataset.to_string(),
@@ -4410,7 +4428,7 @@ impl std::str::FromStr for OperationName17 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}`.
+/// The resource name `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}` (pattern `projects/*/locations/*/deploymentResourcePools/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::DeploymentResourcePoolName;
@@ -4458,8 +4476,11 @@ impl DeploymentResourcePoolName {
 
     /// The `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "deployment-resource-pools-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName18 {
-        OperationName18 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> DeploymentResourcePoolOperationName {
+        DeploymentResourcePoolOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             deployment_resource_pool: self.deployment_resource_pool.clone(),
@@ -4517,17 +4538,17 @@ impl std::str::FromStr for DeploymentResourcePoolName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}/operations/{operation}` (pattern `projects/*/locations/*/deploymentResourcePools/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName18;
-/// let name = OperationName18::new("my-project", "my-location", "my-deployment-resource-pool", "my-operation");
-/// let parsed: OperationName18 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::DeploymentResourcePoolOperationName;
+/// let name = DeploymentResourcePoolOperationName::new("my-project", "my-location", "my-deployment-resource-pool", "my-operation");
+/// let parsed: DeploymentResourcePoolOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "deployment-resource-pools-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName18 {
+pub struct DeploymentResourcePoolOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -4542,7 +4563,7 @@ pub struct OperationName18 {
 }
 
 #[cfg(feature = "deployment-resource-pools-operations")]
-impl OperationName18 {
+impl DeploymentResourcePoolOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -4550,7 +4571,7 @@ impl OperationName18 {
         deployment_resource_pool: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName18 {
+        DeploymentResourcePoolOperationName {
             project: project.into(),
             location: location.into(),
             deployment_resource_pool: deployment_resource_pool.into(),
@@ -4560,7 +4581,7 @@ impl OperationName18 {
 }
 
 #[cfg(feature = "deployment-resource-pools-operations")]
-impl std::fmt::Display for OperationName18 {
+impl std::fmt::Display for DeploymentResourcePoolOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/deploymentResourcePools/{}/operations/{}", self
@@ -4570,7 +4591,7 @@ impl std::fmt::Display for OperationName18 {
 }
 
 #[cfg(feature = "deployment-resource-pools-operations")]
-impl std::str::FromStr for OperationName18 {
+impl std::str::FromStr for DeploymentResourcePoolOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -4580,7 +4601,7 @@ impl std::str::FromStr for OperationName18 {
             deployment_resource_pool, "operations", operation,
             ] if !project.is_empty() && !location.is_empty()
                 && !deployment_resource_pool.is_empty() && !operation.is_empty() => {
-                Ok(OperationName18 {
+                Ok(DeploymentResourcePoolOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     deployment_resource_pool: deployment_resource_pool.to_string(),
@@ -4599,12 +4620,12 @@ impl std::str::FromStr for OperationName18 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/endpoints/{endpoint}`.
+/// The resource name `projects/{project}/locations/{location}/endpoints/{endpoint}` (pattern `projects/*/locations/*/endpoints/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::EndpointName;
-/// let name = EndpointName::new("my-project", "my-location", "my-endpoint");
-/// let parsed: EndpointName = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::LocationEndpointName;
+/// let name = LocationEndpointName::new("my-project", "my-location", "my-endpoint");
+/// let parsed: LocationEndpointName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(
@@ -4615,7 +4636,7 @@ impl std::str::FromStr for OperationName18 {
     )
 )]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EndpointName {
+pub struct LocationEndpointName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -4633,14 +4654,14 @@ pub struct EndpointName {
         feature = "locations-endpoints-chat"
     )
 )]
-impl EndpointName {
+impl LocationEndpointName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
         location: impl Into<String>,
         endpoint: impl Into<String>,
     ) -> Self {
-        EndpointName {
+        LocationEndpointName {
             project: project.into(),
             location: location.into(),
             endpoint: endpoint.into(),
@@ -4649,8 +4670,8 @@ impl EndpointName {
 
     /// The `projects/{project}/locations/{location}/endpoints/{endpoint}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "endpoints-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName19 {
-        OperationName19 {
+    pub fn operation(&self, operation: impl Into<String>) -> EndpointOperationName {
+        EndpointOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             endpoint: self.endpoint.clone(),
@@ -4666,7 +4687,7 @@ impl EndpointName {
         feature = "locations-endpoints-chat"
     )
 )]
-impl std::fmt::Display for EndpointName {
+impl std::fmt::Display for LocationEndpointName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/endpoints/{}", self.project, self.location, self
@@ -4682,7 +4703,7 @@ impl std::fmt::Display for EndpointName {
         feature = "locations-endpoints-chat"
     )
 )]
-impl std::str::FromStr for EndpointName {
+impl std::str::FromStr for LocationEndpointName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -4690,7 +4711,7 @@ impl std::str::FromStr for EndpointName {
         match parts.as_slice() {
             ["projects", project, "locations", location, "endpoints", endpoint,
             ] if !project.is_empty() && !location.is_empty() && !endpoint.is_empty() => {
-                Ok(EndpointName {
+                Ok(LocationEndpointName {
                     project: project.to_string(),
                     location: location.to_string(),
                     endpoint: endpoint.to_string(),
@@ -4708,17 +4729,17 @@ impl std::str::FromStr for EndpointName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/endpoints/{endpoint}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/endpoints/{endpoint}/operations/{operation}` (pattern `projects/*/locations/*/endpoints/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName19;
-/// let name = OperationName19::new("my-project", "my-location", "my-endpoint", "my-operation");
-/// let parsed: OperationName19 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::EndpointOperationName;
+/// let name = EndpointOperationName::new("my-project", "my-location", "my-endpoint", "my-operation");
+/// let parsed: EndpointOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "endpoints-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName19 {
+pub struct EndpointOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -4733,7 +4754,7 @@ pub struct OperationName19 {
 }
 
 #[cfg(feature = "endpoints-operations")]
-impl OperationName19 {
+impl EndpointOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -4741,7 +4762,7 @@ impl OperationName19 {
         endpoint: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName19 {
+        EndpointOperationName {
             project: project.into(),
             location: location.into(),
             endpoint: endpoint.into(),
@@ -4751,7 +4772,7 @@ impl OperationName19 {
 }
 
 #[cfg(feature = "endpoints-operations")]
-impl std::fmt::Display for OperationName19 {
+impl std::fmt::Display for EndpointOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/endpoints/{}/operations/{}", self.project, self
@@ -4761,7 +4782,7 @@ impl std::fmt::Display for OperationName19 {
 }
 
 #[cfg(feature = "endpoints-operations")]
-impl std::str::FromStr for OperationName19 {
+impl std::str::FromStr for EndpointOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -4771,7 +4792,7 @@ impl std::str::FromStr for OperationName19 {
             "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !endpoint.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName19 {
+                Ok(EndpointOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     endpoint: endpoint.to_string(),
@@ -4790,7 +4811,7 @@ impl std::str::FromStr for OperationName19 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/cachedContents/{cached_content}`.
+/// The resource name `projects/{project}/locations/{location}/cachedContents/{cached_content}` (pattern `projects/*/locations/*/cachedContents/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::CachedContentName;
@@ -4865,7 +4886,7 @@ impl std::str::FromStr for CachedContentName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/tuningJobs/{tuning_job}`.
+/// The resource name `projects/{project}/locations/{location}/tuningJobs/{tuning_job}` (pattern `projects/*/locations/*/tuningJobs/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::TuningJobName;
@@ -4903,8 +4924,8 @@ impl TuningJobName {
 
     /// The `projects/{project}/locations/{location}/tuningJobs/{tuning_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "tuning-jobs-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName20 {
-        OperationName20 {
+    pub fn operation(&self, operation: impl Into<String>) -> TuningJobOperationName {
+        TuningJobOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             tuning_job: self.tuning_job.clone(),
@@ -4951,17 +4972,17 @@ impl std::str::FromStr for TuningJobName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/tuningJobs/{tuning_job}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/tuningJobs/{tuning_job}/operations/{operation}` (pattern `projects/*/locations/*/tuningJobs/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName20;
-/// let name = OperationName20::new("my-project", "my-location", "my-tuning-job", "my-operation");
-/// let parsed: OperationName20 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::TuningJobOperationName;
+/// let name = TuningJobOperationName::new("my-project", "my-location", "my-tuning-job", "my-operation");
+/// let parsed: TuningJobOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "tuning-jobs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName20 {
+pub struct TuningJobOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -4976,7 +4997,7 @@ pub struct OperationName20 {
 }
 
 #[cfg(feature = "tuning-jobs-operations")]
-impl OperationName20 {
+impl TuningJobOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -4984,7 +5005,7 @@ impl OperationName20 {
         tuning_job: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName20 {
+        TuningJobOperationName {
             project: project.into(),
             location: location.into(),
             tuning_job: tuning_job.into(),
@@ -4994,7 +5015,7 @@ impl OperationName20 {
 }
 
 #[cfg(feature = "tuning-jobs-operations")]
-impl std::fmt::Display for OperationName20 {
+impl std::fmt::Display for TuningJobOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/tuningJobs/{}/operations/{}", self.project, self
@@ -5004,7 +5025,7 @@ impl std::fmt::Display for OperationName20 {
 }
 
 #[cfg(feature = "tuning-jobs-operations")]
-impl std::str::FromStr for OperationName20 {
+impl std::str::FromStr for TuningJobOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -5014,7 +5035,7 @@ impl std::str::FromStr for OperationName20 {
             "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !tuning_job.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName20 {
+                Ok(TuningJobOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     tuning_job: tuning_job.to_string(),
@@ -5033,7 +5054,7 @@ impl std::str::FromStr for OperationName20 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/indexes/{index}`.
+/// The resource name `projects/{project}/locations/{location}/indexes/{index}` (pattern `projects/*/locations/*/indexes/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::IndexName;
@@ -5071,8 +5092,8 @@ impl IndexName {
 
     /// The `projects/{project}/locations/{location}/indexes/{index}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "indexes-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName21 {
-        OperationName21 {
+    pub fn operation(&self, operation: impl Into<String>) -> IndexOperationName {
+        IndexOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             index: self.index.clone(),
@@ -5118,17 +5139,17 @@ impl std::str::FromStr for IndexName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/indexes/{index}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/indexes/{index}/operations/{operation}` (pattern `projects/*/locations/*/indexes/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName21;
-/// let name = OperationName21::new("my-project", "my-location", "my-index", "my-operation");
-/// let parsed: OperationName21 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::IndexOperationName;
+/// let name = IndexOperationName::new("my-project", "my-location", "my-index", "my-operation");
+/// let parsed: IndexOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "indexes-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName21 {
+pub struct IndexOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -5143,7 +5164,7 @@ pub struct OperationName21 {
 }
 
 #[cfg(feature = "indexes-operations")]
-impl OperationName21 {
+impl IndexOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -5151,7 +5172,7 @@ impl OperationName21 {
         index: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName21 {
+        IndexOperationName {
             project: project.into(),
             location: location.into(),
             index: index.into(),
@@ -5161,7 +5182,7 @@ impl OperationName21 {
 }
 
 #[cfg(feature = "indexes-operations")]
-impl std::fmt::Display for OperationName21 {
+impl std::fmt::Display for IndexOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/indexes/{}/operations/{}", self.project, self
@@ -5171,7 +5192,7 @@ impl std::fmt::Display for OperationName21 {
 }
 
 #[cfg(feature = "indexes-operations")]
-impl std::str::FromStr for OperationName21 {
+impl std::str::FromStr for IndexOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -5181,7 +5202,7 @@ impl std::str::FromStr for OperationName21 {
             operation,
             ] if !project.is_empty() && !location.is_empty() && !index.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName21 {
+                Ok(IndexOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     index: index.to_string(),
@@ -5200,7 +5221,7 @@ impl std::str::FromStr for OperationName21 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}`.
+/// The resource name `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}` (pattern `projects/*/locations/*/indexEndpoints/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::IndexEndpointName;
@@ -5238,8 +5259,8 @@ impl IndexEndpointName {
 
     /// The `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "index-endpoints-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName22 {
-        OperationName22 {
+    pub fn operation(&self, operation: impl Into<String>) -> IndexEndpointOperationName {
+        IndexEndpointOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             index_endpoint: self.index_endpoint.clone(),
@@ -5286,17 +5307,17 @@ impl std::str::FromStr for IndexEndpointName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}/operations/{operation}` (pattern `projects/*/locations/*/indexEndpoints/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName22;
-/// let name = OperationName22::new("my-project", "my-location", "my-index-endpoint", "my-operation");
-/// let parsed: OperationName22 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::IndexEndpointOperationName;
+/// let name = IndexEndpointOperationName::new("my-project", "my-location", "my-index-endpoint", "my-operation");
+/// let parsed: IndexEndpointOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "index-endpoints-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName22 {
+pub struct IndexEndpointOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -5311,7 +5332,7 @@ pub struct OperationName22 {
 }
 
 #[cfg(feature = "index-endpoints-operations")]
-impl OperationName22 {
+impl IndexEndpointOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -5319,7 +5340,7 @@ impl OperationName22 {
         index_endpoint: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName22 {
+        IndexEndpointOperationName {
             project: project.into(),
             location: location.into(),
             index_endpoint: index_endpoint.into(),
@@ -5329,7 +5350,7 @@ impl OperationName22 {
 }
 
 #[cfg(feature = "index-endpoints-operations")]
-impl std::fmt::Display for OperationName22 {
+impl std::fmt::Display for IndexEndpointOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/indexEndpoints/{}/operations/{}", self.project,
@@ -5339,7 +5360,7 @@ impl std::fmt::Display for OperationName22 {
 }
 
 #[cfg(feature = "index-endpoints-operations")]
-impl std::str::FromStr for OperationName22 {
+impl std::str::FromStr for IndexEndpointOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -5349,7 +5370,7 @@ impl std::str::FromStr for OperationName22 {
             index_endpoint, "operations", operation,
             ] if !project.is_empty() && !location.is_empty()
                 && !index_endpoint.is_empty() && !operation.is_empty() => {
-                Ok(OperationName22 {
+                Ok(IndexEndpointOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     index_endpoint: index_endpoint.to_string(),
@@ -5368,7 +5389,7 @@ impl std::str::FromStr for OperationName22 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/customJobs/{custom_job}`.
+/// The resource name `projects/{project}/locations/{location}/customJobs/{custom_job}` (pattern `projects/*/locations/*/customJobs/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::CustomJobName;
@@ -5406,8 +5427,8 @@ impl CustomJobName {
 
     /// The `projects/{project}/locations/{location}/customJobs/{custom_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "custom-jobs-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName23 {
-        OperationName23 {
+    pub fn operation(&self, operation: impl Into<String>) -> CustomJobOperationName {
+        CustomJobOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             custom_job: self.custom_job.clone(),
@@ -5454,17 +5475,17 @@ impl std::str::FromStr for CustomJobName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/customJobs/{custom_job}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/customJobs/{custom_job}/operations/{operation}` (pattern `projects/*/locations/*/customJobs/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName23;
-/// let name = OperationName23::new("my-project", "my-location", "my-custom-job", "my-operation");
-/// let parsed: OperationName23 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::CustomJobOperationName;
+/// let name = CustomJobOperationName::new("my-project", "my-location", "my-custom-job", "my-operation");
+/// let parsed: CustomJobOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "custom-jobs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName23 {
+pub struct CustomJobOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -5479,7 +5500,7 @@ pub struct OperationName23 {
 }
 
 #[cfg(feature = "custom-jobs-operations")]
-impl OperationName23 {
+impl CustomJobOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -5487,7 +5508,7 @@ impl OperationName23 {
         custom_job: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName23 {
+        CustomJobOperationName {
             project: project.into(),
             location: location.into(),
             custom_job: custom_job.into(),
@@ -5497,7 +5518,7 @@ impl OperationName23 {
 }
 
 #[cfg(feature = "custom-jobs-operations")]
-impl std::fmt::Display for OperationName23 {
+impl std::fmt::Display for CustomJobOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/customJobs/{}/operations/{}", self.project, self
@@ -5507,7 +5528,7 @@ impl std::fmt::Display for OperationName23 {
 }
 
 #[cfg(feature = "custom-jobs-operations")]
-impl std::str::FromStr for OperationName23 {
+impl std::str::FromStr for CustomJobOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -5517,7 +5538,7 @@ impl std::str::FromStr for OperationName23 {
             "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !custom_job.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName23 {
+                Ok(CustomJobOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     custom_job: custom_job.to_string(),
@@ -5536,7 +5557,7 @@ impl std::str::FromStr for OperationName23 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}`.
+/// The resource name `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}` (pattern `projects/*/locations/*/dataLabelingJobs/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::DataLabelingJobName;
@@ -5574,8 +5595,11 @@ impl DataLabelingJobName {
 
     /// The `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "data-labeling-jobs-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName24 {
-        OperationName24 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> DataLabelingJobOperationName {
+        DataLabelingJobOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             data_labeling_job: self.data_labeling_job.clone(),
@@ -5623,17 +5647,17 @@ impl std::str::FromStr for DataLabelingJobName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}/operations/{operation}` (pattern `projects/*/locations/*/dataLabelingJobs/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName24;
-/// let name = OperationName24::new("my-project", "my-location", "my-data-labeling-job", "my-operation");
-/// let parsed: OperationName24 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::DataLabelingJobOperationName;
+/// let name = DataLabelingJobOperationName::new("my-project", "my-location", "my-data-labeling-job", "my-operation");
+/// let parsed: DataLabelingJobOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "data-labeling-jobs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName24 {
+pub struct DataLabelingJobOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -5648,7 +5672,7 @@ pub struct OperationName24 {
 }
 
 #[cfg(feature = "data-labeling-jobs-operations")]
-impl OperationName24 {
+impl DataLabelingJobOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -5656,7 +5680,7 @@ impl OperationName24 {
         data_labeling_job: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName24 {
+        DataLabelingJobOperationName {
             project: project.into(),
             location: location.into(),
             data_labeling_job: data_labeling_job.into(),
@@ -5666,7 +5690,7 @@ impl OperationName24 {
 }
 
 #[cfg(feature = "data-labeling-jobs-operations")]
-impl std::fmt::Display for OperationName24 {
+impl std::fmt::Display for DataLabelingJobOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/dataLabelingJobs/{}/operations/{}", self
@@ -5676,7 +5700,7 @@ impl std::fmt::Display for OperationName24 {
 }
 
 #[cfg(feature = "data-labeling-jobs-operations")]
-impl std::str::FromStr for OperationName24 {
+impl std::str::FromStr for DataLabelingJobOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -5686,7 +5710,7 @@ impl std::str::FromStr for OperationName24 {
             data_labeling_job, "operations", operation,
             ] if !project.is_empty() && !location.is_empty()
                 && !data_labeling_job.is_empty() && !operation.is_empty() => {
-                Ok(OperationName24 {
+                Ok(DataLabelingJobOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     data_labeling_job: data_labeling_job.to_string(),
@@ -5705,7 +5729,7 @@ impl std::str::FromStr for OperationName24 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}`.
+/// The resource name `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}` (pattern `projects/*/locations/*/hyperparameterTuningJobs/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::HyperparameterTuningJobName;
@@ -5753,8 +5777,11 @@ impl HyperparameterTuningJobName {
 
     /// The `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName25 {
-        OperationName25 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> HyperparameterTuningJobOperationName {
+        HyperparameterTuningJobOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             hyperparameter_tuning_job: self.hyperparameter_tuning_job.clone(),
@@ -5812,17 +5839,17 @@ impl std::str::FromStr for HyperparameterTuningJobName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}/operations/{operation}` (pattern `projects/*/locations/*/hyperparameterTuningJobs/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName25;
-/// let name = OperationName25::new("my-project", "my-location", "my-hyperparameter-tuning-job", "my-operation");
-/// let parsed: OperationName25 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::HyperparameterTuningJobOperationName;
+/// let name = HyperparameterTuningJobOperationName::new("my-project", "my-location", "my-hyperparameter-tuning-job", "my-operation");
+/// let parsed: HyperparameterTuningJobOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName25 {
+pub struct HyperparameterTuningJobOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -5837,7 +5864,7 @@ pub struct OperationName25 {
 }
 
 #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
-impl OperationName25 {
+impl HyperparameterTuningJobOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -5845,7 +5872,7 @@ impl OperationName25 {
         hyperparameter_tuning_job: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName25 {
+        HyperparameterTuningJobOperationName {
             project: project.into(),
             location: location.into(),
             hyperparameter_tuning_job: hyperparameter_tuning_job.into(),
@@ -5855,7 +5882,7 @@ impl OperationName25 {
 }
 
 #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
-impl std::fmt::Display for OperationName25 {
+impl std::fmt::Display for HyperparameterTuningJobOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/hyperparameterTuningJobs/{}/operations/{}", self
@@ -5865,7 +5892,7 @@ impl std::fmt::Display for OperationName25 {
 }
 
 #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
-impl std::str::FromStr for OperationName25 {
+impl std::str::FromStr for HyperparameterTuningJobOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -5875,7 +5902,7 @@ impl std::str::FromStr for OperationName25 {
             hyperparameter_tuning_job, "operations", operation,
             ] if !project.is_empty() && !location.is_empty()
                 && !hyperparameter_tuning_job.is_empty() && !operation.is_empty() => {
-                Ok(OperationName25 {
+                Ok(HyperparameterTuningJobOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     hyperparameter_tuning_job: hyperparameter_tuning_job.to_string(),
@@ -5894,7 +5921,7 @@ impl std::str::FromStr for OperationName25 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/nasJobs/{nas_job}`.
+/// The resource name `projects/{project}/locations/{location}/nasJobs/{nas_job}` (pattern `projects/*/locations/*/nasJobs/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::NasJobName;
@@ -5982,7 +6009,7 @@ impl std::str::FromStr for NasJobName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/nasJobs/{nas_job}/nasTrialDetails/{nas_trial_detail}`.
+/// The resource name `projects/{project}/locations/{location}/nasJobs/{nas_job}/nasTrialDetails/{nas_trial_detail}` (pattern `projects/*/locations/*/nasJobs/*/nasTrialDetails/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::NasTrialDetailName;
@@ -6064,17 +6091,17 @@ impl std::str::FromStr for NasTrialDetailName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/batchPredictionJobs/{batch_prediction_job}`.
+/// The resource name `projects/{project}/locations/{location}/batchPredictionJobs/{batch_prediction_job}` (pattern `projects/*/locations/*/batchPredictionJobs/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::BatchPredictionJobName;
-/// let name = BatchPredictionJobName::new("my-project", "my-location", "my-batch-prediction-job");
-/// let parsed: BatchPredictionJobName = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::LocationBatchPredictionJobName;
+/// let name = LocationBatchPredictionJobName::new("my-project", "my-location", "my-batch-prediction-job");
+/// let parsed: LocationBatchPredictionJobName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "locations-batch-prediction-jobs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BatchPredictionJobName {
+pub struct LocationBatchPredictionJobName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -6086,14 +6113,14 @@ pub struct BatchPredictionJobName {
 }
 
 #[cfg(feature = "locations-batch-prediction-jobs")]
-impl BatchPredictionJobName {
+impl LocationBatchPredictionJobName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
         location: impl Into<String>,
         batch_prediction_job: impl Into<String>,
     ) -> Self {
-        BatchPredictionJobName {
+        LocationBatchPredictionJobName {
             project: project.into(),
             location: location.into(),
             batch_prediction_job: batch_prediction_job.into(),
@@ -6102,7 +6129,7 @@ impl BatchPredictionJobName {
 }
 
 #[cfg(feature = "locations-batch-prediction-jobs")]
-impl std::fmt::Display for BatchPredictionJobName {
+impl std::fmt::Display for LocationBatchPredictionJobName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/batchPredictionJobs/{}", self.project, self
@@ -6112,7 +6139,7 @@ impl std::fmt::Display for BatchPredictionJobName {
 }
 
 #[cfg(feature = "locations-batch-prediction-jobs")]
-impl std::str::FromStr for BatchPredictionJobName {
+impl std::str::FromStr for LocationBatchPredictionJobName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -6122,7 +6149,7 @@ impl std::str::FromStr for BatchPredictionJobName {
             batch_prediction_job,
             ] if !project.is_empty() && !location.is_empty()
                 && !batch_prediction_job.is_empty() => {
-                Ok(BatchPredictionJobName {
+                Ok(LocationBatchPredictionJobName {
                     project: project.to_string(),
                     location: location.to_string(),
                     batch_prediction_job: batch_prediction_job.to_string(),
@@ -6140,7 +6167,7 @@ impl std::str::FromStr for BatchPredictionJobName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}`.
+/// The resource name `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}` (pattern `projects/*/locations/*/modelDeploymentMonitoringJobs/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::ModelDeploymentMonitoringJobName;
@@ -6188,8 +6215,11 @@ impl ModelDeploymentMonitoringJobName {
 
     /// The `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName26 {
-        OperationName26 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> ModelDeploymentMonitoringJobOperationName {
+        ModelDeploymentMonitoringJobOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             model_deployment_monitoring_job: self
@@ -6250,17 +6280,17 @@ impl std::str::FromStr for ModelDeploymentMonitoringJobName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}/operations/{operation}` (pattern `projects/*/locations/*/modelDeploymentMonitoringJobs/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName26;
-/// let name = OperationName26::new("my-project", "my-location", "my-model-deployment-monitoring-job", "my-operation");
-/// let parsed: OperationName26 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::ModelDeploymentMonitoringJobOperationName;
+/// let name = ModelDeploymentMonitoringJobOperationName::new("my-project", "my-location", "my-model-deployment-monitoring-job", "my-operation");
+/// let parsed: ModelDeploymentMonitoringJobOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName26 {
+pub struct ModelDeploymentMonitoringJobOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -6275,7 +6305,7 @@ pub struct OperationName26 {
 }
 
 #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
-impl OperationName26 {
+impl ModelDeploymentMonitoringJobOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -6283,7 +6313,7 @@ impl OperationName26 {
         model_deployment_monitoring_job: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName26 {
+        ModelDeploymentMonitoringJobOperationName {
             project: project.into(),
             location: location.into(),
             model_deployment_monitoring_job: model_deployment_monitoring_job.into(),
@@ -6293,7 +6323,7 @@ impl OperationName26 {
 }
 
 #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
-impl std::fmt::Display for OperationName26 {
+impl std::fmt::Display for ModelDeploymentMonitoringJobOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/modelDeploymentMonitoringJobs/{}/operations/{}",
@@ -6304,7 +6334,7 @@ impl std::fmt::Display for OperationName26 {
 }
 
 #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
-impl std::str::FromStr for OperationName26 {
+impl std::str::FromStr for ModelDeploymentMonitoringJobOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -6315,7 +6345,7 @@ impl std::str::FromStr for OperationName26 {
             ] if !project.is_empty() && !location.is_empty()
                 && !model_deployment_monitoring_job.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName26 {
+                Ok(ModelDeploymentMonitoringJobOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     model_deployment_monitoring_job: model_deployment_monitoring_job
@@ -6335,17 +6365,17 @@ impl std::str::FromStr for OperationName26 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/publishers/{publisher}/models/{model}`.
+/// The resource name `projects/{project}/locations/{location}/publishers/{publisher}/models/{model}` (pattern `projects/*/locations/*/publishers/*/models/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::ModelName2;
-/// let name = ModelName2::new("my-project", "my-location", "my-publisher", "my-model");
-/// let parsed: ModelName2 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::PublisherModelName;
+/// let name = PublisherModelName::new("my-project", "my-location", "my-publisher", "my-model");
+/// let parsed: PublisherModelName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "locations-publishers-models")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ModelName2 {
+pub struct PublisherModelName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -6360,7 +6390,7 @@ pub struct ModelName2 {
 }
 
 #[cfg(feature = "locations-publishers-models")]
-impl ModelName2 {
+impl PublisherModelName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -6368,7 +6398,7 @@ impl ModelName2 {
         publisher: impl Into<String>,
         model: impl Into<String>,
     ) -> Self {
-        ModelName2 {
+        PublisherModelName {
             project: project.into(),
             location: location.into(),
             publisher: publisher.into(),
@@ -6378,7 +6408,7 @@ impl ModelName2 {
 }
 
 #[cfg(feature = "locations-publishers-models")]
-impl std::fmt::Display for ModelName2 {
+impl std::fmt::Display for PublisherModelName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/publishers/{}/models/{}", self.project, self
@@ -6388,7 +6418,7 @@ impl std::fmt::Display for ModelName2 {
 }
 
 #[cfg(feature = "locations-publishers-models")]
-impl std::str::FromStr for ModelName2 {
+impl std::str::FromStr for PublisherModelName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -6398,7 +6428,7 @@ impl std::str::FromStr for ModelName2 {
             "models", model,
             ] if !project.is_empty() && !location.is_empty() && !publisher.is_empty()
                 && !model.is_empty() => {
-                Ok(ModelName2 {
+                Ok(PublisherModelName {
                     project: project.to_string(),
                     location: location.to_string(),
                     publisher: publisher.to_string(),
@@ -6417,7 +6447,7 @@ impl std::str::FromStr for ModelName2 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}`.
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}` (pattern `projects/*/locations/*/metadataStores/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::MetadataStoreName;
@@ -6473,8 +6503,8 @@ impl MetadataStoreName {
 
     /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "metadata-stores-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName27 {
-        OperationName27 {
+    pub fn operation(&self, operation: impl Into<String>) -> MetadataStoreOperationName {
+        MetadataStoreOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             metadata_store: self.metadata_store.clone(),
@@ -6586,17 +6616,17 @@ impl std::str::FromStr for MetadataStoreName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/operations/{operation}` (pattern `projects/*/locations/*/metadataStores/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName27;
-/// let name = OperationName27::new("my-project", "my-location", "my-metadata-store", "my-operation");
-/// let parsed: OperationName27 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::MetadataStoreOperationName;
+/// let name = MetadataStoreOperationName::new("my-project", "my-location", "my-metadata-store", "my-operation");
+/// let parsed: MetadataStoreOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "metadata-stores-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName27 {
+pub struct MetadataStoreOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -6611,7 +6641,7 @@ pub struct OperationName27 {
 }
 
 #[cfg(feature = "metadata-stores-operations")]
-impl OperationName27 {
+impl MetadataStoreOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -6619,7 +6649,7 @@ impl OperationName27 {
         metadata_store: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName27 {
+        MetadataStoreOperationName {
             project: project.into(),
             location: location.into(),
             metadata_store: metadata_store.into(),
@@ -6629,7 +6659,7 @@ impl OperationName27 {
 }
 
 #[cfg(feature = "metadata-stores-operations")]
-impl std::fmt::Display for OperationName27 {
+impl std::fmt::Display for MetadataStoreOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/metadataStores/{}/operations/{}", self.project,
@@ -6639,7 +6669,7 @@ impl std::fmt::Display for OperationName27 {
 }
 
 #[cfg(feature = "metadata-stores-operations")]
-impl std::str::FromStr for OperationName27 {
+impl std::str::FromStr for MetadataStoreOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -6649,7 +6679,7 @@ impl std::str::FromStr for OperationName27 {
             metadata_store, "operations", operation,
             ] if !project.is_empty() && !location.is_empty()
                 && !metadata_store.is_empty() && !operation.is_empty() => {
-                Ok(OperationName27 {
+                Ok(MetadataStoreOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     metadata_store: metadata_store.to_string(),
@@ -6668,7 +6698,7 @@ impl std::str::FromStr for OperationName27 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}`.
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}` (pattern `projects/*/locations/*/metadataStores/*/artifacts/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::ArtifactName;
@@ -6711,8 +6741,8 @@ impl ArtifactName {
 
     /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "artifacts-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName28 {
-        OperationName28 {
+    pub fn operation(&self, operation: impl Into<String>) -> ArtifactOperationName {
+        ArtifactOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             metadata_store: self.metadata_store.clone(),
@@ -6762,17 +6792,17 @@ impl std::str::FromStr for ArtifactName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}/operations/{operation}` (pattern `projects/*/locations/*/metadataStores/*/artifacts/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName28;
-/// let name = OperationName28::new("my-project", "my-location", "my-metadata-store", "my-artifact", "my-operation");
-/// let parsed: OperationName28 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::ArtifactOperationName;
+/// let name = ArtifactOperationName::new("my-project", "my-location", "my-metadata-store", "my-artifact", "my-operation");
+/// let parsed: ArtifactOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "artifacts-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName28 {
+pub struct ArtifactOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -6790,7 +6820,7 @@ pub struct OperationName28 {
 }
 
 #[cfg(feature = "artifacts-operations")]
-impl OperationName28 {
+impl ArtifactOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -6799,7 +6829,7 @@ impl OperationName28 {
         artifact: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName28 {
+        ArtifactOperationName {
             project: project.into(),
             location: location.into(),
             metadata_store: metadata_store.into(),
@@ -6810,7 +6840,7 @@ impl OperationName28 {
 }
 
 #[cfg(feature = "artifacts-operations")]
-impl std::fmt::Display for OperationName28 {
+impl std::fmt::Display for ArtifactOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/metadataStores/{}/artifacts/{}/operations/{}",
@@ -6821,7 +6851,7 @@ impl std::fmt::Display for OperationName28 {
 }
 
 #[cfg(feature = "artifacts-operations")]
-impl std::str::FromStr for OperationName28 {
+impl std::str::FromStr for ArtifactOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -6832,7 +6862,7 @@ impl std::str::FromStr for OperationName28 {
             ] if !project.is_empty() && !location.is_empty()
                 && !metadata_store.is_empty() && !artifact.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName28 {
+                Ok(ArtifactOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     metadata_store: metadata_store.to_string(),
@@ -6852,7 +6882,7 @@ impl std::str::FromStr for OperationName28 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}`.
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}` (pattern `projects/*/locations/*/metadataStores/*/contexts/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::ContextName;
@@ -6895,8 +6925,8 @@ impl ContextName {
 
     /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "contexts-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName29 {
-        OperationName29 {
+    pub fn operation(&self, operation: impl Into<String>) -> ContextOperationName {
+        ContextOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             metadata_store: self.metadata_store.clone(),
@@ -6946,17 +6976,17 @@ impl std::str::FromStr for ContextName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}/operations/{operation}` (pattern `projects/*/locations/*/metadataStores/*/contexts/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName29;
-/// let name = OperationName29::new("my-project", "my-location", "my-metadata-store", "my-context", "my-operation");
-/// let parsed: OperationName29 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::ContextOperationName;
+/// let name = ContextOperationName::new("my-project", "my-location", "my-metadata-store", "my-context", "my-operation");
+/// let parsed: ContextOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "contexts-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName29 {
+pub struct ContextOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -6974,7 +7004,7 @@ pub struct OperationName29 {
 }
 
 #[cfg(feature = "contexts-operations")]
-impl OperationName29 {
+impl ContextOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -6983,7 +7013,7 @@ impl OperationName29 {
         context: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName29 {
+        ContextOperationName {
             project: project.into(),
             location: location.into(),
             metadata_store: metadata_store.into(),
@@ -6994,7 +7024,7 @@ impl OperationName29 {
 }
 
 #[cfg(feature = "contexts-operations")]
-impl std::fmt::Display for OperationName29 {
+impl std::fmt::Display for ContextOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/metadataStores/{}/contexts/{}/operations/{}",
@@ -7005,7 +7035,7 @@ impl std::fmt::Display for OperationName29 {
 }
 
 #[cfg(feature = "contexts-operations")]
-impl std::str::FromStr for OperationName29 {
+impl std::str::FromStr for ContextOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -7016,7 +7046,7 @@ impl std::str::FromStr for OperationName29 {
             ] if !project.is_empty() && !location.is_empty()
                 && !metadata_store.is_empty() && !context.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName29 {
+                Ok(ContextOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     metadata_store: metadata_store.to_string(),
@@ -7036,7 +7066,7 @@ impl std::str::FromStr for OperationName29 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}`.
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}` (pattern `projects/*/locations/*/metadataStores/*/executions/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::ExecutionName;
@@ -7079,8 +7109,8 @@ impl ExecutionName {
 
     /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "executions-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName30 {
-        OperationName30 {
+    pub fn operation(&self, operation: impl Into<String>) -> ExecutionOperationName {
+        ExecutionOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             metadata_store: self.metadata_store.clone(),
@@ -7130,17 +7160,17 @@ impl std::str::FromStr for ExecutionName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}/operations/{operation}` (pattern `projects/*/locations/*/metadataStores/*/executions/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName30;
-/// let name = OperationName30::new("my-project", "my-location", "my-metadata-store", "my-execution", "my-operation");
-/// let parsed: OperationName30 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::ExecutionOperationName;
+/// let name = ExecutionOperationName::new("my-project", "my-location", "my-metadata-store", "my-execution", "my-operation");
+/// let parsed: ExecutionOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "executions-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName30 {
+pub struct ExecutionOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -7158,7 +7188,7 @@ pub struct OperationName30 {
 }
 
 #[cfg(feature = "executions-operations")]
-impl OperationName30 {
+impl ExecutionOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -7167,7 +7197,7 @@ impl OperationName30 {
         execution: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName30 {
+        ExecutionOperationName {
             project: project.into(),
             location: location.into(),
             metadata_store: metadata_store.into(),
@@ -7178,7 +7208,7 @@ impl OperationName30 {
 }
 
 #[cfg(feature = "executions-operations")]
-impl std::fmt::Display for OperationName30 {
+impl std::fmt::Display for ExecutionOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/metadataStores/{}/executions/{}/operations/{}",
@@ -7189,7 +7219,7 @@ impl std::fmt::Display for OperationName30 {
 }
 
 #[cfg(feature = "executions-operations")]
-impl std::str::FromStr for OperationName30 {
+impl std::str::FromStr for ExecutionOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -7200,7 +7230,7 @@ impl std::str::FromStr for OperationName30 {
             ] if !project.is_empty() && !location.is_empty()
                 && !metadata_store.is_empty() && !execution.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName30 {
+                Ok(ExecutionOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     metadata_store: metadata_store.to_string(),
@@ -7220,7 +7250,7 @@ impl std::str::FromStr for OperationName30 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/metadataSchemas/{metadata_schema}`.
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/metadataSchemas/{metadata_schema}` (pattern `projects/*/locations/*/metadataStores/*/metadataSchemas/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::MetadataSchemaName;
@@ -7302,7 +7332,7 @@ impl std::str::FromStr for MetadataSchemaName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/migratableResources/{migratable_resource}`.
+/// The resource name `projects/{project}/locations/{location}/migratableResources/{migratable_resource}` (pattern `projects/*/locations/*/migratableResources/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::MigratableResourceName;
@@ -7340,8 +7370,11 @@ impl MigratableResourceName {
 
     /// The `projects/{project}/locations/{location}/migratableResources/{migratable_resource}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "migratable-resources-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName31 {
-        OperationName31 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> MigratableResourceOperationName {
+        MigratableResourceOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             migratable_resource: self.migratable_resource.clone(),
@@ -7389,17 +7422,17 @@ impl std::str::FromStr for MigratableResourceName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/migratableResources/{migratable_resource}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/migratableResources/{migratable_resource}/operations/{operation}` (pattern `projects/*/locations/*/migratableResources/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName31;
-/// let name = OperationName31::new("my-project", "my-location", "my-migratable-resource", "my-operation");
-/// let parsed: OperationName31 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::MigratableResourceOperationName;
+/// let name = MigratableResourceOperationName::new("my-project", "my-location", "my-migratable-resource", "my-operation");
+/// let parsed: MigratableResourceOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "migratable-resources-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName31 {
+pub struct MigratableResourceOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -7414,7 +7447,7 @@ pub struct OperationName31 {
 }
 
 #[cfg(feature = "migratable-resources-operations")]
-impl OperationName31 {
+impl MigratableResourceOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -7422,7 +7455,7 @@ impl OperationName31 {
         migratable_resource: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName31 {
+        MigratableResourceOperationName {
             project: project.into(),
             location: location.into(),
             migratable_resource: migratable_resource.into(),
@@ -7432,7 +7465,7 @@ impl OperationName31 {
 }
 
 #[cfg(feature = "migratable-resources-operations")]
-impl std::fmt::Display for OperationName31 {
+impl std::fmt::Display for MigratableResourceOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/migratableResources/{}/operations/{}", self
@@ -7442,7 +7475,7 @@ impl std::fmt::Display for OperationName31 {
 }
 
 #[cfg(feature = "migratable-resources-operations")]
-impl std::str::FromStr for OperationName31 {
+impl std::str::FromStr for MigratableResourceOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -7452,7 +7485,7 @@ impl std::str::FromStr for OperationName31 {
             migratable_resource, "operations", operation,
             ] if !project.is_empty() && !location.is_empty()
                 && !migratable_resource.is_empty() && !operation.is_empty() => {
-                Ok(OperationName31 {
+                Ok(MigratableResourceOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     migratable_resource: migratable_resource.to_string(),
@@ -7471,7 +7504,7 @@ impl std::str::FromStr for OperationName31 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}`.
+/// The resource name `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}` (pattern `projects/*/locations/*/notebookRuntimes/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::NotebookRuntimeName;
@@ -7509,8 +7542,11 @@ impl NotebookRuntimeName {
 
     /// The `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "notebook-runtimes-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName32 {
-        OperationName32 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> NotebookRuntimeOperationName {
+        NotebookRuntimeOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             notebook_runtime: self.notebook_runtime.clone(),
@@ -7558,17 +7594,17 @@ impl std::str::FromStr for NotebookRuntimeName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}/operations/{operation}` (pattern `projects/*/locations/*/notebookRuntimes/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName32;
-/// let name = OperationName32::new("my-project", "my-location", "my-notebook-runtime", "my-operation");
-/// let parsed: OperationName32 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::NotebookRuntimeOperationName;
+/// let name = NotebookRuntimeOperationName::new("my-project", "my-location", "my-notebook-runtime", "my-operation");
+/// let parsed: NotebookRuntimeOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "notebook-runtimes-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName32 {
+pub struct NotebookRuntimeOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -7583,7 +7619,7 @@ pub struct OperationName32 {
 }
 
 #[cfg(feature = "notebook-runtimes-operations")]
-impl OperationName32 {
+impl NotebookRuntimeOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -7591,7 +7627,7 @@ impl OperationName32 {
         notebook_runtime: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName32 {
+        NotebookRuntimeOperationName {
             project: project.into(),
             location: location.into(),
             notebook_runtime: notebook_runtime.into(),
@@ -7601,7 +7637,7 @@ impl OperationName32 {
 }
 
 #[cfg(feature = "notebook-runtimes-operations")]
-impl std::fmt::Display for OperationName32 {
+impl std::fmt::Display for NotebookRuntimeOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/notebookRuntimes/{}/operations/{}", self
@@ -7611,7 +7647,7 @@ impl std::fmt::Display for OperationName32 {
 }
 
 #[cfg(feature = "notebook-runtimes-operations")]
-impl std::str::FromStr for OperationName32 {
+impl std::str::FromStr for NotebookRuntimeOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -7621,7 +7657,7 @@ impl std::str::FromStr for OperationName32 {
             notebook_runtime, "operations", operation,
             ] if !project.is_empty() && !location.is_empty()
                 && !notebook_runtime.is_empty() && !operation.is_empty() => {
-                Ok(OperationName32 {
+                Ok(NotebookRuntimeOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     notebook_runtime: notebook_runtime.to_string(),
@@ -7640,7 +7676,7 @@ impl std::str::FromStr for OperationName32 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}`.
+/// The resource name `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}` (pattern `projects/*/locations/*/notebookExecutionJobs/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::NotebookExecutionJobName;
@@ -7688,8 +7724,11 @@ impl NotebookExecutionJobName {
 
     /// The `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "notebook-execution-jobs-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName33 {
-        OperationName33 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> NotebookExecutionJobOperationName {
+        NotebookExecutionJobOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             notebook_execution_job: self.notebook_execution_job.clone(),
@@ -7747,17 +7786,17 @@ impl std::str::FromStr for NotebookExecutionJobName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}/operations/{operation}` (pattern `projects/*/locations/*/notebookExecutionJobs/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName33;
-/// let name = OperationName33::new("my-project", "my-location", "my-notebook-execution-job", "my-operation");
-/// let parsed: OperationName33 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::NotebookExecutionJobOperationName;
+/// let name = NotebookExecutionJobOperationName::new("my-project", "my-location", "my-notebook-execution-job", "my-operation");
+/// let parsed: NotebookExecutionJobOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "notebook-execution-jobs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName33 {
+pub struct NotebookExecutionJobOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -7772,7 +7811,7 @@ pub struct OperationName33 {
 }
 
 #[cfg(feature = "notebook-execution-jobs-operations")]
-impl OperationName33 {
+impl NotebookExecutionJobOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -7780,7 +7819,7 @@ impl OperationName33 {
         notebook_execution_job: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName33 {
+        NotebookExecutionJobOperationName {
             project: project.into(),
             location: location.into(),
             notebook_execution_job: notebook_execution_job.into(),
@@ -7790,7 +7829,7 @@ impl OperationName33 {
 }
 
 #[cfg(feature = "notebook-execution-jobs-operations")]
-impl std::fmt::Display for OperationName33 {
+impl std::fmt::Display for NotebookExecutionJobOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/notebookExecutionJobs/{}/operations/{}", self
@@ -7800,7 +7839,7 @@ impl std::fmt::Display for OperationName33 {
 }
 
 #[cfg(feature = "notebook-execution-jobs-operations")]
-impl std::str::FromStr for OperationName33 {
+impl std::str::FromStr for NotebookExecutionJobOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -7810,7 +7849,7 @@ impl std::str::FromStr for OperationName33 {
             notebook_execution_job, "operations", operation,
             ] if !project.is_empty() && !location.is_empty()
                 && !notebook_execution_job.is_empty() && !operation.is_empty() => {
-                Ok(OperationName33 {
+                Ok(NotebookExecutionJobOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     notebook_execution_job: notebook_execution_job.to_string(),
@@ -7829,7 +7868,7 @@ impl std::str::FromStr for OperationName33 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/persistentResources/{persistent_resource}`.
+/// The resource name `projects/{project}/locations/{location}/persistentResources/{persistent_resource}` (pattern `projects/*/locations/*/persistentResources/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::PersistentResourceName;
@@ -7871,8 +7910,11 @@ impl PersistentResourceName {
 
     /// The `projects/{project}/locations/{location}/persistentResources/{persistent_resource}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "persistent-resources-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName34 {
-        OperationName34 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> PersistentResourceOperationName {
+        PersistentResourceOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             persistent_resource: self.persistent_resource.clone(),
@@ -7924,17 +7966,17 @@ impl std::str::FromStr for PersistentResourceName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/persistentResources/{persistent_resource}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/persistentResources/{persistent_resource}/operations/{operation}` (pattern `projects/*/locations/*/persistentResources/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName34;
-/// let name = OperationName34::new("my-project", "my-location", "my-persistent-resource", "my-operation");
-/// let parsed: OperationName34 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::PersistentResourceOperationName;
+/// let name = PersistentResourceOperationName::new("my-project", "my-location", "my-persistent-resource", "my-operation");
+/// let parsed: PersistentResourceOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "persistent-resources-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName34 {
+pub struct PersistentResourceOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -7949,7 +7991,7 @@ pub struct OperationName34 {
 }
 
 #[cfg(feature = "persistent-resources-operations")]
-impl OperationName34 {
+impl PersistentResourceOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -7957,7 +7999,7 @@ impl OperationName34 {
         persistent_resource: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName34 {
+        PersistentResourceOperationName {
             project: project.into(),
             location: location.into(),
             persistent_resource: persistent_resource.into(),
@@ -7967,7 +8009,7 @@ impl OperationName34 {
 }
 
 #[cfg(feature = "persistent-resources-operations")]
-impl std::fmt::Display for OperationName34 {
+impl std::fmt::Display for PersistentResourceOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/persistentResources/{}/operations/{}", self
@@ -7977,7 +8019,7 @@ impl std::fmt::Display for OperationName34 {
 }
 
 #[cfg(feature = "persistent-resources-operations")]
-impl std::str::FromStr for OperationName34 {
+impl std::str::FromStr for PersistentResourceOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -7987,7 +8029,7 @@ impl std::str::FromStr for OperationName34 {
             persistent_resource, "operations", operation,
             ] if !project.is_empty() && !location.is_empty()
                 && !persistent_resource.is_empty() && !operation.is_empty() => {
-                Ok(OperationName34 {
+                Ok(PersistentResourceOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     persistent_resource: persistent_resource.to_string(),
@@ -8006,7 +8048,7 @@ impl std::str::FromStr for OperationName34 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}`.
+/// The resource name `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}` (pattern `projects/*/locations/*/trainingPipelines/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::TrainingPipelineName;
@@ -8044,8 +8086,11 @@ impl TrainingPipelineName {
 
     /// The `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "training-pipelines-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName35 {
-        OperationName35 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> TrainingPipelineOperationName {
+        TrainingPipelineOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             training_pipeline: self.training_pipeline.clone(),
@@ -8093,17 +8138,17 @@ impl std::str::FromStr for TrainingPipelineName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}/operations/{operation}` (pattern `projects/*/locations/*/trainingPipelines/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName35;
-/// let name = OperationName35::new("my-project", "my-location", "my-training-pipeline", "my-operation");
-/// let parsed: OperationName35 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::TrainingPipelineOperationName;
+/// let name = TrainingPipelineOperationName::new("my-project", "my-location", "my-training-pipeline", "my-operation");
+/// let parsed: TrainingPipelineOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "training-pipelines-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName35 {
+pub struct TrainingPipelineOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -8118,7 +8163,7 @@ pub struct OperationName35 {
 }
 
 #[cfg(feature = "training-pipelines-operations")]
-impl OperationName35 {
+impl TrainingPipelineOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -8126,7 +8171,7 @@ impl OperationName35 {
         training_pipeline: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName35 {
+        TrainingPipelineOperationName {
             project: project.into(),
             location: location.into(),
             training_pipeline: training_pipeline.into(),
@@ -8136,7 +8181,7 @@ impl OperationName35 {
 }
 
 #[cfg(feature = "training-pipelines-operations")]
-impl std::fmt::Display for OperationName35 {
+impl std::fmt::Display for TrainingPipelineOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/trainingPipelines/{}/operations/{}", self
@@ -8146,7 +8191,7 @@ impl std::fmt::Display for OperationName35 {
 }
 
 #[cfg(feature = "training-pipelines-operations")]
-impl std::str::FromStr for OperationName35 {
+impl std::str::FromStr for TrainingPipelineOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -8156,7 +8201,7 @@ impl std::str::FromStr for OperationName35 {
             training_pipeline, "operations", operation,
             ] if !project.is_empty() && !location.is_empty()
                 && !training_pipeline.is_empty() && !operation.is_empty() => {
-                Ok(OperationName35 {
+                Ok(TrainingPipelineOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     training_pipeline: training_pipeline.to_string(),
@@ -8175,7 +8220,7 @@ impl std::str::FromStr for OperationName35 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}`.
+/// The resource name `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}` (pattern `projects/*/locations/*/pipelineJobs/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::PipelineJobName;
@@ -8213,8 +8258,8 @@ impl PipelineJobName {
 
     /// The `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "pipeline-jobs-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName36 {
-        OperationName36 {
+    pub fn operation(&self, operation: impl Into<String>) -> PipelineJobOperationName {
+        PipelineJobOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             pipeline_job: self.pipeline_job.clone(),
@@ -8261,17 +8306,17 @@ impl std::str::FromStr for PipelineJobName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}/operations/{operation}` (pattern `projects/*/locations/*/pipelineJobs/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName36;
-/// let name = OperationName36::new("my-project", "my-location", "my-pipeline-job", "my-operation");
-/// let parsed: OperationName36 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::PipelineJobOperationName;
+/// let name = PipelineJobOperationName::new("my-project", "my-location", "my-pipeline-job", "my-operation");
+/// let parsed: PipelineJobOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "pipeline-jobs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName36 {
+pub struct PipelineJobOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -8286,7 +8331,7 @@ pub struct OperationName36 {
 }
 
 #[cfg(feature = "pipeline-jobs-operations")]
-impl OperationName36 {
+impl PipelineJobOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -8294,7 +8339,7 @@ impl OperationName36 {
         pipeline_job: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName36 {
+        PipelineJobOperationName {
             project: project.into(),
             location: location.into(),
             pipeline_job: pipeline_job.into(),
@@ -8304,7 +8349,7 @@ impl OperationName36 {
 }
 
 #[cfg(feature = "pipeline-jobs-operations")]
-impl std::fmt::Display for OperationName36 {
+impl std::fmt::Display for PipelineJobOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/pipelineJobs/{}/operations/{}", self.project,
@@ -8314,7 +8359,7 @@ impl std::fmt::Display for OperationName36 {
 }
 
 #[cfg(feature = "pipeline-jobs-operations")]
-impl std::str::FromStr for OperationName36 {
+impl std::str::FromStr for PipelineJobOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -8324,7 +8369,7 @@ impl std::str::FromStr for OperationName36 {
             "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !pipeline_job.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName36 {
+                Ok(PipelineJobOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     pipeline_job: pipeline_job.to_string(),
@@ -8343,12 +8388,12 @@ impl std::str::FromStr for OperationName36 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}`.
+/// The resource name `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}` (pattern `projects/*/locations/*/reasoningEngines/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::ReasoningEngineName;
-/// let name = ReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine");
-/// let parsed: ReasoningEngineName = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::LocationReasoningEngineName;
+/// let name = LocationReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine");
+/// let parsed: LocationReasoningEngineName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(
@@ -8358,7 +8403,7 @@ impl std::str::FromStr for OperationName36 {
     )
 )]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ReasoningEngineName {
+pub struct LocationReasoningEngineName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -8375,14 +8420,14 @@ pub struct ReasoningEngineName {
         feature = "reasoning-engines-operations"
     )
 )]
-impl ReasoningEngineName {
+impl LocationReasoningEngineName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
         location: impl Into<String>,
         reasoning_engine: impl Into<String>,
     ) -> Self {
-        ReasoningEngineName {
+        LocationReasoningEngineName {
             project: project.into(),
             location: location.into(),
             reasoning_engine: reasoning_engine.into(),
@@ -8391,8 +8436,11 @@ impl ReasoningEngineName {
 
     /// The `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "reasoning-engines-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName37 {
-        OperationName37 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> ReasoningEngineOperationName {
+        ReasoningEngineOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             reasoning_engine: self.reasoning_engine.clone(),
@@ -8407,7 +8455,7 @@ impl ReasoningEngineName {
         feature = "reasoning-engines-operations"
     )
 )]
-impl std::fmt::Display for ReasoningEngineName {
+impl std::fmt::Display for LocationReasoningEngineName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/reasoningEngines/{}", self.project, self
@@ -8422,7 +8470,7 @@ impl std::fmt::Display for ReasoningEngineName {
         feature = "reasoning-engines-operations"
     )
 )]
-impl std::str::FromStr for ReasoningEngineName {
+impl std::str::FromStr for LocationReasoningEngineName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -8432,7 +8480,7 @@ impl std::str::FromStr for ReasoningEngineName {
             reasoning_engine,
             ] if !project.is_empty() && !location.is_empty()
                 && !reasoning_engine.is_empty() => {
-                Ok(ReasoningEngineName {
+                Ok(LocationReasoningEngineName {
                     project: project.to_string(),
                     location: location.to_string(),
                     reasoning_engine: reasoning_engine.to_string(),
@@ -8450,17 +8498,17 @@ impl std::str::FromStr for ReasoningEngineName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}/operations/{operation}` (pattern `projects/*/locations/*/reasoningEngines/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName37;
-/// let name = OperationName37::new("my-project", "my-location", "my-reasoning-engine", "my-operation");
-/// let parsed: OperationName37 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::ReasoningEngineOperationName;
+/// let name = ReasoningEngineOperationName::new("my-project", "my-location", "my-reasoning-engine", "my-operation");
+/// let parsed: ReasoningEngineOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "reasoning-engines-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName37 {
+pub struct ReasoningEngineOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -8475,7 +8523,7 @@ pub struct OperationName37 {
 }
 
 #[cfg(feature = "reasoning-engines-operations")]
-impl OperationName37 {
+impl ReasoningEngineOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -8483,7 +8531,7 @@ impl OperationName37 {
         reasoning_engine: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName37 {
+        ReasoningEngineOperationName {
             project: project.into(),
             location: location.into(),
             reasoning_engine: reasoning_engine.into(),
@@ -8493,7 +8541,7 @@ impl OperationName37 {
 }
 
 #[cfg(feature = "reasoning-engines-operations")]
-impl std::fmt::Display for OperationName37 {
+impl std::fmt::Display for ReasoningEngineOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/reasoningEngines/{}/operations/{}", self
@@ -8503,7 +8551,7 @@ impl std::fmt::Display for OperationName37 {
 }
 
 #[cfg(feature = "reasoning-engines-operations")]
-impl std::str::FromStr for OperationName37 {
+impl std::str::FromStr for ReasoningEngineOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -8513,7 +8561,7 @@ impl std::str::FromStr for OperationName37 {
             reasoning_engine, "operations", operation,
             ] if !project.is_empty() && !location.is_empty()
                 && !reasoning_engine.is_empty() && !operation.is_empty() => {
-                Ok(OperationName37 {
+                Ok(ReasoningEngineOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     reasoning_engine: reasoning_engine.to_string(),
@@ -8532,7 +8580,7 @@ impl std::str::FromStr for OperationName37 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/schedules/{schedule}`.
+/// The resource name `projects/{project}/locations/{location}/schedules/{schedule}` (pattern `projects/*/locations/*/schedules/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::ScheduleName;
@@ -8570,8 +8618,8 @@ impl ScheduleName {
 
     /// The `projects/{project}/locations/{location}/schedules/{schedule}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "schedules-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName38 {
-        OperationName38 {
+    pub fn operation(&self, operation: impl Into<String>) -> ScheduleOperationName {
+        ScheduleOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             schedule: self.schedule.clone(),
@@ -8617,17 +8665,17 @@ impl std::str::FromStr for ScheduleName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/schedules/{schedule}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/schedules/{schedule}/operations/{operation}` (pattern `projects/*/locations/*/schedules/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName38;
-/// let name = OperationName38::new("my-project", "my-location", "my-schedule", "my-operation");
-/// let parsed: OperationName38 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::ScheduleOperationName;
+/// let name = ScheduleOperationName::new("my-project", "my-location", "my-schedule", "my-operation");
+/// let parsed: ScheduleOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "schedules-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName38 {
+pub struct ScheduleOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -8642,7 +8690,7 @@ pub struct OperationName38 {
 }
 
 #[cfg(feature = "schedules-operations")]
-impl OperationName38 {
+impl ScheduleOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -8650,7 +8698,7 @@ impl OperationName38 {
         schedule: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName38 {
+        ScheduleOperationName {
             project: project.into(),
             location: location.into(),
             schedule: schedule.into(),
@@ -8660,7 +8708,7 @@ impl OperationName38 {
 }
 
 #[cfg(feature = "schedules-operations")]
-impl std::fmt::Display for OperationName38 {
+impl std::fmt::Display for ScheduleOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/schedules/{}/operations/{}", self.project, self
@@ -8670,7 +8718,7 @@ impl std::fmt::Display for OperationName38 {
 }
 
 #[cfg(feature = "schedules-operations")]
-impl std::str::FromStr for OperationName38 {
+impl std::str::FromStr for ScheduleOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -8680,7 +8728,7 @@ impl std::str::FromStr for OperationName38 {
             "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !schedule.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName38 {
+                Ok(ScheduleOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     schedule: schedule.to_string(),
@@ -8699,7 +8747,7 @@ impl std::str::FromStr for OperationName38 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/specialistPools/{specialist_pool}`.
+/// The resource name `projects/{project}/locations/{location}/specialistPools/{specialist_pool}` (pattern `projects/*/locations/*/specialistPools/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::SpecialistPoolName;
@@ -8737,8 +8785,11 @@ impl SpecialistPoolName {
 
     /// The `projects/{project}/locations/{location}/specialistPools/{specialist_pool}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "specialist-pools-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName39 {
-        OperationName39 {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> SpecialistPoolOperationName {
+        SpecialistPoolOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             specialist_pool: self.specialist_pool.clone(),
@@ -8786,17 +8837,17 @@ impl std::str::FromStr for SpecialistPoolName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/specialistPools/{specialist_pool}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/specialistPools/{specialist_pool}/operations/{operation}` (pattern `projects/*/locations/*/specialistPools/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName39;
-/// let name = OperationName39::new("my-project", "my-location", "my-specialist-pool", "my-operation");
-/// let parsed: OperationName39 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::SpecialistPoolOperationName;
+/// let name = SpecialistPoolOperationName::new("my-project", "my-location", "my-specialist-pool", "my-operation");
+/// let parsed: SpecialistPoolOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "specialist-pools-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName39 {
+pub struct SpecialistPoolOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -8811,7 +8862,7 @@ pub struct OperationName39 {
 }
 
 #[cfg(feature = "specialist-pools-operations")]
-impl OperationName39 {
+impl SpecialistPoolOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -8819,7 +8870,7 @@ impl OperationName39 {
         specialist_pool: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName39 {
+        SpecialistPoolOperationName {
             project: project.into(),
             location: location.into(),
             specialist_pool: specialist_pool.into(),
@@ -8829,7 +8880,7 @@ impl OperationName39 {
 }
 
 #[cfg(feature = "specialist-pools-operations")]
-impl std::fmt::Display for OperationName39 {
+impl std::fmt::Display for SpecialistPoolOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/specialistPools/{}/operations/{}", self.project,
@@ -8839,7 +8890,7 @@ impl std::fmt::Display for OperationName39 {
 }
 
 #[cfg(feature = "specialist-pools-operations")]
-impl std::str::FromStr for OperationName39 {
+impl std::str::FromStr for SpecialistPoolOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -8849,7 +8900,7 @@ impl std::str::FromStr for OperationName39 {
             specialist_pool, "operations", operation,
             ] if !project.is_empty() && !location.is_empty()
                 && !specialist_pool.is_empty() && !operation.is_empty() => {
-                Ok(OperationName39 {
+                Ok(SpecialistPoolOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     specialist_pool: specialist_pool.to_string(),
@@ -8868,7 +8919,7 @@ impl std::str::FromStr for OperationName39 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}`.
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}` (pattern `projects/*/locations/*/tensorboards/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::TensorboardName;
@@ -8918,8 +8969,8 @@ impl TensorboardName {
 
     /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "tensorboards-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName40 {
-        OperationName40 {
+    pub fn operation(&self, operation: impl Into<String>) -> TensorboardOperationName {
+        TensorboardOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             tensorboard: self.tensorboard.clone(),
@@ -8995,17 +9046,17 @@ impl std::str::FromStr for TensorboardName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/operations/{operation}` (pattern `projects/*/locations/*/tensorboards/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName40;
-/// let name = OperationName40::new("my-project", "my-location", "my-tensorboard", "my-operation");
-/// let parsed: OperationName40 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::TensorboardOperationName;
+/// let name = TensorboardOperationName::new("my-project", "my-location", "my-tensorboard", "my-operation");
+/// let parsed: TensorboardOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "tensorboards-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName40 {
+pub struct TensorboardOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -9020,7 +9071,7 @@ pub struct OperationName40 {
 }
 
 #[cfg(feature = "tensorboards-operations")]
-impl OperationName40 {
+impl TensorboardOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -9028,7 +9079,7 @@ impl OperationName40 {
         tensorboard: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName40 {
+        TensorboardOperationName {
             project: project.into(),
             location: location.into(),
             tensorboard: tensorboard.into(),
@@ -9038,7 +9089,7 @@ impl OperationName40 {
 }
 
 #[cfg(feature = "tensorboards-operations")]
-impl std::fmt::Display for OperationName40 {
+impl std::fmt::Display for TensorboardOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/tensorboards/{}/operations/{}", self.project,
@@ -9048,7 +9099,7 @@ impl std::fmt::Display for OperationName40 {
 }
 
 #[cfg(feature = "tensorboards-operations")]
-impl std::str::FromStr for OperationName40 {
+impl std::str::FromStr for TensorboardOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -9058,7 +9109,7 @@ impl std::str::FromStr for OperationName40 {
             "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName40 {
+                Ok(TensorboardOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     tensorboard: tensorboard.to_string(),
@@ -9077,7 +9128,7 @@ impl std::str::FromStr for OperationName40 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}`.
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::ExperimentName;
@@ -9124,8 +9175,8 @@ impl ExperimentName {
 
     /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "experiments-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName41 {
-        OperationName41 {
+    pub fn operation(&self, operation: impl Into<String>) -> ExperimentOperationName {
+        ExperimentOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             tensorboard: self.tensorboard.clone(),
@@ -9191,17 +9242,17 @@ impl std::str::FromStr for ExperimentName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/operations/{operation}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName41;
-/// let name = OperationName41::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-operation");
-/// let parsed: OperationName41 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::ExperimentOperationName;
+/// let name = ExperimentOperationName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-operation");
+/// let parsed: ExperimentOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "experiments-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName41 {
+pub struct ExperimentOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -9219,7 +9270,7 @@ pub struct OperationName41 {
 }
 
 #[cfg(feature = "experiments-operations")]
-impl OperationName41 {
+impl ExperimentOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -9228,7 +9279,7 @@ impl OperationName41 {
         experiment: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName41 {
+        ExperimentOperationName {
             project: project.into(),
             location: location.into(),
             tensorboard: tensorboard.into(),
@@ -9239,7 +9290,7 @@ impl OperationName41 {
 }
 
 #[cfg(feature = "experiments-operations")]
-impl std::fmt::Display for OperationName41 {
+impl std::fmt::Display for ExperimentOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/tensorboards/{}/experiments/{}/operations/{}",
@@ -9250,7 +9301,7 @@ impl std::fmt::Display for OperationName41 {
 }
 
 #[cfg(feature = "experiments-operations")]
-impl std::str::FromStr for OperationName41 {
+impl std::str::FromStr for ExperimentOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -9260,7 +9311,7 @@ impl std::str::FromStr for OperationName41 {
             "experiments", experiment, "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
                 && !experiment.is_empty() && !operation.is_empty() => {
-                Ok(OperationName41 {
+                Ok(ExperimentOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     tensorboard: tensorboard.to_string(),
@@ -9280,7 +9331,7 @@ impl std::str::FromStr for OperationName41 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}`.
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*/runs/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::RunName;
@@ -9328,8 +9379,8 @@ impl RunName {
 
     /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "runs-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName42 {
-        OperationName42 {
+    pub fn operation(&self, operation: impl Into<String>) -> RunOperationName {
+        RunOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             tensorboard: self.tensorboard.clone(),
@@ -9339,16 +9390,16 @@ impl RunName {
         }
     }
 
-    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_sery}` named `{time_sery}` under this one.
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_series}` named `{time_series}` under this one.
     #[cfg(any(feature = "time-series", feature = "time-series-operations"))]
-    pub fn time_sery(&self, time_sery: impl Into<String>) -> TimeSeryName {
-        TimeSeryName {
+    pub fn time_series(&self, time_series: impl Into<String>) -> TimeSeriesName {
+        TimeSeriesName {
             project: self.project.clone(),
             location: self.location.clone(),
             tensorboard: self.tensorboard.clone(),
             experiment: self.experiment.clone(),
             run: self.run.clone(),
-            time_sery: time_sery.into(),
+            time_series: time_series.into(),
         }
     }
 }
@@ -9394,17 +9445,17 @@ impl std::str::FromStr for RunName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/operations/{operation}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*/runs/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName42;
-/// let name = OperationName42::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-operation");
-/// let parsed: OperationName42 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::RunOperationName;
+/// let name = RunOperationName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-operation");
+/// let parsed: RunOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "runs-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName42 {
+pub struct RunOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -9425,7 +9476,7 @@ pub struct OperationName42 {
 }
 
 #[cfg(feature = "runs-operations")]
-impl OperationName42 {
+impl RunOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -9435,7 +9486,7 @@ impl OperationName42 {
         run: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName42 {
+        RunOperationName {
             project: project.into(),
             location: location.into(),
             tensorboard: tensorboard.into(),
@@ -9447,7 +9498,7 @@ impl OperationName42 {
 }
 
 #[cfg(feature = "runs-operations")]
-impl std::fmt::Display for OperationName42 {
+impl std::fmt::Display for RunOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
@@ -9459,7 +9510,7 @@ impl std::fmt::Display for OperationName42 {
 }
 
 #[cfg(feature = "runs-operations")]
-impl std::str::FromStr for OperationName42 {
+impl std::str::FromStr for RunOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -9469,7 +9520,7 @@ impl std::str::FromStr for OperationName42 {
             "experiments", experiment, "runs", run, "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
                 && !experiment.is_empty() && !run.is_empty() && !operation.is_empty() => {
-                Ok(OperationName42 {
+                Ok(RunOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     tensorboard: tensorboard.to_string(),
@@ -9490,17 +9541,17 @@ impl std::str::FromStr for OperationName42 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_sery}`.
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_series}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::TimeSeryName;
-/// let name = TimeSeryName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-sery");
-/// let parsed: TimeSeryName = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::TimeSeriesName;
+/// let name = TimeSeriesName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-series");
+/// let parsed: TimeSeriesName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(any(feature = "time-series", feature = "time-series-operations"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TimeSeryName {
+pub struct TimeSeriesName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -9516,12 +9567,12 @@ pub struct TimeSeryName {
     /// The `{run}` segment.
     pub run: String,
 
-    /// The `{time_sery}` segment.
-    pub time_sery: String,
+    /// The `{time_series}` segment.
+    pub time_series: String,
 }
 
 #[cfg(any(feature = "time-series", feature = "time-series-operations"))]
-impl TimeSeryName {
+impl TimeSeriesName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -9529,63 +9580,64 @@ impl TimeSeryName {
         tensorboard: impl Into<String>,
         experiment: impl Into<String>,
         run: impl Into<String>,
-        time_sery: impl Into<String>,
+        time_series: impl Into<String>,
     ) -> Self {
-        TimeSeryName {
+        TimeSeriesName {
             project: project.into(),
             location: location.into(),
             tensorboard: tensorboard.into(),
             experiment: experiment.into(),
             run: run.into(),
-            time_sery: time_sery.into(),
+            time_series: time_series.into(),
         }
     }
 
-    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_sery}/operations/{operation}` named `{operation}` under this one.
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_series}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "time-series-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName43 {
-        OperationName43 {
+    pub fn operation(&self, operation: impl Into<String>) -> TimeSeriesOperationName {
+        TimeSeriesOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             tensorboard: self.tensorboard.clone(),
             experiment: self.experiment.clone(),
             run: self.run.clone(),
-            time_sery: self.time_sery.clone(),
+            time_series: self.time_series.clone(),
             operation: operation.into(),
         }
     }
 }
 
 #[cfg(any(feature = "time-series", feature = "time-series-operations"))]
-impl std::fmt::Display for TimeSeryName {
+impl std::fmt::Display for TimeSeriesName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
             "projects/{}/locations/{}/tensorboards/{}/experiments/{}/runs/{}/timeSeries/{}",
             self.project, self.location, self.tensorboard, self.experiment, self.run,
-            self.time_sery
+            self.time_series
         )
     }
 }
 
 #[cfg(any(feature = "time-series", feature = "time-series-operations"))]
-impl std::str::FromStr for TimeSeryName {
+impl std::str::FromStr for TimeSeriesName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let parts: Vec<&str> = text.split('/').collect();
         match parts.as_slice() {
             ["projects", project, "locations", location, "tensorboards", tensorboard,
-            "experiments", experiment, "runs", run, "timeSeries", time_sery,
+            "experiments", experiment, "runs", run, "timeSeries", time_series,
             ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
-                && !experiment.is_empty() && !run.is_empty() && !time_sery.is_empty() => {
-                Ok(TimeSeryName {
+                && !experiment.is_empty() && !run.is_empty()
+                && !time_series.is_empty() => {
+                Ok(TimeSeriesName {
                     project: project.to_string(),
                     location: location.to_string(),
                     tensorboard: tensorboard.to_string(),
                     experiment: experiment.to_string(),
                     run: run.to_string(),
-                    time_sery: time_sery.to_string(),
+                    time_series: time_series.to_string(),
                 })
             }
             _ => {
@@ -9600,17 +9652,17 @@ impl std::str::FromStr for TimeSeryName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_sery}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_series}/operations/{operation}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName43;
-/// let name = OperationName43::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-sery", "my-operation");
-/// let parsed: OperationName43 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::TimeSeriesOperationName;
+/// let name = TimeSeriesOperationName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-series", "my-operation");
+/// let parsed: TimeSeriesOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "time-series-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName43 {
+pub struct TimeSeriesOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -9626,15 +9678,15 @@ pub struct OperationName43 {
     /// The `{run}` segment.
     pub run: String,
 
-    /// The `{time_sery}` segment.
-    pub time_sery: String,
+    /// The `{time_series}` segment.
+    pub time_series: String,
 
     /// The `{operation}` segment.
     pub operation: String,
 }
 
 #[cfg(feature = "time-series-operations")]
-impl OperationName43 {
+impl TimeSeriesOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -9642,53 +9694,53 @@ impl OperationName43 {
         tensorboard: impl Into<String>,
         experiment: impl Into<String>,
         run: impl Into<String>,
-        time_sery: impl Into<String>,
+        time_series: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName43 {
+        TimeSeriesOperationName {
             project: project.into(),
             location: location.into(),
             tensorboard: tensorboard.into(),
             experiment: experiment.into(),
             run: run.into(),
-            time_sery: time_sery.into(),
+            time_series: time_series.into(),
             operation: operation.into(),
         }
     }
 }
 
 #[cfg(feature = "time-series-operations")]
-impl std::fmt::Display for OperationName43 {
+impl std::fmt::Display for TimeSeriesOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
             "projects/{}/locations/{}/tensorboards/{}/experiments/{}/runs/{}/timeSeries/{}/operations/{}",
             self.project, self.location, self.tensorboard, self.experiment, self.run,
-            self.time_sery, self.operation
+            self.time_series, self.operation
         )
     }
 }
 
 #[cfg(feature = "time-series-operations")]
-impl std::str::FromStr for OperationName43 {
+impl std::str::FromStr for TimeSeriesOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let parts: Vec<&str> = text.split('/').collect();
         match parts.as_slice() {
             ["projects", project, "locations", location, "tensorboards", tensorboard,
-            "experiments", experiment, "runs", run, "timeSeries", time_sery,
+            "experiments", experiment, "runs", run, "timeSeries", time_series,
             "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
-                && !experiment.is_empty() && !run.is_empty() && !time_sery.is_empty()
+                && !experiment.is_empty() && !run.is_empty() && !time_series.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName43 {
+                Ok(TimeSeriesOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     tensorboard: tensorboard.to_string(),
                     experiment: experiment.to_string(),
                     run: run.to_string(),
-                    time_sery: time_sery.to_string(),
+                    time_series: time_series.to_string(),
                     operation: operation.to_string(),
                 })
             }
@@ -9704,7 +9756,7 @@ impl std::str::FromStr for OperationName43 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/studies/{study}`.
+/// The resource name `projects/{project}/locations/{location}/studies/{study}` (pattern `projects/*/locations/*/studies/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::StudyName;
@@ -9742,8 +9794,8 @@ impl StudyName {
 
     /// The `projects/{project}/locations/{location}/studies/{study}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "studies-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName44 {
-        OperationName44 {
+    pub fn operation(&self, operation: impl Into<String>) -> StudyOperationName {
+        StudyOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             study: self.study.clone(),
@@ -9800,17 +9852,17 @@ impl std::str::FromStr for StudyName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/studies/{study}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/studies/{study}/operations/{operation}` (pattern `projects/*/locations/*/studies/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName44;
-/// let name = OperationName44::new("my-project", "my-location", "my-study", "my-operation");
-/// let parsed: OperationName44 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::StudyOperationName;
+/// let name = StudyOperationName::new("my-project", "my-location", "my-study", "my-operation");
+/// let parsed: StudyOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "studies-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName44 {
+pub struct StudyOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -9825,7 +9877,7 @@ pub struct OperationName44 {
 }
 
 #[cfg(feature = "studies-operations")]
-impl OperationName44 {
+impl StudyOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -9833,7 +9885,7 @@ impl OperationName44 {
         study: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName44 {
+        StudyOperationName {
             project: project.into(),
             location: location.into(),
             study: study.into(),
@@ -9843,7 +9895,7 @@ impl OperationName44 {
 }
 
 #[cfg(feature = "studies-operations")]
-impl std::fmt::Display for OperationName44 {
+impl std::fmt::Display for StudyOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/studies/{}/operations/{}", self.project, self
@@ -9853,7 +9905,7 @@ impl std::fmt::Display for OperationName44 {
 }
 
 #[cfg(feature = "studies-operations")]
-impl std::str::FromStr for OperationName44 {
+impl std::str::FromStr for StudyOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -9863,7 +9915,7 @@ impl std::str::FromStr for OperationName44 {
             operation,
             ] if !project.is_empty() && !location.is_empty() && !study.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName44 {
+                Ok(StudyOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     study: study.to_string(),
@@ -9882,7 +9934,7 @@ impl std::str::FromStr for OperationName44 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/studies/{study}/trials/{trial}`.
+/// The resource name `projects/{project}/locations/{location}/studies/{study}/trials/{trial}` (pattern `projects/*/locations/*/studies/*/trials/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::TrialName;
@@ -9925,8 +9977,8 @@ impl TrialName {
 
     /// The `projects/{project}/locations/{location}/studies/{study}/trials/{trial}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "trials-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName45 {
-        OperationName45 {
+    pub fn operation(&self, operation: impl Into<String>) -> TrialOperationName {
+        TrialOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             study: self.study.clone(),
@@ -9976,17 +10028,17 @@ impl std::str::FromStr for TrialName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/studies/{study}/trials/{trial}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/studies/{study}/trials/{trial}/operations/{operation}` (pattern `projects/*/locations/*/studies/*/trials/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName45;
-/// let name = OperationName45::new("my-project", "my-location", "my-study", "my-trial", "my-operation");
-/// let parsed: OperationName45 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::TrialOperationName;
+/// let name = TrialOperationName::new("my-project", "my-location", "my-study", "my-trial", "my-operation");
+/// let parsed: TrialOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "trials-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName45 {
+pub struct TrialOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -10004,7 +10056,7 @@ pub struct OperationName45 {
 }
 
 #[cfg(feature = "trials-operations")]
-impl OperationName45 {
+impl TrialOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -10013,7 +10065,7 @@ impl OperationName45 {
         trial: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName45 {
+        TrialOperationName {
             project: project.into(),
             location: location.into(),
             study: study.into(),
@@ -10024,7 +10076,7 @@ impl OperationName45 {
 }
 
 #[cfg(feature = "trials-operations")]
-impl std::fmt::Display for OperationName45 {
+impl std::fmt::Display for TrialOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/studies/{}/trials/{}/operations/{}", self
@@ -10034,7 +10086,7 @@ impl std::fmt::Display for OperationName45 {
 }
 
 #[cfg(feature = "trials-operations")]
-impl std::str::FromStr for OperationName45 {
+impl std::str::FromStr for TrialOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -10044,7 +10096,7 @@ impl std::str::FromStr for OperationName45 {
             trial, "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !study.is_empty()
                 && !trial.is_empty() && !operation.is_empty() => {
-                Ok(OperationName45 {
+                Ok(TrialOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     study: study.to_string(),
@@ -10064,7 +10116,7 @@ impl std::str::FromStr for OperationName45 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}`.
+/// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}` (pattern `projects/*/locations/*/ragCorpora/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::RagCorporaName;
@@ -10116,8 +10168,8 @@ impl RagCorporaName {
 
     /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "rag-corpora-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName46 {
-        OperationName46 {
+    pub fn operation(&self, operation: impl Into<String>) -> RagCorporaOperationName {
+        RagCorporaOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             rag_corpora: self.rag_corpora.clone(),
@@ -10189,17 +10241,17 @@ impl std::str::FromStr for RagCorporaName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/operations/{operation}` (pattern `projects/*/locations/*/ragCorpora/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName46;
-/// let name = OperationName46::new("my-project", "my-location", "my-rag-corpora", "my-operation");
-/// let parsed: OperationName46 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::RagCorporaOperationName;
+/// let name = RagCorporaOperationName::new("my-project", "my-location", "my-rag-corpora", "my-operation");
+/// let parsed: RagCorporaOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "rag-corpora-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName46 {
+pub struct RagCorporaOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -10214,7 +10266,7 @@ pub struct OperationName46 {
 }
 
 #[cfg(feature = "rag-corpora-operations")]
-impl OperationName46 {
+impl RagCorporaOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -10222,7 +10274,7 @@ impl OperationName46 {
         rag_corpora: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName46 {
+        RagCorporaOperationName {
             project: project.into(),
             location: location.into(),
             rag_corpora: rag_corpora.into(),
@@ -10232,7 +10284,7 @@ impl OperationName46 {
 }
 
 #[cfg(feature = "rag-corpora-operations")]
-impl std::fmt::Display for OperationName46 {
+impl std::fmt::Display for RagCorporaOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/ragCorpora/{}/operations/{}", self.project, self
@@ -10242,7 +10294,7 @@ impl std::fmt::Display for OperationName46 {
 }
 
 #[cfg(feature = "rag-corpora-operations")]
-impl std::str::FromStr for OperationName46 {
+impl std::str::FromStr for RagCorporaOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -10252,7 +10304,7 @@ impl std::str::FromStr for OperationName46 {
             "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !rag_corpora.is_empty()
                 && !operation.is_empty() => {
-                Ok(OperationName46 {
+                Ok(RagCorporaOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     rag_corpora: rag_corpora.to_string(),
@@ -10271,7 +10323,7 @@ impl std::str::FromStr for OperationName46 {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}`.
+/// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}` (pattern `projects/*/locations/*/ragCorpora/*/ragFiles/*`).
 ///
 /// ```
 /// # use google_aiplatform_v1::RagFileName;
@@ -10314,8 +10366,8 @@ impl RagFileName {
 
     /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "rag-files-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> OperationName47 {
-        OperationName47 {
+    pub fn operation(&self, operation: impl Into<String>) -> RagFileOperationName {
+        RagFileOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             rag_corpora: self.rag_corpora.clone(),
@@ -10365,17 +10417,17 @@ impl std::str::FromStr for RagFileName {
     }
 }
 
-/// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}/operations/{operation}`.
+/// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}/operations/{operation}` (pattern `projects/*/locations/*/ragCorpora/*/ragFiles/*/operations/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::OperationName47;
-/// let name = OperationName47::new("my-project", "my-location", "my-rag-corpora", "my-rag-file", "my-operation");
-/// let parsed: OperationName47 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::RagFileOperationName;
+/// let name = RagFileOperationName::new("my-project", "my-location", "my-rag-corpora", "my-rag-file", "my-operation");
+/// let parsed: RagFileOperationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "rag-files-operations")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationName47 {
+pub struct RagFileOperationName {
     /// The `{project}` segment.
     pub project: String,
 
@@ -10393,7 +10445,7 @@ pub struct OperationName47 {
 }
 
 #[cfg(feature = "rag-files-operations")]
-impl OperationName47 {
+impl RagFileOperationName {
     /// The name made of its segments.
     pub fn new(
         project: impl Into<String>,
@@ -10402,7 +10454,7 @@ impl OperationName47 {
         rag_file: impl Into<String>,
         operation: impl Into<String>,
     ) -> Self {
-        OperationName47 {
+        RagFileOperationName {
             project: project.into(),
             location: location.into(),
             rag_corpora: rag_corpora.into(),
@@ -10413,7 +10465,7 @@ impl OperationName47 {
 }
 
 #[cfg(feature = "rag-files-operations")]
-impl std::fmt::Display for OperationName47 {
+impl std::fmt::Display for RagFileOperationName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f, "projects/{}/locations/{}/ragCorpora/{}/ragFiles/{}/operations/{}", self
@@ -10423,7 +10475,7 @@ impl std::fmt::Display for OperationName47 {
 }
 
 #[cfg(feature = "rag-files-operations")]
-impl std::str::FromStr for OperationName47 {
+impl std::str::FromStr for RagFileOperationName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -10433,7 +10485,7 @@ impl std::str::FromStr for OperationName47 {
             "ragFiles", rag_file, "operations", operation,
             ] if !project.is_empty() && !location.is_empty() && !rag_corpora.is_empty()
                 && !rag_file.is_empty() && !operation.is_empty() => {
-                Ok(OperationName47 {
+                Ok(RagFileOperationName {
                     project: project.to_string(),
                     location: location.to_string(),
                     rag_corpora: rag_corpora.to_string(),
@@ -10453,40 +10505,40 @@ impl std::str::FromStr for OperationName47 {
     }
 }
 
-/// The resource name `batchPredictionJobs/{batch_prediction_job}`.
+/// The resource name `batchPredictionJobs/{batch_prediction_job}` (pattern `batchPredictionJobs/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::BatchPredictionJobName2;
-/// let name = BatchPredictionJobName2::new("my-batch-prediction-job");
-/// let parsed: BatchPredictionJobName2 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::BatchPredictionJobName;
+/// let name = BatchPredictionJobName::new("my-batch-prediction-job");
+/// let parsed: BatchPredictionJobName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "batch-prediction-jobs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BatchPredictionJobName2 {
+pub struct BatchPredictionJobName {
     /// The `{batch_prediction_job}` segment.
     pub batch_prediction_job: String,
 }
 
 #[cfg(feature = "batch-prediction-jobs")]
-impl BatchPredictionJobName2 {
+impl BatchPredictionJobName {
     /// The name made of its segments.
     pub fn new(batch_prediction_job: impl Into<String>) -> Self {
-        BatchPredictionJobName2 {
+        BatchPredictionJobName {
             batch_prediction_job: batch_prediction_job.into(),
         }
     }
 }
 
 #[cfg(feature = "batch-prediction-jobs")]
-impl std::fmt::Display for BatchPredictionJobName2 {
+impl std::fmt::Display for BatchPredictionJobName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "batchPredictionJobs/{}", self.batch_prediction_job)
     }
 }
 
 #[cfg(feature = "batch-prediction-jobs")]
-impl std::str::FromStr for BatchPredictionJobName2 {
+impl std::str::FromStr for BatchPredictionJobName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -10494,7 +10546,7 @@ impl std::str::FromStr for BatchPredictionJobName2 {
         match parts.as_slice() {
             ["batchPredictionJobs", batch_prediction_job,
             ] if !batch_prediction_job.is_empty() => {
-                Ok(BatchPredictionJobName2 {
+                Ok(BatchPredictionJobName {
                     batch_prediction_job: batch_prediction_job.to_string(),
                 })
             }
@@ -10510,47 +10562,47 @@ impl std::str::FromStr for BatchPredictionJobName2 {
     }
 }
 
-/// The resource name `endpoints/{endpoint}`.
+/// The resource name `endpoints/{endpoint}` (pattern `endpoints/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::EndpointName2;
-/// let name = EndpointName2::new("my-endpoint");
-/// let parsed: EndpointName2 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::EndpointName;
+/// let name = EndpointName::new("my-endpoint");
+/// let parsed: EndpointName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(any(feature = "endpoints", feature = "endpoints-chat"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EndpointName2 {
+pub struct EndpointName {
     /// The `{endpoint}` segment.
     pub endpoint: String,
 }
 
 #[cfg(any(feature = "endpoints", feature = "endpoints-chat"))]
-impl EndpointName2 {
+impl EndpointName {
     /// The name made of its segments.
     pub fn new(endpoint: impl Into<String>) -> Self {
-        EndpointName2 {
+        EndpointName {
             endpoint: endpoint.into(),
         }
     }
 }
 
 #[cfg(any(feature = "endpoints", feature = "endpoints-chat"))]
-impl std::fmt::Display for EndpointName2 {
+impl std::fmt::Display for EndpointName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "endpoints/{}", self.endpoint)
     }
 }
 
 #[cfg(any(feature = "endpoints", feature = "endpoints-chat"))]
-impl std::str::FromStr for EndpointName2 {
+impl std::str::FromStr for EndpointName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let parts: Vec<&str> = text.split('/').collect();
         match parts.as_slice() {
             ["endpoints", endpoint] if !endpoint.is_empty() => {
-                Ok(EndpointName2 {
+                Ok(EndpointName {
                     endpoint: endpoint.to_string(),
                 })
             }
@@ -10559,17 +10611,17 @@ impl std::str::FromStr for EndpointName2 {
     }
 }
 
-/// The resource name `publishers/{publisher}/models/{model}`.
+/// The resource name `publishers/{publisher}/models/{model}` (pattern `publishers/*/models/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::ModelName3;
-/// let name = ModelName3::new("my-publisher", "my-model");
-/// let parsed: ModelName3 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::ModelName;
+/// let name = ModelName::new("my-publisher", "my-model");
+/// let parsed: ModelName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ModelName3 {
+pub struct ModelName {
     /// The `{publisher}` segment.
     pub publisher: String,
 
@@ -10578,10 +10630,10 @@ pub struct ModelName3 {
 }
 
 #[cfg(feature = "publishers-models")]
-impl ModelName3 {
+impl ModelName {
     /// The name made of its segments.
     pub fn new(publisher: impl Into<String>, model: impl Into<String>) -> Self {
-        ModelName3 {
+        ModelName {
             publisher: publisher.into(),
             model: model.into(),
         }
@@ -10589,14 +10641,14 @@ impl ModelName3 {
 }
 
 #[cfg(feature = "publishers-models")]
-impl std::fmt::Display for ModelName3 {
+impl std::fmt::Display for ModelName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "publishers/{}/models/{}", self.publisher, self.model)
     }
 }
 
 #[cfg(feature = "publishers-models")]
-impl std::str::FromStr for ModelName3 {
+impl std::str::FromStr for ModelName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -10604,7 +10656,7 @@ impl std::str::FromStr for ModelName3 {
         match parts.as_slice() {
             ["publishers", publisher, "models", model,
             ] if !publisher.is_empty() && !model.is_empty() => {
-                Ok(ModelName3 {
+                Ok(ModelName {
                     publisher: publisher.to_string(),
                     model: model.to_string(),
                 })
@@ -10621,47 +10673,47 @@ impl std::str::FromStr for ModelName3 {
     }
 }
 
-/// The resource name `reasoningEngines/{reasoning_engine}`.
+/// The resource name `reasoningEngines/{reasoning_engine}` (pattern `reasoningEngines/*`).
 ///
 /// ```
-/// # use google_aiplatform_v1::ReasoningEngineName2;
-/// let name = ReasoningEngineName2::new("my-reasoning-engine");
-/// let parsed: ReasoningEngineName2 = name.to_string().parse().unwrap();
+/// # use google_aiplatform_v1::ReasoningEngineName;
+/// let name = ReasoningEngineName::new("my-reasoning-engine");
+/// let parsed: ReasoningEngineName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
 #[cfg(feature = "reasoning-engines")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ReasoningEngineName2 {
+pub struct ReasoningEngineName {
     /// The `{reasoning_engine}` segment.
     pub reasoning_engine: String,
 }
 
 #[cfg(feature = "reasoning-engines")]
-impl ReasoningEngineName2 {
+impl ReasoningEngineName {
     /// The name made of its segments.
     pub fn new(reasoning_engine: impl Into<String>) -> Self {
-        ReasoningEngineName2 {
+        ReasoningEngineName {
             reasoning_engine: reasoning_engine.into(),
         }
     }
 }
 
 #[cfg(feature = "reasoning-engines")]
-impl std::fmt::Display for ReasoningEngineName2 {
+impl std::fmt::Display for ReasoningEngineName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "reasoningEngines/{}", self.reasoning_engine)
     }
 }
 
 #[cfg(feature = "reasoning-engines")]
-impl std::str::FromStr for ReasoningEngineName2 {
+impl std::str::FromStr for ReasoningEngineName {
     type Err = discogen_runtime::ResourceNameError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let parts: Vec<&str> = text.split('/').collect();
         match parts.as_slice() {
             ["reasoningEngines", reasoning_engine] if !reasoning_engine.is_empty() => {
-                Ok(ReasoningEngineName2 {
+                Ok(ReasoningEngineName {
                     reasoning_engine: reasoning_engine.to_string(),
                 })
             }

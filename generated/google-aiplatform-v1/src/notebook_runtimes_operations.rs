@@ -43,13 +43,13 @@ impl NotebookRuntimesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.notebook_runtimes_operations().get(google_aiplatform_v1::OperationName32::new("my-project", "my-location", "my-notebook-runtime", "my-operation")).send().await?;
+    /// let operation = client.notebook_runtimes_operations().get(google_aiplatform_v1::NotebookRuntimeOperationName::new("my-project", "my-location", "my-notebook-runtime", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName32) -> Get {
+    pub fn get(&self, name: crate::NotebookRuntimeOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl NotebookRuntimesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.notebook_runtimes_operations().delete(google_aiplatform_v1::OperationName32::new("my-project", "my-location", "my-notebook-runtime", "my-operation")).send().await?;
+    /// let response = client.notebook_runtimes_operations().delete(google_aiplatform_v1::NotebookRuntimeOperationName::new("my-project", "my-location", "my-notebook-runtime", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName32) -> Delete {
+    pub fn delete(&self, name: crate::NotebookRuntimeOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl NotebookRuntimesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.notebook_runtimes_operations().cancel(google_aiplatform_v1::OperationName32::new("my-project", "my-location", "my-notebook-runtime", "my-operation")).send().await?;
+    /// let response = client.notebook_runtimes_operations().cancel(google_aiplatform_v1::NotebookRuntimeOperationName::new("my-project", "my-location", "my-notebook-runtime", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName32) -> Cancel {
+    pub fn cancel(&self, name: crate::NotebookRuntimeOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl NotebookRuntimesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.notebook_runtimes_operations().wait(google_aiplatform_v1::OperationName32::new("my-project", "my-location", "my-notebook-runtime", "my-operation")).send().await?;
+    /// let operation = client.notebook_runtimes_operations().wait(google_aiplatform_v1::NotebookRuntimeOperationName::new("my-project", "my-location", "my-notebook-runtime", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName32) -> Wait {
+    pub fn wait(&self, name: crate::NotebookRuntimeOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -202,7 +202,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName32,
+    name: crate::NotebookRuntimeOperationName,
     options: RequestOptions,
 }
 
@@ -231,7 +231,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName32,
+    name: crate::NotebookRuntimeOperationName,
     options: RequestOptions,
 }
 
@@ -254,7 +254,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName32,
+    name: crate::NotebookRuntimeOperationName,
     options: RequestOptions,
 }
 
@@ -277,7 +277,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName32,
+    name: crate::NotebookRuntimeOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

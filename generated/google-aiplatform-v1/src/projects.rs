@@ -18,7 +18,7 @@ impl Projects {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.projects().update_cache_config(google_aiplatform_v1::ProjectName::new("my-project"), Default::default()).send().await?;
+    /// let operation = client.projects().update_cache_config(google_aiplatform_v1::CacheConfigName::new("my-project"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -26,7 +26,7 @@ impl Projects {
     /// ```
     pub fn update_cache_config(
         &self,
-        name: crate::ProjectName,
+        name: crate::CacheConfigName,
         body: crate::CacheConfig,
     ) -> UpdateCacheConfig {
         UpdateCacheConfig {
@@ -43,12 +43,12 @@ impl Projects {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.projects().get_cache_config(google_aiplatform_v1::ProjectName::new("my-project")).send().await?;
+    /// let response = client.projects().get_cache_config(google_aiplatform_v1::CacheConfigName::new("my-project")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_cache_config(&self, name: crate::ProjectName) -> GetCacheConfig {
+    pub fn get_cache_config(&self, name: crate::CacheConfigName) -> GetCacheConfig {
         GetCacheConfig {
             client: self.client.clone(),
             name,
@@ -62,7 +62,7 @@ impl Projects {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateCacheConfig {
     client: discogen_runtime::Client,
-    name: crate::ProjectName,
+    name: crate::CacheConfigName,
     body: crate::CacheConfig,
     options: RequestOptions,
 }
@@ -93,7 +93,7 @@ impl UpdateCacheConfig {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCacheConfig {
     client: discogen_runtime::Client,
-    name: crate::ProjectName,
+    name: crate::CacheConfigName,
     options: RequestOptions,
 }
 

@@ -18,14 +18,14 @@ impl PublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.publishers_models().predict(google_aiplatform_v1::ModelName3::new("my-publisher", "my-model"), Default::default()).send().await?;
+    /// let response = client.publishers_models().predict(google_aiplatform_v1::ModelName::new("my-publisher", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn predict(
         &self,
-        endpoint: crate::ModelName3,
+        endpoint: crate::ModelName,
         body: crate::PredictRequest,
     ) -> Predict {
         Predict {
@@ -42,7 +42,7 @@ impl PublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.publishers_models().predict_long_running(google_aiplatform_v1::ModelName3::new("my-publisher", "my-model"), Default::default()).send().await?;
+    /// let operation = client.publishers_models().predict_long_running(google_aiplatform_v1::ModelName::new("my-publisher", "my-model"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -50,7 +50,7 @@ impl PublishersModels {
     /// ```
     pub fn predict_long_running(
         &self,
-        endpoint: crate::ModelName3,
+        endpoint: crate::ModelName,
         body: crate::PredictLongRunningRequest,
     ) -> PredictLongRunning {
         PredictLongRunning {
@@ -67,7 +67,7 @@ impl PublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.publishers_models().fetch_predict_operation(google_aiplatform_v1::ModelName3::new("my-publisher", "my-model"), Default::default()).send().await?;
+    /// let operation = client.publishers_models().fetch_predict_operation(google_aiplatform_v1::ModelName::new("my-publisher", "my-model"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -75,7 +75,7 @@ impl PublishersModels {
     /// ```
     pub fn fetch_predict_operation(
         &self,
-        endpoint: crate::ModelName3,
+        endpoint: crate::ModelName,
         body: crate::FetchPredictOperationRequest,
     ) -> FetchPredictOperation {
         FetchPredictOperation {
@@ -92,14 +92,14 @@ impl PublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.publishers_models().generate_content(google_aiplatform_v1::ModelName3::new("my-publisher", "my-model"), Default::default()).send().await?;
+    /// let response = client.publishers_models().generate_content(google_aiplatform_v1::ModelName::new("my-publisher", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn generate_content(
         &self,
-        model: crate::ModelName3,
+        model: crate::ModelName,
         body: crate::GenerateContentRequest,
     ) -> GenerateContent {
         GenerateContent {
@@ -116,14 +116,14 @@ impl PublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.publishers_models().stream_generate_content(google_aiplatform_v1::ModelName3::new("my-publisher", "my-model"), Default::default()).send().await?;
+    /// let response = client.publishers_models().stream_generate_content(google_aiplatform_v1::ModelName::new("my-publisher", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn stream_generate_content(
         &self,
-        model: crate::ModelName3,
+        model: crate::ModelName,
         body: crate::GenerateContentRequest,
     ) -> StreamGenerateContent {
         StreamGenerateContent {
@@ -140,14 +140,14 @@ impl PublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.publishers_models().count_tokens(google_aiplatform_v1::ModelName3::new("my-publisher", "my-model"), Default::default()).send().await?;
+    /// let response = client.publishers_models().count_tokens(google_aiplatform_v1::ModelName::new("my-publisher", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn count_tokens(
         &self,
-        endpoint: crate::ModelName3,
+        endpoint: crate::ModelName,
         body: crate::CountTokensRequest,
     ) -> CountTokens {
         CountTokens {
@@ -164,14 +164,14 @@ impl PublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.publishers_models().compute_tokens(google_aiplatform_v1::ModelName3::new("my-publisher", "my-model"), Default::default()).send().await?;
+    /// let response = client.publishers_models().compute_tokens(google_aiplatform_v1::ModelName::new("my-publisher", "my-model"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn compute_tokens(
         &self,
-        endpoint: crate::ModelName3,
+        endpoint: crate::ModelName,
         body: crate::ComputeTokensRequest,
     ) -> ComputeTokens {
         ComputeTokens {
@@ -188,12 +188,12 @@ impl PublishersModels {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.publishers_models().get(google_aiplatform_v1::ModelName3::new("my-publisher", "my-model")).send().await?;
+    /// let response = client.publishers_models().get(google_aiplatform_v1::ModelName::new("my-publisher", "my-model")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::ModelName3) -> Get {
+    pub fn get(&self, name: crate::ModelName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -211,7 +211,7 @@ impl PublishersModels {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Predict {
     client: discogen_runtime::Client,
-    endpoint: crate::ModelName3,
+    endpoint: crate::ModelName,
     body: crate::PredictRequest,
     options: RequestOptions,
 }
@@ -234,7 +234,7 @@ impl Predict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PredictLongRunning {
     client: discogen_runtime::Client,
-    endpoint: crate::ModelName3,
+    endpoint: crate::ModelName,
     body: crate::PredictLongRunningRequest,
     options: RequestOptions,
 }
@@ -268,7 +268,7 @@ impl PredictLongRunning {
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPredictOperation {
     client: discogen_runtime::Client,
-    endpoint: crate::ModelName3,
+    endpoint: crate::ModelName,
     body: crate::FetchPredictOperationRequest,
     options: RequestOptions,
 }
@@ -302,7 +302,7 @@ impl FetchPredictOperation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GenerateContent {
     client: discogen_runtime::Client,
-    model: crate::ModelName3,
+    model: crate::ModelName,
     body: crate::GenerateContentRequest,
     options: RequestOptions,
 }
@@ -328,7 +328,7 @@ impl GenerateContent {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StreamGenerateContent {
     client: discogen_runtime::Client,
-    model: crate::ModelName3,
+    model: crate::ModelName,
     body: crate::GenerateContentRequest,
     options: RequestOptions,
 }
@@ -354,7 +354,7 @@ impl StreamGenerateContent {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CountTokens {
     client: discogen_runtime::Client,
-    endpoint: crate::ModelName3,
+    endpoint: crate::ModelName,
     body: crate::CountTokensRequest,
     options: RequestOptions,
 }
@@ -380,7 +380,7 @@ impl CountTokens {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ComputeTokens {
     client: discogen_runtime::Client,
-    endpoint: crate::ModelName3,
+    endpoint: crate::ModelName,
     body: crate::ComputeTokensRequest,
     options: RequestOptions,
 }
@@ -406,9 +406,9 @@ impl ComputeTokens {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::ModelName3,
+    name: crate::ModelName,
     language_code: Option<String>,
-    view: Option<crate::PublisherModel2>,
+    view: Option<crate::ModelView>,
     is_hugging_face_model: Option<bool>,
     hugging_face_token: Option<String>,
     options: RequestOptions,
@@ -424,7 +424,7 @@ impl Get {
     }
 
     /// Optional. PublisherModel view specifying which fields to read.
-    pub fn view(mut self, value: crate::PublisherModel2) -> Self {
+    pub fn view(mut self, value: crate::ModelView) -> Self {
         self.view = Some(value);
         self
     }

@@ -43,13 +43,13 @@ impl RagCorporaOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.rag_corpora_operations().get(google_aiplatform_v1::OperationName46::new("my-project", "my-location", "my-rag-corpora", "my-operation")).send().await?;
+    /// let operation = client.rag_corpora_operations().get(google_aiplatform_v1::RagCorporaOperationName::new("my-project", "my-location", "my-rag-corpora", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName46) -> Get {
+    pub fn get(&self, name: crate::RagCorporaOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl RagCorporaOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.rag_corpora_operations().delete(google_aiplatform_v1::OperationName46::new("my-project", "my-location", "my-rag-corpora", "my-operation")).send().await?;
+    /// let response = client.rag_corpora_operations().delete(google_aiplatform_v1::RagCorporaOperationName::new("my-project", "my-location", "my-rag-corpora", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName46) -> Delete {
+    pub fn delete(&self, name: crate::RagCorporaOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl RagCorporaOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.rag_corpora_operations().cancel(google_aiplatform_v1::OperationName46::new("my-project", "my-location", "my-rag-corpora", "my-operation")).send().await?;
+    /// let response = client.rag_corpora_operations().cancel(google_aiplatform_v1::RagCorporaOperationName::new("my-project", "my-location", "my-rag-corpora", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName46) -> Cancel {
+    pub fn cancel(&self, name: crate::RagCorporaOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl RagCorporaOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.rag_corpora_operations().wait(google_aiplatform_v1::OperationName46::new("my-project", "my-location", "my-rag-corpora", "my-operation")).send().await?;
+    /// let operation = client.rag_corpora_operations().wait(google_aiplatform_v1::RagCorporaOperationName::new("my-project", "my-location", "my-rag-corpora", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName46) -> Wait {
+    pub fn wait(&self, name: crate::RagCorporaOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -202,7 +202,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName46,
+    name: crate::RagCorporaOperationName,
     options: RequestOptions,
 }
 
@@ -231,7 +231,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName46,
+    name: crate::RagCorporaOperationName,
     options: RequestOptions,
 }
 
@@ -252,7 +252,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName46,
+    name: crate::RagCorporaOperationName,
     options: RequestOptions,
 }
 
@@ -273,7 +273,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName46,
+    name: crate::RagCorporaOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

@@ -19,14 +19,14 @@ impl RagEngineConfigOperations {
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
     /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.rag_engine_config_operations().list(google_aiplatform_v1::LocationName2::new("my-project", "my-location")).items();
+    /// let mut items = client.rag_engine_config_operations().list(google_aiplatform_v1::RagEngineConfigName::new("my-project", "my-location")).items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, name: crate::LocationName2) -> List {
+    pub fn list(&self, name: crate::RagEngineConfigName) -> List {
         List {
             client: self.client.clone(),
             name,
@@ -43,13 +43,13 @@ impl RagEngineConfigOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.rag_engine_config_operations().get(google_aiplatform_v1::OperationName12::new("my-project", "my-location", "my-operation")).send().await?;
+    /// let operation = client.rag_engine_config_operations().get(google_aiplatform_v1::RagEngineConfigOperationName::new("my-project", "my-location", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName12) -> Get {
+    pub fn get(&self, name: crate::RagEngineConfigOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl RagEngineConfigOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.rag_engine_config_operations().delete(google_aiplatform_v1::OperationName12::new("my-project", "my-location", "my-operation")).send().await?;
+    /// let response = client.rag_engine_config_operations().delete(google_aiplatform_v1::RagEngineConfigOperationName::new("my-project", "my-location", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName12) -> Delete {
+    pub fn delete(&self, name: crate::RagEngineConfigOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl RagEngineConfigOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.rag_engine_config_operations().cancel(google_aiplatform_v1::OperationName12::new("my-project", "my-location", "my-operation")).send().await?;
+    /// let response = client.rag_engine_config_operations().cancel(google_aiplatform_v1::RagEngineConfigOperationName::new("my-project", "my-location", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName12) -> Cancel {
+    pub fn cancel(&self, name: crate::RagEngineConfigOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl RagEngineConfigOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.rag_engine_config_operations().wait(google_aiplatform_v1::OperationName12::new("my-project", "my-location", "my-operation")).send().await?;
+    /// let operation = client.rag_engine_config_operations().wait(google_aiplatform_v1::RagEngineConfigOperationName::new("my-project", "my-location", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName12) -> Wait {
+    pub fn wait(&self, name: crate::RagEngineConfigOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -122,7 +122,7 @@ impl RagEngineConfigOperations {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     client: discogen_runtime::Client,
-    name: crate::LocationName2,
+    name: crate::RagEngineConfigName,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
@@ -202,7 +202,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName12,
+    name: crate::RagEngineConfigOperationName,
     options: RequestOptions,
 }
 
@@ -231,7 +231,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName12,
+    name: crate::RagEngineConfigOperationName,
     options: RequestOptions,
 }
 
@@ -252,7 +252,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName12,
+    name: crate::RagEngineConfigOperationName,
     options: RequestOptions,
 }
 
@@ -273,7 +273,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName12,
+    name: crate::RagEngineConfigOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

@@ -18,14 +18,14 @@ impl ReasoningEngines {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.reasoning_engines().query(google_aiplatform_v1::ReasoningEngineName2::new("my-reasoning-engine"), Default::default()).send().await?;
+    /// let response = client.reasoning_engines().query(google_aiplatform_v1::ReasoningEngineName::new("my-reasoning-engine"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn query(
         &self,
-        name: crate::ReasoningEngineName2,
+        name: crate::ReasoningEngineName,
         body: crate::QueryReasoningEngineRequest,
     ) -> Query {
         Query {
@@ -42,14 +42,14 @@ impl ReasoningEngines {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.reasoning_engines().stream_query(google_aiplatform_v1::ReasoningEngineName2::new("my-reasoning-engine"), Default::default()).send().await?;
+    /// let response = client.reasoning_engines().stream_query(google_aiplatform_v1::ReasoningEngineName::new("my-reasoning-engine"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn stream_query(
         &self,
-        name: crate::ReasoningEngineName2,
+        name: crate::ReasoningEngineName,
         body: crate::StreamQueryReasoningEngineRequest,
     ) -> StreamQuery {
         StreamQuery {
@@ -112,12 +112,12 @@ impl ReasoningEngines {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.reasoning_engines().get(google_aiplatform_v1::ReasoningEngineName2::new("my-reasoning-engine")).send().await?;
+    /// let response = client.reasoning_engines().get(google_aiplatform_v1::ReasoningEngineName::new("my-reasoning-engine")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::ReasoningEngineName2) -> Get {
+    pub fn get(&self, name: crate::ReasoningEngineName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -131,7 +131,7 @@ impl ReasoningEngines {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.reasoning_engines().patch(google_aiplatform_v1::ReasoningEngineName2::new("my-reasoning-engine"), Default::default()).send().await?;
+    /// let operation = client.reasoning_engines().patch(google_aiplatform_v1::ReasoningEngineName::new("my-reasoning-engine"), Default::default()).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
@@ -139,7 +139,7 @@ impl ReasoningEngines {
     /// ```
     pub fn patch(
         &self,
-        name: crate::ReasoningEngineName2,
+        name: crate::ReasoningEngineName,
         body: crate::ReasoningEngine,
     ) -> Patch {
         Patch {
@@ -157,13 +157,13 @@ impl ReasoningEngines {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.reasoning_engines().delete(google_aiplatform_v1::ReasoningEngineName2::new("my-reasoning-engine")).send().await?;
+    /// let operation = client.reasoning_engines().delete(google_aiplatform_v1::ReasoningEngineName::new("my-reasoning-engine")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::ReasoningEngineName2) -> Delete {
+    pub fn delete(&self, name: crate::ReasoningEngineName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -178,7 +178,7 @@ impl ReasoningEngines {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Query {
     client: discogen_runtime::Client,
-    name: crate::ReasoningEngineName2,
+    name: crate::ReasoningEngineName,
     body: crate::QueryReasoningEngineRequest,
     options: RequestOptions,
 }
@@ -203,7 +203,7 @@ impl Query {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StreamQuery {
     client: discogen_runtime::Client,
-    name: crate::ReasoningEngineName2,
+    name: crate::ReasoningEngineName,
     body: crate::StreamQueryReasoningEngineRequest,
     options: RequestOptions,
 }
@@ -346,7 +346,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::ReasoningEngineName2,
+    name: crate::ReasoningEngineName,
     options: RequestOptions,
 }
 
@@ -367,7 +367,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
     client: discogen_runtime::Client,
-    name: crate::ReasoningEngineName2,
+    name: crate::ReasoningEngineName,
     update_mask: Option<discogen_runtime::FieldMask>,
     body: crate::ReasoningEngine,
     options: RequestOptions,
@@ -406,7 +406,7 @@ impl Patch {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::ReasoningEngineName2,
+    name: crate::ReasoningEngineName,
     force: Option<bool>,
     options: RequestOptions,
 }

@@ -19,14 +19,14 @@ impl ReasoningEnginesOperations {
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
     /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.reasoning_engines_operations().list(google_aiplatform_v1::ReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine")).items();
+    /// let mut items = client.reasoning_engines_operations().list(google_aiplatform_v1::LocationReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine")).items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, name: crate::ReasoningEngineName) -> List {
+    pub fn list(&self, name: crate::LocationReasoningEngineName) -> List {
         List {
             client: self.client.clone(),
             name,
@@ -43,13 +43,13 @@ impl ReasoningEnginesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.reasoning_engines_operations().get(google_aiplatform_v1::OperationName37::new("my-project", "my-location", "my-reasoning-engine", "my-operation")).send().await?;
+    /// let operation = client.reasoning_engines_operations().get(google_aiplatform_v1::ReasoningEngineOperationName::new("my-project", "my-location", "my-reasoning-engine", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName37) -> Get {
+    pub fn get(&self, name: crate::ReasoningEngineOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl ReasoningEnginesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.reasoning_engines_operations().delete(google_aiplatform_v1::OperationName37::new("my-project", "my-location", "my-reasoning-engine", "my-operation")).send().await?;
+    /// let response = client.reasoning_engines_operations().delete(google_aiplatform_v1::ReasoningEngineOperationName::new("my-project", "my-location", "my-reasoning-engine", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName37) -> Delete {
+    pub fn delete(&self, name: crate::ReasoningEngineOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl ReasoningEnginesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.reasoning_engines_operations().cancel(google_aiplatform_v1::OperationName37::new("my-project", "my-location", "my-reasoning-engine", "my-operation")).send().await?;
+    /// let response = client.reasoning_engines_operations().cancel(google_aiplatform_v1::ReasoningEngineOperationName::new("my-project", "my-location", "my-reasoning-engine", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName37) -> Cancel {
+    pub fn cancel(&self, name: crate::ReasoningEngineOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl ReasoningEnginesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.reasoning_engines_operations().wait(google_aiplatform_v1::OperationName37::new("my-project", "my-location", "my-reasoning-engine", "my-operation")).send().await?;
+    /// let operation = client.reasoning_engines_operations().wait(google_aiplatform_v1::ReasoningEngineOperationName::new("my-project", "my-location", "my-reasoning-engine", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName37) -> Wait {
+    pub fn wait(&self, name: crate::ReasoningEngineOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -122,7 +122,7 @@ impl ReasoningEnginesOperations {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     client: discogen_runtime::Client,
-    name: crate::ReasoningEngineName,
+    name: crate::LocationReasoningEngineName,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
@@ -202,7 +202,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName37,
+    name: crate::ReasoningEngineOperationName,
     options: RequestOptions,
 }
 
@@ -231,7 +231,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName37,
+    name: crate::ReasoningEngineOperationName,
     options: RequestOptions,
 }
 
@@ -254,7 +254,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName37,
+    name: crate::ReasoningEngineOperationName,
     options: RequestOptions,
 }
 
@@ -277,7 +277,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName37,
+    name: crate::ReasoningEngineOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

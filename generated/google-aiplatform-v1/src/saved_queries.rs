@@ -19,14 +19,14 @@ impl SavedQueries {
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
     /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.saved_queries().list(google_aiplatform_v1::DatasetName2::new("my-project", "my-location", "my-dataset")).items();
+    /// let mut items = client.saved_queries().list(google_aiplatform_v1::LocationDatasetName::new("my-project", "my-location", "my-dataset")).items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: crate::DatasetName2) -> List {
+    pub fn list(&self, parent: crate::LocationDatasetName) -> List {
         List {
             client: self.client.clone(),
             parent,
@@ -65,7 +65,7 @@ impl SavedQueries {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     client: discogen_runtime::Client,
-    parent: crate::DatasetName2,
+    parent: crate::LocationDatasetName,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,

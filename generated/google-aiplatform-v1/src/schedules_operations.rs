@@ -43,13 +43,13 @@ impl SchedulesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.schedules_operations().get(google_aiplatform_v1::OperationName38::new("my-project", "my-location", "my-schedule", "my-operation")).send().await?;
+    /// let operation = client.schedules_operations().get(google_aiplatform_v1::ScheduleOperationName::new("my-project", "my-location", "my-schedule", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName38) -> Get {
+    pub fn get(&self, name: crate::ScheduleOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl SchedulesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.schedules_operations().delete(google_aiplatform_v1::OperationName38::new("my-project", "my-location", "my-schedule", "my-operation")).send().await?;
+    /// let response = client.schedules_operations().delete(google_aiplatform_v1::ScheduleOperationName::new("my-project", "my-location", "my-schedule", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName38) -> Delete {
+    pub fn delete(&self, name: crate::ScheduleOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl SchedulesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.schedules_operations().cancel(google_aiplatform_v1::OperationName38::new("my-project", "my-location", "my-schedule", "my-operation")).send().await?;
+    /// let response = client.schedules_operations().cancel(google_aiplatform_v1::ScheduleOperationName::new("my-project", "my-location", "my-schedule", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName38) -> Cancel {
+    pub fn cancel(&self, name: crate::ScheduleOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl SchedulesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.schedules_operations().wait(google_aiplatform_v1::OperationName38::new("my-project", "my-location", "my-schedule", "my-operation")).send().await?;
+    /// let operation = client.schedules_operations().wait(google_aiplatform_v1::ScheduleOperationName::new("my-project", "my-location", "my-schedule", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName38) -> Wait {
+    pub fn wait(&self, name: crate::ScheduleOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -202,7 +202,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName38,
+    name: crate::ScheduleOperationName,
     options: RequestOptions,
 }
 
@@ -231,7 +231,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName38,
+    name: crate::ScheduleOperationName,
     options: RequestOptions,
 }
 
@@ -252,7 +252,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName38,
+    name: crate::ScheduleOperationName,
     options: RequestOptions,
 }
 
@@ -273,7 +273,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName38,
+    name: crate::ScheduleOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

@@ -43,13 +43,13 @@ impl SpecialistPoolsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.specialist_pools_operations().get(google_aiplatform_v1::OperationName39::new("my-project", "my-location", "my-specialist-pool", "my-operation")).send().await?;
+    /// let operation = client.specialist_pools_operations().get(google_aiplatform_v1::SpecialistPoolOperationName::new("my-project", "my-location", "my-specialist-pool", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName39) -> Get {
+    pub fn get(&self, name: crate::SpecialistPoolOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl SpecialistPoolsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.specialist_pools_operations().delete(google_aiplatform_v1::OperationName39::new("my-project", "my-location", "my-specialist-pool", "my-operation")).send().await?;
+    /// let response = client.specialist_pools_operations().delete(google_aiplatform_v1::SpecialistPoolOperationName::new("my-project", "my-location", "my-specialist-pool", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName39) -> Delete {
+    pub fn delete(&self, name: crate::SpecialistPoolOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl SpecialistPoolsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.specialist_pools_operations().cancel(google_aiplatform_v1::OperationName39::new("my-project", "my-location", "my-specialist-pool", "my-operation")).send().await?;
+    /// let response = client.specialist_pools_operations().cancel(google_aiplatform_v1::SpecialistPoolOperationName::new("my-project", "my-location", "my-specialist-pool", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName39) -> Cancel {
+    pub fn cancel(&self, name: crate::SpecialistPoolOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl SpecialistPoolsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.specialist_pools_operations().wait(google_aiplatform_v1::OperationName39::new("my-project", "my-location", "my-specialist-pool", "my-operation")).send().await?;
+    /// let operation = client.specialist_pools_operations().wait(google_aiplatform_v1::SpecialistPoolOperationName::new("my-project", "my-location", "my-specialist-pool", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName39) -> Wait {
+    pub fn wait(&self, name: crate::SpecialistPoolOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -202,7 +202,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName39,
+    name: crate::SpecialistPoolOperationName,
     options: RequestOptions,
 }
 
@@ -231,7 +231,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName39,
+    name: crate::SpecialistPoolOperationName,
     options: RequestOptions,
 }
 
@@ -252,7 +252,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName39,
+    name: crate::SpecialistPoolOperationName,
     options: RequestOptions,
 }
 
@@ -273,7 +273,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName39,
+    name: crate::SpecialistPoolOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

@@ -70,12 +70,12 @@ impl TimeSeries {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.time_series().get(google_aiplatform_v1::TimeSeryName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-sery")).send().await?;
+    /// let response = client.time_series().get(google_aiplatform_v1::TimeSeriesName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-series")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::TimeSeryName) -> Get {
+    pub fn get(&self, name: crate::TimeSeriesName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -89,14 +89,14 @@ impl TimeSeries {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.time_series().patch(google_aiplatform_v1::TimeSeryName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-sery"), Default::default()).send().await?;
+    /// let response = client.time_series().patch(google_aiplatform_v1::TimeSeriesName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-series"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn patch(
         &self,
-        name: crate::TimeSeryName,
+        name: crate::TimeSeriesName,
         body: crate::TensorboardTimeSeries,
     ) -> Patch {
         Patch {
@@ -114,13 +114,13 @@ impl TimeSeries {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.time_series().delete(google_aiplatform_v1::TimeSeryName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-sery")).send().await?;
+    /// let operation = client.time_series().delete(google_aiplatform_v1::TimeSeriesName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-series")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::TimeSeryName) -> Delete {
+    pub fn delete(&self, name: crate::TimeSeriesName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -134,12 +134,12 @@ impl TimeSeries {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.time_series().read(google_aiplatform_v1::TimeSeryName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-sery")).send().await?;
+    /// let response = client.time_series().read(google_aiplatform_v1::TimeSeriesName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-series")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn read(&self, tensorboard_time_series: crate::TimeSeryName) -> Read {
+    pub fn read(&self, tensorboard_time_series: crate::TimeSeriesName) -> Read {
         Read {
             client: self.client.clone(),
             tensorboard_time_series,
@@ -155,12 +155,12 @@ impl TimeSeries {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.time_series().read_blob_data(google_aiplatform_v1::TimeSeryName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-sery")).send().await?;
+    /// let response = client.time_series().read_blob_data(google_aiplatform_v1::TimeSeriesName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-series")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn read_blob_data(&self, time_series: crate::TimeSeryName) -> ReadBlobData {
+    pub fn read_blob_data(&self, time_series: crate::TimeSeriesName) -> ReadBlobData {
         ReadBlobData {
             client: self.client.clone(),
             time_series,
@@ -175,14 +175,14 @@ impl TimeSeries {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.time_series().export_tensorboard_time_series(google_aiplatform_v1::TimeSeryName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-sery"), Default::default()).send().await?;
+    /// let response = client.time_series().export_tensorboard_time_series(google_aiplatform_v1::TimeSeriesName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-series"), Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn export_tensorboard_time_series(
         &self,
-        tensorboard_time_series: crate::TimeSeryName,
+        tensorboard_time_series: crate::TimeSeriesName,
         body: crate::ExportTensorboardTimeSeriesDataRequest,
     ) -> ExportTensorboardTimeSeries {
         ExportTensorboardTimeSeries {
@@ -336,7 +336,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::TimeSeryName,
+    name: crate::TimeSeriesName,
     options: RequestOptions,
 }
 
@@ -359,7 +359,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
     client: discogen_runtime::Client,
-    name: crate::TimeSeryName,
+    name: crate::TimeSeriesName,
     update_mask: Option<discogen_runtime::FieldMask>,
     body: crate::TensorboardTimeSeries,
     options: RequestOptions,
@@ -392,7 +392,7 @@ impl Patch {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::TimeSeryName,
+    name: crate::TimeSeriesName,
     options: RequestOptions,
 }
 
@@ -426,7 +426,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Read {
     client: discogen_runtime::Client,
-    tensorboard_time_series: crate::TimeSeryName,
+    tensorboard_time_series: crate::TimeSeriesName,
     max_data_points: Option<i32>,
     filter: Option<String>,
     options: RequestOptions,
@@ -470,7 +470,7 @@ impl Read {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReadBlobData {
     client: discogen_runtime::Client,
-    time_series: crate::TimeSeryName,
+    time_series: crate::TimeSeriesName,
     blob_ids: Vec<String>,
     options: RequestOptions,
 }
@@ -506,7 +506,7 @@ impl ReadBlobData {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportTensorboardTimeSeries {
     client: discogen_runtime::Client,
-    tensorboard_time_series: crate::TimeSeryName,
+    tensorboard_time_series: crate::TimeSeriesName,
     body: crate::ExportTensorboardTimeSeriesDataRequest,
     options: RequestOptions,
 }

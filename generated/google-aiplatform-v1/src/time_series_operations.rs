@@ -19,14 +19,14 @@ impl TimeSeriesOperations {
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
     /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.time_series_operations().list(google_aiplatform_v1::TimeSeryName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-sery")).items();
+    /// let mut items = client.time_series_operations().list(google_aiplatform_v1::TimeSeriesName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-series")).items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, name: crate::TimeSeryName) -> List {
+    pub fn list(&self, name: crate::TimeSeriesName) -> List {
         List {
             client: self.client.clone(),
             name,
@@ -43,13 +43,13 @@ impl TimeSeriesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.time_series_operations().get(google_aiplatform_v1::OperationName43::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-sery", "my-operation")).send().await?;
+    /// let operation = client.time_series_operations().get(google_aiplatform_v1::TimeSeriesOperationName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-series", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName43) -> Get {
+    pub fn get(&self, name: crate::TimeSeriesOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl TimeSeriesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.time_series_operations().delete(google_aiplatform_v1::OperationName43::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-sery", "my-operation")).send().await?;
+    /// let response = client.time_series_operations().delete(google_aiplatform_v1::TimeSeriesOperationName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-series", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName43) -> Delete {
+    pub fn delete(&self, name: crate::TimeSeriesOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl TimeSeriesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.time_series_operations().cancel(google_aiplatform_v1::OperationName43::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-sery", "my-operation")).send().await?;
+    /// let response = client.time_series_operations().cancel(google_aiplatform_v1::TimeSeriesOperationName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-series", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName43) -> Cancel {
+    pub fn cancel(&self, name: crate::TimeSeriesOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl TimeSeriesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.time_series_operations().wait(google_aiplatform_v1::OperationName43::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-sery", "my-operation")).send().await?;
+    /// let operation = client.time_series_operations().wait(google_aiplatform_v1::TimeSeriesOperationName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-series", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName43) -> Wait {
+    pub fn wait(&self, name: crate::TimeSeriesOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -122,7 +122,7 @@ impl TimeSeriesOperations {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     client: discogen_runtime::Client,
-    name: crate::TimeSeryName,
+    name: crate::TimeSeriesName,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
@@ -204,7 +204,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName43,
+    name: crate::TimeSeriesOperationName,
     options: RequestOptions,
 }
 
@@ -235,7 +235,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName43,
+    name: crate::TimeSeriesOperationName,
     options: RequestOptions,
 }
 
@@ -258,7 +258,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName43,
+    name: crate::TimeSeriesOperationName,
     options: RequestOptions,
 }
 
@@ -281,7 +281,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName43,
+    name: crate::TimeSeriesOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

@@ -43,13 +43,13 @@ impl TrainingPipelinesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.training_pipelines_operations().get(google_aiplatform_v1::OperationName35::new("my-project", "my-location", "my-training-pipeline", "my-operation")).send().await?;
+    /// let operation = client.training_pipelines_operations().get(google_aiplatform_v1::TrainingPipelineOperationName::new("my-project", "my-location", "my-training-pipeline", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName35) -> Get {
+    pub fn get(&self, name: crate::TrainingPipelineOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl TrainingPipelinesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.training_pipelines_operations().delete(google_aiplatform_v1::OperationName35::new("my-project", "my-location", "my-training-pipeline", "my-operation")).send().await?;
+    /// let response = client.training_pipelines_operations().delete(google_aiplatform_v1::TrainingPipelineOperationName::new("my-project", "my-location", "my-training-pipeline", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName35) -> Delete {
+    pub fn delete(&self, name: crate::TrainingPipelineOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl TrainingPipelinesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.training_pipelines_operations().cancel(google_aiplatform_v1::OperationName35::new("my-project", "my-location", "my-training-pipeline", "my-operation")).send().await?;
+    /// let response = client.training_pipelines_operations().cancel(google_aiplatform_v1::TrainingPipelineOperationName::new("my-project", "my-location", "my-training-pipeline", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName35) -> Cancel {
+    pub fn cancel(&self, name: crate::TrainingPipelineOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl TrainingPipelinesOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.training_pipelines_operations().wait(google_aiplatform_v1::OperationName35::new("my-project", "my-location", "my-training-pipeline", "my-operation")).send().await?;
+    /// let operation = client.training_pipelines_operations().wait(google_aiplatform_v1::TrainingPipelineOperationName::new("my-project", "my-location", "my-training-pipeline", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName35) -> Wait {
+    pub fn wait(&self, name: crate::TrainingPipelineOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -202,7 +202,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName35,
+    name: crate::TrainingPipelineOperationName,
     options: RequestOptions,
 }
 
@@ -231,7 +231,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName35,
+    name: crate::TrainingPipelineOperationName,
     options: RequestOptions,
 }
 
@@ -254,7 +254,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName35,
+    name: crate::TrainingPipelineOperationName,
     options: RequestOptions,
 }
 
@@ -277,7 +277,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName35,
+    name: crate::TrainingPipelineOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

@@ -43,13 +43,13 @@ impl TrialsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.trials_operations().get(google_aiplatform_v1::OperationName45::new("my-project", "my-location", "my-study", "my-trial", "my-operation")).send().await?;
+    /// let operation = client.trials_operations().get(google_aiplatform_v1::TrialOperationName::new("my-project", "my-location", "my-study", "my-trial", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName45) -> Get {
+    pub fn get(&self, name: crate::TrialOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl TrialsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.trials_operations().delete(google_aiplatform_v1::OperationName45::new("my-project", "my-location", "my-study", "my-trial", "my-operation")).send().await?;
+    /// let response = client.trials_operations().delete(google_aiplatform_v1::TrialOperationName::new("my-project", "my-location", "my-study", "my-trial", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName45) -> Delete {
+    pub fn delete(&self, name: crate::TrialOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl TrialsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.trials_operations().cancel(google_aiplatform_v1::OperationName45::new("my-project", "my-location", "my-study", "my-trial", "my-operation")).send().await?;
+    /// let response = client.trials_operations().cancel(google_aiplatform_v1::TrialOperationName::new("my-project", "my-location", "my-study", "my-trial", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName45) -> Cancel {
+    pub fn cancel(&self, name: crate::TrialOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -101,13 +101,13 @@ impl TrialsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.trials_operations().wait(google_aiplatform_v1::OperationName45::new("my-project", "my-location", "my-study", "my-trial", "my-operation")).send().await?;
+    /// let operation = client.trials_operations().wait(google_aiplatform_v1::TrialOperationName::new("my-project", "my-location", "my-study", "my-trial", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: crate::OperationName45) -> Wait {
+    pub fn wait(&self, name: crate::TrialOperationName) -> Wait {
         Wait {
             client: self.client.clone(),
             name,
@@ -202,7 +202,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName45,
+    name: crate::TrialOperationName,
     options: RequestOptions,
 }
 
@@ -231,7 +231,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName45,
+    name: crate::TrialOperationName,
     options: RequestOptions,
 }
 
@@ -252,7 +252,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName45,
+    name: crate::TrialOperationName,
     options: RequestOptions,
 }
 
@@ -273,7 +273,7 @@ impl Cancel {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: discogen_runtime::Client,
-    name: crate::OperationName45,
+    name: crate::TrialOperationName,
     timeout_param: Option<discogen_runtime::Duration>,
     options: RequestOptions,
 }

@@ -43,13 +43,13 @@ impl TuningJobsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let operation = client.tuning_jobs_operations().get(google_aiplatform_v1::OperationName20::new("my-project", "my-location", "my-tuning-job", "my-operation")).send().await?;
+    /// let operation = client.tuning_jobs_operations().get(google_aiplatform_v1::TuningJobOperationName::new("my-project", "my-location", "my-tuning-job", "my-operation")).send().await?;
     /// let result = operation.wait().await?;
     /// println!("{result:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::OperationName20) -> Get {
+    pub fn get(&self, name: crate::TuningJobOperationName) -> Get {
         Get {
             client: self.client.clone(),
             name,
@@ -63,12 +63,12 @@ impl TuningJobsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.tuning_jobs_operations().delete(google_aiplatform_v1::OperationName20::new("my-project", "my-location", "my-tuning-job", "my-operation")).send().await?;
+    /// let response = client.tuning_jobs_operations().delete(google_aiplatform_v1::TuningJobOperationName::new("my-project", "my-location", "my-tuning-job", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::OperationName20) -> Delete {
+    pub fn delete(&self, name: crate::TuningJobOperationName) -> Delete {
         Delete {
             client: self.client.clone(),
             name,
@@ -82,12 +82,12 @@ impl TuningJobsOperations {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// let response = client.tuning_jobs_operations().cancel(google_aiplatform_v1::OperationName20::new("my-project", "my-location", "my-tuning-job", "my-operation")).send().await?;
+    /// let response = client.tuning_jobs_operations().cancel(google_aiplatform_v1::TuningJobOperationName::new("my-project", "my-location", "my-tuning-job", "my-operation")).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: crate::OperationName20) -> Cancel {
+    pub fn cancel(&self, name: crate::TuningJobOperationName) -> Cancel {
         Cancel {
             client: self.client.clone(),
             name,
@@ -181,7 +181,7 @@ impl List {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: discogen_runtime::Client,
-    name: crate::OperationName20,
+    name: crate::TuningJobOperationName,
     options: RequestOptions,
 }
 
@@ -210,7 +210,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: discogen_runtime::Client,
-    name: crate::OperationName20,
+    name: crate::TuningJobOperationName,
     options: RequestOptions,
 }
 
@@ -231,7 +231,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: discogen_runtime::Client,
-    name: crate::OperationName20,
+    name: crate::TuningJobOperationName,
     options: RequestOptions,
 }
 

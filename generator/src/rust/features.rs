@@ -38,6 +38,7 @@ impl Gates {
                 match &method.response {
                     Response::Json(ty) => roots.push(ty),
                     Response::Operation { result, metadata, .. } => roots.extend([result, metadata]),
+                    Response::DiscoveryOperation { operation, resource, .. } => roots.extend([operation, resource]),
                     Response::Empty => {}
                 }
                 roots.into_iter().for_each(|ty| named(ty, &mut stack));

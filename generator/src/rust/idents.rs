@@ -50,18 +50,17 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// Makes names unique by appending `2`, `3`, ... to later duplicates.
+/// Makes names unique by appending `_` to later duplicates (never a number: a user cannot
+/// guess which number to import).
 pub fn dedupe(names: &mut [String]) {
     let mut seen = std::collections::HashSet::new();
     for name in names.iter_mut() {
-        if !seen.insert(name.clone()) {
-            // `Self_` + 2 reads as `Self2`, not `Self_2`.
-            let base = name.trim_end_matches('_').to_owned();
-            let mut n = 2;
-            while !seen.insert(format!("{base}{n}")) {
-                n += 1;
-            }
-            *name = format!("{base}{n}");
+        // Spelled as `ident` will write them, so `self` and a later `self_` do not meet.
+        if matches!(name.as_str(), "self" | "Self" | "super" | "crate" | "_") {
+            name.push('_');
+        }
+        while !seen.insert(name.clone()) {
+            name.push('_');
         }
     }
 }
@@ -69,7 +68,13 @@ pub fn dedupe(names: &mut [String]) {
 /// English singular of a collection name, good enough for Google's resource collections.
 pub fn singular(word: &str) -> String {
     let lower = word.to_ascii_lowercase();
-    if lower.ends_with("indexes") || lower.ends_with("statuses") || lower.ends_with("sses") || lower.ends_with("xes") {
+    if lower.ends_with("series") || lower.ends_with("species") {
+        word.to_owned()
+    } else if lower.ends_with("indexes")
+        || lower.ends_with("statuses")
+        || lower.ends_with("sses")
+        || lower.ends_with("xes")
+    {
         word[..word.len() - 2].to_owned()
     } else if lower.ends_with("ies") && word.len() > 3 {
         format!("{}y", &word[..word.len() - 3])
@@ -107,12 +112,16 @@ mod tests {
         assert_eq!(singular("policies"), "policy");
         assert_eq!(singular("addresses"), "address");
         assert_eq!(singular("status"), "status");
+        assert_eq!(singular("timeSeries"), "timeSeries");
     }
 
     #[test]
-    fn duplicates_get_numbered() {
-        let mut names = vec!["a".to_owned(), "a".to_owned(), "a2".to_owned(), "a".to_owned()];
+    fn duplicates_get_underscores_not_numbers() {
+        let mut names = vec!["a".to_owned(), "a".to_owned(), "a2".to_owned(), "a".to_owned(), "Self_".to_owned()];
         dedupe(&mut names);
-        assert_eq!(names, ["a", "a2", "a22", "a3"]);
+        assert_eq!(names, ["a", "a_", "a2", "a__", "Self_"]);
+        let mut names = vec!["self".to_owned(), "self".to_owned()];
+        dedupe(&mut names);
+        assert_eq!(names.iter().map(|n| ident(n).to_string()).collect::<Vec<_>>(), ["self_", "self__"]);
     }
 }

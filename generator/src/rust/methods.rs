@@ -52,7 +52,20 @@ pub struct QueryParam {
 pub enum Response {
     Empty,
     Json(RustType),
-    Operation { result: RustType, metadata: RustType, poll_prefix: String },
+    Operation {
+        result: RustType,
+        metadata: RustType,
+        poll_prefix: String,
+    },
+    /// A Discovery-style operation (compute's), polled at the operations resource's `get`
+    /// and `wait` paths (pieces up to the operation name, and the literal after it).
+    DiscoveryOperation {
+        operation: RustType,
+        /// What `targetLink` names (the `get` response of the method's resource).
+        resource: RustType,
+        get: (Vec<PathPiece>, String),
+        wait: Option<(Vec<PathPiece>, String)>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -310,6 +323,11 @@ pub fn example_call(method: &MethodPlan, resource: &ResourcePlan, prefix: &str) 
             "    println!(\"{item:?}\");".to_owned(),
             "}".to_owned(),
         ],
+        (None, Response::DiscoveryOperation { .. }) => vec![
+            format!("let operation = {call}.send().await?;"),
+            "let resource = operation.wait_for_resource().await?;".to_owned(),
+            "println!(\"{resource:?}\");".to_owned(),
+        ],
         (None, Response::Operation { .. }) => vec![
             format!("let operation = {call}.send().await?;"),
             "let result = operation.wait().await?;".to_owned(),
@@ -427,6 +445,23 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
                 },
             )
         }
+        Response::DiscoveryOperation { operation, resource, get, wait } => {
+            let operation = type_tokens(operation);
+            let resource = type_tokens(resource);
+            let (get_prefix, get_suffix) = (path_format(&get.0), &get.1);
+            let wait = wait.as_ref().map(|(pieces, suffix)| {
+                let prefix = path_format(pieces);
+                quote!(.with_wait(#prefix, #suffix))
+            });
+            (
+                quote!(discogen_runtime::DiscoveryOperation<#operation, #resource>),
+                quote! {
+                    let paths = discogen_runtime::OperationPaths::get(#get_prefix, #get_suffix) #wait;
+                    let raw: serde_json::Value = self.client.execute(request).await?;
+                    Ok(discogen_runtime::DiscoveryOperation::new(self.client, raw, paths))
+                },
+            )
+        }
     };
     let paging = match (&method.page_item, &method.page_token_field) {
         (Some(item), Some(token)) => {
@@ -507,7 +542,7 @@ fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
         })
         .collect();
     let upload = method.upload.as_ref().map(|upload| {
-        let path = path_expression_of(&upload.path);
+        let path = path_format(&upload.path);
         let id = &method.id;
         let accept = &upload.accept;
         let max_size = match upload.max_size {
@@ -554,10 +589,11 @@ fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
 
 /// `format!(...)` building the request path from the URI template.
 fn path_expression(method: &MethodPlan) -> TokenStream {
-    path_expression_of(&method.path)
+    path_format(&method.path)
 }
 
-fn path_expression_of(pieces: &[PathPiece]) -> TokenStream {
+/// A `String` expression for template pieces whose parameters are builder fields.
+fn path_format(pieces: &[PathPiece]) -> TokenStream {
     let mut format = String::new();
     let mut args = Vec::new();
     for piece in pieces {

@@ -2,10 +2,13 @@
 //! Code is built as token streams and formatted with prettyplease; Cargo.toml comes from an
 //! askama template. A pure function of its inputs.
 
+mod discovery_ops;
 mod features;
 mod idents;
+pub mod lint;
 mod methods;
 mod models;
+mod name_rule;
 mod names;
 mod plan;
 mod readme;

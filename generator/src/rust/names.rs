@@ -47,15 +47,15 @@ impl NameType {
                 return None;
             }
         }
-        let last_variable_literal = segments.windows(2).rev().find_map(|pair| match pair {
-            [Segment::Literal(literal), Segment::Variable(_)] => Some(literal.clone()),
-            _ => None,
+        if fields.is_empty() {
+            return None;
+        }
+        // The last segment's word until `name_rule::assign` decides the crate-wide name.
+        let last = segments.iter().rev().find_map(|segment| match segment {
+            Segment::Literal(literal) => Some(literal.clone()),
+            Segment::Variable(_) => None,
         })?;
-        Some(NameType {
-            name: format!("{}Name", camel_string(&singular(&last_variable_literal))),
-            pattern: body.clone(),
-            segments,
-        })
+        Some(NameType { name: format!("{}Name", camel_string(&singular(&last))), pattern: body.clone(), segments })
     }
 
     pub fn fields(&self) -> impl Iterator<Item = &str> {
@@ -100,7 +100,7 @@ fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str, gates: &sup
     let type_name = ident(&name.name);
     let fields: Vec<_> = name.fields().map(ident).collect();
     let field_docs = name.fields().map(|f| format!(" The `{{{f}}}` segment."));
-    let doc = format!(" The resource name `{}`.", name.template());
+    let doc = format!(" The resource name `{}` (pattern `{}`).", name.template(), name.pattern);
     let pattern = &name.pattern;
     let format_string = name
         .segments

@@ -5,9 +5,10 @@ use indexmap::IndexMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::discovery_ops::DiscoveryOperations;
 use super::features::{feature_name, Gates};
 use super::idents::{camel_string, ident, singular, snake_string};
-use super::methods::{self, MethodPlan, PathParam, PathType, QueryParam, ResourcePlan, Response};
+use super::methods::{self, MethodPlan, PathParam, PathPiece, PathType, QueryParam, ResourcePlan, Response};
 use super::models::{self, doc_attrs};
 use super::names::NameType;
 use super::types::{self, RustType, TypeBuilder, TypeDef};
@@ -78,11 +79,18 @@ pub struct CratePlan {
     pub names: Vec<NameType>,
     /// (response type, items field, item type) of paged lists.
     pub pages: Vec<(String, String, RustType)>,
+    /// Deprecated aliases (old name, new name) of renamed types and names.
+    pub aliases: Vec<(String, String)>,
 }
 
 pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     let selected = select(api, config)?;
     let mut builder = TypeBuilder::new(&api.schemas, &config.type_prefix, &config.runtime_types, &RESERVED);
+    for parameter in api.methods.iter().flat_map(|m| m.parameters.iter().flatten()) {
+        if !parameter.enum_values.is_empty() {
+            builder.claim_enum(&parameter.enum_values);
+        }
+    }
 
     // Long-running result/metadata schemas are roots too, so decide them first.
     let mut operation_types: IndexMap<&str, (Option<String>, Option<String>)> = IndexMap::new();
@@ -102,10 +110,21 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
             }
         }
     }
+    // Discovery-style operations (compute's): the resource an operation's `targetLink` names
+    // is a root too.
+    let discovery_ops = DiscoveryOperations::detect(api, config.operation_schema.as_deref());
+    if let Some(ops) = &discovery_ops {
+        for method in selected.iter().flat_map(|(_, methods)| methods) {
+            if ops.poll_paths(method).is_some() {
+                roots.extend(resource_get(api, method).into_iter().cloned());
+            }
+        }
+    }
     let closure = types::closure(&api.schemas, &roots, &config.runtime_types);
     builder.define_all(&closure);
 
-    let mut names: Vec<NameType> = Vec::new();
+    let name_table = name_table(api, config);
+    let mut used = UsedNames { table: &name_table, used: Vec::new() };
     let mut resources = Vec::new();
     let mut pages = Vec::new();
     let module_names = module_names(selected.iter().map(|(chain, _)| chain.as_str()));
@@ -114,7 +133,20 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
         let mut plans: Vec<MethodPlan> = Vec::new();
         let handle = camel_string(&module);
         for method in methods {
-            let mut plan = method_plan(api, config, &mut builder, &mut names, method, &operation_types, last)?;
+            let mut plan = method_plan(api, config, &mut builder, &mut used, method, &operation_types, last)?;
+            if let Some(paths) = discovery_ops.as_ref().and_then(|ops| ops.poll_paths(method)) {
+                if let Response::Json(operation) = &plan.response {
+                    let resource =
+                        resource_get(api, method).map_or(RustType::Json, |s| schema_type(&mut builder, config, s));
+                    let own = |(pieces, suffix): (Vec<PathPiece>, String)| (with_fields(pieces, &plan.path), suffix);
+                    plan.response = Response::DiscoveryOperation {
+                        operation: operation.clone(),
+                        resource,
+                        get: own(paths.get),
+                        wait: paths.wait.map(own),
+                    };
+                }
+            }
             // Methods whose names collide after case conversion (or with the handle type).
             while plans.iter().any(|p| p.name == plan.name) {
                 plan.name.push('_');
@@ -143,7 +175,75 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
         });
     }
     let gates = Gates::compute(&resources, &builder.defs);
-    Ok(CratePlan { resources, gates, types: builder.defs, names, pages })
+    let names = used.used;
+    let mut aliases = Vec::new();
+    for (old, new) in &config.renamed {
+        let defined =
+            |name: &str| builder.defs.iter().any(|d| d.name() == name) || names.iter().any(|n| n.name == name);
+        if !defined(new) || defined(old) {
+            return Err(Error::Config {
+                file: "configuration".to_owned(),
+                location: format!("client.renamed.{old}"),
+                message: if defined(old) {
+                    format!("`{old}` is still generated; an alias would clash with it")
+                } else {
+                    format!("`{new}` is not a type or resource name of the crate")
+                },
+            });
+        }
+        aliases.push((old.clone(), new.clone()));
+    }
+    Ok(CratePlan { resources, gates, types: builder.defs, names, pages, aliases })
+}
+
+/// The response schema of the `get` method beside `method` (the resource a Discovery-style
+/// operation's `targetLink` names).
+fn resource_get<'a>(api: &'a Api, method: &Method) -> Option<&'a String> {
+    api.methods.iter().find(|m| m.name == "get" && m.resource_path == method.resource_path)?.response.as_ref()
+}
+
+/// Path pieces naming the calling method's parameters by wire name, renamed to its builder
+/// fields.
+fn with_fields(mut pieces: Vec<PathPiece>, method_path: &[PathPiece]) -> Vec<PathPiece> {
+    for piece in &mut pieces {
+        if let PathPiece::Param { field, wire, .. } = piece {
+            if let Some(PathPiece::Param { field: own, .. }) =
+                method_path.iter().find(|p| matches!(p, PathPiece::Param { wire: w, .. } if w == wire))
+            {
+                *field = own.clone();
+            }
+        }
+    }
+    pieces
+}
+
+/// The document's resource names and those the selected methods use, in order of first use.
+struct UsedNames<'t> {
+    table: &'t IndexMap<String, NameType>,
+    used: Vec<NameType>,
+}
+
+/// Every resource-name pattern of the document (not only the selected resources', so a
+/// configuration choosing fewer resources names them alike), named by `name_rule`.
+fn name_table(api: &Api, config: &ClientConfig) -> IndexMap<String, NameType> {
+    let mut table: IndexMap<String, NameType> = IndexMap::new();
+    for method in &api.methods {
+        for parameter in method.parameters.iter().flatten().filter(|p| p.location == ParamLocation::Path) {
+            if let Some(name) = parameter.pattern.as_deref().and_then(NameType::from_pattern) {
+                table.entry(name.pattern.clone()).or_insert(name);
+            }
+        }
+    }
+    let schema_names: std::collections::HashSet<String> = api
+        .schemas
+        .keys()
+        .map(|schema| {
+            camel_string(schema.strip_prefix(config.type_prefix.as_str()).filter(|s| !s.is_empty()).unwrap_or(schema))
+        })
+        .collect();
+    let mut named: Vec<NameType> = table.values().cloned().collect();
+    super::name_rule::assign(&mut named, &schema_names);
+    named.into_iter().map(|name| (name.pattern.clone(), name)).collect()
 }
 
 /// Module names for resource chains: the last segment in snake case, with parent segments
@@ -170,9 +270,12 @@ fn module_names<'a>(chains: impl Iterator<Item = &'a str>) -> Vec<String> {
         if !changed {
             // The crate's own modules, files and cargo features, and crates the generated
             // code names by path.
-            const TAKEN: [&str; 15] = [
+            const TAKEN: [&str; 17] = [
                 "model",
                 "names",
+                "scopes",
+                // Re-exported from the runtime with the `adc` feature.
+                "credentials",
                 "transport",
                 "adc",
                 "full",
@@ -257,7 +360,7 @@ fn method_plan(
     api: &Api,
     config: &ClientConfig,
     builder: &mut TypeBuilder<'_>,
-    names: &mut Vec<NameType>,
+    names: &mut UsedNames<'_>,
     method: &Method,
     operation_types: &IndexMap<&str, (Option<String>, Option<String>)>,
     resource: &str,
@@ -313,18 +416,10 @@ fn method_plan(
         path_fields.push((p.name.clone(), field.clone()));
         let ty = match p.pattern.as_deref().and_then(NameType::from_pattern) {
             Some(name) => {
-                let existing = names.iter().find(|n| n.pattern == name.pattern).cloned();
-                let name = existing.unwrap_or_else(|| {
-                    let mut name = name;
-                    let mut n = 2;
-                    let base = name.name.clone();
-                    while names.iter().any(|other| other.name == name.name) {
-                        name.name = format!("{base}{n}");
-                        n += 1;
-                    }
-                    names.push(name.clone());
-                    name
-                });
+                let name = names.table.get(&name.pattern).cloned().unwrap_or(name);
+                if !names.used.iter().any(|n| n.pattern == name.pattern) {
+                    names.used.push(name.clone());
+                }
                 PathType::Name(name.name.clone(), name.fields().map(str::to_owned).collect())
             }
             None => PathType::String,
@@ -579,6 +674,18 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
         )
     };
     let title_doc = doc_attrs(Some(&format!("A client for the {}; cheap to clone and share.", service.title)), &[]);
+    let aliases = plan.aliases.iter().map(|(old, new)| {
+        let (old_ident, new_ident) = (ident(old), ident(new));
+        let gate = plan.gates.attribute(new);
+        let note = format!("renamed to {new}");
+        let doc = format!(" Renamed to [`{new}`]; this alias goes in the next release.");
+        quote! {
+            #[doc = #doc]
+            #gate
+            #[deprecated(note = #note)]
+            pub type #old_ident = #new_ident;
+        }
+    });
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
@@ -614,6 +721,8 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
 
         /// Result of every call: the value or an [`Error`].
         pub type Result<T> = std::result::Result<T, Error>;
+
+        #( #aliases )*
 
         /// The global endpoint.
         pub const DEFAULT_ENDPOINT: &str = #default_endpoint;

@@ -113,6 +113,10 @@ pub struct TypeBuilder<'a> {
     reserved: HashSet<String>,
     /// Depth of inline `Vec`/map nesting of the field being typed.
     nesting: usize,
+    /// Enum value sets of the whole document by the name their common prefix gives.
+    prefix_claims: HashMap<String, HashSet<Vec<String>>>,
+    /// Every schema's name before clashes are resolved: an enum never takes one.
+    schema_names: HashSet<String>,
 }
 
 /// Inline lists and maps nested deeper than this become `serde_json::Value`.
@@ -128,7 +132,7 @@ impl<'a> TypeBuilder<'a> {
         let reserved: HashSet<String> = reserved.iter().map(|s| (*s).to_owned()).collect();
         let mut taken = reserved.clone();
         taken.extend(runtime.values().cloned());
-        TypeBuilder {
+        let mut builder = TypeBuilder {
             schemas,
             prefix,
             runtime,
@@ -138,7 +142,14 @@ impl<'a> TypeBuilder<'a> {
             enums_by_values: HashMap::new(),
             reserved,
             nesting: 0,
+            prefix_claims: HashMap::new(),
+            schema_names: HashSet::new(),
+        };
+        builder.schema_names = schemas.keys().map(|schema| builder.plain_name(schema)).collect();
+        for schema in schemas.values() {
+            builder.claim_schema_enums(schema);
         }
+        builder
     }
 
     /// The Rust name for a named schema (stable, unique).
@@ -146,21 +157,53 @@ impl<'a> TypeBuilder<'a> {
         if let Some(name) = self.named.get(schema) {
             return name.clone();
         }
-        let base = camel_string(schema.strip_prefix(self.prefix).filter(|s| !s.is_empty()).unwrap_or(schema));
-        let name = self.unique(base);
+        let name = self.unique(self.plain_name(schema), "Schema");
         self.named.insert(schema.to_owned(), name.clone());
         name
     }
 
-    fn unique(&mut self, base: String) -> String {
+    /// A schema's name without the configured prefix, before clashes are resolved.
+    fn plain_name(&self, schema: &str) -> String {
+        camel_string(schema.strip_prefix(self.prefix).filter(|s| !s.is_empty()).unwrap_or(schema))
+    }
+
+    /// `base`, else `base` + `suffix` (a word saying what kind of item it is), else that with
+    /// `_` appended until it is free. Never a number: a numbered name cannot be guessed and
+    /// changes when the document adds an item elsewhere.
+    fn unique(&mut self, base: String, suffix: &str) -> String {
         let base = if self.reserved.contains(&base) { format!("{base}Schema") } else { base };
-        let mut name = base.clone();
-        let mut n = 2;
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        let mut name = if base.ends_with(suffix) { format!("{base}_") } else { format!("{base}{suffix}") };
         while !self.taken.insert(name.clone()) {
-            name = format!("{base}{n}");
-            n += 1;
+            name.push('_');
         }
         name
+    }
+
+    /// Records an enum's values before any type is named, so that an enum takes its values'
+    /// common prefix as name (`JOB_STATE_*` -> `JobState`) only when no other enum of the
+    /// document has that prefix with other values.
+    pub fn claim_enum(&mut self, values: &[EnumValue]) {
+        let key: Vec<String> = values.iter().map(|v| v.value.clone()).collect();
+        let prefix = common_prefix(&key);
+        if prefix.len() > 1 {
+            self.prefix_claims.entry(camel_string(prefix.trim_end_matches('_'))).or_default().insert(key);
+        }
+    }
+
+    /// Claims the enums of `schema` and of everything inline in it (iteratively: inline
+    /// nesting can be as deep as the JSON parser allows).
+    fn claim_schema_enums(&mut self, schema: &'a Schema) {
+        let mut stack = vec![schema];
+        while let Some(schema) = stack.pop() {
+            if !schema.enum_values.is_empty() {
+                self.claim_enum(&schema.enum_values);
+            }
+            stack.extend(schema.properties.iter().map(|p| &p.schema));
+            stack.extend(schema.items.iter().chain(&schema.additional_properties).map(|inner| &**inner));
+        }
     }
 
     /// Defines every schema in `closure` (names of named schemas, in order).
@@ -223,7 +266,7 @@ impl<'a> TypeBuilder<'a> {
                 None => RustType::Vec(Box::new(RustType::Json)),
             },
             Some("object") if !schema.properties.is_empty() => {
-                let name = self.unique(camel_string(context));
+                let name = self.unique(camel_string(context), "Object");
                 let def = self.define(&name, origin, schema);
                 self.defs.push(def);
                 RustType::Named(name)
@@ -254,17 +297,22 @@ impl<'a> TypeBuilder<'a> {
             return name.clone();
         }
         let prefix = common_prefix(&key);
-        let base = if prefix.len() > 1 { camel_string(prefix.trim_end_matches('_')) } else { camel_string(context) };
-        let name = self.unique(base);
+        let prefix_name = camel_string(prefix.trim_end_matches('_'));
+        let owned_prefix = prefix.len() > 1
+            && self.prefix_claims.get(&prefix_name).is_none_or(|sets| sets.len() == 1)
+            && !self.schema_names.contains(&prefix_name);
+        let base = if owned_prefix { prefix_name } else { camel_string(context) };
+        let name = self.unique(base, "Enum");
         let mut names: Vec<String> =
             key.iter().map(|value| camel_string(value.strip_prefix(prefix.as_str()).unwrap_or(value))).collect();
         dedupe(&mut names);
         // The catch-all variant must not collide with a value's variant.
         let mut unknown = "Unknown".to_owned();
-        let mut n = 1;
+        if names.contains(&unknown) {
+            unknown = "UnknownValue".to_owned();
+        }
         while names.contains(&unknown) {
-            unknown = if n == 1 { "UnknownValue".to_owned() } else { format!("UnknownValue{n}") };
-            n += 1;
+            unknown.push('_');
         }
         let variants = values
             .iter()

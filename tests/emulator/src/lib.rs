@@ -19,7 +19,12 @@
 //! * `DELETE .../notebookExecutionJobs/{id}`: an operation whose response is
 //!   `google.protobuf.Empty` (done at once by default), or `404`;
 //! * `GET {name}` for any operation name (`.../operations/{n}`): the
-//!   operation, advancing its poll count.
+//!   operation, advancing its poll count;
+//! * a compute-style zonal API: `POST projects/{p}/zones/{z}/instances`, `GET` and `DELETE`
+//!   `.../instances/{name}` return compute's own `Operation` (`status`, `targetLink`,
+//!   `error.errors` with `RESOURCE_ALREADY_EXISTS` for a taken name), polled with
+//!   `GET .../zones/{z}/operations/{op}` (done after `create_polls` polls) or
+//!   `POST .../operations/{op}/wait` (done at once).
 //!
 //! Errors have Google's shape:
 //! `{"error": {"code": 404, "message": "...", "status": "NOT_FOUND", "details": []}}`.
@@ -40,6 +45,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod compute;
 mod errors;
 mod faults;
 mod list;
@@ -86,11 +92,9 @@ impl Emulator {
     pub async fn bind(address: SocketAddr, config: EmulatorConfig) -> io::Result<Emulator> {
         let listener = TcpListener::bind(address).await?;
         let local = listener.local_addr()?;
-        let shared = Shared {
-            state: Arc::new(Mutex::new(State::new(config))),
-            faults: Faults::default(),
-            log: Default::default(),
-        };
+        let mut state = State::new(config);
+        state.compute.base_url = format!("http://{local}/");
+        let shared = Shared { state: Arc::new(Mutex::new(state)), faults: Faults::default(), log: Default::default() };
         let task = tokio::spawn(server::serve(listener, shared.clone()));
         Ok(Emulator { base_url: format!("http://{local}/"), shared, task })
     }

@@ -5,6 +5,7 @@ use std::collections::{HashMap, VecDeque};
 
 use serde_json::{json, Map, Value};
 
+use crate::compute::Compute;
 use crate::errors::Reply;
 use crate::list::{Filter, OrderBy, PageTokens};
 use crate::time::Clock;
@@ -89,6 +90,8 @@ pub(crate) struct State {
     clock: Clock,
     /// `(code, message)` errors the next finishing operations end with.
     pub(crate) operation_failures: VecDeque<(i32, String)>,
+    /// The compute-style zonal instances API.
+    pub(crate) compute: Compute,
 }
 
 /// A parsed request.
@@ -128,6 +131,17 @@ impl State {
             }
             ("GET", ["projects", _, "locations", _, COLLECTION, _]) => self.get(&call.segments.join("/"), call),
             ("DELETE", ["projects", _, "locations", _, COLLECTION, _]) => self.delete(&call.segments.join("/")),
+            ("POST", ["projects", project, "zones", zone, "instances"]) => {
+                self.compute.insert(project, zone, call.body, self.config.create_polls)
+            }
+            ("GET", ["projects", _, "zones", _, "instances", _]) => self.compute.get_instance(&call.segments.join("/")),
+            ("DELETE", ["projects", project, "zones", zone, "instances", _]) => {
+                self.compute.delete(project, zone, &call.segments.join("/"), self.config.delete_polls)
+            }
+            ("GET", ["projects", _, "zones", _, "operations", operation]) => self.compute.get_operation(operation),
+            ("POST", ["projects", _, "zones", _, "operations", operation, "wait"]) => {
+                self.compute.wait_operation(operation)
+            }
             ("GET", [.., "operations", _]) => self.get_operation(&call.segments.join("/")),
             _ => Reply::error(404, format!("Method {} /v1/{} not found.", call.method, call.segments.join("/"))),
         }

@@ -2,10 +2,10 @@
 
 /// Optional. Service agent type used during jobs under a FeatureGroup. By default, the Vertex AI Service Agent is used. When using an IAM Policy to isolate this FeatureGroup within a project, a separate service account should be provisioned by setting this field to `SERVICE_AGENT_TYPE_FEATURE_GROUP`. This will generate a separate service account to access the BigQuery source table.
 ///
-/// Values this crate does not know yet are kept in [`ServiceAgentType2::Unknown`], so they round-trip unchanged.
+/// Values this crate does not know yet are kept in [`FeatureGroupServiceAgentType::Unknown`], so they round-trip unchanged.
 #[cfg(feature = "feature-groups")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ServiceAgentType2 {
+pub enum FeatureGroupServiceAgentType {
     /// By default, the project-level Vertex AI Service Agent is enabled.
     ///
     /// `SERVICE_AGENT_TYPE_UNSPECIFIED`
@@ -26,51 +26,55 @@ pub enum ServiceAgentType2 {
 }
 
 #[cfg(feature = "feature-groups")]
-impl ServiceAgentType2 {
+impl FeatureGroupServiceAgentType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ServiceAgentType2::Unspecified => "SERVICE_AGENT_TYPE_UNSPECIFIED",
-            ServiceAgentType2::Project => "SERVICE_AGENT_TYPE_PROJECT",
-            ServiceAgentType2::FeatureGroup => "SERVICE_AGENT_TYPE_FEATURE_GROUP",
-            ServiceAgentType2::Unknown(value) => value,
+            FeatureGroupServiceAgentType::Unspecified => "SERVICE_AGENT_TYPE_UNSPECIFIED",
+            FeatureGroupServiceAgentType::Project => "SERVICE_AGENT_TYPE_PROJECT",
+            FeatureGroupServiceAgentType::FeatureGroup => {
+                "SERVICE_AGENT_TYPE_FEATURE_GROUP"
+            }
+            FeatureGroupServiceAgentType::Unknown(value) => value,
         }
     }
 }
 
 #[cfg(feature = "feature-groups")]
-impl From<&str> for ServiceAgentType2 {
+impl From<&str> for FeatureGroupServiceAgentType {
     fn from(value: &str) -> Self {
         match value {
-            "SERVICE_AGENT_TYPE_UNSPECIFIED" => ServiceAgentType2::Unspecified,
-            "SERVICE_AGENT_TYPE_PROJECT" => ServiceAgentType2::Project,
-            "SERVICE_AGENT_TYPE_FEATURE_GROUP" => ServiceAgentType2::FeatureGroup,
-            other => ServiceAgentType2::Unknown(other.to_owned()),
+            "SERVICE_AGENT_TYPE_UNSPECIFIED" => FeatureGroupServiceAgentType::Unspecified,
+            "SERVICE_AGENT_TYPE_PROJECT" => FeatureGroupServiceAgentType::Project,
+            "SERVICE_AGENT_TYPE_FEATURE_GROUP" => {
+                FeatureGroupServiceAgentType::FeatureGroup
+            }
+            other => FeatureGroupServiceAgentType::Unknown(other.to_owned()),
         }
     }
 }
 
 #[cfg(feature = "feature-groups")]
-impl std::fmt::Display for ServiceAgentType2 {
+impl std::fmt::Display for FeatureGroupServiceAgentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "feature-groups")]
-impl serde::Serialize for ServiceAgentType2 {
+impl serde::Serialize for FeatureGroupServiceAgentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "feature-groups")]
-impl<'de> serde::Deserialize<'de> for ServiceAgentType2 {
+impl<'de> serde::Deserialize<'de> for FeatureGroupServiceAgentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ServiceAgentType2::from(value.as_ref()))
+        Ok(FeatureGroupServiceAgentType::from(value.as_ref()))
     }
 }
 
@@ -122,7 +126,7 @@ pub struct FeatureGroup {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub service_agent_type: Option<crate::ServiceAgentType2>,
+    pub service_agent_type: Option<crate::FeatureGroupServiceAgentType>,
 
     /// Output only. A Service Account unique to this FeatureGroup. The role bigquery.dataViewer should be granted to this service account to allow Vertex AI Feature Store to access source data while running jobs under this FeatureGroup.
     ///

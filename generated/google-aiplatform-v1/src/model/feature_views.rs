@@ -2,10 +2,10 @@
 
 /// Optional. Service agent type used during data sync. By default, the Vertex AI Service Agent is used. When using an IAM Policy to isolate this FeatureView within a project, a separate service account should be provisioned by setting this field to `SERVICE_AGENT_TYPE_FEATURE_VIEW`. This will generate a separate service account to access the BigQuery source table.
 ///
-/// Values this crate does not know yet are kept in [`ServiceAgentType::Unknown`], so they round-trip unchanged.
+/// Values this crate does not know yet are kept in [`FeatureViewServiceAgentType::Unknown`], so they round-trip unchanged.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ServiceAgentType {
+pub enum FeatureViewServiceAgentType {
     /// By default, the project-level Vertex AI Service Agent is enabled.
     ///
     /// `SERVICE_AGENT_TYPE_UNSPECIFIED`
@@ -26,51 +26,51 @@ pub enum ServiceAgentType {
 }
 
 #[cfg(feature = "feature-views")]
-impl ServiceAgentType {
+impl FeatureViewServiceAgentType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ServiceAgentType::Unspecified => "SERVICE_AGENT_TYPE_UNSPECIFIED",
-            ServiceAgentType::Project => "SERVICE_AGENT_TYPE_PROJECT",
-            ServiceAgentType::FeatureView => "SERVICE_AGENT_TYPE_FEATURE_VIEW",
-            ServiceAgentType::Unknown(value) => value,
+            FeatureViewServiceAgentType::Unspecified => "SERVICE_AGENT_TYPE_UNSPECIFIED",
+            FeatureViewServiceAgentType::Project => "SERVICE_AGENT_TYPE_PROJECT",
+            FeatureViewServiceAgentType::FeatureView => "SERVICE_AGENT_TYPE_FEATURE_VIEW",
+            FeatureViewServiceAgentType::Unknown(value) => value,
         }
     }
 }
 
 #[cfg(feature = "feature-views")]
-impl From<&str> for ServiceAgentType {
+impl From<&str> for FeatureViewServiceAgentType {
     fn from(value: &str) -> Self {
         match value {
-            "SERVICE_AGENT_TYPE_UNSPECIFIED" => ServiceAgentType::Unspecified,
-            "SERVICE_AGENT_TYPE_PROJECT" => ServiceAgentType::Project,
-            "SERVICE_AGENT_TYPE_FEATURE_VIEW" => ServiceAgentType::FeatureView,
-            other => ServiceAgentType::Unknown(other.to_owned()),
+            "SERVICE_AGENT_TYPE_UNSPECIFIED" => FeatureViewServiceAgentType::Unspecified,
+            "SERVICE_AGENT_TYPE_PROJECT" => FeatureViewServiceAgentType::Project,
+            "SERVICE_AGENT_TYPE_FEATURE_VIEW" => FeatureViewServiceAgentType::FeatureView,
+            other => FeatureViewServiceAgentType::Unknown(other.to_owned()),
         }
     }
 }
 
 #[cfg(feature = "feature-views")]
-impl std::fmt::Display for ServiceAgentType {
+impl std::fmt::Display for FeatureViewServiceAgentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "feature-views")]
-impl serde::Serialize for ServiceAgentType {
+impl serde::Serialize for FeatureViewServiceAgentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "feature-views")]
-impl<'de> serde::Deserialize<'de> for ServiceAgentType {
+impl<'de> serde::Deserialize<'de> for FeatureViewServiceAgentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ServiceAgentType::from(value.as_ref()))
+        Ok(FeatureViewServiceAgentType::from(value.as_ref()))
     }
 }
 
@@ -150,7 +150,7 @@ pub struct FeatureView {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub service_agent_type: Option<crate::ServiceAgentType>,
+    pub service_agent_type: Option<crate::FeatureViewServiceAgentType>,
 
     /// Output only. A Service Account unique to this FeatureView. The role bigquery.dataViewer should be granted to this service account to allow Vertex AI Feature Store to sync data to the online store.
     ///

@@ -725,10 +725,10 @@ pub struct PublisherModelCallToActionDeployDeployMetadata {
 
 /// Optional. PublisherModel view specifying which fields to read.
 ///
-/// Values this crate does not know yet are kept in [`PublisherModel2::Unknown`], so they round-trip unchanged.
+/// Values this crate does not know yet are kept in [`ModelView::Unknown`], so they round-trip unchanged.
 #[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum PublisherModel2 {
+pub enum ModelView {
     /// The default / unset value. The API will default to the BASIC view.
     ///
     /// `PUBLISHER_MODEL_VIEW_UNSPECIFIED`
@@ -754,52 +754,52 @@ pub enum PublisherModel2 {
 }
 
 #[cfg(feature = "publishers-models")]
-impl PublisherModel2 {
+impl ModelView {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            PublisherModel2::ViewUnspecified => "PUBLISHER_MODEL_VIEW_UNSPECIFIED",
-            PublisherModel2::ViewBasic => "PUBLISHER_MODEL_VIEW_BASIC",
-            PublisherModel2::ViewFull => "PUBLISHER_MODEL_VIEW_FULL",
-            PublisherModel2::VersionViewBasic => "PUBLISHER_MODEL_VERSION_VIEW_BASIC",
-            PublisherModel2::Unknown(value) => value,
+            ModelView::ViewUnspecified => "PUBLISHER_MODEL_VIEW_UNSPECIFIED",
+            ModelView::ViewBasic => "PUBLISHER_MODEL_VIEW_BASIC",
+            ModelView::ViewFull => "PUBLISHER_MODEL_VIEW_FULL",
+            ModelView::VersionViewBasic => "PUBLISHER_MODEL_VERSION_VIEW_BASIC",
+            ModelView::Unknown(value) => value,
         }
     }
 }
 
 #[cfg(feature = "publishers-models")]
-impl From<&str> for PublisherModel2 {
+impl From<&str> for ModelView {
     fn from(value: &str) -> Self {
         match value {
-            "PUBLISHER_MODEL_VIEW_UNSPECIFIED" => PublisherModel2::ViewUnspecified,
-            "PUBLISHER_MODEL_VIEW_BASIC" => PublisherModel2::ViewBasic,
-            "PUBLISHER_MODEL_VIEW_FULL" => PublisherModel2::ViewFull,
-            "PUBLISHER_MODEL_VERSION_VIEW_BASIC" => PublisherModel2::VersionViewBasic,
-            other => PublisherModel2::Unknown(other.to_owned()),
+            "PUBLISHER_MODEL_VIEW_UNSPECIFIED" => ModelView::ViewUnspecified,
+            "PUBLISHER_MODEL_VIEW_BASIC" => ModelView::ViewBasic,
+            "PUBLISHER_MODEL_VIEW_FULL" => ModelView::ViewFull,
+            "PUBLISHER_MODEL_VERSION_VIEW_BASIC" => ModelView::VersionViewBasic,
+            other => ModelView::Unknown(other.to_owned()),
         }
     }
 }
 
 #[cfg(feature = "publishers-models")]
-impl std::fmt::Display for PublisherModel2 {
+impl std::fmt::Display for ModelView {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "publishers-models")]
-impl serde::Serialize for PublisherModel2 {
+impl serde::Serialize for ModelView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "publishers-models")]
-impl<'de> serde::Deserialize<'de> for PublisherModel2 {
+impl<'de> serde::Deserialize<'de> for ModelView {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(PublisherModel2::from(value.as_ref()))
+        Ok(ModelView::from(value.as_ref()))
     }
 }
