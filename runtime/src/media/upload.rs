@@ -166,7 +166,14 @@ impl<T: DeserializeOwned> MediaUpload<T> {
                 let mut reader = self.media.open().await?;
                 let mut bytes = BytesMut::with_capacity(length as usize);
                 reader.fill(&mut bytes, length as usize).await?;
-                let one_shot = OneShot { client: &self.client, request: &request, url, headers: &headers, policy: &policy, timeout };
+                let one_shot = OneShot {
+                    client: &self.client,
+                    request: &request,
+                    url,
+                    headers: &headers,
+                    policy: &policy,
+                    timeout,
+                };
                 match metadata {
                     None => one_shot.send("media", content_type, bytes.freeze()).await,
                     Some(metadata) => {
