@@ -180,17 +180,8 @@ impl Client {
     /// One attempt: token, send, map non-2xx to errors.
     async fn attempt(&self, prepared: &Prepared, timeout: Option<Duration>) -> Result<RawResponse> {
         let send = async {
-            let token = self.inner.auth.token().await?;
             let mut headers = prepared.headers.clone();
-            if let Some(token) = token {
-                let mut value = HeaderValue::try_from(format!("Bearer {}", token.as_str()))
-                    .map_err(|_| Error::Auth("the access token contains characters not allowed in a header".into()))?;
-                value.set_sensitive(true);
-                headers.insert(AUTHORIZATION, value);
-            }
-            if let Some(key) = self.inner.auth.api_key() {
-                headers.insert("x-goog-api-key", crate::auth::api_key_header(key)?);
-            }
+            self.add_credentials(&mut headers).await?;
             let request = HttpRequest {
                 method: prepared.method,
                 url: prepared.url.clone(),
@@ -203,18 +194,44 @@ impl Client {
             if (200..300).contains(&status) {
                 return Ok(RawResponse { status, body: response.body });
             }
-            let retry_after = response
-                .headers
-                .get(RETRY_AFTER)
-                .and_then(|value| value.to_str().ok())
-                .and_then(|value| value.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
-            Err(ApiError::from_response(status, &response.body, retry_after).into())
+            Err(ApiError::from_response(status, &response.body, retry_after(&response.headers)).into())
         };
-        match timeout {
-            Some(limit) => tokio::time::timeout(limit, send).await.unwrap_or(Err(Error::Timeout(limit))),
-            None => send.await,
+        within(timeout, send).await
+    }
+
+    /// The call's credentials: `Authorization: Bearer` (marked sensitive, so it never shows
+    /// in debug output) and/or `x-goog-api-key`, whatever the provider supplies.
+    pub(crate) async fn add_credentials(&self, headers: &mut HeaderMap) -> Result<()> {
+        if let Some(token) = self.inner.auth.token().await? {
+            let mut value = HeaderValue::try_from(format!("Bearer {}", token.as_str()))
+                .map_err(|_| Error::Auth("the access token contains characters not allowed in a header".into()))?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
         }
+        if let Some(key) = self.inner.auth.api_key() {
+            headers.insert("x-goog-api-key", crate::auth::api_key_header(key)?);
+        }
+        Ok(())
+    }
+}
+
+/// The server's `Retry-After`, when it gave one in seconds.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+/// Runs `work` bounded by `timeout` (an elapsed limit is [`Error::Timeout`]).
+pub(crate) async fn within<T>(
+    timeout: Option<Duration>,
+    work: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    match timeout {
+        Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or(Err(Error::Timeout(limit))),
+        None => work.await,
     }
 }
 

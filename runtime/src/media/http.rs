@@ -3,11 +3,13 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::HeaderMap;
 use url::Url;
 
 use crate::client::Client;
 use crate::error::{ApiError, Error, Result};
+use crate::execute::retry_after;
+pub(crate) use crate::execute::within;
 use crate::request::RequestOptions;
 
 /// What every request of a media call carries, computed once per call: the standard query
@@ -28,15 +30,9 @@ pub(crate) async fn authorized(
     url: Url,
     headers: &HeaderMap,
 ) -> Result<reqwest::RequestBuilder> {
-    let inner = &client.inner;
-    let mut builder = inner.http.request(method, url).headers(headers.clone());
-    if let Some(token) = inner.auth.token().await? {
-        builder = builder.bearer_auth(token.as_str());
-    }
-    if let Some(key) = inner.auth.api_key() {
-        builder = builder.header("x-goog-api-key", crate::auth::api_key_header(key)?);
-    }
-    Ok(builder)
+    let mut headers = headers.clone();
+    client.add_credentials(&mut headers).await?;
+    Ok(client.inner.http.request(method, url).headers(headers))
 }
 
 /// Sends `builder` within `timeout`; a non-2xx, non-308 answer becomes [`Error::Api`] with the
@@ -48,27 +44,11 @@ pub(crate) async fn send(builder: reqwest::RequestBuilder, timeout: Option<Durat
         if (200..300).contains(&status) || status == 308 {
             return Ok(response);
         }
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+        let retry_after = retry_after(response.headers());
         let body = response.bytes().await.map_err(Error::transport)?;
         Err(ApiError::from_response(status, &body, retry_after).into())
     };
     within(timeout, send).await
-}
-
-/// Runs `work` bounded by `timeout`.
-pub(crate) async fn within<T>(
-    timeout: Option<Duration>,
-    work: impl std::future::Future<Output = Result<T>>,
-) -> Result<T> {
-    match timeout {
-        Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or(Err(Error::Timeout(limit))),
-        None => work.await,
-    }
 }
 
 /// Reads and decodes a JSON response body.
