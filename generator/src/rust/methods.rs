@@ -393,7 +393,8 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
     let setters = method.query.iter().filter(|q| !q.required).map(|q| {
         let field = ident(&q.field);
         let fallback = format!("Sets the `{}` query parameter.", q.wire_name);
-        let extra = if is_request_id_query(method, q) { REQUEST_ID_DOC.map(str::to_owned).to_vec() } else { Vec::new() };
+        let extra =
+            if is_request_id_query(method, q) { REQUEST_ID_DOC.map(str::to_owned).to_vec() } else { Vec::new() };
         let docs = doc_attrs(Some(described(q.description.as_deref(), &fallback)), &extra);
         if q.repeated {
             let inner = type_tokens(&q.ty);

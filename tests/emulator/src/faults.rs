@@ -228,7 +228,10 @@ mod tests {
         assert!((850..1150).contains(&count("drop-after")), "{}", count("drop-after"));
         let mut applied = faults.applied();
         applied.sort();
-        assert_eq!(applied, [("503".into(), count("503")), ("drop".into(), 1), ("drop-after".into(), count("drop-after"))]);
+        assert_eq!(
+            applied,
+            [("503".into(), count("503")), ("drop".into(), 1), ("drop-after".into(), count("drop-after"))]
+        );
 
         let again = Faults::default();
         again.set_plan(plan());

@@ -138,7 +138,7 @@ impl Report {
         };
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         format!(
-            "{:<34} {:>6} {:>8.0} {:>8.2} {:>8.2} {:>8} {check}",
+            "{:<40} {:>6} {:>8.0} {:>8.2} {:>8.2} {:>8} {check}",
             self.name,
             self.calls,
             self.calls_per_second(),
@@ -151,7 +151,7 @@ impl Report {
     /// The header of [`Report::line`].
     pub fn header() -> String {
         format!(
-            "{:<34} {:>6} {:>8} {:>8} {:>8} {:>8} {:>5} {:>5} {:>6}",
+            "{:<40} {:>6} {:>8} {:>8} {:>8} {:>8} {:>5} {:>5} {:>6}",
             "scenario", "calls", "calls/s", "p50 ms", "p99 ms", "failures", "lost", "dup", "ghosts"
         )
     }
@@ -289,7 +289,8 @@ pub async fn fault_mix(
     seed_jobs(emulator, "mix", 100).await;
     let total = gets + creates;
     // Spread the creates evenly among the gets.
-    let is_create: Arc<Vec<bool>> = Arc::new((0..total).map(|i| i * creates / total != (i + 1) * creates / total).collect());
+    let is_create: Arc<Vec<bool>> =
+        Arc::new((0..total).map(|i| i * creates / total != (i + 1) * creates / total).collect());
     let jobs = aiplatform_client(emulator, settings).notebook_execution_jobs();
     let compute = computelro_client(emulator, settings);
     let before = emulator.faults().applied();
