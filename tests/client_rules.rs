@@ -58,3 +58,74 @@ fn resources_named_like_the_crates_own_modules_get_a_suffix() {
     assert!(lib.contains("pub mod credentials_resource;") && lib.contains("pub mod scopes_resource;"), "{lib}");
     assert!(lib.contains("pub use discogen_runtime::credentials;"));
 }
+
+/// Methods covering the AIP-155 request id rule: which get a slot, and which do not.
+fn request_id_service() -> Value {
+    let string_id = json!({"type": "string", "location": "query", "description": "A request ID."});
+    let method = |verb: &str, params: Value, request: Option<&str>| {
+        let mut method = json!({"httpMethod": verb, "path": "v1/things", "parameters": params});
+        if let Some(schema) = request {
+            method["request"] = json!({"$ref": schema});
+        }
+        method
+    };
+    let mut methods = serde_json::Map::new();
+    for (name, verb, params, request) in [
+        ("insert", "POST", json!({"requestId": string_id}), Some("Thing")),
+        ("patch", "PATCH", json!({"requestId": string_id}), Some("ThingWithId")),
+        ("create", "POST", json!({}), Some("ThingWithId")),
+        ("createAlias", "POST", json!({}), Some("Alias")),
+        ("get", "GET", json!({"requestId": string_id}), None),
+        ("delete", "DELETE", json!({"requestId": string_id}), None),
+        ("numbered", "POST", json!({"requestId": {"type": "integer", "location": "query"}}), Some("Thing")),
+        ("repeated", "POST", json!({"requestId": {"type": "string", "location": "query", "repeated": true}}), None),
+        ("nested", "POST", json!({}), Some("Wrapper")),
+        ("plain", "POST", json!({}), Some("Thing")),
+    ] {
+        let mut entry = method(verb, params, request);
+        entry["id"] = json!(format!("svc.things.{name}"));
+        methods.insert(name.to_owned(), entry);
+    }
+    json!({"name": "svc", "version": "v1", "rootUrl": "https://svc.googleapis.com/", "servicePath": "",
+           "schemas": {
+               "Thing": {"id": "Thing", "type": "object", "properties": {"name": {"type": "string"}}},
+               "ThingWithId": {"id": "ThingWithId", "type": "object",
+                               "properties": {"name": {"type": "string"}, "requestId": {"type": "string"}}},
+               "Alias": {"$ref": "ThingWithId"},
+               "Wrapper": {"id": "Wrapper", "type": "object", "properties": {"inner": {"$ref": "ThingWithId"}}},
+           },
+           "resources": {"things": {"methods": methods}}})
+}
+
+#[test]
+fn request_ids_come_from_a_string_query_parameter_or_body_field_of_post_and_patch() {
+    use discogen::ir::RequestIdSlot;
+    let text = request_id_service().to_string();
+    let api = pipeline::build_api(Input { name: "svc.json", text: &text }, None).expect("builds");
+    let slots: Vec<(&str, Option<RequestIdSlot>)> =
+        api.methods.iter().map(|m| (m.name.as_str(), m.request_id.clone())).collect();
+    let query = || Some(RequestIdSlot::Query("requestId".into()));
+    let body = || Some(RequestIdSlot::BodyField("requestId".into()));
+    assert_eq!(
+        slots,
+        [
+            ("insert", query()),
+            // The query parameter wins over the body field.
+            ("patch", query()),
+            ("create", body()),
+            ("createAlias", body()),
+            ("get", None),
+            ("delete", None),
+            ("numbered", None),
+            ("repeated", None),
+            ("nested", None),
+            ("plain", None),
+        ]
+    );
+
+    let files = pipeline::client(Input { name: "svc.json", text: &text }, None).expect("client generates");
+    let code: String = files.iter().filter(|f| f.path.ends_with(".rs")).map(|f| f.contents.as_str()).collect();
+    assert_eq!(code.matches(".request_id_query(\"requestId\", self.request_id.as_ref())").count(), 2, "{code}");
+    assert_eq!(code.matches("request.json_with_request_id(&self.body, \"requestId\")?").count(), 2, "{code}");
+    assert_eq!(code.matches(".query_opt(\"requestId\"").count(), 3, "get, delete, numbered send it as given: {code}");
+}

@@ -72,6 +72,7 @@ mod names;
 mod operation;
 mod pagination;
 mod request;
+mod request_id;
 mod retry;
 mod rpc;
 mod tls;
@@ -107,6 +108,7 @@ pub use names::{encode_path_segment, ResourceNameError};
 pub use operation::{Operation, PollPolicy, RawOperation, DEFAULT_POLL_PATH_PREFIX};
 pub use pagination::{paginate, paginate_items, ItemStream, Page, PageStream};
 pub use request::{Method, Request, RequestOptions};
+pub use request_id::request_id;
 pub use retry::{RetryPolicy, DEFAULT_RETRYABLE_STATUSES};
 pub use rpc::{Code, RpcStatus};
 pub use transport::{

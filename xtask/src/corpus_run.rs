@@ -18,9 +18,10 @@ enum Outcome {
     Ok {
         pages: usize,
         sources: usize,
+        request_ids: RequestIds,
     },
     /// Generated, but with public names ending in a made-up number.
-    Numbered(Vec<String>),
+    Numbered(Vec<String>, RequestIds),
     Refused(String),
     Panicked(String),
 }
@@ -40,14 +41,17 @@ pub fn run(check: bool) -> Result<(), String> {
     let wall = started.elapsed();
 
     let (mut ok, mut refused, mut panicked, mut numbered) = (0, 0, 0, 0);
+    let mut request_ids = RequestIds::default();
     for (path, outcome, time) in &results {
         let name = path.file_stem().unwrap_or_default().to_string_lossy();
         match outcome {
-            Outcome::Ok { pages, sources } => {
+            Outcome::Ok { pages, sources, request_ids: ids } => {
+                request_ids.add(ids);
                 ok += 1;
                 println!("ok       {name:<40} {pages:>4} pages {sources:>4} sources {:>6.1} ms", ms(*time));
             }
-            Outcome::Numbered(names) => {
+            Outcome::Numbered(names, ids) => {
+                request_ids.add(ids);
                 numbered += 1;
                 println!("NUMBERED {name:<40} {}", names.join(", "));
             }
@@ -76,6 +80,10 @@ pub fn run(check: bool) -> Result<(), String> {
         .map(|(t, p)| format!("{} {:.0} ms", p.file_stem().unwrap_or_default().to_string_lossy(), ms(**t)))
         .collect();
     println!("slowest: {}", slow.join(", "));
+    println!(
+        "request ids (AIP-155, filled by the client): {} POST/PATCH methods by query parameter and {} by body field, in {} documents",
+        request_ids.query, request_ids.body, request_ids.documents
+    );
     if panicked > 0 {
         return Err(format!("{panicked} document(s) made the generator panic"));
     }
@@ -118,8 +126,8 @@ fn generate_all(paths: &[PathBuf]) -> Vec<(PathBuf, Outcome, Duration)> {
                 let Some(path) = paths.get(index) else { break };
                 let started = Instant::now();
                 let outcome = match panic::catch_unwind(AssertUnwindSafe(|| generate(path))) {
-                    Ok(Ok((_, _, numbered))) if !numbered.is_empty() => Outcome::Numbered(numbered),
-                    Ok(Ok((pages, sources, _))) => Outcome::Ok { pages, sources },
+                    Ok(Ok((_, _, numbered, ids))) if !numbered.is_empty() => Outcome::Numbered(numbered, ids),
+                    Ok(Ok((pages, sources, _, request_ids))) => Outcome::Ok { pages, sources, request_ids },
                     Ok(Err(error)) => Outcome::Refused(error),
                     Err(payload) => Outcome::Panicked(
                         LAST_PANIC.with(|slot| slot.borrow_mut().take()).unwrap_or_else(|| panic_message(&*payload)),
@@ -146,16 +154,41 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "panic".to_owned())
 }
 
-/// Pages and client source files for one document, and the client's public names that end
-/// in a made-up number (`discogen::rust::lint`).
-fn generate(path: &Path) -> Result<(usize, usize, Vec<String>), String> {
+/// Methods of a document whose client fills in a request id, by where it goes.
+#[derive(Default)]
+struct RequestIds {
+    query: usize,
+    body: usize,
+    /// Documents with at least one (when summed).
+    documents: usize,
+}
+
+impl RequestIds {
+    fn of(api: &discogen::ir::Api) -> RequestIds {
+        use discogen::ir::RequestIdSlot;
+        let slots = || api.methods.iter().filter_map(|m| m.request_id.as_ref());
+        let query = slots().filter(|s| matches!(s, RequestIdSlot::Query(_))).count();
+        let body = slots().filter(|s| matches!(s, RequestIdSlot::BodyField(_))).count();
+        RequestIds { query, body, documents: usize::from(query + body > 0) }
+    }
+
+    fn add(&mut self, other: &RequestIds) {
+        self.query += other.query;
+        self.body += other.body;
+        self.documents += other.documents;
+    }
+}
+
+/// Pages and client source files for one document, the client's public names that end in a
+/// made-up number (`discogen::rust::lint`), and its methods with request ids.
+fn generate(path: &Path) -> Result<(usize, usize, Vec<String>, RequestIds), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
     let name = path.display().to_string();
     let (api, config) = pipeline::load(Input { name: &name, text: &text }, None).map_err(|e| e.to_string())?;
     let pages = discogen::docs::render(&api).map_err(|e| e.to_string())?;
     let client = discogen::rust::render(&api, &pipeline::client_config(&api, &config)).map_err(|e| e.to_string())?;
     let numbered = discogen::rust::lint::numbered_names(&text, &client);
-    Ok((pages.len(), client.len(), numbered))
+    Ok((pages.len(), client.len(), numbered, RequestIds::of(&api)))
 }
 
 /// Writes the clients of the chosen APIs and the nasty fixtures into one scratch workspace

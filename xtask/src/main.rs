@@ -10,6 +10,7 @@ mod check;
 mod corpus;
 mod corpus_run;
 mod doc_site;
+mod load;
 mod media_bench;
 mod package;
 mod specs;
@@ -82,6 +83,9 @@ enum Task {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
+    /// Load and fault scenarios of the generated clients against the emulator (release
+    /// build): calls/s, p50/p99, failures and a data check (lost, duplicated, ghosts).
+    Load,
     /// Upload and download N MiB through the generated storage client and with curl against
     /// the media emulator; prints throughput and the client's peak RSS.
     MediaBench {
@@ -102,6 +106,7 @@ fn main() -> ExitCode {
         Task::Corpus { no_check } => corpus_run::run(!no_check),
         Task::Bench { runs } => bench::run(runs),
         Task::MediaBench { mib } => media_bench::run(mib),
+        Task::Load => load::run(),
         Task::Package => package::run(),
         Task::AuthCost { no_build } => auth_cost::run(!no_build),
     };

@@ -35,6 +35,7 @@ impl Instances {
             project: project.into(),
             zone: zone.into(),
             body,
+            request_id: None,
             options: RequestOptions::default(),
         }
     }
@@ -88,6 +89,7 @@ impl Instances {
             project: project.into(),
             zone: zone.into(),
             instance: instance.into(),
+            request_id: None,
             options: RequestOptions::default(),
         }
     }
@@ -100,6 +102,7 @@ pub struct Insert {
     client: discogen_runtime::Client,
     project: String,
     zone: String,
+    request_id: Option<String>,
     body: crate::Instance,
     options: RequestOptions,
 }
@@ -107,7 +110,15 @@ pub struct Insert {
 discogen_runtime::call_options!(Insert);
 
 impl Insert {
-    /// Sends the request.
+    /// An optional request ID to identify requests. Specify a unique request ID so that if you must retry your request, the server will know to ignore the request if it has already been completed. For example, consider a situation where you make an initial request and the request times out. If you make the request again with the same request ID, the server can check if original operation with the same request ID was received, and if so, will ignore the second request. This prevents clients from accidentally creating duplicate commitments. The request ID must be a valid UUID with the exception that zero UUID is not supported ( 00000000-0000-0000-0000-000000000000).
+    ///
+    /// When not set, `send` fills in a fresh UUID v4 (the same on every attempt), so the call is retried like an idempotent one: the server answers a repeated id with the first result.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sends the request, with a fresh UUID v4 as the request id (query parameter `requestId`) unless one is set; the id is the same on every attempt, so transient failures are retried.
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<
@@ -122,6 +133,7 @@ impl Insert {
                 ),
             )
             .method_id("computelro.instances.insert")
+            .request_id_query("requestId", self.request_id.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body)?;
         let paths = discogen_runtime::OperationPaths::get(
@@ -184,12 +196,19 @@ pub struct Delete {
     project: String,
     zone: String,
     instance: String,
+    request_id: Option<String>,
     options: RequestOptions,
 }
 
 discogen_runtime::call_options!(Delete);
 
 impl Delete {
+    /// An optional request ID to identify requests. Specify a unique request ID so that if you must retry your request, the server will know to ignore the request if it has already been completed. For example, consider a situation where you make an initial request and the request times out. If you make the request again with the same request ID, the server can check if original operation with the same request ID was received, and if so, will ignore the second request. This prevents clients from accidentally creating duplicate commitments. The request ID must be a valid UUID with the exception that zero UUID is not supported ( 00000000-0000-0000-0000-000000000000).
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -206,6 +225,7 @@ impl Delete {
                 ),
             )
             .method_id("computelro.instances.delete")
+            .query_opt("requestId", self.request_id.as_ref())
             .options(self.options.clone());
         let paths = discogen_runtime::OperationPaths::get(
                 format!(

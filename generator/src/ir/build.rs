@@ -149,6 +149,8 @@ fn convert_method(
             })
             .collect()
     });
+    let request = body_schema(method.request.as_ref(), resource_path, name, "Request", schemas);
+    let request_id = request_id_slot(&method.http_method, parameters.as_deref(), request.as_deref(), schemas);
     Method {
         id: method.id.clone(),
         resource_path: resource_path.iter().map(|s| (*s).to_owned()).collect(),
@@ -159,7 +161,7 @@ fn convert_method(
         description: method.description.clone(),
         parameters,
         parameter_order: method.parameter_order.clone(),
-        request: body_schema(method.request.as_ref(), resource_path, name, "Request", schemas),
+        request,
         response: body_schema(method.response.as_ref(), resource_path, name, "Response", schemas),
         scopes: method.scopes.clone(),
         supports_media_upload: method.supports_media_upload,
@@ -167,5 +169,46 @@ fn convert_method(
         // Validation already refused a bad `maxSize`.
         media: media::from_discovery(method).unwrap_or_default(),
         deprecated: method.deprecated,
+        request_id,
     }
+}
+
+/// The name AIP-155 gives the request id, as a query parameter and as a body field.
+const REQUEST_ID: &str = "requestId";
+
+/// Where a method takes an AIP-155 request id. The rule reads the document only (never a list
+/// of APIs or methods):
+///
+/// * only `POST` and `PATCH` methods qualify (the others are idempotent by HTTP already);
+/// * a non-repeated query parameter `requestId` of type `string` makes it
+///   [`RequestIdSlot::Query`] (compute, alloydb, backupdr, networkconnectivity, ...);
+/// * otherwise a top-level property `requestId` of type `string` in the request body's schema
+///   (following one `$ref`) makes it [`RequestIdSlot::BodyField`].
+///
+/// Anything else (an integer `requestId`, one nested deeper, a `GET`) has none: a wrong guess
+/// would make the client resend a call that the server cannot recognise as a repeat.
+pub(crate) fn request_id_slot(
+    http_method: &str,
+    parameters: Option<&[Parameter]>,
+    request: Option<&str>,
+    schemas: &indexmap::IndexMap<String, Schema>,
+) -> Option<RequestIdSlot> {
+    if !matches!(http_method, "POST" | "PATCH") {
+        return None;
+    }
+    let is_string = |json_type: Option<&str>| json_type == Some("string");
+    let query = parameters.unwrap_or_default().iter().find(|p| {
+        p.name == REQUEST_ID && p.location == ParamLocation::Query && !p.repeated && is_string(p.json_type.as_deref())
+    });
+    if query.is_some() {
+        return Some(RequestIdSlot::Query(REQUEST_ID.to_owned()));
+    }
+    let body = schemas.get(request?)?;
+    let body = match &body.reference {
+        Some(target) => schemas.get(target)?,
+        None => body,
+    };
+    let field = body.property(REQUEST_ID)?;
+    (field.reference.is_none() && is_string(field.json_type.as_deref()))
+        .then(|| RequestIdSlot::BodyField(REQUEST_ID.to_owned()))
 }

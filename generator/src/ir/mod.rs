@@ -143,6 +143,20 @@ pub struct Method {
     /// Media upload and download, from `mediaUpload` and the `supportsMedia*` flags.
     pub media: media::Media,
     pub deprecated: bool,
+    /// Where the method takes an AIP-155 request id, if it does (see [`RequestIdSlot`]).
+    pub request_id: Option<RequestIdSlot>,
+}
+
+/// Where a create-like method carries its AIP-155 request id: the client fills in a UUID v4
+/// when the caller did not set one, keeps it across attempts and may then retry the call as
+/// idempotent (the server answers a repeated id with the first result). Which methods have
+/// one is decided by `build::request_id_slot`, from the document alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestIdSlot {
+    /// A string query parameter of this (wire) name (compute, alloydb, backupdr, ...).
+    Query(String),
+    /// A top-level string property of the request body, by its JSON name.
+    BodyField(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

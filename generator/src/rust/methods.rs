@@ -91,6 +91,8 @@ pub struct MethodPlan {
     pub upload: Option<UploadPlan>,
     /// `download()` on the builder (`alt=media`).
     pub download: bool,
+    /// The AIP-155 request id `send` fills in when the caller did not.
+    pub request_id: Option<crate::ir::RequestIdSlot>,
 }
 
 /// A media upload of a method: its URI template relative to the root URL and its limits.
@@ -391,7 +393,9 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
     let setters = method.query.iter().filter(|q| !q.required).map(|q| {
         let field = ident(&q.field);
         let fallback = format!("Sets the `{}` query parameter.", q.wire_name);
-        let docs = doc_attrs(Some(described(q.description.as_deref(), &fallback)), &[]);
+        let extra =
+            if is_request_id_query(method, q) { REQUEST_ID_DOC.map(str::to_owned).to_vec() } else { Vec::new() };
+        let docs = doc_attrs(Some(described(q.description.as_deref(), &fallback)), &extra);
         if q.repeated {
             let inner = type_tokens(&q.ty);
             quote! {
@@ -419,7 +423,10 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
     let query = method.query.iter().map(|q| {
         let field = ident(&q.field);
         let wire = &q.wire_name;
-        if q.repeated {
+        if is_request_id_query(method, q) {
+            let value = if q.required { quote!(Some(&self.#field)) } else { quote!(self.#field.as_ref()) };
+            quote!(.request_id_query(#wire, #value))
+        } else if q.repeated {
             quote!(.query_all(#wire, self.#field.iter()))
         } else if q.required {
             quote!(.query(#wire, self.#field))
@@ -427,7 +434,12 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
             quote!(.query_opt(#wire, self.#field.as_ref()))
         }
     });
-    let body = method.body.as_ref().map(|_| quote!(let request = request.json(&self.body)?;));
+    let body = method.body.as_ref().map(|_| match &method.request_id {
+        Some(crate::ir::RequestIdSlot::BodyField(field)) => {
+            quote!(let request = request.json_with_request_id(&self.body, #field)?;)
+        }
+        _ => quote!(let request = request.json(&self.body)?;),
+    });
     let (output, send_body) = match &method.response {
         Response::Empty => (quote!(()), quote!(self.client.execute_empty(request).await)),
         Response::Json(ty) => {
@@ -492,6 +504,19 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
         _ => quote!(),
     };
     let media = media_tokens(method, &output);
+    let send_doc = match &method.request_id {
+        None => quote!(#[doc = " Sends the request."]),
+        Some(slot) => {
+            let place = match slot {
+                crate::ir::RequestIdSlot::Query(wire) => format!("query parameter `{wire}`"),
+                crate::ir::RequestIdSlot::BodyField(field) => format!("body field `{field}`"),
+            };
+            let text = format!(
+                " Sends the request, with a fresh UUID v4 as the request id ({place}) unless one is set; the id is the same on every attempt, so transient failures are retried."
+            );
+            quote!(#[doc = #text])
+        }
+    };
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]
@@ -506,7 +531,7 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
         impl #builder {
             #( #setters )*
 
-            /// Sends the request.
+            #send_doc
             pub async fn send(self) -> discogen_runtime::Result<#output> {
                 let request = Request::new(Method::#http, #path)
                     .method_id(#id)
@@ -521,6 +546,17 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
             #media
         }
     }
+}
+
+/// What the request id's setter adds to its Discovery description.
+const REQUEST_ID_DOC: [&str; 1] = [
+    "When not set, `send` fills in a fresh UUID v4 (the same on every attempt), so the call is retried like an idempotent one: the server answers a repeated id with the first result.",
+];
+
+/// Whether `query` is the parameter carrying the method's AIP-155 request id.
+fn is_request_id_query(method: &MethodPlan, query: &QueryParam) -> bool {
+    !query.repeated
+        && matches!(&method.request_id, Some(crate::ir::RequestIdSlot::Query(wire)) if *wire == query.wire_name)
 }
 
 /// `upload(media)` and `download()` on a builder, sharing its parameters.

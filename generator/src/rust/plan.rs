@@ -488,6 +488,7 @@ fn method_plan(
         // Media comes from a GET of the resource with `alt=media`.
         download: method.media.download && method.http_method == "GET",
         page_item,
+        request_id: method.request_id.clone(),
     })
 }
 

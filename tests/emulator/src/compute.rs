@@ -3,7 +3,7 @@
 //! `targetLink`), polled with `zoneOperations.get` (one step per poll) or `.wait` (done at
 //! once), as Compute Engine does.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Value};
 
@@ -17,6 +17,10 @@ pub(crate) struct Compute {
     instances: HashMap<String, Value>,
     /// By operation name.
     operations: HashMap<String, ComputeOperation>,
+    /// Instances being inserted: their names are taken, as at Compute Engine.
+    pending: HashSet<String>,
+    /// `requestId` of an insert -> its operation: a repeated id gets the first result.
+    request_ids: HashMap<String, String>,
     next_id: u64,
 }
 
@@ -32,6 +36,8 @@ struct ComputeOperation {
 enum ComputeAction {
     Insert(String, Value),
     Delete(String),
+    /// A failed insert: nothing to apply.
+    Nothing,
 }
 
 impl Compute {
@@ -40,42 +46,60 @@ impl Compute {
     }
 
     /// `POST projects/{p}/zones/{z}/instances`: an operation that inserts the instance when
-    /// done, or ends with `RESOURCE_ALREADY_EXISTS` / a missing-name error.
-    pub(crate) fn insert(&mut self, project: &str, zone: &str, body: &[u8], polls: u32) -> Reply {
+    /// done, or ends with `RESOURCE_ALREADY_EXISTS` / a missing-name error. A `requestId` seen
+    /// before returns that insert's operation instead (AIP-155).
+    pub(crate) fn insert(
+        &mut self,
+        project: &str,
+        zone: &str,
+        body: &[u8],
+        request_id: Option<&str>,
+        polls: u32,
+    ) -> Reply {
+        if let Some(operation) = request_id.and_then(|id| self.request_ids.get(id)) {
+            return Reply::ok(self.operations[operation].json.clone());
+        }
         let Ok(Value::Object(mut instance)) = serde_json::from_slice::<Value>(body) else {
             return Reply::error(400, "Invalid JSON payload received.");
         };
         let name = instance.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
         let key = format!("projects/{project}/zones/{zone}/instances/{name}");
+        let failure = if name.is_empty() {
+            Some(("REQUIRED_FIELD_MISSING", "Invalid value for field 'resource.name': ''.".to_owned(), 400))
+        } else if self.instances.contains_key(&key) || self.pending.contains(&key) {
+            Some(("RESOURCE_ALREADY_EXISTS", format!("The resource '{key}' already exists"), 409))
+        } else {
+            None
+        };
         self.next_id += 1;
         instance.insert("id".into(), json!((8_000_000_000_000_000_000u64 + self.next_id).to_string()));
         instance.insert("status".into(), json!("RUNNING"));
         instance.insert("zone".into(), json!(self.link(&format!("projects/{project}/zones/{zone}"))));
         instance.insert("selfLink".into(), json!(self.link(&key)));
-        let operation = self.start(
-            project,
-            zone,
-            "insert",
-            &key,
-            polls,
-            ComputeAction::Insert(key.clone(), Value::Object(instance)),
-        );
-        let failure = if name.is_empty() {
-            Some(("REQUIRED_FIELD_MISSING", "Invalid value for field 'resource.name': ''.".to_owned(), 400))
-        } else if self.instances.contains_key(&key) {
-            Some(("RESOURCE_ALREADY_EXISTS", format!("The resource '{key}' already exists"), 409))
-        } else {
-            None
+        let (action, polls) = match failure {
+            Some(_) => (ComputeAction::Nothing, 0),
+            None => {
+                self.pending.insert(key.clone());
+                (ComputeAction::Insert(key.clone(), Value::Object(instance)), polls)
+            }
         };
+        let operation = self.start(project, zone, "insert", &key, polls, action);
         if let Some((code, message, status)) = failure {
             let op = self.operations.get_mut(&operation).expect("just started");
-            op.polls_left = 0;
-            op.action = ComputeAction::Delete(String::new());
-            op.json["status"] = json!("DONE");
             op.json["httpErrorStatusCode"] = json!(status);
             op.json["error"] = json!({"errors": [{"code": code, "message": message, "location": "resource.name"}]});
         }
+        if let Some(id) = request_id {
+            self.request_ids.insert(id.to_owned(), operation.clone());
+        }
         Reply::ok(self.operations[&operation].json.clone())
+    }
+
+    /// The names of the instances that exist (`projects/p/zones/z/instances/name`), sorted.
+    pub(crate) fn instance_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.instances.keys().cloned().collect();
+        names.sort();
+        names
     }
 
     /// `DELETE .../instances/{name}`: an operation that removes it, or `404`.
@@ -113,11 +137,13 @@ impl Compute {
                 operation.json["progress"] = json!(100);
                 match &operation.action {
                     ComputeAction::Insert(key, instance) => {
+                        self.pending.remove(key);
                         self.instances.insert(key.clone(), instance.clone());
                     }
                     ComputeAction::Delete(key) => {
                         self.instances.remove(key);
                     }
+                    ComputeAction::Nothing => {}
                 }
             } else {
                 operation.json["status"] = json!("RUNNING");

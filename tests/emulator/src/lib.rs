@@ -31,8 +31,14 @@
 //! Like the real service (proto3 JSON), `done` is omitted while `false` and
 //! empty lists are omitted.
 //!
-//! Tests inject faults through [`Emulator::faults`] and inspect the requests
-//! received through [`Emulator::requests`].
+//! Both creates honour AIP-155's `requestId` query parameter: a repeated id returns the first
+//! call's operation and creates nothing.
+//!
+//! Tests inject faults through [`Emulator::faults`] (a queue, or a seeded [`FaultPlan`] mixing
+//! 503/429 with and without `Retry-After`, dropped connections before and *after* handling,
+//! and delays) and inspect the requests received through [`Emulator::requests`]. Lookups by
+//! name are hash lookups and the request log is appended to, so a reply costs the same after
+//! 100 000 requests as after one.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -61,7 +67,7 @@ use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-pub use faults::{Fault, Faults};
+pub use faults::{Fault, FaultPlan, Faults};
 pub use record::RecordedRequest;
 pub use service::EmulatorConfig;
 
@@ -118,6 +124,17 @@ impl Emulator {
     /// `path_suffix` (e.g. `("POST", "/notebookExecutionJobs")`).
     pub fn count_requests(&self, method: &str, path_suffix: &str) -> usize {
         self.requests().iter().filter(|r| r.method == method && r.path.ends_with(path_suffix)).count()
+    }
+
+    /// Number of requests received so far (without copying them).
+    pub fn request_count(&self) -> usize {
+        self.shared.log.len()
+    }
+
+    /// The compute-style instances that exist (`projects/p/zones/z/instances/name`), sorted:
+    /// the server's side of a data check.
+    pub fn instance_names(&self) -> Vec<String> {
+        self.state().compute.instance_names()
     }
 
     /// Forgets the requests received so far.

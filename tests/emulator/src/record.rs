@@ -55,19 +55,21 @@ pub(crate) struct RequestLog {
     inner: Arc<Mutex<LogInner>>,
 }
 
+/// Entries are numbered in arrival order: entry `id` sits at `id - first_id`, so recording a
+/// status costs the same however long the log is.
 #[derive(Debug, Default)]
 struct LogInner {
-    next_id: u64,
-    entries: Vec<(u64, RecordedRequest)>,
+    /// The id of `entries[0]` (the next id when the log is empty).
+    first_id: u64,
+    entries: Vec<RecordedRequest>,
 }
 
 impl RequestLog {
     /// Appends a request; returns its id for [`RequestLog::set_status`].
     pub(crate) fn push(&self, request: RecordedRequest) -> u64 {
         let mut inner = self.inner.lock().expect("request log");
-        inner.next_id += 1;
-        let id = inner.next_id;
-        inner.entries.push((id, request));
+        let id = inner.first_id + inner.entries.len() as u64;
+        inner.entries.push(request);
         id
     }
 
@@ -75,17 +77,59 @@ impl RequestLog {
     /// was cleared in between).
     pub(crate) fn set_status(&self, id: u64, status: u16) {
         let mut inner = self.inner.lock().expect("request log");
-        if let Some((_, entry)) = inner.entries.iter_mut().find(|(entry_id, _)| *entry_id == id) {
+        let Some(index) = id.checked_sub(inner.first_id).and_then(|i| usize::try_from(i).ok()) else {
+            return;
+        };
+        if let Some(entry) = inner.entries.get_mut(index) {
             entry.status = Some(status);
         }
     }
 
     pub(crate) fn snapshot(&self) -> Vec<RecordedRequest> {
-        let inner = self.inner.lock().expect("request log");
-        inner.entries.iter().map(|(_, entry)| entry.clone()).collect()
+        self.inner.lock().expect("request log").entries.clone()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.inner.lock().expect("request log").entries.len()
     }
 
     pub(crate) fn clear(&self) {
-        self.inner.lock().expect("request log").entries.clear();
+        let mut inner = self.inner.lock().expect("request log");
+        inner.first_id += inner.entries.len() as u64;
+        inner.entries.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(path: &str) -> RecordedRequest {
+        RecordedRequest {
+            method: "GET".into(),
+            path: path.into(),
+            query: String::new(),
+            authorization: None,
+            user_agent: None,
+            content_type: None,
+            headers: Vec::new(),
+            body: String::new(),
+            status: None,
+        }
+    }
+
+    #[test]
+    fn statuses_find_their_request_across_clears() {
+        let log = RequestLog::default();
+        let a = log.push(request("/a"));
+        log.clear();
+        let b = log.push(request("/b"));
+        let c = log.push(request("/c"));
+        log.set_status(a, 500);
+        log.set_status(c, 204);
+        log.set_status(b, 200);
+        let statuses: Vec<_> = log.snapshot().into_iter().map(|r| (r.path, r.status)).collect();
+        assert_eq!(statuses, [("/b".to_string(), Some(200)), ("/c".to_string(), Some(204))]);
+        assert_eq!(log.len(), 2);
     }
 }

@@ -91,6 +91,11 @@ async fn respond(shared: &Shared, request: Request<Incoming>) -> Result<Response
 
     let reply = match shared.faults.take() {
         Some(Fault::Drop) => return Err(DropConnection),
+        Some(Fault::DropAfterHandling) => {
+            let reply = dispatch(shared, parts.method.as_str(), &path, &query, &body);
+            drop(reply);
+            return Err(DropConnection);
+        }
         Some(Fault::Status { status, retry_after }) => {
             let mut reply = Reply::error(status, format!("Injected fault: HTTP {status}."));
             if let Some(seconds) = retry_after {

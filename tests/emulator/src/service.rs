@@ -1,7 +1,7 @@
 //! The emulated API: routing and the notebookExecutionJobs / operations
 //! handlers, independent of HTTP plumbing.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde_json::{json, Map, Value};
 
@@ -82,9 +82,14 @@ impl Operation {
 #[derive(Debug, Default)]
 pub(crate) struct State {
     pub(crate) config: EmulatorConfig,
-    /// Jobs in creation order.
-    jobs: Vec<Value>,
+    /// Jobs by creation number: creation order for listing.
+    jobs: BTreeMap<u64, Value>,
+    /// Job name -> creation number, so lookups by name cost the same however many jobs exist.
+    job_index: HashMap<String, u64>,
+    next_seq: u64,
     operations: HashMap<String, Operation>,
+    /// `requestId` of a create -> its operation: a repeated id gets the first result (AIP-155).
+    request_ids: HashMap<String, String>,
     next_operation: u64,
     next_job: u64,
     clock: Clock,
@@ -132,7 +137,7 @@ impl State {
             ("GET", ["projects", _, "locations", _, COLLECTION, _]) => self.get(&call.segments.join("/"), call),
             ("DELETE", ["projects", _, "locations", _, COLLECTION, _]) => self.delete(&call.segments.join("/")),
             ("POST", ["projects", project, "zones", zone, "instances"]) => {
-                self.compute.insert(project, zone, call.body, self.config.create_polls)
+                self.compute.insert(project, zone, call.body, call.param("requestId"), self.config.create_polls)
             }
             ("GET", ["projects", _, "zones", _, "instances", _]) => self.compute.get_instance(&call.segments.join("/")),
             ("DELETE", ["projects", project, "zones", zone, "instances", _]) => {
@@ -148,6 +153,9 @@ impl State {
     }
 
     fn create(&mut self, parent: &str, call: &Call<'_>) -> Reply {
+        if let Some(operation) = call.param("requestId").and_then(|id| self.request_ids.get(id)) {
+            return Reply::ok(self.operations[operation].to_json());
+        }
         let Ok(Value::Object(mut job)) = serde_json::from_slice::<Value>(call.body) else {
             return Reply::error(400, "Invalid JSON payload received: expected a NotebookExecutionJob object.");
         };
@@ -172,7 +180,7 @@ impl State {
             }
         };
         let name = format!("{parent}/{COLLECTION}/{id}");
-        if self.find(&name).is_some() {
+        if self.job_index.contains_key(&name) {
             return Reply::error_named(409, "ALREADY_EXISTS", format!("NotebookExecutionJob {name} already exists."));
         }
         let now = self.clock.now();
@@ -183,7 +191,9 @@ impl State {
         job.insert("createTime".into(), json!(now));
         job.insert("updateTime".into(), json!(now));
         job.insert("jobState".into(), json!("JOB_STATE_PENDING"));
-        self.jobs.push(Value::Object(job));
+        self.next_seq += 1;
+        self.jobs.insert(self.next_seq, Value::Object(job));
+        self.job_index.insert(name.clone(), self.next_seq);
 
         let metadata = json!({
             "@type": format!("{TYPE_PREFIX}{CREATE_METADATA_TYPE}"),
@@ -191,7 +201,12 @@ impl State {
             "progressMessage": "Creating NotebookExecutionJob",
         });
         let polls = self.config.create_polls;
-        self.start_operation(parent, metadata, polls, Action::Create { job: name })
+        let reply = self.start_operation(parent, metadata, polls, Action::Create { job: name });
+        if let Some(id) = call.param("requestId") {
+            let operation = format!("{parent}/operations/{}", self.next_operation);
+            self.request_ids.insert(id.to_owned(), operation);
+        }
+        reply
     }
 
     fn get(&self, name: &str, call: &Call<'_>) -> Reply {
@@ -200,7 +215,7 @@ impl State {
             Err(reply) => return reply,
         };
         match self.find(name) {
-            Some(index) => Reply::ok(render(&self.jobs[index], full_view)),
+            Some(seq) => Reply::ok(render(&self.jobs[&seq], full_view)),
             None => not_found(name),
         }
     }
@@ -237,7 +252,7 @@ impl State {
         let prefix = format!("{parent}/{COLLECTION}/");
         let mut matching: Vec<&Value> = self
             .jobs
-            .iter()
+            .values()
             .filter(|job| job["name"].as_str().is_some_and(|n| n.starts_with(&prefix)))
             .filter(|job| filter.matches(job))
             .collect();
@@ -305,8 +320,8 @@ impl State {
         let outcome = match (injected, &operation.action) {
             (Some((code, message)), _) => Err(json!({"code": code, "message": message})),
             (None, Action::Create { job }) => match self.find(job) {
-                Some(index) => {
-                    let stored = &mut self.jobs[index];
+                Some(seq) => {
+                    let stored = self.jobs.get_mut(&seq).expect("indexed job");
                     stored["jobState"] = json!("JOB_STATE_SUCCEEDED");
                     stored["updateTime"] = json!(now);
                     let mut response = json!({"@type": format!("{TYPE_PREFIX}{JOB_TYPE}")});
@@ -318,8 +333,9 @@ impl State {
                 None => Err(json!({"code": 5, "message": format!("NotebookExecutionJob {job} not found.")})),
             },
             (None, Action::Delete { job }) => {
-                let job = job.clone();
-                self.jobs.retain(|stored| stored["name"] != json!(job));
+                if let Some(seq) = self.job_index.remove(job) {
+                    self.jobs.remove(&seq);
+                }
                 Ok(json!({"@type": format!("{TYPE_PREFIX}{EMPTY_TYPE}")}))
             }
         };
@@ -329,8 +345,9 @@ impl State {
         }
     }
 
-    fn find(&self, name: &str) -> Option<usize> {
-        self.jobs.iter().position(|job| job["name"] == json!(name))
+    /// The creation number of the job called `name`.
+    fn find(&self, name: &str) -> Option<u64> {
+        self.job_index.get(name).copied()
     }
 }
 
@@ -444,6 +461,29 @@ mod tests {
         state.operation_failures.push_back((9, "quota".into()));
         let operation = json_of(&state.handle(&call("POST", JOBS, &[], br#"{"displayName": "d"}"#)));
         assert_eq!(operation["error"], json!({"code": 9, "message": "quota"}));
+    }
+
+    #[test]
+    fn a_repeated_request_id_returns_the_first_operation_and_creates_once() {
+        let mut state = State::new(EmulatorConfig::default());
+        let body = br#"{"displayName": "d"}"#;
+        let first = json_of(&state.handle(&call("POST", JOBS, &[("requestId", "r1")], body)));
+        let again = json_of(&state.handle(&call("POST", JOBS, &[("requestId", "r1")], body)));
+        assert_eq!(first["name"], again["name"]);
+        assert_eq!(state.job_count(), 1);
+        state.handle(&call("POST", JOBS, &[("requestId", "r2")], body));
+        assert_eq!(state.job_count(), 2);
+
+        let instances = "projects/p/zones/z/instances";
+        let vm = br#"{"name": "vm"}"#;
+        let a = json_of(&state.handle(&call("POST", instances, &[("requestId", "r3")], vm)));
+        let b = json_of(&state.handle(&call("POST", instances, &[("requestId", "r3")], vm)));
+        assert_eq!(a["name"], b["name"]);
+        assert!(b.get("error").is_none(), "{b}");
+        // Another id for the same name: taken while the first insert is still running.
+        let c = json_of(&state.handle(&call("POST", instances, &[("requestId", "r4")], vm)));
+        assert_eq!(c["error"]["errors"][0]["code"], json!("RESOURCE_ALREADY_EXISTS"), "{c}");
+        assert_eq!(c["status"], json!("DONE"));
     }
 
     #[test]
