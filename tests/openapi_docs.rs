@@ -41,7 +41,9 @@ fn compare(expected_root: &Path, pages: &[String], actual: &BTreeMap<String, Str
         let expected = std::fs::read_to_string(expected_root.join(relative)).expect("expected page");
         match actual.get(relative) {
             None => failures.push(format!("{relative}: not generated")),
-            Some(page) if *page != expected => failures.push(format!("{relative} differs:\n{}", line_diff(&expected, page, 40))),
+            Some(page) if *page != expected => {
+                failures.push(format!("{relative} differs:\n{}", line_diff(&expected, page, 40)))
+            }
             Some(_) => {}
         }
     }

@@ -206,7 +206,13 @@ fn default_provider() -> String {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { provider: default_provider(), discovery: None, openapi: None, stackql: StackqlOverrides::default(), client: None }
+        Config {
+            provider: default_provider(),
+            discovery: None,
+            openapi: None,
+            stackql: StackqlOverrides::default(),
+            client: None,
+        }
     }
 }
 
@@ -226,7 +232,8 @@ impl Config {
             return Err(config_error(
                 file,
                 "openapi".to_owned(),
-                "name either a Discovery document (`discovery:`) or an OpenAPI document (`openapi:`), not both".to_owned(),
+                "name either a Discovery document (`discovery:`) or an OpenAPI document (`openapi:`), not both"
+                    .to_owned(),
             ));
         }
         for (id, verb) in &config.stackql.sql_verbs {

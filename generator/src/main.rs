@@ -40,8 +40,11 @@ enum Command {
     /// Write a Rust client crate into OUT (Cargo.toml, src/...).
     Client {
         /// The Discovery document (defaults to the one named by the configuration).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "openapi")]
         discovery: Option<PathBuf>,
+        /// An OpenAPI 3.0/3.1 document, JSON or YAML, instead.
+        #[arg(long)]
+        openapi: Option<PathBuf>,
         /// Generator configuration (YAML); its `client:` section selects resources and types.
         /// Without it: every resource, crate `google-<name>-<version>`.
         #[arg(long)]
@@ -124,8 +127,8 @@ fn run(command: Command) -> Result<(), Error> {
         Docs(Profile),
     }
     let (inputs, out, job) = match command {
-        Command::Client { discovery, config, out, runtime_path } => {
-            (Inputs::read(named_document(discovery, None), config)?, out, Job::Client(runtime_path))
+        Command::Client { discovery, openapi, config, out, runtime_path } => {
+            (Inputs::read(named_document(discovery, openapi), config)?, out, Job::Client(runtime_path))
         }
         Command::Docs { discovery, openapi, config, out, profile } => {
             (Inputs::read(named_document(discovery, openapi), config)?, out, Job::Docs(profile))
@@ -168,10 +171,12 @@ fn runtime_dependency_path(out: &Path, runtime: &Path) -> Result<String, Error> 
 }
 
 fn document_from_config(config: Option<&Path>, text: Option<&str>) -> Result<(Format, PathBuf), Error> {
-    let missing = || Error::Config {
+    let missing = || {
+        Error::Config {
         file: config.map_or_else(|| "(command line)".to_owned(), |p| p.display().to_string()),
         location: "discovery".to_owned(),
         message: "no API document: pass --discovery FILE (or --openapi FILE) or set `discovery:` (or `openapi:`) in the configuration".to_owned(),
+    }
     };
     let (config, text) = config.zip(text).ok_or_else(missing)?;
     let parsed = discogen::config::Config::parse(&config.display().to_string(), text)?;

@@ -69,12 +69,22 @@ pub struct SecurityScheme {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecurityKind {
     /// An API key sent as the parameter `name` in `location`.
-    ApiKey { name: String, location: ParamLocation },
+    ApiKey {
+        name: String,
+        location: ParamLocation,
+    },
     /// HTTP authentication (`basic`, `bearer`, ...).
-    Http { scheme: String, bearer_format: Option<String> },
+    Http {
+        scheme: String,
+        bearer_format: Option<String>,
+    },
     /// OAuth 2.0; its scopes are in [`Service::scopes`].
-    OAuth2 { flows: Vec<String> },
-    OpenIdConnect { url: String },
+    OAuth2 {
+        flows: Vec<String>,
+    },
+    OpenIdConnect {
+        url: String,
+    },
     MutualTls,
 }
 

@@ -122,18 +122,18 @@ impl<'a> Converter<'_, 'a> {
                 };
             }
             Some(other) => {
-                return Err(r.error(&format!("{}/type", node.path), format!("expected a type name, found {}", kind(other))))
+                return Err(
+                    r.error(&format!("{}/type", node.path), format!("expected a type name, found {}", kind(other)))
+                )
             }
         }
         schema.nullable |= r.boolean(node, "nullable")?.unwrap_or(false);
         if let Some(id) = r.string(node, "id")? {
             schema.id = Some(id.to_owned());
         }
-        for (key, slot) in [
-            ("format", &mut schema.format),
-            ("description", &mut schema.description),
-            ("pattern", &mut schema.pattern),
-        ] {
+        for (key, slot) in
+            [("format", &mut schema.format), ("description", &mut schema.description), ("pattern", &mut schema.pattern)]
+        {
             if let Some(value) = r.string(node, key)? {
                 *slot = Some(value.to_owned());
             }
@@ -150,14 +150,18 @@ impl<'a> Converter<'_, 'a> {
             schema.properties = r
                 .object(node, "properties")?
                 .into_iter()
-                .map(|(name, property)| Ok(Property { name: name.to_owned(), schema: self.schema(&property, depth + 1)? }))
+                .map(|(name, property)| {
+                    Ok(Property { name: name.to_owned(), schema: self.schema(&property, depth + 1)? })
+                })
                 .collect::<Result<_>>()?;
         }
         if node.value.get("required").is_some() {
             schema.required = r
                 .array(node, "required")?
                 .iter()
-                .map(|n| n.value.as_str().map(str::to_owned).ok_or_else(|| r.error(&n.path, "expected a property name")))
+                .map(|n| {
+                    n.value.as_str().map(str::to_owned).ok_or_else(|| r.error(&n.path, "expected a property name"))
+                })
                 .collect::<Result<_>>()?;
         }
         if let Some(items) = r.get(node, "items") {
@@ -167,7 +171,8 @@ impl<'a> Converter<'_, 'a> {
             None | Some(Node { value: Value::Bool(false), .. }) => {}
             Some(values) => schema.additional_properties = Some(Box::new(self.schema(&values, depth + 1)?)),
         }
-        for (key, slot) in [("allOf", &mut schema.all_of), ("oneOf", &mut schema.one_of), ("anyOf", &mut schema.any_of)] {
+        for (key, slot) in [("allOf", &mut schema.all_of), ("oneOf", &mut schema.one_of), ("anyOf", &mut schema.any_of)]
+        {
             if node.value.get(key).is_some() {
                 *slot = r.array(node, key)?.iter().map(|part| self.schema(part, depth + 1)).collect::<Result<_>>()?;
             }
@@ -184,13 +189,17 @@ impl<'a> Converter<'_, 'a> {
         let r = self.reader;
         let strings = |key: &str| -> Result<Vec<String>> {
             let values = r.array(node, key)?;
-            values.iter().map(|n| n.value.as_str().map(str::to_owned).ok_or_else(|| r.error(&n.path, "expected a string"))).collect()
+            values
+                .iter()
+                .map(|n| n.value.as_str().map(str::to_owned).ok_or_else(|| r.error(&n.path, "expected a string")))
+                .collect()
         };
         let mut descriptions = strings("enumDescriptions")?;
         if descriptions.is_empty() {
             descriptions = strings("x-enumDescriptions")?;
         }
-        let deprecated: Vec<bool> = r.array(node, "enumDeprecated")?.iter().map(|n| n.value.as_bool().unwrap_or(false)).collect();
+        let deprecated: Vec<bool> =
+            r.array(node, "enumDeprecated")?.iter().map(|n| n.value.as_bool().unwrap_or(false)).collect();
         let mut values = Vec::new();
         for (i, value) in r.array(node, "enum")?.iter().enumerate() {
             if value.value.is_null() {
@@ -214,10 +223,14 @@ impl<'a> Converter<'_, 'a> {
             .to_owned();
         let mut mapping = Vec::new();
         for (value, target) in r.object(node, "mapping")? {
-            let target = target.value.as_str().ok_or_else(|| r.error(&target.path, "expected a schema name or $ref"))?;
+            let target =
+                target.value.as_str().ok_or_else(|| r.error(&target.path, "expected a schema name or $ref"))?;
             let name = component_name(target).unwrap_or_else(|| target.to_owned());
             if !self.component_names.contains(&name.as_str()) {
-                return Err(r.error(&format!("{}/mapping/{}", node.path, super::node::escape(value)), format!("{target:?} names no schema")));
+                return Err(r.error(
+                    &format!("{}/mapping/{}", node.path, super::node::escape(value)),
+                    format!("{target:?} names no schema"),
+                ));
             }
             mapping.push((value.to_owned(), name));
         }
@@ -240,7 +253,9 @@ impl<'a> Converter<'_, 'a> {
             for (key, node) in r.entries(&item)? {
                 let Some(verb) = VERBS.iter().find(|verb| **verb == key) else { continue };
                 if !node.value.is_object() {
-                    return Err(r.error(&node.path, format!("expected an operation (an object), found {}", kind(node.value))));
+                    return Err(
+                        r.error(&node.path, format!("expected an operation (an object), found {}", kind(node.value)))
+                    );
                 }
                 let method = self.method(path, verb, &node, &shared)?;
                 if let Some(first) = ids.insert(method.id.clone(), node.path.clone()) {
@@ -266,8 +281,12 @@ impl<'a> Converter<'_, 'a> {
             Some("path") => ParamLocation::Path,
             Some("query") => ParamLocation::Query,
             Some("header") => ParamLocation::Header,
-            Some("cookie") => return Err(r.error(&format!("{}/in", node.path), format!("cookie parameter {name:?} is not supported"))),
-            Some(other) => return Err(r.error(&format!("{}/in", node.path), format!("unknown parameter location {other:?}"))),
+            Some("cookie") => {
+                return Err(r.error(&format!("{}/in", node.path), format!("cookie parameter {name:?} is not supported")))
+            }
+            Some(other) => {
+                return Err(r.error(&format!("{}/in", node.path), format!("unknown parameter location {other:?}")))
+            }
             None => return Err(r.error(&node.path, format!("parameter {name:?} has no `in`"))),
         };
         let mut schema = match r.get(&node, "schema") {
@@ -318,12 +337,19 @@ impl<'a> Converter<'_, 'a> {
             .iter()
             .find(|name| !parameters.iter().any(|p| p.location == ParamLocation::Path && &p.name == *name))
         {
-            return Err(r.error(&node.path, format!("path placeholder {{{missing}}} in {path:?} has no path parameter")));
+            return Err(
+                r.error(&node.path, format!("path placeholder {{{missing}}} in {path:?} has no path parameter"))
+            );
         }
         let parameter_order = placeholders
             .iter()
             .cloned()
-            .chain(parameters.iter().filter(|p| p.location != ParamLocation::Path && p.required == Some(true)).map(|p| p.name.clone()))
+            .chain(
+                parameters
+                    .iter()
+                    .filter(|p| p.location != ParamLocation::Path && p.required == Some(true))
+                    .map(|p| p.name.clone()),
+            )
             .collect();
         let (resource_path, name) = resource_and_name(&id, verb, &r.array(node, "tags")?);
         let request = match r.get(node, "requestBody") {
@@ -454,7 +480,8 @@ fn upper_camel(text: &str) -> String {
 fn service(r: &Reader<'_>, root: &Node<'_>, config: &Config) -> Result<Service> {
     let info = r.get(root, "info").ok_or_else(|| r.error("#", "an OpenAPI document needs `info`"))?;
     let title = r.string(&info, "title")?.unwrap_or_default().to_owned();
-    let version = r.string(&info, "version")?.ok_or_else(|| r.error(&info.path, "`info` needs a `version`"))?.to_owned();
+    let version =
+        r.string(&info, "version")?.ok_or_else(|| r.error(&info.path, "`info` needs a `version`"))?.to_owned();
     // StackQL's resource ids are `<provider>.<service>.<resource>`: they name both.
     let stackql_id = super::stackql::first_resource_id(r, root)?;
     let from_id = stackql_id.as_deref().map(|id| id.split('.').collect::<Vec<_>>()).filter(|parts| parts.len() == 3);
@@ -497,8 +524,11 @@ fn service(r: &Reader<'_>, root: &Node<'_>, config: &Config) -> Result<Service> 
 /// A service name from a title: lower-case words joined by `-` (`Swagger Petstore` ->
 /// `swagger-petstore`).
 fn slug(title: &str) -> String {
-    let words: Vec<String> =
-        title.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_ascii_lowercase).collect();
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
     if words.is_empty() {
         "api".to_owned()
     } else {
@@ -511,7 +541,9 @@ fn slug(title: &str) -> String {
 fn server_url(r: &Reader<'_>, server: &Node<'_>) -> Result<String> {
     let mut url = r.string(server, "url")?.ok_or_else(|| r.error(&server.path, "a server needs a `url`"))?.to_owned();
     for (name, variable) in r.object(server, "variables")? {
-        let default = r.string(&variable, "default")?.ok_or_else(|| r.error(&variable.path, "a server variable needs a `default`"))?;
+        let default = r
+            .string(&variable, "default")?
+            .ok_or_else(|| r.error(&variable.path, "a server variable needs a `default`"))?;
         url = url.replace(&format!("{{{name}}}"), default);
     }
     if !url.ends_with('/') {
@@ -528,7 +560,9 @@ fn security(r: &Reader<'_>, root: &Node<'_>) -> Result<(Vec<SecurityScheme>, Vec
     for (name, node) in r.object(&components, "securitySchemes")? {
         let node = r.resolve(node)?;
         let required = |key: &str| -> Result<String> {
-            r.string(&node, key)?.map(str::to_owned).ok_or_else(|| r.error(&node.path, format!("security scheme {name:?} needs `{key}`")))
+            r.string(&node, key)?
+                .map(str::to_owned)
+                .ok_or_else(|| r.error(&node.path, format!("security scheme {name:?} needs `{key}`")))
         };
         let kind = match required("type")?.as_str() {
             "apiKey" => {
@@ -536,7 +570,10 @@ fn security(r: &Reader<'_>, root: &Node<'_>) -> Result<(Vec<SecurityScheme>, Vec
                     "query" => ParamLocation::Query,
                     "header" => ParamLocation::Header,
                     other => {
-                        return Err(r.error(&format!("{}/in", node.path), format!("API keys in {other:?} are not supported (query or header)")))
+                        return Err(r.error(
+                            &format!("{}/in", node.path),
+                            format!("API keys in {other:?} are not supported (query or header)"),
+                        ))
                     }
                 };
                 SecurityKind::ApiKey { name: required("name")?, location }
@@ -558,9 +595,15 @@ fn security(r: &Reader<'_>, root: &Node<'_>) -> Result<(Vec<SecurityScheme>, Vec
             }
             "openIdConnect" => SecurityKind::OpenIdConnect { url: required("openIdConnectUrl")? },
             "mutualTLS" => SecurityKind::MutualTls,
-            other => return Err(r.error(&format!("{}/type", node.path), format!("unknown security scheme type {other:?}"))),
+            other => {
+                return Err(r.error(&format!("{}/type", node.path), format!("unknown security scheme type {other:?}")))
+            }
         };
-        schemes.push(SecurityScheme { name: name.to_owned(), kind, description: r.string(&node, "description")?.map(str::to_owned) });
+        schemes.push(SecurityScheme {
+            name: name.to_owned(),
+            kind,
+            description: r.string(&node, "description")?.map(str::to_owned),
+        });
     }
     Ok((schemes, scopes))
 }

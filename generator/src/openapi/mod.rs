@@ -81,7 +81,11 @@ fn yaml_to_json(yaml: serde_yaml_ng::Value) -> Value {
 pub fn load(file: &str, text: &str) -> Result<Document> {
     let root = parse(file, text)?;
     if !root.is_object() {
-        return Err(Error::invalid(file, "#", format!("expected an OpenAPI document (an object), found {}", node::kind(&root))));
+        return Err(Error::invalid(
+            file,
+            "#",
+            format!("expected an OpenAPI document (an object), found {}", node::kind(&root)),
+        ));
     }
     if let Some(swagger) = root.get("swagger") {
         return Err(Error::invalid(
@@ -107,3 +111,6 @@ pub fn load(file: &str, text: &str) -> Result<Document> {
     };
     Ok(Document { root, version })
 }
+
+#[cfg(test)]
+mod tests;

@@ -50,8 +50,10 @@ impl<'a> Reader<'a> {
 
     /// The entries of an object node.
     pub fn entries(&self, node: &Node<'a>) -> Result<Vec<(&'a str, Node<'a>)>> {
-        let map: &'a Map<String, Value> =
-            node.value.as_object().ok_or_else(|| self.error(&node.path, format!("expected an object, found {}", kind(node.value))))?;
+        let map: &'a Map<String, Value> = node
+            .value
+            .as_object()
+            .ok_or_else(|| self.error(&node.path, format!("expected an object, found {}", kind(node.value))))?;
         Ok(map
             .iter()
             .map(|(key, value)| (key.as_str(), Node { value, path: format!("{}/{}", node.path, escape(key)) }))
@@ -93,9 +95,8 @@ impl<'a> Reader<'a> {
         let mut current = node;
         for _ in 0..MAX_REF_HOPS {
             let Some(reference) = current.value.get("$ref") else { return Ok(current) };
-            let reference = reference
-                .as_str()
-                .ok_or_else(|| self.error(&format!("{}/$ref", current.path), "expected a string"))?;
+            let reference =
+                reference.as_str().ok_or_else(|| self.error(&format!("{}/$ref", current.path), "expected a string"))?;
             current = self.target(&format!("{}/$ref", current.path), reference)?;
         }
         Err(self.error(&start, format!("more than {MAX_REF_HOPS} $refs in a row (a reference loop?)")))
@@ -104,7 +105,9 @@ impl<'a> Reader<'a> {
     /// The node a local reference (`#/components/...`) names; `at` is where it was written.
     pub fn target(&self, at: &str, reference: &str) -> Result<Node<'a>> {
         let Some(pointer) = reference.strip_prefix('#') else {
-            return Err(self.error(at, format!("$ref {reference:?} points outside the document, which is not supported")));
+            return Err(
+                self.error(at, format!("$ref {reference:?} points outside the document, which is not supported"))
+            );
         };
         let value = self
             .root

@@ -50,13 +50,21 @@ pub fn resources(
             let Some(group) = SqlVerb::GROUPED.iter().position(|v| *v == verb) else { continue };
             let prefix = format!("#/components/{RESOURCES}/{}/methods/", super::node::escape(key));
             for entry in listed(r, &refs)? {
-                let reference = r
-                    .string(&entry, "$ref")?
-                    .ok_or_else(|| r.error(&entry.path, "expected {$ref: '#/components/x-stackQL-resources/<resource>/methods/<method>'}"))?;
+                let reference = r.string(&entry, "$ref")?.ok_or_else(|| {
+                    r.error(
+                        &entry.path,
+                        "expected {$ref: '#/components/x-stackQL-resources/<resource>/methods/<method>'}",
+                    )
+                })?;
                 let method = reference
                     .strip_prefix(&prefix)
                     .filter(|m| sql_methods.iter().any(|s: &SqlMethod| s.name == *m))
-                    .ok_or_else(|| r.error(&format!("{}/$ref", entry.path), format!("$ref {reference:?} names no method of resource {key:?}")))?;
+                    .ok_or_else(|| {
+                        r.error(
+                            &format!("{}/$ref", entry.path),
+                            format!("$ref {reference:?} names no method of resource {key:?}"),
+                        )
+                    })?;
                 if !verb_groups[group].iter().any(|m| m == method) {
                     verb_groups[group].push(method.to_owned());
                 }
@@ -85,8 +93,10 @@ fn sql_method(
     methods: &[Method],
     operations: &[Operation<'_>],
 ) -> Result<SqlMethod> {
-    let operation = r.get(node, "operation").ok_or_else(|| r.error(&node.path, "a method needs an `operation` $ref"))?;
-    let reference = r.string(&operation, "$ref")?.ok_or_else(|| r.error(&operation.path, "expected {$ref: '#/paths/...'}"))?;
+    let operation =
+        r.get(node, "operation").ok_or_else(|| r.error(&node.path, "a method needs an `operation` $ref"))?;
+    let reference =
+        r.string(&operation, "$ref")?.ok_or_else(|| r.error(&operation.path, "expected {$ref: '#/paths/...'}"))?;
     let at = format!("{}/$ref", operation.path);
     let index = operations
         .iter()
@@ -129,7 +139,8 @@ fn operation_params(r: &Reader<'_>, operation: &Node<'_>) -> Result<Vec<SqlParam
     let mut params = Vec::new();
     for parameter in r.array(operation, "parameters")? {
         let parameter = r.resolve(parameter)?;
-        let name = r.string(&parameter, "name")?.ok_or_else(|| r.error(&parameter.path, "a parameter needs a `name`"))?;
+        let name =
+            r.string(&parameter, "name")?.ok_or_else(|| r.error(&parameter.path, "a parameter needs a `name`"))?;
         let location = match r.string(&parameter, "in")? {
             Some("path") => ParamLocation::Path,
             Some("header") => ParamLocation::Header,
@@ -165,7 +176,8 @@ fn response_schema(r: &Reader<'_>, operation: &Node<'_>, status: &str, media_typ
         return Ok(Body::None);
     };
     let response = r.resolve(response)?;
-    let Some(schema) = r.get(&response, "content").and_then(|c| r.get(&c, media_type)).and_then(|m| r.get(&m, "schema"))
+    let Some(schema) =
+        r.get(&response, "content").and_then(|c| r.get(&c, media_type)).and_then(|m| r.get(&m, "schema"))
     else {
         return Ok(Body::None);
     };
