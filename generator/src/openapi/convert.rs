@@ -184,7 +184,8 @@ impl<'a> Converter<'_, 'a> {
     }
 
     /// `enum` with `enumDescriptions` / `x-enumDescriptions` and `enumDeprecated` beside it
-    /// (StackQL's provider specs keep Discovery's keys). A `null` value makes the schema nullable.
+    /// (StackQL's provider specs keep Discovery's keys). A `null` value makes the schema
+    /// nullable; repeated values are kept once.
     fn enum_values(&self, node: &Node<'a>, nullable: &mut bool) -> Result<Vec<EnumValue>> {
         let r = self.reader;
         let strings = |key: &str| -> Result<Vec<String>> {
@@ -206,8 +207,13 @@ impl<'a> Converter<'_, 'a> {
                 *nullable = true;
                 continue;
             }
+            // A repeated value adds nothing to the set (real documents have some).
+            let value_text = text(value.value);
+            if values.iter().any(|v: &EnumValue| v.value == value_text) {
+                continue;
+            }
             values.push(EnumValue {
-                value: text(value.value),
+                value: value_text,
                 description: descriptions.get(i).cloned(),
                 deprecated: deprecated.get(i).copied().unwrap_or(false),
             });
@@ -277,6 +283,10 @@ impl<'a> Converter<'_, 'a> {
         let r = self.reader;
         let node = r.resolve(node)?;
         let name = r.string(&node, "name")?.ok_or_else(|| r.error(&node.path, "a parameter needs a `name`"))?;
+        // Parameter names end up in page anchors, table cells and Rust identifiers.
+        if !super::node::is_word(name, ".$") {
+            return Err(r.error(&format!("{}/name", node.path), format!("{name:?} is not a parameter name")));
+        }
         let location = match r.string(&node, "in")? {
             Some("path") => ParamLocation::Path,
             Some("query") => ParamLocation::Query,

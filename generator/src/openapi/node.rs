@@ -136,3 +136,9 @@ pub fn text(value: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// Non-empty, and only letters, digits, `_`, `-` and the characters in `extra`: the Discovery
+/// reader's rule for names that end up in page anchors, table cells and Rust identifiers.
+pub fn is_word(text: &str, extra: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-' || extra.contains(c))
+}

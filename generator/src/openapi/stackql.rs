@@ -5,7 +5,7 @@
 //! of `ir/stackql.rs` already ran when StackQL wrote the spec.
 
 use super::convert::{component_name, Operation};
-use super::node::{Node, Reader};
+use super::node::{is_word, Node, Reader};
 use crate::error::Result;
 use crate::ir::*;
 
@@ -34,12 +34,19 @@ pub fn resources(
     let mut resources = Vec::new();
     for (key, node) in r.object(&components, RESOURCES)? {
         let name = r.string(&node, "name")?.unwrap_or(key).to_owned();
+        // Resource and method names become directories, anchors and JSX attributes.
+        if !is_word(&name, "") {
+            return Err(r.error(&node.path, format!("{name:?} is not a resource name")));
+        }
         let id = match r.string(&node, "id")? {
             Some(id) => id.to_owned(),
             None => format!("{}.{}.{name}", service.provider, service.stackql_name),
         };
         let mut sql_methods = Vec::new();
         for (method_name, method) in r.object(&node, "methods")? {
+            if !is_word(method_name, "") {
+                return Err(r.error(&method.path, format!("{method_name:?} is not a method name")));
+            }
             sql_methods.push(sql_method(r, method_name, &method, methods, operations)?);
         }
         let mut verb_groups: [Vec<String>; 5] = Default::default();

@@ -89,7 +89,7 @@ components:
         owner: {$ref: '#/components/schemas/Owner', description: Who feeds it.}
         labels: {type: object, additionalProperties: {type: string}}
         extra: {type: object, additionalProperties: true}
-        status: {type: string, enum: [alive, null], default: alive}
+        status: {type: string, enum: [alive, null, alive], default: alive}
         home: {$ref: '#/components/schemas/Owner/properties/address'}
     Cat:
       allOf: [{$ref: '#/components/schemas/Pet'}, {type: object, properties: {lives: {type: integer}}}]
@@ -127,7 +127,7 @@ fn schemas_keep_composition_nullability_and_references() {
     );
     let status = pet.property("status").unwrap();
     assert_eq!(status.enum_values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(), ["alive"]);
-    assert!(status.nullable, "a null enum value makes the schema nullable");
+    assert!(status.nullable, "a null enum value makes the schema nullable, a repeated one counts once");
     assert_eq!(status.default.as_deref(), Some("alive"));
     // A reference into another schema is read in place.
     let home = pet.property("home").unwrap();
@@ -316,6 +316,16 @@ fn refusals_name_the_place() {
     assert_eq!(
         error(&bad_param),
         "t.yaml: #/paths/~1v1~1widgets~1{widgetsId}/delete/parameters/1/in: unknown parameter location \"body\""
+    );
+    let bad_name = STACKQL.replace("name: pageSize", "name: 'page{size}'");
+    assert_eq!(
+        error(&bad_name),
+        "t.yaml: #/paths/~1v1~1widgets/get/parameters/0/name: \"page{size}\" is not a parameter name"
+    );
+    let bad_method = STACKQL.replace("        destroy_all:", "        'destroy all':");
+    assert_eq!(
+        error(&bad_method),
+        "t.yaml: #/components/x-stackQL-resources/widgets/methods/destroy all: \"destroy all\" is not a method name"
     );
     let dangling =
         STACKQL.replace("items: {$ref: '#/components/schemas/Widget'}", "items: {$ref: '#/components/schemas/Gone'}");
