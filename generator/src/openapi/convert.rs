@@ -283,8 +283,9 @@ impl<'a> Converter<'_, 'a> {
         let r = self.reader;
         let node = r.resolve(node)?;
         let name = r.string(&node, "name")?.ok_or_else(|| r.error(&node.path, "a parameter needs a `name`"))?;
-        // Parameter names end up in page anchors, table cells and Rust identifiers.
-        if !super::node::is_word(name, ".$") {
+        // Parameter names end up in page anchors, table cells and Rust identifiers. `+` is
+        // StackQL's: its converter keeps the `+` of a second `{+datasetId}` in a Google path.
+        if !super::node::is_word(name, ".$+") {
             return Err(r.error(&format!("{}/name", node.path), format!("{name:?} is not a parameter name")));
         }
         let location = match r.string(&node, "in")? {

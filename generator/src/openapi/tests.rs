@@ -302,6 +302,19 @@ fn stackql_resources_are_read_as_written() {
     );
 }
 
+/// StackQL's converter keeps the `+` of a second `{+datasetId}` (see `ir/stackql.rs`); such a
+/// provider spec must still be read, with the parameter as it is named.
+#[test]
+fn a_plus_in_a_path_parameter_name_is_stackqls_and_accepted() {
+    let spec = STACKQL
+        .replace("/v1/widgets/{widgetsId}", "/v1/widgets/{+widgetsId}")
+        .replace("name: widgetsId", "name: +widgetsId");
+    let spec = spec.replace("~1v1~1widgets~1{widgetsId}", "~1v1~1widgets~1{+widgetsId}");
+    let api = api(&spec);
+    let get = api.resources[0].method("get").unwrap();
+    assert_eq!((get.path.as_str(), get.params[0].name.as_str()), ("/v1/widgets/{+widgetsId}", "+widgetsId"));
+}
+
 #[test]
 fn refusals_name_the_place() {
     assert_eq!(
