@@ -2,7 +2,7 @@
 //! operation in document order, the service from `info`, `servers` and `securitySchemes`, and
 //! StackQL's resource model from `x-stackQL-resources` (see `stackql.rs`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -25,7 +25,7 @@ pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
     refuse_overrides(config, config_file)?;
     let reader = Reader { file, root: &doc.root };
     let root = reader.node();
-    let mut converter = Converter { reader: &reader, schemas: IndexMap::new(), component_names: Vec::new() };
+    let mut converter = Converter { reader: &reader, schemas: IndexMap::new(), component_names: HashSet::new() };
     let components = reader.get(&root, "components");
     let component_schemas = match &components {
         Some(components) => reader.object(components, "schemas")?,
@@ -74,7 +74,8 @@ struct Converter<'r, 'a> {
     reader: &'r Reader<'a>,
     /// Named schemas: the components, then inline bodies given names.
     schemas: IndexMap<String, Schema>,
-    component_names: Vec<&'a str>,
+    /// Looked up for every `$ref`: a set, not a list (aiplatform has 1 500 schemas).
+    component_names: HashSet<&'a str>,
 }
 
 impl<'a> Converter<'_, 'a> {
@@ -93,7 +94,7 @@ impl<'a> Converter<'_, 'a> {
         if let Some(reference) = r.string(node, "$ref")? {
             let at = format!("{}/$ref", node.path);
             match component_name(reference) {
-                Some(name) if self.component_names.contains(&name.as_str()) => schema.reference = Some(name),
+                Some(name) if self.component_names.contains(name.as_str()) => schema.reference = Some(name),
                 Some(_) => return Err(r.error(&at, format!("$ref {reference:?} names no schema"))),
                 None => {
                     // Any other local reference (`#/components/schemas/A/properties/b`): the
@@ -232,7 +233,7 @@ impl<'a> Converter<'_, 'a> {
             let target =
                 target.value.as_str().ok_or_else(|| r.error(&target.path, "expected a schema name or $ref"))?;
             let name = component_name(target).unwrap_or_else(|| target.to_owned());
-            if !self.component_names.contains(&name.as_str()) {
+            if !self.component_names.contains(name.as_str()) {
                 return Err(r.error(
                     &format!("{}/mapping/{}", node.path, super::node::escape(value)),
                     format!("{target:?} names no schema"),

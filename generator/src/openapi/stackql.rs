@@ -4,6 +4,8 @@
 //! `$ref`s to those methods, in the order StackQL groups them). Nothing is derived: the rules
 //! of `ir/stackql.rs` already ran when StackQL wrote the spec.
 
+use std::collections::HashMap;
+
 use super::convert::{component_name, Operation};
 use super::node::{is_word, Node, Reader};
 use crate::error::Result;
@@ -31,6 +33,12 @@ pub fn resources(
 ) -> Result<Vec<SqlResource>> {
     let root = r.node();
     let Some(components) = r.get(&root, "components") else { return Ok(Vec::new()) };
+    // Operations by the JSON pointer a method's `operation.$ref` names them with.
+    let by_pointer: HashMap<String, usize> = operations
+        .iter()
+        .enumerate()
+        .map(|(index, op)| (format!("#/paths/{}/{}", super::node::escape(op.path), op.verb), index))
+        .collect();
     let mut resources = Vec::new();
     for (key, node) in r.object(&components, RESOURCES)? {
         let name = r.string(&node, "name")?.unwrap_or(key).to_owned();
@@ -47,7 +55,7 @@ pub fn resources(
             if !is_word(method_name, "") {
                 return Err(r.error(&method.path, format!("{method_name:?} is not a method name")));
             }
-            sql_methods.push(sql_method(r, method_name, &method, methods, operations)?);
+            sql_methods.push(sql_method(r, method_name, &method, methods, operations, &by_pointer)?);
         }
         let mut verb_groups: [Vec<String>; 5] = Default::default();
         for (verb, refs) in r.object(&node, "sqlVerbs")? {
@@ -99,16 +107,15 @@ fn sql_method(
     node: &Node<'_>,
     methods: &[Method],
     operations: &[Operation<'_>],
+    by_pointer: &HashMap<String, usize>,
 ) -> Result<SqlMethod> {
     let operation =
         r.get(node, "operation").ok_or_else(|| r.error(&node.path, "a method needs an `operation` $ref"))?;
     let reference =
         r.string(&operation, "$ref")?.ok_or_else(|| r.error(&operation.path, "expected {$ref: '#/paths/...'}"))?;
     let at = format!("{}/$ref", operation.path);
-    let index = operations
-        .iter()
-        .position(|op| format!("#/paths/{}/{}", super::node::escape(op.path), op.verb) == reference)
-        .ok_or_else(|| r.error(&at, format!("$ref {reference:?} names no operation")))?;
+    let index =
+        *by_pointer.get(reference).ok_or_else(|| r.error(&at, format!("$ref {reference:?} names no operation")))?;
     let (op, method) = (&operations[index], &methods[index]);
     let response = r.get(node, "response");
     let string = |key: &str| -> Result<Option<&str>> {
