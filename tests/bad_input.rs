@@ -209,3 +209,55 @@ fn regenerating_removes_pages_of_resources_that_disappeared() {
     assert!(ok, "{stderr}");
     assert_eq!(tree(&out), ["svc", "svc/index.md", "svc/widgets", "svc/widgets/index.md"]);
 }
+
+// --- OpenAPI input -------------------------------------------------------------------------
+
+fn openapi_error(name: &str, text: &str) -> (String, bool) {
+    let dir = temp_dir(&format!("openapi-{name}"));
+    let input = dir.join(name);
+    std::fs::write(&input, text).unwrap();
+    let out = dir.join("out");
+    let (ok, stderr) = run(&["docs", "--openapi", input.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(!ok, "{name} was accepted");
+    (stderr.trim_end().replacen(&format!("{}: ", input.display()), "FILE: ", 1), out.exists())
+}
+
+#[test]
+fn swagger_2_is_refused_by_name() {
+    let (message, wrote) =
+        openapi_error("petstore.json", r#"{"swagger": "2.0", "info": {"title": "P", "version": "1"}, "paths": {}}"#);
+    assert_eq!(
+        message,
+        "error: FILE: #/swagger: this is a Swagger 2.0 document; only OpenAPI 3.0 and 3.1 are read (convert it first, e.g. with swagger2openapi)"
+    );
+    assert!(!wrote, "no output for a refused document");
+}
+
+#[test]
+fn openapi_refusals_name_the_json_pointer() {
+    let doc = "openapi: 3.1.0\ninfo: {title: T, version: v1}\npaths:\n  /v1/{name}:\n    get:\n      parameters:\n        - {name: name, in: path, required: true}\n        - {name: sid, in: cookie}\n      responses: {}\n";
+    let (message, _) = openapi_error("cookie.yaml", doc);
+    assert_eq!(
+        message,
+        "error: FILE: #/paths/~1v1~1{name}/get/parameters/1/in: cookie parameter \"sid\" is not supported"
+    );
+    let (message, _) = openapi_error("broken.yaml", "openapi: 3.1.0\ninfo: [unclosed\n");
+    assert!(message.starts_with("error: FILE: line 3, column 1: "), "{message}");
+    let (message, _) = openapi_error("nothing.yaml", "info: {title: T, version: v1}\n");
+    assert_eq!(message, "error: FILE: #: no `openapi` version: not an OpenAPI 3 document");
+}
+
+#[test]
+fn overrides_are_refused_for_a_provider_spec() {
+    let dir = temp_dir("openapi-overrides");
+    let spec = dir.join("svc.yaml");
+    std::fs::write(&spec, "openapi: 3.1.0\ninfo: {title: T, version: v1}\npaths: {}\n").unwrap();
+    let config = dir.join("config.yaml");
+    std::fs::write(&config, "openapi: svc.yaml\nstackql:\n  sql_verbs:\n    svc.widgets.get: exec\n").unwrap();
+    let (ok, stderr) = run(&["docs", "--config", config.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
+    assert!(!ok);
+    assert_eq!(
+        stderr.trim_end(),
+        format!("error: {}: stackql.sql_verbs: overrides apply to Discovery input; an OpenAPI provider spec carries StackQL's resource model in x-stackQL-resources", config.display())
+    );
+}

@@ -69,6 +69,9 @@ const KNOWN_CLIENT_FAILURES: &[&[&str]] = &[];
 enum Stage {
     Docs,
     Client,
+    /// The same two pipelines on an OpenAPI document.
+    OpenApiDocs,
+    OpenApiClient,
 }
 
 impl Stage {
@@ -82,6 +85,15 @@ impl Stage {
                 discogen::docs::render(&api)
             }
             Stage::Client => pipeline::client(input, None),
+            Stage::OpenApiDocs => {
+                let (api, _) = pipeline::load_openapi(input, None)?;
+                discogen::docs::render_profile(&api, discogen::docs::Profile::Clean)?;
+                discogen::docs::render(&api)
+            }
+            Stage::OpenApiClient => {
+                let (api, config) = pipeline::load_openapi(input, None)?;
+                discogen::rust::render(&api, &pipeline::client_config(&api, &config))
+            }
         }
     }
 }
@@ -293,9 +305,9 @@ fn check_cargo_toml(text: &str) -> Result<(), String> {
 fn check_files(stage: Stage, files: &[File], syntax: bool) -> Result<(), String> {
     check_paths(files)?;
     match stage {
-        Stage::Docs => check_pages(files),
-        Stage::Client if syntax => check_client(files),
-        Stage::Client => Ok(()),
+        Stage::Docs | Stage::OpenApiDocs => check_pages(files),
+        Stage::Client | Stage::OpenApiClient if syntax => check_client(files),
+        Stage::Client | Stage::OpenApiClient => Ok(()),
     }
 }
 
@@ -613,6 +625,16 @@ struct FuzzReport {
 
 /// Mutates `seeds` round-robin `iterations` times and runs both pipelines on every mutant.
 fn fuzz(label: &str, seeds: &[(String, Value)], iterations: usize, syntax_every: usize) -> FuzzReport {
+    fuzz_stages(label, seeds, iterations, syntax_every, [Stage::Docs, Stage::Client])
+}
+
+fn fuzz_stages(
+    label: &str,
+    seeds: &[(String, Value)],
+    iterations: usize,
+    syntax_every: usize,
+    stages: [Stage; 2],
+) -> FuzzReport {
     let base = fuzz_seed();
     let mut report = FuzzReport::default();
     let started = Instant::now();
@@ -634,14 +656,14 @@ fn fuzz(label: &str, seeds: &[(String, Value)], iterations: usize, syntax_every:
         // kept on disk so that it can be found afterwards.
         let _ = std::fs::create_dir_all(failure_dir());
         let _ = std::fs::write(&in_flight, format!("// {name}, seed {seed}: {}\n{text}", applied.join(", ")));
-        for stage in [Stage::Docs, Stage::Client] {
+        for stage in stages {
             let (outcome, elapsed) = guarded(stage, name, &text);
             report.runs += 1;
             if elapsed > report.slowest.0 {
                 report.slowest = (elapsed, format!("{name} {stage:?} seed {seed}"));
                 slowest_text.clone_from(&text);
             }
-            if stage == Stage::Docs {
+            if matches!(stage, Stage::Docs | Stage::OpenApiDocs) {
                 for mutation in &applied {
                     let tally = report.by_mutation.entry(mutation).or_default();
                     tally.0 += usize::from(matches!(outcome, Outcome::Files(_)));
@@ -770,6 +792,66 @@ fn fuzz_aiplatform_slices() {
     assert!(slices.len() >= 5, "{} slices", slices.len());
     let report = fuzz("aiplatform", slices, fuzz_iterations(2000), 10);
     finish("fuzz_aiplatform_slices", report);
+}
+
+/// Slices of StackQL's aiplatform provider spec (OpenAPI 3.1): one StackQL resource each, with
+/// its operations' path items, the global parameters and the schemas they reach.
+fn provider_spec_slices() -> Vec<(String, Value)> {
+    let text = discogen_tests::read("specs/stackql/aiplatform.yaml");
+    let spec = discogen::openapi::parse("specs/stackql/aiplatform.yaml", &text).expect("the provider spec parses");
+    let schemas = spec["components"]["schemas"].as_object().expect("schemas");
+    let mut slices = Vec::new();
+    for (name, resource) in spec["components"]["x-stackQL-resources"].as_object().expect("resources") {
+        let mut paths = serde_json::Map::new();
+        for method in resource["methods"].as_object().into_iter().flat_map(|m| m.values()) {
+            let Some(pointer) = method["operation"]["$ref"].as_str() else { continue };
+            let path = pointer.trim_start_matches("#/paths/").rsplit_once('/').map_or("", |(path, _)| path);
+            let path = path.replace("~1", "/").replace("~0", "~");
+            paths.insert(path.clone(), spec["paths"][&path].clone());
+        }
+        let mut reached: Vec<String> = Vec::new();
+        let mut queue: Vec<&Value> = paths.values().collect();
+        while let Some(value) = queue.pop() {
+            match value {
+                Value::Object(map) => {
+                    if let Some(target) =
+                        map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    {
+                        if !reached.iter().any(|r| r == target) {
+                            reached.push(target.to_owned());
+                            queue.extend(schemas.get(target));
+                        }
+                    }
+                    queue.extend(map.values());
+                }
+                Value::Array(items) => queue.extend(items),
+                _ => {}
+            }
+        }
+        let mut doc = spec.clone();
+        doc["paths"] = Value::Object(paths);
+        doc["components"]["schemas"] = Value::Object(
+            schemas.iter().filter(|(key, _)| reached.contains(key)).map(|(k, v)| (k.clone(), v.clone())).collect(),
+        );
+        doc["components"]["x-stackQL-resources"] = json!({name.clone(): resource});
+        if doc.to_string().len() <= 60 * 1024 {
+            slices.push((format!("aiplatform-provider-{name}.json"), doc));
+        }
+    }
+    slices
+}
+
+/// The OpenAPI reader on mutants of the Petstore and of provider-spec slices: every mutant
+/// generates or is refused with an error, never a panic, a hang or a broken page.
+#[test]
+fn fuzz_openapi_documents() {
+    let mut seeds = provider_spec_slices();
+    assert!(seeds.len() >= 5, "{} provider spec slices", seeds.len());
+    eprintln!("fuzz_openapi_documents: {} provider spec slices and the Petstore", seeds.len());
+    let petstore = discogen_tests::read("tests/fixtures/openapi/petstore.json");
+    seeds.push(("petstore.json".to_owned(), serde_json::from_str(&petstore).expect("petstore parses")));
+    let report = fuzz_stages("openapi", &seeds, fuzz_iterations(1500), 10, [Stage::OpenApiDocs, Stage::OpenApiClient]);
+    finish("fuzz_openapi_documents", report);
 }
 
 /// Replays one saved document (`DISCOGEN_REPLAY=path`, e.g. a file from

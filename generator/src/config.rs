@@ -21,6 +21,10 @@ pub struct Config {
     /// The Discovery document, relative to the configuration file.
     #[serde(default)]
     pub discovery: Option<PathBuf>,
+    /// An OpenAPI 3 document instead (a StackQL provider spec, say), relative to the
+    /// configuration file. At most one of `discovery` and `openapi`.
+    #[serde(default)]
+    pub openapi: Option<PathBuf>,
     /// Overrides applied while building StackQL's resource model.
     #[serde(default)]
     pub stackql: StackqlOverrides,
@@ -202,7 +206,13 @@ fn default_provider() -> String {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { provider: default_provider(), discovery: None, stackql: StackqlOverrides::default(), client: None }
+        Config {
+            provider: default_provider(),
+            discovery: None,
+            openapi: None,
+            stackql: StackqlOverrides::default(),
+            client: None,
+        }
     }
 }
 
@@ -218,6 +228,14 @@ impl Config {
                 .map_or_else(|| "$".to_owned(), |l| format!("line {}, column {}", l.line(), l.column())),
             message: err.to_string(),
         })?;
+        if config.discovery.is_some() && config.openapi.is_some() {
+            return Err(config_error(
+                file,
+                "openapi".to_owned(),
+                "name either a Discovery document (`discovery:`) or an OpenAPI document (`openapi:`), not both"
+                    .to_owned(),
+            ));
+        }
         for (id, verb) in &config.stackql.sql_verbs {
             if !SQL_VERBS.contains(&verb.as_str()) {
                 return Err(config_error(

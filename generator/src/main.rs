@@ -20,8 +20,12 @@ enum Command {
     /// Write StackQL resource pages: OUT/<service>/index.md and OUT/<service>/<resource>/index.md.
     Docs {
         /// The Discovery document (defaults to the one named by the configuration).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "openapi")]
         discovery: Option<PathBuf>,
+        /// An OpenAPI 3.0/3.1 document, JSON or YAML, instead: a StackQL provider spec's
+        /// `x-stackQL-resources` are rendered as they are, with no overrides.
+        #[arg(long)]
+        openapi: Option<PathBuf>,
         /// Generator configuration (YAML). Without it: no overrides, provider `google`.
         #[arg(long)]
         config: Option<PathBuf>,
@@ -36,8 +40,11 @@ enum Command {
     /// Write a Rust client crate into OUT (Cargo.toml, src/...).
     Client {
         /// The Discovery document (defaults to the one named by the configuration).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "openapi")]
         discovery: Option<PathBuf>,
+        /// An OpenAPI 3.0/3.1 document, JSON or YAML, instead.
+        #[arg(long)]
+        openapi: Option<PathBuf>,
         /// Generator configuration (YAML); its `client:` section selects resources and types.
         /// Without it: every resource, crate `google-<name>-<version>`.
         #[arg(long)]
@@ -67,23 +74,32 @@ fn read(path: &Path) -> Result<String, Error> {
     std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })
 }
 
-/// What both commands read: the Discovery document and the optional configuration.
+/// Which reader a document goes through.
+#[derive(Clone, Copy)]
+enum Format {
+    Discovery,
+    OpenApi,
+}
+
+/// What both commands read: the API document and the optional configuration.
 struct Inputs {
-    discovery_name: String,
-    discovery_text: String,
+    format: Format,
+    document_name: String,
+    document_text: String,
     config: Option<(String, String)>,
 }
 
 impl Inputs {
-    fn read(discovery: Option<PathBuf>, config: Option<PathBuf>) -> Result<Inputs, Error> {
+    fn read(document: Option<(Format, PathBuf)>, config: Option<PathBuf>) -> Result<Inputs, Error> {
         let config_text = config.as_deref().map(read).transpose()?;
-        let discovery = match discovery {
-            Some(path) => path,
-            None => discovery_from_config(config.as_deref(), config_text.as_deref())?,
+        let (format, document) = match document {
+            Some(named) => named,
+            None => document_from_config(config.as_deref(), config_text.as_deref())?,
         };
         Ok(Inputs {
-            discovery_text: read(&discovery)?,
-            discovery_name: discovery.display().to_string(),
+            format,
+            document_text: read(&document)?,
+            document_name: document.display().to_string(),
             config: config.map(|p| p.display().to_string()).zip(config_text),
         })
     }
@@ -91,8 +107,17 @@ impl Inputs {
     /// The IR and the configuration it was built with.
     fn load(&self) -> Result<(discogen::ir::Api, discogen::config::Config), Error> {
         let config = self.config.as_ref().map(|(name, text)| Input { name, text });
-        pipeline::load(Input { name: &self.discovery_name, text: &self.discovery_text }, config)
+        let document = Input { name: &self.document_name, text: &self.document_text };
+        match self.format {
+            Format::Discovery => pipeline::load(document, config),
+            Format::OpenApi => pipeline::load_openapi(document, config),
+        }
     }
+}
+
+/// `--discovery FILE` or `--openapi FILE`, if either was given.
+fn named_document(discovery: Option<PathBuf>, openapi: Option<PathBuf>) -> Option<(Format, PathBuf)> {
+    discovery.map(|path| (Format::Discovery, path)).or(openapi.map(|path| (Format::OpenApi, path)))
 }
 
 fn run(command: Command) -> Result<(), Error> {
@@ -102,11 +127,11 @@ fn run(command: Command) -> Result<(), Error> {
         Docs(Profile),
     }
     let (inputs, out, job) = match command {
-        Command::Client { discovery, config, out, runtime_path } => {
-            (Inputs::read(discovery, config)?, out, Job::Client(runtime_path))
+        Command::Client { discovery, openapi, config, out, runtime_path } => {
+            (Inputs::read(named_document(discovery, openapi), config)?, out, Job::Client(runtime_path))
         }
-        Command::Docs { discovery, config, out, profile } => {
-            (Inputs::read(discovery, config)?, out, Job::Docs(profile))
+        Command::Docs { discovery, openapi, config, out, profile } => {
+            (Inputs::read(named_document(discovery, openapi), config)?, out, Job::Docs(profile))
         }
     };
     let (api, config) = inputs.load()?;
@@ -145,14 +170,16 @@ fn runtime_dependency_path(out: &Path, runtime: &Path) -> Result<String, Error> 
     Ok(path.display().to_string())
 }
 
-fn discovery_from_config(config: Option<&Path>, text: Option<&str>) -> Result<PathBuf, Error> {
-    let missing = || Error::Config {
+fn document_from_config(config: Option<&Path>, text: Option<&str>) -> Result<(Format, PathBuf), Error> {
+    let missing = || {
+        Error::Config {
         file: config.map_or_else(|| "(command line)".to_owned(), |p| p.display().to_string()),
         location: "discovery".to_owned(),
-        message: "no Discovery document: pass --discovery FILE or set `discovery:` in the configuration".to_owned(),
+        message: "no API document: pass --discovery FILE (or --openapi FILE) or set `discovery:` (or `openapi:`) in the configuration".to_owned(),
+    }
     };
     let (config, text) = config.zip(text).ok_or_else(missing)?;
     let parsed = discogen::config::Config::parse(&config.display().to_string(), text)?;
-    let relative = parsed.discovery.ok_or_else(missing)?;
-    Ok(config.parent().unwrap_or(Path::new(".")).join(relative))
+    let (format, relative) = named_document(parsed.discovery, parsed.openapi).ok_or_else(missing)?;
+    Ok((format, config.parent().unwrap_or(Path::new(".")).join(relative)))
 }

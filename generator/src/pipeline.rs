@@ -28,6 +28,23 @@ pub fn load(discovery_doc: Input<'_>, config: Option<Input<'_>>) -> Result<(Api,
     Ok((api, config))
 }
 
+/// The IR of an OpenAPI 3 document (JSON or YAML) and the configuration it was built with.
+pub fn load_openapi(spec: Input<'_>, config: Option<Input<'_>>) -> Result<(Api, Config)> {
+    let doc = crate::openapi::load(spec.name, spec.text)?;
+    let (config, config_name) = match config {
+        Some(input) => (Config::parse(input.name, input.text)?, input.name),
+        None => (Config::default(), "(no configuration)"),
+    };
+    let api = crate::openapi::build(spec.name, &doc, &config, config_name)?;
+    Ok((api, config))
+}
+
+/// The documentation tree of an OpenAPI document (a StackQL provider spec: its
+/// `x-stackQL-resources` are the pages).
+pub fn docs_openapi(spec: Input<'_>, config: Option<Input<'_>>) -> Result<Vec<File>> {
+    docs::render(&load_openapi(spec, config)?.0)
+}
+
 /// The client configuration to use: the file's `client:` section, or defaults for the whole
 /// service (`google-<name>-<version>`, every resource; per-resource features above
 /// [`crate::config::FEATURES_ABOVE_METHODS`] methods).

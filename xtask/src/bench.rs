@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: whole-process wall time and peak memory of the release `discogen docs`
-//! on every spec. Wall time is measured around process spawn-to-exit; peak memory (maximum
-//! resident set size) is read by `/usr/bin/time -f %M`, a public tool.
+//! and `discogen client` on every spec, and of `discogen docs --openapi` on StackQL's provider
+//! spec. Wall time is measured around process spawn-to-exit; peak memory (maximum resident set
+//! size) is read by `/usr/bin/time -f %M`, a public tool.
 
 use std::path::Path;
 use std::process::Command;
@@ -20,39 +21,43 @@ pub fn run(runs: usize) -> Result<(), String> {
     }
     let binary = root.join("target/release/discogen");
     let out = std::env::temp_dir().join(format!("discogen-bench-{}", std::process::id()));
+    // The docs step, the client step (what `regen` does per spec), and the docs from StackQL's
+    // provider spec through the OpenAPI reader.
+    let mut jobs: Vec<(String, Vec<String>)> = Vec::new();
     for spec in specs::all()? {
-        // The docs step, the client step, and both back to back (what `regen` does per spec).
         for command in ["docs", "client"] {
-            let args = |out: &Path| {
-                vec![
-                    command.to_owned(),
-                    "--config".to_owned(),
-                    spec.config.display().to_string(),
-                    "--out".to_owned(),
-                    out.display().to_string(),
-                ]
-            };
-            let mut walls = Vec::with_capacity(runs);
-            for _ in 0..runs.max(1) {
-                let started = Instant::now();
-                let output = Command::new(&binary).args(args(&out)).output().map_err(|e| e.to_string())?;
-                walls.push(started.elapsed());
-                if !output.status.success() {
-                    return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-                }
-            }
-            let peak_kib = peak_memory_kib(&binary, &args(&out));
-            walls.sort();
-            println!(
-                "{} {command}: {} runs, wall median {:.1} ms, min {:.1} ms, max {:.1} ms; peak RSS {}",
-                specs::display(&spec.config),
-                walls.len(),
-                ms(walls[walls.len() / 2]),
-                ms(walls[0]),
-                ms(walls[walls.len() - 1]),
-                peak_kib.map_or("n/a (no /usr/bin/time)".to_owned(), |k| format!("{:.1} MiB", k as f64 / 1024.0)),
-            );
+            let args = vec![command.to_owned(), "--config".to_owned(), spec.config.display().to_string()];
+            jobs.push((format!("{} {command}", specs::display(&spec.config)), args));
         }
+    }
+    let provider_spec = root.join("specs/stackql/aiplatform.yaml");
+    let args = vec!["docs".to_owned(), "--openapi".to_owned(), provider_spec.display().to_string()];
+    jobs.push((format!("{} docs --openapi", specs::display(&provider_spec)), args));
+    for (label, args) in jobs {
+        let args = |out: &Path| {
+            let mut args = args.clone();
+            args.extend(["--out".to_owned(), out.display().to_string()]);
+            args
+        };
+        let mut walls = Vec::with_capacity(runs);
+        for _ in 0..runs.max(1) {
+            let started = Instant::now();
+            let output = Command::new(&binary).args(args(&out)).output().map_err(|e| e.to_string())?;
+            walls.push(started.elapsed());
+            if !output.status.success() {
+                return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+            }
+        }
+        let peak_kib = peak_memory_kib(&binary, &args(&out));
+        walls.sort();
+        println!(
+            "{label}: {} runs, wall median {:.1} ms, min {:.1} ms, max {:.1} ms; peak RSS {}",
+            walls.len(),
+            ms(walls[walls.len() / 2]),
+            ms(walls[0]),
+            ms(walls[walls.len() - 1]),
+            peak_kib.map_or("n/a (no /usr/bin/time)".to_owned(), |k| format!("{:.1} MiB", k as f64 / 1024.0)),
+        );
     }
     let _ = std::fs::remove_dir_all(&out);
     Ok(())

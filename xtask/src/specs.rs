@@ -13,10 +13,12 @@ pub fn generated_dir() -> PathBuf {
     project_root().join("generated")
 }
 
-/// A service to generate: its configuration file and the Discovery document it names.
+/// A service to generate: its configuration file and the document it names (`discovery:`, or
+/// `openapi:` for an OpenAPI 3 document).
 pub struct Spec {
     pub config: PathBuf,
-    pub discovery: PathBuf,
+    pub document: PathBuf,
+    pub openapi: bool,
 }
 
 /// Every `specs/*.yaml`, sorted by file name.
@@ -43,8 +45,12 @@ fn specs_in(dir: &Path) -> Result<Vec<Spec>, String> {
         .map(|config| {
             let text = read(&config)?;
             let parsed = discogen::config::Config::parse(&display(&config), &text).map_err(|e| e.to_string())?;
-            let discovery = parsed.discovery.ok_or_else(|| format!("{}: no `discovery:` entry", display(&config)))?;
-            Ok(Spec { discovery: dir.join(discovery), config })
+            let (document, openapi) = match (parsed.discovery, parsed.openapi) {
+                (Some(discovery), _) => (discovery, false),
+                (None, Some(openapi)) => (openapi, true),
+                (None, None) => return Err(format!("{}: no `discovery:` (or `openapi:`) entry", display(&config))),
+            };
+            Ok(Spec { document: dir.join(document), openapi, config })
         })
         .collect()
 }
@@ -73,13 +79,12 @@ impl Tree {
 
 /// The IR of one spec and the configuration it was built with.
 fn load(spec: &Spec) -> Result<(discogen::ir::Api, discogen::config::Config), String> {
-    let (config_text, discovery_text) = (read(&spec.config)?, read(&spec.discovery)?);
-    let (config_name, discovery_name) = (display(&spec.config), display(&spec.discovery));
-    let loaded = pipeline::load(
-        Input { name: &discovery_name, text: &discovery_text },
-        Some(Input { name: &config_name, text: &config_text }),
-    )
-    .map_err(|e| e.to_string())?;
+    let (config_text, document_text) = (read(&spec.config)?, read(&spec.document)?);
+    let (config_name, document_name) = (display(&spec.config), display(&spec.document));
+    let document = Input { name: &document_name, text: &document_text };
+    let config = Some(Input { name: &config_name, text: &config_text });
+    let loaded = if spec.openapi { pipeline::load_openapi(document, config) } else { pipeline::load(document, config) }
+        .map_err(|e| e.to_string())?;
     for warning in &loaded.0.warnings {
         eprintln!("warning: {warning}");
     }

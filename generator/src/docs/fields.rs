@@ -80,6 +80,12 @@ static NO_ANNOTATIONS: Schema = Schema {
     deprecated: false,
     pattern: None,
     default: None,
+    nullable: false,
+    required: Vec::new(),
+    all_of: Vec::new(),
+    one_of: Vec::new(),
+    any_of: Vec::new(),
+    discriminator: None,
 };
 
 /// Resolves properties of named or inline schemas into [`FieldView`]s.

@@ -55,6 +55,7 @@ fn service(doc: &Document, config: &Config) -> Service {
             .flat_map(|oauth| oauth.scopes.iter())
             .map(|(url, info)| Scope { url: url.clone(), description: info.description.clone() })
             .collect(),
+        security_schemes: Vec::new(),
     }
 }
 
@@ -89,6 +90,7 @@ fn convert_schema(schema: discovery::Schema) -> Schema {
         deprecated: schema.deprecated,
         pattern: schema.pattern,
         default: schema.default,
+        ..Schema::default()
     }
 }
 

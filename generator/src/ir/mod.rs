@@ -1,5 +1,10 @@
 //! The intermediate representation: one plain-data description of a service that every
 //! emitter consumes. Nothing here refers back to the JSON; document order is kept everywhere.
+//!
+//! Two readers build it: the Discovery reader ([`build`], `crate::discovery`) and the OpenAPI
+//! reader (`crate::openapi`). Field docs say what each reader puts in; a few fields only one
+//! of them can fill (Discovery's regional endpoints and media, OpenAPI's composition, header
+//! parameters and security schemes) and are empty from the other.
 
 mod build;
 pub mod media;
@@ -7,6 +12,7 @@ pub mod naming;
 mod stackql;
 
 pub use build::build;
+pub(crate) use build::request_id_slot;
 
 /// A whole service, ready for the emitters.
 #[derive(Debug, Clone)]
@@ -44,7 +50,43 @@ pub struct Service {
     pub root_url: String,
     pub mtls_root_url: Option<String>,
     pub endpoints: Vec<RegionalEndpoint>,
+    /// OAuth 2.0 scopes (Discovery `auth.oauth2.scopes`; OpenAPI: every `oauth2` security
+    /// scheme's flows, first description kept).
     pub scopes: Vec<Scope>,
+    /// OpenAPI `components.securitySchemes` in document order; empty for Discovery, whose only
+    /// scheme is the OAuth 2.0 of `scopes`.
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// An OpenAPI security scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Its key in `components.securitySchemes`.
+    pub name: String,
+    pub kind: SecurityKind,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// An API key sent as the parameter `name` in `location`.
+    ApiKey {
+        name: String,
+        location: ParamLocation,
+    },
+    /// HTTP authentication (`basic`, `bearer`, ...).
+    Http {
+        scheme: String,
+        bearer_format: Option<String>,
+    },
+    /// OAuth 2.0; its scopes are in [`Service::scopes`].
+    OAuth2 {
+        flows: Vec<String>,
+    },
+    OpenIdConnect {
+        url: String,
+    },
+    MutualTls,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,12 +105,14 @@ pub struct Scope {
 /// A schema: a named type, a property, an array's items or a map's values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Schema {
-    /// Discovery `id` (named schemas only).
+    /// Discovery `id` (named schemas only; an OpenAPI schema's `id` key, which StackQL's
+    /// provider specs keep from Discovery).
     pub id: Option<String>,
     /// Name of the schema this one refers to (`$ref`); sibling keys such as `description`
     /// and `read_only` then describe the reference itself.
     pub reference: Option<String>,
-    /// Discovery `type`: `string`, `integer`, `number`, `boolean`, `object`, `array` or `any`.
+    /// `string`, `integer`, `number`, `boolean`, `object`, `array` or `any` (Discovery's
+    /// `any`; OpenAPI's type arrays of more than one type other than `null`).
     pub json_type: Option<String>,
     /// Discovery `format`: `int64`, `google-datetime`, `google-duration`, `byte`, ...
     pub format: Option<String>,
@@ -80,7 +124,24 @@ pub struct Schema {
     pub read_only: bool,
     pub deprecated: bool,
     pub pattern: Option<String>,
+    /// The default value: a string as written, anything else as JSON text.
     pub default: Option<String>,
+    /// OpenAPI `nullable: true` or a 3.1 type array with `"null"` (Discovery: never).
+    pub nullable: bool,
+    /// Names of required properties (OpenAPI `required`; Discovery has none).
+    pub required: Vec<String>,
+    /// OpenAPI `allOf`, `oneOf` and `anyOf` parts, in order (Discovery: none).
+    pub all_of: Vec<Schema>,
+    pub one_of: Vec<Schema>,
+    pub any_of: Vec<Schema>,
+    pub discriminator: Option<Discriminator>,
+}
+
+/// OpenAPI `discriminator`: the property naming the variant, and value -> schema name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discriminator {
+    pub property_name: String,
+    pub mapping: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,19 +176,22 @@ impl Schema {
     }
 }
 
-/// A Discovery method.
+/// A method: a Discovery method or an OpenAPI operation.
 #[derive(Debug, Clone)]
 pub struct Method {
-    /// Discovery id, e.g. `aiplatform.projects.locations.notebookExecutionJobs.get`.
+    /// Discovery id, e.g. `aiplatform.projects.locations.notebookExecutionJobs.get`; OpenAPI
+    /// `operationId` (or `<verb> <path>` without one).
     pub id: String,
     /// Resource chain, e.g. `["projects", "locations", "notebookExecutionJobs"]` (empty for
-    /// methods declared on the service).
+    /// methods declared on the service). OpenAPI: the middle of a dotted `operationId`
+    /// (`svc.a.b.get` gives `["a", "b"]`), else the first tag.
     pub resource_path: Vec<String>,
     /// Name within its resource (`get`).
     pub name: String,
     /// Upper-case HTTP verb.
     pub http_method: String,
-    /// URI template relative to the base URL (`v1/{+name}`).
+    /// URI template relative to the base URL (`v1/{+name}`; OpenAPI: the path key without its
+    /// leading `/`).
     pub path: String,
     /// The same with every path segment spelt out (`v1/projects/{projectsId}/...`).
     pub flat_path: Option<String>,
@@ -163,6 +227,8 @@ pub enum RequestIdSlot {
 pub enum ParamLocation {
     Path,
     Query,
+    /// OpenAPI `in: header` (Discovery has none).
+    Header,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,632 @@
+//! OpenAPI document (+ configuration) -> IR: schemas from `components.schemas`, one method per
+//! operation in document order, the service from `info`, `servers` and `securitySchemes`, and
+//! StackQL's resource model from `x-stackQL-resources` (see `stackql.rs`).
+
+use std::collections::{HashMap, HashSet};
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use super::node::{kind, text, Node, Reader};
+use super::Document;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::ir::*;
+
+/// The HTTP verbs a path item can hold, as OpenAPI spells them.
+const VERBS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Schemas nested deeper than this are refused (also ends loops of non-component `$ref`s).
+const MAX_DEPTH: usize = 100;
+
+/// Builds the IR of an OpenAPI document. `file` names the document in errors, `config_file`
+/// the configuration.
+pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> Result<Api> {
+    refuse_overrides(config, config_file)?;
+    let reader = Reader { file, root: &doc.root };
+    let root = reader.node();
+    let mut converter = Converter { reader: &reader, schemas: IndexMap::new(), component_names: HashSet::new() };
+    let components = reader.get(&root, "components");
+    let component_schemas = match &components {
+        Some(components) => reader.object(components, "schemas")?,
+        None => Vec::new(),
+    };
+    converter.component_names = component_schemas.iter().map(|(name, _)| *name).collect();
+    for (name, node) in &component_schemas {
+        let schema = converter.schema(node, 0)?;
+        converter.schemas.insert((*name).to_owned(), schema);
+    }
+    let (mut methods, operations) = converter.methods(&root)?;
+    // AIP-155 request ids: the same rule as for Discovery documents (`ir::request_id_slot`).
+    for method in &mut methods {
+        method.request_id = request_id_slot(
+            &method.http_method,
+            method.parameters.as_deref(),
+            method.request.as_deref(),
+            &converter.schemas,
+        );
+    }
+    let service = service(&reader, &root, config)?;
+    let resources = super::stackql::resources(&reader, &service, &methods, &operations)?;
+    Ok(Api { service, schemas: converter.schemas, methods, resources, warnings: Vec::new() })
+}
+
+/// A provider spec already carries StackQL's resource model: overrides keyed by Discovery
+/// method ids would silently match nothing, so they are refused.
+fn refuse_overrides(config: &Config, config_file: &str) -> Result<()> {
+    let overrides = &config.stackql;
+    let keyed = [
+        ("resource_names", overrides.resource_names.is_empty()),
+        ("resource_renames", overrides.resource_renames.is_empty()),
+        ("sql_verbs", overrides.sql_verbs.is_empty()),
+        ("method_names", overrides.method_names.is_empty()),
+        ("object_keys", overrides.object_keys.is_empty()),
+    ];
+    match keyed.iter().find(|(_, empty)| !empty) {
+        Some((section, _)) => Err(Error::Config {
+            file: config_file.to_owned(),
+            location: format!("stackql.{section}"),
+            message: "overrides apply to Discovery input; an OpenAPI provider spec carries StackQL's resource model in x-stackQL-resources".to_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// One operation of the document: where it is and what it is.
+pub struct Operation<'a> {
+    pub path: &'a str,
+    pub verb: &'static str,
+    pub node: Node<'a>,
+}
+
+struct Converter<'r, 'a> {
+    reader: &'r Reader<'a>,
+    /// Named schemas: the components, then inline bodies given names.
+    schemas: IndexMap<String, Schema>,
+    /// Looked up for every `$ref`: a set, not a list (aiplatform has 1 500 schemas).
+    component_names: HashSet<&'a str>,
+}
+
+impl<'a> Converter<'_, 'a> {
+    fn schema(&self, node: &Node<'a>, depth: usize) -> Result<Schema> {
+        let r = self.reader;
+        if depth > MAX_DEPTH {
+            return Err(r.error(&node.path, format!("schema nested deeper than {MAX_DEPTH} levels")));
+        }
+        match node.value {
+            // 3.1: `true` accepts anything (`false` nothing, which no body can satisfy anyway).
+            Value::Bool(_) => return Ok(Schema { json_type: Some("any".to_owned()), ..Schema::default() }),
+            Value::Object(_) => {}
+            other => return Err(r.error(&node.path, format!("expected a schema (an object), found {}", kind(other)))),
+        }
+        let mut schema = Schema::default();
+        if let Some(reference) = r.string(node, "$ref")? {
+            let at = format!("{}/$ref", node.path);
+            match component_name(reference) {
+                Some(name) if self.component_names.contains(name.as_str()) => schema.reference = Some(name),
+                Some(_) => return Err(r.error(&at, format!("$ref {reference:?} names no schema"))),
+                None => {
+                    // Any other local reference (`#/components/schemas/A/properties/b`): the
+                    // target is read in place, with this object's own keys over it.
+                    let target = r.target(&at, reference)?;
+                    schema = self.schema(&target, depth + 1)?;
+                }
+            }
+        }
+        match r.get(node, "type").map(|n| n.value) {
+            None => {}
+            Some(Value::String(name)) => schema.json_type = Some(name.clone()),
+            Some(Value::Array(types)) => {
+                let mut named = Vec::new();
+                for (i, value) in types.iter().enumerate() {
+                    match value.as_str() {
+                        Some("null") => schema.nullable = true,
+                        Some(name) => named.push(name),
+                        None => return Err(r.error(&format!("{}/type/{i}", node.path), "expected a type name")),
+                    }
+                }
+                schema.json_type = match named.as_slice() {
+                    [] => None,
+                    [one] => Some((*one).to_owned()),
+                    _ => Some("any".to_owned()),
+                };
+            }
+            Some(other) => {
+                return Err(
+                    r.error(&format!("{}/type", node.path), format!("expected a type name, found {}", kind(other)))
+                )
+            }
+        }
+        schema.nullable |= r.boolean(node, "nullable")?.unwrap_or(false);
+        if let Some(id) = r.string(node, "id")? {
+            schema.id = Some(id.to_owned());
+        }
+        for (key, slot) in
+            [("format", &mut schema.format), ("description", &mut schema.description), ("pattern", &mut schema.pattern)]
+        {
+            if let Some(value) = r.string(node, key)? {
+                *slot = Some(value.to_owned());
+            }
+        }
+        if let Some(default) = node.value.get("default") {
+            schema.default = Some(text(default));
+        }
+        schema.read_only |= r.boolean(node, "readOnly")?.unwrap_or(false);
+        schema.deprecated |= r.boolean(node, "deprecated")?.unwrap_or(false);
+        if node.value.get("enum").is_some() {
+            schema.enum_values = self.enum_values(node, &mut schema.nullable)?;
+        }
+        if node.value.get("properties").is_some() {
+            schema.properties = r
+                .object(node, "properties")?
+                .into_iter()
+                .map(|(name, property)| {
+                    Ok(Property { name: name.to_owned(), schema: self.schema(&property, depth + 1)? })
+                })
+                .collect::<Result<_>>()?;
+        }
+        if node.value.get("required").is_some() {
+            schema.required = r
+                .array(node, "required")?
+                .iter()
+                .map(|n| {
+                    n.value.as_str().map(str::to_owned).ok_or_else(|| r.error(&n.path, "expected a property name"))
+                })
+                .collect::<Result<_>>()?;
+        }
+        if let Some(items) = r.get(node, "items") {
+            schema.items = Some(Box::new(self.schema(&items, depth + 1)?));
+        }
+        match r.get(node, "additionalProperties") {
+            None | Some(Node { value: Value::Bool(false), .. }) => {}
+            Some(values) => schema.additional_properties = Some(Box::new(self.schema(&values, depth + 1)?)),
+        }
+        for (key, slot) in [("allOf", &mut schema.all_of), ("oneOf", &mut schema.one_of), ("anyOf", &mut schema.any_of)]
+        {
+            if node.value.get(key).is_some() {
+                *slot = r.array(node, key)?.iter().map(|part| self.schema(part, depth + 1)).collect::<Result<_>>()?;
+            }
+        }
+        if let Some(discriminator) = r.get(node, "discriminator") {
+            schema.discriminator = Some(self.discriminator(&discriminator)?);
+        }
+        Ok(schema)
+    }
+
+    /// `enum` with `enumDescriptions` / `x-enumDescriptions` and `enumDeprecated` beside it
+    /// (StackQL's provider specs keep Discovery's keys). A `null` value makes the schema
+    /// nullable; repeated values are kept once.
+    fn enum_values(&self, node: &Node<'a>, nullable: &mut bool) -> Result<Vec<EnumValue>> {
+        let r = self.reader;
+        let strings = |key: &str| -> Result<Vec<String>> {
+            let values = r.array(node, key)?;
+            values
+                .iter()
+                .map(|n| n.value.as_str().map(str::to_owned).ok_or_else(|| r.error(&n.path, "expected a string")))
+                .collect()
+        };
+        let mut descriptions = strings("enumDescriptions")?;
+        if descriptions.is_empty() {
+            descriptions = strings("x-enumDescriptions")?;
+        }
+        let deprecated: Vec<bool> =
+            r.array(node, "enumDeprecated")?.iter().map(|n| n.value.as_bool().unwrap_or(false)).collect();
+        let mut values = Vec::new();
+        for (i, value) in r.array(node, "enum")?.iter().enumerate() {
+            if value.value.is_null() {
+                *nullable = true;
+                continue;
+            }
+            // A repeated value adds nothing to the set (real documents have some).
+            let value_text = text(value.value);
+            if values.iter().any(|v: &EnumValue| v.value == value_text) {
+                continue;
+            }
+            values.push(EnumValue {
+                value: value_text,
+                description: descriptions.get(i).cloned(),
+                deprecated: deprecated.get(i).copied().unwrap_or(false),
+            });
+        }
+        Ok(values)
+    }
+
+    fn discriminator(&self, node: &Node<'a>) -> Result<Discriminator> {
+        let r = self.reader;
+        let property_name = r
+            .string(node, "propertyName")?
+            .ok_or_else(|| r.error(&node.path, "a discriminator needs a `propertyName`"))?
+            .to_owned();
+        let mut mapping = Vec::new();
+        for (value, target) in r.object(node, "mapping")? {
+            let target =
+                target.value.as_str().ok_or_else(|| r.error(&target.path, "expected a schema name or $ref"))?;
+            let name = component_name(target).unwrap_or_else(|| target.to_owned());
+            if !self.component_names.contains(name.as_str()) {
+                return Err(r.error(
+                    &format!("{}/mapping/{}", node.path, super::node::escape(value)),
+                    format!("{target:?} names no schema"),
+                ));
+            }
+            mapping.push((value.to_owned(), name));
+        }
+        Ok(Discriminator { property_name, mapping })
+    }
+
+    /// Every operation in document order (paths, then verbs in key order), with the nodes they
+    /// came from.
+    fn methods(&mut self, root: &Node<'a>) -> Result<(Vec<Method>, Vec<Operation<'a>>)> {
+        let r = self.reader;
+        let mut methods = Vec::new();
+        let mut operations = Vec::new();
+        let mut ids: HashMap<String, String> = HashMap::new();
+        for (path, item) in r.object(root, "paths")? {
+            if !path.starts_with('/') {
+                return Err(r.error(&item.path, format!("path {path:?} does not start with `/`")));
+            }
+            let item = r.resolve(item)?;
+            let shared = self.parameters(&item)?;
+            for (key, node) in r.entries(&item)? {
+                let Some(verb) = VERBS.iter().find(|verb| **verb == key) else { continue };
+                if !node.value.is_object() {
+                    return Err(
+                        r.error(&node.path, format!("expected an operation (an object), found {}", kind(node.value)))
+                    );
+                }
+                let method = self.method(path, verb, &node, &shared)?;
+                if let Some(first) = ids.insert(method.id.clone(), node.path.clone()) {
+                    return Err(r.error(&node.path, format!("operationId {:?} is also used by {first}", method.id)));
+                }
+                methods.push(method);
+                operations.push(Operation { path, verb, node });
+            }
+        }
+        Ok((methods, operations))
+    }
+
+    /// The `parameters` of a path item or operation, `$ref`s followed.
+    fn parameters(&self, node: &Node<'a>) -> Result<Vec<Parameter>> {
+        self.reader.array(node, "parameters")?.into_iter().map(|p| self.parameter(p)).collect()
+    }
+
+    fn parameter(&self, node: Node<'a>) -> Result<Parameter> {
+        let r = self.reader;
+        let node = r.resolve(node)?;
+        let name = r.string(&node, "name")?.ok_or_else(|| r.error(&node.path, "a parameter needs a `name`"))?;
+        // Parameter names end up in page anchors, table cells and Rust identifiers. `+` is
+        // StackQL's: its converter keeps the `+` of a second `{+datasetId}` in a Google path.
+        if !super::node::is_word(name, ".$+") {
+            return Err(r.error(&format!("{}/name", node.path), format!("{name:?} is not a parameter name")));
+        }
+        let location = match r.string(&node, "in")? {
+            Some("path") => ParamLocation::Path,
+            Some("query") => ParamLocation::Query,
+            Some("header") => ParamLocation::Header,
+            Some("cookie") => {
+                return Err(r.error(&format!("{}/in", node.path), format!("cookie parameter {name:?} is not supported")))
+            }
+            Some(other) => {
+                return Err(r.error(&format!("{}/in", node.path), format!("unknown parameter location {other:?}")))
+            }
+            None => return Err(r.error(&node.path, format!("parameter {name:?} has no `in`"))),
+        };
+        let mut schema = match r.get(&node, "schema") {
+            Some(schema) => self.schema(&schema, 0)?,
+            None => Schema::default(),
+        };
+        if let Some(target) = schema.reference.as_deref().and_then(|name| self.schemas.get(name)) {
+            schema = target.clone();
+        }
+        let repeated = schema.json_type.as_deref() == Some("array");
+        if repeated {
+            if let Some(items) = schema.items.take() {
+                let items = *items;
+                schema = items.reference.as_deref().and_then(|name| self.schemas.get(name)).cloned().unwrap_or(items);
+            }
+        }
+        Ok(Parameter {
+            name: name.to_owned(),
+            location,
+            required: r.boolean(&node, "required")?,
+            repeated,
+            json_type: schema.json_type,
+            format: schema.format,
+            description: r.string(&node, "description")?.map(str::to_owned),
+            enum_values: schema.enum_values,
+            pattern: schema.pattern,
+            default: schema.default,
+            deprecated: r.boolean(&node, "deprecated")?.unwrap_or(false),
+        })
+    }
+
+    fn method(&mut self, path: &str, verb: &str, node: &Node<'a>, shared: &[Parameter]) -> Result<Method> {
+        let r = self.reader;
+        let id = match r.string(node, "operationId")? {
+            Some(id) => id.to_owned(),
+            None => format!("{verb} {path}"),
+        };
+        // Operation parameters replace path-item ones of the same name and location.
+        let mut parameters: Vec<Parameter> = shared.to_vec();
+        for parameter in self.parameters(node)? {
+            match parameters.iter_mut().find(|p| p.name == parameter.name && p.location == parameter.location) {
+                Some(slot) => *slot = parameter,
+                None => parameters.push(parameter),
+            }
+        }
+        let placeholders = placeholders(path);
+        if let Some(missing) = placeholders
+            .iter()
+            .find(|name| !parameters.iter().any(|p| p.location == ParamLocation::Path && &p.name == *name))
+        {
+            return Err(
+                r.error(&node.path, format!("path placeholder {{{missing}}} in {path:?} has no path parameter"))
+            );
+        }
+        let parameter_order = placeholders
+            .iter()
+            .cloned()
+            .chain(
+                parameters
+                    .iter()
+                    .filter(|p| p.location != ParamLocation::Path && p.required == Some(true))
+                    .map(|p| p.name.clone()),
+            )
+            .collect();
+        let (resource_path, name) = resource_and_name(&id, verb, &r.array(node, "tags")?);
+        let request = match r.get(node, "requestBody") {
+            Some(body) => self.body(r.resolve(body)?, &id, "Request")?,
+            None => None,
+        };
+        let response = match success_response(r, node)? {
+            Some(response) => self.body(response, &id, "Response")?,
+            None => None,
+        };
+        let description = match r.string(node, "description")? {
+            Some(text) => Some(text.to_owned()),
+            None => r.string(node, "summary")?.map(str::to_owned),
+        };
+        let security = match r.get(node, "security") {
+            Some(_) => r.array(node, "security")?,
+            None => r.array(&r.node(), "security")?,
+        };
+        let mut scopes: Vec<String> = Vec::new();
+        for requirement in &security {
+            for (_, names) in r.entries(requirement)? {
+                for scope in names.value.as_array().into_iter().flatten().filter_map(Value::as_str) {
+                    if !scopes.iter().any(|s| s == scope) {
+                        scopes.push(scope.to_owned());
+                    }
+                }
+            }
+        }
+        Ok(Method {
+            id,
+            resource_path,
+            name,
+            http_method: verb.to_ascii_uppercase(),
+            path: path.trim_start_matches('/').to_owned(),
+            flat_path: None,
+            description,
+            parameters: Some(parameters),
+            parameter_order,
+            request,
+            response,
+            scopes,
+            supports_media_upload: false,
+            supports_media_download: false,
+            media: Default::default(),
+            deprecated: r.boolean(node, "deprecated")?.unwrap_or(false),
+            // Needs every schema, inline bodies included: filled in by `build`.
+            request_id: None,
+        })
+    }
+
+    /// The schema name of a request body or response (its JSON media type's schema): the
+    /// component it refers to, or a new named schema for an inline one (`<OperationId>Request`).
+    fn body(&mut self, node: Node<'a>, id: &str, suffix: &str) -> Result<Option<String>> {
+        let r = self.reader;
+        let Some(schema) = json_schema(r, &node)? else { return Ok(None) };
+        let converted = self.schema(&schema, 0)?;
+        if let Some(reference) = &converted.reference {
+            return Ok(Some(reference.clone()));
+        }
+        let mut name = upper_camel(id);
+        name.push_str(suffix);
+        while self.schemas.contains_key(&name) {
+            name.push('_');
+        }
+        self.schemas.insert(name.clone(), converted);
+        Ok(Some(name))
+    }
+}
+
+/// `NAME` of `#/components/schemas/NAME` (unescaped), when the reference is exactly that.
+pub(super) fn component_name(reference: &str) -> Option<String> {
+    let name = reference.strip_prefix("#/components/schemas/")?;
+    (!name.contains('/')).then(|| name.replace("~1", "/").replace("~0", "~"))
+}
+
+/// The `schema` of a body's JSON media type: `application/json`, else the first `...json`
+/// type, else the first one.
+fn json_schema<'a>(r: &Reader<'a>, body: &Node<'a>) -> Result<Option<Node<'a>>> {
+    let content = r.object(body, "content")?;
+    let chosen = content
+        .iter()
+        .find(|(media, _)| *media == "application/json")
+        .or_else(|| content.iter().find(|(media, _)| media.contains("json")))
+        .or(content.first());
+    match chosen {
+        Some((_, media)) => Ok(r.get(media, "schema")),
+        None => Ok(None),
+    }
+}
+
+/// The response a call succeeds with: `200`, else the first `2XX` code.
+fn success_response<'a>(r: &Reader<'a>, operation: &Node<'a>) -> Result<Option<Node<'a>>> {
+    let responses = r.object(operation, "responses")?;
+    let chosen = responses
+        .iter()
+        .find(|(code, _)| *code == "200")
+        .or_else(|| responses.iter().find(|(code, _)| code.starts_with('2')));
+    chosen.map(|(_, node)| r.resolve(node.clone())).transpose()
+}
+
+/// The names of a path template's `{placeholders}` in order.
+fn placeholders(path: &str) -> Vec<String> {
+    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned())).collect()
+}
+
+/// Resource chain and method name: a dotted operationId `svc.a.b.get` gives `[a, b]` and
+/// `get` (Google's, and StackQL's provider specs); otherwise the first tag and the operationId.
+fn resource_and_name(id: &str, verb: &str, tags: &[Node<'_>]) -> (Vec<String>, String) {
+    let tokens: Vec<&str> = id.split('.').collect();
+    if tokens.len() >= 3 && tokens.iter().all(|t| !t.is_empty() && !t.contains(char::is_whitespace)) {
+        let name = tokens[tokens.len() - 1].to_owned();
+        return (tokens[1..tokens.len() - 1].iter().map(|t| (*t).to_owned()).collect(), name);
+    }
+    let tag = tags.first().and_then(|t| t.value.as_str()).map(str::to_owned);
+    let name = if id.contains(' ') { verb.to_owned() } else { id.to_owned() };
+    (tag.into_iter().collect(), name)
+}
+
+/// `aiplatform.datasets.create` -> `AiplatformDatasetsCreate`, `get /pets/{id}` -> `GetPetsId`.
+fn upper_camel(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
+fn service(r: &Reader<'_>, root: &Node<'_>, config: &Config) -> Result<Service> {
+    let info = r.get(root, "info").ok_or_else(|| r.error("#", "an OpenAPI document needs `info`"))?;
+    let title = r.string(&info, "title")?.unwrap_or_default().to_owned();
+    let version =
+        r.string(&info, "version")?.ok_or_else(|| r.error(&info.path, "`info` needs a `version`"))?.to_owned();
+    // StackQL's resource ids are `<provider>.<service>.<resource>`: they name both.
+    let stackql_id = super::stackql::first_resource_id(r, root)?;
+    let from_id = stackql_id.as_deref().map(|id| id.split('.').collect::<Vec<_>>()).filter(|parts| parts.len() == 3);
+    let name = match &from_id {
+        Some(parts) => parts[1].to_owned(),
+        None => slug(&title),
+    };
+    let provider = match &from_id {
+        Some(parts) => parts[0].to_owned(),
+        None => config.provider.clone(),
+    };
+    let servers = r.array(root, "servers")?;
+    let base_url = match servers.first() {
+        Some(server) => server_url(r, server)?,
+        None => "/".to_owned(),
+    };
+    let (security_schemes, scopes) = security(r, root)?;
+    Ok(Service {
+        provider,
+        stackql_name: config.stackql.service_name.clone().unwrap_or_else(|| name.clone()),
+        name,
+        version,
+        title,
+        description: r.string(&info, "description")?.unwrap_or_default().to_owned(),
+        revision: r.string(&info, "x-discovery-doc-revision")?.unwrap_or_default().to_owned(),
+        canonical_name: None,
+        documentation_link: match r.get(root, "externalDocs") {
+            Some(docs) => r.string(&docs, "url")?.map(str::to_owned),
+            None => None,
+        },
+        root_url: base_url.clone(),
+        base_url,
+        mtls_root_url: None,
+        endpoints: Vec::new(),
+        scopes,
+        security_schemes,
+    })
+}
+
+/// A service name from a title: lower-case words joined by `-` (`Swagger Petstore` ->
+/// `swagger-petstore`).
+fn slug(title: &str) -> String {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if words.is_empty() {
+        "api".to_owned()
+    } else {
+        words.join("-")
+    }
+}
+
+/// A server's URL with its variables at their defaults, ending in `/` (method paths are
+/// relative to it).
+fn server_url(r: &Reader<'_>, server: &Node<'_>) -> Result<String> {
+    let mut url = r.string(server, "url")?.ok_or_else(|| r.error(&server.path, "a server needs a `url`"))?.to_owned();
+    for (name, variable) in r.object(server, "variables")? {
+        let default = r
+            .string(&variable, "default")?
+            .ok_or_else(|| r.error(&variable.path, "a server variable needs a `default`"))?;
+        url = url.replace(&format!("{{{name}}}"), default);
+    }
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+/// `components.securitySchemes`, and the OAuth 2.0 scopes of all their flows.
+fn security(r: &Reader<'_>, root: &Node<'_>) -> Result<(Vec<SecurityScheme>, Vec<Scope>)> {
+    let Some(components) = r.get(root, "components") else { return Ok((Vec::new(), Vec::new())) };
+    let mut schemes = Vec::new();
+    let mut scopes: Vec<Scope> = Vec::new();
+    for (name, node) in r.object(&components, "securitySchemes")? {
+        let node = r.resolve(node)?;
+        let required = |key: &str| -> Result<String> {
+            r.string(&node, key)?
+                .map(str::to_owned)
+                .ok_or_else(|| r.error(&node.path, format!("security scheme {name:?} needs `{key}`")))
+        };
+        let kind = match required("type")?.as_str() {
+            "apiKey" => {
+                let location = match required("in")?.as_str() {
+                    "query" => ParamLocation::Query,
+                    "header" => ParamLocation::Header,
+                    other => {
+                        return Err(r.error(
+                            &format!("{}/in", node.path),
+                            format!("API keys in {other:?} are not supported (query or header)"),
+                        ))
+                    }
+                };
+                SecurityKind::ApiKey { name: required("name")?, location }
+            }
+            "http" => SecurityKind::Http {
+                scheme: required("scheme")?,
+                bearer_format: r.string(&node, "bearerFormat")?.map(str::to_owned),
+            },
+            "oauth2" => {
+                let flows = r.object(&node, "flows")?;
+                for (_, flow) in &flows {
+                    for (url, description) in r.object(flow, "scopes")? {
+                        if !scopes.iter().any(|s| s.url == url) {
+                            scopes.push(Scope { url: url.to_owned(), description: text(description.value) });
+                        }
+                    }
+                }
+                SecurityKind::OAuth2 { flows: flows.iter().map(|(flow, _)| (*flow).to_owned()).collect() }
+            }
+            "openIdConnect" => SecurityKind::OpenIdConnect { url: required("openIdConnectUrl")? },
+            "mutualTLS" => SecurityKind::MutualTls,
+            other => {
+                return Err(r.error(&format!("{}/type", node.path), format!("unknown security scheme type {other:?}")))
+            }
+        };
+        schemes.push(SecurityScheme {
+            name: name.to_owned(),
+            kind,
+            description: r.string(&node, "description")?.map(str::to_owned),
+        });
+    }
+    Ok((schemes, scopes))
+}

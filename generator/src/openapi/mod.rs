@@ -1,0 +1,116 @@
+//! Reading OpenAPI 3.0 and 3.1 documents, JSON or YAML, into the same IR the Discovery reader
+//! builds: [`load`] parses and checks the version, [`build`] converts (validating as it goes,
+//! every error naming the JSON pointer of the place, e.g.
+//! `#/paths/~1v1~1{name}/get/parameters/2: ...`). StackQL's provider specs carry their resource
+//! model in `components.x-stackQL-resources`, read by `stackql.rs` straight into
+//! [`crate::ir::SqlResource`]s.
+
+mod convert;
+mod node;
+mod stackql;
+
+pub use convert::build;
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// A parsed OpenAPI 3 document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The whole document as order-preserving JSON.
+    pub root: Value,
+    /// `3.0` or `3.1`.
+    pub version: Version,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    V3_0,
+    V3_1,
+}
+
+/// Parses a document: JSON when it starts with `{`, YAML otherwise.
+pub fn parse(file: &str, text: &str) -> Result<Value> {
+    let parse_error = |path: String, message: String| Error::Parse { file: file.to_owned(), path, message };
+    if text.trim_start().starts_with('{') {
+        return serde_json::from_str(text).map_err(|err| parse_error("#".to_owned(), err.to_string()));
+    }
+    let mut yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|err| {
+        let at = err.location().map_or_else(|| "#".to_owned(), |l| format!("line {}, column {}", l.line(), l.column()));
+        parse_error(at, err.to_string())
+    })?;
+    yaml.apply_merge().map_err(|err| parse_error("#".to_owned(), err.to_string()))?;
+    Ok(yaml_to_json(yaml))
+}
+
+/// YAML -> JSON, keeping key order. Keys that are not strings (`200:` response codes) become
+/// their text; tags are dropped; a float JSON cannot hold becomes null.
+fn yaml_to_json(yaml: serde_yaml_ng::Value) -> Value {
+    use serde_yaml_ng::Value as Yaml;
+    match yaml {
+        Yaml::Null => Value::Null,
+        Yaml::Bool(flag) => Value::Bool(flag),
+        Yaml::Number(number) => {
+            if let Some(int) = number.as_i64() {
+                Value::from(int)
+            } else if let Some(int) = number.as_u64() {
+                Value::from(int)
+            } else {
+                number.as_f64().and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
+            }
+        }
+        Yaml::String(text) => Value::String(text),
+        Yaml::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        Yaml::Mapping(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, value)| {
+                    let key = match yaml_to_json(key) {
+                        Value::String(text) => text,
+                        other => other.to_string(),
+                    };
+                    (key, yaml_to_json(value))
+                })
+                .collect(),
+        ),
+        Yaml::Tagged(tagged) => yaml_to_json(tagged.value),
+    }
+}
+
+/// Parses a document and checks it is OpenAPI 3.0 or 3.1 (Swagger 2.0 is refused by name).
+pub fn load(file: &str, text: &str) -> Result<Document> {
+    let root = parse(file, text)?;
+    if !root.is_object() {
+        return Err(Error::invalid(
+            file,
+            "#",
+            format!("expected an OpenAPI document (an object), found {}", node::kind(&root)),
+        ));
+    }
+    if let Some(swagger) = root.get("swagger") {
+        return Err(Error::invalid(
+            file,
+            "#/swagger",
+            format!(
+                "this is a Swagger {} document; only OpenAPI 3.0 and 3.1 are read (convert it first, e.g. with swagger2openapi)",
+                node::text(swagger)
+            ),
+        ));
+    }
+    let version = match root.get("openapi") {
+        None => return Err(Error::invalid(file, "#", "no `openapi` version: not an OpenAPI 3 document")),
+        Some(Value::String(v)) if v == "3.0" || v.starts_with("3.0.") => Version::V3_0,
+        Some(Value::String(v)) if v == "3.1" || v.starts_with("3.1.") => Version::V3_1,
+        Some(other) => {
+            return Err(Error::invalid(
+                file,
+                "#/openapi",
+                format!("OpenAPI version {} is not supported (3.0 and 3.1 are)", node::text(other)),
+            ))
+        }
+    };
+    Ok(Document { root, version })
+}
+
+#[cfg(test)]
+mod tests;

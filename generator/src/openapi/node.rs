@@ -1,0 +1,144 @@
+//! Walking a parsed OpenAPI document: values with the JSON pointer that reached them, typed
+//! look-ups that refuse a wrong type naming the place, and local `$ref` resolution.
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+
+/// How many `$ref`s in a row may be followed before the chain counts as a loop.
+const MAX_REF_HOPS: usize = 64;
+
+/// A value of the document and the JSON pointer (`#/paths/~1v1~1{name}/get`) it was read at.
+#[derive(Debug, Clone)]
+pub struct Node<'a> {
+    pub value: &'a Value,
+    pub path: String,
+}
+
+/// `key` as one JSON pointer segment (`/` is `~1`, `~` is `~0`).
+pub fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// The document being read: the file name for errors and the root for `$ref`s.
+pub struct Reader<'a> {
+    pub file: &'a str,
+    pub root: &'a Value,
+}
+
+impl<'a> Reader<'a> {
+    pub fn node(&self) -> Node<'a> {
+        Node { value: self.root, path: "#".to_owned() }
+    }
+
+    pub fn error(&self, path: &str, message: impl Into<String>) -> Error {
+        Error::invalid(self.file, path, message)
+    }
+
+    /// The member `key` of an object node, if present.
+    pub fn get(&self, node: &Node<'a>, key: &str) -> Option<Node<'a>> {
+        node.value.get(key).map(|value| Node { value, path: format!("{}/{}", node.path, escape(key)) })
+    }
+
+    /// The member `key`, which must be an object when present; its entries with their nodes.
+    pub fn object(&self, node: &Node<'a>, key: &str) -> Result<Vec<(&'a str, Node<'a>)>> {
+        match self.get(node, key) {
+            None => Ok(Vec::new()),
+            Some(child) => self.entries(&child),
+        }
+    }
+
+    /// The entries of an object node.
+    pub fn entries(&self, node: &Node<'a>) -> Result<Vec<(&'a str, Node<'a>)>> {
+        let map: &'a Map<String, Value> = node
+            .value
+            .as_object()
+            .ok_or_else(|| self.error(&node.path, format!("expected an object, found {}", kind(node.value))))?;
+        Ok(map
+            .iter()
+            .map(|(key, value)| (key.as_str(), Node { value, path: format!("{}/{}", node.path, escape(key)) }))
+            .collect())
+    }
+
+    /// The member `key`, which must be an array when present.
+    pub fn array(&self, node: &Node<'a>, key: &str) -> Result<Vec<Node<'a>>> {
+        let Some(child) = self.get(node, key) else { return Ok(Vec::new()) };
+        let items = child
+            .value
+            .as_array()
+            .ok_or_else(|| self.error(&child.path, format!("expected an array, found {}", kind(child.value))))?;
+        Ok(items.iter().enumerate().map(|(i, value)| Node { value, path: format!("{}/{i}", child.path) }).collect())
+    }
+
+    /// The member `key`, which must be a string when present.
+    pub fn string(&self, node: &Node<'a>, key: &str) -> Result<Option<&'a str>> {
+        match self.get(node, key) {
+            None | Some(Node { value: Value::Null, .. }) => Ok(None),
+            Some(Node { value: Value::String(text), .. }) => Ok(Some(text)),
+            Some(child) => Err(self.error(&child.path, format!("expected a string, found {}", kind(child.value)))),
+        }
+    }
+
+    /// The member `key`, which must be a boolean when present.
+    pub fn boolean(&self, node: &Node<'a>, key: &str) -> Result<Option<bool>> {
+        match self.get(node, key) {
+            None | Some(Node { value: Value::Null, .. }) => Ok(None),
+            Some(Node { value: Value::Bool(flag), .. }) => Ok(Some(*flag)),
+            Some(child) => Err(self.error(&child.path, format!("expected true or false, found {}", kind(child.value)))),
+        }
+    }
+
+    /// The node an object's `$ref` points to (following chains), or the node itself. Only
+    /// references inside the document are read.
+    pub fn resolve(&self, node: Node<'a>) -> Result<Node<'a>> {
+        let start = node.path.clone();
+        let mut current = node;
+        for _ in 0..MAX_REF_HOPS {
+            let Some(reference) = current.value.get("$ref") else { return Ok(current) };
+            let reference =
+                reference.as_str().ok_or_else(|| self.error(&format!("{}/$ref", current.path), "expected a string"))?;
+            current = self.target(&format!("{}/$ref", current.path), reference)?;
+        }
+        Err(self.error(&start, format!("more than {MAX_REF_HOPS} $refs in a row (a reference loop?)")))
+    }
+
+    /// The node a local reference (`#/components/...`) names; `at` is where it was written.
+    pub fn target(&self, at: &str, reference: &str) -> Result<Node<'a>> {
+        let Some(pointer) = reference.strip_prefix('#') else {
+            return Err(
+                self.error(at, format!("$ref {reference:?} points outside the document, which is not supported"))
+            );
+        };
+        let value = self
+            .root
+            .pointer(pointer)
+            .ok_or_else(|| self.error(at, format!("$ref {reference:?} names nothing in the document")))?;
+        Ok(Node { value, path: reference.to_owned() })
+    }
+}
+
+/// The JSON type of a value, for messages.
+pub fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A value as the IR keeps it: a string as written, anything else as JSON text.
+pub fn text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Non-empty, and only letters, digits, `_`, `-` and the characters in `extra`: the Discovery
+/// reader's rule for names that end up in page anchors, table cells and Rust identifiers.
+pub fn is_word(text: &str, extra: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-' || extra.contains(c))
+}

@@ -1,0 +1,376 @@
+//! The reader on small documents: each construct of OpenAPI 3.0/3.1 as it lands in the IR.
+
+use crate::ir::*;
+use crate::pipeline::{load_openapi, Input};
+
+fn api(text: &str) -> Api {
+    load_openapi(Input { name: "t.yaml", text }, None).unwrap_or_else(|err| panic!("{err}")).0
+}
+
+fn error(text: &str) -> String {
+    match load_openapi(Input { name: "t.yaml", text }, None) {
+        Ok(_) => panic!("expected an error"),
+        Err(err) => err.to_string(),
+    }
+}
+
+const PETS: &str = r##"
+openapi: 3.0.3
+info: {title: Swagger Petstore, version: 1.0.0}
+servers:
+  - url: "https://{region}.pets.example.com/v1"
+    variables: {region: {default: eu}}
+security: [{oauth: [pets.read]}]
+paths:
+  /pets/{petId}:
+    parameters:
+      - $ref: '#/components/parameters/PetId'
+      - {name: verbose, in: query, schema: {type: boolean}}
+    get:
+      operationId: getPet
+      tags: [pets]
+      parameters:
+        - {name: verbose, in: query, required: true, schema: {type: string}}
+        - {name: X-Trace, in: header, schema: {type: string}}
+        - {name: tags, in: query, schema: {type: array, items: {type: string, enum: [a, b]}}}
+      responses:
+        200:
+          $ref: '#/components/responses/Pet'
+        default: {description: error}
+    put:
+      operationId: putPet
+      requestBody: {$ref: '#/components/requestBodies/NewPet'}
+      responses:
+        '204': {description: done}
+  /pets:
+    post:
+      summary: Adds a pet.
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {name: {type: string}}}
+      responses:
+        '201':
+          description: made
+          content:
+            application/problem+json:
+              schema: {$ref: '#/components/schemas/Pet'}
+components:
+  parameters:
+    PetId: {name: petId, in: path, required: true, schema: {type: string, format: uuid}}
+  requestBodies:
+    NewPet:
+      content:
+        application/json: {schema: {$ref: '#/components/schemas/Pet'}}
+  responses:
+    Pet:
+      description: a pet
+      content:
+        application/json: {schema: {$ref: '#/components/schemas/Pet'}}
+  securitySchemes:
+    key: {type: apiKey, name: X-Key, in: header}
+    bearer: {type: http, scheme: bearer, bearerFormat: JWT}
+    oauth:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: https://auth.example.com/token
+          scopes: {pets.read: Read pets, pets.write: Write pets}
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      discriminator:
+        propertyName: kind
+        mapping: {cat: '#/components/schemas/Cat', dog: Dog}
+      properties:
+        id: {type: integer, format: int64, readOnly: true}
+        name: {type: string, nullable: true}
+        owner: {$ref: '#/components/schemas/Owner', description: Who feeds it.}
+        labels: {type: object, additionalProperties: {type: string}}
+        extra: {type: object, additionalProperties: true}
+        status: {type: string, enum: [alive, null, alive], default: alive}
+        home: {$ref: '#/components/schemas/Owner/properties/address'}
+    Cat:
+      allOf: [{$ref: '#/components/schemas/Pet'}, {type: object, properties: {lives: {type: integer}}}]
+    Dog:
+      oneOf: [{$ref: '#/components/schemas/Pet'}, {type: string}]
+      anyOf: [{type: integer}]
+    Owner:
+      type: object
+      properties:
+        address: {type: string, description: Street.}
+"##;
+
+#[test]
+fn schemas_keep_composition_nullability_and_references() {
+    let api = api(PETS);
+    let names: Vec<&str> = api.schemas.keys().map(String::as_str).collect();
+    assert_eq!(names, ["Pet", "Cat", "Dog", "Owner", "PostPetsRequest"]);
+    let pet = &api.schemas["Pet"];
+    assert_eq!(pet.required, ["name"]);
+    let discriminator = pet.discriminator.as_ref().unwrap();
+    assert_eq!(discriminator.property_name, "kind");
+    assert_eq!(discriminator.mapping, [("cat".to_owned(), "Cat".to_owned()), ("dog".to_owned(), "Dog".to_owned())]);
+    let id = pet.property("id").unwrap();
+    assert_eq!((id.json_type.as_deref(), id.format.as_deref(), id.read_only), (Some("integer"), Some("int64"), true));
+    assert!(pet.property("name").unwrap().nullable);
+    let owner = pet.property("owner").unwrap();
+    assert_eq!((owner.reference.as_deref(), owner.description.as_deref()), (Some("Owner"), Some("Who feeds it.")));
+    assert_eq!(
+        pet.property("labels").unwrap().additional_properties.as_ref().unwrap().json_type.as_deref(),
+        Some("string")
+    );
+    assert_eq!(
+        pet.property("extra").unwrap().additional_properties.as_ref().unwrap().json_type.as_deref(),
+        Some("any")
+    );
+    let status = pet.property("status").unwrap();
+    assert_eq!(status.enum_values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(), ["alive"]);
+    assert!(status.nullable, "a null enum value makes the schema nullable, a repeated one counts once");
+    assert_eq!(status.default.as_deref(), Some("alive"));
+    // A reference into another schema is read in place.
+    let home = pet.property("home").unwrap();
+    assert_eq!((home.reference.as_deref(), home.description.as_deref()), (None, Some("Street.")));
+    let cat = &api.schemas["Cat"];
+    assert_eq!(cat.all_of.len(), 2);
+    assert_eq!(cat.all_of[0].reference.as_deref(), Some("Pet"));
+    assert_eq!(cat.all_of[1].properties[0].name, "lives");
+    let dog = &api.schemas["Dog"];
+    assert_eq!((dog.one_of.len(), dog.any_of.len()), (2, 1));
+}
+
+#[test]
+fn operations_merge_path_parameters_and_follow_component_refs() {
+    let api = api(PETS);
+    let ids: Vec<&str> = api.methods.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["getPet", "putPet", "post /pets"]);
+    let get = &api.methods[0];
+    assert_eq!((get.http_method.as_str(), get.path.as_str()), ("GET", "pets/{petId}"));
+    assert_eq!((get.resource_path.clone(), get.name.as_str()), (vec!["pets".to_owned()], "getPet"));
+    let params = get.parameters.as_ref().unwrap();
+    let summary: Vec<(&str, ParamLocation, Option<bool>)> =
+        params.iter().map(|p| (p.name.as_str(), p.location, p.required)).collect();
+    assert_eq!(
+        summary,
+        [
+            ("petId", ParamLocation::Path, Some(true)),
+            ("verbose", ParamLocation::Query, Some(true)),
+            ("X-Trace", ParamLocation::Header, None),
+            ("tags", ParamLocation::Query, None),
+        ],
+        "the operation's `verbose` replaces the path item's in place"
+    );
+    assert_eq!(params[0].format.as_deref(), Some("uuid"));
+    assert_eq!(params[1].json_type.as_deref(), Some("string"));
+    let tags = &params[3];
+    assert!(tags.repeated);
+    assert_eq!((tags.json_type.as_deref(), tags.enum_values.len()), (Some("string"), 2));
+    assert_eq!(get.parameter_order, ["petId", "verbose"]);
+    assert_eq!(get.response.as_deref(), Some("Pet"), "200 through #/components/responses");
+    assert_eq!(get.scopes, ["pets.read"], "the document's security applies");
+    let put = &api.methods[1];
+    assert_eq!((put.request.as_deref(), put.response.as_deref()), (Some("Pet"), None));
+    let post = &api.methods[2];
+    assert_eq!(post.description.as_deref(), Some("Adds a pet."));
+    assert_eq!(post.request.as_deref(), Some("PostPetsRequest"), "inline bodies get a name");
+    assert_eq!(api.schemas["PostPetsRequest"].properties[0].name, "name");
+    assert_eq!(post.response.as_deref(), Some("Pet"), "first 2XX, a +json media type");
+}
+
+#[test]
+fn service_comes_from_info_servers_and_security_schemes() {
+    let api = api(PETS);
+    let service = &api.service;
+    assert_eq!((service.name.as_str(), service.version.as_str()), ("swagger-petstore", "1.0.0"));
+    assert_eq!(service.base_url, "https://eu.pets.example.com/v1/");
+    let scopes: Vec<&str> = service.scopes.iter().map(|s| s.url.as_str()).collect();
+    assert_eq!(scopes, ["pets.read", "pets.write"]);
+    let kinds: Vec<&SecurityKind> = service.security_schemes.iter().map(|s| &s.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            &SecurityKind::ApiKey { name: "X-Key".into(), location: ParamLocation::Header },
+            &SecurityKind::Http { scheme: "bearer".into(), bearer_format: Some("JWT".into()) },
+            &SecurityKind::OAuth2 { flows: vec!["clientCredentials".into()] },
+        ]
+    );
+    assert!(api.resources.is_empty(), "no x-stackQL-resources, no StackQL resources");
+}
+
+#[test]
+fn openapi_3_1_type_arrays_and_json_input() {
+    let json = r#"{"openapi": "3.1.0", "info": {"title": "T", "version": "v1"}, "paths": {},
+        "components": {"schemas": {"A": {"type": ["string", "null"]}, "B": {"type": ["string", "integer"]}, "C": true}}}"#;
+    let api = api(json);
+    let a = &api.schemas["A"];
+    assert_eq!((a.json_type.as_deref(), a.nullable), (Some("string"), true));
+    assert_eq!(api.schemas["B"].json_type.as_deref(), Some("any"));
+    assert_eq!(api.schemas["C"].json_type.as_deref(), Some("any"));
+}
+
+const STACKQL: &str = r##"
+openapi: 3.1.0
+info: {title: Widgets, version: v1}
+servers: [{url: https://svc.googleapis.com}]
+paths:
+  /v1/widgets/{widgetsId}:
+    parameters: [{$ref: '#/components/parameters/alt'}]
+    get:
+      operationId: svc.widgets.get
+      description: Gets a widget.
+      parameters: [{in: path, name: widgetsId, required: true, schema: {type: string}}]
+      responses:
+        '200': {description: Successful response, content: {application/json: {schema: {$ref: '#/components/schemas/Widget'}}}}
+    delete:
+      operationId: svc.widgets.delete
+      parameters: [{in: path, name: widgetsId, required: true, schema: {type: string}}, {in: query, name: force, schema: {type: boolean}}]
+      responses: {'204': {description: No Content}}
+  /v1/widgets:
+    get:
+      operationId: svc.widgets.list
+      parameters: [{in: query, name: pageSize, schema: {type: integer, format: int32}}]
+      responses:
+        '200': {description: Successful response, content: {application/json: {schema: {$ref: '#/components/schemas/ListWidgets'}}}}
+components:
+  parameters:
+    alt: {in: query, name: alt, schema: {type: string}}
+  schemas:
+    Widget: {id: Widget, type: object, properties: {name: {type: string}}}
+    ListWidgets: {id: ListWidgets, type: object, properties: {widgets: {type: array, items: {$ref: '#/components/schemas/Widget'}}, nextPageToken: {type: string}}}
+  x-stackQL-resources:
+    widgets:
+      id: google.svc.widgets
+      name: widgets
+      methods:
+        get:
+          operation: {$ref: '#/paths/~1v1~1widgets~1{widgetsId}/get'}
+          response: {mediaType: application/json, openAPIDocKey: '200'}
+        list:
+          operation: {$ref: '#/paths/~1v1~1widgets/get'}
+          response: {mediaType: application/json, openAPIDocKey: '200', objectKey: $.widgets}
+        delete:
+          operation: {$ref: '#/paths/~1v1~1widgets~1{widgetsId}/delete'}
+          response: {mediaType: application/json, openAPIDocKey: '200'}
+        destroy_all:
+          operation: {$ref: '#/paths/~1v1~1widgets~1{widgetsId}/delete'}
+      sqlVerbs:
+        select: [{$ref: '#/components/x-stackQL-resources/widgets/methods/get'}, {$ref: '#/components/x-stackQL-resources/widgets/methods/list'}]
+        delete: [{$ref: '#/components/x-stackQL-resources/widgets/methods/delete'}]
+        replace: []
+"##;
+
+#[test]
+fn stackql_resources_are_read_as_written() {
+    let api = api(STACKQL);
+    assert_eq!((api.service.provider.as_str(), api.service.stackql_name.as_str()), ("google", "svc"));
+    let [widgets] = api.resources.as_slice() else { panic!("one resource") };
+    assert_eq!(widgets.id, "google.svc.widgets");
+    let names: Vec<(&str, SqlVerb)> = widgets.methods.iter().map(|m| (m.name.as_str(), m.sql_verb)).collect();
+    assert_eq!(
+        names,
+        [
+            ("get", SqlVerb::Select),
+            ("list", SqlVerb::Select),
+            ("delete", SqlVerb::Delete),
+            ("destroy_all", SqlVerb::Exec)
+        ]
+    );
+    assert_eq!(widgets.group(SqlVerb::Select), ["get", "list"]);
+    let get = widgets.method("get").unwrap();
+    assert_eq!(
+        (get.path.as_str(), get.http_verb.as_str(), get.operation_id.as_str()),
+        ("/v1/widgets/{widgetsId}", "get", "svc.widgets.get")
+    );
+    assert_eq!(get.description, "Gets a widget.");
+    let params: Vec<&str> = get.params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(params, ["widgetsId"], "path-item parameters (the global `alt`) are not StackQL's");
+    assert_eq!(get.response.as_deref(), Some("Widget"));
+    let list = widgets.method("list").unwrap();
+    assert_eq!(list.object_key.as_deref(), Some("$.widgets"));
+    assert_eq!(
+        (list.params[0].json_type.as_deref(), list.params[0].format.as_deref()),
+        (Some("integer"), Some("int32"))
+    );
+    let delete = widgets.method("delete").unwrap();
+    assert_eq!(delete.response, None, "no 200 response");
+    assert!(!delete.params[1].required);
+    assert_eq!(api.methods[delete.method].id, "svc.widgets.delete");
+    assert_eq!(
+        (api.methods[0].resource_path.clone(), api.methods[0].name.as_str()),
+        (vec!["widgets".to_owned()], "get")
+    );
+}
+
+/// StackQL's converter keeps the `+` of a second `{+datasetId}` (see `ir/stackql.rs`); such a
+/// provider spec must still be read, with the parameter as it is named.
+#[test]
+fn a_plus_in_a_path_parameter_name_is_stackqls_and_accepted() {
+    let spec = STACKQL
+        .replace("/v1/widgets/{widgetsId}", "/v1/widgets/{+widgetsId}")
+        .replace("name: widgetsId", "name: +widgetsId");
+    let spec = spec.replace("~1v1~1widgets~1{widgetsId}", "~1v1~1widgets~1{+widgetsId}");
+    let api = api(&spec);
+    let get = api.resources[0].method("get").unwrap();
+    assert_eq!((get.path.as_str(), get.params[0].name.as_str()), ("/v1/widgets/{+widgetsId}", "+widgetsId"));
+}
+
+#[test]
+fn refusals_name_the_place() {
+    assert_eq!(
+        error(r#"{"swagger": "2.0", "info": {}}"#),
+        "t.yaml: #/swagger: this is a Swagger 2.0 document; only OpenAPI 3.0 and 3.1 are read (convert it first, e.g. with swagger2openapi)"
+    );
+    assert_eq!(
+        error("openapi: 4.0.0\n"),
+        "t.yaml: #/openapi: OpenAPI version 4.0.0 is not supported (3.0 and 3.1 are)"
+    );
+    let bad_param = STACKQL.replace("{in: query, name: force, schema", "{in: body, name: force, schema");
+    assert_eq!(
+        error(&bad_param),
+        "t.yaml: #/paths/~1v1~1widgets~1{widgetsId}/delete/parameters/1/in: unknown parameter location \"body\""
+    );
+    let bad_name = STACKQL.replace("name: pageSize", "name: 'page{size}'");
+    assert_eq!(
+        error(&bad_name),
+        "t.yaml: #/paths/~1v1~1widgets/get/parameters/0/name: \"page{size}\" is not a parameter name"
+    );
+    let bad_method = STACKQL.replace("        destroy_all:", "        'destroy all':");
+    assert_eq!(
+        error(&bad_method),
+        "t.yaml: #/components/x-stackQL-resources/widgets/methods/destroy all: \"destroy all\" is not a method name"
+    );
+    let dangling =
+        STACKQL.replace("items: {$ref: '#/components/schemas/Widget'}", "items: {$ref: '#/components/schemas/Gone'}");
+    assert_eq!(
+        error(&dangling),
+        "t.yaml: #/components/schemas/ListWidgets/properties/widgets/items/$ref: $ref \"#/components/schemas/Gone\" names no schema"
+    );
+    let no_param = STACKQL
+        .replace("parameters: [{in: query, name: pageSize", "parameters: [{in: query, name: pagesize")
+        .replace("/v1/widgets:", "/v1/{parent}/widgets:");
+    assert_eq!(
+        error(&no_param),
+        "t.yaml: #/paths/~1v1~1{parent}~1widgets/get: path placeholder {parent} in \"/v1/{parent}/widgets\" has no path parameter"
+    );
+    let bad_verb_ref = STACKQL.replace("methods/delete'}]", "methods/remove'}]");
+    assert_eq!(
+        error(&bad_verb_ref),
+        "t.yaml: #/components/x-stackQL-resources/widgets/sqlVerbs/delete/0/$ref: $ref \"#/components/x-stackQL-resources/widgets/methods/remove\" names no method of resource \"widgets\""
+    );
+    let bad_operation = STACKQL.replace("'#/paths/~1v1~1widgets/get'", "'#/paths/~1v1~1gadgets/get'");
+    assert_eq!(
+        error(&bad_operation),
+        "t.yaml: #/components/x-stackQL-resources/widgets/methods/list/operation/$ref: $ref \"#/paths/~1v1~1gadgets/get\" names no operation"
+    );
+    let external = PETS.replace("$ref: '#/components/responses/Pet'", "$ref: 'other.yaml#/Pet'");
+    assert_eq!(
+        error(&external),
+        "t.yaml: #/paths/~1pets~1{petId}/get/responses/200/$ref: $ref \"other.yaml#/Pet\" points outside the document, which is not supported"
+    );
+    let wrong_type = PETS.replace("readOnly: true}", "readOnly: yes please}");
+    assert_eq!(
+        error(&wrong_type),
+        "t.yaml: #/components/schemas/Pet/properties/id/readOnly: expected true or false, found a string"
+    );
+}
