@@ -117,7 +117,9 @@ impl Insert {
                 Method::Post,
                 format!(
                     "projects/{}/zones/{}/instances",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string())
                 ),
             )
@@ -127,7 +129,9 @@ impl Insert {
         let paths = discogen_runtime::OperationPaths::get(
                 format!(
                     "projects/{}/zones/{}/operations/",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string())
                 ),
                 "",
@@ -135,7 +139,9 @@ impl Insert {
             .with_wait(
                 format!(
                     "projects/{}/zones/{}/operations/",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string())
                 ),
                 "/wait",
@@ -165,8 +171,11 @@ impl Get {
                 Method::Get,
                 format!(
                     "projects/{}/zones/{}/instances/{}",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.instance.to_string())
                 ),
             )
@@ -200,8 +209,11 @@ impl Delete {
                 Method::Delete,
                 format!(
                     "projects/{}/zones/{}/instances/{}",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.instance.to_string())
                 ),
             )
@@ -210,7 +222,9 @@ impl Delete {
         let paths = discogen_runtime::OperationPaths::get(
                 format!(
                     "projects/{}/zones/{}/operations/",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string())
                 ),
                 "",
@@ -218,7 +232,9 @@ impl Delete {
             .with_wait(
                 format!(
                     "projects/{}/zones/{}/operations/",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string())
                 ),
                 "/wait",

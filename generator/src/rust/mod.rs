@@ -10,6 +10,7 @@ mod methods;
 mod models;
 mod name_rule;
 mod names;
+mod operations_resource;
 mod plan;
 mod readme;
 pub mod rustdoc;
@@ -137,7 +138,7 @@ fn space_items(code: &str) -> String {
             "const ",
             "mod ",
             "type ",
-            "discogen_runtime::call_options!",
+            "discogen_runtime::",
         ]
         .iter()
         .any(|start| current.starts_with(start));
@@ -150,7 +151,12 @@ fn space_items(code: &str) -> String {
         {
             out.push('\n');
         }
-        out.push_str(line);
+        // prettyplease prints a `crate::` path inside macro arguments as `crate ::`.
+        if current.starts_with("//") {
+            out.push_str(line);
+        } else {
+            out.push_str(&line.replace("crate ::", "crate::"));
+        }
         out.push('\n');
         previous = line;
     }
