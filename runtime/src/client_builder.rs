@@ -21,7 +21,7 @@
 #[macro_export]
 macro_rules! client_builder {
     ($builder:ident builds $client:ident, default scope $scope:expr) => {
-        /// Configures a [`Client`].
+        /// Configures a `Client`: endpoint, credentials, policies and transport; then `build()`.
         #[derive(Debug)]
         #[must_use = "call .build() to get a Client"]
         pub struct $builder {

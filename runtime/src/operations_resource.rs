@@ -51,15 +51,15 @@ use crate::{
 #[macro_export]
 macro_rules! operations_resource {
     ($handle:ident, $parent:ident, $name:ident, $list:ident, $ids:literal, $prefix:literal $(,)?) => {
-        /// The `list` call: configure it, then [`List::send`] it (or stream its pages or items).
+        /// The `list` call: configure it, then `send()` it (or stream its `pages()` or `items()`).
         pub type List = $crate::ListOperations<crate::$list>;
-        /// The `get` call: configure it, then [`Get::send`] it.
+        /// The `get` call: configure it, then `send()` it.
         pub type Get = $crate::GetOperation;
-        /// The `delete` call: configure it, then [`Delete::send`] it.
+        /// The `delete` call: configure it, then `send()` it.
         pub type Delete = $crate::DeleteOperation;
-        /// The `cancel` call: configure it, then [`Cancel::send`] it.
+        /// The `cancel` call: configure it, then `send()` it.
         pub type Cancel = $crate::CancelOperation;
-        /// The `wait` call: configure it, then [`Wait::send`] it.
+        /// The `wait` call: configure it, then `send()` it.
         pub type Wait = $crate::WaitOperation;
 
         impl $handle {
@@ -75,13 +75,22 @@ macro_rules! operations_resource {
             /// Gets the latest state of a long-running operation, as an operation handle that
             /// can be polled or waited for.
             pub fn get(&self, name: crate::$name) -> Get {
-                $crate::GetOperation::new(self.client.clone(), concat!($ids, ".get"), format!(concat!($prefix, "{}"), name), $prefix)
+                $crate::GetOperation::new(
+                    self.client.clone(),
+                    concat!($ids, ".get"),
+                    format!(concat!($prefix, "{}"), name),
+                    $prefix,
+                )
             }
 
             /// Deletes a long-running operation: the client is no longer interested in its
             /// result (it is not cancelled).
             pub fn delete(&self, name: crate::$name) -> Delete {
-                $crate::DeleteOperation::new(self.client.clone(), concat!($ids, ".delete"), format!(concat!($prefix, "{}"), name))
+                $crate::DeleteOperation::new(
+                    self.client.clone(),
+                    concat!($ids, ".delete"),
+                    format!(concat!($prefix, "{}"), name),
+                )
             }
 
             /// Starts the asynchronous cancellation of a long-running operation (best effort).
@@ -323,5 +332,85 @@ impl WaitOperation {
             .options(self.options);
         let raw: RawOperation = self.client.execute(request).await?;
         Ok(Operation::new(self.client, raw).with_poll_path_prefix(self.poll_prefix))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{MockTransport, TryStreamExt};
+    use serde_json::json;
+
+    #[derive(Debug, Default, serde::Deserialize)]
+    #[serde(default, rename_all = "camelCase")]
+    struct ListResponse {
+        operations: Vec<Value>,
+        next_page_token: Option<String>,
+    }
+
+    impl Page for ListResponse {
+        type Item = Value;
+        fn next_page_token(&self) -> Option<&str> {
+            self.next_page_token.as_deref()
+        }
+        fn into_items(self) -> Vec<Value> {
+            self.operations
+        }
+    }
+
+    fn client(mock: &MockTransport) -> Client {
+        Client::builder("https://svc.example.com/").no_auth().transport(mock.clone()).build().unwrap()
+    }
+
+    #[tokio::test]
+    async fn list_sends_the_standard_parameters_and_follows_page_tokens() {
+        let mock = MockTransport::new();
+        mock.push_json(200, json!({"operations": [{"name": "a"}], "nextPageToken": "t2"}));
+        mock.push_json(200, json!({"operations": [{"name": "b"}]}));
+        let list = ListOperations::<ListResponse>::new(
+            client(&mock),
+            "svc.jobs.operations.list",
+            "v1/jobs/j/operations".into(),
+        );
+        let items: Vec<Value> = list.filter("done=true").page_size(1).items().try_collect().await.unwrap();
+        assert_eq!(items, [json!({"name": "a"}), json!({"name": "b"})]);
+        let requests = mock.requests();
+        assert_eq!(requests[0].url.path(), "/v1/jobs/j/operations");
+        assert_eq!(requests[0].query_value("filter").as_deref(), Some("done=true"));
+        assert_eq!(requests[0].query_value("pageSize").as_deref(), Some("1"));
+        assert_eq!(requests[0].query_value("pageToken"), None);
+        assert_eq!(requests[1].query_value("pageToken").as_deref(), Some("t2"));
+    }
+
+    #[tokio::test]
+    async fn get_wait_cancel_and_delete_use_their_verbs_paths_and_prefix() {
+        let mock = MockTransport::new();
+        let running = json!({"name": "jobs/j/operations/o", "done": false});
+        mock.push_json(200, running.clone())
+            .push_json(200, running)
+            .push_json(200, json!({}))
+            .push_json(200, json!({}));
+        let name = "v1/jobs/j/operations/o";
+        let operation = GetOperation::new(client(&mock), "svc.get", name.into(), "v1/").send().await.unwrap();
+        assert_eq!(operation.name(), "jobs/j/operations/o");
+        let timeout = Duration::new("2s");
+        WaitOperation::new(client(&mock), "svc.wait", format!("{name}:wait"), "v1/")
+            .timeout_param(timeout)
+            .send()
+            .await
+            .unwrap();
+        CancelOperation::new(client(&mock), "svc.cancel", format!("{name}:cancel")).send().await.unwrap();
+        DeleteOperation::new(client(&mock), "svc.delete", name.into()).send().await.unwrap();
+        let seen: Vec<(Method, String)> = mock.requests().iter().map(|r| (r.method, r.url.path().to_owned())).collect();
+        assert_eq!(
+            seen,
+            [
+                (Method::Get, "/v1/jobs/j/operations/o".to_owned()),
+                (Method::Post, "/v1/jobs/j/operations/o:wait".to_owned()),
+                (Method::Post, "/v1/jobs/j/operations/o:cancel".to_owned()),
+                (Method::Delete, "/v1/jobs/j/operations/o".to_owned()),
+            ]
+        );
+        assert_eq!(mock.requests()[1].query_value("timeout").as_deref(), Some("2s"));
     }
 }

@@ -128,20 +128,10 @@ fn space_items(code: &str) -> String {
         let current = line.trim_start();
         let ends_item =
             !prev.starts_with("//") && (prev == "}" || prev == "};" || prev.ends_with(';') || prev.ends_with(','));
-        let starts_item = [
-            "///",
-            "#[",
-            "pub ",
-            "impl",
-            "fn ",
-            "async fn",
-            "const ",
-            "mod ",
-            "type ",
-            "discogen_runtime::",
-        ]
-        .iter()
-        .any(|start| current.starts_with(start));
+        let starts_item =
+            ["///", "#[", "pub ", "impl", "fn ", "async fn", "const ", "mod ", "type ", "discogen_runtime::"]
+                .iter()
+                .any(|start| current.starts_with(start));
         let inner_doc = previous.trim_start().starts_with("//!");
         if !previous.is_empty()
             && (ends_item || inner_doc)

@@ -164,10 +164,9 @@ fn field_tokens(field: &Field) -> TokenStream {
             };
             (type_tokens(&ty), quote!(#[serde(#rename skip_serializing_if = "Vec::is_empty" #with)]))
         }
-        RustType::Map(_) => (
-            type_tokens(&ty),
-            quote!(#[serde(#rename skip_serializing_if = "std::collections::BTreeMap::is_empty")]),
-        ),
+        RustType::Map(_) => {
+            (type_tokens(&ty), quote!(#[serde(#rename skip_serializing_if = "std::collections::BTreeMap::is_empty")]))
+        }
         _ => {
             let mut inner = type_tokens(&ty);
             if field.boxed {
@@ -178,10 +177,7 @@ fn field_tokens(field: &Field) -> TokenStream {
                 RustType::U64 => quote!(, with = "discogen_runtime::serde_uint64::option"),
                 _ => quote!(),
             };
-            (
-                quote!(Option<#inner>),
-                quote!(#[serde(#rename skip_serializing_if = "Option::is_none" #with)]),
-            )
+            (quote!(Option<#inner>), quote!(#[serde(#rename skip_serializing_if = "Option::is_none" #with)]))
         }
     };
     quote! {

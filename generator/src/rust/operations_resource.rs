@@ -66,7 +66,12 @@ fn shape(resource: &ResourcePlan) -> Option<Shape> {
         (wait, "Post", ":wait", "Wait"),
     ] {
         let same_name = on_name(method, suffix)? == (path_prefix.clone(), name.clone());
-        let plain = method.http == http && method.builder == builder && method.body.is_none() && !method.media && method.upload.is_none() && !method.download;
+        let plain = method.http == http
+            && method.builder == builder
+            && method.body.is_none()
+            && !method.media
+            && method.upload.is_none()
+            && !method.download;
         if !same_name || !plain || method.id != format!("{method_ids}.{}", method.name) {
             return None;
         }
@@ -83,9 +88,7 @@ fn shape(resource: &ResourcePlan) -> Option<Shape> {
                 ("pageToken", "page_token", &RustType::String),
             ];
     let Response::Json(list_type @ RustType::Named(_)) = &list.response else { return None };
-    let operation = |m: &MethodPlan| {
-        matches!(&m.response, Response::Operation { result: RustType::Json, metadata: RustType::Json, poll_prefix } if *poll_prefix == path_prefix)
-    };
+    let operation = |m: &MethodPlan| matches!(&m.response, Response::Operation { result: RustType::Json, metadata: RustType::Json, poll_prefix } if *poll_prefix == path_prefix);
     let empty = |m: &MethodPlan| matches!(&m.response, Response::Json(RustType::Runtime(t)) if t == "Empty");
     let queries_ok = query(get)?.is_empty()
         && query(delete)?.is_empty()
@@ -109,7 +112,9 @@ fn on_name(method: &MethodPlan, suffix: &str) -> Option<(String, String)> {
         return None;
     }
     let (prefix, rest) = match method.path.as_slice() {
-        [PathPiece::Literal(prefix), PathPiece::Param { field, operator: Some('+'), .. }, rest @ ..] if field == "name" => {
+        [PathPiece::Literal(prefix), PathPiece::Param { field, operator: Some('+'), .. }, rest @ ..]
+            if field == "name" =>
+        {
             (prefix, rest)
         }
         _ => return None,
