@@ -48,6 +48,8 @@ use crate::{
 ///     let _wait: Wait = jobs.wait("projects/p/locations/l/jobs/j/operations/o".to_owned());
 /// }
 /// ```
+// `crate::` names the generated crate that invokes the macro, on purpose.
+#[allow(clippy::crate_in_macro_def)]
 #[macro_export]
 macro_rules! operations_resource {
     ($handle:ident, $parent:ident, $name:ident, $list:ident, $ids:literal, $prefix:literal $(,)?) => {

@@ -172,6 +172,8 @@ where
 /// # }
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(demo()).unwrap();
 /// ```
+// `crate::` names the generated crate that invokes the macro, on purpose.
+#[allow(clippy::crate_in_macro_def)]
 #[macro_export]
 macro_rules! paginated {
     ($builder:ident, $token:ident, type $page:ty, type $item:ty) => {
