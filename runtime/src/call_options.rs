@@ -25,7 +25,10 @@
 #[macro_export]
 macro_rules! call_options {
     ($builder:ty) => {
-        impl $builder {
+        $crate::call_options!(@generic [] $builder);
+    };
+    (@generic [$($generic:ident),*] $builder:ty) => {
+        impl<$($generic),*> $builder {
             /// Overrides the client's retry policy for this call.
             pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
                 self.options = self.options.with_retry_policy(policy);

@@ -20,34 +20,74 @@ pub(crate) fn decode_json<T: DeserializeOwned>(status: Option<u16>, body: &[u8])
                     }
                 }
             }
-            let (path, err) = locate::<T>(body).unwrap_or_else(|| ("$".to_owned(), err));
+            let path = locate(body, &err);
             Err(Error::decode(status, body, path, err))
         }
     }
 }
 
-/// Decodes `body` again, tracking where the first mismatch is: only on the failure path, so
-/// a successful decode costs what plain `serde_json` costs.
-fn locate<T: DeserializeOwned>(body: &[u8]) -> Option<(String, serde_json::Error)> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(_) => None,
-        Err(err) => {
-            let path = json_path(err.path());
-            Some((path, err.into_inner()))
-        }
+/// Where the first mismatch is, from the byte serde_json stopped at: only on the failure path,
+/// and without decoding `T` a second time (a second, path-tracking decode would compile every
+/// response type's `Deserialize` again for another deserializer, in every generated crate).
+fn locate(body: &[u8], err: &serde_json::Error) -> String {
+    if err.line() == 0 {
+        return "$".to_owned();
     }
+    let line_start = if err.line() == 1 {
+        0
+    } else {
+        body.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(err.line() - 2).map_or(body.len(), |(i, _)| i + 1)
+    };
+    path_at(body, (line_start + err.column()).min(body.len()))
 }
 
-/// `serde_path_to_error`'s `a.b[0]` as a JSON path: `$.a.b[0]`, `$` for the root; keys that
-/// are not plain names are quoted (`$["x.y"]`).
-fn json_path(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
+/// The JSON path (`$.a.b[0]`, `$["x.y"]`, `$` for the root) of the value being read when
+/// `body[..offset]` has been consumed: the key or index inside each container still open. A
+/// container opened by the very last byte is not entered (serde_json stops at a `[` or `{`
+/// where another type was expected).
+fn path_at(body: &[u8], offset: usize) -> String {
+    enum Frame {
+        Object(Option<String>),
+        Array(usize),
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < offset {
+        match body[i] {
+            b'{' | b'[' if i + 1 == offset => {}
+            b'{' => stack.push(Frame::Object(None)),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(index)) => *index += 1,
+                Some(Frame::Object(key)) => *key = None,
+                None => {}
+            },
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < body.len() && body[i] != b'"' {
+                    i += if body[i] == b'\\' { 2 } else { 1 };
+                }
+                let end = i.min(body.len());
+                let after = body[(end + 1).min(body.len())..].iter().find(|b| !b.is_ascii_whitespace());
+                if let (Some(b':'), Some(Frame::Object(key))) = (after, stack.last_mut()) {
+                    let raw = &body[start..(end + 1).min(body.len())];
+                    *key = serde_json::from_slice::<String>(raw).ok();
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
     let mut out = "$".to_owned();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
+    for frame in &stack {
+        match frame {
+            Frame::Array(index) => out.push_str(&format!("[{index}]")),
+            Frame::Object(None) => {}
+            Frame::Object(Some(key)) => {
                 if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '@') {
                     out.push('.');
                     out.push_str(key);
@@ -55,7 +95,6 @@ fn json_path(path: &serde_path_to_error::Path) -> String {
                     out.push_str(&format!("[{}]", serde_json::Value::String(key.clone())));
                 }
             }
-            Segment::Unknown => out.push_str(".?"),
         }
     }
     out
@@ -127,5 +166,12 @@ mod tests {
         let err =
             decode_json::<std::collections::HashMap<String, Disk>>(None, br#"{"a.b": {"sizeGb": true}}"#).unwrap_err();
         assert_eq!(err.path(), Some(r#"$["a.b"].sizeGb"#));
+        // A missing field names the object; a container where a scalar belongs names the field.
+        let err = decode_json::<Vec<Job>>(None, b"[{\"name\": \"a\"},\n {}]").unwrap_err();
+        assert_eq!(err.path(), Some("$[1]"));
+        let err = decode_json::<Job>(None, br#"{"name": ["a"]}"#).unwrap_err();
+        assert_eq!(err.path(), Some("$.name"));
+        let err = decode_json::<Instance>(None, br#"{"disks": [{"sizeGb": "1"}], "id": "x\"y"}"#).unwrap_err();
+        assert_eq!(err.path(), Some("$.id"));
     }
 }

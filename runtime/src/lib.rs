@@ -61,6 +61,7 @@
 mod auth;
 mod call_options;
 mod client;
+mod client_builder;
 mod decode;
 mod discovery_operation;
 mod endpoint;
@@ -68,8 +69,10 @@ mod error;
 mod execute;
 mod int64;
 mod media;
+mod model;
 mod names;
 mod operation;
+mod operations_resource;
 mod pagination;
 mod request;
 mod request_id;
@@ -104,9 +107,10 @@ pub use media::{
     ByteStream, MediaDownload, MediaSource, MediaUpload, ResumableSession, SessionCallback, CHUNK_GRANULARITY,
     DEFAULT_CHUNK_SIZE, DEFAULT_RESUMABLE_THRESHOLD,
 };
-pub use names::{encode_path_segment, ResourceNameError};
+pub use names::{encode_path_segment, parse_resource_name, write_resource_name, ResourceNameError};
 pub use operation::{Operation, PollPolicy, RawOperation, DEFAULT_POLL_PATH_PREFIX};
-pub use pagination::{paginate, paginate_items, ItemStream, Page, PageStream};
+pub use operations_resource::{CancelOperation, DeleteOperation, GetOperation, ListOperations, WaitOperation};
+pub use pagination::{page_items, paginate, paginate_items, ItemStream, Page, PageStream};
 pub use request::{Method, Request, RequestOptions};
 pub use request_id::request_id;
 pub use retry::{RetryPolicy, DEFAULT_RETRYABLE_STATUSES};
@@ -132,3 +136,8 @@ pub fn install_crypto_provider() {
 /// Stream traits re-exported so generated crates and their users need no
 /// direct `futures` dependency.
 pub use futures_util::{Stream, StreamExt, TryStreamExt};
+
+/// serde, for the trait impls the runtime's macros (`open_enum_impls!`) write into generated
+/// crates; not part of the runtime's API.
+#[doc(hidden)]
+pub use serde;

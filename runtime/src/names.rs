@@ -34,6 +34,113 @@ impl fmt::Display for ResourceNameError {
 
 impl std::error::Error for ResourceNameError {}
 
+/// Writes a resource name: `pattern` (e.g. `projects/*/locations/*`) with each `*` replaced by
+/// the next of `values`. What every generated name type's `Display` does.
+///
+/// ```
+/// struct Location;
+/// impl std::fmt::Display for Location {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         discogen_runtime::write_resource_name(f, "projects/*/locations/*", &["p", "us"])
+///     }
+/// }
+/// assert_eq!(Location.to_string(), "projects/p/locations/us");
+/// ```
+pub fn write_resource_name(f: &mut fmt::Formatter<'_>, pattern: &str, values: &[&str]) -> fmt::Result {
+    let mut values = values.iter();
+    for (index, piece) in pattern.split('/').enumerate() {
+        if index > 0 {
+            f.write_str("/")?;
+        }
+        match piece {
+            "*" => f.write_str(values.next().copied().unwrap_or_default())?,
+            literal => f.write_str(literal)?,
+        }
+    }
+    Ok(())
+}
+
+/// Splits `text` by `pattern` (e.g. `projects/*/locations/*`): the literal segments must match
+/// and each `*` must be one non-empty segment; returns the variable segments in order. What
+/// every generated name type's `FromStr` does.
+///
+/// ```
+/// let [project, location] = discogen_runtime::parse_resource_name("projects/*/locations/*", "projects/p/locations/us").unwrap();
+/// assert_eq!((project, location), ("p", "us"));
+/// assert!(discogen_runtime::parse_resource_name::<2>("projects/*/locations/*", "projects/p/zones/us").is_err());
+/// ```
+pub fn parse_resource_name<'a, const N: usize>(
+    pattern: &'static str,
+    text: &'a str,
+) -> Result<[&'a str; N], ResourceNameError> {
+    let mut out = [""; N];
+    let mut found = 0;
+    let mut pieces = text.split('/');
+    for expected in pattern.split('/') {
+        let matches = match (expected, pieces.next()) {
+            ("*", Some(piece)) if !piece.is_empty() && found < N => {
+                out[found] = piece;
+                found += 1;
+                true
+            }
+            (literal, Some(piece)) => literal != "*" && literal == piece,
+            (_, None) => false,
+        };
+        if !matches {
+            return Err(ResourceNameError::new(pattern, text));
+        }
+    }
+    if pieces.next().is_some() || found != N {
+        return Err(ResourceNameError::new(pattern, text));
+    }
+    Ok(out)
+}
+
+/// Implements `new`, `Display` and `FromStr` for a typed resource name: a struct with one
+/// `String` field per `*` of the pattern, in order. Generated crates write the struct (with its
+/// rustdoc and `cfg`) and invoke this once per name type; helpers to child names are their own.
+///
+/// ```
+/// /// A location (pattern `projects/*/locations/*`).
+/// #[derive(Debug, PartialEq)]
+/// pub struct LocationName {
+///     pub project: String,
+///     pub location: String,
+/// }
+/// discogen_runtime::resource_name!(LocationName = "projects/*/locations/*" { project, location });
+///
+/// let name = LocationName::new("p", "us");
+/// assert_eq!(name.to_string(), "projects/p/locations/us");
+/// assert_eq!("projects/p/locations/us".parse::<LocationName>().unwrap(), name);
+/// assert!("projects/p".parse::<LocationName>().is_err());
+/// ```
+#[macro_export]
+macro_rules! resource_name {
+    ($name:ident = $pattern:literal { $( $field:ident ),+ $(,)? }) => {
+        impl $name {
+            /// The name made of its segments.
+            pub fn new($( $field: impl ::std::convert::Into<::std::string::String> ),+) -> Self {
+                $name { $( $field: $field.into() ),+ }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                $crate::write_resource_name(f, $pattern, &[$( self.$field.as_str() ),+])
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::ResourceNameError;
+
+            fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+                let [$( $field ),+] = $crate::parse_resource_name($pattern, text)?;
+                ::std::result::Result::Ok($name { $( $field: $field.to_owned() ),+ })
+            }
+        }
+    };
+}
+
 /// Percent-encodes one path segment (RFC 6570 simple expansion): everything but unreserved
 /// characters (`A-Z a-z 0-9 - . _ ~`) is encoded, including `/`.
 ///
@@ -60,6 +167,28 @@ mod tests {
     fn encodes_reserved_and_non_ascii_bytes() {
         assert_eq!(encode_path_segment("job-1_x.y~z"), "job-1_x.y~z");
         assert_eq!(encode_path_segment("ä/?#"), "%C3%A4%2F%3F%23");
+    }
+
+    #[test]
+    fn parse_checks_literals_emptiness_and_length() {
+        let pattern = "projects/*/cacheConfig";
+        assert_eq!(parse_resource_name::<1>(pattern, "projects/p/cacheConfig"), Ok(["p"]));
+        for bad in ["projects//cacheConfig", "projects/p/cacheConfig/x", "projects/p", "folders/p/cacheConfig", ""] {
+            assert_eq!(parse_resource_name::<1>(pattern, bad), Err(ResourceNameError::new(pattern, bad)), "{bad}");
+        }
+        // A caller asking for more segments than the pattern has gets an error, not a panic.
+        assert!(parse_resource_name::<2>(pattern, "projects/p/cacheConfig").is_err());
+    }
+
+    #[test]
+    fn write_fills_the_pattern_in_order() {
+        struct Name;
+        impl fmt::Display for Name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write_resource_name(f, "a/*/b/*/c", &["1", "2"])
+            }
+        }
+        assert_eq!(Name.to_string(), "a/1/b/2/c");
     }
 
     #[test]

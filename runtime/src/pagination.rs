@@ -127,6 +127,81 @@ where
         .boxed()
 }
 
+/// The items of a page stream, one by one (what [`paginate_items`] returns, from pages
+/// already being fetched).
+pub fn page_items<'a, P>(pages: PageStream<'a, P>) -> ItemStream<'a, P::Item>
+where
+    P: Page + Send + 'a,
+    P::Item: Send + 'a,
+{
+    pages.map_ok(|page| stream::iter(page.into_items().into_iter().map(Ok))).try_flatten().boxed()
+}
+
+/// Adds `pages()` and `items()` to a paged list builder that is `Clone`, has an
+/// `Option<String>` page-token field and a `send()` returning a [`Page`]. Generated crates
+/// invoke it once per paged list method, naming the page and item types of the crate
+/// (`crate::` is implied) or, after `type`, any type.
+///
+/// ```
+/// use discogen_runtime::{Page, TryStreamExt};
+///
+/// #[derive(Debug)]
+/// struct Numbers { items: Vec<u32>, next: Option<String> }
+/// impl Page for Numbers {
+///     type Item = u32;
+///     fn next_page_token(&self) -> Option<&str> { self.next.as_deref() }
+///     fn into_items(self) -> Vec<u32> { self.items }
+/// }
+///
+/// #[derive(Clone)]
+/// struct ListNumbers { page_token: Option<String> }
+/// impl ListNumbers {
+///     async fn send(self) -> discogen_runtime::Result<Numbers> {
+///         Ok(match self.page_token.as_deref() {
+///             None => Numbers { items: vec![1, 2], next: Some("b".into()) },
+///             _ => Numbers { items: vec![3], next: None },
+///         })
+///     }
+/// }
+/// discogen_runtime::paginated!(ListNumbers, page_token, type Numbers, type u32);
+///
+/// # async fn demo() -> discogen_runtime::Result<()> {
+/// let all: Vec<u32> = ListNumbers { page_token: None }.items().try_collect().await?;
+/// assert_eq!(all, [1, 2, 3]);
+/// # Ok(())
+/// # }
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(demo()).unwrap();
+/// ```
+// `crate::` names the generated crate that invokes the macro, on purpose.
+#[allow(clippy::crate_in_macro_def)]
+#[macro_export]
+macro_rules! paginated {
+    ($builder:ident, $token:ident, type $page:ty, type $item:ty) => {
+        impl $builder {
+            /// All pages, following `nextPageToken` from this call's page token on.
+            pub fn pages(self) -> $crate::PageStream<'static, $page> {
+                let first = self.$token.clone();
+                $crate::paginate(first, move |token| {
+                    let mut call = self.clone();
+                    call.$token = token;
+                    call.send()
+                })
+            }
+
+            /// All items of all pages, one by one.
+            pub fn items(self) -> $crate::ItemStream<'static, $item> {
+                $crate::page_items(self.pages())
+            }
+        }
+    };
+    ($builder:ident, $token:ident, $page:ident, $item:ident) => {
+        $crate::paginated!($builder, $token, type crate::$page, type crate::$item);
+    };
+    ($builder:ident, $token:ident, $page:ident, type $item:ty) => {
+        $crate::paginated!($builder, $token, type crate::$page, type $item);
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,14 +51,24 @@ enum Task {
         #[arg(long)]
         only_specs: bool,
     },
-    /// Measure the build cost of a generated client crate: clean dev build of the whole tree,
-    /// of the crate alone, and the crates in its dependency tree.
+    /// Measure the build cost of a generated client crate: the crate alone with all its
+    /// resources (`full`) and with the default features, its lines, the crates in its tree,
+    /// and the all-resources build at a baseline revision in the same run (as a ratio).
     BuildCost {
         #[arg(long, default_value = "google-aiplatform-v1")]
         package: String,
-        /// Cargo features to enable.
+        /// Cargo features added to both builds (e.g. `tracing`).
         #[arg(long)]
         features: Vec<String>,
+        /// Git revision to compare with (the runtime and the crate as they were there).
+        #[arg(long, default_value = build_cost::DEFAULT_BASELINE)]
+        baseline: String,
+        /// Skip the baseline build.
+        #[arg(long)]
+        no_baseline: bool,
+        /// Timed builds of each variant (the minimum is reported).
+        #[arg(long, default_value_t = 1)]
+        runs: usize,
     },
     /// Run docs and client generation on every document of the corpus (xtask/corpus.yaml),
     /// then `cargo check` the clients of the chosen APIs and of tests/fixtures/nasty.
@@ -102,7 +112,12 @@ fn main() -> ExitCode {
         Task::Check => check::run(),
         Task::Docs { out, profile } => specs::docs_tree(profile).and_then(|tree| tree.write(&out)),
         Task::DocSite { out, only_specs } => doc_site::run(out, only_specs),
-        Task::BuildCost { package, features } => build_cost::run(&package, &features),
+        Task::BuildCost { package, features, baseline, no_baseline, runs } => build_cost::run(&build_cost::Options {
+            package,
+            features,
+            baseline: (!no_baseline).then_some(baseline),
+            runs,
+        }),
         Task::Corpus { no_check } => corpus_run::run(!no_check),
         Task::Bench { runs } => bench::run(runs),
         Task::MediaBench { mib } => media_bench::run(mib),

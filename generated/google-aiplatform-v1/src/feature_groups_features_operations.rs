@@ -145,40 +145,12 @@ impl ListWait {
             .options(self.options.clone());
         self.client.execute(request).await
     }
-
-    /// All pages, following `nextPageToken` from this call's page token on.
-    pub fn pages(
-        self,
-    ) -> discogen_runtime::PageStream<
-        'static,
-        crate::GoogleLongrunningListOperationsResponse,
-    > {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
-
-    /// All items of all pages, one by one.
-    pub fn items(
-        self,
-    ) -> discogen_runtime::ItemStream<'static, crate::GoogleLongrunningOperation> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate_items(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
 }
+
+discogen_runtime::paginated!(
+    ListWait, page_token, GoogleLongrunningListOperationsResponse,
+    GoogleLongrunningOperation
+);
 
 /// The `aiplatform.projects.locations.featureGroups.features.operations.wait` call: configure it, then [`Wait::send`] it.
 #[derive(Clone, Debug)]

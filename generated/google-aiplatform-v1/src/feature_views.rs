@@ -508,35 +508,9 @@ impl List {
             .options(self.options.clone());
         self.client.execute(request).await
     }
-
-    /// All pages, following `nextPageToken` from this call's page token on.
-    pub fn pages(
-        self,
-    ) -> discogen_runtime::PageStream<'static, crate::ListFeatureViewsResponse> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
-
-    /// All items of all pages, one by one.
-    pub fn items(self) -> discogen_runtime::ItemStream<'static, crate::FeatureView> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate_items(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
 }
+
+discogen_runtime::paginated!(List, page_token, ListFeatureViewsResponse, FeatureView);
 
 /// The `aiplatform.projects.locations.featureOnlineStores.featureViews.get` call: configure it, then [`Get::send`] it.
 #[derive(Clone, Debug)]

@@ -637,35 +637,9 @@ impl List {
             .options(self.options.clone());
         self.client.execute(request).await
     }
-
-    /// All pages, following `nextPageToken` from this call's page token on.
-    pub fn pages(
-        self,
-    ) -> discogen_runtime::PageStream<'static, crate::ListModelsResponse> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
-
-    /// All items of all pages, one by one.
-    pub fn items(self) -> discogen_runtime::ItemStream<'static, crate::Model> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate_items(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
 }
+
+discogen_runtime::paginated!(List, page_token, ListModelsResponse, Model);
 
 /// The `aiplatform.projects.locations.models.listVersions` call: configure it, then [`ListVersions::send`] it.
 #[derive(Clone, Debug)]
@@ -728,35 +702,9 @@ impl ListVersions {
             .options(self.options.clone());
         self.client.execute(request).await
     }
-
-    /// All pages, following `nextPageToken` from this call's page token on.
-    pub fn pages(
-        self,
-    ) -> discogen_runtime::PageStream<'static, crate::ListModelVersionsResponse> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
-
-    /// All items of all pages, one by one.
-    pub fn items(self) -> discogen_runtime::ItemStream<'static, crate::Model> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate_items(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
 }
+
+discogen_runtime::paginated!(ListVersions, page_token, ListModelVersionsResponse, Model);
 
 /// The `aiplatform.projects.locations.models.listCheckpoints` call: configure it, then [`ListCheckpoints::send`] it.
 #[derive(Clone, Debug)]
@@ -798,40 +746,12 @@ impl ListCheckpoints {
             .options(self.options.clone());
         self.client.execute(request).await
     }
-
-    /// All pages, following `nextPageToken` from this call's page token on.
-    pub fn pages(
-        self,
-    ) -> discogen_runtime::PageStream<
-        'static,
-        crate::ListModelVersionCheckpointsResponse,
-    > {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
-
-    /// All items of all pages, one by one.
-    pub fn items(
-        self,
-    ) -> discogen_runtime::ItemStream<'static, crate::ModelVersionCheckpoint> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate_items(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
 }
+
+discogen_runtime::paginated!(
+    ListCheckpoints, page_token, ListModelVersionCheckpointsResponse,
+    ModelVersionCheckpoint
+);
 
 /// The `aiplatform.projects.locations.models.updateExplanationDataset` call: configure it, then [`UpdateExplanationDataset::send`] it.
 #[derive(Clone, Debug)]

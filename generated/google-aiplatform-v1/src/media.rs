@@ -76,6 +76,7 @@ impl Upload {
             )
             .options(self.options.clone());
         let request = request.json(&self.body);
+
         discogen_runtime::MediaUpload::new(
                 self.client,
                 "aiplatform.media.upload",

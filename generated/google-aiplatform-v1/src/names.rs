@@ -18,14 +18,10 @@ pub struct DatasetName {
 }
 
 #[cfg(any(feature = "datasets", feature = "datasets-dataset-versions"))]
-impl DatasetName {
-    /// The name made of its segments.
-    pub fn new(dataset: impl Into<String>) -> Self {
-        DatasetName {
-            dataset: dataset.into(),
-        }
-    }
+discogen_runtime::resource_name!(DatasetName = "datasets/*" { dataset });
 
+#[cfg(any(feature = "datasets", feature = "datasets-dataset-versions"))]
+impl DatasetName {
     /// The `datasets/{dataset}/datasetVersions/{dataset_version}` named `{dataset_version}` under this one.
     #[cfg(feature = "datasets-dataset-versions")]
     pub fn dataset_version(
@@ -35,30 +31,6 @@ impl DatasetName {
         DatasetVersionName {
             dataset: self.dataset.clone(),
             dataset_version: dataset_version.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "datasets", feature = "datasets-dataset-versions"))]
-impl std::fmt::Display for DatasetName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "datasets/{}", self.dataset)
-    }
-}
-
-#[cfg(any(feature = "datasets", feature = "datasets-dataset-versions"))]
-impl std::str::FromStr for DatasetName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["datasets", dataset] if !dataset.is_empty() => {
-                Ok(DatasetName {
-                    dataset: dataset.to_string(),
-                })
-            }
-            _ => Err(discogen_runtime::ResourceNameError::new("datasets/*", text)),
         }
     }
 }
@@ -82,48 +54,9 @@ pub struct DatasetVersionName {
 }
 
 #[cfg(feature = "datasets-dataset-versions")]
-impl DatasetVersionName {
-    /// The name made of its segments.
-    pub fn new(dataset: impl Into<String>, dataset_version: impl Into<String>) -> Self {
-        DatasetVersionName {
-            dataset: dataset.into(),
-            dataset_version: dataset_version.into(),
-        }
-    }
-}
-
-#[cfg(feature = "datasets-dataset-versions")]
-impl std::fmt::Display for DatasetVersionName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "datasets/{}/datasetVersions/{}", self.dataset, self.dataset_version)
-    }
-}
-
-#[cfg(feature = "datasets-dataset-versions")]
-impl std::str::FromStr for DatasetVersionName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["datasets", dataset, "datasetVersions", dataset_version,
-            ] if !dataset.is_empty() && !dataset_version.is_empty() => {
-                Ok(DatasetVersionName {
-                    dataset: dataset.to_string(),
-                    dataset_version: dataset_version.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "datasets/*/datasetVersions/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    DatasetVersionName = "datasets/*/datasetVersions/*" { dataset, dataset_version }
+);
 
 /// The resource name `projects/{project}/cacheConfig` (pattern `projects/*/cacheConfig`).
 ///
@@ -141,45 +74,7 @@ pub struct CacheConfigName {
 }
 
 #[cfg(feature = "projects")]
-impl CacheConfigName {
-    /// The name made of its segments.
-    pub fn new(project: impl Into<String>) -> Self {
-        CacheConfigName {
-            project: project.into(),
-        }
-    }
-}
-
-#[cfg(feature = "projects")]
-impl std::fmt::Display for CacheConfigName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "projects/{}/cacheConfig", self.project)
-    }
-}
-
-#[cfg(feature = "projects")]
-impl std::str::FromStr for CacheConfigName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "cacheConfig"] if !project.is_empty() => {
-                Ok(CacheConfigName {
-                    project: project.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/cacheConfig",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(CacheConfigName = "projects/*/cacheConfig" { project });
 
 /// The resource name `projects/{project}` (pattern `projects/*`).
 ///
@@ -197,14 +92,10 @@ pub struct ProjectName {
 }
 
 #[cfg(feature = "locations")]
-impl ProjectName {
-    /// The name made of its segments.
-    pub fn new(project: impl Into<String>) -> Self {
-        ProjectName {
-            project: project.into(),
-        }
-    }
+discogen_runtime::resource_name!(ProjectName = "projects/*" { project });
 
+#[cfg(feature = "locations")]
+impl ProjectName {
     /// The `projects/{project}/locations/{location}` named `{location}` under this one.
     #[cfg(
         any(
@@ -247,30 +138,6 @@ impl ProjectName {
         LocationName {
             project: self.project.clone(),
             location: location.into(),
-        }
-    }
-}
-
-#[cfg(feature = "locations")]
-impl std::fmt::Display for ProjectName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "projects/{}", self.project)
-    }
-}
-
-#[cfg(feature = "locations")]
-impl std::str::FromStr for ProjectName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project] if !project.is_empty() => {
-                Ok(ProjectName {
-                    project: project.to_string(),
-                })
-            }
-            _ => Err(discogen_runtime::ResourceNameError::new("projects/*", text)),
         }
     }
 }
@@ -366,15 +233,48 @@ pub struct LocationName {
         feature = "rag-corpora"
     )
 )]
-impl LocationName {
-    /// The name made of its segments.
-    pub fn new(project: impl Into<String>, location: impl Into<String>) -> Self {
-        LocationName {
-            project: project.into(),
-            location: location.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    LocationName = "projects/*/locations/*" { project, location }
+);
 
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-groups",
+        feature = "locations-operations",
+        feature = "locations-datasets",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "indexes",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "data-labeling-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "metadata-stores",
+        feature = "migratable-resources",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "training-pipelines",
+        feature = "pipeline-jobs",
+        feature = "locations-reasoning-engines",
+        feature = "schedules",
+        feature = "specialist-pools",
+        feature = "tensorboards",
+        feature = "studies",
+        feature = "rag-corpora"
+    )
+)]
+impl LocationName {
     /// The `projects/{project}/locations/{location}/featurestores/{featurestore}` named `{featurestore}` under this one.
     #[cfg(
         any(
@@ -834,111 +734,6 @@ impl LocationName {
     }
 }
 
-#[cfg(
-    any(
-        feature = "locations",
-        feature = "featurestores",
-        feature = "locations-models",
-        feature = "notebook-runtime-templates",
-        feature = "feature-online-stores",
-        feature = "feature-groups",
-        feature = "locations-operations",
-        feature = "locations-datasets",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "tuning-jobs",
-        feature = "indexes",
-        feature = "index-endpoints",
-        feature = "custom-jobs",
-        feature = "data-labeling-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "locations-batch-prediction-jobs",
-        feature = "model-deployment-monitoring-jobs",
-        feature = "metadata-stores",
-        feature = "migratable-resources",
-        feature = "notebook-runtimes",
-        feature = "notebook-execution-jobs",
-        feature = "persistent-resources",
-        feature = "training-pipelines",
-        feature = "pipeline-jobs",
-        feature = "locations-reasoning-engines",
-        feature = "schedules",
-        feature = "specialist-pools",
-        feature = "tensorboards",
-        feature = "studies",
-        feature = "rag-corpora"
-    )
-)]
-impl std::fmt::Display for LocationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "projects/{}/locations/{}", self.project, self.location)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations",
-        feature = "featurestores",
-        feature = "locations-models",
-        feature = "notebook-runtime-templates",
-        feature = "feature-online-stores",
-        feature = "feature-groups",
-        feature = "locations-operations",
-        feature = "locations-datasets",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "tuning-jobs",
-        feature = "indexes",
-        feature = "index-endpoints",
-        feature = "custom-jobs",
-        feature = "data-labeling-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "locations-batch-prediction-jobs",
-        feature = "model-deployment-monitoring-jobs",
-        feature = "metadata-stores",
-        feature = "migratable-resources",
-        feature = "notebook-runtimes",
-        feature = "notebook-execution-jobs",
-        feature = "persistent-resources",
-        feature = "training-pipelines",
-        feature = "pipeline-jobs",
-        feature = "locations-reasoning-engines",
-        feature = "schedules",
-        feature = "specialist-pools",
-        feature = "tensorboards",
-        feature = "studies",
-        feature = "rag-corpora"
-    )
-)]
-impl std::str::FromStr for LocationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location,
-            ] if !project.is_empty() && !location.is_empty() => {
-                Ok(LocationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
-
 /// The resource name `projects/{project}/locations/{location}/ragEngineConfig` (pattern `projects/*/locations/*/ragEngineConfig`).
 ///
 /// ```
@@ -958,15 +753,12 @@ pub struct RagEngineConfigName {
 }
 
 #[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
-impl RagEngineConfigName {
-    /// The name made of its segments.
-    pub fn new(project: impl Into<String>, location: impl Into<String>) -> Self {
-        RagEngineConfigName {
-            project: project.into(),
-            location: location.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    RagEngineConfigName = "projects/*/locations/*/ragEngineConfig" { project, location }
+);
 
+#[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
+impl RagEngineConfigName {
     /// The `projects/{project}/locations/{location}/ragEngineConfig/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "rag-engine-config-operations")]
     pub fn operation(
@@ -977,41 +769,6 @@ impl RagEngineConfigName {
             project: self.project.clone(),
             location: self.location.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
-impl std::fmt::Display for RagEngineConfigName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/ragEngineConfig", self.project, self.location
-        )
-    }
-}
-
-#[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
-impl std::str::FromStr for RagEngineConfigName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "ragEngineConfig",
-            ] if !project.is_empty() && !location.is_empty() => {
-                Ok(RagEngineConfigName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/ragEngineConfig",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -1050,20 +807,19 @@ pub struct FeaturestoreName {
         feature = "featurestores-operations"
     )
 )]
-impl FeaturestoreName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        featurestore: impl Into<String>,
-    ) -> Self {
-        FeaturestoreName {
-            project: project.into(),
-            location: location.into(),
-            featurestore: featurestore.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    FeaturestoreName = "projects/*/locations/*/featurestores/*" { project, location,
+    featurestore }
+);
 
+#[cfg(
+    any(
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "featurestores-operations"
+    )
+)]
+impl FeaturestoreName {
     /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}` named `{entity_type}` under this one.
     #[cfg(
         any(
@@ -1089,56 +845,6 @@ impl FeaturestoreName {
             location: self.location.clone(),
             featurestore: self.featurestore.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "featurestores",
-        feature = "entity-types",
-        feature = "featurestores-operations"
-    )
-)]
-impl std::fmt::Display for FeaturestoreName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/featurestores/{}", self.project, self.location,
-            self.featurestore
-        )
-    }
-}
-
-#[cfg(
-    any(
-        feature = "featurestores",
-        feature = "entity-types",
-        feature = "featurestores-operations"
-    )
-)]
-impl std::str::FromStr for FeaturestoreName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "featurestores", featurestore,
-            ] if !project.is_empty() && !location.is_empty()
-                && !featurestore.is_empty() => {
-                Ok(FeaturestoreName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    featurestore: featurestore.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/featurestores/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -1180,22 +886,19 @@ pub struct EntityTypeName {
         feature = "entity-types-features"
     )
 )]
-impl EntityTypeName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        featurestore: impl Into<String>,
-        entity_type: impl Into<String>,
-    ) -> Self {
-        EntityTypeName {
-            project: project.into(),
-            location: location.into(),
-            featurestore: featurestore.into(),
-            entity_type: entity_type.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    EntityTypeName = "projects/*/locations/*/featurestores/*/entityTypes/*" { project,
+    location, featurestore, entity_type }
+);
 
+#[cfg(
+    any(
+        feature = "entity-types",
+        feature = "entity-types-operations",
+        feature = "entity-types-features"
+    )
+)]
+impl EntityTypeName {
     /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "entity-types-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> EntityTypeOperationName {
@@ -1222,58 +925,6 @@ impl EntityTypeName {
             featurestore: self.featurestore.clone(),
             entity_type: self.entity_type.clone(),
             feature: feature.into(),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "entity-types",
-        feature = "entity-types-operations",
-        feature = "entity-types-features"
-    )
-)]
-impl std::fmt::Display for EntityTypeName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/featurestores/{}/entityTypes/{}", self.project,
-            self.location, self.featurestore, self.entity_type
-        )
-    }
-}
-
-#[cfg(
-    any(
-        feature = "entity-types",
-        feature = "entity-types-operations",
-        feature = "entity-types-features"
-    )
-)]
-impl std::str::FromStr for EntityTypeName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "featurestores", featurestore,
-            "entityTypes", entity_type,
-            ] if !project.is_empty() && !location.is_empty() && !featurestore.is_empty()
-                && !entity_type.is_empty() => {
-                Ok(EntityTypeName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    featurestore: featurestore.to_string(),
-                    entity_type: entity_type.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -1306,66 +957,11 @@ pub struct EntityTypeOperationName {
 }
 
 #[cfg(feature = "entity-types-operations")]
-impl EntityTypeOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        featurestore: impl Into<String>,
-        entity_type: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        EntityTypeOperationName {
-            project: project.into(),
-            location: location.into(),
-            featurestore: featurestore.into(),
-            entity_type: entity_type.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "entity-types-operations")]
-impl std::fmt::Display for EntityTypeOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/featurestores/{}/entityTypes/{}/operations/{}",
-            self.project, self.location, self.featurestore, self.entity_type, self
-            .operation
-        )
-    }
-}
-
-#[cfg(feature = "entity-types-operations")]
-impl std::str::FromStr for EntityTypeOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "featurestores", featurestore,
-            "entityTypes", entity_type, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !featurestore.is_empty()
-                && !entity_type.is_empty() && !operation.is_empty() => {
-                Ok(EntityTypeOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    featurestore: featurestore.to_string(),
-                    entity_type: entity_type.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    EntityTypeOperationName =
+    "projects/*/locations/*/featurestores/*/entityTypes/*/operations/*" { project,
+    location, featurestore, entity_type, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}` (pattern `projects/*/locations/*/featurestores/*/entityTypes/*/features/*`).
 ///
@@ -1399,24 +995,16 @@ pub struct EntityTypeFeatureName {
 #[cfg(
     any(feature = "entity-types-features", feature = "entity-types-features-operations")
 )]
-impl EntityTypeFeatureName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        featurestore: impl Into<String>,
-        entity_type: impl Into<String>,
-        feature: impl Into<String>,
-    ) -> Self {
-        EntityTypeFeatureName {
-            project: project.into(),
-            location: location.into(),
-            featurestore: featurestore.into(),
-            entity_type: entity_type.into(),
-            feature: feature.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    EntityTypeFeatureName =
+    "projects/*/locations/*/featurestores/*/entityTypes/*/features/*" { project,
+    location, featurestore, entity_type, feature }
+);
 
+#[cfg(
+    any(feature = "entity-types-features", feature = "entity-types-features-operations")
+)]
+impl EntityTypeFeatureName {
     /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "entity-types-features-operations")]
     pub fn operation(
@@ -1430,52 +1018,6 @@ impl EntityTypeFeatureName {
             entity_type: self.entity_type.clone(),
             feature: self.feature.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(
-    any(feature = "entity-types-features", feature = "entity-types-features-operations")
-)]
-impl std::fmt::Display for EntityTypeFeatureName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/featurestores/{}/entityTypes/{}/features/{}",
-            self.project, self.location, self.featurestore, self.entity_type, self
-            .feature
-        )
-    }
-}
-
-#[cfg(
-    any(feature = "entity-types-features", feature = "entity-types-features-operations")
-)]
-impl std::str::FromStr for EntityTypeFeatureName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "featurestores", featurestore,
-            "entityTypes", entity_type, "features", feature,
-            ] if !project.is_empty() && !location.is_empty() && !featurestore.is_empty()
-                && !entity_type.is_empty() && !feature.is_empty() => {
-                Ok(EntityTypeFeatureName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    featurestore: featurestore.to_string(),
-                    entity_type: entity_type.to_string(),
-                    feature: feature.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/features/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -1511,71 +1053,11 @@ pub struct EntityTypeFeatureOperationName {
 }
 
 #[cfg(feature = "entity-types-features-operations")]
-impl EntityTypeFeatureOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        featurestore: impl Into<String>,
-        entity_type: impl Into<String>,
-        feature: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        EntityTypeFeatureOperationName {
-            project: project.into(),
-            location: location.into(),
-            featurestore: featurestore.into(),
-            entity_type: entity_type.into(),
-            feature: feature.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "entity-types-features-operations")]
-impl std::fmt::Display for EntityTypeFeatureOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "projects/{}/locations/{}/featurestores/{}/entityTypes/{}/features/{}/operations/{}",
-            self.project, self.location, self.featurestore, self.entity_type, self
-            .feature, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "entity-types-features-operations")]
-impl std::str::FromStr for EntityTypeFeatureOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "featurestores", featurestore,
-            "entityTypes", entity_type, "features", feature, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !featurestore.is_empty()
-                && !entity_type.is_empty() && !feature.is_empty()
-                && !operation.is_empty() => {
-                Ok(EntityTypeFeatureOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    featurestore: featurestore.to_string(),
-                    entity_type: entity_type.to_string(),
-                    feature: feature.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/featurestores/*/entityTypes/*/features/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    EntityTypeFeatureOperationName =
+    "projects/*/locations/*/featurestores/*/entityTypes/*/features/*/operations/*" {
+    project, location, featurestore, entity_type, feature, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/operations/{operation}` (pattern `projects/*/locations/*/featurestores/*/operations/*`).
 ///
@@ -1602,62 +1084,10 @@ pub struct FeaturestoreOperationName {
 }
 
 #[cfg(feature = "featurestores-operations")]
-impl FeaturestoreOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        featurestore: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        FeaturestoreOperationName {
-            project: project.into(),
-            location: location.into(),
-            featurestore: featurestore.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "featurestores-operations")]
-impl std::fmt::Display for FeaturestoreOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/featurestores/{}/operations/{}", self.project,
-            self.location, self.featurestore, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "featurestores-operations")]
-impl std::str::FromStr for FeaturestoreOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "featurestores", featurestore,
-            "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !featurestore.is_empty()
-                && !operation.is_empty() => {
-                Ok(FeaturestoreOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    featurestore: featurestore.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/featurestores/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    FeaturestoreOperationName = "projects/*/locations/*/featurestores/*/operations/*" {
+    project, location, featurestore, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/models/{model}` (pattern `projects/*/locations/*/models/*`).
 ///
@@ -1693,20 +1123,18 @@ pub struct LocationModelName {
         feature = "evaluations"
     )
 )]
-impl LocationModelName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        model: impl Into<String>,
-    ) -> Self {
-        LocationModelName {
-            project: project.into(),
-            location: location.into(),
-            model: model.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    LocationModelName = "projects/*/locations/*/models/*" { project, location, model }
+);
 
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "models-operations",
+        feature = "evaluations"
+    )
+)]
+impl LocationModelName {
     /// The `projects/{project}/locations/{location}/models/{model}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "models-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> ModelOperationName {
@@ -1736,55 +1164,6 @@ impl LocationModelName {
     }
 }
 
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "models-operations",
-        feature = "evaluations"
-    )
-)]
-impl std::fmt::Display for LocationModelName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/models/{}", self.project, self.location, self
-            .model
-        )
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "models-operations",
-        feature = "evaluations"
-    )
-)]
-impl std::str::FromStr for LocationModelName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "models", model,
-            ] if !project.is_empty() && !location.is_empty() && !model.is_empty() => {
-                Ok(LocationModelName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    model: model.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/models/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
-
 /// The resource name `projects/{project}/locations/{location}/models/{model}/operations/{operation}` (pattern `projects/*/locations/*/models/*/operations/*`).
 ///
 /// ```
@@ -1810,62 +1189,10 @@ pub struct ModelOperationName {
 }
 
 #[cfg(feature = "models-operations")]
-impl ModelOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        model: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        ModelOperationName {
-            project: project.into(),
-            location: location.into(),
-            model: model.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "models-operations")]
-impl std::fmt::Display for ModelOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/models/{}/operations/{}", self.project, self
-            .location, self.model, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "models-operations")]
-impl std::str::FromStr for ModelOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "models", model, "operations",
-            operation,
-            ] if !project.is_empty() && !location.is_empty() && !model.is_empty()
-                && !operation.is_empty() => {
-                Ok(ModelOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    model: model.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/models/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    ModelOperationName = "projects/*/locations/*/models/*/operations/*" { project,
+    location, model, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}` (pattern `projects/*/locations/*/models/*/evaluations/*`).
 ///
@@ -1896,22 +1223,15 @@ pub struct EvaluationName {
 #[cfg(
     any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
 )]
-impl EvaluationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        model: impl Into<String>,
-        evaluation: impl Into<String>,
-    ) -> Self {
-        EvaluationName {
-            project: project.into(),
-            location: location.into(),
-            model: model.into(),
-            evaluation: evaluation.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    EvaluationName = "projects/*/locations/*/models/*/evaluations/*" { project, location,
+    model, evaluation }
+);
 
+#[cfg(
+    any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
+)]
+impl EvaluationName {
     /// The `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "evaluations-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> EvaluationOperationName {
@@ -1933,50 +1253,6 @@ impl EvaluationName {
             model: self.model.clone(),
             evaluation: self.evaluation.clone(),
             slice: slice.into(),
-        }
-    }
-}
-
-#[cfg(
-    any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
-)]
-impl std::fmt::Display for EvaluationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/models/{}/evaluations/{}", self.project, self
-            .location, self.model, self.evaluation
-        )
-    }
-}
-
-#[cfg(
-    any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
-)]
-impl std::str::FromStr for EvaluationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "models", model, "evaluations",
-            evaluation,
-            ] if !project.is_empty() && !location.is_empty() && !model.is_empty()
-                && !evaluation.is_empty() => {
-                Ok(EvaluationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    model: model.to_string(),
-                    evaluation: evaluation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/models/*/evaluations/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -2009,65 +1285,11 @@ pub struct EvaluationOperationName {
 }
 
 #[cfg(feature = "evaluations-operations")]
-impl EvaluationOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        model: impl Into<String>,
-        evaluation: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        EvaluationOperationName {
-            project: project.into(),
-            location: location.into(),
-            model: model.into(),
-            evaluation: evaluation.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "evaluations-operations")]
-impl std::fmt::Display for EvaluationOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/models/{}/evaluations/{}/operations/{}", self
-            .project, self.location, self.model, self.evaluation, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "evaluations-operations")]
-impl std::str::FromStr for EvaluationOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "models", model, "evaluations",
-            evaluation, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !model.is_empty()
-                && !evaluation.is_empty() && !operation.is_empty() => {
-                Ok(EvaluationOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    model: model.to_string(),
-                    evaluation: evaluation.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/models/*/evaluations/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    EvaluationOperationName =
+    "projects/*/locations/*/models/*/evaluations/*/operations/*" { project, location,
+    model, evaluation, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/slices/{slice}` (pattern `projects/*/locations/*/models/*/evaluations/*/slices/*`).
 ///
@@ -2097,65 +1319,10 @@ pub struct SliceName {
 }
 
 #[cfg(feature = "slices")]
-impl SliceName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        model: impl Into<String>,
-        evaluation: impl Into<String>,
-        slice: impl Into<String>,
-    ) -> Self {
-        SliceName {
-            project: project.into(),
-            location: location.into(),
-            model: model.into(),
-            evaluation: evaluation.into(),
-            slice: slice.into(),
-        }
-    }
-}
-
-#[cfg(feature = "slices")]
-impl std::fmt::Display for SliceName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/models/{}/evaluations/{}/slices/{}", self
-            .project, self.location, self.model, self.evaluation, self.slice
-        )
-    }
-}
-
-#[cfg(feature = "slices")]
-impl std::str::FromStr for SliceName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "models", model, "evaluations",
-            evaluation, "slices", slice,
-            ] if !project.is_empty() && !location.is_empty() && !model.is_empty()
-                && !evaluation.is_empty() && !slice.is_empty() => {
-                Ok(SliceName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    model: model.to_string(),
-                    evaluation: evaluation.to_string(),
-                    slice: slice.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/models/*/evaluations/*/slices/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    SliceName = "projects/*/locations/*/models/*/evaluations/*/slices/*" { project,
+    location, model, evaluation, slice }
+);
 
 /// The resource name `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}` (pattern `projects/*/locations/*/notebookRuntimeTemplates/*`).
 ///
@@ -2189,20 +1356,18 @@ pub struct NotebookRuntimeTemplateName {
         feature = "notebook-runtime-templates-operations"
     )
 )]
-impl NotebookRuntimeTemplateName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        notebook_runtime_template: impl Into<String>,
-    ) -> Self {
-        NotebookRuntimeTemplateName {
-            project: project.into(),
-            location: location.into(),
-            notebook_runtime_template: notebook_runtime_template.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    NotebookRuntimeTemplateName = "projects/*/locations/*/notebookRuntimeTemplates/*" {
+    project, location, notebook_runtime_template }
+);
 
+#[cfg(
+    any(
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtime-templates-operations"
+    )
+)]
+impl NotebookRuntimeTemplateName {
     /// The `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "notebook-runtime-templates-operations")]
     pub fn operation(
@@ -2214,55 +1379,6 @@ impl NotebookRuntimeTemplateName {
             location: self.location.clone(),
             notebook_runtime_template: self.notebook_runtime_template.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "notebook-runtime-templates",
-        feature = "notebook-runtime-templates-operations"
-    )
-)]
-impl std::fmt::Display for NotebookRuntimeTemplateName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/notebookRuntimeTemplates/{}", self.project, self
-            .location, self.notebook_runtime_template
-        )
-    }
-}
-
-#[cfg(
-    any(
-        feature = "notebook-runtime-templates",
-        feature = "notebook-runtime-templates-operations"
-    )
-)]
-impl std::str::FromStr for NotebookRuntimeTemplateName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "notebookRuntimeTemplates",
-            notebook_runtime_template,
-            ] if !project.is_empty() && !location.is_empty()
-                && !notebook_runtime_template.is_empty() => {
-                Ok(NotebookRuntimeTemplateName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    notebook_runtime_template: notebook_runtime_template.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/notebookRuntimeTemplates/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -2292,62 +1408,11 @@ pub struct NotebookRuntimeTemplateOperationName {
 }
 
 #[cfg(feature = "notebook-runtime-templates-operations")]
-impl NotebookRuntimeTemplateOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        notebook_runtime_template: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        NotebookRuntimeTemplateOperationName {
-            project: project.into(),
-            location: location.into(),
-            notebook_runtime_template: notebook_runtime_template.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "notebook-runtime-templates-operations")]
-impl std::fmt::Display for NotebookRuntimeTemplateOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/notebookRuntimeTemplates/{}/operations/{}", self
-            .project, self.location, self.notebook_runtime_template, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "notebook-runtime-templates-operations")]
-impl std::str::FromStr for NotebookRuntimeTemplateOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "notebookRuntimeTemplates",
-            notebook_runtime_template, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !notebook_runtime_template.is_empty() && !operation.is_empty() => {
-                Ok(NotebookRuntimeTemplateOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    notebook_runtime_template: notebook_runtime_template.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/notebookRuntimeTemplates/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    NotebookRuntimeTemplateOperationName =
+    "projects/*/locations/*/notebookRuntimeTemplates/*/operations/*" { project, location,
+    notebook_runtime_template, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}` (pattern `projects/*/locations/*/featureOnlineStores/*`).
 ///
@@ -2371,20 +1436,13 @@ pub struct FeatureOnlineStoreName {
 }
 
 #[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
-impl FeatureOnlineStoreName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        feature_online_store: impl Into<String>,
-    ) -> Self {
-        FeatureOnlineStoreName {
-            project: project.into(),
-            location: location.into(),
-            feature_online_store: feature_online_store.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    FeatureOnlineStoreName = "projects/*/locations/*/featureOnlineStores/*" { project,
+    location, feature_online_store }
+);
 
+#[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
+impl FeatureOnlineStoreName {
     /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}` named `{feature_view}` under this one.
     #[cfg(any(feature = "feature-views", feature = "feature-view-syncs"))]
     pub fn feature_view(&self, feature_view: impl Into<String>) -> FeatureViewName {
@@ -2407,45 +1465,6 @@ impl FeatureOnlineStoreName {
             location: self.location.clone(),
             feature_online_store: self.feature_online_store.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
-impl std::fmt::Display for FeatureOnlineStoreName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/featureOnlineStores/{}", self.project, self
-            .location, self.feature_online_store
-        )
-    }
-}
-
-#[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
-impl std::str::FromStr for FeatureOnlineStoreName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "featureOnlineStores",
-            feature_online_store,
-            ] if !project.is_empty() && !location.is_empty()
-                && !feature_online_store.is_empty() => {
-                Ok(FeatureOnlineStoreName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    feature_online_store: feature_online_store.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/featureOnlineStores/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -2475,22 +1494,13 @@ pub struct FeatureViewName {
 }
 
 #[cfg(any(feature = "feature-views", feature = "feature-view-syncs"))]
-impl FeatureViewName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        feature_online_store: impl Into<String>,
-        feature_view: impl Into<String>,
-    ) -> Self {
-        FeatureViewName {
-            project: project.into(),
-            location: location.into(),
-            feature_online_store: feature_online_store.into(),
-            feature_view: feature_view.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    FeatureViewName = "projects/*/locations/*/featureOnlineStores/*/featureViews/*" {
+    project, location, feature_online_store, feature_view }
+);
 
+#[cfg(any(feature = "feature-views", feature = "feature-view-syncs"))]
+impl FeatureViewName {
     /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "feature-views-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> FeatureViewOperationName {
@@ -2515,46 +1525,6 @@ impl FeatureViewName {
             feature_online_store: self.feature_online_store.clone(),
             feature_view: self.feature_view.clone(),
             feature_view_sync: feature_view_sync.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "feature-views", feature = "feature-view-syncs"))]
-impl std::fmt::Display for FeatureViewName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/featureOnlineStores/{}/featureViews/{}", self
-            .project, self.location, self.feature_online_store, self.feature_view
-        )
-    }
-}
-
-#[cfg(any(feature = "feature-views", feature = "feature-view-syncs"))]
-impl std::str::FromStr for FeatureViewName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "featureOnlineStores",
-            feature_online_store, "featureViews", feature_view,
-            ] if !project.is_empty() && !location.is_empty()
-                && !feature_online_store.is_empty() && !feature_view.is_empty() => {
-                Ok(FeatureViewName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    feature_online_store: feature_online_store.to_string(),
-                    feature_view: feature_view.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/featureOnlineStores/*/featureViews/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -2587,68 +1557,11 @@ pub struct FeatureViewOperationName {
 }
 
 #[cfg(feature = "feature-views-operations")]
-impl FeatureViewOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        feature_online_store: impl Into<String>,
-        feature_view: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        FeatureViewOperationName {
-            project: project.into(),
-            location: location.into(),
-            feature_online_store: feature_online_store.into(),
-            feature_view: feature_view.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "feature-views-operations")]
-impl std::fmt::Display for FeatureViewOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "projects/{}/locations/{}/featureOnlineStores/{}/featureViews/{}/operations/{}",
-            self.project, self.location, self.feature_online_store, self.feature_view,
-            self.operation
-        )
-    }
-}
-
-#[cfg(feature = "feature-views-operations")]
-impl std::str::FromStr for FeatureViewOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "featureOnlineStores",
-            feature_online_store, "featureViews", feature_view, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !feature_online_store.is_empty() && !feature_view.is_empty()
-                && !operation.is_empty() => {
-                Ok(FeatureViewOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    feature_online_store: feature_online_store.to_string(),
-                    feature_view: feature_view.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/featureOnlineStores/*/featureViews/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    FeatureViewOperationName =
+    "projects/*/locations/*/featureOnlineStores/*/featureViews/*/operations/*" { project,
+    location, feature_online_store, feature_view, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/featureViewSyncs/{feature_view_sync}` (pattern `projects/*/locations/*/featureOnlineStores/*/featureViews/*/featureViewSyncs/*`).
 ///
@@ -2678,69 +1591,11 @@ pub struct FeatureViewSyncName {
 }
 
 #[cfg(feature = "feature-view-syncs")]
-impl FeatureViewSyncName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        feature_online_store: impl Into<String>,
-        feature_view: impl Into<String>,
-        feature_view_sync: impl Into<String>,
-    ) -> Self {
-        FeatureViewSyncName {
-            project: project.into(),
-            location: location.into(),
-            feature_online_store: feature_online_store.into(),
-            feature_view: feature_view.into(),
-            feature_view_sync: feature_view_sync.into(),
-        }
-    }
-}
-
-#[cfg(feature = "feature-view-syncs")]
-impl std::fmt::Display for FeatureViewSyncName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "projects/{}/locations/{}/featureOnlineStores/{}/featureViews/{}/featureViewSyncs/{}",
-            self.project, self.location, self.feature_online_store, self.feature_view,
-            self.feature_view_sync
-        )
-    }
-}
-
-#[cfg(feature = "feature-view-syncs")]
-impl std::str::FromStr for FeatureViewSyncName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "featureOnlineStores",
-            feature_online_store, "featureViews", feature_view, "featureViewSyncs",
-            feature_view_sync,
-            ] if !project.is_empty() && !location.is_empty()
-                && !feature_online_store.is_empty() && !feature_view.is_empty()
-                && !feature_view_sync.is_empty() => {
-                Ok(FeatureViewSyncName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    feature_online_store: feature_online_store.to_string(),
-                    feature_view: feature_view.to_string(),
-                    feature_view_sync: feature_view_sync.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/featureOnlineStores/*/featureViews/*/featureViewSyncs/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    FeatureViewSyncName =
+    "projects/*/locations/*/featureOnlineStores/*/featureViews/*/featureViewSyncs/*" {
+    project, location, feature_online_store, feature_view, feature_view_sync }
+);
 
 /// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/operations/{operation}` (pattern `projects/*/locations/*/featureOnlineStores/*/operations/*`).
 ///
@@ -2767,62 +1622,11 @@ pub struct FeatureOnlineStoreOperationName {
 }
 
 #[cfg(feature = "feature-online-stores-operations")]
-impl FeatureOnlineStoreOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        feature_online_store: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        FeatureOnlineStoreOperationName {
-            project: project.into(),
-            location: location.into(),
-            feature_online_store: feature_online_store.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "feature-online-stores-operations")]
-impl std::fmt::Display for FeatureOnlineStoreOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/featureOnlineStores/{}/operations/{}", self
-            .project, self.location, self.feature_online_store, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "feature-online-stores-operations")]
-impl std::str::FromStr for FeatureOnlineStoreOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "featureOnlineStores",
-            feature_online_store, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !feature_online_store.is_empty() && !operation.is_empty() => {
-                Ok(FeatureOnlineStoreOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    feature_online_store: feature_online_store.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/featureOnlineStores/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    FeatureOnlineStoreOperationName =
+    "projects/*/locations/*/featureOnlineStores/*/operations/*" { project, location,
+    feature_online_store, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}` (pattern `projects/*/locations/*/featureGroups/*`).
 ///
@@ -2846,20 +1650,13 @@ pub struct FeatureGroupName {
 }
 
 #[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
-impl FeatureGroupName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        feature_group: impl Into<String>,
-    ) -> Self {
-        FeatureGroupName {
-            project: project.into(),
-            location: location.into(),
-            feature_group: feature_group.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    FeatureGroupName = "projects/*/locations/*/featureGroups/*" { project, location,
+    feature_group }
+);
 
+#[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
+impl FeatureGroupName {
     /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "feature-groups-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> FeatureGroupOperationName {
@@ -2879,44 +1676,6 @@ impl FeatureGroupName {
             location: self.location.clone(),
             feature_group: self.feature_group.clone(),
             feature: feature.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
-impl std::fmt::Display for FeatureGroupName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/featureGroups/{}", self.project, self.location,
-            self.feature_group
-        )
-    }
-}
-
-#[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
-impl std::str::FromStr for FeatureGroupName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "featureGroups", feature_group,
-            ] if !project.is_empty() && !location.is_empty()
-                && !feature_group.is_empty() => {
-                Ok(FeatureGroupName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    feature_group: feature_group.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/featureGroups/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -2946,62 +1705,10 @@ pub struct FeatureGroupOperationName {
 }
 
 #[cfg(feature = "feature-groups-operations")]
-impl FeatureGroupOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        feature_group: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        FeatureGroupOperationName {
-            project: project.into(),
-            location: location.into(),
-            feature_group: feature_group.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "feature-groups-operations")]
-impl std::fmt::Display for FeatureGroupOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/featureGroups/{}/operations/{}", self.project,
-            self.location, self.feature_group, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "feature-groups-operations")]
-impl std::str::FromStr for FeatureGroupOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "featureGroups", feature_group,
-            "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !feature_group.is_empty()
-                && !operation.is_empty() => {
-                Ok(FeatureGroupOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    feature_group: feature_group.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/featureGroups/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    FeatureGroupOperationName = "projects/*/locations/*/featureGroups/*/operations/*" {
+    project, location, feature_group, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}` (pattern `projects/*/locations/*/featureGroups/*/features/*`).
 ///
@@ -3028,22 +1735,13 @@ pub struct FeatureGroupFeatureName {
 }
 
 #[cfg(feature = "feature-groups-features")]
-impl FeatureGroupFeatureName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        feature_group: impl Into<String>,
-        feature: impl Into<String>,
-    ) -> Self {
-        FeatureGroupFeatureName {
-            project: project.into(),
-            location: location.into(),
-            feature_group: feature_group.into(),
-            feature: feature.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    FeatureGroupFeatureName = "projects/*/locations/*/featureGroups/*/features/*" {
+    project, location, feature_group, feature }
+);
 
+#[cfg(feature = "feature-groups-features")]
+impl FeatureGroupFeatureName {
     /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "feature-groups-features-operations")]
     pub fn operation(
@@ -3056,46 +1754,6 @@ impl FeatureGroupFeatureName {
             feature_group: self.feature_group.clone(),
             feature: self.feature.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "feature-groups-features")]
-impl std::fmt::Display for FeatureGroupFeatureName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/featureGroups/{}/features/{}", self.project,
-            self.location, self.feature_group, self.feature
-        )
-    }
-}
-
-#[cfg(feature = "feature-groups-features")]
-impl std::str::FromStr for FeatureGroupFeatureName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "featureGroups", feature_group,
-            "features", feature,
-            ] if !project.is_empty() && !location.is_empty() && !feature_group.is_empty()
-                && !feature.is_empty() => {
-                Ok(FeatureGroupFeatureName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    feature_group: feature_group.to_string(),
-                    feature: feature.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/featureGroups/*/features/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -3128,65 +1786,11 @@ pub struct FeatureGroupFeatureOperationName {
 }
 
 #[cfg(feature = "feature-groups-features-operations")]
-impl FeatureGroupFeatureOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        feature_group: impl Into<String>,
-        feature: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        FeatureGroupFeatureOperationName {
-            project: project.into(),
-            location: location.into(),
-            feature_group: feature_group.into(),
-            feature: feature.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "feature-groups-features-operations")]
-impl std::fmt::Display for FeatureGroupFeatureOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/featureGroups/{}/features/{}/operations/{}",
-            self.project, self.location, self.feature_group, self.feature, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "feature-groups-features-operations")]
-impl std::str::FromStr for FeatureGroupFeatureOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "featureGroups", feature_group,
-            "features", feature, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !feature_group.is_empty()
-                && !feature.is_empty() && !operation.is_empty() => {
-                Ok(FeatureGroupFeatureOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    feature_group: feature_group.to_string(),
-                    feature: feature.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/featureGroups/*/features/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    FeatureGroupFeatureOperationName =
+    "projects/*/locations/*/featureGroups/*/features/*/operations/*" { project, location,
+    feature_group, feature, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/operations/{operation}` (pattern `projects/*/locations/*/operations/*`).
 ///
@@ -3210,57 +1814,10 @@ pub struct LocationOperationName {
 }
 
 #[cfg(feature = "locations-operations")]
-impl LocationOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        LocationOperationName {
-            project: project.into(),
-            location: location.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "locations-operations")]
-impl std::fmt::Display for LocationOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/operations/{}", self.project, self.location,
-            self.operation
-        )
-    }
-}
-
-#[cfg(feature = "locations-operations")]
-impl std::str::FromStr for LocationOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !operation.is_empty() => {
-                Ok(LocationOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    LocationOperationName = "projects/*/locations/*/operations/*" { project, location,
+    operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/ragEngineConfig/operations/{operation}` (pattern `projects/*/locations/*/ragEngineConfig/operations/*`).
 ///
@@ -3284,58 +1841,10 @@ pub struct RagEngineConfigOperationName {
 }
 
 #[cfg(feature = "rag-engine-config-operations")]
-impl RagEngineConfigOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        RagEngineConfigOperationName {
-            project: project.into(),
-            location: location.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "rag-engine-config-operations")]
-impl std::fmt::Display for RagEngineConfigOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/ragEngineConfig/operations/{}", self.project,
-            self.location, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "rag-engine-config-operations")]
-impl std::str::FromStr for RagEngineConfigOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "ragEngineConfig", "operations",
-            operation,
-            ] if !project.is_empty() && !location.is_empty() && !operation.is_empty() => {
-                Ok(RagEngineConfigOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/ragEngineConfig/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    RagEngineConfigOperationName = "projects/*/locations/*/ragEngineConfig/operations/*"
+    { project, location, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}` (pattern `projects/*/locations/*/datasets/*`).
 ///
@@ -3375,20 +1884,21 @@ pub struct LocationDatasetName {
         feature = "saved-queries"
     )
 )]
-impl LocationDatasetName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        dataset: impl Into<String>,
-    ) -> Self {
-        LocationDatasetName {
-            project: project.into(),
-            location: location.into(),
-            dataset: dataset.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    LocationDatasetName = "projects/*/locations/*/datasets/*" { project, location,
+    dataset }
+);
 
+#[cfg(
+    any(
+        feature = "locations-datasets",
+        feature = "datasets-operations",
+        feature = "locations-datasets-dataset-versions",
+        feature = "data-items",
+        feature = "saved-queries"
+    )
+)]
+impl LocationDatasetName {
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "datasets-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> DatasetOperationName {
@@ -3451,59 +1961,6 @@ impl LocationDatasetName {
     }
 }
 
-#[cfg(
-    any(
-        feature = "locations-datasets",
-        feature = "datasets-operations",
-        feature = "locations-datasets-dataset-versions",
-        feature = "data-items",
-        feature = "saved-queries"
-    )
-)]
-impl std::fmt::Display for LocationDatasetName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/datasets/{}", self.project, self.location, self
-            .dataset
-        )
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-datasets",
-        feature = "datasets-operations",
-        feature = "locations-datasets-dataset-versions",
-        feature = "data-items",
-        feature = "saved-queries"
-    )
-)]
-impl std::str::FromStr for LocationDatasetName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "datasets", dataset,
-            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty() => {
-                Ok(LocationDatasetName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    dataset: dataset.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/datasets/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
-
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/operations/{operation}` (pattern `projects/*/locations/*/datasets/*/operations/*`).
 ///
 /// ```
@@ -3529,62 +1986,10 @@ pub struct DatasetOperationName {
 }
 
 #[cfg(feature = "datasets-operations")]
-impl DatasetOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        dataset: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        DatasetOperationName {
-            project: project.into(),
-            location: location.into(),
-            dataset: dataset.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "datasets-operations")]
-impl std::fmt::Display for DatasetOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/datasets/{}/operations/{}", self.project, self
-            .location, self.dataset, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "datasets-operations")]
-impl std::str::FromStr for DatasetOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "datasets", dataset,
-            "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
-                && !operation.is_empty() => {
-                Ok(DatasetOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    dataset: dataset.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/datasets/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    DatasetOperationName = "projects/*/locations/*/datasets/*/operations/*" { project,
+    location, dataset, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/datasetVersions/{dataset_version}` (pattern `projects/*/locations/*/datasets/*/datasetVersions/*`).
 ///
@@ -3611,62 +2016,10 @@ pub struct DatasetDatasetVersionName {
 }
 
 #[cfg(feature = "locations-datasets-dataset-versions")]
-impl DatasetDatasetVersionName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        dataset: impl Into<String>,
-        dataset_version: impl Into<String>,
-    ) -> Self {
-        DatasetDatasetVersionName {
-            project: project.into(),
-            location: location.into(),
-            dataset: dataset.into(),
-            dataset_version: dataset_version.into(),
-        }
-    }
-}
-
-#[cfg(feature = "locations-datasets-dataset-versions")]
-impl std::fmt::Display for DatasetDatasetVersionName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/datasets/{}/datasetVersions/{}", self.project,
-            self.location, self.dataset, self.dataset_version
-        )
-    }
-}
-
-#[cfg(feature = "locations-datasets-dataset-versions")]
-impl std::str::FromStr for DatasetDatasetVersionName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "datasets", dataset,
-            "datasetVersions", dataset_version,
-            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
-                && !dataset_version.is_empty() => {
-                Ok(DatasetDatasetVersionName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    dataset: dataset.to_string(),
-                    dataset_version: dataset_version.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/datasets/*/datasetVersions/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    DatasetDatasetVersionName = "projects/*/locations/*/datasets/*/datasetVersions/*" {
+    project, location, dataset, dataset_version }
+);
 
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}` (pattern `projects/*/locations/*/datasets/*/dataItems/*`).
 ///
@@ -3693,22 +2046,13 @@ pub struct DataItemName {
 }
 
 #[cfg(any(feature = "data-items-operations", feature = "annotations"))]
-impl DataItemName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        dataset: impl Into<String>,
-        data_item: impl Into<String>,
-    ) -> Self {
-        DataItemName {
-            project: project.into(),
-            location: location.into(),
-            dataset: dataset.into(),
-            data_item: data_item.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    DataItemName = "projects/*/locations/*/datasets/*/dataItems/*" { project, location,
+    dataset, data_item }
+);
 
+#[cfg(any(feature = "data-items-operations", feature = "annotations"))]
+impl DataItemName {
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "data-items-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> DataItemOperationName {
@@ -3730,46 +2074,6 @@ impl DataItemName {
             dataset: self.dataset.clone(),
             data_item: self.data_item.clone(),
             annotation: annotation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "data-items-operations", feature = "annotations"))]
-impl std::fmt::Display for DataItemName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/datasets/{}/dataItems/{}", self.project, self
-            .location, self.dataset, self.data_item
-        )
-    }
-}
-
-#[cfg(any(feature = "data-items-operations", feature = "annotations"))]
-impl std::str::FromStr for DataItemName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "datasets", dataset,
-            "dataItems", data_item,
-            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
-                && !data_item.is_empty() => {
-                Ok(DataItemName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    dataset: dataset.to_string(),
-                    data_item: data_item.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/datasets/*/dataItems/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -3802,65 +2106,10 @@ pub struct DataItemOperationName {
 }
 
 #[cfg(feature = "data-items-operations")]
-impl DataItemOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        dataset: impl Into<String>,
-        data_item: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        DataItemOperationName {
-            project: project.into(),
-            location: location.into(),
-            dataset: dataset.into(),
-            data_item: data_item.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "data-items-operations")]
-impl std::fmt::Display for DataItemOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/datasets/{}/dataItems/{}/operations/{}", self
-            .project, self.location, self.dataset, self.data_item, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "data-items-operations")]
-impl std::str::FromStr for DataItemOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "datasets", dataset,
-            "dataItems", data_item, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
-                && !data_item.is_empty() && !operation.is_empty() => {
-                Ok(DataItemOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    dataset: dataset.to_string(),
-                    data_item: data_item.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/datasets/*/dataItems/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    DataItemOperationName = "projects/*/locations/*/datasets/*/dataItems/*/operations/*"
+    { project, location, dataset, data_item, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}` (pattern `projects/*/locations/*/datasets/*/dataItems/*/annotations/*`).
 ///
@@ -3890,24 +2139,13 @@ pub struct AnnotationName {
 }
 
 #[cfg(feature = "annotations-operations")]
-impl AnnotationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        dataset: impl Into<String>,
-        data_item: impl Into<String>,
-        annotation: impl Into<String>,
-    ) -> Self {
-        AnnotationName {
-            project: project.into(),
-            location: location.into(),
-            dataset: dataset.into(),
-            data_item: data_item.into(),
-            annotation: annotation.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    AnnotationName = "projects/*/locations/*/datasets/*/dataItems/*/annotations/*" {
+    project, location, dataset, data_item, annotation }
+);
 
+#[cfg(feature = "annotations-operations")]
+impl AnnotationName {
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "annotations-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> AnnotationOperationName {
@@ -3918,47 +2156,6 @@ impl AnnotationName {
             data_item: self.data_item.clone(),
             annotation: self.annotation.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "annotations-operations")]
-impl std::fmt::Display for AnnotationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/datasets/{}/dataItems/{}/annotations/{}", self
-            .project, self.location, self.dataset, self.data_item, self.annotation
-        )
-    }
-}
-
-#[cfg(feature = "annotations-operations")]
-impl std::str::FromStr for AnnotationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "datasets", dataset,
-            "dataItems", data_item, "annotations", annotation,
-            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
-                && !data_item.is_empty() && !annotation.is_empty() => {
-                Ok(AnnotationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    dataset: dataset.to_string(),
-                    data_item: data_item.to_string(),
-                    annotation: annotation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/datasets/*/dataItems/*/annotations/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -3994,71 +2191,11 @@ pub struct AnnotationOperationName {
 }
 
 #[cfg(feature = "annotations-operations")]
-impl AnnotationOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        dataset: impl Into<String>,
-        data_item: impl Into<String>,
-        annotation: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        AnnotationOperationName {
-            project: project.into(),
-            location: location.into(),
-            dataset: dataset.into(),
-            data_item: data_item.into(),
-            annotation: annotation.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "annotations-operations")]
-impl std::fmt::Display for AnnotationOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "projects/{}/locations/{}/datasets/{}/dataItems/{}/annotations/{}/operations/{}",
-            self.project, self.location, self.dataset, self.data_item, self.annotation,
-            self.operation
-        )
-    }
-}
-
-#[cfg(feature = "annotations-operations")]
-impl std::str::FromStr for AnnotationOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "datasets", dataset,
-            "dataItems", data_item, "annotations", annotation, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
-                && !data_item.is_empty() && !annotation.is_empty()
-                && !operation.is_empty() => {
-                Ok(AnnotationOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    dataset: dataset.to_string(),
-                    data_item: data_item.to_string(),
-                    annotation: annotation.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/datasets/*/dataItems/*/annotations/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    AnnotationOperationName =
+    "projects/*/locations/*/datasets/*/dataItems/*/annotations/*/operations/*" { project,
+    location, dataset, data_item, annotation, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}` (pattern `projects/*/locations/*/datasets/*/savedQueries/*`).
 ///
@@ -4085,22 +2222,13 @@ pub struct SavedQueryName {
 }
 
 #[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
-impl SavedQueryName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        dataset: impl Into<String>,
-        saved_query: impl Into<String>,
-    ) -> Self {
-        SavedQueryName {
-            project: project.into(),
-            location: location.into(),
-            dataset: dataset.into(),
-            saved_query: saved_query.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    SavedQueryName = "projects/*/locations/*/datasets/*/savedQueries/*" { project,
+    location, dataset, saved_query }
+);
 
+#[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
+impl SavedQueryName {
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "saved-queries-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> SavedQueryOperationName {
@@ -4110,46 +2238,6 @@ impl SavedQueryName {
             dataset: self.dataset.clone(),
             saved_query: self.saved_query.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
-impl std::fmt::Display for SavedQueryName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/datasets/{}/savedQueries/{}", self.project, self
-            .location, self.dataset, self.saved_query
-        )
-    }
-}
-
-#[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
-impl std::str::FromStr for SavedQueryName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "datasets", dataset,
-            "savedQueries", saved_query,
-            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
-                && !saved_query.is_empty() => {
-                Ok(SavedQueryName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    dataset: dataset.to_string(),
-                    saved_query: saved_query.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/datasets/*/savedQueries/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -4182,65 +2270,11 @@ pub struct SavedQueryOperationName {
 }
 
 #[cfg(feature = "saved-queries-operations")]
-impl SavedQueryOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        dataset: impl Into<String>,
-        saved_query: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        SavedQueryOperationName {
-            project: project.into(),
-            location: location.into(),
-            dataset: dataset.into(),
-            saved_query: saved_query.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "saved-queries-operations")]
-impl std::fmt::Display for SavedQueryOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/datasets/{}/savedQueries/{}/operations/{}", self
-            .project, self.location, self.dataset, self.saved_query, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "saved-queries-operations")]
-impl std::str::FromStr for SavedQueryOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "datasets", dataset,
-            "savedQueries", saved_query, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
-                && !saved_query.is_empty() && !operation.is_empty() => {
-                Ok(SavedQueryOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    dataset: dataset.to_string(),
-                    saved_query: saved_query.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/datasets/*/savedQueries/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    SavedQueryOperationName =
+    "projects/*/locations/*/datasets/*/savedQueries/*/operations/*" { project, location,
+    dataset, saved_query, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}` (pattern `projects/*/locations/*/datasets/*/annotationSpecs/*`).
 ///
@@ -4267,22 +2301,13 @@ pub struct AnnotationSpecName {
 }
 
 #[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
-impl AnnotationSpecName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        dataset: impl Into<String>,
-        annotation_spec: impl Into<String>,
-    ) -> Self {
-        AnnotationSpecName {
-            project: project.into(),
-            location: location.into(),
-            dataset: dataset.into(),
-            annotation_spec: annotation_spec.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    AnnotationSpecName = "projects/*/locations/*/datasets/*/annotationSpecs/*" { project,
+    location, dataset, annotation_spec }
+);
 
+#[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
+impl AnnotationSpecName {
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "annotation-specs-operations")]
     pub fn operation(
@@ -4295,46 +2320,6 @@ impl AnnotationSpecName {
             dataset: self.dataset.clone(),
             annotation_spec: self.annotation_spec.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
-impl std::fmt::Display for AnnotationSpecName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/datasets/{}/annotationSpecs/{}", self.project,
-            self.location, self.dataset, self.annotation_spec
-        )
-    }
-}
-
-#[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
-impl std::str::FromStr for AnnotationSpecName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "datasets", dataset,
-            "annotationSpecs", annotation_spec,
-            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
-                && !annotation_spec.is_empty() => {
-                Ok(AnnotationSpecName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    dataset: dataset.to_string(),
-                    annotation_spec: annotation_spec.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/datasets/*/annotationSpecs/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -4367,66 +2352,11 @@ pub struct AnnotationSpecOperationName {
 }
 
 #[cfg(feature = "annotation-specs-operations")]
-impl AnnotationSpecOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        dataset: impl Into<String>,
-        annotation_spec: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        AnnotationSpecOperationName {
-            project: project.into(),
-            location: location.into(),
-            dataset: dataset.into(),
-            annotation_spec: annotation_spec.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "annotation-specs-operations")]
-impl std::fmt::Display for AnnotationSpecOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/datasets/{}/annotationSpecs/{}/operations/{}",
-            self.project, self.location, self.dataset, self.annotation_spec, self
-            .operation
-        )
-    }
-}
-
-#[cfg(feature = "annotation-specs-operations")]
-impl std::str::FromStr for AnnotationSpecOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "datasets", dataset,
-            "annotationSpecs", annotation_spec, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !dataset.is_empty()
-                && !annotation_spec.is_empty() && !operation.is_empty() => {
-                Ok(AnnotationSpecOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    dataset: dataset.to_string(),
-                    annotation_spec: annotation_spec.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/datasets/*/annotationSpecs/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    AnnotationSpecOperationName =
+    "projects/*/locations/*/datasets/*/annotationSpecs/*/operations/*" { project,
+    location, dataset, annotation_spec, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}` (pattern `projects/*/locations/*/deploymentResourcePools/*`).
 ///
@@ -4460,20 +2390,18 @@ pub struct DeploymentResourcePoolName {
         feature = "deployment-resource-pools-operations"
     )
 )]
-impl DeploymentResourcePoolName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        deployment_resource_pool: impl Into<String>,
-    ) -> Self {
-        DeploymentResourcePoolName {
-            project: project.into(),
-            location: location.into(),
-            deployment_resource_pool: deployment_resource_pool.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    DeploymentResourcePoolName = "projects/*/locations/*/deploymentResourcePools/*" {
+    project, location, deployment_resource_pool }
+);
 
+#[cfg(
+    any(
+        feature = "deployment-resource-pools",
+        feature = "deployment-resource-pools-operations"
+    )
+)]
+impl DeploymentResourcePoolName {
     /// The `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "deployment-resource-pools-operations")]
     pub fn operation(
@@ -4485,55 +2413,6 @@ impl DeploymentResourcePoolName {
             location: self.location.clone(),
             deployment_resource_pool: self.deployment_resource_pool.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "deployment-resource-pools",
-        feature = "deployment-resource-pools-operations"
-    )
-)]
-impl std::fmt::Display for DeploymentResourcePoolName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/deploymentResourcePools/{}", self.project, self
-            .location, self.deployment_resource_pool
-        )
-    }
-}
-
-#[cfg(
-    any(
-        feature = "deployment-resource-pools",
-        feature = "deployment-resource-pools-operations"
-    )
-)]
-impl std::str::FromStr for DeploymentResourcePoolName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "deploymentResourcePools",
-            deployment_resource_pool,
-            ] if !project.is_empty() && !location.is_empty()
-                && !deployment_resource_pool.is_empty() => {
-                Ok(DeploymentResourcePoolName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    deployment_resource_pool: deployment_resource_pool.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/deploymentResourcePools/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -4563,62 +2442,11 @@ pub struct DeploymentResourcePoolOperationName {
 }
 
 #[cfg(feature = "deployment-resource-pools-operations")]
-impl DeploymentResourcePoolOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        deployment_resource_pool: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        DeploymentResourcePoolOperationName {
-            project: project.into(),
-            location: location.into(),
-            deployment_resource_pool: deployment_resource_pool.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "deployment-resource-pools-operations")]
-impl std::fmt::Display for DeploymentResourcePoolOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/deploymentResourcePools/{}/operations/{}", self
-            .project, self.location, self.deployment_resource_pool, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "deployment-resource-pools-operations")]
-impl std::str::FromStr for DeploymentResourcePoolOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "deploymentResourcePools",
-            deployment_resource_pool, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !deployment_resource_pool.is_empty() && !operation.is_empty() => {
-                Ok(DeploymentResourcePoolOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    deployment_resource_pool: deployment_resource_pool.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/deploymentResourcePools/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    DeploymentResourcePoolOperationName =
+    "projects/*/locations/*/deploymentResourcePools/*/operations/*" { project, location,
+    deployment_resource_pool, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/endpoints/{endpoint}` (pattern `projects/*/locations/*/endpoints/*`).
 ///
@@ -4654,20 +2482,19 @@ pub struct LocationEndpointName {
         feature = "locations-endpoints-chat"
     )
 )]
-impl LocationEndpointName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        endpoint: impl Into<String>,
-    ) -> Self {
-        LocationEndpointName {
-            project: project.into(),
-            location: location.into(),
-            endpoint: endpoint.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    LocationEndpointName = "projects/*/locations/*/endpoints/*" { project, location,
+    endpoint }
+);
 
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "endpoints-operations",
+        feature = "locations-endpoints-chat"
+    )
+)]
+impl LocationEndpointName {
     /// The `projects/{project}/locations/{location}/endpoints/{endpoint}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "endpoints-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> EndpointOperationName {
@@ -4676,55 +2503,6 @@ impl LocationEndpointName {
             location: self.location.clone(),
             endpoint: self.endpoint.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "endpoints-operations",
-        feature = "locations-endpoints-chat"
-    )
-)]
-impl std::fmt::Display for LocationEndpointName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/endpoints/{}", self.project, self.location, self
-            .endpoint
-        )
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "endpoints-operations",
-        feature = "locations-endpoints-chat"
-    )
-)]
-impl std::str::FromStr for LocationEndpointName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "endpoints", endpoint,
-            ] if !project.is_empty() && !location.is_empty() && !endpoint.is_empty() => {
-                Ok(LocationEndpointName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    endpoint: endpoint.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/endpoints/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -4754,62 +2532,10 @@ pub struct EndpointOperationName {
 }
 
 #[cfg(feature = "endpoints-operations")]
-impl EndpointOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        endpoint: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        EndpointOperationName {
-            project: project.into(),
-            location: location.into(),
-            endpoint: endpoint.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "endpoints-operations")]
-impl std::fmt::Display for EndpointOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/endpoints/{}/operations/{}", self.project, self
-            .location, self.endpoint, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "endpoints-operations")]
-impl std::str::FromStr for EndpointOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "endpoints", endpoint,
-            "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !endpoint.is_empty()
-                && !operation.is_empty() => {
-                Ok(EndpointOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    endpoint: endpoint.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/endpoints/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    EndpointOperationName = "projects/*/locations/*/endpoints/*/operations/*" { project,
+    location, endpoint, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/cachedContents/{cached_content}` (pattern `projects/*/locations/*/cachedContents/*`).
 ///
@@ -4833,58 +2559,10 @@ pub struct CachedContentName {
 }
 
 #[cfg(feature = "cached-contents")]
-impl CachedContentName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        cached_content: impl Into<String>,
-    ) -> Self {
-        CachedContentName {
-            project: project.into(),
-            location: location.into(),
-            cached_content: cached_content.into(),
-        }
-    }
-}
-
-#[cfg(feature = "cached-contents")]
-impl std::fmt::Display for CachedContentName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/cachedContents/{}", self.project, self.location,
-            self.cached_content
-        )
-    }
-}
-
-#[cfg(feature = "cached-contents")]
-impl std::str::FromStr for CachedContentName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "cachedContents", cached_content,
-            ] if !project.is_empty() && !location.is_empty()
-                && !cached_content.is_empty() => {
-                Ok(CachedContentName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    cached_content: cached_content.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/cachedContents/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    CachedContentName = "projects/*/locations/*/cachedContents/*" { project, location,
+    cached_content }
+);
 
 /// The resource name `projects/{project}/locations/{location}/tuningJobs/{tuning_job}` (pattern `projects/*/locations/*/tuningJobs/*`).
 ///
@@ -4908,20 +2586,13 @@ pub struct TuningJobName {
 }
 
 #[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
-impl TuningJobName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        tuning_job: impl Into<String>,
-    ) -> Self {
-        TuningJobName {
-            project: project.into(),
-            location: location.into(),
-            tuning_job: tuning_job.into(),
-        }
+discogen_runtime::resource_name!(
+    TuningJobName = "projects/*/locations/*/tuningJobs/*" { project, location, tuning_job
     }
+);
 
+#[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
+impl TuningJobName {
     /// The `projects/{project}/locations/{location}/tuningJobs/{tuning_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "tuning-jobs-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> TuningJobOperationName {
@@ -4930,44 +2601,6 @@ impl TuningJobName {
             location: self.location.clone(),
             tuning_job: self.tuning_job.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
-impl std::fmt::Display for TuningJobName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/tuningJobs/{}", self.project, self.location,
-            self.tuning_job
-        )
-    }
-}
-
-#[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
-impl std::str::FromStr for TuningJobName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "tuningJobs", tuning_job,
-            ] if !project.is_empty() && !location.is_empty()
-                && !tuning_job.is_empty() => {
-                Ok(TuningJobName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    tuning_job: tuning_job.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/tuningJobs/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -4997,62 +2630,10 @@ pub struct TuningJobOperationName {
 }
 
 #[cfg(feature = "tuning-jobs-operations")]
-impl TuningJobOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        tuning_job: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        TuningJobOperationName {
-            project: project.into(),
-            location: location.into(),
-            tuning_job: tuning_job.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "tuning-jobs-operations")]
-impl std::fmt::Display for TuningJobOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/tuningJobs/{}/operations/{}", self.project, self
-            .location, self.tuning_job, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "tuning-jobs-operations")]
-impl std::str::FromStr for TuningJobOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "tuningJobs", tuning_job,
-            "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !tuning_job.is_empty()
-                && !operation.is_empty() => {
-                Ok(TuningJobOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    tuning_job: tuning_job.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/tuningJobs/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    TuningJobOperationName = "projects/*/locations/*/tuningJobs/*/operations/*" {
+    project, location, tuning_job, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/indexes/{index}` (pattern `projects/*/locations/*/indexes/*`).
 ///
@@ -5076,20 +2657,12 @@ pub struct IndexName {
 }
 
 #[cfg(any(feature = "indexes", feature = "indexes-operations"))]
-impl IndexName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        index: impl Into<String>,
-    ) -> Self {
-        IndexName {
-            project: project.into(),
-            location: location.into(),
-            index: index.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    IndexName = "projects/*/locations/*/indexes/*" { project, location, index }
+);
 
+#[cfg(any(feature = "indexes", feature = "indexes-operations"))]
+impl IndexName {
     /// The `projects/{project}/locations/{location}/indexes/{index}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "indexes-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> IndexOperationName {
@@ -5098,43 +2671,6 @@ impl IndexName {
             location: self.location.clone(),
             index: self.index.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "indexes", feature = "indexes-operations"))]
-impl std::fmt::Display for IndexName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/indexes/{}", self.project, self.location, self
-            .index
-        )
-    }
-}
-
-#[cfg(any(feature = "indexes", feature = "indexes-operations"))]
-impl std::str::FromStr for IndexName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "indexes", index,
-            ] if !project.is_empty() && !location.is_empty() && !index.is_empty() => {
-                Ok(IndexName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    index: index.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/indexes/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -5164,62 +2700,10 @@ pub struct IndexOperationName {
 }
 
 #[cfg(feature = "indexes-operations")]
-impl IndexOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        index: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        IndexOperationName {
-            project: project.into(),
-            location: location.into(),
-            index: index.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "indexes-operations")]
-impl std::fmt::Display for IndexOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/indexes/{}/operations/{}", self.project, self
-            .location, self.index, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "indexes-operations")]
-impl std::str::FromStr for IndexOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "indexes", index, "operations",
-            operation,
-            ] if !project.is_empty() && !location.is_empty() && !index.is_empty()
-                && !operation.is_empty() => {
-                Ok(IndexOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    index: index.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/indexes/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    IndexOperationName = "projects/*/locations/*/indexes/*/operations/*" { project,
+    location, index, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}` (pattern `projects/*/locations/*/indexEndpoints/*`).
 ///
@@ -5243,20 +2727,13 @@ pub struct IndexEndpointName {
 }
 
 #[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
-impl IndexEndpointName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        index_endpoint: impl Into<String>,
-    ) -> Self {
-        IndexEndpointName {
-            project: project.into(),
-            location: location.into(),
-            index_endpoint: index_endpoint.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    IndexEndpointName = "projects/*/locations/*/indexEndpoints/*" { project, location,
+    index_endpoint }
+);
 
+#[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
+impl IndexEndpointName {
     /// The `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "index-endpoints-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> IndexEndpointOperationName {
@@ -5265,44 +2742,6 @@ impl IndexEndpointName {
             location: self.location.clone(),
             index_endpoint: self.index_endpoint.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
-impl std::fmt::Display for IndexEndpointName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/indexEndpoints/{}", self.project, self.location,
-            self.index_endpoint
-        )
-    }
-}
-
-#[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
-impl std::str::FromStr for IndexEndpointName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "indexEndpoints", index_endpoint,
-            ] if !project.is_empty() && !location.is_empty()
-                && !index_endpoint.is_empty() => {
-                Ok(IndexEndpointName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    index_endpoint: index_endpoint.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/indexEndpoints/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -5332,62 +2771,10 @@ pub struct IndexEndpointOperationName {
 }
 
 #[cfg(feature = "index-endpoints-operations")]
-impl IndexEndpointOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        index_endpoint: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        IndexEndpointOperationName {
-            project: project.into(),
-            location: location.into(),
-            index_endpoint: index_endpoint.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "index-endpoints-operations")]
-impl std::fmt::Display for IndexEndpointOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/indexEndpoints/{}/operations/{}", self.project,
-            self.location, self.index_endpoint, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "index-endpoints-operations")]
-impl std::str::FromStr for IndexEndpointOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "indexEndpoints",
-            index_endpoint, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !index_endpoint.is_empty() && !operation.is_empty() => {
-                Ok(IndexEndpointOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    index_endpoint: index_endpoint.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/indexEndpoints/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    IndexEndpointOperationName = "projects/*/locations/*/indexEndpoints/*/operations/*" {
+    project, location, index_endpoint, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/customJobs/{custom_job}` (pattern `projects/*/locations/*/customJobs/*`).
 ///
@@ -5411,20 +2798,13 @@ pub struct CustomJobName {
 }
 
 #[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
-impl CustomJobName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        custom_job: impl Into<String>,
-    ) -> Self {
-        CustomJobName {
-            project: project.into(),
-            location: location.into(),
-            custom_job: custom_job.into(),
-        }
+discogen_runtime::resource_name!(
+    CustomJobName = "projects/*/locations/*/customJobs/*" { project, location, custom_job
     }
+);
 
+#[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
+impl CustomJobName {
     /// The `projects/{project}/locations/{location}/customJobs/{custom_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "custom-jobs-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> CustomJobOperationName {
@@ -5433,44 +2813,6 @@ impl CustomJobName {
             location: self.location.clone(),
             custom_job: self.custom_job.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
-impl std::fmt::Display for CustomJobName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/customJobs/{}", self.project, self.location,
-            self.custom_job
-        )
-    }
-}
-
-#[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
-impl std::str::FromStr for CustomJobName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "customJobs", custom_job,
-            ] if !project.is_empty() && !location.is_empty()
-                && !custom_job.is_empty() => {
-                Ok(CustomJobName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    custom_job: custom_job.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/customJobs/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -5500,62 +2842,10 @@ pub struct CustomJobOperationName {
 }
 
 #[cfg(feature = "custom-jobs-operations")]
-impl CustomJobOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        custom_job: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        CustomJobOperationName {
-            project: project.into(),
-            location: location.into(),
-            custom_job: custom_job.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "custom-jobs-operations")]
-impl std::fmt::Display for CustomJobOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/customJobs/{}/operations/{}", self.project, self
-            .location, self.custom_job, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "custom-jobs-operations")]
-impl std::str::FromStr for CustomJobOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "customJobs", custom_job,
-            "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !custom_job.is_empty()
-                && !operation.is_empty() => {
-                Ok(CustomJobOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    custom_job: custom_job.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/customJobs/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    CustomJobOperationName = "projects/*/locations/*/customJobs/*/operations/*" {
+    project, location, custom_job, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}` (pattern `projects/*/locations/*/dataLabelingJobs/*`).
 ///
@@ -5579,20 +2869,13 @@ pub struct DataLabelingJobName {
 }
 
 #[cfg(any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations"))]
-impl DataLabelingJobName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        data_labeling_job: impl Into<String>,
-    ) -> Self {
-        DataLabelingJobName {
-            project: project.into(),
-            location: location.into(),
-            data_labeling_job: data_labeling_job.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    DataLabelingJobName = "projects/*/locations/*/dataLabelingJobs/*" { project,
+    location, data_labeling_job }
+);
 
+#[cfg(any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations"))]
+impl DataLabelingJobName {
     /// The `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "data-labeling-jobs-operations")]
     pub fn operation(
@@ -5604,45 +2887,6 @@ impl DataLabelingJobName {
             location: self.location.clone(),
             data_labeling_job: self.data_labeling_job.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations"))]
-impl std::fmt::Display for DataLabelingJobName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/dataLabelingJobs/{}", self.project, self
-            .location, self.data_labeling_job
-        )
-    }
-}
-
-#[cfg(any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations"))]
-impl std::str::FromStr for DataLabelingJobName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "dataLabelingJobs",
-            data_labeling_job,
-            ] if !project.is_empty() && !location.is_empty()
-                && !data_labeling_job.is_empty() => {
-                Ok(DataLabelingJobName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    data_labeling_job: data_labeling_job.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/dataLabelingJobs/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -5672,62 +2916,11 @@ pub struct DataLabelingJobOperationName {
 }
 
 #[cfg(feature = "data-labeling-jobs-operations")]
-impl DataLabelingJobOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        data_labeling_job: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        DataLabelingJobOperationName {
-            project: project.into(),
-            location: location.into(),
-            data_labeling_job: data_labeling_job.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "data-labeling-jobs-operations")]
-impl std::fmt::Display for DataLabelingJobOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/dataLabelingJobs/{}/operations/{}", self
-            .project, self.location, self.data_labeling_job, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "data-labeling-jobs-operations")]
-impl std::str::FromStr for DataLabelingJobOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "dataLabelingJobs",
-            data_labeling_job, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !data_labeling_job.is_empty() && !operation.is_empty() => {
-                Ok(DataLabelingJobOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    data_labeling_job: data_labeling_job.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/dataLabelingJobs/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    DataLabelingJobOperationName =
+    "projects/*/locations/*/dataLabelingJobs/*/operations/*" { project, location,
+    data_labeling_job, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}` (pattern `projects/*/locations/*/hyperparameterTuningJobs/*`).
 ///
@@ -5761,20 +2954,18 @@ pub struct HyperparameterTuningJobName {
         feature = "hyperparameter-tuning-jobs-operations"
     )
 )]
-impl HyperparameterTuningJobName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        hyperparameter_tuning_job: impl Into<String>,
-    ) -> Self {
-        HyperparameterTuningJobName {
-            project: project.into(),
-            location: location.into(),
-            hyperparameter_tuning_job: hyperparameter_tuning_job.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    HyperparameterTuningJobName = "projects/*/locations/*/hyperparameterTuningJobs/*" {
+    project, location, hyperparameter_tuning_job }
+);
 
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "hyperparameter-tuning-jobs-operations"
+    )
+)]
+impl HyperparameterTuningJobName {
     /// The `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
     pub fn operation(
@@ -5786,55 +2977,6 @@ impl HyperparameterTuningJobName {
             location: self.location.clone(),
             hyperparameter_tuning_job: self.hyperparameter_tuning_job.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "hyperparameter-tuning-jobs",
-        feature = "hyperparameter-tuning-jobs-operations"
-    )
-)]
-impl std::fmt::Display for HyperparameterTuningJobName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/hyperparameterTuningJobs/{}", self.project, self
-            .location, self.hyperparameter_tuning_job
-        )
-    }
-}
-
-#[cfg(
-    any(
-        feature = "hyperparameter-tuning-jobs",
-        feature = "hyperparameter-tuning-jobs-operations"
-    )
-)]
-impl std::str::FromStr for HyperparameterTuningJobName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "hyperparameterTuningJobs",
-            hyperparameter_tuning_job,
-            ] if !project.is_empty() && !location.is_empty()
-                && !hyperparameter_tuning_job.is_empty() => {
-                Ok(HyperparameterTuningJobName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    hyperparameter_tuning_job: hyperparameter_tuning_job.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/hyperparameterTuningJobs/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -5864,62 +3006,11 @@ pub struct HyperparameterTuningJobOperationName {
 }
 
 #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
-impl HyperparameterTuningJobOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        hyperparameter_tuning_job: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        HyperparameterTuningJobOperationName {
-            project: project.into(),
-            location: location.into(),
-            hyperparameter_tuning_job: hyperparameter_tuning_job.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "hyperparameter-tuning-jobs-operations")]
-impl std::fmt::Display for HyperparameterTuningJobOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/hyperparameterTuningJobs/{}/operations/{}", self
-            .project, self.location, self.hyperparameter_tuning_job, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "hyperparameter-tuning-jobs-operations")]
-impl std::str::FromStr for HyperparameterTuningJobOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "hyperparameterTuningJobs",
-            hyperparameter_tuning_job, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !hyperparameter_tuning_job.is_empty() && !operation.is_empty() => {
-                Ok(HyperparameterTuningJobOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    hyperparameter_tuning_job: hyperparameter_tuning_job.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/hyperparameterTuningJobs/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    HyperparameterTuningJobOperationName =
+    "projects/*/locations/*/hyperparameterTuningJobs/*/operations/*" { project, location,
+    hyperparameter_tuning_job, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/nasJobs/{nas_job}` (pattern `projects/*/locations/*/nasJobs/*`).
 ///
@@ -5943,20 +3034,12 @@ pub struct NasJobName {
 }
 
 #[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
-impl NasJobName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        nas_job: impl Into<String>,
-    ) -> Self {
-        NasJobName {
-            project: project.into(),
-            location: location.into(),
-            nas_job: nas_job.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    NasJobName = "projects/*/locations/*/nasJobs/*" { project, location, nas_job }
+);
 
+#[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
+impl NasJobName {
     /// The `projects/{project}/locations/{location}/nasJobs/{nas_job}/nasTrialDetails/{nas_trial_detail}` named `{nas_trial_detail}` under this one.
     #[cfg(feature = "nas-trial-details")]
     pub fn nas_trial_detail(
@@ -5968,43 +3051,6 @@ impl NasJobName {
             location: self.location.clone(),
             nas_job: self.nas_job.clone(),
             nas_trial_detail: nas_trial_detail.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
-impl std::fmt::Display for NasJobName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/nasJobs/{}", self.project, self.location, self
-            .nas_job
-        )
-    }
-}
-
-#[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
-impl std::str::FromStr for NasJobName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "nasJobs", nas_job,
-            ] if !project.is_empty() && !location.is_empty() && !nas_job.is_empty() => {
-                Ok(NasJobName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    nas_job: nas_job.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/nasJobs/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -6034,62 +3080,10 @@ pub struct NasTrialDetailName {
 }
 
 #[cfg(feature = "nas-trial-details")]
-impl NasTrialDetailName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        nas_job: impl Into<String>,
-        nas_trial_detail: impl Into<String>,
-    ) -> Self {
-        NasTrialDetailName {
-            project: project.into(),
-            location: location.into(),
-            nas_job: nas_job.into(),
-            nas_trial_detail: nas_trial_detail.into(),
-        }
-    }
-}
-
-#[cfg(feature = "nas-trial-details")]
-impl std::fmt::Display for NasTrialDetailName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/nasJobs/{}/nasTrialDetails/{}", self.project,
-            self.location, self.nas_job, self.nas_trial_detail
-        )
-    }
-}
-
-#[cfg(feature = "nas-trial-details")]
-impl std::str::FromStr for NasTrialDetailName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "nasJobs", nas_job,
-            "nasTrialDetails", nas_trial_detail,
-            ] if !project.is_empty() && !location.is_empty() && !nas_job.is_empty()
-                && !nas_trial_detail.is_empty() => {
-                Ok(NasTrialDetailName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    nas_job: nas_job.to_string(),
-                    nas_trial_detail: nas_trial_detail.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/nasJobs/*/nasTrialDetails/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    NasTrialDetailName = "projects/*/locations/*/nasJobs/*/nasTrialDetails/*" { project,
+    location, nas_job, nas_trial_detail }
+);
 
 /// The resource name `projects/{project}/locations/{location}/batchPredictionJobs/{batch_prediction_job}` (pattern `projects/*/locations/*/batchPredictionJobs/*`).
 ///
@@ -6113,59 +3107,10 @@ pub struct LocationBatchPredictionJobName {
 }
 
 #[cfg(feature = "locations-batch-prediction-jobs")]
-impl LocationBatchPredictionJobName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        batch_prediction_job: impl Into<String>,
-    ) -> Self {
-        LocationBatchPredictionJobName {
-            project: project.into(),
-            location: location.into(),
-            batch_prediction_job: batch_prediction_job.into(),
-        }
-    }
-}
-
-#[cfg(feature = "locations-batch-prediction-jobs")]
-impl std::fmt::Display for LocationBatchPredictionJobName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/batchPredictionJobs/{}", self.project, self
-            .location, self.batch_prediction_job
-        )
-    }
-}
-
-#[cfg(feature = "locations-batch-prediction-jobs")]
-impl std::str::FromStr for LocationBatchPredictionJobName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "batchPredictionJobs",
-            batch_prediction_job,
-            ] if !project.is_empty() && !location.is_empty()
-                && !batch_prediction_job.is_empty() => {
-                Ok(LocationBatchPredictionJobName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    batch_prediction_job: batch_prediction_job.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/batchPredictionJobs/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    LocationBatchPredictionJobName = "projects/*/locations/*/batchPredictionJobs/*" {
+    project, location, batch_prediction_job }
+);
 
 /// The resource name `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}` (pattern `projects/*/locations/*/modelDeploymentMonitoringJobs/*`).
 ///
@@ -6199,20 +3144,19 @@ pub struct ModelDeploymentMonitoringJobName {
         feature = "model-deployment-monitoring-jobs-operations"
     )
 )]
-impl ModelDeploymentMonitoringJobName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        model_deployment_monitoring_job: impl Into<String>,
-    ) -> Self {
-        ModelDeploymentMonitoringJobName {
-            project: project.into(),
-            location: location.into(),
-            model_deployment_monitoring_job: model_deployment_monitoring_job.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    ModelDeploymentMonitoringJobName =
+    "projects/*/locations/*/modelDeploymentMonitoringJobs/*" { project, location,
+    model_deployment_monitoring_job }
+);
 
+#[cfg(
+    any(
+        feature = "model-deployment-monitoring-jobs",
+        feature = "model-deployment-monitoring-jobs-operations"
+    )
+)]
+impl ModelDeploymentMonitoringJobName {
     /// The `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
     pub fn operation(
@@ -6226,56 +3170,6 @@ impl ModelDeploymentMonitoringJobName {
                 .model_deployment_monitoring_job
                 .clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "model-deployment-monitoring-jobs",
-        feature = "model-deployment-monitoring-jobs-operations"
-    )
-)]
-impl std::fmt::Display for ModelDeploymentMonitoringJobName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/modelDeploymentMonitoringJobs/{}", self.project,
-            self.location, self.model_deployment_monitoring_job
-        )
-    }
-}
-
-#[cfg(
-    any(
-        feature = "model-deployment-monitoring-jobs",
-        feature = "model-deployment-monitoring-jobs-operations"
-    )
-)]
-impl std::str::FromStr for ModelDeploymentMonitoringJobName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "modelDeploymentMonitoringJobs",
-            model_deployment_monitoring_job,
-            ] if !project.is_empty() && !location.is_empty()
-                && !model_deployment_monitoring_job.is_empty() => {
-                Ok(ModelDeploymentMonitoringJobName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    model_deployment_monitoring_job: model_deployment_monitoring_job
-                        .to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/modelDeploymentMonitoringJobs/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -6305,65 +3199,11 @@ pub struct ModelDeploymentMonitoringJobOperationName {
 }
 
 #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
-impl ModelDeploymentMonitoringJobOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        model_deployment_monitoring_job: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        ModelDeploymentMonitoringJobOperationName {
-            project: project.into(),
-            location: location.into(),
-            model_deployment_monitoring_job: model_deployment_monitoring_job.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "model-deployment-monitoring-jobs-operations")]
-impl std::fmt::Display for ModelDeploymentMonitoringJobOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/modelDeploymentMonitoringJobs/{}/operations/{}",
-            self.project, self.location, self.model_deployment_monitoring_job, self
-            .operation
-        )
-    }
-}
-
-#[cfg(feature = "model-deployment-monitoring-jobs-operations")]
-impl std::str::FromStr for ModelDeploymentMonitoringJobOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "modelDeploymentMonitoringJobs",
-            model_deployment_monitoring_job, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !model_deployment_monitoring_job.is_empty()
-                && !operation.is_empty() => {
-                Ok(ModelDeploymentMonitoringJobOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    model_deployment_monitoring_job: model_deployment_monitoring_job
-                        .to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/modelDeploymentMonitoringJobs/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    ModelDeploymentMonitoringJobOperationName =
+    "projects/*/locations/*/modelDeploymentMonitoringJobs/*/operations/*" { project,
+    location, model_deployment_monitoring_job, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/publishers/{publisher}/models/{model}` (pattern `projects/*/locations/*/publishers/*/models/*`).
 ///
@@ -6390,62 +3230,10 @@ pub struct PublisherModelName {
 }
 
 #[cfg(feature = "locations-publishers-models")]
-impl PublisherModelName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        publisher: impl Into<String>,
-        model: impl Into<String>,
-    ) -> Self {
-        PublisherModelName {
-            project: project.into(),
-            location: location.into(),
-            publisher: publisher.into(),
-            model: model.into(),
-        }
-    }
-}
-
-#[cfg(feature = "locations-publishers-models")]
-impl std::fmt::Display for PublisherModelName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/publishers/{}/models/{}", self.project, self
-            .location, self.publisher, self.model
-        )
-    }
-}
-
-#[cfg(feature = "locations-publishers-models")]
-impl std::str::FromStr for PublisherModelName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "publishers", publisher,
-            "models", model,
-            ] if !project.is_empty() && !location.is_empty() && !publisher.is_empty()
-                && !model.is_empty() => {
-                Ok(PublisherModelName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    publisher: publisher.to_string(),
-                    model: model.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/publishers/*/models/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    PublisherModelName = "projects/*/locations/*/publishers/*/models/*" { project,
+    location, publisher, model }
+);
 
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}` (pattern `projects/*/locations/*/metadataStores/*`).
 ///
@@ -6487,20 +3275,22 @@ pub struct MetadataStoreName {
         feature = "metadata-schemas"
     )
 )]
-impl MetadataStoreName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        metadata_store: impl Into<String>,
-    ) -> Self {
-        MetadataStoreName {
-            project: project.into(),
-            location: location.into(),
-            metadata_store: metadata_store.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    MetadataStoreName = "projects/*/locations/*/metadataStores/*" { project, location,
+    metadata_store }
+);
 
+#[cfg(
+    any(
+        feature = "metadata-stores",
+        feature = "metadata-stores-operations",
+        feature = "artifacts",
+        feature = "contexts",
+        feature = "executions",
+        feature = "metadata-schemas"
+    )
+)]
+impl MetadataStoreName {
     /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "metadata-stores-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> MetadataStoreOperationName {
@@ -6560,62 +3350,6 @@ impl MetadataStoreName {
     }
 }
 
-#[cfg(
-    any(
-        feature = "metadata-stores",
-        feature = "metadata-stores-operations",
-        feature = "artifacts",
-        feature = "contexts",
-        feature = "executions",
-        feature = "metadata-schemas"
-    )
-)]
-impl std::fmt::Display for MetadataStoreName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/metadataStores/{}", self.project, self.location,
-            self.metadata_store
-        )
-    }
-}
-
-#[cfg(
-    any(
-        feature = "metadata-stores",
-        feature = "metadata-stores-operations",
-        feature = "artifacts",
-        feature = "contexts",
-        feature = "executions",
-        feature = "metadata-schemas"
-    )
-)]
-impl std::str::FromStr for MetadataStoreName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "metadataStores", metadata_store,
-            ] if !project.is_empty() && !location.is_empty()
-                && !metadata_store.is_empty() => {
-                Ok(MetadataStoreName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    metadata_store: metadata_store.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/metadataStores/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
-
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/operations/{operation}` (pattern `projects/*/locations/*/metadataStores/*/operations/*`).
 ///
 /// ```
@@ -6641,62 +3375,10 @@ pub struct MetadataStoreOperationName {
 }
 
 #[cfg(feature = "metadata-stores-operations")]
-impl MetadataStoreOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        metadata_store: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        MetadataStoreOperationName {
-            project: project.into(),
-            location: location.into(),
-            metadata_store: metadata_store.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "metadata-stores-operations")]
-impl std::fmt::Display for MetadataStoreOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/metadataStores/{}/operations/{}", self.project,
-            self.location, self.metadata_store, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "metadata-stores-operations")]
-impl std::str::FromStr for MetadataStoreOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "metadataStores",
-            metadata_store, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !metadata_store.is_empty() && !operation.is_empty() => {
-                Ok(MetadataStoreOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    metadata_store: metadata_store.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/metadataStores/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    MetadataStoreOperationName = "projects/*/locations/*/metadataStores/*/operations/*" {
+    project, location, metadata_store, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}` (pattern `projects/*/locations/*/metadataStores/*/artifacts/*`).
 ///
@@ -6723,22 +3405,13 @@ pub struct ArtifactName {
 }
 
 #[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
-impl ArtifactName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        metadata_store: impl Into<String>,
-        artifact: impl Into<String>,
-    ) -> Self {
-        ArtifactName {
-            project: project.into(),
-            location: location.into(),
-            metadata_store: metadata_store.into(),
-            artifact: artifact.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    ArtifactName = "projects/*/locations/*/metadataStores/*/artifacts/*" { project,
+    location, metadata_store, artifact }
+);
 
+#[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
+impl ArtifactName {
     /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "artifacts-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> ArtifactOperationName {
@@ -6748,46 +3421,6 @@ impl ArtifactName {
             metadata_store: self.metadata_store.clone(),
             artifact: self.artifact.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
-impl std::fmt::Display for ArtifactName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/metadataStores/{}/artifacts/{}", self.project,
-            self.location, self.metadata_store, self.artifact
-        )
-    }
-}
-
-#[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
-impl std::str::FromStr for ArtifactName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "metadataStores",
-            metadata_store, "artifacts", artifact,
-            ] if !project.is_empty() && !location.is_empty()
-                && !metadata_store.is_empty() && !artifact.is_empty() => {
-                Ok(ArtifactName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    metadata_store: metadata_store.to_string(),
-                    artifact: artifact.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/metadataStores/*/artifacts/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -6820,67 +3453,11 @@ pub struct ArtifactOperationName {
 }
 
 #[cfg(feature = "artifacts-operations")]
-impl ArtifactOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        metadata_store: impl Into<String>,
-        artifact: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        ArtifactOperationName {
-            project: project.into(),
-            location: location.into(),
-            metadata_store: metadata_store.into(),
-            artifact: artifact.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "artifacts-operations")]
-impl std::fmt::Display for ArtifactOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/metadataStores/{}/artifacts/{}/operations/{}",
-            self.project, self.location, self.metadata_store, self.artifact, self
-            .operation
-        )
-    }
-}
-
-#[cfg(feature = "artifacts-operations")]
-impl std::str::FromStr for ArtifactOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "metadataStores",
-            metadata_store, "artifacts", artifact, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !metadata_store.is_empty() && !artifact.is_empty()
-                && !operation.is_empty() => {
-                Ok(ArtifactOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    metadata_store: metadata_store.to_string(),
-                    artifact: artifact.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/metadataStores/*/artifacts/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    ArtifactOperationName =
+    "projects/*/locations/*/metadataStores/*/artifacts/*/operations/*" { project,
+    location, metadata_store, artifact, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}` (pattern `projects/*/locations/*/metadataStores/*/contexts/*`).
 ///
@@ -6907,22 +3484,13 @@ pub struct ContextName {
 }
 
 #[cfg(any(feature = "contexts", feature = "contexts-operations"))]
-impl ContextName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        metadata_store: impl Into<String>,
-        context: impl Into<String>,
-    ) -> Self {
-        ContextName {
-            project: project.into(),
-            location: location.into(),
-            metadata_store: metadata_store.into(),
-            context: context.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    ContextName = "projects/*/locations/*/metadataStores/*/contexts/*" { project,
+    location, metadata_store, context }
+);
 
+#[cfg(any(feature = "contexts", feature = "contexts-operations"))]
+impl ContextName {
     /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "contexts-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> ContextOperationName {
@@ -6932,46 +3500,6 @@ impl ContextName {
             metadata_store: self.metadata_store.clone(),
             context: self.context.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "contexts", feature = "contexts-operations"))]
-impl std::fmt::Display for ContextName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/metadataStores/{}/contexts/{}", self.project,
-            self.location, self.metadata_store, self.context
-        )
-    }
-}
-
-#[cfg(any(feature = "contexts", feature = "contexts-operations"))]
-impl std::str::FromStr for ContextName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "metadataStores",
-            metadata_store, "contexts", context,
-            ] if !project.is_empty() && !location.is_empty()
-                && !metadata_store.is_empty() && !context.is_empty() => {
-                Ok(ContextName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    metadata_store: metadata_store.to_string(),
-                    context: context.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/metadataStores/*/contexts/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -7004,67 +3532,11 @@ pub struct ContextOperationName {
 }
 
 #[cfg(feature = "contexts-operations")]
-impl ContextOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        metadata_store: impl Into<String>,
-        context: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        ContextOperationName {
-            project: project.into(),
-            location: location.into(),
-            metadata_store: metadata_store.into(),
-            context: context.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "contexts-operations")]
-impl std::fmt::Display for ContextOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/metadataStores/{}/contexts/{}/operations/{}",
-            self.project, self.location, self.metadata_store, self.context, self
-            .operation
-        )
-    }
-}
-
-#[cfg(feature = "contexts-operations")]
-impl std::str::FromStr for ContextOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "metadataStores",
-            metadata_store, "contexts", context, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !metadata_store.is_empty() && !context.is_empty()
-                && !operation.is_empty() => {
-                Ok(ContextOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    metadata_store: metadata_store.to_string(),
-                    context: context.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/metadataStores/*/contexts/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    ContextOperationName =
+    "projects/*/locations/*/metadataStores/*/contexts/*/operations/*" { project,
+    location, metadata_store, context, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}` (pattern `projects/*/locations/*/metadataStores/*/executions/*`).
 ///
@@ -7091,22 +3563,13 @@ pub struct ExecutionName {
 }
 
 #[cfg(any(feature = "executions", feature = "executions-operations"))]
-impl ExecutionName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        metadata_store: impl Into<String>,
-        execution: impl Into<String>,
-    ) -> Self {
-        ExecutionName {
-            project: project.into(),
-            location: location.into(),
-            metadata_store: metadata_store.into(),
-            execution: execution.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    ExecutionName = "projects/*/locations/*/metadataStores/*/executions/*" { project,
+    location, metadata_store, execution }
+);
 
+#[cfg(any(feature = "executions", feature = "executions-operations"))]
+impl ExecutionName {
     /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "executions-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> ExecutionOperationName {
@@ -7116,46 +3579,6 @@ impl ExecutionName {
             metadata_store: self.metadata_store.clone(),
             execution: self.execution.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "executions", feature = "executions-operations"))]
-impl std::fmt::Display for ExecutionName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/metadataStores/{}/executions/{}", self.project,
-            self.location, self.metadata_store, self.execution
-        )
-    }
-}
-
-#[cfg(any(feature = "executions", feature = "executions-operations"))]
-impl std::str::FromStr for ExecutionName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "metadataStores",
-            metadata_store, "executions", execution,
-            ] if !project.is_empty() && !location.is_empty()
-                && !metadata_store.is_empty() && !execution.is_empty() => {
-                Ok(ExecutionName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    metadata_store: metadata_store.to_string(),
-                    execution: execution.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/metadataStores/*/executions/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -7188,67 +3611,11 @@ pub struct ExecutionOperationName {
 }
 
 #[cfg(feature = "executions-operations")]
-impl ExecutionOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        metadata_store: impl Into<String>,
-        execution: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        ExecutionOperationName {
-            project: project.into(),
-            location: location.into(),
-            metadata_store: metadata_store.into(),
-            execution: execution.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "executions-operations")]
-impl std::fmt::Display for ExecutionOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/metadataStores/{}/executions/{}/operations/{}",
-            self.project, self.location, self.metadata_store, self.execution, self
-            .operation
-        )
-    }
-}
-
-#[cfg(feature = "executions-operations")]
-impl std::str::FromStr for ExecutionOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "metadataStores",
-            metadata_store, "executions", execution, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !metadata_store.is_empty() && !execution.is_empty()
-                && !operation.is_empty() => {
-                Ok(ExecutionOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    metadata_store: metadata_store.to_string(),
-                    execution: execution.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/metadataStores/*/executions/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    ExecutionOperationName =
+    "projects/*/locations/*/metadataStores/*/executions/*/operations/*" { project,
+    location, metadata_store, execution, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/metadataSchemas/{metadata_schema}` (pattern `projects/*/locations/*/metadataStores/*/metadataSchemas/*`).
 ///
@@ -7275,62 +3642,10 @@ pub struct MetadataSchemaName {
 }
 
 #[cfg(feature = "metadata-schemas")]
-impl MetadataSchemaName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        metadata_store: impl Into<String>,
-        metadata_schema: impl Into<String>,
-    ) -> Self {
-        MetadataSchemaName {
-            project: project.into(),
-            location: location.into(),
-            metadata_store: metadata_store.into(),
-            metadata_schema: metadata_schema.into(),
-        }
-    }
-}
-
-#[cfg(feature = "metadata-schemas")]
-impl std::fmt::Display for MetadataSchemaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/metadataStores/{}/metadataSchemas/{}", self
-            .project, self.location, self.metadata_store, self.metadata_schema
-        )
-    }
-}
-
-#[cfg(feature = "metadata-schemas")]
-impl std::str::FromStr for MetadataSchemaName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "metadataStores",
-            metadata_store, "metadataSchemas", metadata_schema,
-            ] if !project.is_empty() && !location.is_empty()
-                && !metadata_store.is_empty() && !metadata_schema.is_empty() => {
-                Ok(MetadataSchemaName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    metadata_store: metadata_store.to_string(),
-                    metadata_schema: metadata_schema.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/metadataStores/*/metadataSchemas/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    MetadataSchemaName = "projects/*/locations/*/metadataStores/*/metadataSchemas/*" {
+    project, location, metadata_store, metadata_schema }
+);
 
 /// The resource name `projects/{project}/locations/{location}/migratableResources/{migratable_resource}` (pattern `projects/*/locations/*/migratableResources/*`).
 ///
@@ -7354,20 +3669,13 @@ pub struct MigratableResourceName {
 }
 
 #[cfg(feature = "migratable-resources-operations")]
-impl MigratableResourceName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        migratable_resource: impl Into<String>,
-    ) -> Self {
-        MigratableResourceName {
-            project: project.into(),
-            location: location.into(),
-            migratable_resource: migratable_resource.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    MigratableResourceName = "projects/*/locations/*/migratableResources/*" { project,
+    location, migratable_resource }
+);
 
+#[cfg(feature = "migratable-resources-operations")]
+impl MigratableResourceName {
     /// The `projects/{project}/locations/{location}/migratableResources/{migratable_resource}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "migratable-resources-operations")]
     pub fn operation(
@@ -7379,45 +3687,6 @@ impl MigratableResourceName {
             location: self.location.clone(),
             migratable_resource: self.migratable_resource.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "migratable-resources-operations")]
-impl std::fmt::Display for MigratableResourceName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/migratableResources/{}", self.project, self
-            .location, self.migratable_resource
-        )
-    }
-}
-
-#[cfg(feature = "migratable-resources-operations")]
-impl std::str::FromStr for MigratableResourceName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "migratableResources",
-            migratable_resource,
-            ] if !project.is_empty() && !location.is_empty()
-                && !migratable_resource.is_empty() => {
-                Ok(MigratableResourceName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    migratable_resource: migratable_resource.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/migratableResources/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -7447,62 +3716,11 @@ pub struct MigratableResourceOperationName {
 }
 
 #[cfg(feature = "migratable-resources-operations")]
-impl MigratableResourceOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        migratable_resource: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        MigratableResourceOperationName {
-            project: project.into(),
-            location: location.into(),
-            migratable_resource: migratable_resource.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "migratable-resources-operations")]
-impl std::fmt::Display for MigratableResourceOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/migratableResources/{}/operations/{}", self
-            .project, self.location, self.migratable_resource, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "migratable-resources-operations")]
-impl std::str::FromStr for MigratableResourceOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "migratableResources",
-            migratable_resource, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !migratable_resource.is_empty() && !operation.is_empty() => {
-                Ok(MigratableResourceOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    migratable_resource: migratable_resource.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/migratableResources/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    MigratableResourceOperationName =
+    "projects/*/locations/*/migratableResources/*/operations/*" { project, location,
+    migratable_resource, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}` (pattern `projects/*/locations/*/notebookRuntimes/*`).
 ///
@@ -7526,20 +3744,13 @@ pub struct NotebookRuntimeName {
 }
 
 #[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
-impl NotebookRuntimeName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        notebook_runtime: impl Into<String>,
-    ) -> Self {
-        NotebookRuntimeName {
-            project: project.into(),
-            location: location.into(),
-            notebook_runtime: notebook_runtime.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    NotebookRuntimeName = "projects/*/locations/*/notebookRuntimes/*" { project,
+    location, notebook_runtime }
+);
 
+#[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
+impl NotebookRuntimeName {
     /// The `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "notebook-runtimes-operations")]
     pub fn operation(
@@ -7551,45 +3762,6 @@ impl NotebookRuntimeName {
             location: self.location.clone(),
             notebook_runtime: self.notebook_runtime.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
-impl std::fmt::Display for NotebookRuntimeName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/notebookRuntimes/{}", self.project, self
-            .location, self.notebook_runtime
-        )
-    }
-}
-
-#[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
-impl std::str::FromStr for NotebookRuntimeName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "notebookRuntimes",
-            notebook_runtime,
-            ] if !project.is_empty() && !location.is_empty()
-                && !notebook_runtime.is_empty() => {
-                Ok(NotebookRuntimeName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    notebook_runtime: notebook_runtime.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/notebookRuntimes/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -7619,62 +3791,11 @@ pub struct NotebookRuntimeOperationName {
 }
 
 #[cfg(feature = "notebook-runtimes-operations")]
-impl NotebookRuntimeOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        notebook_runtime: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        NotebookRuntimeOperationName {
-            project: project.into(),
-            location: location.into(),
-            notebook_runtime: notebook_runtime.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "notebook-runtimes-operations")]
-impl std::fmt::Display for NotebookRuntimeOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/notebookRuntimes/{}/operations/{}", self
-            .project, self.location, self.notebook_runtime, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "notebook-runtimes-operations")]
-impl std::str::FromStr for NotebookRuntimeOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "notebookRuntimes",
-            notebook_runtime, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !notebook_runtime.is_empty() && !operation.is_empty() => {
-                Ok(NotebookRuntimeOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    notebook_runtime: notebook_runtime.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/notebookRuntimes/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    NotebookRuntimeOperationName =
+    "projects/*/locations/*/notebookRuntimes/*/operations/*" { project, location,
+    notebook_runtime, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}` (pattern `projects/*/locations/*/notebookExecutionJobs/*`).
 ///
@@ -7708,20 +3829,18 @@ pub struct NotebookExecutionJobName {
         feature = "notebook-execution-jobs-operations"
     )
 )]
-impl NotebookExecutionJobName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        notebook_execution_job: impl Into<String>,
-    ) -> Self {
-        NotebookExecutionJobName {
-            project: project.into(),
-            location: location.into(),
-            notebook_execution_job: notebook_execution_job.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    NotebookExecutionJobName = "projects/*/locations/*/notebookExecutionJobs/*" {
+    project, location, notebook_execution_job }
+);
 
+#[cfg(
+    any(
+        feature = "notebook-execution-jobs",
+        feature = "notebook-execution-jobs-operations"
+    )
+)]
+impl NotebookExecutionJobName {
     /// The `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "notebook-execution-jobs-operations")]
     pub fn operation(
@@ -7733,55 +3852,6 @@ impl NotebookExecutionJobName {
             location: self.location.clone(),
             notebook_execution_job: self.notebook_execution_job.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "notebook-execution-jobs",
-        feature = "notebook-execution-jobs-operations"
-    )
-)]
-impl std::fmt::Display for NotebookExecutionJobName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/notebookExecutionJobs/{}", self.project, self
-            .location, self.notebook_execution_job
-        )
-    }
-}
-
-#[cfg(
-    any(
-        feature = "notebook-execution-jobs",
-        feature = "notebook-execution-jobs-operations"
-    )
-)]
-impl std::str::FromStr for NotebookExecutionJobName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "notebookExecutionJobs",
-            notebook_execution_job,
-            ] if !project.is_empty() && !location.is_empty()
-                && !notebook_execution_job.is_empty() => {
-                Ok(NotebookExecutionJobName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    notebook_execution_job: notebook_execution_job.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/notebookExecutionJobs/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -7811,62 +3881,11 @@ pub struct NotebookExecutionJobOperationName {
 }
 
 #[cfg(feature = "notebook-execution-jobs-operations")]
-impl NotebookExecutionJobOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        notebook_execution_job: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        NotebookExecutionJobOperationName {
-            project: project.into(),
-            location: location.into(),
-            notebook_execution_job: notebook_execution_job.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "notebook-execution-jobs-operations")]
-impl std::fmt::Display for NotebookExecutionJobOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/notebookExecutionJobs/{}/operations/{}", self
-            .project, self.location, self.notebook_execution_job, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "notebook-execution-jobs-operations")]
-impl std::str::FromStr for NotebookExecutionJobOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "notebookExecutionJobs",
-            notebook_execution_job, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !notebook_execution_job.is_empty() && !operation.is_empty() => {
-                Ok(NotebookExecutionJobOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    notebook_execution_job: notebook_execution_job.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/notebookExecutionJobs/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    NotebookExecutionJobOperationName =
+    "projects/*/locations/*/notebookExecutionJobs/*/operations/*" { project, location,
+    notebook_execution_job, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/persistentResources/{persistent_resource}` (pattern `projects/*/locations/*/persistentResources/*`).
 ///
@@ -7894,20 +3913,15 @@ pub struct PersistentResourceName {
 #[cfg(
     any(feature = "persistent-resources", feature = "persistent-resources-operations")
 )]
-impl PersistentResourceName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        persistent_resource: impl Into<String>,
-    ) -> Self {
-        PersistentResourceName {
-            project: project.into(),
-            location: location.into(),
-            persistent_resource: persistent_resource.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    PersistentResourceName = "projects/*/locations/*/persistentResources/*" { project,
+    location, persistent_resource }
+);
 
+#[cfg(
+    any(feature = "persistent-resources", feature = "persistent-resources-operations")
+)]
+impl PersistentResourceName {
     /// The `projects/{project}/locations/{location}/persistentResources/{persistent_resource}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "persistent-resources-operations")]
     pub fn operation(
@@ -7919,49 +3933,6 @@ impl PersistentResourceName {
             location: self.location.clone(),
             persistent_resource: self.persistent_resource.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(
-    any(feature = "persistent-resources", feature = "persistent-resources-operations")
-)]
-impl std::fmt::Display for PersistentResourceName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/persistentResources/{}", self.project, self
-            .location, self.persistent_resource
-        )
-    }
-}
-
-#[cfg(
-    any(feature = "persistent-resources", feature = "persistent-resources-operations")
-)]
-impl std::str::FromStr for PersistentResourceName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "persistentResources",
-            persistent_resource,
-            ] if !project.is_empty() && !location.is_empty()
-                && !persistent_resource.is_empty() => {
-                Ok(PersistentResourceName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    persistent_resource: persistent_resource.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/persistentResources/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -7991,62 +3962,11 @@ pub struct PersistentResourceOperationName {
 }
 
 #[cfg(feature = "persistent-resources-operations")]
-impl PersistentResourceOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        persistent_resource: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        PersistentResourceOperationName {
-            project: project.into(),
-            location: location.into(),
-            persistent_resource: persistent_resource.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "persistent-resources-operations")]
-impl std::fmt::Display for PersistentResourceOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/persistentResources/{}/operations/{}", self
-            .project, self.location, self.persistent_resource, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "persistent-resources-operations")]
-impl std::str::FromStr for PersistentResourceOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "persistentResources",
-            persistent_resource, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !persistent_resource.is_empty() && !operation.is_empty() => {
-                Ok(PersistentResourceOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    persistent_resource: persistent_resource.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/persistentResources/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    PersistentResourceOperationName =
+    "projects/*/locations/*/persistentResources/*/operations/*" { project, location,
+    persistent_resource, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}` (pattern `projects/*/locations/*/trainingPipelines/*`).
 ///
@@ -8070,20 +3990,13 @@ pub struct TrainingPipelineName {
 }
 
 #[cfg(any(feature = "training-pipelines", feature = "training-pipelines-operations"))]
-impl TrainingPipelineName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        training_pipeline: impl Into<String>,
-    ) -> Self {
-        TrainingPipelineName {
-            project: project.into(),
-            location: location.into(),
-            training_pipeline: training_pipeline.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    TrainingPipelineName = "projects/*/locations/*/trainingPipelines/*" { project,
+    location, training_pipeline }
+);
 
+#[cfg(any(feature = "training-pipelines", feature = "training-pipelines-operations"))]
+impl TrainingPipelineName {
     /// The `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "training-pipelines-operations")]
     pub fn operation(
@@ -8095,45 +4008,6 @@ impl TrainingPipelineName {
             location: self.location.clone(),
             training_pipeline: self.training_pipeline.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "training-pipelines", feature = "training-pipelines-operations"))]
-impl std::fmt::Display for TrainingPipelineName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/trainingPipelines/{}", self.project, self
-            .location, self.training_pipeline
-        )
-    }
-}
-
-#[cfg(any(feature = "training-pipelines", feature = "training-pipelines-operations"))]
-impl std::str::FromStr for TrainingPipelineName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "trainingPipelines",
-            training_pipeline,
-            ] if !project.is_empty() && !location.is_empty()
-                && !training_pipeline.is_empty() => {
-                Ok(TrainingPipelineName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    training_pipeline: training_pipeline.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/trainingPipelines/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -8163,62 +4037,11 @@ pub struct TrainingPipelineOperationName {
 }
 
 #[cfg(feature = "training-pipelines-operations")]
-impl TrainingPipelineOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        training_pipeline: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        TrainingPipelineOperationName {
-            project: project.into(),
-            location: location.into(),
-            training_pipeline: training_pipeline.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "training-pipelines-operations")]
-impl std::fmt::Display for TrainingPipelineOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/trainingPipelines/{}/operations/{}", self
-            .project, self.location, self.training_pipeline, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "training-pipelines-operations")]
-impl std::str::FromStr for TrainingPipelineOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "trainingPipelines",
-            training_pipeline, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !training_pipeline.is_empty() && !operation.is_empty() => {
-                Ok(TrainingPipelineOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    training_pipeline: training_pipeline.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/trainingPipelines/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    TrainingPipelineOperationName =
+    "projects/*/locations/*/trainingPipelines/*/operations/*" { project, location,
+    training_pipeline, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}` (pattern `projects/*/locations/*/pipelineJobs/*`).
 ///
@@ -8242,20 +4065,13 @@ pub struct PipelineJobName {
 }
 
 #[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
-impl PipelineJobName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        pipeline_job: impl Into<String>,
-    ) -> Self {
-        PipelineJobName {
-            project: project.into(),
-            location: location.into(),
-            pipeline_job: pipeline_job.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    PipelineJobName = "projects/*/locations/*/pipelineJobs/*" { project, location,
+    pipeline_job }
+);
 
+#[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
+impl PipelineJobName {
     /// The `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "pipeline-jobs-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> PipelineJobOperationName {
@@ -8264,44 +4080,6 @@ impl PipelineJobName {
             location: self.location.clone(),
             pipeline_job: self.pipeline_job.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
-impl std::fmt::Display for PipelineJobName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/pipelineJobs/{}", self.project, self.location,
-            self.pipeline_job
-        )
-    }
-}
-
-#[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
-impl std::str::FromStr for PipelineJobName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "pipelineJobs", pipeline_job,
-            ] if !project.is_empty() && !location.is_empty()
-                && !pipeline_job.is_empty() => {
-                Ok(PipelineJobName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    pipeline_job: pipeline_job.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/pipelineJobs/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -8331,62 +4109,10 @@ pub struct PipelineJobOperationName {
 }
 
 #[cfg(feature = "pipeline-jobs-operations")]
-impl PipelineJobOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        pipeline_job: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        PipelineJobOperationName {
-            project: project.into(),
-            location: location.into(),
-            pipeline_job: pipeline_job.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "pipeline-jobs-operations")]
-impl std::fmt::Display for PipelineJobOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/pipelineJobs/{}/operations/{}", self.project,
-            self.location, self.pipeline_job, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "pipeline-jobs-operations")]
-impl std::str::FromStr for PipelineJobOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "pipelineJobs", pipeline_job,
-            "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !pipeline_job.is_empty()
-                && !operation.is_empty() => {
-                Ok(PipelineJobOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    pipeline_job: pipeline_job.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/pipelineJobs/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    PipelineJobOperationName = "projects/*/locations/*/pipelineJobs/*/operations/*" {
+    project, location, pipeline_job, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}` (pattern `projects/*/locations/*/reasoningEngines/*`).
 ///
@@ -8420,20 +4146,18 @@ pub struct LocationReasoningEngineName {
         feature = "reasoning-engines-operations"
     )
 )]
-impl LocationReasoningEngineName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        reasoning_engine: impl Into<String>,
-    ) -> Self {
-        LocationReasoningEngineName {
-            project: project.into(),
-            location: location.into(),
-            reasoning_engine: reasoning_engine.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    LocationReasoningEngineName = "projects/*/locations/*/reasoningEngines/*" { project,
+    location, reasoning_engine }
+);
 
+#[cfg(
+    any(
+        feature = "locations-reasoning-engines",
+        feature = "reasoning-engines-operations"
+    )
+)]
+impl LocationReasoningEngineName {
     /// The `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "reasoning-engines-operations")]
     pub fn operation(
@@ -8445,55 +4169,6 @@ impl LocationReasoningEngineName {
             location: self.location.clone(),
             reasoning_engine: self.reasoning_engine.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-reasoning-engines",
-        feature = "reasoning-engines-operations"
-    )
-)]
-impl std::fmt::Display for LocationReasoningEngineName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/reasoningEngines/{}", self.project, self
-            .location, self.reasoning_engine
-        )
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-reasoning-engines",
-        feature = "reasoning-engines-operations"
-    )
-)]
-impl std::str::FromStr for LocationReasoningEngineName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "reasoningEngines",
-            reasoning_engine,
-            ] if !project.is_empty() && !location.is_empty()
-                && !reasoning_engine.is_empty() => {
-                Ok(LocationReasoningEngineName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    reasoning_engine: reasoning_engine.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/reasoningEngines/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -8523,62 +4198,11 @@ pub struct ReasoningEngineOperationName {
 }
 
 #[cfg(feature = "reasoning-engines-operations")]
-impl ReasoningEngineOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        reasoning_engine: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        ReasoningEngineOperationName {
-            project: project.into(),
-            location: location.into(),
-            reasoning_engine: reasoning_engine.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "reasoning-engines-operations")]
-impl std::fmt::Display for ReasoningEngineOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/reasoningEngines/{}/operations/{}", self
-            .project, self.location, self.reasoning_engine, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "reasoning-engines-operations")]
-impl std::str::FromStr for ReasoningEngineOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "reasoningEngines",
-            reasoning_engine, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !reasoning_engine.is_empty() && !operation.is_empty() => {
-                Ok(ReasoningEngineOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    reasoning_engine: reasoning_engine.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/reasoningEngines/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    ReasoningEngineOperationName =
+    "projects/*/locations/*/reasoningEngines/*/operations/*" { project, location,
+    reasoning_engine, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/schedules/{schedule}` (pattern `projects/*/locations/*/schedules/*`).
 ///
@@ -8602,20 +4226,12 @@ pub struct ScheduleName {
 }
 
 #[cfg(any(feature = "schedules", feature = "schedules-operations"))]
-impl ScheduleName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        schedule: impl Into<String>,
-    ) -> Self {
-        ScheduleName {
-            project: project.into(),
-            location: location.into(),
-            schedule: schedule.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    ScheduleName = "projects/*/locations/*/schedules/*" { project, location, schedule }
+);
 
+#[cfg(any(feature = "schedules", feature = "schedules-operations"))]
+impl ScheduleName {
     /// The `projects/{project}/locations/{location}/schedules/{schedule}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "schedules-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> ScheduleOperationName {
@@ -8624,43 +4240,6 @@ impl ScheduleName {
             location: self.location.clone(),
             schedule: self.schedule.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "schedules", feature = "schedules-operations"))]
-impl std::fmt::Display for ScheduleName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/schedules/{}", self.project, self.location, self
-            .schedule
-        )
-    }
-}
-
-#[cfg(any(feature = "schedules", feature = "schedules-operations"))]
-impl std::str::FromStr for ScheduleName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "schedules", schedule,
-            ] if !project.is_empty() && !location.is_empty() && !schedule.is_empty() => {
-                Ok(ScheduleName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    schedule: schedule.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/schedules/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -8690,62 +4269,10 @@ pub struct ScheduleOperationName {
 }
 
 #[cfg(feature = "schedules-operations")]
-impl ScheduleOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        schedule: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        ScheduleOperationName {
-            project: project.into(),
-            location: location.into(),
-            schedule: schedule.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "schedules-operations")]
-impl std::fmt::Display for ScheduleOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/schedules/{}/operations/{}", self.project, self
-            .location, self.schedule, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "schedules-operations")]
-impl std::str::FromStr for ScheduleOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "schedules", schedule,
-            "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !schedule.is_empty()
-                && !operation.is_empty() => {
-                Ok(ScheduleOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    schedule: schedule.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/schedules/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    ScheduleOperationName = "projects/*/locations/*/schedules/*/operations/*" { project,
+    location, schedule, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/specialistPools/{specialist_pool}` (pattern `projects/*/locations/*/specialistPools/*`).
 ///
@@ -8769,20 +4296,13 @@ pub struct SpecialistPoolName {
 }
 
 #[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
-impl SpecialistPoolName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        specialist_pool: impl Into<String>,
-    ) -> Self {
-        SpecialistPoolName {
-            project: project.into(),
-            location: location.into(),
-            specialist_pool: specialist_pool.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    SpecialistPoolName = "projects/*/locations/*/specialistPools/*" { project, location,
+    specialist_pool }
+);
 
+#[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
+impl SpecialistPoolName {
     /// The `projects/{project}/locations/{location}/specialistPools/{specialist_pool}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "specialist-pools-operations")]
     pub fn operation(
@@ -8794,45 +4314,6 @@ impl SpecialistPoolName {
             location: self.location.clone(),
             specialist_pool: self.specialist_pool.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
-impl std::fmt::Display for SpecialistPoolName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/specialistPools/{}", self.project, self
-            .location, self.specialist_pool
-        )
-    }
-}
-
-#[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
-impl std::str::FromStr for SpecialistPoolName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "specialistPools",
-            specialist_pool,
-            ] if !project.is_empty() && !location.is_empty()
-                && !specialist_pool.is_empty() => {
-                Ok(SpecialistPoolName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    specialist_pool: specialist_pool.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/specialistPools/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -8862,62 +4343,10 @@ pub struct SpecialistPoolOperationName {
 }
 
 #[cfg(feature = "specialist-pools-operations")]
-impl SpecialistPoolOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        specialist_pool: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        SpecialistPoolOperationName {
-            project: project.into(),
-            location: location.into(),
-            specialist_pool: specialist_pool.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "specialist-pools-operations")]
-impl std::fmt::Display for SpecialistPoolOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/specialistPools/{}/operations/{}", self.project,
-            self.location, self.specialist_pool, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "specialist-pools-operations")]
-impl std::str::FromStr for SpecialistPoolOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "specialistPools",
-            specialist_pool, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty()
-                && !specialist_pool.is_empty() && !operation.is_empty() => {
-                Ok(SpecialistPoolOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    specialist_pool: specialist_pool.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/specialistPools/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    SpecialistPoolOperationName = "projects/*/locations/*/specialistPools/*/operations/*"
+    { project, location, specialist_pool, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}` (pattern `projects/*/locations/*/tensorboards/*`).
 ///
@@ -8953,20 +4382,19 @@ pub struct TensorboardName {
         feature = "experiments"
     )
 )]
-impl TensorboardName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        tensorboard: impl Into<String>,
-    ) -> Self {
-        TensorboardName {
-            project: project.into(),
-            location: location.into(),
-            tensorboard: tensorboard.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    TensorboardName = "projects/*/locations/*/tensorboards/*" { project, location,
+    tensorboard }
+);
 
+#[cfg(
+    any(
+        feature = "tensorboards",
+        feature = "tensorboards-operations",
+        feature = "experiments"
+    )
+)]
+impl TensorboardName {
     /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "tensorboards-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> TensorboardOperationName {
@@ -8996,56 +4424,6 @@ impl TensorboardName {
     }
 }
 
-#[cfg(
-    any(
-        feature = "tensorboards",
-        feature = "tensorboards-operations",
-        feature = "experiments"
-    )
-)]
-impl std::fmt::Display for TensorboardName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/tensorboards/{}", self.project, self.location,
-            self.tensorboard
-        )
-    }
-}
-
-#[cfg(
-    any(
-        feature = "tensorboards",
-        feature = "tensorboards-operations",
-        feature = "experiments"
-    )
-)]
-impl std::str::FromStr for TensorboardName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "tensorboards", tensorboard,
-            ] if !project.is_empty() && !location.is_empty()
-                && !tensorboard.is_empty() => {
-                Ok(TensorboardName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    tensorboard: tensorboard.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/tensorboards/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
-
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/operations/{operation}` (pattern `projects/*/locations/*/tensorboards/*/operations/*`).
 ///
 /// ```
@@ -9071,62 +4449,10 @@ pub struct TensorboardOperationName {
 }
 
 #[cfg(feature = "tensorboards-operations")]
-impl TensorboardOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        tensorboard: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        TensorboardOperationName {
-            project: project.into(),
-            location: location.into(),
-            tensorboard: tensorboard.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "tensorboards-operations")]
-impl std::fmt::Display for TensorboardOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/tensorboards/{}/operations/{}", self.project,
-            self.location, self.tensorboard, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "tensorboards-operations")]
-impl std::str::FromStr for TensorboardOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "tensorboards", tensorboard,
-            "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
-                && !operation.is_empty() => {
-                Ok(TensorboardOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    tensorboard: tensorboard.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/tensorboards/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    TensorboardOperationName = "projects/*/locations/*/tensorboards/*/operations/*" {
+    project, location, tensorboard, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*`).
 ///
@@ -9157,22 +4483,15 @@ pub struct ExperimentName {
 #[cfg(
     any(feature = "experiments", feature = "experiments-operations", feature = "runs")
 )]
-impl ExperimentName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        tensorboard: impl Into<String>,
-        experiment: impl Into<String>,
-    ) -> Self {
-        ExperimentName {
-            project: project.into(),
-            location: location.into(),
-            tensorboard: tensorboard.into(),
-            experiment: experiment.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    ExperimentName = "projects/*/locations/*/tensorboards/*/experiments/*" { project,
+    location, tensorboard, experiment }
+);
 
+#[cfg(
+    any(feature = "experiments", feature = "experiments-operations", feature = "runs")
+)]
+impl ExperimentName {
     /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "experiments-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> ExperimentOperationName {
@@ -9194,50 +4513,6 @@ impl ExperimentName {
             tensorboard: self.tensorboard.clone(),
             experiment: self.experiment.clone(),
             run: run.into(),
-        }
-    }
-}
-
-#[cfg(
-    any(feature = "experiments", feature = "experiments-operations", feature = "runs")
-)]
-impl std::fmt::Display for ExperimentName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/tensorboards/{}/experiments/{}", self.project,
-            self.location, self.tensorboard, self.experiment
-        )
-    }
-}
-
-#[cfg(
-    any(feature = "experiments", feature = "experiments-operations", feature = "runs")
-)]
-impl std::str::FromStr for ExperimentName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "tensorboards", tensorboard,
-            "experiments", experiment,
-            ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
-                && !experiment.is_empty() => {
-                Ok(ExperimentName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    tensorboard: tensorboard.to_string(),
-                    experiment: experiment.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/tensorboards/*/experiments/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -9270,66 +4545,11 @@ pub struct ExperimentOperationName {
 }
 
 #[cfg(feature = "experiments-operations")]
-impl ExperimentOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        tensorboard: impl Into<String>,
-        experiment: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        ExperimentOperationName {
-            project: project.into(),
-            location: location.into(),
-            tensorboard: tensorboard.into(),
-            experiment: experiment.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "experiments-operations")]
-impl std::fmt::Display for ExperimentOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/tensorboards/{}/experiments/{}/operations/{}",
-            self.project, self.location, self.tensorboard, self.experiment, self
-            .operation
-        )
-    }
-}
-
-#[cfg(feature = "experiments-operations")]
-impl std::str::FromStr for ExperimentOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "tensorboards", tensorboard,
-            "experiments", experiment, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
-                && !experiment.is_empty() && !operation.is_empty() => {
-                Ok(ExperimentOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    tensorboard: tensorboard.to_string(),
-                    experiment: experiment.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    ExperimentOperationName =
+    "projects/*/locations/*/tensorboards/*/experiments/*/operations/*" { project,
+    location, tensorboard, experiment, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*/runs/*`).
 ///
@@ -9359,24 +4579,13 @@ pub struct RunName {
 }
 
 #[cfg(any(feature = "runs", feature = "runs-operations", feature = "time-series"))]
-impl RunName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        tensorboard: impl Into<String>,
-        experiment: impl Into<String>,
-        run: impl Into<String>,
-    ) -> Self {
-        RunName {
-            project: project.into(),
-            location: location.into(),
-            tensorboard: tensorboard.into(),
-            experiment: experiment.into(),
-            run: run.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    RunName = "projects/*/locations/*/tensorboards/*/experiments/*/runs/*" { project,
+    location, tensorboard, experiment, run }
+);
 
+#[cfg(any(feature = "runs", feature = "runs-operations", feature = "time-series"))]
+impl RunName {
     /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "runs-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> RunOperationName {
@@ -9400,47 +4609,6 @@ impl RunName {
             experiment: self.experiment.clone(),
             run: self.run.clone(),
             time_series: time_series.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "runs", feature = "runs-operations", feature = "time-series"))]
-impl std::fmt::Display for RunName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/tensorboards/{}/experiments/{}/runs/{}", self
-            .project, self.location, self.tensorboard, self.experiment, self.run
-        )
-    }
-}
-
-#[cfg(any(feature = "runs", feature = "runs-operations", feature = "time-series"))]
-impl std::str::FromStr for RunName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "tensorboards", tensorboard,
-            "experiments", experiment, "runs", run,
-            ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
-                && !experiment.is_empty() && !run.is_empty() => {
-                Ok(RunName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    tensorboard: tensorboard.to_string(),
-                    experiment: experiment.to_string(),
-                    run: run.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -9476,70 +4644,11 @@ pub struct RunOperationName {
 }
 
 #[cfg(feature = "runs-operations")]
-impl RunOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        tensorboard: impl Into<String>,
-        experiment: impl Into<String>,
-        run: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        RunOperationName {
-            project: project.into(),
-            location: location.into(),
-            tensorboard: tensorboard.into(),
-            experiment: experiment.into(),
-            run: run.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "runs-operations")]
-impl std::fmt::Display for RunOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "projects/{}/locations/{}/tensorboards/{}/experiments/{}/runs/{}/operations/{}",
-            self.project, self.location, self.tensorboard, self.experiment, self.run,
-            self.operation
-        )
-    }
-}
-
-#[cfg(feature = "runs-operations")]
-impl std::str::FromStr for RunOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "tensorboards", tensorboard,
-            "experiments", experiment, "runs", run, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
-                && !experiment.is_empty() && !run.is_empty() && !operation.is_empty() => {
-                Ok(RunOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    tensorboard: tensorboard.to_string(),
-                    experiment: experiment.to_string(),
-                    run: run.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    RunOperationName =
+    "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/operations/*" { project,
+    location, tensorboard, experiment, run, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_series}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*`).
 ///
@@ -9572,26 +4681,14 @@ pub struct TimeSeriesName {
 }
 
 #[cfg(any(feature = "time-series", feature = "time-series-operations"))]
-impl TimeSeriesName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        tensorboard: impl Into<String>,
-        experiment: impl Into<String>,
-        run: impl Into<String>,
-        time_series: impl Into<String>,
-    ) -> Self {
-        TimeSeriesName {
-            project: project.into(),
-            location: location.into(),
-            tensorboard: tensorboard.into(),
-            experiment: experiment.into(),
-            run: run.into(),
-            time_series: time_series.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    TimeSeriesName =
+    "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*" { project,
+    location, tensorboard, experiment, run, time_series }
+);
 
+#[cfg(any(feature = "time-series", feature = "time-series-operations"))]
+impl TimeSeriesName {
     /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_series}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "time-series-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> TimeSeriesOperationName {
@@ -9603,51 +4700,6 @@ impl TimeSeriesName {
             run: self.run.clone(),
             time_series: self.time_series.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "time-series", feature = "time-series-operations"))]
-impl std::fmt::Display for TimeSeriesName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "projects/{}/locations/{}/tensorboards/{}/experiments/{}/runs/{}/timeSeries/{}",
-            self.project, self.location, self.tensorboard, self.experiment, self.run,
-            self.time_series
-        )
-    }
-}
-
-#[cfg(any(feature = "time-series", feature = "time-series-operations"))]
-impl std::str::FromStr for TimeSeriesName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "tensorboards", tensorboard,
-            "experiments", experiment, "runs", run, "timeSeries", time_series,
-            ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
-                && !experiment.is_empty() && !run.is_empty()
-                && !time_series.is_empty() => {
-                Ok(TimeSeriesName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    tensorboard: tensorboard.to_string(),
-                    experiment: experiment.to_string(),
-                    run: run.to_string(),
-                    time_series: time_series.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -9686,75 +4738,11 @@ pub struct TimeSeriesOperationName {
 }
 
 #[cfg(feature = "time-series-operations")]
-impl TimeSeriesOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        tensorboard: impl Into<String>,
-        experiment: impl Into<String>,
-        run: impl Into<String>,
-        time_series: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        TimeSeriesOperationName {
-            project: project.into(),
-            location: location.into(),
-            tensorboard: tensorboard.into(),
-            experiment: experiment.into(),
-            run: run.into(),
-            time_series: time_series.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "time-series-operations")]
-impl std::fmt::Display for TimeSeriesOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "projects/{}/locations/{}/tensorboards/{}/experiments/{}/runs/{}/timeSeries/{}/operations/{}",
-            self.project, self.location, self.tensorboard, self.experiment, self.run,
-            self.time_series, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "time-series-operations")]
-impl std::str::FromStr for TimeSeriesOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "tensorboards", tensorboard,
-            "experiments", experiment, "runs", run, "timeSeries", time_series,
-            "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !tensorboard.is_empty()
-                && !experiment.is_empty() && !run.is_empty() && !time_series.is_empty()
-                && !operation.is_empty() => {
-                Ok(TimeSeriesOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    tensorboard: tensorboard.to_string(),
-                    experiment: experiment.to_string(),
-                    run: run.to_string(),
-                    time_series: time_series.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    TimeSeriesOperationName =
+    "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*"
+    { project, location, tensorboard, experiment, run, time_series, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/studies/{study}` (pattern `projects/*/locations/*/studies/*`).
 ///
@@ -9778,20 +4766,12 @@ pub struct StudyName {
 }
 
 #[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
-impl StudyName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        study: impl Into<String>,
-    ) -> Self {
-        StudyName {
-            project: project.into(),
-            location: location.into(),
-            study: study.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    StudyName = "projects/*/locations/*/studies/*" { project, location, study }
+);
 
+#[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
+impl StudyName {
     /// The `projects/{project}/locations/{location}/studies/{study}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "studies-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> StudyOperationName {
@@ -9811,43 +4791,6 @@ impl StudyName {
             location: self.location.clone(),
             study: self.study.clone(),
             trial: trial.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
-impl std::fmt::Display for StudyName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/studies/{}", self.project, self.location, self
-            .study
-        )
-    }
-}
-
-#[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
-impl std::str::FromStr for StudyName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "studies", study,
-            ] if !project.is_empty() && !location.is_empty() && !study.is_empty() => {
-                Ok(StudyName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    study: study.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/studies/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -9877,62 +4820,10 @@ pub struct StudyOperationName {
 }
 
 #[cfg(feature = "studies-operations")]
-impl StudyOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        study: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        StudyOperationName {
-            project: project.into(),
-            location: location.into(),
-            study: study.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "studies-operations")]
-impl std::fmt::Display for StudyOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/studies/{}/operations/{}", self.project, self
-            .location, self.study, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "studies-operations")]
-impl std::str::FromStr for StudyOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "studies", study, "operations",
-            operation,
-            ] if !project.is_empty() && !location.is_empty() && !study.is_empty()
-                && !operation.is_empty() => {
-                Ok(StudyOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    study: study.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/studies/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    StudyOperationName = "projects/*/locations/*/studies/*/operations/*" { project,
+    location, study, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/studies/{study}/trials/{trial}` (pattern `projects/*/locations/*/studies/*/trials/*`).
 ///
@@ -9959,22 +4850,13 @@ pub struct TrialName {
 }
 
 #[cfg(any(feature = "trials", feature = "trials-operations"))]
-impl TrialName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        study: impl Into<String>,
-        trial: impl Into<String>,
-    ) -> Self {
-        TrialName {
-            project: project.into(),
-            location: location.into(),
-            study: study.into(),
-            trial: trial.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    TrialName = "projects/*/locations/*/studies/*/trials/*" { project, location, study,
+    trial }
+);
 
+#[cfg(any(feature = "trials", feature = "trials-operations"))]
+impl TrialName {
     /// The `projects/{project}/locations/{location}/studies/{study}/trials/{trial}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "trials-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> TrialOperationName {
@@ -9984,46 +4866,6 @@ impl TrialName {
             study: self.study.clone(),
             trial: self.trial.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "trials", feature = "trials-operations"))]
-impl std::fmt::Display for TrialName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/studies/{}/trials/{}", self.project, self
-            .location, self.study, self.trial
-        )
-    }
-}
-
-#[cfg(any(feature = "trials", feature = "trials-operations"))]
-impl std::str::FromStr for TrialName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "studies", study, "trials",
-            trial,
-            ] if !project.is_empty() && !location.is_empty() && !study.is_empty()
-                && !trial.is_empty() => {
-                Ok(TrialName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    study: study.to_string(),
-                    trial: trial.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/studies/*/trials/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -10056,65 +4898,10 @@ pub struct TrialOperationName {
 }
 
 #[cfg(feature = "trials-operations")]
-impl TrialOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        study: impl Into<String>,
-        trial: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        TrialOperationName {
-            project: project.into(),
-            location: location.into(),
-            study: study.into(),
-            trial: trial.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "trials-operations")]
-impl std::fmt::Display for TrialOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/studies/{}/trials/{}/operations/{}", self
-            .project, self.location, self.study, self.trial, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "trials-operations")]
-impl std::str::FromStr for TrialOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "studies", study, "trials",
-            trial, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !study.is_empty()
-                && !trial.is_empty() && !operation.is_empty() => {
-                Ok(TrialOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    study: study.to_string(),
-                    trial: trial.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/studies/*/trials/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    TrialOperationName = "projects/*/locations/*/studies/*/trials/*/operations/*" {
+    project, location, study, trial, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}` (pattern `projects/*/locations/*/ragCorpora/*`).
 ///
@@ -10152,20 +4939,20 @@ pub struct RagCorporaName {
         feature = "media"
     )
 )]
-impl RagCorporaName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        rag_corpora: impl Into<String>,
-    ) -> Self {
-        RagCorporaName {
-            project: project.into(),
-            location: location.into(),
-            rag_corpora: rag_corpora.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    RagCorporaName = "projects/*/locations/*/ragCorpora/*" { project, location,
+    rag_corpora }
+);
 
+#[cfg(
+    any(
+        feature = "rag-corpora",
+        feature = "rag-corpora-operations",
+        feature = "rag-files",
+        feature = "media"
+    )
+)]
+impl RagCorporaName {
     /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "rag-corpora-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> RagCorporaOperationName {
@@ -10185,58 +4972,6 @@ impl RagCorporaName {
             location: self.location.clone(),
             rag_corpora: self.rag_corpora.clone(),
             rag_file: rag_file.into(),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "rag-corpora",
-        feature = "rag-corpora-operations",
-        feature = "rag-files",
-        feature = "media"
-    )
-)]
-impl std::fmt::Display for RagCorporaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/ragCorpora/{}", self.project, self.location,
-            self.rag_corpora
-        )
-    }
-}
-
-#[cfg(
-    any(
-        feature = "rag-corpora",
-        feature = "rag-corpora-operations",
-        feature = "rag-files",
-        feature = "media"
-    )
-)]
-impl std::str::FromStr for RagCorporaName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "ragCorpora", rag_corpora,
-            ] if !project.is_empty() && !location.is_empty()
-                && !rag_corpora.is_empty() => {
-                Ok(RagCorporaName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    rag_corpora: rag_corpora.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/ragCorpora/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -10266,62 +5001,10 @@ pub struct RagCorporaOperationName {
 }
 
 #[cfg(feature = "rag-corpora-operations")]
-impl RagCorporaOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        rag_corpora: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        RagCorporaOperationName {
-            project: project.into(),
-            location: location.into(),
-            rag_corpora: rag_corpora.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "rag-corpora-operations")]
-impl std::fmt::Display for RagCorporaOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/ragCorpora/{}/operations/{}", self.project, self
-            .location, self.rag_corpora, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "rag-corpora-operations")]
-impl std::str::FromStr for RagCorporaOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "ragCorpora", rag_corpora,
-            "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !rag_corpora.is_empty()
-                && !operation.is_empty() => {
-                Ok(RagCorporaOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    rag_corpora: rag_corpora.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/ragCorpora/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    RagCorporaOperationName = "projects/*/locations/*/ragCorpora/*/operations/*" {
+    project, location, rag_corpora, operation }
+);
 
 /// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}` (pattern `projects/*/locations/*/ragCorpora/*/ragFiles/*`).
 ///
@@ -10348,22 +5031,13 @@ pub struct RagFileName {
 }
 
 #[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
-impl RagFileName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        rag_corpora: impl Into<String>,
-        rag_file: impl Into<String>,
-    ) -> Self {
-        RagFileName {
-            project: project.into(),
-            location: location.into(),
-            rag_corpora: rag_corpora.into(),
-            rag_file: rag_file.into(),
-        }
-    }
+discogen_runtime::resource_name!(
+    RagFileName = "projects/*/locations/*/ragCorpora/*/ragFiles/*" { project, location,
+    rag_corpora, rag_file }
+);
 
+#[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
+impl RagFileName {
     /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "rag-files-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> RagFileOperationName {
@@ -10373,46 +5047,6 @@ impl RagFileName {
             rag_corpora: self.rag_corpora.clone(),
             rag_file: self.rag_file.clone(),
             operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
-impl std::fmt::Display for RagFileName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/ragCorpora/{}/ragFiles/{}", self.project, self
-            .location, self.rag_corpora, self.rag_file
-        )
-    }
-}
-
-#[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
-impl std::str::FromStr for RagFileName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "ragCorpora", rag_corpora,
-            "ragFiles", rag_file,
-            ] if !project.is_empty() && !location.is_empty() && !rag_corpora.is_empty()
-                && !rag_file.is_empty() => {
-                Ok(RagFileName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    rag_corpora: rag_corpora.to_string(),
-                    rag_file: rag_file.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/ragCorpora/*/ragFiles/*",
-                        text,
-                    ),
-                )
-            }
         }
     }
 }
@@ -10445,65 +5079,10 @@ pub struct RagFileOperationName {
 }
 
 #[cfg(feature = "rag-files-operations")]
-impl RagFileOperationName {
-    /// The name made of its segments.
-    pub fn new(
-        project: impl Into<String>,
-        location: impl Into<String>,
-        rag_corpora: impl Into<String>,
-        rag_file: impl Into<String>,
-        operation: impl Into<String>,
-    ) -> Self {
-        RagFileOperationName {
-            project: project.into(),
-            location: location.into(),
-            rag_corpora: rag_corpora.into(),
-            rag_file: rag_file.into(),
-            operation: operation.into(),
-        }
-    }
-}
-
-#[cfg(feature = "rag-files-operations")]
-impl std::fmt::Display for RagFileOperationName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f, "projects/{}/locations/{}/ragCorpora/{}/ragFiles/{}/operations/{}", self
-            .project, self.location, self.rag_corpora, self.rag_file, self.operation
-        )
-    }
-}
-
-#[cfg(feature = "rag-files-operations")]
-impl std::str::FromStr for RagFileOperationName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["projects", project, "locations", location, "ragCorpora", rag_corpora,
-            "ragFiles", rag_file, "operations", operation,
-            ] if !project.is_empty() && !location.is_empty() && !rag_corpora.is_empty()
-                && !rag_file.is_empty() && !operation.is_empty() => {
-                Ok(RagFileOperationName {
-                    project: project.to_string(),
-                    location: location.to_string(),
-                    rag_corpora: rag_corpora.to_string(),
-                    rag_file: rag_file.to_string(),
-                    operation: operation.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "projects/*/locations/*/ragCorpora/*/ragFiles/*/operations/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    RagFileOperationName = "projects/*/locations/*/ragCorpora/*/ragFiles/*/operations/*"
+    { project, location, rag_corpora, rag_file, operation }
+);
 
 /// The resource name `batchPredictionJobs/{batch_prediction_job}` (pattern `batchPredictionJobs/*`).
 ///
@@ -10521,46 +5100,9 @@ pub struct BatchPredictionJobName {
 }
 
 #[cfg(feature = "batch-prediction-jobs")]
-impl BatchPredictionJobName {
-    /// The name made of its segments.
-    pub fn new(batch_prediction_job: impl Into<String>) -> Self {
-        BatchPredictionJobName {
-            batch_prediction_job: batch_prediction_job.into(),
-        }
-    }
-}
-
-#[cfg(feature = "batch-prediction-jobs")]
-impl std::fmt::Display for BatchPredictionJobName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "batchPredictionJobs/{}", self.batch_prediction_job)
-    }
-}
-
-#[cfg(feature = "batch-prediction-jobs")]
-impl std::str::FromStr for BatchPredictionJobName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["batchPredictionJobs", batch_prediction_job,
-            ] if !batch_prediction_job.is_empty() => {
-                Ok(BatchPredictionJobName {
-                    batch_prediction_job: batch_prediction_job.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "batchPredictionJobs/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    BatchPredictionJobName = "batchPredictionJobs/*" { batch_prediction_job }
+);
 
 /// The resource name `endpoints/{endpoint}` (pattern `endpoints/*`).
 ///
@@ -10578,38 +5120,7 @@ pub struct EndpointName {
 }
 
 #[cfg(any(feature = "endpoints", feature = "endpoints-chat"))]
-impl EndpointName {
-    /// The name made of its segments.
-    pub fn new(endpoint: impl Into<String>) -> Self {
-        EndpointName {
-            endpoint: endpoint.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "endpoints", feature = "endpoints-chat"))]
-impl std::fmt::Display for EndpointName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "endpoints/{}", self.endpoint)
-    }
-}
-
-#[cfg(any(feature = "endpoints", feature = "endpoints-chat"))]
-impl std::str::FromStr for EndpointName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["endpoints", endpoint] if !endpoint.is_empty() => {
-                Ok(EndpointName {
-                    endpoint: endpoint.to_string(),
-                })
-            }
-            _ => Err(discogen_runtime::ResourceNameError::new("endpoints/*", text)),
-        }
-    }
-}
+discogen_runtime::resource_name!(EndpointName = "endpoints/*" { endpoint });
 
 /// The resource name `publishers/{publisher}/models/{model}` (pattern `publishers/*/models/*`).
 ///
@@ -10630,48 +5141,9 @@ pub struct ModelName {
 }
 
 #[cfg(feature = "publishers-models")]
-impl ModelName {
-    /// The name made of its segments.
-    pub fn new(publisher: impl Into<String>, model: impl Into<String>) -> Self {
-        ModelName {
-            publisher: publisher.into(),
-            model: model.into(),
-        }
-    }
-}
-
-#[cfg(feature = "publishers-models")]
-impl std::fmt::Display for ModelName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "publishers/{}/models/{}", self.publisher, self.model)
-    }
-}
-
-#[cfg(feature = "publishers-models")]
-impl std::str::FromStr for ModelName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["publishers", publisher, "models", model,
-            ] if !publisher.is_empty() && !model.is_empty() => {
-                Ok(ModelName {
-                    publisher: publisher.to_string(),
-                    model: model.to_string(),
-                })
-            }
-            _ => {
-                Err(
-                    discogen_runtime::ResourceNameError::new(
-                        "publishers/*/models/*",
-                        text,
-                    ),
-                )
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    ModelName = "publishers/*/models/*" { publisher, model }
+);
 
 /// The resource name `reasoningEngines/{reasoning_engine}` (pattern `reasoningEngines/*`).
 ///
@@ -10689,37 +5161,6 @@ pub struct ReasoningEngineName {
 }
 
 #[cfg(feature = "reasoning-engines")]
-impl ReasoningEngineName {
-    /// The name made of its segments.
-    pub fn new(reasoning_engine: impl Into<String>) -> Self {
-        ReasoningEngineName {
-            reasoning_engine: reasoning_engine.into(),
-        }
-    }
-}
-
-#[cfg(feature = "reasoning-engines")]
-impl std::fmt::Display for ReasoningEngineName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "reasoningEngines/{}", self.reasoning_engine)
-    }
-}
-
-#[cfg(feature = "reasoning-engines")]
-impl std::str::FromStr for ReasoningEngineName {
-    type Err = discogen_runtime::ResourceNameError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["reasoningEngines", reasoning_engine] if !reasoning_engine.is_empty() => {
-                Ok(ReasoningEngineName {
-                    reasoning_engine: reasoning_engine.to_string(),
-                })
-            }
-            _ => {
-                Err(discogen_runtime::ResourceNameError::new("reasoningEngines/*", text))
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    ReasoningEngineName = "reasoningEngines/*" { reasoning_engine }
+);

@@ -52,7 +52,9 @@ impl Get {
                 Method::Get,
                 format!(
                     "projects/{}/global/operations/{}",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.operation.to_string())
                 ),
             )

@@ -128,7 +128,9 @@ impl Insert {
                 Method::Post,
                 format!(
                     "projects/{}/zones/{}/instances",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string())
                 ),
             )
@@ -139,7 +141,9 @@ impl Insert {
         let paths = discogen_runtime::OperationPaths::get(
                 format!(
                     "projects/{}/zones/{}/operations/",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string())
                 ),
                 "",
@@ -147,7 +151,9 @@ impl Insert {
             .with_wait(
                 format!(
                     "projects/{}/zones/{}/operations/",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string())
                 ),
                 "/wait",
@@ -177,8 +183,11 @@ impl Get {
                 Method::Get,
                 format!(
                     "projects/{}/zones/{}/instances/{}",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.instance.to_string())
                 ),
             )
@@ -219,8 +228,11 @@ impl Delete {
                 Method::Delete,
                 format!(
                     "projects/{}/zones/{}/instances/{}",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.instance.to_string())
                 ),
             )
@@ -230,7 +242,9 @@ impl Delete {
         let paths = discogen_runtime::OperationPaths::get(
                 format!(
                     "projects/{}/zones/{}/operations/",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string())
                 ),
                 "",
@@ -238,7 +252,9 @@ impl Delete {
             .with_wait(
                 format!(
                     "projects/{}/zones/{}/operations/",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string())
                 ),
                 "/wait",

@@ -85,8 +85,11 @@ impl Get {
                 Method::Get,
                 format!(
                     "projects/{}/zones/{}/operations/{}",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.operation.to_string())
                 ),
             )
@@ -116,8 +119,11 @@ impl Wait {
                 Method::Post,
                 format!(
                     "projects/{}/zones/{}/operations/{}/wait",
+
                     discogen_runtime::encode_path_segment(& self.project.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.zone.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.operation.to_string())
                 ),
             )

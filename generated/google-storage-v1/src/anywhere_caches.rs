@@ -255,33 +255,9 @@ impl List {
             .options(self.options.clone());
         self.client.execute(request).await
     }
-
-    /// All pages, following `nextPageToken` from this call's page token on.
-    pub fn pages(self) -> discogen_runtime::PageStream<'static, crate::AnywhereCaches> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
-
-    /// All items of all pages, one by one.
-    pub fn items(self) -> discogen_runtime::ItemStream<'static, crate::AnywhereCache> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate_items(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
 }
+
+discogen_runtime::paginated!(List, page_token, AnywhereCaches, AnywhereCache);
 
 /// The `storage.anywhereCaches.update` call: configure it, then [`Update::send`] it.
 #[derive(Clone, Debug)]
@@ -364,7 +340,9 @@ impl Pause {
                 Method::Post,
                 format!(
                     "b/{}/anywhereCaches/{}/pause",
+
                     discogen_runtime::encode_path_segment(& self.bucket.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.anywhere_cache_id
                     .to_string())
                 ),
@@ -394,7 +372,9 @@ impl Resume {
                 Method::Post,
                 format!(
                     "b/{}/anywhereCaches/{}/resume",
+
                     discogen_runtime::encode_path_segment(& self.bucket.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.anywhere_cache_id
                     .to_string())
                 ),
@@ -424,7 +404,9 @@ impl Disable {
                 Method::Post,
                 format!(
                     "b/{}/anywhereCaches/{}/disable",
+
                     discogen_runtime::encode_path_segment(& self.bucket.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.anywhere_cache_id
                     .to_string())
                 ),

@@ -343,33 +343,9 @@ impl List {
             .options(self.options.clone());
         self.client.execute(request).await
     }
-
-    /// All pages, following `nextPageToken` from this call's page token on.
-    pub fn pages(self) -> discogen_runtime::PageStream<'static, crate::Folders> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
-
-    /// All items of all pages, one by one.
-    pub fn items(self) -> discogen_runtime::ItemStream<'static, crate::Folder> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate_items(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
 }
+
+discogen_runtime::paginated!(List, page_token, Folders, Folder);
 
 /// The `storage.folders.rename` call: configure it, then [`Rename::send`] it.
 #[derive(Clone, Debug)]
@@ -407,7 +383,9 @@ impl Rename {
                 Method::Post,
                 format!(
                     "b/{}/folders/{}/renameTo/folders/{}",
+
                     discogen_runtime::encode_path_segment(& self.bucket.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.source_folder
                     .to_string()), discogen_runtime::encode_path_segment(& self
                     .destination_folder.to_string())

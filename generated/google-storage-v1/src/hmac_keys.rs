@@ -243,35 +243,9 @@ impl List {
             .options(self.options.clone());
         self.client.execute(request).await
     }
-
-    /// All pages, following `nextPageToken` from this call's page token on.
-    pub fn pages(
-        self,
-    ) -> discogen_runtime::PageStream<'static, crate::HmacKeysMetadata> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
-
-    /// All items of all pages, one by one.
-    pub fn items(self) -> discogen_runtime::ItemStream<'static, crate::HmacKeyMetadata> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate_items(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
 }
+
+discogen_runtime::paginated!(List, page_token, HmacKeysMetadata, HmacKeyMetadata);
 
 /// The `storage.projects.hmacKeys.delete` call: configure it, then [`Delete::send`] it.
 #[derive(Clone, Debug)]

@@ -463,33 +463,9 @@ impl List {
             .options(self.options.clone());
         self.client.execute(request).await
     }
-
-    /// All pages, following `nextPageToken` from this call's page token on.
-    pub fn pages(self) -> discogen_runtime::PageStream<'static, crate::ManagedFolders> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
-
-    /// All items of all pages, one by one.
-    pub fn items(self) -> discogen_runtime::ItemStream<'static, crate::ManagedFolder> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate_items(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
 }
+
+discogen_runtime::paginated!(List, page_token, ManagedFolders, ManagedFolder);
 
 /// The `storage.managedFolders.testIamPermissions` call: configure it, then [`TestIamPermissions::send`] it.
 #[derive(Clone, Debug)]
@@ -520,7 +496,9 @@ impl TestIamPermissions {
                 Method::Get,
                 format!(
                     "b/{}/managedFolders/{}/iam/testPermissions",
+
                     discogen_runtime::encode_path_segment(& self.bucket.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.managed_folder
                     .to_string())
                 ),

@@ -133,7 +133,9 @@ impl Delete {
                 Method::Delete,
                 format!(
                     "b/{}/notificationConfigs/{}",
+
                     discogen_runtime::encode_path_segment(& self.bucket.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.notification
                     .to_string())
                 ),
@@ -171,7 +173,9 @@ impl Get {
                 Method::Get,
                 format!(
                     "b/{}/notificationConfigs/{}",
+
                     discogen_runtime::encode_path_segment(& self.bucket.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.notification
                     .to_string())
                 ),

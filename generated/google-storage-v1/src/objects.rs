@@ -601,6 +601,7 @@ impl Compose {
                 format!(
                     "b/{}/o/{}/compose", discogen_runtime::encode_path_segment(& self
                     .destination_bucket.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.destination_object
                     .to_string())
                 ),
@@ -737,9 +738,11 @@ impl Copy {
                 format!(
                     "b/{}/o/{}/copyTo/b/{}/o/{}", discogen_runtime::encode_path_segment(&
                     self.source_bucket.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.source_object
                     .to_string()), discogen_runtime::encode_path_segment(& self
                     .destination_bucket.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.destination_object
                     .to_string())
                 ),
@@ -1450,6 +1453,7 @@ impl Insert {
             .query_opt("userProject", self.user_project.as_ref())
             .options(self.options.clone());
         let request = request.json(&self.body);
+
         discogen_runtime::MediaUpload::new(
                 self.client,
                 "storage.objects.insert",
@@ -1605,33 +1609,9 @@ impl List {
             .options(self.options.clone());
         self.client.execute(request).await
     }
-
-    /// All pages, following `nextPageToken` from this call's page token on.
-    pub fn pages(self) -> discogen_runtime::PageStream<'static, crate::Objects> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
-
-    /// All items of all pages, one by one.
-    pub fn items(self) -> discogen_runtime::ItemStream<'static, crate::Object> {
-        let first = self.page_token.clone();
-        discogen_runtime::paginate_items(
-            first,
-            move |token| {
-                let mut call = self.clone();
-                call.page_token = token;
-                call.send()
-            },
-        )
-    }
 }
+
+discogen_runtime::paginated!(List, page_token, Objects, Object);
 
 /// The `storage.objects.rewrite` call: configure it, then [`Rewrite::send`] it.
 #[derive(Clone, Debug)]
@@ -1763,10 +1743,12 @@ impl Rewrite {
                 Method::Post,
                 format!(
                     "b/{}/o/{}/rewriteTo/b/{}/o/{}",
+
                     discogen_runtime::encode_path_segment(& self.source_bucket
                     .to_string()), discogen_runtime::encode_path_segment(& self
                     .source_object.to_string()), discogen_runtime::encode_path_segment(&
                     self.destination_bucket.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.destination_object
                     .to_string())
                 ),
@@ -1976,7 +1958,9 @@ impl TestIamPermissions {
                 Method::Get,
                 format!(
                     "b/{}/o/{}/iam/testPermissions",
+
                     discogen_runtime::encode_path_segment(& self.bucket.to_string()),
+
                     discogen_runtime::encode_path_segment(& self.object.to_string())
                 ),
             )

@@ -172,6 +172,9 @@ fn setter_type(ty: &RustType) -> (TokenStream, TokenStream) {
 }
 
 pub fn module_tokens(resource: &ResourcePlan, crate_ident: &str) -> TokenStream {
+    if let Some(tokens) = super::operations_resource::tokens(resource) {
+        return tokens;
+    }
     let handle = ident(&resource.handle);
     let handle_doc = format!(" Methods of the `{}` resource.", resource.chain);
     let methods = resource.methods.iter().map(|m| handle_method(m, resource, crate_ident));
@@ -475,31 +478,29 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
             )
         }
     };
+    // pages() and items(): the same on every paged list, written once by the runtime.
     let paging = match (&method.page_item, &method.page_token_field) {
         (Some(item), Some(token)) => {
-            let item = type_tokens(item);
             let token = ident(token);
-            quote! {
-                /// All pages, following `nextPageToken` from this call's page token on.
-                pub fn pages(self) -> discogen_runtime::PageStream<'static, #output> {
-                    let first = self.#token.clone();
-                    discogen_runtime::paginate(first, move |token| {
-                        let mut call = self.clone();
-                        call.#token = token;
-                        call.send()
-                    })
+            // Crate types by name (`crate::` implied), anything else after `type`.
+            let page = match &method.response {
+                Response::Json(RustType::Named(page)) => {
+                    let page = ident(page);
+                    quote!(#page)
                 }
-
-                /// All items of all pages, one by one.
-                pub fn items(self) -> discogen_runtime::ItemStream<'static, #item> {
-                    let first = self.#token.clone();
-                    discogen_runtime::paginate_items(first, move |token| {
-                        let mut call = self.clone();
-                        call.#token = token;
-                        call.send()
-                    })
+                _ => quote!(type #output),
+            };
+            let item = match item {
+                RustType::Named(item) => {
+                    let item = ident(item);
+                    quote!(#item)
                 }
-            }
+                other => {
+                    let item = type_tokens(other);
+                    quote!(type #item)
+                }
+            };
+            quote!(discogen_runtime::paginated!(#builder, #token, #page, #item);)
         }
         _ => quote!(),
     };
@@ -541,10 +542,10 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
                 #send_body
             }
 
-            #paging
-
             #media
         }
+
+        #paging
     }
 }
 

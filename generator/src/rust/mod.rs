@@ -10,6 +10,7 @@ mod methods;
 mod models;
 mod name_rule;
 mod names;
+mod operations_resource;
 mod plan;
 mod readme;
 pub mod rustdoc;
@@ -127,20 +128,10 @@ fn space_items(code: &str) -> String {
         let current = line.trim_start();
         let ends_item =
             !prev.starts_with("//") && (prev == "}" || prev == "};" || prev.ends_with(';') || prev.ends_with(','));
-        let starts_item = [
-            "///",
-            "#[",
-            "pub ",
-            "impl",
-            "fn ",
-            "async fn",
-            "const ",
-            "mod ",
-            "type ",
-            "discogen_runtime::call_options!",
-        ]
-        .iter()
-        .any(|start| current.starts_with(start));
+        let starts_item =
+            ["///", "#[", "pub ", "impl", "fn ", "async fn", "const ", "mod ", "type ", "discogen_runtime::"]
+                .iter()
+                .any(|start| current.starts_with(start));
         let inner_doc = previous.trim_start().starts_with("//!");
         if !previous.is_empty()
             && (ends_item || inner_doc)
@@ -150,7 +141,12 @@ fn space_items(code: &str) -> String {
         {
             out.push('\n');
         }
-        out.push_str(line);
+        // prettyplease prints a `crate::` path inside macro arguments as `crate ::`.
+        if current.starts_with("//") {
+            out.push_str(line);
+        } else {
+            out.push_str(&line.replace("crate ::", "crate::"));
+        }
         out.push('\n');
         previous = line;
     }

@@ -110,9 +110,32 @@ fn struct_tokens(def: &StructDef, gate: &TokenStream) -> TokenStream {
         #docs
         #gate
         #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(default, rename_all = "camelCase")]
         pub struct #name {
             #( #fields )*
         }
+    }
+}
+
+/// The JSON name serde's `rename_all = "camelCase"` gives a Rust field, by serde_derive's own
+/// rule (PascalCase: drop each `_` and capitalize what follows; then lowercase the first byte).
+fn serde_camel_case(rust_name: &str) -> String {
+    let field = rust_name.strip_prefix("r#").unwrap_or(rust_name);
+    let mut pascal = String::new();
+    let mut capitalize = true;
+    for ch in field.chars() {
+        if ch == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(ch.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(ch);
+        }
+    }
+    match pascal.get(..1) {
+        Some(first) => first.to_ascii_lowercase() + &pascal[1..],
+        None => pascal,
     }
 }
 
@@ -128,6 +151,9 @@ fn field_tokens(field: &Field) -> TokenStream {
     let docs = doc_attrs(Some(described(field.description.as_deref(), &fallback)), &extra);
     let name = ident(&field.rust_name);
     let json = &field.json_name;
+    // The container says `rename_all = "camelCase"` and `default`: a field names its JSON key
+    // only when the rule does not give it (one short attribute per field instead of three).
+    let rename = (serde_camel_case(&name.to_string()) != *json).then(|| quote!(rename = #json,));
     let ty = wire_type(&field.ty);
     let (field_type, attrs) = match &ty {
         RustType::Vec(inner) => {
@@ -136,12 +162,11 @@ fn field_tokens(field: &Field) -> TokenStream {
                 RustType::U64 => quote!(, with = "discogen_runtime::serde_uint64::vec"),
                 _ => quote!(),
             };
-            (type_tokens(&ty), quote!(#[serde(rename = #json, default, skip_serializing_if = "Vec::is_empty" #with)]))
+            (type_tokens(&ty), quote!(#[serde(#rename skip_serializing_if = "Vec::is_empty" #with)]))
         }
-        RustType::Map(_) => (
-            type_tokens(&ty),
-            quote!(#[serde(rename = #json, default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]),
-        ),
+        RustType::Map(_) => {
+            (type_tokens(&ty), quote!(#[serde(#rename skip_serializing_if = "std::collections::BTreeMap::is_empty")]))
+        }
         _ => {
             let mut inner = type_tokens(&ty);
             if field.boxed {
@@ -152,10 +177,7 @@ fn field_tokens(field: &Field) -> TokenStream {
                 RustType::U64 => quote!(, with = "discogen_runtime::serde_uint64::option"),
                 _ => quote!(),
             };
-            (
-                quote!(Option<#inner>),
-                quote!(#[serde(rename = #json, default, skip_serializing_if = "Option::is_none" #with)]),
-            )
+            (quote!(Option<#inner>), quote!(#[serde(#rename skip_serializing_if = "Option::is_none" #with)]))
         }
     };
     quote! {
@@ -216,25 +238,20 @@ fn enum_tokens(def: &EnumDef, gate: &TokenStream) -> TokenStream {
         }
 
         #gate
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
+        discogen_runtime::open_enum_impls!(#name);
+    }
+}
 
-        #gate
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
+#[cfg(test)]
+mod tests {
+    use super::serde_camel_case;
 
-        #gate
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Ok(#name::from(value.as_ref()))
-            }
-        }
+    #[test]
+    fn camel_case_follows_serde() {
+        assert_eq!(serde_camel_case("display_name"), "displayName");
+        assert_eq!(serde_camel_case("r#type"), "type");
+        assert_eq!(serde_camel_case("type_"), "type");
+        assert_eq!(serde_camel_case("gcs_output_uri"), "gcsOutputUri");
+        assert_eq!(serde_camel_case("a_1b"), "a1b");
     }
 }

@@ -99,41 +99,27 @@ pub fn tokens(names: &[NameType], crate_ident: &str, gates: &super::features::Ga
 fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str, gates: &super::features::Gates) -> TokenStream {
     let type_name = ident(&name.name);
     let fields: Vec<_> = name.fields().map(ident).collect();
-    let field_docs = name.fields().map(|f| format!(" The `{{{f}}}` segment."));
     let doc = format!(" The resource name `{}` (pattern `{}`).", name.template(), name.pattern);
     let pattern = &name.pattern;
-    let format_string = name
-        .segments
+    let children: Vec<TokenStream> = all
         .iter()
-        .map(|s| match s {
-            Segment::Literal(l) => l.clone(),
-            Segment::Variable(_) => "{}".to_owned(),
+        .filter_map(|child| {
+            let (literal, field) = name.parent_of(child)?;
+            let method = ident(&snake_string(&singular(&literal)));
+            let child_type = ident(&child.name);
+            let child_field = ident(&field);
+            let own = fields.iter();
+            let doc = format!(" The `{}` named `{{{field}}}` under this one.", child.template());
+            let gate = gates.attribute(&child.name);
+            Some(quote! {
+                #[doc = #doc]
+                #gate
+                pub fn #method(&self, #child_field: impl Into<String>) -> #child_type {
+                    #child_type { #( #own: self.#own.clone(), )* #child_field: #child_field.into() }
+                }
+            })
         })
-        .collect::<Vec<_>>()
-        .join("/");
-    let patterns = name.segments.iter().map(|segment| match segment {
-        Segment::Literal(literal) => quote!(#literal),
-        Segment::Variable(field) => {
-            let field = ident(field);
-            quote!(#field)
-        }
-    });
-    let children = all.iter().filter_map(|child| {
-        let (literal, field) = name.parent_of(child)?;
-        let method = ident(&snake_string(&singular(&literal)));
-        let child_type = ident(&child.name);
-        let child_field = ident(&field);
-        let own = fields.iter();
-        let doc = format!(" The `{}` named `{{{field}}}` under this one.", child.template());
-        let gate = gates.attribute(&child.name);
-        Some(quote! {
-            #[doc = #doc]
-            #gate
-            pub fn #method(&self, #child_field: impl Into<String>) -> #child_type {
-                #child_type { #( #own: self.#own.clone(), )* #child_field: #child_field.into() }
-            }
-        })
-    });
+        .collect();
     let example = name.fields().map(|f| format!("\"my-{}\"", f.replace('_', "-"))).collect::<Vec<_>>().join(", ");
     let example_doc = [
         String::new(),
@@ -146,6 +132,10 @@ fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str, gates: &sup
     ];
     let example_doc = example_doc.iter();
     let gate = gates.attribute(&name.name);
+    let field_docs = name.fields().map(|f| format!(" The `{{{f}}}` segment."));
+    let helpers = (!children.is_empty()).then(|| quote!(#gate impl #type_name { #( #children )* }));
+    // `new`, `Display` and `FromStr` are the same for every name but for the pattern: the
+    // runtime's `resource_name!` writes them.
     quote! {
         #[doc = #doc]
         #( #[doc = #example_doc] )*
@@ -156,36 +146,9 @@ fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str, gates: &sup
         }
 
         #gate
-        impl #type_name {
-            /// The name made of its segments.
-            pub fn new(#( #fields: impl Into<String> ),*) -> Self {
-                #type_name { #( #fields: #fields.into() ),* }
-            }
+        discogen_runtime::resource_name!(#type_name = #pattern { #( #fields ),* });
 
-            #( #children )*
-        }
-
-        #gate
-        impl std::fmt::Display for #type_name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, #format_string, #( self.#fields ),*)
-            }
-        }
-
-        #gate
-        impl std::str::FromStr for #type_name {
-            type Err = discogen_runtime::ResourceNameError;
-
-            fn from_str(text: &str) -> Result<Self, Self::Err> {
-                let parts: Vec<&str> = text.split('/').collect();
-                match parts.as_slice() {
-                    [#( #patterns ),*] if #( !#fields.is_empty() )&&* => {
-                        Ok(#type_name { #( #fields: #fields.to_string() ),* })
-                    }
-                    _ => Err(discogen_runtime::ResourceNameError::new(#pattern, text)),
-                }
-            }
-        }
+        #helpers
     }
 }
 

@@ -5,13 +5,14 @@
 /// Discovery schema `GoogleCloudAiplatformV1ListAnnotationsResponse`.
 #[cfg(feature = "annotations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListAnnotationsResponse {
     /// A list of Annotations that matches the specified filter in the request.
-    #[serde(rename = "annotations", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<crate::Annotation>,
 
     /// The standard List next-page token.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 

@@ -5,67 +5,64 @@
 /// Discovery schema `GoogleCloudAiplatformV1CachedContent`.
 #[cfg(feature = "cached-contents")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CachedContent {
     /// Timestamp of when this resource is considered expired. This is *always* provided on output, regardless of what was sent on input.
-    #[serde(rename = "expireTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<discogen_runtime::Timestamp>,
 
     /// Input only. The TTL for this resource. The expiration time is computed: now + TTL.
-    #[serde(rename = "ttl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<discogen_runtime::Duration>,
 
     /// Immutable. Identifier. The server-generated resource name of the cached content Format: projects/{project}/locations/{location}/cachedContents/{cached\_content}
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. Immutable. The user-generated meaningful display name of the cached content.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Immutable. The name of the `Model` to use for cached content. Currently, only the published Gemini base models are supported, in form of projects/{PROJECT}/locations/{LOCATION}/publishers/google/models/{MODEL}
-    #[serde(rename = "model", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Optional. Input only. Immutable. Developer set system instruction. Currently, text only
-    #[serde(
-        rename = "systemInstruction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_instruction: Option<crate::Content>,
 
     /// Optional. Input only. Immutable. The content to cache
-    #[serde(rename = "contents", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 
     /// Optional. Input only. Immutable. A list of `Tools` the model may use to generate the next response
-    #[serde(rename = "tools", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tools: Vec<crate::Tool>,
 
     /// Optional. Input only. Immutable. Tool config. This config is shared for all tools
-    #[serde(rename = "toolConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_config: Option<crate::ToolConfig>,
 
     /// Output only. Creation time of the cache entry.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. When the cache entry was last updated in UTC time.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Metadata on the usage of the cached content.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "usageMetadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_metadata: Option<crate::CachedContentUsageMetadata>,
 
     /// Input only. Immutable. Customer-managed encryption key spec for a `CachedContent`. If set, this `CachedContent` and all its sub-resources will be secured by this key.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 }
 
@@ -74,13 +71,14 @@ pub struct CachedContent {
 /// Discovery schema `GoogleCloudAiplatformV1ListCachedContentsResponse`.
 #[cfg(feature = "cached-contents")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListCachedContentsResponse {
     /// List of cached contents.
-    #[serde(rename = "cachedContents", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cached_contents: Vec<crate::CachedContent>,
 
     /// A token, which can be sent as `page_token` to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -102,36 +100,25 @@ impl discogen_runtime::Page for ListCachedContentsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1CachedContentUsageMetadata`.
 #[cfg(feature = "cached-contents")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CachedContentUsageMetadata {
     /// Total number of tokens that the cached content consumes.
-    #[serde(
-        rename = "totalTokenCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_token_count: Option<i32>,
 
     /// Number of text characters.
-    #[serde(rename = "textCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_count: Option<i32>,
 
     /// Number of images.
-    #[serde(rename = "imageCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_count: Option<i32>,
 
     /// Duration of video in seconds.
-    #[serde(
-        rename = "videoDurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_duration_seconds: Option<i32>,
 
     /// Duration of audio in seconds.
-    #[serde(
-        rename = "audioDurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_duration_seconds: Option<i32>,
 }

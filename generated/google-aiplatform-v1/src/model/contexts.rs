@@ -5,63 +5,56 @@
 /// Discovery schema `GoogleCloudAiplatformV1Context`.
 #[cfg(any(feature = "contexts", feature = "pipeline-jobs", feature = "schedules"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Context {
     /// Immutable. The resource name of the Context.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// User provided display name of the Context. May be up to 128 Unicode characters.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// An eTag used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize your Contexts. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Context (System labels are excluded).
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. Timestamp when this Context was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Context was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. A list of resource names of Contexts that are parents of this Context. A Context may have at most 10 parent\_contexts.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "parentContexts", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parent_contexts: Vec<String>,
 
     /// The title of the schema describing the metadata. Schema title and version is expected to be registered in earlier Create Schema calls. And both are used together as unique identifiers to identify schemas within the local metadata store.
-    #[serde(rename = "schemaTitle", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_title: Option<String>,
 
     /// The version of the schema in schema\_name to use. Schema title and version is expected to be registered in earlier Create Schema calls. And both are used together as unique identifiers to identify schemas within the local metadata store.
-    #[serde(rename = "schemaVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_version: Option<String>,
 
     /// Properties of the Context. Top level metadata keys' heading and trailing spaces will be trimmed. The size of this field should not exceed 200KB.
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
 
     /// Description of the Context
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -70,13 +63,14 @@ pub struct Context {
 /// Discovery schema `GoogleCloudAiplatformV1ListContextsResponse`.
 #[cfg(feature = "contexts")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListContextsResponse {
     /// The Contexts retrieved from the MetadataStore.
-    #[serde(rename = "contexts", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contexts: Vec<crate::Context>,
 
     /// A token, which can be sent as ListContextsRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -98,13 +92,14 @@ impl discogen_runtime::Page for ListContextsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1PurgeContextsRequest`.
 #[cfg(feature = "contexts")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PurgeContextsRequest {
     /// Required. A required filter matching the Contexts to be purged. E.g., `update_time <= 2020-11-19T11:30:00-04:00`.
-    #[serde(rename = "filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
 
     /// Optional. Flag to indicate to actually perform the purge. If `force` is set to false, the method will return a sample of Context names that would be deleted.
-    #[serde(rename = "force", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
 
@@ -113,13 +108,14 @@ pub struct PurgeContextsRequest {
 /// Discovery schema `GoogleCloudAiplatformV1AddContextArtifactsAndExecutionsRequest`.
 #[cfg(feature = "contexts")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AddContextArtifactsAndExecutionsRequest {
     /// The resource names of the Artifacts to attribute to the Context. Format: `projects/{project}/locations/{location}/metadataStores/{metadatastore}/artifacts/{artifact}`
-    #[serde(rename = "artifacts", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub artifacts: Vec<String>,
 
     /// The resource names of the Executions to associate with the Context. Format: `projects/{project}/locations/{location}/metadataStores/{metadatastore}/executions/{execution}`
-    #[serde(rename = "executions", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub executions: Vec<String>,
 }
 
@@ -128,15 +124,17 @@ pub struct AddContextArtifactsAndExecutionsRequest {
 /// Discovery schema `GoogleCloudAiplatformV1AddContextArtifactsAndExecutionsResponse`.
 #[cfg(feature = "contexts")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AddContextArtifactsAndExecutionsResponse {}
 /// Request message for MetadataService.AddContextChildren.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AddContextChildrenRequest`.
 #[cfg(feature = "contexts")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AddContextChildrenRequest {
     /// The resource names of the child Contexts.
-    #[serde(rename = "childContexts", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub child_contexts: Vec<String>,
 }
 
@@ -145,15 +143,17 @@ pub struct AddContextChildrenRequest {
 /// Discovery schema `GoogleCloudAiplatformV1AddContextChildrenResponse`.
 #[cfg(feature = "contexts")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AddContextChildrenResponse {}
 /// Request message for MetadataService.DeleteContextChildrenRequest.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RemoveContextChildrenRequest`.
 #[cfg(feature = "contexts")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RemoveContextChildrenRequest {
     /// The resource names of the child Contexts.
-    #[serde(rename = "childContexts", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub child_contexts: Vec<String>,
 }
 
@@ -162,4 +162,5 @@ pub struct RemoveContextChildrenRequest {
 /// Discovery schema `GoogleCloudAiplatformV1RemoveContextChildrenResponse`.
 #[cfg(feature = "contexts")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RemoveContextChildrenResponse {}

@@ -5,21 +5,14 @@
 /// Discovery schema `GoogleCloudAiplatformV1CreateDeploymentResourcePoolRequest`.
 #[cfg(feature = "deployment-resource-pools")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateDeploymentResourcePoolRequest {
     /// Required. The DeploymentResourcePool to create.
-    #[serde(
-        rename = "deploymentResourcePool",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_resource_pool: Option<crate::DeploymentResourcePool>,
 
     /// Required. The ID to use for the DeploymentResourcePool, which will become the final component of the DeploymentResourcePool's resource name. The maximum length is 63 characters, and valid characters are `/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/`.
-    #[serde(
-        rename = "deploymentResourcePoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_resource_pool_id: Option<String>,
 }
 
@@ -28,13 +21,10 @@ pub struct CreateDeploymentResourcePoolRequest {
 /// Discovery schema `GoogleCloudAiplatformV1CreateDeploymentResourcePoolOperationMetadata`.
 #[cfg(feature = "deployment-resource-pools")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateDeploymentResourcePoolOperationMetadata {
     /// The operation generic information.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -43,17 +33,14 @@ pub struct CreateDeploymentResourcePoolOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ListDeploymentResourcePoolsResponse`.
 #[cfg(feature = "deployment-resource-pools")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListDeploymentResourcePoolsResponse {
     /// The DeploymentResourcePools from the specified location.
-    #[serde(
-        rename = "deploymentResourcePools",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deployment_resource_pools: Vec<crate::DeploymentResourcePool>,
 
     /// A token, which can be sent as `page_token` to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -75,51 +62,44 @@ impl discogen_runtime::Page for ListDeploymentResourcePoolsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1DeploymentResourcePool`.
 #[cfg(feature = "deployment-resource-pools")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeploymentResourcePool {
     /// Immutable. The resource name of the DeploymentResourcePool. Format: `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}`
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The underlying DedicatedResources that the DeploymentResourcePool uses.
-    #[serde(
-        rename = "dedicatedResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_resources: Option<crate::DedicatedResources>,
 
     /// Customer-managed encryption key spec for a DeploymentResourcePool. If set, this DeploymentResourcePool will be secured by this key. Endpoints and the DeploymentResourcePool they deploy in need to have the same EncryptionSpec.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// The service account that the DeploymentResourcePool's container(s) run as. Specify the email address of the service account. If this service account is not specified, the container(s) run as a service account that doesn't have access to the resource project. Users deploying the Models to this DeploymentResourcePool must have the `iam.serviceAccounts.actAs` permission on this service account.
-    #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 
     /// If the DeploymentResourcePool is deployed with custom-trained Models or AutoML Tabular Models, the container(s) of the DeploymentResourcePool will send `stderr` and `stdout` streams to Cloud Logging by default. Please note that the logs incur cost, which are subject to [Cloud Logging pricing](https://cloud.google.com/logging/pricing). User can disable container logging by setting this flag to true.
-    #[serde(
-        rename = "disableContainerLogging",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_container_logging: Option<bool>,
 
     /// Output only. Timestamp when this DeploymentResourcePool was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzi", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
 
@@ -128,39 +108,28 @@ pub struct DeploymentResourcePool {
 /// Discovery schema `GoogleCloudAiplatformV1QueryDeployedModelsResponse`.
 #[cfg(feature = "deployment-resource-pools")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QueryDeployedModelsResponse {
     /// DEPRECATED Use deployed\_model\_refs instead.
     ///
     /// Deprecated.
-    #[serde(rename = "deployedModels", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deployed_models: Vec<crate::DeployedModel>,
 
     /// A token, which can be sent as `page_token` to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 
     /// References to the DeployedModels that share the specified deploymentResourcePool.
-    #[serde(
-        rename = "deployedModelRefs",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deployed_model_refs: Vec<crate::DeployedModelRef>,
 
     /// The total number of DeployedModels on this DeploymentResourcePool.
-    #[serde(
-        rename = "totalDeployedModelCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_deployed_model_count: Option<i32>,
 
     /// The total number of Endpoints that have DeployedModels on this DeploymentResourcePool.
-    #[serde(
-        rename = "totalEndpointCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_endpoint_count: Option<i32>,
 }
 
@@ -182,141 +151,94 @@ impl discogen_runtime::Page for QueryDeployedModelsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1DeployedModel`.
 #[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeployedModel {
     /// A description of resources that are dedicated to the DeployedModel, and that need a higher degree of manual configuration.
-    #[serde(
-        rename = "dedicatedResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_resources: Option<crate::DedicatedResources>,
 
     /// A description of resources that to large degree are decided by Vertex AI, and require only a modest additional configuration.
-    #[serde(
-        rename = "automaticResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub automatic_resources: Option<crate::AutomaticResources>,
 
     /// The resource name of the shared DeploymentResourcePool to deploy on. Format: `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}`
-    #[serde(
-        rename = "sharedResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_resources: Option<String>,
 
     /// Immutable. The ID of the DeployedModel. If not provided upon deployment, Vertex AI will generate a value for this ID. This value should be 1-10 characters, and valid characters are `/[0-9]/`.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// The resource name of the Model that this is the deployment of. Note that the Model may be in a different location than the DeployedModel's Endpoint. The resource name may contain version id or version alias to specify the version. Example: `projects/{project}/locations/{location}/models/{model}@2` or `projects/{project}/locations/{location}/models/{model}@golden` if no version is specified, the default version will be deployed.
-    #[serde(rename = "model", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// GDC pretrained / Gemini model name. The model name is a plain model name, e.g. gemini-1.5-flash-002.
-    #[serde(
-        rename = "gdcConnectedModel",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gdc_connected_model: Option<String>,
 
     /// Output only. The version ID of the model that is deployed.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "modelVersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_version_id: Option<String>,
 
     /// The display name of the DeployedModel. If not provided upon creation, the Model's display\_name is used.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Output only. Timestamp when the DeployedModel was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Explanation configuration for this DeployedModel. When deploying a Model using EndpointService.DeployModel, this value overrides the value of Model.explanation\_spec. All fields of explanation\_spec are optional in the request. If a field of explanation\_spec is not populated, the value of the same field of Model.explanation\_spec is inherited. If the corresponding Model.explanation\_spec is not populated, all fields of the explanation\_spec will be used for the explanation configuration.
-    #[serde(
-        rename = "explanationSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_spec: Option<crate::ExplanationSpec>,
 
     /// If true, deploy the model without explainable feature, regardless the existence of Model.explanation\_spec or explanation\_spec.
-    #[serde(
-        rename = "disableExplanations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_explanations: Option<bool>,
 
     /// The service account that the DeployedModel's container runs as. Specify the email address of the service account. If this service account is not specified, the container runs as a service account that doesn't have access to the resource project. Users deploying the Model must have the `iam.serviceAccounts.actAs` permission on this service account.
-    #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 
     /// For custom-trained Models and AutoML Tabular Models, the container of the DeployedModel instances will send `stderr` and `stdout` streams to Cloud Logging by default. Please note that the logs incur cost, which are subject to [Cloud Logging pricing](https://cloud.google.com/logging/pricing). User can disable container logging by setting this flag to true.
-    #[serde(
-        rename = "disableContainerLogging",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_container_logging: Option<bool>,
 
     /// If true, online prediction access logs are sent to Cloud Logging. These logs are like standard server access logs, containing information like timestamp and latency for each prediction request. Note that logs may incur a cost, especially if your project receives prediction requests at a high queries per second rate (QPS). Estimate your costs before enabling this option.
-    #[serde(
-        rename = "enableAccessLogging",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_access_logging: Option<bool>,
 
     /// Output only. Provide paths for users to send predict/explain/health requests directly to the deployed model services running on Cloud via private services access. This field is populated if network is configured.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "privateEndpoints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_endpoints: Option<crate::PrivateEndpoints>,
 
     /// Configuration for faster model deployment.
-    #[serde(
-        rename = "fasterDeploymentConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub faster_deployment_config: Option<crate::FasterDeploymentConfig>,
 
     /// Output only. Runtime status of the deployed model.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::DeployedModelStatus>,
 
     /// System labels to apply to Model Garden deployments. System labels are managed by Google for internal use only.
-    #[serde(
-        rename = "systemLabels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub system_labels: std::collections::BTreeMap<String, String>,
 
     /// The checkpoint id of the model.
-    #[serde(rename = "checkpointId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint_id: Option<String>,
 
     /// Optional. Spec for configuring speculative decoding.
-    #[serde(
-        rename = "speculativeDecodingSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub speculative_decoding_spec: Option<crate::SpeculativeDecodingSpec>,
 }
 
@@ -325,33 +247,30 @@ pub struct DeployedModel {
 /// Discovery schema `GoogleCloudAiplatformV1PrivateEndpoints`.
 #[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PrivateEndpoints {
     /// Output only. Http(s) path to send prediction requests.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "predictHttpUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predict_http_uri: Option<String>,
 
     /// Output only. Http(s) path to send explain requests.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explainHttpUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explain_http_uri: Option<String>,
 
     /// Output only. Http(s) path to send health check requests.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "healthHttpUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_http_uri: Option<String>,
 
     /// Output only. The name of the service attachment resource. Populated if private service connect is enabled.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "serviceAttachment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_attachment: Option<String>,
 }
 
@@ -360,13 +279,10 @@ pub struct PrivateEndpoints {
 /// Discovery schema `GoogleCloudAiplatformV1FasterDeploymentConfig`.
 #[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FasterDeploymentConfig {
     /// If true, enable fast tryout feature for this deployed model.
-    #[serde(
-        rename = "fastTryoutEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fast_tryout_enabled: Option<bool>,
 }
 
@@ -375,27 +291,24 @@ pub struct FasterDeploymentConfig {
 /// Discovery schema `GoogleCloudAiplatformV1DeployedModelStatus`.
 #[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeployedModelStatus {
     /// Output only. The latest deployed model's status message (if any).
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 
     /// Output only. The time at which the status was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "lastUpdateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. The number of available replicas of the deployed model.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "availableReplicaCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_replica_count: Option<i32>,
 }
 
@@ -404,31 +317,20 @@ pub struct DeployedModelStatus {
 /// Discovery schema `GoogleCloudAiplatformV1SpeculativeDecodingSpec`.
 #[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SpeculativeDecodingSpec {
     /// draft model speculation.
-    #[serde(
-        rename = "draftModelSpeculation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub draft_model_speculation: Option<
         crate::SpeculativeDecodingSpecDraftModelSpeculation,
     >,
 
     /// N-Gram speculation.
-    #[serde(
-        rename = "ngramSpeculation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ngram_speculation: Option<crate::SpeculativeDecodingSpecNgramSpeculation>,
 
     /// The number of speculative tokens to generate at each step.
-    #[serde(
-        rename = "speculativeTokenCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub speculative_token_count: Option<i32>,
 }
 
@@ -437,9 +339,10 @@ pub struct SpeculativeDecodingSpec {
 /// Discovery schema `GoogleCloudAiplatformV1SpeculativeDecodingSpecDraftModelSpeculation`.
 #[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SpeculativeDecodingSpecDraftModelSpeculation {
     /// Required. The resource name of the draft model.
-    #[serde(rename = "draftModel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub draft_model: Option<String>,
 }
 
@@ -448,8 +351,9 @@ pub struct SpeculativeDecodingSpecDraftModelSpeculation {
 /// Discovery schema `GoogleCloudAiplatformV1SpeculativeDecodingSpecNgramSpeculation`.
 #[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SpeculativeDecodingSpecNgramSpeculation {
     /// The number of last N input tokens used as ngram to search/match against the previous prompt sequence. This is equal to the N in N-Gram. The default value is 3 if not specified.
-    #[serde(rename = "ngramSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ngram_size: Option<i32>,
 }

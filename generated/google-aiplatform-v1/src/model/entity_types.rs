@@ -5,17 +5,14 @@
 /// Discovery schema `GoogleCloudAiplatformV1ReadFeatureValuesRequest`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReadFeatureValuesRequest {
     /// Required. ID for a specific entity. For example, for a machine learning model predicting user clicks on a website, an entity ID could be `user_123`.
-    #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 
     /// Required. Selector choosing Features of the target EntityType.
-    #[serde(
-        rename = "featureSelector",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_selector: Option<crate::FeatureSelector>,
 }
 
@@ -24,13 +21,14 @@ pub struct ReadFeatureValuesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1ReadFeatureValuesResponse`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReadFeatureValuesResponse {
     /// Response header.
-    #[serde(rename = "header", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<crate::ReadFeatureValuesResponseHeader>,
 
     /// Entity view with Feature values. This may be the entity in the Featurestore if values for all Features were requested, or a projection of the entity in the Featurestore if values for only some Features were requested.
-    #[serde(rename = "entityView", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_view: Option<crate::ReadFeatureValuesResponseEntityView>,
 }
 
@@ -39,17 +37,14 @@ pub struct ReadFeatureValuesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1StreamingReadFeatureValuesRequest`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct StreamingReadFeatureValuesRequest {
     /// Required. IDs of entities to read Feature values of. The maximum number of IDs is 100. For example, for a machine learning model predicting user clicks on a website, an entity ID could be `user_123`.
-    #[serde(rename = "entityIds", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub entity_ids: Vec<String>,
 
     /// Required. Selector choosing Features of the target EntityType. Feature IDs will be deduplicated.
-    #[serde(
-        rename = "featureSelector",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_selector: Option<crate::FeatureSelector>,
 }
 
@@ -58,9 +53,10 @@ pub struct StreamingReadFeatureValuesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1WriteFeatureValuesRequest`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct WriteFeatureValuesRequest {
     /// Required. The entities to be written. Up to 100,000 feature values can be written across all `payloads`.
-    #[serde(rename = "payloads", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub payloads: Vec<crate::WriteFeatureValuesPayload>,
 }
 
@@ -69,71 +65,61 @@ pub struct WriteFeatureValuesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1WriteFeatureValuesResponse`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct WriteFeatureValuesResponse {}
 /// An entity type is a type of object in a system that needs to be modeled and have stored information about. For example, driver is an entity type, and driver0 is an instance of an entity type driver.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EntityType`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EntityType {
     /// Immutable. Name of the EntityType. Format: `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}` The last part entity\_type is assigned by the client. The entity\_type can be up to 64 characters long and can consist only of ASCII Latin letters A-Z and a-z and underscore(_), and ASCII digits 0-9 starting with a letter. The value will be unique given a featurestore.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. Description of the EntityType.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. Timestamp when this EntityType was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this EntityType was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. The labels with user-defined metadata to organize your EntityTypes. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one EntityType (System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Optional. Used to perform a consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Optional. The default monitoring configuration for all Features with value type (Feature.ValueType) BOOL, STRING, DOUBLE or INT64 under this EntityType. If this is populated with \[FeaturestoreMonitoringConfig.monitoring\_interval\] specified, snapshot analysis monitoring is enabled. Otherwise, snapshot analysis monitoring is disabled.
-    #[serde(
-        rename = "monitoringConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitoring_config: Option<crate::FeaturestoreMonitoringConfig>,
 
     /// Optional. Config for data retention policy in offline storage. TTL in days for feature values that will be stored in offline storage. The Feature Store offline storage periodically removes obsolete feature values older than `offline_storage_ttl_days` since the feature generation time. If unset (or explicitly set to 0), default to 4000 days TTL.
-    #[serde(
-        rename = "offlineStorageTtlDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offline_storage_ttl_days: Option<i32>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzi", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
 
@@ -142,13 +128,10 @@ pub struct EntityType {
 /// Discovery schema `GoogleCloudAiplatformV1CreateEntityTypeOperationMetadata`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateEntityTypeOperationMetadata {
     /// Operation metadata for EntityType.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -157,13 +140,14 @@ pub struct CreateEntityTypeOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ListEntityTypesResponse`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListEntityTypesResponse {
     /// The EntityTypes matching the request.
-    #[serde(rename = "entityTypes", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub entity_types: Vec<crate::EntityType>,
 
     /// A token, which can be sent as ListEntityTypesRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -185,57 +169,46 @@ impl discogen_runtime::Page for ListEntityTypesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1ImportFeatureValuesRequest`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ImportFeatureValuesRequest {
     /// The storage details for Avro input content.
-    #[serde(rename = "avroSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avro_source: Option<crate::AvroSource>,
 
     /// The BigQuery location for the input content.
-    #[serde(rename = "bigquerySource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_source: Option<crate::BigQuerySource>,
 
     /// The storage details for CSV input content.
-    #[serde(rename = "csvSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub csv_source: Option<crate::CsvSource>,
 
     /// Source column that holds the Feature timestamp for all Feature values in each entity.
-    #[serde(
-        rename = "featureTimeField",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_time_field: Option<String>,
 
     /// Single Feature timestamp for all entities being imported. The timestamp must not have higher than millisecond precision.
-    #[serde(rename = "featureTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_time: Option<discogen_runtime::Timestamp>,
 
     /// Source column that holds entity IDs. If not provided, entity IDs are extracted from the column named entity\_id.
-    #[serde(rename = "entityIdField", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id_field: Option<String>,
 
     /// Required. Specifications defining which Feature values to import from the entity. The request fails if no feature\_specs are provided, and having multiple feature\_specs for one Feature is not allowed.
-    #[serde(rename = "featureSpecs", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_specs: Vec<crate::ImportFeatureValuesRequestFeatureSpec>,
 
     /// If set, data will not be imported for online serving. This is typically used for backfilling, where Feature generation timestamps are not in the timestamp range needed for online serving.
-    #[serde(
-        rename = "disableOnlineServing",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_online_serving: Option<bool>,
 
     /// Specifies the number of workers that are used to write data to the Featurestore. Consider the online serving capacity that you require to achieve the desired import throughput without interfering with online serving. The value must be positive, and less than or equal to 100. If not set, defaults to using 1 worker. The low count ensures minimal impact on online serving performance.
-    #[serde(rename = "workerCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub worker_count: Option<i32>,
 
     /// If true, API doesn't start ingestion analysis pipeline.
-    #[serde(
-        rename = "disableIngestionAnalysis",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_ingestion_analysis: Option<bool>,
 }
 
@@ -244,19 +217,14 @@ pub struct ImportFeatureValuesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1ImportFeatureValuesOperationMetadata`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ImportFeatureValuesOperationMetadata {
     /// Operation metadata for Featurestore import Feature values.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// Number of entities that have been imported by the operation.
     #[serde(
-        rename = "importedEntityCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -264,21 +232,17 @@ pub struct ImportFeatureValuesOperationMetadata {
 
     /// Number of Feature values that have been imported by the operation.
     #[serde(
-        rename = "importedFeatureValueCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub imported_feature_value_count: Option<i64>,
 
     /// The source URI from where Feature values are imported.
-    #[serde(rename = "sourceUris", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub source_uris: Vec<String>,
 
     /// The number of rows in input source that weren't imported due to either * Not having any featureValues. * Having a null entityId. * Having a null timestamp. * Not being parsable (applicable for CSV sources).
     #[serde(
-        rename = "invalidRowCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -286,8 +250,6 @@ pub struct ImportFeatureValuesOperationMetadata {
 
     /// The number rows that weren't ingested due to having timestamps outside the retention boundary.
     #[serde(
-        rename = "timestampOutsideRetentionRowsCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -295,8 +257,6 @@ pub struct ImportFeatureValuesOperationMetadata {
 
     /// List of ImportFeatureValues operations running under a single EntityType that are blocking this operation.
     #[serde(
-        rename = "blockingOperationIds",
-        default,
         skip_serializing_if = "Vec::is_empty",
         with = "discogen_runtime::serde_int64::vec"
     )]
@@ -308,29 +268,26 @@ pub struct ImportFeatureValuesOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ExportFeatureValuesRequest`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExportFeatureValuesRequest {
     /// Exports the latest Feature values of all entities of the EntityType within a time range.
-    #[serde(rename = "snapshotExport", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_export: Option<crate::ExportFeatureValuesRequestSnapshotExport>,
 
     /// Exports all historical values of all entities of the EntityType within a time range
-    #[serde(rename = "fullExport", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_export: Option<crate::ExportFeatureValuesRequestFullExport>,
 
     /// Required. Specifies destination location and format.
-    #[serde(rename = "destination", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<crate::FeatureValueDestination>,
 
     /// Required. Selects Features to export values of.
-    #[serde(
-        rename = "featureSelector",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_selector: Option<crate::FeatureSelector>,
 
     /// Per-Feature export settings.
-    #[serde(rename = "settings", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub settings: Vec<crate::DestinationFeatureSetting>,
 }
 
@@ -339,13 +296,10 @@ pub struct ExportFeatureValuesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1ExportFeatureValuesOperationMetadata`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExportFeatureValuesOperationMetadata {
     /// Operation metadata for Featurestore export Feature values.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -354,17 +308,14 @@ pub struct ExportFeatureValuesOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1DeleteFeatureValuesRequest`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeleteFeatureValuesRequest {
     /// Select feature values to be deleted by specifying entities.
-    #[serde(rename = "selectEntity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub select_entity: Option<crate::DeleteFeatureValuesRequestSelectEntity>,
 
     /// Select feature values to be deleted by specifying time range and features.
-    #[serde(
-        rename = "selectTimeRangeAndFeature",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub select_time_range_and_feature: Option<
         crate::DeleteFeatureValuesRequestSelectTimeRangeAndFeature,
     >,
@@ -375,13 +326,10 @@ pub struct DeleteFeatureValuesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1DeleteFeatureValuesOperationMetadata`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeleteFeatureValuesOperationMetadata {
     /// Operation metadata for Featurestore delete Features values.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -390,17 +338,14 @@ pub struct DeleteFeatureValuesOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ReadFeatureValuesResponseHeader`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReadFeatureValuesResponseHeader {
     /// The resource name of the EntityType from the ReadFeatureValuesRequest. Value format: `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entityType}`.
-    #[serde(rename = "entityType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
 
     /// List of Feature metadata corresponding to each piece of ReadFeatureValuesResponse.EntityView.data.
-    #[serde(
-        rename = "featureDescriptors",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_descriptors: Vec<crate::ReadFeatureValuesResponseFeatureDescriptor>,
 }
 
@@ -409,13 +354,14 @@ pub struct ReadFeatureValuesResponseHeader {
 /// Discovery schema `GoogleCloudAiplatformV1ReadFeatureValuesResponseEntityView`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReadFeatureValuesResponseEntityView {
     /// ID of the requested entity.
-    #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 
     /// Each piece of data holds the k requested values for one requested Feature. If no values for the requested Feature exist, the corresponding cell will be empty. This has the same size and is in the same order as the features from the header ReadFeatureValuesResponse.header.
-    #[serde(rename = "data", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<crate::ReadFeatureValuesResponseEntityViewData>,
 }
 
@@ -424,17 +370,14 @@ pub struct ReadFeatureValuesResponseEntityView {
 /// Discovery schema `GoogleCloudAiplatformV1WriteFeatureValuesPayload`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct WriteFeatureValuesPayload {
     /// Required. The ID of the entity.
-    #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 
     /// Required. Feature values to be written, mapping from Feature ID to value. Up to 100,000 `feature_values` entries may be written across all payloads. The feature generation time, aligned by days, must be no older than five years (1825 days) and no later than one year (366 days) in the future.
-    #[serde(
-        rename = "featureValues",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub feature_values: std::collections::BTreeMap<String, crate::FeatureValue>,
 }
 
@@ -443,41 +386,26 @@ pub struct WriteFeatureValuesPayload {
 /// Discovery schema `GoogleCloudAiplatformV1FeaturestoreMonitoringConfig`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeaturestoreMonitoringConfig {
     /// The config for Snapshot Analysis Based Feature Monitoring.
-    #[serde(
-        rename = "snapshotAnalysis",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_analysis: Option<crate::FeaturestoreMonitoringConfigSnapshotAnalysis>,
 
     /// The config for ImportFeatures Analysis Based Feature Monitoring.
-    #[serde(
-        rename = "importFeaturesAnalysis",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub import_features_analysis: Option<
         crate::FeaturestoreMonitoringConfigImportFeaturesAnalysis,
     >,
 
     /// Threshold for numerical features of anomaly detection. This is shared by all objectives of Featurestore Monitoring for numerical features (i.e. Features with type (Feature.ValueType) DOUBLE or INT64).
-    #[serde(
-        rename = "numericalThresholdConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub numerical_threshold_config: Option<
         crate::FeaturestoreMonitoringConfigThresholdConfig,
     >,
 
     /// Threshold for categorical features of anomaly detection. This is shared by all types of Featurestore Monitoring for categorical features (i.e. Features with type (Feature.ValueType) BOOL or STRING).
-    #[serde(
-        rename = "categoricalThresholdConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub categorical_threshold_config: Option<
         crate::FeaturestoreMonitoringConfigThresholdConfig,
     >,
@@ -488,9 +416,10 @@ pub struct FeaturestoreMonitoringConfig {
 /// Discovery schema `GoogleCloudAiplatformV1AvroSource`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AvroSource {
     /// Required. Google Cloud Storage location.
-    #[serde(rename = "gcsSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 }
 
@@ -499,13 +428,14 @@ pub struct AvroSource {
 /// Discovery schema `GoogleCloudAiplatformV1ImportFeatureValuesRequestFeatureSpec`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ImportFeatureValuesRequestFeatureSpec {
     /// Required. ID of the Feature to import values of. This Feature must exist in the target EntityType, or the request will fail.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// Source column to get the Feature values from. If not set, uses the column with the same name as the Feature ID.
-    #[serde(rename = "sourceField", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_field: Option<String>,
 }
 
@@ -514,13 +444,14 @@ pub struct ImportFeatureValuesRequestFeatureSpec {
 /// Discovery schema `GoogleCloudAiplatformV1ExportFeatureValuesRequestSnapshotExport`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExportFeatureValuesRequestSnapshotExport {
     /// Exports Feature values as of this timestamp. If not set, retrieve values as of now. Timestamp, if present, must not have higher than millisecond precision.
-    #[serde(rename = "snapshotTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_time: Option<discogen_runtime::Timestamp>,
 
     /// Excludes Feature values with feature generation timestamp before this timestamp. If not set, retrieve oldest values kept in Feature Store. Timestamp, if present, must not have higher than millisecond precision.
-    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 }
 
@@ -529,13 +460,14 @@ pub struct ExportFeatureValuesRequestSnapshotExport {
 /// Discovery schema `GoogleCloudAiplatformV1ExportFeatureValuesRequestFullExport`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExportFeatureValuesRequestFullExport {
     /// Excludes Feature values with feature generation timestamp before this timestamp. If not set, retrieve oldest values kept in Feature Store. Timestamp, if present, must not have higher than millisecond precision.
-    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Exports Feature values as of this timestamp. If not set, retrieve values as of now. Timestamp, if present, must not have higher than millisecond precision.
-    #[serde(rename = "endTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 }
 
@@ -544,13 +476,10 @@ pub struct ExportFeatureValuesRequestFullExport {
 /// Discovery schema `GoogleCloudAiplatformV1DeleteFeatureValuesRequestSelectEntity`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeleteFeatureValuesRequestSelectEntity {
     /// Required. Selectors choosing feature values of which entity id to be deleted from the EntityType.
-    #[serde(
-        rename = "entityIdSelector",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id_selector: Option<crate::EntityIdSelector>,
 }
 
@@ -559,25 +488,18 @@ pub struct DeleteFeatureValuesRequestSelectEntity {
 /// Discovery schema `GoogleCloudAiplatformV1DeleteFeatureValuesRequestSelectTimeRangeAndFeature`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeleteFeatureValuesRequestSelectTimeRangeAndFeature {
     /// Required. Select feature generated within a half-inclusive time range. The time range is lower inclusive and upper exclusive.
-    #[serde(rename = "timeRange", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_range: Option<crate::GoogleTypeInterval>,
 
     /// Required. Selectors choosing which feature values to be deleted from the EntityType.
-    #[serde(
-        rename = "featureSelector",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_selector: Option<crate::FeatureSelector>,
 
     /// If set, data will not be deleted from online storage. When time range is older than the data in online storage, setting this to be true will make the deletion have no impact on online serving.
-    #[serde(
-        rename = "skipOnlineStorageDelete",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_online_storage_delete: Option<bool>,
 }
 
@@ -586,13 +508,14 @@ pub struct DeleteFeatureValuesRequestSelectTimeRangeAndFeature {
 /// Discovery schema `GoogleTypeInterval`.
 #[cfg(any(feature = "entity-types", feature = "feature-view-syncs"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GoogleTypeInterval {
     /// Optional. Inclusive start of the interval. If specified, a Timestamp matching this interval will have to be the same or after the start.
-    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Exclusive end of the interval. If specified, a Timestamp matching this interval will have to be before the end.
-    #[serde(rename = "endTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 }
 
@@ -601,9 +524,10 @@ pub struct GoogleTypeInterval {
 /// Discovery schema `GoogleCloudAiplatformV1ReadFeatureValuesResponseFeatureDescriptor`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReadFeatureValuesResponseFeatureDescriptor {
     /// Feature ID.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
@@ -612,13 +536,14 @@ pub struct ReadFeatureValuesResponseFeatureDescriptor {
 /// Discovery schema `GoogleCloudAiplatformV1ReadFeatureValuesResponseEntityViewData`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReadFeatureValuesResponseEntityViewData {
     /// Feature value if a single value is requested.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<crate::FeatureValue>,
 
     /// Feature values list if values, successive in time, are requested. If the requested number of values is greater than the number of existing Feature values, nonexistent values are omitted instead of being returned as empty.
-    #[serde(rename = "values", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<crate::FeatureValueList>,
 }
 
@@ -627,66 +552,53 @@ pub struct ReadFeatureValuesResponseEntityViewData {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureValue`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureValue {
     /// Bool type feature value.
-    #[serde(rename = "boolValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bool_value: Option<bool>,
 
     /// Double type feature value.
-    #[serde(rename = "doubleValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_value: Option<f64>,
 
     /// Int64 feature value.
     #[serde(
-        rename = "int64Value",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub int64_value: Option<i64>,
 
     /// String feature value.
-    #[serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_value: Option<String>,
 
     /// A list of bool type feature value.
-    #[serde(rename = "boolArrayValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bool_array_value: Option<crate::BoolArray>,
 
     /// A list of double type feature value.
-    #[serde(
-        rename = "doubleArrayValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_array_value: Option<crate::DoubleArray>,
 
     /// A list of int64 type feature value.
-    #[serde(
-        rename = "int64ArrayValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub int64_array_value: Option<crate::Int64Array>,
 
     /// A list of string type feature value.
-    #[serde(
-        rename = "stringArrayValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_array_value: Option<crate::StringArray>,
 
     /// Bytes feature value.
-    #[serde(rename = "bytesValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_value: Option<discogen_runtime::Bytes>,
 
     /// A struct type feature value.
-    #[serde(rename = "structValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub struct_value: Option<crate::StructValue>,
 
     /// Metadata of feature value.
-    #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::FeatureValueMetadata>,
 }
 
@@ -695,21 +607,18 @@ pub struct FeatureValue {
 /// Discovery schema `GoogleCloudAiplatformV1FeaturestoreMonitoringConfigSnapshotAnalysis`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeaturestoreMonitoringConfigSnapshotAnalysis {
     /// The monitoring schedule for snapshot analysis. For EntityType-level config: unset / disabled = true indicates disabled by default for Features under it; otherwise by default enable snapshot analysis monitoring with monitoring\_interval for Features under it. Feature-level config: disabled = true indicates disabled regardless of the EntityType-level config; unset monitoring\_interval indicates going with EntityType-level config; otherwise run snapshot analysis monitoring with monitoring\_interval regardless of the EntityType-level config. Explicitly Disable the snapshot analysis based monitoring.
-    #[serde(rename = "disabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
 
     /// Configuration of the snapshot analysis based monitoring pipeline running interval. The value indicates number of days.
-    #[serde(
-        rename = "monitoringIntervalDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitoring_interval_days: Option<i32>,
 
     /// Customized export features time window for snapshot analysis. Unit is one day. Default value is 3 weeks. Minimum value is 1 day. Maximum value is 4000 days.
-    #[serde(rename = "stalenessDays", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub staleness_days: Option<i32>,
 }
 
@@ -785,29 +694,9 @@ impl From<&str> for FeaturestoreMonitoringConfigImportFeaturesAnalysisState {
 }
 
 #[cfg(feature = "entity-types")]
-impl std::fmt::Display for FeaturestoreMonitoringConfigImportFeaturesAnalysisState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "entity-types")]
-impl serde::Serialize for FeaturestoreMonitoringConfigImportFeaturesAnalysisState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "entity-types")]
-impl<'de> serde::Deserialize<'de>
-for FeaturestoreMonitoringConfigImportFeaturesAnalysisState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(FeaturestoreMonitoringConfigImportFeaturesAnalysisState::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(
+    FeaturestoreMonitoringConfigImportFeaturesAnalysisState
+);
 
 /// The baseline used to do anomaly detection for the statistics generated by import features analysis.
 ///
@@ -890,52 +779,23 @@ for FeaturestoreMonitoringConfigImportFeaturesAnalysisAnomalyDetectionBaseline {
 }
 
 #[cfg(feature = "entity-types")]
-impl std::fmt::Display
-for FeaturestoreMonitoringConfigImportFeaturesAnalysisAnomalyDetectionBaseline {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "entity-types")]
-impl serde::Serialize
-for FeaturestoreMonitoringConfigImportFeaturesAnalysisAnomalyDetectionBaseline {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "entity-types")]
-impl<'de> serde::Deserialize<'de>
-for FeaturestoreMonitoringConfigImportFeaturesAnalysisAnomalyDetectionBaseline {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(
-            FeaturestoreMonitoringConfigImportFeaturesAnalysisAnomalyDetectionBaseline::from(
-                value.as_ref(),
-            ),
-        )
-    }
-}
+discogen_runtime::open_enum_impls!(
+    FeaturestoreMonitoringConfigImportFeaturesAnalysisAnomalyDetectionBaseline
+);
 
 /// Configuration of the Featurestore's ImportFeature Analysis Based Monitoring. This type of analysis generates statistics for values of each Feature imported by every ImportFeatureValues operation.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeaturestoreMonitoringConfigImportFeaturesAnalysis`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeaturestoreMonitoringConfigImportFeaturesAnalysis {
     /// Whether to enable / disable / inherite default hebavior for import features analysis.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::FeaturestoreMonitoringConfigImportFeaturesAnalysisState>,
 
     /// The baseline used to do anomaly detection for the statistics generated by import features analysis.
-    #[serde(
-        rename = "anomalyDetectionBaseline",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub anomaly_detection_baseline: Option<
         crate::FeaturestoreMonitoringConfigImportFeaturesAnalysisAnomalyDetectionBaseline,
     >,
@@ -946,9 +806,10 @@ pub struct FeaturestoreMonitoringConfigImportFeaturesAnalysis {
 /// Discovery schema `GoogleCloudAiplatformV1FeaturestoreMonitoringConfigThresholdConfig`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeaturestoreMonitoringConfigThresholdConfig {
     /// Specify a threshold value that can trigger the alert. 1. For categorical feature, the distribution distance is calculated by L-inifinity norm. 2. For numerical feature, the distribution distance is calculated by Jensen–Shannon divergence. Each feature must have a non-zero threshold if they need to be monitored. Otherwise no alert will be triggered for that feature.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
 
@@ -957,13 +818,14 @@ pub struct FeaturestoreMonitoringConfigThresholdConfig {
 /// Discovery schema `GoogleCloudAiplatformV1EntityIdSelector`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EntityIdSelector {
     /// Source of Csv
-    #[serde(rename = "csvSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub csv_source: Option<crate::CsvSource>,
 
     /// Source column that holds entity IDs. If not provided, entity IDs are extracted from the column named entity\_id.
-    #[serde(rename = "entityIdField", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id_field: Option<String>,
 }
 
@@ -972,9 +834,10 @@ pub struct EntityIdSelector {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureValueList`.
 #[cfg(feature = "entity-types")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureValueList {
     /// A list of feature values. All of them should be the same data type.
-    #[serde(rename = "values", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<crate::FeatureValue>,
 }
 
@@ -983,9 +846,10 @@ pub struct FeatureValueList {
 /// Discovery schema `GoogleCloudAiplatformV1BoolArray`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BoolArray {
     /// A list of bool values.
-    #[serde(rename = "values", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<bool>,
 }
 
@@ -994,9 +858,10 @@ pub struct BoolArray {
 /// Discovery schema `GoogleCloudAiplatformV1DoubleArray`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DoubleArray {
     /// A list of double values.
-    #[serde(rename = "values", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<f64>,
 }
 
@@ -1005,11 +870,10 @@ pub struct DoubleArray {
 /// Discovery schema `GoogleCloudAiplatformV1Int64Array`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Int64Array {
     /// A list of int64 values.
     #[serde(
-        rename = "values",
-        default,
         skip_serializing_if = "Vec::is_empty",
         with = "discogen_runtime::serde_int64::vec"
     )]
@@ -1021,9 +885,10 @@ pub struct Int64Array {
 /// Discovery schema `GoogleCloudAiplatformV1StringArray`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct StringArray {
     /// A list of string values.
-    #[serde(rename = "values", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
 
@@ -1032,9 +897,10 @@ pub struct StringArray {
 /// Discovery schema `GoogleCloudAiplatformV1StructValue`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct StructValue {
     /// A list of field values.
-    #[serde(rename = "values", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<crate::StructFieldValue>,
 }
 
@@ -1043,9 +909,10 @@ pub struct StructValue {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureValueMetadata`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureValueMetadata {
     /// Feature generation timestamp. Typically, it is provided by user at feature ingestion time. If not, feature store will use the system timestamp when the data is ingested into feature store. Legacy Feature Store: For streaming ingestion, the time, aligned by days, must be no older than five years (1825 days) and no later than one year (366 days) in the future.
-    #[serde(rename = "generateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_time: Option<discogen_runtime::Timestamp>,
 }
 
@@ -1054,12 +921,13 @@ pub struct FeatureValueMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1StructFieldValue`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct StructFieldValue {
     /// Name of the field in the struct feature.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The value for this field.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<crate::FeatureValue>,
 }

@@ -5,13 +5,10 @@
 /// Discovery schema `GoogleCloudAiplatformV1CreateFeatureOperationMetadata`.
 #[cfg(any(feature = "entity-types-features", feature = "feature-groups-features"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateFeatureOperationMetadata {
     /// Operation metadata for Feature.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -20,13 +17,14 @@ pub struct CreateFeatureOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ListFeaturesResponse`.
 #[cfg(any(feature = "entity-types-features", feature = "feature-groups-features"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListFeaturesResponse {
     /// The Features matching the request.
-    #[serde(rename = "features", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<crate::Feature>,
 
     /// A token, which can be sent as ListFeaturesRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -48,9 +46,10 @@ impl discogen_runtime::Page for ListFeaturesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1BatchCreateFeaturesRequest`.
 #[cfg(any(feature = "entity-types-features", feature = "feature-groups-features"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BatchCreateFeaturesRequest {
     /// Required. The request message specifying the Features to create. All Features must be created under the same parent EntityType / FeatureGroup. The `parent` field in each child request message can be omitted. If `parent` is set in a child request, then the value must match the `parent` value in this request message.
-    #[serde(rename = "requests", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub requests: Vec<crate::CreateFeatureRequest>,
 }
 
@@ -59,16 +58,17 @@ pub struct BatchCreateFeaturesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1CreateFeatureRequest`.
 #[cfg(any(feature = "entity-types-features", feature = "feature-groups-features"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateFeatureRequest {
     /// Required. The resource name of the EntityType or FeatureGroup to create a Feature. Format for entity\_type as parent: `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}` Format for feature\_group as parent: `projects/{project}/locations/{location}/featureGroups/{feature_group}`
-    #[serde(rename = "parent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
 
     /// Required. The Feature to create.
-    #[serde(rename = "feature", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature: Option<crate::Feature>,
 
     /// Required. The ID to use for the Feature, which will become the final component of the Feature's resource name. This value may be up to 128 characters, and valid characters are `[a-z0-9_]`. The first character cannot be a number. The value must be unique within an EntityType/FeatureGroup.
-    #[serde(rename = "featureId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
 }

@@ -5,13 +5,14 @@
 /// Discovery schema `GoogleCloudAiplatformV1ListExecutionsResponse`.
 #[cfg(feature = "executions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListExecutionsResponse {
     /// The Executions retrieved from the MetadataStore.
-    #[serde(rename = "executions", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub executions: Vec<crate::Execution>,
 
     /// A token, which can be sent as ListExecutionsRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -33,13 +34,14 @@ impl discogen_runtime::Page for ListExecutionsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1PurgeExecutionsRequest`.
 #[cfg(feature = "executions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PurgeExecutionsRequest {
     /// Required. A required filter matching the Executions to be purged. E.g., `update_time <= 2020-11-19T11:30:00-04:00`.
-    #[serde(rename = "filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
 
     /// Optional. Flag to indicate to actually perform the purge. If `force` is set to false, the method will return a sample of Execution names that would be deleted.
-    #[serde(rename = "force", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
 
@@ -48,9 +50,10 @@ pub struct PurgeExecutionsRequest {
 /// Discovery schema `GoogleCloudAiplatformV1AddExecutionEventsRequest`.
 #[cfg(feature = "executions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AddExecutionEventsRequest {
     /// The Events to create and add.
-    #[serde(rename = "events", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<crate::Event>,
 }
 
@@ -59,4 +62,5 @@ pub struct AddExecutionEventsRequest {
 /// Discovery schema `GoogleCloudAiplatformV1AddExecutionEventsResponse`.
 #[cfg(feature = "executions")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AddExecutionEventsResponse {}

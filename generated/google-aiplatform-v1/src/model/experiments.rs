@@ -5,47 +5,44 @@
 /// Discovery schema `GoogleCloudAiplatformV1TensorboardExperiment`.
 #[cfg(feature = "experiments")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TensorboardExperiment {
     /// Output only. Name of the TensorboardExperiment. Format: `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// User provided name of this TensorboardExperiment.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Description of this TensorboardExperiment.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. Timestamp when this TensorboardExperiment was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this TensorboardExperiment was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// The labels with user-defined metadata to organize your TensorboardExperiment. Label keys and values cannot be longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Dataset (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with `aiplatform.googleapis.com/` and are immutable. The following system labels exist for each Dataset: * `aiplatform.googleapis.com/dataset_metadata_schema`: output only. Its value is the metadata\_schema's title.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Immutable. Source of the TensorboardExperiment. Example: a custom training job.
-    #[serde(rename = "source", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -54,17 +51,14 @@ pub struct TensorboardExperiment {
 /// Discovery schema `GoogleCloudAiplatformV1ListTensorboardExperimentsResponse`.
 #[cfg(feature = "experiments")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListTensorboardExperimentsResponse {
     /// The TensorboardExperiments mathching the request.
-    #[serde(
-        rename = "tensorboardExperiments",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tensorboard_experiments: Vec<crate::TensorboardExperiment>,
 
     /// A token, which can be sent as ListTensorboardExperimentsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -86,9 +80,10 @@ impl discogen_runtime::Page for ListTensorboardExperimentsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1BatchCreateTensorboardTimeSeriesRequest`.
 #[cfg(feature = "experiments")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BatchCreateTensorboardTimeSeriesRequest {
     /// Required. The request message specifying the TensorboardTimeSeries to create. A maximum of 1000 TensorboardTimeSeries can be created in a batch.
-    #[serde(rename = "requests", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub requests: Vec<crate::CreateTensorboardTimeSeriesRequest>,
 }
 
@@ -97,13 +92,10 @@ pub struct BatchCreateTensorboardTimeSeriesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1BatchCreateTensorboardTimeSeriesResponse`.
 #[cfg(feature = "experiments")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BatchCreateTensorboardTimeSeriesResponse {
     /// The created TensorboardTimeSeries.
-    #[serde(
-        rename = "tensorboardTimeSeries",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tensorboard_time_series: Vec<crate::TensorboardTimeSeries>,
 }
 
@@ -112,13 +104,10 @@ pub struct BatchCreateTensorboardTimeSeriesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1WriteTensorboardExperimentDataRequest`.
 #[cfg(feature = "experiments")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct WriteTensorboardExperimentDataRequest {
     /// Required. Requests containing per-run TensorboardTimeSeries data to write.
-    #[serde(
-        rename = "writeRunDataRequests",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub write_run_data_requests: Vec<crate::WriteTensorboardRunDataRequest>,
 }
 
@@ -127,19 +116,21 @@ pub struct WriteTensorboardExperimentDataRequest {
 /// Discovery schema `GoogleCloudAiplatformV1WriteTensorboardExperimentDataResponse`.
 #[cfg(feature = "experiments")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct WriteTensorboardExperimentDataResponse {}
 /// Request message for TensorboardService.WriteTensorboardRunData.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1WriteTensorboardRunDataRequest`.
 #[cfg(any(feature = "experiments", feature = "runs"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct WriteTensorboardRunDataRequest {
     /// Required. The resource name of the TensorboardRun to write data to. Format: `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}`
-    #[serde(rename = "tensorboardRun", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tensorboard_run: Option<String>,
 
     /// Required. The TensorboardTimeSeries data to write. Values with in a time series are indexed by their step value. Repeated writes to the same step will overwrite the existing value for that step. The upper limit of data points per write request is 5000.
-    #[serde(rename = "timeSeriesData", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub time_series_data: Vec<crate::TimeSeriesData>,
 }
 
@@ -148,53 +139,54 @@ pub struct WriteTensorboardRunDataRequest {
 /// Discovery schema `GoogleCloudAiplatformV1TensorboardTimeSeries`.
 #[cfg(any(feature = "experiments", feature = "time-series"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TensorboardTimeSeries {
     /// Output only. Name of the TensorboardTimeSeries.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. User provided name of this TensorboardTimeSeries. This value should be unique among all TensorboardTimeSeries resources belonging to the same TensorboardRun resource (parent resource).
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Description of this TensorboardTimeSeries.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Required. Immutable. Type of TensorboardTimeSeries value.
-    #[serde(rename = "valueType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_type: Option<crate::TensorboardTimeSeriesValueType>,
 
     /// Output only. Timestamp when this TensorboardTimeSeries was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this TensorboardTimeSeries was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Used to perform a consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Immutable. Name of the plugin this time series pertain to. Such as Scalar, Tensor, Blob
-    #[serde(rename = "pluginName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub plugin_name: Option<String>,
 
     /// Data of the current plugin, with the size limited to 65KB.
-    #[serde(rename = "pluginData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub plugin_data: Option<discogen_runtime::Bytes>,
 
     /// Output only. Scalar, Tensor, or Blob metadata for this TensorboardTimeSeries.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::TensorboardTimeSeriesMetadata>,
 }
 
@@ -203,25 +195,18 @@ pub struct TensorboardTimeSeries {
 /// Discovery schema `GoogleCloudAiplatformV1CreateTensorboardTimeSeriesRequest`.
 #[cfg(feature = "experiments")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateTensorboardTimeSeriesRequest {
     /// Required. The resource name of the TensorboardRun to create the TensorboardTimeSeries in. Format: `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}`
-    #[serde(rename = "parent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
 
     /// Optional. The user specified unique ID to use for the TensorboardTimeSeries, which becomes the final component of the TensorboardTimeSeries's resource name. This value should match "a-z0-9{0, 127}"
-    #[serde(
-        rename = "tensorboardTimeSeriesId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tensorboard_time_series_id: Option<String>,
 
     /// Required. The TensorboardTimeSeries to create.
-    #[serde(
-        rename = "tensorboardTimeSeries",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tensorboard_time_series: Option<crate::TensorboardTimeSeries>,
 }
 
@@ -230,13 +215,12 @@ pub struct CreateTensorboardTimeSeriesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1TensorboardTimeSeriesMetadata`.
 #[cfg(any(feature = "experiments", feature = "time-series"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TensorboardTimeSeriesMetadata {
     /// Output only. Max step index of all data points within a TensorboardTimeSeries.
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "maxStep",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -245,15 +229,13 @@ pub struct TensorboardTimeSeriesMetadata {
     /// Output only. Max wall clock timestamp of all data points within a TensorboardTimeSeries.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "maxWallTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_wall_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. The largest blob sequence length (number of blobs) of all data points in this time series, if its ValueType is BLOB\_SEQUENCE.
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "maxBlobSequenceLength",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]

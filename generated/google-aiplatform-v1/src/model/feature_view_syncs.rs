@@ -5,45 +5,46 @@
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewSync`.
 #[cfg(feature = "feature-view-syncs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewSync {
     /// Identifier. Name of the FeatureViewSync. Format: `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/featureViewSyncs/{feature_view_sync}`
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Time when this FeatureViewSync is created. Creation of a FeatureViewSync means that the job is pending / waiting for sufficient resources but may not have started the actual data transfer yet.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when this FeatureViewSync is finished.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "runTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_time: Option<crate::GoogleTypeInterval>,
 
     /// Output only. Final status of the FeatureViewSync.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "finalStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub final_status: Option<discogen_runtime::RpcStatus>,
 
     /// Output only. Summary of the sync job.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "syncSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_summary: Option<crate::FeatureViewSyncSyncSummary>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzi", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
 
@@ -52,13 +53,14 @@ pub struct FeatureViewSync {
 /// Discovery schema `GoogleCloudAiplatformV1ListFeatureViewSyncsResponse`.
 #[cfg(feature = "feature-view-syncs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListFeatureViewSyncsResponse {
     /// The FeatureViewSyncs matching the request.
-    #[serde(rename = "featureViewSyncs", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_view_syncs: Vec<crate::FeatureViewSync>,
 
     /// A token, which can be sent as ListFeatureViewSyncsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -80,13 +82,12 @@ impl discogen_runtime::Page for ListFeatureViewSyncsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewSyncSyncSummary`.
 #[cfg(feature = "feature-view-syncs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewSyncSyncSummary {
     /// Output only. Total number of rows synced.
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "rowSynced",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -96,18 +97,12 @@ pub struct FeatureViewSyncSyncSummary {
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "totalSlot",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub total_slot: Option<i64>,
 
     /// Lower bound of the system time watermark for the sync job. This is only set for continuously syncing feature views.
-    #[serde(
-        rename = "systemWatermarkTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_watermark_time: Option<discogen_runtime::Timestamp>,
 }

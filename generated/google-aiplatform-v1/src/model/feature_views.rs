@@ -51,127 +51,83 @@ impl From<&str> for FeatureViewServiceAgentType {
 }
 
 #[cfg(feature = "feature-views")]
-impl std::fmt::Display for FeatureViewServiceAgentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "feature-views")]
-impl serde::Serialize for FeatureViewServiceAgentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "feature-views")]
-impl<'de> serde::Deserialize<'de> for FeatureViewServiceAgentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(FeatureViewServiceAgentType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(FeatureViewServiceAgentType);
 
 /// FeatureView is representation of values that the FeatureOnlineStore will serve based on its syncConfig.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureView`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureView {
     /// Optional. Configures how data is supposed to be extracted from a BigQuery source to be loaded onto the FeatureOnlineStore.
-    #[serde(rename = "bigQuerySource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub big_query_source: Option<crate::FeatureViewBigQuerySource>,
 
     /// Optional. Configures the features from a Feature Registry source that need to be loaded onto the FeatureOnlineStore.
-    #[serde(
-        rename = "featureRegistrySource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_registry_source: Option<crate::FeatureViewFeatureRegistrySource>,
 
     /// Optional. The Vertex RAG Source that the FeatureView is linked to.
-    #[serde(
-        rename = "vertexRagSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertex_rag_source: Option<crate::FeatureViewVertexRagSource>,
 
     /// Identifier. Name of the FeatureView. Format: `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}`
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Timestamp when this FeatureView was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this FeatureView was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Optional. The labels with user-defined metadata to organize your FeatureViews. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one FeatureOnlineStore(System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Configures when data is to be synced/updated for this FeatureView. At the end of the sync the latest featureValues for each entityId of this FeatureView are made ready for online serving.
-    #[serde(rename = "syncConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_config: Option<crate::FeatureViewSyncConfig>,
 
     /// Optional. Configuration for index preparation for vector search. It contains the required configurations to create an index from source data, so that approximate nearest neighbor (a.k.a ANN) algorithms search can be performed during online serving.
-    #[serde(rename = "indexConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_config: Option<crate::FeatureViewIndexConfig>,
 
     /// Optional. Configuration for FeatureView created under Optimized FeatureOnlineStore.
-    #[serde(
-        rename = "optimizedConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub optimized_config: Option<crate::FeatureViewOptimizedConfig>,
 
     /// Optional. Service agent type used during data sync. By default, the Vertex AI Service Agent is used. When using an IAM Policy to isolate this FeatureView within a project, a separate service account should be provisioned by setting this field to `SERVICE_AGENT_TYPE_FEATURE_VIEW`. This will generate a separate service account to access the BigQuery source table.
-    #[serde(
-        rename = "serviceAgentType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_agent_type: Option<crate::FeatureViewServiceAgentType>,
 
     /// Output only. A Service Account unique to this FeatureView. The role bigquery.dataViewer should be granted to this service account to allow Vertex AI Feature Store to sync data to the online store.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "serviceAccountEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account_email: Option<String>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzi", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
 
@@ -180,13 +136,10 @@ pub struct FeatureView {
 /// Discovery schema `GoogleCloudAiplatformV1CreateFeatureViewOperationMetadata`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateFeatureViewOperationMetadata {
     /// Operation metadata for FeatureView Create.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -195,13 +148,14 @@ pub struct CreateFeatureViewOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ListFeatureViewsResponse`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListFeatureViewsResponse {
     /// The FeatureViews matching the request.
-    #[serde(rename = "featureViews", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_views: Vec<crate::FeatureView>,
 
     /// A token, which can be sent as ListFeatureViewsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -223,19 +177,17 @@ impl discogen_runtime::Page for ListFeatureViewsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1SyncFeatureViewRequest`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SyncFeatureViewRequest {}
 /// Response message for FeatureOnlineStoreAdminService.SyncFeatureView.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SyncFeatureViewResponse`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SyncFeatureViewResponse {
     /// Format: `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/featureViewSyncs/{feature_view_sync}`
-    #[serde(
-        rename = "featureViewSync",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_view_sync: Option<String>,
 }
 
@@ -294,41 +246,21 @@ impl From<&str> for FetchFeatureValuesRequestDataFormat {
 }
 
 #[cfg(feature = "feature-views")]
-impl std::fmt::Display for FetchFeatureValuesRequestDataFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "feature-views")]
-impl serde::Serialize for FetchFeatureValuesRequestDataFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "feature-views")]
-impl<'de> serde::Deserialize<'de> for FetchFeatureValuesRequestDataFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(FetchFeatureValuesRequestDataFormat::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(FetchFeatureValuesRequestDataFormat);
 
 /// Request message for FeatureOnlineStoreService.FetchFeatureValues. All the features under the requested feature view will be returned.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FetchFeatureValuesRequest`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FetchFeatureValuesRequest {
     /// Optional. The request key to fetch feature values for.
-    #[serde(rename = "dataKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_key: Option<crate::FeatureViewDataKey>,
 
     /// Optional. Response data format. If not set, FeatureViewDataFormat.KEY\_VALUE will be used.
-    #[serde(rename = "dataFormat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_format: Option<crate::FetchFeatureValuesRequestDataFormat>,
 }
 
@@ -337,21 +269,18 @@ pub struct FetchFeatureValuesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1FetchFeatureValuesResponse`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FetchFeatureValuesResponse {
     /// Feature values in KeyValue format.
-    #[serde(rename = "keyValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_values: Option<crate::FetchFeatureValuesResponseFeatureNameValuePairList>,
 
     /// Feature values in proto Struct format.
-    #[serde(
-        rename = "protoStruct",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub proto_struct: std::collections::BTreeMap<String, serde_json::Value>,
 
     /// The data key associated with this response. Will only be populated for FeatureOnlineStoreService.StreamingFetchFeatureValues RPCs.
-    #[serde(rename = "dataKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_key: Option<crate::FeatureViewDataKey>,
 }
 
@@ -360,17 +289,14 @@ pub struct FetchFeatureValuesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1SearchNearestEntitiesRequest`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SearchNearestEntitiesRequest {
     /// Required. The query.
-    #[serde(rename = "query", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<crate::NearestNeighborQuery>,
 
     /// Optional. If set to true, the full entities (including all vector values and metadata) of the nearest neighbors are returned; otherwise only entity id of the nearest neighbors will be returned. Note that returning full entities will significantly increase the latency and cost of the query.
-    #[serde(
-        rename = "returnFullEntity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_full_entity: Option<bool>,
 }
 
@@ -379,13 +305,10 @@ pub struct SearchNearestEntitiesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1SearchNearestEntitiesResponse`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SearchNearestEntitiesResponse {
     /// The nearest neighbors of the query entity.
-    #[serde(
-        rename = "nearestNeighbors",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nearest_neighbors: Option<crate::NearestNeighbors>,
 }
 
@@ -394,13 +317,10 @@ pub struct SearchNearestEntitiesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewDirectWriteRequest`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewDirectWriteRequest {
     /// Required. The data keys and associated feature values.
-    #[serde(
-        rename = "dataKeyAndFeatureValues",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_key_and_feature_values: Vec<
         crate::FeatureViewDirectWriteRequestDataKeyAndFeatureValues,
     >,
@@ -411,26 +331,28 @@ pub struct FeatureViewDirectWriteRequest {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewDirectWriteResponse`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewDirectWriteResponse {
     /// Response status for the keys listed in FeatureViewDirectWriteResponse.write\_responses. The error only applies to the listed data keys - the stream will remain open for further FeatureOnlineStoreService.FeatureViewDirectWriteRequest requests. Partial failures (e.g. if the first 10 keys of a request fail, but the rest succeed) from a single request may result in multiple responses - there will be one response for the successful request keys and one response for the failing request keys.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<discogen_runtime::RpcStatus>,
 
     /// Details about write for each key. If status is not OK, WriteResponse.data\_key will have the key with error, but WriteResponse.online\_store\_write\_time will not be present.
-    #[serde(rename = "writeResponses", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub write_responses: Vec<crate::FeatureViewDirectWriteResponseWriteResponse>,
 }
 
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewBigQuerySource`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewBigQuerySource {
     /// Required. The BigQuery view URI that will be materialized on each sync trigger based on FeatureView.SyncConfig.
-    #[serde(rename = "uri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// Required. Columns to construct entity\_id / row keys.
-    #[serde(rename = "entityIdColumns", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub entity_id_columns: Vec<String>,
 }
 
@@ -439,15 +361,14 @@ pub struct FeatureViewBigQuerySource {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewFeatureRegistrySource`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewFeatureRegistrySource {
     /// Required. List of features that need to be synced to Online Store.
-    #[serde(rename = "featureGroups", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_groups: Vec<crate::FeatureViewFeatureRegistrySourceFeatureGroup>,
 
     /// Optional. The project number of the parent project of the Feature Groups.
     #[serde(
-        rename = "projectNumber",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -459,15 +380,14 @@ pub struct FeatureViewFeatureRegistrySource {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewVertexRagSource`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewVertexRagSource {
     /// Required. The BigQuery view/table URI that will be materialized on each manual sync trigger. The table/view is expected to have the following columns and types at least: - `corpus_id` (STRING, NULLABLE/REQUIRED) - `file_id` (STRING, NULLABLE/REQUIRED) - `chunk_id` (STRING, NULLABLE/REQUIRED) - `chunk_data_type` (STRING, NULLABLE/REQUIRED) - `chunk_data` (STRING, NULLABLE/REQUIRED) - `embeddings` (FLOAT, REPEATED) - `file_original_uri` (STRING, NULLABLE/REQUIRED)
-    #[serde(rename = "uri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// Optional. The RAG corpus id corresponding to this FeatureView.
     #[serde(
-        rename = "ragCorpusId",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -479,13 +399,14 @@ pub struct FeatureViewVertexRagSource {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewSyncConfig`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewSyncConfig {
     /// Cron schedule (<https://en.wikipedia.org/wiki/Cron>) to launch scheduled runs. To explicitly set a timezone to the cron tab, apply a prefix in the cron tab: "CRON\_TZ=${IANA\_TIME\_ZONE}" or "TZ=${IANA\_TIME\_ZONE}". The ${IANA\_TIME\_ZONE} may only be a valid string from IANA time zone database. For example, "CRON\_TZ=America/New\_York 1 * * * *", or "TZ=America/New\_York 1 * * * *".
-    #[serde(rename = "cron", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cron: Option<String>,
 
     /// Optional. If true, syncs the FeatureView in a continuous manner to Online Store.
-    #[serde(rename = "continuous", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuous: Option<bool>,
 }
 
@@ -563,77 +484,41 @@ impl From<&str> for FeatureViewIndexConfigDistanceMeasureType {
 }
 
 #[cfg(feature = "feature-views")]
-impl std::fmt::Display for FeatureViewIndexConfigDistanceMeasureType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "feature-views")]
-impl serde::Serialize for FeatureViewIndexConfigDistanceMeasureType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "feature-views")]
-impl<'de> serde::Deserialize<'de> for FeatureViewIndexConfigDistanceMeasureType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(FeatureViewIndexConfigDistanceMeasureType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(FeatureViewIndexConfigDistanceMeasureType);
 
 /// Configuration for vector indexing.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewIndexConfig`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewIndexConfig {
     /// Optional. Configuration options for the tree-AH algorithm (Shallow tree + Asymmetric Hashing). Please refer to this paper for more details: <https://arxiv.org/abs/1908.10396>
-    #[serde(rename = "treeAhConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tree_ah_config: Option<crate::FeatureViewIndexConfigTreeAhConfig>,
 
     /// Optional. Configuration options for using brute force search, which simply implements the standard linear search in the database for each query. It is primarily meant for benchmarking and to generate the ground truth for approximate search.
-    #[serde(
-        rename = "bruteForceConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub brute_force_config: Option<crate::FeatureViewIndexConfigBruteForceConfig>,
 
     /// Optional. Column of embedding. This column contains the source data to create index for vector search. embedding\_column must be set when using vector search.
-    #[serde(
-        rename = "embeddingColumn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub embedding_column: Option<String>,
 
     /// Optional. Columns of features that're used to filter vector search results.
-    #[serde(rename = "filterColumns", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub filter_columns: Vec<String>,
 
     /// Optional. Column of crowding. This column contains crowding attribute which is a constraint on a neighbor list produced by FeatureOnlineStoreService.SearchNearestEntities to diversify search results. If NearestNeighborQuery.per\_crowding\_attribute\_neighbor\_count is set to K in SearchNearestEntitiesRequest, it's guaranteed that no more than K entities of the same crowding attribute are returned in the response.
-    #[serde(rename = "crowdingColumn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crowding_column: Option<String>,
 
     /// Optional. The number of dimensions of the input embedding.
-    #[serde(
-        rename = "embeddingDimension",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub embedding_dimension: Option<i32>,
 
     /// Optional. The distance measure used in nearest neighbor search.
-    #[serde(
-        rename = "distanceMeasureType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_measure_type: Option<crate::FeatureViewIndexConfigDistanceMeasureType>,
 }
 
@@ -642,13 +527,10 @@ pub struct FeatureViewIndexConfig {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewOptimizedConfig`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewOptimizedConfig {
     /// Optional. A description of resources that the FeatureView uses, which to large degree are decided by Vertex AI, and optionally allows only a modest additional configuration. If min\_replica\_count is not set, the default value is 2. If max\_replica\_count is not set, the default value is 6. The max allowed replica count is 1000.
-    #[serde(
-        rename = "automaticResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub automatic_resources: Option<crate::AutomaticResources>,
 }
 
@@ -657,13 +539,14 @@ pub struct FeatureViewOptimizedConfig {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewDataKey`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewDataKey {
     /// String key to use for lookup.
-    #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 
     /// The actual Entity ID will be composed from this struct. This should match with the way ID is defined in the FeatureView spec.
-    #[serde(rename = "compositeKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub composite_key: Option<crate::FeatureViewDataKeyCompositeKey>,
 }
 
@@ -672,9 +555,10 @@ pub struct FeatureViewDataKey {
 /// Discovery schema `GoogleCloudAiplatformV1FetchFeatureValuesResponseFeatureNameValuePairList`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FetchFeatureValuesResponseFeatureNameValuePairList {
     /// List of feature names and values.
-    #[serde(rename = "features", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<
         crate::FetchFeatureValuesResponseFeatureNameValuePairListFeatureNameValuePair,
     >,
@@ -685,37 +569,34 @@ pub struct FetchFeatureValuesResponseFeatureNameValuePairList {
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborQuery`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NearestNeighborQuery {
     /// Optional. The entity id whose similar entities should be searched for. If embedding is set, search will use embedding instead of entity\_id.
-    #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 
     /// Optional. The embedding vector that be used for similar search.
-    #[serde(rename = "embedding", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub embedding: Option<crate::NearestNeighborQueryEmbedding>,
 
     /// Optional. The number of similar entities to be retrieved from feature view for each query.
-    #[serde(rename = "neighborCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub neighbor_count: Option<i32>,
 
     /// Optional. The list of string filters.
-    #[serde(rename = "stringFilters", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub string_filters: Vec<crate::NearestNeighborQueryStringFilter>,
 
     /// Optional. The list of numeric filters.
-    #[serde(rename = "numericFilters", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub numeric_filters: Vec<crate::NearestNeighborQueryNumericFilter>,
 
     /// Optional. Crowding is a constraint on a neighbor list produced by nearest neighbor search requiring that no more than sper\_crowding\_attribute\_neighbor\_count of the k neighbors returned have the same value of crowding\_attribute. It's used for improving result diversity.
-    #[serde(
-        rename = "perCrowdingAttributeNeighborCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_crowding_attribute_neighbor_count: Option<i32>,
 
     /// Optional. Parameters that can be set to tune query on the fly.
-    #[serde(rename = "parameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::NearestNeighborQueryParameters>,
 }
 
@@ -724,9 +605,10 @@ pub struct NearestNeighborQuery {
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighbors`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NearestNeighbors {
     /// All its neighbors.
-    #[serde(rename = "neighbors", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub neighbors: Vec<crate::NearestNeighborsNeighbor>,
 }
 
@@ -735,13 +617,14 @@ pub struct NearestNeighbors {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewDirectWriteRequestDataKeyAndFeatureValues`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewDirectWriteRequestDataKeyAndFeatureValues {
     /// The data key.
-    #[serde(rename = "dataKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_key: Option<crate::FeatureViewDataKey>,
 
     /// List of features to write.
-    #[serde(rename = "features", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<
         crate::FeatureViewDirectWriteRequestDataKeyAndFeatureValuesFeature,
     >,
@@ -752,17 +635,14 @@ pub struct FeatureViewDirectWriteRequestDataKeyAndFeatureValues {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewDirectWriteResponseWriteResponse`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewDirectWriteResponseWriteResponse {
     /// What key is this write response associated with.
-    #[serde(rename = "dataKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_key: Option<crate::FeatureViewDataKey>,
 
     /// When the feature values were written to the online store. If FeatureViewDirectWriteResponse.status is not OK, this field is not populated.
-    #[serde(
-        rename = "onlineStoreWriteTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub online_store_write_time: Option<discogen_runtime::Timestamp>,
 }
 
@@ -779,21 +659,14 @@ pub struct FeatureViewDirectWriteResponseWriteResponse {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AutomaticResources {
     /// Immutable. The minimum number of replicas that will be always deployed on. If traffic against it increases, it may dynamically be deployed onto more replicas up to max\_replica\_count, and as traffic decreases, some of these extra replicas may be freed. If the requested value is too large, the deployment will error.
-    #[serde(
-        rename = "minReplicaCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_replica_count: Option<i32>,
 
     /// Immutable. The maximum number of replicas that may be deployed on when the traffic against it increases. If the requested value is too large, the deployment will error, but if deployment succeeds then the ability to scale to that many replicas is guaranteed (barring service outages). If traffic increases beyond what its replicas at maximum may handle, a portion of the traffic will be dropped. If this value is not provided, a no upper bound for scaling under heavy traffic will be assume, though Vertex AI may be unable to scale beyond certain replica number.
-    #[serde(
-        rename = "maxReplicaCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_replica_count: Option<i32>,
 }
 
@@ -802,13 +675,14 @@ pub struct AutomaticResources {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewFeatureRegistrySourceFeatureGroup`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewFeatureRegistrySourceFeatureGroup {
     /// Required. Identifier of the feature group.
-    #[serde(rename = "featureGroupId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_group_id: Option<String>,
 
     /// Required. Identifiers of features under the feature group.
-    #[serde(rename = "featureIds", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_ids: Vec<String>,
 }
 
@@ -817,11 +691,10 @@ pub struct FeatureViewFeatureRegistrySourceFeatureGroup {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewIndexConfigTreeAHConfig`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewIndexConfigTreeAhConfig {
     /// Optional. Number of embeddings on each leaf node. The default value is 1000 if not set.
     #[serde(
-        rename = "leafNodeEmbeddingCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -833,15 +706,17 @@ pub struct FeatureViewIndexConfigTreeAhConfig {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewIndexConfigBruteForceConfig`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewIndexConfigBruteForceConfig {}
 /// ID that is comprised from several parts (columns).
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewDataKeyCompositeKey`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewDataKeyCompositeKey {
     /// Parts to construct Entity ID. Should match with the same ID columns as defined in FeatureView in the same order.
-    #[serde(rename = "parts", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<String>,
 }
 
@@ -850,13 +725,14 @@ pub struct FeatureViewDataKeyCompositeKey {
 /// Discovery schema `GoogleCloudAiplatformV1FetchFeatureValuesResponseFeatureNameValuePairListFeatureNameValuePair`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FetchFeatureValuesResponseFeatureNameValuePairListFeatureNameValuePair {
     /// Feature value.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<crate::FeatureValue>,
 
     /// Feature short name.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -865,9 +741,10 @@ pub struct FetchFeatureValuesResponseFeatureNameValuePairListFeatureNameValuePai
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborQueryEmbedding`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NearestNeighborQueryEmbedding {
     /// Optional. Individual value in the embedding.
-    #[serde(rename = "value", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub value: Vec<f32>,
 }
 
@@ -876,17 +753,18 @@ pub struct NearestNeighborQueryEmbedding {
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborQueryStringFilter`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NearestNeighborQueryStringFilter {
     /// Required. Column names in BigQuery that used as filters.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. The allowed tokens.
-    #[serde(rename = "allowTokens", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow_tokens: Vec<String>,
 
     /// Optional. The denied tokens.
-    #[serde(rename = "denyTokens", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deny_tokens: Vec<String>,
 }
 
@@ -973,58 +851,36 @@ impl From<&str> for NearestNeighborQueryNumericFilterOp {
 }
 
 #[cfg(any(feature = "feature-views", feature = "indexes", feature = "index-endpoints"))]
-impl std::fmt::Display for NearestNeighborQueryNumericFilterOp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "feature-views", feature = "indexes", feature = "index-endpoints"))]
-impl serde::Serialize for NearestNeighborQueryNumericFilterOp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "feature-views", feature = "indexes", feature = "index-endpoints"))]
-impl<'de> serde::Deserialize<'de> for NearestNeighborQueryNumericFilterOp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(NearestNeighborQueryNumericFilterOp::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(NearestNeighborQueryNumericFilterOp);
 
 /// Numeric filter is used to search a subset of the entities by using boolean rules on numeric columns. For example: Database Point 0: {name: "a" value\_int: 42} {name: "b" value\_float: 1.0} Database Point 1: {name: "a" value\_int: 10} {name: "b" value\_float: 2.0} Database Point 2: {name: "a" value\_int: -1} {name: "b" value\_float: 3.0} Query: {name: "a" value\_int: 12 operator: LESS} // Matches Point 1, 2 {name: "b" value\_float: 2.0 operator: EQUAL} // Matches Point 1
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborQueryNumericFilter`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NearestNeighborQueryNumericFilter {
     /// int value type.
     #[serde(
-        rename = "valueInt",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub value_int: Option<i64>,
 
     /// float value type.
-    #[serde(rename = "valueFloat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_float: Option<f32>,
 
     /// double value type.
-    #[serde(rename = "valueDouble", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_double: Option<f64>,
 
     /// Required. Column name in BigQuery that used as filters.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. This MUST be specified for queries and must NOT be specified for database points.
-    #[serde(rename = "op", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub op: Option<crate::NearestNeighborQueryNumericFilterOp>,
 }
 
@@ -1033,21 +889,14 @@ pub struct NearestNeighborQueryNumericFilter {
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborQueryParameters`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NearestNeighborQueryParameters {
     /// Optional. The number of neighbors to find via approximate search before exact reordering is performed; if set, this value must be &gt; neighbor\_count.
-    #[serde(
-        rename = "approximateNeighborCandidates",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approximate_neighbor_candidates: Option<i32>,
 
     /// Optional. The fraction of the number of leaves to search, set at query time allows user to tune search performance. This value increase result in both search accuracy and latency increase. The value should be between 0.0 and 1.0.
-    #[serde(
-        rename = "leafNodesSearchFraction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub leaf_nodes_search_fraction: Option<f64>,
 }
 
@@ -1056,21 +905,18 @@ pub struct NearestNeighborQueryParameters {
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborsNeighbor`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NearestNeighborsNeighbor {
     /// The id of the similar entity.
-    #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 
     /// The distance between the neighbor and the query vector.
-    #[serde(rename = "distance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance: Option<f64>,
 
     /// The attributes of the neighbor, e.g. filters, crowding and metadata Note that full entities are returned only when "return\_full\_entity" is set to true. Otherwise, only the "entity\_id" and "distance" fields are populated.
-    #[serde(
-        rename = "entityKeyValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_key_values: Option<crate::FetchFeatureValuesResponse>,
 }
 
@@ -1079,12 +925,13 @@ pub struct NearestNeighborsNeighbor {
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewDirectWriteRequestDataKeyAndFeatureValuesFeature`.
 #[cfg(feature = "feature-views")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureViewDirectWriteRequestDataKeyAndFeatureValuesFeature {
     /// Feature value. A user provided timestamp may be set in the `FeatureValue.metadata.generate_time` field.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<crate::FeatureValue>,
 
     /// Feature short name.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }

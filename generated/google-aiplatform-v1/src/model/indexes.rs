@@ -55,119 +55,87 @@ impl From<&str> for IndexIndexUpdateMethod {
 }
 
 #[cfg(feature = "indexes")]
-impl std::fmt::Display for IndexIndexUpdateMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "indexes")]
-impl serde::Serialize for IndexIndexUpdateMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "indexes")]
-impl<'de> serde::Deserialize<'de> for IndexIndexUpdateMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(IndexIndexUpdateMethod::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(IndexIndexUpdateMethod);
 
 /// A representation of a collection of database items organized in a way that allows for approximate nearest neighbor (a.k.a ANN) algorithms search.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Index`.
 #[cfg(feature = "indexes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Index {
     /// Output only. The resource name of the Index.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The display name of the Index. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// The description of the Index.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Immutable. Points to a YAML file stored on Google Cloud Storage describing additional information about the Index, that is specific to it. Unset if the Index does not have any additional information. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). Note: The URI given on output will be immutable and probably different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
-    #[serde(
-        rename = "metadataSchemaUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_schema_uri: Option<String>,
 
     /// An additional information about the Index; the schema of the metadata can be found in metadata\_schema.
-    #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
 
     /// Output only. The pointers to DeployedIndexes created from this Index. An Index can be only deleted if all its DeployedIndexes had been undeployed first.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "deployedIndexes", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deployed_indexes: Vec<crate::DeployedIndexRef>,
 
     /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize your Indexes. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. Timestamp when this Index was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Index was most recently updated. This also includes any update to the contents of the Index. Note that Operations working on this Index may have their Operations.metadata.generic\_metadata.update\_time a little after the value of this timestamp, yet that does not mean their results are not already reflected in the Index. Result of any successfully completed Operation on the Index is reflected in it.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Stats of the index resource.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "indexStats", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_stats: Option<crate::IndexStats>,
 
     /// Immutable. The update method to use with this Index. If not set, BATCH\_UPDATE will be used by default.
-    #[serde(
-        rename = "indexUpdateMethod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_update_method: Option<crate::IndexIndexUpdateMethod>,
 
     /// Immutable. Customer-managed encryption key spec for an Index. If set, this Index and all sub-resources of this Index will be secured by this key.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzi", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
 
@@ -176,21 +144,14 @@ pub struct Index {
 /// Discovery schema `GoogleCloudAiplatformV1CreateIndexOperationMetadata`.
 #[cfg(feature = "indexes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateIndexOperationMetadata {
     /// The operation generic information.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// The operation metadata with regard to Matching Engine Index operation.
-    #[serde(
-        rename = "nearestNeighborSearchOperationMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nearest_neighbor_search_operation_metadata: Option<
         crate::NearestNeighborSearchOperationMetadata,
     >,
@@ -201,13 +162,14 @@ pub struct CreateIndexOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ListIndexesResponse`.
 #[cfg(feature = "indexes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListIndexesResponse {
     /// List of indexes in the requested page.
-    #[serde(rename = "indexes", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<crate::Index>,
 
     /// A token to retrieve next page of results. Pass to ListIndexesRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -229,13 +191,14 @@ impl discogen_runtime::Page for ListIndexesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1UpsertDatapointsRequest`.
 #[cfg(feature = "indexes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UpsertDatapointsRequest {
     /// A list of datapoints to be created/updated.
-    #[serde(rename = "datapoints", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub datapoints: Vec<crate::IndexDatapoint>,
 
     /// Optional. Update mask is used to specify the fields to be overwritten in the datapoints by the update. The fields specified in the update\_mask are relative to each IndexDatapoint inside datapoints, not the full request. Updatable fields: * Use `all_restricts` to update both restricts and numeric\_restricts.
-    #[serde(rename = "updateMask", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<discogen_runtime::FieldMask>,
 }
 
@@ -244,15 +207,17 @@ pub struct UpsertDatapointsRequest {
 /// Discovery schema `GoogleCloudAiplatformV1UpsertDatapointsResponse`.
 #[cfg(feature = "indexes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UpsertDatapointsResponse {}
 /// Request message for IndexService.RemoveDatapoints
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RemoveDatapointsRequest`.
 #[cfg(feature = "indexes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RemoveDatapointsRequest {
     /// A list of datapoint ids to be deleted.
-    #[serde(rename = "datapointIds", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub datapoint_ids: Vec<String>,
 }
 
@@ -261,29 +226,27 @@ pub struct RemoveDatapointsRequest {
 /// Discovery schema `GoogleCloudAiplatformV1RemoveDatapointsResponse`.
 #[cfg(feature = "indexes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RemoveDatapointsResponse {}
 /// Points to a DeployedIndex.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployedIndexRef`.
 #[cfg(feature = "indexes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeployedIndexRef {
     /// Immutable. A resource name of the IndexEndpoint.
-    #[serde(rename = "indexEndpoint", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_endpoint: Option<String>,
 
     /// Immutable. The ID of the DeployedIndex in the above IndexEndpoint.
-    #[serde(
-        rename = "deployedIndexId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_index_id: Option<String>,
 
     /// Output only. The display name of the DeployedIndex.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
 
@@ -292,13 +255,12 @@ pub struct DeployedIndexRef {
 /// Discovery schema `GoogleCloudAiplatformV1IndexStats`.
 #[cfg(feature = "indexes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct IndexStats {
     /// Output only. The number of dense vectors in the Index.
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "vectorsCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -308,8 +270,6 @@ pub struct IndexStats {
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "sparseVectorsCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -318,7 +278,7 @@ pub struct IndexStats {
     /// Output only. The number of shards in the Index.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "shardsCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shards_count: Option<i32>,
 }
 
@@ -327,21 +287,16 @@ pub struct IndexStats {
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadata`.
 #[cfg(feature = "indexes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NearestNeighborSearchOperationMetadata {
     /// The validation stats of the content (per file) to be inserted or updated on the Matching Engine Index resource. Populated if contentsDeltaUri is provided as part of Index.metadata. Please note that, currently for those files that are broken or has unsupported file format, we will not have the stats for those files.
-    #[serde(
-        rename = "contentValidationStats",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub content_validation_stats: Vec<
         crate::NearestNeighborSearchOperationMetadataContentValidationStats,
     >,
 
     /// The ingested data size in bytes.
     #[serde(
-        rename = "dataBytesCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -353,56 +308,48 @@ pub struct NearestNeighborSearchOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1IndexDatapoint`.
 #[cfg(any(feature = "indexes", feature = "index-endpoints"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct IndexDatapoint {
     /// Required. Unique identifier of the datapoint.
-    #[serde(rename = "datapointId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub datapoint_id: Option<String>,
 
     /// Required. Feature embedding vector for dense index. An array of numbers with the length of \[NearestNeighborSearchConfig.dimensions\].
-    #[serde(rename = "featureVector", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_vector: Vec<f32>,
 
     /// Optional. Feature embedding vector for sparse index.
-    #[serde(
-        rename = "sparseEmbedding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sparse_embedding: Option<crate::IndexDatapointSparseEmbedding>,
 
     /// Optional. List of Restrict of the datapoint, used to perform "restricted searches" where boolean rule are used to filter the subset of the database eligible for matching. This uses categorical tokens. See: <https://cloud.google.com/vertex-ai/docs/matching-engine/filtering>
-    #[serde(rename = "restricts", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub restricts: Vec<crate::IndexDatapointRestriction>,
 
     /// Optional. List of Restrict of the datapoint, used to perform "restricted searches" where boolean rule are used to filter the subset of the database eligible for matching. This uses numeric comparisons.
-    #[serde(rename = "numericRestricts", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub numeric_restricts: Vec<crate::IndexDatapointNumericRestriction>,
 
     /// Optional. CrowdingTag of the datapoint, the number of neighbors to return in each crowding can be configured during query.
-    #[serde(rename = "crowdingTag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crowding_tag: Option<crate::IndexDatapointCrowdingTag>,
 
     /// Optional. The key-value map of additional metadata for the datapoint.
-    #[serde(
-        rename = "embeddingMetadata",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub embedding_metadata: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataContentValidationStats`.
 #[cfg(feature = "indexes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NearestNeighborSearchOperationMetadataContentValidationStats {
     /// Cloud Storage URI pointing to the original file in user's bucket.
-    #[serde(rename = "sourceGcsUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_gcs_uri: Option<String>,
 
     /// Number of records in this file that were successfully processed.
     #[serde(
-        rename = "validRecordCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -410,21 +357,17 @@ pub struct NearestNeighborSearchOperationMetadataContentValidationStats {
 
     /// Number of records in this file we skipped due to validate errors.
     #[serde(
-        rename = "invalidRecordCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub invalid_record_count: Option<i64>,
 
     /// The detail information of the partial failures encountered for those invalid records that couldn't be parsed. Up to 50 partial errors will be reported.
-    #[serde(rename = "partialErrors", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub partial_errors: Vec<crate::NearestNeighborSearchOperationMetadataRecordError>,
 
     /// Number of sparse records in this file that were successfully processed.
     #[serde(
-        rename = "validSparseRecordCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -432,8 +375,6 @@ pub struct NearestNeighborSearchOperationMetadataContentValidationStats {
 
     /// Number of sparse records in this file we skipped due to validate errors.
     #[serde(
-        rename = "invalidSparseRecordCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -445,15 +386,14 @@ pub struct NearestNeighborSearchOperationMetadataContentValidationStats {
 /// Discovery schema `GoogleCloudAiplatformV1IndexDatapointSparseEmbedding`.
 #[cfg(any(feature = "indexes", feature = "index-endpoints"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct IndexDatapointSparseEmbedding {
     /// Required. The list of embedding values of the sparse vector.
-    #[serde(rename = "values", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<f32>,
 
     /// Required. The list of indexes for the embedding values of the sparse vector.
     #[serde(
-        rename = "dimensions",
-        default,
         skip_serializing_if = "Vec::is_empty",
         with = "discogen_runtime::serde_int64::vec"
     )]
@@ -465,17 +405,18 @@ pub struct IndexDatapointSparseEmbedding {
 /// Discovery schema `GoogleCloudAiplatformV1IndexDatapointRestriction`.
 #[cfg(any(feature = "indexes", feature = "index-endpoints"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct IndexDatapointRestriction {
     /// The namespace of this restriction. e.g.: color.
-    #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 
     /// The attributes to allow in this namespace. e.g.: 'red'
-    #[serde(rename = "allowList", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow_list: Vec<String>,
 
     /// The attributes to deny in this namespace. e.g.: 'blue'
-    #[serde(rename = "denyList", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deny_list: Vec<String>,
 }
 
@@ -484,30 +425,29 @@ pub struct IndexDatapointRestriction {
 /// Discovery schema `GoogleCloudAiplatformV1IndexDatapointNumericRestriction`.
 #[cfg(any(feature = "indexes", feature = "index-endpoints"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct IndexDatapointNumericRestriction {
     /// Represents 64 bit integer.
     #[serde(
-        rename = "valueInt",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub value_int: Option<i64>,
 
     /// Represents 32 bit float.
-    #[serde(rename = "valueFloat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_float: Option<f32>,
 
     /// Represents 64 bit float.
-    #[serde(rename = "valueDouble", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_double: Option<f64>,
 
     /// The namespace of this restriction. e.g.: cost.
-    #[serde(rename = "namespace", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 
     /// This MUST be specified for queries and must NOT be specified for datapoints.
-    #[serde(rename = "op", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub op: Option<crate::NearestNeighborQueryNumericFilterOp>,
 }
 
@@ -516,13 +456,10 @@ pub struct IndexDatapointNumericRestriction {
 /// Discovery schema `GoogleCloudAiplatformV1IndexDatapointCrowdingTag`.
 #[cfg(any(feature = "indexes", feature = "index-endpoints"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct IndexDatapointCrowdingTag {
     /// The attribute value used for crowding. The maximum number of neighbors to return per crowding attribute value (per\_crowding\_attribute\_num\_neighbors) is configured per-query. This field is ignored if per\_crowding\_attribute\_num\_neighbors is larger than the total number of neighbors to return for a given query.
-    #[serde(
-        rename = "crowdingAttribute",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crowding_attribute: Option<String>,
 }
 
@@ -782,57 +719,34 @@ impl From<&str> for NearestNeighborSearchOperationMetadataRecordErrorErrorType {
 }
 
 #[cfg(feature = "indexes")]
-impl std::fmt::Display for NearestNeighborSearchOperationMetadataRecordErrorErrorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "indexes")]
-impl serde::Serialize for NearestNeighborSearchOperationMetadataRecordErrorErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "indexes")]
-impl<'de> serde::Deserialize<'de>
-for NearestNeighborSearchOperationMetadataRecordErrorErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(
-            NearestNeighborSearchOperationMetadataRecordErrorErrorType::from(
-                value.as_ref(),
-            ),
-        )
-    }
-}
+discogen_runtime::open_enum_impls!(
+    NearestNeighborSearchOperationMetadataRecordErrorErrorType
+);
 
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataRecordError`.
 #[cfg(feature = "indexes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NearestNeighborSearchOperationMetadataRecordError {
     /// The error type of this record.
-    #[serde(rename = "errorType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_type: Option<
         crate::NearestNeighborSearchOperationMetadataRecordErrorErrorType,
     >,
 
     /// A human-readable message that is shown to the user to help them fix the error. Note that this message may change from time to time, your code should check against error\_type as the source of truth.
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
 
     /// Cloud Storage URI pointing to the original file in user's bucket.
-    #[serde(rename = "sourceGcsUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_gcs_uri: Option<String>,
 
     /// Empty if the embedding id is failed to parse.
-    #[serde(rename = "embeddingId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub embedding_id: Option<String>,
 
     /// The original content of this record.
-    #[serde(rename = "rawRecord", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub raw_record: Option<String>,
 }

@@ -5,13 +5,14 @@
 /// Discovery schema `GoogleCloudLocationListLocationsResponse`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudLocationListLocationsResponse {
     /// A list of locations that matches the specified filter in the request.
-    #[serde(rename = "locations", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub locations: Vec<crate::GoogleCloudLocationLocation>,
 
     /// The standard List next-page token.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -33,33 +34,26 @@ impl discogen_runtime::Page for GoogleCloudLocationListLocationsResponse {
 /// Discovery schema `GoogleCloudLocationLocation`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudLocationLocation {
     /// Resource name for the location, which may vary between implementations. For example: `"projects/example-project/locations/us-east1"`
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The canonical id for this location. For example: `"us-east1"`.
-    #[serde(rename = "locationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
 
     /// The friendly name for this location, typically a nearby city name. For example, "Tokyo".
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Cross-service attributes for the location. For example {"cloud.googleapis.com/region": "us-east1"}
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Service-specific metadata. For example the available capacity at the given location.
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
@@ -68,261 +62,158 @@ pub struct GoogleCloudLocationLocation {
 /// Discovery schema `GoogleCloudAiplatformV1EvaluateInstancesRequest`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EvaluateInstancesRequest {
     /// Auto metric instances. Instances and metric spec for exact match metric.
-    #[serde(
-        rename = "exactMatchInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exact_match_input: Option<crate::ExactMatchInput>,
 
     /// Instances and metric spec for bleu metric.
-    #[serde(rename = "bleuInput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bleu_input: Option<crate::BleuInput>,
 
     /// Instances and metric spec for rouge metric.
-    #[serde(rename = "rougeInput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rouge_input: Option<crate::RougeInput>,
 
     /// LLM-based metric instance. General text generation metrics, applicable to other categories. Input for fluency metric.
-    #[serde(rename = "fluencyInput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fluency_input: Option<crate::FluencyInput>,
 
     /// Input for coherence metric.
-    #[serde(rename = "coherenceInput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub coherence_input: Option<crate::CoherenceInput>,
 
     /// Input for safety metric.
-    #[serde(rename = "safetyInput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub safety_input: Option<crate::SafetyInput>,
 
     /// Input for groundedness metric.
-    #[serde(
-        rename = "groundednessInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub groundedness_input: Option<crate::GroundednessInput>,
 
     /// Input for fulfillment metric.
-    #[serde(
-        rename = "fulfillmentInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillment_input: Option<crate::FulfillmentInput>,
 
     /// Input for summarization quality metric.
-    #[serde(
-        rename = "summarizationQualityInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_quality_input: Option<crate::SummarizationQualityInput>,
 
     /// Input for pairwise summarization quality metric.
-    #[serde(
-        rename = "pairwiseSummarizationQualityInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_summarization_quality_input: Option<
         crate::PairwiseSummarizationQualityInput,
     >,
 
     /// Input for summarization helpfulness metric.
-    #[serde(
-        rename = "summarizationHelpfulnessInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_helpfulness_input: Option<crate::SummarizationHelpfulnessInput>,
 
     /// Input for summarization verbosity metric.
-    #[serde(
-        rename = "summarizationVerbosityInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_verbosity_input: Option<crate::SummarizationVerbosityInput>,
 
     /// Input for question answering quality metric.
-    #[serde(
-        rename = "questionAnsweringQualityInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_quality_input: Option<crate::QuestionAnsweringQualityInput>,
 
     /// Input for pairwise question answering quality metric.
-    #[serde(
-        rename = "pairwiseQuestionAnsweringQualityInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_question_answering_quality_input: Option<
         crate::PairwiseQuestionAnsweringQualityInput,
     >,
 
     /// Input for question answering relevance metric.
-    #[serde(
-        rename = "questionAnsweringRelevanceInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_relevance_input: Option<
         crate::QuestionAnsweringRelevanceInput,
     >,
 
     /// Input for question answering helpfulness metric.
-    #[serde(
-        rename = "questionAnsweringHelpfulnessInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_helpfulness_input: Option<
         crate::QuestionAnsweringHelpfulnessInput,
     >,
 
     /// Input for question answering correctness metric.
-    #[serde(
-        rename = "questionAnsweringCorrectnessInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_correctness_input: Option<
         crate::QuestionAnsweringCorrectnessInput,
     >,
 
     /// Input for pointwise metric.
-    #[serde(
-        rename = "pointwiseMetricInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pointwise_metric_input: Option<crate::PointwiseMetricInput>,
 
     /// Input for pairwise metric.
-    #[serde(
-        rename = "pairwiseMetricInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_metric_input: Option<crate::PairwiseMetricInput>,
 
     /// Tool call metric instances. Input for tool call valid metric.
-    #[serde(
-        rename = "toolCallValidInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_valid_input: Option<crate::ToolCallValidInput>,
 
     /// Input for tool name match metric.
-    #[serde(
-        rename = "toolNameMatchInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_name_match_input: Option<crate::ToolNameMatchInput>,
 
     /// Input for tool parameter key match metric.
-    #[serde(
-        rename = "toolParameterKeyMatchInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_parameter_key_match_input: Option<crate::ToolParameterKeyMatchInput>,
 
     /// Input for tool parameter key value match metric.
-    #[serde(
-        rename = "toolParameterKvMatchInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_parameter_kv_match_input: Option<crate::ToolParameterKvMatchInput>,
 
     /// Translation metrics. Input for Comet metric.
-    #[serde(rename = "cometInput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comet_input: Option<crate::CometInput>,
 
     /// Input for Metricx metric.
-    #[serde(rename = "metricxInput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metricx_input: Option<crate::MetricxInput>,
 
     /// Input for trajectory exact match metric.
-    #[serde(
-        rename = "trajectoryExactMatchInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_exact_match_input: Option<crate::TrajectoryExactMatchInput>,
 
     /// Input for trajectory in order match metric.
-    #[serde(
-        rename = "trajectoryInOrderMatchInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_in_order_match_input: Option<crate::TrajectoryInOrderMatchInput>,
 
     /// Input for trajectory match any order metric.
-    #[serde(
-        rename = "trajectoryAnyOrderMatchInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_any_order_match_input: Option<crate::TrajectoryAnyOrderMatchInput>,
 
     /// Input for trajectory precision metric.
-    #[serde(
-        rename = "trajectoryPrecisionInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_precision_input: Option<crate::TrajectoryPrecisionInput>,
 
     /// Input for trajectory recall metric.
-    #[serde(
-        rename = "trajectoryRecallInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_recall_input: Option<crate::TrajectoryRecallInput>,
 
     /// Input for trajectory single tool use metric.
-    #[serde(
-        rename = "trajectorySingleToolUseInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_single_tool_use_input: Option<crate::TrajectorySingleToolUseInput>,
 
     /// Rubric Based Instruction Following metric.
-    #[serde(
-        rename = "rubricBasedInstructionFollowingInput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rubric_based_instruction_following_input: Option<
         crate::RubricBasedInstructionFollowingInput,
     >,
 
     /// The metrics used for evaluation. Currently, we only support evaluating a single metric. If multiple metrics are provided, only the first one will be evaluated.
-    #[serde(rename = "metrics", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<crate::Metric>,
 
     /// The instance to be evaluated.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::EvaluationInstance>,
 
     /// Optional. Autorater config used for evaluation.
-    #[serde(
-        rename = "autoraterConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub autorater_config: Option<crate::AutoraterConfig>,
 }
 
@@ -331,257 +222,154 @@ pub struct EvaluateInstancesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1EvaluateInstancesResponse`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EvaluateInstancesResponse {
     /// Auto metric evaluation results. Results for exact match metric.
-    #[serde(
-        rename = "exactMatchResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exact_match_results: Option<crate::ExactMatchResults>,
 
     /// Results for bleu metric.
-    #[serde(rename = "bleuResults", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bleu_results: Option<crate::BleuResults>,
 
     /// Results for rouge metric.
-    #[serde(rename = "rougeResults", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rouge_results: Option<crate::RougeResults>,
 
     /// LLM-based metric evaluation result. General text generation metrics, applicable to other categories. Result for fluency metric.
-    #[serde(rename = "fluencyResult", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fluency_result: Option<crate::FluencyResult>,
 
     /// Result for coherence metric.
-    #[serde(
-        rename = "coherenceResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub coherence_result: Option<crate::CoherenceResult>,
 
     /// Result for safety metric.
-    #[serde(rename = "safetyResult", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub safety_result: Option<crate::SafetyResult>,
 
     /// Result for groundedness metric.
-    #[serde(
-        rename = "groundednessResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub groundedness_result: Option<crate::GroundednessResult>,
 
     /// Result for fulfillment metric.
-    #[serde(
-        rename = "fulfillmentResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillment_result: Option<crate::FulfillmentResult>,
 
     /// Summarization only metrics. Result for summarization quality metric.
-    #[serde(
-        rename = "summarizationQualityResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_quality_result: Option<crate::SummarizationQualityResult>,
 
     /// Result for pairwise summarization quality metric.
-    #[serde(
-        rename = "pairwiseSummarizationQualityResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_summarization_quality_result: Option<
         crate::PairwiseSummarizationQualityResult,
     >,
 
     /// Result for summarization helpfulness metric.
-    #[serde(
-        rename = "summarizationHelpfulnessResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_helpfulness_result: Option<crate::SummarizationHelpfulnessResult>,
 
     /// Result for summarization verbosity metric.
-    #[serde(
-        rename = "summarizationVerbosityResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_verbosity_result: Option<crate::SummarizationVerbosityResult>,
 
     /// Question answering only metrics. Result for question answering quality metric.
-    #[serde(
-        rename = "questionAnsweringQualityResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_quality_result: Option<crate::QuestionAnsweringQualityResult>,
 
     /// Result for pairwise question answering quality metric.
-    #[serde(
-        rename = "pairwiseQuestionAnsweringQualityResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_question_answering_quality_result: Option<
         crate::PairwiseQuestionAnsweringQualityResult,
     >,
 
     /// Result for question answering relevance metric.
-    #[serde(
-        rename = "questionAnsweringRelevanceResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_relevance_result: Option<
         crate::QuestionAnsweringRelevanceResult,
     >,
 
     /// Result for question answering helpfulness metric.
-    #[serde(
-        rename = "questionAnsweringHelpfulnessResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_helpfulness_result: Option<
         crate::QuestionAnsweringHelpfulnessResult,
     >,
 
     /// Result for question answering correctness metric.
-    #[serde(
-        rename = "questionAnsweringCorrectnessResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_correctness_result: Option<
         crate::QuestionAnsweringCorrectnessResult,
     >,
 
     /// Generic metrics. Result for pointwise metric.
-    #[serde(
-        rename = "pointwiseMetricResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pointwise_metric_result: Option<crate::PointwiseMetricResult>,
 
     /// Result for pairwise metric.
-    #[serde(
-        rename = "pairwiseMetricResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_metric_result: Option<crate::PairwiseMetricResult>,
 
     /// Tool call metrics. Results for tool call valid metric.
-    #[serde(
-        rename = "toolCallValidResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_valid_results: Option<crate::ToolCallValidResults>,
 
     /// Results for tool name match metric.
-    #[serde(
-        rename = "toolNameMatchResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_name_match_results: Option<crate::ToolNameMatchResults>,
 
     /// Results for tool parameter key match metric.
-    #[serde(
-        rename = "toolParameterKeyMatchResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_parameter_key_match_results: Option<crate::ToolParameterKeyMatchResults>,
 
     /// Results for tool parameter key value match metric.
-    #[serde(
-        rename = "toolParameterKvMatchResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_parameter_kv_match_results: Option<crate::ToolParameterKvMatchResults>,
 
     /// Translation metrics. Result for Comet metric.
-    #[serde(rename = "cometResult", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comet_result: Option<crate::CometResult>,
 
     /// Result for Metricx metric.
-    #[serde(rename = "metricxResult", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metricx_result: Option<crate::MetricxResult>,
 
     /// Result for trajectory exact match metric.
-    #[serde(
-        rename = "trajectoryExactMatchResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_exact_match_results: Option<crate::TrajectoryExactMatchResults>,
 
     /// Result for trajectory in order match metric.
-    #[serde(
-        rename = "trajectoryInOrderMatchResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_in_order_match_results: Option<crate::TrajectoryInOrderMatchResults>,
 
     /// Result for trajectory any order match metric.
-    #[serde(
-        rename = "trajectoryAnyOrderMatchResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_any_order_match_results: Option<
         crate::TrajectoryAnyOrderMatchResults,
     >,
 
     /// Result for trajectory precision metric.
-    #[serde(
-        rename = "trajectoryPrecisionResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_precision_results: Option<crate::TrajectoryPrecisionResults>,
 
     /// Results for trajectory recall metric.
-    #[serde(
-        rename = "trajectoryRecallResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_recall_results: Option<crate::TrajectoryRecallResults>,
 
     /// Results for trajectory single tool use metric.
-    #[serde(
-        rename = "trajectorySingleToolUseResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_single_tool_use_results: Option<
         crate::TrajectorySingleToolUseResults,
     >,
 
     /// Result for rubric based instruction following metric.
-    #[serde(
-        rename = "rubricBasedInstructionFollowingResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rubric_based_instruction_following_result: Option<
         crate::RubricBasedInstructionFollowingResult,
     >,
 
     /// Metric results for each instance. The order of the metric results is guaranteed to be the same as the order of the instances in the request.
-    #[serde(rename = "metricResults", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metric_results: Vec<crate::MetricResult>,
 }
 
@@ -590,25 +378,22 @@ pub struct EvaluateInstancesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1EvaluateDatasetRequest`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EvaluateDatasetRequest {
     /// Required. The dataset used for evaluation.
-    #[serde(rename = "dataset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<crate::EvaluationDataset>,
 
     /// Required. The metrics used for evaluation.
-    #[serde(rename = "metrics", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<crate::Metric>,
 
     /// Required. Config for evaluation output.
-    #[serde(rename = "outputConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_config: Option<crate::OutputConfig>,
 
     /// Optional. Autorater config used for evaluation. Currently only publisher Gemini models are supported. Format: `projects/{PROJECT}/locations/{LOCATION}/publishers/google/models/{MODEL}.`
-    #[serde(
-        rename = "autoraterConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub autorater_config: Option<crate::AutoraterConfig>,
 }
 
@@ -617,25 +402,18 @@ pub struct EvaluateDatasetRequest {
 /// Discovery schema `GoogleCloudAiplatformV1GenerateInstanceRubricsRequest`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GenerateInstanceRubricsRequest {
     /// Required. The prompt to generate rubrics from. For single-turn queries, this is a single instance. For multi-turn queries, this is a repeated field that contains conversation history + latest request.
-    #[serde(rename = "contents", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 
     /// Optional. Specification for using the rubric generation configs of a pre-defined metric, e.g. "generic\_quality\_v1" and "instruction\_following\_v1". Some of the configs may be only used in rubric generation and not supporting evaluation, e.g. "fully\_customized\_generic\_quality\_v1". If this field is set, the `rubric_generation_spec` field will be ignored.
-    #[serde(
-        rename = "predefinedRubricGenerationSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predefined_rubric_generation_spec: Option<crate::PredefinedMetricSpec>,
 
     /// Optional. Specification for how the rubrics should be generated.
-    #[serde(
-        rename = "rubricGenerationSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rubric_generation_spec: Option<crate::RubricGenerationSpec>,
 }
 
@@ -644,11 +422,12 @@ pub struct GenerateInstanceRubricsRequest {
 /// Discovery schema `GoogleCloudAiplatformV1GenerateInstanceRubricsResponse`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GenerateInstanceRubricsResponse {
     /// Output only. A list of generated rubrics.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "generatedRubrics", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub generated_rubrics: Vec<crate::Rubric>,
 }
 
@@ -657,33 +436,26 @@ pub struct GenerateInstanceRubricsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1DeployRequest`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeployRequest {
     /// The Model Garden model to deploy. Format: `publishers/{publisher}/models/{publisher_model}@{version_id}`, or `publishers/hf-{hugging-face-author}/models/{hugging-face-model-name}@001`.
-    #[serde(
-        rename = "publisherModelName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_model_name: Option<String>,
 
     /// The Hugging Face model to deploy. Format: Hugging Face model ID like `google/gemma-2-2b-it`.
-    #[serde(
-        rename = "huggingFaceModelId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hugging_face_model_id: Option<String>,
 
     /// Optional. The model config to use for the deployment. If not specified, the default model config will be used.
-    #[serde(rename = "modelConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_config: Option<crate::DeployRequestModelConfig>,
 
     /// Optional. The endpoint config to use for the deployment. If not specified, the default endpoint config will be used.
-    #[serde(rename = "endpointConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_config: Option<crate::DeployRequestEndpointConfig>,
 
     /// Optional. The deploy config to use for the deployment. If not specified, the default deploy config will be used.
-    #[serde(rename = "deployConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deploy_config: Option<crate::DeployRequestDeployConfig>,
 }
 
@@ -692,33 +464,28 @@ pub struct DeployRequest {
 /// Discovery schema `GoogleCloudAiplatformV1DeployOperationMetadata`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeployOperationMetadata {
     /// The operation generic information.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// Output only. The name of the model resource.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "publisherModel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_model: Option<String>,
 
     /// Output only. The resource name of the Location to deploy the model in. Format: `projects/{project}/locations/{location}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "destination", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
 
     /// Output only. The project number where the deploy model request is sent.
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "projectNumber",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -727,7 +494,7 @@ pub struct DeployOperationMetadata {
     /// Output only. The model id to be used at query time.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "modelId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
 }
 
@@ -736,17 +503,14 @@ pub struct DeployOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1RagEngineConfig`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagEngineConfig {
     /// Identifier. The name of the RagEngineConfig. Format: `projects/{project}/locations/{location}/ragEngineConfig`
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The config of the RagManagedDb used by RagEngine.
-    #[serde(
-        rename = "ragManagedDbConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_managed_db_config: Option<crate::RagManagedDbConfig>,
 }
 
@@ -755,13 +519,14 @@ pub struct RagEngineConfig {
 /// Discovery schema `GoogleCloudAiplatformV1RetrieveContextsRequest`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RetrieveContextsRequest {
     /// The data source for Vertex RagStore.
-    #[serde(rename = "vertexRagStore", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertex_rag_store: Option<crate::RetrieveContextsRequestVertexRagStore>,
 
     /// Required. Single RAG retrieve query.
-    #[serde(rename = "query", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<crate::RagQuery>,
 }
 
@@ -770,9 +535,10 @@ pub struct RetrieveContextsRequest {
 /// Discovery schema `GoogleCloudAiplatformV1RetrieveContextsResponse`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RetrieveContextsResponse {
     /// The contexts of the query.
-    #[serde(rename = "contexts", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contexts: Option<crate::RagContexts>,
 }
 
@@ -781,17 +547,18 @@ pub struct RetrieveContextsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1AugmentPromptRequest`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AugmentPromptRequest {
     /// Optional. Retrieves contexts from the Vertex RagStore.
-    #[serde(rename = "vertexRagStore", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertex_rag_store: Option<crate::VertexRagStore>,
 
     /// Optional. Input content to augment, only text format is supported for now.
-    #[serde(rename = "contents", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 
     /// Optional. Metadata of the backend deployed model.
-    #[serde(rename = "model", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<crate::AugmentPromptRequestModel>,
 }
 
@@ -800,13 +567,14 @@ pub struct AugmentPromptRequest {
 /// Discovery schema `GoogleCloudAiplatformV1AugmentPromptResponse`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AugmentPromptResponse {
     /// Augmented prompt, only text format is supported for now.
-    #[serde(rename = "augmentedPrompt", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub augmented_prompt: Vec<crate::Content>,
 
     /// Retrieved facts from RAG data sources.
-    #[serde(rename = "facts", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub facts: Vec<crate::Fact>,
 }
 
@@ -815,17 +583,18 @@ pub struct AugmentPromptResponse {
 /// Discovery schema `GoogleCloudAiplatformV1CorroborateContentRequest`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CorroborateContentRequest {
     /// Optional. Input content to corroborate, only text format is supported for now.
-    #[serde(rename = "content", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<crate::Content>,
 
     /// Optional. Facts used to generate the text can also be used to corroborate the text.
-    #[serde(rename = "facts", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub facts: Vec<crate::Fact>,
 
     /// Optional. Parameters that can be set to override default settings per request.
-    #[serde(rename = "parameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::CorroborateContentRequestParameters>,
 }
 
@@ -834,17 +603,14 @@ pub struct CorroborateContentRequest {
 /// Discovery schema `GoogleCloudAiplatformV1CorroborateContentResponse`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CorroborateContentResponse {
     /// Confidence score of corroborating content. Value is \[0,1\] with 1 is the most confidence.
-    #[serde(
-        rename = "corroborationScore",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub corroboration_score: Option<f32>,
 
     /// Claims that are extracted from the input content and facts that support the claims.
-    #[serde(rename = "claims", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<crate::Claim>,
 }
 
@@ -853,13 +619,14 @@ pub struct CorroborateContentResponse {
 /// Discovery schema `GoogleCloudAiplatformV1ExactMatchInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExactMatchInput {
     /// Required. Spec for exact match metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::ExactMatchSpec>,
 
     /// Required. Repeated exact match instances.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::ExactMatchInstance>,
 }
 
@@ -868,13 +635,14 @@ pub struct ExactMatchInput {
 /// Discovery schema `GoogleCloudAiplatformV1BleuInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BleuInput {
     /// Required. Spec for bleu score metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::BleuSpec>,
 
     /// Required. Repeated bleu instances.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::BleuInstance>,
 }
 
@@ -883,13 +651,14 @@ pub struct BleuInput {
 /// Discovery schema `GoogleCloudAiplatformV1RougeInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RougeInput {
     /// Required. Spec for rouge score metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::RougeSpec>,
 
     /// Required. Repeated rouge instances.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::RougeInstance>,
 }
 
@@ -898,13 +667,14 @@ pub struct RougeInput {
 /// Discovery schema `GoogleCloudAiplatformV1FluencyInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FluencyInput {
     /// Required. Spec for fluency score metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::FluencySpec>,
 
     /// Required. Fluency instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::FluencyInstance>,
 }
 
@@ -913,13 +683,14 @@ pub struct FluencyInput {
 /// Discovery schema `GoogleCloudAiplatformV1CoherenceInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CoherenceInput {
     /// Required. Spec for coherence score metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::CoherenceSpec>,
 
     /// Required. Coherence instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::CoherenceInstance>,
 }
 
@@ -928,13 +699,14 @@ pub struct CoherenceInput {
 /// Discovery schema `GoogleCloudAiplatformV1SafetyInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SafetyInput {
     /// Required. Spec for safety metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::SafetySpec>,
 
     /// Required. Safety instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::SafetyInstance>,
 }
 
@@ -943,13 +715,14 @@ pub struct SafetyInput {
 /// Discovery schema `GoogleCloudAiplatformV1GroundednessInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GroundednessInput {
     /// Required. Spec for groundedness metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::GroundednessSpec>,
 
     /// Required. Groundedness instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::GroundednessInstance>,
 }
 
@@ -958,13 +731,14 @@ pub struct GroundednessInput {
 /// Discovery schema `GoogleCloudAiplatformV1FulfillmentInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FulfillmentInput {
     /// Required. Spec for fulfillment score metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::FulfillmentSpec>,
 
     /// Required. Fulfillment instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::FulfillmentInstance>,
 }
 
@@ -973,13 +747,14 @@ pub struct FulfillmentInput {
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationQualityInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SummarizationQualityInput {
     /// Required. Spec for summarization quality score metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::SummarizationQualitySpec>,
 
     /// Required. Summarization quality instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::SummarizationQualityInstance>,
 }
 
@@ -988,13 +763,14 @@ pub struct SummarizationQualityInput {
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseSummarizationQualityInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PairwiseSummarizationQualityInput {
     /// Required. Spec for pairwise summarization quality score metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::PairwiseSummarizationQualitySpec>,
 
     /// Required. Pairwise summarization quality instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::PairwiseSummarizationQualityInstance>,
 }
 
@@ -1003,13 +779,14 @@ pub struct PairwiseSummarizationQualityInput {
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationHelpfulnessInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SummarizationHelpfulnessInput {
     /// Required. Spec for summarization helpfulness score metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::SummarizationHelpfulnessSpec>,
 
     /// Required. Summarization helpfulness instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::SummarizationHelpfulnessInstance>,
 }
 
@@ -1018,13 +795,14 @@ pub struct SummarizationHelpfulnessInput {
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationVerbosityInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SummarizationVerbosityInput {
     /// Required. Spec for summarization verbosity score metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::SummarizationVerbositySpec>,
 
     /// Required. Summarization verbosity instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::SummarizationVerbosityInstance>,
 }
 
@@ -1033,13 +811,14 @@ pub struct SummarizationVerbosityInput {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringQualityInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringQualityInput {
     /// Required. Spec for question answering quality score metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::QuestionAnsweringQualitySpec>,
 
     /// Required. Question answering quality instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::QuestionAnsweringQualityInstance>,
 }
 
@@ -1048,13 +827,14 @@ pub struct QuestionAnsweringQualityInput {
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseQuestionAnsweringQualityInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PairwiseQuestionAnsweringQualityInput {
     /// Required. Spec for pairwise question answering quality score metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::PairwiseQuestionAnsweringQualitySpec>,
 
     /// Required. Pairwise question answering quality instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::PairwiseQuestionAnsweringQualityInstance>,
 }
 
@@ -1063,13 +843,14 @@ pub struct PairwiseQuestionAnsweringQualityInput {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringRelevanceInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringRelevanceInput {
     /// Required. Spec for question answering relevance score metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::QuestionAnsweringRelevanceSpec>,
 
     /// Required. Question answering relevance instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::QuestionAnsweringRelevanceInstance>,
 }
 
@@ -1078,13 +859,14 @@ pub struct QuestionAnsweringRelevanceInput {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringHelpfulnessInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringHelpfulnessInput {
     /// Required. Spec for question answering helpfulness score metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::QuestionAnsweringHelpfulnessSpec>,
 
     /// Required. Question answering helpfulness instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::QuestionAnsweringHelpfulnessInstance>,
 }
 
@@ -1093,13 +875,14 @@ pub struct QuestionAnsweringHelpfulnessInput {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringCorrectnessInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringCorrectnessInput {
     /// Required. Spec for question answering correctness score metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::QuestionAnsweringCorrectnessSpec>,
 
     /// Required. Question answering correctness instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::QuestionAnsweringCorrectnessInstance>,
 }
 
@@ -1108,13 +891,14 @@ pub struct QuestionAnsweringCorrectnessInput {
 /// Discovery schema `GoogleCloudAiplatformV1PointwiseMetricInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PointwiseMetricInput {
     /// Required. Spec for pointwise metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::PointwiseMetricSpec>,
 
     /// Required. Pointwise metric instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::PointwiseMetricInstance>,
 }
 
@@ -1123,13 +907,14 @@ pub struct PointwiseMetricInput {
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseMetricInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PairwiseMetricInput {
     /// Required. Spec for pairwise metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::PairwiseMetricSpec>,
 
     /// Required. Pairwise metric instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::PairwiseMetricInstance>,
 }
 
@@ -1138,13 +923,14 @@ pub struct PairwiseMetricInput {
 /// Discovery schema `GoogleCloudAiplatformV1ToolCallValidInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolCallValidInput {
     /// Required. Spec for tool call valid metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::ToolCallValidSpec>,
 
     /// Required. Repeated tool call valid instances.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::ToolCallValidInstance>,
 }
 
@@ -1153,13 +939,14 @@ pub struct ToolCallValidInput {
 /// Discovery schema `GoogleCloudAiplatformV1ToolNameMatchInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolNameMatchInput {
     /// Required. Spec for tool name match metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::ToolNameMatchSpec>,
 
     /// Required. Repeated tool name match instances.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::ToolNameMatchInstance>,
 }
 
@@ -1168,13 +955,14 @@ pub struct ToolNameMatchInput {
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKeyMatchInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolParameterKeyMatchInput {
     /// Required. Spec for tool parameter key match metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::ToolParameterKeyMatchSpec>,
 
     /// Required. Repeated tool parameter key match instances.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::ToolParameterKeyMatchInstance>,
 }
 
@@ -1183,13 +971,14 @@ pub struct ToolParameterKeyMatchInput {
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKVMatchInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolParameterKvMatchInput {
     /// Required. Spec for tool parameter key value match metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::ToolParameterKvMatchSpec>,
 
     /// Required. Repeated tool parameter key value match instances.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::ToolParameterKvMatchInstance>,
 }
 
@@ -1198,13 +987,14 @@ pub struct ToolParameterKvMatchInput {
 /// Discovery schema `GoogleCloudAiplatformV1CometInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CometInput {
     /// Required. Spec for comet metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::CometSpec>,
 
     /// Required. Comet instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::CometInstance>,
 }
 
@@ -1213,13 +1003,14 @@ pub struct CometInput {
 /// Discovery schema `GoogleCloudAiplatformV1MetricxInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MetricxInput {
     /// Required. Spec for Metricx metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::MetricxSpec>,
 
     /// Required. Metricx instance.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::MetricxInstance>,
 }
 
@@ -1228,13 +1019,14 @@ pub struct MetricxInput {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryExactMatchInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryExactMatchInput {
     /// Required. Spec for TrajectoryExactMatch metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::TrajectoryExactMatchSpec>,
 
     /// Required. Repeated TrajectoryExactMatch instance.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::TrajectoryExactMatchInstance>,
 }
 
@@ -1243,13 +1035,14 @@ pub struct TrajectoryExactMatchInput {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryInOrderMatchInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryInOrderMatchInput {
     /// Required. Spec for TrajectoryInOrderMatch metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::TrajectoryInOrderMatchSpec>,
 
     /// Required. Repeated TrajectoryInOrderMatch instance.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::TrajectoryInOrderMatchInstance>,
 }
 
@@ -1258,13 +1051,14 @@ pub struct TrajectoryInOrderMatchInput {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryAnyOrderMatchInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryAnyOrderMatchInput {
     /// Required. Spec for TrajectoryAnyOrderMatch metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::TrajectoryAnyOrderMatchSpec>,
 
     /// Required. Repeated TrajectoryAnyOrderMatch instance.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::TrajectoryAnyOrderMatchInstance>,
 }
 
@@ -1273,13 +1067,14 @@ pub struct TrajectoryAnyOrderMatchInput {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryPrecisionInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryPrecisionInput {
     /// Required. Spec for TrajectoryPrecision metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::TrajectoryPrecisionSpec>,
 
     /// Required. Repeated TrajectoryPrecision instance.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::TrajectoryPrecisionInstance>,
 }
 
@@ -1288,13 +1083,14 @@ pub struct TrajectoryPrecisionInput {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryRecallInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryRecallInput {
     /// Required. Spec for TrajectoryRecall metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::TrajectoryRecallSpec>,
 
     /// Required. Repeated TrajectoryRecall instance.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::TrajectoryRecallInstance>,
 }
 
@@ -1303,13 +1099,14 @@ pub struct TrajectoryRecallInput {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectorySingleToolUseInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectorySingleToolUseInput {
     /// Required. Spec for TrajectorySingleToolUse metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::TrajectorySingleToolUseSpec>,
 
     /// Required. Repeated TrajectorySingleToolUse instance.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::TrajectorySingleToolUseInstance>,
 }
 
@@ -1318,13 +1115,14 @@ pub struct TrajectorySingleToolUseInput {
 /// Discovery schema `GoogleCloudAiplatformV1RubricBasedInstructionFollowingInput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RubricBasedInstructionFollowingInput {
     /// Required. Spec for RubricBasedInstructionFollowing metric.
-    #[serde(rename = "metricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::RubricBasedInstructionFollowingSpec>,
 
     /// Required. Instance for RubricBasedInstructionFollowing metric.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::RubricBasedInstructionFollowingInstance>,
 }
 
@@ -1437,77 +1235,41 @@ impl From<&str> for MetricAggregationMetricsItem {
 }
 
 #[cfg(feature = "locations")]
-impl std::fmt::Display for MetricAggregationMetricsItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations")]
-impl serde::Serialize for MetricAggregationMetricsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations")]
-impl<'de> serde::Deserialize<'de> for MetricAggregationMetricsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(MetricAggregationMetricsItem::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(MetricAggregationMetricsItem);
 
 /// The metric used for running evaluations.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Metric`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Metric {
     /// The spec for a pre-defined metric.
-    #[serde(
-        rename = "predefinedMetricSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predefined_metric_spec: Option<crate::PredefinedMetricSpec>,
 
     /// Spec for pointwise metric.
-    #[serde(
-        rename = "pointwiseMetricSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pointwise_metric_spec: Option<crate::PointwiseMetricSpec>,
 
     /// Spec for pairwise metric.
-    #[serde(
-        rename = "pairwiseMetricSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_metric_spec: Option<crate::PairwiseMetricSpec>,
 
     /// Spec for exact match metric.
-    #[serde(rename = "exactMatchSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exact_match_spec: Option<crate::ExactMatchSpec>,
 
     /// Spec for bleu metric.
-    #[serde(rename = "bleuSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bleu_spec: Option<crate::BleuSpec>,
 
     /// Spec for rouge metric.
-    #[serde(rename = "rougeSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rouge_spec: Option<crate::RougeSpec>,
 
     /// Optional. The aggregation metrics to use.
-    #[serde(
-        rename = "aggregationMetrics",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub aggregation_metrics: Vec<crate::MetricAggregationMetricsItem>,
 }
 
@@ -1516,29 +1278,26 @@ pub struct Metric {
 /// Discovery schema `GoogleCloudAiplatformV1EvaluationInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EvaluationInstance {
     /// Optional. Data used to populate placeholder `prompt` in a metric prompt template.
-    #[serde(rename = "prompt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<crate::EvaluationInstanceInstanceData>,
 
     /// Optional. Named groups of rubrics associated with the prompt. This is used for rubric-based evaluations where rubrics can be referenced by a key. The key could represent versions, associated metrics, etc.
-    #[serde(
-        rename = "rubricGroups",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub rubric_groups: std::collections::BTreeMap<String, crate::RubricGroup>,
 
     /// Required. Data used to populate placeholder `response` in a metric prompt template.
-    #[serde(rename = "response", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<crate::EvaluationInstanceInstanceData>,
 
     /// Optional. Data used to populate placeholder `reference` in a metric prompt template.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<crate::EvaluationInstanceInstanceData>,
 
     /// Optional. Other data used to populate placeholders based on their key.
-    #[serde(rename = "otherData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub other_data: Option<crate::EvaluationInstanceMapInstance>,
 }
 
@@ -1547,17 +1306,18 @@ pub struct EvaluationInstance {
 /// Discovery schema `GoogleCloudAiplatformV1AutoraterConfig`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AutoraterConfig {
     /// Optional. Number of samples for each instance in the dataset. If not specified, the default is 4. Minimum value is 1, maximum value is 32.
-    #[serde(rename = "samplingCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sampling_count: Option<i32>,
 
     /// Optional. Default is true. Whether to flip the candidate and baseline responses. This is only applicable to the pairwise metric. If enabled, also provide PairwiseMetricSpec.candidate\_response\_field\_name and PairwiseMetricSpec.baseline\_response\_field\_name. When rendering PairwiseMetricSpec.metric\_prompt\_template, the candidate and baseline fields will be flipped for half of the samples to reduce bias.
-    #[serde(rename = "flipEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flip_enabled: Option<bool>,
 
     /// Optional. The fully qualified name of the publisher model or tuned autorater endpoint to use. Publisher model format: `projects/{project}/locations/{location}/publishers/*/models/*` Tuned model endpoint format: `projects/{project}/locations/{location}/endpoints/{endpoint}`
-    #[serde(rename = "autoraterModel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub autorater_model: Option<String>,
 }
 
@@ -1566,15 +1326,12 @@ pub struct AutoraterConfig {
 /// Discovery schema `GoogleCloudAiplatformV1ExactMatchResults`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExactMatchResults {
     /// Output only. Exact match metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "exactMatchMetricValues",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exact_match_metric_values: Vec<crate::ExactMatchMetricValue>,
 }
 
@@ -1583,11 +1340,12 @@ pub struct ExactMatchResults {
 /// Discovery schema `GoogleCloudAiplatformV1BleuResults`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BleuResults {
     /// Output only. Bleu metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "bleuMetricValues", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bleu_metric_values: Vec<crate::BleuMetricValue>,
 }
 
@@ -1596,15 +1354,12 @@ pub struct BleuResults {
 /// Discovery schema `GoogleCloudAiplatformV1RougeResults`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RougeResults {
     /// Output only. Rouge metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "rougeMetricValues",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rouge_metric_values: Vec<crate::RougeMetricValue>,
 }
 
@@ -1613,23 +1368,24 @@ pub struct RougeResults {
 /// Discovery schema `GoogleCloudAiplatformV1FluencyResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FluencyResult {
     /// Output only. Fluency score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for fluency score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for fluency score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
 
@@ -1638,23 +1394,24 @@ pub struct FluencyResult {
 /// Discovery schema `GoogleCloudAiplatformV1CoherenceResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CoherenceResult {
     /// Output only. Coherence score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for coherence score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for coherence score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
 
@@ -1663,23 +1420,24 @@ pub struct CoherenceResult {
 /// Discovery schema `GoogleCloudAiplatformV1SafetyResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SafetyResult {
     /// Output only. Safety score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for safety score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for safety score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
 
@@ -1688,23 +1446,24 @@ pub struct SafetyResult {
 /// Discovery schema `GoogleCloudAiplatformV1GroundednessResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GroundednessResult {
     /// Output only. Groundedness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for groundedness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for groundedness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
 
@@ -1713,23 +1472,24 @@ pub struct GroundednessResult {
 /// Discovery schema `GoogleCloudAiplatformV1FulfillmentResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FulfillmentResult {
     /// Output only. Fulfillment score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for fulfillment score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for fulfillment score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
 
@@ -1738,23 +1498,24 @@ pub struct FulfillmentResult {
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationQualityResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SummarizationQualityResult {
     /// Output only. Summarization Quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for summarization quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for summarization quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
 
@@ -1824,51 +1585,31 @@ impl From<&str> for PairwiseSummarizationQualityResultPairwiseChoice {
 }
 
 #[cfg(feature = "locations")]
-impl std::fmt::Display for PairwiseSummarizationQualityResultPairwiseChoice {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations")]
-impl serde::Serialize for PairwiseSummarizationQualityResultPairwiseChoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations")]
-impl<'de> serde::Deserialize<'de> for PairwiseSummarizationQualityResultPairwiseChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(PairwiseSummarizationQualityResultPairwiseChoice::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(PairwiseSummarizationQualityResultPairwiseChoice);
 
 /// Spec for pairwise summarization quality result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseSummarizationQualityResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PairwiseSummarizationQualityResult {
     /// Output only. Pairwise summarization prediction choice.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "pairwiseChoice", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_choice: Option<crate::PairwiseSummarizationQualityResultPairwiseChoice>,
 
     /// Output only. Explanation for summarization quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for summarization quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
 
@@ -1877,23 +1618,24 @@ pub struct PairwiseSummarizationQualityResult {
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationHelpfulnessResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SummarizationHelpfulnessResult {
     /// Output only. Summarization Helpfulness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for summarization helpfulness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for summarization helpfulness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
 
@@ -1902,23 +1644,24 @@ pub struct SummarizationHelpfulnessResult {
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationVerbosityResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SummarizationVerbosityResult {
     /// Output only. Summarization Verbosity score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for summarization verbosity score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for summarization verbosity score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
 
@@ -1927,23 +1670,24 @@ pub struct SummarizationVerbosityResult {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringQualityResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringQualityResult {
     /// Output only. Question Answering Quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for question answering quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for question answering quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
 
@@ -1952,23 +1696,24 @@ pub struct QuestionAnsweringQualityResult {
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseQuestionAnsweringQualityResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PairwiseQuestionAnsweringQualityResult {
     /// Output only. Pairwise question answering prediction choice.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "pairwiseChoice", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_choice: Option<crate::PairwiseSummarizationQualityResultPairwiseChoice>,
 
     /// Output only. Explanation for question answering quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for question answering quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
 
@@ -1977,23 +1722,24 @@ pub struct PairwiseQuestionAnsweringQualityResult {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringRelevanceResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringRelevanceResult {
     /// Output only. Question Answering Relevance score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for question answering relevance score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for question answering relevance score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
 
@@ -2002,23 +1748,24 @@ pub struct QuestionAnsweringRelevanceResult {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringHelpfulnessResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringHelpfulnessResult {
     /// Output only. Question Answering Helpfulness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for question answering helpfulness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for question answering helpfulness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
 
@@ -2027,23 +1774,24 @@ pub struct QuestionAnsweringHelpfulnessResult {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringCorrectnessResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringCorrectnessResult {
     /// Output only. Question Answering Correctness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for question answering correctness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for question answering correctness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
 
@@ -2052,23 +1800,24 @@ pub struct QuestionAnsweringCorrectnessResult {
 /// Discovery schema `GoogleCloudAiplatformV1PointwiseMetricResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PointwiseMetricResult {
     /// Output only. Pointwise metric score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for pointwise metric score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Spec for custom output.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "customOutput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_output: Option<crate::CustomOutput>,
 }
 
@@ -2077,23 +1826,24 @@ pub struct PointwiseMetricResult {
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseMetricResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PairwiseMetricResult {
     /// Output only. Pairwise metric choice.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "pairwiseChoice", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_choice: Option<crate::PairwiseSummarizationQualityResultPairwiseChoice>,
 
     /// Output only. Explanation for pairwise metric score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Spec for custom output.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "customOutput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_output: Option<crate::CustomOutput>,
 }
 
@@ -2102,15 +1852,12 @@ pub struct PairwiseMetricResult {
 /// Discovery schema `GoogleCloudAiplatformV1ToolCallValidResults`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolCallValidResults {
     /// Output only. Tool call valid metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "toolCallValidMetricValues",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tool_call_valid_metric_values: Vec<crate::ToolCallValidMetricValue>,
 }
 
@@ -2119,15 +1866,12 @@ pub struct ToolCallValidResults {
 /// Discovery schema `GoogleCloudAiplatformV1ToolNameMatchResults`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolNameMatchResults {
     /// Output only. Tool name match metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "toolNameMatchMetricValues",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tool_name_match_metric_values: Vec<crate::ToolNameMatchMetricValue>,
 }
 
@@ -2136,15 +1880,12 @@ pub struct ToolNameMatchResults {
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKeyMatchResults`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolParameterKeyMatchResults {
     /// Output only. Tool parameter key match metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "toolParameterKeyMatchMetricValues",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tool_parameter_key_match_metric_values: Vec<
         crate::ToolParameterKeyMatchMetricValue,
     >,
@@ -2155,15 +1896,12 @@ pub struct ToolParameterKeyMatchResults {
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKVMatchResults`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolParameterKvMatchResults {
     /// Output only. Tool parameter key value match metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "toolParameterKvMatchMetricValues",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tool_parameter_kv_match_metric_values: Vec<
         crate::ToolParameterKvMatchMetricValue,
     >,
@@ -2174,11 +1912,12 @@ pub struct ToolParameterKvMatchResults {
 /// Discovery schema `GoogleCloudAiplatformV1CometResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CometResult {
     /// Output only. Comet score. Range depends on version.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -2187,11 +1926,12 @@ pub struct CometResult {
 /// Discovery schema `GoogleCloudAiplatformV1MetricxResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MetricxResult {
     /// Output only. MetricX score. Range depends on version.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -2200,15 +1940,12 @@ pub struct MetricxResult {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryExactMatchResults`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryExactMatchResults {
     /// Output only. TrajectoryExactMatch metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "trajectoryExactMatchMetricValues",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trajectory_exact_match_metric_values: Vec<
         crate::TrajectoryExactMatchMetricValue,
     >,
@@ -2219,15 +1956,12 @@ pub struct TrajectoryExactMatchResults {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryInOrderMatchResults`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryInOrderMatchResults {
     /// Output only. TrajectoryInOrderMatch metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "trajectoryInOrderMatchMetricValues",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trajectory_in_order_match_metric_values: Vec<
         crate::TrajectoryInOrderMatchMetricValue,
     >,
@@ -2238,15 +1972,12 @@ pub struct TrajectoryInOrderMatchResults {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryAnyOrderMatchResults`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryAnyOrderMatchResults {
     /// Output only. TrajectoryAnyOrderMatch metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "trajectoryAnyOrderMatchMetricValues",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trajectory_any_order_match_metric_values: Vec<
         crate::TrajectoryAnyOrderMatchMetricValue,
     >,
@@ -2257,15 +1988,12 @@ pub struct TrajectoryAnyOrderMatchResults {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryPrecisionResults`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryPrecisionResults {
     /// Output only. TrajectoryPrecision metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "trajectoryPrecisionMetricValues",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trajectory_precision_metric_values: Vec<crate::TrajectoryPrecisionMetricValue>,
 }
 
@@ -2274,15 +2002,12 @@ pub struct TrajectoryPrecisionResults {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryRecallResults`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryRecallResults {
     /// Output only. TrajectoryRecall metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "trajectoryRecallMetricValues",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trajectory_recall_metric_values: Vec<crate::TrajectoryRecallMetricValue>,
 }
 
@@ -2291,15 +2016,12 @@ pub struct TrajectoryRecallResults {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectorySingleToolUseResults`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectorySingleToolUseResults {
     /// Output only. TrajectorySingleToolUse metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "trajectorySingleToolUseMetricValues",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trajectory_single_tool_use_metric_values: Vec<
         crate::TrajectorySingleToolUseMetricValue,
     >,
@@ -2310,21 +2032,18 @@ pub struct TrajectorySingleToolUseResults {
 /// Discovery schema `GoogleCloudAiplatformV1RubricBasedInstructionFollowingResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RubricBasedInstructionFollowingResult {
     /// Output only. Overall score for the instruction following.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. List of per rubric critique results.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "rubricCritiqueResults",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rubric_critique_results: Vec<crate::RubricCritiqueResult>,
 }
 
@@ -2333,17 +2052,18 @@ pub struct RubricBasedInstructionFollowingResult {
 /// Discovery schema `GoogleCloudAiplatformV1MetricResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MetricResult {
     /// The score for the metric. Please refer to each metric's documentation for the meaning of the score.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// For rubric-based metrics, the verdicts for each rubric.
-    #[serde(rename = "rubricVerdicts", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rubric_verdicts: Vec<crate::RubricVerdict>,
 
     /// The explanation for the metric result.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 }
 
@@ -2352,13 +2072,14 @@ pub struct MetricResult {
 /// Discovery schema `GoogleCloudAiplatformV1EvaluationDataset`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EvaluationDataset {
     /// Cloud storage source holds the dataset. Currently only one Cloud Storage file path is supported.
-    #[serde(rename = "gcsSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 
     /// BigQuery source holds the dataset.
-    #[serde(rename = "bigquerySource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_source: Option<crate::BigQuerySource>,
 }
 
@@ -2367,9 +2088,10 @@ pub struct EvaluationDataset {
 /// Discovery schema `GoogleCloudAiplatformV1OutputConfig`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct OutputConfig {
     /// Cloud storage destination for evaluation output.
-    #[serde(rename = "gcsDestination", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_destination: Option<crate::GcsDestination>,
 }
 
@@ -2388,13 +2110,14 @@ pub struct OutputConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Content {
     /// Optional. The producer of the content. Must be either 'user' or 'model'. Useful to set for multi-turn conversations, otherwise can be left blank or unset.
-    #[serde(rename = "role", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 
     /// Required. Ordered `Parts` that constitute a single message. Parts may have different IANA MIME types.
-    #[serde(rename = "parts", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<crate::Part>,
 }
 
@@ -2403,17 +2126,14 @@ pub struct Content {
 /// Discovery schema `GoogleCloudAiplatformV1PredefinedMetricSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PredefinedMetricSpec {
     /// Required. The name of a pre-defined metric, such as "instruction\_following\_v1" or "text\_quality\_v1".
-    #[serde(rename = "metricSpecName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec_name: Option<String>,
 
     /// Optional. The parameters needed to run the pre-defined metric.
-    #[serde(
-        rename = "metricSpecParameters",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub metric_spec_parameters: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
@@ -2487,57 +2207,29 @@ impl From<&str> for RubricGenerationSpecRubricContentType {
 }
 
 #[cfg(feature = "locations")]
-impl std::fmt::Display for RubricGenerationSpecRubricContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations")]
-impl serde::Serialize for RubricGenerationSpecRubricContentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations")]
-impl<'de> serde::Deserialize<'de> for RubricGenerationSpecRubricContentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(RubricGenerationSpecRubricContentType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(RubricGenerationSpecRubricContentType);
 
 /// Specification for how rubrics should be generated.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RubricGenerationSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RubricGenerationSpec {
     /// Template for the prompt used to generate rubrics. The details should be updated based on the most-recent recipe requirements.
-    #[serde(rename = "promptTemplate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_template: Option<String>,
 
     /// Configuration for the model used in rubric generation. Configs including sampling count and base model can be specified here. Flipping is not supported for rubric generation.
-    #[serde(rename = "modelConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_config: Option<crate::AutoraterConfig>,
 
     /// The type of rubric content to be generated.
-    #[serde(
-        rename = "rubricContentType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rubric_content_type: Option<crate::RubricGenerationSpecRubricContentType>,
 
     /// Optional. An optional, pre-defined list of allowed types for generated rubrics. If this field is provided, it implies `include_rubric_type` should be true, and the generated rubric types should be chosen from this ontology.
-    #[serde(
-        rename = "rubricTypeOntology",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rubric_type_ontology: Vec<String>,
 }
 
@@ -2599,49 +2291,29 @@ impl From<&str> for RubricImportance {
 }
 
 #[cfg(feature = "locations")]
-impl std::fmt::Display for RubricImportance {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations")]
-impl serde::Serialize for RubricImportance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations")]
-impl<'de> serde::Deserialize<'de> for RubricImportance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(RubricImportance::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(RubricImportance);
 
 /// Message representing a single testable criterion for evaluation. One input prompt could have multiple rubrics.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Rubric`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Rubric {
     /// Unique identifier for the rubric. This ID is used to refer to this rubric, e.g., in RubricVerdict.
-    #[serde(rename = "rubricId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rubric_id: Option<String>,
 
     /// Required. The actual testable criteria for the rubric.
-    #[serde(rename = "content", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<crate::RubricContent>,
 
     /// Optional. A type designator for the rubric, which can inform how it's evaluated or interpreted by systems or users. It's recommended to use consistent, well-defined, upper snake\_case strings. Examples: "SUMMARIZATION\_QUALITY", "SAFETY\_HARMFUL\_CONTENT", "INSTRUCTION\_ADHERENCE".
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 
     /// Optional. The relative importance of this rubric.
-    #[serde(rename = "importance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub importance: Option<crate::RubricImportance>,
 }
 
@@ -2650,41 +2322,30 @@ pub struct Rubric {
 /// Discovery schema `GoogleCloudAiplatformV1DeployRequestModelConfig`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeployRequestModelConfig {
     /// Optional. Whether the user accepts the End User License Agreement (EULA) for the model.
-    #[serde(rename = "acceptEula", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_eula: Option<bool>,
 
     /// Optional. The Hugging Face read access token used to access the model artifacts of gated models.
-    #[serde(
-        rename = "huggingFaceAccessToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hugging_face_access_token: Option<String>,
 
     /// Optional. If true, the model will deploy with a cached version instead of directly downloading the model artifacts from Hugging Face. This is suitable for VPC-SC users with limited internet access.
-    #[serde(
-        rename = "huggingFaceCacheEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hugging_face_cache_enabled: Option<bool>,
 
     /// Optional. The user-specified display name of the uploaded model. If not set, a default name will be used.
-    #[serde(
-        rename = "modelDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_display_name: Option<String>,
 
     /// Optional. The specification of the container that is to be used when deploying. If not set, the default container spec will be used.
-    #[serde(rename = "containerSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_spec: Option<crate::ModelContainerSpec>,
 
     /// Optional. The ID to use for the uploaded Model, which will become the final component of the model resource name. When not provided, Vertex AI will generate a value for this ID. When Model Registry model is provided, this field will be ignored. This value may be up to 63 characters, and valid characters are `[a-z0-9_-]`. The first character cannot be a number or hyphen.
-    #[serde(rename = "modelUserId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_user_id: Option<String>,
 }
 
@@ -2693,35 +2354,24 @@ pub struct DeployRequestModelConfig {
 /// Discovery schema `GoogleCloudAiplatformV1DeployRequestEndpointConfig`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeployRequestEndpointConfig {
     /// Optional. The user-specified display name of the endpoint. If not set, a default name will be used.
-    #[serde(
-        rename = "endpointDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_display_name: Option<String>,
 
     /// Optional. Deprecated. Use dedicated\_endpoint\_disabled instead. If true, the endpoint will be exposed through a dedicated DNS \[Endpoint.dedicated\_endpoint\_dns\]. Your request to the dedicated DNS will be isolated from other users' traffic and will have better performance and reliability. Note: Once you enabled dedicated endpoint, you won't be able to send request to the shared DNS {region}-aiplatform.googleapis.com. The limitations will be removed soon.
     ///
     /// Deprecated.
-    #[serde(
-        rename = "dedicatedEndpointEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_endpoint_enabled: Option<bool>,
 
     /// Optional. By default, if dedicated endpoint is enabled, the endpoint will be exposed through a dedicated DNS \[Endpoint.dedicated\_endpoint\_dns\]. Your request to the dedicated DNS will be isolated from other users' traffic and will have better performance and reliability. Note: Once you enabled dedicated endpoint, you won't be able to send request to the shared DNS {region}-aiplatform.googleapis.com. The limitations will be removed soon. If this field is set to true, the dedicated endpoint will be disabled and the deployed model will be exposed through the shared DNS {region}-aiplatform.googleapis.com.
-    #[serde(
-        rename = "dedicatedEndpointDisabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_endpoint_disabled: Option<bool>,
 
     /// Optional. Immutable. The ID to use for endpoint, which will become the final component of the endpoint resource name. If not provided, Vertex AI will generate a value for this ID. If the first character is a letter, this value may be up to 63 characters, and valid characters are `[a-z0-9-]`. The last character must be a letter or number. If the first character is a number, this value may be up to 9 characters, and valid characters are `[0-9]` with no leading zeros. When using HTTP/JSON, this field is populated based on a query string argument, such as `?endpoint_id=12345`. This is the fallback for fields that are not included in either the URI or the body.
-    #[serde(rename = "endpointUserId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_user_id: Option<String>,
 }
 
@@ -2730,29 +2380,18 @@ pub struct DeployRequestEndpointConfig {
 /// Discovery schema `GoogleCloudAiplatformV1DeployRequestDeployConfig`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeployRequestDeployConfig {
     /// Optional. The dedicated resources to use for the endpoint. If not set, the default resources will be used.
-    #[serde(
-        rename = "dedicatedResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_resources: Option<crate::DedicatedResources>,
 
     /// Optional. If true, enable the QMT fast tryout feature for this model if possible.
-    #[serde(
-        rename = "fastTryoutEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fast_tryout_enabled: Option<bool>,
 
     /// Optional. System labels for Model Garden deployments. These labels are managed by Google and for tracking purposes only.
-    #[serde(
-        rename = "systemLabels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub system_labels: std::collections::BTreeMap<String, String>,
 }
 
@@ -2761,17 +2400,18 @@ pub struct DeployRequestDeployConfig {
 /// Discovery schema `GoogleCloudAiplatformV1RagManagedDbConfig`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagManagedDbConfig {
     /// Sets the RagManagedDb to the Scaled tier.
-    #[serde(rename = "scaled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scaled: Option<crate::RagManagedDbConfigScaled>,
 
     /// Sets the RagManagedDb to the Basic tier.
-    #[serde(rename = "basic", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub basic: Option<crate::RagManagedDbConfigBasic>,
 
     /// Sets the RagManagedDb to the Unprovisioned tier.
-    #[serde(rename = "unprovisioned", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unprovisioned: Option<crate::RagManagedDbConfigUnprovisioned>,
 }
 
@@ -2780,19 +2420,16 @@ pub struct RagManagedDbConfig {
 /// Discovery schema `GoogleCloudAiplatformV1RetrieveContextsRequestVertexRagStore`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RetrieveContextsRequestVertexRagStore {
     /// Optional. The representation of the rag source. It can be used to specify corpus only or ragfiles. Currently only support one corpus or multiple files from one corpus. In the future we may open up multiple corpora support.
-    #[serde(rename = "ragResources", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rag_resources: Vec<crate::RetrieveContextsRequestVertexRagStoreRagResource>,
 
     /// Optional. Only return contexts with vector distance smaller than the threshold.
     ///
     /// Deprecated.
-    #[serde(
-        rename = "vectorDistanceThreshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_distance_threshold: Option<f64>,
 }
 
@@ -2801,17 +2438,14 @@ pub struct RetrieveContextsRequestVertexRagStore {
 /// Discovery schema `GoogleCloudAiplatformV1RagQuery`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagQuery {
     /// Optional. The query in text format to get relevant contexts.
-    #[serde(rename = "text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
     /// Optional. The retrieval config for the query.
-    #[serde(
-        rename = "ragRetrievalConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_retrieval_config: Option<crate::RagRetrievalConfig>,
 }
 
@@ -2820,9 +2454,10 @@ pub struct RagQuery {
 /// Discovery schema `GoogleCloudAiplatformV1RagContexts`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagContexts {
     /// All its contexts.
-    #[serde(rename = "contexts", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contexts: Vec<crate::RagContextsContext>,
 }
 
@@ -2840,33 +2475,26 @@ pub struct RagContexts {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct VertexRagStore {
     /// Optional. The representation of the rag source. It can be used to specify corpus only or ragfiles. Currently only support one corpus or multiple files from one corpus. In the future we may open up multiple corpora support.
-    #[serde(rename = "ragResources", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rag_resources: Vec<crate::VertexRagStoreRagResource>,
 
     /// Optional. Number of top k results to return from the selected corpora.
     ///
     /// Deprecated.
-    #[serde(rename = "similarityTopK", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub similarity_top_k: Option<i32>,
 
     /// Optional. Only return results with vector distance smaller than the threshold.
     ///
     /// Deprecated.
-    #[serde(
-        rename = "vectorDistanceThreshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_distance_threshold: Option<f64>,
 
     /// Optional. The retrieval config for the Rag query.
-    #[serde(
-        rename = "ragRetrievalConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_retrieval_config: Option<crate::RagRetrievalConfig>,
 }
 
@@ -2875,13 +2503,14 @@ pub struct VertexRagStore {
 /// Discovery schema `GoogleCloudAiplatformV1AugmentPromptRequestModel`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AugmentPromptRequestModel {
     /// Optional. The model that the user will send the augmented prompt for content generation.
-    #[serde(rename = "model", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Optional. The model version of the backend deployed model.
-    #[serde(rename = "modelVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_version: Option<String>,
 }
 
@@ -2890,35 +2519,36 @@ pub struct AugmentPromptRequestModel {
 /// Discovery schema `GoogleCloudAiplatformV1Fact`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Fact {
     /// Query that is used to retrieve this fact.
-    #[serde(rename = "query", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
 
     /// If present, it refers to the title of this fact.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// If present, this uri links to the source of the fact.
-    #[serde(rename = "uri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// If present, the summary/snippet of the fact.
-    #[serde(rename = "summary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
 
     /// If present, the distance between the query vector and this fact vector.
     ///
     /// Deprecated.
-    #[serde(rename = "vectorDistance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_distance: Option<f64>,
 
     /// If present, according to the underlying Vector DB and the selected metric type, the score can be either the distance or the similarity between the query and the fact and its range depends on the metric type. For example, if the metric type is COSINE\_DISTANCE, it represents the distance between the query and the fact. The larger the distance, the less relevant the fact is to the query. The range is \[0, 2\], while 0 means the most relevant and 2 means the least relevant.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 
     /// If present, chunk properties.
-    #[serde(rename = "chunk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk: Option<crate::RagChunk>,
 }
 
@@ -2927,13 +2557,10 @@ pub struct Fact {
 /// Discovery schema `GoogleCloudAiplatformV1CorroborateContentRequestParameters`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CorroborateContentRequestParameters {
     /// Optional. Only return claims with citation score larger than the threshold.
-    #[serde(
-        rename = "citationThreshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub citation_threshold: Option<f64>,
 }
 
@@ -2942,21 +2569,22 @@ pub struct CorroborateContentRequestParameters {
 /// Discovery schema `GoogleCloudAiplatformV1Claim`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Claim {
     /// Index in the input text where the claim starts (inclusive).
-    #[serde(rename = "startIndex", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_index: Option<i32>,
 
     /// Index in the input text where the claim ends (exclusive).
-    #[serde(rename = "endIndex", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_index: Option<i32>,
 
     /// Indexes of the facts supporting this claim.
-    #[serde(rename = "factIndexes", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fact_indexes: Vec<i32>,
 
     /// Confidence score of this corroboration.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -2975,9 +2603,10 @@ pub struct Claim {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BigQuerySource {
     /// Required. BigQuery URI to a table, up to 2000 characters long. Accepted forms: * BigQuery path. For example: `bq://projectId.bqDatasetId.bqTableId`.
-    #[serde(rename = "inputUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_uri: Option<String>,
 }
 
@@ -2995,74 +2624,65 @@ pub struct BigQuerySource {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelContainerSpec {
     /// Required. Immutable. URI of the Docker image to be used as the custom container for serving predictions. This URI must identify an image in Artifact Registry or Container Registry. Learn more about the [container publishing requirements](https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#publishing), including permissions requirements for the Vertex AI Service Agent. The container image is ingested upon ModelService.UploadModel, stored internally, and this original path is afterwards not used. To learn about the requirements for the Docker image itself, see [Custom container requirements](https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#). You can use the URI to one of Vertex AI's [pre-built container images for prediction](https://cloud.google.com/vertex-ai/docs/predictions/pre-built-containers) in this field.
-    #[serde(rename = "imageUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_uri: Option<String>,
 
     /// Immutable. Specifies the command that runs when the container starts. This overrides the container's [ENTRYPOINT](https://docs.docker.com/engine/reference/builder/#entrypoint). Specify this field as an array of executable and arguments, similar to a Docker `ENTRYPOINT`'s "exec" form, not its "shell" form. If you do not specify this field, then the container's `ENTRYPOINT` runs, in conjunction with the args field or the container's \[`CMD`\](<https://docs.docker.com/engine/reference/builder/#cmd>), if either exists. If this field is not specified and the container does not have an `ENTRYPOINT`, then refer to the Docker documentation about \[how `CMD` and `ENTRYPOINT` interact\](<https://docs.docker.com/engine/reference/builder/#understand-how-cmd-and-entrypoint-interact>). If you specify this field, then you can also specify the `args` field to provide additional arguments for this command. However, if you specify this field, then the container's `CMD` is ignored. See the \[Kubernetes documentation about how the `command` and `args` fields interact with a container's `ENTRYPOINT` and `CMD`\](<https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#notes>). In this field, you can reference [environment variables set by Vertex AI](https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables) and environment variables set in the env field. You cannot reference environment variables set in the Docker image. In order for environment variables to be expanded, reference them by using the following syntax: $( VARIABLE\_NAME) Note that this differs from Bash variable expansion, which does not use parentheses. If a variable cannot be resolved, the reference in the input string is used unchanged. To avoid variable expansion, you can escape this syntax with `$$`; for example: $$(VARIABLE\_NAME) This field corresponds to the `command` field of the Kubernetes Containers [v1 core API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.23/#container-v1-core).
-    #[serde(rename = "command", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
 
     /// Immutable. Specifies arguments for the command that runs when the container starts. This overrides the container's \[`CMD`\](<https://docs.docker.com/engine/reference/builder/#cmd>). Specify this field as an array of executable and arguments, similar to a Docker `CMD`'s "default parameters" form. If you don't specify this field but do specify the command field, then the command from the `command` field runs without any additional arguments. See the \[Kubernetes documentation about how the `command` and `args` fields interact with a container's `ENTRYPOINT` and `CMD`\](<https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#notes>). If you don't specify this field and don't specify the `command` field, then the container's \[`ENTRYPOINT`\](<https://docs.docker.com/engine/reference/builder/#cmd>) and `CMD` determine what runs based on their default behavior. See the Docker documentation about \[how `CMD` and `ENTRYPOINT` interact\](<https://docs.docker.com/engine/reference/builder/#understand-how-cmd-and-entrypoint-interact>). In this field, you can reference [environment variables set by Vertex AI](https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables) and environment variables set in the env field. You cannot reference environment variables set in the Docker image. In order for environment variables to be expanded, reference them by using the following syntax: $( VARIABLE\_NAME) Note that this differs from Bash variable expansion, which does not use parentheses. If a variable cannot be resolved, the reference in the input string is used unchanged. To avoid variable expansion, you can escape this syntax with `$$`; for example: $$(VARIABLE\_NAME) This field corresponds to the `args` field of the Kubernetes Containers [v1 core API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.23/#container-v1-core).
-    #[serde(rename = "args", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
 
     /// Immutable. List of environment variables to set in the container. After the container starts running, code running in the container can read these environment variables. Additionally, the command and args fields can reference these variables. Later entries in this list can also reference earlier entries. For example, the following example sets the variable `VAR_2` to have the value `foo bar`: ```json [ { "name": "VAR_1", "value": "foo" }, { "name": "VAR_2", "value": "$(VAR_1) bar" } ] ``` If you switch the order of the variables in the example, then the expansion does not occur. This field corresponds to the `env` field of the Kubernetes Containers [v1 core API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.23/#container-v1-core).
-    #[serde(rename = "env", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<crate::EnvVar>,
 
     /// Immutable. List of ports to expose from the container. Vertex AI sends any prediction requests that it receives to the first port on this list. Vertex AI also sends [liveness and health checks](https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#liveness) to this port. If you do not specify this field, it defaults to following value: ```json [ { "containerPort": 8080 } ] ``` Vertex AI does not use ports other than the first one listed. This field corresponds to the `ports` field of the Kubernetes Containers [v1 core API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.23/#container-v1-core).
-    #[serde(rename = "ports", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<crate::Port>,
 
     /// Immutable. HTTP path on the container to send prediction requests to. Vertex AI forwards requests sent using projects.locations.endpoints.predict to this path on the container's IP address and port. Vertex AI then returns the container's response in the API response. For example, if you set this field to `/foo`, then when Vertex AI receives a prediction request, it forwards the request body in a POST request to the `/foo` path on the port of your container specified by the first value of this `ModelContainerSpec`'s ports field. If you don't specify this field, it defaults to the following value when you deploy this Model to an Endpoint: /v1/endpoints/ENDPOINT/deployedModels/DEPLOYED\_MODEL:predict The placeholders in this value are replaced as follows: * ENDPOINT: The last segment (following `endpoints/`)of the Endpoint.name\]\[\] field of the Endpoint where this Model has been deployed. (Vertex AI makes this value available to your container code as the \[`AIP_ENDPOINT_ID` environment variable\](<https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables>).) * DEPLOYED\_MODEL: DeployedModel.id of the `DeployedModel`. (Vertex AI makes this value available to your container code as the \[`AIP_DEPLOYED_MODEL_ID` environment variable\](<https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables>).)
-    #[serde(rename = "predictRoute", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predict_route: Option<String>,
 
     /// Immutable. HTTP path on the container to send health checks to. Vertex AI intermittently sends GET requests to this path on the container's IP address and port to check that the container is healthy. Read more about [health checks](https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#health). For example, if you set this field to `/bar`, then Vertex AI intermittently sends a GET request to the `/bar` path on the port of your container specified by the first value of this `ModelContainerSpec`'s ports field. If you don't specify this field, it defaults to the following value when you deploy this Model to an Endpoint: /v1/endpoints/ENDPOINT/deployedModels/ DEPLOYED\_MODEL:predict The placeholders in this value are replaced as follows: * ENDPOINT: The last segment (following `endpoints/`)of the Endpoint.name\]\[\] field of the Endpoint where this Model has been deployed. (Vertex AI makes this value available to your container code as the \[`AIP_ENDPOINT_ID` environment variable\](<https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables>).) * DEPLOYED\_MODEL: DeployedModel.id of the `DeployedModel`. (Vertex AI makes this value available to your container code as the \[`AIP_DEPLOYED_MODEL_ID` environment variable\](<https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables>).)
-    #[serde(rename = "healthRoute", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_route: Option<String>,
 
     /// Immutable. Invoke route prefix for the custom container. "/*" is the only supported value right now. By setting this field, any non-root route on this model will be accessible with invoke http call eg: "/invoke/foo/bar", however the \[PredictionService.Invoke\] RPC is not supported yet. Only one of `predict_route` or `invoke_route_prefix` can be set, and we default to using `predict_route` if this field is not set. If this field is set, the Model can only be deployed to dedicated endpoint.
-    #[serde(
-        rename = "invokeRoutePrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoke_route_prefix: Option<String>,
 
     /// Immutable. List of ports to expose from the container. Vertex AI sends gRPC prediction requests that it receives to the first port on this list. Vertex AI also sends liveness and health checks to this port. If you do not specify this field, gRPC requests to the container will be disabled. Vertex AI does not use ports other than the first one listed. This field corresponds to the `ports` field of the Kubernetes Containers v1 core API.
-    #[serde(rename = "grpcPorts", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub grpc_ports: Vec<crate::Port>,
 
     /// Immutable. Deployment timeout. Limit for deployment timeout is 2 hours.
-    #[serde(
-        rename = "deploymentTimeout",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_timeout: Option<discogen_runtime::Duration>,
 
     /// Immutable. The amount of the VM memory to reserve as the shared memory for the model in megabytes.
     #[serde(
-        rename = "sharedMemorySizeMb",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub shared_memory_size_mb: Option<i64>,
 
     /// Immutable. Specification for Kubernetes startup probe.
-    #[serde(rename = "startupProbe", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub startup_probe: Option<crate::Probe>,
 
     /// Immutable. Specification for Kubernetes readiness probe.
-    #[serde(rename = "healthProbe", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_probe: Option<crate::Probe>,
 
     /// Immutable. Specification for Kubernetes liveness probe.
-    #[serde(rename = "livenessProbe", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub liveness_probe: Option<crate::Probe>,
 }
 
@@ -3299,64 +2919,7 @@ impl From<&str> for MachineSpecAcceleratorType {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for MachineSpecAcceleratorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations",
-        feature = "notebook-runtime-templates",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "index-endpoints",
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "locations-batch-prediction-jobs",
-        feature = "notebook-runtimes",
-        feature = "notebook-execution-jobs",
-        feature = "persistent-resources",
-        feature = "schedules",
-        feature = "batch-prediction-jobs",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for MachineSpecAcceleratorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations",
-        feature = "notebook-runtime-templates",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "index-endpoints",
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "locations-batch-prediction-jobs",
-        feature = "notebook-runtimes",
-        feature = "notebook-execution-jobs",
-        feature = "persistent-resources",
-        feature = "schedules",
-        feature = "batch-prediction-jobs",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for MachineSpecAcceleratorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(MachineSpecAcceleratorType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(MachineSpecAcceleratorType);
 
 /// Specification of a single machine.
 ///
@@ -3381,37 +2944,26 @@ impl<'de> serde::Deserialize<'de> for MachineSpecAcceleratorType {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MachineSpec {
     /// Immutable. The type of the machine. See the [list of machine types supported for prediction](https://cloud.google.com/vertex-ai/docs/predictions/configure-compute#machine-types) See the [list of machine types supported for custom training](https://cloud.google.com/vertex-ai/docs/training/configure-compute#machine-types). For DeployedModel this field is optional, and the default value is `n1-standard-2`. For BatchPredictionJob or as part of WorkerPoolSpec this field is required.
-    #[serde(rename = "machineType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_type: Option<String>,
 
     /// Immutable. The type of accelerator(s) that may be attached to the machine as per accelerator\_count.
-    #[serde(
-        rename = "acceleratorType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accelerator_type: Option<crate::MachineSpecAcceleratorType>,
 
     /// The number of accelerators to attach to the machine.
-    #[serde(
-        rename = "acceleratorCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accelerator_count: Option<i32>,
 
     /// Immutable. The topology of the TPUs. Corresponds to the TPU topologies available from GKE. (Example: tpu\_topology: "2x2x1").
-    #[serde(rename = "tpuTopology", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tpu_topology: Option<String>,
 
     /// Optional. Immutable. Configuration controlling how this resource pool consumes reservation.
-    #[serde(
-        rename = "reservationAffinity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_affinity: Option<crate::ReservationAffinity>,
 }
 
@@ -3428,45 +2980,30 @@ pub struct MachineSpec {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DedicatedResources {
     /// Required. Immutable. The specification of a single machine being used.
-    #[serde(rename = "machineSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_spec: Option<crate::MachineSpec>,
 
     /// Required. Immutable. The minimum number of machine replicas that will be always deployed on. This value must be greater than or equal to 1. If traffic increases, it may dynamically be deployed onto more replicas, and as traffic decreases, some of these extra replicas may be freed.
-    #[serde(
-        rename = "minReplicaCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_replica_count: Option<i32>,
 
     /// Immutable. The maximum number of replicas that may be deployed on when the traffic against it increases. If the requested value is too large, the deployment will error, but if deployment succeeds then the ability to scale to that many replicas is guaranteed (barring service outages). If traffic increases beyond what its replicas at maximum may handle, a portion of the traffic will be dropped. If this value is not provided, will use min\_replica\_count as the default value. The value of this field impacts the charge against Vertex CPU and GPU quotas. Specifically, you will be charged for (max\_replica\_count * number of cores in the selected machine type) and (max\_replica\_count * number of GPUs per replica in the selected machine type).
-    #[serde(
-        rename = "maxReplicaCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_replica_count: Option<i32>,
 
     /// Optional. Number of required available replicas for the deployment to succeed. This field is only needed when partial deployment/mutation is desired. If set, the deploy/mutate operation will succeed once available\_replica\_count reaches required\_replica\_count, and the rest of the replicas will be retried. If not set, the default required\_replica\_count will be min\_replica\_count.
-    #[serde(
-        rename = "requiredReplicaCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_replica_count: Option<i32>,
 
     /// Immutable. The metric specifications that overrides a resource utilization metric (CPU utilization, accelerator's duty cycle, and so on) target value (default to 60 if not set). At most one entry is allowed per metric. If machine\_spec.accelerator\_count is above 0, the autoscaling will be based on both CPU utilization and accelerator's duty cycle metrics and scale up when either metrics exceeds its target value while scale down if both metrics are under their target value. The default target value is 60 for both metrics. If machine\_spec.accelerator\_count is 0, the autoscaling will be based on CPU utilization metric only with default target value 60 if not explicitly set. For example, in the case of Online Prediction, if you want to override target CPU utilization to 80, you should set autoscaling\_metric\_specs.metric\_name to `aiplatform.googleapis.com/prediction/online/cpu/utilization` and autoscaling\_metric\_specs.target to `80`.
-    #[serde(
-        rename = "autoscalingMetricSpecs",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub autoscaling_metric_specs: Vec<crate::AutoscalingMetricSpec>,
 
     /// Optional. If true, schedule the deployment workload on [spot VMs](https://cloud.google.com/kubernetes-engine/docs/concepts/spot-vms).
-    #[serde(rename = "spot", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spot: Option<bool>,
 }
 
@@ -3492,13 +3029,10 @@ pub struct DedicatedResources {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GcsDestination {
     /// Required. Google Cloud Storage URI to output directory. If the uri doesn't end with '/', a '/' will be automatically appended. The directory is created if it doesn't exist.
-    #[serde(
-        rename = "outputUriPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_uri_prefix: Option<String>,
 }
 
@@ -3524,9 +3058,10 @@ pub struct GcsDestination {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GcsSource {
     /// Required. Google Cloud Storage URI(-s) to the input file(s). May contain wildcards. For more information on wildcards, see <https://cloud.google.com/storage/docs/wildcards>.
-    #[serde(rename = "uris", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub uris: Vec<String>,
 }
 
@@ -3535,19 +3070,21 @@ pub struct GcsSource {
 /// Discovery schema `GoogleCloudAiplatformV1ExactMatchSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExactMatchSpec {}
 /// Spec for exact match instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExactMatchInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExactMatchInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
 
@@ -3556,13 +3093,10 @@ pub struct ExactMatchInstance {
 /// Discovery schema `GoogleCloudAiplatformV1BleuSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BleuSpec {
     /// Optional. Whether to use\_effective\_order to compute bleu score.
-    #[serde(
-        rename = "useEffectiveOrder",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_effective_order: Option<bool>,
 }
 
@@ -3571,13 +3105,14 @@ pub struct BleuSpec {
 /// Discovery schema `GoogleCloudAiplatformV1BleuInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BleuInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
 
@@ -3586,17 +3121,18 @@ pub struct BleuInstance {
 /// Discovery schema `GoogleCloudAiplatformV1RougeSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RougeSpec {
     /// Optional. Supported rouge types are rougen\[1-9\], rougeL, and rougeLsum.
-    #[serde(rename = "rougeType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rouge_type: Option<String>,
 
     /// Optional. Whether to use stemmer to compute rouge score.
-    #[serde(rename = "useStemmer", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_stemmer: Option<bool>,
 
     /// Optional. Whether to split summaries while using rougeLsum.
-    #[serde(rename = "splitSummaries", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub split_summaries: Option<bool>,
 }
 
@@ -3605,13 +3141,14 @@ pub struct RougeSpec {
 /// Discovery schema `GoogleCloudAiplatformV1RougeInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RougeInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
 
@@ -3620,9 +3157,10 @@ pub struct RougeInstance {
 /// Discovery schema `GoogleCloudAiplatformV1FluencySpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FluencySpec {
     /// Optional. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
 
@@ -3631,9 +3169,10 @@ pub struct FluencySpec {
 /// Discovery schema `GoogleCloudAiplatformV1FluencyInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FluencyInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 }
 
@@ -3642,9 +3181,10 @@ pub struct FluencyInstance {
 /// Discovery schema `GoogleCloudAiplatformV1CoherenceSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CoherenceSpec {
     /// Optional. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
 
@@ -3653,9 +3193,10 @@ pub struct CoherenceSpec {
 /// Discovery schema `GoogleCloudAiplatformV1CoherenceInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CoherenceInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 }
 
@@ -3664,9 +3205,10 @@ pub struct CoherenceInstance {
 /// Discovery schema `GoogleCloudAiplatformV1SafetySpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SafetySpec {
     /// Optional. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
 
@@ -3675,9 +3217,10 @@ pub struct SafetySpec {
 /// Discovery schema `GoogleCloudAiplatformV1SafetyInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SafetyInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 }
 
@@ -3686,9 +3229,10 @@ pub struct SafetyInstance {
 /// Discovery schema `GoogleCloudAiplatformV1GroundednessSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GroundednessSpec {
     /// Optional. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
 
@@ -3697,13 +3241,14 @@ pub struct GroundednessSpec {
 /// Discovery schema `GoogleCloudAiplatformV1GroundednessInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GroundednessInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Background information provided in context used to compare against the prediction.
-    #[serde(rename = "context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 }
 
@@ -3712,9 +3257,10 @@ pub struct GroundednessInstance {
 /// Discovery schema `GoogleCloudAiplatformV1FulfillmentSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FulfillmentSpec {
     /// Optional. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
 
@@ -3723,13 +3269,14 @@ pub struct FulfillmentSpec {
 /// Discovery schema `GoogleCloudAiplatformV1FulfillmentInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FulfillmentInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Inference instruction prompt to compare prediction with.
-    #[serde(rename = "instruction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
 
@@ -3738,13 +3285,14 @@ pub struct FulfillmentInstance {
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationQualitySpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SummarizationQualitySpec {
     /// Optional. Whether to use instance.reference to compute summarization quality.
-    #[serde(rename = "useReference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
 
@@ -3753,21 +3301,22 @@ pub struct SummarizationQualitySpec {
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationQualityInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SummarizationQualityInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Required. Text to be summarized.
-    #[serde(rename = "context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Required. Summarization prompt for LLM.
-    #[serde(rename = "instruction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
 
@@ -3776,13 +3325,14 @@ pub struct SummarizationQualityInstance {
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseSummarizationQualitySpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PairwiseSummarizationQualitySpec {
     /// Optional. Whether to use instance.reference to compute pairwise summarization quality.
-    #[serde(rename = "useReference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
 
@@ -3791,29 +3341,26 @@ pub struct PairwiseSummarizationQualitySpec {
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseSummarizationQualityInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PairwiseSummarizationQualityInstance {
     /// Required. Output of the candidate model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Output of the baseline model.
-    #[serde(
-        rename = "baselinePrediction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Required. Text to be summarized.
-    #[serde(rename = "context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Required. Summarization prompt for LLM.
-    #[serde(rename = "instruction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
 
@@ -3822,13 +3369,14 @@ pub struct PairwiseSummarizationQualityInstance {
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationHelpfulnessSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SummarizationHelpfulnessSpec {
     /// Optional. Whether to use instance.reference to compute summarization helpfulness.
-    #[serde(rename = "useReference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
 
@@ -3837,21 +3385,22 @@ pub struct SummarizationHelpfulnessSpec {
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationHelpfulnessInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SummarizationHelpfulnessInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Required. Text to be summarized.
-    #[serde(rename = "context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Optional. Summarization prompt for LLM.
-    #[serde(rename = "instruction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
 
@@ -3860,13 +3409,14 @@ pub struct SummarizationHelpfulnessInstance {
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationVerbositySpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SummarizationVerbositySpec {
     /// Optional. Whether to use instance.reference to compute summarization verbosity.
-    #[serde(rename = "useReference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
 
@@ -3875,21 +3425,22 @@ pub struct SummarizationVerbositySpec {
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationVerbosityInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SummarizationVerbosityInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Required. Text to be summarized.
-    #[serde(rename = "context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Optional. Summarization prompt for LLM.
-    #[serde(rename = "instruction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
 
@@ -3898,13 +3449,14 @@ pub struct SummarizationVerbosityInstance {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringQualitySpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringQualitySpec {
     /// Optional. Whether to use instance.reference to compute question answering quality.
-    #[serde(rename = "useReference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
 
@@ -3913,21 +3465,22 @@ pub struct QuestionAnsweringQualitySpec {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringQualityInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringQualityInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Required. Text to answer the question.
-    #[serde(rename = "context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Required. Question Answering prompt for LLM.
-    #[serde(rename = "instruction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
 
@@ -3936,13 +3489,14 @@ pub struct QuestionAnsweringQualityInstance {
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseQuestionAnsweringQualitySpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PairwiseQuestionAnsweringQualitySpec {
     /// Optional. Whether to use instance.reference to compute question answering quality.
-    #[serde(rename = "useReference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
 
@@ -3951,29 +3505,26 @@ pub struct PairwiseQuestionAnsweringQualitySpec {
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseQuestionAnsweringQualityInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PairwiseQuestionAnsweringQualityInstance {
     /// Required. Output of the candidate model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Output of the baseline model.
-    #[serde(
-        rename = "baselinePrediction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Required. Text to answer the question.
-    #[serde(rename = "context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Required. Question Answering prompt for LLM.
-    #[serde(rename = "instruction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
 
@@ -3982,13 +3533,14 @@ pub struct PairwiseQuestionAnsweringQualityInstance {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringRelevanceSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringRelevanceSpec {
     /// Optional. Whether to use instance.reference to compute question answering relevance.
-    #[serde(rename = "useReference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
 
@@ -3997,21 +3549,22 @@ pub struct QuestionAnsweringRelevanceSpec {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringRelevanceInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringRelevanceInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Optional. Text provided as context to answer the question.
-    #[serde(rename = "context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Required. The question asked and other instruction in the inference prompt.
-    #[serde(rename = "instruction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
 
@@ -4020,13 +3573,14 @@ pub struct QuestionAnsweringRelevanceInstance {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringHelpfulnessSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringHelpfulnessSpec {
     /// Optional. Whether to use instance.reference to compute question answering helpfulness.
-    #[serde(rename = "useReference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
 
@@ -4035,21 +3589,22 @@ pub struct QuestionAnsweringHelpfulnessSpec {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringHelpfulnessInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringHelpfulnessInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Optional. Text provided as context to answer the question.
-    #[serde(rename = "context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Required. The question asked and other instruction in the inference prompt.
-    #[serde(rename = "instruction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
 
@@ -4058,13 +3613,14 @@ pub struct QuestionAnsweringHelpfulnessInstance {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringCorrectnessSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringCorrectnessSpec {
     /// Optional. Whether to use instance.reference to compute question answering correctness.
-    #[serde(rename = "useReference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
 
@@ -4073,21 +3629,22 @@ pub struct QuestionAnsweringCorrectnessSpec {
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringCorrectnessInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QuestionAnsweringCorrectnessInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Optional. Text provided as context to answer the question.
-    #[serde(rename = "context", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Required. The question asked and other instruction in the inference prompt.
-    #[serde(rename = "instruction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
 
@@ -4096,29 +3653,18 @@ pub struct QuestionAnsweringCorrectnessInstance {
 /// Discovery schema `GoogleCloudAiplatformV1PointwiseMetricSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PointwiseMetricSpec {
     /// Required. Metric prompt template for pointwise metric.
-    #[serde(
-        rename = "metricPromptTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_prompt_template: Option<String>,
 
     /// Optional. System instructions for pointwise metric.
-    #[serde(
-        rename = "systemInstruction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_instruction: Option<String>,
 
     /// Optional. CustomOutputFormatConfig allows customization of metric output. By default, metrics return a score and explanation. When this config is set, the default output is replaced with either: - The raw output string. - A parsed output based on a user-defined schema. If a custom format is chosen, the `score` and `explanation` fields in the corresponding metric result will be empty.
-    #[serde(
-        rename = "customOutputFormatConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_output_format_config: Option<crate::CustomOutputFormatConfig>,
 }
 
@@ -4127,17 +3673,14 @@ pub struct PointwiseMetricSpec {
 /// Discovery schema `GoogleCloudAiplatformV1PointwiseMetricInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PointwiseMetricInstance {
     /// Instance specified as a json string. String key-value pairs are expected in the json\_instance to render PointwiseMetricSpec.instance\_prompt\_template.
-    #[serde(rename = "jsonInstance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub json_instance: Option<String>,
 
     /// Key-value contents for the mutlimodality input, including text, image, video, audio, and pdf, etc. The key is placeholder in metric prompt template, and the value is the multimodal content.
-    #[serde(
-        rename = "contentMapInstance",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_map_instance: Option<crate::ContentMap>,
 }
 
@@ -4146,45 +3689,26 @@ pub struct PointwiseMetricInstance {
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseMetricSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PairwiseMetricSpec {
     /// Required. Metric prompt template for pairwise metric.
-    #[serde(
-        rename = "metricPromptTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_prompt_template: Option<String>,
 
     /// Optional. The field name of the candidate response.
-    #[serde(
-        rename = "candidateResponseFieldName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub candidate_response_field_name: Option<String>,
 
     /// Optional. The field name of the baseline response.
-    #[serde(
-        rename = "baselineResponseFieldName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_response_field_name: Option<String>,
 
     /// Optional. System instructions for pairwise metric.
-    #[serde(
-        rename = "systemInstruction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_instruction: Option<String>,
 
     /// Optional. CustomOutputFormatConfig allows customization of metric output. When this config is set, the default output is replaced with the raw output string. If a custom format is chosen, the `pairwise_choice` and `explanation` fields in the corresponding metric result will be empty.
-    #[serde(
-        rename = "customOutputFormatConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_output_format_config: Option<crate::CustomOutputFormatConfig>,
 }
 
@@ -4193,17 +3717,14 @@ pub struct PairwiseMetricSpec {
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseMetricInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PairwiseMetricInstance {
     /// Instance specified as a json string. String key-value pairs are expected in the json\_instance to render PairwiseMetricSpec.instance\_prompt\_template.
-    #[serde(rename = "jsonInstance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub json_instance: Option<String>,
 
     /// Key-value contents for the mutlimodality input, including text, image, video, audio, and pdf, etc. The key is placeholder in metric prompt template, and the value is the multimodal content.
-    #[serde(
-        rename = "contentMapInstance",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_map_instance: Option<crate::ContentMap>,
 }
 
@@ -4212,19 +3733,21 @@ pub struct PairwiseMetricInstance {
 /// Discovery schema `GoogleCloudAiplatformV1ToolCallValidSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolCallValidSpec {}
 /// Spec for tool call valid instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolCallValidInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolCallValidInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
 
@@ -4233,19 +3756,21 @@ pub struct ToolCallValidInstance {
 /// Discovery schema `GoogleCloudAiplatformV1ToolNameMatchSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolNameMatchSpec {}
 /// Spec for tool name match instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolNameMatchInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolNameMatchInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
 
@@ -4254,19 +3779,21 @@ pub struct ToolNameMatchInstance {
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKeyMatchSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolParameterKeyMatchSpec {}
 /// Spec for tool parameter key match instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKeyMatchInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolParameterKeyMatchInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
 
@@ -4275,13 +3802,10 @@ pub struct ToolParameterKeyMatchInstance {
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKVMatchSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolParameterKvMatchSpec {
     /// Optional. Whether to use STRICT string match on parameter values.
-    #[serde(
-        rename = "useStrictStringMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_strict_string_match: Option<bool>,
 }
 
@@ -4290,13 +3814,14 @@ pub struct ToolParameterKvMatchSpec {
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKVMatchInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolParameterKvMatchInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
 
@@ -4344,45 +3869,25 @@ impl From<&str> for CometSpecVersion {
 }
 
 #[cfg(feature = "locations")]
-impl std::fmt::Display for CometSpecVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations")]
-impl serde::Serialize for CometSpecVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations")]
-impl<'de> serde::Deserialize<'de> for CometSpecVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(CometSpecVersion::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(CometSpecVersion);
 
 /// Spec for Comet metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CometSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CometSpec {
     /// Required. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<crate::CometSpecVersion>,
 
     /// Optional. Source language in BCP-47 format.
-    #[serde(rename = "sourceLanguage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_language: Option<String>,
 
     /// Optional. Target language in BCP-47 format. Covers both prediction and reference.
-    #[serde(rename = "targetLanguage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_language: Option<String>,
 }
 
@@ -4391,17 +3896,18 @@ pub struct CometSpec {
 /// Discovery schema `GoogleCloudAiplatformV1CometInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CometInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Optional. Source text in original language.
-    #[serde(rename = "source", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -4467,45 +3973,25 @@ impl From<&str> for MetricxSpecVersion {
 }
 
 #[cfg(feature = "locations")]
-impl std::fmt::Display for MetricxSpecVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations")]
-impl serde::Serialize for MetricxSpecVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations")]
-impl<'de> serde::Deserialize<'de> for MetricxSpecVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(MetricxSpecVersion::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(MetricxSpecVersion);
 
 /// Spec for MetricX metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MetricxSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MetricxSpec {
     /// Required. Which version to use for evaluation.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<crate::MetricxSpecVersion>,
 
     /// Optional. Source language in BCP-47 format.
-    #[serde(rename = "sourceLanguage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_language: Option<String>,
 
     /// Optional. Target language in BCP-47 format. Covers both prediction and reference.
-    #[serde(rename = "targetLanguage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_language: Option<String>,
 }
 
@@ -4514,17 +4000,18 @@ pub struct MetricxSpec {
 /// Discovery schema `GoogleCloudAiplatformV1MetricxInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MetricxInstance {
     /// Required. Output of the evaluated model.
-    #[serde(rename = "prediction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Optional. Source text in original language.
-    #[serde(rename = "source", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -4533,27 +4020,21 @@ pub struct MetricxInstance {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryExactMatchSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryExactMatchSpec {}
 /// Spec for TrajectoryExactMatch instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryExactMatchInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryExactMatchInstance {
     /// Required. Spec for predicted tool call trajectory.
-    #[serde(
-        rename = "predictedTrajectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predicted_trajectory: Option<crate::Trajectory>,
 
     /// Required. Spec for reference tool call trajectory.
-    #[serde(
-        rename = "referenceTrajectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_trajectory: Option<crate::Trajectory>,
 }
 
@@ -4562,27 +4043,21 @@ pub struct TrajectoryExactMatchInstance {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryInOrderMatchSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryInOrderMatchSpec {}
 /// Spec for TrajectoryInOrderMatch instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryInOrderMatchInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryInOrderMatchInstance {
     /// Required. Spec for predicted tool call trajectory.
-    #[serde(
-        rename = "predictedTrajectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predicted_trajectory: Option<crate::Trajectory>,
 
     /// Required. Spec for reference tool call trajectory.
-    #[serde(
-        rename = "referenceTrajectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_trajectory: Option<crate::Trajectory>,
 }
 
@@ -4591,27 +4066,21 @@ pub struct TrajectoryInOrderMatchInstance {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryAnyOrderMatchSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryAnyOrderMatchSpec {}
 /// Spec for TrajectoryAnyOrderMatch instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryAnyOrderMatchInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryAnyOrderMatchInstance {
     /// Required. Spec for predicted tool call trajectory.
-    #[serde(
-        rename = "predictedTrajectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predicted_trajectory: Option<crate::Trajectory>,
 
     /// Required. Spec for reference tool call trajectory.
-    #[serde(
-        rename = "referenceTrajectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_trajectory: Option<crate::Trajectory>,
 }
 
@@ -4620,27 +4089,21 @@ pub struct TrajectoryAnyOrderMatchInstance {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryPrecisionSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryPrecisionSpec {}
 /// Spec for TrajectoryPrecision instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryPrecisionInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryPrecisionInstance {
     /// Required. Spec for predicted tool call trajectory.
-    #[serde(
-        rename = "predictedTrajectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predicted_trajectory: Option<crate::Trajectory>,
 
     /// Required. Spec for reference tool call trajectory.
-    #[serde(
-        rename = "referenceTrajectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_trajectory: Option<crate::Trajectory>,
 }
 
@@ -4649,27 +4112,21 @@ pub struct TrajectoryPrecisionInstance {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryRecallSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryRecallSpec {}
 /// Spec for TrajectoryRecall instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryRecallInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryRecallInstance {
     /// Required. Spec for predicted tool call trajectory.
-    #[serde(
-        rename = "predictedTrajectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predicted_trajectory: Option<crate::Trajectory>,
 
     /// Required. Spec for reference tool call trajectory.
-    #[serde(
-        rename = "referenceTrajectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_trajectory: Option<crate::Trajectory>,
 }
 
@@ -4678,9 +4135,10 @@ pub struct TrajectoryRecallInstance {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectorySingleToolUseSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectorySingleToolUseSpec {
     /// Required. Spec for tool name to be checked for in the predicted trajectory.
-    #[serde(rename = "toolName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_name: Option<String>,
 }
 
@@ -4689,13 +4147,10 @@ pub struct TrajectorySingleToolUseSpec {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectorySingleToolUseInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectorySingleToolUseInstance {
     /// Required. Spec for predicted tool call trajectory.
-    #[serde(
-        rename = "predictedTrajectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predicted_trajectory: Option<crate::Trajectory>,
 }
 
@@ -4704,15 +4159,17 @@ pub struct TrajectorySingleToolUseInstance {
 /// Discovery schema `GoogleCloudAiplatformV1RubricBasedInstructionFollowingSpec`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RubricBasedInstructionFollowingSpec {}
 /// Instance for RubricBasedInstructionFollowing metric - one instance corresponds to one row in an evaluation dataset.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RubricBasedInstructionFollowingInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RubricBasedInstructionFollowingInstance {
     /// Required. Instance specified as a json string. String key-value pairs are expected in the json\_instance to render RubricBasedInstructionFollowing prompt templates.
-    #[serde(rename = "jsonInstance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub json_instance: Option<String>,
 }
 
@@ -4721,13 +4178,14 @@ pub struct RubricBasedInstructionFollowingInstance {
 /// Discovery schema `GoogleCloudAiplatformV1EvaluationInstanceInstanceData`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EvaluationInstanceInstanceData {
     /// Text data.
-    #[serde(rename = "text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
     /// List of Gemini content data.
-    #[serde(rename = "contents", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contents: Option<crate::EvaluationInstanceInstanceDataContents>,
 }
 
@@ -4736,17 +4194,18 @@ pub struct EvaluationInstanceInstanceData {
 /// Discovery schema `GoogleCloudAiplatformV1RubricGroup`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RubricGroup {
     /// Unique identifier for the group.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
 
     /// Human-readable name for the group. This should be unique within a given context if used for display or selection. Example: "Instruction Following V1", "Content Quality - Summarization Task".
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Rubrics that are part of this group.
-    #[serde(rename = "rubrics", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rubrics: Vec<crate::Rubric>,
 }
 
@@ -4755,13 +4214,10 @@ pub struct RubricGroup {
 /// Discovery schema `GoogleCloudAiplatformV1EvaluationInstanceMapInstance`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EvaluationInstanceMapInstance {
     /// Optional. Map of instance data.
-    #[serde(
-        rename = "mapInstance",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub map_instance: std::collections::BTreeMap<
         String,
         crate::EvaluationInstanceInstanceData,
@@ -4773,11 +4229,12 @@ pub struct EvaluationInstanceMapInstance {
 /// Discovery schema `GoogleCloudAiplatformV1ExactMatchMetricValue`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExactMatchMetricValue {
     /// Output only. Exact match score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -4786,11 +4243,12 @@ pub struct ExactMatchMetricValue {
 /// Discovery schema `GoogleCloudAiplatformV1BleuMetricValue`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BleuMetricValue {
     /// Output only. Bleu score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -4799,11 +4257,12 @@ pub struct BleuMetricValue {
 /// Discovery schema `GoogleCloudAiplatformV1RougeMetricValue`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RougeMetricValue {
     /// Output only. Rouge score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -4812,11 +4271,12 @@ pub struct RougeMetricValue {
 /// Discovery schema `GoogleCloudAiplatformV1CustomOutput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CustomOutput {
     /// Output only. List of raw output strings.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "rawOutputs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub raw_outputs: Option<crate::RawOutput>,
 }
 
@@ -4825,11 +4285,12 @@ pub struct CustomOutput {
 /// Discovery schema `GoogleCloudAiplatformV1ToolCallValidMetricValue`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolCallValidMetricValue {
     /// Output only. Tool call valid score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -4838,11 +4299,12 @@ pub struct ToolCallValidMetricValue {
 /// Discovery schema `GoogleCloudAiplatformV1ToolNameMatchMetricValue`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolNameMatchMetricValue {
     /// Output only. Tool name match score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -4851,11 +4313,12 @@ pub struct ToolNameMatchMetricValue {
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKeyMatchMetricValue`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolParameterKeyMatchMetricValue {
     /// Output only. Tool parameter key match score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -4864,11 +4327,12 @@ pub struct ToolParameterKeyMatchMetricValue {
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKVMatchMetricValue`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolParameterKvMatchMetricValue {
     /// Output only. Tool parameter key value match score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -4877,11 +4341,12 @@ pub struct ToolParameterKvMatchMetricValue {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryExactMatchMetricValue`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryExactMatchMetricValue {
     /// Output only. TrajectoryExactMatch score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -4890,11 +4355,12 @@ pub struct TrajectoryExactMatchMetricValue {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryInOrderMatchMetricValue`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryInOrderMatchMetricValue {
     /// Output only. TrajectoryInOrderMatch score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -4903,11 +4369,12 @@ pub struct TrajectoryInOrderMatchMetricValue {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryAnyOrderMatchMetricValue`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryAnyOrderMatchMetricValue {
     /// Output only. TrajectoryAnyOrderMatch score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -4916,11 +4383,12 @@ pub struct TrajectoryAnyOrderMatchMetricValue {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryPrecisionMetricValue`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryPrecisionMetricValue {
     /// Output only. TrajectoryPrecision score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -4929,11 +4397,12 @@ pub struct TrajectoryPrecisionMetricValue {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryRecallMetricValue`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectoryRecallMetricValue {
     /// Output only. TrajectoryRecall score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -4942,11 +4411,12 @@ pub struct TrajectoryRecallMetricValue {
 /// Discovery schema `GoogleCloudAiplatformV1TrajectorySingleToolUseMetricValue`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrajectorySingleToolUseMetricValue {
     /// Output only. TrajectorySingleToolUse score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -4955,17 +4425,18 @@ pub struct TrajectorySingleToolUseMetricValue {
 /// Discovery schema `GoogleCloudAiplatformV1RubricCritiqueResult`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RubricCritiqueResult {
     /// Output only. Rubric to be evaluated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "rubric", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rubric: Option<String>,
 
     /// Output only. Verdict for the rubric - true if the rubric is met, false otherwise.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "verdict", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<bool>,
 }
 
@@ -4974,21 +4445,18 @@ pub struct RubricCritiqueResult {
 /// Discovery schema `GoogleCloudAiplatformV1RubricVerdict`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RubricVerdict {
     /// Required. The full rubric definition that was evaluated. Storing this ensures the verdict is self-contained and understandable, especially if the original rubric definition changes or was dynamically generated.
-    #[serde(
-        rename = "evaluatedRubric",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluated_rubric: Option<crate::Rubric>,
 
     /// Required. Outcome of the evaluation against the rubric, represented as a boolean. `true` indicates a "Pass", `false` indicates a "Fail".
-    #[serde(rename = "verdict", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<bool>,
 
     /// Optional. Human-readable reasoning or explanation for the verdict. This can include specific examples or details from the evaluated content that justify the given verdict.
-    #[serde(rename = "reasoning", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning: Option<String>,
 }
 
@@ -5007,57 +4475,46 @@ pub struct RubricVerdict {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Part {
     /// Optional. Text part (can be code).
-    #[serde(rename = "text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
     /// Optional. Inlined bytes data.
-    #[serde(rename = "inlineData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_data: Option<crate::Blob>,
 
     /// Optional. URI based data.
-    #[serde(rename = "fileData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_data: Option<crate::FileData>,
 
     /// Optional. A predicted \[FunctionCall\] returned from the model that contains a string representing the \[FunctionDeclaration.name\] with the parameters and their values.
-    #[serde(rename = "functionCall", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub function_call: Option<crate::FunctionCall>,
 
     /// Optional. The result output of a \[FunctionCall\] that contains a string representing the \[FunctionDeclaration.name\] and a structured JSON object containing any output from the function call. It is used as context to the model.
-    #[serde(
-        rename = "functionResponse",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub function_response: Option<crate::FunctionResponse>,
 
     /// Optional. Code generated by the model that is meant to be executed.
-    #[serde(rename = "executableCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub executable_code: Option<crate::ExecutableCode>,
 
     /// Optional. Result of executing the \[ExecutableCode\].
-    #[serde(
-        rename = "codeExecutionResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_execution_result: Option<crate::CodeExecutionResult>,
 
     /// Optional. Video metadata. The metadata should only be specified while the video data is presented in inline\_data or file\_data.
-    #[serde(rename = "videoMetadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_metadata: Option<crate::VideoMetadata>,
 
     /// Optional. Indicates if the part is thought from the model.
-    #[serde(rename = "thought", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thought: Option<bool>,
 
     /// Optional. An opaque signature for the thought so it can be reused in subsequent requests.
-    #[serde(
-        rename = "thoughtSignature",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thought_signature: Option<discogen_runtime::Bytes>,
 }
 
@@ -5066,9 +4523,10 @@ pub struct Part {
 /// Discovery schema `GoogleCloudAiplatformV1RubricContent`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RubricContent {
     /// Evaluation criteria based on a specific property.
-    #[serde(rename = "property", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub property: Option<crate::RubricContentProperty>,
 }
 
@@ -5077,31 +4535,35 @@ pub struct RubricContent {
 /// Discovery schema `GoogleCloudAiplatformV1RagManagedDbConfigScaled`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagManagedDbConfigScaled {}
 /// Basic tier is a cost-effective and low compute tier suitable for the following cases: * Experimenting with RagManagedDb. * Small data size. * Latency insensitive workload. * Only using RAG Engine with external vector DBs. NOTE: This is the default tier if not explicitly chosen.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagManagedDbConfigBasic`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagManagedDbConfigBasic {}
 /// Disables the RAG Engine service and deletes all your data held within this service. This will halt the billing of the service. NOTE: Once deleted the data cannot be recovered. To start using RAG Engine again, you will need to update the tier by calling the UpdateRagEngineConfig API.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagManagedDbConfigUnprovisioned`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagManagedDbConfigUnprovisioned {}
 /// The definition of the Rag resource.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RetrieveContextsRequestVertexRagStoreRagResource`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RetrieveContextsRequestVertexRagStoreRagResource {
     /// Optional. RagCorpora resource name. Format: `projects/{project}/locations/{location}/ragCorpora/{rag_corpus}`
-    #[serde(rename = "ragCorpus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_corpus: Option<String>,
 
     /// Optional. rag\_file\_id. The files should be in the same rag\_corpus set in rag\_corpus field.
-    #[serde(rename = "ragFileIds", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rag_file_ids: Vec<String>,
 }
 
@@ -5119,17 +4581,18 @@ pub struct RetrieveContextsRequestVertexRagStoreRagResource {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagRetrievalConfig {
     /// Optional. The number of contexts to retrieve.
-    #[serde(rename = "topK", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_k: Option<i32>,
 
     /// Optional. Config for filters.
-    #[serde(rename = "filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<crate::RagRetrievalConfigFilter>,
 
     /// Optional. Config for ranking and reranking.
-    #[serde(rename = "ranking", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ranking: Option<crate::RagRetrievalConfigRanking>,
 }
 
@@ -5138,29 +4601,26 @@ pub struct RagRetrievalConfig {
 /// Discovery schema `GoogleCloudAiplatformV1RagContextsContext`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagContextsContext {
     /// If the file is imported from Cloud Storage or Google Drive, source\_uri will be original file URI in Cloud Storage or Google Drive; if file is uploaded, source\_uri will be file display name.
-    #[serde(rename = "sourceUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_uri: Option<String>,
 
     /// The file display name.
-    #[serde(
-        rename = "sourceDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_display_name: Option<String>,
 
     /// The text chunk.
-    #[serde(rename = "text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
     /// According to the underlying Vector DB and the selected metric type, the score can be either the distance or the similarity between the query and the context and its range depends on the metric type. For example, if the metric type is COSINE\_DISTANCE, it represents the distance between the query and the context. The larger the distance, the less relevant the context is to the query. The range is \[0, 2\], while 0 means the most relevant and 2 means the least relevant.
-    #[serde(rename = "score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 
     /// Context of the retrieved chunk.
-    #[serde(rename = "chunk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk: Option<crate::RagChunk>,
 }
 
@@ -5178,13 +4638,14 @@ pub struct RagContextsContext {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct VertexRagStoreRagResource {
     /// Optional. RagCorpora resource name. Format: `projects/{project}/locations/{location}/ragCorpora/{rag_corpus}`
-    #[serde(rename = "ragCorpus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_corpus: Option<String>,
 
     /// Optional. rag\_file\_id. The files should be in the same rag\_corpus set in rag\_corpus field.
-    #[serde(rename = "ragFileIds", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rag_file_ids: Vec<String>,
 }
 
@@ -5201,13 +4662,14 @@ pub struct VertexRagStoreRagResource {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagChunk {
     /// The content of the chunk.
-    #[serde(rename = "text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
     /// If populated, represents where the chunk starts and ends in the document.
-    #[serde(rename = "pageSpan", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_span: Option<crate::RagChunkPageSpan>,
 }
 
@@ -5232,13 +4694,14 @@ pub struct RagChunk {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EnvVar {
     /// Required. Name of the environment variable. Must be a valid C identifier.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. Variables that reference a $(VAR\_NAME) are expanded using the previous defined environment variables in the container and any service environment variables. If a variable cannot be resolved, the reference in the input string will be unchanged. The $(VAR\_NAME) syntax can be escaped with a double $$, ie: $$(VAR\_NAME). Escaped references will never be expanded, regardless of whether the variable exists or not.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -5256,9 +4719,10 @@ pub struct EnvVar {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Port {
     /// The number of the port to expose on the pod's IP address. Must be a valid port number, between 1 and 65535 inclusive.
-    #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_port: Option<i32>,
 }
 
@@ -5276,53 +4740,42 @@ pub struct Port {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Probe {
     /// ExecAction probes the health of a container by executing a command.
-    #[serde(rename = "exec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exec: Option<crate::ProbeExecAction>,
 
     /// HttpGetAction probes the health of a container by sending an HTTP GET request.
-    #[serde(rename = "httpGet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_get: Option<crate::ProbeHttpGetAction>,
 
     /// GrpcAction probes the health of a container by sending a gRPC request.
-    #[serde(rename = "grpc", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grpc: Option<crate::ProbeGrpcAction>,
 
     /// TcpSocketAction probes the health of a container by opening a TCP socket connection.
-    #[serde(rename = "tcpSocket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tcp_socket: Option<crate::ProbeTcpSocketAction>,
 
     /// How often (in seconds) to perform the probe. Default to 10 seconds. Minimum value is 1. Must be less than timeout\_seconds. Maps to Kubernetes probe argument 'periodSeconds'.
-    #[serde(rename = "periodSeconds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_seconds: Option<i32>,
 
     /// Number of seconds after which the probe times out. Defaults to 1 second. Minimum value is 1. Must be greater or equal to period\_seconds. Maps to Kubernetes probe argument 'timeoutSeconds'.
-    #[serde(rename = "timeoutSeconds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<i32>,
 
     /// Number of consecutive failures before the probe is considered failed. Defaults to 3. Minimum value is 1. Maps to Kubernetes probe argument 'failureThreshold'.
-    #[serde(
-        rename = "failureThreshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_threshold: Option<i32>,
 
     /// Number of consecutive successes before the probe is considered successful. Defaults to 1. Minimum value is 1. Maps to Kubernetes probe argument 'successThreshold'.
-    #[serde(
-        rename = "successThreshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_threshold: Option<i32>,
 
     /// Number of seconds to wait before starting the probe. Defaults to 0. Minimum value is 0. Maps to Kubernetes probe argument 'initialDelaySeconds'.
-    #[serde(
-        rename = "initialDelaySeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_delay_seconds: Option<i32>,
 }
 
@@ -5470,64 +4923,7 @@ impl From<&str> for ReservationAffinityReservationAffinityType {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for ReservationAffinityReservationAffinityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations",
-        feature = "notebook-runtime-templates",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "index-endpoints",
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "locations-batch-prediction-jobs",
-        feature = "notebook-runtimes",
-        feature = "notebook-execution-jobs",
-        feature = "persistent-resources",
-        feature = "schedules",
-        feature = "batch-prediction-jobs",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for ReservationAffinityReservationAffinityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations",
-        feature = "notebook-runtime-templates",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "index-endpoints",
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "locations-batch-prediction-jobs",
-        feature = "notebook-runtimes",
-        feature = "notebook-execution-jobs",
-        feature = "persistent-resources",
-        feature = "schedules",
-        feature = "batch-prediction-jobs",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for ReservationAffinityReservationAffinityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ReservationAffinityReservationAffinityType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ReservationAffinityReservationAffinityType);
 
 /// A ReservationAffinity can be used to configure a Vertex AI resource (e.g., a DeployedModel) to draw its Compute Engine resources from a Shared Reservation, or exclusively from on-demand capacity.
 ///
@@ -5552,23 +4948,20 @@ impl<'de> serde::Deserialize<'de> for ReservationAffinityReservationAffinityType
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReservationAffinity {
     /// Required. Specifies the reservation affinity type.
-    #[serde(
-        rename = "reservationAffinityType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_affinity_type: Option<
         crate::ReservationAffinityReservationAffinityType,
     >,
 
     /// Optional. Corresponds to the label key of a reservation resource. To target a SPECIFIC\_RESERVATION by name, use `compute.googleapis.com/reservation-name` as the key and specify the name of your reservation as its value.
-    #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 
     /// Optional. Corresponds to the label values of a reservation resource. This must be the full resource name of the reservation or reservation block.
-    #[serde(rename = "values", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
 
@@ -5585,13 +4978,14 @@ pub struct ReservationAffinity {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AutoscalingMetricSpec {
     /// Required. The resource metric name. Supported metrics: * For Online Prediction: * `aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle` * `aiplatform.googleapis.com/prediction/online/cpu/utilization` * `aiplatform.googleapis.com/prediction/online/request_count`
-    #[serde(rename = "metricName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
 
     /// The target resource utilization in percentage (1% - 100%) for the given metric; once the real usage deviates from the target by a certain percentage, the machine replicas change. The default value is 60 (representing 60%) if not provided.
-    #[serde(rename = "target", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<i32>,
 }
 
@@ -5600,13 +4994,10 @@ pub struct AutoscalingMetricSpec {
 /// Discovery schema `GoogleCloudAiplatformV1CustomOutputFormatConfig`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CustomOutputFormatConfig {
     /// Optional. Whether to return raw output.
-    #[serde(
-        rename = "returnRawOutput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_raw_output: Option<bool>,
 }
 
@@ -5615,13 +5006,10 @@ pub struct CustomOutputFormatConfig {
 /// Discovery schema `GoogleCloudAiplatformV1ContentMap`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ContentMap {
     /// Optional. Map of placeholder to contents.
-    #[serde(
-        rename = "values",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub values: std::collections::BTreeMap<String, crate::ContentMapContents>,
 }
 
@@ -5630,9 +5018,10 @@ pub struct ContentMap {
 /// Discovery schema `GoogleCloudAiplatformV1Trajectory`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Trajectory {
     /// Required. Tool calls in the trajectory.
-    #[serde(rename = "toolCalls", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tool_calls: Vec<crate::ToolCall>,
 }
 
@@ -5641,9 +5030,10 @@ pub struct Trajectory {
 /// Discovery schema `GoogleCloudAiplatformV1EvaluationInstanceInstanceDataContents`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EvaluationInstanceInstanceDataContents {
     /// Optional. Repeated contents.
-    #[serde(rename = "contents", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 }
 
@@ -5652,11 +5042,12 @@ pub struct EvaluationInstanceInstanceDataContents {
 /// Discovery schema `GoogleCloudAiplatformV1RawOutput`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RawOutput {
     /// Output only. Raw output string.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "rawOutput", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub raw_output: Vec<String>,
 }
 
@@ -5675,17 +5066,18 @@ pub struct RawOutput {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Blob {
     /// Required. The IANA standard MIME type of the source data.
-    #[serde(rename = "mimeType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
 
     /// Required. Raw bytes.
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<discogen_runtime::Bytes>,
 
     /// Optional. Display name of the blob. Used to provide a label or filename to distinguish blobs. This field is only returned in PromptMessage for prompt management. It is currently used in the Gemini GenerateContent calls only when server side tools (code\_execution, google\_search, and url\_context) are enabled.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
 
@@ -5704,17 +5096,18 @@ pub struct Blob {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FileData {
     /// Required. The IANA standard MIME type of the source data.
-    #[serde(rename = "mimeType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
 
     /// Required. URI.
-    #[serde(rename = "fileUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_uri: Option<String>,
 
     /// Optional. Display name of the file data. Used to provide a label or filename to distinguish file datas. This field is only returned in PromptMessage for prompt management. It is currently used in the Gemini GenerateContent calls only when server side tools (code\_execution, google\_search, and url\_context) are enabled.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
 
@@ -5733,17 +5126,14 @@ pub struct FileData {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FunctionCall {
     /// Required. The name of the function to call. Matches \[FunctionDeclaration.name\].
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. The function parameters and values in JSON object format. See \[FunctionDeclaration.parameters\] for parameter details.
-    #[serde(
-        rename = "args",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub args: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
@@ -5762,17 +5152,14 @@ pub struct FunctionCall {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FunctionResponse {
     /// Required. The name of the function to call. Matches \[FunctionDeclaration.name\] and \[FunctionCall.name\].
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The function response in JSON object format. Use "output" key to specify function output and "error" key to specify error details (if any). If "output" and "error" keys are not specified, then whole "response" is treated as function output.
-    #[serde(
-        rename = "response",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub response: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
@@ -5860,48 +5247,7 @@ impl From<&str> for ExecutableCodeLanguage {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for ExecutableCodeLanguage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations",
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "tuning-jobs",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for ExecutableCodeLanguage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations",
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "tuning-jobs",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for ExecutableCodeLanguage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ExecutableCodeLanguage::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ExecutableCodeLanguage);
 
 /// Code generated by the model that is meant to be executed, and the result returned to the model. Generated when using the \[CodeExecution\] tool, in which the code will be automatically executed, and a corresponding \[CodeExecutionResult\] will also be generated.
 ///
@@ -5918,13 +5264,14 @@ impl<'de> serde::Deserialize<'de> for ExecutableCodeLanguage {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExecutableCode {
     /// Required. Programming language of the `code`.
-    #[serde(rename = "language", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<crate::ExecutableCodeLanguage>,
 
     /// Required. The code to be executed.
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
@@ -6026,48 +5373,7 @@ impl From<&str> for Outcome {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for Outcome {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations",
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "tuning-jobs",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for Outcome {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations",
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "tuning-jobs",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for Outcome {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Outcome::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(Outcome);
 
 /// Result of executing the \[ExecutableCode\]. Only generated when using the \[CodeExecution\] tool, and always follows a `part` containing the \[ExecutableCode\].
 ///
@@ -6084,13 +5390,14 @@ impl<'de> serde::Deserialize<'de> for Outcome {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CodeExecutionResult {
     /// Required. Outcome of the code execution.
-    #[serde(rename = "outcome", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<crate::Outcome>,
 
     /// Optional. Contains stdout when code execution is successful, stderr or other description otherwise.
-    #[serde(rename = "output", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
 }
 
@@ -6109,17 +5416,18 @@ pub struct CodeExecutionResult {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct VideoMetadata {
     /// Optional. The start offset of the video.
-    #[serde(rename = "startOffset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_offset: Option<discogen_runtime::Duration>,
 
     /// Optional. The end offset of the video.
-    #[serde(rename = "endOffset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_offset: Option<discogen_runtime::Duration>,
 
     /// Optional. The frame rate of the video sent to the model. If not specified, the default value will be 1.0. The fps range is (0.0, 24.0\].
-    #[serde(rename = "fps", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fps: Option<f64>,
 }
 
@@ -6128,9 +5436,10 @@ pub struct VideoMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1RubricContentProperty`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RubricContentProperty {
     /// Description of the property being evaluated. Example: "The model's response is grammatically correct."
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -6148,25 +5457,18 @@ pub struct RubricContentProperty {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagRetrievalConfigFilter {
     /// Optional. Only returns contexts with vector distance smaller than the threshold.
-    #[serde(
-        rename = "vectorDistanceThreshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_distance_threshold: Option<f64>,
 
     /// Optional. Only returns contexts with vector similarity larger than the threshold.
-    #[serde(
-        rename = "vectorSimilarityThreshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_similarity_threshold: Option<f64>,
 
     /// Optional. String for metadata filtering.
-    #[serde(rename = "metadataFilter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_filter: Option<String>,
 }
 
@@ -6184,13 +5486,14 @@ pub struct RagRetrievalConfigFilter {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagRetrievalConfigRanking {
     /// Optional. Config for Rank Service.
-    #[serde(rename = "rankService", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rank_service: Option<crate::RagRetrievalConfigRankingRankService>,
 
     /// Optional. Config for LlmRanker.
-    #[serde(rename = "llmRanker", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub llm_ranker: Option<crate::RagRetrievalConfigRankingLlmRanker>,
 }
 
@@ -6207,13 +5510,14 @@ pub struct RagRetrievalConfigRanking {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagChunkPageSpan {
     /// Page where chunk starts in the document. Inclusive. 1-indexed.
-    #[serde(rename = "firstPage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_page: Option<i32>,
 
     /// Page where chunk ends in the document. Inclusive. 1-indexed.
-    #[serde(rename = "lastPage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_page: Option<i32>,
 }
 
@@ -6231,9 +5535,10 @@ pub struct RagChunkPageSpan {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ProbeExecAction {
     /// Command is the command line to execute inside the container, the working directory for the command is root ('/') in the container's filesystem. The command is simply exec'd, it is not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use a shell, you need to explicitly call out to that shell. Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-    #[serde(rename = "command", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
 }
 
@@ -6251,25 +5556,26 @@ pub struct ProbeExecAction {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ProbeHttpGetAction {
     /// Path to access on the HTTP server.
-    #[serde(rename = "path", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 
     /// Number of the port to access on the container. Number must be in the range 1 to 65535.
-    #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
 
     /// Host name to connect to, defaults to the model serving container's IP. You probably want to set "Host" in httpHeaders instead.
-    #[serde(rename = "host", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
 
     /// Scheme to use for connecting to the host. Defaults to HTTP. Acceptable values are "HTTP" or "HTTPS".
-    #[serde(rename = "scheme", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
 
     /// Custom headers to set in the request. HTTP allows repeated headers.
-    #[serde(rename = "httpHeaders", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub http_headers: Vec<crate::ProbeHttpHeader>,
 }
 
@@ -6287,13 +5593,14 @@ pub struct ProbeHttpGetAction {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ProbeGrpcAction {
     /// Port number of the gRPC service. Number must be in the range 1 to 65535.
-    #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
 
     /// Service is the name of the service to place in the gRPC HealthCheckRequest. See <https://github.com/grpc/grpc/blob/master/doc/health-checking.md>. If this is not specified, the default behavior is defined by gRPC.
-    #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
 }
 
@@ -6311,13 +5618,14 @@ pub struct ProbeGrpcAction {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ProbeTcpSocketAction {
     /// Number of the port to access on the container. Number must be in the range 1 to 65535.
-    #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
 
     /// Optional: Host name to connect to, defaults to the model serving container's IP.
-    #[serde(rename = "host", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
 }
 
@@ -6326,9 +5634,10 @@ pub struct ProbeTcpSocketAction {
 /// Discovery schema `GoogleCloudAiplatformV1ContentMapContents`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ContentMapContents {
     /// Optional. Repeated contents.
-    #[serde(rename = "contents", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 }
 
@@ -6337,13 +5646,14 @@ pub struct ContentMapContents {
 /// Discovery schema `GoogleCloudAiplatformV1ToolCall`.
 #[cfg(feature = "locations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolCall {
     /// Required. Spec for tool name
-    #[serde(rename = "toolName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_name: Option<String>,
 
     /// Optional. Spec for tool input
-    #[serde(rename = "toolInput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_input: Option<String>,
 }
 
@@ -6361,9 +5671,10 @@ pub struct ToolCall {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagRetrievalConfigRankingRankService {
     /// Optional. The model name of the rank service. Format: `semantic-ranker-512@latest`
-    #[serde(rename = "modelName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
 }
 
@@ -6381,9 +5692,10 @@ pub struct RagRetrievalConfigRankingRankService {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagRetrievalConfigRankingLlmRanker {
     /// Optional. The model name used for ranking. See [Supported models](https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/inference#supported-models).
-    #[serde(rename = "modelName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
 }
 
@@ -6401,12 +5713,13 @@ pub struct RagRetrievalConfigRankingLlmRanker {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ProbeHttpHeader {
     /// The header field name. This will be canonicalized upon output, so case-variant names will be understood as the same header.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The header field value
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }

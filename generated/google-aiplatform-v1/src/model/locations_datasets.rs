@@ -5,9 +5,10 @@
 /// Discovery schema `GoogleCloudAiplatformV1ImportDataRequest`.
 #[cfg(feature = "locations-datasets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ImportDataRequest {
     /// Required. The desired input locations. The contents of all input locations will be imported in one batch.
-    #[serde(rename = "importConfigs", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub import_configs: Vec<crate::ImportDataConfig>,
 }
 
@@ -16,9 +17,10 @@ pub struct ImportDataRequest {
 /// Discovery schema `GoogleCloudAiplatformV1ExportDataRequest`.
 #[cfg(feature = "locations-datasets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExportDataRequest {
     /// Required. The desired output location.
-    #[serde(rename = "exportConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_config: Option<crate::ExportDataConfig>,
 }
 
@@ -27,13 +29,14 @@ pub struct ExportDataRequest {
 /// Discovery schema `GoogleCloudAiplatformV1SearchDataItemsResponse`.
 #[cfg(feature = "locations-datasets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SearchDataItemsResponse {
     /// The DataItemViews read.
-    #[serde(rename = "dataItemViews", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_item_views: Vec<crate::DataItemView>,
 
     /// A token to retrieve next page of results. Pass to SearchDataItemsRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -55,33 +58,22 @@ impl discogen_runtime::Page for SearchDataItemsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1ImportDataConfig`.
 #[cfg(feature = "locations-datasets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ImportDataConfig {
     /// The Google Cloud Storage location for the input content.
-    #[serde(rename = "gcsSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 
     /// Labels that will be applied to newly imported DataItems. If an identical DataItem as one being imported already exists in the Dataset, then these labels will be appended to these of the already existing one, and if labels with identical key is imported before, the old label value will be overwritten. If two DataItems are identical in the same import data operation, the labels will be combined and if key collision happens in this case, one of the values will be picked randomly. Two DataItems are considered identical if their content bytes are identical (e.g. image bytes or pdf bytes). These labels will be overridden by Annotation labels specified inside index file referenced by import\_schema\_uri, e.g. jsonl file.
-    #[serde(
-        rename = "dataItemLabels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub data_item_labels: std::collections::BTreeMap<String, String>,
 
     /// Labels that will be applied to newly imported Annotations. If two Annotations are identical, one of them will be deduped. Two Annotations are considered identical if their payload, payload\_schema\_uri and all of their labels are the same. These labels will be overridden by Annotation labels specified inside index file referenced by import\_schema\_uri, e.g. jsonl file.
-    #[serde(
-        rename = "annotationLabels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub annotation_labels: std::collections::BTreeMap<String, String>,
 
     /// Required. Points to a YAML file stored on Google Cloud Storage describing the import format. Validation will be done against the schema. The schema is defined as an [OpenAPI 3.0.2 Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject).
-    #[serde(
-        rename = "importSchemaUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub import_schema_uri: Option<String>,
 }
 
@@ -129,69 +121,41 @@ impl From<&str> for ExportDataConfigExportUse {
 }
 
 #[cfg(feature = "locations-datasets")]
-impl std::fmt::Display for ExportDataConfigExportUse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations-datasets")]
-impl serde::Serialize for ExportDataConfigExportUse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations-datasets")]
-impl<'de> serde::Deserialize<'de> for ExportDataConfigExportUse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ExportDataConfigExportUse::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ExportDataConfigExportUse);
 
 /// Describes what part of the Dataset is to be exported, the destination of the export and how to export.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExportDataConfig`.
 #[cfg(feature = "locations-datasets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExportDataConfig {
     /// The Google Cloud Storage location where the output is to be written to. In the given directory a new directory will be created with name: `export-data--` where timestamp is in YYYY-MM-DDThh:mm:ss.sssZ ISO-8601 format. All export output will be written into that directory. Inside that directory, annotations with the same schema will be grouped into sub directories which are named with the corresponding annotations' schema title. Inside these sub directories, a schema.yaml will be created to describe the output format.
-    #[serde(rename = "gcsDestination", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_destination: Option<crate::GcsDestination>,
 
     /// Split based on fractions defining the size of each set.
-    #[serde(rename = "fractionSplit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fraction_split: Option<crate::ExportFractionSplit>,
 
     /// Split based on the provided filters for each set.
-    #[serde(rename = "filterSplit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_split: Option<crate::ExportFilterSplit>,
 
     /// An expression for filtering what part of the Dataset is to be exported. Only Annotations that match this filter will be exported. The filter syntax is the same as in ListAnnotations.
-    #[serde(
-        rename = "annotationsFilter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations_filter: Option<String>,
 
     /// The ID of a SavedQuery (annotation set) under the Dataset specified by ExportDataRequest.name used for filtering Annotations for training. Only used for custom training data export use cases. Only applicable to Datasets that have SavedQueries. Only Annotations that are associated with this SavedQuery are used in respectively training. When used in conjunction with annotations\_filter, the Annotations used for training are filtered by both saved\_query\_id and annotations\_filter. Only one of saved\_query\_id and annotation\_schema\_uri should be specified as both of them represent the same thing: problem type.
-    #[serde(rename = "savedQueryId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub saved_query_id: Option<String>,
 
     /// The Cloud Storage URI that points to a YAML file describing the annotation schema. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). The schema files that can be used here are found in gs://google-cloud-aiplatform/schema/dataset/annotation/, note that the chosen schema must be consistent with metadata of the Dataset specified by ExportDataRequest.name. Only used for custom training data export use cases. Only applicable to Datasets that have DataItems and Annotations. Only Annotations that both match this schema and belong to DataItems not ignored by the split method are used in respectively training, validation or test role, depending on the role of the DataItem they are on. When used in conjunction with annotations\_filter, the Annotations used for training are filtered by both annotations\_filter and annotation\_schema\_uri.
-    #[serde(
-        rename = "annotationSchemaUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_schema_uri: Option<String>,
 
     /// Indicates the usage of the exported files.
-    #[serde(rename = "exportUse", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_use: Option<crate::ExportDataConfigExportUse>,
 }
 
@@ -200,21 +164,18 @@ pub struct ExportDataConfig {
 /// Discovery schema `GoogleCloudAiplatformV1DataItemView`.
 #[cfg(feature = "locations-datasets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DataItemView {
     /// The DataItem.
-    #[serde(rename = "dataItem", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_item: Option<crate::DataItem>,
 
     /// The Annotations on the DataItem. If too many Annotations should be returned for the DataItem, this field will be truncated per annotations\_limit in request. If it was, then the has\_truncated\_annotations will be set to true.
-    #[serde(rename = "annotations", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<crate::Annotation>,
 
     /// True if and only if the Annotations field has been truncated. It happens if more Annotations for this DataItem met the request's annotation\_filter than are allowed to be returned by annotations\_limit. Note that if Annotations field is not being returned due to field mask, then this field will not be set to true no matter how many Annotations are there.
-    #[serde(
-        rename = "hasTruncatedAnnotations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_truncated_annotations: Option<bool>,
 }
 
@@ -223,51 +184,48 @@ pub struct DataItemView {
 /// Discovery schema `GoogleCloudAiplatformV1DataItem`.
 #[cfg(any(feature = "locations-datasets", feature = "data-items"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DataItem {
     /// Output only. The resource name of the DataItem.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Timestamp when this DataItem was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this DataItem was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. The labels with user-defined metadata to organize your DataItems. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one DataItem(System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Required. The data that the DataItem represents (for example, an image or a text snippet). The schema of the payload is stored in the parent Dataset's metadata schema's dataItemSchemaUri field.
-    #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<serde_json::Value>,
 
     /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzi", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
 
@@ -276,57 +234,46 @@ pub struct DataItem {
 /// Discovery schema `GoogleCloudAiplatformV1Annotation`.
 #[cfg(any(feature = "locations-datasets", feature = "annotations"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Annotation {
     /// Output only. Resource name of the Annotation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. Google Cloud Storage URI points to a YAML file describing payload. The schema is defined as an [OpenAPI 3.0.2 Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). The schema files that can be used here are found in gs://google-cloud-aiplatform/schema/dataset/annotation/, note that the chosen schema must be consistent with the parent Dataset's metadata.
-    #[serde(
-        rename = "payloadSchemaUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload_schema_uri: Option<String>,
 
     /// Required. The schema of the payload can be found in payload\_schema.
-    #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<serde_json::Value>,
 
     /// Output only. Timestamp when this Annotation was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Annotation was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Output only. The source of the Annotation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "annotationSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_source: Option<crate::UserActionReference>,
 
     /// Optional. The labels with user-defined metadata to organize your Annotations. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Annotation(System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable. Following system labels exist for each Annotation: * "aiplatform.googleapis.com/annotation\_set\_name": optional, name of the UI's annotation set this Annotation belongs to. If not set, the Annotation is not visible in the UI. * "aiplatform.googleapis.com/payload\_schema": output only, its value is the payload\_schema's title.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 }
 
@@ -335,25 +282,18 @@ pub struct Annotation {
 /// Discovery schema `GoogleCloudAiplatformV1ExportFractionSplit`.
 #[cfg(feature = "locations-datasets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExportFractionSplit {
     /// The fraction of the input data that is to be used to train the Model.
-    #[serde(
-        rename = "trainingFraction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to validate the Model.
-    #[serde(
-        rename = "validationFraction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to evaluate the Model.
-    #[serde(rename = "testFraction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_fraction: Option<f64>,
 }
 
@@ -362,21 +302,18 @@ pub struct ExportFractionSplit {
 /// Discovery schema `GoogleCloudAiplatformV1ExportFilterSplit`.
 #[cfg(feature = "locations-datasets")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExportFilterSplit {
     /// Required. A filter on DataItems of the Dataset. DataItems that match this filter are used to train the Model. A filter with same syntax as the one used in DatasetService.ListDataItems may be used. If a single DataItem is matched by more than one of the FilterSplit filters, then it is assigned to the first set that applies to it in the training, validation, test order.
-    #[serde(rename = "trainingFilter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_filter: Option<String>,
 
     /// Required. A filter on DataItems of the Dataset. DataItems that match this filter are used to validate the Model. A filter with same syntax as the one used in DatasetService.ListDataItems may be used. If a single DataItem is matched by more than one of the FilterSplit filters, then it is assigned to the first set that applies to it in the training, validation, test order.
-    #[serde(
-        rename = "validationFilter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_filter: Option<String>,
 
     /// Required. A filter on DataItems of the Dataset. DataItems that match this filter are used to test the Model. A filter with same syntax as the one used in DatasetService.ListDataItems may be used. If a single DataItem is matched by more than one of the FilterSplit filters, then it is assigned to the first set that applies to it in the training, validation, test order.
-    #[serde(rename = "testFilter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_filter: Option<String>,
 }
 
@@ -385,20 +322,17 @@ pub struct ExportFilterSplit {
 /// Discovery schema `GoogleCloudAiplatformV1UserActionReference`.
 #[cfg(any(feature = "locations-datasets", feature = "annotations"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserActionReference {
     /// For API calls that return a long running operation. Resource name of the long running operation. Format: `projects/{project}/locations/{location}/operations/{operation}`
-    #[serde(rename = "operation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
 
     /// For API calls that start a LabelingJob. Resource name of the LabelingJob. Format: `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}`
-    #[serde(
-        rename = "dataLabelingJob",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_labeling_job: Option<String>,
 
     /// The method name of the API RPC call. For example, "/google.cloud.aiplatform.{apiVersion}.DatasetService.CreateDataset"
-    #[serde(rename = "method", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
 }

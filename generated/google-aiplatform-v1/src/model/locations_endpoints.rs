@@ -5,153 +5,114 @@
 /// Discovery schema `GoogleCloudAiplatformV1Endpoint`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Endpoint {
     /// Output only. The resource name of the Endpoint.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The display name of the Endpoint. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// The description of the Endpoint.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. The models deployed in this Endpoint. To add or remove DeployedModels use EndpointService.DeployModel and EndpointService.UndeployModel respectively.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "deployedModels", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deployed_models: Vec<crate::DeployedModel>,
 
     /// A map from a DeployedModel's ID to the percentage of this Endpoint's traffic that should be forwarded to that DeployedModel. If a DeployedModel's ID is not listed in this map, then it receives no traffic. The traffic percentage values must add up to 100, or map must be empty if the Endpoint is to not accept any traffic at a moment.
-    #[serde(
-        rename = "trafficSplit",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub traffic_split: std::collections::BTreeMap<String, i32>,
 
     /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize your Endpoints. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. Timestamp when this Endpoint was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Endpoint was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Customer-managed encryption key spec for an Endpoint. If set, this Endpoint and all sub-resources of this Endpoint will be secured by this key.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Optional. The full name of the Google Compute Engine [network](https://cloud.google.com//compute/docs/networks-and-firewalls#networks) to which the Endpoint should be peered. Private services access must already be configured for the network. If left unspecified, the Endpoint is not peered with any network. Only one of the fields, network or enable\_private\_service\_connect, can be set. [Format](https://cloud.google.com/compute/docs/reference/rest/v1/networks/insert): `projects/{project}/global/networks/{network}`. Where `{project}` is a project number, as in `12345`, and `{network}` is network name.
-    #[serde(rename = "network", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 
     /// Deprecated: If true, expose the Endpoint via private service connect. Only one of the fields, network or enable\_private\_service\_connect, can be set.
     ///
     /// Deprecated.
-    #[serde(
-        rename = "enablePrivateServiceConnect",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_private_service_connect: Option<bool>,
 
     /// Optional. Configuration for private service connect. network and private\_service\_connect\_config are mutually exclusive.
-    #[serde(
-        rename = "privateServiceConnectConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_service_connect_config: Option<crate::PrivateServiceConnectConfig>,
 
     /// Output only. Resource name of the Model Monitoring job associated with this Endpoint if monitoring is enabled by JobService.CreateModelDeploymentMonitoringJob. Format: `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "modelDeploymentMonitoringJob",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_deployment_monitoring_job: Option<String>,
 
     /// Configures the request-response logging for online prediction.
-    #[serde(
-        rename = "predictRequestResponseLoggingConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predict_request_response_logging_config: Option<
         crate::PredictRequestResponseLoggingConfig,
     >,
 
     /// If true, the endpoint will be exposed through a dedicated DNS \[Endpoint.dedicated\_endpoint\_dns\]. Your request to the dedicated DNS will be isolated from other users' traffic and will have better performance and reliability. Note: Once you enabled dedicated endpoint, you won't be able to send request to the shared DNS {region}-aiplatform.googleapis.com. The limitation will be removed soon.
-    #[serde(
-        rename = "dedicatedEndpointEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_endpoint_enabled: Option<bool>,
 
     /// Output only. DNS of the dedicated endpoint. Will only be populated if dedicated\_endpoint\_enabled is true. Depending on the features enabled, uid might be a random number or a string. For example, if fast\_tryout is enabled, uid will be fasttryout. Format: `https://{endpoint_id}.{region}-{uid}.prediction.vertexai.goog`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "dedicatedEndpointDns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_endpoint_dns: Option<String>,
 
     /// Configures the Google Distributed Cloud (GDC) environment for online prediction. Only set this field when the Endpoint is to be deployed in a GDC environment.
-    #[serde(rename = "gdcConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gdc_config: Option<crate::GdcConfig>,
 
     /// Configurations that are applied to the endpoint for online prediction.
-    #[serde(
-        rename = "clientConnectionConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_connection_config: Option<crate::ClientConnectionConfig>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzi", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 
     /// Optional. Configuration for GenAiAdvancedFeatures. If the endpoint is serving GenAI models, advanced features like native RAG integration can be configured. Currently, only Model Garden models are supported.
-    #[serde(
-        rename = "genAiAdvancedFeaturesConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gen_ai_advanced_features_config: Option<crate::GenAiAdvancedFeaturesConfig>,
 }
 
@@ -282,51 +243,23 @@ impl From<&str> for CreateEndpointOperationMetadataDeploymentStage {
 }
 
 #[cfg(feature = "locations-endpoints")]
-impl std::fmt::Display for CreateEndpointOperationMetadataDeploymentStage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations-endpoints")]
-impl serde::Serialize for CreateEndpointOperationMetadataDeploymentStage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations-endpoints")]
-impl<'de> serde::Deserialize<'de> for CreateEndpointOperationMetadataDeploymentStage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(CreateEndpointOperationMetadataDeploymentStage::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(CreateEndpointOperationMetadataDeploymentStage);
 
 /// Runtime operation information for EndpointService.CreateEndpoint.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateEndpointOperationMetadata`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateEndpointOperationMetadata {
     /// The operation generic information.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// Output only. The deployment stage of the model. Only populated if this CreateEndpoint request deploys a model at the same time.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "deploymentStage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_stage: Option<crate::CreateEndpointOperationMetadataDeploymentStage>,
 }
 
@@ -335,13 +268,14 @@ pub struct CreateEndpointOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ListEndpointsResponse`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListEndpointsResponse {
     /// List of Endpoints in the requested page.
-    #[serde(rename = "endpoints", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub endpoints: Vec<crate::Endpoint>,
 
     /// A token to retrieve the next page of results. Pass to ListEndpointsRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -363,9 +297,10 @@ impl discogen_runtime::Page for ListEndpointsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1UpdateEndpointLongRunningRequest`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UpdateEndpointLongRunningRequest {
     /// Required. The Endpoint which replaces the resource on the server. Currently we only support updating the `client_connection_config` field, all the other fields' update will be blocked.
-    #[serde(rename = "endpoint", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<crate::Endpoint>,
 }
 
@@ -374,17 +309,14 @@ pub struct UpdateEndpointLongRunningRequest {
 /// Discovery schema `GoogleCloudAiplatformV1DeployModelRequest`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeployModelRequest {
     /// Required. The DeployedModel to be created within the Endpoint. Note that Endpoint.traffic\_split must be updated for the DeployedModel to start receiving traffic, either as part of this call, or via EndpointService.UpdateEndpoint.
-    #[serde(rename = "deployedModel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model: Option<crate::DeployedModel>,
 
     /// A map from a DeployedModel's ID to the percentage of this Endpoint's traffic that should be forwarded to that DeployedModel. If this field is non-empty, then the Endpoint's traffic\_split will be overwritten with it. To refer to the ID of the just being deployed Model, a "0" should be used, and the actual ID of the new DeployedModel will be filled in its place by this method. The traffic percentage values must add up to 100. If this field is empty, then the Endpoint's traffic\_split is not updated.
-    #[serde(
-        rename = "trafficSplit",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub traffic_split: std::collections::BTreeMap<String, i32>,
 }
 
@@ -393,23 +325,16 @@ pub struct DeployModelRequest {
 /// Discovery schema `GoogleCloudAiplatformV1DeployModelOperationMetadata`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeployModelOperationMetadata {
     /// The operation generic information.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// Output only. The deployment stage of the model.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "deploymentStage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_stage: Option<crate::CreateEndpointOperationMetadataDeploymentStage>,
 }
 
@@ -418,21 +343,14 @@ pub struct DeployModelOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1UndeployModelRequest`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UndeployModelRequest {
     /// Required. The ID of the DeployedModel to be undeployed from the Endpoint.
-    #[serde(
-        rename = "deployedModelId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 
     /// If this field is provided, then the Endpoint's traffic\_split will be overwritten with it. If last DeployedModel is being undeployed from the Endpoint, the \[Endpoint.traffic\_split\] will always end up empty when this call returns. A DeployedModel will be successfully undeployed only if it doesn't have any traffic assigned to it when this method executes, or if this field unassigns any traffic to it.
-    #[serde(
-        rename = "trafficSplit",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub traffic_split: std::collections::BTreeMap<String, i32>,
 }
 
@@ -441,13 +359,10 @@ pub struct UndeployModelRequest {
 /// Discovery schema `GoogleCloudAiplatformV1UndeployModelOperationMetadata`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UndeployModelOperationMetadata {
     /// The operation generic information.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -456,13 +371,14 @@ pub struct UndeployModelOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1MutateDeployedModelRequest`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MutateDeployedModelRequest {
     /// Required. The DeployedModel to be mutated within the Endpoint. Only the following fields can be mutated: * `min_replica_count` in either DedicatedResources or AutomaticResources * `max_replica_count` in either DedicatedResources or AutomaticResources * `required_replica_count` in DedicatedResources * autoscaling\_metric\_specs * `disable_container_logging` (v1 only) * `enable_container_logging` (v1beta1 only)
-    #[serde(rename = "deployedModel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model: Option<crate::DeployedModel>,
 
     /// Required. The update mask applies to the resource. See google.protobuf.FieldMask.
-    #[serde(rename = "updateMask", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<discogen_runtime::FieldMask>,
 }
 
@@ -471,13 +387,10 @@ pub struct MutateDeployedModelRequest {
 /// Discovery schema `GoogleCloudAiplatformV1MutateDeployedModelOperationMetadata`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MutateDeployedModelOperationMetadata {
     /// The operation generic information.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -493,13 +406,14 @@ pub struct MutateDeployedModelOperationMetadata {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PredictRequest {
     /// Required. The instances that are the input to the prediction call. A DeployedModel may have an upper limit on the number of instances it supports per request, and when it is exceeded the prediction call errors in case of AutoML Models, or, in case of customer created Models, the behaviour is as documented by that Model. The schema of any single instance may be specified via Endpoint's DeployedModels' Model's PredictSchemata's instance\_schema\_uri.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<serde_json::Value>,
 
     /// The parameters that govern the prediction. The schema of the parameters may be specified via Endpoint's DeployedModels' Model's PredictSchemata's parameters\_schema\_uri.
-    #[serde(rename = "parameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<serde_json::Value>,
 }
 
@@ -515,45 +429,38 @@ pub struct PredictRequest {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PredictResponse {
     /// The predictions that are the output of the predictions call. The schema of any single prediction may be specified via Endpoint's DeployedModels' Model's PredictSchemata's prediction\_schema\_uri.
-    #[serde(rename = "predictions", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub predictions: Vec<serde_json::Value>,
 
     /// ID of the Endpoint's DeployedModel that served this prediction.
-    #[serde(
-        rename = "deployedModelId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 
     /// Output only. The resource name of the Model which is deployed as the DeployedModel that this prediction hits.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "model", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Output only. The version ID of the Model which is deployed as the DeployedModel that this prediction hits.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "modelVersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_version_id: Option<String>,
 
     /// Output only. The display name of the Model which is deployed as the DeployedModel that this prediction hits.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "modelDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_display_name: Option<String>,
 
     /// Output only. Request-level metadata returned by the model. The metadata type will be dependent upon the model implementation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
 }
 
@@ -562,9 +469,10 @@ pub struct PredictResponse {
 /// Discovery schema `GoogleCloudAiplatformV1RawPredictRequest`.
 #[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RawPredictRequest {
     /// The prediction input. Supports HTTP headers and arbitrary data payload. A DeployedModel may have an upper limit on the number of instances it supports per request. When this limit it is exceeded for an AutoML model, the RawPredict method returns an error. When this limit is exceeded for a custom-trained model, the behavior varies depending on the model. You can specify the schema for each instance in the predict\_schemata.instance\_schema\_uri field when you create a Model. This schema applies when you deploy the `Model` as a `DeployedModel` to an Endpoint and use the `RawPredict` method.
-    #[serde(rename = "httpBody", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_body: Option<crate::GoogleApiHttpBody>,
 }
 
@@ -582,17 +490,18 @@ pub struct RawPredictRequest {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GoogleApiHttpBody {
     /// The HTTP Content-Type header value specifying the content type of the body.
-    #[serde(rename = "contentType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 
     /// The HTTP request/response body as raw binary.
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<discogen_runtime::Bytes>,
 
     /// Application specific response metadata. Must be set in the first response for streaming APIs.
-    #[serde(rename = "extensions", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub extensions: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
@@ -601,9 +510,10 @@ pub struct GoogleApiHttpBody {
 /// Discovery schema `GoogleCloudAiplatformV1StreamRawPredictRequest`.
 #[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct StreamRawPredictRequest {
     /// The prediction input. Supports HTTP headers and arbitrary data payload.
-    #[serde(rename = "httpBody", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_body: Option<crate::GoogleApiHttpBody>,
 }
 
@@ -612,13 +522,14 @@ pub struct StreamRawPredictRequest {
 /// Discovery schema `GoogleCloudAiplatformV1DirectPredictRequest`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DirectPredictRequest {
     /// The prediction input.
-    #[serde(rename = "inputs", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<crate::Tensor>,
 
     /// The parameters that govern the prediction.
-    #[serde(rename = "parameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::Tensor>,
 }
 
@@ -627,13 +538,14 @@ pub struct DirectPredictRequest {
 /// Discovery schema `GoogleCloudAiplatformV1DirectPredictResponse`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DirectPredictResponse {
     /// The prediction output.
-    #[serde(rename = "outputs", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<crate::Tensor>,
 
     /// The parameters that govern the prediction.
-    #[serde(rename = "parameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::Tensor>,
 }
 
@@ -642,13 +554,14 @@ pub struct DirectPredictResponse {
 /// Discovery schema `GoogleCloudAiplatformV1DirectRawPredictRequest`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DirectRawPredictRequest {
     /// Fully qualified name of the API method being invoked to perform predictions. Format: `/namespace.Service/Method/` Example: `/tensorflow.serving.PredictionService/Predict`
-    #[serde(rename = "methodName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method_name: Option<String>,
 
     /// The prediction input.
-    #[serde(rename = "input", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<discogen_runtime::Bytes>,
 }
 
@@ -657,9 +570,10 @@ pub struct DirectRawPredictRequest {
 /// Discovery schema `GoogleCloudAiplatformV1DirectRawPredictResponse`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DirectRawPredictResponse {
     /// The prediction output.
-    #[serde(rename = "output", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<discogen_runtime::Bytes>,
 }
 
@@ -668,13 +582,14 @@ pub struct DirectRawPredictResponse {
 /// Discovery schema `GoogleCloudAiplatformV1StreamingPredictRequest`.
 #[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct StreamingPredictRequest {
     /// The prediction input.
-    #[serde(rename = "inputs", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<crate::Tensor>,
 
     /// The parameters that govern the prediction.
-    #[serde(rename = "parameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::Tensor>,
 }
 
@@ -683,13 +598,14 @@ pub struct StreamingPredictRequest {
 /// Discovery schema `GoogleCloudAiplatformV1StreamingPredictResponse`.
 #[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct StreamingPredictResponse {
     /// The prediction output.
-    #[serde(rename = "outputs", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<crate::Tensor>,
 
     /// The parameters that govern the prediction.
-    #[serde(rename = "parameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::Tensor>,
 }
 
@@ -705,13 +621,14 @@ pub struct StreamingPredictResponse {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PredictLongRunningRequest {
     /// Required. The instances that are the input to the prediction call. A DeployedModel may have an upper limit on the number of instances it supports per request, and when it is exceeded the prediction call errors in case of AutoML Models, or, in case of customer created Models, the behaviour is as documented by that Model. The schema of any single instance may be specified via Endpoint's DeployedModels' Model's PredictSchemata's instance\_schema\_uri.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<serde_json::Value>,
 
     /// Optional. The parameters that govern the prediction. The schema of the parameters may be specified via Endpoint's DeployedModels' Model's PredictSchemata's parameters\_schema\_uri.
-    #[serde(rename = "parameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<serde_json::Value>,
 }
 
@@ -727,9 +644,10 @@ pub struct PredictLongRunningRequest {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FetchPredictOperationRequest {
     /// Required. The server-assigned name for the operation.
-    #[serde(rename = "operationName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation_name: Option<String>,
 }
 
@@ -738,29 +656,22 @@ pub struct FetchPredictOperationRequest {
 /// Discovery schema `GoogleCloudAiplatformV1ExplainRequest`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExplainRequest {
     /// Required. The instances that are the input to the explanation call. A DeployedModel may have an upper limit on the number of instances it supports per request, and when it is exceeded the explanation call errors in case of AutoML Models, or, in case of customer created Models, the behaviour is as documented by that Model. The schema of any single instance may be specified via Endpoint's DeployedModels' Model's PredictSchemata's instance\_schema\_uri.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<serde_json::Value>,
 
     /// The parameters that govern the prediction. The schema of the parameters may be specified via Endpoint's DeployedModels' Model's PredictSchemata's parameters\_schema\_uri.
-    #[serde(rename = "parameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<serde_json::Value>,
 
     /// If specified, overrides the explanation\_spec of the DeployedModel. Can be used for explaining prediction results with different configurations, such as: - Explaining top-5 predictions results as opposed to top-1; - Increasing path count or step count of the attribution methods to reduce approximate errors; - Using different baselines for explaining the prediction results.
-    #[serde(
-        rename = "explanationSpecOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_spec_override: Option<crate::ExplanationSpecOverride>,
 
     /// If specified, this ExplainRequest will be served by the chosen DeployedModel, overriding Endpoint.traffic\_split.
-    #[serde(
-        rename = "deployedModelId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 }
 
@@ -769,21 +680,18 @@ pub struct ExplainRequest {
 /// Discovery schema `GoogleCloudAiplatformV1ExplainResponse`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExplainResponse {
     /// The explanations of the Model's PredictResponse.predictions. It has the same number of elements as instances to be explained.
-    #[serde(rename = "explanations", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explanations: Vec<crate::Explanation>,
 
     /// ID of the Endpoint's DeployedModel that served this explanation.
-    #[serde(
-        rename = "deployedModelId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 
     /// The predictions that are the output of the predictions call. Same as PredictResponse.predictions.
-    #[serde(rename = "predictions", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub predictions: Vec<serde_json::Value>,
 }
 
@@ -799,57 +707,42 @@ pub struct ExplainResponse {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GenerateContentRequest {
     /// Required. The content of the current conversation with the model. For single-turn queries, this is a single instance. For multi-turn queries, this is a repeated field that contains conversation history + latest request.
-    #[serde(rename = "contents", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 
     /// Optional. The user provided system instructions for the model. Note: only text should be used in parts and content in each part will be in a separate paragraph.
-    #[serde(
-        rename = "systemInstruction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_instruction: Option<crate::Content>,
 
     /// Optional. The name of the cached content used as context to serve the prediction. Note: only used in explicit caching, where users can have control over caching (e.g. what content to cache) and enjoy guaranteed cost savings. Format: `projects/{project}/locations/{location}/cachedContents/{cachedContent}`
-    #[serde(rename = "cachedContent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cached_content: Option<String>,
 
     /// Optional. A list of `Tools` the model may use to generate the next response. A `Tool` is a piece of code that enables the system to interact with external systems to perform an action, or set of actions, outside of knowledge and scope of the model.
-    #[serde(rename = "tools", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tools: Vec<crate::Tool>,
 
     /// Optional. Tool config. This config is shared for all tools provided in the request.
-    #[serde(rename = "toolConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_config: Option<crate::ToolConfig>,
 
     /// Optional. The labels with user-defined metadata for the request. It is used for billing and reporting only. Label keys and values can be no longer than 63 characters (Unicode codepoints) and can only contain lowercase letters, numeric characters, underscores, and dashes. International characters are allowed. Label values are optional. Label keys must start with a letter.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Optional. Per request settings for blocking unsafe content. Enforced on GenerateContentResponse.candidates.
-    #[serde(rename = "safetySettings", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub safety_settings: Vec<crate::SafetySetting>,
 
     /// Optional. Settings for prompt and response sanitization using the Model Armor service. If supplied, safety\_settings must not be supplied.
-    #[serde(
-        rename = "modelArmorConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_armor_config: Option<crate::ModelArmorConfig>,
 
     /// Optional. Generation config.
-    #[serde(
-        rename = "generationConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generation_config: Option<crate::GenerationConfig>,
 }
 
@@ -865,39 +758,40 @@ pub struct GenerateContentRequest {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GenerateContentResponse {
     /// Output only. Generated candidates.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "candidates", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<crate::Candidate>,
 
     /// Output only. The model version used to generate the response.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "modelVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_version: Option<String>,
 
     /// Output only. Timestamp when the request is made to the server.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. response\_id is used to identify each response. It is the encoding of the event\_id.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "responseId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_id: Option<String>,
 
     /// Output only. Content filter results for a prompt sent in the request. Note: Sent only in the first stream chunk. Only happens when no candidates were generated due to content violations.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "promptFeedback", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_feedback: Option<crate::GenerateContentResponsePromptFeedback>,
 
     /// Usage metadata about the response(s).
-    #[serde(rename = "usageMetadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_metadata: Option<crate::GenerateContentResponseUsageMetadata>,
 }
 
@@ -913,37 +807,30 @@ pub struct GenerateContentResponse {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CountTokensRequest {
     /// Optional. The name of the publisher model requested to serve the prediction. Format: `projects/{project}/locations/{location}/publishers/*/models/*`
-    #[serde(rename = "model", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Optional. The instances that are the input to token counting call. Schema is identical to the prediction schema of the underlying model.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<serde_json::Value>,
 
     /// Optional. Input content.
-    #[serde(rename = "contents", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 
     /// Optional. The user provided system instructions for the model. Note: only text should be used in parts and content in each part will be in a separate paragraph.
-    #[serde(
-        rename = "systemInstruction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_instruction: Option<crate::Content>,
 
     /// Optional. A list of `Tools` the model may use to generate the next response. A `Tool` is a piece of code that enables the system to interact with external systems to perform an action, or set of actions, outside of knowledge and scope of the model.
-    #[serde(rename = "tools", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tools: Vec<crate::Tool>,
 
     /// Optional. Generation config that the model will use to generate the response.
-    #[serde(
-        rename = "generationConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generation_config: Option<crate::GenerationConfig>,
 }
 
@@ -959,27 +846,20 @@ pub struct CountTokensRequest {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CountTokensResponse {
     /// The total number of tokens counted across all instances from the request.
-    #[serde(rename = "totalTokens", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_tokens: Option<i32>,
 
     /// The total number of billable characters counted across all instances from the request.
-    #[serde(
-        rename = "totalBillableCharacters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_billable_characters: Option<i32>,
 
     /// Output only. List of modalities that were processed in the request input.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "promptTokensDetails",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub prompt_tokens_details: Vec<crate::ModalityTokenCount>,
 }
 
@@ -995,17 +875,18 @@ pub struct CountTokensResponse {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ComputeTokensRequest {
     /// Optional. The instances that are the input to token computing API call. Schema is identical to the prediction schema of the text model, even for the non-text models, like chat models, or Codey models.
-    #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<serde_json::Value>,
 
     /// Optional. The name of the publisher model requested to serve the prediction. Format: projects/{project}/locations/{location}/publishers/*/models/*
-    #[serde(rename = "model", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Optional. Input content.
-    #[serde(rename = "contents", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 }
 
@@ -1021,9 +902,10 @@ pub struct ComputeTokensRequest {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ComputeTokensResponse {
     /// Lists of tokens info from the input. A ComputeTokensRequest could have multiple instances with a prompt in each instance. We also need to return lists of tokens info for the request with multiple instances.
-    #[serde(rename = "tokensInfo", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tokens_info: Vec<crate::TokensInfo>,
 }
 
@@ -1032,21 +914,18 @@ pub struct ComputeTokensResponse {
 /// Discovery schema `GoogleCloudAiplatformV1PredictRequestResponseLoggingConfig`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PredictRequestResponseLoggingConfig {
     /// If logging is enabled or not.
-    #[serde(rename = "enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 
     /// Percentage of requests to be logged, expressed as a fraction in range(0,1\].
-    #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<f64>,
 
     /// BigQuery table for logging. If only given a project, a new dataset will be created with name `logging__` where will be made BigQuery-dataset-name compatible (e.g. most special characters will become underscores). If no table name is given, a new table will be created with name `request_response_logging`
-    #[serde(
-        rename = "bigqueryDestination",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_destination: Option<crate::BigQueryDestination>,
 }
 
@@ -1055,9 +934,10 @@ pub struct PredictRequestResponseLoggingConfig {
 /// Discovery schema `GoogleCloudAiplatformV1GdcConfig`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GdcConfig {
     /// GDC zone. A cluster will be designated for the Vertex AI workload in this zone.
-    #[serde(rename = "zone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 
@@ -1066,13 +946,10 @@ pub struct GdcConfig {
 /// Discovery schema `GoogleCloudAiplatformV1ClientConnectionConfig`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ClientConnectionConfig {
     /// Customizable online prediction request timeout.
-    #[serde(
-        rename = "inferenceTimeout",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inference_timeout: Option<discogen_runtime::Duration>,
 }
 
@@ -1081,9 +958,10 @@ pub struct ClientConnectionConfig {
 /// Discovery schema `GoogleCloudAiplatformV1GenAiAdvancedFeaturesConfig`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GenAiAdvancedFeaturesConfig {
     /// Configuration for Retrieval Augmented Generation feature.
-    #[serde(rename = "ragConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_config: Option<crate::GenAiAdvancedFeaturesConfigRagConfig>,
 }
 
@@ -1186,108 +1064,78 @@ impl From<&str> for TensorDtype {
 }
 
 #[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
-impl std::fmt::Display for TensorDtype {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
-impl serde::Serialize for TensorDtype {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
-impl<'de> serde::Deserialize<'de> for TensorDtype {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(TensorDtype::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(TensorDtype);
 
 /// A tensor value type.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Tensor`.
 #[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Tensor {
     /// The data type of tensor.
-    #[serde(rename = "dtype", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dtype: Option<crate::TensorDtype>,
 
     /// Shape of the tensor.
     #[serde(
-        rename = "shape",
-        default,
         skip_serializing_if = "Vec::is_empty",
         with = "discogen_runtime::serde_int64::vec"
     )]
     pub shape: Vec<i64>,
 
     /// Type specific representations that make it easy to create tensor protos in all languages. Only the representation corresponding to "dtype" can be set. The values hold the flattened representation of the tensor in row major order. BOOL
-    #[serde(rename = "boolVal", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bool_val: Vec<bool>,
 
     /// STRING
-    #[serde(rename = "stringVal", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub string_val: Vec<String>,
 
     /// STRING
-    #[serde(rename = "bytesVal", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bytes_val: Vec<discogen_runtime::Bytes>,
 
     /// FLOAT
-    #[serde(rename = "floatVal", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub float_val: Vec<f32>,
 
     /// DOUBLE
-    #[serde(rename = "doubleVal", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub double_val: Vec<f64>,
 
     /// INT\_8 INT\_16 INT\_32
-    #[serde(rename = "intVal", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub int_val: Vec<i32>,
 
     /// INT64
     #[serde(
-        rename = "int64Val",
-        default,
         skip_serializing_if = "Vec::is_empty",
         with = "discogen_runtime::serde_int64::vec"
     )]
     pub int64_val: Vec<i64>,
 
     /// UINT8 UINT16 UINT32
-    #[serde(rename = "uintVal", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub uint_val: Vec<u32>,
 
     /// UINT64
     #[serde(
-        rename = "uint64Val",
-        default,
         skip_serializing_if = "Vec::is_empty",
         with = "discogen_runtime::serde_uint64::vec"
     )]
     pub uint64_val: Vec<u64>,
 
     /// A list of tensor values.
-    #[serde(rename = "listVal", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub list_val: Vec<crate::Tensor>,
 
     /// A map of string to tensor.
-    #[serde(
-        rename = "structVal",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub struct_val: std::collections::BTreeMap<String, crate::Tensor>,
 
     /// Serialized raw tensor content.
-    #[serde(rename = "tensorVal", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tensor_val: Option<discogen_runtime::Bytes>,
 }
 
@@ -1296,21 +1144,18 @@ pub struct Tensor {
 /// Discovery schema `GoogleCloudAiplatformV1ExplanationSpecOverride`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExplanationSpecOverride {
     /// The parameters to be overridden. Note that the attribution method cannot be changed. If not specified, no parameter is overridden.
-    #[serde(rename = "parameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::ExplanationParameters>,
 
     /// The metadata to be overridden. If not specified, no metadata is overridden.
-    #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::ExplanationMetadataOverride>,
 
     /// The example-based explanations parameter overrides.
-    #[serde(
-        rename = "examplesOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub examples_override: Option<crate::ExamplesOverride>,
 }
 
@@ -1327,49 +1172,38 @@ pub struct ExplanationSpecOverride {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Tool {
     /// Optional. Function tool type. One or more function declarations to be passed to the model along with the current user query. Model may decide to call a subset of these functions by populating FunctionCall in the response. User should provide a FunctionResponse for each function call in the next turn. Based on the function responses, Model will generate the final response back to the user. Maximum 512 function declarations can be provided.
-    #[serde(
-        rename = "functionDeclarations",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub function_declarations: Vec<crate::FunctionDeclaration>,
 
     /// Optional. Retrieval tool type. System will always execute the provided retrieval tool(s) to get external knowledge to answer the prompt. Retrieval results are presented to the model for generation.
-    #[serde(rename = "retrieval", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieval: Option<crate::Retrieval>,
 
     /// Optional. GoogleSearch tool type. Tool to support Google Search in Model. Powered by Google.
-    #[serde(rename = "googleSearch", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_search: Option<crate::ToolGoogleSearch>,
 
     /// Optional. GoogleSearchRetrieval tool type. Specialized retrieval tool that is powered by Google search.
-    #[serde(
-        rename = "googleSearchRetrieval",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_search_retrieval: Option<crate::GoogleSearchRetrieval>,
 
     /// Optional. GoogleMaps tool type. Tool to support Google Maps in Model.
-    #[serde(rename = "googleMaps", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_maps: Option<crate::GoogleMaps>,
 
     /// Optional. Tool to support searching public web data, powered by Vertex AI Search and Sec4 compliance.
-    #[serde(
-        rename = "enterpriseWebSearch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_web_search: Option<crate::EnterpriseWebSearch>,
 
     /// Optional. CodeExecution tool type. Enables the model to execute code as part of generation.
-    #[serde(rename = "codeExecution", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_execution: Option<crate::ToolCodeExecution>,
 
     /// Optional. Tool to support URL context retrieval.
-    #[serde(rename = "urlContext", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_context: Option<crate::UrlContext>,
 }
 
@@ -1386,21 +1220,14 @@ pub struct Tool {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolConfig {
     /// Optional. Function calling config.
-    #[serde(
-        rename = "functionCallingConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub function_calling_config: Option<crate::FunctionCallingConfig>,
 
     /// Optional. Retrieval config.
-    #[serde(
-        rename = "retrievalConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieval_config: Option<crate::RetrievalConfig>,
 }
 
@@ -1541,42 +1368,7 @@ impl From<&str> for HarmCategory {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for HarmCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for HarmCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for HarmCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(HarmCategory::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(HarmCategory);
 
 /// Required. The harm block threshold.
 ///
@@ -1682,42 +1474,7 @@ impl From<&str> for SafetySettingThreshold {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for SafetySettingThreshold {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for SafetySettingThreshold {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for SafetySettingThreshold {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(SafetySettingThreshold::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(SafetySettingThreshold);
 
 /// Optional. Specify if the threshold is used for probability or severity score. If not specified, the threshold is used for probability score.
 ///
@@ -1802,42 +1559,7 @@ impl From<&str> for SafetySettingMethod {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for SafetySettingMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for SafetySettingMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for SafetySettingMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(SafetySettingMethod::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(SafetySettingMethod);
 
 /// Safety settings.
 ///
@@ -1851,17 +1573,18 @@ impl<'de> serde::Deserialize<'de> for SafetySettingMethod {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SafetySetting {
     /// Required. Harm category.
-    #[serde(rename = "category", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<crate::HarmCategory>,
 
     /// Required. The harm block threshold.
-    #[serde(rename = "threshold", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<crate::SafetySettingThreshold>,
 
     /// Optional. Specify if the threshold is used for probability or severity score. If not specified, the threshold is used for probability score.
-    #[serde(rename = "method", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<crate::SafetySettingMethod>,
 }
 
@@ -1877,21 +1600,14 @@ pub struct SafetySetting {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelArmorConfig {
     /// Optional. The name of the Model Armor template to use for prompt sanitization.
-    #[serde(
-        rename = "promptTemplateName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_template_name: Option<String>,
 
     /// Optional. The name of the Model Armor template to use for response sanitization.
-    #[serde(
-        rename = "responseTemplateName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_template_name: Option<String>,
 }
 
@@ -1983,42 +1699,7 @@ impl From<&str> for GenerationConfigResponseModalitiesItem {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for GenerationConfigResponseModalitiesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for GenerationConfigResponseModalitiesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for GenerationConfigResponseModalitiesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(GenerationConfigResponseModalitiesItem::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(GenerationConfigResponseModalitiesItem);
 
 /// Optional. If specified, the media resolution specified will be used.
 ///
@@ -2106,42 +1787,7 @@ impl From<&str> for MediaResolution {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for MediaResolution {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for MediaResolution {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for MediaResolution {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(MediaResolution::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(MediaResolution);
 
 /// Generation config.
 ///
@@ -2155,125 +1801,90 @@ impl<'de> serde::Deserialize<'de> for MediaResolution {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GenerationConfig {
     /// Optional. Controls the randomness of predictions.
-    #[serde(rename = "temperature", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
 
     /// Optional. If specified, nucleus sampling will be used.
-    #[serde(rename = "topP", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f32>,
 
     /// Optional. If specified, top-k sampling will be used.
-    #[serde(rename = "topK", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_k: Option<f32>,
 
     /// Optional. Number of candidates to generate.
-    #[serde(rename = "candidateCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub candidate_count: Option<i32>,
 
     /// Optional. The maximum number of output tokens to generate per message.
-    #[serde(
-        rename = "maxOutputTokens",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_output_tokens: Option<i32>,
 
     /// Optional. Stop sequences.
-    #[serde(rename = "stopSequences", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub stop_sequences: Vec<String>,
 
     /// Optional. If true, export the logprobs results in response.
-    #[serde(
-        rename = "responseLogprobs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_logprobs: Option<bool>,
 
     /// Optional. Logit probabilities.
-    #[serde(rename = "logprobs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logprobs: Option<i32>,
 
     /// Optional. Positive penalties.
-    #[serde(
-        rename = "presencePenalty",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub presence_penalty: Option<f32>,
 
     /// Optional. Frequency penalties.
-    #[serde(
-        rename = "frequencyPenalty",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency_penalty: Option<f32>,
 
     /// Optional. Seed.
-    #[serde(rename = "seed", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<i32>,
 
     /// Optional. Output response mimetype of the generated candidate text. Supported mimetype: - `text/plain`: (default) Text output. - `application/json`: JSON response in the candidates. The model needs to be prompted to output the appropriate response type, otherwise the behavior is undefined. This is a preview feature.
-    #[serde(
-        rename = "responseMimeType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_mime_type: Option<String>,
 
     /// Optional. The `Schema` object allows the definition of input and output data types. These types can be objects, but also primitives and arrays. Represents a select subset of an [OpenAPI 3.0 schema object](https://spec.openapis.org/oas/v3.0.3#schema). If set, a compatible response\_mime\_type must also be set. Compatible mimetypes: `application/json`: Schema for JSON response.
-    #[serde(rename = "responseSchema", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_schema: Option<crate::Schema>,
 
     /// Optional. Output schema of the generated response. This is an alternative to `response_schema` that accepts [JSON Schema](https://json-schema.org/). If set, `response_schema` must be omitted, but `response_mime_type` is required. While the full JSON Schema may be sent, not all features are supported. Specifically, only the following properties are supported: - `$id` - `$defs` - `$ref` - `$anchor` - `type` - `format` - `title` - `description` - `enum` (for strings and numbers) - `items` - `prefixItems` - `minItems` - `maxItems` - `minimum` - `maximum` - `anyOf` - `oneOf` (interpreted the same as `anyOf`) - `properties` - `additionalProperties` - `required` The non-standard `propertyOrdering` property may also be set. Cyclic references are unrolled to a limited degree and, as such, may only be used within non-required properties. (Nullable properties are not sufficient.) If `$ref` is set on a sub-schema, no other properties, except for than those starting as a `$`, may be set.
-    #[serde(
-        rename = "responseJsonSchema",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_json_schema: Option<serde_json::Value>,
 
     /// Optional. Routing configuration.
-    #[serde(rename = "routingConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_config: Option<crate::GenerationConfigRoutingConfig>,
 
     /// Optional. If enabled, audio timestamp will be included in the request to the model.
-    #[serde(rename = "audioTimestamp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_timestamp: Option<bool>,
 
     /// Optional. The modalities of the response.
-    #[serde(
-        rename = "responseModalities",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub response_modalities: Vec<crate::GenerationConfigResponseModalitiesItem>,
 
     /// Optional. If specified, the media resolution specified will be used.
-    #[serde(
-        rename = "mediaResolution",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_resolution: Option<crate::MediaResolution>,
 
     /// Optional. The speech generation config.
-    #[serde(rename = "speechConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub speech_config: Option<crate::SpeechConfig>,
 
     /// Optional. Config for thinking features. An error will be returned if this field is set for models that don't support thinking.
-    #[serde(rename = "thinkingConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thinking_config: Option<crate::GenerationConfigThinkingConfig>,
 
     /// Optional. If enabled, the model will detect emotions and adapt its responses accordingly.
-    #[serde(
-        rename = "enableAffectiveDialog",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_affective_dialog: Option<bool>,
 }
 
@@ -2447,42 +2058,7 @@ impl From<&str> for CandidateFinishReason {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for CandidateFinishReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for CandidateFinishReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for CandidateFinishReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(CandidateFinishReason::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(CandidateFinishReason);
 
 /// A response candidate generated from the model.
 ///
@@ -2496,77 +2072,66 @@ impl<'de> serde::Deserialize<'de> for CandidateFinishReason {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Candidate {
     /// Output only. Index of the candidate.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "index", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<i32>,
 
     /// Output only. Content parts of the candidate.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "content", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<crate::Content>,
 
     /// Output only. Average log probability score of the candidate.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "avgLogprobs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_logprobs: Option<f64>,
 
     /// Output only. Log-likelihood scores for the response tokens and top tokens
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "logprobsResult", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logprobs_result: Option<crate::LogprobsResult>,
 
     /// Output only. The reason why the model stopped generating tokens. If empty, the model has not stopped generating the tokens.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "finishReason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub finish_reason: Option<crate::CandidateFinishReason>,
 
     /// Output only. List of ratings for the safety of a response candidate. There is at most one rating per category.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "safetyRatings", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub safety_ratings: Vec<crate::SafetyRating>,
 
     /// Output only. Describes the reason the mode stopped generating tokens in more detail. This is only filled when `finish_reason` is set.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "finishMessage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub finish_message: Option<String>,
 
     /// Output only. Source attribution of the generated content.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "citationMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub citation_metadata: Option<crate::CitationMetadata>,
 
     /// Output only. Metadata specifies sources used to ground generated content.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "groundingMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grounding_metadata: Option<crate::GroundingMetadata>,
 
     /// Output only. Metadata related to url context retrieval tool.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "urlContextMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_context_metadata: Option<crate::UrlContextMetadata>,
 }
 
@@ -2693,42 +2258,7 @@ impl From<&str> for GenerateContentResponsePromptFeedbackBlockReason {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for GenerateContentResponsePromptFeedbackBlockReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for GenerateContentResponsePromptFeedbackBlockReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for GenerateContentResponsePromptFeedbackBlockReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(GenerateContentResponsePromptFeedbackBlockReason::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(GenerateContentResponsePromptFeedbackBlockReason);
 
 /// Content filter results for a prompt sent in the request.
 ///
@@ -2742,27 +2272,24 @@ impl<'de> serde::Deserialize<'de> for GenerateContentResponsePromptFeedbackBlock
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GenerateContentResponsePromptFeedback {
     /// Output only. Blocked reason.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "blockReason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_reason: Option<crate::GenerateContentResponsePromptFeedbackBlockReason>,
 
     /// Output only. Safety ratings.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "safetyRatings", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub safety_ratings: Vec<crate::SafetyRating>,
 
     /// Output only. A readable block reason message.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "blockReasonMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_reason_message: Option<String>,
 }
 
@@ -2857,42 +2384,7 @@ impl From<&str> for GenerateContentResponseUsageMetadataTrafficType {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for GenerateContentResponseUsageMetadataTrafficType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for GenerateContentResponseUsageMetadataTrafficType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for GenerateContentResponseUsageMetadataTrafficType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(GenerateContentResponseUsageMetadataTrafficType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(GenerateContentResponseUsageMetadataTrafficType);
 
 /// Usage metadata about response(s).
 ///
@@ -2906,105 +2398,66 @@ impl<'de> serde::Deserialize<'de> for GenerateContentResponseUsageMetadataTraffi
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GenerateContentResponseUsageMetadata {
     /// Number of tokens in the request. When `cached_content` is set, this is still the total effective prompt size meaning this includes the number of tokens in the cached content.
-    #[serde(
-        rename = "promptTokenCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_token_count: Option<i32>,
 
     /// Number of tokens in the response(s).
-    #[serde(
-        rename = "candidatesTokenCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub candidates_token_count: Option<i32>,
 
     /// Output only. Number of tokens present in tool-use prompt(s).
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "toolUsePromptTokenCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_use_prompt_token_count: Option<i32>,
 
     /// Output only. Number of tokens present in thoughts output.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "thoughtsTokenCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thoughts_token_count: Option<i32>,
 
     /// Total token count for prompt, response candidates, and tool-use prompts (if present).
-    #[serde(
-        rename = "totalTokenCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_token_count: Option<i32>,
 
     /// Output only. Number of tokens in the cached part in the input (the cached content).
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "cachedContentTokenCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cached_content_token_count: Option<i32>,
 
     /// Output only. List of modalities that were processed in the request input.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "promptTokensDetails",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub prompt_tokens_details: Vec<crate::ModalityTokenCount>,
 
     /// Output only. List of modalities of the cached content in the request input.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "cacheTokensDetails",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cache_tokens_details: Vec<crate::ModalityTokenCount>,
 
     /// Output only. List of modalities that were returned in the response.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "candidatesTokensDetails",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub candidates_tokens_details: Vec<crate::ModalityTokenCount>,
 
     /// Output only. List of modalities that were processed for tool-use request inputs.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "toolUsePromptTokensDetails",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tool_use_prompt_tokens_details: Vec<crate::ModalityTokenCount>,
 
     /// Output only. Traffic type. This shows whether a request consumes Pay-As-You-Go or Provisioned Throughput quota.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "trafficType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_type: Option<crate::GenerateContentResponseUsageMetadataTrafficType>,
 }
 
@@ -3108,42 +2561,7 @@ impl From<&str> for ModalityTokenCountModality {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for ModalityTokenCountModality {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for ModalityTokenCountModality {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for ModalityTokenCountModality {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ModalityTokenCountModality::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ModalityTokenCountModality);
 
 /// Represents token counting info for a single modality.
 ///
@@ -3157,13 +2575,14 @@ impl<'de> serde::Deserialize<'de> for ModalityTokenCountModality {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModalityTokenCount {
     /// The modality associated with this token count.
-    #[serde(rename = "modality", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modality: Option<crate::ModalityTokenCountModality>,
 
     /// Number of tokens.
-    #[serde(rename = "tokenCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_count: Option<i32>,
 }
 
@@ -3179,22 +2598,21 @@ pub struct ModalityTokenCount {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TokensInfo {
     /// A list of tokens from the input.
-    #[serde(rename = "tokens", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tokens: Vec<discogen_runtime::Bytes>,
 
     /// A list of token ids from the input.
     #[serde(
-        rename = "tokenIds",
-        default,
         skip_serializing_if = "Vec::is_empty",
         with = "discogen_runtime::serde_int64::vec"
     )]
     pub token_ids: Vec<i64>,
 
     /// Optional. Optional fields for the role from the corresponding Content.
-    #[serde(rename = "role", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 
@@ -3203,9 +2621,10 @@ pub struct TokensInfo {
 /// Discovery schema `GoogleCloudAiplatformV1GenAiAdvancedFeaturesConfigRagConfig`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GenAiAdvancedFeaturesConfigRagConfig {
     /// If true, enable Retrieval Augmented Generation in ChatCompletion request. Once enabled, the endpoint will be identified as GenAI endpoint and Arthedain router will be used.
-    #[serde(rename = "enableRag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_rag: Option<bool>,
 }
 
@@ -3214,13 +2633,10 @@ pub struct GenAiAdvancedFeaturesConfigRagConfig {
 /// Discovery schema `GoogleCloudAiplatformV1ExplanationMetadataOverride`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExplanationMetadataOverride {
     /// Required. Overrides the input metadata of the features. The key is the name of the feature to be overridden. The keys specified here must exist in the input metadata to be overridden. If a feature is not specified here, the corresponding feature's input metadata is not overridden.
-    #[serde(
-        rename = "inputs",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub inputs: std::collections::BTreeMap<
         String,
         crate::ExplanationMetadataOverrideInputMetadataOverride,
@@ -3282,57 +2698,33 @@ impl From<&str> for ExamplesOverrideDataFormat {
 }
 
 #[cfg(feature = "locations-endpoints")]
-impl std::fmt::Display for ExamplesOverrideDataFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations-endpoints")]
-impl serde::Serialize for ExamplesOverrideDataFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "locations-endpoints")]
-impl<'de> serde::Deserialize<'de> for ExamplesOverrideDataFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ExamplesOverrideDataFormat::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ExamplesOverrideDataFormat);
 
 /// Overrides for example-based explanations.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExamplesOverride`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExamplesOverride {
     /// The number of neighbors to return.
-    #[serde(rename = "neighborCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub neighbor_count: Option<i32>,
 
     /// The number of neighbors to return that have the same crowding tag.
-    #[serde(rename = "crowdingCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crowding_count: Option<i32>,
 
     /// Restrict the resulting nearest neighbors to respect these constraints.
-    #[serde(rename = "restrictions", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub restrictions: Vec<crate::ExamplesRestrictionsNamespace>,
 
     /// If true, return the embeddings instead of neighbors.
-    #[serde(
-        rename = "returnEmbeddings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_embeddings: Option<bool>,
 
     /// The format of the data being provided with each call.
-    #[serde(rename = "dataFormat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_format: Option<crate::ExamplesOverrideDataFormat>,
 }
 
@@ -3349,37 +2741,30 @@ pub struct ExamplesOverride {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FunctionDeclaration {
     /// Required. The name of the function to call. Must start with a letter or an underscore. Must be a-z, A-Z, 0-9, or contain underscores, dots and dashes, with a maximum length of 64.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. Description and purpose of the function. Model uses it to decide how and whether to call the function.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Optional. Describes the parameters to this function in JSON Schema Object format. Reflects the Open API 3.03 Parameter Object. string Key: the name of the parameter. Parameter names are case sensitive. Schema Value: the Schema defining the type used for the parameter. For function with no parameters, this can be left unset. Parameter names must start with a letter or an underscore and must only contain chars a-z, A-Z, 0-9, or underscores with a maximum length of 64. Example with 1 required and 1 optional parameter: type: OBJECT properties: param1: type: STRING param2: type: INTEGER required: - param1
-    #[serde(rename = "parameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::Schema>,
 
     /// Optional. Describes the parameters to the function in JSON Schema format. The schema must describe an object where the properties are the parameters to the function. For example: ``` { "type": "object", "properties": { "name": { "type": "string" }, "age": { "type": "integer" } }, "additionalProperties": false, "required": ["name", "age"], "propertyOrdering": ["name", "age"] } ``` This field is mutually exclusive with `parameters`.
-    #[serde(
-        rename = "parametersJsonSchema",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters_json_schema: Option<serde_json::Value>,
 
     /// Optional. Describes the output from this function in JSON Schema format. Reflects the Open API 3.03 Response Object. The Schema defines the type used for the response value of the function.
-    #[serde(rename = "response", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<crate::Schema>,
 
     /// Optional. Describes the output from this function in JSON Schema format. The value specified by the schema is the response value of the function. This field is mutually exclusive with `response`.
-    #[serde(
-        rename = "responseJsonSchema",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_json_schema: Option<serde_json::Value>,
 }
 
@@ -3396,27 +2781,24 @@ pub struct FunctionDeclaration {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Retrieval {
     /// Set to use data source powered by Vertex AI Search.
-    #[serde(rename = "vertexAiSearch", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertex_ai_search: Option<crate::VertexAiSearch>,
 
     /// Set to use data source powered by Vertex RAG store. User data is uploaded via the VertexRagDataService.
-    #[serde(rename = "vertexRagStore", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertex_rag_store: Option<crate::VertexRagStore>,
 
     /// Use data source powered by external API for grounding.
-    #[serde(rename = "externalApi", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_api: Option<crate::ExternalApi>,
 
     /// Optional. Deprecated. This option is no longer supported.
     ///
     /// Deprecated.
-    #[serde(
-        rename = "disableAttribution",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_attribution: Option<bool>,
 }
 
@@ -3433,9 +2815,10 @@ pub struct Retrieval {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolGoogleSearch {
     /// Optional. List of domains to be excluded from the search results. The default limit is 2000 domains. Example: \["amazon.com", "facebook.com"\].
-    #[serde(rename = "excludeDomains", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exclude_domains: Vec<String>,
 }
 
@@ -3452,13 +2835,10 @@ pub struct ToolGoogleSearch {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GoogleSearchRetrieval {
     /// Specifies the dynamic retrieval configuration for the given source.
-    #[serde(
-        rename = "dynamicRetrievalConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_retrieval_config: Option<crate::DynamicRetrievalConfig>,
 }
 
@@ -3475,6 +2855,7 @@ pub struct GoogleSearchRetrieval {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GoogleMaps {}
 /// Tool to search public web data, powered by Vertex AI Search and Sec4 compliance.
 ///
@@ -3489,9 +2870,10 @@ pub struct GoogleMaps {}
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EnterpriseWebSearch {
     /// Optional. List of domains to be excluded from the search results. The default limit is 2000 domains.
-    #[serde(rename = "excludeDomains", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exclude_domains: Vec<String>,
 }
 
@@ -3508,6 +2890,7 @@ pub struct EnterpriseWebSearch {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ToolCodeExecution {}
 /// Tool to support URL context.
 ///
@@ -3522,6 +2905,7 @@ pub struct ToolCodeExecution {}
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UrlContext {}
 /// Optional. Function calling mode.
 ///
@@ -3613,44 +2997,7 @@ impl From<&str> for FunctionCallingConfigMode {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for FunctionCallingConfigMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for FunctionCallingConfigMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for FunctionCallingConfigMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(FunctionCallingConfigMode::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(FunctionCallingConfigMode);
 
 /// Function calling config.
 ///
@@ -3665,17 +3012,14 @@ impl<'de> serde::Deserialize<'de> for FunctionCallingConfigMode {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FunctionCallingConfig {
     /// Optional. Function calling mode.
-    #[serde(rename = "mode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<crate::FunctionCallingConfigMode>,
 
     /// Optional. Function names to call. Only set when the Mode is ANY. Function names should match \[FunctionDeclaration.name\]. With mode set to ANY, model will predict a function call from the set of function names provided.
-    #[serde(
-        rename = "allowedFunctionNames",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allowed_function_names: Vec<String>,
 }
 
@@ -3692,13 +3036,14 @@ pub struct FunctionCallingConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RetrievalConfig {
     /// The location of the user.
-    #[serde(rename = "latLng", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lat_lng: Option<crate::GoogleTypeLatLng>,
 
     /// The language code of the user.
-    #[serde(rename = "languageCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
 }
 
@@ -3820,44 +3165,7 @@ impl From<&str> for SchemaType {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for SchemaType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for SchemaType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for SchemaType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(SchemaType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(SchemaType);
 
 /// Schema is used to define the format of input/output data. Represents a select subset of an [OpenAPI 3.0 schema object](https://spec.openapis.org/oas/v3.0.3#schema-object). More fields may be added in the future as needed.
 ///
@@ -3872,39 +3180,38 @@ impl<'de> serde::Deserialize<'de> for SchemaType {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Schema {
     /// Optional. The type of the data.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::SchemaType>,
 
     /// Optional. The format of the data. Supported formats: for NUMBER type: "float", "double" for INTEGER type: "int32", "int64" for STRING type: "email", "byte", etc
-    #[serde(rename = "format", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
 
     /// Optional. The title of the Schema.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Optional. The description of the data.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Optional. Indicates if the value may be null.
-    #[serde(rename = "nullable", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,
 
     /// Optional. Default value of the data.
-    #[serde(rename = "default", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
 
     /// Optional. SCHEMA FIELDS FOR TYPE ARRAY Schema of the elements of Type.ARRAY.
-    #[serde(rename = "items", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<crate::Schema>>,
 
     /// Optional. Minimum number of the elements for Type.ARRAY.
     #[serde(
-        rename = "minItems",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -3912,37 +3219,29 @@ pub struct Schema {
 
     /// Optional. Maximum number of the elements for Type.ARRAY.
     #[serde(
-        rename = "maxItems",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub max_items: Option<i64>,
 
     /// Optional. Possible values of the element of primitive type with enum format. Examples: 1. We can define direction as : {type:STRING, format:enum, enum:\["EAST", NORTH", "SOUTH", "WEST"\]} 2. We can define apartment number as : {type:INTEGER, format:enum, enum:\["101", "201", "301"\]}
-    #[serde(rename = "enum", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub r#enum: Vec<String>,
 
     /// Optional. SCHEMA FIELDS FOR TYPE OBJECT Properties of Type.OBJECT.
-    #[serde(
-        rename = "properties",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub properties: std::collections::BTreeMap<String, crate::Schema>,
 
     /// Optional. The order of the properties. Not a standard field in open api spec. Only used to support the order of the properties.
-    #[serde(rename = "propertyOrdering", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub property_ordering: Vec<String>,
 
     /// Optional. Required properties of Type.OBJECT.
-    #[serde(rename = "required", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub required: Vec<String>,
 
     /// Optional. Minimum number of the properties for Type.OBJECT.
     #[serde(
-        rename = "minProperties",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -3950,25 +3249,21 @@ pub struct Schema {
 
     /// Optional. Maximum number of the properties for Type.OBJECT.
     #[serde(
-        rename = "maxProperties",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub max_properties: Option<i64>,
 
     /// Optional. SCHEMA FIELDS FOR TYPE INTEGER and NUMBER Minimum value of the Type.INTEGER and Type.NUMBER
-    #[serde(rename = "minimum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<f64>,
 
     /// Optional. Maximum value of the Type.INTEGER and Type.NUMBER
-    #[serde(rename = "maximum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<f64>,
 
     /// Optional. SCHEMA FIELDS FOR TYPE STRING Minimum length of the Type.STRING
     #[serde(
-        rename = "minLength",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -3976,43 +3271,33 @@ pub struct Schema {
 
     /// Optional. Maximum length of the Type.STRING
     #[serde(
-        rename = "maxLength",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub max_length: Option<i64>,
 
     /// Optional. Pattern of the Type.STRING to restrict a string to a regular expression.
-    #[serde(rename = "pattern", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
 
     /// Optional. Example of the object. Will only populated when the object is the root.
-    #[serde(rename = "example", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<serde_json::Value>,
 
     /// Optional. The value should be validated against any (one or more) of the subschemas in the list.
-    #[serde(rename = "anyOf", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub any_of: Vec<crate::Schema>,
 
     /// Optional. Can either be a boolean or an object; controls the presence of additional properties.
-    #[serde(
-        rename = "additionalProperties",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_properties: Option<serde_json::Value>,
 
     /// Optional. Allows indirect references between schema nodes. The value should be a valid reference to a child of the root `defs`. For example, the following schema defines a reference to a schema node named "Pet": type: object properties: pet: ref: #/defs/Pet defs: Pet: type: object properties: name: type: string The value of the "pet" property is a reference to the schema node named "Pet". See details in <https://json-schema.org/understanding-json-schema/structuring>
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
 
     /// Optional. A map of definitions for use by `ref` Only allowed at the root of the schema.
-    #[serde(
-        rename = "defs",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub defs: std::collections::BTreeMap<String, crate::Schema>,
 }
 
@@ -4028,13 +3313,14 @@ pub struct Schema {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GenerationConfigRoutingConfig {
     /// Automated routing.
-    #[serde(rename = "autoMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode: Option<crate::GenerationConfigRoutingConfigAutoRoutingMode>,
 
     /// Manual routing.
-    #[serde(rename = "manualMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub manual_mode: Option<crate::GenerationConfigRoutingConfigManualRoutingMode>,
 }
 
@@ -4050,13 +3336,14 @@ pub struct GenerationConfigRoutingConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SpeechConfig {
     /// The configuration for the speaker to use.
-    #[serde(rename = "voiceConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_config: Option<crate::VoiceConfig>,
 
     /// Optional. Language code (ISO 639. e.g. en-US) for the speech synthesization.
-    #[serde(rename = "languageCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
 }
 
@@ -4072,17 +3359,14 @@ pub struct SpeechConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GenerationConfigThinkingConfig {
     /// Optional. Indicates whether to include thoughts in the response. If true, thoughts are returned only when available.
-    #[serde(
-        rename = "includeThoughts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_thoughts: Option<bool>,
 
     /// Optional. Indicates the thinking budget in tokens.
-    #[serde(rename = "thinkingBudget", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thinking_budget: Option<i32>,
 }
 
@@ -4098,13 +3382,14 @@ pub struct GenerationConfigThinkingConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct LogprobsResult {
     /// Length = total number of decoding steps.
-    #[serde(rename = "topCandidates", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub top_candidates: Vec<crate::LogprobsResultTopCandidates>,
 
     /// Length = total number of decoding steps. The chosen candidates may or may not be in top\_candidates.
-    #[serde(rename = "chosenCandidates", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub chosen_candidates: Vec<crate::LogprobsResultCandidate>,
 }
 
@@ -4205,42 +3490,7 @@ impl From<&str> for SafetyRatingProbability {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for SafetyRatingProbability {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for SafetyRatingProbability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for SafetyRatingProbability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(SafetyRatingProbability::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(SafetyRatingProbability);
 
 /// Output only. Harm severity levels in the content.
 ///
@@ -4335,42 +3585,7 @@ impl From<&str> for HarmSeverity {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for HarmSeverity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for HarmSeverity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for HarmSeverity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(HarmSeverity::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(HarmSeverity);
 
 /// Safety rating corresponding to the generated content.
 ///
@@ -4384,55 +3599,48 @@ impl<'de> serde::Deserialize<'de> for HarmSeverity {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SafetyRating {
     /// Output only. Harm category.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "category", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<crate::HarmCategory>,
 
     /// Output only. Harm probability levels in the content.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "probability", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub probability: Option<crate::SafetyRatingProbability>,
 
     /// Output only. Harm probability score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "probabilityScore",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub probability_score: Option<f32>,
 
     /// Output only. Harm severity levels in the content.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "severity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<crate::HarmSeverity>,
 
     /// Output only. Harm severity score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "severityScore", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_score: Option<f32>,
 
     /// Output only. Indicates whether the content was filtered out because of this rating.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "blocked", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked: Option<bool>,
 
     /// Output only. The overwritten threshold for the safety category of Gemini 2.0 image out. If minors are detected in the output image, the threshold of each safety category will be overwritten if user sets a lower threshold.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "overwrittenThreshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub overwritten_threshold: Option<crate::SafetySettingThreshold>,
 }
 
@@ -4448,11 +3656,12 @@ pub struct SafetyRating {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CitationMetadata {
     /// Output only. List of citations.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "citations", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub citations: Vec<crate::Citation>,
 }
 
@@ -4468,49 +3677,34 @@ pub struct CitationMetadata {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GroundingMetadata {
     /// Optional. Web search queries for the following-up web search.
-    #[serde(rename = "webSearchQueries", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub web_search_queries: Vec<String>,
 
     /// Optional. Google search entry for the following-up web searches.
-    #[serde(
-        rename = "searchEntryPoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_entry_point: Option<crate::SearchEntryPoint>,
 
     /// List of supporting references retrieved from specified grounding source.
-    #[serde(rename = "groundingChunks", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub grounding_chunks: Vec<crate::GroundingChunk>,
 
     /// Optional. List of grounding support.
-    #[serde(
-        rename = "groundingSupports",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub grounding_supports: Vec<crate::GroundingSupport>,
 
     /// Optional. Output only. Retrieval metadata.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "retrievalMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieval_metadata: Option<crate::RetrievalMetadata>,
 
     /// Optional. Output only. Resource name of the Google Maps widget context token to be used with the PlacesContextElement widget to render contextual data. This is populated only for Google Maps grounding.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "googleMapsWidgetContextToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_maps_widget_context_token: Option<String>,
 }
 
@@ -4526,11 +3720,12 @@ pub struct GroundingMetadata {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UrlContextMetadata {
     /// Output only. List of url context.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "urlMetadata", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub url_metadata: Vec<crate::UrlMetadata>,
 }
 
@@ -4548,9 +3743,10 @@ pub struct UrlContextMetadata {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ApiAuth {
     /// The API secret.
-    #[serde(rename = "apiKeyConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_config: Option<crate::ApiAuthApiKeyConfig>,
 }
 
@@ -4559,9 +3755,10 @@ pub struct ApiAuth {
 /// Discovery schema `GoogleCloudAiplatformV1ExplanationMetadataOverrideInputMetadataOverride`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExplanationMetadataOverrideInputMetadataOverride {
     /// Baseline inputs for this feature. This overrides the `input_baseline` field of the ExplanationMetadata.InputMetadata object of the corresponding feature's input metadata. If it's not specified, the original baselines are not overridden.
-    #[serde(rename = "inputBaselines", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub input_baselines: Vec<serde_json::Value>,
 }
 
@@ -4570,17 +3767,18 @@ pub struct ExplanationMetadataOverrideInputMetadataOverride {
 /// Discovery schema `GoogleCloudAiplatformV1ExamplesRestrictionsNamespace`.
 #[cfg(feature = "locations-endpoints")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExamplesRestrictionsNamespace {
     /// The namespace name.
-    #[serde(rename = "namespaceName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace_name: Option<String>,
 
     /// The list of allowed tags.
-    #[serde(rename = "allow", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<String>,
 
     /// The list of deny tags.
-    #[serde(rename = "deny", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deny: Vec<String>,
 }
 
@@ -4597,25 +3795,26 @@ pub struct ExamplesRestrictionsNamespace {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct VertexAiSearch {
     /// Optional. Fully-qualified Vertex AI Search data store resource ID. Format: `projects/{project}/locations/{location}/collections/{collection}/dataStores/{dataStore}`
-    #[serde(rename = "datastore", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub datastore: Option<String>,
 
     /// Optional. Fully-qualified Vertex AI Search engine resource ID. Format: `projects/{project}/locations/{location}/collections/{collection}/engines/{engine}`
-    #[serde(rename = "engine", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
 
     /// Optional. Number of search results to return per query. The default value is 10. The maximumm allowed value is 10.
-    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 
     /// Optional. Filter strings to be passed to the search API.
-    #[serde(rename = "filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
 
     /// Specifications that define the specific DataStores to be searched, along with configurations for those data stores. This is only considered for Engines with multiple data stores. It should only be set if engine is used.
-    #[serde(rename = "dataStoreSpecs", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_store_specs: Vec<crate::VertexAiSearchDataStoreSpec>,
 }
 
@@ -4702,44 +3901,7 @@ impl From<&str> for ExternalApiApiSpec {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for ExternalApiApiSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for ExternalApiApiSpec {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for ExternalApiApiSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ExternalApiApiSpec::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ExternalApiApiSpec);
 
 /// Retrieve from data source powered by external API for grounding. The external API is not owned by Google, but need to follow the pre-defined API spec.
 ///
@@ -4754,39 +3916,32 @@ impl<'de> serde::Deserialize<'de> for ExternalApiApiSpec {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExternalApi {
     /// Parameters for the simple search API.
-    #[serde(
-        rename = "simpleSearchParams",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub simple_search_params: Option<crate::ExternalApiSimpleSearchParams>,
 
     /// Parameters for the elastic search API.
-    #[serde(
-        rename = "elasticSearchParams",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub elastic_search_params: Option<crate::ExternalApiElasticSearchParams>,
 
     /// The API spec that the external API implements.
-    #[serde(rename = "apiSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_spec: Option<crate::ExternalApiApiSpec>,
 
     /// The endpoint of the external API. The system will call the API at this endpoint to retrieve the data for grounding. Example: <https://acme.com:443/search>
-    #[serde(rename = "endpoint", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 
     /// The authentication config to access the API. Deprecated. Please use auth\_config instead.
     ///
     /// Deprecated.
-    #[serde(rename = "apiAuth", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_auth: Option<crate::ApiAuth>,
 
     /// The authentication config to access the API.
-    #[serde(rename = "authConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_config: Option<crate::AuthConfig>,
 }
 
@@ -4866,44 +4021,7 @@ impl From<&str> for Mode {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for Mode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for Mode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for Mode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Mode::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(Mode);
 
 /// Describes the options to customize dynamic retrieval.
 ///
@@ -4918,17 +4036,14 @@ impl<'de> serde::Deserialize<'de> for Mode {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DynamicRetrievalConfig {
     /// The mode of the predictor to be used in dynamic retrieval.
-    #[serde(rename = "mode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<crate::Mode>,
 
     /// Optional. The threshold to be used in dynamic retrieval. If not set, a system default value is used.
-    #[serde(
-        rename = "dynamicThreshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_threshold: Option<f32>,
 }
 
@@ -4945,13 +4060,14 @@ pub struct DynamicRetrievalConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GoogleTypeLatLng {
     /// The latitude in degrees. It must be in the range \[-90.0, +90.0\].
-    #[serde(rename = "latitude", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
 
     /// The longitude in degrees. It must be in the range \[-180.0, +180.0\].
-    #[serde(rename = "longitude", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
 }
 
@@ -5063,49 +4179,9 @@ impl From<&str> for GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPref
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display
-for GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize
-for GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de>
-for GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(
-            GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference::from(
-                value.as_ref(),
-            ),
-        )
-    }
-}
+discogen_runtime::open_enum_impls!(
+    GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference
+);
 
 /// When automated routing is specified, the routing will be determined by the pretrained routing model and customer provided model routing preference.
 ///
@@ -5119,13 +4195,10 @@ for GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GenerationConfigRoutingConfigAutoRoutingMode {
     /// The model routing preference.
-    #[serde(
-        rename = "modelRoutingPreference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_routing_preference: Option<
         crate::GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference,
     >,
@@ -5143,9 +4216,10 @@ pub struct GenerationConfigRoutingConfigAutoRoutingMode {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GenerationConfigRoutingConfigManualRoutingMode {
     /// The model name to use. Only the public LLM models are accepted. See [Supported models](https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/inference#supported-models).
-    #[serde(rename = "modelName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
 }
 
@@ -5161,13 +4235,10 @@ pub struct GenerationConfigRoutingConfigManualRoutingMode {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct VoiceConfig {
     /// The configuration for the prebuilt voice to use.
-    #[serde(
-        rename = "prebuiltVoiceConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prebuilt_voice_config: Option<crate::PrebuiltVoiceConfig>,
 }
 
@@ -5183,9 +4254,10 @@ pub struct VoiceConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct LogprobsResultTopCandidates {
     /// Sorted by log probability in descending order.
-    #[serde(rename = "candidates", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<crate::LogprobsResultCandidate>,
 }
 
@@ -5201,17 +4273,18 @@ pub struct LogprobsResultTopCandidates {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct LogprobsResultCandidate {
     /// The candidate's token string value.
-    #[serde(rename = "token", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 
     /// The candidate's token id value.
-    #[serde(rename = "tokenId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_id: Option<i32>,
 
     /// The candidate's log probability.
-    #[serde(rename = "logProbability", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_probability: Option<f32>,
 }
 
@@ -5227,45 +4300,42 @@ pub struct LogprobsResultCandidate {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Citation {
     /// Output only. Start index into the content.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "startIndex", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_index: Option<i32>,
 
     /// Output only. End index into the content.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "endIndex", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_index: Option<i32>,
 
     /// Output only. Url reference of the attribution.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "uri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// Output only. Title of the attribution.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Output only. License of the attribution.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "license", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
 
     /// Output only. Publication date of the attribution.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "publicationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publication_date: Option<crate::GoogleTypeDate>,
 }
 
@@ -5281,17 +4351,14 @@ pub struct Citation {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SearchEntryPoint {
     /// Optional. Web content snippet that can be embedded in a web page or an app webview.
-    #[serde(
-        rename = "renderedContent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rendered_content: Option<String>,
 
     /// Optional. Base64 encoded JSON representing array of tuple.
-    #[serde(rename = "sdkBlob", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sdk_blob: Option<discogen_runtime::Bytes>,
 }
 
@@ -5307,21 +4374,18 @@ pub struct SearchEntryPoint {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GroundingChunk {
     /// Grounding chunk from the web.
-    #[serde(rename = "web", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web: Option<crate::GroundingChunkWeb>,
 
     /// Grounding chunk from context retrieved by the retrieval tools.
-    #[serde(
-        rename = "retrievedContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieved_context: Option<crate::GroundingChunkRetrievedContext>,
 
     /// Grounding chunk from Google Maps.
-    #[serde(rename = "maps", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maps: Option<crate::GroundingChunkMaps>,
 }
 
@@ -5337,21 +4401,18 @@ pub struct GroundingChunk {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GroundingSupport {
     /// Segment of the content this support belongs to.
-    #[serde(rename = "segment", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment: Option<crate::Segment>,
 
     /// A list of indices (into 'grounding\_chunk') specifying the citations associated with the claim. For instance \[1,3,4\] means that grounding\_chunk\[1\], grounding\_chunk\[3\], grounding\_chunk\[4\] are the retrieved content attributed to the claim.
-    #[serde(
-        rename = "groundingChunkIndices",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub grounding_chunk_indices: Vec<i32>,
 
     /// Confidence score of the support references. Ranges from 0 to 1. 1 is the most confident. For Gemini 2.0 and before, this list must have the same size as the grounding\_chunk\_indices. For Gemini 2.5 and after, this list will be empty and should be ignored.
-    #[serde(rename = "confidenceScores", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub confidence_scores: Vec<f32>,
 }
 
@@ -5367,13 +4428,10 @@ pub struct GroundingSupport {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RetrievalMetadata {
     /// Optional. Score indicating how likely information from Google Search could help answer the prompt. The score is in the range `[0, 1]`, where 0 is the least likely and 1 is the most likely. This score is only populated when Google Search grounding and dynamic retrieval is enabled. It will be compared to the threshold to determine whether to trigger Google Search.
-    #[serde(
-        rename = "googleSearchDynamicRetrievalScore",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_search_dynamic_retrieval_score: Option<f32>,
 }
 
@@ -5456,42 +4514,7 @@ impl From<&str> for UrlRetrievalStatus {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for UrlRetrievalStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for UrlRetrievalStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for UrlRetrievalStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(UrlRetrievalStatus::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(UrlRetrievalStatus);
 
 /// Context of the a single url retrieval.
 ///
@@ -5505,17 +4528,14 @@ impl<'de> serde::Deserialize<'de> for UrlRetrievalStatus {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UrlMetadata {
     /// Retrieved url by the tool.
-    #[serde(rename = "retrievedUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieved_url: Option<String>,
 
     /// Status of the url retrieval.
-    #[serde(
-        rename = "urlRetrievalStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_retrieval_status: Option<crate::UrlRetrievalStatus>,
 }
 
@@ -5535,17 +4555,14 @@ pub struct UrlMetadata {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ApiAuthApiKeyConfig {
     /// Required. The SecretManager secret version resource name storing API key. e.g. projects/{project}/secrets/{secret}/versions/{version}
-    #[serde(
-        rename = "apiKeySecretVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_secret_version: Option<String>,
 
     /// The API key string. Either this or `api_key_secret_version` must be set.
-    #[serde(rename = "apiKeyString", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_string: Option<String>,
 }
 
@@ -5562,13 +4579,14 @@ pub struct ApiAuthApiKeyConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct VertexAiSearchDataStoreSpec {
     /// Full resource name of DataStore, such as Format: `projects/{project}/locations/{location}/collections/{collection}/dataStores/{dataStore}`
-    #[serde(rename = "dataStore", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_store: Option<String>,
 
     /// Optional. Filter specification to filter documents in the data store specified by data\_store field. For more information on filtering, see [Filtering](https://cloud.google.com/generative-ai-app-builder/docs/filter-search-metadata)
-    #[serde(rename = "filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
 }
 
@@ -5585,6 +4603,7 @@ pub struct VertexAiSearchDataStoreSpec {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExternalApiSimpleSearchParams {}
 /// The search parameters to use for the ELASTIC\_SEARCH spec.
 ///
@@ -5599,17 +4618,18 @@ pub struct ExternalApiSimpleSearchParams {}
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExternalApiElasticSearchParams {
     /// The ElasticSearch index to use.
-    #[serde(rename = "index", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<String>,
 
     /// The ElasticSearch search template to use.
-    #[serde(rename = "searchTemplate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_template: Option<String>,
 
     /// Optional. Number of hits (chunks) to request. When specified, it is passed to Elasticsearch as the `num_hits` param.
-    #[serde(rename = "numHits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_hits: Option<i32>,
 }
 
@@ -5722,44 +4742,7 @@ impl From<&str> for AuthConfigAuthType {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for AuthConfigAuthType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for AuthConfigAuthType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for AuthConfigAuthType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(AuthConfigAuthType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(AuthConfigAuthType);
 
 /// Auth configuration to run the extension.
 ///
@@ -5774,39 +4757,32 @@ impl<'de> serde::Deserialize<'de> for AuthConfigAuthType {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AuthConfig {
     /// Config for API key auth.
-    #[serde(rename = "apiKeyConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_config: Option<crate::AuthConfigApiKeyConfig>,
 
     /// Config for HTTP Basic auth.
-    #[serde(
-        rename = "httpBasicAuthConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_basic_auth_config: Option<crate::AuthConfigHttpBasicAuthConfig>,
 
     /// Config for Google Service Account auth.
-    #[serde(
-        rename = "googleServiceAccountConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_service_account_config: Option<
         crate::AuthConfigGoogleServiceAccountConfig,
     >,
 
     /// Config for user oauth.
-    #[serde(rename = "oauthConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth_config: Option<crate::AuthConfigOauthConfig>,
 
     /// Config for user OIDC auth.
-    #[serde(rename = "oidcConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_config: Option<crate::AuthConfigOidcConfig>,
 
     /// Type of auth scheme.
-    #[serde(rename = "authType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<crate::AuthConfigAuthType>,
 }
 
@@ -5822,9 +4798,10 @@ pub struct AuthConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PrebuiltVoiceConfig {
     /// The name of the preset voice to use.
-    #[serde(rename = "voiceName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_name: Option<String>,
 }
 
@@ -5840,17 +4817,18 @@ pub struct PrebuiltVoiceConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GoogleTypeDate {
     /// Year of the date. Must be from 1 to 9999, or 0 to specify a date without a year.
-    #[serde(rename = "year", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
 
     /// Month of a year. Must be from 1 to 12, or 0 to specify a year without a month and day.
-    #[serde(rename = "month", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub month: Option<i32>,
 
     /// Day of a month. Must be from 1 to 31 and valid for the year and month, or 0 to specify a year by itself or a year and month where the day isn't significant.
-    #[serde(rename = "day", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub day: Option<i32>,
 }
 
@@ -5866,17 +4844,18 @@ pub struct GoogleTypeDate {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GroundingChunkWeb {
     /// URI reference of the chunk.
-    #[serde(rename = "uri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// Title of the chunk.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Domain of the (original) URI.
-    #[serde(rename = "domain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
 }
 
@@ -5892,27 +4871,28 @@ pub struct GroundingChunkWeb {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GroundingChunkRetrievedContext {
     /// Additional context for the RAG retrieval result. This is only populated when using the RAG retrieval tool.
-    #[serde(rename = "ragChunk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_chunk: Option<crate::RagChunk>,
 
     /// URI reference of the attribution.
-    #[serde(rename = "uri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// Title of the attribution.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Text of the attribution.
-    #[serde(rename = "text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
     /// Output only. The full document name for the referenced Vertex AI Search document.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "documentName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_name: Option<String>,
 }
 
@@ -5928,29 +4908,26 @@ pub struct GroundingChunkRetrievedContext {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GroundingChunkMaps {
     /// URI reference of the chunk.
-    #[serde(rename = "uri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// Title of the chunk.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Text of the chunk.
-    #[serde(rename = "text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
     /// This Place's resource name, in `places/{place_id}` format. Can be used to look up the Place.
-    #[serde(rename = "placeId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub place_id: Option<String>,
 
     /// Sources used to generate the place answer. This includes review snippets and photos that were used to generate the answer, as well as uris to flag content.
-    #[serde(
-        rename = "placeAnswerSources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub place_answer_sources: Option<crate::GroundingChunkMapsPlaceAnswerSources>,
 }
 
@@ -5966,29 +4943,30 @@ pub struct GroundingChunkMaps {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Segment {
     /// Output only. The index of a Part object within its parent Content object.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "partIndex", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub part_index: Option<i32>,
 
     /// Output only. Start index in the given Part, measured in bytes. Offset from the start of the Part, inclusive, starting at zero.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "startIndex", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_index: Option<i32>,
 
     /// Output only. End index in the given Part, measured in bytes. Offset from the start of the Part, exclusive, starting at zero.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "endIndex", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_index: Option<i32>,
 
     /// Output only. The text corresponding to the segment from the response.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
@@ -6094,44 +5072,7 @@ impl From<&str> for HttpIn {
         feature = "publishers-models"
     )
 )]
-impl std::fmt::Display for HttpIn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl serde::Serialize for HttpIn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-endpoints",
-        feature = "cached-contents",
-        feature = "locations-publishers-models",
-        feature = "endpoints",
-        feature = "publishers-models"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for HttpIn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(HttpIn::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(HttpIn);
 
 /// Config for authentication with API key.
 ///
@@ -6146,25 +5087,22 @@ impl<'de> serde::Deserialize<'de> for HttpIn {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AuthConfigApiKeyConfig {
     /// Optional. The parameter name of the API key. E.g. If the API request is "<https://example.com/act?api_key=>", "api\_key" would be the parameter name.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. The name of the SecretManager secret version resource storing the API key. Format: `projects/{project}/secrets/{secrete}/versions/{version}` - If both `api_key_secret` and `api_key_string` are specified, this field takes precedence over `api_key_string`. - If specified, the `secretmanager.versions.access` permission should be granted to Vertex AI Extension Service Agent (<https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents>) on the specified resource.
-    #[serde(rename = "apiKeySecret", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_secret: Option<String>,
 
     /// Optional. The API key to be used in the request directly.
-    #[serde(rename = "apiKeyString", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_string: Option<String>,
 
     /// Optional. The location of the API key.
-    #[serde(
-        rename = "httpElementLocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_element_location: Option<crate::HttpIn>,
 }
 
@@ -6181,13 +5119,10 @@ pub struct AuthConfigApiKeyConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AuthConfigHttpBasicAuthConfig {
     /// Required. The name of the SecretManager secret version resource storing the base64 encoded credentials. Format: `projects/{project}/secrets/{secrete}/versions/{version}` - If specified, the `secretmanager.versions.access` permission should be granted to Vertex AI Extension Service Agent (<https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents>) on the specified resource.
-    #[serde(
-        rename = "credentialSecret",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_secret: Option<String>,
 }
 
@@ -6204,9 +5139,10 @@ pub struct AuthConfigHttpBasicAuthConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AuthConfigGoogleServiceAccountConfig {
     /// Optional. The service account that the extension execution service runs as. - If the service account is specified, the `iam.serviceAccounts.getAccessToken` permission should be granted to Vertex AI Extension Service Agent (<https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents>) on the specified service account. - If not specified, the Vertex AI Extension Service Agent will be used to execute the Extension.
-    #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 }
 
@@ -6223,13 +5159,14 @@ pub struct AuthConfigGoogleServiceAccountConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AuthConfigOauthConfig {
     /// Access token for extension endpoint. Only used to propagate token from \[\[ExecuteExtensionRequest.runtime\_auth\_config\]\] at request time.
-    #[serde(rename = "accessToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
 
     /// The service account used to generate access tokens for executing the Extension. - If the service account is specified, the `iam.serviceAccounts.getAccessToken` permission should be granted to Vertex AI Extension Service Agent (<https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents>) on the provided service account.
-    #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 }
 
@@ -6246,13 +5183,14 @@ pub struct AuthConfigOauthConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AuthConfigOidcConfig {
     /// OpenID Connect formatted ID token for extension endpoint. Only used to propagate token from \[\[ExecuteExtensionRequest.runtime\_auth\_config\]\] at request time.
-    #[serde(rename = "idToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
 
     /// The service account used to generate an OpenID Connect (OIDC)-compatible JWT token signed by the Google OIDC Provider (accounts.google.com) for extension endpoint (<https://cloud.google.com/iam/docs/create-short-lived-credentials-direct#sa-credentials-oidc>). - The audience for the token will be set to the URL in the server url defined in the OpenApi spec. - If the service account is provided, the service account should grant `iam.serviceAccounts.getOpenIdToken` permission to Vertex AI Extension Service Agent (<https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents>).
-    #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 }
 
@@ -6268,13 +5206,14 @@ pub struct AuthConfigOidcConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GroundingChunkMapsPlaceAnswerSources {
     /// Snippets of reviews that are used to generate the answer.
-    #[serde(rename = "reviewSnippets", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub review_snippets: Vec<crate::GroundingChunkMapsPlaceAnswerSourcesReviewSnippet>,
 
     /// A link where users can flag a problem with the generated answer.
-    #[serde(rename = "flagContentUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flag_content_uri: Option<String>,
 }
 
@@ -6290,35 +5229,28 @@ pub struct GroundingChunkMapsPlaceAnswerSources {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GroundingChunkMapsPlaceAnswerSourcesReviewSnippet {
     /// A reference representing this place review which may be used to look up this place review again.
-    #[serde(rename = "review", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<String>,
 
     /// This review's author.
-    #[serde(
-        rename = "authorAttribution",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_attribution: Option<
         crate::GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution,
     >,
 
     /// A string of formatted recent time, expressing the review time relative to the current time in a form appropriate for the language and country.
-    #[serde(
-        rename = "relativePublishTimeDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub relative_publish_time_description: Option<String>,
 
     /// A link where users can flag a problem with the review.
-    #[serde(rename = "flagContentUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flag_content_uri: Option<String>,
 
     /// A link to show the review on Google Maps.
-    #[serde(rename = "googleMapsUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_maps_uri: Option<String>,
 }
 
@@ -6334,16 +5266,17 @@ pub struct GroundingChunkMapsPlaceAnswerSourcesReviewSnippet {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution {
     /// Name of the author of the Photo or Review.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// URI of the author of the Photo or Review.
-    #[serde(rename = "uri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// Profile photo URI of the author of the Photo or Review.
-    #[serde(rename = "photoUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo_uri: Option<String>,
 }

@@ -5,21 +5,22 @@
 /// Discovery schema `GoogleCloudAiplatformV1UploadModelRequest`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UploadModelRequest {
     /// Optional. The resource name of the model into which to upload the version. Only specify this field when uploading a new version.
-    #[serde(rename = "parentModel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_model: Option<String>,
 
     /// Optional. The ID to use for the uploaded Model, which will become the final component of the model resource name. This value may be up to 63 characters, and valid characters are `[a-z0-9_-]`. The first character cannot be a number or hyphen.
-    #[serde(rename = "modelId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
 
     /// Required. The Model to create.
-    #[serde(rename = "model", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<crate::Model>,
 
     /// Optional. The user-provided custom service account to use to do the model upload. If empty, [Vertex AI Service Agent](https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents) will be used to access resources needed to upload the model. This account must belong to the target project where the model is uploaded to, i.e., the project specified in the `parent` field of this request and have necessary read permissions (to Google Cloud Storage, Artifact Registry, etc.).
-    #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 }
 
@@ -28,13 +29,10 @@ pub struct UploadModelRequest {
 /// Discovery schema `GoogleCloudAiplatformV1UploadModelOperationMetadata`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UploadModelOperationMetadata {
     /// The common part of the operation metadata.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -112,153 +110,97 @@ impl From<&str> for ModelSupportedDeploymentResourcesTypesItem {
 }
 
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-impl std::fmt::Display for ModelSupportedDeploymentResourcesTypesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-impl serde::Serialize for ModelSupportedDeploymentResourcesTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-impl<'de> serde::Deserialize<'de> for ModelSupportedDeploymentResourcesTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ModelSupportedDeploymentResourcesTypesItem::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ModelSupportedDeploymentResourcesTypesItem);
 
 /// A trained machine learning Model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Model`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Model {
     /// The resource name of the Model.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Immutable. The version ID of the model. A new version is committed when a new model version is uploaded or trained under an existing model id. It is an auto-incrementing decimal number in string representation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "versionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
 
     /// User provided version aliases so that a model version can be referenced via alias (i.e. `projects/{project}/locations/{location}/models/{model_id}@{version_alias}` instead of auto-generated version id (i.e. `projects/{project}/locations/{location}/models/{model_id}@{version_id})`. The format is a-z{0,126}\[a-z0-9\] to distinguish from version\_id. A default version alias will be created for the first version of the model, and there must be exactly one default version alias for a model.
-    #[serde(rename = "versionAliases", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub version_aliases: Vec<String>,
 
     /// Output only. Timestamp when this version was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "versionCreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this version was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "versionUpdateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_update_time: Option<discogen_runtime::Timestamp>,
 
     /// Required. The display name of the Model. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// The description of the Model.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// The description of this version.
-    #[serde(
-        rename = "versionDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_description: Option<String>,
 
     /// The default checkpoint id of a model version.
-    #[serde(
-        rename = "defaultCheckpointId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_checkpoint_id: Option<String>,
 
     /// The schemata that describe formats of the Model's predictions and explanations as given and returned via PredictionService.Predict and PredictionService.Explain.
-    #[serde(
-        rename = "predictSchemata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predict_schemata: Option<crate::PredictSchemata>,
 
     /// Immutable. Points to a YAML file stored on Google Cloud Storage describing additional information about the Model, that is specific to it. Unset if the Model does not have any additional information. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). AutoML Models always have this field populated by Vertex AI, if no additional metadata is needed, this field is set to an empty string. Note: The URI given on output will be immutable and probably different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
-    #[serde(
-        rename = "metadataSchemaUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_schema_uri: Option<String>,
 
     /// Immutable. An additional information about the Model; the schema of the metadata can be found in metadata\_schema. Unset if the Model does not have any additional information.
-    #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
 
     /// Output only. The formats in which this Model may be exported. If empty, this Model is not available for export.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "supportedExportFormats",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub supported_export_formats: Vec<crate::ModelExportFormat>,
 
     /// Output only. The resource name of the TrainingPipeline that uploaded this Model, if any.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "trainingPipeline",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_pipeline: Option<String>,
 
     /// Optional. This field is populated if the model is produced by a pipeline job.
-    #[serde(rename = "pipelineJob", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_job: Option<String>,
 
     /// Input only. The specification of the container that is to be used when deploying this Model. The specification is ingested upon ModelService.UploadModel, and all binaries it contains are copied and stored internally by Vertex AI. Not required for AutoML Models.
-    #[serde(rename = "containerSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_spec: Option<crate::ModelContainerSpec>,
 
     /// Immutable. The path to the directory containing the Model artifact and any of its supporting files. Not required for AutoML Models.
-    #[serde(rename = "artifactUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_uri: Option<String>,
 
     /// Output only. When this Model is deployed, its prediction resources are described by the `prediction_resources` field of the Endpoint.deployed\_models object. Because not all Models support all resource configuration types, the configuration types this Model supports are listed here. If no configuration types are listed, the Model cannot be deployed to an Endpoint and does not support online predictions (PredictionService.Predict or PredictionService.Explain). Such a Model can serve predictions by using a BatchPredictionJob, if it has at least one entry each in supported\_input\_storage\_formats and supported\_output\_storage\_formats.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "supportedDeploymentResourcesTypes",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub supported_deployment_resources_types: Vec<
         crate::ModelSupportedDeploymentResourcesTypesItem,
     >,
@@ -266,123 +208,91 @@ pub struct Model {
     /// Output only. The formats this Model supports in BatchPredictionJob.input\_config. If PredictSchemata.instance\_schema\_uri exists, the instances should be given as per that schema. The possible formats are: * `jsonl` The JSON Lines format, where each instance is a single line. Uses GcsSource. * `csv` The CSV format, where each instance is a single comma-separated line. The first line in the file is the header, containing comma-separated field names. Uses GcsSource. * `tf-record` The TFRecord format, where each instance is a single record in tfrecord syntax. Uses GcsSource. * `tf-record-gzip` Similar to `tf-record`, but the file is gzipped. Uses GcsSource. * `bigquery` Each instance is a single row in BigQuery. Uses BigQuerySource. * `file-list` Each line of the file is the location of an instance to process, uses `gcs_source` field of the InputConfig object. If this Model doesn't support any of these formats it means it cannot be used with a BatchPredictionJob. However, if it has supported\_deployment\_resources\_types, it could serve online predictions by using PredictionService.Predict or PredictionService.Explain.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "supportedInputStorageFormats",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub supported_input_storage_formats: Vec<String>,
 
     /// Output only. The formats this Model supports in BatchPredictionJob.output\_config. If both PredictSchemata.instance\_schema\_uri and PredictSchemata.prediction\_schema\_uri exist, the predictions are returned together with their instances. In other words, the prediction has the original instance data first, followed by the actual prediction content (as per the schema). The possible formats are: * `jsonl` The JSON Lines format, where each prediction is a single line. Uses GcsDestination. * `csv` The CSV format, where each prediction is a single comma-separated line. The first line in the file is the header, containing comma-separated field names. Uses GcsDestination. * `bigquery` Each prediction is a single row in a BigQuery table, uses BigQueryDestination . If this Model doesn't support any of these formats it means it cannot be used with a BatchPredictionJob. However, if it has supported\_deployment\_resources\_types, it could serve online predictions by using PredictionService.Predict or PredictionService.Explain.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "supportedOutputStorageFormats",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub supported_output_storage_formats: Vec<String>,
 
     /// Output only. Timestamp when this Model was uploaded into Vertex AI.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Model was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. The pointers to DeployedModels created from this Model. Note that Model could have been deployed to Endpoints in different Locations.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "deployedModels", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deployed_models: Vec<crate::DeployedModelRef>,
 
     /// The default explanation specification for this Model. The Model can be used for requesting explanation after being deployed if it is populated. The Model can be used for batch explanation if it is populated. All fields of the explanation\_spec can be overridden by explanation\_spec of DeployModelRequest.deployed\_model, or explanation\_spec of BatchPredictionJob. If the default explanation specification is not set for this Model, this Model can still be used for requesting explanation by setting explanation\_spec of DeployModelRequest.deployed\_model and for batch explanation by setting explanation\_spec of BatchPredictionJob.
-    #[serde(
-        rename = "explanationSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_spec: Option<crate::ExplanationSpec>,
 
     /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize your Models. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Stats of data used for training or evaluating the Model. Only populated when the Model is trained by a TrainingPipeline with data\_input\_config.
-    #[serde(rename = "dataStats", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_stats: Option<crate::ModelDataStats>,
 
     /// Customer-managed encryption key spec for a Model. If set, this Model and all sub-resources of this Model will be secured by this key.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Output only. Source of a model. It can either be automl training pipeline, custom training pipeline, BigQuery ML, or saved and tuned from Genie or Model Garden.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "modelSourceInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_source_info: Option<crate::ModelSourceInfo>,
 
     /// Output only. If this Model is a copy of another Model, this contains info about the original.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "originalModelInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_model_info: Option<crate::ModelOriginalModelInfo>,
 
     /// Output only. The resource name of the Artifact that was created in MetadataStore when creating the Model. The Artifact resource name pattern is `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "metadataArtifact",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_artifact: Option<String>,
 
     /// Optional. User input field to specify the base model source. Currently it only supports specifing the Model Garden models and Genie models.
-    #[serde(
-        rename = "baseModelSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_model_source: Option<crate::ModelBaseModelSource>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzi", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 
     /// Optional. Output only. The checkpoints of the model.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "checkpoints", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checkpoints: Vec<crate::Checkpoint>,
 }
 
@@ -391,13 +301,14 @@ pub struct Model {
 /// Discovery schema `GoogleCloudAiplatformV1ListModelsResponse`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListModelsResponse {
     /// List of Models in the requested page.
-    #[serde(rename = "models", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<crate::Model>,
 
     /// A token to retrieve next page of results. Pass to ListModelsRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -419,13 +330,14 @@ impl discogen_runtime::Page for ListModelsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1ListModelVersionsResponse`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListModelVersionsResponse {
     /// List of Model versions in the requested page. In the returned Model name field, version ID instead of regvision tag will be included.
-    #[serde(rename = "models", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<crate::Model>,
 
     /// A token to retrieve the next page of results. Pass to ListModelVersionsRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -447,13 +359,14 @@ impl discogen_runtime::Page for ListModelVersionsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1ListModelVersionCheckpointsResponse`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListModelVersionCheckpointsResponse {
     /// List of Model Version checkpoints.
-    #[serde(rename = "checkpoints", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checkpoints: Vec<crate::ModelVersionCheckpoint>,
 
     /// A token to retrieve the next page of results. Pass to ListModelVersionCheckpointsRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -475,9 +388,10 @@ impl discogen_runtime::Page for ListModelVersionCheckpointsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1UpdateExplanationDatasetRequest`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UpdateExplanationDatasetRequest {
     /// The example config containing the location of the dataset.
-    #[serde(rename = "examples", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub examples: Option<crate::Examples>,
 }
 
@@ -486,13 +400,10 @@ pub struct UpdateExplanationDatasetRequest {
 /// Discovery schema `GoogleCloudAiplatformV1UpdateExplanationDatasetOperationMetadata`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UpdateExplanationDatasetOperationMetadata {
     /// The common part of the operation metadata.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -501,9 +412,10 @@ pub struct UpdateExplanationDatasetOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1MergeVersionAliasesRequest`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MergeVersionAliasesRequest {
     /// Required. The set of version aliases to merge. The alias should be at most 128 characters, and match `a-z{0,126}[a-z-0-9]`. Add the `-` prefix to an alias means removing that alias from the version. `-` is NOT counted in the 128 characters. Example: `-golden` means removing the `golden` alias from the version. There is NO ordering in aliases, which means 1) The aliases returned from GetModel API might not have the exactly same order from this MergeVersionAliases API. 2) Adding and deleting the same alias in the request is not recommended, and the 2 operations will be cancelled out.
-    #[serde(rename = "versionAliases", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub version_aliases: Vec<String>,
 }
 
@@ -512,9 +424,10 @@ pub struct MergeVersionAliasesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1ExportModelRequest`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExportModelRequest {
     /// Required. The desired output location and configuration.
-    #[serde(rename = "outputConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_config: Option<crate::ExportModelRequestOutputConfig>,
 }
 
@@ -523,19 +436,16 @@ pub struct ExportModelRequest {
 /// Discovery schema `GoogleCloudAiplatformV1ExportModelOperationMetadata`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExportModelOperationMetadata {
     /// The common part of the operation metadata.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// Output only. Information further describing the output of this Model export.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "outputInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_info: Option<crate::ExportModelOperationMetadataOutputInfo>,
 }
 
@@ -544,21 +454,22 @@ pub struct ExportModelOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1CopyModelRequest`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CopyModelRequest {
     /// Optional. Copy source\_model into a new Model with this ID. The ID will become the final component of the model resource name. This value may be up to 63 characters, and valid characters are `[a-z0-9_-]`. The first character cannot be a number or hyphen.
-    #[serde(rename = "modelId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
 
     /// Optional. Specify this field to copy source\_model into this existing Model as a new version. Format: `projects/{project}/locations/{location}/models/{model}`
-    #[serde(rename = "parentModel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_model: Option<String>,
 
     /// Required. The resource name of the Model to copy. That Model must be in the same Project. Format: `projects/{project}/locations/{location}/models/{model}`
-    #[serde(rename = "sourceModel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_model: Option<String>,
 
     /// Customer-managed encryption key options. If this is set, then the Model copy will be encrypted with the provided encryption key.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 }
 
@@ -567,13 +478,10 @@ pub struct CopyModelRequest {
 /// Discovery schema `GoogleCloudAiplatformV1CopyModelOperationMetadata`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CopyModelOperationMetadata {
     /// The common part of the operation metadata.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -590,29 +498,18 @@ pub struct CopyModelOperationMetadata {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PredictSchemata {
     /// Immutable. Points to a YAML file stored on Google Cloud Storage describing the format of a single instance, which are used in PredictRequest.instances, ExplainRequest.instances and BatchPredictionJob.input\_config. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). AutoML Models always have this field populated by Vertex AI. Note: The URI given on output will be immutable and probably different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
-    #[serde(
-        rename = "instanceSchemaUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_schema_uri: Option<String>,
 
     /// Immutable. Points to a YAML file stored on Google Cloud Storage describing the parameters of prediction and explanation via PredictRequest.parameters, ExplainRequest.parameters and BatchPredictionJob.model\_parameters. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). AutoML Models always have this field populated by Vertex AI, if no parameters are supported, then it is set to an empty string. Note: The URI given on output will be immutable and probably different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
-    #[serde(
-        rename = "parametersSchemaUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters_schema_uri: Option<String>,
 
     /// Immutable. Points to a YAML file stored on Google Cloud Storage describing the format of a single prediction produced by this Model, which are returned via PredictResponse.predictions, ExplainResponse.explanations, and BatchPredictionJob.output\_config. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). AutoML Models always have this field populated by Vertex AI. Note: The URI given on output will be immutable and probably different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
-    #[serde(
-        rename = "predictionSchemaUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction_schema_uri: Option<String>,
 }
 
@@ -669,49 +566,25 @@ impl From<&str> for ModelExportFormatExportableContentsItem {
 }
 
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-impl std::fmt::Display for ModelExportFormatExportableContentsItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-impl serde::Serialize for ModelExportFormatExportableContentsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-impl<'de> serde::Deserialize<'de> for ModelExportFormatExportableContentsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ModelExportFormatExportableContentsItem::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ModelExportFormatExportableContentsItem);
 
 /// Represents export format supported by the Model. All formats export to Google Cloud Storage.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelExportFormat`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelExportFormat {
     /// Output only. The ID of the export format. The possible format IDs are: * `tflite` Used for Android mobile devices. * `edgetpu-tflite` Used for [Edge TPU](https://cloud.google.com/edge-tpu/) devices. * `tf-saved-model` A tensorflow model in SavedModel format. * `tf-js` A [TensorFlow.js](https://www.tensorflow.org/js) model that can be used in the browser and in Node.js using JavaScript. * `core-ml` Used for iOS mobile devices. * `custom-trained` A Model that was uploaded or trained by custom code. * `genie` A tuned Model Garden model.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// Output only. The content of this Model that may be exported.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "exportableContents",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exportable_contents: Vec<crate::ModelExportFormatExportableContentsItem>,
 }
 
@@ -726,21 +599,18 @@ pub struct ModelExportFormat {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeployedModelRef {
     /// Immutable. A resource name of an Endpoint.
-    #[serde(rename = "endpoint", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 
     /// Immutable. An ID of a DeployedModel in the above Endpoint.
-    #[serde(
-        rename = "deployedModelId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 
     /// Immutable. The ID of the Checkpoint deployed in the DeployedModel.
-    #[serde(rename = "checkpointId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint_id: Option<String>,
 }
 
@@ -759,13 +629,14 @@ pub struct DeployedModelRef {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExplanationSpec {
     /// Required. Parameters that configure explaining of the Model's predictions.
-    #[serde(rename = "parameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::ExplanationParameters>,
 
     /// Optional. Metadata describing the Model's input and output for explanation.
-    #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::ExplanationMetadata>,
 }
 
@@ -774,11 +645,10 @@ pub struct ExplanationSpec {
 /// Discovery schema `GoogleCloudAiplatformV1ModelDataStats`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelDataStats {
     /// Number of DataItems that were used for training this Model.
     #[serde(
-        rename = "trainingDataItemsCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -786,8 +656,6 @@ pub struct ModelDataStats {
 
     /// Number of DataItems that were used for validating this Model during training.
     #[serde(
-        rename = "validationDataItemsCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -795,8 +663,6 @@ pub struct ModelDataStats {
 
     /// Number of DataItems that were used for evaluating this Model. If the Model is evaluated multiple times, this will be the number of test DataItems used by the first evaluation. If the Model is not evaluated, the number is 0.
     #[serde(
-        rename = "testDataItemsCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -804,8 +670,6 @@ pub struct ModelDataStats {
 
     /// Number of Annotations that are used for training this Model.
     #[serde(
-        rename = "trainingAnnotationsCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -813,8 +677,6 @@ pub struct ModelDataStats {
 
     /// Number of Annotations that are used for validating this Model during training.
     #[serde(
-        rename = "validationAnnotationsCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -822,8 +684,6 @@ pub struct ModelDataStats {
 
     /// Number of Annotations that are used for evaluating this Model. If the Model is evaluated multiple times, this will be the number of test Annotations used by the first evaluation. If the Model is not evaluated, the number is 0.
     #[serde(
-        rename = "testAnnotationsCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -920,41 +780,21 @@ impl From<&str> for ModelSourceInfoSourceType {
 }
 
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-impl std::fmt::Display for ModelSourceInfoSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-impl serde::Serialize for ModelSourceInfoSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-impl<'de> serde::Deserialize<'de> for ModelSourceInfoSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ModelSourceInfoSourceType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ModelSourceInfoSourceType);
 
 /// Detail description of the source information of the model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelSourceInfo`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelSourceInfo {
     /// Type of the model source.
-    #[serde(rename = "sourceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<crate::ModelSourceInfoSourceType>,
 
     /// If this Model is copy of another Model. If true then source\_type pertains to the original.
-    #[serde(rename = "copy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy: Option<bool>,
 }
 
@@ -963,11 +803,12 @@ pub struct ModelSourceInfo {
 /// Discovery schema `GoogleCloudAiplatformV1ModelOriginalModelInfo`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelOriginalModelInfo {
     /// Output only. The resource name of the Model this Model is a copy of, including the revision. Format: `projects/{project}/locations/{location}/models/{model_id}@{version_id}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "model", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 }
 
@@ -976,17 +817,14 @@ pub struct ModelOriginalModelInfo {
 /// Discovery schema `GoogleCloudAiplatformV1ModelBaseModelSource`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelBaseModelSource {
     /// Source information of Model Garden models.
-    #[serde(
-        rename = "modelGardenSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_garden_source: Option<crate::ModelGardenSource>,
 
     /// Information about the base model of Genie models.
-    #[serde(rename = "genieSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub genie_source: Option<crate::GenieSource>,
 }
 
@@ -995,15 +833,14 @@ pub struct ModelBaseModelSource {
 /// Discovery schema `GoogleCloudAiplatformV1Checkpoint`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Checkpoint {
     /// The ID of the checkpoint.
-    #[serde(rename = "checkpointId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint_id: Option<String>,
 
     /// The epoch of the checkpoint.
     #[serde(
-        rename = "epoch",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -1011,8 +848,6 @@ pub struct Checkpoint {
 
     /// The step of the checkpoint.
     #[serde(
-        rename = "step",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -1024,15 +859,14 @@ pub struct Checkpoint {
 /// Discovery schema `GoogleCloudAiplatformV1ModelVersionCheckpoint`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelVersionCheckpoint {
     /// The ID of the checkpoint.
-    #[serde(rename = "checkpointId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint_id: Option<String>,
 
     /// The epoch of the checkpoint.
     #[serde(
-        rename = "epoch",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -1040,8 +874,6 @@ pub struct ModelVersionCheckpoint {
 
     /// The step of the checkpoint.
     #[serde(
-        rename = "step",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -1063,29 +895,22 @@ pub struct ModelVersionCheckpoint {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Examples {
     /// The Cloud Storage input instances.
-    #[serde(
-        rename = "exampleGcsSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub example_gcs_source: Option<crate::ExamplesExampleGcsSource>,
 
     /// The full configuration for the generated index, the semantics are the same as metadata and should match [NearestNeighborSearchConfig](https://cloud.google.com/vertex-ai/docs/explainable-ai/configuring-explanations-example-based#nearest-neighbor-search-config).
-    #[serde(
-        rename = "nearestNeighborSearchConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nearest_neighbor_search_config: Option<serde_json::Value>,
 
     /// Simplified preset configuration, which automatically sets configuration values based on the desired query speed-precision trade-off and modality.
-    #[serde(rename = "presets", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub presets: Option<crate::Presets>,
 
     /// The number of neighbors to return when querying for examples.
-    #[serde(rename = "neighborCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub neighbor_count: Option<i32>,
 }
 
@@ -1094,25 +919,18 @@ pub struct Examples {
 /// Discovery schema `GoogleCloudAiplatformV1ExportModelRequestOutputConfig`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExportModelRequestOutputConfig {
     /// The ID of the format in which the Model must be exported. Each Model lists the export formats it supports. If no value is provided here, then the first from the list of the Model's supported formats is used by default.
-    #[serde(rename = "exportFormatId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_format_id: Option<String>,
 
     /// The Cloud Storage location where the Model artifact is to be written to. Under the directory given as the destination a new one with name "`model-export--`", where timestamp is in YYYY-MM-DDThh:mm:ss.sssZ ISO-8601 format, will be created. Inside, the Model and any of its supporting files will be written. This field should only be set when the `exportableContent` field of the \[Model.supported\_export\_formats\] object contains `ARTIFACT`.
-    #[serde(
-        rename = "artifactDestination",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_destination: Option<crate::GcsDestination>,
 
     /// The Google Container Registry or Artifact Registry uri where the Model container image will be copied to. This field should only be set when the `exportableContent` field of the \[Model.supported\_export\_formats\] object contains `IMAGE`.
-    #[serde(
-        rename = "imageDestination",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_destination: Option<crate::ContainerRegistryDestination>,
 }
 
@@ -1121,21 +939,18 @@ pub struct ExportModelRequestOutputConfig {
 /// Discovery schema `GoogleCloudAiplatformV1ExportModelOperationMetadataOutputInfo`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExportModelOperationMetadataOutputInfo {
     /// Output only. If the Model artifact is being exported to Google Cloud Storage this is the full path of the directory created, into which the Model files are being written to.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "artifactOutputUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_output_uri: Option<String>,
 
     /// Output only. If the Model image is being exported to Google Container Registry or Artifact Registry this is the full path of the image created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "imageOutputUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_output_uri: Option<String>,
 }
 
@@ -1154,41 +969,30 @@ pub struct ExportModelOperationMetadataOutputInfo {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExplanationParameters {
     /// An attribution method that approximates Shapley values for features that contribute to the label being predicted. A sampling strategy is used to approximate the value rather than considering all subsets of features. Refer to this paper for model details: <https://arxiv.org/abs/1306.4265>.
-    #[serde(
-        rename = "sampledShapleyAttribution",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sampled_shapley_attribution: Option<crate::SampledShapleyAttribution>,
 
     /// An attribution method that computes Aumann-Shapley values taking advantage of the model's fully differentiable structure. Refer to this paper for more details: <https://arxiv.org/abs/1703.01365>
-    #[serde(
-        rename = "integratedGradientsAttribution",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integrated_gradients_attribution: Option<crate::IntegratedGradientsAttribution>,
 
     /// An attribution method that redistributes Integrated Gradients attribution to segmented regions, taking advantage of the model's fully differentiable structure. Refer to this paper for more details: <https://arxiv.org/abs/1906.02825> XRAI currently performs better on natural images, like a picture of a house or an animal. If the images are taken in artificial environments, like a lab or manufacturing line, or from diagnostic equipment, like x-rays or quality-control cameras, use Integrated Gradients instead.
-    #[serde(
-        rename = "xraiAttribution",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xrai_attribution: Option<crate::XraiAttribution>,
 
     /// Example-based explanations that returns the nearest neighbors from the provided dataset.
-    #[serde(rename = "examples", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub examples: Option<crate::Examples>,
 
     /// If populated, returns attributions for top K indices of outputs (defaults to 1). Only applies to Models that predicts more than one outputs (e,g, multi-class Models). When set to -1, returns explanations for all outputs.
-    #[serde(rename = "topK", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_k: Option<i32>,
 
     /// If populated, only returns attributions that have output\_index contained in output\_indices. It must be an ndarray of integers, with the same shape of the output it's explaining. If not populated, returns attributions for top\_k indices of outputs. If neither top\_k nor output\_indices is populated, returns the argmax index of the outputs. Only applicable to Models that predict multiple outputs (e,g, multi-class Models that predict multiple classes).
-    #[serde(rename = "outputIndices", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub output_indices: Vec<serde_json::Value>,
 }
 
@@ -1207,43 +1011,28 @@ pub struct ExplanationParameters {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExplanationMetadata {
     /// Required. Map from feature names to feature input metadata. Keys are the name of the features. Values are the specification of the feature. An empty InputMetadata is valid. It describes a text feature which has the name specified as the key in ExplanationMetadata.inputs. The baseline of the empty feature is chosen by Vertex AI. For Vertex AI-provided Tensorflow images, the key can be any friendly name of the feature. Once specified, featureAttributions are keyed by this key (if not grouped with another feature). For custom images, the key must match with the key in instance.
-    #[serde(
-        rename = "inputs",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub inputs: std::collections::BTreeMap<
         String,
         crate::ExplanationMetadataInputMetadata,
     >,
 
     /// Required. Map from output names to output metadata. For Vertex AI-provided Tensorflow images, keys can be any user defined string that consists of any UTF-8 characters. For custom images, keys are the name of the output field in the prediction to be explained. Currently only one key is allowed.
-    #[serde(
-        rename = "outputs",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub outputs: std::collections::BTreeMap<
         String,
         crate::ExplanationMetadataOutputMetadata,
     >,
 
     /// Points to a YAML file stored on Google Cloud Storage describing the format of the feature attributions. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). AutoML tabular Models always have this field populated by Vertex AI. Note: The URI given on output may be different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
-    #[serde(
-        rename = "featureAttributionsSchemaUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_attributions_schema_uri: Option<String>,
 
     /// Name of the source to generate embeddings for example based explanations.
-    #[serde(
-        rename = "latentSpaceSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latent_space_source: Option<String>,
 }
 
@@ -1252,25 +1041,18 @@ pub struct ExplanationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ModelGardenSource`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelGardenSource {
     /// Required. The model garden source model resource name.
-    #[serde(
-        rename = "publicModelName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_model_name: Option<String>,
 
     /// Optional. The model garden source model version ID.
-    #[serde(rename = "versionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
 
     /// Optional. Whether to avoid pulling the model from the HF cache.
-    #[serde(
-        rename = "skipHfModelCache",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_hf_model_cache: Option<bool>,
 }
 
@@ -1279,9 +1061,10 @@ pub struct ModelGardenSource {
 /// Discovery schema `GoogleCloudAiplatformV1GenieSource`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GenieSource {
     /// Required. The public base model URI.
-    #[serde(rename = "baseModelUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_model_uri: Option<String>,
 }
 
@@ -1373,48 +1156,7 @@ impl From<&str> for ExamplesExampleGcsSourceDataFormat {
         feature = "batch-prediction-jobs"
     )
 )]
-impl std::fmt::Display for ExamplesExampleGcsSourceDataFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl serde::Serialize for ExamplesExampleGcsSourceDataFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for ExamplesExampleGcsSourceDataFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ExamplesExampleGcsSourceDataFormat::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ExamplesExampleGcsSourceDataFormat);
 
 /// The Cloud Storage input instances.
 ///
@@ -1431,13 +1173,14 @@ impl<'de> serde::Deserialize<'de> for ExamplesExampleGcsSourceDataFormat {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExamplesExampleGcsSource {
     /// The format in which instances are given, if not specified, assume it's JSONL format. Currently only JSONL format is supported.
-    #[serde(rename = "dataFormat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_format: Option<crate::ExamplesExampleGcsSourceDataFormat>,
 
     /// The Cloud Storage location for the input instances.
-    #[serde(rename = "gcsSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 }
 
@@ -1525,48 +1268,7 @@ impl From<&str> for PresetsQuery {
         feature = "batch-prediction-jobs"
     )
 )]
-impl std::fmt::Display for PresetsQuery {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl serde::Serialize for PresetsQuery {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for PresetsQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(PresetsQuery::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(PresetsQuery);
 
 /// The modality of the uploaded model, which automatically configures the distance measurement and feature normalization for the underlying example index and queries. If your model does not precisely fit one of these types, it is okay to choose the closest type.
 ///
@@ -1666,48 +1368,7 @@ impl From<&str> for PresetsModality {
         feature = "batch-prediction-jobs"
     )
 )]
-impl std::fmt::Display for PresetsModality {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl serde::Serialize for PresetsModality {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for PresetsModality {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(PresetsModality::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(PresetsModality);
 
 /// Preset configuration for example-based explanations
 ///
@@ -1724,13 +1385,14 @@ impl<'de> serde::Deserialize<'de> for PresetsModality {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Presets {
     /// Preset option controlling parameters for speed-precision trade-off when querying for examples. If omitted, defaults to `PRECISE`.
-    #[serde(rename = "query", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<crate::PresetsQuery>,
 
     /// The modality of the uploaded model, which automatically configures the distance measurement and feature normalization for the underlying example index and queries. If your model does not precisely fit one of these types, it is okay to choose the closest type.
-    #[serde(rename = "modality", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modality: Option<crate::PresetsModality>,
 }
 
@@ -1739,9 +1401,10 @@ pub struct Presets {
 /// Discovery schema `GoogleCloudAiplatformV1ContainerRegistryDestination`.
 #[cfg(feature = "locations-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ContainerRegistryDestination {
     /// Required. Container Registry URI of a container image. Only Google Container Registry and Artifact Registry are supported now. Accepted forms: * Google Container Registry path. For example: `gcr.io/projectId/imageName:tag`. * Artifact Registry path. For example: `us-central1-docker.pkg.dev/projectId/repoName/imageName:tag`. If a tag is not specified, "latest" will be used as the default tag.
-    #[serde(rename = "outputUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_uri: Option<String>,
 }
 
@@ -1760,9 +1423,10 @@ pub struct ContainerRegistryDestination {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SampledShapleyAttribution {
     /// Required. The number of feature permutations to consider when approximating the Shapley values. Valid range of its value is \[1, 50\], inclusively.
-    #[serde(rename = "pathCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path_count: Option<i32>,
 }
 
@@ -1781,25 +1445,18 @@ pub struct SampledShapleyAttribution {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct IntegratedGradientsAttribution {
     /// Required. The number of steps for approximating the path integral. A good value to start is 50 and gradually increase until the sum to diff property is within the desired error range. Valid range of its value is \[1, 100\], inclusively.
-    #[serde(rename = "stepCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub step_count: Option<i32>,
 
     /// Config for SmoothGrad approximation of gradients. When enabled, the gradients are approximated by averaging the gradients from noisy samples in the vicinity of the inputs. Adding noise can help improve the computed gradients. Refer to this paper for more details: <https://arxiv.org/pdf/1706.03825.pdf>
-    #[serde(
-        rename = "smoothGradConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub smooth_grad_config: Option<crate::SmoothGradConfig>,
 
     /// Config for IG with blur baseline. When enabled, a linear path from the maximally blurred image to the input image is created. Using a blurred baseline instead of zero (black image) is motivated by the BlurIG approach explained here: <https://arxiv.org/abs/2004.03383>
-    #[serde(
-        rename = "blurBaselineConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blur_baseline_config: Option<crate::BlurBaselineConfig>,
 }
 
@@ -1818,25 +1475,18 @@ pub struct IntegratedGradientsAttribution {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct XraiAttribution {
     /// Required. The number of steps for approximating the path integral. A good value to start is 50 and gradually increase until the sum to diff property is met within the desired error range. Valid range of its value is \[1, 100\], inclusively.
-    #[serde(rename = "stepCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub step_count: Option<i32>,
 
     /// Config for SmoothGrad approximation of gradients. When enabled, the gradients are approximated by averaging the gradients from noisy samples in the vicinity of the inputs. Adding noise can help improve the computed gradients. Refer to this paper for more details: <https://arxiv.org/pdf/1706.03825.pdf>
-    #[serde(
-        rename = "smoothGradConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub smooth_grad_config: Option<crate::SmoothGradConfig>,
 
     /// Config for XRAI with blur baseline. When enabled, a linear path from the maximally blurred image to the input image is created. Using a blurred baseline instead of zero (black image) is motivated by the BlurIG approach explained here: <https://arxiv.org/abs/2004.03383>
-    #[serde(
-        rename = "blurBaselineConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blur_baseline_config: Option<crate::BlurBaselineConfig>,
 }
 
@@ -1975,48 +1625,7 @@ impl From<&str> for ExplanationMetadataInputMetadataEncoding {
         feature = "batch-prediction-jobs"
     )
 )]
-impl std::fmt::Display for ExplanationMetadataInputMetadataEncoding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl serde::Serialize for ExplanationMetadataInputMetadataEncoding {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for ExplanationMetadataInputMetadataEncoding {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ExplanationMetadataInputMetadataEncoding::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ExplanationMetadataInputMetadataEncoding);
 
 /// Metadata of the input of a feature. Fields other than InputMetadata.input\_baselines are applicable only for Models that are using Vertex AI-provided images for Tensorflow.
 ///
@@ -2033,79 +1642,56 @@ impl<'de> serde::Deserialize<'de> for ExplanationMetadataInputMetadataEncoding {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExplanationMetadataInputMetadata {
     /// Baseline inputs for this feature. If no baseline is specified, Vertex AI chooses the baseline for this feature. If multiple baselines are specified, Vertex AI returns the average attributions across them in Attribution.feature\_attributions. For Vertex AI-provided Tensorflow images (both 1.x and 2.x), the shape of each baseline must match the shape of the input tensor. If a scalar is provided, we broadcast to the same shape as the input tensor. For custom images, the element of the baselines must be in the same format as the feature's input in the instance\[\]. The schema of any single instance may be specified via Endpoint's DeployedModels' Model's PredictSchemata's instance\_schema\_uri.
-    #[serde(rename = "inputBaselines", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub input_baselines: Vec<serde_json::Value>,
 
     /// Name of the input tensor for this feature. Required and is only applicable to Vertex AI-provided images for Tensorflow.
-    #[serde(
-        rename = "inputTensorName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_tensor_name: Option<String>,
 
     /// Defines how the feature is encoded into the input tensor. Defaults to IDENTITY.
-    #[serde(rename = "encoding", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<crate::ExplanationMetadataInputMetadataEncoding>,
 
     /// Modality of the feature. Valid values are: numeric, image. Defaults to numeric.
-    #[serde(rename = "modality", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modality: Option<String>,
 
     /// The domain details of the input feature value. Like min/max, original mean or standard deviation if normalized.
-    #[serde(
-        rename = "featureValueDomain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_value_domain: Option<
         crate::ExplanationMetadataInputMetadataFeatureValueDomain,
     >,
 
     /// Specifies the index of the values of the input tensor. Required when the input tensor is a sparse representation. Refer to Tensorflow documentation for more details: <https://www.tensorflow.org/api_docs/python/tf/sparse/SparseTensor>.
-    #[serde(
-        rename = "indicesTensorName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub indices_tensor_name: Option<String>,
 
     /// Specifies the shape of the values of the input if the input is a sparse representation. Refer to Tensorflow documentation for more details: <https://www.tensorflow.org/api_docs/python/tf/sparse/SparseTensor>.
-    #[serde(
-        rename = "denseShapeTensorName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dense_shape_tensor_name: Option<String>,
 
     /// A list of feature names for each index in the input tensor. Required when the input InputMetadata.encoding is BAG\_OF\_FEATURES, BAG\_OF\_FEATURES\_SPARSE, INDICATOR.
-    #[serde(
-        rename = "indexFeatureMapping",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub index_feature_mapping: Vec<String>,
 
     /// Encoded tensor is a transformation of the input tensor. Must be provided if choosing Integrated Gradients attribution or XRAI attribution and the input tensor is not differentiable. An encoded tensor is generated if the input tensor is encoded by a lookup table.
-    #[serde(
-        rename = "encodedTensorName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoded_tensor_name: Option<String>,
 
     /// A list of baselines for the encoded tensor. The shape of each baseline should match the shape of the encoded tensor. If a scalar is provided, Vertex AI broadcasts to the same shape as the encoded tensor.
-    #[serde(rename = "encodedBaselines", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub encoded_baselines: Vec<serde_json::Value>,
 
     /// Visualization configurations for image explanation.
-    #[serde(rename = "visualization", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visualization: Option<crate::ExplanationMetadataInputMetadataVisualization>,
 
     /// Name of the group that the input belongs to. Features with the same group name will be treated as one feature when computing attributions. Features grouped together can have different shapes in value. If provided, there will be one single attribution generated in Attribution.feature\_attributions, keyed by the group name.
-    #[serde(rename = "groupName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
 }
 
@@ -2124,29 +1710,18 @@ pub struct ExplanationMetadataInputMetadata {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExplanationMetadataOutputMetadata {
     /// Static mapping between the index and display name. Use this if the outputs are a deterministic n-dimensional array, e.g. a list of scores of all the classes in a pre-defined order for a multi-classification Model. It's not feasible if the outputs are non-deterministic, e.g. the Model produces top-k classes or sort the outputs by their values. The shape of the value must be an n-dimensional array of strings. The number of dimensions must match that of the outputs to be explained. The Attribution.output\_display\_name is populated by locating in the mapping with Attribution.output\_index.
-    #[serde(
-        rename = "indexDisplayNameMapping",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_display_name_mapping: Option<serde_json::Value>,
 
     /// Specify a field name in the prediction to look for the display name. Use this if the prediction contains the display names for the outputs. The display names in the prediction must have the same shape of the outputs, so that it can be located by Attribution.output\_index for a specific output.
-    #[serde(
-        rename = "displayNameMappingKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name_mapping_key: Option<String>,
 
     /// Name of the output tensor. Required and is only applicable to Vertex AI provided images for Tensorflow.
-    #[serde(
-        rename = "outputTensorName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_tensor_name: Option<String>,
 }
 
@@ -2165,25 +1740,18 @@ pub struct ExplanationMetadataOutputMetadata {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SmoothGradConfig {
     /// This is a single float value and will be used to add noise to all the features. Use this field when all features are normalized to have the same distribution: scale to range \[0, 1\], \[-1, 1\] or z-scoring, where features are normalized to have 0-mean and 1-variance. Learn more about [normalization](https://developers.google.com/machine-learning/data-prep/transform/normalization). For best results the recommended value is about 10% - 20% of the standard deviation of the input feature. Refer to section 3.2 of the SmoothGrad paper: <https://arxiv.org/pdf/1706.03825.pdf>. Defaults to 0.1. If the distribution is different per feature, set feature\_noise\_sigma instead for each feature.
-    #[serde(rename = "noiseSigma", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub noise_sigma: Option<f32>,
 
     /// This is similar to noise\_sigma, but provides additional flexibility. A separate noise sigma can be provided for each feature, which is useful if their distributions are different. No noise is added to features that are not set. If this field is unset, noise\_sigma will be used for all features.
-    #[serde(
-        rename = "featureNoiseSigma",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_noise_sigma: Option<crate::FeatureNoiseSigma>,
 
     /// The number of gradient samples to use for approximation. The higher this number, the more accurate the gradient is, but the runtime complexity increases by this factor as well. Valid range of its value is \[1, 50\]. Defaults to 3.
-    #[serde(
-        rename = "noisySampleCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub noisy_sample_count: Option<i32>,
 }
 
@@ -2202,9 +1770,10 @@ pub struct SmoothGradConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BlurBaselineConfig {
     /// The standard deviation of the blur kernel for the blurred baseline. The same blurring parameter is used for both the height and the width dimension. If not set, the method defaults to the zero (i.e. black for images) baseline.
-    #[serde(rename = "maxBlurSigma", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_blur_sigma: Option<f32>,
 }
 
@@ -2223,21 +1792,22 @@ pub struct BlurBaselineConfig {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExplanationMetadataInputMetadataFeatureValueDomain {
     /// The minimum permissible value for this feature.
-    #[serde(rename = "minValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_value: Option<f32>,
 
     /// The maximum permissible value for this feature.
-    #[serde(rename = "maxValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_value: Option<f32>,
 
     /// If this input feature has been normalized to a mean value of 0, the original\_mean specifies the mean value of the domain prior to normalization.
-    #[serde(rename = "originalMean", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_mean: Option<f32>,
 
     /// If this input feature has been normalized to a standard deviation of 1.0, the original\_stddev specifies the standard deviation of the domain prior to normalization.
-    #[serde(rename = "originalStddev", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_stddev: Option<f32>,
 }
 
@@ -2340,48 +1910,7 @@ impl From<&str> for ExplanationMetadataInputMetadataVisualizationType {
         feature = "batch-prediction-jobs"
     )
 )]
-impl std::fmt::Display for ExplanationMetadataInputMetadataVisualizationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl serde::Serialize for ExplanationMetadataInputMetadataVisualizationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for ExplanationMetadataInputMetadataVisualizationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ExplanationMetadataInputMetadataVisualizationType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ExplanationMetadataInputMetadataVisualizationType);
 
 /// Whether to only highlight pixels with positive contributions, negative or both. Defaults to POSITIVE.
 ///
@@ -2491,49 +2020,9 @@ impl From<&str> for ExplanationMetadataInputMetadataVisualizationPolarity {
         feature = "batch-prediction-jobs"
     )
 )]
-impl std::fmt::Display for ExplanationMetadataInputMetadataVisualizationPolarity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl serde::Serialize for ExplanationMetadataInputMetadataVisualizationPolarity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl<'de> serde::Deserialize<'de>
-for ExplanationMetadataInputMetadataVisualizationPolarity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ExplanationMetadataInputMetadataVisualizationPolarity::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(
+    ExplanationMetadataInputMetadataVisualizationPolarity
+);
 
 /// The color scheme used for the highlighted areas. Defaults to PINK\_GREEN for Integrated Gradients attribution, which shows positive attributions in green and negative in pink. Defaults to VIRIDIS for XRAI attribution, which highlights the most influential regions in yellow and the least influential in blue.
 ///
@@ -2676,49 +2165,9 @@ impl From<&str> for ExplanationMetadataInputMetadataVisualizationColorMap {
         feature = "batch-prediction-jobs"
     )
 )]
-impl std::fmt::Display for ExplanationMetadataInputMetadataVisualizationColorMap {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl serde::Serialize for ExplanationMetadataInputMetadataVisualizationColorMap {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl<'de> serde::Deserialize<'de>
-for ExplanationMetadataInputMetadataVisualizationColorMap {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ExplanationMetadataInputMetadataVisualizationColorMap::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(
+    ExplanationMetadataInputMetadataVisualizationColorMap
+);
 
 /// How the original image is displayed in the visualization. Adjusting the overlay can help increase visual clarity if the original image makes it difficult to view the visualization. Defaults to NONE.
 ///
@@ -2847,53 +2296,9 @@ impl From<&str> for ExplanationMetadataInputMetadataVisualizationOverlayType {
         feature = "batch-prediction-jobs"
     )
 )]
-impl std::fmt::Display for ExplanationMetadataInputMetadataVisualizationOverlayType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl serde::Serialize for ExplanationMetadataInputMetadataVisualizationOverlayType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "locations-models",
-        feature = "evaluations",
-        feature = "deployment-resource-pools",
-        feature = "locations-endpoints",
-        feature = "locations-batch-prediction-jobs",
-        feature = "training-pipelines",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl<'de> serde::Deserialize<'de>
-for ExplanationMetadataInputMetadataVisualizationOverlayType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(
-            ExplanationMetadataInputMetadataVisualizationOverlayType::from(
-                value.as_ref(),
-            ),
-        )
-    }
-}
+discogen_runtime::open_enum_impls!(
+    ExplanationMetadataInputMetadataVisualizationOverlayType
+);
 
 /// Visualization configurations for image explanation.
 ///
@@ -2910,37 +2315,30 @@ for ExplanationMetadataInputMetadataVisualizationOverlayType {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExplanationMetadataInputMetadataVisualization {
     /// Type of the image visualization. Only applicable to Integrated Gradients attribution. OUTLINES shows regions of attribution, while PIXELS shows per-pixel attribution. Defaults to OUTLINES.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::ExplanationMetadataInputMetadataVisualizationType>,
 
     /// Whether to only highlight pixels with positive contributions, negative or both. Defaults to POSITIVE.
-    #[serde(rename = "polarity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub polarity: Option<crate::ExplanationMetadataInputMetadataVisualizationPolarity>,
 
     /// The color scheme used for the highlighted areas. Defaults to PINK\_GREEN for Integrated Gradients attribution, which shows positive attributions in green and negative in pink. Defaults to VIRIDIS for XRAI attribution, which highlights the most influential regions in yellow and the least influential in blue.
-    #[serde(rename = "colorMap", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color_map: Option<crate::ExplanationMetadataInputMetadataVisualizationColorMap>,
 
     /// Excludes attributions above the specified percentile from the highlighted areas. Using the clip\_percent\_upperbound and clip\_percent\_lowerbound together can be useful for filtering out noise and making it easier to see areas of strong attribution. Defaults to 99.9.
-    #[serde(
-        rename = "clipPercentUpperbound",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub clip_percent_upperbound: Option<f32>,
 
     /// Excludes attributions below the specified percentile, from the highlighted areas. Defaults to 62.
-    #[serde(
-        rename = "clipPercentLowerbound",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub clip_percent_lowerbound: Option<f32>,
 
     /// How the original image is displayed in the visualization. Adjusting the overlay can help increase visual clarity if the original image makes it difficult to view the visualization. Defaults to NONE.
-    #[serde(rename = "overlayType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub overlay_type: Option<
         crate::ExplanationMetadataInputMetadataVisualizationOverlayType,
     >,
@@ -2961,9 +2359,10 @@ pub struct ExplanationMetadataInputMetadataVisualization {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureNoiseSigma {
     /// Noise sigma per feature. No noise is added to features that are not set.
-    #[serde(rename = "noiseSigma", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub noise_sigma: Vec<crate::FeatureNoiseSigmaNoiseSigmaForFeature>,
 }
 
@@ -2982,12 +2381,13 @@ pub struct FeatureNoiseSigma {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeatureNoiseSigmaNoiseSigmaForFeature {
     /// The name of the input feature for which noise sigma is provided. The features are defined in explanation metadata inputs.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// This represents the standard deviation of the Gaussian kernel that will be used to add noise to the feature prior to computing gradients. Similar to noise\_sigma but represents the noise added to the current feature. Defaults to 0.1.
-    #[serde(rename = "sigma", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sigma: Option<f32>,
 }

@@ -5,17 +5,14 @@
 /// Discovery schema `GoogleCloudAiplatformV1QueryReasoningEngineRequest`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QueryReasoningEngineRequest {
     /// Optional. Input content provided by users in JSON object format. Examples include text query, function calling parameters, media bytes, etc.
-    #[serde(
-        rename = "input",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub input: std::collections::BTreeMap<String, serde_json::Value>,
 
     /// Optional. Class method to be used for the query. It is optional and defaults to "query" if unspecified.
-    #[serde(rename = "classMethod", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_method: Option<String>,
 }
 
@@ -24,9 +21,10 @@ pub struct QueryReasoningEngineRequest {
 /// Discovery schema `GoogleCloudAiplatformV1QueryReasoningEngineResponse`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QueryReasoningEngineResponse {
     /// Response provided by users in JSON object format.
-    #[serde(rename = "output", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<serde_json::Value>,
 }
 
@@ -35,17 +33,14 @@ pub struct QueryReasoningEngineResponse {
 /// Discovery schema `GoogleCloudAiplatformV1StreamQueryReasoningEngineRequest`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct StreamQueryReasoningEngineRequest {
     /// Optional. Input content provided by users in JSON object format. Examples include text query, function calling parameters, media bytes, etc.
-    #[serde(
-        rename = "input",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub input: std::collections::BTreeMap<String, serde_json::Value>,
 
     /// Optional. Class method to be used for the stream query. It is optional and defaults to "stream\_query" if unspecified.
-    #[serde(rename = "classMethod", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_method: Option<String>,
 }
 
@@ -54,41 +49,42 @@ pub struct StreamQueryReasoningEngineRequest {
 /// Discovery schema `GoogleCloudAiplatformV1ReasoningEngine`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReasoningEngine {
     /// Identifier. The resource name of the ReasoningEngine. Format: `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}`
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The display name of the ReasoningEngine.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Optional. The description of the ReasoningEngine.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Optional. Configurations of the ReasoningEngine
-    #[serde(rename = "spec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<crate::ReasoningEngineSpec>,
 
     /// Output only. Timestamp when this ReasoningEngine was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this ReasoningEngine was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Customer-managed encryption key spec for a ReasoningEngine. If set, this ReasoningEngine and all sub-resources of this ReasoningEngine will be secured by this key.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 }
 
@@ -97,13 +93,14 @@ pub struct ReasoningEngine {
 /// Discovery schema `GoogleCloudAiplatformV1ListReasoningEnginesResponse`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListReasoningEnginesResponse {
     /// List of ReasoningEngines in the requested page.
-    #[serde(rename = "reasoningEngines", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reasoning_engines: Vec<crate::ReasoningEngine>,
 
     /// A token to retrieve the next page of results. Pass to ListReasoningEnginesRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -125,25 +122,26 @@ impl discogen_runtime::Page for ListReasoningEnginesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1ReasoningEngineSpec`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReasoningEngineSpec {
     /// Optional. The service account that the Reasoning Engine artifact runs as. It should have "roles/storage.objectViewer" for reading the user project's Cloud Storage and "roles/aiplatform.user" for using Vertex extensions. If not specified, the Vertex AI Reasoning Engine Service Agent in the project will be used.
-    #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 
     /// Optional. User provided package spec of the ReasoningEngine. Ignored when users directly specify a deployment image through `deployment_spec.first_party_image_override`, but keeping the field\_behavior to avoid introducing breaking changes.
-    #[serde(rename = "packageSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub package_spec: Option<crate::ReasoningEngineSpecPackageSpec>,
 
     /// Optional. The specification of a Reasoning Engine deployment.
-    #[serde(rename = "deploymentSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_spec: Option<crate::ReasoningEngineSpecDeploymentSpec>,
 
     /// Optional. Declarations for object class methods in OpenAPI specification format.
-    #[serde(rename = "classMethods", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub class_methods: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
 
     /// Optional. The OSS agent framework used to develop the agent. Currently supported values: "google-adk", "langchain", "langgraph", "ag2", "llama-index", "custom".
-    #[serde(rename = "agentFramework", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_framework: Option<String>,
 }
 
@@ -152,33 +150,22 @@ pub struct ReasoningEngineSpec {
 /// Discovery schema `GoogleCloudAiplatformV1ReasoningEngineSpecPackageSpec`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReasoningEngineSpecPackageSpec {
     /// Optional. The Cloud Storage URI of the pickled python object.
-    #[serde(
-        rename = "pickleObjectGcsUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pickle_object_gcs_uri: Option<String>,
 
     /// Optional. The Cloud Storage URI of the dependency files in tar.gz format.
-    #[serde(
-        rename = "dependencyFilesGcsUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dependency_files_gcs_uri: Option<String>,
 
     /// Optional. The Cloud Storage URI of the `requirements.txt` file
-    #[serde(
-        rename = "requirementsGcsUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requirements_gcs_uri: Option<String>,
 
     /// Optional. The Python version. Currently support 3.8, 3.9, 3.10, 3.11. If not specified, default value is 3.10.
-    #[serde(rename = "pythonVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub python_version: Option<String>,
 }
 
@@ -187,45 +174,34 @@ pub struct ReasoningEngineSpecPackageSpec {
 /// Discovery schema `GoogleCloudAiplatformV1ReasoningEngineSpecDeploymentSpec`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReasoningEngineSpecDeploymentSpec {
     /// Optional. Environment variables to be set with the Reasoning Engine deployment. The environment variables can be updated through the UpdateReasoningEngine API.
-    #[serde(rename = "env", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<crate::EnvVar>,
 
     /// Optional. Environment variables where the value is a secret in Cloud Secret Manager. To use this feature, add 'Secret Manager Secret Accessor' role (roles/secretmanager.secretAccessor) to AI Platform Reasoning Engine Service Agent.
-    #[serde(rename = "secretEnv", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secret_env: Vec<crate::SecretEnvVar>,
 
     /// Optional. Configuration for PSC-I.
-    #[serde(
-        rename = "pscInterfaceConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub psc_interface_config: Option<crate::PscInterfaceConfig>,
 
     /// Optional. The minimum number of application instances that will be kept running at all times. Defaults to 1. Range: \[0, 10\].
-    #[serde(rename = "minInstances", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_instances: Option<i32>,
 
     /// Optional. The maximum number of application instances that can be launched to handle increased traffic. Defaults to 100. Range: \[1, 1000\]. If VPC-SC or PSC-I is enabled, the acceptable range is \[1, 100\].
-    #[serde(rename = "maxInstances", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_instances: Option<i32>,
 
     /// Optional. Resource limits for each container. Only 'cpu' and 'memory' keys are supported. Defaults to {"cpu": "4", "memory": "4Gi"}. * The only supported values for CPU are '1', '2', '4', '6' and '8'. For more information, go to <https://cloud.google.com/run/docs/configuring/cpu>. * The only supported values for memory are '1Gi', '2Gi', ... '32 Gi'. * For required cpu on different memory values, go to <https://cloud.google.com/run/docs/configuring/memory-limits>
-    #[serde(
-        rename = "resourceLimits",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub resource_limits: std::collections::BTreeMap<String, String>,
 
     /// Optional. Concurrency for each container and agent server. Recommended value: 2 * cpu + 1. Defaults to 9.
-    #[serde(
-        rename = "containerConcurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_concurrency: Option<i32>,
 }
 
@@ -234,13 +210,14 @@ pub struct ReasoningEngineSpecDeploymentSpec {
 /// Discovery schema `GoogleCloudAiplatformV1SecretEnvVar`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SecretEnvVar {
     /// Required. Name of the secret environment variable.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. Reference to a secret stored in the Cloud Secret Manager that will provide the value for this environment variable.
-    #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<crate::SecretRef>,
 }
 
@@ -249,12 +226,13 @@ pub struct SecretEnvVar {
 /// Discovery schema `GoogleCloudAiplatformV1SecretRef`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SecretRef {
     /// Required. The name of the secret in Cloud Secret Manager. Format: {secret\_name}.
-    #[serde(rename = "secret", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 
     /// The Cloud Secret Manager secret version. Can be 'latest' for the latest version, an integer for a specific version, or a version alias.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }

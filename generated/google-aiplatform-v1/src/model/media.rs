@@ -5,17 +5,14 @@
 /// Discovery schema `GoogleCloudAiplatformV1UploadRagFileRequest`.
 #[cfg(feature = "media")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UploadRagFileRequest {
     /// Required. The RagFile to upload.
-    #[serde(rename = "ragFile", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_file: Option<crate::RagFile>,
 
     /// Required. The config for the RagFiles to be uploaded into the RagCorpus. VertexRagDataService.UploadRagFile.
-    #[serde(
-        rename = "uploadRagFileConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_rag_file_config: Option<crate::UploadRagFileConfig>,
 }
 
@@ -24,13 +21,14 @@ pub struct UploadRagFileRequest {
 /// Discovery schema `GoogleCloudAiplatformV1UploadRagFileResponse`.
 #[cfg(feature = "media")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UploadRagFileResponse {
     /// The RagFile that had been uploaded into the RagCorpus.
-    #[serde(rename = "ragFile", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_file: Option<crate::RagFile>,
 
     /// The error that occurred while processing the RagFile.
-    #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 }
 
@@ -39,12 +37,9 @@ pub struct UploadRagFileResponse {
 /// Discovery schema `GoogleCloudAiplatformV1UploadRagFileConfig`.
 #[cfg(feature = "media")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UploadRagFileConfig {
     /// Specifies the transformation config for RagFiles.
-    #[serde(
-        rename = "ragFileTransformationConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_file_transformation_config: Option<crate::RagFileTransformationConfig>,
 }

@@ -62,61 +62,41 @@ impl From<&str> for MetadataSchemaSchemaType {
 }
 
 #[cfg(feature = "metadata-schemas")]
-impl std::fmt::Display for MetadataSchemaSchemaType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "metadata-schemas")]
-impl serde::Serialize for MetadataSchemaSchemaType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "metadata-schemas")]
-impl<'de> serde::Deserialize<'de> for MetadataSchemaSchemaType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(MetadataSchemaSchemaType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(MetadataSchemaSchemaType);
 
 /// Instance of a general MetadataSchema.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MetadataSchema`.
 #[cfg(feature = "metadata-schemas")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MetadataSchema {
     /// Output only. The resource name of the MetadataSchema.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The version of the MetadataSchema. The version's format must match the following regular expression: `^[0-9]+.+.+$`, which would allow to order/compare different versions. Example: 1.0.0, 1.0.1, etc.
-    #[serde(rename = "schemaVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_version: Option<String>,
 
     /// Required. The raw YAML string representation of the MetadataSchema. The combination of \[MetadataSchema.version\] and the schema name given by `title` in \[MetadataSchema.schema\] must be unique within a MetadataStore. The schema is defined as an OpenAPI 3.0.2 [MetadataSchema Object](https://github.com/OAI/OpenAPI-Specification/blob/master/versions/3.0.2.md#schemaObject)
-    #[serde(rename = "schema", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
 
     /// The type of the MetadataSchema. This is a property that identifies which metadata types will use the MetadataSchema.
-    #[serde(rename = "schemaType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_type: Option<crate::MetadataSchemaSchemaType>,
 
     /// Output only. Timestamp when this MetadataSchema was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Description of the Metadata Schema
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -125,13 +105,14 @@ pub struct MetadataSchema {
 /// Discovery schema `GoogleCloudAiplatformV1ListMetadataSchemasResponse`.
 #[cfg(feature = "metadata-schemas")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListMetadataSchemasResponse {
     /// The MetadataSchemas found for the MetadataStore.
-    #[serde(rename = "metadataSchemas", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metadata_schemas: Vec<crate::MetadataSchema>,
 
     /// A token, which can be sent as ListMetadataSchemasRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 

@@ -5,41 +5,42 @@
 /// Discovery schema `GoogleCloudAiplatformV1MetadataStore`.
 #[cfg(feature = "metadata-stores")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MetadataStore {
     /// Output only. The resource name of the MetadataStore instance.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Timestamp when this MetadataStore was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this MetadataStore was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Customer-managed encryption key spec for a Metadata Store. If set, this Metadata Store and all sub-resources of this Metadata Store are secured using this key.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Description of the MetadataStore.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. State information of the MetadataStore.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::MetadataStoreMetadataStoreState>,
 
     /// Optional. Dataplex integration settings.
-    #[serde(rename = "dataplexConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataplex_config: Option<crate::MetadataStoreDataplexConfig>,
 }
 
@@ -48,13 +49,10 @@ pub struct MetadataStore {
 /// Discovery schema `GoogleCloudAiplatformV1CreateMetadataStoreOperationMetadata`.
 #[cfg(feature = "metadata-stores")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateMetadataStoreOperationMetadata {
     /// Operation metadata for creating a MetadataStore.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -63,13 +61,14 @@ pub struct CreateMetadataStoreOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ListMetadataStoresResponse`.
 #[cfg(feature = "metadata-stores")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListMetadataStoresResponse {
     /// The MetadataStores found for the Location.
-    #[serde(rename = "metadataStores", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metadata_stores: Vec<crate::MetadataStore>,
 
     /// A token, which can be sent as ListMetadataStoresRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -91,13 +90,10 @@ impl discogen_runtime::Page for ListMetadataStoresResponse {
 /// Discovery schema `GoogleCloudAiplatformV1DeleteMetadataStoreOperationMetadata`.
 #[cfg(feature = "metadata-stores")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeleteMetadataStoreOperationMetadata {
     /// Operation metadata for deleting a MetadataStore.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -106,11 +102,10 @@ pub struct DeleteMetadataStoreOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1MetadataStoreMetadataStoreState`.
 #[cfg(feature = "metadata-stores")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MetadataStoreMetadataStoreState {
     /// The disk utilization of the MetadataStore in bytes.
     #[serde(
-        rename = "diskUtilizationBytes",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -122,12 +117,9 @@ pub struct MetadataStoreMetadataStoreState {
 /// Discovery schema `GoogleCloudAiplatformV1MetadataStoreDataplexConfig`.
 #[cfg(feature = "metadata-stores")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MetadataStoreDataplexConfig {
     /// Optional. Whether or not Data Lineage synchronization is enabled for Vertex Pipelines.
-    #[serde(
-        rename = "enabledPipelinesLineage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_pipelines_lineage: Option<bool>,
 }

@@ -5,17 +5,18 @@
 /// Discovery schema `GoogleCloudAiplatformV1SearchMigratableResourcesRequest`.
 #[cfg(feature = "migratable-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SearchMigratableResourcesRequest {
     /// The standard page size. The default and maximum value is 100.
-    #[serde(rename = "pageSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
 
     /// The standard page token.
-    #[serde(rename = "pageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 
     /// A filter for your search. You can use the following types of filters: * Resource type filters. The following strings filter for a specific type of MigratableResource: * `ml_engine_model_version:*` * `automl_model:*` * `automl_dataset:*` * `data_labeling_dataset:*` * "Migrated or not" filters. The following strings filter for resources that either have or have not already been migrated: * `last_migrate_time:*` filters for migrated resources. * `NOT last_migrate_time:*` filters for not yet migrated resources.
-    #[serde(rename = "filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
 }
 
@@ -24,17 +25,14 @@ pub struct SearchMigratableResourcesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1SearchMigratableResourcesResponse`.
 #[cfg(feature = "migratable-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SearchMigratableResourcesResponse {
     /// All migratable resources that can be migrated to the location specified in the request.
-    #[serde(
-        rename = "migratableResources",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub migratable_resources: Vec<crate::MigratableResource>,
 
     /// The standard next-page token. The migratable\_resources may not fill page\_size in SearchMigratableResourcesRequest even when there are subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -43,13 +41,10 @@ pub struct SearchMigratableResourcesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1BatchMigrateResourcesRequest`.
 #[cfg(feature = "migratable-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BatchMigrateResourcesRequest {
     /// Required. The request messages specifying the resources to migrate. They must be in the same location as the destination. Up to 50 resources can be migrated in one batch.
-    #[serde(
-        rename = "migrateResourceRequests",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub migrate_resource_requests: Vec<crate::MigrateResourceRequest>,
 }
 
@@ -58,53 +53,42 @@ pub struct BatchMigrateResourcesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1MigratableResource`.
 #[cfg(feature = "migratable-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MigratableResource {
     /// Output only. Represents one Version in ml.googleapis.com.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "mlEngineModelVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ml_engine_model_version: Option<crate::MigratableResourceMlEngineModelVersion>,
 
     /// Output only. Represents one Model in automl.googleapis.com.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "automlModel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub automl_model: Option<crate::MigratableResourceAutomlModel>,
 
     /// Output only. Represents one Dataset in automl.googleapis.com.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "automlDataset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub automl_dataset: Option<crate::MigratableResourceAutomlDataset>,
 
     /// Output only. Represents one Dataset in datalabeling.googleapis.com.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "dataLabelingDataset",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_labeling_dataset: Option<crate::MigratableResourceDataLabelingDataset>,
 
     /// Output only. Timestamp when the last migration attempt on this MigratableResource started. Will not be set if there's no migration attempt on this MigratableResource.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "lastMigrateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_migrate_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this MigratableResource was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "lastUpdateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update_time: Option<discogen_runtime::Timestamp>,
 }
 
@@ -113,43 +97,28 @@ pub struct MigratableResource {
 /// Discovery schema `GoogleCloudAiplatformV1MigrateResourceRequest`.
 #[cfg(feature = "migratable-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MigrateResourceRequest {
     /// Config for migrating Version in ml.googleapis.com to Vertex AI's Model.
-    #[serde(
-        rename = "migrateMlEngineModelVersionConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migrate_ml_engine_model_version_config: Option<
         crate::MigrateResourceRequestMigrateMlEngineModelVersionConfig,
     >,
 
     /// Config for migrating Model in automl.googleapis.com to Vertex AI's Model.
-    #[serde(
-        rename = "migrateAutomlModelConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migrate_automl_model_config: Option<
         crate::MigrateResourceRequestMigrateAutomlModelConfig,
     >,
 
     /// Config for migrating Dataset in automl.googleapis.com to Vertex AI's Dataset.
-    #[serde(
-        rename = "migrateAutomlDatasetConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migrate_automl_dataset_config: Option<
         crate::MigrateResourceRequestMigrateAutomlDatasetConfig,
     >,
 
     /// Config for migrating Dataset in datalabeling.googleapis.com to Vertex AI's Dataset.
-    #[serde(
-        rename = "migrateDataLabelingDatasetConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migrate_data_labeling_dataset_config: Option<
         crate::MigrateResourceRequestMigrateDataLabelingDatasetConfig,
     >,
@@ -160,13 +129,14 @@ pub struct MigrateResourceRequest {
 /// Discovery schema `GoogleCloudAiplatformV1MigratableResourceMlEngineModelVersion`.
 #[cfg(feature = "migratable-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MigratableResourceMlEngineModelVersion {
     /// The ml.googleapis.com endpoint that this model Version currently lives in. Example values: * ml.googleapis.com * us-centrall-ml.googleapis.com * europe-west4-ml.googleapis.com * asia-east1-ml.googleapis.com
-    #[serde(rename = "endpoint", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 
     /// Full resource name of ml engine model Version. Format: `projects/{project}/models/{model}/versions/{version}`.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
@@ -175,17 +145,14 @@ pub struct MigratableResourceMlEngineModelVersion {
 /// Discovery schema `GoogleCloudAiplatformV1MigratableResourceAutomlModel`.
 #[cfg(feature = "migratable-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MigratableResourceAutomlModel {
     /// Full resource name of automl Model. Format: `projects/{project}/locations/{location}/models/{model}`.
-    #[serde(rename = "model", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// The Model's display name in automl.googleapis.com.
-    #[serde(
-        rename = "modelDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_display_name: Option<String>,
 }
 
@@ -194,17 +161,14 @@ pub struct MigratableResourceAutomlModel {
 /// Discovery schema `GoogleCloudAiplatformV1MigratableResourceAutomlDataset`.
 #[cfg(feature = "migratable-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MigratableResourceAutomlDataset {
     /// Full resource name of automl Dataset. Format: `projects/{project}/locations/{location}/datasets/{dataset}`.
-    #[serde(rename = "dataset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
 
     /// The Dataset's display name in automl.googleapis.com.
-    #[serde(
-        rename = "datasetDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_display_name: Option<String>,
 }
 
@@ -213,25 +177,18 @@ pub struct MigratableResourceAutomlDataset {
 /// Discovery schema `GoogleCloudAiplatformV1MigratableResourceDataLabelingDataset`.
 #[cfg(feature = "migratable-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MigratableResourceDataLabelingDataset {
     /// Full resource name of data labeling Dataset. Format: `projects/{project}/datasets/{dataset}`.
-    #[serde(rename = "dataset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
 
     /// The Dataset's display name in datalabeling.googleapis.com.
-    #[serde(
-        rename = "datasetDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_display_name: Option<String>,
 
     /// The migratable AnnotatedDataset in datalabeling.googleapis.com belongs to the data labeling Dataset.
-    #[serde(
-        rename = "dataLabelingAnnotatedDatasets",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_labeling_annotated_datasets: Vec<
         crate::MigratableResourceDataLabelingDatasetDataLabelingAnnotatedDataset,
     >,
@@ -242,21 +199,18 @@ pub struct MigratableResourceDataLabelingDataset {
 /// Discovery schema `GoogleCloudAiplatformV1MigrateResourceRequestMigrateMlEngineModelVersionConfig`.
 #[cfg(feature = "migratable-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MigrateResourceRequestMigrateMlEngineModelVersionConfig {
     /// Required. The ml.googleapis.com endpoint that this model version should be migrated from. Example values: * ml.googleapis.com * us-centrall-ml.googleapis.com * europe-west4-ml.googleapis.com * asia-east1-ml.googleapis.com
-    #[serde(rename = "endpoint", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 
     /// Required. Full resource name of ml engine model version. Format: `projects/{project}/models/{model}/versions/{version}`.
-    #[serde(rename = "modelVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_version: Option<String>,
 
     /// Required. Display name of the model in Vertex AI. System will pick a display name if unspecified.
-    #[serde(
-        rename = "modelDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_display_name: Option<String>,
 }
 
@@ -265,17 +219,14 @@ pub struct MigrateResourceRequestMigrateMlEngineModelVersionConfig {
 /// Discovery schema `GoogleCloudAiplatformV1MigrateResourceRequestMigrateAutomlModelConfig`.
 #[cfg(feature = "migratable-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MigrateResourceRequestMigrateAutomlModelConfig {
     /// Required. Full resource name of automl Model. Format: `projects/{project}/locations/{location}/models/{model}`.
-    #[serde(rename = "model", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Optional. Display name of the model in Vertex AI. System will pick a display name if unspecified.
-    #[serde(
-        rename = "modelDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_display_name: Option<String>,
 }
 
@@ -284,17 +235,14 @@ pub struct MigrateResourceRequestMigrateAutomlModelConfig {
 /// Discovery schema `GoogleCloudAiplatformV1MigrateResourceRequestMigrateAutomlDatasetConfig`.
 #[cfg(feature = "migratable-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MigrateResourceRequestMigrateAutomlDatasetConfig {
     /// Required. Full resource name of automl Dataset. Format: `projects/{project}/locations/{location}/datasets/{dataset}`.
-    #[serde(rename = "dataset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
 
     /// Required. Display name of the Dataset in Vertex AI. System will pick a display name if unspecified.
-    #[serde(
-        rename = "datasetDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_display_name: Option<String>,
 }
 
@@ -303,25 +251,18 @@ pub struct MigrateResourceRequestMigrateAutomlDatasetConfig {
 /// Discovery schema `GoogleCloudAiplatformV1MigrateResourceRequestMigrateDataLabelingDatasetConfig`.
 #[cfg(feature = "migratable-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MigrateResourceRequestMigrateDataLabelingDatasetConfig {
     /// Required. Full resource name of data labeling Dataset. Format: `projects/{project}/datasets/{dataset}`.
-    #[serde(rename = "dataset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
 
     /// Optional. Display name of the Dataset in Vertex AI. System will pick a display name if unspecified.
-    #[serde(
-        rename = "datasetDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_display_name: Option<String>,
 
     /// Optional. Configs for migrating AnnotatedDataset in datalabeling.googleapis.com to Vertex AI's SavedQuery. The specified AnnotatedDatasets have to belong to the datalabeling Dataset.
-    #[serde(
-        rename = "migrateDataLabelingAnnotatedDatasetConfigs",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub migrate_data_labeling_annotated_dataset_configs: Vec<
         crate::MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig,
     >,
@@ -332,21 +273,14 @@ pub struct MigrateResourceRequestMigrateDataLabelingDatasetConfig {
 /// Discovery schema `GoogleCloudAiplatformV1MigratableResourceDataLabelingDatasetDataLabelingAnnotatedDataset`.
 #[cfg(feature = "migratable-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MigratableResourceDataLabelingDatasetDataLabelingAnnotatedDataset {
     /// Full resource name of data labeling AnnotatedDataset. Format: `projects/{project}/datasets/{dataset}/annotatedDatasets/{annotated_dataset}`.
-    #[serde(
-        rename = "annotatedDataset",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotated_dataset: Option<String>,
 
     /// The AnnotatedDataset's display name in datalabeling.googleapis.com.
-    #[serde(
-        rename = "annotatedDatasetDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotated_dataset_display_name: Option<String>,
 }
 
@@ -355,12 +289,9 @@ pub struct MigratableResourceDataLabelingDatasetDataLabelingAnnotatedDataset {
 /// Discovery schema `GoogleCloudAiplatformV1MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig`.
 #[cfg(feature = "migratable-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig {
     /// Required. Full resource name of data labeling AnnotatedDataset. Format: `projects/{project}/datasets/{dataset}/annotatedDatasets/{annotated_dataset}`.
-    #[serde(
-        rename = "annotatedDataset",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotated_dataset: Option<String>,
 }

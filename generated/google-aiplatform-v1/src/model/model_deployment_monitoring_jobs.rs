@@ -62,209 +62,141 @@ impl From<&str> for ModelDeploymentMonitoringJobScheduleState {
 }
 
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-impl std::fmt::Display for ModelDeploymentMonitoringJobScheduleState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "model-deployment-monitoring-jobs")]
-impl serde::Serialize for ModelDeploymentMonitoringJobScheduleState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "model-deployment-monitoring-jobs")]
-impl<'de> serde::Deserialize<'de> for ModelDeploymentMonitoringJobScheduleState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ModelDeploymentMonitoringJobScheduleState::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ModelDeploymentMonitoringJobScheduleState);
 
 /// Represents a job that runs periodically to monitor the deployed models in an endpoint. It will analyze the logged training & prediction data to detect any abnormal behaviors.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelDeploymentMonitoringJob`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelDeploymentMonitoringJob {
     /// Output only. Resource name of a ModelDeploymentMonitoringJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The user-defined name of the ModelDeploymentMonitoringJob. The name can be up to 128 characters long and can consist of any UTF-8 characters. Display name of a ModelDeploymentMonitoringJob.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Required. Endpoint resource name. Format: `projects/{project}/locations/{location}/endpoints/{endpoint}`
-    #[serde(rename = "endpoint", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 
     /// Output only. The detailed state of the monitoring job. When the job is still creating, the state will be 'PENDING'. Once the job is successfully created, the state will be 'RUNNING'. Pause the job, the state will be 'PAUSED'. Resume the job, the state will return to 'RUNNING'.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::JobState>,
 
     /// Output only. Schedule state when the monitoring job is in Running state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "scheduleState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_state: Option<crate::ModelDeploymentMonitoringJobScheduleState>,
 
     /// Output only. Latest triggered monitoring pipeline metadata.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "latestMonitoringPipelineMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_monitoring_pipeline_metadata: Option<
         crate::ModelDeploymentMonitoringJobLatestMonitoringPipelineMetadata,
     >,
 
     /// Required. The config for monitoring objectives. This is a per DeployedModel config. Each DeployedModel needs to be configured separately.
-    #[serde(
-        rename = "modelDeploymentMonitoringObjectiveConfigs",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub model_deployment_monitoring_objective_configs: Vec<
         crate::ModelDeploymentMonitoringObjectiveConfig,
     >,
 
     /// Required. Schedule config for running the monitoring job.
-    #[serde(
-        rename = "modelDeploymentMonitoringScheduleConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_deployment_monitoring_schedule_config: Option<
         crate::ModelDeploymentMonitoringScheduleConfig,
     >,
 
     /// Required. Sample Strategy for logging.
-    #[serde(
-        rename = "loggingSamplingStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logging_sampling_strategy: Option<crate::SamplingStrategy>,
 
     /// Alert config for model monitoring.
-    #[serde(
-        rename = "modelMonitoringAlertConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_monitoring_alert_config: Option<crate::ModelMonitoringAlertConfig>,
 
     /// YAML schema file uri describing the format of a single instance, which are given to format this Endpoint's prediction (and explanation). If not set, we will generate predict schema from collected predict requests.
-    #[serde(
-        rename = "predictInstanceSchemaUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predict_instance_schema_uri: Option<String>,
 
     /// Sample Predict instance, same format as PredictRequest.instances, this can be set as a replacement of ModelDeploymentMonitoringJob.predict\_instance\_schema\_uri. If not set, we will generate predict schema from collected predict requests.
-    #[serde(
-        rename = "samplePredictInstance",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_predict_instance: Option<serde_json::Value>,
 
     /// YAML schema file uri describing the format of a single instance that you want Tensorflow Data Validation (TFDV) to analyze. If this field is empty, all the feature data types are inferred from predict\_instance\_schema\_uri, meaning that TFDV will use the data in the exact format(data type) as prediction request/response. If there are any data type differences between predict instance and TFDV instance, this field can be used to override the schema. For models trained with Vertex AI, this field must be set as all the fields in predict instance formatted as string.
-    #[serde(
-        rename = "analysisInstanceSchemaUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub analysis_instance_schema_uri: Option<String>,
 
     /// Output only. The created bigquery tables for the job under customer project. Customer could do their own query & analysis. There could be 4 log tables in maximum: 1. Training data logging predict request/response 2. Serving data logging predict request/response
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "bigqueryTables", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bigquery_tables: Vec<crate::ModelDeploymentMonitoringBigQueryTable>,
 
     /// The TTL of BigQuery tables in user projects which stores logs. A day is the basic unit of the TTL and we take the ceil of TTL/86400(a day). e.g. { second: 3600} indicates ttl = 1 day.
-    #[serde(rename = "logTtl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_ttl: Option<discogen_runtime::Duration>,
 
     /// The labels with user-defined metadata to organize your ModelDeploymentMonitoringJob. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. Timestamp when this ModelDeploymentMonitoringJob was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this ModelDeploymentMonitoringJob was updated most recently.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this monitoring pipeline will be scheduled to run for the next round.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "nextScheduleTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_schedule_time: Option<discogen_runtime::Timestamp>,
 
     /// Stats anomalies base folder path.
-    #[serde(
-        rename = "statsAnomaliesBaseDirectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stats_anomalies_base_directory: Option<crate::GcsDestination>,
 
     /// Customer-managed encryption key spec for a ModelDeploymentMonitoringJob. If set, this ModelDeploymentMonitoringJob and all sub-resources of this ModelDeploymentMonitoringJob will be secured by this key.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// If true, the scheduled monitoring pipeline logs are sent to Google Cloud Logging, including pipeline status and anomalies detected. Please note the logs incur cost, which are subject to [Cloud Logging pricing](https://cloud.google.com/logging#pricing).
-    #[serde(
-        rename = "enableMonitoringPipelineLogs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_monitoring_pipeline_logs: Option<bool>,
 
     /// Output only. Only populated when the job's state is `JOB_STATE_FAILED` or `JOB_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzi", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
 
@@ -273,17 +205,14 @@ pub struct ModelDeploymentMonitoringJob {
 /// Discovery schema `GoogleCloudAiplatformV1ListModelDeploymentMonitoringJobsResponse`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListModelDeploymentMonitoringJobsResponse {
     /// A list of ModelDeploymentMonitoringJobs that matches the specified filter in the request.
-    #[serde(
-        rename = "modelDeploymentMonitoringJobs",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub model_deployment_monitoring_jobs: Vec<crate::ModelDeploymentMonitoringJob>,
 
     /// The standard List next-page token.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -305,43 +234,36 @@ impl discogen_runtime::Page for ListModelDeploymentMonitoringJobsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1SearchModelDeploymentMonitoringStatsAnomaliesRequest`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SearchModelDeploymentMonitoringStatsAnomaliesRequest {
     /// Required. The DeployedModel ID of the \[ModelDeploymentMonitoringObjectiveConfig.deployed\_model\_id\].
-    #[serde(
-        rename = "deployedModelId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 
     /// The feature display name. If specified, only return the stats belonging to this feature. Format: ModelMonitoringStatsAnomalies.FeatureHistoricStatsAnomalies.feature\_display\_name, example: "user\_destination".
-    #[serde(
-        rename = "featureDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_display_name: Option<String>,
 
     /// Required. Objectives of the stats to retrieve.
-    #[serde(rename = "objectives", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub objectives: Vec<
         crate::SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjective,
     >,
 
     /// The standard list page size.
-    #[serde(rename = "pageSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
 
     /// A page token received from a previous JobService.SearchModelDeploymentMonitoringStatsAnomalies call.
-    #[serde(rename = "pageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 
     /// The earliest timestamp of stats being generated. If not set, indicates fetching stats till the earliest possible one.
-    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// The latest timestamp of stats being generated. If not set, indicates feching stats till the latest possible one.
-    #[serde(rename = "endTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 }
 
@@ -350,13 +272,14 @@ pub struct SearchModelDeploymentMonitoringStatsAnomaliesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1SearchModelDeploymentMonitoringStatsAnomaliesResponse`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SearchModelDeploymentMonitoringStatsAnomaliesResponse {
     /// Stats retrieved for requested objectives. There are at most 1000 ModelMonitoringStatsAnomalies.FeatureHistoricStatsAnomalies.prediction\_stats in the response.
-    #[serde(rename = "monitoringStats", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub monitoring_stats: Vec<crate::ModelMonitoringStatsAnomalies>,
 
     /// The page token that can be used by the next JobService.SearchModelDeploymentMonitoringStatsAnomalies call.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -365,25 +288,28 @@ pub struct SearchModelDeploymentMonitoringStatsAnomaliesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1PauseModelDeploymentMonitoringJobRequest`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PauseModelDeploymentMonitoringJobRequest {}
 /// Request message for JobService.ResumeModelDeploymentMonitoringJob.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ResumeModelDeploymentMonitoringJobRequest`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ResumeModelDeploymentMonitoringJobRequest {}
 /// All metadata of most recent monitoring pipelines.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelDeploymentMonitoringJobLatestMonitoringPipelineMetadata`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelDeploymentMonitoringJobLatestMonitoringPipelineMetadata {
     /// The time that most recent monitoring pipelines that is related to this run.
-    #[serde(rename = "runTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_time: Option<discogen_runtime::Timestamp>,
 
     /// The status of the most recent monitoring pipeline.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<discogen_runtime::RpcStatus>,
 }
 
@@ -392,21 +318,14 @@ pub struct ModelDeploymentMonitoringJobLatestMonitoringPipelineMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ModelDeploymentMonitoringObjectiveConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelDeploymentMonitoringObjectiveConfig {
     /// The DeployedModel ID of the objective config.
-    #[serde(
-        rename = "deployedModelId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 
     /// The objective config of for the modelmonitoring job of this deployed model.
-    #[serde(
-        rename = "objectiveConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub objective_config: Option<crate::ModelMonitoringObjectiveConfig>,
 }
 
@@ -415,17 +334,14 @@ pub struct ModelDeploymentMonitoringObjectiveConfig {
 /// Discovery schema `GoogleCloudAiplatformV1ModelDeploymentMonitoringScheduleConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelDeploymentMonitoringScheduleConfig {
     /// Required. The model monitoring job scheduling interval. It will be rounded up to next full hour. This defines how often the monitoring jobs are triggered.
-    #[serde(
-        rename = "monitorInterval",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_interval: Option<discogen_runtime::Duration>,
 
     /// The time window of the prediction data being included in each prediction dataset. This window specifies how long the data should be collected from historical model results for each run. If not set, ModelDeploymentMonitoringScheduleConfig.monitor\_interval will be used. e.g. If currently the cutoff time is 2022-01-08 14:30:00 and the monitor\_window is set to be 3600, then data from 2022-01-08 13:30:00 to 2022-01-08 14:30:00 will be retrieved and aggregated to calculate the monitoring statistics.
-    #[serde(rename = "monitorWindow", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_window: Option<discogen_runtime::Duration>,
 }
 
@@ -434,13 +350,10 @@ pub struct ModelDeploymentMonitoringScheduleConfig {
 /// Discovery schema `GoogleCloudAiplatformV1SamplingStrategy`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SamplingStrategy {
     /// Random sample config. Will support more sampling strategies later.
-    #[serde(
-        rename = "randomSampleConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub random_sample_config: Option<crate::SamplingStrategyRandomSampleConfig>,
 }
 
@@ -449,25 +362,18 @@ pub struct SamplingStrategy {
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringAlertConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelMonitoringAlertConfig {
     /// Email alert config.
-    #[serde(
-        rename = "emailAlertConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_alert_config: Option<crate::ModelMonitoringAlertConfigEmailAlertConfig>,
 
     /// Dump the anomalies to Cloud Logging. The anomalies will be put to json payload encoded from proto ModelMonitoringStatsAnomalies. This can be further synced to Pub/Sub or any other services supported by Cloud Logging.
-    #[serde(rename = "enableLogging", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_logging: Option<bool>,
 
     /// Resource names of the NotificationChannels to send alert. Must be of the format `projects//notificationChannels/`
-    #[serde(
-        rename = "notificationChannels",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notification_channels: Vec<String>,
 }
 
@@ -530,28 +436,7 @@ impl From<&str> for ModelDeploymentMonitoringBigQueryTableLogSource {
 }
 
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-impl std::fmt::Display for ModelDeploymentMonitoringBigQueryTableLogSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "model-deployment-monitoring-jobs")]
-impl serde::Serialize for ModelDeploymentMonitoringBigQueryTableLogSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "model-deployment-monitoring-jobs")]
-impl<'de> serde::Deserialize<'de> for ModelDeploymentMonitoringBigQueryTableLogSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ModelDeploymentMonitoringBigQueryTableLogSource::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ModelDeploymentMonitoringBigQueryTableLogSource);
 
 /// The type of log.
 ///
@@ -610,59 +495,31 @@ impl From<&str> for ModelDeploymentMonitoringBigQueryTableLogType {
 }
 
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-impl std::fmt::Display for ModelDeploymentMonitoringBigQueryTableLogType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "model-deployment-monitoring-jobs")]
-impl serde::Serialize for ModelDeploymentMonitoringBigQueryTableLogType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "model-deployment-monitoring-jobs")]
-impl<'de> serde::Deserialize<'de> for ModelDeploymentMonitoringBigQueryTableLogType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ModelDeploymentMonitoringBigQueryTableLogType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ModelDeploymentMonitoringBigQueryTableLogType);
 
 /// ModelDeploymentMonitoringBigQueryTable specifies the BigQuery table name as well as some information of the logs stored in this table.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelDeploymentMonitoringBigQueryTable`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelDeploymentMonitoringBigQueryTable {
     /// The source of log.
-    #[serde(rename = "logSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_source: Option<crate::ModelDeploymentMonitoringBigQueryTableLogSource>,
 
     /// The type of log.
-    #[serde(rename = "logType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_type: Option<crate::ModelDeploymentMonitoringBigQueryTableLogType>,
 
     /// The created BigQuery table to store logs. Customer could do their own query & analysis. Format: `bq://.model_deployment_monitoring_._`
-    #[serde(
-        rename = "bigqueryTablePath",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_table_path: Option<String>,
 
     /// Output only. The schema version of the request/response logging BigQuery table. Default to v1 if unset.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "requestResponseLoggingSchemaVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_response_logging_schema_version: Option<String>,
 }
 
@@ -756,54 +613,25 @@ for SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveT
 }
 
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-impl std::fmt::Display
-for SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "model-deployment-monitoring-jobs")]
-impl serde::Serialize
-for SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "model-deployment-monitoring-jobs")]
-impl<'de> serde::Deserialize<'de>
-for SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(
-            SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType::from(
-                value.as_ref(),
-            ),
-        )
-    }
-}
+discogen_runtime::open_enum_impls!(
+    SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType
+);
 
 /// Stats requested for specific objective.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjective`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjective {
     /// The `type` field.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<
         crate::SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType,
     >,
 
     /// If set, all attribution scores between SearchModelDeploymentMonitoringStatsAnomaliesRequest.start\_time and SearchModelDeploymentMonitoringStatsAnomaliesRequest.end\_time are fetched, and page token doesn't take effect in this case. Only used to retrieve attribution score for the top Features which has the highest attribution score in the latest monitoring run.
-    #[serde(
-        rename = "topFeatureCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_feature_count: Option<i32>,
 }
 
@@ -812,27 +640,24 @@ pub struct SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObj
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringStatsAnomalies`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelMonitoringStatsAnomalies {
     /// Model Monitoring Objective those stats and anomalies belonging to.
-    #[serde(rename = "objective", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub objective: Option<
         crate::SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType,
     >,
 
     /// Deployed Model ID.
-    #[serde(
-        rename = "deployedModelId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 
     /// Number of anomalies within all stats.
-    #[serde(rename = "anomalyCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub anomaly_count: Option<i32>,
 
     /// A list of historical Stats and Anomalies generated for all Features.
-    #[serde(rename = "featureStats", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_stats: Vec<
         crate::ModelMonitoringStatsAnomaliesFeatureHistoricStatsAnomalies,
     >,
@@ -843,41 +668,26 @@ pub struct ModelMonitoringStatsAnomalies {
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringObjectiveConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelMonitoringObjectiveConfig {
     /// Training dataset for models. This field has to be set only if TrainingPredictionSkewDetectionConfig is specified.
-    #[serde(
-        rename = "trainingDataset",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_dataset: Option<crate::ModelMonitoringObjectiveConfigTrainingDataset>,
 
     /// The config for skew between training data and prediction data.
-    #[serde(
-        rename = "trainingPredictionSkewDetectionConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_prediction_skew_detection_config: Option<
         crate::ModelMonitoringObjectiveConfigTrainingPredictionSkewDetectionConfig,
     >,
 
     /// The config for drift of prediction data.
-    #[serde(
-        rename = "predictionDriftDetectionConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction_drift_detection_config: Option<
         crate::ModelMonitoringObjectiveConfigPredictionDriftDetectionConfig,
     >,
 
     /// The config for integrating with Vertex Explainable AI.
-    #[serde(
-        rename = "explanationConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_config: Option<
         crate::ModelMonitoringObjectiveConfigExplanationConfig,
     >,
@@ -888,9 +698,10 @@ pub struct ModelMonitoringObjectiveConfig {
 /// Discovery schema `GoogleCloudAiplatformV1SamplingStrategyRandomSampleConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SamplingStrategyRandomSampleConfig {
     /// Sample rate (0, 1\]
-    #[serde(rename = "sampleRate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_rate: Option<f64>,
 }
 
@@ -899,9 +710,10 @@ pub struct SamplingStrategyRandomSampleConfig {
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringAlertConfigEmailAlertConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelMonitoringAlertConfigEmailAlertConfig {
     /// The email addresses to send the alert.
-    #[serde(rename = "userEmails", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub user_emails: Vec<String>,
 }
 
@@ -910,25 +722,22 @@ pub struct ModelMonitoringAlertConfigEmailAlertConfig {
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringStatsAnomaliesFeatureHistoricStatsAnomalies`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelMonitoringStatsAnomaliesFeatureHistoricStatsAnomalies {
     /// Display Name of the Feature.
-    #[serde(
-        rename = "featureDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_display_name: Option<String>,
 
     /// Threshold for anomaly detection.
-    #[serde(rename = "threshold", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<crate::ThresholdConfig>,
 
     /// Stats calculated for the Training Dataset.
-    #[serde(rename = "trainingStats", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_stats: Option<crate::FeatureStatsAnomaly>,
 
     /// A list of historical stats generated by different time window's Prediction Dataset.
-    #[serde(rename = "predictionStats", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub prediction_stats: Vec<crate::FeatureStatsAnomaly>,
 }
 
@@ -937,33 +746,30 @@ pub struct ModelMonitoringStatsAnomaliesFeatureHistoricStatsAnomalies {
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringObjectiveConfigTrainingDataset`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelMonitoringObjectiveConfigTrainingDataset {
     /// The resource name of the Dataset used to train this Model.
-    #[serde(rename = "dataset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
 
     /// The Google Cloud Storage uri of the unmanaged Dataset used to train this Model.
-    #[serde(rename = "gcsSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 
     /// The BigQuery table of the unmanaged Dataset used to train this Model.
-    #[serde(rename = "bigquerySource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_source: Option<crate::BigQuerySource>,
 
     /// Data format of the dataset, only applicable if the input is from Google Cloud Storage. The possible formats are: "tf-record" The source file is a TFRecord file. "csv" The source file is a CSV file. "jsonl" The source file is a JSONL file.
-    #[serde(rename = "dataFormat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_format: Option<String>,
 
     /// The target field name the model is to predict. This field will be excluded when doing Predict and (or) Explain for the training data.
-    #[serde(rename = "targetField", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_field: Option<String>,
 
     /// Strategy to sample data from Training Dataset. If not set, we process the whole dataset.
-    #[serde(
-        rename = "loggingSamplingStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logging_sampling_strategy: Option<crate::SamplingStrategy>,
 }
 
@@ -972,32 +778,21 @@ pub struct ModelMonitoringObjectiveConfigTrainingDataset {
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringObjectiveConfigTrainingPredictionSkewDetectionConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelMonitoringObjectiveConfigTrainingPredictionSkewDetectionConfig {
     /// Key is the feature name and value is the threshold. If a feature needs to be monitored for skew, a value threshold must be configured for that feature. The threshold here is against feature distribution distance between the training and prediction feature.
-    #[serde(
-        rename = "skewThresholds",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub skew_thresholds: std::collections::BTreeMap<String, crate::ThresholdConfig>,
 
     /// Key is the feature name and value is the threshold. The threshold here is against attribution score distance between the training and prediction feature.
-    #[serde(
-        rename = "attributionScoreSkewThresholds",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub attribution_score_skew_thresholds: std::collections::BTreeMap<
         String,
         crate::ThresholdConfig,
     >,
 
     /// Skew anomaly detection threshold used by all features. When the per-feature thresholds are not set, this field can be used to specify a threshold for all features.
-    #[serde(
-        rename = "defaultSkewThreshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_skew_threshold: Option<crate::ThresholdConfig>,
 }
 
@@ -1006,32 +801,21 @@ pub struct ModelMonitoringObjectiveConfigTrainingPredictionSkewDetectionConfig {
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringObjectiveConfigPredictionDriftDetectionConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelMonitoringObjectiveConfigPredictionDriftDetectionConfig {
     /// Key is the feature name and value is the threshold. If a feature needs to be monitored for drift, a value threshold must be configured for that feature. The threshold here is against feature distribution distance between different time windws.
-    #[serde(
-        rename = "driftThresholds",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub drift_thresholds: std::collections::BTreeMap<String, crate::ThresholdConfig>,
 
     /// Key is the feature name and value is the threshold. The threshold here is against attribution score distance between different time windows.
-    #[serde(
-        rename = "attributionScoreDriftThresholds",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub attribution_score_drift_thresholds: std::collections::BTreeMap<
         String,
         crate::ThresholdConfig,
     >,
 
     /// Drift anomaly detection threshold used by all features. When the per-feature thresholds are not set, this field can be used to specify a threshold for all features.
-    #[serde(
-        rename = "defaultDriftThreshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_drift_threshold: Option<crate::ThresholdConfig>,
 }
 
@@ -1040,21 +824,14 @@ pub struct ModelMonitoringObjectiveConfigPredictionDriftDetectionConfig {
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringObjectiveConfigExplanationConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelMonitoringObjectiveConfigExplanationConfig {
     /// If want to analyze the Vertex Explainable AI feature attribute scores or not. If set to true, Vertex AI will log the feature attributions from explain response and do the skew/drift detection for them.
-    #[serde(
-        rename = "enableFeatureAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_feature_attributes: Option<bool>,
 
     /// Predictions generated by the BatchPredictionJob using baseline dataset.
-    #[serde(
-        rename = "explanationBaseline",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_baseline: Option<
         crate::ModelMonitoringObjectiveConfigExplanationConfigExplanationBaseline,
     >,
@@ -1065,9 +842,10 @@ pub struct ModelMonitoringObjectiveConfigExplanationConfig {
 /// Discovery schema `GoogleCloudAiplatformV1ThresholdConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ThresholdConfig {
     /// Specify a threshold value that can trigger the alert. If this threshold config is for feature distribution distance: 1. For categorical feature, the distribution distance is calculated by L-inifinity norm. 2. For numerical feature, the distribution distance is calculated by Jensen–Shannon divergence. Each feature must have a non-zero threshold if they need to be monitored. Otherwise no alert will be triggered for that feature.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
 
@@ -1141,56 +919,27 @@ for ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePrediction
 }
 
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-impl std::fmt::Display
-for ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "model-deployment-monitoring-jobs")]
-impl serde::Serialize
-for ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "model-deployment-monitoring-jobs")]
-impl<'de> serde::Deserialize<'de>
-for ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(
-            ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat::from(
-                value.as_ref(),
-            ),
-        )
-    }
-}
+discogen_runtime::open_enum_impls!(
+    ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat
+);
 
 /// Output from BatchPredictionJob for Model Monitoring baseline dataset, which can be used to generate baseline attribution scores.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringObjectiveConfigExplanationConfigExplanationBaseline`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelMonitoringObjectiveConfigExplanationConfigExplanationBaseline {
     /// Cloud Storage location for BatchExplain output.
-    #[serde(rename = "gcs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs: Option<crate::GcsDestination>,
 
     /// BigQuery location for BatchExplain output.
-    #[serde(rename = "bigquery", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery: Option<crate::BigQueryDestination>,
 
     /// The storage format of the predictions generated BatchPrediction job.
-    #[serde(
-        rename = "predictionFormat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction_format: Option<
         crate::ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat,
     >,

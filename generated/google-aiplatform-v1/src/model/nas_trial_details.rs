@@ -5,23 +5,24 @@
 /// Discovery schema `GoogleCloudAiplatformV1NasTrialDetail`.
 #[cfg(feature = "nas-trial-details")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NasTrialDetail {
     /// Output only. Resource name of the NasTrialDetail.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The parameters for the NasJob NasTrial.
-    #[serde(rename = "parameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<String>,
 
     /// The requested search NasTrial.
-    #[serde(rename = "searchTrial", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_trial: Option<crate::NasTrial>,
 
     /// The train NasTrial corresponding to search\_trial. Only populated if search\_trial is used for training.
-    #[serde(rename = "trainTrial", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub train_trial: Option<crate::NasTrial>,
 }
 
@@ -30,13 +31,14 @@ pub struct NasTrialDetail {
 /// Discovery schema `GoogleCloudAiplatformV1ListNasTrialDetailsResponse`.
 #[cfg(feature = "nas-trial-details")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListNasTrialDetailsResponse {
     /// List of top NasTrials in the requested page.
-    #[serde(rename = "nasTrialDetails", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nas_trial_details: Vec<crate::NasTrialDetail>,
 
     /// A token to retrieve the next page of results. Pass to ListNasTrialDetailsRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 

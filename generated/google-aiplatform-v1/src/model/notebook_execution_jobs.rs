@@ -5,135 +5,100 @@
 /// Discovery schema `GoogleCloudAiplatformV1NotebookExecutionJob`.
 #[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NotebookExecutionJob {
     /// The Dataform Repository pointing to a single file notebook repository.
-    #[serde(
-        rename = "dataformRepositorySource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataform_repository_source: Option<
         crate::NotebookExecutionJobDataformRepositorySource,
     >,
 
     /// The Cloud Storage url pointing to the ipynb file. Format: `gs://bucket/notebook_file.ipynb`
-    #[serde(
-        rename = "gcsNotebookSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_notebook_source: Option<crate::NotebookExecutionJobGcsNotebookSource>,
 
     /// The contents of an input notebook file.
-    #[serde(
-        rename = "directNotebookSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_notebook_source: Option<crate::NotebookExecutionJobDirectNotebookSource>,
 
     /// The NotebookRuntimeTemplate to source compute configuration from.
-    #[serde(
-        rename = "notebookRuntimeTemplateResourceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime_template_resource_name: Option<String>,
 
     /// The custom compute configuration for an execution job.
-    #[serde(
-        rename = "customEnvironmentSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_environment_spec: Option<
         crate::NotebookExecutionJobCustomEnvironmentSpec,
     >,
 
     /// The Cloud Storage location to upload the result to. Format: `gs://bucket-name`
-    #[serde(rename = "gcsOutputUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_output_uri: Option<String>,
 
     /// The user email to run the execution as. Only supported by Colab runtimes.
-    #[serde(rename = "executionUser", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_user: Option<String>,
 
     /// The service account to run the execution as.
-    #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 
     /// The Workbench runtime configuration to use for the notebook execution.
-    #[serde(
-        rename = "workbenchRuntime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workbench_runtime: Option<crate::NotebookExecutionJobWorkbenchRuntime>,
 
     /// Output only. The resource name of this NotebookExecutionJob. Format: `projects/{project_id}/locations/{location}/notebookExecutionJobs/{job_id}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The display name of the NotebookExecutionJob. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Max running time of the execution job in seconds (default 86400s / 24 hrs).
-    #[serde(
-        rename = "executionTimeout",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_timeout: Option<discogen_runtime::Duration>,
 
     /// The Schedule resource name if this job is triggered by one. Format: `projects/{project_id}/locations/{location}/schedules/{schedule_id}`
-    #[serde(
-        rename = "scheduleResourceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_resource_name: Option<String>,
 
     /// Output only. The state of the NotebookExecutionJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "jobState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_state: Option<crate::JobState>,
 
     /// Output only. Populated when the NotebookExecutionJob is completed. When there is an error during notebook execution, the error details are populated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<discogen_runtime::RpcStatus>,
 
     /// Output only. Timestamp when this NotebookExecutionJob was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this NotebookExecutionJob was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// The labels with user-defined metadata to organize NotebookExecutionJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// The name of the kernel to use during notebook execution. If unset, the default kernel is used.
-    #[serde(rename = "kernelName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kernel_name: Option<String>,
 
     /// Customer-managed encryption key spec for the notebook execution job. This field is auto-populated if the NotebookRuntimeTemplate has an encryption spec.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 }
 
@@ -142,21 +107,14 @@ pub struct NotebookExecutionJob {
 /// Discovery schema `GoogleCloudAiplatformV1CreateNotebookExecutionJobOperationMetadata`.
 #[cfg(feature = "notebook-execution-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateNotebookExecutionJobOperationMetadata {
     /// The operation generic information.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
-    #[serde(
-        rename = "progressMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_message: Option<String>,
 }
 
@@ -165,17 +123,14 @@ pub struct CreateNotebookExecutionJobOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ListNotebookExecutionJobsResponse`.
 #[cfg(feature = "notebook-execution-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListNotebookExecutionJobsResponse {
     /// List of NotebookExecutionJobs in the requested page.
-    #[serde(
-        rename = "notebookExecutionJobs",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notebook_execution_jobs: Vec<crate::NotebookExecutionJob>,
 
     /// A token to retrieve next page of results. Pass to ListNotebookExecutionJobsRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -197,17 +152,14 @@ impl discogen_runtime::Page for ListNotebookExecutionJobsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1NotebookExecutionJobDataformRepositorySource`.
 #[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NotebookExecutionJobDataformRepositorySource {
     /// The resource name of the Dataform Repository. Format: `projects/{project_id}/locations/{location}/repositories/{repository_id}`
-    #[serde(
-        rename = "dataformRepositoryResourceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataform_repository_resource_name: Option<String>,
 
     /// The commit SHA to read repository with. If unset, the file will be read at HEAD.
-    #[serde(rename = "commitSha", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_sha: Option<String>,
 }
 
@@ -216,13 +168,14 @@ pub struct NotebookExecutionJobDataformRepositorySource {
 /// Discovery schema `GoogleCloudAiplatformV1NotebookExecutionJobGcsNotebookSource`.
 #[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NotebookExecutionJobGcsNotebookSource {
     /// The Cloud Storage uri pointing to the ipynb file. Format: `gs://bucket/notebook_file.ipynb`
-    #[serde(rename = "uri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// The version of the Cloud Storage object to read. If unset, the current version of the object is read. See <https://cloud.google.com/storage/docs/metadata#generation-number>.
-    #[serde(rename = "generation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generation: Option<String>,
 }
 
@@ -231,9 +184,10 @@ pub struct NotebookExecutionJobGcsNotebookSource {
 /// Discovery schema `GoogleCloudAiplatformV1NotebookExecutionJobDirectNotebookSource`.
 #[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NotebookExecutionJobDirectNotebookSource {
     /// The base64-encoded contents of the input notebook file.
-    #[serde(rename = "content", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<discogen_runtime::Bytes>,
 }
 
@@ -242,21 +196,18 @@ pub struct NotebookExecutionJobDirectNotebookSource {
 /// Discovery schema `GoogleCloudAiplatformV1NotebookExecutionJobCustomEnvironmentSpec`.
 #[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NotebookExecutionJobCustomEnvironmentSpec {
     /// The specification of a single machine for the execution job.
-    #[serde(rename = "machineSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_spec: Option<crate::MachineSpec>,
 
     /// The specification of a persistent disk to attach for the execution job.
-    #[serde(
-        rename = "persistentDiskSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub persistent_disk_spec: Option<crate::PersistentDiskSpec>,
 
     /// The network configuration to use for the execution job.
-    #[serde(rename = "networkSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_spec: Option<crate::NetworkSpec>,
 }
 
@@ -265,6 +216,7 @@ pub struct NotebookExecutionJobCustomEnvironmentSpec {
 /// Discovery schema `GoogleCloudAiplatformV1NotebookExecutionJobWorkbenchRuntime`.
 #[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NotebookExecutionJobWorkbenchRuntime {}
 /// Optional. The NotebookExecutionJob view. Defaults to BASIC.
 ///
@@ -321,25 +273,4 @@ impl From<&str> for NotebookExecutionJobView {
 }
 
 #[cfg(feature = "notebook-execution-jobs")]
-impl std::fmt::Display for NotebookExecutionJobView {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "notebook-execution-jobs")]
-impl serde::Serialize for NotebookExecutionJobView {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "notebook-execution-jobs")]
-impl<'de> serde::Deserialize<'de> for NotebookExecutionJobView {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(NotebookExecutionJobView::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(NotebookExecutionJobView);

@@ -57,146 +57,102 @@ impl From<&str> for NotebookRuntimeTemplateNotebookRuntimeType {
 }
 
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-impl std::fmt::Display for NotebookRuntimeTemplateNotebookRuntimeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-impl serde::Serialize for NotebookRuntimeTemplateNotebookRuntimeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-impl<'de> serde::Deserialize<'de> for NotebookRuntimeTemplateNotebookRuntimeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(NotebookRuntimeTemplateNotebookRuntimeType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(NotebookRuntimeTemplateNotebookRuntimeType);
 
 /// A template that specifies runtime configurations such as machine type, runtime version, network configurations, etc. Multiple runtimes can be created from a runtime template.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookRuntimeTemplate`.
 #[cfg(feature = "notebook-runtime-templates")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NotebookRuntimeTemplate {
     /// The resource name of the NotebookRuntimeTemplate.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The display name of the NotebookRuntimeTemplate. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// The description of the NotebookRuntimeTemplate.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. Deprecated: This field has no behavior. Use notebook\_runtime\_type = 'ONE\_CLICK' instead. The default template to use if not specified.
     ///
     /// Output only: set by the server and ignored in requests.
     /// Deprecated.
-    #[serde(rename = "isDefault", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
 
     /// Optional. Immutable. The specification of a single machine for the template.
-    #[serde(rename = "machineSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_spec: Option<crate::MachineSpec>,
 
     /// Optional. The specification of persistent disk attached to the runtime as data disk storage.
-    #[serde(
-        rename = "dataPersistentDiskSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_persistent_disk_spec: Option<crate::PersistentDiskSpec>,
 
     /// Optional. Network spec.
-    #[serde(rename = "networkSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_spec: Option<crate::NetworkSpec>,
 
     /// Deprecated: This field is ignored and the "Vertex AI Notebook Service Account" (service-PROJECT\_NUMBER@gcp-sa-aiplatform-vm.iam.gserviceaccount.com) is used for the runtime workload identity. See <https://cloud.google.com/iam/docs/service-agents#vertex-ai-notebook-service-account> for more details. For NotebookExecutionJob, use NotebookExecutionJob.service\_account instead. The service account that the runtime workload runs as. You can use any service account within the same project, but you must have the service account user permission to use the instance. If not specified, the [Compute Engine default service account](https://cloud.google.com/compute/docs/access/service-accounts#default_service_account) is used.
     ///
     /// Deprecated.
-    #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 
     /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize the NotebookRuntimeTemplates. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// The idle shutdown configuration of NotebookRuntimeTemplate. This config will only be set when idle shutdown is enabled.
-    #[serde(
-        rename = "idleShutdownConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_shutdown_config: Option<crate::NotebookIdleShutdownConfig>,
 
     /// EUC configuration of the NotebookRuntimeTemplate.
-    #[serde(rename = "eucConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub euc_config: Option<crate::NotebookEucConfig>,
 
     /// Output only. Timestamp when this NotebookRuntimeTemplate was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this NotebookRuntimeTemplate was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Immutable. The type of the notebook runtime template.
-    #[serde(
-        rename = "notebookRuntimeType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime_type: Option<crate::NotebookRuntimeTemplateNotebookRuntimeType>,
 
     /// Optional. Immutable. Runtime Shielded VM spec.
-    #[serde(
-        rename = "shieldedVmConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shielded_vm_config: Option<crate::ShieldedVmConfig>,
 
     /// Optional. The Compute Engine tags to add to runtime (see [Tagging instances](https://cloud.google.com/vpc/docs/add-remove-network-tags)).
-    #[serde(rename = "networkTags", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub network_tags: Vec<String>,
 
     /// Optional. Reservation Affinity of the notebook runtime template.
-    #[serde(
-        rename = "reservationAffinity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_affinity: Option<crate::NotebookReservationAffinity>,
 
     /// Customer-managed encryption key spec for the notebook runtime.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Optional. The notebook software configuration of the notebook runtime.
-    #[serde(rename = "softwareConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub software_config: Option<crate::NotebookSoftwareConfig>,
 }
 
@@ -205,13 +161,10 @@ pub struct NotebookRuntimeTemplate {
 /// Discovery schema `GoogleCloudAiplatformV1CreateNotebookRuntimeTemplateOperationMetadata`.
 #[cfg(feature = "notebook-runtime-templates")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateNotebookRuntimeTemplateOperationMetadata {
     /// The operation generic information.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -220,17 +173,14 @@ pub struct CreateNotebookRuntimeTemplateOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ListNotebookRuntimeTemplatesResponse`.
 #[cfg(feature = "notebook-runtime-templates")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListNotebookRuntimeTemplatesResponse {
     /// List of NotebookRuntimeTemplates in the requested page.
-    #[serde(
-        rename = "notebookRuntimeTemplates",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notebook_runtime_templates: Vec<crate::NotebookRuntimeTemplate>,
 
     /// A token to retrieve next page of results. Pass to ListNotebookRuntimeTemplatesRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -259,15 +209,14 @@ impl discogen_runtime::Page for ListNotebookRuntimeTemplatesResponse {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PersistentDiskSpec {
     /// Type of the disk (default is "pd-standard"). Valid values: "pd-ssd" (Persistent Disk Solid State Drive) "pd-standard" (Persistent Disk Hard Disk Drive) "pd-balanced" (Balanced Persistent Disk) "pd-extreme" (Extreme Persistent Disk)
-    #[serde(rename = "diskType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
 
     /// Size in GB of the disk (default is 100GB).
     #[serde(
-        rename = "diskSizeGb",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -286,21 +235,18 @@ pub struct PersistentDiskSpec {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NetworkSpec {
     /// Whether to enable public internet access. Default false.
-    #[serde(
-        rename = "enableInternetAccess",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_internet_access: Option<bool>,
 
     /// The full name of the Google Compute Engine [network](https://cloud.google.com//compute/docs/networks-and-firewalls#networks)
-    #[serde(rename = "network", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 
     /// The name of the subnet that this instance is in. Format: `projects/{project_id_or_number}/regions/{region}/subnetworks/{subnetwork_id}`
-    #[serde(rename = "subnetwork", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnetwork: Option<String>,
 }
 
@@ -309,17 +255,14 @@ pub struct NetworkSpec {
 /// Discovery schema `GoogleCloudAiplatformV1NotebookIdleShutdownConfig`.
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NotebookIdleShutdownConfig {
     /// Required. Duration is accurate to the second. In Notebook, Idle Timeout is accurate to minute so the range of idle\_timeout (second) is: 10 * 60 ~ 1440 * 60.
-    #[serde(rename = "idleTimeout", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_timeout: Option<discogen_runtime::Duration>,
 
     /// Whether Idle Shutdown is disabled in this NotebookRuntimeTemplate.
-    #[serde(
-        rename = "idleShutdownDisabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_shutdown_disabled: Option<bool>,
 }
 
@@ -328,19 +271,16 @@ pub struct NotebookIdleShutdownConfig {
 /// Discovery schema `GoogleCloudAiplatformV1NotebookEucConfig`.
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NotebookEucConfig {
     /// Input only. Whether EUC is disabled in this NotebookRuntimeTemplate. In proto3, the default value of a boolean is false. In this way, by default EUC will be enabled for NotebookRuntimeTemplate.
-    #[serde(rename = "eucDisabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub euc_disabled: Option<bool>,
 
     /// Output only. Whether ActAs check is bypassed for service account attached to the VM. If false, we need ActAs check for the default Compute Engine Service account. When a Runtime is created, a VM is allocated using Default Compute Engine Service Account. Any user requesting to use this Runtime requires Service Account User (ActAs) permission over this SA. If true, Runtime owner is using EUC and does not require the above permission as VM no longer use default Compute Engine SA, but a P4SA.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "bypassActasCheck",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bypass_actas_check: Option<bool>,
 }
 
@@ -349,13 +289,10 @@ pub struct NotebookEucConfig {
 /// Discovery schema `GoogleCloudAiplatformV1ShieldedVmConfig`.
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ShieldedVmConfig {
     /// Defines whether the instance has [Secure Boot](https://cloud.google.com/compute/shielded-vm/docs/shielded-vm#secure-boot) enabled. Secure Boot helps ensure that the system only runs authentic software by verifying the digital signature of all boot components, and halting the boot process if signature verification fails.
-    #[serde(
-        rename = "enableSecureBoot",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_secure_boot: Option<bool>,
 }
 
@@ -421,49 +358,25 @@ impl From<&str> for Reservation {
 }
 
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-impl std::fmt::Display for Reservation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-impl serde::Serialize for Reservation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-impl<'de> serde::Deserialize<'de> for Reservation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Reservation::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(Reservation);
 
 /// Notebook Reservation Affinity for consuming Zonal reservation.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookReservationAffinity`.
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NotebookReservationAffinity {
     /// Required. Specifies the type of reservation from which this instance can consume resources: RESERVATION\_ANY (default), RESERVATION\_SPECIFIC, or RESERVATION\_NONE. See Consuming reserved instances for examples.
-    #[serde(
-        rename = "consumeReservationType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consume_reservation_type: Option<crate::Reservation>,
 
     /// Optional. Corresponds to the label key of a reservation resource. To target a RESERVATION\_SPECIFIC by name, use compute.googleapis.com/reservation-name as the key and specify the name of your reservation as its value.
-    #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 
     /// Optional. Corresponds to the label values of a reservation resource. This must be the full path name of Reservation.
-    #[serde(rename = "values", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
 
@@ -472,21 +385,18 @@ pub struct NotebookReservationAffinity {
 /// Discovery schema `GoogleCloudAiplatformV1NotebookSoftwareConfig`.
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NotebookSoftwareConfig {
     /// Optional. Google-managed NotebookRuntime colab image.
-    #[serde(rename = "colabImage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub colab_image: Option<crate::ColabImage>,
 
     /// Optional. Environment variables to be passed to the container. Maximum limit is 100.
-    #[serde(rename = "env", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<crate::EnvVar>,
 
     /// Optional. Post startup script config.
-    #[serde(
-        rename = "postStartupScriptConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_startup_script_config: Option<crate::PostStartupScriptConfig>,
 }
 
@@ -495,15 +405,16 @@ pub struct NotebookSoftwareConfig {
 /// Discovery schema `GoogleCloudAiplatformV1ColabImage`.
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ColabImage {
     /// Optional. The release name of the NotebookRuntime Colab image, e.g. "py310". If not specified, detault to the latest release.
-    #[serde(rename = "releaseName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub release_name: Option<String>,
 
     /// Output only. A human-readable description of the specified colab image release, populated by the system. Example: "Python 3.10", "Latest - current Python 3.11"
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -581,57 +492,25 @@ impl From<&str> for PostStartupScriptConfigPostStartupScriptBehavior {
 }
 
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-impl std::fmt::Display for PostStartupScriptConfigPostStartupScriptBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-impl serde::Serialize for PostStartupScriptConfigPostStartupScriptBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-impl<'de> serde::Deserialize<'de> for PostStartupScriptConfigPostStartupScriptBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(PostStartupScriptConfigPostStartupScriptBehavior::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(PostStartupScriptConfigPostStartupScriptBehavior);
 
 /// Post startup script config.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PostStartupScriptConfig`.
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PostStartupScriptConfig {
     /// Optional. Post startup script to run after runtime is started.
-    #[serde(
-        rename = "postStartupScript",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_startup_script: Option<String>,
 
     /// Optional. Post startup script url to download. Example: `gs://bucket/script.sh`
-    #[serde(
-        rename = "postStartupScriptUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_startup_script_url: Option<String>,
 
     /// Optional. Post startup script behavior that defines download and execution behavior.
-    #[serde(
-        rename = "postStartupScriptBehavior",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_startup_script_behavior: Option<
         crate::PostStartupScriptConfigPostStartupScriptBehavior,
     >,

@@ -5,29 +5,18 @@
 /// Discovery schema `GoogleCloudAiplatformV1AssignNotebookRuntimeRequest`.
 #[cfg(feature = "notebook-runtimes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AssignNotebookRuntimeRequest {
     /// Required. The resource name of the NotebookRuntimeTemplate based on which a NotebookRuntime will be assigned (reuse or create a new one).
-    #[serde(
-        rename = "notebookRuntimeTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime_template: Option<String>,
 
     /// Required. Provide runtime specific information (e.g. runtime owner, notebook id) used for NotebookRuntime assignment.
-    #[serde(
-        rename = "notebookRuntime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime: Option<crate::NotebookRuntime>,
 
     /// Optional. User specified ID for the notebook runtime.
-    #[serde(
-        rename = "notebookRuntimeId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime_id: Option<String>,
 }
 
@@ -36,21 +25,14 @@ pub struct AssignNotebookRuntimeRequest {
 /// Discovery schema `GoogleCloudAiplatformV1AssignNotebookRuntimeOperationMetadata`.
 #[cfg(feature = "notebook-runtimes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AssignNotebookRuntimeOperationMetadata {
     /// The operation generic information.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
-    #[serde(
-        rename = "progressMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_message: Option<String>,
 }
 
@@ -109,28 +91,7 @@ impl From<&str> for NotebookRuntimeHealthState {
 }
 
 #[cfg(feature = "notebook-runtimes")]
-impl std::fmt::Display for NotebookRuntimeHealthState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "notebook-runtimes")]
-impl serde::Serialize for NotebookRuntimeHealthState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "notebook-runtimes")]
-impl<'de> serde::Deserialize<'de> for NotebookRuntimeHealthState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(NotebookRuntimeHealthState::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(NotebookRuntimeHealthState);
 
 /// Output only. The runtime (instance) state of the NotebookRuntime.
 ///
@@ -222,219 +183,171 @@ impl From<&str> for NotebookRuntimeRuntimeState {
 }
 
 #[cfg(feature = "notebook-runtimes")]
-impl std::fmt::Display for NotebookRuntimeRuntimeState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "notebook-runtimes")]
-impl serde::Serialize for NotebookRuntimeRuntimeState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "notebook-runtimes")]
-impl<'de> serde::Deserialize<'de> for NotebookRuntimeRuntimeState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(NotebookRuntimeRuntimeState::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(NotebookRuntimeRuntimeState);
 
 /// A runtime is a virtual machine allocated to a particular user for a particular Notebook file on temporary basis with lifetime. Default runtimes have a lifetime of 18 hours, while custom runtimes last for 6 months from their creation or last upgrade.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookRuntime`.
 #[cfg(feature = "notebook-runtimes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NotebookRuntime {
     /// Output only. The resource name of the NotebookRuntime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The user email of the NotebookRuntime.
-    #[serde(rename = "runtimeUser", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime_user: Option<String>,
 
     /// Output only. The pointer to NotebookRuntimeTemplate this NotebookRuntime is created from.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "notebookRuntimeTemplateRef",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime_template_ref: Option<crate::NotebookRuntimeTemplateRef>,
 
     /// Output only. The proxy endpoint used to access the NotebookRuntime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "proxyUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_uri: Option<String>,
 
     /// Output only. Timestamp when this NotebookRuntime was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this NotebookRuntime was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. The health state of the NotebookRuntime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "healthState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_state: Option<crate::NotebookRuntimeHealthState>,
 
     /// Required. The display name of the NotebookRuntime. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// The description of the NotebookRuntime.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. Deprecated: This field is no longer used and the "Vertex AI Notebook Service Account" (service-PROJECT\_NUMBER@gcp-sa-aiplatform-vm.iam.gserviceaccount.com) is used for the runtime workload identity. See <https://cloud.google.com/iam/docs/service-agents#vertex-ai-notebook-service-account> for more details. The service account that the NotebookRuntime workload runs as.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 
     /// Output only. The runtime (instance) state of the NotebookRuntime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "runtimeState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime_state: Option<crate::NotebookRuntimeRuntimeState>,
 
     /// Output only. Whether NotebookRuntime is upgradable.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "isUpgradable", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_upgradable: Option<bool>,
 
     /// The labels with user-defined metadata to organize your NotebookRuntime. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one NotebookRuntime (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable. Following system labels exist for NotebookRuntime: * "aiplatform.googleapis.com/notebook\_runtime\_gce\_instance\_id": output only, its value is the Compute Engine instance id. * "aiplatform.googleapis.com/colab\_enterprise\_entry\_service": its value is either "bigquery" or "vertex"; if absent, it should be "vertex". This is to describe the entry service, either BigQuery or Vertex.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. Timestamp when this NotebookRuntime will be expired: 1. System Predefined NotebookRuntime: 24 hours after creation. After expiration, system predifined runtime will be deleted. 2. User created NotebookRuntime: 6 months after last upgrade. After expiration, user created runtime will be stopped and allowed for upgrade.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "expirationTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. The VM os image version of NotebookRuntime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 
     /// Output only. The type of the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "notebookRuntimeType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime_type: Option<crate::NotebookRuntimeTemplateNotebookRuntimeType>,
 
     /// Output only. The specification of a single machine used by the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "machineSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_spec: Option<crate::MachineSpec>,
 
     /// Output only. The specification of persistent disk attached to the notebook runtime as data disk storage.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "dataPersistentDiskSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_persistent_disk_spec: Option<crate::PersistentDiskSpec>,
 
     /// Output only. Network spec of the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "networkSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_spec: Option<crate::NetworkSpec>,
 
     /// Output only. The idle shutdown configuration of the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "idleShutdownConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_shutdown_config: Option<crate::NotebookIdleShutdownConfig>,
 
     /// Output only. EUC configuration of the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "eucConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub euc_config: Option<crate::NotebookEucConfig>,
 
     /// Output only. Runtime Shielded VM spec.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "shieldedVmConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shielded_vm_config: Option<crate::ShieldedVmConfig>,
 
     /// Optional. The Compute Engine tags to add to runtime (see [Tagging instances](https://cloud.google.com/vpc/docs/add-remove-network-tags)).
-    #[serde(rename = "networkTags", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub network_tags: Vec<String>,
 
     /// Output only. Reservation Affinity of the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "reservationAffinity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_affinity: Option<crate::NotebookReservationAffinity>,
 
     /// Output only. Software config of the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "softwareConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub software_config: Option<crate::NotebookSoftwareConfig>,
 
     /// Output only. Customer-managed encryption key spec for the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzi", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
 
@@ -443,13 +356,14 @@ pub struct NotebookRuntime {
 /// Discovery schema `GoogleCloudAiplatformV1ListNotebookRuntimesResponse`.
 #[cfg(feature = "notebook-runtimes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListNotebookRuntimesResponse {
     /// List of NotebookRuntimes in the requested page.
-    #[serde(rename = "notebookRuntimes", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notebook_runtimes: Vec<crate::NotebookRuntime>,
 
     /// A token to retrieve next page of results. Pass to ListNotebookRuntimesRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -471,27 +385,21 @@ impl discogen_runtime::Page for ListNotebookRuntimesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1UpgradeNotebookRuntimeRequest`.
 #[cfg(feature = "notebook-runtimes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UpgradeNotebookRuntimeRequest {}
 /// Metadata information for NotebookService.UpgradeNotebookRuntime.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UpgradeNotebookRuntimeOperationMetadata`.
 #[cfg(feature = "notebook-runtimes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UpgradeNotebookRuntimeOperationMetadata {
     /// The operation generic information.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
-    #[serde(
-        rename = "progressMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_message: Option<String>,
 }
 
@@ -500,27 +408,21 @@ pub struct UpgradeNotebookRuntimeOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1StartNotebookRuntimeRequest`.
 #[cfg(feature = "notebook-runtimes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct StartNotebookRuntimeRequest {}
 /// Metadata information for NotebookService.StartNotebookRuntime.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StartNotebookRuntimeOperationMetadata`.
 #[cfg(feature = "notebook-runtimes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct StartNotebookRuntimeOperationMetadata {
     /// The operation generic information.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
-    #[serde(
-        rename = "progressMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_message: Option<String>,
 }
 
@@ -529,18 +431,16 @@ pub struct StartNotebookRuntimeOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1StopNotebookRuntimeRequest`.
 #[cfg(feature = "notebook-runtimes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct StopNotebookRuntimeRequest {}
 /// Points to a NotebookRuntimeTemplateRef.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookRuntimeTemplateRef`.
 #[cfg(feature = "notebook-runtimes")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct NotebookRuntimeTemplateRef {
     /// Immutable. A resource name of the NotebookRuntimeTemplate.
-    #[serde(
-        rename = "notebookRuntimeTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime_template: Option<String>,
 }

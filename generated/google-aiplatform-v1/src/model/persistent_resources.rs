@@ -79,133 +79,97 @@ impl From<&str> for PersistentResourceState {
 }
 
 #[cfg(feature = "persistent-resources")]
-impl std::fmt::Display for PersistentResourceState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "persistent-resources")]
-impl serde::Serialize for PersistentResourceState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "persistent-resources")]
-impl<'de> serde::Deserialize<'de> for PersistentResourceState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(PersistentResourceState::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(PersistentResourceState);
 
 /// Represents long-lasting resources that are dedicated to users to runs custom workloads. A PersistentResource can have multiple node pools and each node pool can have its own machine spec.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PersistentResource`.
 #[cfg(feature = "persistent-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PersistentResource {
     /// Immutable. Resource name of a PersistentResource.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. The display name of the PersistentResource. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Required. The spec of the pools of different resources.
-    #[serde(rename = "resourcePools", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub resource_pools: Vec<crate::ResourcePool>,
 
     /// Output only. The detailed state of a Study.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::PersistentResourceState>,
 
     /// Output only. Only populated when persistent resource's state is `STOPPING` or `ERROR`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// Output only. Time when the PersistentResource was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the PersistentResource for the first time entered the `RUNNING` state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the PersistentResource was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. The labels with user-defined metadata to organize PersistentResource. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Optional. The full name of the Compute Engine \[network\](/compute/docs/networks-and-firewalls#networks) to peered with Vertex AI to host the persistent resources. For example, `projects/12345/global/networks/myVPC`. \[Format\](/compute/docs/reference/rest/v1/networks/insert) is of the form `projects/{project}/global/networks/{network}`. Where {project} is a project number, as in `12345`, and {network} is a network name. To specify this field, you must have already [configured VPC Network Peering for Vertex AI](https://cloud.google.com/vertex-ai/docs/general/vpc-peering). If this field is left unspecified, the resources aren't peered with any network.
-    #[serde(rename = "network", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 
     /// Optional. Configuration for PSC-I for PersistentResource.
-    #[serde(
-        rename = "pscInterfaceConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub psc_interface_config: Option<crate::PscInterfaceConfig>,
 
     /// Optional. Customer-managed encryption key spec for a PersistentResource. If set, this PersistentResource and all sub-resources of this PersistentResource will be secured by this key.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Optional. Persistent Resource runtime spec. For example, used for Ray cluster configuration.
-    #[serde(
-        rename = "resourceRuntimeSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_runtime_spec: Option<crate::ResourceRuntimeSpec>,
 
     /// Output only. Runtime information of the Persistent Resource.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "resourceRuntime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_runtime: Option<crate::ResourceRuntime>,
 
     /// Optional. A list of names for the reserved IP ranges under the VPC network that can be used for this persistent resource. If set, we will deploy the persistent resource within the provided IP ranges. Otherwise, the persistent resource is deployed to any IP ranges under the provided VPC network. Example: \['vertex-ai-ip-range'\].
-    #[serde(rename = "reservedIpRanges", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reserved_ip_ranges: Vec<String>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzi", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
 
@@ -214,21 +178,14 @@ pub struct PersistentResource {
 /// Discovery schema `GoogleCloudAiplatformV1CreatePersistentResourceOperationMetadata`.
 #[cfg(feature = "persistent-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreatePersistentResourceOperationMetadata {
     /// Operation metadata for PersistentResource.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// Progress Message for Create LRO
-    #[serde(
-        rename = "progressMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_message: Option<String>,
 }
 
@@ -237,17 +194,14 @@ pub struct CreatePersistentResourceOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ListPersistentResourcesResponse`.
 #[cfg(feature = "persistent-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListPersistentResourcesResponse {
     /// The `persistentResources` field.
-    #[serde(
-        rename = "persistentResources",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub persistent_resources: Vec<crate::PersistentResource>,
 
     /// A token to retrieve next page of results. Pass to ListPersistentResourcesRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -269,27 +223,21 @@ impl discogen_runtime::Page for ListPersistentResourcesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1RebootPersistentResourceRequest`.
 #[cfg(feature = "persistent-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RebootPersistentResourceRequest {}
 /// Details of operations that perform reboot PersistentResource.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RebootPersistentResourceOperationMetadata`.
 #[cfg(feature = "persistent-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RebootPersistentResourceOperationMetadata {
     /// Operation metadata for PersistentResource.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// Progress Message for Reboot LRO
-    #[serde(
-        rename = "progressMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_message: Option<String>,
 }
 
@@ -298,45 +246,38 @@ pub struct RebootPersistentResourceOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ResourcePool`.
 #[cfg(feature = "persistent-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ResourcePool {
     /// Immutable. The unique ID in a PersistentResource for referring to this resource pool. User can specify it if necessary. Otherwise, it's generated automatically.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// Required. Immutable. The specification of a single machine.
-    #[serde(rename = "machineSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_spec: Option<crate::MachineSpec>,
 
     /// Optional. The total number of machines to use for this resource pool.
     #[serde(
-        rename = "replicaCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub replica_count: Option<i64>,
 
     /// Optional. Disk spec for the machine in this node pool.
-    #[serde(rename = "diskSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_spec: Option<crate::DiskSpec>,
 
     /// Output only. The number of machines currently in use by training jobs for this resource pool. Will replace idle\_replica\_count.
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "usedReplicaCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub used_replica_count: Option<i64>,
 
     /// Optional. Optional spec to configure GKE or Ray-on-Vertex autoscaling
-    #[serde(
-        rename = "autoscalingSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub autoscaling_spec: Option<crate::ResourcePoolAutoscalingSpec>,
 }
 
@@ -345,17 +286,14 @@ pub struct ResourcePool {
 /// Discovery schema `GoogleCloudAiplatformV1ResourceRuntimeSpec`.
 #[cfg(feature = "persistent-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ResourceRuntimeSpec {
     /// Optional. Configure the use of workload identity on the PersistentResource
-    #[serde(
-        rename = "serviceAccountSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account_spec: Option<crate::ServiceAccountSpec>,
 
     /// Optional. Ray cluster configuration. Required when creating a dedicated RayCluster on the PersistentResource.
-    #[serde(rename = "raySpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ray_spec: Option<crate::RaySpec>,
 }
 
@@ -364,15 +302,12 @@ pub struct ResourceRuntimeSpec {
 /// Discovery schema `GoogleCloudAiplatformV1ResourceRuntime`.
 #[cfg(feature = "persistent-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ResourceRuntime {
     /// Output only. URIs for user to connect to the Cluster. Example: { "RAY\_HEAD\_NODE\_INTERNAL\_IP": "head-node-IP:10001" "RAY\_DASHBOARD\_URI": "ray-dashboard-address:8888" }
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "accessUris",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub access_uris: std::collections::BTreeMap<String, String>,
 }
 
@@ -381,11 +316,10 @@ pub struct ResourceRuntime {
 /// Discovery schema `GoogleCloudAiplatformV1ResourcePoolAutoscalingSpec`.
 #[cfg(feature = "persistent-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ResourcePoolAutoscalingSpec {
     /// Optional. min replicas in the node pool, must be ≤ replica\_count and &lt; max\_replica\_count or will throw error. For autoscaling enabled Ray-on-Vertex, we allow min\_replica\_count of a resource\_pool to be 0 to match the OSS Ray behavior(<https://docs.ray.io/en/latest/cluster/vms/user-guides/configuring-autoscaling.html#cluster-config-parameters>). As for Persistent Resource, the min\_replica\_count must be &gt; 0, we added a corresponding validation inside CreatePersistentResourceRequestValidator.java.
     #[serde(
-        rename = "minReplicaCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -393,8 +327,6 @@ pub struct ResourcePoolAutoscalingSpec {
 
     /// Optional. max replicas in the node pool, must be ≥ replica\_count and &gt; min\_replica\_count or will throw error
     #[serde(
-        rename = "maxReplicaCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -406,17 +338,14 @@ pub struct ResourcePoolAutoscalingSpec {
 /// Discovery schema `GoogleCloudAiplatformV1ServiceAccountSpec`.
 #[cfg(feature = "persistent-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ServiceAccountSpec {
     /// Required. If true, custom user-managed service account is enforced to run any workloads (for example, Vertex Jobs) on the resource. Otherwise, uses the [Vertex AI Custom Code Service Agent](https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents).
-    #[serde(
-        rename = "enableCustomServiceAccount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_custom_service_account: Option<bool>,
 
     /// Optional. Required when all below conditions are met * `enable_custom_service_account` is true; * any runtime is specified via `ResourceRuntimeSpec` on creation time, for example, Ray The users must have `iam.serviceAccounts.actAs` permission on this service account and then the specified runtime containers will run as it. Do not set this field if you want to submit jobs using custom service account to this PersistentResource after creation, but only specify the `service_account` inside the job.
-    #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 }
 
@@ -425,33 +354,26 @@ pub struct ServiceAccountSpec {
 /// Discovery schema `GoogleCloudAiplatformV1RaySpec`.
 #[cfg(feature = "persistent-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RaySpec {
     /// Optional. Default image for user to choose a preferred ML framework (for example, TensorFlow or Pytorch) by choosing from [Vertex prebuilt images](https://cloud.google.com/vertex-ai/docs/training/pre-built-containers). Either this or the resource\_pool\_images is required. Use this field if you need all the resource pools to have the same Ray image. Otherwise, use the {@code resource\_pool\_images} field.
-    #[serde(rename = "imageUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_uri: Option<String>,
 
     /// Optional. Required if image\_uri isn't set. A map of resource\_pool\_id to prebuild Ray image if user need to use different images for different head/worker pools. This map needs to cover all the resource pool ids. Example: { "ray\_head\_node\_pool": "head image" "ray\_worker\_node\_pool1": "worker image" "ray\_worker\_node\_pool2": "another worker image" }
-    #[serde(
-        rename = "resourcePoolImages",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub resource_pool_images: std::collections::BTreeMap<String, String>,
 
     /// Optional. This will be used to indicate which resource pool will serve as the Ray head node(the first node within that pool). Will use the machine from the first workerpool as the head node by default if this field isn't set.
-    #[serde(
-        rename = "headNodeResourcePoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub head_node_resource_pool_id: Option<String>,
 
     /// Optional. Ray metrics configurations.
-    #[serde(rename = "rayMetricSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ray_metric_spec: Option<crate::RayMetricSpec>,
 
     /// Optional. OSS Ray logging configurations.
-    #[serde(rename = "rayLogsSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ray_logs_spec: Option<crate::RayLogsSpec>,
 }
 
@@ -460,9 +382,10 @@ pub struct RaySpec {
 /// Discovery schema `GoogleCloudAiplatformV1RayMetricSpec`.
 #[cfg(feature = "persistent-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RayMetricSpec {
     /// Optional. Flag to disable the Ray metrics collection.
-    #[serde(rename = "disabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
 }
 
@@ -471,8 +394,9 @@ pub struct RayMetricSpec {
 /// Discovery schema `GoogleCloudAiplatformV1RayLogsSpec`.
 #[cfg(feature = "persistent-resources")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RayLogsSpec {
     /// Optional. Flag to disable the export of Ray OSS logs to Cloud Logging.
-    #[serde(rename = "disabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
 }

@@ -5,12 +5,13 @@
 /// Discovery schema `GoogleCloudAiplatformV1CacheConfig`.
 #[cfg(feature = "projects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CacheConfig {
     /// Identifier. Name of the cache config. Format: - `projects/{project}/cacheConfig`.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// If set to true, disables GenAI caching. Otherwise caching is enabled.
-    #[serde(rename = "disableCache", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_cache: Option<bool>,
 }

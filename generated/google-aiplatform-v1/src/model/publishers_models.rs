@@ -88,28 +88,7 @@ impl From<&str> for PublisherModelOpenSourceCategory {
 }
 
 #[cfg(feature = "publishers-models")]
-impl std::fmt::Display for PublisherModelOpenSourceCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "publishers-models")]
-impl serde::Serialize for PublisherModelOpenSourceCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "publishers-models")]
-impl<'de> serde::Deserialize<'de> for PublisherModelOpenSourceCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(PublisherModelOpenSourceCategory::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(PublisherModelOpenSourceCategory);
 
 /// Optional. Indicates the launch stage of the model.
 ///
@@ -180,28 +159,7 @@ impl From<&str> for PublisherModelLaunchStage {
 }
 
 #[cfg(feature = "publishers-models")]
-impl std::fmt::Display for PublisherModelLaunchStage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "publishers-models")]
-impl serde::Serialize for PublisherModelLaunchStage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "publishers-models")]
-impl<'de> serde::Deserialize<'de> for PublisherModelLaunchStage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(PublisherModelLaunchStage::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(PublisherModelLaunchStage);
 
 /// Optional. Indicates the state of the model version.
 ///
@@ -254,91 +212,55 @@ impl From<&str> for VersionState {
 }
 
 #[cfg(feature = "publishers-models")]
-impl std::fmt::Display for VersionState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "publishers-models")]
-impl serde::Serialize for VersionState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "publishers-models")]
-impl<'de> serde::Deserialize<'de> for VersionState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(VersionState::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(VersionState);
 
 /// A Model Garden Publisher Model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModel`.
 #[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PublisherModel {
     /// Output only. The resource name of the PublisherModel.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Immutable. The version ID of the PublisherModel. A new version is committed when a new model version is uploaded under an existing model id. It is an auto-incrementing decimal number in string representation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "versionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
 
     /// Required. Indicates the open source category of the publisher model.
-    #[serde(
-        rename = "openSourceCategory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_source_category: Option<crate::PublisherModelOpenSourceCategory>,
 
     /// Optional. Supported call-to-action options.
-    #[serde(
-        rename = "supportedActions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_actions: Option<crate::PublisherModelCallToAction>,
 
     /// Optional. Additional information about the model's Frameworks.
-    #[serde(rename = "frameworks", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub frameworks: Vec<String>,
 
     /// Optional. Indicates the launch stage of the model.
-    #[serde(rename = "launchStage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub launch_stage: Option<crate::PublisherModelLaunchStage>,
 
     /// Optional. Indicates the state of the model version.
-    #[serde(rename = "versionState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_state: Option<crate::VersionState>,
 
     /// Optional. Output only. Immutable. Used to indicate this model has a publisher model and provide the template of the publisher model resource name.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "publisherModelTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_model_template: Option<String>,
 
     /// Optional. The schemata that describes formats of the PublisherModel's predictions and explanations as given and returned via PredictionService.Predict.
-    #[serde(
-        rename = "predictSchemata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predict_schemata: Option<crate::PredictSchemata>,
 }
 
@@ -347,103 +269,76 @@ pub struct PublisherModel {
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToAction`.
 #[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PublisherModelCallToAction {
     /// Optional. To view Rest API docs.
-    #[serde(rename = "viewRestApi", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub view_rest_api: Option<crate::PublisherModelCallToActionViewRestApi>,
 
     /// Optional. Open notebook of the PublisherModel.
-    #[serde(rename = "openNotebook", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_notebook: Option<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
 
     /// Optional. Open notebooks of the PublisherModel.
-    #[serde(rename = "openNotebooks", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_notebooks: Option<crate::PublisherModelCallToActionOpenNotebooks>,
 
     /// Optional. Create application using the PublisherModel.
-    #[serde(
-        rename = "createApplication",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_application: Option<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
 
     /// Optional. Open fine-tuning pipeline of the PublisherModel.
-    #[serde(
-        rename = "openFineTuningPipeline",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_fine_tuning_pipeline: Option<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
 
     /// Optional. Open fine-tuning pipelines of the PublisherModel.
-    #[serde(
-        rename = "openFineTuningPipelines",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_fine_tuning_pipelines: Option<
         crate::PublisherModelCallToActionOpenFineTuningPipelines,
     >,
 
     /// Optional. Open prompt-tuning pipeline of the PublisherModel.
-    #[serde(
-        rename = "openPromptTuningPipeline",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_prompt_tuning_pipeline: Option<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
 
     /// Optional. Open Genie / Playground.
-    #[serde(rename = "openGenie", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_genie: Option<crate::PublisherModelCallToActionRegionalResourceReferences>,
 
     /// Optional. Deploy the PublisherModel to Vertex Endpoint.
-    #[serde(rename = "deploy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deploy: Option<crate::PublisherModelCallToActionDeploy>,
 
     /// Optional. Multiple setups to deploy the PublisherModel to Vertex Endpoint.
-    #[serde(
-        rename = "multiDeployVertex",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_deploy_vertex: Option<crate::PublisherModelCallToActionDeployVertex>,
 
     /// Optional. Deploy PublisherModel to Google Kubernetes Engine.
-    #[serde(rename = "deployGke", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deploy_gke: Option<crate::PublisherModelCallToActionDeployGke>,
 
     /// Optional. Open in Generation AI Studio.
-    #[serde(
-        rename = "openGenerationAiStudio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_generation_ai_studio: Option<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
 
     /// Optional. Request for access.
-    #[serde(rename = "requestAccess", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_access: Option<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
 
     /// Optional. Open evaluation pipeline of the PublisherModel.
-    #[serde(
-        rename = "openEvaluationPipeline",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_evaluation_pipeline: Option<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
@@ -454,13 +349,14 @@ pub struct PublisherModelCallToAction {
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionViewRestApi`.
 #[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PublisherModelCallToActionViewRestApi {
     /// Required.
-    #[serde(rename = "documentations", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub documentations: Vec<crate::PublisherModelDocumentation>,
 
     /// Required. The title of the view rest API.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
@@ -469,56 +365,37 @@ pub struct PublisherModelCallToActionViewRestApi {
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionRegionalResourceReferences`.
 #[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PublisherModelCallToActionRegionalResourceReferences {
     /// Required.
-    #[serde(
-        rename = "references",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub references: std::collections::BTreeMap<
         String,
         crate::PublisherModelResourceReference,
     >,
 
     /// Required.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Optional. Title of the resource.
-    #[serde(rename = "resourceTitle", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_title: Option<String>,
 
     /// Optional. Use case (CUJ) of the resource.
-    #[serde(
-        rename = "resourceUseCase",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_use_case: Option<String>,
 
     /// Optional. Description of the resource.
-    #[serde(
-        rename = "resourceDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_description: Option<String>,
 
     /// Optional. For notebook resource, whether the notebook supports Workbench.
-    #[serde(
-        rename = "supportsWorkbench",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_workbench: Option<bool>,
 
     /// Optional. For notebook resource. When set to true, the Colab Enterprise link will be disabled in the "open notebook" dialog in UI.
-    #[serde(
-        rename = "colabNotebookDisabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub colab_notebook_disabled: Option<bool>,
 }
 
@@ -527,9 +404,10 @@ pub struct PublisherModelCallToActionRegionalResourceReferences {
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionOpenNotebooks`.
 #[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PublisherModelCallToActionOpenNotebooks {
     /// Required. Regional resource references to notebooks.
-    #[serde(rename = "notebooks", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notebooks: Vec<crate::PublisherModelCallToActionRegionalResourceReferences>,
 }
 
@@ -538,13 +416,10 @@ pub struct PublisherModelCallToActionOpenNotebooks {
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionOpenFineTuningPipelines`.
 #[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PublisherModelCallToActionOpenFineTuningPipelines {
     /// Required. Regional resource references to fine tuning pipelines.
-    #[serde(
-        rename = "fineTuningPipelines",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fine_tuning_pipelines: Vec<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
@@ -555,73 +430,50 @@ pub struct PublisherModelCallToActionOpenFineTuningPipelines {
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionDeploy`.
 #[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PublisherModelCallToActionDeploy {
     /// A description of resources that are dedicated to the DeployedModel, and that need a higher degree of manual configuration.
-    #[serde(
-        rename = "dedicatedResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_resources: Option<crate::DedicatedResources>,
 
     /// A description of resources that to large degree are decided by Vertex AI, and require only a modest additional configuration.
-    #[serde(
-        rename = "automaticResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub automatic_resources: Option<crate::AutomaticResources>,
 
     /// The resource name of the shared DeploymentResourcePool to deploy on. Format: `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}`
-    #[serde(
-        rename = "sharedResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_resources: Option<String>,
 
     /// Optional. Default model display name.
-    #[serde(
-        rename = "modelDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_display_name: Option<String>,
 
     /// Optional. Large model reference. When this is set, model\_artifact\_spec is not needed.
-    #[serde(
-        rename = "largeModelReference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub large_model_reference: Option<crate::LargeModelReference>,
 
     /// Optional. The specification of the container that is to be used when deploying this Model in Vertex AI. Not present for Large Models.
-    #[serde(rename = "containerSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_spec: Option<crate::ModelContainerSpec>,
 
     /// Optional. The path to the directory containing the Model artifact and any of its supporting files.
-    #[serde(rename = "artifactUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_uri: Option<String>,
 
     /// Optional. The name of the deploy task (e.g., "text to image generation").
-    #[serde(rename = "deployTaskName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deploy_task_name: Option<String>,
 
     /// Optional. Metadata information about this deployment config.
-    #[serde(rename = "deployMetadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deploy_metadata: Option<crate::PublisherModelCallToActionDeployDeployMetadata>,
 
     /// Required. The title of the regional resource reference.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Optional. The signed URI for ephemeral Cloud Storage access to model artifact.
-    #[serde(
-        rename = "publicArtifactUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_artifact_uri: Option<String>,
 }
 
@@ -630,13 +482,10 @@ pub struct PublisherModelCallToActionDeploy {
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionDeployVertex`.
 #[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PublisherModelCallToActionDeployVertex {
     /// Optional. One click deployment configurations.
-    #[serde(
-        rename = "multiDeployVertex",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub multi_deploy_vertex: Vec<crate::PublisherModelCallToActionDeploy>,
 }
 
@@ -645,9 +494,10 @@ pub struct PublisherModelCallToActionDeployVertex {
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionDeployGke`.
 #[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PublisherModelCallToActionDeployGke {
     /// Optional. GKE deployment configuration in yaml format.
-    #[serde(rename = "gkeYamlConfigs", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub gke_yaml_configs: Vec<String>,
 }
 
@@ -656,13 +506,14 @@ pub struct PublisherModelCallToActionDeployGke {
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelDocumentation`.
 #[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PublisherModelDocumentation {
     /// Required. E.g., OVERVIEW, USE CASES, DOCUMENTATION, SDK & SAMPLES, JAVA, NODE.JS, etc..
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Required. Content of this piece of document (in Markdown format).
-    #[serde(rename = "content", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
@@ -671,25 +522,26 @@ pub struct PublisherModelDocumentation {
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelResourceReference`.
 #[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PublisherModelResourceReference {
     /// The URI of the resource.
-    #[serde(rename = "uri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// The resource name of the Google Cloud resource.
-    #[serde(rename = "resourceName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
 
     /// Use case (CUJ) of the resource.
     ///
     /// Deprecated.
-    #[serde(rename = "useCase", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_case: Option<String>,
 
     /// Description of the resource.
     ///
     /// Deprecated.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -698,9 +550,10 @@ pub struct PublisherModelResourceReference {
 /// Discovery schema `GoogleCloudAiplatformV1LargeModelReference`.
 #[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct LargeModelReference {
     /// Required. The unique name of the large Foundation or pre-built model. Like "chat-bison", "text-bison". Or model name with version ID, like "chat-bison@001", "text-bison@005", etc.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -709,17 +562,14 @@ pub struct LargeModelReference {
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionDeployDeployMetadata`.
 #[cfg(feature = "publishers-models")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PublisherModelCallToActionDeployDeployMetadata {
     /// Optional. Labels for the deployment config. For managing deployment config like verifying, source of deployment config, etc.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Optional. Sample request for deployed endpoint.
-    #[serde(rename = "sampleRequest", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_request: Option<String>,
 }
 
@@ -781,25 +631,4 @@ impl From<&str> for ModelView {
 }
 
 #[cfg(feature = "publishers-models")]
-impl std::fmt::Display for ModelView {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "publishers-models")]
-impl serde::Serialize for ModelView {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "publishers-models")]
-impl<'de> serde::Deserialize<'de> for ModelView {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ModelView::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ModelView);

@@ -5,13 +5,10 @@
 /// Discovery schema `GoogleCloudAiplatformV1ImportRagFilesRequest`.
 #[cfg(feature = "rag-files")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ImportRagFilesRequest {
     /// Required. The config for the RagFiles to be synced and imported into the RagCorpus. VertexRagDataService.ImportRagFiles.
-    #[serde(
-        rename = "importRagFilesConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub import_rag_files_config: Option<crate::ImportRagFilesConfig>,
 }
 
@@ -20,85 +17,74 @@ pub struct ImportRagFilesRequest {
 /// Discovery schema `GoogleCloudAiplatformV1RagFile`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagFile {
     /// Output only. Google Cloud Storage location of the RagFile. It does not support wildcards in the Cloud Storage uri for now.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "gcsSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 
     /// Output only. Google Drive location. Supports importing individual files as well as Google Drive folders.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "googleDriveSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_drive_source: Option<crate::GoogleDriveSource>,
 
     /// Output only. The RagFile is encapsulated and uploaded in the UploadRagFile request.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "directUploadSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_upload_source: Option<crate::DirectUploadSource>,
 
     /// The RagFile is imported from a Slack channel.
-    #[serde(rename = "slackSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slack_source: Option<crate::SlackSource>,
 
     /// The RagFile is imported from a Jira query.
-    #[serde(rename = "jiraSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jira_source: Option<crate::JiraSource>,
 
     /// The RagFile is imported from a SharePoint source.
-    #[serde(
-        rename = "sharePointSources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub share_point_sources: Option<crate::SharePointSources>,
 
     /// Output only. The resource name of the RagFile.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The display name of the RagFile. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Optional. The description of the RagFile.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. Timestamp when this RagFile was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this RagFile was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. State of the RagFile.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "fileStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_status: Option<crate::FileStatus>,
 
     /// Output only. The metadata for metadata search. The user\_metadata Needs to be in JSON format.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "userMetadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_metadata: Option<String>,
 }
 
@@ -107,13 +93,14 @@ pub struct RagFile {
 /// Discovery schema `GoogleCloudAiplatformV1ListRagFilesResponse`.
 #[cfg(feature = "rag-files")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListRagFilesResponse {
     /// List of RagFiles in the requested page.
-    #[serde(rename = "ragFiles", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rag_files: Vec<crate::RagFile>,
 
     /// A token to retrieve the next page of results. Pass to ListRagFilesRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -135,101 +122,62 @@ impl discogen_runtime::Page for ListRagFilesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1ImportRagFilesConfig`.
 #[cfg(feature = "rag-files")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ImportRagFilesConfig {
     /// Google Cloud Storage location. Supports importing individual files as well as entire Google Cloud Storage directories. Sample formats: - `gs://bucket_name/my_directory/object_name/my_file.txt` - `gs://bucket_name/my_directory`
-    #[serde(rename = "gcsSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 
     /// Google Drive location. Supports importing individual files as well as Google Drive folders.
-    #[serde(
-        rename = "googleDriveSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_drive_source: Option<crate::GoogleDriveSource>,
 
     /// Slack channels with their corresponding access tokens.
-    #[serde(rename = "slackSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slack_source: Option<crate::SlackSource>,
 
     /// Jira queries with their corresponding authentication.
-    #[serde(rename = "jiraSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jira_source: Option<crate::JiraSource>,
 
     /// SharePoint sources.
-    #[serde(
-        rename = "sharePointSources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub share_point_sources: Option<crate::SharePointSources>,
 
     /// The Cloud Storage path to write partial failures to. Deprecated. Prefer to use `import_result_gcs_sink`.
     ///
     /// Deprecated.
-    #[serde(
-        rename = "partialFailureGcsSink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_failure_gcs_sink: Option<crate::GcsDestination>,
 
     /// The BigQuery destination to write partial failures to. It should be a bigquery table resource name (e.g. "bq://projectId.bqDatasetId.bqTableId"). The dataset must exist. If the table does not exist, it will be created with the expected schema. If the table exists, the schema will be validated and data will be added to this existing table. Deprecated. Prefer to use `import_result_bq_sink`.
     ///
     /// Deprecated.
-    #[serde(
-        rename = "partialFailureBigquerySink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_failure_bigquery_sink: Option<crate::BigQueryDestination>,
 
     /// The Cloud Storage path to write import result to.
-    #[serde(
-        rename = "importResultGcsSink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub import_result_gcs_sink: Option<crate::GcsDestination>,
 
     /// The BigQuery destination to write import result to. It should be a bigquery table resource name (e.g. "bq://projectId.bqDatasetId.bqTableId"). The dataset must exist. If the table does not exist, it will be created with the expected schema. If the table exists, the schema will be validated and data will be added to this existing table.
-    #[serde(
-        rename = "importResultBigquerySink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub import_result_bigquery_sink: Option<crate::BigQueryDestination>,
 
     /// Specifies the transformation config for RagFiles.
-    #[serde(
-        rename = "ragFileTransformationConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_file_transformation_config: Option<crate::RagFileTransformationConfig>,
 
     /// Optional. Specifies the parsing config for RagFiles. RAG will use the default parser if this field is not set.
-    #[serde(
-        rename = "ragFileParsingConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_file_parsing_config: Option<crate::RagFileParsingConfig>,
 
     /// Optional. The max number of queries per minute that this job is allowed to make to the embedding model specified on the corpus. This value is specific to this job and not shared across other import jobs. Consult the Quotas page on the project to set an appropriate value here. If unspecified, a default value of 1,000 QPM would be used.
-    #[serde(
-        rename = "maxEmbeddingRequestsPerMin",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_embedding_requests_per_min: Option<i32>,
 
     /// Rebuilds the ANN index to optimize for recall on the imported data. Only applicable for RagCorpora running on RagManagedDb with `retrieval_strategy` set to `ANN`. The rebuild will be performed using the existing ANN config set on the RagCorpus. To change the ANN config, please use the UpdateRagCorpus API. Default is false, i.e., index is not rebuilt.
-    #[serde(
-        rename = "rebuildAnnIndex",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rebuild_ann_index: Option<bool>,
 }
 
@@ -238,9 +186,10 @@ pub struct ImportRagFilesConfig {
 /// Discovery schema `GoogleCloudAiplatformV1GoogleDriveSource`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GoogleDriveSource {
     /// Required. Google Drive resource IDs.
-    #[serde(rename = "resourceIds", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub resource_ids: Vec<crate::GoogleDriveSourceResourceId>,
 }
 
@@ -249,15 +198,17 @@ pub struct GoogleDriveSource {
 /// Discovery schema `GoogleCloudAiplatformV1DirectUploadSource`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DirectUploadSource {}
 /// The Slack source for the ImportRagFilesRequest.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SlackSource`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SlackSource {
     /// Required. The Slack channels.
-    #[serde(rename = "channels", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<crate::SlackSourceSlackChannels>,
 }
 
@@ -266,9 +217,10 @@ pub struct SlackSource {
 /// Discovery schema `GoogleCloudAiplatformV1JiraSource`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct JiraSource {
     /// Required. The Jira queries.
-    #[serde(rename = "jiraQueries", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub jira_queries: Vec<crate::JiraSourceJiraQueries>,
 }
 
@@ -277,13 +229,10 @@ pub struct JiraSource {
 /// Discovery schema `GoogleCloudAiplatformV1SharePointSources`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SharePointSources {
     /// The SharePoint sources.
-    #[serde(
-        rename = "sharePointSources",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub share_point_sources: Vec<crate::SharePointSourcesSharePointSource>,
 }
 
@@ -338,45 +287,25 @@ impl From<&str> for FileStatusState {
 }
 
 #[cfg(any(feature = "rag-files", feature = "media"))]
-impl std::fmt::Display for FileStatusState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "rag-files", feature = "media"))]
-impl serde::Serialize for FileStatusState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "rag-files", feature = "media"))]
-impl<'de> serde::Deserialize<'de> for FileStatusState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(FileStatusState::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(FileStatusState);
 
 /// RagFile status.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FileStatus`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FileStatus {
     /// Output only. RagFile state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::FileStatusState>,
 
     /// Output only. Only when the `state` field is ERROR.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "errorStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_status: Option<String>,
 }
 
@@ -385,13 +314,10 @@ pub struct FileStatus {
 /// Discovery schema `GoogleCloudAiplatformV1RagFileTransformationConfig`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagFileTransformationConfig {
     /// Specifies the chunking config for RagFiles.
-    #[serde(
-        rename = "ragFileChunkingConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_file_chunking_config: Option<crate::RagFileChunkingConfig>,
 }
 
@@ -400,13 +326,14 @@ pub struct RagFileTransformationConfig {
 /// Discovery schema `GoogleCloudAiplatformV1RagFileParsingConfig`.
 #[cfg(feature = "rag-files")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagFileParsingConfig {
     /// The Layout Parser to use for RagFiles.
-    #[serde(rename = "layoutParser", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout_parser: Option<crate::RagFileParsingConfigLayoutParser>,
 
     /// The LLM Parser to use for RagFiles.
-    #[serde(rename = "llmParser", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub llm_parser: Option<crate::RagFileParsingConfigLlmParser>,
 }
 
@@ -461,41 +388,21 @@ impl From<&str> for ResourceType {
 }
 
 #[cfg(any(feature = "rag-files", feature = "media"))]
-impl std::fmt::Display for ResourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "rag-files", feature = "media"))]
-impl serde::Serialize for ResourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "rag-files", feature = "media"))]
-impl<'de> serde::Deserialize<'de> for ResourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ResourceType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ResourceType);
 
 /// The type and ID of the Google Drive resource.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1GoogleDriveSourceResourceId`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GoogleDriveSourceResourceId {
     /// Required. The type of the Google Drive resource.
-    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<crate::ResourceType>,
 
     /// Required. The ID of the Google Drive resource.
-    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
 }
 
@@ -504,13 +411,14 @@ pub struct GoogleDriveSourceResourceId {
 /// Discovery schema `GoogleCloudAiplatformV1SlackSourceSlackChannels`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SlackSourceSlackChannels {
     /// Required. The Slack channel IDs.
-    #[serde(rename = "channels", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<crate::SlackSourceSlackChannelsSlackChannel>,
 
     /// Required. The SecretManager secret version resource name (e.g. projects/{project}/secrets/{secret}/versions/{version}) storing the Slack channel access token that has access to the slack channel IDs. See: <https://api.slack.com/tutorials/tracks/getting-a-token>.
-    #[serde(rename = "apiKeyConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_config: Option<crate::ApiAuthApiKeyConfig>,
 }
 
@@ -519,25 +427,26 @@ pub struct SlackSourceSlackChannels {
 /// Discovery schema `GoogleCloudAiplatformV1JiraSourceJiraQueries`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct JiraSourceJiraQueries {
     /// A list of Jira projects to import in their entirety.
-    #[serde(rename = "projects", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub projects: Vec<String>,
 
     /// A list of custom Jira queries to import. For information about JQL (Jira Query Language), see <https://support.atlassian.com/jira-service-management-cloud/docs/use-advanced-search-with-jira-query-language-jql/>
-    #[serde(rename = "customQueries", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub custom_queries: Vec<String>,
 
     /// Required. The Jira email address.
-    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 
     /// Required. The Jira server URI.
-    #[serde(rename = "serverUri", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_uri: Option<String>,
 
     /// Required. The SecretManager secret version resource name (e.g. projects/{project}/secrets/{secret}/versions/{version}) storing the Jira API key. See [Manage API tokens for your Atlassian account](https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/).
-    #[serde(rename = "apiKeyConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_config: Option<crate::ApiAuthApiKeyConfig>,
 }
 
@@ -546,55 +455,44 @@ pub struct JiraSourceJiraQueries {
 /// Discovery schema `GoogleCloudAiplatformV1SharePointSourcesSharePointSource`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SharePointSourcesSharePointSource {
     /// The path of the SharePoint folder to download from.
-    #[serde(
-        rename = "sharepointFolderPath",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharepoint_folder_path: Option<String>,
 
     /// The ID of the SharePoint folder to download from.
-    #[serde(
-        rename = "sharepointFolderId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharepoint_folder_id: Option<String>,
 
     /// The name of the drive to download from.
-    #[serde(rename = "driveName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive_name: Option<String>,
 
     /// The ID of the drive to download from.
-    #[serde(rename = "driveId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive_id: Option<String>,
 
     /// The Application ID for the app registered in Microsoft Azure Portal. The application must also be configured with MS Graph permissions "Files.ReadAll", "Sites.ReadAll" and BrowserSiteLists.Read.All.
-    #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 
     /// The application secret for the app registered in Azure.
-    #[serde(rename = "clientSecret", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<crate::ApiAuthApiKeyConfig>,
 
     /// Unique identifier of the Azure Active Directory Instance.
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 
     /// The name of the SharePoint site to download from. This can be the site name or the site id.
-    #[serde(
-        rename = "sharepointSiteName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharepoint_site_name: Option<String>,
 
     /// Output only. The SharePoint file id. Output only.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "fileId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
 }
 
@@ -603,13 +501,10 @@ pub struct SharePointSourcesSharePointSource {
 /// Discovery schema `GoogleCloudAiplatformV1RagFileChunkingConfig`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagFileChunkingConfig {
     /// Specifies the fixed length chunking config.
-    #[serde(
-        rename = "fixedLengthChunking",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_length_chunking: Option<crate::RagFileChunkingConfigFixedLengthChunking>,
 }
 
@@ -618,17 +513,14 @@ pub struct RagFileChunkingConfig {
 /// Discovery schema `GoogleCloudAiplatformV1RagFileParsingConfigLayoutParser`.
 #[cfg(feature = "rag-files")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagFileParsingConfigLayoutParser {
     /// The full resource name of a Document AI processor or processor version. The processor must have type `LAYOUT_PARSER_PROCESSOR`. If specified, the `additional_config.parse_as_scanned_pdf` field must be false. Format: * `projects/{project_id}/locations/{location}/processors/{processor_id}` * `projects/{project_id}/locations/{location}/processors/{processor_id}/processorVersions/{processor_version_id}`
-    #[serde(rename = "processorName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processor_name: Option<String>,
 
     /// The maximum number of requests the job is allowed to make to the Document AI processor per minute. Consult <https://cloud.google.com/document-ai/quotas> and the Quota page for your project to set an appropriate value here. If unspecified, a default value of 120 QPM would be used.
-    #[serde(
-        rename = "maxParsingRequestsPerMin",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_parsing_requests_per_min: Option<i32>,
 }
 
@@ -637,25 +529,18 @@ pub struct RagFileParsingConfigLayoutParser {
 /// Discovery schema `GoogleCloudAiplatformV1RagFileParsingConfigLlmParser`.
 #[cfg(feature = "rag-files")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagFileParsingConfigLlmParser {
     /// The name of a LLM model used for parsing. Format: * `projects/{project_id}/locations/{location}/publishers/{publisher}/models/{model}`
-    #[serde(rename = "modelName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
 
     /// The maximum number of requests the job is allowed to make to the LLM model per minute. Consult <https://cloud.google.com/vertex-ai/generative-ai/docs/quotas> and your document size to set an appropriate value here. If unspecified, a default value of 5000 QPM would be used.
-    #[serde(
-        rename = "maxParsingRequestsPerMin",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_parsing_requests_per_min: Option<i32>,
 
     /// The prompt to use for parsing. If not specified, a default prompt will be used.
-    #[serde(
-        rename = "customParsingPrompt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_parsing_prompt: Option<String>,
 }
 
@@ -664,17 +549,18 @@ pub struct RagFileParsingConfigLlmParser {
 /// Discovery schema `GoogleCloudAiplatformV1SlackSourceSlackChannelsSlackChannel`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SlackSourceSlackChannelsSlackChannel {
     /// Required. The Slack channel ID.
-    #[serde(rename = "channelId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
 
     /// Optional. The starting timestamp for messages to import.
-    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. The ending timestamp for messages to import.
-    #[serde(rename = "endTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 }
 
@@ -683,12 +569,13 @@ pub struct SlackSourceSlackChannelsSlackChannel {
 /// Discovery schema `GoogleCloudAiplatformV1RagFileChunkingConfigFixedLengthChunking`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RagFileChunkingConfigFixedLengthChunking {
     /// The size of the chunks.
-    #[serde(rename = "chunkSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_size: Option<i32>,
 
     /// The overlap between chunks.
-    #[serde(rename = "chunkOverlap", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_overlap: Option<i32>,
 }

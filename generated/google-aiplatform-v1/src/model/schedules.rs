@@ -58,77 +58,47 @@ impl From<&str> for ScheduleState {
 }
 
 #[cfg(feature = "schedules")]
-impl std::fmt::Display for ScheduleState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "schedules")]
-impl serde::Serialize for ScheduleState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "schedules")]
-impl<'de> serde::Deserialize<'de> for ScheduleState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ScheduleState::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ScheduleState);
 
 /// An instance of a Schedule periodically schedules runs to make API calls based on user specified time specification and API request type.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Schedule`.
 #[cfg(feature = "schedules")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Schedule {
     /// Cron schedule (<https://en.wikipedia.org/wiki/Cron>) to launch scheduled runs. To explicitly set a timezone to the cron tab, apply a prefix in the cron tab: "CRON\_TZ=${IANA\_TIME\_ZONE}" or "TZ=${IANA\_TIME\_ZONE}". The ${IANA\_TIME\_ZONE} may only be a valid string from IANA time zone database. For example, "CRON\_TZ=America/New\_York 1 * * * *", or "TZ=America/New\_York 1 * * * *".
-    #[serde(rename = "cron", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cron: Option<String>,
 
     /// Request for PipelineService.CreatePipelineJob. CreatePipelineJobRequest.parent field is required (format: projects/{project}/locations/{location}).
-    #[serde(
-        rename = "createPipelineJobRequest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_pipeline_job_request: Option<crate::CreatePipelineJobRequest>,
 
     /// Request for NotebookService.CreateNotebookExecutionJob.
-    #[serde(
-        rename = "createNotebookExecutionJobRequest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_notebook_execution_job_request: Option<
         crate::CreateNotebookExecutionJobRequest,
     >,
 
     /// Immutable. The resource name of the Schedule.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. User provided name of the Schedule. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Optional. Timestamp after which the first run can be scheduled. Default to Schedule create time if not specified.
-    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Timestamp after which no new runs can be scheduled. If specified, The schedule will be completed when either end\_time is reached or when scheduled\_run\_count &gt;= max\_run\_count. If not specified, new runs will keep getting scheduled until this Schedule is paused or deleted. Already scheduled runs will be allowed to complete. Unset if not specified.
-    #[serde(rename = "endTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Maximum run count of the schedule. If specified, The schedule will be completed when either started\_run\_count &gt;= max\_run\_count or when end\_time is reached. If not specified, new runs will keep getting scheduled until this Schedule is paused or deleted. Already scheduled runs will be allowed to complete. Unset if not specified.
     #[serde(
-        rename = "maxRunCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -138,8 +108,6 @@ pub struct Schedule {
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "startedRunCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -148,66 +116,60 @@ pub struct Schedule {
     /// Output only. The state of this Schedule.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::ScheduleState>,
 
     /// Output only. Timestamp when this Schedule was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Schedule was updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Schedule should schedule the next run. Having a next\_run\_time in the past means the runs are being started behind schedule.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "nextRunTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_run_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Schedule was last paused. Unset if never paused.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "lastPauseTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_pause_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Schedule was last resumed. Unset if never resumed from pause.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "lastResumeTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_resume_time: Option<discogen_runtime::Timestamp>,
 
     /// Required. Maximum number of runs that can be started concurrently for this Schedule. This is the limit for starting the scheduled requests and not the execution of the operations/jobs created by the requests (if applicable).
     #[serde(
-        rename = "maxConcurrentRunCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub max_concurrent_run_count: Option<i64>,
 
     /// Optional. Whether new scheduled runs can be queued when max\_concurrent\_runs limit is reached. If set to true, new runs will be queued instead of skipped. Default to false.
-    #[serde(rename = "allowQueueing", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_queueing: Option<bool>,
 
     /// Output only. Whether to backfill missed runs when the schedule is resumed from PAUSED state. If set to true, all missed runs will be scheduled. New runs will be scheduled after the backfill is complete. Default to false.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "catchUp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub catch_up: Option<bool>,
 
     /// Output only. Response of the last scheduled run. This is the response for starting the scheduled requests and not the execution of the operations/jobs created by the requests (if applicable). Unset if no run has been scheduled yet.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "lastScheduledRunResponse",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_scheduled_run_response: Option<crate::ScheduleRunResponse>,
 }
 
@@ -216,13 +178,14 @@ pub struct Schedule {
 /// Discovery schema `GoogleCloudAiplatformV1ListSchedulesResponse`.
 #[cfg(feature = "schedules")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListSchedulesResponse {
     /// List of Schedules in the requested page.
-    #[serde(rename = "schedules", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub schedules: Vec<crate::Schedule>,
 
     /// A token to retrieve the next page of results. Pass to ListSchedulesRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -244,15 +207,17 @@ impl discogen_runtime::Page for ListSchedulesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1PauseScheduleRequest`.
 #[cfg(feature = "schedules")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PauseScheduleRequest {}
 /// Request message for ScheduleService.ResumeSchedule.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ResumeScheduleRequest`.
 #[cfg(feature = "schedules")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ResumeScheduleRequest {
     /// Optional. Whether to backfill missed runs when the schedule is resumed from PAUSED state. If set to true, all missed runs will be scheduled. New runs will be scheduled after the backfill is complete. This will also update Schedule.catch\_up field. Default to false.
-    #[serde(rename = "catchUp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub catch_up: Option<bool>,
 }
 
@@ -261,17 +226,18 @@ pub struct ResumeScheduleRequest {
 /// Discovery schema `GoogleCloudAiplatformV1CreatePipelineJobRequest`.
 #[cfg(feature = "schedules")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreatePipelineJobRequest {
     /// Required. The resource name of the Location to create the PipelineJob in. Format: `projects/{project}/locations/{location}`
-    #[serde(rename = "parent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
 
     /// Required. The PipelineJob to create.
-    #[serde(rename = "pipelineJob", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_job: Option<crate::PipelineJob>,
 
     /// The ID to use for the PipelineJob, which will become the final component of the PipelineJob name. If not provided, an ID will be automatically generated. This value should be less than 128 characters, and valid characters are `/a-z-/`.
-    #[serde(rename = "pipelineJobId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_job_id: Option<String>,
 }
 
@@ -280,25 +246,18 @@ pub struct CreatePipelineJobRequest {
 /// Discovery schema `GoogleCloudAiplatformV1CreateNotebookExecutionJobRequest`.
 #[cfg(feature = "schedules")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateNotebookExecutionJobRequest {
     /// Required. The resource name of the Location to create the NotebookExecutionJob. Format: `projects/{project}/locations/{location}`
-    #[serde(rename = "parent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
 
     /// Required. The NotebookExecutionJob to create.
-    #[serde(
-        rename = "notebookExecutionJob",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_execution_job: Option<crate::NotebookExecutionJob>,
 
     /// Optional. User specified ID for the NotebookExecutionJob.
-    #[serde(
-        rename = "notebookExecutionJobId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_execution_job_id: Option<String>,
 }
 
@@ -307,16 +266,13 @@ pub struct CreateNotebookExecutionJobRequest {
 /// Discovery schema `GoogleCloudAiplatformV1ScheduleRunResponse`.
 #[cfg(feature = "schedules")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ScheduleRunResponse {
     /// The scheduled run time based on the user-specified schedule.
-    #[serde(
-        rename = "scheduledRunTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_run_time: Option<discogen_runtime::Timestamp>,
 
     /// The response of the scheduled run.
-    #[serde(rename = "runResponse", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_response: Option<String>,
 }

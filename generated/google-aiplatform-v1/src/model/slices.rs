@@ -5,13 +5,10 @@
 /// Discovery schema `GoogleCloudAiplatformV1BatchImportEvaluatedAnnotationsRequest`.
 #[cfg(feature = "slices")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BatchImportEvaluatedAnnotationsRequest {
     /// Required. Evaluated annotations resource to be imported.
-    #[serde(
-        rename = "evaluatedAnnotations",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evaluated_annotations: Vec<crate::EvaluatedAnnotation>,
 }
 
@@ -20,15 +17,12 @@ pub struct BatchImportEvaluatedAnnotationsRequest {
 /// Discovery schema `GoogleCloudAiplatformV1BatchImportEvaluatedAnnotationsResponse`.
 #[cfg(feature = "slices")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BatchImportEvaluatedAnnotationsResponse {
     /// Output only. Number of EvaluatedAnnotations imported.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "importedEvaluatedAnnotationsCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub imported_evaluated_annotations_count: Option<i32>,
 }
 
@@ -37,49 +31,42 @@ pub struct BatchImportEvaluatedAnnotationsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluationSlice`.
 #[cfg(feature = "slices")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelEvaluationSlice {
     /// Output only. The resource name of the ModelEvaluationSlice.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. The slice of the test data that is used to evaluate the Model.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "slice", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slice: Option<crate::ModelEvaluationSliceSlice>,
 
     /// Output only. Points to a YAML file stored on Google Cloud Storage describing the metrics of this ModelEvaluationSlice. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject).
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "metricsSchemaUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics_schema_uri: Option<String>,
 
     /// Output only. Sliced evaluation metrics of the Model. The schema of the metrics is stored in metrics\_schema\_uri
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "metrics", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<serde_json::Value>,
 
     /// Output only. Timestamp when this ModelEvaluationSlice was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Aggregated explanation metrics for the Model's prediction output over the data this ModelEvaluation uses. This field is populated only if the Model is evaluated with explanations, and only for tabular Models.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "modelExplanation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_explanation: Option<crate::ModelExplanation>,
 }
 
@@ -88,17 +75,14 @@ pub struct ModelEvaluationSlice {
 /// Discovery schema `GoogleCloudAiplatformV1ListModelEvaluationSlicesResponse`.
 #[cfg(feature = "slices")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListModelEvaluationSlicesResponse {
     /// List of ModelEvaluations in the requested page.
-    #[serde(
-        rename = "modelEvaluationSlices",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub model_evaluation_slices: Vec<crate::ModelEvaluationSlice>,
 
     /// A token to retrieve next page of results. Pass to ListModelEvaluationSlicesRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -177,83 +161,51 @@ impl From<&str> for EvaluatedAnnotationType {
 }
 
 #[cfg(feature = "slices")]
-impl std::fmt::Display for EvaluatedAnnotationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "slices")]
-impl serde::Serialize for EvaluatedAnnotationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "slices")]
-impl<'de> serde::Deserialize<'de> for EvaluatedAnnotationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(EvaluatedAnnotationType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(EvaluatedAnnotationType);
 
 /// True positive, false positive, or false negative. EvaluatedAnnotation is only available under ModelEvaluationSlice with slice of `annotationSpec` dimension.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EvaluatedAnnotation`.
 #[cfg(feature = "slices")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EvaluatedAnnotation {
     /// Output only. Type of the EvaluatedAnnotation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::EvaluatedAnnotationType>,
 
     /// Output only. The model predicted annotations. For true positive, there is one and only one prediction, which matches the only one ground truth annotation in ground\_truths. For false positive, there is one and only one prediction, which doesn't match any ground truth annotation of the corresponding data\_item\_view\_id. For false negative, there are zero or more predictions which are similar to the only ground truth annotation in ground\_truths but not enough for a match. The schema of the prediction is stored in ModelEvaluation.annotation\_schema\_uri
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "predictions", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub predictions: Vec<serde_json::Value>,
 
     /// Output only. The ground truth Annotations, i.e. the Annotations that exist in the test data the Model is evaluated on. For true positive, there is one and only one ground truth annotation, which matches the only prediction in predictions. For false positive, there are zero or more ground truth annotations that are similar to the only prediction in predictions, but not enough for a match. For false negative, there is one and only one ground truth annotation, which doesn't match any predictions created by the model. The schema of the ground truth is stored in ModelEvaluation.annotation\_schema\_uri
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "groundTruths", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ground_truths: Vec<serde_json::Value>,
 
     /// Output only. The data item payload that the Model predicted this EvaluatedAnnotation on.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "dataItemPayload",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_item_payload: Option<serde_json::Value>,
 
     /// Output only. ID of the EvaluatedDataItemView under the same ancestor ModelEvaluation. The EvaluatedDataItemView consists of all ground truths and predictions on data\_item\_payload.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "evaluatedDataItemViewId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluated_data_item_view_id: Option<String>,
 
     /// Explanations of predictions. Each element of the explanations indicates the explanation for one explanation Method. The attributions list in the EvaluatedAnnotationExplanation.explanation object corresponds to the predictions list. For example, the second element in the attributions list explains the second element in the predictions list.
-    #[serde(rename = "explanations", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explanations: Vec<crate::EvaluatedAnnotationExplanation>,
 
     /// Annotations of model error analysis results.
-    #[serde(
-        rename = "errorAnalysisAnnotations",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub error_analysis_annotations: Vec<crate::ErrorAnalysisAnnotation>,
 }
 
@@ -262,23 +214,24 @@ pub struct EvaluatedAnnotation {
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluationSliceSlice`.
 #[cfg(feature = "slices")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelEvaluationSliceSlice {
     /// Output only. The dimension of the slice. Well-known dimensions are: * `annotationSpec`: This slice is on the test data that has either ground truth or prediction with AnnotationSpec.display\_name equals to value. * `slice`: This slice is a user customized slice defined by its SliceSpec.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "dimension", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimension: Option<String>,
 
     /// Output only. The value of the dimension in this slice.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 
     /// Output only. Specification for how the data was sliced.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "sliceSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slice_spec: Option<crate::ModelEvaluationSliceSliceSliceSpec>,
 }
 
@@ -287,17 +240,18 @@ pub struct ModelEvaluationSliceSlice {
 /// Discovery schema `GoogleCloudAiplatformV1Explanation`.
 #[cfg(any(feature = "slices", feature = "locations-endpoints"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Explanation {
     /// Output only. Feature attributions grouped by predicted outputs. For Models that predict only one output, such as regression Models that predict only one score, there is only one attibution that explains the predicted output. For Models that predict multiple outputs, such as multiclass Models that predict multiple classes, each element explains one specific item. Attribution.output\_index can be used to identify which output this attribution is explaining. By default, we provide Shapley values for the predicted class. However, you can configure the explanation request to generate Shapley values for any other classes too. For example, if a model predicts a probability of `0.4` for approving a loan application, the model's decision is to reject the application since `p(reject) = 0.6 > p(approve) = 0.4`, and the default Shapley values would be computed for rejection decision and not approval, even though the latter might be the positive class. If users set ExplanationParameters.top\_k, the attributions are sorted by instance\_output\_value in descending order. If ExplanationParameters.output\_indices is specified, the attributions are stored by Attribution.output\_index in the same order as they appear in the output\_indices.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "attributions", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attributions: Vec<crate::Attribution>,
 
     /// Output only. List of the nearest neighbors for example-based explanations. For models deployed with the examples explanations feature enabled, the attributions field is empty and instead the neighbors field is populated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "neighbors", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub neighbors: Vec<crate::Neighbor>,
 }
 
@@ -306,17 +260,14 @@ pub struct Explanation {
 /// Discovery schema `GoogleCloudAiplatformV1EvaluatedAnnotationExplanation`.
 #[cfg(feature = "slices")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EvaluatedAnnotationExplanation {
     /// Explanation type. For AutoML Image Classification models, possible values are: * `image-integrated-gradients` * `image-xrai`
-    #[serde(
-        rename = "explanationType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_type: Option<String>,
 
     /// Explanation attribution response details.
-    #[serde(rename = "explanation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<crate::Explanation>,
 }
 
@@ -386,53 +337,29 @@ impl From<&str> for ErrorAnalysisAnnotationQueryType {
 }
 
 #[cfg(feature = "slices")]
-impl std::fmt::Display for ErrorAnalysisAnnotationQueryType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "slices")]
-impl serde::Serialize for ErrorAnalysisAnnotationQueryType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "slices")]
-impl<'de> serde::Deserialize<'de> for ErrorAnalysisAnnotationQueryType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ErrorAnalysisAnnotationQueryType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(ErrorAnalysisAnnotationQueryType);
 
 /// Model error analysis for each annotation.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ErrorAnalysisAnnotation`.
 #[cfg(feature = "slices")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ErrorAnalysisAnnotation {
     /// Attributed items for a given annotation, typically representing neighbors from the training sets constrained by the query type.
-    #[serde(rename = "attributedItems", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attributed_items: Vec<crate::ErrorAnalysisAnnotationAttributedItem>,
 
     /// The query type used for finding the attributed items.
-    #[serde(rename = "queryType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub query_type: Option<crate::ErrorAnalysisAnnotationQueryType>,
 
     /// The outlier score of this annotated item. Usually defined as the min of all distances from attributed items.
-    #[serde(rename = "outlierScore", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outlier_score: Option<f64>,
 
     /// The threshold used to determine if this annotation is an outlier or not.
-    #[serde(
-        rename = "outlierThreshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outlier_threshold: Option<f64>,
 }
 
@@ -441,13 +368,10 @@ pub struct ErrorAnalysisAnnotation {
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluationSliceSliceSliceSpec`.
 #[cfg(feature = "slices")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelEvaluationSliceSliceSliceSpec {
     /// Mapping configuration for this SliceSpec. The key is the name of the feature. By default, the key will be prefixed by "instance" as a dictionary prefix for Vertex Batch Predictions output format.
-    #[serde(
-        rename = "configs",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub configs: std::collections::BTreeMap<
         String,
         crate::ModelEvaluationSliceSliceSliceSpecSliceConfig,
@@ -459,21 +383,18 @@ pub struct ModelEvaluationSliceSliceSliceSpec {
 /// Discovery schema `GoogleCloudAiplatformV1Neighbor`.
 #[cfg(any(feature = "slices", feature = "locations-endpoints"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Neighbor {
     /// Output only. The neighbor id.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "neighborId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub neighbor_id: Option<String>,
 
     /// Output only. The neighbor distance.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "neighborDistance",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub neighbor_distance: Option<f64>,
 }
 
@@ -482,17 +403,14 @@ pub struct Neighbor {
 /// Discovery schema `GoogleCloudAiplatformV1ErrorAnalysisAnnotationAttributedItem`.
 #[cfg(feature = "slices")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ErrorAnalysisAnnotationAttributedItem {
     /// The unique ID for each annotation. Used by FE to allocate the annotation in DB.
-    #[serde(
-        rename = "annotationResourceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_resource_name: Option<String>,
 
     /// The distance of this item to the annotation.
-    #[serde(rename = "distance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance: Option<f64>,
 }
 
@@ -501,17 +419,18 @@ pub struct ErrorAnalysisAnnotationAttributedItem {
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluationSliceSliceSliceSpecSliceConfig`.
 #[cfg(feature = "slices")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelEvaluationSliceSliceSliceSpecSliceConfig {
     /// A unique specific value for a given feature. Example: `{ "value": { "string_value": "12345" } }`
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<crate::ModelEvaluationSliceSliceSliceSpecValue>,
 
     /// A range of values for a numerical feature. Example: `{"range":{"low":10000.0,"high":50000.0}}` will capture 12345 and 23334 in the slice.
-    #[serde(rename = "range", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<crate::ModelEvaluationSliceSliceSliceSpecRange>,
 
     /// If all\_values is set to true, then all possible labels of the keyed feature will have another slice computed. Example: `{"all_values":{"value":true}}`
-    #[serde(rename = "allValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_values: Option<bool>,
 }
 
@@ -520,13 +439,14 @@ pub struct ModelEvaluationSliceSliceSliceSpecSliceConfig {
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluationSliceSliceSliceSpecValue`.
 #[cfg(feature = "slices")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelEvaluationSliceSliceSliceSpecValue {
     /// String type.
-    #[serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_value: Option<String>,
 
     /// Float type.
-    #[serde(rename = "floatValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub float_value: Option<f32>,
 }
 
@@ -535,12 +455,13 @@ pub struct ModelEvaluationSliceSliceSliceSpecValue {
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluationSliceSliceSliceSpecRange`.
 #[cfg(feature = "slices")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ModelEvaluationSliceSliceSliceSpecRange {
     /// Inclusive low value for the range.
-    #[serde(rename = "low", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub low: Option<f32>,
 
     /// Exclusive high value for the range.
-    #[serde(rename = "high", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub high: Option<f32>,
 }

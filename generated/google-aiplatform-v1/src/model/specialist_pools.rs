@@ -5,49 +5,34 @@
 /// Discovery schema `GoogleCloudAiplatformV1SpecialistPool`.
 #[cfg(feature = "specialist-pools")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SpecialistPool {
     /// Required. The resource name of the SpecialistPool.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The user-defined name of the SpecialistPool. The name can be up to 128 characters long and can consist of any UTF-8 characters. This field should be unique on project-level.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Output only. The number of managers in this SpecialistPool.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "specialistManagersCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialist_managers_count: Option<i32>,
 
     /// The email addresses of the managers in the SpecialistPool.
-    #[serde(
-        rename = "specialistManagerEmails",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub specialist_manager_emails: Vec<String>,
 
     /// Output only. The resource name of the pending data labeling jobs.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "pendingDataLabelingJobs",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pending_data_labeling_jobs: Vec<String>,
 
     /// The email addresses of workers in the SpecialistPool.
-    #[serde(
-        rename = "specialistWorkerEmails",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub specialist_worker_emails: Vec<String>,
 }
 
@@ -56,13 +41,10 @@ pub struct SpecialistPool {
 /// Discovery schema `GoogleCloudAiplatformV1CreateSpecialistPoolOperationMetadata`.
 #[cfg(feature = "specialist-pools")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateSpecialistPoolOperationMetadata {
     /// The operation generic information.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -71,13 +53,14 @@ pub struct CreateSpecialistPoolOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ListSpecialistPoolsResponse`.
 #[cfg(feature = "specialist-pools")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListSpecialistPoolsResponse {
     /// A list of SpecialistPools that matches the specified filter in the request.
-    #[serde(rename = "specialistPools", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub specialist_pools: Vec<crate::SpecialistPool>,
 
     /// The standard List next-page token.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 

@@ -58,65 +58,45 @@ impl From<&str> for StudyState {
 }
 
 #[cfg(feature = "studies")]
-impl std::fmt::Display for StudyState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "studies")]
-impl serde::Serialize for StudyState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "studies")]
-impl<'de> serde::Deserialize<'de> for StudyState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(StudyState::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(StudyState);
 
 /// A message representing a Study.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Study`.
 #[cfg(feature = "studies")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Study {
     /// Output only. The name of a study. The study's globally unique identifier. Format: `projects/{project}/locations/{location}/studies/{study}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. Describes the Study, default value is empty string.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Required. Configuration of the Study.
-    #[serde(rename = "studySpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub study_spec: Option<crate::StudySpec>,
 
     /// Output only. The detailed state of a Study.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::StudyState>,
 
     /// Output only. Time at which the study was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. A human readable reason why the Study is inactive. This should be empty if a study is ACTIVE or COMPLETED.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "inactiveReason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inactive_reason: Option<String>,
 }
 
@@ -125,13 +105,14 @@ pub struct Study {
 /// Discovery schema `GoogleCloudAiplatformV1ListStudiesResponse`.
 #[cfg(feature = "studies")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListStudiesResponse {
     /// The studies associated with the project.
-    #[serde(rename = "studies", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub studies: Vec<crate::Study>,
 
     /// Passes this token as the `page_token` field of the request for a subsequent call. If this field is omitted, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -153,8 +134,9 @@ impl discogen_runtime::Page for ListStudiesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1LookupStudyRequest`.
 #[cfg(feature = "studies")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct LookupStudyRequest {
     /// Required. The user-defined display name of the Study
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }

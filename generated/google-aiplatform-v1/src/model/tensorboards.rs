@@ -5,79 +5,72 @@
 /// Discovery schema `GoogleCloudAiplatformV1Tensorboard`.
 #[cfg(feature = "tensorboards")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Tensorboard {
     /// Output only. Name of the Tensorboard. Format: `projects/{project}/locations/{location}/tensorboards/{tensorboard}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. User provided name of this Tensorboard.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Description of this Tensorboard.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Customer-managed encryption key spec for a Tensorboard. If set, this Tensorboard and all sub-resources of this Tensorboard will be secured by this key.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Output only. Consumer project Cloud Storage path prefix used to store blob data, which can either be a bucket or directory. Does not end with a '/'.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "blobStoragePathPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blob_storage_path_prefix: Option<String>,
 
     /// Output only. The number of Runs stored in this Tensorboard.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "runCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_count: Option<i32>,
 
     /// Output only. Timestamp when this Tensorboard was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Tensorboard was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// The labels with user-defined metadata to organize your Tensorboards. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Tensorboard (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Used to perform a consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Used to indicate if the TensorBoard instance is the default one. Each project & region can have at most one default TensorBoard instance. Creation of a default TensorBoard instance and updating an existing TensorBoard instance to be default will mark all other TensorBoard instances (if any) as non default.
-    #[serde(rename = "isDefault", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "satisfiesPzi", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
 
@@ -86,13 +79,10 @@ pub struct Tensorboard {
 /// Discovery schema `GoogleCloudAiplatformV1CreateTensorboardOperationMetadata`.
 #[cfg(feature = "tensorboards")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateTensorboardOperationMetadata {
     /// Operation metadata for Tensorboard.
-    #[serde(
-        rename = "genericMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
 
@@ -101,13 +91,14 @@ pub struct CreateTensorboardOperationMetadata {
 /// Discovery schema `GoogleCloudAiplatformV1ListTensorboardsResponse`.
 #[cfg(feature = "tensorboards")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListTensorboardsResponse {
     /// The Tensorboards mathching the request.
-    #[serde(rename = "tensorboards", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tensorboards: Vec<crate::Tensorboard>,
 
     /// A token, which can be sent as ListTensorboardsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -129,13 +120,10 @@ impl discogen_runtime::Page for ListTensorboardsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1ReadTensorboardUsageResponse`.
 #[cfg(feature = "tensorboards")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReadTensorboardUsageResponse {
     /// Maps year-month (YYYYMM) string to per month usage data.
-    #[serde(
-        rename = "monthlyUsageData",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub monthly_usage_data: std::collections::BTreeMap<
         String,
         crate::ReadTensorboardUsageResponsePerMonthUsageData,
@@ -147,11 +135,10 @@ pub struct ReadTensorboardUsageResponse {
 /// Discovery schema `GoogleCloudAiplatformV1ReadTensorboardSizeResponse`.
 #[cfg(feature = "tensorboards")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReadTensorboardSizeResponse {
     /// Payload storage size for the TensorBoard
     #[serde(
-        rename = "storageSizeByte",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -163,9 +150,10 @@ pub struct ReadTensorboardSizeResponse {
 /// Discovery schema `GoogleCloudAiplatformV1BatchReadTensorboardTimeSeriesDataResponse`.
 #[cfg(feature = "tensorboards")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BatchReadTensorboardTimeSeriesDataResponse {
     /// The returned time series data.
-    #[serde(rename = "timeSeriesData", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub time_series_data: Vec<crate::TimeSeriesData>,
 }
 
@@ -259,51 +247,17 @@ impl From<&str> for TensorboardTimeSeriesValueType {
         feature = "time-series"
     )
 )]
-impl std::fmt::Display for TensorboardTimeSeriesValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "tensorboards",
-        feature = "experiments",
-        feature = "runs",
-        feature = "time-series"
-    )
-)]
-impl serde::Serialize for TensorboardTimeSeriesValueType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "tensorboards",
-        feature = "experiments",
-        feature = "runs",
-        feature = "time-series"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for TensorboardTimeSeriesValueType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(TensorboardTimeSeriesValueType::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(TensorboardTimeSeriesValueType);
 
 /// Per month usage data
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReadTensorboardUsageResponsePerMonthUsageData`.
 #[cfg(feature = "tensorboards")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReadTensorboardUsageResponsePerMonthUsageData {
     /// Usage data for each user in the given month.
-    #[serde(rename = "userUsageData", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub user_usage_data: Vec<crate::ReadTensorboardUsageResponsePerUserUsageData>,
 }
 
@@ -319,21 +273,18 @@ pub struct ReadTensorboardUsageResponsePerMonthUsageData {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TimeSeriesData {
     /// Required. The ID of the TensorboardTimeSeries, which will become the final component of the TensorboardTimeSeries' resource name
-    #[serde(
-        rename = "tensorboardTimeSeriesId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tensorboard_time_series_id: Option<String>,
 
     /// Required. Immutable. The value type of this time series. All the values in this time series data must match this value type.
-    #[serde(rename = "valueType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_type: Option<crate::TensorboardTimeSeriesValueType>,
 
     /// Required. Data points in this time series.
-    #[serde(rename = "values", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<crate::TimeSeriesDataPoint>,
 }
 
@@ -349,15 +300,16 @@ pub struct TimeSeriesData {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TensorboardBlob {
     /// Output only. A URI safe key uniquely identifying a blob. Can be used to locate the blob stored in the Cloud Storage bucket of the consumer project.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// Optional. The bytes of the blob is not present unless it's returned by the ReadTensorboardBlobData endpoint.
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<discogen_runtime::Bytes>,
 }
 
@@ -373,27 +325,26 @@ pub struct TensorboardBlob {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TimeSeriesDataPoint {
     /// A scalar value.
-    #[serde(rename = "scalar", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalar: Option<crate::Scalar>,
 
     /// A tensor value.
-    #[serde(rename = "tensor", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tensor: Option<crate::TensorboardTensor>,
 
     /// A blob sequence value.
-    #[serde(rename = "blobs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blobs: Option<crate::TensorboardBlobSequence>,
 
     /// Wall clock timestamp when this data point is generated by the end user.
-    #[serde(rename = "wallTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wall_time: Option<discogen_runtime::Timestamp>,
 
     /// Step index of this data point within the run.
     #[serde(
-        rename = "step",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -405,15 +356,14 @@ pub struct TimeSeriesDataPoint {
 /// Discovery schema `GoogleCloudAiplatformV1ReadTensorboardUsageResponsePerUserUsageData`.
 #[cfg(feature = "tensorboards")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReadTensorboardUsageResponsePerUserUsageData {
     /// User's username
-    #[serde(rename = "username", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 
     /// Number of times the user has read data within the Tensorboard.
     #[serde(
-        rename = "viewCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -432,9 +382,10 @@ pub struct ReadTensorboardUsageResponsePerUserUsageData {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Scalar {
     /// Value of the point at this step / timestamp.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
 
@@ -450,13 +401,14 @@ pub struct Scalar {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TensorboardTensor {
     /// Required. Serialized form of <https://github.com/tensorflow/tensorflow/blob/master/tensorflow/core/framework/tensor.proto>
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<discogen_runtime::Bytes>,
 
     /// Optional. Version number of TensorProto used to serialize value.
-    #[serde(rename = "versionNumber", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_number: Option<i32>,
 }
 
@@ -472,8 +424,9 @@ pub struct TensorboardTensor {
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TensorboardBlobSequence {
     /// List of blobs contained within the sequence.
-    #[serde(rename = "values", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<crate::TensorboardBlob>,
 }

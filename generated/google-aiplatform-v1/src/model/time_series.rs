@@ -5,17 +5,14 @@
 /// Discovery schema `GoogleCloudAiplatformV1ListTensorboardTimeSeriesResponse`.
 #[cfg(feature = "time-series")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListTensorboardTimeSeriesResponse {
     /// The TensorboardTimeSeries mathching the request.
-    #[serde(
-        rename = "tensorboardTimeSeries",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tensorboard_time_series: Vec<crate::TensorboardTimeSeries>,
 
     /// A token, which can be sent as ListTensorboardTimeSeriesRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -37,9 +34,10 @@ impl discogen_runtime::Page for ListTensorboardTimeSeriesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1ReadTensorboardTimeSeriesDataResponse`.
 #[cfg(feature = "time-series")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReadTensorboardTimeSeriesDataResponse {
     /// The returned time series data.
-    #[serde(rename = "timeSeriesData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_series_data: Option<crate::TimeSeriesData>,
 }
 
@@ -48,9 +46,10 @@ pub struct ReadTensorboardTimeSeriesDataResponse {
 /// Discovery schema `GoogleCloudAiplatformV1ReadTensorboardBlobDataResponse`.
 #[cfg(feature = "time-series")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReadTensorboardBlobDataResponse {
     /// Blob messages containing blob bytes.
-    #[serde(rename = "blobs", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub blobs: Vec<crate::TensorboardBlob>,
 }
 
@@ -59,21 +58,22 @@ pub struct ReadTensorboardBlobDataResponse {
 /// Discovery schema `GoogleCloudAiplatformV1ExportTensorboardTimeSeriesDataRequest`.
 #[cfg(feature = "time-series")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExportTensorboardTimeSeriesDataRequest {
     /// Exports the TensorboardTimeSeries' data that match the filter expression.
-    #[serde(rename = "filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
 
     /// The maximum number of data points to return per page. The default page\_size is 1000. Values must be between 1 and 10000. Values above 10000 are coerced to 10000.
-    #[serde(rename = "pageSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
 
     /// A page token, received from a previous ExportTensorboardTimeSeriesData call. Provide this to retrieve the subsequent page. When paginating, all other parameters provided to ExportTensorboardTimeSeriesData must match the call that provided the page token.
-    #[serde(rename = "pageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 
     /// Field to use to sort the TensorboardTimeSeries' data. By default, TensorboardTimeSeries' data is returned in a pseudo random order.
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_by: Option<String>,
 }
 
@@ -82,16 +82,13 @@ pub struct ExportTensorboardTimeSeriesDataRequest {
 /// Discovery schema `GoogleCloudAiplatformV1ExportTensorboardTimeSeriesDataResponse`.
 #[cfg(feature = "time-series")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ExportTensorboardTimeSeriesDataResponse {
     /// The returned time series data points.
-    #[serde(
-        rename = "timeSeriesDataPoints",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub time_series_data_points: Vec<crate::TimeSeriesDataPoint>,
 
     /// A token, which can be sent as page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }

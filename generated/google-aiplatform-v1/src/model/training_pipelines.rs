@@ -101,141 +101,97 @@ impl From<&str> for PipelineState {
 #[cfg(
     any(feature = "training-pipelines", feature = "pipeline-jobs", feature = "schedules")
 )]
-impl std::fmt::Display for PipelineState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(feature = "training-pipelines", feature = "pipeline-jobs", feature = "schedules")
-)]
-impl serde::Serialize for PipelineState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(feature = "training-pipelines", feature = "pipeline-jobs", feature = "schedules")
-)]
-impl<'de> serde::Deserialize<'de> for PipelineState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(PipelineState::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(PipelineState);
 
 /// The TrainingPipeline orchestrates tasks associated with training a Model. It always executes the training task, and optionally may also export data from Vertex AI's Dataset which becomes the training input, upload the Model to Vertex AI, and evaluate the Model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrainingPipeline`.
 #[cfg(feature = "training-pipelines")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrainingPipeline {
     /// Output only. Resource name of the TrainingPipeline.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The user-defined name of this TrainingPipeline.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Specifies Vertex AI owned input data that may be used for training the Model. The TrainingPipeline's training\_task\_definition should make clear whether this config is used and if there are any special requirements on how it should be filled. If nothing about this config is mentioned in the training\_task\_definition, then it should be assumed that the TrainingPipeline does not depend on this configuration.
-    #[serde(
-        rename = "inputDataConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_data_config: Option<crate::InputDataConfig>,
 
     /// Required. A Google Cloud Storage path to the YAML file that defines the training task which is responsible for producing the model artifact, and may also include additional auxiliary work. The definition files that can be used here are found in gs://google-cloud-aiplatform/schema/trainingjob/definition/. Note: The URI given on output will be immutable and probably different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
-    #[serde(
-        rename = "trainingTaskDefinition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_task_definition: Option<String>,
 
     /// Required. The training task's parameter(s), as specified in the training\_task\_definition's `inputs`.
-    #[serde(
-        rename = "trainingTaskInputs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_task_inputs: Option<serde_json::Value>,
 
     /// Output only. The metadata information as specified in the training\_task\_definition's `metadata`. This metadata is an auxiliary runtime and final information about the training task. While the pipeline is running this information is populated only at a best effort basis. Only present if the pipeline's training\_task\_definition contains `metadata` object.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "trainingTaskMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_task_metadata: Option<serde_json::Value>,
 
     /// Describes the Model that may be uploaded (via ModelService.UploadModel) by this TrainingPipeline. The TrainingPipeline's training\_task\_definition should make clear whether this Model description should be populated, and if there are any special requirements regarding how it should be filled. If nothing is mentioned in the training\_task\_definition, then it should be assumed that this field should not be filled and the training task either uploads the Model without a need of this information, or that training task does not support uploading a Model as part of the pipeline. When the Pipeline's state becomes `PIPELINE_STATE_SUCCEEDED` and the trained Model had been uploaded into Vertex AI, then the model\_to\_upload's resource name is populated. The Model is always uploaded into the Project and Location in which this pipeline is.
-    #[serde(rename = "modelToUpload", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_to_upload: Option<crate::Model>,
 
     /// Optional. The ID to use for the uploaded Model, which will become the final component of the model resource name. This value may be up to 63 characters, and valid characters are `[a-z0-9_-]`. The first character cannot be a number or hyphen.
-    #[serde(rename = "modelId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
 
     /// Optional. When specify this field, the `model_to_upload` will not be uploaded as a new model, instead, it will become a new version of this `parent_model`.
-    #[serde(rename = "parentModel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_model: Option<String>,
 
     /// Output only. The detailed state of the pipeline.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::PipelineState>,
 
     /// Output only. Only populated when the pipeline's state is `PIPELINE_STATE_FAILED` or `PIPELINE_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// Output only. Time when the TrainingPipeline was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the TrainingPipeline for the first time entered the `PIPELINE_STATE_RUNNING` state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the TrainingPipeline entered any of the following states: `PIPELINE_STATE_SUCCEEDED`, `PIPELINE_STATE_FAILED`, `PIPELINE_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "endTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the TrainingPipeline was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// The labels with user-defined metadata to organize TrainingPipelines. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Customer-managed encryption key spec for a TrainingPipeline. If set, this TrainingPipeline will be secured by this key. Note: Model trained by this TrainingPipeline is also secured by this key if model\_to\_upload is not set separately.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 }
 
@@ -244,17 +200,14 @@ pub struct TrainingPipeline {
 /// Discovery schema `GoogleCloudAiplatformV1ListTrainingPipelinesResponse`.
 #[cfg(feature = "training-pipelines")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListTrainingPipelinesResponse {
     /// List of TrainingPipelines in the requested page.
-    #[serde(
-        rename = "trainingPipelines",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub training_pipelines: Vec<crate::TrainingPipeline>,
 
     /// A token to retrieve the next page of results. Pass to ListTrainingPipelinesRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -276,83 +229,61 @@ impl discogen_runtime::Page for ListTrainingPipelinesResponse {
 /// Discovery schema `GoogleCloudAiplatformV1CancelTrainingPipelineRequest`.
 #[cfg(feature = "training-pipelines")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CancelTrainingPipelineRequest {}
 /// Specifies Vertex AI owned input data to be used for training, and possibly evaluating, the Model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1InputDataConfig`.
 #[cfg(feature = "training-pipelines")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct InputDataConfig {
     /// Split based on fractions defining the size of each set.
-    #[serde(rename = "fractionSplit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fraction_split: Option<crate::FractionSplit>,
 
     /// Split based on the provided filters for each set.
-    #[serde(rename = "filterSplit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_split: Option<crate::FilterSplit>,
 
     /// Supported only for tabular Datasets. Split based on a predefined key.
-    #[serde(
-        rename = "predefinedSplit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predefined_split: Option<crate::PredefinedSplit>,
 
     /// Supported only for tabular Datasets. Split based on the timestamp of the input data pieces.
-    #[serde(rename = "timestampSplit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp_split: Option<crate::TimestampSplit>,
 
     /// Supported only for tabular Datasets. Split based on the distribution of the specified column.
-    #[serde(
-        rename = "stratifiedSplit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stratified_split: Option<crate::StratifiedSplit>,
 
     /// The Cloud Storage location where the training data is to be written to. In the given directory a new directory is created with name: `dataset---` where timestamp is in YYYY-MM-DDThh:mm:ss.sssZ ISO-8601 format. All training input data is written into that directory. The Vertex AI environment variables representing Cloud Storage data URIs are represented in the Cloud Storage wildcard format to support sharded data. e.g.: "gs://.../training-*.jsonl" * AIP\_DATA\_FORMAT = "jsonl" for non-tabular data, "csv" for tabular data * AIP\_TRAINING\_DATA\_URI = "gcs\_destination/dataset---/training-*.${AIP\_DATA\_FORMAT}" * AIP\_VALIDATION\_DATA\_URI = "gcs\_destination/dataset---/validation-*.${AIP\_DATA\_FORMAT}" * AIP\_TEST\_DATA\_URI = "gcs\_destination/dataset---/test-*.${AIP\_DATA\_FORMAT}"
-    #[serde(rename = "gcsDestination", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_destination: Option<crate::GcsDestination>,
 
     /// Only applicable to custom training with tabular Dataset with BigQuery source. The BigQuery project location where the training data is to be written to. In the given project a new dataset is created with name `dataset___` where timestamp is in YYYY\_MM\_DDThh\_mm\_ss\_sssZ format. All training input data is written into that dataset. In the dataset three tables are created, `training`, `validation` and `test`. * AIP\_DATA\_FORMAT = "bigquery". * AIP\_TRAINING\_DATA\_URI = "bigquery\_destination.dataset___.training" * AIP\_VALIDATION\_DATA\_URI = "bigquery\_destination.dataset___.validation" * AIP\_TEST\_DATA\_URI = "bigquery\_destination.dataset___.test"
-    #[serde(
-        rename = "bigqueryDestination",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_destination: Option<crate::BigQueryDestination>,
 
     /// Required. The ID of the Dataset in the same Project and Location which data will be used to train the Model. The Dataset must use schema compatible with Model being trained, and what is compatible should be described in the used TrainingPipeline's training\_task\_definition. For tabular Datasets, all their data is exported to training, to pick and choose from.
-    #[serde(rename = "datasetId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_id: Option<String>,
 
     /// Applicable only to Datasets that have DataItems and Annotations. A filter on Annotations of the Dataset. Only Annotations that both match this filter and belong to DataItems not ignored by the split method are used in respectively training, validation or test role, depending on the role of the DataItem they are on (for the auto-assigned that role is decided by Vertex AI). A filter with same syntax as the one used in ListAnnotations may be used, but note here it filters across all Annotations of the Dataset, and not just within a single DataItem.
-    #[serde(
-        rename = "annotationsFilter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations_filter: Option<String>,
 
     /// Applicable only to custom training with Datasets that have DataItems and Annotations. Cloud Storage URI that points to a YAML file describing the annotation schema. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). The schema files that can be used here are found in gs://google-cloud-aiplatform/schema/dataset/annotation/ , note that the chosen schema must be consistent with metadata of the Dataset specified by dataset\_id. Only Annotations that both match this schema and belong to DataItems not ignored by the split method are used in respectively training, validation or test role, depending on the role of the DataItem they are on. When used in conjunction with annotations\_filter, the Annotations used for training are filtered by both annotations\_filter and annotation\_schema\_uri.
-    #[serde(
-        rename = "annotationSchemaUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_schema_uri: Option<String>,
 
     /// Only applicable to Datasets that have SavedQueries. The ID of a SavedQuery (annotation set) under the Dataset specified by dataset\_id used for filtering Annotations for training. Only Annotations that are associated with this SavedQuery are used in respectively training. When used in conjunction with annotations\_filter, the Annotations used for training are filtered by both saved\_query\_id and annotations\_filter. Only one of saved\_query\_id and annotation\_schema\_uri should be specified as both of them represent the same thing: problem type.
-    #[serde(rename = "savedQueryId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub saved_query_id: Option<String>,
 
     /// Whether to persist the ML use assignment to data item system labels.
-    #[serde(
-        rename = "persistMlUseAssignment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub persist_ml_use_assignment: Option<bool>,
 }
 
@@ -361,25 +292,18 @@ pub struct InputDataConfig {
 /// Discovery schema `GoogleCloudAiplatformV1FractionSplit`.
 #[cfg(feature = "training-pipelines")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FractionSplit {
     /// The fraction of the input data that is to be used to train the Model.
-    #[serde(
-        rename = "trainingFraction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to validate the Model.
-    #[serde(
-        rename = "validationFraction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to evaluate the Model.
-    #[serde(rename = "testFraction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_fraction: Option<f64>,
 }
 
@@ -388,21 +312,18 @@ pub struct FractionSplit {
 /// Discovery schema `GoogleCloudAiplatformV1FilterSplit`.
 #[cfg(feature = "training-pipelines")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FilterSplit {
     /// Required. A filter on DataItems of the Dataset. DataItems that match this filter are used to train the Model. A filter with same syntax as the one used in DatasetService.ListDataItems may be used. If a single DataItem is matched by more than one of the FilterSplit filters, then it is assigned to the first set that applies to it in the training, validation, test order.
-    #[serde(rename = "trainingFilter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_filter: Option<String>,
 
     /// Required. A filter on DataItems of the Dataset. DataItems that match this filter are used to validate the Model. A filter with same syntax as the one used in DatasetService.ListDataItems may be used. If a single DataItem is matched by more than one of the FilterSplit filters, then it is assigned to the first set that applies to it in the training, validation, test order.
-    #[serde(
-        rename = "validationFilter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_filter: Option<String>,
 
     /// Required. A filter on DataItems of the Dataset. DataItems that match this filter are used to test the Model. A filter with same syntax as the one used in DatasetService.ListDataItems may be used. If a single DataItem is matched by more than one of the FilterSplit filters, then it is assigned to the first set that applies to it in the training, validation, test order.
-    #[serde(rename = "testFilter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_filter: Option<String>,
 }
 
@@ -411,9 +332,10 @@ pub struct FilterSplit {
 /// Discovery schema `GoogleCloudAiplatformV1PredefinedSplit`.
 #[cfg(feature = "training-pipelines")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PredefinedSplit {
     /// Required. The key is a name of one of the Dataset's data columns. The value of the key (either the label's value or value in the column) must be one of {`training`, `validation`, `test`}, and it defines to which set the given piece of data is assigned. If for a piece of data the key is not present or has an invalid value, that piece is ignored by the pipeline.
-    #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
 
@@ -422,29 +344,22 @@ pub struct PredefinedSplit {
 /// Discovery schema `GoogleCloudAiplatformV1TimestampSplit`.
 #[cfg(feature = "training-pipelines")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TimestampSplit {
     /// The fraction of the input data that is to be used to train the Model.
-    #[serde(
-        rename = "trainingFraction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to validate the Model.
-    #[serde(
-        rename = "validationFraction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to evaluate the Model.
-    #[serde(rename = "testFraction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_fraction: Option<f64>,
 
     /// Required. The key is a name of one of the Dataset's data columns. The values of the key (the values in the column) must be in RFC 3339 `date-time` format, where `time-offset` = `"Z"` (e.g. 1985-04-12T23:20:50.52Z). If for a piece of data the key is not present or has an invalid value, that piece is ignored by the pipeline.
-    #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
 
@@ -453,28 +368,21 @@ pub struct TimestampSplit {
 /// Discovery schema `GoogleCloudAiplatformV1StratifiedSplit`.
 #[cfg(feature = "training-pipelines")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct StratifiedSplit {
     /// The fraction of the input data that is to be used to train the Model.
-    #[serde(
-        rename = "trainingFraction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to validate the Model.
-    #[serde(
-        rename = "validationFraction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to evaluate the Model.
-    #[serde(rename = "testFraction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_fraction: Option<f64>,
 
     /// Required. The key is a name of one of the Dataset's data columns. The key provided must be for a categorical column.
-    #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }

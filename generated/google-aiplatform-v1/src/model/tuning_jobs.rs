@@ -166,163 +166,101 @@ impl From<&str> for JobState {
         feature = "batch-prediction-jobs"
     )
 )]
-impl std::fmt::Display for JobState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "tuning-jobs",
-        feature = "custom-jobs",
-        feature = "data-labeling-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "locations-batch-prediction-jobs",
-        feature = "model-deployment-monitoring-jobs",
-        feature = "notebook-execution-jobs",
-        feature = "schedules",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl serde::Serialize for JobState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "tuning-jobs",
-        feature = "custom-jobs",
-        feature = "data-labeling-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "locations-batch-prediction-jobs",
-        feature = "model-deployment-monitoring-jobs",
-        feature = "notebook-execution-jobs",
-        feature = "schedules",
-        feature = "batch-prediction-jobs"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for JobState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(JobState::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(JobState);
 
 /// Represents a TuningJob that runs with Google owned models.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TuningJob`.
 #[cfg(feature = "tuning-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TuningJob {
     /// The base model that is being tuned. See [Supported models](https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/tuning#supported_models).
-    #[serde(rename = "baseModel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_model: Option<String>,
 
     /// Tuning Spec for Supervised Fine Tuning.
-    #[serde(
-        rename = "supervisedTuningSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supervised_tuning_spec: Option<crate::SupervisedTuningSpec>,
 
     /// Output only. Identifier. Resource name of a TuningJob. Format: `projects/{project}/locations/{location}/tuningJobs/{tuning_job}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. The display name of the TunedModel. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(
-        rename = "tunedModelDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tuned_model_display_name: Option<String>,
 
     /// Optional. The description of the TuningJob.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. The detailed state of the job.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::JobState>,
 
     /// Output only. Time when the TuningJob was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the TuningJob for the first time entered the `JOB_STATE_RUNNING` state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the TuningJob entered any of the following JobStates: `JOB_STATE_SUCCEEDED`, `JOB_STATE_FAILED`, `JOB_STATE_CANCELLED`, `JOB_STATE_EXPIRED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "endTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the TuningJob was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Only populated when job's state is `JOB_STATE_FAILED` or `JOB_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// Optional. The labels with user-defined metadata to organize TuningJob and generated resources such as Model and Endpoint. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(
-        rename = "labels",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. The Experiment associated with this TuningJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "experiment", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub experiment: Option<String>,
 
     /// Output only. The tuned model resources associated with this TuningJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "tunedModel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tuned_model: Option<crate::TunedModel>,
 
     /// Output only. The tuning data statistics associated with this TuningJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "tuningDataStats",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tuning_data_stats: Option<crate::TuningDataStats>,
 
     /// Customer-managed encryption key options for a TuningJob. If this is set, then all resources created by the TuningJob will be encrypted with the provided encryption key.
-    #[serde(rename = "encryptionSpec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// The service account that the tuningJob workload runs as. If not specified, the Vertex AI Secure Fine-Tuned Service Agent in the project will be used. See <https://cloud.google.com/iam/docs/service-agents#vertex-ai-secure-fine-tuning-service-agent> Users starting the pipeline must have the `iam.serviceAccounts.actAs` permission on this service account.
-    #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 }
 
@@ -331,13 +269,14 @@ pub struct TuningJob {
 /// Discovery schema `GoogleCloudAiplatformV1ListTuningJobsResponse`.
 #[cfg(feature = "tuning-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListTuningJobsResponse {
     /// List of TuningJobs in the requested page.
-    #[serde(rename = "tuningJobs", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tuning_jobs: Vec<crate::TuningJob>,
 
     /// A token to retrieve the next page of results. Pass to ListTuningJobsRequest.page\_token to obtain that page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -359,35 +298,29 @@ impl discogen_runtime::Page for ListTuningJobsResponse {
 /// Discovery schema `GoogleCloudAiplatformV1CancelTuningJobRequest`.
 #[cfg(feature = "tuning-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CancelTuningJobRequest {}
 /// Request message for GenAiTuningService.RebaseTunedModel.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RebaseTunedModelRequest`.
 #[cfg(feature = "tuning-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RebaseTunedModelRequest {
     /// Required. TunedModel reference to retrieve the legacy model information.
-    #[serde(rename = "tunedModelRef", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tuned_model_ref: Option<crate::TunedModelRef>,
 
     /// Optional. The TuningJob to be updated. Users can use this TuningJob field to overwrite tuning configs.
-    #[serde(rename = "tuningJob", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tuning_job: Option<crate::TuningJob>,
 
     /// Optional. The Google Cloud Storage location to write the artifacts.
-    #[serde(
-        rename = "artifactDestination",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_destination: Option<crate::GcsDestination>,
 
     /// Optional. By default, bison to gemini migration will always create new model/endpoint, but for gemini-1.0 to gemini-1.5 migration, we default deploy to the same endpoint. See details in this Section.
-    #[serde(
-        rename = "deployToSameEndpoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deploy_to_same_endpoint: Option<bool>,
 }
 
@@ -396,37 +329,22 @@ pub struct RebaseTunedModelRequest {
 /// Discovery schema `GoogleCloudAiplatformV1SupervisedTuningSpec`.
 #[cfg(feature = "tuning-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SupervisedTuningSpec {
     /// Required. Training dataset used for tuning. The dataset can be specified as either a Cloud Storage path to a JSONL file or as the resource name of a Vertex Multimodal Dataset.
-    #[serde(
-        rename = "trainingDatasetUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_dataset_uri: Option<String>,
 
     /// Optional. Validation dataset used for tuning. The dataset can be specified as either a Cloud Storage path to a JSONL file or as the resource name of a Vertex Multimodal Dataset.
-    #[serde(
-        rename = "validationDatasetUri",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_dataset_uri: Option<String>,
 
     /// Optional. Hyperparameters for SFT.
-    #[serde(
-        rename = "hyperParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hyper_parameters: Option<crate::SupervisedHyperParameters>,
 
     /// Optional. If set to true, disable intermediate checkpoints for SFT and only the last checkpoint will be exported. Otherwise, enable intermediate checkpoints for SFT. Default is false.
-    #[serde(
-        rename = "exportLastCheckpointOnly",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_last_checkpoint_only: Option<bool>,
 }
 
@@ -435,23 +353,24 @@ pub struct SupervisedTuningSpec {
 /// Discovery schema `GoogleCloudAiplatformV1TunedModel`.
 #[cfg(feature = "tuning-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TunedModel {
     /// Output only. The resource name of the TunedModel. Format: `projects/{project}/locations/{location}/models/{model}@{version_id}` When tuning from a base model, the version\_id will be 1. For continuous tuning, the version id will be incremented by 1 from the last version id in the parent model. E.g., `projects/{project}/locations/{location}/models/{model}@{last_version_id + 1}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "model", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Output only. A resource name of an Endpoint. Format: `projects/{project}/locations/{location}/endpoints/{endpoint}`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "endpoint", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 
     /// Output only. The checkpoints associated with this TunedModel. This field is only populated for tuning jobs that enable intermediate checkpoints.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "checkpoints", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checkpoints: Vec<crate::TunedModelCheckpoint>,
 }
 
@@ -460,13 +379,10 @@ pub struct TunedModel {
 /// Discovery schema `GoogleCloudAiplatformV1TuningDataStats`.
 #[cfg(feature = "tuning-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TuningDataStats {
     /// The SFT Tuning data stats.
-    #[serde(
-        rename = "supervisedTuningDataStats",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supervised_tuning_data_stats: Option<crate::SupervisedTuningDataStats>,
 }
 
@@ -475,17 +391,18 @@ pub struct TuningDataStats {
 /// Discovery schema `GoogleCloudAiplatformV1TunedModelRef`.
 #[cfg(feature = "tuning-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TunedModelRef {
     /// Support migration from model registry.
-    #[serde(rename = "tunedModel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tuned_model: Option<String>,
 
     /// Support migration from tuning job list page, from gemini-1.0-pro-002 to 1.5 and above.
-    #[serde(rename = "tuningJob", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tuning_job: Option<String>,
 
     /// Support migration from tuning job list page, from bison model to gemini model.
-    #[serde(rename = "pipelineJob", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_job: Option<String>,
 }
 
@@ -568,54 +485,28 @@ impl From<&str> for AdapterSize {
 }
 
 #[cfg(feature = "tuning-jobs")]
-impl std::fmt::Display for AdapterSize {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "tuning-jobs")]
-impl serde::Serialize for AdapterSize {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "tuning-jobs")]
-impl<'de> serde::Deserialize<'de> for AdapterSize {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(AdapterSize::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(AdapterSize);
 
 /// Hyperparameters for SFT.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SupervisedHyperParameters`.
 #[cfg(feature = "tuning-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SupervisedHyperParameters {
     /// Optional. Number of complete passes the model makes over the entire training dataset during training.
     #[serde(
-        rename = "epochCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub epoch_count: Option<i64>,
 
     /// Optional. Multiplier for adjusting the default learning rate. Mutually exclusive with `learning_rate`. This feature is only available for 1P models.
-    #[serde(
-        rename = "learningRateMultiplier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub learning_rate_multiplier: Option<f64>,
 
     /// Optional. Adapter size for tuning.
-    #[serde(rename = "adapterSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub adapter_size: Option<crate::AdapterSize>,
 }
 
@@ -624,15 +515,14 @@ pub struct SupervisedHyperParameters {
 /// Discovery schema `GoogleCloudAiplatformV1TunedModelCheckpoint`.
 #[cfg(feature = "tuning-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TunedModelCheckpoint {
     /// The ID of the checkpoint.
-    #[serde(rename = "checkpointId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint_id: Option<String>,
 
     /// The epoch of the checkpoint.
     #[serde(
-        rename = "epoch",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -640,15 +530,13 @@ pub struct TunedModelCheckpoint {
 
     /// The step of the checkpoint.
     #[serde(
-        rename = "step",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub step: Option<i64>,
 
     /// The Endpoint resource name that the checkpoint is deployed to. Format: `projects/{project}/locations/{location}/endpoints/{endpoint}`.
-    #[serde(rename = "endpoint", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 }
 
@@ -657,13 +545,12 @@ pub struct TunedModelCheckpoint {
 /// Discovery schema `GoogleCloudAiplatformV1SupervisedTuningDataStats`.
 #[cfg(feature = "tuning-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SupervisedTuningDataStats {
     /// Output only. Number of examples in the tuning dataset.
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "tuningDatasetExampleCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -673,8 +560,6 @@ pub struct SupervisedTuningDataStats {
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "totalTuningCharacterCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -685,8 +570,6 @@ pub struct SupervisedTuningDataStats {
     /// Output only: set by the server and ignored in requests.
     /// Deprecated.
     #[serde(
-        rename = "totalBillableCharacterCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -696,8 +579,6 @@ pub struct SupervisedTuningDataStats {
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "totalBillableTokenCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -707,8 +588,6 @@ pub struct SupervisedTuningDataStats {
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "tuningStepCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -717,11 +596,7 @@ pub struct SupervisedTuningDataStats {
     /// Output only. Dataset distributions for the user input tokens.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "userInputTokenDistribution",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_input_token_distribution: Option<
         crate::SupervisedTuningDatasetDistribution,
     >,
@@ -729,11 +604,7 @@ pub struct SupervisedTuningDataStats {
     /// Output only. Dataset distributions for the user output tokens.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "userOutputTokenDistribution",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_output_token_distribution: Option<
         crate::SupervisedTuningDatasetDistribution,
     >,
@@ -741,11 +612,7 @@ pub struct SupervisedTuningDataStats {
     /// Output only. Dataset distributions for the messages per example.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "userMessagePerExampleDistribution",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_message_per_example_distribution: Option<
         crate::SupervisedTuningDatasetDistribution,
     >,
@@ -753,19 +620,13 @@ pub struct SupervisedTuningDataStats {
     /// Output only. Sample user messages in the training dataset uri.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "userDatasetExamples",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub user_dataset_examples: Vec<crate::Content>,
 
     /// Output only. The number of examples in the dataset that have been dropped. An example can be dropped for reasons including: too many tokens, contains an invalid image, contains too many images, etc.
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "totalTruncatedExampleCount",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -775,8 +636,6 @@ pub struct SupervisedTuningDataStats {
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "truncatedExampleIndices",
-        default,
         skip_serializing_if = "Vec::is_empty",
         with = "discogen_runtime::serde_int64::vec"
     )]
@@ -785,11 +644,7 @@ pub struct SupervisedTuningDataStats {
     /// Output only. For each index in `truncated_example_indices`, the user-facing reason why the example was dropped.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        rename = "droppedExampleReasons",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dropped_example_reasons: Vec<String>,
 }
 
@@ -798,13 +653,12 @@ pub struct SupervisedTuningDataStats {
 /// Discovery schema `GoogleCloudAiplatformV1SupervisedTuningDatasetDistribution`.
 #[cfg(feature = "tuning-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SupervisedTuningDatasetDistribution {
     /// Output only. Sum of a given population of values.
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "sum",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -814,8 +668,6 @@ pub struct SupervisedTuningDatasetDistribution {
     ///
     /// Output only: set by the server and ignored in requests.
     #[serde(
-        rename = "billableSum",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -824,43 +676,43 @@ pub struct SupervisedTuningDatasetDistribution {
     /// Output only. The minimum of the population values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "min", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
 
     /// Output only. The maximum of the population values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "max", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
 
     /// Output only. The arithmetic mean of the values in the population.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "mean", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mean: Option<f64>,
 
     /// Output only. The median of the values in the population.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "median", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub median: Option<f64>,
 
     /// Output only. The 5th percentile of the values in the population.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "p5", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub p5: Option<f64>,
 
     /// Output only. The 95th percentile of the values in the population.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "p95", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub p95: Option<f64>,
 
     /// Output only. Defines the histogram bucket.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "buckets", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub buckets: Vec<crate::SupervisedTuningDatasetDistributionDatasetBucket>,
 }
 
@@ -869,22 +721,23 @@ pub struct SupervisedTuningDatasetDistribution {
 /// Discovery schema `GoogleCloudAiplatformV1SupervisedTuningDatasetDistributionDatasetBucket`.
 #[cfg(feature = "tuning-jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SupervisedTuningDatasetDistributionDatasetBucket {
     /// Output only. Number of values in the bucket.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "count", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
 
     /// Output only. Left bound of the bucket.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "left", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub left: Option<f64>,
 
     /// Output only. Right bound of the bucket.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(rename = "right", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub right: Option<f64>,
 }

@@ -46,59 +46,39 @@ impl From<&str> for InstanceStatus {
     }
 }
 
-impl std::fmt::Display for InstanceStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for InstanceStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for InstanceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(InstanceStatus::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(InstanceStatus);
 
 /// Represents an Instance resource.
 ///
 /// Discovery schema `Instance`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Instance {
     /// The unique identifier for the resource.
     #[serde(
-        rename = "id",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_uint64::option"
     )]
     pub id: Option<u64>,
 
     /// The name of the resource.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Full or partial URL of the machine type resource.
-    #[serde(rename = "machineType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_type: Option<String>,
 
     /// The status of the instance.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::InstanceStatus>,
 
     /// URL of the zone where the instance resides.
-    #[serde(rename = "zone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 
     /// Server-defined URL for this resource.
-    #[serde(rename = "selfLink", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 }
 
@@ -143,40 +123,22 @@ impl From<&str> for OperationSchemaStatus {
     }
 }
 
-impl std::fmt::Display for OperationSchemaStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for OperationSchemaStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OperationSchemaStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(OperationSchemaStatus::from(value.as_ref()))
-    }
-}
+discogen_runtime::open_enum_impls!(OperationSchemaStatus);
 
 /// Discovery schema `Operation.error.errors`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct OperationSchemaErrorErrorsItem {
     /// The error type identifier for this error.
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 
     /// Indicates the field in the request that caused the error.
-    #[serde(rename = "location", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
 
     /// An optional, human-readable error message.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -184,9 +146,10 @@ pub struct OperationSchemaErrorErrorsItem {
 ///
 /// Discovery schema `Operation.error`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct OperationSchemaError {
     /// The array of errors encountered while processing this operation.
-    #[serde(rename = "errors", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<crate::OperationSchemaErrorErrorsItem>,
 }
 
@@ -194,61 +157,52 @@ pub struct OperationSchemaError {
 ///
 /// Discovery schema `Operation`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct OperationSchema {
     /// The unique identifier for the operation.
     #[serde(
-        rename = "id",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_uint64::option"
     )]
     pub id: Option<u64>,
 
     /// Name of the operation.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The type of operation, such as `insert`.
-    #[serde(rename = "operationType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation_type: Option<String>,
 
     /// The status of the operation.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::OperationSchemaStatus>,
 
     /// An optional progress indicator from 0 to 100.
-    #[serde(rename = "progress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<i32>,
 
     /// The URL of the resource that the operation modifies.
-    #[serde(rename = "targetLink", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_link: Option<String>,
 
     /// Server-defined URL for the resource.
-    #[serde(rename = "selfLink", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 
     /// The URL of the zone where the operation resides.
-    #[serde(rename = "zone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 
     /// If the operation fails, the HTTP error status code returned.
-    #[serde(
-        rename = "httpErrorStatusCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_error_status_code: Option<i32>,
 
     /// If the operation fails, the HTTP error message returned.
-    #[serde(
-        rename = "httpErrorMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_error_message: Option<String>,
 
     /// If errors are generated during processing of the operation, this field is populated.
-    #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::OperationSchemaError>,
 }

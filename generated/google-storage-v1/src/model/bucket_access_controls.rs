@@ -5,13 +5,14 @@
 /// Discovery schema `BucketAccessControl.projectTeam`.
 #[cfg(any(feature = "bucket-access-controls", feature = "buckets"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BucketAccessControlProjectTeam {
     /// The project number.
-    #[serde(rename = "projectNumber", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_number: Option<String>,
 
     /// The team.
-    #[serde(rename = "team", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
 }
 
@@ -20,17 +21,18 @@ pub struct BucketAccessControlProjectTeam {
 /// Discovery schema `BucketAccessControl`.
 #[cfg(any(feature = "bucket-access-controls", feature = "buckets"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BucketAccessControl {
     /// The name of the bucket.
-    #[serde(rename = "bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
 
     /// The domain associated with the entity, if any.
-    #[serde(rename = "domain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
 
     /// The email address associated with the entity, if any.
-    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 
     /// The entity holding the permission, in one of the following forms:
@@ -45,35 +47,35 @@ pub struct BucketAccessControl {
     /// - The user liz@example.com would be user-liz@example.com.
     /// - The group example@googlegroups.com would be group-example@googlegroups.com.
     /// - To refer to all members of the Google Apps for Business domain example.com, the entity would be domain-example.com.
-    #[serde(rename = "entity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
 
     /// The ID for the entity, if any.
-    #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 
     /// HTTP 1.1 Entity tag for the access-control entry.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The ID of the access-control entry.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// The kind of item this is. For bucket access control entries, this is always storage#bucketAccessControl.
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The project team associated with the entity, if any.
-    #[serde(rename = "projectTeam", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_team: Option<crate::BucketAccessControlProjectTeam>,
 
     /// The access permission for the entity.
-    #[serde(rename = "role", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 
     /// The link to this access-control entry.
-    #[serde(rename = "selfLink", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 }
 
@@ -82,12 +84,13 @@ pub struct BucketAccessControl {
 /// Discovery schema `BucketAccessControls`.
 #[cfg(feature = "bucket-access-controls")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BucketAccessControls {
     /// The list of items.
-    #[serde(rename = "items", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<crate::BucketAccessControl>,
 
     /// The kind of item this is. For lists of bucket access control entries, this is always storage#bucketAccessControls.
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }

@@ -7,12 +7,13 @@
     any(feature = "default-object-access-controls", feature = "object-access-controls")
 )]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ObjectAccessControls {
     /// The list of items.
-    #[serde(rename = "items", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<crate::ObjectAccessControl>,
 
     /// The kind of item this is. For lists of object access control entries, this is always storage#objectAccessControls.
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }

@@ -5,9 +5,10 @@
 /// Discovery schema `Folder.pendingRenameInfo`.
 #[cfg(feature = "folders")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FolderPendingRenameInfo {
     /// The ID of the rename folder operation.
-    #[serde(rename = "operationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation_id: Option<String>,
 }
 
@@ -16,50 +17,45 @@ pub struct FolderPendingRenameInfo {
 /// Discovery schema `Folder`.
 #[cfg(feature = "folders")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Folder {
     /// The name of the bucket containing this folder.
-    #[serde(rename = "bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
 
     /// The ID of the folder, including the bucket name, folder name.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// The kind of item this is. For folders, this is always storage#folder.
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The version of the metadata for this folder. Used for preconditions and for detecting changes in metadata.
     #[serde(
-        rename = "metageneration",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub metageneration: Option<i64>,
 
     /// The name of the folder. Required if not specified by URL parameter.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The link to this folder.
-    #[serde(rename = "selfLink", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 
     /// The creation time of the folder in RFC 3339 format.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 
     /// The modification time of the folder metadata in RFC 3339 format.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 
     /// Only present if the folder is part of an ongoing rename folder operation. Contains information which can be used to query the operation status.
-    #[serde(
-        rename = "pendingRenameInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_rename_info: Option<crate::FolderPendingRenameInfo>,
 }
 
@@ -68,17 +64,18 @@ pub struct Folder {
 /// Discovery schema `Folders`.
 #[cfg(feature = "folders")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Folders {
     /// The list of items.
-    #[serde(rename = "items", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<crate::Folder>,
 
     /// The kind of item this is. For lists of folders, this is always storage#folders.
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The continuation token, used to page through large result sets. Provide this value in a subsequent request to return the next page of results.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 

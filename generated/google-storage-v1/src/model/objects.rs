@@ -5,11 +5,10 @@
 /// Discovery schema `ComposeRequest.sourceObjects.objectPreconditions`.
 #[cfg(feature = "objects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ComposeRequestSourceObjectsItemObjectPreconditions {
     /// Only perform the composition if the generation of the source object that would be used matches this value. If this value and a generation are both specified, they must be the same value or the call will fail.
     #[serde(
-        rename = "ifGenerationMatch",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -19,26 +18,21 @@ pub struct ComposeRequestSourceObjectsItemObjectPreconditions {
 /// Discovery schema `ComposeRequest.sourceObjects`.
 #[cfg(feature = "objects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ComposeRequestSourceObjectsItem {
     /// The generation of this object to use as the source.
     #[serde(
-        rename = "generation",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub generation: Option<i64>,
 
     /// The source object's name. All source objects must reside in the same bucket.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Conditions that must be met for this operation to execute.
-    #[serde(
-        rename = "objectPreconditions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_preconditions: Option<
         crate::ComposeRequestSourceObjectsItemObjectPreconditions,
     >,
@@ -49,17 +43,18 @@ pub struct ComposeRequestSourceObjectsItem {
 /// Discovery schema `ComposeRequest`.
 #[cfg(feature = "objects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ComposeRequest {
     /// Properties of the resulting object.
-    #[serde(rename = "destination", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<crate::Object>,
 
     /// The kind of item this is.
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The list of source objects that will be concatenated into a single object.
-    #[serde(rename = "sourceObjects", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub source_objects: Vec<crate::ComposeRequestSourceObjectsItem>,
 }
 
@@ -68,17 +63,14 @@ pub struct ComposeRequest {
 /// Discovery schema `Object.customerEncryption`.
 #[cfg(feature = "objects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ObjectCustomerEncryption {
     /// The encryption algorithm.
-    #[serde(
-        rename = "encryptionAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_algorithm: Option<String>,
 
     /// SHA256 hash value of the encryption key.
-    #[serde(rename = "keySha256", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_sha256: Option<String>,
 }
 
@@ -87,13 +79,10 @@ pub struct ObjectCustomerEncryption {
 /// Discovery schema `Object.contexts`.
 #[cfg(feature = "objects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ObjectContexts {
     /// User-defined object contexts.
-    #[serde(
-        rename = "custom",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub custom: std::collections::BTreeMap<String, crate::ObjectCustomContextPayload>,
 }
 
@@ -102,13 +91,14 @@ pub struct ObjectContexts {
 /// Discovery schema `Object.owner`.
 #[cfg(feature = "objects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ObjectOwner {
     /// The entity, in the form user-userId.
-    #[serde(rename = "entity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
 
     /// The ID for the entity.
-    #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 }
 
@@ -117,17 +107,14 @@ pub struct ObjectOwner {
 /// Discovery schema `Object.retention`.
 #[cfg(feature = "objects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ObjectRetention {
     /// A time in RFC 3339 format until which object retention protects this object.
-    #[serde(
-        rename = "retainUntilTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retain_until_time: Option<String>,
 
     /// The bucket's object retention mode, can only be Unlocked or Locked.
-    #[serde(rename = "mode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
 }
 
@@ -136,200 +123,167 @@ pub struct ObjectRetention {
 /// Discovery schema `Object`.
 #[cfg(feature = "objects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Object {
     /// Access controls on the object.
-    #[serde(rename = "acl", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub acl: Vec<crate::ObjectAccessControl>,
 
     /// The name of the bucket containing this object.
-    #[serde(rename = "bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
 
     /// Cache-Control directive for the object data. If omitted, and the object is accessible to all anonymous users, the default will be public, max-age=3600.
-    #[serde(rename = "cacheControl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_control: Option<String>,
 
     /// Number of underlying components that make up this object. Components are accumulated by compose operations.
-    #[serde(rename = "componentCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub component_count: Option<i32>,
 
     /// Content-Disposition of the object data.
-    #[serde(
-        rename = "contentDisposition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_disposition: Option<String>,
 
     /// Content-Encoding of the object data.
-    #[serde(
-        rename = "contentEncoding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_encoding: Option<String>,
 
     /// Content-Language of the object data.
-    #[serde(
-        rename = "contentLanguage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_language: Option<String>,
 
     /// Content-Type of the object data. If an object is stored without a Content-Type, it is served as application/octet-stream.
-    #[serde(rename = "contentType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 
     /// CRC32c checksum, as described in RFC 4960, Appendix B; encoded using base64 in big-endian byte order. For more information about using the CRC32c checksum, see [Data Validation and Change Detection](https://cloud.google.com/storage/docs/data-validation).
-    #[serde(rename = "crc32c", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crc32c: Option<String>,
 
     /// A timestamp in RFC 3339 format specified by the user for an object.
-    #[serde(rename = "customTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_time: Option<String>,
 
     /// Metadata of customer-supplied encryption key, if the object is encrypted by such a key.
-    #[serde(
-        rename = "customerEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_encryption: Option<crate::ObjectCustomerEncryption>,
 
     /// HTTP 1.1 Entity tag for the object.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Whether an object is under event-based hold. Event-based hold is a way to retain objects until an event occurs, which is signified by the hold's release (i.e. this value is set to false). After being released (set to false), such objects will be subject to bucket-level retention (if any). One sample use case of this flag is for banks to hold loan documents for at least 3 years after loan is paid in full. Here, bucket-level retention is 3 years and the event is the loan being paid in full. In this example, these objects will be held intact for any number of years until the event has occurred (event-based hold on the object is released) and then 3 more years after that. That means retention duration of the objects begins from the moment event-based hold transitioned from true to false.
-    #[serde(rename = "eventBasedHold", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_based_hold: Option<bool>,
 
     /// The content generation of this object. Used for object versioning.
     #[serde(
-        rename = "generation",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub generation: Option<i64>,
 
     /// The ID of the object, including the bucket name, object name, and generation number.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// The kind of item this is. For objects, this is always storage#object.
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// Not currently supported. Specifying the parameter causes the request to fail with status code 400 - Bad Request.
-    #[serde(rename = "kmsKeyName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kms_key_name: Option<String>,
 
     /// MD5 hash of the data; encoded using base64. For more information about using the MD5 hash, see [Data Validation and Change Detection](https://cloud.google.com/storage/docs/data-validation).
-    #[serde(rename = "md5Hash", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub md5_hash: Option<String>,
 
     /// Media download link.
-    #[serde(rename = "mediaLink", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_link: Option<String>,
 
     /// User-provided metadata, in key/value pairs.
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub metadata: std::collections::BTreeMap<String, String>,
 
     /// User-defined or system-defined object contexts. Each object context is a key-payload pair, where the key provides the identification and the payload holds the associated value and additional metadata.
-    #[serde(rename = "contexts", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contexts: Option<crate::ObjectContexts>,
 
     /// Restore token used to differentiate deleted objects with the same name and generation. This field is only returned for deleted objects in hierarchical namespace buckets.
-    #[serde(rename = "restoreToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_token: Option<String>,
 
     /// The version of the metadata for this object at this generation. Used for preconditions and for detecting changes in metadata. A metageneration number is only meaningful in the context of a particular generation of a particular object.
     #[serde(
-        rename = "metageneration",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub metageneration: Option<i64>,
 
     /// The name of the object. Required if not specified by URL parameter.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The owner of the object. This will always be the uploader of the object.
-    #[serde(rename = "owner", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<crate::ObjectOwner>,
 
     /// A server-determined value that specifies the earliest time that the object's retention period expires. This value is in RFC 3339 format. Note 1: This field is not provided for objects with an active event-based hold, since retention expiration is unknown until the hold is removed. Note 2: This value can be provided even when temporary hold is set (so that the user can reason about policy without having to first unset the temporary hold).
-    #[serde(
-        rename = "retentionExpirationTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_expiration_time: Option<String>,
 
     /// A collection of object level retention parameters.
-    #[serde(rename = "retention", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention: Option<crate::ObjectRetention>,
 
     /// The link to this object.
-    #[serde(rename = "selfLink", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 
     /// Content-Length of the data in bytes.
     #[serde(
-        rename = "size",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_uint64::option"
     )]
     pub size: Option<u64>,
 
     /// Storage class of the object.
-    #[serde(rename = "storageClass", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_class: Option<String>,
 
     /// Whether an object is under temporary hold. While this flag is set to true, the object is protected against deletion and overwrites. A common use case of this flag is regulatory investigations where objects need to be retained while the investigation is ongoing. Note that unlike event-based hold, temporary hold does not impact retention expiration time of an object.
-    #[serde(rename = "temporaryHold", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub temporary_hold: Option<bool>,
 
     /// The creation time of the object in RFC 3339 format.
-    #[serde(rename = "timeCreated", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_created: Option<String>,
 
     /// The time at which the object became noncurrent in RFC 3339 format. Will be returned if and only if this version of the object has been deleted.
-    #[serde(rename = "timeDeleted", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_deleted: Option<String>,
 
     /// The time when the object was finalized.
-    #[serde(rename = "timeFinalized", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_finalized: Option<String>,
 
     /// The time at which the object became soft-deleted in RFC 3339 format.
-    #[serde(rename = "softDeleteTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_delete_time: Option<String>,
 
     /// This is the time (in the future) when the soft-deleted object will no longer be restorable. It is equal to the soft delete time plus the current soft delete retention duration of the bucket.
-    #[serde(rename = "hardDeleteTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hard_delete_time: Option<String>,
 
     /// The time at which the object's storage class was last changed. When the object is initially created, it will be set to timeCreated.
-    #[serde(
-        rename = "timeStorageClassUpdated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_storage_class_updated: Option<String>,
 
     /// The modification time of the object metadata in RFC 3339 format. Set initially to object creation time and then updated whenever any metadata of the object changes. This includes changes made by a requester, such as modifying custom metadata, as well as changes made by Cloud Storage on behalf of a requester, such as changing the storage class based on an Object Lifecycle Configuration.
-    #[serde(rename = "updated", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
 }
 
@@ -338,21 +292,22 @@ pub struct Object {
 /// Discovery schema `Objects`.
 #[cfg(feature = "objects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Objects {
     /// The list of items.
-    #[serde(rename = "items", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<crate::Object>,
 
     /// The kind of item this is. For lists of objects, this is always storage#objects.
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The continuation token, used to page through large result sets. Provide this value in a subsequent request to return the next page of results.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 
     /// The list of prefixes of objects matching-but-not-listed up to and including the requested delimiter.
-    #[serde(rename = "prefixes", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub prefixes: Vec<String>,
 }
 
@@ -374,36 +329,33 @@ impl discogen_runtime::Page for Objects {
 /// Discovery schema `RewriteResponse`.
 #[cfg(feature = "objects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RewriteResponse {
     /// true if the copy is finished; otherwise, false if the copy is in progress. This property is always present in the response.
-    #[serde(rename = "done", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
 
     /// The kind of item this is.
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The total size of the object being copied in bytes. This property is always present in the response.
     #[serde(
-        rename = "objectSize",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
     pub object_size: Option<i64>,
 
     /// A resource containing the metadata for the copied-to object. This property is present in the response only when copying completes.
-    #[serde(rename = "resource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<crate::Object>,
 
     /// A token to use in subsequent requests to continue copying data. This token is present in the response only when there is more data to copy.
-    #[serde(rename = "rewriteToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rewrite_token: Option<String>,
 
     /// The total bytes written so far, which can be used to provide a waiting user with a progress indicator. This property is always present in the response.
     #[serde(
-        rename = "totalBytesRewritten",
-        default,
         skip_serializing_if = "Option::is_none",
         with = "discogen_runtime::serde_int64::option"
     )]
@@ -415,49 +367,34 @@ pub struct RewriteResponse {
 /// Discovery schema `BulkRestoreObjectsRequest`.
 #[cfg(feature = "objects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BulkRestoreObjectsRequest {
     /// If false (default), the restore will not overwrite live objects with the same name at the destination. This means some deleted objects may be skipped. If true, live objects will be overwritten resulting in a noncurrent object (if versioning is enabled). If versioning is not enabled, overwriting the object will result in a soft-deleted object. In either case, if a noncurrent object already exists with the same name, a live version can be written without issue.
-    #[serde(rename = "allowOverwrite", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_overwrite: Option<bool>,
 
     /// Restores only the objects that were soft-deleted after this time.
-    #[serde(
-        rename = "softDeletedAfterTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_deleted_after_time: Option<String>,
 
     /// Restores only the objects that were soft-deleted before this time.
-    #[serde(
-        rename = "softDeletedBeforeTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_deleted_before_time: Option<String>,
 
     /// Restores only the objects matching any of the specified glob(s). If this parameter is not specified, all objects will be restored within the specified time range.
-    #[serde(rename = "matchGlobs", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub match_globs: Vec<String>,
 
     /// If true, copies the source object's ACL; otherwise, uses the bucket's default object ACL. The default is false.
-    #[serde(rename = "copySourceAcl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_source_acl: Option<bool>,
 
     /// Restores only the objects that were created after this time.
-    #[serde(
-        rename = "createdAfterTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_after_time: Option<String>,
 
     /// Restores only the objects that were created before this time.
-    #[serde(
-        rename = "createdBeforeTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_before_time: Option<String>,
 }
 
@@ -466,16 +403,17 @@ pub struct BulkRestoreObjectsRequest {
 /// Discovery schema `ObjectCustomContextPayload`.
 #[cfg(feature = "objects")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ObjectCustomContextPayload {
     /// The value of the object context.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 
     /// The time at which the object context was created in RFC 3339 format.
-    #[serde(rename = "createTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 
     /// The time at which the object context was last updated in RFC 3339 format.
-    #[serde(rename = "updateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }

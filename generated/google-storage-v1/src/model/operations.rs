@@ -5,13 +5,14 @@
 /// Discovery schema `AdvanceRelocateBucketOperationRequest`.
 #[cfg(feature = "operations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AdvanceRelocateBucketOperationRequest {
     /// Specifies the duration after which the relocation will revert to the sync stage if the relocation hasn't succeeded. Optional, if not supplied, a default value of 12h will be used.
-    #[serde(rename = "ttl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<discogen_runtime::Duration>,
 
     /// Specifies the time when the relocation will revert to the sync stage if the relocation hasn't succeeded.
-    #[serde(rename = "expireTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
 }
 
@@ -20,17 +21,18 @@ pub struct AdvanceRelocateBucketOperationRequest {
 /// Discovery schema `GoogleLongrunningListOperationsResponse`.
 #[cfg(feature = "operations")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GoogleLongrunningListOperationsResponse {
     /// The continuation token, used to page through large result sets. Provide this value in a subsequent request to return the next page of results.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 
     /// A list of operations that matches the specified filter in the request.
-    #[serde(rename = "operations", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub operations: Vec<crate::GoogleLongrunningOperation>,
 
     /// The kind of item this is. For lists of operations, this is always storage#operations.
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
 

@@ -5,12 +5,13 @@
 /// Discovery schema `ServiceAccount`.
 #[cfg(feature = "service-account")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ServiceAccount {
     /// The ID of the notification.
-    #[serde(rename = "email_address", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "email_address", skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 
     /// The kind of item this is. For notifications, this is always storage#notification.
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }

@@ -1,0 +1,133 @@
+//! The builder every generated crate wraps around [`ClientBuilder`](crate::ClientBuilder),
+//! written once.
+
+/// Defines a generated crate's `ClientBuilder`: a wrapper of the runtime's builder with the
+/// same setters (endpoint, location, credentials, retry and poll policies, timeouts, headers,
+/// transport) whose `build()` returns the crate's `Client` (a struct with an `inner:
+/// discogen_runtime::Client` field, defined in the same module). `adc()` asks for
+/// `default_scope` and exists when the invoking crate has an `adc` feature enabled.
+///
+/// ```
+/// #[derive(Clone, Debug)]
+/// pub struct Client {
+///     inner: discogen_runtime::Client,
+/// }
+/// discogen_runtime::client_builder!(ClientBuilder builds Client, default scope "https://www.googleapis.com/auth/cloud-platform");
+///
+/// let builder = ClientBuilder { inner: discogen_runtime::Client::builder("https://svc.example.com/") };
+/// let client: Client = builder.no_auth().timeout(std::time::Duration::from_secs(5)).build().unwrap();
+/// # let _ = client.inner;
+/// ```
+#[macro_export]
+macro_rules! client_builder {
+    ($builder:ident builds $client:ident, default scope $scope:expr) => {
+        /// Configures a `Client`: endpoint, credentials, policies and transport; then `build()`.
+        #[derive(Debug)]
+        #[must_use = "call .build() to get a Client"]
+        pub struct $builder {
+            inner: $crate::ClientBuilder,
+        }
+
+        impl $builder {
+            /// Sends requests to this base URL instead of the global endpoint (emulators, tests,
+            /// private endpoints).
+            pub fn endpoint(self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                $builder { inner: self.inner.endpoint(url) }
+            }
+
+            /// Sends requests to the regional endpoint of `location` (e.g. `us-central1`).
+            pub fn location(self, location: impl ::std::convert::Into<::std::string::String>) -> Self {
+                $builder { inner: self.inner.location(location) }
+            }
+
+            /// Authenticates with a fixed bearer token.
+            pub fn bearer_token(self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                $builder { inner: self.inner.bearer_token(token) }
+            }
+
+            /// Sends no credentials (emulators).
+            pub fn no_auth(self) -> Self {
+                $builder { inner: self.inner.no_auth() }
+            }
+
+            /// Authenticates with tokens from `provider`.
+            pub fn token_provider(self, provider: impl $crate::TokenProvider + 'static) -> Self {
+                $builder { inner: self.inner.token_provider(provider) }
+            }
+
+            /// Sends an API key (`X-Goog-Api-Key`) instead of OAuth2 tokens, for the methods
+            /// that accept one.
+            pub fn api_key(self, key: impl ::std::convert::Into<$crate::Secret>) -> Self {
+                $builder { inner: self.inner.token_provider($crate::ApiKey::new(key)) }
+            }
+
+            /// Authenticates with Application Default Credentials for the default scope.
+            #[cfg(feature = "adc")]
+            pub fn adc(self) -> Self {
+                let credentials = $crate::credentials::ApplicationDefaultCredentials::with_scopes([$scope]);
+                $builder { inner: self.inner.token_provider(credentials) }
+            }
+
+            /// Retries transient failures of idempotent calls with this policy.
+            pub fn retry_policy(self, policy: $crate::RetryPolicy) -> Self {
+                $builder { inner: self.inner.retry_policy(policy) }
+            }
+
+            /// How long-running operations are polled.
+            pub fn poll_policy(self, policy: $crate::PollPolicy) -> Self {
+                $builder { inner: self.inner.poll_policy(policy) }
+            }
+
+            /// Per-attempt timeout.
+            pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+                $builder { inner: self.inner.timeout(timeout) }
+            }
+
+            /// Connection timeout.
+            pub fn connect_timeout(self, timeout: ::std::time::Duration) -> Self {
+                $builder { inner: self.inner.connect_timeout(timeout) }
+            }
+
+            /// The `User-Agent` header.
+            pub fn user_agent(self, user_agent: impl ::std::convert::Into<::std::string::String>) -> Self {
+                $builder { inner: self.inner.user_agent(user_agent) }
+            }
+
+            /// Sends this header with every call (a call's `.header(..)` of the same name
+            /// replaces it).
+            pub fn header(
+                self,
+                name: impl ::std::convert::Into<::std::string::String>,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                $builder { inner: self.inner.default_header(name, value) }
+            }
+
+            /// Bills quota and usage to `project` (`x-goog-user-project`).
+            pub fn quota_project(self, project: impl ::std::convert::Into<::std::string::String>) -> Self {
+                $builder { inner: self.inner.quota_project(project) }
+            }
+
+            /// Sends through your own `reqwest::Client` (proxies, custom root certificates,
+            /// a shared pool); the crate's `transport::reqwest` is the matching version.
+            pub fn http_client(self, http: $crate::reqwest::Client) -> Self {
+                $builder { inner: self.inner.http_client(http) }
+            }
+
+            /// Sends through `transport`, e.g. a `transport::MockTransport` in tests.
+            pub fn transport(self, transport: impl $crate::Transport + 'static) -> Self {
+                $builder { inner: self.inner.transport(transport) }
+            }
+
+            /// Asks for indented JSON (by default every call sends `prettyPrint=false`).
+            pub fn pretty_print(self, pretty: bool) -> Self {
+                $builder { inner: self.inner.pretty_print(pretty) }
+            }
+
+            /// Builds the client.
+            pub fn build(self) -> $crate::Result<$client> {
+                ::std::result::Result::Ok($client { inner: self.inner.build()? })
+            }
+        }
+    };
+}

@@ -1,0 +1,418 @@
+//! The `google.longrunning.Operations` resource (`list`, `get`, `delete`, `cancel`, `wait`)
+//! that Google APIs repeat under many collections (aiplatform has 42 of them). The builders
+//! are written here once; a generated crate gets one typed handle per resource from
+//! [`operations_resource!`](crate::operations_resource), which only says which name types,
+//! list response, method ids and path prefix the resource has.
+
+use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::{
+    paginate, paginate_items, Client, Duration, Empty, ItemStream, Method, Operation, Page, PageStream, RawOperation,
+    Request, RequestOptions, Result,
+};
+
+/// Implements the methods of a standard operations resource on a generated handle (a struct
+/// with a `client: discogen_runtime::Client` field): `list(parent)` (paged), `get(name)`,
+/// `delete(name)`, `cancel(name)` and `wait(name)`, and defines the builder types `List`,
+/// `Get`, `Delete`, `Cancel` and `Wait` as aliases of the runtime's builders. Arguments: the
+/// handle, the crate's name types of the parent and of an operation, the crate's list
+/// response, the method ids' common prefix and the API's path prefix.
+///
+/// ```
+/// # use discogen_runtime::Page;
+/// # #[derive(Clone, Debug, Default, serde::Deserialize)]
+/// # pub struct ListOperationsResponse { operations: Vec<serde_json::Value>, next_page_token: Option<String> }
+/// # impl Page for ListOperationsResponse {
+/// #     type Item = serde_json::Value;
+/// #     fn next_page_token(&self) -> Option<&str> { self.next_page_token.as_deref() }
+/// #     fn into_items(self) -> Vec<serde_json::Value> { self.operations }
+/// # }
+/// /// Operations of the `projects.locations.jobs` collection.
+/// #[derive(Clone, Debug)]
+/// pub struct JobsOperations {
+///     client: discogen_runtime::Client,
+/// }
+/// pub type JobName = String;
+/// pub type JobOperationName = String;
+/// discogen_runtime::operations_resource!(
+///     JobsOperations, JobName, JobOperationName, ListOperationsResponse, "svc.projects.locations.jobs.operations", "v1/"
+/// );
+///
+/// fn main() {
+///     let client = discogen_runtime::Client::builder("https://svc.example.com/").no_auth().build().unwrap();
+///     let jobs = JobsOperations { client };
+///     let _list: List = jobs.list("projects/p/locations/l/jobs/j".to_owned()).page_size(10);
+///     let _wait: Wait = jobs.wait("projects/p/locations/l/jobs/j/operations/o".to_owned());
+/// }
+/// ```
+// `crate::` names the generated crate that invokes the macro, on purpose.
+#[allow(clippy::crate_in_macro_def)]
+#[macro_export]
+macro_rules! operations_resource {
+    ($handle:ident, $parent:ident, $name:ident, $list:ident, $ids:literal, $prefix:literal $(,)?) => {
+        /// The `list` call: configure it, then `send()` it (or stream its `pages()` or `items()`).
+        pub type List = $crate::ListOperations<crate::$list>;
+        /// The `get` call: configure it, then `send()` it.
+        pub type Get = $crate::GetOperation;
+        /// The `delete` call: configure it, then `send()` it.
+        pub type Delete = $crate::DeleteOperation;
+        /// The `cancel` call: configure it, then `send()` it.
+        pub type Cancel = $crate::CancelOperation;
+        /// The `wait` call: configure it, then `send()` it.
+        pub type Wait = $crate::WaitOperation;
+
+        impl $handle {
+            /// Lists the operations under `name` that match the filter (`GET .../operations`).
+            pub fn list(&self, name: crate::$parent) -> List {
+                $crate::ListOperations::new(
+                    self.client.clone(),
+                    concat!($ids, ".list"),
+                    format!(concat!($prefix, "{}/operations"), name),
+                )
+            }
+
+            /// Gets the latest state of a long-running operation, as an operation handle that
+            /// can be polled or waited for.
+            pub fn get(&self, name: crate::$name) -> Get {
+                $crate::GetOperation::new(
+                    self.client.clone(),
+                    concat!($ids, ".get"),
+                    format!(concat!($prefix, "{}"), name),
+                    $prefix,
+                )
+            }
+
+            /// Deletes a long-running operation: the client is no longer interested in its
+            /// result (it is not cancelled).
+            pub fn delete(&self, name: crate::$name) -> Delete {
+                $crate::DeleteOperation::new(
+                    self.client.clone(),
+                    concat!($ids, ".delete"),
+                    format!(concat!($prefix, "{}"), name),
+                )
+            }
+
+            /// Starts the asynchronous cancellation of a long-running operation (best effort).
+            pub fn cancel(&self, name: crate::$name) -> Cancel {
+                $crate::CancelOperation::new(
+                    self.client.clone(),
+                    concat!($ids, ".cancel"),
+                    format!(concat!($prefix, "{}:cancel"), name),
+                )
+            }
+
+            /// Waits on the server until the operation is done or a timeout passes, returning
+            /// its latest state (which may still be running).
+            pub fn wait(&self, name: crate::$name) -> Wait {
+                $crate::WaitOperation::new(
+                    self.client.clone(),
+                    concat!($ids, ".wait"),
+                    format!(concat!($prefix, "{}:wait"), name),
+                    $prefix,
+                )
+            }
+        }
+    };
+}
+
+/// `operations.list`: filter and page through the operations of a collection.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListOperations<L> {
+    client: Client,
+    method_id: &'static str,
+    path: String,
+    filter: Option<String>,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+    options: RequestOptions,
+    response: PhantomData<fn() -> L>,
+}
+
+impl<L> Clone for ListOperations<L> {
+    fn clone(&self) -> Self {
+        ListOperations {
+            client: self.client.clone(),
+            method_id: self.method_id,
+            path: self.path.clone(),
+            filter: self.filter.clone(),
+            page_size: self.page_size,
+            page_token: self.page_token.clone(),
+            options: self.options.clone(),
+            response: PhantomData,
+        }
+    }
+}
+
+crate::call_options!(@generic [L] ListOperations<L>);
+
+impl<L> ListOperations<L> {
+    /// The call at `path` (already with the API's path prefix), named `method_id` in traces.
+    pub fn new(client: Client, method_id: &'static str, path: String) -> Self {
+        ListOperations {
+            client,
+            method_id,
+            path,
+            filter: None,
+            page_size: None,
+            page_token: None,
+            options: RequestOptions::default(),
+            response: PhantomData,
+        }
+    }
+
+    /// The standard list filter.
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The standard list page size.
+    pub fn page_size(mut self, value: i32) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+
+    /// The standard list page token.
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+
+    fn request(&self) -> Request {
+        Request::new(Method::Get, self.path.clone())
+            .method_id(self.method_id)
+            .query_opt("filter", self.filter.as_ref())
+            .query_opt("pageSize", self.page_size.as_ref())
+            .query_opt("pageToken", self.page_token.as_ref())
+            .options(self.options.clone())
+    }
+}
+
+impl<L: Page + DeserializeOwned + Send + 'static> ListOperations<L>
+where
+    L::Item: Send + 'static,
+{
+    /// Sends the request.
+    pub async fn send(self) -> Result<L> {
+        self.client.execute(self.request()).await
+    }
+
+    /// All pages, following `nextPageToken` from this call's page token on.
+    pub fn pages(self) -> PageStream<'static, L> {
+        let first = self.page_token.clone();
+        paginate(first, move |token| {
+            let mut call = self.clone();
+            call.page_token = token;
+            call.send()
+        })
+    }
+
+    /// All items of all pages, one by one.
+    pub fn items(self) -> ItemStream<'static, L::Item> {
+        let first = self.page_token.clone();
+        paginate_items(first, move |token| {
+            let mut call = self.clone();
+            call.page_token = token;
+            call.send()
+        })
+    }
+}
+
+/// `operations.get`: the operation's latest state.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetOperation {
+    client: Client,
+    method_id: &'static str,
+    path: String,
+    poll_prefix: &'static str,
+    options: RequestOptions,
+}
+
+crate::call_options!(GetOperation);
+
+impl GetOperation {
+    /// The call at `path`; the returned operation polls under `poll_prefix` (e.g. `v1/`).
+    pub fn new(client: Client, method_id: &'static str, path: String, poll_prefix: &'static str) -> Self {
+        GetOperation { client, method_id, path, poll_prefix, options: RequestOptions::default() }
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Operation<Value, Value>> {
+        let request = Request::new(Method::Get, self.path).method_id(self.method_id).options(self.options);
+        let raw: RawOperation = self.client.execute(request).await?;
+        Ok(Operation::new(self.client, raw).with_poll_path_prefix(self.poll_prefix))
+    }
+}
+
+/// `operations.delete`: forget the operation's result.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteOperation {
+    client: Client,
+    method_id: &'static str,
+    path: String,
+    options: RequestOptions,
+}
+
+crate::call_options!(DeleteOperation);
+
+impl DeleteOperation {
+    /// The call at `path`.
+    pub fn new(client: Client, method_id: &'static str, path: String) -> Self {
+        DeleteOperation { client, method_id, path, options: RequestOptions::default() }
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Empty> {
+        let request = Request::new(Method::Delete, self.path).method_id(self.method_id).options(self.options);
+        self.client.execute(request).await
+    }
+}
+
+/// `operations.cancel`: ask the server to cancel the operation.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CancelOperation {
+    client: Client,
+    method_id: &'static str,
+    path: String,
+    options: RequestOptions,
+}
+
+crate::call_options!(CancelOperation);
+
+impl CancelOperation {
+    /// The call at `path` (ending in `:cancel`).
+    pub fn new(client: Client, method_id: &'static str, path: String) -> Self {
+        CancelOperation { client, method_id, path, options: RequestOptions::default() }
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Empty> {
+        let request = Request::new(Method::Post, self.path).method_id(self.method_id).options(self.options);
+        self.client.execute(request).await
+    }
+}
+
+/// `operations.wait`: the server waits until the operation is done or the timeout passes.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct WaitOperation {
+    client: Client,
+    method_id: &'static str,
+    path: String,
+    poll_prefix: &'static str,
+    timeout_param: Option<Duration>,
+    options: RequestOptions,
+}
+
+crate::call_options!(WaitOperation);
+
+impl WaitOperation {
+    /// The call at `path` (ending in `:wait`); the returned operation polls under `poll_prefix`.
+    pub fn new(client: Client, method_id: &'static str, path: String, poll_prefix: &'static str) -> Self {
+        WaitOperation { client, method_id, path, poll_prefix, timeout_param: None, options: RequestOptions::default() }
+    }
+
+    /// The maximum duration to wait before timing out (the `timeout` query parameter). If
+    /// left blank, the wait is at most the time the underlying HTTP/RPC protocol permits.
+    pub fn timeout_param(mut self, value: Duration) -> Self {
+        self.timeout_param = Some(value);
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Operation<Value, Value>> {
+        let request = Request::new(Method::Post, self.path)
+            .method_id(self.method_id)
+            .query_opt("timeout", self.timeout_param.as_ref())
+            .options(self.options);
+        let raw: RawOperation = self.client.execute(request).await?;
+        Ok(Operation::new(self.client, raw).with_poll_path_prefix(self.poll_prefix))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{MockTransport, TryStreamExt};
+    use serde_json::json;
+
+    #[derive(Debug, Default, serde::Deserialize)]
+    #[serde(default, rename_all = "camelCase")]
+    struct ListResponse {
+        operations: Vec<Value>,
+        next_page_token: Option<String>,
+    }
+
+    impl Page for ListResponse {
+        type Item = Value;
+        fn next_page_token(&self) -> Option<&str> {
+            self.next_page_token.as_deref()
+        }
+        fn into_items(self) -> Vec<Value> {
+            self.operations
+        }
+    }
+
+    fn client(mock: &MockTransport) -> Client {
+        Client::builder("https://svc.example.com/").no_auth().transport(mock.clone()).build().unwrap()
+    }
+
+    #[tokio::test]
+    async fn list_sends_the_standard_parameters_and_follows_page_tokens() {
+        let mock = MockTransport::new();
+        mock.push_json(200, json!({"operations": [{"name": "a"}], "nextPageToken": "t2"}));
+        mock.push_json(200, json!({"operations": [{"name": "b"}]}));
+        let list = ListOperations::<ListResponse>::new(
+            client(&mock),
+            "svc.jobs.operations.list",
+            "v1/jobs/j/operations".into(),
+        );
+        let items: Vec<Value> = list.filter("done=true").page_size(1).items().try_collect().await.unwrap();
+        assert_eq!(items, [json!({"name": "a"}), json!({"name": "b"})]);
+        let requests = mock.requests();
+        assert_eq!(requests[0].url.path(), "/v1/jobs/j/operations");
+        assert_eq!(requests[0].query_value("filter").as_deref(), Some("done=true"));
+        assert_eq!(requests[0].query_value("pageSize").as_deref(), Some("1"));
+        assert_eq!(requests[0].query_value("pageToken"), None);
+        assert_eq!(requests[1].query_value("pageToken").as_deref(), Some("t2"));
+    }
+
+    #[tokio::test]
+    async fn get_wait_cancel_and_delete_use_their_verbs_paths_and_prefix() {
+        let mock = MockTransport::new();
+        let running = json!({"name": "jobs/j/operations/o", "done": false});
+        mock.push_json(200, running.clone())
+            .push_json(200, running)
+            .push_json(200, json!({}))
+            .push_json(200, json!({}));
+        let name = "v1/jobs/j/operations/o";
+        let operation = GetOperation::new(client(&mock), "svc.get", name.into(), "v1/").send().await.unwrap();
+        assert_eq!(operation.name(), "jobs/j/operations/o");
+        let timeout = Duration::new("2s");
+        WaitOperation::new(client(&mock), "svc.wait", format!("{name}:wait"), "v1/")
+            .timeout_param(timeout)
+            .send()
+            .await
+            .unwrap();
+        CancelOperation::new(client(&mock), "svc.cancel", format!("{name}:cancel")).send().await.unwrap();
+        DeleteOperation::new(client(&mock), "svc.delete", name.into()).send().await.unwrap();
+        let seen: Vec<(Method, String)> = mock.requests().iter().map(|r| (r.method, r.url.path().to_owned())).collect();
+        assert_eq!(
+            seen,
+            [
+                (Method::Get, "/v1/jobs/j/operations/o".to_owned()),
+                (Method::Post, "/v1/jobs/j/operations/o:wait".to_owned()),
+                (Method::Post, "/v1/jobs/j/operations/o:cancel".to_owned()),
+                (Method::Delete, "/v1/jobs/j/operations/o".to_owned()),
+            ]
+        );
+        assert_eq!(mock.requests()[1].query_value("timeout").as_deref(), Some("2s"));
+    }
+}
