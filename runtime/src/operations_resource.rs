@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::{
-    paginate, paginate_items, Client, Duration, Empty, ItemStream, Method, Operation, Page, PageStream, RawOperation,
+    page_items, paginate, Client, Duration, Empty, ItemStream, Method, Operation, Page, PageStream, RawOperation,
     Request, RequestOptions, Result,
 };
 
@@ -213,12 +213,7 @@ where
 
     /// All items of all pages, one by one.
     pub fn items(self) -> ItemStream<'static, L::Item> {
-        let first = self.page_token.clone();
-        paginate_items(first, move |token| {
-            let mut call = self.clone();
-            call.page_token = token;
-            call.send()
-        })
+        page_items(self.pages())
     }
 }
 

@@ -121,10 +121,7 @@ where
     F: FnMut(Option<String>) -> Fut + Send + 'a,
     Fut: Future<Output = Result<P>> + Send + 'a,
 {
-    paginate(first_token, fetch)
-        .map_ok(|page| stream::iter(page.into_items().into_iter().map(Ok)))
-        .try_flatten()
-        .boxed()
+    page_items(paginate(first_token, fetch))
 }
 
 /// The items of a page stream, one by one (what [`paginate_items`] returns, from pages
