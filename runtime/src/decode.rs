@@ -174,4 +174,35 @@ mod tests {
         let err = decode_json::<Instance>(None, br#"{"disks": [{"sizeGb": "1"}], "id": "x\"y"}"#).unwrap_err();
         assert_eq!(err.path(), Some("$.id"));
     }
+
+    /// Generated models implement serde through `model_serde!`: serde_json stops at the same
+    /// byte as with the derive, so the path is found the same way.
+    #[derive(Debug, Default, PartialEq)]
+    struct Machine {
+        name: Option<String>,
+        disk_size_gb: Option<i64>,
+        disks: Vec<Machine>,
+        labels: std::collections::BTreeMap<String, Machine>,
+    }
+
+    crate::model_serde!(Machine {
+        "name" => name,
+        "diskSizeGb" => disk_size_gb as int64,
+        "disks" => disks,
+        "labels" => labels,
+    });
+
+    #[test]
+    fn a_mismatch_inside_a_macro_model_is_named_by_its_json_path() {
+        let err = decode_json::<Machine>(Some(200), br#"{"name": "m", "diskSizeGb": "ten"}"#).unwrap_err();
+        assert_eq!(err.path(), Some("$.diskSizeGb"));
+        let body = br#"{"unknown": {"name": 1}, "disks": [{"name": "a"}, {"disks": [{"name": false}]}]}"#;
+        assert_eq!(decode_json::<Machine>(None, body).unwrap_err().path(), Some("$.disks[1].disks[0].name"));
+        let body = br#"{"labels": {"a.b": {"disks": null}}}"#;
+        assert_eq!(decode_json::<Machine>(None, body).unwrap_err().path(), Some(r#"$.labels["a.b"].disks"#));
+        assert_eq!(decode_json::<Machine>(None, b"[]").unwrap_err().path(), Some("$"));
+        let machine: Machine = decode_json(None, br#"{"name": "m", "ignored": [1, 2]}"#).unwrap();
+        assert_eq!(machine, Machine { name: Some("m".into()), ..Machine::default() });
+        assert_eq!(decode_json::<Machine>(None, b"").unwrap(), Machine::default());
+    }
 }

@@ -137,6 +137,10 @@ pub fn install_crypto_provider() {
 /// direct `futures` dependency.
 pub use futures_util::{Stream, StreamExt, TryStreamExt};
 
+/// What the code written by [`model_serde!`] calls; not part of the runtime's API.
+#[doc(hidden)]
+pub use model::support as __model;
+
 /// serde, for the trait impls the runtime's macros (`open_enum_impls!`) write into generated
 /// crates; not part of the runtime's API.
 #[doc(hidden)]
