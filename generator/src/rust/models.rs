@@ -106,37 +106,40 @@ fn struct_tokens(def: &StructDef, gate: &TokenStream) -> TokenStream {
     let docs = doc_attrs(def.description.as_deref(), &[format!("Discovery schema `{}`.", def.origin)]);
     let name = ident(&def.name);
     let fields = def.fields.iter().map(field_tokens);
+    let serde = serde_impls(def);
     quote! {
         #docs
         #gate
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(default, rename_all = "camelCase")]
+        #[derive(Clone, Debug, Default, PartialEq)]
         pub struct #name {
             #( #fields )*
         }
+
+        #gate
+        #serde
     }
 }
 
-/// The JSON name serde's `rename_all = "camelCase"` gives a Rust field, by serde_derive's own
-/// rule (PascalCase: drop each `_` and capitalize what follows; then lowercase the first byte).
-fn serde_camel_case(rust_name: &str) -> String {
-    let field = rust_name.strip_prefix("r#").unwrap_or(rust_name);
-    let mut pascal = String::new();
-    let mut capitalize = true;
-    for ch in field.chars() {
-        if ch == '_' {
-            capitalize = true;
-        } else if capitalize {
-            pascal.push(ch.to_ascii_uppercase());
-            capitalize = false;
+/// A model's `Serialize` and `Deserialize`: one `model_serde!` call listing each field's JSON
+/// key (64-bit integers `as int64`, sent as strings). The runtime macro writes a smaller
+/// decoder than serde's derive, which was most of the crate's build time (README, Design).
+fn serde_impls(def: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let fields = def.fields.iter().map(|field| {
+        let json = &field.json_name;
+        let rust = ident(&field.rust_name);
+        let int64 = match wire_type(&field.ty) {
+            RustType::I64 | RustType::U64 => true,
+            RustType::Vec(inner) => matches!(*inner, RustType::I64 | RustType::U64),
+            _ => false,
+        };
+        if int64 {
+            quote!(#json => #rust as int64)
         } else {
-            pascal.push(ch);
+            quote!(#json => #rust)
         }
-    }
-    match pascal.get(..1) {
-        Some(first) => first.to_ascii_lowercase() + &pascal[1..],
-        None => pascal,
-    }
+    });
+    quote! { discogen_runtime::model_serde!(#name { #( #fields ),* }); }
 }
 
 fn field_tokens(field: &Field) -> TokenStream {
@@ -150,39 +153,19 @@ fn field_tokens(field: &Field) -> TokenStream {
     let fallback = format!("The `{}` field.", field.json_name);
     let docs = doc_attrs(Some(described(field.description.as_deref(), &fallback)), &extra);
     let name = ident(&field.rust_name);
-    let json = &field.json_name;
-    // The container says `rename_all = "camelCase"` and `default`: a field names its JSON key
-    // only when the rule does not give it (one short attribute per field instead of three).
-    let rename = (serde_camel_case(&name.to_string()) != *json).then(|| quote!(rename = #json,));
     let ty = wire_type(&field.ty);
-    let (field_type, attrs) = match &ty {
-        RustType::Vec(inner) => {
-            let with = match **inner {
-                RustType::I64 => quote!(, with = "discogen_runtime::serde_int64::vec"),
-                RustType::U64 => quote!(, with = "discogen_runtime::serde_uint64::vec"),
-                _ => quote!(),
-            };
-            (type_tokens(&ty), quote!(#[serde(#rename skip_serializing_if = "Vec::is_empty" #with)]))
-        }
-        RustType::Map(_) => {
-            (type_tokens(&ty), quote!(#[serde(#rename skip_serializing_if = "std::collections::BTreeMap::is_empty")]))
-        }
+    let field_type = match &ty {
+        RustType::Vec(_) | RustType::Map(_) => type_tokens(&ty),
         _ => {
             let mut inner = type_tokens(&ty);
             if field.boxed {
                 inner = quote!(Box<#inner>);
             }
-            let with = match ty {
-                RustType::I64 => quote!(, with = "discogen_runtime::serde_int64::option"),
-                RustType::U64 => quote!(, with = "discogen_runtime::serde_uint64::option"),
-                _ => quote!(),
-            };
-            (quote!(Option<#inner>), quote!(#[serde(#rename skip_serializing_if = "Option::is_none" #with)]))
+            quote!(Option<#inner>)
         }
     };
     quote! {
         #docs
-        #attrs
         pub #name: #field_type,
     }
 }
@@ -239,19 +222,5 @@ fn enum_tokens(def: &EnumDef, gate: &TokenStream) -> TokenStream {
 
         #gate
         discogen_runtime::open_enum_impls!(#name);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::serde_camel_case;
-
-    #[test]
-    fn camel_case_follows_serde() {
-        assert_eq!(serde_camel_case("display_name"), "displayName");
-        assert_eq!(serde_camel_case("r#type"), "type");
-        assert_eq!(serde_camel_case("type_"), "type");
-        assert_eq!(serde_camel_case("gcs_output_uri"), "gcsOutputUri");
-        assert_eq!(serde_camel_case("a_1b"), "a1b");
     }
 }

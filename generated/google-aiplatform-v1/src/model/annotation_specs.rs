@@ -4,32 +4,32 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AnnotationSpec`.
 #[cfg(feature = "annotation-specs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AnnotationSpec {
     /// Output only. Resource name of the AnnotationSpec.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The user-defined name of the AnnotationSpec. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Output only. Timestamp when this AnnotationSpec was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when AnnotationSpec was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 }
+
+#[cfg(feature = "annotation-specs")]
+discogen_runtime::model_serde!(
+    AnnotationSpec { "name" => name, "displayName" => display_name, "createTime" =>
+    create_time, "updateTime" => update_time, "etag" => etag }
+);

@@ -4,17 +4,20 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListAnnotationsResponse`.
 #[cfg(feature = "annotations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListAnnotationsResponse {
     /// A list of Annotations that matches the specified filter in the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<crate::Annotation>,
 
     /// The standard List next-page token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "annotations")]
+discogen_runtime::model_serde!(
+    ListAnnotationsResponse { "annotations" => annotations, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "annotations")]
 impl discogen_runtime::Page for ListAnnotationsResponse {

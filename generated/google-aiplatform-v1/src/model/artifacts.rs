@@ -97,79 +97,85 @@ discogen_runtime::open_enum_impls!(ArtifactState);
         feature = "schedules"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Artifact {
     /// Output only. The resource name of the Artifact.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// User provided display name of the Artifact. May be up to 128 Unicode characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// The uniform resource identifier of the artifact file. May be empty if there is no actual artifact file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// An eTag used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize your Artifacts. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Artifact (System labels are excluded).
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. Timestamp when this Artifact was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Artifact was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// The state of this Artifact. This is a property of the Artifact, and does not imply or capture any ongoing process. This property is managed by clients (such as Vertex AI Pipelines), and the system does not prescribe or check the validity of state transitions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::ArtifactState>,
 
     /// The title of the schema describing the metadata. Schema title and version is expected to be registered in earlier Create Schema calls. And both are used together as unique identifiers to identify schemas within the local metadata store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_title: Option<String>,
 
     /// The version of the schema in schema\_name to use. Schema title and version is expected to be registered in earlier Create Schema calls. And both are used together as unique identifiers to identify schemas within the local metadata store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_version: Option<String>,
 
     /// Properties of the Artifact. Top level metadata keys' heading and trailing spaces will be trimmed. The size of this field should not exceed 200KB.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
 
     /// Description of the Artifact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "artifacts",
+        feature = "contexts",
+        feature = "executions",
+        feature = "pipeline-jobs",
+        feature = "schedules"
+    )
+)]
+discogen_runtime::model_serde!(
+    Artifact { "name" => name, "displayName" => display_name, "uri" => uri, "etag" =>
+    etag, "labels" => labels, "createTime" => create_time, "updateTime" => update_time,
+    "state" => state, "schemaTitle" => schema_title, "schemaVersion" => schema_version,
+    "metadata" => metadata, "description" => description }
+);
 
 /// Response message for MetadataService.ListArtifacts.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListArtifactsResponse`.
 #[cfg(feature = "artifacts")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListArtifactsResponse {
     /// The Artifacts retrieved from the MetadataStore.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub artifacts: Vec<crate::Artifact>,
 
     /// A token, which can be sent as ListArtifactsRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "artifacts")]
+discogen_runtime::model_serde!(
+    ListArtifactsResponse { "artifacts" => artifacts, "nextPageToken" => next_page_token
+    }
+);
 
 #[cfg(feature = "artifacts")]
 impl discogen_runtime::Page for ListArtifactsResponse {
@@ -188,37 +194,41 @@ impl discogen_runtime::Page for ListArtifactsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PurgeArtifactsRequest`.
 #[cfg(feature = "artifacts")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PurgeArtifactsRequest {
     /// Required. A required filter matching the Artifacts to be purged. E.g., `update_time <= 2020-11-19T11:30:00-04:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
 
     /// Optional. Flag to indicate to actually perform the purge. If `force` is set to false, the method will return a sample of Artifact names that would be deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
+
+#[cfg(feature = "artifacts")]
+discogen_runtime::model_serde!(
+    PurgeArtifactsRequest { "filter" => filter, "force" => force }
+);
 
 /// A subgraph of the overall lineage graph. Event edges connect Artifact and Execution nodes.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1LineageSubgraph`.
 #[cfg(any(feature = "artifacts", feature = "contexts", feature = "executions"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineageSubgraph {
     /// The Artifact nodes in the subgraph.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub artifacts: Vec<crate::Artifact>,
 
     /// The Execution nodes in the subgraph.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub executions: Vec<crate::Execution>,
 
     /// The Event edges between Artifacts and Executions in the subgraph.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<crate::Event>,
 }
+
+#[cfg(any(feature = "artifacts", feature = "contexts", feature = "executions"))]
+discogen_runtime::model_serde!(
+    LineageSubgraph { "artifacts" => artifacts, "executions" => executions, "events" =>
+    events }
+);
 
 /// The state of this Execution. This is a property of the Execution, and does not imply or capture any ongoing process. This property is managed by clients (such as Vertex AI Pipelines) and the system does not prescribe or check the validity of state transitions.
 ///
@@ -345,59 +355,63 @@ discogen_runtime::open_enum_impls!(ExecutionState);
         feature = "schedules"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Execution {
     /// Output only. The resource name of the Execution.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// User provided display name of the Execution. May be up to 128 Unicode characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// The state of this Execution. This is a property of the Execution, and does not imply or capture any ongoing process. This property is managed by clients (such as Vertex AI Pipelines) and the system does not prescribe or check the validity of state transitions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::ExecutionState>,
 
     /// An eTag used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize your Executions. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Execution (System labels are excluded).
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. Timestamp when this Execution was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Execution was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// The title of the schema describing the metadata. Schema title and version is expected to be registered in earlier Create Schema calls. And both are used together as unique identifiers to identify schemas within the local metadata store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_title: Option<String>,
 
     /// The version of the schema in `schema_title` to use. Schema title and version is expected to be registered in earlier Create Schema calls. And both are used together as unique identifiers to identify schemas within the local metadata store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_version: Option<String>,
 
     /// Properties of the Execution. Top level metadata keys' heading and trailing spaces will be trimmed. The size of this field should not exceed 200KB.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
 
     /// Description of the Execution
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "artifacts",
+        feature = "contexts",
+        feature = "executions",
+        feature = "pipeline-jobs",
+        feature = "schedules"
+    )
+)]
+discogen_runtime::model_serde!(
+    Execution { "name" => name, "displayName" => display_name, "state" => state, "etag"
+    => etag, "labels" => labels, "createTime" => create_time, "updateTime" =>
+    update_time, "schemaTitle" => schema_title, "schemaVersion" => schema_version,
+    "metadata" => metadata, "description" => description }
+);
 
 /// Required. The type of the Event.
 ///
@@ -456,30 +470,30 @@ discogen_runtime::open_enum_impls!(EventType);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Event`.
 #[cfg(any(feature = "artifacts", feature = "contexts", feature = "executions"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Event {
     /// Required. The relative resource name of the Artifact in the Event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact: Option<String>,
 
     /// Output only. The relative resource name of the Execution in the Event.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution: Option<String>,
 
     /// Output only. Time the Event occurred.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_time: Option<discogen_runtime::Timestamp>,
 
     /// Required. The type of the Event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::EventType>,
 
     /// The labels with user-defined metadata to annotate Events. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Event (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 }
+
+#[cfg(any(feature = "artifacts", feature = "contexts", feature = "executions"))]
+discogen_runtime::model_serde!(
+    Event { "artifact" => artifact, "execution" => execution, "eventTime" => event_time,
+    "type" => r#type, "labels" => labels }
+);

@@ -4,83 +4,81 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CachedContent`.
 #[cfg(feature = "cached-contents")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CachedContent {
     /// Timestamp of when this resource is considered expired. This is *always* provided on output, regardless of what was sent on input.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<discogen_runtime::Timestamp>,
 
     /// Input only. The TTL for this resource. The expiration time is computed: now + TTL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<discogen_runtime::Duration>,
 
     /// Immutable. Identifier. The server-generated resource name of the cached content Format: projects/{project}/locations/{location}/cachedContents/{cached\_content}
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. Immutable. The user-generated meaningful display name of the cached content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Immutable. The name of the `Model` to use for cached content. Currently, only the published Gemini base models are supported, in form of projects/{PROJECT}/locations/{LOCATION}/publishers/google/models/{MODEL}
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Optional. Input only. Immutable. Developer set system instruction. Currently, text only
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_instruction: Option<crate::Content>,
 
     /// Optional. Input only. Immutable. The content to cache
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 
     /// Optional. Input only. Immutable. A list of `Tools` the model may use to generate the next response
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tools: Vec<crate::Tool>,
 
     /// Optional. Input only. Immutable. Tool config. This config is shared for all tools
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_config: Option<crate::ToolConfig>,
 
     /// Output only. Creation time of the cache entry.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. When the cache entry was last updated in UTC time.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Metadata on the usage of the cached content.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_metadata: Option<crate::CachedContentUsageMetadata>,
 
     /// Input only. Immutable. Customer-managed encryption key spec for a `CachedContent`. If set, this `CachedContent` and all its sub-resources will be secured by this key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 }
+
+#[cfg(feature = "cached-contents")]
+discogen_runtime::model_serde!(
+    CachedContent { "expireTime" => expire_time, "ttl" => ttl, "name" => name,
+    "displayName" => display_name, "model" => model, "systemInstruction" =>
+    system_instruction, "contents" => contents, "tools" => tools, "toolConfig" =>
+    tool_config, "createTime" => create_time, "updateTime" => update_time,
+    "usageMetadata" => usage_metadata, "encryptionSpec" => encryption_spec }
+);
 
 /// Response with a list of CachedContents.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListCachedContentsResponse`.
 #[cfg(feature = "cached-contents")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListCachedContentsResponse {
     /// List of cached contents.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cached_contents: Vec<crate::CachedContent>,
 
     /// A token, which can be sent as `page_token` to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "cached-contents")]
+discogen_runtime::model_serde!(
+    ListCachedContentsResponse { "cachedContents" => cached_contents, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "cached-contents")]
 impl discogen_runtime::Page for ListCachedContentsResponse {
@@ -99,26 +97,27 @@ impl discogen_runtime::Page for ListCachedContentsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CachedContentUsageMetadata`.
 #[cfg(feature = "cached-contents")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CachedContentUsageMetadata {
     /// Total number of tokens that the cached content consumes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_token_count: Option<i32>,
 
     /// Number of text characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_count: Option<i32>,
 
     /// Number of images.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_count: Option<i32>,
 
     /// Duration of video in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_duration_seconds: Option<i32>,
 
     /// Duration of audio in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_duration_seconds: Option<i32>,
 }
+
+#[cfg(feature = "cached-contents")]
+discogen_runtime::model_serde!(
+    CachedContentUsageMetadata { "totalTokenCount" => total_token_count, "textCount" =>
+    text_count, "imageCount" => image_count, "videoDurationSeconds" =>
+    video_duration_seconds, "audioDurationSeconds" => audio_duration_seconds }
+);

@@ -4,75 +4,73 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Context`.
 #[cfg(any(feature = "contexts", feature = "pipeline-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Context {
     /// Immutable. The resource name of the Context.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// User provided display name of the Context. May be up to 128 Unicode characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// An eTag used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize your Contexts. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Context (System labels are excluded).
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. Timestamp when this Context was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Context was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. A list of resource names of Contexts that are parents of this Context. A Context may have at most 10 parent\_contexts.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parent_contexts: Vec<String>,
 
     /// The title of the schema describing the metadata. Schema title and version is expected to be registered in earlier Create Schema calls. And both are used together as unique identifiers to identify schemas within the local metadata store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_title: Option<String>,
 
     /// The version of the schema in schema\_name to use. Schema title and version is expected to be registered in earlier Create Schema calls. And both are used together as unique identifiers to identify schemas within the local metadata store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_version: Option<String>,
 
     /// Properties of the Context. Top level metadata keys' heading and trailing spaces will be trimmed. The size of this field should not exceed 200KB.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
 
     /// Description of the Context
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
+#[cfg(any(feature = "contexts", feature = "pipeline-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    Context { "name" => name, "displayName" => display_name, "etag" => etag, "labels" =>
+    labels, "createTime" => create_time, "updateTime" => update_time, "parentContexts" =>
+    parent_contexts, "schemaTitle" => schema_title, "schemaVersion" => schema_version,
+    "metadata" => metadata, "description" => description }
+);
 
 /// Response message for MetadataService.ListContexts.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListContextsResponse`.
 #[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListContextsResponse {
     /// The Contexts retrieved from the MetadataStore.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contexts: Vec<crate::Context>,
 
     /// A token, which can be sent as ListContextsRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "contexts")]
+discogen_runtime::model_serde!(
+    ListContextsResponse { "contexts" => contexts, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "contexts")]
 impl discogen_runtime::Page for ListContextsResponse {
@@ -91,76 +89,92 @@ impl discogen_runtime::Page for ListContextsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PurgeContextsRequest`.
 #[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PurgeContextsRequest {
     /// Required. A required filter matching the Contexts to be purged. E.g., `update_time <= 2020-11-19T11:30:00-04:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
 
     /// Optional. Flag to indicate to actually perform the purge. If `force` is set to false, the method will return a sample of Context names that would be deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
+
+#[cfg(feature = "contexts")]
+discogen_runtime::model_serde!(
+    PurgeContextsRequest { "filter" => filter, "force" => force }
+);
 
 /// Request message for MetadataService.AddContextArtifactsAndExecutions.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AddContextArtifactsAndExecutionsRequest`.
 #[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddContextArtifactsAndExecutionsRequest {
     /// The resource names of the Artifacts to attribute to the Context. Format: `projects/{project}/locations/{location}/metadataStores/{metadatastore}/artifacts/{artifact}`
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub artifacts: Vec<String>,
 
     /// The resource names of the Executions to associate with the Context. Format: `projects/{project}/locations/{location}/metadataStores/{metadatastore}/executions/{execution}`
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub executions: Vec<String>,
 }
+
+#[cfg(feature = "contexts")]
+discogen_runtime::model_serde!(
+    AddContextArtifactsAndExecutionsRequest { "artifacts" => artifacts, "executions" =>
+    executions }
+);
 
 /// Response message for MetadataService.AddContextArtifactsAndExecutions.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AddContextArtifactsAndExecutionsResponse`.
 #[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddContextArtifactsAndExecutionsResponse {}
+#[cfg(feature = "contexts")]
+discogen_runtime::model_serde!(AddContextArtifactsAndExecutionsResponse {});
+
 /// Request message for MetadataService.AddContextChildren.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AddContextChildrenRequest`.
 #[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddContextChildrenRequest {
     /// The resource names of the child Contexts.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub child_contexts: Vec<String>,
 }
+
+#[cfg(feature = "contexts")]
+discogen_runtime::model_serde!(
+    AddContextChildrenRequest { "childContexts" => child_contexts }
+);
 
 /// Response message for MetadataService.AddContextChildren.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AddContextChildrenResponse`.
 #[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddContextChildrenResponse {}
+#[cfg(feature = "contexts")]
+discogen_runtime::model_serde!(AddContextChildrenResponse {});
+
 /// Request message for MetadataService.DeleteContextChildrenRequest.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RemoveContextChildrenRequest`.
 #[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveContextChildrenRequest {
     /// The resource names of the child Contexts.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub child_contexts: Vec<String>,
 }
+
+#[cfg(feature = "contexts")]
+discogen_runtime::model_serde!(
+    RemoveContextChildrenRequest { "childContexts" => child_contexts }
+);
 
 /// Response message for MetadataService.RemoveContextChildren.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RemoveContextChildrenResponse`.
 #[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveContextChildrenResponse {}
+#[cfg(feature = "contexts")]
+discogen_runtime::model_serde!(RemoveContextChildrenResponse {});

@@ -4,101 +4,98 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CustomJob`.
 #[cfg(feature = "custom-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomJob {
     /// Output only. Resource name of a CustomJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The display name of the CustomJob. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Required. Job spec.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_spec: Option<crate::CustomJobSpec>,
 
     /// Output only. The detailed state of the job.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::JobState>,
 
     /// Output only. Time when the CustomJob was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the CustomJob for the first time entered the `JOB_STATE_RUNNING` state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the CustomJob entered any of the following states: `JOB_STATE_SUCCEEDED`, `JOB_STATE_FAILED`, `JOB_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the CustomJob was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Only populated when job's state is `JOB_STATE_FAILED` or `JOB_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// The labels with user-defined metadata to organize CustomJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Customer-managed encryption key options for a CustomJob. If this is set, then all resources created by the CustomJob will be encrypted with the provided encryption key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Output only. URIs for accessing [interactive shells](https://cloud.google.com/vertex-ai/docs/training/monitor-debug-interactive-shell) (one URI for each training node). Only available if job\_spec.enable\_web\_access is `true`. The keys are names of each node in the training job; for example, `workerpool0-0` for the primary node, `workerpool1-0` for the first node in the second worker pool, and `workerpool1-1` for the second node in the second worker pool. The values are the URIs for each node's interactive shell.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub web_access_uris: std::collections::BTreeMap<String, String>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "custom-jobs")]
+discogen_runtime::model_serde!(
+    CustomJob { "name" => name, "displayName" => display_name, "jobSpec" => job_spec,
+    "state" => state, "createTime" => create_time, "startTime" => start_time, "endTime"
+    => end_time, "updateTime" => update_time, "error" => error, "labels" => labels,
+    "encryptionSpec" => encryption_spec, "webAccessUris" => web_access_uris,
+    "satisfiesPzs" => satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Response message for JobService.ListCustomJobs
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListCustomJobsResponse`.
 #[cfg(feature = "custom-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListCustomJobsResponse {
     /// List of CustomJobs in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub custom_jobs: Vec<crate::CustomJob>,
 
     /// A token to retrieve the next page of results. Pass to ListCustomJobsRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "custom-jobs")]
+discogen_runtime::model_serde!(
+    ListCustomJobsResponse { "customJobs" => custom_jobs, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "custom-jobs")]
 impl discogen_runtime::Page for ListCustomJobsResponse {
@@ -117,9 +114,11 @@ impl discogen_runtime::Page for ListCustomJobsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CancelCustomJobRequest`.
 #[cfg(feature = "custom-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelCustomJobRequest {}
+#[cfg(feature = "custom-jobs")]
+discogen_runtime::model_serde!(CancelCustomJobRequest {});
+
 /// Represents the spec of a CustomJob.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CustomJobSpec`.
@@ -130,69 +129,71 @@ pub struct CancelCustomJobRequest {}
         feature = "nas-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomJobSpec {
     /// Optional. The ID of the PersistentResource in the same Project and Location which to run If this is specified, the job will be run on existing machines held by the PersistentResource instead of on-demand short-live machines. The network and CMEK configs on the job should be consistent with those on the PersistentResource, otherwise, the job will be rejected.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub persistent_resource_id: Option<String>,
 
     /// Required. The spec of the worker pools including machine type and Docker image. All worker pools except the first one are optional and can be skipped by providing an empty value.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub worker_pool_specs: Vec<crate::WorkerPoolSpec>,
 
     /// Scheduling options for a CustomJob.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduling: Option<crate::Scheduling>,
 
     /// Specifies the service account for workload run-as account. Users submitting jobs must have act-as permission on this run-as account. If unspecified, the [Vertex AI Custom Code Service Agent](https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents) for the CustomJob's project is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 
     /// Optional. The full name of the Compute Engine \[network\](/compute/docs/networks-and-firewalls#networks) to which the Job should be peered. For example, `projects/12345/global/networks/myVPC`. \[Format\](/compute/docs/reference/rest/v1/networks/insert) is of the form `projects/{project}/global/networks/{network}`. Where {project} is a project number, as in `12345`, and {network} is a network name. To specify this field, you must have already [configured VPC Network Peering for Vertex AI](https://cloud.google.com/vertex-ai/docs/general/vpc-peering). If this field is left unspecified, the job is not peered with any network.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 
     /// Optional. A list of names for the reserved ip ranges under the VPC network that can be used for this job. If set, we will deploy the job within the provided ip ranges. Otherwise, the job will be deployed to any ip ranges under the provided VPC network. Example: \['vertex-ai-ip-range'\].
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reserved_ip_ranges: Vec<String>,
 
     /// Optional. Configuration for PSC-I for CustomJob.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub psc_interface_config: Option<crate::PscInterfaceConfig>,
 
     /// The Cloud Storage location to store the output of this CustomJob or HyperparameterTuningJob. For HyperparameterTuningJob, the baseOutputDirectory of each child CustomJob backing a Trial is set to a subdirectory of name id under its parent HyperparameterTuningJob's baseOutputDirectory. The following Vertex AI environment variables will be passed to containers or python modules when this field is set: For CustomJob: * AIP\_MODEL\_DIR = `/model/` * AIP\_CHECKPOINT\_DIR = `/checkpoints/` * AIP\_TENSORBOARD\_LOG\_DIR = `/logs/` For CustomJob backing a Trial of HyperparameterTuningJob: * AIP\_MODEL\_DIR = `//model/` * AIP\_CHECKPOINT\_DIR = `//checkpoints/` * AIP\_TENSORBOARD\_LOG\_DIR = `//logs/`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_output_directory: Option<crate::GcsDestination>,
 
     /// The ID of the location to store protected artifacts. e.g. us-central1. Populate only when the location is different than CustomJob location. List of supported locations: <https://cloud.google.com/vertex-ai/docs/general/locations>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protected_artifact_location_id: Option<String>,
 
     /// Optional. The name of a Vertex AI Tensorboard resource to which this CustomJob will upload Tensorboard logs. Format: `projects/{project}/locations/{location}/tensorboards/{tensorboard}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tensorboard: Option<String>,
 
     /// Optional. Whether you want Vertex AI to enable [interactive shell access](https://cloud.google.com/vertex-ai/docs/training/monitor-debug-interactive-shell) to training containers. If set to `true`, you can access interactive shells at the URIs given by CustomJob.web\_access\_uris or Trial.web\_access\_uris (within HyperparameterTuningJob.trials).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_web_access: Option<bool>,
 
     /// Optional. Whether you want Vertex AI to enable access to the customized dashboard in training chief container. If set to `true`, you can access the dashboard at the URIs given by CustomJob.web\_access\_uris or Trial.web\_access\_uris (within HyperparameterTuningJob.trials).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dashboard_access: Option<bool>,
 
     /// Optional. The Experiment associated with this job. Format: `projects/{project}/locations/{location}/metadataStores/{metadataStores}/contexts/{experiment-name}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub experiment: Option<String>,
 
     /// Optional. The Experiment Run associated with this job. Format: `projects/{project}/locations/{location}/metadataStores/{metadataStores}/contexts/{experiment-name}-{experiment-run-name}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub experiment_run: Option<String>,
 
     /// Optional. The name of the Model resources for which to generate a mapping to artifact URIs. Applicable only to some of the Google-provided custom jobs. Format: `projects/{project}/locations/{location}/models/{model}` In order to retrieve a specific version of the model, also provide the version ID or version alias. Example: `projects/{project}/locations/{location}/models/{model}@2` or `projects/{project}/locations/{location}/models/{model}@golden` If no version ID or alias is specified, the "default" version will be returned. The "default" version alias is created for the first version of the model, and can be moved to other versions later on. There will be exactly one default version.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<String>,
 }
+
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    CustomJobSpec { "persistentResourceId" => persistent_resource_id, "workerPoolSpecs"
+    => worker_pool_specs, "scheduling" => scheduling, "serviceAccount" =>
+    service_account, "network" => network, "reservedIpRanges" => reserved_ip_ranges,
+    "pscInterfaceConfig" => psc_interface_config, "baseOutputDirectory" =>
+    base_output_directory, "protectedArtifactLocationId" =>
+    protected_artifact_location_id, "tensorboard" => tensorboard, "enableWebAccess" =>
+    enable_web_access, "enableDashboardAccess" => enable_dashboard_access, "experiment"
+    => experiment, "experimentRun" => experiment_run, "models" => models }
+);
 
 /// Configuration for PSC-I.
 ///
@@ -209,17 +210,31 @@ pub struct CustomJobSpec {
         feature = "reasoning-engines"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PscInterfaceConfig {
     /// Optional. The name of the Compute Engine [network attachment](https://cloud.google.com/vpc/docs/about-network-attachments) to attach to the resource within the region and user project. To specify this field, you must have already \[created a network attachment\] (<https://cloud.google.com/vpc/docs/create-manage-network-attachments#create-network-attachments>). This field is only used for resources using PSC-I.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_attachment: Option<String>,
 
     /// Optional. DNS peering configurations. When specified, Vertex AI will attempt to configure DNS peering zones in the tenant project VPC to resolve the specified domains using the target network's Cloud DNS. The user must grant the dns.peer role to the Vertex AI Service Agent on the target project.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dns_peering_configs: Vec<crate::DnsPeeringConfig>,
 }
+
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "persistent-resources",
+        feature = "pipeline-jobs",
+        feature = "locations-reasoning-engines",
+        feature = "schedules",
+        feature = "reasoning-engines"
+    )
+)]
+discogen_runtime::model_serde!(
+    PscInterfaceConfig { "networkAttachment" => network_attachment, "dnsPeeringConfigs"
+    => dns_peering_configs }
+);
 
 /// Represents the spec of a worker pool in a job.
 ///
@@ -231,36 +246,39 @@ pub struct PscInterfaceConfig {
         feature = "nas-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkerPoolSpec {
     /// The custom container task.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_spec: Option<crate::ContainerSpec>,
 
     /// The Python packaged task.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub python_package_spec: Option<crate::PythonPackageSpec>,
 
     /// Optional. Immutable. The specification of a single machine.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_spec: Option<crate::MachineSpec>,
 
     /// Optional. The number of worker replicas to use for this worker pool.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub replica_count: Option<i64>,
 
     /// Optional. List of NFS mount spec.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nfs_mounts: Vec<crate::NfsMount>,
 
     /// Disk spec.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_spec: Option<crate::DiskSpec>,
 }
+
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    WorkerPoolSpec { "containerSpec" => container_spec, "pythonPackageSpec" =>
+    python_package_spec, "machineSpec" => machine_spec, "replicaCount" => replica_count
+    as int64, "nfsMounts" => nfs_mounts, "diskSpec" => disk_spec }
+);
 
 /// Optional. This determines which type of scheduling strategy to use.
 ///
@@ -372,29 +390,36 @@ discogen_runtime::open_enum_impls!(SchedulingStrategy);
         feature = "nas-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scheduling {
     /// Optional. The maximum job running time. The default is 7 days.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<discogen_runtime::Duration>,
 
     /// Optional. Restarts the entire CustomJob if a worker gets restarted. This feature can be used by distributed training jobs that are not resilient to workers leaving and joining a job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restart_job_on_worker_restart: Option<bool>,
 
     /// Optional. This determines which type of scheduling strategy to use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy: Option<crate::SchedulingStrategy>,
 
     /// Optional. Indicates if the job should retry for internal errors after the job starts running. If true, overrides `Scheduling.restart_job_on_worker_restart` to false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_retries: Option<bool>,
 
     /// Optional. This is the maximum duration that a job will wait for the requested resources to be provisioned if the scheduling strategy is set to \[Strategy.DWS\_FLEX\_START\]. If set to 0, the job will wait indefinitely. The default is 24 hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_wait_duration: Option<discogen_runtime::Duration>,
 }
+
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    Scheduling { "timeout" => timeout, "restartJobOnWorkerRestart" =>
+    restart_job_on_worker_restart, "strategy" => strategy, "disableRetries" =>
+    disable_retries, "maxWaitDuration" => max_wait_duration }
+);
 
 /// Represents the spec of disk options.
 ///
@@ -407,17 +432,26 @@ pub struct Scheduling {
         feature = "persistent-resources"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiskSpec {
     /// Type of the boot disk. For non-A3U machines, the default value is "pd-ssd", for A3U machines, the default value is "hyperdisk-balanced". Valid values: "pd-ssd" (Persistent Disk Solid State Drive), "pd-standard" (Persistent Disk Hard Disk Drive) or "hyperdisk-balanced".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub boot_disk_type: Option<String>,
 
     /// Size in GB of the boot disk (default is 100GB).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub boot_disk_size_gb: Option<i32>,
 }
+
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "persistent-resources"
+    )
+)]
+discogen_runtime::model_serde!(
+    DiskSpec { "bootDiskType" => boot_disk_type, "bootDiskSizeGb" => boot_disk_size_gb }
+);
 
 /// DNS peering configuration. These configurations are used to create DNS peering zones in the Vertex tenant project VPC, enabling resolution of records within the specified domain hosted in the target network's Cloud DNS.
 ///
@@ -434,21 +468,34 @@ pub struct DiskSpec {
         feature = "reasoning-engines"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DnsPeeringConfig {
     /// Required. The DNS name suffix of the zone being peered to, e.g., "my-internal-domain.corp.". Must end with a dot.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
 
     /// Required. The project ID hosting the Cloud DNS managed zone that contains the 'domain'. The Vertex AI Service Agent requires the dns.peer role on this project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_project: Option<String>,
 
     /// Required. The VPC network name in the target\_project where the DNS zone specified by 'domain' is visible.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_network: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "persistent-resources",
+        feature = "pipeline-jobs",
+        feature = "locations-reasoning-engines",
+        feature = "schedules",
+        feature = "reasoning-engines"
+    )
+)]
+discogen_runtime::model_serde!(
+    DnsPeeringConfig { "domain" => domain, "targetProject" => target_project,
+    "targetNetwork" => target_network }
+);
 
 /// The spec of a Container.
 ///
@@ -460,25 +507,32 @@ pub struct DnsPeeringConfig {
         feature = "nas-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerSpec {
     /// Required. The URI of a container image in the Container Registry that is to be run on each worker replica.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_uri: Option<String>,
 
     /// The command to be invoked when the container is started. It overrides the entrypoint instruction in Dockerfile when provided.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
 
     /// The arguments to be passed when starting the container.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
 
     /// Environment variables to be passed to the container. Maximum limit is 100.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<crate::EnvVar>,
 }
+
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    ContainerSpec { "imageUri" => image_uri, "command" => command, "args" => args, "env"
+    => env }
+);
 
 /// The spec of a Python packaged code.
 ///
@@ -490,29 +544,35 @@ pub struct ContainerSpec {
         feature = "nas-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PythonPackageSpec {
     /// Required. The URI of a container image in Artifact Registry that will run the provided Python package. Vertex AI provides a wide range of executor images with pre-installed packages to meet users' various use cases. See the list of [pre-built containers for training](https://cloud.google.com/vertex-ai/docs/training/pre-built-containers). You must use an image from this list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executor_image_uri: Option<String>,
 
     /// Required. The Google Cloud Storage location of the Python package files which are the training program and its dependent packages. The maximum number of package URIs is 100.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub package_uris: Vec<String>,
 
     /// Required. The Python module name to run after installing the packages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub python_module: Option<String>,
 
     /// Command line arguments to be passed to the Python task.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
 
     /// Environment variables to be passed to the python module. Maximum limit is 100.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<crate::EnvVar>,
 }
+
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    PythonPackageSpec { "executorImageUri" => executor_image_uri, "packageUris" =>
+    package_uris, "pythonModule" => python_module, "args" => args, "env" => env }
+);
 
 /// Represents a mount configuration for Network File System (NFS) to mount.
 ///
@@ -524,18 +584,25 @@ pub struct PythonPackageSpec {
         feature = "nas-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NfsMount {
     /// Required. IP address of the NFS server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
 
     /// Required. Source path exported from NFS server. Has to start with '/', and combined with the ip address, it indicates the source mount path in the form of `server:path`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 
     /// Required. Destination mount path. The NFS will be mounted for the user under /mnt/nfs/
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mount_point: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    NfsMount { "server" => server, "path" => path, "mountPoint" => mount_point }
+);

@@ -4,17 +4,20 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListDataItemsResponse`.
 #[cfg(feature = "data-items")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListDataItemsResponse {
     /// A list of DataItems that matches the specified filter in the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_items: Vec<crate::DataItem>,
 
     /// The standard List next-page token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "data-items")]
+discogen_runtime::model_serde!(
+    ListDataItemsResponse { "dataItems" => data_items, "nextPageToken" => next_page_token
+    }
+);
 
 #[cfg(feature = "data-items")]
 impl discogen_runtime::Page for ListDataItemsResponse {

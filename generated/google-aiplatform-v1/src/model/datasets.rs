@@ -4,118 +4,114 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Dataset`.
 #[cfg(any(feature = "datasets", feature = "locations-datasets"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Dataset {
     /// Output only. Identifier. The resource name of the Dataset. Format: `projects/{project}/locations/{location}/datasets/{dataset}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The user-defined name of the Dataset. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// The description of the Dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Required. Points to a YAML file stored on Google Cloud Storage describing additional information about the Dataset. The schema is defined as an OpenAPI 3.0.2 Schema Object. The schema files that can be used here are found in gs://google-cloud-aiplatform/schema/dataset/metadata/.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_schema_uri: Option<String>,
 
     /// Required. Additional information about the Dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
 
     /// Output only. The number of DataItems in this Dataset. Only apply for non-structured Dataset.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub data_item_count: Option<i64>,
 
     /// Output only. Timestamp when this Dataset was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Dataset was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize your Datasets. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Dataset (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable. Following system labels exist for each Dataset: * "aiplatform.googleapis.com/dataset\_metadata\_schema": output only, its value is the metadata\_schema's title.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// All SavedQueries belong to the Dataset will be returned in List/Get Dataset response. The annotation\_specs field will not be populated except for UI cases which will only use annotation\_spec\_count. In CreateDataset request, a SavedQuery is created together if this field is set, up to one SavedQuery can be set in CreateDatasetRequest. The SavedQuery should not contain any AnnotationSpec.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub saved_queries: Vec<crate::SavedQuery>,
 
     /// Customer-managed encryption key spec for a Dataset. If set, this Dataset and all sub-resources of this Dataset will be secured by this key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Output only. The resource name of the Artifact that was created in MetadataStore when creating the Dataset. The Artifact resource name pattern is `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_artifact: Option<String>,
 
     /// Optional. Reference to the public base model last used by the dataset. Only set for prompt datasets.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_reference: Option<String>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(any(feature = "datasets", feature = "locations-datasets"))]
+discogen_runtime::model_serde!(
+    Dataset { "name" => name, "displayName" => display_name, "description" =>
+    description, "metadataSchemaUri" => metadata_schema_uri, "metadata" => metadata,
+    "dataItemCount" => data_item_count as int64, "createTime" => create_time,
+    "updateTime" => update_time, "etag" => etag, "labels" => labels, "savedQueries" =>
+    saved_queries, "encryptionSpec" => encryption_spec, "metadataArtifact" =>
+    metadata_artifact, "modelReference" => model_reference, "satisfiesPzs" =>
+    satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Runtime operation information for DatasetService.CreateDataset.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateDatasetOperationMetadata`.
 #[cfg(any(feature = "datasets", feature = "locations-datasets"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateDatasetOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(any(feature = "datasets", feature = "locations-datasets"))]
+discogen_runtime::model_serde!(
+    CreateDatasetOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Response message for DatasetService.ListDatasets.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListDatasetsResponse`.
 #[cfg(any(feature = "datasets", feature = "locations-datasets"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListDatasetsResponse {
     /// A list of Datasets that matches the specified filter in the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub datasets: Vec<crate::Dataset>,
 
     /// The standard List next-page token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(any(feature = "datasets", feature = "locations-datasets"))]
+discogen_runtime::model_serde!(
+    ListDatasetsResponse { "datasets" => datasets, "nextPageToken" => next_page_token }
+);
 
 #[cfg(any(feature = "datasets", feature = "locations-datasets"))]
 impl discogen_runtime::Page for ListDatasetsResponse {
@@ -179,13 +175,61 @@ impl discogen_runtime::Page for ListDatasetsResponse {
         feature = "reasoning-engines"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteOperationMetadata {
     /// The common part of the operation metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(
+    any(
+        feature = "datasets",
+        feature = "datasets-dataset-versions",
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "entity-types-features",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-views",
+        feature = "feature-groups",
+        feature = "feature-groups-features",
+        feature = "locations-datasets",
+        feature = "locations-datasets-dataset-versions",
+        feature = "saved-queries",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "indexes",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "data-labeling-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "artifacts",
+        feature = "contexts",
+        feature = "executions",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "training-pipelines",
+        feature = "pipeline-jobs",
+        feature = "locations-reasoning-engines",
+        feature = "schedules",
+        feature = "specialist-pools",
+        feature = "tensorboards",
+        feature = "experiments",
+        feature = "runs",
+        feature = "time-series",
+        feature = "rag-corpora",
+        feature = "rag-files",
+        feature = "reasoning-engines"
+    )
+)]
+discogen_runtime::model_serde!(
+    DeleteOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// A SavedQuery is a view of the dataset. It references a subset of annotations by problem type and filters.
 ///
@@ -193,61 +237,61 @@ pub struct DeleteOperationMetadata {
 #[cfg(
     any(feature = "datasets", feature = "locations-datasets", feature = "saved-queries")
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SavedQuery {
     /// Output only. Resource name of the SavedQuery.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The user-defined name of the SavedQuery. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Some additional information about the SavedQuery.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
 
     /// Output only. Timestamp when this SavedQuery was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when SavedQuery was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Filters on the Annotations in the dataset.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_filter: Option<String>,
 
     /// Required. Problem type of the SavedQuery. Allowed values: * IMAGE\_CLASSIFICATION\_SINGLE\_LABEL * IMAGE\_CLASSIFICATION\_MULTI\_LABEL * IMAGE\_BOUNDING\_POLY * IMAGE\_BOUNDING\_BOX * TEXT\_CLASSIFICATION\_SINGLE\_LABEL * TEXT\_CLASSIFICATION\_MULTI\_LABEL * TEXT\_EXTRACTION * TEXT\_SENTIMENT * VIDEO\_CLASSIFICATION * VIDEO\_OBJECT\_TRACKING
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub problem_type: Option<String>,
 
     /// Output only. Number of AnnotationSpecs in the context of the SavedQuery.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_spec_count: Option<i32>,
 
     /// Used to perform a consistent read-modify-write update. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Output only. If the Annotations belonging to the SavedQuery can be used for AutoML training.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_automl_training: Option<bool>,
 }
+
+#[cfg(
+    any(feature = "datasets", feature = "locations-datasets", feature = "saved-queries")
+)]
+discogen_runtime::model_serde!(
+    SavedQuery { "name" => name, "displayName" => display_name, "metadata" => metadata,
+    "createTime" => create_time, "updateTime" => update_time, "annotationFilter" =>
+    annotation_filter, "problemType" => problem_type, "annotationSpecCount" =>
+    annotation_spec_count, "etag" => etag, "supportAutomlTraining" =>
+    support_automl_training }
+);
 
 /// Represents a customer-managed encryption key spec that can be applied to a top-level resource.
 ///
@@ -286,13 +330,47 @@ pub struct SavedQuery {
         feature = "reasoning-engines"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EncryptionSpec {
     /// Required. The Cloud KMS resource identifier of the customer managed encryption key used to protect a resource. Has the form: `projects/my-project/locations/my-region/keyRings/my-kr/cryptoKeys/my-key`. The key needs to be in the same region as where the compute resource is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kms_key_name: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "datasets",
+        feature = "featurestores",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "locations-datasets",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "indexes",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "data-labeling-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "metadata-stores",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "training-pipelines",
+        feature = "pipeline-jobs",
+        feature = "locations-reasoning-engines",
+        feature = "schedules",
+        feature = "tensorboards",
+        feature = "rag-corpora",
+        feature = "batch-prediction-jobs",
+        feature = "reasoning-engines"
+    )
+)]
+discogen_runtime::model_serde!(EncryptionSpec { "kmsKeyName" => kms_key_name });
 
 /// Generic Metadata shared by all operations.
 ///
@@ -345,24 +423,73 @@ pub struct EncryptionSpec {
         feature = "reasoning-engines"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenericOperationMetadata {
     /// Output only. Partial failures encountered. E.g. single files that couldn't be read. This field should never exceed 20 entries. Status details field will contain standard Google Cloud error details.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub partial_failures: Vec<discogen_runtime::RpcStatus>,
 
     /// Output only. Time when the operation was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the operation was updated for the last time. If the operation has finished (successfully or not), this is the finish time.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 }
+
+#[cfg(
+    any(
+        feature = "datasets",
+        feature = "datasets-dataset-versions",
+        feature = "locations",
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "entity-types-features",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-views",
+        feature = "feature-groups",
+        feature = "feature-groups-features",
+        feature = "locations-datasets",
+        feature = "locations-datasets-dataset-versions",
+        feature = "saved-queries",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "indexes",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "data-labeling-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "metadata-stores",
+        feature = "artifacts",
+        feature = "contexts",
+        feature = "executions",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "training-pipelines",
+        feature = "pipeline-jobs",
+        feature = "locations-reasoning-engines",
+        feature = "schedules",
+        feature = "specialist-pools",
+        feature = "tensorboards",
+        feature = "experiments",
+        feature = "runs",
+        feature = "time-series",
+        feature = "rag-corpora",
+        feature = "rag-files",
+        feature = "reasoning-engines"
+    )
+)]
+discogen_runtime::model_serde!(
+    GenericOperationMetadata { "partialFailures" => partial_failures, "createTime" =>
+    create_time, "updateTime" => update_time }
+);

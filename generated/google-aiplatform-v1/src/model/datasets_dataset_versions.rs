@@ -9,65 +9,67 @@
         feature = "locations-datasets-dataset-versions"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DatasetVersion {
     /// Output only. Identifier. The resource name of the DatasetVersion. Format: `projects/{project}/locations/{location}/datasets/{dataset}/datasetVersions/{dataset_version}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Timestamp when this DatasetVersion was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this DatasetVersion was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Output only. Name of the associated BigQuery dataset.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub big_query_dataset_name: Option<String>,
 
     /// The user-defined name of the DatasetVersion. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Required. Output only. Additional information about the DatasetVersion.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
 
     /// Output only. Reference to the public base model last used by the dataset version. Only set for prompt dataset versions.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_reference: Option<String>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(
+    any(
+        feature = "datasets-dataset-versions",
+        feature = "locations-datasets-dataset-versions"
+    )
+)]
+discogen_runtime::model_serde!(
+    DatasetVersion { "name" => name, "createTime" => create_time, "updateTime" =>
+    update_time, "etag" => etag, "bigQueryDatasetName" => big_query_dataset_name,
+    "displayName" => display_name, "metadata" => metadata, "modelReference" =>
+    model_reference, "satisfiesPzs" => satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Runtime operation information for DatasetService.CreateDatasetVersion.
 ///
@@ -78,13 +80,21 @@ pub struct DatasetVersion {
         feature = "locations-datasets-dataset-versions"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateDatasetVersionOperationMetadata {
     /// The common part of the operation metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(
+    any(
+        feature = "datasets-dataset-versions",
+        feature = "locations-datasets-dataset-versions"
+    )
+)]
+discogen_runtime::model_serde!(
+    CreateDatasetVersionOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Response message for DatasetService.ListDatasetVersions.
 ///
@@ -95,17 +105,25 @@ pub struct CreateDatasetVersionOperationMetadata {
         feature = "locations-datasets-dataset-versions"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListDatasetVersionsResponse {
     /// A list of DatasetVersions that matches the specified filter in the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dataset_versions: Vec<crate::DatasetVersion>,
 
     /// The standard List next-page token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "datasets-dataset-versions",
+        feature = "locations-datasets-dataset-versions"
+    )
+)]
+discogen_runtime::model_serde!(
+    ListDatasetVersionsResponse { "datasetVersions" => dataset_versions, "nextPageToken"
+    => next_page_token }
+);
 
 #[cfg(
     any(
@@ -134,10 +152,18 @@ impl discogen_runtime::Page for ListDatasetVersionsResponse {
         feature = "locations-datasets-dataset-versions"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RestoreDatasetVersionOperationMetadata {
     /// The common part of the operation metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(
+    any(
+        feature = "datasets-dataset-versions",
+        feature = "locations-datasets-dataset-versions"
+    )
+)]
+discogen_runtime::model_serde!(
+    RestoreDatasetVersionOperationMetadata { "genericMetadata" => generic_metadata }
+);

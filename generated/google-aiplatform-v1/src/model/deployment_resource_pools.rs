@@ -4,45 +4,55 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateDeploymentResourcePoolRequest`.
 #[cfg(feature = "deployment-resource-pools")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateDeploymentResourcePoolRequest {
     /// Required. The DeploymentResourcePool to create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_resource_pool: Option<crate::DeploymentResourcePool>,
 
     /// Required. The ID to use for the DeploymentResourcePool, which will become the final component of the DeploymentResourcePool's resource name. The maximum length is 63 characters, and valid characters are `/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_resource_pool_id: Option<String>,
 }
+
+#[cfg(feature = "deployment-resource-pools")]
+discogen_runtime::model_serde!(
+    CreateDeploymentResourcePoolRequest { "deploymentResourcePool" =>
+    deployment_resource_pool, "deploymentResourcePoolId" => deployment_resource_pool_id }
+);
 
 /// Runtime operation information for CreateDeploymentResourcePool method.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateDeploymentResourcePoolOperationMetadata`.
 #[cfg(feature = "deployment-resource-pools")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateDeploymentResourcePoolOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "deployment-resource-pools")]
+discogen_runtime::model_serde!(
+    CreateDeploymentResourcePoolOperationMetadata { "genericMetadata" => generic_metadata
+    }
+);
 
 /// Response message for ListDeploymentResourcePools method.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListDeploymentResourcePoolsResponse`.
 #[cfg(feature = "deployment-resource-pools")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListDeploymentResourcePoolsResponse {
     /// The DeploymentResourcePools from the specified location.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deployment_resource_pools: Vec<crate::DeploymentResourcePool>,
 
     /// A token, which can be sent as `page_token` to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "deployment-resource-pools")]
+discogen_runtime::model_serde!(
+    ListDeploymentResourcePoolsResponse { "deploymentResourcePools" =>
+    deployment_resource_pools, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "deployment-resource-pools")]
 impl discogen_runtime::Page for ListDeploymentResourcePoolsResponse {
@@ -61,77 +71,78 @@ impl discogen_runtime::Page for ListDeploymentResourcePoolsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeploymentResourcePool`.
 #[cfg(feature = "deployment-resource-pools")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeploymentResourcePool {
     /// Immutable. The resource name of the DeploymentResourcePool. Format: `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The underlying DedicatedResources that the DeploymentResourcePool uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_resources: Option<crate::DedicatedResources>,
 
     /// Customer-managed encryption key spec for a DeploymentResourcePool. If set, this DeploymentResourcePool will be secured by this key. Endpoints and the DeploymentResourcePool they deploy in need to have the same EncryptionSpec.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// The service account that the DeploymentResourcePool's container(s) run as. Specify the email address of the service account. If this service account is not specified, the container(s) run as a service account that doesn't have access to the resource project. Users deploying the Models to this DeploymentResourcePool must have the `iam.serviceAccounts.actAs` permission on this service account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 
     /// If the DeploymentResourcePool is deployed with custom-trained Models or AutoML Tabular Models, the container(s) of the DeploymentResourcePool will send `stderr` and `stdout` streams to Cloud Logging by default. Please note that the logs incur cost, which are subject to [Cloud Logging pricing](https://cloud.google.com/logging/pricing). User can disable container logging by setting this flag to true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_container_logging: Option<bool>,
 
     /// Output only. Timestamp when this DeploymentResourcePool was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "deployment-resource-pools")]
+discogen_runtime::model_serde!(
+    DeploymentResourcePool { "name" => name, "dedicatedResources" => dedicated_resources,
+    "encryptionSpec" => encryption_spec, "serviceAccount" => service_account,
+    "disableContainerLogging" => disable_container_logging, "createTime" => create_time,
+    "satisfiesPzs" => satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Response message for QueryDeployedModels method.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QueryDeployedModelsResponse`.
 #[cfg(feature = "deployment-resource-pools")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryDeployedModelsResponse {
     /// DEPRECATED Use deployed\_model\_refs instead.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deployed_models: Vec<crate::DeployedModel>,
 
     /// A token, which can be sent as `page_token` to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 
     /// References to the DeployedModels that share the specified deploymentResourcePool.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deployed_model_refs: Vec<crate::DeployedModelRef>,
 
     /// The total number of DeployedModels on this DeploymentResourcePool.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_deployed_model_count: Option<i32>,
 
     /// The total number of Endpoints that have DeployedModels on this DeploymentResourcePool.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_endpoint_count: Option<i32>,
 }
+
+#[cfg(feature = "deployment-resource-pools")]
+discogen_runtime::model_serde!(
+    QueryDeployedModelsResponse { "deployedModels" => deployed_models, "nextPageToken" =>
+    next_page_token, "deployedModelRefs" => deployed_model_refs,
+    "totalDeployedModelCount" => total_deployed_model_count, "totalEndpointCount" =>
+    total_endpoint_count }
+);
 
 #[cfg(feature = "deployment-resource-pools")]
 impl discogen_runtime::Page for QueryDeployedModelsResponse {
@@ -150,210 +161,220 @@ impl discogen_runtime::Page for QueryDeployedModelsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployedModel`.
 #[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployedModel {
     /// A description of resources that are dedicated to the DeployedModel, and that need a higher degree of manual configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_resources: Option<crate::DedicatedResources>,
 
     /// A description of resources that to large degree are decided by Vertex AI, and require only a modest additional configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automatic_resources: Option<crate::AutomaticResources>,
 
     /// The resource name of the shared DeploymentResourcePool to deploy on. Format: `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_resources: Option<String>,
 
     /// Immutable. The ID of the DeployedModel. If not provided upon deployment, Vertex AI will generate a value for this ID. This value should be 1-10 characters, and valid characters are `/[0-9]/`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// The resource name of the Model that this is the deployment of. Note that the Model may be in a different location than the DeployedModel's Endpoint. The resource name may contain version id or version alias to specify the version. Example: `projects/{project}/locations/{location}/models/{model}@2` or `projects/{project}/locations/{location}/models/{model}@golden` if no version is specified, the default version will be deployed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// GDC pretrained / Gemini model name. The model name is a plain model name, e.g. gemini-1.5-flash-002.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gdc_connected_model: Option<String>,
 
     /// Output only. The version ID of the model that is deployed.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_version_id: Option<String>,
 
     /// The display name of the DeployedModel. If not provided upon creation, the Model's display\_name is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Output only. Timestamp when the DeployedModel was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Explanation configuration for this DeployedModel. When deploying a Model using EndpointService.DeployModel, this value overrides the value of Model.explanation\_spec. All fields of explanation\_spec are optional in the request. If a field of explanation\_spec is not populated, the value of the same field of Model.explanation\_spec is inherited. If the corresponding Model.explanation\_spec is not populated, all fields of the explanation\_spec will be used for the explanation configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_spec: Option<crate::ExplanationSpec>,
 
     /// If true, deploy the model without explainable feature, regardless the existence of Model.explanation\_spec or explanation\_spec.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_explanations: Option<bool>,
 
     /// The service account that the DeployedModel's container runs as. Specify the email address of the service account. If this service account is not specified, the container runs as a service account that doesn't have access to the resource project. Users deploying the Model must have the `iam.serviceAccounts.actAs` permission on this service account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 
     /// For custom-trained Models and AutoML Tabular Models, the container of the DeployedModel instances will send `stderr` and `stdout` streams to Cloud Logging by default. Please note that the logs incur cost, which are subject to [Cloud Logging pricing](https://cloud.google.com/logging/pricing). User can disable container logging by setting this flag to true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_container_logging: Option<bool>,
 
     /// If true, online prediction access logs are sent to Cloud Logging. These logs are like standard server access logs, containing information like timestamp and latency for each prediction request. Note that logs may incur a cost, especially if your project receives prediction requests at a high queries per second rate (QPS). Estimate your costs before enabling this option.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_access_logging: Option<bool>,
 
     /// Output only. Provide paths for users to send predict/explain/health requests directly to the deployed model services running on Cloud via private services access. This field is populated if network is configured.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_endpoints: Option<crate::PrivateEndpoints>,
 
     /// Configuration for faster model deployment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub faster_deployment_config: Option<crate::FasterDeploymentConfig>,
 
     /// Output only. Runtime status of the deployed model.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::DeployedModelStatus>,
 
     /// System labels to apply to Model Garden deployments. System labels are managed by Google for internal use only.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub system_labels: std::collections::BTreeMap<String, String>,
 
     /// The checkpoint id of the model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint_id: Option<String>,
 
     /// Optional. Spec for configuring speculative decoding.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speculative_decoding_spec: Option<crate::SpeculativeDecodingSpec>,
 }
+
+#[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
+discogen_runtime::model_serde!(
+    DeployedModel { "dedicatedResources" => dedicated_resources, "automaticResources" =>
+    automatic_resources, "sharedResources" => shared_resources, "id" => id, "model" =>
+    model, "gdcConnectedModel" => gdc_connected_model, "modelVersionId" =>
+    model_version_id, "displayName" => display_name, "createTime" => create_time,
+    "explanationSpec" => explanation_spec, "disableExplanations" => disable_explanations,
+    "serviceAccount" => service_account, "disableContainerLogging" =>
+    disable_container_logging, "enableAccessLogging" => enable_access_logging,
+    "privateEndpoints" => private_endpoints, "fasterDeploymentConfig" =>
+    faster_deployment_config, "status" => status, "systemLabels" => system_labels,
+    "checkpointId" => checkpoint_id, "speculativeDecodingSpec" =>
+    speculative_decoding_spec }
+);
 
 /// PrivateEndpoints proto is used to provide paths for users to send requests privately. To send request via private service access, use predict\_http\_uri, explain\_http\_uri or health\_http\_uri. To send request via private service connect, use service\_attachment.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PrivateEndpoints`.
 #[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivateEndpoints {
     /// Output only. Http(s) path to send prediction requests.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predict_http_uri: Option<String>,
 
     /// Output only. Http(s) path to send explain requests.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explain_http_uri: Option<String>,
 
     /// Output only. Http(s) path to send health check requests.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_http_uri: Option<String>,
 
     /// Output only. The name of the service attachment resource. Populated if private service connect is enabled.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_attachment: Option<String>,
 }
+
+#[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
+discogen_runtime::model_serde!(
+    PrivateEndpoints { "predictHttpUri" => predict_http_uri, "explainHttpUri" =>
+    explain_http_uri, "healthHttpUri" => health_http_uri, "serviceAttachment" =>
+    service_attachment }
+);
 
 /// Configuration for faster model deployment.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FasterDeploymentConfig`.
 #[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FasterDeploymentConfig {
     /// If true, enable fast tryout feature for this deployed model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fast_tryout_enabled: Option<bool>,
 }
+
+#[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
+discogen_runtime::model_serde!(
+    FasterDeploymentConfig { "fastTryoutEnabled" => fast_tryout_enabled }
+);
 
 /// Runtime status of the deployed model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployedModelStatus`.
 #[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployedModelStatus {
     /// Output only. The latest deployed model's status message (if any).
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 
     /// Output only. The time at which the status was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. The number of available replicas of the deployed model.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_replica_count: Option<i32>,
 }
+
+#[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
+discogen_runtime::model_serde!(
+    DeployedModelStatus { "message" => message, "lastUpdateTime" => last_update_time,
+    "availableReplicaCount" => available_replica_count }
+);
 
 /// Configuration for Speculative Decoding.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SpeculativeDecodingSpec`.
 #[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SpeculativeDecodingSpec {
     /// draft model speculation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub draft_model_speculation: Option<
         crate::SpeculativeDecodingSpecDraftModelSpeculation,
     >,
 
     /// N-Gram speculation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ngram_speculation: Option<crate::SpeculativeDecodingSpecNgramSpeculation>,
 
     /// The number of speculative tokens to generate at each step.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speculative_token_count: Option<i32>,
 }
+
+#[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
+discogen_runtime::model_serde!(
+    SpeculativeDecodingSpec { "draftModelSpeculation" => draft_model_speculation,
+    "ngramSpeculation" => ngram_speculation, "speculativeTokenCount" =>
+    speculative_token_count }
+);
 
 /// Draft model speculation works by using the smaller model to generate candidate tokens for speculative decoding.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SpeculativeDecodingSpecDraftModelSpeculation`.
 #[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SpeculativeDecodingSpecDraftModelSpeculation {
     /// Required. The resource name of the draft model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub draft_model: Option<String>,
 }
+
+#[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
+discogen_runtime::model_serde!(
+    SpeculativeDecodingSpecDraftModelSpeculation { "draftModel" => draft_model }
+);
 
 /// N-Gram speculation works by trying to find matching tokens in the previous prompt sequence and use those as speculation for generating new tokens.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SpeculativeDecodingSpecNgramSpeculation`.
 #[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SpeculativeDecodingSpecNgramSpeculation {
     /// The number of last N input tokens used as ngram to search/match against the previous prompt sequence. This is equal to the N in N-Gram. The default value is 3 if not specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ngram_size: Option<i32>,
 }
+
+#[cfg(any(feature = "deployment-resource-pools", feature = "locations-endpoints"))]
+discogen_runtime::model_serde!(
+    SpeculativeDecodingSpecNgramSpeculation { "ngramSize" => ngram_size }
+);

@@ -4,152 +4,167 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReadFeatureValuesRequest`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadFeatureValuesRequest {
     /// Required. ID for a specific entity. For example, for a machine learning model predicting user clicks on a website, an entity ID could be `user_123`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 
     /// Required. Selector choosing Features of the target EntityType.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_selector: Option<crate::FeatureSelector>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    ReadFeatureValuesRequest { "entityId" => entity_id, "featureSelector" =>
+    feature_selector }
+);
 
 /// Response message for FeaturestoreOnlineServingService.ReadFeatureValues.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReadFeatureValuesResponse`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadFeatureValuesResponse {
     /// Response header.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<crate::ReadFeatureValuesResponseHeader>,
 
     /// Entity view with Feature values. This may be the entity in the Featurestore if values for all Features were requested, or a projection of the entity in the Featurestore if values for only some Features were requested.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_view: Option<crate::ReadFeatureValuesResponseEntityView>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    ReadFeatureValuesResponse { "header" => header, "entityView" => entity_view }
+);
 
 /// Request message for FeaturestoreOnlineServingService.StreamingReadFeatureValues.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StreamingReadFeatureValuesRequest`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreamingReadFeatureValuesRequest {
     /// Required. IDs of entities to read Feature values of. The maximum number of IDs is 100. For example, for a machine learning model predicting user clicks on a website, an entity ID could be `user_123`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub entity_ids: Vec<String>,
 
     /// Required. Selector choosing Features of the target EntityType. Feature IDs will be deduplicated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_selector: Option<crate::FeatureSelector>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    StreamingReadFeatureValuesRequest { "entityIds" => entity_ids, "featureSelector" =>
+    feature_selector }
+);
 
 /// Request message for FeaturestoreOnlineServingService.WriteFeatureValues.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1WriteFeatureValuesRequest`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WriteFeatureValuesRequest {
     /// Required. The entities to be written. Up to 100,000 feature values can be written across all `payloads`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub payloads: Vec<crate::WriteFeatureValuesPayload>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(WriteFeatureValuesRequest { "payloads" => payloads });
 
 /// Response message for FeaturestoreOnlineServingService.WriteFeatureValues.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1WriteFeatureValuesResponse`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WriteFeatureValuesResponse {}
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(WriteFeatureValuesResponse {});
+
 /// An entity type is a type of object in a system that needs to be modeled and have stored information about. For example, driver is an entity type, and driver0 is an instance of an entity type driver.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EntityType`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityType {
     /// Immutable. Name of the EntityType. Format: `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}` The last part entity\_type is assigned by the client. The entity\_type can be up to 64 characters long and can consist only of ASCII Latin letters A-Z and a-z and underscore(_), and ASCII digits 0-9 starting with a letter. The value will be unique given a featurestore.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. Description of the EntityType.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. Timestamp when this EntityType was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this EntityType was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. The labels with user-defined metadata to organize your EntityTypes. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one EntityType (System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Optional. Used to perform a consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Optional. The default monitoring configuration for all Features with value type (Feature.ValueType) BOOL, STRING, DOUBLE or INT64 under this EntityType. If this is populated with \[FeaturestoreMonitoringConfig.monitoring\_interval\] specified, snapshot analysis monitoring is enabled. Otherwise, snapshot analysis monitoring is disabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitoring_config: Option<crate::FeaturestoreMonitoringConfig>,
 
     /// Optional. Config for data retention policy in offline storage. TTL in days for feature values that will be stored in offline storage. The Feature Store offline storage periodically removes obsolete feature values older than `offline_storage_ttl_days` since the feature generation time. If unset (or explicitly set to 0), default to 4000 days TTL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offline_storage_ttl_days: Option<i32>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    EntityType { "name" => name, "description" => description, "createTime" =>
+    create_time, "updateTime" => update_time, "labels" => labels, "etag" => etag,
+    "monitoringConfig" => monitoring_config, "offlineStorageTtlDays" =>
+    offline_storage_ttl_days, "satisfiesPzs" => satisfies_pzs, "satisfiesPzi" =>
+    satisfies_pzi }
+);
 
 /// Details of operations that perform create EntityType.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateEntityTypeOperationMetadata`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateEntityTypeOperationMetadata {
     /// Operation metadata for EntityType.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    CreateEntityTypeOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Response message for FeaturestoreService.ListEntityTypes.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListEntityTypesResponse`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListEntityTypesResponse {
     /// The EntityTypes matching the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub entity_types: Vec<crate::EntityType>,
 
     /// A token, which can be sent as ListEntityTypesRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    ListEntityTypesResponse { "entityTypes" => entity_types, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "entity-types")]
 impl discogen_runtime::Page for ListEntityTypesResponse {
@@ -168,459 +183,484 @@ impl discogen_runtime::Page for ListEntityTypesResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ImportFeatureValuesRequest`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportFeatureValuesRequest {
     /// The storage details for Avro input content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avro_source: Option<crate::AvroSource>,
 
     /// The BigQuery location for the input content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_source: Option<crate::BigQuerySource>,
 
     /// The storage details for CSV input content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub csv_source: Option<crate::CsvSource>,
 
     /// Source column that holds the Feature timestamp for all Feature values in each entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_time_field: Option<String>,
 
     /// Single Feature timestamp for all entities being imported. The timestamp must not have higher than millisecond precision.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_time: Option<discogen_runtime::Timestamp>,
 
     /// Source column that holds entity IDs. If not provided, entity IDs are extracted from the column named entity\_id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id_field: Option<String>,
 
     /// Required. Specifications defining which Feature values to import from the entity. The request fails if no feature\_specs are provided, and having multiple feature\_specs for one Feature is not allowed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_specs: Vec<crate::ImportFeatureValuesRequestFeatureSpec>,
 
     /// If set, data will not be imported for online serving. This is typically used for backfilling, where Feature generation timestamps are not in the timestamp range needed for online serving.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_online_serving: Option<bool>,
 
     /// Specifies the number of workers that are used to write data to the Featurestore. Consider the online serving capacity that you require to achieve the desired import throughput without interfering with online serving. The value must be positive, and less than or equal to 100. If not set, defaults to using 1 worker. The low count ensures minimal impact on online serving performance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub worker_count: Option<i32>,
 
     /// If true, API doesn't start ingestion analysis pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_ingestion_analysis: Option<bool>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    ImportFeatureValuesRequest { "avroSource" => avro_source, "bigquerySource" =>
+    bigquery_source, "csvSource" => csv_source, "featureTimeField" => feature_time_field,
+    "featureTime" => feature_time, "entityIdField" => entity_id_field, "featureSpecs" =>
+    feature_specs, "disableOnlineServing" => disable_online_serving, "workerCount" =>
+    worker_count, "disableIngestionAnalysis" => disable_ingestion_analysis }
+);
 
 /// Details of operations that perform import Feature values.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ImportFeatureValuesOperationMetadata`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportFeatureValuesOperationMetadata {
     /// Operation metadata for Featurestore import Feature values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// Number of entities that have been imported by the operation.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub imported_entity_count: Option<i64>,
 
     /// Number of Feature values that have been imported by the operation.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub imported_feature_value_count: Option<i64>,
 
     /// The source URI from where Feature values are imported.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub source_uris: Vec<String>,
 
     /// The number of rows in input source that weren't imported due to either * Not having any featureValues. * Having a null entityId. * Having a null timestamp. * Not being parsable (applicable for CSV sources).
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub invalid_row_count: Option<i64>,
 
     /// The number rows that weren't ingested due to having timestamps outside the retention boundary.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub timestamp_outside_retention_rows_count: Option<i64>,
 
     /// List of ImportFeatureValues operations running under a single EntityType that are blocking this operation.
-    #[serde(
-        skip_serializing_if = "Vec::is_empty",
-        with = "discogen_runtime::serde_int64::vec"
-    )]
     pub blocking_operation_ids: Vec<i64>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    ImportFeatureValuesOperationMetadata { "genericMetadata" => generic_metadata,
+    "importedEntityCount" => imported_entity_count as int64, "importedFeatureValueCount"
+    => imported_feature_value_count as int64, "sourceUris" => source_uris,
+    "invalidRowCount" => invalid_row_count as int64, "timestampOutsideRetentionRowsCount"
+    => timestamp_outside_retention_rows_count as int64, "blockingOperationIds" =>
+    blocking_operation_ids as int64 }
+);
 
 /// Request message for FeaturestoreService.ExportFeatureValues.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExportFeatureValuesRequest`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportFeatureValuesRequest {
     /// Exports the latest Feature values of all entities of the EntityType within a time range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_export: Option<crate::ExportFeatureValuesRequestSnapshotExport>,
 
     /// Exports all historical values of all entities of the EntityType within a time range
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_export: Option<crate::ExportFeatureValuesRequestFullExport>,
 
     /// Required. Specifies destination location and format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<crate::FeatureValueDestination>,
 
     /// Required. Selects Features to export values of.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_selector: Option<crate::FeatureSelector>,
 
     /// Per-Feature export settings.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub settings: Vec<crate::DestinationFeatureSetting>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    ExportFeatureValuesRequest { "snapshotExport" => snapshot_export, "fullExport" =>
+    full_export, "destination" => destination, "featureSelector" => feature_selector,
+    "settings" => settings }
+);
 
 /// Details of operations that exports Features values.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExportFeatureValuesOperationMetadata`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportFeatureValuesOperationMetadata {
     /// Operation metadata for Featurestore export Feature values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    ExportFeatureValuesOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Request message for FeaturestoreService.DeleteFeatureValues.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeleteFeatureValuesRequest`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteFeatureValuesRequest {
     /// Select feature values to be deleted by specifying entities.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub select_entity: Option<crate::DeleteFeatureValuesRequestSelectEntity>,
 
     /// Select feature values to be deleted by specifying time range and features.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub select_time_range_and_feature: Option<
         crate::DeleteFeatureValuesRequestSelectTimeRangeAndFeature,
     >,
 }
 
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    DeleteFeatureValuesRequest { "selectEntity" => select_entity,
+    "selectTimeRangeAndFeature" => select_time_range_and_feature }
+);
+
 /// Details of operations that delete Feature values.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeleteFeatureValuesOperationMetadata`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteFeatureValuesOperationMetadata {
     /// Operation metadata for Featurestore delete Features values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    DeleteFeatureValuesOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Response header with metadata for the requested ReadFeatureValuesRequest.entity\_type and Features.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReadFeatureValuesResponseHeader`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadFeatureValuesResponseHeader {
     /// The resource name of the EntityType from the ReadFeatureValuesRequest. Value format: `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entityType}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
 
     /// List of Feature metadata corresponding to each piece of ReadFeatureValuesResponse.EntityView.data.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_descriptors: Vec<crate::ReadFeatureValuesResponseFeatureDescriptor>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    ReadFeatureValuesResponseHeader { "entityType" => entity_type, "featureDescriptors"
+    => feature_descriptors }
+);
 
 /// Entity view with Feature values.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReadFeatureValuesResponseEntityView`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadFeatureValuesResponseEntityView {
     /// ID of the requested entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 
     /// Each piece of data holds the k requested values for one requested Feature. If no values for the requested Feature exist, the corresponding cell will be empty. This has the same size and is in the same order as the features from the header ReadFeatureValuesResponse.header.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<crate::ReadFeatureValuesResponseEntityViewData>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    ReadFeatureValuesResponseEntityView { "entityId" => entity_id, "data" => data }
+);
 
 /// Contains Feature values to be written for a specific entity.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1WriteFeatureValuesPayload`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WriteFeatureValuesPayload {
     /// Required. The ID of the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 
     /// Required. Feature values to be written, mapping from Feature ID to value. Up to 100,000 `feature_values` entries may be written across all payloads. The feature generation time, aligned by days, must be no older than five years (1825 days) and no later than one year (366 days) in the future.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub feature_values: std::collections::BTreeMap<String, crate::FeatureValue>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    WriteFeatureValuesPayload { "entityId" => entity_id, "featureValues" =>
+    feature_values }
+);
 
 /// Configuration of how features in Featurestore are monitored.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeaturestoreMonitoringConfig`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeaturestoreMonitoringConfig {
     /// The config for Snapshot Analysis Based Feature Monitoring.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_analysis: Option<crate::FeaturestoreMonitoringConfigSnapshotAnalysis>,
 
     /// The config for ImportFeatures Analysis Based Feature Monitoring.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub import_features_analysis: Option<
         crate::FeaturestoreMonitoringConfigImportFeaturesAnalysis,
     >,
 
     /// Threshold for numerical features of anomaly detection. This is shared by all objectives of Featurestore Monitoring for numerical features (i.e. Features with type (Feature.ValueType) DOUBLE or INT64).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub numerical_threshold_config: Option<
         crate::FeaturestoreMonitoringConfigThresholdConfig,
     >,
 
     /// Threshold for categorical features of anomaly detection. This is shared by all types of Featurestore Monitoring for categorical features (i.e. Features with type (Feature.ValueType) BOOL or STRING).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categorical_threshold_config: Option<
         crate::FeaturestoreMonitoringConfigThresholdConfig,
     >,
 }
 
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    FeaturestoreMonitoringConfig { "snapshotAnalysis" => snapshot_analysis,
+    "importFeaturesAnalysis" => import_features_analysis, "numericalThresholdConfig" =>
+    numerical_threshold_config, "categoricalThresholdConfig" =>
+    categorical_threshold_config }
+);
+
 /// The storage details for Avro input content.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AvroSource`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AvroSource {
     /// Required. Google Cloud Storage location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(AvroSource { "gcsSource" => gcs_source });
 
 /// Defines the Feature value(s) to import.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ImportFeatureValuesRequestFeatureSpec`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportFeatureValuesRequestFeatureSpec {
     /// Required. ID of the Feature to import values of. This Feature must exist in the target EntityType, or the request will fail.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// Source column to get the Feature values from. If not set, uses the column with the same name as the Feature ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_field: Option<String>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    ImportFeatureValuesRequestFeatureSpec { "id" => id, "sourceField" => source_field }
+);
 
 /// Describes exporting the latest Feature values of all entities of the EntityType between \[start\_time, snapshot\_time\].
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExportFeatureValuesRequestSnapshotExport`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportFeatureValuesRequestSnapshotExport {
     /// Exports Feature values as of this timestamp. If not set, retrieve values as of now. Timestamp, if present, must not have higher than millisecond precision.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_time: Option<discogen_runtime::Timestamp>,
 
     /// Excludes Feature values with feature generation timestamp before this timestamp. If not set, retrieve oldest values kept in Feature Store. Timestamp, if present, must not have higher than millisecond precision.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    ExportFeatureValuesRequestSnapshotExport { "snapshotTime" => snapshot_time,
+    "startTime" => start_time }
+);
 
 /// Describes exporting all historical Feature values of all entities of the EntityType between \[start\_time, end\_time\].
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExportFeatureValuesRequestFullExport`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportFeatureValuesRequestFullExport {
     /// Excludes Feature values with feature generation timestamp before this timestamp. If not set, retrieve oldest values kept in Feature Store. Timestamp, if present, must not have higher than millisecond precision.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Exports Feature values as of this timestamp. If not set, retrieve values as of now. Timestamp, if present, must not have higher than millisecond precision.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    ExportFeatureValuesRequestFullExport { "startTime" => start_time, "endTime" =>
+    end_time }
+);
 
 /// Message to select entity. If an entity id is selected, all the feature values corresponding to the entity id will be deleted, including the entityId.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeleteFeatureValuesRequestSelectEntity`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteFeatureValuesRequestSelectEntity {
     /// Required. Selectors choosing feature values of which entity id to be deleted from the EntityType.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id_selector: Option<crate::EntityIdSelector>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    DeleteFeatureValuesRequestSelectEntity { "entityIdSelector" => entity_id_selector }
+);
 
 /// Message to select time range and feature. Values of the selected feature generated within an inclusive time range will be deleted. Using this option permanently deletes the feature values from the specified feature IDs within the specified time range. This might include data from the online storage. If you want to retain any deleted historical data in the online storage, you must re-ingest it.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeleteFeatureValuesRequestSelectTimeRangeAndFeature`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteFeatureValuesRequestSelectTimeRangeAndFeature {
     /// Required. Select feature generated within a half-inclusive time range. The time range is lower inclusive and upper exclusive.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_range: Option<crate::GoogleTypeInterval>,
 
     /// Required. Selectors choosing which feature values to be deleted from the EntityType.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_selector: Option<crate::FeatureSelector>,
 
     /// If set, data will not be deleted from online storage. When time range is older than the data in online storage, setting this to be true will make the deletion have no impact on online serving.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_online_storage_delete: Option<bool>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    DeleteFeatureValuesRequestSelectTimeRangeAndFeature { "timeRange" => time_range,
+    "featureSelector" => feature_selector, "skipOnlineStorageDelete" =>
+    skip_online_storage_delete }
+);
 
 /// Represents a time interval, encoded as a Timestamp start (inclusive) and a Timestamp end (exclusive). The start must be less than or equal to the end. When the start equals the end, the interval is empty (matches no time). When both start and end are unspecified, the interval matches any time.
 ///
 /// Discovery schema `GoogleTypeInterval`.
 #[cfg(any(feature = "entity-types", feature = "feature-view-syncs"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleTypeInterval {
     /// Optional. Inclusive start of the interval. If specified, a Timestamp matching this interval will have to be the same or after the start.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Exclusive end of the interval. If specified, a Timestamp matching this interval will have to be before the end.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 }
+
+#[cfg(any(feature = "entity-types", feature = "feature-view-syncs"))]
+discogen_runtime::model_serde!(
+    GoogleTypeInterval { "startTime" => start_time, "endTime" => end_time }
+);
 
 /// Metadata for requested Features.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReadFeatureValuesResponseFeatureDescriptor`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadFeatureValuesResponseFeatureDescriptor {
     /// Feature ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    ReadFeatureValuesResponseFeatureDescriptor { "id" => id }
+);
 
 /// Container to hold value(s), successive in time, for one Feature from the request.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReadFeatureValuesResponseEntityViewData`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadFeatureValuesResponseEntityViewData {
     /// Feature value if a single value is requested.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<crate::FeatureValue>,
 
     /// Feature values list if values, successive in time, are requested. If the requested number of values is greater than the number of existing Feature values, nonexistent values are omitted instead of being returned as empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<crate::FeatureValueList>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    ReadFeatureValuesResponseEntityViewData { "value" => value, "values" => values }
+);
 
 /// Value for a feature.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureValue`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureValue {
     /// Bool type feature value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bool_value: Option<bool>,
 
     /// Double type feature value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_value: Option<f64>,
 
     /// Int64 feature value.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub int64_value: Option<i64>,
 
     /// String feature value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_value: Option<String>,
 
     /// A list of bool type feature value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bool_array_value: Option<crate::BoolArray>,
 
     /// A list of double type feature value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_array_value: Option<crate::DoubleArray>,
 
     /// A list of int64 type feature value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub int64_array_value: Option<crate::Int64Array>,
 
     /// A list of string type feature value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_array_value: Option<crate::StringArray>,
 
     /// Bytes feature value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_value: Option<discogen_runtime::Bytes>,
 
     /// A struct type feature value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub struct_value: Option<crate::StructValue>,
 
     /// Metadata of feature value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::FeatureValueMetadata>,
 }
+
+#[cfg(any(feature = "entity-types", feature = "feature-views"))]
+discogen_runtime::model_serde!(
+    FeatureValue { "boolValue" => bool_value, "doubleValue" => double_value, "int64Value"
+    => int64_value as int64, "stringValue" => string_value, "boolArrayValue" =>
+    bool_array_value, "doubleArrayValue" => double_array_value, "int64ArrayValue" =>
+    int64_array_value, "stringArrayValue" => string_array_value, "bytesValue" =>
+    bytes_value, "structValue" => struct_value, "metadata" => metadata }
+);
 
 /// Configuration of the Featurestore's Snapshot Analysis Based Monitoring. This type of analysis generates statistics for each Feature based on a snapshot of the latest feature value of each entities every monitoring\_interval.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeaturestoreMonitoringConfigSnapshotAnalysis`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeaturestoreMonitoringConfigSnapshotAnalysis {
     /// The monitoring schedule for snapshot analysis. For EntityType-level config: unset / disabled = true indicates disabled by default for Features under it; otherwise by default enable snapshot analysis monitoring with monitoring\_interval for Features under it. Feature-level config: disabled = true indicates disabled regardless of the EntityType-level config; unset monitoring\_interval indicates going with EntityType-level config; otherwise run snapshot analysis monitoring with monitoring\_interval regardless of the EntityType-level config. Explicitly Disable the snapshot analysis based monitoring.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
 
     /// Configuration of the snapshot analysis based monitoring pipeline running interval. The value indicates number of days.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitoring_interval_days: Option<i32>,
 
     /// Customized export features time window for snapshot analysis. Unit is one day. Default value is 3 weeks. Minimum value is 1 day. Maximum value is 4000 days.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub staleness_days: Option<i32>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    FeaturestoreMonitoringConfigSnapshotAnalysis { "disabled" => disabled,
+    "monitoringIntervalDays" => monitoring_interval_days, "stalenessDays" =>
+    staleness_days }
+);
 
 /// Whether to enable / disable / inherite default hebavior for import features analysis.
 ///
@@ -787,147 +827,159 @@ discogen_runtime::open_enum_impls!(
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeaturestoreMonitoringConfigImportFeaturesAnalysis`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeaturestoreMonitoringConfigImportFeaturesAnalysis {
     /// Whether to enable / disable / inherite default hebavior for import features analysis.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::FeaturestoreMonitoringConfigImportFeaturesAnalysisState>,
 
     /// The baseline used to do anomaly detection for the statistics generated by import features analysis.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anomaly_detection_baseline: Option<
         crate::FeaturestoreMonitoringConfigImportFeaturesAnalysisAnomalyDetectionBaseline,
     >,
 }
 
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    FeaturestoreMonitoringConfigImportFeaturesAnalysis { "state" => state,
+    "anomalyDetectionBaseline" => anomaly_detection_baseline }
+);
+
 /// The config for Featurestore Monitoring threshold.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeaturestoreMonitoringConfigThresholdConfig`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeaturestoreMonitoringConfigThresholdConfig {
     /// Specify a threshold value that can trigger the alert. 1. For categorical feature, the distribution distance is calculated by L-inifinity norm. 2. For numerical feature, the distribution distance is calculated by Jensen–Shannon divergence. Each feature must have a non-zero threshold if they need to be monitored. Otherwise no alert will be triggered for that feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    FeaturestoreMonitoringConfigThresholdConfig { "value" => value }
+);
 
 /// Selector for entityId. Getting ids from the given source.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EntityIdSelector`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityIdSelector {
     /// Source of Csv
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub csv_source: Option<crate::CsvSource>,
 
     /// Source column that holds entity IDs. If not provided, entity IDs are extracted from the column named entity\_id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id_field: Option<String>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(
+    EntityIdSelector { "csvSource" => csv_source, "entityIdField" => entity_id_field }
+);
 
 /// Container for list of values.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureValueList`.
 #[cfg(feature = "entity-types")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureValueList {
     /// A list of feature values. All of them should be the same data type.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<crate::FeatureValue>,
 }
+
+#[cfg(feature = "entity-types")]
+discogen_runtime::model_serde!(FeatureValueList { "values" => values });
 
 /// A list of boolean values.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BoolArray`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BoolArray {
     /// A list of bool values.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<bool>,
 }
+
+#[cfg(any(feature = "entity-types", feature = "feature-views"))]
+discogen_runtime::model_serde!(BoolArray { "values" => values });
 
 /// A list of double values.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DoubleArray`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DoubleArray {
     /// A list of double values.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<f64>,
 }
+
+#[cfg(any(feature = "entity-types", feature = "feature-views"))]
+discogen_runtime::model_serde!(DoubleArray { "values" => values });
 
 /// A list of int64 values.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Int64Array`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Int64Array {
     /// A list of int64 values.
-    #[serde(
-        skip_serializing_if = "Vec::is_empty",
-        with = "discogen_runtime::serde_int64::vec"
-    )]
     pub values: Vec<i64>,
 }
+
+#[cfg(any(feature = "entity-types", feature = "feature-views"))]
+discogen_runtime::model_serde!(Int64Array { "values" => values as int64 });
 
 /// A list of string values.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StringArray`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StringArray {
     /// A list of string values.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
+
+#[cfg(any(feature = "entity-types", feature = "feature-views"))]
+discogen_runtime::model_serde!(StringArray { "values" => values });
 
 /// Struct (or object) type feature value.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StructValue`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StructValue {
     /// A list of field values.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<crate::StructFieldValue>,
 }
+
+#[cfg(any(feature = "entity-types", feature = "feature-views"))]
+discogen_runtime::model_serde!(StructValue { "values" => values });
 
 /// Metadata of feature value.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureValueMetadata`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureValueMetadata {
     /// Feature generation timestamp. Typically, it is provided by user at feature ingestion time. If not, feature store will use the system timestamp when the data is ingested into feature store. Legacy Feature Store: For streaming ingestion, the time, aligned by days, must be no older than five years (1825 days) and no later than one year (366 days) in the future.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_time: Option<discogen_runtime::Timestamp>,
 }
+
+#[cfg(any(feature = "entity-types", feature = "feature-views"))]
+discogen_runtime::model_serde!(FeatureValueMetadata { "generateTime" => generate_time });
 
 /// One field of a Struct (or object) type feature value.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StructFieldValue`.
 #[cfg(any(feature = "entity-types", feature = "feature-views"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StructFieldValue {
     /// Name of the field in the struct feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The value for this field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<crate::FeatureValue>,
 }
+
+#[cfg(any(feature = "entity-types", feature = "feature-views"))]
+discogen_runtime::model_serde!(StructFieldValue { "name" => name, "value" => value });

@@ -4,29 +4,34 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateFeatureOperationMetadata`.
 #[cfg(any(feature = "entity-types-features", feature = "feature-groups-features"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateFeatureOperationMetadata {
     /// Operation metadata for Feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(any(feature = "entity-types-features", feature = "feature-groups-features"))]
+discogen_runtime::model_serde!(
+    CreateFeatureOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Response message for FeaturestoreService.ListFeatures. Response message for FeatureRegistryService.ListFeatures.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListFeaturesResponse`.
 #[cfg(any(feature = "entity-types-features", feature = "feature-groups-features"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListFeaturesResponse {
     /// The Features matching the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<crate::Feature>,
 
     /// A token, which can be sent as ListFeaturesRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(any(feature = "entity-types-features", feature = "feature-groups-features"))]
+discogen_runtime::model_serde!(
+    ListFeaturesResponse { "features" => features, "nextPageToken" => next_page_token }
+);
 
 #[cfg(any(feature = "entity-types-features", feature = "feature-groups-features"))]
 impl discogen_runtime::Page for ListFeaturesResponse {
@@ -45,30 +50,33 @@ impl discogen_runtime::Page for ListFeaturesResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchCreateFeaturesRequest`.
 #[cfg(any(feature = "entity-types-features", feature = "feature-groups-features"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchCreateFeaturesRequest {
     /// Required. The request message specifying the Features to create. All Features must be created under the same parent EntityType / FeatureGroup. The `parent` field in each child request message can be omitted. If `parent` is set in a child request, then the value must match the `parent` value in this request message.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub requests: Vec<crate::CreateFeatureRequest>,
 }
+
+#[cfg(any(feature = "entity-types-features", feature = "feature-groups-features"))]
+discogen_runtime::model_serde!(BatchCreateFeaturesRequest { "requests" => requests });
 
 /// Request message for FeaturestoreService.CreateFeature. Request message for FeatureRegistryService.CreateFeature.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateFeatureRequest`.
 #[cfg(any(feature = "entity-types-features", feature = "feature-groups-features"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateFeatureRequest {
     /// Required. The resource name of the EntityType or FeatureGroup to create a Feature. Format for entity\_type as parent: `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}` Format for feature\_group as parent: `projects/{project}/locations/{location}/featureGroups/{feature_group}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
 
     /// Required. The Feature to create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature: Option<crate::Feature>,
 
     /// Required. The ID to use for the Feature, which will become the final component of the Feature's resource name. This value may be up to 128 characters, and valid characters are `[a-z0-9_]`. The first character cannot be a number. The value must be unique within an EntityType/FeatureGroup.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
 }
+
+#[cfg(any(feature = "entity-types-features", feature = "feature-groups-features"))]
+discogen_runtime::model_serde!(
+    CreateFeatureRequest { "parent" => parent, "feature" => feature, "featureId" =>
+    feature_id }
+);

@@ -54,17 +54,70 @@
         feature = "rag-files-operations"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleLongrunningListOperationsResponse {
     /// A list of operations that matches the specified filter in the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub operations: Vec<crate::GoogleLongrunningOperation>,
 
     /// The standard List next-page token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "entity-types-operations",
+        feature = "entity-types-features-operations",
+        feature = "featurestores-operations",
+        feature = "models-operations",
+        feature = "evaluations-operations",
+        feature = "notebook-runtime-templates-operations",
+        feature = "feature-views-operations",
+        feature = "feature-online-stores-operations",
+        feature = "feature-groups-operations",
+        feature = "feature-groups-features-operations",
+        feature = "locations-operations",
+        feature = "rag-engine-config-operations",
+        feature = "datasets-operations",
+        feature = "data-items-operations",
+        feature = "annotations-operations",
+        feature = "saved-queries-operations",
+        feature = "annotation-specs-operations",
+        feature = "deployment-resource-pools-operations",
+        feature = "endpoints-operations",
+        feature = "tuning-jobs-operations",
+        feature = "indexes-operations",
+        feature = "index-endpoints-operations",
+        feature = "custom-jobs-operations",
+        feature = "data-labeling-jobs-operations",
+        feature = "hyperparameter-tuning-jobs-operations",
+        feature = "model-deployment-monitoring-jobs-operations",
+        feature = "metadata-stores-operations",
+        feature = "artifacts-operations",
+        feature = "contexts-operations",
+        feature = "executions-operations",
+        feature = "migratable-resources-operations",
+        feature = "notebook-runtimes-operations",
+        feature = "notebook-execution-jobs-operations",
+        feature = "persistent-resources-operations",
+        feature = "training-pipelines-operations",
+        feature = "pipeline-jobs-operations",
+        feature = "reasoning-engines-operations",
+        feature = "schedules-operations",
+        feature = "specialist-pools-operations",
+        feature = "tensorboards-operations",
+        feature = "experiments-operations",
+        feature = "runs-operations",
+        feature = "time-series-operations",
+        feature = "studies-operations",
+        feature = "trials-operations",
+        feature = "rag-corpora-operations",
+        feature = "rag-files-operations"
+    )
+)]
+discogen_runtime::model_serde!(
+    GoogleLongrunningListOperationsResponse { "operations" => operations, "nextPageToken"
+    => next_page_token }
+);
 
 #[cfg(
     any(
@@ -183,26 +236,76 @@ impl discogen_runtime::Page for GoogleLongrunningListOperationsResponse {
         feature = "rag-files-operations"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleLongrunningOperation {
     /// The server-assigned name, which is only unique within the same service that originally returns it. If you use the default HTTP mapping, the `name` should be a resource name ending with `operations/{unique_id}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Service-specific metadata associated with the operation. It typically contains progress information and common metadata such as create time. Some services might not provide such metadata. Any method that returns a long-running operation should document the metadata type, if any.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
 
     /// If the value is `false`, it means the operation is still in progress. If `true`, the operation is completed, and either `error` or `response` is available.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
 
     /// The error result of the operation in case of failure or cancellation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// The normal, successful response of the operation. If the original method returns no data on success, such as `Delete`, the response is `google.protobuf.Empty`. If the original method is standard `Get`/`Create`/`Update`, the response should be the resource. For other methods, the response should have the type `XxxResponse`, where `Xxx` is the original method name. For example, if the original method name is `TakeSnapshot()`, the inferred response type is `TakeSnapshotResponse`.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub response: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+#[cfg(
+    any(
+        feature = "entity-types-operations",
+        feature = "entity-types-features-operations",
+        feature = "featurestores-operations",
+        feature = "models-operations",
+        feature = "evaluations-operations",
+        feature = "notebook-runtime-templates-operations",
+        feature = "feature-views-operations",
+        feature = "feature-online-stores-operations",
+        feature = "feature-groups-operations",
+        feature = "feature-groups-features-operations",
+        feature = "locations-operations",
+        feature = "rag-engine-config-operations",
+        feature = "datasets-operations",
+        feature = "data-items-operations",
+        feature = "annotations-operations",
+        feature = "saved-queries-operations",
+        feature = "annotation-specs-operations",
+        feature = "deployment-resource-pools-operations",
+        feature = "endpoints-operations",
+        feature = "tuning-jobs-operations",
+        feature = "indexes-operations",
+        feature = "index-endpoints-operations",
+        feature = "custom-jobs-operations",
+        feature = "data-labeling-jobs-operations",
+        feature = "hyperparameter-tuning-jobs-operations",
+        feature = "model-deployment-monitoring-jobs-operations",
+        feature = "metadata-stores-operations",
+        feature = "artifacts-operations",
+        feature = "contexts-operations",
+        feature = "executions-operations",
+        feature = "migratable-resources-operations",
+        feature = "notebook-runtimes-operations",
+        feature = "notebook-execution-jobs-operations",
+        feature = "persistent-resources-operations",
+        feature = "training-pipelines-operations",
+        feature = "pipeline-jobs-operations",
+        feature = "reasoning-engines-operations",
+        feature = "schedules-operations",
+        feature = "specialist-pools-operations",
+        feature = "tensorboards-operations",
+        feature = "experiments-operations",
+        feature = "runs-operations",
+        feature = "time-series-operations",
+        feature = "studies-operations",
+        feature = "trials-operations",
+        feature = "rag-corpora-operations",
+        feature = "rag-files-operations"
+    )
+)]
+discogen_runtime::model_serde!(
+    GoogleLongrunningOperation { "name" => name, "metadata" => metadata, "done" => done,
+    "error" => error, "response" => response }
+);

@@ -4,85 +4,88 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ImportModelEvaluationRequest`.
 #[cfg(feature = "evaluations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportModelEvaluationRequest {
     /// Required. Model evaluation resource to be imported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_evaluation: Option<crate::ModelEvaluation>,
 }
+
+#[cfg(feature = "evaluations")]
+discogen_runtime::model_serde!(
+    ImportModelEvaluationRequest { "modelEvaluation" => model_evaluation }
+);
 
 /// A collection of metrics calculated by comparing Model's predictions on all of the test data against annotations from the test data.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluation`.
 #[cfg(feature = "evaluations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelEvaluation {
     /// Output only. The resource name of the ModelEvaluation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The display name of the ModelEvaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Points to a YAML file stored on Google Cloud Storage describing the metrics of this ModelEvaluation. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics_schema_uri: Option<String>,
 
     /// Evaluation metrics of the Model. The schema of the metrics is stored in metrics\_schema\_uri
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<serde_json::Value>,
 
     /// Output only. Timestamp when this ModelEvaluation was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// All possible dimensions of ModelEvaluationSlices. The dimensions can be used as the filter of the ModelService.ListModelEvaluationSlices request, in the form of `slice.dimension = `.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub slice_dimensions: Vec<String>,
 
     /// Points to a YAML file stored on Google Cloud Storage describing EvaluatedDataItemView.data\_item\_payload and EvaluatedAnnotation.data\_item\_payload. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). This field is not populated if there are neither EvaluatedDataItemViews nor EvaluatedAnnotations under this ModelEvaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_item_schema_uri: Option<String>,
 
     /// Points to a YAML file stored on Google Cloud Storage describing EvaluatedDataItemView.predictions, EvaluatedDataItemView.ground\_truths, EvaluatedAnnotation.predictions, and EvaluatedAnnotation.ground\_truths. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). This field is not populated if there are neither EvaluatedDataItemViews nor EvaluatedAnnotations under this ModelEvaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_schema_uri: Option<String>,
 
     /// Aggregated explanation metrics for the Model's prediction output over the data this ModelEvaluation uses. This field is populated only if the Model is evaluated with explanations, and only for AutoML tabular Models.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_explanation: Option<crate::ModelExplanation>,
 
     /// Describes the values of ExplanationSpec that are used for explaining the predicted values on the evaluated data.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explanation_specs: Vec<crate::ModelEvaluationModelEvaluationExplanationSpec>,
 
     /// The metadata of the ModelEvaluation. For the ModelEvaluation uploaded from Managed Pipeline, metadata contains a structured value with keys of "pipeline\_job\_id", "evaluation\_dataset\_type", "evaluation\_dataset\_path", "row\_based\_metrics\_path".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
 }
+
+#[cfg(feature = "evaluations")]
+discogen_runtime::model_serde!(
+    ModelEvaluation { "name" => name, "displayName" => display_name, "metricsSchemaUri"
+    => metrics_schema_uri, "metrics" => metrics, "createTime" => create_time,
+    "sliceDimensions" => slice_dimensions, "dataItemSchemaUri" => data_item_schema_uri,
+    "annotationSchemaUri" => annotation_schema_uri, "modelExplanation" =>
+    model_explanation, "explanationSpecs" => explanation_specs, "metadata" => metadata }
+);
 
 /// Response message for ModelService.ListModelEvaluations.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListModelEvaluationsResponse`.
 #[cfg(feature = "evaluations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListModelEvaluationsResponse {
     /// List of ModelEvaluations in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub model_evaluations: Vec<crate::ModelEvaluation>,
 
     /// A token to retrieve next page of results. Pass to ListModelEvaluationsRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "evaluations")]
+discogen_runtime::model_serde!(
+    ListModelEvaluationsResponse { "modelEvaluations" => model_evaluations,
+    "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "evaluations")]
 impl discogen_runtime::Page for ListModelEvaluationsResponse {
@@ -101,76 +104,82 @@ impl discogen_runtime::Page for ListModelEvaluationsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelExplanation`.
 #[cfg(any(feature = "evaluations", feature = "slices"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelExplanation {
     /// Output only. Aggregated attributions explaining the Model's prediction outputs over the set of instances. The attributions are grouped by outputs. For Models that predict only one output, such as regression Models that predict only one score, there is only one attibution that explains the predicted output. For Models that predict multiple outputs, such as multiclass Models that predict multiple classes, each element explains one specific item. Attribution.output\_index can be used to identify which output this attribution is explaining. The baselineOutputValue, instanceOutputValue and featureAttributions fields are averaged over the test data. NOTE: Currently AutoML tabular classification Models produce only one attribution, which averages attributions over all the classes it predicts. Attribution.approximation\_error is not populated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub mean_attributions: Vec<crate::Attribution>,
 }
 
+#[cfg(any(feature = "evaluations", feature = "slices"))]
+discogen_runtime::model_serde!(
+    ModelExplanation { "meanAttributions" => mean_attributions }
+);
+
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluationModelEvaluationExplanationSpec`.
 #[cfg(feature = "evaluations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelEvaluationModelEvaluationExplanationSpec {
     /// Explanation type. For AutoML Image Classification models, possible values are: * `image-integrated-gradients` * `image-xrai`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_type: Option<String>,
 
     /// Explanation spec details.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_spec: Option<crate::ExplanationSpec>,
 }
+
+#[cfg(feature = "evaluations")]
+discogen_runtime::model_serde!(
+    ModelEvaluationModelEvaluationExplanationSpec { "explanationType" =>
+    explanation_type, "explanationSpec" => explanation_spec }
+);
 
 /// Attribution that explains a particular prediction output.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Attribution`.
 #[cfg(any(feature = "evaluations", feature = "slices", feature = "locations-endpoints"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Attribution {
     /// Output only. Model predicted output if the input instance is constructed from the baselines of all the features defined in ExplanationMetadata.inputs. The field name of the output is determined by the key in ExplanationMetadata.outputs. If the Model's predicted output has multiple dimensions (rank &gt; 1), this is the value in the output located by output\_index. If there are multiple baselines, their output values are averaged.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_output_value: Option<f64>,
 
     /// Output only. Model predicted output on the corresponding explanation instance. The field name of the output is determined by the key in ExplanationMetadata.outputs. If the Model predicted output has multiple dimensions, this is the value in the output located by output\_index.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_output_value: Option<f64>,
 
     /// Output only. Attributions of each explained feature. Features are extracted from the prediction instances according to explanation metadata for inputs. The value is a struct, whose keys are the name of the feature. The values are how much the feature in the instance contributed to the predicted result. The format of the value is determined by the feature's input format: * If the feature is a scalar value, the attribution value is a floating number. * If the feature is an array of scalar values, the attribution value is an array. * If the feature is a struct, the attribution value is a struct. The keys in the attribution value struct are the same as the keys in the feature struct. The formats of the values in the attribution struct are determined by the formats of the values in the feature struct. The ExplanationMetadata.feature\_attributions\_schema\_uri field, pointed to by the ExplanationSpec field of the Endpoint.deployed\_models object, points to the schema file that describes the features and their attribution values (if it is populated).
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_attributions: Option<serde_json::Value>,
 
     /// Output only. The index that locates the explained prediction output. If the prediction output is a scalar value, output\_index is not populated. If the prediction output has multiple dimensions, the length of the output\_index list is the same as the number of dimensions of the output. The i-th element in output\_index is the element index of the i-th dimension of the output vector. Indices start from 0.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub output_index: Vec<i32>,
 
     /// Output only. The display name of the output identified by output\_index. For example, the predicted class name by a multi-classification Model. This field is only populated iff the Model predicts display names as a separate field along with the explained output. The predicted display name must has the same shape of the explained output, and can be located using output\_index.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_display_name: Option<String>,
 
     /// Output only. Error of feature\_attributions caused by approximation used in the explanation method. Lower value means more precise attributions. * For Sampled Shapley attribution, increasing path\_count might reduce the error. * For Integrated Gradients attribution, increasing step\_count might reduce the error. * For XRAI attribution, increasing step\_count might reduce the error. See \[this introduction\](/vertex-ai/docs/explainable-ai/overview) for more information.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approximation_error: Option<f64>,
 
     /// Output only. Name of the explain output. Specified as the key in ExplanationMetadata.outputs.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_name: Option<String>,
 }
+
+#[cfg(any(feature = "evaluations", feature = "slices", feature = "locations-endpoints"))]
+discogen_runtime::model_serde!(
+    Attribution { "baselineOutputValue" => baseline_output_value, "instanceOutputValue"
+    => instance_output_value, "featureAttributions" => feature_attributions,
+    "outputIndex" => output_index, "outputDisplayName" => output_display_name,
+    "approximationError" => approximation_error, "outputName" => output_name }
+);

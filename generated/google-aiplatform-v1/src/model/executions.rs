@@ -4,17 +4,20 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListExecutionsResponse`.
 #[cfg(feature = "executions")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListExecutionsResponse {
     /// The Executions retrieved from the MetadataStore.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub executions: Vec<crate::Execution>,
 
     /// A token, which can be sent as ListExecutionsRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "executions")]
+discogen_runtime::model_serde!(
+    ListExecutionsResponse { "executions" => executions, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "executions")]
 impl discogen_runtime::Page for ListExecutionsResponse {
@@ -33,34 +36,38 @@ impl discogen_runtime::Page for ListExecutionsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PurgeExecutionsRequest`.
 #[cfg(feature = "executions")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PurgeExecutionsRequest {
     /// Required. A required filter matching the Executions to be purged. E.g., `update_time <= 2020-11-19T11:30:00-04:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
 
     /// Optional. Flag to indicate to actually perform the purge. If `force` is set to false, the method will return a sample of Execution names that would be deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
+
+#[cfg(feature = "executions")]
+discogen_runtime::model_serde!(
+    PurgeExecutionsRequest { "filter" => filter, "force" => force }
+);
 
 /// Request message for MetadataService.AddExecutionEvents.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AddExecutionEventsRequest`.
 #[cfg(feature = "executions")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddExecutionEventsRequest {
     /// The Events to create and add.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<crate::Event>,
 }
+
+#[cfg(feature = "executions")]
+discogen_runtime::model_serde!(AddExecutionEventsRequest { "events" => events });
 
 /// Response message for MetadataService.AddExecutionEvents.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AddExecutionEventsResponse`.
 #[cfg(feature = "executions")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddExecutionEventsResponse {}
+#[cfg(feature = "executions")]
+discogen_runtime::model_serde!(AddExecutionEventsResponse {});

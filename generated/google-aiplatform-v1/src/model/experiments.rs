@@ -4,63 +4,64 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TensorboardExperiment`.
 #[cfg(feature = "experiments")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TensorboardExperiment {
     /// Output only. Name of the TensorboardExperiment. Format: `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// User provided name of this TensorboardExperiment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Description of this TensorboardExperiment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. Timestamp when this TensorboardExperiment was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this TensorboardExperiment was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// The labels with user-defined metadata to organize your TensorboardExperiment. Label keys and values cannot be longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Dataset (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with `aiplatform.googleapis.com/` and are immutable. The following system labels exist for each Dataset: * `aiplatform.googleapis.com/dataset_metadata_schema`: output only. Its value is the metadata\_schema's title.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Immutable. Source of the TensorboardExperiment. Example: a custom training job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
+
+#[cfg(feature = "experiments")]
+discogen_runtime::model_serde!(
+    TensorboardExperiment { "name" => name, "displayName" => display_name, "description"
+    => description, "createTime" => create_time, "updateTime" => update_time, "labels" =>
+    labels, "etag" => etag, "source" => source }
+);
 
 /// Response message for TensorboardService.ListTensorboardExperiments.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListTensorboardExperimentsResponse`.
 #[cfg(feature = "experiments")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListTensorboardExperimentsResponse {
     /// The TensorboardExperiments mathching the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tensorboard_experiments: Vec<crate::TensorboardExperiment>,
 
     /// A token, which can be sent as ListTensorboardExperimentsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "experiments")]
+discogen_runtime::model_serde!(
+    ListTensorboardExperimentsResponse { "tensorboardExperiments" =>
+    tensorboard_experiments, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "experiments")]
 impl discogen_runtime::Page for ListTensorboardExperimentsResponse {
@@ -79,165 +80,176 @@ impl discogen_runtime::Page for ListTensorboardExperimentsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchCreateTensorboardTimeSeriesRequest`.
 #[cfg(feature = "experiments")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchCreateTensorboardTimeSeriesRequest {
     /// Required. The request message specifying the TensorboardTimeSeries to create. A maximum of 1000 TensorboardTimeSeries can be created in a batch.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub requests: Vec<crate::CreateTensorboardTimeSeriesRequest>,
 }
+
+#[cfg(feature = "experiments")]
+discogen_runtime::model_serde!(
+    BatchCreateTensorboardTimeSeriesRequest { "requests" => requests }
+);
 
 /// Response message for TensorboardService.BatchCreateTensorboardTimeSeries.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchCreateTensorboardTimeSeriesResponse`.
 #[cfg(feature = "experiments")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchCreateTensorboardTimeSeriesResponse {
     /// The created TensorboardTimeSeries.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tensorboard_time_series: Vec<crate::TensorboardTimeSeries>,
 }
+
+#[cfg(feature = "experiments")]
+discogen_runtime::model_serde!(
+    BatchCreateTensorboardTimeSeriesResponse { "tensorboardTimeSeries" =>
+    tensorboard_time_series }
+);
 
 /// Request message for TensorboardService.WriteTensorboardExperimentData.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1WriteTensorboardExperimentDataRequest`.
 #[cfg(feature = "experiments")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WriteTensorboardExperimentDataRequest {
     /// Required. Requests containing per-run TensorboardTimeSeries data to write.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub write_run_data_requests: Vec<crate::WriteTensorboardRunDataRequest>,
 }
+
+#[cfg(feature = "experiments")]
+discogen_runtime::model_serde!(
+    WriteTensorboardExperimentDataRequest { "writeRunDataRequests" =>
+    write_run_data_requests }
+);
 
 /// Response message for TensorboardService.WriteTensorboardExperimentData.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1WriteTensorboardExperimentDataResponse`.
 #[cfg(feature = "experiments")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WriteTensorboardExperimentDataResponse {}
+#[cfg(feature = "experiments")]
+discogen_runtime::model_serde!(WriteTensorboardExperimentDataResponse {});
+
 /// Request message for TensorboardService.WriteTensorboardRunData.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1WriteTensorboardRunDataRequest`.
 #[cfg(any(feature = "experiments", feature = "runs"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WriteTensorboardRunDataRequest {
     /// Required. The resource name of the TensorboardRun to write data to. Format: `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tensorboard_run: Option<String>,
 
     /// Required. The TensorboardTimeSeries data to write. Values with in a time series are indexed by their step value. Repeated writes to the same step will overwrite the existing value for that step. The upper limit of data points per write request is 5000.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub time_series_data: Vec<crate::TimeSeriesData>,
 }
+
+#[cfg(any(feature = "experiments", feature = "runs"))]
+discogen_runtime::model_serde!(
+    WriteTensorboardRunDataRequest { "tensorboardRun" => tensorboard_run,
+    "timeSeriesData" => time_series_data }
+);
 
 /// TensorboardTimeSeries maps to times series produced in training runs
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TensorboardTimeSeries`.
 #[cfg(any(feature = "experiments", feature = "time-series"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TensorboardTimeSeries {
     /// Output only. Name of the TensorboardTimeSeries.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. User provided name of this TensorboardTimeSeries. This value should be unique among all TensorboardTimeSeries resources belonging to the same TensorboardRun resource (parent resource).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Description of this TensorboardTimeSeries.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Required. Immutable. Type of TensorboardTimeSeries value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_type: Option<crate::TensorboardTimeSeriesValueType>,
 
     /// Output only. Timestamp when this TensorboardTimeSeries was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this TensorboardTimeSeries was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Used to perform a consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Immutable. Name of the plugin this time series pertain to. Such as Scalar, Tensor, Blob
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plugin_name: Option<String>,
 
     /// Data of the current plugin, with the size limited to 65KB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plugin_data: Option<discogen_runtime::Bytes>,
 
     /// Output only. Scalar, Tensor, or Blob metadata for this TensorboardTimeSeries.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::TensorboardTimeSeriesMetadata>,
 }
+
+#[cfg(any(feature = "experiments", feature = "time-series"))]
+discogen_runtime::model_serde!(
+    TensorboardTimeSeries { "name" => name, "displayName" => display_name, "description"
+    => description, "valueType" => value_type, "createTime" => create_time, "updateTime"
+    => update_time, "etag" => etag, "pluginName" => plugin_name, "pluginData" =>
+    plugin_data, "metadata" => metadata }
+);
 
 /// Request message for TensorboardService.CreateTensorboardTimeSeries.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateTensorboardTimeSeriesRequest`.
 #[cfg(feature = "experiments")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateTensorboardTimeSeriesRequest {
     /// Required. The resource name of the TensorboardRun to create the TensorboardTimeSeries in. Format: `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
 
     /// Optional. The user specified unique ID to use for the TensorboardTimeSeries, which becomes the final component of the TensorboardTimeSeries's resource name. This value should match "a-z0-9{0, 127}"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tensorboard_time_series_id: Option<String>,
 
     /// Required. The TensorboardTimeSeries to create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tensorboard_time_series: Option<crate::TensorboardTimeSeries>,
 }
+
+#[cfg(feature = "experiments")]
+discogen_runtime::model_serde!(
+    CreateTensorboardTimeSeriesRequest { "parent" => parent, "tensorboardTimeSeriesId" =>
+    tensorboard_time_series_id, "tensorboardTimeSeries" => tensorboard_time_series }
+);
 
 /// Describes metadata for a TensorboardTimeSeries.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TensorboardTimeSeriesMetadata`.
 #[cfg(any(feature = "experiments", feature = "time-series"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TensorboardTimeSeriesMetadata {
     /// Output only. Max step index of all data points within a TensorboardTimeSeries.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub max_step: Option<i64>,
 
     /// Output only. Max wall clock timestamp of all data points within a TensorboardTimeSeries.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_wall_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. The largest blob sequence length (number of blobs) of all data points in this time series, if its ValueType is BLOB\_SEQUENCE.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub max_blob_sequence_length: Option<i64>,
 }
+
+#[cfg(any(feature = "experiments", feature = "time-series"))]
+discogen_runtime::model_serde!(
+    TensorboardTimeSeriesMetadata { "maxStep" => max_step as int64, "maxWallTime" =>
+    max_wall_time, "maxBlobSequenceLength" => max_blob_sequence_length as int64 }
+);

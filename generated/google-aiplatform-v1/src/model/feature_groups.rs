@@ -61,79 +61,83 @@ discogen_runtime::open_enum_impls!(FeatureGroupServiceAgentType);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureGroup`.
 #[cfg(feature = "feature-groups")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureGroup {
     /// Indicates that features for this group come from BigQuery Table/View. By default treats the source as a sparse time series source. The BigQuery source table or view must have at least one entity ID column and a column named `feature_timestamp`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub big_query: Option<crate::FeatureGroupBigQuery>,
 
     /// Identifier. Name of the FeatureGroup. Format: `projects/{project}/locations/{location}/featureGroups/{featureGroup}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Timestamp when this FeatureGroup was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this FeatureGroup was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Optional. The labels with user-defined metadata to organize your FeatureGroup. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one FeatureGroup(System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Optional. Description of the FeatureGroup.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Optional. Service agent type used during jobs under a FeatureGroup. By default, the Vertex AI Service Agent is used. When using an IAM Policy to isolate this FeatureGroup within a project, a separate service account should be provisioned by setting this field to `SERVICE_AGENT_TYPE_FEATURE_GROUP`. This will generate a separate service account to access the BigQuery source table.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_agent_type: Option<crate::FeatureGroupServiceAgentType>,
 
     /// Output only. A Service Account unique to this FeatureGroup. The role bigquery.dataViewer should be granted to this service account to allow Vertex AI Feature Store to access source data while running jobs under this FeatureGroup.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account_email: Option<String>,
 }
+
+#[cfg(feature = "feature-groups")]
+discogen_runtime::model_serde!(
+    FeatureGroup { "bigQuery" => big_query, "name" => name, "createTime" => create_time,
+    "updateTime" => update_time, "etag" => etag, "labels" => labels, "description" =>
+    description, "serviceAgentType" => service_agent_type, "serviceAccountEmail" =>
+    service_account_email }
+);
 
 /// Details of operations that perform create FeatureGroup.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateFeatureGroupOperationMetadata`.
 #[cfg(feature = "feature-groups")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateFeatureGroupOperationMetadata {
     /// Operation metadata for FeatureGroup.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "feature-groups")]
+discogen_runtime::model_serde!(
+    CreateFeatureGroupOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Response message for FeatureRegistryService.ListFeatureGroups.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListFeatureGroupsResponse`.
 #[cfg(feature = "feature-groups")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListFeatureGroupsResponse {
     /// The FeatureGroups matching the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_groups: Vec<crate::FeatureGroup>,
 
     /// A token, which can be sent as ListFeatureGroupsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "feature-groups")]
+discogen_runtime::model_serde!(
+    ListFeatureGroupsResponse { "featureGroups" => feature_groups, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "feature-groups")]
 impl discogen_runtime::Page for ListFeatureGroupsResponse {
@@ -152,36 +156,40 @@ impl discogen_runtime::Page for ListFeatureGroupsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureGroupBigQuery`.
 #[cfg(feature = "feature-groups")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureGroupBigQuery {
     /// Required. Immutable. The BigQuery source URI that points to either a BigQuery Table or View.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub big_query_source: Option<crate::BigQuerySource>,
 
     /// Optional. Columns to construct entity\_id / row keys. If not provided defaults to `entity_id`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub entity_id_columns: Vec<String>,
 
     /// Optional. Set if the data source is not a time-series.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub static_data_source: Option<bool>,
 
     /// Optional. If the source is a time-series source, this can be set to control how downstream sources (ex: FeatureView ) will treat time-series sources. If not set, will treat the source as a time-series source with `feature_timestamp` as timestamp column and no scan boundary.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_series: Option<crate::FeatureGroupBigQueryTimeSeries>,
 
     /// Optional. If set, all feature values will be fetched from a single row per unique entityId including nulls. If not set, will collapse all rows for each unique entityId into a singe row with any non-null values if present, if no non-null values are present will sync null. ex: If source has schema `(entity_id, feature_timestamp, f0, f1)` and the following rows: `(e1, 2020-01-01T10:00:00.123Z, 10, 15)` `(e1, 2020-02-01T10:00:00.123Z, 20, null)` If dense is set, `(e1, 20, null)` is synced to online stores. If dense is not set, `(e1, 20, 15)` is synced to online stores.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dense: Option<bool>,
 }
 
+#[cfg(feature = "feature-groups")]
+discogen_runtime::model_serde!(
+    FeatureGroupBigQuery { "bigQuerySource" => big_query_source, "entityIdColumns" =>
+    entity_id_columns, "staticDataSource" => static_data_source, "timeSeries" =>
+    time_series, "dense" => dense }
+);
+
 /// Discovery schema `GoogleCloudAiplatformV1FeatureGroupBigQueryTimeSeries`.
 #[cfg(feature = "feature-groups")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureGroupBigQueryTimeSeries {
     /// Optional. Column hosting timestamp values for a time-series source. Will be used to determine the latest `feature_values` for each entity. Optional. If not provided, column named `feature_timestamp` of type `TIMESTAMP` will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp_column: Option<String>,
 }
+
+#[cfg(feature = "feature-groups")]
+discogen_runtime::model_serde!(
+    FeatureGroupBigQueryTimeSeries { "timestampColumn" => timestamp_column }
+);

@@ -4,97 +4,99 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureOnlineStore`.
 #[cfg(feature = "feature-online-stores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureOnlineStore {
     /// Contains settings for the Cloud Bigtable instance that will be created to serve featureValues for all FeatureViews under this FeatureOnlineStore.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigtable: Option<crate::FeatureOnlineStoreBigtable>,
 
     /// Contains settings for the Optimized store that will be created to serve featureValues for all FeatureViews under this FeatureOnlineStore. When choose Optimized storage type, need to set PrivateServiceConnectConfig.enable\_private\_service\_connect to use private endpoint. Otherwise will use public endpoint by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub optimized: Option<crate::FeatureOnlineStoreOptimized>,
 
     /// Identifier. Name of the FeatureOnlineStore. Format: `projects/{project}/locations/{location}/featureOnlineStores/{featureOnlineStore}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Timestamp when this FeatureOnlineStore was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this FeatureOnlineStore was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Optional. The labels with user-defined metadata to organize your FeatureOnlineStore. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one FeatureOnlineStore(System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. State of the featureOnlineStore.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::FeaturestoreState>,
 
     /// Optional. The dedicated serving endpoint for this FeatureOnlineStore, which is different from common Vertex service endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_serving_endpoint: Option<
         crate::FeatureOnlineStoreDedicatedServingEndpoint,
     >,
 
     /// Optional. Customer-managed encryption key spec for data storage. If set, online store will be secured by this key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "feature-online-stores")]
+discogen_runtime::model_serde!(
+    FeatureOnlineStore { "bigtable" => bigtable, "optimized" => optimized, "name" =>
+    name, "createTime" => create_time, "updateTime" => update_time, "etag" => etag,
+    "labels" => labels, "state" => state, "dedicatedServingEndpoint" =>
+    dedicated_serving_endpoint, "encryptionSpec" => encryption_spec, "satisfiesPzs" =>
+    satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Details of operations that perform create FeatureOnlineStore.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateFeatureOnlineStoreOperationMetadata`.
 #[cfg(feature = "feature-online-stores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateFeatureOnlineStoreOperationMetadata {
     /// Operation metadata for FeatureOnlineStore.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "feature-online-stores")]
+discogen_runtime::model_serde!(
+    CreateFeatureOnlineStoreOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Response message for FeatureOnlineStoreAdminService.ListFeatureOnlineStores.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListFeatureOnlineStoresResponse`.
 #[cfg(feature = "feature-online-stores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListFeatureOnlineStoresResponse {
     /// The FeatureOnlineStores matching the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_online_stores: Vec<crate::FeatureOnlineStore>,
 
     /// A token, which can be sent as ListFeatureOnlineStoresRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "feature-online-stores")]
+discogen_runtime::model_serde!(
+    ListFeatureOnlineStoresResponse { "featureOnlineStores" => feature_online_stores,
+    "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "feature-online-stores")]
 impl discogen_runtime::Page for ListFeatureOnlineStoresResponse {
@@ -111,44 +113,52 @@ impl discogen_runtime::Page for ListFeatureOnlineStoresResponse {
 
 /// Discovery schema `GoogleCloudAiplatformV1FeatureOnlineStoreBigtable`.
 #[cfg(feature = "feature-online-stores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureOnlineStoreBigtable {
     /// Required. Autoscaling config applied to Bigtable Instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<crate::FeatureOnlineStoreBigtableAutoScaling>,
 }
+
+#[cfg(feature = "feature-online-stores")]
+discogen_runtime::model_serde!(
+    FeatureOnlineStoreBigtable { "autoScaling" => auto_scaling }
+);
 
 /// Optimized storage type
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureOnlineStoreOptimized`.
 #[cfg(feature = "feature-online-stores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureOnlineStoreOptimized {}
+#[cfg(feature = "feature-online-stores")]
+discogen_runtime::model_serde!(FeatureOnlineStoreOptimized {});
+
 /// The dedicated serving endpoint for this FeatureOnlineStore. Only need to set when you choose Optimized storage type. Public endpoint is provisioned by default.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureOnlineStoreDedicatedServingEndpoint`.
 #[cfg(feature = "feature-online-stores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureOnlineStoreDedicatedServingEndpoint {
     /// Output only. This field will be populated with the domain name to use for this FeatureOnlineStore
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_endpoint_domain_name: Option<String>,
 
     /// Optional. Private service connect config. The private service connection is available only for Optimized storage type, not for embedding management now. If PrivateServiceConnectConfig.enable\_private\_service\_connect set to true, customers will use private service connection to send request. Otherwise, the connection will set to public endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_service_connect_config: Option<crate::PrivateServiceConnectConfig>,
 
     /// Output only. The name of the service attachment resource. Populated if private service connect is enabled and after FeatureViewSync is created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_attachment: Option<String>,
 }
+
+#[cfg(feature = "feature-online-stores")]
+discogen_runtime::model_serde!(
+    FeatureOnlineStoreDedicatedServingEndpoint { "publicEndpointDomainName" =>
+    public_endpoint_domain_name, "privateServiceConnectConfig" =>
+    private_service_connect_config, "serviceAttachment" => service_attachment }
+);
 
 /// Represents configuration for private service connect.
 ///
@@ -160,27 +170,36 @@ pub struct FeatureOnlineStoreDedicatedServingEndpoint {
         feature = "index-endpoints"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivateServiceConnectConfig {
     /// Required. If true, expose the IndexEndpoint via private service connect.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_private_service_connect: Option<bool>,
 
     /// A list of Projects from which the forwarding rule will target the service attachment.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub project_allowlist: Vec<String>,
 
     /// Optional. List of projects and networks where the PSC endpoints will be created. This field is used by Online Inference(Prediction) only.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub psc_automation_configs: Vec<crate::PscAutomationConfig>,
 
     /// Output only. The name of the generated service attachment resource. This is only populated if the endpoint is deployed with PrivateServiceConnect.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_attachment: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "feature-online-stores",
+        feature = "locations-endpoints",
+        feature = "index-endpoints"
+    )
+)]
+discogen_runtime::model_serde!(
+    PrivateServiceConnectConfig { "enablePrivateServiceConnect" =>
+    enable_private_service_connect, "projectAllowlist" => project_allowlist,
+    "pscAutomationConfigs" => psc_automation_configs, "serviceAttachment" =>
+    service_attachment }
+);
 
 /// Output only. The state of the PSC service automation.
 ///
@@ -269,56 +288,64 @@ discogen_runtime::open_enum_impls!(PscAutomationState);
         feature = "index-endpoints"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PscAutomationConfig {
     /// Required. Project id used to create forwarding rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
 
     /// Required. The full name of the Google Compute Engine [network](https://cloud.google.com/compute/docs/networks-and-firewalls#networks). [Format](https://cloud.google.com/compute/docs/reference/rest/v1/networks/get): `projects/{project}/global/networks/{network}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 
     /// Output only. IP address rule created by the PSC service automation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
 
     /// Output only. Forwarding rule created by the PSC service automation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub forwarding_rule: Option<String>,
 
     /// Output only. The state of the PSC service automation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::PscAutomationState>,
 
     /// Output only. Error message if the PSC service automation failed.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
 }
 
+#[cfg(
+    any(
+        feature = "feature-online-stores",
+        feature = "locations-endpoints",
+        feature = "index-endpoints"
+    )
+)]
+discogen_runtime::model_serde!(
+    PscAutomationConfig { "projectId" => project_id, "network" => network, "ipAddress" =>
+    ip_address, "forwardingRule" => forwarding_rule, "state" => state, "errorMessage" =>
+    error_message }
+);
+
 /// Discovery schema `GoogleCloudAiplatformV1FeatureOnlineStoreBigtableAutoScaling`.
 #[cfg(feature = "feature-online-stores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureOnlineStoreBigtableAutoScaling {
     /// Required. The minimum number of nodes to scale down to. Must be greater than or equal to 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_node_count: Option<i32>,
 
     /// Required. The maximum number of nodes to scale up to. Must be greater than or equal to min\_node\_count, and less than or equal to 10 times of 'min\_node\_count'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_node_count: Option<i32>,
 
     /// Optional. A percentage of the cluster's CPU capacity. Can be from 10% to 80%. When a cluster's CPU utilization exceeds the target that you have set, Bigtable immediately adds nodes to the cluster. When CPU utilization is substantially lower than the target, Bigtable removes nodes. If not set will default to 50%.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_utilization_target: Option<i32>,
 }
+
+#[cfg(feature = "feature-online-stores")]
+discogen_runtime::model_serde!(
+    FeatureOnlineStoreBigtableAutoScaling { "minNodeCount" => min_node_count,
+    "maxNodeCount" => max_node_count, "cpuUtilizationTarget" => cpu_utilization_target }
+);

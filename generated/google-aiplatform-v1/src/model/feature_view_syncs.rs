@@ -4,65 +4,67 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewSync`.
 #[cfg(feature = "feature-view-syncs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewSync {
     /// Identifier. Name of the FeatureViewSync. Format: `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/featureViewSyncs/{feature_view_sync}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Time when this FeatureViewSync is created. Creation of a FeatureViewSync means that the job is pending / waiting for sufficient resources but may not have started the actual data transfer yet.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when this FeatureViewSync is finished.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_time: Option<crate::GoogleTypeInterval>,
 
     /// Output only. Final status of the FeatureViewSync.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub final_status: Option<discogen_runtime::RpcStatus>,
 
     /// Output only. Summary of the sync job.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_summary: Option<crate::FeatureViewSyncSyncSummary>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "feature-view-syncs")]
+discogen_runtime::model_serde!(
+    FeatureViewSync { "name" => name, "createTime" => create_time, "runTime" => run_time,
+    "finalStatus" => final_status, "syncSummary" => sync_summary, "satisfiesPzs" =>
+    satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Response message for FeatureOnlineStoreAdminService.ListFeatureViewSyncs.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListFeatureViewSyncsResponse`.
 #[cfg(feature = "feature-view-syncs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListFeatureViewSyncsResponse {
     /// The FeatureViewSyncs matching the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_view_syncs: Vec<crate::FeatureViewSync>,
 
     /// A token, which can be sent as ListFeatureViewSyncsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "feature-view-syncs")]
+discogen_runtime::model_serde!(
+    ListFeatureViewSyncsResponse { "featureViewSyncs" => feature_view_syncs,
+    "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "feature-view-syncs")]
 impl discogen_runtime::Page for ListFeatureViewSyncsResponse {
@@ -81,28 +83,24 @@ impl discogen_runtime::Page for ListFeatureViewSyncsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewSyncSyncSummary`.
 #[cfg(feature = "feature-view-syncs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewSyncSyncSummary {
     /// Output only. Total number of rows synced.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub row_synced: Option<i64>,
 
     /// Output only. BigQuery slot milliseconds consumed for the sync job.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub total_slot: Option<i64>,
 
     /// Lower bound of the system time watermark for the sync job. This is only set for continuously syncing feature views.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_watermark_time: Option<discogen_runtime::Timestamp>,
 }
+
+#[cfg(feature = "feature-view-syncs")]
+discogen_runtime::model_serde!(
+    FeatureViewSyncSyncSummary { "rowSynced" => row_synced as int64, "totalSlot" =>
+    total_slot as int64, "systemWatermarkTime" => system_watermark_time }
+);

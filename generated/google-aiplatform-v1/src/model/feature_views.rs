@@ -57,107 +57,108 @@ discogen_runtime::open_enum_impls!(FeatureViewServiceAgentType);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureView`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureView {
     /// Optional. Configures how data is supposed to be extracted from a BigQuery source to be loaded onto the FeatureOnlineStore.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub big_query_source: Option<crate::FeatureViewBigQuerySource>,
 
     /// Optional. Configures the features from a Feature Registry source that need to be loaded onto the FeatureOnlineStore.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_registry_source: Option<crate::FeatureViewFeatureRegistrySource>,
 
     /// Optional. The Vertex RAG Source that the FeatureView is linked to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertex_rag_source: Option<crate::FeatureViewVertexRagSource>,
 
     /// Identifier. Name of the FeatureView. Format: `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Timestamp when this FeatureView was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this FeatureView was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Optional. The labels with user-defined metadata to organize your FeatureViews. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one FeatureOnlineStore(System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Configures when data is to be synced/updated for this FeatureView. At the end of the sync the latest featureValues for each entityId of this FeatureView are made ready for online serving.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_config: Option<crate::FeatureViewSyncConfig>,
 
     /// Optional. Configuration for index preparation for vector search. It contains the required configurations to create an index from source data, so that approximate nearest neighbor (a.k.a ANN) algorithms search can be performed during online serving.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_config: Option<crate::FeatureViewIndexConfig>,
 
     /// Optional. Configuration for FeatureView created under Optimized FeatureOnlineStore.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub optimized_config: Option<crate::FeatureViewOptimizedConfig>,
 
     /// Optional. Service agent type used during data sync. By default, the Vertex AI Service Agent is used. When using an IAM Policy to isolate this FeatureView within a project, a separate service account should be provisioned by setting this field to `SERVICE_AGENT_TYPE_FEATURE_VIEW`. This will generate a separate service account to access the BigQuery source table.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_agent_type: Option<crate::FeatureViewServiceAgentType>,
 
     /// Output only. A Service Account unique to this FeatureView. The role bigquery.dataViewer should be granted to this service account to allow Vertex AI Feature Store to sync data to the online store.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account_email: Option<String>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FeatureView { "bigQuerySource" => big_query_source, "featureRegistrySource" =>
+    feature_registry_source, "vertexRagSource" => vertex_rag_source, "name" => name,
+    "createTime" => create_time, "updateTime" => update_time, "etag" => etag, "labels" =>
+    labels, "syncConfig" => sync_config, "indexConfig" => index_config, "optimizedConfig"
+    => optimized_config, "serviceAgentType" => service_agent_type, "serviceAccountEmail"
+    => service_account_email, "satisfiesPzs" => satisfies_pzs, "satisfiesPzi" =>
+    satisfies_pzi }
+);
 
 /// Details of operations that perform create FeatureView.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateFeatureViewOperationMetadata`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateFeatureViewOperationMetadata {
     /// Operation metadata for FeatureView Create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    CreateFeatureViewOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Response message for FeatureOnlineStoreAdminService.ListFeatureViews.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListFeatureViewsResponse`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListFeatureViewsResponse {
     /// The FeatureViews matching the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_views: Vec<crate::FeatureView>,
 
     /// A token, which can be sent as ListFeatureViewsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    ListFeatureViewsResponse { "featureViews" => feature_views, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "feature-views")]
 impl discogen_runtime::Page for ListFeatureViewsResponse {
@@ -176,20 +177,25 @@ impl discogen_runtime::Page for ListFeatureViewsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SyncFeatureViewRequest`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SyncFeatureViewRequest {}
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(SyncFeatureViewRequest {});
+
 /// Response message for FeatureOnlineStoreAdminService.SyncFeatureView.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SyncFeatureViewResponse`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SyncFeatureViewResponse {
     /// Format: `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/featureViewSyncs/{feature_view_sync}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_view_sync: Option<String>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    SyncFeatureViewResponse { "featureViewSync" => feature_view_sync }
+);
 
 /// Optional. Response data format. If not set, FeatureViewDataFormat.KEY\_VALUE will be used.
 ///
@@ -252,163 +258,183 @@ discogen_runtime::open_enum_impls!(FetchFeatureValuesRequestDataFormat);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FetchFeatureValuesRequest`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FetchFeatureValuesRequest {
     /// Optional. The request key to fetch feature values for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_key: Option<crate::FeatureViewDataKey>,
 
     /// Optional. Response data format. If not set, FeatureViewDataFormat.KEY\_VALUE will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_format: Option<crate::FetchFeatureValuesRequestDataFormat>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FetchFeatureValuesRequest { "dataKey" => data_key, "dataFormat" => data_format }
+);
 
 /// Response message for FeatureOnlineStoreService.FetchFeatureValues
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FetchFeatureValuesResponse`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FetchFeatureValuesResponse {
     /// Feature values in KeyValue format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_values: Option<crate::FetchFeatureValuesResponseFeatureNameValuePairList>,
 
     /// Feature values in proto Struct format.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub proto_struct: std::collections::BTreeMap<String, serde_json::Value>,
 
     /// The data key associated with this response. Will only be populated for FeatureOnlineStoreService.StreamingFetchFeatureValues RPCs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_key: Option<crate::FeatureViewDataKey>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FetchFeatureValuesResponse { "keyValues" => key_values, "protoStruct" =>
+    proto_struct, "dataKey" => data_key }
+);
 
 /// The request message for FeatureOnlineStoreService.SearchNearestEntities.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SearchNearestEntitiesRequest`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchNearestEntitiesRequest {
     /// Required. The query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<crate::NearestNeighborQuery>,
 
     /// Optional. If set to true, the full entities (including all vector values and metadata) of the nearest neighbors are returned; otherwise only entity id of the nearest neighbors will be returned. Note that returning full entities will significantly increase the latency and cost of the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_full_entity: Option<bool>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    SearchNearestEntitiesRequest { "query" => query, "returnFullEntity" =>
+    return_full_entity }
+);
 
 /// Response message for FeatureOnlineStoreService.SearchNearestEntities
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SearchNearestEntitiesResponse`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchNearestEntitiesResponse {
     /// The nearest neighbors of the query entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nearest_neighbors: Option<crate::NearestNeighbors>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    SearchNearestEntitiesResponse { "nearestNeighbors" => nearest_neighbors }
+);
 
 /// Request message for FeatureOnlineStoreService.FeatureViewDirectWrite.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewDirectWriteRequest`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewDirectWriteRequest {
     /// Required. The data keys and associated feature values.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_key_and_feature_values: Vec<
         crate::FeatureViewDirectWriteRequestDataKeyAndFeatureValues,
     >,
 }
 
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FeatureViewDirectWriteRequest { "dataKeyAndFeatureValues" =>
+    data_key_and_feature_values }
+);
+
 /// Response message for FeatureOnlineStoreService.FeatureViewDirectWrite.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewDirectWriteResponse`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewDirectWriteResponse {
     /// Response status for the keys listed in FeatureViewDirectWriteResponse.write\_responses. The error only applies to the listed data keys - the stream will remain open for further FeatureOnlineStoreService.FeatureViewDirectWriteRequest requests. Partial failures (e.g. if the first 10 keys of a request fail, but the rest succeed) from a single request may result in multiple responses - there will be one response for the successful request keys and one response for the failing request keys.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<discogen_runtime::RpcStatus>,
 
     /// Details about write for each key. If status is not OK, WriteResponse.data\_key will have the key with error, but WriteResponse.online\_store\_write\_time will not be present.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub write_responses: Vec<crate::FeatureViewDirectWriteResponseWriteResponse>,
 }
 
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FeatureViewDirectWriteResponse { "status" => status, "writeResponses" =>
+    write_responses }
+);
+
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewBigQuerySource`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewBigQuerySource {
     /// Required. The BigQuery view URI that will be materialized on each sync trigger based on FeatureView.SyncConfig.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// Required. Columns to construct entity\_id / row keys.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub entity_id_columns: Vec<String>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FeatureViewBigQuerySource { "uri" => uri, "entityIdColumns" => entity_id_columns }
+);
 
 /// A Feature Registry source for features that need to be synced to Online Store.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewFeatureRegistrySource`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewFeatureRegistrySource {
     /// Required. List of features that need to be synced to Online Store.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_groups: Vec<crate::FeatureViewFeatureRegistrySourceFeatureGroup>,
 
     /// Optional. The project number of the parent project of the Feature Groups.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub project_number: Option<i64>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FeatureViewFeatureRegistrySource { "featureGroups" => feature_groups, "projectNumber"
+    => project_number as int64 }
+);
 
 /// A Vertex Rag source for features that need to be synced to Online Store.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewVertexRagSource`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewVertexRagSource {
     /// Required. The BigQuery view/table URI that will be materialized on each manual sync trigger. The table/view is expected to have the following columns and types at least: - `corpus_id` (STRING, NULLABLE/REQUIRED) - `file_id` (STRING, NULLABLE/REQUIRED) - `chunk_id` (STRING, NULLABLE/REQUIRED) - `chunk_data_type` (STRING, NULLABLE/REQUIRED) - `chunk_data` (STRING, NULLABLE/REQUIRED) - `embeddings` (FLOAT, REPEATED) - `file_original_uri` (STRING, NULLABLE/REQUIRED)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// Optional. The RAG corpus id corresponding to this FeatureView.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub rag_corpus_id: Option<i64>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FeatureViewVertexRagSource { "uri" => uri, "ragCorpusId" => rag_corpus_id as int64 }
+);
 
 /// Configuration for Sync. Only one option is set.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewSyncConfig`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewSyncConfig {
     /// Cron schedule (<https://en.wikipedia.org/wiki/Cron>) to launch scheduled runs. To explicitly set a timezone to the cron tab, apply a prefix in the cron tab: "CRON\_TZ=${IANA\_TIME\_ZONE}" or "TZ=${IANA\_TIME\_ZONE}". The ${IANA\_TIME\_ZONE} may only be a valid string from IANA time zone database. For example, "CRON\_TZ=America/New\_York 1 * * * *", or "TZ=America/New\_York 1 * * * *".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cron: Option<String>,
 
     /// Optional. If true, syncs the FeatureView in a continuous manner to Online Store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuous: Option<bool>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FeatureViewSyncConfig { "cron" => cron, "continuous" => continuous }
+);
 
 /// Optional. The distance measure used in nearest neighbor search.
 ///
@@ -490,161 +516,176 @@ discogen_runtime::open_enum_impls!(FeatureViewIndexConfigDistanceMeasureType);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewIndexConfig`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewIndexConfig {
     /// Optional. Configuration options for the tree-AH algorithm (Shallow tree + Asymmetric Hashing). Please refer to this paper for more details: <https://arxiv.org/abs/1908.10396>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tree_ah_config: Option<crate::FeatureViewIndexConfigTreeAhConfig>,
 
     /// Optional. Configuration options for using brute force search, which simply implements the standard linear search in the database for each query. It is primarily meant for benchmarking and to generate the ground truth for approximate search.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brute_force_config: Option<crate::FeatureViewIndexConfigBruteForceConfig>,
 
     /// Optional. Column of embedding. This column contains the source data to create index for vector search. embedding\_column must be set when using vector search.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embedding_column: Option<String>,
 
     /// Optional. Columns of features that're used to filter vector search results.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub filter_columns: Vec<String>,
 
     /// Optional. Column of crowding. This column contains crowding attribute which is a constraint on a neighbor list produced by FeatureOnlineStoreService.SearchNearestEntities to diversify search results. If NearestNeighborQuery.per\_crowding\_attribute\_neighbor\_count is set to K in SearchNearestEntitiesRequest, it's guaranteed that no more than K entities of the same crowding attribute are returned in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crowding_column: Option<String>,
 
     /// Optional. The number of dimensions of the input embedding.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embedding_dimension: Option<i32>,
 
     /// Optional. The distance measure used in nearest neighbor search.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_measure_type: Option<crate::FeatureViewIndexConfigDistanceMeasureType>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FeatureViewIndexConfig { "treeAhConfig" => tree_ah_config, "bruteForceConfig" =>
+    brute_force_config, "embeddingColumn" => embedding_column, "filterColumns" =>
+    filter_columns, "crowdingColumn" => crowding_column, "embeddingDimension" =>
+    embedding_dimension, "distanceMeasureType" => distance_measure_type }
+);
 
 /// Configuration for FeatureViews created in Optimized FeatureOnlineStore.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewOptimizedConfig`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewOptimizedConfig {
     /// Optional. A description of resources that the FeatureView uses, which to large degree are decided by Vertex AI, and optionally allows only a modest additional configuration. If min\_replica\_count is not set, the default value is 2. If max\_replica\_count is not set, the default value is 6. The max allowed replica count is 1000.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automatic_resources: Option<crate::AutomaticResources>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FeatureViewOptimizedConfig { "automaticResources" => automatic_resources }
+);
 
 /// Lookup key for a feature view.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewDataKey`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewDataKey {
     /// String key to use for lookup.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 
     /// The actual Entity ID will be composed from this struct. This should match with the way ID is defined in the FeatureView spec.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub composite_key: Option<crate::FeatureViewDataKeyCompositeKey>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FeatureViewDataKey { "key" => key, "compositeKey" => composite_key }
+);
 
 /// Response structure in the format of key (feature name) and (feature) value pair.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FetchFeatureValuesResponseFeatureNameValuePairList`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FetchFeatureValuesResponseFeatureNameValuePairList {
     /// List of feature names and values.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<
         crate::FetchFeatureValuesResponseFeatureNameValuePairListFeatureNameValuePair,
     >,
 }
 
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FetchFeatureValuesResponseFeatureNameValuePairList { "features" => features }
+);
+
 /// A query to find a number of similar entities.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborQuery`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NearestNeighborQuery {
     /// Optional. The entity id whose similar entities should be searched for. If embedding is set, search will use embedding instead of entity\_id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 
     /// Optional. The embedding vector that be used for similar search.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embedding: Option<crate::NearestNeighborQueryEmbedding>,
 
     /// Optional. The number of similar entities to be retrieved from feature view for each query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub neighbor_count: Option<i32>,
 
     /// Optional. The list of string filters.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub string_filters: Vec<crate::NearestNeighborQueryStringFilter>,
 
     /// Optional. The list of numeric filters.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub numeric_filters: Vec<crate::NearestNeighborQueryNumericFilter>,
 
     /// Optional. Crowding is a constraint on a neighbor list produced by nearest neighbor search requiring that no more than sper\_crowding\_attribute\_neighbor\_count of the k neighbors returned have the same value of crowding\_attribute. It's used for improving result diversity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_crowding_attribute_neighbor_count: Option<i32>,
 
     /// Optional. Parameters that can be set to tune query on the fly.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::NearestNeighborQueryParameters>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    NearestNeighborQuery { "entityId" => entity_id, "embedding" => embedding,
+    "neighborCount" => neighbor_count, "stringFilters" => string_filters,
+    "numericFilters" => numeric_filters, "perCrowdingAttributeNeighborCount" =>
+    per_crowding_attribute_neighbor_count, "parameters" => parameters }
+);
 
 /// Nearest neighbors for one query.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighbors`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NearestNeighbors {
     /// All its neighbors.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub neighbors: Vec<crate::NearestNeighborsNeighbor>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(NearestNeighbors { "neighbors" => neighbors });
 
 /// A data key and associated feature values to write to the feature view.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewDirectWriteRequestDataKeyAndFeatureValues`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewDirectWriteRequestDataKeyAndFeatureValues {
     /// The data key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_key: Option<crate::FeatureViewDataKey>,
 
     /// List of features to write.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<
         crate::FeatureViewDirectWriteRequestDataKeyAndFeatureValuesFeature,
     >,
 }
 
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FeatureViewDirectWriteRequestDataKeyAndFeatureValues { "dataKey" => data_key,
+    "features" => features }
+);
+
 /// Details about the write for each key.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewDirectWriteResponseWriteResponse`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewDirectWriteResponseWriteResponse {
     /// What key is this write response associated with.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_key: Option<crate::FeatureViewDataKey>,
 
     /// When the feature values were written to the online store. If FeatureViewDirectWriteResponse.status is not OK, this field is not populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub online_store_write_time: Option<discogen_runtime::Timestamp>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FeatureViewDirectWriteResponseWriteResponse { "dataKey" => data_key,
+    "onlineStoreWriteTime" => online_store_write_time }
+);
 
 /// A description of resources that to large degree are decided by Vertex AI, and require only a modest additional configuration. Each Model supporting these resources documents its specific guidelines.
 ///
@@ -658,115 +699,139 @@ pub struct FeatureViewDirectWriteResponseWriteResponse {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AutomaticResources {
     /// Immutable. The minimum number of replicas that will be always deployed on. If traffic against it increases, it may dynamically be deployed onto more replicas up to max\_replica\_count, and as traffic decreases, some of these extra replicas may be freed. If the requested value is too large, the deployment will error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_replica_count: Option<i32>,
 
     /// Immutable. The maximum number of replicas that may be deployed on when the traffic against it increases. If the requested value is too large, the deployment will error, but if deployment succeeds then the ability to scale to that many replicas is guaranteed (barring service outages). If traffic increases beyond what its replicas at maximum may handle, a portion of the traffic will be dropped. If this value is not provided, a no upper bound for scaling under heavy traffic will be assume, though Vertex AI may be unable to scale beyond certain replica number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_replica_count: Option<i32>,
 }
+
+#[cfg(
+    any(
+        feature = "feature-views",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "index-endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    AutomaticResources { "minReplicaCount" => min_replica_count, "maxReplicaCount" =>
+    max_replica_count }
+);
 
 /// Features belonging to a single feature group that will be synced to Online Store.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewFeatureRegistrySourceFeatureGroup`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewFeatureRegistrySourceFeatureGroup {
     /// Required. Identifier of the feature group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_group_id: Option<String>,
 
     /// Required. Identifiers of features under the feature group.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_ids: Vec<String>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FeatureViewFeatureRegistrySourceFeatureGroup { "featureGroupId" => feature_group_id,
+    "featureIds" => feature_ids }
+);
 
 /// Configuration options for the tree-AH algorithm.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewIndexConfigTreeAHConfig`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewIndexConfigTreeAhConfig {
     /// Optional. Number of embeddings on each leaf node. The default value is 1000 if not set.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub leaf_node_embedding_count: Option<i64>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FeatureViewIndexConfigTreeAhConfig { "leafNodeEmbeddingCount" =>
+    leaf_node_embedding_count as int64 }
+);
 
 /// Configuration options for using brute force search.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewIndexConfigBruteForceConfig`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewIndexConfigBruteForceConfig {}
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(FeatureViewIndexConfigBruteForceConfig {});
+
 /// ID that is comprised from several parts (columns).
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewDataKeyCompositeKey`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewDataKeyCompositeKey {
     /// Parts to construct Entity ID. Should match with the same ID columns as defined in FeatureView in the same order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<String>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(FeatureViewDataKeyCompositeKey { "parts" => parts });
 
 /// Feature name & value pair.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FetchFeatureValuesResponseFeatureNameValuePairListFeatureNameValuePair`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FetchFeatureValuesResponseFeatureNameValuePairListFeatureNameValuePair {
     /// Feature value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<crate::FeatureValue>,
 
     /// Feature short name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FetchFeatureValuesResponseFeatureNameValuePairListFeatureNameValuePair { "value" =>
+    value, "name" => name }
+);
 
 /// The embedding vector.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborQueryEmbedding`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NearestNeighborQueryEmbedding {
     /// Optional. Individual value in the embedding.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub value: Vec<f32>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(NearestNeighborQueryEmbedding { "value" => value });
 
 /// String filter is used to search a subset of the entities by using boolean rules on string columns. For example: if a query specifies string filter with 'name = color, allow\_tokens = {red, blue}, deny\_tokens = {purple}',' then that query will match entities that are red or blue, but if those points are also purple, then they will be excluded even if they are red/blue. Only string filter is supported for now, numeric filter will be supported in the near future.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborQueryStringFilter`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NearestNeighborQueryStringFilter {
     /// Required. Column names in BigQuery that used as filters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. The allowed tokens.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow_tokens: Vec<String>,
 
     /// Optional. The denied tokens.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deny_tokens: Vec<String>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    NearestNeighborQueryStringFilter { "name" => name, "allowTokens" => allow_tokens,
+    "denyTokens" => deny_tokens }
+);
 
 /// Optional. This MUST be specified for queries and must NOT be specified for database points.
 ///
@@ -857,81 +922,87 @@ discogen_runtime::open_enum_impls!(NearestNeighborQueryNumericFilterOp);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborQueryNumericFilter`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NearestNeighborQueryNumericFilter {
     /// int value type.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub value_int: Option<i64>,
 
     /// float value type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_float: Option<f32>,
 
     /// double value type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_double: Option<f64>,
 
     /// Required. Column name in BigQuery that used as filters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. This MUST be specified for queries and must NOT be specified for database points.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub op: Option<crate::NearestNeighborQueryNumericFilterOp>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    NearestNeighborQueryNumericFilter { "valueInt" => value_int as int64, "valueFloat" =>
+    value_float, "valueDouble" => value_double, "name" => name, "op" => op }
+);
 
 /// Parameters that can be overrided in each query to tune query latency and recall.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborQueryParameters`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NearestNeighborQueryParameters {
     /// Optional. The number of neighbors to find via approximate search before exact reordering is performed; if set, this value must be &gt; neighbor\_count.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approximate_neighbor_candidates: Option<i32>,
 
     /// Optional. The fraction of the number of leaves to search, set at query time allows user to tune search performance. This value increase result in both search accuracy and latency increase. The value should be between 0.0 and 1.0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub leaf_nodes_search_fraction: Option<f64>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    NearestNeighborQueryParameters { "approximateNeighborCandidates" =>
+    approximate_neighbor_candidates, "leafNodesSearchFraction" =>
+    leaf_nodes_search_fraction }
+);
 
 /// A neighbor of the query vector.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborsNeighbor`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NearestNeighborsNeighbor {
     /// The id of the similar entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 
     /// The distance between the neighbor and the query vector.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance: Option<f64>,
 
     /// The attributes of the neighbor, e.g. filters, crowding and metadata Note that full entities are returned only when "return\_full\_entity" is set to true. Otherwise, only the "entity\_id" and "distance" fields are populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_key_values: Option<crate::FetchFeatureValuesResponse>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    NearestNeighborsNeighbor { "entityId" => entity_id, "distance" => distance,
+    "entityKeyValues" => entity_key_values }
+);
 
 /// Feature name & value pair.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureViewDirectWriteRequestDataKeyAndFeatureValuesFeature`.
 #[cfg(feature = "feature-views")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureViewDirectWriteRequestDataKeyAndFeatureValuesFeature {
     /// Feature value. A user provided timestamp may be set in the `FeatureValue.metadata.generate_time` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<crate::FeatureValue>,
 
     /// Feature short name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
+#[cfg(feature = "feature-views")]
+discogen_runtime::model_serde!(
+    FeatureViewDirectWriteRequestDataKeyAndFeatureValuesFeature { "value" => value,
+    "name" => name }
+);

@@ -14,13 +14,24 @@
         feature = "feature-groups"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleIamV1SetIamPolicyRequest {
     /// REQUIRED: The complete policy to be applied to the `resource`. The size of the policy is limited to a few 10s of KB. An empty policy is a valid policy but certain Google Cloud services (such as Projects) might reject them.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<crate::GoogleIamV1Policy>,
 }
+
+#[cfg(
+    any(
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-views",
+        feature = "feature-groups"
+    )
+)]
+discogen_runtime::model_serde!(GoogleIamV1SetIamPolicyRequest { "policy" => policy });
 
 /// An Identity and Access Management (IAM) policy, which specifies access controls for Google Cloud resources. A `Policy` is a collection of `bindings`. A `binding` binds one or more `members`, or principals, to a single `role`. Principals can be user accounts, service accounts, Google groups, and domains (such as G Suite). A `role` is a named list of permissions; each `role` can be an IAM predefined role or a user-created custom role. For some types of Google Cloud resources, a `binding` can also specify a `condition`, which is a logical expression that allows access to a resource only if the expression evaluates to `true`. A condition can add constraints based on attributes of the request, the resource, or both. To learn which resources support conditions in their IAM policies, see the [IAM documentation](https://cloud.google.com/iam/help/conditions/resource-policies). **JSON example:** ``` { "bindings": [ { "role": "roles/resourcemanager.organizationAdmin", "members": [ "user:mike@example.com", "group:admins@example.com", "domain:google.com", "serviceAccount:my-project-id@appspot.gserviceaccount.com" ] }, { "role": "roles/resourcemanager.organizationViewer", "members": [ "user:eve@example.com" ], "condition": { "title": "expirable access", "description": "Does not grant access after Sep 2020", "expression": "request.time < timestamp('2020-10-01T00:00:00.000Z')", } } ], "etag": "BwWWja0YfJA=", "version": 3 } ``` **YAML example:** ``` bindings: - members: - user:mike@example.com - group:admins@example.com - domain:google.com - serviceAccount:my-project-id@appspot.gserviceaccount.com role: roles/resourcemanager.organizationAdmin - members: - user:eve@example.com role: roles/resourcemanager.organizationViewer condition: title: expirable access description: Does not grant access after Sep 2020 expression: request.time < timestamp('2020-10-01T00:00:00.000Z') etag: BwWWja0YfJA= version: 3 ``` For a description of IAM and its features, see the [IAM documentation](https://cloud.google.com/iam/docs/).
 ///
@@ -36,21 +47,32 @@ pub struct GoogleIamV1SetIamPolicyRequest {
         feature = "feature-groups"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleIamV1Policy {
     /// Specifies the format of the policy. Valid values are `0`, `1`, and `3`. Requests that specify an invalid value are rejected. Any operation that affects conditional role bindings must specify version `3`. This requirement applies to the following operations: * Getting a policy that includes a conditional role binding * Adding a conditional role binding to a policy * Changing a conditional role binding in a policy * Removing any role binding, with or without a condition, from a policy that includes conditions **Important:** If you use IAM Conditions, you must include the `etag` field whenever you call `setIamPolicy`. If you omit this field, then IAM allows you to overwrite a version `3` policy with a version `1` policy, and all of the conditions in the version `3` policy are lost. If a policy does not include any conditions, operations on that policy may specify any valid version or leave the field unset. To learn which resources support conditions in their IAM policies, see the [IAM documentation](https://cloud.google.com/iam/help/conditions/resource-policies).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 
     /// Associates a list of `members`, or principals, with a `role`. Optionally, may specify a `condition` that determines how and when the `bindings` are applied. Each of the `bindings` must contain at least one principal. The `bindings` in a `Policy` can refer to up to 1,500 principals; up to 250 of these principals can be Google groups. Each occurrence of a principal counts towards these limits. For example, if the `bindings` grant 50 different roles to `user:alice@example.com`, and not to any other principal, then you can add another 1,450 principals to the `bindings` in the `Policy`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bindings: Vec<crate::GoogleIamV1Binding>,
 
     /// `etag` is used for optimistic concurrency control as a way to help prevent simultaneous updates of a policy from overwriting each other. It is strongly suggested that systems make use of the `etag` in the read-modify-write cycle to perform policy updates in order to avoid race conditions: An `etag` is returned in the response to `getIamPolicy`, and systems are expected to put that etag in the request to `setIamPolicy` to ensure that their change will be applied to the same version of the policy. **Important:** If you use IAM Conditions, you must include the `etag` field whenever you call `setIamPolicy`. If you omit this field, then IAM allows you to overwrite a version `3` policy with a version `1` policy, and all of the conditions in the version `3` policy are lost.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<discogen_runtime::Bytes>,
 }
+
+#[cfg(
+    any(
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-views",
+        feature = "feature-groups"
+    )
+)]
+discogen_runtime::model_serde!(
+    GoogleIamV1Policy { "version" => version, "bindings" => bindings, "etag" => etag }
+);
 
 /// Response message for `TestIamPermissions` method.
 ///
@@ -66,13 +88,26 @@ pub struct GoogleIamV1Policy {
         feature = "feature-groups"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleIamV1TestIamPermissionsResponse {
     /// A subset of `TestPermissionsRequest.permissions` that the caller is allowed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub permissions: Vec<String>,
 }
+
+#[cfg(
+    any(
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-views",
+        feature = "feature-groups"
+    )
+)]
+discogen_runtime::model_serde!(
+    GoogleIamV1TestIamPermissionsResponse { "permissions" => permissions }
+);
 
 /// Output only. State of the featurestore.
 ///
@@ -131,93 +166,96 @@ discogen_runtime::open_enum_impls!(FeaturestoreState);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Featurestore`.
 #[cfg(feature = "featurestores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Featurestore {
     /// Output only. Name of the Featurestore. Format: `projects/{project}/locations/{location}/featurestores/{featurestore}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Timestamp when this Featurestore was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Featurestore was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Optional. The labels with user-defined metadata to organize your Featurestore. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one Featurestore(System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Optional. Config for online storage resources. The field should not co-exist with the field of `OnlineStoreReplicationConfig`. If both of it and OnlineStoreReplicationConfig are unset, the feature store will not have an online store and cannot be used for online serving.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub online_serving_config: Option<crate::FeaturestoreOnlineServingConfig>,
 
     /// Output only. State of the featurestore.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::FeaturestoreState>,
 
     /// Optional. TTL in days for feature values that will be stored in online serving storage. The Feature Store online storage periodically removes obsolete feature values older than `online_storage_ttl_days` since the feature generation time. Note that `online_storage_ttl_days` should be less than or equal to `offline_storage_ttl_days` for each EntityType under a featurestore. If not set, default to 4000 days
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub online_storage_ttl_days: Option<i32>,
 
     /// Optional. Customer-managed encryption key spec for data storage. If set, both of the online and offline data storage will be secured by this key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "featurestores")]
+discogen_runtime::model_serde!(
+    Featurestore { "name" => name, "createTime" => create_time, "updateTime" =>
+    update_time, "etag" => etag, "labels" => labels, "onlineServingConfig" =>
+    online_serving_config, "state" => state, "onlineStorageTtlDays" =>
+    online_storage_ttl_days, "encryptionSpec" => encryption_spec, "satisfiesPzs" =>
+    satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Details of operations that perform create Featurestore.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateFeaturestoreOperationMetadata`.
 #[cfg(feature = "featurestores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateFeaturestoreOperationMetadata {
     /// Operation metadata for Featurestore.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "featurestores")]
+discogen_runtime::model_serde!(
+    CreateFeaturestoreOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Response message for FeaturestoreService.ListFeaturestores.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListFeaturestoresResponse`.
 #[cfg(feature = "featurestores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListFeaturestoresResponse {
     /// The Featurestores matching the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub featurestores: Vec<crate::Featurestore>,
 
     /// A token, which can be sent as ListFeaturestoresRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "featurestores")]
+discogen_runtime::model_serde!(
+    ListFeaturestoresResponse { "featurestores" => featurestores, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "featurestores")]
 impl discogen_runtime::Page for ListFeaturestoresResponse {
@@ -236,61 +274,67 @@ impl discogen_runtime::Page for ListFeaturestoresResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchReadFeatureValuesRequest`.
 #[cfg(feature = "featurestores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchReadFeatureValuesRequest {
     /// Each read instance consists of exactly one read timestamp and one or more entity IDs identifying entities of the corresponding EntityTypes whose Features are requested. Each output instance contains Feature values of requested entities concatenated together as of the read time. An example read instance may be `foo_entity_id, bar_entity_id, 2020-01-01T10:00:00.123Z`. An example output instance may be `foo_entity_id, bar_entity_id, 2020-01-01T10:00:00.123Z, foo_entity_feature1_value, bar_entity_feature2_value`. Timestamp in each read instance must be millisecond-aligned. `csv_read_instances` are read instances stored in a plain-text CSV file. The header should be: \[ENTITY\_TYPE\_ID1\], \[ENTITY\_TYPE\_ID2\], ..., timestamp The columns can be in any order. Values in the timestamp column must use the RFC 3339 format, e.g. `2012-07-30T10:43:17.123Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub csv_read_instances: Option<crate::CsvSource>,
 
     /// Similar to csv\_read\_instances, but from BigQuery source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_read_instances: Option<crate::BigQuerySource>,
 
     /// Required. Specifies output location and format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<crate::FeatureValueDestination>,
 
     /// When not empty, the specified fields in the *_read\_instances source will be joined as-is in the output, in addition to those fields from the Featurestore Entity. For BigQuery source, the type of the pass-through values will be automatically inferred. For CSV source, the pass-through values will be passed as opaque bytes.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pass_through_fields: Vec<crate::BatchReadFeatureValuesRequestPassThroughField>,
 
     /// Required. Specifies EntityType grouping Features to read values of and settings.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub entity_type_specs: Vec<crate::BatchReadFeatureValuesRequestEntityTypeSpec>,
 
     /// Optional. Excludes Feature values with feature generation timestamp before this timestamp. If not set, retrieve oldest values kept in Feature Store. Timestamp, if present, must not have higher than millisecond precision.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 }
+
+#[cfg(feature = "featurestores")]
+discogen_runtime::model_serde!(
+    BatchReadFeatureValuesRequest { "csvReadInstances" => csv_read_instances,
+    "bigqueryReadInstances" => bigquery_read_instances, "destination" => destination,
+    "passThroughFields" => pass_through_fields, "entityTypeSpecs" => entity_type_specs,
+    "startTime" => start_time }
+);
 
 /// Details of operations that batch reads Feature values.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchReadFeatureValuesOperationMetadata`.
 #[cfg(feature = "featurestores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchReadFeatureValuesOperationMetadata {
     /// Operation metadata for Featurestore batch read Features values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "featurestores")]
+discogen_runtime::model_serde!(
+    BatchReadFeatureValuesOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Response message for FeaturestoreService.SearchFeatures.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SearchFeaturesResponse`.
 #[cfg(feature = "featurestores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchFeaturesResponse {
     /// The Features matching the request. Fields returned: * `name` * `description` * `labels` * `create_time` * `update_time`
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<crate::Feature>,
 
     /// A token, which can be sent as SearchFeaturesRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "featurestores")]
+discogen_runtime::model_serde!(
+    SearchFeaturesResponse { "features" => features, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "featurestores")]
 impl discogen_runtime::Page for SearchFeaturesResponse {
@@ -448,59 +492,62 @@ discogen_runtime::open_enum_impls!(FeatureValueType);
         feature = "feature-groups-features"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Feature {
     /// Immutable. Name of the Feature. Format: `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}` `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}` The last part feature is assigned by the client. The feature can be up to 64 characters long and can consist only of ASCII Latin letters A-Z and a-z, underscore(_), and ASCII digits 0-9 starting with a letter. The value will be unique given an entity type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Description of the Feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Immutable. Only applicable for Vertex AI Feature Store (Legacy). Type of Feature value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_type: Option<crate::FeatureValueType>,
 
     /// Output only. Only applicable for Vertex AI Feature Store (Legacy). Timestamp when this EntityType was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Only applicable for Vertex AI Feature Store (Legacy). Timestamp when this EntityType was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. The labels with user-defined metadata to organize your Features. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one Feature (System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Used to perform a consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Optional. Only applicable for Vertex AI Feature Store (Legacy). If not set, use the monitoring\_config defined for the EntityType this Feature belongs to. Only Features with type (Feature.ValueType) BOOL, STRING, DOUBLE or INT64 can enable monitoring. If set to true, all types of data monitoring are disabled despite the config on EntityType.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_monitoring: Option<bool>,
 
     /// Output only. Only applicable for Vertex AI Feature Store (Legacy). The list of historical stats and anomalies with specified objectives.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub monitoring_stats_anomalies: Vec<crate::FeatureMonitoringStatsAnomaly>,
 
     /// Only applicable for Vertex AI Feature Store. The name of the BigQuery Table/View column hosting data for this version. If no value is provided, will use feature\_id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_column_name: Option<String>,
 
     /// Entity responsible for maintaining this feature. Can be comma separated list of email addresses or URIs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub point_of_contact: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "featurestores",
+        feature = "entity-types-features",
+        feature = "feature-groups-features"
+    )
+)]
+discogen_runtime::model_serde!(
+    Feature { "name" => name, "description" => description, "valueType" => value_type,
+    "createTime" => create_time, "updateTime" => update_time, "labels" => labels, "etag"
+    => etag, "disableMonitoring" => disable_monitoring, "monitoringStatsAnomalies" =>
+    monitoring_stats_anomalies, "versionColumnName" => version_column_name,
+    "pointOfContact" => point_of_contact }
+);
 
 /// Associates `members`, or principals, with a `role`.
 ///
@@ -516,127 +563,153 @@ pub struct Feature {
         feature = "feature-groups"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleIamV1Binding {
     /// Role that is assigned to the list of `members`, or principals. For example, `roles/viewer`, `roles/editor`, or `roles/owner`. For an overview of the IAM roles and permissions, see the [IAM documentation](https://cloud.google.com/iam/docs/roles-overview). For a list of the available pre-defined roles, see [here](https://cloud.google.com/iam/docs/understanding-roles).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 
     /// Specifies the principals requesting access for a Google Cloud resource. `members` can have the following values: * `allUsers`: A special identifier that represents anyone who is on the internet; with or without a Google account. * `allAuthenticatedUsers`: A special identifier that represents anyone who is authenticated with a Google account or a service account. Does not include identities that come from external identity providers (IdPs) through identity federation. * `user:{emailid}`: An email address that represents a specific Google account. For example, `alice@example.com` . * `serviceAccount:{emailid}`: An email address that represents a Google service account. For example, `my-other-app@appspot.gserviceaccount.com`. * `serviceAccount:{projectid}.svc.id.goog[{namespace}/{kubernetes-sa}]`: An identifier for a [Kubernetes service account](https://cloud.google.com/kubernetes-engine/docs/how-to/kubernetes-service-accounts). For example, `my-project.svc.id.goog[my-namespace/my-kubernetes-sa]`. * `group:{emailid}`: An email address that represents a Google group. For example, `admins@example.com`. * `domain:{domain}`: The G Suite domain (primary) that represents all the users of that domain. For example, `google.com` or `example.com`. * `principal://iam.googleapis.com/locations/global/workforcePools/{pool_id}/subject/{subject_attribute_value}`: A single identity in a workforce identity pool. * `principalSet://iam.googleapis.com/locations/global/workforcePools/{pool_id}/group/{group_id}`: All workforce identities in a group. * `principalSet://iam.googleapis.com/locations/global/workforcePools/{pool_id}/attribute.{attribute_name}/{attribute_value}`: All workforce identities with a specific attribute value. * `principalSet://iam.googleapis.com/locations/global/workforcePools/{pool_id}/*`: All identities in a workforce identity pool. * `principal://iam.googleapis.com/projects/{project_number}/locations/global/workloadIdentityPools/{pool_id}/subject/{subject_attribute_value}`: A single identity in a workload identity pool. * `principalSet://iam.googleapis.com/projects/{project_number}/locations/global/workloadIdentityPools/{pool_id}/group/{group_id}`: A workload identity pool group. * `principalSet://iam.googleapis.com/projects/{project_number}/locations/global/workloadIdentityPools/{pool_id}/attribute.{attribute_name}/{attribute_value}`: All identities in a workload identity pool with a certain attribute. * `principalSet://iam.googleapis.com/projects/{project_number}/locations/global/workloadIdentityPools/{pool_id}/*`: All identities in a workload identity pool. * `deleted:user:{emailid}?uid={uniqueid}`: An email address (plus unique identifier) representing a user that has been recently deleted. For example, `alice@example.com?uid=123456789012345678901`. If the user is recovered, this value reverts to `user:{emailid}` and the recovered user retains the role in the binding. * `deleted:serviceAccount:{emailid}?uid={uniqueid}`: An email address (plus unique identifier) representing a service account that has been recently deleted. For example, `my-other-app@appspot.gserviceaccount.com?uid=123456789012345678901`. If the service account is undeleted, this value reverts to `serviceAccount:{emailid}` and the undeleted service account retains the role in the binding. * `deleted:group:{emailid}?uid={uniqueid}`: An email address (plus unique identifier) representing a Google group that has been recently deleted. For example, `admins@example.com?uid=123456789012345678901`. If the group is recovered, this value reverts to `group:{emailid}` and the recovered group retains the role in the binding. * `deleted:principal://iam.googleapis.com/locations/global/workforcePools/{pool_id}/subject/{subject_attribute_value}`: Deleted single identity in a workforce identity pool. For example, `deleted:principal://iam.googleapis.com/locations/global/workforcePools/my-pool-id/subject/my-subject-attribute-value`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<String>,
 
     /// The condition that is associated with this binding. If the condition evaluates to `true`, then this binding applies to the current request. If the condition evaluates to `false`, then this binding does not apply to the current request. However, a different role binding might grant the same role to one or more of the principals in this binding. To learn which resources support conditions in their IAM policies, see the [IAM documentation](https://cloud.google.com/iam/help/conditions/resource-policies).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<crate::GoogleTypeExpr>,
 }
+
+#[cfg(
+    any(
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-views",
+        feature = "feature-groups"
+    )
+)]
+discogen_runtime::model_serde!(
+    GoogleIamV1Binding { "role" => role, "members" => members, "condition" => condition }
+);
 
 /// OnlineServingConfig specifies the details for provisioning online serving resources.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeaturestoreOnlineServingConfig`.
 #[cfg(feature = "featurestores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeaturestoreOnlineServingConfig {
     /// The number of nodes for the online store. The number of nodes doesn't scale automatically, but you can manually update the number of nodes. If set to 0, the featurestore will not have an online store and cannot be used for online serving.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_node_count: Option<i32>,
 
     /// Online serving scaling configuration. Only one of `fixed_node_count` and `scaling` can be set. Setting one will reset the other.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scaling: Option<crate::FeaturestoreOnlineServingConfigScaling>,
 }
+
+#[cfg(feature = "featurestores")]
+discogen_runtime::model_serde!(
+    FeaturestoreOnlineServingConfig { "fixedNodeCount" => fixed_node_count, "scaling" =>
+    scaling }
+);
 
 /// The storage details for CSV input content.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CsvSource`.
 #[cfg(any(feature = "featurestores", feature = "entity-types"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CsvSource {
     /// Required. Google Cloud Storage location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 }
+
+#[cfg(any(feature = "featurestores", feature = "entity-types"))]
+discogen_runtime::model_serde!(CsvSource { "gcsSource" => gcs_source });
 
 /// A destination location for Feature values and format.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureValueDestination`.
 #[cfg(any(feature = "featurestores", feature = "entity-types"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureValueDestination {
     /// Output in BigQuery format. BigQueryDestination.output\_uri in FeatureValueDestination.bigquery\_destination must refer to a table.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_destination: Option<crate::BigQueryDestination>,
 
     /// Output in TFRecord format. Below are the mapping from Feature value type in Featurestore to Feature value type in TFRecord: Value type in Featurestore | Value type in TFRecord DOUBLE, DOUBLE\_ARRAY | FLOAT\_LIST INT64, INT64\_ARRAY | INT64\_LIST STRING, STRING\_ARRAY, BYTES | BYTES\_LIST true -&gt; byte\_string("true"), false -&gt; byte\_string("false") BOOL, BOOL\_ARRAY (true, false) | BYTES\_LIST
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tfrecord_destination: Option<crate::TfRecordDestination>,
 
     /// Output in CSV format. Array Feature value types are not allowed in CSV format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub csv_destination: Option<crate::CsvDestination>,
 }
+
+#[cfg(any(feature = "featurestores", feature = "entity-types"))]
+discogen_runtime::model_serde!(
+    FeatureValueDestination { "bigqueryDestination" => bigquery_destination,
+    "tfrecordDestination" => tfrecord_destination, "csvDestination" => csv_destination }
+);
 
 /// Describe pass-through fields in read\_instance source.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchReadFeatureValuesRequestPassThroughField`.
 #[cfg(feature = "featurestores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchReadFeatureValuesRequestPassThroughField {
     /// Required. The name of the field in the CSV header or the name of the column in BigQuery table. The naming restriction is the same as Feature.name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
 }
+
+#[cfg(feature = "featurestores")]
+discogen_runtime::model_serde!(
+    BatchReadFeatureValuesRequestPassThroughField { "fieldName" => field_name }
+);
 
 /// Selects Features of an EntityType to read values of and specifies read settings.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchReadFeatureValuesRequestEntityTypeSpec`.
 #[cfg(feature = "featurestores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchReadFeatureValuesRequestEntityTypeSpec {
     /// Required. ID of the EntityType to select Features. The EntityType id is the entity\_type\_id specified during EntityType creation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type_id: Option<String>,
 
     /// Required. Selectors choosing which Feature values to read from the EntityType.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_selector: Option<crate::FeatureSelector>,
 
     /// Per-Feature settings for the batch read.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub settings: Vec<crate::DestinationFeatureSetting>,
 }
+
+#[cfg(feature = "featurestores")]
+discogen_runtime::model_serde!(
+    BatchReadFeatureValuesRequestEntityTypeSpec { "entityTypeId" => entity_type_id,
+    "featureSelector" => feature_selector, "settings" => settings }
+);
 
 /// Selector for Features of an EntityType.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeatureSelector`.
 #[cfg(any(feature = "featurestores", feature = "entity-types"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureSelector {
     /// Required. Matches Features based on ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id_matcher: Option<crate::IdMatcher>,
 }
 
+#[cfg(any(feature = "featurestores", feature = "entity-types"))]
+discogen_runtime::model_serde!(FeatureSelector { "idMatcher" => id_matcher });
+
 /// Discovery schema `GoogleCloudAiplatformV1DestinationFeatureSetting`.
 #[cfg(any(feature = "featurestores", feature = "entity-types"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DestinationFeatureSetting {
     /// Required. The ID of the Feature to apply the setting to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
 
     /// Specify the field name in the export destination. If not specified, Feature ID is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_field: Option<String>,
 }
+
+#[cfg(any(feature = "featurestores", feature = "entity-types"))]
+discogen_runtime::model_serde!(
+    DestinationFeatureSetting { "featureId" => feature_id, "destinationField" =>
+    destination_field }
+);
 
 /// Output only. The objective for each stats.
 ///
@@ -737,21 +810,30 @@ discogen_runtime::open_enum_impls!(FeatureMonitoringStatsAnomalyObjective);
         feature = "feature-groups-features"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureMonitoringStatsAnomaly {
     /// Output only. The objective for each stats.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub objective: Option<crate::FeatureMonitoringStatsAnomalyObjective>,
 
     /// Output only. The stats and anomalies generated at specific timestamp.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_stats_anomaly: Option<crate::FeatureStatsAnomaly>,
 }
+
+#[cfg(
+    any(
+        feature = "featurestores",
+        feature = "entity-types-features",
+        feature = "feature-groups-features"
+    )
+)]
+discogen_runtime::model_serde!(
+    FeatureMonitoringStatsAnomaly { "objective" => objective, "featureStatsAnomaly" =>
+    feature_stats_anomaly }
+);
 
 /// Represents a textual expression in the Common Expression Language (CEL) syntax. CEL is a C-like expression language. The syntax and semantics of CEL are documented at <https://github.com/google/cel-spec>. Example (Comparison): title: "Summary size limit" description: "Determines if a summary is less than 100 chars" expression: "document.summary.size() &lt; 100" Example (Equality): title: "Requestor is owner" description: "Determines if requestor is the document owner" expression: "document.owner == request.auth.claims.email" Example (Logic): title: "Public documents" description: "Determine whether the document should be publicly visible" expression: "document.type != 'private' && document.type != 'internal'" Example (Data Manipulation): title: "Notification string" description: "Create a notification string with a timestamp." expression: "'New message received at ' + string(document.create\_time)" The exact variables and functions that may be referenced within an expression are determined by the service that evaluates it. See the service documentation for additional information.
 ///
@@ -767,45 +849,58 @@ pub struct FeatureMonitoringStatsAnomaly {
         feature = "feature-groups"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleTypeExpr {
     /// Textual representation of an expression in Common Expression Language syntax.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
 
     /// Optional. Title for the expression, i.e. a short string describing its purpose. This can be used e.g. in UIs which allow to enter the expression.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Optional. Description of the expression. This is a longer text which describes the expression, e.g. when hovered over it in a UI.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Optional. String indicating the location of the expression for error reporting, e.g. a file name and a position in the file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-views",
+        feature = "feature-groups"
+    )
+)]
+discogen_runtime::model_serde!(
+    GoogleTypeExpr { "expression" => expression, "title" => title, "description" =>
+    description, "location" => location }
+);
 
 /// Online serving scaling configuration. If min\_node\_count and max\_node\_count are set to the same value, the cluster will be configured with the fixed number of node (no auto-scaling).
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FeaturestoreOnlineServingConfigScaling`.
 #[cfg(feature = "featurestores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeaturestoreOnlineServingConfigScaling {
     /// Required. The minimum number of nodes to scale down to. Must be greater than or equal to 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_node_count: Option<i32>,
 
     /// The maximum number of nodes to scale up to. Must be greater than min\_node\_count, and less than or equal to 10 times of 'min\_node\_count'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_node_count: Option<i32>,
 
     /// Optional. The cpu utilization that the Autoscaler should be trying to achieve. This number is on a scale from 0 (no utilization) to 100 (total utilization), and is limited between 10 and 80. When a cluster's CPU utilization exceeds the target that you have set, Bigtable immediately adds nodes to the cluster. When CPU utilization is substantially lower than the target, Bigtable removes nodes. If not set or set to 0, default to 50.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_utilization_target: Option<i32>,
 }
+
+#[cfg(feature = "featurestores")]
+discogen_runtime::model_serde!(
+    FeaturestoreOnlineServingConfigScaling { "minNodeCount" => min_node_count,
+    "maxNodeCount" => max_node_count, "cpuUtilizationTarget" => cpu_utilization_target }
+);
 
 /// The BigQuery location for the output content.
 ///
@@ -822,49 +917,66 @@ pub struct FeaturestoreOnlineServingConfigScaling {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BigQueryDestination {
     /// Required. BigQuery URI to a project or table, up to 2000 characters long. When only the project is specified, the Dataset and Table is created. When the full table reference is specified, the Dataset must exist and table must not exist. Accepted forms: * BigQuery path. For example: `bq://projectId` or `bq://projectId.bqDatasetId` or `bq://projectId.bqDatasetId.bqTableId`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_uri: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "training-pipelines",
+        feature = "rag-files",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(BigQueryDestination { "outputUri" => output_uri });
 
 /// The storage details for TFRecord output content.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TFRecordDestination`.
 #[cfg(any(feature = "featurestores", feature = "entity-types"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TfRecordDestination {
     /// Required. Google Cloud Storage location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_destination: Option<crate::GcsDestination>,
 }
+
+#[cfg(any(feature = "featurestores", feature = "entity-types"))]
+discogen_runtime::model_serde!(
+    TfRecordDestination { "gcsDestination" => gcs_destination }
+);
 
 /// The storage details for CSV output content.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CsvDestination`.
 #[cfg(any(feature = "featurestores", feature = "entity-types"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CsvDestination {
     /// Required. Google Cloud Storage location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_destination: Option<crate::GcsDestination>,
 }
+
+#[cfg(any(feature = "featurestores", feature = "entity-types"))]
+discogen_runtime::model_serde!(CsvDestination { "gcsDestination" => gcs_destination });
 
 /// Matcher for Features of an EntityType by Feature ID.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1IdMatcher`.
 #[cfg(any(feature = "featurestores", feature = "entity-types"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdMatcher {
     /// Required. The following are accepted as `ids`: * A single-element list containing only `*`, which selects all Features in the target EntityType, or * A list containing only Feature IDs, which selects only Features with those IDs in the target EntityType.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
 }
+
+#[cfg(any(feature = "featurestores", feature = "entity-types"))]
+discogen_runtime::model_serde!(IdMatcher { "ids" => ids });
 
 /// Stats and Anomaly generated at specific timestamp for specific Feature. The start\_time and end\_time are used to define the time range of the dataset that current stats belongs to, e.g. prediction traffic is bucketed into prediction datasets by time window. If the Dataset is not defined by time window, start\_time = end\_time. Timestamp of the stats and anomalies always refers to end\_time. Raw stats and anomalies are stored in stats\_uri or anomaly\_uri in the tensorflow defined protos. Field data\_stats contains almost identical information with the raw stats in Vertex AI defined proto, for UI to display.
 ///
@@ -877,34 +989,41 @@ pub struct IdMatcher {
         feature = "model-deployment-monitoring-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureStatsAnomaly {
     /// Feature importance score, only populated when cross-feature monitoring is enabled. For now only used to represent feature attribution score within range \[0, 1\] for ModelDeploymentMonitoringObjectiveType.FEATURE\_ATTRIBUTION\_SKEW and ModelDeploymentMonitoringObjectiveType.FEATURE\_ATTRIBUTION\_DRIFT.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 
     /// Path of the stats file for current feature values in Cloud Storage bucket. Format: gs:////stats. Example: gs://monitoring\_bucket/feature\_name/stats. Stats are stored as binary format with Protobuf message [tensorflow.metadata.v0.FeatureNameStatistics](https://github.com/tensorflow/metadata/blob/master/tensorflow_metadata/proto/v0/statistics.proto).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stats_uri: Option<String>,
 
     /// Path of the anomaly file for current feature values in Cloud Storage bucket. Format: gs:////anomalies. Example: gs://monitoring\_bucket/feature\_name/anomalies. Stats are stored as binary format with Protobuf message Anoamlies are stored as binary format with Protobuf message \[tensorflow.metadata.v0.AnomalyInfo\] (<https://github.com/tensorflow/metadata/blob/master/tensorflow_metadata/proto/v0/anomalies.proto>).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anomaly_uri: Option<String>,
 
     /// Deviation from the current stats to baseline stats. 1. For categorical feature, the distribution distance is calculated by L-inifinity norm. 2. For numerical feature, the distribution distance is calculated by Jensen–Shannon divergence.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_deviation: Option<f64>,
 
     /// This is the threshold used when detecting anomalies. The threshold can be changed by user, so this one might be different from ThresholdConfig.value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anomaly_detection_threshold: Option<f64>,
 
     /// The start timestamp of window where stats were generated. For objectives where time window doesn't make sense (e.g. Featurestore Snapshot Monitoring), start\_time is only used to indicate the monitoring intervals, so it always equals to (end\_time - monitoring\_interval).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// The end timestamp of window where stats were generated. For objectives where time window doesn't make sense (e.g. Featurestore Snapshot Monitoring), end\_time indicates the timestamp of the data used to generate stats (e.g. timestamp we take snapshots for feature values).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 }
+
+#[cfg(
+    any(
+        feature = "featurestores",
+        feature = "entity-types-features",
+        feature = "feature-groups-features",
+        feature = "model-deployment-monitoring-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    FeatureStatsAnomaly { "score" => score, "statsUri" => stats_uri, "anomalyUri" =>
+    anomaly_uri, "distributionDeviation" => distribution_deviation,
+    "anomalyDetectionThreshold" => anomaly_detection_threshold, "startTime" =>
+    start_time, "endTime" => end_time }
+);

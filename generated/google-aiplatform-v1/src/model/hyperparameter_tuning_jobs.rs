@@ -4,117 +4,112 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1HyperparameterTuningJob`.
 #[cfg(feature = "hyperparameter-tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HyperparameterTuningJob {
     /// Output only. Resource name of the HyperparameterTuningJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The display name of the HyperparameterTuningJob. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Required. Study configuration of the HyperparameterTuningJob.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub study_spec: Option<crate::StudySpec>,
 
     /// Required. The desired total number of Trials.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_trial_count: Option<i32>,
 
     /// Required. The desired number of Trials to run in parallel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parallel_trial_count: Option<i32>,
 
     /// The number of failed Trials that need to be seen before failing the HyperparameterTuningJob. If set to 0, Vertex AI decides how many Trials must fail before the whole job fails.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_failed_trial_count: Option<i32>,
 
     /// Required. The spec of a trial job. The same spec applies to the CustomJobs created in all the trials.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_job_spec: Option<crate::CustomJobSpec>,
 
     /// Output only. Trials of the HyperparameterTuningJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trials: Vec<crate::Trial>,
 
     /// Output only. The detailed state of the job.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::JobState>,
 
     /// Output only. Time when the HyperparameterTuningJob was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the HyperparameterTuningJob for the first time entered the `JOB_STATE_RUNNING` state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the HyperparameterTuningJob entered any of the following states: `JOB_STATE_SUCCEEDED`, `JOB_STATE_FAILED`, `JOB_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the HyperparameterTuningJob was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Only populated when job's state is JOB\_STATE\_FAILED or JOB\_STATE\_CANCELLED.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// The labels with user-defined metadata to organize HyperparameterTuningJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Customer-managed encryption key options for a HyperparameterTuningJob. If this is set, then all resources created by the HyperparameterTuningJob will be encrypted with the provided encryption key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "hyperparameter-tuning-jobs")]
+discogen_runtime::model_serde!(
+    HyperparameterTuningJob { "name" => name, "displayName" => display_name, "studySpec"
+    => study_spec, "maxTrialCount" => max_trial_count, "parallelTrialCount" =>
+    parallel_trial_count, "maxFailedTrialCount" => max_failed_trial_count, "trialJobSpec"
+    => trial_job_spec, "trials" => trials, "state" => state, "createTime" => create_time,
+    "startTime" => start_time, "endTime" => end_time, "updateTime" => update_time,
+    "error" => error, "labels" => labels, "encryptionSpec" => encryption_spec,
+    "satisfiesPzs" => satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Response message for JobService.ListHyperparameterTuningJobs
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListHyperparameterTuningJobsResponse`.
 #[cfg(feature = "hyperparameter-tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListHyperparameterTuningJobsResponse {
     /// List of HyperparameterTuningJobs in the requested page. HyperparameterTuningJob.trials of the jobs will be not be returned.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hyperparameter_tuning_jobs: Vec<crate::HyperparameterTuningJob>,
 
     /// A token to retrieve the next page of results. Pass to ListHyperparameterTuningJobsRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "hyperparameter-tuning-jobs")]
+discogen_runtime::model_serde!(
+    ListHyperparameterTuningJobsResponse { "hyperparameterTuningJobs" =>
+    hyperparameter_tuning_jobs, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "hyperparameter-tuning-jobs")]
 impl discogen_runtime::Page for ListHyperparameterTuningJobsResponse {
@@ -133,9 +128,11 @@ impl discogen_runtime::Page for ListHyperparameterTuningJobsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CancelHyperparameterTuningJobRequest`.
 #[cfg(feature = "hyperparameter-tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelHyperparameterTuningJobRequest {}
+#[cfg(feature = "hyperparameter-tuning-jobs")]
+discogen_runtime::model_serde!(CancelHyperparameterTuningJobRequest {});
+
 /// Output only. The detailed state of the Trial.
 ///
 /// Values this crate does not know yet are kept in [`TrialState::Unknown`], so they round-trip unchanged.
@@ -242,81 +239,76 @@ discogen_runtime::open_enum_impls!(TrialState);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Trial`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "trials"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Trial {
     /// Output only. Resource name of the Trial assigned by the service.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. The identifier of the Trial assigned by the service.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// Output only. The detailed state of the Trial.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::TrialState>,
 
     /// Output only. The parameters of the Trial.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parameters: Vec<crate::TrialParameter>,
 
     /// Output only. The final measurement containing the objective value.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub final_measurement: Option<crate::Measurement>,
 
     /// Output only. A list of measurements that are strictly lexicographically ordered by their induced tuples (steps, elapsed\_duration). These are used for early stopping computations.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub measurements: Vec<crate::Measurement>,
 
     /// Output only. Time when the Trial was started.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the Trial's status changed to `SUCCEEDED` or `INFEASIBLE`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. The identifier of the client that originally requested this Trial. Each client is identified by a unique client\_id. When a client asks for a suggestion, Vertex AI Vizier will assign it a Trial. The client should evaluate the Trial, complete it, and report back to Vertex AI Vizier. If suggestion is asked again by same client\_id before the Trial is completed, the same Trial will be returned. Multiple clients with different client\_ids can ask for suggestions simultaneously, each of them will get their own Trial.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 
     /// Output only. A human readable string describing why the Trial is infeasible. This is set only if Trial state is `INFEASIBLE`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub infeasible_reason: Option<String>,
 
     /// Output only. The CustomJob name linked to the Trial. It's set for a HyperparameterTuningJob's Trial.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_job: Option<String>,
 
     /// Output only. URIs for accessing [interactive shells](https://cloud.google.com/vertex-ai/docs/training/monitor-debug-interactive-shell) (one URI for each training node). Only available if this trial is part of a HyperparameterTuningJob and the job's trial\_job\_spec.enable\_web\_access field is `true`. The keys are names of each node used for the trial; for example, `workerpool0-0` for the primary node, `workerpool1-0` for the first node in the second worker pool, and `workerpool1-1` for the second node in the second worker pool. The values are the URIs for each node's interactive shell.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub web_access_uris: std::collections::BTreeMap<String, String>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "trials"))]
+discogen_runtime::model_serde!(
+    Trial { "name" => name, "id" => id, "state" => state, "parameters" => parameters,
+    "finalMeasurement" => final_measurement, "measurements" => measurements, "startTime"
+    => start_time, "endTime" => end_time, "clientId" => client_id, "infeasibleReason" =>
+    infeasible_reason, "customJob" => custom_job, "webAccessUris" => web_access_uris }
+);
 
 /// The search algorithm specified for the Study.
 ///
@@ -489,71 +481,73 @@ discogen_runtime::open_enum_impls!(StudySpecMeasurementSelectionType);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpec`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpec {
     /// The automated early stopping spec using decay curve rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decay_curve_stopping_spec: Option<
         crate::StudySpecDecayCurveAutomatedStoppingSpec,
     >,
 
     /// The automated early stopping spec using median rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub median_automated_stopping_spec: Option<
         crate::StudySpecMedianAutomatedStoppingSpec,
     >,
 
     /// The automated early stopping spec using convex stopping rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub convex_automated_stopping_spec: Option<
         crate::StudySpecConvexAutomatedStoppingSpec,
     >,
 
     /// Required. Metric specs for the Study.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<crate::StudySpecMetricSpec>,
 
     /// Required. The set of parameters to tune.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parameters: Vec<crate::StudySpecParameterSpec>,
 
     /// The search algorithm specified for the Study.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<crate::StudySpecAlgorithm>,
 
     /// The observation noise level of the study. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub observation_noise: Option<crate::StudySpecObservationNoise>,
 
     /// Describe which measurement selection type will be used
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub measurement_selection_type: Option<crate::StudySpecMeasurementSelectionType>,
 
     /// Conditions for automated stopping of a Study. Enable automated stopping by configuring at least one condition.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub study_stopping_config: Option<crate::StudySpecStudyStoppingConfig>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpec { "decayCurveStoppingSpec" => decay_curve_stopping_spec,
+    "medianAutomatedStoppingSpec" => median_automated_stopping_spec,
+    "convexAutomatedStoppingSpec" => convex_automated_stopping_spec, "metrics" =>
+    metrics, "parameters" => parameters, "algorithm" => algorithm, "observationNoise" =>
+    observation_noise, "measurementSelectionType" => measurement_selection_type,
+    "studyStoppingConfig" => study_stopping_config }
+);
 
 /// A message representing a parameter to be tuned.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrialParameter`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "trials"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrialParameter {
     /// Output only. The ID of the parameter. The parameter should be defined in StudySpec's Parameters.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter_id: Option<String>,
 
     /// Output only. The value of the parameter. `number_value` will be set if a parameter defined in StudySpec is in type 'INTEGER', 'DOUBLE' or 'DISCRETE'. `string_value` will be set if a parameter defined in StudySpec is in type 'CATEGORICAL'.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "trials"))]
+discogen_runtime::model_serde!(
+    TrialParameter { "parameterId" => parameter_id, "value" => value }
+);
 
 /// A message representing a Measurement of a Trial. A Measurement contains the Metrics got by executing a Trial using suggested hyperparameter values.
 ///
@@ -566,95 +560,101 @@ pub struct TrialParameter {
         feature = "trials"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Measurement {
     /// Output only. Time that the Trial has been running at the point of this Measurement.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub elapsed_duration: Option<discogen_runtime::Duration>,
 
     /// Output only. The number of steps the machine learning model has been trained for. Must be non-negative.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub step_count: Option<i64>,
 
     /// Output only. A list of metrics got by evaluating the objective functions using suggested Parameter values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<crate::MeasurementMetric>,
 }
+
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "nas-trial-details",
+        feature = "trials"
+    )
+)]
+discogen_runtime::model_serde!(
+    Measurement { "elapsedDuration" => elapsed_duration, "stepCount" => step_count as
+    int64, "metrics" => metrics }
+);
 
 /// The decay curve automated stopping rule builds a Gaussian Process Regressor to predict the final objective value of a Trial based on the already completed Trials and the intermediate measurements of the current Trial. Early stopping is requested for the current Trial if there is very low probability to exceed the optimal value found so far.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpecDecayCurveAutomatedStoppingSpec`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpecDecayCurveAutomatedStoppingSpec {
     /// True if Measurement.elapsed\_duration is used as the x-axis of each Trials Decay Curve. Otherwise, Measurement.step\_count will be used as the x-axis.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_elapsed_duration: Option<bool>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpecDecayCurveAutomatedStoppingSpec { "useElapsedDuration" =>
+    use_elapsed_duration }
+);
 
 /// The median automated stopping rule stops a pending Trial if the Trial's best objective\_value is strictly below the median 'performance' of all completed Trials reported up to the Trial's last measurement. Currently, 'performance' refers to the running average of the objective values reported by the Trial in each measurement.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpecMedianAutomatedStoppingSpec`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpecMedianAutomatedStoppingSpec {
     /// True if median automated stopping rule applies on Measurement.elapsed\_duration. It means that elapsed\_duration field of latest measurement of current Trial is used to compute median objective value for each completed Trials.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_elapsed_duration: Option<bool>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpecMedianAutomatedStoppingSpec { "useElapsedDuration" => use_elapsed_duration }
+);
 
 /// Configuration for ConvexAutomatedStoppingSpec. When there are enough completed trials (configured by min\_measurement\_count), for pending trials with enough measurements and steps, the policy first computes an overestimate of the objective value at max\_num\_steps according to the slope of the incomplete objective value curve. No prediction can be made if the curve is completely flat. If the overestimation is worse than the best objective value of the completed trials, this pending trial will be early-stopped, but a last measurement will be added to the pending trial with max\_num\_steps and predicted objective value from the autoregression model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpecConvexAutomatedStoppingSpec`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpecConvexAutomatedStoppingSpec {
     /// Steps used in predicting the final objective for early stopped trials. In general, it's set to be the same as the defined steps in training / tuning. If not defined, it will learn it from the completed trials. When use\_steps is false, this field is set to the maximum elapsed seconds.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub max_step_count: Option<i64>,
 
     /// Minimum number of steps for a trial to complete. Trials which do not have a measurement with step\_count &gt; min\_step\_count won't be considered for early stopping. It's ok to set it to 0, and a trial can be early stopped at any stage. By default, min\_step\_count is set to be one-tenth of the max\_step\_count. When use\_elapsed\_duration is true, this field is set to the minimum elapsed seconds.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub min_step_count: Option<i64>,
 
     /// The minimal number of measurements in a Trial. Early-stopping checks will not trigger if less than min\_measurement\_count+1 completed trials or pending trials with less than min\_measurement\_count measurements. If not defined, the default value is 5.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub min_measurement_count: Option<i64>,
 
     /// The hyper-parameter name used in the tuning job that stands for learning rate. Leave it blank if learning rate is not in a parameter in tuning. The learning\_rate is used to estimate the objective value of the ongoing trial.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub learning_rate_parameter_name: Option<String>,
 
     /// This bool determines whether or not the rule is applied based on elapsed\_secs or steps. If use\_elapsed\_duration==false, the early stopping decision is made according to the predicted objective values according to the target steps. If use\_elapsed\_duration==true, elapsed\_secs is used instead of steps. Also, in this case, the parameters max\_num\_steps and min\_num\_steps are overloaded to contain max\_elapsed\_seconds and min\_elapsed\_seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_elapsed_duration: Option<bool>,
 
     /// ConvexAutomatedStoppingSpec by default only updates the trials that needs to be early stopped using a newly trained auto-regressive model. When this flag is set to True, all stopped trials from the beginning are potentially updated in terms of their `final_measurement`. Also, note that the training logic of autoregressive models is different in this case. Enabling this option has shown better results and this may be the default option in the future.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_all_stopped_trials: Option<bool>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpecConvexAutomatedStoppingSpec { "maxStepCount" => max_step_count as int64,
+    "minStepCount" => min_step_count as int64, "minMeasurementCount" =>
+    min_measurement_count as int64, "learningRateParameterName" =>
+    learning_rate_parameter_name, "useElapsedDuration" => use_elapsed_duration,
+    "updateAllStoppedTrials" => update_all_stopped_trials }
+);
 
 /// Required. The optimization goal of the metric.
 ///
@@ -737,21 +737,23 @@ discogen_runtime::open_enum_impls!(StudySpecMetricSpecGoal);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpecMetricSpec`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpecMetricSpec {
     /// Required. The ID of the metric. Must not contain whitespaces and must be unique amongst all MetricSpecs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_id: Option<String>,
 
     /// Required. The optimization goal of the metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub goal: Option<crate::StudySpecMetricSpecGoal>,
 
     /// Used for safe search. In the case, the metric will be a safety metric. You must provide a separate metric for objective metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub safety_config: Option<crate::StudySpecMetricSpecSafetyMetricConfig>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpecMetricSpec { "metricId" => metric_id, "goal" => goal, "safetyConfig" =>
+    safety_config }
+);
 
 /// How the parameter should be scaled. Leave unset for `CATEGORICAL` parameters.
 ///
@@ -825,77 +827,79 @@ discogen_runtime::open_enum_impls!(StudySpecParameterSpecScaleType);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpec`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpecParameterSpec {
     /// The value spec for a 'DOUBLE' parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_value_spec: Option<crate::StudySpecParameterSpecDoubleValueSpec>,
 
     /// The value spec for an 'INTEGER' parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integer_value_spec: Option<crate::StudySpecParameterSpecIntegerValueSpec>,
 
     /// The value spec for a 'CATEGORICAL' parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categorical_value_spec: Option<
         crate::StudySpecParameterSpecCategoricalValueSpec,
     >,
 
     /// The value spec for a 'DISCRETE' parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discrete_value_spec: Option<crate::StudySpecParameterSpecDiscreteValueSpec>,
 
     /// Required. The ID of the parameter. Must not contain whitespaces and must be unique amongst all ParameterSpecs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter_id: Option<String>,
 
     /// How the parameter should be scaled. Leave unset for `CATEGORICAL` parameters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_type: Option<crate::StudySpecParameterSpecScaleType>,
 
     /// A conditional parameter node is active if the parameter's value matches the conditional node's parent\_value\_condition. If two items in conditional\_parameter\_specs have the same name, they must have disjoint parent\_value\_condition.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditional_parameter_specs: Vec<
         crate::StudySpecParameterSpecConditionalParameterSpec,
     >,
 }
 
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpecParameterSpec { "doubleValueSpec" => double_value_spec, "integerValueSpec"
+    => integer_value_spec, "categoricalValueSpec" => categorical_value_spec,
+    "discreteValueSpec" => discrete_value_spec, "parameterId" => parameter_id,
+    "scaleType" => scale_type, "conditionalParameterSpecs" => conditional_parameter_specs
+    }
+);
+
 /// The configuration (stopping conditions) for automated stopping of a Study. Conditions include trial budgets, time budgets, and convergence detection.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpecStudyStoppingConfig`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpecStudyStoppingConfig {
     /// If true, a Study enters STOPPING\_ASAP whenever it would normally enters STOPPING state. The bottom line is: set to true if you want to interrupt on-going evaluations of Trials as soon as the study stopping condition is met. (Please see Study.State documentation for the source of truth).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub should_stop_asap: Option<bool>,
 
     /// Each "stopping rule" in this proto specifies an "if" condition. Before Vizier would generate a new suggestion, it first checks each specified stopping rule, from top to bottom in this list. Note that the first few rules (e.g. minimum\_runtime\_constraint, min\_num\_trials) will prevent other stopping rules from being evaluated until they are met. For example, setting `min_num_trials=5` and `always_stop_after= 1 hour` means that the Study will ONLY stop after it has 5 COMPLETED trials, even if more than an hour has passed since its creation. It follows the first applicable rule (whose "if" condition is satisfied) to make a stopping decision. If none of the specified rules are applicable, then Vizier decides that the study should not stop. If Vizier decides that the study should stop, the study enters STOPPING state (or STOPPING\_ASAP if should\_stop\_asap = true). IMPORTANT: The automatic study state transition happens precisely as described above; that is, deleting trials or updating StudyConfig NEVER automatically moves the study state back to ACTIVE. If you want to _resume_ a Study that was stopped, 1) change the stopping conditions if necessary, 2) activate the study, and then 3) ask for suggestions. If the specified time or duration has not passed, do not stop the study.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_runtime_constraint: Option<crate::StudyTimeConstraint>,
 
     /// If the specified time or duration has passed, stop the study.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_runtime_constraint: Option<crate::StudyTimeConstraint>,
 
     /// If there are fewer than this many COMPLETED trials, do not stop the study.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_num_trials: Option<i32>,
 
     /// If there are more than this many trials, stop the study.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_num_trials: Option<i32>,
 
     /// If the objective value has not improved for this many consecutive trials, stop the study. WARNING: Effective only for single-objective studies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_num_trials_no_progress: Option<i32>,
 
     /// If the objective value has not improved for this much time, stop the study. WARNING: Effective only for single-objective studies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_duration_no_progress: Option<discogen_runtime::Duration>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpecStudyStoppingConfig { "shouldStopAsap" => should_stop_asap,
+    "minimumRuntimeConstraint" => minimum_runtime_constraint, "maximumRuntimeConstraint"
+    => maximum_runtime_constraint, "minNumTrials" => min_num_trials, "maxNumTrials" =>
+    max_num_trials, "maxNumTrialsNoProgress" => max_num_trials_no_progress,
+    "maxDurationNoProgress" => max_duration_no_progress }
+);
 
 /// A message representing a metric in the measurement.
 ///
@@ -908,200 +912,227 @@ pub struct StudySpecStudyStoppingConfig {
         feature = "trials"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MeasurementMetric {
     /// Output only. The ID of the Metric. The Metric should be defined in StudySpec's Metrics.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_id: Option<String>,
 
     /// Output only. The value for this metric.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
+
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "nas-trial-details",
+        feature = "trials"
+    )
+)]
+discogen_runtime::model_serde!(
+    MeasurementMetric { "metricId" => metric_id, "value" => value }
+);
 
 /// Used in safe optimization to specify threshold levels and risk tolerance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpecMetricSpecSafetyMetricConfig`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpecMetricSpecSafetyMetricConfig {
     /// Safety threshold (boundary value between safe and unsafe). NOTE that if you leave SafetyMetricConfig unset, a default value of 0 will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub safety_threshold: Option<f64>,
 
     /// Desired minimum fraction of safe trials (over total number of trials) that should be targeted by the algorithm at any time during the study (best effort). This should be between 0.0 and 1.0 and a value of 0.0 means that there is no minimum and an algorithm proceeds without targeting any specific fraction. A value of 1.0 means that the algorithm attempts to only Suggest safe Trials.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub desired_min_safe_trials_fraction: Option<f64>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpecMetricSpecSafetyMetricConfig { "safetyThreshold" => safety_threshold,
+    "desiredMinSafeTrialsFraction" => desired_min_safe_trials_fraction }
+);
 
 /// Value specification for a parameter in `DOUBLE` type.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecDoubleValueSpec`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpecParameterSpecDoubleValueSpec {
     /// Required. Inclusive minimum value of the parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_value: Option<f64>,
 
     /// Required. Inclusive maximum value of the parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_value: Option<f64>,
 
     /// A default value for a `DOUBLE` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<f64>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpecParameterSpecDoubleValueSpec { "minValue" => min_value, "maxValue" =>
+    max_value, "defaultValue" => default_value }
+);
 
 /// Value specification for a parameter in `INTEGER` type.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecIntegerValueSpec`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpecParameterSpecIntegerValueSpec {
     /// Required. Inclusive minimum value of the parameter.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub min_value: Option<i64>,
 
     /// Required. Inclusive maximum value of the parameter.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub max_value: Option<i64>,
 
     /// A default value for an `INTEGER` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub default_value: Option<i64>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpecParameterSpecIntegerValueSpec { "minValue" => min_value as int64, "maxValue"
+    => max_value as int64, "defaultValue" => default_value as int64 }
+);
 
 /// Value specification for a parameter in `CATEGORICAL` type.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecCategoricalValueSpec`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpecParameterSpecCategoricalValueSpec {
     /// Required. The list of possible categories.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 
     /// A default value for a `CATEGORICAL` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpecParameterSpecCategoricalValueSpec { "values" => values, "defaultValue" =>
+    default_value }
+);
 
 /// Value specification for a parameter in `DISCRETE` type.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecDiscreteValueSpec`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpecParameterSpecDiscreteValueSpec {
     /// Required. A list of possible values. The list should be in increasing order and at least 1e-10 apart. For instance, this parameter might have possible settings of 1.5, 2.5, and 4.0. This list should not contain more than 1,000 values.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<f64>,
 
     /// A default value for a `DISCRETE` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. It automatically rounds to the nearest feasible discrete point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<f64>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpecParameterSpecDiscreteValueSpec { "values" => values, "defaultValue" =>
+    default_value }
+);
 
 /// Represents a parameter spec with condition from its parent parameter.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecConditionalParameterSpec`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpecParameterSpecConditionalParameterSpec {
     /// The spec for matching values from a parent parameter of `DISCRETE` type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_discrete_values: Option<
         crate::StudySpecParameterSpecConditionalParameterSpecDiscreteValueCondition,
     >,
 
     /// The spec for matching values from a parent parameter of `INTEGER` type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_int_values: Option<
         crate::StudySpecParameterSpecConditionalParameterSpecIntValueCondition,
     >,
 
     /// The spec for matching values from a parent parameter of `CATEGORICAL` type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_categorical_values: Option<
         crate::StudySpecParameterSpecConditionalParameterSpecCategoricalValueCondition,
     >,
 
     /// Required. The spec for a conditional parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter_spec: Option<crate::StudySpecParameterSpec>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpecParameterSpecConditionalParameterSpec { "parentDiscreteValues" =>
+    parent_discrete_values, "parentIntValues" => parent_int_values,
+    "parentCategoricalValues" => parent_categorical_values, "parameterSpec" =>
+    parameter_spec }
+);
 
 /// Time-based Constraint for Study
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudyTimeConstraint`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudyTimeConstraint {
     /// Counts the wallclock time passed since the creation of this Study.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_duration: Option<discogen_runtime::Duration>,
 
     /// Compares the wallclock time to this time. Must use UTC timezone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudyTimeConstraint { "maxDuration" => max_duration, "endTime" => end_time }
+);
 
 /// Represents the spec to match discrete values from parent parameter.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecConditionalParameterSpecDiscreteValueCondition`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpecParameterSpecConditionalParameterSpecDiscreteValueCondition {
     /// Required. Matches values of the parent parameter of 'DISCRETE' type. All values must exist in `discrete_value_spec` of parent parameter. The Epsilon of the value matching is 1e-10.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<f64>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpecParameterSpecConditionalParameterSpecDiscreteValueCondition { "values" =>
+    values }
+);
 
 /// Represents the spec to match integer values from parent parameter.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecConditionalParameterSpecIntValueCondition`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpecParameterSpecConditionalParameterSpecIntValueCondition {
     /// Required. Matches values of the parent parameter of 'INTEGER' type. All values must lie in `integer_value_spec` of parent parameter.
-    #[serde(
-        skip_serializing_if = "Vec::is_empty",
-        with = "discogen_runtime::serde_int64::vec"
-    )]
     pub values: Vec<i64>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpecParameterSpecConditionalParameterSpecIntValueCondition { "values" => values
+    as int64 }
+);
 
 /// Represents the spec to match categorical values from parent parameter.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecConditionalParameterSpecCategoricalValueCondition`.
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudySpecParameterSpecConditionalParameterSpecCategoricalValueCondition {
     /// Required. Matches values of the parent parameter of 'CATEGORICAL' type. All values must exist in `categorical_value_spec` of parent parameter.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+discogen_runtime::model_serde!(
+    StudySpecParameterSpecConditionalParameterSpecCategoricalValueCondition { "values" =>
+    values }
+);

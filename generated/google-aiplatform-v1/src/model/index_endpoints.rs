@@ -4,117 +4,118 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1IndexEndpoint`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexEndpoint {
     /// Output only. The resource name of the IndexEndpoint.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The display name of the IndexEndpoint. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// The description of the IndexEndpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. The indexes deployed in this endpoint.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deployed_indexes: Vec<crate::DeployedIndex>,
 
     /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize your IndexEndpoints. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. Timestamp when this IndexEndpoint was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this IndexEndpoint was last updated. This timestamp is not updated when the endpoint's DeployedIndexes are updated, e.g. due to updates of the original Indexes they are the deployments of.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. The full name of the Google Compute Engine [network](https://cloud.google.com/compute/docs/networks-and-firewalls#networks) to which the IndexEndpoint should be peered. Private services access must already be configured for the network. If left unspecified, the Endpoint is not peered with any network. network and private\_service\_connect\_config are mutually exclusive. [Format](https://cloud.google.com/compute/docs/reference/rest/v1/networks/insert): `projects/{project}/global/networks/{network}`. Where {project} is a project number, as in '12345', and {network} is network name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 
     /// Optional. Deprecated: If true, expose the IndexEndpoint via private service connect. Only one of the fields, network or enable\_private\_service\_connect, can be set.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_private_service_connect: Option<bool>,
 
     /// Optional. Configuration for private service connect. network and private\_service\_connect\_config are mutually exclusive.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_service_connect_config: Option<crate::PrivateServiceConnectConfig>,
 
     /// Optional. If true, the deployed index will be accessible through public endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_endpoint_enabled: Option<bool>,
 
     /// Output only. If public\_endpoint\_enabled is true, this field will be populated with the domain name to use for this index endpoint.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_endpoint_domain_name: Option<String>,
 
     /// Immutable. Customer-managed encryption key spec for an IndexEndpoint. If set, this IndexEndpoint and all sub-resources of this IndexEndpoint will be secured by this key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    IndexEndpoint { "name" => name, "displayName" => display_name, "description" =>
+    description, "deployedIndexes" => deployed_indexes, "etag" => etag, "labels" =>
+    labels, "createTime" => create_time, "updateTime" => update_time, "network" =>
+    network, "enablePrivateServiceConnect" => enable_private_service_connect,
+    "privateServiceConnectConfig" => private_service_connect_config,
+    "publicEndpointEnabled" => public_endpoint_enabled, "publicEndpointDomainName" =>
+    public_endpoint_domain_name, "encryptionSpec" => encryption_spec, "satisfiesPzs" =>
+    satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Runtime operation information for IndexEndpointService.CreateIndexEndpoint.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateIndexEndpointOperationMetadata`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateIndexEndpointOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    CreateIndexEndpointOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Response message for IndexEndpointService.ListIndexEndpoints.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListIndexEndpointsResponse`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListIndexEndpointsResponse {
     /// List of IndexEndpoints in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub index_endpoints: Vec<crate::IndexEndpoint>,
 
     /// A token to retrieve next page of results. Pass to ListIndexEndpointsRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    ListIndexEndpointsResponse { "indexEndpoints" => index_endpoints, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "index-endpoints")]
 impl discogen_runtime::Page for ListIndexEndpointsResponse {
@@ -133,53 +134,63 @@ impl discogen_runtime::Page for ListIndexEndpointsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployIndexRequest`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployIndexRequest {
     /// Required. The DeployedIndex to be created within the IndexEndpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_index: Option<crate::DeployedIndex>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(DeployIndexRequest { "deployedIndex" => deployed_index });
 
 /// Runtime operation information for IndexEndpointService.DeployIndex.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployIndexOperationMetadata`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployIndexOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// The unique index id specified by user
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_index_id: Option<String>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    DeployIndexOperationMetadata { "genericMetadata" => generic_metadata,
+    "deployedIndexId" => deployed_index_id }
+);
 
 /// Request message for IndexEndpointService.UndeployIndex.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UndeployIndexRequest`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UndeployIndexRequest {
     /// Required. The ID of the DeployedIndex to be undeployed from the IndexEndpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_index_id: Option<String>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    UndeployIndexRequest { "deployedIndexId" => deployed_index_id }
+);
 
 /// Runtime operation information for IndexEndpointService.UndeployIndex.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UndeployIndexOperationMetadata`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UndeployIndexOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    UndeployIndexOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Optional. The deployment tier that the index is deployed to. DEPLOYMENT\_TIER\_UNSPECIFIED defaults to PERFORMANCE.
 ///
@@ -235,302 +246,328 @@ discogen_runtime::open_enum_impls!(DeployedIndexDeploymentTier);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployedIndex`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployedIndex {
     /// Required. The user specified ID of the DeployedIndex. The ID can be up to 128 characters long and must start with a letter and only contain letters, numbers, and underscores. The ID must be unique within the project it is created in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// Required. The name of the Index this is the deployment of. We may refer to this Index as the DeployedIndex's "original" Index.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<String>,
 
     /// The display name of the DeployedIndex. If not provided upon creation, the Index's display\_name is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Output only. Timestamp when the DeployedIndex was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Provides paths for users to send requests directly to the deployed index services running on Cloud via private services access. This field is populated if network is configured.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_endpoints: Option<crate::IndexPrivateEndpoints>,
 
     /// Output only. The DeployedIndex may depend on various data on its original Index. Additionally when certain changes to the original Index are being done (e.g. when what the Index contains is being changed) the DeployedIndex may be asynchronously updated in the background to reflect these changes. If this timestamp's value is at least the Index.update\_time of the original Index, it means that this DeployedIndex and the original Index are in sync. If this timestamp is older, then to see which updates this DeployedIndex already contains (and which it does not), one must list the operations that are running on the original Index. Only the successfully completed Operations with update\_time equal or before this sync time are contained in this DeployedIndex.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_sync_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. A description of resources that the DeployedIndex uses, which to large degree are decided by Vertex AI, and optionally allows only a modest additional configuration. If min\_replica\_count is not set, the default value is 2 (we don't provide SLA when min\_replica\_count=1). If max\_replica\_count is not set, the default value is min\_replica\_count. The max allowed replica count is 1000.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automatic_resources: Option<crate::AutomaticResources>,
 
     /// Optional. A description of resources that are dedicated to the DeployedIndex, and that need a higher degree of manual configuration. The field min\_replica\_count must be set to a value strictly greater than 0, or else validation will fail. We don't provide SLA when min\_replica\_count=1. If max\_replica\_count is not set, the default value is min\_replica\_count. The max allowed replica count is 1000. Available machine types for SMALL shard: e2-standard-2 and all machine types available for MEDIUM and LARGE shard. Available machine types for MEDIUM shard: e2-standard-16 and all machine types available for LARGE shard. Available machine types for LARGE shard: e2-highmem-16, n2d-standard-32. n1-standard-16 and n1-standard-32 are still available, but we recommend e2-standard-16 and e2-highmem-16 for cost efficiency.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_resources: Option<crate::DedicatedResources>,
 
     /// Optional. If true, private endpoint's access logs are sent to Cloud Logging. These logs are like standard server access logs, containing information like timestamp and latency for each MatchRequest. Note that logs may incur a cost, especially if the deployed index receives a high queries per second rate (QPS). Estimate your costs before enabling this option.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_access_logging: Option<bool>,
 
     /// Optional. If true, logs to Cloud Logging errors relating to datapoint upserts. Under normal operation conditions, these log entries should be very rare. However, if incompatible datapoint updates are being uploaded to an index, a high volume of log entries may be generated in a short period of time. Note that logs may incur a cost, especially if the deployed index receives a high volume of datapoint upserts. Estimate your costs before enabling this option.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_datapoint_upsert_logging: Option<bool>,
 
     /// Optional. If set, the authentication is enabled for the private endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_index_auth_config: Option<crate::DeployedIndexAuthConfig>,
 
     /// Optional. A list of reserved ip ranges under the VPC network that can be used for this DeployedIndex. If set, we will deploy the index within the provided ip ranges. Otherwise, the index might be deployed to any ip ranges under the provided VPC network. The value should be the name of the address (<https://cloud.google.com/compute/docs/reference/rest/v1/addresses>) Example: \['vertex-ai-ip-range'\]. For more information about subnets and network IP ranges, please see <https://cloud.google.com/vpc/docs/subnets#manually_created_subnet_ip_ranges>.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reserved_ip_ranges: Vec<String>,
 
     /// Optional. The deployment group can be no longer than 64 characters (eg: 'test', 'prod'). If not set, we will use the 'default' deployment group. Creating `deployment_groups` with `reserved_ip_ranges` is a recommended practice when the peered network has multiple peering ranges. This creates your deployments from predictable IP spaces for easier traffic administration. Also, one deployment\_group (except 'default') can only be used with the same reserved\_ip\_ranges which means if the deployment\_group has been used with reserved\_ip\_ranges: \[a, b, c\], using it with \[a, b\] or \[d, e\] is disallowed. Note: we only support up to 5 deployment groups(not including 'default').
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_group: Option<String>,
 
     /// Optional. The deployment tier that the index is deployed to. DEPLOYMENT\_TIER\_UNSPECIFIED defaults to PERFORMANCE.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_tier: Option<crate::DeployedIndexDeploymentTier>,
 
     /// Optional. If set for PSC deployed index, PSC connection will be automatically created after deployment is done and the endpoint information is populated in private\_endpoints.psc\_automated\_endpoints.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub psc_automation_configs: Vec<crate::PscAutomationConfig>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    DeployedIndex { "id" => id, "index" => index, "displayName" => display_name,
+    "createTime" => create_time, "privateEndpoints" => private_endpoints, "indexSyncTime"
+    => index_sync_time, "automaticResources" => automatic_resources, "dedicatedResources"
+    => dedicated_resources, "enableAccessLogging" => enable_access_logging,
+    "enableDatapointUpsertLogging" => enable_datapoint_upsert_logging,
+    "deployedIndexAuthConfig" => deployed_index_auth_config, "reservedIpRanges" =>
+    reserved_ip_ranges, "deploymentGroup" => deployment_group, "deploymentTier" =>
+    deployment_tier, "pscAutomationConfigs" => psc_automation_configs }
+);
 
 /// Runtime operation information for IndexEndpointService.MutateDeployedIndex.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MutateDeployedIndexOperationMetadata`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MutateDeployedIndexOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// The unique index id specified by user
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_index_id: Option<String>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    MutateDeployedIndexOperationMetadata { "genericMetadata" => generic_metadata,
+    "deployedIndexId" => deployed_index_id }
+);
 
 /// The request message for MatchService.FindNeighbors.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FindNeighborsRequest`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FindNeighborsRequest {
     /// The ID of the DeployedIndex that will serve the request. This request is sent to a specific IndexEndpoint, as per the IndexEndpoint.network. That IndexEndpoint also has IndexEndpoint.deployed\_indexes, and each such index has a DeployedIndex.id field. The value of the field below must equal one of the DeployedIndex.id fields of the IndexEndpoint that is being called for this request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_index_id: Option<String>,
 
     /// The list of queries.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub queries: Vec<crate::FindNeighborsRequestQuery>,
 
     /// If set to true, the full datapoints (including all vector values and restricts) of the nearest neighbors are returned. Note that returning full datapoint will significantly increase the latency and cost of the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_full_datapoint: Option<bool>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    FindNeighborsRequest { "deployedIndexId" => deployed_index_id, "queries" => queries,
+    "returnFullDatapoint" => return_full_datapoint }
+);
 
 /// The response message for MatchService.FindNeighbors.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FindNeighborsResponse`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FindNeighborsResponse {
     /// The nearest neighbors of the query datapoints.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nearest_neighbors: Vec<crate::FindNeighborsResponseNearestNeighbors>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    FindNeighborsResponse { "nearestNeighbors" => nearest_neighbors }
+);
 
 /// The request message for MatchService.ReadIndexDatapoints.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReadIndexDatapointsRequest`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadIndexDatapointsRequest {
     /// The ID of the DeployedIndex that will serve the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_index_id: Option<String>,
 
     /// IDs of the datapoints to be searched for.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    ReadIndexDatapointsRequest { "deployedIndexId" => deployed_index_id, "ids" => ids }
+);
 
 /// The response message for MatchService.ReadIndexDatapoints.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReadIndexDatapointsResponse`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadIndexDatapointsResponse {
     /// The result list of datapoints.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub datapoints: Vec<crate::IndexDatapoint>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    ReadIndexDatapointsResponse { "datapoints" => datapoints }
+);
 
 /// IndexPrivateEndpoints proto is used to provide paths for users to send requests via private endpoints (e.g. private service access, private service connect). To send request via private service access, use match\_grpc\_address. To send request via private service connect, use service\_attachment.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1IndexPrivateEndpoints`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexPrivateEndpoints {
     /// Output only. The ip address used to send match gRPC requests.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub match_grpc_address: Option<String>,
 
     /// Output only. The name of the service attachment resource. Populated if private service connect is enabled.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_attachment: Option<String>,
 
     /// Output only. PscAutomatedEndpoints is populated if private service connect is enabled if PscAutomatedConfig is set.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub psc_automated_endpoints: Vec<crate::PscAutomatedEndpoints>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    IndexPrivateEndpoints { "matchGrpcAddress" => match_grpc_address, "serviceAttachment"
+    => service_attachment, "pscAutomatedEndpoints" => psc_automated_endpoints }
+);
 
 /// Used to set up the auth on the DeployedIndex's private endpoint.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployedIndexAuthConfig`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployedIndexAuthConfig {
     /// Defines the authentication provider that the DeployedIndex uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_provider: Option<crate::DeployedIndexAuthConfigAuthProvider>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    DeployedIndexAuthConfig { "authProvider" => auth_provider }
+);
 
 /// A query to find a number of the nearest neighbors (most similar vectors) of a vector.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FindNeighborsRequestQuery`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FindNeighborsRequestQuery {
     /// Optional. Represents RRF algorithm that combines search results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rrf: Option<crate::FindNeighborsRequestQueryRrf>,
 
     /// Required. The datapoint/vector whose nearest neighbors should be searched for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub datapoint: Option<crate::IndexDatapoint>,
 
     /// The number of nearest neighbors to be retrieved from database for each query. If not set, will use the default from the service configuration (<https://cloud.google.com/vertex-ai/docs/matching-engine/configuring-indexes#nearest-neighbor-search-config>).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub neighbor_count: Option<i32>,
 
     /// Crowding is a constraint on a neighbor list produced by nearest neighbor search requiring that no more than some value k' of the k neighbors returned have the same value of crowding\_attribute. It's used for improving result diversity. This field is the maximum number of matches with the same crowding tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_crowding_attribute_neighbor_count: Option<i32>,
 
     /// The number of neighbors to find via approximate search before exact reordering is performed. If not set, the default value from scam config is used; if set, this value must be &gt; 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approximate_neighbor_count: Option<i32>,
 
     /// The fraction of the number of leaves to search, set at query time allows user to tune search performance. This value increase result in both search accuracy and latency increase. The value should be between 0.0 and 1.0. If not set or set to 0.0, query uses the default value specified in NearestNeighborSearchConfig.TreeAHConfig.fraction\_leaf\_nodes\_to\_search.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fraction_leaf_nodes_to_search_override: Option<f64>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    FindNeighborsRequestQuery { "rrf" => rrf, "datapoint" => datapoint, "neighborCount"
+    => neighbor_count, "perCrowdingAttributeNeighborCount" =>
+    per_crowding_attribute_neighbor_count, "approximateNeighborCount" =>
+    approximate_neighbor_count, "fractionLeafNodesToSearchOverride" =>
+    fraction_leaf_nodes_to_search_override }
+);
 
 /// Nearest neighbors for one query.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FindNeighborsResponseNearestNeighbors`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FindNeighborsResponseNearestNeighbors {
     /// The ID of the query datapoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// All its neighbors.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub neighbors: Vec<crate::FindNeighborsResponseNeighbor>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    FindNeighborsResponseNearestNeighbors { "id" => id, "neighbors" => neighbors }
+);
 
 /// PscAutomatedEndpoints defines the output of the forwarding rule automatically created by each PscAutomationConfig.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PscAutomatedEndpoints`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PscAutomatedEndpoints {
     /// Corresponding project\_id in pscAutomationConfigs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
 
     /// Corresponding network in pscAutomationConfigs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 
     /// Ip Address created by the automated forwarding rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub match_address: Option<String>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    PscAutomatedEndpoints { "projectId" => project_id, "network" => network,
+    "matchAddress" => match_address }
+);
 
 /// Configuration for an authentication provider, including support for [JSON Web Token (JWT)](https://tools.ietf.org/html/draft-ietf-oauth-json-web-token-32).
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployedIndexAuthConfigAuthProvider`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployedIndexAuthConfigAuthProvider {
     /// The list of JWT [audiences](https://tools.ietf.org/html/draft-ietf-oauth-json-web-token-32#section-4.1.3). that are allowed to access. A JWT containing any of these audiences will be accepted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub audiences: Vec<String>,
 
     /// A list of allowed JWT issuers. Each entry must be a valid Google service account, in the following format: `service-account-name@project-id.iam.gserviceaccount.com`
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allowed_issuers: Vec<String>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    DeployedIndexAuthConfigAuthProvider { "audiences" => audiences, "allowedIssuers" =>
+    allowed_issuers }
+);
 
 /// Parameters for RRF algorithm that combines search results.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FindNeighborsRequestQueryRRF`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FindNeighborsRequestQueryRrf {
     /// Required. Users can provide an alpha value to give more weight to dense vs sparse results. For example, if the alpha is 0, we only return sparse and if the alpha is 1, we only return dense.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alpha: Option<f32>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(FindNeighborsRequestQueryRrf { "alpha" => alpha });
 
 /// A neighbor of the query vector.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FindNeighborsResponseNeighbor`.
 #[cfg(feature = "index-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FindNeighborsResponseNeighbor {
     /// The datapoint of the neighbor. Note that full datapoints are returned only when "return\_full\_datapoint" is set to true. Otherwise, only the "datapoint\_id" and "crowding\_tag" fields are populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub datapoint: Option<crate::IndexDatapoint>,
 
     /// The distance between the neighbor and the dense embedding query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance: Option<f64>,
 
     /// The distance between the neighbor and the query sparse\_embedding.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sparse_distance: Option<f64>,
 }
+
+#[cfg(feature = "index-endpoints")]
+discogen_runtime::model_serde!(
+    FindNeighborsResponseNeighbor { "datapoint" => datapoint, "distance" => distance,
+    "sparseDistance" => sparse_distance }
+);

@@ -61,117 +61,117 @@ discogen_runtime::open_enum_impls!(IndexIndexUpdateMethod);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Index`.
 #[cfg(feature = "indexes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     /// Output only. The resource name of the Index.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The display name of the Index. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// The description of the Index.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Immutable. Points to a YAML file stored on Google Cloud Storage describing additional information about the Index, that is specific to it. Unset if the Index does not have any additional information. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). Note: The URI given on output will be immutable and probably different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_schema_uri: Option<String>,
 
     /// An additional information about the Index; the schema of the metadata can be found in metadata\_schema.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
 
     /// Output only. The pointers to DeployedIndexes created from this Index. An Index can be only deleted if all its DeployedIndexes had been undeployed first.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deployed_indexes: Vec<crate::DeployedIndexRef>,
 
     /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize your Indexes. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. Timestamp when this Index was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Index was most recently updated. This also includes any update to the contents of the Index. Note that Operations working on this Index may have their Operations.metadata.generic\_metadata.update\_time a little after the value of this timestamp, yet that does not mean their results are not already reflected in the Index. Result of any successfully completed Operation on the Index is reflected in it.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Stats of the index resource.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_stats: Option<crate::IndexStats>,
 
     /// Immutable. The update method to use with this Index. If not set, BATCH\_UPDATE will be used by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_update_method: Option<crate::IndexIndexUpdateMethod>,
 
     /// Immutable. Customer-managed encryption key spec for an Index. If set, this Index and all sub-resources of this Index will be secured by this key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "indexes")]
+discogen_runtime::model_serde!(
+    Index { "name" => name, "displayName" => display_name, "description" => description,
+    "metadataSchemaUri" => metadata_schema_uri, "metadata" => metadata, "deployedIndexes"
+    => deployed_indexes, "etag" => etag, "labels" => labels, "createTime" => create_time,
+    "updateTime" => update_time, "indexStats" => index_stats, "indexUpdateMethod" =>
+    index_update_method, "encryptionSpec" => encryption_spec, "satisfiesPzs" =>
+    satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Runtime operation information for IndexService.CreateIndex.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateIndexOperationMetadata`.
 #[cfg(feature = "indexes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateIndexOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// The operation metadata with regard to Matching Engine Index operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nearest_neighbor_search_operation_metadata: Option<
         crate::NearestNeighborSearchOperationMetadata,
     >,
 }
 
+#[cfg(feature = "indexes")]
+discogen_runtime::model_serde!(
+    CreateIndexOperationMetadata { "genericMetadata" => generic_metadata,
+    "nearestNeighborSearchOperationMetadata" =>
+    nearest_neighbor_search_operation_metadata }
+);
+
 /// Response message for IndexService.ListIndexes.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListIndexesResponse`.
 #[cfg(feature = "indexes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListIndexesResponse {
     /// List of indexes in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<crate::Index>,
 
     /// A token to retrieve next page of results. Pass to ListIndexesRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "indexes")]
+discogen_runtime::model_serde!(
+    ListIndexesResponse { "indexes" => indexes, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "indexes")]
 impl discogen_runtime::Page for ListIndexesResponse {
@@ -190,278 +190,277 @@ impl discogen_runtime::Page for ListIndexesResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UpsertDatapointsRequest`.
 #[cfg(feature = "indexes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpsertDatapointsRequest {
     /// A list of datapoints to be created/updated.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub datapoints: Vec<crate::IndexDatapoint>,
 
     /// Optional. Update mask is used to specify the fields to be overwritten in the datapoints by the update. The fields specified in the update\_mask are relative to each IndexDatapoint inside datapoints, not the full request. Updatable fields: * Use `all_restricts` to update both restricts and numeric\_restricts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<discogen_runtime::FieldMask>,
 }
+
+#[cfg(feature = "indexes")]
+discogen_runtime::model_serde!(
+    UpsertDatapointsRequest { "datapoints" => datapoints, "updateMask" => update_mask }
+);
 
 /// Response message for IndexService.UpsertDatapoints
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UpsertDatapointsResponse`.
 #[cfg(feature = "indexes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpsertDatapointsResponse {}
+#[cfg(feature = "indexes")]
+discogen_runtime::model_serde!(UpsertDatapointsResponse {});
+
 /// Request message for IndexService.RemoveDatapoints
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RemoveDatapointsRequest`.
 #[cfg(feature = "indexes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveDatapointsRequest {
     /// A list of datapoint ids to be deleted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub datapoint_ids: Vec<String>,
 }
+
+#[cfg(feature = "indexes")]
+discogen_runtime::model_serde!(
+    RemoveDatapointsRequest { "datapointIds" => datapoint_ids }
+);
 
 /// Response message for IndexService.RemoveDatapoints
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RemoveDatapointsResponse`.
 #[cfg(feature = "indexes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveDatapointsResponse {}
+#[cfg(feature = "indexes")]
+discogen_runtime::model_serde!(RemoveDatapointsResponse {});
+
 /// Points to a DeployedIndex.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployedIndexRef`.
 #[cfg(feature = "indexes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployedIndexRef {
     /// Immutable. A resource name of the IndexEndpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_endpoint: Option<String>,
 
     /// Immutable. The ID of the DeployedIndex in the above IndexEndpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_index_id: Option<String>,
 
     /// Output only. The display name of the DeployedIndex.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
+
+#[cfg(feature = "indexes")]
+discogen_runtime::model_serde!(
+    DeployedIndexRef { "indexEndpoint" => index_endpoint, "deployedIndexId" =>
+    deployed_index_id, "displayName" => display_name }
+);
 
 /// Stats of the Index.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1IndexStats`.
 #[cfg(feature = "indexes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexStats {
     /// Output only. The number of dense vectors in the Index.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub vectors_count: Option<i64>,
 
     /// Output only. The number of sparse vectors in the Index.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub sparse_vectors_count: Option<i64>,
 
     /// Output only. The number of shards in the Index.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shards_count: Option<i32>,
 }
+
+#[cfg(feature = "indexes")]
+discogen_runtime::model_serde!(
+    IndexStats { "vectorsCount" => vectors_count as int64, "sparseVectorsCount" =>
+    sparse_vectors_count as int64, "shardsCount" => shards_count }
+);
 
 /// Runtime operation metadata with regard to Matching Engine Index.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadata`.
 #[cfg(feature = "indexes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NearestNeighborSearchOperationMetadata {
     /// The validation stats of the content (per file) to be inserted or updated on the Matching Engine Index resource. Populated if contentsDeltaUri is provided as part of Index.metadata. Please note that, currently for those files that are broken or has unsupported file format, we will not have the stats for those files.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub content_validation_stats: Vec<
         crate::NearestNeighborSearchOperationMetadataContentValidationStats,
     >,
 
     /// The ingested data size in bytes.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub data_bytes_count: Option<i64>,
 }
+
+#[cfg(feature = "indexes")]
+discogen_runtime::model_serde!(
+    NearestNeighborSearchOperationMetadata { "contentValidationStats" =>
+    content_validation_stats, "dataBytesCount" => data_bytes_count as int64 }
+);
 
 /// A datapoint of Index.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1IndexDatapoint`.
 #[cfg(any(feature = "indexes", feature = "index-endpoints"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexDatapoint {
     /// Required. Unique identifier of the datapoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub datapoint_id: Option<String>,
 
     /// Required. Feature embedding vector for dense index. An array of numbers with the length of \[NearestNeighborSearchConfig.dimensions\].
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_vector: Vec<f32>,
 
     /// Optional. Feature embedding vector for sparse index.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sparse_embedding: Option<crate::IndexDatapointSparseEmbedding>,
 
     /// Optional. List of Restrict of the datapoint, used to perform "restricted searches" where boolean rule are used to filter the subset of the database eligible for matching. This uses categorical tokens. See: <https://cloud.google.com/vertex-ai/docs/matching-engine/filtering>
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub restricts: Vec<crate::IndexDatapointRestriction>,
 
     /// Optional. List of Restrict of the datapoint, used to perform "restricted searches" where boolean rule are used to filter the subset of the database eligible for matching. This uses numeric comparisons.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub numeric_restricts: Vec<crate::IndexDatapointNumericRestriction>,
 
     /// Optional. CrowdingTag of the datapoint, the number of neighbors to return in each crowding can be configured during query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crowding_tag: Option<crate::IndexDatapointCrowdingTag>,
 
     /// Optional. The key-value map of additional metadata for the datapoint.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub embedding_metadata: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "indexes", feature = "index-endpoints"))]
+discogen_runtime::model_serde!(
+    IndexDatapoint { "datapointId" => datapoint_id, "featureVector" => feature_vector,
+    "sparseEmbedding" => sparse_embedding, "restricts" => restricts, "numericRestricts"
+    => numeric_restricts, "crowdingTag" => crowding_tag, "embeddingMetadata" =>
+    embedding_metadata }
+);
+
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataContentValidationStats`.
 #[cfg(feature = "indexes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NearestNeighborSearchOperationMetadataContentValidationStats {
     /// Cloud Storage URI pointing to the original file in user's bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_gcs_uri: Option<String>,
 
     /// Number of records in this file that were successfully processed.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub valid_record_count: Option<i64>,
 
     /// Number of records in this file we skipped due to validate errors.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub invalid_record_count: Option<i64>,
 
     /// The detail information of the partial failures encountered for those invalid records that couldn't be parsed. Up to 50 partial errors will be reported.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub partial_errors: Vec<crate::NearestNeighborSearchOperationMetadataRecordError>,
 
     /// Number of sparse records in this file that were successfully processed.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub valid_sparse_record_count: Option<i64>,
 
     /// Number of sparse records in this file we skipped due to validate errors.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub invalid_sparse_record_count: Option<i64>,
 }
+
+#[cfg(feature = "indexes")]
+discogen_runtime::model_serde!(
+    NearestNeighborSearchOperationMetadataContentValidationStats { "sourceGcsUri" =>
+    source_gcs_uri, "validRecordCount" => valid_record_count as int64,
+    "invalidRecordCount" => invalid_record_count as int64, "partialErrors" =>
+    partial_errors, "validSparseRecordCount" => valid_sparse_record_count as int64,
+    "invalidSparseRecordCount" => invalid_sparse_record_count as int64 }
+);
 
 /// Feature embedding vector for sparse index. An array of numbers whose values are located in the specified dimensions.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1IndexDatapointSparseEmbedding`.
 #[cfg(any(feature = "indexes", feature = "index-endpoints"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexDatapointSparseEmbedding {
     /// Required. The list of embedding values of the sparse vector.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<f32>,
 
     /// Required. The list of indexes for the embedding values of the sparse vector.
-    #[serde(
-        skip_serializing_if = "Vec::is_empty",
-        with = "discogen_runtime::serde_int64::vec"
-    )]
     pub dimensions: Vec<i64>,
 }
+
+#[cfg(any(feature = "indexes", feature = "index-endpoints"))]
+discogen_runtime::model_serde!(
+    IndexDatapointSparseEmbedding { "values" => values, "dimensions" => dimensions as
+    int64 }
+);
 
 /// Restriction of a datapoint which describe its attributes(tokens) from each of several attribute categories(namespaces).
 ///
 /// Discovery schema `GoogleCloudAiplatformV1IndexDatapointRestriction`.
 #[cfg(any(feature = "indexes", feature = "index-endpoints"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexDatapointRestriction {
     /// The namespace of this restriction. e.g.: color.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 
     /// The attributes to allow in this namespace. e.g.: 'red'
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow_list: Vec<String>,
 
     /// The attributes to deny in this namespace. e.g.: 'blue'
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deny_list: Vec<String>,
 }
+
+#[cfg(any(feature = "indexes", feature = "index-endpoints"))]
+discogen_runtime::model_serde!(
+    IndexDatapointRestriction { "namespace" => namespace, "allowList" => allow_list,
+    "denyList" => deny_list }
+);
 
 /// This field allows restricts to be based on numeric comparisons rather than categorical tokens.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1IndexDatapointNumericRestriction`.
 #[cfg(any(feature = "indexes", feature = "index-endpoints"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexDatapointNumericRestriction {
     /// Represents 64 bit integer.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub value_int: Option<i64>,
 
     /// Represents 32 bit float.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_float: Option<f32>,
 
     /// Represents 64 bit float.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_double: Option<f64>,
 
     /// The namespace of this restriction. e.g.: cost.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 
     /// This MUST be specified for queries and must NOT be specified for datapoints.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub op: Option<crate::NearestNeighborQueryNumericFilterOp>,
 }
+
+#[cfg(any(feature = "indexes", feature = "index-endpoints"))]
+discogen_runtime::model_serde!(
+    IndexDatapointNumericRestriction { "valueInt" => value_int as int64, "valueFloat" =>
+    value_float, "valueDouble" => value_double, "namespace" => namespace, "op" => op }
+);
 
 /// Crowding tag is a constraint on a neighbor list produced by nearest neighbor search requiring that no more than some value k' of the k neighbors returned have the same value of crowding\_attribute.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1IndexDatapointCrowdingTag`.
 #[cfg(any(feature = "indexes", feature = "index-endpoints"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexDatapointCrowdingTag {
     /// The attribute value used for crowding. The maximum number of neighbors to return per crowding attribute value (per\_crowding\_attribute\_num\_neighbors) is configured per-query. This field is ignored if per\_crowding\_attribute\_num\_neighbors is larger than the total number of neighbors to return for a given query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crowding_attribute: Option<String>,
 }
+
+#[cfg(any(feature = "indexes", feature = "index-endpoints"))]
+discogen_runtime::model_serde!(
+    IndexDatapointCrowdingTag { "crowdingAttribute" => crowding_attribute }
+);
 
 /// The error type of this record.
 ///
@@ -725,28 +724,29 @@ discogen_runtime::open_enum_impls!(
 
 /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataRecordError`.
 #[cfg(feature = "indexes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NearestNeighborSearchOperationMetadataRecordError {
     /// The error type of this record.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_type: Option<
         crate::NearestNeighborSearchOperationMetadataRecordErrorErrorType,
     >,
 
     /// A human-readable message that is shown to the user to help them fix the error. Note that this message may change from time to time, your code should check against error\_type as the source of truth.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
 
     /// Cloud Storage URI pointing to the original file in user's bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_gcs_uri: Option<String>,
 
     /// Empty if the embedding id is failed to parse.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embedding_id: Option<String>,
 
     /// The original content of this record.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub raw_record: Option<String>,
 }
+
+#[cfg(feature = "indexes")]
+discogen_runtime::model_serde!(
+    NearestNeighborSearchOperationMetadataRecordError { "errorType" => error_type,
+    "errorMessage" => error_message, "sourceGcsUri" => source_gcs_uri, "embeddingId" =>
+    embedding_id, "rawRecord" => raw_record }
+);

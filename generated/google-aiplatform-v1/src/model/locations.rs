@@ -4,17 +4,20 @@
 ///
 /// Discovery schema `GoogleCloudLocationListLocationsResponse`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudLocationListLocationsResponse {
     /// A list of locations that matches the specified filter in the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub locations: Vec<crate::GoogleCloudLocationLocation>,
 
     /// The standard List next-page token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    GoogleCloudLocationListLocationsResponse { "locations" => locations, "nextPageToken"
+    => next_page_token }
+);
 
 #[cfg(feature = "locations")]
 impl discogen_runtime::Page for GoogleCloudLocationListLocationsResponse {
@@ -33,1098 +36,1181 @@ impl discogen_runtime::Page for GoogleCloudLocationListLocationsResponse {
 ///
 /// Discovery schema `GoogleCloudLocationLocation`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudLocationLocation {
     /// Resource name for the location, which may vary between implementations. For example: `"projects/example-project/locations/us-east1"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The canonical id for this location. For example: `"us-east1"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
 
     /// The friendly name for this location, typically a nearby city name. For example, "Tokyo".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Cross-service attributes for the location. For example {"cloud.googleapis.com/region": "us-east1"}
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Service-specific metadata. For example the available capacity at the given location.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    GoogleCloudLocationLocation { "name" => name, "locationId" => location_id,
+    "displayName" => display_name, "labels" => labels, "metadata" => metadata }
+);
 
 /// Request message for EvaluationService.EvaluateInstances.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EvaluateInstancesRequest`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvaluateInstancesRequest {
     /// Auto metric instances. Instances and metric spec for exact match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exact_match_input: Option<crate::ExactMatchInput>,
 
     /// Instances and metric spec for bleu metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bleu_input: Option<crate::BleuInput>,
 
     /// Instances and metric spec for rouge metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rouge_input: Option<crate::RougeInput>,
 
     /// LLM-based metric instance. General text generation metrics, applicable to other categories. Input for fluency metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fluency_input: Option<crate::FluencyInput>,
 
     /// Input for coherence metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coherence_input: Option<crate::CoherenceInput>,
 
     /// Input for safety metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub safety_input: Option<crate::SafetyInput>,
 
     /// Input for groundedness metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub groundedness_input: Option<crate::GroundednessInput>,
 
     /// Input for fulfillment metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillment_input: Option<crate::FulfillmentInput>,
 
     /// Input for summarization quality metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_quality_input: Option<crate::SummarizationQualityInput>,
 
     /// Input for pairwise summarization quality metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_summarization_quality_input: Option<
         crate::PairwiseSummarizationQualityInput,
     >,
 
     /// Input for summarization helpfulness metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_helpfulness_input: Option<crate::SummarizationHelpfulnessInput>,
 
     /// Input for summarization verbosity metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_verbosity_input: Option<crate::SummarizationVerbosityInput>,
 
     /// Input for question answering quality metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_quality_input: Option<crate::QuestionAnsweringQualityInput>,
 
     /// Input for pairwise question answering quality metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_question_answering_quality_input: Option<
         crate::PairwiseQuestionAnsweringQualityInput,
     >,
 
     /// Input for question answering relevance metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_relevance_input: Option<
         crate::QuestionAnsweringRelevanceInput,
     >,
 
     /// Input for question answering helpfulness metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_helpfulness_input: Option<
         crate::QuestionAnsweringHelpfulnessInput,
     >,
 
     /// Input for question answering correctness metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_correctness_input: Option<
         crate::QuestionAnsweringCorrectnessInput,
     >,
 
     /// Input for pointwise metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pointwise_metric_input: Option<crate::PointwiseMetricInput>,
 
     /// Input for pairwise metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_metric_input: Option<crate::PairwiseMetricInput>,
 
     /// Tool call metric instances. Input for tool call valid metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_valid_input: Option<crate::ToolCallValidInput>,
 
     /// Input for tool name match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_name_match_input: Option<crate::ToolNameMatchInput>,
 
     /// Input for tool parameter key match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_parameter_key_match_input: Option<crate::ToolParameterKeyMatchInput>,
 
     /// Input for tool parameter key value match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_parameter_kv_match_input: Option<crate::ToolParameterKvMatchInput>,
 
     /// Translation metrics. Input for Comet metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comet_input: Option<crate::CometInput>,
 
     /// Input for Metricx metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metricx_input: Option<crate::MetricxInput>,
 
     /// Input for trajectory exact match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_exact_match_input: Option<crate::TrajectoryExactMatchInput>,
 
     /// Input for trajectory in order match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_in_order_match_input: Option<crate::TrajectoryInOrderMatchInput>,
 
     /// Input for trajectory match any order metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_any_order_match_input: Option<crate::TrajectoryAnyOrderMatchInput>,
 
     /// Input for trajectory precision metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_precision_input: Option<crate::TrajectoryPrecisionInput>,
 
     /// Input for trajectory recall metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_recall_input: Option<crate::TrajectoryRecallInput>,
 
     /// Input for trajectory single tool use metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_single_tool_use_input: Option<crate::TrajectorySingleToolUseInput>,
 
     /// Rubric Based Instruction Following metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rubric_based_instruction_following_input: Option<
         crate::RubricBasedInstructionFollowingInput,
     >,
 
     /// The metrics used for evaluation. Currently, we only support evaluating a single metric. If multiple metrics are provided, only the first one will be evaluated.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<crate::Metric>,
 
     /// The instance to be evaluated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::EvaluationInstance>,
 
     /// Optional. Autorater config used for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub autorater_config: Option<crate::AutoraterConfig>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    EvaluateInstancesRequest { "exactMatchInput" => exact_match_input, "bleuInput" =>
+    bleu_input, "rougeInput" => rouge_input, "fluencyInput" => fluency_input,
+    "coherenceInput" => coherence_input, "safetyInput" => safety_input,
+    "groundednessInput" => groundedness_input, "fulfillmentInput" => fulfillment_input,
+    "summarizationQualityInput" => summarization_quality_input,
+    "pairwiseSummarizationQualityInput" => pairwise_summarization_quality_input,
+    "summarizationHelpfulnessInput" => summarization_helpfulness_input,
+    "summarizationVerbosityInput" => summarization_verbosity_input,
+    "questionAnsweringQualityInput" => question_answering_quality_input,
+    "pairwiseQuestionAnsweringQualityInput" => pairwise_question_answering_quality_input,
+    "questionAnsweringRelevanceInput" => question_answering_relevance_input,
+    "questionAnsweringHelpfulnessInput" => question_answering_helpfulness_input,
+    "questionAnsweringCorrectnessInput" => question_answering_correctness_input,
+    "pointwiseMetricInput" => pointwise_metric_input, "pairwiseMetricInput" =>
+    pairwise_metric_input, "toolCallValidInput" => tool_call_valid_input,
+    "toolNameMatchInput" => tool_name_match_input, "toolParameterKeyMatchInput" =>
+    tool_parameter_key_match_input, "toolParameterKvMatchInput" =>
+    tool_parameter_kv_match_input, "cometInput" => comet_input, "metricxInput" =>
+    metricx_input, "trajectoryExactMatchInput" => trajectory_exact_match_input,
+    "trajectoryInOrderMatchInput" => trajectory_in_order_match_input,
+    "trajectoryAnyOrderMatchInput" => trajectory_any_order_match_input,
+    "trajectoryPrecisionInput" => trajectory_precision_input, "trajectoryRecallInput" =>
+    trajectory_recall_input, "trajectorySingleToolUseInput" =>
+    trajectory_single_tool_use_input, "rubricBasedInstructionFollowingInput" =>
+    rubric_based_instruction_following_input, "metrics" => metrics, "instance" =>
+    instance, "autoraterConfig" => autorater_config }
+);
 
 /// Response message for EvaluationService.EvaluateInstances.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EvaluateInstancesResponse`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvaluateInstancesResponse {
     /// Auto metric evaluation results. Results for exact match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exact_match_results: Option<crate::ExactMatchResults>,
 
     /// Results for bleu metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bleu_results: Option<crate::BleuResults>,
 
     /// Results for rouge metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rouge_results: Option<crate::RougeResults>,
 
     /// LLM-based metric evaluation result. General text generation metrics, applicable to other categories. Result for fluency metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fluency_result: Option<crate::FluencyResult>,
 
     /// Result for coherence metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coherence_result: Option<crate::CoherenceResult>,
 
     /// Result for safety metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub safety_result: Option<crate::SafetyResult>,
 
     /// Result for groundedness metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub groundedness_result: Option<crate::GroundednessResult>,
 
     /// Result for fulfillment metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillment_result: Option<crate::FulfillmentResult>,
 
     /// Summarization only metrics. Result for summarization quality metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_quality_result: Option<crate::SummarizationQualityResult>,
 
     /// Result for pairwise summarization quality metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_summarization_quality_result: Option<
         crate::PairwiseSummarizationQualityResult,
     >,
 
     /// Result for summarization helpfulness metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_helpfulness_result: Option<crate::SummarizationHelpfulnessResult>,
 
     /// Result for summarization verbosity metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_verbosity_result: Option<crate::SummarizationVerbosityResult>,
 
     /// Question answering only metrics. Result for question answering quality metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_quality_result: Option<crate::QuestionAnsweringQualityResult>,
 
     /// Result for pairwise question answering quality metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_question_answering_quality_result: Option<
         crate::PairwiseQuestionAnsweringQualityResult,
     >,
 
     /// Result for question answering relevance metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_relevance_result: Option<
         crate::QuestionAnsweringRelevanceResult,
     >,
 
     /// Result for question answering helpfulness metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_helpfulness_result: Option<
         crate::QuestionAnsweringHelpfulnessResult,
     >,
 
     /// Result for question answering correctness metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_answering_correctness_result: Option<
         crate::QuestionAnsweringCorrectnessResult,
     >,
 
     /// Generic metrics. Result for pointwise metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pointwise_metric_result: Option<crate::PointwiseMetricResult>,
 
     /// Result for pairwise metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_metric_result: Option<crate::PairwiseMetricResult>,
 
     /// Tool call metrics. Results for tool call valid metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_valid_results: Option<crate::ToolCallValidResults>,
 
     /// Results for tool name match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_name_match_results: Option<crate::ToolNameMatchResults>,
 
     /// Results for tool parameter key match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_parameter_key_match_results: Option<crate::ToolParameterKeyMatchResults>,
 
     /// Results for tool parameter key value match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_parameter_kv_match_results: Option<crate::ToolParameterKvMatchResults>,
 
     /// Translation metrics. Result for Comet metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comet_result: Option<crate::CometResult>,
 
     /// Result for Metricx metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metricx_result: Option<crate::MetricxResult>,
 
     /// Result for trajectory exact match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_exact_match_results: Option<crate::TrajectoryExactMatchResults>,
 
     /// Result for trajectory in order match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_in_order_match_results: Option<crate::TrajectoryInOrderMatchResults>,
 
     /// Result for trajectory any order match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_any_order_match_results: Option<
         crate::TrajectoryAnyOrderMatchResults,
     >,
 
     /// Result for trajectory precision metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_precision_results: Option<crate::TrajectoryPrecisionResults>,
 
     /// Results for trajectory recall metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_recall_results: Option<crate::TrajectoryRecallResults>,
 
     /// Results for trajectory single tool use metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_single_tool_use_results: Option<
         crate::TrajectorySingleToolUseResults,
     >,
 
     /// Result for rubric based instruction following metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rubric_based_instruction_following_result: Option<
         crate::RubricBasedInstructionFollowingResult,
     >,
 
     /// Metric results for each instance. The order of the metric results is guaranteed to be the same as the order of the instances in the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metric_results: Vec<crate::MetricResult>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    EvaluateInstancesResponse { "exactMatchResults" => exact_match_results, "bleuResults"
+    => bleu_results, "rougeResults" => rouge_results, "fluencyResult" => fluency_result,
+    "coherenceResult" => coherence_result, "safetyResult" => safety_result,
+    "groundednessResult" => groundedness_result, "fulfillmentResult" =>
+    fulfillment_result, "summarizationQualityResult" => summarization_quality_result,
+    "pairwiseSummarizationQualityResult" => pairwise_summarization_quality_result,
+    "summarizationHelpfulnessResult" => summarization_helpfulness_result,
+    "summarizationVerbosityResult" => summarization_verbosity_result,
+    "questionAnsweringQualityResult" => question_answering_quality_result,
+    "pairwiseQuestionAnsweringQualityResult" =>
+    pairwise_question_answering_quality_result, "questionAnsweringRelevanceResult" =>
+    question_answering_relevance_result, "questionAnsweringHelpfulnessResult" =>
+    question_answering_helpfulness_result, "questionAnsweringCorrectnessResult" =>
+    question_answering_correctness_result, "pointwiseMetricResult" =>
+    pointwise_metric_result, "pairwiseMetricResult" => pairwise_metric_result,
+    "toolCallValidResults" => tool_call_valid_results, "toolNameMatchResults" =>
+    tool_name_match_results, "toolParameterKeyMatchResults" =>
+    tool_parameter_key_match_results, "toolParameterKvMatchResults" =>
+    tool_parameter_kv_match_results, "cometResult" => comet_result, "metricxResult" =>
+    metricx_result, "trajectoryExactMatchResults" => trajectory_exact_match_results,
+    "trajectoryInOrderMatchResults" => trajectory_in_order_match_results,
+    "trajectoryAnyOrderMatchResults" => trajectory_any_order_match_results,
+    "trajectoryPrecisionResults" => trajectory_precision_results,
+    "trajectoryRecallResults" => trajectory_recall_results,
+    "trajectorySingleToolUseResults" => trajectory_single_tool_use_results,
+    "rubricBasedInstructionFollowingResult" => rubric_based_instruction_following_result,
+    "metricResults" => metric_results }
+);
 
 /// Request message for EvaluationService.EvaluateDataset.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EvaluateDatasetRequest`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvaluateDatasetRequest {
     /// Required. The dataset used for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<crate::EvaluationDataset>,
 
     /// Required. The metrics used for evaluation.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<crate::Metric>,
 
     /// Required. Config for evaluation output.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_config: Option<crate::OutputConfig>,
 
     /// Optional. Autorater config used for evaluation. Currently only publisher Gemini models are supported. Format: `projects/{PROJECT}/locations/{LOCATION}/publishers/google/models/{MODEL}.`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub autorater_config: Option<crate::AutoraterConfig>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    EvaluateDatasetRequest { "dataset" => dataset, "metrics" => metrics, "outputConfig"
+    => output_config, "autoraterConfig" => autorater_config }
+);
 
 /// Request message for EvaluationService.GenerateInstanceRubrics.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1GenerateInstanceRubricsRequest`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenerateInstanceRubricsRequest {
     /// Required. The prompt to generate rubrics from. For single-turn queries, this is a single instance. For multi-turn queries, this is a repeated field that contains conversation history + latest request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 
     /// Optional. Specification for using the rubric generation configs of a pre-defined metric, e.g. "generic\_quality\_v1" and "instruction\_following\_v1". Some of the configs may be only used in rubric generation and not supporting evaluation, e.g. "fully\_customized\_generic\_quality\_v1". If this field is set, the `rubric_generation_spec` field will be ignored.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predefined_rubric_generation_spec: Option<crate::PredefinedMetricSpec>,
 
     /// Optional. Specification for how the rubrics should be generated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rubric_generation_spec: Option<crate::RubricGenerationSpec>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    GenerateInstanceRubricsRequest { "contents" => contents,
+    "predefinedRubricGenerationSpec" => predefined_rubric_generation_spec,
+    "rubricGenerationSpec" => rubric_generation_spec }
+);
 
 /// Response message for EvaluationService.GenerateInstanceRubrics.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1GenerateInstanceRubricsResponse`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenerateInstanceRubricsResponse {
     /// Output only. A list of generated rubrics.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub generated_rubrics: Vec<crate::Rubric>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    GenerateInstanceRubricsResponse { "generatedRubrics" => generated_rubrics }
+);
 
 /// Request message for ModelGardenService.Deploy.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployRequest`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployRequest {
     /// The Model Garden model to deploy. Format: `publishers/{publisher}/models/{publisher_model}@{version_id}`, or `publishers/hf-{hugging-face-author}/models/{hugging-face-model-name}@001`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_model_name: Option<String>,
 
     /// The Hugging Face model to deploy. Format: Hugging Face model ID like `google/gemma-2-2b-it`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hugging_face_model_id: Option<String>,
 
     /// Optional. The model config to use for the deployment. If not specified, the default model config will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_config: Option<crate::DeployRequestModelConfig>,
 
     /// Optional. The endpoint config to use for the deployment. If not specified, the default endpoint config will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_config: Option<crate::DeployRequestEndpointConfig>,
 
     /// Optional. The deploy config to use for the deployment. If not specified, the default deploy config will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deploy_config: Option<crate::DeployRequestDeployConfig>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    DeployRequest { "publisherModelName" => publisher_model_name, "huggingFaceModelId" =>
+    hugging_face_model_id, "modelConfig" => model_config, "endpointConfig" =>
+    endpoint_config, "deployConfig" => deploy_config }
+);
 
 /// Runtime operation information for ModelGardenService.Deploy.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployOperationMetadata`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// Output only. The name of the model resource.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_model: Option<String>,
 
     /// Output only. The resource name of the Location to deploy the model in. Format: `projects/{project}/locations/{location}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
 
     /// Output only. The project number where the deploy model request is sent.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub project_number: Option<i64>,
 
     /// Output only. The model id to be used at query time.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    DeployOperationMetadata { "genericMetadata" => generic_metadata, "publisherModel" =>
+    publisher_model, "destination" => destination, "projectNumber" => project_number as
+    int64, "modelId" => model_id }
+);
 
 /// Config for RagEngine.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagEngineConfig`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagEngineConfig {
     /// Identifier. The name of the RagEngineConfig. Format: `projects/{project}/locations/{location}/ragEngineConfig`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The config of the RagManagedDb used by RagEngine.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_managed_db_config: Option<crate::RagManagedDbConfig>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RagEngineConfig { "name" => name, "ragManagedDbConfig" => rag_managed_db_config }
+);
 
 /// Request message for VertexRagService.RetrieveContexts.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RetrieveContextsRequest`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetrieveContextsRequest {
     /// The data source for Vertex RagStore.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertex_rag_store: Option<crate::RetrieveContextsRequestVertexRagStore>,
 
     /// Required. Single RAG retrieve query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<crate::RagQuery>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RetrieveContextsRequest { "vertexRagStore" => vertex_rag_store, "query" => query }
+);
 
 /// Response message for VertexRagService.RetrieveContexts.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RetrieveContextsResponse`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetrieveContextsResponse {
     /// The contexts of the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contexts: Option<crate::RagContexts>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(RetrieveContextsResponse { "contexts" => contexts });
 
 /// Request message for AugmentPrompt.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AugmentPromptRequest`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AugmentPromptRequest {
     /// Optional. Retrieves contexts from the Vertex RagStore.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertex_rag_store: Option<crate::VertexRagStore>,
 
     /// Optional. Input content to augment, only text format is supported for now.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 
     /// Optional. Metadata of the backend deployed model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<crate::AugmentPromptRequestModel>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    AugmentPromptRequest { "vertexRagStore" => vertex_rag_store, "contents" => contents,
+    "model" => model }
+);
 
 /// Response message for AugmentPrompt.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AugmentPromptResponse`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AugmentPromptResponse {
     /// Augmented prompt, only text format is supported for now.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub augmented_prompt: Vec<crate::Content>,
 
     /// Retrieved facts from RAG data sources.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub facts: Vec<crate::Fact>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    AugmentPromptResponse { "augmentedPrompt" => augmented_prompt, "facts" => facts }
+);
 
 /// Request message for CorroborateContent.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CorroborateContentRequest`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CorroborateContentRequest {
     /// Optional. Input content to corroborate, only text format is supported for now.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<crate::Content>,
 
     /// Optional. Facts used to generate the text can also be used to corroborate the text.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub facts: Vec<crate::Fact>,
 
     /// Optional. Parameters that can be set to override default settings per request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::CorroborateContentRequestParameters>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    CorroborateContentRequest { "content" => content, "facts" => facts, "parameters" =>
+    parameters }
+);
 
 /// Response message for CorroborateContent.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CorroborateContentResponse`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CorroborateContentResponse {
     /// Confidence score of corroborating content. Value is \[0,1\] with 1 is the most confidence.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub corroboration_score: Option<f32>,
 
     /// Claims that are extracted from the input content and facts that support the claims.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<crate::Claim>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    CorroborateContentResponse { "corroborationScore" => corroboration_score, "claims" =>
+    claims }
+);
 
 /// Input for exact match metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExactMatchInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExactMatchInput {
     /// Required. Spec for exact match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::ExactMatchSpec>,
 
     /// Required. Repeated exact match instances.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::ExactMatchInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ExactMatchInput { "metricSpec" => metric_spec, "instances" => instances }
+);
 
 /// Input for bleu metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BleuInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BleuInput {
     /// Required. Spec for bleu score metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::BleuSpec>,
 
     /// Required. Repeated bleu instances.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::BleuInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    BleuInput { "metricSpec" => metric_spec, "instances" => instances }
+);
 
 /// Input for rouge metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RougeInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RougeInput {
     /// Required. Spec for rouge score metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::RougeSpec>,
 
     /// Required. Repeated rouge instances.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::RougeInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RougeInput { "metricSpec" => metric_spec, "instances" => instances }
+);
 
 /// Input for fluency metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FluencyInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FluencyInput {
     /// Required. Spec for fluency score metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::FluencySpec>,
 
     /// Required. Fluency instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::FluencyInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    FluencyInput { "metricSpec" => metric_spec, "instance" => instance }
+);
 
 /// Input for coherence metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CoherenceInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoherenceInput {
     /// Required. Spec for coherence score metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::CoherenceSpec>,
 
     /// Required. Coherence instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::CoherenceInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    CoherenceInput { "metricSpec" => metric_spec, "instance" => instance }
+);
 
 /// Input for safety metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SafetyInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SafetyInput {
     /// Required. Spec for safety metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::SafetySpec>,
 
     /// Required. Safety instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::SafetyInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    SafetyInput { "metricSpec" => metric_spec, "instance" => instance }
+);
 
 /// Input for groundedness metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1GroundednessInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroundednessInput {
     /// Required. Spec for groundedness metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::GroundednessSpec>,
 
     /// Required. Groundedness instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::GroundednessInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    GroundednessInput { "metricSpec" => metric_spec, "instance" => instance }
+);
 
 /// Input for fulfillment metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FulfillmentInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FulfillmentInput {
     /// Required. Spec for fulfillment score metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::FulfillmentSpec>,
 
     /// Required. Fulfillment instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::FulfillmentInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    FulfillmentInput { "metricSpec" => metric_spec, "instance" => instance }
+);
 
 /// Input for summarization quality metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationQualityInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SummarizationQualityInput {
     /// Required. Spec for summarization quality score metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::SummarizationQualitySpec>,
 
     /// Required. Summarization quality instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::SummarizationQualityInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    SummarizationQualityInput { "metricSpec" => metric_spec, "instance" => instance }
+);
 
 /// Input for pairwise summarization quality metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseSummarizationQualityInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PairwiseSummarizationQualityInput {
     /// Required. Spec for pairwise summarization quality score metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::PairwiseSummarizationQualitySpec>,
 
     /// Required. Pairwise summarization quality instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::PairwiseSummarizationQualityInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PairwiseSummarizationQualityInput { "metricSpec" => metric_spec, "instance" =>
+    instance }
+);
 
 /// Input for summarization helpfulness metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationHelpfulnessInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SummarizationHelpfulnessInput {
     /// Required. Spec for summarization helpfulness score metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::SummarizationHelpfulnessSpec>,
 
     /// Required. Summarization helpfulness instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::SummarizationHelpfulnessInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    SummarizationHelpfulnessInput { "metricSpec" => metric_spec, "instance" => instance }
+);
 
 /// Input for summarization verbosity metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationVerbosityInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SummarizationVerbosityInput {
     /// Required. Spec for summarization verbosity score metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::SummarizationVerbositySpec>,
 
     /// Required. Summarization verbosity instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::SummarizationVerbosityInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    SummarizationVerbosityInput { "metricSpec" => metric_spec, "instance" => instance }
+);
 
 /// Input for question answering quality metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringQualityInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringQualityInput {
     /// Required. Spec for question answering quality score metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::QuestionAnsweringQualitySpec>,
 
     /// Required. Question answering quality instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::QuestionAnsweringQualityInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringQualityInput { "metricSpec" => metric_spec, "instance" => instance }
+);
 
 /// Input for pairwise question answering quality metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseQuestionAnsweringQualityInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PairwiseQuestionAnsweringQualityInput {
     /// Required. Spec for pairwise question answering quality score metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::PairwiseQuestionAnsweringQualitySpec>,
 
     /// Required. Pairwise question answering quality instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::PairwiseQuestionAnsweringQualityInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PairwiseQuestionAnsweringQualityInput { "metricSpec" => metric_spec, "instance" =>
+    instance }
+);
 
 /// Input for question answering relevance metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringRelevanceInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringRelevanceInput {
     /// Required. Spec for question answering relevance score metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::QuestionAnsweringRelevanceSpec>,
 
     /// Required. Question answering relevance instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::QuestionAnsweringRelevanceInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringRelevanceInput { "metricSpec" => metric_spec, "instance" => instance
+    }
+);
 
 /// Input for question answering helpfulness metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringHelpfulnessInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringHelpfulnessInput {
     /// Required. Spec for question answering helpfulness score metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::QuestionAnsweringHelpfulnessSpec>,
 
     /// Required. Question answering helpfulness instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::QuestionAnsweringHelpfulnessInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringHelpfulnessInput { "metricSpec" => metric_spec, "instance" =>
+    instance }
+);
 
 /// Input for question answering correctness metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringCorrectnessInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringCorrectnessInput {
     /// Required. Spec for question answering correctness score metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::QuestionAnsweringCorrectnessSpec>,
 
     /// Required. Question answering correctness instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::QuestionAnsweringCorrectnessInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringCorrectnessInput { "metricSpec" => metric_spec, "instance" =>
+    instance }
+);
 
 /// Input for pointwise metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PointwiseMetricInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PointwiseMetricInput {
     /// Required. Spec for pointwise metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::PointwiseMetricSpec>,
 
     /// Required. Pointwise metric instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::PointwiseMetricInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PointwiseMetricInput { "metricSpec" => metric_spec, "instance" => instance }
+);
 
 /// Input for pairwise metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseMetricInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PairwiseMetricInput {
     /// Required. Spec for pairwise metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::PairwiseMetricSpec>,
 
     /// Required. Pairwise metric instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::PairwiseMetricInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PairwiseMetricInput { "metricSpec" => metric_spec, "instance" => instance }
+);
 
 /// Input for tool call valid metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolCallValidInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolCallValidInput {
     /// Required. Spec for tool call valid metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::ToolCallValidSpec>,
 
     /// Required. Repeated tool call valid instances.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::ToolCallValidInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ToolCallValidInput { "metricSpec" => metric_spec, "instances" => instances }
+);
 
 /// Input for tool name match metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolNameMatchInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolNameMatchInput {
     /// Required. Spec for tool name match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::ToolNameMatchSpec>,
 
     /// Required. Repeated tool name match instances.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::ToolNameMatchInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ToolNameMatchInput { "metricSpec" => metric_spec, "instances" => instances }
+);
 
 /// Input for tool parameter key match metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKeyMatchInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolParameterKeyMatchInput {
     /// Required. Spec for tool parameter key match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::ToolParameterKeyMatchSpec>,
 
     /// Required. Repeated tool parameter key match instances.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::ToolParameterKeyMatchInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ToolParameterKeyMatchInput { "metricSpec" => metric_spec, "instances" => instances }
+);
 
 /// Input for tool parameter key value match metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKVMatchInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolParameterKvMatchInput {
     /// Required. Spec for tool parameter key value match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::ToolParameterKvMatchSpec>,
 
     /// Required. Repeated tool parameter key value match instances.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::ToolParameterKvMatchInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ToolParameterKvMatchInput { "metricSpec" => metric_spec, "instances" => instances }
+);
 
 /// Input for Comet metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CometInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CometInput {
     /// Required. Spec for comet metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::CometSpec>,
 
     /// Required. Comet instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::CometInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    CometInput { "metricSpec" => metric_spec, "instance" => instance }
+);
 
 /// Input for MetricX metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MetricxInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetricxInput {
     /// Required. Spec for Metricx metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::MetricxSpec>,
 
     /// Required. Metricx instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::MetricxInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    MetricxInput { "metricSpec" => metric_spec, "instance" => instance }
+);
 
 /// Instances and metric spec for TrajectoryExactMatch metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryExactMatchInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryExactMatchInput {
     /// Required. Spec for TrajectoryExactMatch metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::TrajectoryExactMatchSpec>,
 
     /// Required. Repeated TrajectoryExactMatch instance.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::TrajectoryExactMatchInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectoryExactMatchInput { "metricSpec" => metric_spec, "instances" => instances }
+);
 
 /// Instances and metric spec for TrajectoryInOrderMatch metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryInOrderMatchInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryInOrderMatchInput {
     /// Required. Spec for TrajectoryInOrderMatch metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::TrajectoryInOrderMatchSpec>,
 
     /// Required. Repeated TrajectoryInOrderMatch instance.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::TrajectoryInOrderMatchInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectoryInOrderMatchInput { "metricSpec" => metric_spec, "instances" => instances }
+);
 
 /// Instances and metric spec for TrajectoryAnyOrderMatch metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryAnyOrderMatchInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryAnyOrderMatchInput {
     /// Required. Spec for TrajectoryAnyOrderMatch metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::TrajectoryAnyOrderMatchSpec>,
 
     /// Required. Repeated TrajectoryAnyOrderMatch instance.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::TrajectoryAnyOrderMatchInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectoryAnyOrderMatchInput { "metricSpec" => metric_spec, "instances" => instances
+    }
+);
 
 /// Instances and metric spec for TrajectoryPrecision metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryPrecisionInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryPrecisionInput {
     /// Required. Spec for TrajectoryPrecision metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::TrajectoryPrecisionSpec>,
 
     /// Required. Repeated TrajectoryPrecision instance.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::TrajectoryPrecisionInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectoryPrecisionInput { "metricSpec" => metric_spec, "instances" => instances }
+);
 
 /// Instances and metric spec for TrajectoryRecall metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryRecallInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryRecallInput {
     /// Required. Spec for TrajectoryRecall metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::TrajectoryRecallSpec>,
 
     /// Required. Repeated TrajectoryRecall instance.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::TrajectoryRecallInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectoryRecallInput { "metricSpec" => metric_spec, "instances" => instances }
+);
 
 /// Instances and metric spec for TrajectorySingleToolUse metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectorySingleToolUseInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectorySingleToolUseInput {
     /// Required. Spec for TrajectorySingleToolUse metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::TrajectorySingleToolUseSpec>,
 
     /// Required. Repeated TrajectorySingleToolUse instance.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<crate::TrajectorySingleToolUseInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectorySingleToolUseInput { "metricSpec" => metric_spec, "instances" => instances
+    }
+);
 
 /// Instance and metric spec for RubricBasedInstructionFollowing metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RubricBasedInstructionFollowingInput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RubricBasedInstructionFollowingInput {
     /// Required. Spec for RubricBasedInstructionFollowing metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec: Option<crate::RubricBasedInstructionFollowingSpec>,
 
     /// Required. Instance for RubricBasedInstructionFollowing metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<crate::RubricBasedInstructionFollowingInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RubricBasedInstructionFollowingInput { "metricSpec" => metric_spec, "instance" =>
+    instance }
+);
 
 /// Values this crate does not know yet are kept in [`MetricAggregationMetricsItem::Unknown`], so they round-trip unchanged.
 #[cfg(feature = "locations")]
@@ -1241,283 +1327,304 @@ discogen_runtime::open_enum_impls!(MetricAggregationMetricsItem);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Metric`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Metric {
     /// The spec for a pre-defined metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predefined_metric_spec: Option<crate::PredefinedMetricSpec>,
 
     /// Spec for pointwise metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pointwise_metric_spec: Option<crate::PointwiseMetricSpec>,
 
     /// Spec for pairwise metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_metric_spec: Option<crate::PairwiseMetricSpec>,
 
     /// Spec for exact match metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exact_match_spec: Option<crate::ExactMatchSpec>,
 
     /// Spec for bleu metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bleu_spec: Option<crate::BleuSpec>,
 
     /// Spec for rouge metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rouge_spec: Option<crate::RougeSpec>,
 
     /// Optional. The aggregation metrics to use.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub aggregation_metrics: Vec<crate::MetricAggregationMetricsItem>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    Metric { "predefinedMetricSpec" => predefined_metric_spec, "pointwiseMetricSpec" =>
+    pointwise_metric_spec, "pairwiseMetricSpec" => pairwise_metric_spec, "exactMatchSpec"
+    => exact_match_spec, "bleuSpec" => bleu_spec, "rougeSpec" => rouge_spec,
+    "aggregationMetrics" => aggregation_metrics }
+);
 
 /// A single instance to be evaluated. Instances are used to specify the input data for evaluation, from simple string comparisons to complex, multi-turn model evaluations
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EvaluationInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvaluationInstance {
     /// Optional. Data used to populate placeholder `prompt` in a metric prompt template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<crate::EvaluationInstanceInstanceData>,
 
     /// Optional. Named groups of rubrics associated with the prompt. This is used for rubric-based evaluations where rubrics can be referenced by a key. The key could represent versions, associated metrics, etc.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub rubric_groups: std::collections::BTreeMap<String, crate::RubricGroup>,
 
     /// Required. Data used to populate placeholder `response` in a metric prompt template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<crate::EvaluationInstanceInstanceData>,
 
     /// Optional. Data used to populate placeholder `reference` in a metric prompt template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<crate::EvaluationInstanceInstanceData>,
 
     /// Optional. Other data used to populate placeholders based on their key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub other_data: Option<crate::EvaluationInstanceMapInstance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    EvaluationInstance { "prompt" => prompt, "rubricGroups" => rubric_groups, "response"
+    => response, "reference" => reference, "otherData" => other_data }
+);
 
 /// The configs for autorater. This is applicable to both EvaluateInstances and EvaluateDataset.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AutoraterConfig`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AutoraterConfig {
     /// Optional. Number of samples for each instance in the dataset. If not specified, the default is 4. Minimum value is 1, maximum value is 32.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sampling_count: Option<i32>,
 
     /// Optional. Default is true. Whether to flip the candidate and baseline responses. This is only applicable to the pairwise metric. If enabled, also provide PairwiseMetricSpec.candidate\_response\_field\_name and PairwiseMetricSpec.baseline\_response\_field\_name. When rendering PairwiseMetricSpec.metric\_prompt\_template, the candidate and baseline fields will be flipped for half of the samples to reduce bias.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flip_enabled: Option<bool>,
 
     /// Optional. The fully qualified name of the publisher model or tuned autorater endpoint to use. Publisher model format: `projects/{project}/locations/{location}/publishers/*/models/*` Tuned model endpoint format: `projects/{project}/locations/{location}/endpoints/{endpoint}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub autorater_model: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    AutoraterConfig { "samplingCount" => sampling_count, "flipEnabled" => flip_enabled,
+    "autoraterModel" => autorater_model }
+);
 
 /// Results for exact match metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExactMatchResults`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExactMatchResults {
     /// Output only. Exact match metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exact_match_metric_values: Vec<crate::ExactMatchMetricValue>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ExactMatchResults { "exactMatchMetricValues" => exact_match_metric_values }
+);
 
 /// Results for bleu metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BleuResults`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BleuResults {
     /// Output only. Bleu metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bleu_metric_values: Vec<crate::BleuMetricValue>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(BleuResults { "bleuMetricValues" => bleu_metric_values });
 
 /// Results for rouge metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RougeResults`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RougeResults {
     /// Output only. Rouge metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rouge_metric_values: Vec<crate::RougeMetricValue>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RougeResults { "rougeMetricValues" => rouge_metric_values }
+);
 
 /// Spec for fluency result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FluencyResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FluencyResult {
     /// Output only. Fluency score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for fluency score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for fluency score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    FluencyResult { "score" => score, "explanation" => explanation, "confidence" =>
+    confidence }
+);
 
 /// Spec for coherence result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CoherenceResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoherenceResult {
     /// Output only. Coherence score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for coherence score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for coherence score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    CoherenceResult { "score" => score, "explanation" => explanation, "confidence" =>
+    confidence }
+);
 
 /// Spec for safety result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SafetyResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SafetyResult {
     /// Output only. Safety score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for safety score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for safety score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    SafetyResult { "score" => score, "explanation" => explanation, "confidence" =>
+    confidence }
+);
 
 /// Spec for groundedness result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1GroundednessResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroundednessResult {
     /// Output only. Groundedness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for groundedness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for groundedness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    GroundednessResult { "score" => score, "explanation" => explanation, "confidence" =>
+    confidence }
+);
 
 /// Spec for fulfillment result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FulfillmentResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FulfillmentResult {
     /// Output only. Fulfillment score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for fulfillment score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for fulfillment score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    FulfillmentResult { "score" => score, "explanation" => explanation, "confidence" =>
+    confidence }
+);
 
 /// Spec for summarization quality result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationQualityResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SummarizationQualityResult {
     /// Output only. Summarization Quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for summarization quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for summarization quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    SummarizationQualityResult { "score" => score, "explanation" => explanation,
+    "confidence" => confidence }
+);
 
 /// Output only. Pairwise summarization prediction choice.
 ///
@@ -1591,509 +1698,577 @@ discogen_runtime::open_enum_impls!(PairwiseSummarizationQualityResultPairwiseCho
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseSummarizationQualityResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PairwiseSummarizationQualityResult {
     /// Output only. Pairwise summarization prediction choice.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_choice: Option<crate::PairwiseSummarizationQualityResultPairwiseChoice>,
 
     /// Output only. Explanation for summarization quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for summarization quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PairwiseSummarizationQualityResult { "pairwiseChoice" => pairwise_choice,
+    "explanation" => explanation, "confidence" => confidence }
+);
 
 /// Spec for summarization helpfulness result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationHelpfulnessResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SummarizationHelpfulnessResult {
     /// Output only. Summarization Helpfulness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for summarization helpfulness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for summarization helpfulness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    SummarizationHelpfulnessResult { "score" => score, "explanation" => explanation,
+    "confidence" => confidence }
+);
 
 /// Spec for summarization verbosity result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationVerbosityResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SummarizationVerbosityResult {
     /// Output only. Summarization Verbosity score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for summarization verbosity score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for summarization verbosity score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    SummarizationVerbosityResult { "score" => score, "explanation" => explanation,
+    "confidence" => confidence }
+);
 
 /// Spec for question answering quality result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringQualityResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringQualityResult {
     /// Output only. Question Answering Quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for question answering quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for question answering quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringQualityResult { "score" => score, "explanation" => explanation,
+    "confidence" => confidence }
+);
 
 /// Spec for pairwise question answering quality result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseQuestionAnsweringQualityResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PairwiseQuestionAnsweringQualityResult {
     /// Output only. Pairwise question answering prediction choice.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_choice: Option<crate::PairwiseSummarizationQualityResultPairwiseChoice>,
 
     /// Output only. Explanation for question answering quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for question answering quality score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PairwiseQuestionAnsweringQualityResult { "pairwiseChoice" => pairwise_choice,
+    "explanation" => explanation, "confidence" => confidence }
+);
 
 /// Spec for question answering relevance result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringRelevanceResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringRelevanceResult {
     /// Output only. Question Answering Relevance score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for question answering relevance score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for question answering relevance score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringRelevanceResult { "score" => score, "explanation" => explanation,
+    "confidence" => confidence }
+);
 
 /// Spec for question answering helpfulness result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringHelpfulnessResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringHelpfulnessResult {
     /// Output only. Question Answering Helpfulness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for question answering helpfulness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for question answering helpfulness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringHelpfulnessResult { "score" => score, "explanation" => explanation,
+    "confidence" => confidence }
+);
 
 /// Spec for question answering correctness result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringCorrectnessResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringCorrectnessResult {
     /// Output only. Question Answering Correctness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for question answering correctness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Confidence for question answering correctness score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringCorrectnessResult { "score" => score, "explanation" => explanation,
+    "confidence" => confidence }
+);
 
 /// Spec for pointwise metric result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PointwiseMetricResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PointwiseMetricResult {
     /// Output only. Pointwise metric score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. Explanation for pointwise metric score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Spec for custom output.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_output: Option<crate::CustomOutput>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PointwiseMetricResult { "score" => score, "explanation" => explanation,
+    "customOutput" => custom_output }
+);
 
 /// Spec for pairwise metric result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseMetricResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PairwiseMetricResult {
     /// Output only. Pairwise metric choice.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pairwise_choice: Option<crate::PairwiseSummarizationQualityResultPairwiseChoice>,
 
     /// Output only. Explanation for pairwise metric score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 
     /// Output only. Spec for custom output.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_output: Option<crate::CustomOutput>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PairwiseMetricResult { "pairwiseChoice" => pairwise_choice, "explanation" =>
+    explanation, "customOutput" => custom_output }
+);
 
 /// Results for tool call valid metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolCallValidResults`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolCallValidResults {
     /// Output only. Tool call valid metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tool_call_valid_metric_values: Vec<crate::ToolCallValidMetricValue>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ToolCallValidResults { "toolCallValidMetricValues" => tool_call_valid_metric_values }
+);
 
 /// Results for tool name match metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolNameMatchResults`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolNameMatchResults {
     /// Output only. Tool name match metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tool_name_match_metric_values: Vec<crate::ToolNameMatchMetricValue>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ToolNameMatchResults { "toolNameMatchMetricValues" => tool_name_match_metric_values }
+);
 
 /// Results for tool parameter key match metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKeyMatchResults`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolParameterKeyMatchResults {
     /// Output only. Tool parameter key match metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tool_parameter_key_match_metric_values: Vec<
         crate::ToolParameterKeyMatchMetricValue,
     >,
 }
 
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ToolParameterKeyMatchResults { "toolParameterKeyMatchMetricValues" =>
+    tool_parameter_key_match_metric_values }
+);
+
 /// Results for tool parameter key value match metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKVMatchResults`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolParameterKvMatchResults {
     /// Output only. Tool parameter key value match metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tool_parameter_kv_match_metric_values: Vec<
         crate::ToolParameterKvMatchMetricValue,
     >,
 }
 
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ToolParameterKvMatchResults { "toolParameterKvMatchMetricValues" =>
+    tool_parameter_kv_match_metric_values }
+);
+
 /// Spec for Comet result - calculates the comet score for the given instance using the version specified in the spec.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CometResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CometResult {
     /// Output only. Comet score. Range depends on version.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(CometResult { "score" => score });
 
 /// Spec for MetricX result - calculates the MetricX score for the given instance using the version specified in the spec.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MetricxResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetricxResult {
     /// Output only. MetricX score. Range depends on version.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(MetricxResult { "score" => score });
 
 /// Results for TrajectoryExactMatch metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryExactMatchResults`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryExactMatchResults {
     /// Output only. TrajectoryExactMatch metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trajectory_exact_match_metric_values: Vec<
         crate::TrajectoryExactMatchMetricValue,
     >,
 }
 
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectoryExactMatchResults { "trajectoryExactMatchMetricValues" =>
+    trajectory_exact_match_metric_values }
+);
+
 /// Results for TrajectoryInOrderMatch metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryInOrderMatchResults`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryInOrderMatchResults {
     /// Output only. TrajectoryInOrderMatch metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trajectory_in_order_match_metric_values: Vec<
         crate::TrajectoryInOrderMatchMetricValue,
     >,
 }
 
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectoryInOrderMatchResults { "trajectoryInOrderMatchMetricValues" =>
+    trajectory_in_order_match_metric_values }
+);
+
 /// Results for TrajectoryAnyOrderMatch metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryAnyOrderMatchResults`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryAnyOrderMatchResults {
     /// Output only. TrajectoryAnyOrderMatch metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trajectory_any_order_match_metric_values: Vec<
         crate::TrajectoryAnyOrderMatchMetricValue,
     >,
 }
 
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectoryAnyOrderMatchResults { "trajectoryAnyOrderMatchMetricValues" =>
+    trajectory_any_order_match_metric_values }
+);
+
 /// Results for TrajectoryPrecision metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryPrecisionResults`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryPrecisionResults {
     /// Output only. TrajectoryPrecision metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trajectory_precision_metric_values: Vec<crate::TrajectoryPrecisionMetricValue>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectoryPrecisionResults { "trajectoryPrecisionMetricValues" =>
+    trajectory_precision_metric_values }
+);
 
 /// Results for TrajectoryRecall metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryRecallResults`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryRecallResults {
     /// Output only. TrajectoryRecall metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trajectory_recall_metric_values: Vec<crate::TrajectoryRecallMetricValue>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectoryRecallResults { "trajectoryRecallMetricValues" =>
+    trajectory_recall_metric_values }
+);
 
 /// Results for TrajectorySingleToolUse metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectorySingleToolUseResults`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectorySingleToolUseResults {
     /// Output only. TrajectorySingleToolUse metric values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trajectory_single_tool_use_metric_values: Vec<
         crate::TrajectorySingleToolUseMetricValue,
     >,
 }
 
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectorySingleToolUseResults { "trajectorySingleToolUseMetricValues" =>
+    trajectory_single_tool_use_metric_values }
+);
+
 /// Result for RubricBasedInstructionFollowing metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RubricBasedInstructionFollowingResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RubricBasedInstructionFollowingResult {
     /// Output only. Overall score for the instruction following.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// Output only. List of per rubric critique results.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rubric_critique_results: Vec<crate::RubricCritiqueResult>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RubricBasedInstructionFollowingResult { "score" => score, "rubricCritiqueResults" =>
+    rubric_critique_results }
+);
 
 /// Result for a single metric on a single instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MetricResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetricResult {
     /// The score for the metric. Please refer to each metric's documentation for the meaning of the score.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 
     /// For rubric-based metrics, the verdicts for each rubric.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rubric_verdicts: Vec<crate::RubricVerdict>,
 
     /// The explanation for the metric result.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    MetricResult { "score" => score, "rubricVerdicts" => rubric_verdicts, "explanation"
+    => explanation }
+);
 
 /// The dataset used for evaluation.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EvaluationDataset`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvaluationDataset {
     /// Cloud storage source holds the dataset. Currently only one Cloud Storage file path is supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 
     /// BigQuery source holds the dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_source: Option<crate::BigQuerySource>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    EvaluationDataset { "gcsSource" => gcs_source, "bigquerySource" => bigquery_source }
+);
 
 /// Config for evaluation output.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1OutputConfig`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OutputConfig {
     /// Cloud storage destination for evaluation output.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_destination: Option<crate::GcsDestination>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(OutputConfig { "gcsDestination" => gcs_destination });
 
 /// The base structured datatype containing multi-part content of a message. A `Content` includes a `role` field designating the producer of the `Content` and a `parts` field containing multi-part data that contains the content of the message turn.
 ///
@@ -2109,33 +2284,46 @@ pub struct OutputConfig {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Content {
     /// Optional. The producer of the content. Must be either 'user' or 'model'. Useful to set for multi-turn conversations, otherwise can be left blank or unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 
     /// Required. Ordered `Parts` that constitute a single message. Parts may have different IANA MIME types.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<crate::Part>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(Content { "role" => role, "parts" => parts });
 
 /// The spec for a pre-defined metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PredefinedMetricSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PredefinedMetricSpec {
     /// Required. The name of a pre-defined metric, such as "instruction\_following\_v1" or "text\_quality\_v1".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_spec_name: Option<String>,
 
     /// Optional. The parameters needed to run the pre-defined metric.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub metric_spec_parameters: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PredefinedMetricSpec { "metricSpecName" => metric_spec_name, "metricSpecParameters"
+    => metric_spec_parameters }
+);
 
 /// The type of rubric content to be generated.
 ///
@@ -2213,25 +2401,27 @@ discogen_runtime::open_enum_impls!(RubricGenerationSpecRubricContentType);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RubricGenerationSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RubricGenerationSpec {
     /// Template for the prompt used to generate rubrics. The details should be updated based on the most-recent recipe requirements.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_template: Option<String>,
 
     /// Configuration for the model used in rubric generation. Configs including sampling count and base model can be specified here. Flipping is not supported for rubric generation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_config: Option<crate::AutoraterConfig>,
 
     /// The type of rubric content to be generated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rubric_content_type: Option<crate::RubricGenerationSpecRubricContentType>,
 
     /// Optional. An optional, pre-defined list of allowed types for generated rubrics. If this field is provided, it implies `include_rubric_type` should be true, and the generated rubric types should be chosen from this ontology.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rubric_type_ontology: Vec<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RubricGenerationSpec { "promptTemplate" => prompt_template, "modelConfig" =>
+    model_config, "rubricContentType" => rubric_content_type, "rubricTypeOntology" =>
+    rubric_type_ontology }
+);
 
 /// Optional. The relative importance of this rubric.
 ///
@@ -2297,169 +2487,183 @@ discogen_runtime::open_enum_impls!(RubricImportance);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Rubric`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rubric {
     /// Unique identifier for the rubric. This ID is used to refer to this rubric, e.g., in RubricVerdict.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rubric_id: Option<String>,
 
     /// Required. The actual testable criteria for the rubric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<crate::RubricContent>,
 
     /// Optional. A type designator for the rubric, which can inform how it's evaluated or interpreted by systems or users. It's recommended to use consistent, well-defined, upper snake\_case strings. Examples: "SUMMARIZATION\_QUALITY", "SAFETY\_HARMFUL\_CONTENT", "INSTRUCTION\_ADHERENCE".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 
     /// Optional. The relative importance of this rubric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub importance: Option<crate::RubricImportance>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    Rubric { "rubricId" => rubric_id, "content" => content, "type" => r#type,
+    "importance" => importance }
+);
 
 /// The model config to use for the deployment.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployRequestModelConfig`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployRequestModelConfig {
     /// Optional. Whether the user accepts the End User License Agreement (EULA) for the model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_eula: Option<bool>,
 
     /// Optional. The Hugging Face read access token used to access the model artifacts of gated models.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hugging_face_access_token: Option<String>,
 
     /// Optional. If true, the model will deploy with a cached version instead of directly downloading the model artifacts from Hugging Face. This is suitable for VPC-SC users with limited internet access.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hugging_face_cache_enabled: Option<bool>,
 
     /// Optional. The user-specified display name of the uploaded model. If not set, a default name will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_display_name: Option<String>,
 
     /// Optional. The specification of the container that is to be used when deploying. If not set, the default container spec will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_spec: Option<crate::ModelContainerSpec>,
 
     /// Optional. The ID to use for the uploaded Model, which will become the final component of the model resource name. When not provided, Vertex AI will generate a value for this ID. When Model Registry model is provided, this field will be ignored. This value may be up to 63 characters, and valid characters are `[a-z0-9_-]`. The first character cannot be a number or hyphen.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_user_id: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    DeployRequestModelConfig { "acceptEula" => accept_eula, "huggingFaceAccessToken" =>
+    hugging_face_access_token, "huggingFaceCacheEnabled" => hugging_face_cache_enabled,
+    "modelDisplayName" => model_display_name, "containerSpec" => container_spec,
+    "modelUserId" => model_user_id }
+);
 
 /// The endpoint config to use for the deployment.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployRequestEndpointConfig`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployRequestEndpointConfig {
     /// Optional. The user-specified display name of the endpoint. If not set, a default name will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_display_name: Option<String>,
 
     /// Optional. Deprecated. Use dedicated\_endpoint\_disabled instead. If true, the endpoint will be exposed through a dedicated DNS \[Endpoint.dedicated\_endpoint\_dns\]. Your request to the dedicated DNS will be isolated from other users' traffic and will have better performance and reliability. Note: Once you enabled dedicated endpoint, you won't be able to send request to the shared DNS {region}-aiplatform.googleapis.com. The limitations will be removed soon.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_endpoint_enabled: Option<bool>,
 
     /// Optional. By default, if dedicated endpoint is enabled, the endpoint will be exposed through a dedicated DNS \[Endpoint.dedicated\_endpoint\_dns\]. Your request to the dedicated DNS will be isolated from other users' traffic and will have better performance and reliability. Note: Once you enabled dedicated endpoint, you won't be able to send request to the shared DNS {region}-aiplatform.googleapis.com. The limitations will be removed soon. If this field is set to true, the dedicated endpoint will be disabled and the deployed model will be exposed through the shared DNS {region}-aiplatform.googleapis.com.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_endpoint_disabled: Option<bool>,
 
     /// Optional. Immutable. The ID to use for endpoint, which will become the final component of the endpoint resource name. If not provided, Vertex AI will generate a value for this ID. If the first character is a letter, this value may be up to 63 characters, and valid characters are `[a-z0-9-]`. The last character must be a letter or number. If the first character is a number, this value may be up to 9 characters, and valid characters are `[0-9]` with no leading zeros. When using HTTP/JSON, this field is populated based on a query string argument, such as `?endpoint_id=12345`. This is the fallback for fields that are not included in either the URI or the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_user_id: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    DeployRequestEndpointConfig { "endpointDisplayName" => endpoint_display_name,
+    "dedicatedEndpointEnabled" => dedicated_endpoint_enabled, "dedicatedEndpointDisabled"
+    => dedicated_endpoint_disabled, "endpointUserId" => endpoint_user_id }
+);
 
 /// The deploy config to use for the deployment.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployRequestDeployConfig`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployRequestDeployConfig {
     /// Optional. The dedicated resources to use for the endpoint. If not set, the default resources will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_resources: Option<crate::DedicatedResources>,
 
     /// Optional. If true, enable the QMT fast tryout feature for this model if possible.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fast_tryout_enabled: Option<bool>,
 
     /// Optional. System labels for Model Garden deployments. These labels are managed by Google and for tracking purposes only.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub system_labels: std::collections::BTreeMap<String, String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    DeployRequestDeployConfig { "dedicatedResources" => dedicated_resources,
+    "fastTryoutEnabled" => fast_tryout_enabled, "systemLabels" => system_labels }
+);
 
 /// Configuration message for RagManagedDb used by RagEngine.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagManagedDbConfig`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagManagedDbConfig {
     /// Sets the RagManagedDb to the Scaled tier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scaled: Option<crate::RagManagedDbConfigScaled>,
 
     /// Sets the RagManagedDb to the Basic tier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub basic: Option<crate::RagManagedDbConfigBasic>,
 
     /// Sets the RagManagedDb to the Unprovisioned tier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unprovisioned: Option<crate::RagManagedDbConfigUnprovisioned>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RagManagedDbConfig { "scaled" => scaled, "basic" => basic, "unprovisioned" =>
+    unprovisioned }
+);
 
 /// The data source for Vertex RagStore.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RetrieveContextsRequestVertexRagStore`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetrieveContextsRequestVertexRagStore {
     /// Optional. The representation of the rag source. It can be used to specify corpus only or ragfiles. Currently only support one corpus or multiple files from one corpus. In the future we may open up multiple corpora support.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rag_resources: Vec<crate::RetrieveContextsRequestVertexRagStoreRagResource>,
 
     /// Optional. Only return contexts with vector distance smaller than the threshold.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_distance_threshold: Option<f64>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RetrieveContextsRequestVertexRagStore { "ragResources" => rag_resources,
+    "vectorDistanceThreshold" => vector_distance_threshold }
+);
 
 /// A query to retrieve relevant contexts.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagQuery`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagQuery {
     /// Optional. The query in text format to get relevant contexts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
     /// Optional. The retrieval config for the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_retrieval_config: Option<crate::RagRetrievalConfig>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RagQuery { "text" => text, "ragRetrievalConfig" => rag_retrieval_config }
+);
 
 /// Relevant contexts for one query.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagContexts`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagContexts {
     /// All its contexts.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contexts: Vec<crate::RagContextsContext>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(RagContexts { "contexts" => contexts });
 
 /// Retrieve from Vertex RAG Store for grounding.
 ///
@@ -2474,119 +2678,134 @@ pub struct RagContexts {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VertexRagStore {
     /// Optional. The representation of the rag source. It can be used to specify corpus only or ragfiles. Currently only support one corpus or multiple files from one corpus. In the future we may open up multiple corpora support.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rag_resources: Vec<crate::VertexRagStoreRagResource>,
 
     /// Optional. Number of top k results to return from the selected corpora.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub similarity_top_k: Option<i32>,
 
     /// Optional. Only return results with vector distance smaller than the threshold.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_distance_threshold: Option<f64>,
 
     /// Optional. The retrieval config for the Rag query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_retrieval_config: Option<crate::RagRetrievalConfig>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    VertexRagStore { "ragResources" => rag_resources, "similarityTopK" =>
+    similarity_top_k, "vectorDistanceThreshold" => vector_distance_threshold,
+    "ragRetrievalConfig" => rag_retrieval_config }
+);
 
 /// Metadata of the backend deployed model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AugmentPromptRequestModel`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AugmentPromptRequestModel {
     /// Optional. The model that the user will send the augmented prompt for content generation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Optional. The model version of the backend deployed model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_version: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    AugmentPromptRequestModel { "model" => model, "modelVersion" => model_version }
+);
 
 /// The fact used in grounding.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Fact`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Fact {
     /// Query that is used to retrieve this fact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
 
     /// If present, it refers to the title of this fact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// If present, this uri links to the source of the fact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// If present, the summary/snippet of the fact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
 
     /// If present, the distance between the query vector and this fact vector.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_distance: Option<f64>,
 
     /// If present, according to the underlying Vector DB and the selected metric type, the score can be either the distance or the similarity between the query and the fact and its range depends on the metric type. For example, if the metric type is COSINE\_DISTANCE, it represents the distance between the query and the fact. The larger the distance, the less relevant the fact is to the query. The range is \[0, 2\], while 0 means the most relevant and 2 means the least relevant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 
     /// If present, chunk properties.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk: Option<crate::RagChunk>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    Fact { "query" => query, "title" => title, "uri" => uri, "summary" => summary,
+    "vectorDistance" => vector_distance, "score" => score, "chunk" => chunk }
+);
 
 /// Parameters that can be overrided per request.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CorroborateContentRequestParameters`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CorroborateContentRequestParameters {
     /// Optional. Only return claims with citation score larger than the threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub citation_threshold: Option<f64>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    CorroborateContentRequestParameters { "citationThreshold" => citation_threshold }
+);
 
 /// Claim that is extracted from the input text and facts that support it.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Claim`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Claim {
     /// Index in the input text where the claim starts (inclusive).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_index: Option<i32>,
 
     /// Index in the input text where the claim ends (exclusive).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_index: Option<i32>,
 
     /// Indexes of the facts supporting this claim.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fact_indexes: Vec<i32>,
 
     /// Confidence score of this corroboration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    Claim { "startIndex" => start_index, "endIndex" => end_index, "factIndexes" =>
+    fact_indexes, "score" => score }
+);
 
 /// The BigQuery location for the input content.
 ///
@@ -2602,13 +2821,24 @@ pub struct Claim {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BigQuerySource {
     /// Required. BigQuery URI to a table, up to 2000 characters long. Accepted forms: * BigQuery path. For example: `bq://projectId.bqDatasetId.bqTableId`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_uri: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "feature-groups",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(BigQuerySource { "inputUri" => input_uri });
 
 /// Specification of a container for serving predictions. Some fields in this message correspond to fields in the [Kubernetes Container v1 core specification](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.23/#container-v1-core).
 ///
@@ -2623,68 +2853,69 @@ pub struct BigQuerySource {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelContainerSpec {
     /// Required. Immutable. URI of the Docker image to be used as the custom container for serving predictions. This URI must identify an image in Artifact Registry or Container Registry. Learn more about the [container publishing requirements](https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#publishing), including permissions requirements for the Vertex AI Service Agent. The container image is ingested upon ModelService.UploadModel, stored internally, and this original path is afterwards not used. To learn about the requirements for the Docker image itself, see [Custom container requirements](https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#). You can use the URI to one of Vertex AI's [pre-built container images for prediction](https://cloud.google.com/vertex-ai/docs/predictions/pre-built-containers) in this field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_uri: Option<String>,
 
     /// Immutable. Specifies the command that runs when the container starts. This overrides the container's [ENTRYPOINT](https://docs.docker.com/engine/reference/builder/#entrypoint). Specify this field as an array of executable and arguments, similar to a Docker `ENTRYPOINT`'s "exec" form, not its "shell" form. If you do not specify this field, then the container's `ENTRYPOINT` runs, in conjunction with the args field or the container's \[`CMD`\](<https://docs.docker.com/engine/reference/builder/#cmd>), if either exists. If this field is not specified and the container does not have an `ENTRYPOINT`, then refer to the Docker documentation about \[how `CMD` and `ENTRYPOINT` interact\](<https://docs.docker.com/engine/reference/builder/#understand-how-cmd-and-entrypoint-interact>). If you specify this field, then you can also specify the `args` field to provide additional arguments for this command. However, if you specify this field, then the container's `CMD` is ignored. See the \[Kubernetes documentation about how the `command` and `args` fields interact with a container's `ENTRYPOINT` and `CMD`\](<https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#notes>). In this field, you can reference [environment variables set by Vertex AI](https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables) and environment variables set in the env field. You cannot reference environment variables set in the Docker image. In order for environment variables to be expanded, reference them by using the following syntax: $( VARIABLE\_NAME) Note that this differs from Bash variable expansion, which does not use parentheses. If a variable cannot be resolved, the reference in the input string is used unchanged. To avoid variable expansion, you can escape this syntax with `$$`; for example: $$(VARIABLE\_NAME) This field corresponds to the `command` field of the Kubernetes Containers [v1 core API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.23/#container-v1-core).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
 
     /// Immutable. Specifies arguments for the command that runs when the container starts. This overrides the container's \[`CMD`\](<https://docs.docker.com/engine/reference/builder/#cmd>). Specify this field as an array of executable and arguments, similar to a Docker `CMD`'s "default parameters" form. If you don't specify this field but do specify the command field, then the command from the `command` field runs without any additional arguments. See the \[Kubernetes documentation about how the `command` and `args` fields interact with a container's `ENTRYPOINT` and `CMD`\](<https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#notes>). If you don't specify this field and don't specify the `command` field, then the container's \[`ENTRYPOINT`\](<https://docs.docker.com/engine/reference/builder/#cmd>) and `CMD` determine what runs based on their default behavior. See the Docker documentation about \[how `CMD` and `ENTRYPOINT` interact\](<https://docs.docker.com/engine/reference/builder/#understand-how-cmd-and-entrypoint-interact>). In this field, you can reference [environment variables set by Vertex AI](https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables) and environment variables set in the env field. You cannot reference environment variables set in the Docker image. In order for environment variables to be expanded, reference them by using the following syntax: $( VARIABLE\_NAME) Note that this differs from Bash variable expansion, which does not use parentheses. If a variable cannot be resolved, the reference in the input string is used unchanged. To avoid variable expansion, you can escape this syntax with `$$`; for example: $$(VARIABLE\_NAME) This field corresponds to the `args` field of the Kubernetes Containers [v1 core API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.23/#container-v1-core).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
 
     /// Immutable. List of environment variables to set in the container. After the container starts running, code running in the container can read these environment variables. Additionally, the command and args fields can reference these variables. Later entries in this list can also reference earlier entries. For example, the following example sets the variable `VAR_2` to have the value `foo bar`: ```json [ { "name": "VAR_1", "value": "foo" }, { "name": "VAR_2", "value": "$(VAR_1) bar" } ] ``` If you switch the order of the variables in the example, then the expansion does not occur. This field corresponds to the `env` field of the Kubernetes Containers [v1 core API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.23/#container-v1-core).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<crate::EnvVar>,
 
     /// Immutable. List of ports to expose from the container. Vertex AI sends any prediction requests that it receives to the first port on this list. Vertex AI also sends [liveness and health checks](https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#liveness) to this port. If you do not specify this field, it defaults to following value: ```json [ { "containerPort": 8080 } ] ``` Vertex AI does not use ports other than the first one listed. This field corresponds to the `ports` field of the Kubernetes Containers [v1 core API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.23/#container-v1-core).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<crate::Port>,
 
     /// Immutable. HTTP path on the container to send prediction requests to. Vertex AI forwards requests sent using projects.locations.endpoints.predict to this path on the container's IP address and port. Vertex AI then returns the container's response in the API response. For example, if you set this field to `/foo`, then when Vertex AI receives a prediction request, it forwards the request body in a POST request to the `/foo` path on the port of your container specified by the first value of this `ModelContainerSpec`'s ports field. If you don't specify this field, it defaults to the following value when you deploy this Model to an Endpoint: /v1/endpoints/ENDPOINT/deployedModels/DEPLOYED\_MODEL:predict The placeholders in this value are replaced as follows: * ENDPOINT: The last segment (following `endpoints/`)of the Endpoint.name\]\[\] field of the Endpoint where this Model has been deployed. (Vertex AI makes this value available to your container code as the \[`AIP_ENDPOINT_ID` environment variable\](<https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables>).) * DEPLOYED\_MODEL: DeployedModel.id of the `DeployedModel`. (Vertex AI makes this value available to your container code as the \[`AIP_DEPLOYED_MODEL_ID` environment variable\](<https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables>).)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predict_route: Option<String>,
 
     /// Immutable. HTTP path on the container to send health checks to. Vertex AI intermittently sends GET requests to this path on the container's IP address and port to check that the container is healthy. Read more about [health checks](https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#health). For example, if you set this field to `/bar`, then Vertex AI intermittently sends a GET request to the `/bar` path on the port of your container specified by the first value of this `ModelContainerSpec`'s ports field. If you don't specify this field, it defaults to the following value when you deploy this Model to an Endpoint: /v1/endpoints/ENDPOINT/deployedModels/ DEPLOYED\_MODEL:predict The placeholders in this value are replaced as follows: * ENDPOINT: The last segment (following `endpoints/`)of the Endpoint.name\]\[\] field of the Endpoint where this Model has been deployed. (Vertex AI makes this value available to your container code as the \[`AIP_ENDPOINT_ID` environment variable\](<https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables>).) * DEPLOYED\_MODEL: DeployedModel.id of the `DeployedModel`. (Vertex AI makes this value available to your container code as the \[`AIP_DEPLOYED_MODEL_ID` environment variable\](<https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables>).)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_route: Option<String>,
 
     /// Immutable. Invoke route prefix for the custom container. "/*" is the only supported value right now. By setting this field, any non-root route on this model will be accessible with invoke http call eg: "/invoke/foo/bar", however the \[PredictionService.Invoke\] RPC is not supported yet. Only one of `predict_route` or `invoke_route_prefix` can be set, and we default to using `predict_route` if this field is not set. If this field is set, the Model can only be deployed to dedicated endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoke_route_prefix: Option<String>,
 
     /// Immutable. List of ports to expose from the container. Vertex AI sends gRPC prediction requests that it receives to the first port on this list. Vertex AI also sends liveness and health checks to this port. If you do not specify this field, gRPC requests to the container will be disabled. Vertex AI does not use ports other than the first one listed. This field corresponds to the `ports` field of the Kubernetes Containers v1 core API.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub grpc_ports: Vec<crate::Port>,
 
     /// Immutable. Deployment timeout. Limit for deployment timeout is 2 hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_timeout: Option<discogen_runtime::Duration>,
 
     /// Immutable. The amount of the VM memory to reserve as the shared memory for the model in megabytes.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub shared_memory_size_mb: Option<i64>,
 
     /// Immutable. Specification for Kubernetes startup probe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub startup_probe: Option<crate::Probe>,
 
     /// Immutable. Specification for Kubernetes readiness probe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_probe: Option<crate::Probe>,
 
     /// Immutable. Specification for Kubernetes liveness probe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub liveness_probe: Option<crate::Probe>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-models",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    ModelContainerSpec { "imageUri" => image_uri, "command" => command, "args" => args,
+    "env" => env, "ports" => ports, "predictRoute" => predict_route, "healthRoute" =>
+    health_route, "invokeRoutePrefix" => invoke_route_prefix, "grpcPorts" => grpc_ports,
+    "deploymentTimeout" => deployment_timeout, "sharedMemorySizeMb" =>
+    shared_memory_size_mb as int64, "startupProbe" => startup_probe, "healthProbe" =>
+    health_probe, "livenessProbe" => liveness_probe }
+);
 
 /// Immutable. The type of accelerator(s) that may be attached to the machine as per accelerator\_count.
 ///
@@ -2943,29 +3174,48 @@ discogen_runtime::open_enum_impls!(MachineSpecAcceleratorType);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MachineSpec {
     /// Immutable. The type of the machine. See the [list of machine types supported for prediction](https://cloud.google.com/vertex-ai/docs/predictions/configure-compute#machine-types) See the [list of machine types supported for custom training](https://cloud.google.com/vertex-ai/docs/training/configure-compute#machine-types). For DeployedModel this field is optional, and the default value is `n1-standard-2`. For BatchPredictionJob or as part of WorkerPoolSpec this field is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_type: Option<String>,
 
     /// Immutable. The type of accelerator(s) that may be attached to the machine as per accelerator\_count.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accelerator_type: Option<crate::MachineSpecAcceleratorType>,
 
     /// The number of accelerators to attach to the machine.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accelerator_count: Option<i32>,
 
     /// Immutable. The topology of the TPUs. Corresponds to the TPU topologies available from GKE. (Example: tpu\_topology: "2x2x1").
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tpu_topology: Option<String>,
 
     /// Optional. Immutable. Configuration controlling how this resource pool consumes reservation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_affinity: Option<crate::ReservationAffinity>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "notebook-runtime-templates",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "schedules",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    MachineSpec { "machineType" => machine_type, "acceleratorType" => accelerator_type,
+    "acceleratorCount" => accelerator_count, "tpuTopology" => tpu_topology,
+    "reservationAffinity" => reservation_affinity }
+);
 
 /// A description of resources that are dedicated to a DeployedModel or DeployedIndex, and that need a higher degree of manual configuration.
 ///
@@ -2979,33 +3229,42 @@ pub struct MachineSpec {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DedicatedResources {
     /// Required. Immutable. The specification of a single machine being used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_spec: Option<crate::MachineSpec>,
 
     /// Required. Immutable. The minimum number of machine replicas that will be always deployed on. This value must be greater than or equal to 1. If traffic increases, it may dynamically be deployed onto more replicas, and as traffic decreases, some of these extra replicas may be freed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_replica_count: Option<i32>,
 
     /// Immutable. The maximum number of replicas that may be deployed on when the traffic against it increases. If the requested value is too large, the deployment will error, but if deployment succeeds then the ability to scale to that many replicas is guaranteed (barring service outages). If traffic increases beyond what its replicas at maximum may handle, a portion of the traffic will be dropped. If this value is not provided, will use min\_replica\_count as the default value. The value of this field impacts the charge against Vertex CPU and GPU quotas. Specifically, you will be charged for (max\_replica\_count * number of cores in the selected machine type) and (max\_replica\_count * number of GPUs per replica in the selected machine type).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_replica_count: Option<i32>,
 
     /// Optional. Number of required available replicas for the deployment to succeed. This field is only needed when partial deployment/mutation is desired. If set, the deploy/mutate operation will succeed once available\_replica\_count reaches required\_replica\_count, and the rest of the replicas will be retried. If not set, the default required\_replica\_count will be min\_replica\_count.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_replica_count: Option<i32>,
 
     /// Immutable. The metric specifications that overrides a resource utilization metric (CPU utilization, accelerator's duty cycle, and so on) target value (default to 60 if not set). At most one entry is allowed per metric. If machine\_spec.accelerator\_count is above 0, the autoscaling will be based on both CPU utilization and accelerator's duty cycle metrics and scale up when either metrics exceeds its target value while scale down if both metrics are under their target value. The default target value is 60 for both metrics. If machine\_spec.accelerator\_count is 0, the autoscaling will be based on CPU utilization metric only with default target value 60 if not explicitly set. For example, in the case of Online Prediction, if you want to override target CPU utilization to 80, you should set autoscaling\_metric\_specs.metric\_name to `aiplatform.googleapis.com/prediction/online/cpu/utilization` and autoscaling\_metric\_specs.target to `80`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub autoscaling_metric_specs: Vec<crate::AutoscalingMetricSpec>,
 
     /// Optional. If true, schedule the deployment workload on [spot VMs](https://cloud.google.com/kubernetes-engine/docs/concepts/spot-vms).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spot: Option<bool>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "index-endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    DedicatedResources { "machineSpec" => machine_spec, "minReplicaCount" =>
+    min_replica_count, "maxReplicaCount" => max_replica_count, "requiredReplicaCount" =>
+    required_replica_count, "autoscalingMetricSpecs" => autoscaling_metric_specs, "spot"
+    => spot }
+);
 
 /// The Google Cloud Storage location where the output is to be written to.
 ///
@@ -3028,13 +3287,33 @@ pub struct DedicatedResources {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GcsDestination {
     /// Required. Google Cloud Storage URI to output directory. If the uri doesn't end with '/', a '/' will be automatically appended. The directory is created if it doesn't exist.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_uri_prefix: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "locations-models",
+        feature = "locations-datasets",
+        feature = "tuning-jobs",
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "training-pipelines",
+        feature = "rag-files",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    GcsDestination { "outputUriPrefix" => output_uri_prefix }
+);
 
 /// The Google Cloud Storage location for the input content.
 ///
@@ -3057,773 +3336,877 @@ pub struct GcsDestination {
         feature = "media"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GcsSource {
     /// Required. Google Cloud Storage URI(-s) to the input file(s). May contain wildcards. For more information on wildcards, see <https://cloud.google.com/storage/docs/wildcards>.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub uris: Vec<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "locations-datasets",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "training-pipelines",
+        feature = "rag-files",
+        feature = "batch-prediction-jobs",
+        feature = "media"
+    )
+)]
+discogen_runtime::model_serde!(GcsSource { "uris" => uris });
 
 /// Spec for exact match metric - returns 1 if prediction and reference exactly matches, otherwise 0.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExactMatchSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExactMatchSpec {}
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(ExactMatchSpec {});
+
 /// Spec for exact match instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExactMatchInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExactMatchInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ExactMatchInstance { "prediction" => prediction, "reference" => reference }
+);
 
 /// Spec for bleu score metric - calculates the precision of n-grams in the prediction as compared to reference - returns a score ranging between 0 to 1.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BleuSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BleuSpec {
     /// Optional. Whether to use\_effective\_order to compute bleu score.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_effective_order: Option<bool>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(BleuSpec { "useEffectiveOrder" => use_effective_order });
 
 /// Spec for bleu instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BleuInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BleuInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    BleuInstance { "prediction" => prediction, "reference" => reference }
+);
 
 /// Spec for rouge score metric - calculates the recall of n-grams in prediction as compared to reference - returns a score ranging between 0 and 1.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RougeSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RougeSpec {
     /// Optional. Supported rouge types are rougen\[1-9\], rougeL, and rougeLsum.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rouge_type: Option<String>,
 
     /// Optional. Whether to use stemmer to compute rouge score.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_stemmer: Option<bool>,
 
     /// Optional. Whether to split summaries while using rougeLsum.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub split_summaries: Option<bool>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RougeSpec { "rougeType" => rouge_type, "useStemmer" => use_stemmer, "splitSummaries"
+    => split_summaries }
+);
 
 /// Spec for rouge instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RougeInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RougeInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RougeInstance { "prediction" => prediction, "reference" => reference }
+);
 
 /// Spec for fluency score metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FluencySpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FluencySpec {
     /// Optional. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(FluencySpec { "version" => version });
 
 /// Spec for fluency instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FluencyInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FluencyInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(FluencyInstance { "prediction" => prediction });
 
 /// Spec for coherence score metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CoherenceSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoherenceSpec {
     /// Optional. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(CoherenceSpec { "version" => version });
 
 /// Spec for coherence instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CoherenceInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoherenceInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(CoherenceInstance { "prediction" => prediction });
 
 /// Spec for safety metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SafetySpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SafetySpec {
     /// Optional. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(SafetySpec { "version" => version });
 
 /// Spec for safety instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SafetyInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SafetyInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(SafetyInstance { "prediction" => prediction });
 
 /// Spec for groundedness metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1GroundednessSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroundednessSpec {
     /// Optional. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(GroundednessSpec { "version" => version });
 
 /// Spec for groundedness instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1GroundednessInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroundednessInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Background information provided in context used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    GroundednessInstance { "prediction" => prediction, "context" => context }
+);
 
 /// Spec for fulfillment metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FulfillmentSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FulfillmentSpec {
     /// Optional. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(FulfillmentSpec { "version" => version });
 
 /// Spec for fulfillment instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FulfillmentInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FulfillmentInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Inference instruction prompt to compare prediction with.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    FulfillmentInstance { "prediction" => prediction, "instruction" => instruction }
+);
 
 /// Spec for summarization quality score metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationQualitySpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SummarizationQualitySpec {
     /// Optional. Whether to use instance.reference to compute summarization quality.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    SummarizationQualitySpec { "useReference" => use_reference, "version" => version }
+);
 
 /// Spec for summarization quality instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationQualityInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SummarizationQualityInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Required. Text to be summarized.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Required. Summarization prompt for LLM.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    SummarizationQualityInstance { "prediction" => prediction, "reference" => reference,
+    "context" => context, "instruction" => instruction }
+);
 
 /// Spec for pairwise summarization quality score metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseSummarizationQualitySpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PairwiseSummarizationQualitySpec {
     /// Optional. Whether to use instance.reference to compute pairwise summarization quality.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PairwiseSummarizationQualitySpec { "useReference" => use_reference, "version" =>
+    version }
+);
 
 /// Spec for pairwise summarization quality instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseSummarizationQualityInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PairwiseSummarizationQualityInstance {
     /// Required. Output of the candidate model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Output of the baseline model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Required. Text to be summarized.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Required. Summarization prompt for LLM.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PairwiseSummarizationQualityInstance { "prediction" => prediction,
+    "baselinePrediction" => baseline_prediction, "reference" => reference, "context" =>
+    context, "instruction" => instruction }
+);
 
 /// Spec for summarization helpfulness score metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationHelpfulnessSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SummarizationHelpfulnessSpec {
     /// Optional. Whether to use instance.reference to compute summarization helpfulness.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    SummarizationHelpfulnessSpec { "useReference" => use_reference, "version" => version
+    }
+);
 
 /// Spec for summarization helpfulness instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationHelpfulnessInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SummarizationHelpfulnessInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Required. Text to be summarized.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Optional. Summarization prompt for LLM.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    SummarizationHelpfulnessInstance { "prediction" => prediction, "reference" =>
+    reference, "context" => context, "instruction" => instruction }
+);
 
 /// Spec for summarization verbosity score metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationVerbositySpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SummarizationVerbositySpec {
     /// Optional. Whether to use instance.reference to compute summarization verbosity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    SummarizationVerbositySpec { "useReference" => use_reference, "version" => version }
+);
 
 /// Spec for summarization verbosity instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SummarizationVerbosityInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SummarizationVerbosityInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Required. Text to be summarized.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Optional. Summarization prompt for LLM.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    SummarizationVerbosityInstance { "prediction" => prediction, "reference" =>
+    reference, "context" => context, "instruction" => instruction }
+);
 
 /// Spec for question answering quality score metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringQualitySpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringQualitySpec {
     /// Optional. Whether to use instance.reference to compute question answering quality.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringQualitySpec { "useReference" => use_reference, "version" => version
+    }
+);
 
 /// Spec for question answering quality instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringQualityInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringQualityInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Required. Text to answer the question.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Required. Question Answering prompt for LLM.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringQualityInstance { "prediction" => prediction, "reference" =>
+    reference, "context" => context, "instruction" => instruction }
+);
 
 /// Spec for pairwise question answering quality score metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseQuestionAnsweringQualitySpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PairwiseQuestionAnsweringQualitySpec {
     /// Optional. Whether to use instance.reference to compute question answering quality.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PairwiseQuestionAnsweringQualitySpec { "useReference" => use_reference, "version" =>
+    version }
+);
 
 /// Spec for pairwise question answering quality instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseQuestionAnsweringQualityInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PairwiseQuestionAnsweringQualityInstance {
     /// Required. Output of the candidate model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Output of the baseline model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Required. Text to answer the question.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Required. Question Answering prompt for LLM.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PairwiseQuestionAnsweringQualityInstance { "prediction" => prediction,
+    "baselinePrediction" => baseline_prediction, "reference" => reference, "context" =>
+    context, "instruction" => instruction }
+);
 
 /// Spec for question answering relevance metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringRelevanceSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringRelevanceSpec {
     /// Optional. Whether to use instance.reference to compute question answering relevance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringRelevanceSpec { "useReference" => use_reference, "version" =>
+    version }
+);
 
 /// Spec for question answering relevance instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringRelevanceInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringRelevanceInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Optional. Text provided as context to answer the question.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Required. The question asked and other instruction in the inference prompt.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringRelevanceInstance { "prediction" => prediction, "reference" =>
+    reference, "context" => context, "instruction" => instruction }
+);
 
 /// Spec for question answering helpfulness metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringHelpfulnessSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringHelpfulnessSpec {
     /// Optional. Whether to use instance.reference to compute question answering helpfulness.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringHelpfulnessSpec { "useReference" => use_reference, "version" =>
+    version }
+);
 
 /// Spec for question answering helpfulness instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringHelpfulnessInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringHelpfulnessInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Optional. Text provided as context to answer the question.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Required. The question asked and other instruction in the inference prompt.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringHelpfulnessInstance { "prediction" => prediction, "reference" =>
+    reference, "context" => context, "instruction" => instruction }
+);
 
 /// Spec for question answering correctness metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringCorrectnessSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringCorrectnessSpec {
     /// Optional. Whether to use instance.reference to compute question answering correctness.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_reference: Option<bool>,
 
     /// Optional. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringCorrectnessSpec { "useReference" => use_reference, "version" =>
+    version }
+);
 
 /// Spec for question answering correctness instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QuestionAnsweringCorrectnessInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionAnsweringCorrectnessInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Optional. Text provided as context to answer the question.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 
     /// Required. The question asked and other instruction in the inference prompt.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    QuestionAnsweringCorrectnessInstance { "prediction" => prediction, "reference" =>
+    reference, "context" => context, "instruction" => instruction }
+);
 
 /// Spec for pointwise metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PointwiseMetricSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PointwiseMetricSpec {
     /// Required. Metric prompt template for pointwise metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_prompt_template: Option<String>,
 
     /// Optional. System instructions for pointwise metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_instruction: Option<String>,
 
     /// Optional. CustomOutputFormatConfig allows customization of metric output. By default, metrics return a score and explanation. When this config is set, the default output is replaced with either: - The raw output string. - A parsed output based on a user-defined schema. If a custom format is chosen, the `score` and `explanation` fields in the corresponding metric result will be empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_output_format_config: Option<crate::CustomOutputFormatConfig>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PointwiseMetricSpec { "metricPromptTemplate" => metric_prompt_template,
+    "systemInstruction" => system_instruction, "customOutputFormatConfig" =>
+    custom_output_format_config }
+);
 
 /// Pointwise metric instance. Usually one instance corresponds to one row in an evaluation dataset.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PointwiseMetricInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PointwiseMetricInstance {
     /// Instance specified as a json string. String key-value pairs are expected in the json\_instance to render PointwiseMetricSpec.instance\_prompt\_template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub json_instance: Option<String>,
 
     /// Key-value contents for the mutlimodality input, including text, image, video, audio, and pdf, etc. The key is placeholder in metric prompt template, and the value is the multimodal content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_map_instance: Option<crate::ContentMap>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PointwiseMetricInstance { "jsonInstance" => json_instance, "contentMapInstance" =>
+    content_map_instance }
+);
 
 /// Spec for pairwise metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseMetricSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PairwiseMetricSpec {
     /// Required. Metric prompt template for pairwise metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_prompt_template: Option<String>,
 
     /// Optional. The field name of the candidate response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub candidate_response_field_name: Option<String>,
 
     /// Optional. The field name of the baseline response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_response_field_name: Option<String>,
 
     /// Optional. System instructions for pairwise metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_instruction: Option<String>,
 
     /// Optional. CustomOutputFormatConfig allows customization of metric output. When this config is set, the default output is replaced with the raw output string. If a custom format is chosen, the `pairwise_choice` and `explanation` fields in the corresponding metric result will be empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_output_format_config: Option<crate::CustomOutputFormatConfig>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PairwiseMetricSpec { "metricPromptTemplate" => metric_prompt_template,
+    "candidateResponseFieldName" => candidate_response_field_name,
+    "baselineResponseFieldName" => baseline_response_field_name, "systemInstruction" =>
+    system_instruction, "customOutputFormatConfig" => custom_output_format_config }
+);
 
 /// Pairwise metric instance. Usually one instance corresponds to one row in an evaluation dataset.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PairwiseMetricInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PairwiseMetricInstance {
     /// Instance specified as a json string. String key-value pairs are expected in the json\_instance to render PairwiseMetricSpec.instance\_prompt\_template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub json_instance: Option<String>,
 
     /// Key-value contents for the mutlimodality input, including text, image, video, audio, and pdf, etc. The key is placeholder in metric prompt template, and the value is the multimodal content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_map_instance: Option<crate::ContentMap>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    PairwiseMetricInstance { "jsonInstance" => json_instance, "contentMapInstance" =>
+    content_map_instance }
+);
 
 /// Spec for tool call valid metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolCallValidSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolCallValidSpec {}
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(ToolCallValidSpec {});
+
 /// Spec for tool call valid instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolCallValidInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolCallValidInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ToolCallValidInstance { "prediction" => prediction, "reference" => reference }
+);
 
 /// Spec for tool name match metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolNameMatchSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolNameMatchSpec {}
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(ToolNameMatchSpec {});
+
 /// Spec for tool name match instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolNameMatchInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolNameMatchInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ToolNameMatchInstance { "prediction" => prediction, "reference" => reference }
+);
 
 /// Spec for tool parameter key match metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKeyMatchSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolParameterKeyMatchSpec {}
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(ToolParameterKeyMatchSpec {});
+
 /// Spec for tool parameter key match instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKeyMatchInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolParameterKeyMatchInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ToolParameterKeyMatchInstance { "prediction" => prediction, "reference" => reference
+    }
+);
 
 /// Spec for tool parameter key value match metric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKVMatchSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolParameterKvMatchSpec {
     /// Optional. Whether to use STRICT string match on parameter values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_strict_string_match: Option<bool>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ToolParameterKvMatchSpec { "useStrictStringMatch" => use_strict_string_match }
+);
 
 /// Spec for tool parameter key value match instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKVMatchInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolParameterKvMatchInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Required. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ToolParameterKvMatchInstance { "prediction" => prediction, "reference" => reference }
+);
 
 /// Required. Which version to use for evaluation.
 ///
@@ -3875,41 +4258,45 @@ discogen_runtime::open_enum_impls!(CometSpecVersion);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CometSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CometSpec {
     /// Required. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<crate::CometSpecVersion>,
 
     /// Optional. Source language in BCP-47 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_language: Option<String>,
 
     /// Optional. Target language in BCP-47 format. Covers both prediction and reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_language: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    CometSpec { "version" => version, "sourceLanguage" => source_language,
+    "targetLanguage" => target_language }
+);
 
 /// Spec for Comet instance - The fields used for evaluation are dependent on the comet version.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CometInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CometInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Optional. Source text in original language.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    CometInstance { "prediction" => prediction, "reference" => reference, "source" =>
+    source }
+);
 
 /// Required. Which version to use for evaluation.
 ///
@@ -3979,486 +4366,549 @@ discogen_runtime::open_enum_impls!(MetricxSpecVersion);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MetricxSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetricxSpec {
     /// Required. Which version to use for evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<crate::MetricxSpecVersion>,
 
     /// Optional. Source language in BCP-47 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_language: Option<String>,
 
     /// Optional. Target language in BCP-47 format. Covers both prediction and reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_language: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    MetricxSpec { "version" => version, "sourceLanguage" => source_language,
+    "targetLanguage" => target_language }
+);
 
 /// Spec for MetricX instance - The fields used for evaluation are dependent on the MetricX version.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MetricxInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetricxInstance {
     /// Required. Output of the evaluated model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction: Option<String>,
 
     /// Optional. Ground truth used to compare against the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
     /// Optional. Source text in original language.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    MetricxInstance { "prediction" => prediction, "reference" => reference, "source" =>
+    source }
+);
 
 /// Spec for TrajectoryExactMatch metric - returns 1 if tool calls in the reference trajectory exactly match the predicted trajectory, else 0.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryExactMatchSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryExactMatchSpec {}
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(TrajectoryExactMatchSpec {});
+
 /// Spec for TrajectoryExactMatch instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryExactMatchInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryExactMatchInstance {
     /// Required. Spec for predicted tool call trajectory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predicted_trajectory: Option<crate::Trajectory>,
 
     /// Required. Spec for reference tool call trajectory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_trajectory: Option<crate::Trajectory>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectoryExactMatchInstance { "predictedTrajectory" => predicted_trajectory,
+    "referenceTrajectory" => reference_trajectory }
+);
 
 /// Spec for TrajectoryInOrderMatch metric - returns 1 if tool calls in the reference trajectory appear in the predicted trajectory in the same order, else 0.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryInOrderMatchSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryInOrderMatchSpec {}
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(TrajectoryInOrderMatchSpec {});
+
 /// Spec for TrajectoryInOrderMatch instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryInOrderMatchInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryInOrderMatchInstance {
     /// Required. Spec for predicted tool call trajectory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predicted_trajectory: Option<crate::Trajectory>,
 
     /// Required. Spec for reference tool call trajectory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_trajectory: Option<crate::Trajectory>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectoryInOrderMatchInstance { "predictedTrajectory" => predicted_trajectory,
+    "referenceTrajectory" => reference_trajectory }
+);
 
 /// Spec for TrajectoryAnyOrderMatch metric - returns 1 if all tool calls in the reference trajectory appear in the predicted trajectory in any order, else 0.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryAnyOrderMatchSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryAnyOrderMatchSpec {}
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(TrajectoryAnyOrderMatchSpec {});
+
 /// Spec for TrajectoryAnyOrderMatch instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryAnyOrderMatchInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryAnyOrderMatchInstance {
     /// Required. Spec for predicted tool call trajectory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predicted_trajectory: Option<crate::Trajectory>,
 
     /// Required. Spec for reference tool call trajectory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_trajectory: Option<crate::Trajectory>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectoryAnyOrderMatchInstance { "predictedTrajectory" => predicted_trajectory,
+    "referenceTrajectory" => reference_trajectory }
+);
 
 /// Spec for TrajectoryPrecision metric - returns a float score based on average precision of individual tool calls.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryPrecisionSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryPrecisionSpec {}
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(TrajectoryPrecisionSpec {});
+
 /// Spec for TrajectoryPrecision instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryPrecisionInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryPrecisionInstance {
     /// Required. Spec for predicted tool call trajectory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predicted_trajectory: Option<crate::Trajectory>,
 
     /// Required. Spec for reference tool call trajectory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_trajectory: Option<crate::Trajectory>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectoryPrecisionInstance { "predictedTrajectory" => predicted_trajectory,
+    "referenceTrajectory" => reference_trajectory }
+);
 
 /// Spec for TrajectoryRecall metric - returns a float score based on average recall of individual tool calls.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryRecallSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryRecallSpec {}
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(TrajectoryRecallSpec {});
+
 /// Spec for TrajectoryRecall instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryRecallInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryRecallInstance {
     /// Required. Spec for predicted tool call trajectory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predicted_trajectory: Option<crate::Trajectory>,
 
     /// Required. Spec for reference tool call trajectory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_trajectory: Option<crate::Trajectory>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectoryRecallInstance { "predictedTrajectory" => predicted_trajectory,
+    "referenceTrajectory" => reference_trajectory }
+);
 
 /// Spec for TrajectorySingleToolUse metric - returns 1 if tool is present in the predicted trajectory, else 0.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectorySingleToolUseSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectorySingleToolUseSpec {
     /// Required. Spec for tool name to be checked for in the predicted trajectory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_name: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(TrajectorySingleToolUseSpec { "toolName" => tool_name });
 
 /// Spec for TrajectorySingleToolUse instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectorySingleToolUseInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectorySingleToolUseInstance {
     /// Required. Spec for predicted tool call trajectory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predicted_trajectory: Option<crate::Trajectory>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    TrajectorySingleToolUseInstance { "predictedTrajectory" => predicted_trajectory }
+);
 
 /// Spec for RubricBasedInstructionFollowing metric - returns rubrics and verdicts corresponding to rubrics along with overall score.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RubricBasedInstructionFollowingSpec`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RubricBasedInstructionFollowingSpec {}
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(RubricBasedInstructionFollowingSpec {});
+
 /// Instance for RubricBasedInstructionFollowing metric - one instance corresponds to one row in an evaluation dataset.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RubricBasedInstructionFollowingInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RubricBasedInstructionFollowingInstance {
     /// Required. Instance specified as a json string. String key-value pairs are expected in the json\_instance to render RubricBasedInstructionFollowing prompt templates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub json_instance: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RubricBasedInstructionFollowingInstance { "jsonInstance" => json_instance }
+);
 
 /// Instance data used to populate placeholders in a metric prompt template.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EvaluationInstanceInstanceData`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvaluationInstanceInstanceData {
     /// Text data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
     /// List of Gemini content data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contents: Option<crate::EvaluationInstanceInstanceDataContents>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    EvaluationInstanceInstanceData { "text" => text, "contents" => contents }
+);
 
 /// A group of rubrics, used for grouping rubrics based on a metric or a version.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RubricGroup`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RubricGroup {
     /// Unique identifier for the group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
 
     /// Human-readable name for the group. This should be unique within a given context if used for display or selection. Example: "Instruction Following V1", "Content Quality - Summarization Task".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Rubrics that are part of this group.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rubrics: Vec<crate::Rubric>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RubricGroup { "groupId" => group_id, "displayName" => display_name, "rubrics" =>
+    rubrics }
+);
 
 /// Instance data specified as a map.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EvaluationInstanceMapInstance`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvaluationInstanceMapInstance {
     /// Optional. Map of instance data.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub map_instance: std::collections::BTreeMap<
         String,
         crate::EvaluationInstanceInstanceData,
     >,
 }
 
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    EvaluationInstanceMapInstance { "mapInstance" => map_instance }
+);
+
 /// Exact match metric value for an instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExactMatchMetricValue`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExactMatchMetricValue {
     /// Output only. Exact match score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(ExactMatchMetricValue { "score" => score });
 
 /// Bleu metric value for an instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BleuMetricValue`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BleuMetricValue {
     /// Output only. Bleu score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(BleuMetricValue { "score" => score });
 
 /// Rouge metric value for an instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RougeMetricValue`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RougeMetricValue {
     /// Output only. Rouge score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(RougeMetricValue { "score" => score });
 
 /// Spec for custom output.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CustomOutput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomOutput {
     /// Output only. List of raw output strings.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub raw_outputs: Option<crate::RawOutput>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(CustomOutput { "rawOutputs" => raw_outputs });
 
 /// Tool call valid metric value for an instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolCallValidMetricValue`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolCallValidMetricValue {
     /// Output only. Tool call valid score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(ToolCallValidMetricValue { "score" => score });
 
 /// Tool name match metric value for an instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolNameMatchMetricValue`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolNameMatchMetricValue {
     /// Output only. Tool name match score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(ToolNameMatchMetricValue { "score" => score });
 
 /// Tool parameter key match metric value for an instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKeyMatchMetricValue`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolParameterKeyMatchMetricValue {
     /// Output only. Tool parameter key match score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(ToolParameterKeyMatchMetricValue { "score" => score });
 
 /// Tool parameter key value match metric value for an instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKVMatchMetricValue`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolParameterKvMatchMetricValue {
     /// Output only. Tool parameter key value match score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(ToolParameterKvMatchMetricValue { "score" => score });
 
 /// TrajectoryExactMatch metric value for an instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryExactMatchMetricValue`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryExactMatchMetricValue {
     /// Output only. TrajectoryExactMatch score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(TrajectoryExactMatchMetricValue { "score" => score });
 
 /// TrajectoryInOrderMatch metric value for an instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryInOrderMatchMetricValue`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryInOrderMatchMetricValue {
     /// Output only. TrajectoryInOrderMatch score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(TrajectoryInOrderMatchMetricValue { "score" => score });
 
 /// TrajectoryAnyOrderMatch metric value for an instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryAnyOrderMatchMetricValue`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryAnyOrderMatchMetricValue {
     /// Output only. TrajectoryAnyOrderMatch score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(TrajectoryAnyOrderMatchMetricValue { "score" => score });
 
 /// TrajectoryPrecision metric value for an instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryPrecisionMetricValue`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryPrecisionMetricValue {
     /// Output only. TrajectoryPrecision score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(TrajectoryPrecisionMetricValue { "score" => score });
 
 /// TrajectoryRecall metric value for an instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectoryRecallMetricValue`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectoryRecallMetricValue {
     /// Output only. TrajectoryRecall score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(TrajectoryRecallMetricValue { "score" => score });
 
 /// TrajectorySingleToolUse metric value for an instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrajectorySingleToolUseMetricValue`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrajectorySingleToolUseMetricValue {
     /// Output only. TrajectorySingleToolUse score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(TrajectorySingleToolUseMetricValue { "score" => score });
 
 /// Rubric critique result.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RubricCritiqueResult`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RubricCritiqueResult {
     /// Output only. Rubric to be evaluated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rubric: Option<String>,
 
     /// Output only. Verdict for the rubric - true if the rubric is met, false otherwise.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<bool>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RubricCritiqueResult { "rubric" => rubric, "verdict" => verdict }
+);
 
 /// Represents the verdict of an evaluation against a single rubric.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RubricVerdict`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RubricVerdict {
     /// Required. The full rubric definition that was evaluated. Storing this ensures the verdict is self-contained and understandable, especially if the original rubric definition changes or was dynamically generated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluated_rubric: Option<crate::Rubric>,
 
     /// Required. Outcome of the evaluation against the rubric, represented as a boolean. `true` indicates a "Pass", `false` indicates a "Fail".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<bool>,
 
     /// Optional. Human-readable reasoning or explanation for the verdict. This can include specific examples or details from the evaluated content that justify the given verdict.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RubricVerdict { "evaluatedRubric" => evaluated_rubric, "verdict" => verdict,
+    "reasoning" => reasoning }
+);
 
 /// A datatype containing media that is part of a multi-part `Content` message. A `Part` consists of data which has an associated datatype. A `Part` can only contain one of the accepted types in `Part.data`. A `Part` must have a fixed IANA MIME type identifying the type and subtype of the media if `inline_data` or `file_data` field is filled with raw bytes.
 ///
@@ -4474,98 +4924,116 @@ pub struct RubricVerdict {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Part {
     /// Optional. Text part (can be code).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
     /// Optional. Inlined bytes data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_data: Option<crate::Blob>,
 
     /// Optional. URI based data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_data: Option<crate::FileData>,
 
     /// Optional. A predicted \[FunctionCall\] returned from the model that contains a string representing the \[FunctionDeclaration.name\] with the parameters and their values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub function_call: Option<crate::FunctionCall>,
 
     /// Optional. The result output of a \[FunctionCall\] that contains a string representing the \[FunctionDeclaration.name\] and a structured JSON object containing any output from the function call. It is used as context to the model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub function_response: Option<crate::FunctionResponse>,
 
     /// Optional. Code generated by the model that is meant to be executed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executable_code: Option<crate::ExecutableCode>,
 
     /// Optional. Result of executing the \[ExecutableCode\].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_execution_result: Option<crate::CodeExecutionResult>,
 
     /// Optional. Video metadata. The metadata should only be specified while the video data is presented in inline\_data or file\_data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_metadata: Option<crate::VideoMetadata>,
 
     /// Optional. Indicates if the part is thought from the model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thought: Option<bool>,
 
     /// Optional. An opaque signature for the thought so it can be reused in subsequent requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thought_signature: Option<discogen_runtime::Bytes>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    Part { "text" => text, "inlineData" => inline_data, "fileData" => file_data,
+    "functionCall" => function_call, "functionResponse" => function_response,
+    "executableCode" => executable_code, "codeExecutionResult" => code_execution_result,
+    "videoMetadata" => video_metadata, "thought" => thought, "thoughtSignature" =>
+    thought_signature }
+);
 
 /// Content of the rubric, defining the testable criteria.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RubricContent`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RubricContent {
     /// Evaluation criteria based on a specific property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub property: Option<crate::RubricContentProperty>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(RubricContent { "property" => property });
 
 /// Scaled tier offers production grade performance along with autoscaling functionality. It is suitable for customers with large amounts of data or performance sensitive workloads.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagManagedDbConfigScaled`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagManagedDbConfigScaled {}
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(RagManagedDbConfigScaled {});
+
 /// Basic tier is a cost-effective and low compute tier suitable for the following cases: * Experimenting with RagManagedDb. * Small data size. * Latency insensitive workload. * Only using RAG Engine with external vector DBs. NOTE: This is the default tier if not explicitly chosen.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagManagedDbConfigBasic`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagManagedDbConfigBasic {}
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(RagManagedDbConfigBasic {});
+
 /// Disables the RAG Engine service and deletes all your data held within this service. This will halt the billing of the service. NOTE: Once deleted the data cannot be recovered. To start using RAG Engine again, you will need to update the tier by calling the UpdateRagEngineConfig API.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagManagedDbConfigUnprovisioned`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagManagedDbConfigUnprovisioned {}
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(RagManagedDbConfigUnprovisioned {});
+
 /// The definition of the Rag resource.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RetrieveContextsRequestVertexRagStoreRagResource`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetrieveContextsRequestVertexRagStoreRagResource {
     /// Optional. RagCorpora resource name. Format: `projects/{project}/locations/{location}/ragCorpora/{rag_corpus}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_corpus: Option<String>,
 
     /// Optional. rag\_file\_id. The files should be in the same rag\_corpus set in rag\_corpus field.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rag_file_ids: Vec<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RetrieveContextsRequestVertexRagStoreRagResource { "ragCorpus" => rag_corpus,
+    "ragFileIds" => rag_file_ids }
+);
 
 /// Specifies the context retrieval config.
 ///
@@ -4580,49 +5048,59 @@ pub struct RetrieveContextsRequestVertexRagStoreRagResource {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagRetrievalConfig {
     /// Optional. The number of contexts to retrieve.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_k: Option<i32>,
 
     /// Optional. Config for filters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<crate::RagRetrievalConfigFilter>,
 
     /// Optional. Config for ranking and reranking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ranking: Option<crate::RagRetrievalConfigRanking>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    RagRetrievalConfig { "topK" => top_k, "filter" => filter, "ranking" => ranking }
+);
 
 /// A context of the query.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagContextsContext`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagContextsContext {
     /// If the file is imported from Cloud Storage or Google Drive, source\_uri will be original file URI in Cloud Storage or Google Drive; if file is uploaded, source\_uri will be file display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_uri: Option<String>,
 
     /// The file display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_display_name: Option<String>,
 
     /// The text chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
     /// According to the underlying Vector DB and the selected metric type, the score can be either the distance or the similarity between the query and the context and its range depends on the metric type. For example, if the metric type is COSINE\_DISTANCE, it represents the distance between the query and the context. The larger the distance, the less relevant the context is to the query. The range is \[0, 2\], while 0 means the most relevant and 2 means the least relevant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 
     /// Context of the retrieved chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk: Option<crate::RagChunk>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    RagContextsContext { "sourceUri" => source_uri, "sourceDisplayName" =>
+    source_display_name, "text" => text, "score" => score, "chunk" => chunk }
+);
 
 /// The definition of the Rag resource.
 ///
@@ -4637,17 +5115,28 @@ pub struct RagContextsContext {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VertexRagStoreRagResource {
     /// Optional. RagCorpora resource name. Format: `projects/{project}/locations/{location}/ragCorpora/{rag_corpus}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_corpus: Option<String>,
 
     /// Optional. rag\_file\_id. The files should be in the same rag\_corpus set in rag\_corpus field.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rag_file_ids: Vec<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    VertexRagStoreRagResource { "ragCorpus" => rag_corpus, "ragFileIds" => rag_file_ids }
+);
 
 /// A RagChunk includes the content of a chunk of a RagFile, and associated metadata.
 ///
@@ -4661,17 +5150,25 @@ pub struct VertexRagStoreRagResource {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagChunk {
     /// The content of the chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
     /// If populated, represents where the chunk starts and ends in the document.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_span: Option<crate::RagChunkPageSpan>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(RagChunk { "text" => text, "pageSpan" => page_span });
 
 /// Represents an environment variable present in a Container or Python Module.
 ///
@@ -4693,17 +5190,33 @@ pub struct RagChunk {
         feature = "reasoning-engines"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnvVar {
     /// Required. Name of the environment variable. Must be a valid C identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. Variables that reference a $(VAR\_NAME) are expanded using the previous defined environment variables in the container and any service environment variables. If a variable cannot be resolved, the reference in the input string will be unchanged. The $(VAR\_NAME) syntax can be escaped with a double $$, ie: $$(VAR\_NAME). Escaped references will never be expanded, regardless of whether the variable exists or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "notebook-runtimes",
+        feature = "training-pipelines",
+        feature = "locations-reasoning-engines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models",
+        feature = "reasoning-engines"
+    )
+)]
+discogen_runtime::model_serde!(EnvVar { "name" => name, "value" => value });
 
 /// Represents a network port in a container.
 ///
@@ -4718,13 +5231,23 @@ pub struct EnvVar {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Port {
     /// The number of the port to expose on the pod's IP address. Must be a valid port number, between 1 and 65535 inclusive.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_port: Option<i32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-models",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(Port { "containerPort" => container_port });
 
 /// Probe describes a health check to be performed against a container to determine whether it is alive or ready to receive traffic.
 ///
@@ -4739,45 +5262,52 @@ pub struct Port {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Probe {
     /// ExecAction probes the health of a container by executing a command.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exec: Option<crate::ProbeExecAction>,
 
     /// HttpGetAction probes the health of a container by sending an HTTP GET request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_get: Option<crate::ProbeHttpGetAction>,
 
     /// GrpcAction probes the health of a container by sending a gRPC request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grpc: Option<crate::ProbeGrpcAction>,
 
     /// TcpSocketAction probes the health of a container by opening a TCP socket connection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tcp_socket: Option<crate::ProbeTcpSocketAction>,
 
     /// How often (in seconds) to perform the probe. Default to 10 seconds. Minimum value is 1. Must be less than timeout\_seconds. Maps to Kubernetes probe argument 'periodSeconds'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_seconds: Option<i32>,
 
     /// Number of seconds after which the probe times out. Defaults to 1 second. Minimum value is 1. Must be greater or equal to period\_seconds. Maps to Kubernetes probe argument 'timeoutSeconds'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<i32>,
 
     /// Number of consecutive failures before the probe is considered failed. Defaults to 3. Minimum value is 1. Maps to Kubernetes probe argument 'failureThreshold'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_threshold: Option<i32>,
 
     /// Number of consecutive successes before the probe is considered successful. Defaults to 1. Minimum value is 1. Maps to Kubernetes probe argument 'successThreshold'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_threshold: Option<i32>,
 
     /// Number of seconds to wait before starting the probe. Defaults to 0. Minimum value is 0. Maps to Kubernetes probe argument 'initialDelaySeconds'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_delay_seconds: Option<i32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-models",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    Probe { "exec" => exec, "httpGet" => http_get, "grpc" => grpc, "tcpSocket" =>
+    tcp_socket, "periodSeconds" => period_seconds, "timeoutSeconds" => timeout_seconds,
+    "failureThreshold" => failure_threshold, "successThreshold" => success_threshold,
+    "initialDelaySeconds" => initial_delay_seconds }
+);
 
 /// Required. Specifies the reservation affinity type.
 ///
@@ -4947,23 +5477,43 @@ discogen_runtime::open_enum_impls!(ReservationAffinityReservationAffinityType);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReservationAffinity {
     /// Required. Specifies the reservation affinity type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_affinity_type: Option<
         crate::ReservationAffinityReservationAffinityType,
     >,
 
     /// Optional. Corresponds to the label key of a reservation resource. To target a SPECIFIC\_RESERVATION by name, use `compute.googleapis.com/reservation-name` as the key and specify the name of your reservation as its value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 
     /// Optional. Corresponds to the label values of a reservation resource. This must be the full resource name of the reservation or reservation block.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "notebook-runtime-templates",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "schedules",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    ReservationAffinity { "reservationAffinityType" => reservation_affinity_type, "key"
+    => key, "values" => values }
+);
 
 /// The metric specification that defines the target resource utilization (CPU utilization, accelerator's duty cycle, and so on) for calculating the desired replica count.
 ///
@@ -4977,79 +5527,98 @@ pub struct ReservationAffinity {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AutoscalingMetricSpec {
     /// Required. The resource metric name. Supported metrics: * For Online Prediction: * `aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle` * `aiplatform.googleapis.com/prediction/online/cpu/utilization` * `aiplatform.googleapis.com/prediction/online/request_count`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
 
     /// The target resource utilization in percentage (1% - 100%) for the given metric; once the real usage deviates from the target by a certain percentage, the machine replicas change. The default value is 60 (representing 60%) if not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<i32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "index-endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    AutoscalingMetricSpec { "metricName" => metric_name, "target" => target }
+);
 
 /// Spec for custom output format configuration.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CustomOutputFormatConfig`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomOutputFormatConfig {
     /// Optional. Whether to return raw output.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_raw_output: Option<bool>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    CustomOutputFormatConfig { "returnRawOutput" => return_raw_output }
+);
 
 /// Map of placeholder in metric prompt template to contents of model input.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ContentMap`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContentMap {
     /// Optional. Map of placeholder to contents.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub values: std::collections::BTreeMap<String, crate::ContentMapContents>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(ContentMap { "values" => values });
 
 /// Spec for trajectory.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Trajectory`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Trajectory {
     /// Required. Tool calls in the trajectory.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tool_calls: Vec<crate::ToolCall>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(Trajectory { "toolCalls" => tool_calls });
 
 /// List of standard Content messages from Gemini API.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EvaluationInstanceInstanceDataContents`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvaluationInstanceInstanceDataContents {
     /// Optional. Repeated contents.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    EvaluationInstanceInstanceDataContents { "contents" => contents }
+);
 
 /// Raw output.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RawOutput`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawOutput {
     /// Output only. Raw output string.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub raw_output: Vec<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(RawOutput { "rawOutput" => raw_output });
 
 /// Content blob.
 ///
@@ -5065,21 +5634,32 @@ pub struct RawOutput {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Blob {
     /// Required. The IANA standard MIME type of the source data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
 
     /// Required. Raw bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<discogen_runtime::Bytes>,
 
     /// Optional. Display name of the blob. Used to provide a label or filename to distinguish blobs. This field is only returned in PromptMessage for prompt management. It is currently used in the Gemini GenerateContent calls only when server side tools (code\_execution, google\_search, and url\_context) are enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    Blob { "mimeType" => mime_type, "data" => data, "displayName" => display_name }
+);
 
 /// URI based data.
 ///
@@ -5095,21 +5675,33 @@ pub struct Blob {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FileData {
     /// Required. The IANA standard MIME type of the source data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
 
     /// Required. URI.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_uri: Option<String>,
 
     /// Optional. Display name of the file data. Used to provide a label or filename to distinguish file datas. This field is only returned in PromptMessage for prompt management. It is currently used in the Gemini GenerateContent calls only when server side tools (code\_execution, google\_search, and url\_context) are enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    FileData { "mimeType" => mime_type, "fileUri" => file_uri, "displayName" =>
+    display_name }
+);
 
 /// A predicted \[FunctionCall\] returned from the model that contains a string representing the \[FunctionDeclaration.name\] and a structured JSON object containing the parameters and their values.
 ///
@@ -5125,17 +5717,27 @@ pub struct FileData {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FunctionCall {
     /// Required. The name of the function to call. Matches \[FunctionDeclaration.name\].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. The function parameters and values in JSON object format. See \[FunctionDeclaration.parameters\] for parameter details.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub args: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(FunctionCall { "name" => name, "args" => args });
 
 /// The result output from a \[FunctionCall\] that contains a string representing the \[FunctionDeclaration.name\] and a structured JSON object containing any output from the function is used as context to the model. This should contain the result of a \[FunctionCall\] made based on model prediction.
 ///
@@ -5151,17 +5753,29 @@ pub struct FunctionCall {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FunctionResponse {
     /// Required. The name of the function to call. Matches \[FunctionDeclaration.name\] and \[FunctionCall.name\].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The function response in JSON object format. Use "output" key to specify function output and "error" key to specify error details (if any). If "output" and "error" keys are not specified, then whole "response" is treated as function output.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub response: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    FunctionResponse { "name" => name, "response" => response }
+);
 
 /// Required. Programming language of the `code`.
 ///
@@ -5263,17 +5877,29 @@ discogen_runtime::open_enum_impls!(ExecutableCodeLanguage);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExecutableCode {
     /// Required. Programming language of the `code`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<crate::ExecutableCodeLanguage>,
 
     /// Required. The code to be executed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    ExecutableCode { "language" => language, "code" => code }
+);
 
 /// Required. Outcome of the code execution.
 ///
@@ -5389,17 +6015,29 @@ discogen_runtime::open_enum_impls!(Outcome);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeExecutionResult {
     /// Required. Outcome of the code execution.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<crate::Outcome>,
 
     /// Optional. Contains stdout when code execution is successful, stderr or other description otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    CodeExecutionResult { "outcome" => outcome, "output" => output }
+);
 
 /// Metadata describes the input video content.
 ///
@@ -5415,33 +6053,46 @@ pub struct CodeExecutionResult {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoMetadata {
     /// Optional. The start offset of the video.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_offset: Option<discogen_runtime::Duration>,
 
     /// Optional. The end offset of the video.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_offset: Option<discogen_runtime::Duration>,
 
     /// Optional. The frame rate of the video sent to the model. If not specified, the default value will be 1.0. The fps range is (0.0, 24.0\].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fps: Option<f64>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    VideoMetadata { "startOffset" => start_offset, "endOffset" => end_offset, "fps" =>
+    fps }
+);
 
 /// Defines criteria based on a specific property.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RubricContentProperty`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RubricContentProperty {
     /// Description of the property being evaluated. Example: "The model's response is grammatically correct."
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(RubricContentProperty { "description" => description });
 
 /// Config for filters.
 ///
@@ -5456,21 +6107,33 @@ pub struct RubricContentProperty {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagRetrievalConfigFilter {
     /// Optional. Only returns contexts with vector distance smaller than the threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_distance_threshold: Option<f64>,
 
     /// Optional. Only returns contexts with vector similarity larger than the threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_similarity_threshold: Option<f64>,
 
     /// Optional. String for metadata filtering.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_filter: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    RagRetrievalConfigFilter { "vectorDistanceThreshold" => vector_distance_threshold,
+    "vectorSimilarityThreshold" => vector_similarity_threshold, "metadataFilter" =>
+    metadata_filter }
+);
 
 /// Config for ranking and reranking.
 ///
@@ -5485,17 +6148,29 @@ pub struct RagRetrievalConfigFilter {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagRetrievalConfigRanking {
     /// Optional. Config for Rank Service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rank_service: Option<crate::RagRetrievalConfigRankingRankService>,
 
     /// Optional. Config for LlmRanker.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub llm_ranker: Option<crate::RagRetrievalConfigRankingLlmRanker>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    RagRetrievalConfigRanking { "rankService" => rank_service, "llmRanker" => llm_ranker
+    }
+);
 
 /// Represents where the chunk starts and ends in the document.
 ///
@@ -5509,17 +6184,27 @@ pub struct RagRetrievalConfigRanking {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagChunkPageSpan {
     /// Page where chunk starts in the document. Inclusive. 1-indexed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_page: Option<i32>,
 
     /// Page where chunk ends in the document. Inclusive. 1-indexed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_page: Option<i32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    RagChunkPageSpan { "firstPage" => first_page, "lastPage" => last_page }
+);
 
 /// ExecAction specifies a command to execute.
 ///
@@ -5534,13 +6219,23 @@ pub struct RagChunkPageSpan {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProbeExecAction {
     /// Command is the command line to execute inside the container, the working directory for the command is root ('/') in the container's filesystem. The command is simply exec'd, it is not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use a shell, you need to explicitly call out to that shell. Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-models",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(ProbeExecAction { "command" => command });
 
 /// HttpGetAction describes an action based on HTTP Get requests.
 ///
@@ -5555,29 +6250,38 @@ pub struct ProbeExecAction {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProbeHttpGetAction {
     /// Path to access on the HTTP server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 
     /// Number of the port to access on the container. Number must be in the range 1 to 65535.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
 
     /// Host name to connect to, defaults to the model serving container's IP. You probably want to set "Host" in httpHeaders instead.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
 
     /// Scheme to use for connecting to the host. Defaults to HTTP. Acceptable values are "HTTP" or "HTTPS".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
 
     /// Custom headers to set in the request. HTTP allows repeated headers.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub http_headers: Vec<crate::ProbeHttpHeader>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-models",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    ProbeHttpGetAction { "path" => path, "port" => port, "host" => host, "scheme" =>
+    scheme, "httpHeaders" => http_headers }
+);
 
 /// GrpcAction checks the health of a container using a gRPC service.
 ///
@@ -5592,17 +6296,26 @@ pub struct ProbeHttpGetAction {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProbeGrpcAction {
     /// Port number of the gRPC service. Number must be in the range 1 to 65535.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
 
     /// Service is the name of the service to place in the gRPC HealthCheckRequest. See <https://github.com/grpc/grpc/blob/master/doc/health-checking.md>. If this is not specified, the default behavior is defined by gRPC.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-models",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(ProbeGrpcAction { "port" => port, "service" => service });
 
 /// TcpSocketAction probes the health of a container by opening a TCP socket connection.
 ///
@@ -5617,45 +6330,57 @@ pub struct ProbeGrpcAction {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProbeTcpSocketAction {
     /// Number of the port to access on the container. Number must be in the range 1 to 65535.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
 
     /// Optional: Host name to connect to, defaults to the model serving container's IP.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-models",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(ProbeTcpSocketAction { "port" => port, "host" => host });
 
 /// Repeated Content type.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ContentMapContents`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContentMapContents {
     /// Optional. Repeated contents.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(ContentMapContents { "contents" => contents });
 
 /// Spec for tool call.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ToolCall`.
 #[cfg(feature = "locations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolCall {
     /// Required. Spec for tool name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_name: Option<String>,
 
     /// Optional. Spec for tool input
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_input: Option<String>,
 }
+
+#[cfg(feature = "locations")]
+discogen_runtime::model_serde!(
+    ToolCall { "toolName" => tool_name, "toolInput" => tool_input }
+);
 
 /// Config for Rank Service.
 ///
@@ -5670,13 +6395,25 @@ pub struct ToolCall {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagRetrievalConfigRankingRankService {
     /// Optional. The model name of the rank service. Format: `semantic-ranker-512@latest`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    RagRetrievalConfigRankingRankService { "modelName" => model_name }
+);
 
 /// Config for LlmRanker.
 ///
@@ -5691,13 +6428,25 @@ pub struct RagRetrievalConfigRankingRankService {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagRetrievalConfigRankingLlmRanker {
     /// Optional. The model name used for ranking. See [Supported models](https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/inference#supported-models).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    RagRetrievalConfigRankingLlmRanker { "modelName" => model_name }
+);
 
 /// HttpHeader describes a custom header to be used in HTTP probes
 ///
@@ -5712,14 +6461,23 @@ pub struct RagRetrievalConfigRankingLlmRanker {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProbeHttpHeader {
     /// The header field name. This will be canonicalized upon output, so case-variant names will be understood as the same header.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The header field value
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-models",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(ProbeHttpHeader { "name" => name, "value" => value });

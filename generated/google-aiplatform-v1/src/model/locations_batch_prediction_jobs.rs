@@ -6,153 +6,142 @@
 #[cfg(
     any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchPredictionJob {
     /// Output only. Resource name of the BatchPredictionJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The user-defined name of this BatchPredictionJob.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// The name of the Model resource that produces the predictions via this job, must share the same ancestor Location. Starting this job has no impact on any existing deployments of the Model and their resources. Exactly one of model and unmanaged\_container\_model must be set. The model resource name may contain version id or version alias to specify the version. Example: `projects/{project}/locations/{location}/models/{model}@2` or `projects/{project}/locations/{location}/models/{model}@golden` if no version is specified, the default version will be deployed. The model resource could also be a publisher model. Example: `publishers/{publisher}/models/{model}` or `projects/{project}/locations/{location}/publishers/{publisher}/models/{model}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Output only. The version ID of the Model that produces the predictions via this job.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_version_id: Option<String>,
 
     /// Contains model information necessary to perform batch prediction without requiring uploading to model registry. Exactly one of model and unmanaged\_container\_model must be set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unmanaged_container_model: Option<crate::UnmanagedContainerModel>,
 
     /// Required. Input configuration of the instances on which predictions are performed. The schema of any single instance may be specified via the Model's PredictSchemata's instance\_schema\_uri.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_config: Option<crate::BatchPredictionJobInputConfig>,
 
     /// Configuration for how to convert batch prediction input instances to the prediction instances that are sent to the Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_config: Option<crate::BatchPredictionJobInstanceConfig>,
 
     /// The parameters that govern the predictions. The schema of the parameters may be specified via the Model's PredictSchemata's parameters\_schema\_uri.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_parameters: Option<serde_json::Value>,
 
     /// Required. The Configuration specifying where output predictions should be written. The schema of any single prediction may be specified as a concatenation of Model's PredictSchemata's instance\_schema\_uri and prediction\_schema\_uri.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_config: Option<crate::BatchPredictionJobOutputConfig>,
 
     /// The config of resources used by the Model during the batch prediction. If the Model supports DEDICATED\_RESOURCES this config may be provided (and the job will use these resources), if the Model doesn't support AUTOMATIC\_RESOURCES, this config must be provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_resources: Option<crate::BatchDedicatedResources>,
 
     /// The service account that the DeployedModel's container runs as. If not specified, a system generated one will be used, which has minimal permissions and the custom container, if used, may not have enough permission to access other Google Cloud resources. Users deploying the Model must have the `iam.serviceAccounts.actAs` permission on this service account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 
     /// Immutable. Parameters configuring the batch behavior. Currently only applicable when dedicated\_resources are used (in other cases Vertex AI does the tuning itself).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manual_batch_tuning_parameters: Option<crate::ManualBatchTuningParameters>,
 
     /// Generate explanation with the batch prediction results. When set to `true`, the batch prediction output changes based on the `predictions_format` field of the BatchPredictionJob.output\_config object: * `bigquery`: output includes a column named `explanation`. The value is a struct that conforms to the Explanation object. * `jsonl`: The JSON objects on each line include an additional entry keyed `explanation`. The value of the entry is a JSON object that conforms to the Explanation object. * `csv`: Generating explanations for CSV format is not supported. If this field is set to true, either the Model.explanation\_spec or explanation\_spec must be populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_explanation: Option<bool>,
 
     /// Explanation configuration for this BatchPredictionJob. Can be specified only if generate\_explanation is set to `true`. This value overrides the value of Model.explanation\_spec. All fields of explanation\_spec are optional in the request. If a field of the explanation\_spec object is not populated, the corresponding field of the Model.explanation\_spec object is inherited.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_spec: Option<crate::ExplanationSpec>,
 
     /// Output only. Information further describing the output of this job.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_info: Option<crate::BatchPredictionJobOutputInfo>,
 
     /// Output only. The detailed state of the job.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::JobState>,
 
     /// Output only. Only populated when the job's state is JOB\_STATE\_FAILED or JOB\_STATE\_CANCELLED.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// Output only. Partial failures encountered. For example, single files that can't be read. This field never exceeds 20 entries. Status details fields contain standard Google Cloud error details.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub partial_failures: Vec<discogen_runtime::RpcStatus>,
 
     /// Output only. Information about resources that had been consumed by this job. Provided in real time at best effort basis, as well as a final value once the job completes. Note: This field currently may be not populated for batch predictions that use AutoML Models.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resources_consumed: Option<crate::ResourcesConsumed>,
 
     /// Output only. Statistics on completed and failed prediction instances.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub completion_stats: Option<crate::CompletionStats>,
 
     /// Output only. Time when the BatchPredictionJob was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the BatchPredictionJob for the first time entered the `JOB_STATE_RUNNING` state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the BatchPredictionJob entered any of the following states: `JOB_STATE_SUCCEEDED`, `JOB_STATE_FAILED`, `JOB_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the BatchPredictionJob was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// The labels with user-defined metadata to organize BatchPredictionJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Customer-managed encryption key options for a BatchPredictionJob. If this is set, then all resources created by the BatchPredictionJob will be encrypted with the provided encryption key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// For custom-trained Models and AutoML Tabular Models, the container of the DeployedModel instances will send `stderr` and `stdout` streams to Cloud Logging by default. Please note that the logs incur cost, which are subject to [Cloud Logging pricing](https://cloud.google.com/logging/pricing). User can disable container logging by setting this flag to true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_container_logging: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(
+    any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
+)]
+discogen_runtime::model_serde!(
+    BatchPredictionJob { "name" => name, "displayName" => display_name, "model" => model,
+    "modelVersionId" => model_version_id, "unmanagedContainerModel" =>
+    unmanaged_container_model, "inputConfig" => input_config, "instanceConfig" =>
+    instance_config, "modelParameters" => model_parameters, "outputConfig" =>
+    output_config, "dedicatedResources" => dedicated_resources, "serviceAccount" =>
+    service_account, "manualBatchTuningParameters" => manual_batch_tuning_parameters,
+    "generateExplanation" => generate_explanation, "explanationSpec" => explanation_spec,
+    "outputInfo" => output_info, "state" => state, "error" => error, "partialFailures" =>
+    partial_failures, "resourcesConsumed" => resources_consumed, "completionStats" =>
+    completion_stats, "createTime" => create_time, "startTime" => start_time, "endTime"
+    => end_time, "updateTime" => update_time, "labels" => labels, "encryptionSpec" =>
+    encryption_spec, "disableContainerLogging" => disable_container_logging,
+    "satisfiesPzs" => satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Response message for JobService.ListBatchPredictionJobs
 ///
@@ -160,17 +149,22 @@ pub struct BatchPredictionJob {
 #[cfg(
     any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListBatchPredictionJobsResponse {
     /// List of BatchPredictionJobs in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub batch_prediction_jobs: Vec<crate::BatchPredictionJob>,
 
     /// A token to retrieve the next page of results. Pass to ListBatchPredictionJobsRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(
+    any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
+)]
+discogen_runtime::model_serde!(
+    ListBatchPredictionJobsResponse { "batchPredictionJobs" => batch_prediction_jobs,
+    "nextPageToken" => next_page_token }
+);
 
 #[cfg(
     any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
@@ -191,30 +185,36 @@ impl discogen_runtime::Page for ListBatchPredictionJobsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CancelBatchPredictionJobRequest`.
 #[cfg(feature = "locations-batch-prediction-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelBatchPredictionJobRequest {}
+#[cfg(feature = "locations-batch-prediction-jobs")]
+discogen_runtime::model_serde!(CancelBatchPredictionJobRequest {});
+
 /// Contains model information necessary to perform batch prediction without requiring a full model import.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UnmanagedContainerModel`.
 #[cfg(
     any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UnmanagedContainerModel {
     /// The path to the directory containing the Model artifact and any of its supporting files.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_uri: Option<String>,
 
     /// Contains the schemata used in Model's predictions and explanations
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predict_schemata: Option<crate::PredictSchemata>,
 
     /// Input only. The specification of the container that is to be used when deploying this Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_spec: Option<crate::ModelContainerSpec>,
 }
+
+#[cfg(
+    any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
+)]
+discogen_runtime::model_serde!(
+    UnmanagedContainerModel { "artifactUri" => artifact_uri, "predictSchemata" =>
+    predict_schemata, "containerSpec" => container_spec }
+);
 
 /// Configures the input to BatchPredictionJob. See Model.supported\_input\_storage\_formats for Model's supported input formats, and how instances should be expressed via any of them.
 ///
@@ -222,21 +222,25 @@ pub struct UnmanagedContainerModel {
 #[cfg(
     any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchPredictionJobInputConfig {
     /// The Cloud Storage location for the input instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 
     /// The BigQuery location of the input table. The schema of the table should be in the format described by the given context OpenAPI Schema, if one is provided. The table may contain additional columns that are not described by the schema, and they will be ignored.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_source: Option<crate::BigQuerySource>,
 
     /// Required. The format in which instances are given, must be one of the Model's supported\_input\_storage\_formats.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instances_format: Option<String>,
 }
+
+#[cfg(
+    any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
+)]
+discogen_runtime::model_serde!(
+    BatchPredictionJobInputConfig { "gcsSource" => gcs_source, "bigquerySource" =>
+    bigquery_source, "instancesFormat" => instances_format }
+);
 
 /// Configuration defining how to transform batch prediction input instances to the instances that the Model accepts.
 ///
@@ -244,25 +248,28 @@ pub struct BatchPredictionJobInputConfig {
 #[cfg(
     any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchPredictionJobInstanceConfig {
     /// The format of the instance that the Model accepts. Vertex AI will convert compatible batch prediction input instance formats to the specified format. Supported values are: * `object`: Each input is converted to JSON object format. * For `bigquery`, each row is converted to an object. * For `jsonl`, each line of the JSONL input must be an object. * Does not apply to `csv`, `file-list`, `tf-record`, or `tf-record-gzip`. * `array`: Each input is converted to JSON array format. * For `bigquery`, each row is converted to an array. The order of columns is determined by the BigQuery column order, unless included\_fields is populated. included\_fields must be populated for specifying field orders. * For `jsonl`, if each line of the JSONL input is an object, included\_fields must be populated for specifying field orders. * Does not apply to `csv`, `file-list`, `tf-record`, or `tf-record-gzip`. If not specified, Vertex AI converts the batch prediction input as follows: * For `bigquery` and `csv`, the behavior is the same as `array`. The order of columns is the same as defined in the file or table, unless included\_fields is populated. * For `jsonl`, the prediction instance format is determined by each line of the input. * For `tf-record`/`tf-record-gzip`, each record will be converted to an object in the format of `{"b64": }`, where `` is the Base64-encoded string of the content of the record. * For `file-list`, each file in the list will be converted to an object in the format of `{"b64": }`, where `` is the Base64-encoded string of the content of the file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
 
     /// The name of the field that is considered as a key. The values identified by the key field is not included in the transformed instances that is sent to the Model. This is similar to specifying this name of the field in excluded\_fields. In addition, the batch prediction output will not include the instances. Instead the output will only include the value of the key field, in a field named `key` in the output: * For `jsonl` output format, the output will have a `key` field instead of the `instance` field. * For `csv`/`bigquery` output format, the output will have have a `key` column instead of the instance feature columns. The input must be JSONL with objects at each line, CSV, BigQuery or TfRecord.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_field: Option<String>,
 
     /// Fields that will be included in the prediction instance that is sent to the Model. If instance\_type is `array`, the order of field names in included\_fields also determines the order of the values in the array. When included\_fields is populated, excluded\_fields must be empty. The input must be JSONL with objects at each line, BigQuery or TfRecord.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub included_fields: Vec<String>,
 
     /// Fields that will be excluded in the prediction instance that is sent to the Model. Excluded will be attached to the batch prediction output if key\_field is not specified. When excluded\_fields is populated, included\_fields must be empty. The input must be JSONL with objects at each line, BigQuery or TfRecord.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub excluded_fields: Vec<String>,
 }
+
+#[cfg(
+    any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
+)]
+discogen_runtime::model_serde!(
+    BatchPredictionJobInstanceConfig { "instanceType" => instance_type, "keyField" =>
+    key_field, "includedFields" => included_fields, "excludedFields" => excluded_fields }
+);
 
 /// Configures the output of BatchPredictionJob. See Model.supported\_output\_storage\_formats for supported output formats, and how predictions are expressed via any of them.
 ///
@@ -270,21 +277,26 @@ pub struct BatchPredictionJobInstanceConfig {
 #[cfg(
     any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchPredictionJobOutputConfig {
     /// The Cloud Storage location of the directory where the output is to be written to. In the given directory a new directory is created. Its name is `prediction--`, where timestamp is in YYYY-MM-DDThh:mm:ss.sssZ ISO-8601 format. Inside of it files `predictions_0001.`, `predictions_0002.`, ..., `predictions_N.` are created where \`\` depends on chosen predictions\_format, and N may equal 0001 and depends on the total number of successfully predicted instances. If the Model has both instance and prediction schemata defined then each such file contains predictions as per the predictions\_format. If prediction for any instance failed (partially or completely), then an additional `errors_0001.`, `errors_0002.`,..., `errors_N.` files are created (N depends on total number of failed predictions). These files contain the failed instances, as per their schema, followed by an additional `error` field which as value has google.rpc.Status containing only `code` and `message` fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_destination: Option<crate::GcsDestination>,
 
     /// The BigQuery project or dataset location where the output is to be written to. If project is provided, a new dataset is created with name `prediction__` where is made BigQuery-dataset-name compatible (for example, most special characters become underscores), and timestamp is in YYYY\_MM\_DDThh\_mm\_ss\_sssZ "based on ISO-8601" format. In the dataset two tables will be created, `predictions`, and `errors`. If the Model has both instance and prediction schemata defined then the tables have columns as follows: The `predictions` table contains instances for which the prediction succeeded, it has columns as per a concatenation of the Model's instance and prediction schemata. The `errors` table contains rows for which the prediction has failed, it has instance columns, as per the instance schema, followed by a single "errors" column, which as values has google.rpc.Status represented as a STRUCT, and containing only `code` and `message`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_destination: Option<crate::BigQueryDestination>,
 
     /// Required. The format in which Vertex AI gives the predictions, must be one of the Model's supported\_output\_storage\_formats.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predictions_format: Option<String>,
 }
+
+#[cfg(
+    any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
+)]
+discogen_runtime::model_serde!(
+    BatchPredictionJobOutputConfig { "gcsDestination" => gcs_destination,
+    "bigqueryDestination" => bigquery_destination, "predictionsFormat" =>
+    predictions_format }
+);
 
 /// A description of resources that are used for performing batch operations, are dedicated to a Model, and need manual configuration.
 ///
@@ -292,21 +304,25 @@ pub struct BatchPredictionJobOutputConfig {
 #[cfg(
     any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchDedicatedResources {
     /// Required. Immutable. The specification of a single machine.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_spec: Option<crate::MachineSpec>,
 
     /// Immutable. The number of machine replicas used at the start of the batch operation. If not set, Vertex AI decides starting number, not greater than max\_replica\_count
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_replica_count: Option<i32>,
 
     /// Immutable. The maximum number of machine replicas the batch operation may be scaled to. The default value is 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_replica_count: Option<i32>,
 }
+
+#[cfg(
+    any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
+)]
+discogen_runtime::model_serde!(
+    BatchDedicatedResources { "machineSpec" => machine_spec, "startingReplicaCount" =>
+    starting_replica_count, "maxReplicaCount" => max_replica_count }
+);
 
 /// Manual batch tuning parameters.
 ///
@@ -314,13 +330,18 @@ pub struct BatchDedicatedResources {
 #[cfg(
     any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManualBatchTuningParameters {
     /// Immutable. The number of the records (e.g. instances) of the operation given in each batch to a machine replica. Machine type, and size of a single record should be considered when setting this parameter, higher value speeds up the batch operation's execution, but too high value will result in a whole batch not fitting in a machine's memory, and the whole operation will fail. The default value is 64.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_size: Option<i32>,
 }
+
+#[cfg(
+    any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
+)]
+discogen_runtime::model_serde!(
+    ManualBatchTuningParameters { "batchSize" => batch_size }
+);
 
 /// Further describes this job's output. Supplements output\_config.
 ///
@@ -328,27 +349,32 @@ pub struct ManualBatchTuningParameters {
 #[cfg(
     any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchPredictionJobOutputInfo {
     /// Output only. The full path of the Cloud Storage directory created, into which the prediction output is written.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_output_directory: Option<String>,
 
     /// Output only. The path of the BigQuery dataset created, in `bq://projectId.bqDatasetId` format, into which the prediction output is written.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_output_dataset: Option<String>,
 
     /// Output only. The name of the BigQuery table created, in `predictions_` format, into which the prediction output is written. Can be used by UI to generate the BigQuery output path, for example.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_output_table: Option<String>,
 }
+
+#[cfg(
+    any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
+)]
+discogen_runtime::model_serde!(
+    BatchPredictionJobOutputInfo { "gcsOutputDirectory" => gcs_output_directory,
+    "bigqueryOutputDataset" => bigquery_output_dataset, "bigqueryOutputTable" =>
+    bigquery_output_table }
+);
 
 /// Statistics information about resource consumption.
 ///
@@ -356,15 +382,18 @@ pub struct BatchPredictionJobOutputInfo {
 #[cfg(
     any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourcesConsumed {
     /// Output only. The number of replica hours used. Note that many replicas may run in parallel, and additionally any given work may be queued for some time. Therefore this value is not strictly related to wall time.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_hours: Option<f64>,
 }
+
+#[cfg(
+    any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
+)]
+discogen_runtime::model_serde!(ResourcesConsumed { "replicaHours" => replica_hours });
 
 /// Success and error statistics of processing multiple entities (for example, DataItems or structured data rows) in batch.
 ///
@@ -372,42 +401,34 @@ pub struct ResourcesConsumed {
 #[cfg(
     any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CompletionStats {
     /// Output only. The number of entities that had been processed successfully.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub successful_count: Option<i64>,
 
     /// Output only. The number of entities for which any error was encountered.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub failed_count: Option<i64>,
 
     /// Output only. In cases when enough errors are encountered a job, pipeline, or operation may be failed as a whole. Below is the number of entities for which the processing had not been finished (either in successful or failed state). Set to -1 if the number is unknown (for example, the operation failed before the total entity number could be collected).
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub incomplete_count: Option<i64>,
 
     /// Output only. The number of the successful forecast points that are generated by the forecasting model. This is ONLY used by the forecasting batch prediction.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub successful_forecast_point_count: Option<i64>,
 }
+
+#[cfg(
+    any(feature = "locations-batch-prediction-jobs", feature = "batch-prediction-jobs")
+)]
+discogen_runtime::model_serde!(
+    CompletionStats { "successfulCount" => successful_count as int64, "failedCount" =>
+    failed_count as int64, "incompleteCount" => incomplete_count as int64,
+    "successfulForecastPointCount" => successful_forecast_point_count as int64 }
+);

@@ -4,41 +4,46 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ImportDataRequest`.
 #[cfg(feature = "locations-datasets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportDataRequest {
     /// Required. The desired input locations. The contents of all input locations will be imported in one batch.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub import_configs: Vec<crate::ImportDataConfig>,
 }
+
+#[cfg(feature = "locations-datasets")]
+discogen_runtime::model_serde!(ImportDataRequest { "importConfigs" => import_configs });
 
 /// Request message for DatasetService.ExportData.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExportDataRequest`.
 #[cfg(feature = "locations-datasets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportDataRequest {
     /// Required. The desired output location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_config: Option<crate::ExportDataConfig>,
 }
+
+#[cfg(feature = "locations-datasets")]
+discogen_runtime::model_serde!(ExportDataRequest { "exportConfig" => export_config });
 
 /// Response message for DatasetService.SearchDataItems.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SearchDataItemsResponse`.
 #[cfg(feature = "locations-datasets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchDataItemsResponse {
     /// The DataItemViews read.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_item_views: Vec<crate::DataItemView>,
 
     /// A token to retrieve next page of results. Pass to SearchDataItemsRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "locations-datasets")]
+discogen_runtime::model_serde!(
+    SearchDataItemsResponse { "dataItemViews" => data_item_views, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "locations-datasets")]
 impl discogen_runtime::Page for SearchDataItemsResponse {
@@ -57,25 +62,26 @@ impl discogen_runtime::Page for SearchDataItemsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ImportDataConfig`.
 #[cfg(feature = "locations-datasets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportDataConfig {
     /// The Google Cloud Storage location for the input content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 
     /// Labels that will be applied to newly imported DataItems. If an identical DataItem as one being imported already exists in the Dataset, then these labels will be appended to these of the already existing one, and if labels with identical key is imported before, the old label value will be overwritten. If two DataItems are identical in the same import data operation, the labels will be combined and if key collision happens in this case, one of the values will be picked randomly. Two DataItems are considered identical if their content bytes are identical (e.g. image bytes or pdf bytes). These labels will be overridden by Annotation labels specified inside index file referenced by import\_schema\_uri, e.g. jsonl file.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub data_item_labels: std::collections::BTreeMap<String, String>,
 
     /// Labels that will be applied to newly imported Annotations. If two Annotations are identical, one of them will be deduped. Two Annotations are considered identical if their payload, payload\_schema\_uri and all of their labels are the same. These labels will be overridden by Annotation labels specified inside index file referenced by import\_schema\_uri, e.g. jsonl file.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub annotation_labels: std::collections::BTreeMap<String, String>,
 
     /// Required. Points to a YAML file stored on Google Cloud Storage describing the import format. Validation will be done against the schema. The schema is defined as an [OpenAPI 3.0.2 Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub import_schema_uri: Option<String>,
 }
+
+#[cfg(feature = "locations-datasets")]
+discogen_runtime::model_serde!(
+    ImportDataConfig { "gcsSource" => gcs_source, "dataItemLabels" => data_item_labels,
+    "annotationLabels" => annotation_labels, "importSchemaUri" => import_schema_uri }
+);
 
 /// Indicates the usage of the exported files.
 ///
@@ -127,212 +133,216 @@ discogen_runtime::open_enum_impls!(ExportDataConfigExportUse);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExportDataConfig`.
 #[cfg(feature = "locations-datasets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportDataConfig {
     /// The Google Cloud Storage location where the output is to be written to. In the given directory a new directory will be created with name: `export-data--` where timestamp is in YYYY-MM-DDThh:mm:ss.sssZ ISO-8601 format. All export output will be written into that directory. Inside that directory, annotations with the same schema will be grouped into sub directories which are named with the corresponding annotations' schema title. Inside these sub directories, a schema.yaml will be created to describe the output format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_destination: Option<crate::GcsDestination>,
 
     /// Split based on fractions defining the size of each set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fraction_split: Option<crate::ExportFractionSplit>,
 
     /// Split based on the provided filters for each set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_split: Option<crate::ExportFilterSplit>,
 
     /// An expression for filtering what part of the Dataset is to be exported. Only Annotations that match this filter will be exported. The filter syntax is the same as in ListAnnotations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations_filter: Option<String>,
 
     /// The ID of a SavedQuery (annotation set) under the Dataset specified by ExportDataRequest.name used for filtering Annotations for training. Only used for custom training data export use cases. Only applicable to Datasets that have SavedQueries. Only Annotations that are associated with this SavedQuery are used in respectively training. When used in conjunction with annotations\_filter, the Annotations used for training are filtered by both saved\_query\_id and annotations\_filter. Only one of saved\_query\_id and annotation\_schema\_uri should be specified as both of them represent the same thing: problem type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub saved_query_id: Option<String>,
 
     /// The Cloud Storage URI that points to a YAML file describing the annotation schema. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). The schema files that can be used here are found in gs://google-cloud-aiplatform/schema/dataset/annotation/, note that the chosen schema must be consistent with metadata of the Dataset specified by ExportDataRequest.name. Only used for custom training data export use cases. Only applicable to Datasets that have DataItems and Annotations. Only Annotations that both match this schema and belong to DataItems not ignored by the split method are used in respectively training, validation or test role, depending on the role of the DataItem they are on. When used in conjunction with annotations\_filter, the Annotations used for training are filtered by both annotations\_filter and annotation\_schema\_uri.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_schema_uri: Option<String>,
 
     /// Indicates the usage of the exported files.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_use: Option<crate::ExportDataConfigExportUse>,
 }
+
+#[cfg(feature = "locations-datasets")]
+discogen_runtime::model_serde!(
+    ExportDataConfig { "gcsDestination" => gcs_destination, "fractionSplit" =>
+    fraction_split, "filterSplit" => filter_split, "annotationsFilter" =>
+    annotations_filter, "savedQueryId" => saved_query_id, "annotationSchemaUri" =>
+    annotation_schema_uri, "exportUse" => export_use }
+);
 
 /// A container for a single DataItem and Annotations on it.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DataItemView`.
 #[cfg(feature = "locations-datasets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataItemView {
     /// The DataItem.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_item: Option<crate::DataItem>,
 
     /// The Annotations on the DataItem. If too many Annotations should be returned for the DataItem, this field will be truncated per annotations\_limit in request. If it was, then the has\_truncated\_annotations will be set to true.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<crate::Annotation>,
 
     /// True if and only if the Annotations field has been truncated. It happens if more Annotations for this DataItem met the request's annotation\_filter than are allowed to be returned by annotations\_limit. Note that if Annotations field is not being returned due to field mask, then this field will not be set to true no matter how many Annotations are there.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_truncated_annotations: Option<bool>,
 }
+
+#[cfg(feature = "locations-datasets")]
+discogen_runtime::model_serde!(
+    DataItemView { "dataItem" => data_item, "annotations" => annotations,
+    "hasTruncatedAnnotations" => has_truncated_annotations }
+);
 
 /// A piece of data in a Dataset. Could be an image, a video, a document or plain text.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DataItem`.
 #[cfg(any(feature = "locations-datasets", feature = "data-items"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataItem {
     /// Output only. The resource name of the DataItem.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Timestamp when this DataItem was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this DataItem was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. The labels with user-defined metadata to organize your DataItems. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one DataItem(System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Required. The data that the DataItem represents (for example, an image or a text snippet). The schema of the payload is stored in the parent Dataset's metadata schema's dataItemSchemaUri field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<serde_json::Value>,
 
     /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(any(feature = "locations-datasets", feature = "data-items"))]
+discogen_runtime::model_serde!(
+    DataItem { "name" => name, "createTime" => create_time, "updateTime" => update_time,
+    "labels" => labels, "payload" => payload, "etag" => etag, "satisfiesPzs" =>
+    satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Used to assign specific AnnotationSpec to a particular area of a DataItem or the whole part of the DataItem.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Annotation`.
 #[cfg(any(feature = "locations-datasets", feature = "annotations"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Annotation {
     /// Output only. Resource name of the Annotation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. Google Cloud Storage URI points to a YAML file describing payload. The schema is defined as an [OpenAPI 3.0.2 Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). The schema files that can be used here are found in gs://google-cloud-aiplatform/schema/dataset/annotation/, note that the chosen schema must be consistent with the parent Dataset's metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload_schema_uri: Option<String>,
 
     /// Required. The schema of the payload can be found in payload\_schema.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<serde_json::Value>,
 
     /// Output only. Timestamp when this Annotation was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Annotation was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Output only. The source of the Annotation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_source: Option<crate::UserActionReference>,
 
     /// Optional. The labels with user-defined metadata to organize your Annotations. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Annotation(System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable. Following system labels exist for each Annotation: * "aiplatform.googleapis.com/annotation\_set\_name": optional, name of the UI's annotation set this Annotation belongs to. If not set, the Annotation is not visible in the UI. * "aiplatform.googleapis.com/payload\_schema": output only, its value is the payload\_schema's title.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 }
+
+#[cfg(any(feature = "locations-datasets", feature = "annotations"))]
+discogen_runtime::model_serde!(
+    Annotation { "name" => name, "payloadSchemaUri" => payload_schema_uri, "payload" =>
+    payload, "createTime" => create_time, "updateTime" => update_time, "etag" => etag,
+    "annotationSource" => annotation_source, "labels" => labels }
+);
 
 /// Assigns the input data to training, validation, and test sets as per the given fractions. Any of `training_fraction`, `validation_fraction` and `test_fraction` may optionally be provided, they must sum to up to 1. If the provided ones sum to less than 1, the remainder is assigned to sets as decided by Vertex AI. If none of the fractions are set, by default roughly 80% of data is used for training, 10% for validation, and 10% for test.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExportFractionSplit`.
 #[cfg(feature = "locations-datasets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportFractionSplit {
     /// The fraction of the input data that is to be used to train the Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to validate the Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to evaluate the Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_fraction: Option<f64>,
 }
+
+#[cfg(feature = "locations-datasets")]
+discogen_runtime::model_serde!(
+    ExportFractionSplit { "trainingFraction" => training_fraction, "validationFraction"
+    => validation_fraction, "testFraction" => test_fraction }
+);
 
 /// Assigns input data to training, validation, and test sets based on the given filters, data pieces not matched by any filter are ignored. Currently only supported for Datasets containing DataItems. If any of the filters in this message are to match nothing, then they can be set as '-' (the minus sign). Supported only for unstructured Datasets.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExportFilterSplit`.
 #[cfg(feature = "locations-datasets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportFilterSplit {
     /// Required. A filter on DataItems of the Dataset. DataItems that match this filter are used to train the Model. A filter with same syntax as the one used in DatasetService.ListDataItems may be used. If a single DataItem is matched by more than one of the FilterSplit filters, then it is assigned to the first set that applies to it in the training, validation, test order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_filter: Option<String>,
 
     /// Required. A filter on DataItems of the Dataset. DataItems that match this filter are used to validate the Model. A filter with same syntax as the one used in DatasetService.ListDataItems may be used. If a single DataItem is matched by more than one of the FilterSplit filters, then it is assigned to the first set that applies to it in the training, validation, test order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_filter: Option<String>,
 
     /// Required. A filter on DataItems of the Dataset. DataItems that match this filter are used to test the Model. A filter with same syntax as the one used in DatasetService.ListDataItems may be used. If a single DataItem is matched by more than one of the FilterSplit filters, then it is assigned to the first set that applies to it in the training, validation, test order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_filter: Option<String>,
 }
+
+#[cfg(feature = "locations-datasets")]
+discogen_runtime::model_serde!(
+    ExportFilterSplit { "trainingFilter" => training_filter, "validationFilter" =>
+    validation_filter, "testFilter" => test_filter }
+);
 
 /// References an API call. It contains more information about long running operation and Jobs that are triggered by the API call.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UserActionReference`.
 #[cfg(any(feature = "locations-datasets", feature = "annotations"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserActionReference {
     /// For API calls that return a long running operation. Resource name of the long running operation. Format: `projects/{project}/locations/{location}/operations/{operation}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
 
     /// For API calls that start a LabelingJob. Resource name of the LabelingJob. Format: `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_labeling_job: Option<String>,
 
     /// The method name of the API RPC call. For example, "/google.cloud.aiplatform.{apiVersion}.DatasetService.CreateDataset"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
 }
+
+#[cfg(any(feature = "locations-datasets", feature = "annotations"))]
+discogen_runtime::model_serde!(
+    UserActionReference { "operation" => operation, "dataLabelingJob" =>
+    data_labeling_job, "method" => method }
+);

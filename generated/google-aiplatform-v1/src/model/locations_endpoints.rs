@@ -4,117 +4,110 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Endpoint`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Endpoint {
     /// Output only. The resource name of the Endpoint.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The display name of the Endpoint. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// The description of the Endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. The models deployed in this Endpoint. To add or remove DeployedModels use EndpointService.DeployModel and EndpointService.UndeployModel respectively.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deployed_models: Vec<crate::DeployedModel>,
 
     /// A map from a DeployedModel's ID to the percentage of this Endpoint's traffic that should be forwarded to that DeployedModel. If a DeployedModel's ID is not listed in this map, then it receives no traffic. The traffic percentage values must add up to 100, or map must be empty if the Endpoint is to not accept any traffic at a moment.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub traffic_split: std::collections::BTreeMap<String, i32>,
 
     /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize your Endpoints. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. Timestamp when this Endpoint was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Endpoint was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Customer-managed encryption key spec for an Endpoint. If set, this Endpoint and all sub-resources of this Endpoint will be secured by this key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Optional. The full name of the Google Compute Engine [network](https://cloud.google.com//compute/docs/networks-and-firewalls#networks) to which the Endpoint should be peered. Private services access must already be configured for the network. If left unspecified, the Endpoint is not peered with any network. Only one of the fields, network or enable\_private\_service\_connect, can be set. [Format](https://cloud.google.com/compute/docs/reference/rest/v1/networks/insert): `projects/{project}/global/networks/{network}`. Where `{project}` is a project number, as in `12345`, and `{network}` is network name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 
     /// Deprecated: If true, expose the Endpoint via private service connect. Only one of the fields, network or enable\_private\_service\_connect, can be set.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_private_service_connect: Option<bool>,
 
     /// Optional. Configuration for private service connect. network and private\_service\_connect\_config are mutually exclusive.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_service_connect_config: Option<crate::PrivateServiceConnectConfig>,
 
     /// Output only. Resource name of the Model Monitoring job associated with this Endpoint if monitoring is enabled by JobService.CreateModelDeploymentMonitoringJob. Format: `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_deployment_monitoring_job: Option<String>,
 
     /// Configures the request-response logging for online prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predict_request_response_logging_config: Option<
         crate::PredictRequestResponseLoggingConfig,
     >,
 
     /// If true, the endpoint will be exposed through a dedicated DNS \[Endpoint.dedicated\_endpoint\_dns\]. Your request to the dedicated DNS will be isolated from other users' traffic and will have better performance and reliability. Note: Once you enabled dedicated endpoint, you won't be able to send request to the shared DNS {region}-aiplatform.googleapis.com. The limitation will be removed soon.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_endpoint_enabled: Option<bool>,
 
     /// Output only. DNS of the dedicated endpoint. Will only be populated if dedicated\_endpoint\_enabled is true. Depending on the features enabled, uid might be a random number or a string. For example, if fast\_tryout is enabled, uid will be fasttryout. Format: `https://{endpoint_id}.{region}-{uid}.prediction.vertexai.goog`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_endpoint_dns: Option<String>,
 
     /// Configures the Google Distributed Cloud (GDC) environment for online prediction. Only set this field when the Endpoint is to be deployed in a GDC environment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gdc_config: Option<crate::GdcConfig>,
 
     /// Configurations that are applied to the endpoint for online prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_connection_config: Option<crate::ClientConnectionConfig>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 
     /// Optional. Configuration for GenAiAdvancedFeatures. If the endpoint is serving GenAI models, advanced features like native RAG integration can be configured. Currently, only Model Garden models are supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gen_ai_advanced_features_config: Option<crate::GenAiAdvancedFeaturesConfig>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    Endpoint { "name" => name, "displayName" => display_name, "description" =>
+    description, "deployedModels" => deployed_models, "trafficSplit" => traffic_split,
+    "etag" => etag, "labels" => labels, "createTime" => create_time, "updateTime" =>
+    update_time, "encryptionSpec" => encryption_spec, "network" => network,
+    "enablePrivateServiceConnect" => enable_private_service_connect,
+    "privateServiceConnectConfig" => private_service_connect_config,
+    "modelDeploymentMonitoringJob" => model_deployment_monitoring_job,
+    "predictRequestResponseLoggingConfig" => predict_request_response_logging_config,
+    "dedicatedEndpointEnabled" => dedicated_endpoint_enabled, "dedicatedEndpointDns" =>
+    dedicated_endpoint_dns, "gdcConfig" => gdc_config, "clientConnectionConfig" =>
+    client_connection_config, "satisfiesPzs" => satisfies_pzs, "satisfiesPzi" =>
+    satisfies_pzi, "genAiAdvancedFeaturesConfig" => gen_ai_advanced_features_config }
+);
 
 /// Output only. The deployment stage of the model. Only populated if this CreateEndpoint request deploys a model at the same time.
 ///
@@ -249,35 +242,41 @@ discogen_runtime::open_enum_impls!(CreateEndpointOperationMetadataDeploymentStag
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateEndpointOperationMetadata`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateEndpointOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// Output only. The deployment stage of the model. Only populated if this CreateEndpoint request deploys a model at the same time.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_stage: Option<crate::CreateEndpointOperationMetadataDeploymentStage>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    CreateEndpointOperationMetadata { "genericMetadata" => generic_metadata,
+    "deploymentStage" => deployment_stage }
+);
 
 /// Response message for EndpointService.ListEndpoints.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListEndpointsResponse`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListEndpointsResponse {
     /// List of Endpoints in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub endpoints: Vec<crate::Endpoint>,
 
     /// A token to retrieve the next page of results. Pass to ListEndpointsRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    ListEndpointsResponse { "endpoints" => endpoints, "nextPageToken" => next_page_token
+    }
+);
 
 #[cfg(feature = "locations-endpoints")]
 impl discogen_runtime::Page for ListEndpointsResponse {
@@ -296,103 +295,124 @@ impl discogen_runtime::Page for ListEndpointsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UpdateEndpointLongRunningRequest`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateEndpointLongRunningRequest {
     /// Required. The Endpoint which replaces the resource on the server. Currently we only support updating the `client_connection_config` field, all the other fields' update will be blocked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<crate::Endpoint>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    UpdateEndpointLongRunningRequest { "endpoint" => endpoint }
+);
 
 /// Request message for EndpointService.DeployModel.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployModelRequest`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployModelRequest {
     /// Required. The DeployedModel to be created within the Endpoint. Note that Endpoint.traffic\_split must be updated for the DeployedModel to start receiving traffic, either as part of this call, or via EndpointService.UpdateEndpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model: Option<crate::DeployedModel>,
 
     /// A map from a DeployedModel's ID to the percentage of this Endpoint's traffic that should be forwarded to that DeployedModel. If this field is non-empty, then the Endpoint's traffic\_split will be overwritten with it. To refer to the ID of the just being deployed Model, a "0" should be used, and the actual ID of the new DeployedModel will be filled in its place by this method. The traffic percentage values must add up to 100. If this field is empty, then the Endpoint's traffic\_split is not updated.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub traffic_split: std::collections::BTreeMap<String, i32>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    DeployModelRequest { "deployedModel" => deployed_model, "trafficSplit" =>
+    traffic_split }
+);
 
 /// Runtime operation information for EndpointService.DeployModel.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployModelOperationMetadata`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployModelOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// Output only. The deployment stage of the model.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_stage: Option<crate::CreateEndpointOperationMetadataDeploymentStage>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    DeployModelOperationMetadata { "genericMetadata" => generic_metadata,
+    "deploymentStage" => deployment_stage }
+);
 
 /// Request message for EndpointService.UndeployModel.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UndeployModelRequest`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UndeployModelRequest {
     /// Required. The ID of the DeployedModel to be undeployed from the Endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 
     /// If this field is provided, then the Endpoint's traffic\_split will be overwritten with it. If last DeployedModel is being undeployed from the Endpoint, the \[Endpoint.traffic\_split\] will always end up empty when this call returns. A DeployedModel will be successfully undeployed only if it doesn't have any traffic assigned to it when this method executes, or if this field unassigns any traffic to it.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub traffic_split: std::collections::BTreeMap<String, i32>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    UndeployModelRequest { "deployedModelId" => deployed_model_id, "trafficSplit" =>
+    traffic_split }
+);
 
 /// Runtime operation information for EndpointService.UndeployModel.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UndeployModelOperationMetadata`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UndeployModelOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    UndeployModelOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Request message for EndpointService.MutateDeployedModel.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MutateDeployedModelRequest`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MutateDeployedModelRequest {
     /// Required. The DeployedModel to be mutated within the Endpoint. Only the following fields can be mutated: * `min_replica_count` in either DedicatedResources or AutomaticResources * `max_replica_count` in either DedicatedResources or AutomaticResources * `required_replica_count` in DedicatedResources * autoscaling\_metric\_specs * `disable_container_logging` (v1 only) * `enable_container_logging` (v1beta1 only)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model: Option<crate::DeployedModel>,
 
     /// Required. The update mask applies to the resource. See google.protobuf.FieldMask.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<discogen_runtime::FieldMask>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    MutateDeployedModelRequest { "deployedModel" => deployed_model, "updateMask" =>
+    update_mask }
+);
 
 /// Runtime operation information for EndpointService.MutateDeployedModel.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MutateDeployedModelOperationMetadata`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MutateDeployedModelOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    MutateDeployedModelOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Request message for PredictionService.Predict.
 ///
@@ -405,17 +425,26 @@ pub struct MutateDeployedModelOperationMetadata {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PredictRequest {
     /// Required. The instances that are the input to the prediction call. A DeployedModel may have an upper limit on the number of instances it supports per request, and when it is exceeded the prediction call errors in case of AutoML Models, or, in case of customer created Models, the behaviour is as documented by that Model. The schema of any single instance may be specified via Endpoint's DeployedModels' Model's PredictSchemata's instance\_schema\_uri.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<serde_json::Value>,
 
     /// The parameters that govern the prediction. The schema of the parameters may be specified via Endpoint's DeployedModels' Model's PredictSchemata's parameters\_schema\_uri.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<serde_json::Value>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    PredictRequest { "instances" => instances, "parameters" => parameters }
+);
 
 /// Response message for PredictionService.Predict.
 ///
@@ -428,53 +457,61 @@ pub struct PredictRequest {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PredictResponse {
     /// The predictions that are the output of the predictions call. The schema of any single prediction may be specified via Endpoint's DeployedModels' Model's PredictSchemata's prediction\_schema\_uri.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub predictions: Vec<serde_json::Value>,
 
     /// ID of the Endpoint's DeployedModel that served this prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 
     /// Output only. The resource name of the Model which is deployed as the DeployedModel that this prediction hits.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Output only. The version ID of the Model which is deployed as the DeployedModel that this prediction hits.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_version_id: Option<String>,
 
     /// Output only. The display name of the Model which is deployed as the DeployedModel that this prediction hits.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_display_name: Option<String>,
 
     /// Output only. Request-level metadata returned by the model. The metadata type will be dependent upon the model implementation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    PredictResponse { "predictions" => predictions, "deployedModelId" =>
+    deployed_model_id, "model" => model, "modelVersionId" => model_version_id,
+    "modelDisplayName" => model_display_name, "metadata" => metadata }
+);
 
 /// Request message for PredictionService.RawPredict.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RawPredictRequest`.
 #[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawPredictRequest {
     /// The prediction input. Supports HTTP headers and arbitrary data payload. A DeployedModel may have an upper limit on the number of instances it supports per request. When this limit it is exceeded for an AutoML model, the RawPredict method returns an error. When this limit is exceeded for a custom-trained model, the behavior varies depending on the model. You can specify the schema for each instance in the predict\_schemata.instance\_schema\_uri field when you create a Model. This schema applies when you deploy the `Model` as a `DeployedModel` to an Endpoint and use the `RawPredict` method.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_body: Option<crate::GoogleApiHttpBody>,
 }
+
+#[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
+discogen_runtime::model_serde!(RawPredictRequest { "httpBody" => http_body });
 
 /// Message that represents an arbitrary HTTP body. It should only be used for payload formats that can't be represented as JSON, such as raw binary or an HTML page. This message can be used both in streaming and non-streaming API methods in the request as well as the response. It can be used as a top-level request field, which is convenient if one wants to extract parameters from either the URL or HTTP template into the request fields and also want access to the raw HTTP body. Example: message GetResourceRequest { // A unique request id. string request\_id = 1; // The raw HTTP body is bound to this field. google.api.HttpBody http\_body = 2; } service ResourceService { rpc GetResource(GetResourceRequest) returns (google.api.HttpBody); rpc UpdateResource(google.api.HttpBody) returns (google.protobuf.Empty); } Example with streaming methods: service CaldavService { rpc GetCalendar(stream google.api.HttpBody) returns (stream google.api.HttpBody); rpc UpdateCalendar(stream google.api.HttpBody) returns (stream google.api.HttpBody); } Use of this type only changes how the request and response bodies are handled, all other features will continue to work unchanged.
 ///
@@ -489,125 +526,148 @@ pub struct RawPredictRequest {
         feature = "reasoning-engines"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleApiHttpBody {
     /// The HTTP Content-Type header value specifying the content type of the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 
     /// The HTTP request/response body as raw binary.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<discogen_runtime::Bytes>,
 
     /// Application specific response metadata. Must be set in the first response for streaming APIs.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub extensions: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-endpoints-chat",
+        feature = "locations-publishers-models",
+        feature = "locations-reasoning-engines",
+        feature = "endpoints-chat",
+        feature = "reasoning-engines"
+    )
+)]
+discogen_runtime::model_serde!(
+    GoogleApiHttpBody { "contentType" => content_type, "data" => data, "extensions" =>
+    extensions }
+);
 
 /// Request message for PredictionService.StreamRawPredict.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StreamRawPredictRequest`.
 #[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreamRawPredictRequest {
     /// The prediction input. Supports HTTP headers and arbitrary data payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_body: Option<crate::GoogleApiHttpBody>,
 }
+
+#[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
+discogen_runtime::model_serde!(StreamRawPredictRequest { "httpBody" => http_body });
 
 /// Request message for PredictionService.DirectPredict.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DirectPredictRequest`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DirectPredictRequest {
     /// The prediction input.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<crate::Tensor>,
 
     /// The parameters that govern the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::Tensor>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    DirectPredictRequest { "inputs" => inputs, "parameters" => parameters }
+);
 
 /// Response message for PredictionService.DirectPredict.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DirectPredictResponse`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DirectPredictResponse {
     /// The prediction output.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<crate::Tensor>,
 
     /// The parameters that govern the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::Tensor>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    DirectPredictResponse { "outputs" => outputs, "parameters" => parameters }
+);
 
 /// Request message for PredictionService.DirectRawPredict.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DirectRawPredictRequest`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DirectRawPredictRequest {
     /// Fully qualified name of the API method being invoked to perform predictions. Format: `/namespace.Service/Method/` Example: `/tensorflow.serving.PredictionService/Predict`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub method_name: Option<String>,
 
     /// The prediction input.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<discogen_runtime::Bytes>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    DirectRawPredictRequest { "methodName" => method_name, "input" => input }
+);
 
 /// Response message for PredictionService.DirectRawPredict.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DirectRawPredictResponse`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DirectRawPredictResponse {
     /// The prediction output.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<discogen_runtime::Bytes>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(DirectRawPredictResponse { "output" => output });
 
 /// Request message for PredictionService.StreamingPredict. The first message must contain endpoint field and optionally input. The subsequent messages must contain input.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StreamingPredictRequest`.
 #[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreamingPredictRequest {
     /// The prediction input.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<crate::Tensor>,
 
     /// The parameters that govern the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::Tensor>,
 }
+
+#[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
+discogen_runtime::model_serde!(
+    StreamingPredictRequest { "inputs" => inputs, "parameters" => parameters }
+);
 
 /// Response message for PredictionService.StreamingPredict.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StreamingPredictResponse`.
 #[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreamingPredictResponse {
     /// The prediction output.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<crate::Tensor>,
 
     /// The parameters that govern the prediction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::Tensor>,
 }
+
+#[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
+discogen_runtime::model_serde!(
+    StreamingPredictResponse { "outputs" => outputs, "parameters" => parameters }
+);
 
 /// Request message for PredictionService.PredictLongRunning.
 ///
@@ -620,17 +680,26 @@ pub struct StreamingPredictResponse {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PredictLongRunningRequest {
     /// Required. The instances that are the input to the prediction call. A DeployedModel may have an upper limit on the number of instances it supports per request, and when it is exceeded the prediction call errors in case of AutoML Models, or, in case of customer created Models, the behaviour is as documented by that Model. The schema of any single instance may be specified via Endpoint's DeployedModels' Model's PredictSchemata's instance\_schema\_uri.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<serde_json::Value>,
 
     /// Optional. The parameters that govern the prediction. The schema of the parameters may be specified via Endpoint's DeployedModels' Model's PredictSchemata's parameters\_schema\_uri.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<serde_json::Value>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    PredictLongRunningRequest { "instances" => instances, "parameters" => parameters }
+);
 
 /// Request message for PredictionService.FetchPredictOperation.
 ///
@@ -643,57 +712,71 @@ pub struct PredictLongRunningRequest {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FetchPredictOperationRequest {
     /// Required. The server-assigned name for the operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation_name: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    FetchPredictOperationRequest { "operationName" => operation_name }
+);
 
 /// Request message for PredictionService.Explain.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExplainRequest`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExplainRequest {
     /// Required. The instances that are the input to the explanation call. A DeployedModel may have an upper limit on the number of instances it supports per request, and when it is exceeded the explanation call errors in case of AutoML Models, or, in case of customer created Models, the behaviour is as documented by that Model. The schema of any single instance may be specified via Endpoint's DeployedModels' Model's PredictSchemata's instance\_schema\_uri.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<serde_json::Value>,
 
     /// The parameters that govern the prediction. The schema of the parameters may be specified via Endpoint's DeployedModels' Model's PredictSchemata's parameters\_schema\_uri.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<serde_json::Value>,
 
     /// If specified, overrides the explanation\_spec of the DeployedModel. Can be used for explaining prediction results with different configurations, such as: - Explaining top-5 predictions results as opposed to top-1; - Increasing path count or step count of the attribution methods to reduce approximate errors; - Using different baselines for explaining the prediction results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_spec_override: Option<crate::ExplanationSpecOverride>,
 
     /// If specified, this ExplainRequest will be served by the chosen DeployedModel, overriding Endpoint.traffic\_split.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    ExplainRequest { "instances" => instances, "parameters" => parameters,
+    "explanationSpecOverride" => explanation_spec_override, "deployedModelId" =>
+    deployed_model_id }
+);
 
 /// Response message for PredictionService.Explain.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExplainResponse`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExplainResponse {
     /// The explanations of the Model's PredictResponse.predictions. It has the same number of elements as instances to be explained.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explanations: Vec<crate::Explanation>,
 
     /// ID of the Endpoint's DeployedModel that served this explanation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 
     /// The predictions that are the output of the predictions call. Same as PredictResponse.predictions.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub predictions: Vec<serde_json::Value>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    ExplainResponse { "explanations" => explanations, "deployedModelId" =>
+    deployed_model_id, "predictions" => predictions }
+);
 
 /// Request message for \[PredictionService.GenerateContent\].
 ///
@@ -706,45 +789,50 @@ pub struct ExplainResponse {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenerateContentRequest {
     /// Required. The content of the current conversation with the model. For single-turn queries, this is a single instance. For multi-turn queries, this is a repeated field that contains conversation history + latest request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 
     /// Optional. The user provided system instructions for the model. Note: only text should be used in parts and content in each part will be in a separate paragraph.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_instruction: Option<crate::Content>,
 
     /// Optional. The name of the cached content used as context to serve the prediction. Note: only used in explicit caching, where users can have control over caching (e.g. what content to cache) and enjoy guaranteed cost savings. Format: `projects/{project}/locations/{location}/cachedContents/{cachedContent}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cached_content: Option<String>,
 
     /// Optional. A list of `Tools` the model may use to generate the next response. A `Tool` is a piece of code that enables the system to interact with external systems to perform an action, or set of actions, outside of knowledge and scope of the model.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tools: Vec<crate::Tool>,
 
     /// Optional. Tool config. This config is shared for all tools provided in the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_config: Option<crate::ToolConfig>,
 
     /// Optional. The labels with user-defined metadata for the request. It is used for billing and reporting only. Label keys and values can be no longer than 63 characters (Unicode codepoints) and can only contain lowercase letters, numeric characters, underscores, and dashes. International characters are allowed. Label values are optional. Label keys must start with a letter.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Optional. Per request settings for blocking unsafe content. Enforced on GenerateContentResponse.candidates.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub safety_settings: Vec<crate::SafetySetting>,
 
     /// Optional. Settings for prompt and response sanitization using the Model Armor service. If supplied, safety\_settings must not be supplied.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_armor_config: Option<crate::ModelArmorConfig>,
 
     /// Optional. Generation config.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generation_config: Option<crate::GenerationConfig>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GenerateContentRequest { "contents" => contents, "systemInstruction" =>
+    system_instruction, "cachedContent" => cached_content, "tools" => tools, "toolConfig"
+    => tool_config, "labels" => labels, "safetySettings" => safety_settings,
+    "modelArmorConfig" => model_armor_config, "generationConfig" => generation_config }
+);
 
 /// Response message for \[PredictionService.GenerateContent\].
 ///
@@ -757,43 +845,50 @@ pub struct GenerateContentRequest {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenerateContentResponse {
     /// Output only. Generated candidates.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<crate::Candidate>,
 
     /// Output only. The model version used to generate the response.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_version: Option<String>,
 
     /// Output only. Timestamp when the request is made to the server.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. response\_id is used to identify each response. It is the encoding of the event\_id.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_id: Option<String>,
 
     /// Output only. Content filter results for a prompt sent in the request. Note: Sent only in the first stream chunk. Only happens when no candidates were generated due to content violations.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_feedback: Option<crate::GenerateContentResponsePromptFeedback>,
 
     /// Usage metadata about the response(s).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_metadata: Option<crate::GenerateContentResponseUsageMetadata>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GenerateContentResponse { "candidates" => candidates, "modelVersion" =>
+    model_version, "createTime" => create_time, "responseId" => response_id,
+    "promptFeedback" => prompt_feedback, "usageMetadata" => usage_metadata }
+);
 
 /// Request message for PredictionService.CountTokens.
 ///
@@ -806,33 +901,40 @@ pub struct GenerateContentResponse {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CountTokensRequest {
     /// Optional. The name of the publisher model requested to serve the prediction. Format: `projects/{project}/locations/{location}/publishers/*/models/*`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Optional. The instances that are the input to token counting call. Schema is identical to the prediction schema of the underlying model.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<serde_json::Value>,
 
     /// Optional. Input content.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 
     /// Optional. The user provided system instructions for the model. Note: only text should be used in parts and content in each part will be in a separate paragraph.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_instruction: Option<crate::Content>,
 
     /// Optional. A list of `Tools` the model may use to generate the next response. A `Tool` is a piece of code that enables the system to interact with external systems to perform an action, or set of actions, outside of knowledge and scope of the model.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tools: Vec<crate::Tool>,
 
     /// Optional. Generation config that the model will use to generate the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generation_config: Option<crate::GenerationConfig>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    CountTokensRequest { "model" => model, "instances" => instances, "contents" =>
+    contents, "systemInstruction" => system_instruction, "tools" => tools,
+    "generationConfig" => generation_config }
+);
 
 /// Response message for PredictionService.CountTokens.
 ///
@@ -845,23 +947,32 @@ pub struct CountTokensRequest {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CountTokensResponse {
     /// The total number of tokens counted across all instances from the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_tokens: Option<i32>,
 
     /// The total number of billable characters counted across all instances from the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_billable_characters: Option<i32>,
 
     /// Output only. List of modalities that were processed in the request input.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub prompt_tokens_details: Vec<crate::ModalityTokenCount>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    CountTokensResponse { "totalTokens" => total_tokens, "totalBillableCharacters" =>
+    total_billable_characters, "promptTokensDetails" => prompt_tokens_details }
+);
 
 /// Request message for ComputeTokens RPC call.
 ///
@@ -874,21 +985,30 @@ pub struct CountTokensResponse {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComputeTokensRequest {
     /// Optional. The instances that are the input to token computing API call. Schema is identical to the prediction schema of the text model, even for the non-text models, like chat models, or Codey models.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<serde_json::Value>,
 
     /// Optional. The name of the publisher model requested to serve the prediction. Format: projects/{project}/locations/{location}/publishers/*/models/*
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Optional. Input content.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<crate::Content>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    ComputeTokensRequest { "instances" => instances, "model" => model, "contents" =>
+    contents }
+);
 
 /// Response message for ComputeTokens RPC call.
 ///
@@ -901,69 +1021,86 @@ pub struct ComputeTokensRequest {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComputeTokensResponse {
     /// Lists of tokens info from the input. A ComputeTokensRequest could have multiple instances with a prompt in each instance. We also need to return lists of tokens info for the request with multiple instances.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tokens_info: Vec<crate::TokensInfo>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(ComputeTokensResponse { "tokensInfo" => tokens_info });
 
 /// Configuration for logging request-response to a BigQuery table.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PredictRequestResponseLoggingConfig`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PredictRequestResponseLoggingConfig {
     /// If logging is enabled or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 
     /// Percentage of requests to be logged, expressed as a fraction in range(0,1\].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<f64>,
 
     /// BigQuery table for logging. If only given a project, a new dataset will be created with name `logging__` where will be made BigQuery-dataset-name compatible (e.g. most special characters will become underscores). If no table name is given, a new table will be created with name `request_response_logging`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_destination: Option<crate::BigQueryDestination>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    PredictRequestResponseLoggingConfig { "enabled" => enabled, "samplingRate" =>
+    sampling_rate, "bigqueryDestination" => bigquery_destination }
+);
 
 /// Google Distributed Cloud (GDC) config.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1GdcConfig`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GdcConfig {
     /// GDC zone. A cluster will be designated for the Vertex AI workload in this zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(GdcConfig { "zone" => zone });
 
 /// Configurations (e.g. inference timeout) that are applied on your endpoints.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ClientConnectionConfig`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClientConnectionConfig {
     /// Customizable online prediction request timeout.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inference_timeout: Option<discogen_runtime::Duration>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    ClientConnectionConfig { "inferenceTimeout" => inference_timeout }
+);
 
 /// Configuration for GenAiAdvancedFeatures.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1GenAiAdvancedFeaturesConfig`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenAiAdvancedFeaturesConfig {
     /// Configuration for Retrieval Augmented Generation feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_config: Option<crate::GenAiAdvancedFeaturesConfigRagConfig>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    GenAiAdvancedFeaturesConfig { "ragConfig" => rag_config }
+);
 
 /// The data type of tensor.
 ///
@@ -1070,94 +1207,81 @@ discogen_runtime::open_enum_impls!(TensorDtype);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Tensor`.
 #[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tensor {
     /// The data type of tensor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dtype: Option<crate::TensorDtype>,
 
     /// Shape of the tensor.
-    #[serde(
-        skip_serializing_if = "Vec::is_empty",
-        with = "discogen_runtime::serde_int64::vec"
-    )]
     pub shape: Vec<i64>,
 
     /// Type specific representations that make it easy to create tensor protos in all languages. Only the representation corresponding to "dtype" can be set. The values hold the flattened representation of the tensor in row major order. BOOL
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bool_val: Vec<bool>,
 
     /// STRING
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub string_val: Vec<String>,
 
     /// STRING
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bytes_val: Vec<discogen_runtime::Bytes>,
 
     /// FLOAT
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub float_val: Vec<f32>,
 
     /// DOUBLE
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub double_val: Vec<f64>,
 
     /// INT\_8 INT\_16 INT\_32
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub int_val: Vec<i32>,
 
     /// INT64
-    #[serde(
-        skip_serializing_if = "Vec::is_empty",
-        with = "discogen_runtime::serde_int64::vec"
-    )]
     pub int64_val: Vec<i64>,
 
     /// UINT8 UINT16 UINT32
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub uint_val: Vec<u32>,
 
     /// UINT64
-    #[serde(
-        skip_serializing_if = "Vec::is_empty",
-        with = "discogen_runtime::serde_uint64::vec"
-    )]
     pub uint64_val: Vec<u64>,
 
     /// A list of tensor values.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub list_val: Vec<crate::Tensor>,
 
     /// A map of string to tensor.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub struct_val: std::collections::BTreeMap<String, crate::Tensor>,
 
     /// Serialized raw tensor content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tensor_val: Option<discogen_runtime::Bytes>,
 }
+
+#[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
+discogen_runtime::model_serde!(
+    Tensor { "dtype" => dtype, "shape" => shape as int64, "boolVal" => bool_val,
+    "stringVal" => string_val, "bytesVal" => bytes_val, "floatVal" => float_val,
+    "doubleVal" => double_val, "intVal" => int_val, "int64Val" => int64_val as int64,
+    "uintVal" => uint_val, "uint64Val" => uint64_val as int64, "listVal" => list_val,
+    "structVal" => struct_val, "tensorVal" => tensor_val }
+);
 
 /// The ExplanationSpec entries that can be overridden at online explanation time.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExplanationSpecOverride`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExplanationSpecOverride {
     /// The parameters to be overridden. Note that the attribution method cannot be changed. If not specified, no parameter is overridden.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::ExplanationParameters>,
 
     /// The metadata to be overridden. If not specified, no metadata is overridden.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::ExplanationMetadataOverride>,
 
     /// The example-based explanations parameter overrides.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub examples_override: Option<crate::ExamplesOverride>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    ExplanationSpecOverride { "parameters" => parameters, "metadata" => metadata,
+    "examplesOverride" => examples_override }
+);
 
 /// Tool details that the model may use to generate response. A `Tool` is a piece of code that enables the system to interact with external systems to perform an action, or set of actions, outside of knowledge and scope of the model. A Tool object should contain exactly one type of Tool (e.g FunctionDeclaration, Retrieval or GoogleSearchRetrieval).
 ///
@@ -1171,41 +1295,48 @@ pub struct ExplanationSpecOverride {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tool {
     /// Optional. Function tool type. One or more function declarations to be passed to the model along with the current user query. Model may decide to call a subset of these functions by populating FunctionCall in the response. User should provide a FunctionResponse for each function call in the next turn. Based on the function responses, Model will generate the final response back to the user. Maximum 512 function declarations can be provided.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub function_declarations: Vec<crate::FunctionDeclaration>,
 
     /// Optional. Retrieval tool type. System will always execute the provided retrieval tool(s) to get external knowledge to answer the prompt. Retrieval results are presented to the model for generation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieval: Option<crate::Retrieval>,
 
     /// Optional. GoogleSearch tool type. Tool to support Google Search in Model. Powered by Google.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_search: Option<crate::ToolGoogleSearch>,
 
     /// Optional. GoogleSearchRetrieval tool type. Specialized retrieval tool that is powered by Google search.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_search_retrieval: Option<crate::GoogleSearchRetrieval>,
 
     /// Optional. GoogleMaps tool type. Tool to support Google Maps in Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_maps: Option<crate::GoogleMaps>,
 
     /// Optional. Tool to support searching public web data, powered by Vertex AI Search and Sec4 compliance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_web_search: Option<crate::EnterpriseWebSearch>,
 
     /// Optional. CodeExecution tool type. Enables the model to execute code as part of generation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_execution: Option<crate::ToolCodeExecution>,
 
     /// Optional. Tool to support URL context retrieval.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_context: Option<crate::UrlContext>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    Tool { "functionDeclarations" => function_declarations, "retrieval" => retrieval,
+    "googleSearch" => google_search, "googleSearchRetrieval" => google_search_retrieval,
+    "googleMaps" => google_maps, "enterpriseWebSearch" => enterprise_web_search,
+    "codeExecution" => code_execution, "urlContext" => url_context }
+);
 
 /// Tool config. This config is shared for all tools provided in the request.
 ///
@@ -1219,17 +1350,28 @@ pub struct Tool {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolConfig {
     /// Optional. Function calling config.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub function_calling_config: Option<crate::FunctionCallingConfig>,
 
     /// Optional. Retrieval config.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieval_config: Option<crate::RetrievalConfig>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    ToolConfig { "functionCallingConfig" => function_calling_config, "retrievalConfig" =>
+    retrieval_config }
+);
 
 /// Required. Harm category.
 ///
@@ -1572,21 +1714,30 @@ discogen_runtime::open_enum_impls!(SafetySettingMethod);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SafetySetting {
     /// Required. Harm category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<crate::HarmCategory>,
 
     /// Required. The harm block threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<crate::SafetySettingThreshold>,
 
     /// Optional. Specify if the threshold is used for probability or severity score. If not specified, the threshold is used for probability score.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<crate::SafetySettingMethod>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    SafetySetting { "category" => category, "threshold" => threshold, "method" => method
+    }
+);
 
 /// Configuration for Model Armor integrations of prompt and responses.
 ///
@@ -1599,17 +1750,27 @@ pub struct SafetySetting {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelArmorConfig {
     /// Optional. The name of the Model Armor template to use for prompt sanitization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_template_name: Option<String>,
 
     /// Optional. The name of the Model Armor template to use for response sanitization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_template_name: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    ModelArmorConfig { "promptTemplateName" => prompt_template_name,
+    "responseTemplateName" => response_template_name }
+);
 
 /// Values this crate does not know yet are kept in [`GenerationConfigResponseModalitiesItem::Unknown`], so they round-trip unchanged.
 #[cfg(
@@ -1800,93 +1961,92 @@ discogen_runtime::open_enum_impls!(MediaResolution);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenerationConfig {
     /// Optional. Controls the randomness of predictions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
 
     /// Optional. If specified, nucleus sampling will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f32>,
 
     /// Optional. If specified, top-k sampling will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_k: Option<f32>,
 
     /// Optional. Number of candidates to generate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub candidate_count: Option<i32>,
 
     /// Optional. The maximum number of output tokens to generate per message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_output_tokens: Option<i32>,
 
     /// Optional. Stop sequences.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub stop_sequences: Vec<String>,
 
     /// Optional. If true, export the logprobs results in response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_logprobs: Option<bool>,
 
     /// Optional. Logit probabilities.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logprobs: Option<i32>,
 
     /// Optional. Positive penalties.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub presence_penalty: Option<f32>,
 
     /// Optional. Frequency penalties.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency_penalty: Option<f32>,
 
     /// Optional. Seed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<i32>,
 
     /// Optional. Output response mimetype of the generated candidate text. Supported mimetype: - `text/plain`: (default) Text output. - `application/json`: JSON response in the candidates. The model needs to be prompted to output the appropriate response type, otherwise the behavior is undefined. This is a preview feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_mime_type: Option<String>,
 
     /// Optional. The `Schema` object allows the definition of input and output data types. These types can be objects, but also primitives and arrays. Represents a select subset of an [OpenAPI 3.0 schema object](https://spec.openapis.org/oas/v3.0.3#schema). If set, a compatible response\_mime\_type must also be set. Compatible mimetypes: `application/json`: Schema for JSON response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_schema: Option<crate::Schema>,
 
     /// Optional. Output schema of the generated response. This is an alternative to `response_schema` that accepts [JSON Schema](https://json-schema.org/). If set, `response_schema` must be omitted, but `response_mime_type` is required. While the full JSON Schema may be sent, not all features are supported. Specifically, only the following properties are supported: - `$id` - `$defs` - `$ref` - `$anchor` - `type` - `format` - `title` - `description` - `enum` (for strings and numbers) - `items` - `prefixItems` - `minItems` - `maxItems` - `minimum` - `maximum` - `anyOf` - `oneOf` (interpreted the same as `anyOf`) - `properties` - `additionalProperties` - `required` The non-standard `propertyOrdering` property may also be set. Cyclic references are unrolled to a limited degree and, as such, may only be used within non-required properties. (Nullable properties are not sufficient.) If `$ref` is set on a sub-schema, no other properties, except for than those starting as a `$`, may be set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_json_schema: Option<serde_json::Value>,
 
     /// Optional. Routing configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_config: Option<crate::GenerationConfigRoutingConfig>,
 
     /// Optional. If enabled, audio timestamp will be included in the request to the model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_timestamp: Option<bool>,
 
     /// Optional. The modalities of the response.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub response_modalities: Vec<crate::GenerationConfigResponseModalitiesItem>,
 
     /// Optional. If specified, the media resolution specified will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_resolution: Option<crate::MediaResolution>,
 
     /// Optional. The speech generation config.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speech_config: Option<crate::SpeechConfig>,
 
     /// Optional. Config for thinking features. An error will be returned if this field is set for models that don't support thinking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thinking_config: Option<crate::GenerationConfigThinkingConfig>,
 
     /// Optional. If enabled, the model will detect emotions and adapt its responses accordingly.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_affective_dialog: Option<bool>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GenerationConfig { "temperature" => temperature, "topP" => top_p, "topK" => top_k,
+    "candidateCount" => candidate_count, "maxOutputTokens" => max_output_tokens,
+    "stopSequences" => stop_sequences, "responseLogprobs" => response_logprobs,
+    "logprobs" => logprobs, "presencePenalty" => presence_penalty, "frequencyPenalty" =>
+    frequency_penalty, "seed" => seed, "responseMimeType" => response_mime_type,
+    "responseSchema" => response_schema, "responseJsonSchema" => response_json_schema,
+    "routingConfig" => routing_config, "audioTimestamp" => audio_timestamp,
+    "responseModalities" => response_modalities, "mediaResolution" => media_resolution,
+    "speechConfig" => speech_config, "thinkingConfig" => thinking_config,
+    "enableAffectiveDialog" => enable_affective_dialog }
+);
 
 /// Output only. The reason why the model stopped generating tokens. If empty, the model has not stopped generating the tokens.
 ///
@@ -2071,69 +2231,74 @@ discogen_runtime::open_enum_impls!(CandidateFinishReason);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Candidate {
     /// Output only. Index of the candidate.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<i32>,
 
     /// Output only. Content parts of the candidate.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<crate::Content>,
 
     /// Output only. Average log probability score of the candidate.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_logprobs: Option<f64>,
 
     /// Output only. Log-likelihood scores for the response tokens and top tokens
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logprobs_result: Option<crate::LogprobsResult>,
 
     /// Output only. The reason why the model stopped generating tokens. If empty, the model has not stopped generating the tokens.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub finish_reason: Option<crate::CandidateFinishReason>,
 
     /// Output only. List of ratings for the safety of a response candidate. There is at most one rating per category.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub safety_ratings: Vec<crate::SafetyRating>,
 
     /// Output only. Describes the reason the mode stopped generating tokens in more detail. This is only filled when `finish_reason` is set.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub finish_message: Option<String>,
 
     /// Output only. Source attribution of the generated content.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub citation_metadata: Option<crate::CitationMetadata>,
 
     /// Output only. Metadata specifies sources used to ground generated content.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grounding_metadata: Option<crate::GroundingMetadata>,
 
     /// Output only. Metadata related to url context retrieval tool.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_context_metadata: Option<crate::UrlContextMetadata>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    Candidate { "index" => index, "content" => content, "avgLogprobs" => avg_logprobs,
+    "logprobsResult" => logprobs_result, "finishReason" => finish_reason, "safetyRatings"
+    => safety_ratings, "finishMessage" => finish_message, "citationMetadata" =>
+    citation_metadata, "groundingMetadata" => grounding_metadata, "urlContextMetadata" =>
+    url_context_metadata }
+);
 
 /// Output only. Blocked reason.
 ///
@@ -2271,27 +2436,36 @@ discogen_runtime::open_enum_impls!(GenerateContentResponsePromptFeedbackBlockRea
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenerateContentResponsePromptFeedback {
     /// Output only. Blocked reason.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_reason: Option<crate::GenerateContentResponsePromptFeedbackBlockReason>,
 
     /// Output only. Safety ratings.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub safety_ratings: Vec<crate::SafetyRating>,
 
     /// Output only. A readable block reason message.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_reason_message: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GenerateContentResponsePromptFeedback { "blockReason" => block_reason,
+    "safetyRatings" => safety_ratings, "blockReasonMessage" => block_reason_message }
+);
 
 /// Output only. Traffic type. This shows whether a request consumes Pay-As-You-Go or Provisioned Throughput quota.
 ///
@@ -2397,69 +2571,76 @@ discogen_runtime::open_enum_impls!(GenerateContentResponseUsageMetadataTrafficTy
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenerateContentResponseUsageMetadata {
     /// Number of tokens in the request. When `cached_content` is set, this is still the total effective prompt size meaning this includes the number of tokens in the cached content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_token_count: Option<i32>,
 
     /// Number of tokens in the response(s).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub candidates_token_count: Option<i32>,
 
     /// Output only. Number of tokens present in tool-use prompt(s).
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_use_prompt_token_count: Option<i32>,
 
     /// Output only. Number of tokens present in thoughts output.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thoughts_token_count: Option<i32>,
 
     /// Total token count for prompt, response candidates, and tool-use prompts (if present).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_token_count: Option<i32>,
 
     /// Output only. Number of tokens in the cached part in the input (the cached content).
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cached_content_token_count: Option<i32>,
 
     /// Output only. List of modalities that were processed in the request input.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub prompt_tokens_details: Vec<crate::ModalityTokenCount>,
 
     /// Output only. List of modalities of the cached content in the request input.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cache_tokens_details: Vec<crate::ModalityTokenCount>,
 
     /// Output only. List of modalities that were returned in the response.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub candidates_tokens_details: Vec<crate::ModalityTokenCount>,
 
     /// Output only. List of modalities that were processed for tool-use request inputs.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tool_use_prompt_tokens_details: Vec<crate::ModalityTokenCount>,
 
     /// Output only. Traffic type. This shows whether a request consumes Pay-As-You-Go or Provisioned Throughput quota.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_type: Option<crate::GenerateContentResponseUsageMetadataTrafficType>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GenerateContentResponseUsageMetadata { "promptTokenCount" => prompt_token_count,
+    "candidatesTokenCount" => candidates_token_count, "toolUsePromptTokenCount" =>
+    tool_use_prompt_token_count, "thoughtsTokenCount" => thoughts_token_count,
+    "totalTokenCount" => total_token_count, "cachedContentTokenCount" =>
+    cached_content_token_count, "promptTokensDetails" => prompt_tokens_details,
+    "cacheTokensDetails" => cache_tokens_details, "candidatesTokensDetails" =>
+    candidates_tokens_details, "toolUsePromptTokensDetails" =>
+    tool_use_prompt_tokens_details, "trafficType" => traffic_type }
+);
 
 /// The modality associated with this token count.
 ///
@@ -2574,17 +2755,26 @@ discogen_runtime::open_enum_impls!(ModalityTokenCountModality);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModalityTokenCount {
     /// The modality associated with this token count.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modality: Option<crate::ModalityTokenCountModality>,
 
     /// Number of tokens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_count: Option<i32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    ModalityTokenCount { "modality" => modality, "tokenCount" => token_count }
+);
 
 /// Tokens info with a list of tokens and the corresponding list of token ids.
 ///
@@ -2597,51 +2787,60 @@ pub struct ModalityTokenCount {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TokensInfo {
     /// A list of tokens from the input.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tokens: Vec<discogen_runtime::Bytes>,
 
     /// A list of token ids from the input.
-    #[serde(
-        skip_serializing_if = "Vec::is_empty",
-        with = "discogen_runtime::serde_int64::vec"
-    )]
     pub token_ids: Vec<i64>,
 
     /// Optional. Optional fields for the role from the corresponding Content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    TokensInfo { "tokens" => tokens, "tokenIds" => token_ids as int64, "role" => role }
+);
 
 /// Configuration for Retrieval Augmented Generation feature.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1GenAiAdvancedFeaturesConfigRagConfig`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenAiAdvancedFeaturesConfigRagConfig {
     /// If true, enable Retrieval Augmented Generation in ChatCompletion request. Once enabled, the endpoint will be identified as GenAI endpoint and Arthedain router will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_rag: Option<bool>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    GenAiAdvancedFeaturesConfigRagConfig { "enableRag" => enable_rag }
+);
 
 /// The ExplanationMetadata entries that can be overridden at online explanation time.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExplanationMetadataOverride`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExplanationMetadataOverride {
     /// Required. Overrides the input metadata of the features. The key is the name of the feature to be overridden. The keys specified here must exist in the input metadata to be overridden. If a feature is not specified here, the corresponding feature's input metadata is not overridden.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub inputs: std::collections::BTreeMap<
         String,
         crate::ExplanationMetadataOverrideInputMetadataOverride,
     >,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(ExplanationMetadataOverride { "inputs" => inputs });
 
 /// The format of the data being provided with each call.
 ///
@@ -2704,29 +2903,30 @@ discogen_runtime::open_enum_impls!(ExamplesOverrideDataFormat);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExamplesOverride`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExamplesOverride {
     /// The number of neighbors to return.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub neighbor_count: Option<i32>,
 
     /// The number of neighbors to return that have the same crowding tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crowding_count: Option<i32>,
 
     /// Restrict the resulting nearest neighbors to respect these constraints.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub restrictions: Vec<crate::ExamplesRestrictionsNamespace>,
 
     /// If true, return the embeddings instead of neighbors.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_embeddings: Option<bool>,
 
     /// The format of the data being provided with each call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_format: Option<crate::ExamplesOverrideDataFormat>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    ExamplesOverride { "neighborCount" => neighbor_count, "crowdingCount" =>
+    crowding_count, "restrictions" => restrictions, "returnEmbeddings" =>
+    return_embeddings, "dataFormat" => data_format }
+);
 
 /// Structured representation of a function declaration as defined by the [OpenAPI 3.0 specification](https://spec.openapis.org/oas/v3.0.3). Included in this declaration are the function name, description, parameters and response type. This FunctionDeclaration is a representation of a block of code that can be used as a `Tool` by the model and executed by the client.
 ///
@@ -2740,33 +2940,41 @@ pub struct ExamplesOverride {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FunctionDeclaration {
     /// Required. The name of the function to call. Must start with a letter or an underscore. Must be a-z, A-Z, 0-9, or contain underscores, dots and dashes, with a maximum length of 64.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. Description and purpose of the function. Model uses it to decide how and whether to call the function.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Optional. Describes the parameters to this function in JSON Schema Object format. Reflects the Open API 3.03 Parameter Object. string Key: the name of the parameter. Parameter names are case sensitive. Schema Value: the Schema defining the type used for the parameter. For function with no parameters, this can be left unset. Parameter names must start with a letter or an underscore and must only contain chars a-z, A-Z, 0-9, or underscores with a maximum length of 64. Example with 1 required and 1 optional parameter: type: OBJECT properties: param1: type: STRING param2: type: INTEGER required: - param1
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::Schema>,
 
     /// Optional. Describes the parameters to the function in JSON Schema format. The schema must describe an object where the properties are the parameters to the function. For example: ``` { "type": "object", "properties": { "name": { "type": "string" }, "age": { "type": "integer" } }, "additionalProperties": false, "required": ["name", "age"], "propertyOrdering": ["name", "age"] } ``` This field is mutually exclusive with `parameters`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters_json_schema: Option<serde_json::Value>,
 
     /// Optional. Describes the output from this function in JSON Schema format. Reflects the Open API 3.03 Response Object. The Schema defines the type used for the response value of the function.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<crate::Schema>,
 
     /// Optional. Describes the output from this function in JSON Schema format. The value specified by the schema is the response value of the function. This field is mutually exclusive with `response`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_json_schema: Option<serde_json::Value>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    FunctionDeclaration { "name" => name, "description" => description, "parameters" =>
+    parameters, "parametersJsonSchema" => parameters_json_schema, "response" => response,
+    "responseJsonSchema" => response_json_schema }
+);
 
 /// Defines a retrieval tool that model can call to access external knowledge.
 ///
@@ -2780,27 +2988,37 @@ pub struct FunctionDeclaration {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Retrieval {
     /// Set to use data source powered by Vertex AI Search.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertex_ai_search: Option<crate::VertexAiSearch>,
 
     /// Set to use data source powered by Vertex RAG store. User data is uploaded via the VertexRagDataService.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertex_rag_store: Option<crate::VertexRagStore>,
 
     /// Use data source powered by external API for grounding.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_api: Option<crate::ExternalApi>,
 
     /// Optional. Deprecated. This option is no longer supported.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_attribution: Option<bool>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    Retrieval { "vertexAiSearch" => vertex_ai_search, "vertexRagStore" =>
+    vertex_rag_store, "externalApi" => external_api, "disableAttribution" =>
+    disable_attribution }
+);
 
 /// GoogleSearch tool type. Tool to support Google Search in Model. Powered by Google.
 ///
@@ -2814,13 +3032,22 @@ pub struct Retrieval {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolGoogleSearch {
     /// Optional. List of domains to be excluded from the search results. The default limit is 2000 domains. Example: \["amazon.com", "facebook.com"\].
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exclude_domains: Vec<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(ToolGoogleSearch { "excludeDomains" => exclude_domains });
 
 /// Tool to retrieve public web data for grounding, powered by Google.
 ///
@@ -2834,13 +3061,24 @@ pub struct ToolGoogleSearch {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleSearchRetrieval {
     /// Specifies the dynamic retrieval configuration for the given source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_retrieval_config: Option<crate::DynamicRetrievalConfig>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GoogleSearchRetrieval { "dynamicRetrievalConfig" => dynamic_retrieval_config }
+);
 
 /// Tool to retrieve public maps data for grounding, powered by Google.
 ///
@@ -2854,9 +3092,19 @@ pub struct GoogleSearchRetrieval {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleMaps {}
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(GoogleMaps {});
+
 /// Tool to search public web data, powered by Vertex AI Search and Sec4 compliance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EnterpriseWebSearch`.
@@ -2869,13 +3117,24 @@ pub struct GoogleMaps {}
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnterpriseWebSearch {
     /// Optional. List of domains to be excluded from the search results. The default limit is 2000 domains.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exclude_domains: Vec<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    EnterpriseWebSearch { "excludeDomains" => exclude_domains }
+);
 
 /// Tool that executes code generated by the model, and automatically returns the result to the model. See also \[ExecutableCode\]and \[CodeExecutionResult\] which are input and output to this tool.
 ///
@@ -2889,9 +3148,19 @@ pub struct EnterpriseWebSearch {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolCodeExecution {}
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(ToolCodeExecution {});
+
 /// Tool to support URL context.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UrlContext`.
@@ -2904,9 +3173,19 @@ pub struct ToolCodeExecution {}
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UrlContext {}
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(UrlContext {});
+
 /// Optional. Function calling mode.
 ///
 /// Values this crate does not know yet are kept in [`FunctionCallingConfigMode::Unknown`], so they round-trip unchanged.
@@ -3011,17 +3290,28 @@ discogen_runtime::open_enum_impls!(FunctionCallingConfigMode);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FunctionCallingConfig {
     /// Optional. Function calling mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<crate::FunctionCallingConfigMode>,
 
     /// Optional. Function names to call. Only set when the Mode is ANY. Function names should match \[FunctionDeclaration.name\]. With mode set to ANY, model will predict a function call from the set of function names provided.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allowed_function_names: Vec<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    FunctionCallingConfig { "mode" => mode, "allowedFunctionNames" =>
+    allowed_function_names }
+);
 
 /// Retrieval config.
 ///
@@ -3035,17 +3325,27 @@ pub struct FunctionCallingConfig {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetrievalConfig {
     /// The location of the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lat_lng: Option<crate::GoogleTypeLatLng>,
 
     /// The language code of the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    RetrievalConfig { "latLng" => lat_lng, "languageCode" => language_code }
+);
 
 /// Optional. The type of the data.
 ///
@@ -3179,127 +3479,104 @@ discogen_runtime::open_enum_impls!(SchemaType);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Schema {
     /// Optional. The type of the data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::SchemaType>,
 
     /// Optional. The format of the data. Supported formats: for NUMBER type: "float", "double" for INTEGER type: "int32", "int64" for STRING type: "email", "byte", etc
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
 
     /// Optional. The title of the Schema.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Optional. The description of the data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Optional. Indicates if the value may be null.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,
 
     /// Optional. Default value of the data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
 
     /// Optional. SCHEMA FIELDS FOR TYPE ARRAY Schema of the elements of Type.ARRAY.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<crate::Schema>>,
 
     /// Optional. Minimum number of the elements for Type.ARRAY.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub min_items: Option<i64>,
 
     /// Optional. Maximum number of the elements for Type.ARRAY.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub max_items: Option<i64>,
 
     /// Optional. Possible values of the element of primitive type with enum format. Examples: 1. We can define direction as : {type:STRING, format:enum, enum:\["EAST", NORTH", "SOUTH", "WEST"\]} 2. We can define apartment number as : {type:INTEGER, format:enum, enum:\["101", "201", "301"\]}
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub r#enum: Vec<String>,
 
     /// Optional. SCHEMA FIELDS FOR TYPE OBJECT Properties of Type.OBJECT.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub properties: std::collections::BTreeMap<String, crate::Schema>,
 
     /// Optional. The order of the properties. Not a standard field in open api spec. Only used to support the order of the properties.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub property_ordering: Vec<String>,
 
     /// Optional. Required properties of Type.OBJECT.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub required: Vec<String>,
 
     /// Optional. Minimum number of the properties for Type.OBJECT.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub min_properties: Option<i64>,
 
     /// Optional. Maximum number of the properties for Type.OBJECT.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub max_properties: Option<i64>,
 
     /// Optional. SCHEMA FIELDS FOR TYPE INTEGER and NUMBER Minimum value of the Type.INTEGER and Type.NUMBER
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<f64>,
 
     /// Optional. Maximum value of the Type.INTEGER and Type.NUMBER
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<f64>,
 
     /// Optional. SCHEMA FIELDS FOR TYPE STRING Minimum length of the Type.STRING
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub min_length: Option<i64>,
 
     /// Optional. Maximum length of the Type.STRING
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub max_length: Option<i64>,
 
     /// Optional. Pattern of the Type.STRING to restrict a string to a regular expression.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
 
     /// Optional. Example of the object. Will only populated when the object is the root.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<serde_json::Value>,
 
     /// Optional. The value should be validated against any (one or more) of the subschemas in the list.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub any_of: Vec<crate::Schema>,
 
     /// Optional. Can either be a boolean or an object; controls the presence of additional properties.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_properties: Option<serde_json::Value>,
 
     /// Optional. Allows indirect references between schema nodes. The value should be a valid reference to a child of the root `defs`. For example, the following schema defines a reference to a schema node named "Pet": type: object properties: pet: ref: #/defs/Pet defs: Pet: type: object properties: name: type: string The value of the "pet" property is a reference to the schema node named "Pet". See details in <https://json-schema.org/understanding-json-schema/structuring>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
 
     /// Optional. A map of definitions for use by `ref` Only allowed at the root of the schema.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub defs: std::collections::BTreeMap<String, crate::Schema>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    Schema { "type" => r#type, "format" => format, "title" => title, "description" =>
+    description, "nullable" => nullable, "default" => default, "items" => items,
+    "minItems" => min_items as int64, "maxItems" => max_items as int64, "enum" => r#enum,
+    "properties" => properties, "propertyOrdering" => property_ordering, "required" =>
+    required, "minProperties" => min_properties as int64, "maxProperties" =>
+    max_properties as int64, "minimum" => minimum, "maximum" => maximum, "minLength" =>
+    min_length as int64, "maxLength" => max_length as int64, "pattern" => pattern,
+    "example" => example, "anyOf" => any_of, "additionalProperties" =>
+    additional_properties, "ref" => r#ref, "defs" => defs }
+);
 
 /// The configuration for routing the request to a specific model.
 ///
@@ -3312,17 +3589,27 @@ pub struct Schema {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenerationConfigRoutingConfig {
     /// Automated routing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode: Option<crate::GenerationConfigRoutingConfigAutoRoutingMode>,
 
     /// Manual routing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manual_mode: Option<crate::GenerationConfigRoutingConfigManualRoutingMode>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GenerationConfigRoutingConfig { "autoMode" => auto_mode, "manualMode" => manual_mode
+    }
+);
 
 /// The speech generation config.
 ///
@@ -3335,17 +3622,26 @@ pub struct GenerationConfigRoutingConfig {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SpeechConfig {
     /// The configuration for the speaker to use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_config: Option<crate::VoiceConfig>,
 
     /// Optional. Language code (ISO 639. e.g. en-US) for the speech synthesization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    SpeechConfig { "voiceConfig" => voice_config, "languageCode" => language_code }
+);
 
 /// Config for thinking features.
 ///
@@ -3358,17 +3654,27 @@ pub struct SpeechConfig {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenerationConfigThinkingConfig {
     /// Optional. Indicates whether to include thoughts in the response. If true, thoughts are returned only when available.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_thoughts: Option<bool>,
 
     /// Optional. Indicates the thinking budget in tokens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thinking_budget: Option<i32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GenerationConfigThinkingConfig { "includeThoughts" => include_thoughts,
+    "thinkingBudget" => thinking_budget }
+);
 
 /// Logprobs Result
 ///
@@ -3381,17 +3687,27 @@ pub struct GenerationConfigThinkingConfig {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LogprobsResult {
     /// Length = total number of decoding steps.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub top_candidates: Vec<crate::LogprobsResultTopCandidates>,
 
     /// Length = total number of decoding steps. The chosen candidates may or may not be in top\_candidates.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub chosen_candidates: Vec<crate::LogprobsResultCandidate>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    LogprobsResult { "topCandidates" => top_candidates, "chosenCandidates" =>
+    chosen_candidates }
+);
 
 /// Output only. Harm probability levels in the content.
 ///
@@ -3598,51 +3914,58 @@ discogen_runtime::open_enum_impls!(HarmSeverity);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SafetyRating {
     /// Output only. Harm category.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<crate::HarmCategory>,
 
     /// Output only. Harm probability levels in the content.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub probability: Option<crate::SafetyRatingProbability>,
 
     /// Output only. Harm probability score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub probability_score: Option<f32>,
 
     /// Output only. Harm severity levels in the content.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<crate::HarmSeverity>,
 
     /// Output only. Harm severity score.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_score: Option<f32>,
 
     /// Output only. Indicates whether the content was filtered out because of this rating.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked: Option<bool>,
 
     /// Output only. The overwritten threshold for the safety category of Gemini 2.0 image out. If minors are detected in the output image, the threshold of each safety category will be overwritten if user sets a lower threshold.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overwritten_threshold: Option<crate::SafetySettingThreshold>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    SafetyRating { "category" => category, "probability" => probability,
+    "probabilityScore" => probability_score, "severity" => severity, "severityScore" =>
+    severity_score, "blocked" => blocked, "overwrittenThreshold" => overwritten_threshold
+    }
+);
 
 /// A collection of source attributions for a piece of content.
 ///
@@ -3655,15 +3978,23 @@ pub struct SafetyRating {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CitationMetadata {
     /// Output only. List of citations.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub citations: Vec<crate::Citation>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(CitationMetadata { "citations" => citations });
 
 /// Metadata returned to client when grounding is enabled.
 ///
@@ -3676,37 +4007,45 @@ pub struct CitationMetadata {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroundingMetadata {
     /// Optional. Web search queries for the following-up web search.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub web_search_queries: Vec<String>,
 
     /// Optional. Google search entry for the following-up web searches.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_entry_point: Option<crate::SearchEntryPoint>,
 
     /// List of supporting references retrieved from specified grounding source.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub grounding_chunks: Vec<crate::GroundingChunk>,
 
     /// Optional. List of grounding support.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub grounding_supports: Vec<crate::GroundingSupport>,
 
     /// Optional. Output only. Retrieval metadata.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieval_metadata: Option<crate::RetrievalMetadata>,
 
     /// Optional. Output only. Resource name of the Google Maps widget context token to be used with the PlacesContextElement widget to render contextual data. This is populated only for Google Maps grounding.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_maps_widget_context_token: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GroundingMetadata { "webSearchQueries" => web_search_queries, "searchEntryPoint" =>
+    search_entry_point, "groundingChunks" => grounding_chunks, "groundingSupports" =>
+    grounding_supports, "retrievalMetadata" => retrieval_metadata,
+    "googleMapsWidgetContextToken" => google_maps_widget_context_token }
+);
 
 /// Metadata related to url context retrieval tool.
 ///
@@ -3719,15 +4058,23 @@ pub struct GroundingMetadata {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UrlContextMetadata {
     /// Output only. List of url context.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub url_metadata: Vec<crate::UrlMetadata>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(UrlContextMetadata { "urlMetadata" => url_metadata });
 
 /// The generic reusable api auth config. Deprecated. Please use AuthConfig (google/cloud/aiplatform/master/auth.proto) instead.
 ///
@@ -3742,45 +4089,61 @@ pub struct UrlContextMetadata {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApiAuth {
     /// The API secret.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_config: Option<crate::ApiAuthApiKeyConfig>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "rag-corpora",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(ApiAuth { "apiKeyConfig" => api_key_config });
 
 /// The input metadata entries to be overridden.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExplanationMetadataOverrideInputMetadataOverride`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExplanationMetadataOverrideInputMetadataOverride {
     /// Baseline inputs for this feature. This overrides the `input_baseline` field of the ExplanationMetadata.InputMetadata object of the corresponding feature's input metadata. If it's not specified, the original baselines are not overridden.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub input_baselines: Vec<serde_json::Value>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    ExplanationMetadataOverrideInputMetadataOverride { "inputBaselines" =>
+    input_baselines }
+);
 
 /// Restrictions namespace for example-based explanations overrides.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExamplesRestrictionsNamespace`.
 #[cfg(feature = "locations-endpoints")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExamplesRestrictionsNamespace {
     /// The namespace name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace_name: Option<String>,
 
     /// The list of allowed tags.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<String>,
 
     /// The list of deny tags.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deny: Vec<String>,
 }
+
+#[cfg(feature = "locations-endpoints")]
+discogen_runtime::model_serde!(
+    ExamplesRestrictionsNamespace { "namespaceName" => namespace_name, "allow" => allow,
+    "deny" => deny }
+);
 
 /// Retrieve from Vertex AI Search datastore or engine for grounding. datastore and engine are mutually exclusive. See <https://cloud.google.com/products/agent-builder>
 ///
@@ -3794,29 +4157,37 @@ pub struct ExamplesRestrictionsNamespace {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VertexAiSearch {
     /// Optional. Fully-qualified Vertex AI Search data store resource ID. Format: `projects/{project}/locations/{location}/collections/{collection}/dataStores/{dataStore}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub datastore: Option<String>,
 
     /// Optional. Fully-qualified Vertex AI Search engine resource ID. Format: `projects/{project}/locations/{location}/collections/{collection}/engines/{engine}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
 
     /// Optional. Number of search results to return per query. The default value is 10. The maximumm allowed value is 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 
     /// Optional. Filter strings to be passed to the search API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
 
     /// Specifications that define the specific DataStores to be searched, along with configurations for those data stores. This is only considered for Engines with multiple data stores. It should only be set if engine is used.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_store_specs: Vec<crate::VertexAiSearchDataStoreSpec>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    VertexAiSearch { "datastore" => datastore, "engine" => engine, "maxResults" =>
+    max_results, "filter" => filter, "dataStoreSpecs" => data_store_specs }
+);
 
 /// The API spec that the external API implements.
 ///
@@ -3915,35 +4286,43 @@ discogen_runtime::open_enum_impls!(ExternalApiApiSpec);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalApi {
     /// Parameters for the simple search API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub simple_search_params: Option<crate::ExternalApiSimpleSearchParams>,
 
     /// Parameters for the elastic search API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub elastic_search_params: Option<crate::ExternalApiElasticSearchParams>,
 
     /// The API spec that the external API implements.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_spec: Option<crate::ExternalApiApiSpec>,
 
     /// The endpoint of the external API. The system will call the API at this endpoint to retrieve the data for grounding. Example: <https://acme.com:443/search>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 
     /// The authentication config to access the API. Deprecated. Please use auth\_config instead.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_auth: Option<crate::ApiAuth>,
 
     /// The authentication config to access the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_config: Option<crate::AuthConfig>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    ExternalApi { "simpleSearchParams" => simple_search_params, "elasticSearchParams" =>
+    elastic_search_params, "apiSpec" => api_spec, "endpoint" => endpoint, "apiAuth" =>
+    api_auth, "authConfig" => auth_config }
+);
 
 /// The mode of the predictor to be used in dynamic retrieval.
 ///
@@ -4035,17 +4414,27 @@ discogen_runtime::open_enum_impls!(Mode);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DynamicRetrievalConfig {
     /// The mode of the predictor to be used in dynamic retrieval.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<crate::Mode>,
 
     /// Optional. The threshold to be used in dynamic retrieval. If not set, a system default value is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_threshold: Option<f32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    DynamicRetrievalConfig { "mode" => mode, "dynamicThreshold" => dynamic_threshold }
+);
 
 /// An object that represents a latitude/longitude pair. This is expressed as a pair of doubles to represent degrees latitude and degrees longitude. Unless specified otherwise, this object must conform to the WGS84 standard. Values must be within normalized ranges.
 ///
@@ -4059,17 +4448,27 @@ pub struct DynamicRetrievalConfig {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleTypeLatLng {
     /// The latitude in degrees. It must be in the range \[-90.0, +90.0\].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
 
     /// The longitude in degrees. It must be in the range \[-180.0, +180.0\].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GoogleTypeLatLng { "latitude" => latitude, "longitude" => longitude }
+);
 
 /// The model routing preference.
 ///
@@ -4194,15 +4593,26 @@ discogen_runtime::open_enum_impls!(
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenerationConfigRoutingConfigAutoRoutingMode {
     /// The model routing preference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_routing_preference: Option<
         crate::GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference,
     >,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GenerationConfigRoutingConfigAutoRoutingMode { "modelRoutingPreference" =>
+    model_routing_preference }
+);
 
 /// When manual routing is set, the specified model will be used directly.
 ///
@@ -4215,13 +4625,23 @@ pub struct GenerationConfigRoutingConfigAutoRoutingMode {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenerationConfigRoutingConfigManualRoutingMode {
     /// The model name to use. Only the public LLM models are accepted. See [Supported models](https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/inference#supported-models).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GenerationConfigRoutingConfigManualRoutingMode { "modelName" => model_name }
+);
 
 /// The configuration for the voice to use.
 ///
@@ -4234,13 +4654,23 @@ pub struct GenerationConfigRoutingConfigManualRoutingMode {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VoiceConfig {
     /// The configuration for the prebuilt voice to use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prebuilt_voice_config: Option<crate::PrebuiltVoiceConfig>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    VoiceConfig { "prebuiltVoiceConfig" => prebuilt_voice_config }
+);
 
 /// Candidates with top log probabilities at each decoding step.
 ///
@@ -4253,13 +4683,23 @@ pub struct VoiceConfig {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LogprobsResultTopCandidates {
     /// Sorted by log probability in descending order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<crate::LogprobsResultCandidate>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    LogprobsResultTopCandidates { "candidates" => candidates }
+);
 
 /// Candidate for the logprobs token and score.
 ///
@@ -4272,21 +4712,30 @@ pub struct LogprobsResultTopCandidates {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LogprobsResultCandidate {
     /// The candidate's token string value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 
     /// The candidate's token id value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_id: Option<i32>,
 
     /// The candidate's log probability.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_probability: Option<f32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    LogprobsResultCandidate { "token" => token, "tokenId" => token_id, "logProbability"
+    => log_probability }
+);
 
 /// Source attributions for content.
 ///
@@ -4299,45 +4748,51 @@ pub struct LogprobsResultCandidate {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Citation {
     /// Output only. Start index into the content.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_index: Option<i32>,
 
     /// Output only. End index into the content.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_index: Option<i32>,
 
     /// Output only. Url reference of the attribution.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// Output only. Title of the attribution.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Output only. License of the attribution.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
 
     /// Output only. Publication date of the attribution.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publication_date: Option<crate::GoogleTypeDate>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    Citation { "startIndex" => start_index, "endIndex" => end_index, "uri" => uri,
+    "title" => title, "license" => license, "publicationDate" => publication_date }
+);
 
 /// Google search entry point.
 ///
@@ -4350,17 +4805,26 @@ pub struct Citation {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchEntryPoint {
     /// Optional. Web content snippet that can be embedded in a web page or an app webview.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rendered_content: Option<String>,
 
     /// Optional. Base64 encoded JSON representing array of tuple.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sdk_blob: Option<discogen_runtime::Bytes>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    SearchEntryPoint { "renderedContent" => rendered_content, "sdkBlob" => sdk_blob }
+);
 
 /// Grounding chunk.
 ///
@@ -4373,21 +4837,30 @@ pub struct SearchEntryPoint {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroundingChunk {
     /// Grounding chunk from the web.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub web: Option<crate::GroundingChunkWeb>,
 
     /// Grounding chunk from context retrieved by the retrieval tools.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieved_context: Option<crate::GroundingChunkRetrievedContext>,
 
     /// Grounding chunk from Google Maps.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maps: Option<crate::GroundingChunkMaps>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GroundingChunk { "web" => web, "retrievedContext" => retrieved_context, "maps" =>
+    maps }
+);
 
 /// Grounding support.
 ///
@@ -4400,21 +4873,30 @@ pub struct GroundingChunk {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroundingSupport {
     /// Segment of the content this support belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment: Option<crate::Segment>,
 
     /// A list of indices (into 'grounding\_chunk') specifying the citations associated with the claim. For instance \[1,3,4\] means that grounding\_chunk\[1\], grounding\_chunk\[3\], grounding\_chunk\[4\] are the retrieved content attributed to the claim.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub grounding_chunk_indices: Vec<i32>,
 
     /// Confidence score of the support references. Ranges from 0 to 1. 1 is the most confident. For Gemini 2.0 and before, this list must have the same size as the grounding\_chunk\_indices. For Gemini 2.5 and after, this list will be empty and should be ignored.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub confidence_scores: Vec<f32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GroundingSupport { "segment" => segment, "groundingChunkIndices" =>
+    grounding_chunk_indices, "confidenceScores" => confidence_scores }
+);
 
 /// Metadata related to retrieval in the grounding flow.
 ///
@@ -4427,13 +4909,24 @@ pub struct GroundingSupport {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetrievalMetadata {
     /// Optional. Score indicating how likely information from Google Search could help answer the prompt. The score is in the range `[0, 1]`, where 0 is the least likely and 1 is the most likely. This score is only populated when Google Search grounding and dynamic retrieval is enabled. It will be compared to the threshold to determine whether to trigger Google Search.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_search_dynamic_retrieval_score: Option<f32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    RetrievalMetadata { "googleSearchDynamicRetrievalScore" =>
+    google_search_dynamic_retrieval_score }
+);
 
 /// Status of the url retrieval.
 ///
@@ -4527,17 +5020,27 @@ discogen_runtime::open_enum_impls!(UrlRetrievalStatus);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UrlMetadata {
     /// Retrieved url by the tool.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retrieved_url: Option<String>,
 
     /// Status of the url retrieval.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_retrieval_status: Option<crate::UrlRetrievalStatus>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    UrlMetadata { "retrievedUrl" => retrieved_url, "urlRetrievalStatus" =>
+    url_retrieval_status }
+);
 
 /// The API secret.
 ///
@@ -4554,17 +5057,31 @@ pub struct UrlMetadata {
         feature = "media"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApiAuthApiKeyConfig {
     /// Required. The SecretManager secret version resource name storing API key. e.g. projects/{project}/secrets/{secret}/versions/{version}
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_secret_version: Option<String>,
 
     /// The API key string. Either this or `api_key_secret_version` must be set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_string: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "rag-corpora",
+        feature = "rag-files",
+        feature = "endpoints",
+        feature = "publishers-models",
+        feature = "media"
+    )
+)]
+discogen_runtime::model_serde!(
+    ApiAuthApiKeyConfig { "apiKeySecretVersion" => api_key_secret_version, "apiKeyString"
+    => api_key_string }
+);
 
 /// Define data stores within engine to filter on in a search call and configurations for those data stores. For more information, see <https://cloud.google.com/generative-ai-app-builder/docs/reference/rpc/google.cloud.discoveryengine.v1#datastorespec>
 ///
@@ -4578,17 +5095,27 @@ pub struct ApiAuthApiKeyConfig {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VertexAiSearchDataStoreSpec {
     /// Full resource name of DataStore, such as Format: `projects/{project}/locations/{location}/collections/{collection}/dataStores/{dataStore}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_store: Option<String>,
 
     /// Optional. Filter specification to filter documents in the data store specified by data\_store field. For more information on filtering, see [Filtering](https://cloud.google.com/generative-ai-app-builder/docs/filter-search-metadata)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    VertexAiSearchDataStoreSpec { "dataStore" => data_store, "filter" => filter }
+);
 
 /// The search parameters to use for SIMPLE\_SEARCH spec.
 ///
@@ -4602,9 +5129,19 @@ pub struct VertexAiSearchDataStoreSpec {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalApiSimpleSearchParams {}
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(ExternalApiSimpleSearchParams {});
+
 /// The search parameters to use for the ELASTIC\_SEARCH spec.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExternalApiElasticSearchParams`.
@@ -4617,21 +5154,31 @@ pub struct ExternalApiSimpleSearchParams {}
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalApiElasticSearchParams {
     /// The ElasticSearch index to use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<String>,
 
     /// The ElasticSearch search template to use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_template: Option<String>,
 
     /// Optional. Number of hits (chunks) to request. When specified, it is passed to Elasticsearch as the `num_hits` param.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_hits: Option<i32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    ExternalApiElasticSearchParams { "index" => index, "searchTemplate" =>
+    search_template, "numHits" => num_hits }
+);
 
 /// Type of auth scheme.
 ///
@@ -4756,35 +5303,44 @@ discogen_runtime::open_enum_impls!(AuthConfigAuthType);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthConfig {
     /// Config for API key auth.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_config: Option<crate::AuthConfigApiKeyConfig>,
 
     /// Config for HTTP Basic auth.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_basic_auth_config: Option<crate::AuthConfigHttpBasicAuthConfig>,
 
     /// Config for Google Service Account auth.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_service_account_config: Option<
         crate::AuthConfigGoogleServiceAccountConfig,
     >,
 
     /// Config for user oauth.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth_config: Option<crate::AuthConfigOauthConfig>,
 
     /// Config for user OIDC auth.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_config: Option<crate::AuthConfigOidcConfig>,
 
     /// Type of auth scheme.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<crate::AuthConfigAuthType>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    AuthConfig { "apiKeyConfig" => api_key_config, "httpBasicAuthConfig" =>
+    http_basic_auth_config, "googleServiceAccountConfig" =>
+    google_service_account_config, "oauthConfig" => oauth_config, "oidcConfig" =>
+    oidc_config, "authType" => auth_type }
+);
 
 /// The configuration for the prebuilt speaker to use.
 ///
@@ -4797,13 +5353,21 @@ pub struct AuthConfig {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrebuiltVoiceConfig {
     /// The name of the preset voice to use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_name: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(PrebuiltVoiceConfig { "voiceName" => voice_name });
 
 /// Represents a whole or partial calendar date, such as a birthday. The time of day and time zone are either specified elsewhere or are insignificant. The date is relative to the Gregorian Calendar. This can represent one of the following: * A full date, with non-zero year, month, and day values. * A month and day, with a zero year (for example, an anniversary). * A year on its own, with a zero month and a zero day. * A year and month, with a zero day (for example, a credit card expiration date). Related types: * google.type.TimeOfDay * google.type.DateTime * google.protobuf.Timestamp
 ///
@@ -4816,21 +5380,29 @@ pub struct PrebuiltVoiceConfig {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleTypeDate {
     /// Year of the date. Must be from 1 to 9999, or 0 to specify a date without a year.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
 
     /// Month of a year. Must be from 1 to 12, or 0 to specify a year without a month and day.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub month: Option<i32>,
 
     /// Day of a month. Must be from 1 to 31 and valid for the year and month, or 0 to specify a year by itself or a year and month where the day isn't significant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub day: Option<i32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GoogleTypeDate { "year" => year, "month" => month, "day" => day }
+);
 
 /// Chunk from the web.
 ///
@@ -4843,21 +5415,29 @@ pub struct GoogleTypeDate {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroundingChunkWeb {
     /// URI reference of the chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// Title of the chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Domain of the (original) URI.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GroundingChunkWeb { "uri" => uri, "title" => title, "domain" => domain }
+);
 
 /// Chunk from context retrieved by the retrieval tools.
 ///
@@ -4870,31 +5450,38 @@ pub struct GroundingChunkWeb {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroundingChunkRetrievedContext {
     /// Additional context for the RAG retrieval result. This is only populated when using the RAG retrieval tool.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_chunk: Option<crate::RagChunk>,
 
     /// URI reference of the attribution.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// Title of the attribution.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Text of the attribution.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
     /// Output only. The full document name for the referenced Vertex AI Search document.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_name: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GroundingChunkRetrievedContext { "ragChunk" => rag_chunk, "uri" => uri, "title" =>
+    title, "text" => text, "documentName" => document_name }
+);
 
 /// Chunk from Google Maps.
 ///
@@ -4907,29 +5494,36 @@ pub struct GroundingChunkRetrievedContext {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroundingChunkMaps {
     /// URI reference of the chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// Title of the chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Text of the chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 
     /// This Place's resource name, in `places/{place_id}` format. Can be used to look up the Place.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub place_id: Option<String>,
 
     /// Sources used to generate the place answer. This includes review snippets and photos that were used to generate the answer, as well as uris to flag content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub place_answer_sources: Option<crate::GroundingChunkMapsPlaceAnswerSources>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GroundingChunkMaps { "uri" => uri, "title" => title, "text" => text, "placeId" =>
+    place_id, "placeAnswerSources" => place_answer_sources }
+);
 
 /// Segment of the content.
 ///
@@ -4942,33 +5536,41 @@ pub struct GroundingChunkMaps {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Segment {
     /// Output only. The index of a Part object within its parent Content object.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub part_index: Option<i32>,
 
     /// Output only. Start index in the given Part, measured in bytes. Offset from the start of the Part, inclusive, starting at zero.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_index: Option<i32>,
 
     /// Output only. End index in the given Part, measured in bytes. Offset from the start of the Part, exclusive, starting at zero.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_index: Option<i32>,
 
     /// Output only. The text corresponding to the segment from the response.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    Segment { "partIndex" => part_index, "startIndex" => start_index, "endIndex" =>
+    end_index, "text" => text }
+);
 
 /// Optional. The location of the API key.
 ///
@@ -5086,25 +5688,34 @@ discogen_runtime::open_enum_impls!(HttpIn);
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthConfigApiKeyConfig {
     /// Optional. The parameter name of the API key. E.g. If the API request is "<https://example.com/act?api_key=>", "api\_key" would be the parameter name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. The name of the SecretManager secret version resource storing the API key. Format: `projects/{project}/secrets/{secrete}/versions/{version}` - If both `api_key_secret` and `api_key_string` are specified, this field takes precedence over `api_key_string`. - If specified, the `secretmanager.versions.access` permission should be granted to Vertex AI Extension Service Agent (<https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents>) on the specified resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_secret: Option<String>,
 
     /// Optional. The API key to be used in the request directly.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_string: Option<String>,
 
     /// Optional. The location of the API key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_element_location: Option<crate::HttpIn>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    AuthConfigApiKeyConfig { "name" => name, "apiKeySecret" => api_key_secret,
+    "apiKeyString" => api_key_string, "httpElementLocation" => http_element_location }
+);
 
 /// Config for HTTP Basic Authentication.
 ///
@@ -5118,13 +5729,24 @@ pub struct AuthConfigApiKeyConfig {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthConfigHttpBasicAuthConfig {
     /// Required. The name of the SecretManager secret version resource storing the base64 encoded credentials. Format: `projects/{project}/secrets/{secrete}/versions/{version}` - If specified, the `secretmanager.versions.access` permission should be granted to Vertex AI Extension Service Agent (<https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents>) on the specified resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_secret: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    AuthConfigHttpBasicAuthConfig { "credentialSecret" => credential_secret }
+);
 
 /// Config for Google Service Account Authentication.
 ///
@@ -5138,13 +5760,24 @@ pub struct AuthConfigHttpBasicAuthConfig {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthConfigGoogleServiceAccountConfig {
     /// Optional. The service account that the extension execution service runs as. - If the service account is specified, the `iam.serviceAccounts.getAccessToken` permission should be granted to Vertex AI Extension Service Agent (<https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents>) on the specified service account. - If not specified, the Vertex AI Extension Service Agent will be used to execute the Extension.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    AuthConfigGoogleServiceAccountConfig { "serviceAccount" => service_account }
+);
 
 /// Config for user oauth.
 ///
@@ -5158,17 +5791,28 @@ pub struct AuthConfigGoogleServiceAccountConfig {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthConfigOauthConfig {
     /// Access token for extension endpoint. Only used to propagate token from \[\[ExecuteExtensionRequest.runtime\_auth\_config\]\] at request time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
 
     /// The service account used to generate access tokens for executing the Extension. - If the service account is specified, the `iam.serviceAccounts.getAccessToken` permission should be granted to Vertex AI Extension Service Agent (<https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents>) on the provided service account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    AuthConfigOauthConfig { "accessToken" => access_token, "serviceAccount" =>
+    service_account }
+);
 
 /// Config for user OIDC auth.
 ///
@@ -5182,17 +5826,27 @@ pub struct AuthConfigOauthConfig {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthConfigOidcConfig {
     /// OpenID Connect formatted ID token for extension endpoint. Only used to propagate token from \[\[ExecuteExtensionRequest.runtime\_auth\_config\]\] at request time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
 
     /// The service account used to generate an OpenID Connect (OIDC)-compatible JWT token signed by the Google OIDC Provider (accounts.google.com) for extension endpoint (<https://cloud.google.com/iam/docs/create-short-lived-credentials-direct#sa-credentials-oidc>). - The audience for the token will be set to the URL in the server url defined in the OpenApi spec. - If the service account is provided, the service account should grant `iam.serviceAccounts.getOpenIdToken` permission to Vertex AI Extension Service Agent (<https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents>).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    AuthConfigOidcConfig { "idToken" => id_token, "serviceAccount" => service_account }
+);
 
 /// Sources used to generate the place answer.
 ///
@@ -5205,17 +5859,27 @@ pub struct AuthConfigOidcConfig {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroundingChunkMapsPlaceAnswerSources {
     /// Snippets of reviews that are used to generate the answer.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub review_snippets: Vec<crate::GroundingChunkMapsPlaceAnswerSourcesReviewSnippet>,
 
     /// A link where users can flag a problem with the generated answer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flag_content_uri: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GroundingChunkMapsPlaceAnswerSources { "reviewSnippets" => review_snippets,
+    "flagContentUri" => flag_content_uri }
+);
 
 /// Encapsulates a review snippet.
 ///
@@ -5228,31 +5892,40 @@ pub struct GroundingChunkMapsPlaceAnswerSources {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroundingChunkMapsPlaceAnswerSourcesReviewSnippet {
     /// A reference representing this place review which may be used to look up this place review again.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<String>,
 
     /// This review's author.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_attribution: Option<
         crate::GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution,
     >,
 
     /// A string of formatted recent time, expressing the review time relative to the current time in a form appropriate for the language and country.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub relative_publish_time_description: Option<String>,
 
     /// A link where users can flag a problem with the review.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flag_content_uri: Option<String>,
 
     /// A link to show the review on Google Maps.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_maps_uri: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GroundingChunkMapsPlaceAnswerSourcesReviewSnippet { "review" => review,
+    "authorAttribution" => author_attribution, "relativePublishTimeDescription" =>
+    relative_publish_time_description, "flagContentUri" => flag_content_uri,
+    "googleMapsUri" => google_maps_uri }
+);
 
 /// Author attribution for a photo or review.
 ///
@@ -5265,18 +5938,27 @@ pub struct GroundingChunkMapsPlaceAnswerSourcesReviewSnippet {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution {
     /// Name of the author of the Photo or Review.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// URI of the author of the Photo or Review.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// Profile photo URI of the author of the Photo or Review.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo_uri: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution { "displayName" =>
+    display_name, "uri" => uri, "photoUri" => photo_uri }
+);

@@ -4,37 +4,41 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UploadModelRequest`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UploadModelRequest {
     /// Optional. The resource name of the model into which to upload the version. Only specify this field when uploading a new version.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_model: Option<String>,
 
     /// Optional. The ID to use for the uploaded Model, which will become the final component of the model resource name. This value may be up to 63 characters, and valid characters are `[a-z0-9_-]`. The first character cannot be a number or hyphen.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
 
     /// Required. The Model to create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<crate::Model>,
 
     /// Optional. The user-provided custom service account to use to do the model upload. If empty, [Vertex AI Service Agent](https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents) will be used to access resources needed to upload the model. This account must belong to the target project where the model is uploaded to, i.e., the project specified in the `parent` field of this request and have necessary read permissions (to Google Cloud Storage, Artifact Registry, etc.).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(
+    UploadModelRequest { "parentModel" => parent_model, "modelId" => model_id, "model" =>
+    model, "serviceAccount" => service_account }
+);
 
 /// Details of ModelService.UploadModel operation.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UploadModelOperationMetadata`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UploadModelOperationMetadata {
     /// The common part of the operation metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(
+    UploadModelOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Values this crate does not know yet are kept in [`ModelSupportedDeploymentResourcesTypesItem::Unknown`], so they round-trip unchanged.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
@@ -116,91 +120,72 @@ discogen_runtime::open_enum_impls!(ModelSupportedDeploymentResourcesTypesItem);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Model`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Model {
     /// The resource name of the Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Immutable. The version ID of the model. A new version is committed when a new model version is uploaded or trained under an existing model id. It is an auto-incrementing decimal number in string representation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
 
     /// User provided version aliases so that a model version can be referenced via alias (i.e. `projects/{project}/locations/{location}/models/{model_id}@{version_alias}` instead of auto-generated version id (i.e. `projects/{project}/locations/{location}/models/{model_id}@{version_id})`. The format is a-z{0,126}\[a-z0-9\] to distinguish from version\_id. A default version alias will be created for the first version of the model, and there must be exactly one default version alias for a model.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub version_aliases: Vec<String>,
 
     /// Output only. Timestamp when this version was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this version was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_update_time: Option<discogen_runtime::Timestamp>,
 
     /// Required. The display name of the Model. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// The description of the Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// The description of this version.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_description: Option<String>,
 
     /// The default checkpoint id of a model version.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_checkpoint_id: Option<String>,
 
     /// The schemata that describe formats of the Model's predictions and explanations as given and returned via PredictionService.Predict and PredictionService.Explain.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predict_schemata: Option<crate::PredictSchemata>,
 
     /// Immutable. Points to a YAML file stored on Google Cloud Storage describing additional information about the Model, that is specific to it. Unset if the Model does not have any additional information. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). AutoML Models always have this field populated by Vertex AI, if no additional metadata is needed, this field is set to an empty string. Note: The URI given on output will be immutable and probably different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_schema_uri: Option<String>,
 
     /// Immutable. An additional information about the Model; the schema of the metadata can be found in metadata\_schema. Unset if the Model does not have any additional information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
 
     /// Output only. The formats in which this Model may be exported. If empty, this Model is not available for export.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub supported_export_formats: Vec<crate::ModelExportFormat>,
 
     /// Output only. The resource name of the TrainingPipeline that uploaded this Model, if any.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_pipeline: Option<String>,
 
     /// Optional. This field is populated if the model is produced by a pipeline job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_job: Option<String>,
 
     /// Input only. The specification of the container that is to be used when deploying this Model. The specification is ingested upon ModelService.UploadModel, and all binaries it contains are copied and stored internally by Vertex AI. Not required for AutoML Models.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_spec: Option<crate::ModelContainerSpec>,
 
     /// Immutable. The path to the directory containing the Model artifact and any of its supporting files. Not required for AutoML Models.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_uri: Option<String>,
 
     /// Output only. When this Model is deployed, its prediction resources are described by the `prediction_resources` field of the Endpoint.deployed\_models object. Because not all Models support all resource configuration types, the configuration types this Model supports are listed here. If no configuration types are listed, the Model cannot be deployed to an Endpoint and does not support online predictions (PredictionService.Predict or PredictionService.Explain). Such a Model can serve predictions by using a BatchPredictionJob, if it has at least one entry each in supported\_input\_storage\_formats and supported\_output\_storage\_formats.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub supported_deployment_resources_types: Vec<
         crate::ModelSupportedDeploymentResourcesTypesItem,
     >,
@@ -208,109 +193,115 @@ pub struct Model {
     /// Output only. The formats this Model supports in BatchPredictionJob.input\_config. If PredictSchemata.instance\_schema\_uri exists, the instances should be given as per that schema. The possible formats are: * `jsonl` The JSON Lines format, where each instance is a single line. Uses GcsSource. * `csv` The CSV format, where each instance is a single comma-separated line. The first line in the file is the header, containing comma-separated field names. Uses GcsSource. * `tf-record` The TFRecord format, where each instance is a single record in tfrecord syntax. Uses GcsSource. * `tf-record-gzip` Similar to `tf-record`, but the file is gzipped. Uses GcsSource. * `bigquery` Each instance is a single row in BigQuery. Uses BigQuerySource. * `file-list` Each line of the file is the location of an instance to process, uses `gcs_source` field of the InputConfig object. If this Model doesn't support any of these formats it means it cannot be used with a BatchPredictionJob. However, if it has supported\_deployment\_resources\_types, it could serve online predictions by using PredictionService.Predict or PredictionService.Explain.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub supported_input_storage_formats: Vec<String>,
 
     /// Output only. The formats this Model supports in BatchPredictionJob.output\_config. If both PredictSchemata.instance\_schema\_uri and PredictSchemata.prediction\_schema\_uri exist, the predictions are returned together with their instances. In other words, the prediction has the original instance data first, followed by the actual prediction content (as per the schema). The possible formats are: * `jsonl` The JSON Lines format, where each prediction is a single line. Uses GcsDestination. * `csv` The CSV format, where each prediction is a single comma-separated line. The first line in the file is the header, containing comma-separated field names. Uses GcsDestination. * `bigquery` Each prediction is a single row in a BigQuery table, uses BigQueryDestination . If this Model doesn't support any of these formats it means it cannot be used with a BatchPredictionJob. However, if it has supported\_deployment\_resources\_types, it could serve online predictions by using PredictionService.Predict or PredictionService.Explain.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub supported_output_storage_formats: Vec<String>,
 
     /// Output only. Timestamp when this Model was uploaded into Vertex AI.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Model was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. The pointers to DeployedModels created from this Model. Note that Model could have been deployed to Endpoints in different Locations.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deployed_models: Vec<crate::DeployedModelRef>,
 
     /// The default explanation specification for this Model. The Model can be used for requesting explanation after being deployed if it is populated. The Model can be used for batch explanation if it is populated. All fields of the explanation\_spec can be overridden by explanation\_spec of DeployModelRequest.deployed\_model, or explanation\_spec of BatchPredictionJob. If the default explanation specification is not set for this Model, this Model can still be used for requesting explanation by setting explanation\_spec of DeployModelRequest.deployed\_model and for batch explanation by setting explanation\_spec of BatchPredictionJob.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_spec: Option<crate::ExplanationSpec>,
 
     /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize your Models. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Stats of data used for training or evaluating the Model. Only populated when the Model is trained by a TrainingPipeline with data\_input\_config.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_stats: Option<crate::ModelDataStats>,
 
     /// Customer-managed encryption key spec for a Model. If set, this Model and all sub-resources of this Model will be secured by this key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Output only. Source of a model. It can either be automl training pipeline, custom training pipeline, BigQuery ML, or saved and tuned from Genie or Model Garden.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_source_info: Option<crate::ModelSourceInfo>,
 
     /// Output only. If this Model is a copy of another Model, this contains info about the original.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_model_info: Option<crate::ModelOriginalModelInfo>,
 
     /// Output only. The resource name of the Artifact that was created in MetadataStore when creating the Model. The Artifact resource name pattern is `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_artifact: Option<String>,
 
     /// Optional. User input field to specify the base model source. Currently it only supports specifing the Model Garden models and Genie models.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_model_source: Option<crate::ModelBaseModelSource>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 
     /// Optional. Output only. The checkpoints of the model.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checkpoints: Vec<crate::Checkpoint>,
 }
+
+#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
+discogen_runtime::model_serde!(
+    Model { "name" => name, "versionId" => version_id, "versionAliases" =>
+    version_aliases, "versionCreateTime" => version_create_time, "versionUpdateTime" =>
+    version_update_time, "displayName" => display_name, "description" => description,
+    "versionDescription" => version_description, "defaultCheckpointId" =>
+    default_checkpoint_id, "predictSchemata" => predict_schemata, "metadataSchemaUri" =>
+    metadata_schema_uri, "metadata" => metadata, "supportedExportFormats" =>
+    supported_export_formats, "trainingPipeline" => training_pipeline, "pipelineJob" =>
+    pipeline_job, "containerSpec" => container_spec, "artifactUri" => artifact_uri,
+    "supportedDeploymentResourcesTypes" => supported_deployment_resources_types,
+    "supportedInputStorageFormats" => supported_input_storage_formats,
+    "supportedOutputStorageFormats" => supported_output_storage_formats, "createTime" =>
+    create_time, "updateTime" => update_time, "deployedModels" => deployed_models,
+    "explanationSpec" => explanation_spec, "etag" => etag, "labels" => labels,
+    "dataStats" => data_stats, "encryptionSpec" => encryption_spec, "modelSourceInfo" =>
+    model_source_info, "originalModelInfo" => original_model_info, "metadataArtifact" =>
+    metadata_artifact, "baseModelSource" => base_model_source, "satisfiesPzs" =>
+    satisfies_pzs, "satisfiesPzi" => satisfies_pzi, "checkpoints" => checkpoints }
+);
 
 /// Response message for ModelService.ListModels
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListModelsResponse`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListModelsResponse {
     /// List of Models in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<crate::Model>,
 
     /// A token to retrieve next page of results. Pass to ListModelsRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(
+    ListModelsResponse { "models" => models, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "locations-models")]
 impl discogen_runtime::Page for ListModelsResponse {
@@ -329,17 +320,19 @@ impl discogen_runtime::Page for ListModelsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListModelVersionsResponse`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListModelVersionsResponse {
     /// List of Model versions in the requested page. In the returned Model name field, version ID instead of regvision tag will be included.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<crate::Model>,
 
     /// A token to retrieve the next page of results. Pass to ListModelVersionsRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(
+    ListModelVersionsResponse { "models" => models, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "locations-models")]
 impl discogen_runtime::Page for ListModelVersionsResponse {
@@ -358,17 +351,20 @@ impl discogen_runtime::Page for ListModelVersionsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListModelVersionCheckpointsResponse`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListModelVersionCheckpointsResponse {
     /// List of Model Version checkpoints.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checkpoints: Vec<crate::ModelVersionCheckpoint>,
 
     /// A token to retrieve the next page of results. Pass to ListModelVersionCheckpointsRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(
+    ListModelVersionCheckpointsResponse { "checkpoints" => checkpoints, "nextPageToken"
+    => next_page_token }
+);
 
 #[cfg(feature = "locations-models")]
 impl discogen_runtime::Page for ListModelVersionCheckpointsResponse {
@@ -387,103 +383,120 @@ impl discogen_runtime::Page for ListModelVersionCheckpointsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UpdateExplanationDatasetRequest`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateExplanationDatasetRequest {
     /// The example config containing the location of the dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub examples: Option<crate::Examples>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(
+    UpdateExplanationDatasetRequest { "examples" => examples }
+);
 
 /// Runtime operation information for ModelService.UpdateExplanationDataset.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UpdateExplanationDatasetOperationMetadata`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateExplanationDatasetOperationMetadata {
     /// The common part of the operation metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(
+    UpdateExplanationDatasetOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Request message for ModelService.MergeVersionAliases.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MergeVersionAliasesRequest`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MergeVersionAliasesRequest {
     /// Required. The set of version aliases to merge. The alias should be at most 128 characters, and match `a-z{0,126}[a-z-0-9]`. Add the `-` prefix to an alias means removing that alias from the version. `-` is NOT counted in the 128 characters. Example: `-golden` means removing the `golden` alias from the version. There is NO ordering in aliases, which means 1) The aliases returned from GetModel API might not have the exactly same order from this MergeVersionAliases API. 2) Adding and deleting the same alias in the request is not recommended, and the 2 operations will be cancelled out.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub version_aliases: Vec<String>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(
+    MergeVersionAliasesRequest { "versionAliases" => version_aliases }
+);
 
 /// Request message for ModelService.ExportModel.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExportModelRequest`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportModelRequest {
     /// Required. The desired output location and configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_config: Option<crate::ExportModelRequestOutputConfig>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(ExportModelRequest { "outputConfig" => output_config });
 
 /// Details of ModelService.ExportModel operation.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExportModelOperationMetadata`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportModelOperationMetadata {
     /// The common part of the operation metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// Output only. Information further describing the output of this Model export.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_info: Option<crate::ExportModelOperationMetadataOutputInfo>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(
+    ExportModelOperationMetadata { "genericMetadata" => generic_metadata, "outputInfo" =>
+    output_info }
+);
 
 /// Request message for ModelService.CopyModel.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CopyModelRequest`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CopyModelRequest {
     /// Optional. Copy source\_model into a new Model with this ID. The ID will become the final component of the model resource name. This value may be up to 63 characters, and valid characters are `[a-z0-9_-]`. The first character cannot be a number or hyphen.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
 
     /// Optional. Specify this field to copy source\_model into this existing Model as a new version. Format: `projects/{project}/locations/{location}/models/{model}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_model: Option<String>,
 
     /// Required. The resource name of the Model to copy. That Model must be in the same Project. Format: `projects/{project}/locations/{location}/models/{model}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_model: Option<String>,
 
     /// Customer-managed encryption key options. If this is set, then the Model copy will be encrypted with the provided encryption key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(
+    CopyModelRequest { "modelId" => model_id, "parentModel" => parent_model,
+    "sourceModel" => source_model, "encryptionSpec" => encryption_spec }
+);
 
 /// Details of ModelService.CopyModel operation.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CopyModelOperationMetadata`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CopyModelOperationMetadata {
     /// The common part of the operation metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(
+    CopyModelOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Contains the schemata used in Model's predictions and explanations via PredictionService.Predict, PredictionService.Explain and BatchPredictionJob.
 ///
@@ -497,21 +510,31 @@ pub struct CopyModelOperationMetadata {
         feature = "publishers-models"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PredictSchemata {
     /// Immutable. Points to a YAML file stored on Google Cloud Storage describing the format of a single instance, which are used in PredictRequest.instances, ExplainRequest.instances and BatchPredictionJob.input\_config. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). AutoML Models always have this field populated by Vertex AI. Note: The URI given on output will be immutable and probably different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_schema_uri: Option<String>,
 
     /// Immutable. Points to a YAML file stored on Google Cloud Storage describing the parameters of prediction and explanation via PredictRequest.parameters, ExplainRequest.parameters and BatchPredictionJob.model\_parameters. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). AutoML Models always have this field populated by Vertex AI, if no parameters are supported, then it is set to an empty string. Note: The URI given on output will be immutable and probably different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters_schema_uri: Option<String>,
 
     /// Immutable. Points to a YAML file stored on Google Cloud Storage describing the format of a single prediction produced by this Model, which are returned via PredictResponse.predictions, ExplainResponse.explanations, and BatchPredictionJob.output\_config. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). AutoML Models always have this field populated by Vertex AI. Note: The URI given on output will be immutable and probably different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction_schema_uri: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
+discogen_runtime::model_serde!(
+    PredictSchemata { "instanceSchemaUri" => instance_schema_uri, "parametersSchemaUri"
+    => parameters_schema_uri, "predictionSchemaUri" => prediction_schema_uri }
+);
 
 /// Values this crate does not know yet are kept in [`ModelExportFormatExportableContentsItem::Unknown`], so they round-trip unchanged.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
@@ -572,21 +595,23 @@ discogen_runtime::open_enum_impls!(ModelExportFormatExportableContentsItem);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelExportFormat`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelExportFormat {
     /// Output only. The ID of the export format. The possible format IDs are: * `tflite` Used for Android mobile devices. * `edgetpu-tflite` Used for [Edge TPU](https://cloud.google.com/edge-tpu/) devices. * `tf-saved-model` A tensorflow model in SavedModel format. * `tf-js` A [TensorFlow.js](https://www.tensorflow.org/js) model that can be used in the browser and in Node.js using JavaScript. * `core-ml` Used for iOS mobile devices. * `custom-trained` A Model that was uploaded or trained by custom code. * `genie` A tuned Model Garden model.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// Output only. The content of this Model that may be exported.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exportable_contents: Vec<crate::ModelExportFormatExportableContentsItem>,
 }
+
+#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
+discogen_runtime::model_serde!(
+    ModelExportFormat { "id" => id, "exportableContents" => exportable_contents }
+);
 
 /// Points to a DeployedModel.
 ///
@@ -598,21 +623,29 @@ pub struct ModelExportFormat {
         feature = "training-pipelines"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployedModelRef {
     /// Immutable. A resource name of an Endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 
     /// Immutable. An ID of a DeployedModel in the above Endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 
     /// Immutable. The ID of the Checkpoint deployed in the DeployedModel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint_id: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "deployment-resource-pools",
+        feature = "training-pipelines"
+    )
+)]
+discogen_runtime::model_serde!(
+    DeployedModelRef { "endpoint" => endpoint, "deployedModelId" => deployed_model_id,
+    "checkpointId" => checkpoint_id }
+);
 
 /// Specification of Model explanation.
 ///
@@ -628,67 +661,64 @@ pub struct DeployedModelRef {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExplanationSpec {
     /// Required. Parameters that configure explaining of the Model's predictions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<crate::ExplanationParameters>,
 
     /// Optional. Metadata describing the Model's input and output for explanation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::ExplanationMetadata>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    ExplanationSpec { "parameters" => parameters, "metadata" => metadata }
+);
 
 /// Stats of data used for train or evaluate the Model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelDataStats`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelDataStats {
     /// Number of DataItems that were used for training this Model.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub training_data_items_count: Option<i64>,
 
     /// Number of DataItems that were used for validating this Model during training.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub validation_data_items_count: Option<i64>,
 
     /// Number of DataItems that were used for evaluating this Model. If the Model is evaluated multiple times, this will be the number of test DataItems used by the first evaluation. If the Model is not evaluated, the number is 0.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub test_data_items_count: Option<i64>,
 
     /// Number of Annotations that are used for training this Model.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub training_annotations_count: Option<i64>,
 
     /// Number of Annotations that are used for validating this Model during training.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub validation_annotations_count: Option<i64>,
 
     /// Number of Annotations that are used for evaluating this Model. If the Model is evaluated multiple times, this will be the number of test Annotations used by the first evaluation. If the Model is not evaluated, the number is 0.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub test_annotations_count: Option<i64>,
 }
+
+#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
+discogen_runtime::model_serde!(
+    ModelDataStats { "trainingDataItemsCount" => training_data_items_count as int64,
+    "validationDataItemsCount" => validation_data_items_count as int64,
+    "testDataItemsCount" => test_data_items_count as int64, "trainingAnnotationsCount" =>
+    training_annotations_count as int64, "validationAnnotationsCount" =>
+    validation_annotations_count as int64, "testAnnotationsCount" =>
+    test_annotations_count as int64 }
+);
 
 /// Type of the model source.
 ///
@@ -786,99 +816,97 @@ discogen_runtime::open_enum_impls!(ModelSourceInfoSourceType);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelSourceInfo`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelSourceInfo {
     /// Type of the model source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<crate::ModelSourceInfoSourceType>,
 
     /// If this Model is copy of another Model. If true then source\_type pertains to the original.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy: Option<bool>,
 }
+
+#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
+discogen_runtime::model_serde!(
+    ModelSourceInfo { "sourceType" => source_type, "copy" => copy }
+);
 
 /// Contains information about the original Model if this Model is a copy.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelOriginalModelInfo`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelOriginalModelInfo {
     /// Output only. The resource name of the Model this Model is a copy of, including the revision. Format: `projects/{project}/locations/{location}/models/{model_id}@{version_id}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 }
+
+#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
+discogen_runtime::model_serde!(ModelOriginalModelInfo { "model" => model });
 
 /// User input field to specify the base model source. Currently it only supports specifing the Model Garden models and Genie models.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelBaseModelSource`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelBaseModelSource {
     /// Source information of Model Garden models.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_garden_source: Option<crate::ModelGardenSource>,
 
     /// Information about the base model of Genie models.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub genie_source: Option<crate::GenieSource>,
 }
+
+#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
+discogen_runtime::model_serde!(
+    ModelBaseModelSource { "modelGardenSource" => model_garden_source, "genieSource" =>
+    genie_source }
+);
 
 /// Describes the machine learning model version checkpoint.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Checkpoint`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Checkpoint {
     /// The ID of the checkpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint_id: Option<String>,
 
     /// The epoch of the checkpoint.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub epoch: Option<i64>,
 
     /// The step of the checkpoint.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub step: Option<i64>,
 }
+
+#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
+discogen_runtime::model_serde!(
+    Checkpoint { "checkpointId" => checkpoint_id, "epoch" => epoch as int64, "step" =>
+    step as int64 }
+);
 
 /// Describes the machine learning model version checkpoint.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelVersionCheckpoint`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelVersionCheckpoint {
     /// The ID of the checkpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint_id: Option<String>,
 
     /// The epoch of the checkpoint.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub epoch: Option<i64>,
 
     /// The step of the checkpoint.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub step: Option<i64>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(
+    ModelVersionCheckpoint { "checkpointId" => checkpoint_id, "epoch" => epoch as int64,
+    "step" => step as int64 }
+);
 
 /// Example-based explainability that returns the nearest neighbors from the provided dataset.
 ///
@@ -894,65 +922,83 @@ pub struct ModelVersionCheckpoint {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Examples {
     /// The Cloud Storage input instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub example_gcs_source: Option<crate::ExamplesExampleGcsSource>,
 
     /// The full configuration for the generated index, the semantics are the same as metadata and should match [NearestNeighborSearchConfig](https://cloud.google.com/vertex-ai/docs/explainable-ai/configuring-explanations-example-based#nearest-neighbor-search-config).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nearest_neighbor_search_config: Option<serde_json::Value>,
 
     /// Simplified preset configuration, which automatically sets configuration values based on the desired query speed-precision trade-off and modality.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub presets: Option<crate::Presets>,
 
     /// The number of neighbors to return when querying for examples.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub neighbor_count: Option<i32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    Examples { "exampleGcsSource" => example_gcs_source, "nearestNeighborSearchConfig" =>
+    nearest_neighbor_search_config, "presets" => presets, "neighborCount" =>
+    neighbor_count }
+);
 
 /// Output configuration for the Model export.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExportModelRequestOutputConfig`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportModelRequestOutputConfig {
     /// The ID of the format in which the Model must be exported. Each Model lists the export formats it supports. If no value is provided here, then the first from the list of the Model's supported formats is used by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_format_id: Option<String>,
 
     /// The Cloud Storage location where the Model artifact is to be written to. Under the directory given as the destination a new one with name "`model-export--`", where timestamp is in YYYY-MM-DDThh:mm:ss.sssZ ISO-8601 format, will be created. Inside, the Model and any of its supporting files will be written. This field should only be set when the `exportableContent` field of the \[Model.supported\_export\_formats\] object contains `ARTIFACT`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_destination: Option<crate::GcsDestination>,
 
     /// The Google Container Registry or Artifact Registry uri where the Model container image will be copied to. This field should only be set when the `exportableContent` field of the \[Model.supported\_export\_formats\] object contains `IMAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_destination: Option<crate::ContainerRegistryDestination>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(
+    ExportModelRequestOutputConfig { "exportFormatId" => export_format_id,
+    "artifactDestination" => artifact_destination, "imageDestination" =>
+    image_destination }
+);
 
 /// Further describes the output of the ExportModel. Supplements ExportModelRequest.OutputConfig.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExportModelOperationMetadataOutputInfo`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportModelOperationMetadataOutputInfo {
     /// Output only. If the Model artifact is being exported to Google Cloud Storage this is the full path of the directory created, into which the Model files are being written to.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_output_uri: Option<String>,
 
     /// Output only. If the Model image is being exported to Google Container Registry or Artifact Registry this is the full path of the image created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_output_uri: Option<String>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(
+    ExportModelOperationMetadataOutputInfo { "artifactOutputUri" => artifact_output_uri,
+    "imageOutputUri" => image_output_uri }
+);
 
 /// Parameters to configure explaining for Model's predictions.
 ///
@@ -968,33 +1014,44 @@ pub struct ExportModelOperationMetadataOutputInfo {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExplanationParameters {
     /// An attribution method that approximates Shapley values for features that contribute to the label being predicted. A sampling strategy is used to approximate the value rather than considering all subsets of features. Refer to this paper for model details: <https://arxiv.org/abs/1306.4265>.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sampled_shapley_attribution: Option<crate::SampledShapleyAttribution>,
 
     /// An attribution method that computes Aumann-Shapley values taking advantage of the model's fully differentiable structure. Refer to this paper for more details: <https://arxiv.org/abs/1703.01365>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integrated_gradients_attribution: Option<crate::IntegratedGradientsAttribution>,
 
     /// An attribution method that redistributes Integrated Gradients attribution to segmented regions, taking advantage of the model's fully differentiable structure. Refer to this paper for more details: <https://arxiv.org/abs/1906.02825> XRAI currently performs better on natural images, like a picture of a house or an animal. If the images are taken in artificial environments, like a lab or manufacturing line, or from diagnostic equipment, like x-rays or quality-control cameras, use Integrated Gradients instead.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub xrai_attribution: Option<crate::XraiAttribution>,
 
     /// Example-based explanations that returns the nearest neighbors from the provided dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub examples: Option<crate::Examples>,
 
     /// If populated, returns attributions for top K indices of outputs (defaults to 1). Only applies to Models that predicts more than one outputs (e,g, multi-class Models). When set to -1, returns explanations for all outputs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_k: Option<i32>,
 
     /// If populated, only returns attributions that have output\_index contained in output\_indices. It must be an ndarray of integers, with the same shape of the output it's explaining. If not populated, returns attributions for top\_k indices of outputs. If neither top\_k nor output\_indices is populated, returns the argmax index of the outputs. Only applicable to Models that predict multiple outputs (e,g, multi-class Models that predict multiple classes).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub output_indices: Vec<serde_json::Value>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    ExplanationParameters { "sampledShapleyAttribution" => sampled_shapley_attribution,
+    "integratedGradientsAttribution" => integrated_gradients_attribution,
+    "xraiAttribution" => xrai_attribution, "examples" => examples, "topK" => top_k,
+    "outputIndices" => output_indices }
+);
 
 /// Metadata describing the Model's input and output for explanation.
 ///
@@ -1010,63 +1067,78 @@ pub struct ExplanationParameters {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExplanationMetadata {
     /// Required. Map from feature names to feature input metadata. Keys are the name of the features. Values are the specification of the feature. An empty InputMetadata is valid. It describes a text feature which has the name specified as the key in ExplanationMetadata.inputs. The baseline of the empty feature is chosen by Vertex AI. For Vertex AI-provided Tensorflow images, the key can be any friendly name of the feature. Once specified, featureAttributions are keyed by this key (if not grouped with another feature). For custom images, the key must match with the key in instance.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub inputs: std::collections::BTreeMap<
         String,
         crate::ExplanationMetadataInputMetadata,
     >,
 
     /// Required. Map from output names to output metadata. For Vertex AI-provided Tensorflow images, keys can be any user defined string that consists of any UTF-8 characters. For custom images, keys are the name of the output field in the prediction to be explained. Currently only one key is allowed.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub outputs: std::collections::BTreeMap<
         String,
         crate::ExplanationMetadataOutputMetadata,
     >,
 
     /// Points to a YAML file stored on Google Cloud Storage describing the format of the feature attributions. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). AutoML tabular Models always have this field populated by Vertex AI. Note: The URI given on output may be different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_attributions_schema_uri: Option<String>,
 
     /// Name of the source to generate embeddings for example based explanations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latent_space_source: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    ExplanationMetadata { "inputs" => inputs, "outputs" => outputs,
+    "featureAttributionsSchemaUri" => feature_attributions_schema_uri,
+    "latentSpaceSource" => latent_space_source }
+);
 
 /// Contains information about the source of the models generated from Model Garden.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelGardenSource`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelGardenSource {
     /// Required. The model garden source model resource name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_model_name: Option<String>,
 
     /// Optional. The model garden source model version ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
 
     /// Optional. Whether to avoid pulling the model from the HF cache.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_hf_model_cache: Option<bool>,
 }
+
+#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
+discogen_runtime::model_serde!(
+    ModelGardenSource { "publicModelName" => public_model_name, "versionId" =>
+    version_id, "skipHfModelCache" => skip_hf_model_cache }
+);
 
 /// Contains information about the source of the models generated from Generative AI Studio.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1GenieSource`.
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenieSource {
     /// Required. The public base model URI.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_model_uri: Option<String>,
 }
+
+#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
+discogen_runtime::model_serde!(GenieSource { "baseModelUri" => base_model_uri });
 
 /// The format in which instances are given, if not specified, assume it's JSONL format. Currently only JSONL format is supported.
 ///
@@ -1172,17 +1244,29 @@ discogen_runtime::open_enum_impls!(ExamplesExampleGcsSourceDataFormat);
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExamplesExampleGcsSource {
     /// The format in which instances are given, if not specified, assume it's JSONL format. Currently only JSONL format is supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_format: Option<crate::ExamplesExampleGcsSourceDataFormat>,
 
     /// The Cloud Storage location for the input instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    ExamplesExampleGcsSource { "dataFormat" => data_format, "gcsSource" => gcs_source }
+);
 
 /// Preset option controlling parameters for speed-precision trade-off when querying for examples. If omitted, defaults to `PRECISE`.
 ///
@@ -1384,29 +1468,42 @@ discogen_runtime::open_enum_impls!(PresetsModality);
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Presets {
     /// Preset option controlling parameters for speed-precision trade-off when querying for examples. If omitted, defaults to `PRECISE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<crate::PresetsQuery>,
 
     /// The modality of the uploaded model, which automatically configures the distance measurement and feature normalization for the underlying example index and queries. If your model does not precisely fit one of these types, it is okay to choose the closest type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modality: Option<crate::PresetsModality>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(Presets { "query" => query, "modality" => modality });
 
 /// The Container Registry location for the container image.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ContainerRegistryDestination`.
 #[cfg(feature = "locations-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerRegistryDestination {
     /// Required. Container Registry URI of a container image. Only Google Container Registry and Artifact Registry are supported now. Accepted forms: * Google Container Registry path. For example: `gcr.io/projectId/imageName:tag`. * Artifact Registry path. For example: `us-central1-docker.pkg.dev/projectId/repoName/imageName:tag`. If a tag is not specified, "latest" will be used as the default tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_uri: Option<String>,
 }
+
+#[cfg(feature = "locations-models")]
+discogen_runtime::model_serde!(
+    ContainerRegistryDestination { "outputUri" => output_uri }
+);
 
 /// An attribution method that approximates Shapley values for features that contribute to the label being predicted. A sampling strategy is used to approximate the value rather than considering all subsets of features.
 ///
@@ -1422,13 +1519,24 @@ pub struct ContainerRegistryDestination {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SampledShapleyAttribution {
     /// Required. The number of feature permutations to consider when approximating the Shapley values. Valid range of its value is \[1, 50\], inclusively.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path_count: Option<i32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(SampledShapleyAttribution { "pathCount" => path_count });
 
 /// An attribution method that computes the Aumann-Shapley value taking advantage of the model's fully differentiable structure. Refer to this paper for more details: <https://arxiv.org/abs/1703.01365>
 ///
@@ -1444,21 +1552,33 @@ pub struct SampledShapleyAttribution {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IntegratedGradientsAttribution {
     /// Required. The number of steps for approximating the path integral. A good value to start is 50 and gradually increase until the sum to diff property is within the desired error range. Valid range of its value is \[1, 100\], inclusively.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub step_count: Option<i32>,
 
     /// Config for SmoothGrad approximation of gradients. When enabled, the gradients are approximated by averaging the gradients from noisy samples in the vicinity of the inputs. Adding noise can help improve the computed gradients. Refer to this paper for more details: <https://arxiv.org/pdf/1706.03825.pdf>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub smooth_grad_config: Option<crate::SmoothGradConfig>,
 
     /// Config for IG with blur baseline. When enabled, a linear path from the maximally blurred image to the input image is created. Using a blurred baseline instead of zero (black image) is motivated by the BlurIG approach explained here: <https://arxiv.org/abs/2004.03383>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blur_baseline_config: Option<crate::BlurBaselineConfig>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    IntegratedGradientsAttribution { "stepCount" => step_count, "smoothGradConfig" =>
+    smooth_grad_config, "blurBaselineConfig" => blur_baseline_config }
+);
 
 /// An explanation method that redistributes Integrated Gradients attributions to segmented regions, taking advantage of the model's fully differentiable structure. Refer to this paper for more details: <https://arxiv.org/abs/1906.02825> Supported only by image Models.
 ///
@@ -1474,21 +1594,33 @@ pub struct IntegratedGradientsAttribution {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct XraiAttribution {
     /// Required. The number of steps for approximating the path integral. A good value to start is 50 and gradually increase until the sum to diff property is met within the desired error range. Valid range of its value is \[1, 100\], inclusively.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub step_count: Option<i32>,
 
     /// Config for SmoothGrad approximation of gradients. When enabled, the gradients are approximated by averaging the gradients from noisy samples in the vicinity of the inputs. Adding noise can help improve the computed gradients. Refer to this paper for more details: <https://arxiv.org/pdf/1706.03825.pdf>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub smooth_grad_config: Option<crate::SmoothGradConfig>,
 
     /// Config for XRAI with blur baseline. When enabled, a linear path from the maximally blurred image to the input image is created. Using a blurred baseline instead of zero (black image) is motivated by the BlurIG approach explained here: <https://arxiv.org/abs/2004.03383>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blur_baseline_config: Option<crate::BlurBaselineConfig>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    XraiAttribution { "stepCount" => step_count, "smoothGradConfig" =>
+    smooth_grad_config, "blurBaselineConfig" => blur_baseline_config }
+);
 
 /// Defines how the feature is encoded into the input tensor. Defaults to IDENTITY.
 ///
@@ -1641,59 +1773,67 @@ discogen_runtime::open_enum_impls!(ExplanationMetadataInputMetadataEncoding);
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExplanationMetadataInputMetadata {
     /// Baseline inputs for this feature. If no baseline is specified, Vertex AI chooses the baseline for this feature. If multiple baselines are specified, Vertex AI returns the average attributions across them in Attribution.feature\_attributions. For Vertex AI-provided Tensorflow images (both 1.x and 2.x), the shape of each baseline must match the shape of the input tensor. If a scalar is provided, we broadcast to the same shape as the input tensor. For custom images, the element of the baselines must be in the same format as the feature's input in the instance\[\]. The schema of any single instance may be specified via Endpoint's DeployedModels' Model's PredictSchemata's instance\_schema\_uri.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub input_baselines: Vec<serde_json::Value>,
 
     /// Name of the input tensor for this feature. Required and is only applicable to Vertex AI-provided images for Tensorflow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_tensor_name: Option<String>,
 
     /// Defines how the feature is encoded into the input tensor. Defaults to IDENTITY.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<crate::ExplanationMetadataInputMetadataEncoding>,
 
     /// Modality of the feature. Valid values are: numeric, image. Defaults to numeric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modality: Option<String>,
 
     /// The domain details of the input feature value. Like min/max, original mean or standard deviation if normalized.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_value_domain: Option<
         crate::ExplanationMetadataInputMetadataFeatureValueDomain,
     >,
 
     /// Specifies the index of the values of the input tensor. Required when the input tensor is a sparse representation. Refer to Tensorflow documentation for more details: <https://www.tensorflow.org/api_docs/python/tf/sparse/SparseTensor>.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indices_tensor_name: Option<String>,
 
     /// Specifies the shape of the values of the input if the input is a sparse representation. Refer to Tensorflow documentation for more details: <https://www.tensorflow.org/api_docs/python/tf/sparse/SparseTensor>.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dense_shape_tensor_name: Option<String>,
 
     /// A list of feature names for each index in the input tensor. Required when the input InputMetadata.encoding is BAG\_OF\_FEATURES, BAG\_OF\_FEATURES\_SPARSE, INDICATOR.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub index_feature_mapping: Vec<String>,
 
     /// Encoded tensor is a transformation of the input tensor. Must be provided if choosing Integrated Gradients attribution or XRAI attribution and the input tensor is not differentiable. An encoded tensor is generated if the input tensor is encoded by a lookup table.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoded_tensor_name: Option<String>,
 
     /// A list of baselines for the encoded tensor. The shape of each baseline should match the shape of the encoded tensor. If a scalar is provided, Vertex AI broadcasts to the same shape as the encoded tensor.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub encoded_baselines: Vec<serde_json::Value>,
 
     /// Visualization configurations for image explanation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visualization: Option<crate::ExplanationMetadataInputMetadataVisualization>,
 
     /// Name of the group that the input belongs to. Features with the same group name will be treated as one feature when computing attributions. Features grouped together can have different shapes in value. If provided, there will be one single attribution generated in Attribution.feature\_attributions, keyed by the group name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    ExplanationMetadataInputMetadata { "inputBaselines" => input_baselines,
+    "inputTensorName" => input_tensor_name, "encoding" => encoding, "modality" =>
+    modality, "featureValueDomain" => feature_value_domain, "indicesTensorName" =>
+    indices_tensor_name, "denseShapeTensorName" => dense_shape_tensor_name,
+    "indexFeatureMapping" => index_feature_mapping, "encodedTensorName" =>
+    encoded_tensor_name, "encodedBaselines" => encoded_baselines, "visualization" =>
+    visualization, "groupName" => group_name }
+);
 
 /// Metadata of the prediction output to be explained.
 ///
@@ -1709,21 +1849,34 @@ pub struct ExplanationMetadataInputMetadata {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExplanationMetadataOutputMetadata {
     /// Static mapping between the index and display name. Use this if the outputs are a deterministic n-dimensional array, e.g. a list of scores of all the classes in a pre-defined order for a multi-classification Model. It's not feasible if the outputs are non-deterministic, e.g. the Model produces top-k classes or sort the outputs by their values. The shape of the value must be an n-dimensional array of strings. The number of dimensions must match that of the outputs to be explained. The Attribution.output\_display\_name is populated by locating in the mapping with Attribution.output\_index.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_display_name_mapping: Option<serde_json::Value>,
 
     /// Specify a field name in the prediction to look for the display name. Use this if the prediction contains the display names for the outputs. The display names in the prediction must have the same shape of the outputs, so that it can be located by Attribution.output\_index for a specific output.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name_mapping_key: Option<String>,
 
     /// Name of the output tensor. Required and is only applicable to Vertex AI provided images for Tensorflow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_tensor_name: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    ExplanationMetadataOutputMetadata { "indexDisplayNameMapping" =>
+    index_display_name_mapping, "displayNameMappingKey" => display_name_mapping_key,
+    "outputTensorName" => output_tensor_name }
+);
 
 /// Config for SmoothGrad approximation of gradients. When enabled, the gradients are approximated by averaging the gradients from noisy samples in the vicinity of the inputs. Adding noise can help improve the computed gradients. Refer to this paper for more details: <https://arxiv.org/pdf/1706.03825.pdf>
 ///
@@ -1739,21 +1892,33 @@ pub struct ExplanationMetadataOutputMetadata {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SmoothGradConfig {
     /// This is a single float value and will be used to add noise to all the features. Use this field when all features are normalized to have the same distribution: scale to range \[0, 1\], \[-1, 1\] or z-scoring, where features are normalized to have 0-mean and 1-variance. Learn more about [normalization](https://developers.google.com/machine-learning/data-prep/transform/normalization). For best results the recommended value is about 10% - 20% of the standard deviation of the input feature. Refer to section 3.2 of the SmoothGrad paper: <https://arxiv.org/pdf/1706.03825.pdf>. Defaults to 0.1. If the distribution is different per feature, set feature\_noise\_sigma instead for each feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub noise_sigma: Option<f32>,
 
     /// This is similar to noise\_sigma, but provides additional flexibility. A separate noise sigma can be provided for each feature, which is useful if their distributions are different. No noise is added to features that are not set. If this field is unset, noise\_sigma will be used for all features.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_noise_sigma: Option<crate::FeatureNoiseSigma>,
 
     /// The number of gradient samples to use for approximation. The higher this number, the more accurate the gradient is, but the runtime complexity increases by this factor as well. Valid range of its value is \[1, 50\]. Defaults to 3.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub noisy_sample_count: Option<i32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    SmoothGradConfig { "noiseSigma" => noise_sigma, "featureNoiseSigma" =>
+    feature_noise_sigma, "noisySampleCount" => noisy_sample_count }
+);
 
 /// Config for blur baseline. When enabled, a linear path from the maximally blurred image to the input image is created. Using a blurred baseline instead of zero (black image) is motivated by the BlurIG approach explained here: <https://arxiv.org/abs/2004.03383>
 ///
@@ -1769,13 +1934,24 @@ pub struct SmoothGradConfig {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlurBaselineConfig {
     /// The standard deviation of the blur kernel for the blurred baseline. The same blurring parameter is used for both the height and the width dimension. If not set, the method defaults to the zero (i.e. black for images) baseline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_blur_sigma: Option<f32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(BlurBaselineConfig { "maxBlurSigma" => max_blur_sigma });
 
 /// Domain details of the input feature value. Provides numeric information about the feature, such as its range (min, max). If the feature has been pre-processed, for example with z-scoring, then it provides information about how to recover the original feature. For example, if the input feature is an image and it has been pre-processed to obtain 0-mean and stddev = 1 values, then original\_mean, and original\_stddev refer to the mean and stddev of the original feature (e.g. image tensor) from which input feature (with mean = 0 and stddev = 1) was obtained.
 ///
@@ -1791,25 +1967,37 @@ pub struct BlurBaselineConfig {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExplanationMetadataInputMetadataFeatureValueDomain {
     /// The minimum permissible value for this feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_value: Option<f32>,
 
     /// The maximum permissible value for this feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_value: Option<f32>,
 
     /// If this input feature has been normalized to a mean value of 0, the original\_mean specifies the mean value of the domain prior to normalization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_mean: Option<f32>,
 
     /// If this input feature has been normalized to a standard deviation of 1.0, the original\_stddev specifies the standard deviation of the domain prior to normalization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_stddev: Option<f32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    ExplanationMetadataInputMetadataFeatureValueDomain { "minValue" => min_value,
+    "maxValue" => max_value, "originalMean" => original_mean, "originalStddev" =>
+    original_stddev }
+);
 
 /// Type of the image visualization. Only applicable to Integrated Gradients attribution. OUTLINES shows regions of attribution, while PIXELS shows per-pixel attribution. Defaults to OUTLINES.
 ///
@@ -2314,35 +2502,46 @@ discogen_runtime::open_enum_impls!(
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExplanationMetadataInputMetadataVisualization {
     /// Type of the image visualization. Only applicable to Integrated Gradients attribution. OUTLINES shows regions of attribution, while PIXELS shows per-pixel attribution. Defaults to OUTLINES.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::ExplanationMetadataInputMetadataVisualizationType>,
 
     /// Whether to only highlight pixels with positive contributions, negative or both. Defaults to POSITIVE.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub polarity: Option<crate::ExplanationMetadataInputMetadataVisualizationPolarity>,
 
     /// The color scheme used for the highlighted areas. Defaults to PINK\_GREEN for Integrated Gradients attribution, which shows positive attributions in green and negative in pink. Defaults to VIRIDIS for XRAI attribution, which highlights the most influential regions in yellow and the least influential in blue.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color_map: Option<crate::ExplanationMetadataInputMetadataVisualizationColorMap>,
 
     /// Excludes attributions above the specified percentile from the highlighted areas. Using the clip\_percent\_upperbound and clip\_percent\_lowerbound together can be useful for filtering out noise and making it easier to see areas of strong attribution. Defaults to 99.9.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clip_percent_upperbound: Option<f32>,
 
     /// Excludes attributions below the specified percentile, from the highlighted areas. Defaults to 62.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clip_percent_lowerbound: Option<f32>,
 
     /// How the original image is displayed in the visualization. Adjusting the overlay can help increase visual clarity if the original image makes it difficult to view the visualization. Defaults to NONE.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overlay_type: Option<
         crate::ExplanationMetadataInputMetadataVisualizationOverlayType,
     >,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    ExplanationMetadataInputMetadataVisualization { "type" => r#type, "polarity" =>
+    polarity, "colorMap" => color_map, "clipPercentUpperbound" =>
+    clip_percent_upperbound, "clipPercentLowerbound" => clip_percent_lowerbound,
+    "overlayType" => overlay_type }
+);
 
 /// Noise sigma by features. Noise sigma represents the standard deviation of the gaussian kernel that will be used to add noise to interpolated inputs prior to computing gradients.
 ///
@@ -2358,13 +2557,24 @@ pub struct ExplanationMetadataInputMetadataVisualization {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureNoiseSigma {
     /// Noise sigma per feature. No noise is added to features that are not set.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub noise_sigma: Vec<crate::FeatureNoiseSigmaNoiseSigmaForFeature>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(FeatureNoiseSigma { "noiseSigma" => noise_sigma });
 
 /// Noise sigma for a single feature.
 ///
@@ -2380,14 +2590,26 @@ pub struct FeatureNoiseSigma {
         feature = "batch-prediction-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureNoiseSigmaNoiseSigmaForFeature {
     /// The name of the input feature for which noise sigma is provided. The features are defined in explanation metadata inputs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// This represents the standard deviation of the Gaussian kernel that will be used to add noise to the feature prior to computing gradients. Similar to noise\_sigma but represents the noise added to the current feature. Defaults to 0.1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sigma: Option<f32>,
 }
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+discogen_runtime::model_serde!(
+    FeatureNoiseSigmaNoiseSigmaForFeature { "name" => name, "sigma" => sigma }
+);

@@ -4,105 +4,111 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QueryReasoningEngineRequest`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryReasoningEngineRequest {
     /// Optional. Input content provided by users in JSON object format. Examples include text query, function calling parameters, media bytes, etc.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub input: std::collections::BTreeMap<String, serde_json::Value>,
 
     /// Optional. Class method to be used for the query. It is optional and defaults to "query" if unspecified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_method: Option<String>,
 }
+
+#[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
+discogen_runtime::model_serde!(
+    QueryReasoningEngineRequest { "input" => input, "classMethod" => class_method }
+);
 
 /// Response message for ReasoningEngineExecutionService.Query
 ///
 /// Discovery schema `GoogleCloudAiplatformV1QueryReasoningEngineResponse`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryReasoningEngineResponse {
     /// Response provided by users in JSON object format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<serde_json::Value>,
 }
+
+#[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
+discogen_runtime::model_serde!(QueryReasoningEngineResponse { "output" => output });
 
 /// Request message for ReasoningEngineExecutionService.StreamQuery.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StreamQueryReasoningEngineRequest`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreamQueryReasoningEngineRequest {
     /// Optional. Input content provided by users in JSON object format. Examples include text query, function calling parameters, media bytes, etc.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub input: std::collections::BTreeMap<String, serde_json::Value>,
 
     /// Optional. Class method to be used for the stream query. It is optional and defaults to "stream\_query" if unspecified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_method: Option<String>,
 }
+
+#[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
+discogen_runtime::model_serde!(
+    StreamQueryReasoningEngineRequest { "input" => input, "classMethod" => class_method }
+);
 
 /// ReasoningEngine provides a customizable runtime for models to determine which actions to take and in which order.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReasoningEngine`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReasoningEngine {
     /// Identifier. The resource name of the ReasoningEngine. Format: `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The display name of the ReasoningEngine.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Optional. The description of the ReasoningEngine.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Optional. Configurations of the ReasoningEngine
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<crate::ReasoningEngineSpec>,
 
     /// Output only. Timestamp when this ReasoningEngine was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this ReasoningEngine was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Customer-managed encryption key spec for a ReasoningEngine. If set, this ReasoningEngine and all sub-resources of this ReasoningEngine will be secured by this key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 }
+
+#[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
+discogen_runtime::model_serde!(
+    ReasoningEngine { "name" => name, "displayName" => display_name, "description" =>
+    description, "spec" => spec, "createTime" => create_time, "updateTime" =>
+    update_time, "etag" => etag, "encryptionSpec" => encryption_spec }
+);
 
 /// Response message for ReasoningEngineService.ListReasoningEngines
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListReasoningEnginesResponse`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListReasoningEnginesResponse {
     /// List of ReasoningEngines in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reasoning_engines: Vec<crate::ReasoningEngine>,
 
     /// A token to retrieve the next page of results. Pass to ListReasoningEnginesRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
+discogen_runtime::model_serde!(
+    ListReasoningEnginesResponse { "reasoningEngines" => reasoning_engines,
+    "nextPageToken" => next_page_token }
+);
 
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
 impl discogen_runtime::Page for ListReasoningEnginesResponse {
@@ -121,118 +127,123 @@ impl discogen_runtime::Page for ListReasoningEnginesResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReasoningEngineSpec`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReasoningEngineSpec {
     /// Optional. The service account that the Reasoning Engine artifact runs as. It should have "roles/storage.objectViewer" for reading the user project's Cloud Storage and "roles/aiplatform.user" for using Vertex extensions. If not specified, the Vertex AI Reasoning Engine Service Agent in the project will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 
     /// Optional. User provided package spec of the ReasoningEngine. Ignored when users directly specify a deployment image through `deployment_spec.first_party_image_override`, but keeping the field\_behavior to avoid introducing breaking changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub package_spec: Option<crate::ReasoningEngineSpecPackageSpec>,
 
     /// Optional. The specification of a Reasoning Engine deployment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_spec: Option<crate::ReasoningEngineSpecDeploymentSpec>,
 
     /// Optional. Declarations for object class methods in OpenAPI specification format.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub class_methods: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
 
     /// Optional. The OSS agent framework used to develop the agent. Currently supported values: "google-adk", "langchain", "langgraph", "ag2", "llama-index", "custom".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_framework: Option<String>,
 }
+
+#[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
+discogen_runtime::model_serde!(
+    ReasoningEngineSpec { "serviceAccount" => service_account, "packageSpec" =>
+    package_spec, "deploymentSpec" => deployment_spec, "classMethods" => class_methods,
+    "agentFramework" => agent_framework }
+);
 
 /// User provided package spec like pickled object and package requirements.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReasoningEngineSpecPackageSpec`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReasoningEngineSpecPackageSpec {
     /// Optional. The Cloud Storage URI of the pickled python object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pickle_object_gcs_uri: Option<String>,
 
     /// Optional. The Cloud Storage URI of the dependency files in tar.gz format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dependency_files_gcs_uri: Option<String>,
 
     /// Optional. The Cloud Storage URI of the `requirements.txt` file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requirements_gcs_uri: Option<String>,
 
     /// Optional. The Python version. Currently support 3.8, 3.9, 3.10, 3.11. If not specified, default value is 3.10.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub python_version: Option<String>,
 }
+
+#[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
+discogen_runtime::model_serde!(
+    ReasoningEngineSpecPackageSpec { "pickleObjectGcsUri" => pickle_object_gcs_uri,
+    "dependencyFilesGcsUri" => dependency_files_gcs_uri, "requirementsGcsUri" =>
+    requirements_gcs_uri, "pythonVersion" => python_version }
+);
 
 /// The specification of a Reasoning Engine deployment.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReasoningEngineSpecDeploymentSpec`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReasoningEngineSpecDeploymentSpec {
     /// Optional. Environment variables to be set with the Reasoning Engine deployment. The environment variables can be updated through the UpdateReasoningEngine API.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<crate::EnvVar>,
 
     /// Optional. Environment variables where the value is a secret in Cloud Secret Manager. To use this feature, add 'Secret Manager Secret Accessor' role (roles/secretmanager.secretAccessor) to AI Platform Reasoning Engine Service Agent.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secret_env: Vec<crate::SecretEnvVar>,
 
     /// Optional. Configuration for PSC-I.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub psc_interface_config: Option<crate::PscInterfaceConfig>,
 
     /// Optional. The minimum number of application instances that will be kept running at all times. Defaults to 1. Range: \[0, 10\].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_instances: Option<i32>,
 
     /// Optional. The maximum number of application instances that can be launched to handle increased traffic. Defaults to 100. Range: \[1, 1000\]. If VPC-SC or PSC-I is enabled, the acceptable range is \[1, 100\].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_instances: Option<i32>,
 
     /// Optional. Resource limits for each container. Only 'cpu' and 'memory' keys are supported. Defaults to {"cpu": "4", "memory": "4Gi"}. * The only supported values for CPU are '1', '2', '4', '6' and '8'. For more information, go to <https://cloud.google.com/run/docs/configuring/cpu>. * The only supported values for memory are '1Gi', '2Gi', ... '32 Gi'. * For required cpu on different memory values, go to <https://cloud.google.com/run/docs/configuring/memory-limits>
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub resource_limits: std::collections::BTreeMap<String, String>,
 
     /// Optional. Concurrency for each container and agent server. Recommended value: 2 * cpu + 1. Defaults to 9.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_concurrency: Option<i32>,
 }
+
+#[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
+discogen_runtime::model_serde!(
+    ReasoningEngineSpecDeploymentSpec { "env" => env, "secretEnv" => secret_env,
+    "pscInterfaceConfig" => psc_interface_config, "minInstances" => min_instances,
+    "maxInstances" => max_instances, "resourceLimits" => resource_limits,
+    "containerConcurrency" => container_concurrency }
+);
 
 /// Represents an environment variable where the value is a secret in Cloud Secret Manager.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SecretEnvVar`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecretEnvVar {
     /// Required. Name of the secret environment variable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. Reference to a secret stored in the Cloud Secret Manager that will provide the value for this environment variable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<crate::SecretRef>,
 }
+
+#[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
+discogen_runtime::model_serde!(
+    SecretEnvVar { "name" => name, "secretRef" => secret_ref }
+);
 
 /// Reference to a secret stored in the Cloud Secret Manager that will provide the value for this environment variable.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SecretRef`.
 #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecretRef {
     /// Required. The name of the secret in Cloud Secret Manager. Format: {secret\_name}.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 
     /// The Cloud Secret Manager secret version. Can be 'latest' for the latest version, an integer for a specific version, or a version alias.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
+
+#[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines"))]
+discogen_runtime::model_serde!(SecretRef { "secret" => secret, "version" => version });

@@ -4,42 +4,51 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UploadRagFileRequest`.
 #[cfg(feature = "media")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UploadRagFileRequest {
     /// Required. The RagFile to upload.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_file: Option<crate::RagFile>,
 
     /// Required. The config for the RagFiles to be uploaded into the RagCorpus. VertexRagDataService.UploadRagFile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_rag_file_config: Option<crate::UploadRagFileConfig>,
 }
+
+#[cfg(feature = "media")]
+discogen_runtime::model_serde!(
+    UploadRagFileRequest { "ragFile" => rag_file, "uploadRagFileConfig" =>
+    upload_rag_file_config }
+);
 
 /// Response message for VertexRagDataService.UploadRagFile.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UploadRagFileResponse`.
 #[cfg(feature = "media")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UploadRagFileResponse {
     /// The RagFile that had been uploaded into the RagCorpus.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_file: Option<crate::RagFile>,
 
     /// The error that occurred while processing the RagFile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 }
+
+#[cfg(feature = "media")]
+discogen_runtime::model_serde!(
+    UploadRagFileResponse { "ragFile" => rag_file, "error" => error }
+);
 
 /// Config for uploading RagFile.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UploadRagFileConfig`.
 #[cfg(feature = "media")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UploadRagFileConfig {
     /// Specifies the transformation config for RagFiles.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_file_transformation_config: Option<crate::RagFileTransformationConfig>,
 }
+
+#[cfg(feature = "media")]
+discogen_runtime::model_serde!(
+    UploadRagFileConfig { "ragFileTransformationConfig" => rag_file_transformation_config
+    }
+);

@@ -68,53 +68,56 @@ discogen_runtime::open_enum_impls!(MetadataSchemaSchemaType);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MetadataSchema`.
 #[cfg(feature = "metadata-schemas")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetadataSchema {
     /// Output only. The resource name of the MetadataSchema.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The version of the MetadataSchema. The version's format must match the following regular expression: `^[0-9]+.+.+$`, which would allow to order/compare different versions. Example: 1.0.0, 1.0.1, etc.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_version: Option<String>,
 
     /// Required. The raw YAML string representation of the MetadataSchema. The combination of \[MetadataSchema.version\] and the schema name given by `title` in \[MetadataSchema.schema\] must be unique within a MetadataStore. The schema is defined as an OpenAPI 3.0.2 [MetadataSchema Object](https://github.com/OAI/OpenAPI-Specification/blob/master/versions/3.0.2.md#schemaObject)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
 
     /// The type of the MetadataSchema. This is a property that identifies which metadata types will use the MetadataSchema.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_type: Option<crate::MetadataSchemaSchemaType>,
 
     /// Output only. Timestamp when this MetadataSchema was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Description of the Metadata Schema
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
+#[cfg(feature = "metadata-schemas")]
+discogen_runtime::model_serde!(
+    MetadataSchema { "name" => name, "schemaVersion" => schema_version, "schema" =>
+    schema, "schemaType" => schema_type, "createTime" => create_time, "description" =>
+    description }
+);
 
 /// Response message for MetadataService.ListMetadataSchemas.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListMetadataSchemasResponse`.
 #[cfg(feature = "metadata-schemas")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListMetadataSchemasResponse {
     /// The MetadataSchemas found for the MetadataStore.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metadata_schemas: Vec<crate::MetadataSchema>,
 
     /// A token, which can be sent as ListMetadataSchemasRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "metadata-schemas")]
+discogen_runtime::model_serde!(
+    ListMetadataSchemasResponse { "metadataSchemas" => metadata_schemas, "nextPageToken"
+    => next_page_token }
+);
 
 #[cfg(feature = "metadata-schemas")]
 impl discogen_runtime::Page for ListMetadataSchemasResponse {

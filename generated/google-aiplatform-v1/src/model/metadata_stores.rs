@@ -4,73 +4,78 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MetadataStore`.
 #[cfg(feature = "metadata-stores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetadataStore {
     /// Output only. The resource name of the MetadataStore instance.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Timestamp when this MetadataStore was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this MetadataStore was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Customer-managed encryption key spec for a Metadata Store. If set, this Metadata Store and all sub-resources of this Metadata Store are secured using this key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Description of the MetadataStore.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. State information of the MetadataStore.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::MetadataStoreMetadataStoreState>,
 
     /// Optional. Dataplex integration settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataplex_config: Option<crate::MetadataStoreDataplexConfig>,
 }
+
+#[cfg(feature = "metadata-stores")]
+discogen_runtime::model_serde!(
+    MetadataStore { "name" => name, "createTime" => create_time, "updateTime" =>
+    update_time, "encryptionSpec" => encryption_spec, "description" => description,
+    "state" => state, "dataplexConfig" => dataplex_config }
+);
 
 /// Details of operations that perform MetadataService.CreateMetadataStore.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateMetadataStoreOperationMetadata`.
 #[cfg(feature = "metadata-stores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateMetadataStoreOperationMetadata {
     /// Operation metadata for creating a MetadataStore.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "metadata-stores")]
+discogen_runtime::model_serde!(
+    CreateMetadataStoreOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Response message for MetadataService.ListMetadataStores.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListMetadataStoresResponse`.
 #[cfg(feature = "metadata-stores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListMetadataStoresResponse {
     /// The MetadataStores found for the Location.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metadata_stores: Vec<crate::MetadataStore>,
 
     /// A token, which can be sent as ListMetadataStoresRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "metadata-stores")]
+discogen_runtime::model_serde!(
+    ListMetadataStoresResponse { "metadataStores" => metadata_stores, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "metadata-stores")]
 impl discogen_runtime::Page for ListMetadataStoresResponse {
@@ -89,37 +94,45 @@ impl discogen_runtime::Page for ListMetadataStoresResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeleteMetadataStoreOperationMetadata`.
 #[cfg(feature = "metadata-stores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteMetadataStoreOperationMetadata {
     /// Operation metadata for deleting a MetadataStore.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "metadata-stores")]
+discogen_runtime::model_serde!(
+    DeleteMetadataStoreOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Represents state information for a MetadataStore.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MetadataStoreMetadataStoreState`.
 #[cfg(feature = "metadata-stores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetadataStoreMetadataStoreState {
     /// The disk utilization of the MetadataStore in bytes.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub disk_utilization_bytes: Option<i64>,
 }
+
+#[cfg(feature = "metadata-stores")]
+discogen_runtime::model_serde!(
+    MetadataStoreMetadataStoreState { "diskUtilizationBytes" => disk_utilization_bytes as
+    int64 }
+);
 
 /// Represents Dataplex integration settings.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MetadataStoreDataplexConfig`.
 #[cfg(feature = "metadata-stores")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetadataStoreDataplexConfig {
     /// Optional. Whether or not Data Lineage synchronization is enabled for Vertex Pipelines.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_pipelines_lineage: Option<bool>,
 }
+
+#[cfg(feature = "metadata-stores")]
+discogen_runtime::model_serde!(
+    MetadataStoreDataplexConfig { "enabledPipelinesLineage" => enabled_pipelines_lineage
+    }
+);

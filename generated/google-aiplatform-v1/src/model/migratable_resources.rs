@@ -4,294 +4,340 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SearchMigratableResourcesRequest`.
 #[cfg(feature = "migratable-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchMigratableResourcesRequest {
     /// The standard page size. The default and maximum value is 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
 
     /// The standard page token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 
     /// A filter for your search. You can use the following types of filters: * Resource type filters. The following strings filter for a specific type of MigratableResource: * `ml_engine_model_version:*` * `automl_model:*` * `automl_dataset:*` * `data_labeling_dataset:*` * "Migrated or not" filters. The following strings filter for resources that either have or have not already been migrated: * `last_migrate_time:*` filters for migrated resources. * `NOT last_migrate_time:*` filters for not yet migrated resources.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
 }
+
+#[cfg(feature = "migratable-resources")]
+discogen_runtime::model_serde!(
+    SearchMigratableResourcesRequest { "pageSize" => page_size, "pageToken" =>
+    page_token, "filter" => filter }
+);
 
 /// Response message for MigrationService.SearchMigratableResources.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SearchMigratableResourcesResponse`.
 #[cfg(feature = "migratable-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchMigratableResourcesResponse {
     /// All migratable resources that can be migrated to the location specified in the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub migratable_resources: Vec<crate::MigratableResource>,
 
     /// The standard next-page token. The migratable\_resources may not fill page\_size in SearchMigratableResourcesRequest even when there are subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "migratable-resources")]
+discogen_runtime::model_serde!(
+    SearchMigratableResourcesResponse { "migratableResources" => migratable_resources,
+    "nextPageToken" => next_page_token }
+);
 
 /// Request message for MigrationService.BatchMigrateResources.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchMigrateResourcesRequest`.
 #[cfg(feature = "migratable-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchMigrateResourcesRequest {
     /// Required. The request messages specifying the resources to migrate. They must be in the same location as the destination. Up to 50 resources can be migrated in one batch.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub migrate_resource_requests: Vec<crate::MigrateResourceRequest>,
 }
+
+#[cfg(feature = "migratable-resources")]
+discogen_runtime::model_serde!(
+    BatchMigrateResourcesRequest { "migrateResourceRequests" => migrate_resource_requests
+    }
+);
 
 /// Represents one resource that exists in automl.googleapis.com, datalabeling.googleapis.com or ml.googleapis.com.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MigratableResource`.
 #[cfg(feature = "migratable-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigratableResource {
     /// Output only. Represents one Version in ml.googleapis.com.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ml_engine_model_version: Option<crate::MigratableResourceMlEngineModelVersion>,
 
     /// Output only. Represents one Model in automl.googleapis.com.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automl_model: Option<crate::MigratableResourceAutomlModel>,
 
     /// Output only. Represents one Dataset in automl.googleapis.com.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automl_dataset: Option<crate::MigratableResourceAutomlDataset>,
 
     /// Output only. Represents one Dataset in datalabeling.googleapis.com.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_labeling_dataset: Option<crate::MigratableResourceDataLabelingDataset>,
 
     /// Output only. Timestamp when the last migration attempt on this MigratableResource started. Will not be set if there's no migration attempt on this MigratableResource.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_migrate_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this MigratableResource was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update_time: Option<discogen_runtime::Timestamp>,
 }
+
+#[cfg(feature = "migratable-resources")]
+discogen_runtime::model_serde!(
+    MigratableResource { "mlEngineModelVersion" => ml_engine_model_version, "automlModel"
+    => automl_model, "automlDataset" => automl_dataset, "dataLabelingDataset" =>
+    data_labeling_dataset, "lastMigrateTime" => last_migrate_time, "lastUpdateTime" =>
+    last_update_time }
+);
 
 /// Config of migrating one resource from automl.googleapis.com, datalabeling.googleapis.com and ml.googleapis.com to Vertex AI.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MigrateResourceRequest`.
 #[cfg(feature = "migratable-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigrateResourceRequest {
     /// Config for migrating Version in ml.googleapis.com to Vertex AI's Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub migrate_ml_engine_model_version_config: Option<
         crate::MigrateResourceRequestMigrateMlEngineModelVersionConfig,
     >,
 
     /// Config for migrating Model in automl.googleapis.com to Vertex AI's Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub migrate_automl_model_config: Option<
         crate::MigrateResourceRequestMigrateAutomlModelConfig,
     >,
 
     /// Config for migrating Dataset in automl.googleapis.com to Vertex AI's Dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub migrate_automl_dataset_config: Option<
         crate::MigrateResourceRequestMigrateAutomlDatasetConfig,
     >,
 
     /// Config for migrating Dataset in datalabeling.googleapis.com to Vertex AI's Dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub migrate_data_labeling_dataset_config: Option<
         crate::MigrateResourceRequestMigrateDataLabelingDatasetConfig,
     >,
 }
 
+#[cfg(feature = "migratable-resources")]
+discogen_runtime::model_serde!(
+    MigrateResourceRequest { "migrateMlEngineModelVersionConfig" =>
+    migrate_ml_engine_model_version_config, "migrateAutomlModelConfig" =>
+    migrate_automl_model_config, "migrateAutomlDatasetConfig" =>
+    migrate_automl_dataset_config, "migrateDataLabelingDatasetConfig" =>
+    migrate_data_labeling_dataset_config }
+);
+
 /// Represents one model Version in ml.googleapis.com.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MigratableResourceMlEngineModelVersion`.
 #[cfg(feature = "migratable-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigratableResourceMlEngineModelVersion {
     /// The ml.googleapis.com endpoint that this model Version currently lives in. Example values: * ml.googleapis.com * us-centrall-ml.googleapis.com * europe-west4-ml.googleapis.com * asia-east1-ml.googleapis.com
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 
     /// Full resource name of ml engine model Version. Format: `projects/{project}/models/{model}/versions/{version}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
+
+#[cfg(feature = "migratable-resources")]
+discogen_runtime::model_serde!(
+    MigratableResourceMlEngineModelVersion { "endpoint" => endpoint, "version" => version
+    }
+);
 
 /// Represents one Model in automl.googleapis.com.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MigratableResourceAutomlModel`.
 #[cfg(feature = "migratable-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigratableResourceAutomlModel {
     /// Full resource name of automl Model. Format: `projects/{project}/locations/{location}/models/{model}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// The Model's display name in automl.googleapis.com.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_display_name: Option<String>,
 }
+
+#[cfg(feature = "migratable-resources")]
+discogen_runtime::model_serde!(
+    MigratableResourceAutomlModel { "model" => model, "modelDisplayName" =>
+    model_display_name }
+);
 
 /// Represents one Dataset in automl.googleapis.com.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MigratableResourceAutomlDataset`.
 #[cfg(feature = "migratable-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigratableResourceAutomlDataset {
     /// Full resource name of automl Dataset. Format: `projects/{project}/locations/{location}/datasets/{dataset}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
 
     /// The Dataset's display name in automl.googleapis.com.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_display_name: Option<String>,
 }
+
+#[cfg(feature = "migratable-resources")]
+discogen_runtime::model_serde!(
+    MigratableResourceAutomlDataset { "dataset" => dataset, "datasetDisplayName" =>
+    dataset_display_name }
+);
 
 /// Represents one Dataset in datalabeling.googleapis.com.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MigratableResourceDataLabelingDataset`.
 #[cfg(feature = "migratable-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigratableResourceDataLabelingDataset {
     /// Full resource name of data labeling Dataset. Format: `projects/{project}/datasets/{dataset}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
 
     /// The Dataset's display name in datalabeling.googleapis.com.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_display_name: Option<String>,
 
     /// The migratable AnnotatedDataset in datalabeling.googleapis.com belongs to the data labeling Dataset.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_labeling_annotated_datasets: Vec<
         crate::MigratableResourceDataLabelingDatasetDataLabelingAnnotatedDataset,
     >,
 }
 
+#[cfg(feature = "migratable-resources")]
+discogen_runtime::model_serde!(
+    MigratableResourceDataLabelingDataset { "dataset" => dataset, "datasetDisplayName" =>
+    dataset_display_name, "dataLabelingAnnotatedDatasets" =>
+    data_labeling_annotated_datasets }
+);
+
 /// Config for migrating version in ml.googleapis.com to Vertex AI's Model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MigrateResourceRequestMigrateMlEngineModelVersionConfig`.
 #[cfg(feature = "migratable-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigrateResourceRequestMigrateMlEngineModelVersionConfig {
     /// Required. The ml.googleapis.com endpoint that this model version should be migrated from. Example values: * ml.googleapis.com * us-centrall-ml.googleapis.com * europe-west4-ml.googleapis.com * asia-east1-ml.googleapis.com
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 
     /// Required. Full resource name of ml engine model version. Format: `projects/{project}/models/{model}/versions/{version}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_version: Option<String>,
 
     /// Required. Display name of the model in Vertex AI. System will pick a display name if unspecified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_display_name: Option<String>,
 }
+
+#[cfg(feature = "migratable-resources")]
+discogen_runtime::model_serde!(
+    MigrateResourceRequestMigrateMlEngineModelVersionConfig { "endpoint" => endpoint,
+    "modelVersion" => model_version, "modelDisplayName" => model_display_name }
+);
 
 /// Config for migrating Model in automl.googleapis.com to Vertex AI's Model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MigrateResourceRequestMigrateAutomlModelConfig`.
 #[cfg(feature = "migratable-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigrateResourceRequestMigrateAutomlModelConfig {
     /// Required. Full resource name of automl Model. Format: `projects/{project}/locations/{location}/models/{model}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Optional. Display name of the model in Vertex AI. System will pick a display name if unspecified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_display_name: Option<String>,
 }
+
+#[cfg(feature = "migratable-resources")]
+discogen_runtime::model_serde!(
+    MigrateResourceRequestMigrateAutomlModelConfig { "model" => model, "modelDisplayName"
+    => model_display_name }
+);
 
 /// Config for migrating Dataset in automl.googleapis.com to Vertex AI's Dataset.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MigrateResourceRequestMigrateAutomlDatasetConfig`.
 #[cfg(feature = "migratable-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigrateResourceRequestMigrateAutomlDatasetConfig {
     /// Required. Full resource name of automl Dataset. Format: `projects/{project}/locations/{location}/datasets/{dataset}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
 
     /// Required. Display name of the Dataset in Vertex AI. System will pick a display name if unspecified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_display_name: Option<String>,
 }
+
+#[cfg(feature = "migratable-resources")]
+discogen_runtime::model_serde!(
+    MigrateResourceRequestMigrateAutomlDatasetConfig { "dataset" => dataset,
+    "datasetDisplayName" => dataset_display_name }
+);
 
 /// Config for migrating Dataset in datalabeling.googleapis.com to Vertex AI's Dataset.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MigrateResourceRequestMigrateDataLabelingDatasetConfig`.
 #[cfg(feature = "migratable-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigrateResourceRequestMigrateDataLabelingDatasetConfig {
     /// Required. Full resource name of data labeling Dataset. Format: `projects/{project}/datasets/{dataset}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
 
     /// Optional. Display name of the Dataset in Vertex AI. System will pick a display name if unspecified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_display_name: Option<String>,
 
     /// Optional. Configs for migrating AnnotatedDataset in datalabeling.googleapis.com to Vertex AI's SavedQuery. The specified AnnotatedDatasets have to belong to the datalabeling Dataset.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub migrate_data_labeling_annotated_dataset_configs: Vec<
         crate::MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig,
     >,
 }
 
+#[cfg(feature = "migratable-resources")]
+discogen_runtime::model_serde!(
+    MigrateResourceRequestMigrateDataLabelingDatasetConfig { "dataset" => dataset,
+    "datasetDisplayName" => dataset_display_name,
+    "migrateDataLabelingAnnotatedDatasetConfigs" =>
+    migrate_data_labeling_annotated_dataset_configs }
+);
+
 /// Represents one AnnotatedDataset in datalabeling.googleapis.com.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MigratableResourceDataLabelingDatasetDataLabelingAnnotatedDataset`.
 #[cfg(feature = "migratable-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigratableResourceDataLabelingDatasetDataLabelingAnnotatedDataset {
     /// Full resource name of data labeling AnnotatedDataset. Format: `projects/{project}/datasets/{dataset}/annotatedDatasets/{annotated_dataset}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotated_dataset: Option<String>,
 
     /// The AnnotatedDataset's display name in datalabeling.googleapis.com.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotated_dataset_display_name: Option<String>,
 }
+
+#[cfg(feature = "migratable-resources")]
+discogen_runtime::model_serde!(
+    MigratableResourceDataLabelingDatasetDataLabelingAnnotatedDataset {
+    "annotatedDataset" => annotated_dataset, "annotatedDatasetDisplayName" =>
+    annotated_dataset_display_name }
+);
 
 /// Config for migrating AnnotatedDataset in datalabeling.googleapis.com to Vertex AI's SavedQuery.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig`.
 #[cfg(feature = "migratable-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig {
     /// Required. Full resource name of data labeling AnnotatedDataset. Format: `projects/{project}/datasets/{dataset}/annotatedDatasets/{annotated_dataset}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotated_dataset: Option<String>,
 }
+
+#[cfg(feature = "migratable-resources")]
+discogen_runtime::model_serde!(
+    MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig
+    { "annotatedDataset" => annotated_dataset }
+);

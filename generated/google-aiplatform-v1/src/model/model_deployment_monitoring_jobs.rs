@@ -68,153 +68,150 @@ discogen_runtime::open_enum_impls!(ModelDeploymentMonitoringJobScheduleState);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelDeploymentMonitoringJob`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelDeploymentMonitoringJob {
     /// Output only. Resource name of a ModelDeploymentMonitoringJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The user-defined name of the ModelDeploymentMonitoringJob. The name can be up to 128 characters long and can consist of any UTF-8 characters. Display name of a ModelDeploymentMonitoringJob.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Required. Endpoint resource name. Format: `projects/{project}/locations/{location}/endpoints/{endpoint}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 
     /// Output only. The detailed state of the monitoring job. When the job is still creating, the state will be 'PENDING'. Once the job is successfully created, the state will be 'RUNNING'. Pause the job, the state will be 'PAUSED'. Resume the job, the state will return to 'RUNNING'.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::JobState>,
 
     /// Output only. Schedule state when the monitoring job is in Running state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_state: Option<crate::ModelDeploymentMonitoringJobScheduleState>,
 
     /// Output only. Latest triggered monitoring pipeline metadata.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_monitoring_pipeline_metadata: Option<
         crate::ModelDeploymentMonitoringJobLatestMonitoringPipelineMetadata,
     >,
 
     /// Required. The config for monitoring objectives. This is a per DeployedModel config. Each DeployedModel needs to be configured separately.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub model_deployment_monitoring_objective_configs: Vec<
         crate::ModelDeploymentMonitoringObjectiveConfig,
     >,
 
     /// Required. Schedule config for running the monitoring job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_deployment_monitoring_schedule_config: Option<
         crate::ModelDeploymentMonitoringScheduleConfig,
     >,
 
     /// Required. Sample Strategy for logging.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logging_sampling_strategy: Option<crate::SamplingStrategy>,
 
     /// Alert config for model monitoring.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_monitoring_alert_config: Option<crate::ModelMonitoringAlertConfig>,
 
     /// YAML schema file uri describing the format of a single instance, which are given to format this Endpoint's prediction (and explanation). If not set, we will generate predict schema from collected predict requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predict_instance_schema_uri: Option<String>,
 
     /// Sample Predict instance, same format as PredictRequest.instances, this can be set as a replacement of ModelDeploymentMonitoringJob.predict\_instance\_schema\_uri. If not set, we will generate predict schema from collected predict requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_predict_instance: Option<serde_json::Value>,
 
     /// YAML schema file uri describing the format of a single instance that you want Tensorflow Data Validation (TFDV) to analyze. If this field is empty, all the feature data types are inferred from predict\_instance\_schema\_uri, meaning that TFDV will use the data in the exact format(data type) as prediction request/response. If there are any data type differences between predict instance and TFDV instance, this field can be used to override the schema. For models trained with Vertex AI, this field must be set as all the fields in predict instance formatted as string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub analysis_instance_schema_uri: Option<String>,
 
     /// Output only. The created bigquery tables for the job under customer project. Customer could do their own query & analysis. There could be 4 log tables in maximum: 1. Training data logging predict request/response 2. Serving data logging predict request/response
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bigquery_tables: Vec<crate::ModelDeploymentMonitoringBigQueryTable>,
 
     /// The TTL of BigQuery tables in user projects which stores logs. A day is the basic unit of the TTL and we take the ceil of TTL/86400(a day). e.g. { second: 3600} indicates ttl = 1 day.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_ttl: Option<discogen_runtime::Duration>,
 
     /// The labels with user-defined metadata to organize your ModelDeploymentMonitoringJob. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. Timestamp when this ModelDeploymentMonitoringJob was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this ModelDeploymentMonitoringJob was updated most recently.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this monitoring pipeline will be scheduled to run for the next round.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_schedule_time: Option<discogen_runtime::Timestamp>,
 
     /// Stats anomalies base folder path.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stats_anomalies_base_directory: Option<crate::GcsDestination>,
 
     /// Customer-managed encryption key spec for a ModelDeploymentMonitoringJob. If set, this ModelDeploymentMonitoringJob and all sub-resources of this ModelDeploymentMonitoringJob will be secured by this key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// If true, the scheduled monitoring pipeline logs are sent to Google Cloud Logging, including pipeline status and anomalies detected. Please note the logs incur cost, which are subject to [Cloud Logging pricing](https://cloud.google.com/logging#pricing).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_monitoring_pipeline_logs: Option<bool>,
 
     /// Output only. Only populated when the job's state is `JOB_STATE_FAILED` or `JOB_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ModelDeploymentMonitoringJob { "name" => name, "displayName" => display_name,
+    "endpoint" => endpoint, "state" => state, "scheduleState" => schedule_state,
+    "latestMonitoringPipelineMetadata" => latest_monitoring_pipeline_metadata,
+    "modelDeploymentMonitoringObjectiveConfigs" =>
+    model_deployment_monitoring_objective_configs,
+    "modelDeploymentMonitoringScheduleConfig" =>
+    model_deployment_monitoring_schedule_config, "loggingSamplingStrategy" =>
+    logging_sampling_strategy, "modelMonitoringAlertConfig" =>
+    model_monitoring_alert_config, "predictInstanceSchemaUri" =>
+    predict_instance_schema_uri, "samplePredictInstance" => sample_predict_instance,
+    "analysisInstanceSchemaUri" => analysis_instance_schema_uri, "bigqueryTables" =>
+    bigquery_tables, "logTtl" => log_ttl, "labels" => labels, "createTime" =>
+    create_time, "updateTime" => update_time, "nextScheduleTime" => next_schedule_time,
+    "statsAnomaliesBaseDirectory" => stats_anomalies_base_directory, "encryptionSpec" =>
+    encryption_spec, "enableMonitoringPipelineLogs" => enable_monitoring_pipeline_logs,
+    "error" => error, "satisfiesPzs" => satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Response message for JobService.ListModelDeploymentMonitoringJobs.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListModelDeploymentMonitoringJobsResponse`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListModelDeploymentMonitoringJobsResponse {
     /// A list of ModelDeploymentMonitoringJobs that matches the specified filter in the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub model_deployment_monitoring_jobs: Vec<crate::ModelDeploymentMonitoringJob>,
 
     /// The standard List next-page token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ListModelDeploymentMonitoringJobsResponse { "modelDeploymentMonitoringJobs" =>
+    model_deployment_monitoring_jobs, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 impl discogen_runtime::Page for ListModelDeploymentMonitoringJobsResponse {
@@ -233,149 +230,170 @@ impl discogen_runtime::Page for ListModelDeploymentMonitoringJobsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SearchModelDeploymentMonitoringStatsAnomaliesRequest`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchModelDeploymentMonitoringStatsAnomaliesRequest {
     /// Required. The DeployedModel ID of the \[ModelDeploymentMonitoringObjectiveConfig.deployed\_model\_id\].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 
     /// The feature display name. If specified, only return the stats belonging to this feature. Format: ModelMonitoringStatsAnomalies.FeatureHistoricStatsAnomalies.feature\_display\_name, example: "user\_destination".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_display_name: Option<String>,
 
     /// Required. Objectives of the stats to retrieve.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub objectives: Vec<
         crate::SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjective,
     >,
 
     /// The standard list page size.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
 
     /// A page token received from a previous JobService.SearchModelDeploymentMonitoringStatsAnomalies call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 
     /// The earliest timestamp of stats being generated. If not set, indicates fetching stats till the earliest possible one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// The latest timestamp of stats being generated. If not set, indicates feching stats till the latest possible one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    SearchModelDeploymentMonitoringStatsAnomaliesRequest { "deployedModelId" =>
+    deployed_model_id, "featureDisplayName" => feature_display_name, "objectives" =>
+    objectives, "pageSize" => page_size, "pageToken" => page_token, "startTime" =>
+    start_time, "endTime" => end_time }
+);
 
 /// Response message for JobService.SearchModelDeploymentMonitoringStatsAnomalies.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SearchModelDeploymentMonitoringStatsAnomaliesResponse`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchModelDeploymentMonitoringStatsAnomaliesResponse {
     /// Stats retrieved for requested objectives. There are at most 1000 ModelMonitoringStatsAnomalies.FeatureHistoricStatsAnomalies.prediction\_stats in the response.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub monitoring_stats: Vec<crate::ModelMonitoringStatsAnomalies>,
 
     /// The page token that can be used by the next JobService.SearchModelDeploymentMonitoringStatsAnomalies call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    SearchModelDeploymentMonitoringStatsAnomaliesResponse { "monitoringStats" =>
+    monitoring_stats, "nextPageToken" => next_page_token }
+);
 
 /// Request message for JobService.PauseModelDeploymentMonitoringJob.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PauseModelDeploymentMonitoringJobRequest`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PauseModelDeploymentMonitoringJobRequest {}
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(PauseModelDeploymentMonitoringJobRequest {});
+
 /// Request message for JobService.ResumeModelDeploymentMonitoringJob.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ResumeModelDeploymentMonitoringJobRequest`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResumeModelDeploymentMonitoringJobRequest {}
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(ResumeModelDeploymentMonitoringJobRequest {});
+
 /// All metadata of most recent monitoring pipelines.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelDeploymentMonitoringJobLatestMonitoringPipelineMetadata`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelDeploymentMonitoringJobLatestMonitoringPipelineMetadata {
     /// The time that most recent monitoring pipelines that is related to this run.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_time: Option<discogen_runtime::Timestamp>,
 
     /// The status of the most recent monitoring pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<discogen_runtime::RpcStatus>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ModelDeploymentMonitoringJobLatestMonitoringPipelineMetadata { "runTime" => run_time,
+    "status" => status }
+);
 
 /// ModelDeploymentMonitoringObjectiveConfig contains the pair of deployed\_model\_id to ModelMonitoringObjectiveConfig.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelDeploymentMonitoringObjectiveConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelDeploymentMonitoringObjectiveConfig {
     /// The DeployedModel ID of the objective config.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 
     /// The objective config of for the modelmonitoring job of this deployed model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub objective_config: Option<crate::ModelMonitoringObjectiveConfig>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ModelDeploymentMonitoringObjectiveConfig { "deployedModelId" => deployed_model_id,
+    "objectiveConfig" => objective_config }
+);
 
 /// The config for scheduling monitoring job.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelDeploymentMonitoringScheduleConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelDeploymentMonitoringScheduleConfig {
     /// Required. The model monitoring job scheduling interval. It will be rounded up to next full hour. This defines how often the monitoring jobs are triggered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_interval: Option<discogen_runtime::Duration>,
 
     /// The time window of the prediction data being included in each prediction dataset. This window specifies how long the data should be collected from historical model results for each run. If not set, ModelDeploymentMonitoringScheduleConfig.monitor\_interval will be used. e.g. If currently the cutoff time is 2022-01-08 14:30:00 and the monitor\_window is set to be 3600, then data from 2022-01-08 13:30:00 to 2022-01-08 14:30:00 will be retrieved and aggregated to calculate the monitoring statistics.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_window: Option<discogen_runtime::Duration>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ModelDeploymentMonitoringScheduleConfig { "monitorInterval" => monitor_interval,
+    "monitorWindow" => monitor_window }
+);
 
 /// Sampling Strategy for logging, can be for both training and prediction dataset.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SamplingStrategy`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SamplingStrategy {
     /// Random sample config. Will support more sampling strategies later.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub random_sample_config: Option<crate::SamplingStrategyRandomSampleConfig>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    SamplingStrategy { "randomSampleConfig" => random_sample_config }
+);
 
 /// The alert config for model monitoring.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringAlertConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelMonitoringAlertConfig {
     /// Email alert config.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_alert_config: Option<crate::ModelMonitoringAlertConfigEmailAlertConfig>,
 
     /// Dump the anomalies to Cloud Logging. The anomalies will be put to json payload encoded from proto ModelMonitoringStatsAnomalies. This can be further synced to Pub/Sub or any other services supported by Cloud Logging.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_logging: Option<bool>,
 
     /// Resource names of the NotificationChannels to send alert. Must be of the format `projects//notificationChannels/`
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notification_channels: Vec<String>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ModelMonitoringAlertConfig { "emailAlertConfig" => email_alert_config,
+    "enableLogging" => enable_logging, "notificationChannels" => notification_channels }
+);
 
 /// The source of log.
 ///
@@ -501,27 +519,29 @@ discogen_runtime::open_enum_impls!(ModelDeploymentMonitoringBigQueryTableLogType
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelDeploymentMonitoringBigQueryTable`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelDeploymentMonitoringBigQueryTable {
     /// The source of log.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_source: Option<crate::ModelDeploymentMonitoringBigQueryTableLogSource>,
 
     /// The type of log.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_type: Option<crate::ModelDeploymentMonitoringBigQueryTableLogType>,
 
     /// The created BigQuery table to store logs. Customer could do their own query & analysis. Format: `bq://.model_deployment_monitoring_._`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_table_path: Option<String>,
 
     /// Output only. The schema version of the request/response logging BigQuery table. Default to v1 if unset.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_response_logging_schema_version: Option<String>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ModelDeploymentMonitoringBigQueryTable { "logSource" => log_source, "logType" =>
+    log_type, "bigqueryTablePath" => bigquery_table_path,
+    "requestResponseLoggingSchemaVersion" => request_response_logging_schema_version }
+);
 
 /// Values this crate does not know yet are kept in [`SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType::Unknown`], so they round-trip unchanged.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
@@ -621,233 +641,260 @@ discogen_runtime::open_enum_impls!(
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjective`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjective {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<
         crate::SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType,
     >,
 
     /// If set, all attribution scores between SearchModelDeploymentMonitoringStatsAnomaliesRequest.start\_time and SearchModelDeploymentMonitoringStatsAnomaliesRequest.end\_time are fetched, and page token doesn't take effect in this case. Only used to retrieve attribution score for the top Features which has the highest attribution score in the latest monitoring run.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_feature_count: Option<i32>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjective { "type"
+    => r#type, "topFeatureCount" => top_feature_count }
+);
 
 /// Statistics and anomalies generated by Model Monitoring.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringStatsAnomalies`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelMonitoringStatsAnomalies {
     /// Model Monitoring Objective those stats and anomalies belonging to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub objective: Option<
         crate::SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType,
     >,
 
     /// Deployed Model ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed_model_id: Option<String>,
 
     /// Number of anomalies within all stats.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anomaly_count: Option<i32>,
 
     /// A list of historical Stats and Anomalies generated for all Features.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub feature_stats: Vec<
         crate::ModelMonitoringStatsAnomaliesFeatureHistoricStatsAnomalies,
     >,
 }
 
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ModelMonitoringStatsAnomalies { "objective" => objective, "deployedModelId" =>
+    deployed_model_id, "anomalyCount" => anomaly_count, "featureStats" => feature_stats }
+);
+
 /// The objective configuration for model monitoring, including the information needed to detect anomalies for one particular model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringObjectiveConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelMonitoringObjectiveConfig {
     /// Training dataset for models. This field has to be set only if TrainingPredictionSkewDetectionConfig is specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_dataset: Option<crate::ModelMonitoringObjectiveConfigTrainingDataset>,
 
     /// The config for skew between training data and prediction data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_prediction_skew_detection_config: Option<
         crate::ModelMonitoringObjectiveConfigTrainingPredictionSkewDetectionConfig,
     >,
 
     /// The config for drift of prediction data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction_drift_detection_config: Option<
         crate::ModelMonitoringObjectiveConfigPredictionDriftDetectionConfig,
     >,
 
     /// The config for integrating with Vertex Explainable AI.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_config: Option<
         crate::ModelMonitoringObjectiveConfigExplanationConfig,
     >,
 }
 
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ModelMonitoringObjectiveConfig { "trainingDataset" => training_dataset,
+    "trainingPredictionSkewDetectionConfig" => training_prediction_skew_detection_config,
+    "predictionDriftDetectionConfig" => prediction_drift_detection_config,
+    "explanationConfig" => explanation_config }
+);
+
 /// Requests are randomly selected.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SamplingStrategyRandomSampleConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SamplingStrategyRandomSampleConfig {
     /// Sample rate (0, 1\]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_rate: Option<f64>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    SamplingStrategyRandomSampleConfig { "sampleRate" => sample_rate }
+);
 
 /// The config for email alert.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringAlertConfigEmailAlertConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelMonitoringAlertConfigEmailAlertConfig {
     /// The email addresses to send the alert.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub user_emails: Vec<String>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ModelMonitoringAlertConfigEmailAlertConfig { "userEmails" => user_emails }
+);
 
 /// Historical Stats (and Anomalies) for a specific Feature.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringStatsAnomaliesFeatureHistoricStatsAnomalies`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelMonitoringStatsAnomaliesFeatureHistoricStatsAnomalies {
     /// Display Name of the Feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_display_name: Option<String>,
 
     /// Threshold for anomaly detection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<crate::ThresholdConfig>,
 
     /// Stats calculated for the Training Dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_stats: Option<crate::FeatureStatsAnomaly>,
 
     /// A list of historical stats generated by different time window's Prediction Dataset.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub prediction_stats: Vec<crate::FeatureStatsAnomaly>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ModelMonitoringStatsAnomaliesFeatureHistoricStatsAnomalies { "featureDisplayName" =>
+    feature_display_name, "threshold" => threshold, "trainingStats" => training_stats,
+    "predictionStats" => prediction_stats }
+);
 
 /// Training Dataset information.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringObjectiveConfigTrainingDataset`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelMonitoringObjectiveConfigTrainingDataset {
     /// The resource name of the Dataset used to train this Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
 
     /// The Google Cloud Storage uri of the unmanaged Dataset used to train this Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 
     /// The BigQuery table of the unmanaged Dataset used to train this Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_source: Option<crate::BigQuerySource>,
 
     /// Data format of the dataset, only applicable if the input is from Google Cloud Storage. The possible formats are: "tf-record" The source file is a TFRecord file. "csv" The source file is a CSV file. "jsonl" The source file is a JSONL file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_format: Option<String>,
 
     /// The target field name the model is to predict. This field will be excluded when doing Predict and (or) Explain for the training data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_field: Option<String>,
 
     /// Strategy to sample data from Training Dataset. If not set, we process the whole dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logging_sampling_strategy: Option<crate::SamplingStrategy>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ModelMonitoringObjectiveConfigTrainingDataset { "dataset" => dataset, "gcsSource" =>
+    gcs_source, "bigquerySource" => bigquery_source, "dataFormat" => data_format,
+    "targetField" => target_field, "loggingSamplingStrategy" => logging_sampling_strategy
+    }
+);
 
 /// The config for Training & Prediction data skew detection. It specifies the training dataset sources and the skew detection parameters.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringObjectiveConfigTrainingPredictionSkewDetectionConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelMonitoringObjectiveConfigTrainingPredictionSkewDetectionConfig {
     /// Key is the feature name and value is the threshold. If a feature needs to be monitored for skew, a value threshold must be configured for that feature. The threshold here is against feature distribution distance between the training and prediction feature.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub skew_thresholds: std::collections::BTreeMap<String, crate::ThresholdConfig>,
 
     /// Key is the feature name and value is the threshold. The threshold here is against attribution score distance between the training and prediction feature.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub attribution_score_skew_thresholds: std::collections::BTreeMap<
         String,
         crate::ThresholdConfig,
     >,
 
     /// Skew anomaly detection threshold used by all features. When the per-feature thresholds are not set, this field can be used to specify a threshold for all features.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_skew_threshold: Option<crate::ThresholdConfig>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ModelMonitoringObjectiveConfigTrainingPredictionSkewDetectionConfig {
+    "skewThresholds" => skew_thresholds, "attributionScoreSkewThresholds" =>
+    attribution_score_skew_thresholds, "defaultSkewThreshold" => default_skew_threshold }
+);
 
 /// The config for Prediction data drift detection.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringObjectiveConfigPredictionDriftDetectionConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelMonitoringObjectiveConfigPredictionDriftDetectionConfig {
     /// Key is the feature name and value is the threshold. If a feature needs to be monitored for drift, a value threshold must be configured for that feature. The threshold here is against feature distribution distance between different time windws.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub drift_thresholds: std::collections::BTreeMap<String, crate::ThresholdConfig>,
 
     /// Key is the feature name and value is the threshold. The threshold here is against attribution score distance between different time windows.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub attribution_score_drift_thresholds: std::collections::BTreeMap<
         String,
         crate::ThresholdConfig,
     >,
 
     /// Drift anomaly detection threshold used by all features. When the per-feature thresholds are not set, this field can be used to specify a threshold for all features.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_drift_threshold: Option<crate::ThresholdConfig>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ModelMonitoringObjectiveConfigPredictionDriftDetectionConfig { "driftThresholds" =>
+    drift_thresholds, "attributionScoreDriftThresholds" =>
+    attribution_score_drift_thresholds, "defaultDriftThreshold" =>
+    default_drift_threshold }
+);
 
 /// The config for integrating with Vertex Explainable AI. Only applicable if the Model has explanation\_spec populated.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringObjectiveConfigExplanationConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelMonitoringObjectiveConfigExplanationConfig {
     /// If want to analyze the Vertex Explainable AI feature attribute scores or not. If set to true, Vertex AI will log the feature attributions from explain response and do the skew/drift detection for them.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_feature_attributes: Option<bool>,
 
     /// Predictions generated by the BatchPredictionJob using baseline dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_baseline: Option<
         crate::ModelMonitoringObjectiveConfigExplanationConfigExplanationBaseline,
     >,
 }
 
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ModelMonitoringObjectiveConfigExplanationConfig { "enableFeatureAttributes" =>
+    enable_feature_attributes, "explanationBaseline" => explanation_baseline }
+);
+
 /// The config for feature monitoring threshold.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ThresholdConfig`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ThresholdConfig {
     /// Specify a threshold value that can trigger the alert. If this threshold config is for feature distribution distance: 1. For categorical feature, the distribution distance is calculated by L-inifinity norm. 2. For numerical feature, the distribution distance is calculated by Jensen–Shannon divergence. Each feature must have a non-zero threshold if they need to be monitored. Otherwise no alert will be triggered for that feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(ThresholdConfig { "value" => value });
 
 /// The storage format of the predictions generated BatchPrediction job.
 ///
@@ -927,20 +974,22 @@ discogen_runtime::open_enum_impls!(
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringObjectiveConfigExplanationConfigExplanationBaseline`.
 #[cfg(feature = "model-deployment-monitoring-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelMonitoringObjectiveConfigExplanationConfigExplanationBaseline {
     /// Cloud Storage location for BatchExplain output.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs: Option<crate::GcsDestination>,
 
     /// BigQuery location for BatchExplain output.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery: Option<crate::BigQueryDestination>,
 
     /// The storage format of the predictions generated BatchPrediction job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prediction_format: Option<
         crate::ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat,
     >,
 }
+
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+discogen_runtime::model_serde!(
+    ModelMonitoringObjectiveConfigExplanationConfigExplanationBaseline { "gcs" => gcs,
+    "bigquery" => bigquery, "predictionFormat" => prediction_format }
+);

@@ -4,107 +4,103 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NasJob`.
 #[cfg(feature = "nas-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NasJob {
     /// Output only. Resource name of the NasJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The display name of the NasJob. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Required. The specification of a NasJob.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nas_job_spec: Option<crate::NasJobSpec>,
 
     /// Output only. Output of the NasJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nas_job_output: Option<crate::NasJobOutput>,
 
     /// Output only. The detailed state of the job.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::JobState>,
 
     /// Output only. Time when the NasJob was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the NasJob for the first time entered the `JOB_STATE_RUNNING` state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the NasJob entered any of the following states: `JOB_STATE_SUCCEEDED`, `JOB_STATE_FAILED`, `JOB_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the NasJob was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Only populated when job's state is JOB\_STATE\_FAILED or JOB\_STATE\_CANCELLED.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// The labels with user-defined metadata to organize NasJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Customer-managed encryption key options for a NasJob. If this is set, then all resources created by the NasJob will be encrypted with the provided encryption key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Optional. Enable a separation of Custom model training and restricted image training for tenant project.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_restricted_image_training: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "nas-jobs")]
+discogen_runtime::model_serde!(
+    NasJob { "name" => name, "displayName" => display_name, "nasJobSpec" => nas_job_spec,
+    "nasJobOutput" => nas_job_output, "state" => state, "createTime" => create_time,
+    "startTime" => start_time, "endTime" => end_time, "updateTime" => update_time,
+    "error" => error, "labels" => labels, "encryptionSpec" => encryption_spec,
+    "enableRestrictedImageTraining" => enable_restricted_image_training, "satisfiesPzs"
+    => satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Response message for JobService.ListNasJobs
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListNasJobsResponse`.
 #[cfg(feature = "nas-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListNasJobsResponse {
     /// List of NasJobs in the requested page. NasJob.nas\_job\_output of the jobs will not be returned.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nas_jobs: Vec<crate::NasJob>,
 
     /// A token to retrieve the next page of results. Pass to ListNasJobsRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "nas-jobs")]
+discogen_runtime::model_serde!(
+    ListNasJobsResponse { "nasJobs" => nas_jobs, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "nas-jobs")]
 impl discogen_runtime::Page for ListNasJobsResponse {
@@ -123,80 +119,87 @@ impl discogen_runtime::Page for ListNasJobsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CancelNasJobRequest`.
 #[cfg(feature = "nas-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelNasJobRequest {}
+#[cfg(feature = "nas-jobs")]
+discogen_runtime::model_serde!(CancelNasJobRequest {});
+
 /// Represents the spec of a NasJob.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NasJobSpec`.
 #[cfg(feature = "nas-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NasJobSpec {
     /// The spec of multi-trial algorithms.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_trial_algorithm_spec: Option<crate::NasJobSpecMultiTrialAlgorithmSpec>,
 
     /// The ID of the existing NasJob in the same Project and Location which will be used to resume search. search\_space\_spec and nas\_algorithm\_spec are obtained from previous NasJob hence should not provide them again for this NasJob.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resume_nas_job_id: Option<String>,
 
     /// It defines the search space for Neural Architecture Search (NAS).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_space_spec: Option<String>,
 }
+
+#[cfg(feature = "nas-jobs")]
+discogen_runtime::model_serde!(
+    NasJobSpec { "multiTrialAlgorithmSpec" => multi_trial_algorithm_spec,
+    "resumeNasJobId" => resume_nas_job_id, "searchSpaceSpec" => search_space_spec }
+);
 
 /// Represents a uCAIP NasJob output.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NasJobOutput`.
 #[cfg(feature = "nas-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NasJobOutput {
     /// Output only. The output of this multi-trial Neural Architecture Search (NAS) job.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_trial_job_output: Option<crate::NasJobOutputMultiTrialJobOutput>,
 }
+
+#[cfg(feature = "nas-jobs")]
+discogen_runtime::model_serde!(
+    NasJobOutput { "multiTrialJobOutput" => multi_trial_job_output }
+);
 
 /// Represents a uCAIP NasJob trial.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NasTrial`.
 #[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NasTrial {
     /// Output only. The identifier of the NasTrial assigned by the service.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// Output only. The detailed state of the NasTrial.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::TrialState>,
 
     /// Output only. The final measurement containing the objective value.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub final_measurement: Option<crate::Measurement>,
 
     /// Output only. Time when the NasTrial was started.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the NasTrial's status changed to `SUCCEEDED` or `INFEASIBLE`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 }
+
+#[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
+discogen_runtime::model_serde!(
+    NasTrial { "id" => id, "state" => state, "finalMeasurement" => final_measurement,
+    "startTime" => start_time, "endTime" => end_time }
+);
 
 /// The multi-trial Neural Architecture Search (NAS) algorithm type. Defaults to `REINFORCEMENT_LEARNING`.
 ///
@@ -271,106 +274,119 @@ discogen_runtime::open_enum_impls!(NasJobSpecMultiTrialAlgorithmSpecMultiTrialAl
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NasJobSpecMultiTrialAlgorithmSpec`.
 #[cfg(feature = "nas-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NasJobSpecMultiTrialAlgorithmSpec {
     /// The multi-trial Neural Architecture Search (NAS) algorithm type. Defaults to `REINFORCEMENT_LEARNING`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_trial_algorithm: Option<
         crate::NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm,
     >,
 
     /// Metric specs for the NAS job. Validation for this field is done at `multi_trial_algorithm_spec` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric: Option<crate::NasJobSpecMultiTrialAlgorithmSpecMetricSpec>,
 
     /// Required. Spec for search trials.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_trial_spec: Option<
         crate::NasJobSpecMultiTrialAlgorithmSpecSearchTrialSpec,
     >,
 
     /// Spec for train trials. Top N \[TrainTrialSpec.max\_parallel\_trial\_count\] search trials will be trained for every M \[TrainTrialSpec.frequency\] trials searched.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub train_trial_spec: Option<crate::NasJobSpecMultiTrialAlgorithmSpecTrainTrialSpec>,
 }
+
+#[cfg(feature = "nas-jobs")]
+discogen_runtime::model_serde!(
+    NasJobSpecMultiTrialAlgorithmSpec { "multiTrialAlgorithm" => multi_trial_algorithm,
+    "metric" => metric, "searchTrialSpec" => search_trial_spec, "trainTrialSpec" =>
+    train_trial_spec }
+);
 
 /// The output of a multi-trial Neural Architecture Search (NAS) jobs.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NasJobOutputMultiTrialJobOutput`.
 #[cfg(feature = "nas-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NasJobOutputMultiTrialJobOutput {
     /// Output only. List of NasTrials that were started as part of search stage.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub search_trials: Vec<crate::NasTrial>,
 
     /// Output only. List of NasTrials that were started as part of train stage.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub train_trials: Vec<crate::NasTrial>,
 }
+
+#[cfg(feature = "nas-jobs")]
+discogen_runtime::model_serde!(
+    NasJobOutputMultiTrialJobOutput { "searchTrials" => search_trials, "trainTrials" =>
+    train_trials }
+);
 
 /// Represents a metric to optimize.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NasJobSpecMultiTrialAlgorithmSpecMetricSpec`.
 #[cfg(feature = "nas-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NasJobSpecMultiTrialAlgorithmSpecMetricSpec {
     /// Required. The ID of the metric. Must not contain whitespaces.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_id: Option<String>,
 
     /// Required. The optimization goal of the metric.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub goal: Option<crate::StudySpecMetricSpecGoal>,
 }
+
+#[cfg(feature = "nas-jobs")]
+discogen_runtime::model_serde!(
+    NasJobSpecMultiTrialAlgorithmSpecMetricSpec { "metricId" => metric_id, "goal" => goal
+    }
+);
 
 /// Represent spec for search trials.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NasJobSpecMultiTrialAlgorithmSpecSearchTrialSpec`.
 #[cfg(feature = "nas-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NasJobSpecMultiTrialAlgorithmSpecSearchTrialSpec {
     /// Required. The spec of a search trial job. The same spec applies to all search trials.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_trial_job_spec: Option<crate::CustomJobSpec>,
 
     /// Required. The maximum number of Neural Architecture Search (NAS) trials to run.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_trial_count: Option<i32>,
 
     /// Required. The maximum number of trials to run in parallel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_parallel_trial_count: Option<i32>,
 
     /// The number of failed trials that need to be seen before failing the NasJob. If set to 0, Vertex AI decides how many trials must fail before the whole job fails.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_failed_trial_count: Option<i32>,
 }
+
+#[cfg(feature = "nas-jobs")]
+discogen_runtime::model_serde!(
+    NasJobSpecMultiTrialAlgorithmSpecSearchTrialSpec { "searchTrialJobSpec" =>
+    search_trial_job_spec, "maxTrialCount" => max_trial_count, "maxParallelTrialCount" =>
+    max_parallel_trial_count, "maxFailedTrialCount" => max_failed_trial_count }
+);
 
 /// Represent spec for train trials.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NasJobSpecMultiTrialAlgorithmSpecTrainTrialSpec`.
 #[cfg(feature = "nas-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NasJobSpecMultiTrialAlgorithmSpecTrainTrialSpec {
     /// Required. The spec of a train trial job. The same spec applies to all train trials.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub train_trial_job_spec: Option<crate::CustomJobSpec>,
 
     /// Required. The maximum number of trials to run in parallel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_parallel_trial_count: Option<i32>,
 
     /// Required. Frequency of search trials to start train stage. Top N \[TrainTrialSpec.max\_parallel\_trial\_count\] search trials will be trained for every M \[TrainTrialSpec.frequency\] trials searched.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<i32>,
 }
+
+#[cfg(feature = "nas-jobs")]
+discogen_runtime::model_serde!(
+    NasJobSpecMultiTrialAlgorithmSpecTrainTrialSpec { "trainTrialJobSpec" =>
+    train_trial_job_spec, "maxParallelTrialCount" => max_parallel_trial_count,
+    "frequency" => frequency }
+);

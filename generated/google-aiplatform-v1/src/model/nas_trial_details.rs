@@ -4,43 +4,47 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NasTrialDetail`.
 #[cfg(feature = "nas-trial-details")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NasTrialDetail {
     /// Output only. Resource name of the NasTrialDetail.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The parameters for the NasJob NasTrial.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<String>,
 
     /// The requested search NasTrial.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_trial: Option<crate::NasTrial>,
 
     /// The train NasTrial corresponding to search\_trial. Only populated if search\_trial is used for training.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub train_trial: Option<crate::NasTrial>,
 }
+
+#[cfg(feature = "nas-trial-details")]
+discogen_runtime::model_serde!(
+    NasTrialDetail { "name" => name, "parameters" => parameters, "searchTrial" =>
+    search_trial, "trainTrial" => train_trial }
+);
 
 /// Response message for JobService.ListNasTrialDetails
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListNasTrialDetailsResponse`.
 #[cfg(feature = "nas-trial-details")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListNasTrialDetailsResponse {
     /// List of top NasTrials in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nas_trial_details: Vec<crate::NasTrialDetail>,
 
     /// A token to retrieve the next page of results. Pass to ListNasTrialDetailsRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "nas-trial-details")]
+discogen_runtime::model_serde!(
+    ListNasTrialDetailsResponse { "nasTrialDetails" => nas_trial_details, "nextPageToken"
+    => next_page_token }
+);
 
 #[cfg(feature = "nas-trial-details")]
 impl discogen_runtime::Page for ListNasTrialDetailsResponse {

@@ -4,135 +4,135 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookExecutionJob`.
 #[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookExecutionJob {
     /// The Dataform Repository pointing to a single file notebook repository.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataform_repository_source: Option<
         crate::NotebookExecutionJobDataformRepositorySource,
     >,
 
     /// The Cloud Storage url pointing to the ipynb file. Format: `gs://bucket/notebook_file.ipynb`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_notebook_source: Option<crate::NotebookExecutionJobGcsNotebookSource>,
 
     /// The contents of an input notebook file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_notebook_source: Option<crate::NotebookExecutionJobDirectNotebookSource>,
 
     /// The NotebookRuntimeTemplate to source compute configuration from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime_template_resource_name: Option<String>,
 
     /// The custom compute configuration for an execution job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_environment_spec: Option<
         crate::NotebookExecutionJobCustomEnvironmentSpec,
     >,
 
     /// The Cloud Storage location to upload the result to. Format: `gs://bucket-name`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_output_uri: Option<String>,
 
     /// The user email to run the execution as. Only supported by Colab runtimes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_user: Option<String>,
 
     /// The service account to run the execution as.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 
     /// The Workbench runtime configuration to use for the notebook execution.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workbench_runtime: Option<crate::NotebookExecutionJobWorkbenchRuntime>,
 
     /// Output only. The resource name of this NotebookExecutionJob. Format: `projects/{project_id}/locations/{location}/notebookExecutionJobs/{job_id}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The display name of the NotebookExecutionJob. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Max running time of the execution job in seconds (default 86400s / 24 hrs).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_timeout: Option<discogen_runtime::Duration>,
 
     /// The Schedule resource name if this job is triggered by one. Format: `projects/{project_id}/locations/{location}/schedules/{schedule_id}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_resource_name: Option<String>,
 
     /// Output only. The state of the NotebookExecutionJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_state: Option<crate::JobState>,
 
     /// Output only. Populated when the NotebookExecutionJob is completed. When there is an error during notebook execution, the error details are populated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<discogen_runtime::RpcStatus>,
 
     /// Output only. Timestamp when this NotebookExecutionJob was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this NotebookExecutionJob was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// The labels with user-defined metadata to organize NotebookExecutionJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// The name of the kernel to use during notebook execution. If unset, the default kernel is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kernel_name: Option<String>,
 
     /// Customer-managed encryption key spec for the notebook execution job. This field is auto-populated if the NotebookRuntimeTemplate has an encryption spec.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 }
+
+#[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    NotebookExecutionJob { "dataformRepositorySource" => dataform_repository_source,
+    "gcsNotebookSource" => gcs_notebook_source, "directNotebookSource" =>
+    direct_notebook_source, "notebookRuntimeTemplateResourceName" =>
+    notebook_runtime_template_resource_name, "customEnvironmentSpec" =>
+    custom_environment_spec, "gcsOutputUri" => gcs_output_uri, "executionUser" =>
+    execution_user, "serviceAccount" => service_account, "workbenchRuntime" =>
+    workbench_runtime, "name" => name, "displayName" => display_name, "executionTimeout"
+    => execution_timeout, "scheduleResourceName" => schedule_resource_name, "jobState" =>
+    job_state, "status" => status, "createTime" => create_time, "updateTime" =>
+    update_time, "labels" => labels, "kernelName" => kernel_name, "encryptionSpec" =>
+    encryption_spec }
+);
 
 /// Metadata information for NotebookService.CreateNotebookExecutionJob.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateNotebookExecutionJobOperationMetadata`.
 #[cfg(feature = "notebook-execution-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateNotebookExecutionJobOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_message: Option<String>,
 }
+
+#[cfg(feature = "notebook-execution-jobs")]
+discogen_runtime::model_serde!(
+    CreateNotebookExecutionJobOperationMetadata { "genericMetadata" => generic_metadata,
+    "progressMessage" => progress_message }
+);
 
 /// Response message for \[NotebookService.CreateNotebookExecutionJob\]
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListNotebookExecutionJobsResponse`.
 #[cfg(feature = "notebook-execution-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListNotebookExecutionJobsResponse {
     /// List of NotebookExecutionJobs in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notebook_execution_jobs: Vec<crate::NotebookExecutionJob>,
 
     /// A token to retrieve next page of results. Pass to ListNotebookExecutionJobsRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "notebook-execution-jobs")]
+discogen_runtime::model_serde!(
+    ListNotebookExecutionJobsResponse { "notebookExecutionJobs" =>
+    notebook_execution_jobs, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "notebook-execution-jobs")]
 impl discogen_runtime::Page for ListNotebookExecutionJobsResponse {
@@ -151,73 +151,85 @@ impl discogen_runtime::Page for ListNotebookExecutionJobsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookExecutionJobDataformRepositorySource`.
 #[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookExecutionJobDataformRepositorySource {
     /// The resource name of the Dataform Repository. Format: `projects/{project_id}/locations/{location}/repositories/{repository_id}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataform_repository_resource_name: Option<String>,
 
     /// The commit SHA to read repository with. If unset, the file will be read at HEAD.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_sha: Option<String>,
 }
+
+#[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    NotebookExecutionJobDataformRepositorySource { "dataformRepositoryResourceName" =>
+    dataform_repository_resource_name, "commitSha" => commit_sha }
+);
 
 /// The Cloud Storage uri for the input notebook.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookExecutionJobGcsNotebookSource`.
 #[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookExecutionJobGcsNotebookSource {
     /// The Cloud Storage uri pointing to the ipynb file. Format: `gs://bucket/notebook_file.ipynb`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// The version of the Cloud Storage object to read. If unset, the current version of the object is read. See <https://cloud.google.com/storage/docs/metadata#generation-number>.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generation: Option<String>,
 }
+
+#[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    NotebookExecutionJobGcsNotebookSource { "uri" => uri, "generation" => generation }
+);
 
 /// The content of the input notebook in ipynb format.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookExecutionJobDirectNotebookSource`.
 #[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookExecutionJobDirectNotebookSource {
     /// The base64-encoded contents of the input notebook file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<discogen_runtime::Bytes>,
 }
+
+#[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    NotebookExecutionJobDirectNotebookSource { "content" => content }
+);
 
 /// Compute configuration to use for an execution job.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookExecutionJobCustomEnvironmentSpec`.
 #[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookExecutionJobCustomEnvironmentSpec {
     /// The specification of a single machine for the execution job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_spec: Option<crate::MachineSpec>,
 
     /// The specification of a persistent disk to attach for the execution job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub persistent_disk_spec: Option<crate::PersistentDiskSpec>,
 
     /// The network configuration to use for the execution job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_spec: Option<crate::NetworkSpec>,
 }
+
+#[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    NotebookExecutionJobCustomEnvironmentSpec { "machineSpec" => machine_spec,
+    "persistentDiskSpec" => persistent_disk_spec, "networkSpec" => network_spec }
+);
 
 /// Configuration for a Workbench Instances-based environment.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookExecutionJobWorkbenchRuntime`.
 #[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookExecutionJobWorkbenchRuntime {}
+#[cfg(any(feature = "notebook-execution-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(NotebookExecutionJobWorkbenchRuntime {});
+
 /// Optional. The NotebookExecutionJob view. Defaults to BASIC.
 ///
 /// Values this crate does not know yet are kept in [`NotebookExecutionJobView::Unknown`], so they round-trip unchanged.

@@ -63,126 +63,125 @@ discogen_runtime::open_enum_impls!(NotebookRuntimeTemplateNotebookRuntimeType);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookRuntimeTemplate`.
 #[cfg(feature = "notebook-runtime-templates")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookRuntimeTemplate {
     /// The resource name of the NotebookRuntimeTemplate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The display name of the NotebookRuntimeTemplate. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// The description of the NotebookRuntimeTemplate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. Deprecated: This field has no behavior. Use notebook\_runtime\_type = 'ONE\_CLICK' instead. The default template to use if not specified.
     ///
     /// Output only: set by the server and ignored in requests.
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
 
     /// Optional. Immutable. The specification of a single machine for the template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_spec: Option<crate::MachineSpec>,
 
     /// Optional. The specification of persistent disk attached to the runtime as data disk storage.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_persistent_disk_spec: Option<crate::PersistentDiskSpec>,
 
     /// Optional. Network spec.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_spec: Option<crate::NetworkSpec>,
 
     /// Deprecated: This field is ignored and the "Vertex AI Notebook Service Account" (service-PROJECT\_NUMBER@gcp-sa-aiplatform-vm.iam.gserviceaccount.com) is used for the runtime workload identity. See <https://cloud.google.com/iam/docs/service-agents#vertex-ai-notebook-service-account> for more details. For NotebookExecutionJob, use NotebookExecutionJob.service\_account instead. The service account that the runtime workload runs as. You can use any service account within the same project, but you must have the service account user permission to use the instance. If not specified, the [Compute Engine default service account](https://cloud.google.com/compute/docs/access/service-accounts#default_service_account) is used.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 
     /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize the NotebookRuntimeTemplates. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// The idle shutdown configuration of NotebookRuntimeTemplate. This config will only be set when idle shutdown is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_shutdown_config: Option<crate::NotebookIdleShutdownConfig>,
 
     /// EUC configuration of the NotebookRuntimeTemplate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub euc_config: Option<crate::NotebookEucConfig>,
 
     /// Output only. Timestamp when this NotebookRuntimeTemplate was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this NotebookRuntimeTemplate was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Immutable. The type of the notebook runtime template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime_type: Option<crate::NotebookRuntimeTemplateNotebookRuntimeType>,
 
     /// Optional. Immutable. Runtime Shielded VM spec.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shielded_vm_config: Option<crate::ShieldedVmConfig>,
 
     /// Optional. The Compute Engine tags to add to runtime (see [Tagging instances](https://cloud.google.com/vpc/docs/add-remove-network-tags)).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub network_tags: Vec<String>,
 
     /// Optional. Reservation Affinity of the notebook runtime template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_affinity: Option<crate::NotebookReservationAffinity>,
 
     /// Customer-managed encryption key spec for the notebook runtime.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Optional. The notebook software configuration of the notebook runtime.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub software_config: Option<crate::NotebookSoftwareConfig>,
 }
+
+#[cfg(feature = "notebook-runtime-templates")]
+discogen_runtime::model_serde!(
+    NotebookRuntimeTemplate { "name" => name, "displayName" => display_name,
+    "description" => description, "isDefault" => is_default, "machineSpec" =>
+    machine_spec, "dataPersistentDiskSpec" => data_persistent_disk_spec, "networkSpec" =>
+    network_spec, "serviceAccount" => service_account, "etag" => etag, "labels" =>
+    labels, "idleShutdownConfig" => idle_shutdown_config, "eucConfig" => euc_config,
+    "createTime" => create_time, "updateTime" => update_time, "notebookRuntimeType" =>
+    notebook_runtime_type, "shieldedVmConfig" => shielded_vm_config, "networkTags" =>
+    network_tags, "reservationAffinity" => reservation_affinity, "encryptionSpec" =>
+    encryption_spec, "softwareConfig" => software_config }
+);
 
 /// Metadata information for NotebookService.CreateNotebookRuntimeTemplate.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateNotebookRuntimeTemplateOperationMetadata`.
 #[cfg(feature = "notebook-runtime-templates")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateNotebookRuntimeTemplateOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "notebook-runtime-templates")]
+discogen_runtime::model_serde!(
+    CreateNotebookRuntimeTemplateOperationMetadata { "genericMetadata" =>
+    generic_metadata }
+);
 
 /// Response message for NotebookService.ListNotebookRuntimeTemplates.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListNotebookRuntimeTemplatesResponse`.
 #[cfg(feature = "notebook-runtime-templates")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListNotebookRuntimeTemplatesResponse {
     /// List of NotebookRuntimeTemplates in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notebook_runtime_templates: Vec<crate::NotebookRuntimeTemplate>,
 
     /// A token to retrieve next page of results. Pass to ListNotebookRuntimeTemplatesRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "notebook-runtime-templates")]
+discogen_runtime::model_serde!(
+    ListNotebookRuntimeTemplatesResponse { "notebookRuntimeTemplates" =>
+    notebook_runtime_templates, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "notebook-runtime-templates")]
 impl discogen_runtime::Page for ListNotebookRuntimeTemplatesResponse {
@@ -208,20 +207,26 @@ impl discogen_runtime::Page for ListNotebookRuntimeTemplatesResponse {
         feature = "schedules"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PersistentDiskSpec {
     /// Type of the disk (default is "pd-standard"). Valid values: "pd-ssd" (Persistent Disk Solid State Drive) "pd-standard" (Persistent Disk Hard Disk Drive) "pd-balanced" (Balanced Persistent Disk) "pd-extreme" (Extreme Persistent Disk)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
 
     /// Size in GB of the disk (default is 100GB).
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub disk_size_gb: Option<i64>,
 }
+
+#[cfg(
+    any(
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "schedules"
+    )
+)]
+discogen_runtime::model_serde!(
+    PersistentDiskSpec { "diskType" => disk_type, "diskSizeGb" => disk_size_gb as int64 }
+);
 
 /// Network spec.
 ///
@@ -234,67 +239,85 @@ pub struct PersistentDiskSpec {
         feature = "schedules"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetworkSpec {
     /// Whether to enable public internet access. Default false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_internet_access: Option<bool>,
 
     /// The full name of the Google Compute Engine [network](https://cloud.google.com//compute/docs/networks-and-firewalls#networks)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 
     /// The name of the subnet that this instance is in. Format: `projects/{project_id_or_number}/regions/{region}/subnetworks/{subnetwork_id}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnetwork: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "schedules"
+    )
+)]
+discogen_runtime::model_serde!(
+    NetworkSpec { "enableInternetAccess" => enable_internet_access, "network" => network,
+    "subnetwork" => subnetwork }
+);
 
 /// The idle shutdown configuration of NotebookRuntimeTemplate, which contains the idle\_timeout as required field.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookIdleShutdownConfig`.
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookIdleShutdownConfig {
     /// Required. Duration is accurate to the second. In Notebook, Idle Timeout is accurate to minute so the range of idle\_timeout (second) is: 10 * 60 ~ 1440 * 60.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_timeout: Option<discogen_runtime::Duration>,
 
     /// Whether Idle Shutdown is disabled in this NotebookRuntimeTemplate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_shutdown_disabled: Option<bool>,
 }
+
+#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
+discogen_runtime::model_serde!(
+    NotebookIdleShutdownConfig { "idleTimeout" => idle_timeout, "idleShutdownDisabled" =>
+    idle_shutdown_disabled }
+);
 
 /// The euc configuration of NotebookRuntimeTemplate.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookEucConfig`.
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookEucConfig {
     /// Input only. Whether EUC is disabled in this NotebookRuntimeTemplate. In proto3, the default value of a boolean is false. In this way, by default EUC will be enabled for NotebookRuntimeTemplate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub euc_disabled: Option<bool>,
 
     /// Output only. Whether ActAs check is bypassed for service account attached to the VM. If false, we need ActAs check for the default Compute Engine Service account. When a Runtime is created, a VM is allocated using Default Compute Engine Service Account. Any user requesting to use this Runtime requires Service Account User (ActAs) permission over this SA. If true, Runtime owner is using EUC and does not require the above permission as VM no longer use default Compute Engine SA, but a P4SA.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bypass_actas_check: Option<bool>,
 }
+
+#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
+discogen_runtime::model_serde!(
+    NotebookEucConfig { "eucDisabled" => euc_disabled, "bypassActasCheck" =>
+    bypass_actas_check }
+);
 
 /// A set of Shielded Instance options. See [Images using supported Shielded VM features](https://cloud.google.com/compute/docs/instances/modifying-shielded-vm).
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ShieldedVmConfig`.
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShieldedVmConfig {
     /// Defines whether the instance has [Secure Boot](https://cloud.google.com/compute/shielded-vm/docs/shielded-vm#secure-boot) enabled. Secure Boot helps ensure that the system only runs authentic software by verifying the digital signature of all boot components, and halting the boot process if signature verification fails.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_secure_boot: Option<bool>,
 }
+
+#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
+discogen_runtime::model_serde!(
+    ShieldedVmConfig { "enableSecureBoot" => enable_secure_boot }
+);
 
 /// Required. Specifies the type of reservation from which this instance can consume resources: RESERVATION\_ANY (default), RESERVATION\_SPECIFIC, or RESERVATION\_NONE. See Consuming reserved instances for examples.
 ///
@@ -364,59 +387,65 @@ discogen_runtime::open_enum_impls!(Reservation);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookReservationAffinity`.
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookReservationAffinity {
     /// Required. Specifies the type of reservation from which this instance can consume resources: RESERVATION\_ANY (default), RESERVATION\_SPECIFIC, or RESERVATION\_NONE. See Consuming reserved instances for examples.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consume_reservation_type: Option<crate::Reservation>,
 
     /// Optional. Corresponds to the label key of a reservation resource. To target a RESERVATION\_SPECIFIC by name, use compute.googleapis.com/reservation-name as the key and specify the name of your reservation as its value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 
     /// Optional. Corresponds to the label values of a reservation resource. This must be the full path name of Reservation.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
+
+#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
+discogen_runtime::model_serde!(
+    NotebookReservationAffinity { "consumeReservationType" => consume_reservation_type,
+    "key" => key, "values" => values }
+);
 
 /// Notebook Software Config. This is passed to the backend when user makes software configurations in UI.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookSoftwareConfig`.
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookSoftwareConfig {
     /// Optional. Google-managed NotebookRuntime colab image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub colab_image: Option<crate::ColabImage>,
 
     /// Optional. Environment variables to be passed to the container. Maximum limit is 100.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<crate::EnvVar>,
 
     /// Optional. Post startup script config.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_startup_script_config: Option<crate::PostStartupScriptConfig>,
 }
+
+#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
+discogen_runtime::model_serde!(
+    NotebookSoftwareConfig { "colabImage" => colab_image, "env" => env,
+    "postStartupScriptConfig" => post_startup_script_config }
+);
 
 /// Colab image of the runtime.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ColabImage`.
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ColabImage {
     /// Optional. The release name of the NotebookRuntime Colab image, e.g. "py310". If not specified, detault to the latest release.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub release_name: Option<String>,
 
     /// Output only. A human-readable description of the specified colab image release, populated by the system. Example: "Python 3.10", "Latest - current Python 3.11"
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
+#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
+discogen_runtime::model_serde!(
+    ColabImage { "releaseName" => release_name, "description" => description }
+);
 
 /// Optional. Post startup script behavior that defines download and execution behavior.
 ///
@@ -498,20 +527,23 @@ discogen_runtime::open_enum_impls!(PostStartupScriptConfigPostStartupScriptBehav
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PostStartupScriptConfig`.
 #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PostStartupScriptConfig {
     /// Optional. Post startup script to run after runtime is started.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_startup_script: Option<String>,
 
     /// Optional. Post startup script url to download. Example: `gs://bucket/script.sh`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_startup_script_url: Option<String>,
 
     /// Optional. Post startup script behavior that defines download and execution behavior.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_startup_script_behavior: Option<
         crate::PostStartupScriptConfigPostStartupScriptBehavior,
     >,
 }
+
+#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
+discogen_runtime::model_serde!(
+    PostStartupScriptConfig { "postStartupScript" => post_startup_script,
+    "postStartupScriptUrl" => post_startup_script_url, "postStartupScriptBehavior" =>
+    post_startup_script_behavior }
+);

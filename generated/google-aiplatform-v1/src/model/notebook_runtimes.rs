@@ -4,37 +4,43 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AssignNotebookRuntimeRequest`.
 #[cfg(feature = "notebook-runtimes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssignNotebookRuntimeRequest {
     /// Required. The resource name of the NotebookRuntimeTemplate based on which a NotebookRuntime will be assigned (reuse or create a new one).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime_template: Option<String>,
 
     /// Required. Provide runtime specific information (e.g. runtime owner, notebook id) used for NotebookRuntime assignment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime: Option<crate::NotebookRuntime>,
 
     /// Optional. User specified ID for the notebook runtime.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime_id: Option<String>,
 }
+
+#[cfg(feature = "notebook-runtimes")]
+discogen_runtime::model_serde!(
+    AssignNotebookRuntimeRequest { "notebookRuntimeTemplate" =>
+    notebook_runtime_template, "notebookRuntime" => notebook_runtime, "notebookRuntimeId"
+    => notebook_runtime_id }
+);
 
 /// Metadata information for NotebookService.AssignNotebookRuntime.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AssignNotebookRuntimeOperationMetadata`.
 #[cfg(feature = "notebook-runtimes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssignNotebookRuntimeOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_message: Option<String>,
 }
+
+#[cfg(feature = "notebook-runtimes")]
+discogen_runtime::model_serde!(
+    AssignNotebookRuntimeOperationMetadata { "genericMetadata" => generic_metadata,
+    "progressMessage" => progress_message }
+);
 
 /// Output only. The health state of the NotebookRuntime.
 ///
@@ -189,183 +195,174 @@ discogen_runtime::open_enum_impls!(NotebookRuntimeRuntimeState);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookRuntime`.
 #[cfg(feature = "notebook-runtimes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookRuntime {
     /// Output only. The resource name of the NotebookRuntime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The user email of the NotebookRuntime.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime_user: Option<String>,
 
     /// Output only. The pointer to NotebookRuntimeTemplate this NotebookRuntime is created from.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime_template_ref: Option<crate::NotebookRuntimeTemplateRef>,
 
     /// Output only. The proxy endpoint used to access the NotebookRuntime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_uri: Option<String>,
 
     /// Output only. Timestamp when this NotebookRuntime was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this NotebookRuntime was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. The health state of the NotebookRuntime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_state: Option<crate::NotebookRuntimeHealthState>,
 
     /// Required. The display name of the NotebookRuntime. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// The description of the NotebookRuntime.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. Deprecated: This field is no longer used and the "Vertex AI Notebook Service Account" (service-PROJECT\_NUMBER@gcp-sa-aiplatform-vm.iam.gserviceaccount.com) is used for the runtime workload identity. See <https://cloud.google.com/iam/docs/service-agents#vertex-ai-notebook-service-account> for more details. The service account that the NotebookRuntime workload runs as.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 
     /// Output only. The runtime (instance) state of the NotebookRuntime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime_state: Option<crate::NotebookRuntimeRuntimeState>,
 
     /// Output only. Whether NotebookRuntime is upgradable.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_upgradable: Option<bool>,
 
     /// The labels with user-defined metadata to organize your NotebookRuntime. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one NotebookRuntime (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable. Following system labels exist for NotebookRuntime: * "aiplatform.googleapis.com/notebook\_runtime\_gce\_instance\_id": output only, its value is the Compute Engine instance id. * "aiplatform.googleapis.com/colab\_enterprise\_entry\_service": its value is either "bigquery" or "vertex"; if absent, it should be "vertex". This is to describe the entry service, either BigQuery or Vertex.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. Timestamp when this NotebookRuntime will be expired: 1. System Predefined NotebookRuntime: 24 hours after creation. After expiration, system predifined runtime will be deleted. 2. User created NotebookRuntime: 6 months after last upgrade. After expiration, user created runtime will be stopped and allowed for upgrade.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. The VM os image version of NotebookRuntime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 
     /// Output only. The type of the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime_type: Option<crate::NotebookRuntimeTemplateNotebookRuntimeType>,
 
     /// Output only. The specification of a single machine used by the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_spec: Option<crate::MachineSpec>,
 
     /// Output only. The specification of persistent disk attached to the notebook runtime as data disk storage.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_persistent_disk_spec: Option<crate::PersistentDiskSpec>,
 
     /// Output only. Network spec of the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_spec: Option<crate::NetworkSpec>,
 
     /// Output only. The idle shutdown configuration of the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_shutdown_config: Option<crate::NotebookIdleShutdownConfig>,
 
     /// Output only. EUC configuration of the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub euc_config: Option<crate::NotebookEucConfig>,
 
     /// Output only. Runtime Shielded VM spec.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shielded_vm_config: Option<crate::ShieldedVmConfig>,
 
     /// Optional. The Compute Engine tags to add to runtime (see [Tagging instances](https://cloud.google.com/vpc/docs/add-remove-network-tags)).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub network_tags: Vec<String>,
 
     /// Output only. Reservation Affinity of the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_affinity: Option<crate::NotebookReservationAffinity>,
 
     /// Output only. Software config of the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub software_config: Option<crate::NotebookSoftwareConfig>,
 
     /// Output only. Customer-managed encryption key spec for the notebook runtime.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "notebook-runtimes")]
+discogen_runtime::model_serde!(
+    NotebookRuntime { "name" => name, "runtimeUser" => runtime_user,
+    "notebookRuntimeTemplateRef" => notebook_runtime_template_ref, "proxyUri" =>
+    proxy_uri, "createTime" => create_time, "updateTime" => update_time, "healthState" =>
+    health_state, "displayName" => display_name, "description" => description,
+    "serviceAccount" => service_account, "runtimeState" => runtime_state, "isUpgradable"
+    => is_upgradable, "labels" => labels, "expirationTime" => expiration_time, "version"
+    => version, "notebookRuntimeType" => notebook_runtime_type, "machineSpec" =>
+    machine_spec, "dataPersistentDiskSpec" => data_persistent_disk_spec, "networkSpec" =>
+    network_spec, "idleShutdownConfig" => idle_shutdown_config, "eucConfig" =>
+    euc_config, "shieldedVmConfig" => shielded_vm_config, "networkTags" => network_tags,
+    "reservationAffinity" => reservation_affinity, "softwareConfig" => software_config,
+    "encryptionSpec" => encryption_spec, "satisfiesPzs" => satisfies_pzs, "satisfiesPzi"
+    => satisfies_pzi }
+);
 
 /// Response message for NotebookService.ListNotebookRuntimes.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListNotebookRuntimesResponse`.
 #[cfg(feature = "notebook-runtimes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListNotebookRuntimesResponse {
     /// List of NotebookRuntimes in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notebook_runtimes: Vec<crate::NotebookRuntime>,
 
     /// A token to retrieve next page of results. Pass to ListNotebookRuntimesRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "notebook-runtimes")]
+discogen_runtime::model_serde!(
+    ListNotebookRuntimesResponse { "notebookRuntimes" => notebook_runtimes,
+    "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "notebook-runtimes")]
 impl discogen_runtime::Page for ListNotebookRuntimesResponse {
@@ -384,63 +381,78 @@ impl discogen_runtime::Page for ListNotebookRuntimesResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UpgradeNotebookRuntimeRequest`.
 #[cfg(feature = "notebook-runtimes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpgradeNotebookRuntimeRequest {}
+#[cfg(feature = "notebook-runtimes")]
+discogen_runtime::model_serde!(UpgradeNotebookRuntimeRequest {});
+
 /// Metadata information for NotebookService.UpgradeNotebookRuntime.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UpgradeNotebookRuntimeOperationMetadata`.
 #[cfg(feature = "notebook-runtimes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpgradeNotebookRuntimeOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_message: Option<String>,
 }
+
+#[cfg(feature = "notebook-runtimes")]
+discogen_runtime::model_serde!(
+    UpgradeNotebookRuntimeOperationMetadata { "genericMetadata" => generic_metadata,
+    "progressMessage" => progress_message }
+);
 
 /// Request message for NotebookService.StartNotebookRuntime.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StartNotebookRuntimeRequest`.
 #[cfg(feature = "notebook-runtimes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StartNotebookRuntimeRequest {}
+#[cfg(feature = "notebook-runtimes")]
+discogen_runtime::model_serde!(StartNotebookRuntimeRequest {});
+
 /// Metadata information for NotebookService.StartNotebookRuntime.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StartNotebookRuntimeOperationMetadata`.
 #[cfg(feature = "notebook-runtimes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StartNotebookRuntimeOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_message: Option<String>,
 }
+
+#[cfg(feature = "notebook-runtimes")]
+discogen_runtime::model_serde!(
+    StartNotebookRuntimeOperationMetadata { "genericMetadata" => generic_metadata,
+    "progressMessage" => progress_message }
+);
 
 /// Request message for NotebookService.StopNotebookRuntime.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StopNotebookRuntimeRequest`.
 #[cfg(feature = "notebook-runtimes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StopNotebookRuntimeRequest {}
+#[cfg(feature = "notebook-runtimes")]
+discogen_runtime::model_serde!(StopNotebookRuntimeRequest {});
+
 /// Points to a NotebookRuntimeTemplateRef.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1NotebookRuntimeTemplateRef`.
 #[cfg(feature = "notebook-runtimes")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotebookRuntimeTemplateRef {
     /// Immutable. A resource name of the NotebookRuntimeTemplate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_runtime_template: Option<String>,
 }
+
+#[cfg(feature = "notebook-runtimes")]
+discogen_runtime::model_serde!(
+    NotebookRuntimeTemplateRef { "notebookRuntimeTemplate" => notebook_runtime_template }
+);

@@ -85,125 +85,124 @@ discogen_runtime::open_enum_impls!(PersistentResourceState);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PersistentResource`.
 #[cfg(feature = "persistent-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PersistentResource {
     /// Immutable. Resource name of a PersistentResource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. The display name of the PersistentResource. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Required. The spec of the pools of different resources.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub resource_pools: Vec<crate::ResourcePool>,
 
     /// Output only. The detailed state of a Study.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::PersistentResourceState>,
 
     /// Output only. Only populated when persistent resource's state is `STOPPING` or `ERROR`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// Output only. Time when the PersistentResource was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the PersistentResource for the first time entered the `RUNNING` state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the PersistentResource was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. The labels with user-defined metadata to organize PersistentResource. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Optional. The full name of the Compute Engine \[network\](/compute/docs/networks-and-firewalls#networks) to peered with Vertex AI to host the persistent resources. For example, `projects/12345/global/networks/myVPC`. \[Format\](/compute/docs/reference/rest/v1/networks/insert) is of the form `projects/{project}/global/networks/{network}`. Where {project} is a project number, as in `12345`, and {network} is a network name. To specify this field, you must have already [configured VPC Network Peering for Vertex AI](https://cloud.google.com/vertex-ai/docs/general/vpc-peering). If this field is left unspecified, the resources aren't peered with any network.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 
     /// Optional. Configuration for PSC-I for PersistentResource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub psc_interface_config: Option<crate::PscInterfaceConfig>,
 
     /// Optional. Customer-managed encryption key spec for a PersistentResource. If set, this PersistentResource and all sub-resources of this PersistentResource will be secured by this key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Optional. Persistent Resource runtime spec. For example, used for Ray cluster configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_runtime_spec: Option<crate::ResourceRuntimeSpec>,
 
     /// Output only. Runtime information of the Persistent Resource.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_runtime: Option<crate::ResourceRuntime>,
 
     /// Optional. A list of names for the reserved IP ranges under the VPC network that can be used for this persistent resource. If set, we will deploy the persistent resource within the provided IP ranges. Otherwise, the persistent resource is deployed to any IP ranges under the provided VPC network. Example: \['vertex-ai-ip-range'\].
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reserved_ip_ranges: Vec<String>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "persistent-resources")]
+discogen_runtime::model_serde!(
+    PersistentResource { "name" => name, "displayName" => display_name, "resourcePools"
+    => resource_pools, "state" => state, "error" => error, "createTime" => create_time,
+    "startTime" => start_time, "updateTime" => update_time, "labels" => labels, "network"
+    => network, "pscInterfaceConfig" => psc_interface_config, "encryptionSpec" =>
+    encryption_spec, "resourceRuntimeSpec" => resource_runtime_spec, "resourceRuntime" =>
+    resource_runtime, "reservedIpRanges" => reserved_ip_ranges, "satisfiesPzs" =>
+    satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Details of operations that perform create PersistentResource.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreatePersistentResourceOperationMetadata`.
 #[cfg(feature = "persistent-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreatePersistentResourceOperationMetadata {
     /// Operation metadata for PersistentResource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// Progress Message for Create LRO
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_message: Option<String>,
 }
+
+#[cfg(feature = "persistent-resources")]
+discogen_runtime::model_serde!(
+    CreatePersistentResourceOperationMetadata { "genericMetadata" => generic_metadata,
+    "progressMessage" => progress_message }
+);
 
 /// Response message for PersistentResourceService.ListPersistentResources
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListPersistentResourcesResponse`.
 #[cfg(feature = "persistent-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListPersistentResourcesResponse {
     /// The `persistentResources` field.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub persistent_resources: Vec<crate::PersistentResource>,
 
     /// A token to retrieve next page of results. Pass to ListPersistentResourcesRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "persistent-resources")]
+discogen_runtime::model_serde!(
+    ListPersistentResourcesResponse { "persistentResources" => persistent_resources,
+    "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "persistent-resources")]
 impl discogen_runtime::Page for ListPersistentResourcesResponse {
@@ -222,181 +221,187 @@ impl discogen_runtime::Page for ListPersistentResourcesResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RebootPersistentResourceRequest`.
 #[cfg(feature = "persistent-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RebootPersistentResourceRequest {}
+#[cfg(feature = "persistent-resources")]
+discogen_runtime::model_serde!(RebootPersistentResourceRequest {});
+
 /// Details of operations that perform reboot PersistentResource.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RebootPersistentResourceOperationMetadata`.
 #[cfg(feature = "persistent-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RebootPersistentResourceOperationMetadata {
     /// Operation metadata for PersistentResource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
     /// Progress Message for Reboot LRO
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_message: Option<String>,
 }
+
+#[cfg(feature = "persistent-resources")]
+discogen_runtime::model_serde!(
+    RebootPersistentResourceOperationMetadata { "genericMetadata" => generic_metadata,
+    "progressMessage" => progress_message }
+);
 
 /// Represents the spec of a group of resources of the same type, for example machine type, disk, and accelerators, in a PersistentResource.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ResourcePool`.
 #[cfg(feature = "persistent-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourcePool {
     /// Immutable. The unique ID in a PersistentResource for referring to this resource pool. User can specify it if necessary. Otherwise, it's generated automatically.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// Required. Immutable. The specification of a single machine.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_spec: Option<crate::MachineSpec>,
 
     /// Optional. The total number of machines to use for this resource pool.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub replica_count: Option<i64>,
 
     /// Optional. Disk spec for the machine in this node pool.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_spec: Option<crate::DiskSpec>,
 
     /// Output only. The number of machines currently in use by training jobs for this resource pool. Will replace idle\_replica\_count.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub used_replica_count: Option<i64>,
 
     /// Optional. Optional spec to configure GKE or Ray-on-Vertex autoscaling
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub autoscaling_spec: Option<crate::ResourcePoolAutoscalingSpec>,
 }
+
+#[cfg(feature = "persistent-resources")]
+discogen_runtime::model_serde!(
+    ResourcePool { "id" => id, "machineSpec" => machine_spec, "replicaCount" =>
+    replica_count as int64, "diskSpec" => disk_spec, "usedReplicaCount" =>
+    used_replica_count as int64, "autoscalingSpec" => autoscaling_spec }
+);
 
 /// Configuration for the runtime on a PersistentResource instance, including but not limited to: * Service accounts used to run the workloads. * Whether to make it a dedicated Ray Cluster.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ResourceRuntimeSpec`.
 #[cfg(feature = "persistent-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceRuntimeSpec {
     /// Optional. Configure the use of workload identity on the PersistentResource
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account_spec: Option<crate::ServiceAccountSpec>,
 
     /// Optional. Ray cluster configuration. Required when creating a dedicated RayCluster on the PersistentResource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ray_spec: Option<crate::RaySpec>,
 }
+
+#[cfg(feature = "persistent-resources")]
+discogen_runtime::model_serde!(
+    ResourceRuntimeSpec { "serviceAccountSpec" => service_account_spec, "raySpec" =>
+    ray_spec }
+);
 
 /// Persistent Cluster runtime information as output
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ResourceRuntime`.
 #[cfg(feature = "persistent-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceRuntime {
     /// Output only. URIs for user to connect to the Cluster. Example: { "RAY\_HEAD\_NODE\_INTERNAL\_IP": "head-node-IP:10001" "RAY\_DASHBOARD\_URI": "ray-dashboard-address:8888" }
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub access_uris: std::collections::BTreeMap<String, String>,
 }
+
+#[cfg(feature = "persistent-resources")]
+discogen_runtime::model_serde!(ResourceRuntime { "accessUris" => access_uris });
 
 /// The min/max number of replicas allowed if enabling autoscaling
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ResourcePoolAutoscalingSpec`.
 #[cfg(feature = "persistent-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourcePoolAutoscalingSpec {
     /// Optional. min replicas in the node pool, must be ≤ replica\_count and &lt; max\_replica\_count or will throw error. For autoscaling enabled Ray-on-Vertex, we allow min\_replica\_count of a resource\_pool to be 0 to match the OSS Ray behavior(<https://docs.ray.io/en/latest/cluster/vms/user-guides/configuring-autoscaling.html#cluster-config-parameters>). As for Persistent Resource, the min\_replica\_count must be &gt; 0, we added a corresponding validation inside CreatePersistentResourceRequestValidator.java.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub min_replica_count: Option<i64>,
 
     /// Optional. max replicas in the node pool, must be ≥ replica\_count and &gt; min\_replica\_count or will throw error
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub max_replica_count: Option<i64>,
 }
+
+#[cfg(feature = "persistent-resources")]
+discogen_runtime::model_serde!(
+    ResourcePoolAutoscalingSpec { "minReplicaCount" => min_replica_count as int64,
+    "maxReplicaCount" => max_replica_count as int64 }
+);
 
 /// Configuration for the use of custom service account to run the workloads.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ServiceAccountSpec`.
 #[cfg(feature = "persistent-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceAccountSpec {
     /// Required. If true, custom user-managed service account is enforced to run any workloads (for example, Vertex Jobs) on the resource. Otherwise, uses the [Vertex AI Custom Code Service Agent](https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_custom_service_account: Option<bool>,
 
     /// Optional. Required when all below conditions are met * `enable_custom_service_account` is true; * any runtime is specified via `ResourceRuntimeSpec` on creation time, for example, Ray The users must have `iam.serviceAccounts.actAs` permission on this service account and then the specified runtime containers will run as it. Do not set this field if you want to submit jobs using custom service account to this PersistentResource after creation, but only specify the `service_account` inside the job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 }
+
+#[cfg(feature = "persistent-resources")]
+discogen_runtime::model_serde!(
+    ServiceAccountSpec { "enableCustomServiceAccount" => enable_custom_service_account,
+    "serviceAccount" => service_account }
+);
 
 /// Configuration information for the Ray cluster. For experimental launch, Ray cluster creation and Persistent cluster creation are 1:1 mapping: We will provision all the nodes within the Persistent cluster as Ray nodes.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RaySpec`.
 #[cfg(feature = "persistent-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RaySpec {
     /// Optional. Default image for user to choose a preferred ML framework (for example, TensorFlow or Pytorch) by choosing from [Vertex prebuilt images](https://cloud.google.com/vertex-ai/docs/training/pre-built-containers). Either this or the resource\_pool\_images is required. Use this field if you need all the resource pools to have the same Ray image. Otherwise, use the {@code resource\_pool\_images} field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_uri: Option<String>,
 
     /// Optional. Required if image\_uri isn't set. A map of resource\_pool\_id to prebuild Ray image if user need to use different images for different head/worker pools. This map needs to cover all the resource pool ids. Example: { "ray\_head\_node\_pool": "head image" "ray\_worker\_node\_pool1": "worker image" "ray\_worker\_node\_pool2": "another worker image" }
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub resource_pool_images: std::collections::BTreeMap<String, String>,
 
     /// Optional. This will be used to indicate which resource pool will serve as the Ray head node(the first node within that pool). Will use the machine from the first workerpool as the head node by default if this field isn't set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub head_node_resource_pool_id: Option<String>,
 
     /// Optional. Ray metrics configurations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ray_metric_spec: Option<crate::RayMetricSpec>,
 
     /// Optional. OSS Ray logging configurations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ray_logs_spec: Option<crate::RayLogsSpec>,
 }
+
+#[cfg(feature = "persistent-resources")]
+discogen_runtime::model_serde!(
+    RaySpec { "imageUri" => image_uri, "resourcePoolImages" => resource_pool_images,
+    "headNodeResourcePoolId" => head_node_resource_pool_id, "rayMetricSpec" =>
+    ray_metric_spec, "rayLogsSpec" => ray_logs_spec }
+);
 
 /// Configuration for the Ray metrics.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RayMetricSpec`.
 #[cfg(feature = "persistent-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RayMetricSpec {
     /// Optional. Flag to disable the Ray metrics collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
 }
+
+#[cfg(feature = "persistent-resources")]
+discogen_runtime::model_serde!(RayMetricSpec { "disabled" => disabled });
 
 /// Configuration for the Ray OSS Logs.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RayLogsSpec`.
 #[cfg(feature = "persistent-resources")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RayLogsSpec {
     /// Optional. Flag to disable the export of Ray OSS logs to Cloud Logging.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
 }
+
+#[cfg(feature = "persistent-resources")]
+discogen_runtime::model_serde!(RayLogsSpec { "disabled" => disabled });

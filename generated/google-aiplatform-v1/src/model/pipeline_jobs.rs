@@ -4,129 +4,123 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PipelineJob`.
 #[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PipelineJob {
     /// Output only. The resource name of the PipelineJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The display name of the Pipeline. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Output only. Pipeline creation time.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Pipeline start time.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Pipeline end time.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this PipelineJob was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// The spec of the pipeline.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub pipeline_spec: std::collections::BTreeMap<String, serde_json::Value>,
 
     /// Output only. The detailed state of the job.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::PipelineState>,
 
     /// Output only. The details of pipeline run. Not available in the list view.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_detail: Option<crate::PipelineJobDetail>,
 
     /// Output only. The error that occurred during pipeline execution. Only populated when the pipeline's state is FAILED or CANCELLED.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// The labels with user-defined metadata to organize PipelineJob. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels. Note there is some reserved label key for Vertex AI Pipelines. - `vertex-ai-pipelines-run-billing-id`, user set value will get overrided.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Runtime config of the pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime_config: Option<crate::PipelineJobRuntimeConfig>,
 
     /// Customer-managed encryption key spec for a pipelineJob. If set, this PipelineJob and all of its sub-resources will be secured by this key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// The service account that the pipeline workload runs as. If not specified, the Compute Engine default service account in the project will be used. See <https://cloud.google.com/compute/docs/access/service-accounts#default_service_account> Users starting the pipeline must have the `iam.serviceAccounts.actAs` permission on this service account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 
     /// The full name of the Compute Engine \[network\](/compute/docs/networks-and-firewalls#networks) to which the Pipeline Job's workload should be peered. For example, `projects/12345/global/networks/myVPC`. \[Format\](/compute/docs/reference/rest/v1/networks/insert) is of the form `projects/{project}/global/networks/{network}`. Where {project} is a project number, as in `12345`, and {network} is a network name. Private services access must already be configured for the network. Pipeline job will apply the network configuration to the Google Cloud resources being launched, if applied, such as Vertex AI Training or Dataflow job. If left unspecified, the workload is not peered with any network.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 
     /// A list of names for the reserved ip ranges under the VPC network that can be used for this Pipeline Job's workload. If set, we will deploy the Pipeline Job's workload within the provided ip ranges. Otherwise, the job will be deployed to any ip ranges under the provided VPC network. Example: \['vertex-ai-ip-range'\].
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reserved_ip_ranges: Vec<String>,
 
     /// Optional. Configuration for PSC-I for PipelineJob.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub psc_interface_config: Option<crate::PscInterfaceConfig>,
 
     /// A template uri from where the PipelineJob.pipeline\_spec, if empty, will be downloaded. Currently, only uri from Vertex Template Registry & Gallery is supported. Reference to <https://cloud.google.com/vertex-ai/docs/pipelines/create-pipeline-template>.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_uri: Option<String>,
 
     /// Output only. Pipeline template metadata. Will fill up fields if PipelineJob.template\_uri is from supported template registry.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_metadata: Option<crate::PipelineTemplateMetadata>,
 
     /// Output only. The schedule resource name. Only returned if the Pipeline is created by Schedule API.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_name: Option<String>,
 
     /// Optional. Whether to do component level validations before job creation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preflight_validations: Option<bool>,
 }
+
+#[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    PipelineJob { "name" => name, "displayName" => display_name, "createTime" =>
+    create_time, "startTime" => start_time, "endTime" => end_time, "updateTime" =>
+    update_time, "pipelineSpec" => pipeline_spec, "state" => state, "jobDetail" =>
+    job_detail, "error" => error, "labels" => labels, "runtimeConfig" => runtime_config,
+    "encryptionSpec" => encryption_spec, "serviceAccount" => service_account, "network"
+    => network, "reservedIpRanges" => reserved_ip_ranges, "pscInterfaceConfig" =>
+    psc_interface_config, "templateUri" => template_uri, "templateMetadata" =>
+    template_metadata, "scheduleName" => schedule_name, "preflightValidations" =>
+    preflight_validations }
+);
 
 /// Response message for PipelineService.ListPipelineJobs
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListPipelineJobsResponse`.
 #[cfg(feature = "pipeline-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListPipelineJobsResponse {
     /// List of PipelineJobs in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pipeline_jobs: Vec<crate::PipelineJob>,
 
     /// A token to retrieve the next page of results. Pass to ListPipelineJobsRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "pipeline-jobs")]
+discogen_runtime::model_serde!(
+    ListPipelineJobsResponse { "pipelineJobs" => pipeline_jobs, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "pipeline-jobs")]
 impl discogen_runtime::Page for ListPipelineJobsResponse {
@@ -145,58 +139,64 @@ impl discogen_runtime::Page for ListPipelineJobsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchDeletePipelineJobsRequest`.
 #[cfg(feature = "pipeline-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchDeletePipelineJobsRequest {
     /// Required. The names of the PipelineJobs to delete. A maximum of 32 PipelineJobs can be deleted in a batch. Format: `projects/{project}/locations/{location}/pipelineJobs/{pipelineJob}`
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<String>,
 }
+
+#[cfg(feature = "pipeline-jobs")]
+discogen_runtime::model_serde!(BatchDeletePipelineJobsRequest { "names" => names });
 
 /// Request message for PipelineService.CancelPipelineJob.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CancelPipelineJobRequest`.
 #[cfg(feature = "pipeline-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelPipelineJobRequest {}
+#[cfg(feature = "pipeline-jobs")]
+discogen_runtime::model_serde!(CancelPipelineJobRequest {});
+
 /// Request message for PipelineService.BatchCancelPipelineJobs.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchCancelPipelineJobsRequest`.
 #[cfg(feature = "pipeline-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchCancelPipelineJobsRequest {
     /// Required. The names of the PipelineJobs to cancel. A maximum of 32 PipelineJobs can be cancelled in a batch. Format: `projects/{project}/locations/{location}/pipelineJobs/{pipelineJob}`
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<String>,
 }
+
+#[cfg(feature = "pipeline-jobs")]
+discogen_runtime::model_serde!(BatchCancelPipelineJobsRequest { "names" => names });
 
 /// The runtime detail of PipelineJob.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PipelineJobDetail`.
 #[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PipelineJobDetail {
     /// Output only. The context of the pipeline.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_context: Option<crate::Context>,
 
     /// Output only. The context of the current pipeline run.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_run_context: Option<crate::Context>,
 
     /// Output only. The runtime details of the tasks under the pipeline.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub task_details: Vec<crate::PipelineTaskDetail>,
 }
+
+#[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    PipelineJobDetail { "pipelineContext" => pipeline_context, "pipelineRunContext" =>
+    pipeline_run_context, "taskDetails" => task_details }
+);
 
 /// Represents the failure policy of a pipeline. Currently, the default of a pipeline is that the pipeline will continue to run until no more tasks can be executed, also known as PIPELINE\_FAILURE\_POLICY\_FAIL\_SLOW. However, if a pipeline is set to PIPELINE\_FAILURE\_POLICY\_FAIL\_FAST, it will stop scheduling any new tasks when a task has failed. Any scheduled tasks will continue to completion.
 ///
@@ -255,46 +255,48 @@ discogen_runtime::open_enum_impls!(PipelineFailurePolicy);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PipelineJobRuntimeConfig`.
 #[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PipelineJobRuntimeConfig {
     /// Deprecated. Use RuntimeConfig.parameter\_values instead. The runtime parameters of the PipelineJob. The parameters will be passed into PipelineJob.pipeline\_spec to replace the placeholders at runtime. This field is used by pipelines built using `PipelineJob.pipeline_spec.schema_version` 2.0.0 or lower, such as pipelines built using Kubeflow Pipelines SDK 1.8 or lower.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub parameters: std::collections::BTreeMap<String, crate::Value>,
 
     /// Required. A path in a Cloud Storage bucket, which will be treated as the root output directory of the pipeline. It is used by the system to generate the paths of output artifacts. The artifact paths are generated with a sub-path pattern `{job_id}/{task_id}/{output_key}` under the specified output directory. The service account specified in this pipeline must have the `storage.objects.get` and `storage.objects.create` permissions for this bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_output_directory: Option<String>,
 
     /// The runtime parameters of the PipelineJob. The parameters will be passed into PipelineJob.pipeline\_spec to replace the placeholders at runtime. This field is used by pipelines built using `PipelineJob.pipeline_spec.schema_version` 2.1.0, such as pipelines built using Kubeflow Pipelines SDK 1.9 or higher and the v2 DSL.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub parameter_values: std::collections::BTreeMap<String, serde_json::Value>,
 
     /// Represents the failure policy of a pipeline. Currently, the default of a pipeline is that the pipeline will continue to run until no more tasks can be executed, also known as PIPELINE\_FAILURE\_POLICY\_FAIL\_SLOW. However, if a pipeline is set to PIPELINE\_FAILURE\_POLICY\_FAIL\_FAST, it will stop scheduling any new tasks when a task has failed. Any scheduled tasks will continue to completion.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_policy: Option<crate::PipelineFailurePolicy>,
 
     /// The runtime artifacts of the PipelineJob. The key will be the input artifact name and the value would be one of the InputArtifact.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub input_artifacts: std::collections::BTreeMap<
         String,
         crate::PipelineJobRuntimeConfigInputArtifact,
     >,
 }
 
+#[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    PipelineJobRuntimeConfig { "parameters" => parameters, "gcsOutputDirectory" =>
+    gcs_output_directory, "parameterValues" => parameter_values, "failurePolicy" =>
+    failure_policy, "inputArtifacts" => input_artifacts }
+);
+
 /// Pipeline template metadata if PipelineJob.template\_uri is from supported template registry. Currently, the only supported registry is Artifact Registry.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PipelineTemplateMetadata`.
 #[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PipelineTemplateMetadata {
     /// The version\_name in artifact registry. Will always be presented in output if the PipelineJob.template\_uri is from supported template registry. Format is "sha256:abcdef123456...".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
+
+#[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(PipelineTemplateMetadata { "version" => version });
 
 /// Output only. State of the task.
 ///
@@ -402,85 +404,66 @@ discogen_runtime::open_enum_impls!(PipelineTaskDetailState);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PipelineTaskDetail`.
 #[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PipelineTaskDetail {
     /// Output only. The system generated ID of the task.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub task_id: Option<i64>,
 
     /// Output only. The id of the parent task if the task is within a component scope. Empty if the task is at the root level.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub parent_task_id: Option<i64>,
 
     /// Output only. The user specified name of the task that is defined in pipeline\_spec.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
 
     /// Output only. Task create time.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Task start time.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Task end time.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. The detailed execution info.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executor_detail: Option<crate::PipelineTaskExecutorDetail>,
 
     /// Output only. State of the task.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::PipelineTaskDetailState>,
 
     /// Output only. The execution metadata of the task.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution: Option<crate::Execution>,
 
     /// Output only. The error that occurred during task execution. Only populated when the task's state is FAILED or CANCELLED.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// Output only. A list of task status. This field keeps a record of task status evolving over time.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pipeline_task_status: Vec<crate::PipelineTaskDetailPipelineTaskStatus>,
 
     /// Output only. The runtime input artifacts of the task.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub inputs: std::collections::BTreeMap<
         String,
         crate::PipelineTaskDetailArtifactList,
@@ -489,7 +472,6 @@ pub struct PipelineTaskDetail {
     /// Output only. The runtime output artifacts of the task.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub outputs: std::collections::BTreeMap<
         String,
         crate::PipelineTaskDetailArtifactList,
@@ -498,153 +480,177 @@ pub struct PipelineTaskDetail {
     /// Output only. The unique name of a task. This field is used by rerun pipeline job. Console UI and Vertex AI SDK will support triggering pipeline job reruns. The name is constructed by concatenating all the parent tasks name with the task name. For example, if a task named "child\_task" has a parent task named "parent\_task\_1" and parent task 1 has a parent task named "parent\_task\_2", the task unique name will be "parent\_task\_2.parent\_task\_1.child\_task".
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_unique_name: Option<String>,
 }
+
+#[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    PipelineTaskDetail { "taskId" => task_id as int64, "parentTaskId" => parent_task_id
+    as int64, "taskName" => task_name, "createTime" => create_time, "startTime" =>
+    start_time, "endTime" => end_time, "executorDetail" => executor_detail, "state" =>
+    state, "execution" => execution, "error" => error, "pipelineTaskStatus" =>
+    pipeline_task_status, "inputs" => inputs, "outputs" => outputs, "taskUniqueName" =>
+    task_unique_name }
+);
 
 /// Value is the value of the field.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Value`.
 #[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Value {
     /// An integer value.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub int_value: Option<i64>,
 
     /// A double value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_value: Option<f64>,
 
     /// A string value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_value: Option<String>,
 }
+
+#[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    Value { "intValue" => int_value as int64, "doubleValue" => double_value,
+    "stringValue" => string_value }
+);
 
 /// The type of an input artifact.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PipelineJobRuntimeConfigInputArtifact`.
 #[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PipelineJobRuntimeConfigInputArtifact {
     /// Artifact resource id from MLMD. Which is the last portion of an artifact resource name: `projects/{project}/locations/{location}/metadataStores/default/artifacts/{artifact_id}`. The artifact must stay within the same project, location and default metadatastore as the pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_id: Option<String>,
 }
+
+#[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    PipelineJobRuntimeConfigInputArtifact { "artifactId" => artifact_id }
+);
 
 /// The runtime detail of a pipeline executor.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PipelineTaskExecutorDetail`.
 #[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PipelineTaskExecutorDetail {
     /// Output only. The detailed info for a container executor.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_detail: Option<crate::PipelineTaskExecutorDetailContainerDetail>,
 
     /// Output only. The detailed info for a custom job executor.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_job_detail: Option<crate::PipelineTaskExecutorDetailCustomJobDetail>,
 }
+
+#[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    PipelineTaskExecutorDetail { "containerDetail" => container_detail, "customJobDetail"
+    => custom_job_detail }
+);
 
 /// A single record of the task status.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PipelineTaskDetailPipelineTaskStatus`.
 #[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PipelineTaskDetailPipelineTaskStatus {
     /// Output only. Update time of this status.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. The state of the task.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::PipelineTaskDetailState>,
 
     /// Output only. The error that occurred during the state. May be set when the state is any of the non-final state (PENDING/RUNNING/CANCELLING) or FAILED state. If the state is FAILED, the error here is final and not going to be retried. If the state is a non-final state, the error indicates a system-error being retried.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 }
+
+#[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    PipelineTaskDetailPipelineTaskStatus { "updateTime" => update_time, "state" => state,
+    "error" => error }
+);
 
 /// A list of artifact metadata.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PipelineTaskDetailArtifactList`.
 #[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PipelineTaskDetailArtifactList {
     /// Output only. A list of artifact metadata.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub artifacts: Vec<crate::Artifact>,
 }
+
+#[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    PipelineTaskDetailArtifactList { "artifacts" => artifacts }
+);
 
 /// The detail of a container execution. It contains the job names of the lifecycle of a container execution.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PipelineTaskExecutorDetailContainerDetail`.
 #[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PipelineTaskExecutorDetailContainerDetail {
     /// Output only. The name of the CustomJob for the main container execution.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main_job: Option<String>,
 
     /// Output only. The name of the CustomJob for the pre-caching-check container execution. This job will be available if the PipelineJob.pipeline\_spec specifies the `pre_caching_check` hook in the lifecycle events.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_caching_check_job: Option<String>,
 
     /// Output only. The names of the previously failed CustomJob for the main container executions. The list includes the all attempts in chronological order.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub failed_main_jobs: Vec<String>,
 
     /// Output only. The names of the previously failed CustomJob for the pre-caching-check container executions. This job will be available if the PipelineJob.pipeline\_spec specifies the `pre_caching_check` hook in the lifecycle events. The list includes the all attempts in chronological order.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub failed_pre_caching_check_jobs: Vec<String>,
 }
+
+#[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    PipelineTaskExecutorDetailContainerDetail { "mainJob" => main_job,
+    "preCachingCheckJob" => pre_caching_check_job, "failedMainJobs" => failed_main_jobs,
+    "failedPreCachingCheckJobs" => failed_pre_caching_check_jobs }
+);
 
 /// The detailed info for a custom job executor.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PipelineTaskExecutorDetailCustomJobDetail`.
 #[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PipelineTaskExecutorDetailCustomJobDetail {
     /// Output only. The name of the CustomJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job: Option<String>,
 
     /// Output only. The names of the previously failed CustomJob. The list includes the all attempts in chronological order.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub failed_jobs: Vec<String>,
 }
+
+#[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
+discogen_runtime::model_serde!(
+    PipelineTaskExecutorDetailCustomJobDetail { "job" => job, "failedJobs" => failed_jobs
+    }
+);

@@ -4,14 +4,16 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CacheConfig`.
 #[cfg(feature = "projects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CacheConfig {
     /// Identifier. Name of the cache config. Format: - `projects/{project}/cacheConfig`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// If set to true, disables GenAI caching. Otherwise caching is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_cache: Option<bool>,
 }
+
+#[cfg(feature = "projects")]
+discogen_runtime::model_serde!(
+    CacheConfig { "name" => name, "disableCache" => disable_cache }
+);

@@ -218,360 +218,377 @@ discogen_runtime::open_enum_impls!(VersionState);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModel`.
 #[cfg(feature = "publishers-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublisherModel {
     /// Output only. The resource name of the PublisherModel.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. Immutable. The version ID of the PublisherModel. A new version is committed when a new model version is uploaded under an existing model id. It is an auto-incrementing decimal number in string representation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
 
     /// Required. Indicates the open source category of the publisher model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_source_category: Option<crate::PublisherModelOpenSourceCategory>,
 
     /// Optional. Supported call-to-action options.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_actions: Option<crate::PublisherModelCallToAction>,
 
     /// Optional. Additional information about the model's Frameworks.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub frameworks: Vec<String>,
 
     /// Optional. Indicates the launch stage of the model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub launch_stage: Option<crate::PublisherModelLaunchStage>,
 
     /// Optional. Indicates the state of the model version.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_state: Option<crate::VersionState>,
 
     /// Optional. Output only. Immutable. Used to indicate this model has a publisher model and provide the template of the publisher model resource name.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_model_template: Option<String>,
 
     /// Optional. The schemata that describes formats of the PublisherModel's predictions and explanations as given and returned via PredictionService.Predict.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predict_schemata: Option<crate::PredictSchemata>,
 }
+
+#[cfg(feature = "publishers-models")]
+discogen_runtime::model_serde!(
+    PublisherModel { "name" => name, "versionId" => version_id, "openSourceCategory" =>
+    open_source_category, "supportedActions" => supported_actions, "frameworks" =>
+    frameworks, "launchStage" => launch_stage, "versionState" => version_state,
+    "publisherModelTemplate" => publisher_model_template, "predictSchemata" =>
+    predict_schemata }
+);
 
 /// Actions could take on this Publisher Model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToAction`.
 #[cfg(feature = "publishers-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublisherModelCallToAction {
     /// Optional. To view Rest API docs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub view_rest_api: Option<crate::PublisherModelCallToActionViewRestApi>,
 
     /// Optional. Open notebook of the PublisherModel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_notebook: Option<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
 
     /// Optional. Open notebooks of the PublisherModel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_notebooks: Option<crate::PublisherModelCallToActionOpenNotebooks>,
 
     /// Optional. Create application using the PublisherModel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_application: Option<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
 
     /// Optional. Open fine-tuning pipeline of the PublisherModel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_fine_tuning_pipeline: Option<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
 
     /// Optional. Open fine-tuning pipelines of the PublisherModel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_fine_tuning_pipelines: Option<
         crate::PublisherModelCallToActionOpenFineTuningPipelines,
     >,
 
     /// Optional. Open prompt-tuning pipeline of the PublisherModel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_prompt_tuning_pipeline: Option<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
 
     /// Optional. Open Genie / Playground.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_genie: Option<crate::PublisherModelCallToActionRegionalResourceReferences>,
 
     /// Optional. Deploy the PublisherModel to Vertex Endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deploy: Option<crate::PublisherModelCallToActionDeploy>,
 
     /// Optional. Multiple setups to deploy the PublisherModel to Vertex Endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_deploy_vertex: Option<crate::PublisherModelCallToActionDeployVertex>,
 
     /// Optional. Deploy PublisherModel to Google Kubernetes Engine.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deploy_gke: Option<crate::PublisherModelCallToActionDeployGke>,
 
     /// Optional. Open in Generation AI Studio.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_generation_ai_studio: Option<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
 
     /// Optional. Request for access.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_access: Option<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
 
     /// Optional. Open evaluation pipeline of the PublisherModel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_evaluation_pipeline: Option<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
 }
 
+#[cfg(feature = "publishers-models")]
+discogen_runtime::model_serde!(
+    PublisherModelCallToAction { "viewRestApi" => view_rest_api, "openNotebook" =>
+    open_notebook, "openNotebooks" => open_notebooks, "createApplication" =>
+    create_application, "openFineTuningPipeline" => open_fine_tuning_pipeline,
+    "openFineTuningPipelines" => open_fine_tuning_pipelines, "openPromptTuningPipeline"
+    => open_prompt_tuning_pipeline, "openGenie" => open_genie, "deploy" => deploy,
+    "multiDeployVertex" => multi_deploy_vertex, "deployGke" => deploy_gke,
+    "openGenerationAiStudio" => open_generation_ai_studio, "requestAccess" =>
+    request_access, "openEvaluationPipeline" => open_evaluation_pipeline }
+);
+
 /// Rest API docs.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionViewRestApi`.
 #[cfg(feature = "publishers-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublisherModelCallToActionViewRestApi {
     /// Required.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub documentations: Vec<crate::PublisherModelDocumentation>,
 
     /// Required. The title of the view rest API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
+#[cfg(feature = "publishers-models")]
+discogen_runtime::model_serde!(
+    PublisherModelCallToActionViewRestApi { "documentations" => documentations, "title"
+    => title }
+);
 
 /// The regional resource name or the URI. Key is region, e.g., us-central1, europe-west2, global, etc..
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionRegionalResourceReferences`.
 #[cfg(feature = "publishers-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublisherModelCallToActionRegionalResourceReferences {
     /// Required.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub references: std::collections::BTreeMap<
         String,
         crate::PublisherModelResourceReference,
     >,
 
     /// Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Optional. Title of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_title: Option<String>,
 
     /// Optional. Use case (CUJ) of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_use_case: Option<String>,
 
     /// Optional. Description of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_description: Option<String>,
 
     /// Optional. For notebook resource, whether the notebook supports Workbench.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_workbench: Option<bool>,
 
     /// Optional. For notebook resource. When set to true, the Colab Enterprise link will be disabled in the "open notebook" dialog in UI.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub colab_notebook_disabled: Option<bool>,
 }
+
+#[cfg(feature = "publishers-models")]
+discogen_runtime::model_serde!(
+    PublisherModelCallToActionRegionalResourceReferences { "references" => references,
+    "title" => title, "resourceTitle" => resource_title, "resourceUseCase" =>
+    resource_use_case, "resourceDescription" => resource_description, "supportsWorkbench"
+    => supports_workbench, "colabNotebookDisabled" => colab_notebook_disabled }
+);
 
 /// Open notebooks.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionOpenNotebooks`.
 #[cfg(feature = "publishers-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublisherModelCallToActionOpenNotebooks {
     /// Required. Regional resource references to notebooks.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notebooks: Vec<crate::PublisherModelCallToActionRegionalResourceReferences>,
 }
+
+#[cfg(feature = "publishers-models")]
+discogen_runtime::model_serde!(
+    PublisherModelCallToActionOpenNotebooks { "notebooks" => notebooks }
+);
 
 /// Open fine tuning pipelines.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionOpenFineTuningPipelines`.
 #[cfg(feature = "publishers-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublisherModelCallToActionOpenFineTuningPipelines {
     /// Required. Regional resource references to fine tuning pipelines.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fine_tuning_pipelines: Vec<
         crate::PublisherModelCallToActionRegionalResourceReferences,
     >,
 }
 
+#[cfg(feature = "publishers-models")]
+discogen_runtime::model_serde!(
+    PublisherModelCallToActionOpenFineTuningPipelines { "fineTuningPipelines" =>
+    fine_tuning_pipelines }
+);
+
 /// Model metadata that is needed for UploadModel or DeployModel/CreateEndpoint requests.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionDeploy`.
 #[cfg(feature = "publishers-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublisherModelCallToActionDeploy {
     /// A description of resources that are dedicated to the DeployedModel, and that need a higher degree of manual configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_resources: Option<crate::DedicatedResources>,
 
     /// A description of resources that to large degree are decided by Vertex AI, and require only a modest additional configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automatic_resources: Option<crate::AutomaticResources>,
 
     /// The resource name of the shared DeploymentResourcePool to deploy on. Format: `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_resources: Option<String>,
 
     /// Optional. Default model display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_display_name: Option<String>,
 
     /// Optional. Large model reference. When this is set, model\_artifact\_spec is not needed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub large_model_reference: Option<crate::LargeModelReference>,
 
     /// Optional. The specification of the container that is to be used when deploying this Model in Vertex AI. Not present for Large Models.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_spec: Option<crate::ModelContainerSpec>,
 
     /// Optional. The path to the directory containing the Model artifact and any of its supporting files.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_uri: Option<String>,
 
     /// Optional. The name of the deploy task (e.g., "text to image generation").
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deploy_task_name: Option<String>,
 
     /// Optional. Metadata information about this deployment config.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deploy_metadata: Option<crate::PublisherModelCallToActionDeployDeployMetadata>,
 
     /// Required. The title of the regional resource reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Optional. The signed URI for ephemeral Cloud Storage access to model artifact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_artifact_uri: Option<String>,
 }
+
+#[cfg(feature = "publishers-models")]
+discogen_runtime::model_serde!(
+    PublisherModelCallToActionDeploy { "dedicatedResources" => dedicated_resources,
+    "automaticResources" => automatic_resources, "sharedResources" => shared_resources,
+    "modelDisplayName" => model_display_name, "largeModelReference" =>
+    large_model_reference, "containerSpec" => container_spec, "artifactUri" =>
+    artifact_uri, "deployTaskName" => deploy_task_name, "deployMetadata" =>
+    deploy_metadata, "title" => title, "publicArtifactUri" => public_artifact_uri }
+);
 
 /// Multiple setups to deploy the PublisherModel.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionDeployVertex`.
 #[cfg(feature = "publishers-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublisherModelCallToActionDeployVertex {
     /// Optional. One click deployment configurations.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub multi_deploy_vertex: Vec<crate::PublisherModelCallToActionDeploy>,
 }
+
+#[cfg(feature = "publishers-models")]
+discogen_runtime::model_serde!(
+    PublisherModelCallToActionDeployVertex { "multiDeployVertex" => multi_deploy_vertex }
+);
 
 /// Configurations for PublisherModel GKE deployment
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionDeployGke`.
 #[cfg(feature = "publishers-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublisherModelCallToActionDeployGke {
     /// Optional. GKE deployment configuration in yaml format.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub gke_yaml_configs: Vec<String>,
 }
+
+#[cfg(feature = "publishers-models")]
+discogen_runtime::model_serde!(
+    PublisherModelCallToActionDeployGke { "gkeYamlConfigs" => gke_yaml_configs }
+);
 
 /// A named piece of documentation.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelDocumentation`.
 #[cfg(feature = "publishers-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublisherModelDocumentation {
     /// Required. E.g., OVERVIEW, USE CASES, DOCUMENTATION, SDK & SAMPLES, JAVA, NODE.JS, etc..
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
     /// Required. Content of this piece of document (in Markdown format).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
+
+#[cfg(feature = "publishers-models")]
+discogen_runtime::model_serde!(
+    PublisherModelDocumentation { "title" => title, "content" => content }
+);
 
 /// Reference to a resource.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelResourceReference`.
 #[cfg(feature = "publishers-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublisherModelResourceReference {
     /// The URI of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 
     /// The resource name of the Google Cloud resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
 
     /// Use case (CUJ) of the resource.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_case: Option<String>,
 
     /// Description of the resource.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
+#[cfg(feature = "publishers-models")]
+discogen_runtime::model_serde!(
+    PublisherModelResourceReference { "uri" => uri, "resourceName" => resource_name,
+    "useCase" => use_case, "description" => description }
+);
 
 /// Contains information about the Large Model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1LargeModelReference`.
 #[cfg(feature = "publishers-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LargeModelReference {
     /// Required. The unique name of the large Foundation or pre-built model. Like "chat-bison", "text-bison". Or model name with version ID, like "chat-bison@001", "text-bison@005", etc.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
+#[cfg(feature = "publishers-models")]
+discogen_runtime::model_serde!(LargeModelReference { "name" => name });
 
 /// Metadata information about the deployment for managing deployment config.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PublisherModelCallToActionDeployDeployMetadata`.
 #[cfg(feature = "publishers-models")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublisherModelCallToActionDeployDeployMetadata {
     /// Optional. Labels for the deployment config. For managing deployment config like verifying, source of deployment config, etc.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Optional. Sample request for deployed endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_request: Option<String>,
 }
+
+#[cfg(feature = "publishers-models")]
+discogen_runtime::model_serde!(
+    PublisherModelCallToActionDeployDeployMetadata { "labels" => labels, "sampleRequest"
+    => sample_request }
+);
 
 /// Optional. PublisherModel view specifying which fields to read.
 ///

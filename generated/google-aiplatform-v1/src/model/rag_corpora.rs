@@ -4,69 +4,70 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagCorpus`.
 #[cfg(feature = "rag-corpora")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagCorpus {
     /// Optional. Immutable. The config for the Vector DBs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_db_config: Option<crate::RagVectorDbConfig>,
 
     /// Optional. Immutable. The config for the Vertex AI Search.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertex_ai_search_config: Option<crate::VertexAiSearchConfig>,
 
     /// Output only. The resource name of the RagCorpus.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The display name of the RagCorpus. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Optional. The description of the RagCorpus.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. Timestamp when this RagCorpus was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this RagCorpus was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. RagCorpus state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub corpus_status: Option<crate::CorpusStatus>,
 
     /// Optional. Immutable. The CMEK key name used to encrypt at-rest data related to this Corpus. Only applicable to RagManagedDb option for Vector DB. This field can only be set at corpus creation time, and cannot be updated or deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 }
+
+#[cfg(feature = "rag-corpora")]
+discogen_runtime::model_serde!(
+    RagCorpus { "vectorDbConfig" => vector_db_config, "vertexAiSearchConfig" =>
+    vertex_ai_search_config, "name" => name, "displayName" => display_name, "description"
+    => description, "createTime" => create_time, "updateTime" => update_time,
+    "corpusStatus" => corpus_status, "encryptionSpec" => encryption_spec }
+);
 
 /// Response message for VertexRagDataService.ListRagCorpora.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListRagCorporaResponse`.
 #[cfg(feature = "rag-corpora")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListRagCorporaResponse {
     /// List of RagCorpora in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rag_corpora: Vec<crate::RagCorpus>,
 
     /// A token to retrieve the next page of results. Pass to ListRagCorporaRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "rag-corpora")]
+discogen_runtime::model_serde!(
+    ListRagCorporaResponse { "ragCorpora" => rag_corpora, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "rag-corpora")]
 impl discogen_runtime::Page for ListRagCorporaResponse {
@@ -85,41 +86,45 @@ impl discogen_runtime::Page for ListRagCorporaResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagVectorDbConfig`.
 #[cfg(feature = "rag-corpora")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagVectorDbConfig {
     /// The config for the RAG-managed Vector DB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_managed_db: Option<crate::RagVectorDbConfigRagManagedDb>,
 
     /// The config for the Pinecone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pinecone: Option<crate::RagVectorDbConfigPinecone>,
 
     /// The config for the Vertex Vector Search.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertex_vector_search: Option<crate::RagVectorDbConfigVertexVectorSearch>,
 
     /// Authentication config for the chosen Vector DB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_auth: Option<crate::ApiAuth>,
 
     /// Optional. Immutable. The embedding model config of the Vector DB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_embedding_model_config: Option<crate::RagEmbeddingModelConfig>,
 }
+
+#[cfg(feature = "rag-corpora")]
+discogen_runtime::model_serde!(
+    RagVectorDbConfig { "ragManagedDb" => rag_managed_db, "pinecone" => pinecone,
+    "vertexVectorSearch" => vertex_vector_search, "apiAuth" => api_auth,
+    "ragEmbeddingModelConfig" => rag_embedding_model_config }
+);
 
 /// Config for the Vertex AI Search.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1VertexAiSearchConfig`.
 #[cfg(feature = "rag-corpora")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VertexAiSearchConfig {
     /// Vertex AI Search Serving Config resource full name. For example, `projects/{project}/locations/{location}/collections/{collection}/engines/{engine}/servingConfigs/{serving_config}` or `projects/{project}/locations/{location}/collections/{collection}/dataStores/{data_store}/servingConfigs/{serving_config}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serving_config: Option<String>,
 }
+
+#[cfg(feature = "rag-corpora")]
+discogen_runtime::model_serde!(
+    VertexAiSearchConfig { "servingConfig" => serving_config }
+);
 
 /// Output only. RagCorpus life state.
 ///
@@ -185,123 +190,141 @@ discogen_runtime::open_enum_impls!(CorpusStatusState);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CorpusStatus`.
 #[cfg(feature = "rag-corpora")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CorpusStatus {
     /// Output only. RagCorpus life state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::CorpusStatusState>,
 
     /// Output only. Only when the `state` field is ERROR.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_status: Option<String>,
 }
+
+#[cfg(feature = "rag-corpora")]
+discogen_runtime::model_serde!(
+    CorpusStatus { "state" => state, "errorStatus" => error_status }
+);
 
 /// The config for the default RAG-managed Vector DB.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagVectorDbConfigRagManagedDb`.
 #[cfg(feature = "rag-corpora")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagVectorDbConfigRagManagedDb {
     /// Performs a KNN search on RagCorpus. Default choice if not specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub knn: Option<crate::RagVectorDbConfigRagManagedDbKnn>,
 
     /// Performs an ANN search on RagCorpus. Use this if you have a lot of files (&gt; 10K) in your RagCorpus and want to reduce the search latency.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ann: Option<crate::RagVectorDbConfigRagManagedDbAnn>,
 }
+
+#[cfg(feature = "rag-corpora")]
+discogen_runtime::model_serde!(
+    RagVectorDbConfigRagManagedDb { "knn" => knn, "ann" => ann }
+);
 
 /// The config for the Pinecone.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagVectorDbConfigPinecone`.
 #[cfg(feature = "rag-corpora")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagVectorDbConfigPinecone {
     /// Pinecone index name. This value cannot be changed after it's set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
 }
+
+#[cfg(feature = "rag-corpora")]
+discogen_runtime::model_serde!(RagVectorDbConfigPinecone { "indexName" => index_name });
 
 /// The config for the Vertex Vector Search.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagVectorDbConfigVertexVectorSearch`.
 #[cfg(feature = "rag-corpora")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagVectorDbConfigVertexVectorSearch {
     /// The resource name of the Index Endpoint. Format: `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_endpoint: Option<String>,
 
     /// The resource name of the Index. Format: `projects/{project}/locations/{location}/indexes/{index}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<String>,
 }
+
+#[cfg(feature = "rag-corpora")]
+discogen_runtime::model_serde!(
+    RagVectorDbConfigVertexVectorSearch { "indexEndpoint" => index_endpoint, "index" =>
+    index }
+);
 
 /// Config for the embedding model to use for RAG.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagEmbeddingModelConfig`.
 #[cfg(feature = "rag-corpora")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagEmbeddingModelConfig {
     /// The Vertex AI Prediction Endpoint that either refers to a publisher model or an endpoint that is hosting a 1P fine-tuned text embedding model. Endpoints hosting non-1P fine-tuned text embedding models are currently not supported. This is used for dense vector search.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertex_prediction_endpoint: Option<
         crate::RagEmbeddingModelConfigVertexPredictionEndpoint,
     >,
 }
 
+#[cfg(feature = "rag-corpora")]
+discogen_runtime::model_serde!(
+    RagEmbeddingModelConfig { "vertexPredictionEndpoint" => vertex_prediction_endpoint }
+);
+
 /// Config for KNN search.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagVectorDbConfigRagManagedDbKNN`.
 #[cfg(feature = "rag-corpora")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagVectorDbConfigRagManagedDbKnn {}
+#[cfg(feature = "rag-corpora")]
+discogen_runtime::model_serde!(RagVectorDbConfigRagManagedDbKnn {});
+
 /// Config for ANN search. RagManagedDb uses a tree-based structure to partition data and facilitate faster searches. As a tradeoff, it requires longer indexing time and manual triggering of index rebuild via the ImportRagFiles and UpdateRagCorpus API.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagVectorDbConfigRagManagedDbANN`.
 #[cfg(feature = "rag-corpora")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagVectorDbConfigRagManagedDbAnn {
     /// The depth of the tree-based structure. Only depth values of 2 and 3 are supported. Recommended value is 2 if you have if you have O(10K) files in the RagCorpus and set this to 3 if more than that. Default value is 2.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tree_depth: Option<i32>,
 
     /// Number of leaf nodes in the tree-based structure. Each leaf node contains groups of closely related vectors along with their corresponding centroid. Recommended value is 10 * sqrt(num of RagFiles in your RagCorpus). Default value is 500.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub leaf_count: Option<i32>,
 }
+
+#[cfg(feature = "rag-corpora")]
+discogen_runtime::model_serde!(
+    RagVectorDbConfigRagManagedDbAnn { "treeDepth" => tree_depth, "leafCount" =>
+    leaf_count }
+);
 
 /// Config representing a model hosted on Vertex Prediction Endpoint.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagEmbeddingModelConfigVertexPredictionEndpoint`.
 #[cfg(feature = "rag-corpora")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagEmbeddingModelConfigVertexPredictionEndpoint {
     /// Required. The endpoint resource name. Format: `projects/{project}/locations/{location}/publishers/{publisher}/models/{model}` or `projects/{project}/locations/{location}/endpoints/{endpoint}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 
     /// Output only. The resource name of the model that is deployed on the endpoint. Present only when the endpoint is not a publisher model. Pattern: `projects/{project}/locations/{location}/models/{model}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Output only. Version ID of the model that is deployed on the endpoint. Present only when the endpoint is not a publisher model.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_version_id: Option<String>,
 }
+
+#[cfg(feature = "rag-corpora")]
+discogen_runtime::model_serde!(
+    RagEmbeddingModelConfigVertexPredictionEndpoint { "endpoint" => endpoint, "model" =>
+    model, "modelVersionId" => model_version_id }
+);

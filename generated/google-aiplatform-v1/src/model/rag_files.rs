@@ -4,105 +4,106 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ImportRagFilesRequest`.
 #[cfg(feature = "rag-files")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportRagFilesRequest {
     /// Required. The config for the RagFiles to be synced and imported into the RagCorpus. VertexRagDataService.ImportRagFiles.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub import_rag_files_config: Option<crate::ImportRagFilesConfig>,
 }
+
+#[cfg(feature = "rag-files")]
+discogen_runtime::model_serde!(
+    ImportRagFilesRequest { "importRagFilesConfig" => import_rag_files_config }
+);
 
 /// A RagFile contains user data for chunking, embedding and indexing.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagFile`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagFile {
     /// Output only. Google Cloud Storage location of the RagFile. It does not support wildcards in the Cloud Storage uri for now.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 
     /// Output only. Google Drive location. Supports importing individual files as well as Google Drive folders.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_drive_source: Option<crate::GoogleDriveSource>,
 
     /// Output only. The RagFile is encapsulated and uploaded in the UploadRagFile request.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_upload_source: Option<crate::DirectUploadSource>,
 
     /// The RagFile is imported from a Slack channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slack_source: Option<crate::SlackSource>,
 
     /// The RagFile is imported from a Jira query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jira_source: Option<crate::JiraSource>,
 
     /// The RagFile is imported from a SharePoint source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub share_point_sources: Option<crate::SharePointSources>,
 
     /// Output only. The resource name of the RagFile.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The display name of the RagFile. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Optional. The description of the RagFile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. Timestamp when this RagFile was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this RagFile was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. State of the RagFile.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_status: Option<crate::FileStatus>,
 
     /// Output only. The metadata for metadata search. The user\_metadata Needs to be in JSON format.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_metadata: Option<String>,
 }
+
+#[cfg(any(feature = "rag-files", feature = "media"))]
+discogen_runtime::model_serde!(
+    RagFile { "gcsSource" => gcs_source, "googleDriveSource" => google_drive_source,
+    "directUploadSource" => direct_upload_source, "slackSource" => slack_source,
+    "jiraSource" => jira_source, "sharePointSources" => share_point_sources, "name" =>
+    name, "displayName" => display_name, "description" => description, "createTime" =>
+    create_time, "updateTime" => update_time, "fileStatus" => file_status, "userMetadata"
+    => user_metadata }
+);
 
 /// Response message for VertexRagDataService.ListRagFiles.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListRagFilesResponse`.
 #[cfg(feature = "rag-files")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListRagFilesResponse {
     /// List of RagFiles in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rag_files: Vec<crate::RagFile>,
 
     /// A token to retrieve the next page of results. Pass to ListRagFilesRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "rag-files")]
+discogen_runtime::model_serde!(
+    ListRagFilesResponse { "ragFiles" => rag_files, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "rag-files")]
 impl discogen_runtime::Page for ListRagFilesResponse {
@@ -121,120 +122,127 @@ impl discogen_runtime::Page for ListRagFilesResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ImportRagFilesConfig`.
 #[cfg(feature = "rag-files")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportRagFilesConfig {
     /// Google Cloud Storage location. Supports importing individual files as well as entire Google Cloud Storage directories. Sample formats: - `gs://bucket_name/my_directory/object_name/my_file.txt` - `gs://bucket_name/my_directory`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_source: Option<crate::GcsSource>,
 
     /// Google Drive location. Supports importing individual files as well as Google Drive folders.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_drive_source: Option<crate::GoogleDriveSource>,
 
     /// Slack channels with their corresponding access tokens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slack_source: Option<crate::SlackSource>,
 
     /// Jira queries with their corresponding authentication.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jira_source: Option<crate::JiraSource>,
 
     /// SharePoint sources.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub share_point_sources: Option<crate::SharePointSources>,
 
     /// The Cloud Storage path to write partial failures to. Deprecated. Prefer to use `import_result_gcs_sink`.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_failure_gcs_sink: Option<crate::GcsDestination>,
 
     /// The BigQuery destination to write partial failures to. It should be a bigquery table resource name (e.g. "bq://projectId.bqDatasetId.bqTableId"). The dataset must exist. If the table does not exist, it will be created with the expected schema. If the table exists, the schema will be validated and data will be added to this existing table. Deprecated. Prefer to use `import_result_bq_sink`.
     ///
     /// Deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_failure_bigquery_sink: Option<crate::BigQueryDestination>,
 
     /// The Cloud Storage path to write import result to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub import_result_gcs_sink: Option<crate::GcsDestination>,
 
     /// The BigQuery destination to write import result to. It should be a bigquery table resource name (e.g. "bq://projectId.bqDatasetId.bqTableId"). The dataset must exist. If the table does not exist, it will be created with the expected schema. If the table exists, the schema will be validated and data will be added to this existing table.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub import_result_bigquery_sink: Option<crate::BigQueryDestination>,
 
     /// Specifies the transformation config for RagFiles.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_file_transformation_config: Option<crate::RagFileTransformationConfig>,
 
     /// Optional. Specifies the parsing config for RagFiles. RAG will use the default parser if this field is not set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_file_parsing_config: Option<crate::RagFileParsingConfig>,
 
     /// Optional. The max number of queries per minute that this job is allowed to make to the embedding model specified on the corpus. This value is specific to this job and not shared across other import jobs. Consult the Quotas page on the project to set an appropriate value here. If unspecified, a default value of 1,000 QPM would be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_embedding_requests_per_min: Option<i32>,
 
     /// Rebuilds the ANN index to optimize for recall on the imported data. Only applicable for RagCorpora running on RagManagedDb with `retrieval_strategy` set to `ANN`. The rebuild will be performed using the existing ANN config set on the RagCorpus. To change the ANN config, please use the UpdateRagCorpus API. Default is false, i.e., index is not rebuilt.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rebuild_ann_index: Option<bool>,
 }
+
+#[cfg(feature = "rag-files")]
+discogen_runtime::model_serde!(
+    ImportRagFilesConfig { "gcsSource" => gcs_source, "googleDriveSource" =>
+    google_drive_source, "slackSource" => slack_source, "jiraSource" => jira_source,
+    "sharePointSources" => share_point_sources, "partialFailureGcsSink" =>
+    partial_failure_gcs_sink, "partialFailureBigquerySink" =>
+    partial_failure_bigquery_sink, "importResultGcsSink" => import_result_gcs_sink,
+    "importResultBigquerySink" => import_result_bigquery_sink,
+    "ragFileTransformationConfig" => rag_file_transformation_config,
+    "ragFileParsingConfig" => rag_file_parsing_config, "maxEmbeddingRequestsPerMin" =>
+    max_embedding_requests_per_min, "rebuildAnnIndex" => rebuild_ann_index }
+);
 
 /// The Google Drive location for the input content.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1GoogleDriveSource`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleDriveSource {
     /// Required. Google Drive resource IDs.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub resource_ids: Vec<crate::GoogleDriveSourceResourceId>,
 }
+
+#[cfg(any(feature = "rag-files", feature = "media"))]
+discogen_runtime::model_serde!(GoogleDriveSource { "resourceIds" => resource_ids });
 
 /// The input content is encapsulated and uploaded in the request.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DirectUploadSource`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DirectUploadSource {}
+#[cfg(any(feature = "rag-files", feature = "media"))]
+discogen_runtime::model_serde!(DirectUploadSource {});
+
 /// The Slack source for the ImportRagFilesRequest.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SlackSource`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SlackSource {
     /// Required. The Slack channels.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<crate::SlackSourceSlackChannels>,
 }
+
+#[cfg(any(feature = "rag-files", feature = "media"))]
+discogen_runtime::model_serde!(SlackSource { "channels" => channels });
 
 /// The Jira source for the ImportRagFilesRequest.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1JiraSource`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JiraSource {
     /// Required. The Jira queries.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub jira_queries: Vec<crate::JiraSourceJiraQueries>,
 }
+
+#[cfg(any(feature = "rag-files", feature = "media"))]
+discogen_runtime::model_serde!(JiraSource { "jiraQueries" => jira_queries });
 
 /// The SharePointSources to pass to ImportRagFiles.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SharePointSources`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SharePointSources {
     /// The SharePoint sources.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub share_point_sources: Vec<crate::SharePointSourcesSharePointSource>,
 }
+
+#[cfg(any(feature = "rag-files", feature = "media"))]
+discogen_runtime::model_serde!(
+    SharePointSources { "sharePointSources" => share_point_sources }
+);
 
 /// Output only. RagFile state.
 ///
@@ -293,49 +301,56 @@ discogen_runtime::open_enum_impls!(FileStatusState);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FileStatus`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FileStatus {
     /// Output only. RagFile state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::FileStatusState>,
 
     /// Output only. Only when the `state` field is ERROR.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_status: Option<String>,
 }
+
+#[cfg(any(feature = "rag-files", feature = "media"))]
+discogen_runtime::model_serde!(
+    FileStatus { "state" => state, "errorStatus" => error_status }
+);
 
 /// Specifies the transformation config for RagFiles.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagFileTransformationConfig`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagFileTransformationConfig {
     /// Specifies the chunking config for RagFiles.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_file_chunking_config: Option<crate::RagFileChunkingConfig>,
 }
+
+#[cfg(any(feature = "rag-files", feature = "media"))]
+discogen_runtime::model_serde!(
+    RagFileTransformationConfig { "ragFileChunkingConfig" => rag_file_chunking_config }
+);
 
 /// Specifies the parsing config for RagFiles.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagFileParsingConfig`.
 #[cfg(feature = "rag-files")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagFileParsingConfig {
     /// The Layout Parser to use for RagFiles.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout_parser: Option<crate::RagFileParsingConfigLayoutParser>,
 
     /// The LLM Parser to use for RagFiles.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub llm_parser: Option<crate::RagFileParsingConfigLlmParser>,
 }
+
+#[cfg(feature = "rag-files")]
+discogen_runtime::model_serde!(
+    RagFileParsingConfig { "layoutParser" => layout_parser, "llmParser" => llm_parser }
+);
 
 /// Required. The type of the Google Drive resource.
 ///
@@ -394,188 +409,204 @@ discogen_runtime::open_enum_impls!(ResourceType);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1GoogleDriveSourceResourceId`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleDriveSourceResourceId {
     /// Required. The type of the Google Drive resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<crate::ResourceType>,
 
     /// Required. The ID of the Google Drive resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
 }
+
+#[cfg(any(feature = "rag-files", feature = "media"))]
+discogen_runtime::model_serde!(
+    GoogleDriveSourceResourceId { "resourceType" => resource_type, "resourceId" =>
+    resource_id }
+);
 
 /// SlackChannels contains the Slack channels and corresponding access token.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SlackSourceSlackChannels`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SlackSourceSlackChannels {
     /// Required. The Slack channel IDs.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<crate::SlackSourceSlackChannelsSlackChannel>,
 
     /// Required. The SecretManager secret version resource name (e.g. projects/{project}/secrets/{secret}/versions/{version}) storing the Slack channel access token that has access to the slack channel IDs. See: <https://api.slack.com/tutorials/tracks/getting-a-token>.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_config: Option<crate::ApiAuthApiKeyConfig>,
 }
+
+#[cfg(any(feature = "rag-files", feature = "media"))]
+discogen_runtime::model_serde!(
+    SlackSourceSlackChannels { "channels" => channels, "apiKeyConfig" => api_key_config }
+);
 
 /// JiraQueries contains the Jira queries and corresponding authentication.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1JiraSourceJiraQueries`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JiraSourceJiraQueries {
     /// A list of Jira projects to import in their entirety.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub projects: Vec<String>,
 
     /// A list of custom Jira queries to import. For information about JQL (Jira Query Language), see <https://support.atlassian.com/jira-service-management-cloud/docs/use-advanced-search-with-jira-query-language-jql/>
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub custom_queries: Vec<String>,
 
     /// Required. The Jira email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 
     /// Required. The Jira server URI.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_uri: Option<String>,
 
     /// Required. The SecretManager secret version resource name (e.g. projects/{project}/secrets/{secret}/versions/{version}) storing the Jira API key. See [Manage API tokens for your Atlassian account](https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_config: Option<crate::ApiAuthApiKeyConfig>,
 }
+
+#[cfg(any(feature = "rag-files", feature = "media"))]
+discogen_runtime::model_serde!(
+    JiraSourceJiraQueries { "projects" => projects, "customQueries" => custom_queries,
+    "email" => email, "serverUri" => server_uri, "apiKeyConfig" => api_key_config }
+);
 
 /// An individual SharePointSource.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SharePointSourcesSharePointSource`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SharePointSourcesSharePointSource {
     /// The path of the SharePoint folder to download from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharepoint_folder_path: Option<String>,
 
     /// The ID of the SharePoint folder to download from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharepoint_folder_id: Option<String>,
 
     /// The name of the drive to download from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive_name: Option<String>,
 
     /// The ID of the drive to download from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drive_id: Option<String>,
 
     /// The Application ID for the app registered in Microsoft Azure Portal. The application must also be configured with MS Graph permissions "Files.ReadAll", "Sites.ReadAll" and BrowserSiteLists.Read.All.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 
     /// The application secret for the app registered in Azure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<crate::ApiAuthApiKeyConfig>,
 
     /// Unique identifier of the Azure Active Directory Instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 
     /// The name of the SharePoint site to download from. This can be the site name or the site id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharepoint_site_name: Option<String>,
 
     /// Output only. The SharePoint file id. Output only.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
 }
+
+#[cfg(any(feature = "rag-files", feature = "media"))]
+discogen_runtime::model_serde!(
+    SharePointSourcesSharePointSource { "sharepointFolderPath" => sharepoint_folder_path,
+    "sharepointFolderId" => sharepoint_folder_id, "driveName" => drive_name, "driveId" =>
+    drive_id, "clientId" => client_id, "clientSecret" => client_secret, "tenantId" =>
+    tenant_id, "sharepointSiteName" => sharepoint_site_name, "fileId" => file_id }
+);
 
 /// Specifies the size and overlap of chunks for RagFiles.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagFileChunkingConfig`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagFileChunkingConfig {
     /// Specifies the fixed length chunking config.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_length_chunking: Option<crate::RagFileChunkingConfigFixedLengthChunking>,
 }
+
+#[cfg(any(feature = "rag-files", feature = "media"))]
+discogen_runtime::model_serde!(
+    RagFileChunkingConfig { "fixedLengthChunking" => fixed_length_chunking }
+);
 
 /// Document AI Layout Parser config.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagFileParsingConfigLayoutParser`.
 #[cfg(feature = "rag-files")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagFileParsingConfigLayoutParser {
     /// The full resource name of a Document AI processor or processor version. The processor must have type `LAYOUT_PARSER_PROCESSOR`. If specified, the `additional_config.parse_as_scanned_pdf` field must be false. Format: * `projects/{project_id}/locations/{location}/processors/{processor_id}` * `projects/{project_id}/locations/{location}/processors/{processor_id}/processorVersions/{processor_version_id}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processor_name: Option<String>,
 
     /// The maximum number of requests the job is allowed to make to the Document AI processor per minute. Consult <https://cloud.google.com/document-ai/quotas> and the Quota page for your project to set an appropriate value here. If unspecified, a default value of 120 QPM would be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_parsing_requests_per_min: Option<i32>,
 }
+
+#[cfg(feature = "rag-files")]
+discogen_runtime::model_serde!(
+    RagFileParsingConfigLayoutParser { "processorName" => processor_name,
+    "maxParsingRequestsPerMin" => max_parsing_requests_per_min }
+);
 
 /// Specifies the LLM parsing for RagFiles.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagFileParsingConfigLlmParser`.
 #[cfg(feature = "rag-files")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagFileParsingConfigLlmParser {
     /// The name of a LLM model used for parsing. Format: * `projects/{project_id}/locations/{location}/publishers/{publisher}/models/{model}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
 
     /// The maximum number of requests the job is allowed to make to the LLM model per minute. Consult <https://cloud.google.com/vertex-ai/generative-ai/docs/quotas> and your document size to set an appropriate value here. If unspecified, a default value of 5000 QPM would be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_parsing_requests_per_min: Option<i32>,
 
     /// The prompt to use for parsing. If not specified, a default prompt will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_parsing_prompt: Option<String>,
 }
+
+#[cfg(feature = "rag-files")]
+discogen_runtime::model_serde!(
+    RagFileParsingConfigLlmParser { "modelName" => model_name, "maxParsingRequestsPerMin"
+    => max_parsing_requests_per_min, "customParsingPrompt" => custom_parsing_prompt }
+);
 
 /// SlackChannel contains the Slack channel ID and the time range to import.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SlackSourceSlackChannelsSlackChannel`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SlackSourceSlackChannelsSlackChannel {
     /// Required. The Slack channel ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
 
     /// Optional. The starting timestamp for messages to import.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. The ending timestamp for messages to import.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 }
+
+#[cfg(any(feature = "rag-files", feature = "media"))]
+discogen_runtime::model_serde!(
+    SlackSourceSlackChannelsSlackChannel { "channelId" => channel_id, "startTime" =>
+    start_time, "endTime" => end_time }
+);
 
 /// Specifies the fixed length chunking config.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RagFileChunkingConfigFixedLengthChunking`.
 #[cfg(any(feature = "rag-files", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RagFileChunkingConfigFixedLengthChunking {
     /// The size of the chunks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_size: Option<i32>,
 
     /// The overlap between chunks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_overlap: Option<i32>,
 }
+
+#[cfg(any(feature = "rag-files", feature = "media"))]
+discogen_runtime::model_serde!(
+    RagFileChunkingConfigFixedLengthChunking { "chunkSize" => chunk_size, "chunkOverlap"
+    => chunk_overlap }
+);

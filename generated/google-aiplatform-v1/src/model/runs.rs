@@ -4,59 +4,61 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TensorboardRun`.
 #[cfg(feature = "runs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TensorboardRun {
     /// Output only. Name of the TensorboardRun. Format: `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. User provided name of this TensorboardRun. This value must be unique among all TensorboardRuns belonging to the same parent TensorboardExperiment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Description of this TensorboardRun.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. Timestamp when this TensorboardRun was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this TensorboardRun was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// The labels with user-defined metadata to organize your TensorboardRuns. This field will be used to filter and visualize Runs in the Tensorboard UI. For example, a Vertex AI training job can set a label aiplatform.googleapis.com/training\_job\_id=xxxxx to all the runs created within that job. An end user can set a label experiment\_id=xxxxx for all the runs produced in a Jupyter notebook. These runs can be grouped by a label value and visualized together in the Tensorboard UI. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one TensorboardRun (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Used to perform a consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 }
+
+#[cfg(feature = "runs")]
+discogen_runtime::model_serde!(
+    TensorboardRun { "name" => name, "displayName" => display_name, "description" =>
+    description, "createTime" => create_time, "updateTime" => update_time, "labels" =>
+    labels, "etag" => etag }
+);
 
 /// Response message for TensorboardService.ListTensorboardRuns.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListTensorboardRunsResponse`.
 #[cfg(feature = "runs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListTensorboardRunsResponse {
     /// The TensorboardRuns mathching the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tensorboard_runs: Vec<crate::TensorboardRun>,
 
     /// A token, which can be sent as ListTensorboardRunsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "runs")]
+discogen_runtime::model_serde!(
+    ListTensorboardRunsResponse { "tensorboardRuns" => tensorboard_runs, "nextPageToken"
+    => next_page_token }
+);
 
 #[cfg(feature = "runs")]
 impl discogen_runtime::Page for ListTensorboardRunsResponse {
@@ -75,49 +77,59 @@ impl discogen_runtime::Page for ListTensorboardRunsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchCreateTensorboardRunsRequest`.
 #[cfg(feature = "runs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchCreateTensorboardRunsRequest {
     /// Required. The request message specifying the TensorboardRuns to create. A maximum of 1000 TensorboardRuns can be created in a batch.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub requests: Vec<crate::CreateTensorboardRunRequest>,
 }
+
+#[cfg(feature = "runs")]
+discogen_runtime::model_serde!(
+    BatchCreateTensorboardRunsRequest { "requests" => requests }
+);
 
 /// Response message for TensorboardService.BatchCreateTensorboardRuns.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchCreateTensorboardRunsResponse`.
 #[cfg(feature = "runs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchCreateTensorboardRunsResponse {
     /// The created TensorboardRuns.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tensorboard_runs: Vec<crate::TensorboardRun>,
 }
+
+#[cfg(feature = "runs")]
+discogen_runtime::model_serde!(
+    BatchCreateTensorboardRunsResponse { "tensorboardRuns" => tensorboard_runs }
+);
 
 /// Response message for TensorboardService.WriteTensorboardRunData.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1WriteTensorboardRunDataResponse`.
 #[cfg(feature = "runs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WriteTensorboardRunDataResponse {}
+#[cfg(feature = "runs")]
+discogen_runtime::model_serde!(WriteTensorboardRunDataResponse {});
+
 /// Request message for TensorboardService.CreateTensorboardRun.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateTensorboardRunRequest`.
 #[cfg(feature = "runs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateTensorboardRunRequest {
     /// Required. The resource name of the TensorboardExperiment to create the TensorboardRun in. Format: `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
 
     /// Required. The TensorboardRun to create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tensorboard_run: Option<crate::TensorboardRun>,
 
     /// Required. The ID to use for the Tensorboard run, which becomes the final component of the Tensorboard run's resource name. This value should be 1-128 characters, and valid characters are `/a-z-/`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tensorboard_run_id: Option<String>,
 }
+
+#[cfg(feature = "runs")]
+discogen_runtime::model_serde!(
+    CreateTensorboardRunRequest { "parent" => parent, "tensorboardRun" =>
+    tensorboard_run, "tensorboardRunId" => tensorboard_run_id }
+);

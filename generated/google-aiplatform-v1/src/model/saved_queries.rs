@@ -4,17 +4,20 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListSavedQueriesResponse`.
 #[cfg(feature = "saved-queries")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListSavedQueriesResponse {
     /// A list of SavedQueries that match the specified filter in the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub saved_queries: Vec<crate::SavedQuery>,
 
     /// The standard List next-page token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "saved-queries")]
+discogen_runtime::model_serde!(
+    ListSavedQueriesResponse { "savedQueries" => saved_queries, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "saved-queries")]
 impl discogen_runtime::Page for ListSavedQueriesResponse {

@@ -64,130 +64,117 @@ discogen_runtime::open_enum_impls!(ScheduleState);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Schedule`.
 #[cfg(feature = "schedules")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Schedule {
     /// Cron schedule (<https://en.wikipedia.org/wiki/Cron>) to launch scheduled runs. To explicitly set a timezone to the cron tab, apply a prefix in the cron tab: "CRON\_TZ=${IANA\_TIME\_ZONE}" or "TZ=${IANA\_TIME\_ZONE}". The ${IANA\_TIME\_ZONE} may only be a valid string from IANA time zone database. For example, "CRON\_TZ=America/New\_York 1 * * * *", or "TZ=America/New\_York 1 * * * *".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cron: Option<String>,
 
     /// Request for PipelineService.CreatePipelineJob. CreatePipelineJobRequest.parent field is required (format: projects/{project}/locations/{location}).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_pipeline_job_request: Option<crate::CreatePipelineJobRequest>,
 
     /// Request for NotebookService.CreateNotebookExecutionJob.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_notebook_execution_job_request: Option<
         crate::CreateNotebookExecutionJobRequest,
     >,
 
     /// Immutable. The resource name of the Schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. User provided name of the Schedule. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Optional. Timestamp after which the first run can be scheduled. Default to Schedule create time if not specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Timestamp after which no new runs can be scheduled. If specified, The schedule will be completed when either end\_time is reached or when scheduled\_run\_count &gt;= max\_run\_count. If not specified, new runs will keep getting scheduled until this Schedule is paused or deleted. Already scheduled runs will be allowed to complete. Unset if not specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. Maximum run count of the schedule. If specified, The schedule will be completed when either started\_run\_count &gt;= max\_run\_count or when end\_time is reached. If not specified, new runs will keep getting scheduled until this Schedule is paused or deleted. Already scheduled runs will be allowed to complete. Unset if not specified.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub max_run_count: Option<i64>,
 
     /// Output only. The number of runs started by this schedule.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub started_run_count: Option<i64>,
 
     /// Output only. The state of this Schedule.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::ScheduleState>,
 
     /// Output only. Timestamp when this Schedule was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Schedule was updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Schedule should schedule the next run. Having a next\_run\_time in the past means the runs are being started behind schedule.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_run_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Schedule was last paused. Unset if never paused.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_pause_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Schedule was last resumed. Unset if never resumed from pause.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_resume_time: Option<discogen_runtime::Timestamp>,
 
     /// Required. Maximum number of runs that can be started concurrently for this Schedule. This is the limit for starting the scheduled requests and not the execution of the operations/jobs created by the requests (if applicable).
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub max_concurrent_run_count: Option<i64>,
 
     /// Optional. Whether new scheduled runs can be queued when max\_concurrent\_runs limit is reached. If set to true, new runs will be queued instead of skipped. Default to false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_queueing: Option<bool>,
 
     /// Output only. Whether to backfill missed runs when the schedule is resumed from PAUSED state. If set to true, all missed runs will be scheduled. New runs will be scheduled after the backfill is complete. Default to false.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catch_up: Option<bool>,
 
     /// Output only. Response of the last scheduled run. This is the response for starting the scheduled requests and not the execution of the operations/jobs created by the requests (if applicable). Unset if no run has been scheduled yet.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_scheduled_run_response: Option<crate::ScheduleRunResponse>,
 }
+
+#[cfg(feature = "schedules")]
+discogen_runtime::model_serde!(
+    Schedule { "cron" => cron, "createPipelineJobRequest" => create_pipeline_job_request,
+    "createNotebookExecutionJobRequest" => create_notebook_execution_job_request, "name"
+    => name, "displayName" => display_name, "startTime" => start_time, "endTime" =>
+    end_time, "maxRunCount" => max_run_count as int64, "startedRunCount" =>
+    started_run_count as int64, "state" => state, "createTime" => create_time,
+    "updateTime" => update_time, "nextRunTime" => next_run_time, "lastPauseTime" =>
+    last_pause_time, "lastResumeTime" => last_resume_time, "maxConcurrentRunCount" =>
+    max_concurrent_run_count as int64, "allowQueueing" => allow_queueing, "catchUp" =>
+    catch_up, "lastScheduledRunResponse" => last_scheduled_run_response }
+);
 
 /// Response message for ScheduleService.ListSchedules
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListSchedulesResponse`.
 #[cfg(feature = "schedules")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListSchedulesResponse {
     /// List of Schedules in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub schedules: Vec<crate::Schedule>,
 
     /// A token to retrieve the next page of results. Pass to ListSchedulesRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "schedules")]
+discogen_runtime::model_serde!(
+    ListSchedulesResponse { "schedules" => schedules, "nextPageToken" => next_page_token
+    }
+);
 
 #[cfg(feature = "schedules")]
 impl discogen_runtime::Page for ListSchedulesResponse {
@@ -206,73 +193,83 @@ impl discogen_runtime::Page for ListSchedulesResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PauseScheduleRequest`.
 #[cfg(feature = "schedules")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PauseScheduleRequest {}
+#[cfg(feature = "schedules")]
+discogen_runtime::model_serde!(PauseScheduleRequest {});
+
 /// Request message for ScheduleService.ResumeSchedule.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ResumeScheduleRequest`.
 #[cfg(feature = "schedules")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResumeScheduleRequest {
     /// Optional. Whether to backfill missed runs when the schedule is resumed from PAUSED state. If set to true, all missed runs will be scheduled. New runs will be scheduled after the backfill is complete. This will also update Schedule.catch\_up field. Default to false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catch_up: Option<bool>,
 }
+
+#[cfg(feature = "schedules")]
+discogen_runtime::model_serde!(ResumeScheduleRequest { "catchUp" => catch_up });
 
 /// Request message for PipelineService.CreatePipelineJob.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreatePipelineJobRequest`.
 #[cfg(feature = "schedules")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreatePipelineJobRequest {
     /// Required. The resource name of the Location to create the PipelineJob in. Format: `projects/{project}/locations/{location}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
 
     /// Required. The PipelineJob to create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_job: Option<crate::PipelineJob>,
 
     /// The ID to use for the PipelineJob, which will become the final component of the PipelineJob name. If not provided, an ID will be automatically generated. This value should be less than 128 characters, and valid characters are `/a-z-/`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_job_id: Option<String>,
 }
+
+#[cfg(feature = "schedules")]
+discogen_runtime::model_serde!(
+    CreatePipelineJobRequest { "parent" => parent, "pipelineJob" => pipeline_job,
+    "pipelineJobId" => pipeline_job_id }
+);
 
 /// Request message for \[NotebookService.CreateNotebookExecutionJob\]
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateNotebookExecutionJobRequest`.
 #[cfg(feature = "schedules")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateNotebookExecutionJobRequest {
     /// Required. The resource name of the Location to create the NotebookExecutionJob. Format: `projects/{project}/locations/{location}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
 
     /// Required. The NotebookExecutionJob to create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_execution_job: Option<crate::NotebookExecutionJob>,
 
     /// Optional. User specified ID for the NotebookExecutionJob.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notebook_execution_job_id: Option<String>,
 }
+
+#[cfg(feature = "schedules")]
+discogen_runtime::model_serde!(
+    CreateNotebookExecutionJobRequest { "parent" => parent, "notebookExecutionJob" =>
+    notebook_execution_job, "notebookExecutionJobId" => notebook_execution_job_id }
+);
 
 /// Status of a scheduled run.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ScheduleRunResponse`.
 #[cfg(feature = "schedules")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScheduleRunResponse {
     /// The scheduled run time based on the user-specified schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_run_time: Option<discogen_runtime::Timestamp>,
 
     /// The response of the scheduled run.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_response: Option<String>,
 }
+
+#[cfg(feature = "schedules")]
+discogen_runtime::model_serde!(
+    ScheduleRunResponse { "scheduledRunTime" => scheduled_run_time, "runResponse" =>
+    run_response }
+);

@@ -4,87 +4,98 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchImportEvaluatedAnnotationsRequest`.
 #[cfg(feature = "slices")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchImportEvaluatedAnnotationsRequest {
     /// Required. Evaluated annotations resource to be imported.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evaluated_annotations: Vec<crate::EvaluatedAnnotation>,
 }
+
+#[cfg(feature = "slices")]
+discogen_runtime::model_serde!(
+    BatchImportEvaluatedAnnotationsRequest { "evaluatedAnnotations" =>
+    evaluated_annotations }
+);
 
 /// Response message for ModelService.BatchImportEvaluatedAnnotations
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchImportEvaluatedAnnotationsResponse`.
 #[cfg(feature = "slices")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchImportEvaluatedAnnotationsResponse {
     /// Output only. Number of EvaluatedAnnotations imported.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub imported_evaluated_annotations_count: Option<i32>,
 }
+
+#[cfg(feature = "slices")]
+discogen_runtime::model_serde!(
+    BatchImportEvaluatedAnnotationsResponse { "importedEvaluatedAnnotationsCount" =>
+    imported_evaluated_annotations_count }
+);
 
 /// A collection of metrics calculated by comparing Model's predictions on a slice of the test data against ground truth annotations.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluationSlice`.
 #[cfg(feature = "slices")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelEvaluationSlice {
     /// Output only. The resource name of the ModelEvaluationSlice.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Output only. The slice of the test data that is used to evaluate the Model.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slice: Option<crate::ModelEvaluationSliceSlice>,
 
     /// Output only. Points to a YAML file stored on Google Cloud Storage describing the metrics of this ModelEvaluationSlice. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject).
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics_schema_uri: Option<String>,
 
     /// Output only. Sliced evaluation metrics of the Model. The schema of the metrics is stored in metrics\_schema\_uri
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<serde_json::Value>,
 
     /// Output only. Timestamp when this ModelEvaluationSlice was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Aggregated explanation metrics for the Model's prediction output over the data this ModelEvaluation uses. This field is populated only if the Model is evaluated with explanations, and only for tabular Models.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_explanation: Option<crate::ModelExplanation>,
 }
+
+#[cfg(feature = "slices")]
+discogen_runtime::model_serde!(
+    ModelEvaluationSlice { "name" => name, "slice" => slice, "metricsSchemaUri" =>
+    metrics_schema_uri, "metrics" => metrics, "createTime" => create_time,
+    "modelExplanation" => model_explanation }
+);
 
 /// Response message for ModelService.ListModelEvaluationSlices.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListModelEvaluationSlicesResponse`.
 #[cfg(feature = "slices")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListModelEvaluationSlicesResponse {
     /// List of ModelEvaluations in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub model_evaluation_slices: Vec<crate::ModelEvaluationSlice>,
 
     /// A token to retrieve next page of results. Pass to ListModelEvaluationSlicesRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "slices")]
+discogen_runtime::model_serde!(
+    ListModelEvaluationSlicesResponse { "modelEvaluationSlices" =>
+    model_evaluation_slices, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "slices")]
 impl discogen_runtime::Page for ListModelEvaluationSlicesResponse {
@@ -167,109 +178,116 @@ discogen_runtime::open_enum_impls!(EvaluatedAnnotationType);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EvaluatedAnnotation`.
 #[cfg(feature = "slices")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvaluatedAnnotation {
     /// Output only. Type of the EvaluatedAnnotation.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::EvaluatedAnnotationType>,
 
     /// Output only. The model predicted annotations. For true positive, there is one and only one prediction, which matches the only one ground truth annotation in ground\_truths. For false positive, there is one and only one prediction, which doesn't match any ground truth annotation of the corresponding data\_item\_view\_id. For false negative, there are zero or more predictions which are similar to the only ground truth annotation in ground\_truths but not enough for a match. The schema of the prediction is stored in ModelEvaluation.annotation\_schema\_uri
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub predictions: Vec<serde_json::Value>,
 
     /// Output only. The ground truth Annotations, i.e. the Annotations that exist in the test data the Model is evaluated on. For true positive, there is one and only one ground truth annotation, which matches the only prediction in predictions. For false positive, there are zero or more ground truth annotations that are similar to the only prediction in predictions, but not enough for a match. For false negative, there is one and only one ground truth annotation, which doesn't match any predictions created by the model. The schema of the ground truth is stored in ModelEvaluation.annotation\_schema\_uri
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ground_truths: Vec<serde_json::Value>,
 
     /// Output only. The data item payload that the Model predicted this EvaluatedAnnotation on.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_item_payload: Option<serde_json::Value>,
 
     /// Output only. ID of the EvaluatedDataItemView under the same ancestor ModelEvaluation. The EvaluatedDataItemView consists of all ground truths and predictions on data\_item\_payload.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluated_data_item_view_id: Option<String>,
 
     /// Explanations of predictions. Each element of the explanations indicates the explanation for one explanation Method. The attributions list in the EvaluatedAnnotationExplanation.explanation object corresponds to the predictions list. For example, the second element in the attributions list explains the second element in the predictions list.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explanations: Vec<crate::EvaluatedAnnotationExplanation>,
 
     /// Annotations of model error analysis results.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub error_analysis_annotations: Vec<crate::ErrorAnalysisAnnotation>,
 }
+
+#[cfg(feature = "slices")]
+discogen_runtime::model_serde!(
+    EvaluatedAnnotation { "type" => r#type, "predictions" => predictions, "groundTruths"
+    => ground_truths, "dataItemPayload" => data_item_payload, "evaluatedDataItemViewId"
+    => evaluated_data_item_view_id, "explanations" => explanations,
+    "errorAnalysisAnnotations" => error_analysis_annotations }
+);
 
 /// Definition of a slice.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluationSliceSlice`.
 #[cfg(feature = "slices")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelEvaluationSliceSlice {
     /// Output only. The dimension of the slice. Well-known dimensions are: * `annotationSpec`: This slice is on the test data that has either ground truth or prediction with AnnotationSpec.display\_name equals to value. * `slice`: This slice is a user customized slice defined by its SliceSpec.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimension: Option<String>,
 
     /// Output only. The value of the dimension in this slice.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 
     /// Output only. Specification for how the data was sliced.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slice_spec: Option<crate::ModelEvaluationSliceSliceSliceSpec>,
 }
+
+#[cfg(feature = "slices")]
+discogen_runtime::model_serde!(
+    ModelEvaluationSliceSlice { "dimension" => dimension, "value" => value, "sliceSpec"
+    => slice_spec }
+);
 
 /// Explanation of a prediction (provided in PredictResponse.predictions) produced by the Model on a given instance.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Explanation`.
 #[cfg(any(feature = "slices", feature = "locations-endpoints"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Explanation {
     /// Output only. Feature attributions grouped by predicted outputs. For Models that predict only one output, such as regression Models that predict only one score, there is only one attibution that explains the predicted output. For Models that predict multiple outputs, such as multiclass Models that predict multiple classes, each element explains one specific item. Attribution.output\_index can be used to identify which output this attribution is explaining. By default, we provide Shapley values for the predicted class. However, you can configure the explanation request to generate Shapley values for any other classes too. For example, if a model predicts a probability of `0.4` for approving a loan application, the model's decision is to reject the application since `p(reject) = 0.6 > p(approve) = 0.4`, and the default Shapley values would be computed for rejection decision and not approval, even though the latter might be the positive class. If users set ExplanationParameters.top\_k, the attributions are sorted by instance\_output\_value in descending order. If ExplanationParameters.output\_indices is specified, the attributions are stored by Attribution.output\_index in the same order as they appear in the output\_indices.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attributions: Vec<crate::Attribution>,
 
     /// Output only. List of the nearest neighbors for example-based explanations. For models deployed with the examples explanations feature enabled, the attributions field is empty and instead the neighbors field is populated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub neighbors: Vec<crate::Neighbor>,
 }
+
+#[cfg(any(feature = "slices", feature = "locations-endpoints"))]
+discogen_runtime::model_serde!(
+    Explanation { "attributions" => attributions, "neighbors" => neighbors }
+);
 
 /// Explanation result of the prediction produced by the Model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EvaluatedAnnotationExplanation`.
 #[cfg(feature = "slices")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvaluatedAnnotationExplanation {
     /// Explanation type. For AutoML Image Classification models, possible values are: * `image-integrated-gradients` * `image-xrai`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_type: Option<String>,
 
     /// Explanation attribution response details.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<crate::Explanation>,
 }
+
+#[cfg(feature = "slices")]
+discogen_runtime::model_serde!(
+    EvaluatedAnnotationExplanation { "explanationType" => explanation_type, "explanation"
+    => explanation }
+);
 
 /// The query type used for finding the attributed items.
 ///
@@ -343,125 +361,142 @@ discogen_runtime::open_enum_impls!(ErrorAnalysisAnnotationQueryType);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ErrorAnalysisAnnotation`.
 #[cfg(feature = "slices")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorAnalysisAnnotation {
     /// Attributed items for a given annotation, typically representing neighbors from the training sets constrained by the query type.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attributed_items: Vec<crate::ErrorAnalysisAnnotationAttributedItem>,
 
     /// The query type used for finding the attributed items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query_type: Option<crate::ErrorAnalysisAnnotationQueryType>,
 
     /// The outlier score of this annotated item. Usually defined as the min of all distances from attributed items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub outlier_score: Option<f64>,
 
     /// The threshold used to determine if this annotation is an outlier or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub outlier_threshold: Option<f64>,
 }
+
+#[cfg(feature = "slices")]
+discogen_runtime::model_serde!(
+    ErrorAnalysisAnnotation { "attributedItems" => attributed_items, "queryType" =>
+    query_type, "outlierScore" => outlier_score, "outlierThreshold" => outlier_threshold
+    }
+);
 
 /// Specification for how the data should be sliced.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluationSliceSliceSliceSpec`.
 #[cfg(feature = "slices")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelEvaluationSliceSliceSliceSpec {
     /// Mapping configuration for this SliceSpec. The key is the name of the feature. By default, the key will be prefixed by "instance" as a dictionary prefix for Vertex Batch Predictions output format.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub configs: std::collections::BTreeMap<
         String,
         crate::ModelEvaluationSliceSliceSliceSpecSliceConfig,
     >,
 }
 
+#[cfg(feature = "slices")]
+discogen_runtime::model_serde!(
+    ModelEvaluationSliceSliceSliceSpec { "configs" => configs }
+);
+
 /// Neighbors for example-based explanations.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Neighbor`.
 #[cfg(any(feature = "slices", feature = "locations-endpoints"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Neighbor {
     /// Output only. The neighbor id.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub neighbor_id: Option<String>,
 
     /// Output only. The neighbor distance.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub neighbor_distance: Option<f64>,
 }
+
+#[cfg(any(feature = "slices", feature = "locations-endpoints"))]
+discogen_runtime::model_serde!(
+    Neighbor { "neighborId" => neighbor_id, "neighborDistance" => neighbor_distance }
+);
 
 /// Attributed items for a given annotation, typically representing neighbors from the training sets constrained by the query type.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ErrorAnalysisAnnotationAttributedItem`.
 #[cfg(feature = "slices")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorAnalysisAnnotationAttributedItem {
     /// The unique ID for each annotation. Used by FE to allocate the annotation in DB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_resource_name: Option<String>,
 
     /// The distance of this item to the annotation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance: Option<f64>,
 }
+
+#[cfg(feature = "slices")]
+discogen_runtime::model_serde!(
+    ErrorAnalysisAnnotationAttributedItem { "annotationResourceName" =>
+    annotation_resource_name, "distance" => distance }
+);
 
 /// Specification message containing the config for this SliceSpec. When `kind` is selected as `value` and/or `range`, only a single slice will be computed. When `all_values` is present, a separate slice will be computed for each possible label/value for the corresponding key in `config`. Examples, with feature zip\_code with values 12345, 23334, 88888 and feature country with values "US", "Canada", "Mexico" in the dataset: Example 1: { "zip\_code": { "value": { "float\_value": 12345.0 } } } A single slice for any data with zip\_code 12345 in the dataset. Example 2: { "zip\_code": { "range": { "low": 12345, "high": 20000 } } } A single slice containing data where the zip\_codes between 12345 and 20000 For this example, data with the zip\_code of 12345 will be in this slice. Example 3: { "zip\_code": { "range": { "low": 10000, "high": 20000 } }, "country": { "value": { "string\_value": "US" } } } A single slice containing data where the zip\_codes between 10000 and 20000 has the country "US". For this example, data with the zip\_code of 12345 and country "US" will be in this slice. Example 4: { "country": {"all\_values": { "value": true } } } Three slices are computed, one for each unique country in the dataset. Example 5: { "country": { "all\_values": { "value": true } }, "zip\_code": { "value": { "float\_value": 12345.0 } } } Three slices are computed, one for each unique country in the dataset where the zip\_code is also 12345. For this example, data with zip\_code 12345 and country "US" will be in one slice, zip\_code 12345 and country "Canada" in another slice, and zip\_code 12345 and country "Mexico" in another slice, totaling 3 slices.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluationSliceSliceSliceSpecSliceConfig`.
 #[cfg(feature = "slices")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelEvaluationSliceSliceSliceSpecSliceConfig {
     /// A unique specific value for a given feature. Example: `{ "value": { "string_value": "12345" } }`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<crate::ModelEvaluationSliceSliceSliceSpecValue>,
 
     /// A range of values for a numerical feature. Example: `{"range":{"low":10000.0,"high":50000.0}}` will capture 12345 and 23334 in the slice.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<crate::ModelEvaluationSliceSliceSliceSpecRange>,
 
     /// If all\_values is set to true, then all possible labels of the keyed feature will have another slice computed. Example: `{"all_values":{"value":true}}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_values: Option<bool>,
 }
+
+#[cfg(feature = "slices")]
+discogen_runtime::model_serde!(
+    ModelEvaluationSliceSliceSliceSpecSliceConfig { "value" => value, "range" => range,
+    "allValues" => all_values }
+);
 
 /// Single value that supports strings and floats.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluationSliceSliceSliceSpecValue`.
 #[cfg(feature = "slices")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelEvaluationSliceSliceSliceSpecValue {
     /// String type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_value: Option<String>,
 
     /// Float type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub float_value: Option<f32>,
 }
+
+#[cfg(feature = "slices")]
+discogen_runtime::model_serde!(
+    ModelEvaluationSliceSliceSliceSpecValue { "stringValue" => string_value, "floatValue"
+    => float_value }
+);
 
 /// A range of values for slice(s). `low` is inclusive, `high` is exclusive.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluationSliceSliceSliceSpecRange`.
 #[cfg(feature = "slices")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelEvaluationSliceSliceSliceSpecRange {
     /// Inclusive low value for the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub low: Option<f32>,
 
     /// Exclusive high value for the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub high: Option<f32>,
 }
+
+#[cfg(feature = "slices")]
+discogen_runtime::model_serde!(
+    ModelEvaluationSliceSliceSliceSpecRange { "low" => low, "high" => high }
+);

@@ -4,65 +4,72 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SpecialistPool`.
 #[cfg(feature = "specialist-pools")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SpecialistPool {
     /// Required. The resource name of the SpecialistPool.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The user-defined name of the SpecialistPool. The name can be up to 128 characters long and can consist of any UTF-8 characters. This field should be unique on project-level.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Output only. The number of managers in this SpecialistPool.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialist_managers_count: Option<i32>,
 
     /// The email addresses of the managers in the SpecialistPool.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub specialist_manager_emails: Vec<String>,
 
     /// Output only. The resource name of the pending data labeling jobs.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pending_data_labeling_jobs: Vec<String>,
 
     /// The email addresses of workers in the SpecialistPool.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub specialist_worker_emails: Vec<String>,
 }
+
+#[cfg(feature = "specialist-pools")]
+discogen_runtime::model_serde!(
+    SpecialistPool { "name" => name, "displayName" => display_name,
+    "specialistManagersCount" => specialist_managers_count, "specialistManagerEmails" =>
+    specialist_manager_emails, "pendingDataLabelingJobs" => pending_data_labeling_jobs,
+    "specialistWorkerEmails" => specialist_worker_emails }
+);
 
 /// Runtime operation information for SpecialistPoolService.CreateSpecialistPool.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateSpecialistPoolOperationMetadata`.
 #[cfg(feature = "specialist-pools")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateSpecialistPoolOperationMetadata {
     /// The operation generic information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "specialist-pools")]
+discogen_runtime::model_serde!(
+    CreateSpecialistPoolOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Response message for SpecialistPoolService.ListSpecialistPools.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListSpecialistPoolsResponse`.
 #[cfg(feature = "specialist-pools")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListSpecialistPoolsResponse {
     /// A list of SpecialistPools that matches the specified filter in the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub specialist_pools: Vec<crate::SpecialistPool>,
 
     /// The standard List next-page token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "specialist-pools")]
+discogen_runtime::model_serde!(
+    ListSpecialistPoolsResponse { "specialistPools" => specialist_pools, "nextPageToken"
+    => next_page_token }
+);
 
 #[cfg(feature = "specialist-pools")]
 impl discogen_runtime::Page for ListSpecialistPoolsResponse {

@@ -64,57 +64,58 @@ discogen_runtime::open_enum_impls!(StudyState);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Study`.
 #[cfg(feature = "studies")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Study {
     /// Output only. The name of a study. The study's globally unique identifier. Format: `projects/{project}/locations/{location}/studies/{study}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. Describes the Study, default value is empty string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Required. Configuration of the Study.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub study_spec: Option<crate::StudySpec>,
 
     /// Output only. The detailed state of a Study.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::StudyState>,
 
     /// Output only. Time at which the study was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. A human readable reason why the Study is inactive. This should be empty if a study is ACTIVE or COMPLETED.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inactive_reason: Option<String>,
 }
+
+#[cfg(feature = "studies")]
+discogen_runtime::model_serde!(
+    Study { "name" => name, "displayName" => display_name, "studySpec" => study_spec,
+    "state" => state, "createTime" => create_time, "inactiveReason" => inactive_reason }
+);
 
 /// Response message for VizierService.ListStudies.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListStudiesResponse`.
 #[cfg(feature = "studies")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListStudiesResponse {
     /// The studies associated with the project.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub studies: Vec<crate::Study>,
 
     /// Passes this token as the `page_token` field of the request for a subsequent call. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "studies")]
+discogen_runtime::model_serde!(
+    ListStudiesResponse { "studies" => studies, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "studies")]
 impl discogen_runtime::Page for ListStudiesResponse {
@@ -133,10 +134,11 @@ impl discogen_runtime::Page for ListStudiesResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1LookupStudyRequest`.
 #[cfg(feature = "studies")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LookupStudyRequest {
     /// Required. The user-defined display name of the Study
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
+
+#[cfg(feature = "studies")]
+discogen_runtime::model_serde!(LookupStudyRequest { "displayName" => display_name });

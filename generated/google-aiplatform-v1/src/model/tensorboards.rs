@@ -4,103 +4,104 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1Tensorboard`.
 #[cfg(feature = "tensorboards")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tensorboard {
     /// Output only. Name of the Tensorboard. Format: `projects/{project}/locations/{location}/tensorboards/{tensorboard}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. User provided name of this Tensorboard.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Description of this Tensorboard.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Customer-managed encryption key spec for a Tensorboard. If set, this Tensorboard and all sub-resources of this Tensorboard will be secured by this key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// Output only. Consumer project Cloud Storage path prefix used to store blob data, which can either be a bucket or directory. Does not end with a '/'.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blob_storage_path_prefix: Option<String>,
 
     /// Output only. The number of Runs stored in this Tensorboard.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_count: Option<i32>,
 
     /// Output only. Timestamp when this Tensorboard was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Timestamp when this Tensorboard was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// The labels with user-defined metadata to organize your Tensorboards. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Tensorboard (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Used to perform a consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Used to indicate if the TensorBoard instance is the default one. Each project & region can have at most one default TensorBoard instance. Creation of a default TensorBoard instance and updating an existing TensorBoard instance to be default will mark all other TensorBoard instances (if any) as non default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Output only. Reserved for future use.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "tensorboards")]
+discogen_runtime::model_serde!(
+    Tensorboard { "name" => name, "displayName" => display_name, "description" =>
+    description, "encryptionSpec" => encryption_spec, "blobStoragePathPrefix" =>
+    blob_storage_path_prefix, "runCount" => run_count, "createTime" => create_time,
+    "updateTime" => update_time, "labels" => labels, "etag" => etag, "isDefault" =>
+    is_default, "satisfiesPzs" => satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
+);
 
 /// Details of operations that perform create Tensorboard.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateTensorboardOperationMetadata`.
 #[cfg(feature = "tensorboards")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateTensorboardOperationMetadata {
     /// Operation metadata for Tensorboard.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
+
+#[cfg(feature = "tensorboards")]
+discogen_runtime::model_serde!(
+    CreateTensorboardOperationMetadata { "genericMetadata" => generic_metadata }
+);
 
 /// Response message for TensorboardService.ListTensorboards.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListTensorboardsResponse`.
 #[cfg(feature = "tensorboards")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListTensorboardsResponse {
     /// The Tensorboards mathching the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tensorboards: Vec<crate::Tensorboard>,
 
     /// A token, which can be sent as ListTensorboardsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "tensorboards")]
+discogen_runtime::model_serde!(
+    ListTensorboardsResponse { "tensorboards" => tensorboards, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "tensorboards")]
 impl discogen_runtime::Page for ListTensorboardsResponse {
@@ -119,43 +120,49 @@ impl discogen_runtime::Page for ListTensorboardsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReadTensorboardUsageResponse`.
 #[cfg(feature = "tensorboards")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadTensorboardUsageResponse {
     /// Maps year-month (YYYYMM) string to per month usage data.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub monthly_usage_data: std::collections::BTreeMap<
         String,
         crate::ReadTensorboardUsageResponsePerMonthUsageData,
     >,
 }
 
+#[cfg(feature = "tensorboards")]
+discogen_runtime::model_serde!(
+    ReadTensorboardUsageResponse { "monthlyUsageData" => monthly_usage_data }
+);
+
 /// Response message for TensorboardService.ReadTensorboardSize.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReadTensorboardSizeResponse`.
 #[cfg(feature = "tensorboards")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadTensorboardSizeResponse {
     /// Payload storage size for the TensorBoard
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub storage_size_byte: Option<i64>,
 }
+
+#[cfg(feature = "tensorboards")]
+discogen_runtime::model_serde!(
+    ReadTensorboardSizeResponse { "storageSizeByte" => storage_size_byte as int64 }
+);
 
 /// Response message for TensorboardService.BatchReadTensorboardTimeSeriesData.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchReadTensorboardTimeSeriesDataResponse`.
 #[cfg(feature = "tensorboards")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchReadTensorboardTimeSeriesDataResponse {
     /// The returned time series data.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub time_series_data: Vec<crate::TimeSeriesData>,
 }
+
+#[cfg(feature = "tensorboards")]
+discogen_runtime::model_serde!(
+    BatchReadTensorboardTimeSeriesDataResponse { "timeSeriesData" => time_series_data }
+);
 
 /// Required. Immutable. Type of TensorboardTimeSeries value.
 ///
@@ -253,13 +260,16 @@ discogen_runtime::open_enum_impls!(TensorboardTimeSeriesValueType);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReadTensorboardUsageResponsePerMonthUsageData`.
 #[cfg(feature = "tensorboards")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadTensorboardUsageResponsePerMonthUsageData {
     /// Usage data for each user in the given month.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub user_usage_data: Vec<crate::ReadTensorboardUsageResponsePerUserUsageData>,
 }
+
+#[cfg(feature = "tensorboards")]
+discogen_runtime::model_serde!(
+    ReadTensorboardUsageResponsePerMonthUsageData { "userUsageData" => user_usage_data }
+);
 
 /// All the data stored in a TensorboardTimeSeries.
 ///
@@ -272,21 +282,30 @@ pub struct ReadTensorboardUsageResponsePerMonthUsageData {
         feature = "time-series"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TimeSeriesData {
     /// Required. The ID of the TensorboardTimeSeries, which will become the final component of the TensorboardTimeSeries' resource name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tensorboard_time_series_id: Option<String>,
 
     /// Required. Immutable. The value type of this time series. All the values in this time series data must match this value type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_type: Option<crate::TensorboardTimeSeriesValueType>,
 
     /// Required. Data points in this time series.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<crate::TimeSeriesDataPoint>,
 }
+
+#[cfg(
+    any(
+        feature = "tensorboards",
+        feature = "experiments",
+        feature = "runs",
+        feature = "time-series"
+    )
+)]
+discogen_runtime::model_serde!(
+    TimeSeriesData { "tensorboardTimeSeriesId" => tensorboard_time_series_id, "valueType"
+    => value_type, "values" => values }
+);
 
 /// One blob (e.g, image, graph) viewable on a blob metric plot.
 ///
@@ -299,19 +318,26 @@ pub struct TimeSeriesData {
         feature = "time-series"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TensorboardBlob {
     /// Output only. A URI safe key uniquely identifying a blob. Can be used to locate the blob stored in the Cloud Storage bucket of the consumer project.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// Optional. The bytes of the blob is not present unless it's returned by the ReadTensorboardBlobData endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<discogen_runtime::Bytes>,
 }
+
+#[cfg(
+    any(
+        feature = "tensorboards",
+        feature = "experiments",
+        feature = "runs",
+        feature = "time-series"
+    )
+)]
+discogen_runtime::model_serde!(TensorboardBlob { "id" => id, "data" => data });
 
 /// A TensorboardTimeSeries data point.
 ///
@@ -324,51 +350,55 @@ pub struct TensorboardBlob {
         feature = "time-series"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TimeSeriesDataPoint {
     /// A scalar value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalar: Option<crate::Scalar>,
 
     /// A tensor value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tensor: Option<crate::TensorboardTensor>,
 
     /// A blob sequence value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blobs: Option<crate::TensorboardBlobSequence>,
 
     /// Wall clock timestamp when this data point is generated by the end user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wall_time: Option<discogen_runtime::Timestamp>,
 
     /// Step index of this data point within the run.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub step: Option<i64>,
 }
+
+#[cfg(
+    any(
+        feature = "tensorboards",
+        feature = "experiments",
+        feature = "runs",
+        feature = "time-series"
+    )
+)]
+discogen_runtime::model_serde!(
+    TimeSeriesDataPoint { "scalar" => scalar, "tensor" => tensor, "blobs" => blobs,
+    "wallTime" => wall_time, "step" => step as int64 }
+);
 
 /// Per user usage data.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReadTensorboardUsageResponsePerUserUsageData`.
 #[cfg(feature = "tensorboards")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadTensorboardUsageResponsePerUserUsageData {
     /// User's username
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 
     /// Number of times the user has read data within the Tensorboard.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub view_count: Option<i64>,
 }
+
+#[cfg(feature = "tensorboards")]
+discogen_runtime::model_serde!(
+    ReadTensorboardUsageResponsePerUserUsageData { "username" => username, "viewCount" =>
+    view_count as int64 }
+);
 
 /// One point viewable on a scalar metric plot.
 ///
@@ -381,13 +411,21 @@ pub struct ReadTensorboardUsageResponsePerUserUsageData {
         feature = "time-series"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scalar {
     /// Value of the point at this step / timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
+
+#[cfg(
+    any(
+        feature = "tensorboards",
+        feature = "experiments",
+        feature = "runs",
+        feature = "time-series"
+    )
+)]
+discogen_runtime::model_serde!(Scalar { "value" => value });
 
 /// One point viewable on a tensor metric plot.
 ///
@@ -400,17 +438,26 @@ pub struct Scalar {
         feature = "time-series"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TensorboardTensor {
     /// Required. Serialized form of <https://github.com/tensorflow/tensorflow/blob/master/tensorflow/core/framework/tensor.proto>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<discogen_runtime::Bytes>,
 
     /// Optional. Version number of TensorProto used to serialize value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_number: Option<i32>,
 }
+
+#[cfg(
+    any(
+        feature = "tensorboards",
+        feature = "experiments",
+        feature = "runs",
+        feature = "time-series"
+    )
+)]
+discogen_runtime::model_serde!(
+    TensorboardTensor { "value" => value, "versionNumber" => version_number }
+);
 
 /// One point viewable on a blob metric plot, but mostly just a wrapper message to work around repeated fields can't be used directly within `oneof` fields.
 ///
@@ -423,10 +470,18 @@ pub struct TensorboardTensor {
         feature = "time-series"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TensorboardBlobSequence {
     /// List of blobs contained within the sequence.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<crate::TensorboardBlob>,
 }
+
+#[cfg(
+    any(
+        feature = "tensorboards",
+        feature = "experiments",
+        feature = "runs",
+        feature = "time-series"
+    )
+)]
+discogen_runtime::model_serde!(TensorboardBlobSequence { "values" => values });

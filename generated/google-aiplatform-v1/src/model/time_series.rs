@@ -4,17 +4,20 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListTensorboardTimeSeriesResponse`.
 #[cfg(feature = "time-series")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListTensorboardTimeSeriesResponse {
     /// The TensorboardTimeSeries mathching the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tensorboard_time_series: Vec<crate::TensorboardTimeSeries>,
 
     /// A token, which can be sent as ListTensorboardTimeSeriesRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "time-series")]
+discogen_runtime::model_serde!(
+    ListTensorboardTimeSeriesResponse { "tensorboardTimeSeries" =>
+    tensorboard_time_series, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "time-series")]
 impl discogen_runtime::Page for ListTensorboardTimeSeriesResponse {
@@ -33,62 +36,70 @@ impl discogen_runtime::Page for ListTensorboardTimeSeriesResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReadTensorboardTimeSeriesDataResponse`.
 #[cfg(feature = "time-series")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadTensorboardTimeSeriesDataResponse {
     /// The returned time series data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_series_data: Option<crate::TimeSeriesData>,
 }
+
+#[cfg(feature = "time-series")]
+discogen_runtime::model_serde!(
+    ReadTensorboardTimeSeriesDataResponse { "timeSeriesData" => time_series_data }
+);
 
 /// Response message for TensorboardService.ReadTensorboardBlobData.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ReadTensorboardBlobDataResponse`.
 #[cfg(feature = "time-series")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadTensorboardBlobDataResponse {
     /// Blob messages containing blob bytes.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub blobs: Vec<crate::TensorboardBlob>,
 }
+
+#[cfg(feature = "time-series")]
+discogen_runtime::model_serde!(ReadTensorboardBlobDataResponse { "blobs" => blobs });
 
 /// Request message for TensorboardService.ExportTensorboardTimeSeriesData.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExportTensorboardTimeSeriesDataRequest`.
 #[cfg(feature = "time-series")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportTensorboardTimeSeriesDataRequest {
     /// Exports the TensorboardTimeSeries' data that match the filter expression.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
 
     /// The maximum number of data points to return per page. The default page\_size is 1000. Values must be between 1 and 10000. Values above 10000 are coerced to 10000.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
 
     /// A page token, received from a previous ExportTensorboardTimeSeriesData call. Provide this to retrieve the subsequent page. When paginating, all other parameters provided to ExportTensorboardTimeSeriesData must match the call that provided the page token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 
     /// Field to use to sort the TensorboardTimeSeries' data. By default, TensorboardTimeSeries' data is returned in a pseudo random order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_by: Option<String>,
 }
+
+#[cfg(feature = "time-series")]
+discogen_runtime::model_serde!(
+    ExportTensorboardTimeSeriesDataRequest { "filter" => filter, "pageSize" => page_size,
+    "pageToken" => page_token, "orderBy" => order_by }
+);
 
 /// Response message for TensorboardService.ExportTensorboardTimeSeriesData.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ExportTensorboardTimeSeriesDataResponse`.
 #[cfg(feature = "time-series")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportTensorboardTimeSeriesDataResponse {
     /// The returned time series data points.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub time_series_data_points: Vec<crate::TimeSeriesDataPoint>,
 
     /// A token, which can be sent as page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "time-series")]
+discogen_runtime::model_serde!(
+    ExportTensorboardTimeSeriesDataResponse { "timeSeriesDataPoints" =>
+    time_series_data_points, "nextPageToken" => next_page_token }
+);

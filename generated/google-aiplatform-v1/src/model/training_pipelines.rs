@@ -107,109 +107,105 @@ discogen_runtime::open_enum_impls!(PipelineState);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TrainingPipeline`.
 #[cfg(feature = "training-pipelines")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrainingPipeline {
     /// Output only. Resource name of the TrainingPipeline.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Required. The user-defined name of this TrainingPipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 
     /// Specifies Vertex AI owned input data that may be used for training the Model. The TrainingPipeline's training\_task\_definition should make clear whether this config is used and if there are any special requirements on how it should be filled. If nothing about this config is mentioned in the training\_task\_definition, then it should be assumed that the TrainingPipeline does not depend on this configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_data_config: Option<crate::InputDataConfig>,
 
     /// Required. A Google Cloud Storage path to the YAML file that defines the training task which is responsible for producing the model artifact, and may also include additional auxiliary work. The definition files that can be used here are found in gs://google-cloud-aiplatform/schema/trainingjob/definition/. Note: The URI given on output will be immutable and probably different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_task_definition: Option<String>,
 
     /// Required. The training task's parameter(s), as specified in the training\_task\_definition's `inputs`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_task_inputs: Option<serde_json::Value>,
 
     /// Output only. The metadata information as specified in the training\_task\_definition's `metadata`. This metadata is an auxiliary runtime and final information about the training task. While the pipeline is running this information is populated only at a best effort basis. Only present if the pipeline's training\_task\_definition contains `metadata` object.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_task_metadata: Option<serde_json::Value>,
 
     /// Describes the Model that may be uploaded (via ModelService.UploadModel) by this TrainingPipeline. The TrainingPipeline's training\_task\_definition should make clear whether this Model description should be populated, and if there are any special requirements regarding how it should be filled. If nothing is mentioned in the training\_task\_definition, then it should be assumed that this field should not be filled and the training task either uploads the Model without a need of this information, or that training task does not support uploading a Model as part of the pipeline. When the Pipeline's state becomes `PIPELINE_STATE_SUCCEEDED` and the trained Model had been uploaded into Vertex AI, then the model\_to\_upload's resource name is populated. The Model is always uploaded into the Project and Location in which this pipeline is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_to_upload: Option<crate::Model>,
 
     /// Optional. The ID to use for the uploaded Model, which will become the final component of the model resource name. This value may be up to 63 characters, and valid characters are `[a-z0-9_-]`. The first character cannot be a number or hyphen.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
 
     /// Optional. When specify this field, the `model_to_upload` will not be uploaded as a new model, instead, it will become a new version of this `parent_model`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_model: Option<String>,
 
     /// Output only. The detailed state of the pipeline.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::PipelineState>,
 
     /// Output only. Only populated when the pipeline's state is `PIPELINE_STATE_FAILED` or `PIPELINE_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// Output only. Time when the TrainingPipeline was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the TrainingPipeline for the first time entered the `PIPELINE_STATE_RUNNING` state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the TrainingPipeline entered any of the following states: `PIPELINE_STATE_SUCCEEDED`, `PIPELINE_STATE_FAILED`, `PIPELINE_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the TrainingPipeline was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// The labels with user-defined metadata to organize TrainingPipelines. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Customer-managed encryption key spec for a TrainingPipeline. If set, this TrainingPipeline will be secured by this key. Note: Model trained by this TrainingPipeline is also secured by this key if model\_to\_upload is not set separately.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 }
+
+#[cfg(feature = "training-pipelines")]
+discogen_runtime::model_serde!(
+    TrainingPipeline { "name" => name, "displayName" => display_name, "inputDataConfig"
+    => input_data_config, "trainingTaskDefinition" => training_task_definition,
+    "trainingTaskInputs" => training_task_inputs, "trainingTaskMetadata" =>
+    training_task_metadata, "modelToUpload" => model_to_upload, "modelId" => model_id,
+    "parentModel" => parent_model, "state" => state, "error" => error, "createTime" =>
+    create_time, "startTime" => start_time, "endTime" => end_time, "updateTime" =>
+    update_time, "labels" => labels, "encryptionSpec" => encryption_spec }
+);
 
 /// Response message for PipelineService.ListTrainingPipelines
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListTrainingPipelinesResponse`.
 #[cfg(feature = "training-pipelines")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListTrainingPipelinesResponse {
     /// List of TrainingPipelines in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub training_pipelines: Vec<crate::TrainingPipeline>,
 
     /// A token to retrieve the next page of results. Pass to ListTrainingPipelinesRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "training-pipelines")]
+discogen_runtime::model_serde!(
+    ListTrainingPipelinesResponse { "trainingPipelines" => training_pipelines,
+    "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "training-pipelines")]
 impl discogen_runtime::Page for ListTrainingPipelinesResponse {
@@ -228,161 +224,168 @@ impl discogen_runtime::Page for ListTrainingPipelinesResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CancelTrainingPipelineRequest`.
 #[cfg(feature = "training-pipelines")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelTrainingPipelineRequest {}
+#[cfg(feature = "training-pipelines")]
+discogen_runtime::model_serde!(CancelTrainingPipelineRequest {});
+
 /// Specifies Vertex AI owned input data to be used for training, and possibly evaluating, the Model.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1InputDataConfig`.
 #[cfg(feature = "training-pipelines")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputDataConfig {
     /// Split based on fractions defining the size of each set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fraction_split: Option<crate::FractionSplit>,
 
     /// Split based on the provided filters for each set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_split: Option<crate::FilterSplit>,
 
     /// Supported only for tabular Datasets. Split based on a predefined key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predefined_split: Option<crate::PredefinedSplit>,
 
     /// Supported only for tabular Datasets. Split based on the timestamp of the input data pieces.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp_split: Option<crate::TimestampSplit>,
 
     /// Supported only for tabular Datasets. Split based on the distribution of the specified column.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stratified_split: Option<crate::StratifiedSplit>,
 
     /// The Cloud Storage location where the training data is to be written to. In the given directory a new directory is created with name: `dataset---` where timestamp is in YYYY-MM-DDThh:mm:ss.sssZ ISO-8601 format. All training input data is written into that directory. The Vertex AI environment variables representing Cloud Storage data URIs are represented in the Cloud Storage wildcard format to support sharded data. e.g.: "gs://.../training-*.jsonl" * AIP\_DATA\_FORMAT = "jsonl" for non-tabular data, "csv" for tabular data * AIP\_TRAINING\_DATA\_URI = "gcs\_destination/dataset---/training-*.${AIP\_DATA\_FORMAT}" * AIP\_VALIDATION\_DATA\_URI = "gcs\_destination/dataset---/validation-*.${AIP\_DATA\_FORMAT}" * AIP\_TEST\_DATA\_URI = "gcs\_destination/dataset---/test-*.${AIP\_DATA\_FORMAT}"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcs_destination: Option<crate::GcsDestination>,
 
     /// Only applicable to custom training with tabular Dataset with BigQuery source. The BigQuery project location where the training data is to be written to. In the given project a new dataset is created with name `dataset___` where timestamp is in YYYY\_MM\_DDThh\_mm\_ss\_sssZ format. All training input data is written into that dataset. In the dataset three tables are created, `training`, `validation` and `test`. * AIP\_DATA\_FORMAT = "bigquery". * AIP\_TRAINING\_DATA\_URI = "bigquery\_destination.dataset___.training" * AIP\_VALIDATION\_DATA\_URI = "bigquery\_destination.dataset___.validation" * AIP\_TEST\_DATA\_URI = "bigquery\_destination.dataset___.test"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bigquery_destination: Option<crate::BigQueryDestination>,
 
     /// Required. The ID of the Dataset in the same Project and Location which data will be used to train the Model. The Dataset must use schema compatible with Model being trained, and what is compatible should be described in the used TrainingPipeline's training\_task\_definition. For tabular Datasets, all their data is exported to training, to pick and choose from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_id: Option<String>,
 
     /// Applicable only to Datasets that have DataItems and Annotations. A filter on Annotations of the Dataset. Only Annotations that both match this filter and belong to DataItems not ignored by the split method are used in respectively training, validation or test role, depending on the role of the DataItem they are on (for the auto-assigned that role is decided by Vertex AI). A filter with same syntax as the one used in ListAnnotations may be used, but note here it filters across all Annotations of the Dataset, and not just within a single DataItem.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations_filter: Option<String>,
 
     /// Applicable only to custom training with Datasets that have DataItems and Annotations. Cloud Storage URI that points to a YAML file describing the annotation schema. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). The schema files that can be used here are found in gs://google-cloud-aiplatform/schema/dataset/annotation/ , note that the chosen schema must be consistent with metadata of the Dataset specified by dataset\_id. Only Annotations that both match this schema and belong to DataItems not ignored by the split method are used in respectively training, validation or test role, depending on the role of the DataItem they are on. When used in conjunction with annotations\_filter, the Annotations used for training are filtered by both annotations\_filter and annotation\_schema\_uri.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_schema_uri: Option<String>,
 
     /// Only applicable to Datasets that have SavedQueries. The ID of a SavedQuery (annotation set) under the Dataset specified by dataset\_id used for filtering Annotations for training. Only Annotations that are associated with this SavedQuery are used in respectively training. When used in conjunction with annotations\_filter, the Annotations used for training are filtered by both saved\_query\_id and annotations\_filter. Only one of saved\_query\_id and annotation\_schema\_uri should be specified as both of them represent the same thing: problem type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub saved_query_id: Option<String>,
 
     /// Whether to persist the ML use assignment to data item system labels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub persist_ml_use_assignment: Option<bool>,
 }
+
+#[cfg(feature = "training-pipelines")]
+discogen_runtime::model_serde!(
+    InputDataConfig { "fractionSplit" => fraction_split, "filterSplit" => filter_split,
+    "predefinedSplit" => predefined_split, "timestampSplit" => timestamp_split,
+    "stratifiedSplit" => stratified_split, "gcsDestination" => gcs_destination,
+    "bigqueryDestination" => bigquery_destination, "datasetId" => dataset_id,
+    "annotationsFilter" => annotations_filter, "annotationSchemaUri" =>
+    annotation_schema_uri, "savedQueryId" => saved_query_id, "persistMlUseAssignment" =>
+    persist_ml_use_assignment }
+);
 
 /// Assigns the input data to training, validation, and test sets as per the given fractions. Any of `training_fraction`, `validation_fraction` and `test_fraction` may optionally be provided, they must sum to up to 1. If the provided ones sum to less than 1, the remainder is assigned to sets as decided by Vertex AI. If none of the fractions are set, by default roughly 80% of data is used for training, 10% for validation, and 10% for test.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FractionSplit`.
 #[cfg(feature = "training-pipelines")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FractionSplit {
     /// The fraction of the input data that is to be used to train the Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to validate the Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to evaluate the Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_fraction: Option<f64>,
 }
+
+#[cfg(feature = "training-pipelines")]
+discogen_runtime::model_serde!(
+    FractionSplit { "trainingFraction" => training_fraction, "validationFraction" =>
+    validation_fraction, "testFraction" => test_fraction }
+);
 
 /// Assigns input data to training, validation, and test sets based on the given filters, data pieces not matched by any filter are ignored. Currently only supported for Datasets containing DataItems. If any of the filters in this message are to match nothing, then they can be set as '-' (the minus sign). Supported only for unstructured Datasets.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1FilterSplit`.
 #[cfg(feature = "training-pipelines")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FilterSplit {
     /// Required. A filter on DataItems of the Dataset. DataItems that match this filter are used to train the Model. A filter with same syntax as the one used in DatasetService.ListDataItems may be used. If a single DataItem is matched by more than one of the FilterSplit filters, then it is assigned to the first set that applies to it in the training, validation, test order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_filter: Option<String>,
 
     /// Required. A filter on DataItems of the Dataset. DataItems that match this filter are used to validate the Model. A filter with same syntax as the one used in DatasetService.ListDataItems may be used. If a single DataItem is matched by more than one of the FilterSplit filters, then it is assigned to the first set that applies to it in the training, validation, test order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_filter: Option<String>,
 
     /// Required. A filter on DataItems of the Dataset. DataItems that match this filter are used to test the Model. A filter with same syntax as the one used in DatasetService.ListDataItems may be used. If a single DataItem is matched by more than one of the FilterSplit filters, then it is assigned to the first set that applies to it in the training, validation, test order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_filter: Option<String>,
 }
+
+#[cfg(feature = "training-pipelines")]
+discogen_runtime::model_serde!(
+    FilterSplit { "trainingFilter" => training_filter, "validationFilter" =>
+    validation_filter, "testFilter" => test_filter }
+);
 
 /// Assigns input data to training, validation, and test sets based on the value of a provided key. Supported only for tabular Datasets.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PredefinedSplit`.
 #[cfg(feature = "training-pipelines")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PredefinedSplit {
     /// Required. The key is a name of one of the Dataset's data columns. The value of the key (either the label's value or value in the column) must be one of {`training`, `validation`, `test`}, and it defines to which set the given piece of data is assigned. If for a piece of data the key is not present or has an invalid value, that piece is ignored by the pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
+
+#[cfg(feature = "training-pipelines")]
+discogen_runtime::model_serde!(PredefinedSplit { "key" => key });
 
 /// Assigns input data to training, validation, and test sets based on a provided timestamps. The youngest data pieces are assigned to training set, next to validation set, and the oldest to the test set. Supported only for tabular Datasets.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TimestampSplit`.
 #[cfg(feature = "training-pipelines")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TimestampSplit {
     /// The fraction of the input data that is to be used to train the Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to validate the Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to evaluate the Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_fraction: Option<f64>,
 
     /// Required. The key is a name of one of the Dataset's data columns. The values of the key (the values in the column) must be in RFC 3339 `date-time` format, where `time-offset` = `"Z"` (e.g. 1985-04-12T23:20:50.52Z). If for a piece of data the key is not present or has an invalid value, that piece is ignored by the pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
+
+#[cfg(feature = "training-pipelines")]
+discogen_runtime::model_serde!(
+    TimestampSplit { "trainingFraction" => training_fraction, "validationFraction" =>
+    validation_fraction, "testFraction" => test_fraction, "key" => key }
+);
 
 /// Assigns input data to the training, validation, and test sets so that the distribution of values found in the categorical column (as specified by the `key` field) is mirrored within each split. The fraction values determine the relative sizes of the splits. For example, if the specified column has three values, with 50% of the rows having value "A", 25% value "B", and 25% value "C", and the split fractions are specified as 80/10/10, then the training set will constitute 80% of the training data, with about 50% of the training set rows having the value "A" for the specified column, about 25% having the value "B", and about 25% having the value "C". Only the top 500 occurring values are used; any values not in the top 500 values are randomly assigned to a split. If less than three rows contain a specific value, those rows are randomly assigned. Supported only for tabular Datasets.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StratifiedSplit`.
 #[cfg(feature = "training-pipelines")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StratifiedSplit {
     /// The fraction of the input data that is to be used to train the Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to validate the Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_fraction: Option<f64>,
 
     /// The fraction of the input data that is to be used to evaluate the Model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_fraction: Option<f64>,
 
     /// Required. The key is a name of one of the Dataset's data columns. The key provided must be for a categorical column.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
+
+#[cfg(feature = "training-pipelines")]
+discogen_runtime::model_serde!(
+    StratifiedSplit { "trainingFraction" => training_fraction, "validationFraction" =>
+    validation_fraction, "testFraction" => test_fraction, "key" => key }
+);

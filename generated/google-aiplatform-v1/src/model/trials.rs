@@ -4,37 +4,41 @@
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SuggestTrialsRequest`.
 #[cfg(feature = "trials")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SuggestTrialsRequest {
     /// Required. The number of suggestions requested. It must be positive.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion_count: Option<i32>,
 
     /// Required. The identifier of the client that is requesting the suggestion. If multiple SuggestTrialsRequests have the same `client_id`, the service will return the identical suggested Trial if the Trial is pending, and provide a new Trial if the last suggested Trial was completed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 
     /// Optional. This allows you to specify the "context" for a Trial; a context is a slice (a subspace) of the search space. Typical uses for contexts: 1) You are using Vizier to tune a server for best performance, but there's a strong weekly cycle. The context specifies the day-of-week. This allows Tuesday to generalize from Wednesday without assuming that everything is identical. 2) Imagine you're optimizing some medical treatment for people. As they walk in the door, you know certain facts about them (e.g. sex, weight, height, blood-pressure). Put that information in the context, and Vizier will adapt its suggestions to the patient. 3) You want to do a fair A/B test efficiently. Specify the "A" and "B" conditions as contexts, and Vizier will generalize between "A" and "B" conditions. If they are similar, this will allow Vizier to converge to the optimum faster than if "A" and "B" were separate Studies. NOTE: You can also enter contexts as REQUESTED Trials, e.g. via the CreateTrial() RPC; that's the asynchronous option where you don't need a close association between contexts and suggestions. NOTE: All the Parameters you set in a context MUST be defined in the Study. NOTE: You must supply 0 or $suggestion\_count contexts. If you don't supply any contexts, Vizier will make suggestions from the full search space specified in the StudySpec; if you supply a full set of context, each suggestion will match the corresponding context. NOTE: A Context with no features set matches anything, and allows suggestions from the full search space. NOTE: Contexts MUST lie within the search space specified in the StudySpec. It's an error if they don't. NOTE: Contexts preferentially match ACTIVE then REQUESTED trials before new suggestions are generated. NOTE: Generation of suggestions involves a match between a Context and (optionally) a REQUESTED trial; if that match is not fully specified, a suggestion will be geneated in the merged subspace.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contexts: Vec<crate::TrialContext>,
 }
+
+#[cfg(feature = "trials")]
+discogen_runtime::model_serde!(
+    SuggestTrialsRequest { "suggestionCount" => suggestion_count, "clientId" =>
+    client_id, "contexts" => contexts }
+);
 
 /// Response message for VizierService.ListTrials.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListTrialsResponse`.
 #[cfg(feature = "trials")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListTrialsResponse {
     /// The Trials associated with the Study.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trials: Vec<crate::Trial>,
 
     /// Pass this token as the `page_token` field of the request for a subsequent call. If this field is omitted, there are no subsequent pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "trials")]
+discogen_runtime::model_serde!(
+    ListTrialsResponse { "trials" => trials, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "trials")]
 impl discogen_runtime::Page for ListTrialsResponse {
@@ -53,77 +57,93 @@ impl discogen_runtime::Page for ListTrialsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AddTrialMeasurementRequest`.
 #[cfg(feature = "trials")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddTrialMeasurementRequest {
     /// Required. The measurement to be added to a Trial.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub measurement: Option<crate::Measurement>,
 }
+
+#[cfg(feature = "trials")]
+discogen_runtime::model_serde!(
+    AddTrialMeasurementRequest { "measurement" => measurement }
+);
 
 /// Request message for VizierService.CompleteTrial.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CompleteTrialRequest`.
 #[cfg(feature = "trials")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CompleteTrialRequest {
     /// Optional. If provided, it will be used as the completed Trial's final\_measurement; Otherwise, the service will auto-select a previously reported measurement as the final-measurement
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub final_measurement: Option<crate::Measurement>,
 
     /// Optional. True if the Trial cannot be run with the given Parameter, and final\_measurement will be ignored.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_infeasible: Option<bool>,
 
     /// Optional. A human readable reason why the trial was infeasible. This should only be provided if `trial_infeasible` is true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub infeasible_reason: Option<String>,
 }
+
+#[cfg(feature = "trials")]
+discogen_runtime::model_serde!(
+    CompleteTrialRequest { "finalMeasurement" => final_measurement, "trialInfeasible" =>
+    trial_infeasible, "infeasibleReason" => infeasible_reason }
+);
 
 /// Request message for VizierService.CheckTrialEarlyStoppingState.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CheckTrialEarlyStoppingStateRequest`.
 #[cfg(feature = "trials")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckTrialEarlyStoppingStateRequest {}
+#[cfg(feature = "trials")]
+discogen_runtime::model_serde!(CheckTrialEarlyStoppingStateRequest {});
+
 /// Request message for VizierService.StopTrial.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1StopTrialRequest`.
 #[cfg(feature = "trials")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StopTrialRequest {}
+#[cfg(feature = "trials")]
+discogen_runtime::model_serde!(StopTrialRequest {});
+
 /// Request message for VizierService.ListOptimalTrials.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListOptimalTrialsRequest`.
 #[cfg(feature = "trials")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListOptimalTrialsRequest {}
+#[cfg(feature = "trials")]
+discogen_runtime::model_serde!(ListOptimalTrialsRequest {});
+
 /// Response message for VizierService.ListOptimalTrials.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListOptimalTrialsResponse`.
 #[cfg(feature = "trials")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListOptimalTrialsResponse {
     /// The pareto-optimal Trials for multiple objective Study or the optimal trial for single objective Study. The definition of pareto-optimal can be checked in wiki page. <https://en.wikipedia.org/wiki/Pareto_efficiency>
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub optimal_trials: Vec<crate::Trial>,
 }
 
+#[cfg(feature = "trials")]
+discogen_runtime::model_serde!(
+    ListOptimalTrialsResponse { "optimalTrials" => optimal_trials }
+);
+
 /// Discovery schema `GoogleCloudAiplatformV1TrialContext`.
 #[cfg(feature = "trials")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrialContext {
     /// A human-readable field which can store a description of this context. This will become part of the resulting Trial's description field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// If/when a Trial is generated or selected from this Context, its Parameters will match any parameters specified here. (I.e. if this context specifies parameter name:'a' int\_value:3, then a resulting Trial will have int\_value:3 for its parameter named 'a'.) Note that we first attempt to match existing REQUESTED Trials with contexts, and if there are no matches, we generate suggestions in the subspace defined by the parameters specified here. NOTE: a Context without any Parameters matches the entire feasible search space.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parameters: Vec<crate::TrialParameter>,
 }
+
+#[cfg(feature = "trials")]
+discogen_runtime::model_serde!(
+    TrialContext { "description" => description, "parameters" => parameters }
+);

@@ -172,113 +172,109 @@ discogen_runtime::open_enum_impls!(JobState);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TuningJob`.
 #[cfg(feature = "tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TuningJob {
     /// The base model that is being tuned. See [Supported models](https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/tuning#supported_models).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_model: Option<String>,
 
     /// Tuning Spec for Supervised Fine Tuning.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supervised_tuning_spec: Option<crate::SupervisedTuningSpec>,
 
     /// Output only. Identifier. Resource name of a TuningJob. Format: `projects/{project}/locations/{location}/tuningJobs/{tuning_job}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Optional. The display name of the TunedModel. The name can be up to 128 characters long and can consist of any UTF-8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tuned_model_display_name: Option<String>,
 
     /// Optional. The description of the TuningJob.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Output only. The detailed state of the job.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::JobState>,
 
     /// Output only. Time when the TuningJob was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the TuningJob for the first time entered the `JOB_STATE_RUNNING` state.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the TuningJob entered any of the following JobStates: `JOB_STATE_SUCCEEDED`, `JOB_STATE_FAILED`, `JOB_STATE_CANCELLED`, `JOB_STATE_EXPIRED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Time when the TuningJob was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Output only. Only populated when job's state is `JOB_STATE_FAILED` or `JOB_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// Optional. The labels with user-defined metadata to organize TuningJob and generated resources such as Model and Endpoint. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// Output only. The Experiment associated with this TuningJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub experiment: Option<String>,
 
     /// Output only. The tuned model resources associated with this TuningJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tuned_model: Option<crate::TunedModel>,
 
     /// Output only. The tuning data statistics associated with this TuningJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tuning_data_stats: Option<crate::TuningDataStats>,
 
     /// Customer-managed encryption key options for a TuningJob. If this is set, then all resources created by the TuningJob will be encrypted with the provided encryption key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<crate::EncryptionSpec>,
 
     /// The service account that the tuningJob workload runs as. If not specified, the Vertex AI Secure Fine-Tuned Service Agent in the project will be used. See <https://cloud.google.com/iam/docs/service-agents#vertex-ai-secure-fine-tuning-service-agent> Users starting the pipeline must have the `iam.serviceAccounts.actAs` permission on this service account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
 }
+
+#[cfg(feature = "tuning-jobs")]
+discogen_runtime::model_serde!(
+    TuningJob { "baseModel" => base_model, "supervisedTuningSpec" =>
+    supervised_tuning_spec, "name" => name, "tunedModelDisplayName" =>
+    tuned_model_display_name, "description" => description, "state" => state,
+    "createTime" => create_time, "startTime" => start_time, "endTime" => end_time,
+    "updateTime" => update_time, "error" => error, "labels" => labels, "experiment" =>
+    experiment, "tunedModel" => tuned_model, "tuningDataStats" => tuning_data_stats,
+    "encryptionSpec" => encryption_spec, "serviceAccount" => service_account }
+);
 
 /// Response message for GenAiTuningService.ListTuningJobs
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListTuningJobsResponse`.
 #[cfg(feature = "tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListTuningJobsResponse {
     /// List of TuningJobs in the requested page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tuning_jobs: Vec<crate::TuningJob>,
 
     /// A token to retrieve the next page of results. Pass to ListTuningJobsRequest.page\_token to obtain that page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "tuning-jobs")]
+discogen_runtime::model_serde!(
+    ListTuningJobsResponse { "tuningJobs" => tuning_jobs, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "tuning-jobs")]
 impl discogen_runtime::Page for ListTuningJobsResponse {
@@ -297,114 +293,126 @@ impl discogen_runtime::Page for ListTuningJobsResponse {
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CancelTuningJobRequest`.
 #[cfg(feature = "tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelTuningJobRequest {}
+#[cfg(feature = "tuning-jobs")]
+discogen_runtime::model_serde!(CancelTuningJobRequest {});
+
 /// Request message for GenAiTuningService.RebaseTunedModel.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1RebaseTunedModelRequest`.
 #[cfg(feature = "tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RebaseTunedModelRequest {
     /// Required. TunedModel reference to retrieve the legacy model information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tuned_model_ref: Option<crate::TunedModelRef>,
 
     /// Optional. The TuningJob to be updated. Users can use this TuningJob field to overwrite tuning configs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tuning_job: Option<crate::TuningJob>,
 
     /// Optional. The Google Cloud Storage location to write the artifacts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_destination: Option<crate::GcsDestination>,
 
     /// Optional. By default, bison to gemini migration will always create new model/endpoint, but for gemini-1.0 to gemini-1.5 migration, we default deploy to the same endpoint. See details in this Section.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deploy_to_same_endpoint: Option<bool>,
 }
+
+#[cfg(feature = "tuning-jobs")]
+discogen_runtime::model_serde!(
+    RebaseTunedModelRequest { "tunedModelRef" => tuned_model_ref, "tuningJob" =>
+    tuning_job, "artifactDestination" => artifact_destination, "deployToSameEndpoint" =>
+    deploy_to_same_endpoint }
+);
 
 /// Tuning Spec for Supervised Tuning for first party models.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SupervisedTuningSpec`.
 #[cfg(feature = "tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupervisedTuningSpec {
     /// Required. Training dataset used for tuning. The dataset can be specified as either a Cloud Storage path to a JSONL file or as the resource name of a Vertex Multimodal Dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_dataset_uri: Option<String>,
 
     /// Optional. Validation dataset used for tuning. The dataset can be specified as either a Cloud Storage path to a JSONL file or as the resource name of a Vertex Multimodal Dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_dataset_uri: Option<String>,
 
     /// Optional. Hyperparameters for SFT.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hyper_parameters: Option<crate::SupervisedHyperParameters>,
 
     /// Optional. If set to true, disable intermediate checkpoints for SFT and only the last checkpoint will be exported. Otherwise, enable intermediate checkpoints for SFT. Default is false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_last_checkpoint_only: Option<bool>,
 }
+
+#[cfg(feature = "tuning-jobs")]
+discogen_runtime::model_serde!(
+    SupervisedTuningSpec { "trainingDatasetUri" => training_dataset_uri,
+    "validationDatasetUri" => validation_dataset_uri, "hyperParameters" =>
+    hyper_parameters, "exportLastCheckpointOnly" => export_last_checkpoint_only }
+);
 
 /// The Model Registry Model and Online Prediction Endpoint associated with this TuningJob.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TunedModel`.
 #[cfg(feature = "tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TunedModel {
     /// Output only. The resource name of the TunedModel. Format: `projects/{project}/locations/{location}/models/{model}@{version_id}` When tuning from a base model, the version\_id will be 1. For continuous tuning, the version id will be incremented by 1 from the last version id in the parent model. E.g., `projects/{project}/locations/{location}/models/{model}@{last_version_id + 1}`
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 
     /// Output only. A resource name of an Endpoint. Format: `projects/{project}/locations/{location}/endpoints/{endpoint}`.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 
     /// Output only. The checkpoints associated with this TunedModel. This field is only populated for tuning jobs that enable intermediate checkpoints.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checkpoints: Vec<crate::TunedModelCheckpoint>,
 }
+
+#[cfg(feature = "tuning-jobs")]
+discogen_runtime::model_serde!(
+    TunedModel { "model" => model, "endpoint" => endpoint, "checkpoints" => checkpoints }
+);
 
 /// The tuning data statistic values for TuningJob.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TuningDataStats`.
 #[cfg(feature = "tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TuningDataStats {
     /// The SFT Tuning data stats.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supervised_tuning_data_stats: Option<crate::SupervisedTuningDataStats>,
 }
+
+#[cfg(feature = "tuning-jobs")]
+discogen_runtime::model_serde!(
+    TuningDataStats { "supervisedTuningDataStats" => supervised_tuning_data_stats }
+);
 
 /// TunedModel Reference for legacy model migration.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TunedModelRef`.
 #[cfg(feature = "tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TunedModelRef {
     /// Support migration from model registry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tuned_model: Option<String>,
 
     /// Support migration from tuning job list page, from gemini-1.0-pro-002 to 1.5 and above.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tuning_job: Option<String>,
 
     /// Support migration from tuning job list page, from bison model to gemini model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_job: Option<String>,
 }
+
+#[cfg(feature = "tuning-jobs")]
+discogen_runtime::model_serde!(
+    TunedModelRef { "tunedModel" => tuned_model, "tuningJob" => tuning_job, "pipelineJob"
+    => pipeline_job }
+);
 
 /// Optional. Adapter size for tuning.
 ///
@@ -491,112 +499,84 @@ discogen_runtime::open_enum_impls!(AdapterSize);
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SupervisedHyperParameters`.
 #[cfg(feature = "tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupervisedHyperParameters {
     /// Optional. Number of complete passes the model makes over the entire training dataset during training.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub epoch_count: Option<i64>,
 
     /// Optional. Multiplier for adjusting the default learning rate. Mutually exclusive with `learning_rate`. This feature is only available for 1P models.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub learning_rate_multiplier: Option<f64>,
 
     /// Optional. Adapter size for tuning.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adapter_size: Option<crate::AdapterSize>,
 }
+
+#[cfg(feature = "tuning-jobs")]
+discogen_runtime::model_serde!(
+    SupervisedHyperParameters { "epochCount" => epoch_count as int64,
+    "learningRateMultiplier" => learning_rate_multiplier, "adapterSize" => adapter_size }
+);
 
 /// TunedModelCheckpoint for the Tuned Model of a Tuning Job.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1TunedModelCheckpoint`.
 #[cfg(feature = "tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TunedModelCheckpoint {
     /// The ID of the checkpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint_id: Option<String>,
 
     /// The epoch of the checkpoint.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub epoch: Option<i64>,
 
     /// The step of the checkpoint.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub step: Option<i64>,
 
     /// The Endpoint resource name that the checkpoint is deployed to. Format: `projects/{project}/locations/{location}/endpoints/{endpoint}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 }
+
+#[cfg(feature = "tuning-jobs")]
+discogen_runtime::model_serde!(
+    TunedModelCheckpoint { "checkpointId" => checkpoint_id, "epoch" => epoch as int64,
+    "step" => step as int64, "endpoint" => endpoint }
+);
 
 /// Tuning data statistics for Supervised Tuning.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SupervisedTuningDataStats`.
 #[cfg(feature = "tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupervisedTuningDataStats {
     /// Output only. Number of examples in the tuning dataset.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub tuning_dataset_example_count: Option<i64>,
 
     /// Output only. Number of tuning characters in the tuning dataset.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub total_tuning_character_count: Option<i64>,
 
     /// Output only. Number of billable characters in the tuning dataset.
     ///
     /// Output only: set by the server and ignored in requests.
     /// Deprecated.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub total_billable_character_count: Option<i64>,
 
     /// Output only. Number of billable tokens in the tuning dataset.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub total_billable_token_count: Option<i64>,
 
     /// Output only. Number of tuning steps for this Tuning Job.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub tuning_step_count: Option<i64>,
 
     /// Output only. Dataset distributions for the user input tokens.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_input_token_distribution: Option<
         crate::SupervisedTuningDatasetDistribution,
     >,
@@ -604,7 +584,6 @@ pub struct SupervisedTuningDataStats {
     /// Output only. Dataset distributions for the user output tokens.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_output_token_distribution: Option<
         crate::SupervisedTuningDatasetDistribution,
     >,
@@ -612,7 +591,6 @@ pub struct SupervisedTuningDataStats {
     /// Output only. Dataset distributions for the messages per example.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_message_per_example_distribution: Option<
         crate::SupervisedTuningDatasetDistribution,
     >,
@@ -620,124 +598,123 @@ pub struct SupervisedTuningDataStats {
     /// Output only. Sample user messages in the training dataset uri.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub user_dataset_examples: Vec<crate::Content>,
 
     /// Output only. The number of examples in the dataset that have been dropped. An example can be dropped for reasons including: too many tokens, contains an invalid image, contains too many images, etc.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub total_truncated_example_count: Option<i64>,
 
     /// Output only. A partial sample of the indices (starting from 1) of the dropped examples.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Vec::is_empty",
-        with = "discogen_runtime::serde_int64::vec"
-    )]
     pub truncated_example_indices: Vec<i64>,
 
     /// Output only. For each index in `truncated_example_indices`, the user-facing reason why the example was dropped.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dropped_example_reasons: Vec<String>,
 }
+
+#[cfg(feature = "tuning-jobs")]
+discogen_runtime::model_serde!(
+    SupervisedTuningDataStats { "tuningDatasetExampleCount" =>
+    tuning_dataset_example_count as int64, "totalTuningCharacterCount" =>
+    total_tuning_character_count as int64, "totalBillableCharacterCount" =>
+    total_billable_character_count as int64, "totalBillableTokenCount" =>
+    total_billable_token_count as int64, "tuningStepCount" => tuning_step_count as int64,
+    "userInputTokenDistribution" => user_input_token_distribution,
+    "userOutputTokenDistribution" => user_output_token_distribution,
+    "userMessagePerExampleDistribution" => user_message_per_example_distribution,
+    "userDatasetExamples" => user_dataset_examples, "totalTruncatedExampleCount" =>
+    total_truncated_example_count as int64, "truncatedExampleIndices" =>
+    truncated_example_indices as int64, "droppedExampleReasons" =>
+    dropped_example_reasons }
+);
 
 /// Dataset distribution for Supervised Tuning.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SupervisedTuningDatasetDistribution`.
 #[cfg(feature = "tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupervisedTuningDatasetDistribution {
     /// Output only. Sum of a given population of values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub sum: Option<i64>,
 
     /// Output only. Sum of a given population of values that are billable.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub billable_sum: Option<i64>,
 
     /// Output only. The minimum of the population values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
 
     /// Output only. The maximum of the population values.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
 
     /// Output only. The arithmetic mean of the values in the population.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mean: Option<f64>,
 
     /// Output only. The median of the values in the population.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub median: Option<f64>,
 
     /// Output only. The 5th percentile of the values in the population.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p5: Option<f64>,
 
     /// Output only. The 95th percentile of the values in the population.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p95: Option<f64>,
 
     /// Output only. Defines the histogram bucket.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub buckets: Vec<crate::SupervisedTuningDatasetDistributionDatasetBucket>,
 }
+
+#[cfg(feature = "tuning-jobs")]
+discogen_runtime::model_serde!(
+    SupervisedTuningDatasetDistribution { "sum" => sum as int64, "billableSum" =>
+    billable_sum as int64, "min" => min, "max" => max, "mean" => mean, "median" =>
+    median, "p5" => p5, "p95" => p95, "buckets" => buckets }
+);
 
 /// Dataset bucket used to create a histogram for the distribution given a population of values.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1SupervisedTuningDatasetDistributionDatasetBucket`.
 #[cfg(feature = "tuning-jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupervisedTuningDatasetDistributionDatasetBucket {
     /// Output only. Number of values in the bucket.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
 
     /// Output only. Left bound of the bucket.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub left: Option<f64>,
 
     /// Output only. Right bound of the bucket.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub right: Option<f64>,
 }
+
+#[cfg(feature = "tuning-jobs")]
+discogen_runtime::model_serde!(
+    SupervisedTuningDatasetDistributionDatasetBucket { "count" => count, "left" => left,
+    "right" => right }
+);

@@ -51,36 +51,31 @@ discogen_runtime::open_enum_impls!(InstanceStatus);
 /// Represents an Instance resource.
 ///
 /// Discovery schema `Instance`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Instance {
     /// The unique identifier for the resource.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_uint64::option"
-    )]
     pub id: Option<u64>,
 
     /// The name of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Full or partial URL of the machine type resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_type: Option<String>,
 
     /// The status of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::InstanceStatus>,
 
     /// URL of the zone where the instance resides.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 
     /// Server-defined URL for this resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 }
+
+discogen_runtime::model_serde!(
+    Instance { "id" => id as int64, "name" => name, "machineType" => machine_type,
+    "status" => status, "zone" => zone, "selfLink" => self_link }
+);
 
 /// The status of the operation.
 ///
@@ -126,83 +121,76 @@ impl From<&str> for OperationSchemaStatus {
 discogen_runtime::open_enum_impls!(OperationSchemaStatus);
 
 /// Discovery schema `Operation.error.errors`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OperationSchemaErrorErrorsItem {
     /// The error type identifier for this error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 
     /// Indicates the field in the request that caused the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
 
     /// An optional, human-readable error message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+
+discogen_runtime::model_serde!(
+    OperationSchemaErrorErrorsItem { "code" => code, "location" => location, "message" =>
+    message }
+);
 
 /// If errors are generated during processing of the operation, this field is populated.
 ///
 /// Discovery schema `Operation.error`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OperationSchemaError {
     /// The array of errors encountered while processing this operation.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<crate::OperationSchemaErrorErrorsItem>,
 }
+
+discogen_runtime::model_serde!(OperationSchemaError { "errors" => errors });
 
 /// Represents an Operation resource.
 ///
 /// Discovery schema `Operation`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OperationSchema {
     /// The unique identifier for the operation.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_uint64::option"
-    )]
     pub id: Option<u64>,
 
     /// Name of the operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The type of operation, such as `insert`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation_type: Option<String>,
 
     /// The status of the operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::OperationSchemaStatus>,
 
     /// An optional progress indicator from 0 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<i32>,
 
     /// The URL of the resource that the operation modifies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_link: Option<String>,
 
     /// Server-defined URL for the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 
     /// The URL of the zone where the operation resides.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 
     /// If the operation fails, the HTTP error status code returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_error_status_code: Option<i32>,
 
     /// If the operation fails, the HTTP error message returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_error_message: Option<String>,
 
     /// If errors are generated during processing of the operation, this field is populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::OperationSchemaError>,
 }
+
+discogen_runtime::model_serde!(
+    OperationSchema { "id" => id as int64, "name" => name, "operationType" =>
+    operation_type, "status" => status, "progress" => progress, "targetLink" =>
+    target_link, "selfLink" => self_link, "zone" => zone, "httpErrorStatusCode" =>
+    http_error_status_code, "httpErrorMessage" => http_error_message, "error" => error }
+);

@@ -4,57 +4,52 @@
 ///
 /// Discovery schema `AnywhereCache`.
 #[cfg(feature = "anywhere-caches")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AnywhereCache {
     /// The kind of item this is. For Anywhere Cache, this is always storage#anywhereCache.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The ID of the resource, including the project number, bucket name and anywhere cache ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// The link to this cache instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 
     /// The name of the bucket containing this cache instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
 
     /// The ID of the Anywhere cache instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anywhere_cache_id: Option<String>,
 
     /// The zone in which the cache instance is running. For example, us-central1-a.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 
     /// The current state of the cache instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 
     /// The creation time of the cache instance in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 
     /// The modification time of the cache instance metadata in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 
     /// The TTL of all cache entries in whole seconds. e.g., "7200s".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<discogen_runtime::Duration>,
 
     /// The cache-level entry admission policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admission_policy: Option<String>,
 
     /// True if the cache instance has an active Update long-running operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_update: Option<bool>,
 }
+
+#[cfg(feature = "anywhere-caches")]
+discogen_runtime::model_serde!(
+    AnywhereCache { "kind" => kind, "id" => id, "selfLink" => self_link, "bucket" =>
+    bucket, "anywhereCacheId" => anywhere_cache_id, "zone" => zone, "state" => state,
+    "createTime" => create_time, "updateTime" => update_time, "ttl" => ttl,
+    "admissionPolicy" => admission_policy, "pendingUpdate" => pending_update }
+);
 
 /// This resource represents a long-running operation that is the result of a network API call.
 ///
@@ -68,57 +63,66 @@ pub struct AnywhereCache {
         feature = "objects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleLongrunningOperation {
     /// If the value is "false", it means the operation is still in progress. If "true", the operation is completed, and either "error" or "response" is available.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
 
     /// The error result of the operation in case of failure or cancellation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::GoogleRpcStatus>,
 
     /// Service-specific metadata associated with the operation. It typically contains progress information and common metadata such as create time. Some services might not provide such metadata. Any method that returns a long-running operation should document the metadata type, if any.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
 
     /// The server-assigned name, which is only unique within the same service that originally returns it. If you use the default HTTP mapping, the "name" should be a resource name ending with "operations/{operationId}".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The normal response of the operation in case of success. If the original method returns no data on success, such as "Delete", the response is google.protobuf.Empty. If the original method is standard Get/Create/Update, the response should be the resource. For other methods, the response should have the type "XxxResponse", where "Xxx" is the original method name. For example, if the original method name is "TakeSnapshot()", the inferred response type is "TakeSnapshotResponse".
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub response: std::collections::BTreeMap<String, serde_json::Value>,
 
     /// The link to this long running operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 
     /// The kind of item this is. For operations, this is always storage#operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "anywhere-caches",
+        feature = "buckets",
+        feature = "operations",
+        feature = "folders",
+        feature = "objects"
+    )
+)]
+discogen_runtime::model_serde!(
+    GoogleLongrunningOperation { "done" => done, "error" => error, "metadata" =>
+    metadata, "name" => name, "response" => response, "selfLink" => self_link, "kind" =>
+    kind }
+);
 
 /// A list of Anywhere Caches.
 ///
 /// Discovery schema `AnywhereCaches`.
 #[cfg(feature = "anywhere-caches")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AnywhereCaches {
     /// The kind of item this is. For lists of Anywhere Caches, this is always storage#anywhereCaches.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The continuation token, used to page through large result sets. Provide this value in a subsequent request to return the next page of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 
     /// The list of items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<crate::AnywhereCache>,
 }
+
+#[cfg(feature = "anywhere-caches")]
+discogen_runtime::model_serde!(
+    AnywhereCaches { "kind" => kind, "nextPageToken" => next_page_token, "items" => items
+    }
+);
 
 #[cfg(feature = "anywhere-caches")]
 impl discogen_runtime::Page for AnywhereCaches {
@@ -145,18 +149,27 @@ impl discogen_runtime::Page for AnywhereCaches {
         feature = "objects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleRpcStatus {
     /// The status code, which should be an enum value of google.rpc.Code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
 
     /// A list of messages that carry the error details. There is a common set of message types for APIs to use.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
 
     /// A developer-facing error message, which should be in English.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "anywhere-caches",
+        feature = "buckets",
+        feature = "operations",
+        feature = "folders",
+        feature = "objects"
+    )
+)]
+discogen_runtime::model_serde!(
+    GoogleRpcStatus { "code" => code, "details" => details, "message" => message }
+);

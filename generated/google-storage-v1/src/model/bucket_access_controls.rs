@@ -4,35 +4,33 @@
 ///
 /// Discovery schema `BucketAccessControl.projectTeam`.
 #[cfg(any(feature = "bucket-access-controls", feature = "buckets"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketAccessControlProjectTeam {
     /// The project number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_number: Option<String>,
 
     /// The team.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
 }
+
+#[cfg(any(feature = "bucket-access-controls", feature = "buckets"))]
+discogen_runtime::model_serde!(
+    BucketAccessControlProjectTeam { "projectNumber" => project_number, "team" => team }
+);
 
 /// An access-control entry.
 ///
 /// Discovery schema `BucketAccessControl`.
 #[cfg(any(feature = "bucket-access-controls", feature = "buckets"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketAccessControl {
     /// The name of the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
 
     /// The domain associated with the entity, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
 
     /// The email address associated with the entity, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 
     /// The entity holding the permission, in one of the following forms:
@@ -47,50 +45,51 @@ pub struct BucketAccessControl {
     /// - The user liz@example.com would be user-liz@example.com.
     /// - The group example@googlegroups.com would be group-example@googlegroups.com.
     /// - To refer to all members of the Google Apps for Business domain example.com, the entity would be domain-example.com.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
 
     /// The ID for the entity, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 
     /// HTTP 1.1 Entity tag for the access-control entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The ID of the access-control entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// The kind of item this is. For bucket access control entries, this is always storage#bucketAccessControl.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The project team associated with the entity, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_team: Option<crate::BucketAccessControlProjectTeam>,
 
     /// The access permission for the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 
     /// The link to this access-control entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 }
+
+#[cfg(any(feature = "bucket-access-controls", feature = "buckets"))]
+discogen_runtime::model_serde!(
+    BucketAccessControl { "bucket" => bucket, "domain" => domain, "email" => email,
+    "entity" => entity, "entityId" => entity_id, "etag" => etag, "id" => id, "kind" =>
+    kind, "projectTeam" => project_team, "role" => role, "selfLink" => self_link }
+);
 
 /// An access-control list.
 ///
 /// Discovery schema `BucketAccessControls`.
 #[cfg(feature = "bucket-access-controls")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketAccessControls {
     /// The list of items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<crate::BucketAccessControl>,
 
     /// The kind of item this is. For lists of bucket access control entries, this is always storage#bucketAccessControls.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
+
+#[cfg(feature = "bucket-access-controls")]
+discogen_runtime::model_serde!(
+    BucketAccessControls { "items" => items, "kind" => kind }
+);

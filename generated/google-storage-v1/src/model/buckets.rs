@@ -4,47 +4,52 @@
 ///
 /// Discovery schema `Bucket.billing`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketBilling {
     /// When set to true, Requester Pays is enabled for this bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requester_pays: Option<bool>,
 }
 
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(BucketBilling { "requesterPays" => requester_pays });
+
 /// Discovery schema `Bucket.cors`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketCorsItem {
     /// The value, in seconds, to return in the  Access-Control-Max-Age header used in preflight responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_age_seconds: Option<i32>,
 
     /// The list of HTTP methods on which to include CORS response headers, (GET, OPTIONS, POST, etc) Note: "*" is permitted in the list of methods, and means "any method".
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub method: Vec<String>,
 
     /// The list of Origins eligible to receive CORS response headers. Note: "*" is permitted in the list of origins, and means "any Origin".
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub origin: Vec<String>,
 
     /// The list of HTTP headers other than the simple response headers to give permission for the user-agent to share across domains.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub response_header: Vec<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketCorsItem { "maxAgeSeconds" => max_age_seconds, "method" => method, "origin" =>
+    origin, "responseHeader" => response_header }
+);
 
 /// The bucket's custom placement configuration for Custom Dual Regions.
 ///
 /// Discovery schema `Bucket.customPlacementConfig`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketCustomPlacementConfig {
     /// The list of regional locations in which data is placed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_locations: Vec<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketCustomPlacementConfig { "dataLocations" => data_locations }
+);
 
 /// Restriction mode for Google-Managed Encryption Keys. Defaults to NotRestricted.
 ///
@@ -113,652 +118,674 @@ discogen_runtime::open_enum_impls!(
 ///
 /// Discovery schema `Bucket.encryption.googleManagedEncryptionEnforcementConfig`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketEncryptionGoogleManagedEncryptionEnforcementConfig {
     /// Restriction mode for Google-Managed Encryption Keys. Defaults to NotRestricted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restriction_mode: Option<
         crate::BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode,
     >,
 
     /// Server-determined value that indicates the time from which configuration was enforced and effective. This value is in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_time: Option<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketEncryptionGoogleManagedEncryptionEnforcementConfig { "restrictionMode" =>
+    restriction_mode, "effectiveTime" => effective_time }
+);
 
 /// If set, the new objects created in this bucket must comply with this enforcement config. Changing this has no effect on existing objects; it applies to new objects only. If omitted, the new objects are allowed to be encrypted with Customer Managed Encryption type by default.
 ///
 /// Discovery schema `Bucket.encryption.customerManagedEncryptionEnforcementConfig`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketEncryptionCustomerManagedEncryptionEnforcementConfig {
     /// Restriction mode for Customer-Managed Encryption Keys. Defaults to NotRestricted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restriction_mode: Option<
         crate::BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode,
     >,
 
     /// Server-determined value that indicates the time from which configuration was enforced and effective. This value is in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_time: Option<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketEncryptionCustomerManagedEncryptionEnforcementConfig { "restrictionMode" =>
+    restriction_mode, "effectiveTime" => effective_time }
+);
 
 /// If set, the new objects created in this bucket must comply with this enforcement config. Changing this has no effect on existing objects; it applies to new objects only. If omitted, the new objects are allowed to be encrypted with Customer Supplied Encryption type by default.
 ///
 /// Discovery schema `Bucket.encryption.customerSuppliedEncryptionEnforcementConfig`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketEncryptionCustomerSuppliedEncryptionEnforcementConfig {
     /// Restriction mode for Customer-Supplied Encryption Keys. Defaults to NotRestricted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restriction_mode: Option<
         crate::BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode,
     >,
 
     /// Server-determined value that indicates the time from which configuration was enforced and effective. This value is in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_time: Option<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketEncryptionCustomerSuppliedEncryptionEnforcementConfig { "restrictionMode" =>
+    restriction_mode, "effectiveTime" => effective_time }
+);
 
 /// Encryption configuration for a bucket.
 ///
 /// Discovery schema `Bucket.encryption`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketEncryption {
     /// A Cloud KMS key that will be used to encrypt objects inserted into this bucket, if no encryption method is specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_kms_key_name: Option<String>,
 
     /// If set, the new objects created in this bucket must comply with this enforcement config. Changing this has no effect on existing objects; it applies to new objects only. If omitted, the new objects are allowed to be encrypted with Google Managed Encryption type by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_managed_encryption_enforcement_config: Option<
         crate::BucketEncryptionGoogleManagedEncryptionEnforcementConfig,
     >,
 
     /// If set, the new objects created in this bucket must comply with this enforcement config. Changing this has no effect on existing objects; it applies to new objects only. If omitted, the new objects are allowed to be encrypted with Customer Managed Encryption type by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_managed_encryption_enforcement_config: Option<
         crate::BucketEncryptionCustomerManagedEncryptionEnforcementConfig,
     >,
 
     /// If set, the new objects created in this bucket must comply with this enforcement config. Changing this has no effect on existing objects; it applies to new objects only. If omitted, the new objects are allowed to be encrypted with Customer Supplied Encryption type by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_supplied_encryption_enforcement_config: Option<
         crate::BucketEncryptionCustomerSuppliedEncryptionEnforcementConfig,
     >,
 }
 
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketEncryption { "defaultKmsKeyName" => default_kms_key_name,
+    "googleManagedEncryptionEnforcementConfig" =>
+    google_managed_encryption_enforcement_config,
+    "customerManagedEncryptionEnforcementConfig" =>
+    customer_managed_encryption_enforcement_config,
+    "customerSuppliedEncryptionEnforcementConfig" =>
+    customer_supplied_encryption_enforcement_config }
+);
+
 /// The bucket's hierarchical namespace configuration.
 ///
 /// Discovery schema `Bucket.hierarchicalNamespace`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketHierarchicalNamespace {
     /// When set to true, hierarchical namespace is enabled for this bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(BucketHierarchicalNamespace { "enabled" => enabled });
 
 /// The bucket's uniform bucket-level access configuration. The feature was formerly known as Bucket Policy Only. For backward compatibility, this field will be populated with identical information as the uniformBucketLevelAccess field. We recommend using the uniformBucketLevelAccess field to enable and disable the feature.
 ///
 /// Discovery schema `Bucket.iamConfiguration.bucketPolicyOnly`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketIamConfigurationBucketPolicyOnly {
     /// If set, access is controlled only by bucket-level or above IAM policies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 
     /// The deadline for changing iamConfiguration.bucketPolicyOnly.enabled from true to false in RFC 3339 format. iamConfiguration.bucketPolicyOnly.enabled may be changed from true to false until the locked time, after which the field is immutable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locked_time: Option<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketIamConfigurationBucketPolicyOnly { "enabled" => enabled, "lockedTime" =>
+    locked_time }
+);
 
 /// The bucket's uniform bucket-level access configuration.
 ///
 /// Discovery schema `Bucket.iamConfiguration.uniformBucketLevelAccess`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketIamConfigurationUniformBucketLevelAccess {
     /// If set, access is controlled only by bucket-level or above IAM policies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 
     /// The deadline for changing iamConfiguration.uniformBucketLevelAccess.enabled from true to false in RFC 3339  format. iamConfiguration.uniformBucketLevelAccess.enabled may be changed from true to false until the locked time, after which the field is immutable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locked_time: Option<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketIamConfigurationUniformBucketLevelAccess { "enabled" => enabled, "lockedTime"
+    => locked_time }
+);
 
 /// The bucket's IAM configuration.
 ///
 /// Discovery schema `Bucket.iamConfiguration`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketIamConfiguration {
     /// The bucket's uniform bucket-level access configuration. The feature was formerly known as Bucket Policy Only. For backward compatibility, this field will be populated with identical information as the uniformBucketLevelAccess field. We recommend using the uniformBucketLevelAccess field to enable and disable the feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_policy_only: Option<crate::BucketIamConfigurationBucketPolicyOnly>,
 
     /// The bucket's uniform bucket-level access configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uniform_bucket_level_access: Option<
         crate::BucketIamConfigurationUniformBucketLevelAccess,
     >,
 
     /// The bucket's Public Access Prevention configuration. Currently, 'inherited' and 'enforced' are supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_access_prevention: Option<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketIamConfiguration { "bucketPolicyOnly" => bucket_policy_only,
+    "uniformBucketLevelAccess" => uniform_bucket_level_access, "publicAccessPrevention"
+    => public_access_prevention }
+);
 
 /// The public network source of the bucket's IP filter.
 ///
 /// Discovery schema `Bucket.ipFilter.publicNetworkSource`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketIpFilterPublicNetworkSource {
     /// The list of public IPv4, IPv6 cidr ranges that are allowed to access the bucket.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allowed_ip_cidr_ranges: Vec<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketIpFilterPublicNetworkSource { "allowedIpCidrRanges" => allowed_ip_cidr_ranges }
+);
 
 /// Discovery schema `Bucket.ipFilter.vpcNetworkSources`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketIpFilterVpcNetworkSourcesItem {
     /// Name of the network. Format: projects/{PROJECT\_ID}/global/networks/{NETWORK\_NAME}
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 
     /// The list of IPv4, IPv6 cidr ranges subnetworks that are allowed to access the bucket.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allowed_ip_cidr_ranges: Vec<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketIpFilterVpcNetworkSourcesItem { "network" => network, "allowedIpCidrRanges" =>
+    allowed_ip_cidr_ranges }
+);
 
 /// The bucket's IP filter configuration. Specifies the network sources that are allowed to access the operations on the bucket, as well as its underlying objects. Only enforced when the mode is set to 'Enabled'.
 ///
 /// Discovery schema `Bucket.ipFilter`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketIpFilter {
     /// The mode of the IP filter. Valid values are 'Enabled' and 'Disabled'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
 
     /// The public network source of the bucket's IP filter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_network_source: Option<crate::BucketIpFilterPublicNetworkSource>,
 
     /// The list of [VPC network](https://cloud.google.com/vpc/docs/vpc) sources of the bucket's IP filter.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub vpc_network_sources: Vec<crate::BucketIpFilterVpcNetworkSourcesItem>,
 
     /// Whether to allow cross-org VPCs in the bucket's IP filter configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_cross_org_vpcs: Option<bool>,
 
     /// Whether to allow all service agents to access the bucket regardless of the IP filter configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_all_service_agent_access: Option<bool>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketIpFilter { "mode" => mode, "publicNetworkSource" => public_network_source,
+    "vpcNetworkSources" => vpc_network_sources, "allowCrossOrgVpcs" =>
+    allow_cross_org_vpcs, "allowAllServiceAgentAccess" => allow_all_service_agent_access
+    }
+);
 
 /// The action to take.
 ///
 /// Discovery schema `Bucket.lifecycle.rule.action`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketLifecycleRuleItemAction {
     /// Target storage class. Required iff the type of the action is SetStorageClass.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_class: Option<String>,
 
     /// Type of the action. Currently, only Delete, SetStorageClass, and AbortIncompleteMultipartUpload are supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketLifecycleRuleItemAction { "storageClass" => storage_class, "type" => r#type }
+);
 
 /// The condition(s) under which the action will be taken.
 ///
 /// Discovery schema `Bucket.lifecycle.rule.condition`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketLifecycleRuleItemCondition {
     /// Age of an object (in days). This condition is satisfied when an object reaches the specified age.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i32>,
 
     /// A date in RFC 3339 format with only the date part (for instance, "2013-01-15"). This condition is satisfied when an object is created before midnight of the specified date in UTC.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_before: Option<String>,
 
     /// A date in RFC 3339 format with only the date part (for instance, "2013-01-15"). This condition is satisfied when the custom time on an object is before this date in UTC.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_time_before: Option<String>,
 
     /// Number of days elapsed since the user-specified timestamp set on an object. The condition is satisfied if the days elapsed is at least this number. If no custom timestamp is specified on an object, the condition does not apply.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub days_since_custom_time: Option<i32>,
 
     /// Number of days elapsed since the noncurrent timestamp of an object. The condition is satisfied if the days elapsed is at least this number. This condition is relevant only for versioned objects. The value of the field must be a nonnegative integer. If it's zero, the object version will become eligible for Lifecycle action as soon as it becomes noncurrent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub days_since_noncurrent_time: Option<i32>,
 
     /// Relevant only for versioned objects. If the value is true, this condition matches live objects; if the value is false, it matches archived objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_live: Option<bool>,
 
     /// A regular expression that satisfies the RE2 syntax. This condition is satisfied when the name of the object matches the RE2 pattern. Note: This feature is currently in the "Early Access" launch stage and is only available to a whitelisted set of users; that means that this feature may be changed in backward-incompatible ways and that it is not guaranteed to be released.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub matches_pattern: Option<String>,
 
     /// List of object name prefixes. This condition will be satisfied when at least one of the prefixes exactly matches the beginning of the object name.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub matches_prefix: Vec<String>,
 
     /// List of object name suffixes. This condition will be satisfied when at least one of the suffixes exactly matches the end of the object name.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub matches_suffix: Vec<String>,
 
     /// Objects having any of the storage classes specified by this condition will be matched. Values include MULTI\_REGIONAL, REGIONAL, NEARLINE, COLDLINE, ARCHIVE, STANDARD, and DURABLE\_REDUCED\_AVAILABILITY.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub matches_storage_class: Vec<String>,
 
     /// A date in RFC 3339 format with only the date part (for instance, "2013-01-15"). This condition is satisfied when the noncurrent time on an object is before this date in UTC. This condition is relevant only for versioned objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub noncurrent_time_before: Option<String>,
 
     /// Relevant only for versioned objects. If the value is N, this condition is satisfied when there are at least N versions (including the live version) newer than this version of the object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_newer_versions: Option<i32>,
 }
 
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketLifecycleRuleItemCondition { "age" => age, "createdBefore" => created_before,
+    "customTimeBefore" => custom_time_before, "daysSinceCustomTime" =>
+    days_since_custom_time, "daysSinceNoncurrentTime" => days_since_noncurrent_time,
+    "isLive" => is_live, "matchesPattern" => matches_pattern, "matchesPrefix" =>
+    matches_prefix, "matchesSuffix" => matches_suffix, "matchesStorageClass" =>
+    matches_storage_class, "noncurrentTimeBefore" => noncurrent_time_before,
+    "numNewerVersions" => num_newer_versions }
+);
+
 /// Discovery schema `Bucket.lifecycle.rule`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketLifecycleRuleItem {
     /// The action to take.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<crate::BucketLifecycleRuleItemAction>,
 
     /// The condition(s) under which the action will be taken.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<crate::BucketLifecycleRuleItemCondition>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketLifecycleRuleItem { "action" => action, "condition" => condition }
+);
 
 /// The bucket's lifecycle configuration. See [Lifecycle Management](https://cloud.google.com/storage/docs/lifecycle) for more information.
 ///
 /// Discovery schema `Bucket.lifecycle`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketLifecycle {
     /// A lifecycle management rule, which is made of an action to take and the condition(s) under which the action will be taken.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rule: Vec<crate::BucketLifecycleRuleItem>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(BucketLifecycle { "rule" => rule });
 
 /// The bucket's Autoclass configuration.
 ///
 /// Discovery schema `Bucket.autoclass`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketAutoclass {
     /// Whether or not Autoclass is enabled on this bucket
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 
     /// A date and time in RFC 3339 format representing the instant at which "enabled" was last toggled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub toggle_time: Option<String>,
 
     /// The storage class that objects in the bucket eventually transition to if they are not read for a certain length of time. Valid values are NEARLINE and ARCHIVE.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terminal_storage_class: Option<String>,
 
     /// A date and time in RFC 3339 format representing the time of the most recent update to "terminalStorageClass".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terminal_storage_class_update_time: Option<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketAutoclass { "enabled" => enabled, "toggleTime" => toggle_time,
+    "terminalStorageClass" => terminal_storage_class, "terminalStorageClassUpdateTime" =>
+    terminal_storage_class_update_time }
+);
 
 /// The bucket's logging configuration, which defines the destination bucket and optional name prefix for the current bucket's logs.
 ///
 /// Discovery schema `Bucket.logging`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketLogging {
     /// The destination bucket where the current bucket's logs should be placed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_bucket: Option<String>,
 
     /// A prefix for log object names.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_object_prefix: Option<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketLogging { "logBucket" => log_bucket, "logObjectPrefix" => log_object_prefix }
+);
 
 /// The owner of the bucket. This is always the project team's owner group.
 ///
 /// Discovery schema `Bucket.owner`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketOwner {
     /// The entity, in the form project-owner-projectId.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
 
     /// The ID for the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketOwner { "entity" => entity, "entityId" => entity_id }
+);
 
 /// The bucket's retention policy. The retention policy enforces a minimum retention time for all objects contained in the bucket, based on their creation time. Any attempt to overwrite or delete objects younger than the retention period will result in a PERMISSION\_DENIED error. An unlocked retention policy can be modified or removed from the bucket via a storage.buckets.update operation. A locked retention policy cannot be removed or shortened in duration for the lifetime of the bucket. Attempting to remove or decrease period of a locked retention policy will result in a PERMISSION\_DENIED error.
 ///
 /// Discovery schema `Bucket.retentionPolicy`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketRetentionPolicy {
     /// Server-determined value that indicates the time from which policy was enforced and effective. This value is in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_time: Option<String>,
 
     /// Once locked, an object retention policy cannot be modified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
 
     /// The duration in seconds that objects need to be retained. Retention duration must be greater than zero and less than 100 years. Note that enforcement of retention periods less than a day is not guaranteed. Such periods should only be used for testing purposes.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub retention_period: Option<i64>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketRetentionPolicy { "effectiveTime" => effective_time, "isLocked" => is_locked,
+    "retentionPeriod" => retention_period as int64 }
+);
 
 /// The bucket's object retention config.
 ///
 /// Discovery schema `Bucket.objectRetention`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketObjectRetention {
     /// The bucket's object retention mode. Can be Enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(BucketObjectRetention { "mode" => mode });
 
 /// The bucket's soft delete policy, which defines the period of time that soft-deleted objects will be retained, and cannot be permanently deleted.
 ///
 /// Discovery schema `Bucket.softDeletePolicy`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketSoftDeletePolicy {
     /// The duration in seconds that soft-deleted objects in the bucket will be retained and cannot be permanently deleted.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub retention_duration_seconds: Option<i64>,
 
     /// Server-determined value that indicates the time from which the policy, or one with a greater retention, was effective. This value is in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_time: Option<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketSoftDeletePolicy { "retentionDurationSeconds" => retention_duration_seconds as
+    int64, "effectiveTime" => effective_time }
+);
 
 /// The bucket's versioning configuration.
 ///
 /// Discovery schema `Bucket.versioning`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketVersioning {
     /// While set to true, versioning is fully enabled for this bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(BucketVersioning { "enabled" => enabled });
 
 /// The bucket's website configuration, controlling how the service behaves when accessing bucket contents as a web site. See the [Static Website Examples](https://cloud.google.com/storage/docs/static-website) for more information.
 ///
 /// Discovery schema `Bucket.website`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketWebsite {
     /// If the requested object path is missing, the service will ensure the path has a trailing '/', append this suffix, and attempt to retrieve the resulting object. This allows the creation of index.html objects to represent directory pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main_page_suffix: Option<String>,
 
     /// If the requested object path is missing, and any mainPageSuffix object is missing, if applicable, the service will return the named object from this bucket as the content for a 404 Not Found result.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub not_found_page: Option<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketWebsite { "mainPageSuffix" => main_page_suffix, "notFoundPage" =>
+    not_found_page }
+);
 
 /// A bucket.
 ///
 /// Discovery schema `Bucket`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Bucket {
     /// Access controls on the bucket.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub acl: Vec<crate::BucketAccessControl>,
 
     /// The bucket's billing configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing: Option<crate::BucketBilling>,
 
     /// The bucket's Cross-Origin Resource Sharing (CORS) configuration.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cors: Vec<crate::BucketCorsItem>,
 
     /// The bucket's custom placement configuration for Custom Dual Regions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_placement_config: Option<crate::BucketCustomPlacementConfig>,
 
     /// The default value for event-based hold on newly created objects in this bucket. Event-based hold is a way to retain objects indefinitely until an event occurs, signified by the hold's release. After being released, such objects will be subject to bucket-level retention (if any). One sample use case of this flag is for banks to hold loan documents for at least 3 years after loan is paid in full. Here, bucket-level retention is 3 years and the event is loan being paid in full. In this example, these objects will be held intact for any number of years until the event has occurred (event-based hold on the object is released) and then 3 more years after that. That means retention duration of the objects begins from the moment event-based hold transitioned from true to false. Objects under event-based hold cannot be deleted, overwritten or archived until the hold is removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_event_based_hold: Option<bool>,
 
     /// Default access controls to apply to new objects when no ACL is provided.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub default_object_acl: Vec<crate::ObjectAccessControl>,
 
     /// Encryption configuration for a bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption: Option<crate::BucketEncryption>,
 
     /// HTTP 1.1 Entity tag for the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The bucket's hierarchical namespace configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hierarchical_namespace: Option<crate::BucketHierarchicalNamespace>,
 
     /// The bucket's IAM configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iam_configuration: Option<crate::BucketIamConfiguration>,
 
     /// The ID of the bucket. For buckets, the id and name properties are the same.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// The bucket's IP filter configuration. Specifies the network sources that are allowed to access the operations on the bucket, as well as its underlying objects. Only enforced when the mode is set to 'Enabled'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_filter: Option<crate::BucketIpFilter>,
 
     /// The kind of item this is. For buckets, this is always storage#bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// User-provided labels, in key/value pairs.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 
     /// The bucket's lifecycle configuration. See [Lifecycle Management](https://cloud.google.com/storage/docs/lifecycle) for more information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<crate::BucketLifecycle>,
 
     /// The bucket's Autoclass configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub autoclass: Option<crate::BucketAutoclass>,
 
     /// The location of the bucket. Object data for objects in the bucket resides in physical storage within this region. Defaults to US. See the [Developer's Guide](https://cloud.google.com/storage/docs/locations) for the authoritative list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
 
     /// The type of the bucket location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_type: Option<String>,
 
     /// The bucket's logging configuration, which defines the destination bucket and optional name prefix for the current bucket's logs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logging: Option<crate::BucketLogging>,
 
     /// The generation of this bucket.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub generation: Option<i64>,
 
     /// The metadata generation of this bucket.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub metageneration: Option<i64>,
 
     /// The name of the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The owner of the bucket. This is always the project team's owner group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<crate::BucketOwner>,
 
     /// The project number of the project the bucket belongs to.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_uint64::option"
-    )]
     pub project_number: Option<u64>,
 
     /// The bucket's retention policy. The retention policy enforces a minimum retention time for all objects contained in the bucket, based on their creation time. Any attempt to overwrite or delete objects younger than the retention period will result in a PERMISSION\_DENIED error. An unlocked retention policy can be modified or removed from the bucket via a storage.buckets.update operation. A locked retention policy cannot be removed or shortened in duration for the lifetime of the bucket. Attempting to remove or decrease period of a locked retention policy will result in a PERMISSION\_DENIED error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_policy: Option<crate::BucketRetentionPolicy>,
 
     /// The bucket's object retention config.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_retention: Option<crate::BucketObjectRetention>,
 
     /// The Recovery Point Objective (RPO) of this bucket. Set to ASYNC\_TURBO to turn on Turbo Replication on a bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rpo: Option<String>,
 
     /// The URI of this bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 
     /// The bucket's soft delete policy, which defines the period of time that soft-deleted objects will be retained, and cannot be permanently deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_delete_policy: Option<crate::BucketSoftDeletePolicy>,
 
     /// The bucket's default storage class, used whenever no storageClass is specified for a newly-created object. This defines how objects in the bucket are stored and determines the SLA and the cost of storage. Values include MULTI\_REGIONAL, REGIONAL, STANDARD, NEARLINE, COLDLINE, ARCHIVE, and DURABLE\_REDUCED\_AVAILABILITY. If this value is not specified when the bucket is created, it will default to STANDARD. For more information, see [Storage Classes](https://cloud.google.com/storage/docs/storage-classes).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_class: Option<String>,
 
     /// The creation time of the bucket in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_created: Option<String>,
 
     /// The modification time of the bucket in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
 
     /// The soft delete time of the bucket in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_delete_time: Option<String>,
 
     /// The hard delete time of the bucket in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hard_delete_time: Option<String>,
 
     /// The bucket's versioning configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub versioning: Option<crate::BucketVersioning>,
 
     /// The bucket's website configuration, controlling how the service behaves when accessing bucket contents as a web site. See the [Static Website Examples](https://cloud.google.com/storage/docs/static-website) for more information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<crate::BucketWebsite>,
 
     /// Reserved for future use.
-    #[serde(rename = "satisfiesPZS", skip_serializing_if = "Option::is_none")]
     pub satisfies_pzs: Option<bool>,
 
     /// Reserved for future use.
-    #[serde(rename = "satisfiesPZI", skip_serializing_if = "Option::is_none")]
     pub satisfies_pzi: Option<bool>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    Bucket { "acl" => acl, "billing" => billing, "cors" => cors, "customPlacementConfig"
+    => custom_placement_config, "defaultEventBasedHold" => default_event_based_hold,
+    "defaultObjectAcl" => default_object_acl, "encryption" => encryption, "etag" => etag,
+    "hierarchicalNamespace" => hierarchical_namespace, "iamConfiguration" =>
+    iam_configuration, "id" => id, "ipFilter" => ip_filter, "kind" => kind, "labels" =>
+    labels, "lifecycle" => lifecycle, "autoclass" => autoclass, "location" => location,
+    "locationType" => location_type, "logging" => logging, "generation" => generation as
+    int64, "metageneration" => metageneration as int64, "name" => name, "owner" => owner,
+    "projectNumber" => project_number as int64, "retentionPolicy" => retention_policy,
+    "objectRetention" => object_retention, "rpo" => rpo, "selfLink" => self_link,
+    "softDeletePolicy" => soft_delete_policy, "storageClass" => storage_class,
+    "timeCreated" => time_created, "updated" => updated, "softDeleteTime" =>
+    soft_delete_time, "hardDeleteTime" => hard_delete_time, "versioning" => versioning,
+    "website" => website, "satisfiesPZS" => satisfies_pzs, "satisfiesPZI" =>
+    satisfies_pzi }
+);
 
 /// The bucket's new custom placement configuration if relocating to a Custom Dual Region.
 ///
 /// Discovery schema `RelocateBucketRequest.destinationCustomPlacementConfig`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RelocateBucketRequestDestinationCustomPlacementConfig {
     /// The list of regional locations in which data is placed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_locations: Vec<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    RelocateBucketRequestDestinationCustomPlacementConfig { "dataLocations" =>
+    data_locations }
+);
 
 /// A Relocate Bucket request.
 ///
 /// Discovery schema `RelocateBucketRequest`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RelocateBucketRequest {
     /// The new location the bucket will be relocated to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_location: Option<String>,
 
     /// The bucket's new custom placement configuration if relocating to a Custom Dual Region.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_custom_placement_config: Option<
         crate::RelocateBucketRequestDestinationCustomPlacementConfig,
     >,
 
     /// If true, validate the operation, but do not actually relocate the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validate_only: Option<bool>,
 }
 
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    RelocateBucketRequest { "destinationLocation" => destination_location,
+    "destinationCustomPlacementConfig" => destination_custom_placement_config,
+    "validateOnly" => validate_only }
+);
+
 /// Discovery schema `Policy.bindings`.
 #[cfg(any(feature = "buckets", feature = "managed-folders", feature = "objects"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PolicyBindingsItem {
     /// The condition that is associated with this binding. NOTE: an unsatisfied condition will not allow user access via current binding. Different bindings, including their conditions, are examined independently.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<crate::Expr>,
 
     /// A collection of identifiers for members who may assume the provided role. Recognized identifiers are as follows:
@@ -771,7 +798,6 @@ pub struct PolicyBindingsItem {
     /// - projectOwner:projectid - Owners of the given project. For example, projectOwner:my-example-project
     /// - projectEditor:projectid - Editors of the given project. For example, projectEditor:my-example-project
     /// - projectViewer:projectid - Viewers of the given project. For example, projectViewer:my-example-project
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<String>,
 
     /// The role to which members belong. Two types of roles are supported: new IAM roles, which grant permissions that do not map directly to those provided by ACLs, and legacy IAM roles, which do map directly to ACL permissions. All roles are of the format roles/storage.specificRole.
@@ -785,113 +811,124 @@ pub struct PolicyBindingsItem {
     /// - roles/storage.legacyBucketReader - Read access to buckets with object listing. Equivalent to an ACL entry on a bucket with the READER role.
     /// - roles/storage.legacyBucketWriter - Read access to buckets with object listing/creation/deletion. Equivalent to an ACL entry on a bucket with the WRITER role.
     /// - roles/storage.legacyBucketOwner - Read and write access to existing buckets with object listing/creation/deletion. Equivalent to an ACL entry on a bucket with the OWNER role.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
+
+#[cfg(any(feature = "buckets", feature = "managed-folders", feature = "objects"))]
+discogen_runtime::model_serde!(
+    PolicyBindingsItem { "condition" => condition, "members" => members, "role" => role }
+);
 
 /// A bucket/object/managedFolder IAM policy.
 ///
 /// Discovery schema `Policy`.
 #[cfg(any(feature = "buckets", feature = "managed-folders", feature = "objects"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Policy {
     /// An association between a role, which comes with a set of permissions, and members who may assume that role.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bindings: Vec<crate::PolicyBindingsItem>,
 
     /// HTTP 1.1  Entity tag for the policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<discogen_runtime::Bytes>,
 
     /// The kind of item this is. For policies, this is always storage#policy. This field is ignored on input.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The ID of the resource to which this policy belongs. Will be of the form projects/_/buckets/bucket for buckets, projects/_/buckets/bucket/objects/object for objects, and projects/_/buckets/bucket/managedFolders/managedFolder. A specific generation may be specified by appending #generationNumber to the end of the object name, e.g. projects/_/buckets/my-bucket/objects/data.txt#17. The current generation can be denoted with #0. This field is ignored on input.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
 
     /// The IAM policy format version.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
+
+#[cfg(any(feature = "buckets", feature = "managed-folders", feature = "objects"))]
+discogen_runtime::model_serde!(
+    Policy { "bindings" => bindings, "etag" => etag, "kind" => kind, "resourceId" =>
+    resource_id, "version" => version }
+);
 
 /// The bucket's custom placement configuration for Custom Dual Regions.
 ///
 /// Discovery schema `BucketStorageLayout.customPlacementConfig`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketStorageLayoutCustomPlacementConfig {
     /// The list of regional locations in which data is placed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_locations: Vec<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketStorageLayoutCustomPlacementConfig { "dataLocations" => data_locations }
+);
 
 /// The bucket's hierarchical namespace configuration.
 ///
 /// Discovery schema `BucketStorageLayout.hierarchicalNamespace`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketStorageLayoutHierarchicalNamespace {
     /// When set to true, hierarchical namespace is enabled for this bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketStorageLayoutHierarchicalNamespace { "enabled" => enabled }
+);
 
 /// The storage layout configuration of a bucket.
 ///
 /// Discovery schema `BucketStorageLayout`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketStorageLayout {
     /// The name of the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
 
     /// The bucket's custom placement configuration for Custom Dual Regions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_placement_config: Option<crate::BucketStorageLayoutCustomPlacementConfig>,
 
     /// The bucket's hierarchical namespace configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hierarchical_namespace: Option<crate::BucketStorageLayoutHierarchicalNamespace>,
 
     /// The kind of item this is. For storage layout, this is always storage#storageLayout.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The location of the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
 
     /// The type of the bucket location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_type: Option<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    BucketStorageLayout { "bucket" => bucket, "customPlacementConfig" =>
+    custom_placement_config, "hierarchicalNamespace" => hierarchical_namespace, "kind" =>
+    kind, "location" => location, "locationType" => location_type }
+);
 
 /// A list of buckets.
 ///
 /// Discovery schema `Buckets`.
 #[cfg(feature = "buckets")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Buckets {
     /// The list of items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<crate::Bucket>,
 
     /// The kind of item this is. For lists of buckets, this is always storage#buckets.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The continuation token, used to page through large result sets. Provide this value in a subsequent request to return the next page of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "buckets")]
+discogen_runtime::model_serde!(
+    Buckets { "items" => items, "kind" => kind, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "buckets")]
 impl discogen_runtime::Page for Buckets {
@@ -910,11 +947,9 @@ impl discogen_runtime::Page for Buckets {
 ///
 /// Discovery schema `TestIamPermissionsResponse`.
 #[cfg(any(feature = "buckets", feature = "managed-folders", feature = "objects"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TestIamPermissionsResponse {
     /// The kind of item this is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The permissions held by the caller. Permissions are always of the format storage.resource.capability, where resource is one of buckets, objects, or managedFolders. The supported permissions are as follows:
@@ -938,9 +973,13 @@ pub struct TestIamPermissionsResponse {
     /// - storage.managedFolders.create - Create managed folder.
     /// - storage.managedFolders.list - List managed folders.
     /// - storage.managedFolders.setIamPolicy - Update managed folder IAM policy.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub permissions: Vec<String>,
 }
+
+#[cfg(any(feature = "buckets", feature = "managed-folders", feature = "objects"))]
+discogen_runtime::model_serde!(
+    TestIamPermissionsResponse { "kind" => kind, "permissions" => permissions }
+);
 
 /// The project team associated with the entity, if any.
 ///
@@ -953,17 +992,26 @@ pub struct TestIamPermissionsResponse {
         feature = "objects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectAccessControlProjectTeam {
     /// The project number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_number: Option<String>,
 
     /// The team.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "buckets",
+        feature = "default-object-access-controls",
+        feature = "object-access-controls",
+        feature = "objects"
+    )
+)]
+discogen_runtime::model_serde!(
+    ObjectAccessControlProjectTeam { "projectNumber" => project_number, "team" => team }
+);
 
 /// An access-control entry.
 ///
@@ -976,19 +1024,15 @@ pub struct ObjectAccessControlProjectTeam {
         feature = "objects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectAccessControl {
     /// The name of the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
 
     /// The domain associated with the entity, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
 
     /// The email address associated with the entity, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 
     /// The entity holding the permission, in one of the following forms:
@@ -1003,72 +1047,75 @@ pub struct ObjectAccessControl {
     /// - The user liz@example.com would be user-liz@example.com.
     /// - The group example@googlegroups.com would be group-example@googlegroups.com.
     /// - To refer to all members of the Google Apps for Business domain example.com, the entity would be domain-example.com.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
 
     /// The ID for the entity, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 
     /// HTTP 1.1 Entity tag for the access-control entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The content generation of the object, if applied to an object.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub generation: Option<i64>,
 
     /// The ID of the access-control entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// The kind of item this is. For object access control entries, this is always storage#objectAccessControl.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The name of the object, if applied to an object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
 
     /// The project team associated with the entity, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_team: Option<crate::ObjectAccessControlProjectTeam>,
 
     /// The access permission for the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 
     /// The link to this access-control entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "buckets",
+        feature = "default-object-access-controls",
+        feature = "object-access-controls",
+        feature = "objects"
+    )
+)]
+discogen_runtime::model_serde!(
+    ObjectAccessControl { "bucket" => bucket, "domain" => domain, "email" => email,
+    "entity" => entity, "entityId" => entity_id, "etag" => etag, "generation" =>
+    generation as int64, "id" => id, "kind" => kind, "object" => object, "projectTeam" =>
+    project_team, "role" => role, "selfLink" => self_link }
+);
 
 /// Represents an expression text. Example: title: "User account presence" description: "Determines whether the request has a user account" expression: "size(request.user) &gt; 0"
 ///
 /// Discovery schema `Expr`.
 #[cfg(any(feature = "buckets", feature = "managed-folders", feature = "objects"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Expr {
     /// An optional description of the expression. This is a longer text which describes the expression, e.g. when hovered over it in a UI.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
     /// Textual representation of an expression in Common Expression Language syntax. The application context of the containing message determines which well-known feature set of CEL is supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
 
     /// An optional string indicating the location of the expression for error reporting, e.g. a file name and a position in the file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
 
     /// An optional title for the expression, i.e. a short string describing its purpose. This can be used e.g. in UIs which allow to enter the expression.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
+#[cfg(any(feature = "buckets", feature = "managed-folders", feature = "objects"))]
+discogen_runtime::model_serde!(
+    Expr { "description" => description, "expression" => expression, "location" =>
+    location, "title" => title }
+);
 
 /// Set of properties to return. Defaults to noAcl.
 ///

@@ -4,49 +4,42 @@
 ///
 /// Discovery schema `Channel`.
 #[cfg(any(feature = "channels", feature = "objects"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Channel {
     /// The address where notifications are delivered for this channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 
     /// Date and time of notification channel expiration, expressed as a Unix timestamp, in milliseconds. Optional.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub expiration: Option<i64>,
 
     /// A UUID or similar unique string that identifies this channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// Identifies this as a notification channel used to watch for changes to a resource, which is "api#channel".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// Additional parameters controlling delivery channel behavior. Optional.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub params: std::collections::BTreeMap<String, String>,
 
     /// A Boolean value to indicate whether payload is wanted. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<bool>,
 
     /// An opaque ID that identifies the resource being watched on this channel. Stable across different API versions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
 
     /// A version-specific identifier for the watched resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_uri: Option<String>,
 
     /// An arbitrary string delivered to the target address with each notification delivered over this channel. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 
     /// The type of delivery mechanism used for this channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+
+#[cfg(any(feature = "channels", feature = "objects"))]
+discogen_runtime::model_serde!(
+    Channel { "address" => address, "expiration" => expiration as int64, "id" => id,
+    "kind" => kind, "params" => params, "payload" => payload, "resourceId" =>
+    resource_id, "resourceUri" => resource_uri, "token" => token, "type" => r#type }
+);

@@ -6,14 +6,18 @@
 #[cfg(
     any(feature = "default-object-access-controls", feature = "object-access-controls")
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectAccessControls {
     /// The list of items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<crate::ObjectAccessControl>,
 
     /// The kind of item this is. For lists of object access control entries, this is always storage#objectAccessControls.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
+
+#[cfg(
+    any(feature = "default-object-access-controls", feature = "object-access-controls")
+)]
+discogen_runtime::model_serde!(
+    ObjectAccessControls { "items" => items, "kind" => kind }
+);

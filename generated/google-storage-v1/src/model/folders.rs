@@ -4,80 +4,79 @@
 ///
 /// Discovery schema `Folder.pendingRenameInfo`.
 #[cfg(feature = "folders")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FolderPendingRenameInfo {
     /// The ID of the rename folder operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation_id: Option<String>,
 }
+
+#[cfg(feature = "folders")]
+discogen_runtime::model_serde!(
+    FolderPendingRenameInfo { "operationId" => operation_id }
+);
 
 /// A folder. Only available in buckets with hierarchical namespace enabled.
 ///
 /// Discovery schema `Folder`.
 #[cfg(feature = "folders")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Folder {
     /// The name of the bucket containing this folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
 
     /// The ID of the folder, including the bucket name, folder name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// The kind of item this is. For folders, this is always storage#folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The version of the metadata for this folder. Used for preconditions and for detecting changes in metadata.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub metageneration: Option<i64>,
 
     /// The name of the folder. Required if not specified by URL parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The link to this folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 
     /// The creation time of the folder in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 
     /// The modification time of the folder metadata in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 
     /// Only present if the folder is part of an ongoing rename folder operation. Contains information which can be used to query the operation status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_rename_info: Option<crate::FolderPendingRenameInfo>,
 }
+
+#[cfg(feature = "folders")]
+discogen_runtime::model_serde!(
+    Folder { "bucket" => bucket, "id" => id, "kind" => kind, "metageneration" =>
+    metageneration as int64, "name" => name, "selfLink" => self_link, "createTime" =>
+    create_time, "updateTime" => update_time, "pendingRenameInfo" => pending_rename_info
+    }
+);
 
 /// A list of folders.
 ///
 /// Discovery schema `Folders`.
 #[cfg(feature = "folders")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Folders {
     /// The list of items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<crate::Folder>,
 
     /// The kind of item this is. For lists of folders, this is always storage#folders.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The continuation token, used to page through large result sets. Provide this value in a subsequent request to return the next page of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "folders")]
+discogen_runtime::model_serde!(
+    Folders { "items" => items, "kind" => kind, "nextPageToken" => next_page_token }
+);
 
 #[cfg(feature = "folders")]
 impl discogen_runtime::Page for Folders {

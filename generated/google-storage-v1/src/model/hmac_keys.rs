@@ -4,41 +4,44 @@
 ///
 /// Discovery schema `HmacKey`.
 #[cfg(feature = "hmac-keys")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HmacKey {
     /// The kind of item this is. For HMAC keys, this is always storage#hmacKey.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// Key metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::HmacKeyMetadata>,
 
     /// HMAC secret key material.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+#[cfg(feature = "hmac-keys")]
+discogen_runtime::model_serde!(
+    HmacKey { "kind" => kind, "metadata" => metadata, "secret" => secret }
+);
 
 /// A list of hmacKeys.
 ///
 /// Discovery schema `HmacKeysMetadata`.
 #[cfg(feature = "hmac-keys")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HmacKeysMetadata {
     /// The list of items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<crate::HmacKeyMetadata>,
 
     /// The kind of item this is. For lists of hmacKeys, this is always storage#hmacKeysMetadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The continuation token, used to page through large result sets. Provide this value in a subsequent request to return the next page of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "hmac-keys")]
+discogen_runtime::model_serde!(
+    HmacKeysMetadata { "items" => items, "kind" => kind, "nextPageToken" =>
+    next_page_token }
+);
 
 #[cfg(feature = "hmac-keys")]
 impl discogen_runtime::Page for HmacKeysMetadata {
@@ -57,46 +60,43 @@ impl discogen_runtime::Page for HmacKeysMetadata {
 ///
 /// Discovery schema `HmacKeyMetadata`.
 #[cfg(feature = "hmac-keys")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HmacKeyMetadata {
     /// The ID of the HMAC Key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_id: Option<String>,
 
     /// HTTP 1.1 Entity tag for the HMAC key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// The ID of the HMAC key, including the Project ID and the Access ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// The kind of item this is. For HMAC Key metadata, this is always storage#hmacKeyMetadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// Project ID owning the service account to which the key authenticates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
 
     /// The link to this resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 
     /// The email address of the key's associated service account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account_email: Option<String>,
 
     /// The state of the key. Can be one of ACTIVE, INACTIVE, or DELETED.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 
     /// The creation time of the HMAC key in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_created: Option<String>,
 
     /// The last modification time of the HMAC key metadata in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
 }
+
+#[cfg(feature = "hmac-keys")]
+discogen_runtime::model_serde!(
+    HmacKeyMetadata { "accessId" => access_id, "etag" => etag, "id" => id, "kind" =>
+    kind, "projectId" => project_id, "selfLink" => self_link, "serviceAccountEmail" =>
+    service_account_email, "state" => state, "timeCreated" => time_created, "updated" =>
+    updated }
+);

@@ -4,64 +4,61 @@
 ///
 /// Discovery schema `ManagedFolder`.
 #[cfg(feature = "managed-folders")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedFolder {
     /// The name of the bucket containing this managed folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
 
     /// The ID of the managed folder, including the bucket name and managed folder name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// The kind of item this is. For managed folders, this is always storage#managedFolder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The version of the metadata for this managed folder. Used for preconditions and for detecting changes in metadata.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub metageneration: Option<i64>,
 
     /// The name of the managed folder. Required if not specified by URL parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The link to this managed folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 
     /// The creation time of the managed folder in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 
     /// The last update time of the managed folder metadata in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
+
+#[cfg(feature = "managed-folders")]
+discogen_runtime::model_serde!(
+    ManagedFolder { "bucket" => bucket, "id" => id, "kind" => kind, "metageneration" =>
+    metageneration as int64, "name" => name, "selfLink" => self_link, "createTime" =>
+    create_time, "updateTime" => update_time }
+);
 
 /// A list of managed folders.
 ///
 /// Discovery schema `ManagedFolders`.
 #[cfg(feature = "managed-folders")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedFolders {
     /// The list of items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<crate::ManagedFolder>,
 
     /// The kind of item this is. For lists of managed folders, this is always storage#managedFolders.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The continuation token, used to page through large result sets. Provide this value in a subsequent request to return the next page of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(feature = "managed-folders")]
+discogen_runtime::model_serde!(
+    ManagedFolders { "items" => items, "kind" => kind, "nextPageToken" => next_page_token
+    }
+);
 
 #[cfg(feature = "managed-folders")]
 impl discogen_runtime::Page for ManagedFolders {

@@ -4,61 +4,56 @@
 ///
 /// Discovery schema `Notification`.
 #[cfg(feature = "notifications")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Notification {
     /// An optional list of additional attributes to attach to each Cloud PubSub message published for this notification subscription.
-    #[serde(
-        rename = "custom_attributes",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
     pub custom_attributes: std::collections::BTreeMap<String, String>,
 
     /// HTTP 1.1 Entity tag for this subscription notification.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// If present, only send notifications about listed event types. If empty, sent notifications for all event types.
-    #[serde(rename = "event_types", skip_serializing_if = "Vec::is_empty")]
     pub event_types: Vec<String>,
 
     /// The ID of the notification.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// The kind of item this is. For notifications, this is always storage#notification.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// If present, only apply this notification configuration to object names that begin with this prefix.
-    #[serde(rename = "object_name_prefix", skip_serializing_if = "Option::is_none")]
     pub object_name_prefix: Option<String>,
 
     /// The desired content of the Payload.
-    #[serde(rename = "payload_format", skip_serializing_if = "Option::is_none")]
     pub payload_format: Option<String>,
 
     /// The canonical URL of this notification.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 
     /// The Cloud PubSub topic to which this subscription publishes. Formatted as: '//pubsub.googleapis.com/projects/{project-identifier}/topics/{my-topic}'
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
 }
+
+#[cfg(feature = "notifications")]
+discogen_runtime::model_serde!(
+    Notification { "custom_attributes" => custom_attributes, "etag" => etag,
+    "event_types" => event_types, "id" => id, "kind" => kind, "object_name_prefix" =>
+    object_name_prefix, "payload_format" => payload_format, "selfLink" => self_link,
+    "topic" => topic }
+);
 
 /// A list of notification subscriptions.
 ///
 /// Discovery schema `Notifications`.
 #[cfg(feature = "notifications")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Notifications {
     /// The list of items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<crate::Notification>,
 
     /// The kind of item this is. For lists of notifications, this is always storage#notifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
+
+#[cfg(feature = "notifications")]
+discogen_runtime::model_serde!(Notifications { "items" => items, "kind" => kind });

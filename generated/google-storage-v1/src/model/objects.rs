@@ -4,312 +4,294 @@
 ///
 /// Discovery schema `ComposeRequest.sourceObjects.objectPreconditions`.
 #[cfg(feature = "objects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComposeRequestSourceObjectsItemObjectPreconditions {
     /// Only perform the composition if the generation of the source object that would be used matches this value. If this value and a generation are both specified, they must be the same value or the call will fail.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub if_generation_match: Option<i64>,
 }
 
+#[cfg(feature = "objects")]
+discogen_runtime::model_serde!(
+    ComposeRequestSourceObjectsItemObjectPreconditions { "ifGenerationMatch" =>
+    if_generation_match as int64 }
+);
+
 /// Discovery schema `ComposeRequest.sourceObjects`.
 #[cfg(feature = "objects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComposeRequestSourceObjectsItem {
     /// The generation of this object to use as the source.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub generation: Option<i64>,
 
     /// The source object's name. All source objects must reside in the same bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Conditions that must be met for this operation to execute.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_preconditions: Option<
         crate::ComposeRequestSourceObjectsItemObjectPreconditions,
     >,
 }
 
+#[cfg(feature = "objects")]
+discogen_runtime::model_serde!(
+    ComposeRequestSourceObjectsItem { "generation" => generation as int64, "name" =>
+    name, "objectPreconditions" => object_preconditions }
+);
+
 /// A Compose request.
 ///
 /// Discovery schema `ComposeRequest`.
 #[cfg(feature = "objects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComposeRequest {
     /// Properties of the resulting object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<crate::Object>,
 
     /// The kind of item this is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The list of source objects that will be concatenated into a single object.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub source_objects: Vec<crate::ComposeRequestSourceObjectsItem>,
 }
+
+#[cfg(feature = "objects")]
+discogen_runtime::model_serde!(
+    ComposeRequest { "destination" => destination, "kind" => kind, "sourceObjects" =>
+    source_objects }
+);
 
 /// Metadata of customer-supplied encryption key, if the object is encrypted by such a key.
 ///
 /// Discovery schema `Object.customerEncryption`.
 #[cfg(feature = "objects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectCustomerEncryption {
     /// The encryption algorithm.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_algorithm: Option<String>,
 
     /// SHA256 hash value of the encryption key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_sha256: Option<String>,
 }
+
+#[cfg(feature = "objects")]
+discogen_runtime::model_serde!(
+    ObjectCustomerEncryption { "encryptionAlgorithm" => encryption_algorithm, "keySha256"
+    => key_sha256 }
+);
 
 /// User-defined or system-defined object contexts. Each object context is a key-payload pair, where the key provides the identification and the payload holds the associated value and additional metadata.
 ///
 /// Discovery schema `Object.contexts`.
 #[cfg(feature = "objects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectContexts {
     /// User-defined object contexts.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub custom: std::collections::BTreeMap<String, crate::ObjectCustomContextPayload>,
 }
+
+#[cfg(feature = "objects")]
+discogen_runtime::model_serde!(ObjectContexts { "custom" => custom });
 
 /// The owner of the object. This will always be the uploader of the object.
 ///
 /// Discovery schema `Object.owner`.
 #[cfg(feature = "objects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectOwner {
     /// The entity, in the form user-userId.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
 
     /// The ID for the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 }
+
+#[cfg(feature = "objects")]
+discogen_runtime::model_serde!(
+    ObjectOwner { "entity" => entity, "entityId" => entity_id }
+);
 
 /// A collection of object level retention parameters.
 ///
 /// Discovery schema `Object.retention`.
 #[cfg(feature = "objects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectRetention {
     /// A time in RFC 3339 format until which object retention protects this object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retain_until_time: Option<String>,
 
     /// The bucket's object retention mode, can only be Unlocked or Locked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
 }
+
+#[cfg(feature = "objects")]
+discogen_runtime::model_serde!(
+    ObjectRetention { "retainUntilTime" => retain_until_time, "mode" => mode }
+);
 
 /// An object.
 ///
 /// Discovery schema `Object`.
 #[cfg(feature = "objects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Object {
     /// Access controls on the object.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub acl: Vec<crate::ObjectAccessControl>,
 
     /// The name of the bucket containing this object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
 
     /// Cache-Control directive for the object data. If omitted, and the object is accessible to all anonymous users, the default will be public, max-age=3600.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_control: Option<String>,
 
     /// Number of underlying components that make up this object. Components are accumulated by compose operations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub component_count: Option<i32>,
 
     /// Content-Disposition of the object data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_disposition: Option<String>,
 
     /// Content-Encoding of the object data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_encoding: Option<String>,
 
     /// Content-Language of the object data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_language: Option<String>,
 
     /// Content-Type of the object data. If an object is stored without a Content-Type, it is served as application/octet-stream.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 
     /// CRC32c checksum, as described in RFC 4960, Appendix B; encoded using base64 in big-endian byte order. For more information about using the CRC32c checksum, see [Data Validation and Change Detection](https://cloud.google.com/storage/docs/data-validation).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crc32c: Option<String>,
 
     /// A timestamp in RFC 3339 format specified by the user for an object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_time: Option<String>,
 
     /// Metadata of customer-supplied encryption key, if the object is encrypted by such a key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_encryption: Option<crate::ObjectCustomerEncryption>,
 
     /// HTTP 1.1 Entity tag for the object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 
     /// Whether an object is under event-based hold. Event-based hold is a way to retain objects until an event occurs, which is signified by the hold's release (i.e. this value is set to false). After being released (set to false), such objects will be subject to bucket-level retention (if any). One sample use case of this flag is for banks to hold loan documents for at least 3 years after loan is paid in full. Here, bucket-level retention is 3 years and the event is the loan being paid in full. In this example, these objects will be held intact for any number of years until the event has occurred (event-based hold on the object is released) and then 3 more years after that. That means retention duration of the objects begins from the moment event-based hold transitioned from true to false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_based_hold: Option<bool>,
 
     /// The content generation of this object. Used for object versioning.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub generation: Option<i64>,
 
     /// The ID of the object, including the bucket name, object name, and generation number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
     /// The kind of item this is. For objects, this is always storage#object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// Not currently supported. Specifying the parameter causes the request to fail with status code 400 - Bad Request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kms_key_name: Option<String>,
 
     /// MD5 hash of the data; encoded using base64. For more information about using the MD5 hash, see [Data Validation and Change Detection](https://cloud.google.com/storage/docs/data-validation).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub md5_hash: Option<String>,
 
     /// Media download link.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_link: Option<String>,
 
     /// User-provided metadata, in key/value pairs.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub metadata: std::collections::BTreeMap<String, String>,
 
     /// User-defined or system-defined object contexts. Each object context is a key-payload pair, where the key provides the identification and the payload holds the associated value and additional metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contexts: Option<crate::ObjectContexts>,
 
     /// Restore token used to differentiate deleted objects with the same name and generation. This field is only returned for deleted objects in hierarchical namespace buckets.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_token: Option<String>,
 
     /// The version of the metadata for this object at this generation. Used for preconditions and for detecting changes in metadata. A metageneration number is only meaningful in the context of a particular generation of a particular object.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub metageneration: Option<i64>,
 
     /// The name of the object. Required if not specified by URL parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The owner of the object. This will always be the uploader of the object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<crate::ObjectOwner>,
 
     /// A server-determined value that specifies the earliest time that the object's retention period expires. This value is in RFC 3339 format. Note 1: This field is not provided for objects with an active event-based hold, since retention expiration is unknown until the hold is removed. Note 2: This value can be provided even when temporary hold is set (so that the user can reason about policy without having to first unset the temporary hold).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_expiration_time: Option<String>,
 
     /// A collection of object level retention parameters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention: Option<crate::ObjectRetention>,
 
     /// The link to this object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_link: Option<String>,
 
     /// Content-Length of the data in bytes.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_uint64::option"
-    )]
     pub size: Option<u64>,
 
     /// Storage class of the object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_class: Option<String>,
 
     /// Whether an object is under temporary hold. While this flag is set to true, the object is protected against deletion and overwrites. A common use case of this flag is regulatory investigations where objects need to be retained while the investigation is ongoing. Note that unlike event-based hold, temporary hold does not impact retention expiration time of an object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temporary_hold: Option<bool>,
 
     /// The creation time of the object in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_created: Option<String>,
 
     /// The time at which the object became noncurrent in RFC 3339 format. Will be returned if and only if this version of the object has been deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_deleted: Option<String>,
 
     /// The time when the object was finalized.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_finalized: Option<String>,
 
     /// The time at which the object became soft-deleted in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_delete_time: Option<String>,
 
     /// This is the time (in the future) when the soft-deleted object will no longer be restorable. It is equal to the soft delete time plus the current soft delete retention duration of the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hard_delete_time: Option<String>,
 
     /// The time at which the object's storage class was last changed. When the object is initially created, it will be set to timeCreated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_storage_class_updated: Option<String>,
 
     /// The modification time of the object metadata in RFC 3339 format. Set initially to object creation time and then updated whenever any metadata of the object changes. This includes changes made by a requester, such as modifying custom metadata, as well as changes made by Cloud Storage on behalf of a requester, such as changing the storage class based on an Object Lifecycle Configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
 }
+
+#[cfg(feature = "objects")]
+discogen_runtime::model_serde!(
+    Object { "acl" => acl, "bucket" => bucket, "cacheControl" => cache_control,
+    "componentCount" => component_count, "contentDisposition" => content_disposition,
+    "contentEncoding" => content_encoding, "contentLanguage" => content_language,
+    "contentType" => content_type, "crc32c" => crc32c, "customTime" => custom_time,
+    "customerEncryption" => customer_encryption, "etag" => etag, "eventBasedHold" =>
+    event_based_hold, "generation" => generation as int64, "id" => id, "kind" => kind,
+    "kmsKeyName" => kms_key_name, "md5Hash" => md5_hash, "mediaLink" => media_link,
+    "metadata" => metadata, "contexts" => contexts, "restoreToken" => restore_token,
+    "metageneration" => metageneration as int64, "name" => name, "owner" => owner,
+    "retentionExpirationTime" => retention_expiration_time, "retention" => retention,
+    "selfLink" => self_link, "size" => size as int64, "storageClass" => storage_class,
+    "temporaryHold" => temporary_hold, "timeCreated" => time_created, "timeDeleted" =>
+    time_deleted, "timeFinalized" => time_finalized, "softDeleteTime" =>
+    soft_delete_time, "hardDeleteTime" => hard_delete_time, "timeStorageClassUpdated" =>
+    time_storage_class_updated, "updated" => updated }
+);
 
 /// A list of objects.
 ///
 /// Discovery schema `Objects`.
 #[cfg(feature = "objects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Objects {
     /// The list of items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<crate::Object>,
 
     /// The kind of item this is. For lists of objects, this is always storage#objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The continuation token, used to page through large result sets. Provide this value in a subsequent request to return the next page of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 
     /// The list of prefixes of objects matching-but-not-listed up to and including the requested delimiter.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub prefixes: Vec<String>,
 }
+
+#[cfg(feature = "objects")]
+discogen_runtime::model_serde!(
+    Objects { "items" => items, "kind" => kind, "nextPageToken" => next_page_token,
+    "prefixes" => prefixes }
+);
 
 #[cfg(feature = "objects")]
 impl discogen_runtime::Page for Objects {
@@ -328,92 +310,89 @@ impl discogen_runtime::Page for Objects {
 ///
 /// Discovery schema `RewriteResponse`.
 #[cfg(feature = "objects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RewriteResponse {
     /// true if the copy is finished; otherwise, false if the copy is in progress. This property is always present in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
 
     /// The kind of item this is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 
     /// The total size of the object being copied in bytes. This property is always present in the response.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub object_size: Option<i64>,
 
     /// A resource containing the metadata for the copied-to object. This property is present in the response only when copying completes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<crate::Object>,
 
     /// A token to use in subsequent requests to continue copying data. This token is present in the response only when there is more data to copy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rewrite_token: Option<String>,
 
     /// The total bytes written so far, which can be used to provide a waiting user with a progress indicator. This property is always present in the response.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "discogen_runtime::serde_int64::option"
-    )]
     pub total_bytes_rewritten: Option<i64>,
 }
+
+#[cfg(feature = "objects")]
+discogen_runtime::model_serde!(
+    RewriteResponse { "done" => done, "kind" => kind, "objectSize" => object_size as
+    int64, "resource" => resource, "rewriteToken" => rewrite_token, "totalBytesRewritten"
+    => total_bytes_rewritten as int64 }
+);
 
 /// A bulk restore objects request.
 ///
 /// Discovery schema `BulkRestoreObjectsRequest`.
 #[cfg(feature = "objects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkRestoreObjectsRequest {
     /// If false (default), the restore will not overwrite live objects with the same name at the destination. This means some deleted objects may be skipped. If true, live objects will be overwritten resulting in a noncurrent object (if versioning is enabled). If versioning is not enabled, overwriting the object will result in a soft-deleted object. In either case, if a noncurrent object already exists with the same name, a live version can be written without issue.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_overwrite: Option<bool>,
 
     /// Restores only the objects that were soft-deleted after this time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_deleted_after_time: Option<String>,
 
     /// Restores only the objects that were soft-deleted before this time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_deleted_before_time: Option<String>,
 
     /// Restores only the objects matching any of the specified glob(s). If this parameter is not specified, all objects will be restored within the specified time range.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub match_globs: Vec<String>,
 
     /// If true, copies the source object's ACL; otherwise, uses the bucket's default object ACL. The default is false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_source_acl: Option<bool>,
 
     /// Restores only the objects that were created after this time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_after_time: Option<String>,
 
     /// Restores only the objects that were created before this time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_before_time: Option<String>,
 }
+
+#[cfg(feature = "objects")]
+discogen_runtime::model_serde!(
+    BulkRestoreObjectsRequest { "allowOverwrite" => allow_overwrite,
+    "softDeletedAfterTime" => soft_deleted_after_time, "softDeletedBeforeTime" =>
+    soft_deleted_before_time, "matchGlobs" => match_globs, "copySourceAcl" =>
+    copy_source_acl, "createdAfterTime" => created_after_time, "createdBeforeTime" =>
+    created_before_time }
+);
 
 /// The payload of a single user-defined object context.
 ///
 /// Discovery schema `ObjectCustomContextPayload`.
 #[cfg(feature = "objects")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectCustomContextPayload {
     /// The value of the object context.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 
     /// The time at which the object context was created in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 
     /// The time at which the object context was last updated in RFC 3339 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
+
+#[cfg(feature = "objects")]
+discogen_runtime::model_serde!(
+    ObjectCustomContextPayload { "value" => value, "createTime" => create_time,
+    "updateTime" => update_time }
+);

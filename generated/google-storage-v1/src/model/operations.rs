@@ -4,37 +4,41 @@
 ///
 /// Discovery schema `AdvanceRelocateBucketOperationRequest`.
 #[cfg(feature = "operations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdvanceRelocateBucketOperationRequest {
     /// Specifies the duration after which the relocation will revert to the sync stage if the relocation hasn't succeeded. Optional, if not supplied, a default value of 12h will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<discogen_runtime::Duration>,
 
     /// Specifies the time when the relocation will revert to the sync stage if the relocation hasn't succeeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
 }
+
+#[cfg(feature = "operations")]
+discogen_runtime::model_serde!(
+    AdvanceRelocateBucketOperationRequest { "ttl" => ttl, "expireTime" => expire_time }
+);
 
 /// The response message for storage.buckets.operations.list.
 ///
 /// Discovery schema `GoogleLongrunningListOperationsResponse`.
 #[cfg(feature = "operations")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleLongrunningListOperationsResponse {
     /// The continuation token, used to page through large result sets. Provide this value in a subsequent request to return the next page of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 
     /// A list of operations that matches the specified filter in the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub operations: Vec<crate::GoogleLongrunningOperation>,
 
     /// The kind of item this is. For lists of operations, this is always storage#operations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
+
+#[cfg(feature = "operations")]
+discogen_runtime::model_serde!(
+    GoogleLongrunningListOperationsResponse { "nextPageToken" => next_page_token,
+    "operations" => operations, "kind" => kind }
+);
 
 #[cfg(feature = "operations")]
 impl discogen_runtime::Page for GoogleLongrunningListOperationsResponse {

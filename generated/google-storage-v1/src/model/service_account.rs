@@ -4,14 +4,16 @@
 ///
 /// Discovery schema `ServiceAccount`.
 #[cfg(feature = "service-account")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceAccount {
     /// The ID of the notification.
-    #[serde(rename = "email_address", skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 
     /// The kind of item this is. For notifications, this is always storage#notification.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
+
+#[cfg(feature = "service-account")]
+discogen_runtime::model_serde!(
+    ServiceAccount { "email_address" => email_address, "kind" => kind }
+);
