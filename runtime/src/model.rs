@@ -84,7 +84,7 @@ macro_rules! open_enum_impls {
 macro_rules! model_serde {
     ($name:ident { $($wire:literal => $field:ident $(as $codec:ident)?),* $(,)? }) => {
         impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<__S: $crate::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 let len = 0 $( + $crate::__model::present($crate::__model_wire!(&self.$field $(, $codec)?)) as usize )*;
                 #[allow(unused_mut)]
                 let mut object = $crate::serde::Serializer::serialize_struct(serializer, stringify!($name), len)?;
@@ -94,17 +94,17 @@ macro_rules! model_serde {
         }
 
         impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct Visitor;
+            fn deserialize<__D: $crate::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                struct __ModelVisitor;
 
-                impl<'de> $crate::serde::de::Visitor<'de> for Visitor {
+                impl<'de> $crate::serde::de::Visitor<'de> for __ModelVisitor {
                     type Value = $name;
 
                     fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         formatter.write_str(concat!("struct ", stringify!($name)))
                     }
 
-                    fn visit_map<A: $crate::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$name, A::Error> {
+                    fn visit_map<__A: $crate::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$name, __A::Error> {
                         #[allow(unused_mut)]
                         let mut value = <$name as ::std::default::Default>::default();
                         while let ::std::option::Option::Some(key) = $crate::__model::next_key(&mut map)? {
@@ -117,7 +117,7 @@ macro_rules! model_serde {
                     }
                 }
 
-                $crate::serde::Deserializer::deserialize_map(deserializer, Visitor)
+                $crate::serde::Deserializer::deserialize_map(deserializer, __ModelVisitor)
             }
         }
     };
@@ -461,5 +461,37 @@ mod tests {
             r#"{"type":"t","sizeGb":"-9223372036854775808","ids":["18446744073709551615"],"colour":"NEW","children":[{}]}"#
         );
         assert_eq!(serde_json::from_str::<Node>(&text).unwrap(), node);
+    }
+
+    /// Models named like the macro's own type parameters and visitor (a Discovery schema `A`).
+    mod names_the_macro_uses {
+        #[derive(Debug, Default, PartialEq)]
+        pub struct A {
+            pub d: Option<Box<D>>,
+        }
+        #[derive(Debug, Default, PartialEq)]
+        pub struct D {
+            pub s: Vec<S>,
+        }
+        #[derive(Debug, Default, PartialEq)]
+        pub struct S {
+            pub visitor: Option<Visitor>,
+        }
+        #[derive(Debug, Default, PartialEq)]
+        pub struct Visitor {
+            pub name: Option<String>,
+        }
+        crate::model_serde!(A { "d" => d });
+        crate::model_serde!(D { "s" => s });
+        crate::model_serde!(S { "visitor" => visitor });
+        crate::model_serde!(Visitor { "name" => name });
+
+        #[test]
+        fn round_trip() {
+            let text = r#"{"d":{"s":[{"visitor":{"name":"v"}}]}}"#;
+            let value: A = serde_json::from_str(text).unwrap();
+            assert_eq!(value.d.as_ref().unwrap().s[0].visitor.as_ref().unwrap().name.as_deref(), Some("v"));
+            assert_eq!(serde_json::to_string(&value).unwrap(), text);
+        }
     }
 }
