@@ -25,8 +25,10 @@ pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
     refuse_overrides(config, config_file)?;
     let reader = Reader { file, root: &doc.root };
     let root = reader.node();
-    let mut converter = Converter { reader: &reader, schemas: IndexMap::new(), component_names: HashSet::new() };
     let components = reader.get(&root, "components");
+    let strict_names = components.as_ref().is_some_and(|c| c.value.get("x-stackQL-resources").is_some());
+    let mut converter =
+        Converter { reader: &reader, schemas: IndexMap::new(), component_names: HashSet::new(), strict_names };
     let component_schemas = match &components {
         Some(components) => reader.object(components, "schemas")?,
         None => Vec::new(),
@@ -46,9 +48,10 @@ pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
             &converter.schemas,
         );
     }
-    let service = service(&reader, &root, config)?;
+    let mut warnings = Vec::new();
+    let service = service(&reader, &root, config, &mut warnings)?;
     let resources = super::stackql::resources(&reader, &service, &methods, &operations)?;
-    Ok(Api { service, schemas: converter.schemas, methods, resources, warnings: Vec::new() })
+    Ok(Api { service, schemas: converter.schemas, methods, resources, warnings })
 }
 
 /// A provider spec already carries StackQL's resource model: overrides keyed by Discovery
@@ -85,6 +88,8 @@ struct Converter<'r, 'a> {
     schemas: IndexMap<String, Schema>,
     /// Looked up for every `$ref`: a set, not a list (aiplatform has 1 500 schemas).
     component_names: HashSet<&'a str>,
+    /// A StackQL provider spec: every parameter name follows the Discovery rule.
+    strict_names: bool,
 }
 
 impl<'a> Converter<'_, 'a> {
@@ -141,11 +146,20 @@ impl<'a> Converter<'_, 'a> {
         if let Some(id) = r.string(node, "id")? {
             schema.id = Some(id.to_owned());
         }
-        for (key, slot) in
-            [("format", &mut schema.format), ("description", &mut schema.description), ("pattern", &mut schema.pattern)]
-        {
+        for (key, slot) in [("format", &mut schema.format), ("description", &mut schema.description)] {
             if let Some(value) = r.string(node, key)? {
                 *slot = Some(value.to_owned());
+            }
+        }
+        // A numeric pattern (`pattern: 1234`, YAML or not) is still a regular expression.
+        match node.value.get("pattern") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(pattern)) => schema.pattern = Some(pattern.clone()),
+            Some(number @ Value::Number(_)) => schema.pattern = Some(number.to_string()),
+            Some(other) => {
+                return Err(
+                    r.error(&format!("{}/pattern", node.path), format!("expected a string, found {}", kind(other)))
+                )
             }
         }
         if let Some(default) = node.value.get("default") {
@@ -261,8 +275,18 @@ impl<'a> Converter<'_, 'a> {
         let mut operations = Vec::new();
         let mut ids: HashMap<String, String> = HashMap::new();
         for (path, item) in r.object(root, "paths")? {
+            // The Paths Object may carry extensions beside the paths.
+            if path.starts_with("x-") {
+                continue;
+            }
             if !path.starts_with('/') {
                 return Err(r.error(&item.path, format!("path {path:?} does not start with `/`")));
+            }
+            if path.contains('?') {
+                return Err(r.error(
+                    &item.path,
+                    format!("path {path:?} has a query string; OpenAPI puts query parameters in `parameters`"),
+                ));
             }
             let item = r.resolve(item)?;
             let shared = self.parameters(&item)?;
@@ -293,11 +317,6 @@ impl<'a> Converter<'_, 'a> {
         let r = self.reader;
         let node = r.resolve(node)?;
         let name = r.string(&node, "name")?.ok_or_else(|| r.error(&node.path, "a parameter needs a `name`"))?;
-        // Parameter names end up in page anchors, table cells and Rust identifiers. `+` is
-        // StackQL's: its converter keeps the `+` of a second `{+datasetId}` in a Google path.
-        if !super::node::is_word(name, ".$+") {
-            return Err(r.error(&format!("{}/name", node.path), format!("{name:?} is not a parameter name")));
-        }
         let location = match r.string(&node, "in")? {
             Some("path") => ParamLocation::Path,
             Some("query") => ParamLocation::Query,
@@ -310,6 +329,9 @@ impl<'a> Converter<'_, 'a> {
             }
             None => return Err(r.error(&node.path, format!("parameter {name:?} has no `in`"))),
         };
+        if let Some(problem) = self.name_problem(name, location) {
+            return Err(r.error(&format!("{}/name", node.path), format!("{name:?} is not a parameter name: {problem}")));
+        }
         let mut schema = match r.get(&node, "schema") {
             Some(schema) => self.schema(&schema, 0)?,
             None => Schema::default(),
@@ -337,6 +359,26 @@ impl<'a> Converter<'_, 'a> {
             default: schema.default,
             deprecated: r.boolean(&node, "deprecated")?.unwrap_or(false),
         })
+    }
+
+    /// Why a parameter name cannot be used, if it cannot. Path parameters and every parameter
+    /// of a StackQL provider spec end up in page anchors, table cells and URI templates, so they
+    /// follow the Discovery reader's rule (`+` is StackQL's: its converter keeps the `+` of a
+    /// second `{+datasetId}` in a Google path). Other query parameters are wire names only
+    /// (`page[size]`, `filter.name`, `ids[]`: the client's setter gets an identifier made from
+    /// it), and header names must be HTTP tokens.
+    fn name_problem(&self, name: &str, location: ParamLocation) -> Option<&'static str> {
+        if name.is_empty() {
+            return Some("empty");
+        }
+        if self.strict_names || location == ParamLocation::Path {
+            return (!super::node::is_word(name, ".$+")).then_some("only letters, digits, `_`, `-`, `.`, `$` and `+`");
+        }
+        if location == ParamLocation::Header {
+            let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+            return (!name.chars().all(token)).then_some("a header name is an HTTP token (RFC 9110)");
+        }
+        name.chars().any(char::is_control).then_some("control characters")
     }
 
     fn method(&mut self, path: &str, verb: &str, node: &Node<'a>, shared: &[Parameter]) -> Result<Method> {
@@ -500,7 +542,7 @@ fn upper_camel(text: &str) -> String {
         .collect()
 }
 
-fn service(r: &Reader<'_>, root: &Node<'_>, config: &Config) -> Result<Service> {
+fn service(r: &Reader<'_>, root: &Node<'_>, config: &Config, warnings: &mut Vec<String>) -> Result<Service> {
     let info = r.get(root, "info").ok_or_else(|| r.error("#", "an OpenAPI document needs `info`"))?;
     let title = r.string(&info, "title")?.unwrap_or_default().to_owned();
     let version =
@@ -521,7 +563,7 @@ fn service(r: &Reader<'_>, root: &Node<'_>, config: &Config) -> Result<Service> 
         Some(server) => server_url(r, server)?,
         None => "/".to_owned(),
     };
-    let (security_schemes, scopes) = security(r, root)?;
+    let (security_schemes, scopes) = security(r, root, warnings)?;
     Ok(Service {
         provider,
         stackql_name: config.stackql.service_name.clone().unwrap_or_else(|| name.clone()),
@@ -575,8 +617,10 @@ fn server_url(r: &Reader<'_>, server: &Node<'_>) -> Result<String> {
     Ok(url)
 }
 
-/// `components.securitySchemes`, and the OAuth 2.0 scopes of all their flows.
-fn security(r: &Reader<'_>, root: &Node<'_>) -> Result<(Vec<SecurityScheme>, Vec<Scope>)> {
+/// `components.securitySchemes`, and the OAuth 2.0 scopes of all their flows. An API key in a
+/// cookie (a browser session, usually beside a header or query key) is left out with a warning:
+/// a client can still send it with a `Cookie` header.
+fn security(r: &Reader<'_>, root: &Node<'_>, warnings: &mut Vec<String>) -> Result<(Vec<SecurityScheme>, Vec<Scope>)> {
     let Some(components) = r.get(root, "components") else { return Ok((Vec::new(), Vec::new())) };
     let mut schemes = Vec::new();
     let mut scopes: Vec<Scope> = Vec::new();
@@ -592,10 +636,17 @@ fn security(r: &Reader<'_>, root: &Node<'_>) -> Result<(Vec<SecurityScheme>, Vec
                 let location = match required("in")?.as_str() {
                     "query" => ParamLocation::Query,
                     "header" => ParamLocation::Header,
+                    "cookie" => {
+                        warnings.push(format!(
+                            "{}: {}/in: API key {name:?} in a cookie is left out (send it with a `Cookie` header)",
+                            r.file, node.path
+                        ));
+                        continue;
+                    }
                     other => {
                         return Err(r.error(
                             &format!("{}/in", node.path),
-                            format!("API keys in {other:?} are not supported (query or header)"),
+                            format!("API keys in {other:?} are not supported (query, header or cookie)"),
                         ))
                     }
                 };
