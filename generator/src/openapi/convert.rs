@@ -2,6 +2,7 @@
 //! operation in document order, the service from `info`, `servers` and `securitySchemes`, and
 //! StackQL's resource model from `x-stackQL-resources` (see `stackql.rs`).
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
@@ -27,8 +28,13 @@ pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
     let root = reader.node();
     let components = reader.get(&root, "components");
     let strict_names = components.as_ref().is_some_and(|c| c.value.get("x-stackQL-resources").is_some());
-    let mut converter =
-        Converter { reader: &reader, schemas: IndexMap::new(), component_names: HashSet::new(), strict_names };
+    let mut converter = Converter {
+        reader: &reader,
+        schemas: IndexMap::new(),
+        component_names: HashSet::new(),
+        strict_names,
+        in_place: RefCell::new(Vec::new()),
+    };
     let component_schemas = match &components {
         Some(components) => reader.object(components, "schemas")?,
         None => Vec::new(),
@@ -90,6 +96,9 @@ struct Converter<'r, 'a> {
     component_names: HashSet<&'a str>,
     /// A StackQL provider spec: every parameter name follows the Discovery rule.
     strict_names: bool,
+    /// The targets of the non-component `$ref`s being read in place, innermost last (one
+    /// reached again is a loop).
+    in_place: RefCell<Vec<String>>,
 }
 
 impl<'a> Converter<'_, 'a> {
@@ -114,7 +123,19 @@ impl<'a> Converter<'_, 'a> {
                     // Any other local reference (`#/components/schemas/A/properties/b`): the
                     // target is read in place, with this object's own keys over it.
                     let target = r.target(&at, reference)?;
-                    schema = self.schema(&target, depth + 1)?;
+                    if self.in_place.borrow().contains(&target.path) {
+                        return Err(r.error(
+                            &at,
+                            format!(
+                                "$ref {reference:?} is recursive but not a component schema: a recursive schema \
+                                 must be in components.schemas to be read"
+                            ),
+                        ));
+                    }
+                    self.in_place.borrow_mut().push(target.path.clone());
+                    let read = self.schema(&target, depth + 1);
+                    self.in_place.borrow_mut().pop();
+                    schema = read?;
                 }
             }
         }

@@ -449,3 +449,18 @@ fn encoded_refs_path_extensions_numeric_patterns_and_cookie_keys() {
         "t.yaml: #/paths/~1pets?limit={limit}: path \"/pets?limit={limit}\" has a query string; OpenAPI puts query parameters in `parameters`"
     );
 }
+
+/// A schema outside `components.schemas` that refers to itself is refused as such (it used
+/// to run into the nesting limit, which named neither the `$ref` nor the reason).
+#[test]
+fn a_recursive_schema_outside_the_components_is_refused_by_name() {
+    let spec = PETS.replace(
+        "        address: {type: string, description: Street.}",
+        "        address: {type: string, description: Street.}\n      definitions:\n        part:\n          type: object\n          properties:\n            parts: {type: array, items: {$ref: '#/components/schemas/Owner/definitions/part'}}\n        tree: {type: object, properties: {root: {$ref: '#/components/schemas/Owner/definitions/part'}}}",
+    )
+    .replace("home: {$ref: '#/components/schemas/Owner/properties/address'}", "home: {$ref: '#/components/schemas/Owner/definitions/tree'}");
+    assert_eq!(
+        error(&spec),
+        "t.yaml: #/components/schemas/Owner/definitions/part/properties/parts/items/$ref: $ref \"#/components/schemas/Owner/definitions/part\" is recursive but not a component schema: a recursive schema must be in components.schemas to be read"
+    );
+}
