@@ -34,6 +34,7 @@ pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
         component_names: HashSet::new(),
         strict_names,
         in_place: RefCell::new(Vec::new()),
+        warnings: RefCell::new(Vec::new()),
     };
     let component_schemas = match &components {
         Some(components) => reader.object(components, "schemas")?,
@@ -54,7 +55,7 @@ pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
             &converter.schemas,
         );
     }
-    let mut warnings = Vec::new();
+    let mut warnings = converter.warnings.take();
     let service = service(&reader, &root, config, &mut warnings)?;
     let resources = super::stackql::resources(&reader, &service, &methods, &operations)?;
     Ok(Api { service, schemas: converter.schemas, methods, resources, warnings })
@@ -99,6 +100,8 @@ struct Converter<'r, 'a> {
     /// The targets of the non-component `$ref`s being read in place, innermost last (one
     /// reached again is a loop).
     in_place: RefCell<Vec<String>>,
+    /// What was left out, for `Api::warnings`.
+    warnings: RefCell<Vec<String>>,
 }
 
 impl<'a> Converter<'_, 'a> {
@@ -276,12 +279,19 @@ impl<'a> Converter<'_, 'a> {
         for (value, target) in r.object(node, "mapping")? {
             let target =
                 target.value.as_str().ok_or_else(|| r.error(&target.path, "expected a schema name or $ref"))?;
+            let at = format!("{}/mapping/{}", node.path, super::node::escape(value));
+            // A mapping only says which member a value selects; one into another file is left
+            // out (the reader follows no external `$ref`), the rest of the document still reads.
+            if !target.starts_with('#') && target.contains('#') {
+                self.warnings.borrow_mut().push(format!(
+                    "{}: {at}: discriminator value {value:?} maps to {target:?}, outside the document: left out",
+                    r.file
+                ));
+                continue;
+            }
             let name = component_name(target).unwrap_or_else(|| target.to_owned());
             if !self.component_names.contains(name.as_str()) {
-                return Err(r.error(
-                    &format!("{}/mapping/{}", node.path, super::node::escape(value)),
-                    format!("{target:?} names no schema"),
-                ));
+                return Err(r.error(&at, format!("{target:?} names no schema")));
             }
             mapping.push((value.to_owned(), name));
         }

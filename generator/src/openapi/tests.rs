@@ -414,8 +414,9 @@ fn query_parameter_names_are_wire_names() {
 }
 
 /// Real documents write `{` in a `$ref` to a path as `%7B` (a fragment is URI-encoded), put
-/// extensions beside the paths, and give a pattern as a number; an API key in a cookie is
-/// left out with a warning instead of refusing the document.
+/// extensions beside the paths, and give a pattern as a number; an API key in a cookie and a
+/// discriminator mapping into another file are left out with a warning instead of refusing
+/// the document.
 #[test]
 fn encoded_refs_path_extensions_numeric_patterns_and_cookie_keys() {
     let spec = PETS
@@ -437,6 +438,14 @@ fn encoded_refs_path_extensions_numeric_patterns_and_cookie_keys() {
     assert_eq!(
         api.warnings,
         ["t.yaml: #/components/securitySchemes/sid/in: API key \"sid\" in a cookie is left out (send it with a `Cookie` header)"]
+    );
+    let external = spec.replace("dog: Dog}", "dog: Dog, fish: 'models/fish.yml#/Fish'}");
+    let read = load_openapi(Input { name: "t.yaml", text: &external }, None).map(|(api, _)| api);
+    let read = read.unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(read.schemas["Pet"].discriminator.as_ref().map(|d| d.mapping.len()), Some(2));
+    assert_eq!(
+        read.warnings[0],
+        "t.yaml: #/components/schemas/Pet/discriminator/mapping/fish: discriminator value \"fish\" maps to \"models/fish.yml#/Fish\", outside the document: left out"
     );
     let dangling = PETS.replace("$ref: '#/components/responses/Pet'", "$ref: '#/paths/~1pets~1%7Bgone%7D/put'");
     assert_eq!(
