@@ -35,6 +35,8 @@ pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
         strict_names,
         in_place: RefCell::new(Vec::new()),
         warnings: RefCell::new(Vec::new()),
+        named_in_place: RefCell::new(HashMap::new()),
+        hoisted: RefCell::new(IndexMap::new()),
     };
     let component_schemas = match &components {
         Some(components) => reader.object(components, "schemas")?,
@@ -46,6 +48,8 @@ pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
         converter.schemas.insert((*name).to_owned(), schema);
     }
     let (mut methods, operations) = converter.methods(&root)?;
+    let hoisted = converter.hoisted.take();
+    converter.schemas.extend(hoisted);
     // AIP-155 request ids: the same rule as for Discovery documents (`ir::request_id_slot`).
     for method in &mut methods {
         method.request_id = request_id_slot(
@@ -102,6 +106,10 @@ struct Converter<'r, 'a> {
     in_place: RefCell<Vec<String>>,
     /// What was left out, for `Api::warnings`.
     warnings: RefCell<Vec<String>>,
+    /// Names given to non-component `$ref` targets that refer back to themselves (by the
+    /// target's pointer), and the schemas read for them; added to the named schemas at the end.
+    named_in_place: RefCell<HashMap<String, String>>,
+    hoisted: RefCell<IndexMap<String, Schema>>,
 }
 
 impl<'a> Converter<'_, 'a> {
@@ -126,19 +134,27 @@ impl<'a> Converter<'_, 'a> {
                     // Any other local reference (`#/components/schemas/A/properties/b`): the
                     // target is read in place, with this object's own keys over it.
                     let target = r.target(&at, reference)?;
-                    if self.in_place.borrow().contains(&target.path) {
-                        return Err(r.error(
-                            &at,
-                            format!(
-                                "$ref {reference:?} is recursive but not a component schema: a recursive schema \
-                                 must be in components.schemas to be read"
-                            ),
-                        ));
+                    let named = self.named_in_place.borrow().get(&target.path).cloned();
+                    if let Some(name) = named {
+                        schema.reference = Some(name);
+                    } else if self.in_place.borrow().contains(&target.path) {
+                        // A loop: the target becomes a named schema, so the loop is a
+                        // reference as between components.
+                        schema.reference = Some(self.name_in_place(&target.path));
+                    } else {
+                        self.in_place.borrow_mut().push(target.path.clone());
+                        let read = self.schema(&target, depth + 1);
+                        self.in_place.borrow_mut().pop();
+                        let read = read?;
+                        let named = self.named_in_place.borrow().get(&target.path).cloned();
+                        match named {
+                            Some(name) => {
+                                self.hoisted.borrow_mut().insert(name.clone(), read);
+                                schema.reference = Some(name);
+                            }
+                            None => schema = read,
+                        }
                     }
-                    self.in_place.borrow_mut().push(target.path.clone());
-                    let read = self.schema(&target, depth + 1);
-                    self.in_place.borrow_mut().pop();
-                    schema = read?;
                 }
             }
         }
@@ -229,6 +245,28 @@ impl<'a> Converter<'_, 'a> {
             schema.discriminator = Some(self.discriminator(&discriminator)?);
         }
         Ok(schema)
+    }
+
+    /// A schema name for the non-component `$ref` target at `pointer` (its last segment:
+    /// `#/components/schemas/Report/definitions/reportComponent` -> `ReportComponent`),
+    /// different from every other name.
+    fn name_in_place(&self, pointer: &str) -> String {
+        let last = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+        let mut name = upper_camel(&last);
+        if name.is_empty() {
+            name.push_str("Schema");
+        }
+        while self.name_taken(&name) {
+            name.push('_');
+        }
+        self.named_in_place.borrow_mut().insert(pointer.to_owned(), name.clone());
+        name
+    }
+
+    fn name_taken(&self, name: &str) -> bool {
+        self.component_names.contains(name)
+            || self.schemas.contains_key(name)
+            || self.named_in_place.borrow().values().any(|taken| taken == name)
     }
 
     /// `enum` with `enumDescriptions` / `x-enumDescriptions` and `enumDeprecated` beside it
@@ -505,7 +543,7 @@ impl<'a> Converter<'_, 'a> {
         }
         let mut name = upper_camel(id);
         name.push_str(suffix);
-        while self.schemas.contains_key(&name) {
+        while self.name_taken(&name) {
             name.push('_');
         }
         self.schemas.insert(name.clone(), converted);

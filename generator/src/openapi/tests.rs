@@ -459,17 +459,22 @@ fn encoded_refs_path_extensions_numeric_patterns_and_cookie_keys() {
     );
 }
 
-/// A schema outside `components.schemas` that refers to itself is refused as such (it used
-/// to run into the nesting limit, which named neither the `$ref` nor the reason).
+/// A schema outside `components.schemas` that refers to itself (codat's `definitions`) gets a
+/// name, so the loop is a reference like one between components; every use refers to it.
 #[test]
-fn a_recursive_schema_outside_the_components_is_refused_by_name() {
+fn a_recursive_schema_outside_the_components_is_named() {
     let spec = PETS.replace(
         "        address: {type: string, description: Street.}",
-        "        address: {type: string, description: Street.}\n      definitions:\n        part:\n          type: object\n          properties:\n            parts: {type: array, items: {$ref: '#/components/schemas/Owner/definitions/part'}}\n        tree: {type: object, properties: {root: {$ref: '#/components/schemas/Owner/definitions/part'}}}",
+        "        address: {type: string, description: Street.}\n      definitions:\n        part:\n          type: object\n          properties:\n            parts: {type: array, items: {$ref: '#/components/schemas/Owner/definitions/part'}}\n        tree: {type: object, properties: {root: {$ref: '#/components/schemas/Owner/definitions/part'}, other: {$ref: '#/components/schemas/Owner/definitions/part'}}}",
     )
     .replace("home: {$ref: '#/components/schemas/Owner/properties/address'}", "home: {$ref: '#/components/schemas/Owner/definitions/tree'}");
-    assert_eq!(
-        error(&spec),
-        "t.yaml: #/components/schemas/Owner/definitions/part/properties/parts/items/$ref: $ref \"#/components/schemas/Owner/definitions/part\" is recursive but not a component schema: a recursive schema must be in components.schemas to be read"
-    );
+    let api = api(&spec);
+    let part = &api.schemas["Part"];
+    let items = part.properties[0].schema.items.as_ref().unwrap();
+    assert_eq!(items.reference.as_deref(), Some("Part"));
+    let tree = &api.schemas["Pet"].properties.iter().find(|p| p.name == "home").unwrap().schema;
+    let refs: Vec<Option<&str>> = tree.properties.iter().map(|p| p.schema.reference.as_deref()).collect();
+    assert_eq!(refs, [Some("Part"), Some("Part")]);
+    let client = crate::rust::render(&api, &crate::pipeline::client_config(&api, &Default::default()));
+    assert!(client.is_ok(), "{:?}", client.err());
 }
