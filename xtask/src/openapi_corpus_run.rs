@@ -214,7 +214,7 @@ fn check_crates(definition: &openapi_corpus::Corpus, api: &Path) -> Result<(), S
     println!("\ncargo check of {} generated crates (warnings denied)", members.len());
     let started = Instant::now();
     let status = Command::new(env!("CARGO"))
-        .args(["check", "--workspace", "--all-features", "--quiet"])
+        .args(["check", "--workspace", "--all-features", "--quiet", "--keep-going"])
         .env("RUSTFLAGS", "-D warnings")
         .env("CARGO_TARGET_DIR", root.join("target/corpus-check/target"))
         .current_dir(&workspace)
