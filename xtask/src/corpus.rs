@@ -24,7 +24,7 @@ pub fn definition() -> Result<Corpus, String> {
 }
 
 /// `$DISCOGEN_CACHE`, else `$XDG_CACHE_HOME/discogen`, else `~/.cache/discogen`.
-fn cache_root() -> PathBuf {
+pub fn cache_root() -> PathBuf {
     if let Some(dir) = std::env::var_os("DISCOGEN_CACHE") {
         return PathBuf::from(dir);
     }

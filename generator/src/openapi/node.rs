@@ -109,12 +109,39 @@ impl<'a> Reader<'a> {
                 self.error(at, format!("$ref {reference:?} points outside the document, which is not supported"))
             );
         };
+        // A fragment is URI-encoded: `{` in a path key is often written `%7B`.
+        let decoded = percent_decode(pointer);
         let value = self
             .root
-            .pointer(pointer)
+            .pointer(&decoded)
             .ok_or_else(|| self.error(at, format!("$ref {reference:?} names nothing in the document")))?;
-        Ok(Node { value, path: reference.to_owned() })
+        Ok(Node { value, path: format!("#{decoded}") })
     }
+}
+
+/// `%XX` escapes of a URI fragment decoded (as UTF-8); anything else, malformed escapes
+/// included, is kept as written.
+pub fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('%') {
+        return text.into();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, ..) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_or_else(|_| text.into(), Into::into)
 }
 
 /// The JSON type of a value, for messages.

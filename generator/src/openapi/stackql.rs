@@ -114,8 +114,9 @@ fn sql_method(
     let reference =
         r.string(&operation, "$ref")?.ok_or_else(|| r.error(&operation.path, "expected {$ref: '#/paths/...'}"))?;
     let at = format!("{}/$ref", operation.path);
-    let index =
-        *by_pointer.get(reference).ok_or_else(|| r.error(&at, format!("$ref {reference:?} names no operation")))?;
+    let index = *by_pointer
+        .get(super::node::percent_decode(reference).as_ref())
+        .ok_or_else(|| r.error(&at, format!("$ref {reference:?} names no operation")))?;
     let (op, method) = (&operations[index], &methods[index]);
     let response = r.get(node, "response");
     let string = |key: &str| -> Result<Option<&str>> {

@@ -333,7 +333,7 @@ fn refusals_name_the_place() {
     let bad_name = STACKQL.replace("name: pageSize", "name: 'page{size}'");
     assert_eq!(
         error(&bad_name),
-        "t.yaml: #/paths/~1v1~1widgets/get/parameters/0/name: \"page{size}\" is not a parameter name"
+        "t.yaml: #/paths/~1v1~1widgets/get/parameters/0/name: \"page{size}\" is not a parameter name: only letters, digits, `_`, `-`, `.`, `$` and `+`"
     );
     let bad_method = STACKQL.replace("        destroy_all:", "        'destroy all':");
     assert_eq!(
@@ -373,4 +373,108 @@ fn refusals_name_the_place() {
         error(&wrong_type),
         "t.yaml: #/components/schemas/Pet/properties/id/readOnly: expected true or false, found a string"
     );
+}
+
+/// A query parameter's name is only sent on the wire (the Rust setter gets an identifier made
+/// from it), so JSON:API-style and other punctuated names are read as written; path
+/// parameters, header names and empty names are still refused, naming the place.
+#[test]
+fn query_parameter_names_are_wire_names() {
+    let names = ["page[size]", "ids[]", "filter.name", "start:gte", "StartTime<", "@id"];
+    let list: Vec<String> =
+        names.iter().map(|n| format!("{{name: '{n}', in: query, schema: {{type: string}}}}")).collect();
+    let spec = PETS.replace(
+        "        - {name: X-Trace, in: header, schema: {type: string}}\n",
+        &format!(
+            "        - {{name: X-Trace, in: header, schema: {{type: string}}}}\n        - {}\n",
+            list.join("\n        - ")
+        ),
+    );
+    let api = api(&spec);
+    let read: Vec<&str> = api.methods[0].parameters.iter().flatten().map(|p| p.name.as_str()).collect();
+    for name in names {
+        assert!(read.contains(&name), "{name} missing from {read:?}");
+    }
+    let at = "t.yaml: #/paths/~1pets~1{petId}/get/parameters/1/name";
+    assert_eq!(
+        error(&PETS.replace("name: X-Trace, in: header", "name: 'X Trace', in: header")),
+        format!("{at}: \"X Trace\" is not a parameter name: a header name is an HTTP token (RFC 9110)")
+    );
+    assert_eq!(
+        error(&PETS.replace("name: X-Trace, in: header", "name: '', in: header")),
+        format!("{at}: \"\" is not a parameter name: empty")
+    );
+    let path = PETS
+        .replace("/pets/{petId}:", "/pets/{pet[id]}:")
+        .replace("name: petId, in: path", "name: 'pet[id]', in: path");
+    assert_eq!(
+        error(&path),
+        "t.yaml: #/components/parameters/PetId/name: \"pet[id]\" is not a parameter name: only letters, digits, `_`, `-`, `.`, `$` and `+`"
+    );
+}
+
+/// Real documents write `{` in a `$ref` to a path as `%7B` (a fragment is URI-encoded), put
+/// extensions beside the paths, and give a pattern as a number; an API key in a cookie and a
+/// discriminator mapping into another file are left out with a warning instead of refusing
+/// the document.
+#[test]
+fn encoded_refs_path_extensions_numeric_patterns_and_cookie_keys() {
+    let spec = PETS
+        .replace("$ref: '#/components/responses/Pet'", "$ref: '#/paths/~1pets~1%7BpetId%7D/put/responses/204'")
+        .replace("paths:\n", "paths:\n  x-codegen-contextRoot: /api\n")
+        .replace(
+            "address: {type: string, description: Street.}",
+            "address: {type: string, description: Street., pattern: 1234}",
+        )
+        .replace(
+            "key: {type: apiKey, name: X-Key, in: header}",
+            "key: {type: apiKey, name: X-Key, in: header}\n    sid: {type: apiKey, name: sid, in: cookie}",
+        );
+    let api = api(&spec);
+    assert_eq!(api.methods.len(), 3, "the x- key is not a path");
+    assert_eq!(api.methods[0].response, None, "the 204 it points to has no content");
+    assert_eq!(api.schemas["Owner"].properties[0].schema.pattern.as_deref(), Some("1234"));
+    assert_eq!(api.service.security_schemes.len(), 3, "the cookie key is left out");
+    assert_eq!(
+        api.warnings,
+        ["t.yaml: #/components/securitySchemes/sid/in: API key \"sid\" in a cookie is left out (send it with a `Cookie` header)"]
+    );
+    let external = spec.replace("dog: Dog}", "dog: Dog, fish: 'models/fish.yml#/Fish'}");
+    let read = load_openapi(Input { name: "t.yaml", text: &external }, None).map(|(api, _)| api);
+    let read = read.unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(read.schemas["Pet"].discriminator.as_ref().map(|d| d.mapping.len()), Some(2));
+    assert_eq!(
+        read.warnings[0],
+        "t.yaml: #/components/schemas/Pet/discriminator/mapping/fish: discriminator value \"fish\" maps to \"models/fish.yml#/Fish\", outside the document: left out"
+    );
+    let dangling = PETS.replace("$ref: '#/components/responses/Pet'", "$ref: '#/paths/~1pets~1%7Bgone%7D/put'");
+    assert_eq!(
+        error(&dangling),
+        "t.yaml: #/paths/~1pets~1{petId}/get/responses/200/$ref: $ref \"#/paths/~1pets~1%7Bgone%7D/put\" names nothing in the document"
+    );
+    let query = PETS.replace("  /pets:\n", "  /pets?limit={limit}:\n");
+    assert_eq!(
+        error(&query),
+        "t.yaml: #/paths/~1pets?limit={limit}: path \"/pets?limit={limit}\" has a query string; OpenAPI puts query parameters in `parameters`"
+    );
+}
+
+/// A schema outside `components.schemas` that refers to itself (codat's `definitions`) gets a
+/// name, so the loop is a reference like one between components; every use refers to it.
+#[test]
+fn a_recursive_schema_outside_the_components_is_named() {
+    let spec = PETS.replace(
+        "        address: {type: string, description: Street.}",
+        "        address: {type: string, description: Street.}\n      definitions:\n        part:\n          type: object\n          properties:\n            parts: {type: array, items: {$ref: '#/components/schemas/Owner/definitions/part'}}\n        tree: {type: object, properties: {root: {$ref: '#/components/schemas/Owner/definitions/part'}, other: {$ref: '#/components/schemas/Owner/definitions/part'}}}",
+    )
+    .replace("home: {$ref: '#/components/schemas/Owner/properties/address'}", "home: {$ref: '#/components/schemas/Owner/definitions/tree'}");
+    let api = api(&spec);
+    let part = &api.schemas["Part"];
+    let items = part.properties[0].schema.items.as_ref().unwrap();
+    assert_eq!(items.reference.as_deref(), Some("Part"));
+    let tree = &api.schemas["Pet"].properties.iter().find(|p| p.name == "home").unwrap().schema;
+    let refs: Vec<Option<&str>> = tree.properties.iter().map(|p| p.schema.reference.as_deref()).collect();
+    assert_eq!(refs, [Some("Part"), Some("Part")]);
+    let client = crate::rust::render(&api, &crate::pipeline::client_config(&api, &Default::default()));
+    assert!(client.is_ok(), "{:?}", client.err());
 }

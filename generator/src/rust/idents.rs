@@ -30,7 +30,14 @@ pub fn snake_string(name: &str) -> String {
 
 /// Keeps identifier characters and makes sure the result starts like an identifier.
 fn sanitize(text: &str, fallback: &str) -> String {
-    let cleaned: String = text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let mut cleaned = String::with_capacity(text.len());
+    for c in text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }) {
+        // One `_` for a run of dropped characters (`ventilação` -> `ventila_o`): `__` inside a
+        // name is not snake case, and rustc warns about it.
+        if !(c == '_' && cleaned.ends_with('_')) {
+            cleaned.push(c);
+        }
+    }
     let cleaned = cleaned.trim_matches('_').to_owned();
     if cleaned.is_empty() {
         fallback.to_owned()
@@ -97,6 +104,8 @@ mod tests {
         assert_eq!(snake("displayName"), "display_name");
         assert_eq!(snake("$.xgafv"), "xgafv");
         assert_eq!(snake("123abc"), "n123abc");
+        assert_eq!(snake("Ar e ventilação"), "ar_e_ventila_o");
+        assert_eq!(snake("a..b"), "a_b");
         assert_eq!(camel_string("JOB_STATE_FAILED"), "JobStateFailed");
         assert_eq!(camel_string("self"), "Self_");
         assert_eq!(camel_string("1x"), "V1x");
