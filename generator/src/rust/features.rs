@@ -26,6 +26,7 @@ impl Gates {
                 TypeDef::Struct(s) => (s.name.as_str(), s.fields.iter().map(|f| &f.ty).collect()),
                 TypeDef::Alias { name, ty, .. } => (name.as_str(), vec![ty]),
                 TypeDef::Enum(e) => (e.name.as_str(), Vec::new()),
+                TypeDef::Union(u) => (u.name.as_str(), u.variants.iter().map(|v| &v.ty).collect()),
             })
             .collect();
         let mut users: HashMap<String, BTreeSet<usize>> = HashMap::new();

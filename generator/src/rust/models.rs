@@ -34,6 +34,7 @@ pub fn type_tokens(ty: &RustType) -> TokenStream {
         RustType::U32 => quote!(u32),
         RustType::I64 => quote!(i64),
         RustType::U64 => quote!(u64),
+        RustType::I64Number => quote!(i64),
         RustType::F32 => quote!(f32),
         RustType::F64 => quote!(f64),
         RustType::Json => quote!(serde_json::Value),
@@ -83,6 +84,7 @@ pub fn definition(def: &TypeDef, gate: &TokenStream) -> TokenStream {
     match def {
         TypeDef::Struct(s) => struct_tokens(s, gate),
         TypeDef::Enum(e) => enum_tokens(e, gate),
+        TypeDef::Union(u) => super::types::composition::union_tokens(u, gate),
         TypeDef::Alias { name, origin, description, ty, newtype } => {
             let docs = doc_attrs(description.as_deref(), &[format!("Discovery schema `{origin}`.")]);
             let name = ident(name);
@@ -156,7 +158,7 @@ fn field_tokens(field: &Field) -> TokenStream {
     let rename = (serde_camel_case(&name.to_string()) != *json).then(|| quote!(rename = #json,));
     let ty = wire_type(&field.ty);
     let (field_type, attrs) = match &ty {
-        RustType::Vec(inner) => {
+        RustType::Vec(inner) if !field.nullable => {
             let with = match **inner {
                 RustType::I64 => quote!(, with = "discogen_runtime::serde_int64::vec"),
                 RustType::U64 => quote!(, with = "discogen_runtime::serde_uint64::vec"),
@@ -164,7 +166,7 @@ fn field_tokens(field: &Field) -> TokenStream {
             };
             (type_tokens(&ty), quote!(#[serde(#rename skip_serializing_if = "Vec::is_empty" #with)]))
         }
-        RustType::Map(_) => {
+        RustType::Map(_) if !field.nullable => {
             (type_tokens(&ty), quote!(#[serde(#rename skip_serializing_if = "std::collections::BTreeMap::is_empty")]))
         }
         _ => {
