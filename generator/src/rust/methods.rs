@@ -46,6 +46,25 @@ pub struct QueryParam {
     pub repeated: bool,
     pub required: bool,
     pub description: Option<String>,
+    /// An OpenAPI header parameter: set like a query parameter, sent as a header.
+    pub header: bool,
+}
+
+impl QueryParam {
+    /// The `.query*(...)` / `.header*(...)` call that puts this parameter on a request.
+    fn request_call(&self, owned_required: bool) -> TokenStream {
+        let field = ident(&self.field);
+        let wire = &self.wire_name;
+        match (self.header, self.repeated, self.required) {
+            (false, true, _) => quote!(.query_all(#wire, self.#field.iter())),
+            (false, false, true) if owned_required => quote!(.query(#wire, self.#field)),
+            (false, false, true) => quote!(.query(#wire, &self.#field)),
+            (false, false, false) => quote!(.query_opt(#wire, self.#field.as_ref())),
+            (true, true, _) => quote!(.header_all(#wire, self.#field.iter())),
+            (true, false, true) => quote!(.header(#wire, self.#field.to_string())),
+            (true, false, false) => quote!(.header_opt(#wire, self.#field.as_ref())),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -395,7 +414,8 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
 
     let setters = method.query.iter().filter(|q| !q.required).map(|q| {
         let field = ident(&q.field);
-        let fallback = format!("Sets the `{}` query parameter.", q.wire_name);
+        let place = if q.header { "header" } else { "query parameter" };
+        let fallback = format!("Sets the `{}` {place}.", q.wire_name);
         let extra =
             if is_request_id_query(method, q) { REQUEST_ID_DOC.map(str::to_owned).to_vec() } else { Vec::new() };
         let docs = doc_attrs(Some(described(q.description.as_deref(), &fallback)), &extra);
@@ -429,12 +449,8 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
         if is_request_id_query(method, q) {
             let value = if q.required { quote!(Some(&self.#field)) } else { quote!(self.#field.as_ref()) };
             quote!(.request_id_query(#wire, #value))
-        } else if q.repeated {
-            quote!(.query_all(#wire, self.#field.iter()))
-        } else if q.required {
-            quote!(.query(#wire, self.#field))
         } else {
-            quote!(.query_opt(#wire, self.#field.as_ref()))
+            q.request_call(true)
         }
     });
     let body = method.body.as_ref().map(|_| match &method.request_id {
@@ -557,27 +573,14 @@ const REQUEST_ID_DOC: [&str; 1] = [
 /// Whether `query` is the parameter carrying the method's AIP-155 request id.
 fn is_request_id_query(method: &MethodPlan, query: &QueryParam) -> bool {
     !query.repeated
+        && !query.header
         && matches!(&method.request_id, Some(crate::ir::RequestIdSlot::Query(wire)) if *wire == query.wire_name)
 }
 
 /// `upload(media)` and `download()` on a builder, sharing its parameters.
 fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
     let http = format_ident!("{}", method.http);
-    let query: Vec<TokenStream> = method
-        .query
-        .iter()
-        .map(|q| {
-            let field = ident(&q.field);
-            let wire = &q.wire_name;
-            if q.repeated {
-                quote!(.query_all(#wire, self.#field.iter()))
-            } else if q.required {
-                quote!(.query(#wire, &self.#field))
-            } else {
-                quote!(.query_opt(#wire, self.#field.as_ref()))
-            }
-        })
-        .collect();
+    let query: Vec<TokenStream> = method.query.iter().map(|q| q.request_call(false)).collect();
     let upload = method.upload.as_ref().map(|upload| {
         let path = path_format(&upload.path);
         let id = &method.id;

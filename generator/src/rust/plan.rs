@@ -433,7 +433,8 @@ fn method_plan(
         }
     }
     let mut query = Vec::new();
-    for p in params.iter().filter(|p| p.location == ParamLocation::Query) {
+    // Header parameters (OpenAPI) are set like query parameters and sent as headers.
+    for p in params.iter().filter(|p| matches!(p.location, ParamLocation::Query | ParamLocation::Header)) {
         let schema = Schema {
             json_type: p.json_type.clone(),
             format: p.format.clone(),
@@ -450,6 +451,7 @@ fn method_plan(
             repeated: p.repeated,
             required: p.required == Some(true),
             description: p.description.clone(),
+            header: p.location == ParamLocation::Header,
         });
     }
     let body = method.request.as_ref().map(|schema| schema_type(builder, config, schema));
@@ -463,7 +465,7 @@ fn method_plan(
         (None, None) => Response::Empty,
     };
     let page_token_field =
-        query.iter().find(|q| q.wire_name == "pageToken" && !q.repeated && !q.required).map(|q| q.field.clone());
+        query.iter().find(|q| q.wire_name == "pageToken" && !q.repeated && !q.required && !q.header).map(|q| q.field.clone());
     let page_item = match (&response, &page_token_field) {
         (Response::Json(RustType::Named(response)), Some(_)) => {
             items_field(api, method).and_then(|items| list_item_type(&builder.defs, response, &items))
