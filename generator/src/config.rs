@@ -150,6 +150,21 @@ impl ClientConfig {
     }
 }
 
+/// A crates.io package name for a non-Google API from its (already kebab-cased) name: at most
+/// 64 characters, cut at a `-`, starting with a letter (`api-` is put before a digit).
+pub fn crate_name_from_title(name: &str) -> String {
+    let mut crate_name: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    if !crate_name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        crate_name.insert_str(0, "api-");
+    }
+    while crate_name.len() > 64 {
+        let cut = crate_name[..64].rfind('-').unwrap_or(64);
+        crate_name.truncate(cut);
+    }
+    crate_name.trim_end_matches('-').to_owned()
+}
+
 fn default_crate_version() -> String {
     "0.1.0".to_owned()
 }

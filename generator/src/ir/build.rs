@@ -56,6 +56,7 @@ fn service(doc: &Document, config: &Config) -> Service {
             .map(|(url, info)| Scope { url: url.clone(), description: info.description.clone() })
             .collect(),
         security_schemes: Vec::new(),
+        document: super::DocumentKind::Discovery,
     }
 }
 

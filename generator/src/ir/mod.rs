@@ -56,6 +56,35 @@ pub struct Service {
     /// OpenAPI `components.securitySchemes` in document order; empty for Discovery, whose only
     /// scheme is the OAuth 2.0 of `scopes`.
     pub security_schemes: Vec<SecurityScheme>,
+    /// Which reader built the IR.
+    pub document: DocumentKind,
+}
+
+/// The kind of document an [`Api`] was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    Discovery,
+    OpenApi,
+}
+
+impl DocumentKind {
+    /// As the document's specification names itself.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Discovery => "Discovery",
+            DocumentKind::OpenApi => "OpenAPI",
+        }
+    }
+}
+
+impl Service {
+    /// A Google API: every Discovery document, and an OpenAPI document served from
+    /// `googleapis.com` (StackQL's provider specs). Only those get `google-` crate names.
+    pub fn is_google(&self) -> bool {
+        let host = self.root_url.split("://").nth(1).unwrap_or(&self.root_url);
+        let host = host.split(['/', ':']).next().unwrap_or_default();
+        self.document == DocumentKind::Discovery || host == "googleapis.com" || host.ends_with(".googleapis.com")
+    }
 }
 
 /// An OpenAPI security scheme.

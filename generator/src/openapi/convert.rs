@@ -541,6 +541,7 @@ fn service(r: &Reader<'_>, root: &Node<'_>, config: &Config) -> Result<Service> 
         endpoints: Vec::new(),
         scopes,
         security_schemes,
+        document: DocumentKind::OpenApi,
     })
 }
 
