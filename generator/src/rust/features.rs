@@ -36,6 +36,7 @@ impl Gates {
                 let mut roots: Vec<&RustType> = method.query.iter().map(|q| &q.ty).collect();
                 roots.extend(method.body.iter());
                 roots.extend(method.page_item.iter());
+                roots.extend(method.errors.iter().map(|(_, ty)| ty));
                 match &method.response {
                     Response::Json(ty) => roots.push(ty),
                     Response::Operation { result, metadata, .. } => roots.extend([result, metadata]),

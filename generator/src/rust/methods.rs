@@ -100,6 +100,8 @@ pub struct MethodPlan {
     pub query: Vec<QueryParam>,
     pub body: Option<RustType>,
     pub response: Response,
+    /// Documented error responses: (`404`, `4XX` or `default`, body type).
+    pub errors: Vec<(String, RustType)>,
     /// Item type when the method pages with `pageToken` / `nextPageToken`.
     pub page_item: Option<RustType>,
     /// `pageToken`'s field name when paged.
@@ -534,6 +536,7 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
             quote!(#[doc = #text])
         }
     };
+    let error_docs = error_docs(&method.errors);
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]
@@ -549,6 +552,7 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
             #( #setters )*
 
             #send_doc
+            #error_docs
             pub async fn send(self) -> discogen_runtime::Result<#output> {
                 let request = Request::new(Method::#http, #path)
                     .method_id(#id)
@@ -563,6 +567,24 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
 
         #paging
     }
+}
+
+/// The error bodies the API documents for a method, for `send`'s docs: the user matches on
+/// [`Error::status`](discogen_runtime::Error::status) and decodes with `decode_body`.
+fn error_docs(errors: &[(String, RustType)]) -> TokenStream {
+    if errors.is_empty() {
+        return quote!();
+    }
+    let mut lines = vec![
+        String::new(),
+        "On an error status the body is kept in the [`Error`](crate::Error); decode the documented type with [`Error::decode_body`](crate::Error::decode_body):".to_owned(),
+    ];
+    for (status, ty) in errors {
+        let ty = type_tokens(ty).to_string().replace(' ', "");
+        lines.push(format!("- `{status}`: [`{ty}`]"));
+    }
+    let lines = lines.into_iter().map(|line| if line.is_empty() { line } else { format!(" {line}") });
+    quote!( #( #[doc = #lines] )* )
 }
 
 /// What the request id's setter adds to its Discovery description.

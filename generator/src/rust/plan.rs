@@ -98,6 +98,7 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     for (_, methods) in &selected {
         for method in methods {
             roots.extend(method.request.iter().cloned());
+            roots.extend(method.error_responses.iter().map(|error| error.schema.clone()));
             match (&method.response, &config.operation_schema) {
                 (Some(response), Some(operation)) if response == operation => {
                     let typed = operation_types_for(api, config, method);
@@ -484,6 +485,11 @@ fn method_plan(
         query,
         body,
         response,
+        errors: method
+            .error_responses
+            .iter()
+            .map(|error| (error.status.to_string(), schema_type(builder, config, &error.schema)))
+            .collect(),
         page_token_field: page_item.as_ref().and(page_token_field),
         media: method.supports_media_upload || method.supports_media_download,
         upload: upload_plan(method, &path_fields),
