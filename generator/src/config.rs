@@ -76,6 +76,35 @@ pub struct ClientConfig {
     /// `#[deprecated]` alias of the new one.
     #[serde(default)]
     pub renamed: IndexMap<String, String>,
+    /// The token fields of paged lists, when they are not Google's `pageToken` /
+    /// `nextPageToken` (an OpenAPI API's own names).
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+}
+
+/// How an API pages: a list method whose query has `request_token` and whose response has a
+/// string `response_token` and an array `items` gets `pages()` and `items()`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    /// The query parameter carrying the token (`pageToken`).
+    pub request_token: String,
+    /// The response property with the next page's token (`nextPageToken`).
+    pub response_token: String,
+    /// The response's array of items; default: its first array property.
+    #[serde(default)]
+    pub items: Option<String>,
+}
+
+impl Pagination {
+    /// Google's names: `pageToken` / `nextPageToken`.
+    pub fn google() -> Pagination {
+        Pagination {
+            request_token: "pageToken".to_owned(),
+            response_token: "nextPageToken".to_owned(),
+            items: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -118,6 +147,7 @@ impl ClientConfig {
             features: false,
             default_features: Vec::new(),
             renamed: IndexMap::new(),
+            pagination: None,
         }
     }
 }
