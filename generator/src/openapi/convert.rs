@@ -474,14 +474,14 @@ pub(super) fn component_name(reference: &str) -> Option<String> {
 }
 
 /// The `schema` of a body's JSON media type: `application/json`, else the first `...json`
-/// type, else the first one.
+/// type. A body with no JSON type (a form, a multipart upload, XML only) has none: the client
+/// sends and reads JSON only, and a form sent as JSON would be a request the API refuses.
 fn json_schema<'a>(r: &Reader<'a>, body: &Node<'a>) -> Result<Option<Node<'a>>> {
     let content = r.object(body, "content")?;
     let chosen = content
         .iter()
         .find(|(media, _)| *media == "application/json")
-        .or_else(|| content.iter().find(|(media, _)| media.contains("json")))
-        .or(content.first());
+        .or_else(|| content.iter().find(|(media, _)| media.contains("json")));
     match chosen {
         Some((_, media)) => Ok(r.get(media, "schema")),
         None => Ok(None),
