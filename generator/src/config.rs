@@ -99,11 +99,7 @@ pub struct Pagination {
 impl Pagination {
     /// Google's names: `pageToken` / `nextPageToken`.
     pub fn google() -> Pagination {
-        Pagination {
-            request_token: "pageToken".to_owned(),
-            response_token: "nextPageToken".to_owned(),
-            items: None,
-        }
+        Pagination { request_token: "pageToken".to_owned(), response_token: "nextPageToken".to_owned(), items: None }
     }
 }
 

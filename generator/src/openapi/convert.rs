@@ -431,7 +431,9 @@ impl<'a> Converter<'_, 'a> {
         for (key, node) in r.object(operation, "responses")? {
             let status = match key.as_bytes() {
                 b"default" => ResponseStatus::Default,
-                [digit @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] if *digit >= b'4' => ResponseStatus::Range(digit - b'0'),
+                [digit @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] if *digit >= b'4' => {
+                    ResponseStatus::Range(digit - b'0')
+                }
                 [b'4' | b'5', _, _] => match key.parse() {
                     Ok(code) => ResponseStatus::Code(code),
                     Err(_) => continue,

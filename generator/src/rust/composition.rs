@@ -55,10 +55,11 @@ pub(super) fn is_composed(schema: &Schema) -> bool {
 /// the member itself.
 pub(super) fn lone_reference(schema: &Schema) -> Option<&Schema> {
     match schema.all_of.as_slice() {
-        [member] if member.reference.is_some()
-            && schema.properties.is_empty()
-            && schema.one_of.is_empty()
-            && schema.any_of.is_empty() =>
+        [member]
+            if member.reference.is_some()
+                && schema.properties.is_empty()
+                && schema.one_of.is_empty()
+                && schema.any_of.is_empty() =>
         {
             Some(member)
         }
@@ -168,7 +169,8 @@ pub fn union_tokens(def: &UnionDef, gate: &TokenStream) -> TokenStream {
         }
         None => "Untagged (`anyOf`): decoding tries the variants in order and keeps the first that fits.".to_owned(),
     };
-    let docs = doc_attrs(def.description.as_deref(), &[format!("OpenAPI schema `{}` (`{}`).", def.origin, def.keyword), how]);
+    let docs =
+        doc_attrs(def.description.as_deref(), &[format!("OpenAPI schema `{}` (`{}`).", def.origin, def.keyword), how]);
     let name = ident(&def.name);
     let container = match &def.tag {
         Some(tag) => quote!(#[serde(tag = #tag)]),
