@@ -45,8 +45,8 @@ async fn call<T: Debug>(
     }
 }
 
-fn start(spec: &'static str) -> impl Future<Output = Prism> {
-    async move { tokio::task::spawn_blocking(move || Prism::start(spec)).await.expect("start Prism") }
+async fn start(spec: &'static str) -> Prism {
+    tokio::task::spawn_blocking(move || Prism::start(spec)).await.expect("start Prism")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
