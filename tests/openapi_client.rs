@@ -1,44 +1,125 @@
-//! A client crate from a plain OpenAPI document (the Swagger Petstore): generated through the
-//! OpenAPI reader and the same client emitter as Discovery documents, then `cargo check`ed.
+//! Client crates from plain OpenAPI documents, generated through the OpenAPI reader and the
+//! same client emitter as Discovery documents: the Swagger Petstore (one handle per tag,
+//! header parameters), ReadMe's polymorphism examples (`allOf` / `oneOf` / `anyOf`) and a small
+//! paged API with configured token names; all three are then `cargo check`ed warning-free.
 
 use std::process::Command;
 
 use discogen::pipeline::{self, Input};
 use discogen_tests::{read, root};
 
-const SPEC: &str = "tests/fixtures/openapi/petstore.json";
+const PETSTORE: &str = "tests/fixtures/openapi/petstore.json";
+const POLYMORPHISM: &str = "tests/fixtures/openapi/polymorphism.json";
 
-fn petstore_files() -> Vec<discogen::docs::File> {
-    let text = read(SPEC);
-    let (api, config) =
-        pipeline::load_openapi(Input { name: SPEC, text: &text }, None).unwrap_or_else(|err| panic!("{err}"));
-    assert_eq!(api.methods.len(), 20, "one method per operation");
+/// A list API whose tokens are not Google's: `cursor` in, `next_cursor` and `pets` out.
+const PAGED: &str = r##"{
+  "openapi": "3.0.3",
+  "info": {"title": "Paged Pets", "version": "1.0.0"},
+  "servers": [{"url": "https://pets.example.com/v1"}],
+  "paths": {"/pets": {"get": {"operationId": "listPets", "tags": ["pets"],
+    "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                   {"name": "X-Trace-Id", "in": "header", "schema": {"type": "string"}}],
+    "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {
+      "type": "object", "properties": {
+        "pets": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "next_cursor": {"type": "string"}}}}}},
+      "404": {"description": "no such list", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}}}},
+  "components": {"schemas": {
+    "Pet": {"type": "object", "properties": {"name": {"type": "string"}, "nicknames": {"type": "array", "nullable": true, "items": {"type": "string"}}}},
+    "Problem": {"type": "object", "properties": {"title": {"type": "string"}, "status": {"type": "integer"}}}}}
+}"##;
+const PAGED_CONFIG: &str = "client:\n  crate_name: paged-pets\n  pagination:\n    request_token: cursor\n    response_token: next_cursor\n    items: pets\n";
+
+fn crate_files(name: &str, text: &str, config: Option<&str>) -> Vec<discogen::docs::File> {
+    let config = config.map(|text| Input { name: "config.yaml", text });
+    let (api, config) = pipeline::load_openapi(Input { name, text }, config).unwrap_or_else(|err| panic!("{err}"));
     let mut client = pipeline::client_config(&api, &config);
     client.runtime_path = Some(root().join("runtime").display().to_string());
     discogen::rust::render(&api, &client).unwrap_or_else(|err| panic!("{err}"))
 }
 
+fn contents<'a>(files: &'a [discogen::docs::File], path: &str) -> &'a str {
+    &files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path} written")).contents
+}
+
+fn petstore_files() -> Vec<discogen::docs::File> {
+    crate_files(PETSTORE, &read(PETSTORE), None)
+}
+
 #[test]
 fn petstore_gets_one_handle_per_tag_and_a_builder_per_operation() {
     let files = petstore_files();
-    let contents =
-        |path: &str| &files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path} written")).contents;
     for (module, operations) in [("src/pet.rs", 8), ("src/store.rs", 4), ("src/user.rs", 8)] {
-        assert_eq!(contents(module).matches("pub async fn send").count(), operations, "{module}");
+        assert_eq!(contents(&files, module).matches("pub async fn send").count(), operations, "{module}");
     }
-    assert!(contents("src/pet.rs").contains("pub fn get_pet_by_id("), "operationIds name the methods");
-    assert!(contents("src/pet.rs").contains("\"pet/{}\""), "paths are relative to the first server");
+    let pet = contents(&files, "src/pet.rs");
+    assert!(pet.contains("pub fn get_pet_by_id("), "operationIds name the methods");
+    assert!(pet.contains("\"pet/{}\""), "paths are relative to the first server");
+    // `deletePet` has the header parameter `api_key`: a typed setter, sent as a header.
+    assert!(pet.contains("pub fn api_key(mut self, value: impl Into<String>) -> Self"), "{pet}");
+    assert!(pet.contains(".header_opt(\"api_key\", self.api_key.as_ref())"), "{pet}");
+    // Not a Google API: no `google-` crate name (the title, kebab-cased).
+    assert!(contents(&files, "Cargo.toml").contains("name = \"swagger-petstore\"\n"));
+    assert!(!contents(&files, "Cargo.toml").contains("\"google\""), "no google keyword");
 }
 
-/// The crate compiles without warnings, in a scratch workspace that shares the project's
+#[test]
+fn composition_becomes_merged_structs_and_enums() {
+    let files = crate_files(POLYMORPHISM, &read(POLYMORPHISM), None);
+    let models = contents(&files, "src/model/service.rs");
+    // `Cat` is `allOf: [Pet, {hunts, age}]`: one struct with Pet's `pet_type` first.
+    let cat = models.split("pub struct Cat {").nth(1).expect("struct Cat").split("\n}").next().unwrap();
+    let fields: Vec<&str> = cat.lines().filter_map(|l| l.trim().strip_prefix("pub ")).collect();
+    assert_eq!(fields, ["pet_type: Option<String>,", "hunts: Option<bool>,", "age: Option<i32>,"]);
+    // `oneOf: [Cat, Dog]` with `discriminator: pet_type` and no mapping: tagged by schema name.
+    let tagged = "#[serde(tag = \"pet_type\")]\npub enum PatchPetsRequest {";
+    assert!(models.contains(tagged), "{models}");
+    assert!(models.contains("#[serde(rename = \"Cat\")]\n    Cat(Box<crate::Cat>),"), "{models}");
+    // Without a discriminator: untagged, variants named after the schemas or numbered.
+    assert!(models.contains("#[serde(untagged)]\npub enum PostAnythingOneOfObjectRefRequest {"), "{models}");
+    assert!(models.contains("    Object1(Box<crate::Object1>),"), "{models}");
+    assert!(models.contains("pub enum PostAnythingAnyOfPrimitiveRequest {"), "{models}");
+    assert!(models.contains("    Variant1(String),") && models.contains("    Variant2(i32),"), "{models}");
+    // allOf of inline objects merges their properties.
+    let merged = models.split("pub struct PostAnythingAllOfObjectRequest {").nth(1).expect("merged struct");
+    let merged = merged.split("\n}").next().unwrap();
+    for field in ["pub a:", "pub b:", "pub c:", "pub d:"] {
+        assert!(merged.contains(field), "{field} in {merged}");
+    }
+}
+
+#[test]
+fn configured_token_fields_page_and_errors_are_documented() {
+    let files = crate_files("paged.json", PAGED, Some(PAGED_CONFIG));
+    let pets = contents(&files, "src/pets.rs");
+    assert!(pets.contains("discogen_runtime::paginated!(ListPets, cursor, ListPetsResponse, Pet);"), "{pets}");
+    assert!(pets.contains("- `404`: [`crate::Problem`]"), "the error type is named on send: {pets}");
+    let models = contents(&files, "src/model/pets.rs");
+    assert!(models.contains("impl discogen_runtime::Page for ListPetsResponse"), "{models}");
+    assert!(models.contains("self.next_cursor.as_deref()") && models.contains("self.pets\n"), "{models}");
+    // A nullable list is an Option, so that `null` decodes.
+    assert!(models.contains("pub nicknames: Option<Vec<String>>,"), "{models}");
+    // Without the configuration the same document does not page.
+    let plain = crate_files("paged.json", PAGED, None);
+    assert!(!contents(&plain, "src/pets.rs").contains("paginated!"));
+}
+
+/// The crates compile without warnings, in a scratch workspace that shares the project's
 /// target directory (same lock file and dependency profile, so nothing is built twice).
 #[test]
-fn petstore_client_passes_cargo_check_without_warnings() {
+fn openapi_clients_pass_cargo_check_without_warnings() {
     let dir = root().join("target/tmp/openapi-client-check");
     let _ = std::fs::remove_dir_all(&dir);
-    discogen::output::write_tree(&dir.join("petstore"), &petstore_files()).expect("write the crate");
-    let manifest =
-        "[workspace]\nresolver = \"2\"\nmembers = [\"petstore\"]\n\n[profile.dev.package.\"*\"]\nopt-level = 2\n";
+    let crates = [
+        ("petstore", petstore_files()),
+        ("polymorphism", crate_files(POLYMORPHISM, &read(POLYMORPHISM), None)),
+        ("paged", crate_files("paged.json", PAGED, Some(PAGED_CONFIG))),
+    ];
+    for (name, files) in &crates {
+        discogen::output::write_tree(&dir.join(name), files).expect("write the crate");
+    }
+    let manifest = "[workspace]\nresolver = \"2\"\nmembers = [\"petstore\", \"polymorphism\", \"paged\"]\n\n[profile.dev.package.\"*\"]\nopt-level = 2\n";
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     let output = Command::new(env!("CARGO"))

@@ -76,6 +76,31 @@ pub struct ClientConfig {
     /// `#[deprecated]` alias of the new one.
     #[serde(default)]
     pub renamed: IndexMap<String, String>,
+    /// The token fields of paged lists, when they are not Google's `pageToken` /
+    /// `nextPageToken` (an OpenAPI API's own names).
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+}
+
+/// How an API pages: a list method whose query has `request_token` and whose response has a
+/// string `response_token` and an array `items` gets `pages()` and `items()`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    /// The query parameter carrying the token (`pageToken`).
+    pub request_token: String,
+    /// The response property with the next page's token (`nextPageToken`).
+    pub response_token: String,
+    /// The response's array of items; default: its first array property.
+    #[serde(default)]
+    pub items: Option<String>,
+}
+
+impl Pagination {
+    /// Google's names: `pageToken` / `nextPageToken`.
+    pub fn google() -> Pagination {
+        Pagination { request_token: "pageToken".to_owned(), response_token: "nextPageToken".to_owned(), items: None }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -118,6 +143,7 @@ impl ClientConfig {
             features: false,
             default_features: Vec::new(),
             renamed: IndexMap::new(),
+            pagination: None,
         }
     }
 }
@@ -148,6 +174,21 @@ impl ClientConfig {
         self.features = true;
         self.default_features = largest.map(|(chain, _)| chain.clone()).into_iter().collect();
     }
+}
+
+/// A crates.io package name for a non-Google API from its (already kebab-cased) name: at most
+/// 64 characters, cut at a `-`, starting with a letter (`api-` is put before a digit).
+pub fn crate_name_from_title(name: &str) -> String {
+    let mut crate_name: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    if !crate_name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        crate_name.insert_str(0, "api-");
+    }
+    while crate_name.len() > 64 {
+        let cut = crate_name[..64].rfind('-').unwrap_or(64);
+        crate_name.truncate(cut);
+    }
+    crate_name.trim_end_matches('-').to_owned()
 }
 
 fn default_crate_version() -> String {

@@ -46,11 +46,15 @@ pub fn docs_openapi(spec: Input<'_>, config: Option<Input<'_>>) -> Result<Vec<Fi
 }
 
 /// The client configuration to use: the file's `client:` section, or defaults for the whole
-/// service (`google-<name>-<version>`, every resource; per-resource features above
-/// [`crate::config::FEATURES_ABOVE_METHODS`] methods).
+/// service (`google-<name>-<version>` for a Google API, else the API's name from its title;
+/// every resource; per-resource features above [`crate::config::FEATURES_ABOVE_METHODS`]
+/// methods).
 pub fn client_config(api: &Api, config: &Config) -> ClientConfig {
     config.client.clone().unwrap_or_else(|| {
         let mut client = ClientConfig::defaults_for(&api.service.name, &api.service.version, &api.schemas);
+        if !api.service.is_google() {
+            client.crate_name = crate::config::crate_name_from_title(&api.service.name);
+        }
         client.features_by_size(&api.methods);
         client
     })

@@ -136,6 +136,8 @@ pub struct ApiError {
     pub rpc: Option<RpcStatus>,
     /// The first 200 characters of the body.
     pub body_snippet: String,
+    /// The whole body, for [`Error::decode_body`] (error bodies are small; a cheap clone).
+    pub body: bytes::Bytes,
     /// The server's `Retry-After` header (seconds form) or `RetryInfo` detail.
     pub retry_after: Option<Duration>,
 }
@@ -145,7 +147,7 @@ impl ApiError {
     pub fn from_response(status: u16, body: &[u8], retry_after: Option<Duration>) -> Self {
         let rpc = serde_json::from_slice::<ErrorEnvelope>(body).ok().map(|envelope| envelope.error);
         let retry_after = retry_after.or_else(|| rpc.as_ref().and_then(RpcStatus::retry_delay));
-        ApiError { status, rpc, body_snippet: snippet(body), retry_after }
+        ApiError { status, rpc, body_snippet: snippet(body), body: bytes::Bytes::copy_from_slice(body), retry_after }
     }
 
     /// The canonical code: from the body's `status` name, else from the HTTP
@@ -214,6 +216,17 @@ impl Error {
         match self {
             Error::Api(api) => Some(&api.body_snippet),
             Error::Decode { snippet, .. } => Some(snippet),
+            _ => None,
+        }
+    }
+
+    /// Decodes the body of an [`Error::Api`] as `T`: the error schema the API documents for
+    /// that status (an OpenAPI error response; a generated method's `send` lists them), e.g.
+    /// `if err.status() == Some(404) { let problem: Problem = err.decode_body()?.ok()?; }`.
+    /// `None` for other errors; `Some(Err(..))` when the body is not a `T`.
+    pub fn decode_body<T: serde::de::DeserializeOwned>(&self) -> Option<std::result::Result<T, serde_json::Error>> {
+        match self {
+            Error::Api(api) => Some(serde_json::from_slice(&api.body)),
             _ => None,
         }
     }
@@ -324,6 +337,22 @@ mod tests {
 
     fn api(status: u16, body: &str) -> Error {
         ApiError::from_response(status, body.as_bytes(), None).into()
+    }
+
+    #[test]
+    fn decode_body_reads_the_whole_body_as_the_documented_error_type() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Problem {
+            code: u32,
+            detail: String,
+        }
+        // Longer than the snippet: the typed decode must not see a cut body.
+        let detail = "x".repeat(300);
+        let err = api(404, &format!(r#"{{"code": 7, "detail": "{detail}"}}"#));
+        let problem: Problem = err.decode_body().expect("an API error").expect("a Problem");
+        assert_eq!(problem, Problem { code: 7, detail });
+        assert!(api(400, "not json").decode_body::<Problem>().expect("an API error").is_err());
+        assert!(Error::Timeout(Duration::from_secs(1)).decode_body::<Problem>().is_none());
     }
 
     #[test]

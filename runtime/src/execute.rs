@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use url::Url;
@@ -126,6 +126,11 @@ impl Client {
             headers.append(name, value);
         }
         self.apply_common(&mut url, &mut headers, request.request_options())?;
+        // The client decodes JSON only: an API offering several media types (XML first, say)
+        // must choose JSON. Media transfers do not come through here.
+        if !headers.contains_key(ACCEPT) {
+            headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        }
         let body = match request.body() {
             Some(body) => {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -370,6 +375,10 @@ mod tests {
         assert_eq!(values("user-agent"), ["app/1"]);
         let api_client = format!("google-x-v1/1.2.3 gdcl/{}", env!("CARGO_PKG_VERSION"));
         assert_eq!(values("x-goog-api-client"), [api_client.as_str()]);
+        assert_eq!(values("accept"), ["application/json"], "JSON is asked for");
+        let own = Request::new(Method::Get, "v1/a").header("accept", "application/problem+json");
+        let own = client.prepare(&own).unwrap();
+        assert_eq!(own.headers.get_all("accept").iter().count(), 1, "a call's own Accept wins");
 
         let pretty = Client::builder("http://127.0.0.1:9/").no_auth().pretty_print(true).build().unwrap();
         assert_eq!(pretty.prepare(&Request::new(Method::Get, "v1/a")).unwrap().url.query(), None);

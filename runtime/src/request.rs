@@ -285,6 +285,30 @@ impl Request {
         self
     }
 
+    /// Adds an API header parameter (OpenAPI `in: header`) when `value` is `Some`; the value
+    /// is checked like every header when the request is sent.
+    pub fn header_opt<V: ToString>(self, name: impl Into<String>, value: Option<V>) -> Self {
+        match value {
+            Some(value) => self.header(name, value.to_string()),
+            None => self,
+        }
+    }
+
+    /// Adds a header parameter holding a list: the values joined by `,` (OpenAPI's `simple`
+    /// style, the only one headers have); nothing when the list is empty.
+    pub fn header_all<I>(self, name: impl Into<String>, values: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: ToString,
+    {
+        let joined: Vec<String> = values.into_iter().map(|value| value.to_string()).collect();
+        if joined.is_empty() {
+            self
+        } else {
+            self.header(name, joined.join(","))
+        }
+    }
+
     /// Serializes `body` as the JSON request body.
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Self> {
         let bytes = serde_json::to_vec(body).map_err(Error::Serialize)?;

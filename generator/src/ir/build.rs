@@ -56,6 +56,7 @@ fn service(doc: &Document, config: &Config) -> Service {
             .map(|(url, info)| Scope { url: url.clone(), description: info.description.clone() })
             .collect(),
         security_schemes: Vec::new(),
+        document: super::DocumentKind::Discovery,
     }
 }
 
@@ -165,6 +166,7 @@ fn convert_method(
         parameter_order: method.parameter_order.clone(),
         request,
         response: body_schema(method.response.as_ref(), resource_path, name, "Response", schemas),
+        error_responses: Vec::new(),
         scopes: method.scopes.clone(),
         supports_media_upload: method.supports_media_upload,
         supports_media_download: method.supports_media_download,

@@ -56,6 +56,35 @@ pub struct Service {
     /// OpenAPI `components.securitySchemes` in document order; empty for Discovery, whose only
     /// scheme is the OAuth 2.0 of `scopes`.
     pub security_schemes: Vec<SecurityScheme>,
+    /// Which reader built the IR.
+    pub document: DocumentKind,
+}
+
+/// The kind of document an [`Api`] was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    Discovery,
+    OpenApi,
+}
+
+impl DocumentKind {
+    /// As the document's specification names itself.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Discovery => "Discovery",
+            DocumentKind::OpenApi => "OpenAPI",
+        }
+    }
+}
+
+impl Service {
+    /// A Google API: every Discovery document, and an OpenAPI document served from
+    /// `googleapis.com` (StackQL's provider specs). Only those get `google-` crate names.
+    pub fn is_google(&self) -> bool {
+        let host = self.root_url.split("://").nth(1).unwrap_or(&self.root_url);
+        let host = host.split(['/', ':']).next().unwrap_or_default();
+        self.document == DocumentKind::Discovery || host == "googleapis.com" || host.ends_with(".googleapis.com")
+    }
 }
 
 /// An OpenAPI security scheme.
@@ -201,6 +230,10 @@ pub struct Method {
     pub parameter_order: Vec<String>,
     pub request: Option<String>,
     pub response: Option<String>,
+    /// OpenAPI error responses (codes `4XX`/`5XX`, ranges and `default`) that have a JSON
+    /// schema, in document order; empty for Discovery (Google's errors are one
+    /// `google.rpc.Status` shape, which the runtime decodes itself).
+    pub error_responses: Vec<ErrorResponse>,
     pub scopes: Vec<String>,
     pub supports_media_upload: bool,
     pub supports_media_download: bool,
@@ -209,6 +242,45 @@ pub struct Method {
     pub deprecated: bool,
     /// Where the method takes an AIP-155 request id, if it does (see [`RequestIdSlot`]).
     pub request_id: Option<RequestIdSlot>,
+}
+
+/// A documented error response: for which status, and the schema of its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorResponse {
+    pub status: ResponseStatus,
+    pub schema: String,
+}
+
+/// An OpenAPI response key other than a success code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseStatus {
+    /// `404`.
+    Code(u16),
+    /// `4XX`: the first digit.
+    Range(u8),
+    /// `default`: any status not listed.
+    Default,
+}
+
+impl ResponseStatus {
+    /// Whether a response with HTTP `status` falls under this key.
+    pub fn matches(self, status: u16) -> bool {
+        match self {
+            ResponseStatus::Code(code) => code == status,
+            ResponseStatus::Range(digit) => status / 100 == u16::from(digit),
+            ResponseStatus::Default => true,
+        }
+    }
+}
+
+impl std::fmt::Display for ResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResponseStatus::Code(code) => write!(f, "{code}"),
+            ResponseStatus::Range(digit) => write!(f, "{digit}XX"),
+            ResponseStatus::Default => f.write_str("default"),
+        }
+    }
 }
 
 /// Where a create-like method carries its AIP-155 request id: the client fills in a UUID v4

@@ -492,6 +492,7 @@ impl<'a> Converter<'_, 'a> {
             Some(response) => self.body(response, &id, "Response")?,
             None => None,
         };
+        let error_responses = self.error_responses(node, &id)?;
         let description = match r.string(node, "description")? {
             Some(text) => Some(text.to_owned()),
             None => r.string(node, "summary")?.map(str::to_owned),
@@ -522,6 +523,7 @@ impl<'a> Converter<'_, 'a> {
             parameter_order,
             request,
             response,
+            error_responses,
             scopes,
             supports_media_upload: false,
             supports_media_download: false,
@@ -530,6 +532,33 @@ impl<'a> Converter<'_, 'a> {
             // Needs every schema, inline bodies included: filled in by `build`.
             request_id: None,
         })
+    }
+
+    /// The error responses with a JSON schema: every key that is not a success code (`404`,
+    /// `4XX`, `default`), its schema named like a body (`<OperationId>Error404` when inline).
+    fn error_responses(&mut self, operation: &Node<'a>, id: &str) -> Result<Vec<ErrorResponse>> {
+        let r = self.reader;
+        let mut errors = Vec::new();
+        for (key, node) in r.object(operation, "responses")? {
+            let status = match key.as_bytes() {
+                b"default" => ResponseStatus::Default,
+                [digit @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] if *digit >= b'4' => {
+                    ResponseStatus::Range(digit - b'0')
+                }
+                [b'4' | b'5', _, _] => match key.parse() {
+                    Ok(code) => ResponseStatus::Code(code),
+                    Err(_) => continue,
+                },
+                // Success, informational and redirect codes are not errors; anything else
+                // is not a status the reader knows, and `success_response` ignores it too.
+                _ => continue,
+            };
+            let suffix = format!("Error{}", status.to_string().replace("default", "Default"));
+            if let Some(schema) = self.body(r.resolve(node)?, id, &suffix)? {
+                errors.push(ErrorResponse { status, schema });
+            }
+        }
+        Ok(errors)
     }
 
     /// The schema name of a request body or response (its JSON media type's schema): the
@@ -558,14 +587,14 @@ pub(super) fn component_name(reference: &str) -> Option<String> {
 }
 
 /// The `schema` of a body's JSON media type: `application/json`, else the first `...json`
-/// type, else the first one.
+/// type. A body with no JSON type (a form, a multipart upload, XML only) has none: the client
+/// sends and reads JSON only, and a form sent as JSON would be a request the API refuses.
 fn json_schema<'a>(r: &Reader<'a>, body: &Node<'a>) -> Result<Option<Node<'a>>> {
     let content = r.object(body, "content")?;
     let chosen = content
         .iter()
         .find(|(media, _)| *media == "application/json")
-        .or_else(|| content.iter().find(|(media, _)| media.contains("json")))
-        .or(content.first());
+        .or_else(|| content.iter().find(|(media, _)| media.contains("json")));
     match chosen {
         Some((_, media)) => Ok(r.get(media, "schema")),
         None => Ok(None),
@@ -652,6 +681,7 @@ fn service(r: &Reader<'_>, root: &Node<'_>, config: &Config, warnings: &mut Vec<
         endpoints: Vec::new(),
         scopes,
         security_schemes,
+        document: DocumentKind::OpenApi,
     })
 }
 

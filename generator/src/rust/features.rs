@@ -26,6 +26,7 @@ impl Gates {
                 TypeDef::Struct(s) => (s.name.as_str(), s.fields.iter().map(|f| &f.ty).collect()),
                 TypeDef::Alias { name, ty, .. } => (name.as_str(), vec![ty]),
                 TypeDef::Enum(e) => (e.name.as_str(), Vec::new()),
+                TypeDef::Union(u) => (u.name.as_str(), u.variants.iter().map(|v| &v.ty).collect()),
             })
             .collect();
         let mut users: HashMap<String, BTreeSet<usize>> = HashMap::new();
@@ -35,6 +36,7 @@ impl Gates {
                 let mut roots: Vec<&RustType> = method.query.iter().map(|q| &q.ty).collect();
                 roots.extend(method.body.iter());
                 roots.extend(method.page_item.iter());
+                roots.extend(method.errors.iter().map(|(_, ty)| ty));
                 match &method.response {
                     Response::Json(ty) => roots.push(ty),
                     Response::Operation { result, metadata, .. } => roots.extend([result, metadata]),

@@ -46,6 +46,25 @@ pub struct QueryParam {
     pub repeated: bool,
     pub required: bool,
     pub description: Option<String>,
+    /// An OpenAPI header parameter: set like a query parameter, sent as a header.
+    pub header: bool,
+}
+
+impl QueryParam {
+    /// The `.query*(...)` / `.header*(...)` call that puts this parameter on a request.
+    fn request_call(&self, owned_required: bool) -> TokenStream {
+        let field = ident(&self.field);
+        let wire = &self.wire_name;
+        match (self.header, self.repeated, self.required) {
+            (false, true, _) => quote!(.query_all(#wire, self.#field.iter())),
+            (false, false, true) if owned_required => quote!(.query(#wire, self.#field)),
+            (false, false, true) => quote!(.query(#wire, &self.#field)),
+            (false, false, false) => quote!(.query_opt(#wire, self.#field.as_ref())),
+            (true, true, _) => quote!(.header_all(#wire, self.#field.iter())),
+            (true, false, true) => quote!(.header(#wire, self.#field.to_string())),
+            (true, false, false) => quote!(.header_opt(#wire, self.#field.as_ref())),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +100,8 @@ pub struct MethodPlan {
     pub query: Vec<QueryParam>,
     pub body: Option<RustType>,
     pub response: Response,
+    /// Documented error responses: (`404`, `4XX` or `default`, body type).
+    pub errors: Vec<(String, RustType)>,
     /// Item type when the method pages with `pageToken` / `nextPageToken`.
     pub page_item: Option<RustType>,
     /// `pageToken`'s field name when paged.
@@ -395,7 +416,8 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
 
     let setters = method.query.iter().filter(|q| !q.required).map(|q| {
         let field = ident(&q.field);
-        let fallback = format!("Sets the `{}` query parameter.", q.wire_name);
+        let place = if q.header { "header" } else { "query parameter" };
+        let fallback = format!("Sets the `{}` {place}.", q.wire_name);
         let extra =
             if is_request_id_query(method, q) { REQUEST_ID_DOC.map(str::to_owned).to_vec() } else { Vec::new() };
         let docs = doc_attrs(Some(described(q.description.as_deref(), &fallback)), &extra);
@@ -429,12 +451,8 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
         if is_request_id_query(method, q) {
             let value = if q.required { quote!(Some(&self.#field)) } else { quote!(self.#field.as_ref()) };
             quote!(.request_id_query(#wire, #value))
-        } else if q.repeated {
-            quote!(.query_all(#wire, self.#field.iter()))
-        } else if q.required {
-            quote!(.query(#wire, self.#field))
         } else {
-            quote!(.query_opt(#wire, self.#field.as_ref()))
+            q.request_call(true)
         }
     });
     let body = method.body.as_ref().map(|_| match &method.request_id {
@@ -518,6 +536,7 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
             quote!(#[doc = #text])
         }
     };
+    let error_docs = error_docs(&method.errors);
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]
@@ -533,6 +552,7 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
             #( #setters )*
 
             #send_doc
+            #error_docs
             pub async fn send(self) -> discogen_runtime::Result<#output> {
                 let request = Request::new(Method::#http, #path)
                     .method_id(#id)
@@ -549,6 +569,24 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
     }
 }
 
+/// The error bodies the API documents for a method, for `send`'s docs: the user matches on
+/// [`Error::status`](discogen_runtime::Error::status) and decodes with `decode_body`.
+fn error_docs(errors: &[(String, RustType)]) -> TokenStream {
+    if errors.is_empty() {
+        return quote!();
+    }
+    let mut lines = vec![
+        String::new(),
+        "On an error status the body is kept in the [`Error`](crate::Error); decode the documented type with [`Error::decode_body`](crate::Error::decode_body):".to_owned(),
+    ];
+    for (status, ty) in errors {
+        let ty = type_tokens(ty).to_string().replace(' ', "");
+        lines.push(format!("- `{status}`: [`{ty}`]"));
+    }
+    let lines = lines.into_iter().map(|line| if line.is_empty() { line } else { format!(" {line}") });
+    quote!( #( #[doc = #lines] )* )
+}
+
 /// What the request id's setter adds to its Discovery description.
 const REQUEST_ID_DOC: [&str; 1] = [
     "When not set, `send` fills in a fresh UUID v4 (the same on every attempt), so the call is retried like an idempotent one: the server answers a repeated id with the first result.",
@@ -557,27 +595,14 @@ const REQUEST_ID_DOC: [&str; 1] = [
 /// Whether `query` is the parameter carrying the method's AIP-155 request id.
 fn is_request_id_query(method: &MethodPlan, query: &QueryParam) -> bool {
     !query.repeated
+        && !query.header
         && matches!(&method.request_id, Some(crate::ir::RequestIdSlot::Query(wire)) if *wire == query.wire_name)
 }
 
 /// `upload(media)` and `download()` on a builder, sharing its parameters.
 fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
     let http = format_ident!("{}", method.http);
-    let query: Vec<TokenStream> = method
-        .query
-        .iter()
-        .map(|q| {
-            let field = ident(&q.field);
-            let wire = &q.wire_name;
-            if q.repeated {
-                quote!(.query_all(#wire, self.#field.iter()))
-            } else if q.required {
-                quote!(.query(#wire, &self.#field))
-            } else {
-                quote!(.query_opt(#wire, self.#field.as_ref()))
-            }
-        })
-        .collect();
+    let query: Vec<TokenStream> = method.query.iter().map(|q| q.request_call(false)).collect();
     let upload = method.upload.as_ref().map(|upload| {
         let path = path_format(&upload.path);
         let id = &method.id;

@@ -166,6 +166,8 @@ struct CargoToml<'a> {
     /// The dependency's TOML value: a version, plus a path when the caller asked for one.
     runtime_dependency: String,
     source: String,
+    /// `Discovery` or `OpenAPI`.
+    document: &'static str,
 }
 
 fn cargo_toml(api: &Api, config: &ClientConfig, plan: &CratePlan) -> Result<String> {
@@ -184,21 +186,28 @@ fn cargo_toml(api: &Api, config: &ClientConfig, plan: &CratePlan) -> Result<Stri
         version: &config.version,
         description: format!("Rust client for the {} ({} {})", service.title, service.name, service.version)
             .replace('"', "'"),
-        keywords: keywords(&service.name),
+        keywords: keywords(&service.name, service.is_google()),
         runtime_dependency: match &config.runtime_path {
             Some(path) => format!("{{ version = \"{RUNTIME_VERSION}\", path = \"{}\" }}", toml_escape(path)),
             None => format!("\"{RUNTIME_VERSION}\""),
         },
-        source: format!("{} {} revision {}", service.name, service.version, service.revision),
+        source: match service.document {
+            crate::ir::DocumentKind::Discovery => {
+                format!("{} {} revision {}", service.name, service.version, service.revision)
+            }
+            crate::ir::DocumentKind::OpenApi => format!("{} {}", service.name, service.version),
+        },
+        document: service.document.as_str(),
     };
     template.render().map_err(|err| Error::Render { what: "Cargo.toml".to_owned(), message: err.to_string() })
 }
 
 /// crates.io keywords: at most 20 characters of ASCII letters, digits, `-` and `_`, starting
 /// with a letter.
-fn keywords(service: &str) -> Vec<String> {
+fn keywords(service: &str, google: bool) -> Vec<String> {
     let name: String = service.to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).take(20).collect();
-    let mut keywords = vec!["google".to_owned(), "api".to_owned()];
+    let mut keywords = if google { vec!["google".to_owned()] } else { Vec::new() };
+    keywords.push("api".to_owned());
     if name.starts_with(|c: char| c.is_ascii_alphabetic()) && !keywords.contains(&name) {
         keywords.push(name);
     }

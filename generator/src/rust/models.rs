@@ -34,6 +34,7 @@ pub fn type_tokens(ty: &RustType) -> TokenStream {
         RustType::U32 => quote!(u32),
         RustType::I64 => quote!(i64),
         RustType::U64 => quote!(u64),
+        RustType::I64Number => quote!(i64),
         RustType::F32 => quote!(f32),
         RustType::F64 => quote!(f64),
         RustType::Json => quote!(serde_json::Value),
@@ -83,6 +84,7 @@ pub fn definition(def: &TypeDef, gate: &TokenStream) -> TokenStream {
     match def {
         TypeDef::Struct(s) => struct_tokens(s, gate),
         TypeDef::Enum(e) => enum_tokens(e, gate),
+        TypeDef::Union(u) => super::types::composition::union_tokens(u, gate),
         TypeDef::Alias { name, origin, description, ty, newtype } => {
             let docs = doc_attrs(description.as_deref(), &[format!("Discovery schema `{origin}`.")]);
             let name = ident(name);
@@ -154,8 +156,9 @@ fn field_tokens(field: &Field) -> TokenStream {
     let docs = doc_attrs(Some(described(field.description.as_deref(), &fallback)), &extra);
     let name = ident(&field.rust_name);
     let ty = wire_type(&field.ty);
+    // A nullable (OpenAPI) list or map is an Option, so that `null` and absence stay apart.
     let field_type = match &ty {
-        RustType::Vec(_) | RustType::Map(_) => type_tokens(&ty),
+        RustType::Vec(_) | RustType::Map(_) if !field.nullable => type_tokens(&ty),
         _ => {
             let mut inner = type_tokens(&ty);
             if field.boxed {

@@ -79,6 +79,8 @@ pub struct CratePlan {
     pub names: Vec<NameType>,
     /// (response type, items field, item type) of paged lists.
     pub pages: Vec<(String, String, RustType)>,
+    /// The JSON name of the next-page token in list responses.
+    pub page_token: String,
     /// Deprecated aliases (old name, new name) of renamed types and names.
     pub aliases: Vec<(String, String)>,
 }
@@ -98,6 +100,7 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     for (_, methods) in &selected {
         for method in methods {
             roots.extend(method.request.iter().cloned());
+            roots.extend(method.error_responses.iter().map(|error| error.schema.clone()));
             match (&method.response, &config.operation_schema) {
                 (Some(response), Some(operation)) if response == operation => {
                     let typed = operation_types_for(api, config, method);
@@ -157,7 +160,7 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
             if let (Some(item), Some(Response::Json(RustType::Named(response)))) =
                 (&plan.page_item, Some(&plan.response))
             {
-                if let Some(field) = items_field(api, method) {
+                if let Some(field) = items_field(api, config, method) {
                     if !pages.iter().any(|(r, _, _): &(String, String, RustType)| r == response) {
                         pages.push((response.clone(), field, item.clone()));
                     }
@@ -193,7 +196,8 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
         }
         aliases.push((old.clone(), new.clone()));
     }
-    Ok(CratePlan { resources, gates, types: builder.defs, names, pages, aliases })
+    let page_token = pagination(config).response_token;
+    Ok(CratePlan { resources, gates, types: builder.defs, names, pages, page_token, aliases })
 }
 
 /// The response schema of the `get` method beside `method` (the resource a Discovery-style
@@ -433,7 +437,8 @@ fn method_plan(
         }
     }
     let mut query = Vec::new();
-    for p in params.iter().filter(|p| p.location == ParamLocation::Query) {
+    // Header parameters (OpenAPI) are set like query parameters and sent as headers.
+    for p in params.iter().filter(|p| matches!(p.location, ParamLocation::Query | ParamLocation::Header)) {
         let schema = Schema {
             json_type: p.json_type.clone(),
             format: p.format.clone(),
@@ -450,6 +455,7 @@ fn method_plan(
             repeated: p.repeated,
             required: p.required == Some(true),
             description: p.description.clone(),
+            header: p.location == ParamLocation::Header,
         });
     }
     let body = method.request.as_ref().map(|schema| schema_type(builder, config, schema));
@@ -462,11 +468,14 @@ fn method_plan(
         (Some(schema), None) => Response::Json(schema_type(builder, config, schema)),
         (None, None) => Response::Empty,
     };
-    let page_token_field =
-        query.iter().find(|q| q.wire_name == "pageToken" && !q.repeated && !q.required).map(|q| q.field.clone());
+    let request_token = pagination(config).request_token;
+    let page_token_field = query
+        .iter()
+        .find(|q| q.wire_name == request_token && !q.repeated && !q.required && !q.header)
+        .map(|q| q.field.clone());
     let page_item = match (&response, &page_token_field) {
         (Response::Json(RustType::Named(response)), Some(_)) => {
-            items_field(api, method).and_then(|items| list_item_type(&builder.defs, response, &items))
+            items_field(api, config, method).and_then(|items| list_item_type(&builder.defs, response, &items))
         }
         _ => None,
     };
@@ -482,6 +491,11 @@ fn method_plan(
         query,
         body,
         response,
+        errors: method
+            .error_responses
+            .iter()
+            .map(|error| (error.status.to_string(), schema_type(builder, config, &error.schema)))
+            .collect(),
         page_token_field: page_item.as_ref().and(page_token_field),
         media: method.supports_media_upload || method.supports_media_download,
         upload: upload_plan(method, &path_fields),
@@ -527,9 +541,25 @@ fn poll_prefix(path: &str) -> String {
     }
 }
 
-/// The list property of a paged response: the first array other than `nextPageToken`.
-fn list_property<'a>(api: &'a Api, method: &Method) -> Option<&'a crate::ir::Property> {
-    api.schemas.get(method.response.as_deref()?)?.paged_list_property()
+/// The configured token names, else Google's.
+fn pagination(config: &ClientConfig) -> crate::config::Pagination {
+    config.pagination.clone().unwrap_or_else(crate::config::Pagination::google)
+}
+
+/// The list property of a paged response: with a string next-page token, the configured
+/// items array, else the first array other than the token.
+fn list_property<'a>(api: &'a Api, config: &ClientConfig, method: &Method) -> Option<&'a crate::ir::Property> {
+    let schema = api.schemas.get(method.response.as_deref()?)?;
+    let Some(paging) = &config.pagination else { return schema.paged_list_property() };
+    let token = schema.property(&paging.response_token)?;
+    if token.json_type.as_deref() != Some("string") {
+        return None;
+    }
+    let is_array = |p: &&crate::ir::Property| p.schema.json_type.as_deref() == Some("array");
+    match &paging.items {
+        Some(items) => schema.properties.iter().filter(is_array).find(|p| &p.name == items),
+        None => schema.properties.iter().filter(is_array).find(|p| p.name != paging.response_token),
+    }
 }
 
 /// The element type of the list field `items` of struct `response`, as already defined.
@@ -543,8 +573,8 @@ fn list_item_type(defs: &[TypeDef], response: &str, items: &str) -> Option<RustT
     })
 }
 
-fn items_field(api: &Api, method: &Method) -> Option<String> {
-    list_property(api, method).map(|p| p.name.clone())
+fn items_field(api: &Api, config: &ClientConfig, method: &Method) -> Option<String> {
+    list_property(api, config, method).map(|p| p.name.clone())
 }
 
 /// The model files: `src/model.rs` declaring one module per group, and each group's types
@@ -592,7 +622,7 @@ pub fn model_group_tokens(plan: &CratePlan, defs: &[&TypeDef]) -> TokenStream {
             plan.pages.iter().find(|(response, _, _)| response == def.name()).and_then(|(_, items_json, item)| {
                 let TypeDef::Struct(s) = def else { return None };
                 let items = ident(&s.fields.iter().find(|f| &f.json_name == items_json)?.rust_name);
-                let token = ident(&s.fields.iter().find(|f| f.json_name == "nextPageToken")?.rust_name);
+                let token = ident(&s.fields.iter().find(|f| f.json_name == plan.page_token)?.rust_name);
                 let response = ident(&s.name);
                 let item = models::type_tokens(item);
                 Some(quote! {

@@ -8,6 +8,9 @@ use indexmap::IndexMap;
 use super::idents::{camel_string, dedupe, snake_string};
 use crate::ir::{EnumValue, Schema};
 
+#[path = "composition.rs"]
+pub mod composition;
+
 /// A field or value type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RustType {
@@ -19,6 +22,8 @@ pub enum RustType {
     I64,
     /// JSON string on the wire.
     U64,
+    /// An OpenAPI `integer` with format `int64`: a JSON number on the wire.
+    I64Number,
     F32,
     F64,
     /// `type: any`.
@@ -45,6 +50,8 @@ pub struct Field {
     pub description: Option<String>,
     pub read_only: bool,
     pub deprecated: bool,
+    /// OpenAPI `nullable`: a list or map is then an `Option` too, so that `null` decodes.
+    pub nullable: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -78,6 +85,8 @@ pub struct Variant {
 pub enum TypeDef {
     Struct(StructDef),
     Enum(EnumDef),
+    /// An OpenAPI `oneOf` / `anyOf` (see `composition`).
+    Union(composition::UnionDef),
     /// A named schema that is not an object: `pub type X = ...`, or a transparent newtype
     /// `pub struct X(pub ...)` when the type refers back to itself (`List = Vec<List>`).
     Alias {
@@ -94,6 +103,7 @@ impl TypeDef {
         match self {
             TypeDef::Struct(s) => &s.name,
             TypeDef::Enum(e) => &e.name,
+            TypeDef::Union(u) => &u.name,
             TypeDef::Alias { name, .. } => name,
         }
     }
@@ -203,6 +213,7 @@ impl<'a> TypeBuilder<'a> {
             }
             stack.extend(schema.properties.iter().map(|p| &p.schema));
             stack.extend(schema.items.iter().chain(&schema.additional_properties).map(|inner| &**inner));
+            stack.extend(schema.all_of.iter().chain(&schema.one_of).chain(&schema.any_of));
         }
     }
 
@@ -233,6 +244,15 @@ impl<'a> TypeBuilder<'a> {
         if !schema.enum_values.is_empty() {
             return RustType::Named(self.enum_type(&schema.enum_values, schema.description.clone(), context, origin));
         }
+        if let Some(member) = composition::lone_reference(schema) {
+            return self.field_type(member, context, origin);
+        }
+        if composition::is_composed(schema) && self.nesting < MAX_INLINE_NESTING {
+            let name = self.unique(camel_string(context), "Object");
+            let def = self.define(&name, origin, schema);
+            self.defs.push(def);
+            return RustType::Named(name);
+        }
         match schema.json_type.as_deref() {
             Some("string") => match schema.format.as_deref() {
                 Some("int64") => RustType::I64,
@@ -245,8 +265,8 @@ impl<'a> TypeBuilder<'a> {
             },
             Some("integer") => match schema.format.as_deref() {
                 Some("uint32") => RustType::U32,
-                Some("int64") => RustType::I64,
-                Some("uint64") => RustType::U64,
+                // Discovery's 64-bit integers are strings; an `integer` is a JSON number.
+                Some("int64" | "uint64") => RustType::I64Number,
                 _ => RustType::I32,
             },
             Some("number") => match schema.format.as_deref() {
@@ -336,6 +356,11 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn define(&mut self, name: &str, origin: &str, schema: &Schema) -> TypeDef {
+        if let Some(union) = self.union_def(name, origin, schema) {
+            return union;
+        }
+        let merged = self.merged_all_of(schema);
+        let schema = merged.as_ref().unwrap_or(schema);
         let is_object = schema.json_type.as_deref() == Some("object") || !schema.properties.is_empty();
         if !is_object || (schema.properties.is_empty() && schema.additional_properties.is_some()) {
             let ty = match schema.json_type.as_deref() {
@@ -370,6 +395,7 @@ impl<'a> TypeBuilder<'a> {
                     description,
                     read_only: property.schema.read_only,
                     deprecated: property.schema.deprecated,
+                    nullable: property.schema.nullable,
                 }
             })
             .collect();
@@ -567,6 +593,9 @@ pub fn closure(
         }
         if let Some(values) = &schema.additional_properties {
             visit(values, out);
+        }
+        for member in schema.all_of.iter().chain(&schema.one_of).chain(&schema.any_of) {
+            visit(member, out);
         }
     }
     let mut seen: HashSet<String> = HashSet::new();

@@ -1,0 +1,223 @@
+//! OpenAPI composition as Rust types. `allOf` becomes one struct with its members' properties
+//! merged (members first, the schema's own properties last, a later property replacing an
+//! earlier one of the same name); `oneOf` and `anyOf` become enums: internally tagged by the
+//! discriminator's property when there is one and every member is a named schema, untagged
+//! otherwise.
+//!
+//! Why merged structs and not `#[serde(flatten)]` members: a flattened member buffers the
+//! whole object through serde's `Content` on every decode, cannot be combined with the
+//! container's `default` and `rename_all`, and hides the fields behind one level of nesting
+//! (`cat.pet.pet_type`); merging gives the struct a user would write, decoded by the same
+//! derive (or runtime macro) as any other model.
+//!
+//! A child module of `types` (declared there with `#[path]`), so that it extends
+//! [`TypeBuilder`] without widening its fields.
+
+use std::collections::HashSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{RustType, TypeBuilder, TypeDef};
+use crate::ir::Schema;
+use crate::rust::idents::ident;
+use crate::rust::models::{doc_attrs, type_tokens};
+
+/// A `oneOf` / `anyOf` schema: one variant per member.
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    pub name: String,
+    pub origin: String,
+    pub description: Option<String>,
+    /// The discriminator property (internally tagged enum), or `None` (untagged).
+    pub tag: Option<String>,
+    /// `oneOf` (exactly one member matches) or `anyOf` (the first that decodes wins).
+    pub keyword: &'static str,
+    pub variants: Vec<UnionVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// The referenced schema's type name, or `Variant<n>` for an inline member.
+    pub name: String,
+    /// The discriminator value naming this variant (tagged unions only).
+    pub tag_value: Option<String>,
+    pub ty: RustType,
+}
+
+/// Inline composition (an `allOf` or union in a property, an array's items, ...) gets a type
+/// of its own; a lone `allOf` reference with nothing beside it is that reference.
+pub(super) fn is_composed(schema: &Schema) -> bool {
+    !schema.one_of.is_empty() || !schema.any_of.is_empty() || !schema.all_of.is_empty()
+}
+
+/// `allOf: [{$ref: X}]` with no properties of its own (a common way to describe a reference):
+/// the member itself.
+pub(super) fn lone_reference(schema: &Schema) -> Option<&Schema> {
+    match schema.all_of.as_slice() {
+        [member]
+            if member.reference.is_some()
+                && schema.properties.is_empty()
+                && schema.one_of.is_empty()
+                && schema.any_of.is_empty() =>
+        {
+            Some(member)
+        }
+        _ => None,
+    }
+}
+
+impl TypeBuilder<'_> {
+    /// The schema with its `allOf` members merged in, or `None` when it has no `allOf`.
+    /// Referenced members are followed (their own `allOf` too); a cycle stops at the first
+    /// repeat. A `oneOf` inside a member is not merged (it has no single set of properties).
+    pub(super) fn merged_all_of(&self, schema: &Schema) -> Option<Schema> {
+        if schema.all_of.is_empty() {
+            return None;
+        }
+        let mut merged = Schema { all_of: Vec::new(), properties: Vec::new(), required: Vec::new(), ..schema.clone() };
+        let mut seen = HashSet::new();
+        self.merge_into(schema, &mut merged, &mut seen, 0);
+        if !merged.properties.is_empty() {
+            merged.json_type = Some("object".to_owned());
+        }
+        Some(merged)
+    }
+
+    fn merge_into(&self, part: &Schema, into: &mut Schema, seen: &mut HashSet<String>, depth: usize) {
+        // Deeper than any real document nests allOf; ends pathological inputs quickly.
+        if depth > 64 {
+            return;
+        }
+        let part = match &part.reference {
+            Some(target) => match self.schemas.get(target).filter(|_| seen.insert(target.clone())) {
+                Some(schema) => schema,
+                None => return,
+            },
+            None => part,
+        };
+        for member in &part.all_of {
+            self.merge_into(member, into, seen, depth + 1);
+        }
+        for property in &part.properties {
+            match into.properties.iter_mut().find(|p| p.name == property.name) {
+                Some(slot) => *slot = property.clone(),
+                None => into.properties.push(property.clone()),
+            }
+        }
+        for name in &part.required {
+            if !into.required.contains(name) {
+                into.required.push(name.clone());
+            }
+        }
+        if into.additional_properties.is_none() {
+            into.additional_properties.clone_from(&part.additional_properties);
+        }
+        if into.discriminator.is_none() {
+            into.discriminator.clone_from(&part.discriminator);
+        }
+    }
+
+    /// The enum of a `oneOf` / `anyOf` schema, or `None` when it has neither.
+    pub(super) fn union_def(&mut self, name: &str, origin: &str, schema: &Schema) -> Option<TypeDef> {
+        let (keyword, members) = if !schema.one_of.is_empty() {
+            ("oneOf", &schema.one_of)
+        } else if !schema.any_of.is_empty() {
+            ("anyOf", &schema.any_of)
+        } else {
+            return None;
+        };
+        // Internally tagged only when every member is a named schema the tag can name.
+        let discriminator = schema.discriminator.as_ref().filter(|_| members.iter().all(|m| m.reference.is_some()));
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let context = format!("{name}Variant{}", index + 1);
+            let ty = self.field_type(member, &context, origin);
+            let mut variant_name = match (&member.reference, &ty) {
+                (Some(_), RustType::Named(type_name) | RustType::Runtime(type_name)) => type_name.clone(),
+                _ => format!("Variant{}", index + 1),
+            };
+            while variants.iter().any(|v| v.name == variant_name) {
+                variant_name.push('_');
+            }
+            // OpenAPI: without a mapping entry, the value is the schema's name.
+            let tag_value = discriminator.and_then(|d| {
+                let target = member.reference.as_ref()?;
+                Some(d.mapping.iter().find(|(_, schema)| schema == target).map_or(target.clone(), |(v, _)| v.clone()))
+            });
+            variants.push(UnionVariant { name: variant_name, tag_value, ty });
+        }
+        Some(TypeDef::Union(UnionDef {
+            name: name.to_owned(),
+            origin: origin.to_owned(),
+            description: schema.description.clone(),
+            tag: discriminator.map(|d| d.property_name.clone()),
+            keyword,
+            variants,
+        }))
+    }
+}
+
+/// The enum's tokens; `gate` goes on every item.
+pub fn union_tokens(def: &UnionDef, gate: &TokenStream) -> TokenStream {
+    let how = match &def.tag {
+        Some(tag) => format!(
+            "Tagged by the `{tag}` property, which serde writes and reads: leave the variant's own `{tag}` field unset."
+        ),
+        None if def.keyword == "oneOf" => {
+            "Untagged: decoding tries the variants in order and keeps the first that fits.".to_owned()
+        }
+        None => "Untagged (`anyOf`): decoding tries the variants in order and keeps the first that fits.".to_owned(),
+    };
+    let docs =
+        doc_attrs(def.description.as_deref(), &[format!("OpenAPI schema `{}` (`{}`).", def.origin, def.keyword), how]);
+    let name = ident(&def.name);
+    let container = match &def.tag {
+        Some(tag) => quote!(#[serde(tag = #tag)]),
+        None => quote!(#[serde(untagged)]),
+    };
+    let variants = def.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        // Boxed: a variant can lead back to the enum, and boxes keep the enum small.
+        let ty = match &variant.ty {
+            RustType::Named(_) => {
+                let inner = type_tokens(&variant.ty);
+                quote!(Box<#inner>)
+            }
+            other => type_tokens(other),
+        };
+        let doc = match &variant.tag_value {
+            Some(value) => format!(" `{value}`."),
+            None => format!(" The `{}` member.", variant.name),
+        };
+        let rename = variant.tag_value.as_ref().map(|value| quote!(#[serde(rename = #value)]));
+        quote! {
+            #[doc = #doc]
+            #rename
+            #variant_name(#ty),
+        }
+    });
+    let first = def.variants.first().map(|v| ident(&v.name));
+    let default = first.map(|first| {
+        quote! {
+            #gate
+            impl Default for #name {
+                /// The first variant, with its default value.
+                fn default() -> Self {
+                    #name::#first(Default::default())
+                }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #gate
+        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #container
+        pub enum #name {
+            #( #variants )*
+        }
+
+        #default
+    }
+}
