@@ -44,35 +44,33 @@ impl From<&str> for PetStatus {
 discogen_runtime::open_enum_impls!(PetStatus);
 
 /// Discovery schema `Pet`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Pet {
     /// The `id` field.
     ///
     /// Output only: set by the server and ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 
     /// The `category` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<crate::Category>,
 
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// The `photoUrls` field.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub photo_urls: Vec<String>,
 
     /// The `tags` field.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<crate::Tag>,
 
     /// pet status in the store
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::PetStatus>,
 }
+
+discogen_runtime::model_serde!(
+    Pet { "id" => id, "category" => category, "name" => name, "photoUrls" => photo_urls,
+    "tags" => tags, "status" => status }
+);
 
 /// Discovery schema `FindPetsByStatusResponse`.
 pub type FindPetsByStatusResponse = Vec<crate::Pet>;
@@ -81,44 +79,42 @@ pub type FindPetsByStatusResponse = Vec<crate::Pet>;
 pub type FindPetsByTagsResponse = Vec<crate::Pet>;
 
 /// Discovery schema `ApiResponse`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApiResponse {
     /// The `code` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
 
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 
     /// The `message` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
+discogen_runtime::model_serde!(
+    ApiResponse { "code" => code, "type" => r#type, "message" => message }
+);
+
 /// Discovery schema `Category`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Category {
     /// The `id` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
+discogen_runtime::model_serde!(Category { "id" => id, "name" => name });
 
 /// Discovery schema `Tag`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tag {
     /// The `id` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
+discogen_runtime::model_serde!(Tag { "id" => id, "name" => name });

@@ -47,30 +47,28 @@ impl From<&str> for OrderStatus {
 discogen_runtime::open_enum_impls!(OrderStatus);
 
 /// Discovery schema `Order`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Order {
     /// The `id` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 
     /// The `petId` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pet_id: Option<i64>,
 
     /// The `quantity` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i32>,
 
     /// The `shipDate` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_date: Option<String>,
 
     /// Order Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::OrderStatus>,
 
     /// The `complete` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub complete: Option<bool>,
 }
+
+discogen_runtime::model_serde!(
+    Order { "id" => id, "petId" => pet_id, "quantity" => quantity, "shipDate" =>
+    ship_date, "status" => status, "complete" => complete }
+);
