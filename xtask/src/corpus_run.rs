@@ -3,7 +3,6 @@
 //! chosen APIs and of the regression documents in tests/fixtures/nasty.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use discogen::docs::File;
@@ -192,23 +191,5 @@ fn check_crates(definition: &corpus::Corpus, documents: &Path) -> Result<(), Str
         discogen::output::write_tree(&workspace.join("crates").join(&stem), &files).map_err(|e| e.to_string())?;
         members.push(format!("\"crates/{stem}\""));
     }
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
-    std::fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    // The project's lock file pins the runtime's dependencies to the versions CI tested.
-    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    println!("\ncargo check of {} generated crates (warnings denied)", members.len());
-    let started = Instant::now();
-    let status = Command::new(env!("CARGO"))
-        // Every feature: big APIs without a configuration have per-resource features.
-        .args(["check", "--workspace", "--all-features", "--quiet"])
-        .env("RUSTFLAGS", "-D warnings")
-        .current_dir(&workspace)
-        .status()
-        .map_err(|e| format!("cargo check: {e}"))?;
-    println!("cargo check took {:.1} s", started.elapsed().as_secs_f64());
-    if status.success() {
-        Ok(())
-    } else {
-        Err("a generated crate does not pass cargo check".to_owned())
-    }
+    crate::scratch_check::cargo_check(&workspace, &members, &[], None)
 }

@@ -16,6 +16,7 @@ mod media_bench;
 mod openapi_corpus;
 mod openapi_corpus_run;
 mod package;
+mod scratch_check;
 mod specs;
 
 use std::path::PathBuf;

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use discogen::docs::File;
@@ -207,23 +206,6 @@ fn check_crates(definition: &openapi_corpus::Corpus, api: &Path) -> Result<(), S
         println!("check    {document:<50} {:>5} methods {:>5} schemas", api.methods.len(), api.schemas.len());
         members.push(format!("\"crates/{stem}\""));
     }
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
-    std::fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    // The project's lock file pins the runtime's dependencies to the versions CI tested.
-    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    println!("\ncargo check of {} generated crates (warnings denied)", members.len());
-    let started = Instant::now();
-    let status = Command::new(env!("CARGO"))
-        .args(["check", "--workspace", "--all-features", "--quiet", "--keep-going"])
-        .env("RUSTFLAGS", "-D warnings")
-        .env("CARGO_TARGET_DIR", root.join("target/corpus-check/target"))
-        .current_dir(&workspace)
-        .status()
-        .map_err(|e| format!("cargo check: {e}"))?;
-    println!("cargo check took {:.1} s", started.elapsed().as_secs_f64());
-    if status.success() {
-        Ok(())
-    } else {
-        Err("a generated crate does not pass cargo check".to_owned())
-    }
+    let shared_target = root.join("target/corpus-check/target");
+    crate::scratch_check::cargo_check(&workspace, &members, &["--keep-going"], Some(&shared_target))
 }
