@@ -76,6 +76,10 @@ fn petstore_gets_one_handle_per_tag_and_a_builder_per_operation() {
     // `deletePet` has the header parameter `api_key`: a typed setter, sent as a header.
     assert!(pet.contains("pub fn api_key(mut self, value: impl Into<String>) -> Self"), "{pet}");
     assert!(pet.contains(".header_opt(\"api_key\", self.api_key.as_ref())"), "{pet}");
+    // `Pet.required` is documented on the fields (which stay `Option`, see the README).
+    let models = contents(&files, "src/model/pet.rs");
+    assert!(models.contains("/// Required.\n    pub name: Option<String>,"), "{models}");
+    assert!(!models.contains("/// Required.\n    pub tags:"), "tags is not required: {models}");
     // Not a Google API: no `google-` crate name (the title, kebab-cased).
     assert!(contents(&files, "Cargo.toml").contains("name = \"swagger-petstore\"\n"));
     assert!(!contents(&files, "Cargo.toml").contains("\"google\""), "no google keyword");
@@ -85,6 +89,9 @@ fn petstore_gets_one_handle_per_tag_and_a_builder_per_operation() {
 fn composition_becomes_merged_structs_and_enums() {
     let files = crate_files(POLYMORPHISM, &read(POLYMORPHISM), None);
     let models = contents(&files, "src/model/service.rs");
+    // Its operations have no tags: one handle for the API itself, which says so.
+    let handle = contents(&files, "src/service.rs");
+    assert!(handle.contains("/// Methods of the API itself (methods that belong to no resource)."), "{handle}");
     // `Cat` is `allOf: [Pet, {hunts, age}]`: one struct with Pet's `pet_type` first.
     let cat = models.split("pub struct Cat {").nth(1).expect("struct Cat").split("\n}").next().unwrap();
     let fields: Vec<&str> = cat.lines().filter_map(|l| l.trim().strip_prefix("pub ")).collect();

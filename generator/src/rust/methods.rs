@@ -192,15 +192,25 @@ fn setter_type(ty: &RustType) -> (TokenStream, TokenStream) {
     }
 }
 
+/// The resource a handle's methods belong to, in words: top-level methods (Discovery's methods
+/// outside any resource, OpenAPI operations without a tag) have none.
+fn resource_phrase(chain: &str) -> String {
+    if chain.is_empty() {
+        "the API itself (methods that belong to no resource)".to_owned()
+    } else {
+        format!("the `{chain}` resource")
+    }
+}
+
 pub fn module_tokens(resource: &ResourcePlan, crate_ident: &str) -> TokenStream {
     if let Some(tokens) = super::operations_resource::tokens(resource) {
         return tokens;
     }
     let handle = ident(&resource.handle);
-    let handle_doc = format!(" Methods of the `{}` resource.", resource.chain);
+    let handle_doc = format!(" Methods of {}.", resource_phrase(&resource.chain));
     let methods = resource.methods.iter().map(|m| handle_method(m, resource, crate_ident));
     let builders = resource.methods.iter().map(|m| builder_tokens(m, resource, crate_ident));
-    let module_doc = format!(" Request builders for the `{}` resource.", resource.chain);
+    let module_doc = format!(" Request builders for {}.", resource_phrase(&resource.chain));
     quote! {
         #![doc = #module_doc]
 

@@ -146,6 +146,10 @@ fn serde_impls(def: &StructDef) -> TokenStream {
 
 fn field_tokens(field: &Field) -> TokenStream {
     let mut extra = Vec::new();
+    // Discovery states it in the description ("Required. ..."); OpenAPI in `required`.
+    if field.required && !field.description.as_deref().is_some_and(|d| d.trim_start().starts_with("Required")) {
+        extra.push("Required.".to_owned());
+    }
     if field.read_only {
         extra.push("Output only: set by the server and ignored in requests.".to_owned());
     }

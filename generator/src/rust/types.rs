@@ -52,6 +52,9 @@ pub struct Field {
     pub deprecated: bool,
     /// OpenAPI `nullable`: a list or map is then an `Option` too, so that `null` decodes.
     pub nullable: bool,
+    /// Listed in the schema's OpenAPI `required`. Documented, not enforced by the type: the
+    /// field stays an `Option` (see the README, "required properties").
+    pub required: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -424,6 +427,7 @@ impl<'a> TypeBuilder<'a> {
                     read_only: property.schema.read_only,
                     deprecated: property.schema.deprecated,
                     nullable: property.schema.nullable,
+                    required: schema.required.contains(&property.name),
                 }
             })
             .collect();

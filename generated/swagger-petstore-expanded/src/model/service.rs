@@ -4,9 +4,13 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorSchema {
     /// The `code` field.
+    ///
+    /// Required.
     pub code: Option<i32>,
 
     /// The `message` field.
+    ///
+    /// Required.
     pub message: Option<String>,
 }
 
@@ -19,6 +23,8 @@ pub type FindPetsResponse = Vec<crate::Pet>;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NewPet {
     /// The `name` field.
+    ///
+    /// Required.
     pub name: Option<String>,
 
     /// The `tag` field.
@@ -31,12 +37,16 @@ discogen_runtime::model_serde!(NewPet { "name" => name, "tag" => tag });
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Pet {
     /// The `name` field.
+    ///
+    /// Required.
     pub name: Option<String>,
 
     /// The `tag` field.
     pub tag: Option<String>,
 
     /// The `id` field.
+    ///
+    /// Required.
     pub id: Option<i64>,
 }
 

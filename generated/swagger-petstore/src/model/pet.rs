@@ -55,9 +55,13 @@ pub struct Pet {
     pub category: Option<crate::Category>,
 
     /// The `name` field.
+    ///
+    /// Required.
     pub name: Option<String>,
 
     /// The `photoUrls` field.
+    ///
+    /// Required.
     pub photo_urls: Vec<String>,
 
     /// The `tags` field.
