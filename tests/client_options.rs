@@ -13,6 +13,12 @@ use notebook_emulator::{Emulator, RecordedRequest};
 const TOKEN: &str = "ya29.secret-token";
 const GET_ID: &str = "aiplatform.projects.locations.notebookExecutionJobs.get";
 
+/// `tracing` caches each callsite's interest process-wide; a test on another thread hitting the
+/// runtime's callsites while the tracing test installs its thread-local subscriber can leave
+/// them disabled for it (CI saw the tracing test record no span at all). The tracing test runs
+/// alone; the others may run together.
+static TRACING: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
 fn location() -> LocationName {
     LocationName::new("test-project", "us-central1")
 }
@@ -46,6 +52,7 @@ fn last_get(emulator: &Emulator) -> RecordedRequest {
 
 #[tokio::test]
 async fn own_reqwest_client_headers_quota_project_and_standard_parameters_reach_the_wire() {
+    let _alone = TRACING.read().await;
     let emulator = Emulator::start().await.unwrap();
     // The application's own HTTP client, with a header only it sets.
     google_aiplatform_v1::transport::install_crypto_provider();
@@ -101,6 +108,7 @@ async fn own_reqwest_client_headers_quota_project_and_standard_parameters_reach_
 
 #[tokio::test]
 async fn a_call_header_replaces_the_client_header_and_pretty_print_can_be_asked_for() {
+    let _alone = TRACING.read().await;
     let emulator = Emulator::start().await.unwrap();
     let client = builder(emulator.base_url()).quota_project("billing-project").pretty_print(true).build().unwrap();
     let name = location().notebook_execution_job("absent");
@@ -114,6 +122,7 @@ async fn a_call_header_replaces_the_client_header_and_pretty_print_can_be_asked_
 
 #[tokio::test]
 async fn a_bad_call_header_is_an_error_naming_it_and_sends_nothing() {
+    let _alone = TRACING.read().await;
     let emulator = Emulator::start().await.unwrap();
     let client = builder(emulator.base_url()).build().unwrap();
     let name = location().notebook_execution_job("x");
@@ -124,6 +133,7 @@ async fn a_bad_call_header_is_an_error_naming_it_and_sends_nothing() {
 
 #[tokio::test]
 async fn mock_transport_drives_a_generated_client() {
+    let _alone = TRACING.read().await;
     let mock = MockTransport::new();
     mock.push(HttpResponse::new(503, "busy"));
     mock.push_json(
@@ -284,6 +294,7 @@ mod capture {
 
 #[tokio::test]
 async fn tracing_spans_follow_the_http_conventions_and_carry_no_secret() {
+    let _alone = TRACING.write().await;
     let recorder = capture::Recorder::default();
     // Thread-local, and the test runtime is single-threaded: only this test's spans.
     let _guard = tracing::subscriber::set_default(recorder.clone());
