@@ -76,14 +76,88 @@ impl Gates {
         self.homes.get(item).copied()
     }
 
+    /// The features that enable an item (sorted), or `None` when it is always there.
+    pub fn features(&self, item: &str) -> Option<&[String]> {
+        self.gates.get(item).map(Vec::as_slice)
+    }
+
     /// `#[cfg(any(feature = "a", ...))]` for an item, or nothing.
     pub fn attribute(&self, item: &str) -> TokenStream {
-        match self.gates.get(item).map(Vec::as_slice) {
-            Some([feature]) => quote!(#[cfg(feature = #feature)]),
-            Some(features) => quote!(#[cfg(any( #( feature = #features ),* ))]),
-            None => quote!(),
+        cfg_attribute(self.features(item))
+    }
+}
+
+/// `#[cfg(any(feature = "a", ...))]` for a gate, or nothing.
+pub fn cfg_attribute(features: Option<&[String]>) -> TokenStream {
+    match features {
+        Some([feature]) => quote!(#[cfg(feature = #feature)]),
+        Some(features) => quote!(#[cfg(any( #( feature = #features ),* ))]),
+        None => quote!(),
+    }
+}
+
+/// Items grouped by their gate, each group in the order of its first item; `key` gives an
+/// item's gate. Lets a file write each gate once, on a module of the items it gates.
+pub fn by_gate<'a, T>(
+    items: impl IntoIterator<Item = T>,
+    key: impl Fn(&T) -> Option<&'a [String]>,
+) -> Vec<(Option<&'a [String]>, Vec<T>)> {
+    let mut groups: Vec<(Option<&'a [String]>, Vec<T>)> = Vec::new();
+    for item in items {
+        let gate = key(&item);
+        match groups.iter_mut().find(|(g, _)| *g == gate) {
+            Some((_, members)) => members.push(item),
+            None => groups.push((gate, vec![item])),
         }
     }
+    groups
+}
+
+/// `items` under `gate`, in whichever of two forms is shorter: a `#[cfg]` on each item, or
+/// (when the items are many or the gate is a long `any(...)` list) a private module named
+/// `module` that carries the `#[cfg]` once, re-exported under the same gate.
+pub fn gated_module(gate: Option<&[String]>, module: &str, items: TokenStream) -> TokenStream {
+    let Some(features) = gate else { return items };
+    let attribute = cfg_attribute(gate);
+    // Lines as printed: `#[cfg(feature = "a")]` is one; an `any` list is one per feature plus
+    // four. A module adds its `mod` line, closing brace, `pub use` and a blank line.
+    let gate_lines = if features.len() == 1 { 1 } else { features.len() + 4 };
+    if let Ok(file) = syn::parse2::<syn::File>(items.clone()) {
+        if file.items.len() * gate_lines <= 2 * gate_lines + 4 {
+            if let Some(gated) = each_gated(file, &attribute) {
+                return gated;
+            }
+        }
+    }
+    let module = quote::format_ident!("{module}");
+    quote! {
+        #attribute
+        mod #module {
+            #items
+        }
+
+        #attribute
+        pub use #module::*;
+    }
+}
+
+/// Every item with `attribute` after its docs, or `None` for an item kind not written here.
+fn each_gated(mut file: syn::File, attribute: &TokenStream) -> Option<TokenStream> {
+    let attribute: syn::Attribute = syn::parse_quote!(#attribute);
+    for item in &mut file.items {
+        let attrs = match item {
+            syn::Item::Struct(item) => &mut item.attrs,
+            syn::Item::Enum(item) => &mut item.attrs,
+            syn::Item::Impl(item) => &mut item.attrs,
+            syn::Item::Macro(item) => &mut item.attrs,
+            syn::Item::Type(item) => &mut item.attrs,
+            _ => return None,
+        };
+        let docs = attrs.iter().take_while(|attr| attr.path().is_ident("doc")).count();
+        attrs.insert(docs, attribute.clone());
+    }
+    let items = file.items;
+    Some(quote!( #( #items )* ))
 }
 
 fn named(ty: &RustType, out: &mut Vec<String>) {

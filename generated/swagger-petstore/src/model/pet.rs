@@ -67,11 +67,6 @@ pub struct Pet {
     pub status: Option<crate::PetStatus>,
 }
 
-discogen_runtime::model_serde!(
-    Pet { "id" => id, "category" => category, "name" => name, "photoUrls" => photo_urls,
-    "tags" => tags, "status" => status }
-);
-
 /// Discovery schema `FindPetsByStatusResponse`.
 pub type FindPetsByStatusResponse = Vec<crate::Pet>;
 
@@ -91,10 +86,6 @@ pub struct ApiResponse {
     pub message: Option<String>,
 }
 
-discogen_runtime::model_serde!(
-    ApiResponse { "code" => code, "type" => r#type, "message" => message }
-);
-
 /// Discovery schema `Category`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Category {
@@ -104,8 +95,6 @@ pub struct Category {
     /// The `name` field.
     pub name: Option<String>,
 }
-
-discogen_runtime::model_serde!(Category { "id" => id, "name" => name });
 
 /// Discovery schema `Tag`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -117,4 +106,10 @@ pub struct Tag {
     pub name: Option<String>,
 }
 
-discogen_runtime::model_serde!(Tag { "id" => id, "name" => name });
+discogen_runtime::model_serde!(
+    Pet { "id" => id, "category" => category, "name" => name, "photoUrls" => photo_urls,
+        "tags" => tags, "status" => status };
+    ApiResponse { "code" => code, "type" => r#type, "message" => message };
+    Category { "id" => id, "name" => name };
+    Tag { "id" => id, "name" => name };
+);
