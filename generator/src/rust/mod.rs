@@ -119,11 +119,15 @@ fn format_file(what: &str, tokens: TokenStream) -> Result<String> {
 }
 
 /// prettyplease puts items back to back; a blank line between items (and between documented
-/// fields) makes the output read like hand-written code.
+/// fields) makes the output read like hand-written code. A list of module declarations
+/// (gated or not) stays together, as one would write it.
 fn space_items(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut previous = "";
-    for line in code.lines() {
+    let lines: Vec<&str> = code.lines().collect();
+    let declares_module =
+        |l: &str| (l.starts_with("mod ") || l.starts_with("pub mod ")) && l.ends_with(';') && !l.contains('{');
+    for (at, &line) in lines.iter().enumerate() {
         let indent = |l: &str| l.len() - l.trim_start().len();
         let prev = previous.trim();
         let current = line.trim_start();
@@ -134,7 +138,11 @@ fn space_items(code: &str) -> String {
                 .iter()
                 .any(|start| current.starts_with(start));
         let inner_doc = previous.trim_start().starts_with("//!");
+        let next = lines.get(at + 1).map_or("", |l| l.trim_start());
+        let module_list = declares_module(prev)
+            && (declares_module(current) || (current.starts_with("#[cfg(") && declares_module(next)));
         if !previous.is_empty()
+            && !module_list
             && (ends_item || inner_doc)
             && starts_item
             && indent(line) == indent(previous)

@@ -379,6 +379,7 @@ fn method_plan(
     // Builder fields and the builder's own methods; a parameter with one of these names gets
     // a `_param` suffix (e.g. the `timeout` of `operations.wait`).
     let mut fields_taken: Vec<String> = [
+        "call",
         "client",
         "options",
         "body",
