@@ -2,41 +2,38 @@
 
 //! Typed resource names: build them from their segments or parse them from strings.
 
+/// The resource name `datasets/{dataset}` (pattern `datasets/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::DatasetName;
+/// let name = DatasetName::new("my-dataset");
+/// let parsed: DatasetName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "datasets", feature = "datasets-dataset-versions"))]
-mod gated_1 {
-    /// The resource name `datasets/{dataset}` (pattern `datasets/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::DatasetName;
-    /// let name = DatasetName::new("my-dataset");
-    /// let parsed: DatasetName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct DatasetName {
-        /// The `{dataset}` segment.
-        pub dataset: String,
-    }
-
-    discogen_runtime::resource_name!(DatasetName = "datasets/*" { dataset });
-
-    impl DatasetName {
-        /// The `datasets/{dataset}/datasetVersions/{dataset_version}` named `{dataset_version}` under this one.
-        #[cfg(feature = "datasets-dataset-versions")]
-        pub fn dataset_version(
-            &self,
-            dataset_version: impl Into<String>,
-        ) -> crate::DatasetVersionName {
-            crate::DatasetVersionName {
-                dataset: self.dataset.clone(),
-                dataset_version: dataset_version.into(),
-            }
-        }
-    }
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DatasetName {
+    /// The `{dataset}` segment.
+    pub dataset: String,
 }
 
 #[cfg(any(feature = "datasets", feature = "datasets-dataset-versions"))]
-pub use gated_1::*;
+discogen_runtime::resource_name!(DatasetName = "datasets/*" { dataset });
+
+#[cfg(any(feature = "datasets", feature = "datasets-dataset-versions"))]
+impl DatasetName {
+    /// The `datasets/{dataset}/datasetVersions/{dataset_version}` named `{dataset_version}` under this one.
+    #[cfg(feature = "datasets-dataset-versions")]
+    pub fn dataset_version(
+        &self,
+        dataset_version: impl Into<String>,
+    ) -> DatasetVersionName {
+        DatasetVersionName {
+            dataset: self.dataset.clone(),
+            dataset_version: dataset_version.into(),
+        }
+    }
+}
 
 /// The resource name `datasets/{dataset}/datasetVersions/{dataset_version}` (pattern `datasets/*/datasetVersions/*`).
 ///
@@ -100,14 +97,22 @@ discogen_runtime::resource_name!(ProjectName = "projects/*" { project });
 #[cfg(feature = "locations")]
 impl ProjectName {
     /// The `projects/{project}/locations/{location}` named `{location}` under this one.
-    pub fn location(&self, location: impl Into<String>) -> crate::LocationName {
-        crate::LocationName {
+    pub fn location(&self, location: impl Into<String>) -> LocationName {
+        LocationName {
             project: self.project.clone(),
             location: location.into(),
         }
     }
 }
 
+/// The resource name `projects/{project}/locations/{location}` (pattern `projects/*/locations/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::LocationName;
+/// let name = LocationName::new("my-project", "my-location");
+/// let parsed: LocationName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(
         feature = "locations",
@@ -145,520 +150,13 @@ impl ProjectName {
         feature = "rag-corpora"
     )
 )]
-mod gated_5 {
-    /// The resource name `projects/{project}/locations/{location}` (pattern `projects/*/locations/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::LocationName;
-    /// let name = LocationName::new("my-project", "my-location");
-    /// let parsed: LocationName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct LocationName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocationName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
-    }
-
-    discogen_runtime::resource_name!(
-        LocationName = "projects/*/locations/*" { project, location }
-    );
-
-    impl LocationName {
-        /// The `projects/{project}/locations/{location}/featurestores/{featurestore}` named `{featurestore}` under this one.
-        #[cfg(
-            any(
-                feature = "featurestores",
-                feature = "entity-types",
-                feature = "featurestores-operations"
-            )
-        )]
-        pub fn featurestore(
-            &self,
-            featurestore: impl Into<String>,
-        ) -> crate::FeaturestoreName {
-            crate::FeaturestoreName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                featurestore: featurestore.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/models/{model}` named `{model}` under this one.
-        #[cfg(
-            any(
-                feature = "locations-models",
-                feature = "models-operations",
-                feature = "evaluations"
-            )
-        )]
-        pub fn model(&self, model: impl Into<String>) -> crate::LocationModelName {
-            crate::LocationModelName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                model: model.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}` named `{notebook_runtime_template}` under this one.
-        #[cfg(
-            any(
-                feature = "notebook-runtime-templates",
-                feature = "notebook-runtime-templates-operations"
-            )
-        )]
-        pub fn notebook_runtime_template(
-            &self,
-            notebook_runtime_template: impl Into<String>,
-        ) -> crate::NotebookRuntimeTemplateName {
-            crate::NotebookRuntimeTemplateName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                notebook_runtime_template: notebook_runtime_template.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}` named `{feature_online_store}` under this one.
-        #[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
-        pub fn feature_online_store(
-            &self,
-            feature_online_store: impl Into<String>,
-        ) -> crate::FeatureOnlineStoreName {
-            crate::FeatureOnlineStoreName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                feature_online_store: feature_online_store.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}` named `{feature_group}` under this one.
-        #[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
-        pub fn feature_group(
-            &self,
-            feature_group: impl Into<String>,
-        ) -> crate::FeatureGroupName {
-            crate::FeatureGroupName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                feature_group: feature_group.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "locations-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::LocationOperationName {
-            crate::LocationOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                operation: operation.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/datasets/{dataset}` named `{dataset}` under this one.
-        #[cfg(
-            any(
-                feature = "locations-datasets",
-                feature = "datasets-operations",
-                feature = "locations-datasets-dataset-versions",
-                feature = "data-items",
-                feature = "saved-queries"
-            )
-        )]
-        pub fn dataset(&self, dataset: impl Into<String>) -> crate::LocationDatasetName {
-            crate::LocationDatasetName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                dataset: dataset.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}` named `{deployment_resource_pool}` under this one.
-        #[cfg(
-            any(
-                feature = "deployment-resource-pools",
-                feature = "deployment-resource-pools-operations"
-            )
-        )]
-        pub fn deployment_resource_pool(
-            &self,
-            deployment_resource_pool: impl Into<String>,
-        ) -> crate::DeploymentResourcePoolName {
-            crate::DeploymentResourcePoolName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                deployment_resource_pool: deployment_resource_pool.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/endpoints/{endpoint}` named `{endpoint}` under this one.
-        #[cfg(
-            any(
-                feature = "locations-endpoints",
-                feature = "endpoints-operations",
-                feature = "locations-endpoints-chat"
-            )
-        )]
-        pub fn endpoint(
-            &self,
-            endpoint: impl Into<String>,
-        ) -> crate::LocationEndpointName {
-            crate::LocationEndpointName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                endpoint: endpoint.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/cachedContents/{cached_content}` named `{cached_content}` under this one.
-        #[cfg(feature = "cached-contents")]
-        pub fn cached_content(
-            &self,
-            cached_content: impl Into<String>,
-        ) -> crate::CachedContentName {
-            crate::CachedContentName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                cached_content: cached_content.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/tuningJobs/{tuning_job}` named `{tuning_job}` under this one.
-        #[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
-        pub fn tuning_job(&self, tuning_job: impl Into<String>) -> crate::TuningJobName {
-            crate::TuningJobName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                tuning_job: tuning_job.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/indexes/{index}` named `{index}` under this one.
-        #[cfg(any(feature = "indexes", feature = "indexes-operations"))]
-        pub fn index(&self, index: impl Into<String>) -> crate::IndexName {
-            crate::IndexName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                index: index.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}` named `{index_endpoint}` under this one.
-        #[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
-        pub fn index_endpoint(
-            &self,
-            index_endpoint: impl Into<String>,
-        ) -> crate::IndexEndpointName {
-            crate::IndexEndpointName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                index_endpoint: index_endpoint.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/customJobs/{custom_job}` named `{custom_job}` under this one.
-        #[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
-        pub fn custom_job(&self, custom_job: impl Into<String>) -> crate::CustomJobName {
-            crate::CustomJobName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                custom_job: custom_job.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}` named `{data_labeling_job}` under this one.
-        #[cfg(
-            any(
-                feature = "data-labeling-jobs",
-                feature = "data-labeling-jobs-operations"
-            )
-        )]
-        pub fn data_labeling_job(
-            &self,
-            data_labeling_job: impl Into<String>,
-        ) -> crate::DataLabelingJobName {
-            crate::DataLabelingJobName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                data_labeling_job: data_labeling_job.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}` named `{hyperparameter_tuning_job}` under this one.
-        #[cfg(
-            any(
-                feature = "hyperparameter-tuning-jobs",
-                feature = "hyperparameter-tuning-jobs-operations"
-            )
-        )]
-        pub fn hyperparameter_tuning_job(
-            &self,
-            hyperparameter_tuning_job: impl Into<String>,
-        ) -> crate::HyperparameterTuningJobName {
-            crate::HyperparameterTuningJobName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                hyperparameter_tuning_job: hyperparameter_tuning_job.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/nasJobs/{nas_job}` named `{nas_job}` under this one.
-        #[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
-        pub fn nas_job(&self, nas_job: impl Into<String>) -> crate::NasJobName {
-            crate::NasJobName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                nas_job: nas_job.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/batchPredictionJobs/{batch_prediction_job}` named `{batch_prediction_job}` under this one.
-        #[cfg(feature = "locations-batch-prediction-jobs")]
-        pub fn batch_prediction_job(
-            &self,
-            batch_prediction_job: impl Into<String>,
-        ) -> crate::LocationBatchPredictionJobName {
-            crate::LocationBatchPredictionJobName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                batch_prediction_job: batch_prediction_job.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}` named `{model_deployment_monitoring_job}` under this one.
-        #[cfg(
-            any(
-                feature = "model-deployment-monitoring-jobs",
-                feature = "model-deployment-monitoring-jobs-operations"
-            )
-        )]
-        pub fn model_deployment_monitoring_job(
-            &self,
-            model_deployment_monitoring_job: impl Into<String>,
-        ) -> crate::ModelDeploymentMonitoringJobName {
-            crate::ModelDeploymentMonitoringJobName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                model_deployment_monitoring_job: model_deployment_monitoring_job.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}` named `{metadata_store}` under this one.
-        #[cfg(
-            any(
-                feature = "metadata-stores",
-                feature = "metadata-stores-operations",
-                feature = "artifacts",
-                feature = "contexts",
-                feature = "executions",
-                feature = "metadata-schemas"
-            )
-        )]
-        pub fn metadata_store(
-            &self,
-            metadata_store: impl Into<String>,
-        ) -> crate::MetadataStoreName {
-            crate::MetadataStoreName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                metadata_store: metadata_store.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/migratableResources/{migratable_resource}` named `{migratable_resource}` under this one.
-        #[cfg(feature = "migratable-resources-operations")]
-        pub fn migratable_resource(
-            &self,
-            migratable_resource: impl Into<String>,
-        ) -> crate::MigratableResourceName {
-            crate::MigratableResourceName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                migratable_resource: migratable_resource.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}` named `{notebook_runtime}` under this one.
-        #[cfg(
-            any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations")
-        )]
-        pub fn notebook_runtime(
-            &self,
-            notebook_runtime: impl Into<String>,
-        ) -> crate::NotebookRuntimeName {
-            crate::NotebookRuntimeName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                notebook_runtime: notebook_runtime.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}` named `{notebook_execution_job}` under this one.
-        #[cfg(
-            any(
-                feature = "notebook-execution-jobs",
-                feature = "notebook-execution-jobs-operations"
-            )
-        )]
-        pub fn notebook_execution_job(
-            &self,
-            notebook_execution_job: impl Into<String>,
-        ) -> crate::NotebookExecutionJobName {
-            crate::NotebookExecutionJobName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                notebook_execution_job: notebook_execution_job.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/persistentResources/{persistent_resource}` named `{persistent_resource}` under this one.
-        #[cfg(
-            any(
-                feature = "persistent-resources",
-                feature = "persistent-resources-operations"
-            )
-        )]
-        pub fn persistent_resource(
-            &self,
-            persistent_resource: impl Into<String>,
-        ) -> crate::PersistentResourceName {
-            crate::PersistentResourceName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                persistent_resource: persistent_resource.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}` named `{training_pipeline}` under this one.
-        #[cfg(
-            any(
-                feature = "training-pipelines",
-                feature = "training-pipelines-operations"
-            )
-        )]
-        pub fn training_pipeline(
-            &self,
-            training_pipeline: impl Into<String>,
-        ) -> crate::TrainingPipelineName {
-            crate::TrainingPipelineName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                training_pipeline: training_pipeline.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}` named `{pipeline_job}` under this one.
-        #[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
-        pub fn pipeline_job(
-            &self,
-            pipeline_job: impl Into<String>,
-        ) -> crate::PipelineJobName {
-            crate::PipelineJobName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                pipeline_job: pipeline_job.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}` named `{reasoning_engine}` under this one.
-        #[cfg(
-            any(
-                feature = "locations-reasoning-engines",
-                feature = "reasoning-engines-operations"
-            )
-        )]
-        pub fn reasoning_engine(
-            &self,
-            reasoning_engine: impl Into<String>,
-        ) -> crate::LocationReasoningEngineName {
-            crate::LocationReasoningEngineName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                reasoning_engine: reasoning_engine.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/schedules/{schedule}` named `{schedule}` under this one.
-        #[cfg(any(feature = "schedules", feature = "schedules-operations"))]
-        pub fn schedule(&self, schedule: impl Into<String>) -> crate::ScheduleName {
-            crate::ScheduleName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                schedule: schedule.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/specialistPools/{specialist_pool}` named `{specialist_pool}` under this one.
-        #[cfg(
-            any(feature = "specialist-pools", feature = "specialist-pools-operations")
-        )]
-        pub fn specialist_pool(
-            &self,
-            specialist_pool: impl Into<String>,
-        ) -> crate::SpecialistPoolName {
-            crate::SpecialistPoolName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                specialist_pool: specialist_pool.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}` named `{tensorboard}` under this one.
-        #[cfg(
-            any(
-                feature = "tensorboards",
-                feature = "tensorboards-operations",
-                feature = "experiments"
-            )
-        )]
-        pub fn tensorboard(
-            &self,
-            tensorboard: impl Into<String>,
-        ) -> crate::TensorboardName {
-            crate::TensorboardName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                tensorboard: tensorboard.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/studies/{study}` named `{study}` under this one.
-        #[cfg(
-            any(feature = "studies", feature = "studies-operations", feature = "trials")
-        )]
-        pub fn study(&self, study: impl Into<String>) -> crate::StudyName {
-            crate::StudyName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                study: study.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}` named `{rag_corpora}` under this one.
-        #[cfg(
-            any(
-                feature = "rag-corpora",
-                feature = "rag-corpora-operations",
-                feature = "rag-files",
-                feature = "media"
-            )
-        )]
-        pub fn rag_corpora(
-            &self,
-            rag_corpora: impl Into<String>,
-        ) -> crate::RagCorporaName {
-            crate::RagCorporaName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                rag_corpora: rag_corpora.into(),
-            }
-        }
-    }
+    /// The `{location}` segment.
+    pub location: String,
 }
 
 #[cfg(
@@ -698,50 +196,572 @@ mod gated_5 {
         feature = "rag-corpora"
     )
 )]
-pub use gated_5::*;
+discogen_runtime::resource_name!(
+    LocationName = "projects/*/locations/*" { project, location }
+);
 
-#[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
-mod gated_6 {
-    /// The resource name `projects/{project}/locations/{location}/ragEngineConfig` (pattern `projects/*/locations/*/ragEngineConfig`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::RagEngineConfigName;
-    /// let name = RagEngineConfigName::new("my-project", "my-location");
-    /// let parsed: RagEngineConfigName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct RagEngineConfigName {
-        /// The `{project}` segment.
-        pub project: String,
-
-        /// The `{location}` segment.
-        pub location: String,
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-groups",
+        feature = "locations-operations",
+        feature = "locations-datasets",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "indexes",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "data-labeling-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "metadata-stores",
+        feature = "migratable-resources",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "training-pipelines",
+        feature = "pipeline-jobs",
+        feature = "locations-reasoning-engines",
+        feature = "schedules",
+        feature = "specialist-pools",
+        feature = "tensorboards",
+        feature = "studies",
+        feature = "rag-corpora"
+    )
+)]
+impl LocationName {
+    /// The `projects/{project}/locations/{location}/featurestores/{featurestore}` named `{featurestore}` under this one.
+    #[cfg(
+        any(
+            feature = "featurestores",
+            feature = "entity-types",
+            feature = "featurestores-operations"
+        )
+    )]
+    pub fn featurestore(&self, featurestore: impl Into<String>) -> FeaturestoreName {
+        FeaturestoreName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            featurestore: featurestore.into(),
+        }
     }
 
-    discogen_runtime::resource_name!(
-        RagEngineConfigName = "projects/*/locations/*/ragEngineConfig" { project,
-        location }
-    );
+    /// The `projects/{project}/locations/{location}/models/{model}` named `{model}` under this one.
+    #[cfg(
+        any(
+            feature = "locations-models",
+            feature = "models-operations",
+            feature = "evaluations"
+        )
+    )]
+    pub fn model(&self, model: impl Into<String>) -> LocationModelName {
+        LocationModelName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            model: model.into(),
+        }
+    }
 
-    impl RagEngineConfigName {
-        /// The `projects/{project}/locations/{location}/ragEngineConfig/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "rag-engine-config-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::RagEngineConfigOperationName {
-            crate::RagEngineConfigOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                operation: operation.into(),
-            }
+    /// The `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}` named `{notebook_runtime_template}` under this one.
+    #[cfg(
+        any(
+            feature = "notebook-runtime-templates",
+            feature = "notebook-runtime-templates-operations"
+        )
+    )]
+    pub fn notebook_runtime_template(
+        &self,
+        notebook_runtime_template: impl Into<String>,
+    ) -> NotebookRuntimeTemplateName {
+        NotebookRuntimeTemplateName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            notebook_runtime_template: notebook_runtime_template.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}` named `{feature_online_store}` under this one.
+    #[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
+    pub fn feature_online_store(
+        &self,
+        feature_online_store: impl Into<String>,
+    ) -> FeatureOnlineStoreName {
+        FeatureOnlineStoreName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_online_store: feature_online_store.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}` named `{feature_group}` under this one.
+    #[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
+    pub fn feature_group(&self, feature_group: impl Into<String>) -> FeatureGroupName {
+        FeatureGroupName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_group: feature_group.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "locations-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> LocationOperationName {
+        LocationOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}` named `{dataset}` under this one.
+    #[cfg(
+        any(
+            feature = "locations-datasets",
+            feature = "datasets-operations",
+            feature = "locations-datasets-dataset-versions",
+            feature = "data-items",
+            feature = "saved-queries"
+        )
+    )]
+    pub fn dataset(&self, dataset: impl Into<String>) -> LocationDatasetName {
+        LocationDatasetName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: dataset.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}` named `{deployment_resource_pool}` under this one.
+    #[cfg(
+        any(
+            feature = "deployment-resource-pools",
+            feature = "deployment-resource-pools-operations"
+        )
+    )]
+    pub fn deployment_resource_pool(
+        &self,
+        deployment_resource_pool: impl Into<String>,
+    ) -> DeploymentResourcePoolName {
+        DeploymentResourcePoolName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            deployment_resource_pool: deployment_resource_pool.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/endpoints/{endpoint}` named `{endpoint}` under this one.
+    #[cfg(
+        any(
+            feature = "locations-endpoints",
+            feature = "endpoints-operations",
+            feature = "locations-endpoints-chat"
+        )
+    )]
+    pub fn endpoint(&self, endpoint: impl Into<String>) -> LocationEndpointName {
+        LocationEndpointName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            endpoint: endpoint.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/cachedContents/{cached_content}` named `{cached_content}` under this one.
+    #[cfg(feature = "cached-contents")]
+    pub fn cached_content(
+        &self,
+        cached_content: impl Into<String>,
+    ) -> CachedContentName {
+        CachedContentName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            cached_content: cached_content.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/tuningJobs/{tuning_job}` named `{tuning_job}` under this one.
+    #[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
+    pub fn tuning_job(&self, tuning_job: impl Into<String>) -> TuningJobName {
+        TuningJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tuning_job: tuning_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/indexes/{index}` named `{index}` under this one.
+    #[cfg(any(feature = "indexes", feature = "indexes-operations"))]
+    pub fn index(&self, index: impl Into<String>) -> IndexName {
+        IndexName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            index: index.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}` named `{index_endpoint}` under this one.
+    #[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
+    pub fn index_endpoint(
+        &self,
+        index_endpoint: impl Into<String>,
+    ) -> IndexEndpointName {
+        IndexEndpointName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            index_endpoint: index_endpoint.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/customJobs/{custom_job}` named `{custom_job}` under this one.
+    #[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
+    pub fn custom_job(&self, custom_job: impl Into<String>) -> CustomJobName {
+        CustomJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            custom_job: custom_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}` named `{data_labeling_job}` under this one.
+    #[cfg(
+        any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations")
+    )]
+    pub fn data_labeling_job(
+        &self,
+        data_labeling_job: impl Into<String>,
+    ) -> DataLabelingJobName {
+        DataLabelingJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            data_labeling_job: data_labeling_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}` named `{hyperparameter_tuning_job}` under this one.
+    #[cfg(
+        any(
+            feature = "hyperparameter-tuning-jobs",
+            feature = "hyperparameter-tuning-jobs-operations"
+        )
+    )]
+    pub fn hyperparameter_tuning_job(
+        &self,
+        hyperparameter_tuning_job: impl Into<String>,
+    ) -> HyperparameterTuningJobName {
+        HyperparameterTuningJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            hyperparameter_tuning_job: hyperparameter_tuning_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/nasJobs/{nas_job}` named `{nas_job}` under this one.
+    #[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
+    pub fn nas_job(&self, nas_job: impl Into<String>) -> NasJobName {
+        NasJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            nas_job: nas_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/batchPredictionJobs/{batch_prediction_job}` named `{batch_prediction_job}` under this one.
+    #[cfg(feature = "locations-batch-prediction-jobs")]
+    pub fn batch_prediction_job(
+        &self,
+        batch_prediction_job: impl Into<String>,
+    ) -> LocationBatchPredictionJobName {
+        LocationBatchPredictionJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            batch_prediction_job: batch_prediction_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}` named `{model_deployment_monitoring_job}` under this one.
+    #[cfg(
+        any(
+            feature = "model-deployment-monitoring-jobs",
+            feature = "model-deployment-monitoring-jobs-operations"
+        )
+    )]
+    pub fn model_deployment_monitoring_job(
+        &self,
+        model_deployment_monitoring_job: impl Into<String>,
+    ) -> ModelDeploymentMonitoringJobName {
+        ModelDeploymentMonitoringJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            model_deployment_monitoring_job: model_deployment_monitoring_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}` named `{metadata_store}` under this one.
+    #[cfg(
+        any(
+            feature = "metadata-stores",
+            feature = "metadata-stores-operations",
+            feature = "artifacts",
+            feature = "contexts",
+            feature = "executions",
+            feature = "metadata-schemas"
+        )
+    )]
+    pub fn metadata_store(
+        &self,
+        metadata_store: impl Into<String>,
+    ) -> MetadataStoreName {
+        MetadataStoreName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: metadata_store.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/migratableResources/{migratable_resource}` named `{migratable_resource}` under this one.
+    #[cfg(feature = "migratable-resources-operations")]
+    pub fn migratable_resource(
+        &self,
+        migratable_resource: impl Into<String>,
+    ) -> MigratableResourceName {
+        MigratableResourceName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            migratable_resource: migratable_resource.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}` named `{notebook_runtime}` under this one.
+    #[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
+    pub fn notebook_runtime(
+        &self,
+        notebook_runtime: impl Into<String>,
+    ) -> NotebookRuntimeName {
+        NotebookRuntimeName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            notebook_runtime: notebook_runtime.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}` named `{notebook_execution_job}` under this one.
+    #[cfg(
+        any(
+            feature = "notebook-execution-jobs",
+            feature = "notebook-execution-jobs-operations"
+        )
+    )]
+    pub fn notebook_execution_job(
+        &self,
+        notebook_execution_job: impl Into<String>,
+    ) -> NotebookExecutionJobName {
+        NotebookExecutionJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            notebook_execution_job: notebook_execution_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/persistentResources/{persistent_resource}` named `{persistent_resource}` under this one.
+    #[cfg(
+        any(
+            feature = "persistent-resources",
+            feature = "persistent-resources-operations"
+        )
+    )]
+    pub fn persistent_resource(
+        &self,
+        persistent_resource: impl Into<String>,
+    ) -> PersistentResourceName {
+        PersistentResourceName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            persistent_resource: persistent_resource.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}` named `{training_pipeline}` under this one.
+    #[cfg(
+        any(feature = "training-pipelines", feature = "training-pipelines-operations")
+    )]
+    pub fn training_pipeline(
+        &self,
+        training_pipeline: impl Into<String>,
+    ) -> TrainingPipelineName {
+        TrainingPipelineName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            training_pipeline: training_pipeline.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}` named `{pipeline_job}` under this one.
+    #[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
+    pub fn pipeline_job(&self, pipeline_job: impl Into<String>) -> PipelineJobName {
+        PipelineJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            pipeline_job: pipeline_job.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}` named `{reasoning_engine}` under this one.
+    #[cfg(
+        any(
+            feature = "locations-reasoning-engines",
+            feature = "reasoning-engines-operations"
+        )
+    )]
+    pub fn reasoning_engine(
+        &self,
+        reasoning_engine: impl Into<String>,
+    ) -> LocationReasoningEngineName {
+        LocationReasoningEngineName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            reasoning_engine: reasoning_engine.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/schedules/{schedule}` named `{schedule}` under this one.
+    #[cfg(any(feature = "schedules", feature = "schedules-operations"))]
+    pub fn schedule(&self, schedule: impl Into<String>) -> ScheduleName {
+        ScheduleName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            schedule: schedule.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/specialistPools/{specialist_pool}` named `{specialist_pool}` under this one.
+    #[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
+    pub fn specialist_pool(
+        &self,
+        specialist_pool: impl Into<String>,
+    ) -> SpecialistPoolName {
+        SpecialistPoolName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            specialist_pool: specialist_pool.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}` named `{tensorboard}` under this one.
+    #[cfg(
+        any(
+            feature = "tensorboards",
+            feature = "tensorboards-operations",
+            feature = "experiments"
+        )
+    )]
+    pub fn tensorboard(&self, tensorboard: impl Into<String>) -> TensorboardName {
+        TensorboardName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: tensorboard.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/studies/{study}` named `{study}` under this one.
+    #[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
+    pub fn study(&self, study: impl Into<String>) -> StudyName {
+        StudyName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            study: study.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}` named `{rag_corpora}` under this one.
+    #[cfg(
+        any(
+            feature = "rag-corpora",
+            feature = "rag-corpora-operations",
+            feature = "rag-files",
+            feature = "media"
+        )
+    )]
+    pub fn rag_corpora(&self, rag_corpora: impl Into<String>) -> RagCorporaName {
+        RagCorporaName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            rag_corpora: rag_corpora.into(),
         }
     }
 }
 
+/// The resource name `projects/{project}/locations/{location}/ragEngineConfig` (pattern `projects/*/locations/*/ragEngineConfig`).
+///
+/// ```
+/// # use google_aiplatform_v1::RagEngineConfigName;
+/// let name = RagEngineConfigName::new("my-project", "my-location");
+/// let parsed: RagEngineConfigName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
-pub use gated_6::*;
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RagEngineConfigName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+}
+
+#[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
+discogen_runtime::resource_name!(
+    RagEngineConfigName = "projects/*/locations/*/ragEngineConfig" { project, location }
+);
+
+#[cfg(any(feature = "locations", feature = "rag-engine-config-operations"))]
+impl RagEngineConfigName {
+    /// The `projects/{project}/locations/{location}/ragEngineConfig/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "rag-engine-config-operations")]
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> RagEngineConfigOperationName {
+        RagEngineConfigOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}` (pattern `projects/*/locations/*/featurestores/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::FeaturestoreName;
+/// let name = FeaturestoreName::new("my-project", "my-location", "my-featurestore");
+/// let parsed: FeaturestoreName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
+#[cfg(
+    any(
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "featurestores-operations"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeaturestoreName {
+    /// The `{project}` segment.
+    pub project: String,
+
+    /// The `{location}` segment.
+    pub location: String,
+
+    /// The `{featurestore}` segment.
+    pub featurestore: String,
+}
 
 #[cfg(
     any(
@@ -750,68 +770,10 @@ pub use gated_6::*;
         feature = "featurestores-operations"
     )
 )]
-mod gated_7 {
-    /// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}` (pattern `projects/*/locations/*/featurestores/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::FeaturestoreName;
-    /// let name = FeaturestoreName::new("my-project", "my-location", "my-featurestore");
-    /// let parsed: FeaturestoreName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct FeaturestoreName {
-        /// The `{project}` segment.
-        pub project: String,
-
-        /// The `{location}` segment.
-        pub location: String,
-
-        /// The `{featurestore}` segment.
-        pub featurestore: String,
-    }
-
-    discogen_runtime::resource_name!(
-        FeaturestoreName = "projects/*/locations/*/featurestores/*" { project, location,
-        featurestore }
-    );
-
-    impl FeaturestoreName {
-        /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}` named `{entity_type}` under this one.
-        #[cfg(
-            any(
-                feature = "entity-types",
-                feature = "entity-types-operations",
-                feature = "entity-types-features"
-            )
-        )]
-        pub fn entity_type(
-            &self,
-            entity_type: impl Into<String>,
-        ) -> crate::EntityTypeName {
-            crate::EntityTypeName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                featurestore: self.featurestore.clone(),
-                entity_type: entity_type.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "featurestores-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::FeaturestoreOperationName {
-            crate::FeaturestoreOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                featurestore: self.featurestore.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
-}
+discogen_runtime::resource_name!(
+    FeaturestoreName = "projects/*/locations/*/featurestores/*" { project, location,
+    featurestore }
+);
 
 #[cfg(
     any(
@@ -820,8 +782,44 @@ mod gated_7 {
         feature = "featurestores-operations"
     )
 )]
-pub use gated_7::*;
+impl FeaturestoreName {
+    /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}` named `{entity_type}` under this one.
+    #[cfg(
+        any(
+            feature = "entity-types",
+            feature = "entity-types-operations",
+            feature = "entity-types-features"
+        )
+    )]
+    pub fn entity_type(&self, entity_type: impl Into<String>) -> EntityTypeName {
+        EntityTypeName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            featurestore: self.featurestore.clone(),
+            entity_type: entity_type.into(),
+        }
+    }
 
+    /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "featurestores-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> FeaturestoreOperationName {
+        FeaturestoreOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            featurestore: self.featurestore.clone(),
+            operation: operation.into(),
+        }
+    }
+}
+
+/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}` (pattern `projects/*/locations/*/featurestores/*/entityTypes/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::EntityTypeName;
+/// let name = EntityTypeName::new("my-project", "my-location", "my-featurestore", "my-entity-type");
+/// let parsed: EntityTypeName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(
         feature = "entity-types",
@@ -829,71 +827,19 @@ pub use gated_7::*;
         feature = "entity-types-features"
     )
 )]
-mod gated_8 {
-    /// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}` (pattern `projects/*/locations/*/featurestores/*/entityTypes/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::EntityTypeName;
-    /// let name = EntityTypeName::new("my-project", "my-location", "my-featurestore", "my-entity-type");
-    /// let parsed: EntityTypeName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct EntityTypeName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntityTypeName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{featurestore}` segment.
-        pub featurestore: String,
+    /// The `{featurestore}` segment.
+    pub featurestore: String,
 
-        /// The `{entity_type}` segment.
-        pub entity_type: String,
-    }
-
-    discogen_runtime::resource_name!(
-        EntityTypeName = "projects/*/locations/*/featurestores/*/entityTypes/*" {
-        project, location, featurestore, entity_type }
-    );
-
-    impl EntityTypeName {
-        /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "entity-types-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::EntityTypeOperationName {
-            crate::EntityTypeOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                featurestore: self.featurestore.clone(),
-                entity_type: self.entity_type.clone(),
-                operation: operation.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}` named `{feature}` under this one.
-        #[cfg(
-            any(
-                feature = "entity-types-features",
-                feature = "entity-types-features-operations"
-            )
-        )]
-        pub fn feature(
-            &self,
-            feature: impl Into<String>,
-        ) -> crate::EntityTypeFeatureName {
-            crate::EntityTypeFeatureName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                featurestore: self.featurestore.clone(),
-                entity_type: self.entity_type.clone(),
-                feature: feature.into(),
-            }
-        }
-    }
+    /// The `{entity_type}` segment.
+    pub entity_type: String,
 }
 
 #[cfg(
@@ -903,7 +849,48 @@ mod gated_8 {
         feature = "entity-types-features"
     )
 )]
-pub use gated_8::*;
+discogen_runtime::resource_name!(
+    EntityTypeName = "projects/*/locations/*/featurestores/*/entityTypes/*" { project,
+    location, featurestore, entity_type }
+);
+
+#[cfg(
+    any(
+        feature = "entity-types",
+        feature = "entity-types-operations",
+        feature = "entity-types-features"
+    )
+)]
+impl EntityTypeName {
+    /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "entity-types-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> EntityTypeOperationName {
+        EntityTypeOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            featurestore: self.featurestore.clone(),
+            entity_type: self.entity_type.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}` named `{feature}` under this one.
+    #[cfg(
+        any(
+            feature = "entity-types-features",
+            feature = "entity-types-features-operations"
+        )
+    )]
+    pub fn feature(&self, feature: impl Into<String>) -> EntityTypeFeatureName {
+        EntityTypeFeatureName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            featurestore: self.featurestore.clone(),
+            entity_type: self.entity_type.clone(),
+            feature: feature.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/operations/{operation}` (pattern `projects/*/locations/*/featurestores/*/entityTypes/*/operations/*`).
 ///
@@ -939,65 +926,64 @@ discogen_runtime::resource_name!(
     location, featurestore, entity_type, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}` (pattern `projects/*/locations/*/featurestores/*/entityTypes/*/features/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::EntityTypeFeatureName;
+/// let name = EntityTypeFeatureName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature");
+/// let parsed: EntityTypeFeatureName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(feature = "entity-types-features", feature = "entity-types-features-operations")
 )]
-mod gated_10 {
-    /// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}` (pattern `projects/*/locations/*/featurestores/*/entityTypes/*/features/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::EntityTypeFeatureName;
-    /// let name = EntityTypeFeatureName::new("my-project", "my-location", "my-featurestore", "my-entity-type", "my-feature");
-    /// let parsed: EntityTypeFeatureName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct EntityTypeFeatureName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntityTypeFeatureName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{featurestore}` segment.
-        pub featurestore: String,
+    /// The `{featurestore}` segment.
+    pub featurestore: String,
 
-        /// The `{entity_type}` segment.
-        pub entity_type: String,
+    /// The `{entity_type}` segment.
+    pub entity_type: String,
 
-        /// The `{feature}` segment.
-        pub feature: String,
-    }
-
-    discogen_runtime::resource_name!(
-        EntityTypeFeatureName =
-        "projects/*/locations/*/featurestores/*/entityTypes/*/features/*" { project,
-        location, featurestore, entity_type, feature }
-    );
-
-    impl EntityTypeFeatureName {
-        /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "entity-types-features-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::EntityTypeFeatureOperationName {
-            crate::EntityTypeFeatureOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                featurestore: self.featurestore.clone(),
-                entity_type: self.entity_type.clone(),
-                feature: self.feature.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{feature}` segment.
+    pub feature: String,
 }
 
 #[cfg(
     any(feature = "entity-types-features", feature = "entity-types-features-operations")
 )]
-pub use gated_10::*;
+discogen_runtime::resource_name!(
+    EntityTypeFeatureName =
+    "projects/*/locations/*/featurestores/*/entityTypes/*/features/*" { project,
+    location, featurestore, entity_type, feature }
+);
+
+#[cfg(
+    any(feature = "entity-types-features", feature = "entity-types-features-operations")
+)]
+impl EntityTypeFeatureName {
+    /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "entity-types-features-operations")]
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> EntityTypeFeatureOperationName {
+        EntityTypeFeatureOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            featurestore: self.featurestore.clone(),
+            entity_type: self.entity_type.clone(),
+            feature: self.feature.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}/operations/{operation}` (pattern `projects/*/locations/*/featurestores/*/entityTypes/*/features/*/operations/*`).
 ///
@@ -1066,6 +1052,14 @@ discogen_runtime::resource_name!(
     project, location, featurestore, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/models/{model}` (pattern `projects/*/locations/*/models/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::LocationModelName;
+/// let name = LocationModelName::new("my-project", "my-location", "my-model");
+/// let parsed: LocationModelName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(
         feature = "locations-models",
@@ -1073,67 +1067,16 @@ discogen_runtime::resource_name!(
         feature = "evaluations"
     )
 )]
-mod gated_13 {
-    /// The resource name `projects/{project}/locations/{location}/models/{model}` (pattern `projects/*/locations/*/models/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::LocationModelName;
-    /// let name = LocationModelName::new("my-project", "my-location", "my-model");
-    /// let parsed: LocationModelName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct LocationModelName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocationModelName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{model}` segment.
-        pub model: String,
-    }
-
-    discogen_runtime::resource_name!(
-        LocationModelName = "projects/*/locations/*/models/*" { project, location, model
-        }
-    );
-
-    impl LocationModelName {
-        /// The `projects/{project}/locations/{location}/models/{model}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "models-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::ModelOperationName {
-            crate::ModelOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                model: self.model.clone(),
-                operation: operation.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}` named `{evaluation}` under this one.
-        #[cfg(
-            any(
-                feature = "evaluations",
-                feature = "evaluations-operations",
-                feature = "slices"
-            )
-        )]
-        pub fn evaluation(
-            &self,
-            evaluation: impl Into<String>,
-        ) -> crate::EvaluationName {
-            crate::EvaluationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                model: self.model.clone(),
-                evaluation: evaluation.into(),
-            }
-        }
-    }
+    /// The `{model}` segment.
+    pub model: String,
 }
 
 #[cfg(
@@ -1143,7 +1086,46 @@ mod gated_13 {
         feature = "evaluations"
     )
 )]
-pub use gated_13::*;
+discogen_runtime::resource_name!(
+    LocationModelName = "projects/*/locations/*/models/*" { project, location, model }
+);
+
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "models-operations",
+        feature = "evaluations"
+    )
+)]
+impl LocationModelName {
+    /// The `projects/{project}/locations/{location}/models/{model}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "models-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> ModelOperationName {
+        ModelOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            model: self.model.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}` named `{evaluation}` under this one.
+    #[cfg(
+        any(
+            feature = "evaluations",
+            feature = "evaluations-operations",
+            feature = "slices"
+        )
+    )]
+    pub fn evaluation(&self, evaluation: impl Into<String>) -> EvaluationName {
+        EvaluationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            model: self.model.clone(),
+            evaluation: evaluation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/models/{model}/operations/{operation}` (pattern `projects/*/locations/*/models/*/operations/*`).
 ///
@@ -1175,72 +1157,68 @@ discogen_runtime::resource_name!(
     location, model, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}` (pattern `projects/*/locations/*/models/*/evaluations/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::EvaluationName;
+/// let name = EvaluationName::new("my-project", "my-location", "my-model", "my-evaluation");
+/// let parsed: EvaluationName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
 )]
-mod gated_15 {
-    /// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}` (pattern `projects/*/locations/*/models/*/evaluations/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::EvaluationName;
-    /// let name = EvaluationName::new("my-project", "my-location", "my-model", "my-evaluation");
-    /// let parsed: EvaluationName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct EvaluationName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EvaluationName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{model}` segment.
-        pub model: String,
+    /// The `{model}` segment.
+    pub model: String,
 
-        /// The `{evaluation}` segment.
-        pub evaluation: String,
-    }
-
-    discogen_runtime::resource_name!(
-        EvaluationName = "projects/*/locations/*/models/*/evaluations/*" { project,
-        location, model, evaluation }
-    );
-
-    impl EvaluationName {
-        /// The `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "evaluations-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::EvaluationOperationName {
-            crate::EvaluationOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                model: self.model.clone(),
-                evaluation: self.evaluation.clone(),
-                operation: operation.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/slices/{slice}` named `{slice}` under this one.
-        #[cfg(feature = "slices")]
-        pub fn slice(&self, slice: impl Into<String>) -> crate::SliceName {
-            crate::SliceName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                model: self.model.clone(),
-                evaluation: self.evaluation.clone(),
-                slice: slice.into(),
-            }
-        }
-    }
+    /// The `{evaluation}` segment.
+    pub evaluation: String,
 }
 
 #[cfg(
     any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
 )]
-pub use gated_15::*;
+discogen_runtime::resource_name!(
+    EvaluationName = "projects/*/locations/*/models/*/evaluations/*" { project, location,
+    model, evaluation }
+);
+
+#[cfg(
+    any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
+)]
+impl EvaluationName {
+    /// The `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "evaluations-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> EvaluationOperationName {
+        EvaluationOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            model: self.model.clone(),
+            evaluation: self.evaluation.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/slices/{slice}` named `{slice}` under this one.
+    #[cfg(feature = "slices")]
+    pub fn slice(&self, slice: impl Into<String>) -> SliceName {
+        SliceName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            model: self.model.clone(),
+            evaluation: self.evaluation.clone(),
+            slice: slice.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/operations/{operation}` (pattern `projects/*/locations/*/models/*/evaluations/*/operations/*`).
 ///
@@ -1309,53 +1287,30 @@ discogen_runtime::resource_name!(
     location, model, evaluation, slice }
 );
 
+/// The resource name `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}` (pattern `projects/*/locations/*/notebookRuntimeTemplates/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::NotebookRuntimeTemplateName;
+/// let name = NotebookRuntimeTemplateName::new("my-project", "my-location", "my-notebook-runtime-template");
+/// let parsed: NotebookRuntimeTemplateName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(
         feature = "notebook-runtime-templates",
         feature = "notebook-runtime-templates-operations"
     )
 )]
-mod gated_18 {
-    /// The resource name `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}` (pattern `projects/*/locations/*/notebookRuntimeTemplates/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::NotebookRuntimeTemplateName;
-    /// let name = NotebookRuntimeTemplateName::new("my-project", "my-location", "my-notebook-runtime-template");
-    /// let parsed: NotebookRuntimeTemplateName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct NotebookRuntimeTemplateName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NotebookRuntimeTemplateName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{notebook_runtime_template}` segment.
-        pub notebook_runtime_template: String,
-    }
-
-    discogen_runtime::resource_name!(
-        NotebookRuntimeTemplateName = "projects/*/locations/*/notebookRuntimeTemplates/*"
-        { project, location, notebook_runtime_template }
-    );
-
-    impl NotebookRuntimeTemplateName {
-        /// The `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "notebook-runtime-templates-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::NotebookRuntimeTemplateOperationName {
-            crate::NotebookRuntimeTemplateOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                notebook_runtime_template: self.notebook_runtime_template.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{notebook_runtime_template}` segment.
+    pub notebook_runtime_template: String,
 }
 
 #[cfg(
@@ -1364,7 +1319,32 @@ mod gated_18 {
         feature = "notebook-runtime-templates-operations"
     )
 )]
-pub use gated_18::*;
+discogen_runtime::resource_name!(
+    NotebookRuntimeTemplateName = "projects/*/locations/*/notebookRuntimeTemplates/*" {
+    project, location, notebook_runtime_template }
+);
+
+#[cfg(
+    any(
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtime-templates-operations"
+    )
+)]
+impl NotebookRuntimeTemplateName {
+    /// The `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "notebook-runtime-templates-operations")]
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> NotebookRuntimeTemplateOperationName {
+        NotebookRuntimeTemplateOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            notebook_runtime_template: self.notebook_runtime_template.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}/operations/{operation}` (pattern `projects/*/locations/*/notebookRuntimeTemplates/*/operations/*`).
 ///
@@ -1397,132 +1377,120 @@ discogen_runtime::resource_name!(
     notebook_runtime_template, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}` (pattern `projects/*/locations/*/featureOnlineStores/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::FeatureOnlineStoreName;
+/// let name = FeatureOnlineStoreName::new("my-project", "my-location", "my-feature-online-store");
+/// let parsed: FeatureOnlineStoreName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
-mod gated_20 {
-    /// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}` (pattern `projects/*/locations/*/featureOnlineStores/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::FeatureOnlineStoreName;
-    /// let name = FeatureOnlineStoreName::new("my-project", "my-location", "my-feature-online-store");
-    /// let parsed: FeatureOnlineStoreName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct FeatureOnlineStoreName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeatureOnlineStoreName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{feature_online_store}` segment.
-        pub feature_online_store: String,
+    /// The `{feature_online_store}` segment.
+    pub feature_online_store: String,
+}
+
+#[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
+discogen_runtime::resource_name!(
+    FeatureOnlineStoreName = "projects/*/locations/*/featureOnlineStores/*" { project,
+    location, feature_online_store }
+);
+
+#[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
+impl FeatureOnlineStoreName {
+    /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}` named `{feature_view}` under this one.
+    #[cfg(any(feature = "feature-views", feature = "feature-view-syncs"))]
+    pub fn feature_view(&self, feature_view: impl Into<String>) -> FeatureViewName {
+        FeatureViewName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_online_store: self.feature_online_store.clone(),
+            feature_view: feature_view.into(),
+        }
     }
 
-    discogen_runtime::resource_name!(
-        FeatureOnlineStoreName = "projects/*/locations/*/featureOnlineStores/*" {
-        project, location, feature_online_store }
-    );
-
-    impl FeatureOnlineStoreName {
-        /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}` named `{feature_view}` under this one.
-        #[cfg(any(feature = "feature-views", feature = "feature-view-syncs"))]
-        pub fn feature_view(
-            &self,
-            feature_view: impl Into<String>,
-        ) -> crate::FeatureViewName {
-            crate::FeatureViewName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                feature_online_store: self.feature_online_store.clone(),
-                feature_view: feature_view.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "feature-online-stores-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::FeatureOnlineStoreOperationName {
-            crate::FeatureOnlineStoreOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                feature_online_store: self.feature_online_store.clone(),
-                operation: operation.into(),
-            }
+    /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "feature-online-stores-operations")]
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> FeatureOnlineStoreOperationName {
+        FeatureOnlineStoreOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_online_store: self.feature_online_store.clone(),
+            operation: operation.into(),
         }
     }
 }
 
-#[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
-pub use gated_20::*;
-
+/// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}` (pattern `projects/*/locations/*/featureOnlineStores/*/featureViews/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::FeatureViewName;
+/// let name = FeatureViewName::new("my-project", "my-location", "my-feature-online-store", "my-feature-view");
+/// let parsed: FeatureViewName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "feature-views", feature = "feature-view-syncs"))]
-mod gated_21 {
-    /// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}` (pattern `projects/*/locations/*/featureOnlineStores/*/featureViews/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::FeatureViewName;
-    /// let name = FeatureViewName::new("my-project", "my-location", "my-feature-online-store", "my-feature-view");
-    /// let parsed: FeatureViewName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct FeatureViewName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeatureViewName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{feature_online_store}` segment.
-        pub feature_online_store: String,
+    /// The `{feature_online_store}` segment.
+    pub feature_online_store: String,
 
-        /// The `{feature_view}` segment.
-        pub feature_view: String,
-    }
-
-    discogen_runtime::resource_name!(
-        FeatureViewName = "projects/*/locations/*/featureOnlineStores/*/featureViews/*" {
-        project, location, feature_online_store, feature_view }
-    );
-
-    impl FeatureViewName {
-        /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "feature-views-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::FeatureViewOperationName {
-            crate::FeatureViewOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                feature_online_store: self.feature_online_store.clone(),
-                feature_view: self.feature_view.clone(),
-                operation: operation.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/featureViewSyncs/{feature_view_sync}` named `{feature_view_sync}` under this one.
-        #[cfg(feature = "feature-view-syncs")]
-        pub fn feature_view_sync(
-            &self,
-            feature_view_sync: impl Into<String>,
-        ) -> crate::FeatureViewSyncName {
-            crate::FeatureViewSyncName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                feature_online_store: self.feature_online_store.clone(),
-                feature_view: self.feature_view.clone(),
-                feature_view_sync: feature_view_sync.into(),
-            }
-        }
-    }
+    /// The `{feature_view}` segment.
+    pub feature_view: String,
 }
 
 #[cfg(any(feature = "feature-views", feature = "feature-view-syncs"))]
-pub use gated_21::*;
+discogen_runtime::resource_name!(
+    FeatureViewName = "projects/*/locations/*/featureOnlineStores/*/featureViews/*" {
+    project, location, feature_online_store, feature_view }
+);
+
+#[cfg(any(feature = "feature-views", feature = "feature-view-syncs"))]
+impl FeatureViewName {
+    /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "feature-views-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> FeatureViewOperationName {
+        FeatureViewOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_online_store: self.feature_online_store.clone(),
+            feature_view: self.feature_view.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/featureViewSyncs/{feature_view_sync}` named `{feature_view_sync}` under this one.
+    #[cfg(feature = "feature-view-syncs")]
+    pub fn feature_view_sync(
+        &self,
+        feature_view_sync: impl Into<String>,
+    ) -> FeatureViewSyncName {
+        FeatureViewSyncName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_online_store: self.feature_online_store.clone(),
+            feature_view: self.feature_view.clone(),
+            feature_view_sync: feature_view_sync.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/operations/{operation}` (pattern `projects/*/locations/*/featureOnlineStores/*/featureViews/*/operations/*`).
 ///
@@ -1623,66 +1591,57 @@ discogen_runtime::resource_name!(
     feature_online_store, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}` (pattern `projects/*/locations/*/featureGroups/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::FeatureGroupName;
+/// let name = FeatureGroupName::new("my-project", "my-location", "my-feature-group");
+/// let parsed: FeatureGroupName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
-mod gated_25 {
-    /// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}` (pattern `projects/*/locations/*/featureGroups/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::FeatureGroupName;
-    /// let name = FeatureGroupName::new("my-project", "my-location", "my-feature-group");
-    /// let parsed: FeatureGroupName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct FeatureGroupName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeatureGroupName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{feature_group}` segment.
-        pub feature_group: String,
-    }
-
-    discogen_runtime::resource_name!(
-        FeatureGroupName = "projects/*/locations/*/featureGroups/*" { project, location,
-        feature_group }
-    );
-
-    impl FeatureGroupName {
-        /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "feature-groups-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::FeatureGroupOperationName {
-            crate::FeatureGroupOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                feature_group: self.feature_group.clone(),
-                operation: operation.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}` named `{feature}` under this one.
-        #[cfg(feature = "feature-groups-features")]
-        pub fn feature(
-            &self,
-            feature: impl Into<String>,
-        ) -> crate::FeatureGroupFeatureName {
-            crate::FeatureGroupFeatureName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                feature_group: self.feature_group.clone(),
-                feature: feature.into(),
-            }
-        }
-    }
+    /// The `{feature_group}` segment.
+    pub feature_group: String,
 }
 
 #[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
-pub use gated_25::*;
+discogen_runtime::resource_name!(
+    FeatureGroupName = "projects/*/locations/*/featureGroups/*" { project, location,
+    feature_group }
+);
+
+#[cfg(any(feature = "feature-groups", feature = "feature-groups-features"))]
+impl FeatureGroupName {
+    /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "feature-groups-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> FeatureGroupOperationName {
+        FeatureGroupOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_group: self.feature_group.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}` named `{feature}` under this one.
+    #[cfg(feature = "feature-groups-features")]
+    pub fn feature(&self, feature: impl Into<String>) -> FeatureGroupFeatureName {
+        FeatureGroupFeatureName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            feature_group: self.feature_group.clone(),
+            feature: feature.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/featureGroups/{feature_group}/operations/{operation}` (pattern `projects/*/locations/*/featureGroups/*/operations/*`).
 ///
@@ -1751,8 +1710,8 @@ impl FeatureGroupFeatureName {
     pub fn operation(
         &self,
         operation: impl Into<String>,
-    ) -> crate::FeatureGroupFeatureOperationName {
-        crate::FeatureGroupFeatureOperationName {
+    ) -> FeatureGroupFeatureOperationName {
+        FeatureGroupFeatureOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             feature_group: self.feature_group.clone(),
@@ -1850,6 +1809,14 @@ discogen_runtime::resource_name!(
     { project, location, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}` (pattern `projects/*/locations/*/datasets/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::LocationDatasetName;
+/// let name = LocationDatasetName::new("my-project", "my-location", "my-dataset");
+/// let parsed: LocationDatasetName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(
         feature = "locations-datasets",
@@ -1859,102 +1826,16 @@ discogen_runtime::resource_name!(
         feature = "saved-queries"
     )
 )]
-mod gated_31 {
-    /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}` (pattern `projects/*/locations/*/datasets/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::LocationDatasetName;
-    /// let name = LocationDatasetName::new("my-project", "my-location", "my-dataset");
-    /// let parsed: LocationDatasetName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct LocationDatasetName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocationDatasetName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{dataset}` segment.
-        pub dataset: String,
-    }
-
-    discogen_runtime::resource_name!(
-        LocationDatasetName = "projects/*/locations/*/datasets/*" { project, location,
-        dataset }
-    );
-
-    impl LocationDatasetName {
-        /// The `projects/{project}/locations/{location}/datasets/{dataset}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "datasets-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::DatasetOperationName {
-            crate::DatasetOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                dataset: self.dataset.clone(),
-                operation: operation.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/datasets/{dataset}/datasetVersions/{dataset_version}` named `{dataset_version}` under this one.
-        #[cfg(feature = "locations-datasets-dataset-versions")]
-        pub fn dataset_version(
-            &self,
-            dataset_version: impl Into<String>,
-        ) -> crate::DatasetDatasetVersionName {
-            crate::DatasetDatasetVersionName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                dataset: self.dataset.clone(),
-                dataset_version: dataset_version.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}` named `{data_item}` under this one.
-        #[cfg(any(feature = "data-items-operations", feature = "annotations"))]
-        pub fn data_item(&self, data_item: impl Into<String>) -> crate::DataItemName {
-            crate::DataItemName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                dataset: self.dataset.clone(),
-                data_item: data_item.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}` named `{saved_query}` under this one.
-        #[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
-        pub fn saved_query(
-            &self,
-            saved_query: impl Into<String>,
-        ) -> crate::SavedQueryName {
-            crate::SavedQueryName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                dataset: self.dataset.clone(),
-                saved_query: saved_query.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}` named `{annotation_spec}` under this one.
-        #[cfg(
-            any(feature = "annotation-specs", feature = "annotation-specs-operations")
-        )]
-        pub fn annotation_spec(
-            &self,
-            annotation_spec: impl Into<String>,
-        ) -> crate::AnnotationSpecName {
-            crate::AnnotationSpecName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                dataset: self.dataset.clone(),
-                annotation_spec: annotation_spec.into(),
-            }
-        }
-    }
+    /// The `{dataset}` segment.
+    pub dataset: String,
 }
 
 #[cfg(
@@ -1966,7 +1847,82 @@ mod gated_31 {
         feature = "saved-queries"
     )
 )]
-pub use gated_31::*;
+discogen_runtime::resource_name!(
+    LocationDatasetName = "projects/*/locations/*/datasets/*" { project, location,
+    dataset }
+);
+
+#[cfg(
+    any(
+        feature = "locations-datasets",
+        feature = "datasets-operations",
+        feature = "locations-datasets-dataset-versions",
+        feature = "data-items",
+        feature = "saved-queries"
+    )
+)]
+impl LocationDatasetName {
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "datasets-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> DatasetOperationName {
+        DatasetOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/datasetVersions/{dataset_version}` named `{dataset_version}` under this one.
+    #[cfg(feature = "locations-datasets-dataset-versions")]
+    pub fn dataset_version(
+        &self,
+        dataset_version: impl Into<String>,
+    ) -> DatasetDatasetVersionName {
+        DatasetDatasetVersionName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            dataset_version: dataset_version.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}` named `{data_item}` under this one.
+    #[cfg(any(feature = "data-items-operations", feature = "annotations"))]
+    pub fn data_item(&self, data_item: impl Into<String>) -> DataItemName {
+        DataItemName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            data_item: data_item.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}` named `{saved_query}` under this one.
+    #[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
+    pub fn saved_query(&self, saved_query: impl Into<String>) -> SavedQueryName {
+        SavedQueryName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            saved_query: saved_query.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}` named `{annotation_spec}` under this one.
+    #[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
+    pub fn annotation_spec(
+        &self,
+        annotation_spec: impl Into<String>,
+    ) -> AnnotationSpecName {
+        AnnotationSpecName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            annotation_spec: annotation_spec.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/operations/{operation}` (pattern `projects/*/locations/*/datasets/*/operations/*`).
 ///
@@ -2028,71 +1984,62 @@ discogen_runtime::resource_name!(
     project, location, dataset, dataset_version }
 );
 
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}` (pattern `projects/*/locations/*/datasets/*/dataItems/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::DataItemName;
+/// let name = DataItemName::new("my-project", "my-location", "my-dataset", "my-data-item");
+/// let parsed: DataItemName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "data-items-operations", feature = "annotations"))]
-mod gated_34 {
-    /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}` (pattern `projects/*/locations/*/datasets/*/dataItems/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::DataItemName;
-    /// let name = DataItemName::new("my-project", "my-location", "my-dataset", "my-data-item");
-    /// let parsed: DataItemName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct DataItemName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DataItemName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{dataset}` segment.
-        pub dataset: String,
+    /// The `{dataset}` segment.
+    pub dataset: String,
 
-        /// The `{data_item}` segment.
-        pub data_item: String,
-    }
-
-    discogen_runtime::resource_name!(
-        DataItemName = "projects/*/locations/*/datasets/*/dataItems/*" { project,
-        location, dataset, data_item }
-    );
-
-    impl DataItemName {
-        /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "data-items-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::DataItemOperationName {
-            crate::DataItemOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                dataset: self.dataset.clone(),
-                data_item: self.data_item.clone(),
-                operation: operation.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}` named `{annotation}` under this one.
-        #[cfg(feature = "annotations-operations")]
-        pub fn annotation(
-            &self,
-            annotation: impl Into<String>,
-        ) -> crate::AnnotationName {
-            crate::AnnotationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                dataset: self.dataset.clone(),
-                data_item: self.data_item.clone(),
-                annotation: annotation.into(),
-            }
-        }
-    }
+    /// The `{data_item}` segment.
+    pub data_item: String,
 }
 
 #[cfg(any(feature = "data-items-operations", feature = "annotations"))]
-pub use gated_34::*;
+discogen_runtime::resource_name!(
+    DataItemName = "projects/*/locations/*/datasets/*/dataItems/*" { project, location,
+    dataset, data_item }
+);
+
+#[cfg(any(feature = "data-items-operations", feature = "annotations"))]
+impl DataItemName {
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "data-items-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> DataItemOperationName {
+        DataItemOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            data_item: self.data_item.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}` named `{annotation}` under this one.
+    #[cfg(feature = "annotations-operations")]
+    pub fn annotation(&self, annotation: impl Into<String>) -> AnnotationName {
+        AnnotationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            data_item: self.data_item.clone(),
+            annotation: annotation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/operations/{operation}` (pattern `projects/*/locations/*/datasets/*/dataItems/*/operations/*`).
 ///
@@ -2163,11 +2110,8 @@ discogen_runtime::resource_name!(
 #[cfg(feature = "annotations-operations")]
 impl AnnotationName {
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}/operations/{operation}` named `{operation}` under this one.
-    pub fn operation(
-        &self,
-        operation: impl Into<String>,
-    ) -> crate::AnnotationOperationName {
-        crate::AnnotationOperationName {
+    pub fn operation(&self, operation: impl Into<String>) -> AnnotationOperationName {
+        AnnotationOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             dataset: self.dataset.clone(),
@@ -2215,56 +2159,50 @@ discogen_runtime::resource_name!(
     location, dataset, data_item, annotation, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}` (pattern `projects/*/locations/*/datasets/*/savedQueries/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::SavedQueryName;
+/// let name = SavedQueryName::new("my-project", "my-location", "my-dataset", "my-saved-query");
+/// let parsed: SavedQueryName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
-mod gated_37 {
-    /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}` (pattern `projects/*/locations/*/datasets/*/savedQueries/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::SavedQueryName;
-    /// let name = SavedQueryName::new("my-project", "my-location", "my-dataset", "my-saved-query");
-    /// let parsed: SavedQueryName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct SavedQueryName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SavedQueryName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{dataset}` segment.
-        pub dataset: String,
+    /// The `{dataset}` segment.
+    pub dataset: String,
 
-        /// The `{saved_query}` segment.
-        pub saved_query: String,
-    }
-
-    discogen_runtime::resource_name!(
-        SavedQueryName = "projects/*/locations/*/datasets/*/savedQueries/*" { project,
-        location, dataset, saved_query }
-    );
-
-    impl SavedQueryName {
-        /// The `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "saved-queries-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::SavedQueryOperationName {
-            crate::SavedQueryOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                dataset: self.dataset.clone(),
-                saved_query: self.saved_query.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{saved_query}` segment.
+    pub saved_query: String,
 }
 
 #[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
-pub use gated_37::*;
+discogen_runtime::resource_name!(
+    SavedQueryName = "projects/*/locations/*/datasets/*/savedQueries/*" { project,
+    location, dataset, saved_query }
+);
+
+#[cfg(any(feature = "saved-queries", feature = "saved-queries-operations"))]
+impl SavedQueryName {
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "saved-queries-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> SavedQueryOperationName {
+        SavedQueryOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            saved_query: self.saved_query.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/savedQueries/{saved_query}/operations/{operation}` (pattern `projects/*/locations/*/datasets/*/savedQueries/*/operations/*`).
 ///
@@ -2300,56 +2238,53 @@ discogen_runtime::resource_name!(
     dataset, saved_query, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}` (pattern `projects/*/locations/*/datasets/*/annotationSpecs/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::AnnotationSpecName;
+/// let name = AnnotationSpecName::new("my-project", "my-location", "my-dataset", "my-annotation-spec");
+/// let parsed: AnnotationSpecName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
-mod gated_39 {
-    /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}` (pattern `projects/*/locations/*/datasets/*/annotationSpecs/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::AnnotationSpecName;
-    /// let name = AnnotationSpecName::new("my-project", "my-location", "my-dataset", "my-annotation-spec");
-    /// let parsed: AnnotationSpecName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct AnnotationSpecName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AnnotationSpecName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{dataset}` segment.
-        pub dataset: String,
+    /// The `{dataset}` segment.
+    pub dataset: String,
 
-        /// The `{annotation_spec}` segment.
-        pub annotation_spec: String,
-    }
-
-    discogen_runtime::resource_name!(
-        AnnotationSpecName = "projects/*/locations/*/datasets/*/annotationSpecs/*" {
-        project, location, dataset, annotation_spec }
-    );
-
-    impl AnnotationSpecName {
-        /// The `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "annotation-specs-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::AnnotationSpecOperationName {
-            crate::AnnotationSpecOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                dataset: self.dataset.clone(),
-                annotation_spec: self.annotation_spec.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{annotation_spec}` segment.
+    pub annotation_spec: String,
 }
 
 #[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
-pub use gated_39::*;
+discogen_runtime::resource_name!(
+    AnnotationSpecName = "projects/*/locations/*/datasets/*/annotationSpecs/*" { project,
+    location, dataset, annotation_spec }
+);
+
+#[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
+impl AnnotationSpecName {
+    /// The `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "annotation-specs-operations")]
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> AnnotationSpecOperationName {
+        AnnotationSpecOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: self.dataset.clone(),
+            annotation_spec: self.annotation_spec.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}/operations/{operation}` (pattern `projects/*/locations/*/datasets/*/annotationSpecs/*/operations/*`).
 ///
@@ -2385,53 +2320,30 @@ discogen_runtime::resource_name!(
     location, dataset, annotation_spec, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}` (pattern `projects/*/locations/*/deploymentResourcePools/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::DeploymentResourcePoolName;
+/// let name = DeploymentResourcePoolName::new("my-project", "my-location", "my-deployment-resource-pool");
+/// let parsed: DeploymentResourcePoolName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(
         feature = "deployment-resource-pools",
         feature = "deployment-resource-pools-operations"
     )
 )]
-mod gated_41 {
-    /// The resource name `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}` (pattern `projects/*/locations/*/deploymentResourcePools/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::DeploymentResourcePoolName;
-    /// let name = DeploymentResourcePoolName::new("my-project", "my-location", "my-deployment-resource-pool");
-    /// let parsed: DeploymentResourcePoolName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct DeploymentResourcePoolName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DeploymentResourcePoolName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{deployment_resource_pool}` segment.
-        pub deployment_resource_pool: String,
-    }
-
-    discogen_runtime::resource_name!(
-        DeploymentResourcePoolName = "projects/*/locations/*/deploymentResourcePools/*" {
-        project, location, deployment_resource_pool }
-    );
-
-    impl DeploymentResourcePoolName {
-        /// The `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "deployment-resource-pools-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::DeploymentResourcePoolOperationName {
-            crate::DeploymentResourcePoolOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                deployment_resource_pool: self.deployment_resource_pool.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{deployment_resource_pool}` segment.
+    pub deployment_resource_pool: String,
 }
 
 #[cfg(
@@ -2440,7 +2352,32 @@ mod gated_41 {
         feature = "deployment-resource-pools-operations"
     )
 )]
-pub use gated_41::*;
+discogen_runtime::resource_name!(
+    DeploymentResourcePoolName = "projects/*/locations/*/deploymentResourcePools/*" {
+    project, location, deployment_resource_pool }
+);
+
+#[cfg(
+    any(
+        feature = "deployment-resource-pools",
+        feature = "deployment-resource-pools-operations"
+    )
+)]
+impl DeploymentResourcePoolName {
+    /// The `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "deployment-resource-pools-operations")]
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> DeploymentResourcePoolOperationName {
+        DeploymentResourcePoolOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            deployment_resource_pool: self.deployment_resource_pool.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}/operations/{operation}` (pattern `projects/*/locations/*/deploymentResourcePools/*/operations/*`).
 ///
@@ -2473,6 +2410,14 @@ discogen_runtime::resource_name!(
     deployment_resource_pool, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/endpoints/{endpoint}` (pattern `projects/*/locations/*/endpoints/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::LocationEndpointName;
+/// let name = LocationEndpointName::new("my-project", "my-location", "my-endpoint");
+/// let parsed: LocationEndpointName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(
         feature = "locations-endpoints",
@@ -2480,47 +2425,16 @@ discogen_runtime::resource_name!(
         feature = "locations-endpoints-chat"
     )
 )]
-mod gated_43 {
-    /// The resource name `projects/{project}/locations/{location}/endpoints/{endpoint}` (pattern `projects/*/locations/*/endpoints/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::LocationEndpointName;
-    /// let name = LocationEndpointName::new("my-project", "my-location", "my-endpoint");
-    /// let parsed: LocationEndpointName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct LocationEndpointName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocationEndpointName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{endpoint}` segment.
-        pub endpoint: String,
-    }
-
-    discogen_runtime::resource_name!(
-        LocationEndpointName = "projects/*/locations/*/endpoints/*" { project, location,
-        endpoint }
-    );
-
-    impl LocationEndpointName {
-        /// The `projects/{project}/locations/{location}/endpoints/{endpoint}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "endpoints-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::EndpointOperationName {
-            crate::EndpointOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                endpoint: self.endpoint.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{endpoint}` segment.
+    pub endpoint: String,
 }
 
 #[cfg(
@@ -2530,7 +2444,30 @@ mod gated_43 {
         feature = "locations-endpoints-chat"
     )
 )]
-pub use gated_43::*;
+discogen_runtime::resource_name!(
+    LocationEndpointName = "projects/*/locations/*/endpoints/*" { project, location,
+    endpoint }
+);
+
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "endpoints-operations",
+        feature = "locations-endpoints-chat"
+    )
+)]
+impl LocationEndpointName {
+    /// The `projects/{project}/locations/{location}/endpoints/{endpoint}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "endpoints-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> EndpointOperationName {
+        EndpointOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            endpoint: self.endpoint.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/endpoints/{endpoint}/operations/{operation}` (pattern `projects/*/locations/*/endpoints/*/operations/*`).
 ///
@@ -2589,52 +2526,46 @@ discogen_runtime::resource_name!(
     cached_content }
 );
 
+/// The resource name `projects/{project}/locations/{location}/tuningJobs/{tuning_job}` (pattern `projects/*/locations/*/tuningJobs/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::TuningJobName;
+/// let name = TuningJobName::new("my-project", "my-location", "my-tuning-job");
+/// let parsed: TuningJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
-mod gated_46 {
-    /// The resource name `projects/{project}/locations/{location}/tuningJobs/{tuning_job}` (pattern `projects/*/locations/*/tuningJobs/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::TuningJobName;
-    /// let name = TuningJobName::new("my-project", "my-location", "my-tuning-job");
-    /// let parsed: TuningJobName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct TuningJobName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TuningJobName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{tuning_job}` segment.
-        pub tuning_job: String,
-    }
-
-    discogen_runtime::resource_name!(
-        TuningJobName = "projects/*/locations/*/tuningJobs/*" { project, location,
-        tuning_job }
-    );
-
-    impl TuningJobName {
-        /// The `projects/{project}/locations/{location}/tuningJobs/{tuning_job}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "tuning-jobs-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::TuningJobOperationName {
-            crate::TuningJobOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                tuning_job: self.tuning_job.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{tuning_job}` segment.
+    pub tuning_job: String,
 }
 
 #[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
-pub use gated_46::*;
+discogen_runtime::resource_name!(
+    TuningJobName = "projects/*/locations/*/tuningJobs/*" { project, location, tuning_job
+    }
+);
+
+#[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
+impl TuningJobName {
+    /// The `projects/{project}/locations/{location}/tuningJobs/{tuning_job}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "tuning-jobs-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> TuningJobOperationName {
+        TuningJobOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tuning_job: self.tuning_job.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/tuningJobs/{tuning_job}/operations/{operation}` (pattern `projects/*/locations/*/tuningJobs/*/operations/*`).
 ///
@@ -2666,51 +2597,45 @@ discogen_runtime::resource_name!(
     project, location, tuning_job, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/indexes/{index}` (pattern `projects/*/locations/*/indexes/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::IndexName;
+/// let name = IndexName::new("my-project", "my-location", "my-index");
+/// let parsed: IndexName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "indexes", feature = "indexes-operations"))]
-mod gated_48 {
-    /// The resource name `projects/{project}/locations/{location}/indexes/{index}` (pattern `projects/*/locations/*/indexes/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::IndexName;
-    /// let name = IndexName::new("my-project", "my-location", "my-index");
-    /// let parsed: IndexName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct IndexName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IndexName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{index}` segment.
-        pub index: String,
-    }
-
-    discogen_runtime::resource_name!(
-        IndexName = "projects/*/locations/*/indexes/*" { project, location, index }
-    );
-
-    impl IndexName {
-        /// The `projects/{project}/locations/{location}/indexes/{index}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "indexes-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::IndexOperationName {
-            crate::IndexOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                index: self.index.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{index}` segment.
+    pub index: String,
 }
 
 #[cfg(any(feature = "indexes", feature = "indexes-operations"))]
-pub use gated_48::*;
+discogen_runtime::resource_name!(
+    IndexName = "projects/*/locations/*/indexes/*" { project, location, index }
+);
+
+#[cfg(any(feature = "indexes", feature = "indexes-operations"))]
+impl IndexName {
+    /// The `projects/{project}/locations/{location}/indexes/{index}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "indexes-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> IndexOperationName {
+        IndexOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            index: self.index.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/indexes/{index}/operations/{operation}` (pattern `projects/*/locations/*/indexes/*/operations/*`).
 ///
@@ -2742,52 +2667,46 @@ discogen_runtime::resource_name!(
     location, index, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}` (pattern `projects/*/locations/*/indexEndpoints/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::IndexEndpointName;
+/// let name = IndexEndpointName::new("my-project", "my-location", "my-index-endpoint");
+/// let parsed: IndexEndpointName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
-mod gated_50 {
-    /// The resource name `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}` (pattern `projects/*/locations/*/indexEndpoints/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::IndexEndpointName;
-    /// let name = IndexEndpointName::new("my-project", "my-location", "my-index-endpoint");
-    /// let parsed: IndexEndpointName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct IndexEndpointName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IndexEndpointName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{index_endpoint}` segment.
-        pub index_endpoint: String,
-    }
-
-    discogen_runtime::resource_name!(
-        IndexEndpointName = "projects/*/locations/*/indexEndpoints/*" { project,
-        location, index_endpoint }
-    );
-
-    impl IndexEndpointName {
-        /// The `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "index-endpoints-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::IndexEndpointOperationName {
-            crate::IndexEndpointOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                index_endpoint: self.index_endpoint.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{index_endpoint}` segment.
+    pub index_endpoint: String,
 }
 
 #[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
-pub use gated_50::*;
+discogen_runtime::resource_name!(
+    IndexEndpointName = "projects/*/locations/*/indexEndpoints/*" { project, location,
+    index_endpoint }
+);
+
+#[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
+impl IndexEndpointName {
+    /// The `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "index-endpoints-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> IndexEndpointOperationName {
+        IndexEndpointOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            index_endpoint: self.index_endpoint.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}/operations/{operation}` (pattern `projects/*/locations/*/indexEndpoints/*/operations/*`).
 ///
@@ -2819,52 +2738,46 @@ discogen_runtime::resource_name!(
     project, location, index_endpoint, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/customJobs/{custom_job}` (pattern `projects/*/locations/*/customJobs/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::CustomJobName;
+/// let name = CustomJobName::new("my-project", "my-location", "my-custom-job");
+/// let parsed: CustomJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
-mod gated_52 {
-    /// The resource name `projects/{project}/locations/{location}/customJobs/{custom_job}` (pattern `projects/*/locations/*/customJobs/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::CustomJobName;
-    /// let name = CustomJobName::new("my-project", "my-location", "my-custom-job");
-    /// let parsed: CustomJobName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct CustomJobName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CustomJobName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{custom_job}` segment.
-        pub custom_job: String,
-    }
-
-    discogen_runtime::resource_name!(
-        CustomJobName = "projects/*/locations/*/customJobs/*" { project, location,
-        custom_job }
-    );
-
-    impl CustomJobName {
-        /// The `projects/{project}/locations/{location}/customJobs/{custom_job}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "custom-jobs-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::CustomJobOperationName {
-            crate::CustomJobOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                custom_job: self.custom_job.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{custom_job}` segment.
+    pub custom_job: String,
 }
 
 #[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
-pub use gated_52::*;
+discogen_runtime::resource_name!(
+    CustomJobName = "projects/*/locations/*/customJobs/*" { project, location, custom_job
+    }
+);
+
+#[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
+impl CustomJobName {
+    /// The `projects/{project}/locations/{location}/customJobs/{custom_job}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "custom-jobs-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> CustomJobOperationName {
+        CustomJobOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            custom_job: self.custom_job.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/customJobs/{custom_job}/operations/{operation}` (pattern `projects/*/locations/*/customJobs/*/operations/*`).
 ///
@@ -2896,52 +2809,49 @@ discogen_runtime::resource_name!(
     project, location, custom_job, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}` (pattern `projects/*/locations/*/dataLabelingJobs/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::DataLabelingJobName;
+/// let name = DataLabelingJobName::new("my-project", "my-location", "my-data-labeling-job");
+/// let parsed: DataLabelingJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations"))]
-mod gated_54 {
-    /// The resource name `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}` (pattern `projects/*/locations/*/dataLabelingJobs/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::DataLabelingJobName;
-    /// let name = DataLabelingJobName::new("my-project", "my-location", "my-data-labeling-job");
-    /// let parsed: DataLabelingJobName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct DataLabelingJobName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DataLabelingJobName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{data_labeling_job}` segment.
-        pub data_labeling_job: String,
-    }
-
-    discogen_runtime::resource_name!(
-        DataLabelingJobName = "projects/*/locations/*/dataLabelingJobs/*" { project,
-        location, data_labeling_job }
-    );
-
-    impl DataLabelingJobName {
-        /// The `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "data-labeling-jobs-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::DataLabelingJobOperationName {
-            crate::DataLabelingJobOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                data_labeling_job: self.data_labeling_job.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{data_labeling_job}` segment.
+    pub data_labeling_job: String,
 }
 
 #[cfg(any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations"))]
-pub use gated_54::*;
+discogen_runtime::resource_name!(
+    DataLabelingJobName = "projects/*/locations/*/dataLabelingJobs/*" { project,
+    location, data_labeling_job }
+);
+
+#[cfg(any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations"))]
+impl DataLabelingJobName {
+    /// The `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "data-labeling-jobs-operations")]
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> DataLabelingJobOperationName {
+        DataLabelingJobOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            data_labeling_job: self.data_labeling_job.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}/operations/{operation}` (pattern `projects/*/locations/*/dataLabelingJobs/*/operations/*`).
 ///
@@ -2974,53 +2884,30 @@ discogen_runtime::resource_name!(
     data_labeling_job, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}` (pattern `projects/*/locations/*/hyperparameterTuningJobs/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::HyperparameterTuningJobName;
+/// let name = HyperparameterTuningJobName::new("my-project", "my-location", "my-hyperparameter-tuning-job");
+/// let parsed: HyperparameterTuningJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(
         feature = "hyperparameter-tuning-jobs",
         feature = "hyperparameter-tuning-jobs-operations"
     )
 )]
-mod gated_56 {
-    /// The resource name `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}` (pattern `projects/*/locations/*/hyperparameterTuningJobs/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::HyperparameterTuningJobName;
-    /// let name = HyperparameterTuningJobName::new("my-project", "my-location", "my-hyperparameter-tuning-job");
-    /// let parsed: HyperparameterTuningJobName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct HyperparameterTuningJobName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct HyperparameterTuningJobName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{hyperparameter_tuning_job}` segment.
-        pub hyperparameter_tuning_job: String,
-    }
-
-    discogen_runtime::resource_name!(
-        HyperparameterTuningJobName = "projects/*/locations/*/hyperparameterTuningJobs/*"
-        { project, location, hyperparameter_tuning_job }
-    );
-
-    impl HyperparameterTuningJobName {
-        /// The `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::HyperparameterTuningJobOperationName {
-            crate::HyperparameterTuningJobOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                hyperparameter_tuning_job: self.hyperparameter_tuning_job.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{hyperparameter_tuning_job}` segment.
+    pub hyperparameter_tuning_job: String,
 }
 
 #[cfg(
@@ -3029,7 +2916,32 @@ mod gated_56 {
         feature = "hyperparameter-tuning-jobs-operations"
     )
 )]
-pub use gated_56::*;
+discogen_runtime::resource_name!(
+    HyperparameterTuningJobName = "projects/*/locations/*/hyperparameterTuningJobs/*" {
+    project, location, hyperparameter_tuning_job }
+);
+
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "hyperparameter-tuning-jobs-operations"
+    )
+)]
+impl HyperparameterTuningJobName {
+    /// The `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> HyperparameterTuningJobOperationName {
+        HyperparameterTuningJobOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            hyperparameter_tuning_job: self.hyperparameter_tuning_job.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}/operations/{operation}` (pattern `projects/*/locations/*/hyperparameterTuningJobs/*/operations/*`).
 ///
@@ -3062,51 +2974,48 @@ discogen_runtime::resource_name!(
     hyperparameter_tuning_job, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/nasJobs/{nas_job}` (pattern `projects/*/locations/*/nasJobs/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::NasJobName;
+/// let name = NasJobName::new("my-project", "my-location", "my-nas-job");
+/// let parsed: NasJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
-mod gated_58 {
-    /// The resource name `projects/{project}/locations/{location}/nasJobs/{nas_job}` (pattern `projects/*/locations/*/nasJobs/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::NasJobName;
-    /// let name = NasJobName::new("my-project", "my-location", "my-nas-job");
-    /// let parsed: NasJobName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct NasJobName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NasJobName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{nas_job}` segment.
-        pub nas_job: String,
-    }
-
-    discogen_runtime::resource_name!(
-        NasJobName = "projects/*/locations/*/nasJobs/*" { project, location, nas_job }
-    );
-
-    impl NasJobName {
-        /// The `projects/{project}/locations/{location}/nasJobs/{nas_job}/nasTrialDetails/{nas_trial_detail}` named `{nas_trial_detail}` under this one.
-        #[cfg(feature = "nas-trial-details")]
-        pub fn nas_trial_detail(
-            &self,
-            nas_trial_detail: impl Into<String>,
-        ) -> crate::NasTrialDetailName {
-            crate::NasTrialDetailName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                nas_job: self.nas_job.clone(),
-                nas_trial_detail: nas_trial_detail.into(),
-            }
-        }
-    }
+    /// The `{nas_job}` segment.
+    pub nas_job: String,
 }
 
 #[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
-pub use gated_58::*;
+discogen_runtime::resource_name!(
+    NasJobName = "projects/*/locations/*/nasJobs/*" { project, location, nas_job }
+);
+
+#[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
+impl NasJobName {
+    /// The `projects/{project}/locations/{location}/nasJobs/{nas_job}/nasTrialDetails/{nas_trial_detail}` named `{nas_trial_detail}` under this one.
+    #[cfg(feature = "nas-trial-details")]
+    pub fn nas_trial_detail(
+        &self,
+        nas_trial_detail: impl Into<String>,
+    ) -> NasTrialDetailName {
+        NasTrialDetailName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            nas_job: self.nas_job.clone(),
+            nas_trial_detail: nas_trial_detail.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/nasJobs/{nas_job}/nasTrialDetails/{nas_trial_detail}` (pattern `projects/*/locations/*/nasJobs/*/nasTrialDetails/*`).
 ///
@@ -3165,56 +3074,30 @@ discogen_runtime::resource_name!(
     project, location, batch_prediction_job }
 );
 
+/// The resource name `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}` (pattern `projects/*/locations/*/modelDeploymentMonitoringJobs/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::ModelDeploymentMonitoringJobName;
+/// let name = ModelDeploymentMonitoringJobName::new("my-project", "my-location", "my-model-deployment-monitoring-job");
+/// let parsed: ModelDeploymentMonitoringJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(
         feature = "model-deployment-monitoring-jobs",
         feature = "model-deployment-monitoring-jobs-operations"
     )
 )]
-mod gated_61 {
-    /// The resource name `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}` (pattern `projects/*/locations/*/modelDeploymentMonitoringJobs/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::ModelDeploymentMonitoringJobName;
-    /// let name = ModelDeploymentMonitoringJobName::new("my-project", "my-location", "my-model-deployment-monitoring-job");
-    /// let parsed: ModelDeploymentMonitoringJobName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct ModelDeploymentMonitoringJobName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModelDeploymentMonitoringJobName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{model_deployment_monitoring_job}` segment.
-        pub model_deployment_monitoring_job: String,
-    }
-
-    discogen_runtime::resource_name!(
-        ModelDeploymentMonitoringJobName =
-        "projects/*/locations/*/modelDeploymentMonitoringJobs/*" { project, location,
-        model_deployment_monitoring_job }
-    );
-
-    impl ModelDeploymentMonitoringJobName {
-        /// The `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::ModelDeploymentMonitoringJobOperationName {
-            crate::ModelDeploymentMonitoringJobOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                model_deployment_monitoring_job: self
-                    .model_deployment_monitoring_job
-                    .clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{model_deployment_monitoring_job}` segment.
+    pub model_deployment_monitoring_job: String,
 }
 
 #[cfg(
@@ -3223,7 +3106,35 @@ mod gated_61 {
         feature = "model-deployment-monitoring-jobs-operations"
     )
 )]
-pub use gated_61::*;
+discogen_runtime::resource_name!(
+    ModelDeploymentMonitoringJobName =
+    "projects/*/locations/*/modelDeploymentMonitoringJobs/*" { project, location,
+    model_deployment_monitoring_job }
+);
+
+#[cfg(
+    any(
+        feature = "model-deployment-monitoring-jobs",
+        feature = "model-deployment-monitoring-jobs-operations"
+    )
+)]
+impl ModelDeploymentMonitoringJobName {
+    /// The `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> ModelDeploymentMonitoringJobOperationName {
+        ModelDeploymentMonitoringJobOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            model_deployment_monitoring_job: self
+                .model_deployment_monitoring_job
+                .clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}/operations/{operation}` (pattern `projects/*/locations/*/modelDeploymentMonitoringJobs/*/operations/*`).
 ///
@@ -3286,6 +3197,14 @@ discogen_runtime::resource_name!(
     location, publisher, model }
 );
 
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}` (pattern `projects/*/locations/*/metadataStores/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::MetadataStoreName;
+/// let name = MetadataStoreName::new("my-project", "my-location", "my-metadata-store");
+/// let parsed: MetadataStoreName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(
         feature = "metadata-stores",
@@ -3296,94 +3215,16 @@ discogen_runtime::resource_name!(
         feature = "metadata-schemas"
     )
 )]
-mod gated_64 {
-    /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}` (pattern `projects/*/locations/*/metadataStores/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::MetadataStoreName;
-    /// let name = MetadataStoreName::new("my-project", "my-location", "my-metadata-store");
-    /// let parsed: MetadataStoreName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct MetadataStoreName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MetadataStoreName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{metadata_store}` segment.
-        pub metadata_store: String,
-    }
-
-    discogen_runtime::resource_name!(
-        MetadataStoreName = "projects/*/locations/*/metadataStores/*" { project,
-        location, metadata_store }
-    );
-
-    impl MetadataStoreName {
-        /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "metadata-stores-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::MetadataStoreOperationName {
-            crate::MetadataStoreOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                metadata_store: self.metadata_store.clone(),
-                operation: operation.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}` named `{artifact}` under this one.
-        #[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
-        pub fn artifact(&self, artifact: impl Into<String>) -> crate::ArtifactName {
-            crate::ArtifactName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                metadata_store: self.metadata_store.clone(),
-                artifact: artifact.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}` named `{context}` under this one.
-        #[cfg(any(feature = "contexts", feature = "contexts-operations"))]
-        pub fn context(&self, context: impl Into<String>) -> crate::ContextName {
-            crate::ContextName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                metadata_store: self.metadata_store.clone(),
-                context: context.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}` named `{execution}` under this one.
-        #[cfg(any(feature = "executions", feature = "executions-operations"))]
-        pub fn execution(&self, execution: impl Into<String>) -> crate::ExecutionName {
-            crate::ExecutionName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                metadata_store: self.metadata_store.clone(),
-                execution: execution.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/metadataSchemas/{metadata_schema}` named `{metadata_schema}` under this one.
-        #[cfg(feature = "metadata-schemas")]
-        pub fn metadata_schema(
-            &self,
-            metadata_schema: impl Into<String>,
-        ) -> crate::MetadataSchemaName {
-            crate::MetadataSchemaName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                metadata_store: self.metadata_store.clone(),
-                metadata_schema: metadata_schema.into(),
-            }
-        }
-    }
+    /// The `{metadata_store}` segment.
+    pub metadata_store: String,
 }
 
 #[cfg(
@@ -3396,7 +3237,80 @@ mod gated_64 {
         feature = "metadata-schemas"
     )
 )]
-pub use gated_64::*;
+discogen_runtime::resource_name!(
+    MetadataStoreName = "projects/*/locations/*/metadataStores/*" { project, location,
+    metadata_store }
+);
+
+#[cfg(
+    any(
+        feature = "metadata-stores",
+        feature = "metadata-stores-operations",
+        feature = "artifacts",
+        feature = "contexts",
+        feature = "executions",
+        feature = "metadata-schemas"
+    )
+)]
+impl MetadataStoreName {
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "metadata-stores-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> MetadataStoreOperationName {
+        MetadataStoreOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}` named `{artifact}` under this one.
+    #[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
+    pub fn artifact(&self, artifact: impl Into<String>) -> ArtifactName {
+        ArtifactName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            artifact: artifact.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}` named `{context}` under this one.
+    #[cfg(any(feature = "contexts", feature = "contexts-operations"))]
+    pub fn context(&self, context: impl Into<String>) -> ContextName {
+        ContextName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            context: context.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}` named `{execution}` under this one.
+    #[cfg(any(feature = "executions", feature = "executions-operations"))]
+    pub fn execution(&self, execution: impl Into<String>) -> ExecutionName {
+        ExecutionName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            execution: execution.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/metadataSchemas/{metadata_schema}` named `{metadata_schema}` under this one.
+    #[cfg(feature = "metadata-schemas")]
+    pub fn metadata_schema(
+        &self,
+        metadata_schema: impl Into<String>,
+    ) -> MetadataSchemaName {
+        MetadataSchemaName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            metadata_schema: metadata_schema.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/operations/{operation}` (pattern `projects/*/locations/*/metadataStores/*/operations/*`).
 ///
@@ -3428,56 +3342,50 @@ discogen_runtime::resource_name!(
     project, location, metadata_store, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}` (pattern `projects/*/locations/*/metadataStores/*/artifacts/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::ArtifactName;
+/// let name = ArtifactName::new("my-project", "my-location", "my-metadata-store", "my-artifact");
+/// let parsed: ArtifactName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
-mod gated_66 {
-    /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}` (pattern `projects/*/locations/*/metadataStores/*/artifacts/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::ArtifactName;
-    /// let name = ArtifactName::new("my-project", "my-location", "my-metadata-store", "my-artifact");
-    /// let parsed: ArtifactName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct ArtifactName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArtifactName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{metadata_store}` segment.
-        pub metadata_store: String,
+    /// The `{metadata_store}` segment.
+    pub metadata_store: String,
 
-        /// The `{artifact}` segment.
-        pub artifact: String,
-    }
-
-    discogen_runtime::resource_name!(
-        ArtifactName = "projects/*/locations/*/metadataStores/*/artifacts/*" { project,
-        location, metadata_store, artifact }
-    );
-
-    impl ArtifactName {
-        /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "artifacts-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::ArtifactOperationName {
-            crate::ArtifactOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                metadata_store: self.metadata_store.clone(),
-                artifact: self.artifact.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{artifact}` segment.
+    pub artifact: String,
 }
 
 #[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
-pub use gated_66::*;
+discogen_runtime::resource_name!(
+    ArtifactName = "projects/*/locations/*/metadataStores/*/artifacts/*" { project,
+    location, metadata_store, artifact }
+);
+
+#[cfg(any(feature = "artifacts", feature = "artifacts-operations"))]
+impl ArtifactName {
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "artifacts-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> ArtifactOperationName {
+        ArtifactOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            artifact: self.artifact.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/artifacts/{artifact}/operations/{operation}` (pattern `projects/*/locations/*/metadataStores/*/artifacts/*/operations/*`).
 ///
@@ -3513,56 +3421,50 @@ discogen_runtime::resource_name!(
     location, metadata_store, artifact, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}` (pattern `projects/*/locations/*/metadataStores/*/contexts/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::ContextName;
+/// let name = ContextName::new("my-project", "my-location", "my-metadata-store", "my-context");
+/// let parsed: ContextName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "contexts", feature = "contexts-operations"))]
-mod gated_68 {
-    /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}` (pattern `projects/*/locations/*/metadataStores/*/contexts/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::ContextName;
-    /// let name = ContextName::new("my-project", "my-location", "my-metadata-store", "my-context");
-    /// let parsed: ContextName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct ContextName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ContextName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{metadata_store}` segment.
-        pub metadata_store: String,
+    /// The `{metadata_store}` segment.
+    pub metadata_store: String,
 
-        /// The `{context}` segment.
-        pub context: String,
-    }
-
-    discogen_runtime::resource_name!(
-        ContextName = "projects/*/locations/*/metadataStores/*/contexts/*" { project,
-        location, metadata_store, context }
-    );
-
-    impl ContextName {
-        /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "contexts-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::ContextOperationName {
-            crate::ContextOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                metadata_store: self.metadata_store.clone(),
-                context: self.context.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{context}` segment.
+    pub context: String,
 }
 
 #[cfg(any(feature = "contexts", feature = "contexts-operations"))]
-pub use gated_68::*;
+discogen_runtime::resource_name!(
+    ContextName = "projects/*/locations/*/metadataStores/*/contexts/*" { project,
+    location, metadata_store, context }
+);
+
+#[cfg(any(feature = "contexts", feature = "contexts-operations"))]
+impl ContextName {
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "contexts-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> ContextOperationName {
+        ContextOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            context: self.context.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/contexts/{context}/operations/{operation}` (pattern `projects/*/locations/*/metadataStores/*/contexts/*/operations/*`).
 ///
@@ -3598,56 +3500,50 @@ discogen_runtime::resource_name!(
     location, metadata_store, context, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}` (pattern `projects/*/locations/*/metadataStores/*/executions/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::ExecutionName;
+/// let name = ExecutionName::new("my-project", "my-location", "my-metadata-store", "my-execution");
+/// let parsed: ExecutionName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "executions", feature = "executions-operations"))]
-mod gated_70 {
-    /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}` (pattern `projects/*/locations/*/metadataStores/*/executions/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::ExecutionName;
-    /// let name = ExecutionName::new("my-project", "my-location", "my-metadata-store", "my-execution");
-    /// let parsed: ExecutionName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct ExecutionName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExecutionName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{metadata_store}` segment.
-        pub metadata_store: String,
+    /// The `{metadata_store}` segment.
+    pub metadata_store: String,
 
-        /// The `{execution}` segment.
-        pub execution: String,
-    }
-
-    discogen_runtime::resource_name!(
-        ExecutionName = "projects/*/locations/*/metadataStores/*/executions/*" { project,
-        location, metadata_store, execution }
-    );
-
-    impl ExecutionName {
-        /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "executions-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::ExecutionOperationName {
-            crate::ExecutionOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                metadata_store: self.metadata_store.clone(),
-                execution: self.execution.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{execution}` segment.
+    pub execution: String,
 }
 
 #[cfg(any(feature = "executions", feature = "executions-operations"))]
-pub use gated_70::*;
+discogen_runtime::resource_name!(
+    ExecutionName = "projects/*/locations/*/metadataStores/*/executions/*" { project,
+    location, metadata_store, execution }
+);
+
+#[cfg(any(feature = "executions", feature = "executions-operations"))]
+impl ExecutionName {
+    /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "executions-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> ExecutionOperationName {
+        ExecutionOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            metadata_store: self.metadata_store.clone(),
+            execution: self.execution.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/metadataStores/{metadata_store}/executions/{execution}/operations/{operation}` (pattern `projects/*/locations/*/metadataStores/*/executions/*/operations/*`).
 ///
@@ -3746,8 +3642,8 @@ impl MigratableResourceName {
     pub fn operation(
         &self,
         operation: impl Into<String>,
-    ) -> crate::MigratableResourceOperationName {
-        crate::MigratableResourceOperationName {
+    ) -> MigratableResourceOperationName {
+        MigratableResourceOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
             migratable_resource: self.migratable_resource.clone(),
@@ -3787,52 +3683,49 @@ discogen_runtime::resource_name!(
     migratable_resource, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}` (pattern `projects/*/locations/*/notebookRuntimes/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::NotebookRuntimeName;
+/// let name = NotebookRuntimeName::new("my-project", "my-location", "my-notebook-runtime");
+/// let parsed: NotebookRuntimeName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
-mod gated_74 {
-    /// The resource name `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}` (pattern `projects/*/locations/*/notebookRuntimes/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::NotebookRuntimeName;
-    /// let name = NotebookRuntimeName::new("my-project", "my-location", "my-notebook-runtime");
-    /// let parsed: NotebookRuntimeName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct NotebookRuntimeName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NotebookRuntimeName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{notebook_runtime}` segment.
-        pub notebook_runtime: String,
-    }
-
-    discogen_runtime::resource_name!(
-        NotebookRuntimeName = "projects/*/locations/*/notebookRuntimes/*" { project,
-        location, notebook_runtime }
-    );
-
-    impl NotebookRuntimeName {
-        /// The `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "notebook-runtimes-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::NotebookRuntimeOperationName {
-            crate::NotebookRuntimeOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                notebook_runtime: self.notebook_runtime.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{notebook_runtime}` segment.
+    pub notebook_runtime: String,
 }
 
 #[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
-pub use gated_74::*;
+discogen_runtime::resource_name!(
+    NotebookRuntimeName = "projects/*/locations/*/notebookRuntimes/*" { project,
+    location, notebook_runtime }
+);
+
+#[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
+impl NotebookRuntimeName {
+    /// The `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "notebook-runtimes-operations")]
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> NotebookRuntimeOperationName {
+        NotebookRuntimeOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            notebook_runtime: self.notebook_runtime.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}/operations/{operation}` (pattern `projects/*/locations/*/notebookRuntimes/*/operations/*`).
 ///
@@ -3865,53 +3758,30 @@ discogen_runtime::resource_name!(
     notebook_runtime, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}` (pattern `projects/*/locations/*/notebookExecutionJobs/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::NotebookExecutionJobName;
+/// let name = NotebookExecutionJobName::new("my-project", "my-location", "my-notebook-execution-job");
+/// let parsed: NotebookExecutionJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(
         feature = "notebook-execution-jobs",
         feature = "notebook-execution-jobs-operations"
     )
 )]
-mod gated_76 {
-    /// The resource name `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}` (pattern `projects/*/locations/*/notebookExecutionJobs/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::NotebookExecutionJobName;
-    /// let name = NotebookExecutionJobName::new("my-project", "my-location", "my-notebook-execution-job");
-    /// let parsed: NotebookExecutionJobName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct NotebookExecutionJobName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NotebookExecutionJobName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{notebook_execution_job}` segment.
-        pub notebook_execution_job: String,
-    }
-
-    discogen_runtime::resource_name!(
-        NotebookExecutionJobName = "projects/*/locations/*/notebookExecutionJobs/*" {
-        project, location, notebook_execution_job }
-    );
-
-    impl NotebookExecutionJobName {
-        /// The `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "notebook-execution-jobs-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::NotebookExecutionJobOperationName {
-            crate::NotebookExecutionJobOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                notebook_execution_job: self.notebook_execution_job.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{notebook_execution_job}` segment.
+    pub notebook_execution_job: String,
 }
 
 #[cfg(
@@ -3920,7 +3790,32 @@ mod gated_76 {
         feature = "notebook-execution-jobs-operations"
     )
 )]
-pub use gated_76::*;
+discogen_runtime::resource_name!(
+    NotebookExecutionJobName = "projects/*/locations/*/notebookExecutionJobs/*" {
+    project, location, notebook_execution_job }
+);
+
+#[cfg(
+    any(
+        feature = "notebook-execution-jobs",
+        feature = "notebook-execution-jobs-operations"
+    )
+)]
+impl NotebookExecutionJobName {
+    /// The `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "notebook-execution-jobs-operations")]
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> NotebookExecutionJobOperationName {
+        NotebookExecutionJobOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            notebook_execution_job: self.notebook_execution_job.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}/operations/{operation}` (pattern `projects/*/locations/*/notebookExecutionJobs/*/operations/*`).
 ///
@@ -3953,56 +3848,55 @@ discogen_runtime::resource_name!(
     notebook_execution_job, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/persistentResources/{persistent_resource}` (pattern `projects/*/locations/*/persistentResources/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::PersistentResourceName;
+/// let name = PersistentResourceName::new("my-project", "my-location", "my-persistent-resource");
+/// let parsed: PersistentResourceName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(feature = "persistent-resources", feature = "persistent-resources-operations")
 )]
-mod gated_78 {
-    /// The resource name `projects/{project}/locations/{location}/persistentResources/{persistent_resource}` (pattern `projects/*/locations/*/persistentResources/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::PersistentResourceName;
-    /// let name = PersistentResourceName::new("my-project", "my-location", "my-persistent-resource");
-    /// let parsed: PersistentResourceName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct PersistentResourceName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PersistentResourceName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{persistent_resource}` segment.
-        pub persistent_resource: String,
-    }
-
-    discogen_runtime::resource_name!(
-        PersistentResourceName = "projects/*/locations/*/persistentResources/*" {
-        project, location, persistent_resource }
-    );
-
-    impl PersistentResourceName {
-        /// The `projects/{project}/locations/{location}/persistentResources/{persistent_resource}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "persistent-resources-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::PersistentResourceOperationName {
-            crate::PersistentResourceOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                persistent_resource: self.persistent_resource.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{persistent_resource}` segment.
+    pub persistent_resource: String,
 }
 
 #[cfg(
     any(feature = "persistent-resources", feature = "persistent-resources-operations")
 )]
-pub use gated_78::*;
+discogen_runtime::resource_name!(
+    PersistentResourceName = "projects/*/locations/*/persistentResources/*" { project,
+    location, persistent_resource }
+);
+
+#[cfg(
+    any(feature = "persistent-resources", feature = "persistent-resources-operations")
+)]
+impl PersistentResourceName {
+    /// The `projects/{project}/locations/{location}/persistentResources/{persistent_resource}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "persistent-resources-operations")]
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> PersistentResourceOperationName {
+        PersistentResourceOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            persistent_resource: self.persistent_resource.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/persistentResources/{persistent_resource}/operations/{operation}` (pattern `projects/*/locations/*/persistentResources/*/operations/*`).
 ///
@@ -4035,52 +3929,49 @@ discogen_runtime::resource_name!(
     persistent_resource, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}` (pattern `projects/*/locations/*/trainingPipelines/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::TrainingPipelineName;
+/// let name = TrainingPipelineName::new("my-project", "my-location", "my-training-pipeline");
+/// let parsed: TrainingPipelineName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "training-pipelines", feature = "training-pipelines-operations"))]
-mod gated_80 {
-    /// The resource name `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}` (pattern `projects/*/locations/*/trainingPipelines/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::TrainingPipelineName;
-    /// let name = TrainingPipelineName::new("my-project", "my-location", "my-training-pipeline");
-    /// let parsed: TrainingPipelineName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct TrainingPipelineName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TrainingPipelineName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{training_pipeline}` segment.
-        pub training_pipeline: String,
-    }
-
-    discogen_runtime::resource_name!(
-        TrainingPipelineName = "projects/*/locations/*/trainingPipelines/*" { project,
-        location, training_pipeline }
-    );
-
-    impl TrainingPipelineName {
-        /// The `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "training-pipelines-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::TrainingPipelineOperationName {
-            crate::TrainingPipelineOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                training_pipeline: self.training_pipeline.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{training_pipeline}` segment.
+    pub training_pipeline: String,
 }
 
 #[cfg(any(feature = "training-pipelines", feature = "training-pipelines-operations"))]
-pub use gated_80::*;
+discogen_runtime::resource_name!(
+    TrainingPipelineName = "projects/*/locations/*/trainingPipelines/*" { project,
+    location, training_pipeline }
+);
+
+#[cfg(any(feature = "training-pipelines", feature = "training-pipelines-operations"))]
+impl TrainingPipelineName {
+    /// The `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "training-pipelines-operations")]
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> TrainingPipelineOperationName {
+        TrainingPipelineOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            training_pipeline: self.training_pipeline.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}/operations/{operation}` (pattern `projects/*/locations/*/trainingPipelines/*/operations/*`).
 ///
@@ -4113,52 +4004,46 @@ discogen_runtime::resource_name!(
     training_pipeline, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}` (pattern `projects/*/locations/*/pipelineJobs/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::PipelineJobName;
+/// let name = PipelineJobName::new("my-project", "my-location", "my-pipeline-job");
+/// let parsed: PipelineJobName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
-mod gated_82 {
-    /// The resource name `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}` (pattern `projects/*/locations/*/pipelineJobs/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::PipelineJobName;
-    /// let name = PipelineJobName::new("my-project", "my-location", "my-pipeline-job");
-    /// let parsed: PipelineJobName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct PipelineJobName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PipelineJobName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{pipeline_job}` segment.
-        pub pipeline_job: String,
-    }
-
-    discogen_runtime::resource_name!(
-        PipelineJobName = "projects/*/locations/*/pipelineJobs/*" { project, location,
-        pipeline_job }
-    );
-
-    impl PipelineJobName {
-        /// The `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "pipeline-jobs-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::PipelineJobOperationName {
-            crate::PipelineJobOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                pipeline_job: self.pipeline_job.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{pipeline_job}` segment.
+    pub pipeline_job: String,
 }
 
 #[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
-pub use gated_82::*;
+discogen_runtime::resource_name!(
+    PipelineJobName = "projects/*/locations/*/pipelineJobs/*" { project, location,
+    pipeline_job }
+);
+
+#[cfg(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations"))]
+impl PipelineJobName {
+    /// The `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "pipeline-jobs-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> PipelineJobOperationName {
+        PipelineJobOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            pipeline_job: self.pipeline_job.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/pipelineJobs/{pipeline_job}/operations/{operation}` (pattern `projects/*/locations/*/pipelineJobs/*/operations/*`).
 ///
@@ -4190,53 +4075,30 @@ discogen_runtime::resource_name!(
     project, location, pipeline_job, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}` (pattern `projects/*/locations/*/reasoningEngines/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::LocationReasoningEngineName;
+/// let name = LocationReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine");
+/// let parsed: LocationReasoningEngineName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(
         feature = "locations-reasoning-engines",
         feature = "reasoning-engines-operations"
     )
 )]
-mod gated_84 {
-    /// The resource name `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}` (pattern `projects/*/locations/*/reasoningEngines/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::LocationReasoningEngineName;
-    /// let name = LocationReasoningEngineName::new("my-project", "my-location", "my-reasoning-engine");
-    /// let parsed: LocationReasoningEngineName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct LocationReasoningEngineName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocationReasoningEngineName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{reasoning_engine}` segment.
-        pub reasoning_engine: String,
-    }
-
-    discogen_runtime::resource_name!(
-        LocationReasoningEngineName = "projects/*/locations/*/reasoningEngines/*" {
-        project, location, reasoning_engine }
-    );
-
-    impl LocationReasoningEngineName {
-        /// The `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "reasoning-engines-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::ReasoningEngineOperationName {
-            crate::ReasoningEngineOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                reasoning_engine: self.reasoning_engine.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{reasoning_engine}` segment.
+    pub reasoning_engine: String,
 }
 
 #[cfg(
@@ -4245,7 +4107,32 @@ mod gated_84 {
         feature = "reasoning-engines-operations"
     )
 )]
-pub use gated_84::*;
+discogen_runtime::resource_name!(
+    LocationReasoningEngineName = "projects/*/locations/*/reasoningEngines/*" { project,
+    location, reasoning_engine }
+);
+
+#[cfg(
+    any(
+        feature = "locations-reasoning-engines",
+        feature = "reasoning-engines-operations"
+    )
+)]
+impl LocationReasoningEngineName {
+    /// The `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "reasoning-engines-operations")]
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> ReasoningEngineOperationName {
+        ReasoningEngineOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            reasoning_engine: self.reasoning_engine.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}/operations/{operation}` (pattern `projects/*/locations/*/reasoningEngines/*/operations/*`).
 ///
@@ -4278,52 +4165,45 @@ discogen_runtime::resource_name!(
     reasoning_engine, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/schedules/{schedule}` (pattern `projects/*/locations/*/schedules/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::ScheduleName;
+/// let name = ScheduleName::new("my-project", "my-location", "my-schedule");
+/// let parsed: ScheduleName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "schedules", feature = "schedules-operations"))]
-mod gated_86 {
-    /// The resource name `projects/{project}/locations/{location}/schedules/{schedule}` (pattern `projects/*/locations/*/schedules/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::ScheduleName;
-    /// let name = ScheduleName::new("my-project", "my-location", "my-schedule");
-    /// let parsed: ScheduleName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct ScheduleName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ScheduleName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{schedule}` segment.
-        pub schedule: String,
-    }
-
-    discogen_runtime::resource_name!(
-        ScheduleName = "projects/*/locations/*/schedules/*" { project, location, schedule
-        }
-    );
-
-    impl ScheduleName {
-        /// The `projects/{project}/locations/{location}/schedules/{schedule}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "schedules-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::ScheduleOperationName {
-            crate::ScheduleOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                schedule: self.schedule.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{schedule}` segment.
+    pub schedule: String,
 }
 
 #[cfg(any(feature = "schedules", feature = "schedules-operations"))]
-pub use gated_86::*;
+discogen_runtime::resource_name!(
+    ScheduleName = "projects/*/locations/*/schedules/*" { project, location, schedule }
+);
+
+#[cfg(any(feature = "schedules", feature = "schedules-operations"))]
+impl ScheduleName {
+    /// The `projects/{project}/locations/{location}/schedules/{schedule}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "schedules-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> ScheduleOperationName {
+        ScheduleOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            schedule: self.schedule.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/schedules/{schedule}/operations/{operation}` (pattern `projects/*/locations/*/schedules/*/operations/*`).
 ///
@@ -4355,52 +4235,49 @@ discogen_runtime::resource_name!(
     location, schedule, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/specialistPools/{specialist_pool}` (pattern `projects/*/locations/*/specialistPools/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::SpecialistPoolName;
+/// let name = SpecialistPoolName::new("my-project", "my-location", "my-specialist-pool");
+/// let parsed: SpecialistPoolName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
-mod gated_88 {
-    /// The resource name `projects/{project}/locations/{location}/specialistPools/{specialist_pool}` (pattern `projects/*/locations/*/specialistPools/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::SpecialistPoolName;
-    /// let name = SpecialistPoolName::new("my-project", "my-location", "my-specialist-pool");
-    /// let parsed: SpecialistPoolName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct SpecialistPoolName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SpecialistPoolName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{specialist_pool}` segment.
-        pub specialist_pool: String,
-    }
-
-    discogen_runtime::resource_name!(
-        SpecialistPoolName = "projects/*/locations/*/specialistPools/*" { project,
-        location, specialist_pool }
-    );
-
-    impl SpecialistPoolName {
-        /// The `projects/{project}/locations/{location}/specialistPools/{specialist_pool}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "specialist-pools-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::SpecialistPoolOperationName {
-            crate::SpecialistPoolOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                specialist_pool: self.specialist_pool.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{specialist_pool}` segment.
+    pub specialist_pool: String,
 }
 
 #[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
-pub use gated_88::*;
+discogen_runtime::resource_name!(
+    SpecialistPoolName = "projects/*/locations/*/specialistPools/*" { project, location,
+    specialist_pool }
+);
+
+#[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
+impl SpecialistPoolName {
+    /// The `projects/{project}/locations/{location}/specialistPools/{specialist_pool}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "specialist-pools-operations")]
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> SpecialistPoolOperationName {
+        SpecialistPoolOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            specialist_pool: self.specialist_pool.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/specialistPools/{specialist_pool}/operations/{operation}` (pattern `projects/*/locations/*/specialistPools/*/operations/*`).
 ///
@@ -4432,6 +4309,14 @@ discogen_runtime::resource_name!(
     { project, location, specialist_pool, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}` (pattern `projects/*/locations/*/tensorboards/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::TensorboardName;
+/// let name = TensorboardName::new("my-project", "my-location", "my-tensorboard");
+/// let parsed: TensorboardName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(
         feature = "tensorboards",
@@ -4439,67 +4324,16 @@ discogen_runtime::resource_name!(
         feature = "experiments"
     )
 )]
-mod gated_90 {
-    /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}` (pattern `projects/*/locations/*/tensorboards/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::TensorboardName;
-    /// let name = TensorboardName::new("my-project", "my-location", "my-tensorboard");
-    /// let parsed: TensorboardName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct TensorboardName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TensorboardName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{tensorboard}` segment.
-        pub tensorboard: String,
-    }
-
-    discogen_runtime::resource_name!(
-        TensorboardName = "projects/*/locations/*/tensorboards/*" { project, location,
-        tensorboard }
-    );
-
-    impl TensorboardName {
-        /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "tensorboards-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::TensorboardOperationName {
-            crate::TensorboardOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                tensorboard: self.tensorboard.clone(),
-                operation: operation.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}` named `{experiment}` under this one.
-        #[cfg(
-            any(
-                feature = "experiments",
-                feature = "experiments-operations",
-                feature = "runs"
-            )
-        )]
-        pub fn experiment(
-            &self,
-            experiment: impl Into<String>,
-        ) -> crate::ExperimentName {
-            crate::ExperimentName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                tensorboard: self.tensorboard.clone(),
-                experiment: experiment.into(),
-            }
-        }
-    }
+    /// The `{tensorboard}` segment.
+    pub tensorboard: String,
 }
 
 #[cfg(
@@ -4509,7 +4343,47 @@ mod gated_90 {
         feature = "experiments"
     )
 )]
-pub use gated_90::*;
+discogen_runtime::resource_name!(
+    TensorboardName = "projects/*/locations/*/tensorboards/*" { project, location,
+    tensorboard }
+);
+
+#[cfg(
+    any(
+        feature = "tensorboards",
+        feature = "tensorboards-operations",
+        feature = "experiments"
+    )
+)]
+impl TensorboardName {
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "tensorboards-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> TensorboardOperationName {
+        TensorboardOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: self.tensorboard.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}` named `{experiment}` under this one.
+    #[cfg(
+        any(
+            feature = "experiments",
+            feature = "experiments-operations",
+            feature = "runs"
+        )
+    )]
+    pub fn experiment(&self, experiment: impl Into<String>) -> ExperimentName {
+        ExperimentName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: self.tensorboard.clone(),
+            experiment: experiment.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/operations/{operation}` (pattern `projects/*/locations/*/tensorboards/*/operations/*`).
 ///
@@ -4541,74 +4415,68 @@ discogen_runtime::resource_name!(
     project, location, tensorboard, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::ExperimentName;
+/// let name = ExperimentName::new("my-project", "my-location", "my-tensorboard", "my-experiment");
+/// let parsed: ExperimentName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(feature = "experiments", feature = "experiments-operations", feature = "runs")
 )]
-mod gated_92 {
-    /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::ExperimentName;
-    /// let name = ExperimentName::new("my-project", "my-location", "my-tensorboard", "my-experiment");
-    /// let parsed: ExperimentName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct ExperimentName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExperimentName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{tensorboard}` segment.
-        pub tensorboard: String,
+    /// The `{tensorboard}` segment.
+    pub tensorboard: String,
 
-        /// The `{experiment}` segment.
-        pub experiment: String,
-    }
-
-    discogen_runtime::resource_name!(
-        ExperimentName = "projects/*/locations/*/tensorboards/*/experiments/*" { project,
-        location, tensorboard, experiment }
-    );
-
-    impl ExperimentName {
-        /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "experiments-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::ExperimentOperationName {
-            crate::ExperimentOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                tensorboard: self.tensorboard.clone(),
-                experiment: self.experiment.clone(),
-                operation: operation.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}` named `{run}` under this one.
-        #[cfg(
-            any(feature = "runs", feature = "runs-operations", feature = "time-series")
-        )]
-        pub fn run(&self, run: impl Into<String>) -> crate::RunName {
-            crate::RunName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                tensorboard: self.tensorboard.clone(),
-                experiment: self.experiment.clone(),
-                run: run.into(),
-            }
-        }
-    }
+    /// The `{experiment}` segment.
+    pub experiment: String,
 }
 
 #[cfg(
     any(feature = "experiments", feature = "experiments-operations", feature = "runs")
 )]
-pub use gated_92::*;
+discogen_runtime::resource_name!(
+    ExperimentName = "projects/*/locations/*/tensorboards/*/experiments/*" { project,
+    location, tensorboard, experiment }
+);
+
+#[cfg(
+    any(feature = "experiments", feature = "experiments-operations", feature = "runs")
+)]
+impl ExperimentName {
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "experiments-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> ExperimentOperationName {
+        ExperimentOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: self.tensorboard.clone(),
+            experiment: self.experiment.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}` named `{run}` under this one.
+    #[cfg(any(feature = "runs", feature = "runs-operations", feature = "time-series"))]
+    pub fn run(&self, run: impl Into<String>) -> RunName {
+        RunName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: self.tensorboard.clone(),
+            experiment: self.experiment.clone(),
+            run: run.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/operations/{operation}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*/operations/*`).
 ///
@@ -4644,76 +4512,67 @@ discogen_runtime::resource_name!(
     location, tensorboard, experiment, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*/runs/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::RunName;
+/// let name = RunName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run");
+/// let parsed: RunName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "runs", feature = "runs-operations", feature = "time-series"))]
-mod gated_94 {
-    /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*/runs/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::RunName;
-    /// let name = RunName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run");
-    /// let parsed: RunName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct RunName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RunName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{tensorboard}` segment.
-        pub tensorboard: String,
+    /// The `{tensorboard}` segment.
+    pub tensorboard: String,
 
-        /// The `{experiment}` segment.
-        pub experiment: String,
+    /// The `{experiment}` segment.
+    pub experiment: String,
 
-        /// The `{run}` segment.
-        pub run: String,
-    }
-
-    discogen_runtime::resource_name!(
-        RunName = "projects/*/locations/*/tensorboards/*/experiments/*/runs/*" { project,
-        location, tensorboard, experiment, run }
-    );
-
-    impl RunName {
-        /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "runs-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::RunOperationName {
-            crate::RunOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                tensorboard: self.tensorboard.clone(),
-                experiment: self.experiment.clone(),
-                run: self.run.clone(),
-                operation: operation.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_series}` named `{time_series}` under this one.
-        #[cfg(any(feature = "time-series", feature = "time-series-operations"))]
-        pub fn time_series(
-            &self,
-            time_series: impl Into<String>,
-        ) -> crate::TimeSeriesName {
-            crate::TimeSeriesName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                tensorboard: self.tensorboard.clone(),
-                experiment: self.experiment.clone(),
-                run: self.run.clone(),
-                time_series: time_series.into(),
-            }
-        }
-    }
+    /// The `{run}` segment.
+    pub run: String,
 }
 
 #[cfg(any(feature = "runs", feature = "runs-operations", feature = "time-series"))]
-pub use gated_94::*;
+discogen_runtime::resource_name!(
+    RunName = "projects/*/locations/*/tensorboards/*/experiments/*/runs/*" { project,
+    location, tensorboard, experiment, run }
+);
+
+#[cfg(any(feature = "runs", feature = "runs-operations", feature = "time-series"))]
+impl RunName {
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "runs-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> RunOperationName {
+        RunOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: self.tensorboard.clone(),
+            experiment: self.experiment.clone(),
+            run: self.run.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_series}` named `{time_series}` under this one.
+    #[cfg(any(feature = "time-series", feature = "time-series-operations"))]
+    pub fn time_series(&self, time_series: impl Into<String>) -> TimeSeriesName {
+        TimeSeriesName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: self.tensorboard.clone(),
+            experiment: self.experiment.clone(),
+            run: self.run.clone(),
+            time_series: time_series.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/operations/{operation}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*/runs/*/operations/*`).
 ///
@@ -4752,65 +4611,59 @@ discogen_runtime::resource_name!(
     location, tensorboard, experiment, run, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_series}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::TimeSeriesName;
+/// let name = TimeSeriesName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-series");
+/// let parsed: TimeSeriesName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "time-series", feature = "time-series-operations"))]
-mod gated_96 {
-    /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_series}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::TimeSeriesName;
-    /// let name = TimeSeriesName::new("my-project", "my-location", "my-tensorboard", "my-experiment", "my-run", "my-time-series");
-    /// let parsed: TimeSeriesName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct TimeSeriesName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TimeSeriesName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{tensorboard}` segment.
-        pub tensorboard: String,
+    /// The `{tensorboard}` segment.
+    pub tensorboard: String,
 
-        /// The `{experiment}` segment.
-        pub experiment: String,
+    /// The `{experiment}` segment.
+    pub experiment: String,
 
-        /// The `{run}` segment.
-        pub run: String,
+    /// The `{run}` segment.
+    pub run: String,
 
-        /// The `{time_series}` segment.
-        pub time_series: String,
-    }
-
-    discogen_runtime::resource_name!(
-        TimeSeriesName =
-        "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*" {
-        project, location, tensorboard, experiment, run, time_series }
-    );
-
-    impl TimeSeriesName {
-        /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_series}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "time-series-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::TimeSeriesOperationName {
-            crate::TimeSeriesOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                tensorboard: self.tensorboard.clone(),
-                experiment: self.experiment.clone(),
-                run: self.run.clone(),
-                time_series: self.time_series.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{time_series}` segment.
+    pub time_series: String,
 }
 
 #[cfg(any(feature = "time-series", feature = "time-series-operations"))]
-pub use gated_96::*;
+discogen_runtime::resource_name!(
+    TimeSeriesName =
+    "projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*" { project,
+    location, tensorboard, experiment, run, time_series }
+);
+
+#[cfg(any(feature = "time-series", feature = "time-series-operations"))]
+impl TimeSeriesName {
+    /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_series}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "time-series-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> TimeSeriesOperationName {
+        TimeSeriesOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tensorboard: self.tensorboard.clone(),
+            experiment: self.experiment.clone(),
+            run: self.run.clone(),
+            time_series: self.time_series.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_series}/operations/{operation}` (pattern `projects/*/locations/*/tensorboards/*/experiments/*/runs/*/timeSeries/*/operations/*`).
 ///
@@ -4852,62 +4705,56 @@ discogen_runtime::resource_name!(
     { project, location, tensorboard, experiment, run, time_series, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/studies/{study}` (pattern `projects/*/locations/*/studies/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::StudyName;
+/// let name = StudyName::new("my-project", "my-location", "my-study");
+/// let parsed: StudyName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
-mod gated_98 {
-    /// The resource name `projects/{project}/locations/{location}/studies/{study}` (pattern `projects/*/locations/*/studies/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::StudyName;
-    /// let name = StudyName::new("my-project", "my-location", "my-study");
-    /// let parsed: StudyName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct StudyName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StudyName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{study}` segment.
-        pub study: String,
-    }
-
-    discogen_runtime::resource_name!(
-        StudyName = "projects/*/locations/*/studies/*" { project, location, study }
-    );
-
-    impl StudyName {
-        /// The `projects/{project}/locations/{location}/studies/{study}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "studies-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::StudyOperationName {
-            crate::StudyOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                study: self.study.clone(),
-                operation: operation.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/studies/{study}/trials/{trial}` named `{trial}` under this one.
-        #[cfg(any(feature = "trials", feature = "trials-operations"))]
-        pub fn trial(&self, trial: impl Into<String>) -> crate::TrialName {
-            crate::TrialName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                study: self.study.clone(),
-                trial: trial.into(),
-            }
-        }
-    }
+    /// The `{study}` segment.
+    pub study: String,
 }
 
 #[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
-pub use gated_98::*;
+discogen_runtime::resource_name!(
+    StudyName = "projects/*/locations/*/studies/*" { project, location, study }
+);
+
+#[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
+impl StudyName {
+    /// The `projects/{project}/locations/{location}/studies/{study}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "studies-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> StudyOperationName {
+        StudyOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            study: self.study.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/studies/{study}/trials/{trial}` named `{trial}` under this one.
+    #[cfg(any(feature = "trials", feature = "trials-operations"))]
+    pub fn trial(&self, trial: impl Into<String>) -> TrialName {
+        TrialName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            study: self.study.clone(),
+            trial: trial.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/studies/{study}/operations/{operation}` (pattern `projects/*/locations/*/studies/*/operations/*`).
 ///
@@ -4939,56 +4786,50 @@ discogen_runtime::resource_name!(
     location, study, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/studies/{study}/trials/{trial}` (pattern `projects/*/locations/*/studies/*/trials/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::TrialName;
+/// let name = TrialName::new("my-project", "my-location", "my-study", "my-trial");
+/// let parsed: TrialName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "trials", feature = "trials-operations"))]
-mod gated_100 {
-    /// The resource name `projects/{project}/locations/{location}/studies/{study}/trials/{trial}` (pattern `projects/*/locations/*/studies/*/trials/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::TrialName;
-    /// let name = TrialName::new("my-project", "my-location", "my-study", "my-trial");
-    /// let parsed: TrialName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct TrialName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TrialName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{study}` segment.
-        pub study: String,
+    /// The `{study}` segment.
+    pub study: String,
 
-        /// The `{trial}` segment.
-        pub trial: String,
-    }
-
-    discogen_runtime::resource_name!(
-        TrialName = "projects/*/locations/*/studies/*/trials/*" { project, location,
-        study, trial }
-    );
-
-    impl TrialName {
-        /// The `projects/{project}/locations/{location}/studies/{study}/trials/{trial}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "trials-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::TrialOperationName {
-            crate::TrialOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                study: self.study.clone(),
-                trial: self.trial.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{trial}` segment.
+    pub trial: String,
 }
 
 #[cfg(any(feature = "trials", feature = "trials-operations"))]
-pub use gated_100::*;
+discogen_runtime::resource_name!(
+    TrialName = "projects/*/locations/*/studies/*/trials/*" { project, location, study,
+    trial }
+);
+
+#[cfg(any(feature = "trials", feature = "trials-operations"))]
+impl TrialName {
+    /// The `projects/{project}/locations/{location}/studies/{study}/trials/{trial}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "trials-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> TrialOperationName {
+        TrialOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            study: self.study.clone(),
+            trial: self.trial.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/studies/{study}/trials/{trial}/operations/{operation}` (pattern `projects/*/locations/*/studies/*/trials/*/operations/*`).
 ///
@@ -5023,6 +4864,14 @@ discogen_runtime::resource_name!(
     project, location, study, trial, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}` (pattern `projects/*/locations/*/ragCorpora/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::RagCorporaName;
+/// let name = RagCorporaName::new("my-project", "my-location", "my-rag-corpora");
+/// let parsed: RagCorporaName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(
     any(
         feature = "rag-corpora",
@@ -5031,58 +4880,16 @@ discogen_runtime::resource_name!(
         feature = "media"
     )
 )]
-mod gated_102 {
-    /// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}` (pattern `projects/*/locations/*/ragCorpora/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::RagCorporaName;
-    /// let name = RagCorporaName::new("my-project", "my-location", "my-rag-corpora");
-    /// let parsed: RagCorporaName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct RagCorporaName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RagCorporaName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{rag_corpora}` segment.
-        pub rag_corpora: String,
-    }
-
-    discogen_runtime::resource_name!(
-        RagCorporaName = "projects/*/locations/*/ragCorpora/*" { project, location,
-        rag_corpora }
-    );
-
-    impl RagCorporaName {
-        /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "rag-corpora-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::RagCorporaOperationName {
-            crate::RagCorporaOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                rag_corpora: self.rag_corpora.clone(),
-                operation: operation.into(),
-            }
-        }
-
-        /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}` named `{rag_file}` under this one.
-        #[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
-        pub fn rag_file(&self, rag_file: impl Into<String>) -> crate::RagFileName {
-            crate::RagFileName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                rag_corpora: self.rag_corpora.clone(),
-                rag_file: rag_file.into(),
-            }
-        }
-    }
+    /// The `{rag_corpora}` segment.
+    pub rag_corpora: String,
 }
 
 #[cfg(
@@ -5093,7 +4900,42 @@ mod gated_102 {
         feature = "media"
     )
 )]
-pub use gated_102::*;
+discogen_runtime::resource_name!(
+    RagCorporaName = "projects/*/locations/*/ragCorpora/*" { project, location,
+    rag_corpora }
+);
+
+#[cfg(
+    any(
+        feature = "rag-corpora",
+        feature = "rag-corpora-operations",
+        feature = "rag-files",
+        feature = "media"
+    )
+)]
+impl RagCorporaName {
+    /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "rag-corpora-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> RagCorporaOperationName {
+        RagCorporaOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            rag_corpora: self.rag_corpora.clone(),
+            operation: operation.into(),
+        }
+    }
+
+    /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}` named `{rag_file}` under this one.
+    #[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
+    pub fn rag_file(&self, rag_file: impl Into<String>) -> RagFileName {
+        RagFileName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            rag_corpora: self.rag_corpora.clone(),
+            rag_file: rag_file.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/operations/{operation}` (pattern `projects/*/locations/*/ragCorpora/*/operations/*`).
 ///
@@ -5125,56 +4967,50 @@ discogen_runtime::resource_name!(
     project, location, rag_corpora, operation }
 );
 
+/// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}` (pattern `projects/*/locations/*/ragCorpora/*/ragFiles/*`).
+///
+/// ```
+/// # use google_aiplatform_v1::RagFileName;
+/// let name = RagFileName::new("my-project", "my-location", "my-rag-corpora", "my-rag-file");
+/// let parsed: RagFileName = name.to_string().parse().unwrap();
+/// assert_eq!(parsed, name);
+/// ```
 #[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
-mod gated_104 {
-    /// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}` (pattern `projects/*/locations/*/ragCorpora/*/ragFiles/*`).
-    ///
-    /// ```
-    /// # use google_aiplatform_v1::RagFileName;
-    /// let name = RagFileName::new("my-project", "my-location", "my-rag-corpora", "my-rag-file");
-    /// let parsed: RagFileName = name.to_string().parse().unwrap();
-    /// assert_eq!(parsed, name);
-    /// ```
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct RagFileName {
-        /// The `{project}` segment.
-        pub project: String,
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RagFileName {
+    /// The `{project}` segment.
+    pub project: String,
 
-        /// The `{location}` segment.
-        pub location: String,
+    /// The `{location}` segment.
+    pub location: String,
 
-        /// The `{rag_corpora}` segment.
-        pub rag_corpora: String,
+    /// The `{rag_corpora}` segment.
+    pub rag_corpora: String,
 
-        /// The `{rag_file}` segment.
-        pub rag_file: String,
-    }
-
-    discogen_runtime::resource_name!(
-        RagFileName = "projects/*/locations/*/ragCorpora/*/ragFiles/*" { project,
-        location, rag_corpora, rag_file }
-    );
-
-    impl RagFileName {
-        /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}/operations/{operation}` named `{operation}` under this one.
-        #[cfg(feature = "rag-files-operations")]
-        pub fn operation(
-            &self,
-            operation: impl Into<String>,
-        ) -> crate::RagFileOperationName {
-            crate::RagFileOperationName {
-                project: self.project.clone(),
-                location: self.location.clone(),
-                rag_corpora: self.rag_corpora.clone(),
-                rag_file: self.rag_file.clone(),
-                operation: operation.into(),
-            }
-        }
-    }
+    /// The `{rag_file}` segment.
+    pub rag_file: String,
 }
 
 #[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
-pub use gated_104::*;
+discogen_runtime::resource_name!(
+    RagFileName = "projects/*/locations/*/ragCorpora/*/ragFiles/*" { project, location,
+    rag_corpora, rag_file }
+);
+
+#[cfg(any(feature = "rag-files", feature = "rag-files-operations"))]
+impl RagFileName {
+    /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}/operations/{operation}` named `{operation}` under this one.
+    #[cfg(feature = "rag-files-operations")]
+    pub fn operation(&self, operation: impl Into<String>) -> RagFileOperationName {
+        RagFileOperationName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            rag_corpora: self.rag_corpora.clone(),
+            rag_file: self.rag_file.clone(),
+            operation: operation.into(),
+        }
+    }
+}
 
 /// The resource name `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/ragFiles/{rag_file}/operations/{operation}` (pattern `projects/*/locations/*/ragCorpora/*/ragFiles/*/operations/*`).
 ///

@@ -5,7 +5,6 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::features::{self, Gates};
 use super::idents::{camel_string, ident, singular, snake_string};
 
 /// One segment of a name pattern.
@@ -91,19 +90,13 @@ impl NameType {
     }
 }
 
-/// The tokens of all name types, with constructors, `Display`, `FromStr` and child helpers;
-/// the names under one feature gate share a module that carries the `#[cfg]` once.
-pub fn tokens(names: &[NameType], crate_ident: &str, gates: &Gates) -> TokenStream {
-    let groups = features::by_gate(names, |name| gates.features(&name.name));
-    let mut index = 0;
-    let groups = groups.into_iter().map(|(gate, group)| {
-        let defs = group.iter().map(|name| name_tokens(name, names, crate_ident, gates));
-        if gate.is_some() {
-            index += 1;
-        }
-        features::gated_module(gate, &format!("gated_{index}"), quote! { #( #defs )* })
-    });
-    quote! { #( #groups )* }
+/// The tokens of all name types, with constructors, `Display`, `FromStr` and child helpers.
+/// Unlike models, each item keeps its own `#[cfg]` rather than sharing gated modules: on
+/// aiplatform 5.1k lines against 5.3k (most names have a gate of their own, and a module's
+/// deeper indentation wraps more lines).
+pub fn tokens(names: &[NameType], crate_ident: &str, gates: &super::features::Gates) -> TokenStream {
+    let defs = names.iter().map(|name| name_tokens(name, names, crate_ident, gates));
+    quote! { #( #defs )* }
 }
 
 /// Whether every build that has an item gated `outer` also has one gated `inner`.
@@ -115,7 +108,7 @@ fn implies(outer: Option<&[String]>, inner: Option<&[String]>) -> bool {
     }
 }
 
-fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str, gates: &Gates) -> TokenStream {
+fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str, gates: &super::features::Gates) -> TokenStream {
     let type_name = ident(&name.name);
     let fields: Vec<_> = name.fields().map(ident).collect();
     let doc = format!(" The resource name `{}` (pattern `{}`).", name.template(), name.pattern);
@@ -134,13 +127,13 @@ fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str, gates: &Gat
             let gate = if implies(gates.features(&name.name), child_gate) {
                 quote!()
             } else {
-                features::cfg_attribute(child_gate)
+                super::features::cfg_attribute(child_gate)
             };
             Some(quote! {
                 #[doc = #doc]
                 #gate
-                pub fn #method(&self, #child_field: impl Into<String>) -> crate::#child_type {
-                    crate::#child_type { #( #own: self.#own.clone(), )* #child_field: #child_field.into() }
+                pub fn #method(&self, #child_field: impl Into<String>) -> #child_type {
+                    #child_type { #( #own: self.#own.clone(), )* #child_field: #child_field.into() }
                 }
             })
         })
@@ -156,18 +149,21 @@ fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str, gates: &Gat
         " ```".to_owned(),
     ];
     let example_doc = example_doc.iter();
+    let gate = gates.attribute(&name.name);
     let field_docs = name.fields().map(|f| format!(" The `{{{f}}}` segment."));
-    let helpers = (!children.is_empty()).then(|| quote!(impl #type_name { #( #children )* }));
+    let helpers = (!children.is_empty()).then(|| quote!(#gate impl #type_name { #( #children )* }));
     // `new`, `Display` and `FromStr` are the same for every name but for the pattern: the
     // runtime's `resource_name!` writes them.
     quote! {
         #[doc = #doc]
         #( #[doc = #example_doc] )*
+        #gate
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct #type_name {
             #( #[doc = #field_docs] pub #fields: String, )*
         }
 
+        #gate
         discogen_runtime::resource_name!(#type_name = #pattern { #( #fields ),* });
 
         #helpers
