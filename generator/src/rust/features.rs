@@ -172,3 +172,42 @@ fn named(ty: &RustType, out: &mut Vec<String>) {
 pub fn feature_name(module: &str) -> String {
     module.replace('_', "-")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gate(features: &[&str]) -> Vec<String> {
+        features.iter().map(|f| f.to_string()).collect()
+    }
+
+    #[test]
+    fn a_short_gate_on_few_items_goes_on_each_item_after_its_docs() {
+        let items = quote! { #[doc = " A."] pub struct A {} discogen_runtime::model_serde!(A {}); };
+        let out = gated_module(Some(&gate(&["jobs"])), "gated_1", items).to_string();
+        assert_eq!(out.matches("cfg").count(), 2, "{out}");
+        assert!(!out.contains("mod gated_1"), "{out}");
+        assert!(out.find("doc").unwrap() < out.find("cfg").unwrap(), "{out}");
+    }
+
+    #[test]
+    fn a_long_gate_or_many_items_share_one_module() {
+        let items = quote! { pub struct A {} pub struct B {} pub struct C {} };
+        let long = gate(&["a", "b", "c"]);
+        let out = gated_module(Some(&long), "gated_2", items.clone()).to_string();
+        assert!(out.contains("mod gated_2") && out.contains("pub use gated_2 :: *"), "{out}");
+        assert_eq!(out.matches("cfg").count(), 2, "{out}");
+        let many = quote! { #items pub struct D {} pub struct E {} pub struct F {} pub struct G {} };
+        assert!(gated_module(Some(&gate(&["a"])), "gated_3", many).to_string().contains("mod gated_3"));
+        assert_eq!(gated_module(None, "gated_4", items.clone()).to_string(), items.to_string());
+    }
+
+    #[test]
+    fn groups_keep_the_order_of_their_first_item() {
+        let (a, b) = (gate(&["a"]), gate(&["b"]));
+        let items = [("x", Some(&a)), ("y", None), ("z", Some(&a)), ("w", Some(&b))];
+        let groups = by_gate(items, |(_, g)| g.map(|g| g.as_slice()));
+        let names: Vec<Vec<&str>> = groups.iter().map(|(_, items)| items.iter().map(|(n, _)| *n).collect()).collect();
+        assert_eq!(names, [vec!["x", "z"], vec!["y"], vec!["w"]]);
+    }
+}
