@@ -4,40 +4,44 @@
 //! calls `.fields(..)` or `.retry_policy(..)` on any builder without importing anything, and
 //! each builder costs the generated crate one line.
 
-/// Adds the per-call setters to a request builder that has an `options:
-/// `[`RequestOptions`](crate::RequestOptions) field: `retry_policy`, `timeout`, `header`,
-/// `fields` and `quota_user`. Generated crates invoke it once per builder.
+/// Adds the per-call setters to a request builder that has a `call:
+/// `[`Call`](crate::Call) field: `retry_policy`, `timeout`, `header`, `fields` and
+/// `quota_user`, which set `call.options`. Generated crates invoke it once per builder.
 ///
 /// ```
-/// use discogen_runtime::RequestOptions;
+/// use discogen_runtime::{Call, Client};
 ///
-/// #[derive(Default)]
 /// pub struct GetCall {
-///     options: RequestOptions,
+///     call: Call,
 /// }
 /// discogen_runtime::call_options!(GetCall);
 ///
-/// let call = GetCall::default().fields("name").quota_user("u-1").header("x-goog-request-reason", "audit");
-/// assert_eq!(call.options.fields(), Some("name"));
-/// assert_eq!(call.options.quota_user(), Some("u-1"));
-/// assert_eq!(call.options.headers().len(), 1);
+/// let client = Client::builder("https://svc.example.com/").no_auth().build().unwrap();
+/// let get = GetCall { call: Call::new(&client) };
+/// let get = get.fields("name").quota_user("u-1").header("x-goog-request-reason", "audit");
+/// assert_eq!(get.call.options.fields(), Some("name"));
+/// assert_eq!(get.call.options.quota_user(), Some("u-1"));
+/// assert_eq!(get.call.options.headers().len(), 1);
 /// ```
+///
+/// A builder that keeps its [`RequestOptions`](crate::RequestOptions) elsewhere names the
+/// field: `call_options!(@generic [T] Builder<T>, options)`.
 #[macro_export]
 macro_rules! call_options {
     ($builder:ty) => {
-        $crate::call_options!(@generic [] $builder);
+        $crate::call_options!(@generic [] $builder, call.options);
     };
-    (@generic [$($generic:ident),*] $builder:ty) => {
+    (@generic [$($generic:ident),*] $builder:ty, $($options:ident).+) => {
         impl<$($generic),*> $builder {
             /// Overrides the client's retry policy for this call.
             pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
-                self.options = self.options.with_retry_policy(policy);
+                self.$($options).+ = self.$($options).+.with_retry_policy(policy);
                 self
             }
 
             /// Overrides the client's per-attempt timeout for this call.
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.options = self.options.with_timeout(timeout);
+                self.$($options).+ = self.$($options).+.with_timeout(timeout);
                 self
             }
 
@@ -48,20 +52,20 @@ macro_rules! call_options {
                 name: impl ::std::convert::Into<::std::string::String>,
                 value: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.options = self.options.with_header(name, value);
+                self.$($options).+ = self.$($options).+.with_header(name, value);
                 self
             }
 
             /// Asks for a partial response (the standard `fields` parameter), e.g.
             /// `"name,displayName"`; fields left out are `None` in the result.
             pub fn fields(mut self, fields: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.options = self.options.with_fields(fields);
+                self.$($options).+ = self.$($options).+.with_fields(fields);
                 self
             }
 
             /// Attributes this call's quota to `user` (the standard `quotaUser` parameter).
             pub fn quota_user(mut self, user: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.options = self.options.with_quota_user(user);
+                self.$($options).+ = self.$($options).+.with_quota_user(user);
                 self
             }
         }

@@ -59,6 +59,7 @@
 #![warn(rust_2018_idioms)]
 
 mod auth;
+mod call;
 mod call_options;
 mod client;
 mod client_builder;
@@ -97,6 +98,7 @@ pub mod credentials {
 }
 #[cfg(feature = "adc")]
 pub use auth::{ApplicationDefaultCredentials, CLOUD_PLATFORM_SCOPE};
+pub use call::Call;
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, RUNTIME_USER_AGENT};
 pub use discovery_operation::{DiscoveryOperation, OperationError, OperationPaths};
 pub use endpoint::{Endpoint, RegionalEndpoints};

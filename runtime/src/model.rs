@@ -49,8 +49,9 @@ macro_rules! open_enum_impls {
     };
 }
 
-/// Implements `Serialize` and `Deserialize` for a generated model struct from its list of
-/// `"wireName" => field` pairs (`as int64` for 64-bit integers sent as strings).
+/// Implements `Serialize` and `Deserialize` for generated model structs, each from its list of
+/// `"wireName" => field` pairs (`as int64` for 64-bit integers sent as strings). One call takes
+/// several models separated by `;`, so a generated file writes one call per feature gate.
 ///
 /// It writes what `#[derive(Serialize, Deserialize)]` with `#[serde(default)]` and
 /// `skip_serializing_if` on every field wrote, in less code: the model is decoded by one small
@@ -82,7 +83,10 @@ macro_rules! open_enum_impls {
 /// ```
 #[macro_export]
 macro_rules! model_serde {
-    ($name:ident { $($wire:literal => $field:ident $(as $codec:ident)?),* $(,)? }) => {
+    ($($name:ident { $($fields:tt)* });+ $(;)?) => {
+        $( $crate::model_serde!(@model $name { $($fields)* }); )+
+    };
+    (@model $name:ident { $($wire:literal => $field:ident $(as $codec:ident)?),* $(,)? }) => {
         impl $crate::serde::Serialize for $name {
             fn serialize<__S: $crate::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 let len = 0 $( + $crate::__model::present($crate::__model_wire!(&self.$field $(, $codec)?)) as usize )*;
@@ -481,10 +485,13 @@ mod tests {
         pub struct Visitor {
             pub name: Option<String>,
         }
-        crate::model_serde!(A { "d" => d });
-        crate::model_serde!(D { "s" => s });
-        crate::model_serde!(S { "visitor" => visitor });
-        crate::model_serde!(Visitor { "name" => name });
+        // One call for several models, as a generated file writes them (one per feature gate).
+        crate::model_serde!(
+            A { "d" => d };
+            D { "s" => s };
+            S { "visitor" => visitor };
+            Visitor { "name" => name };
+        );
 
         #[test]
         fn round_trip() {
@@ -492,6 +499,17 @@ mod tests {
             let value: A = serde_json::from_str(text).unwrap();
             assert_eq!(value.d.as_ref().unwrap().s[0].visitor.as_ref().unwrap().name.as_deref(), Some("v"));
             assert_eq!(serde_json::to_string(&value).unwrap(), text);
+        }
+
+        #[test]
+        fn every_model_of_one_call_keeps_its_own_keys() {
+            let visitor: Visitor = serde_json::from_str(r#"{"name":"n","d":1,"visitor":2}"#).unwrap();
+            assert_eq!(visitor, Visitor { name: Some("n".into()) });
+            let s: S = serde_json::from_str(r#"{"name":"n","visitor":{}}"#).unwrap();
+            assert_eq!(s, S { visitor: Some(Visitor::default()) });
+            assert_eq!(serde_json::to_string(&D::default()).unwrap(), "{}");
+            let error = serde_json::from_str::<D>("[]").unwrap_err().to_string();
+            assert!(error.contains("struct D"), "{error}");
         }
     }
 }

@@ -147,7 +147,7 @@ impl<L> Clone for ListOperations<L> {
     }
 }
 
-crate::call_options!(@generic [L] ListOperations<L>);
+crate::call_options!(@generic [L] ListOperations<L>, options);
 
 impl<L> ListOperations<L> {
     /// The call at `path` (already with the API's path prefix), named `method_id` in traces.
@@ -228,7 +228,7 @@ pub struct GetOperation {
     options: RequestOptions,
 }
 
-crate::call_options!(GetOperation);
+crate::call_options!(@generic [] GetOperation, options);
 
 impl GetOperation {
     /// The call at `path`; the returned operation polls under `poll_prefix` (e.g. `v1/`).
@@ -254,7 +254,7 @@ pub struct DeleteOperation {
     options: RequestOptions,
 }
 
-crate::call_options!(DeleteOperation);
+crate::call_options!(@generic [] DeleteOperation, options);
 
 impl DeleteOperation {
     /// The call at `path`.
@@ -279,7 +279,7 @@ pub struct CancelOperation {
     options: RequestOptions,
 }
 
-crate::call_options!(CancelOperation);
+crate::call_options!(@generic [] CancelOperation, options);
 
 impl CancelOperation {
     /// The call at `path` (ending in `:cancel`).
@@ -306,7 +306,7 @@ pub struct WaitOperation {
     options: RequestOptions,
 }
 
-crate::call_options!(WaitOperation);
+crate::call_options!(@generic [] WaitOperation, options);
 
 impl WaitOperation {
     /// The call at `path` (ending in `:wait`); the returned operation polls under `poll_prefix`.

@@ -3,342 +3,229 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 mod model;
-
 mod names;
-
 #[cfg(feature = "datasets")]
 pub mod datasets;
-
 #[cfg(feature = "datasets-dataset-versions")]
 pub mod datasets_dataset_versions;
-
 #[cfg(feature = "projects")]
 pub mod projects;
-
 #[cfg(feature = "locations")]
 pub mod locations;
-
 #[cfg(feature = "featurestores")]
 pub mod featurestores;
-
 #[cfg(feature = "entity-types")]
 pub mod entity_types;
-
 #[cfg(feature = "entity-types-operations")]
 pub mod entity_types_operations;
-
 #[cfg(feature = "entity-types-features")]
 pub mod entity_types_features;
-
 #[cfg(feature = "entity-types-features-operations")]
 pub mod entity_types_features_operations;
-
 #[cfg(feature = "featurestores-operations")]
 pub mod featurestores_operations;
-
 #[cfg(feature = "locations-models")]
 pub mod locations_models;
-
 #[cfg(feature = "models-operations")]
 pub mod models_operations;
-
 #[cfg(feature = "evaluations")]
 pub mod evaluations;
-
 #[cfg(feature = "evaluations-operations")]
 pub mod evaluations_operations;
-
 #[cfg(feature = "slices")]
 pub mod slices;
-
 #[cfg(feature = "notebook-runtime-templates")]
 pub mod notebook_runtime_templates;
-
 #[cfg(feature = "notebook-runtime-templates-operations")]
 pub mod notebook_runtime_templates_operations;
-
 #[cfg(feature = "feature-online-stores")]
 pub mod feature_online_stores;
-
 #[cfg(feature = "feature-views")]
 pub mod feature_views;
-
 #[cfg(feature = "feature-views-operations")]
 pub mod feature_views_operations;
-
 #[cfg(feature = "feature-view-syncs")]
 pub mod feature_view_syncs;
-
 #[cfg(feature = "feature-online-stores-operations")]
 pub mod feature_online_stores_operations;
-
 #[cfg(feature = "feature-groups")]
 pub mod feature_groups;
-
 #[cfg(feature = "feature-groups-operations")]
 pub mod feature_groups_operations;
-
 #[cfg(feature = "feature-groups-features")]
 pub mod feature_groups_features;
-
 #[cfg(feature = "feature-groups-features-operations")]
 pub mod feature_groups_features_operations;
-
 #[cfg(feature = "locations-operations")]
 pub mod locations_operations;
-
 #[cfg(feature = "rag-engine-config-operations")]
 pub mod rag_engine_config_operations;
-
 #[cfg(feature = "locations-datasets")]
 pub mod locations_datasets;
-
 #[cfg(feature = "datasets-operations")]
 pub mod datasets_operations;
-
 #[cfg(feature = "locations-datasets-dataset-versions")]
 pub mod locations_datasets_dataset_versions;
-
 #[cfg(feature = "data-items")]
 pub mod data_items;
-
 #[cfg(feature = "data-items-operations")]
 pub mod data_items_operations;
-
 #[cfg(feature = "annotations")]
 pub mod annotations;
-
 #[cfg(feature = "annotations-operations")]
 pub mod annotations_operations;
-
 #[cfg(feature = "saved-queries")]
 pub mod saved_queries;
-
 #[cfg(feature = "saved-queries-operations")]
 pub mod saved_queries_operations;
-
 #[cfg(feature = "annotation-specs")]
 pub mod annotation_specs;
-
 #[cfg(feature = "annotation-specs-operations")]
 pub mod annotation_specs_operations;
-
 #[cfg(feature = "deployment-resource-pools")]
 pub mod deployment_resource_pools;
-
 #[cfg(feature = "deployment-resource-pools-operations")]
 pub mod deployment_resource_pools_operations;
-
 #[cfg(feature = "locations-endpoints")]
 pub mod locations_endpoints;
-
 #[cfg(feature = "endpoints-operations")]
 pub mod endpoints_operations;
-
 #[cfg(feature = "locations-endpoints-chat")]
 pub mod locations_endpoints_chat;
-
 #[cfg(feature = "cached-contents")]
 pub mod cached_contents;
-
 #[cfg(feature = "tuning-jobs")]
 pub mod tuning_jobs;
-
 #[cfg(feature = "tuning-jobs-operations")]
 pub mod tuning_jobs_operations;
-
 #[cfg(feature = "indexes")]
 pub mod indexes;
-
 #[cfg(feature = "indexes-operations")]
 pub mod indexes_operations;
-
 #[cfg(feature = "index-endpoints")]
 pub mod index_endpoints;
-
 #[cfg(feature = "index-endpoints-operations")]
 pub mod index_endpoints_operations;
-
 #[cfg(feature = "custom-jobs")]
 pub mod custom_jobs;
-
 #[cfg(feature = "custom-jobs-operations")]
 pub mod custom_jobs_operations;
-
 #[cfg(feature = "data-labeling-jobs")]
 pub mod data_labeling_jobs;
-
 #[cfg(feature = "data-labeling-jobs-operations")]
 pub mod data_labeling_jobs_operations;
-
 #[cfg(feature = "hyperparameter-tuning-jobs")]
 pub mod hyperparameter_tuning_jobs;
-
 #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
 pub mod hyperparameter_tuning_jobs_operations;
-
 #[cfg(feature = "nas-jobs")]
 pub mod nas_jobs;
-
 #[cfg(feature = "nas-trial-details")]
 pub mod nas_trial_details;
-
 #[cfg(feature = "locations-batch-prediction-jobs")]
 pub mod locations_batch_prediction_jobs;
-
 #[cfg(feature = "model-deployment-monitoring-jobs")]
 pub mod model_deployment_monitoring_jobs;
-
 #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
 pub mod model_deployment_monitoring_jobs_operations;
-
 #[cfg(feature = "locations-publishers-models")]
 pub mod locations_publishers_models;
-
 #[cfg(feature = "metadata-stores")]
 pub mod metadata_stores;
-
 #[cfg(feature = "metadata-stores-operations")]
 pub mod metadata_stores_operations;
-
 #[cfg(feature = "artifacts")]
 pub mod artifacts;
-
 #[cfg(feature = "artifacts-operations")]
 pub mod artifacts_operations;
-
 #[cfg(feature = "contexts")]
 pub mod contexts;
-
 #[cfg(feature = "contexts-operations")]
 pub mod contexts_operations;
-
 #[cfg(feature = "executions")]
 pub mod executions;
-
 #[cfg(feature = "executions-operations")]
 pub mod executions_operations;
-
 #[cfg(feature = "metadata-schemas")]
 pub mod metadata_schemas;
-
 #[cfg(feature = "migratable-resources")]
 pub mod migratable_resources;
-
 #[cfg(feature = "migratable-resources-operations")]
 pub mod migratable_resources_operations;
-
 #[cfg(feature = "notebook-runtimes")]
 pub mod notebook_runtimes;
-
 #[cfg(feature = "notebook-runtimes-operations")]
 pub mod notebook_runtimes_operations;
-
 #[cfg(feature = "notebook-execution-jobs")]
 pub mod notebook_execution_jobs;
-
 #[cfg(feature = "notebook-execution-jobs-operations")]
 pub mod notebook_execution_jobs_operations;
-
 #[cfg(feature = "persistent-resources")]
 pub mod persistent_resources;
-
 #[cfg(feature = "persistent-resources-operations")]
 pub mod persistent_resources_operations;
-
 #[cfg(feature = "training-pipelines")]
 pub mod training_pipelines;
-
 #[cfg(feature = "training-pipelines-operations")]
 pub mod training_pipelines_operations;
-
 #[cfg(feature = "pipeline-jobs")]
 pub mod pipeline_jobs;
-
 #[cfg(feature = "pipeline-jobs-operations")]
 pub mod pipeline_jobs_operations;
-
 #[cfg(feature = "locations-reasoning-engines")]
 pub mod locations_reasoning_engines;
-
 #[cfg(feature = "reasoning-engines-operations")]
 pub mod reasoning_engines_operations;
-
 #[cfg(feature = "schedules")]
 pub mod schedules;
-
 #[cfg(feature = "schedules-operations")]
 pub mod schedules_operations;
-
 #[cfg(feature = "specialist-pools")]
 pub mod specialist_pools;
-
 #[cfg(feature = "specialist-pools-operations")]
 pub mod specialist_pools_operations;
-
 #[cfg(feature = "tensorboards")]
 pub mod tensorboards;
-
 #[cfg(feature = "tensorboards-operations")]
 pub mod tensorboards_operations;
-
 #[cfg(feature = "experiments")]
 pub mod experiments;
-
 #[cfg(feature = "experiments-operations")]
 pub mod experiments_operations;
-
 #[cfg(feature = "runs")]
 pub mod runs;
-
 #[cfg(feature = "runs-operations")]
 pub mod runs_operations;
-
 #[cfg(feature = "time-series")]
 pub mod time_series;
-
 #[cfg(feature = "time-series-operations")]
 pub mod time_series_operations;
-
 #[cfg(feature = "studies")]
 pub mod studies;
-
 #[cfg(feature = "studies-operations")]
 pub mod studies_operations;
-
 #[cfg(feature = "trials")]
 pub mod trials;
-
 #[cfg(feature = "trials-operations")]
 pub mod trials_operations;
-
 #[cfg(feature = "rag-corpora")]
 pub mod rag_corpora;
-
 #[cfg(feature = "rag-corpora-operations")]
 pub mod rag_corpora_operations;
-
 #[cfg(feature = "rag-files")]
 pub mod rag_files;
-
 #[cfg(feature = "rag-files-operations")]
 pub mod rag_files_operations;
-
 #[cfg(feature = "batch-prediction-jobs")]
 pub mod batch_prediction_jobs;
-
 #[cfg(feature = "endpoints")]
 pub mod endpoints;
-
 #[cfg(feature = "endpoints-chat")]
 pub mod endpoints_chat;
-
 #[cfg(feature = "publishers-models")]
 pub mod publishers_models;
-
 #[cfg(feature = "reasoning-engines")]
 pub mod reasoning_engines;
-
 #[cfg(feature = "media")]
 pub mod media;
 

@@ -4,119 +4,62 @@
 //! re-exported at the crate root.
 
 mod datasets;
-
 mod datasets_dataset_versions;
-
 mod projects;
-
 mod locations;
-
 mod featurestores;
-
 mod entity_types;
-
 mod entity_types_operations;
-
 mod entity_types_features;
-
 mod locations_models;
-
 mod evaluations;
-
 mod slices;
-
 mod notebook_runtime_templates;
-
 mod feature_online_stores;
-
 mod feature_views;
-
 mod feature_view_syncs;
-
 mod feature_groups;
-
 mod locations_datasets;
-
 mod data_items;
-
 mod annotations;
-
 mod saved_queries;
-
 mod annotation_specs;
-
 mod deployment_resource_pools;
-
 mod locations_endpoints;
-
 mod cached_contents;
-
 mod tuning_jobs;
-
 mod indexes;
-
 mod index_endpoints;
-
 mod custom_jobs;
-
 mod data_labeling_jobs;
-
 mod hyperparameter_tuning_jobs;
-
 mod nas_jobs;
-
 mod nas_trial_details;
-
 mod locations_batch_prediction_jobs;
-
 mod model_deployment_monitoring_jobs;
-
 mod metadata_stores;
-
 mod artifacts;
-
 mod contexts;
-
 mod executions;
-
 mod metadata_schemas;
-
 mod migratable_resources;
-
 mod notebook_runtimes;
-
 mod notebook_execution_jobs;
-
 mod persistent_resources;
-
 mod training_pipelines;
-
 mod pipeline_jobs;
-
 mod locations_reasoning_engines;
-
 mod schedules;
-
 mod specialist_pools;
-
 mod tensorboards;
-
 mod experiments;
-
 mod runs;
-
 mod time_series;
-
 mod studies;
-
 mod trials;
-
 mod rag_corpora;
-
 mod rag_files;
-
 mod publishers_models;
-
 mod media;
 
 #[allow(unused_imports)]

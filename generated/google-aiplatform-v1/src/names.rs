@@ -97,43 +97,6 @@ discogen_runtime::resource_name!(ProjectName = "projects/*" { project });
 #[cfg(feature = "locations")]
 impl ProjectName {
     /// The `projects/{project}/locations/{location}` named `{location}` under this one.
-    #[cfg(
-        any(
-            feature = "locations",
-            feature = "featurestores",
-            feature = "locations-models",
-            feature = "notebook-runtime-templates",
-            feature = "feature-online-stores",
-            feature = "feature-groups",
-            feature = "locations-operations",
-            feature = "locations-datasets",
-            feature = "deployment-resource-pools",
-            feature = "locations-endpoints",
-            feature = "cached-contents",
-            feature = "tuning-jobs",
-            feature = "indexes",
-            feature = "index-endpoints",
-            feature = "custom-jobs",
-            feature = "data-labeling-jobs",
-            feature = "hyperparameter-tuning-jobs",
-            feature = "nas-jobs",
-            feature = "locations-batch-prediction-jobs",
-            feature = "model-deployment-monitoring-jobs",
-            feature = "metadata-stores",
-            feature = "migratable-resources",
-            feature = "notebook-runtimes",
-            feature = "notebook-execution-jobs",
-            feature = "persistent-resources",
-            feature = "training-pipelines",
-            feature = "pipeline-jobs",
-            feature = "locations-reasoning-engines",
-            feature = "schedules",
-            feature = "specialist-pools",
-            feature = "tensorboards",
-            feature = "studies",
-            feature = "rag-corpora"
-        )
-    )]
     pub fn location(&self, location: impl Into<String>) -> LocationName {
         LocationName {
             project: self.project.clone(),
@@ -2147,7 +2110,6 @@ discogen_runtime::resource_name!(
 #[cfg(feature = "annotations-operations")]
 impl AnnotationName {
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/dataItems/{data_item}/annotations/{annotation}/operations/{operation}` named `{operation}` under this one.
-    #[cfg(feature = "annotations-operations")]
     pub fn operation(&self, operation: impl Into<String>) -> AnnotationOperationName {
         AnnotationOperationName {
             project: self.project.clone(),
@@ -3677,7 +3639,6 @@ discogen_runtime::resource_name!(
 #[cfg(feature = "migratable-resources-operations")]
 impl MigratableResourceName {
     /// The `projects/{project}/locations/{location}/migratableResources/{migratable_resource}/operations/{operation}` named `{operation}` under this one.
-    #[cfg(feature = "migratable-resources-operations")]
     pub fn operation(
         &self,
         operation: impl Into<String>,

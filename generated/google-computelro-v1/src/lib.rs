@@ -3,11 +3,8 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 mod model;
-
 pub mod instances;
-
 pub mod zone_operations;
-
 pub mod global_operations;
 
 #[allow(unused_imports)]

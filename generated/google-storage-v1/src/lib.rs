@@ -3,43 +3,30 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 mod model;
-
 #[cfg(feature = "anywhere-caches")]
 pub mod anywhere_caches;
-
 #[cfg(feature = "bucket-access-controls")]
 pub mod bucket_access_controls;
-
 #[cfg(feature = "buckets")]
 pub mod buckets;
-
 #[cfg(feature = "operations")]
 pub mod operations;
-
 #[cfg(feature = "channels")]
 pub mod channels;
-
 #[cfg(feature = "default-object-access-controls")]
 pub mod default_object_access_controls;
-
 #[cfg(feature = "folders")]
 pub mod folders;
-
 #[cfg(feature = "managed-folders")]
 pub mod managed_folders;
-
 #[cfg(feature = "notifications")]
 pub mod notifications;
-
 #[cfg(feature = "object-access-controls")]
 pub mod object_access_controls;
-
 #[cfg(feature = "objects")]
 pub mod objects;
-
 #[cfg(feature = "hmac-keys")]
 pub mod hmac_keys;
-
 #[cfg(feature = "service-account")]
 pub mod service_account;
 

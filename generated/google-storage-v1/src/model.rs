@@ -4,27 +4,16 @@
 //! re-exported at the crate root.
 
 mod anywhere_caches;
-
 mod bucket_access_controls;
-
 mod buckets;
-
 mod operations;
-
 mod channels;
-
 mod default_object_access_controls;
-
 mod folders;
-
 mod managed_folders;
-
 mod notifications;
-
 mod objects;
-
 mod hmac_keys;
-
 mod service_account;
 
 #[allow(unused_imports)]

@@ -3,7 +3,6 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 mod model;
-
 pub mod service;
 
 #[allow(unused_imports)]

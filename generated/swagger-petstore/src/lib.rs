@@ -3,11 +3,8 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 mod model;
-
 pub mod pet;
-
 pub mod store;
-
 pub mod user;
 
 #[allow(unused_imports)]

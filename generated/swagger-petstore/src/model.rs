@@ -4,9 +4,7 @@
 //! re-exported at the crate root.
 
 mod pet;
-
 mod store;
-
 mod user;
 
 #[allow(unused_imports)]

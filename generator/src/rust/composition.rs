@@ -184,8 +184,8 @@ impl TypeBuilder<'_> {
     }
 }
 
-/// The enum's tokens; `gate` goes on every item.
-pub fn union_tokens(def: &UnionDef, gate: &TokenStream) -> TokenStream {
+/// The enum's tokens.
+pub fn union_tokens(def: &UnionDef) -> TokenStream {
     let how = match &def.tag {
         Some(tag) => format!(
             "Tagged by the `{tag}` property, which serde writes and reads: leave the variant's own `{tag}` field unset."
@@ -226,7 +226,6 @@ pub fn union_tokens(def: &UnionDef, gate: &TokenStream) -> TokenStream {
     let first = def.variants.first().map(|v| ident(&v.name));
     let default = first.map(|first| {
         quote! {
-            #gate
             impl Default for #name {
                 /// The first variant, with its default value.
                 fn default() -> Self {
@@ -237,7 +236,6 @@ pub fn union_tokens(def: &UnionDef, gate: &TokenStream) -> TokenStream {
     });
     quote! {
         #docs
-        #gate
         #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
         #container
         pub enum #name {

@@ -214,7 +214,7 @@ pub fn module_tokens(resource: &ResourcePlan, crate_ident: &str) -> TokenStream 
     quote! {
         #![doc = #module_doc]
 
-        use discogen_runtime::{Method, Request, RequestOptions};
+        use discogen_runtime::{Call, Method, Request};
 
         #[doc = #handle_doc]
         ///
@@ -295,7 +295,7 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
     quote! {
         #docs
         pub fn #name(&self, #( #args ),*) -> #builder {
-            #builder { client: self.client.clone(), #( #inits, )* options: RequestOptions::default() }
+            #builder { call: Call::new(&self.client), #( #inits, )* }
         }
     }
 }
@@ -401,7 +401,7 @@ const MEDIA: &str = "discogen_runtime";
 fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &str) -> TokenStream {
     let builder = ident(&method.builder);
     let doc = format!(" The `{}` call: configure it, then [`{}::send`] it.", method.id, method.builder);
-    let mut fields = vec![quote!(client: discogen_runtime::Client)];
+    let mut fields = vec![quote!(call: Call)];
     for p in &method.path_params {
         let field = ident(&p.field);
         let ty = param_type_tokens(&p.ty);
@@ -422,7 +422,6 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
         let ty = type_tokens(body);
         fields.push(quote!(body: #ty));
     }
-    fields.push(quote!(options: RequestOptions));
 
     let setters = method.query.iter().filter(|q| !q.required).map(|q| {
         let field = ident(&q.field);
@@ -472,10 +471,10 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
         _ => quote!(let request = request.json(&self.body)?;),
     });
     let (output, send_body) = match &method.response {
-        Response::Empty => (quote!(()), quote!(self.client.execute_empty(request).await)),
+        Response::Empty => (quote!(()), quote!(self.call.execute_empty(request).await)),
         Response::Json(ty) => {
             let ty = type_tokens(ty);
-            (quote!(#ty), quote!(self.client.execute(request).await))
+            (quote!(#ty), quote!(self.call.execute(request).await))
         }
         Response::Operation { result, metadata, poll_prefix } => {
             let result = type_tokens(result);
@@ -483,8 +482,8 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
             (
                 quote!(discogen_runtime::Operation<#result, #metadata>),
                 quote! {
-                    let raw: discogen_runtime::RawOperation = self.client.execute(request).await?;
-                    Ok(discogen_runtime::Operation::new(self.client, raw).with_poll_path_prefix(#poll_prefix))
+                    let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
+                    Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix(#poll_prefix))
                 },
             )
         }
@@ -500,8 +499,8 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
                 quote!(discogen_runtime::DiscoveryOperation<#operation, #resource>),
                 quote! {
                     let paths = discogen_runtime::OperationPaths::get(#get_prefix, #get_suffix) #wait;
-                    let raw: serde_json::Value = self.client.execute(request).await?;
-                    Ok(discogen_runtime::DiscoveryOperation::new(self.client, raw, paths))
+                    let raw: serde_json::Value = self.call.execute(request).await?;
+                    Ok(discogen_runtime::DiscoveryOperation::new(self.call.client, raw, paths))
                 },
             )
         }
@@ -566,8 +565,7 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
             pub async fn send(self) -> discogen_runtime::Result<#output> {
                 let request = Request::new(Method::#http, #path)
                     .method_id(#id)
-                    #( #query )*
-                    .options(self.options.clone());
+                    #( #query )*;
                 #body
                 #send_body
             }
@@ -633,11 +631,9 @@ fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
         quote! {
             #[doc = #doc]
             pub fn upload(self, media: discogen_runtime::MediaSource) -> discogen_runtime::MediaUpload<#output> {
-                let request = Request::new(Method::#http, #path)
-                    #( #query )*
-                    .options(self.options.clone());
+                let request = self.call.request(Request::new(Method::#http, #path) #( #query )*);
                 let request = #request;
-                discogen_runtime::MediaUpload::new(self.client, #id, crate::SERVICE_PATH, request, media)
+                discogen_runtime::MediaUpload::new(self.call.client, #id, crate::SERVICE_PATH, request, media)
                     .accept(&[ #( #accept ),* ])
                     .max_size(#max_size)
             }
@@ -649,10 +645,8 @@ fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
             /// The resource's media (`alt=media`) instead of its JSON: a byte stream, a range, or
             /// a file written atomically; a dropped connection resumes where it stopped.
             pub fn download(self) -> discogen_runtime::MediaDownload {
-                let request = Request::new(Method::Get, #path)
-                    #( #query )*
-                    .options(self.options.clone());
-                discogen_runtime::MediaDownload::new(self.client, request)
+                let request = self.call.request(Request::new(Method::Get, #path) #( #query )*);
+                discogen_runtime::MediaDownload::new(self.call.client, request)
             }
         }
     });

@@ -79,12 +79,12 @@ fn wire_type(ty: &RustType) -> RustType {
     }
 }
 
-/// The tokens of a type definition; `gate` (a `#[cfg(...)]` or nothing) goes on every item.
-pub fn definition(def: &TypeDef, gate: &TokenStream) -> TokenStream {
+/// The tokens of a type definition (a struct's serde impls come from [`serde_entry`]).
+pub fn definition(def: &TypeDef) -> TokenStream {
     match def {
-        TypeDef::Struct(s) => struct_tokens(s, gate),
-        TypeDef::Enum(e) => enum_tokens(e, gate),
-        TypeDef::Union(u) => super::types::composition::union_tokens(u, gate),
+        TypeDef::Struct(s) => struct_tokens(s),
+        TypeDef::Enum(e) => enum_tokens(e),
+        TypeDef::Union(u) => super::types::composition::union_tokens(u),
         TypeDef::Alias { name, origin, description, ty, newtype } => {
             let docs = doc_attrs(description.as_deref(), &[format!("Discovery schema `{origin}`.")]);
             let name = ident(name);
@@ -92,40 +92,36 @@ pub fn definition(def: &TypeDef, gate: &TokenStream) -> TokenStream {
             if *newtype {
                 quote! {
                     #docs
-                    #gate
                     #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
                     #[serde(transparent)]
                     pub struct #name(pub #ty);
                 }
             } else {
-                quote! { #docs #gate pub type #name = #ty; }
+                quote! { #docs pub type #name = #ty; }
             }
         }
     }
 }
 
-fn struct_tokens(def: &StructDef, gate: &TokenStream) -> TokenStream {
+fn struct_tokens(def: &StructDef) -> TokenStream {
     let docs = doc_attrs(def.description.as_deref(), &[format!("Discovery schema `{}`.", def.origin)]);
     let name = ident(&def.name);
     let fields = def.fields.iter().map(field_tokens);
-    let serde = serde_impls(def);
     quote! {
         #docs
-        #gate
         #[derive(Clone, Debug, Default, PartialEq)]
         pub struct #name {
             #( #fields )*
         }
-
-        #gate
-        #serde
     }
 }
 
-/// A model's `Serialize` and `Deserialize`: one `model_serde!` call listing each field's JSON
-/// key (64-bit integers `as int64`, sent as strings). The runtime macro writes a smaller
-/// decoder than serde's derive, which was most of the crate's build time (README, Design).
-fn serde_impls(def: &StructDef) -> TokenStream {
+/// A struct's entry in a `model_serde!` call: `Name { "jsonKey" => field, ... }`, 64-bit
+/// integers `as int64` (sent as strings). The runtime macro writes a smaller decoder than
+/// serde's derive, which was most of the crate's build time (README, Design); one call takes
+/// the entries of every model under one feature gate.
+pub fn serde_entry(def: &TypeDef) -> Option<TokenStream> {
+    let TypeDef::Struct(def) = def else { return None };
     let name = ident(&def.name);
     let fields = def.fields.iter().map(|field| {
         let json = &field.json_name;
@@ -141,7 +137,15 @@ fn serde_impls(def: &StructDef) -> TokenStream {
             quote!(#json => #rust)
         }
     });
-    quote! { discogen_runtime::model_serde!(#name { #( #fields ),* }); }
+    Some(quote!(#name { #( #fields ),* }))
+}
+
+/// One `model_serde!` call for `entries`, or nothing.
+pub fn serde_call(entries: &[TokenStream]) -> TokenStream {
+    if entries.is_empty() {
+        return quote!();
+    }
+    quote! { discogen_runtime::model_serde!( #( #entries );* ); }
 }
 
 fn field_tokens(field: &Field) -> TokenStream {
@@ -177,7 +181,7 @@ fn field_tokens(field: &Field) -> TokenStream {
     }
 }
 
-fn enum_tokens(def: &EnumDef, gate: &TokenStream) -> TokenStream {
+fn enum_tokens(def: &EnumDef) -> TokenStream {
     let docs = doc_attrs(
         def.description.as_deref(),
         &[format!(
@@ -198,7 +202,6 @@ fn enum_tokens(def: &EnumDef, gate: &TokenStream) -> TokenStream {
     });
     quote! {
         #docs
-        #gate
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum #name {
             #( #variant_docs #variants, )*
@@ -206,7 +209,6 @@ fn enum_tokens(def: &EnumDef, gate: &TokenStream) -> TokenStream {
             #unknown(String),
         }
 
-        #gate
         impl #name {
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -217,7 +219,6 @@ fn enum_tokens(def: &EnumDef, gate: &TokenStream) -> TokenStream {
             }
         }
 
-        #gate
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -227,7 +228,6 @@ fn enum_tokens(def: &EnumDef, gate: &TokenStream) -> TokenStream {
             }
         }
 
-        #gate
         discogen_runtime::open_enum_impls!(#name);
     }
 }

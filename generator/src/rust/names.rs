@@ -91,9 +91,21 @@ impl NameType {
 }
 
 /// The tokens of all name types, with constructors, `Display`, `FromStr` and child helpers.
+/// Unlike models, each item keeps its own `#[cfg]` rather than sharing gated modules: on
+/// aiplatform 5.1k lines against 5.3k (most names have a gate of their own, and a module's
+/// deeper indentation wraps more lines).
 pub fn tokens(names: &[NameType], crate_ident: &str, gates: &super::features::Gates) -> TokenStream {
     let defs = names.iter().map(|name| name_tokens(name, names, crate_ident, gates));
     quote! { #( #defs )* }
+}
+
+/// Whether every build that has an item gated `outer` also has one gated `inner`.
+fn implies(outer: Option<&[String]>, inner: Option<&[String]>) -> bool {
+    match (outer, inner) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(outer), Some(inner)) => outer.iter().all(|feature| inner.contains(feature)),
+    }
 }
 
 fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str, gates: &super::features::Gates) -> TokenStream {
@@ -110,7 +122,13 @@ fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str, gates: &sup
             let child_field = ident(&field);
             let own = fields.iter();
             let doc = format!(" The `{}` named `{{{field}}}` under this one.", child.template());
-            let gate = gates.attribute(&child.name);
+            // Inside the parent's gate, the child's is only needed when it is narrower.
+            let child_gate = gates.features(&child.name);
+            let gate = if implies(gates.features(&name.name), child_gate) {
+                quote!()
+            } else {
+                super::features::cfg_attribute(child_gate)
+            };
             Some(quote! {
                 #[doc = #doc]
                 #gate

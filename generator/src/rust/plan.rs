@@ -379,6 +379,7 @@ fn method_plan(
     // Builder fields and the builder's own methods; a parameter with one of these names gets
     // a `_param` suffix (e.g. the `timeout` of `operations.wait`).
     let mut fields_taken: Vec<String> = [
+        "call",
         "client",
         "options",
         "body",
@@ -613,36 +614,48 @@ pub fn model_root_tokens(groups: &[(String, Vec<&TypeDef>)]) -> TokenStream {
     }
 }
 
-/// One model group file.
+/// One model group file: its types grouped by feature gate, each gated group in a private
+/// module that carries the `#[cfg]` once, with one `model_serde!` call for its structs.
 pub fn model_group_tokens(plan: &CratePlan, defs: &[&TypeDef]) -> TokenStream {
-    let items = defs.iter().map(|def| {
-        let gate = plan.gates.attribute(def.name());
-        let definition = models::definition(def, &gate);
-        let page =
-            plan.pages.iter().find(|(response, _, _)| response == def.name()).and_then(|(_, items_json, item)| {
-                let TypeDef::Struct(s) = def else { return None };
-                let items = ident(&s.fields.iter().find(|f| &f.json_name == items_json)?.rust_name);
-                let token = ident(&s.fields.iter().find(|f| f.json_name == plan.page_token)?.rust_name);
-                let response = ident(&s.name);
-                let item = models::type_tokens(item);
-                Some(quote! {
-                    #gate
-                    impl discogen_runtime::Page for #response {
-                        type Item = #item;
-
-                        fn next_page_token(&self) -> Option<&str> {
-                            self.#token.as_deref()
-                        }
-
-                        fn into_items(self) -> Vec<#item> {
-                            self.#items
-                        }
-                    }
-                })
-            });
-        quote!(#definition #page)
+    let groups = super::features::by_gate(defs.iter().copied(), |def| plan.gates.features(def.name()));
+    let mut index = 0;
+    let groups = groups.into_iter().map(|(gate, defs)| {
+        let items = defs.iter().map(|def| {
+            let definition = models::definition(def);
+            let page = page_impl(plan, def);
+            quote!(#definition #page)
+        });
+        let entries: Vec<_> = defs.iter().filter_map(|def| models::serde_entry(def)).collect();
+        let serde = models::serde_call(&entries);
+        if gate.is_some() {
+            index += 1;
+        }
+        super::features::gated_module(gate, &format!("gated_{index}"), quote!(#( #items )* #serde))
     });
-    quote! { #( #items )* }
+    quote! { #( #groups )* }
+}
+
+/// `impl Page` for a list response, or nothing.
+fn page_impl(plan: &CratePlan, def: &TypeDef) -> Option<TokenStream> {
+    let (_, items_json, item) = plan.pages.iter().find(|(response, _, _)| response == def.name())?;
+    let TypeDef::Struct(s) = def else { return None };
+    let items = ident(&s.fields.iter().find(|f| &f.json_name == items_json)?.rust_name);
+    let token = ident(&s.fields.iter().find(|f| f.json_name == plan.page_token)?.rust_name);
+    let response = ident(&s.name);
+    let item = models::type_tokens(item);
+    Some(quote! {
+        impl discogen_runtime::Page for #response {
+            type Item = #item;
+
+            fn next_page_token(&self) -> Option<&str> {
+                self.#token.as_deref()
+            }
+
+            fn into_items(self) -> Vec<#item> {
+                self.#items
+            }
+        }
+    })
 }
 
 /// The crate root: docs, re-exports, endpoints and the `Client`.

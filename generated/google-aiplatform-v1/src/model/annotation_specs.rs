@@ -30,6 +30,6 @@ pub struct AnnotationSpec {
 
 #[cfg(feature = "annotation-specs")]
 discogen_runtime::model_serde!(
-    AnnotationSpec { "name" => name, "displayName" => display_name, "createTime" =>
-    create_time, "updateTime" => update_time, "etag" => etag }
+    AnnotationSpec { "name" => name, "displayName" => display_name, "createTime" => create_time,
+        "updateTime" => update_time, "etag" => etag };
 );

@@ -14,12 +14,6 @@ pub struct ListAnnotationsResponse {
 }
 
 #[cfg(feature = "annotations")]
-discogen_runtime::model_serde!(
-    ListAnnotationsResponse { "annotations" => annotations, "nextPageToken" =>
-    next_page_token }
-);
-
-#[cfg(feature = "annotations")]
 impl discogen_runtime::Page for ListAnnotationsResponse {
     type Item = crate::Annotation;
 
@@ -31,3 +25,8 @@ impl discogen_runtime::Page for ListAnnotationsResponse {
         self.annotations
     }
 }
+
+#[cfg(feature = "annotations")]
+discogen_runtime::model_serde!(
+    ListAnnotationsResponse { "annotations" => annotations, "nextPageToken" => next_page_token };
+);

@@ -52,15 +52,6 @@ pub struct CachedContent {
     pub encryption_spec: Option<crate::EncryptionSpec>,
 }
 
-#[cfg(feature = "cached-contents")]
-discogen_runtime::model_serde!(
-    CachedContent { "expireTime" => expire_time, "ttl" => ttl, "name" => name,
-    "displayName" => display_name, "model" => model, "systemInstruction" =>
-    system_instruction, "contents" => contents, "tools" => tools, "toolConfig" =>
-    tool_config, "createTime" => create_time, "updateTime" => update_time,
-    "usageMetadata" => usage_metadata, "encryptionSpec" => encryption_spec }
-);
-
 /// Response with a list of CachedContents.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListCachedContentsResponse`.
@@ -73,12 +64,6 @@ pub struct ListCachedContentsResponse {
     /// A token, which can be sent as `page_token` to retrieve the next page. If this field is omitted, there are no subsequent pages.
     pub next_page_token: Option<String>,
 }
-
-#[cfg(feature = "cached-contents")]
-discogen_runtime::model_serde!(
-    ListCachedContentsResponse { "cachedContents" => cached_contents, "nextPageToken" =>
-    next_page_token }
-);
 
 #[cfg(feature = "cached-contents")]
 impl discogen_runtime::Page for ListCachedContentsResponse {
@@ -117,7 +102,14 @@ pub struct CachedContentUsageMetadata {
 
 #[cfg(feature = "cached-contents")]
 discogen_runtime::model_serde!(
-    CachedContentUsageMetadata { "totalTokenCount" => total_token_count, "textCount" =>
-    text_count, "imageCount" => image_count, "videoDurationSeconds" =>
-    video_duration_seconds, "audioDurationSeconds" => audio_duration_seconds }
+    CachedContent { "expireTime" => expire_time, "ttl" => ttl, "name" => name,
+        "displayName" => display_name, "model" => model, "systemInstruction" => system_instruction,
+        "contents" => contents, "tools" => tools, "toolConfig" => tool_config,
+        "createTime" => create_time, "updateTime" => update_time, "usageMetadata" => usage_metadata,
+        "encryptionSpec" => encryption_spec };
+    ListCachedContentsResponse { "cachedContents" => cached_contents,
+        "nextPageToken" => next_page_token };
+    CachedContentUsageMetadata { "totalTokenCount" => total_token_count, "textCount" => text_count,
+        "imageCount" => image_count, "videoDurationSeconds" => video_duration_seconds,
+        "audioDurationSeconds" => audio_duration_seconds };
 );

@@ -48,133 +48,107 @@ pub struct Context {
 
 #[cfg(any(feature = "contexts", feature = "pipeline-jobs", feature = "schedules"))]
 discogen_runtime::model_serde!(
-    Context { "name" => name, "displayName" => display_name, "etag" => etag, "labels" =>
-    labels, "createTime" => create_time, "updateTime" => update_time, "parentContexts" =>
-    parent_contexts, "schemaTitle" => schema_title, "schemaVersion" => schema_version,
-    "metadata" => metadata, "description" => description }
-);
-
-/// Response message for MetadataService.ListContexts.
-///
-/// Discovery schema `GoogleCloudAiplatformV1ListContextsResponse`.
-#[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListContextsResponse {
-    /// The Contexts retrieved from the MetadataStore.
-    pub contexts: Vec<crate::Context>,
-
-    /// A token, which can be sent as ListContextsRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
-    pub next_page_token: Option<String>,
-}
-
-#[cfg(feature = "contexts")]
-discogen_runtime::model_serde!(
-    ListContextsResponse { "contexts" => contexts, "nextPageToken" => next_page_token }
+    Context { "name" => name, "displayName" => display_name, "etag" => etag, "labels" => labels,
+        "createTime" => create_time, "updateTime" => update_time,
+        "parentContexts" => parent_contexts, "schemaTitle" => schema_title,
+        "schemaVersion" => schema_version, "metadata" => metadata, "description" => description };
 );
 
 #[cfg(feature = "contexts")]
-impl discogen_runtime::Page for ListContextsResponse {
-    type Item = crate::Context;
+mod gated_2 {
+    /// Response message for MetadataService.ListContexts.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1ListContextsResponse`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ListContextsResponse {
+        /// The Contexts retrieved from the MetadataStore.
+        pub contexts: Vec<crate::Context>,
 
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
+        /// A token, which can be sent as ListContextsRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
+        pub next_page_token: Option<String>,
     }
 
-    fn into_items(self) -> Vec<crate::Context> {
-        self.contexts
+    impl discogen_runtime::Page for ListContextsResponse {
+        type Item = crate::Context;
+
+        fn next_page_token(&self) -> Option<&str> {
+            self.next_page_token.as_deref()
+        }
+
+        fn into_items(self) -> Vec<crate::Context> {
+            self.contexts
+        }
     }
-}
 
-/// Request message for MetadataService.PurgeContexts.
-///
-/// Discovery schema `GoogleCloudAiplatformV1PurgeContextsRequest`.
-#[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PurgeContextsRequest {
-    /// Required. A required filter matching the Contexts to be purged. E.g., `update_time <= 2020-11-19T11:30:00-04:00`.
-    pub filter: Option<String>,
+    /// Request message for MetadataService.PurgeContexts.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1PurgeContextsRequest`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PurgeContextsRequest {
+        /// Required. A required filter matching the Contexts to be purged. E.g., `update_time <= 2020-11-19T11:30:00-04:00`.
+        pub filter: Option<String>,
 
-    /// Optional. Flag to indicate to actually perform the purge. If `force` is set to false, the method will return a sample of Context names that would be deleted.
-    pub force: Option<bool>,
-}
+        /// Optional. Flag to indicate to actually perform the purge. If `force` is set to false, the method will return a sample of Context names that would be deleted.
+        pub force: Option<bool>,
+    }
 
-#[cfg(feature = "contexts")]
-discogen_runtime::model_serde!(
-    PurgeContextsRequest { "filter" => filter, "force" => force }
-);
+    /// Request message for MetadataService.AddContextArtifactsAndExecutions.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1AddContextArtifactsAndExecutionsRequest`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct AddContextArtifactsAndExecutionsRequest {
+        /// The resource names of the Artifacts to attribute to the Context. Format: `projects/{project}/locations/{location}/metadataStores/{metadatastore}/artifacts/{artifact}`
+        pub artifacts: Vec<String>,
 
-/// Request message for MetadataService.AddContextArtifactsAndExecutions.
-///
-/// Discovery schema `GoogleCloudAiplatformV1AddContextArtifactsAndExecutionsRequest`.
-#[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AddContextArtifactsAndExecutionsRequest {
-    /// The resource names of the Artifacts to attribute to the Context. Format: `projects/{project}/locations/{location}/metadataStores/{metadatastore}/artifacts/{artifact}`
-    pub artifacts: Vec<String>,
+        /// The resource names of the Executions to associate with the Context. Format: `projects/{project}/locations/{location}/metadataStores/{metadatastore}/executions/{execution}`
+        pub executions: Vec<String>,
+    }
 
-    /// The resource names of the Executions to associate with the Context. Format: `projects/{project}/locations/{location}/metadataStores/{metadatastore}/executions/{execution}`
-    pub executions: Vec<String>,
-}
+    /// Response message for MetadataService.AddContextArtifactsAndExecutions.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1AddContextArtifactsAndExecutionsResponse`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct AddContextArtifactsAndExecutionsResponse {}
+    /// Request message for MetadataService.AddContextChildren.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1AddContextChildrenRequest`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct AddContextChildrenRequest {
+        /// The resource names of the child Contexts.
+        pub child_contexts: Vec<String>,
+    }
 
-#[cfg(feature = "contexts")]
-discogen_runtime::model_serde!(
-    AddContextArtifactsAndExecutionsRequest { "artifacts" => artifacts, "executions" =>
-    executions }
-);
+    /// Response message for MetadataService.AddContextChildren.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1AddContextChildrenResponse`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct AddContextChildrenResponse {}
+    /// Request message for MetadataService.DeleteContextChildrenRequest.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1RemoveContextChildrenRequest`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct RemoveContextChildrenRequest {
+        /// The resource names of the child Contexts.
+        pub child_contexts: Vec<String>,
+    }
 
-/// Response message for MetadataService.AddContextArtifactsAndExecutions.
-///
-/// Discovery schema `GoogleCloudAiplatformV1AddContextArtifactsAndExecutionsResponse`.
-#[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AddContextArtifactsAndExecutionsResponse {}
-#[cfg(feature = "contexts")]
-discogen_runtime::model_serde!(AddContextArtifactsAndExecutionsResponse {});
-
-/// Request message for MetadataService.AddContextChildren.
-///
-/// Discovery schema `GoogleCloudAiplatformV1AddContextChildrenRequest`.
-#[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AddContextChildrenRequest {
-    /// The resource names of the child Contexts.
-    pub child_contexts: Vec<String>,
-}
-
-#[cfg(feature = "contexts")]
-discogen_runtime::model_serde!(
-    AddContextChildrenRequest { "childContexts" => child_contexts }
-);
-
-/// Response message for MetadataService.AddContextChildren.
-///
-/// Discovery schema `GoogleCloudAiplatformV1AddContextChildrenResponse`.
-#[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AddContextChildrenResponse {}
-#[cfg(feature = "contexts")]
-discogen_runtime::model_serde!(AddContextChildrenResponse {});
-
-/// Request message for MetadataService.DeleteContextChildrenRequest.
-///
-/// Discovery schema `GoogleCloudAiplatformV1RemoveContextChildrenRequest`.
-#[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RemoveContextChildrenRequest {
-    /// The resource names of the child Contexts.
-    pub child_contexts: Vec<String>,
+    /// Response message for MetadataService.RemoveContextChildren.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1RemoveContextChildrenResponse`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct RemoveContextChildrenResponse {}
+    discogen_runtime::model_serde!(
+        ListContextsResponse { "contexts" => contexts, "nextPageToken" => next_page_token };
+        PurgeContextsRequest { "filter" => filter, "force" => force };
+        AddContextArtifactsAndExecutionsRequest { "artifacts" => artifacts,
+            "executions" => executions };
+        AddContextArtifactsAndExecutionsResponse {};
+        AddContextChildrenRequest { "childContexts" => child_contexts };
+        AddContextChildrenResponse {};
+        RemoveContextChildrenRequest { "childContexts" => child_contexts };
+        RemoveContextChildrenResponse {};
+    );
 }
 
 #[cfg(feature = "contexts")]
-discogen_runtime::model_serde!(
-    RemoveContextChildrenRequest { "childContexts" => child_contexts }
-);
-
-/// Response message for MetadataService.RemoveContextChildren.
-///
-/// Discovery schema `GoogleCloudAiplatformV1RemoveContextChildrenResponse`.
-#[cfg(feature = "contexts")]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RemoveContextChildrenResponse {}
-#[cfg(feature = "contexts")]
-discogen_runtime::model_serde!(RemoveContextChildrenResponse {});
+pub use gated_2::*;

@@ -69,15 +69,6 @@ pub struct CustomJob {
     pub satisfies_pzi: Option<bool>,
 }
 
-#[cfg(feature = "custom-jobs")]
-discogen_runtime::model_serde!(
-    CustomJob { "name" => name, "displayName" => display_name, "jobSpec" => job_spec,
-    "state" => state, "createTime" => create_time, "startTime" => start_time, "endTime"
-    => end_time, "updateTime" => update_time, "error" => error, "labels" => labels,
-    "encryptionSpec" => encryption_spec, "webAccessUris" => web_access_uris,
-    "satisfiesPzs" => satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
-);
-
 /// Response message for JobService.ListCustomJobs
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListCustomJobsResponse`.
@@ -90,12 +81,6 @@ pub struct ListCustomJobsResponse {
     /// A token to retrieve the next page of results. Pass to ListCustomJobsRequest.page\_token to obtain that page.
     pub next_page_token: Option<String>,
 }
-
-#[cfg(feature = "custom-jobs")]
-discogen_runtime::model_serde!(
-    ListCustomJobsResponse { "customJobs" => custom_jobs, "nextPageToken" =>
-    next_page_token }
-);
 
 #[cfg(feature = "custom-jobs")]
 impl discogen_runtime::Page for ListCustomJobsResponse {
@@ -117,128 +102,16 @@ impl discogen_runtime::Page for ListCustomJobsResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelCustomJobRequest {}
 #[cfg(feature = "custom-jobs")]
-discogen_runtime::model_serde!(CancelCustomJobRequest {});
-
-/// Represents the spec of a CustomJob.
-///
-/// Discovery schema `GoogleCloudAiplatformV1CustomJobSpec`.
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs"
-    )
-)]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CustomJobSpec {
-    /// Optional. The ID of the PersistentResource in the same Project and Location which to run If this is specified, the job will be run on existing machines held by the PersistentResource instead of on-demand short-live machines. The network and CMEK configs on the job should be consistent with those on the PersistentResource, otherwise, the job will be rejected.
-    pub persistent_resource_id: Option<String>,
-
-    /// Required. The spec of the worker pools including machine type and Docker image. All worker pools except the first one are optional and can be skipped by providing an empty value.
-    pub worker_pool_specs: Vec<crate::WorkerPoolSpec>,
-
-    /// Scheduling options for a CustomJob.
-    pub scheduling: Option<crate::Scheduling>,
-
-    /// Specifies the service account for workload run-as account. Users submitting jobs must have act-as permission on this run-as account. If unspecified, the [Vertex AI Custom Code Service Agent](https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents) for the CustomJob's project is used.
-    pub service_account: Option<String>,
-
-    /// Optional. The full name of the Compute Engine \[network\](/compute/docs/networks-and-firewalls#networks) to which the Job should be peered. For example, `projects/12345/global/networks/myVPC`. \[Format\](/compute/docs/reference/rest/v1/networks/insert) is of the form `projects/{project}/global/networks/{network}`. Where {project} is a project number, as in `12345`, and {network} is a network name. To specify this field, you must have already [configured VPC Network Peering for Vertex AI](https://cloud.google.com/vertex-ai/docs/general/vpc-peering). If this field is left unspecified, the job is not peered with any network.
-    pub network: Option<String>,
-
-    /// Optional. A list of names for the reserved ip ranges under the VPC network that can be used for this job. If set, we will deploy the job within the provided ip ranges. Otherwise, the job will be deployed to any ip ranges under the provided VPC network. Example: \['vertex-ai-ip-range'\].
-    pub reserved_ip_ranges: Vec<String>,
-
-    /// Optional. Configuration for PSC-I for CustomJob.
-    pub psc_interface_config: Option<crate::PscInterfaceConfig>,
-
-    /// The Cloud Storage location to store the output of this CustomJob or HyperparameterTuningJob. For HyperparameterTuningJob, the baseOutputDirectory of each child CustomJob backing a Trial is set to a subdirectory of name id under its parent HyperparameterTuningJob's baseOutputDirectory. The following Vertex AI environment variables will be passed to containers or python modules when this field is set: For CustomJob: * AIP\_MODEL\_DIR = `/model/` * AIP\_CHECKPOINT\_DIR = `/checkpoints/` * AIP\_TENSORBOARD\_LOG\_DIR = `/logs/` For CustomJob backing a Trial of HyperparameterTuningJob: * AIP\_MODEL\_DIR = `//model/` * AIP\_CHECKPOINT\_DIR = `//checkpoints/` * AIP\_TENSORBOARD\_LOG\_DIR = `//logs/`
-    pub base_output_directory: Option<crate::GcsDestination>,
-
-    /// The ID of the location to store protected artifacts. e.g. us-central1. Populate only when the location is different than CustomJob location. List of supported locations: <https://cloud.google.com/vertex-ai/docs/general/locations>
-    pub protected_artifact_location_id: Option<String>,
-
-    /// Optional. The name of a Vertex AI Tensorboard resource to which this CustomJob will upload Tensorboard logs. Format: `projects/{project}/locations/{location}/tensorboards/{tensorboard}`
-    pub tensorboard: Option<String>,
-
-    /// Optional. Whether you want Vertex AI to enable [interactive shell access](https://cloud.google.com/vertex-ai/docs/training/monitor-debug-interactive-shell) to training containers. If set to `true`, you can access interactive shells at the URIs given by CustomJob.web\_access\_uris or Trial.web\_access\_uris (within HyperparameterTuningJob.trials).
-    pub enable_web_access: Option<bool>,
-
-    /// Optional. Whether you want Vertex AI to enable access to the customized dashboard in training chief container. If set to `true`, you can access the dashboard at the URIs given by CustomJob.web\_access\_uris or Trial.web\_access\_uris (within HyperparameterTuningJob.trials).
-    pub enable_dashboard_access: Option<bool>,
-
-    /// Optional. The Experiment associated with this job. Format: `projects/{project}/locations/{location}/metadataStores/{metadataStores}/contexts/{experiment-name}`
-    pub experiment: Option<String>,
-
-    /// Optional. The Experiment Run associated with this job. Format: `projects/{project}/locations/{location}/metadataStores/{metadataStores}/contexts/{experiment-name}-{experiment-run-name}`
-    pub experiment_run: Option<String>,
-
-    /// Optional. The name of the Model resources for which to generate a mapping to artifact URIs. Applicable only to some of the Google-provided custom jobs. Format: `projects/{project}/locations/{location}/models/{model}` In order to retrieve a specific version of the model, also provide the version ID or version alias. Example: `projects/{project}/locations/{location}/models/{model}@2` or `projects/{project}/locations/{location}/models/{model}@golden` If no version ID or alias is specified, the "default" version will be returned. The "default" version alias is created for the first version of the model, and can be moved to other versions later on. There will be exactly one default version.
-    pub models: Vec<String>,
-}
-
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs"
-    )
-)]
 discogen_runtime::model_serde!(
-    CustomJobSpec { "persistentResourceId" => persistent_resource_id, "workerPoolSpecs"
-    => worker_pool_specs, "scheduling" => scheduling, "serviceAccount" =>
-    service_account, "network" => network, "reservedIpRanges" => reserved_ip_ranges,
-    "pscInterfaceConfig" => psc_interface_config, "baseOutputDirectory" =>
-    base_output_directory, "protectedArtifactLocationId" =>
-    protected_artifact_location_id, "tensorboard" => tensorboard, "enableWebAccess" =>
-    enable_web_access, "enableDashboardAccess" => enable_dashboard_access, "experiment"
-    => experiment, "experimentRun" => experiment_run, "models" => models }
+    CustomJob { "name" => name, "displayName" => display_name, "jobSpec" => job_spec,
+        "state" => state, "createTime" => create_time, "startTime" => start_time,
+        "endTime" => end_time, "updateTime" => update_time, "error" => error, "labels" => labels,
+        "encryptionSpec" => encryption_spec, "webAccessUris" => web_access_uris,
+        "satisfiesPzs" => satisfies_pzs, "satisfiesPzi" => satisfies_pzi };
+    ListCustomJobsResponse { "customJobs" => custom_jobs, "nextPageToken" => next_page_token };
+    CancelCustomJobRequest {};
 );
 
-/// Configuration for PSC-I.
-///
-/// Discovery schema `GoogleCloudAiplatformV1PscInterfaceConfig`.
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "persistent-resources",
-        feature = "pipeline-jobs",
-        feature = "locations-reasoning-engines",
-        feature = "schedules",
-        feature = "reasoning-engines"
-    )
-)]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PscInterfaceConfig {
-    /// Optional. The name of the Compute Engine [network attachment](https://cloud.google.com/vpc/docs/about-network-attachments) to attach to the resource within the region and user project. To specify this field, you must have already \[created a network attachment\] (<https://cloud.google.com/vpc/docs/create-manage-network-attachments#create-network-attachments>). This field is only used for resources using PSC-I.
-    pub network_attachment: Option<String>,
-
-    /// Optional. DNS peering configurations. When specified, Vertex AI will attempt to configure DNS peering zones in the tenant project VPC to resolve the specified domains using the target network's Cloud DNS. The user must grant the dns.peer role to the Vertex AI Service Agent on the target project.
-    pub dns_peering_configs: Vec<crate::DnsPeeringConfig>,
-}
-
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "persistent-resources",
-        feature = "pipeline-jobs",
-        feature = "locations-reasoning-engines",
-        feature = "schedules",
-        feature = "reasoning-engines"
-    )
-)]
-discogen_runtime::model_serde!(
-    PscInterfaceConfig { "networkAttachment" => network_attachment, "dnsPeeringConfigs"
-    => dns_peering_configs }
-);
-
-/// Represents the spec of a worker pool in a job.
-///
-/// Discovery schema `GoogleCloudAiplatformV1WorkerPoolSpec`.
 #[cfg(
     any(
         feature = "custom-jobs",
@@ -246,166 +119,252 @@ discogen_runtime::model_serde!(
         feature = "nas-jobs"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct WorkerPoolSpec {
-    /// The custom container task.
-    pub container_spec: Option<crate::ContainerSpec>,
-
-    /// The Python packaged task.
-    pub python_package_spec: Option<crate::PythonPackageSpec>,
-
-    /// Optional. Immutable. The specification of a single machine.
-    pub machine_spec: Option<crate::MachineSpec>,
-
-    /// Optional. The number of worker replicas to use for this worker pool.
-    pub replica_count: Option<i64>,
-
-    /// Optional. List of NFS mount spec.
-    pub nfs_mounts: Vec<crate::NfsMount>,
-
-    /// Disk spec.
-    pub disk_spec: Option<crate::DiskSpec>,
-}
-
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs"
-    )
-)]
-discogen_runtime::model_serde!(
-    WorkerPoolSpec { "containerSpec" => container_spec, "pythonPackageSpec" =>
-    python_package_spec, "machineSpec" => machine_spec, "replicaCount" => replica_count
-    as int64, "nfsMounts" => nfs_mounts, "diskSpec" => disk_spec }
-);
-
-/// Optional. This determines which type of scheduling strategy to use.
-///
-/// Values this crate does not know yet are kept in [`SchedulingStrategy::Unknown`], so they round-trip unchanged.
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs"
-    )
-)]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SchedulingStrategy {
-    /// Strategy will default to STANDARD.
+mod gated_2 {
+    /// Represents the spec of a CustomJob.
     ///
-    /// `STRATEGY_UNSPECIFIED`
-    StrategyUnspecified,
+    /// Discovery schema `GoogleCloudAiplatformV1CustomJobSpec`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CustomJobSpec {
+        /// Optional. The ID of the PersistentResource in the same Project and Location which to run If this is specified, the job will be run on existing machines held by the PersistentResource instead of on-demand short-live machines. The network and CMEK configs on the job should be consistent with those on the PersistentResource, otherwise, the job will be rejected.
+        pub persistent_resource_id: Option<String>,
 
-    /// Deprecated. Regular on-demand provisioning strategy.
-    ///
-    /// `ON_DEMAND`
-    /// Deprecated.
-    OnDemand,
+        /// Required. The spec of the worker pools including machine type and Docker image. All worker pools except the first one are optional and can be skipped by providing an empty value.
+        pub worker_pool_specs: Vec<crate::WorkerPoolSpec>,
 
-    /// Deprecated. Low cost by making potential use of spot resources.
-    ///
-    /// `LOW_COST`
-    /// Deprecated.
-    LowCost,
+        /// Scheduling options for a CustomJob.
+        pub scheduling: Option<crate::Scheduling>,
 
-    /// Standard provisioning strategy uses regular on-demand resources.
-    ///
-    /// `STANDARD`
-    Standard,
+        /// Specifies the service account for workload run-as account. Users submitting jobs must have act-as permission on this run-as account. If unspecified, the [Vertex AI Custom Code Service Agent](https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents) for the CustomJob's project is used.
+        pub service_account: Option<String>,
 
-    /// Spot provisioning strategy uses spot resources.
-    ///
-    /// `SPOT`
-    Spot,
+        /// Optional. The full name of the Compute Engine \[network\](/compute/docs/networks-and-firewalls#networks) to which the Job should be peered. For example, `projects/12345/global/networks/myVPC`. \[Format\](/compute/docs/reference/rest/v1/networks/insert) is of the form `projects/{project}/global/networks/{network}`. Where {project} is a project number, as in `12345`, and {network} is a network name. To specify this field, you must have already [configured VPC Network Peering for Vertex AI](https://cloud.google.com/vertex-ai/docs/general/vpc-peering). If this field is left unspecified, the job is not peered with any network.
+        pub network: Option<String>,
 
-    /// Flex Start strategy uses DWS to queue for resources.
-    ///
-    /// `FLEX_START`
-    FlexStart,
+        /// Optional. A list of names for the reserved ip ranges under the VPC network that can be used for this job. If set, we will deploy the job within the provided ip ranges. Otherwise, the job will be deployed to any ip ranges under the provided VPC network. Example: \['vertex-ai-ip-range'\].
+        pub reserved_ip_ranges: Vec<String>,
 
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
+        /// Optional. Configuration for PSC-I for CustomJob.
+        pub psc_interface_config: Option<crate::PscInterfaceConfig>,
 
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs"
-    )
-)]
-impl SchedulingStrategy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SchedulingStrategy::StrategyUnspecified => "STRATEGY_UNSPECIFIED",
-            SchedulingStrategy::OnDemand => "ON_DEMAND",
-            SchedulingStrategy::LowCost => "LOW_COST",
-            SchedulingStrategy::Standard => "STANDARD",
-            SchedulingStrategy::Spot => "SPOT",
-            SchedulingStrategy::FlexStart => "FLEX_START",
-            SchedulingStrategy::Unknown(value) => value,
-        }
+        /// The Cloud Storage location to store the output of this CustomJob or HyperparameterTuningJob. For HyperparameterTuningJob, the baseOutputDirectory of each child CustomJob backing a Trial is set to a subdirectory of name id under its parent HyperparameterTuningJob's baseOutputDirectory. The following Vertex AI environment variables will be passed to containers or python modules when this field is set: For CustomJob: * AIP\_MODEL\_DIR = `/model/` * AIP\_CHECKPOINT\_DIR = `/checkpoints/` * AIP\_TENSORBOARD\_LOG\_DIR = `/logs/` For CustomJob backing a Trial of HyperparameterTuningJob: * AIP\_MODEL\_DIR = `//model/` * AIP\_CHECKPOINT\_DIR = `//checkpoints/` * AIP\_TENSORBOARD\_LOG\_DIR = `//logs/`
+        pub base_output_directory: Option<crate::GcsDestination>,
+
+        /// The ID of the location to store protected artifacts. e.g. us-central1. Populate only when the location is different than CustomJob location. List of supported locations: <https://cloud.google.com/vertex-ai/docs/general/locations>
+        pub protected_artifact_location_id: Option<String>,
+
+        /// Optional. The name of a Vertex AI Tensorboard resource to which this CustomJob will upload Tensorboard logs. Format: `projects/{project}/locations/{location}/tensorboards/{tensorboard}`
+        pub tensorboard: Option<String>,
+
+        /// Optional. Whether you want Vertex AI to enable [interactive shell access](https://cloud.google.com/vertex-ai/docs/training/monitor-debug-interactive-shell) to training containers. If set to `true`, you can access interactive shells at the URIs given by CustomJob.web\_access\_uris or Trial.web\_access\_uris (within HyperparameterTuningJob.trials).
+        pub enable_web_access: Option<bool>,
+
+        /// Optional. Whether you want Vertex AI to enable access to the customized dashboard in training chief container. If set to `true`, you can access the dashboard at the URIs given by CustomJob.web\_access\_uris or Trial.web\_access\_uris (within HyperparameterTuningJob.trials).
+        pub enable_dashboard_access: Option<bool>,
+
+        /// Optional. The Experiment associated with this job. Format: `projects/{project}/locations/{location}/metadataStores/{metadataStores}/contexts/{experiment-name}`
+        pub experiment: Option<String>,
+
+        /// Optional. The Experiment Run associated with this job. Format: `projects/{project}/locations/{location}/metadataStores/{metadataStores}/contexts/{experiment-name}-{experiment-run-name}`
+        pub experiment_run: Option<String>,
+
+        /// Optional. The name of the Model resources for which to generate a mapping to artifact URIs. Applicable only to some of the Google-provided custom jobs. Format: `projects/{project}/locations/{location}/models/{model}` In order to retrieve a specific version of the model, also provide the version ID or version alias. Example: `projects/{project}/locations/{location}/models/{model}@2` or `projects/{project}/locations/{location}/models/{model}@golden` If no version ID or alias is specified, the "default" version will be returned. The "default" version alias is created for the first version of the model, and can be moved to other versions later on. There will be exactly one default version.
+        pub models: Vec<String>,
     }
-}
 
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs"
-    )
-)]
-impl From<&str> for SchedulingStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "STRATEGY_UNSPECIFIED" => SchedulingStrategy::StrategyUnspecified,
-            "ON_DEMAND" => SchedulingStrategy::OnDemand,
-            "LOW_COST" => SchedulingStrategy::LowCost,
-            "STANDARD" => SchedulingStrategy::Standard,
-            "SPOT" => SchedulingStrategy::Spot,
-            "FLEX_START" => SchedulingStrategy::FlexStart,
-            other => SchedulingStrategy::Unknown(other.to_owned()),
-        }
+    /// Represents the spec of a worker pool in a job.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1WorkerPoolSpec`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct WorkerPoolSpec {
+        /// The custom container task.
+        pub container_spec: Option<crate::ContainerSpec>,
+
+        /// The Python packaged task.
+        pub python_package_spec: Option<crate::PythonPackageSpec>,
+
+        /// Optional. Immutable. The specification of a single machine.
+        pub machine_spec: Option<crate::MachineSpec>,
+
+        /// Optional. The number of worker replicas to use for this worker pool.
+        pub replica_count: Option<i64>,
+
+        /// Optional. List of NFS mount spec.
+        pub nfs_mounts: Vec<crate::NfsMount>,
+
+        /// Disk spec.
+        pub disk_spec: Option<crate::DiskSpec>,
     }
-}
-
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs"
-    )
-)]
-discogen_runtime::open_enum_impls!(SchedulingStrategy);
-
-/// All parameters related to queuing and scheduling of custom jobs.
-///
-/// Discovery schema `GoogleCloudAiplatformV1Scheduling`.
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs"
-    )
-)]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Scheduling {
-    /// Optional. The maximum job running time. The default is 7 days.
-    pub timeout: Option<discogen_runtime::Duration>,
-
-    /// Optional. Restarts the entire CustomJob if a worker gets restarted. This feature can be used by distributed training jobs that are not resilient to workers leaving and joining a job.
-    pub restart_job_on_worker_restart: Option<bool>,
 
     /// Optional. This determines which type of scheduling strategy to use.
-    pub strategy: Option<crate::SchedulingStrategy>,
+    ///
+    /// Values this crate does not know yet are kept in [`SchedulingStrategy::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum SchedulingStrategy {
+        /// Strategy will default to STANDARD.
+        ///
+        /// `STRATEGY_UNSPECIFIED`
+        StrategyUnspecified,
 
-    /// Optional. Indicates if the job should retry for internal errors after the job starts running. If true, overrides `Scheduling.restart_job_on_worker_restart` to false.
-    pub disable_retries: Option<bool>,
+        /// Deprecated. Regular on-demand provisioning strategy.
+        ///
+        /// `ON_DEMAND`
+        /// Deprecated.
+        OnDemand,
 
-    /// Optional. This is the maximum duration that a job will wait for the requested resources to be provisioned if the scheduling strategy is set to \[Strategy.DWS\_FLEX\_START\]. If set to 0, the job will wait indefinitely. The default is 24 hours.
-    pub max_wait_duration: Option<discogen_runtime::Duration>,
+        /// Deprecated. Low cost by making potential use of spot resources.
+        ///
+        /// `LOW_COST`
+        /// Deprecated.
+        LowCost,
+
+        /// Standard provisioning strategy uses regular on-demand resources.
+        ///
+        /// `STANDARD`
+        Standard,
+
+        /// Spot provisioning strategy uses spot resources.
+        ///
+        /// `SPOT`
+        Spot,
+
+        /// Flex Start strategy uses DWS to queue for resources.
+        ///
+        /// `FLEX_START`
+        FlexStart,
+
+        /// A value not known to this version of the crate.
+        Unknown(String),
+    }
+
+    impl SchedulingStrategy {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                SchedulingStrategy::StrategyUnspecified => "STRATEGY_UNSPECIFIED",
+                SchedulingStrategy::OnDemand => "ON_DEMAND",
+                SchedulingStrategy::LowCost => "LOW_COST",
+                SchedulingStrategy::Standard => "STANDARD",
+                SchedulingStrategy::Spot => "SPOT",
+                SchedulingStrategy::FlexStart => "FLEX_START",
+                SchedulingStrategy::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for SchedulingStrategy {
+        fn from(value: &str) -> Self {
+            match value {
+                "STRATEGY_UNSPECIFIED" => SchedulingStrategy::StrategyUnspecified,
+                "ON_DEMAND" => SchedulingStrategy::OnDemand,
+                "LOW_COST" => SchedulingStrategy::LowCost,
+                "STANDARD" => SchedulingStrategy::Standard,
+                "SPOT" => SchedulingStrategy::Spot,
+                "FLEX_START" => SchedulingStrategy::FlexStart,
+                other => SchedulingStrategy::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    discogen_runtime::open_enum_impls!(SchedulingStrategy);
+
+    /// All parameters related to queuing and scheduling of custom jobs.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1Scheduling`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Scheduling {
+        /// Optional. The maximum job running time. The default is 7 days.
+        pub timeout: Option<discogen_runtime::Duration>,
+
+        /// Optional. Restarts the entire CustomJob if a worker gets restarted. This feature can be used by distributed training jobs that are not resilient to workers leaving and joining a job.
+        pub restart_job_on_worker_restart: Option<bool>,
+
+        /// Optional. This determines which type of scheduling strategy to use.
+        pub strategy: Option<crate::SchedulingStrategy>,
+
+        /// Optional. Indicates if the job should retry for internal errors after the job starts running. If true, overrides `Scheduling.restart_job_on_worker_restart` to false.
+        pub disable_retries: Option<bool>,
+
+        /// Optional. This is the maximum duration that a job will wait for the requested resources to be provisioned if the scheduling strategy is set to \[Strategy.DWS\_FLEX\_START\]. If set to 0, the job will wait indefinitely. The default is 24 hours.
+        pub max_wait_duration: Option<discogen_runtime::Duration>,
+    }
+
+    /// The spec of a Container.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1ContainerSpec`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ContainerSpec {
+        /// Required. The URI of a container image in the Container Registry that is to be run on each worker replica.
+        pub image_uri: Option<String>,
+
+        /// The command to be invoked when the container is started. It overrides the entrypoint instruction in Dockerfile when provided.
+        pub command: Vec<String>,
+
+        /// The arguments to be passed when starting the container.
+        pub args: Vec<String>,
+
+        /// Environment variables to be passed to the container. Maximum limit is 100.
+        pub env: Vec<crate::EnvVar>,
+    }
+
+    /// The spec of a Python packaged code.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1PythonPackageSpec`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PythonPackageSpec {
+        /// Required. The URI of a container image in Artifact Registry that will run the provided Python package. Vertex AI provides a wide range of executor images with pre-installed packages to meet users' various use cases. See the list of [pre-built containers for training](https://cloud.google.com/vertex-ai/docs/training/pre-built-containers). You must use an image from this list.
+        pub executor_image_uri: Option<String>,
+
+        /// Required. The Google Cloud Storage location of the Python package files which are the training program and its dependent packages. The maximum number of package URIs is 100.
+        pub package_uris: Vec<String>,
+
+        /// Required. The Python module name to run after installing the packages.
+        pub python_module: Option<String>,
+
+        /// Command line arguments to be passed to the Python task.
+        pub args: Vec<String>,
+
+        /// Environment variables to be passed to the python module. Maximum limit is 100.
+        pub env: Vec<crate::EnvVar>,
+    }
+
+    /// Represents a mount configuration for Network File System (NFS) to mount.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1NfsMount`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct NfsMount {
+        /// Required. IP address of the NFS server.
+        pub server: Option<String>,
+
+        /// Required. Source path exported from NFS server. Has to start with '/', and combined with the ip address, it indicates the source mount path in the form of `server:path`
+        pub path: Option<String>,
+
+        /// Required. Destination mount path. The NFS will be mounted for the user under /mnt/nfs/
+        pub mount_point: Option<String>,
+    }
+
+    discogen_runtime::model_serde!(
+        CustomJobSpec { "persistentResourceId" => persistent_resource_id,
+            "workerPoolSpecs" => worker_pool_specs, "scheduling" => scheduling,
+            "serviceAccount" => service_account, "network" => network,
+            "reservedIpRanges" => reserved_ip_ranges, "pscInterfaceConfig" => psc_interface_config,
+            "baseOutputDirectory" => base_output_directory,
+            "protectedArtifactLocationId" => protected_artifact_location_id,
+            "tensorboard" => tensorboard, "enableWebAccess" => enable_web_access,
+            "enableDashboardAccess" => enable_dashboard_access, "experiment" => experiment,
+            "experimentRun" => experiment_run, "models" => models };
+        WorkerPoolSpec { "containerSpec" => container_spec,
+            "pythonPackageSpec" => python_package_spec, "machineSpec" => machine_spec,
+            "replicaCount" => replica_count as int64, "nfsMounts" => nfs_mounts,
+            "diskSpec" => disk_spec };
+        Scheduling { "timeout" => timeout,
+            "restartJobOnWorkerRestart" => restart_job_on_worker_restart, "strategy" => strategy,
+            "disableRetries" => disable_retries, "maxWaitDuration" => max_wait_duration };
+        ContainerSpec { "imageUri" => image_uri, "command" => command, "args" => args,
+            "env" => env };
+        PythonPackageSpec { "executorImageUri" => executor_image_uri, "packageUris" => package_uris,
+            "pythonModule" => python_module, "args" => args, "env" => env };
+        NfsMount { "server" => server, "path" => path, "mountPoint" => mount_point };
+    );
 }
 
 #[cfg(
@@ -415,11 +374,69 @@ pub struct Scheduling {
         feature = "nas-jobs"
     )
 )]
-discogen_runtime::model_serde!(
-    Scheduling { "timeout" => timeout, "restartJobOnWorkerRestart" =>
-    restart_job_on_worker_restart, "strategy" => strategy, "disableRetries" =>
-    disable_retries, "maxWaitDuration" => max_wait_duration }
-);
+pub use gated_2::*;
+
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "persistent-resources",
+        feature = "pipeline-jobs",
+        feature = "locations-reasoning-engines",
+        feature = "schedules",
+        feature = "reasoning-engines"
+    )
+)]
+mod gated_3 {
+    /// Configuration for PSC-I.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1PscInterfaceConfig`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PscInterfaceConfig {
+        /// Optional. The name of the Compute Engine [network attachment](https://cloud.google.com/vpc/docs/about-network-attachments) to attach to the resource within the region and user project. To specify this field, you must have already \[created a network attachment\] (<https://cloud.google.com/vpc/docs/create-manage-network-attachments#create-network-attachments>). This field is only used for resources using PSC-I.
+        pub network_attachment: Option<String>,
+
+        /// Optional. DNS peering configurations. When specified, Vertex AI will attempt to configure DNS peering zones in the tenant project VPC to resolve the specified domains using the target network's Cloud DNS. The user must grant the dns.peer role to the Vertex AI Service Agent on the target project.
+        pub dns_peering_configs: Vec<crate::DnsPeeringConfig>,
+    }
+
+    /// DNS peering configuration. These configurations are used to create DNS peering zones in the Vertex tenant project VPC, enabling resolution of records within the specified domain hosted in the target network's Cloud DNS.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1DnsPeeringConfig`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct DnsPeeringConfig {
+        /// Required. The DNS name suffix of the zone being peered to, e.g., "my-internal-domain.corp.". Must end with a dot.
+        pub domain: Option<String>,
+
+        /// Required. The project ID hosting the Cloud DNS managed zone that contains the 'domain'. The Vertex AI Service Agent requires the dns.peer role on this project.
+        pub target_project: Option<String>,
+
+        /// Required. The VPC network name in the target\_project where the DNS zone specified by 'domain' is visible.
+        pub target_network: Option<String>,
+    }
+
+    discogen_runtime::model_serde!(
+        PscInterfaceConfig { "networkAttachment" => network_attachment,
+            "dnsPeeringConfigs" => dns_peering_configs };
+        DnsPeeringConfig { "domain" => domain, "targetProject" => target_project,
+            "targetNetwork" => target_network };
+    );
+}
+
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "persistent-resources",
+        feature = "pipeline-jobs",
+        feature = "locations-reasoning-engines",
+        feature = "schedules",
+        feature = "reasoning-engines"
+    )
+)]
+pub use gated_3::*;
 
 /// Represents the spec of disk options.
 ///
@@ -450,159 +467,5 @@ pub struct DiskSpec {
     )
 )]
 discogen_runtime::model_serde!(
-    DiskSpec { "bootDiskType" => boot_disk_type, "bootDiskSizeGb" => boot_disk_size_gb }
-);
-
-/// DNS peering configuration. These configurations are used to create DNS peering zones in the Vertex tenant project VPC, enabling resolution of records within the specified domain hosted in the target network's Cloud DNS.
-///
-/// Discovery schema `GoogleCloudAiplatformV1DnsPeeringConfig`.
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "persistent-resources",
-        feature = "pipeline-jobs",
-        feature = "locations-reasoning-engines",
-        feature = "schedules",
-        feature = "reasoning-engines"
-    )
-)]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DnsPeeringConfig {
-    /// Required. The DNS name suffix of the zone being peered to, e.g., "my-internal-domain.corp.". Must end with a dot.
-    pub domain: Option<String>,
-
-    /// Required. The project ID hosting the Cloud DNS managed zone that contains the 'domain'. The Vertex AI Service Agent requires the dns.peer role on this project.
-    pub target_project: Option<String>,
-
-    /// Required. The VPC network name in the target\_project where the DNS zone specified by 'domain' is visible.
-    pub target_network: Option<String>,
-}
-
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "persistent-resources",
-        feature = "pipeline-jobs",
-        feature = "locations-reasoning-engines",
-        feature = "schedules",
-        feature = "reasoning-engines"
-    )
-)]
-discogen_runtime::model_serde!(
-    DnsPeeringConfig { "domain" => domain, "targetProject" => target_project,
-    "targetNetwork" => target_network }
-);
-
-/// The spec of a Container.
-///
-/// Discovery schema `GoogleCloudAiplatformV1ContainerSpec`.
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs"
-    )
-)]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ContainerSpec {
-    /// Required. The URI of a container image in the Container Registry that is to be run on each worker replica.
-    pub image_uri: Option<String>,
-
-    /// The command to be invoked when the container is started. It overrides the entrypoint instruction in Dockerfile when provided.
-    pub command: Vec<String>,
-
-    /// The arguments to be passed when starting the container.
-    pub args: Vec<String>,
-
-    /// Environment variables to be passed to the container. Maximum limit is 100.
-    pub env: Vec<crate::EnvVar>,
-}
-
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs"
-    )
-)]
-discogen_runtime::model_serde!(
-    ContainerSpec { "imageUri" => image_uri, "command" => command, "args" => args, "env"
-    => env }
-);
-
-/// The spec of a Python packaged code.
-///
-/// Discovery schema `GoogleCloudAiplatformV1PythonPackageSpec`.
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs"
-    )
-)]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PythonPackageSpec {
-    /// Required. The URI of a container image in Artifact Registry that will run the provided Python package. Vertex AI provides a wide range of executor images with pre-installed packages to meet users' various use cases. See the list of [pre-built containers for training](https://cloud.google.com/vertex-ai/docs/training/pre-built-containers). You must use an image from this list.
-    pub executor_image_uri: Option<String>,
-
-    /// Required. The Google Cloud Storage location of the Python package files which are the training program and its dependent packages. The maximum number of package URIs is 100.
-    pub package_uris: Vec<String>,
-
-    /// Required. The Python module name to run after installing the packages.
-    pub python_module: Option<String>,
-
-    /// Command line arguments to be passed to the Python task.
-    pub args: Vec<String>,
-
-    /// Environment variables to be passed to the python module. Maximum limit is 100.
-    pub env: Vec<crate::EnvVar>,
-}
-
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs"
-    )
-)]
-discogen_runtime::model_serde!(
-    PythonPackageSpec { "executorImageUri" => executor_image_uri, "packageUris" =>
-    package_uris, "pythonModule" => python_module, "args" => args, "env" => env }
-);
-
-/// Represents a mount configuration for Network File System (NFS) to mount.
-///
-/// Discovery schema `GoogleCloudAiplatformV1NfsMount`.
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs"
-    )
-)]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct NfsMount {
-    /// Required. IP address of the NFS server.
-    pub server: Option<String>,
-
-    /// Required. Source path exported from NFS server. Has to start with '/', and combined with the ip address, it indicates the source mount path in the form of `server:path`
-    pub path: Option<String>,
-
-    /// Required. Destination mount path. The NFS will be mounted for the user under /mnt/nfs/
-    pub mount_point: Option<String>,
-}
-
-#[cfg(
-    any(
-        feature = "custom-jobs",
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs"
-    )
-)]
-discogen_runtime::model_serde!(
-    NfsMount { "server" => server, "path" => path, "mountPoint" => mount_point }
+    DiskSpec { "bootDiskType" => boot_disk_type, "bootDiskSizeGb" => boot_disk_size_gb };
 );

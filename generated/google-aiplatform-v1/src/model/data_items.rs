@@ -14,12 +14,6 @@ pub struct ListDataItemsResponse {
 }
 
 #[cfg(feature = "data-items")]
-discogen_runtime::model_serde!(
-    ListDataItemsResponse { "dataItems" => data_items, "nextPageToken" => next_page_token
-    }
-);
-
-#[cfg(feature = "data-items")]
 impl discogen_runtime::Page for ListDataItemsResponse {
     type Item = crate::DataItem;
 
@@ -31,3 +25,8 @@ impl discogen_runtime::Page for ListDataItemsResponse {
         self.data_items
     }
 }
+
+#[cfg(feature = "data-items")]
+discogen_runtime::model_serde!(
+    ListDataItemsResponse { "dataItems" => data_items, "nextPageToken" => next_page_token };
+);

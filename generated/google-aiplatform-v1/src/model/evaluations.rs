@@ -10,11 +10,6 @@ pub struct ImportModelEvaluationRequest {
     pub model_evaluation: Option<crate::ModelEvaluation>,
 }
 
-#[cfg(feature = "evaluations")]
-discogen_runtime::model_serde!(
-    ImportModelEvaluationRequest { "modelEvaluation" => model_evaluation }
-);
-
 /// A collection of metrics calculated by comparing Model's predictions on all of the test data against annotations from the test data.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluation`.
@@ -59,15 +54,6 @@ pub struct ModelEvaluation {
     pub metadata: Option<serde_json::Value>,
 }
 
-#[cfg(feature = "evaluations")]
-discogen_runtime::model_serde!(
-    ModelEvaluation { "name" => name, "displayName" => display_name, "metricsSchemaUri"
-    => metrics_schema_uri, "metrics" => metrics, "createTime" => create_time,
-    "sliceDimensions" => slice_dimensions, "dataItemSchemaUri" => data_item_schema_uri,
-    "annotationSchemaUri" => annotation_schema_uri, "modelExplanation" =>
-    model_explanation, "explanationSpecs" => explanation_specs, "metadata" => metadata }
-);
-
 /// Response message for ModelService.ListModelEvaluations.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListModelEvaluationsResponse`.
@@ -82,12 +68,6 @@ pub struct ListModelEvaluationsResponse {
 }
 
 #[cfg(feature = "evaluations")]
-discogen_runtime::model_serde!(
-    ListModelEvaluationsResponse { "modelEvaluations" => model_evaluations,
-    "nextPageToken" => next_page_token }
-);
-
-#[cfg(feature = "evaluations")]
 impl discogen_runtime::Page for ListModelEvaluationsResponse {
     type Item = crate::ModelEvaluation;
 
@@ -99,23 +79,6 @@ impl discogen_runtime::Page for ListModelEvaluationsResponse {
         self.model_evaluations
     }
 }
-
-/// Aggregated explanation metrics for a Model over a set of instances.
-///
-/// Discovery schema `GoogleCloudAiplatformV1ModelExplanation`.
-#[cfg(any(feature = "evaluations", feature = "slices"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ModelExplanation {
-    /// Output only. Aggregated attributions explaining the Model's prediction outputs over the set of instances. The attributions are grouped by outputs. For Models that predict only one output, such as regression Models that predict only one score, there is only one attibution that explains the predicted output. For Models that predict multiple outputs, such as multiclass Models that predict multiple classes, each element explains one specific item. Attribution.output\_index can be used to identify which output this attribution is explaining. The baselineOutputValue, instanceOutputValue and featureAttributions fields are averaged over the test data. NOTE: Currently AutoML tabular classification Models produce only one attribution, which averages attributions over all the classes it predicts. Attribution.approximation\_error is not populated.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub mean_attributions: Vec<crate::Attribution>,
-}
-
-#[cfg(any(feature = "evaluations", feature = "slices"))]
-discogen_runtime::model_serde!(
-    ModelExplanation { "meanAttributions" => mean_attributions }
-);
 
 /// Discovery schema `GoogleCloudAiplatformV1ModelEvaluationModelEvaluationExplanationSpec`.
 #[cfg(feature = "evaluations")]
@@ -130,9 +93,32 @@ pub struct ModelEvaluationModelEvaluationExplanationSpec {
 
 #[cfg(feature = "evaluations")]
 discogen_runtime::model_serde!(
-    ModelEvaluationModelEvaluationExplanationSpec { "explanationType" =>
-    explanation_type, "explanationSpec" => explanation_spec }
+    ImportModelEvaluationRequest { "modelEvaluation" => model_evaluation };
+    ModelEvaluation { "name" => name, "displayName" => display_name,
+        "metricsSchemaUri" => metrics_schema_uri, "metrics" => metrics, "createTime" => create_time,
+        "sliceDimensions" => slice_dimensions, "dataItemSchemaUri" => data_item_schema_uri,
+        "annotationSchemaUri" => annotation_schema_uri, "modelExplanation" => model_explanation,
+        "explanationSpecs" => explanation_specs, "metadata" => metadata };
+    ListModelEvaluationsResponse { "modelEvaluations" => model_evaluations,
+        "nextPageToken" => next_page_token };
+    ModelEvaluationModelEvaluationExplanationSpec { "explanationType" => explanation_type,
+        "explanationSpec" => explanation_spec };
 );
+
+/// Aggregated explanation metrics for a Model over a set of instances.
+///
+/// Discovery schema `GoogleCloudAiplatformV1ModelExplanation`.
+#[cfg(any(feature = "evaluations", feature = "slices"))]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelExplanation {
+    /// Output only. Aggregated attributions explaining the Model's prediction outputs over the set of instances. The attributions are grouped by outputs. For Models that predict only one output, such as regression Models that predict only one score, there is only one attibution that explains the predicted output. For Models that predict multiple outputs, such as multiclass Models that predict multiple classes, each element explains one specific item. Attribution.output\_index can be used to identify which output this attribution is explaining. The baselineOutputValue, instanceOutputValue and featureAttributions fields are averaged over the test data. NOTE: Currently AutoML tabular classification Models produce only one attribution, which averages attributions over all the classes it predicts. Attribution.approximation\_error is not populated.
+    ///
+    /// Output only: set by the server and ignored in requests.
+    pub mean_attributions: Vec<crate::Attribution>,
+}
+
+#[cfg(any(feature = "evaluations", feature = "slices"))]
+discogen_runtime::model_serde!(ModelExplanation { "meanAttributions" => mean_attributions });
 
 /// Attribution that explains a particular prediction output.
 ///
@@ -178,8 +164,9 @@ pub struct Attribution {
 
 #[cfg(any(feature = "evaluations", feature = "slices", feature = "locations-endpoints"))]
 discogen_runtime::model_serde!(
-    Attribution { "baselineOutputValue" => baseline_output_value, "instanceOutputValue"
-    => instance_output_value, "featureAttributions" => feature_attributions,
-    "outputIndex" => output_index, "outputDisplayName" => output_display_name,
-    "approximationError" => approximation_error, "outputName" => output_name }
+    Attribution { "baselineOutputValue" => baseline_output_value,
+        "instanceOutputValue" => instance_output_value,
+        "featureAttributions" => feature_attributions, "outputIndex" => output_index,
+        "outputDisplayName" => output_display_name, "approximationError" => approximation_error,
+        "outputName" => output_name };
 );

@@ -14,12 +14,6 @@ pub struct ListExecutionsResponse {
 }
 
 #[cfg(feature = "executions")]
-discogen_runtime::model_serde!(
-    ListExecutionsResponse { "executions" => executions, "nextPageToken" =>
-    next_page_token }
-);
-
-#[cfg(feature = "executions")]
 impl discogen_runtime::Page for ListExecutionsResponse {
     type Item = crate::Execution;
 
@@ -45,11 +39,6 @@ pub struct PurgeExecutionsRequest {
     pub force: Option<bool>,
 }
 
-#[cfg(feature = "executions")]
-discogen_runtime::model_serde!(
-    PurgeExecutionsRequest { "filter" => filter, "force" => force }
-);
-
 /// Request message for MetadataService.AddExecutionEvents.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AddExecutionEventsRequest`.
@@ -60,9 +49,6 @@ pub struct AddExecutionEventsRequest {
     pub events: Vec<crate::Event>,
 }
 
-#[cfg(feature = "executions")]
-discogen_runtime::model_serde!(AddExecutionEventsRequest { "events" => events });
-
 /// Response message for MetadataService.AddExecutionEvents.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AddExecutionEventsResponse`.
@@ -70,4 +56,9 @@ discogen_runtime::model_serde!(AddExecutionEventsRequest { "events" => events })
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddExecutionEventsResponse {}
 #[cfg(feature = "executions")]
-discogen_runtime::model_serde!(AddExecutionEventsResponse {});
+discogen_runtime::model_serde!(
+    ListExecutionsResponse { "executions" => executions, "nextPageToken" => next_page_token };
+    PurgeExecutionsRequest { "filter" => filter, "force" => force };
+    AddExecutionEventsRequest { "events" => events };
+    AddExecutionEventsResponse {};
+);

@@ -40,13 +40,6 @@ pub struct FeatureViewSync {
     pub satisfies_pzi: Option<bool>,
 }
 
-#[cfg(feature = "feature-view-syncs")]
-discogen_runtime::model_serde!(
-    FeatureViewSync { "name" => name, "createTime" => create_time, "runTime" => run_time,
-    "finalStatus" => final_status, "syncSummary" => sync_summary, "satisfiesPzs" =>
-    satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
-);
-
 /// Response message for FeatureOnlineStoreAdminService.ListFeatureViewSyncs.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListFeatureViewSyncsResponse`.
@@ -59,12 +52,6 @@ pub struct ListFeatureViewSyncsResponse {
     /// A token, which can be sent as ListFeatureViewSyncsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
     pub next_page_token: Option<String>,
 }
-
-#[cfg(feature = "feature-view-syncs")]
-discogen_runtime::model_serde!(
-    ListFeatureViewSyncsResponse { "featureViewSyncs" => feature_view_syncs,
-    "nextPageToken" => next_page_token }
-);
 
 #[cfg(feature = "feature-view-syncs")]
 impl discogen_runtime::Page for ListFeatureViewSyncsResponse {
@@ -101,6 +88,11 @@ pub struct FeatureViewSyncSyncSummary {
 
 #[cfg(feature = "feature-view-syncs")]
 discogen_runtime::model_serde!(
-    FeatureViewSyncSyncSummary { "rowSynced" => row_synced as int64, "totalSlot" =>
-    total_slot as int64, "systemWatermarkTime" => system_watermark_time }
+    FeatureViewSync { "name" => name, "createTime" => create_time, "runTime" => run_time,
+        "finalStatus" => final_status, "syncSummary" => sync_summary,
+        "satisfiesPzs" => satisfies_pzs, "satisfiesPzi" => satisfies_pzi };
+    ListFeatureViewSyncsResponse { "featureViewSyncs" => feature_view_syncs,
+        "nextPageToken" => next_page_token };
+    FeatureViewSyncSyncSummary { "rowSynced" => row_synced as int64,
+        "totalSlot" => total_slot as int64, "systemWatermarkTime" => system_watermark_time };
 );

@@ -81,17 +81,6 @@ pub struct HyperparameterTuningJob {
     pub satisfies_pzi: Option<bool>,
 }
 
-#[cfg(feature = "hyperparameter-tuning-jobs")]
-discogen_runtime::model_serde!(
-    HyperparameterTuningJob { "name" => name, "displayName" => display_name, "studySpec"
-    => study_spec, "maxTrialCount" => max_trial_count, "parallelTrialCount" =>
-    parallel_trial_count, "maxFailedTrialCount" => max_failed_trial_count, "trialJobSpec"
-    => trial_job_spec, "trials" => trials, "state" => state, "createTime" => create_time,
-    "startTime" => start_time, "endTime" => end_time, "updateTime" => update_time,
-    "error" => error, "labels" => labels, "encryptionSpec" => encryption_spec,
-    "satisfiesPzs" => satisfies_pzs, "satisfiesPzi" => satisfies_pzi }
-);
-
 /// Response message for JobService.ListHyperparameterTuningJobs
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListHyperparameterTuningJobsResponse`.
@@ -104,12 +93,6 @@ pub struct ListHyperparameterTuningJobsResponse {
     /// A token to retrieve the next page of results. Pass to ListHyperparameterTuningJobsRequest.page\_token to obtain that page.
     pub next_page_token: Option<String>,
 }
-
-#[cfg(feature = "hyperparameter-tuning-jobs")]
-discogen_runtime::model_serde!(
-    ListHyperparameterTuningJobsResponse { "hyperparameterTuningJobs" =>
-    hyperparameter_tuning_jobs, "nextPageToken" => next_page_token }
-);
 
 #[cfg(feature = "hyperparameter-tuning-jobs")]
 impl discogen_runtime::Page for ListHyperparameterTuningJobsResponse {
@@ -131,54 +114,19 @@ impl discogen_runtime::Page for ListHyperparameterTuningJobsResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelHyperparameterTuningJobRequest {}
 #[cfg(feature = "hyperparameter-tuning-jobs")]
-discogen_runtime::model_serde!(CancelHyperparameterTuningJobRequest {});
-
-/// Output only. The detailed state of the Trial.
-///
-/// Values this crate does not know yet are kept in [`TrialState::Unknown`], so they round-trip unchanged.
-#[cfg(
-    any(
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "nas-trial-details",
-        feature = "trials"
-    )
-)]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum TrialState {
-    /// The Trial state is unspecified.
-    ///
-    /// `STATE_UNSPECIFIED`
-    StateUnspecified,
-
-    /// Indicates that a specific Trial has been requested, but it has not yet been suggested by the service.
-    ///
-    /// `REQUESTED`
-    Requested,
-
-    /// Indicates that the Trial has been suggested.
-    ///
-    /// `ACTIVE`
-    Active,
-
-    /// Indicates that the Trial should stop according to the service.
-    ///
-    /// `STOPPING`
-    Stopping,
-
-    /// Indicates that the Trial is completed successfully.
-    ///
-    /// `SUCCEEDED`
-    Succeeded,
-
-    /// Indicates that the Trial should not be attempted again. The service will set a Trial to INFEASIBLE when it's done but missing the final\_measurement.
-    ///
-    /// `INFEASIBLE`
-    Infeasible,
-
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
+discogen_runtime::model_serde!(
+    HyperparameterTuningJob { "name" => name, "displayName" => display_name,
+        "studySpec" => study_spec, "maxTrialCount" => max_trial_count,
+        "parallelTrialCount" => parallel_trial_count,
+        "maxFailedTrialCount" => max_failed_trial_count, "trialJobSpec" => trial_job_spec,
+        "trials" => trials, "state" => state, "createTime" => create_time,
+        "startTime" => start_time, "endTime" => end_time, "updateTime" => update_time,
+        "error" => error, "labels" => labels, "encryptionSpec" => encryption_spec,
+        "satisfiesPzs" => satisfies_pzs, "satisfiesPzi" => satisfies_pzi };
+    ListHyperparameterTuningJobsResponse { "hyperparameterTuningJobs" => hyperparameter_tuning_jobs,
+        "nextPageToken" => next_page_token };
+    CancelHyperparameterTuningJobRequest {};
+);
 
 #[cfg(
     any(
@@ -188,951 +136,848 @@ pub enum TrialState {
         feature = "trials"
     )
 )]
-impl TrialState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TrialState::StateUnspecified => "STATE_UNSPECIFIED",
-            TrialState::Requested => "REQUESTED",
-            TrialState::Active => "ACTIVE",
-            TrialState::Stopping => "STOPPING",
-            TrialState::Succeeded => "SUCCEEDED",
-            TrialState::Infeasible => "INFEASIBLE",
-            TrialState::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "nas-trial-details",
-        feature = "trials"
-    )
-)]
-impl From<&str> for TrialState {
-    fn from(value: &str) -> Self {
-        match value {
-            "STATE_UNSPECIFIED" => TrialState::StateUnspecified,
-            "REQUESTED" => TrialState::Requested,
-            "ACTIVE" => TrialState::Active,
-            "STOPPING" => TrialState::Stopping,
-            "SUCCEEDED" => TrialState::Succeeded,
-            "INFEASIBLE" => TrialState::Infeasible,
-            other => TrialState::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "nas-trial-details",
-        feature = "trials"
-    )
-)]
-discogen_runtime::open_enum_impls!(TrialState);
-
-/// A message representing a Trial. A Trial contains a unique set of Parameters that has been or will be evaluated, along with the objective metrics got by running the Trial.
-///
-/// Discovery schema `GoogleCloudAiplatformV1Trial`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "trials"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Trial {
-    /// Output only. Resource name of the Trial assigned by the service.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub name: Option<String>,
-
-    /// Output only. The identifier of the Trial assigned by the service.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub id: Option<String>,
-
+mod gated_2 {
     /// Output only. The detailed state of the Trial.
     ///
-    /// Output only: set by the server and ignored in requests.
-    pub state: Option<crate::TrialState>,
+    /// Values this crate does not know yet are kept in [`TrialState::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum TrialState {
+        /// The Trial state is unspecified.
+        ///
+        /// `STATE_UNSPECIFIED`
+        StateUnspecified,
 
-    /// Output only. The parameters of the Trial.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub parameters: Vec<crate::TrialParameter>,
+        /// Indicates that a specific Trial has been requested, but it has not yet been suggested by the service.
+        ///
+        /// `REQUESTED`
+        Requested,
 
-    /// Output only. The final measurement containing the objective value.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub final_measurement: Option<crate::Measurement>,
+        /// Indicates that the Trial has been suggested.
+        ///
+        /// `ACTIVE`
+        Active,
 
-    /// Output only. A list of measurements that are strictly lexicographically ordered by their induced tuples (steps, elapsed\_duration). These are used for early stopping computations.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub measurements: Vec<crate::Measurement>,
+        /// Indicates that the Trial should stop according to the service.
+        ///
+        /// `STOPPING`
+        Stopping,
 
-    /// Output only. Time when the Trial was started.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub start_time: Option<discogen_runtime::Timestamp>,
+        /// Indicates that the Trial is completed successfully.
+        ///
+        /// `SUCCEEDED`
+        Succeeded,
 
-    /// Output only. Time when the Trial's status changed to `SUCCEEDED` or `INFEASIBLE`.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub end_time: Option<discogen_runtime::Timestamp>,
+        /// Indicates that the Trial should not be attempted again. The service will set a Trial to INFEASIBLE when it's done but missing the final\_measurement.
+        ///
+        /// `INFEASIBLE`
+        Infeasible,
 
-    /// Output only. The identifier of the client that originally requested this Trial. Each client is identified by a unique client\_id. When a client asks for a suggestion, Vertex AI Vizier will assign it a Trial. The client should evaluate the Trial, complete it, and report back to Vertex AI Vizier. If suggestion is asked again by same client\_id before the Trial is completed, the same Trial will be returned. Multiple clients with different client\_ids can ask for suggestions simultaneously, each of them will get their own Trial.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub client_id: Option<String>,
+        /// A value not known to this version of the crate.
+        Unknown(String),
+    }
 
-    /// Output only. A human readable string describing why the Trial is infeasible. This is set only if Trial state is `INFEASIBLE`.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub infeasible_reason: Option<String>,
+    impl TrialState {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                TrialState::StateUnspecified => "STATE_UNSPECIFIED",
+                TrialState::Requested => "REQUESTED",
+                TrialState::Active => "ACTIVE",
+                TrialState::Stopping => "STOPPING",
+                TrialState::Succeeded => "SUCCEEDED",
+                TrialState::Infeasible => "INFEASIBLE",
+                TrialState::Unknown(value) => value,
+            }
+        }
+    }
 
-    /// Output only. The CustomJob name linked to the Trial. It's set for a HyperparameterTuningJob's Trial.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub custom_job: Option<String>,
+    impl From<&str> for TrialState {
+        fn from(value: &str) -> Self {
+            match value {
+                "STATE_UNSPECIFIED" => TrialState::StateUnspecified,
+                "REQUESTED" => TrialState::Requested,
+                "ACTIVE" => TrialState::Active,
+                "STOPPING" => TrialState::Stopping,
+                "SUCCEEDED" => TrialState::Succeeded,
+                "INFEASIBLE" => TrialState::Infeasible,
+                other => TrialState::Unknown(other.to_owned()),
+            }
+        }
+    }
 
-    /// Output only. URIs for accessing [interactive shells](https://cloud.google.com/vertex-ai/docs/training/monitor-debug-interactive-shell) (one URI for each training node). Only available if this trial is part of a HyperparameterTuningJob and the job's trial\_job\_spec.enable\_web\_access field is `true`. The keys are names of each node used for the trial; for example, `workerpool0-0` for the primary node, `workerpool1-0` for the first node in the second worker pool, and `workerpool1-1` for the second node in the second worker pool. The values are the URIs for each node's interactive shell.
+    discogen_runtime::open_enum_impls!(TrialState);
+
+    /// A message representing a Measurement of a Trial. A Measurement contains the Metrics got by executing a Trial using suggested hyperparameter values.
     ///
-    /// Output only: set by the server and ignored in requests.
-    pub web_access_uris: std::collections::BTreeMap<String, String>,
+    /// Discovery schema `GoogleCloudAiplatformV1Measurement`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Measurement {
+        /// Output only. Time that the Trial has been running at the point of this Measurement.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub elapsed_duration: Option<discogen_runtime::Duration>,
+
+        /// Output only. The number of steps the machine learning model has been trained for. Must be non-negative.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub step_count: Option<i64>,
+
+        /// Output only. A list of metrics got by evaluating the objective functions using suggested Parameter values.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub metrics: Vec<crate::MeasurementMetric>,
+    }
+
+    /// A message representing a metric in the measurement.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1MeasurementMetric`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct MeasurementMetric {
+        /// Output only. The ID of the Metric. The Metric should be defined in StudySpec's Metrics.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub metric_id: Option<String>,
+
+        /// Output only. The value for this metric.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub value: Option<f64>,
+    }
+
+    discogen_runtime::model_serde!(
+        Measurement { "elapsedDuration" => elapsed_duration, "stepCount" => step_count as int64,
+            "metrics" => metrics };
+        MeasurementMetric { "metricId" => metric_id, "value" => value };
+    );
+}
+
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "nas-trial-details",
+        feature = "trials"
+    )
+)]
+pub use gated_2::*;
+
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "trials"))]
+mod gated_3 {
+    /// A message representing a Trial. A Trial contains a unique set of Parameters that has been or will be evaluated, along with the objective metrics got by running the Trial.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1Trial`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Trial {
+        /// Output only. Resource name of the Trial assigned by the service.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub name: Option<String>,
+
+        /// Output only. The identifier of the Trial assigned by the service.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub id: Option<String>,
+
+        /// Output only. The detailed state of the Trial.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub state: Option<crate::TrialState>,
+
+        /// Output only. The parameters of the Trial.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub parameters: Vec<crate::TrialParameter>,
+
+        /// Output only. The final measurement containing the objective value.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub final_measurement: Option<crate::Measurement>,
+
+        /// Output only. A list of measurements that are strictly lexicographically ordered by their induced tuples (steps, elapsed\_duration). These are used for early stopping computations.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub measurements: Vec<crate::Measurement>,
+
+        /// Output only. Time when the Trial was started.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub start_time: Option<discogen_runtime::Timestamp>,
+
+        /// Output only. Time when the Trial's status changed to `SUCCEEDED` or `INFEASIBLE`.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub end_time: Option<discogen_runtime::Timestamp>,
+
+        /// Output only. The identifier of the client that originally requested this Trial. Each client is identified by a unique client\_id. When a client asks for a suggestion, Vertex AI Vizier will assign it a Trial. The client should evaluate the Trial, complete it, and report back to Vertex AI Vizier. If suggestion is asked again by same client\_id before the Trial is completed, the same Trial will be returned. Multiple clients with different client\_ids can ask for suggestions simultaneously, each of them will get their own Trial.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub client_id: Option<String>,
+
+        /// Output only. A human readable string describing why the Trial is infeasible. This is set only if Trial state is `INFEASIBLE`.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub infeasible_reason: Option<String>,
+
+        /// Output only. The CustomJob name linked to the Trial. It's set for a HyperparameterTuningJob's Trial.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub custom_job: Option<String>,
+
+        /// Output only. URIs for accessing [interactive shells](https://cloud.google.com/vertex-ai/docs/training/monitor-debug-interactive-shell) (one URI for each training node). Only available if this trial is part of a HyperparameterTuningJob and the job's trial\_job\_spec.enable\_web\_access field is `true`. The keys are names of each node used for the trial; for example, `workerpool0-0` for the primary node, `workerpool1-0` for the first node in the second worker pool, and `workerpool1-1` for the second node in the second worker pool. The values are the URIs for each node's interactive shell.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub web_access_uris: std::collections::BTreeMap<String, String>,
+    }
+
+    /// A message representing a parameter to be tuned.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1TrialParameter`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct TrialParameter {
+        /// Output only. The ID of the parameter. The parameter should be defined in StudySpec's Parameters.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub parameter_id: Option<String>,
+
+        /// Output only. The value of the parameter. `number_value` will be set if a parameter defined in StudySpec is in type 'INTEGER', 'DOUBLE' or 'DISCRETE'. `string_value` will be set if a parameter defined in StudySpec is in type 'CATEGORICAL'.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub value: Option<serde_json::Value>,
+    }
+
+    discogen_runtime::model_serde!(
+        Trial { "name" => name, "id" => id, "state" => state, "parameters" => parameters,
+            "finalMeasurement" => final_measurement, "measurements" => measurements,
+            "startTime" => start_time, "endTime" => end_time, "clientId" => client_id,
+            "infeasibleReason" => infeasible_reason, "customJob" => custom_job,
+            "webAccessUris" => web_access_uris };
+        TrialParameter { "parameterId" => parameter_id, "value" => value };
+    );
 }
 
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "trials"))]
-discogen_runtime::model_serde!(
-    Trial { "name" => name, "id" => id, "state" => state, "parameters" => parameters,
-    "finalMeasurement" => final_measurement, "measurements" => measurements, "startTime"
-    => start_time, "endTime" => end_time, "clientId" => client_id, "infeasibleReason" =>
-    infeasible_reason, "customJob" => custom_job, "webAccessUris" => web_access_uris }
-);
-
-/// The search algorithm specified for the Study.
-///
-/// Values this crate does not know yet are kept in [`StudySpecAlgorithm::Unknown`], so they round-trip unchanged.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum StudySpecAlgorithm {
-    /// The default algorithm used by Vertex AI for [hyperparameter tuning](https://cloud.google.com/vertex-ai/docs/training/hyperparameter-tuning-overview) and [Vertex AI Vizier](https://cloud.google.com/vertex-ai/docs/vizier).
-    ///
-    /// `ALGORITHM_UNSPECIFIED`
-    AlgorithmUnspecified,
-
-    /// Simple grid search within the feasible space. To use grid search, all parameters must be `INTEGER`, `CATEGORICAL`, or `DISCRETE`.
-    ///
-    /// `GRID_SEARCH`
-    GridSearch,
-
-    /// Simple random search within the feasible space.
-    ///
-    /// `RANDOM_SEARCH`
-    RandomSearch,
-
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
+pub use gated_3::*;
 
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-impl StudySpecAlgorithm {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StudySpecAlgorithm::AlgorithmUnspecified => "ALGORITHM_UNSPECIFIED",
-            StudySpecAlgorithm::GridSearch => "GRID_SEARCH",
-            StudySpecAlgorithm::RandomSearch => "RANDOM_SEARCH",
-            StudySpecAlgorithm::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-impl From<&str> for StudySpecAlgorithm {
-    fn from(value: &str) -> Self {
-        match value {
-            "ALGORITHM_UNSPECIFIED" => StudySpecAlgorithm::AlgorithmUnspecified,
-            "GRID_SEARCH" => StudySpecAlgorithm::GridSearch,
-            "RANDOM_SEARCH" => StudySpecAlgorithm::RandomSearch,
-            other => StudySpecAlgorithm::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::open_enum_impls!(StudySpecAlgorithm);
-
-/// The observation noise level of the study. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
-///
-/// Values this crate does not know yet are kept in [`StudySpecObservationNoise::Unknown`], so they round-trip unchanged.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum StudySpecObservationNoise {
-    /// The default noise level chosen by Vertex AI.
-    ///
-    /// `OBSERVATION_NOISE_UNSPECIFIED`
-    ObservationNoiseUnspecified,
-
-    /// Vertex AI assumes that the objective function is (nearly) perfectly reproducible, and will never repeat the same Trial parameters.
-    ///
-    /// `LOW`
-    Low,
-
-    /// Vertex AI will estimate the amount of noise in metric evaluations, it may repeat the same Trial parameters more than once.
-    ///
-    /// `HIGH`
-    High,
-
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-impl StudySpecObservationNoise {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StudySpecObservationNoise::ObservationNoiseUnspecified => {
-                "OBSERVATION_NOISE_UNSPECIFIED"
-            }
-            StudySpecObservationNoise::Low => "LOW",
-            StudySpecObservationNoise::High => "HIGH",
-            StudySpecObservationNoise::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-impl From<&str> for StudySpecObservationNoise {
-    fn from(value: &str) -> Self {
-        match value {
-            "OBSERVATION_NOISE_UNSPECIFIED" => {
-                StudySpecObservationNoise::ObservationNoiseUnspecified
-            }
-            "LOW" => StudySpecObservationNoise::Low,
-            "HIGH" => StudySpecObservationNoise::High,
-            other => StudySpecObservationNoise::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::open_enum_impls!(StudySpecObservationNoise);
-
-/// Describe which measurement selection type will be used
-///
-/// Values this crate does not know yet are kept in [`StudySpecMeasurementSelectionType::Unknown`], so they round-trip unchanged.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum StudySpecMeasurementSelectionType {
-    /// Will be treated as LAST\_MEASUREMENT.
-    ///
-    /// `MEASUREMENT_SELECTION_TYPE_UNSPECIFIED`
-    MeasurementSelectionTypeUnspecified,
-
-    /// Use the last measurement reported.
-    ///
-    /// `LAST_MEASUREMENT`
-    LastMeasurement,
-
-    /// Use the best measurement reported.
-    ///
-    /// `BEST_MEASUREMENT`
-    BestMeasurement,
-
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-impl StudySpecMeasurementSelectionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StudySpecMeasurementSelectionType::MeasurementSelectionTypeUnspecified => {
-                "MEASUREMENT_SELECTION_TYPE_UNSPECIFIED"
-            }
-            StudySpecMeasurementSelectionType::LastMeasurement => "LAST_MEASUREMENT",
-            StudySpecMeasurementSelectionType::BestMeasurement => "BEST_MEASUREMENT",
-            StudySpecMeasurementSelectionType::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-impl From<&str> for StudySpecMeasurementSelectionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "MEASUREMENT_SELECTION_TYPE_UNSPECIFIED" => {
-                StudySpecMeasurementSelectionType::MeasurementSelectionTypeUnspecified
-            }
-            "LAST_MEASUREMENT" => StudySpecMeasurementSelectionType::LastMeasurement,
-            "BEST_MEASUREMENT" => StudySpecMeasurementSelectionType::BestMeasurement,
-            other => StudySpecMeasurementSelectionType::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::open_enum_impls!(StudySpecMeasurementSelectionType);
-
-/// Represents specification of a Study.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpec`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpec {
-    /// The automated early stopping spec using decay curve rule.
-    pub decay_curve_stopping_spec: Option<
-        crate::StudySpecDecayCurveAutomatedStoppingSpec,
-    >,
-
-    /// The automated early stopping spec using median rule.
-    pub median_automated_stopping_spec: Option<
-        crate::StudySpecMedianAutomatedStoppingSpec,
-    >,
-
-    /// The automated early stopping spec using convex stopping rule.
-    pub convex_automated_stopping_spec: Option<
-        crate::StudySpecConvexAutomatedStoppingSpec,
-    >,
-
-    /// Required. Metric specs for the Study.
-    pub metrics: Vec<crate::StudySpecMetricSpec>,
-
-    /// Required. The set of parameters to tune.
-    pub parameters: Vec<crate::StudySpecParameterSpec>,
-
+mod gated_4 {
     /// The search algorithm specified for the Study.
-    pub algorithm: Option<crate::StudySpecAlgorithm>,
+    ///
+    /// Values this crate does not know yet are kept in [`StudySpecAlgorithm::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum StudySpecAlgorithm {
+        /// The default algorithm used by Vertex AI for [hyperparameter tuning](https://cloud.google.com/vertex-ai/docs/training/hyperparameter-tuning-overview) and [Vertex AI Vizier](https://cloud.google.com/vertex-ai/docs/vizier).
+        ///
+        /// `ALGORITHM_UNSPECIFIED`
+        AlgorithmUnspecified,
+
+        /// Simple grid search within the feasible space. To use grid search, all parameters must be `INTEGER`, `CATEGORICAL`, or `DISCRETE`.
+        ///
+        /// `GRID_SEARCH`
+        GridSearch,
+
+        /// Simple random search within the feasible space.
+        ///
+        /// `RANDOM_SEARCH`
+        RandomSearch,
+
+        /// A value not known to this version of the crate.
+        Unknown(String),
+    }
+
+    impl StudySpecAlgorithm {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                StudySpecAlgorithm::AlgorithmUnspecified => "ALGORITHM_UNSPECIFIED",
+                StudySpecAlgorithm::GridSearch => "GRID_SEARCH",
+                StudySpecAlgorithm::RandomSearch => "RANDOM_SEARCH",
+                StudySpecAlgorithm::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for StudySpecAlgorithm {
+        fn from(value: &str) -> Self {
+            match value {
+                "ALGORITHM_UNSPECIFIED" => StudySpecAlgorithm::AlgorithmUnspecified,
+                "GRID_SEARCH" => StudySpecAlgorithm::GridSearch,
+                "RANDOM_SEARCH" => StudySpecAlgorithm::RandomSearch,
+                other => StudySpecAlgorithm::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    discogen_runtime::open_enum_impls!(StudySpecAlgorithm);
 
     /// The observation noise level of the study. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
-    pub observation_noise: Option<crate::StudySpecObservationNoise>,
+    ///
+    /// Values this crate does not know yet are kept in [`StudySpecObservationNoise::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum StudySpecObservationNoise {
+        /// The default noise level chosen by Vertex AI.
+        ///
+        /// `OBSERVATION_NOISE_UNSPECIFIED`
+        ObservationNoiseUnspecified,
+
+        /// Vertex AI assumes that the objective function is (nearly) perfectly reproducible, and will never repeat the same Trial parameters.
+        ///
+        /// `LOW`
+        Low,
+
+        /// Vertex AI will estimate the amount of noise in metric evaluations, it may repeat the same Trial parameters more than once.
+        ///
+        /// `HIGH`
+        High,
+
+        /// A value not known to this version of the crate.
+        Unknown(String),
+    }
+
+    impl StudySpecObservationNoise {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                StudySpecObservationNoise::ObservationNoiseUnspecified => {
+                    "OBSERVATION_NOISE_UNSPECIFIED"
+                }
+                StudySpecObservationNoise::Low => "LOW",
+                StudySpecObservationNoise::High => "HIGH",
+                StudySpecObservationNoise::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for StudySpecObservationNoise {
+        fn from(value: &str) -> Self {
+            match value {
+                "OBSERVATION_NOISE_UNSPECIFIED" => {
+                    StudySpecObservationNoise::ObservationNoiseUnspecified
+                }
+                "LOW" => StudySpecObservationNoise::Low,
+                "HIGH" => StudySpecObservationNoise::High,
+                other => StudySpecObservationNoise::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    discogen_runtime::open_enum_impls!(StudySpecObservationNoise);
 
     /// Describe which measurement selection type will be used
-    pub measurement_selection_type: Option<crate::StudySpecMeasurementSelectionType>,
-
-    /// Conditions for automated stopping of a Study. Enable automated stopping by configuring at least one condition.
-    pub study_stopping_config: Option<crate::StudySpecStudyStoppingConfig>,
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpec { "decayCurveStoppingSpec" => decay_curve_stopping_spec,
-    "medianAutomatedStoppingSpec" => median_automated_stopping_spec,
-    "convexAutomatedStoppingSpec" => convex_automated_stopping_spec, "metrics" =>
-    metrics, "parameters" => parameters, "algorithm" => algorithm, "observationNoise" =>
-    observation_noise, "measurementSelectionType" => measurement_selection_type,
-    "studyStoppingConfig" => study_stopping_config }
-);
-
-/// A message representing a parameter to be tuned.
-///
-/// Discovery schema `GoogleCloudAiplatformV1TrialParameter`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "trials"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TrialParameter {
-    /// Output only. The ID of the parameter. The parameter should be defined in StudySpec's Parameters.
     ///
-    /// Output only: set by the server and ignored in requests.
-    pub parameter_id: Option<String>,
+    /// Values this crate does not know yet are kept in [`StudySpecMeasurementSelectionType::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum StudySpecMeasurementSelectionType {
+        /// Will be treated as LAST\_MEASUREMENT.
+        ///
+        /// `MEASUREMENT_SELECTION_TYPE_UNSPECIFIED`
+        MeasurementSelectionTypeUnspecified,
 
-    /// Output only. The value of the parameter. `number_value` will be set if a parameter defined in StudySpec is in type 'INTEGER', 'DOUBLE' or 'DISCRETE'. `string_value` will be set if a parameter defined in StudySpec is in type 'CATEGORICAL'.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub value: Option<serde_json::Value>,
-}
+        /// Use the last measurement reported.
+        ///
+        /// `LAST_MEASUREMENT`
+        LastMeasurement,
 
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "trials"))]
-discogen_runtime::model_serde!(
-    TrialParameter { "parameterId" => parameter_id, "value" => value }
-);
+        /// Use the best measurement reported.
+        ///
+        /// `BEST_MEASUREMENT`
+        BestMeasurement,
 
-/// A message representing a Measurement of a Trial. A Measurement contains the Metrics got by executing a Trial using suggested hyperparameter values.
-///
-/// Discovery schema `GoogleCloudAiplatformV1Measurement`.
-#[cfg(
-    any(
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "nas-trial-details",
-        feature = "trials"
-    )
-)]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Measurement {
-    /// Output only. Time that the Trial has been running at the point of this Measurement.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub elapsed_duration: Option<discogen_runtime::Duration>,
+        /// A value not known to this version of the crate.
+        Unknown(String),
+    }
 
-    /// Output only. The number of steps the machine learning model has been trained for. Must be non-negative.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub step_count: Option<i64>,
-
-    /// Output only. A list of metrics got by evaluating the objective functions using suggested Parameter values.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub metrics: Vec<crate::MeasurementMetric>,
-}
-
-#[cfg(
-    any(
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "nas-trial-details",
-        feature = "trials"
-    )
-)]
-discogen_runtime::model_serde!(
-    Measurement { "elapsedDuration" => elapsed_duration, "stepCount" => step_count as
-    int64, "metrics" => metrics }
-);
-
-/// The decay curve automated stopping rule builds a Gaussian Process Regressor to predict the final objective value of a Trial based on the already completed Trials and the intermediate measurements of the current Trial. Early stopping is requested for the current Trial if there is very low probability to exceed the optimal value found so far.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpecDecayCurveAutomatedStoppingSpec`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpecDecayCurveAutomatedStoppingSpec {
-    /// True if Measurement.elapsed\_duration is used as the x-axis of each Trials Decay Curve. Otherwise, Measurement.step\_count will be used as the x-axis.
-    pub use_elapsed_duration: Option<bool>,
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpecDecayCurveAutomatedStoppingSpec { "useElapsedDuration" =>
-    use_elapsed_duration }
-);
-
-/// The median automated stopping rule stops a pending Trial if the Trial's best objective\_value is strictly below the median 'performance' of all completed Trials reported up to the Trial's last measurement. Currently, 'performance' refers to the running average of the objective values reported by the Trial in each measurement.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpecMedianAutomatedStoppingSpec`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpecMedianAutomatedStoppingSpec {
-    /// True if median automated stopping rule applies on Measurement.elapsed\_duration. It means that elapsed\_duration field of latest measurement of current Trial is used to compute median objective value for each completed Trials.
-    pub use_elapsed_duration: Option<bool>,
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpecMedianAutomatedStoppingSpec { "useElapsedDuration" => use_elapsed_duration }
-);
-
-/// Configuration for ConvexAutomatedStoppingSpec. When there are enough completed trials (configured by min\_measurement\_count), for pending trials with enough measurements and steps, the policy first computes an overestimate of the objective value at max\_num\_steps according to the slope of the incomplete objective value curve. No prediction can be made if the curve is completely flat. If the overestimation is worse than the best objective value of the completed trials, this pending trial will be early-stopped, but a last measurement will be added to the pending trial with max\_num\_steps and predicted objective value from the autoregression model.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpecConvexAutomatedStoppingSpec`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpecConvexAutomatedStoppingSpec {
-    /// Steps used in predicting the final objective for early stopped trials. In general, it's set to be the same as the defined steps in training / tuning. If not defined, it will learn it from the completed trials. When use\_steps is false, this field is set to the maximum elapsed seconds.
-    pub max_step_count: Option<i64>,
-
-    /// Minimum number of steps for a trial to complete. Trials which do not have a measurement with step\_count &gt; min\_step\_count won't be considered for early stopping. It's ok to set it to 0, and a trial can be early stopped at any stage. By default, min\_step\_count is set to be one-tenth of the max\_step\_count. When use\_elapsed\_duration is true, this field is set to the minimum elapsed seconds.
-    pub min_step_count: Option<i64>,
-
-    /// The minimal number of measurements in a Trial. Early-stopping checks will not trigger if less than min\_measurement\_count+1 completed trials or pending trials with less than min\_measurement\_count measurements. If not defined, the default value is 5.
-    pub min_measurement_count: Option<i64>,
-
-    /// The hyper-parameter name used in the tuning job that stands for learning rate. Leave it blank if learning rate is not in a parameter in tuning. The learning\_rate is used to estimate the objective value of the ongoing trial.
-    pub learning_rate_parameter_name: Option<String>,
-
-    /// This bool determines whether or not the rule is applied based on elapsed\_secs or steps. If use\_elapsed\_duration==false, the early stopping decision is made according to the predicted objective values according to the target steps. If use\_elapsed\_duration==true, elapsed\_secs is used instead of steps. Also, in this case, the parameters max\_num\_steps and min\_num\_steps are overloaded to contain max\_elapsed\_seconds and min\_elapsed\_seconds.
-    pub use_elapsed_duration: Option<bool>,
-
-    /// ConvexAutomatedStoppingSpec by default only updates the trials that needs to be early stopped using a newly trained auto-regressive model. When this flag is set to True, all stopped trials from the beginning are potentially updated in terms of their `final_measurement`. Also, note that the training logic of autoregressive models is different in this case. Enabling this option has shown better results and this may be the default option in the future.
-    pub update_all_stopped_trials: Option<bool>,
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpecConvexAutomatedStoppingSpec { "maxStepCount" => max_step_count as int64,
-    "minStepCount" => min_step_count as int64, "minMeasurementCount" =>
-    min_measurement_count as int64, "learningRateParameterName" =>
-    learning_rate_parameter_name, "useElapsedDuration" => use_elapsed_duration,
-    "updateAllStoppedTrials" => update_all_stopped_trials }
-);
-
-/// Required. The optimization goal of the metric.
-///
-/// Values this crate does not know yet are kept in [`StudySpecMetricSpecGoal::Unknown`], so they round-trip unchanged.
-#[cfg(
-    any(
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "studies"
-    )
-)]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum StudySpecMetricSpecGoal {
-    /// Goal Type will default to maximize.
-    ///
-    /// `GOAL_TYPE_UNSPECIFIED`
-    GoalTypeUnspecified,
-
-    /// Maximize the goal metric.
-    ///
-    /// `MAXIMIZE`
-    Maximize,
-
-    /// Minimize the goal metric.
-    ///
-    /// `MINIMIZE`
-    Minimize,
-
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-
-#[cfg(
-    any(
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "studies"
-    )
-)]
-impl StudySpecMetricSpecGoal {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StudySpecMetricSpecGoal::GoalTypeUnspecified => "GOAL_TYPE_UNSPECIFIED",
-            StudySpecMetricSpecGoal::Maximize => "MAXIMIZE",
-            StudySpecMetricSpecGoal::Minimize => "MINIMIZE",
-            StudySpecMetricSpecGoal::Unknown(value) => value,
+    impl StudySpecMeasurementSelectionType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                StudySpecMeasurementSelectionType::MeasurementSelectionTypeUnspecified => {
+                    "MEASUREMENT_SELECTION_TYPE_UNSPECIFIED"
+                }
+                StudySpecMeasurementSelectionType::LastMeasurement => "LAST_MEASUREMENT",
+                StudySpecMeasurementSelectionType::BestMeasurement => "BEST_MEASUREMENT",
+                StudySpecMeasurementSelectionType::Unknown(value) => value,
+            }
         }
     }
-}
 
-#[cfg(
-    any(
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "studies"
-    )
-)]
-impl From<&str> for StudySpecMetricSpecGoal {
-    fn from(value: &str) -> Self {
-        match value {
-            "GOAL_TYPE_UNSPECIFIED" => StudySpecMetricSpecGoal::GoalTypeUnspecified,
-            "MAXIMIZE" => StudySpecMetricSpecGoal::Maximize,
-            "MINIMIZE" => StudySpecMetricSpecGoal::Minimize,
-            other => StudySpecMetricSpecGoal::Unknown(other.to_owned()),
+    impl From<&str> for StudySpecMeasurementSelectionType {
+        fn from(value: &str) -> Self {
+            match value {
+                "MEASUREMENT_SELECTION_TYPE_UNSPECIFIED" => {
+                    StudySpecMeasurementSelectionType::MeasurementSelectionTypeUnspecified
+                }
+                "LAST_MEASUREMENT" => StudySpecMeasurementSelectionType::LastMeasurement,
+                "BEST_MEASUREMENT" => StudySpecMeasurementSelectionType::BestMeasurement,
+                other => StudySpecMeasurementSelectionType::Unknown(other.to_owned()),
+            }
         }
     }
-}
 
-#[cfg(
-    any(
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "studies"
-    )
-)]
-discogen_runtime::open_enum_impls!(StudySpecMetricSpecGoal);
+    discogen_runtime::open_enum_impls!(StudySpecMeasurementSelectionType);
 
-/// Represents a metric to optimize.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpecMetricSpec`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpecMetricSpec {
-    /// Required. The ID of the metric. Must not contain whitespaces and must be unique amongst all MetricSpecs.
-    pub metric_id: Option<String>,
-
-    /// Required. The optimization goal of the metric.
-    pub goal: Option<crate::StudySpecMetricSpecGoal>,
-
-    /// Used for safe search. In the case, the metric will be a safety metric. You must provide a separate metric for objective metric.
-    pub safety_config: Option<crate::StudySpecMetricSpecSafetyMetricConfig>,
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpecMetricSpec { "metricId" => metric_id, "goal" => goal, "safetyConfig" =>
-    safety_config }
-);
-
-/// How the parameter should be scaled. Leave unset for `CATEGORICAL` parameters.
-///
-/// Values this crate does not know yet are kept in [`StudySpecParameterSpecScaleType::Unknown`], so they round-trip unchanged.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum StudySpecParameterSpecScaleType {
-    /// By default, no scaling is applied.
+    /// Represents specification of a Study.
     ///
-    /// `SCALE_TYPE_UNSPECIFIED`
-    ScaleTypeUnspecified,
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpec`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpec {
+        /// The automated early stopping spec using decay curve rule.
+        pub decay_curve_stopping_spec: Option<
+            crate::StudySpecDecayCurveAutomatedStoppingSpec,
+        >,
 
-    /// Scales the feasible space to (0, 1) linearly.
-    ///
-    /// `UNIT_LINEAR_SCALE`
-    UnitLinearScale,
+        /// The automated early stopping spec using median rule.
+        pub median_automated_stopping_spec: Option<
+            crate::StudySpecMedianAutomatedStoppingSpec,
+        >,
 
-    /// Scales the feasible space logarithmically to (0, 1). The entire feasible space must be strictly positive.
-    ///
-    /// `UNIT_LOG_SCALE`
-    UnitLogScale,
+        /// The automated early stopping spec using convex stopping rule.
+        pub convex_automated_stopping_spec: Option<
+            crate::StudySpecConvexAutomatedStoppingSpec,
+        >,
 
-    /// Scales the feasible space "reverse" logarithmically to (0, 1). The result is that values close to the top of the feasible space are spread out more than points near the bottom. The entire feasible space must be strictly positive.
-    ///
-    /// `UNIT_REVERSE_LOG_SCALE`
-    UnitReverseLogScale,
+        /// Required. Metric specs for the Study.
+        pub metrics: Vec<crate::StudySpecMetricSpec>,
 
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
+        /// Required. The set of parameters to tune.
+        pub parameters: Vec<crate::StudySpecParameterSpec>,
 
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-impl StudySpecParameterSpecScaleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StudySpecParameterSpecScaleType::ScaleTypeUnspecified => {
-                "SCALE_TYPE_UNSPECIFIED"
-            }
-            StudySpecParameterSpecScaleType::UnitLinearScale => "UNIT_LINEAR_SCALE",
-            StudySpecParameterSpecScaleType::UnitLogScale => "UNIT_LOG_SCALE",
-            StudySpecParameterSpecScaleType::UnitReverseLogScale => {
-                "UNIT_REVERSE_LOG_SCALE"
-            }
-            StudySpecParameterSpecScaleType::Unknown(value) => value,
-        }
+        /// The search algorithm specified for the Study.
+        pub algorithm: Option<crate::StudySpecAlgorithm>,
+
+        /// The observation noise level of the study. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
+        pub observation_noise: Option<crate::StudySpecObservationNoise>,
+
+        /// Describe which measurement selection type will be used
+        pub measurement_selection_type: Option<crate::StudySpecMeasurementSelectionType>,
+
+        /// Conditions for automated stopping of a Study. Enable automated stopping by configuring at least one condition.
+        pub study_stopping_config: Option<crate::StudySpecStudyStoppingConfig>,
     }
-}
 
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-impl From<&str> for StudySpecParameterSpecScaleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SCALE_TYPE_UNSPECIFIED" => {
-                StudySpecParameterSpecScaleType::ScaleTypeUnspecified
-            }
-            "UNIT_LINEAR_SCALE" => StudySpecParameterSpecScaleType::UnitLinearScale,
-            "UNIT_LOG_SCALE" => StudySpecParameterSpecScaleType::UnitLogScale,
-            "UNIT_REVERSE_LOG_SCALE" => {
-                StudySpecParameterSpecScaleType::UnitReverseLogScale
-            }
-            other => StudySpecParameterSpecScaleType::Unknown(other.to_owned()),
-        }
+    /// The decay curve automated stopping rule builds a Gaussian Process Regressor to predict the final objective value of a Trial based on the already completed Trials and the intermediate measurements of the current Trial. Early stopping is requested for the current Trial if there is very low probability to exceed the optimal value found so far.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpecDecayCurveAutomatedStoppingSpec`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpecDecayCurveAutomatedStoppingSpec {
+        /// True if Measurement.elapsed\_duration is used as the x-axis of each Trials Decay Curve. Otherwise, Measurement.step\_count will be used as the x-axis.
+        pub use_elapsed_duration: Option<bool>,
     }
-}
 
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::open_enum_impls!(StudySpecParameterSpecScaleType);
+    /// The median automated stopping rule stops a pending Trial if the Trial's best objective\_value is strictly below the median 'performance' of all completed Trials reported up to the Trial's last measurement. Currently, 'performance' refers to the running average of the objective values reported by the Trial in each measurement.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpecMedianAutomatedStoppingSpec`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpecMedianAutomatedStoppingSpec {
+        /// True if median automated stopping rule applies on Measurement.elapsed\_duration. It means that elapsed\_duration field of latest measurement of current Trial is used to compute median objective value for each completed Trials.
+        pub use_elapsed_duration: Option<bool>,
+    }
 
-/// Represents a single parameter to optimize.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpec`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpecParameterSpec {
-    /// The value spec for a 'DOUBLE' parameter.
-    pub double_value_spec: Option<crate::StudySpecParameterSpecDoubleValueSpec>,
+    /// Configuration for ConvexAutomatedStoppingSpec. When there are enough completed trials (configured by min\_measurement\_count), for pending trials with enough measurements and steps, the policy first computes an overestimate of the objective value at max\_num\_steps according to the slope of the incomplete objective value curve. No prediction can be made if the curve is completely flat. If the overestimation is worse than the best objective value of the completed trials, this pending trial will be early-stopped, but a last measurement will be added to the pending trial with max\_num\_steps and predicted objective value from the autoregression model.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpecConvexAutomatedStoppingSpec`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpecConvexAutomatedStoppingSpec {
+        /// Steps used in predicting the final objective for early stopped trials. In general, it's set to be the same as the defined steps in training / tuning. If not defined, it will learn it from the completed trials. When use\_steps is false, this field is set to the maximum elapsed seconds.
+        pub max_step_count: Option<i64>,
 
-    /// The value spec for an 'INTEGER' parameter.
-    pub integer_value_spec: Option<crate::StudySpecParameterSpecIntegerValueSpec>,
+        /// Minimum number of steps for a trial to complete. Trials which do not have a measurement with step\_count &gt; min\_step\_count won't be considered for early stopping. It's ok to set it to 0, and a trial can be early stopped at any stage. By default, min\_step\_count is set to be one-tenth of the max\_step\_count. When use\_elapsed\_duration is true, this field is set to the minimum elapsed seconds.
+        pub min_step_count: Option<i64>,
 
-    /// The value spec for a 'CATEGORICAL' parameter.
-    pub categorical_value_spec: Option<
-        crate::StudySpecParameterSpecCategoricalValueSpec,
-    >,
+        /// The minimal number of measurements in a Trial. Early-stopping checks will not trigger if less than min\_measurement\_count+1 completed trials or pending trials with less than min\_measurement\_count measurements. If not defined, the default value is 5.
+        pub min_measurement_count: Option<i64>,
 
-    /// The value spec for a 'DISCRETE' parameter.
-    pub discrete_value_spec: Option<crate::StudySpecParameterSpecDiscreteValueSpec>,
+        /// The hyper-parameter name used in the tuning job that stands for learning rate. Leave it blank if learning rate is not in a parameter in tuning. The learning\_rate is used to estimate the objective value of the ongoing trial.
+        pub learning_rate_parameter_name: Option<String>,
 
-    /// Required. The ID of the parameter. Must not contain whitespaces and must be unique amongst all ParameterSpecs.
-    pub parameter_id: Option<String>,
+        /// This bool determines whether or not the rule is applied based on elapsed\_secs or steps. If use\_elapsed\_duration==false, the early stopping decision is made according to the predicted objective values according to the target steps. If use\_elapsed\_duration==true, elapsed\_secs is used instead of steps. Also, in this case, the parameters max\_num\_steps and min\_num\_steps are overloaded to contain max\_elapsed\_seconds and min\_elapsed\_seconds.
+        pub use_elapsed_duration: Option<bool>,
+
+        /// ConvexAutomatedStoppingSpec by default only updates the trials that needs to be early stopped using a newly trained auto-regressive model. When this flag is set to True, all stopped trials from the beginning are potentially updated in terms of their `final_measurement`. Also, note that the training logic of autoregressive models is different in this case. Enabling this option has shown better results and this may be the default option in the future.
+        pub update_all_stopped_trials: Option<bool>,
+    }
+
+    /// Represents a metric to optimize.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpecMetricSpec`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpecMetricSpec {
+        /// Required. The ID of the metric. Must not contain whitespaces and must be unique amongst all MetricSpecs.
+        pub metric_id: Option<String>,
+
+        /// Required. The optimization goal of the metric.
+        pub goal: Option<crate::StudySpecMetricSpecGoal>,
+
+        /// Used for safe search. In the case, the metric will be a safety metric. You must provide a separate metric for objective metric.
+        pub safety_config: Option<crate::StudySpecMetricSpecSafetyMetricConfig>,
+    }
 
     /// How the parameter should be scaled. Leave unset for `CATEGORICAL` parameters.
-    pub scale_type: Option<crate::StudySpecParameterSpecScaleType>,
+    ///
+    /// Values this crate does not know yet are kept in [`StudySpecParameterSpecScaleType::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum StudySpecParameterSpecScaleType {
+        /// By default, no scaling is applied.
+        ///
+        /// `SCALE_TYPE_UNSPECIFIED`
+        ScaleTypeUnspecified,
 
-    /// A conditional parameter node is active if the parameter's value matches the conditional node's parent\_value\_condition. If two items in conditional\_parameter\_specs have the same name, they must have disjoint parent\_value\_condition.
-    pub conditional_parameter_specs: Vec<
-        crate::StudySpecParameterSpecConditionalParameterSpec,
-    >,
-}
+        /// Scales the feasible space to (0, 1) linearly.
+        ///
+        /// `UNIT_LINEAR_SCALE`
+        UnitLinearScale,
 
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpecParameterSpec { "doubleValueSpec" => double_value_spec, "integerValueSpec"
-    => integer_value_spec, "categoricalValueSpec" => categorical_value_spec,
-    "discreteValueSpec" => discrete_value_spec, "parameterId" => parameter_id,
-    "scaleType" => scale_type, "conditionalParameterSpecs" => conditional_parameter_specs
+        /// Scales the feasible space logarithmically to (0, 1). The entire feasible space must be strictly positive.
+        ///
+        /// `UNIT_LOG_SCALE`
+        UnitLogScale,
+
+        /// Scales the feasible space "reverse" logarithmically to (0, 1). The result is that values close to the top of the feasible space are spread out more than points near the bottom. The entire feasible space must be strictly positive.
+        ///
+        /// `UNIT_REVERSE_LOG_SCALE`
+        UnitReverseLogScale,
+
+        /// A value not known to this version of the crate.
+        Unknown(String),
     }
-);
 
-/// The configuration (stopping conditions) for automated stopping of a Study. Conditions include trial budgets, time budgets, and convergence detection.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpecStudyStoppingConfig`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpecStudyStoppingConfig {
-    /// If true, a Study enters STOPPING\_ASAP whenever it would normally enters STOPPING state. The bottom line is: set to true if you want to interrupt on-going evaluations of Trials as soon as the study stopping condition is met. (Please see Study.State documentation for the source of truth).
-    pub should_stop_asap: Option<bool>,
+    impl StudySpecParameterSpecScaleType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                StudySpecParameterSpecScaleType::ScaleTypeUnspecified => {
+                    "SCALE_TYPE_UNSPECIFIED"
+                }
+                StudySpecParameterSpecScaleType::UnitLinearScale => "UNIT_LINEAR_SCALE",
+                StudySpecParameterSpecScaleType::UnitLogScale => "UNIT_LOG_SCALE",
+                StudySpecParameterSpecScaleType::UnitReverseLogScale => {
+                    "UNIT_REVERSE_LOG_SCALE"
+                }
+                StudySpecParameterSpecScaleType::Unknown(value) => value,
+            }
+        }
+    }
 
-    /// Each "stopping rule" in this proto specifies an "if" condition. Before Vizier would generate a new suggestion, it first checks each specified stopping rule, from top to bottom in this list. Note that the first few rules (e.g. minimum\_runtime\_constraint, min\_num\_trials) will prevent other stopping rules from being evaluated until they are met. For example, setting `min_num_trials=5` and `always_stop_after= 1 hour` means that the Study will ONLY stop after it has 5 COMPLETED trials, even if more than an hour has passed since its creation. It follows the first applicable rule (whose "if" condition is satisfied) to make a stopping decision. If none of the specified rules are applicable, then Vizier decides that the study should not stop. If Vizier decides that the study should stop, the study enters STOPPING state (or STOPPING\_ASAP if should\_stop\_asap = true). IMPORTANT: The automatic study state transition happens precisely as described above; that is, deleting trials or updating StudyConfig NEVER automatically moves the study state back to ACTIVE. If you want to _resume_ a Study that was stopped, 1) change the stopping conditions if necessary, 2) activate the study, and then 3) ask for suggestions. If the specified time or duration has not passed, do not stop the study.
-    pub minimum_runtime_constraint: Option<crate::StudyTimeConstraint>,
+    impl From<&str> for StudySpecParameterSpecScaleType {
+        fn from(value: &str) -> Self {
+            match value {
+                "SCALE_TYPE_UNSPECIFIED" => {
+                    StudySpecParameterSpecScaleType::ScaleTypeUnspecified
+                }
+                "UNIT_LINEAR_SCALE" => StudySpecParameterSpecScaleType::UnitLinearScale,
+                "UNIT_LOG_SCALE" => StudySpecParameterSpecScaleType::UnitLogScale,
+                "UNIT_REVERSE_LOG_SCALE" => {
+                    StudySpecParameterSpecScaleType::UnitReverseLogScale
+                }
+                other => StudySpecParameterSpecScaleType::Unknown(other.to_owned()),
+            }
+        }
+    }
 
-    /// If the specified time or duration has passed, stop the study.
-    pub maximum_runtime_constraint: Option<crate::StudyTimeConstraint>,
+    discogen_runtime::open_enum_impls!(StudySpecParameterSpecScaleType);
 
-    /// If there are fewer than this many COMPLETED trials, do not stop the study.
-    pub min_num_trials: Option<i32>,
+    /// Represents a single parameter to optimize.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpec`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpecParameterSpec {
+        /// The value spec for a 'DOUBLE' parameter.
+        pub double_value_spec: Option<crate::StudySpecParameterSpecDoubleValueSpec>,
 
-    /// If there are more than this many trials, stop the study.
-    pub max_num_trials: Option<i32>,
+        /// The value spec for an 'INTEGER' parameter.
+        pub integer_value_spec: Option<crate::StudySpecParameterSpecIntegerValueSpec>,
 
-    /// If the objective value has not improved for this many consecutive trials, stop the study. WARNING: Effective only for single-objective studies.
-    pub max_num_trials_no_progress: Option<i32>,
+        /// The value spec for a 'CATEGORICAL' parameter.
+        pub categorical_value_spec: Option<
+            crate::StudySpecParameterSpecCategoricalValueSpec,
+        >,
 
-    /// If the objective value has not improved for this much time, stop the study. WARNING: Effective only for single-objective studies.
-    pub max_duration_no_progress: Option<discogen_runtime::Duration>,
+        /// The value spec for a 'DISCRETE' parameter.
+        pub discrete_value_spec: Option<crate::StudySpecParameterSpecDiscreteValueSpec>,
+
+        /// Required. The ID of the parameter. Must not contain whitespaces and must be unique amongst all ParameterSpecs.
+        pub parameter_id: Option<String>,
+
+        /// How the parameter should be scaled. Leave unset for `CATEGORICAL` parameters.
+        pub scale_type: Option<crate::StudySpecParameterSpecScaleType>,
+
+        /// A conditional parameter node is active if the parameter's value matches the conditional node's parent\_value\_condition. If two items in conditional\_parameter\_specs have the same name, they must have disjoint parent\_value\_condition.
+        pub conditional_parameter_specs: Vec<
+            crate::StudySpecParameterSpecConditionalParameterSpec,
+        >,
+    }
+
+    /// The configuration (stopping conditions) for automated stopping of a Study. Conditions include trial budgets, time budgets, and convergence detection.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpecStudyStoppingConfig`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpecStudyStoppingConfig {
+        /// If true, a Study enters STOPPING\_ASAP whenever it would normally enters STOPPING state. The bottom line is: set to true if you want to interrupt on-going evaluations of Trials as soon as the study stopping condition is met. (Please see Study.State documentation for the source of truth).
+        pub should_stop_asap: Option<bool>,
+
+        /// Each "stopping rule" in this proto specifies an "if" condition. Before Vizier would generate a new suggestion, it first checks each specified stopping rule, from top to bottom in this list. Note that the first few rules (e.g. minimum\_runtime\_constraint, min\_num\_trials) will prevent other stopping rules from being evaluated until they are met. For example, setting `min_num_trials=5` and `always_stop_after= 1 hour` means that the Study will ONLY stop after it has 5 COMPLETED trials, even if more than an hour has passed since its creation. It follows the first applicable rule (whose "if" condition is satisfied) to make a stopping decision. If none of the specified rules are applicable, then Vizier decides that the study should not stop. If Vizier decides that the study should stop, the study enters STOPPING state (or STOPPING\_ASAP if should\_stop\_asap = true). IMPORTANT: The automatic study state transition happens precisely as described above; that is, deleting trials or updating StudyConfig NEVER automatically moves the study state back to ACTIVE. If you want to _resume_ a Study that was stopped, 1) change the stopping conditions if necessary, 2) activate the study, and then 3) ask for suggestions. If the specified time or duration has not passed, do not stop the study.
+        pub minimum_runtime_constraint: Option<crate::StudyTimeConstraint>,
+
+        /// If the specified time or duration has passed, stop the study.
+        pub maximum_runtime_constraint: Option<crate::StudyTimeConstraint>,
+
+        /// If there are fewer than this many COMPLETED trials, do not stop the study.
+        pub min_num_trials: Option<i32>,
+
+        /// If there are more than this many trials, stop the study.
+        pub max_num_trials: Option<i32>,
+
+        /// If the objective value has not improved for this many consecutive trials, stop the study. WARNING: Effective only for single-objective studies.
+        pub max_num_trials_no_progress: Option<i32>,
+
+        /// If the objective value has not improved for this much time, stop the study. WARNING: Effective only for single-objective studies.
+        pub max_duration_no_progress: Option<discogen_runtime::Duration>,
+    }
+
+    /// Used in safe optimization to specify threshold levels and risk tolerance.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpecMetricSpecSafetyMetricConfig`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpecMetricSpecSafetyMetricConfig {
+        /// Safety threshold (boundary value between safe and unsafe). NOTE that if you leave SafetyMetricConfig unset, a default value of 0 will be used.
+        pub safety_threshold: Option<f64>,
+
+        /// Desired minimum fraction of safe trials (over total number of trials) that should be targeted by the algorithm at any time during the study (best effort). This should be between 0.0 and 1.0 and a value of 0.0 means that there is no minimum and an algorithm proceeds without targeting any specific fraction. A value of 1.0 means that the algorithm attempts to only Suggest safe Trials.
+        pub desired_min_safe_trials_fraction: Option<f64>,
+    }
+
+    /// Value specification for a parameter in `DOUBLE` type.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecDoubleValueSpec`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpecParameterSpecDoubleValueSpec {
+        /// Required. Inclusive minimum value of the parameter.
+        pub min_value: Option<f64>,
+
+        /// Required. Inclusive maximum value of the parameter.
+        pub max_value: Option<f64>,
+
+        /// A default value for a `DOUBLE` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
+        pub default_value: Option<f64>,
+    }
+
+    /// Value specification for a parameter in `INTEGER` type.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecIntegerValueSpec`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpecParameterSpecIntegerValueSpec {
+        /// Required. Inclusive minimum value of the parameter.
+        pub min_value: Option<i64>,
+
+        /// Required. Inclusive maximum value of the parameter.
+        pub max_value: Option<i64>,
+
+        /// A default value for an `INTEGER` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
+        pub default_value: Option<i64>,
+    }
+
+    /// Value specification for a parameter in `CATEGORICAL` type.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecCategoricalValueSpec`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpecParameterSpecCategoricalValueSpec {
+        /// Required. The list of possible categories.
+        pub values: Vec<String>,
+
+        /// A default value for a `CATEGORICAL` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
+        pub default_value: Option<String>,
+    }
+
+    /// Value specification for a parameter in `DISCRETE` type.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecDiscreteValueSpec`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpecParameterSpecDiscreteValueSpec {
+        /// Required. A list of possible values. The list should be in increasing order and at least 1e-10 apart. For instance, this parameter might have possible settings of 1.5, 2.5, and 4.0. This list should not contain more than 1,000 values.
+        pub values: Vec<f64>,
+
+        /// A default value for a `DISCRETE` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. It automatically rounds to the nearest feasible discrete point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
+        pub default_value: Option<f64>,
+    }
+
+    /// Represents a parameter spec with condition from its parent parameter.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecConditionalParameterSpec`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpecParameterSpecConditionalParameterSpec {
+        /// The spec for matching values from a parent parameter of `DISCRETE` type.
+        pub parent_discrete_values: Option<
+            crate::StudySpecParameterSpecConditionalParameterSpecDiscreteValueCondition,
+        >,
+
+        /// The spec for matching values from a parent parameter of `INTEGER` type.
+        pub parent_int_values: Option<
+            crate::StudySpecParameterSpecConditionalParameterSpecIntValueCondition,
+        >,
+
+        /// The spec for matching values from a parent parameter of `CATEGORICAL` type.
+        pub parent_categorical_values: Option<
+            crate::StudySpecParameterSpecConditionalParameterSpecCategoricalValueCondition,
+        >,
+
+        /// Required. The spec for a conditional parameter.
+        pub parameter_spec: Option<crate::StudySpecParameterSpec>,
+    }
+
+    /// Time-based Constraint for Study
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudyTimeConstraint`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudyTimeConstraint {
+        /// Counts the wallclock time passed since the creation of this Study.
+        pub max_duration: Option<discogen_runtime::Duration>,
+
+        /// Compares the wallclock time to this time. Must use UTC timezone.
+        pub end_time: Option<discogen_runtime::Timestamp>,
+    }
+
+    /// Represents the spec to match discrete values from parent parameter.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecConditionalParameterSpecDiscreteValueCondition`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpecParameterSpecConditionalParameterSpecDiscreteValueCondition {
+        /// Required. Matches values of the parent parameter of 'DISCRETE' type. All values must exist in `discrete_value_spec` of parent parameter. The Epsilon of the value matching is 1e-10.
+        pub values: Vec<f64>,
+    }
+
+    /// Represents the spec to match integer values from parent parameter.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecConditionalParameterSpecIntValueCondition`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpecParameterSpecConditionalParameterSpecIntValueCondition {
+        /// Required. Matches values of the parent parameter of 'INTEGER' type. All values must lie in `integer_value_spec` of parent parameter.
+        pub values: Vec<i64>,
+    }
+
+    /// Represents the spec to match categorical values from parent parameter.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecConditionalParameterSpecCategoricalValueCondition`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct StudySpecParameterSpecConditionalParameterSpecCategoricalValueCondition {
+        /// Required. Matches values of the parent parameter of 'CATEGORICAL' type. All values must exist in `categorical_value_spec` of parent parameter.
+        pub values: Vec<String>,
+    }
+
+    discogen_runtime::model_serde!(
+        StudySpec { "decayCurveStoppingSpec" => decay_curve_stopping_spec,
+            "medianAutomatedStoppingSpec" => median_automated_stopping_spec,
+            "convexAutomatedStoppingSpec" => convex_automated_stopping_spec, "metrics" => metrics,
+            "parameters" => parameters, "algorithm" => algorithm,
+            "observationNoise" => observation_noise,
+            "measurementSelectionType" => measurement_selection_type,
+            "studyStoppingConfig" => study_stopping_config };
+        StudySpecDecayCurveAutomatedStoppingSpec { "useElapsedDuration" => use_elapsed_duration };
+        StudySpecMedianAutomatedStoppingSpec { "useElapsedDuration" => use_elapsed_duration };
+        StudySpecConvexAutomatedStoppingSpec { "maxStepCount" => max_step_count as int64,
+            "minStepCount" => min_step_count as int64,
+            "minMeasurementCount" => min_measurement_count as int64,
+            "learningRateParameterName" => learning_rate_parameter_name,
+            "useElapsedDuration" => use_elapsed_duration,
+            "updateAllStoppedTrials" => update_all_stopped_trials };
+        StudySpecMetricSpec { "metricId" => metric_id, "goal" => goal,
+            "safetyConfig" => safety_config };
+        StudySpecParameterSpec { "doubleValueSpec" => double_value_spec,
+            "integerValueSpec" => integer_value_spec,
+            "categoricalValueSpec" => categorical_value_spec,
+            "discreteValueSpec" => discrete_value_spec, "parameterId" => parameter_id,
+            "scaleType" => scale_type, "conditionalParameterSpecs" => conditional_parameter_specs };
+        StudySpecStudyStoppingConfig { "shouldStopAsap" => should_stop_asap,
+            "minimumRuntimeConstraint" => minimum_runtime_constraint,
+            "maximumRuntimeConstraint" => maximum_runtime_constraint,
+            "minNumTrials" => min_num_trials, "maxNumTrials" => max_num_trials,
+            "maxNumTrialsNoProgress" => max_num_trials_no_progress,
+            "maxDurationNoProgress" => max_duration_no_progress };
+        StudySpecMetricSpecSafetyMetricConfig { "safetyThreshold" => safety_threshold,
+            "desiredMinSafeTrialsFraction" => desired_min_safe_trials_fraction };
+        StudySpecParameterSpecDoubleValueSpec { "minValue" => min_value, "maxValue" => max_value,
+            "defaultValue" => default_value };
+        StudySpecParameterSpecIntegerValueSpec { "minValue" => min_value as int64,
+            "maxValue" => max_value as int64, "defaultValue" => default_value as int64 };
+        StudySpecParameterSpecCategoricalValueSpec { "values" => values,
+            "defaultValue" => default_value };
+        StudySpecParameterSpecDiscreteValueSpec { "values" => values,
+            "defaultValue" => default_value };
+        StudySpecParameterSpecConditionalParameterSpec { "parentDiscreteValues" => parent_discrete_values,
+            "parentIntValues" => parent_int_values,
+            "parentCategoricalValues" => parent_categorical_values,
+            "parameterSpec" => parameter_spec };
+        StudyTimeConstraint { "maxDuration" => max_duration, "endTime" => end_time };
+        StudySpecParameterSpecConditionalParameterSpecDiscreteValueCondition { "values" => values };
+        StudySpecParameterSpecConditionalParameterSpecIntValueCondition { "values" => values as int64 };
+        StudySpecParameterSpecConditionalParameterSpecCategoricalValueCondition { "values" => values };
+    );
 }
 
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpecStudyStoppingConfig { "shouldStopAsap" => should_stop_asap,
-    "minimumRuntimeConstraint" => minimum_runtime_constraint, "maximumRuntimeConstraint"
-    => maximum_runtime_constraint, "minNumTrials" => min_num_trials, "maxNumTrials" =>
-    max_num_trials, "maxNumTrialsNoProgress" => max_num_trials_no_progress,
-    "maxDurationNoProgress" => max_duration_no_progress }
-);
+pub use gated_4::*;
 
-/// A message representing a metric in the measurement.
-///
-/// Discovery schema `GoogleCloudAiplatformV1MeasurementMetric`.
 #[cfg(
     any(
         feature = "hyperparameter-tuning-jobs",
         feature = "nas-jobs",
-        feature = "nas-trial-details",
-        feature = "trials"
+        feature = "studies"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct MeasurementMetric {
-    /// Output only. The ID of the Metric. The Metric should be defined in StudySpec's Metrics.
+mod gated_5 {
+    /// Required. The optimization goal of the metric.
     ///
-    /// Output only: set by the server and ignored in requests.
-    pub metric_id: Option<String>,
+    /// Values this crate does not know yet are kept in [`StudySpecMetricSpecGoal::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum StudySpecMetricSpecGoal {
+        /// Goal Type will default to maximize.
+        ///
+        /// `GOAL_TYPE_UNSPECIFIED`
+        GoalTypeUnspecified,
 
-    /// Output only. The value for this metric.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub value: Option<f64>,
+        /// Maximize the goal metric.
+        ///
+        /// `MAXIMIZE`
+        Maximize,
+
+        /// Minimize the goal metric.
+        ///
+        /// `MINIMIZE`
+        Minimize,
+
+        /// A value not known to this version of the crate.
+        Unknown(String),
+    }
+
+    impl StudySpecMetricSpecGoal {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                StudySpecMetricSpecGoal::GoalTypeUnspecified => "GOAL_TYPE_UNSPECIFIED",
+                StudySpecMetricSpecGoal::Maximize => "MAXIMIZE",
+                StudySpecMetricSpecGoal::Minimize => "MINIMIZE",
+                StudySpecMetricSpecGoal::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for StudySpecMetricSpecGoal {
+        fn from(value: &str) -> Self {
+            match value {
+                "GOAL_TYPE_UNSPECIFIED" => StudySpecMetricSpecGoal::GoalTypeUnspecified,
+                "MAXIMIZE" => StudySpecMetricSpecGoal::Maximize,
+                "MINIMIZE" => StudySpecMetricSpecGoal::Minimize,
+                other => StudySpecMetricSpecGoal::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    discogen_runtime::open_enum_impls!(StudySpecMetricSpecGoal);
 }
 
 #[cfg(
     any(
         feature = "hyperparameter-tuning-jobs",
         feature = "nas-jobs",
-        feature = "nas-trial-details",
-        feature = "trials"
+        feature = "studies"
     )
 )]
-discogen_runtime::model_serde!(
-    MeasurementMetric { "metricId" => metric_id, "value" => value }
-);
-
-/// Used in safe optimization to specify threshold levels and risk tolerance.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpecMetricSpecSafetyMetricConfig`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpecMetricSpecSafetyMetricConfig {
-    /// Safety threshold (boundary value between safe and unsafe). NOTE that if you leave SafetyMetricConfig unset, a default value of 0 will be used.
-    pub safety_threshold: Option<f64>,
-
-    /// Desired minimum fraction of safe trials (over total number of trials) that should be targeted by the algorithm at any time during the study (best effort). This should be between 0.0 and 1.0 and a value of 0.0 means that there is no minimum and an algorithm proceeds without targeting any specific fraction. A value of 1.0 means that the algorithm attempts to only Suggest safe Trials.
-    pub desired_min_safe_trials_fraction: Option<f64>,
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpecMetricSpecSafetyMetricConfig { "safetyThreshold" => safety_threshold,
-    "desiredMinSafeTrialsFraction" => desired_min_safe_trials_fraction }
-);
-
-/// Value specification for a parameter in `DOUBLE` type.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecDoubleValueSpec`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpecParameterSpecDoubleValueSpec {
-    /// Required. Inclusive minimum value of the parameter.
-    pub min_value: Option<f64>,
-
-    /// Required. Inclusive maximum value of the parameter.
-    pub max_value: Option<f64>,
-
-    /// A default value for a `DOUBLE` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
-    pub default_value: Option<f64>,
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpecParameterSpecDoubleValueSpec { "minValue" => min_value, "maxValue" =>
-    max_value, "defaultValue" => default_value }
-);
-
-/// Value specification for a parameter in `INTEGER` type.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecIntegerValueSpec`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpecParameterSpecIntegerValueSpec {
-    /// Required. Inclusive minimum value of the parameter.
-    pub min_value: Option<i64>,
-
-    /// Required. Inclusive maximum value of the parameter.
-    pub max_value: Option<i64>,
-
-    /// A default value for an `INTEGER` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
-    pub default_value: Option<i64>,
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpecParameterSpecIntegerValueSpec { "minValue" => min_value as int64, "maxValue"
-    => max_value as int64, "defaultValue" => default_value as int64 }
-);
-
-/// Value specification for a parameter in `CATEGORICAL` type.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecCategoricalValueSpec`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpecParameterSpecCategoricalValueSpec {
-    /// Required. The list of possible categories.
-    pub values: Vec<String>,
-
-    /// A default value for a `CATEGORICAL` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
-    pub default_value: Option<String>,
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpecParameterSpecCategoricalValueSpec { "values" => values, "defaultValue" =>
-    default_value }
-);
-
-/// Value specification for a parameter in `DISCRETE` type.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecDiscreteValueSpec`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpecParameterSpecDiscreteValueSpec {
-    /// Required. A list of possible values. The list should be in increasing order and at least 1e-10 apart. For instance, this parameter might have possible settings of 1.5, 2.5, and 4.0. This list should not contain more than 1,000 values.
-    pub values: Vec<f64>,
-
-    /// A default value for a `DISCRETE` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. It automatically rounds to the nearest feasible discrete point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
-    pub default_value: Option<f64>,
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpecParameterSpecDiscreteValueSpec { "values" => values, "defaultValue" =>
-    default_value }
-);
-
-/// Represents a parameter spec with condition from its parent parameter.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecConditionalParameterSpec`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpecParameterSpecConditionalParameterSpec {
-    /// The spec for matching values from a parent parameter of `DISCRETE` type.
-    pub parent_discrete_values: Option<
-        crate::StudySpecParameterSpecConditionalParameterSpecDiscreteValueCondition,
-    >,
-
-    /// The spec for matching values from a parent parameter of `INTEGER` type.
-    pub parent_int_values: Option<
-        crate::StudySpecParameterSpecConditionalParameterSpecIntValueCondition,
-    >,
-
-    /// The spec for matching values from a parent parameter of `CATEGORICAL` type.
-    pub parent_categorical_values: Option<
-        crate::StudySpecParameterSpecConditionalParameterSpecCategoricalValueCondition,
-    >,
-
-    /// Required. The spec for a conditional parameter.
-    pub parameter_spec: Option<crate::StudySpecParameterSpec>,
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpecParameterSpecConditionalParameterSpec { "parentDiscreteValues" =>
-    parent_discrete_values, "parentIntValues" => parent_int_values,
-    "parentCategoricalValues" => parent_categorical_values, "parameterSpec" =>
-    parameter_spec }
-);
-
-/// Time-based Constraint for Study
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudyTimeConstraint`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudyTimeConstraint {
-    /// Counts the wallclock time passed since the creation of this Study.
-    pub max_duration: Option<discogen_runtime::Duration>,
-
-    /// Compares the wallclock time to this time. Must use UTC timezone.
-    pub end_time: Option<discogen_runtime::Timestamp>,
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudyTimeConstraint { "maxDuration" => max_duration, "endTime" => end_time }
-);
-
-/// Represents the spec to match discrete values from parent parameter.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecConditionalParameterSpecDiscreteValueCondition`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpecParameterSpecConditionalParameterSpecDiscreteValueCondition {
-    /// Required. Matches values of the parent parameter of 'DISCRETE' type. All values must exist in `discrete_value_spec` of parent parameter. The Epsilon of the value matching is 1e-10.
-    pub values: Vec<f64>,
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpecParameterSpecConditionalParameterSpecDiscreteValueCondition { "values" =>
-    values }
-);
-
-/// Represents the spec to match integer values from parent parameter.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecConditionalParameterSpecIntValueCondition`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpecParameterSpecConditionalParameterSpecIntValueCondition {
-    /// Required. Matches values of the parent parameter of 'INTEGER' type. All values must lie in `integer_value_spec` of parent parameter.
-    pub values: Vec<i64>,
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpecParameterSpecConditionalParameterSpecIntValueCondition { "values" => values
-    as int64 }
-);
-
-/// Represents the spec to match categorical values from parent parameter.
-///
-/// Discovery schema `GoogleCloudAiplatformV1StudySpecParameterSpecConditionalParameterSpecCategoricalValueCondition`.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StudySpecParameterSpecConditionalParameterSpecCategoricalValueCondition {
-    /// Required. Matches values of the parent parameter of 'CATEGORICAL' type. All values must exist in `categorical_value_spec` of parent parameter.
-    pub values: Vec<String>,
-}
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-discogen_runtime::model_serde!(
-    StudySpecParameterSpecConditionalParameterSpecCategoricalValueCondition { "values" =>
-    values }
-);
+pub use gated_5::*;

@@ -13,12 +13,6 @@ pub struct UploadRagFileRequest {
     pub upload_rag_file_config: Option<crate::UploadRagFileConfig>,
 }
 
-#[cfg(feature = "media")]
-discogen_runtime::model_serde!(
-    UploadRagFileRequest { "ragFile" => rag_file, "uploadRagFileConfig" =>
-    upload_rag_file_config }
-);
-
 /// Response message for VertexRagDataService.UploadRagFile.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UploadRagFileResponse`.
@@ -32,11 +26,6 @@ pub struct UploadRagFileResponse {
     pub error: Option<discogen_runtime::RpcStatus>,
 }
 
-#[cfg(feature = "media")]
-discogen_runtime::model_serde!(
-    UploadRagFileResponse { "ragFile" => rag_file, "error" => error }
-);
-
 /// Config for uploading RagFile.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1UploadRagFileConfig`.
@@ -49,6 +38,7 @@ pub struct UploadRagFileConfig {
 
 #[cfg(feature = "media")]
 discogen_runtime::model_serde!(
-    UploadRagFileConfig { "ragFileTransformationConfig" => rag_file_transformation_config
-    }
+    UploadRagFileRequest { "ragFile" => rag_file, "uploadRagFileConfig" => upload_rag_file_config };
+    UploadRagFileResponse { "ragFile" => rag_file, "error" => error };
+    UploadRagFileConfig { "ragFileTransformationConfig" => rag_file_transformation_config };
 );

@@ -21,12 +21,6 @@ pub struct NasTrialDetail {
     pub train_trial: Option<crate::NasTrial>,
 }
 
-#[cfg(feature = "nas-trial-details")]
-discogen_runtime::model_serde!(
-    NasTrialDetail { "name" => name, "parameters" => parameters, "searchTrial" =>
-    search_trial, "trainTrial" => train_trial }
-);
-
 /// Response message for JobService.ListNasTrialDetails
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ListNasTrialDetailsResponse`.
@@ -41,12 +35,6 @@ pub struct ListNasTrialDetailsResponse {
 }
 
 #[cfg(feature = "nas-trial-details")]
-discogen_runtime::model_serde!(
-    ListNasTrialDetailsResponse { "nasTrialDetails" => nas_trial_details, "nextPageToken"
-    => next_page_token }
-);
-
-#[cfg(feature = "nas-trial-details")]
 impl discogen_runtime::Page for ListNasTrialDetailsResponse {
     type Item = crate::NasTrialDetail;
 
@@ -58,3 +46,11 @@ impl discogen_runtime::Page for ListNasTrialDetailsResponse {
         self.nas_trial_details
     }
 }
+
+#[cfg(feature = "nas-trial-details")]
+discogen_runtime::model_serde!(
+    NasTrialDetail { "name" => name, "parameters" => parameters, "searchTrial" => search_trial,
+        "trainTrial" => train_trial };
+    ListNasTrialDetailsResponse { "nasTrialDetails" => nas_trial_details,
+        "nextPageToken" => next_page_token };
+);

@@ -14,6 +14,4 @@ pub struct CacheConfig {
 }
 
 #[cfg(feature = "projects")]
-discogen_runtime::model_serde!(
-    CacheConfig { "name" => name, "disableCache" => disable_cache }
-);
+discogen_runtime::model_serde!(CacheConfig { "name" => name, "disableCache" => disable_cache });

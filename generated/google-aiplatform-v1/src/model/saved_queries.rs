@@ -14,12 +14,6 @@ pub struct ListSavedQueriesResponse {
 }
 
 #[cfg(feature = "saved-queries")]
-discogen_runtime::model_serde!(
-    ListSavedQueriesResponse { "savedQueries" => saved_queries, "nextPageToken" =>
-    next_page_token }
-);
-
-#[cfg(feature = "saved-queries")]
 impl discogen_runtime::Page for ListSavedQueriesResponse {
     type Item = crate::SavedQuery;
 
@@ -31,3 +25,9 @@ impl discogen_runtime::Page for ListSavedQueriesResponse {
         self.saved_queries
     }
 }
+
+#[cfg(feature = "saved-queries")]
+discogen_runtime::model_serde!(
+    ListSavedQueriesResponse { "savedQueries" => saved_queries,
+        "nextPageToken" => next_page_token };
+);

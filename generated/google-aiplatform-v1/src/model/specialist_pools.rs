@@ -29,14 +29,6 @@ pub struct SpecialistPool {
     pub specialist_worker_emails: Vec<String>,
 }
 
-#[cfg(feature = "specialist-pools")]
-discogen_runtime::model_serde!(
-    SpecialistPool { "name" => name, "displayName" => display_name,
-    "specialistManagersCount" => specialist_managers_count, "specialistManagerEmails" =>
-    specialist_manager_emails, "pendingDataLabelingJobs" => pending_data_labeling_jobs,
-    "specialistWorkerEmails" => specialist_worker_emails }
-);
-
 /// Runtime operation information for SpecialistPoolService.CreateSpecialistPool.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1CreateSpecialistPoolOperationMetadata`.
@@ -46,11 +38,6 @@ pub struct CreateSpecialistPoolOperationMetadata {
     /// The operation generic information.
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
 }
-
-#[cfg(feature = "specialist-pools")]
-discogen_runtime::model_serde!(
-    CreateSpecialistPoolOperationMetadata { "genericMetadata" => generic_metadata }
-);
 
 /// Response message for SpecialistPoolService.ListSpecialistPools.
 ///
@@ -66,12 +53,6 @@ pub struct ListSpecialistPoolsResponse {
 }
 
 #[cfg(feature = "specialist-pools")]
-discogen_runtime::model_serde!(
-    ListSpecialistPoolsResponse { "specialistPools" => specialist_pools, "nextPageToken"
-    => next_page_token }
-);
-
-#[cfg(feature = "specialist-pools")]
 impl discogen_runtime::Page for ListSpecialistPoolsResponse {
     type Item = crate::SpecialistPool;
 
@@ -83,3 +64,15 @@ impl discogen_runtime::Page for ListSpecialistPoolsResponse {
         self.specialist_pools
     }
 }
+
+#[cfg(feature = "specialist-pools")]
+discogen_runtime::model_serde!(
+    SpecialistPool { "name" => name, "displayName" => display_name,
+        "specialistManagersCount" => specialist_managers_count,
+        "specialistManagerEmails" => specialist_manager_emails,
+        "pendingDataLabelingJobs" => pending_data_labeling_jobs,
+        "specialistWorkerEmails" => specialist_worker_emails };
+    CreateSpecialistPoolOperationMetadata { "genericMetadata" => generic_metadata };
+    ListSpecialistPoolsResponse { "specialistPools" => specialist_pools,
+        "nextPageToken" => next_page_token };
+);

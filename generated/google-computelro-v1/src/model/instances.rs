@@ -72,11 +72,6 @@ pub struct Instance {
     pub self_link: Option<String>,
 }
 
-discogen_runtime::model_serde!(
-    Instance { "id" => id as int64, "name" => name, "machineType" => machine_type,
-    "status" => status, "zone" => zone, "selfLink" => self_link }
-);
-
 /// The status of the operation.
 ///
 /// Values this crate does not know yet are kept in [`OperationSchemaStatus::Unknown`], so they round-trip unchanged.
@@ -133,11 +128,6 @@ pub struct OperationSchemaErrorErrorsItem {
     pub message: Option<String>,
 }
 
-discogen_runtime::model_serde!(
-    OperationSchemaErrorErrorsItem { "code" => code, "location" => location, "message" =>
-    message }
-);
-
 /// If errors are generated during processing of the operation, this field is populated.
 ///
 /// Discovery schema `Operation.error`.
@@ -146,8 +136,6 @@ pub struct OperationSchemaError {
     /// The array of errors encountered while processing this operation.
     pub errors: Vec<crate::OperationSchemaErrorErrorsItem>,
 }
-
-discogen_runtime::model_serde!(OperationSchemaError { "errors" => errors });
 
 /// Represents an Operation resource.
 ///
@@ -189,8 +177,12 @@ pub struct OperationSchema {
 }
 
 discogen_runtime::model_serde!(
-    OperationSchema { "id" => id as int64, "name" => name, "operationType" =>
-    operation_type, "status" => status, "progress" => progress, "targetLink" =>
-    target_link, "selfLink" => self_link, "zone" => zone, "httpErrorStatusCode" =>
-    http_error_status_code, "httpErrorMessage" => http_error_message, "error" => error }
+    Instance { "id" => id as int64, "name" => name, "machineType" => machine_type,
+        "status" => status, "zone" => zone, "selfLink" => self_link };
+    OperationSchemaErrorErrorsItem { "code" => code, "location" => location, "message" => message };
+    OperationSchemaError { "errors" => errors };
+    OperationSchema { "id" => id as int64, "name" => name, "operationType" => operation_type,
+        "status" => status, "progress" => progress, "targetLink" => target_link,
+        "selfLink" => self_link, "zone" => zone, "httpErrorStatusCode" => http_error_status_code,
+        "httpErrorMessage" => http_error_message, "error" => error };
 );

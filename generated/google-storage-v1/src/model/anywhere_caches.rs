@@ -43,65 +43,6 @@ pub struct AnywhereCache {
     pub pending_update: Option<bool>,
 }
 
-#[cfg(feature = "anywhere-caches")]
-discogen_runtime::model_serde!(
-    AnywhereCache { "kind" => kind, "id" => id, "selfLink" => self_link, "bucket" =>
-    bucket, "anywhereCacheId" => anywhere_cache_id, "zone" => zone, "state" => state,
-    "createTime" => create_time, "updateTime" => update_time, "ttl" => ttl,
-    "admissionPolicy" => admission_policy, "pendingUpdate" => pending_update }
-);
-
-/// This resource represents a long-running operation that is the result of a network API call.
-///
-/// Discovery schema `GoogleLongrunningOperation`.
-#[cfg(
-    any(
-        feature = "anywhere-caches",
-        feature = "buckets",
-        feature = "operations",
-        feature = "folders",
-        feature = "objects"
-    )
-)]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleLongrunningOperation {
-    /// If the value is "false", it means the operation is still in progress. If "true", the operation is completed, and either "error" or "response" is available.
-    pub done: Option<bool>,
-
-    /// The error result of the operation in case of failure or cancellation.
-    pub error: Option<crate::GoogleRpcStatus>,
-
-    /// Service-specific metadata associated with the operation. It typically contains progress information and common metadata such as create time. Some services might not provide such metadata. Any method that returns a long-running operation should document the metadata type, if any.
-    pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
-
-    /// The server-assigned name, which is only unique within the same service that originally returns it. If you use the default HTTP mapping, the "name" should be a resource name ending with "operations/{operationId}".
-    pub name: Option<String>,
-
-    /// The normal response of the operation in case of success. If the original method returns no data on success, such as "Delete", the response is google.protobuf.Empty. If the original method is standard Get/Create/Update, the response should be the resource. For other methods, the response should have the type "XxxResponse", where "Xxx" is the original method name. For example, if the original method name is "TakeSnapshot()", the inferred response type is "TakeSnapshotResponse".
-    pub response: std::collections::BTreeMap<String, serde_json::Value>,
-
-    /// The link to this long running operation.
-    pub self_link: Option<String>,
-
-    /// The kind of item this is. For operations, this is always storage#operation.
-    pub kind: Option<String>,
-}
-
-#[cfg(
-    any(
-        feature = "anywhere-caches",
-        feature = "buckets",
-        feature = "operations",
-        feature = "folders",
-        feature = "objects"
-    )
-)]
-discogen_runtime::model_serde!(
-    GoogleLongrunningOperation { "done" => done, "error" => error, "metadata" =>
-    metadata, "name" => name, "response" => response, "selfLink" => self_link, "kind" =>
-    kind }
-);
-
 /// A list of Anywhere Caches.
 ///
 /// Discovery schema `AnywhereCaches`.
@@ -119,12 +60,6 @@ pub struct AnywhereCaches {
 }
 
 #[cfg(feature = "anywhere-caches")]
-discogen_runtime::model_serde!(
-    AnywhereCaches { "kind" => kind, "nextPageToken" => next_page_token, "items" => items
-    }
-);
-
-#[cfg(feature = "anywhere-caches")]
 impl discogen_runtime::Page for AnywhereCaches {
     type Item = crate::AnywhereCache;
 
@@ -137,9 +72,15 @@ impl discogen_runtime::Page for AnywhereCaches {
     }
 }
 
-/// The "Status" type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by [gRPC](https://github.com/grpc). Each "Status" message contains three pieces of data: error code, error message, and error details. You can find out more about this error model and how to work with it in the [API Design Guide](https://cloud.google.com/apis/design/errors).
-///
-/// Discovery schema `GoogleRpcStatus`.
+#[cfg(feature = "anywhere-caches")]
+discogen_runtime::model_serde!(
+    AnywhereCache { "kind" => kind, "id" => id, "selfLink" => self_link, "bucket" => bucket,
+        "anywhereCacheId" => anywhere_cache_id, "zone" => zone, "state" => state,
+        "createTime" => create_time, "updateTime" => update_time, "ttl" => ttl,
+        "admissionPolicy" => admission_policy, "pendingUpdate" => pending_update };
+    AnywhereCaches { "kind" => kind, "nextPageToken" => next_page_token, "items" => items };
+);
+
 #[cfg(
     any(
         feature = "anywhere-caches",
@@ -149,16 +90,54 @@ impl discogen_runtime::Page for AnywhereCaches {
         feature = "objects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleRpcStatus {
-    /// The status code, which should be an enum value of google.rpc.Code.
-    pub code: Option<i32>,
+mod gated_2 {
+    /// This resource represents a long-running operation that is the result of a network API call.
+    ///
+    /// Discovery schema `GoogleLongrunningOperation`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct GoogleLongrunningOperation {
+        /// If the value is "false", it means the operation is still in progress. If "true", the operation is completed, and either "error" or "response" is available.
+        pub done: Option<bool>,
 
-    /// A list of messages that carry the error details. There is a common set of message types for APIs to use.
-    pub details: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+        /// The error result of the operation in case of failure or cancellation.
+        pub error: Option<crate::GoogleRpcStatus>,
 
-    /// A developer-facing error message, which should be in English.
-    pub message: Option<String>,
+        /// Service-specific metadata associated with the operation. It typically contains progress information and common metadata such as create time. Some services might not provide such metadata. Any method that returns a long-running operation should document the metadata type, if any.
+        pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
+
+        /// The server-assigned name, which is only unique within the same service that originally returns it. If you use the default HTTP mapping, the "name" should be a resource name ending with "operations/{operationId}".
+        pub name: Option<String>,
+
+        /// The normal response of the operation in case of success. If the original method returns no data on success, such as "Delete", the response is google.protobuf.Empty. If the original method is standard Get/Create/Update, the response should be the resource. For other methods, the response should have the type "XxxResponse", where "Xxx" is the original method name. For example, if the original method name is "TakeSnapshot()", the inferred response type is "TakeSnapshotResponse".
+        pub response: std::collections::BTreeMap<String, serde_json::Value>,
+
+        /// The link to this long running operation.
+        pub self_link: Option<String>,
+
+        /// The kind of item this is. For operations, this is always storage#operation.
+        pub kind: Option<String>,
+    }
+
+    /// The "Status" type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by [gRPC](https://github.com/grpc). Each "Status" message contains three pieces of data: error code, error message, and error details. You can find out more about this error model and how to work with it in the [API Design Guide](https://cloud.google.com/apis/design/errors).
+    ///
+    /// Discovery schema `GoogleRpcStatus`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct GoogleRpcStatus {
+        /// The status code, which should be an enum value of google.rpc.Code.
+        pub code: Option<i32>,
+
+        /// A list of messages that carry the error details. There is a common set of message types for APIs to use.
+        pub details: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+
+        /// A developer-facing error message, which should be in English.
+        pub message: Option<String>,
+    }
+
+    discogen_runtime::model_serde!(
+        GoogleLongrunningOperation { "done" => done, "error" => error, "metadata" => metadata,
+            "name" => name, "response" => response, "selfLink" => self_link, "kind" => kind };
+        GoogleRpcStatus { "code" => code, "details" => details, "message" => message };
+    );
 }
 
 #[cfg(
@@ -170,6 +149,4 @@ pub struct GoogleRpcStatus {
         feature = "objects"
     )
 )]
-discogen_runtime::model_serde!(
-    GoogleRpcStatus { "code" => code, "details" => details, "message" => message }
-);
+pub use gated_2::*;

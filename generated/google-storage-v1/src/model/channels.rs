@@ -39,7 +39,7 @@ pub struct Channel {
 
 #[cfg(any(feature = "channels", feature = "objects"))]
 discogen_runtime::model_serde!(
-    Channel { "address" => address, "expiration" => expiration as int64, "id" => id,
-    "kind" => kind, "params" => params, "payload" => payload, "resourceId" =>
-    resource_id, "resourceUri" => resource_uri, "token" => token, "type" => r#type }
+    Channel { "address" => address, "expiration" => expiration as int64, "id" => id, "kind" => kind,
+        "params" => params, "payload" => payload, "resourceId" => resource_id,
+        "resourceUri" => resource_uri, "token" => token, "type" => r#type };
 );

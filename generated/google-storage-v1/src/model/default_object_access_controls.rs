@@ -18,6 +18,4 @@ pub struct ObjectAccessControls {
 #[cfg(
     any(feature = "default-object-access-controls", feature = "object-access-controls")
 )]
-discogen_runtime::model_serde!(
-    ObjectAccessControls { "items" => items, "kind" => kind }
-);
+discogen_runtime::model_serde!(ObjectAccessControls { "items" => items, "kind" => kind });

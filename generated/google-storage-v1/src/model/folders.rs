@@ -10,11 +10,6 @@ pub struct FolderPendingRenameInfo {
     pub operation_id: Option<String>,
 }
 
-#[cfg(feature = "folders")]
-discogen_runtime::model_serde!(
-    FolderPendingRenameInfo { "operationId" => operation_id }
-);
-
 /// A folder. Only available in buckets with hierarchical namespace enabled.
 ///
 /// Discovery schema `Folder`.
@@ -49,14 +44,6 @@ pub struct Folder {
     pub pending_rename_info: Option<crate::FolderPendingRenameInfo>,
 }
 
-#[cfg(feature = "folders")]
-discogen_runtime::model_serde!(
-    Folder { "bucket" => bucket, "id" => id, "kind" => kind, "metageneration" =>
-    metageneration as int64, "name" => name, "selfLink" => self_link, "createTime" =>
-    create_time, "updateTime" => update_time, "pendingRenameInfo" => pending_rename_info
-    }
-);
-
 /// A list of folders.
 ///
 /// Discovery schema `Folders`.
@@ -74,11 +61,6 @@ pub struct Folders {
 }
 
 #[cfg(feature = "folders")]
-discogen_runtime::model_serde!(
-    Folders { "items" => items, "kind" => kind, "nextPageToken" => next_page_token }
-);
-
-#[cfg(feature = "folders")]
 impl discogen_runtime::Page for Folders {
     type Item = crate::Folder;
 
@@ -90,3 +72,13 @@ impl discogen_runtime::Page for Folders {
         self.items
     }
 }
+
+#[cfg(feature = "folders")]
+discogen_runtime::model_serde!(
+    FolderPendingRenameInfo { "operationId" => operation_id };
+    Folder { "bucket" => bucket, "id" => id, "kind" => kind,
+        "metageneration" => metageneration as int64, "name" => name, "selfLink" => self_link,
+        "createTime" => create_time, "updateTime" => update_time,
+        "pendingRenameInfo" => pending_rename_info };
+    Folders { "items" => items, "kind" => kind, "nextPageToken" => next_page_token };
+);

@@ -16,11 +16,6 @@ pub struct HmacKey {
     pub secret: Option<String>,
 }
 
-#[cfg(feature = "hmac-keys")]
-discogen_runtime::model_serde!(
-    HmacKey { "kind" => kind, "metadata" => metadata, "secret" => secret }
-);
-
 /// A list of hmacKeys.
 ///
 /// Discovery schema `HmacKeysMetadata`.
@@ -36,12 +31,6 @@ pub struct HmacKeysMetadata {
     /// The continuation token, used to page through large result sets. Provide this value in a subsequent request to return the next page of results.
     pub next_page_token: Option<String>,
 }
-
-#[cfg(feature = "hmac-keys")]
-discogen_runtime::model_serde!(
-    HmacKeysMetadata { "items" => items, "kind" => kind, "nextPageToken" =>
-    next_page_token }
-);
 
 #[cfg(feature = "hmac-keys")]
 impl discogen_runtime::Page for HmacKeysMetadata {
@@ -95,8 +84,10 @@ pub struct HmacKeyMetadata {
 
 #[cfg(feature = "hmac-keys")]
 discogen_runtime::model_serde!(
-    HmacKeyMetadata { "accessId" => access_id, "etag" => etag, "id" => id, "kind" =>
-    kind, "projectId" => project_id, "selfLink" => self_link, "serviceAccountEmail" =>
-    service_account_email, "state" => state, "timeCreated" => time_created, "updated" =>
-    updated }
+    HmacKey { "kind" => kind, "metadata" => metadata, "secret" => secret };
+    HmacKeysMetadata { "items" => items, "kind" => kind, "nextPageToken" => next_page_token };
+    HmacKeyMetadata { "accessId" => access_id, "etag" => etag, "id" => id, "kind" => kind,
+        "projectId" => project_id, "selfLink" => self_link,
+        "serviceAccountEmail" => service_account_email, "state" => state,
+        "timeCreated" => time_created, "updated" => updated };
 );

@@ -31,13 +31,6 @@ pub struct ManagedFolder {
     pub update_time: Option<String>,
 }
 
-#[cfg(feature = "managed-folders")]
-discogen_runtime::model_serde!(
-    ManagedFolder { "bucket" => bucket, "id" => id, "kind" => kind, "metageneration" =>
-    metageneration as int64, "name" => name, "selfLink" => self_link, "createTime" =>
-    create_time, "updateTime" => update_time }
-);
-
 /// A list of managed folders.
 ///
 /// Discovery schema `ManagedFolders`.
@@ -55,12 +48,6 @@ pub struct ManagedFolders {
 }
 
 #[cfg(feature = "managed-folders")]
-discogen_runtime::model_serde!(
-    ManagedFolders { "items" => items, "kind" => kind, "nextPageToken" => next_page_token
-    }
-);
-
-#[cfg(feature = "managed-folders")]
 impl discogen_runtime::Page for ManagedFolders {
     type Item = crate::ManagedFolder;
 
@@ -72,3 +59,11 @@ impl discogen_runtime::Page for ManagedFolders {
         self.items
     }
 }
+
+#[cfg(feature = "managed-folders")]
+discogen_runtime::model_serde!(
+    ManagedFolder { "bucket" => bucket, "id" => id, "kind" => kind,
+        "metageneration" => metageneration as int64, "name" => name, "selfLink" => self_link,
+        "createTime" => create_time, "updateTime" => update_time };
+    ManagedFolders { "items" => items, "kind" => kind, "nextPageToken" => next_page_token };
+);

@@ -34,14 +34,6 @@ pub struct Notification {
     pub topic: Option<String>,
 }
 
-#[cfg(feature = "notifications")]
-discogen_runtime::model_serde!(
-    Notification { "custom_attributes" => custom_attributes, "etag" => etag,
-    "event_types" => event_types, "id" => id, "kind" => kind, "object_name_prefix" =>
-    object_name_prefix, "payload_format" => payload_format, "selfLink" => self_link,
-    "topic" => topic }
-);
-
 /// A list of notification subscriptions.
 ///
 /// Discovery schema `Notifications`.
@@ -56,4 +48,10 @@ pub struct Notifications {
 }
 
 #[cfg(feature = "notifications")]
-discogen_runtime::model_serde!(Notifications { "items" => items, "kind" => kind });
+discogen_runtime::model_serde!(
+    Notification { "custom_attributes" => custom_attributes, "etag" => etag,
+        "event_types" => event_types, "id" => id, "kind" => kind,
+        "object_name_prefix" => object_name_prefix, "payload_format" => payload_format,
+        "selfLink" => self_link, "topic" => topic };
+    Notifications { "items" => items, "kind" => kind };
+);

@@ -13,11 +13,6 @@ pub struct AdvanceRelocateBucketOperationRequest {
     pub expire_time: Option<String>,
 }
 
-#[cfg(feature = "operations")]
-discogen_runtime::model_serde!(
-    AdvanceRelocateBucketOperationRequest { "ttl" => ttl, "expireTime" => expire_time }
-);
-
 /// The response message for storage.buckets.operations.list.
 ///
 /// Discovery schema `GoogleLongrunningListOperationsResponse`.
@@ -35,12 +30,6 @@ pub struct GoogleLongrunningListOperationsResponse {
 }
 
 #[cfg(feature = "operations")]
-discogen_runtime::model_serde!(
-    GoogleLongrunningListOperationsResponse { "nextPageToken" => next_page_token,
-    "operations" => operations, "kind" => kind }
-);
-
-#[cfg(feature = "operations")]
 impl discogen_runtime::Page for GoogleLongrunningListOperationsResponse {
     type Item = crate::GoogleLongrunningOperation;
 
@@ -52,3 +41,10 @@ impl discogen_runtime::Page for GoogleLongrunningListOperationsResponse {
         self.operations
     }
 }
+
+#[cfg(feature = "operations")]
+discogen_runtime::model_serde!(
+    AdvanceRelocateBucketOperationRequest { "ttl" => ttl, "expireTime" => expire_time };
+    GoogleLongrunningListOperationsResponse { "nextPageToken" => next_page_token,
+        "operations" => operations, "kind" => kind };
+);

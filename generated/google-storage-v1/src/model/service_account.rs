@@ -14,6 +14,4 @@ pub struct ServiceAccount {
 }
 
 #[cfg(feature = "service-account")]
-discogen_runtime::model_serde!(
-    ServiceAccount { "email_address" => email_address, "kind" => kind }
-);
+discogen_runtime::model_serde!(ServiceAccount { "email_address" => email_address, "kind" => kind });

@@ -14,8 +14,6 @@ pub struct ErrorSchema {
     pub message: Option<String>,
 }
 
-discogen_runtime::model_serde!(ErrorSchema { "code" => code, "message" => message });
-
 /// Discovery schema `FindPetsResponse`.
 pub type FindPetsResponse = Vec<crate::Pet>;
 
@@ -30,8 +28,6 @@ pub struct NewPet {
     /// The `tag` field.
     pub tag: Option<String>,
 }
-
-discogen_runtime::model_serde!(NewPet { "name" => name, "tag" => tag });
 
 /// Discovery schema `Pet`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -50,4 +46,8 @@ pub struct Pet {
     pub id: Option<i64>,
 }
 
-discogen_runtime::model_serde!(Pet { "name" => name, "tag" => tag, "id" => id });
+discogen_runtime::model_serde!(
+    ErrorSchema { "code" => code, "message" => message };
+    NewPet { "name" => name, "tag" => tag };
+    Pet { "name" => name, "tag" => tag, "id" => id };
+);

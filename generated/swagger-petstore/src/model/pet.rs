@@ -71,11 +71,6 @@ pub struct Pet {
     pub status: Option<crate::PetStatus>,
 }
 
-discogen_runtime::model_serde!(
-    Pet { "id" => id, "category" => category, "name" => name, "photoUrls" => photo_urls,
-    "tags" => tags, "status" => status }
-);
-
 /// Discovery schema `FindPetsByStatusResponse`.
 pub type FindPetsByStatusResponse = Vec<crate::Pet>;
 
@@ -95,10 +90,6 @@ pub struct ApiResponse {
     pub message: Option<String>,
 }
 
-discogen_runtime::model_serde!(
-    ApiResponse { "code" => code, "type" => r#type, "message" => message }
-);
-
 /// Discovery schema `Category`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Category {
@@ -108,8 +99,6 @@ pub struct Category {
     /// The `name` field.
     pub name: Option<String>,
 }
-
-discogen_runtime::model_serde!(Category { "id" => id, "name" => name });
 
 /// Discovery schema `Tag`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -121,4 +110,10 @@ pub struct Tag {
     pub name: Option<String>,
 }
 
-discogen_runtime::model_serde!(Tag { "id" => id, "name" => name });
+discogen_runtime::model_serde!(
+    Pet { "id" => id, "category" => category, "name" => name, "photoUrls" => photo_urls,
+        "tags" => tags, "status" => status };
+    ApiResponse { "code" => code, "type" => r#type, "message" => message };
+    Category { "id" => id, "name" => name };
+    Tag { "id" => id, "name" => name };
+);

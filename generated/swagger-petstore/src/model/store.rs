@@ -69,6 +69,6 @@ pub struct Order {
 }
 
 discogen_runtime::model_serde!(
-    Order { "id" => id, "petId" => pet_id, "quantity" => quantity, "shipDate" =>
-    ship_date, "status" => status, "complete" => complete }
+    Order { "id" => id, "petId" => pet_id, "quantity" => quantity, "shipDate" => ship_date,
+        "status" => status, "complete" => complete };
 );

@@ -28,12 +28,6 @@ pub struct User {
     pub user_status: Option<i32>,
 }
 
-discogen_runtime::model_serde!(
-    User { "id" => id, "username" => username, "firstName" => first_name, "lastName" =>
-    last_name, "email" => email, "password" => password, "phone" => phone, "userStatus"
-    => user_status }
-);
-
 /// Discovery schema `CreateUsersWithArrayInputRequest`.
 pub type CreateUsersWithArrayInputRequest = Vec<crate::User>;
 
@@ -42,3 +36,8 @@ pub type CreateUsersWithListInputRequest = Vec<crate::User>;
 
 /// Discovery schema `LoginUserResponse`.
 pub type LoginUserResponse = String;
+
+discogen_runtime::model_serde!(
+    User { "id" => id, "username" => username, "firstName" => first_name, "lastName" => last_name,
+        "email" => email, "password" => password, "phone" => phone, "userStatus" => user_status };
+);
