@@ -79,6 +79,7 @@ fn petstore_gets_one_handle_per_tag_and_a_builder_per_operation() {
     // `Pet.required` is documented on the fields (which stay `Option`, see the README).
     let models = contents(&files, "src/model/pet.rs");
     assert!(models.contains("/// Required.\n    pub name: Option<String>,"), "{models}");
+    assert!(models.contains("/// OpenAPI schema `Pet`.") && !models.contains("Discovery"), "{models}");
     assert!(!models.contains("/// Required.\n    pub tags:"), "tags is not required: {models}");
     // Not a Google API: no `google-` crate name (the title, kebab-cased).
     assert!(contents(&files, "Cargo.toml").contains("name = \"swagger-petstore\"\n"));

@@ -6,6 +6,7 @@ use quote::{format_ident, quote};
 use super::idents::ident;
 use super::rustdoc;
 use super::types::{EnumDef, Field, RustType, StructDef, TypeDef};
+use crate::ir::DocumentKind;
 
 /// `#[doc = "..."]` attributes for a description plus extra lines.
 pub fn doc_attrs(description: Option<&str>, extra: &[String]) -> TokenStream {
@@ -80,13 +81,13 @@ fn wire_type(ty: &RustType) -> RustType {
 }
 
 /// The tokens of a type definition (a struct's serde impls come from [`serde_entry`]).
-pub fn definition(def: &TypeDef) -> TokenStream {
+pub fn definition(def: &TypeDef, document: DocumentKind) -> TokenStream {
     match def {
-        TypeDef::Struct(s) => struct_tokens(s),
+        TypeDef::Struct(s) => struct_tokens(s, document),
         TypeDef::Enum(e) => enum_tokens(e),
         TypeDef::Union(u) => super::types::composition::union_tokens(u),
         TypeDef::Alias { name, origin, description, ty, newtype } => {
-            let docs = doc_attrs(description.as_deref(), &[format!("Discovery schema `{origin}`.")]);
+            let docs = doc_attrs(description.as_deref(), &[origin_line(document, origin)]);
             let name = ident(name);
             let ty = type_tokens(&wire_type(ty));
             if *newtype {
@@ -103,8 +104,14 @@ pub fn definition(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn struct_tokens(def: &StructDef) -> TokenStream {
-    let docs = doc_attrs(def.description.as_deref(), &[format!("Discovery schema `{}`.", def.origin)]);
+/// Where a type comes from: `Discovery schema `X`.` or `OpenAPI schema `X`.` (a nested type's
+/// origin is its `Schema.property` path).
+fn origin_line(document: DocumentKind, origin: &str) -> String {
+    format!("{} schema `{origin}`.", document.as_str())
+}
+
+fn struct_tokens(def: &StructDef, document: DocumentKind) -> TokenStream {
+    let docs = doc_attrs(def.description.as_deref(), &[origin_line(document, &def.origin)]);
     let name = ident(&def.name);
     let fields = def.fields.iter().map(field_tokens);
     quote! {

@@ -83,6 +83,8 @@ pub struct CratePlan {
     pub page_token: String,
     /// Deprecated aliases (old name, new name) of renamed types and names.
     pub aliases: Vec<(String, String)>,
+    /// The kind of document the types come from, named in their docs.
+    pub document: crate::ir::DocumentKind,
 }
 
 pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
@@ -197,7 +199,8 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
         aliases.push((old.clone(), new.clone()));
     }
     let page_token = pagination(config).response_token;
-    Ok(CratePlan { resources, gates, types: builder.defs, names, pages, page_token, aliases })
+    let document = api.service.document;
+    Ok(CratePlan { resources, gates, types: builder.defs, names, pages, page_token, aliases, document })
 }
 
 /// The response schema of the `get` method beside `method` (the resource a Discovery-style
@@ -621,7 +624,7 @@ pub fn model_group_tokens(plan: &CratePlan, defs: &[&TypeDef]) -> TokenStream {
     let mut index = 0;
     let groups = groups.into_iter().map(|(gate, defs)| {
         let items = defs.iter().map(|def| {
-            let definition = models::definition(def);
+            let definition = models::definition(def, plan.document);
             let page = page_impl(plan, def);
             quote!(#definition #page)
         });

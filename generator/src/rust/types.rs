@@ -60,7 +60,7 @@ pub struct Field {
 #[derive(Debug, Clone)]
 pub struct StructDef {
     pub name: String,
-    /// The Discovery schema (or `Schema.property` path) it comes from, for docs.
+    /// The schema (or `Schema.property` path) it comes from, for docs.
     pub origin: String,
     pub description: Option<String>,
     pub fields: Vec<Field>,

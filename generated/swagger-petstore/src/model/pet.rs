@@ -43,7 +43,7 @@ impl From<&str> for PetStatus {
 
 discogen_runtime::open_enum_impls!(PetStatus);
 
-/// Discovery schema `Pet`.
+/// OpenAPI schema `Pet`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Pet {
     /// The `id` field.
@@ -71,13 +71,13 @@ pub struct Pet {
     pub status: Option<crate::PetStatus>,
 }
 
-/// Discovery schema `FindPetsByStatusResponse`.
+/// OpenAPI schema `FindPetsByStatusResponse`.
 pub type FindPetsByStatusResponse = Vec<crate::Pet>;
 
-/// Discovery schema `FindPetsByTagsResponse`.
+/// OpenAPI schema `FindPetsByTagsResponse`.
 pub type FindPetsByTagsResponse = Vec<crate::Pet>;
 
-/// Discovery schema `ApiResponse`.
+/// OpenAPI schema `ApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApiResponse {
     /// The `code` field.
@@ -90,7 +90,7 @@ pub struct ApiResponse {
     pub message: Option<String>,
 }
 
-/// Discovery schema `Category`.
+/// OpenAPI schema `Category`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Category {
     /// The `id` field.
@@ -100,7 +100,7 @@ pub struct Category {
     pub name: Option<String>,
 }
 
-/// Discovery schema `Tag`.
+/// OpenAPI schema `Tag`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tag {
     /// The `id` field.
