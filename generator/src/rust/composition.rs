@@ -102,12 +102,11 @@ impl TypeBuilder<'_> {
         Some((merged, seen))
     }
 
-    /// Whether typing this inline `allOf` would expand a schema whose expansion is already
-    /// under way (`X: {properties: {next: {allOf: [{$ref: X}, {properties: ...}]}}}`): each
-    /// level would define a new inline type, forever.
-    pub(super) fn reenters(&self, schema: &Schema) -> bool {
-        self.merged_all_of(schema)
-            .is_some_and(|(_, followed)| followed.iter().any(|name| self.expanding.contains(name)))
+    /// Whether an inline `allOf` that followed these schemas (`merged_all_of`) would expand one
+    /// whose expansion is already under way (`X: {properties: {next: {allOf: [{$ref: X},
+    /// {properties: ...}]}}}`): each level would define a new inline type, forever.
+    pub(super) fn reenters(&self, followed: &HashSet<String>) -> bool {
+        followed.iter().any(|name| self.expanding.contains(name))
     }
 
     fn merge_into(&self, part: &Schema, into: &mut Schema, seen: &mut HashSet<String>, depth: usize) {

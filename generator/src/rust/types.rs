@@ -257,12 +257,13 @@ impl<'a> TypeBuilder<'a> {
             return self.field_type(member, context, origin);
         }
         if composition::is_composed(schema) && self.nesting < MAX_INLINE_NESTING {
+            let merged = self.merged_all_of(schema);
             // A recursive inline `allOf` has no finite set of types: JSON at the repeat.
-            if self.reenters(schema) {
+            if merged.as_ref().is_some_and(|(_, followed)| self.reenters(followed)) {
                 return RustType::Json;
             }
             let name = self.unique(camel_string(context), "Object");
-            let def = self.define(&name, origin, schema);
+            let def = self.define_with(&name, origin, schema, merged);
             self.defs.push(def);
             return RustType::Named(name);
         }
@@ -369,10 +370,22 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn define(&mut self, name: &str, origin: &str, schema: &Schema) -> TypeDef {
+        let merged = self.merged_all_of(schema);
+        self.define_with(name, origin, schema, merged)
+    }
+
+    /// [`Self::define`] with the schema's `allOf` merge already done (`merged_all_of`).
+    fn define_with(
+        &mut self,
+        name: &str,
+        origin: &str,
+        schema: &Schema,
+        merged: Option<(Schema, HashSet<String>)>,
+    ) -> TypeDef {
         if let Some(union) = self.union_def(name, origin, schema) {
             return union;
         }
-        let (merged, followed) = self.merged_all_of(schema).unzip();
+        let (merged, followed) = merged.unzip();
         let schema = merged.as_ref().unwrap_or(schema);
         let followed: Vec<String> = followed.into_iter().flatten().collect();
         let expanding = self.expanding.len();
