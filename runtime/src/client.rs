@@ -22,6 +22,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Default limit of a JSON call's response body: 256 MiB (media downloads stream, unlimited).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// An API client: endpoint, credentials, timeouts, retry and polling
 /// policies, and a pooled HTTP connection manager.
 ///
@@ -73,6 +76,7 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Option<Duration>,
     pub(crate) poll: PollPolicy,
+    pub(crate) max_response_bytes: u64,
 }
 
 impl Client {
@@ -102,6 +106,11 @@ impl Client {
         &self.inner.poll
     }
 
+    /// The most bytes a JSON call's response body may have.
+    pub fn max_response_bytes(&self) -> u64 {
+        self.inner.max_response_bytes
+    }
+
     /// A client with the same settings and connection pool but another
     /// endpoint (e.g. another region).
     pub fn with_endpoint(&self, endpoint: Endpoint) -> Client {
@@ -120,6 +129,7 @@ impl fmt::Debug for Client {
             .field("retry", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
             .field("poll", &self.inner.poll)
+            .field("max_response_bytes", &self.inner.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -150,6 +160,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     transport: Option<Arc<dyn Transport>>,
     pretty_print: bool,
+    max_response_bytes: u64,
 }
 
 impl ClientBuilder {
@@ -171,6 +182,7 @@ impl ClientBuilder {
             http: None,
             transport: None,
             pretty_print: false,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -302,6 +314,15 @@ impl ClientBuilder {
         self
     }
 
+    /// The most bytes a JSON call's response body may have (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`]): reading stops there with
+    /// [`Error::ResponseTooLarge`], whatever `Content-Length` says. Media downloads stream and
+    /// are not limited.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Builds the client.
     ///
     /// Fails on an invalid endpoint or location, invalid headers, or when no
@@ -354,6 +375,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 timeout: self.timeout,
                 poll: self.poll,
+                max_response_bytes: self.max_response_bytes,
             }),
         })
     }
@@ -376,6 +398,7 @@ impl fmt::Debug for ClientBuilder {
             .field("http_client", &self.http.is_some())
             .field("transport", &self.transport)
             .field("pretty_print", &self.pretty_print)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }

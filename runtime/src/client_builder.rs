@@ -119,6 +119,12 @@ macro_rules! client_builder {
                 $builder { inner: self.inner.transport(transport) }
             }
 
+            /// The most bytes a JSON response body may have (default 256 MiB); a longer one
+            /// fails with `Error::ResponseTooLarge`. Media downloads are not limited.
+            pub fn max_response_bytes(self, limit: u64) -> Self {
+                $builder { inner: self.inner.max_response_bytes(limit) }
+            }
+
             /// Asks for indented JSON (by default every call sends `prettyPrint=false`).
             pub fn pretty_print(self, pretty: bool) -> Self {
                 $builder { inner: self.inner.pretty_print(pretty) }

@@ -9,13 +9,12 @@ use std::marker::PhantomData;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::time::Instant;
 
 use crate::client::Client;
 use crate::decode::decode_json;
 use crate::error::{Error, Result};
 use crate::names::encode_path_segment;
-use crate::operation::PollPolicy;
+use crate::operation::{PollDeadline, PollPolicy};
 use crate::request::{Method, Request};
 
 /// Where an operation is polled: `{prefix}{operation name}{suffix}` for the operations
@@ -196,23 +195,21 @@ impl<O: DeserializeOwned, R: DeserializeOwned> DiscoveryOperation<O, R> {
         self.client.execute(Request::new(Method::Get, path.to_owned())).await
     }
 
+    /// Polls until done; the deadline bounds the sleeps and the polls (a `wait` call the
+    /// server never answers included).
     async fn until_done(&mut self, policy: &PollPolicy) -> Result<()> {
-        let started = Instant::now();
-        let deadline = policy.timeout().map(|timeout| started + timeout);
+        let deadline = PollDeadline::start(policy);
         let mut delay = policy.initial_delay();
         while !self.is_done() {
-            if let Some(deadline) = deadline {
-                let remaining = deadline.saturating_duration_since(Instant::now());
-                if remaining.is_zero() {
-                    return Err(Error::OperationTimeout { name: self.name().to_owned(), waited: started.elapsed() });
-                }
-                delay = delay.min(remaining);
-            }
+            let Some(wait) = deadline.bound(delay) else {
+                return Err(deadline.expired(self.name()));
+            };
             if self.paths.wait.is_none() {
-                tokio::time::sleep(delay).await;
+                tokio::time::sleep(wait).await;
                 delay = delay.mul_f64(policy.multiplier()).min(policy.max_delay());
             }
-            self.poll().await?;
+            let name = self.name().to_owned();
+            deadline.run(&name, self.poll()).await?;
         }
         Ok(())
     }

@@ -100,6 +100,18 @@ pub enum Error {
         waited: Duration,
     },
 
+    /// The response body was longer than the client's limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes));
+    /// reading stopped there. Not retried: the same call would get the same body.
+    #[error(
+        "response body larger than the limit of {limit} bytes \
+         (raise it with ClientBuilder::max_response_bytes)"
+    )]
+    ResponseTooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
+
     /// The server broke the API's protocol (e.g. an operation marked done
     /// with neither `response` nor `error`, or a repeated page token).
     #[error("invalid response: {0}")]
@@ -287,6 +299,7 @@ impl Error {
 
     /// Wraps an error from the HTTP stack (for paths that use reqwest directly).
     pub(crate) fn transport(err: reqwest::Error) -> Error {
+        let err = without_query(err);
         let connect = err.is_connect();
         let timeout = err.is_timeout();
         let message = error_chain(&err);
@@ -303,6 +316,18 @@ impl From<ApiError> for Error {
     fn from(api: ApiError) -> Self {
         Error::Api(Box::new(api))
     }
+}
+
+/// `err` with the query (and any user info) removed from the URL its message shows: a query
+/// may carry an API key, a resumable session's `upload_id` or a signed `Location`.
+pub(crate) fn without_query(mut err: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = err.url_mut() {
+        url.set_query(None);
+        url.set_fragment(None);
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+    }
+    err
 }
 
 /// `err` followed by its sources, joined with `": "` (reqwest's own message
@@ -428,6 +453,20 @@ mod tests {
         assert!(err.is_not_found());
         assert_eq!(err.status(), None);
         assert_eq!(err.to_string(), "operation operations/1 failed: NOT_FOUND: gone");
+    }
+
+    #[tokio::test]
+    async fn transport_errors_do_not_show_the_query_of_the_url() {
+        // Port 9 (discard) is closed on test machines: the connection is refused at once.
+        let url = "http://user:pw@127.0.0.1:9/upload?upload_id=SESSION-SECRET&key=KEY-SECRET";
+        let err = reqwest::Client::new().get(url).send().await.unwrap_err();
+        for shown in [
+            Error::transport(err).to_string(),
+            format!("{:?}", crate::TransportError::from(reqwest::Client::new().get(url).send().await.unwrap_err(),)),
+        ] {
+            assert!(shown.contains("127.0.0.1:9/upload"), "{shown}");
+            assert!(!shown.contains("SECRET") && !shown.contains("pw"), "{shown}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use url::Url;
@@ -193,8 +193,13 @@ impl Client {
                 headers,
                 body: prepared.body.clone(),
                 timeout,
+                max_response_bytes: self.inner.max_response_bytes,
             };
             let response = self.inner.transport.send(request).await.map_err(TransportError::into_error)?;
+            // Whatever the transport read: a custom one may not stop at the limit itself.
+            if response.body.len() as u64 > self.inner.max_response_bytes {
+                return Err(Error::ResponseTooLarge { limit: self.inner.max_response_bytes });
+            }
             let status = response.status;
             if (200..300).contains(&status) {
                 return Ok(RawResponse { status, body: response.body });
@@ -220,14 +225,7 @@ impl Client {
     }
 }
 
-/// The server's `Retry-After`, when it gave one in seconds.
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
-}
+pub(crate) use crate::retry_after::retry_after;
 
 /// Runs `work` bounded by `timeout` (an elapsed limit is [`Error::Timeout`]).
 pub(crate) async fn within<T>(
@@ -261,10 +259,15 @@ fn retry_delay(
     }
     let mut delay = policy.backoff(attempts_made - 1);
     if let Some(asked) = error.retry_after() {
+        // A server asking for longer than the policy allows gets its answer now (the error
+        // carries the delay) rather than a sleep of up to u64::MAX seconds.
+        if asked > policy.max_backoff() {
+            return None;
+        }
         delay = delay.max(asked);
     }
     match deadline {
-        Some(deadline) if Instant::now() + delay >= deadline => None,
+        Some(deadline) if Instant::now().checked_add(delay).is_none_or(|wake| wake >= deadline) => None,
         _ => Some(delay),
     }
 }
@@ -298,6 +301,19 @@ mod tests {
     fn retry_after_raises_the_delay() {
         let error = unavailable(Some(Duration::from_secs(2)));
         assert_eq!(retry_delay(&policy(), &error, true, 1, None), Some(Duration::from_secs(2)));
+    }
+
+    #[test]
+    fn a_retry_after_beyond_the_maximum_backoff_ends_the_retries() {
+        let policy = policy().with_max_backoff(Duration::from_secs(30));
+        let asked = |seconds| unavailable(Some(Duration::from_secs(seconds)));
+        assert_eq!(retry_delay(&policy, &asked(30), true, 1, None), Some(Duration::from_secs(30)));
+        assert_eq!(retry_delay(&policy, &asked(31), true, 1, None), None);
+        assert_eq!(retry_delay(&policy, &asked(1_000_000_000), true, 1, None), None);
+        assert_eq!(retry_delay(&policy, &asked(u64::MAX), true, 1, None), None);
+        let unbounded = policy.with_max_backoff(Duration::MAX);
+        let far = Some(Instant::now() + Duration::from_secs(60));
+        assert_eq!(retry_delay(&unbounded, &asked(u64::MAX), true, 1, far), None, "no overflow past the deadline");
     }
 
     #[tokio::test]

@@ -78,6 +78,7 @@ mod pagination;
 mod request;
 mod request_id;
 mod retry;
+mod retry_after;
 mod rpc;
 mod tls;
 mod trace;
@@ -99,7 +100,9 @@ pub mod credentials {
 #[cfg(feature = "adc")]
 pub use auth::{ApplicationDefaultCredentials, CLOUD_PLATFORM_SCOPE};
 pub use call::Call;
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, RUNTIME_USER_AGENT};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RUNTIME_USER_AGENT,
+};
 pub use discovery_operation::{DiscoveryOperation, OperationError, OperationPaths};
 pub use endpoint::{Endpoint, RegionalEndpoints};
 pub use error::{ApiError, BoxError, Error, Result};

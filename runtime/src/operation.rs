@@ -241,24 +241,18 @@ where
     /// Polls with `policy` until done, and returns the finished operation.
     ///
     /// Fails with [`Error::OperationTimeout`] when the policy's deadline
-    /// passes first, or with the error of a poll request.
+    /// passes first (a poll request still running then is abandoned), or with
+    /// the error of a poll request.
     pub async fn until_done_with(mut self, policy: &PollPolicy) -> Result<Self> {
-        let started = Instant::now();
-        let deadline = policy.timeout().map(|timeout| started + timeout);
+        let deadline = PollDeadline::start(policy);
         let mut delay = policy.initial_delay();
         while !self.raw.done {
-            let wait = match deadline {
-                Some(deadline) => {
-                    let remaining = deadline.saturating_duration_since(Instant::now());
-                    if remaining.is_zero() {
-                        return Err(Error::OperationTimeout { name: self.raw.name.clone(), waited: started.elapsed() });
-                    }
-                    delay.min(remaining)
-                }
-                None => delay,
+            let Some(wait) = deadline.bound(delay) else {
+                return Err(deadline.expired(&self.raw.name));
             };
             tokio::time::sleep(wait).await;
-            self.poll().await?;
+            let name = self.raw.name.clone();
+            deadline.run(&name, self.poll()).await?;
             delay = policy.next_delay(delay);
         }
         Ok(self)
@@ -274,6 +268,44 @@ where
     pub async fn wait_with(self, policy: &PollPolicy) -> Result<R> {
         let done = self.until_done_with(policy).await?;
         done.result().unwrap_or_else(|| Err(Error::InvalidResponse("operation not done".to_owned())))
+    }
+}
+
+/// The overall deadline of a polling loop: it bounds the sleeps between polls and the polls
+/// themselves, so a server that never answers a poll cannot hold the loop past it.
+pub(crate) struct PollDeadline {
+    started: Instant,
+    deadline: Option<Instant>,
+}
+
+impl PollDeadline {
+    pub(crate) fn start(policy: &PollPolicy) -> Self {
+        let started = Instant::now();
+        PollDeadline { started, deadline: policy.timeout().and_then(|timeout| started.checked_add(timeout)) }
+    }
+
+    /// `delay`, shortened to what is left; `None` once the deadline has passed.
+    pub(crate) fn bound(&self, delay: Duration) -> Option<Duration> {
+        match self.deadline {
+            Some(deadline) => {
+                let remaining = deadline.saturating_duration_since(Instant::now());
+                (!remaining.is_zero()).then(|| delay.min(remaining))
+            }
+            None => Some(delay),
+        }
+    }
+
+    /// [`Error::OperationTimeout`] for operation `name`.
+    pub(crate) fn expired(&self, name: &str) -> Error {
+        Error::OperationTimeout { name: name.to_owned(), waited: self.started.elapsed() }
+    }
+
+    /// Runs `poll`, giving up with [`Error::OperationTimeout`] when the deadline passes first.
+    pub(crate) async fn run<T>(&self, name: &str, poll: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+        match self.deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, poll).await.unwrap_or_else(|_| Err(self.expired(name))),
+            None => poll.await,
+        }
     }
 }
 
@@ -382,6 +414,27 @@ mod tests {
         let mut op: Operation<()> = operation(json!({"name": "op", "done": true}));
         assert!(op.poll().await.unwrap());
         op.until_done().await.unwrap().result().unwrap().unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_poll_that_never_answers_ends_at_the_deadline() {
+        // A transport whose answer never comes: the poll itself must be abandoned.
+        #[derive(Debug)]
+        struct Silent;
+        impl crate::Transport for Silent {
+            fn send(&self, _: crate::HttpRequest) -> crate::TransportFuture<'_> {
+                Box::pin(std::future::pending())
+            }
+        }
+        let client = Client::builder("http://127.0.0.1:9/").no_auth().no_timeout().transport(Silent).build().unwrap();
+        let op: Operation<()> = Operation::new(client, serde_json::from_value(json!({"name": "op"})).unwrap());
+        let policy = PollPolicy::default()
+            .with_initial_delay(Duration::from_millis(10))
+            .with_timeout(Some(Duration::from_secs(5)));
+        let started = Instant::now();
+        let err = op.wait_with(&policy).await.unwrap_err();
+        assert!(matches!(err, Error::OperationTimeout { .. }), "{err}");
+        assert_eq!(started.elapsed(), Duration::from_secs(5));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Streams over paginated list methods (`pageToken` / `nextPageToken`).
 
+use std::collections::HashSet;
 use std::future::Future;
 
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
@@ -57,8 +58,8 @@ enum Cursor {
 /// The first call gets `first_token` (usually `None`); each later call gets
 /// the previous page's `nextPageToken`. The stream ends when a page has no
 /// (or an empty) next token, after the first error, or with an
-/// [`Error::InvalidResponse`] if the server returns the token it was just
-/// given (which would loop forever).
+/// [`Error::InvalidResponse`] if the server returns a token this stream has
+/// already followed (`A -> B -> A` would loop forever).
 ///
 /// ```
 /// use discogen_runtime::{paginate, Page, Result};
@@ -90,27 +91,42 @@ where
     F: FnMut(Option<String>) -> Fut + Send + 'a,
     Fut: Future<Output = Result<P>> + Send + 'a,
 {
-    stream::unfold((Cursor::Fetch(first_token), fetch), |(cursor, mut fetch)| async move {
+    // Every token followed so far: tokens are short, and a list long enough for them to
+    // matter is long enough to be worth the memory.
+    let seen: HashSet<String> = first_token.iter().cloned().collect();
+    stream::unfold((Cursor::Fetch(first_token), fetch, seen), |(cursor, mut fetch, mut seen)| async move {
         let token = match cursor {
             Cursor::Done => return None,
-            Cursor::Fail(message) => return Some((Err(Error::InvalidResponse(message)), (Cursor::Done, fetch))),
+            Cursor::Fail(message) => {
+                return Some((Err(Error::InvalidResponse(message)), (Cursor::Done, fetch, seen)));
+            }
             Cursor::Fetch(token) => token,
         };
-        match fetch(token.clone()).await {
+        match fetch(token).await {
             Ok(page) => {
                 let next = match page.next_page_token().filter(|t| !t.is_empty()) {
                     None => Cursor::Done,
-                    Some(next) if Some(next) == token.as_deref() => {
-                        Cursor::Fail(format!("the server returned page token {next:?} again"))
-                    }
+                    Some(next) if !seen.insert(next.to_owned()) => Cursor::Fail(format!(
+                        "the server returned page token {} again: following it would never end",
+                        shorten(next)
+                    )),
                     Some(next) => Cursor::Fetch(Some(next.to_owned())),
                 };
-                Some((Ok(page), (next, fetch)))
+                Some((Ok(page), (next, fetch, seen)))
             }
-            Err(error) => Some((Err(error), (Cursor::Done, fetch))),
+            Err(error) => Some((Err(error), (Cursor::Done, fetch, seen))),
         }
     })
     .boxed()
+}
+
+/// A token as shown in an error: quoted, and cut if the server sent a long one.
+fn shorten(token: &str) -> String {
+    const SHOWN: usize = 64;
+    match token.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{:?}…", &token[..cut]),
+        None => format!("{token:?}"),
+    }
 }
 
 /// Like [`paginate`], but yields the items of the pages one by one.
@@ -256,6 +272,26 @@ mod tests {
         let results: Vec<Result<u32>> = paginate_items(None, fetch).collect().await;
         assert_eq!(results.len(), 3);
         assert!(matches!(results[2], Err(Error::InvalidResponse(_))));
+    }
+
+    #[tokio::test]
+    async fn a_token_cycle_ends_with_an_error_naming_the_token() {
+        let pages = vec![(vec![1], Some("a")), (vec![2], Some("b")), (vec![3], Some("c")), (vec![4], Some("a"))];
+        let (calls, fetch) = server(pages);
+        let results: Vec<Result<u32>> = paginate_items(None, fetch).collect().await;
+        assert_eq!(results.len(), 5, "{results:?}");
+        assert!(results[..4].iter().all(Result::is_ok));
+        let error = results[4].as_ref().unwrap_err().to_string();
+        assert!(error.contains(r#"page token "a" again"#), "{error}");
+        assert_eq!(calls.lock().unwrap().len(), 4, "the repeated token is not fetched");
+    }
+
+    #[tokio::test]
+    async fn the_first_token_counts_as_seen() {
+        let (calls, fetch) = server(vec![(vec![1], Some("b")), (vec![2], Some("t"))]);
+        let results: Vec<Result<u32>> = paginate_items(Some("t".into()), fetch).collect().await;
+        assert!(matches!(results.last(), Some(Err(Error::InvalidResponse(_)))), "{results:?}");
+        assert_eq!(calls.lock().unwrap().len(), 2);
     }
 
     #[tokio::test]

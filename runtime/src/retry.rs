@@ -23,7 +23,9 @@ pub const DEFAULT_RETRYABLE_STATUSES: [u16; 5] = [429, 500, 502, 503, 504];
 /// The delay before retry *n* (from 0) is
 /// `min(max_backoff, initial_backoff * multiplier^n)`, reduced by a random
 /// fraction of up to `jitter` of itself, and raised to the server's
-/// `Retry-After` when that is longer.
+/// `Retry-After` when that is longer. A `Retry-After` (seconds or HTTP-date) longer than
+/// `max_backoff`, or than what is left of the deadline, ends the retries at once: the call
+/// fails with the server's error, whose [`Error::retry_after`] says how long it asked for.
 ///
 /// ```
 /// use std::time::Duration;
@@ -81,7 +83,8 @@ impl RetryPolicy {
         self
     }
 
-    /// Upper bound of the computed delay (`Retry-After` may exceed it).
+    /// Upper bound of every delay, the server's `Retry-After` included (asking for more ends
+    /// the retries).
     pub fn with_max_backoff(mut self, delay: Duration) -> Self {
         self.max_backoff = delay;
         self

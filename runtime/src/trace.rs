@@ -25,6 +25,7 @@ pub(crate) fn error_type(error: &Error) -> String {
         Error::Transport { timeout: true, .. } | Error::Timeout(_) => "timeout".to_owned(),
         Error::Transport { .. } => "transport".to_owned(),
         Error::Decode { .. } => "decode".to_owned(),
+        Error::ResponseTooLarge { .. } => "response_too_large".to_owned(),
         Error::Auth(_) => "auth".to_owned(),
         Error::Serialize(_) => "serialize".to_owned(),
         Error::InvalidRequest(_) => "invalid_request".to_owned(),

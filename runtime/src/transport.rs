@@ -48,6 +48,10 @@ pub struct HttpRequest {
     /// What is left of the attempt's time budget. The runtime enforces it whatever the
     /// transport does; a transport may use it to give up earlier.
     pub timeout: Option<Duration>,
+    /// The most body bytes to read ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    /// The runtime rejects a longer body whatever the transport does; a transport should
+    /// stop reading past it ([`TransportError::response_too_large`]) rather than buffer it.
+    pub max_response_bytes: u64,
 }
 
 impl HttpRequest {
@@ -82,6 +86,7 @@ impl fmt::Debug for HttpRequest {
             .field("headers", &header_names)
             .field("body_len", &self.body.len())
             .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -124,6 +129,8 @@ impl HttpResponse {
 pub struct TransportError {
     connect: bool,
     timeout: bool,
+    /// The body passed this many bytes: [`crate::Error::ResponseTooLarge`].
+    too_large: Option<u64>,
     source: BoxError,
 }
 
@@ -131,7 +138,14 @@ impl TransportError {
     /// A failure after the request may have reached the server (reset, broken body): only
     /// idempotent calls are retried.
     pub fn new(source: impl Into<BoxError>) -> Self {
-        TransportError { connect: false, timeout: false, source: source.into() }
+        TransportError { connect: false, timeout: false, too_large: None, source: source.into() }
+    }
+
+    /// The body was longer than [`HttpRequest::max_response_bytes`] (`limit`); reading
+    /// stopped there.
+    pub fn response_too_large(limit: u64) -> Self {
+        let message = format!("response body larger than the limit of {limit} bytes");
+        TransportError { too_large: Some(limit), ..TransportError::new(message) }
     }
 
     /// The connection could not be opened, so the server never saw the request: every
@@ -155,7 +169,15 @@ impl TransportError {
         self.timeout
     }
 
+    /// Whether the body was longer than the request's limit.
+    pub fn is_response_too_large(&self) -> bool {
+        self.too_large.is_some()
+    }
+
     pub(crate) fn into_error(self) -> crate::Error {
+        if let Some(limit) = self.too_large {
+            return crate::Error::ResponseTooLarge { limit };
+        }
         crate::Error::Transport {
             connect: self.connect,
             timeout: self.timeout,
@@ -179,8 +201,26 @@ impl std::error::Error for TransportError {
 
 impl From<reqwest::Error> for TransportError {
     fn from(err: reqwest::Error) -> Self {
-        TransportError { connect: err.is_connect(), timeout: err.is_timeout(), source: Box::new(err) }
+        let err = crate::error::without_query(err);
+        TransportError { connect: err.is_connect(), timeout: err.is_timeout(), too_large: None, source: Box::new(err) }
     }
+}
+
+/// The body of `response`, read chunk by chunk and abandoned once it passes `limit` bytes:
+/// neither a `Content-Length` nor its absence is trusted, so a lying or endless body costs
+/// at most `limit` bytes of memory.
+pub(crate) async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Bytes, TransportError> {
+    if response.content_length().is_some_and(|length| length > limit) {
+        return Err(TransportError::response_too_large(limit));
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(TransportError::response_too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// The default transport: a `reqwest::Client` (connection pool, TLS, proxies as configured
@@ -209,7 +249,7 @@ impl Transport for ReqwestTransport {
             let response = builder.send().await?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            let body = response.bytes().await?;
+            let body = read_body(response, request.max_response_bytes).await?;
             Ok(HttpResponse { status, headers, body })
         })
     }
@@ -359,6 +399,7 @@ mod tests {
             headers: HeaderMap::new(),
             body: Bytes::new(),
             timeout: None,
+            max_response_bytes: u64::MAX,
         }
     }
 
@@ -376,6 +417,25 @@ mod tests {
 
         let echo = MockTransport::with_responder(|r| Ok(HttpResponse::new(200, r.url.path().to_owned())));
         assert_eq!(echo.send(request("x")).await.unwrap().body, "/x");
+    }
+
+    #[tokio::test]
+    async fn a_body_over_the_limit_is_an_error_naming_the_limit_whatever_the_transport() {
+        let mock = MockTransport::new();
+        mock.push(HttpResponse::new(200, "[1,2,3,4]")).push(HttpResponse::new(200, "[1,2,3,4,5]"));
+        let client = crate::Client::builder("https://example.com/")
+            .no_auth()
+            .max_response_bytes(9)
+            .transport(mock.clone())
+            .build()
+            .unwrap();
+        let get = || client.execute::<Vec<u8>>(crate::Request::new(Method::Get, "v1/x"));
+        assert_eq!(get().await.unwrap(), [1, 2, 3, 4]);
+        let err = get().await.unwrap_err();
+        assert!(matches!(err, crate::Error::ResponseTooLarge { limit: 9 }), "{err:?}");
+        assert!(err.to_string().contains("limit of 9 bytes"), "{err}");
+        assert_eq!(mock.requests().len(), 2, "not retried");
+        assert_eq!(mock.requests()[0].max_response_bytes, 9, "the transport is told the limit");
     }
 
     #[test]
