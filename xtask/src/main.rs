@@ -10,6 +10,7 @@ mod check;
 mod corpus;
 mod corpus_run;
 mod doc_site;
+mod hostile;
 mod in_process;
 mod load;
 mod media_bench;
@@ -110,6 +111,22 @@ enum Task {
     /// Load and fault scenarios of the generated clients against the emulator (release
     /// build): calls/s, p50/p99, failures and a data check (lost, duplicated, ghosts).
     Load,
+    /// The hostile-server fuzz (tests/hostile_e2e.rs) at length: N seeded hostile or valid
+    /// replies; fails on a panic, a hang, a missed deadline, a wrong error or a leaked secret.
+    Hostile {
+        /// Replies to serve.
+        #[arg(long, default_value_t = 200_000)]
+        responses: u64,
+        /// Seed of the fuzz (the same seed serves the same replies).
+        #[arg(long, default_value_t = 21)]
+        seed: u64,
+        /// Calls in flight at once.
+        #[arg(long, default_value_t = 64)]
+        in_flight: usize,
+        /// Build the suite in release mode (a longer build, faster replies).
+        #[arg(long)]
+        release: bool,
+    },
     /// Upload and download N MiB through the generated storage client and with curl against
     /// the media emulator; prints throughput and the client's peak RSS.
     MediaBench {
@@ -139,6 +156,9 @@ fn main() -> ExitCode {
         Task::Bench { runs } => bench::run(runs),
         Task::MediaBench { mib } => media_bench::run(mib),
         Task::Load => load::run(),
+        Task::Hostile { responses, seed, in_flight, release } => {
+            hostile::run(&hostile::Options { responses, seed, in_flight, release })
+        }
         Task::Package => package::run(),
         Task::AuthCost { no_build } => auth_cost::run(!no_build),
     };
