@@ -8,7 +8,7 @@
 //! reply calls for when the call met that reply alone), never panic, and never show the API
 //! key, the bearer token or a query string in an error or a span.
 //!
-//! `cargo test` serves 20,000 replies (about 15 s in a debug build); `cargo xtask hostile
+//! `cargo test` serves 20,000 replies (about 25 s in a debug build); `cargo xtask hostile
 //! --responses N --seed S` runs longer (`DISCOGEN_HOSTILE_RESPONSES`, `DISCOGEN_HOSTILE_SEED`).
 
 mod hostile {

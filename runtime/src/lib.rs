@@ -6,7 +6,8 @@
 //! * [`Client`] / [`ClientBuilder`]: endpoint (global, regional via
 //!   [`RegionalEndpoints`], or any URL), credentials, timeouts, retry and
 //!   polling policies, user agent, headers and quota project, `x-goog-api-client`, your
-//!   own `reqwest::Client`. Cheap to clone.
+//!   own `reqwest::Client`, the most bytes a JSON response may have
+//!   ([`DEFAULT_MAX_RESPONSE_BYTES`]). Cheap to clone.
 //! * [`Transport`]: what sends each attempt; [`ReqwestTransport`] by default,
 //!   [`MockTransport`] to unit-test code that uses a client (canned responses,
 //!   recorded requests).

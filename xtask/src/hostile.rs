@@ -24,7 +24,16 @@ pub fn run(options: &Options) -> Result<(), String> {
         args.push("--release");
     }
     args.extend(["--", "--nocapture"]);
-    let status = Command::new(env!("CARGO"))
+    let mut cargo = Command::new(env!("CARGO"));
+    // What `cargo run` put in our environment would make the inner cargo rebuild the
+    // dependencies that `cargo test` built (and back on the next `cargo test`).
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CARGO_PKG_") || name.starts_with("CARGO_MANIFEST_") || name == "LD_LIBRARY_PATH" {
+            cargo.env_remove(&*name);
+        }
+    }
+    let status = cargo
         .args(&args)
         .env("DISCOGEN_HOSTILE_RESPONSES", options.responses.to_string())
         .env("DISCOGEN_HOSTILE_SEED", options.seed.to_string())
