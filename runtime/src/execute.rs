@@ -259,12 +259,9 @@ fn retry_delay(
     }
     let mut delay = policy.backoff(attempts_made - 1);
     if let Some(asked) = error.retry_after() {
-        // A server asking for longer than the policy allows gets its answer now (the error
-        // carries the delay) rather than a sleep of up to u64::MAX seconds.
-        if asked > policy.max_backoff() {
-            return None;
-        }
-        delay = delay.max(asked);
+        // The server's wish within the policy's bound: a Retry-After of u64::MAX seconds
+        // must not become a sleep of that long (nor an Instant overflow).
+        delay = delay.max(asked.min(policy.max_backoff()));
     }
     match deadline {
         Some(deadline) if Instant::now().checked_add(delay).is_none_or(|wake| wake >= deadline) => None,
@@ -304,13 +301,16 @@ mod tests {
     }
 
     #[test]
-    fn a_retry_after_beyond_the_maximum_backoff_ends_the_retries() {
+    fn a_retry_after_beyond_the_maximum_backoff_is_cut_to_it() {
         let policy = policy().with_max_backoff(Duration::from_secs(30));
         let asked = |seconds| unavailable(Some(Duration::from_secs(seconds)));
-        assert_eq!(retry_delay(&policy, &asked(30), true, 1, None), Some(Duration::from_secs(30)));
-        assert_eq!(retry_delay(&policy, &asked(31), true, 1, None), None);
-        assert_eq!(retry_delay(&policy, &asked(1_000_000_000), true, 1, None), None);
-        assert_eq!(retry_delay(&policy, &asked(u64::MAX), true, 1, None), None);
+        let max = Some(Duration::from_secs(30));
+        assert_eq!(retry_delay(&policy, &asked(30), true, 1, None), max);
+        assert_eq!(retry_delay(&policy, &asked(31), true, 1, None), max);
+        assert_eq!(retry_delay(&policy, &asked(1_000_000_000), true, 1, None), max);
+        assert_eq!(retry_delay(&policy, &asked(u64::MAX), true, 1, None), max);
+        let soon = Some(Instant::now() + Duration::from_secs(10));
+        assert_eq!(retry_delay(&policy, &asked(u64::MAX), true, 1, soon), None, "30 s would pass the deadline");
         let unbounded = policy.with_max_backoff(Duration::MAX);
         let far = Some(Instant::now() + Duration::from_secs(60));
         assert_eq!(retry_delay(&unbounded, &asked(u64::MAX), true, 1, far), None, "no overflow past the deadline");

@@ -23,9 +23,10 @@ pub const DEFAULT_RETRYABLE_STATUSES: [u16; 5] = [429, 500, 502, 503, 504];
 /// The delay before retry *n* (from 0) is
 /// `min(max_backoff, initial_backoff * multiplier^n)`, reduced by a random
 /// fraction of up to `jitter` of itself, and raised to the server's
-/// `Retry-After` when that is longer. A `Retry-After` (seconds or HTTP-date) longer than
-/// `max_backoff`, or than what is left of the deadline, ends the retries at once: the call
-/// fails with the server's error, whose [`Error::retry_after`] says how long it asked for.
+/// `Retry-After` (seconds or HTTP-date) when that is longer, up to `max_backoff`: no wait is
+/// ever longer than `max_backoff`, whatever the server asks. A wait that would end past the
+/// deadline ends the retries at once: the call fails with the server's error, whose
+/// [`Error::retry_after`] says how long it asked for.
 ///
 /// ```
 /// use std::time::Duration;
@@ -83,8 +84,8 @@ impl RetryPolicy {
         self
     }
 
-    /// Upper bound of every delay, the server's `Retry-After` included (asking for more ends
-    /// the retries).
+    /// Upper bound of every delay, the server's `Retry-After` included (a longer one is cut to
+    /// it).
     pub fn with_max_backoff(mut self, delay: Duration) -> Self {
         self.max_backoff = delay;
         self

@@ -399,14 +399,22 @@ async fn attempt_timeout_fires() {
 }
 
 #[tokio::test]
-async fn retry_after_is_honoured() {
+async fn retry_after_is_honoured_up_to_the_maximum_backoff() {
     let (emulator, client) = setup().await;
     create(&client, "ra", &job("ra")).await.unwrap();
     emulator.faults().fail_next_with_retry_after(1, 429, 1);
+    let patient = RequestOptions::new().with_retry_policy(fast_retry().with_max_backoff(Duration::from_secs(2)));
     let started = Instant::now();
-    get(&client, &job_name("ra")).await.unwrap();
+    get_with(&client, &job_name("ra"), patient).await.unwrap();
     assert!(started.elapsed() >= Duration::from_secs(1));
     assert_eq!(emulator.count_requests("GET", "/notebookExecutionJobs/ra"), 2);
+
+    // The client's 10 ms maximum cuts the server's second.
+    emulator.faults().fail_next_with_retry_after(1, 429, 1);
+    let started = Instant::now();
+    get(&client, &job_name("ra")).await.unwrap();
+    assert!(started.elapsed() < Duration::from_millis(900), "{:?}", started.elapsed());
+    assert_eq!(emulator.count_requests("GET", "/notebookExecutionJobs/ra"), 4);
 }
 
 #[tokio::test]
