@@ -199,6 +199,9 @@ impl Client {
             if (200..300).contains(&status) {
                 return Ok(RawResponse { status, body: response.body });
             }
+            if let Some(target) = crate::redirect::target(&prepared.url, status, &response.headers) {
+                return Err(crate::redirect::refused(status, &target?, "API calls do not follow redirects"));
+            }
             Err(ApiError::from_response(status, &response.body, retry_after(&response.headers)).into())
         };
         within(timeout, send).await

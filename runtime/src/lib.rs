@@ -75,6 +75,7 @@ mod names;
 mod operation;
 mod operations_resource;
 mod pagination;
+mod redirect;
 mod request;
 mod request_id;
 mod retry;

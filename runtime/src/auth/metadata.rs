@@ -45,6 +45,7 @@ impl MetadataServer {
         }
         crate::tls::ensure_crypto_provider();
         let http = reqwest::Client::builder()
+            .redirect(crate::redirect::http_policy())
             .connect_timeout(METADATA_CONNECT_TIMEOUT)
             .timeout(Duration::from_secs(10))
             .build()

@@ -35,14 +35,49 @@ pub(crate) async fn authorized(
     Ok(client.inner.http.request(method, url).headers(headers))
 }
 
-/// Sends `builder` within `timeout`; a non-2xx, non-308 answer becomes [`Error::Api`] with the
-/// server's status and message.
+/// A reqwest request to `url` with no credentials and none of the call's headers: what goes
+/// to an origin other than the API's (a download redirected elsewhere, a session URI of the
+/// caller's on another host).
+pub(crate) fn bare(client: &Client, method: reqwest::Method, url: Url) -> reqwest::RequestBuilder {
+    client.inner.http.request(method, url)
+}
+
+/// How a media request was answered.
+pub(crate) enum Answer {
+    /// 2xx, or a resumable upload's `308` without a `Location`.
+    Response(reqwest::Response),
+    /// A 3xx with a `Location`: the status and the target, resolved.
+    Redirect(u16, Url),
+}
+
+/// Sends `builder` within `timeout`; a redirect is an error ([`Error::Redirect`]: uploads
+/// follow none), any other non-2xx, non-308 answer [`Error::Api`] with the server's status
+/// and message.
 pub(crate) async fn send(builder: reqwest::RequestBuilder, timeout: Option<Duration>) -> Result<reqwest::Response> {
+    match send_or_redirect(builder, timeout).await? {
+        Answer::Response(response) => Ok(response),
+        Answer::Redirect(status, target) => {
+            Err(crate::redirect::refused(status, &target, "API calls do not follow redirects"))
+        }
+    }
+}
+
+/// [`send`], with a redirect returned to the caller instead of refused.
+pub(crate) async fn send_or_redirect(builder: reqwest::RequestBuilder, timeout: Option<Duration>) -> Result<Answer> {
     let send = async {
-        let response = builder.send().await.map_err(Error::transport)?;
+        let (client, request) = builder.build_split();
+        let request = request.map_err(Error::transport)?;
+        let url = request.url().clone();
+        let response = client.execute(request).await.map_err(Error::transport)?;
+        if response.url() != &url {
+            return Err(Error::Config(crate::transport::followed_redirect(response.url())));
+        }
         let status = response.status().as_u16();
+        if let Some(target) = crate::redirect::target(&url, status, response.headers()) {
+            return Ok(Answer::Redirect(status, target?));
+        }
         if (200..300).contains(&status) || status == 308 {
-            return Ok(response);
+            return Ok(Answer::Response(response));
         }
         let retry_after = retry_after(response.headers());
         let body = response.bytes().await.map_err(Error::transport)?;

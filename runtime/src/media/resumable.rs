@@ -144,11 +144,17 @@ impl Plan<'_> {
                         Error::InvalidResponse(format!("{}: resumable upload start without a Location", self.method_id))
                     })?;
                 let uri = url.join(location).map_err(|e| {
-                    Error::InvalidResponse(format!(
-                        "{}: session Location {location:?} is not a URL: {e}",
-                        self.method_id
-                    ))
+                    Error::InvalidResponse(format!("{}: the session Location is not a URL: {e}", self.method_id))
                 })?;
+                if !crate::redirect::same_origin(&uri, &url) {
+                    return Err(Error::InvalidResponse(format!(
+                        "{}: the server put the upload session on {}, another origin than the upload \
+                         endpoint {}; refused, so the media and credentials go nowhere else",
+                        self.method_id,
+                        crate::redirect::redacted(&uri),
+                        url.origin().ascii_serialization(),
+                    )));
+                }
                 Ok(ResumableSession { uri: uri.to_string() })
             })
             .await?;
@@ -233,7 +239,8 @@ impl Plan<'_> {
         } else {
             format!("bytes {}-{}/{total_text}", offset, offset + chunk.len() as u64 - 1)
         };
-        let builder = http::authorized(self.client, reqwest::Method::PUT, url.clone(), self.headers)
+        let builder = self
+            .session_request(url)
             .await?
             .header(CONTENT_RANGE, range)
             .header(CONTENT_LENGTH, chunk.len())
@@ -241,10 +248,23 @@ impl Plan<'_> {
         self.progress(builder).await
     }
 
+    /// A PUT to the session: with the credentials and the call's headers when the session is
+    /// on the upload endpoint's origin (every session this runtime started is: `start`
+    /// refuses others), bare when the caller resumes a session URI of its own on another
+    /// origin (the URI itself authorizes the upload).
+    async fn session_request(&self, session: &Url) -> Result<reqwest::RequestBuilder> {
+        if crate::redirect::same_origin(session, &self.url) {
+            http::authorized(self.client, reqwest::Method::PUT, session.clone(), self.headers).await
+        } else {
+            Ok(http::bare(self.client, reqwest::Method::PUT, session.clone()))
+        }
+    }
+
     /// The status query: `Content-Range: bytes */T` (or `*/*`) with an empty body.
     async fn query<T: DeserializeOwned>(&self, url: &Url, total: Option<u64>) -> Result<Progress<T>> {
         let total_text = total.map_or_else(|| "*".to_owned(), |t| t.to_string());
-        let builder = http::authorized(self.client, reqwest::Method::PUT, url.clone(), self.headers)
+        let builder = self
+            .session_request(url)
             .await?
             .header(CONTENT_RANGE, format!("bytes */{total_text}"))
             .header(CONTENT_LENGTH, 0);
