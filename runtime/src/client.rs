@@ -408,11 +408,16 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-/// Builds the runtime's HTTP client from `builder`: the TLS provider installed, no redirect
-/// followed by reqwest (the runtime decides, see `redirect.rs`), the connect timeout.
+/// What every HTTP client the runtime builds starts from: the TLS backend of the enabled
+/// features (see `tls.rs`) and no redirect followed by reqwest (the runtime decides, see
+/// `redirect.rs`).
+pub(crate) fn runtime_http(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    crate::tls::configure(builder).redirect(crate::redirect::http_policy())
+}
+
+/// Builds the API client's HTTP client from `builder`: [`runtime_http`], the connect timeout.
 fn build_http(builder: reqwest::ClientBuilder, connect_timeout: Option<Duration>) -> Result<reqwest::Client> {
-    crate::tls::ensure_crypto_provider();
-    let mut builder = builder.redirect(crate::redirect::http_policy());
+    let mut builder = runtime_http(builder);
     if let Some(timeout) = connect_timeout {
         builder = builder.connect_timeout(timeout);
     }

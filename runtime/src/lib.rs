@@ -124,16 +124,19 @@ pub use transport::{
 pub use wkt::{Bytes, Duration, Empty, FieldMask, Timestamp};
 
 /// The HTTP client the runtime is built on, for
-/// [`ClientBuilder::http_client`] (proxies, custom root certificates) with a matching
-/// version. TLS is rustls with the `ring` provider; call [`install_crypto_provider`] before
-/// building a `reqwest::Client` yourself.
+/// [`ClientBuilder::http_client_builder`] (proxies, custom root certificates) with a
+/// matching version. The TLS backend is a cargo feature (see [`TLS_BACKEND`]); call
+/// [`install_crypto_provider`] before building a `reqwest::Client` yourself.
 pub use reqwest;
 
-/// Installs rustls' `ring` provider as the process default, unless one is installed
-/// already. [`ClientBuilder::build`] does this; call it before building your own
-/// `reqwest::Client` for [`ClientBuilder::http_client`].
+pub use tls::TLS_BACKEND;
+
+/// Installs the rustls crypto provider of the enabled TLS feature (`aws-lc-rs` or `ring`) as
+/// the process default, unless one is installed already. [`ClientBuilder::build`] does
+/// this; call it before building your own `reqwest::Client` for
+/// [`ClientBuilder::http_client`].
 pub fn install_crypto_provider() {
-    tls::ensure_crypto_provider();
+    let _ = tls::configure(reqwest::Client::builder());
 }
 
 /// Stream traits re-exported so generated crates and their users need no

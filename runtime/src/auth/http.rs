@@ -18,15 +18,19 @@ const TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
 /// client's default headers never reach a token endpoint). It follows no redirect: a form
 /// carrying a client secret or a signed assertion goes to the endpoint chosen, nowhere else.
 pub(crate) fn client() -> reqwest::Client {
-    crate::tls::ensure_crypto_provider();
-    reqwest::Client::builder()
-        .redirect(crate::redirect::http_policy())
-        .timeout(TOKEN_TIMEOUT)
-        .connect_timeout(Duration::from_secs(10))
-        .build()
-        // Only fails when the TLS backend cannot initialize, which the
-        // provider installed above rules out; fall back to reqwest's default.
-        .unwrap_or_default()
+    built(
+        crate::client::runtime_http(reqwest::Client::builder())
+            .timeout(TOKEN_TIMEOUT)
+            .connect_timeout(Duration::from_secs(10)),
+    )
+}
+
+/// Builds `builder`. That fails only when the TLS backend cannot initialize; the fallback
+/// keeps the redirect policy (and reaches only plain-http endpoints, such as emulators).
+pub(crate) fn built(builder: reqwest::ClientBuilder) -> reqwest::Client {
+    builder.build().unwrap_or_else(|_| {
+        reqwest::Client::builder().redirect(crate::redirect::http_policy()).build().unwrap_or_default()
+    })
 }
 
 /// Parses `url`, which must be https unless its host is a loopback address:
