@@ -72,7 +72,7 @@ fn petstore_gets_one_handle_per_tag_and_a_builder_per_operation() {
     }
     let pet = contents(&files, "src/pet.rs");
     assert!(pet.contains("pub fn get_pet_by_id("), "operationIds name the methods");
-    assert!(pet.contains("\"pet/{}\""), "paths are relative to the first server");
+    assert!(pet.contains("\"pet/{petId}\""), "paths are relative to the first server");
     // `deletePet` has the header parameter `api_key`: a typed setter, sent as a header.
     assert!(pet.contains("pub fn api_key(mut self, value: impl Into<String>) -> Self"), "{pet}");
     assert!(pet.contains(".header_opt(\"api_key\", self.api_key.as_ref())"), "{pet}");

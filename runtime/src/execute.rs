@@ -113,7 +113,7 @@ impl Client {
     }
 
     fn prepare(&self, request: &Request) -> Result<Prepared> {
-        let mut url = self.inner.endpoint.url_for(request.path())?;
+        let mut url = self.inner.endpoint.url_for(request.checked_path()?)?;
         if !request.query_pairs().is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (key, value) in request.query_pairs() {

@@ -83,6 +83,7 @@ mod rpc;
 mod tls;
 mod trace;
 mod transport;
+mod uri_template;
 mod wkt;
 
 pub use auth::{AccessToken, ApiKey, NoAuth, Secret, StaticToken, TokenFuture, TokenProvider};
@@ -110,7 +111,7 @@ pub use media::{
     ByteStream, MediaDownload, MediaSource, MediaUpload, ResumableSession, SessionCallback, CHUNK_GRANULARITY,
     DEFAULT_CHUNK_SIZE, DEFAULT_RESUMABLE_THRESHOLD,
 };
-pub use names::{encode_path_segment, parse_resource_name, write_resource_name, ResourceNameError};
+pub use names::{parse_resource_name, write_resource_name, ResourceNameError};
 pub use operation::{Operation, PollPolicy, RawOperation, DEFAULT_POLL_PATH_PREFIX};
 pub use operations_resource::{CancelOperation, DeleteOperation, GetOperation, ListOperations, WaitOperation};
 pub use pagination::{page_items, paginate, paginate_items, ItemStream, Page, PageStream};
@@ -121,6 +122,7 @@ pub use rpc::{Code, RpcStatus};
 pub use transport::{
     HttpRequest, HttpResponse, MockTransport, ReqwestTransport, Transport, TransportError, TransportFuture,
 };
+pub use uri_template::{encode_path_reserved, encode_path_segment, encode_reserved, expand_path};
 pub use wkt::{Bytes, Duration, Empty, FieldMask, Timestamp};
 
 /// The HTTP client the runtime is built on, for

@@ -21,6 +21,10 @@ pub fn doc_attrs(description: Option<&str>, extra: &[String]) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// What a `format: byte` field's or parameter's docs add: the client does the base64, in the
+/// form [`discogen_runtime::Bytes`] documents.
+pub const BYTES_DOC: &str = "Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.";
+
 /// The description, or `fallback` when it is missing or blank (every public item gets docs).
 pub fn described<'a>(description: Option<&'a str>, fallback: &'a str) -> &'a str {
     description.filter(|d| !d.trim().is_empty()).unwrap_or(fallback)
@@ -166,6 +170,9 @@ fn field_tokens(field: &Field) -> TokenStream {
     }
     if field.deprecated {
         extra.push("Deprecated.".to_owned());
+    }
+    if field.ty.holds_bytes() {
+        extra.push(BYTES_DOC.to_owned());
     }
     let fallback = format!("The `{}` field.", field.json_name);
     let docs = doc_attrs(Some(described(field.description.as_deref(), &fallback)), &extra);

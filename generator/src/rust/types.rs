@@ -40,6 +40,17 @@ pub enum RustType {
     Map(Box<RustType>),
 }
 
+impl RustType {
+    /// Whether values of this type are (or contain) base64 `Bytes`.
+    pub fn holds_bytes(&self) -> bool {
+        match self {
+            RustType::Bytes => true,
+            RustType::Vec(inner) | RustType::Map(inner) => inner.holds_bytes(),
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Field {
     pub rust_name: String,

@@ -58,7 +58,7 @@ impl MediaDownload {
     /// reopened from the next byte (`Range`) per the retry policy, after checking that the
     /// server still has the same content (ETag).
     pub async fn stream(self) -> Result<ByteStream> {
-        let mut url = self.client.endpoint().url_for(self.request.path())?;
+        let mut url = self.client.endpoint().url_for(self.request.checked_path()?)?;
         {
             let mut pairs = url.query_pairs_mut();
             for (key, value) in self.request.query_pairs() {

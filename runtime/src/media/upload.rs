@@ -271,7 +271,7 @@ pub(crate) fn upload_url(client: &Client, service_path: &str, request: &Request)
             format!("{}/", url.origin().ascii_serialization())
         }
     };
-    let full = format!("{root}{}", request.path().trim_start_matches('/'));
+    let full = format!("{root}{}", request.checked_path()?.trim_start_matches('/'));
     let mut url = Url::parse(&full).map_err(|e| Error::InvalidRequest(format!("invalid upload URL {full:?}: {e}")))?;
     if !request.query_pairs().is_empty() {
         let mut pairs = url.query_pairs_mut();

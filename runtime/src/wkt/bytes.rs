@@ -3,23 +3,31 @@
 use std::fmt;
 use std::ops::Deref;
 
-use base64::engine::general_purpose::{STANDARD, STANDARD_PAD_INDIFFERENT};
+use base64::engine::general_purpose::{STANDARD_PAD_INDIFFERENT, URL_SAFE};
 use base64::Engine;
 use serde::de::{self, Deserializer, Unexpected};
 use serde::{Deserialize, Serialize, Serializer};
 
-/// Binary data, sent as base64 in JSON.
+/// Binary data (Discovery `format: byte`), sent as base64.
 ///
-/// Serializes with the standard alphabet and padding; deserializes the
-/// standard or URL-safe alphabet, with or without padding.
+/// **Sent** (JSON and query parameters) as URL-safe base64 with padding: `-` and `_` for
+/// `+` and `/` (RFC 4648 section 5), `=` padding kept. URL-safe because some APIs accept
+/// nothing else (Gmail's `users.messages.send` documents `raw` as base64url and answers the
+/// standard alphabet with 400 "Invalid value for ByteString") and Google's front ends decode
+/// it for every `bytes` field (proto JSON accepts both alphabets); google-cloud-rust sends it
+/// too. Padded because a decoder that requires padding then accepts it and one that does not
+/// ignores it (Python's `urlsafe_b64encode`, used by Gmail's own samples, pads as well).
+///
+/// **Received**: either alphabet, with or without padding.
 ///
 /// ```
 /// use discogen_runtime::Bytes;
 ///
-/// let data = Bytes::from(b"hi?".to_vec());
-/// assert_eq!(serde_json::to_string(&data).unwrap(), r#""aGk/""#);
-/// let url_safe: Bytes = serde_json::from_str(r#""aGk_""#).unwrap();
-/// assert_eq!(&*url_safe, b"hi?");
+/// let data = Bytes::from(b"hi?>".to_vec());
+/// assert_eq!(serde_json::to_string(&data).unwrap(), r#""aGk_Pg==""#);
+/// let standard: Bytes = serde_json::from_str(r#""aGk/Pg==""#).unwrap();
+/// let unpadded: Bytes = serde_json::from_str(r#""aGk_Pg""#).unwrap();
+/// assert_eq!((&*standard, &*unpadded), (&b"hi?>"[..], &b"hi?>"[..]));
 /// ```
 #[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Bytes(Vec<u8>);
@@ -53,9 +61,9 @@ impl Bytes {
         STANDARD_PAD_INDIFFERENT.decode(standard).ok().map(Bytes)
     }
 
-    /// Encodes as standard, padded base64.
+    /// Encodes as URL-safe, padded base64: the form sent.
     pub fn to_base64(&self) -> String {
-        STANDARD.encode(&self.0)
+        URL_SAFE.encode(&self.0)
     }
 }
 
@@ -85,7 +93,7 @@ impl fmt::Debug for Bytes {
     }
 }
 
-/// The standard base64 form, as sent in URLs and JSON.
+/// The URL-safe, padded base64 form, as sent in URLs and JSON.
 impl fmt::Display for Bytes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_base64())
@@ -110,12 +118,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sent_url_safe_with_padding() {
+        // 0xfb 0xff: `+/` in the standard alphabet, `-_` in the URL-safe one.
+        let data = Bytes::new(vec![0xfb, 0xff]);
+        assert_eq!(data.to_base64(), "-_8=");
+        assert_eq!(data.to_string(), "-_8=");
+        assert_eq!(serde_json::to_string(&data).unwrap(), r#""-_8=""#);
+    }
+
+    #[test]
     fn base64_in_both_alphabets() {
         let all: Vec<u8> = (0..=255).collect();
         let encoded = Bytes::new(all.clone()).to_base64();
         assert_eq!(Bytes::from_base64(&encoded).unwrap().into_vec(), all);
-        let url_safe = encoded.replace('+', "-").replace('/', "_").trim_end_matches('=').to_owned();
-        assert_eq!(Bytes::from_base64(&url_safe).unwrap().as_slice(), &all[..]);
+        let standard = encoded.replace('-', "+").replace('_', "/");
+        assert_eq!(Bytes::from_base64(&standard).unwrap().as_slice(), &all[..]);
+        for unpadded in [encoded.trim_end_matches('='), standard.trim_end_matches('=')] {
+            assert_eq!(Bytes::from_base64(unpadded).unwrap().as_slice(), &all[..]);
+        }
         assert!(Bytes::from_base64("not base64!").is_none());
         assert!(serde_json::from_str::<Bytes>("\"@@\"").is_err());
         assert_eq!(format!("{:?}", Bytes::new(vec![1, 2, 3])), "Bytes(<3 bytes>)");
