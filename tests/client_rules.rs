@@ -29,7 +29,7 @@ fn cargo_toml(doc: &Value) -> String {
 fn big_apis_without_a_config_get_a_feature_per_resource_and_the_largest_by_default() {
     let limit = discogen::config::FEATURES_ABOVE_METHODS;
     let toml = cargo_toml(&service(&[limit / 3, limit / 2, limit / 2, limit / 3]));
-    assert!(toml.contains("default = [\"r1\"]"), "{toml}");
+    assert!(toml.contains("default = [\"rustls-ring\", \"r1\"]"), "{toml}");
     for feature in ["r0", "r1", "r2", "r3"] {
         assert!(toml.contains(&format!("\n{feature} = []")), "{feature}: {toml}");
         assert!(toml.contains(&format!("    \"{feature}\",")), "full has {feature}: {toml}");
@@ -40,7 +40,7 @@ fn big_apis_without_a_config_get_a_feature_per_resource_and_the_largest_by_defau
 fn small_apis_without_a_config_compile_whole() {
     let limit = discogen::config::FEATURES_ABOVE_METHODS;
     let toml = cargo_toml(&service(&[limit / 2, limit / 2]));
-    assert!(toml.contains("default = []"), "{toml}");
+    assert!(toml.contains("default = [\"rustls-ring\"]"), "TLS only: {toml}");
     assert!(!toml.contains("full = ["), "{toml}");
 }
 
