@@ -163,6 +163,9 @@ fn every_bytes_field_and_parameter_says_how_the_client_encodes_it() {
     assert_eq!(sources.matches(said).count(), 4, "{sources}");
     let raw = sources.find("pub raw:").expect("raw field");
     assert!(sources[..raw].rfind(said).is_some_and(|at| raw - at < 300), "{sources}");
+    // Discovery's bytes are `Bytes` (URL-safe); OpenAPI's standard-alphabet type is not used.
+    assert!(sources.contains("pub raw: Option<discogen_runtime::Bytes>,"), "{sources}");
+    assert!(!sources.contains("discogen_runtime::StandardBytes") && !sources.contains("as standard base64"));
 }
 
 #[test]

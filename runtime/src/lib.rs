@@ -32,7 +32,7 @@
 //!   [`paginate_items`] streams.
 //! * Long-running operations: [`Operation`], [`RawOperation`], [`PollPolicy`].
 //! * Types with special JSON forms used by generated models: [`Empty`],
-//!   [`Timestamp`], [`Duration`], [`FieldMask`], [`Bytes`] (base64), and
+//!   [`Timestamp`], [`Duration`], [`FieldMask`], [`Bytes`] and [`StandardBytes`] (base64), and
 //!   the [`serde_int64`] / [`serde_uint64`] helpers for integers sent as
 //!   strings.
 //!
@@ -123,7 +123,7 @@ pub use transport::{
     HttpRequest, HttpResponse, MockTransport, ReqwestTransport, Transport, TransportError, TransportFuture,
 };
 pub use uri_template::{encode_path_reserved, encode_path_segment, encode_reserved, expand_path};
-pub use wkt::{Bytes, Duration, Empty, FieldMask, Timestamp};
+pub use wkt::{Bytes, Duration, Empty, FieldMask, StandardBytes, Timestamp};
 
 /// The HTTP client the runtime is built on, for
 /// [`ClientBuilder::http_client_builder`] (proxies, custom root certificates) with a

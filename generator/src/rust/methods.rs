@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::idents::ident;
-use super::models::{described, doc_attrs, type_tokens, BYTES_DOC};
+use super::models::{bytes_doc, described, doc_attrs, type_tokens};
 use super::types::RustType;
 
 /// How a path parameter is typed.
@@ -429,9 +429,7 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
         let fallback = format!("Sets the `{}` {place}.", q.wire_name);
         let mut extra =
             if is_request_id_query(method, q) { REQUEST_ID_DOC.map(str::to_owned).to_vec() } else { Vec::new() };
-        if q.ty.holds_bytes() {
-            extra.push(BYTES_DOC.to_owned());
-        }
+        extra.extend(bytes_doc(&q.ty));
         let docs = doc_attrs(Some(described(q.description.as_deref(), &fallback)), &extra);
         if q.repeated {
             let inner = type_tokens(&q.ty);
