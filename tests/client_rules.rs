@@ -29,7 +29,7 @@ fn cargo_toml(doc: &Value) -> String {
 fn big_apis_without_a_config_get_a_feature_per_resource_and_the_largest_by_default() {
     let limit = discogen::config::FEATURES_ABOVE_METHODS;
     let toml = cargo_toml(&service(&[limit / 3, limit / 2, limit / 2, limit / 3]));
-    assert!(toml.contains("default = [\"r1\"]"), "{toml}");
+    assert!(toml.contains("default = [\"rustls-ring\", \"r1\"]"), "{toml}");
     for feature in ["r0", "r1", "r2", "r3"] {
         assert!(toml.contains(&format!("\n{feature} = []")), "{feature}: {toml}");
         assert!(toml.contains(&format!("    \"{feature}\",")), "full has {feature}: {toml}");
@@ -40,7 +40,7 @@ fn big_apis_without_a_config_get_a_feature_per_resource_and_the_largest_by_defau
 fn small_apis_without_a_config_compile_whole() {
     let limit = discogen::config::FEATURES_ABOVE_METHODS;
     let toml = cargo_toml(&service(&[limit / 2, limit / 2]));
-    assert!(toml.contains("default = []"), "{toml}");
+    assert!(toml.contains("default = [\"rustls-ring\"]"), "TLS only: {toml}");
     assert!(!toml.contains("full = ["), "{toml}");
 }
 
@@ -128,4 +128,57 @@ fn request_ids_come_from_a_string_query_parameter_or_body_field_of_post_and_patc
     assert_eq!(code.matches(".request_id_query(\"requestId\", self.request_id.as_ref())").count(), 2, "{code}");
     assert_eq!(code.matches("request.json_with_request_id(&self.body, \"requestId\")?").count(), 2, "{code}");
     assert_eq!(code.matches(".query_opt(\"requestId\"").count(), 3, "get, delete, numbered send it as given: {code}");
+}
+
+/// A service with one method whose path has a simple and a reserved expansion, a `format: byte`
+/// query parameter and request body field (list and map too).
+fn bytes_and_paths_service() -> Value {
+    json!({"name": "svc", "version": "v1", "rootUrl": "https://svc.googleapis.com/", "servicePath": "",
+           "schemas": {"Blob": {"id": "Blob", "type": "object", "properties": {
+               "raw": {"type": "string", "format": "byte", "description": "The message, base64url encoded."},
+               "parts": {"type": "array", "items": {"type": "string", "format": "byte"}},
+               "named": {"type": "object", "additionalProperties": {"type": "string", "format": "byte"}},
+               "text": {"type": "string"}}}},
+           "resources": {"blobs": {"methods": {"send": {
+               "id": "svc.blobs.send", "httpMethod": "POST", "path": "v1/{+parent}/blobs/{blob}:send",
+               "parameterOrder": ["parent", "blob"],
+               "parameters": {
+                   "parent": {"type": "string", "location": "path", "required": true},
+                   "blob": {"type": "string", "location": "path", "required": true},
+                   "checksum": {"type": "string", "format": "byte", "location": "query"}},
+               "request": {"$ref": "Blob"}, "response": {"$ref": "Blob"}}}}}})
+}
+
+fn generated_sources(doc: &Value) -> String {
+    let text = doc.to_string();
+    let files = pipeline::client(Input { name: "svc.json", text: &text }, None).expect("client generates");
+    files.into_iter().filter(|f| f.path.ends_with(".rs")).map(|f| f.contents).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn every_bytes_field_and_parameter_says_how_the_client_encodes_it() {
+    let sources = generated_sources(&bytes_and_paths_service());
+    let said = "Raw bytes: the client sends them as URL-safe base64 with padding";
+    // `raw`, `parts`, `named` and the `checksum` setter; not `text`.
+    assert_eq!(sources.matches(said).count(), 4, "{sources}");
+    let raw = sources.find("pub raw:").expect("raw field");
+    assert!(sources[..raw].rfind(said).is_some_and(|at| raw - at < 300), "{sources}");
+    // Discovery's bytes are `Bytes` (URL-safe); OpenAPI's standard-alphabet type is not used.
+    assert!(sources.contains("pub raw: Option<discogen_runtime::Bytes>,"), "{sources}");
+    assert!(!sources.contains("discogen_runtime::StandardBytes") && !sources.contains("as standard base64"));
+}
+
+#[test]
+fn request_paths_are_expanded_by_the_runtime_from_the_uri_template() {
+    // The runtime encodes each expression by its operator and refuses dot segments naming the
+    // parameter: the generated code hands it the template, not a path of its own making.
+    let sources = generated_sources(&bytes_and_paths_service());
+    let compact: String = sources.split_whitespace().collect();
+    assert!(
+        compact.contains(
+            r#"Request::from_template(Method::Post,"v1/{+parent}/blobs/{blob}:send",&[&self.parent,&self.blob],)"#
+        ),
+        "{sources}"
+    );
+    assert!(!sources.contains("format!("), "{sources}");
 }

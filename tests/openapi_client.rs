@@ -18,7 +18,8 @@ const PAGED: &str = r##"{
   "servers": [{"url": "https://pets.example.com/v1"}],
   "paths": {"/pets": {"get": {"operationId": "listPets", "tags": ["pets"],
     "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "string"}},
-                   {"name": "X-Trace-Id", "in": "header", "schema": {"type": "string"}}],
+                   {"name": "X-Trace-Id", "in": "header", "schema": {"type": "string"}},
+                   {"name": "digest", "in": "query", "schema": {"type": "string", "format": "byte"}}],
     "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {
       "type": "object", "properties": {
         "pets": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
@@ -26,7 +27,8 @@ const PAGED: &str = r##"{
         "next_cursor": {"type": "string"}}}}}},
       "404": {"description": "no such list", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}}}},
   "components": {"schemas": {
-    "Pet": {"type": "object", "properties": {"name": {"type": "string"}, "nicknames": {"type": "array", "nullable": true, "items": {"type": "string"}}}},
+    "Pet": {"type": "object", "properties": {"name": {"type": "string"}, "nicknames": {"type": "array", "nullable": true, "items": {"type": "string"}},
+      "photo": {"type": "string", "format": "byte"}}},
     "Problem": {"type": "object", "properties": {"title": {"type": "string"}, "status": {"type": "integer"}}}}}
 }"##;
 const PAGED_CONFIG: &str = "client:\n  crate_name: paged-pets\n  pagination:\n    request_token: cursor\n    response_token: next_cursor\n    items: pets\n";
@@ -72,7 +74,7 @@ fn petstore_gets_one_handle_per_tag_and_a_builder_per_operation() {
     }
     let pet = contents(&files, "src/pet.rs");
     assert!(pet.contains("pub fn get_pet_by_id("), "operationIds name the methods");
-    assert!(pet.contains("\"pet/{}\""), "paths are relative to the first server");
+    assert!(pet.contains("\"pet/{petId}\""), "paths are relative to the first server");
     // `deletePet` has the header parameter `api_key`: a typed setter, sent as a header.
     assert!(pet.contains("pub fn api_key(mut self, value: impl Into<String>) -> Self"), "{pet}");
     assert!(pet.contains(".header_opt(\"api_key\", self.api_key.as_ref())"), "{pet}");
@@ -141,6 +143,27 @@ fn configured_token_fields_page_and_errors_are_documented() {
     // Without the configuration the same document does not page.
     let plain = crate_files("paged.json", PAGED, None);
     assert!(!contents(&plain, "src/pets.rs").contains("paginated!"));
+}
+
+#[test]
+fn openapi_bytes_are_sent_in_the_standard_alphabet_unless_the_server_is_google() {
+    let standard = "Raw bytes: the client sends them as standard base64 with padding (`+` and `/`";
+    let url_safe = "Raw bytes: the client sends them as URL-safe base64 with padding";
+    // OpenAPI defines `format: byte` as RFC 4648 section 4 base64: the `photo` field and the
+    // `digest` setter say so.
+    let files = crate_files("paged.json", PAGED, None);
+    let models = contents(&files, "src/model/pets.rs");
+    let pets = contents(&files, "src/pets.rs");
+    assert!(models.contains(standard), "{models}");
+    assert!(models.contains("pub photo: Option<discogen_runtime::StandardBytes>,"), "{models}");
+    assert!(pets.contains(standard) && pets.contains("value: discogen_runtime::StandardBytes"), "{pets}");
+    assert!(!models.contains(url_safe) && !pets.contains(url_safe));
+    // Served by Google (StackQL's specs): URL-safe, as for Discovery, which Gmail requires.
+    let google = PAGED.replace("https://pets.example.com/v1", "https://pets.googleapis.com/v1");
+    let files = crate_files("paged.json", &google, None);
+    let models = contents(&files, "src/model/pets.rs");
+    assert!(models.contains(url_safe) && !models.contains(standard), "{models}");
+    assert!(models.contains("pub photo: Option<discogen_runtime::Bytes>,"), "{models}");
 }
 
 /// The crates compile without warnings, in a scratch workspace that shares the project's

@@ -15,7 +15,10 @@ fn runtime_version() -> String {
 fn generated_crates_name_the_runtime_version_the_repository_has() {
     assert_eq!(discogen::rust::RUNTIME_VERSION, runtime_version());
     let manifest = read("generated/google-aiplatform-v1/Cargo.toml");
-    let expected = format!("discogen-runtime = {{ version = \"{}\", path = \"../../runtime\" }}", runtime_version());
+    let expected = format!(
+        "discogen-runtime = {{ version = \"{}\", path = \"../../runtime\", default-features = false }}",
+        runtime_version()
+    );
     assert!(manifest.lines().any(|l| l == expected), "no `{expected}` in the committed crate's Cargo.toml");
 }
 
@@ -36,7 +39,10 @@ fn a_crate_written_anywhere_depends_on_the_runtime_by_version_or_by_the_path_ask
     };
 
     let by_version = run(&[]);
-    assert_eq!(manifest_line(&by_version, "discogen-runtime"), format!("discogen-runtime = \"{}\"", runtime_version()));
+    assert_eq!(
+        manifest_line(&by_version, "discogen-runtime"),
+        format!("discogen-runtime = {{ version = \"{}\", default-features = false }}", runtime_version())
+    );
 
     // A relative --runtime-path is taken from the working directory, then made relative to the crate.
     std::fs::create_dir_all(out.join("runtime")).unwrap();
@@ -44,7 +50,10 @@ fn a_crate_written_anywhere_depends_on_the_runtime_by_version_or_by_the_path_ask
     let by_path = run(&["--runtime-path", out.join("nested/../runtime").to_str().unwrap()]);
     assert_eq!(
         manifest_line(&by_path, "discogen-runtime"),
-        format!("discogen-runtime = {{ version = \"{}\", path = \"../../runtime\" }}", runtime_version())
+        format!(
+            "discogen-runtime = {{ version = \"{}\", path = \"../../runtime\", default-features = false }}",
+            runtime_version()
+        )
     );
 
     let readme = std::fs::read_to_string(crate_dir.join("README.md")).expect("README.md written");
@@ -93,4 +102,34 @@ fn the_default_client_stays_under_100_crates_and_tracing_adds_at_most_5() {
     let added: Vec<&String> = traced.difference(&default).collect();
     assert!(added.len() <= 5, "the tracing feature adds {added:?}");
     assert!(traced.iter().any(|c| c.starts_with("tracing ")), "tracing is in the traced tree: {traced:?}");
+}
+
+/// The crates of `package`'s normal dependency tree with `features`, by name.
+fn tree(package: &str, features: &[&str]) -> std::collections::BTreeSet<String> {
+    let output = Command::new(env!("CARGO"))
+        .args(["tree", "--locked", "-e", "normal", "--prefix", "none", "-p", package])
+        .args(features)
+        .current_dir(root())
+        .output()
+        .expect("run cargo tree");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_generated_crates_tls_features_choose_the_backend() {
+    let backends = ["ring", "aws-lc-rs", "native-tls", "openssl", "rustls"];
+    let chosen = |features: &[&str]| -> Vec<&str> {
+        let crates = tree("google-storage-v1", features);
+        backends.into_iter().filter(|name| crates.contains(*name)).collect()
+    };
+    assert_eq!(chosen(&[]), ["ring", "rustls"], "the default: rustls with ring");
+    let only = |feature| ["--no-default-features", "--features", feature];
+    assert_eq!(chosen(&only("rustls-aws-lc")), ["aws-lc-rs", "rustls"]);
+    assert_eq!(chosen(&only("rustls-ring")), ["ring", "rustls"]);
+    assert_eq!(chosen(&only("native-tls")), ["native-tls", "openssl"]);
 }

@@ -380,7 +380,7 @@ async fn drive_files_create_multipart_matches_googles_documented_body() {
     let upload = &create[create.find("pub fn upload(").expect("Create::upload")..];
     let upload = &upload[..upload.find("\n    }\n").unwrap()];
     let flat: String = upload.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(flat.contains("Request::new(Method::Post, \"upload/drive/v3/files\")"), "{flat}");
+    assert!(flat.contains("Request::from_template(Method::Post, \"upload/drive/v3/files\", &[])"), "{flat}");
     assert!(flat.contains("request.json(&self.body)"), "{flat}");
     assert!(flat.contains("\"drive.files.create\", crate::SERVICE_PATH"), "{flat}");
     assert!(flat.contains(".accept(&[\"*/*\"]) .max_size(Some(5497558138880u64))"), "{flat}");

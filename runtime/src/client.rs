@@ -157,10 +157,16 @@ pub struct ClientBuilder {
     user_agent: String,
     api_client: Option<String>,
     headers: Vec<(String, String)>,
-    http: Option<reqwest::Client>,
+    http: Option<HttpClient>,
     transport: Option<Arc<dyn Transport>>,
     pretty_print: bool,
     max_response_bytes: u64,
+}
+
+/// The HTTP client a user brought: built already, or to be built by the runtime.
+enum HttpClient {
+    Built(reqwest::Client),
+    Builder(Box<reqwest::ClientBuilder>),
 }
 
 impl ClientBuilder {
@@ -290,12 +296,40 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends through this `reqwest::Client` (proxies, a custom root certificate for an
-    /// emulator, a shared connection pool). The builder's user agent, headers, timeouts and
-    /// credentials still apply per request; its connect timeout does not (set it on
-    /// `http`). Use the re-exported [`reqwest`](crate::reqwest) to get a matching version.
+    /// Sends through this `reqwest::Client` (a connection pool shared with other code).
+    ///
+    /// It must not follow redirects: build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`, or prefer
+    /// [`http_client_builder`](Self::http_client_builder), which does that for you. A client
+    /// that follows a redirect on its own carries the call's API key and headers to
+    /// wherever the server points (reqwest strips only `Authorization`); the runtime notices
+    /// afterwards and fails the call with [`Error::Redirect`], but the other host has seen
+    /// the request by then.
+    ///
+    /// The builder's user agent, headers, timeouts and credentials still apply per request;
+    /// its connect timeout does not (set it on `http`). Use the re-exported
+    /// [`reqwest`](crate::reqwest) to get a matching version.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = Some(http);
+        self.http = Some(HttpClient::Built(http));
+        self
+    }
+
+    /// Builds the HTTP client from `builder` (proxies, a custom root certificate for an
+    /// emulator, pool settings), with the runtime's redirect policy (none followed by API
+    /// calls; see [`Error::Redirect`]) and connect timeout applied over it.
+    ///
+    /// ```
+    /// use discogen_runtime::{reqwest, Client};
+    ///
+    /// let client = Client::builder("https://storage.googleapis.com/")
+    ///     .http_client_builder(reqwest::Client::builder().pool_max_idle_per_host(4))
+    ///     .no_auth()
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = client;
+    /// ```
+    pub fn http_client_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(HttpClient::Builder(Box::new(builder)));
         self
     }
 
@@ -350,15 +384,9 @@ impl ClientBuilder {
             headers.append(name, value);
         }
         let http = match self.http {
-            Some(http) => http,
-            None => {
-                crate::tls::ensure_crypto_provider();
-                let mut http = reqwest::Client::builder();
-                if let Some(timeout) = self.connect_timeout {
-                    http = http.connect_timeout(timeout);
-                }
-                http.build().map_err(|e| Error::Config(format!("cannot build HTTP client: {e}")))?
-            }
+            Some(HttpClient::Built(http)) => http,
+            Some(HttpClient::Builder(builder)) => build_http(*builder, self.connect_timeout)?,
+            None => build_http(reqwest::Client::builder(), self.connect_timeout)?,
         };
         let transport = match self.transport {
             Some(transport) => transport,
@@ -401,6 +429,22 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
+}
+
+/// What every HTTP client the runtime builds starts from: the TLS backend of the enabled
+/// features (see `tls.rs`) and no redirect followed by reqwest (the runtime decides, see
+/// `redirect.rs`).
+pub(crate) fn runtime_http(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    crate::tls::configure(builder).redirect(crate::redirect::http_policy())
+}
+
+/// Builds the API client's HTTP client from `builder`: [`runtime_http`], the connect timeout.
+fn build_http(builder: reqwest::ClientBuilder, connect_timeout: Option<Duration>) -> Result<reqwest::Client> {
+    let mut builder = runtime_http(builder);
+    if let Some(timeout) = connect_timeout {
+        builder = builder.connect_timeout(timeout);
+    }
+    builder.build().map_err(|e| Error::Config(format!("cannot build HTTP client: {e}")))
 }
 
 #[cfg(feature = "adc")]

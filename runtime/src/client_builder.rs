@@ -108,10 +108,19 @@ macro_rules! client_builder {
                 $builder { inner: self.inner.quota_project(project) }
             }
 
-            /// Sends through your own `reqwest::Client` (proxies, custom root certificates,
-            /// a shared pool); the crate's `transport::reqwest` is the matching version.
+            /// Sends through your own `reqwest::Client` (a shared pool); it must not follow
+            /// redirects (`.redirect(reqwest::redirect::Policy::none())`), or the call's API
+            /// key and headers go wherever a server points: prefer `http_client_builder`.
+            /// The crate's `transport::reqwest` is the matching version.
             pub fn http_client(self, http: $crate::reqwest::Client) -> Self {
                 $builder { inner: self.inner.http_client(http) }
+            }
+
+            /// Builds the HTTP client from your `reqwest::ClientBuilder` (proxies, custom root
+            /// certificates, pool settings) with the runtime's redirect policy (API calls
+            /// follow none) and connect timeout applied over it.
+            pub fn http_client_builder(self, builder: $crate::reqwest::ClientBuilder) -> Self {
+                $builder { inner: self.inner.http_client_builder(builder) }
             }
 
             /// Sends through `transport`, e.g. a `transport::MockTransport` in tests.

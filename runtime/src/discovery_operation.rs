@@ -13,9 +13,9 @@ use serde_json::Value;
 use crate::client::Client;
 use crate::decode::decode_json;
 use crate::error::{Error, Result};
-use crate::names::encode_path_segment;
 use crate::operation::{PollDeadline, PollPolicy};
 use crate::request::{Method, Request};
+use crate::uri_template::encode_path_segment;
 
 /// Where an operation is polled: `{prefix}{operation name}{suffix}` for the operations
 /// resource's `get`, and for its `wait` when it has one (a POST that returns when the

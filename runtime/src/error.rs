@@ -124,6 +124,20 @@ pub enum Error {
     /// The request is invalid (bad header, path that is not a valid URL, ...).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+
+    /// The server answered with a redirect the runtime does not follow: API calls follow
+    /// none (credentials must not reach a host the caller did not choose, and Google's JSON
+    /// APIs do not redirect their calls); media downloads never follow one from https to
+    /// http, nor more than ten.
+    #[error("HTTP {status} redirect to {location} not followed: {reason}")]
+    Redirect {
+        /// The redirect's HTTP status (301, 302, 303, 307, 308).
+        status: u16,
+        /// Where it pointed, without user info, query and fragment (they may carry secrets).
+        location: String,
+        /// Why it was not followed.
+        reason: String,
+    },
 }
 
 fn join_errors(errors: &[crate::discovery_operation::OperationError]) -> String {
@@ -190,6 +204,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } => *status,
+            Error::Redirect { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -297,9 +312,10 @@ impl Error {
         matches!(self, Error::Decode { .. })
     }
 
-    /// Wraps an error from the HTTP stack (for paths that use reqwest directly).
+    /// Wraps an error from the HTTP stack (for paths that use reqwest directly: media). The
+    /// URL is left out: a session URI or a redirect target may carry secrets in its query.
     pub(crate) fn transport(err: reqwest::Error) -> Error {
-        let err = without_query(err);
+        let err = err.without_url();
         let connect = err.is_connect();
         let timeout = err.is_timeout();
         let message = error_chain(&err);

@@ -113,7 +113,7 @@ impl Client {
     }
 
     fn prepare(&self, request: &Request) -> Result<Prepared> {
-        let mut url = self.inner.endpoint.url_for(request.path())?;
+        let mut url = self.inner.endpoint.url_for(request.checked_path()?)?;
         if !request.query_pairs().is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (key, value) in request.query_pairs() {
@@ -203,6 +203,9 @@ impl Client {
             let status = response.status;
             if (200..300).contains(&status) {
                 return Ok(RawResponse { status, body: response.body });
+            }
+            if let Some(target) = crate::redirect::target(&prepared.url, status, &response.headers) {
+                return Err(crate::redirect::refused(status, &target?, "API calls do not follow redirects"));
             }
             Err(ApiError::from_response(status, &response.body, retry_after(&response.headers)).into())
         };

@@ -33,7 +33,7 @@
 //!   [`paginate_items`] streams.
 //! * Long-running operations: [`Operation`], [`RawOperation`], [`PollPolicy`].
 //! * Types with special JSON forms used by generated models: [`Empty`],
-//!   [`Timestamp`], [`Duration`], [`FieldMask`], [`Bytes`] (base64), and
+//!   [`Timestamp`], [`Duration`], [`FieldMask`], [`Bytes`] and [`StandardBytes`] (base64), and
 //!   the [`serde_int64`] / [`serde_uint64`] helpers for integers sent as
 //!   strings.
 //!
@@ -76,6 +76,7 @@ mod names;
 mod operation;
 mod operations_resource;
 mod pagination;
+mod redirect;
 mod request;
 mod request_id;
 mod retry;
@@ -84,6 +85,7 @@ mod rpc;
 mod tls;
 mod trace;
 mod transport;
+mod uri_template;
 mod wkt;
 
 pub use auth::{AccessToken, ApiKey, NoAuth, Secret, StaticToken, TokenFuture, TokenProvider};
@@ -113,7 +115,7 @@ pub use media::{
     ByteStream, MediaDownload, MediaSource, MediaUpload, ResumableSession, SessionCallback, CHUNK_GRANULARITY,
     DEFAULT_CHUNK_SIZE, DEFAULT_RESUMABLE_THRESHOLD,
 };
-pub use names::{encode_path_segment, parse_resource_name, write_resource_name, ResourceNameError};
+pub use names::{parse_resource_name, write_resource_name, ResourceNameError};
 pub use operation::{Operation, PollPolicy, RawOperation, DEFAULT_POLL_PATH_PREFIX};
 pub use operations_resource::{CancelOperation, DeleteOperation, GetOperation, ListOperations, WaitOperation};
 pub use pagination::{page_items, paginate, paginate_items, ItemStream, Page, PageStream};
@@ -124,19 +126,23 @@ pub use rpc::{Code, RpcStatus};
 pub use transport::{
     HttpRequest, HttpResponse, MockTransport, ReqwestTransport, Transport, TransportError, TransportFuture,
 };
-pub use wkt::{Bytes, Duration, Empty, FieldMask, Timestamp};
+pub use uri_template::{encode_path_reserved, encode_path_segment, encode_reserved, expand_path};
+pub use wkt::{Bytes, Duration, Empty, FieldMask, StandardBytes, Timestamp};
 
 /// The HTTP client the runtime is built on, for
-/// [`ClientBuilder::http_client`] (proxies, custom root certificates) with a matching
-/// version. TLS is rustls with the `ring` provider; call [`install_crypto_provider`] before
-/// building a `reqwest::Client` yourself.
+/// [`ClientBuilder::http_client_builder`] (proxies, custom root certificates) with a
+/// matching version. The TLS backend is a cargo feature (see [`TLS_BACKEND`]); call
+/// [`install_crypto_provider`] before building a `reqwest::Client` yourself.
 pub use reqwest;
 
-/// Installs rustls' `ring` provider as the process default, unless one is installed
-/// already. [`ClientBuilder::build`] does this; call it before building your own
-/// `reqwest::Client` for [`ClientBuilder::http_client`].
+pub use tls::TLS_BACKEND;
+
+/// Installs the rustls crypto provider of the enabled TLS feature (`aws-lc-rs` or `ring`) as
+/// the process default, unless one is installed already. [`ClientBuilder::build`] does
+/// this; call it before building your own `reqwest::Client` for
+/// [`ClientBuilder::http_client`].
 pub fn install_crypto_provider() {
-    tls::ensure_crypto_provider();
+    let _ = tls::configure(reqwest::Client::builder());
 }
 
 /// Stream traits re-exported so generated crates and their users need no

@@ -2,17 +2,26 @@
 
 use std::fmt;
 
+use crate::uri_template::is_dot_segment;
+
 /// A string did not match the pattern of a typed resource name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResourceNameError {
     expected: &'static str,
     found: String,
+    dot_segment: Option<String>,
 }
 
 impl ResourceNameError {
     /// `found` did not match `expected` (e.g. `projects/*/locations/*`).
     pub fn new(expected: &'static str, found: impl Into<String>) -> Self {
-        ResourceNameError { expected, found: found.into() }
+        ResourceNameError { expected, found: found.into(), dot_segment: None }
+    }
+
+    /// `found` matched `expected` but for a variable segment `.` or `..` (`segment`), which
+    /// URLs resolve away: sent, the name would address another resource.
+    pub fn dot_segment(expected: &'static str, found: impl Into<String>, segment: impl Into<String>) -> Self {
+        ResourceNameError { expected, found: found.into(), dot_segment: Some(segment.into()) }
     }
 
     /// The pattern the name should have matched.
@@ -28,7 +37,14 @@ impl ResourceNameError {
 
 impl fmt::Display for ResourceNameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} is not a resource name of the form {}", self.found, self.expected)
+        write!(f, "{:?} is not a resource name of the form {}", self.found, self.expected)?;
+        match &self.dot_segment {
+            Some(segment) => write!(
+                f,
+                ": its segment {segment:?} is a dot segment, which URL normalisation would remove (the name would address another resource)"
+            ),
+            None => Ok(()),
+        }
     }
 }
 
@@ -61,13 +77,15 @@ pub fn write_resource_name(f: &mut fmt::Formatter<'_>, pattern: &str, values: &[
 }
 
 /// Splits `text` by `pattern` (e.g. `projects/*/locations/*`): the literal segments must match
-/// and each `*` must be one non-empty segment; returns the variable segments in order. What
-/// every generated name type's `FromStr` does.
+/// and each `*` must be one non-empty segment other than `.` and `..` (also as `%2E`), which
+/// URLs resolve away; returns the variable segments in order. What every generated name type's
+/// `FromStr` does.
 ///
 /// ```
 /// let [project, location] = discogen_runtime::parse_resource_name("projects/*/locations/*", "projects/p/locations/us").unwrap();
 /// assert_eq!((project, location), ("p", "us"));
 /// assert!(discogen_runtime::parse_resource_name::<2>("projects/*/locations/*", "projects/p/zones/us").is_err());
+/// assert!(discogen_runtime::parse_resource_name::<2>("projects/*/locations/*", "projects/p/locations/..").is_err());
 /// ```
 pub fn parse_resource_name<'a, const N: usize>(
     pattern: &'static str,
@@ -78,6 +96,9 @@ pub fn parse_resource_name<'a, const N: usize>(
     let mut pieces = text.split('/');
     for expected in pattern.split('/') {
         let matches = match (expected, pieces.next()) {
+            ("*", Some(piece)) if is_dot_segment(piece) => {
+                return Err(ResourceNameError::dot_segment(pattern, text, piece));
+            }
             ("*", Some(piece)) if !piece.is_empty() && found < N => {
                 out[found] = piece;
                 found += 1;
@@ -141,33 +162,9 @@ macro_rules! resource_name {
     };
 }
 
-/// Percent-encodes one path segment (RFC 6570 simple expansion): everything but unreserved
-/// characters (`A-Z a-z 0-9 - . _ ~`) is encoded, including `/`.
-///
-/// ```
-/// assert_eq!(discogen_runtime::encode_path_segment("a b/c"), "a%20b%2Fc");
-/// ```
-pub fn encode_path_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn encodes_reserved_and_non_ascii_bytes() {
-        assert_eq!(encode_path_segment("job-1_x.y~z"), "job-1_x.y~z");
-        assert_eq!(encode_path_segment("ä/?#"), "%C3%A4%2F%3F%23");
-    }
 
     #[test]
     fn parse_checks_literals_emptiness_and_length() {
@@ -189,6 +186,21 @@ mod tests {
             }
         }
         assert_eq!(Name.to_string(), "a/1/b/2/c");
+    }
+
+    #[test]
+    fn parse_refuses_dot_segments() {
+        let pattern = "projects/*/locations/*";
+        for (text, segment) in [
+            ("projects/p/locations/..", ".."),
+            ("projects/./locations/l", "."),
+            ("projects/p/locations/%2E%2e", "%2E%2e"),
+        ] {
+            let err = parse_resource_name::<2>(pattern, text).unwrap_err();
+            assert_eq!(err, ResourceNameError::dot_segment(pattern, text, segment));
+            assert!(err.to_string().contains(&format!("its segment {segment:?} is a dot segment")), "{err}");
+        }
+        assert_eq!(parse_resource_name::<2>(pattern, "projects/.p/locations/..."), Ok([".p", "..."]));
     }
 
     #[test]

@@ -235,6 +235,9 @@ pub struct Request {
     idempotent: bool,
     options: RequestOptions,
     method_id: Option<&'static str>,
+    /// Why the path expanded from a template must not be sent (a dot segment), naming the
+    /// parameter; reported by [`Request::checked_path`].
+    refused: Option<String>,
 }
 
 impl Request {
@@ -250,7 +253,32 @@ impl Request {
             idempotent: method.is_idempotent(),
             options: RequestOptions::default(),
             method_id: None,
+            refused: None,
         }
+    }
+
+    /// A request whose path is `template` (the method's URI template, e.g.
+    /// `b/{bucket}/o/{object}` or `v1/{+name}:cancel`) expanded with `values`, one per
+    /// expression in order: `{x}` percent-encodes all but unreserved characters, `{+x}` keeps
+    /// reserved ones and percent triplets (see [`encode_path_reserved`](crate::encode_path_reserved)).
+    /// A value that makes a `.` or `..` path segment is refused when the request is sent,
+    /// with an [`Error::InvalidRequest`] naming the method and the parameter: URL
+    /// normalisation would remove the segment and reach another resource.
+    ///
+    /// ```
+    /// use discogen_runtime::{Method, Request};
+    ///
+    /// let request = Request::from_template(Method::Delete, "b/{bucket}/o/{object}", &[&"my-bucket", &"a/b c"]);
+    /// assert_eq!(request.checked_path().unwrap(), "b/my-bucket/o/a%2Fb%20c");
+    /// let dots = Request::from_template(Method::Delete, "b/{bucket}/o/{object}", &[&"my-bucket", &".."])
+    ///     .method_id("storage.objects.delete");
+    /// assert!(dots.checked_path().unwrap_err().to_string().contains("storage.objects.delete: path parameter `object` is \"..\""));
+    /// ```
+    pub fn from_template(method: Method, template: &str, values: &[&dyn fmt::Display]) -> Self {
+        let expansion = crate::uri_template::Expansion::new(template, values);
+        let mut request = Request::new(method, expansion.path);
+        request.refused = expansion.refused;
+        request
     }
 
     /// Appends a query parameter (repeating a key is allowed).
@@ -351,6 +379,28 @@ impl Request {
         &self.path
     }
 
+    /// The path, unless it must not be sent: a segment `.` or `..` (also as `%2E`), which URL
+    /// normalisation would remove, sending the request to another resource (`DELETE
+    /// b/my-bucket/o/..` would become `DELETE b/my-bucket/`). The error names the method and,
+    /// for a path built by [`Request::from_template`], the parameter. Checked by everything
+    /// that sends a request, before anything is sent.
+    ///
+    /// ```
+    /// use discogen_runtime::{Method, Request};
+    ///
+    /// assert!(Request::new(Method::Get, "v1/projects/p/../x").checked_path().is_err());
+    /// assert_eq!(Request::new(Method::Get, "v1/projects/p/x..").checked_path().unwrap(), "v1/projects/p/x..");
+    /// ```
+    pub fn checked_path(&self) -> Result<&str> {
+        let refused = self.refused.clone().or_else(|| crate::uri_template::refuse_dot_segment(&self.path));
+        match refused {
+            Some(why) => {
+                Err(Error::InvalidRequest(format!("{}: {why}; not sent", self.method_id.unwrap_or("request"))))
+            }
+            None => Ok(&self.path),
+        }
+    }
+
     /// The query parameters, in order.
     pub fn query_pairs(&self) -> &[(String, String)] {
         &self.query
@@ -387,6 +437,7 @@ impl fmt::Debug for Request {
             .field("method", &self.method)
             .field("method_id", &self.method_id)
             .field("path", &self.path)
+            .field("refused", &self.refused)
             .field("query", &self.query)
             .field("headers", &header_names)
             .field("body_len", &self.body.as_ref().map(Bytes::len))

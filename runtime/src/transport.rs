@@ -132,13 +132,15 @@ pub struct TransportError {
     /// The body passed this many bytes: [`crate::Error::ResponseTooLarge`].
     too_large: Option<u64>,
     source: BoxError,
+    /// The user's HTTP client followed a redirect: a configuration error, never retried.
+    misconfigured: bool,
 }
 
 impl TransportError {
     /// A failure after the request may have reached the server (reset, broken body): only
     /// idempotent calls are retried.
     pub fn new(source: impl Into<BoxError>) -> Self {
-        TransportError { connect: false, timeout: false, too_large: None, source: source.into() }
+        TransportError { connect: false, timeout: false, too_large: None, misconfigured: false, source: source.into() }
     }
 
     /// The body was longer than [`HttpRequest::max_response_bytes`] (`limit`); reading
@@ -178,6 +180,9 @@ impl TransportError {
         if let Some(limit) = self.too_large {
             return crate::Error::ResponseTooLarge { limit };
         }
+        if self.misconfigured {
+            return crate::Error::Config(error_chain(&*self.source));
+        }
         crate::Error::Transport {
             connect: self.connect,
             timeout: self.timeout,
@@ -202,7 +207,13 @@ impl std::error::Error for TransportError {
 impl From<reqwest::Error> for TransportError {
     fn from(err: reqwest::Error) -> Self {
         let err = crate::error::without_query(err);
-        TransportError { connect: err.is_connect(), timeout: err.is_timeout(), too_large: None, source: Box::new(err) }
+        TransportError {
+            connect: err.is_connect(),
+            timeout: err.is_timeout(),
+            too_large: None,
+            misconfigured: false,
+            source: Box::new(err),
+        }
     }
 }
 
@@ -242,17 +253,32 @@ impl Transport for ReqwestTransport {
     // gives one `Error::Timeout` whatever the transport.
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
         Box::pin(async move {
-            let mut builder = self.http.request(request.method.to_reqwest(), request.url).headers(request.headers);
+            let url = request.url;
+            let mut builder = self.http.request(request.method.to_reqwest(), url.clone()).headers(request.headers);
             if request.method.has_body() || !request.body.is_empty() {
                 builder = builder.body(request.body);
             }
             let response = builder.send().await?;
+            if response.url() != &url {
+                let error = TransportError::new(followed_redirect(response.url()));
+                return Err(TransportError { misconfigured: true, ..error });
+            }
             let status = response.status().as_u16();
             let headers = response.headers().clone();
             let body = read_body(response, request.max_response_bytes).await?;
             Ok(HttpResponse { status, headers, body })
         })
     }
+}
+
+/// The error for a `reqwest::Client` of the user's that followed a redirect on its own
+/// (the runtime's clients follow none): the call fails, naming where it went.
+pub(crate) fn followed_redirect(to: &Url) -> String {
+    format!(
+        "the HTTP client followed a redirect to {}; build it with \
+         redirect(reqwest::redirect::Policy::none()) or use ClientBuilder::http_client_builder",
+        crate::redirect::redacted(to)
+    )
 }
 
 type Responder = dyn Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + Send + Sync;

@@ -1,6 +1,6 @@
 //! Well-known types with special JSON forms, shared by all generated
 //! clients: `google.protobuf.Empty`, `Timestamp`, `Duration`, `FieldMask`
-//! and `bytes` fields.
+//! and `bytes` fields (two base64 alphabets).
 //!
 //! `Timestamp`, `Duration` and `FieldMask` keep the server's string
 //! unchanged (so values round-trip exactly) and offer typed conversions.
@@ -12,7 +12,7 @@ mod empty;
 mod field_mask;
 mod timestamp;
 
-pub use self::bytes::Bytes;
+pub use self::bytes::{Bytes, StandardBytes};
 pub use duration::Duration;
 pub use empty::Empty;
 pub use field_mask::FieldMask;

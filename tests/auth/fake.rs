@@ -71,6 +71,23 @@ impl Response {
         }
     }
 
+    /// A redirect with any status (301, 302, 303, 307, 308).
+    #[allow(dead_code)] // redirects_e2e.rs; auth_e2e.rs includes this file too
+    pub fn redirect_with(status: u16, location: &str) -> Self {
+        Response { status, ..Self::redirect(location) }
+    }
+
+    /// Any status, headers and body.
+    #[allow(dead_code)] // redirects_e2e.rs
+    pub fn raw(status: u16, headers: &[(&str, &str)], body: &str) -> Self {
+        Response {
+            status,
+            headers: headers.iter().map(|(name, value)| ((*name).to_owned(), (*value).to_owned())).collect(),
+            body: body.to_owned(),
+            delay: Duration::ZERO,
+        }
+    }
+
     pub fn not_found() -> Self {
         Self::json(404, serde_json::json!({"error": {"code": 404, "message": "no such fake route"}}))
     }

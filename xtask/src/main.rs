@@ -3,12 +3,12 @@
 //! Every service is described by a configuration file `specs/<service>.yaml` naming its
 //! Discovery document; the tasks iterate over all of them, so adding a service is adding a file.
 
-mod auth_cost;
 mod bench;
 mod build_cost;
 mod check;
 mod corpus;
 mod corpus_run;
+mod dep_cost;
 mod doc_site;
 mod hostile;
 mod in_process;
@@ -102,6 +102,13 @@ enum Task {
         #[arg(long)]
         no_build: bool,
     },
+    /// What each TLS feature of the runtime (rustls-ring, rustls-aws-lc, native-tls) adds to
+    /// the runtime without TLS: crates, C builds and build time.
+    TlsCost {
+        /// Count crates only; skip the timed builds.
+        #[arg(long)]
+        no_build: bool,
+    },
     /// Time the release `discogen docs` process on every spec (wall time and peak memory).
     Bench {
         /// Runs per spec.
@@ -160,7 +167,8 @@ fn main() -> ExitCode {
             hostile::run(&hostile::Options { responses, seed, in_flight, release })
         }
         Task::Package => package::run(),
-        Task::AuthCost { no_build } => auth_cost::run(!no_build),
+        Task::AuthCost { no_build } => dep_cost::run("auth-cost", &dep_cost::AUTH, !no_build),
+        Task::TlsCost { no_build } => dep_cost::run("tls-cost", &dep_cost::TLS, !no_build),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -39,7 +39,8 @@ pub fn run() -> Result<(), String> {
     let crate_dir = outside.join("google-aiplatform-v1");
     discogen::output::write_tree(&crate_dir, &files).map_err(|e| e.to_string())?;
     let manifest = specs::read(&crate_dir.join("Cargo.toml"))?;
-    let dependency = format!("discogen-runtime = \"{}\"", discogen::rust::RUNTIME_VERSION);
+    let dependency =
+        format!("discogen-runtime = {{ version = \"{}\", default-features = false }}", discogen::rust::RUNTIME_VERSION);
     if !manifest.lines().any(|line| line == dependency) {
         return Err(format!("the generated Cargo.toml does not say `{dependency}`"));
     }

@@ -52,7 +52,7 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::AnnotationSpec> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.datasets.annotationSpecs.get")
             .query_opt("readMask", self.read_mask.as_ref());
         self.call.execute(request).await

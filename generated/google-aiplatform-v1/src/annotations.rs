@@ -87,9 +87,10 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListAnnotationsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/annotations", self.parent),
+                "v1/{+parent}/annotations",
+                &[&self.parent],
             )
             .method_id(
                 "aiplatform.projects.locations.datasets.dataItems.annotations.list",

@@ -189,7 +189,11 @@ impl Create {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Artifact> {
-        let request = Request::new(Method::Post, format!("v1/{}/artifacts", self.parent))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/artifacts",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.metadataStores.artifacts.create")
             .query_opt("artifactId", self.artifact_id.as_ref());
         let request = request.json(&self.body)?;
@@ -238,7 +242,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListArtifactsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/artifacts", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/artifacts",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.metadataStores.artifacts.list")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -263,7 +271,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Artifact> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.metadataStores.artifacts.get");
         self.call.execute(request).await
     }
@@ -297,7 +305,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Artifact> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.metadataStores.artifacts.patch")
             .query_opt("updateMask", self.update_mask.as_ref())
             .query_opt("allowMissing", self.allow_missing.as_ref());
@@ -333,7 +341,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.metadataStores.artifacts.delete")
             .query_opt("etag", self.etag.as_ref());
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -362,9 +370,10 @@ impl Purge {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/artifacts:purge", self.parent),
+                "v1/{+parent}/artifacts:purge",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.metadataStores.artifacts.purge");
         let request = request.json(&self.body)?;
@@ -403,9 +412,10 @@ impl QueryArtifactLineageSubgraph {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::LineageSubgraph> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}:queryArtifactLineageSubgraph", self.artifact),
+                "v1/{+artifact}:queryArtifactLineageSubgraph",
+                &[&self.artifact],
             )
             .method_id(
                 "aiplatform.projects.locations.metadataStores.artifacts.queryArtifactLineageSubgraph",

@@ -95,7 +95,7 @@ impl Create {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BatchPredictionJob> {
-        let request = Request::new(Method::Post, "v1/batchPredictionJobs")
+        let request = Request::from_template(Method::Post, "v1/batchPredictionJobs", &[])
             .method_id("aiplatform.batchPredictionJobs.create")
             .query_opt("parent", self.parent.as_ref());
         let request = request.json(&self.body)?;
@@ -152,7 +152,7 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListBatchPredictionJobsResponse> {
-        let request = Request::new(Method::Get, "v1/batchPredictionJobs")
+        let request = Request::from_template(Method::Get, "v1/batchPredictionJobs", &[])
             .method_id("aiplatform.batchPredictionJobs.list")
             .query_opt("parent", self.parent.as_ref())
             .query_opt("filter", self.filter.as_ref())
@@ -180,7 +180,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BatchPredictionJob> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.batchPredictionJobs.get");
         self.call.execute(request).await
     }

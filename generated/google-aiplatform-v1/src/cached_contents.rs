@@ -133,9 +133,10 @@ discogen_runtime::call_options!(Create);
 impl Create {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CachedContent> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/cachedContents", self.parent),
+                "v1/{+parent}/cachedContents",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.cachedContents.create");
         let request = request.json(&self.body)?;
@@ -172,9 +173,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListCachedContentsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/cachedContents", self.parent),
+                "v1/{+parent}/cachedContents",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.cachedContents.list")
             .query_opt("pageSize", self.page_size.as_ref())
@@ -200,7 +202,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CachedContent> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.cachedContents.get");
         self.call.execute(request).await
     }
@@ -227,7 +229,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CachedContent> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.cachedContents.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -248,7 +250,7 @@ discogen_runtime::call_options!(Delete);
 impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.cachedContents.delete");
         self.call.execute(request).await
     }

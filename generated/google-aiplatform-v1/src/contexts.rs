@@ -257,7 +257,11 @@ impl Create {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Context> {
-        let request = Request::new(Method::Post, format!("v1/{}/contexts", self.parent))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/contexts",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.metadataStores.contexts.create")
             .query_opt("contextId", self.context_id.as_ref());
         let request = request.json(&self.body)?;
@@ -306,7 +310,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListContextsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/contexts", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/contexts",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.metadataStores.contexts.list")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -331,7 +339,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Context> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.metadataStores.contexts.get");
         self.call.execute(request).await
     }
@@ -365,7 +373,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Context> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.metadataStores.contexts.patch")
             .query_opt("updateMask", self.update_mask.as_ref())
             .query_opt("allowMissing", self.allow_missing.as_ref());
@@ -408,7 +416,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.metadataStores.contexts.delete")
             .query_opt("force", self.force.as_ref())
             .query_opt("etag", self.etag.as_ref());
@@ -438,9 +446,10 @@ impl Purge {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/contexts:purge", self.parent),
+                "v1/{+parent}/contexts:purge",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.metadataStores.contexts.purge");
         let request = request.json(&self.body)?;
@@ -468,9 +477,10 @@ impl AddContextArtifactsAndExecutions {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::AddContextArtifactsAndExecutionsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:addContextArtifactsAndExecutions", self.context),
+                "v1/{+context}:addContextArtifactsAndExecutions",
+                &[&self.context],
             )
             .method_id(
                 "aiplatform.projects.locations.metadataStores.contexts.addContextArtifactsAndExecutions",
@@ -496,9 +506,10 @@ impl AddContextChildren {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::AddContextChildrenResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:addContextChildren", self.context),
+                "v1/{+context}:addContextChildren",
+                &[&self.context],
             )
             .method_id(
                 "aiplatform.projects.locations.metadataStores.contexts.addContextChildren",
@@ -524,9 +535,10 @@ impl RemoveContextChildren {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::RemoveContextChildrenResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:removeContextChildren", self.context),
+                "v1/{+context}:removeContextChildren",
+                &[&self.context],
             )
             .method_id(
                 "aiplatform.projects.locations.metadataStores.contexts.removeContextChildren",
@@ -549,9 +561,10 @@ discogen_runtime::call_options!(QueryContextLineageSubgraph);
 impl QueryContextLineageSubgraph {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::LineageSubgraph> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}:queryContextLineageSubgraph", self.context),
+                "v1/{+context}:queryContextLineageSubgraph",
+                &[&self.context],
             )
             .method_id(
                 "aiplatform.projects.locations.metadataStores.contexts.queryContextLineageSubgraph",

@@ -131,9 +131,10 @@ discogen_runtime::call_options!(Create);
 impl Create {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CustomJob> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/customJobs", self.parent),
+                "v1/{+parent}/customJobs",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.customJobs.create");
         let request = request.json(&self.body)?;
@@ -182,7 +183,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListCustomJobsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/customJobs", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/customJobs",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.customJobs.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -207,7 +212,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CustomJob> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.customJobs.get");
         self.call.execute(request).await
     }
@@ -233,7 +238,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.customJobs.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -257,7 +262,11 @@ discogen_runtime::call_options!(Cancel);
 impl Cancel {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Post, format!("v1/{}:cancel", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:cancel",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.customJobs.cancel");
         let request = request.json(&self.body)?;
         self.call.execute(request).await

@@ -87,7 +87,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListDataItemsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/dataItems", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/dataItems",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.datasets.dataItems.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())

@@ -136,9 +136,10 @@ discogen_runtime::call_options!(Create);
 impl Create {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::DataLabelingJob> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/dataLabelingJobs", self.parent),
+                "v1/{+parent}/dataLabelingJobs",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.dataLabelingJobs.create");
         let request = request.json(&self.body)?;
@@ -196,9 +197,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListDataLabelingJobsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/dataLabelingJobs", self.parent),
+                "v1/{+parent}/dataLabelingJobs",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.dataLabelingJobs.list")
             .query_opt("filter", self.filter.as_ref())
@@ -227,7 +229,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::DataLabelingJob> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.dataLabelingJobs.get");
         self.call.execute(request).await
     }
@@ -253,7 +255,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.dataLabelingJobs.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -277,7 +279,11 @@ discogen_runtime::call_options!(Cancel);
 impl Cancel {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Post, format!("v1/{}:cancel", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:cancel",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.dataLabelingJobs.cancel");
         let request = request.json(&self.body)?;
         self.call.execute(request).await

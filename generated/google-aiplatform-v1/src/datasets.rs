@@ -144,7 +144,7 @@ impl Create {
             crate::CreateDatasetOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Post, "v1/datasets")
+        let request = Request::from_template(Method::Post, "v1/datasets", &[])
             .method_id("aiplatform.datasets.create")
             .query_opt("parent", self.parent.as_ref());
         let request = request.json(&self.body)?;
@@ -210,7 +210,7 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListDatasetsResponse> {
-        let request = Request::new(Method::Get, "v1/datasets")
+        let request = Request::from_template(Method::Get, "v1/datasets", &[])
             .method_id("aiplatform.datasets.list")
             .query_opt("parent", self.parent.as_ref())
             .query_opt("filter", self.filter.as_ref())
@@ -244,7 +244,7 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Dataset> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.datasets.get")
             .query_opt("readMask", self.read_mask.as_ref());
         self.call.execute(request).await
@@ -272,7 +272,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Dataset> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.datasets.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -300,7 +300,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.datasets.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(

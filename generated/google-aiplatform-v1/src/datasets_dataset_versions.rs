@@ -165,9 +165,10 @@ impl Create {
             crate::CreateDatasetVersionOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/datasetVersions", self.parent),
+                "v1/{+parent}/datasetVersions",
+                &[&self.parent],
             )
             .method_id("aiplatform.datasets.datasetVersions.create");
         let request = request.json(&self.body)?;
@@ -229,9 +230,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListDatasetVersionsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/datasetVersions", self.parent),
+                "v1/{+parent}/datasetVersions",
+                &[&self.parent],
             )
             .method_id("aiplatform.datasets.datasetVersions.list")
             .query_opt("filter", self.filter.as_ref())
@@ -268,7 +270,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::DatasetVersion> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.datasets.datasetVersions.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -296,7 +298,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.datasets.datasetVersions.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -326,7 +328,7 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::DatasetVersion> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.datasets.datasetVersions.get")
             .query_opt("readMask", self.read_mask.as_ref());
         self.call.execute(request).await
@@ -353,7 +355,11 @@ impl Restore {
             crate::RestoreDatasetVersionOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Get, format!("v1/{}:restore", self.name))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+name}:restore",
+                &[&self.name],
+            )
             .method_id("aiplatform.datasets.datasetVersions.restore");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(

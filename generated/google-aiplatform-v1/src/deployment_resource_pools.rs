@@ -169,9 +169,10 @@ impl Create {
             crate::CreateDeploymentResourcePoolOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/deploymentResourcePools", self.parent),
+                "v1/{+parent}/deploymentResourcePools",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.deploymentResourcePools.create");
         let request = request.json(&self.body)?;
@@ -212,9 +213,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListDeploymentResourcePoolsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/deploymentResourcePools", self.parent),
+                "v1/{+parent}/deploymentResourcePools",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.deploymentResourcePools.list")
             .query_opt("pageSize", self.page_size.as_ref())
@@ -240,7 +242,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::DeploymentResourcePool> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.deploymentResourcePools.get");
         self.call.execute(request).await
     }
@@ -271,7 +273,7 @@ impl Patch {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::DeploymentResourcePool, serde_json::Value>,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.deploymentResourcePools.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -303,7 +305,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.deploymentResourcePools.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -342,9 +344,10 @@ impl QueryDeployedModels {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::QueryDeployedModelsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}:queryDeployedModels", self.deployment_resource_pool),
+                "v1/{+deploymentResourcePool}:queryDeployedModels",
+                &[&self.deployment_resource_pool],
             )
             .method_id(
                 "aiplatform.projects.locations.deploymentResourcePools.queryDeployedModels",

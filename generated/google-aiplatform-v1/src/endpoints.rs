@@ -190,7 +190,11 @@ discogen_runtime::call_options!(Predict);
 impl Predict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
-        let request = Request::new(Method::Post, format!("v1/{}:predict", self.endpoint))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:predict",
+                &[&self.endpoint],
+            )
             .method_id("aiplatform.endpoints.predict");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -215,9 +219,10 @@ impl PredictLongRunning {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:predictLongRunning", self.endpoint),
+                "v1/{+endpoint}:predictLongRunning",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.endpoints.predictLongRunning");
         let request = request.json(&self.body)?;
@@ -247,9 +252,10 @@ impl FetchPredictOperation {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:fetchPredictOperation", self.endpoint),
+                "v1/{+endpoint}:fetchPredictOperation",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.endpoints.fetchPredictOperation");
         let request = request.json(&self.body)?;
@@ -275,9 +281,10 @@ discogen_runtime::call_options!(GenerateContent);
 impl GenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:generateContent", self.model),
+                "v1/{+model}:generateContent",
+                &[&self.model],
             )
             .method_id("aiplatform.endpoints.generateContent");
         let request = request.json(&self.body)?;
@@ -299,9 +306,10 @@ discogen_runtime::call_options!(StreamGenerateContent);
 impl StreamGenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:streamGenerateContent", self.model),
+                "v1/{+model}:streamGenerateContent",
+                &[&self.model],
             )
             .method_id("aiplatform.endpoints.streamGenerateContent");
         let request = request.json(&self.body)?;
@@ -323,9 +331,10 @@ discogen_runtime::call_options!(CountTokens);
 impl CountTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:countTokens", self.endpoint),
+                "v1/{+endpoint}:countTokens",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.endpoints.countTokens");
         let request = request.json(&self.body)?;
@@ -347,9 +356,10 @@ discogen_runtime::call_options!(ComputeTokens);
 impl ComputeTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:computeTokens", self.endpoint),
+                "v1/{+endpoint}:computeTokens",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.endpoints.computeTokens");
         let request = request.json(&self.body)?;

@@ -341,9 +341,10 @@ discogen_runtime::call_options!(SetIamPolicy);
 impl SetIamPolicy {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:setIamPolicy", self.resource),
+                "v1/{+resource}:setIamPolicy",
+                &[&self.resource],
             )
             .method_id(
                 "aiplatform.projects.locations.featurestores.entityTypes.setIamPolicy",
@@ -373,9 +374,10 @@ impl GetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:getIamPolicy", self.resource),
+                "v1/{+resource}:getIamPolicy",
+                &[&self.resource],
             )
             .method_id(
                 "aiplatform.projects.locations.featurestores.entityTypes.getIamPolicy",
@@ -410,9 +412,10 @@ impl TestIamPermissions {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:testIamPermissions", self.resource),
+                "v1/{+resource}:testIamPermissions",
+                &[&self.resource],
             )
             .method_id(
                 "aiplatform.projects.locations.featurestores.entityTypes.testIamPermissions",
@@ -438,9 +441,10 @@ impl ReadFeatureValues {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ReadFeatureValuesResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:readFeatureValues", self.entity_type),
+                "v1/{+entityType}:readFeatureValues",
+                &[&self.entity_type],
             )
             .method_id(
                 "aiplatform.projects.locations.featurestores.entityTypes.readFeatureValues",
@@ -466,9 +470,10 @@ impl StreamingReadFeatureValues {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ReadFeatureValuesResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:streamingReadFeatureValues", self.entity_type),
+                "v1/{+entityType}:streamingReadFeatureValues",
+                &[&self.entity_type],
             )
             .method_id(
                 "aiplatform.projects.locations.featurestores.entityTypes.streamingReadFeatureValues",
@@ -494,9 +499,10 @@ impl WriteFeatureValues {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::WriteFeatureValuesResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:writeFeatureValues", self.entity_type),
+                "v1/{+entityType}:writeFeatureValues",
+                &[&self.entity_type],
             )
             .method_id(
                 "aiplatform.projects.locations.featurestores.entityTypes.writeFeatureValues",
@@ -534,9 +540,10 @@ impl Create {
             crate::CreateEntityTypeOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/entityTypes", self.parent),
+                "v1/{+parent}/entityTypes",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.featurestores.entityTypes.create")
             .query_opt("entityTypeId", self.entity_type_id.as_ref());
@@ -597,9 +604,10 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListEntityTypesResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/entityTypes", self.parent),
+                "v1/{+parent}/entityTypes",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.featurestores.entityTypes.list")
             .query_opt("filter", self.filter.as_ref())
@@ -626,7 +634,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::EntityType> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featurestores.entityTypes.get");
         self.call.execute(request).await
     }
@@ -653,7 +661,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::EntityType> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featurestores.entityTypes.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -688,7 +696,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featurestores.entityTypes.delete")
             .query_opt("force", self.force.as_ref());
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -720,9 +728,10 @@ impl ImportFeatureValues {
             crate::ImportFeatureValuesOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:importFeatureValues", self.entity_type),
+                "v1/{+entityType}:importFeatureValues",
+                &[&self.entity_type],
             )
             .method_id(
                 "aiplatform.projects.locations.featurestores.entityTypes.importFeatureValues",
@@ -757,9 +766,10 @@ impl ExportFeatureValues {
             crate::ExportFeatureValuesOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:exportFeatureValues", self.entity_type),
+                "v1/{+entityType}:exportFeatureValues",
+                &[&self.entity_type],
             )
             .method_id(
                 "aiplatform.projects.locations.featurestores.entityTypes.exportFeatureValues",
@@ -794,9 +804,10 @@ impl DeleteFeatureValues {
             crate::DeleteFeatureValuesOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:deleteFeatureValues", self.entity_type),
+                "v1/{+entityType}:deleteFeatureValues",
+                &[&self.entity_type],
             )
             .method_id(
                 "aiplatform.projects.locations.featurestores.entityTypes.deleteFeatureValues",

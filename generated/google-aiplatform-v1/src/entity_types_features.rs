@@ -174,7 +174,11 @@ impl Create {
             crate::CreateFeatureOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Post, format!("v1/{}/features", self.parent))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/features",
+                &[&self.parent],
+            )
             .method_id(
                 "aiplatform.projects.locations.featurestores.entityTypes.features.create",
             )
@@ -243,7 +247,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListFeaturesResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/features", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/features",
+                &[&self.parent],
+            )
             .method_id(
                 "aiplatform.projects.locations.featurestores.entityTypes.features.list",
             )
@@ -277,9 +285,10 @@ impl BatchCreate {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/features:batchCreate", self.parent),
+                "v1/{+parent}/features:batchCreate",
+                &[&self.parent],
             )
             .method_id(
                 "aiplatform.projects.locations.featurestores.entityTypes.features.batchCreate",
@@ -306,7 +315,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Feature> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.featurestores.entityTypes.features.get",
             );
@@ -335,7 +344,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Feature> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.featurestores.entityTypes.features.patch",
             )
@@ -365,7 +374,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.featurestores.entityTypes.features.delete",
             );

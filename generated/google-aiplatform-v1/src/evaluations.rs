@@ -93,9 +93,10 @@ discogen_runtime::call_options!(Import);
 impl Import {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ModelEvaluation> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/evaluations:import", self.parent),
+                "v1/{+parent}/evaluations:import",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.models.evaluations.import");
         let request = request.json(&self.body)?;
@@ -116,7 +117,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ModelEvaluation> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.models.evaluations.get");
         self.call.execute(request).await
     }
@@ -165,9 +166,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListModelEvaluationsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/evaluations", self.parent),
+                "v1/{+parent}/evaluations",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.models.evaluations.list")
             .query_opt("filter", self.filter.as_ref())

@@ -210,9 +210,10 @@ impl Create {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Execution> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/executions", self.parent),
+                "v1/{+parent}/executions",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.metadataStores.executions.create")
             .query_opt("executionId", self.execution_id.as_ref());
@@ -262,7 +263,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListExecutionsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/executions", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/executions",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.metadataStores.executions.list")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -287,7 +292,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Execution> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.metadataStores.executions.get");
         self.call.execute(request).await
     }
@@ -321,7 +326,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Execution> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.metadataStores.executions.patch")
             .query_opt("updateMask", self.update_mask.as_ref())
             .query_opt("allowMissing", self.allow_missing.as_ref());
@@ -357,7 +362,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.metadataStores.executions.delete")
             .query_opt("etag", self.etag.as_ref());
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -386,9 +391,10 @@ impl Purge {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/executions:purge", self.parent),
+                "v1/{+parent}/executions:purge",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.metadataStores.executions.purge");
         let request = request.json(&self.body)?;
@@ -416,9 +422,10 @@ impl AddExecutionEvents {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::AddExecutionEventsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:addExecutionEvents", self.execution),
+                "v1/{+execution}:addExecutionEvents",
+                &[&self.execution],
             )
             .method_id(
                 "aiplatform.projects.locations.metadataStores.executions.addExecutionEvents",
@@ -441,9 +448,10 @@ discogen_runtime::call_options!(QueryExecutionInputsAndOutputs);
 impl QueryExecutionInputsAndOutputs {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::LineageSubgraph> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}:queryExecutionInputsAndOutputs", self.execution),
+                "v1/{+execution}:queryExecutionInputsAndOutputs",
+                &[&self.execution],
             )
             .method_id(
                 "aiplatform.projects.locations.metadataStores.executions.queryExecutionInputsAndOutputs",

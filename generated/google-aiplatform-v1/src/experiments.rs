@@ -191,9 +191,10 @@ impl Create {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardExperiment> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/experiments", self.parent),
+                "v1/{+parent}/experiments",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.tensorboards.experiments.create")
             .query_opt(
@@ -255,9 +256,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListTensorboardExperimentsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/experiments", self.parent),
+                "v1/{+parent}/experiments",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.tensorboards.experiments.list")
             .query_opt("filter", self.filter.as_ref())
@@ -286,7 +288,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardExperiment> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.tensorboards.experiments.get");
         self.call.execute(request).await
     }
@@ -313,7 +315,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardExperiment> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.tensorboards.experiments.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -341,7 +343,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.tensorboards.experiments.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -367,9 +369,10 @@ impl BatchCreate {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::BatchCreateTensorboardTimeSeriesResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:batchCreate", self.parent),
+                "v1/{+parent}:batchCreate",
+                &[&self.parent],
             )
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.batchCreate",
@@ -395,9 +398,10 @@ impl Write {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::WriteTensorboardExperimentDataResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:write", self.tensorboard_experiment),
+                "v1/{+tensorboardExperiment}:write",
+                &[&self.tensorboard_experiment],
             )
             .method_id("aiplatform.projects.locations.tensorboards.experiments.write");
         let request = request.json(&self.body)?;

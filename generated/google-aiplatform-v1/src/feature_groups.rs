@@ -204,9 +204,10 @@ discogen_runtime::call_options!(SetIamPolicy);
 impl SetIamPolicy {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:setIamPolicy", self.resource),
+                "v1/{+resource}:setIamPolicy",
+                &[&self.resource],
             )
             .method_id("aiplatform.projects.locations.featureGroups.setIamPolicy");
         let request = request.json(&self.body)?;
@@ -234,9 +235,10 @@ impl GetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:getIamPolicy", self.resource),
+                "v1/{+resource}:getIamPolicy",
+                &[&self.resource],
             )
             .method_id("aiplatform.projects.locations.featureGroups.getIamPolicy")
             .query_opt(
@@ -269,9 +271,10 @@ impl TestIamPermissions {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:testIamPermissions", self.resource),
+                "v1/{+resource}:testIamPermissions",
+                &[&self.resource],
             )
             .method_id("aiplatform.projects.locations.featureGroups.testIamPermissions")
             .query_all("permissions", self.permissions.iter());
@@ -307,9 +310,10 @@ impl Create {
             crate::CreateFeatureGroupOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/featureGroups", self.parent),
+                "v1/{+parent}/featureGroups",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.featureGroups.create")
             .query_opt("featureGroupId", self.feature_group_id.as_ref());
@@ -365,9 +369,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListFeatureGroupsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/featureGroups", self.parent),
+                "v1/{+parent}/featureGroups",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.featureGroups.list")
             .query_opt("filter", self.filter.as_ref())
@@ -393,7 +398,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::FeatureGroup> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featureGroups.get");
         self.call.execute(request).await
     }
@@ -424,7 +429,7 @@ impl Patch {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::FeatureGroup, serde_json::Value>,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featureGroups.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -463,7 +468,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featureGroups.delete")
             .query_opt("force", self.force.as_ref());
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;

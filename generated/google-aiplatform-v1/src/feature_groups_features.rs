@@ -179,7 +179,11 @@ impl Create {
             crate::CreateFeatureOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Post, format!("v1/{}/features", self.parent))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/features",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.featureGroups.features.create")
             .query_opt("featureId", self.feature_id.as_ref());
         let request = request.json(&self.body)?;
@@ -246,7 +250,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListFeaturesResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/features", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/features",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.featureGroups.features.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -278,9 +286,10 @@ impl BatchCreate {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/features:batchCreate", self.parent),
+                "v1/{+parent}/features:batchCreate",
+                &[&self.parent],
             )
             .method_id(
                 "aiplatform.projects.locations.featureGroups.features.batchCreate",
@@ -307,7 +316,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Feature> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featureGroups.features.get");
         self.call.execute(request).await
     }
@@ -338,7 +347,7 @@ impl Patch {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::Feature, serde_json::Value>,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featureGroups.features.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -370,7 +379,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featureGroups.features.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(

@@ -130,7 +130,11 @@ impl ListWait {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleLongrunningListOperationsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}:wait", self.name))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+name}:wait",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.featureGroups.operations.listWait")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -168,7 +172,11 @@ impl Wait {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(Method::Post, format!("v1/{}:wait", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:wait",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.featureGroups.operations.wait")
             .query_opt("timeout", self.timeout_param.as_ref());
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -196,7 +204,7 @@ impl Get {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featureGroups.operations.get");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -219,7 +227,7 @@ discogen_runtime::call_options!(Delete);
 impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featureGroups.operations.delete");
         self.call.execute(request).await
     }

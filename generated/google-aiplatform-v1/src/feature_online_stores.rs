@@ -207,9 +207,10 @@ discogen_runtime::call_options!(SetIamPolicy);
 impl SetIamPolicy {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:setIamPolicy", self.resource),
+                "v1/{+resource}:setIamPolicy",
+                &[&self.resource],
             )
             .method_id("aiplatform.projects.locations.featureOnlineStores.setIamPolicy");
         let request = request.json(&self.body)?;
@@ -237,9 +238,10 @@ impl GetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:getIamPolicy", self.resource),
+                "v1/{+resource}:getIamPolicy",
+                &[&self.resource],
             )
             .method_id("aiplatform.projects.locations.featureOnlineStores.getIamPolicy")
             .query_opt(
@@ -272,9 +274,10 @@ impl TestIamPermissions {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:testIamPermissions", self.resource),
+                "v1/{+resource}:testIamPermissions",
+                &[&self.resource],
             )
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.testIamPermissions",
@@ -312,9 +315,10 @@ impl Create {
             crate::CreateFeatureOnlineStoreOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/featureOnlineStores", self.parent),
+                "v1/{+parent}/featureOnlineStores",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.featureOnlineStores.create")
             .query_opt("featureOnlineStoreId", self.feature_online_store_id.as_ref());
@@ -370,9 +374,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListFeatureOnlineStoresResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/featureOnlineStores", self.parent),
+                "v1/{+parent}/featureOnlineStores",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.featureOnlineStores.list")
             .query_opt("filter", self.filter.as_ref())
@@ -400,7 +405,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::FeatureOnlineStore> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featureOnlineStores.get");
         self.call.execute(request).await
     }
@@ -431,7 +436,7 @@ impl Patch {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::FeatureOnlineStore, serde_json::Value>,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featureOnlineStores.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -470,7 +475,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featureOnlineStores.delete")
             .query_opt("force", self.force.as_ref());
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;

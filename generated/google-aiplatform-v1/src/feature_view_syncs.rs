@@ -69,7 +69,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::FeatureViewSync> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.featureViewSyncs.get",
             );
@@ -120,9 +120,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListFeatureViewSyncsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/featureViewSyncs", self.parent),
+                "v1/{+parent}/featureViewSyncs",
+                &[&self.parent],
             )
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.featureViewSyncs.list",

@@ -296,9 +296,10 @@ discogen_runtime::call_options!(SetIamPolicy);
 impl SetIamPolicy {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:setIamPolicy", self.resource),
+                "v1/{+resource}:setIamPolicy",
+                &[&self.resource],
             )
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.setIamPolicy",
@@ -328,9 +329,10 @@ impl GetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:getIamPolicy", self.resource),
+                "v1/{+resource}:getIamPolicy",
+                &[&self.resource],
             )
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.getIamPolicy",
@@ -365,9 +367,10 @@ impl TestIamPermissions {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:testIamPermissions", self.resource),
+                "v1/{+resource}:testIamPermissions",
+                &[&self.resource],
             )
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.testIamPermissions",
@@ -412,9 +415,10 @@ impl Create {
             crate::CreateFeatureViewOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/featureViews", self.parent),
+                "v1/{+parent}/featureViews",
+                &[&self.parent],
             )
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.create",
@@ -473,9 +477,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListFeatureViewsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/featureViews", self.parent),
+                "v1/{+parent}/featureViews",
+                &[&self.parent],
             )
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.list",
@@ -503,7 +508,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::FeatureView> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.get",
             );
@@ -536,7 +541,7 @@ impl Patch {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::FeatureView, serde_json::Value>,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.patch",
             )
@@ -570,7 +575,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.delete",
             );
@@ -596,9 +601,10 @@ discogen_runtime::call_options!(Sync);
 impl Sync {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::SyncFeatureViewResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:sync", self.feature_view),
+                "v1/{+featureView}:sync",
+                &[&self.feature_view],
             )
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.sync",
@@ -624,9 +630,10 @@ impl FetchFeatureValues {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::FetchFeatureValuesResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:fetchFeatureValues", self.feature_view),
+                "v1/{+featureView}:fetchFeatureValues",
+                &[&self.feature_view],
             )
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.fetchFeatureValues",
@@ -652,9 +659,10 @@ impl SearchNearestEntities {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::SearchNearestEntitiesResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:searchNearestEntities", self.feature_view),
+                "v1/{+featureView}:searchNearestEntities",
+                &[&self.feature_view],
             )
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.searchNearestEntities",
@@ -680,9 +688,10 @@ impl DirectWrite {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::FeatureViewDirectWriteResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:directWrite", self.feature_view),
+                "v1/{+featureView}:directWrite",
+                &[&self.feature_view],
             )
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.directWrite",

@@ -130,7 +130,11 @@ impl ListWait {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleLongrunningListOperationsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}:wait", self.name))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+name}:wait",
+                &[&self.name],
+            )
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.operations.listWait",
             )
@@ -170,7 +174,11 @@ impl Wait {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(Method::Post, format!("v1/{}:wait", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:wait",
+                &[&self.name],
+            )
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.operations.wait",
             )
@@ -200,7 +208,7 @@ impl Get {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.operations.get",
             );
@@ -225,7 +233,7 @@ discogen_runtime::call_options!(Delete);
 impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.featureOnlineStores.featureViews.operations.delete",
             );

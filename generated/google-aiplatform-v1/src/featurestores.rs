@@ -253,9 +253,10 @@ discogen_runtime::call_options!(SetIamPolicy);
 impl SetIamPolicy {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:setIamPolicy", self.resource),
+                "v1/{+resource}:setIamPolicy",
+                &[&self.resource],
             )
             .method_id("aiplatform.projects.locations.featurestores.setIamPolicy");
         let request = request.json(&self.body)?;
@@ -283,9 +284,10 @@ impl GetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:getIamPolicy", self.resource),
+                "v1/{+resource}:getIamPolicy",
+                &[&self.resource],
             )
             .method_id("aiplatform.projects.locations.featurestores.getIamPolicy")
             .query_opt(
@@ -318,9 +320,10 @@ impl TestIamPermissions {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:testIamPermissions", self.resource),
+                "v1/{+resource}:testIamPermissions",
+                &[&self.resource],
             )
             .method_id("aiplatform.projects.locations.featurestores.testIamPermissions")
             .query_all("permissions", self.permissions.iter());
@@ -356,9 +359,10 @@ impl Create {
             crate::CreateFeaturestoreOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/featurestores", self.parent),
+                "v1/{+parent}/featurestores",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.featurestores.create")
             .query_opt("featurestoreId", self.featurestore_id.as_ref());
@@ -421,9 +425,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListFeaturestoresResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/featurestores", self.parent),
+                "v1/{+parent}/featurestores",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.featurestores.list")
             .query_opt("filter", self.filter.as_ref())
@@ -450,7 +455,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Featurestore> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featurestores.get");
         self.call.execute(request).await
     }
@@ -481,7 +486,7 @@ impl Patch {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::Featurestore, serde_json::Value>,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featurestores.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -520,7 +525,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featurestores.delete")
             .query_opt("force", self.force.as_ref());
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -552,9 +557,10 @@ impl BatchReadFeatureValues {
             crate::BatchReadFeatureValuesOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:batchReadFeatureValues", self.featurestore),
+                "v1/{+featurestore}:batchReadFeatureValues",
+                &[&self.featurestore],
             )
             .method_id(
                 "aiplatform.projects.locations.featurestores.batchReadFeatureValues",
@@ -602,9 +608,10 @@ impl SearchFeatures {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::SearchFeaturesResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/featurestores:searchFeatures", self.location),
+                "v1/{+location}/featurestores:searchFeatures",
+                &[&self.location],
             )
             .method_id("aiplatform.projects.locations.featurestores.searchFeatures")
             .query_opt("query", self.query.as_ref())

@@ -135,9 +135,10 @@ discogen_runtime::call_options!(Create);
 impl Create {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HyperparameterTuningJob> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/hyperparameterTuningJobs", self.parent),
+                "v1/{+parent}/hyperparameterTuningJobs",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.create");
         let request = request.json(&self.body)?;
@@ -188,9 +189,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListHyperparameterTuningJobsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/hyperparameterTuningJobs", self.parent),
+                "v1/{+parent}/hyperparameterTuningJobs",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.list")
             .query_opt("filter", self.filter.as_ref())
@@ -218,7 +220,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HyperparameterTuningJob> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.get");
         self.call.execute(request).await
     }
@@ -244,7 +246,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -268,7 +270,11 @@ discogen_runtime::call_options!(Cancel);
 impl Cancel {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Post, format!("v1/{}:cancel", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:cancel",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.cancel");
         let request = request.json(&self.body)?;
         self.call.execute(request).await

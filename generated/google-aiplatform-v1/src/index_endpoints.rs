@@ -262,9 +262,10 @@ impl Create {
             crate::CreateIndexEndpointOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/indexEndpoints", self.parent),
+                "v1/{+parent}/indexEndpoints",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.indexEndpoints.create");
         let request = request.json(&self.body)?;
@@ -319,9 +320,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListIndexEndpointsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/indexEndpoints", self.parent),
+                "v1/{+parent}/indexEndpoints",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.indexEndpoints.list")
             .query_opt("filter", self.filter.as_ref())
@@ -349,7 +351,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::IndexEndpoint> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.indexEndpoints.get");
         self.call.execute(request).await
     }
@@ -376,7 +378,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::IndexEndpoint> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.indexEndpoints.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -404,7 +406,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.indexEndpoints.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -435,9 +437,10 @@ impl DeployIndex {
             crate::DeployIndexOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:deployIndex", self.index_endpoint),
+                "v1/{+indexEndpoint}:deployIndex",
+                &[&self.index_endpoint],
             )
             .method_id("aiplatform.projects.locations.indexEndpoints.deployIndex");
         let request = request.json(&self.body)?;
@@ -470,9 +473,10 @@ impl UndeployIndex {
             crate::UndeployIndexOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:undeployIndex", self.index_endpoint),
+                "v1/{+indexEndpoint}:undeployIndex",
+                &[&self.index_endpoint],
             )
             .method_id("aiplatform.projects.locations.indexEndpoints.undeployIndex");
         let request = request.json(&self.body)?;
@@ -505,9 +509,10 @@ impl MutateDeployedIndex {
             crate::MutateDeployedIndexOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:mutateDeployedIndex", self.index_endpoint),
+                "v1/{+indexEndpoint}:mutateDeployedIndex",
+                &[&self.index_endpoint],
             )
             .method_id(
                 "aiplatform.projects.locations.indexEndpoints.mutateDeployedIndex",
@@ -535,9 +540,10 @@ discogen_runtime::call_options!(FindNeighbors);
 impl FindNeighbors {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::FindNeighborsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:findNeighbors", self.index_endpoint),
+                "v1/{+indexEndpoint}:findNeighbors",
+                &[&self.index_endpoint],
             )
             .method_id("aiplatform.projects.locations.indexEndpoints.findNeighbors");
         let request = request.json(&self.body)?;
@@ -561,9 +567,10 @@ impl ReadIndexDatapoints {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ReadIndexDatapointsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:readIndexDatapoints", self.index_endpoint),
+                "v1/{+indexEndpoint}:readIndexDatapoints",
+                &[&self.index_endpoint],
             )
             .method_id(
                 "aiplatform.projects.locations.indexEndpoints.readIndexDatapoints",

@@ -180,7 +180,11 @@ impl Create {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::Index, crate::CreateIndexOperationMetadata>,
     > {
-        let request = Request::new(Method::Post, format!("v1/{}/indexes", self.parent))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/indexes",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.indexes.create");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -232,7 +236,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListIndexesResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/indexes", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/indexes",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.indexes.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -257,7 +265,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Index> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.indexes.get");
         self.call.execute(request).await
     }
@@ -288,7 +296,7 @@ impl Patch {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::Index, serde_json::Value>,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.indexes.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -320,7 +328,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.indexes.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -346,9 +354,10 @@ impl UpsertDatapoints {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::UpsertDatapointsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:upsertDatapoints", self.index),
+                "v1/{+index}:upsertDatapoints",
+                &[&self.index],
             )
             .method_id("aiplatform.projects.locations.indexes.upsertDatapoints");
         let request = request.json(&self.body)?;
@@ -372,9 +381,10 @@ impl RemoveDatapoints {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::RemoveDatapointsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:removeDatapoints", self.index),
+                "v1/{+index}:removeDatapoints",
+                &[&self.index],
             )
             .method_id("aiplatform.projects.locations.indexes.removeDatapoints");
         let request = request.json(&self.body)?;

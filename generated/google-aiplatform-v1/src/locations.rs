@@ -310,7 +310,11 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleCloudLocationListLocationsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/locations", self.name))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+name}/locations",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -340,7 +344,7 @@ impl Get {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleCloudLocationLocation> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.get");
         self.call.execute(request).await
     }
@@ -362,9 +366,10 @@ impl EvaluateInstances {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::EvaluateInstancesResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:evaluateInstances", self.location),
+                "v1/{+location}:evaluateInstances",
+                &[&self.location],
             )
             .method_id("aiplatform.projects.locations.evaluateInstances");
         let request = request.json(&self.body)?;
@@ -390,9 +395,10 @@ impl EvaluateDataset {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:evaluateDataset", self.location),
+                "v1/{+location}:evaluateDataset",
+                &[&self.location],
             )
             .method_id("aiplatform.projects.locations.evaluateDataset");
         let request = request.json(&self.body)?;
@@ -420,9 +426,10 @@ impl GenerateInstanceRubrics {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GenerateInstanceRubricsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:generateInstanceRubrics", self.location),
+                "v1/{+location}:generateInstanceRubrics",
+                &[&self.location],
             )
             .method_id("aiplatform.projects.locations.generateInstanceRubrics");
         let request = request.json(&self.body)?;
@@ -448,9 +455,10 @@ impl Deploy {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, crate::DeployOperationMetadata>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:deploy", self.destination),
+                "v1/{+destination}:deploy",
+                &[&self.destination],
             )
             .method_id("aiplatform.projects.locations.deploy");
         let request = request.json(&self.body)?;
@@ -480,7 +488,7 @@ impl UpdateRagEngineConfig {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::RagEngineConfig, serde_json::Value>,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.updateRagEngineConfig");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -504,7 +512,7 @@ discogen_runtime::call_options!(GetRagEngineConfig);
 impl GetRagEngineConfig {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::RagEngineConfig> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.getRagEngineConfig");
         self.call.execute(request).await
     }
@@ -526,9 +534,10 @@ impl RetrieveContexts {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::RetrieveContextsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:retrieveContexts", self.parent),
+                "v1/{+parent}:retrieveContexts",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.retrieveContexts");
         let request = request.json(&self.body)?;
@@ -550,9 +559,10 @@ discogen_runtime::call_options!(AugmentPrompt);
 impl AugmentPrompt {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::AugmentPromptResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:augmentPrompt", self.parent),
+                "v1/{+parent}:augmentPrompt",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.augmentPrompt");
         let request = request.json(&self.body)?;
@@ -576,9 +586,10 @@ impl CorroborateContent {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::CorroborateContentResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:corroborateContent", self.parent),
+                "v1/{+parent}:corroborateContent",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.corroborateContent");
         let request = request.json(&self.body)?;

@@ -227,7 +227,11 @@ impl Create {
             crate::CreateDatasetOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Post, format!("v1/{}/datasets", self.parent))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/datasets",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.datasets.create");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -286,7 +290,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListDatasetsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/datasets", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/datasets",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.datasets.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -319,7 +327,7 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Dataset> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.datasets.get")
             .query_opt("readMask", self.read_mask.as_ref());
         self.call.execute(request).await
@@ -347,7 +355,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Dataset> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.datasets.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -375,7 +383,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.datasets.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -403,7 +411,11 @@ impl Import {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(Method::Post, format!("v1/{}:import", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:import",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.datasets.import");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -432,7 +444,11 @@ impl Export {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(Method::Post, format!("v1/{}:export", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:export",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.datasets.export");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -550,9 +566,10 @@ impl SearchDataItems {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::SearchDataItemsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}:searchDataItems", self.dataset),
+                "v1/{+dataset}:searchDataItems",
+                &[&self.dataset],
             )
             .method_id("aiplatform.projects.locations.datasets.searchDataItems")
             .query_opt("orderByDataItem", self.order_by_data_item.as_ref())

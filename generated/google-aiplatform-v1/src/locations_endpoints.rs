@@ -547,7 +547,11 @@ impl Create {
             crate::CreateEndpointOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Post, format!("v1/{}/endpoints", self.parent))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/endpoints",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.endpoints.create")
             .query_opt("endpointId", self.endpoint_id.as_ref());
         let request = request.json(&self.body)?;
@@ -614,7 +618,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListEndpointsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/endpoints", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/endpoints",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.endpoints.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -641,7 +649,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Endpoint> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.endpoints.get");
         self.call.execute(request).await
     }
@@ -668,7 +676,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Endpoint> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.endpoints.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -696,7 +704,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.endpoints.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -727,7 +735,11 @@ impl Update {
             serde_json::Value,
         >,
     > {
-        let request = Request::new(Method::Post, format!("v1/{}:update", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:update",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.endpoints.update");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -759,9 +771,10 @@ impl DeployModel {
             crate::DeployModelOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:deployModel", self.endpoint),
+                "v1/{+endpoint}:deployModel",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.endpoints.deployModel");
         let request = request.json(&self.body)?;
@@ -794,9 +807,10 @@ impl UndeployModel {
             crate::UndeployModelOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:undeployModel", self.endpoint),
+                "v1/{+endpoint}:undeployModel",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.endpoints.undeployModel");
         let request = request.json(&self.body)?;
@@ -829,9 +843,10 @@ impl MutateDeployedModel {
             crate::MutateDeployedModelOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:mutateDeployedModel", self.endpoint),
+                "v1/{+endpoint}:mutateDeployedModel",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.endpoints.mutateDeployedModel");
         let request = request.json(&self.body)?;
@@ -857,7 +872,11 @@ discogen_runtime::call_options!(Predict);
 impl Predict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
-        let request = Request::new(Method::Post, format!("v1/{}:predict", self.endpoint))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:predict",
+                &[&self.endpoint],
+            )
             .method_id("aiplatform.projects.locations.endpoints.predict");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -878,9 +897,10 @@ discogen_runtime::call_options!(RawPredict);
 impl RawPredict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:rawPredict", self.endpoint),
+                "v1/{+endpoint}:rawPredict",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.endpoints.rawPredict");
         let request = request.json(&self.body)?;
@@ -902,9 +922,10 @@ discogen_runtime::call_options!(StreamRawPredict);
 impl StreamRawPredict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:streamRawPredict", self.endpoint),
+                "v1/{+endpoint}:streamRawPredict",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.endpoints.streamRawPredict");
         let request = request.json(&self.body)?;
@@ -926,9 +947,10 @@ discogen_runtime::call_options!(DirectPredict);
 impl DirectPredict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::DirectPredictResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:directPredict", self.endpoint),
+                "v1/{+endpoint}:directPredict",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.endpoints.directPredict");
         let request = request.json(&self.body)?;
@@ -952,9 +974,10 @@ impl DirectRawPredict {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::DirectRawPredictResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:directRawPredict", self.endpoint),
+                "v1/{+endpoint}:directRawPredict",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.endpoints.directRawPredict");
         let request = request.json(&self.body)?;
@@ -978,9 +1001,10 @@ impl ServerStreamingPredict {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::StreamingPredictResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:serverStreamingPredict", self.endpoint),
+                "v1/{+endpoint}:serverStreamingPredict",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.endpoints.serverStreamingPredict");
         let request = request.json(&self.body)?;
@@ -1006,9 +1030,10 @@ impl PredictLongRunning {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:predictLongRunning", self.endpoint),
+                "v1/{+endpoint}:predictLongRunning",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.endpoints.predictLongRunning");
         let request = request.json(&self.body)?;
@@ -1038,9 +1063,10 @@ impl FetchPredictOperation {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:fetchPredictOperation", self.endpoint),
+                "v1/{+endpoint}:fetchPredictOperation",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.endpoints.fetchPredictOperation");
         let request = request.json(&self.body)?;
@@ -1066,7 +1092,11 @@ discogen_runtime::call_options!(Explain);
 impl Explain {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ExplainResponse> {
-        let request = Request::new(Method::Post, format!("v1/{}:explain", self.endpoint))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:explain",
+                &[&self.endpoint],
+            )
             .method_id("aiplatform.projects.locations.endpoints.explain");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -1087,9 +1117,10 @@ discogen_runtime::call_options!(GenerateContent);
 impl GenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:generateContent", self.model),
+                "v1/{+model}:generateContent",
+                &[&self.model],
             )
             .method_id("aiplatform.projects.locations.endpoints.generateContent");
         let request = request.json(&self.body)?;
@@ -1111,9 +1142,10 @@ discogen_runtime::call_options!(StreamGenerateContent);
 impl StreamGenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:streamGenerateContent", self.model),
+                "v1/{+model}:streamGenerateContent",
+                &[&self.model],
             )
             .method_id("aiplatform.projects.locations.endpoints.streamGenerateContent");
         let request = request.json(&self.body)?;
@@ -1135,9 +1167,10 @@ discogen_runtime::call_options!(CountTokens);
 impl CountTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:countTokens", self.endpoint),
+                "v1/{+endpoint}:countTokens",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.endpoints.countTokens");
         let request = request.json(&self.body)?;
@@ -1159,9 +1192,10 @@ discogen_runtime::call_options!(ComputeTokens);
 impl ComputeTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:computeTokens", self.endpoint),
+                "v1/{+endpoint}:computeTokens",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.endpoints.computeTokens");
         let request = request.json(&self.body)?;

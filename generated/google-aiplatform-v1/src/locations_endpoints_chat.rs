@@ -50,9 +50,10 @@ discogen_runtime::call_options!(Completions);
 impl Completions {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/chat/completions", self.endpoint),
+                "v1/{+endpoint}/chat/completions",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.endpoints.chat.completions");
         let request = request.json(&self.body)?;

@@ -361,9 +361,10 @@ discogen_runtime::call_options!(SetIamPolicy);
 impl SetIamPolicy {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:setIamPolicy", self.resource),
+                "v1/{+resource}:setIamPolicy",
+                &[&self.resource],
             )
             .method_id("aiplatform.projects.locations.models.setIamPolicy");
         let request = request.json(&self.body)?;
@@ -391,9 +392,10 @@ impl GetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:getIamPolicy", self.resource),
+                "v1/{+resource}:getIamPolicy",
+                &[&self.resource],
             )
             .method_id("aiplatform.projects.locations.models.getIamPolicy")
             .query_opt(
@@ -426,9 +428,10 @@ impl TestIamPermissions {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:testIamPermissions", self.resource),
+                "v1/{+resource}:testIamPermissions",
+                &[&self.resource],
             )
             .method_id("aiplatform.projects.locations.models.testIamPermissions")
             .query_all("permissions", self.permissions.iter());
@@ -457,9 +460,10 @@ impl Upload {
             crate::UploadModelOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/models:upload", self.parent),
+                "v1/{+parent}/models:upload",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.models.upload");
         let request = request.json(&self.body)?;
@@ -484,7 +488,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Model> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.models.get");
         self.call.execute(request).await
     }
@@ -511,7 +515,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Model> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.models.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -539,7 +543,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.models.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -597,7 +601,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListModelsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/models", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/models",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.models.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -660,7 +668,11 @@ impl ListVersions {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListModelVersionsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}:listVersions", self.name))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+name}:listVersions",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.models.listVersions")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -702,9 +714,10 @@ impl ListCheckpoints {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListModelVersionCheckpointsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}:listCheckpoints", self.name),
+                "v1/{+name}:listCheckpoints",
+                &[&self.name],
             )
             .method_id("aiplatform.projects.locations.models.listCheckpoints")
             .query_opt("pageSize", self.page_size.as_ref())
@@ -739,9 +752,10 @@ impl UpdateExplanationDataset {
             crate::UpdateExplanationDatasetOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:updateExplanationDataset", self.model),
+                "v1/{+model}:updateExplanationDataset",
+                &[&self.model],
             )
             .method_id("aiplatform.projects.locations.models.updateExplanationDataset");
         let request = request.json(&self.body)?;
@@ -770,9 +784,10 @@ impl DeleteVersion {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<discogen_runtime::Empty, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Delete,
-                format!("v1/{}:deleteVersion", self.name),
+                "v1/{+name}:deleteVersion",
+                &[&self.name],
             )
             .method_id("aiplatform.projects.locations.models.deleteVersion");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -797,9 +812,10 @@ discogen_runtime::call_options!(MergeVersionAliases);
 impl MergeVersionAliases {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Model> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:mergeVersionAliases", self.name),
+                "v1/{+name}:mergeVersionAliases",
+                &[&self.name],
             )
             .method_id("aiplatform.projects.locations.models.mergeVersionAliases");
         let request = request.json(&self.body)?;
@@ -828,7 +844,11 @@ impl Export {
             crate::ExportModelOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Post, format!("v1/{}:export", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:export",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.models.export");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -857,9 +877,10 @@ impl Copy {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, crate::CopyModelOperationMetadata>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/models:copy", self.parent),
+                "v1/{+parent}/models:copy",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.models.copy");
         let request = request.json(&self.body)?;

@@ -259,7 +259,11 @@ discogen_runtime::call_options!(Predict);
 impl Predict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
-        let request = Request::new(Method::Post, format!("v1/{}:predict", self.endpoint))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:predict",
+                &[&self.endpoint],
+            )
             .method_id("aiplatform.projects.locations.publishers.models.predict");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -280,9 +284,10 @@ discogen_runtime::call_options!(RawPredict);
 impl RawPredict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:rawPredict", self.endpoint),
+                "v1/{+endpoint}:rawPredict",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.publishers.models.rawPredict");
         let request = request.json(&self.body)?;
@@ -304,9 +309,10 @@ discogen_runtime::call_options!(StreamRawPredict);
 impl StreamRawPredict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:streamRawPredict", self.endpoint),
+                "v1/{+endpoint}:streamRawPredict",
+                &[&self.endpoint],
             )
             .method_id(
                 "aiplatform.projects.locations.publishers.models.streamRawPredict",
@@ -332,9 +338,10 @@ impl ServerStreamingPredict {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::StreamingPredictResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:serverStreamingPredict", self.endpoint),
+                "v1/{+endpoint}:serverStreamingPredict",
+                &[&self.endpoint],
             )
             .method_id(
                 "aiplatform.projects.locations.publishers.models.serverStreamingPredict",
@@ -362,9 +369,10 @@ impl PredictLongRunning {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:predictLongRunning", self.endpoint),
+                "v1/{+endpoint}:predictLongRunning",
+                &[&self.endpoint],
             )
             .method_id(
                 "aiplatform.projects.locations.publishers.models.predictLongRunning",
@@ -396,9 +404,10 @@ impl FetchPredictOperation {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:fetchPredictOperation", self.endpoint),
+                "v1/{+endpoint}:fetchPredictOperation",
+                &[&self.endpoint],
             )
             .method_id(
                 "aiplatform.projects.locations.publishers.models.fetchPredictOperation",
@@ -426,9 +435,10 @@ discogen_runtime::call_options!(GenerateContent);
 impl GenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:generateContent", self.model),
+                "v1/{+model}:generateContent",
+                &[&self.model],
             )
             .method_id(
                 "aiplatform.projects.locations.publishers.models.generateContent",
@@ -452,9 +462,10 @@ discogen_runtime::call_options!(StreamGenerateContent);
 impl StreamGenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:streamGenerateContent", self.model),
+                "v1/{+model}:streamGenerateContent",
+                &[&self.model],
             )
             .method_id(
                 "aiplatform.projects.locations.publishers.models.streamGenerateContent",
@@ -478,9 +489,10 @@ discogen_runtime::call_options!(CountTokens);
 impl CountTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:countTokens", self.endpoint),
+                "v1/{+endpoint}:countTokens",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.publishers.models.countTokens");
         let request = request.json(&self.body)?;
@@ -502,9 +514,10 @@ discogen_runtime::call_options!(ComputeTokens);
 impl ComputeTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:computeTokens", self.endpoint),
+                "v1/{+endpoint}:computeTokens",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.projects.locations.publishers.models.computeTokens");
         let request = request.json(&self.body)?;

@@ -186,7 +186,11 @@ impl Query {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::QueryReasoningEngineResponse> {
-        let request = Request::new(Method::Post, format!("v1/{}:query", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:query",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.reasoningEngines.query");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -207,7 +211,11 @@ discogen_runtime::call_options!(StreamQuery);
 impl StreamQuery {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-        let request = Request::new(Method::Post, format!("v1/{}:streamQuery", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:streamQuery",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.reasoningEngines.streamQuery");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -232,9 +240,10 @@ impl Create {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/reasoningEngines", self.parent),
+                "v1/{+parent}/reasoningEngines",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.reasoningEngines.create");
         let request = request.json(&self.body)?;
@@ -282,9 +291,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListReasoningEnginesResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/reasoningEngines", self.parent),
+                "v1/{+parent}/reasoningEngines",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.reasoningEngines.list")
             .query_opt("filter", self.filter.as_ref())
@@ -311,7 +321,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ReasoningEngine> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.reasoningEngines.get");
         self.call.execute(request).await
     }
@@ -342,7 +352,7 @@ impl Patch {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.reasoningEngines.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -381,7 +391,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.reasoningEngines.delete")
             .query_opt("force", self.force.as_ref());
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;

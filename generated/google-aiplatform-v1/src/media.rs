@@ -53,9 +53,10 @@ discogen_runtime::call_options!(Upload);
 impl Upload {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::UploadRagFileResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/ragFiles:upload", self.parent),
+                "v1/{+parent}/ragFiles:upload",
+                &[&self.parent],
             )
             .method_id("aiplatform.media.upload");
         let request = request.json(&self.body)?;
@@ -70,10 +71,12 @@ impl Upload {
         let request = self
             .call
             .request(
-                Request::new(
-                    Method::Post,
-                    format!("upload/v1/{}/ragFiles:upload", self.parent),
-                ),
+                Request::from_template(
+                        Method::Post,
+                        "upload/v1/{+parent}/ragFiles:upload",
+                        &[&self.parent],
+                    )
+                    .method_id("aiplatform.media.upload"),
             );
         let request = request.json(&self.body);
 

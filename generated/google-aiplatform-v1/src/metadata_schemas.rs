@@ -100,9 +100,10 @@ impl Create {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::MetadataSchema> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/metadataSchemas", self.parent),
+                "v1/{+parent}/metadataSchemas",
+                &[&self.parent],
             )
             .method_id(
                 "aiplatform.projects.locations.metadataStores.metadataSchemas.create",
@@ -149,9 +150,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListMetadataSchemasResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/metadataSchemas", self.parent),
+                "v1/{+parent}/metadataSchemas",
+                &[&self.parent],
             )
             .method_id(
                 "aiplatform.projects.locations.metadataStores.metadataSchemas.list",
@@ -180,7 +182,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::MetadataSchema> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.metadataStores.metadataSchemas.get",
             );

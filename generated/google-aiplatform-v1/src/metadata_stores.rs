@@ -127,9 +127,10 @@ impl Create {
             crate::CreateMetadataStoreOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/metadataStores", self.parent),
+                "v1/{+parent}/metadataStores",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.metadataStores.create")
             .query_opt("metadataStoreId", self.metadata_store_id.as_ref());
@@ -171,9 +172,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListMetadataStoresResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/metadataStores", self.parent),
+                "v1/{+parent}/metadataStores",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.metadataStores.list")
             .query_opt("pageSize", self.page_size.as_ref())
@@ -199,7 +201,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::MetadataStore> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.metadataStores.get");
         self.call.execute(request).await
     }
@@ -232,7 +234,7 @@ impl Delete {
             crate::DeleteMetadataStoreOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.metadataStores.delete")
             .query_opt("force", self.force.as_ref());
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;

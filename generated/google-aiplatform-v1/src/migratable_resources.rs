@@ -76,9 +76,10 @@ impl Search {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::SearchMigratableResourcesResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/migratableResources:search", self.parent),
+                "v1/{+parent}/migratableResources:search",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.migratableResources.search");
         let request = request.json(&self.body)?;
@@ -104,9 +105,10 @@ impl BatchMigrate {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/migratableResources:batchMigrate", self.parent),
+                "v1/{+parent}/migratableResources:batchMigrate",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.migratableResources.batchMigrate");
         let request = request.json(&self.body)?;

@@ -208,9 +208,10 @@ impl Create {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ModelDeploymentMonitoringJob> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/modelDeploymentMonitoringJobs", self.parent),
+                "v1/{+parent}/modelDeploymentMonitoringJobs",
+                &[&self.parent],
             )
             .method_id(
                 "aiplatform.projects.locations.modelDeploymentMonitoringJobs.create",
@@ -263,9 +264,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListModelDeploymentMonitoringJobsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/modelDeploymentMonitoringJobs", self.parent),
+                "v1/{+parent}/modelDeploymentMonitoringJobs",
+                &[&self.parent],
             )
             .method_id(
                 "aiplatform.projects.locations.modelDeploymentMonitoringJobs.list",
@@ -301,12 +303,10 @@ impl SearchModelDeploymentMonitoringStatsAnomalies {
     ) -> discogen_runtime::Result<
         crate::SearchModelDeploymentMonitoringStatsAnomaliesResponse,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "v1/{}:searchModelDeploymentMonitoringStatsAnomalies", self
-                    .model_deployment_monitoring_job
-                ),
+                "v1/{+modelDeploymentMonitoringJob}:searchModelDeploymentMonitoringStatsAnomalies",
+                &[&self.model_deployment_monitoring_job],
             )
             .method_id(
                 "aiplatform.projects.locations.modelDeploymentMonitoringJobs.searchModelDeploymentMonitoringStatsAnomalies",
@@ -331,7 +331,7 @@ impl Get {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ModelDeploymentMonitoringJob> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.modelDeploymentMonitoringJobs.get",
             );
@@ -367,7 +367,7 @@ impl Patch {
             serde_json::Value,
         >,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.modelDeploymentMonitoringJobs.patch",
             )
@@ -401,7 +401,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.modelDeploymentMonitoringJobs.delete",
             );
@@ -427,7 +427,11 @@ discogen_runtime::call_options!(Pause);
 impl Pause {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Post, format!("v1/{}:pause", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:pause",
+                &[&self.name],
+            )
             .method_id(
                 "aiplatform.projects.locations.modelDeploymentMonitoringJobs.pause",
             );
@@ -450,7 +454,11 @@ discogen_runtime::call_options!(Resume);
 impl Resume {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Post, format!("v1/{}:resume", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:resume",
+                &[&self.name],
+            )
             .method_id(
                 "aiplatform.projects.locations.modelDeploymentMonitoringJobs.resume",
             );

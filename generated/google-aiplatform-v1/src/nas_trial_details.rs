@@ -67,7 +67,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::NasTrialDetail> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.nasJobs.nasTrialDetails.get");
         self.call.execute(request).await
     }
@@ -102,9 +102,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListNasTrialDetailsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/nasTrialDetails", self.parent),
+                "v1/{+parent}/nasTrialDetails",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.nasJobs.nasTrialDetails.list")
             .query_opt("pageSize", self.page_size.as_ref())

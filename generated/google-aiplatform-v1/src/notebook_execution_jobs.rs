@@ -130,9 +130,10 @@ impl Create {
             crate::CreateNotebookExecutionJobOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/notebookExecutionJobs", self.parent),
+                "v1/{+parent}/notebookExecutionJobs",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.notebookExecutionJobs.create")
             .query_opt(
@@ -198,9 +199,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListNotebookExecutionJobsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/notebookExecutionJobs", self.parent),
+                "v1/{+parent}/notebookExecutionJobs",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.notebookExecutionJobs.list")
             .query_opt("filter", self.filter.as_ref())
@@ -236,7 +238,7 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::NotebookExecutionJob> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.notebookExecutionJobs.get")
             .query_opt("view", self.view.as_ref());
         self.call.execute(request).await
@@ -263,7 +265,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.notebookExecutionJobs.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(

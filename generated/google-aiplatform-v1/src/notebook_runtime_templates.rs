@@ -206,9 +206,10 @@ discogen_runtime::call_options!(SetIamPolicy);
 impl SetIamPolicy {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:setIamPolicy", self.resource),
+                "v1/{+resource}:setIamPolicy",
+                &[&self.resource],
             )
             .method_id(
                 "aiplatform.projects.locations.notebookRuntimeTemplates.setIamPolicy",
@@ -238,9 +239,10 @@ impl GetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:getIamPolicy", self.resource),
+                "v1/{+resource}:getIamPolicy",
+                &[&self.resource],
             )
             .method_id(
                 "aiplatform.projects.locations.notebookRuntimeTemplates.getIamPolicy",
@@ -275,9 +277,10 @@ impl TestIamPermissions {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:testIamPermissions", self.resource),
+                "v1/{+resource}:testIamPermissions",
+                &[&self.resource],
             )
             .method_id(
                 "aiplatform.projects.locations.notebookRuntimeTemplates.testIamPermissions",
@@ -315,9 +318,10 @@ impl Create {
             crate::CreateNotebookRuntimeTemplateOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/notebookRuntimeTemplates", self.parent),
+                "v1/{+parent}/notebookRuntimeTemplates",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.notebookRuntimeTemplates.create")
             .query_opt(
@@ -383,9 +387,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListNotebookRuntimeTemplatesResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/notebookRuntimeTemplates", self.parent),
+                "v1/{+parent}/notebookRuntimeTemplates",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.notebookRuntimeTemplates.list")
             .query_opt("filter", self.filter.as_ref())
@@ -414,7 +419,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::NotebookRuntimeTemplate> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.notebookRuntimeTemplates.get");
         self.call.execute(request).await
     }
@@ -440,7 +445,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.notebookRuntimeTemplates.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -471,7 +476,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::NotebookRuntimeTemplate> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.notebookRuntimeTemplates.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;

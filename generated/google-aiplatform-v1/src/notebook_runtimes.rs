@@ -193,9 +193,10 @@ impl Assign {
             crate::AssignNotebookRuntimeOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/notebookRuntimes:assign", self.parent),
+                "v1/{+parent}/notebookRuntimes:assign",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.notebookRuntimes.assign");
         let request = request.json(&self.body)?;
@@ -220,7 +221,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::NotebookRuntime> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.notebookRuntimes.get");
         self.call.execute(request).await
     }
@@ -246,7 +247,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.notebookRuntimes.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -306,9 +307,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListNotebookRuntimesResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/notebookRuntimes", self.parent),
+                "v1/{+parent}/notebookRuntimes",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.notebookRuntimes.list")
             .query_opt("filter", self.filter.as_ref())
@@ -345,7 +347,11 @@ impl Upgrade {
             crate::UpgradeNotebookRuntimeOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Post, format!("v1/{}:upgrade", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:upgrade",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.notebookRuntimes.upgrade");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -377,7 +383,11 @@ impl Start {
             crate::StartNotebookRuntimeOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Post, format!("v1/{}:start", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:start",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.notebookRuntimes.start");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -406,7 +416,11 @@ impl Stop {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(Method::Post, format!("v1/{}:stop", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:stop",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.notebookRuntimes.stop");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;

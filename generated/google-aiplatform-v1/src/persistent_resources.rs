@@ -175,9 +175,10 @@ impl Create {
             crate::CreatePersistentResourceOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/persistentResources", self.parent),
+                "v1/{+parent}/persistentResources",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.persistentResources.create")
             .query_opt("persistentResourceId", self.persistent_resource_id.as_ref());
@@ -219,9 +220,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListPersistentResourcesResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/persistentResources", self.parent),
+                "v1/{+parent}/persistentResources",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.persistentResources.list")
             .query_opt("pageSize", self.page_size.as_ref())
@@ -247,7 +249,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PersistentResource> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.persistentResources.get");
         self.call.execute(request).await
     }
@@ -273,7 +275,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.persistentResources.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -308,7 +310,7 @@ impl Patch {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::PersistentResource, serde_json::Value>,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.persistentResources.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -341,7 +343,11 @@ impl Reboot {
             crate::RebootPersistentResourceOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Post, format!("v1/{}:reboot", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:reboot",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.persistentResources.reboot");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;

@@ -192,9 +192,10 @@ impl Create {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PipelineJob> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/pipelineJobs", self.parent),
+                "v1/{+parent}/pipelineJobs",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.pipelineJobs.create")
             .query_opt("pipelineJobId", self.pipeline_job_id.as_ref());
@@ -253,9 +254,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListPipelineJobsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/pipelineJobs", self.parent),
+                "v1/{+parent}/pipelineJobs",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.pipelineJobs.list")
             .query_opt("filter", self.filter.as_ref())
@@ -282,7 +284,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PipelineJob> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.pipelineJobs.get");
         self.call.execute(request).await
     }
@@ -308,7 +310,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.pipelineJobs.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -336,9 +338,10 @@ impl BatchDelete {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/pipelineJobs:batchDelete", self.parent),
+                "v1/{+parent}/pipelineJobs:batchDelete",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.pipelineJobs.batchDelete");
         let request = request.json(&self.body)?;
@@ -364,7 +367,11 @@ discogen_runtime::call_options!(Cancel);
 impl Cancel {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Post, format!("v1/{}:cancel", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:cancel",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.pipelineJobs.cancel");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -389,9 +396,10 @@ impl BatchCancel {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/pipelineJobs:batchCancel", self.parent),
+                "v1/{+parent}/pipelineJobs:batchCancel",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.pipelineJobs.batchCancel");
         let request = request.json(&self.body)?;

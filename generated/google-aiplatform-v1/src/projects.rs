@@ -73,7 +73,7 @@ impl UpdateCacheConfig {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::CacheConfig, serde_json::Value>,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.updateCacheConfig");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -97,7 +97,7 @@ discogen_runtime::call_options!(GetCacheConfig);
 impl GetCacheConfig {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CacheConfig> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.getCacheConfig");
         self.call.execute(request).await
     }

@@ -212,7 +212,11 @@ discogen_runtime::call_options!(Predict);
 impl Predict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
-        let request = Request::new(Method::Post, format!("v1/{}:predict", self.endpoint))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:predict",
+                &[&self.endpoint],
+            )
             .method_id("aiplatform.publishers.models.predict");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -237,9 +241,10 @@ impl PredictLongRunning {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:predictLongRunning", self.endpoint),
+                "v1/{+endpoint}:predictLongRunning",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.publishers.models.predictLongRunning");
         let request = request.json(&self.body)?;
@@ -269,9 +274,10 @@ impl FetchPredictOperation {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:fetchPredictOperation", self.endpoint),
+                "v1/{+endpoint}:fetchPredictOperation",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.publishers.models.fetchPredictOperation");
         let request = request.json(&self.body)?;
@@ -297,9 +303,10 @@ discogen_runtime::call_options!(GenerateContent);
 impl GenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:generateContent", self.model),
+                "v1/{+model}:generateContent",
+                &[&self.model],
             )
             .method_id("aiplatform.publishers.models.generateContent");
         let request = request.json(&self.body)?;
@@ -321,9 +328,10 @@ discogen_runtime::call_options!(StreamGenerateContent);
 impl StreamGenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:streamGenerateContent", self.model),
+                "v1/{+model}:streamGenerateContent",
+                &[&self.model],
             )
             .method_id("aiplatform.publishers.models.streamGenerateContent");
         let request = request.json(&self.body)?;
@@ -345,9 +353,10 @@ discogen_runtime::call_options!(CountTokens);
 impl CountTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:countTokens", self.endpoint),
+                "v1/{+endpoint}:countTokens",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.publishers.models.countTokens");
         let request = request.json(&self.body)?;
@@ -369,9 +378,10 @@ discogen_runtime::call_options!(ComputeTokens);
 impl ComputeTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:computeTokens", self.endpoint),
+                "v1/{+endpoint}:computeTokens",
+                &[&self.endpoint],
             )
             .method_id("aiplatform.publishers.models.computeTokens");
         let request = request.json(&self.body)?;
@@ -420,7 +430,7 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PublisherModel> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.publishers.models.get")
             .query_opt("languageCode", self.language_code.as_ref())
             .query_opt("view", self.view.as_ref())

@@ -132,9 +132,10 @@ impl Create {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::RagCorpus, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/ragCorpora", self.parent),
+                "v1/{+parent}/ragCorpora",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.ragCorpora.create");
         let request = request.json(&self.body)?;
@@ -173,7 +174,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListRagCorporaResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/ragCorpora", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/ragCorpora",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.ragCorpora.list")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref());
@@ -201,7 +206,7 @@ impl Patch {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::RagCorpus, serde_json::Value>,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.ragCorpora.patch");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -225,7 +230,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::RagCorpus> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.ragCorpora.get");
         self.call.execute(request).await
     }
@@ -258,7 +263,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.ragCorpora.delete")
             .query_opt("force", self.force.as_ref());
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;

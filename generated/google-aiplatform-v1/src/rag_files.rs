@@ -116,9 +116,10 @@ impl Import {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/ragFiles:import", self.parent),
+                "v1/{+parent}/ragFiles:import",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.ragCorpora.ragFiles.import");
         let request = request.json(&self.body)?;
@@ -143,7 +144,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::RagFile> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.ragCorpora.ragFiles.get");
         self.call.execute(request).await
     }
@@ -176,7 +177,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.ragCorpora.ragFiles.delete")
             .query_opt("forceDelete", self.force_delete.as_ref());
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -214,7 +215,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListRagFilesResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/ragFiles", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/ragFiles",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.ragCorpora.ragFiles.list")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref());

@@ -182,7 +182,11 @@ impl Query {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::QueryReasoningEngineResponse> {
-        let request = Request::new(Method::Post, format!("v1/{}:query", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:query",
+                &[&self.name],
+            )
             .method_id("aiplatform.reasoningEngines.query");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -203,7 +207,11 @@ discogen_runtime::call_options!(StreamQuery);
 impl StreamQuery {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-        let request = Request::new(Method::Post, format!("v1/{}:streamQuery", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:streamQuery",
+                &[&self.name],
+            )
             .method_id("aiplatform.reasoningEngines.streamQuery");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -234,7 +242,7 @@ impl Create {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>,
     > {
-        let request = Request::new(Method::Post, "v1/reasoningEngines")
+        let request = Request::from_template(Method::Post, "v1/reasoningEngines", &[])
             .method_id("aiplatform.reasoningEngines.create")
             .query_opt("parent", self.parent.as_ref());
         let request = request.json(&self.body)?;
@@ -288,7 +296,7 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListReasoningEnginesResponse> {
-        let request = Request::new(Method::Get, "v1/reasoningEngines")
+        let request = Request::from_template(Method::Get, "v1/reasoningEngines", &[])
             .method_id("aiplatform.reasoningEngines.list")
             .query_opt("parent", self.parent.as_ref())
             .query_opt("filter", self.filter.as_ref())
@@ -315,7 +323,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ReasoningEngine> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.reasoningEngines.get");
         self.call.execute(request).await
     }
@@ -346,7 +354,7 @@ impl Patch {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.reasoningEngines.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -385,7 +393,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.reasoningEngines.delete")
             .query_opt("force", self.force.as_ref());
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;

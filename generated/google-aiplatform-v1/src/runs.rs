@@ -187,7 +187,11 @@ impl Create {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardRun> {
-        let request = Request::new(Method::Post, format!("v1/{}/runs", self.parent))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/runs",
+                &[&self.parent],
+            )
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.runs.create",
             )
@@ -247,7 +251,11 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListTensorboardRunsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/runs", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/runs",
+                &[&self.parent],
+            )
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.runs.list",
             )
@@ -280,9 +288,10 @@ impl BatchCreate {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::BatchCreateTensorboardRunsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/runs:batchCreate", self.parent),
+                "v1/{+parent}/runs:batchCreate",
+                &[&self.parent],
             )
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.runs.batchCreate",
@@ -305,7 +314,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardRun> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.runs.get",
             );
@@ -334,7 +343,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardRun> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.runs.patch",
             )
@@ -364,7 +373,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.runs.delete",
             );
@@ -392,9 +401,10 @@ impl Write {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::WriteTensorboardRunDataResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:write", self.tensorboard_run),
+                "v1/{+tensorboardRun}:write",
+                &[&self.tensorboard_run],
             )
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.runs.write",

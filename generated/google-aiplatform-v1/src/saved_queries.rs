@@ -108,9 +108,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListSavedQueriesResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/savedQueries", self.parent),
+                "v1/{+parent}/savedQueries",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.datasets.savedQueries.list")
             .query_opt("filter", self.filter.as_ref())
@@ -144,7 +145,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.datasets.savedQueries.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(

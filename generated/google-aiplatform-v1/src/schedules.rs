@@ -174,7 +174,11 @@ discogen_runtime::call_options!(Create);
 impl Create {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Schedule> {
-        let request = Request::new(Method::Post, format!("v1/{}/schedules", self.parent))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/schedules",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.schedules.create");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -222,7 +226,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListSchedulesResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/schedules", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/schedules",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.schedules.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -254,7 +262,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.schedules.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -277,7 +285,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Schedule> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.schedules.get");
         self.call.execute(request).await
     }
@@ -304,7 +312,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Schedule> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.schedules.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -326,7 +334,11 @@ discogen_runtime::call_options!(Pause);
 impl Pause {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Post, format!("v1/{}:pause", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:pause",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.schedules.pause");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -347,7 +359,11 @@ discogen_runtime::call_options!(Resume);
 impl Resume {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Post, format!("v1/{}:resume", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:resume",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.schedules.resume");
         let request = request.json(&self.body)?;
         self.call.execute(request).await

@@ -95,9 +95,10 @@ impl BatchImport {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::BatchImportEvaluatedAnnotationsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:batchImport", self.parent),
+                "v1/{+parent}:batchImport",
+                &[&self.parent],
             )
             .method_id(
                 "aiplatform.projects.locations.models.evaluations.slices.batchImport",
@@ -120,7 +121,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ModelEvaluationSlice> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.models.evaluations.slices.get");
         self.call.execute(request).await
     }
@@ -169,7 +170,11 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListModelEvaluationSlicesResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/slices", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/slices",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.models.evaluations.slices.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())

@@ -145,9 +145,10 @@ impl Create {
             crate::CreateSpecialistPoolOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/specialistPools", self.parent),
+                "v1/{+parent}/specialistPools",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.specialistPools.create");
         let request = request.json(&self.body)?;
@@ -195,9 +196,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListSpecialistPoolsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/specialistPools", self.parent),
+                "v1/{+parent}/specialistPools",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.specialistPools.list")
             .query_opt("pageSize", self.page_size.as_ref())
@@ -224,7 +226,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::SpecialistPool> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.specialistPools.get");
         self.call.execute(request).await
     }
@@ -257,7 +259,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.specialistPools.delete")
             .query_opt("force", self.force.as_ref());
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
@@ -293,7 +295,7 @@ impl Patch {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::SpecialistPool, serde_json::Value>,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.specialistPools.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;

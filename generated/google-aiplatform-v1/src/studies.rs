@@ -128,7 +128,11 @@ discogen_runtime::call_options!(Create);
 impl Create {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Study> {
-        let request = Request::new(Method::Post, format!("v1/{}/studies", self.parent))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/studies",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.studies.create");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -162,7 +166,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListStudiesResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/studies", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/studies",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.studies.list")
             .query_opt("pageToken", self.page_token.as_ref())
             .query_opt("pageSize", self.page_size.as_ref());
@@ -185,7 +193,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Study> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.studies.get");
         self.call.execute(request).await
     }
@@ -204,7 +212,7 @@ discogen_runtime::call_options!(Delete);
 impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.studies.delete");
         self.call.execute(request).await
     }
@@ -224,9 +232,10 @@ discogen_runtime::call_options!(Lookup);
 impl Lookup {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Study> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/studies:lookup", self.parent),
+                "v1/{+parent}/studies:lookup",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.studies.lookup");
         let request = request.json(&self.body)?;

@@ -201,9 +201,10 @@ impl Create {
             crate::CreateTensorboardOperationMetadata,
         >,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/tensorboards", self.parent),
+                "v1/{+parent}/tensorboards",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.tensorboards.create");
         let request = request.json(&self.body)?;
@@ -265,9 +266,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListTensorboardsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}/tensorboards", self.parent),
+                "v1/{+parent}/tensorboards",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.tensorboards.list")
             .query_opt("filter", self.filter.as_ref())
@@ -294,7 +296,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Tensorboard> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.tensorboards.get");
         self.call.execute(request).await
     }
@@ -325,7 +327,7 @@ impl Patch {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<crate::Tensorboard, serde_json::Value>,
     > {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.tensorboards.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
@@ -357,7 +359,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.tensorboards.delete");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -382,9 +384,10 @@ impl ReadUsage {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ReadTensorboardUsageResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}:readUsage", self.tensorboard),
+                "v1/{+tensorboard}:readUsage",
+                &[&self.tensorboard],
             )
             .method_id("aiplatform.projects.locations.tensorboards.readUsage");
         self.call.execute(request).await
@@ -406,9 +409,10 @@ impl ReadSize {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ReadTensorboardSizeResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}:readSize", self.tensorboard),
+                "v1/{+tensorboard}:readSize",
+                &[&self.tensorboard],
             )
             .method_id("aiplatform.projects.locations.tensorboards.readSize");
         self.call.execute(request).await
@@ -437,9 +441,10 @@ impl BatchRead {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::BatchReadTensorboardTimeSeriesDataResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}:batchRead", self.tensorboard),
+                "v1/{+tensorboard}:batchRead",
+                &[&self.tensorboard],
             )
             .method_id("aiplatform.projects.locations.tensorboards.batchRead")
             .query_all("timeSeries", self.time_series.iter());

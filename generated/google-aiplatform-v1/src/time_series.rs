@@ -207,9 +207,10 @@ impl Create {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardTimeSeries> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/timeSeries", self.parent),
+                "v1/{+parent}/timeSeries",
+                &[&self.parent],
             )
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.create",
@@ -273,7 +274,11 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListTensorboardTimeSeriesResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/timeSeries", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/timeSeries",
+                &[&self.parent],
+            )
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.list",
             )
@@ -303,7 +308,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardTimeSeries> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.get",
             );
@@ -332,7 +337,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardTimeSeries> {
-        let request = Request::new(Method::Patch, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.patch",
             )
@@ -362,7 +367,7 @@ impl Delete {
             crate::DeleteOperationMetadata,
         >,
     > {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.delete",
             );
@@ -403,9 +408,10 @@ impl Read {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ReadTensorboardTimeSeriesDataResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}:read", self.tensorboard_time_series),
+                "v1/{+tensorboardTimeSeries}:read",
+                &[&self.tensorboard_time_series],
             )
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.read",
@@ -438,9 +444,10 @@ impl ReadBlobData {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ReadTensorboardBlobDataResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!("v1/{}:readBlobData", self.time_series),
+                "v1/{+timeSeries}:readBlobData",
+                &[&self.time_series],
             )
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.readBlobData",
@@ -466,11 +473,10 @@ impl ExportTensorboardTimeSeries {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ExportTensorboardTimeSeriesDataResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "v1/{}:exportTensorboardTimeSeries", self.tensorboard_time_series
-                ),
+                "v1/{+tensorboardTimeSeries}:exportTensorboardTimeSeries",
+                &[&self.tensorboard_time_series],
             )
             .method_id(
                 "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.exportTensorboardTimeSeries",

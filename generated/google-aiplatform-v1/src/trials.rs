@@ -245,9 +245,10 @@ impl Suggest {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/trials:suggest", self.parent),
+                "v1/{+parent}/trials:suggest",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.studies.trials.suggest");
         let request = request.json(&self.body)?;
@@ -273,7 +274,11 @@ discogen_runtime::call_options!(Create);
 impl Create {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
-        let request = Request::new(Method::Post, format!("v1/{}/trials", self.parent))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/trials",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.studies.trials.create");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -307,7 +312,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListTrialsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/trials", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/trials",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.studies.trials.list")
             .query_opt("pageToken", self.page_token.as_ref())
             .query_opt("pageSize", self.page_size.as_ref());
@@ -330,7 +339,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.studies.trials.get");
         self.call.execute(request).await
     }
@@ -349,7 +358,7 @@ discogen_runtime::call_options!(Delete);
 impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.studies.trials.delete");
         self.call.execute(request).await
     }
@@ -369,9 +378,10 @@ discogen_runtime::call_options!(AddTrialMeasurement);
 impl AddTrialMeasurement {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:addTrialMeasurement", self.trial_name),
+                "v1/{+trialName}:addTrialMeasurement",
+                &[&self.trial_name],
             )
             .method_id(
                 "aiplatform.projects.locations.studies.trials.addTrialMeasurement",
@@ -395,7 +405,11 @@ discogen_runtime::call_options!(Complete);
 impl Complete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
-        let request = Request::new(Method::Post, format!("v1/{}:complete", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:complete",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.studies.trials.complete");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -420,9 +434,10 @@ impl CheckTrialEarlyStoppingState {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}:checkTrialEarlyStoppingState", self.trial_name),
+                "v1/{+trialName}:checkTrialEarlyStoppingState",
+                &[&self.trial_name],
             )
             .method_id(
                 "aiplatform.projects.locations.studies.trials.checkTrialEarlyStoppingState",
@@ -450,7 +465,11 @@ discogen_runtime::call_options!(Stop);
 impl Stop {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
-        let request = Request::new(Method::Post, format!("v1/{}:stop", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:stop",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.studies.trials.stop");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -473,9 +492,10 @@ impl ListOptimalTrials {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::ListOptimalTrialsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/trials:listOptimalTrials", self.parent),
+                "v1/{+parent}/trials:listOptimalTrials",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.studies.trials.listOptimalTrials");
         let request = request.json(&self.body)?;

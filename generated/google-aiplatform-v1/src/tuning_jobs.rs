@@ -135,9 +135,10 @@ discogen_runtime::call_options!(Create);
 impl Create {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TuningJob> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/tuningJobs", self.parent),
+                "v1/{+parent}/tuningJobs",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.tuningJobs.create");
         let request = request.json(&self.body)?;
@@ -179,7 +180,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ListTuningJobsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/tuningJobs", self.parent))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/tuningJobs",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.tuningJobs.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -203,7 +208,7 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::TuningJob> {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.tuningJobs.get");
         self.call.execute(request).await
     }
@@ -223,7 +228,11 @@ discogen_runtime::call_options!(Cancel);
 impl Cancel {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Post, format!("v1/{}:cancel", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:cancel",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.tuningJobs.cancel");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -248,9 +257,10 @@ impl RebaseTunedModel {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!("v1/{}/tuningJobs:rebaseTunedModel", self.parent),
+                "v1/{+parent}/tuningJobs:rebaseTunedModel",
+                &[&self.parent],
             )
             .method_id("aiplatform.projects.locations.tuningJobs.rebaseTunedModel");
         let request = request.json(&self.body)?;

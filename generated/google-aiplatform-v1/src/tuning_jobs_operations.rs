@@ -128,7 +128,11 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleLongrunningListOperationsResponse> {
-        let request = Request::new(Method::Get, format!("v1/{}/operations", self.name))
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+name}/operations",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.tuningJobs.operations.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -158,7 +162,7 @@ impl Get {
     ) -> discogen_runtime::Result<
         discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
     > {
-        let request = Request::new(Method::Get, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.tuningJobs.operations.get");
         let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
         Ok(
@@ -181,7 +185,7 @@ discogen_runtime::call_options!(Delete);
 impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Delete, format!("v1/{}", self.name))
+        let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.tuningJobs.operations.delete");
         self.call.execute(request).await
     }
@@ -200,7 +204,11 @@ discogen_runtime::call_options!(Cancel);
 impl Cancel {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::Empty> {
-        let request = Request::new(Method::Post, format!("v1/{}:cancel", self.name))
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:cancel",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.tuningJobs.operations.cancel");
         self.call.execute(request).await
     }

@@ -46,15 +46,10 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::OperationSchema> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "projects/{}/global/operations/{}",
-
-                    discogen_runtime::encode_path_segment(& self.project.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.operation.to_string())
-                ),
+                "projects/{project}/global/operations/{operation}",
+                &[&self.project, &self.operation],
             )
             .method_id("computelro.globalOperations.get");
         self.call.execute(request).await

@@ -120,36 +120,25 @@ impl Insert {
     ) -> discogen_runtime::Result<
         discogen_runtime::DiscoveryOperation<crate::OperationSchema, crate::Instance>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "projects/{}/zones/{}/instances",
-
-                    discogen_runtime::encode_path_segment(& self.project.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.zone.to_string())
-                ),
+                "projects/{project}/zones/{zone}/instances",
+                &[&self.project, &self.zone],
             )
             .method_id("computelro.instances.insert")
             .request_id_query("requestId", self.request_id.as_ref());
         let request = request.json(&self.body)?;
         let paths = discogen_runtime::OperationPaths::get(
-                format!(
-                    "projects/{}/zones/{}/operations/",
-
-                    discogen_runtime::encode_path_segment(& self.project.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.zone.to_string())
+                discogen_runtime::expand_path(
+                    "projects/{project}/zones/{zone}/operations/",
+                    &[&self.project, &self.zone],
                 ),
                 "",
             )
             .with_wait(
-                format!(
-                    "projects/{}/zones/{}/operations/",
-
-                    discogen_runtime::encode_path_segment(& self.project.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.zone.to_string())
+                discogen_runtime::expand_path(
+                    "projects/{project}/zones/{zone}/operations/",
+                    &[&self.project, &self.zone],
                 ),
                 "/wait",
             );
@@ -173,17 +162,10 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Instance> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "projects/{}/zones/{}/instances/{}",
-
-                    discogen_runtime::encode_path_segment(& self.project.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.zone.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.instance.to_string())
-                ),
+                "projects/{project}/zones/{zone}/instances/{instance}",
+                &[&self.project, &self.zone, &self.instance],
             )
             .method_id("computelro.instances.get");
         self.call.execute(request).await
@@ -216,37 +198,24 @@ impl Delete {
     ) -> discogen_runtime::Result<
         discogen_runtime::DiscoveryOperation<crate::OperationSchema, crate::Instance>,
     > {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Delete,
-                format!(
-                    "projects/{}/zones/{}/instances/{}",
-
-                    discogen_runtime::encode_path_segment(& self.project.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.zone.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.instance.to_string())
-                ),
+                "projects/{project}/zones/{zone}/instances/{instance}",
+                &[&self.project, &self.zone, &self.instance],
             )
             .method_id("computelro.instances.delete")
             .query_opt("requestId", self.request_id.as_ref());
         let paths = discogen_runtime::OperationPaths::get(
-                format!(
-                    "projects/{}/zones/{}/operations/",
-
-                    discogen_runtime::encode_path_segment(& self.project.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.zone.to_string())
+                discogen_runtime::expand_path(
+                    "projects/{project}/zones/{zone}/operations/",
+                    &[&self.project, &self.zone],
                 ),
                 "",
             )
             .with_wait(
-                format!(
-                    "projects/{}/zones/{}/operations/",
-
-                    discogen_runtime::encode_path_segment(& self.project.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.zone.to_string())
+                discogen_runtime::expand_path(
+                    "projects/{project}/zones/{zone}/operations/",
+                    &[&self.project, &self.zone],
                 ),
                 "/wait",
             );

@@ -78,17 +78,10 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::OperationSchema> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "projects/{}/zones/{}/operations/{}",
-
-                    discogen_runtime::encode_path_segment(& self.project.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.zone.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.operation.to_string())
-                ),
+                "projects/{project}/zones/{zone}/operations/{operation}",
+                &[&self.project, &self.zone, &self.operation],
             )
             .method_id("computelro.zoneOperations.get");
         self.call.execute(request).await
@@ -110,17 +103,10 @@ discogen_runtime::call_options!(Wait);
 impl Wait {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::OperationSchema> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "projects/{}/zones/{}/operations/{}/wait",
-
-                    discogen_runtime::encode_path_segment(& self.project.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.zone.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.operation.to_string())
-                ),
+                "projects/{project}/zones/{zone}/operations/{operation}/wait",
+                &[&self.project, &self.zone, &self.operation],
             )
             .method_id("computelro.zoneOperations.wait");
         self.call.execute(request).await

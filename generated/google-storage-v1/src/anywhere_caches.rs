@@ -192,12 +192,10 @@ impl Insert {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/anywhereCaches", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string())
-                ),
+                "b/{bucket}/anywhereCaches",
+                &[&self.bucket],
             )
             .method_id("storage.anywhereCaches.insert");
         let request = request.json(&self.body)?;
@@ -232,12 +230,10 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::AnywhereCaches> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/anywhereCaches", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string())
-                ),
+                "b/{bucket}/anywhereCaches",
+                &[&self.bucket],
             )
             .method_id("storage.anywhereCaches.list")
             .query_opt("pageSize", self.page_size.as_ref())
@@ -265,13 +261,10 @@ impl Update {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Patch,
-                format!(
-                    "b/{}/anywhereCaches/{}", discogen_runtime::encode_path_segment(&
-                    self.bucket.to_string()), discogen_runtime::encode_path_segment(&
-                    self.anywhere_cache_id.to_string())
-                ),
+                "b/{bucket}/anywhereCaches/{anywhereCacheId}",
+                &[&self.bucket, &self.anywhere_cache_id],
             )
             .method_id("storage.anywhereCaches.update");
         let request = request.json(&self.body)?;
@@ -293,13 +286,10 @@ discogen_runtime::call_options!(Get);
 impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::AnywhereCache> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/anywhereCaches/{}", discogen_runtime::encode_path_segment(&
-                    self.bucket.to_string()), discogen_runtime::encode_path_segment(&
-                    self.anywhere_cache_id.to_string())
-                ),
+                "b/{bucket}/anywhereCaches/{anywhereCacheId}",
+                &[&self.bucket, &self.anywhere_cache_id],
             )
             .method_id("storage.anywhereCaches.get");
         self.call.execute(request).await
@@ -320,16 +310,10 @@ discogen_runtime::call_options!(Pause);
 impl Pause {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::AnywhereCache> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/anywhereCaches/{}/pause",
-
-                    discogen_runtime::encode_path_segment(& self.bucket.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.anywhere_cache_id
-                    .to_string())
-                ),
+                "b/{bucket}/anywhereCaches/{anywhereCacheId}/pause",
+                &[&self.bucket, &self.anywhere_cache_id],
             )
             .method_id("storage.anywhereCaches.pause");
         self.call.execute(request).await
@@ -350,16 +334,10 @@ discogen_runtime::call_options!(Resume);
 impl Resume {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::AnywhereCache> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/anywhereCaches/{}/resume",
-
-                    discogen_runtime::encode_path_segment(& self.bucket.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.anywhere_cache_id
-                    .to_string())
-                ),
+                "b/{bucket}/anywhereCaches/{anywhereCacheId}/resume",
+                &[&self.bucket, &self.anywhere_cache_id],
             )
             .method_id("storage.anywhereCaches.resume");
         self.call.execute(request).await
@@ -380,16 +358,10 @@ discogen_runtime::call_options!(Disable);
 impl Disable {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::AnywhereCache> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/anywhereCaches/{}/disable",
-
-                    discogen_runtime::encode_path_segment(& self.bucket.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.anywhere_cache_id
-                    .to_string())
-                ),
+                "b/{bucket}/anywhereCaches/{anywhereCacheId}/disable",
+                &[&self.bucket, &self.anywhere_cache_id],
             )
             .method_id("storage.anywhereCaches.disable");
         self.call.execute(request).await

@@ -172,13 +172,10 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Delete,
-                format!(
-                    "b/{}/acl/{}", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string()), discogen_runtime::encode_path_segment(& self.entity
-                    .to_string())
-                ),
+                "b/{bucket}/acl/{entity}",
+                &[&self.bucket, &self.entity],
             )
             .method_id("storage.bucketAccessControls.delete")
             .query_opt("userProject", self.user_project.as_ref());
@@ -207,13 +204,10 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketAccessControl> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/acl/{}", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string()), discogen_runtime::encode_path_segment(& self.entity
-                    .to_string())
-                ),
+                "b/{bucket}/acl/{entity}",
+                &[&self.bucket, &self.entity],
             )
             .method_id("storage.bucketAccessControls.get")
             .query_opt("userProject", self.user_project.as_ref());
@@ -243,13 +237,10 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketAccessControl> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Patch,
-                format!(
-                    "b/{}/acl/{}", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string()), discogen_runtime::encode_path_segment(& self.entity
-                    .to_string())
-                ),
+                "b/{bucket}/acl/{entity}",
+                &[&self.bucket, &self.entity],
             )
             .method_id("storage.bucketAccessControls.patch")
             .query_opt("userProject", self.user_project.as_ref());
@@ -280,13 +271,10 @@ impl Update {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketAccessControl> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Put,
-                format!(
-                    "b/{}/acl/{}", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string()), discogen_runtime::encode_path_segment(& self.entity
-                    .to_string())
-                ),
+                "b/{bucket}/acl/{entity}",
+                &[&self.bucket, &self.entity],
             )
             .method_id("storage.bucketAccessControls.update")
             .query_opt("userProject", self.user_project.as_ref());
@@ -316,12 +304,10 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketAccessControl> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/acl", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string())
-                ),
+                "b/{bucket}/acl",
+                &[&self.bucket],
             )
             .method_id("storage.bucketAccessControls.insert")
             .query_opt("userProject", self.user_project.as_ref());
@@ -350,12 +336,10 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketAccessControls> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/acl", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string())
-                ),
+                "b/{bucket}/acl",
+                &[&self.bucket],
             )
             .method_id("storage.bucketAccessControls.list")
             .query_opt("userProject", self.user_project.as_ref());

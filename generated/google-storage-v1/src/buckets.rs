@@ -347,12 +347,10 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Delete,
-                format!(
-                    "b/{}", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string())
-                ),
+                "b/{bucket}",
+                &[&self.bucket],
             )
             .method_id("storage.buckets.delete")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
@@ -420,13 +418,7 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Bucket> {
-        let request = Request::new(
-                Method::Get,
-                format!(
-                    "b/{}", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string())
-                ),
-            )
+        let request = Request::from_template(Method::Get, "b/{bucket}", &[&self.bucket])
             .method_id("storage.buckets.get")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("softDeleted", self.soft_deleted.as_ref())
@@ -500,12 +492,10 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Bucket> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Patch,
-                format!(
-                    "b/{}", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string())
-                ),
+                "b/{bucket}",
+                &[&self.bucket],
             )
             .method_id("storage.buckets.patch")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
@@ -584,13 +574,7 @@ impl Update {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Bucket> {
-        let request = Request::new(
-                Method::Put,
-                format!(
-                    "b/{}", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string())
-                ),
-            )
+        let request = Request::from_template(Method::Put, "b/{bucket}", &[&self.bucket])
             .method_id("storage.buckets.update")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
             .query_opt(
@@ -637,12 +621,10 @@ impl Restore {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Bucket> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/restore", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string())
-                ),
+                "b/{bucket}/restore",
+                &[&self.bucket],
             )
             .method_id("storage.buckets.restore")
             .query("generation", self.generation)
@@ -668,12 +650,10 @@ impl Relocate {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/relocate", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string())
-                ),
+                "b/{bucket}/relocate",
+                &[&self.bucket],
             )
             .method_id("storage.buckets.relocate");
         let request = request.json(&self.body)?;
@@ -708,12 +688,10 @@ impl GetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/iam", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string())
-                ),
+                "b/{bucket}/iam",
+                &[&self.bucket],
             )
             .method_id("storage.buckets.getIamPolicy")
             .query_opt(
@@ -746,12 +724,10 @@ impl SetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Put,
-                format!(
-                    "b/{}/iam", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string())
-                ),
+                "b/{bucket}/iam",
+                &[&self.bucket],
             )
             .method_id("storage.buckets.setIamPolicy")
             .query_opt("userProject", self.user_project.as_ref());
@@ -780,12 +756,10 @@ impl GetStorageLayout {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketStorageLayout> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/storageLayout", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string())
-                ),
+                "b/{bucket}/storageLayout",
+                &[&self.bucket],
             )
             .method_id("storage.buckets.getStorageLayout")
             .query_opt("prefix", self.prefix.as_ref());
@@ -845,7 +819,7 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Bucket> {
-        let request = Request::new(Method::Post, "b")
+        let request = Request::from_template(Method::Post, "b", &[])
             .method_id("storage.buckets.insert")
             .query("project", self.project)
             .query_opt("predefinedAcl", self.predefined_acl.as_ref())
@@ -916,7 +890,7 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Buckets> {
-        let request = Request::new(Method::Get, "b")
+        let request = Request::from_template(Method::Get, "b", &[])
             .method_id("storage.buckets.list")
             .query("project", self.project)
             .query_opt("maxResults", self.max_results.as_ref())
@@ -952,12 +926,10 @@ impl LockRetentionPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Bucket> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/lockRetentionPolicy", discogen_runtime::encode_path_segment(&
-                    self.bucket.to_string())
-                ),
+                "b/{bucket}/lockRetentionPolicy",
+                &[&self.bucket],
             )
             .method_id("storage.buckets.lockRetentionPolicy")
             .query("ifMetagenerationMatch", self.if_metageneration_match)
@@ -989,12 +961,10 @@ impl TestIamPermissions {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::TestIamPermissionsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/iam/testPermissions", discogen_runtime::encode_path_segment(&
-                    self.bucket.to_string())
-                ),
+                "b/{bucket}/iam/testPermissions",
+                &[&self.bucket],
             )
             .method_id("storage.buckets.testIamPermissions")
             .query_all("permissions", self.permissions.iter())

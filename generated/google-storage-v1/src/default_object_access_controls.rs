@@ -174,13 +174,10 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Delete,
-                format!(
-                    "b/{}/defaultObjectAcl/{}", discogen_runtime::encode_path_segment(&
-                    self.bucket.to_string()), discogen_runtime::encode_path_segment(&
-                    self.entity.to_string())
-                ),
+                "b/{bucket}/defaultObjectAcl/{entity}",
+                &[&self.bucket, &self.entity],
             )
             .method_id("storage.defaultObjectAccessControls.delete")
             .query_opt("userProject", self.user_project.as_ref());
@@ -209,13 +206,10 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/defaultObjectAcl/{}", discogen_runtime::encode_path_segment(&
-                    self.bucket.to_string()), discogen_runtime::encode_path_segment(&
-                    self.entity.to_string())
-                ),
+                "b/{bucket}/defaultObjectAcl/{entity}",
+                &[&self.bucket, &self.entity],
             )
             .method_id("storage.defaultObjectAccessControls.get")
             .query_opt("userProject", self.user_project.as_ref());
@@ -245,13 +239,10 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Patch,
-                format!(
-                    "b/{}/defaultObjectAcl/{}", discogen_runtime::encode_path_segment(&
-                    self.bucket.to_string()), discogen_runtime::encode_path_segment(&
-                    self.entity.to_string())
-                ),
+                "b/{bucket}/defaultObjectAcl/{entity}",
+                &[&self.bucket, &self.entity],
             )
             .method_id("storage.defaultObjectAccessControls.patch")
             .query_opt("userProject", self.user_project.as_ref());
@@ -282,13 +273,10 @@ impl Update {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Put,
-                format!(
-                    "b/{}/defaultObjectAcl/{}", discogen_runtime::encode_path_segment(&
-                    self.bucket.to_string()), discogen_runtime::encode_path_segment(&
-                    self.entity.to_string())
-                ),
+                "b/{bucket}/defaultObjectAcl/{entity}",
+                &[&self.bucket, &self.entity],
             )
             .method_id("storage.defaultObjectAccessControls.update")
             .query_opt("userProject", self.user_project.as_ref());
@@ -318,12 +306,10 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/defaultObjectAcl", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string())
-                ),
+                "b/{bucket}/defaultObjectAcl",
+                &[&self.bucket],
             )
             .method_id("storage.defaultObjectAccessControls.insert")
             .query_opt("userProject", self.user_project.as_ref());
@@ -366,12 +352,10 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControls> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/defaultObjectAcl", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string())
-                ),
+                "b/{bucket}/defaultObjectAcl",
+                &[&self.bucket],
             )
             .method_id("storage.defaultObjectAccessControls.list")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())

@@ -160,13 +160,10 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Delete,
-                format!(
-                    "b/{}/folders/{}", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string()), discogen_runtime::encode_path_segment(& self
-                    .folder.to_string())
-                ),
+                "b/{bucket}/folders/{folder}",
+                &[&self.bucket, &self.folder],
             )
             .method_id("storage.folders.delete")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
@@ -206,13 +203,10 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Folder> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/folders/{}", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string()), discogen_runtime::encode_path_segment(& self
-                    .folder.to_string())
-                ),
+                "b/{bucket}/folders/{folder}",
+                &[&self.bucket, &self.folder],
             )
             .method_id("storage.folders.get")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
@@ -245,12 +239,10 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Folder> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/folders", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string())
-                ),
+                "b/{bucket}/folders",
+                &[&self.bucket],
             )
             .method_id("storage.folders.insert")
             .query_opt("recursive", self.recursive.as_ref());
@@ -314,12 +306,10 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Folders> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/folders", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string())
-                ),
+                "b/{bucket}/folders",
+                &[&self.bucket],
             )
             .method_id("storage.folders.list")
             .query_opt("delimiter", self.delimiter.as_ref())
@@ -365,17 +355,10 @@ impl Rename {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/folders/{}/renameTo/folders/{}",
-
-                    discogen_runtime::encode_path_segment(& self.bucket.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.source_folder
-                    .to_string()), discogen_runtime::encode_path_segment(& self
-                    .destination_folder.to_string())
-                ),
+                "b/{bucket}/folders/{sourceFolder}/renameTo/folders/{destinationFolder}",
+                &[&self.bucket, &self.source_folder, &self.destination_folder],
             )
             .method_id("storage.folders.rename")
             .query_opt(

@@ -157,12 +157,10 @@ impl Create {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HmacKey> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "projects/{}/hmacKeys", discogen_runtime::encode_path_segment(& self
-                    .project_id.to_string())
-                ),
+                "projects/{projectId}/hmacKeys",
+                &[&self.project_id],
             )
             .method_id("storage.projects.hmacKeys.create")
             .query("serviceAccountEmail", self.service_account_email)
@@ -219,12 +217,10 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HmacKeysMetadata> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "projects/{}/hmacKeys", discogen_runtime::encode_path_segment(& self
-                    .project_id.to_string())
-                ),
+                "projects/{projectId}/hmacKeys",
+                &[&self.project_id],
             )
             .method_id("storage.projects.hmacKeys.list")
             .query_opt("maxResults", self.max_results.as_ref())
@@ -259,13 +255,10 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Delete,
-                format!(
-                    "projects/{}/hmacKeys/{}", discogen_runtime::encode_path_segment(&
-                    self.project_id.to_string()), discogen_runtime::encode_path_segment(&
-                    self.access_id.to_string())
-                ),
+                "projects/{projectId}/hmacKeys/{accessId}",
+                &[&self.project_id, &self.access_id],
             )
             .method_id("storage.projects.hmacKeys.delete")
             .query_opt("userProject", self.user_project.as_ref());
@@ -294,13 +287,10 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HmacKeyMetadata> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "projects/{}/hmacKeys/{}", discogen_runtime::encode_path_segment(&
-                    self.project_id.to_string()), discogen_runtime::encode_path_segment(&
-                    self.access_id.to_string())
-                ),
+                "projects/{projectId}/hmacKeys/{accessId}",
+                &[&self.project_id, &self.access_id],
             )
             .method_id("storage.projects.hmacKeys.get")
             .query_opt("userProject", self.user_project.as_ref());
@@ -330,13 +320,10 @@ impl Update {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HmacKeyMetadata> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Put,
-                format!(
-                    "projects/{}/hmacKeys/{}", discogen_runtime::encode_path_segment(&
-                    self.project_id.to_string()), discogen_runtime::encode_path_segment(&
-                    self.access_id.to_string())
-                ),
+                "projects/{projectId}/hmacKeys/{accessId}",
+                &[&self.project_id, &self.access_id],
             )
             .method_id("storage.projects.hmacKeys.update")
             .query_opt("userProject", self.user_project.as_ref());

@@ -36,8 +36,8 @@ pub use model::*;
 pub use discogen_runtime::{
     ByteStream, Bytes, Code, Duration, Empty, Error, FieldMask, MediaDownload,
     MediaSource, MediaUpload, NoAuth, Operation, PollPolicy, RegionalEndpoints,
-    ResumableSession, RetryPolicy, RpcStatus, StaticToken, Stream, StreamExt, Timestamp,
-    TokenProvider, TryStreamExt,
+    ResumableSession, RetryPolicy, RpcStatus, StandardBytes, StaticToken, Stream,
+    StreamExt, Timestamp, TokenProvider, TryStreamExt,
 };
 
 /// Credential sources: Application Default Credentials, service accounts,

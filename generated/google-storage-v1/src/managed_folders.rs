@@ -222,13 +222,10 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Delete,
-                format!(
-                    "b/{}/managedFolders/{}", discogen_runtime::encode_path_segment(&
-                    self.bucket.to_string()), discogen_runtime::encode_path_segment(&
-                    self.managed_folder.to_string())
-                ),
+                "b/{bucket}/managedFolders/{managedFolder}",
+                &[&self.bucket, &self.managed_folder],
             )
             .method_id("storage.managedFolders.delete")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
@@ -269,13 +266,10 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ManagedFolder> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/managedFolders/{}", discogen_runtime::encode_path_segment(&
-                    self.bucket.to_string()), discogen_runtime::encode_path_segment(&
-                    self.managed_folder.to_string())
-                ),
+                "b/{bucket}/managedFolders/{managedFolder}",
+                &[&self.bucket, &self.managed_folder],
             )
             .method_id("storage.managedFolders.get")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
@@ -315,13 +309,10 @@ impl GetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/managedFolders/{}/iam", discogen_runtime::encode_path_segment(&
-                    self.bucket.to_string()), discogen_runtime::encode_path_segment(&
-                    self.managed_folder.to_string())
-                ),
+                "b/{bucket}/managedFolders/{managedFolder}/iam",
+                &[&self.bucket, &self.managed_folder],
             )
             .method_id("storage.managedFolders.getIamPolicy")
             .query_opt(
@@ -355,13 +346,10 @@ impl SetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Put,
-                format!(
-                    "b/{}/managedFolders/{}/iam", discogen_runtime::encode_path_segment(&
-                    self.bucket.to_string()), discogen_runtime::encode_path_segment(&
-                    self.managed_folder.to_string())
-                ),
+                "b/{bucket}/managedFolders/{managedFolder}/iam",
+                &[&self.bucket, &self.managed_folder],
             )
             .method_id("storage.managedFolders.setIamPolicy")
             .query_opt("userProject", self.user_project.as_ref());
@@ -384,12 +372,10 @@ discogen_runtime::call_options!(Insert);
 impl Insert {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ManagedFolder> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/managedFolders", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string())
-                ),
+                "b/{bucket}/managedFolders",
+                &[&self.bucket],
             )
             .method_id("storage.managedFolders.insert");
         let request = request.json(&self.body)?;
@@ -431,12 +417,10 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ManagedFolders> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/managedFolders", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string())
-                ),
+                "b/{bucket}/managedFolders",
+                &[&self.bucket],
             )
             .method_id("storage.managedFolders.list")
             .query_opt("pageSize", self.page_size.as_ref())
@@ -472,16 +456,10 @@ impl TestIamPermissions {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::TestIamPermissionsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/managedFolders/{}/iam/testPermissions",
-
-                    discogen_runtime::encode_path_segment(& self.bucket.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.managed_folder
-                    .to_string())
-                ),
+                "b/{bucket}/managedFolders/{managedFolder}/iam/testPermissions",
+                &[&self.bucket, &self.managed_folder],
             )
             .method_id("storage.managedFolders.testIamPermissions")
             .query_all("permissions", self.permissions.iter())

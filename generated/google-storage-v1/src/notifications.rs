@@ -124,16 +124,10 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Delete,
-                format!(
-                    "b/{}/notificationConfigs/{}",
-
-                    discogen_runtime::encode_path_segment(& self.bucket.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.notification
-                    .to_string())
-                ),
+                "b/{bucket}/notificationConfigs/{notification}",
+                &[&self.bucket, &self.notification],
             )
             .method_id("storage.notifications.delete")
             .query_opt("userProject", self.user_project.as_ref());
@@ -162,16 +156,10 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Notification> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/notificationConfigs/{}",
-
-                    discogen_runtime::encode_path_segment(& self.bucket.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.notification
-                    .to_string())
-                ),
+                "b/{bucket}/notificationConfigs/{notification}",
+                &[&self.bucket, &self.notification],
             )
             .method_id("storage.notifications.get")
             .query_opt("userProject", self.user_project.as_ref());
@@ -200,12 +188,10 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Notification> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/notificationConfigs", discogen_runtime::encode_path_segment(&
-                    self.bucket.to_string())
-                ),
+                "b/{bucket}/notificationConfigs",
+                &[&self.bucket],
             )
             .method_id("storage.notifications.insert")
             .query_opt("userProject", self.user_project.as_ref());
@@ -234,12 +220,10 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Notifications> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/notificationConfigs", discogen_runtime::encode_path_segment(&
-                    self.bucket.to_string())
-                ),
+                "b/{bucket}/notificationConfigs",
+                &[&self.bucket],
             )
             .method_id("storage.notifications.list")
             .query_opt("userProject", self.user_project.as_ref());

@@ -201,14 +201,10 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Delete,
-                format!(
-                    "b/{}/o/{}/acl/{}", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string()), discogen_runtime::encode_path_segment(& self
-                    .object.to_string()), discogen_runtime::encode_path_segment(& self
-                    .entity.to_string())
-                ),
+                "b/{bucket}/o/{object}/acl/{entity}",
+                &[&self.bucket, &self.object, &self.entity],
             )
             .method_id("storage.objectAccessControls.delete")
             .query_opt("generation", self.generation.as_ref())
@@ -246,14 +242,10 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/o/{}/acl/{}", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string()), discogen_runtime::encode_path_segment(& self
-                    .object.to_string()), discogen_runtime::encode_path_segment(& self
-                    .entity.to_string())
-                ),
+                "b/{bucket}/o/{object}/acl/{entity}",
+                &[&self.bucket, &self.object, &self.entity],
             )
             .method_id("storage.objectAccessControls.get")
             .query_opt("generation", self.generation.as_ref())
@@ -292,14 +284,10 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Patch,
-                format!(
-                    "b/{}/o/{}/acl/{}", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string()), discogen_runtime::encode_path_segment(& self
-                    .object.to_string()), discogen_runtime::encode_path_segment(& self
-                    .entity.to_string())
-                ),
+                "b/{bucket}/o/{object}/acl/{entity}",
+                &[&self.bucket, &self.object, &self.entity],
             )
             .method_id("storage.objectAccessControls.patch")
             .query_opt("generation", self.generation.as_ref())
@@ -339,14 +327,10 @@ impl Update {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Put,
-                format!(
-                    "b/{}/o/{}/acl/{}", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string()), discogen_runtime::encode_path_segment(& self
-                    .object.to_string()), discogen_runtime::encode_path_segment(& self
-                    .entity.to_string())
-                ),
+                "b/{bucket}/o/{object}/acl/{entity}",
+                &[&self.bucket, &self.object, &self.entity],
             )
             .method_id("storage.objectAccessControls.update")
             .query_opt("generation", self.generation.as_ref())
@@ -385,13 +369,10 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/o/{}/acl", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string()), discogen_runtime::encode_path_segment(& self.object
-                    .to_string())
-                ),
+                "b/{bucket}/o/{object}/acl",
+                &[&self.bucket, &self.object],
             )
             .method_id("storage.objectAccessControls.insert")
             .query_opt("generation", self.generation.as_ref())
@@ -429,13 +410,10 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControls> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/o/{}/acl", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string()), discogen_runtime::encode_path_segment(& self.object
-                    .to_string())
-                ),
+                "b/{bucket}/o/{object}/acl",
+                &[&self.bucket, &self.object],
             )
             .method_id("storage.objectAccessControls.list")
             .query_opt("generation", self.generation.as_ref())

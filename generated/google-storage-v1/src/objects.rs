@@ -579,15 +579,10 @@ impl Compose {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/o/{}/compose", discogen_runtime::encode_path_segment(& self
-                    .destination_bucket.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.destination_object
-                    .to_string())
-                ),
+                "b/{destinationBucket}/o/{destinationObject}/compose",
+                &[&self.destination_bucket, &self.destination_object],
             )
             .method_id("storage.objects.compose")
             .query_opt(
@@ -714,19 +709,15 @@ impl Copy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/o/{}/copyTo/b/{}/o/{}", discogen_runtime::encode_path_segment(&
-                    self.source_bucket.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.source_object
-                    .to_string()), discogen_runtime::encode_path_segment(& self
-                    .destination_bucket.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.destination_object
-                    .to_string())
-                ),
+                "b/{sourceBucket}/o/{sourceObject}/copyTo/b/{destinationBucket}/o/{destinationObject}",
+                &[
+                    &self.source_bucket,
+                    &self.source_object,
+                    &self.destination_bucket,
+                    &self.destination_object,
+                ],
             )
             .method_id("storage.objects.copy")
             .query_opt("destinationKmsKeyName", self.destination_kms_key_name.as_ref())
@@ -821,13 +812,10 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Delete,
-                format!(
-                    "b/{}/o/{}", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string()), discogen_runtime::encode_path_segment(& self.object
-                    .to_string())
-                ),
+                "b/{bucket}/o/{object}",
+                &[&self.bucket, &self.object],
             )
             .method_id("storage.objects.delete")
             .query_opt("generation", self.generation.as_ref())
@@ -920,13 +908,10 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/o/{}", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string()), discogen_runtime::encode_path_segment(& self.object
-                    .to_string())
-                ),
+                "b/{bucket}/o/{object}",
+                &[&self.bucket, &self.object],
             )
             .method_id("storage.objects.get")
             .query_opt("generation", self.generation.as_ref())
@@ -950,14 +935,12 @@ impl Get {
         let request = self
             .call
             .request(
-                Request::new(
+                Request::from_template(
                         Method::Get,
-                        format!(
-                            "b/{}/o/{}", discogen_runtime::encode_path_segment(& self
-                            .bucket.to_string()), discogen_runtime::encode_path_segment(&
-                            self.object.to_string())
-                        ),
+                        "b/{bucket}/o/{object}",
+                        &[&self.bucket, &self.object],
                     )
+                    .method_id("storage.objects.get")
                     .query_opt("generation", self.generation.as_ref())
                     .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
                     .query_opt(
@@ -1062,13 +1045,10 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Patch,
-                format!(
-                    "b/{}/o/{}", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string()), discogen_runtime::encode_path_segment(& self.object
-                    .to_string())
-                ),
+                "b/{bucket}/o/{object}",
+                &[&self.bucket, &self.object],
             )
             .method_id("storage.objects.patch")
             .query_opt("generation", self.generation.as_ref())
@@ -1172,13 +1152,10 @@ impl Update {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Put,
-                format!(
-                    "b/{}/o/{}", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string()), discogen_runtime::encode_path_segment(& self.object
-                    .to_string())
-                ),
+                "b/{bucket}/o/{object}",
+                &[&self.bucket, &self.object],
             )
             .method_id("storage.objects.update")
             .query_opt("generation", self.generation.as_ref())
@@ -1229,13 +1206,10 @@ impl GetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/o/{}/iam", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string()), discogen_runtime::encode_path_segment(& self.object
-                    .to_string())
-                ),
+                "b/{bucket}/o/{object}/iam",
+                &[&self.bucket, &self.object],
             )
             .method_id("storage.objects.getIamPolicy")
             .query_opt("generation", self.generation.as_ref())
@@ -1273,13 +1247,10 @@ impl SetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Put,
-                format!(
-                    "b/{}/o/{}/iam", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string()), discogen_runtime::encode_path_segment(& self.object
-                    .to_string())
-                ),
+                "b/{bucket}/o/{object}/iam",
+                &[&self.bucket, &self.object],
             )
             .method_id("storage.objects.setIamPolicy")
             .query_opt("generation", self.generation.as_ref())
@@ -1376,12 +1347,10 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/o", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string())
-                ),
+                "b/{bucket}/o",
+                &[&self.bucket],
             )
             .method_id("storage.objects.insert")
             .query_opt("contentEncoding", self.content_encoding.as_ref())
@@ -1409,15 +1378,12 @@ impl Insert {
         let request = self
             .call
             .request(
-                Request::new(
+                Request::from_template(
                         Method::Post,
-                        format!(
-                            "upload/storage/v1/b/{}/o",
-
-                            discogen_runtime::encode_path_segment(& self.bucket
-                            .to_string())
-                        ),
+                        "upload/storage/v1/b/{bucket}/o",
+                        &[&self.bucket],
                     )
+                    .method_id("storage.objects.insert")
                     .query_opt("contentEncoding", self.content_encoding.as_ref())
                     .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
                     .query_opt(
@@ -1563,12 +1529,10 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Objects> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/o", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string())
-                ),
+                "b/{bucket}/o",
+                &[&self.bucket],
             )
             .method_id("storage.objects.list")
             .query_opt("delimiter", self.delimiter.as_ref())
@@ -1722,19 +1686,15 @@ impl Rewrite {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::RewriteResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/o/{}/rewriteTo/b/{}/o/{}",
-
-                    discogen_runtime::encode_path_segment(& self.source_bucket
-                    .to_string()), discogen_runtime::encode_path_segment(& self
-                    .source_object.to_string()), discogen_runtime::encode_path_segment(&
-                    self.destination_bucket.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.destination_object
-                    .to_string())
-                ),
+                "b/{sourceBucket}/o/{sourceObject}/rewriteTo/b/{destinationBucket}/o/{destinationObject}",
+                &[
+                    &self.source_bucket,
+                    &self.source_object,
+                    &self.destination_bucket,
+                    &self.destination_object,
+                ],
             )
             .method_id("storage.objects.rewrite")
             .query_opt("destinationKmsKeyName", self.destination_kms_key_name.as_ref())
@@ -1863,14 +1823,10 @@ impl Move {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/o/{}/moveTo/o/{}", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string()), discogen_runtime::encode_path_segment(& self
-                    .source_object.to_string()), discogen_runtime::encode_path_segment(&
-                    self.destination_object.to_string())
-                ),
+                "b/{bucket}/o/{sourceObject}/moveTo/o/{destinationObject}",
+                &[&self.bucket, &self.source_object, &self.destination_object],
             )
             .method_id("storage.objects.move")
             .query_opt(
@@ -1933,15 +1889,10 @@ impl TestIamPermissions {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::TestIamPermissionsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/o/{}/iam/testPermissions",
-
-                    discogen_runtime::encode_path_segment(& self.bucket.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.object.to_string())
-                ),
+                "b/{bucket}/o/{object}/iam/testPermissions",
+                &[&self.bucket, &self.object],
             )
             .method_id("storage.objects.testIamPermissions")
             .query_all("permissions", self.permissions.iter())
@@ -2035,12 +1986,10 @@ impl WatchAll {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Channel> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/o/watch", discogen_runtime::encode_path_segment(& self.bucket
-                    .to_string())
-                ),
+                "b/{bucket}/o/watch",
+                &[&self.bucket],
             )
             .method_id("storage.objects.watchAll")
             .query_opt("delimiter", self.delimiter.as_ref())
@@ -2132,13 +2081,10 @@ impl Restore {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/o/{}/restore", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string()), discogen_runtime::encode_path_segment(& self
-                    .object.to_string())
-                ),
+                "b/{bucket}/o/{object}/restore",
+                &[&self.bucket, &self.object],
             )
             .method_id("storage.objects.restore")
             .query("generation", self.generation)
@@ -2173,12 +2119,10 @@ impl BulkRestore {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/o/bulkRestore", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string())
-                ),
+                "b/{bucket}/o/bulkRestore",
+                &[&self.bucket],
             )
             .method_id("storage.objects.bulkRestore");
         let request = request.json(&self.body)?;

@@ -120,13 +120,10 @@ discogen_runtime::call_options!(Cancel);
 impl Cancel {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/operations/{}/cancel", discogen_runtime::encode_path_segment(&
-                    self.bucket.to_string()), discogen_runtime::encode_path_segment(&
-                    self.operation_id.to_string())
-                ),
+                "b/{bucket}/operations/{operationId}/cancel",
+                &[&self.bucket, &self.operation_id],
             )
             .method_id("storage.buckets.operations.cancel");
         self.call.execute_empty(request).await
@@ -149,13 +146,10 @@ impl Get {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/operations/{}", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string()), discogen_runtime::encode_path_segment(& self
-                    .operation_id.to_string())
-                ),
+                "b/{bucket}/operations/{operationId}",
+                &[&self.bucket, &self.operation_id],
             )
             .method_id("storage.buckets.operations.get");
         self.call.execute(request).await
@@ -177,16 +171,10 @@ discogen_runtime::call_options!(AdvanceRelocateBucket);
 impl AdvanceRelocateBucket {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "b/{}/operations/{}/advanceRelocateBucket",
-
-                    discogen_runtime::encode_path_segment(& self.bucket.to_string()),
-
-                    discogen_runtime::encode_path_segment(& self.operation_id
-                    .to_string())
-                ),
+                "b/{bucket}/operations/{operationId}/advanceRelocateBucket",
+                &[&self.bucket, &self.operation_id],
             )
             .method_id("storage.buckets.operations.advanceRelocateBucket");
         let request = request.json(&self.body)?;
@@ -230,12 +218,10 @@ impl List {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::GoogleLongrunningListOperationsResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "b/{}/operations", discogen_runtime::encode_path_segment(& self
-                    .bucket.to_string())
-                ),
+                "b/{bucket}/operations",
+                &[&self.bucket],
             )
             .method_id("storage.buckets.operations.list")
             .query_opt("filter", self.filter.as_ref())

@@ -52,12 +52,10 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ServiceAccount> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "projects/{}/serviceAccount", discogen_runtime::encode_path_segment(&
-                    self.project_id.to_string())
-                ),
+                "projects/{projectId}/serviceAccount",
+                &[&self.project_id],
             )
             .method_id("storage.projects.serviceAccount.get")
             .query_opt("userProject", self.user_project.as_ref());

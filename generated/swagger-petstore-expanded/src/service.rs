@@ -117,7 +117,7 @@ impl FindPets {
     /// On an error status the body is kept in the [`Error`](crate::Error); decode the documented type with [`Error::decode_body`](crate::Error::decode_body):
     /// - `default`: [`crate::ErrorSchema`]
     pub async fn send(self) -> discogen_runtime::Result<crate::FindPetsResponse> {
-        let request = Request::new(Method::Get, "pets")
+        let request = Request::from_template(Method::Get, "pets", &[])
             .method_id("findPets")
             .query_all("tags", self.tags.iter())
             .query_opt("limit", self.limit.as_ref());
@@ -141,7 +141,8 @@ impl AddPet {
     /// On an error status the body is kept in the [`Error`](crate::Error); decode the documented type with [`Error::decode_body`](crate::Error::decode_body):
     /// - `default`: [`crate::ErrorSchema`]
     pub async fn send(self) -> discogen_runtime::Result<crate::Pet> {
-        let request = Request::new(Method::Post, "pets").method_id("addPet");
+        let request = Request::from_template(Method::Post, "pets", &[])
+            .method_id("addPet");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -163,13 +164,7 @@ impl Get {
     /// On an error status the body is kept in the [`Error`](crate::Error); decode the documented type with [`Error::decode_body`](crate::Error::decode_body):
     /// - `default`: [`crate::ErrorSchema`]
     pub async fn send(self) -> discogen_runtime::Result<crate::Pet> {
-        let request = Request::new(
-                Method::Get,
-                format!(
-                    "pets/{}", discogen_runtime::encode_path_segment(& self.id
-                    .to_string())
-                ),
-            )
+        let request = Request::from_template(Method::Get, "pets/{id}", &[&self.id])
             .method_id("find pet by id");
         self.call.execute(request).await
     }
@@ -191,13 +186,7 @@ impl DeletePet {
     /// On an error status the body is kept in the [`Error`](crate::Error); decode the documented type with [`Error::decode_body`](crate::Error::decode_body):
     /// - `default`: [`crate::ErrorSchema`]
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
-                Method::Delete,
-                format!(
-                    "pets/{}", discogen_runtime::encode_path_segment(& self.id
-                    .to_string())
-                ),
-            )
+        let request = Request::from_template(Method::Delete, "pets/{id}", &[&self.id])
             .method_id("deletePet");
         self.call.execute_empty(request).await
     }

@@ -170,7 +170,8 @@ discogen_runtime::call_options!(AddPet);
 impl AddPet {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(Method::Post, "pet").method_id("addPet");
+        let request = Request::from_template(Method::Post, "pet", &[])
+            .method_id("addPet");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -189,7 +190,8 @@ discogen_runtime::call_options!(UpdatePet);
 impl UpdatePet {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(Method::Put, "pet").method_id("updatePet");
+        let request = Request::from_template(Method::Put, "pet", &[])
+            .method_id("updatePet");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -210,7 +212,7 @@ impl FindPetsByStatus {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<crate::FindPetsByStatusResponse> {
-        let request = Request::new(Method::Get, "pet/findByStatus")
+        let request = Request::from_template(Method::Get, "pet/findByStatus", &[])
             .method_id("findPetsByStatus")
             .query_all("status", self.status.iter());
         self.call.execute(request).await
@@ -230,7 +232,7 @@ discogen_runtime::call_options!(FindPetsByTags);
 impl FindPetsByTags {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::FindPetsByTagsResponse> {
-        let request = Request::new(Method::Get, "pet/findByTags")
+        let request = Request::from_template(Method::Get, "pet/findByTags", &[])
             .method_id("findPetsByTags")
             .query_all("tags", self.tags.iter());
         self.call.execute(request).await
@@ -250,13 +252,7 @@ discogen_runtime::call_options!(GetPetById);
 impl GetPetById {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Pet> {
-        let request = Request::new(
-                Method::Get,
-                format!(
-                    "pet/{}", discogen_runtime::encode_path_segment(& self.pet_id
-                    .to_string())
-                ),
-            )
+        let request = Request::from_template(Method::Get, "pet/{petId}", &[&self.pet_id])
             .method_id("getPetById");
         self.call.execute(request).await
     }
@@ -275,12 +271,10 @@ discogen_runtime::call_options!(UpdatePetWithForm);
 impl UpdatePetWithForm {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "pet/{}", discogen_runtime::encode_path_segment(& self.pet_id
-                    .to_string())
-                ),
+                "pet/{petId}",
+                &[&self.pet_id],
             )
             .method_id("updatePetWithForm");
         self.call.execute_empty(request).await
@@ -307,12 +301,10 @@ impl DeletePet {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Delete,
-                format!(
-                    "pet/{}", discogen_runtime::encode_path_segment(& self.pet_id
-                    .to_string())
-                ),
+                "pet/{petId}",
+                &[&self.pet_id],
             )
             .method_id("deletePet")
             .header_opt("api_key", self.api_key.as_ref());
@@ -333,12 +325,10 @@ discogen_runtime::call_options!(UploadFile);
 impl UploadFile {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ApiResponse> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Post,
-                format!(
-                    "pet/{}/uploadImage", discogen_runtime::encode_path_segment(& self
-                    .pet_id.to_string())
-                ),
+                "pet/{petId}/uploadImage",
+                &[&self.pet_id],
             )
             .method_id("uploadFile");
         self.call.execute(request).await

@@ -95,7 +95,7 @@ discogen_runtime::call_options!(GetInventory);
 impl GetInventory {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GetInventoryResponse> {
-        let request = Request::new(Method::Get, "store/inventory")
+        let request = Request::from_template(Method::Get, "store/inventory", &[])
             .method_id("getInventory");
         self.call.execute(request).await
     }
@@ -114,7 +114,8 @@ discogen_runtime::call_options!(PlaceOrder);
 impl PlaceOrder {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Order> {
-        let request = Request::new(Method::Post, "store/order").method_id("placeOrder");
+        let request = Request::from_template(Method::Post, "store/order", &[])
+            .method_id("placeOrder");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -133,12 +134,10 @@ discogen_runtime::call_options!(GetOrderById);
 impl GetOrderById {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Order> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "store/order/{}", discogen_runtime::encode_path_segment(& self
-                    .order_id.to_string())
-                ),
+                "store/order/{orderId}",
+                &[&self.order_id],
             )
             .method_id("getOrderById");
         self.call.execute(request).await
@@ -158,12 +157,10 @@ discogen_runtime::call_options!(DeleteOrder);
 impl DeleteOrder {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Delete,
-                format!(
-                    "store/order/{}", discogen_runtime::encode_path_segment(& self
-                    .order_id.to_string())
-                ),
+                "store/order/{orderId}",
+                &[&self.order_id],
             )
             .method_id("deleteOrder");
         self.call.execute_empty(request).await

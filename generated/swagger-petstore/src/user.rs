@@ -179,7 +179,8 @@ discogen_runtime::call_options!(CreateUser);
 impl CreateUser {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(Method::Post, "user").method_id("createUser");
+        let request = Request::from_template(Method::Post, "user", &[])
+            .method_id("createUser");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -198,7 +199,7 @@ discogen_runtime::call_options!(CreateUsersWithArrayInput);
 impl CreateUsersWithArrayInput {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(Method::Post, "user/createWithArray")
+        let request = Request::from_template(Method::Post, "user/createWithArray", &[])
             .method_id("createUsersWithArrayInput");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
@@ -218,7 +219,7 @@ discogen_runtime::call_options!(CreateUsersWithListInput);
 impl CreateUsersWithListInput {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(Method::Post, "user/createWithList")
+        let request = Request::from_template(Method::Post, "user/createWithList", &[])
             .method_id("createUsersWithListInput");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
@@ -239,7 +240,7 @@ discogen_runtime::call_options!(LoginUser);
 impl LoginUser {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::LoginUserResponse> {
-        let request = Request::new(Method::Get, "user/login")
+        let request = Request::from_template(Method::Get, "user/login", &[])
             .method_id("loginUser")
             .query("username", self.username)
             .query("password", self.password);
@@ -259,7 +260,8 @@ discogen_runtime::call_options!(LogoutUser);
 impl LogoutUser {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(Method::Get, "user/logout").method_id("logoutUser");
+        let request = Request::from_template(Method::Get, "user/logout", &[])
+            .method_id("logoutUser");
         self.call.execute_empty(request).await
     }
 }
@@ -277,12 +279,10 @@ discogen_runtime::call_options!(GetUserByName);
 impl GetUserByName {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::User> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Get,
-                format!(
-                    "user/{}", discogen_runtime::encode_path_segment(& self.username
-                    .to_string())
-                ),
+                "user/{username}",
+                &[&self.username],
             )
             .method_id("getUserByName");
         self.call.execute(request).await
@@ -303,12 +303,10 @@ discogen_runtime::call_options!(UpdateUser);
 impl UpdateUser {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Put,
-                format!(
-                    "user/{}", discogen_runtime::encode_path_segment(& self.username
-                    .to_string())
-                ),
+                "user/{username}",
+                &[&self.username],
             )
             .method_id("updateUser");
         let request = request.json(&self.body)?;
@@ -329,12 +327,10 @@ discogen_runtime::call_options!(DeleteUser);
 impl DeleteUser {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::new(
+        let request = Request::from_template(
                 Method::Delete,
-                format!(
-                    "user/{}", discogen_runtime::encode_path_segment(& self.username
-                    .to_string())
-                ),
+                "user/{username}",
+                &[&self.username],
             )
             .method_id("deleteUser");
         self.call.execute_empty(request).await

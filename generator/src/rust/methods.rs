@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::idents::ident;
-use super::models::{described, doc_attrs, type_tokens};
+use super::models::{bytes_doc, described, doc_attrs, type_tokens};
 use super::types::RustType;
 
 /// How a path parameter is typed.
@@ -427,8 +427,9 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
         let field = ident(&q.field);
         let place = if q.header { "header" } else { "query parameter" };
         let fallback = format!("Sets the `{}` {place}.", q.wire_name);
-        let extra =
+        let mut extra =
             if is_request_id_query(method, q) { REQUEST_ID_DOC.map(str::to_owned).to_vec() } else { Vec::new() };
+        extra.extend(bytes_doc(&q.ty));
         let docs = doc_attrs(Some(described(q.description.as_deref(), &fallback)), &extra);
         if q.repeated {
             let inner = type_tokens(&q.ty);
@@ -453,7 +454,7 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
 
     let http = format_ident!("{}", method.http);
     let id = &method.id;
-    let path = path_expression(method);
+    let request = request_expression(&quote!(#http), &method.path);
     let query = method.query.iter().map(|q| {
         let field = ident(&q.field);
         let wire = &q.wire_name;
@@ -563,7 +564,7 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
             #send_doc
             #error_docs
             pub async fn send(self) -> discogen_runtime::Result<#output> {
-                let request = Request::new(Method::#http, #path)
+                let request = #request
                     .method_id(#id)
                     #( #query )*;
                 #body
@@ -612,7 +613,7 @@ fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
     let http = format_ident!("{}", method.http);
     let query: Vec<TokenStream> = method.query.iter().map(|q| q.request_call(false)).collect();
     let upload = method.upload.as_ref().map(|upload| {
-        let path = path_format(&upload.path);
+        let request_new = request_expression(&quote!(#http), &upload.path);
         let id = &method.id;
         let accept = &upload.accept;
         let max_size = match upload.max_size {
@@ -631,7 +632,7 @@ fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
         quote! {
             #[doc = #doc]
             pub fn upload(self, media: discogen_runtime::MediaSource) -> discogen_runtime::MediaUpload<#output> {
-                let request = self.call.request(Request::new(Method::#http, #path) #( #query )*);
+                let request = self.call.request(#request_new.method_id(#id) #( #query )*);
                 let request = #request;
                 discogen_runtime::MediaUpload::new(self.call.client, #id, crate::SERVICE_PATH, request, media)
                     .accept(&[ #( #accept ),* ])
@@ -640,12 +641,13 @@ fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
         }
     });
     let download = method.download.then(|| {
-        let path = path_expression(method);
+        let request_new = request_expression(&quote!(Get), &method.path);
+        let id = &method.id;
         quote! {
             /// The resource's media (`alt=media`) instead of its JSON: a byte stream, a range, or
             /// a file written atomically; a dropped connection resumes where it stopped.
             pub fn download(self) -> discogen_runtime::MediaDownload {
-                let request = self.call.request(Request::new(Method::Get, #path) #( #query )*);
+                let request = self.call.request(#request_new.method_id(#id) #( #query )*);
                 discogen_runtime::MediaDownload::new(self.call.client, request)
             }
         }
@@ -653,42 +655,41 @@ fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
     quote!(#upload #download)
 }
 
-/// `format!(...)` building the request path from the URI template.
-fn path_expression(method: &MethodPlan) -> TokenStream {
-    path_format(&method.path)
+/// `Request::from_template(...)`: the runtime expands the method's URI template (and refuses
+/// a dot segment, naming the parameter).
+fn request_expression(http: &TokenStream, pieces: &[PathPiece]) -> TokenStream {
+    let (template, values) = template_and_values(pieces);
+    quote!(Request::from_template(Method::#http, #template, &[ #( #values ),* ]))
 }
 
-/// A `String` expression for template pieces whose parameters are builder fields.
+/// A `String` expression for template pieces whose parameters are builder fields (a path
+/// prefix; the request sent with it is checked for dot segments).
 fn path_format(pieces: &[PathPiece]) -> TokenStream {
-    let mut format = String::new();
-    let mut args = Vec::new();
+    let (template, values) = template_and_values(pieces);
+    if values.is_empty() {
+        quote!(#template)
+    } else {
+        quote!(discogen_runtime::expand_path(#template, &[ #( #values ),* ]))
+    }
+}
+
+/// The URI template written back from its pieces, and the builder fields of its expressions
+/// in order.
+fn template_and_values(pieces: &[PathPiece]) -> (String, Vec<TokenStream>) {
+    let mut template = String::new();
+    let mut values = Vec::new();
     for piece in pieces {
         match piece {
-            PathPiece::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPiece::Literal(text) => template.push_str(text),
             PathPiece::Param { field, wire, operator } => {
-                let prefix = match operator {
-                    Some('/') => "/".to_owned(),
-                    Some('.') => ".".to_owned(),
-                    Some('#') => "#".to_owned(),
-                    Some(';') => format!(";{wire}="),
-                    Some('?') => format!("?{wire}="),
-                    Some('&') => format!("&{wire}="),
-                    _ => String::new(),
-                };
-                format.push_str(&prefix.replace('{', "{{").replace('}', "}}"));
-                format.push_str("{}");
+                template.push('{');
+                template.extend(*operator);
+                template.push_str(wire);
+                template.push('}');
                 let field = ident(field);
-                args.push(if matches!(operator, Some('+' | '#')) {
-                    quote!(self.#field)
-                } else {
-                    quote!(discogen_runtime::encode_path_segment(&self.#field.to_string()))
-                });
+                values.push(quote!(&self.#field));
             }
         }
     }
-    if args.is_empty() {
-        quote!(#format)
-    } else {
-        quote!(format!(#format, #( #args ),*))
-    }
+    (template, values)
 }

@@ -179,14 +179,21 @@ struct CargoToml<'a> {
     document: &'static str,
 }
 
+/// The TLS feature of a generated crate's default features (and the runtime's; see the
+/// README's TLS decision).
+const DEFAULT_TLS_FEATURE: &str = "rustls-ring";
+
 fn cargo_toml(api: &Api, config: &ClientConfig, plan: &CratePlan) -> Result<String> {
     let service = &api.service;
     let features: Vec<(String, String)> =
         plan.resources.iter().filter_map(|r| Some((r.feature.clone()?, r.chain.clone()))).collect();
-    let default_features = features
-        .iter()
-        .filter(|(_, chain)| config.default_features.contains(chain))
-        .map(|(feature, _)| format!("\"{feature}\""))
+    let default_features = std::iter::once(format!("\"{DEFAULT_TLS_FEATURE}\""))
+        .chain(
+            features
+                .iter()
+                .filter(|(_, chain)| config.default_features.contains(chain))
+                .map(|(feature, _)| format!("\"{feature}\"")),
+        )
         .collect();
     let template = CargoToml {
         features,
@@ -196,9 +203,13 @@ fn cargo_toml(api: &Api, config: &ClientConfig, plan: &CratePlan) -> Result<Stri
         description: format!("Rust client for the {} ({} {})", service.title, service.name, service.version)
             .replace('"', "'"),
         keywords: keywords(&service.name, service.is_google()),
+        // Without the runtime's default features, so that the crate's own TLS features choose.
         runtime_dependency: match &config.runtime_path {
-            Some(path) => format!("{{ version = \"{RUNTIME_VERSION}\", path = \"{}\" }}", toml_escape(path)),
-            None => format!("\"{RUNTIME_VERSION}\""),
+            Some(path) => format!(
+                "{{ version = \"{RUNTIME_VERSION}\", path = \"{}\", default-features = false }}",
+                toml_escape(path)
+            ),
+            None => format!("{{ version = \"{RUNTIME_VERSION}\", default-features = false }}"),
         },
         source: match service.document {
             crate::ir::DocumentKind::Discovery => {

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::idents::ident;
 use super::rustdoc;
-use super::types::{EnumDef, Field, RustType, StructDef, TypeDef};
+use super::types::{Alphabet, EnumDef, Field, RustType, StructDef, TypeDef};
 use crate::ir::DocumentKind;
 
 /// `#[doc = "..."]` attributes for a description plus extra lines.
@@ -19,6 +19,21 @@ pub fn doc_attrs(description: Option<&str>, extra: &[String]) -> TokenStream {
     }
     let lines = lines.into_iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
     quote! { #( #[doc = #lines] )* }
+}
+
+/// What a `format: byte` field's or parameter's docs add: the client does the base64, in the
+/// form [`discogen_runtime::Bytes`] documents.
+pub const BYTES_DOC: &str = "Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.";
+
+/// [`BYTES_DOC`] for [`discogen_runtime::StandardBytes`].
+pub const STANDARD_BYTES_DOC: &str = "Raw bytes: the client sends them as standard base64 with padding (`+` and `/`, RFC 4648 section 4) and reads either base64 alphabet, padded or not; do not encode them yourself.";
+
+/// The docs line of a field or parameter of type `ty`, if it holds bytes.
+pub fn bytes_doc(ty: &RustType) -> Option<String> {
+    ty.bytes_alphabet().map(|alphabet| match alphabet {
+        Alphabet::UrlSafe => BYTES_DOC.to_owned(),
+        Alphabet::Standard => STANDARD_BYTES_DOC.to_owned(),
+    })
 }
 
 /// The description, or `fallback` when it is missing or blank (every public item gets docs).
@@ -42,7 +57,8 @@ pub fn type_tokens(ty: &RustType) -> TokenStream {
         RustType::Timestamp => quote!(discogen_runtime::Timestamp),
         RustType::Duration => quote!(discogen_runtime::Duration),
         RustType::FieldMask => quote!(discogen_runtime::FieldMask),
-        RustType::Bytes => quote!(discogen_runtime::Bytes),
+        RustType::Bytes(Alphabet::UrlSafe) => quote!(discogen_runtime::Bytes),
+        RustType::Bytes(Alphabet::Standard) => quote!(discogen_runtime::StandardBytes),
         RustType::Named(name) => {
             let name = ident(name);
             quote!(crate::#name)
@@ -167,6 +183,7 @@ fn field_tokens(field: &Field) -> TokenStream {
     if field.deprecated {
         extra.push("Deprecated.".to_owned());
     }
+    extra.extend(bytes_doc(&field.ty));
     let fallback = format!("The `{}` field.", field.json_name);
     let docs = doc_attrs(Some(described(field.description.as_deref(), &fallback)), &extra);
     let name = ident(&field.rust_name);

@@ -11,14 +11,14 @@ use super::idents::{camel_string, ident, singular, snake_string};
 use super::methods::{self, MethodPlan, PathParam, PathPiece, PathType, QueryParam, ResourcePlan, Response};
 use super::models::{self, doc_attrs};
 use super::names::NameType;
-use super::types::{self, RustType, TypeBuilder, TypeDef};
+use super::types::{self, Alphabet, RustType, TypeBuilder, TypeDef};
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
 use crate::ir::{Api, Method, ParamLocation, Schema};
 
 /// Names the crate root defines or re-exports, and prelude names generated code relies on;
 /// a schema with one of these names gets a `Schema` suffix.
-const RESERVED: [&str; 50] = [
+const RESERVED: [&str; 51] = [
     "MediaSource",
     "MediaUpload",
     "MediaDownload",
@@ -35,6 +35,7 @@ const RESERVED: [&str; 50] = [
     "TryStreamExt",
     "Method",
     "Bytes",
+    "StandardBytes",
     "Code",
     "Duration",
     "Empty",
@@ -89,7 +90,10 @@ pub struct CratePlan {
 
 pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     let selected = select(api, config)?;
-    let mut builder = TypeBuilder::new(&api.schemas, &config.type_prefix, &config.runtime_types, &RESERVED);
+    // Google's servers take URL-safe base64 and Gmail nothing else; OpenAPI defines
+    // `format: byte` as the standard alphabet, which other servers may insist on.
+    let bytes = if api.service.is_google() { Alphabet::UrlSafe } else { Alphabet::Standard };
+    let mut builder = TypeBuilder::new(&api.schemas, &config.type_prefix, &config.runtime_types, &RESERVED, bytes);
     for parameter in api.methods.iter().flat_map(|m| m.parameters.iter().flatten()) {
         if !parameter.enum_values.is_empty() {
             builder.claim_enum(&parameter.enum_values);
@@ -746,8 +750,8 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
         #names_use
         pub use discogen_runtime::{
             ByteStream, Bytes, Code, Duration, Empty, Error, FieldMask, MediaDownload, MediaSource, MediaUpload,
-            NoAuth, Operation, PollPolicy, RegionalEndpoints, ResumableSession, RetryPolicy, RpcStatus, StaticToken,
-            Stream, StreamExt, Timestamp, TokenProvider, TryStreamExt,
+            NoAuth, Operation, PollPolicy, RegionalEndpoints, ResumableSession, RetryPolicy, RpcStatus, StandardBytes,
+            StaticToken, Stream, StreamExt, Timestamp, TokenProvider, TryStreamExt,
         };
         /// Credential sources: Application Default Credentials, service accounts,
         /// impersonation, authorized users, the metadata server, installed-app and

@@ -31,13 +31,36 @@ pub enum RustType {
     Timestamp,
     Duration,
     FieldMask,
-    Bytes,
+    /// `format: byte`: base64, sent in this alphabet.
+    Bytes(Alphabet),
     /// A type defined in this crate (struct or enum).
     Named(String),
     /// A type from the runtime crate (`RpcStatus`, `Empty`).
     Runtime(String),
     Vec(Box<RustType>),
     Map(Box<RustType>),
+}
+
+/// The base64 alphabet `format: byte` values are sent in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alphabet {
+    /// RFC 4648 section 5 (`discogen_runtime::Bytes`): what Google's servers take for every
+    /// `bytes` field, and the only one some accept (Gmail's `raw`).
+    UrlSafe,
+    /// RFC 4648 section 4 (`discogen_runtime::StandardBytes`): OpenAPI's definition of
+    /// `format: byte`, for servers that may not read the URL-safe one.
+    Standard,
+}
+
+impl RustType {
+    /// The alphabet of the base64 bytes values of this type are (or contain), if any.
+    pub fn bytes_alphabet(&self) -> Option<Alphabet> {
+        match self {
+            RustType::Bytes(alphabet) => Some(*alphabet),
+            RustType::Vec(inner) | RustType::Map(inner) => inner.bytes_alphabet(),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -126,6 +149,8 @@ pub struct TypeBuilder<'a> {
     reserved: HashSet<String>,
     /// Depth of inline `Vec`/map nesting of the field being typed.
     nesting: usize,
+    /// The alphabet `format: byte` is sent in.
+    bytes: Alphabet,
     /// Named schemas whose fields are being typed now (the one being defined and those an
     /// inline `allOf` merged in): an inline `allOf` that would expand one again is a cycle.
     expanding: Vec<String>,
@@ -144,6 +169,7 @@ impl<'a> TypeBuilder<'a> {
         prefix: &'a str,
         runtime: &'a IndexMap<String, String>,
         reserved: &[&str],
+        bytes: Alphabet,
     ) -> Self {
         let reserved: HashSet<String> = reserved.iter().map(|s| (*s).to_owned()).collect();
         let mut taken = reserved.clone();
@@ -158,6 +184,7 @@ impl<'a> TypeBuilder<'a> {
             enums_by_values: HashMap::new(),
             reserved,
             nesting: 0,
+            bytes,
             expanding: Vec::new(),
             prefix_claims: HashMap::new(),
             schema_names: HashSet::new(),
@@ -274,7 +301,7 @@ impl<'a> TypeBuilder<'a> {
                 Some("google-datetime") => RustType::Timestamp,
                 Some("google-duration") => RustType::Duration,
                 Some("google-fieldmask") => RustType::FieldMask,
-                Some("byte") => RustType::Bytes,
+                Some("byte") => RustType::Bytes(self.bytes),
                 _ => RustType::String,
             },
             Some("integer") => match schema.format.as_deref() {

@@ -15,16 +15,22 @@ use super::secret::Secret;
 const TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The HTTP client of credential sources (their own, so that the API
-/// client's default headers never reach a token endpoint).
+/// client's default headers never reach a token endpoint). It follows no redirect: a form
+/// carrying a client secret or a signed assertion goes to the endpoint chosen, nowhere else.
 pub(crate) fn client() -> reqwest::Client {
-    crate::tls::ensure_crypto_provider();
-    reqwest::Client::builder()
-        .timeout(TOKEN_TIMEOUT)
-        .connect_timeout(Duration::from_secs(10))
-        .build()
-        // Only fails when the TLS backend cannot initialize, which the
-        // provider installed above rules out; fall back to reqwest's default.
-        .unwrap_or_default()
+    built(
+        crate::client::runtime_http(reqwest::Client::builder())
+            .timeout(TOKEN_TIMEOUT)
+            .connect_timeout(Duration::from_secs(10)),
+    )
+}
+
+/// Builds `builder`. That fails only when the TLS backend cannot initialize; the fallback
+/// keeps the redirect policy (and reaches only plain-http endpoints, such as emulators).
+pub(crate) fn built(builder: reqwest::ClientBuilder) -> reqwest::Client {
+    builder.build().unwrap_or_else(|_| {
+        reqwest::Client::builder().redirect(crate::redirect::http_policy()).build().unwrap_or_default()
+    })
 }
 
 /// Parses `url`, which must be https unless its host is a loopback address:
@@ -122,6 +128,9 @@ pub(crate) fn expect_token<T>(answer: Answer<T>) -> Result<T, String> {
 /// "HTTP 400: invalid_grant (Bad Request)": status and OAuth2 error only.
 pub(crate) fn refusal(status: u16, error: &OAuthError) -> String {
     let mut text = format!("HTTP {status}");
+    if (300..400).contains(&status) {
+        text.push_str(" (a redirect: credential requests follow none)");
+    }
     if !error.error.is_empty() {
         text.push_str(": ");
         text.push_str(&error.error);

@@ -43,12 +43,11 @@ impl MetadataServer {
         if !scopes.is_empty() {
             url.query_pairs_mut().append_pair("scopes", &scopes.join(","));
         }
-        crate::tls::ensure_crypto_provider();
-        let http = reqwest::Client::builder()
-            .connect_timeout(METADATA_CONNECT_TIMEOUT)
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap_or_default();
+        let http = http::built(
+            crate::client::runtime_http(reqwest::Client::builder())
+                .connect_timeout(METADATA_CONNECT_TIMEOUT)
+                .timeout(Duration::from_secs(10)),
+        );
         Ok(MetadataServer { host: host.to_owned(), url, http, cell: TokenCell::default() })
     }
 

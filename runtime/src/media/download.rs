@@ -58,7 +58,7 @@ impl MediaDownload {
     /// reopened from the next byte (`Range`) per the retry policy, after checking that the
     /// server still has the same content (ETag).
     pub async fn stream(self) -> Result<ByteStream> {
-        let mut url = self.client.endpoint().url_for(self.request.path())?;
+        let mut url = self.client.endpoint().url_for(self.request.checked_path()?)?;
         {
             let mut pairs = url.query_pairs_mut();
             for (key, value) in self.request.query_pairs() {
@@ -200,13 +200,8 @@ impl State {
     }
 
     async fn open(&mut self) -> Result<reqwest::Response> {
-        let mut builder = http::authorized(&self.client, reqwest::Method::GET, self.url.clone(), &self.headers).await?;
         let ranged = self.offset > 0 || self.end.is_some();
-        if ranged {
-            let end = self.end.map(|end| (end - 1).to_string()).unwrap_or_default();
-            builder = builder.header(RANGE, format!("bytes={}-{end}", self.offset));
-        }
-        let response = http::send(builder, self.timeout).await?;
+        let response = self.follow_redirects(ranged).await?;
         let etag = response.headers().get(ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
         match (&self.etag, &etag) {
             (Some(before), Some(now)) if before != now => {
@@ -233,6 +228,50 @@ impl State {
             }
         }
         Ok(response)
+    }
+
+    /// GETs the media, following redirects the way a browser fetches a link, but keeping
+    /// secrets home: the credentials and the call's headers go only to the API's origin, and
+    /// once a redirect leaves it, every later hop carries nothing but `Range` (no way back to
+    /// credentials); https -> http and more than ten hops are refused. Every reopen (resume
+    /// after a cut) starts again at the API's URL, since redirect targets may expire.
+    async fn follow_redirects(&self, ranged: bool) -> Result<reqwest::Response> {
+        let mut url = self.url.clone();
+        let mut at_home = true;
+        let mut last_status = 0;
+        for _ in 0..=crate::redirect::MAX_REDIRECTS {
+            let mut builder = if at_home {
+                http::authorized(&self.client, reqwest::Method::GET, url.clone(), &self.headers).await?
+            } else {
+                http::bare(&self.client, reqwest::Method::GET, url.clone())
+            };
+            if ranged {
+                let end = self.end.map(|end| (end - 1).to_string()).unwrap_or_default();
+                builder = builder.header(RANGE, format!("bytes={}-{end}", self.offset));
+            }
+            let (status, target) =
+                match http::send_or_redirect(builder, self.timeout, self.client.max_response_bytes()).await? {
+                    http::Answer::Response(response) if response.status().as_u16() == 308 => {
+                        // A 308 without a Location: not media, not a redirect to follow.
+                        return Err(Error::InvalidResponse(
+                            "the media download was answered HTTP 308 without a Location".to_owned(),
+                        ));
+                    }
+                    http::Answer::Response(response) => return Ok(response),
+                    http::Answer::Redirect(status, target) => (status, target),
+                };
+            if crate::redirect::downgrades(&url, &target) {
+                return Err(crate::redirect::refused(status, &target, "a download never goes from https to http"));
+            }
+            at_home = at_home && crate::redirect::same_origin(&target, &self.url);
+            last_status = status;
+            url = target;
+        }
+        Err(Error::Redirect {
+            status: last_status,
+            location: crate::redirect::redacted(&url),
+            reason: format!("more than {} redirects", crate::redirect::MAX_REDIRECTS),
+        })
     }
 
     /// The next piece of the body, reconnecting after a cut.

@@ -11,6 +11,7 @@ use crate::error::{ApiError, Error, Result};
 use crate::execute::retry_after;
 pub(crate) use crate::execute::within;
 use crate::request::RequestOptions;
+use crate::transport::TransportError;
 
 /// What every request of a media call carries, computed once per call: the standard query
 /// parameters are added to `url` (the method's own URL; session URIs are used as the server
@@ -35,28 +36,74 @@ pub(crate) async fn authorized(
     Ok(client.inner.http.request(method, url).headers(headers))
 }
 
-/// Sends `builder` within `timeout`; a non-2xx, non-308 answer becomes [`Error::Api`] with the
-/// server's status and message.
-pub(crate) async fn send(builder: reqwest::RequestBuilder, timeout: Option<Duration>) -> Result<reqwest::Response> {
+/// A reqwest request to `url` with no credentials and none of the call's headers: what goes
+/// to an origin other than the API's (a download redirected elsewhere, a session URI of the
+/// caller's on another host).
+pub(crate) fn bare(client: &Client, method: reqwest::Method, url: Url) -> reqwest::RequestBuilder {
+    client.inner.http.request(method, url)
+}
+
+/// How a media request was answered.
+pub(crate) enum Answer {
+    /// 2xx, or a resumable upload's `308` without a `Location`.
+    Response(reqwest::Response),
+    /// A 3xx with a `Location`: the status and the target, resolved.
+    Redirect(u16, Url),
+}
+
+/// Sends `builder` within `timeout`; a redirect is an error ([`Error::Redirect`]: uploads
+/// follow none), any other non-2xx, non-308 answer [`Error::Api`] with the server's status
+/// and message.
+pub(crate) async fn send(
+    builder: reqwest::RequestBuilder,
+    timeout: Option<Duration>,
+    limit: u64,
+) -> Result<reqwest::Response> {
+    match send_or_redirect(builder, timeout, limit).await? {
+        Answer::Response(response) => Ok(response),
+        Answer::Redirect(status, target) => {
+            Err(crate::redirect::refused(status, &target, "API calls do not follow redirects"))
+        }
+    }
+}
+
+/// [`send`], with a redirect returned to the caller instead of refused. An error body is
+/// read up to `limit` bytes (the client's `max_response_bytes`).
+pub(crate) async fn send_or_redirect(
+    builder: reqwest::RequestBuilder,
+    timeout: Option<Duration>,
+    limit: u64,
+) -> Result<Answer> {
     let send = async {
-        let response = builder.send().await.map_err(Error::transport)?;
+        let (client, request) = builder.build_split();
+        let request = request.map_err(Error::transport)?;
+        let url = request.url().clone();
+        let response = client.execute(request).await.map_err(Error::transport)?;
+        if response.url() != &url {
+            return Err(Error::Config(crate::transport::followed_redirect(response.url())));
+        }
         let status = response.status().as_u16();
+        if let Some(target) = crate::redirect::target(&url, status, response.headers()) {
+            return Ok(Answer::Redirect(status, target?));
+        }
         if (200..300).contains(&status) || status == 308 {
-            return Ok(response);
+            return Ok(Answer::Response(response));
         }
         let retry_after = retry_after(response.headers());
-        let body = response.bytes().await.map_err(Error::transport)?;
+        let body = crate::transport::read_body(response, limit).await.map_err(TransportError::into_error)?;
         Err(ApiError::from_response(status, &body, retry_after).into())
     };
     within(timeout, send).await
 }
 
-/// Reads and decodes a JSON response body.
+/// Reads (up to `limit` bytes) and decodes a JSON response body.
 pub(crate) async fn json<T: serde::de::DeserializeOwned>(
     response: reqwest::Response,
     timeout: Option<Duration>,
+    limit: u64,
 ) -> Result<T> {
     let status = response.status().as_u16();
-    let body = within(timeout, async { response.bytes().await.map_err(Error::transport) }).await?;
+    let read = async { crate::transport::read_body(response, limit).await.map_err(TransportError::into_error) };
+    let body = within(timeout, read).await?;
     crate::decode::decode_json(Some(status), &body)
 }

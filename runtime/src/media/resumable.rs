@@ -138,17 +138,23 @@ impl Plan<'_> {
                         .body(metadata.clone()),
                     None => builder.header(CONTENT_LENGTH, 0),
                 };
-                let response = http::send(builder, self.timeout).await?;
+                let response = http::send(builder, self.timeout, self.client.max_response_bytes()).await?;
                 let location =
                     response.headers().get(LOCATION).and_then(|value| value.to_str().ok()).ok_or_else(|| {
                         Error::InvalidResponse(format!("{}: resumable upload start without a Location", self.method_id))
                     })?;
                 let uri = url.join(location).map_err(|e| {
-                    Error::InvalidResponse(format!(
-                        "{}: session Location {location:?} is not a URL: {e}",
-                        self.method_id
-                    ))
+                    Error::InvalidResponse(format!("{}: the session Location is not a URL: {e}", self.method_id))
                 })?;
+                if !crate::redirect::same_origin(&uri, &url) {
+                    return Err(Error::InvalidResponse(format!(
+                        "{}: the server put the upload session on {}, another origin than the upload \
+                         endpoint {}; refused, so the media and credentials go nowhere else",
+                        self.method_id,
+                        crate::redirect::redacted(&uri),
+                        url.origin().ascii_serialization(),
+                    )));
+                }
                 Ok(ResumableSession { uri: uri.to_string() })
             })
             .await?;
@@ -233,7 +239,8 @@ impl Plan<'_> {
         } else {
             format!("bytes {}-{}/{total_text}", offset, offset + chunk.len() as u64 - 1)
         };
-        let builder = http::authorized(self.client, reqwest::Method::PUT, url.clone(), self.headers)
+        let builder = self
+            .session_request(url)
             .await?
             .header(CONTENT_RANGE, range)
             .header(CONTENT_LENGTH, chunk.len())
@@ -241,10 +248,23 @@ impl Plan<'_> {
         self.progress(builder).await
     }
 
+    /// A PUT to the session: with the credentials and the call's headers when the session is
+    /// on the upload endpoint's origin (every session this runtime started is: `start`
+    /// refuses others), bare when the caller resumes a session URI of its own on another
+    /// origin (the URI itself authorizes the upload).
+    async fn session_request(&self, session: &Url) -> Result<reqwest::RequestBuilder> {
+        if crate::redirect::same_origin(session, &self.url) {
+            http::authorized(self.client, reqwest::Method::PUT, session.clone(), self.headers).await
+        } else {
+            Ok(http::bare(self.client, reqwest::Method::PUT, session.clone()))
+        }
+    }
+
     /// The status query: `Content-Range: bytes */T` (or `*/*`) with an empty body.
     async fn query<T: DeserializeOwned>(&self, url: &Url, total: Option<u64>) -> Result<Progress<T>> {
         let total_text = total.map_or_else(|| "*".to_owned(), |t| t.to_string());
-        let builder = http::authorized(self.client, reqwest::Method::PUT, url.clone(), self.headers)
+        let builder = self
+            .session_request(url)
             .await?
             .header(CONTENT_RANGE, format!("bytes */{total_text}"))
             .header(CONTENT_LENGTH, 0);
@@ -252,9 +272,9 @@ impl Plan<'_> {
     }
 
     async fn progress<T: DeserializeOwned>(&self, builder: reqwest::RequestBuilder) -> Result<Progress<T>> {
-        let response = http::send(builder, self.timeout).await?;
+        let response = http::send(builder, self.timeout, self.client.max_response_bytes()).await?;
         if response.status().as_u16() != 308 {
-            return Ok(Progress::Done(http::json(response, self.timeout).await?));
+            return Ok(Progress::Done(http::json(response, self.timeout, self.client.max_response_bytes()).await?));
         }
         // `Range: bytes=0-N` means N+1 bytes arrived; no header means none did.
         let range = response.headers().get(RANGE).and_then(|value| value.to_str().ok()).map(str::to_owned);

@@ -245,8 +245,8 @@ impl OneShot<'_> {
                     .header(CONTENT_TYPE, content_type.as_str())
                     .header(CONTENT_LENGTH, body.len())
                     .body(body.clone());
-                let response = http::send(builder, self.timeout).await?;
-                http::json(response, self.timeout).await
+                let response = http::send(builder, self.timeout, self.client.max_response_bytes()).await?;
+                http::json(response, self.timeout, self.client.max_response_bytes()).await
             }
             .await;
             match result {
@@ -271,7 +271,7 @@ pub(crate) fn upload_url(client: &Client, service_path: &str, request: &Request)
             format!("{}/", url.origin().ascii_serialization())
         }
     };
-    let full = format!("{root}{}", request.path().trim_start_matches('/'));
+    let full = format!("{root}{}", request.checked_path()?.trim_start_matches('/'));
     let mut url = Url::parse(&full).map_err(|e| Error::InvalidRequest(format!("invalid upload URL {full:?}: {e}")))?;
     if !request.query_pairs().is_empty() {
         let mut pairs = url.query_pairs_mut();

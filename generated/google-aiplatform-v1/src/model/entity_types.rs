@@ -736,6 +736,8 @@ mod gated_3 {
         pub string_array_value: Option<crate::StringArray>,
 
         /// Bytes feature value.
+        ///
+        /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub bytes_value: Option<discogen_runtime::Bytes>,
 
         /// A struct type feature value.

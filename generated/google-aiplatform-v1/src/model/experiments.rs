@@ -185,6 +185,8 @@ mod gated_3 {
         pub plugin_name: Option<String>,
 
         /// Data of the current plugin, with the size limited to 65KB.
+        ///
+        /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub plugin_data: Option<discogen_runtime::Bytes>,
 
         /// Output only. Scalar, Tensor, or Blob metadata for this TensorboardTimeSeries.

@@ -3642,6 +3642,8 @@ mod gated_2 {
         pub thought: Option<bool>,
 
         /// Optional. An opaque signature for the thought so it can be reused in subsequent requests.
+        ///
+        /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub thought_signature: Option<discogen_runtime::Bytes>,
     }
 
@@ -3654,6 +3656,8 @@ mod gated_2 {
         pub mime_type: Option<String>,
 
         /// Required. Raw bytes.
+        ///
+        /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub data: Option<discogen_runtime::Bytes>,
 
         /// Optional. Display name of the blob. Used to provide a label or filename to distinguish blobs. This field is only returned in PromptMessage for prompt management. It is currently used in the Gemini GenerateContent calls only when server side tools (code\_execution, google\_search, and url\_context) are enabled.

@@ -377,6 +377,8 @@ mod gated_1 {
         pub method_name: Option<String>,
 
         /// The prediction input.
+        ///
+        /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub input: Option<discogen_runtime::Bytes>,
     }
 
@@ -386,6 +388,8 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DirectRawPredictResponse {
         /// The prediction output.
+        ///
+        /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub output: Option<discogen_runtime::Bytes>,
     }
 
@@ -1839,6 +1843,8 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TokensInfo {
         /// A list of tokens from the input.
+        ///
+        /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub tokens: Vec<discogen_runtime::Bytes>,
 
         /// A list of token ids from the input.
@@ -2296,6 +2302,8 @@ mod gated_2 {
         pub rendered_content: Option<String>,
 
         /// Optional. Base64 encoded JSON representing array of tuple.
+        ///
+        /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub sdk_blob: Option<discogen_runtime::Bytes>,
     }
 
@@ -2835,6 +2843,8 @@ mod gated_3 {
         pub string_val: Vec<String>,
 
         /// STRING
+        ///
+        /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub bytes_val: Vec<discogen_runtime::Bytes>,
 
         /// FLOAT
@@ -2862,6 +2872,8 @@ mod gated_3 {
         pub struct_val: std::collections::BTreeMap<String, crate::Tensor>,
 
         /// Serialized raw tensor content.
+        ///
+        /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub tensor_val: Option<discogen_runtime::Bytes>,
     }
 
@@ -2900,6 +2912,8 @@ pub struct GoogleApiHttpBody {
     pub content_type: Option<String>,
 
     /// The HTTP request/response body as raw binary.
+    ///
+    /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
     pub data: Option<discogen_runtime::Bytes>,
 
     /// Application specific response metadata. Must be set in the first response for streaming APIs.

@@ -114,6 +114,8 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NotebookExecutionJobDirectNotebookSource {
         /// The base64-encoded contents of the input notebook file.
+        ///
+        /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub content: Option<discogen_runtime::Bytes>,
     }
 

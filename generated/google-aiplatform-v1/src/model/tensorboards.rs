@@ -262,6 +262,8 @@ mod gated_2 {
         pub id: Option<String>,
 
         /// Optional. The bytes of the blob is not present unless it's returned by the ReadTensorboardBlobData endpoint.
+        ///
+        /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub data: Option<discogen_runtime::Bytes>,
     }
 
@@ -301,6 +303,8 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TensorboardTensor {
         /// Required. Serialized form of <https://github.com/tensorflow/tensorflow/blob/master/tensorflow/core/framework/tensor.proto>
+        ///
+        /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub value: Option<discogen_runtime::Bytes>,
 
         /// Optional. Version number of TensorProto used to serialize value.

@@ -1,0 +1,284 @@
+//! Request paths from a method's URI template (RFC 6570 levels 1 and 2, plus the level-3
+//! operators Discovery documents use with one variable), and the one path a URL cannot carry:
+//! a `.` or `..` segment.
+//!
+//! The rules, as sent:
+//!
+//! * `{x}` (simple expansion): every byte but the unreserved `A-Z a-z 0-9 - . _ ~` is
+//!   percent-encoded, `/` and `%` included.
+//! * `{+x}` (reserved expansion): RFC 6570 keeps unreserved and reserved characters and passes
+//!   percent-encoded triplets (`%` and two hex digits) through; every other byte (`%` not
+//!   starting a triplet, space, non-ASCII, `"` `<` `>` `\` `^` `` ` `` `{` `|` `}`, controls)
+//!   is encoded. In a path the gen-delims `?` `#` `[` `]` are encoded too: RFC 3986 allows
+//!   them nowhere in a path, and a raw `?` or `#` would end it (the rest of the name sent as
+//!   query or not at all).
+//! * `{#x}`: `#` and the value with RFC 6570's reserved set. `{/x}`, `{.x}`, `{;x}`, `{?x}`,
+//!   `{&x}`: their prefix and the value encoded as by `{x}`.
+//! * A path segment (between `/`, or `\` which URL parsers read as `/`, before any `?` or
+//!   `#`) that is `.` or `..`, also written with `%2E`/`%2e`, is refused: URL normalisation
+//!   (the `url` crate's as every browser's) removes it and the request would reach another
+//!   resource, e.g. the bucket instead of an object named `..`.
+
+use std::fmt::{self, Write as _};
+use std::ops::Range;
+
+/// Percent-encodes one path segment (RFC 6570 simple expansion): everything but unreserved
+/// characters (`A-Z a-z 0-9 - . _ ~`) is encoded, including `/` and `%`.
+///
+/// ```
+/// assert_eq!(discogen_runtime::encode_path_segment("a b/c%"), "a%20b%2Fc%25");
+/// ```
+pub fn encode_path_segment(segment: &str) -> String {
+    encode(segment, is_unreserved, false)
+}
+
+/// Percent-encodes a reserved expansion (`{+x}`) in a path: unreserved characters, `/`, `:`,
+/// `@`, the sub-delims `! $ & ' ( ) * + , ; =` and percent-encoded triplets are kept; `?`,
+/// `#`, `[`, `]` (which a path cannot carry), a `%` not starting a triplet and every other
+/// byte are encoded.
+///
+/// ```
+/// use discogen_runtime::encode_path_reserved;
+///
+/// assert_eq!(encode_path_reserved("projects/p/topics/load-100%"), "projects/p/topics/load-100%25");
+/// assert_eq!(encode_path_reserved("a%2Fb c?"), "a%2Fb%20c%3F");
+/// ```
+pub fn encode_path_reserved(value: &str) -> String {
+    encode(value, |byte| is_unreserved(byte) || is_sub_delim(byte) || matches!(byte, b'/' | b':' | b'@'), true)
+}
+
+/// Percent-encodes as RFC 6570's reserved expansion does (`{+x}`, `{#x}`): like
+/// [`encode_path_reserved`] but keeping the gen-delims `?`, `#`, `[`, `]` as well; for a
+/// fragment, not a path.
+///
+/// ```
+/// assert_eq!(discogen_runtime::encode_reserved("a?b#c %"), "a?b#c%20%25");
+/// ```
+pub fn encode_reserved(value: &str) -> String {
+    encode(value, |byte| is_unreserved(byte) || is_sub_delim(byte) || b":/?#[]@".contains(&byte), true)
+}
+
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+fn is_sub_delim(byte: u8) -> bool {
+    b"!$&'()*+,;=".contains(&byte)
+}
+
+fn encode(value: &str, keep: impl Fn(u8) -> bool, keep_triplets: bool) -> String {
+    let bytes = value.as_bytes();
+    let mut out = String::with_capacity(value.len());
+    for (index, &byte) in bytes.iter().enumerate() {
+        let triplet = byte == b'%'
+            && keep_triplets
+            && bytes.get(index + 1..index + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit));
+        if keep(byte) || triplet {
+            out.push(byte as char);
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// Expands a URI template (`b/{bucket}/o/{object}`, `v1/{+name}:cancel`) with `values` in the
+/// order of its expressions, by the rules of this module. The result may still hold a dot
+/// segment: [`Request::from_template`](crate::Request::from_template) refuses it, naming
+/// the parameter, and every request path is checked again before it is sent.
+///
+/// ```
+/// let path = discogen_runtime::expand_path("v1/{+name}/{id}:run", &[&"projects/p", &"a b"]);
+/// assert_eq!(path, "v1/projects/p/a%20b:run");
+/// ```
+pub fn expand_path(template: &str, values: &[&dyn fmt::Display]) -> String {
+    Expansion::new(template, values).path
+}
+
+/// An expanded template and the first dot segment in it, if any, by the expression that
+/// produced it.
+pub(crate) struct Expansion {
+    pub(crate) path: String,
+    pub(crate) refused: Option<String>,
+}
+
+impl Expansion {
+    pub(crate) fn new(template: &str, values: &[&dyn fmt::Display]) -> Expansion {
+        let mut path = String::with_capacity(template.len() + 32);
+        // Where each expression's value landed in `path`: (range, name, value).
+        let mut expanded: Vec<(Range<usize>, &str, String)> = Vec::new();
+        let mut values = values.iter();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            path.push_str(&rest[..open]);
+            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+            let expression = &rest[open + 1..close];
+            let value = values.next().map(ToString::to_string).unwrap_or_default();
+            let (name, encoded) = expand_expression(expression, &value);
+            let start = path.len();
+            path.push_str(&encoded);
+            expanded.push((start..path.len(), name, value));
+            rest = rest.get(close + 1..).unwrap_or("");
+        }
+        path.push_str(rest);
+        let refused = dot_segment(&path).map(|segment| {
+            let culprit = expanded.iter().find(|(range, ..)| range.start < segment.end && segment.start < range.end);
+            let found = &path[segment];
+            match culprit {
+                Some((_, name, value)) if value == found => {
+                    format!("path parameter `{name}` is {value:?}, {}", DOT_SEGMENT_WHY)
+                }
+                Some((_, name, value)) => {
+                    format!("path parameter `{name}` is {value:?}: its segment {found:?} is {}", DOT_SEGMENT_WHY_SHORT)
+                }
+                None => format!("path {path:?} has the segment {found:?}, {}", DOT_SEGMENT_WHY),
+            }
+        });
+        Expansion { path, refused }
+    }
+}
+
+const DOT_SEGMENT_WHY: &str =
+    "a dot segment: URL normalisation would remove it and send the request to another resource";
+const DOT_SEGMENT_WHY_SHORT: &str =
+    "a dot segment, which URL normalisation would remove, sending the request to another resource";
+
+/// The wire name of an expression and its expansion.
+fn expand_expression<'a>(expression: &'a str, value: &str) -> (&'a str, String) {
+    let mut chars = expression.chars();
+    let operator = chars.next().filter(|c| "+#./;?&".contains(*c));
+    let name = if operator.is_some() { chars.as_str() } else { expression };
+    let encoded = match operator {
+        Some('+') => encode_path_reserved(value),
+        Some('#') => format!("#{}", encode_reserved(value)),
+        Some('/') => format!("/{}", encode_path_segment(value)),
+        Some('.') => format!(".{}", encode_path_segment(value)),
+        Some(';') if value.is_empty() => format!(";{name}"),
+        Some(op @ (';' | '?' | '&')) => format!("{op}{name}={}", encode_path_segment(value)),
+        _ => encode_path_segment(value),
+    };
+    (name, encoded)
+}
+
+/// The byte range of the first segment of `path` that URL parsers resolve as `.` or `..`.
+/// Only the path counts: scanning stops at `?` or `#`.
+pub(crate) fn dot_segment(path: &str) -> Option<Range<usize>> {
+    let end = path.find(['?', '#']).unwrap_or(path.len());
+    let mut start = 0;
+    for segment in path[..end].split(['/', '\\']) {
+        if is_dot_segment(segment) {
+            return Some(start..start + segment.len());
+        }
+        start += segment.len() + 1;
+    }
+    None
+}
+
+/// Whether `segment` is `.` or `..`, each dot possibly written `%2E` or `%2e` (the forms the
+/// WHATWG URL standard resolves).
+pub(crate) fn is_dot_segment(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase();
+    let dots = lower.replace("%2e", ".");
+    dots == "." || dots == ".."
+}
+
+/// The refusal of an untyped request path with a dot segment (see [`dot_segment`]).
+pub(crate) fn refuse_dot_segment(path: &str) -> Option<String> {
+    dot_segment(path).map(|segment| format!("path {path:?} has the segment {:?}, {DOT_SEGMENT_WHY}", &path[segment]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The characters RFC 6570 and RFC 3986 treat differently, one by one.
+    const TRICKY: &str = "/?#%+~:@!$&'()*,;= é\"<>\\^`{|}[]";
+
+    #[test]
+    fn simple_expansion_keeps_only_unreserved() {
+        assert_eq!(encode_path_segment("job-1_x.y~z"), "job-1_x.y~z");
+        assert_eq!(
+            encode_path_segment(TRICKY),
+            "%2F%3F%23%25%2B~%3A%40%21%24%26%27%28%29%2A%2C%3B%3D%20%C3%A9%22%3C%3E%5C%5E%60%7B%7C%7D%5B%5D"
+        );
+        // A percent triplet is data here: encoded like any `%`.
+        assert_eq!(encode_path_segment("a%2Fb"), "a%252Fb");
+    }
+
+    #[test]
+    fn reserved_expansion_follows_rfc_6570() {
+        assert_eq!(encode_reserved(TRICKY), "/?#%25+~:@!$&'()*,;=%20%C3%A9%22%3C%3E%5C%5E%60%7B%7C%7D[]");
+        // Triplets (either case) pass through; a `%` without two hex digits after it does not.
+        assert_eq!(encode_reserved("%2f%2F%zz%4%"), "%2f%2F%25zz%254%25");
+        assert_eq!(encode_reserved("load-100%"), "load-100%25");
+    }
+
+    #[test]
+    fn reserved_expansion_in_a_path_also_encodes_what_would_end_it() {
+        assert_eq!(encode_path_reserved(TRICKY), "/%3F%23%25+~:@!$&'()*,;=%20%C3%A9%22%3C%3E%5C%5E%60%7B%7C%7D%5B%5D");
+        assert_eq!(encode_path_reserved("projects/p/topics/load-100%"), "projects/p/topics/load-100%25");
+        assert_eq!(encode_path_reserved("projects/p/topics/a%20b"), "projects/p/topics/a%20b");
+    }
+
+    #[test]
+    fn dot_segments_in_every_spelling() {
+        for dot in [".", "..", "%2E", "%2e", ".%2E", "%2e.", "%2E%2e"] {
+            assert!(is_dot_segment(dot), "{dot}");
+        }
+        for fine in ["", "...", "a.", ".a", "%2E%2E%2E", "%2", "%252E"] {
+            assert!(!is_dot_segment(fine), "{fine}");
+        }
+        assert_eq!(dot_segment("b/x/o/.."), Some(6..8));
+        assert_eq!(dot_segment("v1/a\\..\\b"), Some(5..7));
+        assert_eq!(dot_segment("v1/a?x=/../"), None);
+        assert_eq!(dot_segment("v1/a#/.."), None);
+        assert_eq!(dot_segment("v1/..a/a../..."), None);
+    }
+
+    #[test]
+    fn expansion_names_the_parameter_of_a_dot_segment() {
+        let whole = Expansion::new("b/{bucket}/o/{object}", &[&"my-bucket", &".."]);
+        assert_eq!(whole.path, "b/my-bucket/o/..");
+        assert!(whole.refused.unwrap().starts_with("path parameter `object` is \"..\", a dot segment"));
+
+        let inner = Expansion::new("v1/{+name}:cancel", &[&"projects/p/../x"]);
+        let refused = inner.refused.unwrap();
+        assert!(refused.starts_with("path parameter `name` is \"projects/p/../x\": its segment \"..\""), "{refused}");
+        assert!(Expansion::new("v1/{+name}", &[&"projects/%2e%2E/x"]).refused.is_some());
+        assert!(Expansion::new("v1/{+name}", &[&"projects/p/."]).refused.is_some());
+
+        // Dots inside a segment, or a dot value inside a longer segment, are names.
+        for (template, value) in
+            [("v1/{x}", "..."), ("v1/{x}.json", "a"), ("v1/{x}:run", ".."), ("v1/{+x}", "a/.b/c..")]
+        {
+            let expansion = Expansion::new(template, &[&value]);
+            assert!(expansion.refused.is_none(), "{template} {value}: {:?}", expansion.refused);
+        }
+        // Simple expansion encodes `/`, so a value cannot bring a dot segment in with it.
+        assert!(Expansion::new("v1/{x}", &[&"a/../b"]).refused.is_none());
+        // The segment may be the parameter and a literal together.
+        assert!(Expansion::new("v1/{x}.", &[&"."])
+            .refused
+            .unwrap()
+            .starts_with("path parameter `x` is \".\": its segment \"..\""));
+    }
+
+    #[test]
+    fn operators_expand_with_their_prefixes() {
+        let path = expand_path(
+            "v1/{name}{/extra}{.dot}/x{;semi}{;none}{?query}{&amp}{#frag}",
+            &[&"a b", &"c/d", &"e", &"f", &"", &"g&h", &"i", &"j?k"],
+        );
+        assert_eq!(path, "v1/a%20b/c%2Fd.e/x;semi=f;none?query=g%26h&amp=i#j?k");
+    }
+
+    #[test]
+    fn untyped_paths_are_checked_whole() {
+        assert!(refuse_dot_segment("v1/projects/p").is_none());
+        let refused = refuse_dot_segment("b/my-bucket/o/%2E%2E").unwrap();
+        assert!(
+            refused.starts_with("path \"b/my-bucket/o/%2E%2E\" has the segment \"%2E%2E\", a dot segment"),
+            "{refused}"
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! Issue 22's wire rules, through generated typed builders recorded by `MockTransport`: a path
+//! parameter making a `.` or `..` segment is refused before anything is sent, a reserved
+//! expansion (`{+name}`) encodes what RFC 6570 encodes (a lone `%` among it), and `bytes`
+//! fields go out as URL-safe base64.
+
+use google_aiplatform_v1::transport::{HttpResponse, MockTransport};
+use google_aiplatform_v1::{
+    LocationName, NotebookExecutionJob, NotebookExecutionJobDirectNotebookSource, NotebookExecutionJobName,
+};
+use google_storage_v1::MediaSource;
+
+fn storage(mock: &MockTransport) -> google_storage_v1::Client {
+    google_storage_v1::Client::builder().no_auth().transport(mock.clone()).build().unwrap()
+}
+
+fn aiplatform(mock: &MockTransport) -> google_aiplatform_v1::Client {
+    google_aiplatform_v1::Client::builder().no_auth().transport(mock.clone()).build().unwrap()
+}
+
+fn location() -> LocationName {
+    LocationName::new("p", "us-central1")
+}
+
+/// The error of a refused call: an invalid request naming the method and the parameter.
+fn assert_refused(error: google_storage_v1::Error, method: &str, parameter: &str) {
+    let text = error.to_string();
+    assert!(matches!(error, google_storage_v1::Error::InvalidRequest(_)), "{text}");
+    assert!(text.contains(&format!("{method}: path parameter `{parameter}`")), "{text}");
+    assert!(text.contains("dot segment"), "{text}");
+}
+
+#[tokio::test]
+async fn an_object_named_dot_dot_is_refused_not_sent_to_the_bucket() {
+    let mock = MockTransport::new();
+    let client = storage(&mock);
+    for object in ["..", "."] {
+        let error = client.objects().delete("my-bucket", object).send().await.unwrap_err();
+        assert_refused(error, "storage.objects.delete", "object");
+    }
+    let error = client.objects().get("..", "o").send().await.unwrap_err();
+    assert_refused(error, "storage.objects.get", "bucket");
+    let error = client.objects().get("my-bucket", "..").download().bytes().await.unwrap_err();
+    assert_refused(error, "storage.objects.get", "object");
+    let upload = MediaSource::from_bytes(b"data".to_vec(), "text/plain");
+    let error = client.objects().insert("..", Default::default()).upload(upload).send().await.unwrap_err();
+    assert_refused(error, "storage.objects.insert", "bucket");
+    assert!(mock.requests().is_empty(), "nothing is sent: {:?}", mock.requests());
+
+    // Dots that are part of a name are names.
+    mock.push(HttpResponse::new(204, ""));
+    client.objects().delete("my-bucket", "...").send().await.unwrap();
+    mock.push(HttpResponse::new(204, ""));
+    client.objects().delete("my-bucket", "a/../b").send().await.unwrap();
+    let paths: Vec<String> = mock.requests().iter().map(|r| r.url.path().to_owned()).collect();
+    assert_eq!(paths, ["/storage/v1/b/my-bucket/o/...", "/storage/v1/b/my-bucket/o/a%2F..%2Fb"]);
+}
+
+#[tokio::test]
+async fn a_reserved_expansion_with_a_dot_segment_is_refused() {
+    let mock = MockTransport::new();
+    let client = aiplatform(&mock);
+    for id in ["..", ".", "%2E%2e"] {
+        let error =
+            client.notebook_execution_jobs().delete(location().notebook_execution_job(id)).send().await.unwrap_err();
+        assert_refused(error, "aiplatform.projects.locations.notebookExecutionJobs.delete", "name");
+    }
+    let error = client.notebook_execution_jobs().list(LocationName::new("p", "..")).send().await.unwrap_err();
+    assert_refused(error, "aiplatform.projects.locations.notebookExecutionJobs.list", "parent");
+    assert!(mock.requests().is_empty(), "nothing is sent: {:?}", mock.requests());
+
+    // Parsing a typed name refuses the segment too.
+    let error = "projects/p/locations/../notebookExecutionJobs/j".parse::<NotebookExecutionJobName>().unwrap_err();
+    assert!(error.to_string().contains("its segment \"..\" is a dot segment"), "{error}");
+}
+
+#[tokio::test]
+async fn a_reserved_expansion_encodes_a_lone_percent_and_what_would_end_the_path() {
+    let mock = MockTransport::new();
+    let client = aiplatform(&mock);
+    let jobs = ["load-100%", "a b?c#d", "x%2Fy", "é[1]", "a:b@c!$&'()*+,;=~"];
+    for id in jobs {
+        mock.push_json(200, serde_json::json!({}));
+        client.notebook_execution_jobs().get(location().notebook_execution_job(id)).send().await.unwrap();
+    }
+    let prefix = "/v1/projects/p/locations/us-central1/notebookExecutionJobs/";
+    let paths: Vec<String> =
+        mock.requests().iter().map(|r| r.url.path().trim_start_matches(prefix).to_owned()).collect();
+    assert_eq!(paths, ["load-100%25", "a%20b%3Fc%23d", "x%2Fy", "%C3%A9%5B1%5D", "a:b@c!$&'()*+,;=~"]);
+    assert!(mock.requests().iter().all(|r| r.url.query().is_none_or(|q| !q.contains('d'))));
+}
+
+#[tokio::test]
+async fn bytes_fields_are_sent_as_url_safe_base64() {
+    let mock = MockTransport::new();
+    let client = aiplatform(&mock);
+    mock.push_json(200, serde_json::json!({"name": "projects/p/locations/us-central1/operations/o"}));
+    let job = NotebookExecutionJob {
+        direct_notebook_source: Some(NotebookExecutionJobDirectNotebookSource {
+            content: Some(vec![0xfb, 0xff].into()),
+        }),
+        ..Default::default()
+    };
+    client.notebook_execution_jobs().create(location(), job).send().await.unwrap();
+    assert_eq!(mock.requests()[0].json()["directNotebookSource"]["content"], "-_8=");
+}
