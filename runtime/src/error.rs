@@ -313,9 +313,10 @@ impl Error {
     }
 
     /// Wraps an error from the HTTP stack (for paths that use reqwest directly: media). The
-    /// URL is left out: a session URI or a redirect target may carry secrets in its query.
+    /// URL keeps scheme, host and path only: a session URI or a redirect target may carry
+    /// secrets in its query or user info.
     pub(crate) fn transport(err: reqwest::Error) -> Error {
-        let err = err.without_url();
+        let err = without_query(err);
         let connect = err.is_connect();
         let timeout = err.is_timeout();
         let message = error_chain(&err);

@@ -52,7 +52,7 @@ pub struct Target {
 }
 
 /// Every kind, for the summary (in the order of [`hostile`]).
-pub const KINDS: [&str; 16] = [
+pub const KINDS: [&str; 17] = [
     "malformed-status-line",
     "bad-headers",
     "invalid-utf8",
@@ -69,6 +69,7 @@ pub const KINDS: [&str; 16] = [
     "stalled",
     "informational-and-odd-status",
     "deep-nesting",
+    "redirect",
 ];
 
 /// A seeded hostile reply for `target`.
@@ -89,7 +90,8 @@ pub fn hostile(rng: &mut Rng, target: &Target) -> Reply {
         12 => empty_or_reset(rng),
         13 => stalled(rng, target),
         14 => informational_and_odd_status(rng, target),
-        _ => deep_nesting(rng),
+        15 => deep_nesting(rng),
+        _ => redirect(rng),
     }
 }
 
@@ -422,4 +424,26 @@ fn deep_nesting(rng: &mut Rng) -> Reply {
         _ => format!("{{\"labels\": {}", "{\"a\": ".repeat(depth)),
     };
     reply("deep-nesting", "nested", vec![Step::Write(response(200, &[], body.as_bytes()))], Expect::Decode)
+}
+
+/// A redirect whose target carries a secret in its query: API calls refuse it
+/// (`Error::Redirect`, target shown without its query); a download follows it to a port where
+/// nothing listens, without credentials. Either way the secret appears in no error or span.
+/// (Same-origin targets are `tests/redirects_e2e.rs`'s: here they would lose the case path.)
+fn redirect(rng: &mut Rng) -> Reply {
+    let status = rng.pick(&[301u16, 302, 303, 307, 308]);
+    let location = match rng.below(3) {
+        0 => format!("http://127.0.0.1:9/elsewhere?sig={}", super::secrets::QUERY_SECRET),
+        1 => format!("https://user:{}@127.0.0.1:9/x#frag", super::secrets::QUERY_SECRET),
+        // Scheme-relative: resolved against the request's scheme.
+        _ => format!("//127.0.0.1:9/scheme-relative?sig={}", super::secrets::QUERY_SECRET),
+    };
+    let variant = match status {
+        301 => "301",
+        302 => "302",
+        303 => "303",
+        307 => "307",
+        _ => "308",
+    };
+    reply("redirect", variant, vec![Step::Write(response(status, &[("location", &location)], b""))], Expect::AnyError)
 }
