@@ -6,40 +6,7 @@ use std::time::Duration;
 
 use super::server::{Expect, Reply, Step};
 
-/// xorshift64* seeded through splitmix64: the same seed gives the same replies everywhere.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        Rng((z ^ (z >> 31)) | 1)
-    }
-
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    pub fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    pub fn pick<T: Clone>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())].clone()
-    }
-
-    pub fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| self.next() as u8).collect()
-    }
-}
+pub use discogen_tests::Rng;
 
 /// What the generator needs to know about the call under attack.
 pub struct Target {
@@ -149,7 +116,7 @@ fn malformed_status_line(rng: &mut Rng) -> Reply {
         ("no-status-line", b"content-length: 2\r\n\r\n{}".to_vec()),
         ("html-instead-of-http", b"<html><body>hello</body></html>\r\n\r\n".to_vec()),
     ];
-    let (variant, bytes) = rng.pick(&variants);
+    let (variant, bytes) = rng.pick(&variants).clone();
     reply("malformed-status-line", variant, vec![Step::Write(bytes)], Expect::Transport)
 }
 
@@ -292,8 +259,8 @@ fn retry_after(rng: &mut Rng) -> Reply {
         ("http-date-malformed", "Sun, 99 Foo 1994 99:99:99 GMT"),
         ("empty", ""),
     ];
-    let (variant, value) = rng.pick(&values);
-    let status = rng.pick(&[429u16, 503]);
+    let (variant, value) = *rng.pick(&values);
+    let status = *rng.pick(&[429u16, 503]);
     let body = format!(r#"{{"error": {{"code": {status}, "message": "slow down", "status": "UNAVAILABLE"}}}}"#);
     reply(
         "retry-after",
@@ -312,7 +279,7 @@ fn non_json(rng: &mut Rng) -> Reply {
         ("nan", b"NaN", Expect::Decode),
         ("two-documents", b"{} {}", Expect::Decode),
     ];
-    let (variant, body, expect) = rng.pick(&bodies);
+    let (variant, body, expect) = *rng.pick(&bodies);
     reply("non-json-200", variant, vec![Step::Write(response(200, &[], body))], expect)
 }
 
@@ -326,7 +293,7 @@ fn wrong_shape(rng: &mut Rng) -> Reply {
         ("huge-number", r#"{"name": 1e999999}"#),
         ("labels-of-numbers", r#"{"labels": {"a": 1}}"#),
     ];
-    let (variant, body) = rng.pick(&bodies);
+    let (variant, body) = *rng.pick(&bodies);
     reply("wrong-shape-200", variant, vec![Step::Write(response(200, &[], body.as_bytes()))], Expect::Decode)
 }
 
@@ -350,8 +317,8 @@ fn error_envelope(rng: &mut Rng) -> Reply {
         ("status-name-unknown", r#"{"error": {"code": 999, "message": "m", "status": "EXPLODED"}}"#),
         ("empty-object", "{}"),
     ];
-    let (variant, body) = rng.pick(&bodies);
-    let status = rng.pick(&[400u16, 404, 409, 429, 500, 503, 599]);
+    let (variant, body) = *rng.pick(&bodies);
+    let status = *rng.pick(&[400u16, 404, 409, 429, 500, 503, 599]);
     reply("error-envelope", variant, vec![Step::Write(response(status, &[], body.as_bytes()))], Expect::Api(status))
 }
 
@@ -431,7 +398,7 @@ fn deep_nesting(rng: &mut Rng) -> Reply {
 /// nothing listens, without credentials. Either way the secret appears in no error or span.
 /// (Same-origin targets are `tests/redirects_e2e.rs`'s: here they would lose the case path.)
 fn redirect(rng: &mut Rng) -> Reply {
-    let status = rng.pick(&[301u16, 302, 303, 307, 308]);
+    let status = *rng.pick(&[301u16, 302, 303, 307, 308]);
     let location = match rng.below(3) {
         0 => format!("http://127.0.0.1:9/elsewhere?sig={}", super::secrets::QUERY_SECRET),
         1 => format!("https://user:{}@127.0.0.1:9/x#frag", super::secrets::QUERY_SECRET),

@@ -1,9 +1,12 @@
 //! Shared helpers for the integration tests: locating project files and showing diffs.
 
+mod rng;
+
 use std::path::{Path, PathBuf};
 
 use discogen::docs::File;
 use discogen::pipeline::{self, Input};
+pub use rng::Rng;
 
 /// The repository root.
 pub fn root() -> PathBuf {
