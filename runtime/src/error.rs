@@ -339,10 +339,7 @@ impl From<ApiError> for Error {
 /// may carry an API key, a resumable session's `upload_id` or a signed `Location`.
 pub(crate) fn without_query(mut err: reqwest::Error) -> reqwest::Error {
     if let Some(url) = err.url_mut() {
-        url.set_query(None);
-        url.set_fragment(None);
-        let _ = url.set_username("");
-        let _ = url.set_password(None);
+        crate::redirect::redact(url);
     }
     err
 }

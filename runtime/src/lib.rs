@@ -142,7 +142,7 @@ pub use tls::TLS_BACKEND;
 /// this; call it before building your own `reqwest::Client` for
 /// [`ClientBuilder::http_client`].
 pub fn install_crypto_provider() {
-    let _ = tls::configure(reqwest::Client::builder());
+    tls::ensure_crypto_provider();
 }
 
 /// Stream traits re-exported so generated crates and their users need no

@@ -54,11 +54,16 @@ pub(crate) fn downgrades(from: &Url, to: &Url) -> bool {
 /// server-chosen URL (its query may carry signatures or keys).
 pub(crate) fn redacted(url: &Url) -> String {
     let mut shown = url.clone();
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown.set_query(None);
-    shown.set_fragment(None);
+    redact(&mut shown);
     shown.to_string()
+}
+
+/// Removes user info, query and fragment from `url` in place.
+pub(crate) fn redact(url: &mut Url) {
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.set_query(None);
+    url.set_fragment(None);
 }
 
 #[cfg(test)]

@@ -43,7 +43,8 @@ fn http_date_seconds(value: &str) -> Option<u64> {
     if clock.next().is_some() || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 || year < 1970 {
         return None;
     }
-    let days = days_from_civil(year, month, day);
+    // Non-negative: the year is at least 1970.
+    let days = crate::wkt::civil::days_from_civil(year as i64, month as u32, day as u32) as u64;
     Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
 }
 
@@ -52,18 +53,6 @@ fn number(text: &str) -> Option<u64> {
         return None;
     }
     text.parse().ok()
-}
-
-/// Days from 1970-01-01 to the given date (proleptic Gregorian; year >= 1970).
-fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-    // Howard Hinnant's algorithm, with March as the first month so leap days come last.
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year / 400;
-    let year_of_era = year - era * 400;
-    let month_index = (month + 9) % 12;
-    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 #[cfg(test)]

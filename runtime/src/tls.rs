@@ -32,7 +32,7 @@ fn backend(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
 }
 
 /// Installs the chosen rustls provider as the process default unless one is installed.
-fn ensure_crypto_provider() {
+pub(crate) fn ensure_crypto_provider() {
     #[cfg(any(feature = "rustls-ring", feature = "rustls-aws-lc"))]
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         // Losing a race with another thread is fine: some provider is set.

@@ -6,7 +6,7 @@
 //! unchanged (so values round-trip exactly) and offer typed conversions.
 
 mod bytes;
-mod civil;
+pub(crate) mod civil;
 mod duration;
 mod empty;
 mod field_mask;

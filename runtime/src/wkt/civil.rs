@@ -1,5 +1,5 @@
 //! Conversions between Unix days and proleptic Gregorian dates
-//! (H. Hinnant's algorithms), for RFC 3339 timestamps.
+//! (H. Hinnant's algorithms), for RFC 3339 timestamps and HTTP-dates (`Retry-After`).
 
 /// Days since 1970-01-01 of a date.
 pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
