@@ -152,8 +152,11 @@ struct Case {
     /// A condition on the ending, with the reason it must hold.
     check: Option<(&'static str, Holds)>,
     deadline: Duration,
-    call: std::pin::Pin<Box<dyn std::future::Future<Output = Ended> + Send>>,
+    call: Call,
 }
+
+/// The call a case makes.
+type Call = std::pin::Pin<Box<dyn std::future::Future<Output = Ended> + Send>>;
 
 fn job_json(name: &str) -> String {
     format!(r#"{{"name": "{name}", "displayName": "hostile", "jobState": "JOB_STATE_SUCCEEDED"}}"#)
@@ -185,18 +188,14 @@ fn get_once(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
     let call = async move {
         Ended::of(client.notebook_execution_jobs().get(name).retry_policy(RetryPolicy::none()).send().await)
     };
+    one_attempt("get once", reply, expect, Box::pin(call))
+}
+
+/// A one-attempt call held to `expect`: `reply`, then `{}` for any later request.
+fn one_attempt(scenario: &'static str, reply: Reply, expect: Expect, call: Call) -> Case {
     let (kind, label) = (reply.kind, label(&[&reply]));
     let responder = sequence(vec![reply], replies::valid(200, "{}"));
-    Case {
-        scenario: "get once",
-        kind,
-        label,
-        responder,
-        expect,
-        check: None,
-        deadline: ATTEMPT_TIMEOUT,
-        call: Box::pin(call),
-    }
+    Case { scenario, kind, label, responder, expect, check: None, deadline: ATTEMPT_TIMEOUT, call }
 }
 
 /// The retry-after variants asking for longer than any policy of the suite allows.
@@ -247,18 +246,7 @@ fn runtime_raw(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
         let request = Request::new(Method::Get, format!("v1/projects/case-{id}/things/x")).query("key", QUERY_SECRET);
         Ended::of(client.execute::<serde_json::Value>(request).await)
     };
-    let (kind, label) = (reply.kind, label(&[&reply]));
-    let responder = sequence(vec![reply], replies::valid(200, "{}"));
-    Case {
-        scenario: "runtime execute",
-        kind,
-        label,
-        responder,
-        expect,
-        check: None,
-        deadline: ATTEMPT_TIMEOUT,
-        call: Box::pin(call),
-    }
+    one_attempt("runtime execute", reply, expect, Box::pin(call))
 }
 
 /// `list().items()`: pages whose tokens end, or cycle back (A -> B -> A, or the same token
