@@ -2,6 +2,7 @@
 //! on the wire (the notebook emulator records every header and query parameter), through
 //! `tracing` spans captured by a test subscriber, and with the runtime's `MockTransport`.
 
+use google_aiplatform_v1::TryStreamExt;
 use std::time::Duration;
 
 use google_aiplatform_v1::transport::{reqwest, HttpResponse, MockTransport};
@@ -290,6 +291,47 @@ mod capture {
             }
         }
     }
+}
+
+/// A server that honours partial responses, as Google's do: the next-page token is in a page
+/// only when the `fields` mask (if any) selects it at the top level.
+fn paging_server() -> MockTransport {
+    MockTransport::with_responder(|request| {
+        let page = request.query_value("pageToken");
+        let (jobs, next) = match page.as_deref() {
+            None => (["a", "b"], Some("page-2")),
+            Some("page-2") => (["c", "d"], None),
+            Some(other) => panic!("unexpected page token {other}"),
+        };
+        let jobs: Vec<_> = jobs.iter().map(|j| serde_json::json!({"name": format!("p/l/j/{j}")})).collect();
+        let mut body = serde_json::json!({"notebookExecutionJobs": jobs});
+        let selected = request.query_value("fields").is_none_or(|mask| mask.split(',').any(|f| f == "nextPageToken"));
+        if let (Some(next), true) = (next, selected) {
+            body["nextPageToken"] = next.into();
+        }
+        Ok(HttpResponse::json(200, &body))
+    })
+}
+
+#[tokio::test]
+async fn a_listing_with_a_fields_mask_reaches_the_last_page() {
+    let _alone = TRACING.read().await;
+    let mock = paging_server();
+    let client = Client::builder().bearer_token(TOKEN).transport(mock.clone()).build().unwrap();
+    let jobs = client.notebook_execution_jobs();
+    // What Drive users write: a mask naming the items' fields, not the token.
+    let listed: Vec<NotebookExecutionJob> =
+        jobs.list(location()).fields("notebookExecutionJobs(name)").items().try_collect().await.unwrap();
+    assert_eq!(listed.len(), 4, "{listed:?}");
+    let sent = mock.requests();
+    assert_eq!(sent.len(), 2);
+    for request in &sent {
+        assert_eq!(request.query_value("fields").as_deref(), Some("notebookExecutionJobs(name),nextPageToken"));
+    }
+    // One call sends the mask as written: the caller asked for that response and no other.
+    let page = jobs.list(location()).fields("notebookExecutionJobs(name)").send().await.unwrap();
+    assert_eq!(page.next_page_token, None);
+    assert_eq!(mock.requests()[2].query_value("fields").as_deref(), Some("notebookExecutionJobs(name)"));
 }
 
 #[tokio::test]

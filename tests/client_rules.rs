@@ -182,3 +182,52 @@ fn request_paths_are_expanded_by_the_runtime_from_the_uri_template() {
     );
     assert!(!sources.contains("format!("), "{sources}");
 }
+
+/// A service whose four list methods page differently: a plain list, a list beside an AIP-217
+/// `unreachable` list, BigQuery's `pageToken` beside two lists, and Compute's aggregated map.
+fn paging_service() -> Value {
+    let string_list = json!({"type": "array", "items": {"type": "string"}});
+    let widget_list = json!({"type": "array", "items": {"$ref": "Widget"}});
+    let list = |name: &str, response: &str| {
+        json!({"id": format!("svc.widgets.{name}"), "httpMethod": "GET", "path": format!("v1/widgets:{name}"),
+               "parameters": {"pageToken": {"type": "string", "location": "query"}},
+               "response": {"$ref": response}})
+    };
+    json!({"name": "svc", "version": "v1", "rootUrl": "https://svc.googleapis.com/", "servicePath": "",
+           "schemas": {
+               "Widget": {"id": "Widget", "type": "object", "properties": {"name": {"type": "string"}}},
+               "ListWidgetsResponse": {"id": "ListWidgetsResponse", "type": "object", "properties": {
+                   "nextPageToken": {"type": "string"}, "widgets": widget_list}},
+               "ReachableWidgetsResponse": {"id": "ReachableWidgetsResponse", "type": "object", "properties": {
+                   "nextPageToken": {"type": "string"}, "unreachable": string_list, "widgets": widget_list}},
+               "QueryWidgetsResponse": {"id": "QueryWidgetsResponse", "type": "object", "properties": {
+                   "errors": string_list, "pageToken": {"type": "string"}, "rows": widget_list}},
+               "AggregatedWidgetsResponse": {"id": "AggregatedWidgetsResponse", "type": "object", "properties": {
+                   "items": {"type": "object", "additionalProperties": widget_list},
+                   "nextPageToken": {"type": "string"}, "unreachables": string_list}}},
+           "resources": {"widgets": {"methods": {
+               "list": list("list", "ListWidgetsResponse"),
+               "reachable": list("reachable", "ReachableWidgetsResponse"),
+               "query": list("query", "QueryWidgetsResponse"),
+               "aggregated": list("aggregated", "AggregatedWidgetsResponse")}}}})
+}
+
+#[test]
+fn every_paged_list_pages_and_only_an_unambiguous_list_yields_items() {
+    let sources = generated_sources(&paging_service());
+    let compact: String = sources.split_whitespace().collect();
+    for expected in [
+        "paginated!(List,page_token,ListWidgetsResponse,Widget);",
+        // Not the AIP-217 list of unreachable locations, which comes first.
+        "paginated!(Reachable,page_token,ReachableWidgetsResponse,Widget);",
+        // Two lists (rows, errors) and a map: which one `items()` should yield is not known.
+        "paginated!(Query,page_token,QueryWidgetsResponse);",
+        "paginated!(Aggregated,page_token,AggregatedWidgetsResponse);",
+    ] {
+        assert!(compact.contains(expected), "{expected}: {sources}");
+    }
+    // BigQuery's name for the next page's token is said once, where the default is not it.
+    assert_eq!(compact.matches("constNEXT_PAGE_TOKEN:&'staticstr=\"pageToken\";").count(), 1, "{sources}");
+    assert_eq!(compact.matches("discogen_runtime::PageTokenfor").count(), 4, "{sources}");
+    assert_eq!(compact.matches("discogen_runtime::Pagefor").count(), 2, "{sources}");
+}

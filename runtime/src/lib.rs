@@ -29,7 +29,7 @@
 //! * Media: [`MediaUpload`] (simple, multipart and resumable uploads from a
 //!   [`MediaSource`]) and [`MediaDownload`] (`alt=media` as a [`ByteStream`],
 //!   ranges, resume after a cut, atomic [`MediaDownload::to_file`]).
-//! * Pagination: the [`Page`] trait and the [`paginate`] /
+//! * Pagination: the [`PageToken`] and [`Page`] traits and the [`paginate`] /
 //!   [`paginate_items`] streams.
 //! * Long-running operations: [`Operation`], [`RawOperation`], [`PollPolicy`].
 //! * Types with special JSON forms used by generated models: [`Empty`],
@@ -118,7 +118,7 @@ pub use media::{
 pub use names::{parse_resource_name, write_resource_name, ResourceNameError};
 pub use operation::{Operation, PollPolicy, RawOperation, DEFAULT_POLL_PATH_PREFIX};
 pub use operations_resource::{CancelOperation, DeleteOperation, GetOperation, ListOperations, WaitOperation};
-pub use pagination::{page_items, paginate, paginate_items, ItemStream, Page, PageStream};
+pub use pagination::{page_items, paginate, paginate_items, ItemStream, Page, PageStream, PageToken};
 pub use request::{Method, Request, RequestOptions};
 pub use request_id::request_id;
 pub use retry::{RetryPolicy, DEFAULT_RETRYABLE_STATUSES};

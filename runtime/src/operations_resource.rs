@@ -22,12 +22,14 @@ use crate::{
 /// response, the method ids' common prefix and the API's path prefix.
 ///
 /// ```
-/// # use discogen_runtime::Page;
+/// # use discogen_runtime::{Page, PageToken};
 /// # #[derive(Clone, Debug, Default, serde::Deserialize)]
 /// # pub struct ListOperationsResponse { operations: Vec<serde_json::Value>, next_page_token: Option<String> }
+/// # impl PageToken for ListOperationsResponse {
+/// #     fn next_page_token(&self) -> Option<&str> { self.next_page_token.as_deref() }
+/// # }
 /// # impl Page for ListOperationsResponse {
 /// #     type Item = serde_json::Value;
-/// #     fn next_page_token(&self) -> Option<&str> { self.next_page_token.as_deref() }
 /// #     fn into_items(self) -> Vec<serde_json::Value> { self.operations }
 /// # }
 /// /// Operations of the `projects.locations.jobs` collection.
@@ -201,8 +203,10 @@ where
         self.client.execute(self.request()).await
     }
 
-    /// All pages, following `nextPageToken` from this call's page token on.
-    pub fn pages(self) -> PageStream<'static, L> {
+    /// All pages, following `nextPageToken` from this call's page token on (added to a
+    /// `fields` mask that leaves it out).
+    pub fn pages(mut self) -> PageStream<'static, L> {
+        self.options = self.options.with_field_selected(L::NEXT_PAGE_TOKEN);
         let first = self.page_token.clone();
         paginate(first, move |token| {
             let mut call = self.clone();
@@ -335,7 +339,7 @@ impl WaitOperation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{MockTransport, TryStreamExt};
+    use crate::{MockTransport, PageToken, TryStreamExt};
     use serde_json::json;
 
     #[derive(Debug, Default, serde::Deserialize)]
@@ -345,11 +349,14 @@ mod tests {
         next_page_token: Option<String>,
     }
 
-    impl Page for ListResponse {
-        type Item = Value;
+    impl PageToken for ListResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl Page for ListResponse {
+        type Item = Value;
         fn into_items(self) -> Vec<Value> {
             self.operations
         }
@@ -377,6 +384,19 @@ mod tests {
         assert_eq!(requests[0].query_value("pageSize").as_deref(), Some("1"));
         assert_eq!(requests[0].query_value("pageToken"), None);
         assert_eq!(requests[1].query_value("pageToken").as_deref(), Some("t2"));
+    }
+
+    #[tokio::test]
+    async fn a_fields_mask_without_the_page_token_still_reaches_the_last_page() {
+        let mock = MockTransport::new();
+        mock.push_json(200, json!({"operations": [{"name": "a"}], "nextPageToken": "t2"}));
+        mock.push_json(200, json!({"operations": [{"name": "b"}]}));
+        let list = ListOperations::<ListResponse>::new(client(&mock), "svc.list", "v1/jobs/j/operations".into());
+        let items: Vec<Value> = list.fields("operations(name)").items().try_collect().await.unwrap();
+        assert_eq!(items.len(), 2);
+        for request in mock.requests() {
+            assert_eq!(request.query_value("fields").as_deref(), Some("operations(name),nextPageToken"));
+        }
     }
 
     #[tokio::test]

@@ -1,4 +1,4 @@
-//! Streams over paginated list methods (`pageToken` / `nextPageToken`).
+//! Streams over paginated list methods (`pageToken` / `nextPageToken`, or an API's own names).
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -7,32 +7,44 @@ use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 use crate::error::{Error, Result};
 
-/// A page of a list response. Generated list-response types implement it.
+/// A response of a paged list: it says where the next page starts. Generated list-response
+/// types implement it; those with one unambiguous list of items implement [`Page`] too.
+pub trait PageToken {
+    /// The response field holding the next page's token, as named on the wire. A page stream
+    /// adds it to a `fields` mask that leaves it out, so such a mask cannot end a listing
+    /// after its first page.
+    const NEXT_PAGE_TOKEN: &'static str = "nextPageToken";
+
+    /// The token of the next page; `None` or `""` on the last page.
+    fn next_page_token(&self) -> Option<&str>;
+}
+
+/// A page of a list response with its items.
 ///
 /// ```
-/// use discogen_runtime::Page;
+/// use discogen_runtime::{Page, PageToken};
 ///
 /// struct ListJobsResponse {
 ///     jobs: Vec<String>,
 ///     next_page_token: Option<String>,
 /// }
 ///
-/// impl Page for ListJobsResponse {
-///     type Item = String;
+/// impl PageToken for ListJobsResponse {
 ///     fn next_page_token(&self) -> Option<&str> {
 ///         self.next_page_token.as_deref()
 ///     }
+/// }
+///
+/// impl Page for ListJobsResponse {
+///     type Item = String;
 ///     fn into_items(self) -> Vec<String> {
 ///         self.jobs
 ///     }
 /// }
 /// ```
-pub trait Page {
+pub trait Page: PageToken {
     /// The listed resource type.
     type Item;
-
-    /// The token of the next page; `None` or `""` on the last page.
-    fn next_page_token(&self) -> Option<&str>;
 
     /// The items of this page.
     fn into_items(self) -> Vec<Self::Item>;
@@ -62,14 +74,12 @@ enum Cursor {
 /// already followed (`A -> B -> A` would loop forever).
 ///
 /// ```
-/// use discogen_runtime::{paginate, Page, Result};
+/// use discogen_runtime::{paginate, PageToken, Result};
 /// use discogen_runtime::TryStreamExt;
 ///
 /// struct Numbers(Vec<u32>, Option<String>);
-/// impl Page for Numbers {
-///     type Item = u32;
+/// impl PageToken for Numbers {
 ///     fn next_page_token(&self) -> Option<&str> { self.1.as_deref() }
-///     fn into_items(self) -> Vec<u32> { self.0 }
 /// }
 ///
 /// # async fn demo() -> Result<()> {
@@ -87,7 +97,7 @@ enum Cursor {
 /// ```
 pub fn paginate<'a, P, F, Fut>(first_token: Option<String>, fetch: F) -> PageStream<'a, P>
 where
-    P: Page + Send + 'a,
+    P: PageToken + Send + 'a,
     F: FnMut(Option<String>) -> Fut + Send + 'a,
     Fut: Future<Output = Result<P>> + Send + 'a,
 {
@@ -150,24 +160,30 @@ where
     pages.map_ok(|page| stream::iter(page.into_items().into_iter().map(Ok))).try_flatten().boxed()
 }
 
-/// Adds `pages()` and `items()` to a paged list builder that is `Clone`, has an
-/// `Option<String>` page-token field and a `send()` returning a [`Page`]. Generated crates
-/// invoke it once per paged list method, naming the page and item types of the crate
-/// (`crate::` is implied) or, after `type`, any type.
+/// Adds `pages()` and `items()` to a paged list builder that is `Clone`, holds its
+/// [`Call`](crate::Call) in a field `call`, has an `Option<String>` page-token field and a
+/// `send()` returning a [`Page`]. Generated crates invoke it once per paged list method,
+/// naming the page and item types of the crate (`crate::` is implied) or, after `type`, any
+/// type. Without an item type (a response with several lists) only `pages()` is added, and the
+/// response need only be a [`PageToken`].
+///
+/// `pages()` adds the response's token field to a `fields` mask that leaves it out.
 ///
 /// ```
-/// use discogen_runtime::{Page, TryStreamExt};
+/// use discogen_runtime::{Call, Client, Page, PageToken, TryStreamExt};
 ///
 /// #[derive(Debug)]
 /// struct Numbers { items: Vec<u32>, next: Option<String> }
+/// impl PageToken for Numbers {
+///     fn next_page_token(&self) -> Option<&str> { self.next.as_deref() }
+/// }
 /// impl Page for Numbers {
 ///     type Item = u32;
-///     fn next_page_token(&self) -> Option<&str> { self.next.as_deref() }
 ///     fn into_items(self) -> Vec<u32> { self.items }
 /// }
 ///
 /// #[derive(Clone)]
-/// struct ListNumbers { page_token: Option<String> }
+/// struct ListNumbers { call: Call, page_token: Option<String> }
 /// impl ListNumbers {
 ///     async fn send(self) -> discogen_runtime::Result<Numbers> {
 ///         Ok(match self.page_token.as_deref() {
@@ -179,7 +195,9 @@ where
 /// discogen_runtime::paginated!(ListNumbers, page_token, type Numbers, type u32);
 ///
 /// # async fn demo() -> discogen_runtime::Result<()> {
-/// let all: Vec<u32> = ListNumbers { page_token: None }.items().try_collect().await?;
+/// let client = Client::builder("https://numbers.example.com/").no_auth().build()?;
+/// let list = ListNumbers { call: Call::new(&client), page_token: None };
+/// let all: Vec<u32> = list.items().try_collect().await?;
 /// assert_eq!(all, [1, 2, 3]);
 /// # Ok(())
 /// # }
@@ -190,20 +208,30 @@ where
 #[macro_export]
 macro_rules! paginated {
     ($builder:ident, $token:ident, type $page:ty, type $item:ty) => {
-        impl $builder {
-            /// All pages, following `nextPageToken` from this call's page token on.
-            pub fn pages(self) -> $crate::PageStream<'static, $page> {
-                let first = self.$token.clone();
-                $crate::paginate(first, move |token| {
-                    let mut call = self.clone();
-                    call.$token = token;
-                    call.send()
-                })
-            }
+        $crate::paginated!($builder, $token, type $page);
 
+        impl $builder {
             /// All items of all pages, one by one.
             pub fn items(self) -> $crate::ItemStream<'static, $item> {
                 $crate::page_items(self.pages())
+            }
+        }
+    };
+    ($builder:ident, $token:ident, type $page:ty) => {
+        impl $builder {
+            /// All pages, following the next-page token from this call's page token on.
+            pub fn pages(self) -> $crate::PageStream<'static, $page> {
+                let mut first = self;
+                first.call.options = first
+                    .call
+                    .options
+                    .with_field_selected(<$page as $crate::PageToken>::NEXT_PAGE_TOKEN);
+                let token = first.$token.clone();
+                $crate::paginate(token, move |token| {
+                    let mut call = first.clone();
+                    call.$token = token;
+                    call.send()
+                })
             }
         }
     };
@@ -212,6 +240,9 @@ macro_rules! paginated {
     };
     ($builder:ident, $token:ident, $page:ident, type $item:ty) => {
         $crate::paginated!($builder, $token, type crate::$page, type $item);
+    };
+    ($builder:ident, $token:ident, $page:ident) => {
+        $crate::paginated!($builder, $token, type crate::$page);
     };
 }
 
@@ -223,11 +254,14 @@ mod tests {
     #[derive(Debug)]
     struct Numbers(Vec<u32>, Option<String>);
 
-    impl Page for Numbers {
-        type Item = u32;
+    impl PageToken for Numbers {
         fn next_page_token(&self) -> Option<&str> {
             self.1.as_deref()
         }
+    }
+
+    impl Page for Numbers {
+        type Item = u32;
         fn into_items(self) -> Vec<u32> {
             self.0
         }

@@ -141,6 +141,30 @@ impl RequestOptions {
         self
     }
 
+    /// These options with `field` added to a partial-response mask that does not select it
+    /// already (no mask selects everything). Page streams use it so that a `fields` mask
+    /// without the next-page token cannot end a listing after its first page.
+    ///
+    /// ```
+    /// use discogen_runtime::RequestOptions;
+    ///
+    /// let options = RequestOptions::new().with_fields("files(id,name)").with_field_selected("nextPageToken");
+    /// assert_eq!(options.fields(), Some("files(id,name),nextPageToken"));
+    /// let all = RequestOptions::new().with_field_selected("nextPageToken");
+    /// assert_eq!(all.fields(), None);
+    /// ```
+    pub fn with_field_selected(mut self, field: &str) -> Self {
+        if let Some(mask) = &mut self.fields {
+            if !mask_selects(mask, field) {
+                if !mask.trim().is_empty() {
+                    mask.push(',');
+                }
+                mask.push_str(field);
+            }
+        }
+        self
+    }
+
     /// The standard `quotaUser` parameter: attributes quota to this (arbitrary, at most 40
     /// characters) user string.
     pub fn with_quota_user(mut self, quota_user: impl Into<String>) -> Self {
@@ -192,6 +216,29 @@ impl RequestOptions {
             quota_user: self.quota_user.or(other.quota_user),
         }
     }
+}
+
+/// True when the partial-response `mask` (`a,b(c,d),e/f`) selects the top-level `field`
+/// whole: a top-level selector `*`, `field` itself, or `field(*)`.
+fn mask_selects(mask: &str, field: &str) -> bool {
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut selectors = Vec::new();
+    for (at, c) in mask.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                selectors.push(&mask[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    selectors.push(&mask[start..]);
+    selectors.into_iter().map(str::trim).any(|selector| {
+        selector == "*" || selector == field || selector.strip_prefix(field).is_some_and(|rest| rest == "(*)")
+    })
 }
 
 impl fmt::Debug for RequestOptions {
@@ -512,5 +559,22 @@ mod tests {
         map.insert((1, 2), 3);
         let err = Request::new(Method::Post, "x").json(&map).unwrap_err();
         assert!(matches!(err, Error::Serialize(_)));
+    }
+
+    #[test]
+    fn a_mask_without_the_field_gets_it_appended_once() {
+        let selected = |mask: &str| {
+            RequestOptions::new().with_fields(mask).with_field_selected("nextPageToken").fields().map(str::to_owned)
+        };
+        assert_eq!(selected("files(id,name)").as_deref(), Some("files(id,name),nextPageToken"));
+        // A token name inside a sub-selection is another field.
+        assert_eq!(selected("items(nextPageToken)").as_deref(), Some("items(nextPageToken),nextPageToken"));
+        assert_eq!(selected("kind,items/id").as_deref(), Some("kind,items/id,nextPageToken"));
+        assert_eq!(selected("").as_deref(), Some("nextPageToken"));
+        assert_eq!(selected("nextPageTokens").as_deref(), Some("nextPageTokens,nextPageToken"));
+        for kept in ["nextPageToken", "files(id), nextPageToken ", "*", "a(b,c),*", "nextPageToken(*)"] {
+            assert_eq!(selected(kept).as_deref(), Some(kept), "{kept}");
+        }
+        assert_eq!(RequestOptions::new().with_field_selected("nextPageToken").fields(), None);
     }
 }

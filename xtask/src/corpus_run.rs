@@ -15,10 +15,10 @@ enum Outcome {
     Ok {
         pages: usize,
         sources: usize,
-        request_ids: RequestIds,
+        counts: MethodCounts,
     },
     /// Generated, but with public names ending in a made-up number.
-    Numbered(Vec<String>, RequestIds),
+    Numbered(Vec<String>, MethodCounts),
     Refused(String),
     Panicked(String),
 }
@@ -38,17 +38,17 @@ pub fn run(check: bool) -> Result<(), String> {
     let wall = started.elapsed();
 
     let (mut ok, mut refused, mut panicked, mut numbered) = (0, 0, 0, 0);
-    let mut request_ids = RequestIds::default();
+    let mut counts = MethodCounts::default();
     for (path, outcome, time) in &results {
         let name = path.file_stem().unwrap_or_default().to_string_lossy();
         match outcome {
-            Outcome::Ok { pages, sources, request_ids: ids } => {
-                request_ids.add(ids);
+            Outcome::Ok { pages, sources, counts: ids } => {
+                counts.add(ids);
                 ok += 1;
                 println!("ok       {name:<40} {pages:>4} pages {sources:>4} sources {:>6.1} ms", ms(*time));
             }
             Outcome::Numbered(names, ids) => {
-                request_ids.add(ids);
+                counts.add(ids);
                 numbered += 1;
                 println!("NUMBERED {name:<40} {}", names.join(", "));
             }
@@ -79,7 +79,11 @@ pub fn run(check: bool) -> Result<(), String> {
     println!("slowest: {}", slow.join(", "));
     println!(
         "request ids (AIP-155, filled by the client): {} POST/PATCH methods by query parameter and {} by body field, in {} documents",
-        request_ids.query, request_ids.body, request_ids.documents
+        counts.query, counts.body, counts.documents
+    );
+    println!(
+        "paged lists: {} with pages() and items(), {} with pages() only (several lists in the response)",
+        counts.paged_items, counts.paged_only
     );
     if panicked > 0 {
         return Err(format!("{panicked} document(s) made the generator panic"));
@@ -108,9 +112,7 @@ fn generate_all(paths: &[PathBuf]) -> Vec<(PathBuf, Outcome, Duration)> {
                 in_process::Outcome::Done(Ok((_, _, numbered, ids))) if !numbered.is_empty() => {
                     Outcome::Numbered(numbered, ids)
                 }
-                in_process::Outcome::Done(Ok((pages, sources, _, request_ids))) => {
-                    Outcome::Ok { pages, sources, request_ids }
-                }
+                in_process::Outcome::Done(Ok((pages, sources, _, counts))) => Outcome::Ok { pages, sources, counts },
                 in_process::Outcome::Done(Err(error)) => Outcome::Refused(error),
                 in_process::Outcome::Panicked(message) => Outcome::Panicked(message),
             };
@@ -119,41 +121,58 @@ fn generate_all(paths: &[PathBuf]) -> Vec<(PathBuf, Outcome, Duration)> {
         .collect()
 }
 
-/// Methods of a document whose client fills in a request id, by where it goes.
+/// Methods of a document whose client fills in a request id, by where it goes, and its
+/// paged lists, by whether they stream items or only pages.
 #[derive(Default)]
-struct RequestIds {
+struct MethodCounts {
     query: usize,
     body: usize,
-    /// Documents with at least one (when summed).
+    /// Documents with at least one request id (when summed).
     documents: usize,
+    paged_items: usize,
+    paged_only: usize,
 }
 
-impl RequestIds {
-    fn of(api: &discogen::ir::Api) -> RequestIds {
+impl MethodCounts {
+    fn of(api: &discogen::ir::Api, client: &[discogen::docs::File]) -> MethodCounts {
         use discogen::ir::RequestIdSlot;
         let slots = || api.methods.iter().filter_map(|m| m.request_id.as_ref());
         let query = slots().filter(|s| matches!(s, RequestIdSlot::Query(_))).count();
         let body = slots().filter(|s| matches!(s, RequestIdSlot::BodyField(_))).count();
-        RequestIds { query, body, documents: usize::from(query + body > 0) }
+        // `paginated!(Builder, token, Page)` streams pages; a fourth argument, the item type, items too.
+        let (mut paged_items, mut paged_only) = (0, 0);
+        for file in client {
+            for call in file.contents.split("paginated!(").skip(1) {
+                let arguments = call.split(')').next().unwrap_or_default().trim().trim_end_matches(',');
+                match arguments.matches(',').count() {
+                    2 => paged_only += 1,
+                    _ => paged_items += 1,
+                }
+            }
+        }
+        MethodCounts { query, body, documents: usize::from(query + body > 0), paged_items, paged_only }
     }
 
-    fn add(&mut self, other: &RequestIds) {
+    fn add(&mut self, other: &MethodCounts) {
         self.query += other.query;
         self.body += other.body;
         self.documents += other.documents;
+        self.paged_items += other.paged_items;
+        self.paged_only += other.paged_only;
     }
 }
 
 /// Pages and client source files for one document, the client's public names that end in a
 /// made-up number (`discogen::rust::lint`), and its methods with request ids.
-fn generate(path: &Path) -> Result<(usize, usize, Vec<String>, RequestIds), String> {
+fn generate(path: &Path) -> Result<(usize, usize, Vec<String>, MethodCounts), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
     let name = path.display().to_string();
     let (api, config) = pipeline::load(Input { name: &name, text: &text }, None).map_err(|e| e.to_string())?;
     let pages = discogen::docs::render(&api).map_err(|e| e.to_string())?;
     let client = discogen::rust::render(&api, &pipeline::client_config(&api, &config)).map_err(|e| e.to_string())?;
     let numbered = discogen::rust::lint::numbered_names(&text, &client);
-    Ok((pages.len(), client.len(), numbered, RequestIds::of(&api)))
+    let counts = MethodCounts::of(&api, &client);
+    Ok((pages.len(), client.len(), numbered, counts))
 }
 
 /// Writes the clients of the chosen APIs and the nasty fixtures into one scratch workspace

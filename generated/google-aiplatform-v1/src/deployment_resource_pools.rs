@@ -127,11 +127,8 @@ impl DeploymentResourcePools {
     ///
     /// ```no_run
     /// # async fn example(client: google_aiplatform_v1::Client) -> google_aiplatform_v1::Result<()> {
-    /// use google_aiplatform_v1::TryStreamExt as _;
-    /// let mut items = client.deployment_resource_pools().query_deployed_models(google_aiplatform_v1::DeploymentResourcePoolName::new("my-project", "my-location", "my-deployment-resource-pool")).items();
-    /// while let Some(item) = items.try_next().await? {
-    ///     println!("{item:?}");
-    /// }
+    /// let response = client.deployment_resource_pools().query_deployed_models(google_aiplatform_v1::DeploymentResourcePoolName::new("my-project", "my-location", "my-deployment-resource-pool")).send().await?;
+    /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
@@ -359,5 +356,5 @@ impl QueryDeployedModels {
 }
 
 discogen_runtime::paginated!(
-    QueryDeployedModels, page_token, QueryDeployedModelsResponse, DeployedModel
+    QueryDeployedModels, page_token, QueryDeployedModelsResponse
 );

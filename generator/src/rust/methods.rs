@@ -102,9 +102,9 @@ pub struct MethodPlan {
     pub response: Response,
     /// Documented error responses: (`404`, `4XX` or `default`, body type).
     pub errors: Vec<(String, RustType)>,
-    /// Item type when the method pages with `pageToken` / `nextPageToken`.
+    /// Item type when the paged response has one unambiguous list (`items()`).
     pub page_item: Option<RustType>,
-    /// `pageToken`'s field name when paged.
+    /// The page-token parameter's field name when the method pages (`pages()`).
     pub page_token_field: Option<String>,
     /// Discovery says the method can upload or download media.
     pub media: bool,
@@ -507,31 +507,29 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
         }
     };
     // pages() and items(): the same on every paged list, written once by the runtime.
-    let paging = match (&method.page_item, &method.page_token_field) {
-        (Some(item), Some(token)) => {
-            let token = ident(token);
-            // Crate types by name (`crate::` implied), anything else after `type`.
-            let page = match &method.response {
-                Response::Json(RustType::Named(page)) => {
-                    let page = ident(page);
-                    quote!(#page)
-                }
-                _ => quote!(type #output),
-            };
-            let item = match item {
-                RustType::Named(item) => {
-                    let item = ident(item);
-                    quote!(#item)
-                }
-                other => {
-                    let item = type_tokens(other);
-                    quote!(type #item)
-                }
-            };
-            quote!(discogen_runtime::paginated!(#builder, #token, #page, #item);)
+    let paging = method.page_token_field.as_ref().map(|token| {
+        let token = ident(token);
+        // Crate types by name (`crate::` implied), anything else after `type`.
+        let page = match &method.response {
+            Response::Json(RustType::Named(page)) => {
+                let page = ident(page);
+                quote!(#page)
+            }
+            _ => quote!(type #output),
+        };
+        match &method.page_item {
+            Some(RustType::Named(item)) => {
+                let item = ident(item);
+                quote!(discogen_runtime::paginated!(#builder, #token, #page, #item);)
+            }
+            Some(other) => {
+                let item = type_tokens(other);
+                quote!(discogen_runtime::paginated!(#builder, #token, #page, type #item);)
+            }
+            // A response with several lists: pages only.
+            None => quote!(discogen_runtime::paginated!(#builder, #token, #page);),
         }
-        _ => quote!(),
-    };
+    });
     let media = media_tokens(method, &output);
     let send_doc = match &method.request_id {
         None => quote!(#[doc = " Sends the request."]),

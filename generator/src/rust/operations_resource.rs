@@ -81,6 +81,7 @@ fn shape(resource: &ResourcePlan) -> Option<Shape> {
         && list.body.is_none()
         && !list.media
         && list.page_token_field.as_deref() == Some("page_token")
+        && list.page_item.is_some()
         && query(list)?
             == [
                 ("filter", "filter", &RustType::String),

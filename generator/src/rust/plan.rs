@@ -14,7 +14,7 @@ use super::names::NameType;
 use super::types::{self, Alphabet, RustType, TypeBuilder, TypeDef};
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
-use crate::ir::{Api, Method, ParamLocation, Schema};
+use crate::ir::{Api, Method, ParamLocation, Property, Schema};
 
 /// Names the crate root defines or re-exports, and prelude names generated code relies on;
 /// a schema with one of these names gets a `Schema` suffix.
@@ -78,14 +78,23 @@ pub struct CratePlan {
     pub gates: Gates,
     pub types: Vec<TypeDef>,
     pub names: Vec<NameType>,
-    /// (response type, items field, item type) of paged lists.
-    pub pages: Vec<(String, String, RustType)>,
-    /// The JSON name of the next-page token in list responses.
-    pub page_token: String,
+    /// The responses of paged lists.
+    pub pages: Vec<PagePlan>,
     /// Deprecated aliases (old name, new name) of renamed types and names.
     pub aliases: Vec<(String, String)>,
     /// The kind of document the types come from, named in their docs.
     pub document: crate::ir::DocumentKind,
+}
+
+/// A paged list's response type: where its next-page token is and, when it has one
+/// unambiguous list, that list (`items()`); without one it only gets `pages()`.
+#[derive(Debug, Clone)]
+pub struct PagePlan {
+    pub response: String,
+    /// The JSON name of the next-page token.
+    pub token: String,
+    /// The items field's JSON name and the item type.
+    pub items: Option<(String, RustType)>,
 }
 
 pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
@@ -163,12 +172,11 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
             while plan.builder == handle || plans.iter().any(|p| p.builder == plan.builder) {
                 plan.builder.push('_');
             }
-            if let (Some(item), Some(Response::Json(RustType::Named(response)))) =
-                (&plan.page_item, Some(&plan.response))
-            {
-                if let Some(field) = items_field(api, config, method) {
-                    if !pages.iter().any(|(r, _, _): &(String, String, RustType)| r == response) {
-                        pages.push((response.clone(), field, item.clone()));
+            if let (Some(_), Response::Json(RustType::Named(response))) = (&plan.page_token_field, &plan.response) {
+                if let Some(paging) = response_paging(api, config, method) {
+                    if !pages.iter().any(|page: &PagePlan| &page.response == response) {
+                        let items = paging.items.map(|p| p.name.clone()).zip(plan.page_item.clone());
+                        pages.push(PagePlan { response: response.clone(), token: paging.token.to_owned(), items });
                     }
                 }
             }
@@ -202,9 +210,8 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
         }
         aliases.push((old.clone(), new.clone()));
     }
-    let page_token = pagination(config).response_token;
     let document = api.service.document;
-    Ok(CratePlan { resources, gates, types: builder.defs, names, pages, page_token, aliases, document })
+    Ok(CratePlan { resources, gates, types: builder.defs, names, pages, aliases, document })
 }
 
 /// The response schema of the `get` method beside `method` (the resource a Discovery-style
@@ -477,13 +484,17 @@ fn method_plan(
         (None, None) => Response::Empty,
     };
     let request_token = pagination(config).request_token;
-    let page_token_field = query
-        .iter()
-        .find(|q| q.wire_name == request_token && !q.repeated && !q.required && !q.header)
-        .map(|q| q.field.clone());
-    let page_item = match (&response, &page_token_field) {
-        (Response::Json(RustType::Named(response)), Some(_)) => {
-            items_field(api, config, method).and_then(|items| list_item_type(&builder.defs, response, &items))
+    let paging = response_paging(api, config, method);
+    let page_token_field = match (&response, &paging) {
+        (Response::Json(RustType::Named(_)), Some(_)) => query
+            .iter()
+            .find(|q| q.wire_name == request_token && !q.repeated && !q.required && !q.header)
+            .map(|q| q.field.clone()),
+        _ => None,
+    };
+    let page_item = match (&response, &page_token_field, paging.and_then(|p| p.items)) {
+        (Response::Json(RustType::Named(response)), Some(_), Some(items)) => {
+            list_item_type(&builder.defs, response, &items.name)
         }
         _ => None,
     };
@@ -504,7 +515,7 @@ fn method_plan(
             .iter()
             .map(|error| (error.status.to_string(), schema_type(builder, config, &error.schema)))
             .collect(),
-        page_token_field: page_item.as_ref().and(page_token_field),
+        page_token_field,
         media: method.supports_media_upload || method.supports_media_download,
         upload: upload_plan(method, &path_fields),
         // Media comes from a GET of the resource with `alt=media`.
@@ -554,20 +565,43 @@ fn pagination(config: &ClientConfig) -> crate::config::Pagination {
     config.pagination.clone().unwrap_or_else(crate::config::Pagination::google)
 }
 
-/// The list property of a paged response: with a string next-page token, the configured
-/// items array, else the first array other than the token.
-fn list_property<'a>(api: &'a Api, config: &ClientConfig, method: &Method) -> Option<&'a crate::ir::Property> {
+/// Where a paged list's response keeps its next-page token and, if unambiguous, its items.
+struct ResponsePaging<'a> {
+    token: &'a str,
+    items: Option<&'a Property>,
+}
+
+/// The paging of `method`'s response: a string next-page token under the configured name or
+/// one of Google's two (`nextPageToken`; BigQuery's `pageToken`), with the configured items
+/// array or else the response's one unambiguous list.
+fn response_paging<'a>(api: &'a Api, config: &ClientConfig, method: &Method) -> Option<ResponsePaging<'a>> {
     let schema = api.schemas.get(method.response.as_deref()?)?;
-    let Some(paging) = &config.pagination else { return schema.paged_list_property() };
-    let token = schema.property(&paging.response_token)?;
-    if token.json_type.as_deref() != Some("string") {
-        return None;
+    let names = match &config.pagination {
+        Some(paging) => vec![paging.response_token.as_str()],
+        None => vec!["nextPageToken", "pageToken"],
+    };
+    let is = |p: &Property, json_type: &str| p.schema.json_type.as_deref() == Some(json_type);
+    let token =
+        names.into_iter().find_map(|name| schema.properties.iter().find(|p| p.name == name && is(p, "string")))?;
+    let lists = schema.properties.iter().filter(|p| p.name != token.name && is(p, "array"));
+    let items = match config.pagination.as_ref().and_then(|paging| paging.items.as_ref()) {
+        Some(items) => lists.into_iter().find(|p| &p.name == items),
+        None => unambiguous_list(lists.collect()),
+    };
+    Some(ResponsePaging { token: &token.name, items })
+}
+
+/// The items of a paged response: an array called `items` (Compute's), else the only array
+/// that is not an AIP-217 `unreachable` list. A response with several (BigQuery's `rows` and
+/// `errors`, Monitoring's `timeSeries` and `executionErrors`) has none: guessing would make
+/// `items()` yield the wrong list, so it only gets `pages()`.
+fn unambiguous_list(lists: Vec<&Property>) -> Option<&Property> {
+    if let Some(items) = lists.iter().find(|p| p.name == "items") {
+        return Some(items);
     }
-    let is_array = |p: &&crate::ir::Property| p.schema.json_type.as_deref() == Some("array");
-    match &paging.items {
-        Some(items) => schema.properties.iter().filter(is_array).find(|p| &p.name == items),
-        None => schema.properties.iter().filter(is_array).find(|p| p.name != paging.response_token),
-    }
+    let mut candidates = lists.into_iter().filter(|p| !p.name.starts_with("unreachable"));
+    let first = candidates.next()?;
+    candidates.next().is_none().then_some(first)
 }
 
 /// The element type of the list field `items` of struct `response`, as already defined.
@@ -579,10 +613,6 @@ fn list_item_type(defs: &[TypeDef], response: &str, items: &str) -> Option<RustT
         },
         _ => None,
     })
-}
-
-fn items_field(api: &Api, config: &ClientConfig, method: &Method) -> Option<String> {
-    list_property(api, config, method).map(|p| p.name.clone())
 }
 
 /// The model files: `src/model.rs` declaring one module per group, and each group's types
@@ -642,26 +672,40 @@ pub fn model_group_tokens(plan: &CratePlan, defs: &[&TypeDef]) -> TokenStream {
     quote! { #( #groups )* }
 }
 
-/// `impl Page` for a list response, or nothing.
+/// `impl PageToken` (and `impl Page` when it has items) for a list response, or nothing.
 fn page_impl(plan: &CratePlan, def: &TypeDef) -> Option<TokenStream> {
-    let (_, items_json, item) = plan.pages.iter().find(|(response, _, _)| response == def.name())?;
+    let page = plan.pages.iter().find(|page| page.response == def.name())?;
     let TypeDef::Struct(s) = def else { return None };
-    let items = ident(&s.fields.iter().find(|f| &f.json_name == items_json)?.rust_name);
-    let token = ident(&s.fields.iter().find(|f| f.json_name == plan.page_token)?.rust_name);
+    let field = |json: &str| s.fields.iter().find(|f| f.json_name == json).map(|f| ident(&f.rust_name));
+    let token = field(&page.token)?;
     let response = ident(&s.name);
-    let item = models::type_tokens(item);
+    // The trait's default is Google's usual name.
+    let token_name = (page.token != "nextPageToken").then(|| {
+        let name = &page.token;
+        quote!(const NEXT_PAGE_TOKEN: &'static str = #name;)
+    });
+    let items = page.items.as_ref().and_then(|(items_json, item)| {
+        let items = field(items_json)?;
+        let item = models::type_tokens(item);
+        Some(quote! {
+            impl discogen_runtime::Page for #response {
+                type Item = #item;
+
+                fn into_items(self) -> Vec<#item> {
+                    self.#items
+                }
+            }
+        })
+    });
     Some(quote! {
-        impl discogen_runtime::Page for #response {
-            type Item = #item;
+        impl discogen_runtime::PageToken for #response {
+            #token_name
 
             fn next_page_token(&self) -> Option<&str> {
                 self.#token.as_deref()
             }
-
-            fn into_items(self) -> Vec<#item> {
-                self.#items
-            }
         }
+        #items
     })
 }
 

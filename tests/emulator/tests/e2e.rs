@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use discogen_runtime::{
-    paginate, paginate_items, Client, Code, Empty, Error, Method, Operation, Page, PollPolicy, RawOperation, Request,
-    RequestOptions, Result, RetryPolicy, TryStreamExt,
+    paginate, paginate_items, Client, Code, Empty, Error, Method, Operation, Page, PageToken, PollPolicy, RawOperation,
+    Request, RequestOptions, Result, RetryPolicy, TryStreamExt,
 };
 use notebook_emulator::{Emulator, EmulatorConfig};
 use serde::{Deserialize, Serialize};
@@ -43,11 +43,14 @@ struct ListNotebookExecutionJobsResponse {
     next_page_token: Option<String>,
 }
 
-impl Page for ListNotebookExecutionJobsResponse {
-    type Item = NotebookExecutionJob;
+impl PageToken for ListNotebookExecutionJobsResponse {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
     }
+}
+
+impl Page for ListNotebookExecutionJobsResponse {
+    type Item = NotebookExecutionJob;
     fn into_items(self) -> Vec<NotebookExecutionJob> {
         self.notebook_execution_jobs
     }

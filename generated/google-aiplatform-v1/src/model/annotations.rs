@@ -14,12 +14,15 @@ pub struct ListAnnotationsResponse {
 }
 
 #[cfg(feature = "annotations")]
-impl discogen_runtime::Page for ListAnnotationsResponse {
-    type Item = crate::Annotation;
-
+impl discogen_runtime::PageToken for ListAnnotationsResponse {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
     }
+}
+
+#[cfg(feature = "annotations")]
+impl discogen_runtime::Page for ListAnnotationsResponse {
+    type Item = crate::Annotation;
 
     fn into_items(self) -> Vec<crate::Annotation> {
         self.annotations

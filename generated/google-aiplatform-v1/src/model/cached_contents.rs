@@ -66,12 +66,15 @@ pub struct ListCachedContentsResponse {
 }
 
 #[cfg(feature = "cached-contents")]
-impl discogen_runtime::Page for ListCachedContentsResponse {
-    type Item = crate::CachedContent;
-
+impl discogen_runtime::PageToken for ListCachedContentsResponse {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
     }
+}
+
+#[cfg(feature = "cached-contents")]
+impl discogen_runtime::Page for ListCachedContentsResponse {
+    type Item = crate::CachedContent;
 
     fn into_items(self) -> Vec<crate::CachedContent> {
         self.cached_contents

@@ -80,12 +80,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for ListDatasetVersionsResponse {
-        type Item = crate::DatasetVersion;
-
+    impl discogen_runtime::PageToken for ListDatasetVersionsResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for ListDatasetVersionsResponse {
+        type Item = crate::DatasetVersion;
 
         fn into_items(self) -> Vec<crate::DatasetVersion> {
             self.dataset_versions

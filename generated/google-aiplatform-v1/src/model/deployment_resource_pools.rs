@@ -35,12 +35,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for ListDeploymentResourcePoolsResponse {
-        type Item = crate::DeploymentResourcePool;
-
+    impl discogen_runtime::PageToken for ListDeploymentResourcePoolsResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for ListDeploymentResourcePoolsResponse {
+        type Item = crate::DeploymentResourcePool;
 
         fn into_items(self) -> Vec<crate::DeploymentResourcePool> {
             self.deployment_resource_pools
@@ -106,15 +108,9 @@ mod gated_1 {
         pub total_endpoint_count: Option<i32>,
     }
 
-    impl discogen_runtime::Page for QueryDeployedModelsResponse {
-        type Item = crate::DeployedModel;
-
+    impl discogen_runtime::PageToken for QueryDeployedModelsResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
-        }
-
-        fn into_items(self) -> Vec<crate::DeployedModel> {
-            self.deployed_models
         }
     }
 

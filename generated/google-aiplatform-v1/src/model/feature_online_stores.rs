@@ -77,12 +77,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for ListFeatureOnlineStoresResponse {
-        type Item = crate::FeatureOnlineStore;
-
+    impl discogen_runtime::PageToken for ListFeatureOnlineStoresResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for ListFeatureOnlineStoresResponse {
+        type Item = crate::FeatureOnlineStore;
 
         fn into_items(self) -> Vec<crate::FeatureOnlineStore> {
             self.feature_online_stores

@@ -54,12 +54,15 @@ pub struct ListFeatureViewSyncsResponse {
 }
 
 #[cfg(feature = "feature-view-syncs")]
-impl discogen_runtime::Page for ListFeatureViewSyncsResponse {
-    type Item = crate::FeatureViewSync;
-
+impl discogen_runtime::PageToken for ListFeatureViewSyncsResponse {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
     }
+}
+
+#[cfg(feature = "feature-view-syncs")]
+impl discogen_runtime::Page for ListFeatureViewSyncsResponse {
+    type Item = crate::FeatureViewSync;
 
     fn into_items(self) -> Vec<crate::FeatureViewSync> {
         self.feature_view_syncs

@@ -232,12 +232,14 @@ mod gated_3 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for ListFeaturestoresResponse {
-        type Item = crate::Featurestore;
-
+    impl discogen_runtime::PageToken for ListFeaturestoresResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for ListFeaturestoresResponse {
+        type Item = crate::Featurestore;
 
         fn into_items(self) -> Vec<crate::Featurestore> {
             self.featurestores
@@ -291,12 +293,14 @@ mod gated_3 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for SearchFeaturesResponse {
-        type Item = crate::Feature;
-
+    impl discogen_runtime::PageToken for SearchFeaturesResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for SearchFeaturesResponse {
+        type Item = crate::Feature;
 
         fn into_items(self) -> Vec<crate::Feature> {
             self.features

@@ -95,12 +95,15 @@ pub struct ListHyperparameterTuningJobsResponse {
 }
 
 #[cfg(feature = "hyperparameter-tuning-jobs")]
-impl discogen_runtime::Page for ListHyperparameterTuningJobsResponse {
-    type Item = crate::HyperparameterTuningJob;
-
+impl discogen_runtime::PageToken for ListHyperparameterTuningJobsResponse {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
     }
+}
+
+#[cfg(feature = "hyperparameter-tuning-jobs")]
+impl discogen_runtime::Page for ListHyperparameterTuningJobsResponse {
+    type Item = crate::HyperparameterTuningJob;
 
     fn into_items(self) -> Vec<crate::HyperparameterTuningJob> {
         self.hyperparameter_tuning_jobs

@@ -93,12 +93,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for ListIndexEndpointsResponse {
-        type Item = crate::IndexEndpoint;
-
+    impl discogen_runtime::PageToken for ListIndexEndpointsResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for ListIndexEndpointsResponse {
+        type Item = crate::IndexEndpoint;
 
         fn into_items(self) -> Vec<crate::IndexEndpoint> {
             self.index_endpoints

@@ -146,12 +146,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for ListIndexesResponse {
-        type Item = crate::Index;
-
+    impl discogen_runtime::PageToken for ListIndexesResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for ListIndexesResponse {
+        type Item = crate::Index;
 
         fn into_items(self) -> Vec<crate::Index> {
             self.indexes

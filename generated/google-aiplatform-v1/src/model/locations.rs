@@ -14,12 +14,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for GoogleCloudLocationListLocationsResponse {
-        type Item = crate::GoogleCloudLocationLocation;
-
+    impl discogen_runtime::PageToken for GoogleCloudLocationListLocationsResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for GoogleCloudLocationListLocationsResponse {
+        type Item = crate::GoogleCloudLocationLocation;
 
         fn into_items(self) -> Vec<crate::GoogleCloudLocationLocation> {
             self.locations

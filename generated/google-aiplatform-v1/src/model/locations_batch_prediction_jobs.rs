@@ -137,12 +137,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for ListBatchPredictionJobsResponse {
-        type Item = crate::BatchPredictionJob;
-
+    impl discogen_runtime::PageToken for ListBatchPredictionJobsResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for ListBatchPredictionJobsResponse {
+        type Item = crate::BatchPredictionJob;
 
         fn into_items(self) -> Vec<crate::BatchPredictionJob> {
             self.batch_prediction_jobs

@@ -32,12 +32,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for SearchDataItemsResponse {
-        type Item = crate::DataItemView;
-
+    impl discogen_runtime::PageToken for SearchDataItemsResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for SearchDataItemsResponse {
+        type Item = crate::DataItemView;
 
         fn into_items(self) -> Vec<crate::DataItemView> {
             self.data_item_views

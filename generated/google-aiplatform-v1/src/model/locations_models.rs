@@ -41,12 +41,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for ListModelsResponse {
-        type Item = crate::Model;
-
+    impl discogen_runtime::PageToken for ListModelsResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for ListModelsResponse {
+        type Item = crate::Model;
 
         fn into_items(self) -> Vec<crate::Model> {
             self.models
@@ -65,12 +67,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for ListModelVersionsResponse {
-        type Item = crate::Model;
-
+    impl discogen_runtime::PageToken for ListModelVersionsResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for ListModelVersionsResponse {
+        type Item = crate::Model;
 
         fn into_items(self) -> Vec<crate::Model> {
             self.models
@@ -89,12 +93,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for ListModelVersionCheckpointsResponse {
-        type Item = crate::ModelVersionCheckpoint;
-
+    impl discogen_runtime::PageToken for ListModelVersionCheckpointsResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for ListModelVersionCheckpointsResponse {
+        type Item = crate::ModelVersionCheckpoint;
 
         fn into_items(self) -> Vec<crate::ModelVersionCheckpoint> {
             self.checkpoints

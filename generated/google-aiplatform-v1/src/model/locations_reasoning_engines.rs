@@ -81,12 +81,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for ListReasoningEnginesResponse {
-        type Item = crate::ReasoningEngine;
-
+    impl discogen_runtime::PageToken for ListReasoningEnginesResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for ListReasoningEnginesResponse {
+        type Item = crate::ReasoningEngine;
 
         fn into_items(self) -> Vec<crate::ReasoningEngine> {
             self.reasoning_engines

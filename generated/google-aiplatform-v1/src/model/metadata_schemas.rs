@@ -102,12 +102,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for ListMetadataSchemasResponse {
-        type Item = crate::MetadataSchema;
-
+    impl discogen_runtime::PageToken for ListMetadataSchemasResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for ListMetadataSchemasResponse {
+        type Item = crate::MetadataSchema;
 
         fn into_items(self) -> Vec<crate::MetadataSchema> {
             self.metadata_schemas

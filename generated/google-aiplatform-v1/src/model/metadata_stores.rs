@@ -58,12 +58,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for ListMetadataStoresResponse {
-        type Item = crate::MetadataStore;
-
+    impl discogen_runtime::PageToken for ListMetadataStoresResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for ListMetadataStoresResponse {
+        type Item = crate::MetadataStore;
 
         fn into_items(self) -> Vec<crate::MetadataStore> {
             self.metadata_stores

@@ -185,12 +185,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for ListModelDeploymentMonitoringJobsResponse {
-        type Item = crate::ModelDeploymentMonitoringJob;
-
+    impl discogen_runtime::PageToken for ListModelDeploymentMonitoringJobsResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for ListModelDeploymentMonitoringJobsResponse {
+        type Item = crate::ModelDeploymentMonitoringJob;
 
         fn into_items(self) -> Vec<crate::ModelDeploymentMonitoringJob> {
             self.model_deployment_monitoring_jobs

@@ -35,12 +35,15 @@ pub struct ListNasTrialDetailsResponse {
 }
 
 #[cfg(feature = "nas-trial-details")]
-impl discogen_runtime::Page for ListNasTrialDetailsResponse {
-    type Item = crate::NasTrialDetail;
-
+impl discogen_runtime::PageToken for ListNasTrialDetailsResponse {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
     }
+}
+
+#[cfg(feature = "nas-trial-details")]
+impl discogen_runtime::Page for ListNasTrialDetailsResponse {
+    type Item = crate::NasTrialDetail;
 
     fn into_items(self) -> Vec<crate::NasTrialDetail> {
         self.nas_trial_details

@@ -14,12 +14,15 @@ pub struct ListSavedQueriesResponse {
 }
 
 #[cfg(feature = "saved-queries")]
-impl discogen_runtime::Page for ListSavedQueriesResponse {
-    type Item = crate::SavedQuery;
-
+impl discogen_runtime::PageToken for ListSavedQueriesResponse {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
     }
+}
+
+#[cfg(feature = "saved-queries")]
+impl discogen_runtime::Page for ListSavedQueriesResponse {
+    type Item = crate::SavedQuery;
 
     fn into_items(self) -> Vec<crate::SavedQuery> {
         self.saved_queries

@@ -70,12 +70,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for ListModelEvaluationSlicesResponse {
-        type Item = crate::ModelEvaluationSlice;
-
+    impl discogen_runtime::PageToken for ListModelEvaluationSlicesResponse {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for ListModelEvaluationSlicesResponse {
+        type Item = crate::ModelEvaluationSlice;
 
         fn into_items(self) -> Vec<crate::ModelEvaluationSlice> {
             self.model_evaluation_slices

@@ -53,12 +53,15 @@ pub struct ListSpecialistPoolsResponse {
 }
 
 #[cfg(feature = "specialist-pools")]
-impl discogen_runtime::Page for ListSpecialistPoolsResponse {
-    type Item = crate::SpecialistPool;
-
+impl discogen_runtime::PageToken for ListSpecialistPoolsResponse {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
     }
+}
+
+#[cfg(feature = "specialist-pools")]
+impl discogen_runtime::Page for ListSpecialistPoolsResponse {
+    type Item = crate::SpecialistPool;
 
     fn into_items(self) -> Vec<crate::SpecialistPool> {
         self.specialist_pools

@@ -60,12 +60,15 @@ pub struct AnywhereCaches {
 }
 
 #[cfg(feature = "anywhere-caches")]
-impl discogen_runtime::Page for AnywhereCaches {
-    type Item = crate::AnywhereCache;
-
+impl discogen_runtime::PageToken for AnywhereCaches {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
     }
+}
+
+#[cfg(feature = "anywhere-caches")]
+impl discogen_runtime::Page for AnywhereCaches {
+    type Item = crate::AnywhereCache;
 
     fn into_items(self) -> Vec<crate::AnywhereCache> {
         self.items

@@ -630,12 +630,14 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::Page for Buckets {
-        type Item = crate::Bucket;
-
+    impl discogen_runtime::PageToken for Buckets {
         fn next_page_token(&self) -> Option<&str> {
             self.next_page_token.as_deref()
         }
+    }
+
+    impl discogen_runtime::Page for Buckets {
+        type Item = crate::Bucket;
 
         fn into_items(self) -> Vec<crate::Bucket> {
             self.items

@@ -61,12 +61,15 @@ pub struct Folders {
 }
 
 #[cfg(feature = "folders")]
-impl discogen_runtime::Page for Folders {
-    type Item = crate::Folder;
-
+impl discogen_runtime::PageToken for Folders {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
     }
+}
+
+#[cfg(feature = "folders")]
+impl discogen_runtime::Page for Folders {
+    type Item = crate::Folder;
 
     fn into_items(self) -> Vec<crate::Folder> {
         self.items

@@ -33,12 +33,15 @@ pub struct HmacKeysMetadata {
 }
 
 #[cfg(feature = "hmac-keys")]
-impl discogen_runtime::Page for HmacKeysMetadata {
-    type Item = crate::HmacKeyMetadata;
-
+impl discogen_runtime::PageToken for HmacKeysMetadata {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
     }
+}
+
+#[cfg(feature = "hmac-keys")]
+impl discogen_runtime::Page for HmacKeysMetadata {
+    type Item = crate::HmacKeyMetadata;
 
     fn into_items(self) -> Vec<crate::HmacKeyMetadata> {
         self.items

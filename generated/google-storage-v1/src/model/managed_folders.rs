@@ -48,12 +48,15 @@ pub struct ManagedFolders {
 }
 
 #[cfg(feature = "managed-folders")]
-impl discogen_runtime::Page for ManagedFolders {
-    type Item = crate::ManagedFolder;
-
+impl discogen_runtime::PageToken for ManagedFolders {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
     }
+}
+
+#[cfg(feature = "managed-folders")]
+impl discogen_runtime::Page for ManagedFolders {
+    type Item = crate::ManagedFolder;
 
     fn into_items(self) -> Vec<crate::ManagedFolder> {
         self.items

@@ -30,12 +30,15 @@ pub struct GoogleLongrunningListOperationsResponse {
 }
 
 #[cfg(feature = "operations")]
-impl discogen_runtime::Page for GoogleLongrunningListOperationsResponse {
-    type Item = crate::GoogleLongrunningOperation;
-
+impl discogen_runtime::PageToken for GoogleLongrunningListOperationsResponse {
     fn next_page_token(&self) -> Option<&str> {
         self.next_page_token.as_deref()
     }
+}
+
+#[cfg(feature = "operations")]
+impl discogen_runtime::Page for GoogleLongrunningListOperationsResponse {
+    type Item = crate::GoogleLongrunningOperation;
 
     fn into_items(self) -> Vec<crate::GoogleLongrunningOperation> {
         self.operations
