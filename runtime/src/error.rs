@@ -153,7 +153,7 @@ fn status_suffix(status: Option<u16>) -> String {
 
 /// A non-success HTTP response, with Google's `google.rpc.Status` when the
 /// body carried one.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
     /// HTTP status code.
@@ -184,6 +184,20 @@ impl ApiError {
             .and_then(|rpc| rpc.status.as_deref())
             .and_then(Code::from_name)
             .unwrap_or_else(|| Code::from_http_status(self.status))
+    }
+}
+
+impl fmt::Debug for ApiError {
+    /// The body once, as its snippet (and its length): the parsed status already holds what
+    /// it says, and a log line with the whole body twice helps nobody.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("rpc", &self.rpc)
+            .field("body_snippet", &self.body_snippet)
+            .field("body_len", &self.body.len())
+            .field("retry_after", &self.retry_after)
+            .finish()
     }
 }
 
@@ -425,6 +439,14 @@ mod tests {
         assert_eq!(err.code(), Some(Code::Internal));
         assert_eq!(err.body_snippet(), Some("<html>Bad Gateway</html>"));
         assert_eq!(err.to_string(), "HTTP 502 INTERNAL: <html>Bad Gateway</html>");
+    }
+
+    #[test]
+    fn debug_shows_the_body_once() {
+        let err = api(502, "<html>Bad Gateway</html>");
+        let debug = format!("{err:?}");
+        assert_eq!(debug.matches("Bad Gateway").count(), 1, "{debug}");
+        assert!(debug.contains("status: 502") && debug.contains("body_len: 24"), "{debug}");
     }
 
     #[test]

@@ -40,6 +40,10 @@ pub use discogen_runtime::{
     StreamExt, Timestamp, TokenProvider, TryStreamExt,
 };
 
+/// The JSON library of the models: `serde_json::Value` holds `type: any` fields, and
+/// `serde_json::json!` builds them, with no dependency of your own to keep in step.
+pub use serde_json;
+
 /// Credential sources: Application Default Credentials, service accounts,
 /// impersonation, authorized users, the metadata server, installed-app and
 /// device-code consent.
