@@ -160,6 +160,45 @@ where
     pages.map_ok(|page| stream::iter(page.into_items().into_iter().map(Ok))).try_flatten().boxed()
 }
 
+/// Implements [`PageToken`] for a list response from its token field (after `=`, the token's
+/// JSON name when it is not `nextPageToken`) and, given `items => Type`, [`Page`] from its list
+/// field. Generated crates invoke it once per paged response.
+///
+/// ```
+/// use discogen_runtime::{Page, PageToken};
+///
+/// struct QueryResponse { page_token: Option<String>, rows: Vec<String> }
+/// discogen_runtime::page!(QueryResponse, page_token = "pageToken", rows => String);
+///
+/// let page = QueryResponse { page_token: Some("2".into()), rows: vec!["a".into()] };
+/// assert_eq!(QueryResponse::NEXT_PAGE_TOKEN, "pageToken");
+/// assert_eq!(page.next_page_token(), Some("2"));
+/// assert_eq!(page.into_items(), ["a"]);
+/// ```
+#[macro_export]
+macro_rules! page {
+    ($response:ty, $token:ident $(= $name:literal)?) => {
+        impl $crate::PageToken for $response {
+            $(const NEXT_PAGE_TOKEN: &'static str = $name;)?
+
+            fn next_page_token(&self) -> ::std::option::Option<&str> {
+                self.$token.as_deref()
+            }
+        }
+    };
+    ($response:ty, $token:ident $(= $name:literal)?, $items:ident => $item:ty) => {
+        $crate::page!($response, $token $(= $name)?);
+
+        impl $crate::Page for $response {
+            type Item = $item;
+
+            fn into_items(self) -> ::std::vec::Vec<$item> {
+                self.$items
+            }
+        }
+    };
+}
+
 /// Adds `pages()` and `items()` to a paged list builder that is `Clone`, holds its
 /// [`Call`](crate::Call) in a field `call`, has an `Option<String>` page-token field and a
 /// `send()` returning a [`Page`]. Generated crates invoke it once per paged list method,

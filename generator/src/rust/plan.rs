@@ -672,7 +672,8 @@ pub fn model_group_tokens(plan: &CratePlan, defs: &[&TypeDef]) -> TokenStream {
     quote! { #( #groups )* }
 }
 
-/// `impl PageToken` (and `impl Page` when it has items) for a list response, or nothing.
+/// `PageToken` (and `Page` when it has items) for a list response, or nothing: one
+/// `page!` line, the impls being the same on every list.
 fn page_impl(plan: &CratePlan, def: &TypeDef) -> Option<TokenStream> {
     let page = plan.pages.iter().find(|page| page.response == def.name())?;
     let TypeDef::Struct(s) = def else { return None };
@@ -680,33 +681,19 @@ fn page_impl(plan: &CratePlan, def: &TypeDef) -> Option<TokenStream> {
     let token = field(&page.token)?;
     let response = ident(&s.name);
     // The trait's default is Google's usual name.
-    let token_name = (page.token != "nextPageToken").then(|| {
-        let name = &page.token;
-        quote!(const NEXT_PAGE_TOKEN: &'static str = #name;)
-    });
-    let items = page.items.as_ref().and_then(|(items_json, item)| {
-        let items = field(items_json)?;
-        let item = models::type_tokens(item);
-        Some(quote! {
-            impl discogen_runtime::Page for #response {
-                type Item = #item;
-
-                fn into_items(self) -> Vec<#item> {
-                    self.#items
-                }
-            }
-        })
-    });
-    Some(quote! {
-        impl discogen_runtime::PageToken for #response {
-            #token_name
-
-            fn next_page_token(&self) -> Option<&str> {
-                self.#token.as_deref()
-            }
+    let token = match page.token.as_str() {
+        "nextPageToken" => quote!(#token),
+        name => quote!(#token = #name),
+    };
+    let items = match &page.items {
+        Some((items_json, item)) => {
+            let items = field(items_json)?;
+            let item = models::type_tokens(item);
+            quote!(, #items => #item)
         }
-        #items
-    })
+        None => quote!(),
+    };
+    Some(quote!(discogen_runtime::page!(#response, #token #items);))
 }
 
 /// The crate root: docs, re-exports, endpoints and the `Client`.

@@ -14,20 +14,9 @@ pub struct ListAnnotationsResponse {
 }
 
 #[cfg(feature = "annotations")]
-impl discogen_runtime::PageToken for ListAnnotationsResponse {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "annotations")]
-impl discogen_runtime::Page for ListAnnotationsResponse {
-    type Item = crate::Annotation;
-
-    fn into_items(self) -> Vec<crate::Annotation> {
-        self.annotations
-    }
-}
+discogen_runtime::page!(
+    ListAnnotationsResponse, next_page_token, annotations => crate::Annotation
+);
 
 #[cfg(feature = "annotations")]
 discogen_runtime::model_serde!(

@@ -266,20 +266,9 @@ pub struct ListArtifactsResponse {
 }
 
 #[cfg(feature = "artifacts")]
-impl discogen_runtime::PageToken for ListArtifactsResponse {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "artifacts")]
-impl discogen_runtime::Page for ListArtifactsResponse {
-    type Item = crate::Artifact;
-
-    fn into_items(self) -> Vec<crate::Artifact> {
-        self.artifacts
-    }
-}
+discogen_runtime::page!(
+    ListArtifactsResponse, next_page_token, artifacts => crate::Artifact
+);
 
 /// Request message for MetadataService.PurgeArtifacts.
 ///

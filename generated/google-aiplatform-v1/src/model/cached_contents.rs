@@ -66,20 +66,9 @@ pub struct ListCachedContentsResponse {
 }
 
 #[cfg(feature = "cached-contents")]
-impl discogen_runtime::PageToken for ListCachedContentsResponse {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "cached-contents")]
-impl discogen_runtime::Page for ListCachedContentsResponse {
-    type Item = crate::CachedContent;
-
-    fn into_items(self) -> Vec<crate::CachedContent> {
-        self.cached_contents
-    }
-}
+discogen_runtime::page!(
+    ListCachedContentsResponse, next_page_token, cached_contents => crate::CachedContent
+);
 
 /// Metadata on the usage of the cached content.
 ///

@@ -68,19 +68,9 @@ mod gated_2 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListContextsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListContextsResponse {
-        type Item = crate::Context;
-
-        fn into_items(self) -> Vec<crate::Context> {
-            self.contexts
-        }
-    }
+    discogen_runtime::page!(
+        ListContextsResponse, next_page_token, contexts => crate::Context
+    );
 
     /// Request message for MetadataService.PurgeContexts.
     ///

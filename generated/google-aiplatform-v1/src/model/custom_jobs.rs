@@ -83,20 +83,9 @@ pub struct ListCustomJobsResponse {
 }
 
 #[cfg(feature = "custom-jobs")]
-impl discogen_runtime::PageToken for ListCustomJobsResponse {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "custom-jobs")]
-impl discogen_runtime::Page for ListCustomJobsResponse {
-    type Item = crate::CustomJob;
-
-    fn into_items(self) -> Vec<crate::CustomJob> {
-        self.custom_jobs
-    }
-}
+discogen_runtime::page!(
+    ListCustomJobsResponse, next_page_token, custom_jobs => crate::CustomJob
+);
 
 /// Request message for JobService.CancelCustomJob.
 ///

@@ -14,20 +14,9 @@ pub struct ListDataItemsResponse {
 }
 
 #[cfg(feature = "data-items")]
-impl discogen_runtime::PageToken for ListDataItemsResponse {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "data-items")]
-impl discogen_runtime::Page for ListDataItemsResponse {
-    type Item = crate::DataItem;
-
-    fn into_items(self) -> Vec<crate::DataItem> {
-        self.data_items
-    }
-}
+discogen_runtime::page!(
+    ListDataItemsResponse, next_page_token, data_items => crate::DataItem
+);
 
 #[cfg(feature = "data-items")]
 discogen_runtime::model_serde!(

@@ -88,19 +88,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListDataLabelingJobsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListDataLabelingJobsResponse {
-        type Item = crate::DataLabelingJob;
-
-        fn into_items(self) -> Vec<crate::DataLabelingJob> {
-            self.data_labeling_jobs
-        }
-    }
+    discogen_runtime::page!(
+        ListDataLabelingJobsResponse, next_page_token, data_labeling_jobs => crate
+        ::DataLabelingJob
+    );
 
     /// Request message for JobService.CancelDataLabelingJob.
     ///

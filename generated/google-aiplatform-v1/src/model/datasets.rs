@@ -91,19 +91,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListDatasetsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListDatasetsResponse {
-        type Item = crate::Dataset;
-
-        fn into_items(self) -> Vec<crate::Dataset> {
-            self.datasets
-        }
-    }
+    discogen_runtime::page!(
+        ListDatasetsResponse, next_page_token, datasets => crate::Dataset
+    );
 
     discogen_runtime::model_serde!(
         Dataset { "name" => name, "displayName" => display_name, "description" => description,

@@ -35,19 +35,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListDeploymentResourcePoolsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListDeploymentResourcePoolsResponse {
-        type Item = crate::DeploymentResourcePool;
-
-        fn into_items(self) -> Vec<crate::DeploymentResourcePool> {
-            self.deployment_resource_pools
-        }
-    }
+    discogen_runtime::page!(
+        ListDeploymentResourcePoolsResponse, next_page_token, deployment_resource_pools
+        => crate::DeploymentResourcePool
+    );
 
     /// A description of resources that can be shared by multiple DeployedModels, whose underlying specification consists of a DedicatedResources.
     ///
@@ -108,11 +99,7 @@ mod gated_1 {
         pub total_endpoint_count: Option<i32>,
     }
 
-    impl discogen_runtime::PageToken for QueryDeployedModelsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
+    discogen_runtime::page!(QueryDeployedModelsResponse, next_page_token);
 
     discogen_runtime::model_serde!(
         CreateDeploymentResourcePoolRequest { "deploymentResourcePool" => deployment_resource_pool,

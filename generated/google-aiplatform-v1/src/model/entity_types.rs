@@ -117,19 +117,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListEntityTypesResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListEntityTypesResponse {
-        type Item = crate::EntityType;
-
-        fn into_items(self) -> Vec<crate::EntityType> {
-            self.entity_types
-        }
-    }
+    discogen_runtime::page!(
+        ListEntityTypesResponse, next_page_token, entity_types => crate::EntityType
+    );
 
     /// Request message for FeaturestoreService.ImportFeatureValues.
     ///

@@ -23,19 +23,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListFeaturesResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListFeaturesResponse {
-        type Item = crate::Feature;
-
-        fn into_items(self) -> Vec<crate::Feature> {
-            self.features
-        }
-    }
+    discogen_runtime::page!(
+        ListFeaturesResponse, next_page_token, features => crate::Feature
+    );
 
     /// Request message for FeaturestoreService.BatchCreateFeatures. Request message for FeatureRegistryService.BatchCreateFeatures.
     ///

@@ -64,19 +64,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for GoogleLongrunningListOperationsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for GoogleLongrunningListOperationsResponse {
-        type Item = crate::GoogleLongrunningOperation;
-
-        fn into_items(self) -> Vec<crate::GoogleLongrunningOperation> {
-            self.operations
-        }
-    }
+    discogen_runtime::page!(
+        GoogleLongrunningListOperationsResponse, next_page_token, operations => crate
+        ::GoogleLongrunningOperation
+    );
 
     /// This resource represents a long-running operation that is the result of a network API call.
     ///

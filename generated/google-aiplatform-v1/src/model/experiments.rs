@@ -50,19 +50,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListTensorboardExperimentsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListTensorboardExperimentsResponse {
-        type Item = crate::TensorboardExperiment;
-
-        fn into_items(self) -> Vec<crate::TensorboardExperiment> {
-            self.tensorboard_experiments
-        }
-    }
+    discogen_runtime::page!(
+        ListTensorboardExperimentsResponse, next_page_token, tensorboard_experiments =>
+        crate::TensorboardExperiment
+    );
 
     /// Request message for TensorboardService.BatchCreateTensorboardTimeSeries.
     ///

@@ -119,19 +119,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListFeatureGroupsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListFeatureGroupsResponse {
-        type Item = crate::FeatureGroup;
-
-        fn into_items(self) -> Vec<crate::FeatureGroup> {
-            self.feature_groups
-        }
-    }
+    discogen_runtime::page!(
+        ListFeatureGroupsResponse, next_page_token, feature_groups => crate
+        ::FeatureGroup
+    );
 
     /// Input source type for BigQuery Tables and Views.
     ///

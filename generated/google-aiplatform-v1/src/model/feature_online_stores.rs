@@ -77,19 +77,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListFeatureOnlineStoresResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListFeatureOnlineStoresResponse {
-        type Item = crate::FeatureOnlineStore;
-
-        fn into_items(self) -> Vec<crate::FeatureOnlineStore> {
-            self.feature_online_stores
-        }
-    }
+    discogen_runtime::page!(
+        ListFeatureOnlineStoresResponse, next_page_token, feature_online_stores => crate
+        ::FeatureOnlineStore
+    );
 
     /// Discovery schema `GoogleCloudAiplatformV1FeatureOnlineStoreBigtable`.
     #[derive(Clone, Debug, Default, PartialEq)]

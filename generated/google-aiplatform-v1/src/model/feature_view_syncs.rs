@@ -54,20 +54,10 @@ pub struct ListFeatureViewSyncsResponse {
 }
 
 #[cfg(feature = "feature-view-syncs")]
-impl discogen_runtime::PageToken for ListFeatureViewSyncsResponse {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "feature-view-syncs")]
-impl discogen_runtime::Page for ListFeatureViewSyncsResponse {
-    type Item = crate::FeatureViewSync;
-
-    fn into_items(self) -> Vec<crate::FeatureViewSync> {
-        self.feature_view_syncs
-    }
-}
+discogen_runtime::page!(
+    ListFeatureViewSyncsResponse, next_page_token, feature_view_syncs => crate
+    ::FeatureViewSync
+);
 
 /// Summary from the Sync job. For continuous syncs, the summary is updated periodically. For batch syncs, it gets updated on completion of the sync.
 ///

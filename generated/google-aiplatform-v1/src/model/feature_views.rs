@@ -141,19 +141,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListFeatureViewsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListFeatureViewsResponse {
-        type Item = crate::FeatureView;
-
-        fn into_items(self) -> Vec<crate::FeatureView> {
-            self.feature_views
-        }
-    }
+    discogen_runtime::page!(
+        ListFeatureViewsResponse, next_page_token, feature_views => crate::FeatureView
+    );
 
     /// Request message for FeatureOnlineStoreAdminService.SyncFeatureView.
     ///

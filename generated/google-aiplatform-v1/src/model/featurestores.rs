@@ -232,19 +232,9 @@ mod gated_3 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListFeaturestoresResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListFeaturestoresResponse {
-        type Item = crate::Featurestore;
-
-        fn into_items(self) -> Vec<crate::Featurestore> {
-            self.featurestores
-        }
-    }
+    discogen_runtime::page!(
+        ListFeaturestoresResponse, next_page_token, featurestores => crate::Featurestore
+    );
 
     /// Request message for FeaturestoreService.BatchReadFeatureValues.
     ///
@@ -293,19 +283,9 @@ mod gated_3 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for SearchFeaturesResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for SearchFeaturesResponse {
-        type Item = crate::Feature;
-
-        fn into_items(self) -> Vec<crate::Feature> {
-            self.features
-        }
-    }
+    discogen_runtime::page!(
+        SearchFeaturesResponse, next_page_token, features => crate::Feature
+    );
 
     /// OnlineServingConfig specifies the details for provisioning online serving resources.
     ///

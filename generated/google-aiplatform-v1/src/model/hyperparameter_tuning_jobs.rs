@@ -95,20 +95,10 @@ pub struct ListHyperparameterTuningJobsResponse {
 }
 
 #[cfg(feature = "hyperparameter-tuning-jobs")]
-impl discogen_runtime::PageToken for ListHyperparameterTuningJobsResponse {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "hyperparameter-tuning-jobs")]
-impl discogen_runtime::Page for ListHyperparameterTuningJobsResponse {
-    type Item = crate::HyperparameterTuningJob;
-
-    fn into_items(self) -> Vec<crate::HyperparameterTuningJob> {
-        self.hyperparameter_tuning_jobs
-    }
-}
+discogen_runtime::page!(
+    ListHyperparameterTuningJobsResponse, next_page_token, hyperparameter_tuning_jobs =>
+    crate::HyperparameterTuningJob
+);
 
 /// Request message for JobService.CancelHyperparameterTuningJob.
 ///

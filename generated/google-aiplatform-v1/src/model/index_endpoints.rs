@@ -93,19 +93,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListIndexEndpointsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListIndexEndpointsResponse {
-        type Item = crate::IndexEndpoint;
-
-        fn into_items(self) -> Vec<crate::IndexEndpoint> {
-            self.index_endpoints
-        }
-    }
+    discogen_runtime::page!(
+        ListIndexEndpointsResponse, next_page_token, index_endpoints => crate
+        ::IndexEndpoint
+    );
 
     /// Request message for IndexEndpointService.DeployIndex.
     ///

@@ -146,19 +146,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListIndexesResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListIndexesResponse {
-        type Item = crate::Index;
-
-        fn into_items(self) -> Vec<crate::Index> {
-            self.indexes
-        }
-    }
+    discogen_runtime::page!(
+        ListIndexesResponse, next_page_token, indexes => crate::Index
+    );
 
     /// Request message for IndexService.UpsertDatapoints
     ///

@@ -14,19 +14,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for GoogleCloudLocationListLocationsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for GoogleCloudLocationListLocationsResponse {
-        type Item = crate::GoogleCloudLocationLocation;
-
-        fn into_items(self) -> Vec<crate::GoogleCloudLocationLocation> {
-            self.locations
-        }
-    }
+    discogen_runtime::page!(
+        GoogleCloudLocationListLocationsResponse, next_page_token, locations => crate
+        ::GoogleCloudLocationLocation
+    );
 
     /// A resource that represents a Google Cloud location.
     ///

@@ -137,19 +137,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListBatchPredictionJobsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListBatchPredictionJobsResponse {
-        type Item = crate::BatchPredictionJob;
-
-        fn into_items(self) -> Vec<crate::BatchPredictionJob> {
-            self.batch_prediction_jobs
-        }
-    }
+    discogen_runtime::page!(
+        ListBatchPredictionJobsResponse, next_page_token, batch_prediction_jobs => crate
+        ::BatchPredictionJob
+    );
 
     /// Contains model information necessary to perform batch prediction without requiring a full model import.
     ///

@@ -32,19 +32,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for SearchDataItemsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for SearchDataItemsResponse {
-        type Item = crate::DataItemView;
-
-        fn into_items(self) -> Vec<crate::DataItemView> {
-            self.data_item_views
-        }
-    }
+    discogen_runtime::page!(
+        SearchDataItemsResponse, next_page_token, data_item_views => crate::DataItemView
+    );
 
     /// Describes the location from where we import data into a Dataset, together with the labels that will be applied to the DataItems and the Annotations.
     ///

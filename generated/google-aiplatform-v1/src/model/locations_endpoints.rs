@@ -253,19 +253,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListEndpointsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListEndpointsResponse {
-        type Item = crate::Endpoint;
-
-        fn into_items(self) -> Vec<crate::Endpoint> {
-            self.endpoints
-        }
-    }
+    discogen_runtime::page!(
+        ListEndpointsResponse, next_page_token, endpoints => crate::Endpoint
+    );
 
     /// Request message for EndpointService.UpdateEndpointLongRunning.
     ///

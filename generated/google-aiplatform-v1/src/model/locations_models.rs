@@ -41,19 +41,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListModelsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListModelsResponse {
-        type Item = crate::Model;
-
-        fn into_items(self) -> Vec<crate::Model> {
-            self.models
-        }
-    }
+    discogen_runtime::page!(
+        ListModelsResponse, next_page_token, models => crate::Model
+    );
 
     /// Response message for ModelService.ListModelVersions
     ///
@@ -67,19 +57,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListModelVersionsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListModelVersionsResponse {
-        type Item = crate::Model;
-
-        fn into_items(self) -> Vec<crate::Model> {
-            self.models
-        }
-    }
+    discogen_runtime::page!(
+        ListModelVersionsResponse, next_page_token, models => crate::Model
+    );
 
     /// Response message for ModelService.ListModelVersionCheckpoints
     ///
@@ -93,19 +73,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListModelVersionCheckpointsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListModelVersionCheckpointsResponse {
-        type Item = crate::ModelVersionCheckpoint;
-
-        fn into_items(self) -> Vec<crate::ModelVersionCheckpoint> {
-            self.checkpoints
-        }
-    }
+    discogen_runtime::page!(
+        ListModelVersionCheckpointsResponse, next_page_token, checkpoints => crate
+        ::ModelVersionCheckpoint
+    );
 
     /// Request message for ModelService.UpdateExplanationDataset.
     ///

@@ -81,19 +81,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListReasoningEnginesResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListReasoningEnginesResponse {
-        type Item = crate::ReasoningEngine;
-
-        fn into_items(self) -> Vec<crate::ReasoningEngine> {
-            self.reasoning_engines
-        }
-    }
+    discogen_runtime::page!(
+        ListReasoningEnginesResponse, next_page_token, reasoning_engines => crate
+        ::ReasoningEngine
+    );
 
     /// ReasoningEngine configurations
     ///

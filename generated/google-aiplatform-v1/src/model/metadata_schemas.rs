@@ -102,19 +102,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListMetadataSchemasResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListMetadataSchemasResponse {
-        type Item = crate::MetadataSchema;
-
-        fn into_items(self) -> Vec<crate::MetadataSchema> {
-            self.metadata_schemas
-        }
-    }
+    discogen_runtime::page!(
+        ListMetadataSchemasResponse, next_page_token, metadata_schemas => crate
+        ::MetadataSchema
+    );
 
     discogen_runtime::model_serde!(
         MetadataSchema { "name" => name, "schemaVersion" => schema_version, "schema" => schema,

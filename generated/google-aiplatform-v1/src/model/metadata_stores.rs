@@ -58,19 +58,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListMetadataStoresResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListMetadataStoresResponse {
-        type Item = crate::MetadataStore;
-
-        fn into_items(self) -> Vec<crate::MetadataStore> {
-            self.metadata_stores
-        }
-    }
+    discogen_runtime::page!(
+        ListMetadataStoresResponse, next_page_token, metadata_stores => crate
+        ::MetadataStore
+    );
 
     /// Details of operations that perform MetadataService.DeleteMetadataStore.
     ///

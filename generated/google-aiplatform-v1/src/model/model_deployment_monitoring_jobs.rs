@@ -185,19 +185,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListModelDeploymentMonitoringJobsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListModelDeploymentMonitoringJobsResponse {
-        type Item = crate::ModelDeploymentMonitoringJob;
-
-        fn into_items(self) -> Vec<crate::ModelDeploymentMonitoringJob> {
-            self.model_deployment_monitoring_jobs
-        }
-    }
+    discogen_runtime::page!(
+        ListModelDeploymentMonitoringJobsResponse, next_page_token,
+        model_deployment_monitoring_jobs => crate::ModelDeploymentMonitoringJob
+    );
 
     /// Request message for JobService.SearchModelDeploymentMonitoringStatsAnomalies.
     ///

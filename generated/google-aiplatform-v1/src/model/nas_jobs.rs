@@ -87,19 +87,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListNasJobsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListNasJobsResponse {
-        type Item = crate::NasJob;
-
-        fn into_items(self) -> Vec<crate::NasJob> {
-            self.nas_jobs
-        }
-    }
+    discogen_runtime::page!(
+        ListNasJobsResponse, next_page_token, nas_jobs => crate::NasJob
+    );
 
     /// Request message for JobService.CancelNasJob.
     ///

@@ -35,20 +35,10 @@ pub struct ListNasTrialDetailsResponse {
 }
 
 #[cfg(feature = "nas-trial-details")]
-impl discogen_runtime::PageToken for ListNasTrialDetailsResponse {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "nas-trial-details")]
-impl discogen_runtime::Page for ListNasTrialDetailsResponse {
-    type Item = crate::NasTrialDetail;
-
-    fn into_items(self) -> Vec<crate::NasTrialDetail> {
-        self.nas_trial_details
-    }
-}
+discogen_runtime::page!(
+    ListNasTrialDetailsResponse, next_page_token, nas_trial_details => crate
+    ::NasTrialDetail
+);
 
 #[cfg(feature = "nas-trial-details")]
 discogen_runtime::model_serde!(

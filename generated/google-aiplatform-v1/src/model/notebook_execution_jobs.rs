@@ -190,19 +190,10 @@ mod gated_2 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListNotebookExecutionJobsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListNotebookExecutionJobsResponse {
-        type Item = crate::NotebookExecutionJob;
-
-        fn into_items(self) -> Vec<crate::NotebookExecutionJob> {
-            self.notebook_execution_jobs
-        }
-    }
+    discogen_runtime::page!(
+        ListNotebookExecutionJobsResponse, next_page_token, notebook_execution_jobs =>
+        crate::NotebookExecutionJob
+    );
 
     /// Optional. The NotebookExecutionJob view. Defaults to BASIC.
     ///

@@ -405,20 +405,10 @@ pub struct ListNotebookRuntimeTemplatesResponse {
 }
 
 #[cfg(feature = "notebook-runtime-templates")]
-impl discogen_runtime::PageToken for ListNotebookRuntimeTemplatesResponse {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "notebook-runtime-templates")]
-impl discogen_runtime::Page for ListNotebookRuntimeTemplatesResponse {
-    type Item = crate::NotebookRuntimeTemplate;
-
-    fn into_items(self) -> Vec<crate::NotebookRuntimeTemplate> {
-        self.notebook_runtime_templates
-    }
-}
+discogen_runtime::page!(
+    ListNotebookRuntimeTemplatesResponse, next_page_token, notebook_runtime_templates =>
+    crate::NotebookRuntimeTemplate
+);
 
 #[cfg(feature = "notebook-runtime-templates")]
 discogen_runtime::model_serde!(

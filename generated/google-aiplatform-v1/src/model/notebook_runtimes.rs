@@ -320,19 +320,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListNotebookRuntimesResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListNotebookRuntimesResponse {
-        type Item = crate::NotebookRuntime;
-
-        fn into_items(self) -> Vec<crate::NotebookRuntime> {
-            self.notebook_runtimes
-        }
-    }
+    discogen_runtime::page!(
+        ListNotebookRuntimesResponse, next_page_token, notebook_runtimes => crate
+        ::NotebookRuntime
+    );
 
     /// Request message for NotebookService.UpgradeNotebookRuntime.
     ///

@@ -176,19 +176,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListPersistentResourcesResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListPersistentResourcesResponse {
-        type Item = crate::PersistentResource;
-
-        fn into_items(self) -> Vec<crate::PersistentResource> {
-            self.persistent_resources
-        }
-    }
+    discogen_runtime::page!(
+        ListPersistentResourcesResponse, next_page_token, persistent_resources => crate
+        ::PersistentResource
+    );
 
     /// Request message for PersistentResourceService.RebootPersistentResource.
     ///

@@ -534,65 +534,55 @@ mod gated_1 {
 #[cfg(any(feature = "pipeline-jobs", feature = "schedules"))]
 pub use gated_1::*;
 
+/// Response message for PipelineService.ListPipelineJobs
+///
+/// Discovery schema `GoogleCloudAiplatformV1ListPipelineJobsResponse`.
 #[cfg(feature = "pipeline-jobs")]
-mod gated_2 {
-    /// Response message for PipelineService.ListPipelineJobs
-    ///
-    /// Discovery schema `GoogleCloudAiplatformV1ListPipelineJobsResponse`.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct ListPipelineJobsResponse {
-        /// List of PipelineJobs in the requested page.
-        pub pipeline_jobs: Vec<crate::PipelineJob>,
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListPipelineJobsResponse {
+    /// List of PipelineJobs in the requested page.
+    pub pipeline_jobs: Vec<crate::PipelineJob>,
 
-        /// A token to retrieve the next page of results. Pass to ListPipelineJobsRequest.page\_token to obtain that page.
-        pub next_page_token: Option<String>,
-    }
-
-    impl discogen_runtime::PageToken for ListPipelineJobsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListPipelineJobsResponse {
-        type Item = crate::PipelineJob;
-
-        fn into_items(self) -> Vec<crate::PipelineJob> {
-            self.pipeline_jobs
-        }
-    }
-
-    /// Request message for PipelineService.BatchDeletePipelineJobs.
-    ///
-    /// Discovery schema `GoogleCloudAiplatformV1BatchDeletePipelineJobsRequest`.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct BatchDeletePipelineJobsRequest {
-        /// Required. The names of the PipelineJobs to delete. A maximum of 32 PipelineJobs can be deleted in a batch. Format: `projects/{project}/locations/{location}/pipelineJobs/{pipelineJob}`
-        pub names: Vec<String>,
-    }
-
-    /// Request message for PipelineService.CancelPipelineJob.
-    ///
-    /// Discovery schema `GoogleCloudAiplatformV1CancelPipelineJobRequest`.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct CancelPipelineJobRequest {}
-    /// Request message for PipelineService.BatchCancelPipelineJobs.
-    ///
-    /// Discovery schema `GoogleCloudAiplatformV1BatchCancelPipelineJobsRequest`.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct BatchCancelPipelineJobsRequest {
-        /// Required. The names of the PipelineJobs to cancel. A maximum of 32 PipelineJobs can be cancelled in a batch. Format: `projects/{project}/locations/{location}/pipelineJobs/{pipelineJob}`
-        pub names: Vec<String>,
-    }
-
-    discogen_runtime::model_serde!(
-        ListPipelineJobsResponse { "pipelineJobs" => pipeline_jobs,
-            "nextPageToken" => next_page_token };
-        BatchDeletePipelineJobsRequest { "names" => names };
-        CancelPipelineJobRequest {};
-        BatchCancelPipelineJobsRequest { "names" => names };
-    );
+    /// A token to retrieve the next page of results. Pass to ListPipelineJobsRequest.page\_token to obtain that page.
+    pub next_page_token: Option<String>,
 }
 
 #[cfg(feature = "pipeline-jobs")]
-pub use gated_2::*;
+discogen_runtime::page!(
+    ListPipelineJobsResponse, next_page_token, pipeline_jobs => crate::PipelineJob
+);
+
+/// Request message for PipelineService.BatchDeletePipelineJobs.
+///
+/// Discovery schema `GoogleCloudAiplatformV1BatchDeletePipelineJobsRequest`.
+#[cfg(feature = "pipeline-jobs")]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchDeletePipelineJobsRequest {
+    /// Required. The names of the PipelineJobs to delete. A maximum of 32 PipelineJobs can be deleted in a batch. Format: `projects/{project}/locations/{location}/pipelineJobs/{pipelineJob}`
+    pub names: Vec<String>,
+}
+
+/// Request message for PipelineService.CancelPipelineJob.
+///
+/// Discovery schema `GoogleCloudAiplatformV1CancelPipelineJobRequest`.
+#[cfg(feature = "pipeline-jobs")]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CancelPipelineJobRequest {}
+/// Request message for PipelineService.BatchCancelPipelineJobs.
+///
+/// Discovery schema `GoogleCloudAiplatformV1BatchCancelPipelineJobsRequest`.
+#[cfg(feature = "pipeline-jobs")]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchCancelPipelineJobsRequest {
+    /// Required. The names of the PipelineJobs to cancel. A maximum of 32 PipelineJobs can be cancelled in a batch. Format: `projects/{project}/locations/{location}/pipelineJobs/{pipelineJob}`
+    pub names: Vec<String>,
+}
+
+#[cfg(feature = "pipeline-jobs")]
+discogen_runtime::model_serde!(
+    ListPipelineJobsResponse { "pipelineJobs" => pipeline_jobs,
+        "nextPageToken" => next_page_token };
+    BatchDeletePipelineJobsRequest { "names" => names };
+    CancelPipelineJobRequest {};
+    BatchCancelPipelineJobsRequest { "names" => names };
+);

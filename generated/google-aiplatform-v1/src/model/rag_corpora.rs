@@ -55,19 +55,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListRagCorporaResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListRagCorporaResponse {
-        type Item = crate::RagCorpus;
-
-        fn into_items(self) -> Vec<crate::RagCorpus> {
-            self.rag_corpora
-        }
-    }
+    discogen_runtime::page!(
+        ListRagCorporaResponse, next_page_token, rag_corpora => crate::RagCorpus
+    );
 
     /// Config for the Vector DB to use for RAG.
     ///

@@ -23,19 +23,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListRagFilesResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListRagFilesResponse {
-        type Item = crate::RagFile;
-
-        fn into_items(self) -> Vec<crate::RagFile> {
-            self.rag_files
-        }
-    }
+    discogen_runtime::page!(
+        ListRagFilesResponse, next_page_token, rag_files => crate::RagFile
+    );
 
     /// Config for importing RagFiles.
     ///

@@ -47,19 +47,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListTensorboardRunsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListTensorboardRunsResponse {
-        type Item = crate::TensorboardRun;
-
-        fn into_items(self) -> Vec<crate::TensorboardRun> {
-            self.tensorboard_runs
-        }
-    }
+    discogen_runtime::page!(
+        ListTensorboardRunsResponse, next_page_token, tensorboard_runs => crate
+        ::TensorboardRun
+    );
 
     /// Request message for TensorboardService.BatchCreateTensorboardRuns.
     ///

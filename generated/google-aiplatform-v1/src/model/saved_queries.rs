@@ -14,20 +14,9 @@ pub struct ListSavedQueriesResponse {
 }
 
 #[cfg(feature = "saved-queries")]
-impl discogen_runtime::PageToken for ListSavedQueriesResponse {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "saved-queries")]
-impl discogen_runtime::Page for ListSavedQueriesResponse {
-    type Item = crate::SavedQuery;
-
-    fn into_items(self) -> Vec<crate::SavedQuery> {
-        self.saved_queries
-    }
-}
+discogen_runtime::page!(
+    ListSavedQueriesResponse, next_page_token, saved_queries => crate::SavedQuery
+);
 
 #[cfg(feature = "saved-queries")]
 discogen_runtime::model_serde!(

@@ -153,19 +153,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListSchedulesResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListSchedulesResponse {
-        type Item = crate::Schedule;
-
-        fn into_items(self) -> Vec<crate::Schedule> {
-            self.schedules
-        }
-    }
+    discogen_runtime::page!(
+        ListSchedulesResponse, next_page_token, schedules => crate::Schedule
+    );
 
     /// Request message for ScheduleService.PauseSchedule.
     ///

@@ -53,20 +53,10 @@ pub struct ListSpecialistPoolsResponse {
 }
 
 #[cfg(feature = "specialist-pools")]
-impl discogen_runtime::PageToken for ListSpecialistPoolsResponse {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "specialist-pools")]
-impl discogen_runtime::Page for ListSpecialistPoolsResponse {
-    type Item = crate::SpecialistPool;
-
-    fn into_items(self) -> Vec<crate::SpecialistPool> {
-        self.specialist_pools
-    }
-}
+discogen_runtime::page!(
+    ListSpecialistPoolsResponse, next_page_token, specialist_pools => crate
+    ::SpecialistPool
+);
 
 #[cfg(feature = "specialist-pools")]
 discogen_runtime::model_serde!(

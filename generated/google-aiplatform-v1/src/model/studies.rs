@@ -102,19 +102,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListStudiesResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListStudiesResponse {
-        type Item = crate::Study;
-
-        fn into_items(self) -> Vec<crate::Study> {
-            self.studies
-        }
-    }
+    discogen_runtime::page!(
+        ListStudiesResponse, next_page_token, studies => crate::Study
+    );
 
     /// Request message for VizierService.LookupStudy.
     ///

@@ -82,19 +82,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListTensorboardsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListTensorboardsResponse {
-        type Item = crate::Tensorboard;
-
-        fn into_items(self) -> Vec<crate::Tensorboard> {
-            self.tensorboards
-        }
-    }
+    discogen_runtime::page!(
+        ListTensorboardsResponse, next_page_token, tensorboards => crate::Tensorboard
+    );
 
     /// Response message for TensorboardService.ReadTensorboardUsage.
     ///

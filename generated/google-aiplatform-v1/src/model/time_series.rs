@@ -14,19 +14,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListTensorboardTimeSeriesResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListTensorboardTimeSeriesResponse {
-        type Item = crate::TensorboardTimeSeries;
-
-        fn into_items(self) -> Vec<crate::TensorboardTimeSeries> {
-            self.tensorboard_time_series
-        }
-    }
+    discogen_runtime::page!(
+        ListTensorboardTimeSeriesResponse, next_page_token, tensorboard_time_series =>
+        crate::TensorboardTimeSeries
+    );
 
     /// Response message for TensorboardService.ReadTensorboardTimeSeriesData.
     ///

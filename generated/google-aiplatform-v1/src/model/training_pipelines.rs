@@ -188,19 +188,10 @@ mod gated_2 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListTrainingPipelinesResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListTrainingPipelinesResponse {
-        type Item = crate::TrainingPipeline;
-
-        fn into_items(self) -> Vec<crate::TrainingPipeline> {
-            self.training_pipelines
-        }
-    }
+    discogen_runtime::page!(
+        ListTrainingPipelinesResponse, next_page_token, training_pipelines => crate
+        ::TrainingPipeline
+    );
 
     /// Request message for PipelineService.CancelTrainingPipeline.
     ///

@@ -29,19 +29,9 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListTrialsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListTrialsResponse {
-        type Item = crate::Trial;
-
-        fn into_items(self) -> Vec<crate::Trial> {
-            self.trials
-        }
-    }
+    discogen_runtime::page!(
+        ListTrialsResponse, next_page_token, trials => crate::Trial
+    );
 
     /// Request message for VizierService.AddTrialMeasurement.
     ///

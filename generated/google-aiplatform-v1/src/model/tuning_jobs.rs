@@ -235,19 +235,9 @@ mod gated_2 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for ListTuningJobsResponse {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for ListTuningJobsResponse {
-        type Item = crate::TuningJob;
-
-        fn into_items(self) -> Vec<crate::TuningJob> {
-            self.tuning_jobs
-        }
-    }
+    discogen_runtime::page!(
+        ListTuningJobsResponse, next_page_token, tuning_jobs => crate::TuningJob
+    );
 
     /// Request message for GenAiTuningService.CancelTuningJob.
     ///

@@ -60,20 +60,7 @@ pub struct AnywhereCaches {
 }
 
 #[cfg(feature = "anywhere-caches")]
-impl discogen_runtime::PageToken for AnywhereCaches {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "anywhere-caches")]
-impl discogen_runtime::Page for AnywhereCaches {
-    type Item = crate::AnywhereCache;
-
-    fn into_items(self) -> Vec<crate::AnywhereCache> {
-        self.items
-    }
-}
+discogen_runtime::page!(AnywhereCaches, next_page_token, items => crate::AnywhereCache);
 
 #[cfg(feature = "anywhere-caches")]
 discogen_runtime::model_serde!(

@@ -630,19 +630,7 @@ mod gated_1 {
         pub next_page_token: Option<String>,
     }
 
-    impl discogen_runtime::PageToken for Buckets {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for Buckets {
-        type Item = crate::Bucket;
-
-        fn into_items(self) -> Vec<crate::Bucket> {
-            self.items
-        }
-    }
+    discogen_runtime::page!(Buckets, next_page_token, items => crate::Bucket);
 
     /// Apply a predefined set of access controls to this bucket.
     ///

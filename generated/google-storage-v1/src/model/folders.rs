@@ -61,20 +61,7 @@ pub struct Folders {
 }
 
 #[cfg(feature = "folders")]
-impl discogen_runtime::PageToken for Folders {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "folders")]
-impl discogen_runtime::Page for Folders {
-    type Item = crate::Folder;
-
-    fn into_items(self) -> Vec<crate::Folder> {
-        self.items
-    }
-}
+discogen_runtime::page!(Folders, next_page_token, items => crate::Folder);
 
 #[cfg(feature = "folders")]
 discogen_runtime::model_serde!(

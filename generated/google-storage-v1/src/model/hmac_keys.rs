@@ -33,20 +33,9 @@ pub struct HmacKeysMetadata {
 }
 
 #[cfg(feature = "hmac-keys")]
-impl discogen_runtime::PageToken for HmacKeysMetadata {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "hmac-keys")]
-impl discogen_runtime::Page for HmacKeysMetadata {
-    type Item = crate::HmacKeyMetadata;
-
-    fn into_items(self) -> Vec<crate::HmacKeyMetadata> {
-        self.items
-    }
-}
+discogen_runtime::page!(
+    HmacKeysMetadata, next_page_token, items => crate::HmacKeyMetadata
+);
 
 /// JSON template to produce a JSON-style HMAC Key metadata resource.
 ///

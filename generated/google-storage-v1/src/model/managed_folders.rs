@@ -48,20 +48,7 @@ pub struct ManagedFolders {
 }
 
 #[cfg(feature = "managed-folders")]
-impl discogen_runtime::PageToken for ManagedFolders {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "managed-folders")]
-impl discogen_runtime::Page for ManagedFolders {
-    type Item = crate::ManagedFolder;
-
-    fn into_items(self) -> Vec<crate::ManagedFolder> {
-        self.items
-    }
-}
+discogen_runtime::page!(ManagedFolders, next_page_token, items => crate::ManagedFolder);
 
 #[cfg(feature = "managed-folders")]
 discogen_runtime::model_serde!(

@@ -227,19 +227,7 @@ mod gated_1 {
         pub prefixes: Vec<String>,
     }
 
-    impl discogen_runtime::PageToken for Objects {
-        fn next_page_token(&self) -> Option<&str> {
-            self.next_page_token.as_deref()
-        }
-    }
-
-    impl discogen_runtime::Page for Objects {
-        type Item = crate::Object;
-
-        fn into_items(self) -> Vec<crate::Object> {
-            self.items
-        }
-    }
+    discogen_runtime::page!(Objects, next_page_token, items => crate::Object);
 
     /// A rewrite response.
     ///

@@ -30,20 +30,10 @@ pub struct GoogleLongrunningListOperationsResponse {
 }
 
 #[cfg(feature = "operations")]
-impl discogen_runtime::PageToken for GoogleLongrunningListOperationsResponse {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-}
-
-#[cfg(feature = "operations")]
-impl discogen_runtime::Page for GoogleLongrunningListOperationsResponse {
-    type Item = crate::GoogleLongrunningOperation;
-
-    fn into_items(self) -> Vec<crate::GoogleLongrunningOperation> {
-        self.operations
-    }
-}
+discogen_runtime::page!(
+    GoogleLongrunningListOperationsResponse, next_page_token, operations => crate
+    ::GoogleLongrunningOperation
+);
 
 #[cfg(feature = "operations")]
 discogen_runtime::model_serde!(
