@@ -293,6 +293,26 @@ mod capture {
     }
 }
 
+#[tokio::test]
+async fn one_root_url_serves_every_api_and_the_client_adds_its_service_path() {
+    let _alone = TRACING.read().await;
+    let mock = MockTransport::with_responder(|_| Ok(HttpResponse::json(200, &serde_json::json!({}))));
+    let root = "http://127.0.0.1:9";
+    let storage = google_storage_v1::Client::builder().root_url(root).no_auth().transport(mock.clone()).build();
+    storage.unwrap().objects().get("b", "o").send().await.unwrap();
+    let aiplatform = Client::builder().root_url(root).no_auth().transport(mock.clone()).build().unwrap();
+    aiplatform.notebook_execution_jobs().get(location().notebook_execution_job("j")).send().await.unwrap();
+    let urls: Vec<String> =
+        mock.requests().iter().map(|r| format!("{}{}", r.url.origin().ascii_serialization(), r.url.path())).collect();
+    assert_eq!(
+        urls,
+        [
+            "http://127.0.0.1:9/storage/v1/b/b/o/o",
+            "http://127.0.0.1:9/v1/projects/test-project/locations/us-central1/notebookExecutionJobs/j",
+        ]
+    );
+}
+
 /// A server that honours partial responses, as Google's do: the next-page token is in a page
 /// only when the `fields` mask (if any) selects it at the top level.
 fn paging_server() -> MockTransport {

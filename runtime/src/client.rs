@@ -136,9 +136,14 @@ impl fmt::Debug for Client {
 
 /// Configures and builds a [`Client`].
 ///
-/// Endpoint precedence: [`endpoint`](Self::endpoint), then
-/// [`location`](Self::location) resolved through
+/// Endpoint precedence: [`endpoint`](Self::endpoint) or [`root_url`](Self::root_url)
+/// (whichever was called last), then [`location`](Self::location) resolved through
 /// [`regional_endpoints`](Self::regional_endpoints), then the default endpoint.
+///
+/// The two ways to name a server mean the same in every API: a **root URL** is the server
+/// (`http://localhost:4443/`), to which the client adds the API's service path (`storage/v1/`
+/// for Cloud Storage, nothing for Pub/Sub); an **endpoint** is the base URL that request
+/// paths are relative to: the root URL with the service path already in it.
 ///
 /// Credentials must be chosen explicitly ([`token_provider`](Self::token_provider),
 /// [`bearer_token`](Self::bearer_token), [`no_auth`](Self::no_auth)), except
@@ -146,7 +151,8 @@ impl fmt::Debug for Client {
 /// default.
 pub struct ClientBuilder {
     default_endpoint: String,
-    endpoint: Option<String>,
+    endpoint: Option<BaseUrl>,
+    service_path: String,
     regional: RegionalEndpoints,
     location: Option<String>,
     auth: Option<Arc<dyn TokenProvider>>,
@@ -163,6 +169,14 @@ pub struct ClientBuilder {
     max_response_bytes: u64,
 }
 
+/// Where the user sends the requests: a full endpoint, or a server root that gets the API's
+/// service path.
+#[derive(Debug)]
+enum BaseUrl {
+    Endpoint(String),
+    Root(String),
+}
+
 /// The HTTP client a user brought: built already, or to be built by the runtime.
 enum HttpClient {
     Built(reqwest::Client),
@@ -175,6 +189,7 @@ impl ClientBuilder {
         ClientBuilder {
             default_endpoint: default_endpoint.into(),
             endpoint: None,
+            service_path: String::new(),
             regional: RegionalEndpoints::default(),
             location: None,
             auth: None,
@@ -192,9 +207,39 @@ impl ClientBuilder {
         }
     }
 
-    /// Sends requests to `url` (any base URL: regional endpoint, emulator, proxy).
+    /// Sends requests to `url`, the base URL request paths are relative to (regional
+    /// endpoint, emulator, proxy), with the API's service path already in it:
+    /// `http://localhost:4443/storage/v1/` for Cloud Storage. See [`root_url`](Self::root_url)
+    /// for the server alone.
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
-        self.endpoint = Some(url.into());
+        self.endpoint = Some(BaseUrl::Endpoint(url.into()));
+        self
+    }
+
+    /// Sends requests to the server at `url` (`http://localhost:4443/`), adding the API's
+    /// service path: the same root works for every API, as in Google's other client
+    /// libraries.
+    ///
+    /// ```
+    /// use discogen_runtime::Client;
+    ///
+    /// let storage = Client::builder("https://storage.googleapis.com/storage/v1/")
+    ///     .service_path("storage/v1/")
+    ///     .root_url("http://localhost:4443")
+    ///     .no_auth()
+    ///     .build()?;
+    /// assert_eq!(storage.endpoint().as_str(), "http://localhost:4443/storage/v1/");
+    /// # Ok::<(), discogen_runtime::Error>(())
+    /// ```
+    pub fn root_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(BaseUrl::Root(url.into()));
+        self
+    }
+
+    /// The API's service path (`storage/v1/`), which [`root_url`](Self::root_url) adds to the
+    /// server's URL (set by generated crates).
+    pub fn service_path(mut self, path: impl Into<String>) -> Self {
+        self.service_path = path.into();
         self
     }
 
@@ -363,7 +408,11 @@ impl ClientBuilder {
     /// credentials were chosen (without the `adc` feature).
     pub fn build(self) -> Result<Client> {
         let endpoint = match (&self.endpoint, &self.location) {
-            (Some(url), _) => Endpoint::new(url)?,
+            (Some(BaseUrl::Endpoint(url)), _) => Endpoint::new(url)?,
+            (Some(BaseUrl::Root(url)), _) => {
+                let root = Endpoint::new(url)?;
+                Endpoint::new(&format!("{}{}", root.as_str(), self.service_path.trim_start_matches('/')))?
+            }
             (None, Some(location)) => self.regional.resolve(location)?,
             (None, None) => Endpoint::new(&self.default_endpoint)?,
         };
@@ -415,6 +464,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("default_endpoint", &self.default_endpoint)
             .field("endpoint", &self.endpoint)
+            .field("service_path", &self.service_path)
             .field("location", &self.location)
             .field("auth", &self.auth)
             .field("retry", &self.retry)
@@ -478,6 +528,20 @@ mod tests {
     use super::*;
 
     const GLOBAL: &str = "https://aiplatform.googleapis.com/";
+
+    #[test]
+    fn a_root_url_gets_the_service_path_and_the_last_of_root_and_endpoint_wins() {
+        let storage = || Client::builder("https://storage.googleapis.com/storage/v1/").service_path("storage/v1/");
+        let build = |builder: ClientBuilder| builder.no_auth().build().unwrap().endpoint().as_str().to_owned();
+        assert_eq!(build(storage().root_url("http://127.0.0.1:4443")), "http://127.0.0.1:4443/storage/v1/");
+        assert_eq!(build(storage().root_url("http://h/prefix/")), "http://h/prefix/storage/v1/");
+        assert_eq!(build(storage().root_url("http://h/").endpoint("http://e/x/")), "http://e/x/");
+        assert_eq!(build(storage().endpoint("http://e/x/").root_url("http://h/")), "http://h/storage/v1/");
+        // An API served from the root (Pub/Sub): the root is the endpoint.
+        assert_eq!(build(Client::builder(GLOBAL).root_url("http://h:1")), "http://h:1/");
+        let bad = storage().root_url("ftp://h/").no_auth().build().unwrap_err();
+        assert!(bad.to_string().contains("ftp://h/"), "{bad}");
+    }
 
     #[test]
     fn endpoint_precedence() {

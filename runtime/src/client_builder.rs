@@ -30,9 +30,18 @@ macro_rules! client_builder {
 
         impl $builder {
             /// Sends requests to this base URL instead of the global endpoint (emulators, tests,
-            /// private endpoints).
+            /// private endpoints): the URL request paths are relative to, with the API's service
+            /// path ([`SERVICE_PATH`](crate::SERVICE_PATH)) in it. [`root_url`](Self::root_url)
+            /// takes the server alone.
             pub fn endpoint(self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
                 $builder { inner: self.inner.endpoint(url) }
+            }
+
+            /// Sends requests to the server at this URL (`http://localhost:8085/`), adding the
+            /// API's service path ([`SERVICE_PATH`](crate::SERVICE_PATH)): the same root works
+            /// for every API.
+            pub fn root_url(self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                $builder { inner: self.inner.root_url(url) }
             }
 
             /// Sends requests to the regional endpoint of `location` (e.g. `us-central1`).

@@ -564,7 +564,8 @@ pub type ServiceAgentType2 = FeatureGroupServiceAgentType;
 /// The global endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://aiplatform.googleapis.com/";
 
-/// What the endpoint adds to the API's root URL; media uploads go to the root.
+/// What the endpoint adds to the API's root URL (`ClientBuilder::root_url` adds it);
+/// media uploads go to the root.
 pub const SERVICE_PATH: &str = "";
 
 /// Regional endpoints from the Discovery document, by location.
@@ -654,6 +655,7 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             inner: discogen_runtime::Client::builder(DEFAULT_ENDPOINT)
+                .service_path(SERVICE_PATH)
                 .regional_endpoints(RegionalEndpoints::from_list(REGIONAL_ENDPOINTS))
                 .api_client(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
         }

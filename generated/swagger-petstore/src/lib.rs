@@ -44,7 +44,8 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// The global endpoint.
 pub const DEFAULT_ENDPOINT: &str = "http://petstore.swagger.io/v2/";
 
-/// What the endpoint adds to the API's root URL; media uploads go to the root.
+/// What the endpoint adds to the API's root URL (`ClientBuilder::root_url` adds it);
+/// media uploads go to the root.
 pub const SERVICE_PATH: &str = "";
 
 /// Regional endpoints from the Discovery document, by location.
@@ -82,6 +83,7 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             inner: discogen_runtime::Client::builder(DEFAULT_ENDPOINT)
+                .service_path(SERVICE_PATH)
                 .regional_endpoints(RegionalEndpoints::from_list(REGIONAL_ENDPOINTS))
                 .api_client(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
         }

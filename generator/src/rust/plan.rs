@@ -812,7 +812,8 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
         /// The global endpoint.
         pub const DEFAULT_ENDPOINT: &str = #default_endpoint;
 
-        /// What the endpoint adds to the API's root URL; media uploads go to the root.
+        /// What the endpoint adds to the API's root URL (`ClientBuilder::root_url` adds it);
+        /// media uploads go to the root.
         pub const SERVICE_PATH: &str = #service_path;
 
         /// Regional endpoints from the Discovery document, by location.
@@ -834,6 +835,7 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
             pub fn builder() -> ClientBuilder {
                 ClientBuilder {
                     inner: discogen_runtime::Client::builder(DEFAULT_ENDPOINT)
+                        .service_path(SERVICE_PATH)
                         .regional_endpoints(RegionalEndpoints::from_list(REGIONAL_ENDPOINTS))
                         .api_client(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
                 }
