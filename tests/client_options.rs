@@ -3,6 +3,10 @@
 //! `tracing` spans captured by a test subscriber, and with the runtime's `MockTransport`.
 
 use google_aiplatform_v1::TryStreamExt;
+#[allow(dead_code)]
+#[path = "auth/fake.rs"]
+mod fake;
+
 use std::time::Duration;
 
 use google_aiplatform_v1::transport::{reqwest, HttpResponse, MockTransport};
@@ -311,6 +315,39 @@ async fn one_root_url_serves_every_api_and_the_client_adds_its_service_path() {
             "http://127.0.0.1:9/v1/projects/test-project/locations/us-central1/notebookExecutionJobs/j",
         ]
     );
+}
+
+#[tokio::test]
+async fn per_call_options_can_follow_upload_and_download() {
+    let _alone = TRACING.read().await;
+    let server = fake::FakeServer::start(|request| match request.query.get("alt").map(String::as_str) {
+        Some("media") => fake::Response::raw(200, &[("content-type", "text/plain")], "media-bytes"),
+        _ => fake::Response::json(200, serde_json::json!({"bucket": "b", "name": "o"})),
+    })
+    .await;
+    let client = google_storage_v1::Client::builder().root_url(&server.url).no_auth().build().unwrap();
+    let object = google_storage_v1::Object { name: Some("o".into()), ..Default::default() };
+    let media = google_storage_v1::MediaSource::from_bytes(&b"hello"[..], "text/plain");
+    let uploaded = client
+        .objects()
+        .insert("b", object)
+        .upload(media)
+        .fields("name")
+        .header("x-after-upload", "1")
+        .timeout(Duration::from_secs(20))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.name.as_deref(), Some("o"));
+    let bytes = client.objects().get("b", "o").header("x-before", "2").download().header("x-after", "3").bytes();
+    assert_eq!(bytes.await.unwrap(), b"media-bytes");
+    let sent = server.all();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_eq!(sent[0].path, "/upload/storage/v1/b/b/o");
+    assert_eq!(sent[0].query.get("fields").map(String::as_str), Some("name"));
+    assert_eq!(sent[0].header("x-after-upload"), Some("1"));
+    // The builder's options and the download's own both reach the wire.
+    assert_eq!((sent[1].header("x-before"), sent[1].header("x-after")), (Some("2"), Some("3")));
 }
 
 /// A server that honours partial responses, as Google's do: the next-page token is in a page

@@ -17,7 +17,7 @@ use url::Url;
 use super::http;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::request::Request;
+use crate::request::{Request, RequestOptions};
 use crate::retry::RetryPolicy;
 
 /// The media of a resource, built by generated `download()` methods: pick a
@@ -28,15 +28,19 @@ use crate::retry::RetryPolicy;
 pub struct MediaDownload {
     client: Client,
     request: Request,
+    /// Per-call options set on the download itself; they win over the request's.
+    options: RequestOptions,
     /// First byte and, when bounded, the first byte past the end.
     start: u64,
     end: Option<u64>,
 }
 
+crate::call_options!(@generic [] MediaDownload, options);
+
 impl MediaDownload {
     /// The media behind `request` (the method's own path and query; `alt=media` is added).
     pub fn new(client: Client, request: Request) -> Self {
-        MediaDownload { client, request, start: 0, end: None }
+        MediaDownload { client, request, options: RequestOptions::default(), start: 0, end: None }
     }
 
     /// Only these bytes (`10..20`, `1024..`, `..=99`).
@@ -66,7 +70,7 @@ impl MediaDownload {
             }
             pairs.append_pair("alt", "media");
         }
-        let options = self.request.request_options();
+        let options = &self.options.clone().or(self.request.request_options().clone());
         let headers = http::common(&self.client, &mut url, options)?;
         let mut state = State {
             headers,

@@ -16,7 +16,7 @@ use super::resumable::{self, ResumableSession};
 use super::source::MediaSource;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::request::Request;
+use crate::request::{Request, RequestOptions};
 use crate::retry::RetryPolicy;
 
 /// Resumable chunks are multiples of this (Google's granularity).
@@ -46,6 +46,8 @@ pub struct MediaUpload<T> {
     method_id: String,
     service_path: String,
     request: Result<Request>,
+    /// Per-call options set on the upload itself; they win over the request's.
+    options: RequestOptions,
     media: MediaSource,
     accept: Vec<String>,
     max_size: Option<u64>,
@@ -57,6 +59,8 @@ pub struct MediaUpload<T> {
     boundary: Option<String>,
     _response: PhantomData<fn() -> T>,
 }
+
+crate::call_options!(@generic [T] MediaUpload<T>, options);
 
 impl<T: DeserializeOwned> MediaUpload<T> {
     /// An upload for `method_id` (named in errors). `request`'s path is the upload URI
@@ -75,6 +79,7 @@ impl<T: DeserializeOwned> MediaUpload<T> {
             method_id: method_id.into(),
             service_path: service_path.into(),
             request,
+            options: RequestOptions::default(),
             media,
             accept: Vec::new(),
             max_size: None,
@@ -148,6 +153,10 @@ impl<T: DeserializeOwned> MediaUpload<T> {
     /// method's response.
     pub async fn send(self) -> Result<T> {
         let request = self.request?;
+        let request = {
+            let options = self.options.or(request.request_options().clone());
+            request.options(options)
+        };
         check_accept(&self.method_id, &self.accept, self.media.content_type())?;
         if let (Some(limit), Some(length)) = (self.max_size, self.media.len()) {
             if length > limit {
