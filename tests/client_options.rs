@@ -350,6 +350,16 @@ async fn per_call_options_can_follow_upload_and_download() {
     assert_eq!((sent[1].header("x-before"), sent[1].header("x-after")), (Some("2"), Some("3")));
 }
 
+#[test]
+fn a_resource_whose_feature_is_off_is_a_stand_in_naming_the_feature() {
+    // `notifications` is not among storage's default features: its accessor is a deprecated
+    // stand-in, so a call warns "compiled out: enable the cargo feature `notifications` of
+    // google-storage-v1" before the compiler reports the next method as missing.
+    let client = google_storage_v1::Client::builder().no_auth().build().unwrap();
+    #[allow(deprecated)]
+    let _stand_in: discogen_runtime::FeatureOff = client.notifications();
+}
+
 /// A server that honours partial responses, as Google's do: the next-page token is in a page
 /// only when the `fields` mask (if any) selects it at the top level.
 fn paging_server() -> MockTransport {

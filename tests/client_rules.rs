@@ -37,6 +37,21 @@ fn big_apis_without_a_config_get_a_feature_per_resource_and_the_largest_by_defau
 }
 
 #[test]
+fn a_resource_behind_a_feature_has_a_stand_in_naming_it_for_when_it_is_off() {
+    let limit = discogen::config::FEATURES_ABOVE_METHODS;
+    let text = service(&[limit / 2, limit / 2, 1]).to_string();
+    let files = pipeline::client(Input { name: "svc.json", text: &text }, None).expect("client generates");
+    let lib: String =
+        files.iter().find(|f| f.path == "src/lib.rs").expect("lib.rs").contents.split_whitespace().collect();
+    for (accessor, feature) in [("r0", "r0"), ("r1", "r1"), ("r2", "r2")] {
+        let stand_in = format!(
+            "feature_off!({accessor},\"{feature}\",\"compiledout:enablethecargofeature`{feature}`ofgoogle-svc-v1\");"
+        );
+        assert!(lib.contains(&stand_in), "{stand_in}: {lib}");
+    }
+}
+
+#[test]
 fn small_apis_without_a_config_compile_whole() {
     let limit = discogen::config::FEATURES_ABOVE_METHODS;
     let toml = cargo_toml(&service(&[limit / 2, limit / 2]));

@@ -69,6 +69,7 @@ mod discovery_operation;
 mod endpoint;
 mod error;
 mod execute;
+mod feature_off;
 mod int64;
 mod media;
 mod model;
@@ -110,6 +111,7 @@ pub use discovery_operation::{DiscoveryOperation, OperationError, OperationPaths
 pub use endpoint::{Endpoint, RegionalEndpoints};
 pub use error::{ApiError, BoxError, Error, Result};
 pub use execute::RawResponse;
+pub use feature_off::FeatureOff;
 pub use int64::{serde_int64, serde_uint64};
 pub use media::{
     ByteStream, MediaDownload, MediaSource, MediaUpload, ResumableSession, SessionCallback, CHUNK_GRANULARITY,

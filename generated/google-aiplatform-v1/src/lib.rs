@@ -679,6 +679,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        datasets, "datasets",
+        "compiled out: enable the cargo feature `datasets` of google-aiplatform-v1"
+    );
+
     /// The `datasets.datasetVersions` resource (feature `datasets-dataset-versions`).
     #[cfg(feature = "datasets-dataset-versions")]
     pub fn datasets_dataset_versions(
@@ -689,6 +694,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        datasets_dataset_versions, "datasets-dataset-versions",
+        "compiled out: enable the cargo feature `datasets-dataset-versions` of google-aiplatform-v1"
+    );
+
     /// The `projects` resource (feature `projects`).
     #[cfg(feature = "projects")]
     pub fn projects(&self) -> projects::Projects {
@@ -696,6 +706,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        projects, "projects",
+        "compiled out: enable the cargo feature `projects` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations` resource (feature `locations`).
     #[cfg(feature = "locations")]
@@ -705,6 +720,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        locations, "locations",
+        "compiled out: enable the cargo feature `locations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.featurestores` resource (feature `featurestores`).
     #[cfg(feature = "featurestores")]
     pub fn featurestores(&self) -> featurestores::Featurestores {
@@ -713,6 +733,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        featurestores, "featurestores",
+        "compiled out: enable the cargo feature `featurestores` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.featurestores.entityTypes` resource (feature `entity-types`).
     #[cfg(feature = "entity-types")]
     pub fn entity_types(&self) -> entity_types::EntityTypes {
@@ -720,6 +745,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        entity_types, "entity-types",
+        "compiled out: enable the cargo feature `entity-types` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.featurestores.entityTypes.operations` resource (feature `entity-types-operations`).
     #[cfg(feature = "entity-types-operations")]
@@ -731,6 +761,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        entity_types_operations, "entity-types-operations",
+        "compiled out: enable the cargo feature `entity-types-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.featurestores.entityTypes.features` resource (feature `entity-types-features`).
     #[cfg(feature = "entity-types-features")]
     pub fn entity_types_features(&self) -> entity_types_features::EntityTypesFeatures {
@@ -738,6 +773,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        entity_types_features, "entity-types-features",
+        "compiled out: enable the cargo feature `entity-types-features` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.featurestores.entityTypes.features.operations` resource (feature `entity-types-features-operations`).
     #[cfg(feature = "entity-types-features-operations")]
@@ -749,6 +789,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        entity_types_features_operations, "entity-types-features-operations",
+        "compiled out: enable the cargo feature `entity-types-features-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.featurestores.operations` resource (feature `featurestores-operations`).
     #[cfg(feature = "featurestores-operations")]
     pub fn featurestores_operations(
@@ -759,6 +804,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        featurestores_operations, "featurestores-operations",
+        "compiled out: enable the cargo feature `featurestores-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.models` resource (feature `locations-models`).
     #[cfg(feature = "locations-models")]
     pub fn locations_models(&self) -> locations_models::LocationsModels {
@@ -766,6 +816,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        locations_models, "locations-models",
+        "compiled out: enable the cargo feature `locations-models` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.models.operations` resource (feature `models-operations`).
     #[cfg(feature = "models-operations")]
@@ -775,6 +830,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        models_operations, "models-operations",
+        "compiled out: enable the cargo feature `models-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.models.evaluations` resource (feature `evaluations`).
     #[cfg(feature = "evaluations")]
     pub fn evaluations(&self) -> evaluations::Evaluations {
@@ -782,6 +842,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        evaluations, "evaluations",
+        "compiled out: enable the cargo feature `evaluations` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.models.evaluations.operations` resource (feature `evaluations-operations`).
     #[cfg(feature = "evaluations-operations")]
@@ -793,6 +858,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        evaluations_operations, "evaluations-operations",
+        "compiled out: enable the cargo feature `evaluations-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.models.evaluations.slices` resource (feature `slices`).
     #[cfg(feature = "slices")]
     pub fn slices(&self) -> slices::Slices {
@@ -800,6 +870,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        slices, "slices",
+        "compiled out: enable the cargo feature `slices` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.notebookRuntimeTemplates` resource (feature `notebook-runtime-templates`).
     #[cfg(feature = "notebook-runtime-templates")]
@@ -811,6 +886,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        notebook_runtime_templates, "notebook-runtime-templates",
+        "compiled out: enable the cargo feature `notebook-runtime-templates` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.notebookRuntimeTemplates.operations` resource (feature `notebook-runtime-templates-operations`).
     #[cfg(feature = "notebook-runtime-templates-operations")]
     pub fn notebook_runtime_templates_operations(
@@ -821,6 +901,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        notebook_runtime_templates_operations, "notebook-runtime-templates-operations",
+        "compiled out: enable the cargo feature `notebook-runtime-templates-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.featureOnlineStores` resource (feature `feature-online-stores`).
     #[cfg(feature = "feature-online-stores")]
     pub fn feature_online_stores(&self) -> feature_online_stores::FeatureOnlineStores {
@@ -829,6 +914,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        feature_online_stores, "feature-online-stores",
+        "compiled out: enable the cargo feature `feature-online-stores` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.featureOnlineStores.featureViews` resource (feature `feature-views`).
     #[cfg(feature = "feature-views")]
     pub fn feature_views(&self) -> feature_views::FeatureViews {
@@ -836,6 +926,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        feature_views, "feature-views",
+        "compiled out: enable the cargo feature `feature-views` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.featureOnlineStores.featureViews.operations` resource (feature `feature-views-operations`).
     #[cfg(feature = "feature-views-operations")]
@@ -847,6 +942,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        feature_views_operations, "feature-views-operations",
+        "compiled out: enable the cargo feature `feature-views-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.featureOnlineStores.featureViews.featureViewSyncs` resource (feature `feature-view-syncs`).
     #[cfg(feature = "feature-view-syncs")]
     pub fn feature_view_syncs(&self) -> feature_view_syncs::FeatureViewSyncs {
@@ -854,6 +954,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        feature_view_syncs, "feature-view-syncs",
+        "compiled out: enable the cargo feature `feature-view-syncs` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.featureOnlineStores.operations` resource (feature `feature-online-stores-operations`).
     #[cfg(feature = "feature-online-stores-operations")]
@@ -865,6 +970,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        feature_online_stores_operations, "feature-online-stores-operations",
+        "compiled out: enable the cargo feature `feature-online-stores-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.featureGroups` resource (feature `feature-groups`).
     #[cfg(feature = "feature-groups")]
     pub fn feature_groups(&self) -> feature_groups::FeatureGroups {
@@ -872,6 +982,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        feature_groups, "feature-groups",
+        "compiled out: enable the cargo feature `feature-groups` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.featureGroups.operations` resource (feature `feature-groups-operations`).
     #[cfg(feature = "feature-groups-operations")]
@@ -883,6 +998,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        feature_groups_operations, "feature-groups-operations",
+        "compiled out: enable the cargo feature `feature-groups-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.featureGroups.features` resource (feature `feature-groups-features`).
     #[cfg(feature = "feature-groups-features")]
     pub fn feature_groups_features(
@@ -892,6 +1012,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        feature_groups_features, "feature-groups-features",
+        "compiled out: enable the cargo feature `feature-groups-features` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.featureGroups.features.operations` resource (feature `feature-groups-features-operations`).
     #[cfg(feature = "feature-groups-features-operations")]
@@ -903,6 +1028,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        feature_groups_features_operations, "feature-groups-features-operations",
+        "compiled out: enable the cargo feature `feature-groups-features-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.operations` resource (feature `locations-operations`).
     #[cfg(feature = "locations-operations")]
     pub fn locations_operations(&self) -> locations_operations::LocationsOperations {
@@ -910,6 +1040,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        locations_operations, "locations-operations",
+        "compiled out: enable the cargo feature `locations-operations` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.ragEngineConfig.operations` resource (feature `rag-engine-config-operations`).
     #[cfg(feature = "rag-engine-config-operations")]
@@ -921,6 +1056,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        rag_engine_config_operations, "rag-engine-config-operations",
+        "compiled out: enable the cargo feature `rag-engine-config-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.datasets` resource (feature `locations-datasets`).
     #[cfg(feature = "locations-datasets")]
     pub fn locations_datasets(&self) -> locations_datasets::LocationsDatasets {
@@ -929,6 +1069,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        locations_datasets, "locations-datasets",
+        "compiled out: enable the cargo feature `locations-datasets` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.datasets.operations` resource (feature `datasets-operations`).
     #[cfg(feature = "datasets-operations")]
     pub fn datasets_operations(&self) -> datasets_operations::DatasetsOperations {
@@ -936,6 +1081,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        datasets_operations, "datasets-operations",
+        "compiled out: enable the cargo feature `datasets-operations` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.datasets.datasetVersions` resource (feature `locations-datasets-dataset-versions`).
     #[cfg(feature = "locations-datasets-dataset-versions")]
@@ -947,6 +1097,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        locations_datasets_dataset_versions, "locations-datasets-dataset-versions",
+        "compiled out: enable the cargo feature `locations-datasets-dataset-versions` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.datasets.dataItems` resource (feature `data-items`).
     #[cfg(feature = "data-items")]
     pub fn data_items(&self) -> data_items::DataItems {
@@ -954,6 +1109,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        data_items, "data-items",
+        "compiled out: enable the cargo feature `data-items` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.datasets.dataItems.operations` resource (feature `data-items-operations`).
     #[cfg(feature = "data-items-operations")]
@@ -963,6 +1123,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        data_items_operations, "data-items-operations",
+        "compiled out: enable the cargo feature `data-items-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.datasets.dataItems.annotations` resource (feature `annotations`).
     #[cfg(feature = "annotations")]
     pub fn annotations(&self) -> annotations::Annotations {
@@ -970,6 +1135,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        annotations, "annotations",
+        "compiled out: enable the cargo feature `annotations` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.datasets.dataItems.annotations.operations` resource (feature `annotations-operations`).
     #[cfg(feature = "annotations-operations")]
@@ -981,6 +1151,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        annotations_operations, "annotations-operations",
+        "compiled out: enable the cargo feature `annotations-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.datasets.savedQueries` resource (feature `saved-queries`).
     #[cfg(feature = "saved-queries")]
     pub fn saved_queries(&self) -> saved_queries::SavedQueries {
@@ -988,6 +1163,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        saved_queries, "saved-queries",
+        "compiled out: enable the cargo feature `saved-queries` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.datasets.savedQueries.operations` resource (feature `saved-queries-operations`).
     #[cfg(feature = "saved-queries-operations")]
@@ -999,6 +1179,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        saved_queries_operations, "saved-queries-operations",
+        "compiled out: enable the cargo feature `saved-queries-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.datasets.annotationSpecs` resource (feature `annotation-specs`).
     #[cfg(feature = "annotation-specs")]
     pub fn annotation_specs(&self) -> annotation_specs::AnnotationSpecs {
@@ -1006,6 +1191,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        annotation_specs, "annotation-specs",
+        "compiled out: enable the cargo feature `annotation-specs` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.datasets.annotationSpecs.operations` resource (feature `annotation-specs-operations`).
     #[cfg(feature = "annotation-specs-operations")]
@@ -1017,6 +1207,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        annotation_specs_operations, "annotation-specs-operations",
+        "compiled out: enable the cargo feature `annotation-specs-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.deploymentResourcePools` resource (feature `deployment-resource-pools`).
     #[cfg(feature = "deployment-resource-pools")]
     pub fn deployment_resource_pools(
@@ -1026,6 +1221,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        deployment_resource_pools, "deployment-resource-pools",
+        "compiled out: enable the cargo feature `deployment-resource-pools` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.deploymentResourcePools.operations` resource (feature `deployment-resource-pools-operations`).
     #[cfg(feature = "deployment-resource-pools-operations")]
@@ -1037,6 +1237,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        deployment_resource_pools_operations, "deployment-resource-pools-operations",
+        "compiled out: enable the cargo feature `deployment-resource-pools-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.endpoints` resource (feature `locations-endpoints`).
     #[cfg(feature = "locations-endpoints")]
     pub fn locations_endpoints(&self) -> locations_endpoints::LocationsEndpoints {
@@ -1045,6 +1250,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        locations_endpoints, "locations-endpoints",
+        "compiled out: enable the cargo feature `locations-endpoints` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.endpoints.operations` resource (feature `endpoints-operations`).
     #[cfg(feature = "endpoints-operations")]
     pub fn endpoints_operations(&self) -> endpoints_operations::EndpointsOperations {
@@ -1052,6 +1262,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        endpoints_operations, "endpoints-operations",
+        "compiled out: enable the cargo feature `endpoints-operations` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.endpoints.chat` resource (feature `locations-endpoints-chat`).
     #[cfg(feature = "locations-endpoints-chat")]
@@ -1063,6 +1278,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        locations_endpoints_chat, "locations-endpoints-chat",
+        "compiled out: enable the cargo feature `locations-endpoints-chat` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.cachedContents` resource (feature `cached-contents`).
     #[cfg(feature = "cached-contents")]
     pub fn cached_contents(&self) -> cached_contents::CachedContents {
@@ -1071,6 +1291,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        cached_contents, "cached-contents",
+        "compiled out: enable the cargo feature `cached-contents` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.tuningJobs` resource (feature `tuning-jobs`).
     #[cfg(feature = "tuning-jobs")]
     pub fn tuning_jobs(&self) -> tuning_jobs::TuningJobs {
@@ -1078,6 +1303,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        tuning_jobs, "tuning-jobs",
+        "compiled out: enable the cargo feature `tuning-jobs` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.tuningJobs.operations` resource (feature `tuning-jobs-operations`).
     #[cfg(feature = "tuning-jobs-operations")]
@@ -1089,6 +1319,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        tuning_jobs_operations, "tuning-jobs-operations",
+        "compiled out: enable the cargo feature `tuning-jobs-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.indexes` resource (feature `indexes`).
     #[cfg(feature = "indexes")]
     pub fn indexes(&self) -> indexes::Indexes {
@@ -1096,6 +1331,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        indexes, "indexes",
+        "compiled out: enable the cargo feature `indexes` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.indexes.operations` resource (feature `indexes-operations`).
     #[cfg(feature = "indexes-operations")]
@@ -1105,6 +1345,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        indexes_operations, "indexes-operations",
+        "compiled out: enable the cargo feature `indexes-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.indexEndpoints` resource (feature `index-endpoints`).
     #[cfg(feature = "index-endpoints")]
     pub fn index_endpoints(&self) -> index_endpoints::IndexEndpoints {
@@ -1112,6 +1357,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        index_endpoints, "index-endpoints",
+        "compiled out: enable the cargo feature `index-endpoints` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.indexEndpoints.operations` resource (feature `index-endpoints-operations`).
     #[cfg(feature = "index-endpoints-operations")]
@@ -1123,6 +1373,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        index_endpoints_operations, "index-endpoints-operations",
+        "compiled out: enable the cargo feature `index-endpoints-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.customJobs` resource (feature `custom-jobs`).
     #[cfg(feature = "custom-jobs")]
     pub fn custom_jobs(&self) -> custom_jobs::CustomJobs {
@@ -1130,6 +1385,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        custom_jobs, "custom-jobs",
+        "compiled out: enable the cargo feature `custom-jobs` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.customJobs.operations` resource (feature `custom-jobs-operations`).
     #[cfg(feature = "custom-jobs-operations")]
@@ -1141,6 +1401,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        custom_jobs_operations, "custom-jobs-operations",
+        "compiled out: enable the cargo feature `custom-jobs-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.dataLabelingJobs` resource (feature `data-labeling-jobs`).
     #[cfg(feature = "data-labeling-jobs")]
     pub fn data_labeling_jobs(&self) -> data_labeling_jobs::DataLabelingJobs {
@@ -1148,6 +1413,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        data_labeling_jobs, "data-labeling-jobs",
+        "compiled out: enable the cargo feature `data-labeling-jobs` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.dataLabelingJobs.operations` resource (feature `data-labeling-jobs-operations`).
     #[cfg(feature = "data-labeling-jobs-operations")]
@@ -1159,6 +1429,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        data_labeling_jobs_operations, "data-labeling-jobs-operations",
+        "compiled out: enable the cargo feature `data-labeling-jobs-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.hyperparameterTuningJobs` resource (feature `hyperparameter-tuning-jobs`).
     #[cfg(feature = "hyperparameter-tuning-jobs")]
     pub fn hyperparameter_tuning_jobs(
@@ -1168,6 +1443,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        hyperparameter_tuning_jobs, "hyperparameter-tuning-jobs",
+        "compiled out: enable the cargo feature `hyperparameter-tuning-jobs` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.hyperparameterTuningJobs.operations` resource (feature `hyperparameter-tuning-jobs-operations`).
     #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
@@ -1179,6 +1459,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        hyperparameter_tuning_jobs_operations, "hyperparameter-tuning-jobs-operations",
+        "compiled out: enable the cargo feature `hyperparameter-tuning-jobs-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.nasJobs` resource (feature `nas-jobs`).
     #[cfg(feature = "nas-jobs")]
     pub fn nas_jobs(&self) -> nas_jobs::NasJobs {
@@ -1187,6 +1472,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        nas_jobs, "nas-jobs",
+        "compiled out: enable the cargo feature `nas-jobs` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.nasJobs.nasTrialDetails` resource (feature `nas-trial-details`).
     #[cfg(feature = "nas-trial-details")]
     pub fn nas_trial_details(&self) -> nas_trial_details::NasTrialDetails {
@@ -1194,6 +1484,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        nas_trial_details, "nas-trial-details",
+        "compiled out: enable the cargo feature `nas-trial-details` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.batchPredictionJobs` resource (feature `locations-batch-prediction-jobs`).
     #[cfg(feature = "locations-batch-prediction-jobs")]
@@ -1205,6 +1500,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        locations_batch_prediction_jobs, "locations-batch-prediction-jobs",
+        "compiled out: enable the cargo feature `locations-batch-prediction-jobs` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.modelDeploymentMonitoringJobs` resource (feature `model-deployment-monitoring-jobs`).
     #[cfg(feature = "model-deployment-monitoring-jobs")]
     pub fn model_deployment_monitoring_jobs(
@@ -1214,6 +1514,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        model_deployment_monitoring_jobs, "model-deployment-monitoring-jobs",
+        "compiled out: enable the cargo feature `model-deployment-monitoring-jobs` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.modelDeploymentMonitoringJobs.operations` resource (feature `model-deployment-monitoring-jobs-operations`).
     #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
@@ -1225,6 +1530,12 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        model_deployment_monitoring_jobs_operations,
+        "model-deployment-monitoring-jobs-operations",
+        "compiled out: enable the cargo feature `model-deployment-monitoring-jobs-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.publishers.models` resource (feature `locations-publishers-models`).
     #[cfg(feature = "locations-publishers-models")]
     pub fn locations_publishers_models(
@@ -1235,6 +1546,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        locations_publishers_models, "locations-publishers-models",
+        "compiled out: enable the cargo feature `locations-publishers-models` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.metadataStores` resource (feature `metadata-stores`).
     #[cfg(feature = "metadata-stores")]
     pub fn metadata_stores(&self) -> metadata_stores::MetadataStores {
@@ -1242,6 +1558,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        metadata_stores, "metadata-stores",
+        "compiled out: enable the cargo feature `metadata-stores` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.metadataStores.operations` resource (feature `metadata-stores-operations`).
     #[cfg(feature = "metadata-stores-operations")]
@@ -1253,6 +1574,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        metadata_stores_operations, "metadata-stores-operations",
+        "compiled out: enable the cargo feature `metadata-stores-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.metadataStores.artifacts` resource (feature `artifacts`).
     #[cfg(feature = "artifacts")]
     pub fn artifacts(&self) -> artifacts::Artifacts {
@@ -1260,6 +1586,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        artifacts, "artifacts",
+        "compiled out: enable the cargo feature `artifacts` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.metadataStores.artifacts.operations` resource (feature `artifacts-operations`).
     #[cfg(feature = "artifacts-operations")]
@@ -1269,6 +1600,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        artifacts_operations, "artifacts-operations",
+        "compiled out: enable the cargo feature `artifacts-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.metadataStores.contexts` resource (feature `contexts`).
     #[cfg(feature = "contexts")]
     pub fn contexts(&self) -> contexts::Contexts {
@@ -1276,6 +1612,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        contexts, "contexts",
+        "compiled out: enable the cargo feature `contexts` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.metadataStores.contexts.operations` resource (feature `contexts-operations`).
     #[cfg(feature = "contexts-operations")]
@@ -1285,6 +1626,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        contexts_operations, "contexts-operations",
+        "compiled out: enable the cargo feature `contexts-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.metadataStores.executions` resource (feature `executions`).
     #[cfg(feature = "executions")]
     pub fn executions(&self) -> executions::Executions {
@@ -1292,6 +1638,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        executions, "executions",
+        "compiled out: enable the cargo feature `executions` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.metadataStores.executions.operations` resource (feature `executions-operations`).
     #[cfg(feature = "executions-operations")]
@@ -1301,6 +1652,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        executions_operations, "executions-operations",
+        "compiled out: enable the cargo feature `executions-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.metadataStores.metadataSchemas` resource (feature `metadata-schemas`).
     #[cfg(feature = "metadata-schemas")]
     pub fn metadata_schemas(&self) -> metadata_schemas::MetadataSchemas {
@@ -1309,6 +1665,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        metadata_schemas, "metadata-schemas",
+        "compiled out: enable the cargo feature `metadata-schemas` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.migratableResources` resource (feature `migratable-resources`).
     #[cfg(feature = "migratable-resources")]
     pub fn migratable_resources(&self) -> migratable_resources::MigratableResources {
@@ -1316,6 +1677,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        migratable_resources, "migratable-resources",
+        "compiled out: enable the cargo feature `migratable-resources` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.migratableResources.operations` resource (feature `migratable-resources-operations`).
     #[cfg(feature = "migratable-resources-operations")]
@@ -1327,6 +1693,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        migratable_resources_operations, "migratable-resources-operations",
+        "compiled out: enable the cargo feature `migratable-resources-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.notebookRuntimes` resource (feature `notebook-runtimes`).
     #[cfg(feature = "notebook-runtimes")]
     pub fn notebook_runtimes(&self) -> notebook_runtimes::NotebookRuntimes {
@@ -1334,6 +1705,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        notebook_runtimes, "notebook-runtimes",
+        "compiled out: enable the cargo feature `notebook-runtimes` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.notebookRuntimes.operations` resource (feature `notebook-runtimes-operations`).
     #[cfg(feature = "notebook-runtimes-operations")]
@@ -1345,6 +1721,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        notebook_runtimes_operations, "notebook-runtimes-operations",
+        "compiled out: enable the cargo feature `notebook-runtimes-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.notebookExecutionJobs` resource (feature `notebook-execution-jobs`).
     #[cfg(feature = "notebook-execution-jobs")]
     pub fn notebook_execution_jobs(
@@ -1354,6 +1735,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        notebook_execution_jobs, "notebook-execution-jobs",
+        "compiled out: enable the cargo feature `notebook-execution-jobs` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.notebookExecutionJobs.operations` resource (feature `notebook-execution-jobs-operations`).
     #[cfg(feature = "notebook-execution-jobs-operations")]
@@ -1365,6 +1751,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        notebook_execution_jobs_operations, "notebook-execution-jobs-operations",
+        "compiled out: enable the cargo feature `notebook-execution-jobs-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.persistentResources` resource (feature `persistent-resources`).
     #[cfg(feature = "persistent-resources")]
     pub fn persistent_resources(&self) -> persistent_resources::PersistentResources {
@@ -1372,6 +1763,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        persistent_resources, "persistent-resources",
+        "compiled out: enable the cargo feature `persistent-resources` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.persistentResources.operations` resource (feature `persistent-resources-operations`).
     #[cfg(feature = "persistent-resources-operations")]
@@ -1383,6 +1779,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        persistent_resources_operations, "persistent-resources-operations",
+        "compiled out: enable the cargo feature `persistent-resources-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.trainingPipelines` resource (feature `training-pipelines`).
     #[cfg(feature = "training-pipelines")]
     pub fn training_pipelines(&self) -> training_pipelines::TrainingPipelines {
@@ -1390,6 +1791,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        training_pipelines, "training-pipelines",
+        "compiled out: enable the cargo feature `training-pipelines` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.trainingPipelines.operations` resource (feature `training-pipelines-operations`).
     #[cfg(feature = "training-pipelines-operations")]
@@ -1401,6 +1807,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        training_pipelines_operations, "training-pipelines-operations",
+        "compiled out: enable the cargo feature `training-pipelines-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.pipelineJobs` resource (feature `pipeline-jobs`).
     #[cfg(feature = "pipeline-jobs")]
     pub fn pipeline_jobs(&self) -> pipeline_jobs::PipelineJobs {
@@ -1408,6 +1819,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        pipeline_jobs, "pipeline-jobs",
+        "compiled out: enable the cargo feature `pipeline-jobs` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.pipelineJobs.operations` resource (feature `pipeline-jobs-operations`).
     #[cfg(feature = "pipeline-jobs-operations")]
@@ -1419,6 +1835,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        pipeline_jobs_operations, "pipeline-jobs-operations",
+        "compiled out: enable the cargo feature `pipeline-jobs-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.reasoningEngines` resource (feature `locations-reasoning-engines`).
     #[cfg(feature = "locations-reasoning-engines")]
     pub fn locations_reasoning_engines(
@@ -1428,6 +1849,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        locations_reasoning_engines, "locations-reasoning-engines",
+        "compiled out: enable the cargo feature `locations-reasoning-engines` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.reasoningEngines.operations` resource (feature `reasoning-engines-operations`).
     #[cfg(feature = "reasoning-engines-operations")]
@@ -1439,6 +1865,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        reasoning_engines_operations, "reasoning-engines-operations",
+        "compiled out: enable the cargo feature `reasoning-engines-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.schedules` resource (feature `schedules`).
     #[cfg(feature = "schedules")]
     pub fn schedules(&self) -> schedules::Schedules {
@@ -1446,6 +1877,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        schedules, "schedules",
+        "compiled out: enable the cargo feature `schedules` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.schedules.operations` resource (feature `schedules-operations`).
     #[cfg(feature = "schedules-operations")]
@@ -1455,6 +1891,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        schedules_operations, "schedules-operations",
+        "compiled out: enable the cargo feature `schedules-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.specialistPools` resource (feature `specialist-pools`).
     #[cfg(feature = "specialist-pools")]
     pub fn specialist_pools(&self) -> specialist_pools::SpecialistPools {
@@ -1462,6 +1903,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        specialist_pools, "specialist-pools",
+        "compiled out: enable the cargo feature `specialist-pools` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.specialistPools.operations` resource (feature `specialist-pools-operations`).
     #[cfg(feature = "specialist-pools-operations")]
@@ -1473,6 +1919,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        specialist_pools_operations, "specialist-pools-operations",
+        "compiled out: enable the cargo feature `specialist-pools-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.tensorboards` resource (feature `tensorboards`).
     #[cfg(feature = "tensorboards")]
     pub fn tensorboards(&self) -> tensorboards::Tensorboards {
@@ -1480,6 +1931,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        tensorboards, "tensorboards",
+        "compiled out: enable the cargo feature `tensorboards` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.tensorboards.operations` resource (feature `tensorboards-operations`).
     #[cfg(feature = "tensorboards-operations")]
@@ -1491,6 +1947,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        tensorboards_operations, "tensorboards-operations",
+        "compiled out: enable the cargo feature `tensorboards-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.tensorboards.experiments` resource (feature `experiments`).
     #[cfg(feature = "experiments")]
     pub fn experiments(&self) -> experiments::Experiments {
@@ -1498,6 +1959,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        experiments, "experiments",
+        "compiled out: enable the cargo feature `experiments` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.tensorboards.experiments.operations` resource (feature `experiments-operations`).
     #[cfg(feature = "experiments-operations")]
@@ -1509,6 +1975,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        experiments_operations, "experiments-operations",
+        "compiled out: enable the cargo feature `experiments-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.tensorboards.experiments.runs` resource (feature `runs`).
     #[cfg(feature = "runs")]
     pub fn runs(&self) -> runs::Runs {
@@ -1516,6 +1987,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        runs, "runs",
+        "compiled out: enable the cargo feature `runs` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.tensorboards.experiments.runs.operations` resource (feature `runs-operations`).
     #[cfg(feature = "runs-operations")]
@@ -1525,6 +2001,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        runs_operations, "runs-operations",
+        "compiled out: enable the cargo feature `runs-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.tensorboards.experiments.runs.timeSeries` resource (feature `time-series`).
     #[cfg(feature = "time-series")]
     pub fn time_series(&self) -> time_series::TimeSeries {
@@ -1532,6 +2013,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        time_series, "time-series",
+        "compiled out: enable the cargo feature `time-series` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.tensorboards.experiments.runs.timeSeries.operations` resource (feature `time-series-operations`).
     #[cfg(feature = "time-series-operations")]
@@ -1543,6 +2029,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        time_series_operations, "time-series-operations",
+        "compiled out: enable the cargo feature `time-series-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.studies` resource (feature `studies`).
     #[cfg(feature = "studies")]
     pub fn studies(&self) -> studies::Studies {
@@ -1550,6 +2041,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        studies, "studies",
+        "compiled out: enable the cargo feature `studies` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.studies.operations` resource (feature `studies-operations`).
     #[cfg(feature = "studies-operations")]
@@ -1559,6 +2055,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        studies_operations, "studies-operations",
+        "compiled out: enable the cargo feature `studies-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.studies.trials` resource (feature `trials`).
     #[cfg(feature = "trials")]
     pub fn trials(&self) -> trials::Trials {
@@ -1566,6 +2067,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        trials, "trials",
+        "compiled out: enable the cargo feature `trials` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.studies.trials.operations` resource (feature `trials-operations`).
     #[cfg(feature = "trials-operations")]
@@ -1575,6 +2081,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        trials_operations, "trials-operations",
+        "compiled out: enable the cargo feature `trials-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.ragCorpora` resource (feature `rag-corpora`).
     #[cfg(feature = "rag-corpora")]
     pub fn rag_corpora(&self) -> rag_corpora::RagCorpora {
@@ -1582,6 +2093,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        rag_corpora, "rag-corpora",
+        "compiled out: enable the cargo feature `rag-corpora` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.ragCorpora.operations` resource (feature `rag-corpora-operations`).
     #[cfg(feature = "rag-corpora-operations")]
@@ -1593,6 +2109,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        rag_corpora_operations, "rag-corpora-operations",
+        "compiled out: enable the cargo feature `rag-corpora-operations` of google-aiplatform-v1"
+    );
+
     /// The `projects.locations.ragCorpora.ragFiles` resource (feature `rag-files`).
     #[cfg(feature = "rag-files")]
     pub fn rag_files(&self) -> rag_files::RagFiles {
@@ -1600,6 +2121,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        rag_files, "rag-files",
+        "compiled out: enable the cargo feature `rag-files` of google-aiplatform-v1"
+    );
 
     /// The `projects.locations.ragCorpora.ragFiles.operations` resource (feature `rag-files-operations`).
     #[cfg(feature = "rag-files-operations")]
@@ -1609,6 +2135,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        rag_files_operations, "rag-files-operations",
+        "compiled out: enable the cargo feature `rag-files-operations` of google-aiplatform-v1"
+    );
+
     /// The `batchPredictionJobs` resource (feature `batch-prediction-jobs`).
     #[cfg(feature = "batch-prediction-jobs")]
     pub fn batch_prediction_jobs(&self) -> batch_prediction_jobs::BatchPredictionJobs {
@@ -1616,6 +2147,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        batch_prediction_jobs, "batch-prediction-jobs",
+        "compiled out: enable the cargo feature `batch-prediction-jobs` of google-aiplatform-v1"
+    );
 
     /// The `endpoints` resource (feature `endpoints`).
     #[cfg(feature = "endpoints")]
@@ -1625,6 +2161,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        endpoints, "endpoints",
+        "compiled out: enable the cargo feature `endpoints` of google-aiplatform-v1"
+    );
+
     /// The `endpoints.chat` resource (feature `endpoints-chat`).
     #[cfg(feature = "endpoints-chat")]
     pub fn endpoints_chat(&self) -> endpoints_chat::EndpointsChat {
@@ -1632,6 +2173,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        endpoints_chat, "endpoints-chat",
+        "compiled out: enable the cargo feature `endpoints-chat` of google-aiplatform-v1"
+    );
 
     /// The `publishers.models` resource (feature `publishers-models`).
     #[cfg(feature = "publishers-models")]
@@ -1641,6 +2187,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        publishers_models, "publishers-models",
+        "compiled out: enable the cargo feature `publishers-models` of google-aiplatform-v1"
+    );
+
     /// The `reasoningEngines` resource (feature `reasoning-engines`).
     #[cfg(feature = "reasoning-engines")]
     pub fn reasoning_engines(&self) -> reasoning_engines::ReasoningEngines {
@@ -1649,6 +2200,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        reasoning_engines, "reasoning-engines",
+        "compiled out: enable the cargo feature `reasoning-engines` of google-aiplatform-v1"
+    );
+
     /// The `media` resource (feature `media`).
     #[cfg(feature = "media")]
     pub fn media(&self) -> media::Media {
@@ -1656,6 +2212,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        media, "media",
+        "compiled out: enable the cargo feature `media` of google-aiplatform-v1"
+    );
 }
 
 discogen_runtime::client_builder!(

@@ -203,6 +203,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        anywhere_caches, "anywhere-caches",
+        "compiled out: enable the cargo feature `anywhere-caches` of google-storage-v1"
+    );
+
     /// The `bucketAccessControls` resource (feature `bucket-access-controls`).
     #[cfg(feature = "bucket-access-controls")]
     pub fn bucket_access_controls(
@@ -213,6 +218,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        bucket_access_controls, "bucket-access-controls",
+        "compiled out: enable the cargo feature `bucket-access-controls` of google-storage-v1"
+    );
+
     /// The `buckets` resource (feature `buckets`).
     #[cfg(feature = "buckets")]
     pub fn buckets(&self) -> buckets::Buckets {
@@ -220,6 +230,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        buckets, "buckets",
+        "compiled out: enable the cargo feature `buckets` of google-storage-v1"
+    );
 
     /// The `operations` resource (feature `operations`).
     #[cfg(feature = "operations")]
@@ -229,6 +244,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        operations, "operations",
+        "compiled out: enable the cargo feature `operations` of google-storage-v1"
+    );
+
     /// The `channels` resource (feature `channels`).
     #[cfg(feature = "channels")]
     pub fn channels(&self) -> channels::Channels {
@@ -236,6 +256,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        channels, "channels",
+        "compiled out: enable the cargo feature `channels` of google-storage-v1"
+    );
 
     /// The `defaultObjectAccessControls` resource (feature `default-object-access-controls`).
     #[cfg(feature = "default-object-access-controls")]
@@ -247,6 +272,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        default_object_access_controls, "default-object-access-controls",
+        "compiled out: enable the cargo feature `default-object-access-controls` of google-storage-v1"
+    );
+
     /// The `folders` resource (feature `folders`).
     #[cfg(feature = "folders")]
     pub fn folders(&self) -> folders::Folders {
@@ -254,6 +284,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        folders, "folders",
+        "compiled out: enable the cargo feature `folders` of google-storage-v1"
+    );
 
     /// The `managedFolders` resource (feature `managed-folders`).
     #[cfg(feature = "managed-folders")]
@@ -263,6 +298,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        managed_folders, "managed-folders",
+        "compiled out: enable the cargo feature `managed-folders` of google-storage-v1"
+    );
+
     /// The `notifications` resource (feature `notifications`).
     #[cfg(feature = "notifications")]
     pub fn notifications(&self) -> notifications::Notifications {
@@ -270,6 +310,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        notifications, "notifications",
+        "compiled out: enable the cargo feature `notifications` of google-storage-v1"
+    );
 
     /// The `objectAccessControls` resource (feature `object-access-controls`).
     #[cfg(feature = "object-access-controls")]
@@ -281,6 +326,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        object_access_controls, "object-access-controls",
+        "compiled out: enable the cargo feature `object-access-controls` of google-storage-v1"
+    );
+
     /// The `objects` resource (feature `objects`).
     #[cfg(feature = "objects")]
     pub fn objects(&self) -> objects::Objects {
@@ -288,6 +338,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        objects, "objects",
+        "compiled out: enable the cargo feature `objects` of google-storage-v1"
+    );
 
     /// The `projects.hmacKeys` resource (feature `hmac-keys`).
     #[cfg(feature = "hmac-keys")]
@@ -297,6 +352,11 @@ impl Client {
         }
     }
 
+    discogen_runtime::feature_off!(
+        hmac_keys, "hmac-keys",
+        "compiled out: enable the cargo feature `hmac-keys` of google-storage-v1"
+    );
+
     /// The `projects.serviceAccount` resource (feature `service-account`).
     #[cfg(feature = "service-account")]
     pub fn service_account(&self) -> service_account::ServiceAccount {
@@ -304,6 +364,11 @@ impl Client {
             client: self.inner.clone(),
         }
     }
+
+    discogen_runtime::feature_off!(
+        service_account, "service-account",
+        "compiled out: enable the cargo feature `service-account` of google-storage-v1"
+    );
 }
 
 discogen_runtime::client_builder!(

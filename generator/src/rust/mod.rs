@@ -49,7 +49,7 @@ pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let render_job = |job: &Job<'_>| -> Result<File> {
         let (path, tokens) = match job {
-            Job::Lib => ("src/lib.rs".to_owned(), plan::lib_tokens(api, &plan)),
+            Job::Lib => ("src/lib.rs".to_owned(), plan::lib_tokens(api, &plan, &config.crate_name)),
             Job::ModelRoot => ("src/model.rs".to_owned(), plan::model_root_tokens(&groups)),
             Job::Model(name, defs) => (format!("src/model/{name}.rs"), plan::model_group_tokens(&plan, defs)),
             Job::Names => {

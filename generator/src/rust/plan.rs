@@ -697,7 +697,7 @@ fn page_impl(plan: &CratePlan, def: &TypeDef) -> Option<TokenStream> {
 }
 
 /// The crate root: docs, re-exports, endpoints and the `Client`.
-pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
+pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_name: &str) -> TokenStream {
     let service = &api.service;
     let feature_attr = |r: &ResourcePlan| match &r.feature {
         Some(feature) => quote!(#[cfg(feature = #feature)]),
@@ -717,12 +717,18 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan) -> TokenStream {
             Some(feature) => format!(" The `{}` resource (feature `{feature}`).", r.chain),
             None => format!(" The `{}` resource.", r.chain),
         };
+        // With the feature off, a stand-in that names it where the user calls it.
+        let off = r.feature.as_ref().map(|feature| {
+            let note = format!("compiled out: enable the cargo feature `{feature}` of {crate_name}");
+            quote!(discogen_runtime::feature_off!(#accessor, #feature, #note);)
+        });
         quote! {
             #[doc = #doc]
             #gate
             pub fn #accessor(&self) -> #module::#handle {
                 #module::#handle { client: self.inner.clone() }
             }
+            #off
         }
     });
     let default_endpoint = service.base_url.clone();
