@@ -360,6 +360,17 @@ fn a_resource_whose_feature_is_off_is_a_stand_in_naming_the_feature() {
     let _stand_in: discogen_runtime::FeatureOff = client.notifications();
 }
 
+#[tokio::test]
+async fn repeated_parameters_take_string_literals() {
+    let _alone = TRACING.read().await;
+    let mock = MockTransport::with_responder(|_| Ok(HttpResponse::json(200, &serde_json::json!({}))));
+    let storage = google_storage_v1::Client::builder().no_auth().transport(mock.clone()).build().unwrap();
+    // As written from Google's reference: an array of &str, not a Vec<String>.
+    storage.buckets().test_iam_permissions("b", ["storage.buckets.get", "storage.objects.list"]).send().await.unwrap();
+    let sent = &mock.requests()[0];
+    assert_eq!(sent.query_values("permissions"), ["storage.buckets.get", "storage.objects.list"]);
+}
+
 /// A server that honours partial responses, as Google's do: the next-page token is in a page
 /// only when the `fields` mask (if any) selects it at the top level.
 fn paging_server() -> MockTransport {

@@ -18,6 +18,41 @@ pub use empty::Empty;
 pub use field_mask::FieldMask;
 pub use timestamp::Timestamp;
 
+/// Text that is not what a [`Timestamp`] or [`Duration`] says it is, from their `FromStr`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidText {
+    expected: &'static str,
+    text: String,
+}
+
+impl std::fmt::Display for InvalidText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} is not {}", self.text, self.expected)
+    }
+}
+
+impl std::error::Error for InvalidText {}
+
+/// `From<&str>` and `From<String>` for a text newtype, taking the text as is (as `new` does),
+/// so that builders' `impl Into<T>` setters take string literals.
+macro_rules! from_text {
+    ($($name:ident),*) => {$(
+        impl From<String> for $name {
+            fn from(text: String) -> Self {
+                $name::new(text)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(text: &str) -> Self {
+                $name::new(text)
+            }
+        }
+    )*};
+}
+
+from_text!(Timestamp, Duration, FieldMask);
+
 /// Formats `nanos` as proto3 JSON does: no fraction, or 3, 6 or 9 digits.
 fn fraction(nanos: u32) -> String {
     if nanos == 0 {

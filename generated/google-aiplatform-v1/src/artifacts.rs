@@ -292,8 +292,8 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Optional. A FieldMask indicating which fields should be updated.
-    pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.update_mask = Some(value);
+    pub fn update_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.update_mask = Some(value.into());
         self
     }
 

@@ -222,8 +222,8 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Required. The list of fields to update.
-    pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.update_mask = Some(value);
+    pub fn update_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.update_mask = Some(value.into());
         self
     }
 

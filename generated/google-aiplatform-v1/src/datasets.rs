@@ -197,8 +197,8 @@ impl List {
     }
 
     /// Mask specifying which fields to read.
-    pub fn read_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.read_mask = Some(value);
+    pub fn read_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.read_mask = Some(value.into());
         self
     }
 
@@ -237,8 +237,8 @@ discogen_runtime::call_options!(Get);
 
 impl Get {
     /// Mask specifying which fields to read.
-    pub fn read_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.read_mask = Some(value);
+    pub fn read_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.read_mask = Some(value.into());
         self
     }
 
@@ -265,8 +265,8 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Required. The update mask applies to the resource. For the `FieldMask` definition, see google.protobuf.FieldMask. Updatable fields: * `display_name` * `description` * `labels`
-    pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.update_mask = Some(value);
+    pub fn update_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.update_mask = Some(value.into());
         self
     }
 

@@ -215,8 +215,8 @@ impl List {
     }
 
     /// Optional. Mask specifying which fields to read.
-    pub fn read_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.read_mask = Some(value);
+    pub fn read_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.read_mask = Some(value.into());
         self
     }
 
@@ -263,8 +263,8 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Required. The update mask applies to the resource. For the `FieldMask` definition, see google.protobuf.FieldMask. Updatable fields: * `display_name`
-    pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.update_mask = Some(value);
+    pub fn update_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.update_mask = Some(value.into());
         self
     }
 
@@ -321,8 +321,8 @@ discogen_runtime::call_options!(Get);
 
 impl Get {
     /// Mask specifying which fields to read.
-    pub fn read_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.read_mask = Some(value);
+    pub fn read_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.read_mask = Some(value.into());
         self
     }
 

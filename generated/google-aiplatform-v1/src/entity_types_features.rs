@@ -234,8 +234,8 @@ impl List {
     }
 
     /// Mask specifying which fields to read.
-    pub fn read_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.read_mask = Some(value);
+    pub fn read_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.read_mask = Some(value.into());
         self
     }
 
@@ -337,8 +337,8 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Field mask is used to specify the fields to be overwritten in the Features resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `description` * `labels` * `disable_monitoring` (Not supported for FeatureRegistryService Feature) * `point_of_contact` (Not supported for FeaturestoreService FeatureStore)
-    pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.update_mask = Some(value);
+    pub fn update_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.update_mask = Some(value.into());
         self
     }
 

@@ -265,8 +265,11 @@ discogen_runtime::call_options!(TestIamPermissions);
 
 impl TestIamPermissions {
     /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
-    pub fn permissions(mut self, values: impl IntoIterator<Item = String>) -> Self {
-        self.permissions = values.into_iter().collect();
+    pub fn permissions(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.permissions = values.into_iter().map(Into::into).collect();
         self
     }
 
@@ -425,8 +428,8 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Field mask is used to specify the fields to be overwritten in the FeatureOnlineStore resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `labels` * `description` * `bigtable` * `bigtable.auto_scaling` * `bigtable.enable_multi_region_replica`
-    pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.update_mask = Some(value);
+    pub fn update_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.update_mask = Some(value.into());
         self
     }
 

@@ -163,8 +163,11 @@ discogen_runtime::call_options!(Wait);
 
 impl Wait {
     /// The maximum duration to wait before timing out. If left blank, the wait will be at most the time permitted by the underlying HTTP/RPC protocol. If RPC context deadline is also specified, the shorter one will be used.
-    pub fn timeout_param(mut self, value: discogen_runtime::Duration) -> Self {
-        self.timeout_param = Some(value);
+    pub fn timeout_param(
+        mut self,
+        value: impl Into<discogen_runtime::Duration>,
+    ) -> Self {
+        self.timeout_param = Some(value.into());
         self
     }
 

@@ -300,9 +300,9 @@ impl List {
     /// Optional. Do not use this field. It is unsupported and is ignored unless explicitly documented otherwise. This is primarily for internal usage.
     pub fn extra_location_types(
         mut self,
-        values: impl IntoIterator<Item = String>,
+        values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.extra_location_types = values.into_iter().collect();
+        self.extra_location_types = values.into_iter().map(Into::into).collect();
         self
     }
 

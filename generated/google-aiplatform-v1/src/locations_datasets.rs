@@ -277,8 +277,8 @@ impl List {
     }
 
     /// Mask specifying which fields to read.
-    pub fn read_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.read_mask = Some(value);
+    pub fn read_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.read_mask = Some(value.into());
         self
     }
 
@@ -320,8 +320,8 @@ discogen_runtime::call_options!(Get);
 
 impl Get {
     /// Mask specifying which fields to read.
-    pub fn read_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.read_mask = Some(value);
+    pub fn read_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.read_mask = Some(value.into());
         self
     }
 
@@ -348,8 +348,8 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Required. The update mask applies to the resource. For the `FieldMask` definition, see google.protobuf.FieldMask. Updatable fields: * `display_name` * `description` * `labels`
-    pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.update_mask = Some(value);
+    pub fn update_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.update_mask = Some(value.into());
         self
     }
 
@@ -528,15 +528,15 @@ impl SearchDataItems {
     /// An expression that specifies what Annotations will be returned per DataItem. Annotations satisfied either of the conditions will be returned. * `annotation_spec_id` - for = or !=. Must specify `saved_query_id=` - saved query id that annotations should belong to.
     pub fn annotation_filters(
         mut self,
-        values: impl IntoIterator<Item = String>,
+        values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.annotation_filters = values.into_iter().collect();
+        self.annotation_filters = values.into_iter().map(Into::into).collect();
         self
     }
 
     /// Mask specifying which fields of DataItemView to read.
-    pub fn field_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.field_mask = Some(value);
+    pub fn field_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.field_mask = Some(value.into());
         self
     }
 

@@ -299,8 +299,8 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Required. Specify the fields to be overwritten in the PersistentResource by the update method.
-    pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.update_mask = Some(value);
+    pub fn update_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.update_mask = Some(value.into());
         self
     }
 

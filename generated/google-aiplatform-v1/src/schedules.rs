@@ -305,8 +305,8 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Required. The update mask applies to the resource. See google.protobuf.FieldMask.
-    pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.update_mask = Some(value);
+    pub fn update_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.update_mask = Some(value.into());
         self
     }
 

@@ -187,8 +187,8 @@ impl List {
     }
 
     /// Mask specifying which fields to read. FieldMask represents a set of
-    pub fn read_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.read_mask = Some(value);
+    pub fn read_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.read_mask = Some(value.into());
         self
     }
 
@@ -284,8 +284,8 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Required. The update mask applies to the resource.
-    pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.update_mask = Some(value);
+    pub fn update_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.update_mask = Some(value.into());
         self
     }
 

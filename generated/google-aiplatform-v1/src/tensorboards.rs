@@ -257,8 +257,8 @@ impl List {
     }
 
     /// Mask specifying which fields to read.
-    pub fn read_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.read_mask = Some(value);
+    pub fn read_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.read_mask = Some(value.into());
         self
     }
 
@@ -316,8 +316,8 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Required. Field mask is used to specify the fields to be overwritten in the Tensorboard resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field is overwritten if it's in the mask. If the user does not provide a mask then all fields are overwritten if new values are specified.
-    pub fn update_mask(mut self, value: discogen_runtime::FieldMask) -> Self {
-        self.update_mask = Some(value);
+    pub fn update_mask(mut self, value: impl Into<discogen_runtime::FieldMask>) -> Self {
+        self.update_mask = Some(value.into());
         self
     }
 
@@ -432,8 +432,11 @@ discogen_runtime::call_options!(BatchRead);
 
 impl BatchRead {
     /// Required. The resource names of the TensorboardTimeSeries to read data from. Format: `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_series}`
-    pub fn time_series(mut self, values: impl IntoIterator<Item = String>) -> Self {
-        self.time_series = values.into_iter().collect();
+    pub fn time_series(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.time_series = values.into_iter().map(Into::into).collect();
         self
     }
 

@@ -294,7 +294,7 @@ impl Buckets {
     ///
     /// ```no_run
     /// # async fn example(client: google_storage_v1::Client) -> google_storage_v1::Result<()> {
-    /// let response = client.buckets().test_iam_permissions("my-bucket", Default::default()).send().await?;
+    /// let response = client.buckets().test_iam_permissions("my-bucket", ["value"]).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -302,12 +302,12 @@ impl Buckets {
     pub fn test_iam_permissions(
         &self,
         bucket: impl Into<String>,
-        permissions: Vec<String>,
+        permissions: impl IntoIterator<Item = impl Into<String>>,
     ) -> TestIamPermissions {
         TestIamPermissions {
             call: Call::new(&self.client),
             bucket: bucket.into(),
-            permissions,
+            permissions: permissions.into_iter().map(Into::into).collect(),
             user_project: None,
         }
     }

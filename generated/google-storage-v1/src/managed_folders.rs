@@ -166,7 +166,7 @@ impl ManagedFolders {
     ///
     /// ```no_run
     /// # async fn example(client: google_storage_v1::Client) -> google_storage_v1::Result<()> {
-    /// let response = client.managed_folders().test_iam_permissions("my-bucket", "my-managed-folder", Default::default()).send().await?;
+    /// let response = client.managed_folders().test_iam_permissions("my-bucket", "my-managed-folder", ["value"]).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -175,13 +175,13 @@ impl ManagedFolders {
         &self,
         bucket: impl Into<String>,
         managed_folder: impl Into<String>,
-        permissions: Vec<String>,
+        permissions: impl IntoIterator<Item = impl Into<String>>,
     ) -> TestIamPermissions {
         TestIamPermissions {
             call: Call::new(&self.client),
             bucket: bucket.into(),
             managed_folder: managed_folder.into(),
-            permissions,
+            permissions: permissions.into_iter().map(Into::into).collect(),
             user_project: None,
         }
     }

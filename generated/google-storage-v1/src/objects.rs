@@ -415,7 +415,7 @@ impl Objects {
     ///
     /// ```no_run
     /// # async fn example(client: google_storage_v1::Client) -> google_storage_v1::Result<()> {
-    /// let response = client.objects().test_iam_permissions("my-bucket", "my-object", Default::default()).send().await?;
+    /// let response = client.objects().test_iam_permissions("my-bucket", "my-object", ["value"]).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -424,13 +424,13 @@ impl Objects {
         &self,
         bucket: impl Into<String>,
         object: impl Into<String>,
-        permissions: Vec<String>,
+        permissions: impl IntoIterator<Item = impl Into<String>>,
     ) -> TestIamPermissions {
         TestIamPermissions {
             call: Call::new(&self.client),
             bucket: bucket.into(),
             object: object.into(),
-            permissions,
+            permissions: permissions.into_iter().map(Into::into).collect(),
             generation: None,
             user_project: None,
         }

@@ -101,8 +101,8 @@ discogen_runtime::call_options!(FindPets);
 
 impl FindPets {
     /// tags to filter by
-    pub fn tags(mut self, values: impl IntoIterator<Item = String>) -> Self {
-        self.tags = values.into_iter().collect();
+    pub fn tags(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = values.into_iter().map(Into::into).collect();
         self
     }
 

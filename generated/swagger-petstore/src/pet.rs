@@ -52,18 +52,18 @@ impl Pet {
     ///
     /// ```no_run
     /// # async fn example(client: swagger_petstore::Client) -> swagger_petstore::Result<()> {
-    /// let response = client.pet().find_pets_by_status(Default::default()).send().await?;
+    /// let response = client.pet().find_pets_by_status(std::iter::empty::<swagger_petstore::PetStatus>()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     pub fn find_pets_by_status(
         &self,
-        status: Vec<crate::PetStatus>,
+        status: impl IntoIterator<Item = impl Into<crate::PetStatus>>,
     ) -> FindPetsByStatus {
         FindPetsByStatus {
             call: Call::new(&self.client),
-            status,
+            status: status.into_iter().map(Into::into).collect(),
         }
     }
 
@@ -73,15 +73,18 @@ impl Pet {
     ///
     /// ```no_run
     /// # async fn example(client: swagger_petstore::Client) -> swagger_petstore::Result<()> {
-    /// let response = client.pet().find_pets_by_tags(Default::default()).send().await?;
+    /// let response = client.pet().find_pets_by_tags(["value"]).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn find_pets_by_tags(&self, tags: Vec<String>) -> FindPetsByTags {
+    pub fn find_pets_by_tags(
+        &self,
+        tags: impl IntoIterator<Item = impl Into<String>>,
+    ) -> FindPetsByTags {
         FindPetsByTags {
             call: Call::new(&self.client),
-            tags,
+            tags: tags.into_iter().map(Into::into).collect(),
         }
     }
 

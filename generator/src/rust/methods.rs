@@ -184,12 +184,23 @@ fn param_type_tokens(ty: &PathType) -> TokenStream {
 /// Argument type of a setter or positional argument (strings accept `impl Into<String>`).
 fn setter_type(ty: &RustType) -> (TokenStream, TokenStream) {
     match ty {
-        RustType::String => (quote!(impl Into<String>), quote!(.into())),
+        // Text-like types take `&str` too (`"2024-05-01T00:00:00Z"`, `"3.5s"`, `"name,labels"`).
+        RustType::String | RustType::Timestamp | RustType::Duration | RustType::FieldMask => {
+            let ty = type_tokens(ty);
+            (quote!(impl Into<#ty>), quote!(.into()))
+        }
         other => {
             let ty = type_tokens(other);
             (quote!(#ty), quote!())
         }
     }
+}
+
+/// A repeated parameter's argument: any iterable of values convertible to the item type
+/// (`["a", "b"]` for strings), and how to collect it.
+fn repeated_type(ty: &RustType) -> (TokenStream, TokenStream) {
+    let inner = type_tokens(ty);
+    (quote!(impl IntoIterator<Item = impl Into<#inner>>), quote!(.into_iter().map(Into::into).collect()))
 }
 
 /// The resource a handle's methods belong to, in words: top-level methods (Discovery's methods
@@ -254,12 +265,7 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
     }
     for q in &required_query {
         let field = ident(&q.field);
-        let (ty, convert) = if q.repeated {
-            let inner = type_tokens(&q.ty);
-            (quote!(Vec<#inner>), quote!())
-        } else {
-            setter_type(&q.ty)
-        };
+        let (ty, convert) = if q.repeated { repeated_type(&q.ty) } else { setter_type(&q.ty) };
         args.push(quote!(#field: #ty));
         inits.push(if convert.is_empty() { quote!(#field) } else { quote!(#field: #field #convert) });
     }
@@ -345,6 +351,12 @@ pub fn example_call(method: &MethodPlan, resource: &ResourcePlan, prefix: &str) 
         .collect();
     args.extend(method.query.iter().filter(|q| q.required).map(|q| match (&q.ty, q.repeated) {
         (RustType::String, false) => "\"value\"".to_owned(),
+        (RustType::String, true) => "[\"value\"]".to_owned(),
+        (RustType::Timestamp, false) => "\"2024-01-01T00:00:00Z\"".to_owned(),
+        (RustType::Duration, false) => "\"60s\"".to_owned(),
+        (RustType::FieldMask, false) => "\"name\"".to_owned(),
+        (RustType::Named(name), true) => format!("std::iter::empty::<{prefix}{name}>()"),
+        (other, true) => format!("std::iter::empty::<{}>()", type_tokens(other).to_string().replace(' ', "")),
         _ => "Default::default()".to_owned(),
     }));
     if method.body.is_some() {
@@ -432,11 +444,11 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
         extra.extend(bytes_doc(&q.ty));
         let docs = doc_attrs(Some(described(q.description.as_deref(), &fallback)), &extra);
         if q.repeated {
-            let inner = type_tokens(&q.ty);
+            let (ty, convert) = repeated_type(&q.ty);
             quote! {
                 #docs
-                pub fn #field(mut self, values: impl IntoIterator<Item = #inner>) -> Self {
-                    self.#field = values.into_iter().collect();
+                pub fn #field(mut self, values: #ty) -> Self {
+                    self.#field = values #convert;
                     self
                 }
             }

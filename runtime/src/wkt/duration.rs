@@ -71,6 +71,20 @@ impl From<StdDuration> for Duration {
     }
 }
 
+impl std::str::FromStr for Duration {
+    type Err = super::InvalidText;
+
+    /// `[-]seconds[.fraction]s` (`3.5s`), checked; [`Duration::new`] and `From<&str>` take
+    /// any text as is.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let duration = Duration(text.to_owned());
+        match duration.to_nanos() {
+            Some(_) => Ok(duration),
+            None => Err(super::InvalidText { expected: "a duration such as \"3.5s\"", text: text.to_owned() }),
+        }
+    }
+}
+
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

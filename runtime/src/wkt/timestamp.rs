@@ -100,9 +100,16 @@ impl From<SystemTime> for Timestamp {
     }
 }
 
-impl From<String> for Timestamp {
-    fn from(text: String) -> Self {
-        Timestamp(text)
+impl std::str::FromStr for Timestamp {
+    type Err = super::InvalidText;
+
+    /// An RFC 3339 date-time (`2024-05-01T12:34:56.789Z`, `2024-05-01T14:34:56+02:00`),
+    /// checked; [`Timestamp::new`] and `From<&str>` take any text as is.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match parse(text) {
+            Some(_) => Ok(Timestamp(text.to_owned())),
+            None => Err(super::InvalidText { expected: "an RFC 3339 date-time", text: text.to_owned() }),
+        }
     }
 }
 
@@ -170,6 +177,18 @@ fn parse(text: &str) -> Option<(i64, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_converts_as_is_and_parses_checked() {
+        let given: Timestamp = "2024-05-01T12:34:56Z".into();
+        assert_eq!(given.as_str(), "2024-05-01T12:34:56Z");
+        let parsed: Timestamp = "2024-05-01T14:34:56+02:00".parse().unwrap();
+        assert_eq!(parsed.to_unix(), given.to_unix());
+        let error = "yesterday".parse::<Timestamp>().unwrap_err();
+        assert_eq!(error.to_string(), "\"yesterday\" is not an RFC 3339 date-time");
+        assert!("3.5s".parse::<crate::Duration>().is_ok() && "3.5".parse::<crate::Duration>().is_err());
+        assert_eq!(crate::FieldMask::from("name,labels").paths().count(), 2);
+    }
 
     #[test]
     fn parses_utc_offsets_and_fractions() {
