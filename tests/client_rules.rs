@@ -251,3 +251,34 @@ fn every_paged_list_pages_and_only_an_unambiguous_list_yields_items() {
         assert!(compact.contains(expected), "{expected}: {sources}");
     }
 }
+
+/// Drive's shape: `about` (one get, which Drive refuses without `fields`) sorts first,
+/// `abuseReports` only writes (YouTube's), and `files` is the main resource.
+fn drive_like_service() -> Value {
+    let method = |id: &str, verb: &str, path: &str| {
+        json!({"id": id, "httpMethod": verb, "path": path,
+               "parameters": {"pageToken": {"type": "string", "location": "query"},
+                              "spaces": {"type": "string", "location": "query", "required": true}},
+               "response": {"$ref": "FileList"}})
+    };
+    json!({"name": "svc", "version": "v1", "rootUrl": "https://svc.googleapis.com/", "servicePath": "",
+           "schemas": {
+               "File": {"id": "File", "type": "object", "properties": {"name": {"type": "string"}}},
+               "FileList": {"id": "FileList", "type": "object", "properties": {
+                   "files": {"type": "array", "items": {"$ref": "File"}}, "nextPageToken": {"type": "string"}}}},
+           "resources": {
+               "about": {"methods": {"get": {"id": "svc.about.get", "httpMethod": "GET", "path": "about"}}},
+               "abuseReports": {"methods": {"insert": method("svc.abuseReports.insert", "POST", "abuseReports")}},
+               "files": {"methods": {
+                   "create": method("svc.files.create", "POST", "files"),
+                   "delete": method("svc.files.delete", "DELETE", "files/x"),
+                   "list": method("svc.files.list", "GET", "files")}}}})
+}
+
+#[test]
+fn the_quickstart_reads_the_main_resource_with_its_required_parameters_named() {
+    let text = drive_like_service().to_string();
+    let files = pipeline::client(Input { name: "svc.json", text: &text }, None).expect("client generates");
+    let readme = &files.iter().find(|f| f.path == "README.md").expect("README.md").contents;
+    assert!(readme.contains(r#"let mut items = client.files().list("my-spaces").items();"#), "{readme}");
+}

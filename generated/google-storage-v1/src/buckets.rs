@@ -219,7 +219,7 @@ impl Buckets {
     ///
     /// ```no_run
     /// # async fn example(client: google_storage_v1::Client) -> google_storage_v1::Result<()> {
-    /// let response = client.buckets().insert("value", Default::default()).send().await?;
+    /// let response = client.buckets().insert("my-project", Default::default()).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -244,7 +244,7 @@ impl Buckets {
     /// ```no_run
     /// # async fn example(client: google_storage_v1::Client) -> google_storage_v1::Result<()> {
     /// use google_storage_v1::TryStreamExt as _;
-    /// let mut items = client.buckets().list("value").items();
+    /// let mut items = client.buckets().list("my-project").items();
     /// while let Some(item) = items.try_next().await? {
     ///     println!("{item:?}");
     /// }
@@ -294,7 +294,7 @@ impl Buckets {
     ///
     /// ```no_run
     /// # async fn example(client: google_storage_v1::Client) -> google_storage_v1::Result<()> {
-    /// let response = client.buckets().test_iam_permissions("my-bucket", ["value"]).send().await?;
+    /// let response = client.buckets().test_iam_permissions("my-bucket", ["my-permissions"]).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }

@@ -18,7 +18,7 @@ impl HmacKeys {
     ///
     /// ```no_run
     /// # async fn example(client: google_storage_v1::Client) -> google_storage_v1::Result<()> {
-    /// let response = client.hmac_keys().create("my-project-id", "value").send().await?;
+    /// let response = client.hmac_keys().create("my-project-id", "my-service-account-email").send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }

@@ -166,7 +166,7 @@ impl ManagedFolders {
     ///
     /// ```no_run
     /// # async fn example(client: google_storage_v1::Client) -> google_storage_v1::Result<()> {
-    /// let response = client.managed_folders().test_iam_permissions("my-bucket", "my-managed-folder", ["value"]).send().await?;
+    /// let response = client.managed_folders().test_iam_permissions("my-bucket", "my-managed-folder", ["my-permissions"]).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }

@@ -415,7 +415,7 @@ impl Objects {
     ///
     /// ```no_run
     /// # async fn example(client: google_storage_v1::Client) -> google_storage_v1::Result<()> {
-    /// let response = client.objects().test_iam_permissions("my-bucket", "my-object", ["value"]).send().await?;
+    /// let response = client.objects().test_iam_permissions("my-bucket", "my-object", ["my-permissions"]).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }

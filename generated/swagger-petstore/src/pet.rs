@@ -73,7 +73,7 @@ impl Pet {
     ///
     /// ```no_run
     /// # async fn example(client: swagger_petstore::Client) -> swagger_petstore::Result<()> {
-    /// let response = client.pet().find_pets_by_tags(["value"]).send().await?;
+    /// let response = client.pet().find_pets_by_tags(["my-tags"]).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }

@@ -75,7 +75,7 @@ impl User {
     ///
     /// ```no_run
     /// # async fn example(client: swagger_petstore::Client) -> swagger_petstore::Result<()> {
-    /// let response = client.user().login_user("value", "value").send().await?;
+    /// let response = client.user().login_user("my-username", "my-password").send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }

@@ -350,8 +350,8 @@ pub fn example_call(method: &MethodPlan, resource: &ResourcePlan, prefix: &str) 
         })
         .collect();
     args.extend(method.query.iter().filter(|q| q.required).map(|q| match (&q.ty, q.repeated) {
-        (RustType::String, false) => "\"value\"".to_owned(),
-        (RustType::String, true) => "[\"value\"]".to_owned(),
+        (RustType::String, false) => placeholder(&q.field),
+        (RustType::String, true) => format!("[{}]", placeholder(&q.field)),
         (RustType::Timestamp, false) => "\"2024-01-01T00:00:00Z\"".to_owned(),
         (RustType::Duration, false) => "\"60s\"".to_owned(),
         (RustType::FieldMask, false) => "\"name\"".to_owned(),

@@ -57,11 +57,23 @@ pub fn render(api: &Api, config: &ClientConfig, plan: &CratePlan) -> Result<Stri
     readme.render().map_err(|err| Error::Render { what: "README.md".to_owned(), message: err.to_string() })
 }
 
-/// A complete async function: build a client, then call the most telling method of the first
-/// resource the default features enable (a paged list, else a get, else its first method).
+/// A complete async function: build a client, then make a read-only call that works as written
+/// against the real service (its required parameters as placeholders) on the API's main
+/// resource: of those the default features enable, the one with the most methods (Drive's
+/// `files`, Gmail's `messages`, Storage's `objects`) that has a read-only call.
 fn quickstart(config: &ClientConfig, plan: &CratePlan, crate_ident: &str) -> String {
     let enabled = |r: &&ResourcePlan| r.feature.is_none() || config.default_features.contains(&r.chain);
-    let call = plan.resources.iter().filter(enabled).find_map(|r| Some(example_call(showcase(&r.methods)?, r, "")));
+    let main = plan
+        .resources
+        .iter()
+        .filter(enabled)
+        .filter_map(|r| Some((r, showcase(&r.methods)?)))
+        // The first of the largest: `max_by_key` would keep the last.
+        .fold(None, |best: Option<(&ResourcePlan, &MethodPlan)>, (r, m)| match best {
+            Some((b, _)) if b.methods.len() >= r.methods.len() => best,
+            _ => Some((r, m)),
+        });
+    let call = main.map(|(r, m)| example_call(m, r, ""));
     let mut imports = vec!["Client".to_owned()];
     if let Some(call) = &call {
         for name in &call.names {
@@ -90,10 +102,9 @@ fn quickstart(config: &ClientConfig, plan: &CratePlan, crate_ident: &str) -> Str
     lines.join("\n")
 }
 
+/// A resource's read-only call for a first try: its paged list, else its `get`, else another
+/// GET that is not a download; `None` when it has only writes.
 fn showcase(methods: &[MethodPlan]) -> Option<&MethodPlan> {
-    methods
-        .iter()
-        .find(|m| m.page_item.is_some())
-        .or_else(|| methods.iter().find(|m| m.name == "get"))
-        .or_else(|| methods.first())
+    let reads = || methods.iter().filter(|m| m.http == "Get" && m.upload.is_none() && !m.download);
+    reads().find(|m| m.page_item.is_some()).or_else(|| reads().find(|m| m.name == "get")).or_else(|| reads().next())
 }
