@@ -128,6 +128,7 @@ pub use transport::{
 };
 pub use uri_template::{encode_path_reserved, encode_path_segment, encode_reserved, expand_path};
 pub use wkt::{Bytes, Duration, Empty, FieldMask, StandardBytes, Timestamp};
+pub use model::ExtraFields;
 
 /// The HTTP client the runtime is built on, for
 /// [`ClientBuilder::http_client_builder`] (proxies, custom root certificates) with a

@@ -659,7 +659,7 @@ fn page_impl(plan: &CratePlan, def: &TypeDef) -> Option<TokenStream> {
             }
 
             fn into_items(self) -> Vec<#item> {
-                self.#items
+                self.#items.unwrap_or_default()
             }
         }
     })
