@@ -94,7 +94,10 @@ async fn every_petstore_operation_is_accepted_by_prism_and_decodes() {
     call(&prism, "findPetsByTags", Success, pets.find_pets_by_tags(vec!["tag1".into(), "tag2".into()]).send()).await;
     count("getPetById");
     let got = call(&prism, "getPetById", Success, pets.get_pet_by_id("10").send()).await.unwrap();
-    assert!(got.name.is_some() && got.photo_urls.as_ref().is_some_and(|urls| !urls.is_empty()), "the example pet decodes: {got:?}");
+    assert!(
+        got.name.is_some() && got.photo_urls.as_ref().is_some_and(|urls| !urls.is_empty()),
+        "the example pet decodes: {got:?}"
+    );
     count("updatePetWithForm");
     call(&prism, "updatePetWithForm", Status(405), pets.update_pet_with_form("10").send()).await;
     count("deletePet");

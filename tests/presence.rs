@@ -73,7 +73,10 @@ async fn compute_instances_set_metadata_removes_all_items() {
     use google_computelro_v1::{Instance, Metadata};
     let mock = MockTransport::new();
     // The fingerprint comes from a GET, as compute asks.
-    mock.push_json(200, json!({"name": "vm", "metadata": {"fingerprint": "FikclA7UuFs=", "items": [{"key": "k", "value": "v"}]}}));
+    mock.push_json(
+        200,
+        json!({"name": "vm", "metadata": {"fingerprint": "FikclA7UuFs=", "items": [{"key": "k", "value": "v"}]}}),
+    );
     mock.push_json(200, json!({"name": "op", "status": "DONE"}));
     let client = google_computelro_v1::Client::builder().no_auth().transport(mock.clone()).build().unwrap();
     let instance: Instance = client.instances().get("p", "z", "vm").send().await.unwrap();

@@ -115,6 +115,7 @@ pub use media::{
     ByteStream, MediaDownload, MediaSource, MediaUpload, ResumableSession, SessionCallback, CHUNK_GRANULARITY,
     DEFAULT_CHUNK_SIZE, DEFAULT_RESUMABLE_THRESHOLD,
 };
+pub use model::ExtraFields;
 pub use names::{parse_resource_name, write_resource_name, ResourceNameError};
 pub use operation::{Operation, PollPolicy, RawOperation, DEFAULT_POLL_PATH_PREFIX};
 pub use operations_resource::{CancelOperation, DeleteOperation, GetOperation, ListOperations, WaitOperation};
@@ -128,7 +129,6 @@ pub use transport::{
 };
 pub use uri_template::{encode_path_reserved, encode_path_segment, encode_reserved, expand_path};
 pub use wkt::{Bytes, Duration, Empty, FieldMask, StandardBytes, Timestamp};
-pub use model::ExtraFields;
 
 /// The HTTP client the runtime is built on, for
 /// [`ClientBuilder::http_client_builder`] (proxies, custom root certificates) with a

@@ -704,7 +704,10 @@ mod tests {
         fn round_trip() {
             let text = r#"{"d":{"s":[{"visitor":{"name":"v"}}]}}"#;
             let value: A = serde_json::from_str(text).unwrap();
-            assert_eq!(value.d.as_ref().unwrap().s.as_ref().unwrap()[0].visitor.as_ref().unwrap().name.as_deref(), Some("v"));
+            assert_eq!(
+                value.d.as_ref().unwrap().s.as_ref().unwrap()[0].visitor.as_ref().unwrap().name.as_deref(),
+                Some("v")
+            );
             assert_eq!(serde_json::to_string(&value).unwrap(), text);
             let empty: Empty = serde_json::from_str(r#"{"any":1}"#).unwrap();
             assert_eq!(serde_json::to_string(&empty).unwrap(), r#"{"any":1}"#);
