@@ -245,8 +245,9 @@ impl ExtraFields {
     /// Sends `{"<name>": {"<key>": null}}`, merged with the map field `name`'s own entries when
     /// it has any (which win for the same key).
     pub fn set_null_key(&mut self, name: &str, key: &str) {
-        let member = self.0.entry(name).or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        let member = self.0.entry(name).or_insert(serde_json::Value::Null);
         if !member.is_object() {
+            // Absent, or a `null` for the whole field: from now on, a map of deleted keys.
             *member = serde_json::Value::Object(serde_json::Map::new());
         }
         if let serde_json::Value::Object(keys) = member {
@@ -265,7 +266,8 @@ impl ExtraFields {
         self.0.remove(name)
     }
 
-    /// The members, by name.
+    /// The members: in name order, or in the order they were added when serde_json's
+    /// `preserve_order` feature is on.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
         self.0.iter().map(|(name, value)| (name.as_str(), value))
     }
@@ -615,6 +617,11 @@ mod tests {
             serde_json::to_value(&node).unwrap(),
             json!({"labels": {"new": "v", "both": "kept", "old-key": null}})
         );
+        // The later call wins: a whole-field null, or the keys after it.
+        let node = Node::default().null_key("labels", "k").null("labels");
+        assert_eq!(serde_json::to_string(&node).unwrap(), r#"{"labels":null}"#);
+        let node = Node::default().null("labels").null_key("labels", "k");
+        assert_eq!(serde_json::to_string(&node).unwrap(), r#"{"labels":{"k":null}}"#);
     }
 
     #[test]
