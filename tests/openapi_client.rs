@@ -98,7 +98,15 @@ fn composition_becomes_merged_structs_and_enums() {
     // `Cat` is `allOf: [Pet, {hunts, age}]`: one struct with Pet's `pet_type` first.
     let cat = models.split("pub struct Cat {").nth(1).expect("struct Cat").split("\n}").next().unwrap();
     let fields: Vec<&str> = cat.lines().filter_map(|l| l.trim().strip_prefix("pub ")).collect();
-    assert_eq!(fields, ["pet_type: Option<String>,", "hunts: Option<bool>,", "age: Option<i32>,"]);
+    assert_eq!(
+        fields,
+        [
+            "pet_type: Option<String>,",
+            "hunts: Option<bool>,",
+            "age: Option<i32>,",
+            "_extra: discogen_runtime::ExtraFields,"
+        ]
+    );
     // `oneOf: [Cat, Dog]` with `discriminator: pet_type` and no mapping: tagged by schema name.
     let tagged = "#[serde(tag = \"pet_type\")]\npub enum PatchPetsRequest {";
     assert!(models.contains(tagged), "{models}");
@@ -141,7 +149,7 @@ fn configured_token_fields_page_and_errors_are_documented() {
         compact.contains(r#"page!(ListPetsResponse,next_cursor="next_cursor",pets=>crate::Pet);"#),
         "the configured token and items fields: {models}"
     );
-    // A nullable list is an Option, so that `null` decodes.
+    // A list is an Option (nullable or not), so that `null`, `[]` and absence stay apart.
     assert!(models.contains("pub nicknames: Option<Vec<String>>,"), "{models}");
     // Without the configuration the same document does not page.
     let plain = crate_files("paged.json", PAGED, None);

@@ -97,6 +97,7 @@ async fn bytes_fields_are_sent_as_url_safe_base64() {
     let job = NotebookExecutionJob {
         direct_notebook_source: Some(NotebookExecutionJobDirectNotebookSource {
             content: Some(vec![0xfb, 0xff].into()),
+            ..Default::default()
         }),
         ..Default::default()
     };

@@ -181,8 +181,9 @@ mod tests {
     struct Machine {
         name: Option<String>,
         disk_size_gb: Option<i64>,
-        disks: Vec<Machine>,
-        labels: std::collections::BTreeMap<String, Machine>,
+        disks: Option<Vec<Machine>>,
+        labels: Option<std::collections::BTreeMap<String, Machine>>,
+        _extra: crate::ExtraFields,
     }
 
     crate::model_serde!(Machine {
@@ -198,11 +199,16 @@ mod tests {
         assert_eq!(err.path(), Some("$.diskSizeGb"));
         let body = br#"{"unknown": {"name": 1}, "disks": [{"name": "a"}, {"disks": [{"name": false}]}]}"#;
         assert_eq!(decode_json::<Machine>(None, body).unwrap_err().path(), Some("$.disks[1].disks[0].name"));
-        let body = br#"{"labels": {"a.b": {"disks": null}}}"#;
-        assert_eq!(decode_json::<Machine>(None, body).unwrap_err().path(), Some(r#"$.labels["a.b"].disks"#));
+        let body = br#"{"labels": {"a.b": {"disks": [7]}}}"#;
+        assert_eq!(decode_json::<Machine>(None, body).unwrap_err().path(), Some(r#"$.labels["a.b"].disks[0]"#));
         assert_eq!(decode_json::<Machine>(None, b"[]").unwrap_err().path(), Some("$"));
-        let machine: Machine = decode_json(None, br#"{"name": "m", "ignored": [1, 2]}"#).unwrap();
-        assert_eq!(machine, Machine { name: Some("m".into()), ..Machine::default() });
+        let machine: Machine = decode_json(None, br#"{"name": "m", "kept": [1, 2]}"#).unwrap();
+        assert_eq!(machine.name.as_deref(), Some("m"));
+        assert_eq!(machine._extra.get("kept"), Some(&serde_json::json!([1, 2])));
         assert_eq!(decode_json::<Machine>(None, b"").unwrap(), Machine::default());
+        // The `null`s it sends decode back the same.
+        let machine = Machine::default().null("name").null_key("newMap", "a.b");
+        let body = serde_json::to_vec(&machine).unwrap();
+        assert_eq!(decode_json::<Machine>(None, &body).unwrap(), machine);
     }
 }

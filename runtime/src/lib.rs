@@ -117,6 +117,7 @@ pub use media::{
     ByteStream, MediaDownload, MediaSource, MediaUpload, ResumableSession, SessionCallback, CHUNK_GRANULARITY,
     DEFAULT_CHUNK_SIZE, DEFAULT_RESUMABLE_THRESHOLD,
 };
+pub use model::ExtraFields;
 pub use names::{parse_resource_name, write_resource_name, ResourceNameError};
 pub use operation::{Operation, PollPolicy, RawOperation, DEFAULT_POLL_PATH_PREFIX};
 pub use operations_resource::{CancelOperation, DeleteOperation, GetOperation, ListOperations, WaitOperation};

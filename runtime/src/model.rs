@@ -50,36 +50,58 @@ macro_rules! open_enum_impls {
 }
 
 /// Implements `Serialize` and `Deserialize` for generated model structs, each from its list of
-/// `"wireName" => field` pairs (`as int64` for 64-bit integers sent as strings). One call takes
-/// several models separated by `;`, so a generated file writes one call per feature gate.
+/// `"wireName" => field` pairs (`as int64` for 64-bit integers sent as strings), and each
+/// model's presence methods `null` and `null_key`. One call takes several models separated by
+/// `;`, so a generated file writes one call per feature gate.
 ///
-/// It writes what `#[derive(Serialize, Deserialize)]` with `#[serde(default)]` and
-/// `skip_serializing_if` on every field wrote, in less code: the model is decoded by one small
-/// `visit_map` that starts from `Default` and matches each key as a `&str` (no field enum, no
-/// `visit_seq`), and every field goes through a helper generic over the field's type, which is
-/// compiled once per type rather than once per field. Serializing writes the fields in order,
-/// skipping `None`, empty lists and empty maps. Decoding:
+/// Every field is an `Option` and every model has a last field `_extra:
+/// discogen_runtime::ExtraFields` (README, "Field presence"). A field is then one of three
+/// things on the wire:
 ///
-/// * a missing field keeps its default, and `null` for an `Option` field is `None`;
-/// * an unknown key is skipped (read as `IgnoredAny`), so new server fields never break a client;
+/// * **absent**: `None`, not written (under PATCH: leave it unchanged);
+/// * **a value**: `Some(x)`, written as it is, an empty list or map included (`"cors": []`);
+/// * **`null`**: `None` with a `null` for its JSON name in `_extra`, written as `null` (under
+///   PATCH: clear it); the model's `null("jsonName")` sets it, and decoding a `null` records it.
+///
+/// `_extra` also holds the object's members this model does not know (a field added to the API
+/// after this revision): decoding keeps them and serializing writes them back after the known
+/// fields, so a GET -> modify -> PUT loses nothing. `null_key("labels", "old-key")` adds
+/// `{"old-key": null}` under `labels`, merged with the map's own entries when it has any: what
+/// deletes one key of a map under PATCH (JSON Merge Patch, RFC 7396).
+///
+/// The model is decoded by one small `visit_map` that starts from `Default` and matches each
+/// key as a `&str` (no field enum, no `visit_seq`), and every field goes through a helper
+/// generic over the field's type, which is compiled once per type rather than once per field.
+/// Decoding:
+///
+/// * a missing field stays `None`; `[]` and `{}` are `Some` of an empty list or map;
 /// * a duplicate key: the last value wins (what `JSON.parse`, Go's `encoding/json` and
 ///   `serde_json::Value` do; serde's derive rejected the object, which would turn a harmless
-///   server quirk into a failed call, and detecting it needs a flag per field in every model);
-/// * a JSON array in place of the object is an error (the derive accepted the fields in order,
-///   which no Google API sends).
+///   server quirk into a failed call);
+/// * a JSON array in place of the object is an error (serde's derive accepted the fields in
+///   order, which no Google API sends).
 ///
 /// ```
 /// #[derive(Debug, Default, PartialEq)]
 /// pub struct Disk {
 ///     pub name: Option<String>,
 ///     pub size_gb: Option<i64>,
-///     pub tags: Vec<String>,
+///     pub tags: Option<Vec<String>>,
+///     pub _extra: discogen_runtime::ExtraFields,
 /// }
 /// discogen_runtime::model_serde!(Disk { "name" => name, "sizeGb" => size_gb as int64, "tags" => tags });
 ///
-/// let disk: Disk = serde_json::from_str(r#"{"name": null, "sizeGb": "10", "new": [1]}"#).unwrap();
-/// assert_eq!(disk, Disk { size_gb: Some(10), ..Disk::default() });
-/// assert_eq!(serde_json::to_string(&disk).unwrap(), r#"{"sizeGb":"10"}"#);
+/// // `null`, `[]` and a field this model does not know all survive a round trip.
+/// let text = r#"{"name":null,"sizeGb":"10","tags":[],"new":[1]}"#;
+/// let disk: Disk = serde_json::from_str(text).unwrap();
+/// assert_eq!((disk.name.as_deref(), disk.size_gb, disk.tags.as_deref()), (None, Some(10), Some(&[][..])));
+/// assert!(disk._extra.is_null("name"));
+/// assert_eq!(disk._extra.get("new"), Some(&serde_json::json!([1])));
+/// assert_eq!(serde_json::to_string(&disk).unwrap(), text);
+///
+/// // A PATCH body that clears `sizeGb` and sets nothing else.
+/// let patch = Disk::default().null("sizeGb");
+/// assert_eq!(serde_json::to_string(&patch).unwrap(), r#"{"sizeGb":null}"#);
 /// ```
 #[macro_export]
 macro_rules! model_serde {
@@ -87,13 +109,39 @@ macro_rules! model_serde {
         $( $crate::model_serde!(@model $name { $($fields)* }); )+
     };
     (@model $name:ident { $($wire:literal => $field:ident $(as $codec:ident)?),* $(,)? }) => {
+        impl $name {
+            /// Sends the field whose JSON name is `field` as `null`, which clears it under PATCH,
+            /// and empties it here. A name this model does not have is sent too (a field newer
+            /// than this revision). See [`ExtraFields`](discogen_runtime::ExtraFields).
+            #[inline]
+            #[must_use]
+            pub fn null(mut self, field: &str) -> Self {
+                match field {
+                    $( $wire => self.$field = ::std::option::Option::None, )*
+                    _ => {}
+                }
+                self._extra.set_null(field);
+                self
+            }
+
+            /// Sends `{"<field>": {"<key>": null}}`, which deletes `key` from the map field
+            /// `field` under PATCH (storage's `labels`, ...); merged with the map's own entries
+            /// when it has any. See [`ExtraFields`](discogen_runtime::ExtraFields).
+            #[inline]
+            #[must_use]
+            pub fn null_key(mut self, field: &str, key: &str) -> Self {
+                self._extra.set_null_key(field, key);
+                self
+            }
+        }
+
         impl $crate::serde::Serialize for $name {
             fn serialize<__S: $crate::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                let len = 0 $( + $crate::__model::present($crate::__model_wire!(&self.$field $(, $codec)?)) as usize )*;
                 #[allow(unused_mut)]
-                let mut object = $crate::serde::Serializer::serialize_struct(serializer, stringify!($name), len)?;
-                $( $crate::__model::field(&mut object, $wire, $crate::__model_wire!(&self.$field $(, $codec)?))?; )*
-                $crate::serde::ser::SerializeStruct::end(object)
+                let mut object = $crate::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
+                $( $crate::__model::field(&mut object, $wire, $crate::__model_wire!(self.$field.as_ref() $(, $codec)?), &self._extra)?; )*
+                $crate::__model::unknown_fields(&mut object, &self._extra, &[$($wire),*])?;
+                $crate::serde::ser::SerializeMap::end(object)
             }
         }
 
@@ -113,8 +161,8 @@ macro_rules! model_serde {
                         let mut value = <$name as ::std::default::Default>::default();
                         while let ::std::option::Option::Some(key) = $crate::__model::next_key(&mut map)? {
                             match key.as_str() {
-                                $( $wire => value.$field = $crate::__model_read!(map $(, $codec)?), )*
-                                _ => $crate::__model::skip_value(&mut map)?,
+                                $( $wire => value.$field = $crate::__model_read!(map, value._extra, $wire $(, $codec)?), )*
+                                _ => $crate::__model::unknown_value(&mut map, &mut value._extra, key)?,
                             }
                         }
                         ::std::result::Result::Ok(value)
@@ -135,7 +183,7 @@ macro_rules! __model_wire {
         $value
     };
     ($value:expr, int64) => {
-        &$crate::__model::Int64Wire($value)
+        ($value).map($crate::__model::Int64Wire)
     };
 }
 
@@ -143,77 +191,154 @@ macro_rules! __model_wire {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __model_read {
-    ($map:ident) => {
-        $crate::__model::next_value(&mut $map)?
+    ($map:ident, $extra:expr, $wire:literal) => {
+        $crate::__model::read(&mut $map, &mut $extra, $wire)?
     };
-    ($map:ident, int64) => {
-        $crate::__model::next_value::<_, $crate::__model::Int64Wire<_>>(&mut $map)?.0
+    ($map:ident, $extra:expr, $wire:literal, int64) => {
+        $crate::__model::read::<_, $crate::__model::Int64Wire<_>>(&mut $map, &mut $extra, $wire)?.map(|wire| wire.0)
     };
+}
+
+/// The members of a model's JSON object that its typed fields do not hold: fields sent or
+/// received as `null`, keys of a map field sent as `null`, and fields this revision of the
+/// crate does not know. Every generated model has one, as its last field `_extra`
+/// (README, "Field presence").
+///
+/// Decoding fills it (`"retentionPolicy": null`, `"fieldAddedLater": {...}`) and serializing
+/// writes it back, so a model read from the server and sent again carries every member the
+/// server sent. A known field that holds a value (`Some`) is written from the field, not from
+/// here; a known field that is `None` is written from here when it has an entry (`null`).
+///
+/// ```
+/// use discogen_runtime::ExtraFields;
+/// use serde_json::json;
+///
+/// let mut extra = ExtraFields::default();
+/// extra.set_null_key("labels", "old-key");
+/// extra.insert("newField", json!(7));
+/// extra.set_null("retentionPolicy");
+/// assert!(extra.is_null("retentionPolicy"));
+/// assert_eq!(extra.get("labels"), Some(&json!({"old-key": null})));
+/// assert_eq!(extra.iter().map(|(name, _)| name).collect::<Vec<_>>(), ["labels", "newField", "retentionPolicy"]);
+/// ```
+#[derive(Clone, Default, PartialEq)]
+pub struct ExtraFields(serde_json::Map<String, serde_json::Value>);
+
+impl ExtraFields {
+    /// The member named `name` (a JSON name), if any.
+    pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
+        self.0.get(name)
+    }
+
+    /// Whether the member named `name` is `null`: a field the server sent as `null`, or one
+    /// set to be sent as `null`.
+    pub fn is_null(&self, name: &str) -> bool {
+        self.0.get(name).is_some_and(serde_json::Value::is_null)
+    }
+
+    /// Sends the member `name` as `null`. On a generated model, prefer its `null(name)`, which
+    /// also empties the typed field.
+    pub fn set_null(&mut self, name: &str) {
+        self.0.insert(name.to_owned(), serde_json::Value::Null);
+    }
+
+    /// Sends `{"<name>": {"<key>": null}}`, merged with the map field `name`'s own entries when
+    /// it has any (which win for the same key).
+    pub fn set_null_key(&mut self, name: &str, key: &str) {
+        let member = self.0.entry(name).or_insert(serde_json::Value::Null);
+        if !member.is_object() {
+            // Absent, or a `null` for the whole field: from now on, a map of deleted keys.
+            *member = serde_json::Value::Object(serde_json::Map::new());
+        }
+        if let serde_json::Value::Object(keys) = member {
+            keys.insert(key.to_owned(), serde_json::Value::Null);
+        }
+    }
+
+    /// Adds or replaces the member `name`, returning the previous one. The escape hatch for a
+    /// field this revision does not have.
+    pub fn insert(&mut self, name: impl Into<String>, value: serde_json::Value) -> Option<serde_json::Value> {
+        self.0.insert(name.into(), value)
+    }
+
+    /// Removes the member `name`, so that a `None` field is absent again.
+    pub fn remove(&mut self, name: &str) -> Option<serde_json::Value> {
+        self.0.remove(name)
+    }
+
+    /// The members: in name order, or in the order they were added when serde_json's
+    /// `preserve_order` feature is on.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
+        self.0.iter().map(|(name, value)| (name.as_str(), value))
+    }
+
+    /// How many members there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none (the usual case).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for ExtraFields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
 }
 
 /// What the code written by [`model_serde!`] calls: generic over the field type, so each is
 /// compiled once per type (and per serializer or deserializer), not once per field.
 pub mod support {
     use std::borrow::Cow;
-    use std::collections::BTreeMap;
     use std::fmt;
 
-    use serde::de::{self, IgnoredAny, MapAccess};
-    use serde::ser::SerializeStruct;
+    use serde::de::{self, MapAccess};
+    use serde::ser::{Error as _, SerializeMap};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::Value;
 
-    /// A field that serialization skips when it holds nothing (`None`, `[]`, `{}`).
-    pub trait Presence {
-        /// Whether the field is written.
-        fn is_present(&self) -> bool;
-    }
+    use super::ExtraFields;
 
-    impl<T> Presence for Option<T> {
-        fn is_present(&self) -> bool {
-            self.is_some()
-        }
-    }
-
-    impl<T> Presence for Vec<T> {
-        fn is_present(&self) -> bool {
-            !self.is_empty()
-        }
-    }
-
-    impl<K, V> Presence for BTreeMap<K, V> {
-        fn is_present(&self) -> bool {
-            !self.is_empty()
-        }
-    }
-
-    impl<T: Presence> Presence for Int64Wire<T> {
-        fn is_present(&self) -> bool {
-            self.0.is_present()
-        }
-    }
-
-    impl<T: Presence> Presence for &T {
-        fn is_present(&self) -> bool {
-            (**self).is_present()
-        }
-    }
-
-    /// Whether `value` is written.
-    pub fn present<T: Presence>(value: &T) -> bool {
-        value.is_present()
-    }
-
-    /// Writes one field unless it holds nothing.
-    pub fn field<S: SerializeStruct, T: Serialize + Presence>(
-        object: &mut S,
+    /// Writes one known field: its value (an empty list or map included) when it has one,
+    /// merged with `extra`'s `null` keys for it; else `extra`'s member of that name (`null`);
+    /// else nothing.
+    pub fn field<M: SerializeMap, T: Serialize>(
+        object: &mut M,
         key: &'static str,
-        value: &T,
-    ) -> Result<(), S::Error> {
-        if value.is_present() {
-            object.serialize_field(key, value)
-        } else {
-            object.skip_field(key)
+        value: Option<T>,
+        extra: &ExtraFields,
+    ) -> Result<(), M::Error> {
+        match (value, extra.get(key)) {
+            (Some(value), Some(Value::Object(null_keys))) => {
+                let mut merged = serde_json::to_value(&value).map_err(M::Error::custom)?;
+                if let Value::Object(entries) = &mut merged {
+                    for (name, null) in null_keys {
+                        entries.entry(name.as_str()).or_insert_with(|| null.clone());
+                    }
+                }
+                object.serialize_entry(key, &merged)
+            }
+            (Some(value), _) => object.serialize_entry(key, &value),
+            (None, Some(member)) => object.serialize_entry(key, member),
+            (None, None) => Ok(()),
         }
+    }
+
+    /// Writes the members of `extra` that are not among the model's `known` JSON names.
+    pub fn unknown_fields<M: SerializeMap>(
+        object: &mut M,
+        extra: &ExtraFields,
+        known: &[&str],
+    ) -> Result<(), M::Error> {
+        for (name, value) in extra.iter() {
+            if !known.contains(&name) {
+                object.serialize_entry(name, value)?;
+            }
+        }
+        Ok(())
     }
 
     /// An object key, borrowed from the input when the deserializer can.
@@ -259,24 +384,42 @@ pub mod support {
         map.next_key()
     }
 
-    /// The value of the key just read.
-    pub fn next_value<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Result<T, A::Error> {
-        map.next_value()
+    /// The value of the known field `key` just read: `None` for `null`, which `extra` records
+    /// so that it is written back.
+    pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+        map: &mut A,
+        extra: &mut ExtraFields,
+        key: &str,
+    ) -> Result<Option<T>, A::Error> {
+        let value = map.next_value::<Option<T>>()?;
+        if value.is_none() {
+            extra.set_null(key);
+        } else if !extra.is_empty() {
+            // A duplicate key: the last value wins over an earlier `null`.
+            extra.remove(key);
+        }
+        Ok(value)
     }
 
-    /// Skips the value of a key the model does not know.
-    pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<IgnoredAny>().map(|_| ())
+    /// Keeps the value of a key the model does not know, to send it back.
+    pub fn unknown_value<'de, A: MapAccess<'de>>(
+        map: &mut A,
+        extra: &mut ExtraFields,
+        key: Key<'de>,
+    ) -> Result<(), A::Error> {
+        let value = map.next_value::<Value>()?;
+        extra.insert(key.0.into_owned(), value);
+        Ok(())
     }
 
-    /// A 64-bit integer field (`Option` or `Vec`) in its wire form, a JSON string.
+    /// A 64-bit integer field's value (one integer or a list) in its wire form, JSON strings.
     pub struct Int64Wire<T>(pub T);
 
     macro_rules! int64_wire {
         ($int:ty, $module:ident) => {
-            impl Serialize for Int64Wire<&Option<$int>> {
+            impl Serialize for Int64Wire<&$int> {
                 fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    crate::$module::option::serialize(self.0, serializer)
+                    crate::$module::serialize(self.0, serializer)
                 }
             }
 
@@ -286,9 +429,9 @@ pub mod support {
                 }
             }
 
-            impl<'de> Deserialize<'de> for Int64Wire<Option<$int>> {
+            impl<'de> Deserialize<'de> for Int64Wire<$int> {
                 fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    crate::$module::option::deserialize(deserializer).map(Int64Wire)
+                    crate::$module::deserialize(deserializer).map(Int64Wire)
                 }
             }
 
@@ -306,12 +449,14 @@ pub mod support {
 
 #[cfg(test)]
 mod tests {
-    //! The macro against the derive it replaces: the same fields, decoded and encoded both ways.
+    //! The macro's models: every member as sent, and the derive it replaced where they agree.
 
     use std::collections::BTreeMap;
 
     use serde::{Deserialize, Serialize};
     use serde_json::{json, Value};
+
+    use super::ExtraFields;
 
     #[derive(Clone, Debug, PartialEq)]
     enum Colour {
@@ -345,12 +490,13 @@ mod tests {
         name: Option<String>,
         r#type: Option<String>,
         size_gb: Option<i64>,
-        ids: Vec<u64>,
+        ids: Option<Vec<u64>>,
         colour: Option<Colour>,
-        labels: BTreeMap<String, String>,
-        children: Vec<Node>,
+        labels: Option<BTreeMap<String, String>>,
+        children: Option<Vec<Node>>,
         parent: Option<Box<Node>>,
         extra: Option<Value>,
+        _extra: ExtraFields,
     }
 
     crate::model_serde!(Node {
@@ -365,7 +511,8 @@ mod tests {
         "extra" => extra,
     });
 
-    /// The same model as the generator wrote it before, through serde's derive.
+    /// The same fields through serde's derive, skipping `None`: what the macro must match on
+    /// input without `null` or unknown members.
     #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
     #[serde(default, rename_all = "camelCase")]
     struct Derived {
@@ -375,115 +522,181 @@ mod tests {
         r#type: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_int64::option")]
         size_gb: Option<i64>,
-        #[serde(skip_serializing_if = "Vec::is_empty", with = "crate::serde_uint64::vec")]
-        ids: Vec<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        ids: Option<Vec<Value>>,
         #[serde(skip_serializing_if = "Option::is_none")]
         colour: Option<Colour>,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        labels: BTreeMap<String, String>,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
-        children: Vec<Derived>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        labels: Option<BTreeMap<String, String>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        children: Option<Vec<Derived>>,
         #[serde(skip_serializing_if = "Option::is_none")]
         parent: Option<Box<Derived>>,
         #[serde(skip_serializing_if = "Option::is_none")]
         extra: Option<Value>,
     }
 
-    /// Both decodings of `text`, as JSON again (or the error text), so they can be compared.
-    fn both(text: &str) -> (Result<Value, String>, Result<Value, String>) {
-        let light = serde_json::from_str::<Node>(text).map(|node| serde_json::to_value(node).unwrap());
-        let derived = serde_json::from_str::<Derived>(text).map(|node| serde_json::to_value(node).unwrap());
-        (light.map_err(|e| e.to_string()), derived.map_err(|e| e.to_string()))
+    fn round_trip(text: &str) -> Value {
+        let node: Node = serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        serde_json::to_value(&node).unwrap()
     }
 
     #[test]
-    fn decodes_and_encodes_as_the_derive_did() {
+    fn every_member_goes_back_as_it_came() {
         let inputs = [
             r#"{}"#,
-            r#"{"name": "a", "type": "t", "sizeGb": "-9007199254740993", "ids": ["1", 2], "colour": "RED"}"#,
+            r#"{"name": "a", "type": "t", "sizeGb": "-9007199254740993", "ids": ["1", "2"], "colour": "RED"}"#,
             r#"{"colour": "MAUVE", "labels": {"k": "v", "a.b": ""}, "extra": {"any": [1, null]}}"#,
-            r#"{"name": null, "sizeGb": null, "colour": null, "parent": null, "extra": null}"#,
-            r#"{"unknown": {"deep": [1, {"x": null}]}, "name": "kept", "alsoUnknown": 1}"#,
-            r#"{"children": [{"name": "c1", "children": [{"sizeGb": 3}]}, {}], "parent": {"name": "p"}}"#,
+            r#"{"name": null, "sizeGb": null, "colour": null, "parent": null, "ids": null, "labels": null}"#,
+            r#"{"extra": null}"#,
+            r#"{"unknown": {"deep": [1, {"x": null}]}, "name": "kept", "alsoUnknown": 1, "nothing": null}"#,
+            r#"{"children": [{"name": "c1", "children": [{"sizeGb": "3", "new": true}]}, {}], "parent": {"name": null}}"#,
             r#"{"ids": [], "labels": {}, "children": []}"#,
-            r#"{"name": "esc\"aped", "ty\u0070e": "escaped key"}"#,
+            r#"{"name": "esc\"aped", "ty\u0070e": "escaped key", "\u00e9": "\u00e9"}"#,
+        ];
+        for input in inputs {
+            let expected: Value = serde_json::from_str(input).unwrap();
+            assert_eq!(round_trip(input), expected, "{input}");
+        }
+        // Numbers where strings are sent are read, and sent as strings.
+        assert_eq!(round_trip(r#"{"sizeGb": 5, "ids": [1, "2"]}"#), json!({"sizeGb": "5", "ids": ["1", "2"]}));
+    }
+
+    #[test]
+    fn absent_null_empty_and_value_are_four_states() {
+        let node: Node = serde_json::from_str(r#"{"name": null, "ids": [], "labels": {"k": "v"}}"#).unwrap();
+        assert_eq!((node.name.as_deref(), node._extra.is_null("name")), (None, true));
+        assert_eq!((node.r#type.as_deref(), node._extra.get("type")), (None, None));
+        assert_eq!(node.ids.as_deref(), Some(&[][..]));
+        assert_eq!(node.labels.as_ref().map(BTreeMap::len), Some(1));
+        // Written in the model's order, then the members it does not know.
+        let built = Node {
+            children: Some(vec![]),
+            size_gb: Some(i64::MIN),
+            _extra: [("aNew".to_owned(), json!(null)), ("zNew".to_owned(), json!(1))].into_iter().fold(
+                ExtraFields::default(),
+                |mut extra, (name, value)| {
+                    extra.insert(name, value);
+                    extra
+                },
+            ),
+            ..Node::default()
+        }
+        .null("name");
+        assert_eq!(
+            serde_json::to_string(&built).unwrap(),
+            r#"{"name":null,"sizeGb":"-9223372036854775808","children":[],"aNew":null,"zNew":1}"#
+        );
+    }
+
+    #[test]
+    fn null_empties_the_field_and_a_later_value_wins() {
+        let node = Node { name: Some("n".into()), ..Node::default() }.null("name").null("parent");
+        assert_eq!(node.name, None);
+        assert_eq!(serde_json::to_value(&node).unwrap(), json!({"name": null, "parent": null}));
+        // A value set after the null (or after a decoded null) is what is sent.
+        let mut node: Node = serde_json::from_str(r#"{"name": null}"#).unwrap();
+        node.name = Some("again".into());
+        assert_eq!(serde_json::to_value(&node).unwrap(), json!({"name": "again"}));
+        // A name the model does not have is sent too.
+        let node = Node::default().null("addedLater");
+        assert_eq!(serde_json::to_value(&node).unwrap(), json!({"addedLater": null}));
+    }
+
+    #[test]
+    fn null_key_deletes_one_key_of_a_map_beside_its_values() {
+        let node = Node::default().null_key("labels", "old-key");
+        assert_eq!(serde_json::to_string(&node).unwrap(), r#"{"labels":{"old-key":null}}"#);
+        let node = Node {
+            labels: Some(BTreeMap::from([("new".to_owned(), "v".to_owned()), ("both".to_owned(), "kept".to_owned())])),
+            ..Node::default()
+        }
+        .null_key("labels", "old-key")
+        .null_key("labels", "both");
+        assert_eq!(
+            serde_json::to_value(&node).unwrap(),
+            json!({"labels": {"new": "v", "both": "kept", "old-key": null}})
+        );
+        // The later call wins: a whole-field null, or the keys after it.
+        let node = Node::default().null_key("labels", "k").null("labels");
+        assert_eq!(serde_json::to_string(&node).unwrap(), r#"{"labels":null}"#);
+        let node = Node::default().null("labels").null_key("labels", "k");
+        assert_eq!(serde_json::to_string(&node).unwrap(), r#"{"labels":{"k":null}}"#);
+    }
+
+    #[test]
+    fn decodes_and_encodes_as_the_derive_did_without_nulls_or_unknown_members() {
+        let inputs = [
+            r#"{}"#,
+            r#"{"name": "a", "type": "t", "sizeGb": "-9007199254740993", "ids": ["1", "2"], "colour": "RED"}"#,
+            r#"{"colour": "MAUVE", "labels": {"k": "v", "a.b": ""}, "extra": {"any": [1, null]}}"#,
+            r#"{"children": [{"name": "c1", "children": [{"sizeGb": "3"}]}, {}], "parent": {"name": "p"}}"#,
+            r#"{"ids": [], "labels": {}, "children": []}"#,
             // Errors: the derive and the macro reject the same inputs.
-            r#"{"ids": null}"#,
-            r#"{"labels": null}"#,
             r#"{"sizeGb": "1.5"}"#,
-            r#"{"ids": ["-1"]}"#,
             r#"{"name": 1}"#,
             r#"{"children": [{"parent": {"colour": 7}}]}"#,
+            r#"{"labels": {"k": 1}}"#,
             r#""a string""#,
             r#"null"#,
             r#"{"name": "a""#,
         ];
         for input in inputs {
-            let (light, derived) = both(input);
+            let light = serde_json::from_str::<Node>(input).map(|node| serde_json::to_value(node).unwrap());
+            let derived = serde_json::from_str::<Derived>(input).map(|node| serde_json::to_value(node).unwrap());
             assert_eq!(light.is_ok(), derived.is_ok(), "{input}: {light:?} / {derived:?}");
             if let (Ok(light), Ok(derived)) = (&light, &derived) {
                 assert_eq!(light, derived, "{input}");
             }
         }
         // The error names the expected type as the derive did.
-        assert_eq!(
-            both(r#""a string""#).0.unwrap_err(),
-            both(r#""a string""#).1.unwrap_err().replace("Derived", "Node")
-        );
-    }
-
-    #[test]
-    fn missing_null_and_unknown_fields() {
-        let node: Node = serde_json::from_str(r#"{"name": null, "new": {"x": [1]}, "sizeGb": 5}"#).unwrap();
-        assert_eq!(node, Node { size_gb: Some(5), ..Node::default() });
-        let node: Node = serde_json::from_value(json!({"parent": {"parent": {"name": "root"}}})).unwrap();
-        assert_eq!(node.parent.unwrap().parent.unwrap().name.as_deref(), Some("root"));
+        let light = serde_json::from_str::<Node>(r#""a string""#).unwrap_err().to_string();
+        let derived = serde_json::from_str::<Derived>(r#""a string""#).unwrap_err().to_string();
+        assert_eq!(light, derived.replace("Derived", "Node"));
+        // A 64-bit integer that does not fit is refused.
+        assert!(serde_json::from_str::<Node>(r#"{"ids": ["-1"]}"#).is_err());
     }
 
     #[test]
     fn the_last_of_duplicate_keys_wins() {
         let node: Node =
             serde_json::from_str(r#"{"name": "first", "name": "second", "ids": ["1"], "ids": []}"#).unwrap();
-        assert_eq!(node, Node { name: Some("second".into()), ..Node::default() });
+        assert_eq!(node, Node { name: Some("second".into()), ids: Some(vec![]), ..Node::default() });
+        let node: Node = serde_json::from_str(r#"{"name": null, "name": "value"}"#).unwrap();
+        assert_eq!(serde_json::to_value(&node).unwrap(), json!({"name": "value"}));
+        let node: Node = serde_json::from_str(r#"{"name": "value", "name": null}"#).unwrap();
+        assert_eq!(serde_json::to_value(&node).unwrap(), json!({"name": null}));
         // What the derive did instead.
         assert!(serde_json::from_str::<Derived>(r#"{"name": "first", "name": "second"}"#).is_err());
     }
 
-    #[test]
-    fn encodes_only_what_is_set_with_64_bit_integers_as_strings() {
-        let node = Node {
-            r#type: Some("t".into()),
-            size_gb: Some(i64::MIN),
-            ids: vec![u64::MAX],
-            colour: Some(Colour::Other("NEW".into())),
-            children: vec![Node::default()],
-            ..Node::default()
-        };
-        let text = serde_json::to_string(&node).unwrap();
-        assert_eq!(
-            text,
-            r#"{"type":"t","sizeGb":"-9223372036854775808","ids":["18446744073709551615"],"colour":"NEW","children":[{}]}"#
-        );
-        assert_eq!(serde_json::from_str::<Node>(&text).unwrap(), node);
-    }
-
     /// Models named like the macro's own type parameters and visitor (a Discovery schema `A`).
     mod names_the_macro_uses {
+        use crate::ExtraFields;
+
         #[derive(Debug, Default, PartialEq)]
         pub struct A {
             pub d: Option<Box<D>>,
+            pub _extra: ExtraFields,
         }
         #[derive(Debug, Default, PartialEq)]
         pub struct D {
-            pub s: Vec<S>,
+            pub s: Option<Vec<S>>,
+            pub _extra: ExtraFields,
         }
         #[derive(Debug, Default, PartialEq)]
         pub struct S {
             pub visitor: Option<Visitor>,
+            pub _extra: ExtraFields,
         }
         #[derive(Debug, Default, PartialEq)]
         pub struct Visitor {
             pub name: Option<String>,
+            pub _extra: ExtraFields,
+        }
+        #[derive(Debug, Default, PartialEq)]
+        pub struct Empty {
+            pub _extra: ExtraFields,
         }
         // One call for several models, as a generated file writes them (one per feature gate).
         crate::model_serde!(
@@ -491,22 +704,52 @@ mod tests {
             D { "s" => s };
             S { "visitor" => visitor };
             Visitor { "name" => name };
+            Empty {};
         );
 
         #[test]
         fn round_trip() {
             let text = r#"{"d":{"s":[{"visitor":{"name":"v"}}]}}"#;
             let value: A = serde_json::from_str(text).unwrap();
-            assert_eq!(value.d.as_ref().unwrap().s[0].visitor.as_ref().unwrap().name.as_deref(), Some("v"));
+            assert_eq!(
+                value.d.as_ref().unwrap().s.as_ref().unwrap()[0].visitor.as_ref().unwrap().name.as_deref(),
+                Some("v")
+            );
             assert_eq!(serde_json::to_string(&value).unwrap(), text);
+            let empty: Empty = serde_json::from_str(r#"{"any":1}"#).unwrap();
+            assert_eq!(serde_json::to_string(&empty).unwrap(), r#"{"any":1}"#);
+        }
+
+        #[test]
+        fn every_model_of_one_call_has_its_own_presence_methods() {
+            let text = |value: &dyn erased::Json| value.text();
+            assert_eq!(text(&A::default().null("d").null_key("m", "k")), r#"{"d":null,"m":{"k":null}}"#);
+            assert_eq!(text(&D::default().null("s").null_key("m", "k")), r#"{"s":null,"m":{"k":null}}"#);
+            assert_eq!(text(&S::default().null("visitor").null_key("m", "k")), r#"{"visitor":null,"m":{"k":null}}"#);
+            assert_eq!(text(&Visitor::default().null("name").null_key("m", "k")), r#"{"name":null,"m":{"k":null}}"#);
+            assert_eq!(text(&Empty::default().null_key("m", "k").null("new")), r#"{"m":{"k":null},"new":null}"#);
+        }
+
+        mod erased {
+            /// Any model, as JSON text.
+            pub trait Json {
+                fn text(&self) -> String;
+            }
+
+            impl<T: serde::Serialize> Json for T {
+                fn text(&self) -> String {
+                    serde_json::to_string(self).unwrap()
+                }
+            }
         }
 
         #[test]
         fn every_model_of_one_call_keeps_its_own_keys() {
             let visitor: Visitor = serde_json::from_str(r#"{"name":"n","d":1,"visitor":2}"#).unwrap();
-            assert_eq!(visitor, Visitor { name: Some("n".into()) });
-            let s: S = serde_json::from_str(r#"{"name":"n","visitor":{}}"#).unwrap();
-            assert_eq!(s, S { visitor: Some(Visitor::default()) });
+            assert_eq!(visitor.name.as_deref(), Some("n"));
+            assert_eq!(visitor._extra.iter().map(|(name, _)| name).collect::<Vec<_>>(), ["d", "visitor"]);
+            let s: S = serde_json::from_str(r#"{"visitor":{}}"#).unwrap();
+            assert_eq!(s, S { visitor: Some(Visitor::default()), ..S::default() });
             assert_eq!(serde_json::to_string(&D::default()).unwrap(), "{}");
             let error = serde_json::from_str::<D>("[]").unwrap_err().to_string();
             assert!(error.contains("struct D"), "{error}");

@@ -162,15 +162,16 @@ where
 
 /// Implements [`PageToken`] for a list response from its token field (after `=`, the token's
 /// JSON name when it is not `nextPageToken`) and, given `items => Type`, [`Page`] from its list
-/// field. Generated crates invoke it once per paged response.
+/// field (an `Option<Vec<Type>>`, as generated models hold lists; `None` is no items).
+/// Generated crates invoke it once per paged response.
 ///
 /// ```
 /// use discogen_runtime::{Page, PageToken};
 ///
-/// struct QueryResponse { page_token: Option<String>, rows: Vec<String> }
+/// struct QueryResponse { page_token: Option<String>, rows: Option<Vec<String>> }
 /// discogen_runtime::page!(QueryResponse, page_token = "pageToken", rows => String);
 ///
-/// let page = QueryResponse { page_token: Some("2".into()), rows: vec!["a".into()] };
+/// let page = QueryResponse { page_token: Some("2".into()), rows: Some(vec!["a".into()]) };
 /// assert_eq!(QueryResponse::NEXT_PAGE_TOKEN, "pageToken");
 /// assert_eq!(page.next_page_token(), Some("2"));
 /// assert_eq!(page.into_items(), ["a"]);
@@ -193,7 +194,7 @@ macro_rules! page {
             type Item = $item;
 
             fn into_items(self) -> ::std::vec::Vec<$item> {
-                self.$items
+                self.$items.unwrap_or_default()
             }
         }
     };

@@ -90,6 +90,35 @@ impl Instances {
             request_id: None,
         }
     }
+
+    /// Sets metadata for the specified instance to the data included in the request.
+    ///
+    /// `POST projects/{project}/zones/{zone}/instances/{instance}/setMetadata`
+    ///
+    /// ```no_run
+    /// # async fn example(client: google_computelro_v1::Client) -> google_computelro_v1::Result<()> {
+    /// let operation = client.instances().set_metadata("my-project", "my-zone", "my-instance", Default::default()).send().await?;
+    /// let resource = operation.wait_for_resource().await?;
+    /// println!("{resource:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_metadata(
+        &self,
+        project: impl Into<String>,
+        zone: impl Into<String>,
+        instance: impl Into<String>,
+        body: crate::Metadata,
+    ) -> SetMetadata {
+        SetMetadata {
+            call: Call::new(&self.client),
+            project: project.into(),
+            zone: zone.into(),
+            instance: instance.into(),
+            body,
+            request_id: None,
+        }
+    }
 }
 
 /// The `computelro.instances.insert` call: configure it, then [`Insert::send`] it.
@@ -205,6 +234,62 @@ impl Delete {
             )
             .method_id("computelro.instances.delete")
             .query_opt("requestId", self.request_id.as_ref());
+        let paths = discogen_runtime::OperationPaths::get(
+                discogen_runtime::expand_path(
+                    "projects/{project}/zones/{zone}/operations/",
+                    &[&self.project, &self.zone],
+                ),
+                "",
+            )
+            .with_wait(
+                discogen_runtime::expand_path(
+                    "projects/{project}/zones/{zone}/operations/",
+                    &[&self.project, &self.zone],
+                ),
+                "/wait",
+            );
+        let raw: serde_json::Value = self.call.execute(request).await?;
+        Ok(discogen_runtime::DiscoveryOperation::new(self.call.client, raw, paths))
+    }
+}
+
+/// The `computelro.instances.setMetadata` call: configure it, then [`SetMetadata::send`] it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SetMetadata {
+    call: Call,
+    project: String,
+    zone: String,
+    instance: String,
+    request_id: Option<String>,
+    body: crate::Metadata,
+}
+
+discogen_runtime::call_options!(SetMetadata);
+
+impl SetMetadata {
+    /// An optional request ID to identify requests. Specify a unique request ID so that if you must retry your request, the server will know to ignore the request if it has already been completed. For example, consider a situation where you make an initial request and the request times out. If you make the request again with the same request ID, the server can check if original operation with the same request ID was received, and if so, will ignore the second request. This prevents clients from accidentally creating duplicate commitments. The request ID must be a valid UUID with the exception that zero UUID is not supported ( 00000000-0000-0000-0000-000000000000).
+    ///
+    /// When not set, `send` fills in a fresh UUID v4 (the same on every attempt), so the call is retried like an idempotent one: the server answers a repeated id with the first result.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sends the request, with a fresh UUID v4 as the request id (query parameter `requestId`) unless one is set; the id is the same on every attempt, so transient failures are retried.
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<
+        discogen_runtime::DiscoveryOperation<crate::OperationSchema, crate::Instance>,
+    > {
+        let request = Request::from_template(
+                Method::Post,
+                "projects/{project}/zones/{zone}/instances/{instance}/setMetadata",
+                &[&self.project, &self.zone, &self.instance],
+            )
+            .method_id("computelro.instances.setMetadata")
+            .request_id_query("requestId", self.request_id.as_ref());
+        let request = request.json(&self.body)?;
         let paths = discogen_runtime::OperationPaths::get(
                 discogen_runtime::expand_path(
                     "projects/{project}/zones/{zone}/operations/",

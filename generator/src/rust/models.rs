@@ -135,6 +135,8 @@ fn struct_tokens(def: &StructDef, document: DocumentKind) -> TokenStream {
         #[derive(Clone, Debug, Default, PartialEq)]
         pub struct #name {
             #( #fields )*
+            /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+            pub _extra: discogen_runtime::ExtraFields,
         }
     }
 }
@@ -187,18 +189,13 @@ fn field_tokens(field: &Field) -> TokenStream {
     let fallback = format!("The `{}` field.", field.json_name);
     let docs = doc_attrs(Some(described(field.description.as_deref(), &fallback)), &extra);
     let name = ident(&field.rust_name);
-    let ty = wire_type(&field.ty);
-    // A nullable (OpenAPI) list or map is an Option, so that `null` and absence stay apart.
-    let field_type = match &ty {
-        RustType::Vec(_) | RustType::Map(_) if !field.nullable => type_tokens(&ty),
-        _ => {
-            let mut inner = type_tokens(&ty);
-            if field.boxed {
-                inner = quote!(Box<#inner>);
-            }
-            quote!(Option<#inner>)
-        }
-    };
+    // Every field is an `Option`, lists and maps included: `None` is not sent, `Some(vec![])`
+    // is `[]`; `null` lives in the model's `_extra` (README, "Field presence").
+    let mut inner = type_tokens(&wire_type(&field.ty));
+    if field.boxed {
+        inner = quote!(Box<#inner>);
+    }
+    let field_type = quote!(Option<#inner>);
     quote! {
         #docs
         pub #name: #field_type,

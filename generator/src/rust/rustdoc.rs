@@ -18,8 +18,16 @@ pub fn lines(description: &str) -> Vec<String> {
         if in_fence {
             out.push(raw.trim_end().to_owned());
         } else {
+            // A line right after a list item, not an item itself, would continue the item
+            // (Markdown's lazy continuation, which clippy flags); in these descriptions, one
+            // line per paragraph, it is the next paragraph.
             // Leading indentation would turn into an indented (doctest) code block.
-            out.push(escape_line(trimmed.trim_end()));
+            let line = escape_line(trimmed.trim_end());
+            let after_item = out.last().is_some_and(|last| is_list_item(last));
+            if after_item && !line.is_empty() && !is_list_item(&line) {
+                out.push(String::new());
+            }
+            out.push(line);
         }
     }
     if in_fence {
@@ -29,6 +37,15 @@ pub fn lines(description: &str) -> Vec<String> {
         out.pop();
     }
     out
+}
+
+/// Whether a (trimmed) line starts a Markdown list item: `- `, `* `, `+ `, `1. ` or `1) `.
+fn is_list_item(line: &str) -> bool {
+    if ["- ", "* ", "+ "].iter().any(|bullet| line.starts_with(bullet)) {
+        return true;
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") "))
 }
 
 /// Escapes one line outside `code spans`.
@@ -158,6 +175,17 @@ mod tests {
         assert_eq!(lines("Example:\n```\nfn x() {}\n```"), ["Example:", "```text", "fn x() {}", "```"]);
         assert_eq!(lines("a\n\n    indented"), ["a", "", "indented"]);
         assert_eq!(lines("```\nunclosed"), ["```text", "unclosed", "```"]);
+    }
+
+    #[test]
+    fn a_line_after_a_list_item_starts_a_paragraph() {
+        let text = "Rules:\n- one\n- two\nOtherwise nothing.\n1. first\n\nAfter a blank line.";
+        assert_eq!(
+            lines(text),
+            ["Rules:", "- one", "- two", "", "Otherwise nothing.", "1. first", "", "After a blank line."]
+        );
+        assert_eq!(lines("- a\n* b\n+ c\n2) d\ne"), ["- a", "* b", "+ c", "2) d", "", "e"]);
+        assert_eq!(lines("-1 is not an item\nnext"), ["-1 is not an item", "next"]);
     }
 
     #[test]

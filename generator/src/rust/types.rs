@@ -73,8 +73,6 @@ pub struct Field {
     pub description: Option<String>,
     pub read_only: bool,
     pub deprecated: bool,
-    /// OpenAPI `nullable`: a list or map is then an `Option` too, so that `null` decodes.
-    pub nullable: bool,
     /// Listed in the schema's OpenAPI `required`. Documented, not enforced by the type: the
     /// field stays an `Option` (see the README, "required properties").
     pub required: bool,
@@ -466,7 +464,6 @@ impl<'a> TypeBuilder<'a> {
                     description,
                     read_only: property.schema.read_only,
                     deprecated: property.schema.deprecated,
-                    nullable: property.schema.nullable,
                     required: schema.required.contains(&property.name),
                 }
             })

@@ -427,7 +427,7 @@ pub async fn listing_under_load(emulator: &Emulator, items: usize, settings: &Se
         match pages.try_next().await {
             Ok(Some(page)) => {
                 latencies.push(begun.elapsed());
-                listed.extend(page.notebook_execution_jobs.into_iter().filter_map(|job| job.name));
+                listed.extend(page.notebook_execution_jobs.into_iter().flatten().filter_map(|job| job.name));
             }
             Ok(None) => break,
             Err(_) => {

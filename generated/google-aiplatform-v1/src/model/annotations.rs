@@ -7,10 +7,13 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListAnnotationsResponse {
     /// A list of Annotations that matches the specified filter in the request.
-    pub annotations: Vec<crate::Annotation>,
+    pub annotations: Option<Vec<crate::Annotation>>,
 
     /// The standard List next-page token.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "annotations")]

@@ -79,7 +79,7 @@ mod gated_1 {
         pub etag: Option<String>,
 
         /// The labels with user-defined metadata to organize your Artifacts. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Artifact (System labels are excluded).
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Output only. Timestamp when this Artifact was created.
         ///
@@ -101,10 +101,13 @@ mod gated_1 {
         pub schema_version: Option<String>,
 
         /// Properties of the Artifact. Top level metadata keys' heading and trailing spaces will be trimmed. The size of this field should not exceed 200KB.
-        pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
+        pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 
         /// Description of the Artifact
         pub description: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The state of this Execution. This is a property of the Execution, and does not imply or capture any ongoing process. This property is managed by clients (such as Vertex AI Pipelines) and the system does not prescribe or check the validity of state transitions.
@@ -204,7 +207,7 @@ mod gated_1 {
         pub etag: Option<String>,
 
         /// The labels with user-defined metadata to organize your Executions. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Execution (System labels are excluded).
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Output only. Timestamp when this Execution was created.
         ///
@@ -223,10 +226,13 @@ mod gated_1 {
         pub schema_version: Option<String>,
 
         /// Properties of the Execution. Top level metadata keys' heading and trailing spaces will be trimmed. The size of this field should not exceed 200KB.
-        pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
+        pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 
         /// Description of the Execution
         pub description: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -259,10 +265,13 @@ pub use gated_1::*;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListArtifactsResponse {
     /// The Artifacts retrieved from the MetadataStore.
-    pub artifacts: Vec<crate::Artifact>,
+    pub artifacts: Option<Vec<crate::Artifact>>,
 
     /// A token, which can be sent as ListArtifactsRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "artifacts")]
@@ -281,6 +290,9 @@ pub struct PurgeArtifactsRequest {
 
     /// Optional. Flag to indicate to actually perform the purge. If `force` is set to false, the method will return a sample of Artifact names that would be deleted.
     pub force: Option<bool>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "artifacts")]
@@ -297,13 +309,16 @@ mod gated_3 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LineageSubgraph {
         /// The Artifact nodes in the subgraph.
-        pub artifacts: Vec<crate::Artifact>,
+        pub artifacts: Option<Vec<crate::Artifact>>,
 
         /// The Execution nodes in the subgraph.
-        pub executions: Vec<crate::Execution>,
+        pub executions: Option<Vec<crate::Execution>>,
 
         /// The Event edges between Artifacts and Executions in the subgraph.
-        pub events: Vec<crate::Event>,
+        pub events: Option<Vec<crate::Event>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Required. The type of the Event.
@@ -377,7 +392,10 @@ mod gated_3 {
         pub r#type: Option<crate::EventType>,
 
         /// The labels with user-defined metadata to annotate Events. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Event (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

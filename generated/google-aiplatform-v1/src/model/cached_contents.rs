@@ -25,10 +25,10 @@ pub struct CachedContent {
     pub system_instruction: Option<crate::Content>,
 
     /// Optional. Input only. Immutable. The content to cache
-    pub contents: Vec<crate::Content>,
+    pub contents: Option<Vec<crate::Content>>,
 
     /// Optional. Input only. Immutable. A list of `Tools` the model may use to generate the next response
-    pub tools: Vec<crate::Tool>,
+    pub tools: Option<Vec<crate::Tool>>,
 
     /// Optional. Input only. Immutable. Tool config. This config is shared for all tools
     pub tool_config: Option<crate::ToolConfig>,
@@ -50,6 +50,9 @@ pub struct CachedContent {
 
     /// Input only. Immutable. Customer-managed encryption key spec for a `CachedContent`. If set, this `CachedContent` and all its sub-resources will be secured by this key.
     pub encryption_spec: Option<crate::EncryptionSpec>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// Response with a list of CachedContents.
@@ -59,10 +62,13 @@ pub struct CachedContent {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListCachedContentsResponse {
     /// List of cached contents.
-    pub cached_contents: Vec<crate::CachedContent>,
+    pub cached_contents: Option<Vec<crate::CachedContent>>,
 
     /// A token, which can be sent as `page_token` to retrieve the next page. If this field is omitted, there are no subsequent pages.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "cached-contents")]
@@ -90,6 +96,9 @@ pub struct CachedContentUsageMetadata {
 
     /// Duration of audio in seconds.
     pub audio_duration_seconds: Option<i32>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "cached-contents")]

@@ -16,7 +16,7 @@ pub struct Context {
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize your Contexts. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Context (System labels are excluded).
-    pub labels: std::collections::BTreeMap<String, String>,
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
 
     /// Output only. Timestamp when this Context was created.
     ///
@@ -31,7 +31,7 @@ pub struct Context {
     /// Output only. A list of resource names of Contexts that are parents of this Context. A Context may have at most 10 parent\_contexts.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub parent_contexts: Vec<String>,
+    pub parent_contexts: Option<Vec<String>>,
 
     /// The title of the schema describing the metadata. Schema title and version is expected to be registered in earlier Create Schema calls. And both are used together as unique identifiers to identify schemas within the local metadata store.
     pub schema_title: Option<String>,
@@ -40,10 +40,13 @@ pub struct Context {
     pub schema_version: Option<String>,
 
     /// Properties of the Context. Top level metadata keys' heading and trailing spaces will be trimmed. The size of this field should not exceed 200KB.
-    pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
+    pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 
     /// Description of the Context
     pub description: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(any(feature = "contexts", feature = "pipeline-jobs", feature = "schedules"))]
@@ -62,10 +65,13 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListContextsResponse {
         /// The Contexts retrieved from the MetadataStore.
-        pub contexts: Vec<crate::Context>,
+        pub contexts: Option<Vec<crate::Context>>,
 
         /// A token, which can be sent as ListContextsRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -82,6 +88,9 @@ mod gated_2 {
 
         /// Optional. Flag to indicate to actually perform the purge. If `force` is set to false, the method will return a sample of Context names that would be deleted.
         pub force: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for MetadataService.AddContextArtifactsAndExecutions.
@@ -90,45 +99,66 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AddContextArtifactsAndExecutionsRequest {
         /// The resource names of the Artifacts to attribute to the Context. Format: `projects/{project}/locations/{location}/metadataStores/{metadatastore}/artifacts/{artifact}`
-        pub artifacts: Vec<String>,
+        pub artifacts: Option<Vec<String>>,
 
         /// The resource names of the Executions to associate with the Context. Format: `projects/{project}/locations/{location}/metadataStores/{metadatastore}/executions/{execution}`
-        pub executions: Vec<String>,
+        pub executions: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for MetadataService.AddContextArtifactsAndExecutions.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1AddContextArtifactsAndExecutionsResponse`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct AddContextArtifactsAndExecutionsResponse {}
+    pub struct AddContextArtifactsAndExecutionsResponse {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Request message for MetadataService.AddContextChildren.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1AddContextChildrenRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AddContextChildrenRequest {
         /// The resource names of the child Contexts.
-        pub child_contexts: Vec<String>,
+        pub child_contexts: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for MetadataService.AddContextChildren.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1AddContextChildrenResponse`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct AddContextChildrenResponse {}
+    pub struct AddContextChildrenResponse {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Request message for MetadataService.DeleteContextChildrenRequest.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1RemoveContextChildrenRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RemoveContextChildrenRequest {
         /// The resource names of the child Contexts.
-        pub child_contexts: Vec<String>,
+        pub child_contexts: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for MetadataService.RemoveContextChildren.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1RemoveContextChildrenResponse`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct RemoveContextChildrenResponse {}
+    pub struct RemoveContextChildrenResponse {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     discogen_runtime::model_serde!(
         ListContextsResponse { "contexts" => contexts, "nextPageToken" => next_page_token };
         PurgeContextsRequest { "filter" => filter, "force" => force };

@@ -48,7 +48,7 @@ pub struct CustomJob {
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// The labels with user-defined metadata to organize CustomJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    pub labels: std::collections::BTreeMap<String, String>,
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
 
     /// Customer-managed encryption key options for a CustomJob. If this is set, then all resources created by the CustomJob will be encrypted with the provided encryption key.
     pub encryption_spec: Option<crate::EncryptionSpec>,
@@ -56,7 +56,7 @@ pub struct CustomJob {
     /// Output only. URIs for accessing [interactive shells](https://cloud.google.com/vertex-ai/docs/training/monitor-debug-interactive-shell) (one URI for each training node). Only available if job\_spec.enable\_web\_access is `true`. The keys are names of each node in the training job; for example, `workerpool0-0` for the primary node, `workerpool1-0` for the first node in the second worker pool, and `workerpool1-1` for the second node in the second worker pool. The values are the URIs for each node's interactive shell.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub web_access_uris: std::collections::BTreeMap<String, String>,
+    pub web_access_uris: Option<std::collections::BTreeMap<String, String>>,
 
     /// Output only. Reserved for future use.
     ///
@@ -67,6 +67,9 @@ pub struct CustomJob {
     ///
     /// Output only: set by the server and ignored in requests.
     pub satisfies_pzi: Option<bool>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// Response message for JobService.ListCustomJobs
@@ -76,10 +79,13 @@ pub struct CustomJob {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListCustomJobsResponse {
     /// List of CustomJobs in the requested page.
-    pub custom_jobs: Vec<crate::CustomJob>,
+    pub custom_jobs: Option<Vec<crate::CustomJob>>,
 
     /// A token to retrieve the next page of results. Pass to ListCustomJobsRequest.page\_token to obtain that page.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "custom-jobs")]
@@ -92,7 +98,11 @@ discogen_runtime::page!(
 /// Discovery schema `GoogleCloudAiplatformV1CancelCustomJobRequest`.
 #[cfg(feature = "custom-jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelCustomJobRequest {}
+pub struct CancelCustomJobRequest {
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
+}
+
 #[cfg(feature = "custom-jobs")]
 discogen_runtime::model_serde!(
     CustomJob { "name" => name, "displayName" => display_name, "jobSpec" => job_spec,
@@ -121,7 +131,7 @@ mod gated_2 {
         pub persistent_resource_id: Option<String>,
 
         /// Required. The spec of the worker pools including machine type and Docker image. All worker pools except the first one are optional and can be skipped by providing an empty value.
-        pub worker_pool_specs: Vec<crate::WorkerPoolSpec>,
+        pub worker_pool_specs: Option<Vec<crate::WorkerPoolSpec>>,
 
         /// Scheduling options for a CustomJob.
         pub scheduling: Option<crate::Scheduling>,
@@ -133,7 +143,7 @@ mod gated_2 {
         pub network: Option<String>,
 
         /// Optional. A list of names for the reserved ip ranges under the VPC network that can be used for this job. If set, we will deploy the job within the provided ip ranges. Otherwise, the job will be deployed to any ip ranges under the provided VPC network. Example: \['vertex-ai-ip-range'\].
-        pub reserved_ip_ranges: Vec<String>,
+        pub reserved_ip_ranges: Option<Vec<String>>,
 
         /// Optional. Configuration for PSC-I for CustomJob.
         pub psc_interface_config: Option<crate::PscInterfaceConfig>,
@@ -160,7 +170,10 @@ mod gated_2 {
         pub experiment_run: Option<String>,
 
         /// Optional. The name of the Model resources for which to generate a mapping to artifact URIs. Applicable only to some of the Google-provided custom jobs. Format: `projects/{project}/locations/{location}/models/{model}` In order to retrieve a specific version of the model, also provide the version ID or version alias. Example: `projects/{project}/locations/{location}/models/{model}@2` or `projects/{project}/locations/{location}/models/{model}@golden` If no version ID or alias is specified, the "default" version will be returned. The "default" version alias is created for the first version of the model, and can be moved to other versions later on. There will be exactly one default version.
-        pub models: Vec<String>,
+        pub models: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents the spec of a worker pool in a job.
@@ -181,10 +194,13 @@ mod gated_2 {
         pub replica_count: Option<i64>,
 
         /// Optional. List of NFS mount spec.
-        pub nfs_mounts: Vec<crate::NfsMount>,
+        pub nfs_mounts: Option<Vec<crate::NfsMount>>,
 
         /// Disk spec.
         pub disk_spec: Option<crate::DiskSpec>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Optional. This determines which type of scheduling strategy to use.
@@ -278,6 +294,9 @@ mod gated_2 {
 
         /// Optional. This is the maximum duration that a job will wait for the requested resources to be provisioned if the scheduling strategy is set to \[Strategy.DWS\_FLEX\_START\]. If set to 0, the job will wait indefinitely. The default is 24 hours.
         pub max_wait_duration: Option<discogen_runtime::Duration>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The spec of a Container.
@@ -289,13 +308,16 @@ mod gated_2 {
         pub image_uri: Option<String>,
 
         /// The command to be invoked when the container is started. It overrides the entrypoint instruction in Dockerfile when provided.
-        pub command: Vec<String>,
+        pub command: Option<Vec<String>>,
 
         /// The arguments to be passed when starting the container.
-        pub args: Vec<String>,
+        pub args: Option<Vec<String>>,
 
         /// Environment variables to be passed to the container. Maximum limit is 100.
-        pub env: Vec<crate::EnvVar>,
+        pub env: Option<Vec<crate::EnvVar>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The spec of a Python packaged code.
@@ -307,16 +329,19 @@ mod gated_2 {
         pub executor_image_uri: Option<String>,
 
         /// Required. The Google Cloud Storage location of the Python package files which are the training program and its dependent packages. The maximum number of package URIs is 100.
-        pub package_uris: Vec<String>,
+        pub package_uris: Option<Vec<String>>,
 
         /// Required. The Python module name to run after installing the packages.
         pub python_module: Option<String>,
 
         /// Command line arguments to be passed to the Python task.
-        pub args: Vec<String>,
+        pub args: Option<Vec<String>>,
 
         /// Environment variables to be passed to the python module. Maximum limit is 100.
-        pub env: Vec<crate::EnvVar>,
+        pub env: Option<Vec<crate::EnvVar>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents a mount configuration for Network File System (NFS) to mount.
@@ -332,6 +357,9 @@ mod gated_2 {
 
         /// Required. Destination mount path. The NFS will be mounted for the user under /mnt/nfs/
         pub mount_point: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -390,7 +418,10 @@ mod gated_3 {
         pub network_attachment: Option<String>,
 
         /// Optional. DNS peering configurations. When specified, Vertex AI will attempt to configure DNS peering zones in the tenant project VPC to resolve the specified domains using the target network's Cloud DNS. The user must grant the dns.peer role to the Vertex AI Service Agent on the target project.
-        pub dns_peering_configs: Vec<crate::DnsPeeringConfig>,
+        pub dns_peering_configs: Option<Vec<crate::DnsPeeringConfig>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// DNS peering configuration. These configurations are used to create DNS peering zones in the Vertex tenant project VPC, enabling resolution of records within the specified domain hosted in the target network's Cloud DNS.
@@ -406,6 +437,9 @@ mod gated_3 {
 
         /// Required. The VPC network name in the target\_project where the DNS zone specified by 'domain' is visible.
         pub target_network: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -448,6 +482,9 @@ pub struct DiskSpec {
 
     /// Size in GB of the boot disk (default is 100GB).
     pub boot_disk_size_gb: Option<i32>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(

@@ -7,10 +7,13 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListDataItemsResponse {
     /// A list of DataItems that matches the specified filter in the request.
-    pub data_items: Vec<crate::DataItem>,
+    pub data_items: Option<Vec<crate::DataItem>>,
 
     /// The standard List next-page token.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "data-items")]

@@ -43,10 +43,10 @@ mod gated_1 {
         pub etag: Option<String>,
 
         /// The labels with user-defined metadata to organize your Datasets. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Dataset (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable. Following system labels exist for each Dataset: * "aiplatform.googleapis.com/dataset\_metadata\_schema": output only, its value is the metadata\_schema's title.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// All SavedQueries belong to the Dataset will be returned in List/Get Dataset response. The annotation\_specs field will not be populated except for UI cases which will only use annotation\_spec\_count. In CreateDataset request, a SavedQuery is created together if this field is set, up to one SavedQuery can be set in CreateDatasetRequest. The SavedQuery should not contain any AnnotationSpec.
-        pub saved_queries: Vec<crate::SavedQuery>,
+        pub saved_queries: Option<Vec<crate::SavedQuery>>,
 
         /// Customer-managed encryption key spec for a Dataset. If set, this Dataset and all sub-resources of this Dataset will be secured by this key.
         pub encryption_spec: Option<crate::EncryptionSpec>,
@@ -68,6 +68,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Runtime operation information for DatasetService.CreateDataset.
@@ -77,6 +80,9 @@ mod gated_1 {
     pub struct CreateDatasetOperationMetadata {
         /// The operation generic information.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for DatasetService.ListDatasets.
@@ -85,10 +91,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListDatasetsResponse {
         /// A list of Datasets that matches the specified filter in the request.
-        pub datasets: Vec<crate::Dataset>,
+        pub datasets: Option<Vec<crate::Dataset>>,
 
         /// The standard List next-page token.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -164,6 +173,9 @@ pub use gated_1::*;
 pub struct DeleteOperationMetadata {
     /// The common part of the operation metadata.
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(
@@ -263,6 +275,9 @@ pub struct SavedQuery {
     ///
     /// Output only: set by the server and ignored in requests.
     pub support_automl_training: Option<bool>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(
@@ -317,6 +332,9 @@ discogen_runtime::model_serde!(
 pub struct EncryptionSpec {
     /// Required. The Cloud KMS resource identifier of the customer managed encryption key used to protect a resource. Has the form: `projects/my-project/locations/my-region/keyRings/my-kr/cryptoKeys/my-key`. The key needs to be in the same region as where the compute resource is created.
     pub kms_key_name: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(
@@ -411,7 +429,7 @@ pub struct GenericOperationMetadata {
     /// Output only. Partial failures encountered. E.g. single files that couldn't be read. This field should never exceed 20 entries. Status details field will contain standard Google Cloud error details.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub partial_failures: Vec<discogen_runtime::RpcStatus>,
+    pub partial_failures: Option<Vec<discogen_runtime::RpcStatus>>,
 
     /// Output only. Time when the operation was created.
     ///
@@ -422,6 +440,9 @@ pub struct GenericOperationMetadata {
     ///
     /// Output only: set by the server and ignored in requests.
     pub update_time: Option<discogen_runtime::Timestamp>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(

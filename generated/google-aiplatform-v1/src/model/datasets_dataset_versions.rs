@@ -57,6 +57,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Runtime operation information for DatasetService.CreateDatasetVersion.
@@ -66,6 +69,9 @@ mod gated_1 {
     pub struct CreateDatasetVersionOperationMetadata {
         /// The common part of the operation metadata.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for DatasetService.ListDatasetVersions.
@@ -74,10 +80,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListDatasetVersionsResponse {
         /// A list of DatasetVersions that matches the specified filter in the request.
-        pub dataset_versions: Vec<crate::DatasetVersion>,
+        pub dataset_versions: Option<Vec<crate::DatasetVersion>>,
 
         /// The standard List next-page token.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -92,6 +101,9 @@ mod gated_1 {
     pub struct RestoreDatasetVersionOperationMetadata {
         /// The common part of the operation metadata.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

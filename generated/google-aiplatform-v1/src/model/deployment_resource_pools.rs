@@ -12,6 +12,9 @@ mod gated_1 {
 
         /// Required. The ID to use for the DeploymentResourcePool, which will become the final component of the DeploymentResourcePool's resource name. The maximum length is 63 characters, and valid characters are `/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/`.
         pub deployment_resource_pool_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Runtime operation information for CreateDeploymentResourcePool method.
@@ -21,6 +24,9 @@ mod gated_1 {
     pub struct CreateDeploymentResourcePoolOperationMetadata {
         /// The operation generic information.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for ListDeploymentResourcePools method.
@@ -29,10 +35,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListDeploymentResourcePoolsResponse {
         /// The DeploymentResourcePools from the specified location.
-        pub deployment_resource_pools: Vec<crate::DeploymentResourcePool>,
+        pub deployment_resource_pools: Option<Vec<crate::DeploymentResourcePool>>,
 
         /// A token, which can be sent as `page_token` to retrieve the next page. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -74,6 +83,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for QueryDeployedModels method.
@@ -84,19 +96,22 @@ mod gated_1 {
         /// DEPRECATED Use deployed\_model\_refs instead.
         ///
         /// Deprecated.
-        pub deployed_models: Vec<crate::DeployedModel>,
+        pub deployed_models: Option<Vec<crate::DeployedModel>>,
 
         /// A token, which can be sent as `page_token` to retrieve the next page. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
 
         /// References to the DeployedModels that share the specified deploymentResourcePool.
-        pub deployed_model_refs: Vec<crate::DeployedModelRef>,
+        pub deployed_model_refs: Option<Vec<crate::DeployedModelRef>>,
 
         /// The total number of DeployedModels on this DeploymentResourcePool.
         pub total_deployed_model_count: Option<i32>,
 
         /// The total number of Endpoints that have DeployedModels on this DeploymentResourcePool.
         pub total_endpoint_count: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(QueryDeployedModelsResponse, next_page_token);
@@ -188,13 +203,16 @@ mod gated_2 {
         pub status: Option<crate::DeployedModelStatus>,
 
         /// System labels to apply to Model Garden deployments. System labels are managed by Google for internal use only.
-        pub system_labels: std::collections::BTreeMap<String, String>,
+        pub system_labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// The checkpoint id of the model.
         pub checkpoint_id: Option<String>,
 
         /// Optional. Spec for configuring speculative decoding.
         pub speculative_decoding_spec: Option<crate::SpeculativeDecodingSpec>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// PrivateEndpoints proto is used to provide paths for users to send requests privately. To send request via private service access, use predict\_http\_uri, explain\_http\_uri or health\_http\_uri. To send request via private service connect, use service\_attachment.
@@ -221,6 +239,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub service_attachment: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration for faster model deployment.
@@ -230,6 +251,9 @@ mod gated_2 {
     pub struct FasterDeploymentConfig {
         /// If true, enable fast tryout feature for this deployed model.
         pub fast_tryout_enabled: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Runtime status of the deployed model.
@@ -251,6 +275,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub available_replica_count: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration for Speculative Decoding.
@@ -268,6 +295,9 @@ mod gated_2 {
 
         /// The number of speculative tokens to generate at each step.
         pub speculative_token_count: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Draft model speculation works by using the smaller model to generate candidate tokens for speculative decoding.
@@ -277,6 +307,9 @@ mod gated_2 {
     pub struct SpeculativeDecodingSpecDraftModelSpeculation {
         /// Required. The resource name of the draft model.
         pub draft_model: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// N-Gram speculation works by trying to find matching tokens in the previous prompt sequence and use those as speculation for generating new tokens.
@@ -286,6 +319,9 @@ mod gated_2 {
     pub struct SpeculativeDecodingSpecNgramSpeculation {
         /// The number of last N input tokens used as ngram to search/match against the previous prompt sequence. This is equal to the N in N-Gram. The default value is 3 if not specified.
         pub ngram_size: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -12,6 +12,9 @@ mod gated_1 {
 
         /// Required. Selector choosing Features of the target EntityType.
         pub feature_selector: Option<crate::FeatureSelector>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for FeaturestoreOnlineServingService.ReadFeatureValues.
@@ -24,6 +27,9 @@ mod gated_1 {
 
         /// Entity view with Feature values. This may be the entity in the Featurestore if values for all Features were requested, or a projection of the entity in the Featurestore if values for only some Features were requested.
         pub entity_view: Option<crate::ReadFeatureValuesResponseEntityView>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for FeaturestoreOnlineServingService.StreamingReadFeatureValues.
@@ -32,10 +38,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StreamingReadFeatureValuesRequest {
         /// Required. IDs of entities to read Feature values of. The maximum number of IDs is 100. For example, for a machine learning model predicting user clicks on a website, an entity ID could be `user_123`.
-        pub entity_ids: Vec<String>,
+        pub entity_ids: Option<Vec<String>>,
 
         /// Required. Selector choosing Features of the target EntityType. Feature IDs will be deduplicated.
         pub feature_selector: Option<crate::FeatureSelector>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for FeaturestoreOnlineServingService.WriteFeatureValues.
@@ -44,14 +53,21 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct WriteFeatureValuesRequest {
         /// Required. The entities to be written. Up to 100,000 feature values can be written across all `payloads`.
-        pub payloads: Vec<crate::WriteFeatureValuesPayload>,
+        pub payloads: Option<Vec<crate::WriteFeatureValuesPayload>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for FeaturestoreOnlineServingService.WriteFeatureValues.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1WriteFeatureValuesResponse`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct WriteFeatureValuesResponse {}
+    pub struct WriteFeatureValuesResponse {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// An entity type is a type of object in a system that needs to be modeled and have stored information about. For example, driver is an entity type, and driver0 is an instance of an entity type driver.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1EntityType`.
@@ -74,7 +90,7 @@ mod gated_1 {
         pub update_time: Option<discogen_runtime::Timestamp>,
 
         /// Optional. The labels with user-defined metadata to organize your EntityTypes. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one EntityType (System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Optional. Used to perform a consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
         pub etag: Option<String>,
@@ -94,6 +110,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details of operations that perform create EntityType.
@@ -103,6 +122,9 @@ mod gated_1 {
     pub struct CreateEntityTypeOperationMetadata {
         /// Operation metadata for EntityType.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for FeaturestoreService.ListEntityTypes.
@@ -111,10 +133,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListEntityTypesResponse {
         /// The EntityTypes matching the request.
-        pub entity_types: Vec<crate::EntityType>,
+        pub entity_types: Option<Vec<crate::EntityType>>,
 
         /// A token, which can be sent as ListEntityTypesRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -145,7 +170,7 @@ mod gated_1 {
         pub entity_id_field: Option<String>,
 
         /// Required. Specifications defining which Feature values to import from the entity. The request fails if no feature\_specs are provided, and having multiple feature\_specs for one Feature is not allowed.
-        pub feature_specs: Vec<crate::ImportFeatureValuesRequestFeatureSpec>,
+        pub feature_specs: Option<Vec<crate::ImportFeatureValuesRequestFeatureSpec>>,
 
         /// If set, data will not be imported for online serving. This is typically used for backfilling, where Feature generation timestamps are not in the timestamp range needed for online serving.
         pub disable_online_serving: Option<bool>,
@@ -155,6 +180,9 @@ mod gated_1 {
 
         /// If true, API doesn't start ingestion analysis pipeline.
         pub disable_ingestion_analysis: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details of operations that perform import Feature values.
@@ -172,7 +200,7 @@ mod gated_1 {
         pub imported_feature_value_count: Option<i64>,
 
         /// The source URI from where Feature values are imported.
-        pub source_uris: Vec<String>,
+        pub source_uris: Option<Vec<String>>,
 
         /// The number of rows in input source that weren't imported due to either * Not having any featureValues. * Having a null entityId. * Having a null timestamp. * Not being parsable (applicable for CSV sources).
         pub invalid_row_count: Option<i64>,
@@ -181,7 +209,10 @@ mod gated_1 {
         pub timestamp_outside_retention_rows_count: Option<i64>,
 
         /// List of ImportFeatureValues operations running under a single EntityType that are blocking this operation.
-        pub blocking_operation_ids: Vec<i64>,
+        pub blocking_operation_ids: Option<Vec<i64>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for FeaturestoreService.ExportFeatureValues.
@@ -202,7 +233,10 @@ mod gated_1 {
         pub feature_selector: Option<crate::FeatureSelector>,
 
         /// Per-Feature export settings.
-        pub settings: Vec<crate::DestinationFeatureSetting>,
+        pub settings: Option<Vec<crate::DestinationFeatureSetting>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details of operations that exports Features values.
@@ -212,6 +246,9 @@ mod gated_1 {
     pub struct ExportFeatureValuesOperationMetadata {
         /// Operation metadata for Featurestore export Feature values.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for FeaturestoreService.DeleteFeatureValues.
@@ -226,6 +263,9 @@ mod gated_1 {
         pub select_time_range_and_feature: Option<
             crate::DeleteFeatureValuesRequestSelectTimeRangeAndFeature,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details of operations that delete Feature values.
@@ -235,6 +275,9 @@ mod gated_1 {
     pub struct DeleteFeatureValuesOperationMetadata {
         /// Operation metadata for Featurestore delete Features values.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response header with metadata for the requested ReadFeatureValuesRequest.entity\_type and Features.
@@ -246,7 +289,12 @@ mod gated_1 {
         pub entity_type: Option<String>,
 
         /// List of Feature metadata corresponding to each piece of ReadFeatureValuesResponse.EntityView.data.
-        pub feature_descriptors: Vec<crate::ReadFeatureValuesResponseFeatureDescriptor>,
+        pub feature_descriptors: Option<
+            Vec<crate::ReadFeatureValuesResponseFeatureDescriptor>,
+        >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Entity view with Feature values.
@@ -258,7 +306,10 @@ mod gated_1 {
         pub entity_id: Option<String>,
 
         /// Each piece of data holds the k requested values for one requested Feature. If no values for the requested Feature exist, the corresponding cell will be empty. This has the same size and is in the same order as the features from the header ReadFeatureValuesResponse.header.
-        pub data: Vec<crate::ReadFeatureValuesResponseEntityViewData>,
+        pub data: Option<Vec<crate::ReadFeatureValuesResponseEntityViewData>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Contains Feature values to be written for a specific entity.
@@ -270,7 +321,12 @@ mod gated_1 {
         pub entity_id: Option<String>,
 
         /// Required. Feature values to be written, mapping from Feature ID to value. Up to 100,000 `feature_values` entries may be written across all payloads. The feature generation time, aligned by days, must be no older than five years (1825 days) and no later than one year (366 days) in the future.
-        pub feature_values: std::collections::BTreeMap<String, crate::FeatureValue>,
+        pub feature_values: Option<
+            std::collections::BTreeMap<String, crate::FeatureValue>,
+        >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration of how features in Featurestore are monitored.
@@ -297,6 +353,9 @@ mod gated_1 {
         pub categorical_threshold_config: Option<
             crate::FeaturestoreMonitoringConfigThresholdConfig,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The storage details for Avro input content.
@@ -306,6 +365,9 @@ mod gated_1 {
     pub struct AvroSource {
         /// Required. Google Cloud Storage location.
         pub gcs_source: Option<crate::GcsSource>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Defines the Feature value(s) to import.
@@ -318,6 +380,9 @@ mod gated_1 {
 
         /// Source column to get the Feature values from. If not set, uses the column with the same name as the Feature ID.
         pub source_field: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Describes exporting the latest Feature values of all entities of the EntityType between \[start\_time, snapshot\_time\].
@@ -330,6 +395,9 @@ mod gated_1 {
 
         /// Excludes Feature values with feature generation timestamp before this timestamp. If not set, retrieve oldest values kept in Feature Store. Timestamp, if present, must not have higher than millisecond precision.
         pub start_time: Option<discogen_runtime::Timestamp>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Describes exporting all historical Feature values of all entities of the EntityType between \[start\_time, end\_time\].
@@ -342,6 +410,9 @@ mod gated_1 {
 
         /// Exports Feature values as of this timestamp. If not set, retrieve values as of now. Timestamp, if present, must not have higher than millisecond precision.
         pub end_time: Option<discogen_runtime::Timestamp>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Message to select entity. If an entity id is selected, all the feature values corresponding to the entity id will be deleted, including the entityId.
@@ -351,6 +422,9 @@ mod gated_1 {
     pub struct DeleteFeatureValuesRequestSelectEntity {
         /// Required. Selectors choosing feature values of which entity id to be deleted from the EntityType.
         pub entity_id_selector: Option<crate::EntityIdSelector>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Message to select time range and feature. Values of the selected feature generated within an inclusive time range will be deleted. Using this option permanently deletes the feature values from the specified feature IDs within the specified time range. This might include data from the online storage. If you want to retain any deleted historical data in the online storage, you must re-ingest it.
@@ -366,6 +440,9 @@ mod gated_1 {
 
         /// If set, data will not be deleted from online storage. When time range is older than the data in online storage, setting this to be true will make the deletion have no impact on online serving.
         pub skip_online_storage_delete: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Metadata for requested Features.
@@ -375,6 +452,9 @@ mod gated_1 {
     pub struct ReadFeatureValuesResponseFeatureDescriptor {
         /// Feature ID.
         pub id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Container to hold value(s), successive in time, for one Feature from the request.
@@ -387,6 +467,9 @@ mod gated_1 {
 
         /// Feature values list if values, successive in time, are requested. If the requested number of values is greater than the number of existing Feature values, nonexistent values are omitted instead of being returned as empty.
         pub values: Option<crate::FeatureValueList>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration of the Featurestore's Snapshot Analysis Based Monitoring. This type of analysis generates statistics for each Feature based on a snapshot of the latest feature value of each entities every monitoring\_interval.
@@ -402,6 +485,9 @@ mod gated_1 {
 
         /// Customized export features time window for snapshot analysis. Unit is one day. Default value is 3 weeks. Minimum value is 1 day. Maximum value is 4000 days.
         pub staleness_days: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Whether to enable / disable / inherite default hebavior for import features analysis.
@@ -579,6 +665,9 @@ mod gated_1 {
         pub anomaly_detection_baseline: Option<
             crate::FeaturestoreMonitoringConfigImportFeaturesAnalysisAnomalyDetectionBaseline,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The config for Featurestore Monitoring threshold.
@@ -588,6 +677,9 @@ mod gated_1 {
     pub struct FeaturestoreMonitoringConfigThresholdConfig {
         /// Specify a threshold value that can trigger the alert. 1. For categorical feature, the distribution distance is calculated by L-inifinity norm. 2. For numerical feature, the distribution distance is calculated by Jensen–Shannon divergence. Each feature must have a non-zero threshold if they need to be monitored. Otherwise no alert will be triggered for that feature.
         pub value: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Selector for entityId. Getting ids from the given source.
@@ -600,6 +692,9 @@ mod gated_1 {
 
         /// Source column that holds entity IDs. If not provided, entity IDs are extracted from the column named entity\_id.
         pub entity_id_field: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Container for list of values.
@@ -608,7 +703,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FeatureValueList {
         /// A list of feature values. All of them should be the same data type.
-        pub values: Vec<crate::FeatureValue>,
+        pub values: Option<Vec<crate::FeatureValue>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -689,6 +787,9 @@ pub struct GoogleTypeInterval {
 
     /// Optional. Exclusive end of the interval. If specified, a Timestamp matching this interval will have to be before the end.
     pub end_time: Option<discogen_runtime::Timestamp>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(any(feature = "entity-types", feature = "feature-view-syncs"))]
@@ -737,6 +838,9 @@ mod gated_3 {
 
         /// Metadata of feature value.
         pub metadata: Option<crate::FeatureValueMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A list of boolean values.
@@ -745,7 +849,10 @@ mod gated_3 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BoolArray {
         /// A list of bool values.
-        pub values: Vec<bool>,
+        pub values: Option<Vec<bool>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A list of double values.
@@ -754,7 +861,10 @@ mod gated_3 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DoubleArray {
         /// A list of double values.
-        pub values: Vec<f64>,
+        pub values: Option<Vec<f64>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A list of int64 values.
@@ -763,7 +873,10 @@ mod gated_3 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Int64Array {
         /// A list of int64 values.
-        pub values: Vec<i64>,
+        pub values: Option<Vec<i64>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A list of string values.
@@ -772,7 +885,10 @@ mod gated_3 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StringArray {
         /// A list of string values.
-        pub values: Vec<String>,
+        pub values: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Struct (or object) type feature value.
@@ -781,7 +897,10 @@ mod gated_3 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StructValue {
         /// A list of field values.
-        pub values: Vec<crate::StructFieldValue>,
+        pub values: Option<Vec<crate::StructFieldValue>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Metadata of feature value.
@@ -791,6 +910,9 @@ mod gated_3 {
     pub struct FeatureValueMetadata {
         /// Feature generation timestamp. Typically, it is provided by user at feature ingestion time. If not, feature store will use the system timestamp when the data is ingested into feature store. Legacy Feature Store: For streaming ingestion, the time, aligned by days, must be no older than five years (1825 days) and no later than one year (366 days) in the future.
         pub generate_time: Option<discogen_runtime::Timestamp>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// One field of a Struct (or object) type feature value.
@@ -803,6 +925,9 @@ mod gated_3 {
 
         /// The value for this field.
         pub value: Option<crate::FeatureValue>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -9,6 +9,9 @@ mod gated_1 {
     pub struct CreateFeatureOperationMetadata {
         /// Operation metadata for Feature.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for FeaturestoreService.ListFeatures. Response message for FeatureRegistryService.ListFeatures.
@@ -17,10 +20,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListFeaturesResponse {
         /// The Features matching the request.
-        pub features: Vec<crate::Feature>,
+        pub features: Option<Vec<crate::Feature>>,
 
         /// A token, which can be sent as ListFeaturesRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -33,7 +39,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BatchCreateFeaturesRequest {
         /// Required. The request message specifying the Features to create. All Features must be created under the same parent EntityType / FeatureGroup. The `parent` field in each child request message can be omitted. If `parent` is set in a child request, then the value must match the `parent` value in this request message.
-        pub requests: Vec<crate::CreateFeatureRequest>,
+        pub requests: Option<Vec<crate::CreateFeatureRequest>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for FeaturestoreService.CreateFeature. Request message for FeatureRegistryService.CreateFeature.
@@ -49,6 +58,9 @@ mod gated_1 {
 
         /// Required. The ID to use for the Feature, which will become the final component of the Feature's resource name. This value may be up to 128 characters, and valid characters are `[a-z0-9_]`. The first character cannot be a number. The value must be unique within an EntityType/FeatureGroup.
         pub feature_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

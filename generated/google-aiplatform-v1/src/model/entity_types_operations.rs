@@ -58,10 +58,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GoogleLongrunningListOperationsResponse {
         /// A list of operations that matches the specified filter in the request.
-        pub operations: Vec<crate::GoogleLongrunningOperation>,
+        pub operations: Option<Vec<crate::GoogleLongrunningOperation>>,
 
         /// The standard List next-page token.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -78,7 +81,7 @@ mod gated_1 {
         pub name: Option<String>,
 
         /// Service-specific metadata associated with the operation. It typically contains progress information and common metadata such as create time. Some services might not provide such metadata. Any method that returns a long-running operation should document the metadata type, if any.
-        pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
+        pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 
         /// If the value is `false`, it means the operation is still in progress. If `true`, the operation is completed, and either `error` or `response` is available.
         pub done: Option<bool>,
@@ -87,7 +90,10 @@ mod gated_1 {
         pub error: Option<discogen_runtime::RpcStatus>,
 
         /// The normal, successful response of the operation. If the original method returns no data on success, such as `Delete`, the response is `google.protobuf.Empty`. If the original method is standard `Get`/`Create`/`Update`, the response should be the resource. For other methods, the response should have the type `XxxResponse`, where `Xxx` is the original method name. For example, if the original method name is `TakeSnapshot()`, the inferred response type is `TakeSnapshotResponse`.
-        pub response: std::collections::BTreeMap<String, serde_json::Value>,
+        pub response: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

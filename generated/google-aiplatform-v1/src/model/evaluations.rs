@@ -8,6 +8,9 @@
 pub struct ImportModelEvaluationRequest {
     /// Required. Model evaluation resource to be imported.
     pub model_evaluation: Option<crate::ModelEvaluation>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// A collection of metrics calculated by comparing Model's predictions on all of the test data against annotations from the test data.
@@ -36,7 +39,7 @@ pub struct ModelEvaluation {
     pub create_time: Option<discogen_runtime::Timestamp>,
 
     /// All possible dimensions of ModelEvaluationSlices. The dimensions can be used as the filter of the ModelService.ListModelEvaluationSlices request, in the form of `slice.dimension = `.
-    pub slice_dimensions: Vec<String>,
+    pub slice_dimensions: Option<Vec<String>>,
 
     /// Points to a YAML file stored on Google Cloud Storage describing EvaluatedDataItemView.data\_item\_payload and EvaluatedAnnotation.data\_item\_payload. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). This field is not populated if there are neither EvaluatedDataItemViews nor EvaluatedAnnotations under this ModelEvaluation.
     pub data_item_schema_uri: Option<String>,
@@ -48,10 +51,15 @@ pub struct ModelEvaluation {
     pub model_explanation: Option<crate::ModelExplanation>,
 
     /// Describes the values of ExplanationSpec that are used for explaining the predicted values on the evaluated data.
-    pub explanation_specs: Vec<crate::ModelEvaluationModelEvaluationExplanationSpec>,
+    pub explanation_specs: Option<
+        Vec<crate::ModelEvaluationModelEvaluationExplanationSpec>,
+    >,
 
     /// The metadata of the ModelEvaluation. For the ModelEvaluation uploaded from Managed Pipeline, metadata contains a structured value with keys of "pipeline\_job\_id", "evaluation\_dataset\_type", "evaluation\_dataset\_path", "row\_based\_metrics\_path".
     pub metadata: Option<serde_json::Value>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// Response message for ModelService.ListModelEvaluations.
@@ -61,10 +69,13 @@ pub struct ModelEvaluation {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListModelEvaluationsResponse {
     /// List of ModelEvaluations in the requested page.
-    pub model_evaluations: Vec<crate::ModelEvaluation>,
+    pub model_evaluations: Option<Vec<crate::ModelEvaluation>>,
 
     /// A token to retrieve next page of results. Pass to ListModelEvaluationsRequest.page\_token to obtain that page.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "evaluations")]
@@ -82,6 +93,9 @@ pub struct ModelEvaluationModelEvaluationExplanationSpec {
 
     /// Explanation spec details.
     pub explanation_spec: Option<crate::ExplanationSpec>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "evaluations")]
@@ -107,7 +121,10 @@ pub struct ModelExplanation {
     /// Output only. Aggregated attributions explaining the Model's prediction outputs over the set of instances. The attributions are grouped by outputs. For Models that predict only one output, such as regression Models that predict only one score, there is only one attibution that explains the predicted output. For Models that predict multiple outputs, such as multiclass Models that predict multiple classes, each element explains one specific item. Attribution.output\_index can be used to identify which output this attribution is explaining. The baselineOutputValue, instanceOutputValue and featureAttributions fields are averaged over the test data. NOTE: Currently AutoML tabular classification Models produce only one attribution, which averages attributions over all the classes it predicts. Attribution.approximation\_error is not populated.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub mean_attributions: Vec<crate::Attribution>,
+    pub mean_attributions: Option<Vec<crate::Attribution>>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(any(feature = "evaluations", feature = "slices"))]
@@ -137,7 +154,7 @@ pub struct Attribution {
     /// Output only. The index that locates the explained prediction output. If the prediction output is a scalar value, output\_index is not populated. If the prediction output has multiple dimensions, the length of the output\_index list is the same as the number of dimensions of the output. The i-th element in output\_index is the element index of the i-th dimension of the output vector. Indices start from 0.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub output_index: Vec<i32>,
+    pub output_index: Option<Vec<i32>>,
 
     /// Output only. The display name of the output identified by output\_index. For example, the predicted class name by a multi-classification Model. This field is only populated iff the Model predicts display names as a separate field along with the explained output. The predicted display name must has the same shape of the explained output, and can be located using output\_index.
     ///
@@ -153,6 +170,9 @@ pub struct Attribution {
     ///
     /// Output only: set by the server and ignored in requests.
     pub output_name: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(any(feature = "evaluations", feature = "slices", feature = "locations-endpoints"))]

@@ -7,10 +7,13 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListExecutionsResponse {
     /// The Executions retrieved from the MetadataStore.
-    pub executions: Vec<crate::Execution>,
+    pub executions: Option<Vec<crate::Execution>>,
 
     /// A token, which can be sent as ListExecutionsRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "executions")]
@@ -29,6 +32,9 @@ pub struct PurgeExecutionsRequest {
 
     /// Optional. Flag to indicate to actually perform the purge. If `force` is set to false, the method will return a sample of Execution names that would be deleted.
     pub force: Option<bool>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// Request message for MetadataService.AddExecutionEvents.
@@ -38,7 +44,10 @@ pub struct PurgeExecutionsRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddExecutionEventsRequest {
     /// The Events to create and add.
-    pub events: Vec<crate::Event>,
+    pub events: Option<Vec<crate::Event>>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// Response message for MetadataService.AddExecutionEvents.
@@ -46,7 +55,11 @@ pub struct AddExecutionEventsRequest {
 /// Discovery schema `GoogleCloudAiplatformV1AddExecutionEventsResponse`.
 #[cfg(feature = "executions")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AddExecutionEventsResponse {}
+pub struct AddExecutionEventsResponse {
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
+}
+
 #[cfg(feature = "executions")]
 discogen_runtime::model_serde!(
     ListExecutionsResponse { "executions" => executions, "nextPageToken" => next_page_token };

@@ -29,13 +29,16 @@ mod gated_1 {
         pub update_time: Option<discogen_runtime::Timestamp>,
 
         /// The labels with user-defined metadata to organize your TensorboardExperiment. Label keys and values cannot be longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Dataset (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with `aiplatform.googleapis.com/` and are immutable. The following system labels exist for each Dataset: * `aiplatform.googleapis.com/dataset_metadata_schema`: output only. Its value is the metadata\_schema's title.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
         pub etag: Option<String>,
 
         /// Immutable. Source of the TensorboardExperiment. Example: a custom training job.
         pub source: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for TensorboardService.ListTensorboardExperiments.
@@ -44,10 +47,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListTensorboardExperimentsResponse {
         /// The TensorboardExperiments mathching the request.
-        pub tensorboard_experiments: Vec<crate::TensorboardExperiment>,
+        pub tensorboard_experiments: Option<Vec<crate::TensorboardExperiment>>,
 
         /// A token, which can be sent as ListTensorboardExperimentsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -61,7 +67,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BatchCreateTensorboardTimeSeriesRequest {
         /// Required. The request message specifying the TensorboardTimeSeries to create. A maximum of 1000 TensorboardTimeSeries can be created in a batch.
-        pub requests: Vec<crate::CreateTensorboardTimeSeriesRequest>,
+        pub requests: Option<Vec<crate::CreateTensorboardTimeSeriesRequest>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for TensorboardService.BatchCreateTensorboardTimeSeries.
@@ -70,7 +79,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BatchCreateTensorboardTimeSeriesResponse {
         /// The created TensorboardTimeSeries.
-        pub tensorboard_time_series: Vec<crate::TensorboardTimeSeries>,
+        pub tensorboard_time_series: Option<Vec<crate::TensorboardTimeSeries>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for TensorboardService.WriteTensorboardExperimentData.
@@ -79,14 +91,21 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct WriteTensorboardExperimentDataRequest {
         /// Required. Requests containing per-run TensorboardTimeSeries data to write.
-        pub write_run_data_requests: Vec<crate::WriteTensorboardRunDataRequest>,
+        pub write_run_data_requests: Option<Vec<crate::WriteTensorboardRunDataRequest>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for TensorboardService.WriteTensorboardExperimentData.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1WriteTensorboardExperimentDataResponse`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct WriteTensorboardExperimentDataResponse {}
+    pub struct WriteTensorboardExperimentDataResponse {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Request message for TensorboardService.CreateTensorboardTimeSeries.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1CreateTensorboardTimeSeriesRequest`.
@@ -100,6 +119,9 @@ mod gated_1 {
 
         /// Required. The TensorboardTimeSeries to create.
         pub tensorboard_time_series: Option<crate::TensorboardTimeSeries>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -131,7 +153,10 @@ pub struct WriteTensorboardRunDataRequest {
     pub tensorboard_run: Option<String>,
 
     /// Required. The TensorboardTimeSeries data to write. Values with in a time series are indexed by their step value. Repeated writes to the same step will overwrite the existing value for that step. The upper limit of data points per write request is 5000.
-    pub time_series_data: Vec<crate::TimeSeriesData>,
+    pub time_series_data: Option<Vec<crate::TimeSeriesData>>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(any(feature = "experiments", feature = "runs"))]
@@ -186,6 +211,9 @@ mod gated_3 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub metadata: Option<crate::TensorboardTimeSeriesMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Describes metadata for a TensorboardTimeSeries.
@@ -207,6 +235,9 @@ mod gated_3 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub max_blob_sequence_length: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

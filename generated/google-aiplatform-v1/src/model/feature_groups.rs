@@ -84,7 +84,7 @@ mod gated_1 {
         pub etag: Option<String>,
 
         /// Optional. The labels with user-defined metadata to organize your FeatureGroup. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one FeatureGroup(System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Optional. Description of the FeatureGroup.
         pub description: Option<String>,
@@ -96,6 +96,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub service_account_email: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details of operations that perform create FeatureGroup.
@@ -105,6 +108,9 @@ mod gated_1 {
     pub struct CreateFeatureGroupOperationMetadata {
         /// Operation metadata for FeatureGroup.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for FeatureRegistryService.ListFeatureGroups.
@@ -113,10 +119,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListFeatureGroupsResponse {
         /// The FeatureGroups matching the request.
-        pub feature_groups: Vec<crate::FeatureGroup>,
+        pub feature_groups: Option<Vec<crate::FeatureGroup>>,
 
         /// A token, which can be sent as ListFeatureGroupsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -133,7 +142,7 @@ mod gated_1 {
         pub big_query_source: Option<crate::BigQuerySource>,
 
         /// Optional. Columns to construct entity\_id / row keys. If not provided defaults to `entity_id`.
-        pub entity_id_columns: Vec<String>,
+        pub entity_id_columns: Option<Vec<String>>,
 
         /// Optional. Set if the data source is not a time-series.
         pub static_data_source: Option<bool>,
@@ -143,6 +152,9 @@ mod gated_1 {
 
         /// Optional. If set, all feature values will be fetched from a single row per unique entityId including nulls. If not set, will collapse all rows for each unique entityId into a singe row with any non-null values if present, if no non-null values are present will sync null. ex: If source has schema `(entity_id, feature_timestamp, f0, f1)` and the following rows: `(e1, 2020-01-01T10:00:00.123Z, 10, 15)` `(e1, 2020-02-01T10:00:00.123Z, 20, null)` If dense is set, `(e1, 20, null)` is synced to online stores. If dense is not set, `(e1, 20, 15)` is synced to online stores.
         pub dense: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Discovery schema `GoogleCloudAiplatformV1FeatureGroupBigQueryTimeSeries`.
@@ -150,6 +162,9 @@ mod gated_1 {
     pub struct FeatureGroupBigQueryTimeSeries {
         /// Optional. Column hosting timestamp values for a time-series source. Will be used to determine the latest `feature_values` for each entity. Optional. If not provided, column named `feature_timestamp` of type `TIMESTAMP` will be used.
         pub timestamp_column: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

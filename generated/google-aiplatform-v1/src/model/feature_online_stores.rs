@@ -30,7 +30,7 @@ mod gated_1 {
         pub etag: Option<String>,
 
         /// Optional. The labels with user-defined metadata to organize your FeatureOnlineStore. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one FeatureOnlineStore(System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Output only. State of the featureOnlineStore.
         ///
@@ -54,6 +54,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details of operations that perform create FeatureOnlineStore.
@@ -63,6 +66,9 @@ mod gated_1 {
     pub struct CreateFeatureOnlineStoreOperationMetadata {
         /// Operation metadata for FeatureOnlineStore.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for FeatureOnlineStoreAdminService.ListFeatureOnlineStores.
@@ -71,10 +77,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListFeatureOnlineStoresResponse {
         /// The FeatureOnlineStores matching the request.
-        pub feature_online_stores: Vec<crate::FeatureOnlineStore>,
+        pub feature_online_stores: Option<Vec<crate::FeatureOnlineStore>>,
 
         /// A token, which can be sent as ListFeatureOnlineStoresRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -87,13 +96,20 @@ mod gated_1 {
     pub struct FeatureOnlineStoreBigtable {
         /// Required. Autoscaling config applied to Bigtable Instance.
         pub auto_scaling: Option<crate::FeatureOnlineStoreBigtableAutoScaling>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Optimized storage type
     ///
     /// Discovery schema `GoogleCloudAiplatformV1FeatureOnlineStoreOptimized`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct FeatureOnlineStoreOptimized {}
+    pub struct FeatureOnlineStoreOptimized {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// The dedicated serving endpoint for this FeatureOnlineStore. Only need to set when you choose Optimized storage type. Public endpoint is provisioned by default.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1FeatureOnlineStoreDedicatedServingEndpoint`.
@@ -111,6 +127,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub service_attachment: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Discovery schema `GoogleCloudAiplatformV1FeatureOnlineStoreBigtableAutoScaling`.
@@ -124,6 +143,9 @@ mod gated_1 {
 
         /// Optional. A percentage of the cluster's CPU capacity. Can be from 10% to 80%. When a cluster's CPU utilization exceeds the target that you have set, Bigtable immediately adds nodes to the cluster. When CPU utilization is substantially lower than the target, Bigtable removes nodes. If not set will default to 50%.
         pub cpu_utilization_target: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -166,15 +188,18 @@ mod gated_2 {
         pub enable_private_service_connect: Option<bool>,
 
         /// A list of Projects from which the forwarding rule will target the service attachment.
-        pub project_allowlist: Vec<String>,
+        pub project_allowlist: Option<Vec<String>>,
 
         /// Optional. List of projects and networks where the PSC endpoints will be created. This field is used by Online Inference(Prediction) only.
-        pub psc_automation_configs: Vec<crate::PscAutomationConfig>,
+        pub psc_automation_configs: Option<Vec<crate::PscAutomationConfig>>,
 
         /// Output only. The name of the generated service attachment resource. This is only populated if the endpoint is deployed with PrivateServiceConnect.
         ///
         /// Output only: set by the server and ignored in requests.
         pub service_attachment: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Output only. The state of the PSC service automation.
@@ -256,6 +281,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub error_message: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -38,6 +38,9 @@ pub struct FeatureViewSync {
     ///
     /// Output only: set by the server and ignored in requests.
     pub satisfies_pzi: Option<bool>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// Response message for FeatureOnlineStoreAdminService.ListFeatureViewSyncs.
@@ -47,10 +50,13 @@ pub struct FeatureViewSync {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListFeatureViewSyncsResponse {
     /// The FeatureViewSyncs matching the request.
-    pub feature_view_syncs: Vec<crate::FeatureViewSync>,
+    pub feature_view_syncs: Option<Vec<crate::FeatureViewSync>>,
 
     /// A token, which can be sent as ListFeatureViewSyncsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "feature-view-syncs")]
@@ -77,6 +83,9 @@ pub struct FeatureViewSyncSyncSummary {
 
     /// Lower bound of the system time watermark for the sync job. This is only set for continuously syncing feature views.
     pub system_watermark_time: Option<discogen_runtime::Timestamp>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "feature-view-syncs")]

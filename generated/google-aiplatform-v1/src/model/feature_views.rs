@@ -90,7 +90,7 @@ mod gated_1 {
         pub etag: Option<String>,
 
         /// Optional. The labels with user-defined metadata to organize your FeatureViews. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one FeatureOnlineStore(System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Configures when data is to be synced/updated for this FeatureView. At the end of the sync the latest featureValues for each entityId of this FeatureView are made ready for online serving.
         pub sync_config: Option<crate::FeatureViewSyncConfig>,
@@ -118,6 +118,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details of operations that perform create FeatureView.
@@ -127,6 +130,9 @@ mod gated_1 {
     pub struct CreateFeatureViewOperationMetadata {
         /// Operation metadata for FeatureView Create.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for FeatureOnlineStoreAdminService.ListFeatureViews.
@@ -135,10 +141,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListFeatureViewsResponse {
         /// The FeatureViews matching the request.
-        pub feature_views: Vec<crate::FeatureView>,
+        pub feature_views: Option<Vec<crate::FeatureView>>,
 
         /// A token, which can be sent as ListFeatureViewsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -149,7 +158,11 @@ mod gated_1 {
     ///
     /// Discovery schema `GoogleCloudAiplatformV1SyncFeatureViewRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct SyncFeatureViewRequest {}
+    pub struct SyncFeatureViewRequest {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Response message for FeatureOnlineStoreAdminService.SyncFeatureView.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1SyncFeatureViewResponse`.
@@ -157,6 +170,9 @@ mod gated_1 {
     pub struct SyncFeatureViewResponse {
         /// Format: `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/featureViewSyncs/{feature_view_sync}`
         pub feature_view_sync: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Optional. Response data format. If not set, FeatureViewDataFormat.KEY\_VALUE will be used.
@@ -222,6 +238,9 @@ mod gated_1 {
 
         /// Optional. Response data format. If not set, FeatureViewDataFormat.KEY\_VALUE will be used.
         pub data_format: Option<crate::FetchFeatureValuesRequestDataFormat>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for FeatureOnlineStoreService.FetchFeatureValues
@@ -235,10 +254,13 @@ mod gated_1 {
         >,
 
         /// Feature values in proto Struct format.
-        pub proto_struct: std::collections::BTreeMap<String, serde_json::Value>,
+        pub proto_struct: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 
         /// The data key associated with this response. Will only be populated for FeatureOnlineStoreService.StreamingFetchFeatureValues RPCs.
         pub data_key: Option<crate::FeatureViewDataKey>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The request message for FeatureOnlineStoreService.SearchNearestEntities.
@@ -251,6 +273,9 @@ mod gated_1 {
 
         /// Optional. If set to true, the full entities (including all vector values and metadata) of the nearest neighbors are returned; otherwise only entity id of the nearest neighbors will be returned. Note that returning full entities will significantly increase the latency and cost of the query.
         pub return_full_entity: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for FeatureOnlineStoreService.SearchNearestEntities
@@ -260,6 +285,9 @@ mod gated_1 {
     pub struct SearchNearestEntitiesResponse {
         /// The nearest neighbors of the query entity.
         pub nearest_neighbors: Option<crate::NearestNeighbors>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for FeatureOnlineStoreService.FeatureViewDirectWrite.
@@ -268,9 +296,12 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FeatureViewDirectWriteRequest {
         /// Required. The data keys and associated feature values.
-        pub data_key_and_feature_values: Vec<
-            crate::FeatureViewDirectWriteRequestDataKeyAndFeatureValues,
+        pub data_key_and_feature_values: Option<
+            Vec<crate::FeatureViewDirectWriteRequestDataKeyAndFeatureValues>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for FeatureOnlineStoreService.FeatureViewDirectWrite.
@@ -282,7 +313,12 @@ mod gated_1 {
         pub status: Option<discogen_runtime::RpcStatus>,
 
         /// Details about write for each key. If status is not OK, WriteResponse.data\_key will have the key with error, but WriteResponse.online\_store\_write\_time will not be present.
-        pub write_responses: Vec<crate::FeatureViewDirectWriteResponseWriteResponse>,
+        pub write_responses: Option<
+            Vec<crate::FeatureViewDirectWriteResponseWriteResponse>,
+        >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Discovery schema `GoogleCloudAiplatformV1FeatureViewBigQuerySource`.
@@ -292,7 +328,10 @@ mod gated_1 {
         pub uri: Option<String>,
 
         /// Required. Columns to construct entity\_id / row keys.
-        pub entity_id_columns: Vec<String>,
+        pub entity_id_columns: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A Feature Registry source for features that need to be synced to Online Store.
@@ -301,10 +340,15 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FeatureViewFeatureRegistrySource {
         /// Required. List of features that need to be synced to Online Store.
-        pub feature_groups: Vec<crate::FeatureViewFeatureRegistrySourceFeatureGroup>,
+        pub feature_groups: Option<
+            Vec<crate::FeatureViewFeatureRegistrySourceFeatureGroup>,
+        >,
 
         /// Optional. The project number of the parent project of the Feature Groups.
         pub project_number: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A Vertex Rag source for features that need to be synced to Online Store.
@@ -317,6 +361,9 @@ mod gated_1 {
 
         /// Optional. The RAG corpus id corresponding to this FeatureView.
         pub rag_corpus_id: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration for Sync. Only one option is set.
@@ -329,6 +376,9 @@ mod gated_1 {
 
         /// Optional. If true, syncs the FeatureView in a continuous manner to Online Store.
         pub continuous: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Optional. The distance measure used in nearest neighbor search.
@@ -420,7 +470,7 @@ mod gated_1 {
         pub embedding_column: Option<String>,
 
         /// Optional. Columns of features that're used to filter vector search results.
-        pub filter_columns: Vec<String>,
+        pub filter_columns: Option<Vec<String>>,
 
         /// Optional. Column of crowding. This column contains crowding attribute which is a constraint on a neighbor list produced by FeatureOnlineStoreService.SearchNearestEntities to diversify search results. If NearestNeighborQuery.per\_crowding\_attribute\_neighbor\_count is set to K in SearchNearestEntitiesRequest, it's guaranteed that no more than K entities of the same crowding attribute are returned in the response.
         pub crowding_column: Option<String>,
@@ -432,6 +482,9 @@ mod gated_1 {
         pub distance_measure_type: Option<
             crate::FeatureViewIndexConfigDistanceMeasureType,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration for FeatureViews created in Optimized FeatureOnlineStore.
@@ -441,6 +494,9 @@ mod gated_1 {
     pub struct FeatureViewOptimizedConfig {
         /// Optional. A description of resources that the FeatureView uses, which to large degree are decided by Vertex AI, and optionally allows only a modest additional configuration. If min\_replica\_count is not set, the default value is 2. If max\_replica\_count is not set, the default value is 6. The max allowed replica count is 1000.
         pub automatic_resources: Option<crate::AutomaticResources>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Lookup key for a feature view.
@@ -453,6 +509,9 @@ mod gated_1 {
 
         /// The actual Entity ID will be composed from this struct. This should match with the way ID is defined in the FeatureView spec.
         pub composite_key: Option<crate::FeatureViewDataKeyCompositeKey>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response structure in the format of key (feature name) and (feature) value pair.
@@ -461,9 +520,14 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FetchFeatureValuesResponseFeatureNameValuePairList {
         /// List of feature names and values.
-        pub features: Vec<
-            crate::FetchFeatureValuesResponseFeatureNameValuePairListFeatureNameValuePair,
+        pub features: Option<
+            Vec<
+                crate::FetchFeatureValuesResponseFeatureNameValuePairListFeatureNameValuePair,
+            >,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A query to find a number of similar entities.
@@ -481,16 +545,19 @@ mod gated_1 {
         pub neighbor_count: Option<i32>,
 
         /// Optional. The list of string filters.
-        pub string_filters: Vec<crate::NearestNeighborQueryStringFilter>,
+        pub string_filters: Option<Vec<crate::NearestNeighborQueryStringFilter>>,
 
         /// Optional. The list of numeric filters.
-        pub numeric_filters: Vec<crate::NearestNeighborQueryNumericFilter>,
+        pub numeric_filters: Option<Vec<crate::NearestNeighborQueryNumericFilter>>,
 
         /// Optional. Crowding is a constraint on a neighbor list produced by nearest neighbor search requiring that no more than sper\_crowding\_attribute\_neighbor\_count of the k neighbors returned have the same value of crowding\_attribute. It's used for improving result diversity.
         pub per_crowding_attribute_neighbor_count: Option<i32>,
 
         /// Optional. Parameters that can be set to tune query on the fly.
         pub parameters: Option<crate::NearestNeighborQueryParameters>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Nearest neighbors for one query.
@@ -499,7 +566,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NearestNeighbors {
         /// All its neighbors.
-        pub neighbors: Vec<crate::NearestNeighborsNeighbor>,
+        pub neighbors: Option<Vec<crate::NearestNeighborsNeighbor>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A data key and associated feature values to write to the feature view.
@@ -511,9 +581,12 @@ mod gated_1 {
         pub data_key: Option<crate::FeatureViewDataKey>,
 
         /// List of features to write.
-        pub features: Vec<
-            crate::FeatureViewDirectWriteRequestDataKeyAndFeatureValuesFeature,
+        pub features: Option<
+            Vec<crate::FeatureViewDirectWriteRequestDataKeyAndFeatureValuesFeature>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details about the write for each key.
@@ -526,6 +599,9 @@ mod gated_1 {
 
         /// When the feature values were written to the online store. If FeatureViewDirectWriteResponse.status is not OK, this field is not populated.
         pub online_store_write_time: Option<discogen_runtime::Timestamp>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Features belonging to a single feature group that will be synced to Online Store.
@@ -537,7 +613,10 @@ mod gated_1 {
         pub feature_group_id: Option<String>,
 
         /// Required. Identifiers of features under the feature group.
-        pub feature_ids: Vec<String>,
+        pub feature_ids: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration options for the tree-AH algorithm.
@@ -547,20 +626,30 @@ mod gated_1 {
     pub struct FeatureViewIndexConfigTreeAhConfig {
         /// Optional. Number of embeddings on each leaf node. The default value is 1000 if not set.
         pub leaf_node_embedding_count: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration options for using brute force search.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1FeatureViewIndexConfigBruteForceConfig`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct FeatureViewIndexConfigBruteForceConfig {}
+    pub struct FeatureViewIndexConfigBruteForceConfig {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// ID that is comprised from several parts (columns).
     ///
     /// Discovery schema `GoogleCloudAiplatformV1FeatureViewDataKeyCompositeKey`.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FeatureViewDataKeyCompositeKey {
         /// Parts to construct Entity ID. Should match with the same ID columns as defined in FeatureView in the same order.
-        pub parts: Vec<String>,
+        pub parts: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Feature name & value pair.
@@ -573,6 +662,9 @@ mod gated_1 {
 
         /// Feature short name.
         pub name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The embedding vector.
@@ -581,7 +673,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NearestNeighborQueryEmbedding {
         /// Optional. Individual value in the embedding.
-        pub value: Vec<f32>,
+        pub value: Option<Vec<f32>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// String filter is used to search a subset of the entities by using boolean rules on string columns. For example: if a query specifies string filter with 'name = color, allow\_tokens = {red, blue}, deny\_tokens = {purple}',' then that query will match entities that are red or blue, but if those points are also purple, then they will be excluded even if they are red/blue. Only string filter is supported for now, numeric filter will be supported in the near future.
@@ -593,10 +688,13 @@ mod gated_1 {
         pub name: Option<String>,
 
         /// Optional. The allowed tokens.
-        pub allow_tokens: Vec<String>,
+        pub allow_tokens: Option<Vec<String>>,
 
         /// Optional. The denied tokens.
-        pub deny_tokens: Vec<String>,
+        pub deny_tokens: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Numeric filter is used to search a subset of the entities by using boolean rules on numeric columns. For example: Database Point 0: {name: "a" value\_int: 42} {name: "b" value\_float: 1.0} Database Point 1: {name: "a" value\_int: 10} {name: "b" value\_float: 2.0} Database Point 2: {name: "a" value\_int: -1} {name: "b" value\_float: 3.0} Query: {name: "a" value\_int: 12 operator: LESS} // Matches Point 1, 2 {name: "b" value\_float: 2.0 operator: EQUAL} // Matches Point 1
@@ -618,6 +716,9 @@ mod gated_1 {
 
         /// Optional. This MUST be specified for queries and must NOT be specified for database points.
         pub op: Option<crate::NearestNeighborQueryNumericFilterOp>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Parameters that can be overrided in each query to tune query latency and recall.
@@ -630,6 +731,9 @@ mod gated_1 {
 
         /// Optional. The fraction of the number of leaves to search, set at query time allows user to tune search performance. This value increase result in both search accuracy and latency increase. The value should be between 0.0 and 1.0.
         pub leaf_nodes_search_fraction: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A neighbor of the query vector.
@@ -645,6 +749,9 @@ mod gated_1 {
 
         /// The attributes of the neighbor, e.g. filters, crowding and metadata Note that full entities are returned only when "return\_full\_entity" is set to true. Otherwise, only the "entity\_id" and "distance" fields are populated.
         pub entity_key_values: Option<crate::FetchFeatureValuesResponse>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Feature name & value pair.
@@ -657,6 +764,9 @@ mod gated_1 {
 
         /// Feature short name.
         pub name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -747,6 +857,9 @@ pub struct AutomaticResources {
 
     /// Immutable. The maximum number of replicas that may be deployed on when the traffic against it increases. If the requested value is too large, the deployment will error, but if deployment succeeds then the ability to scale to that many replicas is guaranteed (barring service outages). If traffic increases beyond what its replicas at maximum may handle, a portion of the traffic will be dropped. If this value is not provided, a no upper bound for scaling under heavy traffic will be assume, though Vertex AI may be unable to scale beyond certain replica number.
     pub max_replica_count: Option<i32>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(

@@ -19,6 +19,9 @@ mod gated_1 {
     pub struct GoogleIamV1SetIamPolicyRequest {
         /// REQUIRED: The complete policy to be applied to the `resource`. The size of the policy is limited to a few 10s of KB. An empty policy is a valid policy but certain Google Cloud services (such as Projects) might reject them.
         pub policy: Option<crate::GoogleIamV1Policy>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// An Identity and Access Management (IAM) policy, which specifies access controls for Google Cloud resources. A `Policy` is a collection of `bindings`. A `binding` binds one or more `members`, or principals, to a single `role`. Principals can be user accounts, service accounts, Google groups, and domains (such as G Suite). A `role` is a named list of permissions; each `role` can be an IAM predefined role or a user-created custom role. For some types of Google Cloud resources, a `binding` can also specify a `condition`, which is a logical expression that allows access to a resource only if the expression evaluates to `true`. A condition can add constraints based on attributes of the request, the resource, or both. To learn which resources support conditions in their IAM policies, see the [IAM documentation](https://cloud.google.com/iam/help/conditions/resource-policies). **JSON example:** ``` { "bindings": [ { "role": "roles/resourcemanager.organizationAdmin", "members": [ "user:mike@example.com", "group:admins@example.com", "domain:google.com", "serviceAccount:my-project-id@appspot.gserviceaccount.com" ] }, { "role": "roles/resourcemanager.organizationViewer", "members": [ "user:eve@example.com" ], "condition": { "title": "expirable access", "description": "Does not grant access after Sep 2020", "expression": "request.time < timestamp('2020-10-01T00:00:00.000Z')", } } ], "etag": "BwWWja0YfJA=", "version": 3 } ``` **YAML example:** ``` bindings: - members: - user:mike@example.com - group:admins@example.com - domain:google.com - serviceAccount:my-project-id@appspot.gserviceaccount.com role: roles/resourcemanager.organizationAdmin - members: - user:eve@example.com role: roles/resourcemanager.organizationViewer condition: title: expirable access description: Does not grant access after Sep 2020 expression: request.time < timestamp('2020-10-01T00:00:00.000Z') etag: BwWWja0YfJA= version: 3 ``` For a description of IAM and its features, see the [IAM documentation](https://cloud.google.com/iam/docs/).
@@ -30,12 +33,15 @@ mod gated_1 {
         pub version: Option<i32>,
 
         /// Associates a list of `members`, or principals, with a `role`. Optionally, may specify a `condition` that determines how and when the `bindings` are applied. Each of the `bindings` must contain at least one principal. The `bindings` in a `Policy` can refer to up to 1,500 principals; up to 250 of these principals can be Google groups. Each occurrence of a principal counts towards these limits. For example, if the `bindings` grant 50 different roles to `user:alice@example.com`, and not to any other principal, then you can add another 1,450 principals to the `bindings` in the `Policy`.
-        pub bindings: Vec<crate::GoogleIamV1Binding>,
+        pub bindings: Option<Vec<crate::GoogleIamV1Binding>>,
 
         /// `etag` is used for optimistic concurrency control as a way to help prevent simultaneous updates of a policy from overwriting each other. It is strongly suggested that systems make use of the `etag` in the read-modify-write cycle to perform policy updates in order to avoid race conditions: An `etag` is returned in the response to `getIamPolicy`, and systems are expected to put that etag in the request to `setIamPolicy` to ensure that their change will be applied to the same version of the policy. **Important:** If you use IAM Conditions, you must include the `etag` field whenever you call `setIamPolicy`. If you omit this field, then IAM allows you to overwrite a version `3` policy with a version `1` policy, and all of the conditions in the version `3` policy are lost.
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub etag: Option<discogen_runtime::Bytes>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for `TestIamPermissions` method.
@@ -44,7 +50,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GoogleIamV1TestIamPermissionsResponse {
         /// A subset of `TestPermissionsRequest.permissions` that the caller is allowed.
-        pub permissions: Vec<String>,
+        pub permissions: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Associates `members`, or principals, with a `role`.
@@ -56,10 +65,13 @@ mod gated_1 {
         pub role: Option<String>,
 
         /// Specifies the principals requesting access for a Google Cloud resource. `members` can have the following values: * `allUsers`: A special identifier that represents anyone who is on the internet; with or without a Google account. * `allAuthenticatedUsers`: A special identifier that represents anyone who is authenticated with a Google account or a service account. Does not include identities that come from external identity providers (IdPs) through identity federation. * `user:{emailid}`: An email address that represents a specific Google account. For example, `alice@example.com` . * `serviceAccount:{emailid}`: An email address that represents a Google service account. For example, `my-other-app@appspot.gserviceaccount.com`. * `serviceAccount:{projectid}.svc.id.goog[{namespace}/{kubernetes-sa}]`: An identifier for a [Kubernetes service account](https://cloud.google.com/kubernetes-engine/docs/how-to/kubernetes-service-accounts). For example, `my-project.svc.id.goog[my-namespace/my-kubernetes-sa]`. * `group:{emailid}`: An email address that represents a Google group. For example, `admins@example.com`. * `domain:{domain}`: The G Suite domain (primary) that represents all the users of that domain. For example, `google.com` or `example.com`. * `principal://iam.googleapis.com/locations/global/workforcePools/{pool_id}/subject/{subject_attribute_value}`: A single identity in a workforce identity pool. * `principalSet://iam.googleapis.com/locations/global/workforcePools/{pool_id}/group/{group_id}`: All workforce identities in a group. * `principalSet://iam.googleapis.com/locations/global/workforcePools/{pool_id}/attribute.{attribute_name}/{attribute_value}`: All workforce identities with a specific attribute value. * `principalSet://iam.googleapis.com/locations/global/workforcePools/{pool_id}/*`: All identities in a workforce identity pool. * `principal://iam.googleapis.com/projects/{project_number}/locations/global/workloadIdentityPools/{pool_id}/subject/{subject_attribute_value}`: A single identity in a workload identity pool. * `principalSet://iam.googleapis.com/projects/{project_number}/locations/global/workloadIdentityPools/{pool_id}/group/{group_id}`: A workload identity pool group. * `principalSet://iam.googleapis.com/projects/{project_number}/locations/global/workloadIdentityPools/{pool_id}/attribute.{attribute_name}/{attribute_value}`: All identities in a workload identity pool with a certain attribute. * `principalSet://iam.googleapis.com/projects/{project_number}/locations/global/workloadIdentityPools/{pool_id}/*`: All identities in a workload identity pool. * `deleted:user:{emailid}?uid={uniqueid}`: An email address (plus unique identifier) representing a user that has been recently deleted. For example, `alice@example.com?uid=123456789012345678901`. If the user is recovered, this value reverts to `user:{emailid}` and the recovered user retains the role in the binding. * `deleted:serviceAccount:{emailid}?uid={uniqueid}`: An email address (plus unique identifier) representing a service account that has been recently deleted. For example, `my-other-app@appspot.gserviceaccount.com?uid=123456789012345678901`. If the service account is undeleted, this value reverts to `serviceAccount:{emailid}` and the undeleted service account retains the role in the binding. * `deleted:group:{emailid}?uid={uniqueid}`: An email address (plus unique identifier) representing a Google group that has been recently deleted. For example, `admins@example.com?uid=123456789012345678901`. If the group is recovered, this value reverts to `group:{emailid}` and the recovered group retains the role in the binding. * `deleted:principal://iam.googleapis.com/locations/global/workforcePools/{pool_id}/subject/{subject_attribute_value}`: Deleted single identity in a workforce identity pool. For example, `deleted:principal://iam.googleapis.com/locations/global/workforcePools/my-pool-id/subject/my-subject-attribute-value`.
-        pub members: Vec<String>,
+        pub members: Option<Vec<String>>,
 
         /// The condition that is associated with this binding. If the condition evaluates to `true`, then this binding applies to the current request. If the condition evaluates to `false`, then this binding does not apply to the current request. However, a different role binding might grant the same role to one or more of the principals in this binding. To learn which resources support conditions in their IAM policies, see the [IAM documentation](https://cloud.google.com/iam/help/conditions/resource-policies).
         pub condition: Option<crate::GoogleTypeExpr>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents a textual expression in the Common Expression Language (CEL) syntax. CEL is a C-like expression language. The syntax and semantics of CEL are documented at <https://github.com/google/cel-spec>. Example (Comparison): title: "Summary size limit" description: "Determines if a summary is less than 100 chars" expression: "document.summary.size() &lt; 100" Example (Equality): title: "Requestor is owner" description: "Determines if requestor is the document owner" expression: "document.owner == request.auth.claims.email" Example (Logic): title: "Public documents" description: "Determine whether the document should be publicly visible" expression: "document.type != 'private' && document.type != 'internal'" Example (Data Manipulation): title: "Notification string" description: "Create a notification string with a timestamp." expression: "'New message received at ' + string(document.create\_time)" The exact variables and functions that may be referenced within an expression are determined by the service that evaluates it. See the service documentation for additional information.
@@ -78,6 +90,9 @@ mod gated_1 {
 
         /// Optional. String indicating the location of the expression for error reporting, e.g. a file name and a position in the file.
         pub location: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -184,7 +199,7 @@ mod gated_3 {
         pub etag: Option<String>,
 
         /// Optional. The labels with user-defined metadata to organize your Featurestore. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one Featurestore(System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Optional. Config for online storage resources. The field should not co-exist with the field of `OnlineStoreReplicationConfig`. If both of it and OnlineStoreReplicationConfig are unset, the feature store will not have an online store and cannot be used for online serving.
         pub online_serving_config: Option<crate::FeaturestoreOnlineServingConfig>,
@@ -209,6 +224,9 @@ mod gated_3 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details of operations that perform create Featurestore.
@@ -218,6 +236,9 @@ mod gated_3 {
     pub struct CreateFeaturestoreOperationMetadata {
         /// Operation metadata for Featurestore.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for FeaturestoreService.ListFeaturestores.
@@ -226,10 +247,13 @@ mod gated_3 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListFeaturestoresResponse {
         /// The Featurestores matching the request.
-        pub featurestores: Vec<crate::Featurestore>,
+        pub featurestores: Option<Vec<crate::Featurestore>>,
 
         /// A token, which can be sent as ListFeaturestoresRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -251,15 +275,20 @@ mod gated_3 {
         pub destination: Option<crate::FeatureValueDestination>,
 
         /// When not empty, the specified fields in the *_read\_instances source will be joined as-is in the output, in addition to those fields from the Featurestore Entity. For BigQuery source, the type of the pass-through values will be automatically inferred. For CSV source, the pass-through values will be passed as opaque bytes.
-        pub pass_through_fields: Vec<
-            crate::BatchReadFeatureValuesRequestPassThroughField,
+        pub pass_through_fields: Option<
+            Vec<crate::BatchReadFeatureValuesRequestPassThroughField>,
         >,
 
         /// Required. Specifies EntityType grouping Features to read values of and settings.
-        pub entity_type_specs: Vec<crate::BatchReadFeatureValuesRequestEntityTypeSpec>,
+        pub entity_type_specs: Option<
+            Vec<crate::BatchReadFeatureValuesRequestEntityTypeSpec>,
+        >,
 
         /// Optional. Excludes Feature values with feature generation timestamp before this timestamp. If not set, retrieve oldest values kept in Feature Store. Timestamp, if present, must not have higher than millisecond precision.
         pub start_time: Option<discogen_runtime::Timestamp>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details of operations that batch reads Feature values.
@@ -269,6 +298,9 @@ mod gated_3 {
     pub struct BatchReadFeatureValuesOperationMetadata {
         /// Operation metadata for Featurestore batch read Features values.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for FeaturestoreService.SearchFeatures.
@@ -277,10 +309,13 @@ mod gated_3 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchFeaturesResponse {
         /// The Features matching the request. Fields returned: * `name` * `description` * `labels` * `create_time` * `update_time`
-        pub features: Vec<crate::Feature>,
+        pub features: Option<Vec<crate::Feature>>,
 
         /// A token, which can be sent as SearchFeaturesRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -297,6 +332,9 @@ mod gated_3 {
 
         /// Online serving scaling configuration. Only one of `fixed_node_count` and `scaling` can be set. Setting one will reset the other.
         pub scaling: Option<crate::FeaturestoreOnlineServingConfigScaling>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Describe pass-through fields in read\_instance source.
@@ -306,6 +344,9 @@ mod gated_3 {
     pub struct BatchReadFeatureValuesRequestPassThroughField {
         /// Required. The name of the field in the CSV header or the name of the column in BigQuery table. The naming restriction is the same as Feature.name.
         pub field_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Selects Features of an EntityType to read values of and specifies read settings.
@@ -320,7 +361,10 @@ mod gated_3 {
         pub feature_selector: Option<crate::FeatureSelector>,
 
         /// Per-Feature settings for the batch read.
-        pub settings: Vec<crate::DestinationFeatureSetting>,
+        pub settings: Option<Vec<crate::DestinationFeatureSetting>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Online serving scaling configuration. If min\_node\_count and max\_node\_count are set to the same value, the cluster will be configured with the fixed number of node (no auto-scaling).
@@ -336,6 +380,9 @@ mod gated_3 {
 
         /// Optional. The cpu utilization that the Autoscaler should be trying to achieve. This number is on a scale from 0 (no utilization) to 100 (total utilization), and is limited between 10 and 80. When a cluster's CPU utilization exceeds the target that you have set, Bigtable immediately adds nodes to the cluster. When CPU utilization is substantially lower than the target, Bigtable removes nodes. If not set or set to 0, default to 50.
         pub cpu_utilization_target: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -504,7 +551,7 @@ mod gated_4 {
         pub update_time: Option<discogen_runtime::Timestamp>,
 
         /// Optional. The labels with user-defined metadata to organize your Features. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one Feature (System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Used to perform a consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
         pub etag: Option<String>,
@@ -515,13 +562,18 @@ mod gated_4 {
         /// Output only. Only applicable for Vertex AI Feature Store (Legacy). The list of historical stats and anomalies with specified objectives.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub monitoring_stats_anomalies: Vec<crate::FeatureMonitoringStatsAnomaly>,
+        pub monitoring_stats_anomalies: Option<
+            Vec<crate::FeatureMonitoringStatsAnomaly>,
+        >,
 
         /// Only applicable for Vertex AI Feature Store. The name of the BigQuery Table/View column hosting data for this version. If no value is provided, will use feature\_id.
         pub version_column_name: Option<String>,
 
         /// Entity responsible for maintaining this feature. Can be comma separated list of email addresses or URIs.
         pub point_of_contact: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Output only. The objective for each stats.
@@ -601,6 +653,9 @@ mod gated_4 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub feature_stats_anomaly: Option<crate::FeatureStatsAnomaly>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -632,6 +687,9 @@ mod gated_5 {
     pub struct CsvSource {
         /// Required. Google Cloud Storage location.
         pub gcs_source: Option<crate::GcsSource>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A destination location for Feature values and format.
@@ -647,6 +705,9 @@ mod gated_5 {
 
         /// Output in CSV format. Array Feature value types are not allowed in CSV format.
         pub csv_destination: Option<crate::CsvDestination>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Selector for Features of an EntityType.
@@ -656,6 +717,9 @@ mod gated_5 {
     pub struct FeatureSelector {
         /// Required. Matches Features based on ID.
         pub id_matcher: Option<crate::IdMatcher>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Discovery schema `GoogleCloudAiplatformV1DestinationFeatureSetting`.
@@ -666,6 +730,9 @@ mod gated_5 {
 
         /// Specify the field name in the export destination. If not specified, Feature ID is used.
         pub destination_field: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The storage details for TFRecord output content.
@@ -675,6 +742,9 @@ mod gated_5 {
     pub struct TfRecordDestination {
         /// Required. Google Cloud Storage location.
         pub gcs_destination: Option<crate::GcsDestination>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The storage details for CSV output content.
@@ -684,6 +754,9 @@ mod gated_5 {
     pub struct CsvDestination {
         /// Required. Google Cloud Storage location.
         pub gcs_destination: Option<crate::GcsDestination>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Matcher for Features of an EntityType by Feature ID.
@@ -692,7 +765,10 @@ mod gated_5 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct IdMatcher {
         /// Required. The following are accepted as `ids`: * A single-element list containing only `*`, which selects all Features in the target EntityType, or * A list containing only Feature IDs, which selects only Features with those IDs in the target EntityType.
-        pub ids: Vec<String>,
+        pub ids: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -730,6 +806,9 @@ pub use gated_5::*;
 pub struct BigQueryDestination {
     /// Required. BigQuery URI to a project or table, up to 2000 characters long. When only the project is specified, the Dataset and Table is created. When the full table reference is specified, the Dataset must exist and table must not exist. Accepted forms: * BigQuery path. For example: `bq://projectId` or `bq://projectId.bqDatasetId` or `bq://projectId.bqDatasetId.bqTableId`.
     pub output_uri: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(
@@ -779,6 +858,9 @@ pub struct FeatureStatsAnomaly {
 
     /// The end timestamp of window where stats were generated. For objectives where time window doesn't make sense (e.g. Featurestore Snapshot Monitoring), end\_time indicates the timestamp of the data used to generate stats (e.g. timestamp we take snapshots for feature values).
     pub end_time: Option<discogen_runtime::Timestamp>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(

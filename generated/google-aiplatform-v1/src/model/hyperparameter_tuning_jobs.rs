@@ -32,7 +32,7 @@ pub struct HyperparameterTuningJob {
     /// Output only. Trials of the HyperparameterTuningJob.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub trials: Vec<crate::Trial>,
+    pub trials: Option<Vec<crate::Trial>>,
 
     /// Output only. The detailed state of the job.
     ///
@@ -65,7 +65,7 @@ pub struct HyperparameterTuningJob {
     pub error: Option<discogen_runtime::RpcStatus>,
 
     /// The labels with user-defined metadata to organize HyperparameterTuningJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    pub labels: std::collections::BTreeMap<String, String>,
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
 
     /// Customer-managed encryption key options for a HyperparameterTuningJob. If this is set, then all resources created by the HyperparameterTuningJob will be encrypted with the provided encryption key.
     pub encryption_spec: Option<crate::EncryptionSpec>,
@@ -79,6 +79,9 @@ pub struct HyperparameterTuningJob {
     ///
     /// Output only: set by the server and ignored in requests.
     pub satisfies_pzi: Option<bool>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// Response message for JobService.ListHyperparameterTuningJobs
@@ -88,10 +91,13 @@ pub struct HyperparameterTuningJob {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListHyperparameterTuningJobsResponse {
     /// List of HyperparameterTuningJobs in the requested page. HyperparameterTuningJob.trials of the jobs will be not be returned.
-    pub hyperparameter_tuning_jobs: Vec<crate::HyperparameterTuningJob>,
+    pub hyperparameter_tuning_jobs: Option<Vec<crate::HyperparameterTuningJob>>,
 
     /// A token to retrieve the next page of results. Pass to ListHyperparameterTuningJobsRequest.page\_token to obtain that page.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "hyperparameter-tuning-jobs")]
@@ -105,7 +111,11 @@ discogen_runtime::page!(
 /// Discovery schema `GoogleCloudAiplatformV1CancelHyperparameterTuningJobRequest`.
 #[cfg(feature = "hyperparameter-tuning-jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelHyperparameterTuningJobRequest {}
+pub struct CancelHyperparameterTuningJobRequest {
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
+}
+
 #[cfg(feature = "hyperparameter-tuning-jobs")]
 discogen_runtime::model_serde!(
     HyperparameterTuningJob { "name" => name, "displayName" => display_name,
@@ -218,7 +228,10 @@ mod gated_2 {
         /// Output only. A list of metrics got by evaluating the objective functions using suggested Parameter values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub metrics: Vec<crate::MeasurementMetric>,
+        pub metrics: Option<Vec<crate::MeasurementMetric>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A message representing a metric in the measurement.
@@ -235,6 +248,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub value: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -279,7 +295,7 @@ mod gated_3 {
         /// Output only. The parameters of the Trial.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub parameters: Vec<crate::TrialParameter>,
+        pub parameters: Option<Vec<crate::TrialParameter>>,
 
         /// Output only. The final measurement containing the objective value.
         ///
@@ -289,7 +305,7 @@ mod gated_3 {
         /// Output only. A list of measurements that are strictly lexicographically ordered by their induced tuples (steps, elapsed\_duration). These are used for early stopping computations.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub measurements: Vec<crate::Measurement>,
+        pub measurements: Option<Vec<crate::Measurement>>,
 
         /// Output only. Time when the Trial was started.
         ///
@@ -319,7 +335,10 @@ mod gated_3 {
         /// Output only. URIs for accessing [interactive shells](https://cloud.google.com/vertex-ai/docs/training/monitor-debug-interactive-shell) (one URI for each training node). Only available if this trial is part of a HyperparameterTuningJob and the job's trial\_job\_spec.enable\_web\_access field is `true`. The keys are names of each node used for the trial; for example, `workerpool0-0` for the primary node, `workerpool1-0` for the first node in the second worker pool, and `workerpool1-1` for the second node in the second worker pool. The values are the URIs for each node's interactive shell.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub web_access_uris: std::collections::BTreeMap<String, String>,
+        pub web_access_uris: Option<std::collections::BTreeMap<String, String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A message representing a parameter to be tuned.
@@ -336,6 +355,9 @@ mod gated_3 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub value: Option<serde_json::Value>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -529,10 +551,10 @@ mod gated_4 {
         >,
 
         /// Required. Metric specs for the Study.
-        pub metrics: Vec<crate::StudySpecMetricSpec>,
+        pub metrics: Option<Vec<crate::StudySpecMetricSpec>>,
 
         /// Required. The set of parameters to tune.
-        pub parameters: Vec<crate::StudySpecParameterSpec>,
+        pub parameters: Option<Vec<crate::StudySpecParameterSpec>>,
 
         /// The search algorithm specified for the Study.
         pub algorithm: Option<crate::StudySpecAlgorithm>,
@@ -545,6 +567,9 @@ mod gated_4 {
 
         /// Conditions for automated stopping of a Study. Enable automated stopping by configuring at least one condition.
         pub study_stopping_config: Option<crate::StudySpecStudyStoppingConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The decay curve automated stopping rule builds a Gaussian Process Regressor to predict the final objective value of a Trial based on the already completed Trials and the intermediate measurements of the current Trial. Early stopping is requested for the current Trial if there is very low probability to exceed the optimal value found so far.
@@ -554,6 +579,9 @@ mod gated_4 {
     pub struct StudySpecDecayCurveAutomatedStoppingSpec {
         /// True if Measurement.elapsed\_duration is used as the x-axis of each Trials Decay Curve. Otherwise, Measurement.step\_count will be used as the x-axis.
         pub use_elapsed_duration: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The median automated stopping rule stops a pending Trial if the Trial's best objective\_value is strictly below the median 'performance' of all completed Trials reported up to the Trial's last measurement. Currently, 'performance' refers to the running average of the objective values reported by the Trial in each measurement.
@@ -563,6 +591,9 @@ mod gated_4 {
     pub struct StudySpecMedianAutomatedStoppingSpec {
         /// True if median automated stopping rule applies on Measurement.elapsed\_duration. It means that elapsed\_duration field of latest measurement of current Trial is used to compute median objective value for each completed Trials.
         pub use_elapsed_duration: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration for ConvexAutomatedStoppingSpec. When there are enough completed trials (configured by min\_measurement\_count), for pending trials with enough measurements and steps, the policy first computes an overestimate of the objective value at max\_num\_steps according to the slope of the incomplete objective value curve. No prediction can be made if the curve is completely flat. If the overestimation is worse than the best objective value of the completed trials, this pending trial will be early-stopped, but a last measurement will be added to the pending trial with max\_num\_steps and predicted objective value from the autoregression model.
@@ -587,6 +618,9 @@ mod gated_4 {
 
         /// ConvexAutomatedStoppingSpec by default only updates the trials that needs to be early stopped using a newly trained auto-regressive model. When this flag is set to True, all stopped trials from the beginning are potentially updated in terms of their `final_measurement`. Also, note that the training logic of autoregressive models is different in this case. Enabling this option has shown better results and this may be the default option in the future.
         pub update_all_stopped_trials: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents a metric to optimize.
@@ -602,6 +636,9 @@ mod gated_4 {
 
         /// Used for safe search. In the case, the metric will be a safety metric. You must provide a separate metric for objective metric.
         pub safety_config: Option<crate::StudySpecMetricSpecSafetyMetricConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// How the parameter should be scaled. Leave unset for `CATEGORICAL` parameters.
@@ -694,9 +731,12 @@ mod gated_4 {
         pub scale_type: Option<crate::StudySpecParameterSpecScaleType>,
 
         /// A conditional parameter node is active if the parameter's value matches the conditional node's parent\_value\_condition. If two items in conditional\_parameter\_specs have the same name, they must have disjoint parent\_value\_condition.
-        pub conditional_parameter_specs: Vec<
-            crate::StudySpecParameterSpecConditionalParameterSpec,
+        pub conditional_parameter_specs: Option<
+            Vec<crate::StudySpecParameterSpecConditionalParameterSpec>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The configuration (stopping conditions) for automated stopping of a Study. Conditions include trial budgets, time budgets, and convergence detection.
@@ -724,6 +764,9 @@ mod gated_4 {
 
         /// If the objective value has not improved for this much time, stop the study. WARNING: Effective only for single-objective studies.
         pub max_duration_no_progress: Option<discogen_runtime::Duration>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Used in safe optimization to specify threshold levels and risk tolerance.
@@ -736,6 +779,9 @@ mod gated_4 {
 
         /// Desired minimum fraction of safe trials (over total number of trials) that should be targeted by the algorithm at any time during the study (best effort). This should be between 0.0 and 1.0 and a value of 0.0 means that there is no minimum and an algorithm proceeds without targeting any specific fraction. A value of 1.0 means that the algorithm attempts to only Suggest safe Trials.
         pub desired_min_safe_trials_fraction: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Value specification for a parameter in `DOUBLE` type.
@@ -751,6 +797,9 @@ mod gated_4 {
 
         /// A default value for a `DOUBLE` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
         pub default_value: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Value specification for a parameter in `INTEGER` type.
@@ -766,6 +815,9 @@ mod gated_4 {
 
         /// A default value for an `INTEGER` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
         pub default_value: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Value specification for a parameter in `CATEGORICAL` type.
@@ -774,10 +826,13 @@ mod gated_4 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StudySpecParameterSpecCategoricalValueSpec {
         /// Required. The list of possible categories.
-        pub values: Vec<String>,
+        pub values: Option<Vec<String>>,
 
         /// A default value for a `CATEGORICAL` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
         pub default_value: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Value specification for a parameter in `DISCRETE` type.
@@ -786,10 +841,13 @@ mod gated_4 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StudySpecParameterSpecDiscreteValueSpec {
         /// Required. A list of possible values. The list should be in increasing order and at least 1e-10 apart. For instance, this parameter might have possible settings of 1.5, 2.5, and 4.0. This list should not contain more than 1,000 values.
-        pub values: Vec<f64>,
+        pub values: Option<Vec<f64>>,
 
         /// A default value for a `DISCRETE` parameter that is assumed to be a relatively good starting point. Unset value signals that there is no offered starting point. It automatically rounds to the nearest feasible discrete point. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
         pub default_value: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents a parameter spec with condition from its parent parameter.
@@ -814,6 +872,9 @@ mod gated_4 {
 
         /// Required. The spec for a conditional parameter.
         pub parameter_spec: Option<crate::StudySpecParameterSpec>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Time-based Constraint for Study
@@ -826,6 +887,9 @@ mod gated_4 {
 
         /// Compares the wallclock time to this time. Must use UTC timezone.
         pub end_time: Option<discogen_runtime::Timestamp>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents the spec to match discrete values from parent parameter.
@@ -834,7 +898,10 @@ mod gated_4 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StudySpecParameterSpecConditionalParameterSpecDiscreteValueCondition {
         /// Required. Matches values of the parent parameter of 'DISCRETE' type. All values must exist in `discrete_value_spec` of parent parameter. The Epsilon of the value matching is 1e-10.
-        pub values: Vec<f64>,
+        pub values: Option<Vec<f64>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents the spec to match integer values from parent parameter.
@@ -843,7 +910,10 @@ mod gated_4 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StudySpecParameterSpecConditionalParameterSpecIntValueCondition {
         /// Required. Matches values of the parent parameter of 'INTEGER' type. All values must lie in `integer_value_spec` of parent parameter.
-        pub values: Vec<i64>,
+        pub values: Option<Vec<i64>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents the spec to match categorical values from parent parameter.
@@ -852,7 +922,10 @@ mod gated_4 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StudySpecParameterSpecConditionalParameterSpecCategoricalValueCondition {
         /// Required. Matches values of the parent parameter of 'CATEGORICAL' type. All values must exist in `categorical_value_spec` of parent parameter.
-        pub values: Vec<String>,
+        pub values: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

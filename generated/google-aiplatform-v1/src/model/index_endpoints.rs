@@ -21,13 +21,13 @@ mod gated_1 {
         /// Output only. The indexes deployed in this endpoint.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub deployed_indexes: Vec<crate::DeployedIndex>,
+        pub deployed_indexes: Option<Vec<crate::DeployedIndex>>,
 
         /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
         pub etag: Option<String>,
 
         /// The labels with user-defined metadata to organize your IndexEndpoints. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Output only. Timestamp when this IndexEndpoint was created.
         ///
@@ -70,6 +70,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Runtime operation information for IndexEndpointService.CreateIndexEndpoint.
@@ -79,6 +82,9 @@ mod gated_1 {
     pub struct CreateIndexEndpointOperationMetadata {
         /// The operation generic information.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for IndexEndpointService.ListIndexEndpoints.
@@ -87,10 +93,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListIndexEndpointsResponse {
         /// List of IndexEndpoints in the requested page.
-        pub index_endpoints: Vec<crate::IndexEndpoint>,
+        pub index_endpoints: Option<Vec<crate::IndexEndpoint>>,
 
         /// A token to retrieve next page of results. Pass to ListIndexEndpointsRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -105,6 +114,9 @@ mod gated_1 {
     pub struct DeployIndexRequest {
         /// Required. The DeployedIndex to be created within the IndexEndpoint.
         pub deployed_index: Option<crate::DeployedIndex>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Runtime operation information for IndexEndpointService.DeployIndex.
@@ -117,6 +129,9 @@ mod gated_1 {
 
         /// The unique index id specified by user
         pub deployed_index_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for IndexEndpointService.UndeployIndex.
@@ -126,6 +141,9 @@ mod gated_1 {
     pub struct UndeployIndexRequest {
         /// Required. The ID of the DeployedIndex to be undeployed from the IndexEndpoint.
         pub deployed_index_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Runtime operation information for IndexEndpointService.UndeployIndex.
@@ -135,6 +153,9 @@ mod gated_1 {
     pub struct UndeployIndexOperationMetadata {
         /// The operation generic information.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Optional. The deployment tier that the index is deployed to. DEPLOYMENT\_TIER\_UNSPECIFIED defaults to PERFORMANCE.
@@ -228,7 +249,7 @@ mod gated_1 {
         pub deployed_index_auth_config: Option<crate::DeployedIndexAuthConfig>,
 
         /// Optional. A list of reserved ip ranges under the VPC network that can be used for this DeployedIndex. If set, we will deploy the index within the provided ip ranges. Otherwise, the index might be deployed to any ip ranges under the provided VPC network. The value should be the name of the address (<https://cloud.google.com/compute/docs/reference/rest/v1/addresses>) Example: \['vertex-ai-ip-range'\]. For more information about subnets and network IP ranges, please see <https://cloud.google.com/vpc/docs/subnets#manually_created_subnet_ip_ranges>.
-        pub reserved_ip_ranges: Vec<String>,
+        pub reserved_ip_ranges: Option<Vec<String>>,
 
         /// Optional. The deployment group can be no longer than 64 characters (eg: 'test', 'prod'). If not set, we will use the 'default' deployment group. Creating `deployment_groups` with `reserved_ip_ranges` is a recommended practice when the peered network has multiple peering ranges. This creates your deployments from predictable IP spaces for easier traffic administration. Also, one deployment\_group (except 'default') can only be used with the same reserved\_ip\_ranges which means if the deployment\_group has been used with reserved\_ip\_ranges: \[a, b, c\], using it with \[a, b\] or \[d, e\] is disallowed. Note: we only support up to 5 deployment groups(not including 'default').
         pub deployment_group: Option<String>,
@@ -237,7 +258,10 @@ mod gated_1 {
         pub deployment_tier: Option<crate::DeployedIndexDeploymentTier>,
 
         /// Optional. If set for PSC deployed index, PSC connection will be automatically created after deployment is done and the endpoint information is populated in private\_endpoints.psc\_automated\_endpoints.
-        pub psc_automation_configs: Vec<crate::PscAutomationConfig>,
+        pub psc_automation_configs: Option<Vec<crate::PscAutomationConfig>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Runtime operation information for IndexEndpointService.MutateDeployedIndex.
@@ -250,6 +274,9 @@ mod gated_1 {
 
         /// The unique index id specified by user
         pub deployed_index_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The request message for MatchService.FindNeighbors.
@@ -261,10 +288,13 @@ mod gated_1 {
         pub deployed_index_id: Option<String>,
 
         /// The list of queries.
-        pub queries: Vec<crate::FindNeighborsRequestQuery>,
+        pub queries: Option<Vec<crate::FindNeighborsRequestQuery>>,
 
         /// If set to true, the full datapoints (including all vector values and restricts) of the nearest neighbors are returned. Note that returning full datapoint will significantly increase the latency and cost of the query.
         pub return_full_datapoint: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The response message for MatchService.FindNeighbors.
@@ -273,7 +303,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FindNeighborsResponse {
         /// The nearest neighbors of the query datapoints.
-        pub nearest_neighbors: Vec<crate::FindNeighborsResponseNearestNeighbors>,
+        pub nearest_neighbors: Option<Vec<crate::FindNeighborsResponseNearestNeighbors>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The request message for MatchService.ReadIndexDatapoints.
@@ -285,7 +318,10 @@ mod gated_1 {
         pub deployed_index_id: Option<String>,
 
         /// IDs of the datapoints to be searched for.
-        pub ids: Vec<String>,
+        pub ids: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The response message for MatchService.ReadIndexDatapoints.
@@ -294,7 +330,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReadIndexDatapointsResponse {
         /// The result list of datapoints.
-        pub datapoints: Vec<crate::IndexDatapoint>,
+        pub datapoints: Option<Vec<crate::IndexDatapoint>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// IndexPrivateEndpoints proto is used to provide paths for users to send requests via private endpoints (e.g. private service access, private service connect). To send request via private service access, use match\_grpc\_address. To send request via private service connect, use service\_attachment.
@@ -315,7 +354,10 @@ mod gated_1 {
         /// Output only. PscAutomatedEndpoints is populated if private service connect is enabled if PscAutomatedConfig is set.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub psc_automated_endpoints: Vec<crate::PscAutomatedEndpoints>,
+        pub psc_automated_endpoints: Option<Vec<crate::PscAutomatedEndpoints>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Used to set up the auth on the DeployedIndex's private endpoint.
@@ -325,6 +367,9 @@ mod gated_1 {
     pub struct DeployedIndexAuthConfig {
         /// Defines the authentication provider that the DeployedIndex uses.
         pub auth_provider: Option<crate::DeployedIndexAuthConfigAuthProvider>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A query to find a number of the nearest neighbors (most similar vectors) of a vector.
@@ -349,6 +394,9 @@ mod gated_1 {
 
         /// The fraction of the number of leaves to search, set at query time allows user to tune search performance. This value increase result in both search accuracy and latency increase. The value should be between 0.0 and 1.0. If not set or set to 0.0, query uses the default value specified in NearestNeighborSearchConfig.TreeAHConfig.fraction\_leaf\_nodes\_to\_search.
         pub fraction_leaf_nodes_to_search_override: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Nearest neighbors for one query.
@@ -360,7 +408,10 @@ mod gated_1 {
         pub id: Option<String>,
 
         /// All its neighbors.
-        pub neighbors: Vec<crate::FindNeighborsResponseNeighbor>,
+        pub neighbors: Option<Vec<crate::FindNeighborsResponseNeighbor>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// PscAutomatedEndpoints defines the output of the forwarding rule automatically created by each PscAutomationConfig.
@@ -376,6 +427,9 @@ mod gated_1 {
 
         /// Ip Address created by the automated forwarding rule.
         pub match_address: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration for an authentication provider, including support for [JSON Web Token (JWT)](https://tools.ietf.org/html/draft-ietf-oauth-json-web-token-32).
@@ -384,10 +438,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DeployedIndexAuthConfigAuthProvider {
         /// The list of JWT [audiences](https://tools.ietf.org/html/draft-ietf-oauth-json-web-token-32#section-4.1.3). that are allowed to access. A JWT containing any of these audiences will be accepted.
-        pub audiences: Vec<String>,
+        pub audiences: Option<Vec<String>>,
 
         /// A list of allowed JWT issuers. Each entry must be a valid Google service account, in the following format: `service-account-name@project-id.iam.gserviceaccount.com`
-        pub allowed_issuers: Vec<String>,
+        pub allowed_issuers: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Parameters for RRF algorithm that combines search results.
@@ -397,6 +454,9 @@ mod gated_1 {
     pub struct FindNeighborsRequestQueryRrf {
         /// Required. Users can provide an alpha value to give more weight to dense vs sparse results. For example, if the alpha is 0, we only return sparse and if the alpha is 1, we only return dense.
         pub alpha: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A neighbor of the query vector.
@@ -412,6 +472,9 @@ mod gated_1 {
 
         /// The distance between the neighbor and the query sparse\_embedding.
         pub sparse_distance: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -80,13 +80,13 @@ mod gated_1 {
         /// Output only. The pointers to DeployedIndexes created from this Index. An Index can be only deleted if all its DeployedIndexes had been undeployed first.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub deployed_indexes: Vec<crate::DeployedIndexRef>,
+        pub deployed_indexes: Option<Vec<crate::DeployedIndexRef>>,
 
         /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
         pub etag: Option<String>,
 
         /// The labels with user-defined metadata to organize your Indexes. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Output only. Timestamp when this Index was created.
         ///
@@ -118,6 +118,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Runtime operation information for IndexService.CreateIndex.
@@ -132,6 +135,9 @@ mod gated_1 {
         pub nearest_neighbor_search_operation_metadata: Option<
             crate::NearestNeighborSearchOperationMetadata,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for IndexService.ListIndexes.
@@ -140,10 +146,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListIndexesResponse {
         /// List of indexes in the requested page.
-        pub indexes: Vec<crate::Index>,
+        pub indexes: Option<Vec<crate::Index>>,
 
         /// A token to retrieve next page of results. Pass to ListIndexesRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -156,31 +165,45 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UpsertDatapointsRequest {
         /// A list of datapoints to be created/updated.
-        pub datapoints: Vec<crate::IndexDatapoint>,
+        pub datapoints: Option<Vec<crate::IndexDatapoint>>,
 
         /// Optional. Update mask is used to specify the fields to be overwritten in the datapoints by the update. The fields specified in the update\_mask are relative to each IndexDatapoint inside datapoints, not the full request. Updatable fields: * Use `all_restricts` to update both restricts and numeric\_restricts.
         pub update_mask: Option<discogen_runtime::FieldMask>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for IndexService.UpsertDatapoints
     ///
     /// Discovery schema `GoogleCloudAiplatformV1UpsertDatapointsResponse`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct UpsertDatapointsResponse {}
+    pub struct UpsertDatapointsResponse {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Request message for IndexService.RemoveDatapoints
     ///
     /// Discovery schema `GoogleCloudAiplatformV1RemoveDatapointsRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RemoveDatapointsRequest {
         /// A list of datapoint ids to be deleted.
-        pub datapoint_ids: Vec<String>,
+        pub datapoint_ids: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for IndexService.RemoveDatapoints
     ///
     /// Discovery schema `GoogleCloudAiplatformV1RemoveDatapointsResponse`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct RemoveDatapointsResponse {}
+    pub struct RemoveDatapointsResponse {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Points to a DeployedIndex.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1DeployedIndexRef`.
@@ -196,6 +219,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub display_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Stats of the Index.
@@ -217,6 +243,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub shards_count: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Runtime operation metadata with regard to Matching Engine Index.
@@ -225,12 +254,15 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NearestNeighborSearchOperationMetadata {
         /// The validation stats of the content (per file) to be inserted or updated on the Matching Engine Index resource. Populated if contentsDeltaUri is provided as part of Index.metadata. Please note that, currently for those files that are broken or has unsupported file format, we will not have the stats for those files.
-        pub content_validation_stats: Vec<
-            crate::NearestNeighborSearchOperationMetadataContentValidationStats,
+        pub content_validation_stats: Option<
+            Vec<crate::NearestNeighborSearchOperationMetadataContentValidationStats>,
         >,
 
         /// The ingested data size in bytes.
         pub data_bytes_count: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataContentValidationStats`.
@@ -246,8 +278,8 @@ mod gated_1 {
         pub invalid_record_count: Option<i64>,
 
         /// The detail information of the partial failures encountered for those invalid records that couldn't be parsed. Up to 50 partial errors will be reported.
-        pub partial_errors: Vec<
-            crate::NearestNeighborSearchOperationMetadataRecordError,
+        pub partial_errors: Option<
+            Vec<crate::NearestNeighborSearchOperationMetadataRecordError>,
         >,
 
         /// Number of sparse records in this file that were successfully processed.
@@ -255,6 +287,9 @@ mod gated_1 {
 
         /// Number of sparse records in this file we skipped due to validate errors.
         pub invalid_sparse_record_count: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The error type of this record.
@@ -532,6 +567,9 @@ mod gated_1 {
 
         /// The original content of this record.
         pub raw_record: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -580,22 +618,27 @@ mod gated_2 {
         pub datapoint_id: Option<String>,
 
         /// Required. Feature embedding vector for dense index. An array of numbers with the length of \[NearestNeighborSearchConfig.dimensions\].
-        pub feature_vector: Vec<f32>,
+        pub feature_vector: Option<Vec<f32>>,
 
         /// Optional. Feature embedding vector for sparse index.
         pub sparse_embedding: Option<crate::IndexDatapointSparseEmbedding>,
 
         /// Optional. List of Restrict of the datapoint, used to perform "restricted searches" where boolean rule are used to filter the subset of the database eligible for matching. This uses categorical tokens. See: <https://cloud.google.com/vertex-ai/docs/matching-engine/filtering>
-        pub restricts: Vec<crate::IndexDatapointRestriction>,
+        pub restricts: Option<Vec<crate::IndexDatapointRestriction>>,
 
         /// Optional. List of Restrict of the datapoint, used to perform "restricted searches" where boolean rule are used to filter the subset of the database eligible for matching. This uses numeric comparisons.
-        pub numeric_restricts: Vec<crate::IndexDatapointNumericRestriction>,
+        pub numeric_restricts: Option<Vec<crate::IndexDatapointNumericRestriction>>,
 
         /// Optional. CrowdingTag of the datapoint, the number of neighbors to return in each crowding can be configured during query.
         pub crowding_tag: Option<crate::IndexDatapointCrowdingTag>,
 
         /// Optional. The key-value map of additional metadata for the datapoint.
-        pub embedding_metadata: std::collections::BTreeMap<String, serde_json::Value>,
+        pub embedding_metadata: Option<
+            std::collections::BTreeMap<String, serde_json::Value>,
+        >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Feature embedding vector for sparse index. An array of numbers whose values are located in the specified dimensions.
@@ -604,10 +647,13 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct IndexDatapointSparseEmbedding {
         /// Required. The list of embedding values of the sparse vector.
-        pub values: Vec<f32>,
+        pub values: Option<Vec<f32>>,
 
         /// Required. The list of indexes for the embedding values of the sparse vector.
-        pub dimensions: Vec<i64>,
+        pub dimensions: Option<Vec<i64>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Restriction of a datapoint which describe its attributes(tokens) from each of several attribute categories(namespaces).
@@ -619,10 +665,13 @@ mod gated_2 {
         pub namespace: Option<String>,
 
         /// The attributes to allow in this namespace. e.g.: 'red'
-        pub allow_list: Vec<String>,
+        pub allow_list: Option<Vec<String>>,
 
         /// The attributes to deny in this namespace. e.g.: 'blue'
-        pub deny_list: Vec<String>,
+        pub deny_list: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// This field allows restricts to be based on numeric comparisons rather than categorical tokens.
@@ -644,6 +693,9 @@ mod gated_2 {
 
         /// This MUST be specified for queries and must NOT be specified for datapoints.
         pub op: Option<crate::NearestNeighborQueryNumericFilterOp>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Crowding tag is a constraint on a neighbor list produced by nearest neighbor search requiring that no more than some value k' of the k neighbors returned have the same value of crowding\_attribute.
@@ -653,6 +705,9 @@ mod gated_2 {
     pub struct IndexDatapointCrowdingTag {
         /// The attribute value used for crowding. The maximum number of neighbors to return per crowding attribute value (per\_crowding\_attribute\_num\_neighbors) is configured per-query. This field is ignored if per\_crowding\_attribute\_num\_neighbors is larger than the total number of neighbors to return for a given query.
         pub crowding_attribute: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

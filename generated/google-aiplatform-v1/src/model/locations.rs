@@ -8,10 +8,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GoogleCloudLocationListLocationsResponse {
         /// A list of locations that matches the specified filter in the request.
-        pub locations: Vec<crate::GoogleCloudLocationLocation>,
+        pub locations: Option<Vec<crate::GoogleCloudLocationLocation>>,
 
         /// The standard List next-page token.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -34,10 +37,13 @@ mod gated_1 {
         pub display_name: Option<String>,
 
         /// Cross-service attributes for the location. For example {"cloud.googleapis.com/region": "us-east1"}
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Service-specific metadata. For example the available capacity at the given location.
-        pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
+        pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for EvaluationService.EvaluateInstances.
@@ -162,13 +168,16 @@ mod gated_1 {
         >,
 
         /// The metrics used for evaluation. Currently, we only support evaluating a single metric. If multiple metrics are provided, only the first one will be evaluated.
-        pub metrics: Vec<crate::Metric>,
+        pub metrics: Option<Vec<crate::Metric>>,
 
         /// The instance to be evaluated.
         pub instance: Option<crate::EvaluationInstance>,
 
         /// Optional. Autorater config used for evaluation.
         pub autorater_config: Option<crate::AutoraterConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for EvaluationService.EvaluateInstances.
@@ -297,7 +306,10 @@ mod gated_1 {
         >,
 
         /// Metric results for each instance. The order of the metric results is guaranteed to be the same as the order of the instances in the request.
-        pub metric_results: Vec<crate::MetricResult>,
+        pub metric_results: Option<Vec<crate::MetricResult>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for EvaluationService.EvaluateDataset.
@@ -309,13 +321,16 @@ mod gated_1 {
         pub dataset: Option<crate::EvaluationDataset>,
 
         /// Required. The metrics used for evaluation.
-        pub metrics: Vec<crate::Metric>,
+        pub metrics: Option<Vec<crate::Metric>>,
 
         /// Required. Config for evaluation output.
         pub output_config: Option<crate::OutputConfig>,
 
         /// Optional. Autorater config used for evaluation. Currently only publisher Gemini models are supported. Format: `projects/{PROJECT}/locations/{LOCATION}/publishers/google/models/{MODEL}.`
         pub autorater_config: Option<crate::AutoraterConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for EvaluationService.GenerateInstanceRubrics.
@@ -324,13 +339,16 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GenerateInstanceRubricsRequest {
         /// Required. The prompt to generate rubrics from. For single-turn queries, this is a single instance. For multi-turn queries, this is a repeated field that contains conversation history + latest request.
-        pub contents: Vec<crate::Content>,
+        pub contents: Option<Vec<crate::Content>>,
 
         /// Optional. Specification for using the rubric generation configs of a pre-defined metric, e.g. "generic\_quality\_v1" and "instruction\_following\_v1". Some of the configs may be only used in rubric generation and not supporting evaluation, e.g. "fully\_customized\_generic\_quality\_v1". If this field is set, the `rubric_generation_spec` field will be ignored.
         pub predefined_rubric_generation_spec: Option<crate::PredefinedMetricSpec>,
 
         /// Optional. Specification for how the rubrics should be generated.
         pub rubric_generation_spec: Option<crate::RubricGenerationSpec>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for EvaluationService.GenerateInstanceRubrics.
@@ -341,7 +359,10 @@ mod gated_1 {
         /// Output only. A list of generated rubrics.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub generated_rubrics: Vec<crate::Rubric>,
+        pub generated_rubrics: Option<Vec<crate::Rubric>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for ModelGardenService.Deploy.
@@ -363,6 +384,9 @@ mod gated_1 {
 
         /// Optional. The deploy config to use for the deployment. If not specified, the default deploy config will be used.
         pub deploy_config: Option<crate::DeployRequestDeployConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Runtime operation information for ModelGardenService.Deploy.
@@ -392,6 +416,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub model_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for RagEngine.
@@ -404,6 +431,9 @@ mod gated_1 {
 
         /// The config of the RagManagedDb used by RagEngine.
         pub rag_managed_db_config: Option<crate::RagManagedDbConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for VertexRagService.RetrieveContexts.
@@ -416,6 +446,9 @@ mod gated_1 {
 
         /// Required. Single RAG retrieve query.
         pub query: Option<crate::RagQuery>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for VertexRagService.RetrieveContexts.
@@ -425,6 +458,9 @@ mod gated_1 {
     pub struct RetrieveContextsResponse {
         /// The contexts of the query.
         pub contexts: Option<crate::RagContexts>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for AugmentPrompt.
@@ -436,10 +472,13 @@ mod gated_1 {
         pub vertex_rag_store: Option<crate::VertexRagStore>,
 
         /// Optional. Input content to augment, only text format is supported for now.
-        pub contents: Vec<crate::Content>,
+        pub contents: Option<Vec<crate::Content>>,
 
         /// Optional. Metadata of the backend deployed model.
         pub model: Option<crate::AugmentPromptRequestModel>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for AugmentPrompt.
@@ -448,10 +487,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AugmentPromptResponse {
         /// Augmented prompt, only text format is supported for now.
-        pub augmented_prompt: Vec<crate::Content>,
+        pub augmented_prompt: Option<Vec<crate::Content>>,
 
         /// Retrieved facts from RAG data sources.
-        pub facts: Vec<crate::Fact>,
+        pub facts: Option<Vec<crate::Fact>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for CorroborateContent.
@@ -463,10 +505,13 @@ mod gated_1 {
         pub content: Option<crate::Content>,
 
         /// Optional. Facts used to generate the text can also be used to corroborate the text.
-        pub facts: Vec<crate::Fact>,
+        pub facts: Option<Vec<crate::Fact>>,
 
         /// Optional. Parameters that can be set to override default settings per request.
         pub parameters: Option<crate::CorroborateContentRequestParameters>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for CorroborateContent.
@@ -478,7 +523,10 @@ mod gated_1 {
         pub corroboration_score: Option<f32>,
 
         /// Claims that are extracted from the input content and facts that support the claims.
-        pub claims: Vec<crate::Claim>,
+        pub claims: Option<Vec<crate::Claim>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for exact match metric.
@@ -490,7 +538,10 @@ mod gated_1 {
         pub metric_spec: Option<crate::ExactMatchSpec>,
 
         /// Required. Repeated exact match instances.
-        pub instances: Vec<crate::ExactMatchInstance>,
+        pub instances: Option<Vec<crate::ExactMatchInstance>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for bleu metric.
@@ -502,7 +553,10 @@ mod gated_1 {
         pub metric_spec: Option<crate::BleuSpec>,
 
         /// Required. Repeated bleu instances.
-        pub instances: Vec<crate::BleuInstance>,
+        pub instances: Option<Vec<crate::BleuInstance>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for rouge metric.
@@ -514,7 +568,10 @@ mod gated_1 {
         pub metric_spec: Option<crate::RougeSpec>,
 
         /// Required. Repeated rouge instances.
-        pub instances: Vec<crate::RougeInstance>,
+        pub instances: Option<Vec<crate::RougeInstance>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for fluency metric.
@@ -527,6 +584,9 @@ mod gated_1 {
 
         /// Required. Fluency instance.
         pub instance: Option<crate::FluencyInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for coherence metric.
@@ -539,6 +599,9 @@ mod gated_1 {
 
         /// Required. Coherence instance.
         pub instance: Option<crate::CoherenceInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for safety metric.
@@ -551,6 +614,9 @@ mod gated_1 {
 
         /// Required. Safety instance.
         pub instance: Option<crate::SafetyInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for groundedness metric.
@@ -563,6 +629,9 @@ mod gated_1 {
 
         /// Required. Groundedness instance.
         pub instance: Option<crate::GroundednessInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for fulfillment metric.
@@ -575,6 +644,9 @@ mod gated_1 {
 
         /// Required. Fulfillment instance.
         pub instance: Option<crate::FulfillmentInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for summarization quality metric.
@@ -587,6 +659,9 @@ mod gated_1 {
 
         /// Required. Summarization quality instance.
         pub instance: Option<crate::SummarizationQualityInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for pairwise summarization quality metric.
@@ -599,6 +674,9 @@ mod gated_1 {
 
         /// Required. Pairwise summarization quality instance.
         pub instance: Option<crate::PairwiseSummarizationQualityInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for summarization helpfulness metric.
@@ -611,6 +689,9 @@ mod gated_1 {
 
         /// Required. Summarization helpfulness instance.
         pub instance: Option<crate::SummarizationHelpfulnessInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for summarization verbosity metric.
@@ -623,6 +704,9 @@ mod gated_1 {
 
         /// Required. Summarization verbosity instance.
         pub instance: Option<crate::SummarizationVerbosityInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for question answering quality metric.
@@ -635,6 +719,9 @@ mod gated_1 {
 
         /// Required. Question answering quality instance.
         pub instance: Option<crate::QuestionAnsweringQualityInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for pairwise question answering quality metric.
@@ -647,6 +734,9 @@ mod gated_1 {
 
         /// Required. Pairwise question answering quality instance.
         pub instance: Option<crate::PairwiseQuestionAnsweringQualityInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for question answering relevance metric.
@@ -659,6 +749,9 @@ mod gated_1 {
 
         /// Required. Question answering relevance instance.
         pub instance: Option<crate::QuestionAnsweringRelevanceInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for question answering helpfulness metric.
@@ -671,6 +764,9 @@ mod gated_1 {
 
         /// Required. Question answering helpfulness instance.
         pub instance: Option<crate::QuestionAnsweringHelpfulnessInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for question answering correctness metric.
@@ -683,6 +779,9 @@ mod gated_1 {
 
         /// Required. Question answering correctness instance.
         pub instance: Option<crate::QuestionAnsweringCorrectnessInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for pointwise metric.
@@ -695,6 +794,9 @@ mod gated_1 {
 
         /// Required. Pointwise metric instance.
         pub instance: Option<crate::PointwiseMetricInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for pairwise metric.
@@ -707,6 +809,9 @@ mod gated_1 {
 
         /// Required. Pairwise metric instance.
         pub instance: Option<crate::PairwiseMetricInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for tool call valid metric.
@@ -718,7 +823,10 @@ mod gated_1 {
         pub metric_spec: Option<crate::ToolCallValidSpec>,
 
         /// Required. Repeated tool call valid instances.
-        pub instances: Vec<crate::ToolCallValidInstance>,
+        pub instances: Option<Vec<crate::ToolCallValidInstance>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for tool name match metric.
@@ -730,7 +838,10 @@ mod gated_1 {
         pub metric_spec: Option<crate::ToolNameMatchSpec>,
 
         /// Required. Repeated tool name match instances.
-        pub instances: Vec<crate::ToolNameMatchInstance>,
+        pub instances: Option<Vec<crate::ToolNameMatchInstance>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for tool parameter key match metric.
@@ -742,7 +853,10 @@ mod gated_1 {
         pub metric_spec: Option<crate::ToolParameterKeyMatchSpec>,
 
         /// Required. Repeated tool parameter key match instances.
-        pub instances: Vec<crate::ToolParameterKeyMatchInstance>,
+        pub instances: Option<Vec<crate::ToolParameterKeyMatchInstance>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for tool parameter key value match metric.
@@ -754,7 +868,10 @@ mod gated_1 {
         pub metric_spec: Option<crate::ToolParameterKvMatchSpec>,
 
         /// Required. Repeated tool parameter key value match instances.
-        pub instances: Vec<crate::ToolParameterKvMatchInstance>,
+        pub instances: Option<Vec<crate::ToolParameterKvMatchInstance>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for Comet metric.
@@ -767,6 +884,9 @@ mod gated_1 {
 
         /// Required. Comet instance.
         pub instance: Option<crate::CometInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Input for MetricX metric.
@@ -779,6 +899,9 @@ mod gated_1 {
 
         /// Required. Metricx instance.
         pub instance: Option<crate::MetricxInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Instances and metric spec for TrajectoryExactMatch metric.
@@ -790,7 +913,10 @@ mod gated_1 {
         pub metric_spec: Option<crate::TrajectoryExactMatchSpec>,
 
         /// Required. Repeated TrajectoryExactMatch instance.
-        pub instances: Vec<crate::TrajectoryExactMatchInstance>,
+        pub instances: Option<Vec<crate::TrajectoryExactMatchInstance>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Instances and metric spec for TrajectoryInOrderMatch metric.
@@ -802,7 +928,10 @@ mod gated_1 {
         pub metric_spec: Option<crate::TrajectoryInOrderMatchSpec>,
 
         /// Required. Repeated TrajectoryInOrderMatch instance.
-        pub instances: Vec<crate::TrajectoryInOrderMatchInstance>,
+        pub instances: Option<Vec<crate::TrajectoryInOrderMatchInstance>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Instances and metric spec for TrajectoryAnyOrderMatch metric.
@@ -814,7 +943,10 @@ mod gated_1 {
         pub metric_spec: Option<crate::TrajectoryAnyOrderMatchSpec>,
 
         /// Required. Repeated TrajectoryAnyOrderMatch instance.
-        pub instances: Vec<crate::TrajectoryAnyOrderMatchInstance>,
+        pub instances: Option<Vec<crate::TrajectoryAnyOrderMatchInstance>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Instances and metric spec for TrajectoryPrecision metric.
@@ -826,7 +958,10 @@ mod gated_1 {
         pub metric_spec: Option<crate::TrajectoryPrecisionSpec>,
 
         /// Required. Repeated TrajectoryPrecision instance.
-        pub instances: Vec<crate::TrajectoryPrecisionInstance>,
+        pub instances: Option<Vec<crate::TrajectoryPrecisionInstance>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Instances and metric spec for TrajectoryRecall metric.
@@ -838,7 +973,10 @@ mod gated_1 {
         pub metric_spec: Option<crate::TrajectoryRecallSpec>,
 
         /// Required. Repeated TrajectoryRecall instance.
-        pub instances: Vec<crate::TrajectoryRecallInstance>,
+        pub instances: Option<Vec<crate::TrajectoryRecallInstance>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Instances and metric spec for TrajectorySingleToolUse metric.
@@ -850,7 +988,10 @@ mod gated_1 {
         pub metric_spec: Option<crate::TrajectorySingleToolUseSpec>,
 
         /// Required. Repeated TrajectorySingleToolUse instance.
-        pub instances: Vec<crate::TrajectorySingleToolUseInstance>,
+        pub instances: Option<Vec<crate::TrajectorySingleToolUseInstance>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Instance and metric spec for RubricBasedInstructionFollowing metric.
@@ -863,6 +1004,9 @@ mod gated_1 {
 
         /// Required. Instance for RubricBasedInstructionFollowing metric.
         pub instance: Option<crate::RubricBasedInstructionFollowingInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Values this crate does not know yet are kept in [`MetricAggregationMetricsItem::Unknown`], so they round-trip unchanged.
@@ -996,7 +1140,10 @@ mod gated_1 {
         pub rouge_spec: Option<crate::RougeSpec>,
 
         /// Optional. The aggregation metrics to use.
-        pub aggregation_metrics: Vec<crate::MetricAggregationMetricsItem>,
+        pub aggregation_metrics: Option<Vec<crate::MetricAggregationMetricsItem>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A single instance to be evaluated. Instances are used to specify the input data for evaluation, from simple string comparisons to complex, multi-turn model evaluations
@@ -1008,7 +1155,9 @@ mod gated_1 {
         pub prompt: Option<crate::EvaluationInstanceInstanceData>,
 
         /// Optional. Named groups of rubrics associated with the prompt. This is used for rubric-based evaluations where rubrics can be referenced by a key. The key could represent versions, associated metrics, etc.
-        pub rubric_groups: std::collections::BTreeMap<String, crate::RubricGroup>,
+        pub rubric_groups: Option<
+            std::collections::BTreeMap<String, crate::RubricGroup>,
+        >,
 
         /// Required. Data used to populate placeholder `response` in a metric prompt template.
         pub response: Option<crate::EvaluationInstanceInstanceData>,
@@ -1018,6 +1167,9 @@ mod gated_1 {
 
         /// Optional. Other data used to populate placeholders based on their key.
         pub other_data: Option<crate::EvaluationInstanceMapInstance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The configs for autorater. This is applicable to both EvaluateInstances and EvaluateDataset.
@@ -1033,6 +1185,9 @@ mod gated_1 {
 
         /// Optional. The fully qualified name of the publisher model or tuned autorater endpoint to use. Publisher model format: `projects/{project}/locations/{location}/publishers/*/models/*` Tuned model endpoint format: `projects/{project}/locations/{location}/endpoints/{endpoint}`
         pub autorater_model: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Results for exact match metric.
@@ -1043,7 +1198,10 @@ mod gated_1 {
         /// Output only. Exact match metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub exact_match_metric_values: Vec<crate::ExactMatchMetricValue>,
+        pub exact_match_metric_values: Option<Vec<crate::ExactMatchMetricValue>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Results for bleu metric.
@@ -1054,7 +1212,10 @@ mod gated_1 {
         /// Output only. Bleu metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub bleu_metric_values: Vec<crate::BleuMetricValue>,
+        pub bleu_metric_values: Option<Vec<crate::BleuMetricValue>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Results for rouge metric.
@@ -1065,7 +1226,10 @@ mod gated_1 {
         /// Output only. Rouge metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub rouge_metric_values: Vec<crate::RougeMetricValue>,
+        pub rouge_metric_values: Option<Vec<crate::RougeMetricValue>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for fluency result.
@@ -1087,6 +1251,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub confidence: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for coherence result.
@@ -1108,6 +1275,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub confidence: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for safety result.
@@ -1129,6 +1299,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub confidence: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for groundedness result.
@@ -1150,6 +1323,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub confidence: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for fulfillment result.
@@ -1171,6 +1347,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub confidence: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for summarization quality result.
@@ -1192,6 +1371,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub confidence: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Output only. Pairwise summarization prediction choice.
@@ -1283,6 +1465,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub confidence: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for summarization helpfulness result.
@@ -1304,6 +1489,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub confidence: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for summarization verbosity result.
@@ -1325,6 +1513,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub confidence: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for question answering quality result.
@@ -1346,6 +1537,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub confidence: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for pairwise question answering quality result.
@@ -1369,6 +1563,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub confidence: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for question answering relevance result.
@@ -1390,6 +1587,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub confidence: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for question answering helpfulness result.
@@ -1411,6 +1611,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub confidence: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for question answering correctness result.
@@ -1432,6 +1635,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub confidence: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for pointwise metric result.
@@ -1453,6 +1659,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub custom_output: Option<crate::CustomOutput>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for pairwise metric result.
@@ -1476,6 +1685,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub custom_output: Option<crate::CustomOutput>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Results for tool call valid metric.
@@ -1486,7 +1698,10 @@ mod gated_1 {
         /// Output only. Tool call valid metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub tool_call_valid_metric_values: Vec<crate::ToolCallValidMetricValue>,
+        pub tool_call_valid_metric_values: Option<Vec<crate::ToolCallValidMetricValue>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Results for tool name match metric.
@@ -1497,7 +1712,10 @@ mod gated_1 {
         /// Output only. Tool name match metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub tool_name_match_metric_values: Vec<crate::ToolNameMatchMetricValue>,
+        pub tool_name_match_metric_values: Option<Vec<crate::ToolNameMatchMetricValue>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Results for tool parameter key match metric.
@@ -1508,9 +1726,12 @@ mod gated_1 {
         /// Output only. Tool parameter key match metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub tool_parameter_key_match_metric_values: Vec<
-            crate::ToolParameterKeyMatchMetricValue,
+        pub tool_parameter_key_match_metric_values: Option<
+            Vec<crate::ToolParameterKeyMatchMetricValue>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Results for tool parameter key value match metric.
@@ -1521,9 +1742,12 @@ mod gated_1 {
         /// Output only. Tool parameter key value match metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub tool_parameter_kv_match_metric_values: Vec<
-            crate::ToolParameterKvMatchMetricValue,
+        pub tool_parameter_kv_match_metric_values: Option<
+            Vec<crate::ToolParameterKvMatchMetricValue>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for Comet result - calculates the comet score for the given instance using the version specified in the spec.
@@ -1535,6 +1759,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for MetricX result - calculates the MetricX score for the given instance using the version specified in the spec.
@@ -1546,6 +1773,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Results for TrajectoryExactMatch metric.
@@ -1556,9 +1786,12 @@ mod gated_1 {
         /// Output only. TrajectoryExactMatch metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub trajectory_exact_match_metric_values: Vec<
-            crate::TrajectoryExactMatchMetricValue,
+        pub trajectory_exact_match_metric_values: Option<
+            Vec<crate::TrajectoryExactMatchMetricValue>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Results for TrajectoryInOrderMatch metric.
@@ -1569,9 +1802,12 @@ mod gated_1 {
         /// Output only. TrajectoryInOrderMatch metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub trajectory_in_order_match_metric_values: Vec<
-            crate::TrajectoryInOrderMatchMetricValue,
+        pub trajectory_in_order_match_metric_values: Option<
+            Vec<crate::TrajectoryInOrderMatchMetricValue>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Results for TrajectoryAnyOrderMatch metric.
@@ -1582,9 +1818,12 @@ mod gated_1 {
         /// Output only. TrajectoryAnyOrderMatch metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub trajectory_any_order_match_metric_values: Vec<
-            crate::TrajectoryAnyOrderMatchMetricValue,
+        pub trajectory_any_order_match_metric_values: Option<
+            Vec<crate::TrajectoryAnyOrderMatchMetricValue>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Results for TrajectoryPrecision metric.
@@ -1595,9 +1834,12 @@ mod gated_1 {
         /// Output only. TrajectoryPrecision metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub trajectory_precision_metric_values: Vec<
-            crate::TrajectoryPrecisionMetricValue,
+        pub trajectory_precision_metric_values: Option<
+            Vec<crate::TrajectoryPrecisionMetricValue>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Results for TrajectoryRecall metric.
@@ -1608,7 +1850,12 @@ mod gated_1 {
         /// Output only. TrajectoryRecall metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub trajectory_recall_metric_values: Vec<crate::TrajectoryRecallMetricValue>,
+        pub trajectory_recall_metric_values: Option<
+            Vec<crate::TrajectoryRecallMetricValue>,
+        >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Results for TrajectorySingleToolUse metric.
@@ -1619,9 +1866,12 @@ mod gated_1 {
         /// Output only. TrajectorySingleToolUse metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub trajectory_single_tool_use_metric_values: Vec<
-            crate::TrajectorySingleToolUseMetricValue,
+        pub trajectory_single_tool_use_metric_values: Option<
+            Vec<crate::TrajectorySingleToolUseMetricValue>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Result for RubricBasedInstructionFollowing metric.
@@ -1637,7 +1887,10 @@ mod gated_1 {
         /// Output only. List of per rubric critique results.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub rubric_critique_results: Vec<crate::RubricCritiqueResult>,
+        pub rubric_critique_results: Option<Vec<crate::RubricCritiqueResult>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Result for a single metric on a single instance.
@@ -1649,10 +1902,13 @@ mod gated_1 {
         pub score: Option<f32>,
 
         /// For rubric-based metrics, the verdicts for each rubric.
-        pub rubric_verdicts: Vec<crate::RubricVerdict>,
+        pub rubric_verdicts: Option<Vec<crate::RubricVerdict>>,
 
         /// The explanation for the metric result.
         pub explanation: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The dataset used for evaluation.
@@ -1665,6 +1921,9 @@ mod gated_1 {
 
         /// BigQuery source holds the dataset.
         pub bigquery_source: Option<crate::BigQuerySource>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for evaluation output.
@@ -1674,6 +1933,9 @@ mod gated_1 {
     pub struct OutputConfig {
         /// Cloud storage destination for evaluation output.
         pub gcs_destination: Option<crate::GcsDestination>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The spec for a pre-defined metric.
@@ -1685,10 +1947,12 @@ mod gated_1 {
         pub metric_spec_name: Option<String>,
 
         /// Optional. The parameters needed to run the pre-defined metric.
-        pub metric_spec_parameters: std::collections::BTreeMap<
-            String,
-            serde_json::Value,
+        pub metric_spec_parameters: Option<
+            std::collections::BTreeMap<String, serde_json::Value>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The type of rubric content to be generated.
@@ -1774,7 +2038,10 @@ mod gated_1 {
         pub rubric_content_type: Option<crate::RubricGenerationSpecRubricContentType>,
 
         /// Optional. An optional, pre-defined list of allowed types for generated rubrics. If this field is provided, it implies `include_rubric_type` should be true, and the generated rubric types should be chosen from this ontology.
-        pub rubric_type_ontology: Vec<String>,
+        pub rubric_type_ontology: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Optional. The relative importance of this rubric.
@@ -1849,6 +2116,9 @@ mod gated_1 {
 
         /// Optional. The relative importance of this rubric.
         pub importance: Option<crate::RubricImportance>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The model config to use for the deployment.
@@ -1873,6 +2143,9 @@ mod gated_1 {
 
         /// Optional. The ID to use for the uploaded Model, which will become the final component of the model resource name. When not provided, Vertex AI will generate a value for this ID. When Model Registry model is provided, this field will be ignored. This value may be up to 63 characters, and valid characters are `[a-z0-9_-]`. The first character cannot be a number or hyphen.
         pub model_user_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The endpoint config to use for the deployment.
@@ -1893,6 +2166,9 @@ mod gated_1 {
 
         /// Optional. Immutable. The ID to use for endpoint, which will become the final component of the endpoint resource name. If not provided, Vertex AI will generate a value for this ID. If the first character is a letter, this value may be up to 63 characters, and valid characters are `[a-z0-9-]`. The last character must be a letter or number. If the first character is a number, this value may be up to 9 characters, and valid characters are `[0-9]` with no leading zeros. When using HTTP/JSON, this field is populated based on a query string argument, such as `?endpoint_id=12345`. This is the fallback for fields that are not included in either the URI or the body.
         pub endpoint_user_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The deploy config to use for the deployment.
@@ -1907,7 +2183,10 @@ mod gated_1 {
         pub fast_tryout_enabled: Option<bool>,
 
         /// Optional. System labels for Model Garden deployments. These labels are managed by Google and for tracking purposes only.
-        pub system_labels: std::collections::BTreeMap<String, String>,
+        pub system_labels: Option<std::collections::BTreeMap<String, String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration message for RagManagedDb used by RagEngine.
@@ -1923,6 +2202,9 @@ mod gated_1 {
 
         /// Sets the RagManagedDb to the Unprovisioned tier.
         pub unprovisioned: Option<crate::RagManagedDbConfigUnprovisioned>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The data source for Vertex RagStore.
@@ -1931,12 +2213,17 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RetrieveContextsRequestVertexRagStore {
         /// Optional. The representation of the rag source. It can be used to specify corpus only or ragfiles. Currently only support one corpus or multiple files from one corpus. In the future we may open up multiple corpora support.
-        pub rag_resources: Vec<crate::RetrieveContextsRequestVertexRagStoreRagResource>,
+        pub rag_resources: Option<
+            Vec<crate::RetrieveContextsRequestVertexRagStoreRagResource>,
+        >,
 
         /// Optional. Only return contexts with vector distance smaller than the threshold.
         ///
         /// Deprecated.
         pub vector_distance_threshold: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A query to retrieve relevant contexts.
@@ -1949,6 +2236,9 @@ mod gated_1 {
 
         /// Optional. The retrieval config for the query.
         pub rag_retrieval_config: Option<crate::RagRetrievalConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Relevant contexts for one query.
@@ -1957,7 +2247,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RagContexts {
         /// All its contexts.
-        pub contexts: Vec<crate::RagContextsContext>,
+        pub contexts: Option<Vec<crate::RagContextsContext>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Metadata of the backend deployed model.
@@ -1970,6 +2263,9 @@ mod gated_1 {
 
         /// Optional. The model version of the backend deployed model.
         pub model_version: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The fact used in grounding.
@@ -1999,6 +2295,9 @@ mod gated_1 {
 
         /// If present, chunk properties.
         pub chunk: Option<crate::RagChunk>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Parameters that can be overrided per request.
@@ -2008,6 +2307,9 @@ mod gated_1 {
     pub struct CorroborateContentRequestParameters {
         /// Optional. Only return claims with citation score larger than the threshold.
         pub citation_threshold: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Claim that is extracted from the input text and facts that support it.
@@ -2022,17 +2324,24 @@ mod gated_1 {
         pub end_index: Option<i32>,
 
         /// Indexes of the facts supporting this claim.
-        pub fact_indexes: Vec<i32>,
+        pub fact_indexes: Option<Vec<i32>>,
 
         /// Confidence score of this corroboration.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for exact match metric - returns 1 if prediction and reference exactly matches, otherwise 0.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ExactMatchSpec`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct ExactMatchSpec {}
+    pub struct ExactMatchSpec {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Spec for exact match instance.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ExactMatchInstance`.
@@ -2043,6 +2352,9 @@ mod gated_1 {
 
         /// Required. Ground truth used to compare against the prediction.
         pub reference: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for bleu score metric - calculates the precision of n-grams in the prediction as compared to reference - returns a score ranging between 0 to 1.
@@ -2052,6 +2364,9 @@ mod gated_1 {
     pub struct BleuSpec {
         /// Optional. Whether to use\_effective\_order to compute bleu score.
         pub use_effective_order: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for bleu instance.
@@ -2064,6 +2379,9 @@ mod gated_1 {
 
         /// Required. Ground truth used to compare against the prediction.
         pub reference: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for rouge score metric - calculates the recall of n-grams in prediction as compared to reference - returns a score ranging between 0 and 1.
@@ -2079,6 +2397,9 @@ mod gated_1 {
 
         /// Optional. Whether to split summaries while using rougeLsum.
         pub split_summaries: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for rouge instance.
@@ -2091,6 +2412,9 @@ mod gated_1 {
 
         /// Required. Ground truth used to compare against the prediction.
         pub reference: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for fluency score metric.
@@ -2100,6 +2424,9 @@ mod gated_1 {
     pub struct FluencySpec {
         /// Optional. Which version to use for evaluation.
         pub version: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for fluency instance.
@@ -2109,6 +2436,9 @@ mod gated_1 {
     pub struct FluencyInstance {
         /// Required. Output of the evaluated model.
         pub prediction: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for coherence score metric.
@@ -2118,6 +2448,9 @@ mod gated_1 {
     pub struct CoherenceSpec {
         /// Optional. Which version to use for evaluation.
         pub version: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for coherence instance.
@@ -2127,6 +2460,9 @@ mod gated_1 {
     pub struct CoherenceInstance {
         /// Required. Output of the evaluated model.
         pub prediction: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for safety metric.
@@ -2136,6 +2472,9 @@ mod gated_1 {
     pub struct SafetySpec {
         /// Optional. Which version to use for evaluation.
         pub version: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for safety instance.
@@ -2145,6 +2484,9 @@ mod gated_1 {
     pub struct SafetyInstance {
         /// Required. Output of the evaluated model.
         pub prediction: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for groundedness metric.
@@ -2154,6 +2496,9 @@ mod gated_1 {
     pub struct GroundednessSpec {
         /// Optional. Which version to use for evaluation.
         pub version: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for groundedness instance.
@@ -2166,6 +2511,9 @@ mod gated_1 {
 
         /// Required. Background information provided in context used to compare against the prediction.
         pub context: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for fulfillment metric.
@@ -2175,6 +2523,9 @@ mod gated_1 {
     pub struct FulfillmentSpec {
         /// Optional. Which version to use for evaluation.
         pub version: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for fulfillment instance.
@@ -2187,6 +2538,9 @@ mod gated_1 {
 
         /// Required. Inference instruction prompt to compare prediction with.
         pub instruction: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for summarization quality score metric.
@@ -2199,6 +2553,9 @@ mod gated_1 {
 
         /// Optional. Which version to use for evaluation.
         pub version: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for summarization quality instance.
@@ -2217,6 +2574,9 @@ mod gated_1 {
 
         /// Required. Summarization prompt for LLM.
         pub instruction: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for pairwise summarization quality score metric.
@@ -2229,6 +2589,9 @@ mod gated_1 {
 
         /// Optional. Which version to use for evaluation.
         pub version: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for pairwise summarization quality instance.
@@ -2250,6 +2613,9 @@ mod gated_1 {
 
         /// Required. Summarization prompt for LLM.
         pub instruction: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for summarization helpfulness score metric.
@@ -2262,6 +2628,9 @@ mod gated_1 {
 
         /// Optional. Which version to use for evaluation.
         pub version: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for summarization helpfulness instance.
@@ -2280,6 +2649,9 @@ mod gated_1 {
 
         /// Optional. Summarization prompt for LLM.
         pub instruction: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for summarization verbosity score metric.
@@ -2292,6 +2664,9 @@ mod gated_1 {
 
         /// Optional. Which version to use for evaluation.
         pub version: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for summarization verbosity instance.
@@ -2310,6 +2685,9 @@ mod gated_1 {
 
         /// Optional. Summarization prompt for LLM.
         pub instruction: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for question answering quality score metric.
@@ -2322,6 +2700,9 @@ mod gated_1 {
 
         /// Optional. Which version to use for evaluation.
         pub version: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for question answering quality instance.
@@ -2340,6 +2721,9 @@ mod gated_1 {
 
         /// Required. Question Answering prompt for LLM.
         pub instruction: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for pairwise question answering quality score metric.
@@ -2352,6 +2736,9 @@ mod gated_1 {
 
         /// Optional. Which version to use for evaluation.
         pub version: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for pairwise question answering quality instance.
@@ -2373,6 +2760,9 @@ mod gated_1 {
 
         /// Required. Question Answering prompt for LLM.
         pub instruction: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for question answering relevance metric.
@@ -2385,6 +2775,9 @@ mod gated_1 {
 
         /// Optional. Which version to use for evaluation.
         pub version: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for question answering relevance instance.
@@ -2403,6 +2796,9 @@ mod gated_1 {
 
         /// Required. The question asked and other instruction in the inference prompt.
         pub instruction: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for question answering helpfulness metric.
@@ -2415,6 +2811,9 @@ mod gated_1 {
 
         /// Optional. Which version to use for evaluation.
         pub version: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for question answering helpfulness instance.
@@ -2433,6 +2832,9 @@ mod gated_1 {
 
         /// Required. The question asked and other instruction in the inference prompt.
         pub instruction: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for question answering correctness metric.
@@ -2445,6 +2847,9 @@ mod gated_1 {
 
         /// Optional. Which version to use for evaluation.
         pub version: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for question answering correctness instance.
@@ -2463,6 +2868,9 @@ mod gated_1 {
 
         /// Required. The question asked and other instruction in the inference prompt.
         pub instruction: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for pointwise metric.
@@ -2478,6 +2886,9 @@ mod gated_1 {
 
         /// Optional. CustomOutputFormatConfig allows customization of metric output. By default, metrics return a score and explanation. When this config is set, the default output is replaced with either: - The raw output string. - A parsed output based on a user-defined schema. If a custom format is chosen, the `score` and `explanation` fields in the corresponding metric result will be empty.
         pub custom_output_format_config: Option<crate::CustomOutputFormatConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Pointwise metric instance. Usually one instance corresponds to one row in an evaluation dataset.
@@ -2490,6 +2901,9 @@ mod gated_1 {
 
         /// Key-value contents for the mutlimodality input, including text, image, video, audio, and pdf, etc. The key is placeholder in metric prompt template, and the value is the multimodal content.
         pub content_map_instance: Option<crate::ContentMap>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for pairwise metric.
@@ -2511,6 +2925,9 @@ mod gated_1 {
 
         /// Optional. CustomOutputFormatConfig allows customization of metric output. When this config is set, the default output is replaced with the raw output string. If a custom format is chosen, the `pairwise_choice` and `explanation` fields in the corresponding metric result will be empty.
         pub custom_output_format_config: Option<crate::CustomOutputFormatConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Pairwise metric instance. Usually one instance corresponds to one row in an evaluation dataset.
@@ -2523,13 +2940,20 @@ mod gated_1 {
 
         /// Key-value contents for the mutlimodality input, including text, image, video, audio, and pdf, etc. The key is placeholder in metric prompt template, and the value is the multimodal content.
         pub content_map_instance: Option<crate::ContentMap>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for tool call valid metric.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ToolCallValidSpec`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct ToolCallValidSpec {}
+    pub struct ToolCallValidSpec {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Spec for tool call valid instance.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ToolCallValidInstance`.
@@ -2540,13 +2964,20 @@ mod gated_1 {
 
         /// Required. Ground truth used to compare against the prediction.
         pub reference: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for tool name match metric.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ToolNameMatchSpec`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct ToolNameMatchSpec {}
+    pub struct ToolNameMatchSpec {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Spec for tool name match instance.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ToolNameMatchInstance`.
@@ -2557,13 +2988,20 @@ mod gated_1 {
 
         /// Required. Ground truth used to compare against the prediction.
         pub reference: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for tool parameter key match metric.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKeyMatchSpec`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct ToolParameterKeyMatchSpec {}
+    pub struct ToolParameterKeyMatchSpec {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Spec for tool parameter key match instance.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ToolParameterKeyMatchInstance`.
@@ -2574,6 +3012,9 @@ mod gated_1 {
 
         /// Required. Ground truth used to compare against the prediction.
         pub reference: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for tool parameter key value match metric.
@@ -2583,6 +3024,9 @@ mod gated_1 {
     pub struct ToolParameterKvMatchSpec {
         /// Optional. Whether to use STRICT string match on parameter values.
         pub use_strict_string_match: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for tool parameter key value match instance.
@@ -2595,6 +3039,9 @@ mod gated_1 {
 
         /// Required. Ground truth used to compare against the prediction.
         pub reference: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Required. Which version to use for evaluation.
@@ -2652,6 +3099,9 @@ mod gated_1 {
 
         /// Optional. Target language in BCP-47 format. Covers both prediction and reference.
         pub target_language: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for Comet instance - The fields used for evaluation are dependent on the comet version.
@@ -2667,6 +3117,9 @@ mod gated_1 {
 
         /// Optional. Source text in original language.
         pub source: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Required. Which version to use for evaluation.
@@ -2742,6 +3195,9 @@ mod gated_1 {
 
         /// Optional. Target language in BCP-47 format. Covers both prediction and reference.
         pub target_language: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for MetricX instance - The fields used for evaluation are dependent on the MetricX version.
@@ -2757,13 +3213,20 @@ mod gated_1 {
 
         /// Optional. Source text in original language.
         pub source: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for TrajectoryExactMatch metric - returns 1 if tool calls in the reference trajectory exactly match the predicted trajectory, else 0.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1TrajectoryExactMatchSpec`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct TrajectoryExactMatchSpec {}
+    pub struct TrajectoryExactMatchSpec {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Spec for TrajectoryExactMatch instance.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1TrajectoryExactMatchInstance`.
@@ -2774,13 +3237,20 @@ mod gated_1 {
 
         /// Required. Spec for reference tool call trajectory.
         pub reference_trajectory: Option<crate::Trajectory>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for TrajectoryInOrderMatch metric - returns 1 if tool calls in the reference trajectory appear in the predicted trajectory in the same order, else 0.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1TrajectoryInOrderMatchSpec`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct TrajectoryInOrderMatchSpec {}
+    pub struct TrajectoryInOrderMatchSpec {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Spec for TrajectoryInOrderMatch instance.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1TrajectoryInOrderMatchInstance`.
@@ -2791,13 +3261,20 @@ mod gated_1 {
 
         /// Required. Spec for reference tool call trajectory.
         pub reference_trajectory: Option<crate::Trajectory>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for TrajectoryAnyOrderMatch metric - returns 1 if all tool calls in the reference trajectory appear in the predicted trajectory in any order, else 0.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1TrajectoryAnyOrderMatchSpec`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct TrajectoryAnyOrderMatchSpec {}
+    pub struct TrajectoryAnyOrderMatchSpec {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Spec for TrajectoryAnyOrderMatch instance.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1TrajectoryAnyOrderMatchInstance`.
@@ -2808,13 +3285,20 @@ mod gated_1 {
 
         /// Required. Spec for reference tool call trajectory.
         pub reference_trajectory: Option<crate::Trajectory>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for TrajectoryPrecision metric - returns a float score based on average precision of individual tool calls.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1TrajectoryPrecisionSpec`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct TrajectoryPrecisionSpec {}
+    pub struct TrajectoryPrecisionSpec {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Spec for TrajectoryPrecision instance.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1TrajectoryPrecisionInstance`.
@@ -2825,13 +3309,20 @@ mod gated_1 {
 
         /// Required. Spec for reference tool call trajectory.
         pub reference_trajectory: Option<crate::Trajectory>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for TrajectoryRecall metric - returns a float score based on average recall of individual tool calls.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1TrajectoryRecallSpec`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct TrajectoryRecallSpec {}
+    pub struct TrajectoryRecallSpec {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Spec for TrajectoryRecall instance.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1TrajectoryRecallInstance`.
@@ -2842,6 +3333,9 @@ mod gated_1 {
 
         /// Required. Spec for reference tool call trajectory.
         pub reference_trajectory: Option<crate::Trajectory>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for TrajectorySingleToolUse metric - returns 1 if tool is present in the predicted trajectory, else 0.
@@ -2851,6 +3345,9 @@ mod gated_1 {
     pub struct TrajectorySingleToolUseSpec {
         /// Required. Spec for tool name to be checked for in the predicted trajectory.
         pub tool_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for TrajectorySingleToolUse instance.
@@ -2860,13 +3357,20 @@ mod gated_1 {
     pub struct TrajectorySingleToolUseInstance {
         /// Required. Spec for predicted tool call trajectory.
         pub predicted_trajectory: Option<crate::Trajectory>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for RubricBasedInstructionFollowing metric - returns rubrics and verdicts corresponding to rubrics along with overall score.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1RubricBasedInstructionFollowingSpec`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct RubricBasedInstructionFollowingSpec {}
+    pub struct RubricBasedInstructionFollowingSpec {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Instance for RubricBasedInstructionFollowing metric - one instance corresponds to one row in an evaluation dataset.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1RubricBasedInstructionFollowingInstance`.
@@ -2874,6 +3378,9 @@ mod gated_1 {
     pub struct RubricBasedInstructionFollowingInstance {
         /// Required. Instance specified as a json string. String key-value pairs are expected in the json\_instance to render RubricBasedInstructionFollowing prompt templates.
         pub json_instance: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Instance data used to populate placeholders in a metric prompt template.
@@ -2886,6 +3393,9 @@ mod gated_1 {
 
         /// List of Gemini content data.
         pub contents: Option<crate::EvaluationInstanceInstanceDataContents>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A group of rubrics, used for grouping rubrics based on a metric or a version.
@@ -2900,7 +3410,10 @@ mod gated_1 {
         pub display_name: Option<String>,
 
         /// Rubrics that are part of this group.
-        pub rubrics: Vec<crate::Rubric>,
+        pub rubrics: Option<Vec<crate::Rubric>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Instance data specified as a map.
@@ -2909,10 +3422,12 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EvaluationInstanceMapInstance {
         /// Optional. Map of instance data.
-        pub map_instance: std::collections::BTreeMap<
-            String,
-            crate::EvaluationInstanceInstanceData,
+        pub map_instance: Option<
+            std::collections::BTreeMap<String, crate::EvaluationInstanceInstanceData>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Exact match metric value for an instance.
@@ -2924,6 +3439,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Bleu metric value for an instance.
@@ -2935,6 +3453,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Rouge metric value for an instance.
@@ -2946,6 +3467,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for custom output.
@@ -2957,6 +3481,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub raw_outputs: Option<crate::RawOutput>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Tool call valid metric value for an instance.
@@ -2968,6 +3495,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Tool name match metric value for an instance.
@@ -2979,6 +3509,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Tool parameter key match metric value for an instance.
@@ -2990,6 +3523,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Tool parameter key value match metric value for an instance.
@@ -3001,6 +3537,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// TrajectoryExactMatch metric value for an instance.
@@ -3012,6 +3551,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// TrajectoryInOrderMatch metric value for an instance.
@@ -3023,6 +3565,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// TrajectoryAnyOrderMatch metric value for an instance.
@@ -3034,6 +3579,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// TrajectoryPrecision metric value for an instance.
@@ -3045,6 +3593,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// TrajectoryRecall metric value for an instance.
@@ -3056,6 +3607,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// TrajectorySingleToolUse metric value for an instance.
@@ -3067,6 +3621,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Rubric critique result.
@@ -3083,6 +3640,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub verdict: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents the verdict of an evaluation against a single rubric.
@@ -3098,6 +3658,9 @@ mod gated_1 {
 
         /// Optional. Human-readable reasoning or explanation for the verdict. This can include specific examples or details from the evaluated content that justify the given verdict.
         pub reasoning: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Content of the rubric, defining the testable criteria.
@@ -3107,23 +3670,38 @@ mod gated_1 {
     pub struct RubricContent {
         /// Evaluation criteria based on a specific property.
         pub property: Option<crate::RubricContentProperty>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Scaled tier offers production grade performance along with autoscaling functionality. It is suitable for customers with large amounts of data or performance sensitive workloads.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1RagManagedDbConfigScaled`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct RagManagedDbConfigScaled {}
+    pub struct RagManagedDbConfigScaled {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Basic tier is a cost-effective and low compute tier suitable for the following cases: * Experimenting with RagManagedDb. * Small data size. * Latency insensitive workload. * Only using RAG Engine with external vector DBs. NOTE: This is the default tier if not explicitly chosen.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1RagManagedDbConfigBasic`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct RagManagedDbConfigBasic {}
+    pub struct RagManagedDbConfigBasic {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Disables the RAG Engine service and deletes all your data held within this service. This will halt the billing of the service. NOTE: Once deleted the data cannot be recovered. To start using RAG Engine again, you will need to update the tier by calling the UpdateRagEngineConfig API.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1RagManagedDbConfigUnprovisioned`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct RagManagedDbConfigUnprovisioned {}
+    pub struct RagManagedDbConfigUnprovisioned {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// The definition of the Rag resource.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1RetrieveContextsRequestVertexRagStoreRagResource`.
@@ -3133,7 +3711,10 @@ mod gated_1 {
         pub rag_corpus: Option<String>,
 
         /// Optional. rag\_file\_id. The files should be in the same rag\_corpus set in rag\_corpus field.
-        pub rag_file_ids: Vec<String>,
+        pub rag_file_ids: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A context of the query.
@@ -3155,6 +3736,9 @@ mod gated_1 {
 
         /// Context of the retrieved chunk.
         pub chunk: Option<crate::RagChunk>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for custom output format configuration.
@@ -3164,6 +3748,9 @@ mod gated_1 {
     pub struct CustomOutputFormatConfig {
         /// Optional. Whether to return raw output.
         pub return_raw_output: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Map of placeholder in metric prompt template to contents of model input.
@@ -3172,7 +3759,12 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ContentMap {
         /// Optional. Map of placeholder to contents.
-        pub values: std::collections::BTreeMap<String, crate::ContentMapContents>,
+        pub values: Option<
+            std::collections::BTreeMap<String, crate::ContentMapContents>,
+        >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for trajectory.
@@ -3181,7 +3773,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Trajectory {
         /// Required. Tool calls in the trajectory.
-        pub tool_calls: Vec<crate::ToolCall>,
+        pub tool_calls: Option<Vec<crate::ToolCall>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// List of standard Content messages from Gemini API.
@@ -3190,7 +3785,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EvaluationInstanceInstanceDataContents {
         /// Optional. Repeated contents.
-        pub contents: Vec<crate::Content>,
+        pub contents: Option<Vec<crate::Content>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Raw output.
@@ -3201,7 +3799,10 @@ mod gated_1 {
         /// Output only. Raw output string.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub raw_output: Vec<String>,
+        pub raw_output: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Defines criteria based on a specific property.
@@ -3211,6 +3812,9 @@ mod gated_1 {
     pub struct RubricContentProperty {
         /// Description of the property being evaluated. Example: "The model's response is grammatically correct."
         pub description: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Repeated Content type.
@@ -3219,7 +3823,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ContentMapContents {
         /// Optional. Repeated contents.
-        pub contents: Vec<crate::Content>,
+        pub contents: Option<Vec<crate::Content>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Spec for tool call.
@@ -3232,6 +3839,9 @@ mod gated_1 {
 
         /// Optional. Spec for tool input
         pub tool_input: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -3599,7 +4209,10 @@ mod gated_2 {
         pub role: Option<String>,
 
         /// Required. Ordered `Parts` that constitute a single message. Parts may have different IANA MIME types.
-        pub parts: Vec<crate::Part>,
+        pub parts: Option<Vec<crate::Part>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A datatype containing media that is part of a multi-part `Content` message. A `Part` consists of data which has an associated datatype. A `Part` can only contain one of the accepted types in `Part.data`. A `Part` must have a fixed IANA MIME type identifying the type and subtype of the media if `inline_data` or `file_data` field is filled with raw bytes.
@@ -3638,6 +4251,9 @@ mod gated_2 {
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub thought_signature: Option<discogen_runtime::Bytes>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Content blob.
@@ -3655,6 +4271,9 @@ mod gated_2 {
 
         /// Optional. Display name of the blob. Used to provide a label or filename to distinguish blobs. This field is only returned in PromptMessage for prompt management. It is currently used in the Gemini GenerateContent calls only when server side tools (code\_execution, google\_search, and url\_context) are enabled.
         pub display_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// URI based data.
@@ -3670,6 +4289,9 @@ mod gated_2 {
 
         /// Optional. Display name of the file data. Used to provide a label or filename to distinguish file datas. This field is only returned in PromptMessage for prompt management. It is currently used in the Gemini GenerateContent calls only when server side tools (code\_execution, google\_search, and url\_context) are enabled.
         pub display_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A predicted \[FunctionCall\] returned from the model that contains a string representing the \[FunctionDeclaration.name\] and a structured JSON object containing the parameters and their values.
@@ -3681,7 +4303,10 @@ mod gated_2 {
         pub name: Option<String>,
 
         /// Optional. The function parameters and values in JSON object format. See \[FunctionDeclaration.parameters\] for parameter details.
-        pub args: std::collections::BTreeMap<String, serde_json::Value>,
+        pub args: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The result output from a \[FunctionCall\] that contains a string representing the \[FunctionDeclaration.name\] and a structured JSON object containing any output from the function is used as context to the model. This should contain the result of a \[FunctionCall\] made based on model prediction.
@@ -3693,7 +4318,10 @@ mod gated_2 {
         pub name: Option<String>,
 
         /// Required. The function response in JSON object format. Use "output" key to specify function output and "error" key to specify error details (if any). If "output" and "error" keys are not specified, then whole "response" is treated as function output.
-        pub response: std::collections::BTreeMap<String, serde_json::Value>,
+        pub response: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Required. Programming language of the `code`.
@@ -3748,6 +4376,9 @@ mod gated_2 {
 
         /// Required. The code to be executed.
         pub code: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Required. Outcome of the code execution.
@@ -3816,6 +4447,9 @@ mod gated_2 {
 
         /// Optional. Contains stdout when code execution is successful, stderr or other description otherwise.
         pub output: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Metadata describes the input video content.
@@ -3831,6 +4465,9 @@ mod gated_2 {
 
         /// Optional. The frame rate of the video sent to the model. If not specified, the default value will be 1.0. The fps range is (0.0, 24.0\].
         pub fps: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -3880,7 +4517,7 @@ mod gated_3 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct VertexRagStore {
         /// Optional. The representation of the rag source. It can be used to specify corpus only or ragfiles. Currently only support one corpus or multiple files from one corpus. In the future we may open up multiple corpora support.
-        pub rag_resources: Vec<crate::VertexRagStoreRagResource>,
+        pub rag_resources: Option<Vec<crate::VertexRagStoreRagResource>>,
 
         /// Optional. Number of top k results to return from the selected corpora.
         ///
@@ -3894,6 +4531,9 @@ mod gated_3 {
 
         /// Optional. The retrieval config for the Rag query.
         pub rag_retrieval_config: Option<crate::RagRetrievalConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Specifies the context retrieval config.
@@ -3909,6 +4549,9 @@ mod gated_3 {
 
         /// Optional. Config for ranking and reranking.
         pub ranking: Option<crate::RagRetrievalConfigRanking>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The definition of the Rag resource.
@@ -3920,7 +4563,10 @@ mod gated_3 {
         pub rag_corpus: Option<String>,
 
         /// Optional. rag\_file\_id. The files should be in the same rag\_corpus set in rag\_corpus field.
-        pub rag_file_ids: Vec<String>,
+        pub rag_file_ids: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for filters.
@@ -3936,6 +4582,9 @@ mod gated_3 {
 
         /// Optional. String for metadata filtering.
         pub metadata_filter: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for ranking and reranking.
@@ -3948,6 +4597,9 @@ mod gated_3 {
 
         /// Optional. Config for LlmRanker.
         pub llm_ranker: Option<crate::RagRetrievalConfigRankingLlmRanker>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for Rank Service.
@@ -3957,6 +4609,9 @@ mod gated_3 {
     pub struct RagRetrievalConfigRankingRankService {
         /// Optional. The model name of the rank service. Format: `semantic-ranker-512@latest`
         pub model_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for LlmRanker.
@@ -3966,6 +4621,9 @@ mod gated_3 {
     pub struct RagRetrievalConfigRankingLlmRanker {
         /// Optional. The model name used for ranking. See [Supported models](https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/inference#supported-models).
         pub model_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -4013,6 +4671,9 @@ pub use gated_3::*;
 pub struct BigQuerySource {
     /// Required. BigQuery URI to a table, up to 2000 characters long. Accepted forms: * BigQuery path. For example: `bq://projectId.bqDatasetId.bqTableId`.
     pub input_uri: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(
@@ -4048,16 +4709,16 @@ mod gated_5 {
         pub image_uri: Option<String>,
 
         /// Immutable. Specifies the command that runs when the container starts. This overrides the container's [ENTRYPOINT](https://docs.docker.com/engine/reference/builder/#entrypoint). Specify this field as an array of executable and arguments, similar to a Docker `ENTRYPOINT`'s "exec" form, not its "shell" form. If you do not specify this field, then the container's `ENTRYPOINT` runs, in conjunction with the args field or the container's \[`CMD`\](<https://docs.docker.com/engine/reference/builder/#cmd>), if either exists. If this field is not specified and the container does not have an `ENTRYPOINT`, then refer to the Docker documentation about \[how `CMD` and `ENTRYPOINT` interact\](<https://docs.docker.com/engine/reference/builder/#understand-how-cmd-and-entrypoint-interact>). If you specify this field, then you can also specify the `args` field to provide additional arguments for this command. However, if you specify this field, then the container's `CMD` is ignored. See the \[Kubernetes documentation about how the `command` and `args` fields interact with a container's `ENTRYPOINT` and `CMD`\](<https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#notes>). In this field, you can reference [environment variables set by Vertex AI](https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables) and environment variables set in the env field. You cannot reference environment variables set in the Docker image. In order for environment variables to be expanded, reference them by using the following syntax: $( VARIABLE\_NAME) Note that this differs from Bash variable expansion, which does not use parentheses. If a variable cannot be resolved, the reference in the input string is used unchanged. To avoid variable expansion, you can escape this syntax with `$$`; for example: $$(VARIABLE\_NAME) This field corresponds to the `command` field of the Kubernetes Containers [v1 core API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.23/#container-v1-core).
-        pub command: Vec<String>,
+        pub command: Option<Vec<String>>,
 
         /// Immutable. Specifies arguments for the command that runs when the container starts. This overrides the container's \[`CMD`\](<https://docs.docker.com/engine/reference/builder/#cmd>). Specify this field as an array of executable and arguments, similar to a Docker `CMD`'s "default parameters" form. If you don't specify this field but do specify the command field, then the command from the `command` field runs without any additional arguments. See the \[Kubernetes documentation about how the `command` and `args` fields interact with a container's `ENTRYPOINT` and `CMD`\](<https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#notes>). If you don't specify this field and don't specify the `command` field, then the container's \[`ENTRYPOINT`\](<https://docs.docker.com/engine/reference/builder/#cmd>) and `CMD` determine what runs based on their default behavior. See the Docker documentation about \[how `CMD` and `ENTRYPOINT` interact\](<https://docs.docker.com/engine/reference/builder/#understand-how-cmd-and-entrypoint-interact>). In this field, you can reference [environment variables set by Vertex AI](https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables) and environment variables set in the env field. You cannot reference environment variables set in the Docker image. In order for environment variables to be expanded, reference them by using the following syntax: $( VARIABLE\_NAME) Note that this differs from Bash variable expansion, which does not use parentheses. If a variable cannot be resolved, the reference in the input string is used unchanged. To avoid variable expansion, you can escape this syntax with `$$`; for example: $$(VARIABLE\_NAME) This field corresponds to the `args` field of the Kubernetes Containers [v1 core API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.23/#container-v1-core).
-        pub args: Vec<String>,
+        pub args: Option<Vec<String>>,
 
         /// Immutable. List of environment variables to set in the container. After the container starts running, code running in the container can read these environment variables. Additionally, the command and args fields can reference these variables. Later entries in this list can also reference earlier entries. For example, the following example sets the variable `VAR_2` to have the value `foo bar`: ```json [ { "name": "VAR_1", "value": "foo" }, { "name": "VAR_2", "value": "$(VAR_1) bar" } ] ``` If you switch the order of the variables in the example, then the expansion does not occur. This field corresponds to the `env` field of the Kubernetes Containers [v1 core API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.23/#container-v1-core).
-        pub env: Vec<crate::EnvVar>,
+        pub env: Option<Vec<crate::EnvVar>>,
 
         /// Immutable. List of ports to expose from the container. Vertex AI sends any prediction requests that it receives to the first port on this list. Vertex AI also sends [liveness and health checks](https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#liveness) to this port. If you do not specify this field, it defaults to following value: ```json [ { "containerPort": 8080 } ] ``` Vertex AI does not use ports other than the first one listed. This field corresponds to the `ports` field of the Kubernetes Containers [v1 core API](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.23/#container-v1-core).
-        pub ports: Vec<crate::Port>,
+        pub ports: Option<Vec<crate::Port>>,
 
         /// Immutable. HTTP path on the container to send prediction requests to. Vertex AI forwards requests sent using projects.locations.endpoints.predict to this path on the container's IP address and port. Vertex AI then returns the container's response in the API response. For example, if you set this field to `/foo`, then when Vertex AI receives a prediction request, it forwards the request body in a POST request to the `/foo` path on the port of your container specified by the first value of this `ModelContainerSpec`'s ports field. If you don't specify this field, it defaults to the following value when you deploy this Model to an Endpoint: /v1/endpoints/ENDPOINT/deployedModels/DEPLOYED\_MODEL:predict The placeholders in this value are replaced as follows: * ENDPOINT: The last segment (following `endpoints/`)of the Endpoint.name\]\[\] field of the Endpoint where this Model has been deployed. (Vertex AI makes this value available to your container code as the \[`AIP_ENDPOINT_ID` environment variable\](<https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables>).) * DEPLOYED\_MODEL: DeployedModel.id of the `DeployedModel`. (Vertex AI makes this value available to your container code as the \[`AIP_DEPLOYED_MODEL_ID` environment variable\](<https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables>).)
         pub predict_route: Option<String>,
@@ -4069,7 +4730,7 @@ mod gated_5 {
         pub invoke_route_prefix: Option<String>,
 
         /// Immutable. List of ports to expose from the container. Vertex AI sends gRPC prediction requests that it receives to the first port on this list. Vertex AI also sends liveness and health checks to this port. If you do not specify this field, gRPC requests to the container will be disabled. Vertex AI does not use ports other than the first one listed. This field corresponds to the `ports` field of the Kubernetes Containers v1 core API.
-        pub grpc_ports: Vec<crate::Port>,
+        pub grpc_ports: Option<Vec<crate::Port>>,
 
         /// Immutable. Deployment timeout. Limit for deployment timeout is 2 hours.
         pub deployment_timeout: Option<discogen_runtime::Duration>,
@@ -4085,6 +4746,9 @@ mod gated_5 {
 
         /// Immutable. Specification for Kubernetes liveness probe.
         pub liveness_probe: Option<crate::Probe>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents a network port in a container.
@@ -4094,6 +4758,9 @@ mod gated_5 {
     pub struct Port {
         /// The number of the port to expose on the pod's IP address. Must be a valid port number, between 1 and 65535 inclusive.
         pub container_port: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Probe describes a health check to be performed against a container to determine whether it is alive or ready to receive traffic.
@@ -4127,6 +4794,9 @@ mod gated_5 {
 
         /// Number of seconds to wait before starting the probe. Defaults to 0. Minimum value is 0. Maps to Kubernetes probe argument 'initialDelaySeconds'.
         pub initial_delay_seconds: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// ExecAction specifies a command to execute.
@@ -4135,7 +4805,10 @@ mod gated_5 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ProbeExecAction {
         /// Command is the command line to execute inside the container, the working directory for the command is root ('/') in the container's filesystem. The command is simply exec'd, it is not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use a shell, you need to explicitly call out to that shell. Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-        pub command: Vec<String>,
+        pub command: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// HttpGetAction describes an action based on HTTP Get requests.
@@ -4156,7 +4829,10 @@ mod gated_5 {
         pub scheme: Option<String>,
 
         /// Custom headers to set in the request. HTTP allows repeated headers.
-        pub http_headers: Vec<crate::ProbeHttpHeader>,
+        pub http_headers: Option<Vec<crate::ProbeHttpHeader>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// GrpcAction checks the health of a container using a gRPC service.
@@ -4169,6 +4845,9 @@ mod gated_5 {
 
         /// Service is the name of the service to place in the gRPC HealthCheckRequest. See <https://github.com/grpc/grpc/blob/master/doc/health-checking.md>. If this is not specified, the default behavior is defined by gRPC.
         pub service: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// TcpSocketAction probes the health of a container by opening a TCP socket connection.
@@ -4181,6 +4860,9 @@ mod gated_5 {
 
         /// Optional: Host name to connect to, defaults to the model serving container's IP.
         pub host: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// HttpHeader describes a custom header to be used in HTTP probes
@@ -4193,6 +4875,9 @@ mod gated_5 {
 
         /// The header field value
         pub value: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -4426,6 +5111,9 @@ mod gated_6 {
 
         /// Optional. Immutable. Configuration controlling how this resource pool consumes reservation.
         pub reservation_affinity: Option<crate::ReservationAffinity>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Required. Specifies the reservation affinity type.
@@ -4516,7 +5204,10 @@ mod gated_6 {
         pub key: Option<String>,
 
         /// Optional. Corresponds to the label values of a reservation resource. This must be the full resource name of the reservation or reservation block.
-        pub values: Vec<String>,
+        pub values: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -4577,10 +5268,13 @@ mod gated_7 {
         pub required_replica_count: Option<i32>,
 
         /// Immutable. The metric specifications that overrides a resource utilization metric (CPU utilization, accelerator's duty cycle, and so on) target value (default to 60 if not set). At most one entry is allowed per metric. If machine\_spec.accelerator\_count is above 0, the autoscaling will be based on both CPU utilization and accelerator's duty cycle metrics and scale up when either metrics exceeds its target value while scale down if both metrics are under their target value. The default target value is 60 for both metrics. If machine\_spec.accelerator\_count is 0, the autoscaling will be based on CPU utilization metric only with default target value 60 if not explicitly set. For example, in the case of Online Prediction, if you want to override target CPU utilization to 80, you should set autoscaling\_metric\_specs.metric\_name to `aiplatform.googleapis.com/prediction/online/cpu/utilization` and autoscaling\_metric\_specs.target to `80`.
-        pub autoscaling_metric_specs: Vec<crate::AutoscalingMetricSpec>,
+        pub autoscaling_metric_specs: Option<Vec<crate::AutoscalingMetricSpec>>,
 
         /// Optional. If true, schedule the deployment workload on [spot VMs](https://cloud.google.com/kubernetes-engine/docs/concepts/spot-vms).
         pub spot: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The metric specification that defines the target resource utilization (CPU utilization, accelerator's duty cycle, and so on) for calculating the desired replica count.
@@ -4593,6 +5287,9 @@ mod gated_7 {
 
         /// The target resource utilization in percentage (1% - 100%) for the given metric; once the real usage deviates from the target by a certain percentage, the machine replicas change. The default value is 60 (representing 60%) if not provided.
         pub target: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -4640,6 +5337,9 @@ pub use gated_7::*;
 pub struct GcsDestination {
     /// Required. Google Cloud Storage URI to output directory. If the uri doesn't end with '/', a '/' will be automatically appended. The directory is created if it doesn't exist.
     pub output_uri_prefix: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(
@@ -4686,7 +5386,10 @@ discogen_runtime::model_serde!(GcsDestination { "outputUriPrefix" => output_uri_
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GcsSource {
     /// Required. Google Cloud Storage URI(-s) to the input file(s). May contain wildcards. For more information on wildcards, see <https://cloud.google.com/storage/docs/wildcards>.
-    pub uris: Vec<String>,
+    pub uris: Option<Vec<String>>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(
@@ -4729,6 +5432,9 @@ mod gated_10 {
 
         /// If populated, represents where the chunk starts and ends in the document.
         pub page_span: Option<crate::RagChunkPageSpan>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents where the chunk starts and ends in the document.
@@ -4741,6 +5447,9 @@ mod gated_10 {
 
         /// Page where chunk ends in the document. Inclusive. 1-indexed.
         pub last_page: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -4787,6 +5496,9 @@ pub struct EnvVar {
 
     /// Required. Variables that reference a $(VAR\_NAME) are expanded using the previous defined environment variables in the container and any service environment variables. If a variable cannot be resolved, the reference in the input string will be unchanged. The $(VAR\_NAME) syntax can be escaped with a double $$, ie: $$(VAR\_NAME). Escaped references will never be expanded, regardless of whether the variable exists or not.
     pub value: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(

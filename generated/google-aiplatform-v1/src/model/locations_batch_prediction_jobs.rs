@@ -73,7 +73,7 @@ mod gated_1 {
         /// Output only. Partial failures encountered. For example, single files that can't be read. This field never exceeds 20 entries. Status details fields contain standard Google Cloud error details.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub partial_failures: Vec<discogen_runtime::RpcStatus>,
+        pub partial_failures: Option<Vec<discogen_runtime::RpcStatus>>,
 
         /// Output only. Information about resources that had been consumed by this job. Provided in real time at best effort basis, as well as a final value once the job completes. Note: This field currently may be not populated for batch predictions that use AutoML Models.
         ///
@@ -106,7 +106,7 @@ mod gated_1 {
         pub update_time: Option<discogen_runtime::Timestamp>,
 
         /// The labels with user-defined metadata to organize BatchPredictionJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Customer-managed encryption key options for a BatchPredictionJob. If this is set, then all resources created by the BatchPredictionJob will be encrypted with the provided encryption key.
         pub encryption_spec: Option<crate::EncryptionSpec>,
@@ -123,6 +123,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for JobService.ListBatchPredictionJobs
@@ -131,10 +134,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListBatchPredictionJobsResponse {
         /// List of BatchPredictionJobs in the requested page.
-        pub batch_prediction_jobs: Vec<crate::BatchPredictionJob>,
+        pub batch_prediction_jobs: Option<Vec<crate::BatchPredictionJob>>,
 
         /// A token to retrieve the next page of results. Pass to ListBatchPredictionJobsRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -155,6 +161,9 @@ mod gated_1 {
 
         /// Input only. The specification of the container that is to be used when deploying this Model.
         pub container_spec: Option<crate::ModelContainerSpec>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configures the input to BatchPredictionJob. See Model.supported\_input\_storage\_formats for Model's supported input formats, and how instances should be expressed via any of them.
@@ -170,6 +179,9 @@ mod gated_1 {
 
         /// Required. The format in which instances are given, must be one of the Model's supported\_input\_storage\_formats.
         pub instances_format: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration defining how to transform batch prediction input instances to the instances that the Model accepts.
@@ -184,10 +196,13 @@ mod gated_1 {
         pub key_field: Option<String>,
 
         /// Fields that will be included in the prediction instance that is sent to the Model. If instance\_type is `array`, the order of field names in included\_fields also determines the order of the values in the array. When included\_fields is populated, excluded\_fields must be empty. The input must be JSONL with objects at each line, BigQuery or TfRecord.
-        pub included_fields: Vec<String>,
+        pub included_fields: Option<Vec<String>>,
 
         /// Fields that will be excluded in the prediction instance that is sent to the Model. Excluded will be attached to the batch prediction output if key\_field is not specified. When excluded\_fields is populated, included\_fields must be empty. The input must be JSONL with objects at each line, BigQuery or TfRecord.
-        pub excluded_fields: Vec<String>,
+        pub excluded_fields: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configures the output of BatchPredictionJob. See Model.supported\_output\_storage\_formats for supported output formats, and how predictions are expressed via any of them.
@@ -203,6 +218,9 @@ mod gated_1 {
 
         /// Required. The format in which Vertex AI gives the predictions, must be one of the Model's supported\_output\_storage\_formats.
         pub predictions_format: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A description of resources that are used for performing batch operations, are dedicated to a Model, and need manual configuration.
@@ -218,6 +236,9 @@ mod gated_1 {
 
         /// Immutable. The maximum number of machine replicas the batch operation may be scaled to. The default value is 10.
         pub max_replica_count: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Manual batch tuning parameters.
@@ -227,6 +248,9 @@ mod gated_1 {
     pub struct ManualBatchTuningParameters {
         /// Immutable. The number of the records (e.g. instances) of the operation given in each batch to a machine replica. Machine type, and size of a single record should be considered when setting this parameter, higher value speeds up the batch operation's execution, but too high value will result in a whole batch not fitting in a machine's memory, and the whole operation will fail. The default value is 64.
         pub batch_size: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Further describes this job's output. Supplements output\_config.
@@ -248,6 +272,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub bigquery_output_table: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Statistics information about resource consumption.
@@ -259,6 +286,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub replica_hours: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Success and error statistics of processing multiple entities (for example, DataItems or structured data rows) in batch.
@@ -285,6 +315,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub successful_forecast_point_count: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -338,6 +371,10 @@ pub use gated_1::*;
 /// Discovery schema `GoogleCloudAiplatformV1CancelBatchPredictionJobRequest`.
 #[cfg(feature = "locations-batch-prediction-jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelBatchPredictionJobRequest {}
+pub struct CancelBatchPredictionJobRequest {
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
+}
+
 #[cfg(feature = "locations-batch-prediction-jobs")]
 discogen_runtime::model_serde!(CancelBatchPredictionJobRequest {});

@@ -8,7 +8,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ImportDataRequest {
         /// Required. The desired input locations. The contents of all input locations will be imported in one batch.
-        pub import_configs: Vec<crate::ImportDataConfig>,
+        pub import_configs: Option<Vec<crate::ImportDataConfig>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for DatasetService.ExportData.
@@ -18,6 +21,9 @@ mod gated_1 {
     pub struct ExportDataRequest {
         /// Required. The desired output location.
         pub export_config: Option<crate::ExportDataConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for DatasetService.SearchDataItems.
@@ -26,10 +32,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchDataItemsResponse {
         /// The DataItemViews read.
-        pub data_item_views: Vec<crate::DataItemView>,
+        pub data_item_views: Option<Vec<crate::DataItemView>>,
 
         /// A token to retrieve next page of results. Pass to SearchDataItemsRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -45,13 +54,16 @@ mod gated_1 {
         pub gcs_source: Option<crate::GcsSource>,
 
         /// Labels that will be applied to newly imported DataItems. If an identical DataItem as one being imported already exists in the Dataset, then these labels will be appended to these of the already existing one, and if labels with identical key is imported before, the old label value will be overwritten. If two DataItems are identical in the same import data operation, the labels will be combined and if key collision happens in this case, one of the values will be picked randomly. Two DataItems are considered identical if their content bytes are identical (e.g. image bytes or pdf bytes). These labels will be overridden by Annotation labels specified inside index file referenced by import\_schema\_uri, e.g. jsonl file.
-        pub data_item_labels: std::collections::BTreeMap<String, String>,
+        pub data_item_labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Labels that will be applied to newly imported Annotations. If two Annotations are identical, one of them will be deduped. Two Annotations are considered identical if their payload, payload\_schema\_uri and all of their labels are the same. These labels will be overridden by Annotation labels specified inside index file referenced by import\_schema\_uri, e.g. jsonl file.
-        pub annotation_labels: std::collections::BTreeMap<String, String>,
+        pub annotation_labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Required. Points to a YAML file stored on Google Cloud Storage describing the import format. Validation will be done against the schema. The schema is defined as an [OpenAPI 3.0.2 Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject).
         pub import_schema_uri: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Indicates the usage of the exported files.
@@ -125,6 +137,9 @@ mod gated_1 {
 
         /// Indicates the usage of the exported files.
         pub export_use: Option<crate::ExportDataConfigExportUse>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A container for a single DataItem and Annotations on it.
@@ -136,10 +151,13 @@ mod gated_1 {
         pub data_item: Option<crate::DataItem>,
 
         /// The Annotations on the DataItem. If too many Annotations should be returned for the DataItem, this field will be truncated per annotations\_limit in request. If it was, then the has\_truncated\_annotations will be set to true.
-        pub annotations: Vec<crate::Annotation>,
+        pub annotations: Option<Vec<crate::Annotation>>,
 
         /// True if and only if the Annotations field has been truncated. It happens if more Annotations for this DataItem met the request's annotation\_filter than are allowed to be returned by annotations\_limit. Note that if Annotations field is not being returned due to field mask, then this field will not be set to true no matter how many Annotations are there.
         pub has_truncated_annotations: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Assigns the input data to training, validation, and test sets as per the given fractions. Any of `training_fraction`, `validation_fraction` and `test_fraction` may optionally be provided, they must sum to up to 1. If the provided ones sum to less than 1, the remainder is assigned to sets as decided by Vertex AI. If none of the fractions are set, by default roughly 80% of data is used for training, 10% for validation, and 10% for test.
@@ -155,6 +173,9 @@ mod gated_1 {
 
         /// The fraction of the input data that is to be used to evaluate the Model.
         pub test_fraction: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Assigns input data to training, validation, and test sets based on the given filters, data pieces not matched by any filter are ignored. Currently only supported for Datasets containing DataItems. If any of the filters in this message are to match nothing, then they can be set as '-' (the minus sign). Supported only for unstructured Datasets.
@@ -170,6 +191,9 @@ mod gated_1 {
 
         /// Required. A filter on DataItems of the Dataset. DataItems that match this filter are used to test the Model. A filter with same syntax as the one used in DatasetService.ListDataItems may be used. If a single DataItem is matched by more than one of the FilterSplit filters, then it is assigned to the first set that applies to it in the training, validation, test order.
         pub test_filter: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -217,7 +241,7 @@ pub struct DataItem {
     pub update_time: Option<discogen_runtime::Timestamp>,
 
     /// Optional. The labels with user-defined metadata to organize your DataItems. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one DataItem(System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-    pub labels: std::collections::BTreeMap<String, String>,
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
 
     /// Required. The data that the DataItem represents (for example, an image or a text snippet). The schema of the payload is stored in the parent Dataset's metadata schema's dataItemSchemaUri field.
     pub payload: Option<serde_json::Value>,
@@ -234,6 +258,9 @@ pub struct DataItem {
     ///
     /// Output only: set by the server and ignored in requests.
     pub satisfies_pzi: Option<bool>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(any(feature = "locations-datasets", feature = "data-items"))]
@@ -280,7 +307,10 @@ mod gated_3 {
         pub annotation_source: Option<crate::UserActionReference>,
 
         /// Optional. The labels with user-defined metadata to organize your Annotations. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Annotation(System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable. Following system labels exist for each Annotation: * "aiplatform.googleapis.com/annotation\_set\_name": optional, name of the UI's annotation set this Annotation belongs to. If not set, the Annotation is not visible in the UI. * "aiplatform.googleapis.com/payload\_schema": output only, its value is the payload\_schema's title.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// References an API call. It contains more information about long running operation and Jobs that are triggered by the API call.
@@ -296,6 +326,9 @@ mod gated_3 {
 
         /// The method name of the API RPC call. For example, "/google.cloud.aiplatform.{apiVersion}.DatasetService.CreateDataset"
         pub method: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -21,16 +21,16 @@ mod gated_1 {
         /// Output only. The models deployed in this Endpoint. To add or remove DeployedModels use EndpointService.DeployModel and EndpointService.UndeployModel respectively.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub deployed_models: Vec<crate::DeployedModel>,
+        pub deployed_models: Option<Vec<crate::DeployedModel>>,
 
         /// A map from a DeployedModel's ID to the percentage of this Endpoint's traffic that should be forwarded to that DeployedModel. If a DeployedModel's ID is not listed in this map, then it receives no traffic. The traffic percentage values must add up to 100, or map must be empty if the Endpoint is to not accept any traffic at a moment.
-        pub traffic_split: std::collections::BTreeMap<String, i32>,
+        pub traffic_split: Option<std::collections::BTreeMap<String, i32>>,
 
         /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
         pub etag: Option<String>,
 
         /// The labels with user-defined metadata to organize your Endpoints. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Output only. Timestamp when this Endpoint was created.
         ///
@@ -92,6 +92,9 @@ mod gated_1 {
 
         /// Optional. Configuration for GenAiAdvancedFeatures. If the endpoint is serving GenAI models, advanced features like native RAG integration can be configured. Currently, only Model Garden models are supported.
         pub gen_ai_advanced_features_config: Option<crate::GenAiAdvancedFeaturesConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Output only. The deployment stage of the model. Only populated if this CreateEndpoint request deploys a model at the same time.
@@ -239,6 +242,9 @@ mod gated_1 {
         pub deployment_stage: Option<
             crate::CreateEndpointOperationMetadataDeploymentStage,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for EndpointService.ListEndpoints.
@@ -247,10 +253,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListEndpointsResponse {
         /// List of Endpoints in the requested page.
-        pub endpoints: Vec<crate::Endpoint>,
+        pub endpoints: Option<Vec<crate::Endpoint>>,
 
         /// A token to retrieve the next page of results. Pass to ListEndpointsRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -264,6 +273,9 @@ mod gated_1 {
     pub struct UpdateEndpointLongRunningRequest {
         /// Required. The Endpoint which replaces the resource on the server. Currently we only support updating the `client_connection_config` field, all the other fields' update will be blocked.
         pub endpoint: Option<crate::Endpoint>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for EndpointService.DeployModel.
@@ -275,7 +287,10 @@ mod gated_1 {
         pub deployed_model: Option<crate::DeployedModel>,
 
         /// A map from a DeployedModel's ID to the percentage of this Endpoint's traffic that should be forwarded to that DeployedModel. If this field is non-empty, then the Endpoint's traffic\_split will be overwritten with it. To refer to the ID of the just being deployed Model, a "0" should be used, and the actual ID of the new DeployedModel will be filled in its place by this method. The traffic percentage values must add up to 100. If this field is empty, then the Endpoint's traffic\_split is not updated.
-        pub traffic_split: std::collections::BTreeMap<String, i32>,
+        pub traffic_split: Option<std::collections::BTreeMap<String, i32>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Runtime operation information for EndpointService.DeployModel.
@@ -292,6 +307,9 @@ mod gated_1 {
         pub deployment_stage: Option<
             crate::CreateEndpointOperationMetadataDeploymentStage,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for EndpointService.UndeployModel.
@@ -303,7 +321,10 @@ mod gated_1 {
         pub deployed_model_id: Option<String>,
 
         /// If this field is provided, then the Endpoint's traffic\_split will be overwritten with it. If last DeployedModel is being undeployed from the Endpoint, the \[Endpoint.traffic\_split\] will always end up empty when this call returns. A DeployedModel will be successfully undeployed only if it doesn't have any traffic assigned to it when this method executes, or if this field unassigns any traffic to it.
-        pub traffic_split: std::collections::BTreeMap<String, i32>,
+        pub traffic_split: Option<std::collections::BTreeMap<String, i32>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Runtime operation information for EndpointService.UndeployModel.
@@ -313,6 +334,9 @@ mod gated_1 {
     pub struct UndeployModelOperationMetadata {
         /// The operation generic information.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for EndpointService.MutateDeployedModel.
@@ -325,6 +349,9 @@ mod gated_1 {
 
         /// Required. The update mask applies to the resource. See google.protobuf.FieldMask.
         pub update_mask: Option<discogen_runtime::FieldMask>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Runtime operation information for EndpointService.MutateDeployedModel.
@@ -334,6 +361,9 @@ mod gated_1 {
     pub struct MutateDeployedModelOperationMetadata {
         /// The operation generic information.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for PredictionService.DirectPredict.
@@ -342,10 +372,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DirectPredictRequest {
         /// The prediction input.
-        pub inputs: Vec<crate::Tensor>,
+        pub inputs: Option<Vec<crate::Tensor>>,
 
         /// The parameters that govern the prediction.
         pub parameters: Option<crate::Tensor>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for PredictionService.DirectPredict.
@@ -354,10 +387,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct DirectPredictResponse {
         /// The prediction output.
-        pub outputs: Vec<crate::Tensor>,
+        pub outputs: Option<Vec<crate::Tensor>>,
 
         /// The parameters that govern the prediction.
         pub parameters: Option<crate::Tensor>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for PredictionService.DirectRawPredict.
@@ -372,6 +408,9 @@ mod gated_1 {
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub input: Option<discogen_runtime::Bytes>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for PredictionService.DirectRawPredict.
@@ -383,6 +422,9 @@ mod gated_1 {
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub output: Option<discogen_runtime::Bytes>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for PredictionService.Explain.
@@ -391,7 +433,7 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExplainRequest {
         /// Required. The instances that are the input to the explanation call. A DeployedModel may have an upper limit on the number of instances it supports per request, and when it is exceeded the explanation call errors in case of AutoML Models, or, in case of customer created Models, the behaviour is as documented by that Model. The schema of any single instance may be specified via Endpoint's DeployedModels' Model's PredictSchemata's instance\_schema\_uri.
-        pub instances: Vec<serde_json::Value>,
+        pub instances: Option<Vec<serde_json::Value>>,
 
         /// The parameters that govern the prediction. The schema of the parameters may be specified via Endpoint's DeployedModels' Model's PredictSchemata's parameters\_schema\_uri.
         pub parameters: Option<serde_json::Value>,
@@ -401,6 +443,9 @@ mod gated_1 {
 
         /// If specified, this ExplainRequest will be served by the chosen DeployedModel, overriding Endpoint.traffic\_split.
         pub deployed_model_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for PredictionService.Explain.
@@ -409,13 +454,16 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExplainResponse {
         /// The explanations of the Model's PredictResponse.predictions. It has the same number of elements as instances to be explained.
-        pub explanations: Vec<crate::Explanation>,
+        pub explanations: Option<Vec<crate::Explanation>>,
 
         /// ID of the Endpoint's DeployedModel that served this explanation.
         pub deployed_model_id: Option<String>,
 
         /// The predictions that are the output of the predictions call. Same as PredictResponse.predictions.
-        pub predictions: Vec<serde_json::Value>,
+        pub predictions: Option<Vec<serde_json::Value>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration for logging request-response to a BigQuery table.
@@ -431,6 +479,9 @@ mod gated_1 {
 
         /// BigQuery table for logging. If only given a project, a new dataset will be created with name `logging__` where will be made BigQuery-dataset-name compatible (e.g. most special characters will become underscores). If no table name is given, a new table will be created with name `request_response_logging`
         pub bigquery_destination: Option<crate::BigQueryDestination>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Google Distributed Cloud (GDC) config.
@@ -440,6 +491,9 @@ mod gated_1 {
     pub struct GdcConfig {
         /// GDC zone. A cluster will be designated for the Vertex AI workload in this zone.
         pub zone: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configurations (e.g. inference timeout) that are applied on your endpoints.
@@ -449,6 +503,9 @@ mod gated_1 {
     pub struct ClientConnectionConfig {
         /// Customizable online prediction request timeout.
         pub inference_timeout: Option<discogen_runtime::Duration>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration for GenAiAdvancedFeatures.
@@ -458,6 +515,9 @@ mod gated_1 {
     pub struct GenAiAdvancedFeaturesConfig {
         /// Configuration for Retrieval Augmented Generation feature.
         pub rag_config: Option<crate::GenAiAdvancedFeaturesConfigRagConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The ExplanationSpec entries that can be overridden at online explanation time.
@@ -473,6 +533,9 @@ mod gated_1 {
 
         /// The example-based explanations parameter overrides.
         pub examples_override: Option<crate::ExamplesOverride>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration for Retrieval Augmented Generation feature.
@@ -482,6 +545,9 @@ mod gated_1 {
     pub struct GenAiAdvancedFeaturesConfigRagConfig {
         /// If true, enable Retrieval Augmented Generation in ChatCompletion request. Once enabled, the endpoint will be identified as GenAI endpoint and Arthedain router will be used.
         pub enable_rag: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The ExplanationMetadata entries that can be overridden at online explanation time.
@@ -490,10 +556,15 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExplanationMetadataOverride {
         /// Required. Overrides the input metadata of the features. The key is the name of the feature to be overridden. The keys specified here must exist in the input metadata to be overridden. If a feature is not specified here, the corresponding feature's input metadata is not overridden.
-        pub inputs: std::collections::BTreeMap<
-            String,
-            crate::ExplanationMetadataOverrideInputMetadataOverride,
+        pub inputs: Option<
+            std::collections::BTreeMap<
+                String,
+                crate::ExplanationMetadataOverrideInputMetadataOverride,
+            >,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The format of the data being provided with each call.
@@ -561,13 +632,16 @@ mod gated_1 {
         pub crowding_count: Option<i32>,
 
         /// Restrict the resulting nearest neighbors to respect these constraints.
-        pub restrictions: Vec<crate::ExamplesRestrictionsNamespace>,
+        pub restrictions: Option<Vec<crate::ExamplesRestrictionsNamespace>>,
 
         /// If true, return the embeddings instead of neighbors.
         pub return_embeddings: Option<bool>,
 
         /// The format of the data being provided with each call.
         pub data_format: Option<crate::ExamplesOverrideDataFormat>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The input metadata entries to be overridden.
@@ -576,7 +650,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExplanationMetadataOverrideInputMetadataOverride {
         /// Baseline inputs for this feature. This overrides the `input_baseline` field of the ExplanationMetadata.InputMetadata object of the corresponding feature's input metadata. If it's not specified, the original baselines are not overridden.
-        pub input_baselines: Vec<serde_json::Value>,
+        pub input_baselines: Option<Vec<serde_json::Value>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Restrictions namespace for example-based explanations overrides.
@@ -588,10 +665,13 @@ mod gated_1 {
         pub namespace_name: Option<String>,
 
         /// The list of allowed tags.
-        pub allow: Vec<String>,
+        pub allow: Option<Vec<String>>,
 
         /// The list of deny tags.
-        pub deny: Vec<String>,
+        pub deny: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -666,10 +746,13 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PredictRequest {
         /// Required. The instances that are the input to the prediction call. A DeployedModel may have an upper limit on the number of instances it supports per request, and when it is exceeded the prediction call errors in case of AutoML Models, or, in case of customer created Models, the behaviour is as documented by that Model. The schema of any single instance may be specified via Endpoint's DeployedModels' Model's PredictSchemata's instance\_schema\_uri.
-        pub instances: Vec<serde_json::Value>,
+        pub instances: Option<Vec<serde_json::Value>>,
 
         /// The parameters that govern the prediction. The schema of the parameters may be specified via Endpoint's DeployedModels' Model's PredictSchemata's parameters\_schema\_uri.
         pub parameters: Option<serde_json::Value>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for PredictionService.Predict.
@@ -678,7 +761,7 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PredictResponse {
         /// The predictions that are the output of the predictions call. The schema of any single prediction may be specified via Endpoint's DeployedModels' Model's PredictSchemata's prediction\_schema\_uri.
-        pub predictions: Vec<serde_json::Value>,
+        pub predictions: Option<Vec<serde_json::Value>>,
 
         /// ID of the Endpoint's DeployedModel that served this prediction.
         pub deployed_model_id: Option<String>,
@@ -702,6 +785,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub metadata: Option<serde_json::Value>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for PredictionService.PredictLongRunning.
@@ -710,10 +796,13 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PredictLongRunningRequest {
         /// Required. The instances that are the input to the prediction call. A DeployedModel may have an upper limit on the number of instances it supports per request, and when it is exceeded the prediction call errors in case of AutoML Models, or, in case of customer created Models, the behaviour is as documented by that Model. The schema of any single instance may be specified via Endpoint's DeployedModels' Model's PredictSchemata's instance\_schema\_uri.
-        pub instances: Vec<serde_json::Value>,
+        pub instances: Option<Vec<serde_json::Value>>,
 
         /// Optional. The parameters that govern the prediction. The schema of the parameters may be specified via Endpoint's DeployedModels' Model's PredictSchemata's parameters\_schema\_uri.
         pub parameters: Option<serde_json::Value>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for PredictionService.FetchPredictOperation.
@@ -723,6 +812,9 @@ mod gated_2 {
     pub struct FetchPredictOperationRequest {
         /// Required. The server-assigned name for the operation.
         pub operation_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for \[PredictionService.GenerateContent\].
@@ -731,7 +823,7 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GenerateContentRequest {
         /// Required. The content of the current conversation with the model. For single-turn queries, this is a single instance. For multi-turn queries, this is a repeated field that contains conversation history + latest request.
-        pub contents: Vec<crate::Content>,
+        pub contents: Option<Vec<crate::Content>>,
 
         /// Optional. The user provided system instructions for the model. Note: only text should be used in parts and content in each part will be in a separate paragraph.
         pub system_instruction: Option<crate::Content>,
@@ -740,22 +832,25 @@ mod gated_2 {
         pub cached_content: Option<String>,
 
         /// Optional. A list of `Tools` the model may use to generate the next response. A `Tool` is a piece of code that enables the system to interact with external systems to perform an action, or set of actions, outside of knowledge and scope of the model.
-        pub tools: Vec<crate::Tool>,
+        pub tools: Option<Vec<crate::Tool>>,
 
         /// Optional. Tool config. This config is shared for all tools provided in the request.
         pub tool_config: Option<crate::ToolConfig>,
 
         /// Optional. The labels with user-defined metadata for the request. It is used for billing and reporting only. Label keys and values can be no longer than 63 characters (Unicode codepoints) and can only contain lowercase letters, numeric characters, underscores, and dashes. International characters are allowed. Label values are optional. Label keys must start with a letter.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Optional. Per request settings for blocking unsafe content. Enforced on GenerateContentResponse.candidates.
-        pub safety_settings: Vec<crate::SafetySetting>,
+        pub safety_settings: Option<Vec<crate::SafetySetting>>,
 
         /// Optional. Settings for prompt and response sanitization using the Model Armor service. If supplied, safety\_settings must not be supplied.
         pub model_armor_config: Option<crate::ModelArmorConfig>,
 
         /// Optional. Generation config.
         pub generation_config: Option<crate::GenerationConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for \[PredictionService.GenerateContent\].
@@ -766,7 +861,7 @@ mod gated_2 {
         /// Output only. Generated candidates.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub candidates: Vec<crate::Candidate>,
+        pub candidates: Option<Vec<crate::Candidate>>,
 
         /// Output only. The model version used to generate the response.
         ///
@@ -790,6 +885,9 @@ mod gated_2 {
 
         /// Usage metadata about the response(s).
         pub usage_metadata: Option<crate::GenerateContentResponseUsageMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for PredictionService.CountTokens.
@@ -801,19 +899,22 @@ mod gated_2 {
         pub model: Option<String>,
 
         /// Optional. The instances that are the input to token counting call. Schema is identical to the prediction schema of the underlying model.
-        pub instances: Vec<serde_json::Value>,
+        pub instances: Option<Vec<serde_json::Value>>,
 
         /// Optional. Input content.
-        pub contents: Vec<crate::Content>,
+        pub contents: Option<Vec<crate::Content>>,
 
         /// Optional. The user provided system instructions for the model. Note: only text should be used in parts and content in each part will be in a separate paragraph.
         pub system_instruction: Option<crate::Content>,
 
         /// Optional. A list of `Tools` the model may use to generate the next response. A `Tool` is a piece of code that enables the system to interact with external systems to perform an action, or set of actions, outside of knowledge and scope of the model.
-        pub tools: Vec<crate::Tool>,
+        pub tools: Option<Vec<crate::Tool>>,
 
         /// Optional. Generation config that the model will use to generate the response.
         pub generation_config: Option<crate::GenerationConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for PredictionService.CountTokens.
@@ -830,7 +931,10 @@ mod gated_2 {
         /// Output only. List of modalities that were processed in the request input.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub prompt_tokens_details: Vec<crate::ModalityTokenCount>,
+        pub prompt_tokens_details: Option<Vec<crate::ModalityTokenCount>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for ComputeTokens RPC call.
@@ -839,13 +943,16 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ComputeTokensRequest {
         /// Optional. The instances that are the input to token computing API call. Schema is identical to the prediction schema of the text model, even for the non-text models, like chat models, or Codey models.
-        pub instances: Vec<serde_json::Value>,
+        pub instances: Option<Vec<serde_json::Value>>,
 
         /// Optional. The name of the publisher model requested to serve the prediction. Format: projects/{project}/locations/{location}/publishers/*/models/*
         pub model: Option<String>,
 
         /// Optional. Input content.
-        pub contents: Vec<crate::Content>,
+        pub contents: Option<Vec<crate::Content>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for ComputeTokens RPC call.
@@ -854,7 +961,10 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ComputeTokensResponse {
         /// Lists of tokens info from the input. A ComputeTokensRequest could have multiple instances with a prompt in each instance. We also need to return lists of tokens info for the request with multiple instances.
-        pub tokens_info: Vec<crate::TokensInfo>,
+        pub tokens_info: Option<Vec<crate::TokensInfo>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Required. Harm category.
@@ -1104,6 +1214,9 @@ mod gated_2 {
 
         /// Optional. Specify if the threshold is used for probability or severity score. If not specified, the threshold is used for probability score.
         pub method: Option<crate::SafetySettingMethod>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration for Model Armor integrations of prompt and responses.
@@ -1116,6 +1229,9 @@ mod gated_2 {
 
         /// Optional. The name of the Model Armor template to use for response sanitization.
         pub response_template_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Values this crate does not know yet are kept in [`GenerationConfigResponseModalitiesItem::Unknown`], so they round-trip unchanged.
@@ -1255,7 +1371,7 @@ mod gated_2 {
         pub max_output_tokens: Option<i32>,
 
         /// Optional. Stop sequences.
-        pub stop_sequences: Vec<String>,
+        pub stop_sequences: Option<Vec<String>>,
 
         /// Optional. If true, export the logprobs results in response.
         pub response_logprobs: Option<bool>,
@@ -1288,7 +1404,9 @@ mod gated_2 {
         pub audio_timestamp: Option<bool>,
 
         /// Optional. The modalities of the response.
-        pub response_modalities: Vec<crate::GenerationConfigResponseModalitiesItem>,
+        pub response_modalities: Option<
+            Vec<crate::GenerationConfigResponseModalitiesItem>,
+        >,
 
         /// Optional. If specified, the media resolution specified will be used.
         pub media_resolution: Option<crate::MediaResolution>,
@@ -1301,6 +1419,9 @@ mod gated_2 {
 
         /// Optional. If enabled, the model will detect emotions and adapt its responses accordingly.
         pub enable_affective_dialog: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Output only. The reason why the model stopped generating tokens. If empty, the model has not stopped generating the tokens.
@@ -1484,7 +1605,7 @@ mod gated_2 {
         /// Output only. List of ratings for the safety of a response candidate. There is at most one rating per category.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub safety_ratings: Vec<crate::SafetyRating>,
+        pub safety_ratings: Option<Vec<crate::SafetyRating>>,
 
         /// Output only. Describes the reason the mode stopped generating tokens in more detail. This is only filled when `finish_reason` is set.
         ///
@@ -1505,6 +1626,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub url_context_metadata: Option<crate::UrlContextMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Output only. Blocked reason.
@@ -1623,12 +1747,15 @@ mod gated_2 {
         /// Output only. Safety ratings.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub safety_ratings: Vec<crate::SafetyRating>,
+        pub safety_ratings: Option<Vec<crate::SafetyRating>>,
 
         /// Output only. A readable block reason message.
         ///
         /// Output only: set by the server and ignored in requests.
         pub block_reason_message: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Output only. Traffic type. This shows whether a request consumes Pay-As-You-Go or Provisioned Throughput quota.
@@ -1724,27 +1851,30 @@ mod gated_2 {
         /// Output only. List of modalities that were processed in the request input.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub prompt_tokens_details: Vec<crate::ModalityTokenCount>,
+        pub prompt_tokens_details: Option<Vec<crate::ModalityTokenCount>>,
 
         /// Output only. List of modalities of the cached content in the request input.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub cache_tokens_details: Vec<crate::ModalityTokenCount>,
+        pub cache_tokens_details: Option<Vec<crate::ModalityTokenCount>>,
 
         /// Output only. List of modalities that were returned in the response.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub candidates_tokens_details: Vec<crate::ModalityTokenCount>,
+        pub candidates_tokens_details: Option<Vec<crate::ModalityTokenCount>>,
 
         /// Output only. List of modalities that were processed for tool-use request inputs.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub tool_use_prompt_tokens_details: Vec<crate::ModalityTokenCount>,
+        pub tool_use_prompt_tokens_details: Option<Vec<crate::ModalityTokenCount>>,
 
         /// Output only. Traffic type. This shows whether a request consumes Pay-As-You-Go or Provisioned Throughput quota.
         ///
         /// Output only: set by the server and ignored in requests.
         pub traffic_type: Option<crate::GenerateContentResponseUsageMetadataTrafficType>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The modality associated with this token count.
@@ -1827,6 +1957,9 @@ mod gated_2 {
 
         /// Number of tokens.
         pub token_count: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Tokens info with a list of tokens and the corresponding list of token ids.
@@ -1837,13 +1970,16 @@ mod gated_2 {
         /// A list of tokens from the input.
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-        pub tokens: Vec<discogen_runtime::Bytes>,
+        pub tokens: Option<Vec<discogen_runtime::Bytes>>,
 
         /// A list of token ids from the input.
-        pub token_ids: Vec<i64>,
+        pub token_ids: Option<Vec<i64>>,
 
         /// Optional. Optional fields for the role from the corresponding Content.
         pub role: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The configuration for routing the request to a specific model.
@@ -1856,6 +1992,9 @@ mod gated_2 {
 
         /// Manual routing.
         pub manual_mode: Option<crate::GenerationConfigRoutingConfigManualRoutingMode>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The speech generation config.
@@ -1868,6 +2007,9 @@ mod gated_2 {
 
         /// Optional. Language code (ISO 639. e.g. en-US) for the speech synthesization.
         pub language_code: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for thinking features.
@@ -1880,6 +2022,9 @@ mod gated_2 {
 
         /// Optional. Indicates the thinking budget in tokens.
         pub thinking_budget: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Logprobs Result
@@ -1888,10 +2033,13 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LogprobsResult {
         /// Length = total number of decoding steps.
-        pub top_candidates: Vec<crate::LogprobsResultTopCandidates>,
+        pub top_candidates: Option<Vec<crate::LogprobsResultTopCandidates>>,
 
         /// Length = total number of decoding steps. The chosen candidates may or may not be in top\_candidates.
-        pub chosen_candidates: Vec<crate::LogprobsResultCandidate>,
+        pub chosen_candidates: Option<Vec<crate::LogprobsResultCandidate>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Output only. Harm probability levels in the content.
@@ -2063,6 +2211,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub overwritten_threshold: Option<crate::SafetySettingThreshold>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A collection of source attributions for a piece of content.
@@ -2073,7 +2224,10 @@ mod gated_2 {
         /// Output only. List of citations.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub citations: Vec<crate::Citation>,
+        pub citations: Option<Vec<crate::Citation>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Metadata returned to client when grounding is enabled.
@@ -2082,16 +2236,16 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GroundingMetadata {
         /// Optional. Web search queries for the following-up web search.
-        pub web_search_queries: Vec<String>,
+        pub web_search_queries: Option<Vec<String>>,
 
         /// Optional. Google search entry for the following-up web searches.
         pub search_entry_point: Option<crate::SearchEntryPoint>,
 
         /// List of supporting references retrieved from specified grounding source.
-        pub grounding_chunks: Vec<crate::GroundingChunk>,
+        pub grounding_chunks: Option<Vec<crate::GroundingChunk>>,
 
         /// Optional. List of grounding support.
-        pub grounding_supports: Vec<crate::GroundingSupport>,
+        pub grounding_supports: Option<Vec<crate::GroundingSupport>>,
 
         /// Optional. Output only. Retrieval metadata.
         ///
@@ -2102,6 +2256,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub google_maps_widget_context_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Metadata related to url context retrieval tool.
@@ -2112,7 +2269,10 @@ mod gated_2 {
         /// Output only. List of url context.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub url_metadata: Vec<crate::UrlMetadata>,
+        pub url_metadata: Option<Vec<crate::UrlMetadata>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The model routing preference.
@@ -2205,6 +2365,9 @@ mod gated_2 {
         pub model_routing_preference: Option<
             crate::GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// When manual routing is set, the specified model will be used directly.
@@ -2214,6 +2377,9 @@ mod gated_2 {
     pub struct GenerationConfigRoutingConfigManualRoutingMode {
         /// The model name to use. Only the public LLM models are accepted. See [Supported models](https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/inference#supported-models).
         pub model_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The configuration for the voice to use.
@@ -2223,6 +2389,9 @@ mod gated_2 {
     pub struct VoiceConfig {
         /// The configuration for the prebuilt voice to use.
         pub prebuilt_voice_config: Option<crate::PrebuiltVoiceConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Candidates with top log probabilities at each decoding step.
@@ -2231,7 +2400,10 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LogprobsResultTopCandidates {
         /// Sorted by log probability in descending order.
-        pub candidates: Vec<crate::LogprobsResultCandidate>,
+        pub candidates: Option<Vec<crate::LogprobsResultCandidate>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Candidate for the logprobs token and score.
@@ -2247,6 +2419,9 @@ mod gated_2 {
 
         /// The candidate's log probability.
         pub log_probability: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Source attributions for content.
@@ -2283,6 +2458,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub publication_date: Option<crate::GoogleTypeDate>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Google search entry point.
@@ -2297,6 +2475,9 @@ mod gated_2 {
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub sdk_blob: Option<discogen_runtime::Bytes>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Grounding chunk.
@@ -2312,6 +2493,9 @@ mod gated_2 {
 
         /// Grounding chunk from Google Maps.
         pub maps: Option<crate::GroundingChunkMaps>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Grounding support.
@@ -2323,10 +2507,13 @@ mod gated_2 {
         pub segment: Option<crate::Segment>,
 
         /// A list of indices (into 'grounding\_chunk') specifying the citations associated with the claim. For instance \[1,3,4\] means that grounding\_chunk\[1\], grounding\_chunk\[3\], grounding\_chunk\[4\] are the retrieved content attributed to the claim.
-        pub grounding_chunk_indices: Vec<i32>,
+        pub grounding_chunk_indices: Option<Vec<i32>>,
 
         /// Confidence score of the support references. Ranges from 0 to 1. 1 is the most confident. For Gemini 2.0 and before, this list must have the same size as the grounding\_chunk\_indices. For Gemini 2.5 and after, this list will be empty and should be ignored.
-        pub confidence_scores: Vec<f32>,
+        pub confidence_scores: Option<Vec<f32>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Metadata related to retrieval in the grounding flow.
@@ -2336,6 +2523,9 @@ mod gated_2 {
     pub struct RetrievalMetadata {
         /// Optional. Score indicating how likely information from Google Search could help answer the prompt. The score is in the range `[0, 1]`, where 0 is the least likely and 1 is the most likely. This score is only populated when Google Search grounding and dynamic retrieval is enabled. It will be compared to the threshold to determine whether to trigger Google Search.
         pub google_search_dynamic_retrieval_score: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Status of the url retrieval.
@@ -2397,6 +2587,9 @@ mod gated_2 {
 
         /// Status of the url retrieval.
         pub url_retrieval_status: Option<crate::UrlRetrievalStatus>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The configuration for the prebuilt speaker to use.
@@ -2406,6 +2599,9 @@ mod gated_2 {
     pub struct PrebuiltVoiceConfig {
         /// The name of the preset voice to use.
         pub voice_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents a whole or partial calendar date, such as a birthday. The time of day and time zone are either specified elsewhere or are insignificant. The date is relative to the Gregorian Calendar. This can represent one of the following: * A full date, with non-zero year, month, and day values. * A month and day, with a zero year (for example, an anniversary). * A year on its own, with a zero month and a zero day. * A year and month, with a zero day (for example, a credit card expiration date). Related types: * google.type.TimeOfDay * google.type.DateTime * google.protobuf.Timestamp
@@ -2421,6 +2617,9 @@ mod gated_2 {
 
         /// Day of a month. Must be from 1 to 31 and valid for the year and month, or 0 to specify a year by itself or a year and month where the day isn't significant.
         pub day: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Chunk from the web.
@@ -2436,6 +2635,9 @@ mod gated_2 {
 
         /// Domain of the (original) URI.
         pub domain: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Chunk from context retrieved by the retrieval tools.
@@ -2459,6 +2661,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub document_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Chunk from Google Maps.
@@ -2480,6 +2685,9 @@ mod gated_2 {
 
         /// Sources used to generate the place answer. This includes review snippets and photos that were used to generate the answer, as well as uris to flag content.
         pub place_answer_sources: Option<crate::GroundingChunkMapsPlaceAnswerSources>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Segment of the content.
@@ -2506,6 +2714,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub text: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Sources used to generate the place answer.
@@ -2514,12 +2725,15 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GroundingChunkMapsPlaceAnswerSources {
         /// Snippets of reviews that are used to generate the answer.
-        pub review_snippets: Vec<
-            crate::GroundingChunkMapsPlaceAnswerSourcesReviewSnippet,
+        pub review_snippets: Option<
+            Vec<crate::GroundingChunkMapsPlaceAnswerSourcesReviewSnippet>,
         >,
 
         /// A link where users can flag a problem with the generated answer.
         pub flag_content_uri: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Encapsulates a review snippet.
@@ -2543,6 +2757,9 @@ mod gated_2 {
 
         /// A link to show the review on Google Maps.
         pub google_maps_uri: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Author attribution for a photo or review.
@@ -2558,6 +2775,9 @@ mod gated_2 {
 
         /// Profile photo URI of the author of the Photo or Review.
         pub photo_uri: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -2685,6 +2905,9 @@ mod gated_3 {
     pub struct RawPredictRequest {
         /// The prediction input. Supports HTTP headers and arbitrary data payload. A DeployedModel may have an upper limit on the number of instances it supports per request. When this limit it is exceeded for an AutoML model, the RawPredict method returns an error. When this limit is exceeded for a custom-trained model, the behavior varies depending on the model. You can specify the schema for each instance in the predict\_schemata.instance\_schema\_uri field when you create a Model. This schema applies when you deploy the `Model` as a `DeployedModel` to an Endpoint and use the `RawPredict` method.
         pub http_body: Option<crate::GoogleApiHttpBody>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for PredictionService.StreamRawPredict.
@@ -2694,6 +2917,9 @@ mod gated_3 {
     pub struct StreamRawPredictRequest {
         /// The prediction input. Supports HTTP headers and arbitrary data payload.
         pub http_body: Option<crate::GoogleApiHttpBody>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for PredictionService.StreamingPredict. The first message must contain endpoint field and optionally input. The subsequent messages must contain input.
@@ -2702,10 +2928,13 @@ mod gated_3 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StreamingPredictRequest {
         /// The prediction input.
-        pub inputs: Vec<crate::Tensor>,
+        pub inputs: Option<Vec<crate::Tensor>>,
 
         /// The parameters that govern the prediction.
         pub parameters: Option<crate::Tensor>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for PredictionService.StreamingPredict.
@@ -2714,10 +2943,13 @@ mod gated_3 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StreamingPredictResponse {
         /// The prediction output.
-        pub outputs: Vec<crate::Tensor>,
+        pub outputs: Option<Vec<crate::Tensor>>,
 
         /// The parameters that govern the prediction.
         pub parameters: Option<crate::Tensor>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The data type of tensor.
@@ -2826,47 +3058,50 @@ mod gated_3 {
         pub dtype: Option<crate::TensorDtype>,
 
         /// Shape of the tensor.
-        pub shape: Vec<i64>,
+        pub shape: Option<Vec<i64>>,
 
         /// Type specific representations that make it easy to create tensor protos in all languages. Only the representation corresponding to "dtype" can be set. The values hold the flattened representation of the tensor in row major order. BOOL
-        pub bool_val: Vec<bool>,
+        pub bool_val: Option<Vec<bool>>,
 
         /// STRING
-        pub string_val: Vec<String>,
+        pub string_val: Option<Vec<String>>,
 
         /// STRING
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-        pub bytes_val: Vec<discogen_runtime::Bytes>,
+        pub bytes_val: Option<Vec<discogen_runtime::Bytes>>,
 
         /// FLOAT
-        pub float_val: Vec<f32>,
+        pub float_val: Option<Vec<f32>>,
 
         /// DOUBLE
-        pub double_val: Vec<f64>,
+        pub double_val: Option<Vec<f64>>,
 
         /// INT\_8 INT\_16 INT\_32
-        pub int_val: Vec<i32>,
+        pub int_val: Option<Vec<i32>>,
 
         /// INT64
-        pub int64_val: Vec<i64>,
+        pub int64_val: Option<Vec<i64>>,
 
         /// UINT8 UINT16 UINT32
-        pub uint_val: Vec<u32>,
+        pub uint_val: Option<Vec<u32>>,
 
         /// UINT64
-        pub uint64_val: Vec<u64>,
+        pub uint64_val: Option<Vec<u64>>,
 
         /// A list of tensor values.
-        pub list_val: Vec<crate::Tensor>,
+        pub list_val: Option<Vec<crate::Tensor>>,
 
         /// A map of string to tensor.
-        pub struct_val: std::collections::BTreeMap<String, crate::Tensor>,
+        pub struct_val: Option<std::collections::BTreeMap<String, crate::Tensor>>,
 
         /// Serialized raw tensor content.
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub tensor_val: Option<discogen_runtime::Bytes>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -2909,7 +3144,10 @@ pub struct GoogleApiHttpBody {
     pub data: Option<discogen_runtime::Bytes>,
 
     /// Application specific response metadata. Must be set in the first response for streaming APIs.
-    pub extensions: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub extensions: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(
@@ -2942,7 +3180,7 @@ mod gated_5 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Tool {
         /// Optional. Function tool type. One or more function declarations to be passed to the model along with the current user query. Model may decide to call a subset of these functions by populating FunctionCall in the response. User should provide a FunctionResponse for each function call in the next turn. Based on the function responses, Model will generate the final response back to the user. Maximum 512 function declarations can be provided.
-        pub function_declarations: Vec<crate::FunctionDeclaration>,
+        pub function_declarations: Option<Vec<crate::FunctionDeclaration>>,
 
         /// Optional. Retrieval tool type. System will always execute the provided retrieval tool(s) to get external knowledge to answer the prompt. Retrieval results are presented to the model for generation.
         pub retrieval: Option<crate::Retrieval>,
@@ -2964,6 +3202,9 @@ mod gated_5 {
 
         /// Optional. Tool to support URL context retrieval.
         pub url_context: Option<crate::UrlContext>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Tool config. This config is shared for all tools provided in the request.
@@ -2976,6 +3217,9 @@ mod gated_5 {
 
         /// Optional. Retrieval config.
         pub retrieval_config: Option<crate::RetrievalConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Structured representation of a function declaration as defined by the [OpenAPI 3.0 specification](https://spec.openapis.org/oas/v3.0.3). Included in this declaration are the function name, description, parameters and response type. This FunctionDeclaration is a representation of a block of code that can be used as a `Tool` by the model and executed by the client.
@@ -3000,6 +3244,9 @@ mod gated_5 {
 
         /// Optional. Describes the output from this function in JSON Schema format. The value specified by the schema is the response value of the function. This field is mutually exclusive with `response`.
         pub response_json_schema: Option<serde_json::Value>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Defines a retrieval tool that model can call to access external knowledge.
@@ -3020,6 +3267,9 @@ mod gated_5 {
         ///
         /// Deprecated.
         pub disable_attribution: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// GoogleSearch tool type. Tool to support Google Search in Model. Powered by Google.
@@ -3028,7 +3278,10 @@ mod gated_5 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ToolGoogleSearch {
         /// Optional. List of domains to be excluded from the search results. The default limit is 2000 domains. Example: \["amazon.com", "facebook.com"\].
-        pub exclude_domains: Vec<String>,
+        pub exclude_domains: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Tool to retrieve public web data for grounding, powered by Google.
@@ -3038,32 +3291,50 @@ mod gated_5 {
     pub struct GoogleSearchRetrieval {
         /// Specifies the dynamic retrieval configuration for the given source.
         pub dynamic_retrieval_config: Option<crate::DynamicRetrievalConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Tool to retrieve public maps data for grounding, powered by Google.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1GoogleMaps`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct GoogleMaps {}
+    pub struct GoogleMaps {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Tool to search public web data, powered by Vertex AI Search and Sec4 compliance.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1EnterpriseWebSearch`.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EnterpriseWebSearch {
         /// Optional. List of domains to be excluded from the search results. The default limit is 2000 domains.
-        pub exclude_domains: Vec<String>,
+        pub exclude_domains: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Tool that executes code generated by the model, and automatically returns the result to the model. See also \[ExecutableCode\]and \[CodeExecutionResult\] which are input and output to this tool.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ToolCodeExecution`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct ToolCodeExecution {}
+    pub struct ToolCodeExecution {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Tool to support URL context.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1UrlContext`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct UrlContext {}
+    pub struct UrlContext {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Optional. Function calling mode.
     ///
     /// Values this crate does not know yet are kept in [`FunctionCallingConfigMode::Unknown`], so they round-trip unchanged.
@@ -3129,7 +3400,10 @@ mod gated_5 {
         pub mode: Option<crate::FunctionCallingConfigMode>,
 
         /// Optional. Function names to call. Only set when the Mode is ANY. Function names should match \[FunctionDeclaration.name\]. With mode set to ANY, model will predict a function call from the set of function names provided.
-        pub allowed_function_names: Vec<String>,
+        pub allowed_function_names: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Retrieval config.
@@ -3142,6 +3416,9 @@ mod gated_5 {
 
         /// The language code of the user.
         pub language_code: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Optional. The type of the data.
@@ -3261,16 +3538,16 @@ mod gated_5 {
         pub max_items: Option<i64>,
 
         /// Optional. Possible values of the element of primitive type with enum format. Examples: 1. We can define direction as : {type:STRING, format:enum, enum:\["EAST", NORTH", "SOUTH", "WEST"\]} 2. We can define apartment number as : {type:INTEGER, format:enum, enum:\["101", "201", "301"\]}
-        pub r#enum: Vec<String>,
+        pub r#enum: Option<Vec<String>>,
 
         /// Optional. SCHEMA FIELDS FOR TYPE OBJECT Properties of Type.OBJECT.
-        pub properties: std::collections::BTreeMap<String, crate::Schema>,
+        pub properties: Option<std::collections::BTreeMap<String, crate::Schema>>,
 
         /// Optional. The order of the properties. Not a standard field in open api spec. Only used to support the order of the properties.
-        pub property_ordering: Vec<String>,
+        pub property_ordering: Option<Vec<String>>,
 
         /// Optional. Required properties of Type.OBJECT.
-        pub required: Vec<String>,
+        pub required: Option<Vec<String>>,
 
         /// Optional. Minimum number of the properties for Type.OBJECT.
         pub min_properties: Option<i64>,
@@ -3297,7 +3574,7 @@ mod gated_5 {
         pub example: Option<serde_json::Value>,
 
         /// Optional. The value should be validated against any (one or more) of the subschemas in the list.
-        pub any_of: Vec<crate::Schema>,
+        pub any_of: Option<Vec<crate::Schema>>,
 
         /// Optional. Can either be a boolean or an object; controls the presence of additional properties.
         pub additional_properties: Option<serde_json::Value>,
@@ -3306,7 +3583,10 @@ mod gated_5 {
         pub r#ref: Option<String>,
 
         /// Optional. A map of definitions for use by `ref` Only allowed at the root of the schema.
-        pub defs: std::collections::BTreeMap<String, crate::Schema>,
+        pub defs: Option<std::collections::BTreeMap<String, crate::Schema>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Retrieve from Vertex AI Search datastore or engine for grounding. datastore and engine are mutually exclusive. See <https://cloud.google.com/products/agent-builder>
@@ -3327,7 +3607,10 @@ mod gated_5 {
         pub filter: Option<String>,
 
         /// Specifications that define the specific DataStores to be searched, along with configurations for those data stores. This is only considered for Engines with multiple data stores. It should only be set if engine is used.
-        pub data_store_specs: Vec<crate::VertexAiSearchDataStoreSpec>,
+        pub data_store_specs: Option<Vec<crate::VertexAiSearchDataStoreSpec>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The API spec that the external API implements.
@@ -3403,6 +3686,9 @@ mod gated_5 {
 
         /// The authentication config to access the API.
         pub auth_config: Option<crate::AuthConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The mode of the predictor to be used in dynamic retrieval.
@@ -3457,6 +3743,9 @@ mod gated_5 {
 
         /// Optional. The threshold to be used in dynamic retrieval. If not set, a system default value is used.
         pub dynamic_threshold: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// An object that represents a latitude/longitude pair. This is expressed as a pair of doubles to represent degrees latitude and degrees longitude. Unless specified otherwise, this object must conform to the WGS84 standard. Values must be within normalized ranges.
@@ -3469,6 +3758,9 @@ mod gated_5 {
 
         /// The longitude in degrees. It must be in the range \[-180.0, +180.0\].
         pub longitude: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Define data stores within engine to filter on in a search call and configurations for those data stores. For more information, see <https://cloud.google.com/generative-ai-app-builder/docs/reference/rpc/google.cloud.discoveryengine.v1#datastorespec>
@@ -3481,13 +3773,20 @@ mod gated_5 {
 
         /// Optional. Filter specification to filter documents in the data store specified by data\_store field. For more information on filtering, see [Filtering](https://cloud.google.com/generative-ai-app-builder/docs/filter-search-metadata)
         pub filter: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The search parameters to use for SIMPLE\_SEARCH spec.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ExternalApiSimpleSearchParams`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct ExternalApiSimpleSearchParams {}
+    pub struct ExternalApiSimpleSearchParams {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// The search parameters to use for the ELASTIC\_SEARCH spec.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ExternalApiElasticSearchParams`.
@@ -3501,6 +3800,9 @@ mod gated_5 {
 
         /// Optional. Number of hits (chunks) to request. When specified, it is passed to Elasticsearch as the `num_hits` param.
         pub num_hits: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Type of auth scheme.
@@ -3606,6 +3908,9 @@ mod gated_5 {
 
         /// Type of auth scheme.
         pub auth_type: Option<crate::AuthConfigAuthType>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Optional. The location of the API key.
@@ -3692,6 +3997,9 @@ mod gated_5 {
 
         /// Optional. The location of the API key.
         pub http_element_location: Option<crate::HttpIn>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for HTTP Basic Authentication.
@@ -3701,6 +4009,9 @@ mod gated_5 {
     pub struct AuthConfigHttpBasicAuthConfig {
         /// Required. The name of the SecretManager secret version resource storing the base64 encoded credentials. Format: `projects/{project}/secrets/{secrete}/versions/{version}` - If specified, the `secretmanager.versions.access` permission should be granted to Vertex AI Extension Service Agent (<https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents>) on the specified resource.
         pub credential_secret: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for Google Service Account Authentication.
@@ -3710,6 +4021,9 @@ mod gated_5 {
     pub struct AuthConfigGoogleServiceAccountConfig {
         /// Optional. The service account that the extension execution service runs as. - If the service account is specified, the `iam.serviceAccounts.getAccessToken` permission should be granted to Vertex AI Extension Service Agent (<https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents>) on the specified service account. - If not specified, the Vertex AI Extension Service Agent will be used to execute the Extension.
         pub service_account: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for user oauth.
@@ -3722,6 +4036,9 @@ mod gated_5 {
 
         /// The service account used to generate access tokens for executing the Extension. - If the service account is specified, the `iam.serviceAccounts.getAccessToken` permission should be granted to Vertex AI Extension Service Agent (<https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents>) on the provided service account.
         pub service_account: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for user OIDC auth.
@@ -3734,6 +4051,9 @@ mod gated_5 {
 
         /// The service account used to generate an OpenID Connect (OIDC)-compatible JWT token signed by the Google OIDC Provider (accounts.google.com) for extension endpoint (<https://cloud.google.com/iam/docs/create-short-lived-credentials-direct#sa-credentials-oidc>). - The audience for the token will be set to the URL in the server url defined in the OpenApi spec. - If the service account is provided, the service account should grant `iam.serviceAccounts.getOpenIdToken` permission to Vertex AI Extension Service Agent (<https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents>).
         pub service_account: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -3818,6 +4138,9 @@ pub use gated_5::*;
 pub struct ApiAuth {
     /// The API secret.
     pub api_key_config: Option<crate::ApiAuthApiKeyConfig>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(
@@ -3854,6 +4177,9 @@ pub struct ApiAuthApiKeyConfig {
 
     /// The API key string. Either this or `api_key_secret_version` must be set.
     pub api_key_string: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(

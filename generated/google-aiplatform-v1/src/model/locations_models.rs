@@ -18,6 +18,9 @@ mod gated_1 {
 
         /// Optional. The user-provided custom service account to use to do the model upload. If empty, [Vertex AI Service Agent](https://cloud.google.com/vertex-ai/docs/general/access-control#service-agents) will be used to access resources needed to upload the model. This account must belong to the target project where the model is uploaded to, i.e., the project specified in the `parent` field of this request and have necessary read permissions (to Google Cloud Storage, Artifact Registry, etc.).
         pub service_account: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details of ModelService.UploadModel operation.
@@ -27,6 +30,9 @@ mod gated_1 {
     pub struct UploadModelOperationMetadata {
         /// The common part of the operation metadata.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for ModelService.ListModels
@@ -35,10 +41,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListModelsResponse {
         /// List of Models in the requested page.
-        pub models: Vec<crate::Model>,
+        pub models: Option<Vec<crate::Model>>,
 
         /// A token to retrieve next page of results. Pass to ListModelsRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -51,10 +60,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListModelVersionsResponse {
         /// List of Model versions in the requested page. In the returned Model name field, version ID instead of regvision tag will be included.
-        pub models: Vec<crate::Model>,
+        pub models: Option<Vec<crate::Model>>,
 
         /// A token to retrieve the next page of results. Pass to ListModelVersionsRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -67,10 +79,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListModelVersionCheckpointsResponse {
         /// List of Model Version checkpoints.
-        pub checkpoints: Vec<crate::ModelVersionCheckpoint>,
+        pub checkpoints: Option<Vec<crate::ModelVersionCheckpoint>>,
 
         /// A token to retrieve the next page of results. Pass to ListModelVersionCheckpointsRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -85,6 +100,9 @@ mod gated_1 {
     pub struct UpdateExplanationDatasetRequest {
         /// The example config containing the location of the dataset.
         pub examples: Option<crate::Examples>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Runtime operation information for ModelService.UpdateExplanationDataset.
@@ -94,6 +112,9 @@ mod gated_1 {
     pub struct UpdateExplanationDatasetOperationMetadata {
         /// The common part of the operation metadata.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for ModelService.MergeVersionAliases.
@@ -102,7 +123,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct MergeVersionAliasesRequest {
         /// Required. The set of version aliases to merge. The alias should be at most 128 characters, and match `a-z{0,126}[a-z-0-9]`. Add the `-` prefix to an alias means removing that alias from the version. `-` is NOT counted in the 128 characters. Example: `-golden` means removing the `golden` alias from the version. There is NO ordering in aliases, which means 1) The aliases returned from GetModel API might not have the exactly same order from this MergeVersionAliases API. 2) Adding and deleting the same alias in the request is not recommended, and the 2 operations will be cancelled out.
-        pub version_aliases: Vec<String>,
+        pub version_aliases: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for ModelService.ExportModel.
@@ -112,6 +136,9 @@ mod gated_1 {
     pub struct ExportModelRequest {
         /// Required. The desired output location and configuration.
         pub output_config: Option<crate::ExportModelRequestOutputConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details of ModelService.ExportModel operation.
@@ -126,6 +153,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub output_info: Option<crate::ExportModelOperationMetadataOutputInfo>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for ModelService.CopyModel.
@@ -144,6 +174,9 @@ mod gated_1 {
 
         /// Customer-managed encryption key options. If this is set, then the Model copy will be encrypted with the provided encryption key.
         pub encryption_spec: Option<crate::EncryptionSpec>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details of ModelService.CopyModel operation.
@@ -153,6 +186,9 @@ mod gated_1 {
     pub struct CopyModelOperationMetadata {
         /// The common part of the operation metadata.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Describes the machine learning model version checkpoint.
@@ -168,6 +204,9 @@ mod gated_1 {
 
         /// The step of the checkpoint.
         pub step: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Output configuration for the Model export.
@@ -183,6 +222,9 @@ mod gated_1 {
 
         /// The Google Container Registry or Artifact Registry uri where the Model container image will be copied to. This field should only be set when the `exportableContent` field of the \[Model.supported\_export\_formats\] object contains `IMAGE`.
         pub image_destination: Option<crate::ContainerRegistryDestination>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Further describes the output of the ExportModel. Supplements ExportModelRequest.OutputConfig.
@@ -199,6 +241,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub image_output_uri: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The Container Registry location for the container image.
@@ -208,6 +253,9 @@ mod gated_1 {
     pub struct ContainerRegistryDestination {
         /// Required. Container Registry URI of a container image. Only Google Container Registry and Artifact Registry are supported now. Accepted forms: * Google Container Registry path. For example: `gcr.io/projectId/imageName:tag`. * Artifact Registry path. For example: `us-central1-docker.pkg.dev/projectId/repoName/imageName:tag`. If a tag is not specified, "latest" will be used as the default tag.
         pub output_uri: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -329,7 +377,7 @@ mod gated_2 {
         pub version_id: Option<String>,
 
         /// User provided version aliases so that a model version can be referenced via alias (i.e. `projects/{project}/locations/{location}/models/{model_id}@{version_alias}` instead of auto-generated version id (i.e. `projects/{project}/locations/{location}/models/{model_id}@{version_id})`. The format is a-z{0,126}\[a-z0-9\] to distinguish from version\_id. A default version alias will be created for the first version of the model, and there must be exactly one default version alias for a model.
-        pub version_aliases: Vec<String>,
+        pub version_aliases: Option<Vec<String>>,
 
         /// Output only. Timestamp when this version was created.
         ///
@@ -365,7 +413,7 @@ mod gated_2 {
         /// Output only. The formats in which this Model may be exported. If empty, this Model is not available for export.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub supported_export_formats: Vec<crate::ModelExportFormat>,
+        pub supported_export_formats: Option<Vec<crate::ModelExportFormat>>,
 
         /// Output only. The resource name of the TrainingPipeline that uploaded this Model, if any.
         ///
@@ -384,19 +432,19 @@ mod gated_2 {
         /// Output only. When this Model is deployed, its prediction resources are described by the `prediction_resources` field of the Endpoint.deployed\_models object. Because not all Models support all resource configuration types, the configuration types this Model supports are listed here. If no configuration types are listed, the Model cannot be deployed to an Endpoint and does not support online predictions (PredictionService.Predict or PredictionService.Explain). Such a Model can serve predictions by using a BatchPredictionJob, if it has at least one entry each in supported\_input\_storage\_formats and supported\_output\_storage\_formats.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub supported_deployment_resources_types: Vec<
-            crate::ModelSupportedDeploymentResourcesTypesItem,
+        pub supported_deployment_resources_types: Option<
+            Vec<crate::ModelSupportedDeploymentResourcesTypesItem>,
         >,
 
         /// Output only. The formats this Model supports in BatchPredictionJob.input\_config. If PredictSchemata.instance\_schema\_uri exists, the instances should be given as per that schema. The possible formats are: * `jsonl` The JSON Lines format, where each instance is a single line. Uses GcsSource. * `csv` The CSV format, where each instance is a single comma-separated line. The first line in the file is the header, containing comma-separated field names. Uses GcsSource. * `tf-record` The TFRecord format, where each instance is a single record in tfrecord syntax. Uses GcsSource. * `tf-record-gzip` Similar to `tf-record`, but the file is gzipped. Uses GcsSource. * `bigquery` Each instance is a single row in BigQuery. Uses BigQuerySource. * `file-list` Each line of the file is the location of an instance to process, uses `gcs_source` field of the InputConfig object. If this Model doesn't support any of these formats it means it cannot be used with a BatchPredictionJob. However, if it has supported\_deployment\_resources\_types, it could serve online predictions by using PredictionService.Predict or PredictionService.Explain.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub supported_input_storage_formats: Vec<String>,
+        pub supported_input_storage_formats: Option<Vec<String>>,
 
         /// Output only. The formats this Model supports in BatchPredictionJob.output\_config. If both PredictSchemata.instance\_schema\_uri and PredictSchemata.prediction\_schema\_uri exist, the predictions are returned together with their instances. In other words, the prediction has the original instance data first, followed by the actual prediction content (as per the schema). The possible formats are: * `jsonl` The JSON Lines format, where each prediction is a single line. Uses GcsDestination. * `csv` The CSV format, where each prediction is a single comma-separated line. The first line in the file is the header, containing comma-separated field names. Uses GcsDestination. * `bigquery` Each prediction is a single row in a BigQuery table, uses BigQueryDestination . If this Model doesn't support any of these formats it means it cannot be used with a BatchPredictionJob. However, if it has supported\_deployment\_resources\_types, it could serve online predictions by using PredictionService.Predict or PredictionService.Explain.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub supported_output_storage_formats: Vec<String>,
+        pub supported_output_storage_formats: Option<Vec<String>>,
 
         /// Output only. Timestamp when this Model was uploaded into Vertex AI.
         ///
@@ -411,7 +459,7 @@ mod gated_2 {
         /// Output only. The pointers to DeployedModels created from this Model. Note that Model could have been deployed to Endpoints in different Locations.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub deployed_models: Vec<crate::DeployedModelRef>,
+        pub deployed_models: Option<Vec<crate::DeployedModelRef>>,
 
         /// The default explanation specification for this Model. The Model can be used for requesting explanation after being deployed if it is populated. The Model can be used for batch explanation if it is populated. All fields of the explanation\_spec can be overridden by explanation\_spec of DeployModelRequest.deployed\_model, or explanation\_spec of BatchPredictionJob. If the default explanation specification is not set for this Model, this Model can still be used for requesting explanation by setting explanation\_spec of DeployModelRequest.deployed\_model and for batch explanation by setting explanation\_spec of BatchPredictionJob.
         pub explanation_spec: Option<crate::ExplanationSpec>,
@@ -420,7 +468,7 @@ mod gated_2 {
         pub etag: Option<String>,
 
         /// The labels with user-defined metadata to organize your Models. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Stats of data used for training or evaluating the Model. Only populated when the Model is trained by a TrainingPipeline with data\_input\_config.
         pub data_stats: Option<crate::ModelDataStats>,
@@ -459,7 +507,10 @@ mod gated_2 {
         /// Optional. Output only. The checkpoints of the model.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub checkpoints: Vec<crate::Checkpoint>,
+        pub checkpoints: Option<Vec<crate::Checkpoint>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Values this crate does not know yet are kept in [`ModelExportFormatExportableContentsItem::Unknown`], so they round-trip unchanged.
@@ -528,7 +579,12 @@ mod gated_2 {
         /// Output only. The content of this Model that may be exported.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub exportable_contents: Vec<crate::ModelExportFormatExportableContentsItem>,
+        pub exportable_contents: Option<
+            Vec<crate::ModelExportFormatExportableContentsItem>,
+        >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Stats of data used for train or evaluate the Model.
@@ -553,6 +609,9 @@ mod gated_2 {
 
         /// Number of Annotations that are used for evaluating this Model. If the Model is evaluated multiple times, this will be the number of test Annotations used by the first evaluation. If the Model is not evaluated, the number is 0.
         pub test_annotations_count: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Type of the model source.
@@ -653,6 +712,9 @@ mod gated_2 {
 
         /// If this Model is copy of another Model. If true then source\_type pertains to the original.
         pub copy: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Contains information about the original Model if this Model is a copy.
@@ -664,6 +726,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub model: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// User input field to specify the base model source. Currently it only supports specifing the Model Garden models and Genie models.
@@ -676,6 +741,9 @@ mod gated_2 {
 
         /// Information about the base model of Genie models.
         pub genie_source: Option<crate::GenieSource>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Describes the machine learning model version checkpoint.
@@ -691,6 +759,9 @@ mod gated_2 {
 
         /// The step of the checkpoint.
         pub step: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Contains information about the source of the models generated from Model Garden.
@@ -706,6 +777,9 @@ mod gated_2 {
 
         /// Optional. Whether to avoid pulling the model from the HF cache.
         pub skip_hf_model_cache: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Contains information about the source of the models generated from Generative AI Studio.
@@ -715,6 +789,9 @@ mod gated_2 {
     pub struct GenieSource {
         /// Required. The public base model URI.
         pub base_model_uri: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -781,6 +858,9 @@ pub struct PredictSchemata {
 
     /// Immutable. Points to a YAML file stored on Google Cloud Storage describing the format of a single prediction produced by this Model, which are returned via PredictResponse.predictions, ExplainResponse.explanations, and BatchPredictionJob.output\_config. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). AutoML Models always have this field populated by Vertex AI. Note: The URI given on output will be immutable and probably different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
     pub prediction_schema_uri: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(
@@ -818,6 +898,9 @@ pub struct DeployedModelRef {
 
     /// Immutable. The ID of the Checkpoint deployed in the DeployedModel.
     pub checkpoint_id: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(
@@ -854,6 +937,9 @@ mod gated_5 {
 
         /// Optional. Metadata describing the Model's input and output for explanation.
         pub metadata: Option<crate::ExplanationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Example-based explainability that returns the nearest neighbors from the provided dataset.
@@ -872,6 +958,9 @@ mod gated_5 {
 
         /// The number of neighbors to return when querying for examples.
         pub neighbor_count: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Parameters to configure explaining for Model's predictions.
@@ -897,7 +986,10 @@ mod gated_5 {
         pub top_k: Option<i32>,
 
         /// If populated, only returns attributions that have output\_index contained in output\_indices. It must be an ndarray of integers, with the same shape of the output it's explaining. If not populated, returns attributions for top\_k indices of outputs. If neither top\_k nor output\_indices is populated, returns the argmax index of the outputs. Only applicable to Models that predict multiple outputs (e,g, multi-class Models that predict multiple classes).
-        pub output_indices: Vec<serde_json::Value>,
+        pub output_indices: Option<Vec<serde_json::Value>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Metadata describing the Model's input and output for explanation.
@@ -906,15 +998,13 @@ mod gated_5 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExplanationMetadata {
         /// Required. Map from feature names to feature input metadata. Keys are the name of the features. Values are the specification of the feature. An empty InputMetadata is valid. It describes a text feature which has the name specified as the key in ExplanationMetadata.inputs. The baseline of the empty feature is chosen by Vertex AI. For Vertex AI-provided Tensorflow images, the key can be any friendly name of the feature. Once specified, featureAttributions are keyed by this key (if not grouped with another feature). For custom images, the key must match with the key in instance.
-        pub inputs: std::collections::BTreeMap<
-            String,
-            crate::ExplanationMetadataInputMetadata,
+        pub inputs: Option<
+            std::collections::BTreeMap<String, crate::ExplanationMetadataInputMetadata>,
         >,
 
         /// Required. Map from output names to output metadata. For Vertex AI-provided Tensorflow images, keys can be any user defined string that consists of any UTF-8 characters. For custom images, keys are the name of the output field in the prediction to be explained. Currently only one key is allowed.
-        pub outputs: std::collections::BTreeMap<
-            String,
-            crate::ExplanationMetadataOutputMetadata,
+        pub outputs: Option<
+            std::collections::BTreeMap<String, crate::ExplanationMetadataOutputMetadata>,
         >,
 
         /// Points to a YAML file stored on Google Cloud Storage describing the format of the feature attributions. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). AutoML tabular Models always have this field populated by Vertex AI. Note: The URI given on output may be different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
@@ -922,6 +1012,9 @@ mod gated_5 {
 
         /// Name of the source to generate embeddings for example based explanations.
         pub latent_space_source: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The format in which instances are given, if not specified, assume it's JSONL format. Currently only JSONL format is supported.
@@ -980,6 +1073,9 @@ mod gated_5 {
 
         /// The Cloud Storage location for the input instances.
         pub gcs_source: Option<crate::GcsSource>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Preset option controlling parameters for speed-precision trade-off when querying for examples. If omitted, defaults to `PRECISE`.
@@ -1090,6 +1186,9 @@ mod gated_5 {
 
         /// The modality of the uploaded model, which automatically configures the distance measurement and feature normalization for the underlying example index and queries. If your model does not precisely fit one of these types, it is okay to choose the closest type.
         pub modality: Option<crate::PresetsModality>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// An attribution method that approximates Shapley values for features that contribute to the label being predicted. A sampling strategy is used to approximate the value rather than considering all subsets of features.
@@ -1099,6 +1198,9 @@ mod gated_5 {
     pub struct SampledShapleyAttribution {
         /// Required. The number of feature permutations to consider when approximating the Shapley values. Valid range of its value is \[1, 50\], inclusively.
         pub path_count: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// An attribution method that computes the Aumann-Shapley value taking advantage of the model's fully differentiable structure. Refer to this paper for more details: <https://arxiv.org/abs/1703.01365>
@@ -1114,6 +1216,9 @@ mod gated_5 {
 
         /// Config for IG with blur baseline. When enabled, a linear path from the maximally blurred image to the input image is created. Using a blurred baseline instead of zero (black image) is motivated by the BlurIG approach explained here: <https://arxiv.org/abs/2004.03383>
         pub blur_baseline_config: Option<crate::BlurBaselineConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// An explanation method that redistributes Integrated Gradients attributions to segmented regions, taking advantage of the model's fully differentiable structure. Refer to this paper for more details: <https://arxiv.org/abs/1906.02825> Supported only by image Models.
@@ -1129,6 +1234,9 @@ mod gated_5 {
 
         /// Config for XRAI with blur baseline. When enabled, a linear path from the maximally blurred image to the input image is created. Using a blurred baseline instead of zero (black image) is motivated by the BlurIG approach explained here: <https://arxiv.org/abs/2004.03383>
         pub blur_baseline_config: Option<crate::BlurBaselineConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Defines how the feature is encoded into the input tensor. Defaults to IDENTITY.
@@ -1236,7 +1344,7 @@ mod gated_5 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExplanationMetadataInputMetadata {
         /// Baseline inputs for this feature. If no baseline is specified, Vertex AI chooses the baseline for this feature. If multiple baselines are specified, Vertex AI returns the average attributions across them in Attribution.feature\_attributions. For Vertex AI-provided Tensorflow images (both 1.x and 2.x), the shape of each baseline must match the shape of the input tensor. If a scalar is provided, we broadcast to the same shape as the input tensor. For custom images, the element of the baselines must be in the same format as the feature's input in the instance\[\]. The schema of any single instance may be specified via Endpoint's DeployedModels' Model's PredictSchemata's instance\_schema\_uri.
-        pub input_baselines: Vec<serde_json::Value>,
+        pub input_baselines: Option<Vec<serde_json::Value>>,
 
         /// Name of the input tensor for this feature. Required and is only applicable to Vertex AI-provided images for Tensorflow.
         pub input_tensor_name: Option<String>,
@@ -1259,19 +1367,22 @@ mod gated_5 {
         pub dense_shape_tensor_name: Option<String>,
 
         /// A list of feature names for each index in the input tensor. Required when the input InputMetadata.encoding is BAG\_OF\_FEATURES, BAG\_OF\_FEATURES\_SPARSE, INDICATOR.
-        pub index_feature_mapping: Vec<String>,
+        pub index_feature_mapping: Option<Vec<String>>,
 
         /// Encoded tensor is a transformation of the input tensor. Must be provided if choosing Integrated Gradients attribution or XRAI attribution and the input tensor is not differentiable. An encoded tensor is generated if the input tensor is encoded by a lookup table.
         pub encoded_tensor_name: Option<String>,
 
         /// A list of baselines for the encoded tensor. The shape of each baseline should match the shape of the encoded tensor. If a scalar is provided, Vertex AI broadcasts to the same shape as the encoded tensor.
-        pub encoded_baselines: Vec<serde_json::Value>,
+        pub encoded_baselines: Option<Vec<serde_json::Value>>,
 
         /// Visualization configurations for image explanation.
         pub visualization: Option<crate::ExplanationMetadataInputMetadataVisualization>,
 
         /// Name of the group that the input belongs to. Features with the same group name will be treated as one feature when computing attributions. Features grouped together can have different shapes in value. If provided, there will be one single attribution generated in Attribution.feature\_attributions, keyed by the group name.
         pub group_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Metadata of the prediction output to be explained.
@@ -1287,6 +1398,9 @@ mod gated_5 {
 
         /// Name of the output tensor. Required and is only applicable to Vertex AI provided images for Tensorflow.
         pub output_tensor_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for SmoothGrad approximation of gradients. When enabled, the gradients are approximated by averaging the gradients from noisy samples in the vicinity of the inputs. Adding noise can help improve the computed gradients. Refer to this paper for more details: <https://arxiv.org/pdf/1706.03825.pdf>
@@ -1302,6 +1416,9 @@ mod gated_5 {
 
         /// The number of gradient samples to use for approximation. The higher this number, the more accurate the gradient is, but the runtime complexity increases by this factor as well. Valid range of its value is \[1, 50\]. Defaults to 3.
         pub noisy_sample_count: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for blur baseline. When enabled, a linear path from the maximally blurred image to the input image is created. Using a blurred baseline instead of zero (black image) is motivated by the BlurIG approach explained here: <https://arxiv.org/abs/2004.03383>
@@ -1311,6 +1428,9 @@ mod gated_5 {
     pub struct BlurBaselineConfig {
         /// The standard deviation of the blur kernel for the blurred baseline. The same blurring parameter is used for both the height and the width dimension. If not set, the method defaults to the zero (i.e. black for images) baseline.
         pub max_blur_sigma: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Domain details of the input feature value. Provides numeric information about the feature, such as its range (min, max). If the feature has been pre-processed, for example with z-scoring, then it provides information about how to recover the original feature. For example, if the input feature is an image and it has been pre-processed to obtain 0-mean and stddev = 1 values, then original\_mean, and original\_stddev refer to the mean and stddev of the original feature (e.g. image tensor) from which input feature (with mean = 0 and stddev = 1) was obtained.
@@ -1329,6 +1449,9 @@ mod gated_5 {
 
         /// If this input feature has been normalized to a standard deviation of 1.0, the original\_stddev specifies the standard deviation of the domain prior to normalization.
         pub original_stddev: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Type of the image visualization. Only applicable to Integrated Gradients attribution. OUTLINES shows regions of attribution, while PIXELS shows per-pixel attribution. Defaults to OUTLINES.
@@ -1688,6 +1811,9 @@ mod gated_5 {
         pub overlay_type: Option<
             crate::ExplanationMetadataInputMetadataVisualizationOverlayType,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Noise sigma by features. Noise sigma represents the standard deviation of the gaussian kernel that will be used to add noise to interpolated inputs prior to computing gradients.
@@ -1696,7 +1822,10 @@ mod gated_5 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FeatureNoiseSigma {
         /// Noise sigma per feature. No noise is added to features that are not set.
-        pub noise_sigma: Vec<crate::FeatureNoiseSigmaNoiseSigmaForFeature>,
+        pub noise_sigma: Option<Vec<crate::FeatureNoiseSigmaNoiseSigmaForFeature>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Noise sigma for a single feature.
@@ -1709,6 +1838,9 @@ mod gated_5 {
 
         /// This represents the standard deviation of the Gaussian kernel that will be used to add noise to the feature prior to computing gradients. Similar to noise\_sigma but represents the noise added to the current feature. Defaults to 0.1.
         pub sigma: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -8,10 +8,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct QueryReasoningEngineRequest {
         /// Optional. Input content provided by users in JSON object format. Examples include text query, function calling parameters, media bytes, etc.
-        pub input: std::collections::BTreeMap<String, serde_json::Value>,
+        pub input: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 
         /// Optional. Class method to be used for the query. It is optional and defaults to "query" if unspecified.
         pub class_method: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for ReasoningEngineExecutionService.Query
@@ -21,6 +24,9 @@ mod gated_1 {
     pub struct QueryReasoningEngineResponse {
         /// Response provided by users in JSON object format.
         pub output: Option<serde_json::Value>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for ReasoningEngineExecutionService.StreamQuery.
@@ -29,10 +35,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StreamQueryReasoningEngineRequest {
         /// Optional. Input content provided by users in JSON object format. Examples include text query, function calling parameters, media bytes, etc.
-        pub input: std::collections::BTreeMap<String, serde_json::Value>,
+        pub input: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 
         /// Optional. Class method to be used for the stream query. It is optional and defaults to "stream\_query" if unspecified.
         pub class_method: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// ReasoningEngine provides a customizable runtime for models to determine which actions to take and in which order.
@@ -67,6 +76,9 @@ mod gated_1 {
 
         /// Customer-managed encryption key spec for a ReasoningEngine. If set, this ReasoningEngine and all sub-resources of this ReasoningEngine will be secured by this key.
         pub encryption_spec: Option<crate::EncryptionSpec>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for ReasoningEngineService.ListReasoningEngines
@@ -75,10 +87,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListReasoningEnginesResponse {
         /// List of ReasoningEngines in the requested page.
-        pub reasoning_engines: Vec<crate::ReasoningEngine>,
+        pub reasoning_engines: Option<Vec<crate::ReasoningEngine>>,
 
         /// A token to retrieve the next page of results. Pass to ListReasoningEnginesRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -101,10 +116,15 @@ mod gated_1 {
         pub deployment_spec: Option<crate::ReasoningEngineSpecDeploymentSpec>,
 
         /// Optional. Declarations for object class methods in OpenAPI specification format.
-        pub class_methods: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+        pub class_methods: Option<
+            Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
 
         /// Optional. The OSS agent framework used to develop the agent. Currently supported values: "google-adk", "langchain", "langgraph", "ag2", "llama-index", "custom".
         pub agent_framework: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// User provided package spec like pickled object and package requirements.
@@ -123,6 +143,9 @@ mod gated_1 {
 
         /// Optional. The Python version. Currently support 3.8, 3.9, 3.10, 3.11. If not specified, default value is 3.10.
         pub python_version: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The specification of a Reasoning Engine deployment.
@@ -131,10 +154,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReasoningEngineSpecDeploymentSpec {
         /// Optional. Environment variables to be set with the Reasoning Engine deployment. The environment variables can be updated through the UpdateReasoningEngine API.
-        pub env: Vec<crate::EnvVar>,
+        pub env: Option<Vec<crate::EnvVar>>,
 
         /// Optional. Environment variables where the value is a secret in Cloud Secret Manager. To use this feature, add 'Secret Manager Secret Accessor' role (roles/secretmanager.secretAccessor) to AI Platform Reasoning Engine Service Agent.
-        pub secret_env: Vec<crate::SecretEnvVar>,
+        pub secret_env: Option<Vec<crate::SecretEnvVar>>,
 
         /// Optional. Configuration for PSC-I.
         pub psc_interface_config: Option<crate::PscInterfaceConfig>,
@@ -146,10 +169,13 @@ mod gated_1 {
         pub max_instances: Option<i32>,
 
         /// Optional. Resource limits for each container. Only 'cpu' and 'memory' keys are supported. Defaults to {"cpu": "4", "memory": "4Gi"}. * The only supported values for CPU are '1', '2', '4', '6' and '8'. For more information, go to <https://cloud.google.com/run/docs/configuring/cpu>. * The only supported values for memory are '1Gi', '2Gi', ... '32 Gi'. * For required cpu on different memory values, go to <https://cloud.google.com/run/docs/configuring/memory-limits>
-        pub resource_limits: std::collections::BTreeMap<String, String>,
+        pub resource_limits: Option<std::collections::BTreeMap<String, String>>,
 
         /// Optional. Concurrency for each container and agent server. Recommended value: 2 * cpu + 1. Defaults to 9.
         pub container_concurrency: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents an environment variable where the value is a secret in Cloud Secret Manager.
@@ -162,6 +188,9 @@ mod gated_1 {
 
         /// Required. Reference to a secret stored in the Cloud Secret Manager that will provide the value for this environment variable.
         pub secret_ref: Option<crate::SecretRef>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Reference to a secret stored in the Cloud Secret Manager that will provide the value for this environment variable.
@@ -174,6 +203,9 @@ mod gated_1 {
 
         /// The Cloud Secret Manager secret version. Can be 'latest' for the latest version, an integer for a specific version, or a version alias.
         pub version: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -11,6 +11,9 @@ pub struct UploadRagFileRequest {
 
     /// Required. The config for the RagFiles to be uploaded into the RagCorpus. VertexRagDataService.UploadRagFile.
     pub upload_rag_file_config: Option<crate::UploadRagFileConfig>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// Response message for VertexRagDataService.UploadRagFile.
@@ -24,6 +27,9 @@ pub struct UploadRagFileResponse {
 
     /// The error that occurred while processing the RagFile.
     pub error: Option<discogen_runtime::RpcStatus>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// Config for uploading RagFile.
@@ -34,6 +40,9 @@ pub struct UploadRagFileResponse {
 pub struct UploadRagFileConfig {
     /// Specifies the transformation config for RagFiles.
     pub rag_file_transformation_config: Option<crate::RagFileTransformationConfig>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "media")]

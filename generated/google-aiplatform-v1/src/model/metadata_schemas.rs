@@ -88,6 +88,9 @@ mod gated_1 {
 
         /// Description of the Metadata Schema
         pub description: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for MetadataService.ListMetadataSchemas.
@@ -96,10 +99,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListMetadataSchemasResponse {
         /// The MetadataSchemas found for the MetadataStore.
-        pub metadata_schemas: Vec<crate::MetadataSchema>,
+        pub metadata_schemas: Option<Vec<crate::MetadataSchema>>,
 
         /// A token, which can be sent as ListMetadataSchemasRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(

@@ -35,6 +35,9 @@ mod gated_1 {
 
         /// Optional. Dataplex integration settings.
         pub dataplex_config: Option<crate::MetadataStoreDataplexConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details of operations that perform MetadataService.CreateMetadataStore.
@@ -44,6 +47,9 @@ mod gated_1 {
     pub struct CreateMetadataStoreOperationMetadata {
         /// Operation metadata for creating a MetadataStore.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for MetadataService.ListMetadataStores.
@@ -52,10 +58,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListMetadataStoresResponse {
         /// The MetadataStores found for the Location.
-        pub metadata_stores: Vec<crate::MetadataStore>,
+        pub metadata_stores: Option<Vec<crate::MetadataStore>>,
 
         /// A token, which can be sent as ListMetadataStoresRequest.page\_token to retrieve the next page. If this field is not populated, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -70,6 +79,9 @@ mod gated_1 {
     pub struct DeleteMetadataStoreOperationMetadata {
         /// Operation metadata for deleting a MetadataStore.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents state information for a MetadataStore.
@@ -79,6 +91,9 @@ mod gated_1 {
     pub struct MetadataStoreMetadataStoreState {
         /// The disk utilization of the MetadataStore in bytes.
         pub disk_utilization_bytes: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents Dataplex integration settings.
@@ -88,6 +103,9 @@ mod gated_1 {
     pub struct MetadataStoreDataplexConfig {
         /// Optional. Whether or not Data Lineage synchronization is enabled for Vertex Pipelines.
         pub enabled_pipelines_lineage: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

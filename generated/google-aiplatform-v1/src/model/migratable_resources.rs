@@ -15,6 +15,9 @@ mod gated_1 {
 
         /// A filter for your search. You can use the following types of filters: * Resource type filters. The following strings filter for a specific type of MigratableResource: * `ml_engine_model_version:*` * `automl_model:*` * `automl_dataset:*` * `data_labeling_dataset:*` * "Migrated or not" filters. The following strings filter for resources that either have or have not already been migrated: * `last_migrate_time:*` filters for migrated resources. * `NOT last_migrate_time:*` filters for not yet migrated resources.
         pub filter: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for MigrationService.SearchMigratableResources.
@@ -23,10 +26,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchMigratableResourcesResponse {
         /// All migratable resources that can be migrated to the location specified in the request.
-        pub migratable_resources: Vec<crate::MigratableResource>,
+        pub migratable_resources: Option<Vec<crate::MigratableResource>>,
 
         /// The standard next-page token. The migratable\_resources may not fill page\_size in SearchMigratableResourcesRequest even when there are subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for MigrationService.BatchMigrateResources.
@@ -35,7 +41,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BatchMigrateResourcesRequest {
         /// Required. The request messages specifying the resources to migrate. They must be in the same location as the destination. Up to 50 resources can be migrated in one batch.
-        pub migrate_resource_requests: Vec<crate::MigrateResourceRequest>,
+        pub migrate_resource_requests: Option<Vec<crate::MigrateResourceRequest>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents one resource that exists in automl.googleapis.com, datalabeling.googleapis.com or ml.googleapis.com.
@@ -74,6 +83,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub last_update_time: Option<discogen_runtime::Timestamp>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config of migrating one resource from automl.googleapis.com, datalabeling.googleapis.com and ml.googleapis.com to Vertex AI.
@@ -100,6 +112,9 @@ mod gated_1 {
         pub migrate_data_labeling_dataset_config: Option<
             crate::MigrateResourceRequestMigrateDataLabelingDatasetConfig,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents one model Version in ml.googleapis.com.
@@ -112,6 +127,9 @@ mod gated_1 {
 
         /// Full resource name of ml engine model Version. Format: `projects/{project}/models/{model}/versions/{version}`.
         pub version: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents one Model in automl.googleapis.com.
@@ -124,6 +142,9 @@ mod gated_1 {
 
         /// The Model's display name in automl.googleapis.com.
         pub model_display_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents one Dataset in automl.googleapis.com.
@@ -136,6 +157,9 @@ mod gated_1 {
 
         /// The Dataset's display name in automl.googleapis.com.
         pub dataset_display_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents one Dataset in datalabeling.googleapis.com.
@@ -150,9 +174,12 @@ mod gated_1 {
         pub dataset_display_name: Option<String>,
 
         /// The migratable AnnotatedDataset in datalabeling.googleapis.com belongs to the data labeling Dataset.
-        pub data_labeling_annotated_datasets: Vec<
-            crate::MigratableResourceDataLabelingDatasetDataLabelingAnnotatedDataset,
+        pub data_labeling_annotated_datasets: Option<
+            Vec<crate::MigratableResourceDataLabelingDatasetDataLabelingAnnotatedDataset>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for migrating version in ml.googleapis.com to Vertex AI's Model.
@@ -168,6 +195,9 @@ mod gated_1 {
 
         /// Required. Display name of the model in Vertex AI. System will pick a display name if unspecified.
         pub model_display_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for migrating Model in automl.googleapis.com to Vertex AI's Model.
@@ -180,6 +210,9 @@ mod gated_1 {
 
         /// Optional. Display name of the model in Vertex AI. System will pick a display name if unspecified.
         pub model_display_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for migrating Dataset in automl.googleapis.com to Vertex AI's Dataset.
@@ -192,6 +225,9 @@ mod gated_1 {
 
         /// Required. Display name of the Dataset in Vertex AI. System will pick a display name if unspecified.
         pub dataset_display_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for migrating Dataset in datalabeling.googleapis.com to Vertex AI's Dataset.
@@ -206,9 +242,14 @@ mod gated_1 {
         pub dataset_display_name: Option<String>,
 
         /// Optional. Configs for migrating AnnotatedDataset in datalabeling.googleapis.com to Vertex AI's SavedQuery. The specified AnnotatedDatasets have to belong to the datalabeling Dataset.
-        pub migrate_data_labeling_annotated_dataset_configs: Vec<
-            crate::MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig,
+        pub migrate_data_labeling_annotated_dataset_configs: Option<
+            Vec<
+                crate::MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig,
+            >,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents one AnnotatedDataset in datalabeling.googleapis.com.
@@ -221,6 +262,9 @@ mod gated_1 {
 
         /// The AnnotatedDataset's display name in datalabeling.googleapis.com.
         pub annotated_dataset_display_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for migrating AnnotatedDataset in datalabeling.googleapis.com to Vertex AI's SavedQuery.
@@ -230,6 +274,9 @@ mod gated_1 {
     pub struct MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig {
         /// Required. Full resource name of data labeling AnnotatedDataset. Format: `projects/{project}/datasets/{dataset}/annotatedDatasets/{annotated_dataset}`.
         pub annotated_dataset: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -98,8 +98,8 @@ mod gated_1 {
         >,
 
         /// Required. The config for monitoring objectives. This is a per DeployedModel config. Each DeployedModel needs to be configured separately.
-        pub model_deployment_monitoring_objective_configs: Vec<
-            crate::ModelDeploymentMonitoringObjectiveConfig,
+        pub model_deployment_monitoring_objective_configs: Option<
+            Vec<crate::ModelDeploymentMonitoringObjectiveConfig>,
         >,
 
         /// Required. Schedule config for running the monitoring job.
@@ -125,13 +125,13 @@ mod gated_1 {
         /// Output only. The created bigquery tables for the job under customer project. Customer could do their own query & analysis. There could be 4 log tables in maximum: 1. Training data logging predict request/response 2. Serving data logging predict request/response
         ///
         /// Output only: set by the server and ignored in requests.
-        pub bigquery_tables: Vec<crate::ModelDeploymentMonitoringBigQueryTable>,
+        pub bigquery_tables: Option<Vec<crate::ModelDeploymentMonitoringBigQueryTable>>,
 
         /// The TTL of BigQuery tables in user projects which stores logs. A day is the basic unit of the TTL and we take the ceil of TTL/86400(a day). e.g. { second: 3600} indicates ttl = 1 day.
         pub log_ttl: Option<discogen_runtime::Duration>,
 
         /// The labels with user-defined metadata to organize your ModelDeploymentMonitoringJob. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Output only. Timestamp when this ModelDeploymentMonitoringJob was created.
         ///
@@ -171,6 +171,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for JobService.ListModelDeploymentMonitoringJobs.
@@ -179,10 +182,15 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListModelDeploymentMonitoringJobsResponse {
         /// A list of ModelDeploymentMonitoringJobs that matches the specified filter in the request.
-        pub model_deployment_monitoring_jobs: Vec<crate::ModelDeploymentMonitoringJob>,
+        pub model_deployment_monitoring_jobs: Option<
+            Vec<crate::ModelDeploymentMonitoringJob>,
+        >,
 
         /// The standard List next-page token.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -202,8 +210,10 @@ mod gated_1 {
         pub feature_display_name: Option<String>,
 
         /// Required. Objectives of the stats to retrieve.
-        pub objectives: Vec<
-            crate::SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjective,
+        pub objectives: Option<
+            Vec<
+                crate::SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjective,
+            >,
         >,
 
         /// The standard list page size.
@@ -217,6 +227,9 @@ mod gated_1 {
 
         /// The latest timestamp of stats being generated. If not set, indicates feching stats till the latest possible one.
         pub end_time: Option<discogen_runtime::Timestamp>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for JobService.SearchModelDeploymentMonitoringStatsAnomalies.
@@ -225,22 +238,33 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchModelDeploymentMonitoringStatsAnomaliesResponse {
         /// Stats retrieved for requested objectives. There are at most 1000 ModelMonitoringStatsAnomalies.FeatureHistoricStatsAnomalies.prediction\_stats in the response.
-        pub monitoring_stats: Vec<crate::ModelMonitoringStatsAnomalies>,
+        pub monitoring_stats: Option<Vec<crate::ModelMonitoringStatsAnomalies>>,
 
         /// The page token that can be used by the next JobService.SearchModelDeploymentMonitoringStatsAnomalies call.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for JobService.PauseModelDeploymentMonitoringJob.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1PauseModelDeploymentMonitoringJobRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct PauseModelDeploymentMonitoringJobRequest {}
+    pub struct PauseModelDeploymentMonitoringJobRequest {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Request message for JobService.ResumeModelDeploymentMonitoringJob.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ResumeModelDeploymentMonitoringJobRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct ResumeModelDeploymentMonitoringJobRequest {}
+    pub struct ResumeModelDeploymentMonitoringJobRequest {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// All metadata of most recent monitoring pipelines.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ModelDeploymentMonitoringJobLatestMonitoringPipelineMetadata`.
@@ -251,6 +275,9 @@ mod gated_1 {
 
         /// The status of the most recent monitoring pipeline.
         pub status: Option<discogen_runtime::RpcStatus>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// ModelDeploymentMonitoringObjectiveConfig contains the pair of deployed\_model\_id to ModelMonitoringObjectiveConfig.
@@ -263,6 +290,9 @@ mod gated_1 {
 
         /// The objective config of for the modelmonitoring job of this deployed model.
         pub objective_config: Option<crate::ModelMonitoringObjectiveConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The config for scheduling monitoring job.
@@ -275,6 +305,9 @@ mod gated_1 {
 
         /// The time window of the prediction data being included in each prediction dataset. This window specifies how long the data should be collected from historical model results for each run. If not set, ModelDeploymentMonitoringScheduleConfig.monitor\_interval will be used. e.g. If currently the cutoff time is 2022-01-08 14:30:00 and the monitor\_window is set to be 3600, then data from 2022-01-08 13:30:00 to 2022-01-08 14:30:00 will be retrieved and aggregated to calculate the monitoring statistics.
         pub monitor_window: Option<discogen_runtime::Duration>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Sampling Strategy for logging, can be for both training and prediction dataset.
@@ -284,6 +317,9 @@ mod gated_1 {
     pub struct SamplingStrategy {
         /// Random sample config. Will support more sampling strategies later.
         pub random_sample_config: Option<crate::SamplingStrategyRandomSampleConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The alert config for model monitoring.
@@ -300,7 +336,10 @@ mod gated_1 {
         pub enable_logging: Option<bool>,
 
         /// Resource names of the NotificationChannels to send alert. Must be of the format `projects//notificationChannels/`
-        pub notification_channels: Vec<String>,
+        pub notification_channels: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The source of log.
@@ -435,6 +474,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub request_response_logging_schema_version: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Values this crate does not know yet are kept in [`SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType::Unknown`], so they round-trip unchanged.
@@ -539,6 +581,9 @@ mod gated_1 {
 
         /// If set, all attribution scores between SearchModelDeploymentMonitoringStatsAnomaliesRequest.start\_time and SearchModelDeploymentMonitoringStatsAnomaliesRequest.end\_time are fetched, and page token doesn't take effect in this case. Only used to retrieve attribution score for the top Features which has the highest attribution score in the latest monitoring run.
         pub top_feature_count: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Statistics and anomalies generated by Model Monitoring.
@@ -558,9 +603,12 @@ mod gated_1 {
         pub anomaly_count: Option<i32>,
 
         /// A list of historical Stats and Anomalies generated for all Features.
-        pub feature_stats: Vec<
-            crate::ModelMonitoringStatsAnomaliesFeatureHistoricStatsAnomalies,
+        pub feature_stats: Option<
+            Vec<crate::ModelMonitoringStatsAnomaliesFeatureHistoricStatsAnomalies>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The objective configuration for model monitoring, including the information needed to detect anomalies for one particular model.
@@ -587,6 +635,9 @@ mod gated_1 {
         pub explanation_config: Option<
             crate::ModelMonitoringObjectiveConfigExplanationConfig,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Requests are randomly selected.
@@ -596,6 +647,9 @@ mod gated_1 {
     pub struct SamplingStrategyRandomSampleConfig {
         /// Sample rate (0, 1\]
         pub sample_rate: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The config for email alert.
@@ -604,7 +658,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ModelMonitoringAlertConfigEmailAlertConfig {
         /// The email addresses to send the alert.
-        pub user_emails: Vec<String>,
+        pub user_emails: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Historical Stats (and Anomalies) for a specific Feature.
@@ -622,7 +679,10 @@ mod gated_1 {
         pub training_stats: Option<crate::FeatureStatsAnomaly>,
 
         /// A list of historical stats generated by different time window's Prediction Dataset.
-        pub prediction_stats: Vec<crate::FeatureStatsAnomaly>,
+        pub prediction_stats: Option<Vec<crate::FeatureStatsAnomaly>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Training Dataset information.
@@ -647,6 +707,9 @@ mod gated_1 {
 
         /// Strategy to sample data from Training Dataset. If not set, we process the whole dataset.
         pub logging_sampling_strategy: Option<crate::SamplingStrategy>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The config for Training & Prediction data skew detection. It specifies the training dataset sources and the skew detection parameters.
@@ -655,16 +718,20 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ModelMonitoringObjectiveConfigTrainingPredictionSkewDetectionConfig {
         /// Key is the feature name and value is the threshold. If a feature needs to be monitored for skew, a value threshold must be configured for that feature. The threshold here is against feature distribution distance between the training and prediction feature.
-        pub skew_thresholds: std::collections::BTreeMap<String, crate::ThresholdConfig>,
+        pub skew_thresholds: Option<
+            std::collections::BTreeMap<String, crate::ThresholdConfig>,
+        >,
 
         /// Key is the feature name and value is the threshold. The threshold here is against attribution score distance between the training and prediction feature.
-        pub attribution_score_skew_thresholds: std::collections::BTreeMap<
-            String,
-            crate::ThresholdConfig,
+        pub attribution_score_skew_thresholds: Option<
+            std::collections::BTreeMap<String, crate::ThresholdConfig>,
         >,
 
         /// Skew anomaly detection threshold used by all features. When the per-feature thresholds are not set, this field can be used to specify a threshold for all features.
         pub default_skew_threshold: Option<crate::ThresholdConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The config for Prediction data drift detection.
@@ -673,16 +740,20 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ModelMonitoringObjectiveConfigPredictionDriftDetectionConfig {
         /// Key is the feature name and value is the threshold. If a feature needs to be monitored for drift, a value threshold must be configured for that feature. The threshold here is against feature distribution distance between different time windws.
-        pub drift_thresholds: std::collections::BTreeMap<String, crate::ThresholdConfig>,
+        pub drift_thresholds: Option<
+            std::collections::BTreeMap<String, crate::ThresholdConfig>,
+        >,
 
         /// Key is the feature name and value is the threshold. The threshold here is against attribution score distance between different time windows.
-        pub attribution_score_drift_thresholds: std::collections::BTreeMap<
-            String,
-            crate::ThresholdConfig,
+        pub attribution_score_drift_thresholds: Option<
+            std::collections::BTreeMap<String, crate::ThresholdConfig>,
         >,
 
         /// Drift anomaly detection threshold used by all features. When the per-feature thresholds are not set, this field can be used to specify a threshold for all features.
         pub default_drift_threshold: Option<crate::ThresholdConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The config for integrating with Vertex Explainable AI. Only applicable if the Model has explanation\_spec populated.
@@ -697,6 +768,9 @@ mod gated_1 {
         pub explanation_baseline: Option<
             crate::ModelMonitoringObjectiveConfigExplanationConfigExplanationBaseline,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The config for feature monitoring threshold.
@@ -706,6 +780,9 @@ mod gated_1 {
     pub struct ThresholdConfig {
         /// Specify a threshold value that can trigger the alert. If this threshold config is for feature distribution distance: 1. For categorical feature, the distribution distance is calculated by L-inifinity norm. 2. For numerical feature, the distribution distance is calculated by Jensen–Shannon divergence. Each feature must have a non-zero threshold if they need to be monitored. Otherwise no alert will be triggered for that feature.
         pub value: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The storage format of the predictions generated BatchPrediction job.
@@ -793,6 +870,9 @@ mod gated_1 {
         pub prediction_format: Option<
             crate::ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

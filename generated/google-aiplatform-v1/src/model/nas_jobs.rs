@@ -54,7 +54,7 @@ mod gated_1 {
         pub error: Option<discogen_runtime::RpcStatus>,
 
         /// The labels with user-defined metadata to organize NasJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Customer-managed encryption key options for a NasJob. If this is set, then all resources created by the NasJob will be encrypted with the provided encryption key.
         pub encryption_spec: Option<crate::EncryptionSpec>,
@@ -73,6 +73,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for JobService.ListNasJobs
@@ -81,10 +84,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListNasJobsResponse {
         /// List of NasJobs in the requested page. NasJob.nas\_job\_output of the jobs will not be returned.
-        pub nas_jobs: Vec<crate::NasJob>,
+        pub nas_jobs: Option<Vec<crate::NasJob>>,
 
         /// A token to retrieve the next page of results. Pass to ListNasJobsRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -95,7 +101,11 @@ mod gated_1 {
     ///
     /// Discovery schema `GoogleCloudAiplatformV1CancelNasJobRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct CancelNasJobRequest {}
+    pub struct CancelNasJobRequest {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Represents the spec of a NasJob.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1NasJobSpec`.
@@ -109,6 +119,9 @@ mod gated_1 {
 
         /// It defines the search space for Neural Architecture Search (NAS).
         pub search_space_spec: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents a uCAIP NasJob output.
@@ -120,6 +133,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub multi_trial_job_output: Option<crate::NasJobOutputMultiTrialJobOutput>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The multi-trial Neural Architecture Search (NAS) algorithm type. Defaults to `REINFORCEMENT_LEARNING`.
@@ -213,6 +229,9 @@ mod gated_1 {
         pub train_trial_spec: Option<
             crate::NasJobSpecMultiTrialAlgorithmSpecTrainTrialSpec,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The output of a multi-trial Neural Architecture Search (NAS) jobs.
@@ -223,12 +242,15 @@ mod gated_1 {
         /// Output only. List of NasTrials that were started as part of search stage.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub search_trials: Vec<crate::NasTrial>,
+        pub search_trials: Option<Vec<crate::NasTrial>>,
 
         /// Output only. List of NasTrials that were started as part of train stage.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub train_trials: Vec<crate::NasTrial>,
+        pub train_trials: Option<Vec<crate::NasTrial>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents a metric to optimize.
@@ -241,6 +263,9 @@ mod gated_1 {
 
         /// Required. The optimization goal of the metric.
         pub goal: Option<crate::StudySpecMetricSpecGoal>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represent spec for search trials.
@@ -259,6 +284,9 @@ mod gated_1 {
 
         /// The number of failed trials that need to be seen before failing the NasJob. If set to 0, Vertex AI decides how many trials must fail before the whole job fails.
         pub max_failed_trial_count: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represent spec for train trials.
@@ -274,6 +302,9 @@ mod gated_1 {
 
         /// Required. Frequency of search trials to start train stage. Top N \[TrainTrialSpec.max\_parallel\_trial\_count\] search trials will be trained for every M \[TrainTrialSpec.frequency\] trials searched.
         pub frequency: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -335,6 +366,9 @@ pub struct NasTrial {
     ///
     /// Output only: set by the server and ignored in requests.
     pub end_time: Option<discogen_runtime::Timestamp>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]

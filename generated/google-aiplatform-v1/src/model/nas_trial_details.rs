@@ -19,6 +19,9 @@ pub struct NasTrialDetail {
 
     /// The train NasTrial corresponding to search\_trial. Only populated if search\_trial is used for training.
     pub train_trial: Option<crate::NasTrial>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// Response message for JobService.ListNasTrialDetails
@@ -28,10 +31,13 @@ pub struct NasTrialDetail {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListNasTrialDetailsResponse {
     /// List of top NasTrials in the requested page.
-    pub nas_trial_details: Vec<crate::NasTrialDetail>,
+    pub nas_trial_details: Option<Vec<crate::NasTrialDetail>>,
 
     /// A token to retrieve the next page of results. Pass to ListNasTrialDetailsRequest.page\_token to obtain that page.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "nas-trial-details")]

@@ -75,13 +75,16 @@ mod gated_1 {
         pub update_time: Option<discogen_runtime::Timestamp>,
 
         /// The labels with user-defined metadata to organize NotebookExecutionJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// The name of the kernel to use during notebook execution. If unset, the default kernel is used.
         pub kernel_name: Option<String>,
 
         /// Customer-managed encryption key spec for the notebook execution job. This field is auto-populated if the NotebookRuntimeTemplate has an encryption spec.
         pub encryption_spec: Option<crate::EncryptionSpec>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The Dataform Repository containing the input notebook.
@@ -94,6 +97,9 @@ mod gated_1 {
 
         /// The commit SHA to read repository with. If unset, the file will be read at HEAD.
         pub commit_sha: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The Cloud Storage uri for the input notebook.
@@ -106,6 +112,9 @@ mod gated_1 {
 
         /// The version of the Cloud Storage object to read. If unset, the current version of the object is read. See <https://cloud.google.com/storage/docs/metadata#generation-number>.
         pub generation: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The content of the input notebook in ipynb format.
@@ -117,6 +126,9 @@ mod gated_1 {
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub content: Option<discogen_runtime::Bytes>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Compute configuration to use for an execution job.
@@ -132,13 +144,20 @@ mod gated_1 {
 
         /// The network configuration to use for the execution job.
         pub network_spec: Option<crate::NetworkSpec>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration for a Workbench Instances-based environment.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1NotebookExecutionJobWorkbenchRuntime`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct NotebookExecutionJobWorkbenchRuntime {}
+    pub struct NotebookExecutionJobWorkbenchRuntime {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     discogen_runtime::model_serde!(
         NotebookExecutionJob { "dataformRepositorySource" => dataform_repository_source,
             "gcsNotebookSource" => gcs_notebook_source,
@@ -176,6 +195,9 @@ mod gated_2 {
 
         /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
         pub progress_message: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for \[NotebookService.CreateNotebookExecutionJob\]
@@ -184,10 +206,13 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListNotebookExecutionJobsResponse {
         /// List of NotebookExecutionJobs in the requested page.
-        pub notebook_execution_jobs: Vec<crate::NotebookExecutionJob>,
+        pub notebook_execution_jobs: Option<Vec<crate::NotebookExecutionJob>>,
 
         /// A token to retrieve next page of results. Pass to ListNotebookExecutionJobsRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(

@@ -67,6 +67,9 @@ mod gated_1 {
 
         /// Whether Idle Shutdown is disabled in this NotebookRuntimeTemplate.
         pub idle_shutdown_disabled: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The euc configuration of NotebookRuntimeTemplate.
@@ -81,6 +84,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub bypass_actas_check: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A set of Shielded Instance options. See [Images using supported Shielded VM features](https://cloud.google.com/compute/docs/instances/modifying-shielded-vm).
@@ -90,6 +96,9 @@ mod gated_1 {
     pub struct ShieldedVmConfig {
         /// Defines whether the instance has [Secure Boot](https://cloud.google.com/compute/shielded-vm/docs/shielded-vm#secure-boot) enabled. Secure Boot helps ensure that the system only runs authentic software by verifying the digital signature of all boot components, and halting the boot process if signature verification fails.
         pub enable_secure_boot: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Required. Specifies the type of reservation from which this instance can consume resources: RESERVATION\_ANY (default), RESERVATION\_SPECIFIC, or RESERVATION\_NONE. See Consuming reserved instances for examples.
@@ -164,7 +173,10 @@ mod gated_1 {
         pub key: Option<String>,
 
         /// Optional. Corresponds to the label values of a reservation resource. This must be the full path name of Reservation.
-        pub values: Vec<String>,
+        pub values: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Notebook Software Config. This is passed to the backend when user makes software configurations in UI.
@@ -176,10 +188,13 @@ mod gated_1 {
         pub colab_image: Option<crate::ColabImage>,
 
         /// Optional. Environment variables to be passed to the container. Maximum limit is 100.
-        pub env: Vec<crate::EnvVar>,
+        pub env: Option<Vec<crate::EnvVar>>,
 
         /// Optional. Post startup script config.
         pub post_startup_script_config: Option<crate::PostStartupScriptConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Colab image of the runtime.
@@ -194,6 +209,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub description: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Optional. Post startup script behavior that defines download and execution behavior.
@@ -283,6 +301,9 @@ mod gated_1 {
         pub post_startup_script_behavior: Option<
             crate::PostStartupScriptConfigPostStartupScriptBehavior,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -344,7 +365,7 @@ pub struct NotebookRuntimeTemplate {
     pub etag: Option<String>,
 
     /// The labels with user-defined metadata to organize the NotebookRuntimeTemplates. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-    pub labels: std::collections::BTreeMap<String, String>,
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
 
     /// The idle shutdown configuration of NotebookRuntimeTemplate. This config will only be set when idle shutdown is enabled.
     pub idle_shutdown_config: Option<crate::NotebookIdleShutdownConfig>,
@@ -369,7 +390,7 @@ pub struct NotebookRuntimeTemplate {
     pub shielded_vm_config: Option<crate::ShieldedVmConfig>,
 
     /// Optional. The Compute Engine tags to add to runtime (see [Tagging instances](https://cloud.google.com/vpc/docs/add-remove-network-tags)).
-    pub network_tags: Vec<String>,
+    pub network_tags: Option<Vec<String>>,
 
     /// Optional. Reservation Affinity of the notebook runtime template.
     pub reservation_affinity: Option<crate::NotebookReservationAffinity>,
@@ -379,6 +400,9 @@ pub struct NotebookRuntimeTemplate {
 
     /// Optional. The notebook software configuration of the notebook runtime.
     pub software_config: Option<crate::NotebookSoftwareConfig>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// Metadata information for NotebookService.CreateNotebookRuntimeTemplate.
@@ -389,6 +413,9 @@ pub struct NotebookRuntimeTemplate {
 pub struct CreateNotebookRuntimeTemplateOperationMetadata {
     /// The operation generic information.
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// Response message for NotebookService.ListNotebookRuntimeTemplates.
@@ -398,10 +425,13 @@ pub struct CreateNotebookRuntimeTemplateOperationMetadata {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListNotebookRuntimeTemplatesResponse {
     /// List of NotebookRuntimeTemplates in the requested page.
-    pub notebook_runtime_templates: Vec<crate::NotebookRuntimeTemplate>,
+    pub notebook_runtime_templates: Option<Vec<crate::NotebookRuntimeTemplate>>,
 
     /// A token to retrieve next page of results. Pass to ListNotebookRuntimeTemplatesRequest.page\_token to obtain that page.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "notebook-runtime-templates")]
@@ -445,6 +475,9 @@ mod gated_3 {
 
         /// Size in GB of the disk (default is 100GB).
         pub disk_size_gb: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Network spec.
@@ -460,6 +493,9 @@ mod gated_3 {
 
         /// The name of the subnet that this instance is in. Format: `projects/{project_id_or_number}/regions/{region}/subnetworks/{subnetwork_id}`
         pub subnetwork: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -15,6 +15,9 @@ mod gated_1 {
 
         /// Optional. User specified ID for the notebook runtime.
         pub notebook_runtime_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Metadata information for NotebookService.AssignNotebookRuntime.
@@ -27,6 +30,9 @@ mod gated_1 {
 
         /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
         pub progress_message: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Output only. The health state of the NotebookRuntime.
@@ -230,7 +236,7 @@ mod gated_1 {
         pub is_upgradable: Option<bool>,
 
         /// The labels with user-defined metadata to organize your NotebookRuntime. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one NotebookRuntime (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable. Following system labels exist for NotebookRuntime: * "aiplatform.googleapis.com/notebook\_runtime\_gce\_instance\_id": output only, its value is the Compute Engine instance id. * "aiplatform.googleapis.com/colab\_enterprise\_entry\_service": its value is either "bigquery" or "vertex"; if absent, it should be "vertex". This is to describe the entry service, either BigQuery or Vertex.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Output only. Timestamp when this NotebookRuntime will be expired: 1. System Predefined NotebookRuntime: 24 hours after creation. After expiration, system predifined runtime will be deleted. 2. User created NotebookRuntime: 6 months after last upgrade. After expiration, user created runtime will be stopped and allowed for upgrade.
         ///
@@ -280,7 +286,7 @@ mod gated_1 {
         pub shielded_vm_config: Option<crate::ShieldedVmConfig>,
 
         /// Optional. The Compute Engine tags to add to runtime (see [Tagging instances](https://cloud.google.com/vpc/docs/add-remove-network-tags)).
-        pub network_tags: Vec<String>,
+        pub network_tags: Option<Vec<String>>,
 
         /// Output only. Reservation Affinity of the notebook runtime.
         ///
@@ -306,6 +312,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for NotebookService.ListNotebookRuntimes.
@@ -314,10 +323,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListNotebookRuntimesResponse {
         /// List of NotebookRuntimes in the requested page.
-        pub notebook_runtimes: Vec<crate::NotebookRuntime>,
+        pub notebook_runtimes: Option<Vec<crate::NotebookRuntime>>,
 
         /// A token to retrieve next page of results. Pass to ListNotebookRuntimesRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -329,7 +341,11 @@ mod gated_1 {
     ///
     /// Discovery schema `GoogleCloudAiplatformV1UpgradeNotebookRuntimeRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct UpgradeNotebookRuntimeRequest {}
+    pub struct UpgradeNotebookRuntimeRequest {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Metadata information for NotebookService.UpgradeNotebookRuntime.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1UpgradeNotebookRuntimeOperationMetadata`.
@@ -340,13 +356,20 @@ mod gated_1 {
 
         /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
         pub progress_message: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for NotebookService.StartNotebookRuntime.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1StartNotebookRuntimeRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct StartNotebookRuntimeRequest {}
+    pub struct StartNotebookRuntimeRequest {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Metadata information for NotebookService.StartNotebookRuntime.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1StartNotebookRuntimeOperationMetadata`.
@@ -357,13 +380,20 @@ mod gated_1 {
 
         /// A human-readable message that shows the intermediate progress details of NotebookRuntime.
         pub progress_message: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for NotebookService.StopNotebookRuntime.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1StopNotebookRuntimeRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct StopNotebookRuntimeRequest {}
+    pub struct StopNotebookRuntimeRequest {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Points to a NotebookRuntimeTemplateRef.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1NotebookRuntimeTemplateRef`.
@@ -371,6 +401,9 @@ mod gated_1 {
     pub struct NotebookRuntimeTemplateRef {
         /// Immutable. A resource name of the NotebookRuntimeTemplate.
         pub notebook_runtime_template: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -91,7 +91,7 @@ mod gated_1 {
         pub display_name: Option<String>,
 
         /// Required. The spec of the pools of different resources.
-        pub resource_pools: Vec<crate::ResourcePool>,
+        pub resource_pools: Option<Vec<crate::ResourcePool>>,
 
         /// Output only. The detailed state of a Study.
         ///
@@ -119,7 +119,7 @@ mod gated_1 {
         pub update_time: Option<discogen_runtime::Timestamp>,
 
         /// Optional. The labels with user-defined metadata to organize PersistentResource. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Optional. The full name of the Compute Engine \[network\](/compute/docs/networks-and-firewalls#networks) to peered with Vertex AI to host the persistent resources. For example, `projects/12345/global/networks/myVPC`. \[Format\](/compute/docs/reference/rest/v1/networks/insert) is of the form `projects/{project}/global/networks/{network}`. Where {project} is a project number, as in `12345`, and {network} is a network name. To specify this field, you must have already [configured VPC Network Peering for Vertex AI](https://cloud.google.com/vertex-ai/docs/general/vpc-peering). If this field is left unspecified, the resources aren't peered with any network.
         pub network: Option<String>,
@@ -139,7 +139,7 @@ mod gated_1 {
         pub resource_runtime: Option<crate::ResourceRuntime>,
 
         /// Optional. A list of names for the reserved IP ranges under the VPC network that can be used for this persistent resource. If set, we will deploy the persistent resource within the provided IP ranges. Otherwise, the persistent resource is deployed to any IP ranges under the provided VPC network. Example: \['vertex-ai-ip-range'\].
-        pub reserved_ip_ranges: Vec<String>,
+        pub reserved_ip_ranges: Option<Vec<String>>,
 
         /// Output only. Reserved for future use.
         ///
@@ -150,6 +150,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details of operations that perform create PersistentResource.
@@ -162,6 +165,9 @@ mod gated_1 {
 
         /// Progress Message for Create LRO
         pub progress_message: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for PersistentResourceService.ListPersistentResources
@@ -170,10 +176,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListPersistentResourcesResponse {
         /// The `persistentResources` field.
-        pub persistent_resources: Vec<crate::PersistentResource>,
+        pub persistent_resources: Option<Vec<crate::PersistentResource>>,
 
         /// A token to retrieve next page of results. Pass to ListPersistentResourcesRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -185,7 +194,11 @@ mod gated_1 {
     ///
     /// Discovery schema `GoogleCloudAiplatformV1RebootPersistentResourceRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct RebootPersistentResourceRequest {}
+    pub struct RebootPersistentResourceRequest {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Details of operations that perform reboot PersistentResource.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1RebootPersistentResourceOperationMetadata`.
@@ -196,6 +209,9 @@ mod gated_1 {
 
         /// Progress Message for Reboot LRO
         pub progress_message: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents the spec of a group of resources of the same type, for example machine type, disk, and accelerators, in a PersistentResource.
@@ -222,6 +238,9 @@ mod gated_1 {
 
         /// Optional. Optional spec to configure GKE or Ray-on-Vertex autoscaling
         pub autoscaling_spec: Option<crate::ResourcePoolAutoscalingSpec>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration for the runtime on a PersistentResource instance, including but not limited to: * Service accounts used to run the workloads. * Whether to make it a dedicated Ray Cluster.
@@ -234,6 +253,9 @@ mod gated_1 {
 
         /// Optional. Ray cluster configuration. Required when creating a dedicated RayCluster on the PersistentResource.
         pub ray_spec: Option<crate::RaySpec>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Persistent Cluster runtime information as output
@@ -244,7 +266,10 @@ mod gated_1 {
         /// Output only. URIs for user to connect to the Cluster. Example: { "RAY\_HEAD\_NODE\_INTERNAL\_IP": "head-node-IP:10001" "RAY\_DASHBOARD\_URI": "ray-dashboard-address:8888" }
         ///
         /// Output only: set by the server and ignored in requests.
-        pub access_uris: std::collections::BTreeMap<String, String>,
+        pub access_uris: Option<std::collections::BTreeMap<String, String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The min/max number of replicas allowed if enabling autoscaling
@@ -257,6 +282,9 @@ mod gated_1 {
 
         /// Optional. max replicas in the node pool, must be ≥ replica\_count and &gt; min\_replica\_count or will throw error
         pub max_replica_count: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration for the use of custom service account to run the workloads.
@@ -269,6 +297,9 @@ mod gated_1 {
 
         /// Optional. Required when all below conditions are met * `enable_custom_service_account` is true; * any runtime is specified via `ResourceRuntimeSpec` on creation time, for example, Ray The users must have `iam.serviceAccounts.actAs` permission on this service account and then the specified runtime containers will run as it. Do not set this field if you want to submit jobs using custom service account to this PersistentResource after creation, but only specify the `service_account` inside the job.
         pub service_account: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration information for the Ray cluster. For experimental launch, Ray cluster creation and Persistent cluster creation are 1:1 mapping: We will provision all the nodes within the Persistent cluster as Ray nodes.
@@ -280,7 +311,7 @@ mod gated_1 {
         pub image_uri: Option<String>,
 
         /// Optional. Required if image\_uri isn't set. A map of resource\_pool\_id to prebuild Ray image if user need to use different images for different head/worker pools. This map needs to cover all the resource pool ids. Example: { "ray\_head\_node\_pool": "head image" "ray\_worker\_node\_pool1": "worker image" "ray\_worker\_node\_pool2": "another worker image" }
-        pub resource_pool_images: std::collections::BTreeMap<String, String>,
+        pub resource_pool_images: Option<std::collections::BTreeMap<String, String>>,
 
         /// Optional. This will be used to indicate which resource pool will serve as the Ray head node(the first node within that pool). Will use the machine from the first workerpool as the head node by default if this field isn't set.
         pub head_node_resource_pool_id: Option<String>,
@@ -290,6 +321,9 @@ mod gated_1 {
 
         /// Optional. OSS Ray logging configurations.
         pub ray_logs_spec: Option<crate::RayLogsSpec>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration for the Ray metrics.
@@ -299,6 +333,9 @@ mod gated_1 {
     pub struct RayMetricSpec {
         /// Optional. Flag to disable the Ray metrics collection.
         pub disabled: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configuration for the Ray OSS Logs.
@@ -308,6 +345,9 @@ mod gated_1 {
     pub struct RayLogsSpec {
         /// Optional. Flag to disable the export of Ray OSS logs to Cloud Logging.
         pub disabled: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -36,7 +36,7 @@ mod gated_1 {
         pub update_time: Option<discogen_runtime::Timestamp>,
 
         /// The spec of the pipeline.
-        pub pipeline_spec: std::collections::BTreeMap<String, serde_json::Value>,
+        pub pipeline_spec: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 
         /// Output only. The detailed state of the job.
         ///
@@ -54,7 +54,7 @@ mod gated_1 {
         pub error: Option<discogen_runtime::RpcStatus>,
 
         /// The labels with user-defined metadata to organize PipelineJob. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels. Note there is some reserved label key for Vertex AI Pipelines. - `vertex-ai-pipelines-run-billing-id`, user set value will get overrided.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Runtime config of the pipeline.
         pub runtime_config: Option<crate::PipelineJobRuntimeConfig>,
@@ -69,7 +69,7 @@ mod gated_1 {
         pub network: Option<String>,
 
         /// A list of names for the reserved ip ranges under the VPC network that can be used for this Pipeline Job's workload. If set, we will deploy the Pipeline Job's workload within the provided ip ranges. Otherwise, the job will be deployed to any ip ranges under the provided VPC network. Example: \['vertex-ai-ip-range'\].
-        pub reserved_ip_ranges: Vec<String>,
+        pub reserved_ip_ranges: Option<Vec<String>>,
 
         /// Optional. Configuration for PSC-I for PipelineJob.
         pub psc_interface_config: Option<crate::PscInterfaceConfig>,
@@ -89,6 +89,9 @@ mod gated_1 {
 
         /// Optional. Whether to do component level validations before job creation.
         pub preflight_validations: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The runtime detail of PipelineJob.
@@ -109,7 +112,10 @@ mod gated_1 {
         /// Output only. The runtime details of the tasks under the pipeline.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub task_details: Vec<crate::PipelineTaskDetail>,
+        pub task_details: Option<Vec<crate::PipelineTaskDetail>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents the failure policy of a pipeline. Currently, the default of a pipeline is that the pipeline will continue to run until no more tasks can be executed, also known as PIPELINE\_FAILURE\_POLICY\_FAIL\_SLOW. However, if a pipeline is set to PIPELINE\_FAILURE\_POLICY\_FAIL\_FAST, it will stop scheduling any new tasks when a task has failed. Any scheduled tasks will continue to completion.
@@ -173,22 +179,29 @@ mod gated_1 {
         /// Deprecated. Use RuntimeConfig.parameter\_values instead. The runtime parameters of the PipelineJob. The parameters will be passed into PipelineJob.pipeline\_spec to replace the placeholders at runtime. This field is used by pipelines built using `PipelineJob.pipeline_spec.schema_version` 2.0.0 or lower, such as pipelines built using Kubeflow Pipelines SDK 1.8 or lower.
         ///
         /// Deprecated.
-        pub parameters: std::collections::BTreeMap<String, crate::Value>,
+        pub parameters: Option<std::collections::BTreeMap<String, crate::Value>>,
 
         /// Required. A path in a Cloud Storage bucket, which will be treated as the root output directory of the pipeline. It is used by the system to generate the paths of output artifacts. The artifact paths are generated with a sub-path pattern `{job_id}/{task_id}/{output_key}` under the specified output directory. The service account specified in this pipeline must have the `storage.objects.get` and `storage.objects.create` permissions for this bucket.
         pub gcs_output_directory: Option<String>,
 
         /// The runtime parameters of the PipelineJob. The parameters will be passed into PipelineJob.pipeline\_spec to replace the placeholders at runtime. This field is used by pipelines built using `PipelineJob.pipeline_spec.schema_version` 2.1.0, such as pipelines built using Kubeflow Pipelines SDK 1.9 or higher and the v2 DSL.
-        pub parameter_values: std::collections::BTreeMap<String, serde_json::Value>,
+        pub parameter_values: Option<
+            std::collections::BTreeMap<String, serde_json::Value>,
+        >,
 
         /// Represents the failure policy of a pipeline. Currently, the default of a pipeline is that the pipeline will continue to run until no more tasks can be executed, also known as PIPELINE\_FAILURE\_POLICY\_FAIL\_SLOW. However, if a pipeline is set to PIPELINE\_FAILURE\_POLICY\_FAIL\_FAST, it will stop scheduling any new tasks when a task has failed. Any scheduled tasks will continue to completion.
         pub failure_policy: Option<crate::PipelineFailurePolicy>,
 
         /// The runtime artifacts of the PipelineJob. The key will be the input artifact name and the value would be one of the InputArtifact.
-        pub input_artifacts: std::collections::BTreeMap<
-            String,
-            crate::PipelineJobRuntimeConfigInputArtifact,
+        pub input_artifacts: Option<
+            std::collections::BTreeMap<
+                String,
+                crate::PipelineJobRuntimeConfigInputArtifact,
+            >,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Pipeline template metadata if PipelineJob.template\_uri is from supported template registry. Currently, the only supported registry is Artifact Registry.
@@ -198,6 +211,9 @@ mod gated_1 {
     pub struct PipelineTemplateMetadata {
         /// The version\_name in artifact registry. Will always be presented in output if the PipelineJob.template\_uri is from supported template registry. Format is "sha256:abcdef123456...".
         pub version: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Output only. State of the task.
@@ -356,28 +372,31 @@ mod gated_1 {
         /// Output only. A list of task status. This field keeps a record of task status evolving over time.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub pipeline_task_status: Vec<crate::PipelineTaskDetailPipelineTaskStatus>,
+        pub pipeline_task_status: Option<
+            Vec<crate::PipelineTaskDetailPipelineTaskStatus>,
+        >,
 
         /// Output only. The runtime input artifacts of the task.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub inputs: std::collections::BTreeMap<
-            String,
-            crate::PipelineTaskDetailArtifactList,
+        pub inputs: Option<
+            std::collections::BTreeMap<String, crate::PipelineTaskDetailArtifactList>,
         >,
 
         /// Output only. The runtime output artifacts of the task.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub outputs: std::collections::BTreeMap<
-            String,
-            crate::PipelineTaskDetailArtifactList,
+        pub outputs: Option<
+            std::collections::BTreeMap<String, crate::PipelineTaskDetailArtifactList>,
         >,
 
         /// Output only. The unique name of a task. This field is used by rerun pipeline job. Console UI and Vertex AI SDK will support triggering pipeline job reruns. The name is constructed by concatenating all the parent tasks name with the task name. For example, if a task named "child\_task" has a parent task named "parent\_task\_1" and parent task 1 has a parent task named "parent\_task\_2", the task unique name will be "parent\_task\_2.parent\_task\_1.child\_task".
         ///
         /// Output only: set by the server and ignored in requests.
         pub task_unique_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Value is the value of the field.
@@ -393,6 +412,9 @@ mod gated_1 {
 
         /// A string value.
         pub string_value: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The type of an input artifact.
@@ -402,6 +424,9 @@ mod gated_1 {
     pub struct PipelineJobRuntimeConfigInputArtifact {
         /// Artifact resource id from MLMD. Which is the last portion of an artifact resource name: `projects/{project}/locations/{location}/metadataStores/default/artifacts/{artifact_id}`. The artifact must stay within the same project, location and default metadatastore as the pipeline.
         pub artifact_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The runtime detail of a pipeline executor.
@@ -418,6 +443,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub custom_job_detail: Option<crate::PipelineTaskExecutorDetailCustomJobDetail>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A single record of the task status.
@@ -439,6 +467,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub error: Option<discogen_runtime::RpcStatus>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A list of artifact metadata.
@@ -449,7 +480,10 @@ mod gated_1 {
         /// Output only. A list of artifact metadata.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub artifacts: Vec<crate::Artifact>,
+        pub artifacts: Option<Vec<crate::Artifact>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The detail of a container execution. It contains the job names of the lifecycle of a container execution.
@@ -470,12 +504,15 @@ mod gated_1 {
         /// Output only. The names of the previously failed CustomJob for the main container executions. The list includes the all attempts in chronological order.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub failed_main_jobs: Vec<String>,
+        pub failed_main_jobs: Option<Vec<String>>,
 
         /// Output only. The names of the previously failed CustomJob for the pre-caching-check container executions. This job will be available if the PipelineJob.pipeline\_spec specifies the `pre_caching_check` hook in the lifecycle events. The list includes the all attempts in chronological order.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub failed_pre_caching_check_jobs: Vec<String>,
+        pub failed_pre_caching_check_jobs: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The detailed info for a custom job executor.
@@ -491,7 +528,10 @@ mod gated_1 {
         /// Output only. The names of the previously failed CustomJob. The list includes the all attempts in chronological order.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub failed_jobs: Vec<String>,
+        pub failed_jobs: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -541,10 +581,13 @@ pub use gated_1::*;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListPipelineJobsResponse {
     /// List of PipelineJobs in the requested page.
-    pub pipeline_jobs: Vec<crate::PipelineJob>,
+    pub pipeline_jobs: Option<Vec<crate::PipelineJob>>,
 
     /// A token to retrieve the next page of results. Pass to ListPipelineJobsRequest.page\_token to obtain that page.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "pipeline-jobs")]
@@ -559,7 +602,10 @@ discogen_runtime::page!(
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchDeletePipelineJobsRequest {
     /// Required. The names of the PipelineJobs to delete. A maximum of 32 PipelineJobs can be deleted in a batch. Format: `projects/{project}/locations/{location}/pipelineJobs/{pipelineJob}`
-    pub names: Vec<String>,
+    pub names: Option<Vec<String>>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// Request message for PipelineService.CancelPipelineJob.
@@ -567,7 +613,11 @@ pub struct BatchDeletePipelineJobsRequest {
 /// Discovery schema `GoogleCloudAiplatformV1CancelPipelineJobRequest`.
 #[cfg(feature = "pipeline-jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelPipelineJobRequest {}
+pub struct CancelPipelineJobRequest {
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
+}
+
 /// Request message for PipelineService.BatchCancelPipelineJobs.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BatchCancelPipelineJobsRequest`.
@@ -575,7 +625,10 @@ pub struct CancelPipelineJobRequest {}
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchCancelPipelineJobsRequest {
     /// Required. The names of the PipelineJobs to cancel. A maximum of 32 PipelineJobs can be cancelled in a batch. Format: `projects/{project}/locations/{location}/pipelineJobs/{pipelineJob}`
-    pub names: Vec<String>,
+    pub names: Option<Vec<String>>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "pipeline-jobs")]

@@ -11,6 +11,9 @@ pub struct CacheConfig {
 
     /// If set to true, disables GenAI caching. Otherwise caching is enabled.
     pub disable_cache: Option<bool>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "projects")]

@@ -226,7 +226,7 @@ mod gated_1 {
         pub supported_actions: Option<crate::PublisherModelCallToAction>,
 
         /// Optional. Additional information about the model's Frameworks.
-        pub frameworks: Vec<String>,
+        pub frameworks: Option<Vec<String>>,
 
         /// Optional. Indicates the launch stage of the model.
         pub launch_stage: Option<crate::PublisherModelLaunchStage>,
@@ -241,6 +241,9 @@ mod gated_1 {
 
         /// Optional. The schemata that describes formats of the PublisherModel's predictions and explanations as given and returned via PredictionService.Predict.
         pub predict_schemata: Option<crate::PredictSchemata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Actions could take on this Publisher Model.
@@ -307,6 +310,9 @@ mod gated_1 {
         pub open_evaluation_pipeline: Option<
             crate::PublisherModelCallToActionRegionalResourceReferences,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Rest API docs.
@@ -315,10 +321,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PublisherModelCallToActionViewRestApi {
         /// Required.
-        pub documentations: Vec<crate::PublisherModelDocumentation>,
+        pub documentations: Option<Vec<crate::PublisherModelDocumentation>>,
 
         /// Required. The title of the view rest API.
         pub title: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The regional resource name or the URI. Key is region, e.g., us-central1, europe-west2, global, etc..
@@ -327,9 +336,8 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PublisherModelCallToActionRegionalResourceReferences {
         /// Required.
-        pub references: std::collections::BTreeMap<
-            String,
-            crate::PublisherModelResourceReference,
+        pub references: Option<
+            std::collections::BTreeMap<String, crate::PublisherModelResourceReference>,
         >,
 
         /// Required.
@@ -349,6 +357,9 @@ mod gated_1 {
 
         /// Optional. For notebook resource. When set to true, the Colab Enterprise link will be disabled in the "open notebook" dialog in UI.
         pub colab_notebook_disabled: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Open notebooks.
@@ -357,7 +368,12 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PublisherModelCallToActionOpenNotebooks {
         /// Required. Regional resource references to notebooks.
-        pub notebooks: Vec<crate::PublisherModelCallToActionRegionalResourceReferences>,
+        pub notebooks: Option<
+            Vec<crate::PublisherModelCallToActionRegionalResourceReferences>,
+        >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Open fine tuning pipelines.
@@ -366,9 +382,12 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PublisherModelCallToActionOpenFineTuningPipelines {
         /// Required. Regional resource references to fine tuning pipelines.
-        pub fine_tuning_pipelines: Vec<
-            crate::PublisherModelCallToActionRegionalResourceReferences,
+        pub fine_tuning_pipelines: Option<
+            Vec<crate::PublisherModelCallToActionRegionalResourceReferences>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Model metadata that is needed for UploadModel or DeployModel/CreateEndpoint requests.
@@ -410,6 +429,9 @@ mod gated_1 {
 
         /// Optional. The signed URI for ephemeral Cloud Storage access to model artifact.
         pub public_artifact_uri: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Multiple setups to deploy the PublisherModel.
@@ -418,7 +440,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PublisherModelCallToActionDeployVertex {
         /// Optional. One click deployment configurations.
-        pub multi_deploy_vertex: Vec<crate::PublisherModelCallToActionDeploy>,
+        pub multi_deploy_vertex: Option<Vec<crate::PublisherModelCallToActionDeploy>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Configurations for PublisherModel GKE deployment
@@ -427,7 +452,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PublisherModelCallToActionDeployGke {
         /// Optional. GKE deployment configuration in yaml format.
-        pub gke_yaml_configs: Vec<String>,
+        pub gke_yaml_configs: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A named piece of documentation.
@@ -440,6 +468,9 @@ mod gated_1 {
 
         /// Required. Content of this piece of document (in Markdown format).
         pub content: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Reference to a resource.
@@ -462,6 +493,9 @@ mod gated_1 {
         ///
         /// Deprecated.
         pub description: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Contains information about the Large Model.
@@ -471,6 +505,9 @@ mod gated_1 {
     pub struct LargeModelReference {
         /// Required. The unique name of the large Foundation or pre-built model. Like "chat-bison", "text-bison". Or model name with version ID, like "chat-bison@001", "text-bison@005", etc.
         pub name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Metadata information about the deployment for managing deployment config.
@@ -479,10 +516,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PublisherModelCallToActionDeployDeployMetadata {
         /// Optional. Labels for the deployment config. For managing deployment config like verifying, source of deployment config, etc.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Optional. Sample request for deployed endpoint.
         pub sample_request: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Optional. PublisherModel view specifying which fields to read.

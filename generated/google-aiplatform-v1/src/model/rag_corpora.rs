@@ -41,6 +41,9 @@ mod gated_1 {
 
         /// Optional. Immutable. The CMEK key name used to encrypt at-rest data related to this Corpus. Only applicable to RagManagedDb option for Vector DB. This field can only be set at corpus creation time, and cannot be updated or deleted.
         pub encryption_spec: Option<crate::EncryptionSpec>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for VertexRagDataService.ListRagCorpora.
@@ -49,10 +52,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListRagCorporaResponse {
         /// List of RagCorpora in the requested page.
-        pub rag_corpora: Vec<crate::RagCorpus>,
+        pub rag_corpora: Option<Vec<crate::RagCorpus>>,
 
         /// A token to retrieve the next page of results. Pass to ListRagCorporaRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -78,6 +84,9 @@ mod gated_1 {
 
         /// Optional. Immutable. The embedding model config of the Vector DB.
         pub rag_embedding_model_config: Option<crate::RagEmbeddingModelConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for the Vertex AI Search.
@@ -87,6 +96,9 @@ mod gated_1 {
     pub struct VertexAiSearchConfig {
         /// Vertex AI Search Serving Config resource full name. For example, `projects/{project}/locations/{location}/collections/{collection}/engines/{engine}/servingConfigs/{serving_config}` or `projects/{project}/locations/{location}/collections/{collection}/dataStores/{data_store}/servingConfigs/{serving_config}`.
         pub serving_config: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Output only. RagCorpus life state.
@@ -159,6 +171,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub error_status: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The config for the default RAG-managed Vector DB.
@@ -171,6 +186,9 @@ mod gated_1 {
 
         /// Performs an ANN search on RagCorpus. Use this if you have a lot of files (&gt; 10K) in your RagCorpus and want to reduce the search latency.
         pub ann: Option<crate::RagVectorDbConfigRagManagedDbAnn>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The config for the Pinecone.
@@ -180,6 +198,9 @@ mod gated_1 {
     pub struct RagVectorDbConfigPinecone {
         /// Pinecone index name. This value cannot be changed after it's set.
         pub index_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The config for the Vertex Vector Search.
@@ -192,6 +213,9 @@ mod gated_1 {
 
         /// The resource name of the Index. Format: `projects/{project}/locations/{location}/indexes/{index}`
         pub index: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for the embedding model to use for RAG.
@@ -203,13 +227,20 @@ mod gated_1 {
         pub vertex_prediction_endpoint: Option<
             crate::RagEmbeddingModelConfigVertexPredictionEndpoint,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config for KNN search.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1RagVectorDbConfigRagManagedDbKNN`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct RagVectorDbConfigRagManagedDbKnn {}
+    pub struct RagVectorDbConfigRagManagedDbKnn {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Config for ANN search. RagManagedDb uses a tree-based structure to partition data and facilitate faster searches. As a tradeoff, it requires longer indexing time and manual triggering of index rebuild via the ImportRagFiles and UpdateRagCorpus API.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1RagVectorDbConfigRagManagedDbANN`.
@@ -220,6 +251,9 @@ mod gated_1 {
 
         /// Number of leaf nodes in the tree-based structure. Each leaf node contains groups of closely related vectors along with their corresponding centroid. Recommended value is 10 * sqrt(num of RagFiles in your RagCorpus). Default value is 500.
         pub leaf_count: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Config representing a model hosted on Vertex Prediction Endpoint.
@@ -239,6 +273,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub model_version_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -9,6 +9,9 @@ mod gated_1 {
     pub struct ImportRagFilesRequest {
         /// Required. The config for the RagFiles to be synced and imported into the RagCorpus. VertexRagDataService.ImportRagFiles.
         pub import_rag_files_config: Option<crate::ImportRagFilesConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for VertexRagDataService.ListRagFiles.
@@ -17,10 +20,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListRagFilesResponse {
         /// List of RagFiles in the requested page.
-        pub rag_files: Vec<crate::RagFile>,
+        pub rag_files: Option<Vec<crate::RagFile>>,
 
         /// A token to retrieve the next page of results. Pass to ListRagFilesRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -74,6 +80,9 @@ mod gated_1 {
 
         /// Rebuilds the ANN index to optimize for recall on the imported data. Only applicable for RagCorpora running on RagManagedDb with `retrieval_strategy` set to `ANN`. The rebuild will be performed using the existing ANN config set on the RagCorpus. To change the ANN config, please use the UpdateRagCorpus API. Default is false, i.e., index is not rebuilt.
         pub rebuild_ann_index: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Specifies the parsing config for RagFiles.
@@ -86,6 +95,9 @@ mod gated_1 {
 
         /// The LLM Parser to use for RagFiles.
         pub llm_parser: Option<crate::RagFileParsingConfigLlmParser>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Document AI Layout Parser config.
@@ -98,6 +110,9 @@ mod gated_1 {
 
         /// The maximum number of requests the job is allowed to make to the Document AI processor per minute. Consult <https://cloud.google.com/document-ai/quotas> and the Quota page for your project to set an appropriate value here. If unspecified, a default value of 120 QPM would be used.
         pub max_parsing_requests_per_min: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Specifies the LLM parsing for RagFiles.
@@ -113,6 +128,9 @@ mod gated_1 {
 
         /// The prompt to use for parsing. If not specified, a default prompt will be used.
         pub custom_parsing_prompt: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -202,6 +220,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub user_metadata: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The Google Drive location for the input content.
@@ -210,21 +231,31 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GoogleDriveSource {
         /// Required. Google Drive resource IDs.
-        pub resource_ids: Vec<crate::GoogleDriveSourceResourceId>,
+        pub resource_ids: Option<Vec<crate::GoogleDriveSourceResourceId>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The input content is encapsulated and uploaded in the request.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1DirectUploadSource`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct DirectUploadSource {}
+    pub struct DirectUploadSource {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// The Slack source for the ImportRagFilesRequest.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1SlackSource`.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SlackSource {
         /// Required. The Slack channels.
-        pub channels: Vec<crate::SlackSourceSlackChannels>,
+        pub channels: Option<Vec<crate::SlackSourceSlackChannels>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The Jira source for the ImportRagFilesRequest.
@@ -233,7 +264,10 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct JiraSource {
         /// Required. The Jira queries.
-        pub jira_queries: Vec<crate::JiraSourceJiraQueries>,
+        pub jira_queries: Option<Vec<crate::JiraSourceJiraQueries>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The SharePointSources to pass to ImportRagFiles.
@@ -242,7 +276,10 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SharePointSources {
         /// The SharePoint sources.
-        pub share_point_sources: Vec<crate::SharePointSourcesSharePointSource>,
+        pub share_point_sources: Option<Vec<crate::SharePointSourcesSharePointSource>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Output only. RagFile state.
@@ -308,6 +345,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub error_status: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Specifies the transformation config for RagFiles.
@@ -317,6 +357,9 @@ mod gated_2 {
     pub struct RagFileTransformationConfig {
         /// Specifies the chunking config for RagFiles.
         pub rag_file_chunking_config: Option<crate::RagFileChunkingConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Required. The type of the Google Drive resource.
@@ -378,6 +421,9 @@ mod gated_2 {
 
         /// Required. The ID of the Google Drive resource.
         pub resource_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// SlackChannels contains the Slack channels and corresponding access token.
@@ -386,10 +432,13 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SlackSourceSlackChannels {
         /// Required. The Slack channel IDs.
-        pub channels: Vec<crate::SlackSourceSlackChannelsSlackChannel>,
+        pub channels: Option<Vec<crate::SlackSourceSlackChannelsSlackChannel>>,
 
         /// Required. The SecretManager secret version resource name (e.g. projects/{project}/secrets/{secret}/versions/{version}) storing the Slack channel access token that has access to the slack channel IDs. See: <https://api.slack.com/tutorials/tracks/getting-a-token>.
         pub api_key_config: Option<crate::ApiAuthApiKeyConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// JiraQueries contains the Jira queries and corresponding authentication.
@@ -398,10 +447,10 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct JiraSourceJiraQueries {
         /// A list of Jira projects to import in their entirety.
-        pub projects: Vec<String>,
+        pub projects: Option<Vec<String>>,
 
         /// A list of custom Jira queries to import. For information about JQL (Jira Query Language), see <https://support.atlassian.com/jira-service-management-cloud/docs/use-advanced-search-with-jira-query-language-jql/>
-        pub custom_queries: Vec<String>,
+        pub custom_queries: Option<Vec<String>>,
 
         /// Required. The Jira email address.
         pub email: Option<String>,
@@ -411,6 +460,9 @@ mod gated_2 {
 
         /// Required. The SecretManager secret version resource name (e.g. projects/{project}/secrets/{secret}/versions/{version}) storing the Jira API key. See [Manage API tokens for your Atlassian account](https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/).
         pub api_key_config: Option<crate::ApiAuthApiKeyConfig>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// An individual SharePointSource.
@@ -446,6 +498,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub file_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Specifies the size and overlap of chunks for RagFiles.
@@ -457,6 +512,9 @@ mod gated_2 {
         pub fixed_length_chunking: Option<
             crate::RagFileChunkingConfigFixedLengthChunking,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// SlackChannel contains the Slack channel ID and the time range to import.
@@ -472,6 +530,9 @@ mod gated_2 {
 
         /// Optional. The ending timestamp for messages to import.
         pub end_time: Option<discogen_runtime::Timestamp>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Specifies the fixed length chunking config.
@@ -484,6 +545,9 @@ mod gated_2 {
 
         /// The overlap between chunks.
         pub chunk_overlap: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

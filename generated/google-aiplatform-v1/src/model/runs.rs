@@ -29,10 +29,13 @@ mod gated_1 {
         pub update_time: Option<discogen_runtime::Timestamp>,
 
         /// The labels with user-defined metadata to organize your TensorboardRuns. This field will be used to filter and visualize Runs in the Tensorboard UI. For example, a Vertex AI training job can set a label aiplatform.googleapis.com/training\_job\_id=xxxxx to all the runs created within that job. An end user can set a label experiment\_id=xxxxx for all the runs produced in a Jupyter notebook. These runs can be grouped by a label value and visualized together in the Tensorboard UI. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one TensorboardRun (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Used to perform a consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
         pub etag: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for TensorboardService.ListTensorboardRuns.
@@ -41,10 +44,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListTensorboardRunsResponse {
         /// The TensorboardRuns mathching the request.
-        pub tensorboard_runs: Vec<crate::TensorboardRun>,
+        pub tensorboard_runs: Option<Vec<crate::TensorboardRun>>,
 
         /// A token, which can be sent as ListTensorboardRunsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -58,7 +64,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BatchCreateTensorboardRunsRequest {
         /// Required. The request message specifying the TensorboardRuns to create. A maximum of 1000 TensorboardRuns can be created in a batch.
-        pub requests: Vec<crate::CreateTensorboardRunRequest>,
+        pub requests: Option<Vec<crate::CreateTensorboardRunRequest>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for TensorboardService.BatchCreateTensorboardRuns.
@@ -67,14 +76,21 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BatchCreateTensorboardRunsResponse {
         /// The created TensorboardRuns.
-        pub tensorboard_runs: Vec<crate::TensorboardRun>,
+        pub tensorboard_runs: Option<Vec<crate::TensorboardRun>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for TensorboardService.WriteTensorboardRunData.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1WriteTensorboardRunDataResponse`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct WriteTensorboardRunDataResponse {}
+    pub struct WriteTensorboardRunDataResponse {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Request message for TensorboardService.CreateTensorboardRun.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1CreateTensorboardRunRequest`.
@@ -88,6 +104,9 @@ mod gated_1 {
 
         /// Required. The ID to use for the Tensorboard run, which becomes the final component of the Tensorboard run's resource name. This value should be 1-128 characters, and valid characters are `/a-z-/`.
         pub tensorboard_run_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

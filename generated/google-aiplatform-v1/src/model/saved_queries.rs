@@ -7,10 +7,13 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListSavedQueriesResponse {
     /// A list of SavedQueries that match the specified filter in the request.
-    pub saved_queries: Vec<crate::SavedQuery>,
+    pub saved_queries: Option<Vec<crate::SavedQuery>>,
 
     /// The standard List next-page token.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "saved-queries")]

@@ -139,6 +139,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub last_scheduled_run_response: Option<crate::ScheduleRunResponse>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for ScheduleService.ListSchedules
@@ -147,10 +150,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListSchedulesResponse {
         /// List of Schedules in the requested page.
-        pub schedules: Vec<crate::Schedule>,
+        pub schedules: Option<Vec<crate::Schedule>>,
 
         /// A token to retrieve the next page of results. Pass to ListSchedulesRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -161,7 +167,11 @@ mod gated_1 {
     ///
     /// Discovery schema `GoogleCloudAiplatformV1PauseScheduleRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct PauseScheduleRequest {}
+    pub struct PauseScheduleRequest {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Request message for ScheduleService.ResumeSchedule.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ResumeScheduleRequest`.
@@ -169,6 +179,9 @@ mod gated_1 {
     pub struct ResumeScheduleRequest {
         /// Optional. Whether to backfill missed runs when the schedule is resumed from PAUSED state. If set to true, all missed runs will be scheduled. New runs will be scheduled after the backfill is complete. This will also update Schedule.catch\_up field. Default to false.
         pub catch_up: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for PipelineService.CreatePipelineJob.
@@ -184,6 +197,9 @@ mod gated_1 {
 
         /// The ID to use for the PipelineJob, which will become the final component of the PipelineJob name. If not provided, an ID will be automatically generated. This value should be less than 128 characters, and valid characters are `/a-z-/`.
         pub pipeline_job_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for \[NotebookService.CreateNotebookExecutionJob\]
@@ -199,6 +215,9 @@ mod gated_1 {
 
         /// Optional. User specified ID for the NotebookExecutionJob.
         pub notebook_execution_job_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Status of a scheduled run.
@@ -211,6 +230,9 @@ mod gated_1 {
 
         /// The response of the scheduled run.
         pub run_response: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -8,7 +8,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BatchImportEvaluatedAnnotationsRequest {
         /// Required. Evaluated annotations resource to be imported.
-        pub evaluated_annotations: Vec<crate::EvaluatedAnnotation>,
+        pub evaluated_annotations: Option<Vec<crate::EvaluatedAnnotation>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for ModelService.BatchImportEvaluatedAnnotations
@@ -20,6 +23,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub imported_evaluated_annotations_count: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A collection of metrics calculated by comparing Model's predictions on a slice of the test data against ground truth annotations.
@@ -56,6 +62,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub model_explanation: Option<crate::ModelExplanation>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for ModelService.ListModelEvaluationSlices.
@@ -64,10 +73,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListModelEvaluationSlicesResponse {
         /// List of ModelEvaluations in the requested page.
-        pub model_evaluation_slices: Vec<crate::ModelEvaluationSlice>,
+        pub model_evaluation_slices: Option<Vec<crate::ModelEvaluationSlice>>,
 
         /// A token to retrieve next page of results. Pass to ListModelEvaluationSlicesRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -148,12 +160,12 @@ mod gated_1 {
         /// Output only. The model predicted annotations. For true positive, there is one and only one prediction, which matches the only one ground truth annotation in ground\_truths. For false positive, there is one and only one prediction, which doesn't match any ground truth annotation of the corresponding data\_item\_view\_id. For false negative, there are zero or more predictions which are similar to the only ground truth annotation in ground\_truths but not enough for a match. The schema of the prediction is stored in ModelEvaluation.annotation\_schema\_uri
         ///
         /// Output only: set by the server and ignored in requests.
-        pub predictions: Vec<serde_json::Value>,
+        pub predictions: Option<Vec<serde_json::Value>>,
 
         /// Output only. The ground truth Annotations, i.e. the Annotations that exist in the test data the Model is evaluated on. For true positive, there is one and only one ground truth annotation, which matches the only prediction in predictions. For false positive, there are zero or more ground truth annotations that are similar to the only prediction in predictions, but not enough for a match. For false negative, there is one and only one ground truth annotation, which doesn't match any predictions created by the model. The schema of the ground truth is stored in ModelEvaluation.annotation\_schema\_uri
         ///
         /// Output only: set by the server and ignored in requests.
-        pub ground_truths: Vec<serde_json::Value>,
+        pub ground_truths: Option<Vec<serde_json::Value>>,
 
         /// Output only. The data item payload that the Model predicted this EvaluatedAnnotation on.
         ///
@@ -166,10 +178,13 @@ mod gated_1 {
         pub evaluated_data_item_view_id: Option<String>,
 
         /// Explanations of predictions. Each element of the explanations indicates the explanation for one explanation Method. The attributions list in the EvaluatedAnnotationExplanation.explanation object corresponds to the predictions list. For example, the second element in the attributions list explains the second element in the predictions list.
-        pub explanations: Vec<crate::EvaluatedAnnotationExplanation>,
+        pub explanations: Option<Vec<crate::EvaluatedAnnotationExplanation>>,
 
         /// Annotations of model error analysis results.
-        pub error_analysis_annotations: Vec<crate::ErrorAnalysisAnnotation>,
+        pub error_analysis_annotations: Option<Vec<crate::ErrorAnalysisAnnotation>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Definition of a slice.
@@ -191,6 +206,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub slice_spec: Option<crate::ModelEvaluationSliceSliceSliceSpec>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Explanation result of the prediction produced by the Model.
@@ -203,6 +221,9 @@ mod gated_1 {
 
         /// Explanation attribution response details.
         pub explanation: Option<crate::Explanation>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The query type used for finding the attributed items.
@@ -279,7 +300,7 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ErrorAnalysisAnnotation {
         /// Attributed items for a given annotation, typically representing neighbors from the training sets constrained by the query type.
-        pub attributed_items: Vec<crate::ErrorAnalysisAnnotationAttributedItem>,
+        pub attributed_items: Option<Vec<crate::ErrorAnalysisAnnotationAttributedItem>>,
 
         /// The query type used for finding the attributed items.
         pub query_type: Option<crate::ErrorAnalysisAnnotationQueryType>,
@@ -289,6 +310,9 @@ mod gated_1 {
 
         /// The threshold used to determine if this annotation is an outlier or not.
         pub outlier_threshold: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Specification for how the data should be sliced.
@@ -297,10 +321,15 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ModelEvaluationSliceSliceSliceSpec {
         /// Mapping configuration for this SliceSpec. The key is the name of the feature. By default, the key will be prefixed by "instance" as a dictionary prefix for Vertex Batch Predictions output format.
-        pub configs: std::collections::BTreeMap<
-            String,
-            crate::ModelEvaluationSliceSliceSliceSpecSliceConfig,
+        pub configs: Option<
+            std::collections::BTreeMap<
+                String,
+                crate::ModelEvaluationSliceSliceSliceSpecSliceConfig,
+            >,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Attributed items for a given annotation, typically representing neighbors from the training sets constrained by the query type.
@@ -313,6 +342,9 @@ mod gated_1 {
 
         /// The distance of this item to the annotation.
         pub distance: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Specification message containing the config for this SliceSpec. When `kind` is selected as `value` and/or `range`, only a single slice will be computed. When `all_values` is present, a separate slice will be computed for each possible label/value for the corresponding key in `config`. Examples, with feature zip\_code with values 12345, 23334, 88888 and feature country with values "US", "Canada", "Mexico" in the dataset: Example 1: { "zip\_code": { "value": { "float\_value": 12345.0 } } } A single slice for any data with zip\_code 12345 in the dataset. Example 2: { "zip\_code": { "range": { "low": 12345, "high": 20000 } } } A single slice containing data where the zip\_codes between 12345 and 20000 For this example, data with the zip\_code of 12345 will be in this slice. Example 3: { "zip\_code": { "range": { "low": 10000, "high": 20000 } }, "country": { "value": { "string\_value": "US" } } } A single slice containing data where the zip\_codes between 10000 and 20000 has the country "US". For this example, data with the zip\_code of 12345 and country "US" will be in this slice. Example 4: { "country": {"all\_values": { "value": true } } } Three slices are computed, one for each unique country in the dataset. Example 5: { "country": { "all\_values": { "value": true } }, "zip\_code": { "value": { "float\_value": 12345.0 } } } Three slices are computed, one for each unique country in the dataset where the zip\_code is also 12345. For this example, data with zip\_code 12345 and country "US" will be in one slice, zip\_code 12345 and country "Canada" in another slice, and zip\_code 12345 and country "Mexico" in another slice, totaling 3 slices.
@@ -328,6 +360,9 @@ mod gated_1 {
 
         /// If all\_values is set to true, then all possible labels of the keyed feature will have another slice computed. Example: `{"all_values":{"value":true}}`
         pub all_values: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Single value that supports strings and floats.
@@ -340,6 +375,9 @@ mod gated_1 {
 
         /// Float type.
         pub float_value: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A range of values for slice(s). `low` is inclusive, `high` is exclusive.
@@ -352,6 +390,9 @@ mod gated_1 {
 
         /// Exclusive high value for the range.
         pub high: Option<f32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -397,12 +438,15 @@ mod gated_2 {
         /// Output only. Feature attributions grouped by predicted outputs. For Models that predict only one output, such as regression Models that predict only one score, there is only one attibution that explains the predicted output. For Models that predict multiple outputs, such as multiclass Models that predict multiple classes, each element explains one specific item. Attribution.output\_index can be used to identify which output this attribution is explaining. By default, we provide Shapley values for the predicted class. However, you can configure the explanation request to generate Shapley values for any other classes too. For example, if a model predicts a probability of `0.4` for approving a loan application, the model's decision is to reject the application since `p(reject) = 0.6 > p(approve) = 0.4`, and the default Shapley values would be computed for rejection decision and not approval, even though the latter might be the positive class. If users set ExplanationParameters.top\_k, the attributions are sorted by instance\_output\_value in descending order. If ExplanationParameters.output\_indices is specified, the attributions are stored by Attribution.output\_index in the same order as they appear in the output\_indices.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub attributions: Vec<crate::Attribution>,
+        pub attributions: Option<Vec<crate::Attribution>>,
 
         /// Output only. List of the nearest neighbors for example-based explanations. For models deployed with the examples explanations feature enabled, the attributions field is empty and instead the neighbors field is populated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub neighbors: Vec<crate::Neighbor>,
+        pub neighbors: Option<Vec<crate::Neighbor>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Neighbors for example-based explanations.
@@ -419,6 +463,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub neighbor_distance: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -18,15 +18,18 @@ pub struct SpecialistPool {
     pub specialist_managers_count: Option<i32>,
 
     /// The email addresses of the managers in the SpecialistPool.
-    pub specialist_manager_emails: Vec<String>,
+    pub specialist_manager_emails: Option<Vec<String>>,
 
     /// Output only. The resource name of the pending data labeling jobs.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub pending_data_labeling_jobs: Vec<String>,
+    pub pending_data_labeling_jobs: Option<Vec<String>>,
 
     /// The email addresses of workers in the SpecialistPool.
-    pub specialist_worker_emails: Vec<String>,
+    pub specialist_worker_emails: Option<Vec<String>>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// Runtime operation information for SpecialistPoolService.CreateSpecialistPool.
@@ -37,6 +40,9 @@ pub struct SpecialistPool {
 pub struct CreateSpecialistPoolOperationMetadata {
     /// The operation generic information.
     pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// Response message for SpecialistPoolService.ListSpecialistPools.
@@ -46,10 +52,13 @@ pub struct CreateSpecialistPoolOperationMetadata {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListSpecialistPoolsResponse {
     /// A list of SpecialistPools that matches the specified filter in the request.
-    pub specialist_pools: Vec<crate::SpecialistPool>,
+    pub specialist_pools: Option<Vec<crate::SpecialistPool>>,
 
     /// The standard List next-page token.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "specialist-pools")]

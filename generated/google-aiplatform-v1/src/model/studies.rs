@@ -88,6 +88,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub inactive_reason: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for VizierService.ListStudies.
@@ -96,10 +99,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListStudiesResponse {
         /// The studies associated with the project.
-        pub studies: Vec<crate::Study>,
+        pub studies: Option<Vec<crate::Study>>,
 
         /// Passes this token as the `page_token` field of the request for a subsequent call. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -113,6 +119,9 @@ mod gated_1 {
     pub struct LookupStudyRequest {
         /// Required. The user-defined display name of the Study
         pub display_name: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

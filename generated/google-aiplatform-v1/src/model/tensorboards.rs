@@ -42,7 +42,7 @@ mod gated_1 {
         pub update_time: Option<discogen_runtime::Timestamp>,
 
         /// The labels with user-defined metadata to organize your Tensorboards. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Tensorboard (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Used to perform a consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
         pub etag: Option<String>,
@@ -59,6 +59,9 @@ mod gated_1 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Details of operations that perform create Tensorboard.
@@ -68,6 +71,9 @@ mod gated_1 {
     pub struct CreateTensorboardOperationMetadata {
         /// Operation metadata for Tensorboard.
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for TensorboardService.ListTensorboards.
@@ -76,10 +82,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListTensorboardsResponse {
         /// The Tensorboards mathching the request.
-        pub tensorboards: Vec<crate::Tensorboard>,
+        pub tensorboards: Option<Vec<crate::Tensorboard>>,
 
         /// A token, which can be sent as ListTensorboardsRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -92,10 +101,15 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReadTensorboardUsageResponse {
         /// Maps year-month (YYYYMM) string to per month usage data.
-        pub monthly_usage_data: std::collections::BTreeMap<
-            String,
-            crate::ReadTensorboardUsageResponsePerMonthUsageData,
+        pub monthly_usage_data: Option<
+            std::collections::BTreeMap<
+                String,
+                crate::ReadTensorboardUsageResponsePerMonthUsageData,
+            >,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for TensorboardService.ReadTensorboardSize.
@@ -105,6 +119,9 @@ mod gated_1 {
     pub struct ReadTensorboardSizeResponse {
         /// Payload storage size for the TensorBoard
         pub storage_size_byte: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for TensorboardService.BatchReadTensorboardTimeSeriesData.
@@ -113,7 +130,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BatchReadTensorboardTimeSeriesDataResponse {
         /// The returned time series data.
-        pub time_series_data: Vec<crate::TimeSeriesData>,
+        pub time_series_data: Option<Vec<crate::TimeSeriesData>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Per month usage data
@@ -122,7 +142,12 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReadTensorboardUsageResponsePerMonthUsageData {
         /// Usage data for each user in the given month.
-        pub user_usage_data: Vec<crate::ReadTensorboardUsageResponsePerUserUsageData>,
+        pub user_usage_data: Option<
+            Vec<crate::ReadTensorboardUsageResponsePerUserUsageData>,
+        >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Per user usage data.
@@ -135,6 +160,9 @@ mod gated_1 {
 
         /// Number of times the user has read data within the Tensorboard.
         pub view_count: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -240,7 +268,10 @@ mod gated_2 {
         pub value_type: Option<crate::TensorboardTimeSeriesValueType>,
 
         /// Required. Data points in this time series.
-        pub values: Vec<crate::TimeSeriesDataPoint>,
+        pub values: Option<Vec<crate::TimeSeriesDataPoint>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// One blob (e.g, image, graph) viewable on a blob metric plot.
@@ -257,6 +288,9 @@ mod gated_2 {
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
         pub data: Option<discogen_runtime::Bytes>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A TensorboardTimeSeries data point.
@@ -278,6 +312,9 @@ mod gated_2 {
 
         /// Step index of this data point within the run.
         pub step: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// One point viewable on a scalar metric plot.
@@ -287,6 +324,9 @@ mod gated_2 {
     pub struct Scalar {
         /// Value of the point at this step / timestamp.
         pub value: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// One point viewable on a tensor metric plot.
@@ -301,6 +341,9 @@ mod gated_2 {
 
         /// Optional. Version number of TensorProto used to serialize value.
         pub version_number: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// One point viewable on a blob metric plot, but mostly just a wrapper message to work around repeated fields can't be used directly within `oneof` fields.
@@ -309,7 +352,10 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TensorboardBlobSequence {
         /// List of blobs contained within the sequence.
-        pub values: Vec<crate::TensorboardBlob>,
+        pub values: Option<Vec<crate::TensorboardBlob>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

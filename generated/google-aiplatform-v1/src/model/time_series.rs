@@ -8,10 +8,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListTensorboardTimeSeriesResponse {
         /// The TensorboardTimeSeries mathching the request.
-        pub tensorboard_time_series: Vec<crate::TensorboardTimeSeries>,
+        pub tensorboard_time_series: Option<Vec<crate::TensorboardTimeSeries>>,
 
         /// A token, which can be sent as ListTensorboardTimeSeriesRequest.page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -26,6 +29,9 @@ mod gated_1 {
     pub struct ReadTensorboardTimeSeriesDataResponse {
         /// The returned time series data.
         pub time_series_data: Option<crate::TimeSeriesData>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for TensorboardService.ReadTensorboardBlobData.
@@ -34,7 +40,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReadTensorboardBlobDataResponse {
         /// Blob messages containing blob bytes.
-        pub blobs: Vec<crate::TensorboardBlob>,
+        pub blobs: Option<Vec<crate::TensorboardBlob>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for TensorboardService.ExportTensorboardTimeSeriesData.
@@ -53,6 +62,9 @@ mod gated_1 {
 
         /// Field to use to sort the TensorboardTimeSeries' data. By default, TensorboardTimeSeries' data is returned in a pseudo random order.
         pub order_by: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for TensorboardService.ExportTensorboardTimeSeriesData.
@@ -61,10 +73,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportTensorboardTimeSeriesDataResponse {
         /// The returned time series data points.
-        pub time_series_data_points: Vec<crate::TimeSeriesDataPoint>,
+        pub time_series_data_points: Option<Vec<crate::TimeSeriesDataPoint>>,
 
         /// A token, which can be sent as page\_token to retrieve the next page. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -170,10 +170,13 @@ mod gated_2 {
         pub update_time: Option<discogen_runtime::Timestamp>,
 
         /// The labels with user-defined metadata to organize TrainingPipelines. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Customer-managed encryption key spec for a TrainingPipeline. If set, this TrainingPipeline will be secured by this key. Note: Model trained by this TrainingPipeline is also secured by this key if model\_to\_upload is not set separately.
         pub encryption_spec: Option<crate::EncryptionSpec>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for PipelineService.ListTrainingPipelines
@@ -182,10 +185,13 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListTrainingPipelinesResponse {
         /// List of TrainingPipelines in the requested page.
-        pub training_pipelines: Vec<crate::TrainingPipeline>,
+        pub training_pipelines: Option<Vec<crate::TrainingPipeline>>,
 
         /// A token to retrieve the next page of results. Pass to ListTrainingPipelinesRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -197,7 +203,11 @@ mod gated_2 {
     ///
     /// Discovery schema `GoogleCloudAiplatformV1CancelTrainingPipelineRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct CancelTrainingPipelineRequest {}
+    pub struct CancelTrainingPipelineRequest {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Specifies Vertex AI owned input data to be used for training, and possibly evaluating, the Model.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1InputDataConfig`.
@@ -238,6 +248,9 @@ mod gated_2 {
 
         /// Whether to persist the ML use assignment to data item system labels.
         pub persist_ml_use_assignment: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Assigns the input data to training, validation, and test sets as per the given fractions. Any of `training_fraction`, `validation_fraction` and `test_fraction` may optionally be provided, they must sum to up to 1. If the provided ones sum to less than 1, the remainder is assigned to sets as decided by Vertex AI. If none of the fractions are set, by default roughly 80% of data is used for training, 10% for validation, and 10% for test.
@@ -253,6 +266,9 @@ mod gated_2 {
 
         /// The fraction of the input data that is to be used to evaluate the Model.
         pub test_fraction: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Assigns input data to training, validation, and test sets based on the given filters, data pieces not matched by any filter are ignored. Currently only supported for Datasets containing DataItems. If any of the filters in this message are to match nothing, then they can be set as '-' (the minus sign). Supported only for unstructured Datasets.
@@ -268,6 +284,9 @@ mod gated_2 {
 
         /// Required. A filter on DataItems of the Dataset. DataItems that match this filter are used to test the Model. A filter with same syntax as the one used in DatasetService.ListDataItems may be used. If a single DataItem is matched by more than one of the FilterSplit filters, then it is assigned to the first set that applies to it in the training, validation, test order.
         pub test_filter: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Assigns input data to training, validation, and test sets based on the value of a provided key. Supported only for tabular Datasets.
@@ -277,6 +296,9 @@ mod gated_2 {
     pub struct PredefinedSplit {
         /// Required. The key is a name of one of the Dataset's data columns. The value of the key (either the label's value or value in the column) must be one of {`training`, `validation`, `test`}, and it defines to which set the given piece of data is assigned. If for a piece of data the key is not present or has an invalid value, that piece is ignored by the pipeline.
         pub key: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Assigns input data to training, validation, and test sets based on a provided timestamps. The youngest data pieces are assigned to training set, next to validation set, and the oldest to the test set. Supported only for tabular Datasets.
@@ -295,6 +317,9 @@ mod gated_2 {
 
         /// Required. The key is a name of one of the Dataset's data columns. The values of the key (the values in the column) must be in RFC 3339 `date-time` format, where `time-offset` = `"Z"` (e.g. 1985-04-12T23:20:50.52Z). If for a piece of data the key is not present or has an invalid value, that piece is ignored by the pipeline.
         pub key: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Assigns input data to the training, validation, and test sets so that the distribution of values found in the categorical column (as specified by the `key` field) is mirrored within each split. The fraction values determine the relative sizes of the splits. For example, if the specified column has three values, with 50% of the rows having value "A", 25% value "B", and 25% value "C", and the split fractions are specified as 80/10/10, then the training set will constitute 80% of the training data, with about 50% of the training set rows having the value "A" for the specified column, about 25% having the value "B", and about 25% having the value "C". Only the top 500 occurring values are used; any values not in the top 500 values are randomly assigned to a split. If less than three rows contain a specific value, those rows are randomly assigned. Supported only for tabular Datasets.
@@ -313,6 +338,9 @@ mod gated_2 {
 
         /// Required. The key is a name of one of the Dataset's data columns. The key provided must be for a categorical column.
         pub key: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -14,7 +14,10 @@ mod gated_1 {
         pub client_id: Option<String>,
 
         /// Optional. This allows you to specify the "context" for a Trial; a context is a slice (a subspace) of the search space. Typical uses for contexts: 1) You are using Vizier to tune a server for best performance, but there's a strong weekly cycle. The context specifies the day-of-week. This allows Tuesday to generalize from Wednesday without assuming that everything is identical. 2) Imagine you're optimizing some medical treatment for people. As they walk in the door, you know certain facts about them (e.g. sex, weight, height, blood-pressure). Put that information in the context, and Vizier will adapt its suggestions to the patient. 3) You want to do a fair A/B test efficiently. Specify the "A" and "B" conditions as contexts, and Vizier will generalize between "A" and "B" conditions. If they are similar, this will allow Vizier to converge to the optimum faster than if "A" and "B" were separate Studies. NOTE: You can also enter contexts as REQUESTED Trials, e.g. via the CreateTrial() RPC; that's the asynchronous option where you don't need a close association between contexts and suggestions. NOTE: All the Parameters you set in a context MUST be defined in the Study. NOTE: You must supply 0 or $suggestion\_count contexts. If you don't supply any contexts, Vizier will make suggestions from the full search space specified in the StudySpec; if you supply a full set of context, each suggestion will match the corresponding context. NOTE: A Context with no features set matches anything, and allows suggestions from the full search space. NOTE: Contexts MUST lie within the search space specified in the StudySpec. It's an error if they don't. NOTE: Contexts preferentially match ACTIVE then REQUESTED trials before new suggestions are generated. NOTE: Generation of suggestions involves a match between a Context and (optionally) a REQUESTED trial; if that match is not fully specified, a suggestion will be geneated in the merged subspace.
-        pub contexts: Vec<crate::TrialContext>,
+        pub contexts: Option<Vec<crate::TrialContext>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for VizierService.ListTrials.
@@ -23,10 +26,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListTrialsResponse {
         /// The Trials associated with the Study.
-        pub trials: Vec<crate::Trial>,
+        pub trials: Option<Vec<crate::Trial>>,
 
         /// Pass this token as the `page_token` field of the request for a subsequent call. If this field is omitted, there are no subsequent pages.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -40,6 +46,9 @@ mod gated_1 {
     pub struct AddTrialMeasurementRequest {
         /// Required. The measurement to be added to a Trial.
         pub measurement: Option<crate::Measurement>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for VizierService.CompleteTrial.
@@ -55,30 +64,48 @@ mod gated_1 {
 
         /// Optional. A human readable reason why the trial was infeasible. This should only be provided if `trial_infeasible` is true.
         pub infeasible_reason: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Request message for VizierService.CheckTrialEarlyStoppingState.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1CheckTrialEarlyStoppingStateRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct CheckTrialEarlyStoppingStateRequest {}
+    pub struct CheckTrialEarlyStoppingStateRequest {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Request message for VizierService.StopTrial.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1StopTrialRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct StopTrialRequest {}
+    pub struct StopTrialRequest {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Request message for VizierService.ListOptimalTrials.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ListOptimalTrialsRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct ListOptimalTrialsRequest {}
+    pub struct ListOptimalTrialsRequest {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Response message for VizierService.ListOptimalTrials.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ListOptimalTrialsResponse`.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListOptimalTrialsResponse {
         /// The pareto-optimal Trials for multiple objective Study or the optimal trial for single objective Study. The definition of pareto-optimal can be checked in wiki page. <https://en.wikipedia.org/wiki/Pareto_efficiency>
-        pub optimal_trials: Vec<crate::Trial>,
+        pub optimal_trials: Option<Vec<crate::Trial>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Discovery schema `GoogleCloudAiplatformV1TrialContext`.
@@ -88,7 +115,10 @@ mod gated_1 {
         pub description: Option<String>,
 
         /// If/when a Trial is generated or selected from this Context, its Parameters will match any parameters specified here. (I.e. if this context specifies parameter name:'a' int\_value:3, then a resulting Trial will have int\_value:3 for its parameter named 'a'.) Note that we first attempt to match existing REQUESTED Trials with contexts, and if there are no matches, we generate suggestions in the subspace defined by the parameters specified here. NOTE: a Context without any Parameters matches the entire feasible search space.
-        pub parameters: Vec<crate::TrialParameter>,
+        pub parameters: Option<Vec<crate::TrialParameter>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -199,7 +199,7 @@ mod gated_2 {
         pub error: Option<discogen_runtime::RpcStatus>,
 
         /// Optional. The labels with user-defined metadata to organize TuningJob and generated resources such as Model and Endpoint. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// Output only. The Experiment associated with this TuningJob.
         ///
@@ -221,6 +221,9 @@ mod gated_2 {
 
         /// The service account that the tuningJob workload runs as. If not specified, the Vertex AI Secure Fine-Tuned Service Agent in the project will be used. See <https://cloud.google.com/iam/docs/service-agents#vertex-ai-secure-fine-tuning-service-agent> Users starting the pipeline must have the `iam.serviceAccounts.actAs` permission on this service account.
         pub service_account: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Response message for GenAiTuningService.ListTuningJobs
@@ -229,10 +232,13 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListTuningJobsResponse {
         /// List of TuningJobs in the requested page.
-        pub tuning_jobs: Vec<crate::TuningJob>,
+        pub tuning_jobs: Option<Vec<crate::TuningJob>>,
 
         /// A token to retrieve the next page of results. Pass to ListTuningJobsRequest.page\_token to obtain that page.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(
@@ -243,7 +249,11 @@ mod gated_2 {
     ///
     /// Discovery schema `GoogleCloudAiplatformV1CancelTuningJobRequest`.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct CancelTuningJobRequest {}
+    pub struct CancelTuningJobRequest {
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
     /// Request message for GenAiTuningService.RebaseTunedModel.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1RebaseTunedModelRequest`.
@@ -260,6 +270,9 @@ mod gated_2 {
 
         /// Optional. By default, bison to gemini migration will always create new model/endpoint, but for gemini-1.0 to gemini-1.5 migration, we default deploy to the same endpoint. See details in this Section.
         pub deploy_to_same_endpoint: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Tuning Spec for Supervised Tuning for first party models.
@@ -278,6 +291,9 @@ mod gated_2 {
 
         /// Optional. If set to true, disable intermediate checkpoints for SFT and only the last checkpoint will be exported. Otherwise, enable intermediate checkpoints for SFT. Default is false.
         pub export_last_checkpoint_only: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The Model Registry Model and Online Prediction Endpoint associated with this TuningJob.
@@ -298,7 +314,10 @@ mod gated_2 {
         /// Output only. The checkpoints associated with this TunedModel. This field is only populated for tuning jobs that enable intermediate checkpoints.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub checkpoints: Vec<crate::TunedModelCheckpoint>,
+        pub checkpoints: Option<Vec<crate::TunedModelCheckpoint>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The tuning data statistic values for TuningJob.
@@ -308,6 +327,9 @@ mod gated_2 {
     pub struct TuningDataStats {
         /// The SFT Tuning data stats.
         pub supervised_tuning_data_stats: Option<crate::SupervisedTuningDataStats>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// TunedModel Reference for legacy model migration.
@@ -323,6 +345,9 @@ mod gated_2 {
 
         /// Support migration from tuning job list page, from bison model to gemini model.
         pub pipeline_job: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Optional. Adapter size for tuning.
@@ -415,6 +440,9 @@ mod gated_2 {
 
         /// Optional. Adapter size for tuning.
         pub adapter_size: Option<crate::AdapterSize>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// TunedModelCheckpoint for the Tuned Model of a Tuning Job.
@@ -433,6 +461,9 @@ mod gated_2 {
 
         /// The Endpoint resource name that the checkpoint is deployed to. Format: `projects/{project}/locations/{location}/endpoints/{endpoint}`.
         pub endpoint: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Tuning data statistics for Supervised Tuning.
@@ -490,7 +521,7 @@ mod gated_2 {
         /// Output only. Sample user messages in the training dataset uri.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub user_dataset_examples: Vec<crate::Content>,
+        pub user_dataset_examples: Option<Vec<crate::Content>>,
 
         /// Output only. The number of examples in the dataset that have been dropped. An example can be dropped for reasons including: too many tokens, contains an invalid image, contains too many images, etc.
         ///
@@ -500,12 +531,15 @@ mod gated_2 {
         /// Output only. A partial sample of the indices (starting from 1) of the dropped examples.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub truncated_example_indices: Vec<i64>,
+        pub truncated_example_indices: Option<Vec<i64>>,
 
         /// Output only. For each index in `truncated_example_indices`, the user-facing reason why the example was dropped.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub dropped_example_reasons: Vec<String>,
+        pub dropped_example_reasons: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Dataset distribution for Supervised Tuning.
@@ -556,7 +590,12 @@ mod gated_2 {
         /// Output only. Defines the histogram bucket.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub buckets: Vec<crate::SupervisedTuningDatasetDistributionDatasetBucket>,
+        pub buckets: Option<
+            Vec<crate::SupervisedTuningDatasetDistributionDatasetBucket>,
+        >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Dataset bucket used to create a histogram for the distribution given a population of values.
@@ -578,6 +617,9 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub right: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

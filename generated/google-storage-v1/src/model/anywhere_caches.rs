@@ -41,6 +41,9 @@ pub struct AnywhereCache {
 
     /// True if the cache instance has an active Update long-running operation.
     pub pending_update: Option<bool>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// A list of Anywhere Caches.
@@ -56,7 +59,10 @@ pub struct AnywhereCaches {
     pub next_page_token: Option<String>,
 
     /// The list of items.
-    pub items: Vec<crate::AnywhereCache>,
+    pub items: Option<Vec<crate::AnywhereCache>>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "anywhere-caches")]
@@ -93,19 +99,22 @@ mod gated_2 {
         pub error: Option<crate::GoogleRpcStatus>,
 
         /// Service-specific metadata associated with the operation. It typically contains progress information and common metadata such as create time. Some services might not provide such metadata. Any method that returns a long-running operation should document the metadata type, if any.
-        pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
+        pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 
         /// The server-assigned name, which is only unique within the same service that originally returns it. If you use the default HTTP mapping, the "name" should be a resource name ending with "operations/{operationId}".
         pub name: Option<String>,
 
         /// The normal response of the operation in case of success. If the original method returns no data on success, such as "Delete", the response is google.protobuf.Empty. If the original method is standard Get/Create/Update, the response should be the resource. For other methods, the response should have the type "XxxResponse", where "Xxx" is the original method name. For example, if the original method name is "TakeSnapshot()", the inferred response type is "TakeSnapshotResponse".
-        pub response: std::collections::BTreeMap<String, serde_json::Value>,
+        pub response: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 
         /// The link to this long running operation.
         pub self_link: Option<String>,
 
         /// The kind of item this is. For operations, this is always storage#operation.
         pub kind: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The "Status" type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by [gRPC](https://github.com/grpc). Each "Status" message contains three pieces of data: error code, error message, and error details. You can find out more about this error model and how to work with it in the [API Design Guide](https://cloud.google.com/apis/design/errors).
@@ -117,10 +126,13 @@ mod gated_2 {
         pub code: Option<i32>,
 
         /// A list of messages that carry the error details. There is a common set of message types for APIs to use.
-        pub details: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+        pub details: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
 
         /// A developer-facing error message, which should be in English.
         pub message: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -12,6 +12,9 @@ mod gated_1 {
 
         /// The team.
         pub team: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// An access-control entry.
@@ -62,6 +65,9 @@ mod gated_1 {
 
         /// The link to this access-control entry.
         pub self_link: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -82,10 +88,13 @@ pub use gated_1::*;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketAccessControls {
     /// The list of items.
-    pub items: Vec<crate::BucketAccessControl>,
+    pub items: Option<Vec<crate::BucketAccessControl>>,
 
     /// The kind of item this is. For lists of bucket access control entries, this is always storage#bucketAccessControls.
     pub kind: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "bucket-access-controls")]

@@ -9,6 +9,9 @@ mod gated_1 {
     pub struct BucketBilling {
         /// When set to true, Requester Pays is enabled for this bucket.
         pub requester_pays: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Discovery schema `Bucket.cors`.
@@ -18,13 +21,16 @@ mod gated_1 {
         pub max_age_seconds: Option<i32>,
 
         /// The list of HTTP methods on which to include CORS response headers, (GET, OPTIONS, POST, etc) Note: "*" is permitted in the list of methods, and means "any method".
-        pub method: Vec<String>,
+        pub method: Option<Vec<String>>,
 
         /// The list of Origins eligible to receive CORS response headers. Note: "*" is permitted in the list of origins, and means "any Origin".
-        pub origin: Vec<String>,
+        pub origin: Option<Vec<String>>,
 
         /// The list of HTTP headers other than the simple response headers to give permission for the user-agent to share across domains.
-        pub response_header: Vec<String>,
+        pub response_header: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's custom placement configuration for Custom Dual Regions.
@@ -33,7 +39,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BucketCustomPlacementConfig {
         /// The list of regional locations in which data is placed.
-        pub data_locations: Vec<String>,
+        pub data_locations: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Restriction mode for Google-Managed Encryption Keys. Defaults to NotRestricted.
@@ -107,6 +116,9 @@ mod gated_1 {
 
         /// Server-determined value that indicates the time from which configuration was enforced and effective. This value is in RFC 3339 format.
         pub effective_time: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// If set, the new objects created in this bucket must comply with this enforcement config. Changing this has no effect on existing objects; it applies to new objects only. If omitted, the new objects are allowed to be encrypted with Customer Managed Encryption type by default.
@@ -121,6 +133,9 @@ mod gated_1 {
 
         /// Server-determined value that indicates the time from which configuration was enforced and effective. This value is in RFC 3339 format.
         pub effective_time: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// If set, the new objects created in this bucket must comply with this enforcement config. Changing this has no effect on existing objects; it applies to new objects only. If omitted, the new objects are allowed to be encrypted with Customer Supplied Encryption type by default.
@@ -135,6 +150,9 @@ mod gated_1 {
 
         /// Server-determined value that indicates the time from which configuration was enforced and effective. This value is in RFC 3339 format.
         pub effective_time: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Encryption configuration for a bucket.
@@ -159,6 +177,9 @@ mod gated_1 {
         pub customer_supplied_encryption_enforcement_config: Option<
             crate::BucketEncryptionCustomerSuppliedEncryptionEnforcementConfig,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's hierarchical namespace configuration.
@@ -168,6 +189,9 @@ mod gated_1 {
     pub struct BucketHierarchicalNamespace {
         /// When set to true, hierarchical namespace is enabled for this bucket.
         pub enabled: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's uniform bucket-level access configuration. The feature was formerly known as Bucket Policy Only. For backward compatibility, this field will be populated with identical information as the uniformBucketLevelAccess field. We recommend using the uniformBucketLevelAccess field to enable and disable the feature.
@@ -180,6 +204,9 @@ mod gated_1 {
 
         /// The deadline for changing iamConfiguration.bucketPolicyOnly.enabled from true to false in RFC 3339 format. iamConfiguration.bucketPolicyOnly.enabled may be changed from true to false until the locked time, after which the field is immutable.
         pub locked_time: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's uniform bucket-level access configuration.
@@ -192,6 +219,9 @@ mod gated_1 {
 
         /// The deadline for changing iamConfiguration.uniformBucketLevelAccess.enabled from true to false in RFC 3339  format. iamConfiguration.uniformBucketLevelAccess.enabled may be changed from true to false until the locked time, after which the field is immutable.
         pub locked_time: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's IAM configuration.
@@ -209,6 +239,9 @@ mod gated_1 {
 
         /// The bucket's Public Access Prevention configuration. Currently, 'inherited' and 'enforced' are supported.
         pub public_access_prevention: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The public network source of the bucket's IP filter.
@@ -217,7 +250,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BucketIpFilterPublicNetworkSource {
         /// The list of public IPv4, IPv6 cidr ranges that are allowed to access the bucket.
-        pub allowed_ip_cidr_ranges: Vec<String>,
+        pub allowed_ip_cidr_ranges: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Discovery schema `Bucket.ipFilter.vpcNetworkSources`.
@@ -227,7 +263,10 @@ mod gated_1 {
         pub network: Option<String>,
 
         /// The list of IPv4, IPv6 cidr ranges subnetworks that are allowed to access the bucket.
-        pub allowed_ip_cidr_ranges: Vec<String>,
+        pub allowed_ip_cidr_ranges: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's IP filter configuration. Specifies the network sources that are allowed to access the operations on the bucket, as well as its underlying objects. Only enforced when the mode is set to 'Enabled'.
@@ -242,13 +281,16 @@ mod gated_1 {
         pub public_network_source: Option<crate::BucketIpFilterPublicNetworkSource>,
 
         /// The list of [VPC network](https://cloud.google.com/vpc/docs/vpc) sources of the bucket's IP filter.
-        pub vpc_network_sources: Vec<crate::BucketIpFilterVpcNetworkSourcesItem>,
+        pub vpc_network_sources: Option<Vec<crate::BucketIpFilterVpcNetworkSourcesItem>>,
 
         /// Whether to allow cross-org VPCs in the bucket's IP filter configuration.
         pub allow_cross_org_vpcs: Option<bool>,
 
         /// Whether to allow all service agents to access the bucket regardless of the IP filter configuration.
         pub allow_all_service_agent_access: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The action to take.
@@ -261,6 +303,9 @@ mod gated_1 {
 
         /// Type of the action. Currently, only Delete, SetStorageClass, and AbortIncompleteMultipartUpload are supported.
         pub r#type: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The condition(s) under which the action will be taken.
@@ -290,19 +335,22 @@ mod gated_1 {
         pub matches_pattern: Option<String>,
 
         /// List of object name prefixes. This condition will be satisfied when at least one of the prefixes exactly matches the beginning of the object name.
-        pub matches_prefix: Vec<String>,
+        pub matches_prefix: Option<Vec<String>>,
 
         /// List of object name suffixes. This condition will be satisfied when at least one of the suffixes exactly matches the end of the object name.
-        pub matches_suffix: Vec<String>,
+        pub matches_suffix: Option<Vec<String>>,
 
         /// Objects having any of the storage classes specified by this condition will be matched. Values include MULTI\_REGIONAL, REGIONAL, NEARLINE, COLDLINE, ARCHIVE, STANDARD, and DURABLE\_REDUCED\_AVAILABILITY.
-        pub matches_storage_class: Vec<String>,
+        pub matches_storage_class: Option<Vec<String>>,
 
         /// A date in RFC 3339 format with only the date part (for instance, "2013-01-15"). This condition is satisfied when the noncurrent time on an object is before this date in UTC. This condition is relevant only for versioned objects.
         pub noncurrent_time_before: Option<String>,
 
         /// Relevant only for versioned objects. If the value is N, this condition is satisfied when there are at least N versions (including the live version) newer than this version of the object.
         pub num_newer_versions: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Discovery schema `Bucket.lifecycle.rule`.
@@ -313,6 +361,9 @@ mod gated_1 {
 
         /// The condition(s) under which the action will be taken.
         pub condition: Option<crate::BucketLifecycleRuleItemCondition>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's lifecycle configuration. See [Lifecycle Management](https://cloud.google.com/storage/docs/lifecycle) for more information.
@@ -321,7 +372,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BucketLifecycle {
         /// A lifecycle management rule, which is made of an action to take and the condition(s) under which the action will be taken.
-        pub rule: Vec<crate::BucketLifecycleRuleItem>,
+        pub rule: Option<Vec<crate::BucketLifecycleRuleItem>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's Autoclass configuration.
@@ -340,6 +394,9 @@ mod gated_1 {
 
         /// A date and time in RFC 3339 format representing the time of the most recent update to "terminalStorageClass".
         pub terminal_storage_class_update_time: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's logging configuration, which defines the destination bucket and optional name prefix for the current bucket's logs.
@@ -352,6 +409,9 @@ mod gated_1 {
 
         /// A prefix for log object names.
         pub log_object_prefix: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The owner of the bucket. This is always the project team's owner group.
@@ -364,6 +424,9 @@ mod gated_1 {
 
         /// The ID for the entity.
         pub entity_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's retention policy. The retention policy enforces a minimum retention time for all objects contained in the bucket, based on their creation time. Any attempt to overwrite or delete objects younger than the retention period will result in a PERMISSION\_DENIED error. An unlocked retention policy can be modified or removed from the bucket via a storage.buckets.update operation. A locked retention policy cannot be removed or shortened in duration for the lifetime of the bucket. Attempting to remove or decrease period of a locked retention policy will result in a PERMISSION\_DENIED error.
@@ -379,6 +442,9 @@ mod gated_1 {
 
         /// The duration in seconds that objects need to be retained. Retention duration must be greater than zero and less than 100 years. Note that enforcement of retention periods less than a day is not guaranteed. Such periods should only be used for testing purposes.
         pub retention_period: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's object retention config.
@@ -388,6 +454,9 @@ mod gated_1 {
     pub struct BucketObjectRetention {
         /// The bucket's object retention mode. Can be Enabled.
         pub mode: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's soft delete policy, which defines the period of time that soft-deleted objects will be retained, and cannot be permanently deleted.
@@ -400,6 +469,9 @@ mod gated_1 {
 
         /// Server-determined value that indicates the time from which the policy, or one with a greater retention, was effective. This value is in RFC 3339 format.
         pub effective_time: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's versioning configuration.
@@ -409,6 +481,9 @@ mod gated_1 {
     pub struct BucketVersioning {
         /// While set to true, versioning is fully enabled for this bucket.
         pub enabled: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's website configuration, controlling how the service behaves when accessing bucket contents as a web site. See the [Static Website Examples](https://cloud.google.com/storage/docs/static-website) for more information.
@@ -421,6 +496,9 @@ mod gated_1 {
 
         /// If the requested object path is missing, and any mainPageSuffix object is missing, if applicable, the service will return the named object from this bucket as the content for a 404 Not Found result.
         pub not_found_page: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A bucket.
@@ -429,13 +507,13 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Bucket {
         /// Access controls on the bucket.
-        pub acl: Vec<crate::BucketAccessControl>,
+        pub acl: Option<Vec<crate::BucketAccessControl>>,
 
         /// The bucket's billing configuration.
         pub billing: Option<crate::BucketBilling>,
 
         /// The bucket's Cross-Origin Resource Sharing (CORS) configuration.
-        pub cors: Vec<crate::BucketCorsItem>,
+        pub cors: Option<Vec<crate::BucketCorsItem>>,
 
         /// The bucket's custom placement configuration for Custom Dual Regions.
         pub custom_placement_config: Option<crate::BucketCustomPlacementConfig>,
@@ -444,7 +522,7 @@ mod gated_1 {
         pub default_event_based_hold: Option<bool>,
 
         /// Default access controls to apply to new objects when no ACL is provided.
-        pub default_object_acl: Vec<crate::ObjectAccessControl>,
+        pub default_object_acl: Option<Vec<crate::ObjectAccessControl>>,
 
         /// Encryption configuration for a bucket.
         pub encryption: Option<crate::BucketEncryption>,
@@ -468,7 +546,7 @@ mod gated_1 {
         pub kind: Option<String>,
 
         /// User-provided labels, in key/value pairs.
-        pub labels: std::collections::BTreeMap<String, String>,
+        pub labels: Option<std::collections::BTreeMap<String, String>>,
 
         /// The bucket's lifecycle configuration. See [Lifecycle Management](https://cloud.google.com/storage/docs/lifecycle) for more information.
         pub lifecycle: Option<crate::BucketLifecycle>,
@@ -541,6 +619,9 @@ mod gated_1 {
 
         /// Reserved for future use.
         pub satisfies_pzi: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's new custom placement configuration if relocating to a Custom Dual Region.
@@ -549,7 +630,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RelocateBucketRequestDestinationCustomPlacementConfig {
         /// The list of regional locations in which data is placed.
-        pub data_locations: Vec<String>,
+        pub data_locations: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A Relocate Bucket request.
@@ -567,6 +651,9 @@ mod gated_1 {
 
         /// If true, validate the operation, but do not actually relocate the bucket.
         pub validate_only: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's custom placement configuration for Custom Dual Regions.
@@ -575,7 +662,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BucketStorageLayoutCustomPlacementConfig {
         /// The list of regional locations in which data is placed.
-        pub data_locations: Vec<String>,
+        pub data_locations: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The bucket's hierarchical namespace configuration.
@@ -585,6 +675,9 @@ mod gated_1 {
     pub struct BucketStorageLayoutHierarchicalNamespace {
         /// When set to true, hierarchical namespace is enabled for this bucket.
         pub enabled: Option<bool>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The storage layout configuration of a bucket.
@@ -613,6 +706,9 @@ mod gated_1 {
 
         /// The type of the bucket location.
         pub location_type: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A list of buckets.
@@ -621,13 +717,16 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Buckets {
         /// The list of items.
-        pub items: Vec<crate::Bucket>,
+        pub items: Option<Vec<crate::Bucket>>,
 
         /// The kind of item this is. For lists of buckets, this is always storage#buckets.
         pub kind: Option<String>,
 
         /// The continuation token, used to page through large result sets. Provide this value in a subsequent request to return the next page of results.
         pub next_page_token: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(Buckets, next_page_token, items => crate::Bucket);
@@ -798,7 +897,7 @@ mod gated_2 {
         /// - projectOwner:projectid - Owners of the given project. For example, projectOwner:my-example-project
         /// - projectEditor:projectid - Editors of the given project. For example, projectEditor:my-example-project
         /// - projectViewer:projectid - Viewers of the given project. For example, projectViewer:my-example-project
-        pub members: Vec<String>,
+        pub members: Option<Vec<String>>,
 
         /// The role to which members belong. Two types of roles are supported: new IAM roles, which grant permissions that do not map directly to those provided by ACLs, and legacy IAM roles, which do map directly to ACL permissions. All roles are of the format roles/storage.specificRole.
         /// The new IAM roles are:
@@ -812,6 +911,9 @@ mod gated_2 {
         /// - roles/storage.legacyBucketWriter - Read access to buckets with object listing/creation/deletion. Equivalent to an ACL entry on a bucket with the WRITER role.
         /// - roles/storage.legacyBucketOwner - Read and write access to existing buckets with object listing/creation/deletion. Equivalent to an ACL entry on a bucket with the OWNER role.
         pub role: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A bucket/object/managedFolder IAM policy.
@@ -820,7 +922,7 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Policy {
         /// An association between a role, which comes with a set of permissions, and members who may assume that role.
-        pub bindings: Vec<crate::PolicyBindingsItem>,
+        pub bindings: Option<Vec<crate::PolicyBindingsItem>>,
 
         /// HTTP 1.1  Entity tag for the policy.
         ///
@@ -835,6 +937,9 @@ mod gated_2 {
 
         /// The IAM policy format version.
         pub version: Option<i32>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A storage.(buckets|objects|managedFolders).testIamPermissions response.
@@ -866,7 +971,10 @@ mod gated_2 {
         /// - storage.managedFolders.create - Create managed folder.
         /// - storage.managedFolders.list - List managed folders.
         /// - storage.managedFolders.setIamPolicy - Update managed folder IAM policy.
-        pub permissions: Vec<String>,
+        pub permissions: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Represents an expression text. Example: title: "User account presence" description: "Determines whether the request has a user account" expression: "size(request.user) &gt; 0"
@@ -885,6 +993,9 @@ mod gated_2 {
 
         /// An optional title for the expression, i.e. a short string describing its purpose. This can be used e.g. in UIs which allow to enter the expression.
         pub title: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(
@@ -919,6 +1030,9 @@ mod gated_3 {
 
         /// The team.
         pub team: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// An access-control entry.
@@ -975,6 +1089,9 @@ mod gated_3 {
 
         /// The link to this access-control entry.
         pub self_link: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -19,7 +19,7 @@ pub struct Channel {
     pub kind: Option<String>,
 
     /// Additional parameters controlling delivery channel behavior. Optional.
-    pub params: std::collections::BTreeMap<String, String>,
+    pub params: Option<std::collections::BTreeMap<String, String>>,
 
     /// A Boolean value to indicate whether payload is wanted. Optional.
     pub payload: Option<bool>,
@@ -35,6 +35,9 @@ pub struct Channel {
 
     /// The type of delivery mechanism used for this channel.
     pub r#type: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(any(feature = "channels", feature = "objects"))]

@@ -9,10 +9,13 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectAccessControls {
     /// The list of items.
-    pub items: Vec<crate::ObjectAccessControl>,
+    pub items: Option<Vec<crate::ObjectAccessControl>>,
 
     /// The kind of item this is. For lists of object access control entries, this is always storage#objectAccessControls.
     pub kind: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(

@@ -8,6 +8,9 @@
 pub struct FolderPendingRenameInfo {
     /// The ID of the rename folder operation.
     pub operation_id: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// A folder. Only available in buckets with hierarchical namespace enabled.
@@ -42,6 +45,9 @@ pub struct Folder {
 
     /// Only present if the folder is part of an ongoing rename folder operation. Contains information which can be used to query the operation status.
     pub pending_rename_info: Option<crate::FolderPendingRenameInfo>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// A list of folders.
@@ -51,13 +57,16 @@ pub struct Folder {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Folders {
     /// The list of items.
-    pub items: Vec<crate::Folder>,
+    pub items: Option<Vec<crate::Folder>>,
 
     /// The kind of item this is. For lists of folders, this is always storage#folders.
     pub kind: Option<String>,
 
     /// The continuation token, used to page through large result sets. Provide this value in a subsequent request to return the next page of results.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "folders")]

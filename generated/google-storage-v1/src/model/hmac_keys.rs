@@ -14,6 +14,9 @@ pub struct HmacKey {
 
     /// HMAC secret key material.
     pub secret: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// A list of hmacKeys.
@@ -23,13 +26,16 @@ pub struct HmacKey {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HmacKeysMetadata {
     /// The list of items.
-    pub items: Vec<crate::HmacKeyMetadata>,
+    pub items: Option<Vec<crate::HmacKeyMetadata>>,
 
     /// The kind of item this is. For lists of hmacKeys, this is always storage#hmacKeysMetadata.
     pub kind: Option<String>,
 
     /// The continuation token, used to page through large result sets. Provide this value in a subsequent request to return the next page of results.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "hmac-keys")]
@@ -72,6 +78,9 @@ pub struct HmacKeyMetadata {
 
     /// The last modification time of the HMAC key metadata in RFC 3339 format.
     pub updated: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "hmac-keys")]

@@ -29,6 +29,9 @@ pub struct ManagedFolder {
 
     /// The last update time of the managed folder metadata in RFC 3339 format.
     pub update_time: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// A list of managed folders.
@@ -38,13 +41,16 @@ pub struct ManagedFolder {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedFolders {
     /// The list of items.
-    pub items: Vec<crate::ManagedFolder>,
+    pub items: Option<Vec<crate::ManagedFolder>>,
 
     /// The kind of item this is. For lists of managed folders, this is always storage#managedFolders.
     pub kind: Option<String>,
 
     /// The continuation token, used to page through large result sets. Provide this value in a subsequent request to return the next page of results.
     pub next_page_token: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "managed-folders")]

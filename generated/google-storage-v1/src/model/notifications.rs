@@ -7,13 +7,13 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Notification {
     /// An optional list of additional attributes to attach to each Cloud PubSub message published for this notification subscription.
-    pub custom_attributes: std::collections::BTreeMap<String, String>,
+    pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
 
     /// HTTP 1.1 Entity tag for this subscription notification.
     pub etag: Option<String>,
 
     /// If present, only send notifications about listed event types. If empty, sent notifications for all event types.
-    pub event_types: Vec<String>,
+    pub event_types: Option<Vec<String>>,
 
     /// The ID of the notification.
     pub id: Option<String>,
@@ -32,6 +32,9 @@ pub struct Notification {
 
     /// The Cloud PubSub topic to which this subscription publishes. Formatted as: '//pubsub.googleapis.com/projects/{project-identifier}/topics/{my-topic}'
     pub topic: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// A list of notification subscriptions.
@@ -41,10 +44,13 @@ pub struct Notification {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Notifications {
     /// The list of items.
-    pub items: Vec<crate::Notification>,
+    pub items: Option<Vec<crate::Notification>>,
 
     /// The kind of item this is. For lists of notifications, this is always storage#notifications.
     pub kind: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "notifications")]

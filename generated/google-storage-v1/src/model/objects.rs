@@ -9,6 +9,9 @@ mod gated_1 {
     pub struct ComposeRequestSourceObjectsItemObjectPreconditions {
         /// Only perform the composition if the generation of the source object that would be used matches this value. If this value and a generation are both specified, they must be the same value or the call will fail.
         pub if_generation_match: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Discovery schema `ComposeRequest.sourceObjects`.
@@ -24,6 +27,9 @@ mod gated_1 {
         pub object_preconditions: Option<
             crate::ComposeRequestSourceObjectsItemObjectPreconditions,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A Compose request.
@@ -38,7 +44,10 @@ mod gated_1 {
         pub kind: Option<String>,
 
         /// The list of source objects that will be concatenated into a single object.
-        pub source_objects: Vec<crate::ComposeRequestSourceObjectsItem>,
+        pub source_objects: Option<Vec<crate::ComposeRequestSourceObjectsItem>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// Metadata of customer-supplied encryption key, if the object is encrypted by such a key.
@@ -51,6 +60,9 @@ mod gated_1 {
 
         /// SHA256 hash value of the encryption key.
         pub key_sha256: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// User-defined or system-defined object contexts. Each object context is a key-payload pair, where the key provides the identification and the payload holds the associated value and additional metadata.
@@ -59,10 +71,12 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ObjectContexts {
         /// User-defined object contexts.
-        pub custom: std::collections::BTreeMap<
-            String,
-            crate::ObjectCustomContextPayload,
+        pub custom: Option<
+            std::collections::BTreeMap<String, crate::ObjectCustomContextPayload>,
         >,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The owner of the object. This will always be the uploader of the object.
@@ -75,6 +89,9 @@ mod gated_1 {
 
         /// The ID for the entity.
         pub entity_id: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A collection of object level retention parameters.
@@ -87,6 +104,9 @@ mod gated_1 {
 
         /// The bucket's object retention mode, can only be Unlocked or Locked.
         pub mode: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// An object.
@@ -95,7 +115,7 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Object {
         /// Access controls on the object.
-        pub acl: Vec<crate::ObjectAccessControl>,
+        pub acl: Option<Vec<crate::ObjectAccessControl>>,
 
         /// The name of the bucket containing this object.
         pub bucket: Option<String>,
@@ -152,7 +172,7 @@ mod gated_1 {
         pub media_link: Option<String>,
 
         /// User-provided metadata, in key/value pairs.
-        pub metadata: std::collections::BTreeMap<String, String>,
+        pub metadata: Option<std::collections::BTreeMap<String, String>>,
 
         /// User-defined or system-defined object contexts. Each object context is a key-payload pair, where the key provides the identification and the payload holds the associated value and additional metadata.
         pub contexts: Option<crate::ObjectContexts>,
@@ -207,6 +227,9 @@ mod gated_1 {
 
         /// The modification time of the object metadata in RFC 3339 format. Set initially to object creation time and then updated whenever any metadata of the object changes. This includes changes made by a requester, such as modifying custom metadata, as well as changes made by Cloud Storage on behalf of a requester, such as changing the storage class based on an Object Lifecycle Configuration.
         pub updated: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A list of objects.
@@ -215,7 +238,7 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Objects {
         /// The list of items.
-        pub items: Vec<crate::Object>,
+        pub items: Option<Vec<crate::Object>>,
 
         /// The kind of item this is. For lists of objects, this is always storage#objects.
         pub kind: Option<String>,
@@ -224,7 +247,10 @@ mod gated_1 {
         pub next_page_token: Option<String>,
 
         /// The list of prefixes of objects matching-but-not-listed up to and including the requested delimiter.
-        pub prefixes: Vec<String>,
+        pub prefixes: Option<Vec<String>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::page!(Objects, next_page_token, items => crate::Object);
@@ -251,6 +277,9 @@ mod gated_1 {
 
         /// The total bytes written so far, which can be used to provide a waiting user with a progress indicator. This property is always present in the response.
         pub total_bytes_rewritten: Option<i64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// A bulk restore objects request.
@@ -268,7 +297,7 @@ mod gated_1 {
         pub soft_deleted_before_time: Option<String>,
 
         /// Restores only the objects matching any of the specified glob(s). If this parameter is not specified, all objects will be restored within the specified time range.
-        pub match_globs: Vec<String>,
+        pub match_globs: Option<Vec<String>>,
 
         /// If true, copies the source object's ACL; otherwise, uses the bucket's default object ACL. The default is false.
         pub copy_source_acl: Option<bool>,
@@ -278,6 +307,9 @@ mod gated_1 {
 
         /// Restores only the objects that were created before this time.
         pub created_before_time: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     /// The payload of a single user-defined object context.
@@ -293,6 +325,9 @@ mod gated_1 {
 
         /// The time at which the object context was last updated in RFC 3339 format.
         pub update_time: Option<String>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
     }
 
     discogen_runtime::model_serde!(

@@ -11,6 +11,9 @@ pub struct AdvanceRelocateBucketOperationRequest {
 
     /// Specifies the time when the relocation will revert to the sync stage if the relocation hasn't succeeded.
     pub expire_time: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// The response message for storage.buckets.operations.list.
@@ -23,10 +26,13 @@ pub struct GoogleLongrunningListOperationsResponse {
     pub next_page_token: Option<String>,
 
     /// A list of operations that matches the specified filter in the request.
-    pub operations: Vec<crate::GoogleLongrunningOperation>,
+    pub operations: Option<Vec<crate::GoogleLongrunningOperation>>,
 
     /// The kind of item this is. For lists of operations, this is always storage#operations.
     pub kind: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "operations")]

@@ -11,6 +11,9 @@ pub struct ServiceAccount {
 
     /// The kind of item this is. For notifications, this is always storage#notification.
     pub kind: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 #[cfg(feature = "service-account")]

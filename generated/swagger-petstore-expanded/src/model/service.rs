@@ -12,6 +12,9 @@ pub struct ErrorSchema {
     ///
     /// Required.
     pub message: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// OpenAPI schema `FindPetsResponse`.
@@ -27,6 +30,9 @@ pub struct NewPet {
 
     /// The `tag` field.
     pub tag: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// OpenAPI schema `Pet`.
@@ -44,6 +50,9 @@ pub struct Pet {
     ///
     /// Required.
     pub id: Option<i64>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 discogen_runtime::model_serde!(

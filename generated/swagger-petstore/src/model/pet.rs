@@ -62,13 +62,16 @@ pub struct Pet {
     /// The `photoUrls` field.
     ///
     /// Required.
-    pub photo_urls: Vec<String>,
+    pub photo_urls: Option<Vec<String>>,
 
     /// The `tags` field.
-    pub tags: Vec<crate::Tag>,
+    pub tags: Option<Vec<crate::Tag>>,
 
     /// pet status in the store
     pub status: Option<crate::PetStatus>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// OpenAPI schema `FindPetsByStatusResponse`.
@@ -88,6 +91,9 @@ pub struct ApiResponse {
 
     /// The `message` field.
     pub message: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// OpenAPI schema `Category`.
@@ -98,6 +104,9 @@ pub struct Category {
 
     /// The `name` field.
     pub name: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// OpenAPI schema `Tag`.
@@ -108,6 +117,9 @@ pub struct Tag {
 
     /// The `name` field.
     pub name: Option<String>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 discogen_runtime::model_serde!(

@@ -66,6 +66,9 @@ pub struct Order {
 
     /// The `complete` field.
     pub complete: Option<bool>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 discogen_runtime::model_serde!(

@@ -26,6 +26,9 @@ pub struct User {
 
     /// User Status
     pub user_status: Option<i32>,
+
+    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+    pub _extra: discogen_runtime::ExtraFields,
 }
 
 /// OpenAPI schema `CreateUsersWithArrayInputRequest`.
