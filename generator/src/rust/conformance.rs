@@ -1,0 +1,285 @@
+//! The conformance suite of a client (issue 22): for every method the crate has, one call with
+//! synthetic arguments chosen to stress the encoding rules, written twice from the same values:
+//! as Rust source calling the crate's typed builders (a module of the conformance driver) and
+//! as JSON for the reference client (`tests/conformance/reference.py`). A pure function of the
+//! IR and the client configuration; the harness (`discogen-conformance`) runs and compares.
+
+use serde_json::{json, Map, Value};
+
+use super::idents::ident;
+use super::methods::{MethodPlan, PathPiece, PathType, QueryParam, ResourcePlan};
+use super::types::RustType;
+use crate::config::ClientConfig;
+use crate::error::Result;
+use crate::ir::{Api, Method, Parameter, Schema};
+
+/// A query value or a `{x}` path value: every character class the encoders treat apart (gen-
+/// and sub-delims, `%` alone and in a triplet, `+`, space, non-ASCII).
+pub const STRESS: &str = "a/b?c#d%e+f~g:h@i!j$k&l'm(n)o*p,q;r=s t é %41";
+/// A `{+x}` path value (or a segment of a typed name): what reserved expansion keeps and what it
+/// encodes, without `? # [ ]` or a percent triplet, where the reference client is known to send
+/// another (malformed) URL (README, Encoding rules).
+pub const RESERVED: &str = "a/b c:@!$&'()*+,;=~é%";
+/// A segment of a typed resource name: as [`RESERVED`], without `/`.
+pub const SEGMENT: &str = "s c:@!$&'()*+,;=~é%";
+/// An RFC 3339 timestamp with an offset and nanoseconds.
+pub const TIMESTAMP: &str = "2024-02-29T23:59:59.123456789+05:30";
+/// Bytes whose standard base64 would hold `+` and `/` (`+/+/`), in URL-safe base64.
+pub const BYTES: &str = "-_-_";
+/// How many named schemas deep a request body is filled in.
+const MAX_DEPTH: usize = 4;
+
+/// The suite of one client crate.
+pub struct Suite {
+    /// A Rust module for the driver: `pub fn client(MockTransport) -> Client` and
+    /// `pub fn calls() -> Vec<(&str, fn(Client) -> super::Pending)>`, using `super::v`
+    /// (a value from JSON text) and naming the crate by its library name.
+    pub module: String,
+    /// `[{"id", "resource": [..], "method", "args": {wire name: value}, "body"}]`, one per call,
+    /// in the order of `calls()`.
+    pub cases: Value,
+    /// Methods of the crate.
+    pub methods: usize,
+}
+
+pub fn suite(api: &Api, config: &ClientConfig) -> Result<Suite> {
+    let plan = super::plan::build(api, config)?;
+    let krate = config.crate_name.replace('-', "_");
+    let mut calls = Vec::new();
+    let mut cases = Vec::new();
+    for resource in &plan.resources {
+        for method in &resource.methods {
+            let Some(ir) = api.methods.iter().find(|m| m.id == method.id) else { continue };
+            let case = Case::new(api, ir, method);
+            calls.push(format!(
+                "({:?}, |c| Box::pin(async move {{ let _ = {}.send().await; }})),",
+                method.id,
+                case.rust_call(&krate, resource, method)
+            ));
+            cases.push(case.json(ir));
+        }
+    }
+    let module = format!(
+        "//! Conformance calls of `{crate_name}` (written by discogen's conformance suite).\n\
+         #![allow(clippy::all, unused_imports)]\n\
+         use super::v;\n\n\
+         pub fn client(mock: discogen_runtime::MockTransport) -> {krate}::Client {{\n    \
+             {krate}::Client::builder().no_auth().transport(mock).build().expect(\"client\")\n}}\n\n\
+         pub fn calls() -> Vec<(&'static str, fn({krate}::Client) -> super::Pending)> {{\n    \
+             vec![\n{}\n    ]\n}}\n",
+        calls.join("\n"),
+        crate_name = config.crate_name,
+    );
+    Ok(Suite { module, methods: cases.len(), cases: Value::Array(cases) })
+}
+
+/// One call's arguments, by wire name.
+struct Case {
+    path: Map<String, Value>,
+    /// Query parameters (and OpenAPI headers), each with its value.
+    query: Map<String, Value>,
+    body: Option<Value>,
+}
+
+impl Case {
+    fn new(api: &Api, ir: &Method, method: &MethodPlan) -> Case {
+        let params = ir.parameters.as_deref().unwrap_or_default();
+        let find = |wire: &str| params.iter().find(|p| p.name == wire);
+        let mut path = Map::new();
+        for piece in &method.path {
+            let PathPiece::Param { field, wire, operator } = piece else { continue };
+            let Some(param) = method.path_params.iter().find(|p| &p.field == field) else { continue };
+            let value = match (&param.ty, find(wire).and_then(|p| p.pattern.as_deref())) {
+                (PathType::Name(..), Some(pattern)) => name_value(pattern),
+                _ if *operator == Some('+') => RESERVED.to_owned(),
+                _ => STRESS.to_owned(),
+            };
+            path.insert(wire.clone(), Value::String(value));
+        }
+        let mut query = Map::new();
+        for q in &method.query {
+            let param = find(&q.wire_name);
+            let value = if q.repeated {
+                json!([param_value(&q.ty, param, false), param_value(&q.ty, param, true)])
+            } else {
+                param_value(&q.ty, param, false)
+            };
+            query.insert(q.wire_name.clone(), value);
+        }
+        let body = ir.request.as_ref().map(|name| {
+            let schema = Schema { reference: Some(name.clone()), ..Schema::default() };
+            body_value(api, &schema, &mut Vec::new()).unwrap_or_else(|| json!({}))
+        });
+        Case { path, query, body }
+    }
+
+    /// `client.<handle>().<method>(required...).<setter>(value)...`
+    fn rust_call(&self, krate: &str, resource: &ResourcePlan, method: &MethodPlan) -> String {
+        let mut args: Vec<String> = Vec::new();
+        for param in &method.path_params {
+            let wire = method.path.iter().find_map(|piece| match piece {
+                PathPiece::Param { field, wire, .. } if *field == param.field => Some(wire.as_str()),
+                _ => None,
+            });
+            let value = wire.and_then(|w| self.path.get(w)).and_then(Value::as_str).unwrap_or_default();
+            args.push(match &param.ty {
+                PathType::Name(name, fields) => {
+                    let segments = vec![format!("{SEGMENT:?}"); fields.len()];
+                    format!("{krate}::{name}::new({})", segments.join(", "))
+                }
+                PathType::String => format!("{value:?}"),
+            });
+        }
+        for q in method.query.iter().filter(|q| q.required) {
+            args.push(query_argument(q, &self.query[&q.wire_name], true));
+        }
+        if let Some(body) = &self.body {
+            args.push(format!("v({:?})", body.to_string()));
+        }
+        let mut call = format!("c.{}().{}({})", ident(&resource.accessor), ident(&method.name), args.join(", "));
+        for q in method.query.iter().filter(|q| !q.required) {
+            call.push_str(&format!(".{}({})", ident(&q.field), query_argument(q, &self.query[&q.wire_name], false)));
+        }
+        call
+    }
+
+    fn json(self, ir: &Method) -> Value {
+        let mut args = self.path;
+        args.extend(self.query);
+        json!({
+            "id": ir.id,
+            "resource": ir.resource_path,
+            "method": ir.name,
+            "args": args,
+            "body": self.body,
+        })
+    }
+}
+
+/// A typed name's string: the pattern with every `*` segment set to [`SEGMENT`].
+fn name_value(pattern: &str) -> String {
+    pattern.trim_start_matches('^').trim_end_matches('$').replace("[^/]+", SEGMENT)
+}
+
+/// The value of a query parameter of type `ty` (the `second` of a repeated one differs where
+/// the type allows).
+fn param_value(ty: &RustType, param: Option<&Parameter>, second: bool) -> Value {
+    match ty {
+        RustType::Named(_) => {
+            let values = param.map(|p| p.enum_values.as_slice()).unwrap_or_default();
+            let value = if second { values.first() } else { values.last() };
+            Value::String(value.map_or_else(String::new, |v| v.value.clone()))
+        }
+        RustType::String if second => Value::String("second value".to_owned()),
+        other => scalar_value(other).unwrap_or_else(|| Value::String(STRESS.to_owned())),
+    }
+}
+
+/// Extremes and edge values of the scalar types.
+fn scalar_value(ty: &RustType) -> Option<Value> {
+    Some(match ty {
+        RustType::String => Value::String(STRESS.to_owned()),
+        RustType::Bool => json!(false),
+        RustType::I32 => json!(i32::MIN),
+        RustType::U32 => json!(u32::MAX),
+        RustType::I64 => Value::String(i64::MIN.to_string()),
+        RustType::U64 => Value::String(u64::MAX.to_string()),
+        RustType::I64Number => json!(i64::MIN),
+        RustType::F32 | RustType::F64 => json!(0.5),
+        RustType::Timestamp => Value::String(TIMESTAMP.to_owned()),
+        RustType::Duration => Value::String("3.5s".to_owned()),
+        RustType::FieldMask => Value::String("a.b,cD".to_owned()),
+        RustType::Bytes(_) => Value::String(BYTES.to_owned()),
+        _ => return None,
+    })
+}
+
+/// The Rust argument for a query parameter's `value` (JSON): literals for strings and numbers,
+/// `v(json)` (deserialized to the argument's type) for everything else.
+fn query_argument(q: &QueryParam, value: &Value, required: bool) -> String {
+    let one = |value: &Value| -> String {
+        let suffix = match q.ty {
+            RustType::I32 => "i32",
+            RustType::U32 => "u32",
+            RustType::I64 | RustType::I64Number => "i64",
+            RustType::U64 => "u64",
+            RustType::F32 => "f32",
+            RustType::F64 => "f64",
+            RustType::String => return format!("String::from({:?})", value.as_str().unwrap_or_default()),
+            RustType::Bool => return value.to_string(),
+            _ => return format!("v({:?})", value.to_string()),
+        };
+        let number = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+        format!("{number}{suffix}")
+    };
+    match value {
+        Value::Array(values) if q.repeated => {
+            let items: Vec<String> = values.iter().map(one).collect();
+            if required {
+                format!("vec![{}]", items.join(", "))
+            } else {
+                format!("[{}]", items.join(", "))
+            }
+        }
+        value => one(value),
+    }
+}
+
+/// A value for `schema` with every field set, named schemas filled in up to [`MAX_DEPTH`] deep
+/// and never inside themselves; `None` where that bound leaves nothing to send.
+fn body_value(api: &Api, schema: &Schema, stack: &mut Vec<String>) -> Option<Value> {
+    if let Some(name) = &schema.reference {
+        if stack.contains(name) || stack.len() >= MAX_DEPTH {
+            return None;
+        }
+        let target = api.schemas.get(name)?;
+        stack.push(name.clone());
+        let value = body_value(api, target, stack);
+        stack.pop();
+        return value;
+    }
+    if let Some(last) = schema.enum_values.last() {
+        return Some(Value::String(last.value.clone()));
+    }
+    let format = schema.format.as_deref();
+    match schema.json_type.as_deref() {
+        Some("object") => {
+            let mut object = Map::new();
+            for property in &schema.properties {
+                if let Some(value) = body_value(api, &property.schema, stack) {
+                    object.insert(property.name.clone(), value);
+                }
+            }
+            if let Some(values) = &schema.additional_properties {
+                match body_value(api, values, stack) {
+                    Some(value) => {
+                        object.insert("key one".to_owned(), value);
+                    }
+                    // An empty map is how a client says "unset" (field presence, not encoding).
+                    None if schema.properties.is_empty() => return None,
+                    None => {}
+                }
+            }
+            Some(Value::Object(object))
+        }
+        Some("array") => Some(json!([body_value(api, schema.items.as_deref()?, stack)?])),
+        Some("any") => Some(json!({"any": [1, "x", true, {"nested": null}]})),
+        Some("boolean") => Some(json!(false)),
+        Some("number") => Some(json!(0.5)),
+        Some("integer") => Some(match format {
+            Some("uint32") => json!(u32::MAX),
+            _ => json!(i32::MIN),
+        }),
+        Some("string") => Some(Value::String(match format {
+            Some("int64") => i64::MIN.to_string(),
+            Some("uint64") => u64::MAX.to_string(),
+            Some("byte") => BYTES.to_owned(),
+            Some("google-datetime" | "date-time") => TIMESTAMP.to_owned(),
+            Some("google-duration") => "3.5s".to_owned(),
+            Some("google-fieldmask") => "a.b,cD".to_owned(),
+            Some("date") => "2024-02-29".to_owned(),
+            _ => STRESS.to_owned(),
+        })),
+        _ => None,
+    }
+}
