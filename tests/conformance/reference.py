@@ -38,6 +38,9 @@ def main():
         discovery = without_patterns(json.load(document))
     service = build_from_document(discovery, http=HttpMock(None, {"status": "200"}))
     for case in suite["cases"]:
+        if case["shadowed"]:
+            print(json.dumps({"id": case["id"], "unreachable": "a sub-resource of the same name shadows the method"}))
+            continue
         try:
             request = request_of(service, case)
             line = {

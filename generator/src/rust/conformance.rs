@@ -11,7 +11,7 @@ use super::methods::{MethodPlan, PathPiece, PathType, QueryParam, ResourcePlan};
 use super::types::RustType;
 use crate::config::ClientConfig;
 use crate::error::Result;
-use crate::ir::{Api, Method, Parameter, Schema};
+use crate::ir::{Api, Method, ParamLocation, Parameter, Schema};
 
 /// A query value or a `{x}` path value: every character class the encoders treat apart (gen-
 /// and sub-delims, `%` alone and in a triplet, `+`, space, non-ASCII).
@@ -79,6 +79,9 @@ struct Case {
     /// Query parameters (and OpenAPI headers), each with its value.
     query: Map<String, Value>,
     body: Option<Value>,
+    /// A sub-resource of the method's resource has the method's name: the reference client
+    /// offers the resource under that name, and the method cannot be called there.
+    shadowed: bool,
 }
 
 impl Case {
@@ -89,12 +92,31 @@ impl Case {
         for piece in &method.path {
             let PathPiece::Param { field, wire, operator } = piece else { continue };
             let Some(param) = method.path_params.iter().find(|p| &p.field == field) else { continue };
-            let value = match (&param.ty, find(wire).and_then(|p| p.pattern.as_deref())) {
+            let ir_param = find(wire);
+            let value = match (&param.ty, ir_param.and_then(|p| p.pattern.as_deref())) {
                 (PathType::Name(..), Some(pattern)) => name_value(pattern),
+                // Enum and number path parameters take what the reference client checks for.
+                _ if ir_param
+                    .is_some_and(|p| !p.enum_values.is_empty() || p.json_type.as_deref() == Some("integer")) =>
+                {
+                    let p = ir_param.expect("checked");
+                    match p.enum_values.last() {
+                        Some(last) => last.value.clone(),
+                        None if p.format.as_deref() == Some("uint32") => u32::MAX.to_string(),
+                        None => i32::MIN.to_string(),
+                    }
+                }
+                _ if ir_param.is_some_and(|p| p.format.as_deref() == Some("int64")) => i64::MIN.to_string(),
+                _ if ir_param.is_some_and(|p| p.format.as_deref() == Some("uint64")) => u64::MAX.to_string(),
                 _ if *operator == Some('+') => RESERVED.to_owned(),
                 _ => STRESS.to_owned(),
             };
             path.insert(wire.clone(), Value::String(value));
+        }
+        // A path parameter the template does not use has no argument in Rust (it is sent
+        // nowhere); the reference client still requires it, and drops it too.
+        for p in params.iter().filter(|p| p.location == ParamLocation::Path && p.required == Some(true)) {
+            path.entry(p.name.clone()).or_insert_with(|| Value::String(STRESS.to_owned()));
         }
         let mut query = Map::new();
         for q in &method.query {
@@ -110,7 +132,10 @@ impl Case {
             let schema = Schema { reference: Some(name.clone()), ..Schema::default() };
             body_value(api, &schema, &mut Vec::new()).unwrap_or_else(|| json!({}))
         });
-        Case { path, query, body }
+        let mut chain = ir.resource_path.clone();
+        chain.push(ir.name.clone());
+        let shadowed = api.methods.iter().any(|m| m.resource_path.starts_with(&chain));
+        Case { path, query, body, shadowed }
     }
 
     /// `client.<handle>().<method>(required...).<setter>(value)...`
@@ -148,6 +173,7 @@ impl Case {
         args.extend(self.query);
         json!({
             "id": ir.id,
+            "shadowed": self.shadowed,
             "resource": ir.resource_path,
             "method": ir.name,
             "args": args,
