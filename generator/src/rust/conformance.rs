@@ -309,3 +309,70 @@ fn body_value(api: &Api, schema: &Schema, stack: &mut Vec<String>) -> Option<Val
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A service with a recursive body, a map, an enum path parameter, a repeated query
+    /// parameter and a method a sub-resource of the same name shadows.
+    const DOCUMENT: &str = r#"{
+      "name": "svc", "version": "v1", "rootUrl": "https://svc.googleapis.com/", "servicePath": "",
+      "schemas": {
+        "Node": {"id": "Node", "type": "object", "properties": {
+          "name": {"type": "string"},
+          "size": {"type": "string", "format": "int64"},
+          "child": {"$ref": "Node"},
+          "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+          "nodes": {"type": "object", "additionalProperties": {"$ref": "Node"}}
+        }}
+      },
+      "resources": {"nodes": {
+        "methods": {
+          "create": {"id": "svc.nodes.create", "path": "v1/{+parent}/nodes/{kind}", "httpMethod": "POST",
+            "parameters": {
+              "parent": {"type": "string", "location": "path", "required": true, "pattern": "^projects/[^/]+$"},
+              "kind": {"type": "string", "location": "path", "required": true, "enum": ["A", "B"]},
+              "tags": {"type": "string", "location": "query", "repeated": true}
+            },
+            "parameterOrder": ["parent", "kind"], "request": {"$ref": "Node"}},
+          "tags": {"id": "svc.nodes.tags", "path": "v1/tags", "httpMethod": "GET"}
+        },
+        "resources": {"tags": {"methods": {
+          "list": {"id": "svc.nodes.tags.list", "path": "v1/tags/all", "httpMethod": "GET"}
+        }}}
+      }}
+    }"#;
+
+    fn suite() -> Suite {
+        let api = crate::pipeline::build_api(crate::pipeline::Input { name: "svc", text: DOCUMENT }, None).unwrap();
+        let config = ClientConfig::defaults_for(&api.service.name, &api.service.version, &api.schemas);
+        super::suite(&api, &config).unwrap()
+    }
+
+    #[test]
+    fn every_method_gets_one_case_with_the_same_values_on_both_sides() {
+        let suite = suite();
+        assert_eq!(suite.methods, 3);
+        let create = &suite.cases[0];
+        assert_eq!(create["args"]["parent"], format!("projects/{SEGMENT}"));
+        assert_eq!(create["args"]["kind"], "B", "an enum path parameter takes one of its values");
+        assert_eq!(create["args"]["tags"], json!([STRESS, "second value"]));
+        // The Rust call builds the typed name from the same segment and sets the same values.
+        assert!(suite.module.contains(&format!("ProjectName::new({SEGMENT:?}), \"B\", v(")), "{}", suite.module);
+        assert!(suite.module.contains(&format!(".tags([String::from({STRESS:?}), String::from(\"second value\")])")));
+        assert_eq!(suite.cases[1]["shadowed"], true, "nodes.tags is shadowed by the tags resource");
+        assert_eq!(suite.cases[2]["shadowed"], false);
+    }
+
+    #[test]
+    fn bodies_set_every_field_and_stop_at_recursion() {
+        let body = &suite().cases[0]["body"];
+        assert_eq!(body["name"], STRESS);
+        assert_eq!(body["size"], i64::MIN.to_string());
+        assert_eq!(body["labels"], json!({"key one": STRESS}));
+        // A schema is never filled in inside itself: `child` and the map of nodes stay out
+        // (an empty map would say "unset", a presence question, not an encoding one).
+        assert!(body.get("child").is_none() && body.get("nodes").is_none(), "{body}");
+    }
+}
