@@ -43,11 +43,22 @@ use crate::{
 ///     JobsOperations, JobName, JobOperationName, ListOperationsResponse, "svc.projects.locations.jobs.operations", "v1/"
 /// );
 ///
-/// fn main() {
-///     let client = discogen_runtime::Client::builder("https://svc.example.com/").no_auth().build().unwrap();
+/// #[tokio::main(flavor = "current_thread")]
+/// async fn main() {
+///     let mock = discogen_runtime::MockTransport::new();
+///     let client = discogen_runtime::Client::builder("https://svc.example.com/")
+///         .no_auth()
+///         .transport(mock.clone())
+///         .build()
+///         .unwrap();
 ///     let jobs = JobsOperations { client };
 ///     let _list: List = jobs.list("projects/p/locations/l/jobs/j".to_owned()).page_size(10);
 ///     let _wait: Wait = jobs.wait("projects/p/locations/l/jobs/j/operations/o".to_owned());
+///     // Names are expanded as the `{+name}` they stand for: a `%` that starts no triplet is
+///     // encoded, as in every other path.
+///     mock.push(discogen_runtime::HttpResponse::new(200, "{}"));
+///     jobs.delete("projects/p/locations/l/jobs/100% é/operations/o".to_owned()).send().await.unwrap();
+///     assert_eq!(mock.requests()[0].url.path(), "/v1/projects/p/locations/l/jobs/100%25%20%C3%A9/operations/o");
 /// }
 /// ```
 // `crate::` names the generated crate that invokes the macro, on purpose.
@@ -72,7 +83,7 @@ macro_rules! operations_resource {
                 $crate::ListOperations::new(
                     self.client.clone(),
                     concat!($ids, ".list"),
-                    format!(concat!($prefix, "{}/operations"), name),
+                    $crate::expand_path(concat!($prefix, "{+name}/operations"), &[&name]),
                 )
             }
 
@@ -82,7 +93,7 @@ macro_rules! operations_resource {
                 $crate::GetOperation::new(
                     self.client.clone(),
                     concat!($ids, ".get"),
-                    format!(concat!($prefix, "{}"), name),
+                    $crate::expand_path(concat!($prefix, "{+name}"), &[&name]),
                     $prefix,
                 )
             }
@@ -93,7 +104,7 @@ macro_rules! operations_resource {
                 $crate::DeleteOperation::new(
                     self.client.clone(),
                     concat!($ids, ".delete"),
-                    format!(concat!($prefix, "{}"), name),
+                    $crate::expand_path(concat!($prefix, "{+name}"), &[&name]),
                 )
             }
 
@@ -102,7 +113,7 @@ macro_rules! operations_resource {
                 $crate::CancelOperation::new(
                     self.client.clone(),
                     concat!($ids, ".cancel"),
-                    format!(concat!($prefix, "{}:cancel"), name),
+                    $crate::expand_path(concat!($prefix, "{+name}:cancel"), &[&name]),
                 )
             }
 
@@ -112,7 +123,7 @@ macro_rules! operations_resource {
                 $crate::WaitOperation::new(
                     self.client.clone(),
                     concat!($ids, ".wait"),
-                    format!(concat!($prefix, "{}:wait"), name),
+                    $crate::expand_path(concat!($prefix, "{+name}:wait"), &[&name]),
                     $prefix,
                 )
             }

@@ -16,6 +16,8 @@ pub struct Corpus {
     pub doc_site: Vec<String>,
     #[serde(default)]
     pub check: Vec<String>,
+    #[serde(default)]
+    pub conformance: Vec<String>,
 }
 
 pub fn definition() -> Result<Corpus, String> {

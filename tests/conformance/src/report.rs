@@ -1,0 +1,67 @@
+//! Counts per API and the failing methods, printed by the test and `cargo xtask conformance`.
+
+use std::fmt;
+
+use crate::compare::Outcome;
+
+#[derive(Default)]
+pub struct Report {
+    /// Per API: (crate, compared, equal, intentional, failing).
+    pub apis: Vec<(String, usize, usize, usize, usize)>,
+    /// Failing methods and how they differ.
+    pub failures: Vec<(String, String)>,
+    /// Intentional differences and how many methods each covers.
+    pub intentional: Vec<(&'static str, usize)>,
+}
+
+impl Report {
+    pub fn add(&mut self, api: &str, outcomes: Vec<(String, Outcome)>) {
+        let mut counts = (api.to_owned(), outcomes.len(), 0, 0, 0);
+        for (id, outcome) in outcomes {
+            match outcome {
+                Outcome::Equal => counts.2 += 1,
+                Outcome::Intentional(names) => {
+                    counts.3 += 1;
+                    for name in names {
+                        match self.intentional.iter_mut().find(|(n, _)| *n == name) {
+                            Some(entry) => entry.1 += 1,
+                            None => self.intentional.push((name, 1)),
+                        }
+                    }
+                }
+                Outcome::Failing(differences) => {
+                    counts.4 += 1;
+                    self.failures.push((id, format!("{differences:?}")));
+                }
+            }
+        }
+        self.apis.push(counts);
+    }
+
+    /// (compared, equal, intentional, failing) over every API.
+    pub fn totals(&self) -> (usize, usize, usize, usize) {
+        self.apis.iter().fold((0, 0, 0, 0), |t, a| (t.0 + a.1, t.1 + a.2, t.2 + a.3, t.3 + a.4))
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (api, compared, equal, intentional, failing) in &self.apis {
+            writeln!(f, "{api}: {compared} methods, {equal} equal, {intentional} intentional, {failing} failing")?;
+        }
+        for (id, differences) in self.failures.iter().take(40) {
+            writeln!(f, "FAIL {id}: {differences}")?;
+        }
+        if self.failures.len() > 40 {
+            writeln!(f, "... and {} more failing methods", self.failures.len() - 40)?;
+        }
+        for (name, count) in &self.intentional {
+            writeln!(f, "intentional: {name}: {count} methods")?;
+        }
+        let (compared, equal, intentional, failing) = self.totals();
+        write!(
+            f,
+            "conformance: {compared} methods compared, {equal} equal, {intentional} intentional, {failing} failing"
+        )
+    }
+}
