@@ -355,7 +355,10 @@ pub fn example_call(method: &MethodPlan, resource: &ResourcePlan, prefix: &str) 
         (RustType::Timestamp, false) => "\"2024-01-01T00:00:00Z\"".to_owned(),
         (RustType::Duration, false) => "\"60s\"".to_owned(),
         (RustType::FieldMask, false) => "\"name\"".to_owned(),
-        (RustType::Named(name), true) => format!("std::iter::empty::<{prefix}{name}>()"),
+        (RustType::Named(name), true) => {
+            names.push(name.clone());
+            format!("std::iter::empty::<{prefix}{name}>()")
+        }
         (other, true) => format!("std::iter::empty::<{}>()", type_tokens(other).to_string().replace(' ', "")),
         _ => "Default::default()".to_owned(),
     }));
