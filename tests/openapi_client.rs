@@ -78,7 +78,7 @@ fn petstore_gets_one_handle_per_tag_and_a_builder_per_operation() {
     // `deletePet` has the header parameter `api_key`: a typed setter, sent as a header.
     assert!(pet.contains("pub fn api_key(mut self, value: impl Into<String>) -> Self"), "{pet}");
     assert!(pet.contains(".header_opt(\"api_key\", self.api_key.as_ref())"), "{pet}");
-    // `Pet.required` is documented on the fields (which stay `Option`, see the README).
+    // `Pet.required` is documented on the fields (which stay `Option`, see the guide).
     let models = contents(&files, "src/model/pet.rs");
     assert!(models.contains("/// Required.\n    pub name: Option<String>,"), "{models}");
     assert!(models.contains("/// OpenAPI schema `Pet`.") && !models.contains("Discovery"), "{models}");

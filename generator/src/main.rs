@@ -33,7 +33,7 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
         /// `stackql`: StackQL's published pages byte for byte; `clean`: the same pages
-        /// without StackQL's rendering defects (see the README).
+        /// without StackQL's rendering defects (see the guide, StackQL pages).
         #[arg(long, default_value_t = Profile::Stackql)]
         profile: Profile,
     },

@@ -55,7 +55,7 @@ macro_rules! open_enum_impls {
 /// `;`, so a generated file writes one call per feature gate.
 ///
 /// Every field is an `Option` and every model has a last field `_extra:
-/// discogen_runtime::ExtraFields` (README, "Field presence"). A field is then one of three
+/// discogen_runtime::ExtraFields` (guide, "Field presence"). A field is then one of three
 /// things on the wire:
 ///
 /// * **absent**: `None`, not written (under PATCH: leave it unchanged);
@@ -202,7 +202,7 @@ macro_rules! __model_read {
 /// The members of a model's JSON object that its typed fields do not hold: fields sent or
 /// received as `null`, keys of a map field sent as `null`, and fields this revision of the
 /// crate does not know. Every generated model has one, as its last field `_extra`
-/// (README, "Field presence").
+/// (guide, "Field presence").
 ///
 /// Decoding fills it (`"retentionPolicy": null`, `"fieldAddedLater": {...}`) and serializing
 /// writes it back, so a model read from the server and sent again carries every member the

@@ -48,7 +48,7 @@ fn provider() -> rustls::crypto::CryptoProvider {
 #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc")))]
 fn provider() -> rustls::crypto::CryptoProvider {
     // Deprecated by rustls 0.23.48 for lacking post-quantum key exchange, which is what
-    // choosing `rustls-ring` over `rustls-aws-lc` means (see README, TLS).
+    // choosing `rustls-ring` over `rustls-aws-lc` means (see the guide, Decisions).
     #[allow(deprecated)]
     rustls::crypto::ring::default_provider()
 }

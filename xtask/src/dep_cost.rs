@@ -1,5 +1,5 @@
 //! What a dependency choice of the runtime adds to a user's tree and build time, for the
-//! decisions in the README: `cargo xtask auth-cost` (auth crates) and `cargo xtask tls-cost`
+//! decisions in the guide: `cargo xtask auth-cost` (auth crates) and `cargo xtask tls-cost`
 //! (the TLS features).
 //!
 //! A scratch workspace in `target/<task>` has one member per candidate, each depending on

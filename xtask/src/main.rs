@@ -11,6 +11,7 @@ mod corpus;
 mod corpus_run;
 mod dep_cost;
 mod doc_site;
+mod guide;
 mod hostile;
 mod in_process;
 mod load;
@@ -18,6 +19,7 @@ mod media_bench;
 mod openapi_corpus;
 mod openapi_corpus_run;
 mod package;
+mod readme_flow;
 mod scratch_check;
 mod specs;
 
@@ -143,6 +145,10 @@ enum Task {
         #[arg(long)]
         release: bool,
     },
+    /// Build the guide (docs/guide, mdBook installed under target/) into target/guide.
+    Guide,
+    /// Follow the README's "Your first client" as typed, in a fresh clone under target/.
+    ReadmeFlow,
     /// Upload and download N MiB through the generated storage client and with curl against
     /// the media emulator; prints throughput and the client's peak RSS.
     MediaBench {
@@ -177,6 +183,8 @@ fn main() -> ExitCode {
             hostile::run(&hostile::Options { responses, seed, in_flight, release })
         }
         Task::Package => package::run(),
+        Task::Guide => guide::run(),
+        Task::ReadmeFlow => readme_flow::run(),
         Task::AuthCost { no_build } => dep_cost::run("auth-cost", &dep_cost::AUTH, !no_build),
         Task::TlsCost { no_build } => dep_cost::run("tls-cost", &dep_cost::TLS, !no_build),
     };

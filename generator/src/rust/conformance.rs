@@ -18,7 +18,7 @@ use crate::ir::{Api, Method, ParamLocation, Parameter, Schema};
 pub const STRESS: &str = "a/b?c#d%e+f~g:h@i!j$k&l'm(n)o*p,q;r=s t é %41";
 /// A `{+x}` path value (or a segment of a typed name): what reserved expansion keeps and what it
 /// encodes, without `? # [ ]` or a percent triplet, where the reference client is known to send
-/// another (malformed) URL (README, Encoding rules).
+/// another (malformed) URL (guide, Encoding rules).
 pub const RESERVED: &str = "a/b c:@!$&'()*+,;=~é%";
 /// A segment of a typed resource name: as [`RESERVED`], without `/`.
 pub const SEGMENT: &str = "s c:@!$&'()*+,;=~é%";

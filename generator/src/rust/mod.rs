@@ -181,7 +181,7 @@ struct CargoToml<'a> {
 }
 
 /// The TLS feature of a generated crate's default features (and the runtime's; see the
-/// README's TLS decision).
+/// guide's TLS decision).
 const DEFAULT_TLS_FEATURE: &str = "rustls-ring";
 
 fn cargo_toml(api: &Api, config: &ClientConfig, plan: &CratePlan) -> Result<String> {

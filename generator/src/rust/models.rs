@@ -143,7 +143,7 @@ fn struct_tokens(def: &StructDef, document: DocumentKind) -> TokenStream {
 
 /// A struct's entry in a `model_serde!` call: `Name { "jsonKey" => field, ... }`, 64-bit
 /// integers `as int64` (sent as strings). The runtime macro writes a smaller decoder than
-/// serde's derive, which was most of the crate's build time (README, Design); one call takes
+/// serde's derive, which was most of the crate's build time (guide, Design); one call takes
 /// the entries of every model under one feature gate.
 pub fn serde_entry(def: &TypeDef) -> Option<TokenStream> {
     let TypeDef::Struct(def) = def else { return None };
@@ -190,7 +190,7 @@ fn field_tokens(field: &Field) -> TokenStream {
     let docs = doc_attrs(Some(described(field.description.as_deref(), &fallback)), &extra);
     let name = ident(&field.rust_name);
     // Every field is an `Option`, lists and maps included: `None` is not sent, `Some(vec![])`
-    // is `[]`; `null` lives in the model's `_extra` (README, "Field presence").
+    // is `[]`; `null` lives in the model's `_extra` (guide, "Field presence").
     let mut inner = type_tokens(&wire_type(&field.ty));
     if field.boxed {
         inner = quote!(Box<#inner>);

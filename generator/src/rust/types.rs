@@ -74,7 +74,7 @@ pub struct Field {
     pub read_only: bool,
     pub deprecated: bool,
     /// Listed in the schema's OpenAPI `required`. Documented, not enforced by the type: the
-    /// field stays an `Option` (see the README, "required properties").
+    /// field stays an `Option` (see the guide, "required properties").
     pub required: bool,
 }
 

@@ -1,6 +1,6 @@
 //! Comparing a recorded request with the reference client's: HTTP method; scheme, host and
 //! path byte for byte; the query as a multiset of decoded pairs; the JSON body semantically;
-//! `Content-Type`. What differs on purpose is listed once, here (and in the README).
+//! `Content-Type`. What differs on purpose is listed once, here (and in the guide, Conformance).
 
 use std::collections::HashMap;
 
@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::driver::{key, Recorded, Suite};
 
-/// Differences that are intentional, with the reason (the README lists the same). The first
+/// Differences that are intentional, with the reason (the guide lists the same). The first
 /// two are on every call and are not counted as differences; the others are kept out of the
 /// arguments, so that everything else can be compared exactly.
 pub const INTENTIONAL: [(&str, &str); 6] = [
@@ -18,12 +18,12 @@ pub const INTENTIONAL: [(&str, &str); 6] = [
     ),
     (
         "query prettyPrint=false (discogen only)",
-        "smaller responses; `ClientBuilder::pretty_print(true)` turns it off (README, What applications expect)",
+        "smaller responses; `ClientBuilder::pretty_print(true)` turns it off (guide, What applications expect)",
     ),
     (
         "`? # [ ]` and percent triplets among characters to encode in `{+name}` values: not generated",
         "the reference keeps `? # [ ]` raw (ending the path) and passes a value holding a triplet through \
-         unencoded; discogen encodes per character (README, Encoding rules)",
+         unencoded; discogen encodes per character (guide, Encoding rules)",
     ),
     (
         "Discovery `pattern`s are dropped on the reference side",
@@ -36,7 +36,7 @@ pub const INTENTIONAL: [(&str, &str); 6] = [
     ),
     (
         "the AIP-155 `requestId` that `send` fills in: every parameter is set, so it never is",
-        "a retried create must not be made twice (README, Request ids)",
+        "a retried create must not be made twice (guide, Request ids)",
     ),
 ];
 
