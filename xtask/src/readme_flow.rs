@@ -2,7 +2,9 @@
 //!
 //! The blocks marked `<!-- readme-flow: setup -->` (shell) and `<!-- readme-flow: src/main.rs -->`
 //! (the program) are taken from README.md as written and run in a fresh clone of this
-//! repository's committed HEAD under `target/readme-flow/`: the setup commands (install
+//! repository's committed HEAD, in a scratch directory outside any cargo workspace (the
+//! system's temporary directory: inside this repository cargo would take the app for a member
+//! of our workspace; the builds still share `target/readme-flow/`): the setup commands (install
 //! discogen, generate the Drive crate beside the clone, create the app), the program written
 //! to the app's `src/main.rs` and built with warnings denied, then the generated crate's own
 //! doctests (its README quickstart). Dependencies resolve as they would for the user (newest
@@ -23,9 +25,12 @@ pub fn run() -> Result<(), String> {
     let setup = block_after(&readme, SETUP)?;
     let program = block_after(&readme, PROGRAM)?;
 
-    let work = root.join("target/readme-flow");
+    let work = std::env::temp_dir().join("discogen-readme-flow");
+    if let Some(manifest) = work.ancestors().map(|dir| dir.join("Cargo.toml")).find(|path| path.is_file()) {
+        return Err(format!("readme-flow: {} would adopt the README's app; remove it", manifest.display()));
+    }
     if work.exists() {
-        std::fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", specs::display(&work)))?;
+        std::fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     }
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let checkout = work.join("discogen");
@@ -46,10 +51,11 @@ pub fn run() -> Result<(), String> {
             .current_dir(&checkout)
             .env("PATH", path)
             .env("CARGO_INSTALL_ROOT", work.join("cargo-home"))
-            .env("CARGO_TARGET_DIR", work.join("target"))
+            .env("CARGO_TARGET_DIR", root.join("target/readme-flow"))
             .env_remove("RUSTFLAGS"),
     )?;
     check_written(&work)?;
+    let _ = std::fs::remove_dir_all(&work);
     println!("readme-flow: the README's first client built and doc-tested in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }
