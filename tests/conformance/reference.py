@@ -1,6 +1,6 @@
 """The reference side of the conformance harness: each case through google-api-python-client.
 
-Reads a suite (JSON: {"document": path, "cases": [{"id", "resource", "method", "args", "body"}]})
+Reads a suite (JSON: {"document": path, "cases": [{"id", "resource", "method", "args", "body", "media"}]})
 and prints one JSON line per case: the HttpRequest the client builds (method, uri, content-type,
 body), never sent, or the error it raised.
 """
@@ -8,7 +8,7 @@ import json
 import sys
 
 from googleapiclient.discovery import build_from_document, fix_method_name, key2param
-from googleapiclient.http import HttpMock
+from googleapiclient.http import HttpMock, MediaInMemoryUpload
 
 
 def without_patterns(node):
@@ -25,10 +25,16 @@ def request_of(service, case):
     target = service
     for resource in case["resource"]:
         target = getattr(target, fix_method_name(resource))()
-    method = getattr(target, fix_method_name(case["method"]))
+    media = case.get("media") or {}
+    # A download is the method's `<name>_media` twin, which sets alt=media.
+    name = fix_method_name(case["method"]) + ("_media" if media.get("download") else "")
+    method = getattr(target, name)
     kwargs = {key2param(name): value for name, value in case["args"].items()}
     if case["body"] is not None:
         kwargs["body"] = case["body"]
+    if "upload" in media:
+        # Not resumable: one request, multipart with a body, uploadType=media without.
+        kwargs["media_body"] = MediaInMemoryUpload(media["upload"].encode(), mimetype=media["content_type"])
     return method(**kwargs)
 
 

@@ -30,7 +30,7 @@ pub fn run(all: bool) -> Result<(), String> {
     println!("conformance: {} APIs in {:.0} s", names.len(), started.elapsed().as_secs_f64());
     let (_, _, _, failing) = report.totals();
     if failing > 0 {
-        return Err(format!("{failing} methods differ from the reference client without a listed reason"));
+        return Err(format!("{failing} calls differ from the reference client without a listed reason"));
     }
     Ok(())
 }

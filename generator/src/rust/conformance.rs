@@ -26,17 +26,30 @@ pub const SEGMENT: &str = "s c:@!$&'()*+,;=~é%";
 pub const TIMESTAMP: &str = "2024-02-29T23:59:59.123456789+05:30";
 /// Bytes whose standard base64 would hold `+` and `/` (`+/+/`), in URL-safe base64.
 pub const BYTES: &str = "-_-_";
+/// The suffix of a method's second case, whose body says "clear" for every top-level field:
+/// `null` for a scalar or an object, `[]` for a list, `{}` for a map (field presence: each is
+/// sent, not dropped, and must reach the wire as the reference client sends it).
+pub const PRESENCE: &str = " (presence)";
+/// The suffix of a media upload's case: the method's call with [`MEDIA`] as its media (one
+/// request: `uploadType=multipart` with a body, `uploadType=media` without).
+pub const UPLOAD: &str = " (upload)";
+/// The suffix of a media download's case (`alt=media`).
+pub const DOWNLOAD: &str = " (download)";
+/// The bytes of an uploaded medium.
+pub const MEDIA: &str = "media bytes: ~!@#$%^&*() \u{e9}";
 /// How many named schemas deep a request body is filled in.
 const MAX_DEPTH: usize = 4;
 
 /// The suite of one client crate.
 pub struct Suite {
-    /// A Rust module for the driver: `pub fn client(MockTransport) -> Client` and
-    /// `pub fn calls() -> Vec<(&str, fn(Client) -> super::Pending)>`, using `super::v`
+    /// A Rust module for the driver: `pub fn client(MockTransport) -> Client`,
+    /// `pub fn client_at(root_url) -> Client` and `pub fn root() -> String` (for media, sent over
+    /// HTTP), and `pub fn calls() -> Vec<(&str, fn(Client) -> super::Pending)>`, using `super::v`
     /// (a value from JSON text) and naming the crate by its library name.
     pub module: String,
     /// `[{"id", "resource": [..], "method", "args": {wire name: value}, "body"}]`, one per call,
-    /// in the order of `calls()`.
+    /// in the order of `calls()`: one per method, and a second, [`PRESENCE`], for each method
+    /// whose body is a model.
     pub cases: Value,
     /// Methods of the crate.
     pub methods: usize,
@@ -47,16 +60,20 @@ pub fn suite(api: &Api, config: &ClientConfig) -> Result<Suite> {
     let krate = config.crate_name.replace('-', "_");
     let mut calls = Vec::new();
     let mut cases = Vec::new();
+    let methods = plan.resources.iter().map(|r| r.methods.len()).sum();
     for resource in &plan.resources {
         for method in &resource.methods {
             let Some(ir) = api.methods.iter().find(|m| m.id == method.id) else { continue };
             let case = Case::new(api, ir, method);
-            calls.push(format!(
-                "({:?}, |c| Box::pin(async move {{ let _ = {}.send().await; }})),",
-                method.id,
-                case.rust_call(&krate, resource, method)
-            ));
-            cases.push(case.json(ir));
+            let variants = [case.presence_variant(api, ir), case.upload_variant(method), case.download_variant(method)];
+            for (id, case) in std::iter::once((method.id.clone(), case)).chain(variants.into_iter().flatten()) {
+                calls.push(format!(
+                    "({id:?}, |c| Box::pin(async move {{ let _ = {}{}.await; }})),",
+                    case.rust_call(&krate, resource, method),
+                    case.rust_send()
+                ));
+                cases.push(case.json(&id, ir));
+            }
         }
     }
     let module = format!(
@@ -65,15 +82,22 @@ pub fn suite(api: &Api, config: &ClientConfig) -> Result<Suite> {
          use super::v;\n\n\
          pub fn client(mock: discogen_runtime::MockTransport) -> {krate}::Client {{\n    \
              {krate}::Client::builder().no_auth().transport(mock).build().expect(\"client\")\n}}\n\n\
+         pub fn client_at(root: &str) -> {krate}::Client {{\n    \
+             {krate}::Client::builder().no_auth().root_url(root).build().expect(\"client\")\n}}\n\n\
+         /// The API's root URL, which media calls sent to a local server are rebased on.\n\
+         pub fn root() -> String {{\n    \
+             let endpoint = {krate}::DEFAULT_ENDPOINT;\n    \
+             endpoint.strip_suffix({krate}::SERVICE_PATH).unwrap_or(endpoint).to_owned()\n}}\n\n\
          pub fn calls() -> Vec<(&'static str, fn({krate}::Client) -> super::Pending)> {{\n    \
              vec![\n{}\n    ]\n}}\n",
         calls.join("\n"),
         crate_name = config.crate_name,
     );
-    Ok(Suite { module, methods: cases.len(), cases: Value::Array(cases) })
+    Ok(Suite { module, methods, cases: Value::Array(cases) })
 }
 
 /// One call's arguments, by wire name.
+#[derive(Clone)]
 struct Case {
     path: Map<String, Value>,
     /// Query parameters (and OpenAPI headers), each with its value.
@@ -82,6 +106,15 @@ struct Case {
     /// A sub-resource of the method's resource has the method's name: the reference client
     /// offers the resource under that name, and the method cannot be called there.
     shadowed: bool,
+    media: Option<MediaCase>,
+}
+
+/// The media side of a case.
+#[derive(Clone)]
+enum MediaCase {
+    /// [`MEDIA`] uploaded with this content type.
+    Upload(String),
+    Download,
 }
 
 impl Case {
@@ -135,7 +168,7 @@ impl Case {
         let mut chain = ir.resource_path.clone();
         chain.push(ir.name.clone());
         let shadowed = api.methods.iter().any(|m| m.resource_path.starts_with(&chain));
-        Case { path, query, body, shadowed }
+        Case { path, query, body, shadowed, media: None }
     }
 
     /// `client.<handle>().<method>(required...).<setter>(value)...`
@@ -169,17 +202,80 @@ impl Case {
         call
     }
 
-    fn json(self, ir: &Method) -> Value {
+    /// The same call with a body that clears every top-level field, when the body is a model.
+    fn presence_variant(&self, api: &Api, ir: &Method) -> Option<(String, Case)> {
+        let request = ir.request.as_ref()?;
+        let schema = api.schemas.get(request)?;
+        if schema.json_type.as_deref() != Some("object") || schema.properties.is_empty() {
+            return None;
+        }
+        let body = schema.properties.iter().map(|p| (p.name.clone(), cleared(api, &p.schema))).collect();
+        let case = Case {
+            path: self.path.clone(),
+            query: self.query.clone(),
+            body: Some(Value::Object(body)),
+            shadowed: self.shadowed,
+            media: None,
+        };
+        Some((format!("{}{PRESENCE}", ir.id), case))
+    }
+
+    /// The same call uploading [`MEDIA`], when the method takes media: with a content type its
+    /// `accept` list allows.
+    fn upload_variant(&self, method: &MethodPlan) -> Option<(String, Case)> {
+        let upload = method.upload.as_ref()?;
+        let content_type = match upload.accept.first().map(String::as_str) {
+            None | Some("*/*") => "text/plain".to_owned(),
+            Some(accepted) => accepted.replace("/*", "/x-conformance"),
+        };
+        let case = Case { media: Some(MediaCase::Upload(content_type)), ..self.clone() };
+        Some((format!("{}{UPLOAD}", method.id), case))
+    }
+
+    /// The same call as a media download, when the method offers one.
+    fn download_variant(&self, method: &MethodPlan) -> Option<(String, Case)> {
+        method
+            .download
+            .then(|| (format!("{}{DOWNLOAD}", method.id), Case { media: Some(MediaCase::Download), ..self.clone() }))
+    }
+
+    /// What sends the built call: `.send()`, or the upload or download that replaces it.
+    fn rust_send(&self) -> String {
+        match &self.media {
+            None => ".send()".to_owned(),
+            Some(MediaCase::Upload(content_type)) => {
+                format!(".upload(discogen_runtime::MediaSource::from_bytes({MEDIA:?}, {content_type:?})).send()")
+            }
+            Some(MediaCase::Download) => ".download().bytes()".to_owned(),
+        }
+    }
+
+    fn json(self, id: &str, ir: &Method) -> Value {
         let mut args = self.path;
         args.extend(self.query);
         json!({
-            "id": ir.id,
+            "id": id,
             "shadowed": self.shadowed,
             "resource": ir.resource_path,
             "method": ir.name,
             "args": args,
             "body": self.body,
+            "media": match self.media {
+                None => Value::Null,
+                Some(MediaCase::Upload(content_type)) => json!({"upload": MEDIA, "content_type": content_type}),
+                Some(MediaCase::Download) => json!({"download": true}),
+            },
         })
+    }
+}
+
+/// How a field of `schema` is cleared: `[]` for a list, `{}` for a map, else `null`.
+fn cleared(api: &Api, schema: &Schema) -> Value {
+    let resolved = schema.reference.as_ref().and_then(|name| api.schemas.get(name)).unwrap_or(schema);
+    match resolved.json_type.as_deref() {
+        Some("array") => json!([]),
+        Some("object") if resolved.additional_properties.is_some() && resolved.properties.is_empty() => json!({}),
+        _ => Value::Null,
     }
 }
 
@@ -367,8 +463,24 @@ mod tests {
         // The Rust call builds the typed name from the same segment and sets the same values.
         assert!(suite.module.contains(&format!("ProjectName::new({SEGMENT:?}), \"B\", v(")), "{}", suite.module);
         assert!(suite.module.contains(&format!(".tags([String::from({STRESS:?}), String::from(\"second value\")])")));
-        assert_eq!(suite.cases[1]["shadowed"], true, "nodes.tags is shadowed by the tags resource");
-        assert_eq!(suite.cases[2]["shadowed"], false);
+        assert_eq!(suite.cases[2]["shadowed"], true, "nodes.tags is shadowed by the tags resource");
+        assert_eq!(suite.cases[3]["shadowed"], false);
+    }
+
+    #[test]
+    fn a_method_with_a_model_body_gets_a_second_case_clearing_every_field() {
+        let suite = suite();
+        assert_eq!(suite.cases.as_array().unwrap().len(), 4, "three methods, one of them with a body");
+        let presence = &suite.cases[1];
+        assert_eq!(presence["id"], format!("svc.nodes.create{PRESENCE}"));
+        assert_eq!(presence["args"], suite.cases[0]["args"], "the same call otherwise");
+        assert_eq!(
+            presence["body"],
+            json!({"name": null, "size": null, "child": null, "labels": {}, "nodes": {}}),
+            "scalars and objects null, maps empty"
+        );
+        // The Rust side decodes the same JSON into the typed body.
+        assert!(suite.module.contains(&format!("({:?}, |c|", format!("svc.nodes.create{PRESENCE}"))));
     }
 
     #[test]
