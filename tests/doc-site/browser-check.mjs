@@ -118,6 +118,8 @@ function inSection(id, tail) {
   return `xpath=//h2[@id="${id}"]/following-sibling::${tail}[preceding-sibling::h2[1][@id="${id}"]]`;
 }
 
+const PAGES_IN_PARALLEL = 4;
+
 const TABS = 'div[contains(concat(" ", normalize-space(@class), " "), " tabs-container ")]';
 
 async function tabLabels(tabs) {
@@ -339,15 +341,19 @@ async function main() {
   }
   try {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], {origin: opts.baseUrl});
-    const page = context.pages()[0] || (await context.newPage());
-    const pageErrors = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message.split('\n')[0]));
-    page.on('console', (m) => {
-      // React reports hydration mismatches and render errors through console.error.
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) {
-        pageErrors.push(`console.error: ${m.text().split('\n')[0]}`);
-      }
-    });
+    // A page with its own list of the errors it reported.
+    const watched = async (page) => {
+      const pageErrors = [];
+      page.on('pageerror', (e) => pageErrors.push(e.message.split('\n')[0]));
+      page.on('console', (m) => {
+        // React reports hydration mismatches and render errors through console.error.
+        if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) {
+          pageErrors.push(`console.error: ${m.text().split('\n')[0]}`);
+        }
+      });
+      return {page, pageErrors};
+    };
+    const {page, pageErrors} = await watched(context.pages()[0] || (await context.newPage()));
 
     await mainPageChecks(page, pageErrors);
 
@@ -355,11 +361,19 @@ async function main() {
       const pages = builtPages(opts.buildDir);
       console.log(`all built pages under /services/ (${pages.length})`);
       check(pages.length > 0, `build dir has pages under services/`);
+      // Several tabs at once: most of a page's time is waiting for its load and hydration.
       let good = 0;
-      for (const p of pages) {
-        const res = await openPage(page, p, pageErrors);
-        if (await generalPageChecks(page, p, pageErrors, res, {verbose: false})) good++;
-      }
+      let next = 0;
+      const worker = async ({page, pageErrors}) => {
+        while (next < pages.length) {
+          const p = pages[next++];
+          const res = await openPage(page, p, pageErrors);
+          if (await generalPageChecks(page, p, pageErrors, res, {verbose: false})) good++;
+        }
+      };
+      const tabs = [{page, pageErrors}];
+      while (tabs.length < PAGES_IN_PARALLEL) tabs.push(await watched(await context.newPage()));
+      await Promise.all(tabs.map(worker));
       console.log(`  ${good}/${pages.length} pages render`);
       // The generator's own links (service index -> resource pages) must resolve in strict
       // mode. Links inside descriptions are the API's text (a regex such as `[a-z]([-a-z0-9]...)`
