@@ -20,6 +20,7 @@ mod openapi_corpus;
 mod openapi_corpus_run;
 mod package;
 mod readme_flow;
+mod reference_calls;
 mod scratch_check;
 mod specs;
 
@@ -147,8 +148,11 @@ enum Task {
     },
     /// Build the guide (docs/guide, mdBook installed under target/) into target/guide.
     Guide,
-    /// Follow the README's "Your first client" as typed, in a fresh clone under target/.
+    /// Follow the README's "Your first client" as typed, in a fresh clone in a scratch directory.
     ReadmeFlow,
+    /// How many of the calls in tests/reference-calls (written from Google's REST reference)
+    /// compile against clients generated now.
+    ReferenceCalls,
     /// Upload and download N MiB through the generated storage client and with curl against
     /// the media emulator; prints throughput and the client's peak RSS.
     MediaBench {
@@ -185,6 +189,7 @@ fn main() -> ExitCode {
         Task::Package => package::run(),
         Task::Guide => guide::run(),
         Task::ReadmeFlow => readme_flow::run(),
+        Task::ReferenceCalls => reference_calls::run(),
         Task::AuthCost { no_build } => dep_cost::run("auth-cost", &dep_cost::AUTH, !no_build),
         Task::TlsCost { no_build } => dep_cost::run("tls-cost", &dep_cost::TLS, !no_build),
     };
