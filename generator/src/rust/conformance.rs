@@ -27,9 +27,12 @@ pub const TIMESTAMP: &str = "2024-02-29T23:59:59.123456789+05:30";
 /// Bytes whose standard base64 would hold `+` and `/` (`+/+/`), in URL-safe base64.
 pub const BYTES: &str = "-_-_";
 /// The suffix of a method's second case, whose body says "clear" for every top-level field:
-/// `null` for a scalar or an object, `[]` for a list, `{}` for a map (field presence: each is
-/// sent, not dropped, and must reach the wire as the reference client sends it).
+/// `null` for a scalar or an object, `[]` for a list, and for a map the deletion of one key,
+/// `{"key gone": null}` (field presence: each is sent, not dropped, and must reach the wire as
+/// the reference client sends it).
 pub const PRESENCE: &str = " (presence)";
+/// The map key a presence case deletes (`{"key gone": null}`, as storage's labels are removed).
+pub const DELETED_KEY: &str = "key gone";
 /// The suffix of a media upload's case: the method's call with [`MEDIA`] as its media (one
 /// request: `uploadType=multipart` with a body, `uploadType=media` without).
 pub const UPLOAD: &str = " (upload)";
@@ -107,6 +110,9 @@ struct Case {
     /// offers the resource under that name, and the method cannot be called there.
     shadowed: bool,
     media: Option<MediaCase>,
+    /// Map fields of the body whose key [`DELETED_KEY`] is sent as `null` (deleted): the Rust
+    /// side adds them with the model's `null_key` after decoding the body with the map empty.
+    null_keys: Vec<String>,
 }
 
 /// The media side of a case.
@@ -168,7 +174,7 @@ impl Case {
         let mut chain = ir.resource_path.clone();
         chain.push(ir.name.clone());
         let shadowed = api.methods.iter().any(|m| m.resource_path.starts_with(&chain));
-        Case { path, query, body, shadowed, media: None }
+        Case { path, query, body, shadowed, media: None, null_keys: Vec::new() }
     }
 
     /// `client.<handle>().<method>(required...).<setter>(value)...`
@@ -191,8 +197,14 @@ impl Case {
         for q in method.query.iter().filter(|q| q.required) {
             args.push(query_argument(krate, q, &self.query[&q.wire_name], true));
         }
-        if let Some(body) = &self.body {
-            args.push(format!("v({:?})", body.to_string()));
+        match (&self.body, &method.body) {
+            (Some(body), Some(RustType::Named(ty))) if !self.null_keys.is_empty() => {
+                let deletions: String =
+                    self.null_keys.iter().map(|field| format!(".null_key({field:?}, {DELETED_KEY:?})")).collect();
+                args.push(format!("v::<{krate}::{ty}>({:?}){deletions}", body.to_string()));
+            }
+            (Some(body), _) => args.push(format!("v({:?})", body.to_string())),
+            (None, _) => {}
         }
         let mut call = format!("c.{}().{}({})", ident(&resource.accessor), ident(&method.name), args.join(", "));
         for q in method.query.iter().filter(|q| !q.required) {
@@ -210,12 +222,15 @@ impl Case {
             return None;
         }
         let body = schema.properties.iter().map(|p| (p.name.clone(), cleared(api, &p.schema))).collect();
+        let null_keys =
+            schema.properties.iter().filter(|p| cleared(api, &p.schema) == json!({})).map(|p| p.name.clone()).collect();
         let case = Case {
             path: self.path.clone(),
             query: self.query.clone(),
             body: Some(Value::Object(body)),
             shadowed: self.shadowed,
             media: None,
+            null_keys,
         };
         Some((format!("{}{PRESENCE}", ir.id), case))
     }
@@ -253,13 +268,20 @@ impl Case {
     fn json(self, id: &str, ir: &Method) -> Value {
         let mut args = self.path;
         args.extend(self.query);
+        // The reference side sends the deleted keys as written: `{"<key>": null}`.
+        let mut body = self.body;
+        if let Some(Value::Object(fields)) = &mut body {
+            for field in &self.null_keys {
+                fields.insert(field.clone(), json!({ DELETED_KEY: null }));
+            }
+        }
         json!({
             "id": id,
             "shadowed": self.shadowed,
             "resource": ir.resource_path,
             "method": ir.name,
             "args": args,
-            "body": self.body,
+            "body": body,
             "media": match self.media {
                 None => Value::Null,
                 Some(MediaCase::Upload(content_type)) => json!({"upload": MEDIA, "content_type": content_type}),
@@ -476,11 +498,15 @@ mod tests {
         assert_eq!(presence["args"], suite.cases[0]["args"], "the same call otherwise");
         assert_eq!(
             presence["body"],
-            json!({"name": null, "size": null, "child": null, "labels": {}, "nodes": {}}),
-            "scalars and objects null, maps empty"
+            json!({"name": null, "size": null, "child": null, "labels": {DELETED_KEY: null}, "nodes": {DELETED_KEY: null}}),
+            "scalars and objects null, one key of each map deleted"
         );
-        // The Rust side decodes the same JSON into the typed body.
-        assert!(suite.module.contains(&format!("({:?}, |c|", format!("svc.nodes.create{PRESENCE}"))));
+        // The Rust side decodes the body with the maps empty, then deletes the key by `null_key`.
+        let decoded = json!({"name": null, "size": null, "child": null, "labels": {}, "nodes": {}}).to_string();
+        let call = format!(
+            "v::<google_svc_v1::Node>({decoded:?}).null_key(\"labels\", {DELETED_KEY:?}).null_key(\"nodes\", {DELETED_KEY:?})"
+        );
+        assert!(suite.module.contains(&call), "{call}\n{}", suite.module);
     }
 
     #[test]
