@@ -3,31 +3,31 @@
 //! Generated crates contain typed models and one method per API method; this crate holds
 //! everything that is not API-specific. Its public modules are the API:
 //!
-//! * [`client`]: [`Client`] / [`ClientBuilder`]: endpoint (global, regional via
+//! * [`client`] - [`Client`] / [`ClientBuilder`]: endpoint (global, regional via
 //!   [`RegionalEndpoints`](client::RegionalEndpoints), or any URL), credentials, timeouts,
 //!   retry and polling policies, user agent, headers and quota project, `x-goog-api-client`,
 //!   your own `reqwest::Client`, the most bytes a JSON response may have. Cheap to clone.
-//! * [`error`]: [`Error`]: HTTP status and `google.rpc.Status`
+//! * [`error`] - [`Error`]: HTTP status and `google.rpc.Status`
 //!   ([`RpcStatus`](error::RpcStatus)), transport, timeout and decode errors, with helpers such
 //!   as [`Error::is_not_found`].
-//! * [`options`]: [`RequestOptions`] (per call), [`RetryPolicy`] (exponential backoff with
+//! * [`options`] - [`RequestOptions`] (per call), [`RetryPolicy`] (exponential backoff with
 //!   jitter for transient failures of idempotent calls) and [`PollPolicy`].
-//! * [`request`]: the generic request API, a [`Request`] (method, expanded path, query pairs,
+//! * [`request`] - the generic request API, a [`Request`] (method, expanded path, query pairs,
 //!   JSON body, idempotency, options) sent with [`Client::execute`],
 //!   [`Client::execute_empty`] or [`Client::execute_raw`].
-//! * [`lro`]: long-running operations, [`Operation`] and
+//! * [`lro`] - long-running operations, [`Operation`] and
 //!   [`DiscoveryOperation`](lro::DiscoveryOperation).
-//! * [`paging`]: the [`PageToken`](paging::PageToken) and [`Page`](paging::Page) traits and
+//! * [`paging`] - the [`PageToken`](paging::PageToken) and [`Page`](paging::Page) traits and
 //!   the [`paginate`](paging::paginate) / [`paginate_items`](paging::paginate_items) streams.
-//! * [`media`]: [`MediaUpload`](media::MediaUpload) (simple, multipart and resumable uploads)
+//! * [`media`] - [`MediaUpload`](media::MediaUpload) (simple, multipart and resumable uploads)
 //!   and [`MediaDownload`](media::MediaDownload) (`alt=media` as a stream, ranges, resume
 //!   after a cut).
-//! * [`auth`]: the [`TokenProvider`](auth::TokenProvider) trait, static tokens, API keys and,
+//! * [`auth`] - the [`TokenProvider`](auth::TokenProvider) trait, static tokens, API keys and,
 //!   with the `adc` feature, every Google credential source in `auth::credentials`.
-//! * [`transport`]: what sends each attempt, [`ReqwestTransport`](transport::ReqwestTransport)
+//! * [`transport`] - what sends each attempt, [`ReqwestTransport`](transport::ReqwestTransport)
 //!   by default, [`MockTransport`](transport::MockTransport) to unit-test code that uses a
 //!   client; the TLS backend.
-//! * [`wkt`]: types with special JSON forms used by generated models
+//! * [`wkt`] - types with special JSON forms used by generated models
 //!   ([`Timestamp`](wkt::Timestamp), [`FieldMask`](wkt::FieldMask), base64 bytes, ...);
 //!   [`model`]: [`ExtraFields`], the members a model's typed fields do not hold.
 //!

@@ -208,7 +208,7 @@ impl Request {
     }
 
     /// Sets whether the call may be retried after it possibly reached the
-    /// server (decided by the generated code; see [`RetryPolicy`]).
+    /// server (decided by the generated code; see [`RetryPolicy`](crate::RetryPolicy)).
     pub fn idempotent(mut self, idempotent: bool) -> Self {
         self.idempotent = idempotent;
         self
