@@ -13,11 +13,12 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use discogen_runtime::credentials::{
+use discogen_runtime::auth::credentials::{
     credentials_from_file, AdcEnvironment, ApplicationDefaultCredentials, AuthorizedUser, DeviceCode, DevicePrompt,
     ImpersonatedServiceAccount, InstalledApp, MetadataServer, ServiceAccount, TokenCache,
 };
-use discogen_runtime::{ApiKey, Client, Method, Request, TokenProvider};
+use discogen_runtime::auth::{ApiKey, TokenProvider};
+use discogen_runtime::{Client, Method, Request};
 use fake::{FakeServer, Response};
 use serde_json::{json, Value};
 
@@ -199,7 +200,7 @@ async fn metadata_server_token_with_flavor_header_and_scopes() {
 
 #[tokio::test]
 async fn impersonation_through_iam_credentials_with_delegates() {
-    let expire_time = discogen_runtime::Timestamp::from(std::time::SystemTime::now() + Duration::from_secs(3600));
+    let expire_time = discogen_runtime::wkt::Timestamp::from(std::time::SystemTime::now() + Duration::from_secs(3600));
     let server = FakeServer::start(move |request| match request.path.as_str() {
         "/token" => Response::token("ya29.source-token", 3600),
         "/v1/projects/-/serviceAccounts/target@p.iam.gserviceaccount.com:generateAccessToken" => {
@@ -609,7 +610,7 @@ async fn token_endpoints_must_be_https_except_on_loopback() {
         .with_endpoints("https://accounts.example.com/auth", "http://10.1.2.3/token")
         .unwrap_err();
     assert!(err.to_string().contains("must use https"), "{err}");
-    let source: Arc<dyn TokenProvider> = Arc::new(discogen_runtime::StaticToken::new("ya29.x"));
+    let source: Arc<dyn TokenProvider> = Arc::new(discogen_runtime::auth::StaticToken::new("ya29.x"));
     assert!(ImpersonatedServiceAccount::with_url(source, "http://iam.example.com/v1/x:generateAccessToken", &[SCOPE])
         .is_err());
     assert!(AuthorizedUser::new("c", CLIENT_SECRET, REFRESH_TOKEN).with_token_uri("http://[::1]:1/token").is_ok());
@@ -626,7 +627,7 @@ async fn no_secret_in_any_formatted_value() {
     account.token().await.unwrap();
     let installed = InstalledApp::new("c", CLIENT_SECRET, &[SCOPE]);
     let device = DeviceCode::new("c", CLIENT_SECRET, &[SCOPE]);
-    let secret = discogen_runtime::Secret::new(CLIENT_SECRET);
+    let secret = discogen_runtime::auth::Secret::new(CLIENT_SECRET);
     let texts = [
         format!("{account:?}"),
         format!("{account:#?}"),

@@ -89,10 +89,10 @@ async fn own_reqwest_client_headers_quota_project_and_standard_parameters_reach_
     assert_eq!(get.header("x-client-wide"), Some("every-call"));
     assert_eq!(get.header("x-call-only"), Some("this-call"));
     assert_eq!(get.header("authorization").map(String::from), Some(format!("Bearer {TOKEN}")));
-    let runtime_version = discogen_runtime::RUNTIME_USER_AGENT.strip_prefix("discogen-runtime/").unwrap();
+    let runtime_version = discogen_runtime::client::RUNTIME_USER_AGENT.strip_prefix("discogen-runtime/").unwrap();
     let api_client = format!("google-aiplatform-v1/0.1.0 gdcl/{runtime_version}");
     assert_eq!(get.header("x-goog-api-client"), Some(api_client.as_str()));
-    assert_eq!(get.user_agent.as_deref(), Some(discogen_runtime::RUNTIME_USER_AGENT));
+    assert_eq!(get.user_agent.as_deref(), Some(discogen_runtime::client::RUNTIME_USER_AGENT));
     assert_eq!(get.query_value("fields").as_deref(), Some("name,displayName"));
     assert_eq!(get.query_value("quotaUser").as_deref(), Some("user-7"));
     assert_eq!(get.query_values("prettyPrint"), ["false"]);
@@ -357,7 +357,7 @@ fn a_resource_whose_feature_is_off_is_a_stand_in_naming_the_feature() {
     // google-storage-v1" before the compiler reports the next method as missing.
     let client = google_storage_v1::Client::builder().no_auth().build().unwrap();
     #[allow(deprecated)]
-    let _stand_in: discogen_runtime::FeatureOff = client.notifications();
+    let _stand_in: discogen_runtime::__support::FeatureOff = client.notifications();
 }
 
 #[tokio::test]

@@ -71,7 +71,7 @@ fn resources_named_like_the_crates_own_modules_get_a_suffix() {
     let files = pipeline::client(Input { name: "svc.json", text: &text }, None).expect("client generates");
     let lib = &files.iter().find(|f| f.path == "src/lib.rs").expect("lib.rs").contents;
     assert!(lib.contains("pub mod credentials_resource;") && lib.contains("pub mod scopes_resource;"), "{lib}");
-    assert!(lib.contains("pub use discogen_runtime::credentials;"));
+    assert!(lib.contains("pub use discogen_runtime::auth::credentials;"));
 }
 
 /// Methods covering the AIP-155 request id rule: which get a slot, and which do not.
@@ -179,8 +179,8 @@ fn every_bytes_field_and_parameter_says_how_the_client_encodes_it() {
     let raw = sources.find("pub raw:").expect("raw field");
     assert!(sources[..raw].rfind(said).is_some_and(|at| raw - at < 300), "{sources}");
     // Discovery's bytes are `Bytes` (URL-safe); OpenAPI's standard-alphabet type is not used.
-    assert!(sources.contains("pub raw: Option<discogen_runtime::Bytes>,"), "{sources}");
-    assert!(!sources.contains("discogen_runtime::StandardBytes") && !sources.contains("as standard base64"));
+    assert!(sources.contains("pub raw: Option<discogen_runtime::wkt::Bytes>,"), "{sources}");
+    assert!(!sources.contains("discogen_runtime::wkt::StandardBytes") && !sources.contains("as standard base64"));
 }
 
 #[test]

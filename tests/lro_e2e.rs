@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use discogen_runtime::{DiscoveryOperation, Method, OperationPaths, Request};
+use discogen_runtime::lro::{DiscoveryOperation, OperationPaths};
+use discogen_runtime::{Method, Request};
 use google_computelro_v1::{
     Client, Code, Instance, InstanceStatus, OperationSchema, OperationSchemaStatus, PollPolicy,
 };

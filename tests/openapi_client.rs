@@ -166,15 +166,15 @@ fn openapi_bytes_are_sent_in_the_standard_alphabet_unless_the_server_is_google()
     let models = contents(&files, "src/model/pets.rs");
     let pets = contents(&files, "src/pets.rs");
     assert!(models.contains(standard), "{models}");
-    assert!(models.contains("pub photo: Option<discogen_runtime::StandardBytes>,"), "{models}");
-    assert!(pets.contains(standard) && pets.contains("value: discogen_runtime::StandardBytes"), "{pets}");
+    assert!(models.contains("pub photo: Option<discogen_runtime::wkt::StandardBytes>,"), "{models}");
+    assert!(pets.contains(standard) && pets.contains("value: discogen_runtime::wkt::StandardBytes"), "{pets}");
     assert!(!models.contains(url_safe) && !pets.contains(url_safe));
     // Served by Google (StackQL's specs): URL-safe, as for Discovery, which Gmail requires.
     let google = PAGED.replace("https://pets.example.com/v1", "https://pets.googleapis.com/v1");
     let files = crate_files("paged.json", &google, None);
     let models = contents(&files, "src/model/pets.rs");
     assert!(models.contains(url_safe) && !models.contains(standard), "{models}");
-    assert!(models.contains("pub photo: Option<discogen_runtime::Bytes>,"), "{models}");
+    assert!(models.contains("pub photo: Option<discogen_runtime::wkt::Bytes>,"), "{models}");
 }
 
 /// The crates compile without warnings, in a scratch workspace that shares the project's

@@ -14,8 +14,10 @@ mod fake;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use discogen_runtime::credentials::{AuthorizedUser, MetadataServer, ServiceAccount};
-use discogen_runtime::{Client as RuntimeClient, Error, MediaSource, Method, Request, ResumableSession, TokenProvider};
+use discogen_runtime::auth::credentials::{AuthorizedUser, MetadataServer, ServiceAccount};
+use discogen_runtime::{Client as RuntimeClient, Error, Method, Request};
+use discogen_runtime::media::{MediaSource, ResumableSession};
+use discogen_runtime::auth::TokenProvider;
 use fake::{FakeServer, Response};
 use google_storage_v1::{Bucket, Client, ClientBuilder, Object, TryStreamExt};
 use serde_json::json;
@@ -380,7 +382,7 @@ async fn users_http_clients_and_redirects() {
     let from_builder = Client::builder()
         .endpoint(format!("{}/storage/v1/", api.url))
         .api_key(API_KEY)
-        .http_client_builder(discogen_runtime::reqwest::Client::builder())
+        .http_client_builder(discogen_runtime::transport::reqwest::Client::builder())
         .build()
         .unwrap();
     let error = from_builder.buckets().get("b").send().await.unwrap_err();
@@ -389,7 +391,7 @@ async fn users_http_clients_and_redirects() {
 
     let following = RuntimeClient::builder(format!("{}/", api.url))
         .no_auth()
-        .http_client(discogen_runtime::reqwest::Client::new())
+        .http_client(discogen_runtime::transport::reqwest::Client::new())
         .build()
         .unwrap();
     let error = following.execute::<serde_json::Value>(Request::new(Method::Get, "v1/x")).await.unwrap_err();

@@ -372,7 +372,7 @@ async fn preconditions_pagination_and_limits() {
     // accept and maxSize are checked before anything is sent.
     let sessions = emulator.stats().sessions;
     let upload = |media| {
-        discogen_runtime::MediaUpload::<Object>::new(
+        discogen_runtime::media::MediaUpload::<Object>::new(
             client.runtime().clone(),
             "test.images.insert",
             google_storage_v1::SERVICE_PATH,
@@ -457,7 +457,7 @@ async fn drive_files_create_multipart_matches_googles_documented_body() {
     let request = discogen_runtime::Request::new(discogen_runtime::Method::Post, "upload/drive/v3/files")
         .options(discogen_runtime::RequestOptions::default().with_header("x-call", "1").with_fields("id"))
         .json(&serde_json::json!({"name": "myObject"}));
-    let created: serde_json::Value = discogen_runtime::MediaUpload::new(
+    let created: serde_json::Value = discogen_runtime::media::MediaUpload::new(
         runtime,
         "drive.files.create",
         "drive/v3/",

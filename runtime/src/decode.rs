@@ -110,7 +110,7 @@ fn is_empty_json(body: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Empty;
+    use crate::wkt::Empty;
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize, PartialEq)]
@@ -142,7 +142,7 @@ mod tests {
     #[derive(Debug, Deserialize)]
     #[allow(dead_code)] // read by serde only
     struct Instance {
-        #[serde(default, with = "crate::serde_uint64::option")]
+        #[serde(default, with = "crate::__support::serde_uint64::option")]
         id: Option<u64>,
         #[serde(default)]
         disks: Vec<Disk>,
@@ -151,7 +151,7 @@ mod tests {
     #[derive(Debug, Deserialize)]
     #[allow(dead_code)]
     struct Disk {
-        #[serde(rename = "sizeGb", default, with = "crate::serde_int64::option")]
+        #[serde(rename = "sizeGb", default, with = "crate::__support::serde_int64::option")]
         size_gb: Option<i64>,
     }
 

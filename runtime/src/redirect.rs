@@ -9,6 +9,7 @@ use reqwest::header::{HeaderMap, LOCATION};
 use url::Url;
 
 use crate::error::Error;
+use crate::redact::redacted;
 
 /// At most this many redirects are followed by a media download.
 pub(crate) const MAX_REDIRECTS: usize = 10;
@@ -48,22 +49,6 @@ pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
 /// Whether following `from` -> `to` would leave https for http.
 pub(crate) fn downgrades(from: &Url, to: &Url) -> bool {
     from.scheme() == "https" && to.scheme() != "https"
-}
-
-/// `url` without user info, query and fragment: what an error or a log may show of a
-/// server-chosen URL (its query may carry signatures or keys).
-pub(crate) fn redacted(url: &Url) -> String {
-    let mut shown = url.clone();
-    redact(&mut shown);
-    shown.to_string()
-}
-
-/// Removes user info, query and fragment from `url` in place.
-pub(crate) fn redact(url: &mut Url) {
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    url.set_query(None);
-    url.set_fragment(None);
 }
 
 #[cfg(test)]

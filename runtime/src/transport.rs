@@ -20,6 +20,24 @@ use url::Url;
 use crate::error::{error_chain, BoxError};
 use crate::request::Method;
 
+/// The HTTP client the runtime is built on, for
+/// [`ClientBuilder::http_client_builder`](crate::ClientBuilder::http_client_builder) (proxies,
+/// custom root certificates) with a matching version. The TLS backend is a cargo feature (see
+/// [`TLS_BACKEND`]); call [`install_crypto_provider`] before building a `reqwest::Client`
+/// yourself.
+pub use reqwest;
+
+pub use crate::tls::TLS_BACKEND;
+
+/// Installs the rustls crypto provider of the enabled TLS feature (`aws-lc-rs` or `ring`) as
+/// the process default, unless one is installed already.
+/// [`ClientBuilder::build`](crate::ClientBuilder::build) does this; call it before building
+/// your own `reqwest::Client` for
+/// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client).
+pub fn install_crypto_provider() {
+    crate::tls::ensure_crypto_provider();
+}
+
 /// The future a [`Transport`] returns.
 pub type TransportFuture<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
 
@@ -117,7 +135,7 @@ impl HttpResponse {
 
     /// Adds a header (ignored when the name or value is not valid HTTP).
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        if let Ok((name, value)) = crate::client::header_pair(name, value) {
+        if let Ok((name, value)) = crate::headers::header_pair(name, value) {
             self.headers.append(name, value);
         }
         self
@@ -277,7 +295,7 @@ pub(crate) fn followed_redirect(to: &Url) -> String {
     format!(
         "the HTTP client followed a redirect to {}; build it with \
          redirect(reqwest::redirect::Policy::none()) or use ClientBuilder::http_client_builder",
-        crate::redirect::redacted(to)
+        crate::redact::redacted(to)
     )
 }
 
@@ -292,7 +310,8 @@ type Responder = dyn Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 
 /// the method and path.
 ///
 /// ```
-/// use discogen_runtime::{Client, HttpResponse, Method, MockTransport, Request};
+/// use discogen_runtime::{Client, Method, Request};
+/// use discogen_runtime::transport::{HttpResponse, MockTransport};
 /// use serde_json::json;
 ///
 /// # #[tokio::main(flavor = "current_thread")]

@@ -26,7 +26,7 @@ use std::ops::Range;
 /// characters (`A-Z a-z 0-9 - . _ ~`) is encoded, including `/` and `%`.
 ///
 /// ```
-/// assert_eq!(discogen_runtime::encode_path_segment("a b/c%"), "a%20b%2Fc%25");
+/// assert_eq!(discogen_runtime::__support::encode_path_segment("a b/c%"), "a%20b%2Fc%25");
 /// ```
 pub fn encode_path_segment(segment: &str) -> String {
     encode(segment, is_unreserved, false)
@@ -38,7 +38,7 @@ pub fn encode_path_segment(segment: &str) -> String {
 /// byte are encoded.
 ///
 /// ```
-/// use discogen_runtime::encode_path_reserved;
+/// use discogen_runtime::__support::encode_path_reserved;
 ///
 /// assert_eq!(encode_path_reserved("projects/p/topics/load-100%"), "projects/p/topics/load-100%25");
 /// assert_eq!(encode_path_reserved("a%2Fb c?"), "a%2Fb%20c%3F");
@@ -52,7 +52,7 @@ pub fn encode_path_reserved(value: &str) -> String {
 /// fragment, not a path.
 ///
 /// ```
-/// assert_eq!(discogen_runtime::encode_reserved("a?b#c %"), "a?b#c%20%25");
+/// assert_eq!(discogen_runtime::__support::encode_reserved("a?b#c %"), "a?b#c%20%25");
 /// ```
 pub fn encode_reserved(value: &str) -> String {
     encode(value, |byte| is_unreserved(byte) || is_sub_delim(byte) || b":/?#[]@".contains(&byte), true)
@@ -88,7 +88,7 @@ fn encode(value: &str, keep: impl Fn(u8) -> bool, keep_triplets: bool) -> String
 /// the parameter, and every request path is checked again before it is sent.
 ///
 /// ```
-/// let path = discogen_runtime::expand_path("v1/{+name}/{id}:run", &[&"projects/p", &"a b"]);
+/// let path = discogen_runtime::__support::expand_path("v1/{+name}/{id}:run", &[&"projects/p", &"a b"]);
 /// assert_eq!(path, "v1/projects/p/a%20b:run");
 /// ```
 pub fn expand_path(template: &str, values: &[&dyn fmt::Display]) -> String {

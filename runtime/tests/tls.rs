@@ -6,8 +6,9 @@
 use std::sync::Arc;
 
 #[cfg(any(feature = "rustls-ring", feature = "rustls-aws-lc", feature = "native-tls"))]
-use discogen_runtime::reqwest;
-use discogen_runtime::{Client, Error, Method, Request, TLS_BACKEND};
+use discogen_runtime::transport::reqwest;
+use discogen_runtime::transport::TLS_BACKEND;
+use discogen_runtime::{Client, Error, Method, Request};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -11,10 +11,12 @@ pub mod global_operations;
 pub use model::*;
 
 pub use discogen_runtime::{
-    ByteStream, Bytes, Code, Duration, Empty, Error, FieldMask, MediaDownload,
-    MediaSource, MediaUpload, NoAuth, Operation, PollPolicy, RegionalEndpoints,
-    ResumableSession, RetryPolicy, RpcStatus, StandardBytes, StaticToken, Stream,
-    StreamExt, Timestamp, TokenProvider, TryStreamExt,
+    auth::{NoAuth, StaticToken, TokenProvider},
+    client::RegionalEndpoints, error::{Code, RpcStatus},
+    media::{ByteStream, MediaDownload, MediaSource, MediaUpload, ResumableSession},
+    paging::{Stream, StreamExt, TryStreamExt},
+    wkt::{Bytes, Duration, Empty, FieldMask, StandardBytes, Timestamp},
+    Error, Operation, PollPolicy, RetryPolicy,
 };
 
 /// The JSON library of the models: `serde_json::Value` holds `type: any` fields, and
@@ -25,14 +27,14 @@ pub use serde_json;
 /// impersonation, authorized users, the metadata server, installed-app and
 /// device-code consent.
 #[cfg(feature = "adc")]
-pub use discogen_runtime::credentials;
+pub use discogen_runtime::auth::credentials;
 
 /// What sends the requests: a [`Transport`](transport::Transport) behind the client,
 /// reqwest by default. [`MockTransport`](transport::MockTransport) answers with canned
 /// responses and records every request, for unit tests without HTTP;
 /// [`reqwest`](transport::reqwest) builds a client for [`ClientBuilder::http_client`].
 pub mod transport {
-    pub use discogen_runtime::{
+    pub use discogen_runtime::transport::{
         install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport,
         ReqwestTransport, Transport, TransportError, TransportFuture,
     };
@@ -55,7 +57,7 @@ pub const REGIONAL_ENDPOINTS: &[(&str, &str)] = &[];
 pub const SCOPES: &[&str] = &["https://www.googleapis.com/auth/cloud-platform"];
 
 /// The OAuth2 scopes of the API (Discovery `auth.oauth2.scopes`), for the credential
-/// sources of `discogen_runtime::credentials`.
+/// sources of `discogen_runtime::auth::credentials`.
 pub mod scopes {
     /// See, edit, configure, and delete your Google Cloud data
     ///

@@ -83,7 +83,7 @@ pub fn suite(api: &Api, config: &ClientConfig) -> Result<Suite> {
         "//! Conformance calls of `{crate_name}` (written by discogen's conformance suite).\n\
          #![allow(clippy::all, unused_imports)]\n\
          use super::v;\n\n\
-         pub fn client(mock: discogen_runtime::MockTransport) -> {krate}::Client {{\n    \
+         pub fn client(mock: discogen_runtime::transport::MockTransport) -> {krate}::Client {{\n    \
              {krate}::Client::builder().no_auth().transport(mock).build().expect(\"client\")\n}}\n\n\
          pub fn client_at(root: &str) -> {krate}::Client {{\n    \
              {krate}::Client::builder().no_auth().root_url(root).build().expect(\"client\")\n}}\n\n\

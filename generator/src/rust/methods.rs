@@ -225,7 +225,7 @@ pub fn module_tokens(resource: &ResourcePlan, crate_ident: &str) -> TokenStream 
     quote! {
         #![doc = #module_doc]
 
-        use discogen_runtime::{Call, Method, Request};
+        use discogen_runtime::{__support::Call, Method, Request};
 
         #[doc = #handle_doc]
         ///
@@ -411,7 +411,7 @@ fn media_example(method: &MethodPlan, call: &str) -> Option<Vec<String>> {
 }
 
 /// Media types are re-exported by every crate; examples name them through the runtime.
-const MEDIA: &str = "discogen_runtime";
+const MEDIA: &str = "discogen_runtime::media";
 
 fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &str) -> TokenStream {
     let builder = ident(&method.builder);
@@ -498,7 +498,7 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
             (
                 quote!(discogen_runtime::Operation<#result, #metadata>),
                 quote! {
-                    let raw: discogen_runtime::RawOperation = self.call.execute(request).await?;
+                    let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
                     Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix(#poll_prefix))
                 },
             )
@@ -512,11 +512,11 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
                 quote!(.with_wait(#prefix, #suffix))
             });
             (
-                quote!(discogen_runtime::DiscoveryOperation<#operation, #resource>),
+                quote!(discogen_runtime::lro::DiscoveryOperation<#operation, #resource>),
                 quote! {
-                    let paths = discogen_runtime::OperationPaths::get(#get_prefix, #get_suffix) #wait;
+                    let paths = discogen_runtime::lro::OperationPaths::get(#get_prefix, #get_suffix) #wait;
                     let raw: serde_json::Value = self.call.execute(request).await?;
-                    Ok(discogen_runtime::DiscoveryOperation::new(self.call.client, raw, paths))
+                    Ok(discogen_runtime::lro::DiscoveryOperation::new(self.call.client, raw, paths))
                 },
             )
         }
@@ -644,10 +644,10 @@ fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
-            pub fn upload(self, media: discogen_runtime::MediaSource) -> discogen_runtime::MediaUpload<#output> {
+            pub fn upload(self, media: discogen_runtime::media::MediaSource) -> discogen_runtime::media::MediaUpload<#output> {
                 let request = self.call.request(#request_new.method_id(#id) #( #query )*);
                 let request = #request;
-                discogen_runtime::MediaUpload::new(self.call.client, #id, crate::SERVICE_PATH, request, media)
+                discogen_runtime::media::MediaUpload::new(self.call.client, #id, crate::SERVICE_PATH, request, media)
                     .accept(&[ #( #accept ),* ])
                     .max_size(#max_size)
             }
@@ -659,9 +659,9 @@ fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
         quote! {
             /// The resource's media (`alt=media`) instead of its JSON: a byte stream, a range, or
             /// a file written atomically; a dropped connection resumes where it stopped.
-            pub fn download(self) -> discogen_runtime::MediaDownload {
+            pub fn download(self) -> discogen_runtime::media::MediaDownload {
                 let request = self.call.request(#request_new.method_id(#id) #( #query )*);
-                discogen_runtime::MediaDownload::new(self.call.client, request)
+                discogen_runtime::media::MediaDownload::new(self.call.client, request)
             }
         }
     });
@@ -682,7 +682,7 @@ fn path_format(pieces: &[PathPiece]) -> TokenStream {
     if values.is_empty() {
         quote!(#template)
     } else {
-        quote!(discogen_runtime::expand_path(#template, &[ #( #values ),* ]))
+        quote!(discogen_runtime::__support::expand_path(#template, &[ #( #values ),* ]))
     }
 }
 

@@ -22,10 +22,10 @@ pub fn doc_attrs(description: Option<&str>, extra: &[String]) -> TokenStream {
 }
 
 /// What a `format: byte` field's or parameter's docs add: the client does the base64, in the
-/// form [`discogen_runtime::Bytes`] documents.
+/// form [`discogen_runtime::wkt::Bytes`] documents.
 pub const BYTES_DOC: &str = "Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.";
 
-/// [`BYTES_DOC`] for [`discogen_runtime::StandardBytes`].
+/// [`BYTES_DOC`] for [`discogen_runtime::wkt::StandardBytes`].
 pub const STANDARD_BYTES_DOC: &str = "Raw bytes: the client sends them as standard base64 with padding (`+` and `/`, RFC 4648 section 4) and reads either base64 alphabet, padded or not; do not encode them yourself.";
 
 /// The docs line of a field or parameter of type `ty`, if it holds bytes.
@@ -54,18 +54,22 @@ pub fn type_tokens(ty: &RustType) -> TokenStream {
         RustType::F32 => quote!(f32),
         RustType::F64 => quote!(f64),
         RustType::Json => quote!(serde_json::Value),
-        RustType::Timestamp => quote!(discogen_runtime::Timestamp),
-        RustType::Duration => quote!(discogen_runtime::Duration),
-        RustType::FieldMask => quote!(discogen_runtime::FieldMask),
-        RustType::Bytes(Alphabet::UrlSafe) => quote!(discogen_runtime::Bytes),
-        RustType::Bytes(Alphabet::Standard) => quote!(discogen_runtime::StandardBytes),
+        RustType::Timestamp => quote!(discogen_runtime::wkt::Timestamp),
+        RustType::Duration => quote!(discogen_runtime::wkt::Duration),
+        RustType::FieldMask => quote!(discogen_runtime::wkt::FieldMask),
+        RustType::Bytes(Alphabet::UrlSafe) => quote!(discogen_runtime::wkt::Bytes),
+        RustType::Bytes(Alphabet::Standard) => quote!(discogen_runtime::wkt::StandardBytes),
         RustType::Named(name) => {
             let name = ident(name);
             quote!(crate::#name)
         }
         RustType::Runtime(name) => {
+            let module = runtime_module(name).map(|module| {
+                let module = ident(module);
+                quote!(#module::)
+            });
             let name = ident(name);
-            quote!(discogen_runtime::#name)
+            quote!(discogen_runtime::#module #name)
         }
         RustType::Vec(inner) => {
             let inner = type_tokens(inner);
@@ -75,6 +79,16 @@ pub fn type_tokens(ty: &RustType) -> TokenStream {
             let inner = type_tokens(inner);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
+    }
+}
+
+/// The runtime module of a type that `runtime_types` (config) names by its bare name:
+/// `google.rpc.Status` is in `error`, the well-known types are in `wkt`.
+fn runtime_module(name: &str) -> Option<&'static str> {
+    match name {
+        "RpcStatus" | "Code" => Some("error"),
+        "Empty" | "Timestamp" | "Duration" | "FieldMask" | "Bytes" | "StandardBytes" => Some("wkt"),
+        _ => None,
     }
 }
 

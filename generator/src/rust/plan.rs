@@ -745,7 +745,7 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_name: &str) -> TokenStream 
     let scopes_module = super::scopes::module(&service.scopes);
     let adc_scope = match super::scopes::default_scope(&service.scopes) {
         Some(_) => quote!(scopes::DEFAULT),
-        None => quote!(discogen_runtime::CLOUD_PLATFORM_SCOPE),
+        None => quote!(discogen_runtime::auth::credentials::CLOUD_PLATFORM_SCOPE),
     };
     let (names_mod, names_use) = if plan.names.is_empty() {
         (quote!(), quote!())
@@ -786,9 +786,13 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_name: &str) -> TokenStream 
         pub use model::*;
         #names_use
         pub use discogen_runtime::{
-            ByteStream, Bytes, Code, Duration, Empty, Error, FieldMask, MediaDownload, MediaSource, MediaUpload,
-            NoAuth, Operation, PollPolicy, RegionalEndpoints, ResumableSession, RetryPolicy, RpcStatus, StandardBytes,
-            StaticToken, Stream, StreamExt, Timestamp, TokenProvider, TryStreamExt,
+            auth::{NoAuth, StaticToken, TokenProvider},
+            client::RegionalEndpoints,
+            error::{Code, RpcStatus},
+            media::{ByteStream, MediaDownload, MediaSource, MediaUpload, ResumableSession},
+            paging::{Stream, StreamExt, TryStreamExt},
+            wkt::{Bytes, Duration, Empty, FieldMask, StandardBytes, Timestamp},
+            Error, Operation, PollPolicy, RetryPolicy,
         };
         /// The JSON library of the models: `serde_json::Value` holds `type: any` fields, and
         /// `serde_json::json!` builds them, with no dependency of your own to keep in step.
@@ -797,14 +801,14 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_name: &str) -> TokenStream 
         /// impersonation, authorized users, the metadata server, installed-app and
         /// device-code consent.
         #[cfg(feature = "adc")]
-        pub use discogen_runtime::credentials;
+        pub use discogen_runtime::auth::credentials;
 
         /// What sends the requests: a [`Transport`](transport::Transport) behind the client,
         /// reqwest by default. [`MockTransport`](transport::MockTransport) answers with canned
         /// responses and records every request, for unit tests without HTTP;
         /// [`reqwest`](transport::reqwest) builds a client for [`ClientBuilder::http_client`].
         pub mod transport {
-            pub use discogen_runtime::{
+            pub use discogen_runtime::transport::{
                 install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport, ReqwestTransport, Transport,
                 TransportError, TransportFuture,
             };

@@ -60,7 +60,7 @@ pub fn module(scopes: &[Scope]) -> TokenStream {
     });
     quote! {
         /// The OAuth2 scopes of the API (Discovery `auth.oauth2.scopes`), for the credential
-        /// sources of `discogen_runtime::credentials`.
+        /// sources of `discogen_runtime::auth::credentials`.
         pub mod scopes {
             #( #constants )*
             #default

@@ -44,10 +44,10 @@ pub enum RustType {
 /// The base64 alphabet `format: byte` values are sent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Alphabet {
-    /// RFC 4648 section 5 (`discogen_runtime::Bytes`): what Google's servers take for every
+    /// RFC 4648 section 5 (`discogen_runtime::wkt::Bytes`): what Google's servers take for every
     /// `bytes` field, and the only one some accept (Gmail's `raw`).
     UrlSafe,
-    /// RFC 4648 section 4 (`discogen_runtime::StandardBytes`): OpenAPI's definition of
+    /// RFC 4648 section 4 (`discogen_runtime::wkt::StandardBytes`): OpenAPI's definition of
     /// `format: byte`, for servers that may not read the URL-safe one.
     Standard,
 }

@@ -19,7 +19,7 @@ const TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
 /// carrying a client secret or a signed assertion goes to the endpoint chosen, nowhere else.
 pub(crate) fn client() -> reqwest::Client {
     built(
-        crate::client::runtime_http(reqwest::Client::builder())
+        crate::http_client::runtime_http(reqwest::Client::builder())
             .timeout(TOKEN_TIMEOUT)
             .connect_timeout(Duration::from_secs(10)),
     )

@@ -44,7 +44,7 @@ impl MetadataServer {
             url.query_pairs_mut().append_pair("scopes", &scopes.join(","));
         }
         let http = http::built(
-            crate::client::runtime_http(reqwest::Client::builder())
+            crate::http_client::runtime_http(reqwest::Client::builder())
                 .connect_timeout(METADATA_CONNECT_TIMEOUT)
                 .timeout(Duration::from_secs(10)),
         );

@@ -48,28 +48,25 @@ mod token_cell;
 #[cfg(feature = "adc")]
 mod user_consent;
 
+/// Google's credential sources (the `adc` feature): Application Default Credentials,
+/// service accounts, impersonation, authorized users, the metadata server and the
+/// installed-app and device-code consent flows.
 #[cfg(feature = "adc")]
-pub use adc::{credentials_from_file, AdcEnvironment, ApplicationDefaultCredentials, CLOUD_PLATFORM_SCOPE};
+pub mod credentials {
+    pub use super::adc::{credentials_from_file, AdcEnvironment, ApplicationDefaultCredentials, CLOUD_PLATFORM_SCOPE};
+    pub use super::authorized_user::AuthorizedUser;
+    pub use super::device_code::{DeviceCode, DevicePrompt, GOOGLE_DEVICE_AUTH_URI};
+    pub use super::failure::AuthError;
+    pub use super::impersonated::{ImpersonatedServiceAccount, IAM_CREDENTIALS_ENDPOINT};
+    pub use super::installed_app::{InstalledApp, GOOGLE_AUTH_URI};
+    pub use super::key_file::GOOGLE_TOKEN_URI;
+    pub use super::metadata::{MetadataServer, DEFAULT_METADATA_HOST};
+    pub use super::service_account::ServiceAccount;
+    pub use super::token_cache::TokenCache;
+    pub use super::token_cell::REFRESH_MARGIN;
+}
 #[cfg(feature = "adc")]
-pub use authorized_user::AuthorizedUser;
-#[cfg(feature = "adc")]
-pub use device_code::{DeviceCode, DevicePrompt, GOOGLE_DEVICE_AUTH_URI};
-#[cfg(feature = "adc")]
-pub use failure::AuthError;
-#[cfg(feature = "adc")]
-pub use impersonated::{ImpersonatedServiceAccount, IAM_CREDENTIALS_ENDPOINT};
-#[cfg(feature = "adc")]
-pub use installed_app::{InstalledApp, GOOGLE_AUTH_URI};
-#[cfg(feature = "adc")]
-pub use key_file::GOOGLE_TOKEN_URI;
-#[cfg(feature = "adc")]
-pub use metadata::{MetadataServer, DEFAULT_METADATA_HOST};
-#[cfg(feature = "adc")]
-pub use service_account::ServiceAccount;
-#[cfg(feature = "adc")]
-pub use token_cache::TokenCache;
-#[cfg(feature = "adc")]
-pub use token_cell::REFRESH_MARGIN;
+pub(crate) use credentials::*;
 
 /// OAuth2's space-separated scope list.
 #[cfg(feature = "adc")]
@@ -89,7 +86,7 @@ pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<Option<AccessToken
 /// The `Debug` implementation must not print secrets.
 ///
 /// ```
-/// use discogen_runtime::{AccessToken, TokenFuture, TokenProvider};
+/// use discogen_runtime::auth::{AccessToken, TokenFuture, TokenProvider};
 ///
 /// #[derive(Debug)]
 /// struct FromEnv;

@@ -17,8 +17,9 @@ use url::Url;
 use super::http;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::request::{Request, RequestOptions};
-use crate::retry::RetryPolicy;
+use crate::options::RequestOptions;
+use crate::options::RetryPolicy;
+use crate::request::Request;
 
 /// The media of a resource, built by generated `download()` methods: pick a
 /// [`range`](Self::range), then read it as a [`stream`](Self::stream), into memory
@@ -273,7 +274,7 @@ impl State {
         }
         Err(Error::Redirect {
             status: last_status,
-            location: crate::redirect::redacted(&url),
+            location: crate::redact::redacted(&url),
             reason: format!("more than {} redirects", crate::redirect::MAX_REDIRECTS),
         })
     }

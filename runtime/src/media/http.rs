@@ -6,11 +6,11 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use url::Url;
 
+pub(crate) use crate::client::within;
 use crate::client::Client;
 use crate::error::{ApiError, Error, Result};
-use crate::execute::retry_after;
-pub(crate) use crate::execute::within;
-use crate::request::RequestOptions;
+use crate::options::RequestOptions;
+use crate::retry_after::retry_after;
 use crate::transport::TransportError;
 
 /// What every request of a media call carries, computed once per call: the standard query

@@ -1,6 +1,6 @@
 //! Media: uploading file contents to methods with `mediaUpload` and downloading them from
 //! methods with `supportsMediaDownload`. Streaming and resumable; the HTTP path goes through
-//! [`http::authorized`] only.
+//! `http::authorized` only.
 
 mod download;
 mod http;

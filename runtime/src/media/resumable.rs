@@ -15,7 +15,7 @@ use super::source::{MediaReader, MediaSource};
 use super::upload::SessionCallback;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::retry::RetryPolicy;
+use crate::options::RetryPolicy;
 
 /// An upload session: its URI is all it takes to continue the upload later, from this
 /// process or another (sessions last about a week at Google).
@@ -151,7 +151,7 @@ impl Plan<'_> {
                         "{}: the server put the upload session on {}, another origin than the upload \
                          endpoint {}; refused, so the media and credentials go nowhere else",
                         self.method_id,
-                        crate::redirect::redacted(&uri),
+                        crate::redact::redacted(&uri),
                         url.origin().ascii_serialization(),
                     )));
                 }

@@ -19,7 +19,7 @@ pub(crate) const READ_SIZE: usize = 256 * 1024;
 /// being sent is held in memory.
 ///
 /// ```
-/// use discogen_runtime::MediaSource;
+/// use discogen_runtime::media::MediaSource;
 ///
 /// let media = MediaSource::from_bytes("hello", "text/plain");
 /// assert_eq!(media.len(), Some(5));

@@ -16,8 +16,9 @@ use super::resumable::{self, ResumableSession};
 use super::source::MediaSource;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::request::{Request, RequestOptions};
-use crate::retry::RetryPolicy;
+use crate::options::RequestOptions;
+use crate::options::RetryPolicy;
+use crate::request::Request;
 
 /// Resumable chunks are multiples of this (Google's granularity).
 pub const CHUNK_GRANULARITY: usize = 256 * 1024;
@@ -366,12 +367,13 @@ mod tests {
             upload_url(&google, "storage/v1/", &request).unwrap().as_str(),
             "https://storage.googleapis.com/upload/storage/v1/b/x/o?name=a+b"
         );
-        let proxied = google.with_endpoint(crate::Endpoint::new("http://127.0.0.1:9/proxy/storage/v1/").unwrap());
+        let proxied =
+            google.with_endpoint(crate::client::Endpoint::new("http://127.0.0.1:9/proxy/storage/v1/").unwrap());
         assert_eq!(
             upload_url(&proxied, "storage/v1/", &request).unwrap().as_str(),
             "http://127.0.0.1:9/proxy/upload/storage/v1/b/x/o?name=a+b"
         );
-        let elsewhere = google.with_endpoint(crate::Endpoint::new("http://127.0.0.1:9/other/").unwrap());
+        let elsewhere = google.with_endpoint(crate::client::Endpoint::new("http://127.0.0.1:9/other/").unwrap());
         assert_eq!(
             upload_url(&elsewhere, "storage/v1/", &request).unwrap().as_str(),
             "http://127.0.0.1:9/upload/storage/v1/b/x/o?name=a+b"

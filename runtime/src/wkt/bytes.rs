@@ -119,7 +119,7 @@ base64_bytes! {
     /// **Received**: either alphabet, with or without padding.
     ///
     /// ```
-    /// use discogen_runtime::Bytes;
+    /// use discogen_runtime::wkt::Bytes;
     ///
     /// let data = Bytes::from(b"hi?>".to_vec());
     /// assert_eq!(serde_json::to_string(&data).unwrap(), r#""aGk_Pg==""#);
@@ -141,7 +141,7 @@ base64_bytes! {
     /// **Received**: either alphabet, with or without padding.
     ///
     /// ```
-    /// use discogen_runtime::StandardBytes;
+    /// use discogen_runtime::wkt::StandardBytes;
     ///
     /// let data = StandardBytes::from(b"hi?>".to_vec());
     /// assert_eq!(serde_json::to_string(&data).unwrap(), r#""aGk/Pg==""#);

@@ -14,7 +14,7 @@ use super::{fraction, parse_fraction};
 ///
 /// ```
 /// use std::time::Duration as StdDuration;
-/// use discogen_runtime::Duration;
+/// use discogen_runtime::wkt::Duration;
 ///
 /// let timeout = Duration::from(StdDuration::from_millis(1500));
 /// assert_eq!(timeout.as_str(), "1.500s");

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 /// `"displayName,labels"`. Used as `updateMask` query parameter or field.
 ///
 /// ```
-/// use discogen_runtime::FieldMask;
+/// use discogen_runtime::wkt::FieldMask;
 ///
 /// let mask = FieldMask::from_paths(["displayName", "labels"]);
 /// assert_eq!(mask.to_string(), "displayName,labels");

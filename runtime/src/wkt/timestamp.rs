@@ -15,7 +15,7 @@ use super::{fraction, parse_fraction};
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use discogen_runtime::Timestamp;
+/// use discogen_runtime::wkt::Timestamp;
 ///
 /// let t = Timestamp::from_unix(1_714_566_896, 789_000_000).unwrap();
 /// assert_eq!(t.as_str(), "2024-05-01T12:34:56.789Z");
@@ -186,8 +186,8 @@ mod tests {
         assert_eq!(parsed.to_unix(), given.to_unix());
         let error = "yesterday".parse::<Timestamp>().unwrap_err();
         assert_eq!(error.to_string(), "\"yesterday\" is not an RFC 3339 date-time");
-        assert!("3.5s".parse::<crate::Duration>().is_ok() && "3.5".parse::<crate::Duration>().is_err());
-        assert_eq!(crate::FieldMask::from("name,labels").paths().count(), 2);
+        assert!("3.5s".parse::<crate::wkt::Duration>().is_ok() && "3.5".parse::<crate::wkt::Duration>().is_err());
+        assert_eq!(crate::wkt::FieldMask::from("name,labels").paths().count(), 2);
     }
 
     #[test]

@@ -102,7 +102,7 @@ fn write_driver(harness: &Harness, modules: &[(String, String, bool)]) -> Result
 
 const MAIN_HEAD: &str = r#"//! Written by discogen-conformance: every method of every API through its typed builder,
 //! recorded by MockTransport (media by a recording HTTP server), one JSON line per call.
-use discogen_runtime::{HttpResponse, MockTransport};
+use discogen_runtime::transport::{HttpResponse, MockTransport};
 
 pub type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
 

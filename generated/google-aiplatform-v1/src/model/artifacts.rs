@@ -84,12 +84,12 @@ mod gated_1 {
         /// Output only. Timestamp when this Artifact was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this Artifact was last updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The state of this Artifact. This is a property of the Artifact, and does not imply or capture any ongoing process. This property is managed by clients (such as Vertex AI Pipelines), and the system does not prescribe or check the validity of state transitions.
         pub state: Option<crate::ArtifactState>,
@@ -212,12 +212,12 @@ mod gated_1 {
         /// Output only. Timestamp when this Execution was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this Execution was last updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The title of the schema describing the metadata. Schema title and version is expected to be registered in earlier Create Schema calls. And both are used together as unique identifiers to identify schemas within the local metadata store.
         pub schema_title: Option<String>,
@@ -386,7 +386,7 @@ mod gated_3 {
         /// Output only. Time the Event occurred.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub event_time: Option<discogen_runtime::Timestamp>,
+        pub event_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Required. The type of the Event.
         pub r#type: Option<crate::EventType>,

@@ -7,10 +7,10 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CachedContent {
     /// Timestamp of when this resource is considered expired. This is *always* provided on output, regardless of what was sent on input.
-    pub expire_time: Option<discogen_runtime::Timestamp>,
+    pub expire_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Input only. The TTL for this resource. The expiration time is computed: now + TTL.
-    pub ttl: Option<discogen_runtime::Duration>,
+    pub ttl: Option<discogen_runtime::wkt::Duration>,
 
     /// Immutable. Identifier. The server-generated resource name of the cached content Format: projects/{project}/locations/{location}/cachedContents/{cached\_content}
     pub name: Option<String>,
@@ -36,12 +36,12 @@ pub struct CachedContent {
     /// Output only. Creation time of the cache entry.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub create_time: Option<discogen_runtime::Timestamp>,
+    pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. When the cache entry was last updated in UTC time.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub update_time: Option<discogen_runtime::Timestamp>,
+    pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Metadata on the usage of the cached content.
     ///

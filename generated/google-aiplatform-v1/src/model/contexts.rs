@@ -21,12 +21,12 @@ pub struct Context {
     /// Output only. Timestamp when this Context was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub create_time: Option<discogen_runtime::Timestamp>,
+    pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Timestamp when this Context was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub update_time: Option<discogen_runtime::Timestamp>,
+    pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. A list of resource names of Contexts that are parents of this Context. A Context may have at most 10 parent\_contexts.
     ///

@@ -25,27 +25,27 @@ pub struct CustomJob {
     /// Output only. Time when the CustomJob was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub create_time: Option<discogen_runtime::Timestamp>,
+    pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Time when the CustomJob for the first time entered the `JOB_STATE_RUNNING` state.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub start_time: Option<discogen_runtime::Timestamp>,
+    pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Time when the CustomJob entered any of the following states: `JOB_STATE_SUCCEEDED`, `JOB_STATE_FAILED`, `JOB_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub end_time: Option<discogen_runtime::Timestamp>,
+    pub end_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Time when the CustomJob was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub update_time: Option<discogen_runtime::Timestamp>,
+    pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Only populated when job's state is `JOB_STATE_FAILED` or `JOB_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub error: Option<discogen_runtime::RpcStatus>,
+    pub error: Option<discogen_runtime::error::RpcStatus>,
 
     /// The labels with user-defined metadata to organize CustomJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
     pub labels: Option<std::collections::BTreeMap<String, String>>,
@@ -281,7 +281,7 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Scheduling {
         /// Optional. The maximum job running time. The default is 7 days.
-        pub timeout: Option<discogen_runtime::Duration>,
+        pub timeout: Option<discogen_runtime::wkt::Duration>,
 
         /// Optional. Restarts the entire CustomJob if a worker gets restarted. This feature can be used by distributed training jobs that are not resilient to workers leaving and joining a job.
         pub restart_job_on_worker_restart: Option<bool>,
@@ -293,7 +293,7 @@ mod gated_2 {
         pub disable_retries: Option<bool>,
 
         /// Optional. This is the maximum duration that a job will wait for the requested resources to be provisioned if the scheduling strategy is set to \[Strategy.DWS\_FLEX\_START\]. If set to 0, the job will wait indefinitely. The default is 24 hours.
-        pub max_wait_duration: Option<discogen_runtime::Duration>,
+        pub max_wait_duration: Option<discogen_runtime::wkt::Duration>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

@@ -32,12 +32,12 @@ mod gated_1 {
         /// Output only. Timestamp when this Dataset was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this Dataset was last updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
         pub etag: Option<String>,
@@ -248,12 +248,12 @@ pub struct SavedQuery {
     /// Output only. Timestamp when this SavedQuery was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub create_time: Option<discogen_runtime::Timestamp>,
+    pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Timestamp when SavedQuery was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub update_time: Option<discogen_runtime::Timestamp>,
+    pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Filters on the Annotations in the dataset.
     ///
@@ -429,17 +429,17 @@ pub struct GenericOperationMetadata {
     /// Output only. Partial failures encountered. E.g. single files that couldn't be read. This field should never exceed 20 entries. Status details field will contain standard Google Cloud error details.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub partial_failures: Option<Vec<discogen_runtime::RpcStatus>>,
+    pub partial_failures: Option<Vec<discogen_runtime::error::RpcStatus>>,
 
     /// Output only. Time when the operation was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub create_time: Option<discogen_runtime::Timestamp>,
+    pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Time when the operation was updated for the last time. If the operation has finished (successfully or not), this is the finish time.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub update_time: Option<discogen_runtime::Timestamp>,
+    pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
     pub _extra: discogen_runtime::ExtraFields,

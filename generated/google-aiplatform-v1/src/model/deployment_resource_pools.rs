@@ -72,7 +72,7 @@ mod gated_1 {
         /// Output only. Timestamp when this DeploymentResourcePool was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Reserved for future use.
         ///
@@ -172,7 +172,7 @@ mod gated_2 {
         /// Output only. Timestamp when the DeployedModel was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Explanation configuration for this DeployedModel. When deploying a Model using EndpointService.DeployModel, this value overrides the value of Model.explanation\_spec. All fields of explanation\_spec are optional in the request. If a field of explanation\_spec is not populated, the value of the same field of Model.explanation\_spec is inherited. If the corresponding Model.explanation\_spec is not populated, all fields of the explanation\_spec will be used for the explanation configuration.
         pub explanation_spec: Option<crate::ExplanationSpec>,
@@ -269,7 +269,7 @@ mod gated_2 {
         /// Output only. The time at which the status was last updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub last_update_time: Option<discogen_runtime::Timestamp>,
+        pub last_update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. The number of available replicas of the deployed model.
         ///

@@ -82,12 +82,12 @@ mod gated_1 {
         /// Output only. Timestamp when this EntityType was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this EntityType was most recently updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Optional. The labels with user-defined metadata to organize your EntityTypes. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one EntityType (System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
         pub labels: Option<std::collections::BTreeMap<String, String>>,
@@ -164,7 +164,7 @@ mod gated_1 {
         pub feature_time_field: Option<String>,
 
         /// Single Feature timestamp for all entities being imported. The timestamp must not have higher than millisecond precision.
-        pub feature_time: Option<discogen_runtime::Timestamp>,
+        pub feature_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Source column that holds entity IDs. If not provided, entity IDs are extracted from the column named entity\_id.
         pub entity_id_field: Option<String>,
@@ -391,10 +391,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportFeatureValuesRequestSnapshotExport {
         /// Exports Feature values as of this timestamp. If not set, retrieve values as of now. Timestamp, if present, must not have higher than millisecond precision.
-        pub snapshot_time: Option<discogen_runtime::Timestamp>,
+        pub snapshot_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Excludes Feature values with feature generation timestamp before this timestamp. If not set, retrieve oldest values kept in Feature Store. Timestamp, if present, must not have higher than millisecond precision.
-        pub start_time: Option<discogen_runtime::Timestamp>,
+        pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -406,10 +406,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportFeatureValuesRequestFullExport {
         /// Excludes Feature values with feature generation timestamp before this timestamp. If not set, retrieve oldest values kept in Feature Store. Timestamp, if present, must not have higher than millisecond precision.
-        pub start_time: Option<discogen_runtime::Timestamp>,
+        pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Exports Feature values as of this timestamp. If not set, retrieve values as of now. Timestamp, if present, must not have higher than millisecond precision.
-        pub end_time: Option<discogen_runtime::Timestamp>,
+        pub end_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -783,10 +783,10 @@ pub use gated_1::*;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleTypeInterval {
     /// Optional. Inclusive start of the interval. If specified, a Timestamp matching this interval will have to be the same or after the start.
-    pub start_time: Option<discogen_runtime::Timestamp>,
+    pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Optional. Exclusive end of the interval. If specified, a Timestamp matching this interval will have to be before the end.
-    pub end_time: Option<discogen_runtime::Timestamp>,
+    pub end_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
     pub _extra: discogen_runtime::ExtraFields,
@@ -831,7 +831,7 @@ mod gated_3 {
         /// Bytes feature value.
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-        pub bytes_value: Option<discogen_runtime::Bytes>,
+        pub bytes_value: Option<discogen_runtime::wkt::Bytes>,
 
         /// A struct type feature value.
         pub struct_value: Option<crate::StructValue>,
@@ -909,7 +909,7 @@ mod gated_3 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FeatureValueMetadata {
         /// Feature generation timestamp. Typically, it is provided by user at feature ingestion time. If not, feature store will use the system timestamp when the data is ingested into feature store. Legacy Feature Store: For streaming ingestion, the time, aligned by days, must be no older than five years (1825 days) and no later than one year (366 days) in the future.
-        pub generate_time: Option<discogen_runtime::Timestamp>,
+        pub generate_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

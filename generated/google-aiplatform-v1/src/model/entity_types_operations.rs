@@ -87,7 +87,7 @@ mod gated_1 {
         pub done: Option<bool>,
 
         /// The error result of the operation in case of failure or cancellation.
-        pub error: Option<discogen_runtime::RpcStatus>,
+        pub error: Option<discogen_runtime::error::RpcStatus>,
 
         /// The normal, successful response of the operation. If the original method returns no data on success, such as `Delete`, the response is `google.protobuf.Empty`. If the original method is standard `Get`/`Create`/`Update`, the response should be the resource. For other methods, the response should have the type `XxxResponse`, where `Xxx` is the original method name. For example, if the original method name is `TakeSnapshot()`, the inferred response type is `TakeSnapshotResponse`.
         pub response: Option<std::collections::BTreeMap<String, serde_json::Value>>,

@@ -36,7 +36,7 @@ pub struct ModelEvaluation {
     /// Output only. Timestamp when this ModelEvaluation was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub create_time: Option<discogen_runtime::Timestamp>,
+    pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// All possible dimensions of ModelEvaluationSlices. The dimensions can be used as the filter of the ModelService.ListModelEvaluationSlices request, in the form of `slice.dimension = `.
     pub slice_dimensions: Option<Vec<String>>,

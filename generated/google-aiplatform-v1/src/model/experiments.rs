@@ -21,12 +21,12 @@ mod gated_1 {
         /// Output only. Timestamp when this TensorboardExperiment was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this TensorboardExperiment was last updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The labels with user-defined metadata to organize your TensorboardExperiment. Label keys and values cannot be longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one Dataset (System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with `aiplatform.googleapis.com/` and are immutable. The following system labels exist for each Dataset: * `aiplatform.googleapis.com/dataset_metadata_schema`: output only. Its value is the metadata\_schema's title.
         pub labels: Option<std::collections::BTreeMap<String, String>>,
@@ -189,12 +189,12 @@ mod gated_3 {
         /// Output only. Timestamp when this TensorboardTimeSeries was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this TensorboardTimeSeries was last updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Used to perform a consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
         pub etag: Option<String>,
@@ -205,7 +205,7 @@ mod gated_3 {
         /// Data of the current plugin, with the size limited to 65KB.
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-        pub plugin_data: Option<discogen_runtime::Bytes>,
+        pub plugin_data: Option<discogen_runtime::wkt::Bytes>,
 
         /// Output only. Scalar, Tensor, or Blob metadata for this TensorboardTimeSeries.
         ///
@@ -229,7 +229,7 @@ mod gated_3 {
         /// Output only. Max wall clock timestamp of all data points within a TensorboardTimeSeries.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub max_wall_time: Option<discogen_runtime::Timestamp>,
+        pub max_wall_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. The largest blob sequence length (number of blobs) of all data points in this time series, if its ValueType is BLOB\_SEQUENCE.
         ///

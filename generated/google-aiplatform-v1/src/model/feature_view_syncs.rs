@@ -12,7 +12,7 @@ pub struct FeatureViewSync {
     /// Output only. Time when this FeatureViewSync is created. Creation of a FeatureViewSync means that the job is pending / waiting for sufficient resources but may not have started the actual data transfer yet.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub create_time: Option<discogen_runtime::Timestamp>,
+    pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Time when this FeatureViewSync is finished.
     ///
@@ -22,7 +22,7 @@ pub struct FeatureViewSync {
     /// Output only. Final status of the FeatureViewSync.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub final_status: Option<discogen_runtime::RpcStatus>,
+    pub final_status: Option<discogen_runtime::error::RpcStatus>,
 
     /// Output only. Summary of the sync job.
     ///
@@ -82,7 +82,7 @@ pub struct FeatureViewSyncSyncSummary {
     pub total_slot: Option<i64>,
 
     /// Lower bound of the system time watermark for the sync job. This is only set for continuously syncing feature views.
-    pub system_watermark_time: Option<discogen_runtime::Timestamp>,
+    pub system_watermark_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
     pub _extra: discogen_runtime::ExtraFields,

@@ -79,12 +79,12 @@ mod gated_1 {
         /// Output only. Timestamp when this FeatureView was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this FeatureView was last updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
         pub etag: Option<String>,
@@ -310,7 +310,7 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FeatureViewDirectWriteResponse {
         /// Response status for the keys listed in FeatureViewDirectWriteResponse.write\_responses. The error only applies to the listed data keys - the stream will remain open for further FeatureOnlineStoreService.FeatureViewDirectWriteRequest requests. Partial failures (e.g. if the first 10 keys of a request fail, but the rest succeed) from a single request may result in multiple responses - there will be one response for the successful request keys and one response for the failing request keys.
-        pub status: Option<discogen_runtime::RpcStatus>,
+        pub status: Option<discogen_runtime::error::RpcStatus>,
 
         /// Details about write for each key. If status is not OK, WriteResponse.data\_key will have the key with error, but WriteResponse.online\_store\_write\_time will not be present.
         pub write_responses: Option<
@@ -598,7 +598,7 @@ mod gated_1 {
         pub data_key: Option<crate::FeatureViewDataKey>,
 
         /// When the feature values were written to the online store. If FeatureViewDirectWriteResponse.status is not OK, this field is not populated.
-        pub online_store_write_time: Option<discogen_runtime::Timestamp>,
+        pub online_store_write_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

@@ -38,7 +38,7 @@ mod gated_1 {
         /// `etag` is used for optimistic concurrency control as a way to help prevent simultaneous updates of a policy from overwriting each other. It is strongly suggested that systems make use of the `etag` in the read-modify-write cycle to perform policy updates in order to avoid race conditions: An `etag` is returned in the response to `getIamPolicy`, and systems are expected to put that etag in the request to `setIamPolicy` to ensure that their change will be applied to the same version of the policy. **Important:** If you use IAM Conditions, you must include the `etag` field whenever you call `setIamPolicy`. If you omit this field, then IAM allows you to overwrite a version `3` policy with a version `1` policy, and all of the conditions in the version `3` policy are lost.
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-        pub etag: Option<discogen_runtime::Bytes>,
+        pub etag: Option<discogen_runtime::wkt::Bytes>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -188,12 +188,12 @@ mod gated_3 {
         /// Output only. Timestamp when this Featurestore was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this Featurestore was last updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
         pub etag: Option<String>,
@@ -285,7 +285,7 @@ mod gated_3 {
         >,
 
         /// Optional. Excludes Feature values with feature generation timestamp before this timestamp. If not set, retrieve oldest values kept in Feature Store. Timestamp, if present, must not have higher than millisecond precision.
-        pub start_time: Option<discogen_runtime::Timestamp>,
+        pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -543,12 +543,12 @@ mod gated_4 {
         /// Output only. Only applicable for Vertex AI Feature Store (Legacy). Timestamp when this EntityType was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Only applicable for Vertex AI Feature Store (Legacy). Timestamp when this EntityType was most recently updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Optional. The labels with user-defined metadata to organize your Features. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information on and examples of labels. No more than 64 user labels can be associated with one Feature (System labels are excluded)." System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
         pub labels: Option<std::collections::BTreeMap<String, String>>,
@@ -854,10 +854,10 @@ pub struct FeatureStatsAnomaly {
     pub anomaly_detection_threshold: Option<f64>,
 
     /// The start timestamp of window where stats were generated. For objectives where time window doesn't make sense (e.g. Featurestore Snapshot Monitoring), start\_time is only used to indicate the monitoring intervals, so it always equals to (end\_time - monitoring\_interval).
-    pub start_time: Option<discogen_runtime::Timestamp>,
+    pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// The end timestamp of window where stats were generated. For objectives where time window doesn't make sense (e.g. Featurestore Snapshot Monitoring), end\_time indicates the timestamp of the data used to generate stats (e.g. timestamp we take snapshots for feature values).
-    pub end_time: Option<discogen_runtime::Timestamp>,
+    pub end_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
     pub _extra: discogen_runtime::ExtraFields,

@@ -42,27 +42,27 @@ pub struct HyperparameterTuningJob {
     /// Output only. Time when the HyperparameterTuningJob was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub create_time: Option<discogen_runtime::Timestamp>,
+    pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Time when the HyperparameterTuningJob for the first time entered the `JOB_STATE_RUNNING` state.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub start_time: Option<discogen_runtime::Timestamp>,
+    pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Time when the HyperparameterTuningJob entered any of the following states: `JOB_STATE_SUCCEEDED`, `JOB_STATE_FAILED`, `JOB_STATE_CANCELLED`.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub end_time: Option<discogen_runtime::Timestamp>,
+    pub end_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Time when the HyperparameterTuningJob was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub update_time: Option<discogen_runtime::Timestamp>,
+    pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Only populated when job's state is JOB\_STATE\_FAILED or JOB\_STATE\_CANCELLED.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub error: Option<discogen_runtime::RpcStatus>,
+    pub error: Option<discogen_runtime::error::RpcStatus>,
 
     /// The labels with user-defined metadata to organize HyperparameterTuningJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
     pub labels: Option<std::collections::BTreeMap<String, String>>,
@@ -218,7 +218,7 @@ mod gated_2 {
         /// Output only. Time that the Trial has been running at the point of this Measurement.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub elapsed_duration: Option<discogen_runtime::Duration>,
+        pub elapsed_duration: Option<discogen_runtime::wkt::Duration>,
 
         /// Output only. The number of steps the machine learning model has been trained for. Must be non-negative.
         ///
@@ -310,12 +310,12 @@ mod gated_3 {
         /// Output only. Time when the Trial was started.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub start_time: Option<discogen_runtime::Timestamp>,
+        pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Time when the Trial's status changed to `SUCCEEDED` or `INFEASIBLE`.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub end_time: Option<discogen_runtime::Timestamp>,
+        pub end_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. The identifier of the client that originally requested this Trial. Each client is identified by a unique client\_id. When a client asks for a suggestion, Vertex AI Vizier will assign it a Trial. The client should evaluate the Trial, complete it, and report back to Vertex AI Vizier. If suggestion is asked again by same client\_id before the Trial is completed, the same Trial will be returned. Multiple clients with different client\_ids can ask for suggestions simultaneously, each of them will get their own Trial.
         ///
@@ -763,7 +763,7 @@ mod gated_4 {
         pub max_num_trials_no_progress: Option<i32>,
 
         /// If the objective value has not improved for this much time, stop the study. WARNING: Effective only for single-objective studies.
-        pub max_duration_no_progress: Option<discogen_runtime::Duration>,
+        pub max_duration_no_progress: Option<discogen_runtime::wkt::Duration>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -883,10 +883,10 @@ mod gated_4 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StudyTimeConstraint {
         /// Counts the wallclock time passed since the creation of this Study.
-        pub max_duration: Option<discogen_runtime::Duration>,
+        pub max_duration: Option<discogen_runtime::wkt::Duration>,
 
         /// Compares the wallclock time to this time. Must use UTC timezone.
-        pub end_time: Option<discogen_runtime::Timestamp>,
+        pub end_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

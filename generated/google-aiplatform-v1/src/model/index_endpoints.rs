@@ -32,12 +32,12 @@ mod gated_1 {
         /// Output only. Timestamp when this IndexEndpoint was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this IndexEndpoint was last updated. This timestamp is not updated when the endpoint's DeployedIndexes are updated, e.g. due to updates of the original Indexes they are the deployments of.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Optional. The full name of the Google Compute Engine [network](https://cloud.google.com/compute/docs/networks-and-firewalls#networks) to which the IndexEndpoint should be peered. Private services access must already be configured for the network. If left unspecified, the Endpoint is not peered with any network. network and private\_service\_connect\_config are mutually exclusive. [Format](https://cloud.google.com/compute/docs/reference/rest/v1/networks/insert): `projects/{project}/global/networks/{network}`. Where {project} is a project number, as in '12345', and {network} is network name.
         pub network: Option<String>,
@@ -221,7 +221,7 @@ mod gated_1 {
         /// Output only. Timestamp when the DeployedIndex was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Provides paths for users to send requests directly to the deployed index services running on Cloud via private services access. This field is populated if network is configured.
         ///
@@ -231,7 +231,7 @@ mod gated_1 {
         /// Output only. The DeployedIndex may depend on various data on its original Index. Additionally when certain changes to the original Index are being done (e.g. when what the Index contains is being changed) the DeployedIndex may be asynchronously updated in the background to reflect these changes. If this timestamp's value is at least the Index.update\_time of the original Index, it means that this DeployedIndex and the original Index are in sync. If this timestamp is older, then to see which updates this DeployedIndex already contains (and which it does not), one must list the operations that are running on the original Index. Only the successfully completed Operations with update\_time equal or before this sync time are contained in this DeployedIndex.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub index_sync_time: Option<discogen_runtime::Timestamp>,
+        pub index_sync_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Optional. A description of resources that the DeployedIndex uses, which to large degree are decided by Vertex AI, and optionally allows only a modest additional configuration. If min\_replica\_count is not set, the default value is 2 (we don't provide SLA when min\_replica\_count=1). If max\_replica\_count is not set, the default value is min\_replica\_count. The max allowed replica count is 1000.
         pub automatic_resources: Option<crate::AutomaticResources>,

@@ -91,12 +91,12 @@ mod gated_1 {
         /// Output only. Timestamp when this Index was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this Index was most recently updated. This also includes any update to the contents of the Index. Note that Operations working on this Index may have their Operations.metadata.generic\_metadata.update\_time a little after the value of this timestamp, yet that does not mean their results are not already reflected in the Index. Result of any successfully completed Operation on the Index is reflected in it.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Stats of the index resource.
         ///
@@ -168,7 +168,7 @@ mod gated_1 {
         pub datapoints: Option<Vec<crate::IndexDatapoint>>,
 
         /// Optional. Update mask is used to specify the fields to be overwritten in the datapoints by the update. The fields specified in the update\_mask are relative to each IndexDatapoint inside datapoints, not the full request. Updatable fields: * Use `all_restricts` to update both restricts and numeric\_restricts.
-        pub update_mask: Option<discogen_runtime::FieldMask>,
+        pub update_mask: Option<discogen_runtime::wkt::FieldMask>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

@@ -4250,7 +4250,7 @@ mod gated_2 {
         /// Optional. An opaque signature for the thought so it can be reused in subsequent requests.
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-        pub thought_signature: Option<discogen_runtime::Bytes>,
+        pub thought_signature: Option<discogen_runtime::wkt::Bytes>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -4267,7 +4267,7 @@ mod gated_2 {
         /// Required. Raw bytes.
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-        pub data: Option<discogen_runtime::Bytes>,
+        pub data: Option<discogen_runtime::wkt::Bytes>,
 
         /// Optional. Display name of the blob. Used to provide a label or filename to distinguish blobs. This field is only returned in PromptMessage for prompt management. It is currently used in the Gemini GenerateContent calls only when server side tools (code\_execution, google\_search, and url\_context) are enabled.
         pub display_name: Option<String>,
@@ -4458,10 +4458,10 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct VideoMetadata {
         /// Optional. The start offset of the video.
-        pub start_offset: Option<discogen_runtime::Duration>,
+        pub start_offset: Option<discogen_runtime::wkt::Duration>,
 
         /// Optional. The end offset of the video.
-        pub end_offset: Option<discogen_runtime::Duration>,
+        pub end_offset: Option<discogen_runtime::wkt::Duration>,
 
         /// Optional. The frame rate of the video sent to the model. If not specified, the default value will be 1.0. The fps range is (0.0, 24.0\].
         pub fps: Option<f64>,
@@ -4733,7 +4733,7 @@ mod gated_5 {
         pub grpc_ports: Option<Vec<crate::Port>>,
 
         /// Immutable. Deployment timeout. Limit for deployment timeout is 2 hours.
-        pub deployment_timeout: Option<discogen_runtime::Duration>,
+        pub deployment_timeout: Option<discogen_runtime::wkt::Duration>,
 
         /// Immutable. The amount of the VM memory to reserve as the shared memory for the model in megabytes.
         pub shared_memory_size_mb: Option<i64>,

@@ -68,12 +68,12 @@ mod gated_1 {
         /// Output only. Only populated when the job's state is JOB\_STATE\_FAILED or JOB\_STATE\_CANCELLED.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub error: Option<discogen_runtime::RpcStatus>,
+        pub error: Option<discogen_runtime::error::RpcStatus>,
 
         /// Output only. Partial failures encountered. For example, single files that can't be read. This field never exceeds 20 entries. Status details fields contain standard Google Cloud error details.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub partial_failures: Option<Vec<discogen_runtime::RpcStatus>>,
+        pub partial_failures: Option<Vec<discogen_runtime::error::RpcStatus>>,
 
         /// Output only. Information about resources that had been consumed by this job. Provided in real time at best effort basis, as well as a final value once the job completes. Note: This field currently may be not populated for batch predictions that use AutoML Models.
         ///
@@ -88,22 +88,22 @@ mod gated_1 {
         /// Output only. Time when the BatchPredictionJob was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Time when the BatchPredictionJob for the first time entered the `JOB_STATE_RUNNING` state.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub start_time: Option<discogen_runtime::Timestamp>,
+        pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Time when the BatchPredictionJob entered any of the following states: `JOB_STATE_SUCCEEDED`, `JOB_STATE_FAILED`, `JOB_STATE_CANCELLED`.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub end_time: Option<discogen_runtime::Timestamp>,
+        pub end_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Time when the BatchPredictionJob was most recently updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The labels with user-defined metadata to organize BatchPredictionJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
         pub labels: Option<std::collections::BTreeMap<String, String>>,

@@ -233,12 +233,12 @@ pub struct DataItem {
     /// Output only. Timestamp when this DataItem was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub create_time: Option<discogen_runtime::Timestamp>,
+    pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Timestamp when this DataItem was last updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub update_time: Option<discogen_runtime::Timestamp>,
+    pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Optional. The labels with user-defined metadata to organize your DataItems. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. No more than 64 user labels can be associated with one DataItem(System labels are excluded). See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
     pub labels: Option<std::collections::BTreeMap<String, String>>,
@@ -291,12 +291,12 @@ mod gated_3 {
         /// Output only. Timestamp when this Annotation was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this Annotation was last updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
         pub etag: Option<String>,

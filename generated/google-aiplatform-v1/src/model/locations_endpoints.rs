@@ -35,12 +35,12 @@ mod gated_1 {
         /// Output only. Timestamp when this Endpoint was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this Endpoint was last updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Customer-managed encryption key spec for an Endpoint. If set, this Endpoint and all sub-resources of this Endpoint will be secured by this key.
         pub encryption_spec: Option<crate::EncryptionSpec>,
@@ -348,7 +348,7 @@ mod gated_1 {
         pub deployed_model: Option<crate::DeployedModel>,
 
         /// Required. The update mask applies to the resource. See google.protobuf.FieldMask.
-        pub update_mask: Option<discogen_runtime::FieldMask>,
+        pub update_mask: Option<discogen_runtime::wkt::FieldMask>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -407,7 +407,7 @@ mod gated_1 {
         /// The prediction input.
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-        pub input: Option<discogen_runtime::Bytes>,
+        pub input: Option<discogen_runtime::wkt::Bytes>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -421,7 +421,7 @@ mod gated_1 {
         /// The prediction output.
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-        pub output: Option<discogen_runtime::Bytes>,
+        pub output: Option<discogen_runtime::wkt::Bytes>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -502,7 +502,7 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ClientConnectionConfig {
         /// Customizable online prediction request timeout.
-        pub inference_timeout: Option<discogen_runtime::Duration>,
+        pub inference_timeout: Option<discogen_runtime::wkt::Duration>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -871,7 +871,7 @@ mod gated_2 {
         /// Output only. Timestamp when the request is made to the server.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. response\_id is used to identify each response. It is the encoding of the event\_id.
         ///
@@ -1970,7 +1970,7 @@ mod gated_2 {
         /// A list of tokens from the input.
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-        pub tokens: Option<Vec<discogen_runtime::Bytes>>,
+        pub tokens: Option<Vec<discogen_runtime::wkt::Bytes>>,
 
         /// A list of token ids from the input.
         pub token_ids: Option<Vec<i64>>,
@@ -2474,7 +2474,7 @@ mod gated_2 {
         /// Optional. Base64 encoded JSON representing array of tuple.
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-        pub sdk_blob: Option<discogen_runtime::Bytes>,
+        pub sdk_blob: Option<discogen_runtime::wkt::Bytes>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -3069,7 +3069,7 @@ mod gated_3 {
         /// STRING
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-        pub bytes_val: Option<Vec<discogen_runtime::Bytes>>,
+        pub bytes_val: Option<Vec<discogen_runtime::wkt::Bytes>>,
 
         /// FLOAT
         pub float_val: Option<Vec<f32>>,
@@ -3098,7 +3098,7 @@ mod gated_3 {
         /// Serialized raw tensor content.
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-        pub tensor_val: Option<discogen_runtime::Bytes>,
+        pub tensor_val: Option<discogen_runtime::wkt::Bytes>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -3141,7 +3141,7 @@ pub struct GoogleApiHttpBody {
     /// The HTTP request/response body as raw binary.
     ///
     /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-    pub data: Option<discogen_runtime::Bytes>,
+    pub data: Option<discogen_runtime::wkt::Bytes>,
 
     /// Application specific response metadata. Must be set in the first response for streaming APIs.
     pub extensions: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,

@@ -382,12 +382,12 @@ mod gated_2 {
         /// Output only. Timestamp when this version was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub version_create_time: Option<discogen_runtime::Timestamp>,
+        pub version_create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this version was most recently updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub version_update_time: Option<discogen_runtime::Timestamp>,
+        pub version_update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Required. The display name of the Model. The name can be up to 128 characters long and can consist of any UTF-8 characters.
         pub display_name: Option<String>,
@@ -449,12 +449,12 @@ mod gated_2 {
         /// Output only. Timestamp when this Model was uploaded into Vertex AI.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this Model was most recently updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. The pointers to DeployedModels created from this Model. Note that Model could have been deployed to Endpoints in different Locations.
         ///

@@ -64,12 +64,12 @@ mod gated_1 {
         /// Output only. Timestamp when this ReasoningEngine was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this ReasoningEngine was most recently updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Optional. Used to perform consistent read-modify-write updates. If not set, a blind "overwrite" update happens.
         pub etag: Option<String>,

@@ -26,7 +26,7 @@ pub struct UploadRagFileResponse {
     pub rag_file: Option<crate::RagFile>,
 
     /// The error that occurred while processing the RagFile.
-    pub error: Option<discogen_runtime::RpcStatus>,
+    pub error: Option<discogen_runtime::error::RpcStatus>,
 
     /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
     pub _extra: discogen_runtime::ExtraFields,

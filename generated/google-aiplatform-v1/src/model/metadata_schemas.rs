@@ -84,7 +84,7 @@ mod gated_1 {
         /// Output only. Timestamp when this MetadataSchema was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Description of the Metadata Schema
         pub description: Option<String>,

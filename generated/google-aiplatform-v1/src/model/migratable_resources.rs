@@ -77,12 +77,12 @@ mod gated_1 {
         /// Output only. Timestamp when the last migration attempt on this MigratableResource started. Will not be set if there's no migration attempt on this MigratableResource.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub last_migrate_time: Option<discogen_runtime::Timestamp>,
+        pub last_migrate_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this MigratableResource was last updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub last_update_time: Option<discogen_runtime::Timestamp>,
+        pub last_update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

@@ -128,7 +128,7 @@ mod gated_1 {
         pub bigquery_tables: Option<Vec<crate::ModelDeploymentMonitoringBigQueryTable>>,
 
         /// The TTL of BigQuery tables in user projects which stores logs. A day is the basic unit of the TTL and we take the ceil of TTL/86400(a day). e.g. { second: 3600} indicates ttl = 1 day.
-        pub log_ttl: Option<discogen_runtime::Duration>,
+        pub log_ttl: Option<discogen_runtime::wkt::Duration>,
 
         /// The labels with user-defined metadata to organize your ModelDeploymentMonitoringJob. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
         pub labels: Option<std::collections::BTreeMap<String, String>>,
@@ -136,17 +136,17 @@ mod gated_1 {
         /// Output only. Timestamp when this ModelDeploymentMonitoringJob was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this ModelDeploymentMonitoringJob was updated most recently.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this monitoring pipeline will be scheduled to run for the next round.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub next_schedule_time: Option<discogen_runtime::Timestamp>,
+        pub next_schedule_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Stats anomalies base folder path.
         pub stats_anomalies_base_directory: Option<crate::GcsDestination>,
@@ -160,7 +160,7 @@ mod gated_1 {
         /// Output only. Only populated when the job's state is `JOB_STATE_FAILED` or `JOB_STATE_CANCELLED`.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub error: Option<discogen_runtime::RpcStatus>,
+        pub error: Option<discogen_runtime::error::RpcStatus>,
 
         /// Output only. Reserved for future use.
         ///
@@ -223,10 +223,10 @@ mod gated_1 {
         pub page_token: Option<String>,
 
         /// The earliest timestamp of stats being generated. If not set, indicates fetching stats till the earliest possible one.
-        pub start_time: Option<discogen_runtime::Timestamp>,
+        pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The latest timestamp of stats being generated. If not set, indicates feching stats till the latest possible one.
-        pub end_time: Option<discogen_runtime::Timestamp>,
+        pub end_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -271,10 +271,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ModelDeploymentMonitoringJobLatestMonitoringPipelineMetadata {
         /// The time that most recent monitoring pipelines that is related to this run.
-        pub run_time: Option<discogen_runtime::Timestamp>,
+        pub run_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The status of the most recent monitoring pipeline.
-        pub status: Option<discogen_runtime::RpcStatus>,
+        pub status: Option<discogen_runtime::error::RpcStatus>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -301,10 +301,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ModelDeploymentMonitoringScheduleConfig {
         /// Required. The model monitoring job scheduling interval. It will be rounded up to next full hour. This defines how often the monitoring jobs are triggered.
-        pub monitor_interval: Option<discogen_runtime::Duration>,
+        pub monitor_interval: Option<discogen_runtime::wkt::Duration>,
 
         /// The time window of the prediction data being included in each prediction dataset. This window specifies how long the data should be collected from historical model results for each run. If not set, ModelDeploymentMonitoringScheduleConfig.monitor\_interval will be used. e.g. If currently the cutoff time is 2022-01-08 14:30:00 and the monitor\_window is set to be 3600, then data from 2022-01-08 13:30:00 to 2022-01-08 14:30:00 will be retrieved and aggregated to calculate the monitoring statistics.
-        pub monitor_window: Option<discogen_runtime::Duration>,
+        pub monitor_window: Option<discogen_runtime::wkt::Duration>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

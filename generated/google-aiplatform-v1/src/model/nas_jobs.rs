@@ -31,27 +31,27 @@ mod gated_1 {
         /// Output only. Time when the NasJob was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Time when the NasJob for the first time entered the `JOB_STATE_RUNNING` state.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub start_time: Option<discogen_runtime::Timestamp>,
+        pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Time when the NasJob entered any of the following states: `JOB_STATE_SUCCEEDED`, `JOB_STATE_FAILED`, `JOB_STATE_CANCELLED`.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub end_time: Option<discogen_runtime::Timestamp>,
+        pub end_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Time when the NasJob was most recently updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Only populated when job's state is JOB\_STATE\_FAILED or JOB\_STATE\_CANCELLED.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub error: Option<discogen_runtime::RpcStatus>,
+        pub error: Option<discogen_runtime::error::RpcStatus>,
 
         /// The labels with user-defined metadata to organize NasJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels.
         pub labels: Option<std::collections::BTreeMap<String, String>>,
@@ -360,12 +360,12 @@ pub struct NasTrial {
     /// Output only. Time when the NasTrial was started.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub start_time: Option<discogen_runtime::Timestamp>,
+    pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Time when the NasTrial's status changed to `SUCCEEDED` or `INFEASIBLE`.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub end_time: Option<discogen_runtime::Timestamp>,
+    pub end_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
     pub _extra: discogen_runtime::ExtraFields,

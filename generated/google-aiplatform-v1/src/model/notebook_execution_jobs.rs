@@ -49,7 +49,7 @@ mod gated_1 {
         pub display_name: Option<String>,
 
         /// Max running time of the execution job in seconds (default 86400s / 24 hrs).
-        pub execution_timeout: Option<discogen_runtime::Duration>,
+        pub execution_timeout: Option<discogen_runtime::wkt::Duration>,
 
         /// The Schedule resource name if this job is triggered by one. Format: `projects/{project_id}/locations/{location}/schedules/{schedule_id}`
         pub schedule_resource_name: Option<String>,
@@ -62,17 +62,17 @@ mod gated_1 {
         /// Output only. Populated when the NotebookExecutionJob is completed. When there is an error during notebook execution, the error details are populated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub status: Option<discogen_runtime::RpcStatus>,
+        pub status: Option<discogen_runtime::error::RpcStatus>,
 
         /// Output only. Timestamp when this NotebookExecutionJob was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this NotebookExecutionJob was most recently updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The labels with user-defined metadata to organize NotebookExecutionJobs. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels. System reserved label keys are prefixed with "aiplatform.googleapis.com/" and are immutable.
         pub labels: Option<std::collections::BTreeMap<String, String>>,
@@ -125,7 +125,7 @@ mod gated_1 {
         /// The base64-encoded contents of the input notebook file.
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-        pub content: Option<discogen_runtime::Bytes>,
+        pub content: Option<discogen_runtime::wkt::Bytes>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

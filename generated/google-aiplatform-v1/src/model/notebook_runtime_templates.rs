@@ -63,7 +63,7 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NotebookIdleShutdownConfig {
         /// Required. Duration is accurate to the second. In Notebook, Idle Timeout is accurate to minute so the range of idle\_timeout (second) is: 10 * 60 ~ 1440 * 60.
-        pub idle_timeout: Option<discogen_runtime::Duration>,
+        pub idle_timeout: Option<discogen_runtime::wkt::Duration>,
 
         /// Whether Idle Shutdown is disabled in this NotebookRuntimeTemplate.
         pub idle_shutdown_disabled: Option<bool>,
@@ -376,12 +376,12 @@ pub struct NotebookRuntimeTemplate {
     /// Output only. Timestamp when this NotebookRuntimeTemplate was created.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub create_time: Option<discogen_runtime::Timestamp>,
+    pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Output only. Timestamp when this NotebookRuntimeTemplate was most recently updated.
     ///
     /// Output only: set by the server and ignored in requests.
-    pub update_time: Option<discogen_runtime::Timestamp>,
+    pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Optional. Immutable. The type of the notebook runtime template.
     pub notebook_runtime_type: Option<crate::NotebookRuntimeTemplateNotebookRuntimeType>,

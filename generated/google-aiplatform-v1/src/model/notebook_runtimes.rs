@@ -202,12 +202,12 @@ mod gated_1 {
         /// Output only. Timestamp when this NotebookRuntime was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this NotebookRuntime was most recently updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. The health state of the NotebookRuntime.
         ///
@@ -241,7 +241,7 @@ mod gated_1 {
         /// Output only. Timestamp when this NotebookRuntime will be expired: 1. System Predefined NotebookRuntime: 24 hours after creation. After expiration, system predifined runtime will be deleted. 2. User created NotebookRuntime: 6 months after last upgrade. After expiration, user created runtime will be stopped and allowed for upgrade.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub expiration_time: Option<discogen_runtime::Timestamp>,
+        pub expiration_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. The VM os image version of NotebookRuntime.
         ///

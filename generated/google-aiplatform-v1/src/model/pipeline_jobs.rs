@@ -18,22 +18,22 @@ mod gated_1 {
         /// Output only. Pipeline creation time.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Pipeline start time.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub start_time: Option<discogen_runtime::Timestamp>,
+        pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Pipeline end time.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub end_time: Option<discogen_runtime::Timestamp>,
+        pub end_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this PipelineJob was most recently updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The spec of the pipeline.
         pub pipeline_spec: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -51,7 +51,7 @@ mod gated_1 {
         /// Output only. The error that occurred during pipeline execution. Only populated when the pipeline's state is FAILED or CANCELLED.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub error: Option<discogen_runtime::RpcStatus>,
+        pub error: Option<discogen_runtime::error::RpcStatus>,
 
         /// The labels with user-defined metadata to organize PipelineJob. Label keys and values can be no longer than 64 characters (Unicode codepoints), can only contain lowercase letters, numeric characters, underscores and dashes. International characters are allowed. See <https://goo.gl/xmQnxf> for more information and examples of labels. Note there is some reserved label key for Vertex AI Pipelines. - `vertex-ai-pipelines-run-billing-id`, user set value will get overrided.
         pub labels: Option<std::collections::BTreeMap<String, String>>,
@@ -337,17 +337,17 @@ mod gated_1 {
         /// Output only. Task create time.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Task start time.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub start_time: Option<discogen_runtime::Timestamp>,
+        pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Task end time.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub end_time: Option<discogen_runtime::Timestamp>,
+        pub end_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. The detailed execution info.
         ///
@@ -367,7 +367,7 @@ mod gated_1 {
         /// Output only. The error that occurred during task execution. Only populated when the task's state is FAILED or CANCELLED.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub error: Option<discogen_runtime::RpcStatus>,
+        pub error: Option<discogen_runtime::error::RpcStatus>,
 
         /// Output only. A list of task status. This field keeps a record of task status evolving over time.
         ///
@@ -456,7 +456,7 @@ mod gated_1 {
         /// Output only. Update time of this status.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. The state of the task.
         ///
@@ -466,7 +466,7 @@ mod gated_1 {
         /// Output only. The error that occurred during the state. May be set when the state is any of the non-final state (PENDING/RUNNING/CANCELLING) or FAILED state. If the state is FAILED, the error here is final and not going to be retried. If the state is a non-final state, the error indicates a system-error being retried.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub error: Option<discogen_runtime::RpcStatus>,
+        pub error: Option<discogen_runtime::error::RpcStatus>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

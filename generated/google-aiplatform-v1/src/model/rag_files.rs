@@ -204,12 +204,12 @@ mod gated_2 {
         /// Output only. Timestamp when this RagFile was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this RagFile was last updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. State of the RagFile.
         ///
@@ -526,10 +526,10 @@ mod gated_2 {
         pub channel_id: Option<String>,
 
         /// Optional. The starting timestamp for messages to import.
-        pub start_time: Option<discogen_runtime::Timestamp>,
+        pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Optional. The ending timestamp for messages to import.
-        pub end_time: Option<discogen_runtime::Timestamp>,
+        pub end_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

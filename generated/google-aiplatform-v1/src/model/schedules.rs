@@ -81,10 +81,10 @@ mod gated_1 {
         pub display_name: Option<String>,
 
         /// Optional. Timestamp after which the first run can be scheduled. Default to Schedule create time if not specified.
-        pub start_time: Option<discogen_runtime::Timestamp>,
+        pub start_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Optional. Timestamp after which no new runs can be scheduled. If specified, The schedule will be completed when either end\_time is reached or when scheduled\_run\_count &gt;= max\_run\_count. If not specified, new runs will keep getting scheduled until this Schedule is paused or deleted. Already scheduled runs will be allowed to complete. Unset if not specified.
-        pub end_time: Option<discogen_runtime::Timestamp>,
+        pub end_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Optional. Maximum run count of the schedule. If specified, The schedule will be completed when either started\_run\_count &gt;= max\_run\_count or when end\_time is reached. If not specified, new runs will keep getting scheduled until this Schedule is paused or deleted. Already scheduled runs will be allowed to complete. Unset if not specified.
         pub max_run_count: Option<i64>,
@@ -102,27 +102,27 @@ mod gated_1 {
         /// Output only. Timestamp when this Schedule was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this Schedule was updated.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub update_time: Option<discogen_runtime::Timestamp>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this Schedule should schedule the next run. Having a next\_run\_time in the past means the runs are being started behind schedule.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub next_run_time: Option<discogen_runtime::Timestamp>,
+        pub next_run_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this Schedule was last paused. Unset if never paused.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub last_pause_time: Option<discogen_runtime::Timestamp>,
+        pub last_pause_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. Timestamp when this Schedule was last resumed. Unset if never resumed from pause.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub last_resume_time: Option<discogen_runtime::Timestamp>,
+        pub last_resume_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Required. Maximum number of runs that can be started concurrently for this Schedule. This is the limit for starting the scheduled requests and not the execution of the operations/jobs created by the requests (if applicable).
         pub max_concurrent_run_count: Option<i64>,
@@ -226,7 +226,7 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ScheduleRunResponse {
         /// The scheduled run time based on the user-specified schedule.
-        pub scheduled_run_time: Option<discogen_runtime::Timestamp>,
+        pub scheduled_run_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The response of the scheduled run.
         pub run_response: Option<String>,

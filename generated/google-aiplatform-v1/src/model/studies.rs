@@ -82,7 +82,7 @@ mod gated_1 {
         /// Output only. Time at which the study was created.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub create_time: Option<discogen_runtime::Timestamp>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Output only. A human readable reason why the Study is inactive. This should be empty if a study is ACTIVE or COMPLETED.
         ///

@@ -34,7 +34,7 @@ pub struct AnywhereCache {
     pub update_time: Option<String>,
 
     /// The TTL of all cache entries in whole seconds. e.g., "7200s".
-    pub ttl: Option<discogen_runtime::Duration>,
+    pub ttl: Option<discogen_runtime::wkt::Duration>,
 
     /// The cache-level entry admission policy.
     pub admission_policy: Option<String>,

@@ -927,7 +927,7 @@ mod gated_2 {
         /// HTTP 1.1  Entity tag for the policy.
         ///
         /// Raw bytes: the client sends them as URL-safe base64 with padding (`-` and `_`, RFC 4648 section 5) and reads either base64 alphabet, padded or not; do not encode them yourself.
-        pub etag: Option<discogen_runtime::Bytes>,
+        pub etag: Option<discogen_runtime::wkt::Bytes>,
 
         /// The kind of item this is. For policies, this is always storage#policy. This field is ignored on input.
         pub kind: Option<String>,

@@ -7,7 +7,7 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdvanceRelocateBucketOperationRequest {
     /// Specifies the duration after which the relocation will revert to the sync stage if the relocation hasn't succeeded. Optional, if not supplied, a default value of 12h will be used.
-    pub ttl: Option<discogen_runtime::Duration>,
+    pub ttl: Option<discogen_runtime::wkt::Duration>,
 
     /// Specifies the time when the relocation will revert to the sync stage if the relocation hasn't succeeded.
     pub expire_time: Option<String>,

@@ -18,6 +18,7 @@
 /// let client: Client = builder.no_auth().timeout(std::time::Duration::from_secs(5)).build().unwrap();
 /// # let _ = client.inner;
 /// ```
+#[doc(hidden)]
 #[macro_export]
 macro_rules! client_builder {
     ($builder:ident builds $client:ident, default scope $scope:expr) => {
@@ -60,20 +61,20 @@ macro_rules! client_builder {
             }
 
             /// Authenticates with tokens from `provider`.
-            pub fn token_provider(self, provider: impl $crate::TokenProvider + 'static) -> Self {
+            pub fn token_provider(self, provider: impl $crate::auth::TokenProvider + 'static) -> Self {
                 $builder { inner: self.inner.token_provider(provider) }
             }
 
             /// Sends an API key (`X-Goog-Api-Key`) instead of OAuth2 tokens, for the methods
             /// that accept one.
-            pub fn api_key(self, key: impl ::std::convert::Into<$crate::Secret>) -> Self {
-                $builder { inner: self.inner.token_provider($crate::ApiKey::new(key)) }
+            pub fn api_key(self, key: impl ::std::convert::Into<$crate::auth::Secret>) -> Self {
+                $builder { inner: self.inner.token_provider($crate::auth::ApiKey::new(key)) }
             }
 
             /// Authenticates with Application Default Credentials for the default scope.
             #[cfg(feature = "adc")]
             pub fn adc(self) -> Self {
-                let credentials = $crate::credentials::ApplicationDefaultCredentials::with_scopes([$scope]);
+                let credentials = $crate::auth::credentials::ApplicationDefaultCredentials::with_scopes([$scope]);
                 $builder { inner: self.inner.token_provider(credentials) }
             }
 
@@ -121,19 +122,19 @@ macro_rules! client_builder {
             /// redirects (`.redirect(reqwest::redirect::Policy::none())`), or the call's API
             /// key and headers go wherever a server points: prefer `http_client_builder`.
             /// The crate's `transport::reqwest` is the matching version.
-            pub fn http_client(self, http: $crate::reqwest::Client) -> Self {
+            pub fn http_client(self, http: $crate::transport::reqwest::Client) -> Self {
                 $builder { inner: self.inner.http_client(http) }
             }
 
             /// Builds the HTTP client from your `reqwest::ClientBuilder` (proxies, custom root
             /// certificates, pool settings) with the runtime's redirect policy (API calls
             /// follow none) and connect timeout applied over it.
-            pub fn http_client_builder(self, builder: $crate::reqwest::ClientBuilder) -> Self {
+            pub fn http_client_builder(self, builder: $crate::transport::reqwest::ClientBuilder) -> Self {
                 $builder { inner: self.inner.http_client_builder(builder) }
             }
 
             /// Sends through `transport`, e.g. a `transport::MockTransport` in tests.
-            pub fn transport(self, transport: impl $crate::Transport + 'static) -> Self {
+            pub fn transport(self, transport: impl $crate::transport::Transport + 'static) -> Self {
                 $builder { inner: self.inner.transport(transport) }
             }
 

@@ -2,53 +2,8 @@
 
 use std::fmt;
 
+use crate::error::ResourceNameError;
 use crate::uri_template::is_dot_segment;
-
-/// A string did not match the pattern of a typed resource name.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ResourceNameError {
-    expected: &'static str,
-    found: String,
-    dot_segment: Option<String>,
-}
-
-impl ResourceNameError {
-    /// `found` did not match `expected` (e.g. `projects/*/locations/*`).
-    pub fn new(expected: &'static str, found: impl Into<String>) -> Self {
-        ResourceNameError { expected, found: found.into(), dot_segment: None }
-    }
-
-    /// `found` matched `expected` but for a variable segment `.` or `..` (`segment`), which
-    /// URLs resolve away: sent, the name would address another resource.
-    pub fn dot_segment(expected: &'static str, found: impl Into<String>, segment: impl Into<String>) -> Self {
-        ResourceNameError { expected, found: found.into(), dot_segment: Some(segment.into()) }
-    }
-
-    /// The pattern the name should have matched.
-    pub fn expected(&self) -> &'static str {
-        self.expected
-    }
-
-    /// The text that was parsed.
-    pub fn found(&self) -> &str {
-        &self.found
-    }
-}
-
-impl fmt::Display for ResourceNameError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} is not a resource name of the form {}", self.found, self.expected)?;
-        match &self.dot_segment {
-            Some(segment) => write!(
-                f,
-                ": its segment {segment:?} is a dot segment, which URL normalisation would remove (the name would address another resource)"
-            ),
-            None => Ok(()),
-        }
-    }
-}
-
-impl std::error::Error for ResourceNameError {}
 
 /// Writes a resource name: `pattern` (e.g. `projects/*/locations/*`) with each `*` replaced by
 /// the next of `values`. What every generated name type's `Display` does.
@@ -57,7 +12,7 @@ impl std::error::Error for ResourceNameError {}
 /// struct Location;
 /// impl std::fmt::Display for Location {
 ///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-///         discogen_runtime::write_resource_name(f, "projects/*/locations/*", &["p", "us"])
+///         discogen_runtime::__support::write_resource_name(f, "projects/*/locations/*", &["p", "us"])
 ///     }
 /// }
 /// assert_eq!(Location.to_string(), "projects/p/locations/us");
@@ -82,10 +37,10 @@ pub fn write_resource_name(f: &mut fmt::Formatter<'_>, pattern: &str, values: &[
 /// `FromStr` does.
 ///
 /// ```
-/// let [project, location] = discogen_runtime::parse_resource_name("projects/*/locations/*", "projects/p/locations/us").unwrap();
+/// let [project, location] = discogen_runtime::__support::parse_resource_name("projects/*/locations/*", "projects/p/locations/us").unwrap();
 /// assert_eq!((project, location), ("p", "us"));
-/// assert!(discogen_runtime::parse_resource_name::<2>("projects/*/locations/*", "projects/p/zones/us").is_err());
-/// assert!(discogen_runtime::parse_resource_name::<2>("projects/*/locations/*", "projects/p/locations/..").is_err());
+/// assert!(discogen_runtime::__support::parse_resource_name::<2>("projects/*/locations/*", "projects/p/zones/us").is_err());
+/// assert!(discogen_runtime::__support::parse_resource_name::<2>("projects/*/locations/*", "projects/p/locations/..").is_err());
 /// ```
 pub fn parse_resource_name<'a, const N: usize>(
     pattern: &'static str,
@@ -135,6 +90,7 @@ pub fn parse_resource_name<'a, const N: usize>(
 /// assert_eq!("projects/p/locations/us".parse::<LocationName>().unwrap(), name);
 /// assert!("projects/p".parse::<LocationName>().is_err());
 /// ```
+#[doc(hidden)]
 #[macro_export]
 macro_rules! resource_name {
     ($name:ident = $pattern:literal { $( $field:ident ),+ $(,)? }) => {
@@ -147,15 +103,15 @@ macro_rules! resource_name {
 
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                $crate::write_resource_name(f, $pattern, &[$( self.$field.as_str() ),+])
+                $crate::__support::write_resource_name(f, $pattern, &[$( self.$field.as_str() ),+])
             }
         }
 
         impl ::std::str::FromStr for $name {
-            type Err = $crate::ResourceNameError;
+            type Err = $crate::error::ResourceNameError;
 
             fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
-                let [$( $field ),+] = $crate::parse_resource_name($pattern, text)?;
+                let [$( $field ),+] = $crate::__support::parse_resource_name($pattern, text)?;
                 ::std::result::Result::Ok($name { $( $field: $field.to_owned() ),+ })
             }
         }

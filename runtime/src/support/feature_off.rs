@@ -21,16 +21,17 @@ pub struct FeatureOff;
 ///     );
 /// }
 /// # #[allow(deprecated)]
-/// # let _: discogen_runtime::FeatureOff = Client.zone_operations();
+/// # let _: discogen_runtime::__support::FeatureOff = Client.zone_operations();
 /// ```
+#[doc(hidden)]
 #[macro_export]
 macro_rules! feature_off {
     ($accessor:ident, $feature:literal, $note:literal) => {
         #[cfg(not(feature = $feature))]
         #[doc(hidden)]
         #[deprecated(note = $note)]
-        pub fn $accessor(&self) -> $crate::FeatureOff {
-            $crate::FeatureOff
+        pub fn $accessor(&self) -> $crate::__support::FeatureOff {
+            $crate::__support::FeatureOff
         }
     };
 }

@@ -7,13 +7,13 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::deadline::PollDeadline;
 use crate::client::Client;
 use crate::decode::decode_json;
-use crate::error::{Error, Result};
-use crate::operation::{PollDeadline, PollPolicy};
+use crate::error::{Error, OperationError, Result};
+use crate::options::PollPolicy;
 use crate::request::{Method, Request};
 use crate::uri_template::encode_path_segment;
 
@@ -43,27 +43,13 @@ impl OperationPaths {
     }
 }
 
-/// One entry of a failed operation's `error.errors`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OperationError {
-    /// The error type, e.g. `RESOURCE_ALREADY_EXISTS`.
-    #[serde(default)]
-    pub code: String,
-    /// What went wrong.
-    #[serde(default)]
-    pub message: String,
-    /// The field or resource the error is about, when the server says.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-}
-
 /// A Discovery-style operation: `O` is the API's operation model, `R` the resource the
 /// operation creates or changes (what `targetLink` names), `Value` when the API cannot `get`
 /// it.
 ///
 /// ```no_run
-/// use discogen_runtime::{Client, DiscoveryOperation, Method, OperationPaths, Request};
+/// use discogen_runtime::{Client, Method, Request};
+/// use discogen_runtime::lro::{DiscoveryOperation, OperationPaths};
 ///
 /// # async fn demo(client: Client) -> discogen_runtime::Result<()> {
 /// let raw: serde_json::Value = client
@@ -256,7 +242,7 @@ mod tests {
         }));
         let err = op.result().unwrap().unwrap_err();
         assert_eq!(err.operation_errors()[0].code, "RESOURCE_ALREADY_EXISTS");
-        assert_eq!(err.code(), Some(crate::Code::Aborted));
+        assert_eq!(err.code(), Some(crate::error::Code::Aborted));
         assert!(err.to_string().contains("RESOURCE_ALREADY_EXISTS: exists"), "{err}");
     }
 

@@ -2,18 +2,18 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::time::Instant;
 
+use super::deadline::PollDeadline;
 use crate::client::Client;
 use crate::decode::decode_json;
+use crate::error::RpcStatus;
 use crate::error::{Error, Result};
+use crate::options::PollPolicy;
 use crate::request::{Method, Request};
-use crate::rpc::RpcStatus;
 
 /// Default path prefix used to poll operations: `GET v1/{name}`.
 pub const DEFAULT_POLL_PATH_PREFIX: &str = "v1/";
@@ -39,96 +39,15 @@ pub struct RawOperation {
     pub response: Option<Value>,
 }
 
-/// How [`Operation::wait`] polls: exponential delays and an overall deadline.
-///
-/// ```
-/// use std::time::Duration;
-/// use discogen_runtime::PollPolicy;
-///
-/// let fast = PollPolicy::default()
-///     .with_initial_delay(Duration::from_millis(10))
-///     .with_max_delay(Duration::from_millis(100))
-///     .with_timeout(Some(Duration::from_secs(5)));
-/// assert_eq!(fast.initial_delay(), Duration::from_millis(10));
-/// ```
-#[derive(Clone, Debug, PartialEq)]
-pub struct PollPolicy {
-    initial_delay: Duration,
-    max_delay: Duration,
-    multiplier: f64,
-    timeout: Option<Duration>,
-}
-
-impl Default for PollPolicy {
-    /// First poll after 1 s, delays growing ×1.5 up to 30 s, deadline 1 hour.
-    fn default() -> Self {
-        PollPolicy {
-            initial_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(30),
-            multiplier: 1.5,
-            timeout: Some(Duration::from_secs(3600)),
-        }
-    }
-}
-
-impl PollPolicy {
-    /// Delay before the first poll.
-    pub fn with_initial_delay(mut self, delay: Duration) -> Self {
-        self.initial_delay = delay;
-        self
-    }
-
-    /// Upper bound of the delay between polls.
-    pub fn with_max_delay(mut self, delay: Duration) -> Self {
-        self.max_delay = delay;
-        self
-    }
-
-    /// Growth factor of the delay (at least 1).
-    pub fn with_multiplier(mut self, multiplier: f64) -> Self {
-        self.multiplier = if multiplier.is_finite() { multiplier.max(1.0) } else { 1.0 };
-        self
-    }
-
-    /// Overall deadline; `None` polls forever.
-    pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Delay before the first poll.
-    pub fn initial_delay(&self) -> Duration {
-        self.initial_delay
-    }
-
-    /// Upper bound of the delay between polls.
-    pub fn max_delay(&self) -> Duration {
-        self.max_delay
-    }
-
-    /// Growth factor of the delay.
-    pub fn multiplier(&self) -> f64 {
-        self.multiplier
-    }
-
-    /// Overall deadline.
-    pub fn timeout(&self) -> Option<Duration> {
-        self.timeout
-    }
-
-    fn next_delay(&self, delay: Duration) -> Duration {
-        delay.mul_f64(self.multiplier).min(self.max_delay)
-    }
-}
-
 /// A typed long-running operation: `R` is the result type (use `()` or
-/// [`crate::Empty`] for `google.protobuf.Empty`), `M` the metadata type.
+/// [`crate::wkt::Empty`] for `google.protobuf.Empty`), `M` the metadata type.
 ///
 /// Generated methods that return an operation build it with
 /// [`Operation::new`] from the [`RawOperation`] they received.
 ///
 /// ```no_run
-/// use discogen_runtime::{Client, Method, Operation, RawOperation, Request};
+/// use discogen_runtime::{Client, Method, Operation, Request};
+/// use discogen_runtime::lro::RawOperation;
 ///
 /// # async fn demo(client: Client) -> discogen_runtime::Result<()> {
 /// let raw: RawOperation = client
@@ -271,44 +190,6 @@ where
     }
 }
 
-/// The overall deadline of a polling loop: it bounds the sleeps between polls and the polls
-/// themselves, so a server that never answers a poll cannot hold the loop past it.
-pub(crate) struct PollDeadline {
-    started: Instant,
-    deadline: Option<Instant>,
-}
-
-impl PollDeadline {
-    pub(crate) fn start(policy: &PollPolicy) -> Self {
-        let started = Instant::now();
-        PollDeadline { started, deadline: policy.timeout().and_then(|timeout| started.checked_add(timeout)) }
-    }
-
-    /// `delay`, shortened to what is left; `None` once the deadline has passed.
-    pub(crate) fn bound(&self, delay: Duration) -> Option<Duration> {
-        match self.deadline {
-            Some(deadline) => {
-                let remaining = deadline.saturating_duration_since(Instant::now());
-                (!remaining.is_zero()).then(|| delay.min(remaining))
-            }
-            None => Some(delay),
-        }
-    }
-
-    /// [`Error::OperationTimeout`] for operation `name`.
-    pub(crate) fn expired(&self, name: &str) -> Error {
-        Error::OperationTimeout { name: name.to_owned(), waited: self.started.elapsed() }
-    }
-
-    /// Runs `poll`, giving up with [`Error::OperationTimeout`] when the deadline passes first.
-    pub(crate) async fn run<T>(&self, name: &str, poll: impl std::future::Future<Output = Result<T>>) -> Result<T> {
-        match self.deadline {
-            Some(deadline) => tokio::time::timeout_at(deadline, poll).await.unwrap_or_else(|_| Err(self.expired(name))),
-            None => poll.await,
-        }
-    }
-}
-
 impl<R, M> fmt::Debug for Operation<R, M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Operation")
@@ -330,8 +211,12 @@ fn decode_any<T: DeserializeOwned>(value: &Value) -> Result<T> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use tokio::time::Instant;
+
     use super::*;
-    use crate::Empty;
+    use crate::wkt::Empty;
     use serde_json::json;
 
     #[derive(Debug, Deserialize, PartialEq)]
@@ -396,7 +281,7 @@ mod tests {
         }));
         let err = op.result().unwrap().unwrap_err();
         assert_eq!(err.rpc_status().unwrap().message, "bad state");
-        assert_eq!(err.code(), Some(crate::Code::FailedPrecondition));
+        assert_eq!(err.code(), Some(crate::error::Code::FailedPrecondition));
     }
 
     #[test]
@@ -421,8 +306,8 @@ mod tests {
         // A transport whose answer never comes: the poll itself must be abandoned.
         #[derive(Debug)]
         struct Silent;
-        impl crate::Transport for Silent {
-            fn send(&self, _: crate::HttpRequest) -> crate::TransportFuture<'_> {
+        impl crate::transport::Transport for Silent {
+            fn send(&self, _: crate::transport::HttpRequest) -> crate::transport::TransportFuture<'_> {
                 Box::pin(std::future::pending())
             }
         }

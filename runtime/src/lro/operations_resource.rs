@@ -9,127 +9,11 @@ use std::marker::PhantomData;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::{
-    page_items, paginate, Client, Duration, Empty, ItemStream, Method, Operation, Page, PageStream, RawOperation,
-    Request, RequestOptions, Result,
-};
-
-/// Implements the methods of a standard operations resource on a generated handle (a struct
-/// with a `client: discogen_runtime::Client` field): `list(parent)` (paged), `get(name)`,
-/// `delete(name)`, `cancel(name)` and `wait(name)`, and defines the builder types `List`,
-/// `Get`, `Delete`, `Cancel` and `Wait` as aliases of the runtime's builders. Arguments: the
-/// handle, the crate's name types of the parent and of an operation, the crate's list
-/// response, the method ids' common prefix and the API's path prefix.
-///
-/// ```
-/// # use discogen_runtime::{Page, PageToken};
-/// # #[derive(Clone, Debug, Default, serde::Deserialize)]
-/// # pub struct ListOperationsResponse { operations: Vec<serde_json::Value>, next_page_token: Option<String> }
-/// # impl PageToken for ListOperationsResponse {
-/// #     fn next_page_token(&self) -> Option<&str> { self.next_page_token.as_deref() }
-/// # }
-/// # impl Page for ListOperationsResponse {
-/// #     type Item = serde_json::Value;
-/// #     fn into_items(self) -> Vec<serde_json::Value> { self.operations }
-/// # }
-/// /// Operations of the `projects.locations.jobs` collection.
-/// #[derive(Clone, Debug)]
-/// pub struct JobsOperations {
-///     client: discogen_runtime::Client,
-/// }
-/// pub type JobName = String;
-/// pub type JobOperationName = String;
-/// discogen_runtime::operations_resource!(
-///     JobsOperations, JobName, JobOperationName, ListOperationsResponse, "svc.projects.locations.jobs.operations", "v1/"
-/// );
-///
-/// #[tokio::main(flavor = "current_thread")]
-/// async fn main() {
-///     let mock = discogen_runtime::MockTransport::new();
-///     let client = discogen_runtime::Client::builder("https://svc.example.com/")
-///         .no_auth()
-///         .transport(mock.clone())
-///         .build()
-///         .unwrap();
-///     let jobs = JobsOperations { client };
-///     let _list: List = jobs.list("projects/p/locations/l/jobs/j".to_owned()).page_size(10);
-///     let _wait: Wait = jobs.wait("projects/p/locations/l/jobs/j/operations/o".to_owned());
-///     // Names are expanded as the `{+name}` they stand for: a `%` that starts no triplet is
-///     // encoded, as in every other path.
-///     mock.push(discogen_runtime::HttpResponse::new(200, "{}"));
-///     jobs.delete("projects/p/locations/l/jobs/100% é/operations/o".to_owned()).send().await.unwrap();
-///     assert_eq!(mock.requests()[0].url.path(), "/v1/projects/p/locations/l/jobs/100%25%20%C3%A9/operations/o");
-/// }
-/// ```
-// `crate::` names the generated crate that invokes the macro, on purpose.
-#[allow(clippy::crate_in_macro_def)]
-#[macro_export]
-macro_rules! operations_resource {
-    ($handle:ident, $parent:ident, $name:ident, $list:ident, $ids:literal, $prefix:literal $(,)?) => {
-        /// The `list` call: configure it, then `send()` it (or stream its `pages()` or `items()`).
-        pub type List = $crate::ListOperations<crate::$list>;
-        /// The `get` call: configure it, then `send()` it.
-        pub type Get = $crate::GetOperation;
-        /// The `delete` call: configure it, then `send()` it.
-        pub type Delete = $crate::DeleteOperation;
-        /// The `cancel` call: configure it, then `send()` it.
-        pub type Cancel = $crate::CancelOperation;
-        /// The `wait` call: configure it, then `send()` it.
-        pub type Wait = $crate::WaitOperation;
-
-        impl $handle {
-            /// Lists the operations under `name` that match the filter (`GET .../operations`).
-            pub fn list(&self, name: crate::$parent) -> List {
-                $crate::ListOperations::new(
-                    self.client.clone(),
-                    concat!($ids, ".list"),
-                    $crate::expand_path(concat!($prefix, "{+name}/operations"), &[&name]),
-                )
-            }
-
-            /// Gets the latest state of a long-running operation, as an operation handle that
-            /// can be polled or waited for.
-            pub fn get(&self, name: crate::$name) -> Get {
-                $crate::GetOperation::new(
-                    self.client.clone(),
-                    concat!($ids, ".get"),
-                    $crate::expand_path(concat!($prefix, "{+name}"), &[&name]),
-                    $prefix,
-                )
-            }
-
-            /// Deletes a long-running operation: the client is no longer interested in its
-            /// result (it is not cancelled).
-            pub fn delete(&self, name: crate::$name) -> Delete {
-                $crate::DeleteOperation::new(
-                    self.client.clone(),
-                    concat!($ids, ".delete"),
-                    $crate::expand_path(concat!($prefix, "{+name}"), &[&name]),
-                )
-            }
-
-            /// Starts the asynchronous cancellation of a long-running operation (best effort).
-            pub fn cancel(&self, name: crate::$name) -> Cancel {
-                $crate::CancelOperation::new(
-                    self.client.clone(),
-                    concat!($ids, ".cancel"),
-                    $crate::expand_path(concat!($prefix, "{+name}:cancel"), &[&name]),
-                )
-            }
-
-            /// Waits on the server until the operation is done or a timeout passes, returning
-            /// its latest state (which may still be running).
-            pub fn wait(&self, name: crate::$name) -> Wait {
-                $crate::WaitOperation::new(
-                    self.client.clone(),
-                    concat!($ids, ".wait"),
-                    $crate::expand_path(concat!($prefix, "{+name}:wait"), &[&name]),
-                    $prefix,
-                )
-            }
-        }
-    };
-}
+use crate::lro::RawOperation;
+use crate::paging::page_items;
+use crate::paging::{paginate, ItemStream, Page, PageStream};
+use crate::wkt::{Duration, Empty};
+use crate::{Client, Method, Operation, Request, RequestOptions, Result};
 
 /// `operations.list`: filter and page through the operations of a collection.
 #[derive(Debug)]
@@ -350,7 +234,8 @@ impl WaitOperation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{MockTransport, PageToken, TryStreamExt};
+    use crate::paging::{PageToken, TryStreamExt};
+    use crate::transport::MockTransport;
     use serde_json::json;
 
     #[derive(Debug, Default, serde::Deserialize)]

@@ -14,10 +14,10 @@ use crate::request::Request;
 /// the thread): request ids need to be unique, not secret.
 ///
 /// ```
-/// let id = discogen_runtime::request_id();
+/// let id = discogen_runtime::__support::request_id();
 /// assert_eq!(id.len(), 36);
 /// assert_eq!(&id[14..15], "4");
-/// assert_ne!(id, discogen_runtime::request_id());
+/// assert_ne!(id, discogen_runtime::__support::request_id());
 /// ```
 pub fn request_id() -> String {
     let mut bits = fastrand::u128(..);

@@ -5,11 +5,12 @@
 //! each builder costs the generated crate one line.
 
 /// Adds the per-call setters to a request builder that has a `call:
-/// `[`Call`](crate::Call) field: `retry_policy`, `timeout`, `header`, `fields` and
+/// `[`Call`](crate::__support::Call) field: `retry_policy`, `timeout`, `header`, `fields` and
 /// `quota_user`, which set `call.options`. Generated crates invoke it once per builder.
 ///
 /// ```
-/// use discogen_runtime::{Call, Client};
+/// use discogen_runtime::__support::Call;
+/// use discogen_runtime::Client;
 ///
 /// pub struct GetCall {
 ///     call: Call,
@@ -26,6 +27,7 @@
 ///
 /// A builder that keeps its [`RequestOptions`](crate::RequestOptions) elsewhere names the
 /// field: `call_options!(@generic [T] Builder<T>, options)`.
+#[doc(hidden)]
 #[macro_export]
 macro_rules! call_options {
     ($builder:ty) => {

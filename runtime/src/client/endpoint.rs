@@ -57,7 +57,7 @@ impl std::fmt::Display for Endpoint {
 /// of regional endpoints. Listed locations win over the template.
 ///
 /// ```
-/// use discogen_runtime::RegionalEndpoints;
+/// use discogen_runtime::client::RegionalEndpoints;
 ///
 /// let regions = RegionalEndpoints::from_template("https://{location}-aiplatform.googleapis.com/")
 ///     .with_endpoint("eu", "https://eu-aiplatform.example.com/");

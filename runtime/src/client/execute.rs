@@ -8,11 +8,13 @@ use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use url::Url;
 
-use crate::client::{header_pair, Client};
+use crate::client::Client;
 use crate::decode::decode_json;
 use crate::error::{ApiError, Error, Result};
-use crate::request::{Method, Request, RequestOptions};
-use crate::retry::RetryPolicy;
+use crate::headers::header_pair;
+use crate::options::RequestOptions;
+use crate::options::RetryPolicy;
+use crate::request::{Method, Request};
 use crate::trace::Span;
 use crate::transport::{HttpRequest, TransportError};
 
@@ -52,7 +54,7 @@ impl Client {
     /// Sends `request` (retrying per the policies) and decodes the JSON
     /// response as `T`.
     ///
-    /// An empty body, `{}` and `null` all decode as `()`, [`crate::Empty`] or
+    /// An empty body, `{}` and `null` all decode as `()`, [`crate::wkt::Empty`] or
     /// `None`.
     pub async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
         self.execute_raw(request).await?.json()

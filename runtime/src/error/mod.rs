@@ -4,7 +4,14 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
-use crate::rpc::{Code, ErrorEnvelope, RpcStatus};
+mod operation;
+mod resource_name;
+mod status;
+
+pub use operation::OperationError;
+pub use resource_name::ResourceNameError;
+pub(crate) use status::ErrorEnvelope;
+pub use status::{Code, RpcStatus};
 
 /// `Result` with [`Error`] as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -87,7 +94,7 @@ pub enum Error {
         /// The operation's `httpErrorStatusCode`, when it has one.
         http_status: Option<u16>,
         /// The operation's `error.errors`.
-        errors: Vec<crate::discovery_operation::OperationError>,
+        errors: Vec<OperationError>,
     },
 
     /// A long-running operation was still running when the polling deadline
@@ -140,7 +147,7 @@ pub enum Error {
     },
 }
 
-fn join_errors(errors: &[crate::discovery_operation::OperationError]) -> String {
+fn join_errors(errors: &[OperationError]) -> String {
     if errors.is_empty() {
         return "no details".to_owned();
     }
@@ -245,7 +252,7 @@ impl Error {
     }
 
     /// The `error.errors` of a failed Discovery-style operation (empty for other errors).
-    pub fn operation_errors(&self) -> &[crate::discovery_operation::OperationError] {
+    pub fn operation_errors(&self) -> &[OperationError] {
         match self {
             Error::OperationErrors { errors, .. } => errors,
             _ => &[],
@@ -353,7 +360,7 @@ impl From<ApiError> for Error {
 /// may carry an API key, a resumable session's `upload_id` or a signed `Location`.
 pub(crate) fn without_query(mut err: reqwest::Error) -> reqwest::Error {
     if let Some(url) = err.url_mut() {
-        crate::redirect::redact(url);
+        crate::redact::redact(url);
     }
     err
 }
@@ -498,7 +505,10 @@ mod tests {
         let err = reqwest::Client::new().get(url).send().await.unwrap_err();
         for shown in [
             Error::transport(err).to_string(),
-            format!("{:?}", crate::TransportError::from(reqwest::Client::new().get(url).send().await.unwrap_err(),)),
+            format!(
+                "{:?}",
+                crate::transport::TransportError::from(reqwest::Client::new().get(url).send().await.unwrap_err(),)
+            ),
         ] {
             assert!(shown.contains("127.0.0.1:9/upload"), "{shown}");
             assert!(!shown.contains("SECRET") && !shown.contains("pw"), "{shown}");

@@ -11,7 +11,8 @@ use crate::{Client, Request, RequestOptions, Result};
 /// request to [`Call::execute`], which applies the options: generated code writes neither.
 ///
 /// ```
-/// use discogen_runtime::{Call, Client, Method, Request};
+/// use discogen_runtime::__support::Call;
+/// use discogen_runtime::{Client, Method, Request};
 ///
 /// let client = Client::builder("https://svc.example.com/").no_auth().build().unwrap();
 /// let mut call = Call::new(&client);
