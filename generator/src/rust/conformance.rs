@@ -259,7 +259,7 @@ impl Case {
         match &self.media {
             None => ".send()".to_owned(),
             Some(MediaCase::Upload(content_type)) => {
-                format!(".upload(discogen_runtime::MediaSource::from_bytes({MEDIA:?}, {content_type:?})).send()")
+                format!(".upload(discogen_runtime::media::MediaSource::from_bytes({MEDIA:?}, {content_type:?})).send()")
             }
             Some(MediaCase::Download) => ".download().bytes()".to_owned(),
         }
