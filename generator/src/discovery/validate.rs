@@ -28,10 +28,9 @@ pub fn validate(file: &str, doc: &Document) -> Result<()> {
         let chain: String = chain.iter().map(|resource| format!(".resources.{resource}")).collect();
         methods.push((format!("${chain}.methods.{name}"), method));
     });
-    let resource_methods = methods.len();
     methods.extend(doc.methods.iter().map(|(name, method)| (format!("$.methods.{name}"), method)));
     let mut seen_ids = HashSet::new();
-    for (index, (path, method)) in methods.into_iter().enumerate() {
+    for (path, method) in methods {
         let tokens: Vec<&str> = method.id.split('.').collect();
         if tokens.len() < 2 || !tokens.iter().all(|token| is_word(token, "")) {
             return Err(Error::invalid(
@@ -39,9 +38,6 @@ pub fn validate(file: &str, doc: &Document) -> Result<()> {
                 format!("{path}.id"),
                 format!("{:?} is not a method id (dot-separated names such as \"svc.things.get\")", method.id),
             ));
-        }
-        if index < resource_methods && crate::ir::naming::derived_resource_name(&method.id).is_empty() {
-            return Err(Error::invalid(file, &method.id, "method id gives an empty StackQL resource name"));
         }
         if !seen_ids.insert(method.id.as_str()) {
             return Err(Error::invalid(file, &method.id, "method id is used by more than one method"));
@@ -89,7 +85,7 @@ fn check_method(file: &str, doc: &Document, method: &Method) -> Result<()> {
     if method.path.trim().is_empty() {
         return Err(Error::invalid(file, id, "empty path"));
     }
-    crate::ir::media::from_discovery(method).map_err(|message| Error::invalid(file, id, message))?;
+    super::media::lower(method).map_err(|message| Error::invalid(file, id, message))?;
     for (what, body) in [("request", &method.request), ("response", &method.response)] {
         match body.as_ref().map(|body| (body, &body.reference)) {
             Some((_, Some(reference))) if !doc.schemas.contains_key(reference) => {

@@ -1,18 +1,14 @@
 //! The intermediate representation: one plain-data description of a service that every
-//! emitter consumes. Nothing here refers back to the JSON; document order is kept everywhere.
+//! emitter consumes. Nothing here refers back to the JSON, and this module imports nothing else
+//! of the crate (the tidy test checks it); document order is kept everywhere.
 //!
-//! Two readers build it: the Discovery reader ([`build`], `crate::discovery`) and the OpenAPI
-//! reader (`crate::openapi`). Field docs say what each reader puts in; a few fields only one
-//! of them can fill (Discovery's regional endpoints and media, OpenAPI's composition, header
-//! parameters and security schemes) and are empty from the other.
+//! Two readers build it: `crate::discovery` and `crate::openapi`. Field docs say what each
+//! reader puts in; a few fields only one of them can fill (Discovery's regional endpoints and
+//! media, OpenAPI's composition, header parameters and security schemes) and are empty from the
+//! other. Shared rules (`crate::analysis`) and StackQL's model (`crate::stackql`) fill in the
+//! rest.
 
-mod build;
 pub mod media;
-pub mod naming;
-mod stackql;
-
-pub use build::build;
-pub(crate) use build::request_id_slot;
 
 /// A whole service, ready for the emitters.
 #[derive(Debug, Clone)]
@@ -286,7 +282,7 @@ impl std::fmt::Display for ResponseStatus {
 /// Where a create-like method carries its AIP-155 request id: the client fills in a UUID v4
 /// when the caller did not set one, keeps it across attempts and may then retry the call as
 /// idempotent (the server answers a repeated id with the first result). Which methods have
-/// one is decided by `build::request_id_slot`, from the document alone.
+/// one is decided by `crate::analysis`, from the document alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestIdSlot {
     /// A string query parameter of this (wire) name (compute, alloydb, backupdr, ...).

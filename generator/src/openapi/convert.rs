@@ -47,18 +47,9 @@ pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
         let schema = converter.schema(node, 0)?;
         converter.schemas.insert((*name).to_owned(), schema);
     }
-    let (mut methods, operations) = converter.methods(&root)?;
+    let (methods, operations) = converter.methods(&root)?;
     let hoisted = converter.hoisted.take();
     converter.schemas.extend(hoisted);
-    // AIP-155 request ids: the same rule as for Discovery documents (`ir::request_id_slot`).
-    for method in &mut methods {
-        method.request_id = request_id_slot(
-            &method.http_method,
-            method.parameters.as_deref(),
-            method.request.as_deref(),
-            &converter.schemas,
-        );
-    }
     let mut warnings = converter.warnings.take();
     let service = service(&reader, &root, config, &mut warnings)?;
     let resources = super::stackql::resources(&reader, &service, &methods, &operations)?;
@@ -529,7 +520,7 @@ impl<'a> Converter<'_, 'a> {
             supports_media_download: false,
             media: Default::default(),
             deprecated: r.boolean(node, "deprecated")?.unwrap_or(false),
-            // Needs every schema, inline bodies included: filled in by `build`.
+            // Filled in by `crate::analysis`, the same rule for both readers.
             request_id: None,
         })
     }

@@ -2,7 +2,7 @@
 //! each resource with its `methods` (an `operation.$ref` into `paths` and the `response`
 //! StackQL reads: `mediaType`, `openAPIDocKey`, `objectKey`) and its `sqlVerbs` (lists of
 //! `$ref`s to those methods, in the order StackQL groups them). Nothing is derived: the rules
-//! of `ir/stackql.rs` already ran when StackQL wrote the spec.
+//! of `crate::stackql` already ran when StackQL wrote the spec.
 
 use std::collections::HashMap;
 
