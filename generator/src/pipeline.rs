@@ -40,7 +40,7 @@ pub fn load_openapi(spec: Input<'_>, config: Option<Input<'_>>) -> Result<(Api, 
         Some(input) => (Config::parse(input.name, input.text)?, input.name),
         None => (Config::default(), "(no configuration)"),
     };
-    let mut api = crate::openapi::build(spec.name, &doc, &config, config_name)?;
+    let mut api = crate::openapi::lower(spec.name, &doc, &config, config_name)?;
     analysis::run(&mut api);
     Ok((api, config))
 }

@@ -2,13 +2,13 @@
 
 use indexmap::IndexMap;
 
-use crate::ir::{Api, ParamLocation, Parameter, RequestIdSlot, Schema};
+use crate::ir::{Api, HttpMethod, ParamLocation, Parameter, RequestIdSlot, Schema};
 
 /// Sets [`Method::request_id`](crate::ir::Method::request_id) of every method of `api`.
 pub fn assign(api: &mut Api) {
     for method in &mut api.methods {
         method.request_id =
-            slot(&method.http_method, method.parameters.as_deref(), method.request.as_deref(), &api.schemas);
+            slot(method.http_method, method.parameters.as_deref(), method.request.as_deref(), &api.schemas);
     }
 }
 
@@ -27,12 +27,12 @@ const REQUEST_ID: &str = "requestId";
 /// Anything else (an integer `requestId`, one nested deeper, a `GET`) has none: a wrong guess
 /// would make the client resend a call that the server cannot recognise as a repeat.
 fn slot(
-    http_method: &str,
+    http_method: HttpMethod,
     parameters: Option<&[Parameter]>,
     request: Option<&str>,
     schemas: &IndexMap<String, Schema>,
 ) -> Option<RequestIdSlot> {
-    if !matches!(http_method, "POST" | "PATCH") {
+    if !matches!(http_method, HttpMethod::Post | HttpMethod::Patch) {
         return None;
     }
     let is_string = |json_type: Option<&str>| json_type == Some("string");

@@ -137,7 +137,7 @@ fn convert_method(
                 } else {
                     ParamLocation::Query
                 },
-                required: p.required,
+                required: p.required == Some(true),
                 repeated: p.repeated,
                 json_type: p.kind.clone(),
                 format: p.format.clone(),
@@ -154,7 +154,7 @@ fn convert_method(
         id: method.id.clone(),
         resource_path: resource_path.iter().map(|s| (*s).to_owned()).collect(),
         name: name.to_owned(),
-        http_method: method.http_method.clone(),
+        http_method: HttpMethod::parse(&method.http_method).expect("validation refuses other verbs"),
         path: method.path.clone(),
         flat_path: method.flat_path.clone(),
         description: method.description.clone(),

@@ -4,8 +4,7 @@ use std::collections::HashSet;
 
 use super::{walk_resource_methods, Document, Method, Schema};
 use crate::error::{Error, Result};
-
-const HTTP_METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+use crate::ir::HttpMethod;
 
 /// Checks that the service name and version and every method id are plain names, every `$ref`
 /// resolves, every path placeholder names a path parameter, every method has a usable HTTP verb
@@ -79,7 +78,8 @@ fn check_schema_refs(file: &str, doc: &Document, schema: &Schema, path: &mut Str
 
 fn check_method(file: &str, doc: &Document, method: &Method) -> Result<()> {
     let id = method.id.as_str();
-    if !HTTP_METHODS.contains(&method.http_method.as_str()) {
+    // Discovery has no TRACE.
+    if HttpMethod::parse(&method.http_method).is_none_or(|verb| verb == HttpMethod::Trace) {
         return Err(Error::invalid(file, id, format!("unsupported httpMethod \"{}\"", method.http_method)));
     }
     if method.path.trim().is_empty() {

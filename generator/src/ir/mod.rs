@@ -213,8 +213,7 @@ pub struct Method {
     pub resource_path: Vec<String>,
     /// Name within its resource (`get`).
     pub name: String,
-    /// Upper-case HTTP verb.
-    pub http_method: String,
+    pub http_method: HttpMethod,
     /// URI template relative to the base URL (`v1/{+name}`; OpenAPI: the path key without its
     /// leading `/`).
     pub path: String,
@@ -238,6 +237,51 @@ pub struct Method {
     pub deprecated: bool,
     /// Where the method takes an AIP-155 request id, if it does (see [`RequestIdSlot`]).
     pub request_id: Option<RequestIdSlot>,
+}
+
+/// An HTTP method: Discovery documents use the first seven, OpenAPI adds `trace`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+    Options,
+    Trace,
+}
+
+impl HttpMethod {
+    pub const ALL: [HttpMethod; 8] = [
+        HttpMethod::Get,
+        HttpMethod::Post,
+        HttpMethod::Put,
+        HttpMethod::Patch,
+        HttpMethod::Delete,
+        HttpMethod::Head,
+        HttpMethod::Options,
+        HttpMethod::Trace,
+    ];
+
+    /// As HTTP (and Discovery's `httpMethod`) spells it: `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+
+    /// From the upper-case name (HTTP methods are case-sensitive).
+    pub fn parse(text: &str) -> Option<HttpMethod> {
+        HttpMethod::ALL.into_iter().find(|method| method.as_str() == text)
+    }
 }
 
 /// A documented error response: for which status, and the schema of its body.
@@ -303,8 +347,8 @@ pub enum ParamLocation {
 pub struct Parameter {
     pub name: String,
     pub location: ParamLocation,
-    /// `None` when Discovery does not say.
-    pub required: Option<bool>,
+    /// `required: true` in the document (absent means false in both formats).
+    pub required: bool,
     pub repeated: bool,
     pub json_type: Option<String>,
     pub format: Option<String>,
@@ -388,8 +432,7 @@ pub struct SqlMethod {
     /// Discovery method id (StackQL's operationId).
     pub operation_id: String,
     pub sql_verb: SqlVerb,
-    /// Lower-case HTTP verb.
-    pub http_verb: String,
+    pub http_verb: HttpMethod,
     /// Flat path template with a leading `/` (`/v1/projects/{projectsId}/...`).
     pub path: String,
     pub description: String,

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::convert::{component_name, Operation};
+use super::lower::{component_name, Operation};
 use super::node::{is_word, Node, Reader};
 use crate::error::Result;
 use crate::ir::*;
@@ -133,7 +133,7 @@ fn sql_method(
         operation_id: method.id.clone(),
         // Set from `sqlVerbs` once all methods are read.
         sql_verb: SqlVerb::Exec,
-        http_verb: op.verb.to_owned(),
+        http_verb: HttpMethod::parse(&op.verb.to_ascii_uppercase()).expect("VERBS are HTTP methods"),
         path: op.path.to_owned(),
         description: r.string(&op.node, "description")?.unwrap_or_default().to_owned(),
         params: operation_params(r, &op.node)?,

@@ -14,7 +14,7 @@ use super::names::NameType;
 use super::types::{self, Alphabet, RustType, TypeBuilder, TypeDef};
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
-use crate::ir::{Api, Method, ParamLocation, Property, Schema};
+use crate::ir::{Api, HttpMethod, Method, ParamLocation, Property, Schema};
 
 /// Names the crate root defines or re-exports, and prelude names generated code relies on;
 /// a schema with one of these names gets a `Schema` suffix.
@@ -383,6 +383,13 @@ fn method_plan(
     operation_types: &IndexMap<&str, (Option<String>, Option<String>)>,
     resource: &str,
 ) -> Result<MethodPlan> {
+    if method.http_method == HttpMethod::Trace {
+        // Refused rather than sent as another verb (it used to go out as OPTIONS).
+        return Err(Error::Render {
+            what: method.id.clone(),
+            message: "a TRACE operation cannot be generated: discogen_runtime::Method has no TRACE".to_owned(),
+        });
+    }
     let params = method.parameters.clone().unwrap_or_default();
     let ordered_path: Vec<&crate::ir::Parameter> = method
         .parameter_order
@@ -468,7 +475,7 @@ fn method_plan(
             field: field_for(&p.name),
             ty,
             repeated: p.repeated,
-            required: p.required == Some(true),
+            required: p.required,
             description: p.description.clone(),
             header: p.location == ParamLocation::Header,
         });
@@ -503,7 +510,7 @@ fn method_plan(
         name: snake_string(&method.name),
         builder: camel_string(&method.name),
         description: method.description.clone(),
-        http: methods::http_method(&method.http_method),
+        http: method.http_method,
         template: method.path.clone(),
         path,
         path_params,
@@ -519,7 +526,7 @@ fn method_plan(
         media: method.supports_media_upload || method.supports_media_download,
         upload: upload_plan(method, &path_fields),
         // Media comes from a GET of the resource with `alt=media`.
-        download: method.media.download && method.http_method == "GET",
+        download: method.media.download && method.http_method == HttpMethod::Get,
         page_item,
         request_id: method.request_id.clone(),
     })

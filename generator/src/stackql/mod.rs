@@ -79,7 +79,7 @@ fn resources(
             method: operation.index,
             operation_id: id.to_owned(),
             sql_verb,
-            http_verb: operation.http_verb,
+            http_verb: operation.method.http_method,
             path: operation.path,
             description: operation.method.description.clone().unwrap_or_default(),
             params: operation.params,
@@ -138,7 +138,8 @@ fn operations(methods: &[Method]) -> IndexMap<String, IndexMap<String, Operation
     let mut paths: IndexMap<String, IndexMap<String, Operation<'_>>> = IndexMap::new();
     for (index, method) in methods.iter().enumerate() {
         let path = operation_path(method);
-        let http_verb = method.http_method.to_ascii_lowercase();
+        // StackQL's converter spells verbs as OpenAPI keys them.
+        let http_verb = method.http_method.as_str().to_ascii_lowercase();
         let params = operation_params(method, &path);
         let operation = Operation { index, method, path: path.clone(), http_verb: http_verb.clone(), params };
         paths.entry(path).or_default().insert(http_verb, operation);
@@ -188,7 +189,7 @@ fn operation_params(method: &Method, path: &str) -> Vec<SqlParam> {
     params.extend(ordered.map(|p| SqlParam {
         name: p.name.clone(),
         location: ParamLocation::Query,
-        required: p.required == Some(true),
+        required: p.required,
         json_type: p.json_type.clone(),
         format: p.format.clone(),
     }));

@@ -22,7 +22,7 @@ const MAX_DEPTH: usize = 100;
 
 /// Builds the IR of an OpenAPI document. `file` names the document in errors, `config_file`
 /// the configuration.
-pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> Result<Api> {
+pub fn lower(file: &str, doc: &Document, config: &Config, config_file: &str) -> Result<Api> {
     refuse_overrides(config, config_file)?;
     let reader = Reader { file, root: &doc.root };
     let root = reader.node();
@@ -409,7 +409,7 @@ impl<'a> Converter<'_, 'a> {
         Ok(Parameter {
             name: name.to_owned(),
             location,
-            required: r.boolean(&node, "required")?,
+            required: r.boolean(&node, "required")? == Some(true),
             repeated,
             json_type: schema.json_type,
             format: schema.format,
@@ -468,10 +468,7 @@ impl<'a> Converter<'_, 'a> {
             .iter()
             .cloned()
             .chain(
-                parameters
-                    .iter()
-                    .filter(|p| p.location != ParamLocation::Path && p.required == Some(true))
-                    .map(|p| p.name.clone()),
+                parameters.iter().filter(|p| p.location != ParamLocation::Path && p.required).map(|p| p.name.clone()),
             )
             .collect();
         let (resource_path, name) = resource_and_name(&id, verb, &r.array(node, "tags")?);
@@ -506,7 +503,7 @@ impl<'a> Converter<'_, 'a> {
             id,
             resource_path,
             name,
-            http_method: verb.to_ascii_uppercase(),
+            http_method: HttpMethod::parse(&verb.to_ascii_uppercase()).expect("VERBS are HTTP methods"),
             path: path.trim_start_matches('/').to_owned(),
             flat_path: None,
             description,
