@@ -749,7 +749,8 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_name: &str) -> TokenStream 
         })
         .collect();
     let scopes = service.scopes.iter().map(|s| s.url.as_str());
-    let scopes_module = super::scopes::module(&service.scopes);
+    let scopes_module = super::scopes::module(&service.scopes, service.document);
+    let regional_doc = format!(" Regional endpoints from the {} document, by location.", service.document.as_str());
     let adc_scope = match super::scopes::default_scope(&service.scopes) {
         Some(_) => quote!(scopes::DEFAULT),
         None => quote!(discogen_runtime::CLOUD_PLATFORM_SCOPE),
@@ -829,7 +830,7 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_name: &str) -> TokenStream 
         /// media uploads go to the root.
         pub const SERVICE_PATH: &str = #service_path;
 
-        /// Regional endpoints from the Discovery document, by location.
+        #[doc = #regional_doc]
         pub const REGIONAL_ENDPOINTS: &[(&str, &str)] = &[ #( #regional ),* ];
 
         /// OAuth scopes the API accepts.
