@@ -139,7 +139,7 @@ pub struct ResourcePlan {
 }
 
 /// The variant of `discogen_runtime::Method` that sends `verb`. The runtime has no TRACE yet,
-/// so the plan refuses TRACE operations before they get here (they were once sent as OPTIONS).
+/// so the plan leaves TRACE operations out before they get here (they were once sent as OPTIONS).
 pub fn runtime_method(verb: HttpMethod) -> &'static str {
     match verb {
         HttpMethod::Get => "Get",
