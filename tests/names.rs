@@ -56,7 +56,7 @@ fn no_public_name_has_a_disambiguating_number() {
 #[test]
 fn the_check_finds_numbered_names() {
     let doc = r#"{"schemas": {"Operation": {}}}"#;
-    let files = [discogen::docs::File {
+    let files = [discogen::file::File {
         path: "src/names.rs".to_owned(),
         contents: "pub struct OperationName {}\npub struct OperationName2 {}\n".to_owned(),
     }];

@@ -50,7 +50,7 @@ const ANNOTATED: &str = r##"{
       "extended": {"allOf": [{"$ref": "#/components/schemas/Node"}, {"properties": {"depth": {"type": "integer"}}}]}}}}}
 }"##;
 
-fn crate_files(name: &str, text: &str, config: Option<&str>) -> Vec<discogen::docs::File> {
+fn crate_files(name: &str, text: &str, config: Option<&str>) -> Vec<discogen::file::File> {
     let config = config.map(|text| Input { name: "config.yaml", text });
     let (api, config) = pipeline::load_openapi(Input { name, text }, config).unwrap_or_else(|err| panic!("{err}"));
     let mut client = pipeline::client_config(&api, &config);
@@ -58,11 +58,11 @@ fn crate_files(name: &str, text: &str, config: Option<&str>) -> Vec<discogen::do
     discogen::rust::render(&api, &client).unwrap_or_else(|err| panic!("{err}"))
 }
 
-fn contents<'a>(files: &'a [discogen::docs::File], path: &str) -> &'a str {
+fn contents<'a>(files: &'a [discogen::file::File], path: &str) -> &'a str {
     &files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path} written")).contents
 }
 
-fn petstore_files() -> Vec<discogen::docs::File> {
+fn petstore_files() -> Vec<discogen::file::File> {
     crate_files(PETSTORE, &read(PETSTORE), None)
 }
 

@@ -28,7 +28,7 @@ use std::path::PathBuf;
 use std::sync::{mpsc, Mutex, Once, OnceLock};
 use std::time::{Duration, Instant};
 
-use discogen::docs::File;
+use discogen::file::File;
 use discogen::pipeline::{self, Input};
 use discogen_tests::root;
 use serde_json::{json, Map, Value};

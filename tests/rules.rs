@@ -37,7 +37,7 @@ fn document(resources: Value, schemas: Value) -> Value {
            "resources": resources, "schemas": schemas})
 }
 
-fn page<'a>(files: &'a [discogen::docs::File], resource: &str) -> &'a str {
+fn page<'a>(files: &'a [discogen::file::File], resource: &str) -> &'a str {
     let path = format!("svc/{resource}/index.md");
     &files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path} not generated")).contents
 }

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use crate::discovery::{walk_resource_methods, Document};
 use crate::error::{Error, Result};
 
 /// The whole configuration file.
@@ -287,39 +286,6 @@ impl Config {
             }
         }
         Ok(config)
-    }
-
-    /// Checks that every override names a method the document has. With
-    /// `unknown_methods: warn` the misses are returned as warnings instead (they change
-    /// nothing: no method matches them).
-    pub fn check_against(&self, file: &str, doc: &Document) -> Result<Vec<String>> {
-        let mut ids = std::collections::HashSet::new();
-        walk_resource_methods(&doc.resources, &mut |_, _, method| {
-            ids.insert(method.id.as_str());
-        });
-        ids.extend(doc.methods.values().map(|method| method.id.as_str()));
-        let overrides = &self.stackql;
-        let keyed = [
-            ("resource_names", &overrides.resource_names),
-            ("sql_verbs", &overrides.sql_verbs),
-            ("method_names", &overrides.method_names),
-            ("object_keys", &overrides.object_keys),
-        ];
-        let mut warnings = Vec::new();
-        for (section, map) in keyed {
-            for id in map.keys().filter(|id| !ids.contains(id.as_str())) {
-                let error = config_error(
-                    file,
-                    format!("stackql.{section}.{id}"),
-                    format!("override names method \"{id}\", which the Discovery document does not have"),
-                );
-                match overrides.unknown_methods {
-                    UnknownMethods::Error => return Err(error),
-                    UnknownMethods::Warn => warnings.push(format!("{error} (ignored: unknown_methods is warn)")),
-                }
-            }
-        }
-        Ok(warnings)
     }
 }
 

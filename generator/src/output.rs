@@ -7,8 +7,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::docs::File;
 use crate::error::{Error, Result};
+use crate::file::File;
 
 /// Writes `files` (paths relative to `out`) so that every top-level directory they touch is
 /// replaced as a whole: stale files from an earlier run disappear.

@@ -1,10 +1,13 @@
 //! The generator's stages glued together: text in, files out. No file system access.
+//!
+//! read (`discovery` or `openapi`) -> shared passes (`analysis`) -> StackQL's model (`stackql`,
+//! derived for Discovery input; an OpenAPI provider spec states it) -> emit (`docs`, `rust`).
 
 use crate::config::{ClientConfig, Config};
-use crate::discovery;
-use crate::docs::{self, File};
 use crate::error::Result;
-use crate::ir::{self, Api};
+use crate::file::File;
+use crate::ir::Api;
+use crate::{analysis, discovery, docs, stackql};
 
 /// A named input text (the name is used in error messages).
 pub struct Input<'a> {
@@ -24,7 +27,9 @@ pub fn load(discovery_doc: Input<'_>, config: Option<Input<'_>>) -> Result<(Api,
         Some(input) => (Config::parse(input.name, input.text)?, input.name),
         None => (Config::default(), "(no configuration)"),
     };
-    let api = ir::build(doc, &config, config_name)?;
+    let mut api = discovery::lower(doc, &config);
+    analysis::run(&mut api);
+    stackql::derive(&mut api, &config, discovery_doc.name, config_name)?;
     Ok((api, config))
 }
 
@@ -35,7 +40,8 @@ pub fn load_openapi(spec: Input<'_>, config: Option<Input<'_>>) -> Result<(Api, 
         Some(input) => (Config::parse(input.name, input.text)?, input.name),
         None => (Config::default(), "(no configuration)"),
     };
-    let api = crate::openapi::build(spec.name, &doc, &config, config_name)?;
+    let mut api = crate::openapi::lower(spec.name, &doc, &config, config_name)?;
+    analysis::run(&mut api);
     Ok((api, config))
 }
 

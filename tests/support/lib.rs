@@ -4,7 +4,7 @@ mod rng;
 
 use std::path::{Path, PathBuf};
 
-use discogen::docs::File;
+use discogen::file::File;
 use discogen::pipeline::{self, Input};
 pub use rng::Rng;
 

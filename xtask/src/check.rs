@@ -73,7 +73,7 @@ fn diff(committed: &str, expected: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use discogen::docs::File;
+    use discogen::file::File;
 
     fn tree() -> specs::Tree {
         specs::Tree {

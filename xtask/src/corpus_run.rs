@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use discogen::docs::File;
+use discogen::file::File;
 use discogen::pipeline::{self, Input};
 
 use crate::in_process::{self, threads};
@@ -134,7 +134,7 @@ struct MethodCounts {
 }
 
 impl MethodCounts {
-    fn of(api: &discogen::ir::Api, client: &[discogen::docs::File]) -> MethodCounts {
+    fn of(api: &discogen::ir::Api, client: &[discogen::file::File]) -> MethodCounts {
         use discogen::ir::RequestIdSlot;
         let slots = || api.methods.iter().filter_map(|m| m.request_id.as_ref());
         let query = slots().filter(|s| matches!(s, RequestIdSlot::Query(_))).count();

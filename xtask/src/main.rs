@@ -1,4 +1,4 @@
-//! Maintainer tasks: `cargo xtask regen | check | docs --out DIR | doc-site | corpus | bench | package ...`.
+//! Maintainer tasks: `cargo xtask regen | check | tidy | docs --out DIR | doc-site | corpus | bench | package ...`.
 //!
 //! Every service is described by a configuration file `specs/<service>.yaml` naming its
 //! Discovery document; the tasks iterate over all of them, so adding a service is adding a file.
@@ -23,6 +23,7 @@ mod readme_flow;
 mod reference_calls;
 mod scratch_check;
 mod specs;
+mod tidy;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +43,9 @@ enum Task {
     Regen,
     /// Fail (with a diff) if generated/ differs from what the generator writes now.
     Check,
+    /// Fail if a generator module imports against the layers stated in generator/src/lib.rs
+    /// (also a test in `cargo test`).
+    Tidy,
     /// Write the documentation tree under DIR (DIR/<service>/...): the doc-site build step.
     Docs {
         #[arg(long)]
@@ -167,6 +171,7 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Regen => specs::generated_tree().and_then(|tree| tree.write(&specs::generated_dir())),
         Task::Check => check::run(),
+        Task::Tidy => tidy::run(),
         Task::Docs { out, profile } => specs::docs_tree(profile).and_then(|tree| tree.write(&out)),
         Task::DocSite { out, only_specs } => doc_site::run(out, only_specs),
         Task::BuildCost { package, features, baseline, no_baseline, runs } => build_cost::run(&build_cost::Options {

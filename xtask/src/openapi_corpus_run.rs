@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use discogen::docs::File;
+use discogen::file::File;
 use discogen::pipeline::{self, Input};
 use discogen::Error;
 

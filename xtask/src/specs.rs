@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use discogen::docs::{File, Profile};
+use discogen::docs::Profile;
+use discogen::file::File;
 use discogen::pipeline::{self, Input};
 
 pub fn project_root() -> PathBuf {

@@ -50,14 +50,14 @@ pub const DEFAULT_ENDPOINT: &str = "http://petstore.swagger.io/v2/";
 /// media uploads go to the root.
 pub const SERVICE_PATH: &str = "";
 
-/// Regional endpoints from the Discovery document, by location.
+/// Regional endpoints from the OpenAPI document, by location.
 pub const REGIONAL_ENDPOINTS: &[(&str, &str)] = &[];
 
 /// OAuth scopes the API accepts.
 pub const SCOPES: &[&str] = &["write:pets", "read:pets"];
 
-/// The OAuth2 scopes of the API (Discovery `auth.oauth2.scopes`), for the credential
-/// sources of `discogen_runtime::auth::credentials`.
+/// The OAuth2 scopes of the API (from its OpenAPI `oauth2` security schemes), for the
+/// credential sources of `discogen_runtime::auth::credentials`.
 pub mod scopes {
     /// modify pets in your account
     ///

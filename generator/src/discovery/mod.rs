@@ -1,8 +1,12 @@
-//! Reading Discovery documents: parse into the typed model, then validate.
+//! The Discovery reader: [`load`] parses into the typed model and validates, [`lower`] turns
+//! the document into the IR.
 
+mod lower;
+mod media;
 mod model;
 mod validate;
 
+pub use lower::lower;
 pub use model::*;
 pub use validate::validate;
 

@@ -4,8 +4,7 @@ use std::collections::HashSet;
 
 use super::{walk_resource_methods, Document, Method, Schema};
 use crate::error::{Error, Result};
-
-const HTTP_METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+use crate::ir::HttpMethod;
 
 /// Checks that the service name and version and every method id are plain names, every `$ref`
 /// resolves, every path placeholder names a path parameter, every method has a usable HTTP verb
@@ -28,10 +27,9 @@ pub fn validate(file: &str, doc: &Document) -> Result<()> {
         let chain: String = chain.iter().map(|resource| format!(".resources.{resource}")).collect();
         methods.push((format!("${chain}.methods.{name}"), method));
     });
-    let resource_methods = methods.len();
     methods.extend(doc.methods.iter().map(|(name, method)| (format!("$.methods.{name}"), method)));
     let mut seen_ids = HashSet::new();
-    for (index, (path, method)) in methods.into_iter().enumerate() {
+    for (path, method) in methods {
         let tokens: Vec<&str> = method.id.split('.').collect();
         if tokens.len() < 2 || !tokens.iter().all(|token| is_word(token, "")) {
             return Err(Error::invalid(
@@ -39,9 +37,6 @@ pub fn validate(file: &str, doc: &Document) -> Result<()> {
                 format!("{path}.id"),
                 format!("{:?} is not a method id (dot-separated names such as \"svc.things.get\")", method.id),
             ));
-        }
-        if index < resource_methods && crate::ir::naming::derived_resource_name(&method.id).is_empty() {
-            return Err(Error::invalid(file, &method.id, "method id gives an empty StackQL resource name"));
         }
         if !seen_ids.insert(method.id.as_str()) {
             return Err(Error::invalid(file, &method.id, "method id is used by more than one method"));
@@ -83,13 +78,14 @@ fn check_schema_refs(file: &str, doc: &Document, schema: &Schema, path: &mut Str
 
 fn check_method(file: &str, doc: &Document, method: &Method) -> Result<()> {
     let id = method.id.as_str();
-    if !HTTP_METHODS.contains(&method.http_method.as_str()) {
+    // Discovery has no TRACE.
+    if HttpMethod::parse(&method.http_method).is_none_or(|verb| verb == HttpMethod::Trace) {
         return Err(Error::invalid(file, id, format!("unsupported httpMethod \"{}\"", method.http_method)));
     }
     if method.path.trim().is_empty() {
         return Err(Error::invalid(file, id, "empty path"));
     }
-    crate::ir::media::from_discovery(method).map_err(|message| Error::invalid(file, id, message))?;
+    super::media::lower(method).map_err(|message| Error::invalid(file, id, message))?;
     for (what, body) in [("request", &method.request), ("response", &method.response)] {
         match body.as_ref().map(|body| (body, &body.reference)) {
             Some((_, Some(reference))) if !doc.schemas.contains_key(reference) => {

@@ -13,14 +13,8 @@ pub use profile::Profile;
 use askama::Template;
 
 use crate::error::{Error, Result};
+use crate::file::File;
 use crate::ir::Api;
-
-/// A generated file: path relative to the output root, and its contents.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct File {
-    pub path: String,
-    pub contents: String,
-}
 
 fn is_directory_name(name: &str) -> bool {
     !name.is_empty()

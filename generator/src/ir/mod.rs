@@ -1,18 +1,14 @@
 //! The intermediate representation: one plain-data description of a service that every
-//! emitter consumes. Nothing here refers back to the JSON; document order is kept everywhere.
+//! emitter consumes. Nothing here refers back to the JSON, and this module imports nothing else
+//! of the crate (the tidy test checks it); document order is kept everywhere.
 //!
-//! Two readers build it: the Discovery reader ([`build`], `crate::discovery`) and the OpenAPI
-//! reader (`crate::openapi`). Field docs say what each reader puts in; a few fields only one
-//! of them can fill (Discovery's regional endpoints and media, OpenAPI's composition, header
-//! parameters and security schemes) and are empty from the other.
+//! Two readers build it: `crate::discovery` and `crate::openapi`. Field docs say what each
+//! reader puts in; a few fields only one of them can fill (Discovery's regional endpoints and
+//! media, OpenAPI's composition, header parameters and security schemes) and are empty from the
+//! other. Shared rules (`crate::analysis`) and StackQL's model (`crate::stackql`) fill in the
+//! rest.
 
-mod build;
 pub mod media;
-pub mod naming;
-mod stackql;
-
-pub use build::build;
-pub(crate) use build::request_id_slot;
 
 /// A whole service, ready for the emitters.
 #[derive(Debug, Clone)]
@@ -217,8 +213,7 @@ pub struct Method {
     pub resource_path: Vec<String>,
     /// Name within its resource (`get`).
     pub name: String,
-    /// Upper-case HTTP verb.
-    pub http_method: String,
+    pub http_method: HttpMethod,
     /// URI template relative to the base URL (`v1/{+name}`; OpenAPI: the path key without its
     /// leading `/`).
     pub path: String,
@@ -242,6 +237,51 @@ pub struct Method {
     pub deprecated: bool,
     /// Where the method takes an AIP-155 request id, if it does (see [`RequestIdSlot`]).
     pub request_id: Option<RequestIdSlot>,
+}
+
+/// An HTTP method: Discovery documents use the first seven, OpenAPI adds `trace`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+    Options,
+    Trace,
+}
+
+impl HttpMethod {
+    pub const ALL: [HttpMethod; 8] = [
+        HttpMethod::Get,
+        HttpMethod::Post,
+        HttpMethod::Put,
+        HttpMethod::Patch,
+        HttpMethod::Delete,
+        HttpMethod::Head,
+        HttpMethod::Options,
+        HttpMethod::Trace,
+    ];
+
+    /// As HTTP (and Discovery's `httpMethod`) spells it: `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+
+    /// From the upper-case name (HTTP methods are case-sensitive).
+    pub fn parse(text: &str) -> Option<HttpMethod> {
+        HttpMethod::ALL.into_iter().find(|method| method.as_str() == text)
+    }
 }
 
 /// A documented error response: for which status, and the schema of its body.
@@ -286,7 +326,7 @@ impl std::fmt::Display for ResponseStatus {
 /// Where a create-like method carries its AIP-155 request id: the client fills in a UUID v4
 /// when the caller did not set one, keeps it across attempts and may then retry the call as
 /// idempotent (the server answers a repeated id with the first result). Which methods have
-/// one is decided by `build::request_id_slot`, from the document alone.
+/// one is decided by `crate::analysis`, from the document alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestIdSlot {
     /// A string query parameter of this (wire) name (compute, alloydb, backupdr, ...).
@@ -307,8 +347,8 @@ pub enum ParamLocation {
 pub struct Parameter {
     pub name: String,
     pub location: ParamLocation,
-    /// `None` when Discovery does not say.
-    pub required: Option<bool>,
+    /// `required: true` in the document (absent means false in both formats).
+    pub required: bool,
     pub repeated: bool,
     pub json_type: Option<String>,
     pub format: Option<String>,
@@ -392,8 +432,7 @@ pub struct SqlMethod {
     /// Discovery method id (StackQL's operationId).
     pub operation_id: String,
     pub sql_verb: SqlVerb,
-    /// Lower-case HTTP verb.
-    pub http_verb: String,
+    pub http_verb: HttpMethod,
     /// Flat path template with a leading `/` (`/v1/projects/{projectsId}/...`).
     pub path: String,
     pub description: String,

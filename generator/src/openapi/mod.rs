@@ -1,15 +1,15 @@
 //! Reading OpenAPI 3.0 and 3.1 documents, JSON or YAML, into the same IR the Discovery reader
-//! builds: [`load`] parses and checks the version, [`build`] converts (validating as it goes,
-//! every error naming the JSON pointer of the place, e.g.
+//! builds: [`load`] parses and checks the version, [`lower`] turns the document into the IR,
+//! validating as it goes (every error names the JSON pointer of the place, e.g.
 //! `#/paths/~1v1~1{name}/get/parameters/2: ...`). StackQL's provider specs carry their resource
 //! model in `components.x-stackQL-resources`, read by `stackql.rs` straight into
 //! [`crate::ir::SqlResource`]s.
 
-mod convert;
+mod lower;
 mod node;
 mod stackql;
 
-pub use convert::build;
+pub use lower::lower;
 
 use serde_json::Value;
 

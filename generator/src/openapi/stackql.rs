@@ -2,11 +2,11 @@
 //! each resource with its `methods` (an `operation.$ref` into `paths` and the `response`
 //! StackQL reads: `mediaType`, `openAPIDocKey`, `objectKey`) and its `sqlVerbs` (lists of
 //! `$ref`s to those methods, in the order StackQL groups them). Nothing is derived: the rules
-//! of `ir/stackql.rs` already ran when StackQL wrote the spec.
+//! of `crate::stackql` already ran when StackQL wrote the spec.
 
 use std::collections::HashMap;
 
-use super::convert::{component_name, Operation};
+use super::lower::{component_name, Operation};
 use super::node::{is_word, Node, Reader};
 use crate::error::Result;
 use crate::ir::*;
@@ -133,7 +133,7 @@ fn sql_method(
         operation_id: method.id.clone(),
         // Set from `sqlVerbs` once all methods are read.
         sql_verb: SqlVerb::Exec,
-        http_verb: op.verb.to_owned(),
+        http_verb: HttpMethod::parse(&op.verb.to_ascii_uppercase()).expect("VERBS are HTTP methods"),
         path: op.path.to_owned(),
         description: r.string(&op.node, "description")?.unwrap_or_default().to_owned(),
         params: operation_params(r, &op.node)?,

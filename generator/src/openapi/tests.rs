@@ -146,18 +146,18 @@ fn operations_merge_path_parameters_and_follow_component_refs() {
     let ids: Vec<&str> = api.methods.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids, ["getPet", "putPet", "post /pets"]);
     let get = &api.methods[0];
-    assert_eq!((get.http_method.as_str(), get.path.as_str()), ("GET", "pets/{petId}"));
+    assert_eq!((get.http_method, get.path.as_str()), (HttpMethod::Get, "pets/{petId}"));
     assert_eq!((get.resource_path.clone(), get.name.as_str()), (vec!["pets".to_owned()], "getPet"));
     let params = get.parameters.as_ref().unwrap();
-    let summary: Vec<(&str, ParamLocation, Option<bool>)> =
+    let summary: Vec<(&str, ParamLocation, bool)> =
         params.iter().map(|p| (p.name.as_str(), p.location, p.required)).collect();
     assert_eq!(
         summary,
         [
-            ("petId", ParamLocation::Path, Some(true)),
-            ("verbose", ParamLocation::Query, Some(true)),
-            ("X-Trace", ParamLocation::Header, None),
-            ("tags", ParamLocation::Query, None),
+            ("petId", ParamLocation::Path, true),
+            ("verbose", ParamLocation::Query, true),
+            ("X-Trace", ParamLocation::Header, false),
+            ("tags", ParamLocation::Query, false),
         ],
         "the operation's `verbose` replaces the path item's in place"
     );
@@ -279,8 +279,8 @@ fn stackql_resources_are_read_as_written() {
     assert_eq!(widgets.group(SqlVerb::Select), ["get", "list"]);
     let get = widgets.method("get").unwrap();
     assert_eq!(
-        (get.path.as_str(), get.http_verb.as_str(), get.operation_id.as_str()),
-        ("/v1/widgets/{widgetsId}", "get", "svc.widgets.get")
+        (get.path.as_str(), get.http_verb, get.operation_id.as_str()),
+        ("/v1/widgets/{widgetsId}", HttpMethod::Get, "svc.widgets.get")
     );
     assert_eq!(get.description, "Gets a widget.");
     let params: Vec<&str> = get.params.iter().map(|p| p.name.as_str()).collect();
@@ -302,7 +302,7 @@ fn stackql_resources_are_read_as_written() {
     );
 }
 
-/// StackQL's converter keeps the `+` of a second `{+datasetId}` (see `ir/stackql.rs`); such a
+/// StackQL's converter keeps the `+` of a second `{+datasetId}` (see `crate::stackql`); such a
 /// provider spec must still be read, with the parameter as it is named.
 #[test]
 fn a_plus_in_a_path_parameter_name_is_stackqls_and_accepted() {
@@ -477,4 +477,29 @@ fn a_recursive_schema_outside_the_components_is_named() {
     assert_eq!(refs, [Some("Part"), Some("Part")]);
     let client = crate::rust::render(&api, &crate::pipeline::client_config(&api, &Default::default()));
     assert!(client.is_ok(), "{:?}", client.err());
+}
+
+/// TRACE is read as TRACE. The runtime cannot send it, so the client leaves the operation out
+/// instead of sending OPTIONS, as it once did; the rest of the API is generated.
+#[test]
+fn a_trace_operation_is_trace_and_left_out_of_the_client() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: Echo, version: 1.0.0}
+paths:
+  /echo:
+    get:
+      operationId: getEcho
+      responses: {'200': {description: ok}}
+    trace:
+      operationId: traceEcho
+      responses: {'200': {description: ok}}
+"#;
+    let api = api(spec);
+    let verbs: Vec<HttpMethod> = api.methods.iter().map(|m| m.http_method).collect();
+    assert_eq!(verbs, [HttpMethod::Get, HttpMethod::Trace]);
+    let client = crate::rust::render(&api, &crate::pipeline::client_config(&api, &Default::default())).unwrap();
+    let sources: String = client.iter().map(|file| file.contents.as_str()).collect();
+    assert!(sources.contains("Method::Get") && sources.contains("getEcho"), "{sources}");
+    assert!(!sources.contains("traceEcho") && !sources.contains("Method::Options"), "{sources}");
 }

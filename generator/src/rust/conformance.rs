@@ -154,7 +154,7 @@ impl Case {
         }
         // A path parameter the template does not use has no argument in Rust (it is sent
         // nowhere); the reference client still requires it, and drops it too.
-        for p in params.iter().filter(|p| p.location == ParamLocation::Path && p.required == Some(true)) {
+        for p in params.iter().filter(|p| p.location == ParamLocation::Path && p.required) {
             path.entry(p.name.clone()).or_insert_with(|| Value::String(STRESS.to_owned()));
         }
         let mut query = Map::new();

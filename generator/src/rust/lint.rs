@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::docs::File;
+use crate::file::File;
 
 /// `path: name` of every public item, variant or field of `files` (the crate's sources)
 /// whose name ends in a number that the document `discovery_json` does not spell.

@@ -8,6 +8,7 @@ use quote::{format_ident, quote};
 use super::idents::ident;
 use super::models::{bytes_doc, described, doc_attrs, type_tokens};
 use super::types::RustType;
+use crate::ir::HttpMethod;
 
 /// How a path parameter is typed.
 #[derive(Debug, Clone)]
@@ -93,7 +94,7 @@ pub struct MethodPlan {
     pub name: String,
     pub builder: String,
     pub description: Option<String>,
-    pub http: &'static str,
+    pub http: HttpMethod,
     pub template: String,
     pub path: Vec<PathPiece>,
     pub path_params: Vec<PathParam>,
@@ -137,15 +138,18 @@ pub struct ResourcePlan {
     pub feature: Option<String>,
 }
 
-pub fn http_method(verb: &str) -> &'static str {
+/// The variant of `discogen_runtime::Method` that sends `verb`. The runtime has no TRACE yet,
+/// so the plan leaves TRACE operations out before they get here (they were once sent as OPTIONS).
+pub fn runtime_method(verb: HttpMethod) -> &'static str {
     match verb {
-        "GET" => "Get",
-        "POST" => "Post",
-        "PUT" => "Put",
-        "PATCH" => "Patch",
-        "DELETE" => "Delete",
-        "HEAD" => "Head",
-        _ => "Options",
+        HttpMethod::Get => "Get",
+        HttpMethod::Post => "Post",
+        HttpMethod::Put => "Put",
+        HttpMethod::Patch => "Patch",
+        HttpMethod::Delete => "Delete",
+        HttpMethod::Head => "Head",
+        HttpMethod::Options => "Options",
+        HttpMethod::Trace => "Trace",
     }
 }
 
@@ -278,7 +282,7 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
         let field = ident(&q.field);
         inits.push(if q.repeated { quote!(#field: Vec::new()) } else { quote!(#field: None) });
     }
-    let mut extra = vec![format!("`{} {}`", method.http.to_ascii_uppercase(), method.template)];
+    let mut extra = vec![format!("`{} {}`", method.http.as_str(), method.template)];
     if method.media && method.upload.is_none() && !method.download {
         extra.push(String::new());
         extra.push("The API can also upload or download media with this method; this client sends and receives only the JSON request and response.".to_owned());
@@ -467,7 +471,7 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
         }
     });
 
-    let http = format_ident!("{}", method.http);
+    let http = format_ident!("{}", runtime_method(method.http));
     let id = &method.id;
     let request = request_expression(&quote!(#http), &method.path);
     let query = method.query.iter().map(|q| {
@@ -623,7 +627,7 @@ fn is_request_id_query(method: &MethodPlan, query: &QueryParam) -> bool {
 
 /// `upload(media)` and `download()` on a builder, sharing its parameters.
 fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
-    let http = format_ident!("{}", method.http);
+    let http = format_ident!("{}", runtime_method(method.http));
     let query: Vec<TokenStream> = method.query.iter().map(|q| q.request_call(false)).collect();
     let upload = method.upload.as_ref().map(|upload| {
         let request_new = request_expression(&quote!(#http), &upload.path);
@@ -639,7 +643,7 @@ fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
         };
         let doc = format!(
             " Uploads `media` with this call (`{} {}`): in one request when it is small (with this call's body as metadata when that is not empty), else resumably in chunks. The media's type and size are checked against what the method accepts before anything is sent.",
-            method.http.to_ascii_uppercase(),
+            method.http.as_str(),
             upload.template
         );
         quote! {

@@ -24,8 +24,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::config::ClientConfig;
-use crate::docs::File;
 use crate::error::{Error, Result};
+use crate::file::File;
 use crate::ir::Api;
 
 pub use plan::CratePlan;

@@ -10,6 +10,7 @@ use quote::quote;
 use super::idents::ident;
 use super::methods::{MethodPlan, PathPiece, PathType, ResourcePlan, Response};
 use super::types::RustType;
+use crate::ir::HttpMethod;
 
 /// What the runtime's handle needs: the name types of `list` and of the other methods, the
 /// list response, the common method-id prefix and the path prefix (`v1/`).
@@ -60,10 +61,10 @@ fn shape(resource: &ResourcePlan) -> Option<Shape> {
     let (path_prefix, parent) = on_name(list, "/operations")?;
     let (_, name) = on_name(get, "")?;
     for (method, http, suffix, builder) in [
-        (get, "Get", "", "Get"),
-        (delete, "Delete", "", "Delete"),
-        (cancel, "Post", ":cancel", "Cancel"),
-        (wait, "Post", ":wait", "Wait"),
+        (get, HttpMethod::Get, "", "Get"),
+        (delete, HttpMethod::Delete, "", "Delete"),
+        (cancel, HttpMethod::Post, ":cancel", "Cancel"),
+        (wait, HttpMethod::Post, ":wait", "Wait"),
     ] {
         let same_name = on_name(method, suffix)? == (path_prefix.clone(), name.clone());
         let plain = method.http == http
@@ -76,7 +77,7 @@ fn shape(resource: &ResourcePlan) -> Option<Shape> {
             return None;
         }
     }
-    let list_ok = list.http == "Get"
+    let list_ok = list.http == HttpMethod::Get
         && list.builder == "List"
         && list.body.is_none()
         && !list.media

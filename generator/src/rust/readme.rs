@@ -8,7 +8,7 @@ use super::methods::{example_call, MethodPlan, ResourcePlan};
 use super::plan::CratePlan;
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
-use crate::ir::Api;
+use crate::ir::{Api, HttpMethod};
 
 #[derive(Template)]
 #[template(path = "crate_readme.md", escape = "none")]
@@ -105,6 +105,6 @@ fn quickstart(config: &ClientConfig, plan: &CratePlan, crate_ident: &str) -> Str
 /// A resource's read-only call for a first try: its paged list, else its `get`, else another
 /// GET that is not a download; `None` when it has only writes.
 fn showcase(methods: &[MethodPlan]) -> Option<&MethodPlan> {
-    let reads = || methods.iter().filter(|m| m.http == "Get" && m.upload.is_none() && !m.download);
+    let reads = || methods.iter().filter(|m| m.http == HttpMethod::Get && m.upload.is_none() && !m.download);
     reads().find(|m| m.page_item.is_some()).or_else(|| reads().find(|m| m.name == "get")).or_else(|| reads().next())
 }

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::idents::{dedupe, ident, snake_string};
 use super::models::doc_attrs;
-use crate::ir::Scope;
+use crate::ir::{DocumentKind, Scope};
 
 const CLOUD_PLATFORM: &str = "https://www.googleapis.com/auth/cloud-platform";
 
@@ -36,7 +36,7 @@ fn constant_name(url: &str) -> String {
 }
 
 /// `pub mod scopes { ... }`, empty of `DEFAULT` when the API has no scopes.
-pub fn module(scopes: &[Scope]) -> TokenStream {
+pub fn module(scopes: &[Scope], document: DocumentKind) -> TokenStream {
     // `DEFAULT` first so that a scope named "default" is the one renamed.
     let mut names: Vec<String> =
         std::iter::once("DEFAULT".to_owned()).chain(scopes.iter().map(|s| constant_name(&s.url))).collect();
@@ -58,9 +58,20 @@ pub fn module(scopes: &[Scope]) -> TokenStream {
             pub const DEFAULT: &str = #target;
         }
     });
+    // Where the scopes come from, in the document's own terms.
+    let [first, second] = match document {
+        DocumentKind::Discovery => [
+            " The OAuth2 scopes of the API (Discovery `auth.oauth2.scopes`), for the credential",
+            " sources of `discogen_runtime::auth::credentials`.",
+        ],
+        DocumentKind::OpenApi => [
+            " The OAuth2 scopes of the API (from its OpenAPI `oauth2` security schemes), for the",
+            " credential sources of `discogen_runtime::auth::credentials`.",
+        ],
+    };
     quote! {
-        /// The OAuth2 scopes of the API (Discovery `auth.oauth2.scopes`), for the credential
-        /// sources of `discogen_runtime::auth::credentials`.
+        #[doc = #first]
+        #[doc = #second]
         pub mod scopes {
             #( #constants )*
             #default

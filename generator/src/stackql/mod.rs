@@ -1,12 +1,34 @@
-//! Discovery methods -> StackQL's resource model (stackql-provider-google's
-//! `src/helper/functions.js` and `src/config/tagging.js`, as specified in
-//! `specs/stackql-page-format.md` sections 2 and 3).
+//! StackQL's resource model derived from a Discovery-read IR, with the configuration's
+//! overrides (stackql-provider-google's `src/helper/functions.js` and `src/config/tagging.js`,
+//! as specified in `specs/stackql-page-format.md` sections 2 and 3). An OpenAPI provider spec
+//! states the model instead; `crate::openapi` reads it.
+
+mod naming;
+mod overrides;
 
 use indexmap::IndexMap;
 
-use super::naming::{derived_resource_name, derived_sql_verb, is_list_action, method_name};
-use super::*;
-use crate::config::{StackqlOverrides, SKIP_RESOURCE};
+use crate::config::{Config, SKIP_RESOURCE};
+use crate::error::{Error, Result};
+use crate::ir::*;
+use naming::{derived_resource_name, derived_sql_verb, is_list_action, method_name};
+
+/// Derives `api.resources` and adds the overrides' warnings to `api.warnings`. `document_file`
+/// and `config_file` name the sources in errors: a method id that gives no resource name, an
+/// override naming a method the API does not have (unless `unknown_methods: warn`).
+pub fn derive(api: &mut Api, config: &Config, document_file: &str, config_file: &str) -> Result<()> {
+    // Methods on the service itself come last (see `crate::discovery::lower`); StackQL only
+    // walks resources.
+    let resource_methods = api.methods.iter().take_while(|m| !m.resource_path.is_empty()).count();
+    let resource_methods = &api.methods[..resource_methods];
+    if let Some(method) = resource_methods.iter().find(|m| derived_resource_name(&m.id).is_empty()) {
+        return Err(Error::invalid(document_file, &method.id, "method id gives an empty StackQL resource name"));
+    }
+    let warnings = overrides::check(&config.stackql, config_file, &api.methods)?;
+    api.resources = resources(&api.service, resource_methods, &api.schemas, &config.stackql);
+    api.warnings.extend(warnings);
+    Ok(())
+}
 
 /// One OpenAPI operation as StackQL's converter produces it.
 struct Operation<'a> {
@@ -17,11 +39,11 @@ struct Operation<'a> {
     params: Vec<SqlParam>,
 }
 
-pub(super) fn resources(
+fn resources(
     service: &Service,
     methods: &[Method],
     schemas: &IndexMap<String, Schema>,
-    overrides: &StackqlOverrides,
+    overrides: &crate::config::StackqlOverrides,
 ) -> Vec<SqlResource> {
     let mut resources: IndexMap<String, SqlResource> = IndexMap::new();
     // Each grouped verb collects (method name, number of path parameters) pushes.
@@ -57,7 +79,7 @@ pub(super) fn resources(
             method: operation.index,
             operation_id: id.to_owned(),
             sql_verb,
-            http_verb: operation.http_verb,
+            http_verb: operation.method.http_method,
             path: operation.path,
             description: operation.method.description.clone().unwrap_or_default(),
             params: operation.params,
@@ -116,7 +138,8 @@ fn operations(methods: &[Method]) -> IndexMap<String, IndexMap<String, Operation
     let mut paths: IndexMap<String, IndexMap<String, Operation<'_>>> = IndexMap::new();
     for (index, method) in methods.iter().enumerate() {
         let path = operation_path(method);
-        let http_verb = method.http_method.to_ascii_lowercase();
+        // StackQL's converter spells verbs as OpenAPI keys them.
+        let http_verb = method.http_method.as_str().to_ascii_lowercase();
         let params = operation_params(method, &path);
         let operation = Operation { index, method, path: path.clone(), http_verb: http_verb.clone(), params };
         paths.entry(path).or_default().insert(http_verb, operation);
@@ -166,7 +189,7 @@ fn operation_params(method: &Method, path: &str) -> Vec<SqlParam> {
     params.extend(ordered.map(|p| SqlParam {
         name: p.name.clone(),
         location: ParamLocation::Query,
-        required: p.required == Some(true),
+        required: p.required,
         json_type: p.json_type.clone(),
         format: p.format.clone(),
     }));

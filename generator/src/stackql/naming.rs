@@ -1,7 +1,7 @@
 //! StackQL's naming rules (stackql-provider-google `src/config/tagging.js`): how an operation
 //! id becomes a resource name, a method name and a SQL verb. Pure string functions.
 
-use super::SqlVerb;
+use crate::ir::SqlVerb;
 
 /// Words StackQL lowercases before splitting camel case, so `GitLab` does not become `git_lab`.
 const WHOLE_WORDS: [&str; 3] = ["gitlab", "github", "dotcom"];

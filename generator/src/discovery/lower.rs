@@ -1,14 +1,13 @@
-//! Discovery document (+ configuration) -> IR.
+//! Discovery document -> IR: the last step of the Discovery reader, after validation.
+//! Reader-independent passes (request ids) and StackQL's model run afterwards, in the pipeline.
 
+use super::{media, walk_resource_methods, Document};
 use crate::config::Config;
-use crate::discovery::{self, walk_resource_methods, Document};
-use crate::error::Result;
+use crate::ir::*;
 
-use super::*;
-
-/// Builds the IR of a validated document. `config_file` names the configuration in errors.
-pub fn build(mut doc: Document, config: &Config, config_file: &str) -> Result<Api> {
-    let warnings = config.check_against(config_file, &doc)?;
+/// The IR of a validated document, without StackQL's resources (see `crate::stackql`). The
+/// configuration gives the StackQL provider and service names.
+pub fn lower(mut doc: Document, config: &Config) -> Api {
     let service = service(&doc, config);
     let mut schemas: indexmap::IndexMap<String, Schema> =
         std::mem::take(&mut doc.schemas).into_iter().map(|(name, schema)| (name, convert_schema(schema))).collect();
@@ -18,10 +17,8 @@ pub fn build(mut doc: Document, config: &Config, config_file: &str) -> Result<Ap
     });
     // StackQL only walks `resources`; methods on the service itself come last so that the
     // indices of resource methods match StackQL's operation order.
-    let resource_method_count = methods.len();
     methods.extend(doc.methods.iter().map(|(name, method)| convert_method(&[], name, method, &mut schemas)));
-    let resources = stackql::resources(&service, &methods[..resource_method_count], &schemas, &config.stackql);
-    Ok(Api { service, schemas, methods, resources, warnings })
+    Api { service, schemas, methods, resources: Vec::new(), warnings: Vec::new() }
 }
 
 fn service(doc: &Document, config: &Config) -> Service {
@@ -56,7 +53,7 @@ fn service(doc: &Document, config: &Config) -> Service {
             .map(|(url, info)| Scope { url: url.clone(), description: info.description.clone() })
             .collect(),
         security_schemes: Vec::new(),
-        document: super::DocumentKind::Discovery,
+        document: DocumentKind::Discovery,
     }
 }
 
@@ -72,7 +69,7 @@ fn enum_values(values: &[String], descriptions: &[String], deprecated: &[bool]) 
         .collect()
 }
 
-fn convert_schema(schema: discovery::Schema) -> Schema {
+fn convert_schema(schema: super::Schema) -> Schema {
     Schema {
         enum_values: enum_values(&schema.enum_values, &schema.enum_descriptions, &schema.enum_deprecated),
         id: schema.id,
@@ -98,7 +95,7 @@ fn convert_schema(schema: discovery::Schema) -> Schema {
 /// The schema name of a request or response: its `$ref`, or a new named schema for an inline
 /// one (`<Resource chain><Method>Request`), so that emitters only ever see named bodies.
 fn body_schema(
-    body: Option<&discovery::Schema>,
+    body: Option<&super::Schema>,
     resource_path: &[&str],
     method: &str,
     suffix: &str,
@@ -127,7 +124,7 @@ fn upper_first(text: &str) -> String {
 fn convert_method(
     resource_path: &[&str],
     name: &str,
-    method: &discovery::Method,
+    method: &super::Method,
     schemas: &mut indexmap::IndexMap<String, Schema>,
 ) -> Method {
     let parameters = method.parameters.as_ref().map(|params| {
@@ -140,7 +137,7 @@ fn convert_method(
                 } else {
                     ParamLocation::Query
                 },
-                required: p.required,
+                required: p.required == Some(true),
                 repeated: p.repeated,
                 json_type: p.kind.clone(),
                 format: p.format.clone(),
@@ -153,12 +150,11 @@ fn convert_method(
             .collect()
     });
     let request = body_schema(method.request.as_ref(), resource_path, name, "Request", schemas);
-    let request_id = request_id_slot(&method.http_method, parameters.as_deref(), request.as_deref(), schemas);
     Method {
         id: method.id.clone(),
         resource_path: resource_path.iter().map(|s| (*s).to_owned()).collect(),
         name: name.to_owned(),
-        http_method: method.http_method.clone(),
+        http_method: HttpMethod::parse(&method.http_method).expect("validation refuses other verbs"),
         path: method.path.clone(),
         flat_path: method.flat_path.clone(),
         description: method.description.clone(),
@@ -171,48 +167,9 @@ fn convert_method(
         supports_media_upload: method.supports_media_upload,
         supports_media_download: method.supports_media_download,
         // Validation already refused a bad `maxSize`.
-        media: media::from_discovery(method).unwrap_or_default(),
+        media: media::lower(method).unwrap_or_default(),
         deprecated: method.deprecated,
-        request_id,
+        // Filled in by `crate::analysis`, the same rule for both readers.
+        request_id: None,
     }
-}
-
-/// The name AIP-155 gives the request id, as a query parameter and as a body field.
-const REQUEST_ID: &str = "requestId";
-
-/// Where a method takes an AIP-155 request id. The rule reads the document only (never a list
-/// of APIs or methods):
-///
-/// * only `POST` and `PATCH` methods qualify (the others are idempotent by HTTP already);
-/// * a non-repeated query parameter `requestId` of type `string` makes it
-///   [`RequestIdSlot::Query`] (compute, alloydb, backupdr, networkconnectivity, ...);
-/// * otherwise a top-level property `requestId` of type `string` in the request body's schema
-///   (following one `$ref`) makes it [`RequestIdSlot::BodyField`].
-///
-/// Anything else (an integer `requestId`, one nested deeper, a `GET`) has none: a wrong guess
-/// would make the client resend a call that the server cannot recognise as a repeat.
-pub(crate) fn request_id_slot(
-    http_method: &str,
-    parameters: Option<&[Parameter]>,
-    request: Option<&str>,
-    schemas: &indexmap::IndexMap<String, Schema>,
-) -> Option<RequestIdSlot> {
-    if !matches!(http_method, "POST" | "PATCH") {
-        return None;
-    }
-    let is_string = |json_type: Option<&str>| json_type == Some("string");
-    let query = parameters.unwrap_or_default().iter().find(|p| {
-        p.name == REQUEST_ID && p.location == ParamLocation::Query && !p.repeated && is_string(p.json_type.as_deref())
-    });
-    if query.is_some() {
-        return Some(RequestIdSlot::Query(REQUEST_ID.to_owned()));
-    }
-    let body = schemas.get(request?)?;
-    let body = match &body.reference {
-        Some(target) => schemas.get(target)?,
-        None => body,
-    };
-    let field = body.property(REQUEST_ID)?;
-    (field.reference.is_none() && is_string(field.json_type.as_deref()))
-        .then(|| RequestIdSlot::BodyField(REQUEST_ID.to_owned()))
 }

@@ -22,7 +22,7 @@ const MAX_DEPTH: usize = 100;
 
 /// Builds the IR of an OpenAPI document. `file` names the document in errors, `config_file`
 /// the configuration.
-pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> Result<Api> {
+pub fn lower(file: &str, doc: &Document, config: &Config, config_file: &str) -> Result<Api> {
     refuse_overrides(config, config_file)?;
     let reader = Reader { file, root: &doc.root };
     let root = reader.node();
@@ -47,18 +47,9 @@ pub fn build(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
         let schema = converter.schema(node, 0)?;
         converter.schemas.insert((*name).to_owned(), schema);
     }
-    let (mut methods, operations) = converter.methods(&root)?;
+    let (methods, operations) = converter.methods(&root)?;
     let hoisted = converter.hoisted.take();
     converter.schemas.extend(hoisted);
-    // AIP-155 request ids: the same rule as for Discovery documents (`ir::request_id_slot`).
-    for method in &mut methods {
-        method.request_id = request_id_slot(
-            &method.http_method,
-            method.parameters.as_deref(),
-            method.request.as_deref(),
-            &converter.schemas,
-        );
-    }
     let mut warnings = converter.warnings.take();
     let service = service(&reader, &root, config, &mut warnings)?;
     let resources = super::stackql::resources(&reader, &service, &methods, &operations)?;
@@ -418,7 +409,7 @@ impl<'a> Converter<'_, 'a> {
         Ok(Parameter {
             name: name.to_owned(),
             location,
-            required: r.boolean(&node, "required")?,
+            required: r.boolean(&node, "required")? == Some(true),
             repeated,
             json_type: schema.json_type,
             format: schema.format,
@@ -477,10 +468,7 @@ impl<'a> Converter<'_, 'a> {
             .iter()
             .cloned()
             .chain(
-                parameters
-                    .iter()
-                    .filter(|p| p.location != ParamLocation::Path && p.required == Some(true))
-                    .map(|p| p.name.clone()),
+                parameters.iter().filter(|p| p.location != ParamLocation::Path && p.required).map(|p| p.name.clone()),
             )
             .collect();
         let (resource_path, name) = resource_and_name(&id, verb, &r.array(node, "tags")?);
@@ -515,7 +503,7 @@ impl<'a> Converter<'_, 'a> {
             id,
             resource_path,
             name,
-            http_method: verb.to_ascii_uppercase(),
+            http_method: HttpMethod::parse(&verb.to_ascii_uppercase()).expect("VERBS are HTTP methods"),
             path: path.trim_start_matches('/').to_owned(),
             flat_path: None,
             description,
@@ -529,7 +517,7 @@ impl<'a> Converter<'_, 'a> {
             supports_media_download: false,
             media: Default::default(),
             deprecated: r.boolean(node, "deprecated")?.unwrap_or(false),
-            // Needs every schema, inline bodies included: filled in by `build`.
+            // Filled in by `crate::analysis`, the same rule for both readers.
             request_id: None,
         })
     }
