@@ -15,9 +15,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use discogen_runtime::auth::credentials::{AuthorizedUser, MetadataServer, ServiceAccount};
-use discogen_runtime::{Client as RuntimeClient, Error, Method, Request};
-use discogen_runtime::media::{MediaSource, ResumableSession};
 use discogen_runtime::auth::TokenProvider;
+use discogen_runtime::media::{MediaSource, ResumableSession};
+use discogen_runtime::{Client as RuntimeClient, Error, Method, Request};
 use fake::{FakeServer, Response};
 use google_storage_v1::{Bucket, Client, ClientBuilder, Object, TryStreamExt};
 use serde_json::json;

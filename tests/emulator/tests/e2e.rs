@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use discogen_runtime::paging::{paginate, paginate_items, Page, PageToken, TryStreamExt};
-use discogen_runtime::{Client, Error, Method, Operation, PollPolicy, Request, RequestOptions, Result, RetryPolicy};
 use discogen_runtime::error::Code;
-use discogen_runtime::wkt::Empty;
 use discogen_runtime::lro::RawOperation;
+use discogen_runtime::paging::{paginate, paginate_items, Page, PageToken, TryStreamExt};
+use discogen_runtime::wkt::Empty;
+use discogen_runtime::{Client, Error, Method, Operation, PollPolicy, Request, RequestOptions, Result, RetryPolicy};
 use notebook_emulator::{Emulator, EmulatorConfig};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
