@@ -11,7 +11,7 @@ use super::methods::{MethodPlan, PathPiece, PathType, QueryParam, ResourcePlan};
 use super::types::RustType;
 use crate::config::ClientConfig;
 use crate::error::Result;
-use crate::ir::{Api, Method, ParamLocation, Parameter, Schema};
+use crate::ir::{Api, Method, ParamLocation, Parameter, RequestIdSlot, Schema};
 
 /// A query value or a `{x}` path value: every character class the encoders treat apart (gen-
 /// and sub-delims, `%` alone and in a triplet, `+`, space, non-ASCII).
@@ -38,8 +38,9 @@ pub const DELETED_KEY: &str = "key gone";
 pub const UPLOAD: &str = " (upload)";
 /// The suffix of a media download's case (`alt=media`).
 pub const DOWNLOAD: &str = " (download)";
-/// The bytes of an uploaded medium.
-pub const MEDIA: &str = "media bytes: ~!@#$%^&*() \u{e9}";
+/// The bytes of an uploaded medium (ASCII: the reference cannot send other bytes as
+/// gmail's `message/rfc822`).
+pub const MEDIA: &str = "media bytes: ~!@#$%^&*()";
 /// How many named schemas deep a request body is filled in.
 const MAX_DEPTH: usize = 4;
 
@@ -221,7 +222,20 @@ impl Case {
         if schema.json_type.as_deref() != Some("object") || schema.properties.is_empty() {
             return None;
         }
-        let body = schema.properties.iter().map(|p| (p.name.clone(), cleared(api, &p.schema))).collect();
+        // The AIP-155 request id stays set: cleared, `send` would fill one in (on purpose).
+        let request_id = match &ir.request_id {
+            Some(RequestIdSlot::BodyField(field)) => Some(field.as_str()),
+            _ => None,
+        };
+        let kept = |name: &str| self.body.as_ref().and_then(|body| body.get(name)).cloned();
+        let body = schema
+            .properties
+            .iter()
+            .map(|p| match kept(&p.name).filter(|_| Some(p.name.as_str()) == request_id) {
+                Some(value) => (p.name.clone(), value),
+                None => (p.name.clone(), cleared(api, &p.schema)),
+            })
+            .collect();
         let null_keys =
             schema.properties.iter().filter(|p| cleared(api, &p.schema) == json!({})).map(|p| p.name.clone()).collect();
         let case = Case {
@@ -243,7 +257,15 @@ impl Case {
             None | Some("*/*") => "text/plain".to_owned(),
             Some(accepted) => accepted.replace("/*", "/x-conformance"),
         };
-        let case = Case { media: Some(MediaCase::Upload(content_type)), ..self.clone() };
+        // One value per repeated query parameter: the reference refuses a repeated one in an
+        // upload's URL (its `uploadType` rewrite), a limit of that client, not of the wire.
+        let mut query = self.query.clone();
+        for value in query.values_mut() {
+            if let Value::Array(values) = value {
+                values.truncate(1);
+            }
+        }
+        let case = Case { media: Some(MediaCase::Upload(content_type)), query, ..self.clone() };
         Some((format!("{}{UPLOAD}", method.id), case))
     }
 
