@@ -664,7 +664,7 @@ async fn generated_client_scopes_and_api_key() {
         .build()
         .unwrap();
     let name = LocationName::new("p", "us-central1").notebook_execution_job("j");
-    let job = client.notebook_execution_jobs().get(name).send().await.unwrap();
+    let job = client.projects().locations().notebook_execution_jobs().get(name).send().await.unwrap();
     assert_eq!(job.display_name.as_deref(), Some("nightly"));
     // `.adc()` resolves lazily: building needs no credentials yet.
     assert!(google_aiplatform_v1::Client::builder().adc().build().is_ok());

@@ -44,6 +44,8 @@ fn client(emulator: &Emulator, attempts: u32) -> Client {
 
 async fn create(client: &Client, id: &str) -> NotebookExecutionJob {
     client
+        .projects()
+        .locations()
         .notebook_execution_jobs()
         .create(location(), job(&format!("job {id}")))
         .notebook_execution_job_id(id)
@@ -59,7 +61,7 @@ async fn create(client: &Client, id: &str) -> NotebookExecutionJob {
 async fn create_wait_get_list_delete() {
     let emulator = Emulator::start().await.unwrap();
     let client = client(&emulator, 3);
-    let jobs = client.notebook_execution_jobs();
+    let jobs = client.projects().locations().notebook_execution_jobs();
 
     // Create: a long-running operation with typed metadata, done after the emulator's polls.
     let mut operation =
@@ -111,13 +113,13 @@ async fn idempotent_calls_retry_transient_failures_and_give_up_at_the_limit() {
 
     emulator.clear_requests();
     emulator.faults().fail_next(2, 503);
-    let job = client.notebook_execution_jobs().get(name.clone()).send().await.unwrap();
+    let job = client.projects().locations().notebook_execution_jobs().get(name.clone()).send().await.unwrap();
     assert_eq!(job.display_name.as_deref(), Some("job retried"));
     assert_eq!(emulator.count_requests("GET", "/notebookExecutionJobs/retried"), 3, "two 503s, then success");
 
     emulator.clear_requests();
     emulator.faults().fail_next(5, 503);
-    let error = client.notebook_execution_jobs().get(name.clone()).send().await.unwrap_err();
+    let error = client.projects().locations().notebook_execution_jobs().get(name.clone()).send().await.unwrap_err();
     assert_eq!(error.status(), Some(503));
     assert_eq!(emulator.count_requests("GET", "/notebookExecutionJobs/retried"), 3, "stops at the attempt limit");
 
@@ -125,7 +127,15 @@ async fn idempotent_calls_retry_transient_failures_and_give_up_at_the_limit() {
     emulator.faults().clear();
     emulator.clear_requests();
     emulator.faults().fail_next(1, 503);
-    let error = client.notebook_execution_jobs().get(name).retry_policy(RetryPolicy::none()).send().await.unwrap_err();
+    let error = client
+        .projects()
+        .locations()
+        .notebook_execution_jobs()
+        .get(name)
+        .retry_policy(RetryPolicy::none())
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.status(), Some(503));
     assert_eq!(emulator.count_requests("GET", "/notebookExecutionJobs/retried"), 1);
 }
@@ -135,7 +145,14 @@ async fn non_idempotent_create_is_not_retried() {
     let emulator = Emulator::start().await.unwrap();
     let client = client(&emulator, 5);
     emulator.faults().fail_next(1, 503);
-    let error = client.notebook_execution_jobs().create(location(), job("once")).send().await.unwrap_err();
+    let error = client
+        .projects()
+        .locations()
+        .notebook_execution_jobs()
+        .create(location(), job("once"))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.status(), Some(503));
     assert_eq!(emulator.count_requests("POST", "/notebookExecutionJobs"), 1);
     assert_eq!(emulator.job_count(), 0);
@@ -148,6 +165,8 @@ async fn a_slow_response_times_out() {
     emulator.faults().delay_next(1, Duration::from_secs(2));
     let started = Instant::now();
     let error = client
+        .projects()
+        .locations()
         .notebook_execution_jobs()
         .get(location().notebook_execution_job("slow"))
         .timeout(Duration::from_millis(200))
@@ -164,6 +183,8 @@ async fn server_errors_carry_the_google_rpc_status() {
     let client = client(&emulator, 1);
     create(&client, "dup").await;
     let error = client
+        .projects()
+        .locations()
         .notebook_execution_jobs()
         .create(location(), job("again"))
         .notebook_execution_job_id("dup")

@@ -46,7 +46,7 @@ async fn create_job(client: &Client, id: &str) -> NotebookExecutionJobName {
         gcs_output_uri: Some("gs://bucket/out".to_owned()),
         ..Default::default()
     };
-    let jobs = client.notebook_execution_jobs();
+    let jobs = client.projects().locations().notebook_execution_jobs();
     jobs.create(location(), job).notebook_execution_job_id(id).send().await.unwrap().wait().await.unwrap();
     location().notebook_execution_job(id)
 }
@@ -73,6 +73,8 @@ async fn own_reqwest_client_headers_quota_project_and_standard_parameters_reach_
     let name = create_job(&client, "wire").await;
 
     let job = client
+        .projects()
+        .locations()
         .notebook_execution_jobs()
         .get(name)
         .fields("name,displayName")
@@ -117,8 +119,15 @@ async fn a_call_header_replaces_the_client_header_and_pretty_print_can_be_asked_
     let emulator = Emulator::start().await.unwrap();
     let client = builder(emulator.base_url()).quota_project("billing-project").pretty_print(true).build().unwrap();
     let name = location().notebook_execution_job("absent");
-    let error =
-        client.notebook_execution_jobs().get(name).header("x-goog-user-project", "other").send().await.unwrap_err();
+    let error = client
+        .projects()
+        .locations()
+        .notebook_execution_jobs()
+        .get(name)
+        .header("x-goog-user-project", "other")
+        .send()
+        .await
+        .unwrap_err();
     assert!(error.is_not_found(), "{error}");
     let get = last_get(&emulator);
     assert_eq!(get.header_values("x-goog-user-project"), ["other"]);
@@ -131,7 +140,15 @@ async fn a_bad_call_header_is_an_error_naming_it_and_sends_nothing() {
     let emulator = Emulator::start().await.unwrap();
     let client = builder(emulator.base_url()).build().unwrap();
     let name = location().notebook_execution_job("x");
-    let error = client.notebook_execution_jobs().get(name).header("bad header", "v").send().await.unwrap_err();
+    let error = client
+        .projects()
+        .locations()
+        .notebook_execution_jobs()
+        .get(name)
+        .header("bad header", "v")
+        .send()
+        .await
+        .unwrap_err();
     assert!(error.to_string().contains("\"bad header\""), "{error}");
     assert!(emulator.requests().is_empty());
 }
@@ -149,7 +166,8 @@ async fn mock_transport_drives_a_generated_client() {
         Client::builder().bearer_token(TOKEN).retry_policy(fast_retries()).transport(mock.clone()).build().unwrap();
 
     let name = LocationName::new("p", "l").notebook_execution_job("j");
-    let job = client.notebook_execution_jobs().get(name).fields("displayName").send().await.unwrap();
+    let job =
+        client.projects().locations().notebook_execution_jobs().get(name).fields("displayName").send().await.unwrap();
     assert_eq!(job.display_name.as_deref(), Some("nightly"));
 
     let sent = mock.requests();
@@ -166,6 +184,8 @@ async fn mock_transport_drives_a_generated_client() {
     // A create is not idempotent: a 503 is returned, not retried; its body is the job sent.
     mock.push(HttpResponse::new(503, "busy"));
     let error = client
+        .projects()
+        .locations()
         .notebook_execution_jobs()
         .create(
             LocationName::new("p", "l"),
@@ -182,6 +202,8 @@ async fn mock_transport_drives_a_generated_client() {
 
     // Nothing queued: an error naming the request, not a hang or a retry loop.
     let error = client
+        .projects()
+        .locations()
         .notebook_execution_jobs()
         .get(LocationName::new("p", "l").notebook_execution_job("k"))
         .send()
@@ -305,7 +327,14 @@ async fn one_root_url_serves_every_api_and_the_client_adds_its_service_path() {
     let storage = google_storage_v1::Client::builder().root_url(root).no_auth().transport(mock.clone()).build();
     storage.unwrap().objects().get("b", "o").send().await.unwrap();
     let aiplatform = Client::builder().root_url(root).no_auth().transport(mock.clone()).build().unwrap();
-    aiplatform.notebook_execution_jobs().get(location().notebook_execution_job("j")).send().await.unwrap();
+    aiplatform
+        .projects()
+        .locations()
+        .notebook_execution_jobs()
+        .get(location().notebook_execution_job("j"))
+        .send()
+        .await
+        .unwrap();
     let urls: Vec<String> =
         mock.requests().iter().map(|r| format!("{}{}", r.url.origin().ascii_serialization(), r.url.path())).collect();
     assert_eq!(
@@ -396,7 +425,7 @@ async fn a_listing_with_a_fields_mask_reaches_the_last_page() {
     let _alone = TRACING.read().await;
     let mock = paging_server();
     let client = Client::builder().bearer_token(TOKEN).transport(mock.clone()).build().unwrap();
-    let jobs = client.notebook_execution_jobs();
+    let jobs = client.projects().locations().notebook_execution_jobs();
     // What Drive users write: a mask naming the items' fields, not the token.
     let listed: Vec<NotebookExecutionJob> =
         jobs.list(location()).fields("notebookExecutionJobs(name)").items().try_collect().await.unwrap();
@@ -424,10 +453,25 @@ async fn tracing_spans_follow_the_http_conventions_and_carry_no_secret() {
     let name = create_job(&client, "traced").await;
     emulator.faults().fail_next(2, 503);
     let secret_user = "quota-user-secret";
-    let job = client.notebook_execution_jobs().get(name.clone()).quota_user(secret_user).send().await.unwrap();
+    let job = client
+        .projects()
+        .locations()
+        .notebook_execution_jobs()
+        .get(name.clone())
+        .quota_user(secret_user)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(job.display_name.as_deref(), Some("job traced"));
     let missing = location().notebook_execution_job("missing");
-    let error = client.notebook_execution_jobs().get(missing).retry_policy(RetryPolicy::none()).send().await;
+    let error = client
+        .projects()
+        .locations()
+        .notebook_execution_jobs()
+        .get(missing)
+        .retry_policy(RetryPolicy::none())
+        .send()
+        .await;
     assert!(error.unwrap_err().is_not_found());
 
     let spans = recorder.spans();

@@ -186,7 +186,16 @@ fn get_once(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
     let expect = reply.expect;
     let client = if rng.chance(50) { clients.bearer.clone() } else { clients.keyed.clone() };
     let call = async move {
-        Ended::of(client.notebook_execution_jobs().get(name).retry_policy(RetryPolicy::none()).send().await)
+        Ended::of(
+            client
+                .projects()
+                .locations()
+                .notebook_execution_jobs()
+                .get(name)
+                .retry_policy(RetryPolicy::none())
+                .send()
+                .await,
+        )
     };
     one_attempt("get once", reply, expect, Box::pin(call))
 }
@@ -220,7 +229,9 @@ fn get_retried(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
         let deadline = (ATTEMPT_TIMEOUT + policy.max_backoff()) * policy.max_attempts();
         (policy, deadline)
     };
-    let call = async move { Ended::of(client.notebook_execution_jobs().get(name).retry_policy(policy).send().await) };
+    let call = async move {
+        Ended::of(client.projects().locations().notebook_execution_jobs().get(name).retry_policy(policy).send().await)
+    };
     let label = label(&plan.iter().collect::<Vec<_>>());
     let responder = sequence(plan, replies::valid(200, &valid));
     Case {
@@ -291,7 +302,8 @@ fn list_items(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
     };
     let client = clients.bearer.clone();
     let call = async move {
-        let list = client.notebook_execution_jobs().list(LocationName::new(format!("case-{id}"), "l"));
+        let list =
+            client.projects().locations().notebook_execution_jobs().list(LocationName::new(format!("case-{id}"), "l"));
         let mut items = list.retry_policy(RetryPolicy::none()).items();
         let mut count = 0usize;
         while let Some(item) = items.next().await {
@@ -361,7 +373,7 @@ fn operation_wait(clients: &Clients, id: u64, rng: &mut Rng) -> Case {
     };
     let client = clients.keyed.clone();
     let call = async move {
-        let jobs = client.notebook_execution_jobs();
+        let jobs = client.projects().locations().notebook_execution_jobs();
         let operation = match jobs
             .create(LocationName::new(format!("case-{id}"), "l"), NotebookExecutionJob::default())
             .send()

@@ -179,7 +179,8 @@ async fn operation_polls_follow_no_redirect() {
             .unwrap();
         let job = google_aiplatform_v1::NotebookExecutionJob::default();
         let parent = google_aiplatform_v1::LocationName::new("p", "l");
-        let operation = client.notebook_execution_jobs().create(parent, job).send().await.unwrap();
+        let operation =
+            client.projects().locations().notebook_execution_jobs().create(parent, job).send().await.unwrap();
         let error = operation.wait().await.unwrap_err();
         assert_refused(&error, 302, &other, &format!("operation poll, {credential:?}"));
     }

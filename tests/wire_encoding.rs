@@ -60,11 +60,24 @@ async fn a_reserved_expansion_with_a_dot_segment_is_refused() {
     let mock = MockTransport::new();
     let client = aiplatform(&mock);
     for id in ["..", ".", "%2E%2e"] {
-        let error =
-            client.notebook_execution_jobs().delete(location().notebook_execution_job(id)).send().await.unwrap_err();
+        let error = client
+            .projects()
+            .locations()
+            .notebook_execution_jobs()
+            .delete(location().notebook_execution_job(id))
+            .send()
+            .await
+            .unwrap_err();
         assert_refused(error, "aiplatform.projects.locations.notebookExecutionJobs.delete", "name");
     }
-    let error = client.notebook_execution_jobs().list(LocationName::new("p", "..")).send().await.unwrap_err();
+    let error = client
+        .projects()
+        .locations()
+        .notebook_execution_jobs()
+        .list(LocationName::new("p", ".."))
+        .send()
+        .await
+        .unwrap_err();
     assert_refused(error, "aiplatform.projects.locations.notebookExecutionJobs.list", "parent");
     assert!(mock.requests().is_empty(), "nothing is sent: {:?}", mock.requests());
 
@@ -80,7 +93,14 @@ async fn a_reserved_expansion_encodes_a_lone_percent_and_what_would_end_the_path
     let jobs = ["load-100%", "a b?c#d", "x%2Fy", "é[1]", "a:b@c!$&'()*+,;=~"];
     for id in jobs {
         mock.push_json(200, serde_json::json!({}));
-        client.notebook_execution_jobs().get(location().notebook_execution_job(id)).send().await.unwrap();
+        client
+            .projects()
+            .locations()
+            .notebook_execution_jobs()
+            .get(location().notebook_execution_job(id))
+            .send()
+            .await
+            .unwrap();
     }
     let prefix = "/v1/projects/p/locations/us-central1/notebookExecutionJobs/";
     let paths: Vec<String> =
@@ -101,6 +121,6 @@ async fn bytes_fields_are_sent_as_url_safe_base64() {
         }),
         ..Default::default()
     };
-    client.notebook_execution_jobs().create(location(), job).send().await.unwrap();
+    client.projects().locations().notebook_execution_jobs().create(location(), job).send().await.unwrap();
     assert_eq!(mock.requests()[0].json()["directNotebookSource"]["content"], "-_8=");
 }

@@ -134,7 +134,7 @@ impl ClientConfig {
                 .replace(['_', '.'], "-"),
             version: default_crate_version(),
             resources: Vec::new(),
-            type_prefix: String::new(),
+            type_prefix: own_prefix(name, version, schemas),
             runtime_types,
             operation_schema: operation_schema.map(str::to_owned),
             operations: IndexMap::new(),
@@ -144,6 +144,24 @@ impl ClientConfig {
             renamed: IndexMap::new(),
             pagination: None,
         }
+    }
+}
+
+/// The API's own schema prefix, `GoogleCloud<Name><Version>` (`GoogleCloudAiplatformV1`), when
+/// its schemas use it: the Rust names drop it where that is unambiguous.
+fn own_prefix(name: &str, version: &str, schemas: &IndexMap<String, crate::ir::Schema>) -> String {
+    let upper_first = |word: &str| {
+        let mut chars = word.chars();
+        chars.next().map(|first| first.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+    };
+    let prefix = format!("GoogleCloud{}{}", upper_first(name), upper_first(version));
+    let used = schemas.keys().any(|schema| {
+        schema.strip_prefix(&prefix).is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+    });
+    if used {
+        prefix
+    } else {
+        String::new()
     }
 }
 

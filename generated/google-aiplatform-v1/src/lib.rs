@@ -4,43 +4,32 @@
 #![deny(missing_docs)]
 mod model;
 mod names;
-#[cfg(feature = "datasets")]
 pub mod datasets;
 #[cfg(feature = "datasets-dataset-versions")]
 pub mod datasets_dataset_versions;
-#[cfg(feature = "projects")]
 pub mod projects;
-#[cfg(feature = "locations")]
 pub mod locations;
-#[cfg(feature = "featurestores")]
 pub mod featurestores;
-#[cfg(feature = "entity-types")]
 pub mod entity_types;
 #[cfg(feature = "entity-types-operations")]
 pub mod entity_types_operations;
-#[cfg(feature = "entity-types-features")]
 pub mod entity_types_features;
 #[cfg(feature = "entity-types-features-operations")]
 pub mod entity_types_features_operations;
 #[cfg(feature = "featurestores-operations")]
 pub mod featurestores_operations;
-#[cfg(feature = "locations-models")]
 pub mod locations_models;
 #[cfg(feature = "models-operations")]
 pub mod models_operations;
-#[cfg(feature = "evaluations")]
 pub mod evaluations;
 #[cfg(feature = "evaluations-operations")]
 pub mod evaluations_operations;
 #[cfg(feature = "slices")]
 pub mod slices;
-#[cfg(feature = "notebook-runtime-templates")]
 pub mod notebook_runtime_templates;
 #[cfg(feature = "notebook-runtime-templates-operations")]
 pub mod notebook_runtime_templates_operations;
-#[cfg(feature = "feature-online-stores")]
 pub mod feature_online_stores;
-#[cfg(feature = "feature-views")]
 pub mod feature_views;
 #[cfg(feature = "feature-views-operations")]
 pub mod feature_views_operations;
@@ -48,45 +37,37 @@ pub mod feature_views_operations;
 pub mod feature_view_syncs;
 #[cfg(feature = "feature-online-stores-operations")]
 pub mod feature_online_stores_operations;
-#[cfg(feature = "feature-groups")]
 pub mod feature_groups;
 #[cfg(feature = "feature-groups-operations")]
 pub mod feature_groups_operations;
-#[cfg(feature = "feature-groups-features")]
 pub mod feature_groups_features;
 #[cfg(feature = "feature-groups-features-operations")]
 pub mod feature_groups_features_operations;
 #[cfg(feature = "locations-operations")]
 pub mod locations_operations;
+pub mod rag_engine_config;
 #[cfg(feature = "rag-engine-config-operations")]
 pub mod rag_engine_config_operations;
-#[cfg(feature = "locations-datasets")]
 pub mod locations_datasets;
 #[cfg(feature = "datasets-operations")]
 pub mod datasets_operations;
 #[cfg(feature = "locations-datasets-dataset-versions")]
 pub mod locations_datasets_dataset_versions;
-#[cfg(feature = "data-items")]
 pub mod data_items;
 #[cfg(feature = "data-items-operations")]
 pub mod data_items_operations;
-#[cfg(feature = "annotations")]
 pub mod annotations;
 #[cfg(feature = "annotations-operations")]
 pub mod annotations_operations;
-#[cfg(feature = "saved-queries")]
 pub mod saved_queries;
 #[cfg(feature = "saved-queries-operations")]
 pub mod saved_queries_operations;
-#[cfg(feature = "annotation-specs")]
 pub mod annotation_specs;
 #[cfg(feature = "annotation-specs-operations")]
 pub mod annotation_specs_operations;
-#[cfg(feature = "deployment-resource-pools")]
 pub mod deployment_resource_pools;
 #[cfg(feature = "deployment-resource-pools-operations")]
 pub mod deployment_resource_pools_operations;
-#[cfg(feature = "locations-endpoints")]
 pub mod locations_endpoints;
 #[cfg(feature = "endpoints-operations")]
 pub mod endpoints_operations;
@@ -94,134 +75,106 @@ pub mod endpoints_operations;
 pub mod locations_endpoints_chat;
 #[cfg(feature = "cached-contents")]
 pub mod cached_contents;
-#[cfg(feature = "tuning-jobs")]
 pub mod tuning_jobs;
 #[cfg(feature = "tuning-jobs-operations")]
 pub mod tuning_jobs_operations;
-#[cfg(feature = "indexes")]
 pub mod indexes;
 #[cfg(feature = "indexes-operations")]
 pub mod indexes_operations;
-#[cfg(feature = "index-endpoints")]
 pub mod index_endpoints;
 #[cfg(feature = "index-endpoints-operations")]
 pub mod index_endpoints_operations;
-#[cfg(feature = "custom-jobs")]
 pub mod custom_jobs;
 #[cfg(feature = "custom-jobs-operations")]
 pub mod custom_jobs_operations;
-#[cfg(feature = "data-labeling-jobs")]
 pub mod data_labeling_jobs;
 #[cfg(feature = "data-labeling-jobs-operations")]
 pub mod data_labeling_jobs_operations;
-#[cfg(feature = "hyperparameter-tuning-jobs")]
 pub mod hyperparameter_tuning_jobs;
 #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
 pub mod hyperparameter_tuning_jobs_operations;
-#[cfg(feature = "nas-jobs")]
 pub mod nas_jobs;
 #[cfg(feature = "nas-trial-details")]
 pub mod nas_trial_details;
 #[cfg(feature = "locations-batch-prediction-jobs")]
 pub mod locations_batch_prediction_jobs;
-#[cfg(feature = "model-deployment-monitoring-jobs")]
 pub mod model_deployment_monitoring_jobs;
 #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
 pub mod model_deployment_monitoring_jobs_operations;
+pub mod publishers;
 #[cfg(feature = "locations-publishers-models")]
 pub mod locations_publishers_models;
-#[cfg(feature = "metadata-stores")]
 pub mod metadata_stores;
 #[cfg(feature = "metadata-stores-operations")]
 pub mod metadata_stores_operations;
-#[cfg(feature = "artifacts")]
 pub mod artifacts;
 #[cfg(feature = "artifacts-operations")]
 pub mod artifacts_operations;
-#[cfg(feature = "contexts")]
 pub mod contexts;
 #[cfg(feature = "contexts-operations")]
 pub mod contexts_operations;
-#[cfg(feature = "executions")]
 pub mod executions;
 #[cfg(feature = "executions-operations")]
 pub mod executions_operations;
 #[cfg(feature = "metadata-schemas")]
 pub mod metadata_schemas;
-#[cfg(feature = "migratable-resources")]
 pub mod migratable_resources;
 #[cfg(feature = "migratable-resources-operations")]
 pub mod migratable_resources_operations;
-#[cfg(feature = "notebook-runtimes")]
 pub mod notebook_runtimes;
 #[cfg(feature = "notebook-runtimes-operations")]
 pub mod notebook_runtimes_operations;
-#[cfg(feature = "notebook-execution-jobs")]
 pub mod notebook_execution_jobs;
 #[cfg(feature = "notebook-execution-jobs-operations")]
 pub mod notebook_execution_jobs_operations;
-#[cfg(feature = "persistent-resources")]
 pub mod persistent_resources;
 #[cfg(feature = "persistent-resources-operations")]
 pub mod persistent_resources_operations;
-#[cfg(feature = "training-pipelines")]
 pub mod training_pipelines;
 #[cfg(feature = "training-pipelines-operations")]
 pub mod training_pipelines_operations;
-#[cfg(feature = "pipeline-jobs")]
 pub mod pipeline_jobs;
 #[cfg(feature = "pipeline-jobs-operations")]
 pub mod pipeline_jobs_operations;
-#[cfg(feature = "locations-reasoning-engines")]
 pub mod locations_reasoning_engines;
 #[cfg(feature = "reasoning-engines-operations")]
 pub mod reasoning_engines_operations;
-#[cfg(feature = "schedules")]
 pub mod schedules;
 #[cfg(feature = "schedules-operations")]
 pub mod schedules_operations;
-#[cfg(feature = "specialist-pools")]
 pub mod specialist_pools;
 #[cfg(feature = "specialist-pools-operations")]
 pub mod specialist_pools_operations;
-#[cfg(feature = "tensorboards")]
 pub mod tensorboards;
 #[cfg(feature = "tensorboards-operations")]
 pub mod tensorboards_operations;
-#[cfg(feature = "experiments")]
 pub mod experiments;
 #[cfg(feature = "experiments-operations")]
 pub mod experiments_operations;
-#[cfg(feature = "runs")]
 pub mod runs;
 #[cfg(feature = "runs-operations")]
 pub mod runs_operations;
-#[cfg(feature = "time-series")]
 pub mod time_series;
 #[cfg(feature = "time-series-operations")]
 pub mod time_series_operations;
-#[cfg(feature = "studies")]
 pub mod studies;
 #[cfg(feature = "studies-operations")]
 pub mod studies_operations;
-#[cfg(feature = "trials")]
 pub mod trials;
 #[cfg(feature = "trials-operations")]
 pub mod trials_operations;
-#[cfg(feature = "rag-corpora")]
 pub mod rag_corpora;
 #[cfg(feature = "rag-corpora-operations")]
 pub mod rag_corpora_operations;
-#[cfg(feature = "rag-files")]
 pub mod rag_files;
 #[cfg(feature = "rag-files-operations")]
 pub mod rag_files_operations;
 #[cfg(feature = "batch-prediction-jobs")]
 pub mod batch_prediction_jobs;
-#[cfg(feature = "endpoints")]
 pub mod endpoints;
 #[cfg(feature = "endpoints-chat")]
 pub mod endpoints_chat;
+pub mod publishers_resource;
 #[cfg(feature = "publishers-models")]
 pub mod publishers_models;
 #[cfg(feature = "reasoning-engines")]
@@ -563,6 +516,444 @@ pub type ServiceAgentType = FeatureViewServiceAgentType;
 #[deprecated(note = "renamed to FeatureGroupServiceAgentType")]
 pub type ServiceAgentType2 = FeatureGroupServiceAgentType;
 
+/// Renamed to [`AuthType`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+#[deprecated(note = "renamed to AuthType")]
+pub type AuthConfigAuthType = AuthType;
+
+/// Renamed to [`FinishReason`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+#[deprecated(note = "renamed to FinishReason")]
+pub type CandidateFinishReason = FinishReason;
+
+/// Renamed to [`DeploymentStage`]; this alias goes in the next release.
+#[cfg(feature = "locations-endpoints")]
+#[deprecated(note = "renamed to DeploymentStage")]
+pub type CreateEndpointOperationMetadataDeploymentStage = DeploymentStage;
+
+/// Renamed to [`DeploymentTier`]; this alias goes in the next release.
+#[cfg(feature = "index-endpoints")]
+#[deprecated(note = "renamed to DeploymentTier")]
+pub type DeployedIndexDeploymentTier = DeploymentTier;
+
+/// Renamed to [`QueryType`]; this alias goes in the next release.
+#[cfg(feature = "slices")]
+#[deprecated(note = "renamed to QueryType")]
+pub type ErrorAnalysisAnnotationQueryType = QueryType;
+
+/// Renamed to [`Language`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+#[deprecated(note = "renamed to Language")]
+pub type ExecutableCodeLanguage = Language;
+
+/// Renamed to [`Encoding`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+#[deprecated(note = "renamed to Encoding")]
+pub type ExplanationMetadataInputMetadataEncoding = Encoding;
+
+/// Renamed to [`ColorMap`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+#[deprecated(note = "renamed to ColorMap")]
+pub type ExplanationMetadataInputMetadataVisualizationColorMap = ColorMap;
+
+/// Renamed to [`OverlayType`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+#[deprecated(note = "renamed to OverlayType")]
+pub type ExplanationMetadataInputMetadataVisualizationOverlayType = OverlayType;
+
+/// Renamed to [`Polarity`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+#[deprecated(note = "renamed to Polarity")]
+pub type ExplanationMetadataInputMetadataVisualizationPolarity = Polarity;
+
+/// Renamed to [`ExportUse`]; this alias goes in the next release.
+#[cfg(feature = "locations-datasets")]
+#[deprecated(note = "renamed to ExportUse")]
+pub type ExportDataConfigExportUse = ExportUse;
+
+/// Renamed to [`ApiSpec`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+#[deprecated(note = "renamed to ApiSpec")]
+pub type ExternalApiApiSpec = ApiSpec;
+
+/// Renamed to [`DistanceMeasureType`]; this alias goes in the next release.
+#[cfg(feature = "feature-views")]
+#[deprecated(note = "renamed to DistanceMeasureType")]
+pub type FeatureViewIndexConfigDistanceMeasureType = DistanceMeasureType;
+
+/// Renamed to [`AnomalyDetectionBaseline`]; this alias goes in the next release.
+#[cfg(feature = "entity-types")]
+#[deprecated(note = "renamed to AnomalyDetectionBaseline")]
+pub type FeaturestoreMonitoringConfigImportFeaturesAnalysisAnomalyDetectionBaseline = AnomalyDetectionBaseline;
+
+/// Renamed to [`BlockReason`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+#[deprecated(note = "renamed to BlockReason")]
+pub type GenerateContentResponsePromptFeedbackBlockReason = BlockReason;
+
+/// Renamed to [`TrafficType`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+#[deprecated(note = "renamed to TrafficType")]
+pub type GenerateContentResponseUsageMetadataTrafficType = TrafficType;
+
+/// Renamed to [`ResponseModality`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+#[deprecated(note = "renamed to ResponseModality")]
+pub type GenerationConfigResponseModalitiesItem = ResponseModality;
+
+/// Renamed to [`ModelRoutingPreference`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+#[deprecated(note = "renamed to ModelRoutingPreference")]
+pub type GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference = ModelRoutingPreference;
+
+/// Renamed to [`IndexUpdateMethod`]; this alias goes in the next release.
+#[cfg(feature = "indexes")]
+#[deprecated(note = "renamed to IndexUpdateMethod")]
+pub type IndexIndexUpdateMethod = IndexUpdateMethod;
+
+/// Renamed to [`AcceleratorType`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "notebook-runtime-templates",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "schedules",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
+#[deprecated(note = "renamed to AcceleratorType")]
+pub type MachineSpecAcceleratorType = AcceleratorType;
+
+/// Renamed to [`SchemaType`]; this alias goes in the next release.
+#[cfg(feature = "metadata-schemas")]
+#[deprecated(note = "renamed to SchemaType")]
+pub type MetadataSchemaSchemaType = SchemaType;
+
+/// Renamed to [`AggregationMetric`]; this alias goes in the next release.
+#[cfg(feature = "locations")]
+#[deprecated(note = "renamed to AggregationMetric")]
+pub type MetricAggregationMetricsItem = AggregationMetric;
+
+/// Renamed to [`LogSource`]; this alias goes in the next release.
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+#[deprecated(note = "renamed to LogSource")]
+pub type ModelDeploymentMonitoringBigQueryTableLogSource = LogSource;
+
+/// Renamed to [`LogType`]; this alias goes in the next release.
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+#[deprecated(note = "renamed to LogType")]
+pub type ModelDeploymentMonitoringBigQueryTableLogType = LogType;
+
+/// Renamed to [`ScheduleState`]; this alias goes in the next release.
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+#[deprecated(note = "renamed to ScheduleState")]
+pub type ModelDeploymentMonitoringJobScheduleState = ScheduleState;
+
+/// Renamed to [`ExportableContent`]; this alias goes in the next release.
+#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
+#[deprecated(note = "renamed to ExportableContent")]
+pub type ModelExportFormatExportableContentsItem = ExportableContent;
+
+/// Renamed to [`PredictionFormat`]; this alias goes in the next release.
+#[cfg(feature = "model-deployment-monitoring-jobs")]
+#[deprecated(note = "renamed to PredictionFormat")]
+pub type ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat = PredictionFormat;
+
+/// Renamed to [`SourceType`]; this alias goes in the next release.
+#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
+#[deprecated(note = "renamed to SourceType")]
+pub type ModelSourceInfoSourceType = SourceType;
+
+/// Renamed to [`SupportedDeploymentResourcesType`]; this alias goes in the next release.
+#[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
+#[deprecated(note = "renamed to SupportedDeploymentResourcesType")]
+pub type ModelSupportedDeploymentResourcesTypesItem = SupportedDeploymentResourcesType;
+
+/// Renamed to [`MultiTrialAlgorithm`]; this alias goes in the next release.
+#[cfg(feature = "nas-jobs")]
+#[deprecated(note = "renamed to MultiTrialAlgorithm")]
+pub type NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm = MultiTrialAlgorithm;
+
+/// Renamed to [`Op`]; this alias goes in the next release.
+#[cfg(any(feature = "feature-views", feature = "indexes", feature = "index-endpoints"))]
+#[deprecated(note = "renamed to Op")]
+pub type NearestNeighborQueryNumericFilterOp = Op;
+
+/// Renamed to [`ErrorType`]; this alias goes in the next release.
+#[cfg(feature = "indexes")]
+#[deprecated(note = "renamed to ErrorType")]
+pub type NearestNeighborSearchOperationMetadataRecordErrorErrorType = ErrorType;
+
+/// Renamed to [`HealthState`]; this alias goes in the next release.
+#[cfg(feature = "notebook-runtimes")]
+#[deprecated(note = "renamed to HealthState")]
+pub type NotebookRuntimeHealthState = HealthState;
+
+/// Renamed to [`RuntimeState`]; this alias goes in the next release.
+#[cfg(feature = "notebook-runtimes")]
+#[deprecated(note = "renamed to RuntimeState")]
+pub type NotebookRuntimeRuntimeState = RuntimeState;
+
+/// Renamed to [`NotebookRuntimeType`]; this alias goes in the next release.
+#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
+#[deprecated(note = "renamed to NotebookRuntimeType")]
+pub type NotebookRuntimeTemplateNotebookRuntimeType = NotebookRuntimeType;
+
+/// Renamed to [`PairwiseChoice`]; this alias goes in the next release.
+#[cfg(feature = "locations")]
+#[deprecated(note = "renamed to PairwiseChoice")]
+pub type PairwiseSummarizationQualityResultPairwiseChoice = PairwiseChoice;
+
+/// Renamed to [`PostStartupScriptBehavior`]; this alias goes in the next release.
+#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtimes"))]
+#[deprecated(note = "renamed to PostStartupScriptBehavior")]
+pub type PostStartupScriptConfigPostStartupScriptBehavior = PostStartupScriptBehavior;
+
+/// Renamed to [`Query`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
+#[deprecated(note = "renamed to Query")]
+pub type PresetsQuery = Query;
+
+/// Renamed to [`LaunchStage`]; this alias goes in the next release.
+#[cfg(feature = "publishers-models")]
+#[deprecated(note = "renamed to LaunchStage")]
+pub type PublisherModelLaunchStage = LaunchStage;
+
+/// Renamed to [`OpenSourceCategory`]; this alias goes in the next release.
+#[cfg(feature = "publishers-models")]
+#[deprecated(note = "renamed to OpenSourceCategory")]
+pub type PublisherModelOpenSourceCategory = OpenSourceCategory;
+
+/// Renamed to [`ReservationAffinityType`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "notebook-runtime-templates",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "schedules",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
+#[deprecated(note = "renamed to ReservationAffinityType")]
+pub type ReservationAffinityReservationAffinityType = ReservationAffinityType;
+
+/// Renamed to [`RubricContentType`]; this alias goes in the next release.
+#[cfg(feature = "locations")]
+#[deprecated(note = "renamed to RubricContentType")]
+pub type RubricGenerationSpecRubricContentType = RubricContentType;
+
+/// Renamed to [`Importance`]; this alias goes in the next release.
+#[cfg(feature = "locations")]
+#[deprecated(note = "renamed to Importance")]
+pub type RubricImportance = Importance;
+
+/// Renamed to [`Probability`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+#[deprecated(note = "renamed to Probability")]
+pub type SafetyRatingProbability = Probability;
+
+/// Renamed to [`Threshold`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
+#[deprecated(note = "renamed to Threshold")]
+pub type SafetySettingThreshold = Threshold;
+
+/// Renamed to [`SampleStrategy`]; this alias goes in the next release.
+#[cfg(feature = "data-labeling-jobs")]
+#[deprecated(note = "renamed to SampleStrategy")]
+pub type SampleConfigSampleStrategy = SampleStrategy;
+
+/// Renamed to [`Strategy`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs"
+    )
+)]
+#[deprecated(note = "renamed to Strategy")]
+pub type SchedulingStrategy = Strategy;
+
+/// Renamed to [`Algorithm`]; this alias goes in the next release.
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+#[deprecated(note = "renamed to Algorithm")]
+pub type StudySpecAlgorithm = Algorithm;
+
+/// Renamed to [`MeasurementSelectionType`]; this alias goes in the next release.
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+#[deprecated(note = "renamed to MeasurementSelectionType")]
+pub type StudySpecMeasurementSelectionType = MeasurementSelectionType;
+
+/// Renamed to [`Goal`]; this alias goes in the next release.
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "studies"
+    )
+)]
+#[deprecated(note = "renamed to Goal")]
+pub type StudySpecMetricSpecGoal = Goal;
+
+/// Renamed to [`ObservationNoise`]; this alias goes in the next release.
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+#[deprecated(note = "renamed to ObservationNoise")]
+pub type StudySpecObservationNoise = ObservationNoise;
+
+/// Renamed to [`ScaleType`]; this alias goes in the next release.
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+#[deprecated(note = "renamed to ScaleType")]
+pub type StudySpecParameterSpecScaleType = ScaleType;
+
+/// Renamed to [`Dtype`]; this alias goes in the next release.
+#[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
+#[deprecated(note = "renamed to Dtype")]
+pub type TensorDtype = Dtype;
+
 /// The global endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://aiplatform.googleapis.com/";
 
@@ -673,1474 +1064,19 @@ impl Client {
         &self.inner
     }
 
-    /// The `datasets` resource (feature `datasets`).
-    #[cfg(feature = "datasets")]
+    /// The `datasets` resource.
     pub fn datasets(&self) -> datasets::Datasets {
         datasets::Datasets {
             client: self.inner.clone(),
         }
     }
 
-    discogen_runtime::feature_off!(
-        datasets, "datasets",
-        "compiled out: enable the cargo feature `datasets` of google-aiplatform-v1"
-    );
-
-    /// The `datasets.datasetVersions` resource (feature `datasets-dataset-versions`).
-    #[cfg(feature = "datasets-dataset-versions")]
-    pub fn datasets_dataset_versions(
-        &self,
-    ) -> datasets_dataset_versions::DatasetsDatasetVersions {
-        datasets_dataset_versions::DatasetsDatasetVersions {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        datasets_dataset_versions, "datasets-dataset-versions",
-        "compiled out: enable the cargo feature `datasets-dataset-versions` of google-aiplatform-v1"
-    );
-
-    /// The `projects` resource (feature `projects`).
-    #[cfg(feature = "projects")]
+    /// The `projects` resource.
     pub fn projects(&self) -> projects::Projects {
         projects::Projects {
             client: self.inner.clone(),
         }
     }
-
-    discogen_runtime::feature_off!(
-        projects, "projects",
-        "compiled out: enable the cargo feature `projects` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations` resource (feature `locations`).
-    #[cfg(feature = "locations")]
-    pub fn locations(&self) -> locations::Locations {
-        locations::Locations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        locations, "locations",
-        "compiled out: enable the cargo feature `locations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.featurestores` resource (feature `featurestores`).
-    #[cfg(feature = "featurestores")]
-    pub fn featurestores(&self) -> featurestores::Featurestores {
-        featurestores::Featurestores {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        featurestores, "featurestores",
-        "compiled out: enable the cargo feature `featurestores` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.featurestores.entityTypes` resource (feature `entity-types`).
-    #[cfg(feature = "entity-types")]
-    pub fn entity_types(&self) -> entity_types::EntityTypes {
-        entity_types::EntityTypes {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        entity_types, "entity-types",
-        "compiled out: enable the cargo feature `entity-types` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.featurestores.entityTypes.operations` resource (feature `entity-types-operations`).
-    #[cfg(feature = "entity-types-operations")]
-    pub fn entity_types_operations(
-        &self,
-    ) -> entity_types_operations::EntityTypesOperations {
-        entity_types_operations::EntityTypesOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        entity_types_operations, "entity-types-operations",
-        "compiled out: enable the cargo feature `entity-types-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.featurestores.entityTypes.features` resource (feature `entity-types-features`).
-    #[cfg(feature = "entity-types-features")]
-    pub fn entity_types_features(&self) -> entity_types_features::EntityTypesFeatures {
-        entity_types_features::EntityTypesFeatures {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        entity_types_features, "entity-types-features",
-        "compiled out: enable the cargo feature `entity-types-features` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.featurestores.entityTypes.features.operations` resource (feature `entity-types-features-operations`).
-    #[cfg(feature = "entity-types-features-operations")]
-    pub fn entity_types_features_operations(
-        &self,
-    ) -> entity_types_features_operations::EntityTypesFeaturesOperations {
-        entity_types_features_operations::EntityTypesFeaturesOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        entity_types_features_operations, "entity-types-features-operations",
-        "compiled out: enable the cargo feature `entity-types-features-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.featurestores.operations` resource (feature `featurestores-operations`).
-    #[cfg(feature = "featurestores-operations")]
-    pub fn featurestores_operations(
-        &self,
-    ) -> featurestores_operations::FeaturestoresOperations {
-        featurestores_operations::FeaturestoresOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        featurestores_operations, "featurestores-operations",
-        "compiled out: enable the cargo feature `featurestores-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.models` resource (feature `locations-models`).
-    #[cfg(feature = "locations-models")]
-    pub fn locations_models(&self) -> locations_models::LocationsModels {
-        locations_models::LocationsModels {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        locations_models, "locations-models",
-        "compiled out: enable the cargo feature `locations-models` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.models.operations` resource (feature `models-operations`).
-    #[cfg(feature = "models-operations")]
-    pub fn models_operations(&self) -> models_operations::ModelsOperations {
-        models_operations::ModelsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        models_operations, "models-operations",
-        "compiled out: enable the cargo feature `models-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.models.evaluations` resource (feature `evaluations`).
-    #[cfg(feature = "evaluations")]
-    pub fn evaluations(&self) -> evaluations::Evaluations {
-        evaluations::Evaluations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        evaluations, "evaluations",
-        "compiled out: enable the cargo feature `evaluations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.models.evaluations.operations` resource (feature `evaluations-operations`).
-    #[cfg(feature = "evaluations-operations")]
-    pub fn evaluations_operations(
-        &self,
-    ) -> evaluations_operations::EvaluationsOperations {
-        evaluations_operations::EvaluationsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        evaluations_operations, "evaluations-operations",
-        "compiled out: enable the cargo feature `evaluations-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.models.evaluations.slices` resource (feature `slices`).
-    #[cfg(feature = "slices")]
-    pub fn slices(&self) -> slices::Slices {
-        slices::Slices {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        slices, "slices",
-        "compiled out: enable the cargo feature `slices` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.notebookRuntimeTemplates` resource (feature `notebook-runtime-templates`).
-    #[cfg(feature = "notebook-runtime-templates")]
-    pub fn notebook_runtime_templates(
-        &self,
-    ) -> notebook_runtime_templates::NotebookRuntimeTemplates {
-        notebook_runtime_templates::NotebookRuntimeTemplates {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        notebook_runtime_templates, "notebook-runtime-templates",
-        "compiled out: enable the cargo feature `notebook-runtime-templates` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.notebookRuntimeTemplates.operations` resource (feature `notebook-runtime-templates-operations`).
-    #[cfg(feature = "notebook-runtime-templates-operations")]
-    pub fn notebook_runtime_templates_operations(
-        &self,
-    ) -> notebook_runtime_templates_operations::NotebookRuntimeTemplatesOperations {
-        notebook_runtime_templates_operations::NotebookRuntimeTemplatesOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        notebook_runtime_templates_operations, "notebook-runtime-templates-operations",
-        "compiled out: enable the cargo feature `notebook-runtime-templates-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.featureOnlineStores` resource (feature `feature-online-stores`).
-    #[cfg(feature = "feature-online-stores")]
-    pub fn feature_online_stores(&self) -> feature_online_stores::FeatureOnlineStores {
-        feature_online_stores::FeatureOnlineStores {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        feature_online_stores, "feature-online-stores",
-        "compiled out: enable the cargo feature `feature-online-stores` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.featureOnlineStores.featureViews` resource (feature `feature-views`).
-    #[cfg(feature = "feature-views")]
-    pub fn feature_views(&self) -> feature_views::FeatureViews {
-        feature_views::FeatureViews {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        feature_views, "feature-views",
-        "compiled out: enable the cargo feature `feature-views` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.featureOnlineStores.featureViews.operations` resource (feature `feature-views-operations`).
-    #[cfg(feature = "feature-views-operations")]
-    pub fn feature_views_operations(
-        &self,
-    ) -> feature_views_operations::FeatureViewsOperations {
-        feature_views_operations::FeatureViewsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        feature_views_operations, "feature-views-operations",
-        "compiled out: enable the cargo feature `feature-views-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.featureOnlineStores.featureViews.featureViewSyncs` resource (feature `feature-view-syncs`).
-    #[cfg(feature = "feature-view-syncs")]
-    pub fn feature_view_syncs(&self) -> feature_view_syncs::FeatureViewSyncs {
-        feature_view_syncs::FeatureViewSyncs {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        feature_view_syncs, "feature-view-syncs",
-        "compiled out: enable the cargo feature `feature-view-syncs` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.featureOnlineStores.operations` resource (feature `feature-online-stores-operations`).
-    #[cfg(feature = "feature-online-stores-operations")]
-    pub fn feature_online_stores_operations(
-        &self,
-    ) -> feature_online_stores_operations::FeatureOnlineStoresOperations {
-        feature_online_stores_operations::FeatureOnlineStoresOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        feature_online_stores_operations, "feature-online-stores-operations",
-        "compiled out: enable the cargo feature `feature-online-stores-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.featureGroups` resource (feature `feature-groups`).
-    #[cfg(feature = "feature-groups")]
-    pub fn feature_groups(&self) -> feature_groups::FeatureGroups {
-        feature_groups::FeatureGroups {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        feature_groups, "feature-groups",
-        "compiled out: enable the cargo feature `feature-groups` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.featureGroups.operations` resource (feature `feature-groups-operations`).
-    #[cfg(feature = "feature-groups-operations")]
-    pub fn feature_groups_operations(
-        &self,
-    ) -> feature_groups_operations::FeatureGroupsOperations {
-        feature_groups_operations::FeatureGroupsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        feature_groups_operations, "feature-groups-operations",
-        "compiled out: enable the cargo feature `feature-groups-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.featureGroups.features` resource (feature `feature-groups-features`).
-    #[cfg(feature = "feature-groups-features")]
-    pub fn feature_groups_features(
-        &self,
-    ) -> feature_groups_features::FeatureGroupsFeatures {
-        feature_groups_features::FeatureGroupsFeatures {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        feature_groups_features, "feature-groups-features",
-        "compiled out: enable the cargo feature `feature-groups-features` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.featureGroups.features.operations` resource (feature `feature-groups-features-operations`).
-    #[cfg(feature = "feature-groups-features-operations")]
-    pub fn feature_groups_features_operations(
-        &self,
-    ) -> feature_groups_features_operations::FeatureGroupsFeaturesOperations {
-        feature_groups_features_operations::FeatureGroupsFeaturesOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        feature_groups_features_operations, "feature-groups-features-operations",
-        "compiled out: enable the cargo feature `feature-groups-features-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.operations` resource (feature `locations-operations`).
-    #[cfg(feature = "locations-operations")]
-    pub fn locations_operations(&self) -> locations_operations::LocationsOperations {
-        locations_operations::LocationsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        locations_operations, "locations-operations",
-        "compiled out: enable the cargo feature `locations-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.ragEngineConfig.operations` resource (feature `rag-engine-config-operations`).
-    #[cfg(feature = "rag-engine-config-operations")]
-    pub fn rag_engine_config_operations(
-        &self,
-    ) -> rag_engine_config_operations::RagEngineConfigOperations {
-        rag_engine_config_operations::RagEngineConfigOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        rag_engine_config_operations, "rag-engine-config-operations",
-        "compiled out: enable the cargo feature `rag-engine-config-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.datasets` resource (feature `locations-datasets`).
-    #[cfg(feature = "locations-datasets")]
-    pub fn locations_datasets(&self) -> locations_datasets::LocationsDatasets {
-        locations_datasets::LocationsDatasets {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        locations_datasets, "locations-datasets",
-        "compiled out: enable the cargo feature `locations-datasets` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.datasets.operations` resource (feature `datasets-operations`).
-    #[cfg(feature = "datasets-operations")]
-    pub fn datasets_operations(&self) -> datasets_operations::DatasetsOperations {
-        datasets_operations::DatasetsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        datasets_operations, "datasets-operations",
-        "compiled out: enable the cargo feature `datasets-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.datasets.datasetVersions` resource (feature `locations-datasets-dataset-versions`).
-    #[cfg(feature = "locations-datasets-dataset-versions")]
-    pub fn locations_datasets_dataset_versions(
-        &self,
-    ) -> locations_datasets_dataset_versions::LocationsDatasetsDatasetVersions {
-        locations_datasets_dataset_versions::LocationsDatasetsDatasetVersions {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        locations_datasets_dataset_versions, "locations-datasets-dataset-versions",
-        "compiled out: enable the cargo feature `locations-datasets-dataset-versions` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.datasets.dataItems` resource (feature `data-items`).
-    #[cfg(feature = "data-items")]
-    pub fn data_items(&self) -> data_items::DataItems {
-        data_items::DataItems {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        data_items, "data-items",
-        "compiled out: enable the cargo feature `data-items` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.datasets.dataItems.operations` resource (feature `data-items-operations`).
-    #[cfg(feature = "data-items-operations")]
-    pub fn data_items_operations(&self) -> data_items_operations::DataItemsOperations {
-        data_items_operations::DataItemsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        data_items_operations, "data-items-operations",
-        "compiled out: enable the cargo feature `data-items-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.datasets.dataItems.annotations` resource (feature `annotations`).
-    #[cfg(feature = "annotations")]
-    pub fn annotations(&self) -> annotations::Annotations {
-        annotations::Annotations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        annotations, "annotations",
-        "compiled out: enable the cargo feature `annotations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.datasets.dataItems.annotations.operations` resource (feature `annotations-operations`).
-    #[cfg(feature = "annotations-operations")]
-    pub fn annotations_operations(
-        &self,
-    ) -> annotations_operations::AnnotationsOperations {
-        annotations_operations::AnnotationsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        annotations_operations, "annotations-operations",
-        "compiled out: enable the cargo feature `annotations-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.datasets.savedQueries` resource (feature `saved-queries`).
-    #[cfg(feature = "saved-queries")]
-    pub fn saved_queries(&self) -> saved_queries::SavedQueries {
-        saved_queries::SavedQueries {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        saved_queries, "saved-queries",
-        "compiled out: enable the cargo feature `saved-queries` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.datasets.savedQueries.operations` resource (feature `saved-queries-operations`).
-    #[cfg(feature = "saved-queries-operations")]
-    pub fn saved_queries_operations(
-        &self,
-    ) -> saved_queries_operations::SavedQueriesOperations {
-        saved_queries_operations::SavedQueriesOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        saved_queries_operations, "saved-queries-operations",
-        "compiled out: enable the cargo feature `saved-queries-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.datasets.annotationSpecs` resource (feature `annotation-specs`).
-    #[cfg(feature = "annotation-specs")]
-    pub fn annotation_specs(&self) -> annotation_specs::AnnotationSpecs {
-        annotation_specs::AnnotationSpecs {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        annotation_specs, "annotation-specs",
-        "compiled out: enable the cargo feature `annotation-specs` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.datasets.annotationSpecs.operations` resource (feature `annotation-specs-operations`).
-    #[cfg(feature = "annotation-specs-operations")]
-    pub fn annotation_specs_operations(
-        &self,
-    ) -> annotation_specs_operations::AnnotationSpecsOperations {
-        annotation_specs_operations::AnnotationSpecsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        annotation_specs_operations, "annotation-specs-operations",
-        "compiled out: enable the cargo feature `annotation-specs-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.deploymentResourcePools` resource (feature `deployment-resource-pools`).
-    #[cfg(feature = "deployment-resource-pools")]
-    pub fn deployment_resource_pools(
-        &self,
-    ) -> deployment_resource_pools::DeploymentResourcePools {
-        deployment_resource_pools::DeploymentResourcePools {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        deployment_resource_pools, "deployment-resource-pools",
-        "compiled out: enable the cargo feature `deployment-resource-pools` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.deploymentResourcePools.operations` resource (feature `deployment-resource-pools-operations`).
-    #[cfg(feature = "deployment-resource-pools-operations")]
-    pub fn deployment_resource_pools_operations(
-        &self,
-    ) -> deployment_resource_pools_operations::DeploymentResourcePoolsOperations {
-        deployment_resource_pools_operations::DeploymentResourcePoolsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        deployment_resource_pools_operations, "deployment-resource-pools-operations",
-        "compiled out: enable the cargo feature `deployment-resource-pools-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.endpoints` resource (feature `locations-endpoints`).
-    #[cfg(feature = "locations-endpoints")]
-    pub fn locations_endpoints(&self) -> locations_endpoints::LocationsEndpoints {
-        locations_endpoints::LocationsEndpoints {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        locations_endpoints, "locations-endpoints",
-        "compiled out: enable the cargo feature `locations-endpoints` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.endpoints.operations` resource (feature `endpoints-operations`).
-    #[cfg(feature = "endpoints-operations")]
-    pub fn endpoints_operations(&self) -> endpoints_operations::EndpointsOperations {
-        endpoints_operations::EndpointsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        endpoints_operations, "endpoints-operations",
-        "compiled out: enable the cargo feature `endpoints-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.endpoints.chat` resource (feature `locations-endpoints-chat`).
-    #[cfg(feature = "locations-endpoints-chat")]
-    pub fn locations_endpoints_chat(
-        &self,
-    ) -> locations_endpoints_chat::LocationsEndpointsChat {
-        locations_endpoints_chat::LocationsEndpointsChat {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        locations_endpoints_chat, "locations-endpoints-chat",
-        "compiled out: enable the cargo feature `locations-endpoints-chat` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.cachedContents` resource (feature `cached-contents`).
-    #[cfg(feature = "cached-contents")]
-    pub fn cached_contents(&self) -> cached_contents::CachedContents {
-        cached_contents::CachedContents {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        cached_contents, "cached-contents",
-        "compiled out: enable the cargo feature `cached-contents` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.tuningJobs` resource (feature `tuning-jobs`).
-    #[cfg(feature = "tuning-jobs")]
-    pub fn tuning_jobs(&self) -> tuning_jobs::TuningJobs {
-        tuning_jobs::TuningJobs {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        tuning_jobs, "tuning-jobs",
-        "compiled out: enable the cargo feature `tuning-jobs` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.tuningJobs.operations` resource (feature `tuning-jobs-operations`).
-    #[cfg(feature = "tuning-jobs-operations")]
-    pub fn tuning_jobs_operations(
-        &self,
-    ) -> tuning_jobs_operations::TuningJobsOperations {
-        tuning_jobs_operations::TuningJobsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        tuning_jobs_operations, "tuning-jobs-operations",
-        "compiled out: enable the cargo feature `tuning-jobs-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.indexes` resource (feature `indexes`).
-    #[cfg(feature = "indexes")]
-    pub fn indexes(&self) -> indexes::Indexes {
-        indexes::Indexes {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        indexes, "indexes",
-        "compiled out: enable the cargo feature `indexes` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.indexes.operations` resource (feature `indexes-operations`).
-    #[cfg(feature = "indexes-operations")]
-    pub fn indexes_operations(&self) -> indexes_operations::IndexesOperations {
-        indexes_operations::IndexesOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        indexes_operations, "indexes-operations",
-        "compiled out: enable the cargo feature `indexes-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.indexEndpoints` resource (feature `index-endpoints`).
-    #[cfg(feature = "index-endpoints")]
-    pub fn index_endpoints(&self) -> index_endpoints::IndexEndpoints {
-        index_endpoints::IndexEndpoints {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        index_endpoints, "index-endpoints",
-        "compiled out: enable the cargo feature `index-endpoints` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.indexEndpoints.operations` resource (feature `index-endpoints-operations`).
-    #[cfg(feature = "index-endpoints-operations")]
-    pub fn index_endpoints_operations(
-        &self,
-    ) -> index_endpoints_operations::IndexEndpointsOperations {
-        index_endpoints_operations::IndexEndpointsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        index_endpoints_operations, "index-endpoints-operations",
-        "compiled out: enable the cargo feature `index-endpoints-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.customJobs` resource (feature `custom-jobs`).
-    #[cfg(feature = "custom-jobs")]
-    pub fn custom_jobs(&self) -> custom_jobs::CustomJobs {
-        custom_jobs::CustomJobs {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        custom_jobs, "custom-jobs",
-        "compiled out: enable the cargo feature `custom-jobs` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.customJobs.operations` resource (feature `custom-jobs-operations`).
-    #[cfg(feature = "custom-jobs-operations")]
-    pub fn custom_jobs_operations(
-        &self,
-    ) -> custom_jobs_operations::CustomJobsOperations {
-        custom_jobs_operations::CustomJobsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        custom_jobs_operations, "custom-jobs-operations",
-        "compiled out: enable the cargo feature `custom-jobs-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.dataLabelingJobs` resource (feature `data-labeling-jobs`).
-    #[cfg(feature = "data-labeling-jobs")]
-    pub fn data_labeling_jobs(&self) -> data_labeling_jobs::DataLabelingJobs {
-        data_labeling_jobs::DataLabelingJobs {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        data_labeling_jobs, "data-labeling-jobs",
-        "compiled out: enable the cargo feature `data-labeling-jobs` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.dataLabelingJobs.operations` resource (feature `data-labeling-jobs-operations`).
-    #[cfg(feature = "data-labeling-jobs-operations")]
-    pub fn data_labeling_jobs_operations(
-        &self,
-    ) -> data_labeling_jobs_operations::DataLabelingJobsOperations {
-        data_labeling_jobs_operations::DataLabelingJobsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        data_labeling_jobs_operations, "data-labeling-jobs-operations",
-        "compiled out: enable the cargo feature `data-labeling-jobs-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.hyperparameterTuningJobs` resource (feature `hyperparameter-tuning-jobs`).
-    #[cfg(feature = "hyperparameter-tuning-jobs")]
-    pub fn hyperparameter_tuning_jobs(
-        &self,
-    ) -> hyperparameter_tuning_jobs::HyperparameterTuningJobs {
-        hyperparameter_tuning_jobs::HyperparameterTuningJobs {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        hyperparameter_tuning_jobs, "hyperparameter-tuning-jobs",
-        "compiled out: enable the cargo feature `hyperparameter-tuning-jobs` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.hyperparameterTuningJobs.operations` resource (feature `hyperparameter-tuning-jobs-operations`).
-    #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
-    pub fn hyperparameter_tuning_jobs_operations(
-        &self,
-    ) -> hyperparameter_tuning_jobs_operations::HyperparameterTuningJobsOperations {
-        hyperparameter_tuning_jobs_operations::HyperparameterTuningJobsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        hyperparameter_tuning_jobs_operations, "hyperparameter-tuning-jobs-operations",
-        "compiled out: enable the cargo feature `hyperparameter-tuning-jobs-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.nasJobs` resource (feature `nas-jobs`).
-    #[cfg(feature = "nas-jobs")]
-    pub fn nas_jobs(&self) -> nas_jobs::NasJobs {
-        nas_jobs::NasJobs {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        nas_jobs, "nas-jobs",
-        "compiled out: enable the cargo feature `nas-jobs` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.nasJobs.nasTrialDetails` resource (feature `nas-trial-details`).
-    #[cfg(feature = "nas-trial-details")]
-    pub fn nas_trial_details(&self) -> nas_trial_details::NasTrialDetails {
-        nas_trial_details::NasTrialDetails {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        nas_trial_details, "nas-trial-details",
-        "compiled out: enable the cargo feature `nas-trial-details` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.batchPredictionJobs` resource (feature `locations-batch-prediction-jobs`).
-    #[cfg(feature = "locations-batch-prediction-jobs")]
-    pub fn locations_batch_prediction_jobs(
-        &self,
-    ) -> locations_batch_prediction_jobs::LocationsBatchPredictionJobs {
-        locations_batch_prediction_jobs::LocationsBatchPredictionJobs {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        locations_batch_prediction_jobs, "locations-batch-prediction-jobs",
-        "compiled out: enable the cargo feature `locations-batch-prediction-jobs` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.modelDeploymentMonitoringJobs` resource (feature `model-deployment-monitoring-jobs`).
-    #[cfg(feature = "model-deployment-monitoring-jobs")]
-    pub fn model_deployment_monitoring_jobs(
-        &self,
-    ) -> model_deployment_monitoring_jobs::ModelDeploymentMonitoringJobs {
-        model_deployment_monitoring_jobs::ModelDeploymentMonitoringJobs {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        model_deployment_monitoring_jobs, "model-deployment-monitoring-jobs",
-        "compiled out: enable the cargo feature `model-deployment-monitoring-jobs` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.modelDeploymentMonitoringJobs.operations` resource (feature `model-deployment-monitoring-jobs-operations`).
-    #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
-    pub fn model_deployment_monitoring_jobs_operations(
-        &self,
-    ) -> model_deployment_monitoring_jobs_operations::ModelDeploymentMonitoringJobsOperations {
-        model_deployment_monitoring_jobs_operations::ModelDeploymentMonitoringJobsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        model_deployment_monitoring_jobs_operations,
-        "model-deployment-monitoring-jobs-operations",
-        "compiled out: enable the cargo feature `model-deployment-monitoring-jobs-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.publishers.models` resource (feature `locations-publishers-models`).
-    #[cfg(feature = "locations-publishers-models")]
-    pub fn locations_publishers_models(
-        &self,
-    ) -> locations_publishers_models::LocationsPublishersModels {
-        locations_publishers_models::LocationsPublishersModels {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        locations_publishers_models, "locations-publishers-models",
-        "compiled out: enable the cargo feature `locations-publishers-models` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.metadataStores` resource (feature `metadata-stores`).
-    #[cfg(feature = "metadata-stores")]
-    pub fn metadata_stores(&self) -> metadata_stores::MetadataStores {
-        metadata_stores::MetadataStores {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        metadata_stores, "metadata-stores",
-        "compiled out: enable the cargo feature `metadata-stores` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.metadataStores.operations` resource (feature `metadata-stores-operations`).
-    #[cfg(feature = "metadata-stores-operations")]
-    pub fn metadata_stores_operations(
-        &self,
-    ) -> metadata_stores_operations::MetadataStoresOperations {
-        metadata_stores_operations::MetadataStoresOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        metadata_stores_operations, "metadata-stores-operations",
-        "compiled out: enable the cargo feature `metadata-stores-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.metadataStores.artifacts` resource (feature `artifacts`).
-    #[cfg(feature = "artifacts")]
-    pub fn artifacts(&self) -> artifacts::Artifacts {
-        artifacts::Artifacts {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        artifacts, "artifacts",
-        "compiled out: enable the cargo feature `artifacts` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.metadataStores.artifacts.operations` resource (feature `artifacts-operations`).
-    #[cfg(feature = "artifacts-operations")]
-    pub fn artifacts_operations(&self) -> artifacts_operations::ArtifactsOperations {
-        artifacts_operations::ArtifactsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        artifacts_operations, "artifacts-operations",
-        "compiled out: enable the cargo feature `artifacts-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.metadataStores.contexts` resource (feature `contexts`).
-    #[cfg(feature = "contexts")]
-    pub fn contexts(&self) -> contexts::Contexts {
-        contexts::Contexts {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        contexts, "contexts",
-        "compiled out: enable the cargo feature `contexts` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.metadataStores.contexts.operations` resource (feature `contexts-operations`).
-    #[cfg(feature = "contexts-operations")]
-    pub fn contexts_operations(&self) -> contexts_operations::ContextsOperations {
-        contexts_operations::ContextsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        contexts_operations, "contexts-operations",
-        "compiled out: enable the cargo feature `contexts-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.metadataStores.executions` resource (feature `executions`).
-    #[cfg(feature = "executions")]
-    pub fn executions(&self) -> executions::Executions {
-        executions::Executions {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        executions, "executions",
-        "compiled out: enable the cargo feature `executions` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.metadataStores.executions.operations` resource (feature `executions-operations`).
-    #[cfg(feature = "executions-operations")]
-    pub fn executions_operations(&self) -> executions_operations::ExecutionsOperations {
-        executions_operations::ExecutionsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        executions_operations, "executions-operations",
-        "compiled out: enable the cargo feature `executions-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.metadataStores.metadataSchemas` resource (feature `metadata-schemas`).
-    #[cfg(feature = "metadata-schemas")]
-    pub fn metadata_schemas(&self) -> metadata_schemas::MetadataSchemas {
-        metadata_schemas::MetadataSchemas {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        metadata_schemas, "metadata-schemas",
-        "compiled out: enable the cargo feature `metadata-schemas` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.migratableResources` resource (feature `migratable-resources`).
-    #[cfg(feature = "migratable-resources")]
-    pub fn migratable_resources(&self) -> migratable_resources::MigratableResources {
-        migratable_resources::MigratableResources {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        migratable_resources, "migratable-resources",
-        "compiled out: enable the cargo feature `migratable-resources` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.migratableResources.operations` resource (feature `migratable-resources-operations`).
-    #[cfg(feature = "migratable-resources-operations")]
-    pub fn migratable_resources_operations(
-        &self,
-    ) -> migratable_resources_operations::MigratableResourcesOperations {
-        migratable_resources_operations::MigratableResourcesOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        migratable_resources_operations, "migratable-resources-operations",
-        "compiled out: enable the cargo feature `migratable-resources-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.notebookRuntimes` resource (feature `notebook-runtimes`).
-    #[cfg(feature = "notebook-runtimes")]
-    pub fn notebook_runtimes(&self) -> notebook_runtimes::NotebookRuntimes {
-        notebook_runtimes::NotebookRuntimes {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        notebook_runtimes, "notebook-runtimes",
-        "compiled out: enable the cargo feature `notebook-runtimes` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.notebookRuntimes.operations` resource (feature `notebook-runtimes-operations`).
-    #[cfg(feature = "notebook-runtimes-operations")]
-    pub fn notebook_runtimes_operations(
-        &self,
-    ) -> notebook_runtimes_operations::NotebookRuntimesOperations {
-        notebook_runtimes_operations::NotebookRuntimesOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        notebook_runtimes_operations, "notebook-runtimes-operations",
-        "compiled out: enable the cargo feature `notebook-runtimes-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.notebookExecutionJobs` resource (feature `notebook-execution-jobs`).
-    #[cfg(feature = "notebook-execution-jobs")]
-    pub fn notebook_execution_jobs(
-        &self,
-    ) -> notebook_execution_jobs::NotebookExecutionJobs {
-        notebook_execution_jobs::NotebookExecutionJobs {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        notebook_execution_jobs, "notebook-execution-jobs",
-        "compiled out: enable the cargo feature `notebook-execution-jobs` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.notebookExecutionJobs.operations` resource (feature `notebook-execution-jobs-operations`).
-    #[cfg(feature = "notebook-execution-jobs-operations")]
-    pub fn notebook_execution_jobs_operations(
-        &self,
-    ) -> notebook_execution_jobs_operations::NotebookExecutionJobsOperations {
-        notebook_execution_jobs_operations::NotebookExecutionJobsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        notebook_execution_jobs_operations, "notebook-execution-jobs-operations",
-        "compiled out: enable the cargo feature `notebook-execution-jobs-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.persistentResources` resource (feature `persistent-resources`).
-    #[cfg(feature = "persistent-resources")]
-    pub fn persistent_resources(&self) -> persistent_resources::PersistentResources {
-        persistent_resources::PersistentResources {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        persistent_resources, "persistent-resources",
-        "compiled out: enable the cargo feature `persistent-resources` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.persistentResources.operations` resource (feature `persistent-resources-operations`).
-    #[cfg(feature = "persistent-resources-operations")]
-    pub fn persistent_resources_operations(
-        &self,
-    ) -> persistent_resources_operations::PersistentResourcesOperations {
-        persistent_resources_operations::PersistentResourcesOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        persistent_resources_operations, "persistent-resources-operations",
-        "compiled out: enable the cargo feature `persistent-resources-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.trainingPipelines` resource (feature `training-pipelines`).
-    #[cfg(feature = "training-pipelines")]
-    pub fn training_pipelines(&self) -> training_pipelines::TrainingPipelines {
-        training_pipelines::TrainingPipelines {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        training_pipelines, "training-pipelines",
-        "compiled out: enable the cargo feature `training-pipelines` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.trainingPipelines.operations` resource (feature `training-pipelines-operations`).
-    #[cfg(feature = "training-pipelines-operations")]
-    pub fn training_pipelines_operations(
-        &self,
-    ) -> training_pipelines_operations::TrainingPipelinesOperations {
-        training_pipelines_operations::TrainingPipelinesOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        training_pipelines_operations, "training-pipelines-operations",
-        "compiled out: enable the cargo feature `training-pipelines-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.pipelineJobs` resource (feature `pipeline-jobs`).
-    #[cfg(feature = "pipeline-jobs")]
-    pub fn pipeline_jobs(&self) -> pipeline_jobs::PipelineJobs {
-        pipeline_jobs::PipelineJobs {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        pipeline_jobs, "pipeline-jobs",
-        "compiled out: enable the cargo feature `pipeline-jobs` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.pipelineJobs.operations` resource (feature `pipeline-jobs-operations`).
-    #[cfg(feature = "pipeline-jobs-operations")]
-    pub fn pipeline_jobs_operations(
-        &self,
-    ) -> pipeline_jobs_operations::PipelineJobsOperations {
-        pipeline_jobs_operations::PipelineJobsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        pipeline_jobs_operations, "pipeline-jobs-operations",
-        "compiled out: enable the cargo feature `pipeline-jobs-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.reasoningEngines` resource (feature `locations-reasoning-engines`).
-    #[cfg(feature = "locations-reasoning-engines")]
-    pub fn locations_reasoning_engines(
-        &self,
-    ) -> locations_reasoning_engines::LocationsReasoningEngines {
-        locations_reasoning_engines::LocationsReasoningEngines {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        locations_reasoning_engines, "locations-reasoning-engines",
-        "compiled out: enable the cargo feature `locations-reasoning-engines` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.reasoningEngines.operations` resource (feature `reasoning-engines-operations`).
-    #[cfg(feature = "reasoning-engines-operations")]
-    pub fn reasoning_engines_operations(
-        &self,
-    ) -> reasoning_engines_operations::ReasoningEnginesOperations {
-        reasoning_engines_operations::ReasoningEnginesOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        reasoning_engines_operations, "reasoning-engines-operations",
-        "compiled out: enable the cargo feature `reasoning-engines-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.schedules` resource (feature `schedules`).
-    #[cfg(feature = "schedules")]
-    pub fn schedules(&self) -> schedules::Schedules {
-        schedules::Schedules {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        schedules, "schedules",
-        "compiled out: enable the cargo feature `schedules` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.schedules.operations` resource (feature `schedules-operations`).
-    #[cfg(feature = "schedules-operations")]
-    pub fn schedules_operations(&self) -> schedules_operations::SchedulesOperations {
-        schedules_operations::SchedulesOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        schedules_operations, "schedules-operations",
-        "compiled out: enable the cargo feature `schedules-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.specialistPools` resource (feature `specialist-pools`).
-    #[cfg(feature = "specialist-pools")]
-    pub fn specialist_pools(&self) -> specialist_pools::SpecialistPools {
-        specialist_pools::SpecialistPools {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        specialist_pools, "specialist-pools",
-        "compiled out: enable the cargo feature `specialist-pools` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.specialistPools.operations` resource (feature `specialist-pools-operations`).
-    #[cfg(feature = "specialist-pools-operations")]
-    pub fn specialist_pools_operations(
-        &self,
-    ) -> specialist_pools_operations::SpecialistPoolsOperations {
-        specialist_pools_operations::SpecialistPoolsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        specialist_pools_operations, "specialist-pools-operations",
-        "compiled out: enable the cargo feature `specialist-pools-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.tensorboards` resource (feature `tensorboards`).
-    #[cfg(feature = "tensorboards")]
-    pub fn tensorboards(&self) -> tensorboards::Tensorboards {
-        tensorboards::Tensorboards {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        tensorboards, "tensorboards",
-        "compiled out: enable the cargo feature `tensorboards` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.tensorboards.operations` resource (feature `tensorboards-operations`).
-    #[cfg(feature = "tensorboards-operations")]
-    pub fn tensorboards_operations(
-        &self,
-    ) -> tensorboards_operations::TensorboardsOperations {
-        tensorboards_operations::TensorboardsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        tensorboards_operations, "tensorboards-operations",
-        "compiled out: enable the cargo feature `tensorboards-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.tensorboards.experiments` resource (feature `experiments`).
-    #[cfg(feature = "experiments")]
-    pub fn experiments(&self) -> experiments::Experiments {
-        experiments::Experiments {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        experiments, "experiments",
-        "compiled out: enable the cargo feature `experiments` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.tensorboards.experiments.operations` resource (feature `experiments-operations`).
-    #[cfg(feature = "experiments-operations")]
-    pub fn experiments_operations(
-        &self,
-    ) -> experiments_operations::ExperimentsOperations {
-        experiments_operations::ExperimentsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        experiments_operations, "experiments-operations",
-        "compiled out: enable the cargo feature `experiments-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.tensorboards.experiments.runs` resource (feature `runs`).
-    #[cfg(feature = "runs")]
-    pub fn runs(&self) -> runs::Runs {
-        runs::Runs {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        runs, "runs",
-        "compiled out: enable the cargo feature `runs` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.tensorboards.experiments.runs.operations` resource (feature `runs-operations`).
-    #[cfg(feature = "runs-operations")]
-    pub fn runs_operations(&self) -> runs_operations::RunsOperations {
-        runs_operations::RunsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        runs_operations, "runs-operations",
-        "compiled out: enable the cargo feature `runs-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.tensorboards.experiments.runs.timeSeries` resource (feature `time-series`).
-    #[cfg(feature = "time-series")]
-    pub fn time_series(&self) -> time_series::TimeSeries {
-        time_series::TimeSeries {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        time_series, "time-series",
-        "compiled out: enable the cargo feature `time-series` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.tensorboards.experiments.runs.timeSeries.operations` resource (feature `time-series-operations`).
-    #[cfg(feature = "time-series-operations")]
-    pub fn time_series_operations(
-        &self,
-    ) -> time_series_operations::TimeSeriesOperations {
-        time_series_operations::TimeSeriesOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        time_series_operations, "time-series-operations",
-        "compiled out: enable the cargo feature `time-series-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.studies` resource (feature `studies`).
-    #[cfg(feature = "studies")]
-    pub fn studies(&self) -> studies::Studies {
-        studies::Studies {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        studies, "studies",
-        "compiled out: enable the cargo feature `studies` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.studies.operations` resource (feature `studies-operations`).
-    #[cfg(feature = "studies-operations")]
-    pub fn studies_operations(&self) -> studies_operations::StudiesOperations {
-        studies_operations::StudiesOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        studies_operations, "studies-operations",
-        "compiled out: enable the cargo feature `studies-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.studies.trials` resource (feature `trials`).
-    #[cfg(feature = "trials")]
-    pub fn trials(&self) -> trials::Trials {
-        trials::Trials {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        trials, "trials",
-        "compiled out: enable the cargo feature `trials` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.studies.trials.operations` resource (feature `trials-operations`).
-    #[cfg(feature = "trials-operations")]
-    pub fn trials_operations(&self) -> trials_operations::TrialsOperations {
-        trials_operations::TrialsOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        trials_operations, "trials-operations",
-        "compiled out: enable the cargo feature `trials-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.ragCorpora` resource (feature `rag-corpora`).
-    #[cfg(feature = "rag-corpora")]
-    pub fn rag_corpora(&self) -> rag_corpora::RagCorpora {
-        rag_corpora::RagCorpora {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        rag_corpora, "rag-corpora",
-        "compiled out: enable the cargo feature `rag-corpora` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.ragCorpora.operations` resource (feature `rag-corpora-operations`).
-    #[cfg(feature = "rag-corpora-operations")]
-    pub fn rag_corpora_operations(
-        &self,
-    ) -> rag_corpora_operations::RagCorporaOperations {
-        rag_corpora_operations::RagCorporaOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        rag_corpora_operations, "rag-corpora-operations",
-        "compiled out: enable the cargo feature `rag-corpora-operations` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.ragCorpora.ragFiles` resource (feature `rag-files`).
-    #[cfg(feature = "rag-files")]
-    pub fn rag_files(&self) -> rag_files::RagFiles {
-        rag_files::RagFiles {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        rag_files, "rag-files",
-        "compiled out: enable the cargo feature `rag-files` of google-aiplatform-v1"
-    );
-
-    /// The `projects.locations.ragCorpora.ragFiles.operations` resource (feature `rag-files-operations`).
-    #[cfg(feature = "rag-files-operations")]
-    pub fn rag_files_operations(&self) -> rag_files_operations::RagFilesOperations {
-        rag_files_operations::RagFilesOperations {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        rag_files_operations, "rag-files-operations",
-        "compiled out: enable the cargo feature `rag-files-operations` of google-aiplatform-v1"
-    );
 
     /// The `batchPredictionJobs` resource (feature `batch-prediction-jobs`).
     #[cfg(feature = "batch-prediction-jobs")]
@@ -2155,44 +1091,19 @@ impl Client {
         "compiled out: enable the cargo feature `batch-prediction-jobs` of google-aiplatform-v1"
     );
 
-    /// The `endpoints` resource (feature `endpoints`).
-    #[cfg(feature = "endpoints")]
+    /// The `endpoints` resource.
     pub fn endpoints(&self) -> endpoints::Endpoints {
         endpoints::Endpoints {
             client: self.inner.clone(),
         }
     }
 
-    discogen_runtime::feature_off!(
-        endpoints, "endpoints",
-        "compiled out: enable the cargo feature `endpoints` of google-aiplatform-v1"
-    );
-
-    /// The `endpoints.chat` resource (feature `endpoints-chat`).
-    #[cfg(feature = "endpoints-chat")]
-    pub fn endpoints_chat(&self) -> endpoints_chat::EndpointsChat {
-        endpoints_chat::EndpointsChat {
+    /// The `publishers` resource.
+    pub fn publishers(&self) -> publishers_resource::PublishersResource {
+        publishers_resource::PublishersResource {
             client: self.inner.clone(),
         }
     }
-
-    discogen_runtime::feature_off!(
-        endpoints_chat, "endpoints-chat",
-        "compiled out: enable the cargo feature `endpoints-chat` of google-aiplatform-v1"
-    );
-
-    /// The `publishers.models` resource (feature `publishers-models`).
-    #[cfg(feature = "publishers-models")]
-    pub fn publishers_models(&self) -> publishers_models::PublishersModels {
-        publishers_models::PublishersModels {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        publishers_models, "publishers-models",
-        "compiled out: enable the cargo feature `publishers-models` of google-aiplatform-v1"
-    );
 
     /// The `reasoningEngines` resource (feature `reasoning-engines`).
     #[cfg(feature = "reasoning-engines")]
@@ -2218,6 +1129,617 @@ impl Client {
     discogen_runtime::feature_off!(
         media, "media",
         "compiled out: enable the cargo feature `media` of google-aiplatform-v1"
+    );
+
+    #[cfg(feature = "datasets-dataset-versions")]
+    discogen_runtime::moved_accessor!(
+        datasets_dataset_versions, datasets_dataset_versions::DatasetsDatasetVersions,
+        "accessors follow the method id: use `client.datasets().dataset_versions()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        locations, locations::Locations,
+        "accessors follow the method id: use `client.projects().locations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        featurestores, featurestores::Featurestores,
+        "accessors follow the method id: use `client.projects().locations().featurestores()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        entity_types, entity_types::EntityTypes,
+        "accessors follow the method id: use `client.projects().locations().featurestores().entity_types()`"
+    );
+
+    #[cfg(feature = "entity-types-operations")]
+    discogen_runtime::moved_accessor!(
+        entity_types_operations, entity_types_operations::EntityTypesOperations,
+        "accessors follow the method id: use `client.projects().locations().featurestores().entity_types().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        entity_types_features, entity_types_features::EntityTypesFeatures,
+        "accessors follow the method id: use `client.projects().locations().featurestores().entity_types().features()`"
+    );
+
+    #[cfg(feature = "entity-types-features-operations")]
+    discogen_runtime::moved_accessor!(
+        entity_types_features_operations,
+        entity_types_features_operations::EntityTypesFeaturesOperations,
+        "accessors follow the method id: use `client.projects().locations().featurestores().entity_types().features().operations()`"
+    );
+
+    #[cfg(feature = "featurestores-operations")]
+    discogen_runtime::moved_accessor!(
+        featurestores_operations, featurestores_operations::FeaturestoresOperations,
+        "accessors follow the method id: use `client.projects().locations().featurestores().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        locations_models, locations_models::LocationsModels,
+        "accessors follow the method id: use `client.projects().locations().models()`"
+    );
+
+    #[cfg(feature = "models-operations")]
+    discogen_runtime::moved_accessor!(
+        models_operations, models_operations::ModelsOperations,
+        "accessors follow the method id: use `client.projects().locations().models().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        evaluations, evaluations::Evaluations,
+        "accessors follow the method id: use `client.projects().locations().models().evaluations()`"
+    );
+
+    #[cfg(feature = "evaluations-operations")]
+    discogen_runtime::moved_accessor!(
+        evaluations_operations, evaluations_operations::EvaluationsOperations,
+        "accessors follow the method id: use `client.projects().locations().models().evaluations().operations()`"
+    );
+
+    #[cfg(feature = "slices")]
+    discogen_runtime::moved_accessor!(
+        slices, slices::Slices,
+        "accessors follow the method id: use `client.projects().locations().models().evaluations().slices()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        notebook_runtime_templates, notebook_runtime_templates::NotebookRuntimeTemplates,
+        "accessors follow the method id: use `client.projects().locations().notebook_runtime_templates()`"
+    );
+
+    #[cfg(feature = "notebook-runtime-templates-operations")]
+    discogen_runtime::moved_accessor!(
+        notebook_runtime_templates_operations,
+        notebook_runtime_templates_operations::NotebookRuntimeTemplatesOperations,
+        "accessors follow the method id: use `client.projects().locations().notebook_runtime_templates().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        feature_online_stores, feature_online_stores::FeatureOnlineStores,
+        "accessors follow the method id: use `client.projects().locations().feature_online_stores()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        feature_views, feature_views::FeatureViews,
+        "accessors follow the method id: use `client.projects().locations().feature_online_stores().feature_views()`"
+    );
+
+    #[cfg(feature = "feature-views-operations")]
+    discogen_runtime::moved_accessor!(
+        feature_views_operations, feature_views_operations::FeatureViewsOperations,
+        "accessors follow the method id: use `client.projects().locations().feature_online_stores().feature_views().operations()`"
+    );
+
+    #[cfg(feature = "feature-view-syncs")]
+    discogen_runtime::moved_accessor!(
+        feature_view_syncs, feature_view_syncs::FeatureViewSyncs,
+        "accessors follow the method id: use `client.projects().locations().feature_online_stores().feature_views().feature_view_syncs()`"
+    );
+
+    #[cfg(feature = "feature-online-stores-operations")]
+    discogen_runtime::moved_accessor!(
+        feature_online_stores_operations,
+        feature_online_stores_operations::FeatureOnlineStoresOperations,
+        "accessors follow the method id: use `client.projects().locations().feature_online_stores().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        feature_groups, feature_groups::FeatureGroups,
+        "accessors follow the method id: use `client.projects().locations().feature_groups()`"
+    );
+
+    #[cfg(feature = "feature-groups-operations")]
+    discogen_runtime::moved_accessor!(
+        feature_groups_operations, feature_groups_operations::FeatureGroupsOperations,
+        "accessors follow the method id: use `client.projects().locations().feature_groups().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        feature_groups_features, feature_groups_features::FeatureGroupsFeatures,
+        "accessors follow the method id: use `client.projects().locations().feature_groups().features()`"
+    );
+
+    #[cfg(feature = "feature-groups-features-operations")]
+    discogen_runtime::moved_accessor!(
+        feature_groups_features_operations,
+        feature_groups_features_operations::FeatureGroupsFeaturesOperations,
+        "accessors follow the method id: use `client.projects().locations().feature_groups().features().operations()`"
+    );
+
+    #[cfg(feature = "locations-operations")]
+    discogen_runtime::moved_accessor!(
+        locations_operations, locations_operations::LocationsOperations,
+        "accessors follow the method id: use `client.projects().locations().operations()`"
+    );
+
+    #[cfg(feature = "rag-engine-config-operations")]
+    discogen_runtime::moved_accessor!(
+        rag_engine_config_operations,
+        rag_engine_config_operations::RagEngineConfigOperations,
+        "accessors follow the method id: use `client.projects().locations().rag_engine_config().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        locations_datasets, locations_datasets::LocationsDatasets,
+        "accessors follow the method id: use `client.projects().locations().datasets()`"
+    );
+
+    #[cfg(feature = "datasets-operations")]
+    discogen_runtime::moved_accessor!(
+        datasets_operations, datasets_operations::DatasetsOperations,
+        "accessors follow the method id: use `client.projects().locations().datasets().operations()`"
+    );
+
+    #[cfg(feature = "locations-datasets-dataset-versions")]
+    discogen_runtime::moved_accessor!(
+        locations_datasets_dataset_versions,
+        locations_datasets_dataset_versions::LocationsDatasetsDatasetVersions,
+        "accessors follow the method id: use `client.projects().locations().datasets().dataset_versions()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        data_items, data_items::DataItems,
+        "accessors follow the method id: use `client.projects().locations().datasets().data_items()`"
+    );
+
+    #[cfg(feature = "data-items-operations")]
+    discogen_runtime::moved_accessor!(
+        data_items_operations, data_items_operations::DataItemsOperations,
+        "accessors follow the method id: use `client.projects().locations().datasets().data_items().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        annotations, annotations::Annotations,
+        "accessors follow the method id: use `client.projects().locations().datasets().data_items().annotations()`"
+    );
+
+    #[cfg(feature = "annotations-operations")]
+    discogen_runtime::moved_accessor!(
+        annotations_operations, annotations_operations::AnnotationsOperations,
+        "accessors follow the method id: use `client.projects().locations().datasets().data_items().annotations().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        saved_queries, saved_queries::SavedQueries,
+        "accessors follow the method id: use `client.projects().locations().datasets().saved_queries()`"
+    );
+
+    #[cfg(feature = "saved-queries-operations")]
+    discogen_runtime::moved_accessor!(
+        saved_queries_operations, saved_queries_operations::SavedQueriesOperations,
+        "accessors follow the method id: use `client.projects().locations().datasets().saved_queries().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        annotation_specs, annotation_specs::AnnotationSpecs,
+        "accessors follow the method id: use `client.projects().locations().datasets().annotation_specs()`"
+    );
+
+    #[cfg(feature = "annotation-specs-operations")]
+    discogen_runtime::moved_accessor!(
+        annotation_specs_operations,
+        annotation_specs_operations::AnnotationSpecsOperations,
+        "accessors follow the method id: use `client.projects().locations().datasets().annotation_specs().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        deployment_resource_pools, deployment_resource_pools::DeploymentResourcePools,
+        "accessors follow the method id: use `client.projects().locations().deployment_resource_pools()`"
+    );
+
+    #[cfg(feature = "deployment-resource-pools-operations")]
+    discogen_runtime::moved_accessor!(
+        deployment_resource_pools_operations,
+        deployment_resource_pools_operations::DeploymentResourcePoolsOperations,
+        "accessors follow the method id: use `client.projects().locations().deployment_resource_pools().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        locations_endpoints, locations_endpoints::LocationsEndpoints,
+        "accessors follow the method id: use `client.projects().locations().endpoints()`"
+    );
+
+    #[cfg(feature = "endpoints-operations")]
+    discogen_runtime::moved_accessor!(
+        endpoints_operations, endpoints_operations::EndpointsOperations,
+        "accessors follow the method id: use `client.projects().locations().endpoints().operations()`"
+    );
+
+    #[cfg(feature = "locations-endpoints-chat")]
+    discogen_runtime::moved_accessor!(
+        locations_endpoints_chat, locations_endpoints_chat::LocationsEndpointsChat,
+        "accessors follow the method id: use `client.projects().locations().endpoints().chat()`"
+    );
+
+    #[cfg(feature = "cached-contents")]
+    discogen_runtime::moved_accessor!(
+        cached_contents, cached_contents::CachedContents,
+        "accessors follow the method id: use `client.projects().locations().cached_contents()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        tuning_jobs, tuning_jobs::TuningJobs,
+        "accessors follow the method id: use `client.projects().locations().tuning_jobs()`"
+    );
+
+    #[cfg(feature = "tuning-jobs-operations")]
+    discogen_runtime::moved_accessor!(
+        tuning_jobs_operations, tuning_jobs_operations::TuningJobsOperations,
+        "accessors follow the method id: use `client.projects().locations().tuning_jobs().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        indexes, indexes::Indexes,
+        "accessors follow the method id: use `client.projects().locations().indexes()`"
+    );
+
+    #[cfg(feature = "indexes-operations")]
+    discogen_runtime::moved_accessor!(
+        indexes_operations, indexes_operations::IndexesOperations,
+        "accessors follow the method id: use `client.projects().locations().indexes().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        index_endpoints, index_endpoints::IndexEndpoints,
+        "accessors follow the method id: use `client.projects().locations().index_endpoints()`"
+    );
+
+    #[cfg(feature = "index-endpoints-operations")]
+    discogen_runtime::moved_accessor!(
+        index_endpoints_operations, index_endpoints_operations::IndexEndpointsOperations,
+        "accessors follow the method id: use `client.projects().locations().index_endpoints().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        custom_jobs, custom_jobs::CustomJobs,
+        "accessors follow the method id: use `client.projects().locations().custom_jobs()`"
+    );
+
+    #[cfg(feature = "custom-jobs-operations")]
+    discogen_runtime::moved_accessor!(
+        custom_jobs_operations, custom_jobs_operations::CustomJobsOperations,
+        "accessors follow the method id: use `client.projects().locations().custom_jobs().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        data_labeling_jobs, data_labeling_jobs::DataLabelingJobs,
+        "accessors follow the method id: use `client.projects().locations().data_labeling_jobs()`"
+    );
+
+    #[cfg(feature = "data-labeling-jobs-operations")]
+    discogen_runtime::moved_accessor!(
+        data_labeling_jobs_operations,
+        data_labeling_jobs_operations::DataLabelingJobsOperations,
+        "accessors follow the method id: use `client.projects().locations().data_labeling_jobs().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        hyperparameter_tuning_jobs, hyperparameter_tuning_jobs::HyperparameterTuningJobs,
+        "accessors follow the method id: use `client.projects().locations().hyperparameter_tuning_jobs()`"
+    );
+
+    #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
+    discogen_runtime::moved_accessor!(
+        hyperparameter_tuning_jobs_operations,
+        hyperparameter_tuning_jobs_operations::HyperparameterTuningJobsOperations,
+        "accessors follow the method id: use `client.projects().locations().hyperparameter_tuning_jobs().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        nas_jobs, nas_jobs::NasJobs,
+        "accessors follow the method id: use `client.projects().locations().nas_jobs()`"
+    );
+
+    #[cfg(feature = "nas-trial-details")]
+    discogen_runtime::moved_accessor!(
+        nas_trial_details, nas_trial_details::NasTrialDetails,
+        "accessors follow the method id: use `client.projects().locations().nas_jobs().nas_trial_details()`"
+    );
+
+    #[cfg(feature = "locations-batch-prediction-jobs")]
+    discogen_runtime::moved_accessor!(
+        locations_batch_prediction_jobs,
+        locations_batch_prediction_jobs::LocationsBatchPredictionJobs,
+        "accessors follow the method id: use `client.projects().locations().batch_prediction_jobs()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        model_deployment_monitoring_jobs,
+        model_deployment_monitoring_jobs::ModelDeploymentMonitoringJobs,
+        "accessors follow the method id: use `client.projects().locations().model_deployment_monitoring_jobs()`"
+    );
+
+    #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
+    discogen_runtime::moved_accessor!(
+        model_deployment_monitoring_jobs_operations,
+        model_deployment_monitoring_jobs_operations::ModelDeploymentMonitoringJobsOperations,
+        "accessors follow the method id: use `client.projects().locations().model_deployment_monitoring_jobs().operations()`"
+    );
+
+    #[cfg(feature = "locations-publishers-models")]
+    discogen_runtime::moved_accessor!(
+        locations_publishers_models,
+        locations_publishers_models::LocationsPublishersModels,
+        "accessors follow the method id: use `client.projects().locations().publishers().models()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        metadata_stores, metadata_stores::MetadataStores,
+        "accessors follow the method id: use `client.projects().locations().metadata_stores()`"
+    );
+
+    #[cfg(feature = "metadata-stores-operations")]
+    discogen_runtime::moved_accessor!(
+        metadata_stores_operations, metadata_stores_operations::MetadataStoresOperations,
+        "accessors follow the method id: use `client.projects().locations().metadata_stores().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        artifacts, artifacts::Artifacts,
+        "accessors follow the method id: use `client.projects().locations().metadata_stores().artifacts()`"
+    );
+
+    #[cfg(feature = "artifacts-operations")]
+    discogen_runtime::moved_accessor!(
+        artifacts_operations, artifacts_operations::ArtifactsOperations,
+        "accessors follow the method id: use `client.projects().locations().metadata_stores().artifacts().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        contexts, contexts::Contexts,
+        "accessors follow the method id: use `client.projects().locations().metadata_stores().contexts()`"
+    );
+
+    #[cfg(feature = "contexts-operations")]
+    discogen_runtime::moved_accessor!(
+        contexts_operations, contexts_operations::ContextsOperations,
+        "accessors follow the method id: use `client.projects().locations().metadata_stores().contexts().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        executions, executions::Executions,
+        "accessors follow the method id: use `client.projects().locations().metadata_stores().executions()`"
+    );
+
+    #[cfg(feature = "executions-operations")]
+    discogen_runtime::moved_accessor!(
+        executions_operations, executions_operations::ExecutionsOperations,
+        "accessors follow the method id: use `client.projects().locations().metadata_stores().executions().operations()`"
+    );
+
+    #[cfg(feature = "metadata-schemas")]
+    discogen_runtime::moved_accessor!(
+        metadata_schemas, metadata_schemas::MetadataSchemas,
+        "accessors follow the method id: use `client.projects().locations().metadata_stores().metadata_schemas()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        migratable_resources, migratable_resources::MigratableResources,
+        "accessors follow the method id: use `client.projects().locations().migratable_resources()`"
+    );
+
+    #[cfg(feature = "migratable-resources-operations")]
+    discogen_runtime::moved_accessor!(
+        migratable_resources_operations,
+        migratable_resources_operations::MigratableResourcesOperations,
+        "accessors follow the method id: use `client.projects().locations().migratable_resources().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        notebook_runtimes, notebook_runtimes::NotebookRuntimes,
+        "accessors follow the method id: use `client.projects().locations().notebook_runtimes()`"
+    );
+
+    #[cfg(feature = "notebook-runtimes-operations")]
+    discogen_runtime::moved_accessor!(
+        notebook_runtimes_operations,
+        notebook_runtimes_operations::NotebookRuntimesOperations,
+        "accessors follow the method id: use `client.projects().locations().notebook_runtimes().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        notebook_execution_jobs, notebook_execution_jobs::NotebookExecutionJobs,
+        "accessors follow the method id: use `client.projects().locations().notebook_execution_jobs()`"
+    );
+
+    #[cfg(feature = "notebook-execution-jobs-operations")]
+    discogen_runtime::moved_accessor!(
+        notebook_execution_jobs_operations,
+        notebook_execution_jobs_operations::NotebookExecutionJobsOperations,
+        "accessors follow the method id: use `client.projects().locations().notebook_execution_jobs().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        persistent_resources, persistent_resources::PersistentResources,
+        "accessors follow the method id: use `client.projects().locations().persistent_resources()`"
+    );
+
+    #[cfg(feature = "persistent-resources-operations")]
+    discogen_runtime::moved_accessor!(
+        persistent_resources_operations,
+        persistent_resources_operations::PersistentResourcesOperations,
+        "accessors follow the method id: use `client.projects().locations().persistent_resources().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        training_pipelines, training_pipelines::TrainingPipelines,
+        "accessors follow the method id: use `client.projects().locations().training_pipelines()`"
+    );
+
+    #[cfg(feature = "training-pipelines-operations")]
+    discogen_runtime::moved_accessor!(
+        training_pipelines_operations,
+        training_pipelines_operations::TrainingPipelinesOperations,
+        "accessors follow the method id: use `client.projects().locations().training_pipelines().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        pipeline_jobs, pipeline_jobs::PipelineJobs,
+        "accessors follow the method id: use `client.projects().locations().pipeline_jobs()`"
+    );
+
+    #[cfg(feature = "pipeline-jobs-operations")]
+    discogen_runtime::moved_accessor!(
+        pipeline_jobs_operations, pipeline_jobs_operations::PipelineJobsOperations,
+        "accessors follow the method id: use `client.projects().locations().pipeline_jobs().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        locations_reasoning_engines,
+        locations_reasoning_engines::LocationsReasoningEngines,
+        "accessors follow the method id: use `client.projects().locations().reasoning_engines()`"
+    );
+
+    #[cfg(feature = "reasoning-engines-operations")]
+    discogen_runtime::moved_accessor!(
+        reasoning_engines_operations,
+        reasoning_engines_operations::ReasoningEnginesOperations,
+        "accessors follow the method id: use `client.projects().locations().reasoning_engines().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        schedules, schedules::Schedules,
+        "accessors follow the method id: use `client.projects().locations().schedules()`"
+    );
+
+    #[cfg(feature = "schedules-operations")]
+    discogen_runtime::moved_accessor!(
+        schedules_operations, schedules_operations::SchedulesOperations,
+        "accessors follow the method id: use `client.projects().locations().schedules().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        specialist_pools, specialist_pools::SpecialistPools,
+        "accessors follow the method id: use `client.projects().locations().specialist_pools()`"
+    );
+
+    #[cfg(feature = "specialist-pools-operations")]
+    discogen_runtime::moved_accessor!(
+        specialist_pools_operations,
+        specialist_pools_operations::SpecialistPoolsOperations,
+        "accessors follow the method id: use `client.projects().locations().specialist_pools().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        tensorboards, tensorboards::Tensorboards,
+        "accessors follow the method id: use `client.projects().locations().tensorboards()`"
+    );
+
+    #[cfg(feature = "tensorboards-operations")]
+    discogen_runtime::moved_accessor!(
+        tensorboards_operations, tensorboards_operations::TensorboardsOperations,
+        "accessors follow the method id: use `client.projects().locations().tensorboards().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        experiments, experiments::Experiments,
+        "accessors follow the method id: use `client.projects().locations().tensorboards().experiments()`"
+    );
+
+    #[cfg(feature = "experiments-operations")]
+    discogen_runtime::moved_accessor!(
+        experiments_operations, experiments_operations::ExperimentsOperations,
+        "accessors follow the method id: use `client.projects().locations().tensorboards().experiments().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        runs, runs::Runs,
+        "accessors follow the method id: use `client.projects().locations().tensorboards().experiments().runs()`"
+    );
+
+    #[cfg(feature = "runs-operations")]
+    discogen_runtime::moved_accessor!(
+        runs_operations, runs_operations::RunsOperations,
+        "accessors follow the method id: use `client.projects().locations().tensorboards().experiments().runs().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        time_series, time_series::TimeSeries,
+        "accessors follow the method id: use `client.projects().locations().tensorboards().experiments().runs().time_series()`"
+    );
+
+    #[cfg(feature = "time-series-operations")]
+    discogen_runtime::moved_accessor!(
+        time_series_operations, time_series_operations::TimeSeriesOperations,
+        "accessors follow the method id: use `client.projects().locations().tensorboards().experiments().runs().time_series().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        studies, studies::Studies,
+        "accessors follow the method id: use `client.projects().locations().studies()`"
+    );
+
+    #[cfg(feature = "studies-operations")]
+    discogen_runtime::moved_accessor!(
+        studies_operations, studies_operations::StudiesOperations,
+        "accessors follow the method id: use `client.projects().locations().studies().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        trials, trials::Trials,
+        "accessors follow the method id: use `client.projects().locations().studies().trials()`"
+    );
+
+    #[cfg(feature = "trials-operations")]
+    discogen_runtime::moved_accessor!(
+        trials_operations, trials_operations::TrialsOperations,
+        "accessors follow the method id: use `client.projects().locations().studies().trials().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        rag_corpora, rag_corpora::RagCorpora,
+        "accessors follow the method id: use `client.projects().locations().rag_corpora()`"
+    );
+
+    #[cfg(feature = "rag-corpora-operations")]
+    discogen_runtime::moved_accessor!(
+        rag_corpora_operations, rag_corpora_operations::RagCorporaOperations,
+        "accessors follow the method id: use `client.projects().locations().rag_corpora().operations()`"
+    );
+
+    discogen_runtime::moved_accessor!(
+        rag_files, rag_files::RagFiles,
+        "accessors follow the method id: use `client.projects().locations().rag_corpora().rag_files()`"
+    );
+
+    #[cfg(feature = "rag-files-operations")]
+    discogen_runtime::moved_accessor!(
+        rag_files_operations, rag_files_operations::RagFilesOperations,
+        "accessors follow the method id: use `client.projects().locations().rag_corpora().rag_files().operations()`"
+    );
+
+    #[cfg(feature = "endpoints-chat")]
+    discogen_runtime::moved_accessor!(
+        endpoints_chat, endpoints_chat::EndpointsChat,
+        "accessors follow the method id: use `client.endpoints().chat()`"
+    );
+
+    #[cfg(feature = "publishers-models")]
+    discogen_runtime::moved_accessor!(
+        publishers_models, publishers_models::PublishersModels,
+        "accessors follow the method id: use `client.publishers().models()`"
     );
 }
 

@@ -41,6 +41,10 @@ pub mod transport {
 /// Result of every call: the value or an [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// Renamed to [`SendUpdates`]; this alias goes in the next release.
+#[deprecated(note = "renamed to SendUpdates")]
+pub type EventSendUpdates = SendUpdates;
+
 /// The global endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://www.googleapis.com/calendar/v3/";
 

@@ -25,6 +25,7 @@ pub mod notifications;
 pub mod object_access_controls;
 #[cfg(feature = "objects")]
 pub mod objects;
+pub mod projects;
 #[cfg(feature = "hmac-keys")]
 pub mod hmac_keys;
 #[cfg(feature = "service-account")]
@@ -65,6 +66,21 @@ pub mod transport {
 
 /// Result of every call: the value or an [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Renamed to [`RestrictionMode`]; this alias goes in the next release.
+#[cfg(feature = "buckets")]
+#[deprecated(note = "renamed to RestrictionMode")]
+pub type BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode = RestrictionMode;
+
+/// Renamed to [`PredefinedDefaultObjectAcl`]; this alias goes in the next release.
+#[cfg(feature = "buckets")]
+#[deprecated(note = "renamed to PredefinedDefaultObjectAcl")]
+pub type BucketPredefinedDefaultObjectAcl = PredefinedDefaultObjectAcl;
+
+/// Renamed to [`Projection`]; this alias goes in the next release.
+#[cfg(any(feature = "buckets", feature = "objects"))]
+#[deprecated(note = "renamed to Projection")]
+pub type BucketProjection = Projection;
 
 /// The global endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://storage.googleapis.com/storage/v1/";
@@ -346,30 +362,23 @@ impl Client {
         "compiled out: enable the cargo feature `objects` of google-storage-v1"
     );
 
-    /// The `projects.hmacKeys` resource (feature `hmac-keys`).
-    #[cfg(feature = "hmac-keys")]
-    pub fn hmac_keys(&self) -> hmac_keys::HmacKeys {
-        hmac_keys::HmacKeys {
+    /// The `projects` resource.
+    pub fn projects(&self) -> projects::Projects {
+        projects::Projects {
             client: self.inner.clone(),
         }
     }
 
-    discogen_runtime::feature_off!(
-        hmac_keys, "hmac-keys",
-        "compiled out: enable the cargo feature `hmac-keys` of google-storage-v1"
+    #[cfg(feature = "hmac-keys")]
+    discogen_runtime::moved_accessor!(
+        hmac_keys, hmac_keys::HmacKeys,
+        "accessors follow the method id: use `client.projects().hmac_keys()`"
     );
 
-    /// The `projects.serviceAccount` resource (feature `service-account`).
     #[cfg(feature = "service-account")]
-    pub fn service_account(&self) -> service_account::ServiceAccount {
-        service_account::ServiceAccount {
-            client: self.inner.clone(),
-        }
-    }
-
-    discogen_runtime::feature_off!(
-        service_account, "service-account",
-        "compiled out: enable the cargo feature `service-account` of google-storage-v1"
+    discogen_runtime::moved_accessor!(
+        service_account, service_account::ServiceAccount,
+        "accessors follow the method id: use `client.projects().service_account()`"
     );
 }
 

@@ -207,7 +207,7 @@ impl Case {
             (Some(body), _) => args.push(format!("v({:?})", body.to_string())),
             (None, _) => {}
         }
-        let mut call = format!("c.{}().{}({})", ident(&resource.accessor), ident(&method.name), args.join(", "));
+        let mut call = format!("{}.{}({})", resource.reach("c"), ident(&method.name), args.join(", "));
         for q in method.query.iter().filter(|q| !q.required) {
             let argument = query_argument(krate, q, &self.query[&q.wire_name], false);
             call.push_str(&format!(".{}({argument})", ident(&q.field)));

@@ -59,10 +59,12 @@ impl Gates {
             }
         }
         let homes = users.iter().filter_map(|(name, users)| Some((name.clone(), *users.first()?))).collect();
-        let gated = resources.iter().all(|r| r.feature.is_some());
+        // Resources without methods (parents that only lead to children) use no types.
+        let with_methods = resources.iter().filter(|r| !r.methods.is_empty()).count();
+        let gated = resources.iter().filter(|r| !r.methods.is_empty()).all(|r| r.feature.is_some());
         let gates = users
             .into_iter()
-            .filter(|(_, users)| gated && users.len() < resources.len())
+            .filter(|(_, users)| gated && users.len() < with_methods)
             .map(|(name, users)| {
                 let features = users.into_iter().filter_map(|i| resources[i].feature.clone()).collect();
                 (name, features)

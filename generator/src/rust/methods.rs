@@ -130,11 +130,43 @@ pub struct UploadPlan {
 pub struct ResourcePlan {
     /// Dotted Discovery chain, e.g. `projects.locations.notebookExecutionJobs`.
     pub chain: String,
+    /// The chain's resource names (`["projects", "locations", "notebookExecutionJobs"]`).
+    pub segments: Vec<String>,
     pub module: String,
     pub handle: String,
-    pub accessor: String,
+    /// The accessor calls from the client to this resource, one per segment of the method id
+    /// (`users().messages()` for `gmail.users.messages.send`).
+    pub accessors: Vec<String>,
+    /// The client's accessor before accessors nested (`client.messages()`), kept deprecated.
+    pub flat_accessor: String,
     pub methods: Vec<MethodPlan>,
-    /// The cargo feature that enables this resource, when the crate has per-resource features.
+    /// The resources one level down, reached from this resource's handle.
+    pub children: Vec<ChildResource>,
+    /// The cargo feature that enables this resource's methods, when the crate has
+    /// per-resource features (a resource with children keeps its handle without it).
+    pub feature: Option<String>,
+}
+
+impl ResourcePlan {
+    /// The last accessor: the method of the client or of the parent handle.
+    pub fn accessor(&self) -> &str {
+        self.accessors.last().map_or("service", String::as_str)
+    }
+
+    /// The expression reaching the handle from `client` (`client.users().messages()`).
+    pub fn reach(&self, client: &str) -> String {
+        let calls: Vec<String> = self.accessors.iter().map(|a| format!(".{}()", ident(a))).collect();
+        format!("{client}{}", calls.concat())
+    }
+}
+
+/// A resource one level below another: the parent handle's accessor for it.
+#[derive(Debug, Clone)]
+pub struct ChildResource {
+    pub chain: String,
+    pub accessor: String,
+    pub module: String,
+    pub handle: String,
     pub feature: Option<String>,
 }
 
@@ -222,28 +254,110 @@ pub fn module_tokens(resource: &ResourcePlan, crate_ident: &str) -> TokenStream 
         return tokens;
     }
     let handle = ident(&resource.handle);
-    let handle_doc = format!(" Methods of {}.", resource_phrase(&resource.chain));
+    let handle_doc = if resource.methods.is_empty() {
+        format!(" The resources under {}.", resource_phrase(&resource.chain))
+    } else {
+        format!(" Methods of {}.", resource_phrase(&resource.chain))
+    };
+    let get_one = format!(" Get one with `{}`; it is as cheap to clone as the client.", resource.reach("client"));
     let methods = resource.methods.iter().map(|m| handle_method(m, resource, crate_ident));
     let builders = resource.methods.iter().map(|m| builder_tokens(m, resource, crate_ident));
-    let module_doc = format!(" Request builders for {}.", resource_phrase(&resource.chain));
+    let module_doc = if resource.methods.is_empty() {
+        format!(" The handle of {}, which leads to the resources under it.", resource_phrase(&resource.chain))
+    } else {
+        format!(" Request builders for {}.", resource_phrase(&resource.chain))
+    };
+    let children = child_accessors(resource, &crate_ident.replace('_', "-"));
+    let calls = (!resource.methods.is_empty()).then(|| {
+        quote! {
+            impl #handle {
+                #( #methods )*
+            }
+
+            #( #builders )*
+        }
+    });
+    // With children, the module stays when the resource's feature is off (the children are
+    // reached through its handle): the feature compiles out the methods and builders only.
+    let calls = match (&resource.feature, calls) {
+        (Some(feature), Some(calls)) if !resource.children.is_empty() => quote! {
+            #[cfg(feature = #feature)]
+            pub use calls::*;
+
+            #[cfg(feature = #feature)]
+            mod calls {
+                use super::#handle;
+                use discogen_runtime::{__support::Call, Method, Request};
+
+                #calls
+            }
+        },
+        (_, Some(calls)) => quote! {
+            use discogen_runtime::{__support::Call, Method, Request};
+
+            #calls
+        },
+        (_, None) => quote!(),
+    };
+    // Read by the methods and children its features compile: with none of them on, unread.
+    let always_read = (!resource.methods.is_empty() && resource.feature.is_none())
+        || resource.children.iter().any(|child| child.feature.is_none());
+    let readers = resource.feature.iter().filter(|_| !resource.methods.is_empty()).chain(resource.children.iter().flat_map(|c| &c.feature));
+    let unread = (!always_read).then(|| quote!(#[cfg_attr(not(any(#( feature = #readers ),*)), allow(dead_code))]));
     quote! {
         #![doc = #module_doc]
 
-        use discogen_runtime::{__support::Call, Method, Request};
-
         #[doc = #handle_doc]
         ///
-        /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
+        #[doc = #get_one]
         #[derive(Clone, Debug)]
         pub struct #handle {
+            #unread
             pub(crate) client: discogen_runtime::Client,
         }
 
-        impl #handle {
-            #( #methods )*
-        }
+        #children
 
-        #( #builders )*
+        #calls
+    }
+}
+
+/// The handle's accessors of the resources one level down (with the feature stand-in of the
+/// client's accessors).
+fn child_accessors(resource: &ResourcePlan, crate_name: &str) -> TokenStream {
+    if resource.children.is_empty() {
+        return quote!();
+    }
+    let handle = ident(&resource.handle);
+    let accessors = resource.children.iter().map(|child| {
+        let (accessor, module, child_handle) = (ident(&child.accessor), ident(&child.module), ident(&child.handle));
+        let doc = match &child.feature {
+            Some(feature) => format!(" The `{}` resource (feature `{feature}`).", child.chain),
+            None => format!(" The `{}` resource.", child.chain),
+        };
+        let (gate, off) = match &child.feature {
+            Some(feature) => {
+                let note = format!("compiled out: enable the cargo feature `{feature}` of {crate_name}");
+                (
+                    quote!(#[cfg(feature = #feature)]),
+                    quote!(discogen_runtime::feature_off!(#accessor, #feature, #note);),
+                )
+            }
+            None => (quote!(), quote!()),
+        };
+        quote! {
+            #[doc = #doc]
+            #gate
+            pub fn #accessor(&self) -> crate::#module::#child_handle {
+                crate::#module::#child_handle { client: self.client.clone() }
+            }
+            #off
+        }
+    });
+    quote! {
+        impl #handle {
+            #( #accessors )*
+        }
     }
 }
 
@@ -370,7 +484,7 @@ pub fn example_call(method: &MethodPlan, resource: &ResourcePlan, prefix: &str) 
         args.push("Default::default()".to_owned());
     }
     // Keywords (`move`) are raw identifiers in the example as in the code.
-    let call = format!("client.{}().{}({})", ident(&resource.accessor), ident(&method.name), args.join(", "));
+    let call = format!("{}.{}({})", resource.reach("client"), ident(&method.name), args.join(", "));
     let body = media_example(method, &call).unwrap_or_else(|| match (&method.page_item, &method.response) {
         (Some(_), _) => vec![
             format!("let mut items = {call}.items();"),

@@ -2,6 +2,7 @@
 //! Code is built as token streams and formatted with prettyplease; Cargo.toml comes from an
 //! askama template. A pure function of its inputs.
 
+mod accessors;
 pub mod conformance;
 mod discovery_ops;
 mod features;

@@ -25,6 +25,9 @@ struct Shape {
 
 /// The module of a standard operations resource, or `None` when `resource` is not exactly one.
 pub fn tokens(resource: &ResourcePlan) -> Option<TokenStream> {
+    if !resource.children.is_empty() {
+        return None;
+    }
     let shape = shape(resource)?;
     let handle = ident(&resource.handle);
     let module_doc = format!(" Request builders for the `{}` resource.", resource.chain);

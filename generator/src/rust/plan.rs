@@ -105,7 +105,7 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     let mut builder = TypeBuilder::new(&api.schemas, &config.type_prefix, &config.runtime_types, &RESERVED, bytes);
     for parameter in api.methods.iter().flat_map(|m| m.parameters.iter().flatten()) {
         if !parameter.enum_values.is_empty() {
-            builder.claim_enum(&parameter.enum_values);
+            builder.claim_enum(&parameter.enum_values, Some(&parameter.name));
         }
     }
 
@@ -182,15 +182,20 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
             }
             plans.push(plan);
         }
+        let segments = methods.first().map(|m| m.resource_path.clone()).unwrap_or_default();
         resources.push(ResourcePlan {
             feature: config.features.then(|| feature_name(&module)),
             chain: chain.clone(),
+            segments,
             handle,
-            accessor: module.clone(),
+            accessors: Vec::new(),
+            flat_accessor: module.clone(),
             module,
             methods: plans,
+            children: Vec::new(),
         });
     }
+    super::accessors::nest(&mut resources);
     let gates = Gates::compute(&resources, &builder.defs);
     let names = used.used;
     let mut aliases = Vec::new();
@@ -256,13 +261,36 @@ fn name_table(api: &Api, config: &ClientConfig) -> IndexMap<String, NameType> {
         .schemas
         .keys()
         .map(|schema| {
-            camel_string(schema.strip_prefix(config.type_prefix.as_str()).filter(|s| !s.is_empty()).unwrap_or(schema))
+            camel_string(types::without_prefix(schema, &config.type_prefix, &api.schemas))
         })
         .collect();
     let mut named: Vec<NameType> = table.values().cloned().collect();
     super::name_rule::assign(&mut named, &schema_names);
     named.into_iter().map(|name| (name.pattern.clone(), name)).collect()
 }
+
+/// The crate's own modules, files and cargo features, and crates the generated code names by
+/// path: a resource module with one of these names gets a `_resource` suffix.
+pub(super) const TAKEN_MODULES: [&str; 17] = [
+    "model",
+    "names",
+    "scopes",
+    // Re-exported from the runtime with the `adc` feature.
+    "credentials",
+    "transport",
+    "adc",
+    "full",
+    "tracing",
+    "lib",
+    "main",
+    "mod",
+    "std",
+    "core",
+    "alloc",
+    "serde",
+    "serde_json",
+    "discogen_runtime",
+];
 
 /// Module names for resource chains: the last segment in snake case, with parent segments
 /// prepended to every chain whose name would otherwise be shared (`roles`,
@@ -286,33 +314,11 @@ fn module_names<'a>(chains: impl Iterator<Item = &'a str>) -> Vec<String> {
             }
         }
         if !changed {
-            // The crate's own modules, files and cargo features, and crates the generated
-            // code names by path.
-            const TAKEN: [&str; 17] = [
-                "model",
-                "names",
-                "scopes",
-                // Re-exported from the runtime with the `adc` feature.
-                "credentials",
-                "transport",
-                "adc",
-                "full",
-                "tracing",
-                "lib",
-                "main",
-                "mod",
-                "std",
-                "core",
-                "alloc",
-                "serde",
-                "serde_json",
-                "discogen_runtime",
-            ];
             let mut names: Vec<String> = names
                 .into_iter()
                 .map(|n| {
                     let keyword = super::idents::ident(&n) != n.as_str();
-                    if TAKEN.contains(&n.as_str()) || keyword {
+                    if TAKEN_MODULES.contains(&n.as_str()) || keyword {
                         format!("{n}_resource")
                     } else {
                         n
@@ -464,7 +470,7 @@ fn method_plan(
             ..Schema::default()
         };
         let context = format!("{}{}", camel_string(&singular(resource)), camel_string(&p.name));
-        let ty = builder.field_type(&schema, &context, &format!("{}.{}", method.id, p.name));
+        let ty = builder.own_field_type(&schema, &context, Some(&p.name), &format!("{}.{}", method.id, p.name));
         query.push(QueryParam {
             wire_name: p.name.clone(),
             field: field_for(&p.name),
@@ -701,26 +707,29 @@ fn page_impl(plan: &CratePlan, def: &TypeDef) -> Option<TokenStream> {
 /// The crate root: docs, re-exports, endpoints and the `Client`.
 pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_name: &str) -> TokenStream {
     let service = &api.service;
+    // A resource with children keeps its handle (and module) whatever its feature: the
+    // feature compiles its methods only.
     let feature_attr = |r: &ResourcePlan| match &r.feature {
-        Some(feature) => quote!(#[cfg(feature = #feature)]),
-        None => quote!(),
+        Some(feature) if r.children.is_empty() => quote!(#[cfg(feature = #feature)]),
+        _ => quote!(),
     };
     let modules = plan.resources.iter().map(|r| {
         let module = ident(&r.module);
         let gate = feature_attr(r);
         quote!(#gate pub mod #module;)
     });
-    let accessors = plan.resources.iter().map(|r| {
-        let accessor = ident(&r.accessor);
+    let top_level: Vec<&ResourcePlan> = plan.resources.iter().filter(|r| r.accessors.len() == 1).collect();
+    let accessors = top_level.iter().map(|r| {
+        let accessor = ident(r.accessor());
         let module = ident(&r.module);
         let handle = ident(&r.handle);
         let gate = feature_attr(r);
         let doc = match &r.feature {
-            Some(feature) => format!(" The `{}` resource (feature `{feature}`).", r.chain),
-            None => format!(" The `{}` resource.", r.chain),
+            Some(feature) if r.children.is_empty() => format!(" The `{}` resource (feature `{feature}`).", r.chain),
+            _ => format!(" The `{}` resource.", r.chain),
         };
         // With the feature off, a stand-in that names it where the user calls it.
-        let off = r.feature.as_ref().map(|feature| {
+        let off = r.feature.as_ref().filter(|_| r.children.is_empty()).map(|feature| {
             let note = format!("compiled out: enable the cargo feature `{feature}` of {crate_name}");
             quote!(discogen_runtime::feature_off!(#accessor, #feature, #note);)
         });
@@ -732,6 +741,23 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_name: &str) -> TokenStream 
             }
             #off
         }
+    });
+    // The accessors of nested resources before they nested (`client.messages()`), deprecated
+    // and hidden, where the name is still free.
+    let moved = plan.resources.iter().filter(|r| !r.methods.is_empty()).filter_map(|r| {
+        let old = &r.flat_accessor;
+        if r.accessors.len() == 1 && r.accessor() == old.as_str() {
+            return None;
+        }
+        let clashes = top_level.iter().any(|t| t.accessor() == old.as_str())
+            || super::accessors::CLIENT_METHODS.contains(&old.as_str());
+        if clashes {
+            return None;
+        }
+        let (old, module, handle) = (ident(old), ident(&r.module), ident(&r.handle));
+        let gate = feature_attr(r);
+        let note = format!("accessors follow the method id: use `{}`", r.reach("client"));
+        Some(quote!(#gate discogen_runtime::moved_accessor!(#old, #module::#handle, #note);))
     });
     let default_endpoint = service.base_url.clone();
     let service_path = service.base_url.strip_prefix(&service.root_url).unwrap_or_default().to_owned();
@@ -865,6 +891,7 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_name: &str) -> TokenStream 
             }
 
             #( #accessors )*
+            #( #moved )*
         }
 
         // The builder's setters are the same in every crate: the runtime writes them.

@@ -50,7 +50,7 @@ pub fn render(api: &Api, config: &ClientConfig, plan: &CratePlan) -> Result<Stri
         revision: &service.revision,
         description: super::rustdoc::lines(&service.description).join("\n"),
         quickstart: quickstart(config, plan, &crate_ident),
-        resource_count: plan.resources.len(),
+        resource_count: plan.resources.iter().filter(|r| !r.methods.is_empty()).count(),
         features,
         default_chains,
     };

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 
-use super::idents::{camel_string, dedupe, snake_string};
+use super::idents::{camel_string, dedupe, singular, snake_string};
 use crate::ir::{EnumValue, Schema};
 
 #[path = "composition.rs"]
@@ -142,8 +142,9 @@ pub struct TypeBuilder<'a> {
     named: HashMap<String, String>,
     taken: HashSet<String>,
     pub defs: Vec<TypeDef>,
-    /// Enums shared by value set (query parameters reuse one type).
-    enums_by_values: HashMap<Vec<String>, String>,
+    /// Enums by name before clashes are resolved and value set: every use of one field or
+    /// parameter name with one value set shares a type.
+    enums_by_key: HashMap<(String, Vec<String>), String>,
     reserved: HashSet<String>,
     /// Depth of inline `Vec`/map nesting of the field being typed.
     nesting: usize,
@@ -154,6 +155,9 @@ pub struct TypeBuilder<'a> {
     expanding: Vec<String>,
     /// Enum value sets of the whole document by the name their common prefix gives.
     prefix_claims: HashMap<String, HashSet<Vec<String>>>,
+    /// Enum value sets of the whole document by the field or parameter they belong to
+    /// (`ValueInputOption`).
+    own_claims: HashMap<String, HashSet<Vec<String>>>,
     /// Every schema's name before clashes are resolved: an enum never takes one.
     schema_names: HashSet<String>,
 }
@@ -179,12 +183,13 @@ impl<'a> TypeBuilder<'a> {
             named: HashMap::new(),
             taken,
             defs: Vec::new(),
-            enums_by_values: HashMap::new(),
+            enums_by_key: HashMap::new(),
             reserved,
             nesting: 0,
             bytes,
             expanding: Vec::new(),
             prefix_claims: HashMap::new(),
+            own_claims: HashMap::new(),
             schema_names: HashSet::new(),
         };
         builder.schema_names = schemas.keys().map(|schema| builder.plain_name(schema)).collect();
@@ -206,7 +211,7 @@ impl<'a> TypeBuilder<'a> {
 
     /// A schema's name without the configured prefix, before clashes are resolved.
     fn plain_name(&self, schema: &str) -> String {
-        camel_string(schema.strip_prefix(self.prefix).filter(|s| !s.is_empty()).unwrap_or(schema))
+        camel_string(without_prefix(schema, self.prefix, self.schemas))
     }
 
     /// `base`, else `base` + `suffix` (a word saying what kind of item it is), else that with
@@ -224,28 +229,36 @@ impl<'a> TypeBuilder<'a> {
         name
     }
 
-    /// Records an enum's values before any type is named, so that an enum takes its values'
-    /// common prefix as name (`JOB_STATE_*` -> `JobState`) only when no other enum of the
-    /// document has that prefix with other values.
-    pub fn claim_enum(&mut self, values: &[EnumValue]) {
+    /// Records an enum's values, and the field or parameter name it belongs to (`own`), before
+    /// any type is named: an enum takes its values' common prefix as name (`JOB_STATE_*` ->
+    /// `JobState`) only when no other enum of the document has that prefix with other values,
+    /// else its own name (`valueInputOption` -> `ValueInputOption`) only when every enum of
+    /// that name has these values.
+    pub fn claim_enum(&mut self, values: &[EnumValue], own: Option<&str>) {
         let key: Vec<String> = values.iter().map(|v| v.value.clone()).collect();
         let prefix = common_prefix(&key);
         if prefix.len() > 1 {
-            self.prefix_claims.entry(camel_string(prefix.trim_end_matches('_'))).or_default().insert(key);
+            self.prefix_claims.entry(camel_string(prefix.trim_end_matches('_'))).or_default().insert(key.clone());
+        }
+        if let Some(own) = own.filter(|own| !own.is_empty()) {
+            self.own_claims.entry(camel_string(own)).or_default().insert(key);
         }
     }
 
     /// Claims the enums of `schema` and of everything inline in it (iteratively: inline
-    /// nesting can be as deep as the JSON parser allows).
+    /// nesting can be as deep as the JSON parser allows), with the names `field_type` gives
+    /// them.
     fn claim_schema_enums(&mut self, schema: &'a Schema) {
-        let mut stack = vec![schema];
-        while let Some(schema) = stack.pop() {
+        let mut stack: Vec<(&Schema, Option<String>)> = vec![(schema, None)];
+        while let Some((schema, own)) = stack.pop() {
             if !schema.enum_values.is_empty() {
-                self.claim_enum(&schema.enum_values);
+                self.claim_enum(&schema.enum_values, own.as_deref());
             }
-            stack.extend(schema.properties.iter().map(|p| &p.schema));
-            stack.extend(schema.items.iter().chain(&schema.additional_properties).map(|inner| &**inner));
-            stack.extend(schema.all_of.iter().chain(&schema.one_of).chain(&schema.any_of));
+            stack.extend(schema.properties.iter().map(|p| (&p.schema, Some(p.name.clone()))));
+            stack.extend(schema.items.iter().map(|items| (&**items, own.as_deref().map(singular))));
+            stack.extend(schema.additional_properties.iter().map(|values| (&**values, None)));
+            stack.extend(schema.all_of.iter().map(|member| (member, own.clone())));
+            stack.extend(schema.one_of.iter().chain(&schema.any_of).map(|member| (member, None)));
         }
     }
 
@@ -269,6 +282,11 @@ impl<'a> TypeBuilder<'a> {
     /// The type of a schema used in a field position; inline objects and enums become new
     /// definitions named after `context`.
     pub fn field_type(&mut self, schema: &Schema, context: &str, origin: &str) -> RustType {
+        self.own_field_type(schema, context, None, origin)
+    }
+
+    /// [`Self::field_type`] of a field or parameter called `own` (its enum may take that name).
+    pub fn own_field_type(&mut self, schema: &Schema, context: &str, own: Option<&str>, origin: &str) -> RustType {
         if let Some(target) = &schema.reference {
             if let Some(runtime) = self.runtime.get(target) {
                 return RustType::Runtime(runtime.clone());
@@ -276,10 +294,11 @@ impl<'a> TypeBuilder<'a> {
             return RustType::Named(self.schema_type_name(target));
         }
         if !schema.enum_values.is_empty() {
-            return RustType::Named(self.enum_type(&schema.enum_values, schema.description.clone(), context, origin));
+            let description = schema.description.clone();
+            return RustType::Named(self.enum_type(&schema.enum_values, description, context, own, origin));
         }
         if let Some(member) = composition::lone_reference(schema) {
-            return self.field_type(member, context, origin);
+            return self.own_field_type(member, context, own, origin);
         }
         if composition::is_composed(schema) && self.nesting < MAX_INLINE_NESTING {
             let merged = self.merged_all_of(schema);
@@ -296,7 +315,8 @@ impl<'a> TypeBuilder<'a> {
             Some("string") => match schema.format.as_deref() {
                 Some("int64") => RustType::I64,
                 Some("uint64") => RustType::U64,
-                Some("google-datetime") => RustType::Timestamp,
+                // RFC 3339 text either way; `Timestamp` keeps it as sent.
+                Some("google-datetime" | "date-time") => RustType::Timestamp,
                 Some("google-duration") => RustType::Duration,
                 Some("google-fieldmask") => RustType::FieldMask,
                 Some("byte") => RustType::Bytes(self.bytes),
@@ -318,7 +338,8 @@ impl<'a> TypeBuilder<'a> {
             Some("array") => match &schema.items {
                 Some(items) => {
                     self.nesting += 1;
-                    let inner = self.field_type(items, &format!("{context}Item"), origin);
+                    let own = own.map(singular);
+                    let inner = self.own_field_type(items, &format!("{context}Item"), own.as_deref(), origin);
                     self.nesting -= 1;
                     RustType::Vec(Box::new(inner))
                 }
@@ -343,25 +364,39 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    /// An open enum for a value set; identical value sets share one type.
+    /// An open enum for a value set, named by its values' prefix, else by its own field or
+    /// parameter name (`own`), else by `context`; every use of one such name with one value
+    /// set shares the type (never a type named after an unrelated field with equal values).
     pub fn enum_type(
         &mut self,
         values: &[EnumValue],
         description: Option<String>,
         context: &str,
+        own: Option<&str>,
         origin: &str,
     ) -> String {
         let key: Vec<String> = values.iter().map(|v| v.value.clone()).collect();
-        if let Some(name) = self.enums_by_values.get(&key) {
-            return name.clone();
-        }
         let prefix = common_prefix(&key);
         let prefix_name = camel_string(prefix.trim_end_matches('_'));
+        let own_name = own.map(camel_string).unwrap_or_default();
+        let free = |name: &String| !self.schema_names.contains(name) && !self.reserved.contains(name);
         let owned_prefix = prefix.len() > 1
             && self.prefix_claims.get(&prefix_name).is_none_or(|sets| sets.len() == 1)
-            && !self.schema_names.contains(&prefix_name);
-        let base = if owned_prefix { prefix_name } else { camel_string(context) };
-        let name = self.unique(base, "Enum");
+            && free(&prefix_name);
+        let owned_name = !own_name.is_empty()
+            && self.own_claims.get(&own_name).is_some_and(|sets| sets.len() == 1 && sets.contains(&key))
+            && free(&own_name);
+        let base = if owned_prefix {
+            prefix_name
+        } else if owned_name {
+            own_name
+        } else {
+            camel_string(context)
+        };
+        if let Some(name) = self.enums_by_key.get(&(base.clone(), key.clone())) {
+            return name.clone();
+        }
+        let name = self.unique(base.clone(), "Enum");
         let mut names: Vec<String> =
             key.iter().map(|value| camel_string(value.strip_prefix(prefix.as_str()).unwrap_or(value))).collect();
         dedupe(&mut names);
@@ -390,7 +425,7 @@ impl<'a> TypeBuilder<'a> {
             variants,
             unknown,
         }));
-        self.enums_by_values.insert(key, name.clone());
+        self.enums_by_key.insert((base, key), name.clone());
         name
     }
 
@@ -457,7 +492,7 @@ impl<'a> TypeBuilder<'a> {
                         self.schemas.get(target)?.description.clone()
                     });
                 Field {
-                    ty: self.field_type(&property.schema, &context, &origin),
+                    ty: self.own_field_type(&property.schema, &context, Some(&property.name), &origin),
                     rust_name,
                     json_name: property.name.clone(),
                     boxed: false,
@@ -618,6 +653,15 @@ fn strongly_connected_components(edges: &[Vec<usize>]) -> Vec<usize> {
 
 /// The longest prefix ending in `_` shared by all values (empty if any value would be left
 /// empty or start with a digit).
+/// `schema` without the API's own prefix (`GoogleCloudAiplatformV1Model` -> `Model`) when that
+/// leaves a name (starting a new word) that no other schema of the document has.
+pub fn without_prefix<'s>(schema: &'s str, prefix: &str, schemas: &IndexMap<String, Schema>) -> &'s str {
+    match schema.strip_prefix(prefix) {
+        Some(rest) if !prefix.is_empty() && rest.starts_with(|c: char| c.is_ascii_uppercase()) && !schemas.contains_key(rest) => rest,
+        _ => schema,
+    }
+}
+
 fn common_prefix(values: &[String]) -> String {
     let Some(first) = values.first() else { return String::new() };
     let mut prefix: &str = first;

@@ -10,6 +10,7 @@ mod client_builder;
 mod feature_off;
 mod int64;
 mod model_serde;
+mod moved_accessor;
 mod names;
 mod operations_resource;
 mod paging;

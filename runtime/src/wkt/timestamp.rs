@@ -1,4 +1,4 @@
-//! `google.protobuf.Timestamp` (Discovery format `google-datetime`).
+//! `google.protobuf.Timestamp` (Discovery format `google-datetime`, and `date-time`).
 
 use std::fmt;
 use std::time::{Duration as StdDuration, SystemTime, UNIX_EPOCH};

@@ -253,7 +253,7 @@ async fn seed_jobs(emulator: &Emulator, prefix: &str, count: usize) {
     let client = aiplatform_client(emulator, &Settings::default());
     let prefix = prefix.to_owned();
     let (outcomes, _) = run_concurrently(count, 100, move |i| {
-        let jobs = client.notebook_execution_jobs();
+        let jobs = client.projects().locations().notebook_execution_jobs();
         let id = format!("{prefix}-{i}");
         async move { jobs.create(parent(), job(&id)).notebook_execution_job_id(id).send().await.is_ok() }
     })
@@ -266,7 +266,7 @@ pub async fn gets(emulator: &Emulator, count: usize, settings: &Settings) -> Rep
     seed_jobs(emulator, "get", 100).await;
     let client = aiplatform_client(emulator, settings);
     let (outcomes, elapsed) = run_concurrently(count, settings.in_flight, move |i| {
-        let jobs = client.notebook_execution_jobs();
+        let jobs = client.projects().locations().notebook_execution_jobs();
         async move { jobs.get(parent().notebook_execution_job(format!("get-{}", i % 100))).send().await.is_ok() }
     })
     .await;
@@ -291,7 +291,7 @@ pub async fn fault_mix(
     // Spread the creates evenly among the gets.
     let is_create: Arc<Vec<bool>> =
         Arc::new((0..total).map(|i| i * creates / total != (i + 1) * creates / total).collect());
-    let jobs = aiplatform_client(emulator, settings).notebook_execution_jobs();
+    let jobs = aiplatform_client(emulator, settings).projects().locations().notebook_execution_jobs();
     let compute = computelro_client(emulator, settings);
     let before = emulator.faults().applied();
     emulator.faults().set_plan(plan);
@@ -367,7 +367,7 @@ fn subtract(after: Vec<(String, usize)>, before: &[(String, usize)]) -> Vec<(Str
 pub async fn create_and_wait(emulator: &Emulator, count: usize, settings: &Settings) -> Report {
     emulator.set_config(EmulatorConfig { create_polls: 2, ..emulator.config() });
     let client = aiplatform_client(emulator, settings);
-    let jobs = client.notebook_execution_jobs();
+    let jobs = client.projects().locations().notebook_execution_jobs();
     let (outcomes, elapsed) = run_concurrently(count, count, move |i| {
         let jobs = jobs.clone();
         async move {
@@ -392,7 +392,16 @@ pub async fn create_and_wait(emulator: &Emulator, count: usize, settings: &Setti
 }
 
 async fn list_all(client: &aiplatform::Client) -> Vec<aiplatform::NotebookExecutionJob> {
-    client.notebook_execution_jobs().list(parent()).page_size(1000).items().try_collect().await.expect("final listing")
+    client
+        .projects()
+        .locations()
+        .notebook_execution_jobs()
+        .list(parent())
+        .page_size(1000)
+        .items()
+        .try_collect()
+        .await
+        .expect("final listing")
 }
 
 /// Scenario 4: a listing of `items` jobs, 100 per page, while `settings.in_flight` gets run
@@ -404,7 +413,8 @@ pub async fn listing_under_load(emulator: &Emulator, items: usize, settings: &Se
     let background_calls = Arc::new(AtomicUsize::new(0));
     let mut background = Vec::new();
     for worker in 0..settings.in_flight {
-        let (jobs, stop, calls) = (client.notebook_execution_jobs(), stop.clone(), background_calls.clone());
+        let (jobs, stop, calls) =
+            (client.projects().locations().notebook_execution_jobs(), stop.clone(), background_calls.clone());
         background.push(tokio::spawn(async move {
             let mut i = worker;
             while !stop.load(Ordering::Relaxed) {
@@ -418,7 +428,7 @@ pub async fn listing_under_load(emulator: &Emulator, items: usize, settings: &Se
     tokio::time::sleep(Duration::from_millis(200)).await;
     let from = background_calls.load(Ordering::Relaxed);
     let started = Instant::now();
-    let mut pages = client.notebook_execution_jobs().list(parent()).page_size(100).pages();
+    let mut pages = client.projects().locations().notebook_execution_jobs().list(parent()).page_size(100).pages();
     let mut latencies = Vec::new();
     let mut listed = Vec::new();
     let mut failures = 0;

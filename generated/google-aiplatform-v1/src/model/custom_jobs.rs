@@ -205,9 +205,9 @@ mod gated_2 {
 
     /// Optional. This determines which type of scheduling strategy to use.
     ///
-    /// Values this crate does not know yet are kept in [`SchedulingStrategy::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`Strategy::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum SchedulingStrategy {
+    pub enum Strategy {
         /// Strategy will default to STANDARD.
         ///
         /// `STRATEGY_UNSPECIFIED`
@@ -244,36 +244,36 @@ mod gated_2 {
         Unknown(String),
     }
 
-    impl SchedulingStrategy {
+    impl Strategy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                SchedulingStrategy::StrategyUnspecified => "STRATEGY_UNSPECIFIED",
-                SchedulingStrategy::OnDemand => "ON_DEMAND",
-                SchedulingStrategy::LowCost => "LOW_COST",
-                SchedulingStrategy::Standard => "STANDARD",
-                SchedulingStrategy::Spot => "SPOT",
-                SchedulingStrategy::FlexStart => "FLEX_START",
-                SchedulingStrategy::Unknown(value) => value,
+                Strategy::StrategyUnspecified => "STRATEGY_UNSPECIFIED",
+                Strategy::OnDemand => "ON_DEMAND",
+                Strategy::LowCost => "LOW_COST",
+                Strategy::Standard => "STANDARD",
+                Strategy::Spot => "SPOT",
+                Strategy::FlexStart => "FLEX_START",
+                Strategy::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for SchedulingStrategy {
+    impl From<&str> for Strategy {
         fn from(value: &str) -> Self {
             match value {
-                "STRATEGY_UNSPECIFIED" => SchedulingStrategy::StrategyUnspecified,
-                "ON_DEMAND" => SchedulingStrategy::OnDemand,
-                "LOW_COST" => SchedulingStrategy::LowCost,
-                "STANDARD" => SchedulingStrategy::Standard,
-                "SPOT" => SchedulingStrategy::Spot,
-                "FLEX_START" => SchedulingStrategy::FlexStart,
-                other => SchedulingStrategy::Unknown(other.to_owned()),
+                "STRATEGY_UNSPECIFIED" => Strategy::StrategyUnspecified,
+                "ON_DEMAND" => Strategy::OnDemand,
+                "LOW_COST" => Strategy::LowCost,
+                "STANDARD" => Strategy::Standard,
+                "SPOT" => Strategy::Spot,
+                "FLEX_START" => Strategy::FlexStart,
+                other => Strategy::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(SchedulingStrategy);
+    discogen_runtime::open_enum_impls!(Strategy);
 
     /// All parameters related to queuing and scheduling of custom jobs.
     ///
@@ -287,7 +287,7 @@ mod gated_2 {
         pub restart_job_on_worker_restart: Option<bool>,
 
         /// Optional. This determines which type of scheduling strategy to use.
-        pub strategy: Option<crate::SchedulingStrategy>,
+        pub strategy: Option<crate::Strategy>,
 
         /// Optional. Indicates if the job should retry for internal errors after the job starts running. If true, overrides `Scheduling.restart_job_on_worker_restart` to false.
         pub disable_retries: Option<bool>,

@@ -149,9 +149,9 @@ mod gated_1 {
 
     /// Field to choose sampling strategy. Sampling strategy will decide which data should be selected for human labeling in every batch.
     ///
-    /// Values this crate does not know yet are kept in [`SampleConfigSampleStrategy::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`SampleStrategy::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum SampleConfigSampleStrategy {
+    pub enum SampleStrategy {
         /// Default will be treated as UNCERTAINTY.
         ///
         /// `SAMPLE_STRATEGY_UNSPECIFIED`
@@ -166,32 +166,32 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl SampleConfigSampleStrategy {
+    impl SampleStrategy {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                SampleConfigSampleStrategy::SampleStrategyUnspecified => {
+                SampleStrategy::SampleStrategyUnspecified => {
                     "SAMPLE_STRATEGY_UNSPECIFIED"
                 }
-                SampleConfigSampleStrategy::Uncertainty => "UNCERTAINTY",
-                SampleConfigSampleStrategy::Unknown(value) => value,
+                SampleStrategy::Uncertainty => "UNCERTAINTY",
+                SampleStrategy::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for SampleConfigSampleStrategy {
+    impl From<&str> for SampleStrategy {
         fn from(value: &str) -> Self {
             match value {
                 "SAMPLE_STRATEGY_UNSPECIFIED" => {
-                    SampleConfigSampleStrategy::SampleStrategyUnspecified
+                    SampleStrategy::SampleStrategyUnspecified
                 }
-                "UNCERTAINTY" => SampleConfigSampleStrategy::Uncertainty,
-                other => SampleConfigSampleStrategy::Unknown(other.to_owned()),
+                "UNCERTAINTY" => SampleStrategy::Uncertainty,
+                other => SampleStrategy::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(SampleConfigSampleStrategy);
+    discogen_runtime::open_enum_impls!(SampleStrategy);
 
     /// Active learning data sampling config. For every active learning labeling iteration, it will select a batch of data based on the sampling strategy.
     ///
@@ -205,7 +205,7 @@ mod gated_1 {
         pub following_batch_sample_percentage: Option<i32>,
 
         /// Field to choose sampling strategy. Sampling strategy will decide which data should be selected for human labeling in every batch.
-        pub sample_strategy: Option<crate::SampleConfigSampleStrategy>,
+        pub sample_strategy: Option<crate::SampleStrategy>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

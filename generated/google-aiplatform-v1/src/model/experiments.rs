@@ -167,6 +167,66 @@ discogen_runtime::model_serde!(
 
 #[cfg(any(feature = "experiments", feature = "time-series"))]
 mod gated_3 {
+    /// Required. Immutable. Type of TensorboardTimeSeries value.
+    ///
+    /// Values this crate does not know yet are kept in [`TensorboardTimeSeriesValueType::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum TensorboardTimeSeriesValueType {
+        /// The value type is unspecified.
+        ///
+        /// `VALUE_TYPE_UNSPECIFIED`
+        ValueTypeUnspecified,
+
+        /// Used for TensorboardTimeSeries that is a list of scalars. E.g. accuracy of a model over epochs/time.
+        ///
+        /// `SCALAR`
+        Scalar,
+
+        /// Used for TensorboardTimeSeries that is a list of tensors. E.g. histograms of weights of layer in a model over epoch/time.
+        ///
+        /// `TENSOR`
+        Tensor,
+
+        /// Used for TensorboardTimeSeries that is a list of blob sequences. E.g. set of sample images with labels over epochs/time.
+        ///
+        /// `BLOB_SEQUENCE`
+        BlobSequence,
+
+        /// A value not known to this version of the crate.
+        Unknown(String),
+    }
+
+    impl TensorboardTimeSeriesValueType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                TensorboardTimeSeriesValueType::ValueTypeUnspecified => {
+                    "VALUE_TYPE_UNSPECIFIED"
+                }
+                TensorboardTimeSeriesValueType::Scalar => "SCALAR",
+                TensorboardTimeSeriesValueType::Tensor => "TENSOR",
+                TensorboardTimeSeriesValueType::BlobSequence => "BLOB_SEQUENCE",
+                TensorboardTimeSeriesValueType::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for TensorboardTimeSeriesValueType {
+        fn from(value: &str) -> Self {
+            match value {
+                "VALUE_TYPE_UNSPECIFIED" => {
+                    TensorboardTimeSeriesValueType::ValueTypeUnspecified
+                }
+                "SCALAR" => TensorboardTimeSeriesValueType::Scalar,
+                "TENSOR" => TensorboardTimeSeriesValueType::Tensor,
+                "BLOB_SEQUENCE" => TensorboardTimeSeriesValueType::BlobSequence,
+                other => TensorboardTimeSeriesValueType::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    discogen_runtime::open_enum_impls!(TensorboardTimeSeriesValueType);
+
     /// TensorboardTimeSeries maps to times series produced in training runs
     ///
     /// Discovery schema `GoogleCloudAiplatformV1TensorboardTimeSeries`.

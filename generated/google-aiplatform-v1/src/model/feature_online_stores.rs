@@ -2,6 +2,55 @@
 
 #[cfg(feature = "feature-online-stores")]
 mod gated_1 {
+    /// Output only. State of the featureOnlineStore.
+    ///
+    /// Values this crate does not know yet are kept in [`FeatureOnlineStoreState::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum FeatureOnlineStoreState {
+        /// Default value. This value is unused.
+        ///
+        /// `STATE_UNSPECIFIED`
+        StateUnspecified,
+
+        /// State when the featureOnlineStore configuration is not being updated and the fields reflect the current configuration of the featureOnlineStore. The featureOnlineStore is usable in this state.
+        ///
+        /// `STABLE`
+        Stable,
+
+        /// The state of the featureOnlineStore configuration when it is being updated. During an update, the fields reflect either the original configuration or the updated configuration of the featureOnlineStore. The featureOnlineStore is still usable in this state.
+        ///
+        /// `UPDATING`
+        Updating,
+
+        /// A value not known to this version of the crate.
+        Unknown(String),
+    }
+
+    impl FeatureOnlineStoreState {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                FeatureOnlineStoreState::StateUnspecified => "STATE_UNSPECIFIED",
+                FeatureOnlineStoreState::Stable => "STABLE",
+                FeatureOnlineStoreState::Updating => "UPDATING",
+                FeatureOnlineStoreState::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for FeatureOnlineStoreState {
+        fn from(value: &str) -> Self {
+            match value {
+                "STATE_UNSPECIFIED" => FeatureOnlineStoreState::StateUnspecified,
+                "STABLE" => FeatureOnlineStoreState::Stable,
+                "UPDATING" => FeatureOnlineStoreState::Updating,
+                other => FeatureOnlineStoreState::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    discogen_runtime::open_enum_impls!(FeatureOnlineStoreState);
+
     /// Vertex AI Feature Online Store provides a centralized repository for serving ML features and embedding indexes at low latency. The Feature Online Store is a top-level container.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1FeatureOnlineStore`.
@@ -35,7 +84,7 @@ mod gated_1 {
         /// Output only. State of the featureOnlineStore.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub state: Option<crate::FeaturestoreState>,
+        pub state: Option<crate::FeatureOnlineStoreState>,
 
         /// Optional. The dedicated serving endpoint for this FeatureOnlineStore, which is different from common Vertex service endpoint.
         pub dedicated_serving_endpoint: Option<

@@ -383,9 +383,9 @@ mod gated_1 {
 
     /// Optional. The distance measure used in nearest neighbor search.
     ///
-    /// Values this crate does not know yet are kept in [`FeatureViewIndexConfigDistanceMeasureType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`DistanceMeasureType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum FeatureViewIndexConfigDistanceMeasureType {
+    pub enum DistanceMeasureType {
         /// Should not be set.
         ///
         /// `DISTANCE_MEASURE_TYPE_UNSPECIFIED`
@@ -410,50 +410,36 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl FeatureViewIndexConfigDistanceMeasureType {
+    impl DistanceMeasureType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                FeatureViewIndexConfigDistanceMeasureType::DistanceMeasureTypeUnspecified => {
+                DistanceMeasureType::DistanceMeasureTypeUnspecified => {
                     "DISTANCE_MEASURE_TYPE_UNSPECIFIED"
                 }
-                FeatureViewIndexConfigDistanceMeasureType::SquaredL2Distance => {
-                    "SQUARED_L2_DISTANCE"
-                }
-                FeatureViewIndexConfigDistanceMeasureType::CosineDistance => {
-                    "COSINE_DISTANCE"
-                }
-                FeatureViewIndexConfigDistanceMeasureType::DotProductDistance => {
-                    "DOT_PRODUCT_DISTANCE"
-                }
-                FeatureViewIndexConfigDistanceMeasureType::Unknown(value) => value,
+                DistanceMeasureType::SquaredL2Distance => "SQUARED_L2_DISTANCE",
+                DistanceMeasureType::CosineDistance => "COSINE_DISTANCE",
+                DistanceMeasureType::DotProductDistance => "DOT_PRODUCT_DISTANCE",
+                DistanceMeasureType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for FeatureViewIndexConfigDistanceMeasureType {
+    impl From<&str> for DistanceMeasureType {
         fn from(value: &str) -> Self {
             match value {
                 "DISTANCE_MEASURE_TYPE_UNSPECIFIED" => {
-                    FeatureViewIndexConfigDistanceMeasureType::DistanceMeasureTypeUnspecified
+                    DistanceMeasureType::DistanceMeasureTypeUnspecified
                 }
-                "SQUARED_L2_DISTANCE" => {
-                    FeatureViewIndexConfigDistanceMeasureType::SquaredL2Distance
-                }
-                "COSINE_DISTANCE" => {
-                    FeatureViewIndexConfigDistanceMeasureType::CosineDistance
-                }
-                "DOT_PRODUCT_DISTANCE" => {
-                    FeatureViewIndexConfigDistanceMeasureType::DotProductDistance
-                }
-                other => {
-                    FeatureViewIndexConfigDistanceMeasureType::Unknown(other.to_owned())
-                }
+                "SQUARED_L2_DISTANCE" => DistanceMeasureType::SquaredL2Distance,
+                "COSINE_DISTANCE" => DistanceMeasureType::CosineDistance,
+                "DOT_PRODUCT_DISTANCE" => DistanceMeasureType::DotProductDistance,
+                other => DistanceMeasureType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(FeatureViewIndexConfigDistanceMeasureType);
+    discogen_runtime::open_enum_impls!(DistanceMeasureType);
 
     /// Configuration for vector indexing.
     ///
@@ -479,9 +465,7 @@ mod gated_1 {
         pub embedding_dimension: Option<i32>,
 
         /// Optional. The distance measure used in nearest neighbor search.
-        pub distance_measure_type: Option<
-            crate::FeatureViewIndexConfigDistanceMeasureType,
-        >,
+        pub distance_measure_type: Option<crate::DistanceMeasureType>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -715,7 +699,7 @@ mod gated_1 {
         pub name: Option<String>,
 
         /// Optional. This MUST be specified for queries and must NOT be specified for database points.
-        pub op: Option<crate::NearestNeighborQueryNumericFilterOp>,
+        pub op: Option<crate::Op>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -880,9 +864,9 @@ discogen_runtime::model_serde!(
 mod gated_3 {
     /// Optional. This MUST be specified for queries and must NOT be specified for database points.
     ///
-    /// Values this crate does not know yet are kept in [`NearestNeighborQueryNumericFilterOp::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`Op::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum NearestNeighborQueryNumericFilterOp {
+    pub enum Op {
         /// Unspecified operator.
         ///
         /// `OPERATOR_UNSPECIFIED`
@@ -922,42 +906,38 @@ mod gated_3 {
         Unknown(String),
     }
 
-    impl NearestNeighborQueryNumericFilterOp {
+    impl Op {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                NearestNeighborQueryNumericFilterOp::OperatorUnspecified => {
-                    "OPERATOR_UNSPECIFIED"
-                }
-                NearestNeighborQueryNumericFilterOp::Less => "LESS",
-                NearestNeighborQueryNumericFilterOp::LessEqual => "LESS_EQUAL",
-                NearestNeighborQueryNumericFilterOp::Equal => "EQUAL",
-                NearestNeighborQueryNumericFilterOp::GreaterEqual => "GREATER_EQUAL",
-                NearestNeighborQueryNumericFilterOp::Greater => "GREATER",
-                NearestNeighborQueryNumericFilterOp::NotEqual => "NOT_EQUAL",
-                NearestNeighborQueryNumericFilterOp::Unknown(value) => value,
+                Op::OperatorUnspecified => "OPERATOR_UNSPECIFIED",
+                Op::Less => "LESS",
+                Op::LessEqual => "LESS_EQUAL",
+                Op::Equal => "EQUAL",
+                Op::GreaterEqual => "GREATER_EQUAL",
+                Op::Greater => "GREATER",
+                Op::NotEqual => "NOT_EQUAL",
+                Op::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for NearestNeighborQueryNumericFilterOp {
+    impl From<&str> for Op {
         fn from(value: &str) -> Self {
             match value {
-                "OPERATOR_UNSPECIFIED" => {
-                    NearestNeighborQueryNumericFilterOp::OperatorUnspecified
-                }
-                "LESS" => NearestNeighborQueryNumericFilterOp::Less,
-                "LESS_EQUAL" => NearestNeighborQueryNumericFilterOp::LessEqual,
-                "EQUAL" => NearestNeighborQueryNumericFilterOp::Equal,
-                "GREATER_EQUAL" => NearestNeighborQueryNumericFilterOp::GreaterEqual,
-                "GREATER" => NearestNeighborQueryNumericFilterOp::Greater,
-                "NOT_EQUAL" => NearestNeighborQueryNumericFilterOp::NotEqual,
-                other => NearestNeighborQueryNumericFilterOp::Unknown(other.to_owned()),
+                "OPERATOR_UNSPECIFIED" => Op::OperatorUnspecified,
+                "LESS" => Op::Less,
+                "LESS_EQUAL" => Op::LessEqual,
+                "EQUAL" => Op::Equal,
+                "GREATER_EQUAL" => Op::GreaterEqual,
+                "GREATER" => Op::Greater,
+                "NOT_EQUAL" => Op::NotEqual,
+                other => Op::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(NearestNeighborQueryNumericFilterOp);
+    discogen_runtime::open_enum_impls!(Op);
 }
 
 #[cfg(any(feature = "feature-views", feature = "indexes", feature = "index-endpoints"))]

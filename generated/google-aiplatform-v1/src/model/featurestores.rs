@@ -118,7 +118,7 @@ mod gated_1 {
 )]
 pub use gated_1::*;
 
-#[cfg(any(feature = "featurestores", feature = "feature-online-stores"))]
+#[cfg(feature = "featurestores")]
 mod gated_2 {
     /// Output only. State of the featurestore.
     ///
@@ -168,13 +168,7 @@ mod gated_2 {
     }
 
     discogen_runtime::open_enum_impls!(FeaturestoreState);
-}
 
-#[cfg(any(feature = "featurestores", feature = "feature-online-stores"))]
-pub use gated_2::*;
-
-#[cfg(feature = "featurestores")]
-mod gated_3 {
     /// Vertex AI Feature Store provides a centralized repository for organizing, storing, and serving ML features. The Featurestore is a top-level container for your features and their values.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1Featurestore`.
@@ -411,7 +405,7 @@ mod gated_3 {
 }
 
 #[cfg(feature = "featurestores")]
-pub use gated_3::*;
+pub use gated_2::*;
 
 #[cfg(
     any(
@@ -420,7 +414,7 @@ pub use gated_3::*;
         feature = "feature-groups-features"
     )
 )]
-mod gated_4 {
+mod gated_3 {
     /// Immutable. Only applicable for Vertex AI Feature Store (Legacy). Type of Feature value.
     ///
     /// Values this crate does not know yet are kept in [`FeatureValueType::Unknown`], so they round-trip unchanged.
@@ -676,10 +670,10 @@ mod gated_4 {
         feature = "feature-groups-features"
     )
 )]
-pub use gated_4::*;
+pub use gated_3::*;
 
 #[cfg(any(feature = "featurestores", feature = "entity-types"))]
-mod gated_5 {
+mod gated_4 {
     /// The storage details for CSV input content.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1CsvSource`.
@@ -785,7 +779,7 @@ mod gated_5 {
 }
 
 #[cfg(any(feature = "featurestores", feature = "entity-types"))]
-pub use gated_5::*;
+pub use gated_4::*;
 
 /// The BigQuery location for the output content.
 ///

@@ -131,14 +131,7 @@ discogen_runtime::model_serde!(
     CancelHyperparameterTuningJobRequest {};
 );
 
-#[cfg(
-    any(
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "nas-trial-details",
-        feature = "trials"
-    )
-)]
+#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "trials"))]
 mod gated_2 {
     /// Output only. The detailed state of the Trial.
     ///
@@ -210,68 +203,6 @@ mod gated_2 {
 
     discogen_runtime::open_enum_impls!(TrialState);
 
-    /// A message representing a Measurement of a Trial. A Measurement contains the Metrics got by executing a Trial using suggested hyperparameter values.
-    ///
-    /// Discovery schema `GoogleCloudAiplatformV1Measurement`.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct Measurement {
-        /// Output only. Time that the Trial has been running at the point of this Measurement.
-        ///
-        /// Output only: set by the server and ignored in requests.
-        pub elapsed_duration: Option<discogen_runtime::wkt::Duration>,
-
-        /// Output only. The number of steps the machine learning model has been trained for. Must be non-negative.
-        ///
-        /// Output only: set by the server and ignored in requests.
-        pub step_count: Option<i64>,
-
-        /// Output only. A list of metrics got by evaluating the objective functions using suggested Parameter values.
-        ///
-        /// Output only: set by the server and ignored in requests.
-        pub metrics: Option<Vec<crate::MeasurementMetric>>,
-
-        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
-        pub _extra: discogen_runtime::ExtraFields,
-    }
-
-    /// A message representing a metric in the measurement.
-    ///
-    /// Discovery schema `GoogleCloudAiplatformV1MeasurementMetric`.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct MeasurementMetric {
-        /// Output only. The ID of the Metric. The Metric should be defined in StudySpec's Metrics.
-        ///
-        /// Output only: set by the server and ignored in requests.
-        pub metric_id: Option<String>,
-
-        /// Output only. The value for this metric.
-        ///
-        /// Output only: set by the server and ignored in requests.
-        pub value: Option<f64>,
-
-        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
-        pub _extra: discogen_runtime::ExtraFields,
-    }
-
-    discogen_runtime::model_serde!(
-        Measurement { "elapsedDuration" => elapsed_duration, "stepCount" => step_count as int64,
-            "metrics" => metrics };
-        MeasurementMetric { "metricId" => metric_id, "value" => value };
-    );
-}
-
-#[cfg(
-    any(
-        feature = "hyperparameter-tuning-jobs",
-        feature = "nas-jobs",
-        feature = "nas-trial-details",
-        feature = "trials"
-    )
-)]
-pub use gated_2::*;
-
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "trials"))]
-mod gated_3 {
     /// A message representing a Trial. A Trial contains a unique set of Parameters that has been or will be evaluated, along with the objective metrics got by running the Trial.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1Trial`.
@@ -371,15 +302,15 @@ mod gated_3 {
 }
 
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "trials"))]
-pub use gated_3::*;
+pub use gated_2::*;
 
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
-mod gated_4 {
+mod gated_3 {
     /// The search algorithm specified for the Study.
     ///
-    /// Values this crate does not know yet are kept in [`StudySpecAlgorithm::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`Algorithm::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum StudySpecAlgorithm {
+    pub enum Algorithm {
         /// The default algorithm used by Vertex AI for [hyperparameter tuning](https://cloud.google.com/vertex-ai/docs/training/hyperparameter-tuning-overview) and [Vertex AI Vizier](https://cloud.google.com/vertex-ai/docs/vizier).
         ///
         /// `ALGORITHM_UNSPECIFIED`
@@ -399,36 +330,36 @@ mod gated_4 {
         Unknown(String),
     }
 
-    impl StudySpecAlgorithm {
+    impl Algorithm {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                StudySpecAlgorithm::AlgorithmUnspecified => "ALGORITHM_UNSPECIFIED",
-                StudySpecAlgorithm::GridSearch => "GRID_SEARCH",
-                StudySpecAlgorithm::RandomSearch => "RANDOM_SEARCH",
-                StudySpecAlgorithm::Unknown(value) => value,
+                Algorithm::AlgorithmUnspecified => "ALGORITHM_UNSPECIFIED",
+                Algorithm::GridSearch => "GRID_SEARCH",
+                Algorithm::RandomSearch => "RANDOM_SEARCH",
+                Algorithm::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for StudySpecAlgorithm {
+    impl From<&str> for Algorithm {
         fn from(value: &str) -> Self {
             match value {
-                "ALGORITHM_UNSPECIFIED" => StudySpecAlgorithm::AlgorithmUnspecified,
-                "GRID_SEARCH" => StudySpecAlgorithm::GridSearch,
-                "RANDOM_SEARCH" => StudySpecAlgorithm::RandomSearch,
-                other => StudySpecAlgorithm::Unknown(other.to_owned()),
+                "ALGORITHM_UNSPECIFIED" => Algorithm::AlgorithmUnspecified,
+                "GRID_SEARCH" => Algorithm::GridSearch,
+                "RANDOM_SEARCH" => Algorithm::RandomSearch,
+                other => Algorithm::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(StudySpecAlgorithm);
+    discogen_runtime::open_enum_impls!(Algorithm);
 
     /// The observation noise level of the study. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
     ///
-    /// Values this crate does not know yet are kept in [`StudySpecObservationNoise::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`ObservationNoise::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum StudySpecObservationNoise {
+    pub enum ObservationNoise {
         /// The default noise level chosen by Vertex AI.
         ///
         /// `OBSERVATION_NOISE_UNSPECIFIED`
@@ -448,40 +379,40 @@ mod gated_4 {
         Unknown(String),
     }
 
-    impl StudySpecObservationNoise {
+    impl ObservationNoise {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                StudySpecObservationNoise::ObservationNoiseUnspecified => {
+                ObservationNoise::ObservationNoiseUnspecified => {
                     "OBSERVATION_NOISE_UNSPECIFIED"
                 }
-                StudySpecObservationNoise::Low => "LOW",
-                StudySpecObservationNoise::High => "HIGH",
-                StudySpecObservationNoise::Unknown(value) => value,
+                ObservationNoise::Low => "LOW",
+                ObservationNoise::High => "HIGH",
+                ObservationNoise::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for StudySpecObservationNoise {
+    impl From<&str> for ObservationNoise {
         fn from(value: &str) -> Self {
             match value {
                 "OBSERVATION_NOISE_UNSPECIFIED" => {
-                    StudySpecObservationNoise::ObservationNoiseUnspecified
+                    ObservationNoise::ObservationNoiseUnspecified
                 }
-                "LOW" => StudySpecObservationNoise::Low,
-                "HIGH" => StudySpecObservationNoise::High,
-                other => StudySpecObservationNoise::Unknown(other.to_owned()),
+                "LOW" => ObservationNoise::Low,
+                "HIGH" => ObservationNoise::High,
+                other => ObservationNoise::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(StudySpecObservationNoise);
+    discogen_runtime::open_enum_impls!(ObservationNoise);
 
     /// Describe which measurement selection type will be used
     ///
-    /// Values this crate does not know yet are kept in [`StudySpecMeasurementSelectionType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`MeasurementSelectionType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum StudySpecMeasurementSelectionType {
+    pub enum MeasurementSelectionType {
         /// Will be treated as LAST\_MEASUREMENT.
         ///
         /// `MEASUREMENT_SELECTION_TYPE_UNSPECIFIED`
@@ -501,34 +432,34 @@ mod gated_4 {
         Unknown(String),
     }
 
-    impl StudySpecMeasurementSelectionType {
+    impl MeasurementSelectionType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                StudySpecMeasurementSelectionType::MeasurementSelectionTypeUnspecified => {
+                MeasurementSelectionType::MeasurementSelectionTypeUnspecified => {
                     "MEASUREMENT_SELECTION_TYPE_UNSPECIFIED"
                 }
-                StudySpecMeasurementSelectionType::LastMeasurement => "LAST_MEASUREMENT",
-                StudySpecMeasurementSelectionType::BestMeasurement => "BEST_MEASUREMENT",
-                StudySpecMeasurementSelectionType::Unknown(value) => value,
+                MeasurementSelectionType::LastMeasurement => "LAST_MEASUREMENT",
+                MeasurementSelectionType::BestMeasurement => "BEST_MEASUREMENT",
+                MeasurementSelectionType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for StudySpecMeasurementSelectionType {
+    impl From<&str> for MeasurementSelectionType {
         fn from(value: &str) -> Self {
             match value {
                 "MEASUREMENT_SELECTION_TYPE_UNSPECIFIED" => {
-                    StudySpecMeasurementSelectionType::MeasurementSelectionTypeUnspecified
+                    MeasurementSelectionType::MeasurementSelectionTypeUnspecified
                 }
-                "LAST_MEASUREMENT" => StudySpecMeasurementSelectionType::LastMeasurement,
-                "BEST_MEASUREMENT" => StudySpecMeasurementSelectionType::BestMeasurement,
-                other => StudySpecMeasurementSelectionType::Unknown(other.to_owned()),
+                "LAST_MEASUREMENT" => MeasurementSelectionType::LastMeasurement,
+                "BEST_MEASUREMENT" => MeasurementSelectionType::BestMeasurement,
+                other => MeasurementSelectionType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(StudySpecMeasurementSelectionType);
+    discogen_runtime::open_enum_impls!(MeasurementSelectionType);
 
     /// Represents specification of a Study.
     ///
@@ -557,13 +488,13 @@ mod gated_4 {
         pub parameters: Option<Vec<crate::StudySpecParameterSpec>>,
 
         /// The search algorithm specified for the Study.
-        pub algorithm: Option<crate::StudySpecAlgorithm>,
+        pub algorithm: Option<crate::Algorithm>,
 
         /// The observation noise level of the study. Currently only supported by the Vertex AI Vizier service. Not supported by HyperparameterTuningJob or TrainingPipeline.
-        pub observation_noise: Option<crate::StudySpecObservationNoise>,
+        pub observation_noise: Option<crate::ObservationNoise>,
 
         /// Describe which measurement selection type will be used
-        pub measurement_selection_type: Option<crate::StudySpecMeasurementSelectionType>,
+        pub measurement_selection_type: Option<crate::MeasurementSelectionType>,
 
         /// Conditions for automated stopping of a Study. Enable automated stopping by configuring at least one condition.
         pub study_stopping_config: Option<crate::StudySpecStudyStoppingConfig>,
@@ -632,7 +563,7 @@ mod gated_4 {
         pub metric_id: Option<String>,
 
         /// Required. The optimization goal of the metric.
-        pub goal: Option<crate::StudySpecMetricSpecGoal>,
+        pub goal: Option<crate::Goal>,
 
         /// Used for safe search. In the case, the metric will be a safety metric. You must provide a separate metric for objective metric.
         pub safety_config: Option<crate::StudySpecMetricSpecSafetyMetricConfig>,
@@ -643,9 +574,9 @@ mod gated_4 {
 
     /// How the parameter should be scaled. Leave unset for `CATEGORICAL` parameters.
     ///
-    /// Values this crate does not know yet are kept in [`StudySpecParameterSpecScaleType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`ScaleType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum StudySpecParameterSpecScaleType {
+    pub enum ScaleType {
         /// By default, no scaling is applied.
         ///
         /// `SCALE_TYPE_UNSPECIFIED`
@@ -670,40 +601,32 @@ mod gated_4 {
         Unknown(String),
     }
 
-    impl StudySpecParameterSpecScaleType {
+    impl ScaleType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                StudySpecParameterSpecScaleType::ScaleTypeUnspecified => {
-                    "SCALE_TYPE_UNSPECIFIED"
-                }
-                StudySpecParameterSpecScaleType::UnitLinearScale => "UNIT_LINEAR_SCALE",
-                StudySpecParameterSpecScaleType::UnitLogScale => "UNIT_LOG_SCALE",
-                StudySpecParameterSpecScaleType::UnitReverseLogScale => {
-                    "UNIT_REVERSE_LOG_SCALE"
-                }
-                StudySpecParameterSpecScaleType::Unknown(value) => value,
+                ScaleType::ScaleTypeUnspecified => "SCALE_TYPE_UNSPECIFIED",
+                ScaleType::UnitLinearScale => "UNIT_LINEAR_SCALE",
+                ScaleType::UnitLogScale => "UNIT_LOG_SCALE",
+                ScaleType::UnitReverseLogScale => "UNIT_REVERSE_LOG_SCALE",
+                ScaleType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for StudySpecParameterSpecScaleType {
+    impl From<&str> for ScaleType {
         fn from(value: &str) -> Self {
             match value {
-                "SCALE_TYPE_UNSPECIFIED" => {
-                    StudySpecParameterSpecScaleType::ScaleTypeUnspecified
-                }
-                "UNIT_LINEAR_SCALE" => StudySpecParameterSpecScaleType::UnitLinearScale,
-                "UNIT_LOG_SCALE" => StudySpecParameterSpecScaleType::UnitLogScale,
-                "UNIT_REVERSE_LOG_SCALE" => {
-                    StudySpecParameterSpecScaleType::UnitReverseLogScale
-                }
-                other => StudySpecParameterSpecScaleType::Unknown(other.to_owned()),
+                "SCALE_TYPE_UNSPECIFIED" => ScaleType::ScaleTypeUnspecified,
+                "UNIT_LINEAR_SCALE" => ScaleType::UnitLinearScale,
+                "UNIT_LOG_SCALE" => ScaleType::UnitLogScale,
+                "UNIT_REVERSE_LOG_SCALE" => ScaleType::UnitReverseLogScale,
+                other => ScaleType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(StudySpecParameterSpecScaleType);
+    discogen_runtime::open_enum_impls!(ScaleType);
 
     /// Represents a single parameter to optimize.
     ///
@@ -728,7 +651,7 @@ mod gated_4 {
         pub parameter_id: Option<String>,
 
         /// How the parameter should be scaled. Leave unset for `CATEGORICAL` parameters.
-        pub scale_type: Option<crate::StudySpecParameterSpecScaleType>,
+        pub scale_type: Option<crate::ScaleType>,
 
         /// A conditional parameter node is active if the parameter's value matches the conditional node's parent\_value\_condition. If two items in conditional\_parameter\_specs have the same name, they must have disjoint parent\_value\_condition.
         pub conditional_parameter_specs: Option<
@@ -979,6 +902,75 @@ mod gated_4 {
 }
 
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
+pub use gated_3::*;
+
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "nas-trial-details",
+        feature = "trials"
+    )
+)]
+mod gated_4 {
+    /// A message representing a Measurement of a Trial. A Measurement contains the Metrics got by executing a Trial using suggested hyperparameter values.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1Measurement`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Measurement {
+        /// Output only. Time that the Trial has been running at the point of this Measurement.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub elapsed_duration: Option<discogen_runtime::wkt::Duration>,
+
+        /// Output only. The number of steps the machine learning model has been trained for. Must be non-negative.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub step_count: Option<i64>,
+
+        /// Output only. A list of metrics got by evaluating the objective functions using suggested Parameter values.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub metrics: Option<Vec<crate::MeasurementMetric>>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
+    /// A message representing a metric in the measurement.
+    ///
+    /// Discovery schema `GoogleCloudAiplatformV1MeasurementMetric`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct MeasurementMetric {
+        /// Output only. The ID of the Metric. The Metric should be defined in StudySpec's Metrics.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub metric_id: Option<String>,
+
+        /// Output only. The value for this metric.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub value: Option<f64>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
+    discogen_runtime::model_serde!(
+        Measurement { "elapsedDuration" => elapsed_duration, "stepCount" => step_count as int64,
+            "metrics" => metrics };
+        MeasurementMetric { "metricId" => metric_id, "value" => value };
+    );
+}
+
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "nas-trial-details",
+        feature = "trials"
+    )
+)]
 pub use gated_4::*;
 
 #[cfg(
@@ -991,9 +983,9 @@ pub use gated_4::*;
 mod gated_5 {
     /// Required. The optimization goal of the metric.
     ///
-    /// Values this crate does not know yet are kept in [`StudySpecMetricSpecGoal::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`Goal::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum StudySpecMetricSpecGoal {
+    pub enum Goal {
         /// Goal Type will default to maximize.
         ///
         /// `GOAL_TYPE_UNSPECIFIED`
@@ -1013,30 +1005,30 @@ mod gated_5 {
         Unknown(String),
     }
 
-    impl StudySpecMetricSpecGoal {
+    impl Goal {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                StudySpecMetricSpecGoal::GoalTypeUnspecified => "GOAL_TYPE_UNSPECIFIED",
-                StudySpecMetricSpecGoal::Maximize => "MAXIMIZE",
-                StudySpecMetricSpecGoal::Minimize => "MINIMIZE",
-                StudySpecMetricSpecGoal::Unknown(value) => value,
+                Goal::GoalTypeUnspecified => "GOAL_TYPE_UNSPECIFIED",
+                Goal::Maximize => "MAXIMIZE",
+                Goal::Minimize => "MINIMIZE",
+                Goal::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for StudySpecMetricSpecGoal {
+    impl From<&str> for Goal {
         fn from(value: &str) -> Self {
             match value {
-                "GOAL_TYPE_UNSPECIFIED" => StudySpecMetricSpecGoal::GoalTypeUnspecified,
-                "MAXIMIZE" => StudySpecMetricSpecGoal::Maximize,
-                "MINIMIZE" => StudySpecMetricSpecGoal::Minimize,
-                other => StudySpecMetricSpecGoal::Unknown(other.to_owned()),
+                "GOAL_TYPE_UNSPECIFIED" => Goal::GoalTypeUnspecified,
+                "MAXIMIZE" => Goal::Maximize,
+                "MINIMIZE" => Goal::Minimize,
+                other => Goal::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(StudySpecMetricSpecGoal);
+    discogen_runtime::open_enum_impls!(Goal);
 }
 
 #[cfg(

@@ -160,9 +160,9 @@ mod gated_1 {
 
     /// Optional. The deployment tier that the index is deployed to. DEPLOYMENT\_TIER\_UNSPECIFIED defaults to PERFORMANCE.
     ///
-    /// Values this crate does not know yet are kept in [`DeployedIndexDeploymentTier::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`DeploymentTier::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum DeployedIndexDeploymentTier {
+    pub enum DeploymentTier {
         /// Default deployment tier.
         ///
         /// `DEPLOYMENT_TIER_UNSPECIFIED`
@@ -177,32 +177,32 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl DeployedIndexDeploymentTier {
+    impl DeploymentTier {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                DeployedIndexDeploymentTier::DeploymentTierUnspecified => {
+                DeploymentTier::DeploymentTierUnspecified => {
                     "DEPLOYMENT_TIER_UNSPECIFIED"
                 }
-                DeployedIndexDeploymentTier::Storage => "STORAGE",
-                DeployedIndexDeploymentTier::Unknown(value) => value,
+                DeploymentTier::Storage => "STORAGE",
+                DeploymentTier::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for DeployedIndexDeploymentTier {
+    impl From<&str> for DeploymentTier {
         fn from(value: &str) -> Self {
             match value {
                 "DEPLOYMENT_TIER_UNSPECIFIED" => {
-                    DeployedIndexDeploymentTier::DeploymentTierUnspecified
+                    DeploymentTier::DeploymentTierUnspecified
                 }
-                "STORAGE" => DeployedIndexDeploymentTier::Storage,
-                other => DeployedIndexDeploymentTier::Unknown(other.to_owned()),
+                "STORAGE" => DeploymentTier::Storage,
+                other => DeploymentTier::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(DeployedIndexDeploymentTier);
+    discogen_runtime::open_enum_impls!(DeploymentTier);
 
     /// A deployment of an Index. IndexEndpoints contain one or more DeployedIndexes.
     ///
@@ -255,7 +255,7 @@ mod gated_1 {
         pub deployment_group: Option<String>,
 
         /// Optional. The deployment tier that the index is deployed to. DEPLOYMENT\_TIER\_UNSPECIFIED defaults to PERFORMANCE.
-        pub deployment_tier: Option<crate::DeployedIndexDeploymentTier>,
+        pub deployment_tier: Option<crate::DeploymentTier>,
 
         /// Optional. If set for PSC deployed index, PSC connection will be automatically created after deployment is done and the endpoint information is populated in private\_endpoints.psc\_automated\_endpoints.
         pub psc_automation_configs: Option<Vec<crate::PscAutomationConfig>>,

@@ -4,9 +4,9 @@
 mod gated_1 {
     /// Immutable. The update method to use with this Index. If not set, BATCH\_UPDATE will be used by default.
     ///
-    /// Values this crate does not know yet are kept in [`IndexIndexUpdateMethod::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`IndexUpdateMethod::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum IndexIndexUpdateMethod {
+    pub enum IndexUpdateMethod {
         /// Should not be used.
         ///
         /// `INDEX_UPDATE_METHOD_UNSPECIFIED`
@@ -26,34 +26,34 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl IndexIndexUpdateMethod {
+    impl IndexUpdateMethod {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                IndexIndexUpdateMethod::IndexUpdateMethodUnspecified => {
+                IndexUpdateMethod::IndexUpdateMethodUnspecified => {
                     "INDEX_UPDATE_METHOD_UNSPECIFIED"
                 }
-                IndexIndexUpdateMethod::BatchUpdate => "BATCH_UPDATE",
-                IndexIndexUpdateMethod::StreamUpdate => "STREAM_UPDATE",
-                IndexIndexUpdateMethod::Unknown(value) => value,
+                IndexUpdateMethod::BatchUpdate => "BATCH_UPDATE",
+                IndexUpdateMethod::StreamUpdate => "STREAM_UPDATE",
+                IndexUpdateMethod::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for IndexIndexUpdateMethod {
+    impl From<&str> for IndexUpdateMethod {
         fn from(value: &str) -> Self {
             match value {
                 "INDEX_UPDATE_METHOD_UNSPECIFIED" => {
-                    IndexIndexUpdateMethod::IndexUpdateMethodUnspecified
+                    IndexUpdateMethod::IndexUpdateMethodUnspecified
                 }
-                "BATCH_UPDATE" => IndexIndexUpdateMethod::BatchUpdate,
-                "STREAM_UPDATE" => IndexIndexUpdateMethod::StreamUpdate,
-                other => IndexIndexUpdateMethod::Unknown(other.to_owned()),
+                "BATCH_UPDATE" => IndexUpdateMethod::BatchUpdate,
+                "STREAM_UPDATE" => IndexUpdateMethod::StreamUpdate,
+                other => IndexUpdateMethod::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(IndexIndexUpdateMethod);
+    discogen_runtime::open_enum_impls!(IndexUpdateMethod);
 
     /// A representation of a collection of database items organized in a way that allows for approximate nearest neighbor (a.k.a ANN) algorithms search.
     ///
@@ -104,7 +104,7 @@ mod gated_1 {
         pub index_stats: Option<crate::IndexStats>,
 
         /// Immutable. The update method to use with this Index. If not set, BATCH\_UPDATE will be used by default.
-        pub index_update_method: Option<crate::IndexIndexUpdateMethod>,
+        pub index_update_method: Option<crate::IndexUpdateMethod>,
 
         /// Immutable. Customer-managed encryption key spec for an Index. If set, this Index and all sub-resources of this Index will be secured by this key.
         pub encryption_spec: Option<crate::EncryptionSpec>,
@@ -294,9 +294,9 @@ mod gated_1 {
 
     /// The error type of this record.
     ///
-    /// Values this crate does not know yet are kept in [`NearestNeighborSearchOperationMetadataRecordErrorErrorType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`ErrorType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum NearestNeighborSearchOperationMetadataRecordErrorErrorType {
+    pub enum ErrorType {
         /// Default, shall not be used.
         ///
         /// `ERROR_TYPE_UNSPECIFIED`
@@ -401,160 +401,74 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl NearestNeighborSearchOperationMetadataRecordErrorErrorType {
+    impl ErrorType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::ErrorTypeUnspecified => {
-                    "ERROR_TYPE_UNSPECIFIED"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::EmptyLine => {
-                    "EMPTY_LINE"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidJsonSyntax => {
-                    "INVALID_JSON_SYNTAX"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidCsvSyntax => {
-                    "INVALID_CSV_SYNTAX"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidAvroSyntax => {
-                    "INVALID_AVRO_SYNTAX"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidEmbeddingId => {
-                    "INVALID_EMBEDDING_ID"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::EmbeddingSizeMismatch => {
-                    "EMBEDDING_SIZE_MISMATCH"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::NamespaceMissing => {
-                    "NAMESPACE_MISSING"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::ParsingError => {
-                    "PARSING_ERROR"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::DuplicateNamespace => {
-                    "DUPLICATE_NAMESPACE"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::OpInDatapoint => {
-                    "OP_IN_DATAPOINT"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::MultipleValues => {
-                    "MULTIPLE_VALUES"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidNumericValue => {
-                    "INVALID_NUMERIC_VALUE"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidEncoding => {
-                    "INVALID_ENCODING"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidSparseDimensions => {
-                    "INVALID_SPARSE_DIMENSIONS"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidTokenValue => {
-                    "INVALID_TOKEN_VALUE"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidSparseEmbedding => {
-                    "INVALID_SPARSE_EMBEDDING"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidEmbedding => {
-                    "INVALID_EMBEDDING"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidEmbeddingMetadata => {
-                    "INVALID_EMBEDDING_METADATA"
-                }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::EmbeddingMetadataExceedsSizeLimit => {
+                ErrorType::ErrorTypeUnspecified => "ERROR_TYPE_UNSPECIFIED",
+                ErrorType::EmptyLine => "EMPTY_LINE",
+                ErrorType::InvalidJsonSyntax => "INVALID_JSON_SYNTAX",
+                ErrorType::InvalidCsvSyntax => "INVALID_CSV_SYNTAX",
+                ErrorType::InvalidAvroSyntax => "INVALID_AVRO_SYNTAX",
+                ErrorType::InvalidEmbeddingId => "INVALID_EMBEDDING_ID",
+                ErrorType::EmbeddingSizeMismatch => "EMBEDDING_SIZE_MISMATCH",
+                ErrorType::NamespaceMissing => "NAMESPACE_MISSING",
+                ErrorType::ParsingError => "PARSING_ERROR",
+                ErrorType::DuplicateNamespace => "DUPLICATE_NAMESPACE",
+                ErrorType::OpInDatapoint => "OP_IN_DATAPOINT",
+                ErrorType::MultipleValues => "MULTIPLE_VALUES",
+                ErrorType::InvalidNumericValue => "INVALID_NUMERIC_VALUE",
+                ErrorType::InvalidEncoding => "INVALID_ENCODING",
+                ErrorType::InvalidSparseDimensions => "INVALID_SPARSE_DIMENSIONS",
+                ErrorType::InvalidTokenValue => "INVALID_TOKEN_VALUE",
+                ErrorType::InvalidSparseEmbedding => "INVALID_SPARSE_EMBEDDING",
+                ErrorType::InvalidEmbedding => "INVALID_EMBEDDING",
+                ErrorType::InvalidEmbeddingMetadata => "INVALID_EMBEDDING_METADATA",
+                ErrorType::EmbeddingMetadataExceedsSizeLimit => {
                     "EMBEDDING_METADATA_EXCEEDS_SIZE_LIMIT"
                 }
-                NearestNeighborSearchOperationMetadataRecordErrorErrorType::Unknown(
-                    value,
-                ) => value,
+                ErrorType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for NearestNeighborSearchOperationMetadataRecordErrorErrorType {
+    impl From<&str> for ErrorType {
         fn from(value: &str) -> Self {
             match value {
-                "ERROR_TYPE_UNSPECIFIED" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::ErrorTypeUnspecified
-                }
-                "EMPTY_LINE" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::EmptyLine
-                }
-                "INVALID_JSON_SYNTAX" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidJsonSyntax
-                }
-                "INVALID_CSV_SYNTAX" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidCsvSyntax
-                }
-                "INVALID_AVRO_SYNTAX" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidAvroSyntax
-                }
-                "INVALID_EMBEDDING_ID" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidEmbeddingId
-                }
-                "EMBEDDING_SIZE_MISMATCH" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::EmbeddingSizeMismatch
-                }
-                "NAMESPACE_MISSING" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::NamespaceMissing
-                }
-                "PARSING_ERROR" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::ParsingError
-                }
-                "DUPLICATE_NAMESPACE" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::DuplicateNamespace
-                }
-                "OP_IN_DATAPOINT" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::OpInDatapoint
-                }
-                "MULTIPLE_VALUES" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::MultipleValues
-                }
-                "INVALID_NUMERIC_VALUE" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidNumericValue
-                }
-                "INVALID_ENCODING" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidEncoding
-                }
-                "INVALID_SPARSE_DIMENSIONS" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidSparseDimensions
-                }
-                "INVALID_TOKEN_VALUE" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidTokenValue
-                }
-                "INVALID_SPARSE_EMBEDDING" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidSparseEmbedding
-                }
-                "INVALID_EMBEDDING" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidEmbedding
-                }
-                "INVALID_EMBEDDING_METADATA" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::InvalidEmbeddingMetadata
-                }
+                "ERROR_TYPE_UNSPECIFIED" => ErrorType::ErrorTypeUnspecified,
+                "EMPTY_LINE" => ErrorType::EmptyLine,
+                "INVALID_JSON_SYNTAX" => ErrorType::InvalidJsonSyntax,
+                "INVALID_CSV_SYNTAX" => ErrorType::InvalidCsvSyntax,
+                "INVALID_AVRO_SYNTAX" => ErrorType::InvalidAvroSyntax,
+                "INVALID_EMBEDDING_ID" => ErrorType::InvalidEmbeddingId,
+                "EMBEDDING_SIZE_MISMATCH" => ErrorType::EmbeddingSizeMismatch,
+                "NAMESPACE_MISSING" => ErrorType::NamespaceMissing,
+                "PARSING_ERROR" => ErrorType::ParsingError,
+                "DUPLICATE_NAMESPACE" => ErrorType::DuplicateNamespace,
+                "OP_IN_DATAPOINT" => ErrorType::OpInDatapoint,
+                "MULTIPLE_VALUES" => ErrorType::MultipleValues,
+                "INVALID_NUMERIC_VALUE" => ErrorType::InvalidNumericValue,
+                "INVALID_ENCODING" => ErrorType::InvalidEncoding,
+                "INVALID_SPARSE_DIMENSIONS" => ErrorType::InvalidSparseDimensions,
+                "INVALID_TOKEN_VALUE" => ErrorType::InvalidTokenValue,
+                "INVALID_SPARSE_EMBEDDING" => ErrorType::InvalidSparseEmbedding,
+                "INVALID_EMBEDDING" => ErrorType::InvalidEmbedding,
+                "INVALID_EMBEDDING_METADATA" => ErrorType::InvalidEmbeddingMetadata,
                 "EMBEDDING_METADATA_EXCEEDS_SIZE_LIMIT" => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::EmbeddingMetadataExceedsSizeLimit
+                    ErrorType::EmbeddingMetadataExceedsSizeLimit
                 }
-                other => {
-                    NearestNeighborSearchOperationMetadataRecordErrorErrorType::Unknown(
-                        other.to_owned(),
-                    )
-                }
+                other => ErrorType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(
-        NearestNeighborSearchOperationMetadataRecordErrorErrorType
-    );
+    discogen_runtime::open_enum_impls!(ErrorType);
 
     /// Discovery schema `GoogleCloudAiplatformV1NearestNeighborSearchOperationMetadataRecordError`.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NearestNeighborSearchOperationMetadataRecordError {
         /// The error type of this record.
-        pub error_type: Option<
-            crate::NearestNeighborSearchOperationMetadataRecordErrorErrorType,
-        >,
+        pub error_type: Option<crate::ErrorType>,
 
         /// A human-readable message that is shown to the user to help them fix the error. Note that this message may change from time to time, your code should check against error\_type as the source of truth.
         pub error_message: Option<String>,
@@ -692,7 +606,7 @@ mod gated_2 {
         pub namespace: Option<String>,
 
         /// This MUST be specified for queries and must NOT be specified for datapoints.
-        pub op: Option<crate::NearestNeighborQueryNumericFilterOp>,
+        pub op: Option<crate::Op>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

@@ -1009,9 +1009,9 @@ mod gated_1 {
         pub _extra: discogen_runtime::ExtraFields,
     }
 
-    /// Values this crate does not know yet are kept in [`MetricAggregationMetricsItem::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`AggregationMetric::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum MetricAggregationMetricsItem {
+    pub enum AggregationMetric {
         /// Unspecified aggregation metric.
         ///
         /// `AGGREGATION_METRIC_UNSPECIFIED`
@@ -1071,50 +1071,50 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl MetricAggregationMetricsItem {
+    impl AggregationMetric {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                MetricAggregationMetricsItem::AggregationMetricUnspecified => {
+                AggregationMetric::AggregationMetricUnspecified => {
                     "AGGREGATION_METRIC_UNSPECIFIED"
                 }
-                MetricAggregationMetricsItem::Average => "AVERAGE",
-                MetricAggregationMetricsItem::Mode => "MODE",
-                MetricAggregationMetricsItem::StandardDeviation => "STANDARD_DEVIATION",
-                MetricAggregationMetricsItem::Variance => "VARIANCE",
-                MetricAggregationMetricsItem::Minimum => "MINIMUM",
-                MetricAggregationMetricsItem::Maximum => "MAXIMUM",
-                MetricAggregationMetricsItem::Median => "MEDIAN",
-                MetricAggregationMetricsItem::PercentileP90 => "PERCENTILE_P90",
-                MetricAggregationMetricsItem::PercentileP95 => "PERCENTILE_P95",
-                MetricAggregationMetricsItem::PercentileP99 => "PERCENTILE_P99",
-                MetricAggregationMetricsItem::Unknown(value) => value,
+                AggregationMetric::Average => "AVERAGE",
+                AggregationMetric::Mode => "MODE",
+                AggregationMetric::StandardDeviation => "STANDARD_DEVIATION",
+                AggregationMetric::Variance => "VARIANCE",
+                AggregationMetric::Minimum => "MINIMUM",
+                AggregationMetric::Maximum => "MAXIMUM",
+                AggregationMetric::Median => "MEDIAN",
+                AggregationMetric::PercentileP90 => "PERCENTILE_P90",
+                AggregationMetric::PercentileP95 => "PERCENTILE_P95",
+                AggregationMetric::PercentileP99 => "PERCENTILE_P99",
+                AggregationMetric::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for MetricAggregationMetricsItem {
+    impl From<&str> for AggregationMetric {
         fn from(value: &str) -> Self {
             match value {
                 "AGGREGATION_METRIC_UNSPECIFIED" => {
-                    MetricAggregationMetricsItem::AggregationMetricUnspecified
+                    AggregationMetric::AggregationMetricUnspecified
                 }
-                "AVERAGE" => MetricAggregationMetricsItem::Average,
-                "MODE" => MetricAggregationMetricsItem::Mode,
-                "STANDARD_DEVIATION" => MetricAggregationMetricsItem::StandardDeviation,
-                "VARIANCE" => MetricAggregationMetricsItem::Variance,
-                "MINIMUM" => MetricAggregationMetricsItem::Minimum,
-                "MAXIMUM" => MetricAggregationMetricsItem::Maximum,
-                "MEDIAN" => MetricAggregationMetricsItem::Median,
-                "PERCENTILE_P90" => MetricAggregationMetricsItem::PercentileP90,
-                "PERCENTILE_P95" => MetricAggregationMetricsItem::PercentileP95,
-                "PERCENTILE_P99" => MetricAggregationMetricsItem::PercentileP99,
-                other => MetricAggregationMetricsItem::Unknown(other.to_owned()),
+                "AVERAGE" => AggregationMetric::Average,
+                "MODE" => AggregationMetric::Mode,
+                "STANDARD_DEVIATION" => AggregationMetric::StandardDeviation,
+                "VARIANCE" => AggregationMetric::Variance,
+                "MINIMUM" => AggregationMetric::Minimum,
+                "MAXIMUM" => AggregationMetric::Maximum,
+                "MEDIAN" => AggregationMetric::Median,
+                "PERCENTILE_P90" => AggregationMetric::PercentileP90,
+                "PERCENTILE_P95" => AggregationMetric::PercentileP95,
+                "PERCENTILE_P99" => AggregationMetric::PercentileP99,
+                other => AggregationMetric::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(MetricAggregationMetricsItem);
+    discogen_runtime::open_enum_impls!(AggregationMetric);
 
     /// The metric used for running evaluations.
     ///
@@ -1140,7 +1140,7 @@ mod gated_1 {
         pub rouge_spec: Option<crate::RougeSpec>,
 
         /// Optional. The aggregation metrics to use.
-        pub aggregation_metrics: Option<Vec<crate::MetricAggregationMetricsItem>>,
+        pub aggregation_metrics: Option<Vec<crate::AggregationMetric>>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -1378,9 +1378,9 @@ mod gated_1 {
 
     /// Output only. Pairwise summarization prediction choice.
     ///
-    /// Values this crate does not know yet are kept in [`PairwiseSummarizationQualityResultPairwiseChoice::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`PairwiseChoice::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum PairwiseSummarizationQualityResultPairwiseChoice {
+    pub enum PairwiseChoice {
         /// Unspecified prediction choice.
         ///
         /// `PAIRWISE_CHOICE_UNSPECIFIED`
@@ -1405,44 +1405,36 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl PairwiseSummarizationQualityResultPairwiseChoice {
+    impl PairwiseChoice {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                PairwiseSummarizationQualityResultPairwiseChoice::PairwiseChoiceUnspecified => {
+                PairwiseChoice::PairwiseChoiceUnspecified => {
                     "PAIRWISE_CHOICE_UNSPECIFIED"
                 }
-                PairwiseSummarizationQualityResultPairwiseChoice::Baseline => "BASELINE",
-                PairwiseSummarizationQualityResultPairwiseChoice::Candidate => {
-                    "CANDIDATE"
-                }
-                PairwiseSummarizationQualityResultPairwiseChoice::Tie => "TIE",
-                PairwiseSummarizationQualityResultPairwiseChoice::Unknown(value) => value,
+                PairwiseChoice::Baseline => "BASELINE",
+                PairwiseChoice::Candidate => "CANDIDATE",
+                PairwiseChoice::Tie => "TIE",
+                PairwiseChoice::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for PairwiseSummarizationQualityResultPairwiseChoice {
+    impl From<&str> for PairwiseChoice {
         fn from(value: &str) -> Self {
             match value {
                 "PAIRWISE_CHOICE_UNSPECIFIED" => {
-                    PairwiseSummarizationQualityResultPairwiseChoice::PairwiseChoiceUnspecified
+                    PairwiseChoice::PairwiseChoiceUnspecified
                 }
-                "BASELINE" => PairwiseSummarizationQualityResultPairwiseChoice::Baseline,
-                "CANDIDATE" => {
-                    PairwiseSummarizationQualityResultPairwiseChoice::Candidate
-                }
-                "TIE" => PairwiseSummarizationQualityResultPairwiseChoice::Tie,
-                other => {
-                    PairwiseSummarizationQualityResultPairwiseChoice::Unknown(
-                        other.to_owned(),
-                    )
-                }
+                "BASELINE" => PairwiseChoice::Baseline,
+                "CANDIDATE" => PairwiseChoice::Candidate,
+                "TIE" => PairwiseChoice::Tie,
+                other => PairwiseChoice::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(PairwiseSummarizationQualityResultPairwiseChoice);
+    discogen_runtime::open_enum_impls!(PairwiseChoice);
 
     /// Spec for pairwise summarization quality result.
     ///
@@ -1452,9 +1444,7 @@ mod gated_1 {
         /// Output only. Pairwise summarization prediction choice.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub pairwise_choice: Option<
-            crate::PairwiseSummarizationQualityResultPairwiseChoice,
-        >,
+        pub pairwise_choice: Option<crate::PairwiseChoice>,
 
         /// Output only. Explanation for summarization quality score.
         ///
@@ -1550,9 +1540,7 @@ mod gated_1 {
         /// Output only. Pairwise question answering prediction choice.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub pairwise_choice: Option<
-            crate::PairwiseSummarizationQualityResultPairwiseChoice,
-        >,
+        pub pairwise_choice: Option<crate::PairwiseChoice>,
 
         /// Output only. Explanation for question answering quality score.
         ///
@@ -1672,9 +1660,7 @@ mod gated_1 {
         /// Output only. Pairwise metric choice.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub pairwise_choice: Option<
-            crate::PairwiseSummarizationQualityResultPairwiseChoice,
-        >,
+        pub pairwise_choice: Option<crate::PairwiseChoice>,
 
         /// Output only. Explanation for pairwise metric score.
         ///
@@ -1957,9 +1943,9 @@ mod gated_1 {
 
     /// The type of rubric content to be generated.
     ///
-    /// Values this crate does not know yet are kept in [`RubricGenerationSpecRubricContentType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`RubricContentType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum RubricGenerationSpecRubricContentType {
+    pub enum RubricContentType {
         /// The content type to generate is not specified.
         ///
         /// `RUBRIC_CONTENT_TYPE_UNSPECIFIED`
@@ -1984,44 +1970,36 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl RubricGenerationSpecRubricContentType {
+    impl RubricContentType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                RubricGenerationSpecRubricContentType::RubricContentTypeUnspecified => {
+                RubricContentType::RubricContentTypeUnspecified => {
                     "RUBRIC_CONTENT_TYPE_UNSPECIFIED"
                 }
-                RubricGenerationSpecRubricContentType::Property => "PROPERTY",
-                RubricGenerationSpecRubricContentType::NlQuestionAnswer => {
-                    "NL_QUESTION_ANSWER"
-                }
-                RubricGenerationSpecRubricContentType::PythonCodeAssertion => {
-                    "PYTHON_CODE_ASSERTION"
-                }
-                RubricGenerationSpecRubricContentType::Unknown(value) => value,
+                RubricContentType::Property => "PROPERTY",
+                RubricContentType::NlQuestionAnswer => "NL_QUESTION_ANSWER",
+                RubricContentType::PythonCodeAssertion => "PYTHON_CODE_ASSERTION",
+                RubricContentType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for RubricGenerationSpecRubricContentType {
+    impl From<&str> for RubricContentType {
         fn from(value: &str) -> Self {
             match value {
                 "RUBRIC_CONTENT_TYPE_UNSPECIFIED" => {
-                    RubricGenerationSpecRubricContentType::RubricContentTypeUnspecified
+                    RubricContentType::RubricContentTypeUnspecified
                 }
-                "PROPERTY" => RubricGenerationSpecRubricContentType::Property,
-                "NL_QUESTION_ANSWER" => {
-                    RubricGenerationSpecRubricContentType::NlQuestionAnswer
-                }
-                "PYTHON_CODE_ASSERTION" => {
-                    RubricGenerationSpecRubricContentType::PythonCodeAssertion
-                }
-                other => RubricGenerationSpecRubricContentType::Unknown(other.to_owned()),
+                "PROPERTY" => RubricContentType::Property,
+                "NL_QUESTION_ANSWER" => RubricContentType::NlQuestionAnswer,
+                "PYTHON_CODE_ASSERTION" => RubricContentType::PythonCodeAssertion,
+                other => RubricContentType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(RubricGenerationSpecRubricContentType);
+    discogen_runtime::open_enum_impls!(RubricContentType);
 
     /// Specification for how rubrics should be generated.
     ///
@@ -2035,7 +2013,7 @@ mod gated_1 {
         pub model_config: Option<crate::AutoraterConfig>,
 
         /// The type of rubric content to be generated.
-        pub rubric_content_type: Option<crate::RubricGenerationSpecRubricContentType>,
+        pub rubric_content_type: Option<crate::RubricContentType>,
 
         /// Optional. An optional, pre-defined list of allowed types for generated rubrics. If this field is provided, it implies `include_rubric_type` should be true, and the generated rubric types should be chosen from this ontology.
         pub rubric_type_ontology: Option<Vec<String>>,
@@ -2046,9 +2024,9 @@ mod gated_1 {
 
     /// Optional. The relative importance of this rubric.
     ///
-    /// Values this crate does not know yet are kept in [`RubricImportance::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`Importance::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum RubricImportance {
+    pub enum Importance {
         /// Importance is not specified.
         ///
         /// `IMPORTANCE_UNSPECIFIED`
@@ -2073,32 +2051,32 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl RubricImportance {
+    impl Importance {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                RubricImportance::ImportanceUnspecified => "IMPORTANCE_UNSPECIFIED",
-                RubricImportance::High => "HIGH",
-                RubricImportance::Medium => "MEDIUM",
-                RubricImportance::Low => "LOW",
-                RubricImportance::Unknown(value) => value,
+                Importance::ImportanceUnspecified => "IMPORTANCE_UNSPECIFIED",
+                Importance::High => "HIGH",
+                Importance::Medium => "MEDIUM",
+                Importance::Low => "LOW",
+                Importance::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for RubricImportance {
+    impl From<&str> for Importance {
         fn from(value: &str) -> Self {
             match value {
-                "IMPORTANCE_UNSPECIFIED" => RubricImportance::ImportanceUnspecified,
-                "HIGH" => RubricImportance::High,
-                "MEDIUM" => RubricImportance::Medium,
-                "LOW" => RubricImportance::Low,
-                other => RubricImportance::Unknown(other.to_owned()),
+                "IMPORTANCE_UNSPECIFIED" => Importance::ImportanceUnspecified,
+                "HIGH" => Importance::High,
+                "MEDIUM" => Importance::Medium,
+                "LOW" => Importance::Low,
+                other => Importance::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(RubricImportance);
+    discogen_runtime::open_enum_impls!(Importance);
 
     /// Message representing a single testable criterion for evaluation. One input prompt could have multiple rubrics.
     ///
@@ -2115,7 +2093,7 @@ mod gated_1 {
         pub r#type: Option<String>,
 
         /// Optional. The relative importance of this rubric.
-        pub importance: Option<crate::RubricImportance>,
+        pub importance: Option<crate::Importance>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -4326,9 +4304,9 @@ mod gated_2 {
 
     /// Required. Programming language of the `code`.
     ///
-    /// Values this crate does not know yet are kept in [`ExecutableCodeLanguage::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`Language::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ExecutableCodeLanguage {
+    pub enum Language {
         /// Unspecified language. This value should not be used.
         ///
         /// `LANGUAGE_UNSPECIFIED`
@@ -4343,28 +4321,28 @@ mod gated_2 {
         Unknown(String),
     }
 
-    impl ExecutableCodeLanguage {
+    impl Language {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ExecutableCodeLanguage::LanguageUnspecified => "LANGUAGE_UNSPECIFIED",
-                ExecutableCodeLanguage::Python => "PYTHON",
-                ExecutableCodeLanguage::Unknown(value) => value,
+                Language::LanguageUnspecified => "LANGUAGE_UNSPECIFIED",
+                Language::Python => "PYTHON",
+                Language::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ExecutableCodeLanguage {
+    impl From<&str> for Language {
         fn from(value: &str) -> Self {
             match value {
-                "LANGUAGE_UNSPECIFIED" => ExecutableCodeLanguage::LanguageUnspecified,
-                "PYTHON" => ExecutableCodeLanguage::Python,
-                other => ExecutableCodeLanguage::Unknown(other.to_owned()),
+                "LANGUAGE_UNSPECIFIED" => Language::LanguageUnspecified,
+                "PYTHON" => Language::Python,
+                other => Language::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(ExecutableCodeLanguage);
+    discogen_runtime::open_enum_impls!(Language);
 
     /// Code generated by the model that is meant to be executed, and the result returned to the model. Generated when using the \[CodeExecution\] tool, in which the code will be automatically executed, and a corresponding \[CodeExecutionResult\] will also be generated.
     ///
@@ -4372,7 +4350,7 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExecutableCode {
         /// Required. Programming language of the `code`.
-        pub language: Option<crate::ExecutableCodeLanguage>,
+        pub language: Option<crate::Language>,
 
         /// Required. The code to be executed.
         pub code: Option<String>,
@@ -4935,9 +4913,9 @@ pub use gated_5::*;
 mod gated_6 {
     /// Immutable. The type of accelerator(s) that may be attached to the machine as per accelerator\_count.
     ///
-    /// Values this crate does not know yet are kept in [`MachineSpecAcceleratorType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`AcceleratorType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum MachineSpecAcceleratorType {
+    pub enum AcceleratorType {
         /// Unspecified accelerator type, which means no accelerator.
         ///
         /// `ACCELERATOR_TYPE_UNSPECIFIED`
@@ -5033,64 +5011,64 @@ mod gated_6 {
         Unknown(String),
     }
 
-    impl MachineSpecAcceleratorType {
+    impl AcceleratorType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                MachineSpecAcceleratorType::AcceleratorTypeUnspecified => {
+                AcceleratorType::AcceleratorTypeUnspecified => {
                     "ACCELERATOR_TYPE_UNSPECIFIED"
                 }
-                MachineSpecAcceleratorType::NvidiaTeslaK80 => "NVIDIA_TESLA_K80",
-                MachineSpecAcceleratorType::NvidiaTeslaP100 => "NVIDIA_TESLA_P100",
-                MachineSpecAcceleratorType::NvidiaTeslaV100 => "NVIDIA_TESLA_V100",
-                MachineSpecAcceleratorType::NvidiaTeslaP4 => "NVIDIA_TESLA_P4",
-                MachineSpecAcceleratorType::NvidiaTeslaT4 => "NVIDIA_TESLA_T4",
-                MachineSpecAcceleratorType::NvidiaTeslaA100 => "NVIDIA_TESLA_A100",
-                MachineSpecAcceleratorType::NvidiaA10080gb => "NVIDIA_A100_80GB",
-                MachineSpecAcceleratorType::NvidiaL4 => "NVIDIA_L4",
-                MachineSpecAcceleratorType::NvidiaH10080gb => "NVIDIA_H100_80GB",
-                MachineSpecAcceleratorType::NvidiaH100Mega80gb => "NVIDIA_H100_MEGA_80GB",
-                MachineSpecAcceleratorType::NvidiaH200141gb => "NVIDIA_H200_141GB",
-                MachineSpecAcceleratorType::NvidiaB200 => "NVIDIA_B200",
-                MachineSpecAcceleratorType::NvidiaGb200 => "NVIDIA_GB200",
-                MachineSpecAcceleratorType::TpuV2 => "TPU_V2",
-                MachineSpecAcceleratorType::TpuV3 => "TPU_V3",
-                MachineSpecAcceleratorType::TpuV4Pod => "TPU_V4_POD",
-                MachineSpecAcceleratorType::TpuV5Litepod => "TPU_V5_LITEPOD",
-                MachineSpecAcceleratorType::Unknown(value) => value,
+                AcceleratorType::NvidiaTeslaK80 => "NVIDIA_TESLA_K80",
+                AcceleratorType::NvidiaTeslaP100 => "NVIDIA_TESLA_P100",
+                AcceleratorType::NvidiaTeslaV100 => "NVIDIA_TESLA_V100",
+                AcceleratorType::NvidiaTeslaP4 => "NVIDIA_TESLA_P4",
+                AcceleratorType::NvidiaTeslaT4 => "NVIDIA_TESLA_T4",
+                AcceleratorType::NvidiaTeslaA100 => "NVIDIA_TESLA_A100",
+                AcceleratorType::NvidiaA10080gb => "NVIDIA_A100_80GB",
+                AcceleratorType::NvidiaL4 => "NVIDIA_L4",
+                AcceleratorType::NvidiaH10080gb => "NVIDIA_H100_80GB",
+                AcceleratorType::NvidiaH100Mega80gb => "NVIDIA_H100_MEGA_80GB",
+                AcceleratorType::NvidiaH200141gb => "NVIDIA_H200_141GB",
+                AcceleratorType::NvidiaB200 => "NVIDIA_B200",
+                AcceleratorType::NvidiaGb200 => "NVIDIA_GB200",
+                AcceleratorType::TpuV2 => "TPU_V2",
+                AcceleratorType::TpuV3 => "TPU_V3",
+                AcceleratorType::TpuV4Pod => "TPU_V4_POD",
+                AcceleratorType::TpuV5Litepod => "TPU_V5_LITEPOD",
+                AcceleratorType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for MachineSpecAcceleratorType {
+    impl From<&str> for AcceleratorType {
         fn from(value: &str) -> Self {
             match value {
                 "ACCELERATOR_TYPE_UNSPECIFIED" => {
-                    MachineSpecAcceleratorType::AcceleratorTypeUnspecified
+                    AcceleratorType::AcceleratorTypeUnspecified
                 }
-                "NVIDIA_TESLA_K80" => MachineSpecAcceleratorType::NvidiaTeslaK80,
-                "NVIDIA_TESLA_P100" => MachineSpecAcceleratorType::NvidiaTeslaP100,
-                "NVIDIA_TESLA_V100" => MachineSpecAcceleratorType::NvidiaTeslaV100,
-                "NVIDIA_TESLA_P4" => MachineSpecAcceleratorType::NvidiaTeslaP4,
-                "NVIDIA_TESLA_T4" => MachineSpecAcceleratorType::NvidiaTeslaT4,
-                "NVIDIA_TESLA_A100" => MachineSpecAcceleratorType::NvidiaTeslaA100,
-                "NVIDIA_A100_80GB" => MachineSpecAcceleratorType::NvidiaA10080gb,
-                "NVIDIA_L4" => MachineSpecAcceleratorType::NvidiaL4,
-                "NVIDIA_H100_80GB" => MachineSpecAcceleratorType::NvidiaH10080gb,
-                "NVIDIA_H100_MEGA_80GB" => MachineSpecAcceleratorType::NvidiaH100Mega80gb,
-                "NVIDIA_H200_141GB" => MachineSpecAcceleratorType::NvidiaH200141gb,
-                "NVIDIA_B200" => MachineSpecAcceleratorType::NvidiaB200,
-                "NVIDIA_GB200" => MachineSpecAcceleratorType::NvidiaGb200,
-                "TPU_V2" => MachineSpecAcceleratorType::TpuV2,
-                "TPU_V3" => MachineSpecAcceleratorType::TpuV3,
-                "TPU_V4_POD" => MachineSpecAcceleratorType::TpuV4Pod,
-                "TPU_V5_LITEPOD" => MachineSpecAcceleratorType::TpuV5Litepod,
-                other => MachineSpecAcceleratorType::Unknown(other.to_owned()),
+                "NVIDIA_TESLA_K80" => AcceleratorType::NvidiaTeslaK80,
+                "NVIDIA_TESLA_P100" => AcceleratorType::NvidiaTeslaP100,
+                "NVIDIA_TESLA_V100" => AcceleratorType::NvidiaTeslaV100,
+                "NVIDIA_TESLA_P4" => AcceleratorType::NvidiaTeslaP4,
+                "NVIDIA_TESLA_T4" => AcceleratorType::NvidiaTeslaT4,
+                "NVIDIA_TESLA_A100" => AcceleratorType::NvidiaTeslaA100,
+                "NVIDIA_A100_80GB" => AcceleratorType::NvidiaA10080gb,
+                "NVIDIA_L4" => AcceleratorType::NvidiaL4,
+                "NVIDIA_H100_80GB" => AcceleratorType::NvidiaH10080gb,
+                "NVIDIA_H100_MEGA_80GB" => AcceleratorType::NvidiaH100Mega80gb,
+                "NVIDIA_H200_141GB" => AcceleratorType::NvidiaH200141gb,
+                "NVIDIA_B200" => AcceleratorType::NvidiaB200,
+                "NVIDIA_GB200" => AcceleratorType::NvidiaGb200,
+                "TPU_V2" => AcceleratorType::TpuV2,
+                "TPU_V3" => AcceleratorType::TpuV3,
+                "TPU_V4_POD" => AcceleratorType::TpuV4Pod,
+                "TPU_V5_LITEPOD" => AcceleratorType::TpuV5Litepod,
+                other => AcceleratorType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(MachineSpecAcceleratorType);
+    discogen_runtime::open_enum_impls!(AcceleratorType);
 
     /// Specification of a single machine.
     ///
@@ -5101,7 +5079,7 @@ mod gated_6 {
         pub machine_type: Option<String>,
 
         /// Immutable. The type of accelerator(s) that may be attached to the machine as per accelerator\_count.
-        pub accelerator_type: Option<crate::MachineSpecAcceleratorType>,
+        pub accelerator_type: Option<crate::AcceleratorType>,
 
         /// The number of accelerators to attach to the machine.
         pub accelerator_count: Option<i32>,
@@ -5118,9 +5096,9 @@ mod gated_6 {
 
     /// Required. Specifies the reservation affinity type.
     ///
-    /// Values this crate does not know yet are kept in [`ReservationAffinityReservationAffinityType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`ReservationAffinityType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ReservationAffinityReservationAffinityType {
+    pub enum ReservationAffinityType {
         /// Default value. This should not be used.
         ///
         /// `TYPE_UNSPECIFIED`
@@ -5145,50 +5123,32 @@ mod gated_6 {
         Unknown(String),
     }
 
-    impl ReservationAffinityReservationAffinityType {
+    impl ReservationAffinityType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ReservationAffinityReservationAffinityType::TypeUnspecified => {
-                    "TYPE_UNSPECIFIED"
-                }
-                ReservationAffinityReservationAffinityType::NoReservation => {
-                    "NO_RESERVATION"
-                }
-                ReservationAffinityReservationAffinityType::AnyReservation => {
-                    "ANY_RESERVATION"
-                }
-                ReservationAffinityReservationAffinityType::SpecificReservation => {
-                    "SPECIFIC_RESERVATION"
-                }
-                ReservationAffinityReservationAffinityType::Unknown(value) => value,
+                ReservationAffinityType::TypeUnspecified => "TYPE_UNSPECIFIED",
+                ReservationAffinityType::NoReservation => "NO_RESERVATION",
+                ReservationAffinityType::AnyReservation => "ANY_RESERVATION",
+                ReservationAffinityType::SpecificReservation => "SPECIFIC_RESERVATION",
+                ReservationAffinityType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ReservationAffinityReservationAffinityType {
+    impl From<&str> for ReservationAffinityType {
         fn from(value: &str) -> Self {
             match value {
-                "TYPE_UNSPECIFIED" => {
-                    ReservationAffinityReservationAffinityType::TypeUnspecified
-                }
-                "NO_RESERVATION" => {
-                    ReservationAffinityReservationAffinityType::NoReservation
-                }
-                "ANY_RESERVATION" => {
-                    ReservationAffinityReservationAffinityType::AnyReservation
-                }
-                "SPECIFIC_RESERVATION" => {
-                    ReservationAffinityReservationAffinityType::SpecificReservation
-                }
-                other => {
-                    ReservationAffinityReservationAffinityType::Unknown(other.to_owned())
-                }
+                "TYPE_UNSPECIFIED" => ReservationAffinityType::TypeUnspecified,
+                "NO_RESERVATION" => ReservationAffinityType::NoReservation,
+                "ANY_RESERVATION" => ReservationAffinityType::AnyReservation,
+                "SPECIFIC_RESERVATION" => ReservationAffinityType::SpecificReservation,
+                other => ReservationAffinityType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(ReservationAffinityReservationAffinityType);
+    discogen_runtime::open_enum_impls!(ReservationAffinityType);
 
     /// A ReservationAffinity can be used to configure a Vertex AI resource (e.g., a DeployedModel) to draw its Compute Engine resources from a Shared Reservation, or exclusively from on-demand capacity.
     ///
@@ -5196,9 +5156,7 @@ mod gated_6 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReservationAffinity {
         /// Required. Specifies the reservation affinity type.
-        pub reservation_affinity_type: Option<
-            crate::ReservationAffinityReservationAffinityType,
-        >,
+        pub reservation_affinity_type: Option<crate::ReservationAffinityType>,
 
         /// Optional. Corresponds to the label key of a reservation resource. To target a SPECIFIC\_RESERVATION by name, use `compute.googleapis.com/reservation-name` as the key and specify the name of your reservation as its value.
         pub key: Option<String>,

@@ -68,9 +68,9 @@ mod gated_1 {
 
     /// Indicates the usage of the exported files.
     ///
-    /// Values this crate does not know yet are kept in [`ExportDataConfigExportUse::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`ExportUse::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ExportDataConfigExportUse {
+    pub enum ExportUse {
         /// Regular user export.
         ///
         /// `EXPORT_USE_UNSPECIFIED`
@@ -85,32 +85,28 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl ExportDataConfigExportUse {
+    impl ExportUse {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ExportDataConfigExportUse::ExportUseUnspecified => {
-                    "EXPORT_USE_UNSPECIFIED"
-                }
-                ExportDataConfigExportUse::CustomCodeTraining => "CUSTOM_CODE_TRAINING",
-                ExportDataConfigExportUse::Unknown(value) => value,
+                ExportUse::ExportUseUnspecified => "EXPORT_USE_UNSPECIFIED",
+                ExportUse::CustomCodeTraining => "CUSTOM_CODE_TRAINING",
+                ExportUse::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ExportDataConfigExportUse {
+    impl From<&str> for ExportUse {
         fn from(value: &str) -> Self {
             match value {
-                "EXPORT_USE_UNSPECIFIED" => {
-                    ExportDataConfigExportUse::ExportUseUnspecified
-                }
-                "CUSTOM_CODE_TRAINING" => ExportDataConfigExportUse::CustomCodeTraining,
-                other => ExportDataConfigExportUse::Unknown(other.to_owned()),
+                "EXPORT_USE_UNSPECIFIED" => ExportUse::ExportUseUnspecified,
+                "CUSTOM_CODE_TRAINING" => ExportUse::CustomCodeTraining,
+                other => ExportUse::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(ExportDataConfigExportUse);
+    discogen_runtime::open_enum_impls!(ExportUse);
 
     /// Describes what part of the Dataset is to be exported, the destination of the export and how to export.
     ///
@@ -136,7 +132,7 @@ mod gated_1 {
         pub annotation_schema_uri: Option<String>,
 
         /// Indicates the usage of the exported files.
-        pub export_use: Option<crate::ExportDataConfigExportUse>,
+        pub export_use: Option<crate::ExportUse>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

@@ -99,9 +99,9 @@ mod gated_1 {
 
     /// Output only. The deployment stage of the model. Only populated if this CreateEndpoint request deploys a model at the same time.
     ///
-    /// Values this crate does not know yet are kept in [`CreateEndpointOperationMetadataDeploymentStage::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`DeploymentStage::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum CreateEndpointOperationMetadataDeploymentStage {
+    pub enum DeploymentStage {
         /// Default value. This value is unused.
         ///
         /// `DEPLOYMENT_STAGE_UNSPECIFIED`
@@ -151,82 +151,46 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl CreateEndpointOperationMetadataDeploymentStage {
+    impl DeploymentStage {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                CreateEndpointOperationMetadataDeploymentStage::DeploymentStageUnspecified => {
+                DeploymentStage::DeploymentStageUnspecified => {
                     "DEPLOYMENT_STAGE_UNSPECIFIED"
                 }
-                CreateEndpointOperationMetadataDeploymentStage::StartingDeployment => {
-                    "STARTING_DEPLOYMENT"
-                }
-                CreateEndpointOperationMetadataDeploymentStage::PreparingModel => {
-                    "PREPARING_MODEL"
-                }
-                CreateEndpointOperationMetadataDeploymentStage::CreatingServingCluster => {
-                    "CREATING_SERVING_CLUSTER"
-                }
-                CreateEndpointOperationMetadataDeploymentStage::AddingNodesToCluster => {
-                    "ADDING_NODES_TO_CLUSTER"
-                }
-                CreateEndpointOperationMetadataDeploymentStage::GettingContainerImage => {
-                    "GETTING_CONTAINER_IMAGE"
-                }
-                CreateEndpointOperationMetadataDeploymentStage::StartingModelServer => {
-                    "STARTING_MODEL_SERVER"
-                }
-                CreateEndpointOperationMetadataDeploymentStage::FinishingUp => {
-                    "FINISHING_UP"
-                }
-                CreateEndpointOperationMetadataDeploymentStage::DeploymentTerminated => {
-                    "DEPLOYMENT_TERMINATED"
-                }
-                CreateEndpointOperationMetadataDeploymentStage::Unknown(value) => value,
+                DeploymentStage::StartingDeployment => "STARTING_DEPLOYMENT",
+                DeploymentStage::PreparingModel => "PREPARING_MODEL",
+                DeploymentStage::CreatingServingCluster => "CREATING_SERVING_CLUSTER",
+                DeploymentStage::AddingNodesToCluster => "ADDING_NODES_TO_CLUSTER",
+                DeploymentStage::GettingContainerImage => "GETTING_CONTAINER_IMAGE",
+                DeploymentStage::StartingModelServer => "STARTING_MODEL_SERVER",
+                DeploymentStage::FinishingUp => "FINISHING_UP",
+                DeploymentStage::DeploymentTerminated => "DEPLOYMENT_TERMINATED",
+                DeploymentStage::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for CreateEndpointOperationMetadataDeploymentStage {
+    impl From<&str> for DeploymentStage {
         fn from(value: &str) -> Self {
             match value {
                 "DEPLOYMENT_STAGE_UNSPECIFIED" => {
-                    CreateEndpointOperationMetadataDeploymentStage::DeploymentStageUnspecified
+                    DeploymentStage::DeploymentStageUnspecified
                 }
-                "STARTING_DEPLOYMENT" => {
-                    CreateEndpointOperationMetadataDeploymentStage::StartingDeployment
-                }
-                "PREPARING_MODEL" => {
-                    CreateEndpointOperationMetadataDeploymentStage::PreparingModel
-                }
-                "CREATING_SERVING_CLUSTER" => {
-                    CreateEndpointOperationMetadataDeploymentStage::CreatingServingCluster
-                }
-                "ADDING_NODES_TO_CLUSTER" => {
-                    CreateEndpointOperationMetadataDeploymentStage::AddingNodesToCluster
-                }
-                "GETTING_CONTAINER_IMAGE" => {
-                    CreateEndpointOperationMetadataDeploymentStage::GettingContainerImage
-                }
-                "STARTING_MODEL_SERVER" => {
-                    CreateEndpointOperationMetadataDeploymentStage::StartingModelServer
-                }
-                "FINISHING_UP" => {
-                    CreateEndpointOperationMetadataDeploymentStage::FinishingUp
-                }
-                "DEPLOYMENT_TERMINATED" => {
-                    CreateEndpointOperationMetadataDeploymentStage::DeploymentTerminated
-                }
-                other => {
-                    CreateEndpointOperationMetadataDeploymentStage::Unknown(
-                        other.to_owned(),
-                    )
-                }
+                "STARTING_DEPLOYMENT" => DeploymentStage::StartingDeployment,
+                "PREPARING_MODEL" => DeploymentStage::PreparingModel,
+                "CREATING_SERVING_CLUSTER" => DeploymentStage::CreatingServingCluster,
+                "ADDING_NODES_TO_CLUSTER" => DeploymentStage::AddingNodesToCluster,
+                "GETTING_CONTAINER_IMAGE" => DeploymentStage::GettingContainerImage,
+                "STARTING_MODEL_SERVER" => DeploymentStage::StartingModelServer,
+                "FINISHING_UP" => DeploymentStage::FinishingUp,
+                "DEPLOYMENT_TERMINATED" => DeploymentStage::DeploymentTerminated,
+                other => DeploymentStage::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(CreateEndpointOperationMetadataDeploymentStage);
+    discogen_runtime::open_enum_impls!(DeploymentStage);
 
     /// Runtime operation information for EndpointService.CreateEndpoint.
     ///
@@ -239,9 +203,7 @@ mod gated_1 {
         /// Output only. The deployment stage of the model. Only populated if this CreateEndpoint request deploys a model at the same time.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub deployment_stage: Option<
-            crate::CreateEndpointOperationMetadataDeploymentStage,
-        >,
+        pub deployment_stage: Option<crate::DeploymentStage>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -304,9 +266,7 @@ mod gated_1 {
         /// Output only. The deployment stage of the model.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub deployment_stage: Option<
-            crate::CreateEndpointOperationMetadataDeploymentStage,
-        >,
+        pub deployment_stage: Option<crate::DeploymentStage>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -1076,9 +1036,9 @@ mod gated_2 {
 
     /// Required. The harm block threshold.
     ///
-    /// Values this crate does not know yet are kept in [`SafetySettingThreshold::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`Threshold::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum SafetySettingThreshold {
+    pub enum Threshold {
         /// Unspecified harm block threshold.
         ///
         /// `HARM_BLOCK_THRESHOLD_UNSPECIFIED`
@@ -1113,40 +1073,40 @@ mod gated_2 {
         Unknown(String),
     }
 
-    impl SafetySettingThreshold {
+    impl Threshold {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                SafetySettingThreshold::HarmBlockThresholdUnspecified => {
+                Threshold::HarmBlockThresholdUnspecified => {
                     "HARM_BLOCK_THRESHOLD_UNSPECIFIED"
                 }
-                SafetySettingThreshold::BlockLowAndAbove => "BLOCK_LOW_AND_ABOVE",
-                SafetySettingThreshold::BlockMediumAndAbove => "BLOCK_MEDIUM_AND_ABOVE",
-                SafetySettingThreshold::BlockOnlyHigh => "BLOCK_ONLY_HIGH",
-                SafetySettingThreshold::BlockNone => "BLOCK_NONE",
-                SafetySettingThreshold::Off => "OFF",
-                SafetySettingThreshold::Unknown(value) => value,
+                Threshold::BlockLowAndAbove => "BLOCK_LOW_AND_ABOVE",
+                Threshold::BlockMediumAndAbove => "BLOCK_MEDIUM_AND_ABOVE",
+                Threshold::BlockOnlyHigh => "BLOCK_ONLY_HIGH",
+                Threshold::BlockNone => "BLOCK_NONE",
+                Threshold::Off => "OFF",
+                Threshold::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for SafetySettingThreshold {
+    impl From<&str> for Threshold {
         fn from(value: &str) -> Self {
             match value {
                 "HARM_BLOCK_THRESHOLD_UNSPECIFIED" => {
-                    SafetySettingThreshold::HarmBlockThresholdUnspecified
+                    Threshold::HarmBlockThresholdUnspecified
                 }
-                "BLOCK_LOW_AND_ABOVE" => SafetySettingThreshold::BlockLowAndAbove,
-                "BLOCK_MEDIUM_AND_ABOVE" => SafetySettingThreshold::BlockMediumAndAbove,
-                "BLOCK_ONLY_HIGH" => SafetySettingThreshold::BlockOnlyHigh,
-                "BLOCK_NONE" => SafetySettingThreshold::BlockNone,
-                "OFF" => SafetySettingThreshold::Off,
-                other => SafetySettingThreshold::Unknown(other.to_owned()),
+                "BLOCK_LOW_AND_ABOVE" => Threshold::BlockLowAndAbove,
+                "BLOCK_MEDIUM_AND_ABOVE" => Threshold::BlockMediumAndAbove,
+                "BLOCK_ONLY_HIGH" => Threshold::BlockOnlyHigh,
+                "BLOCK_NONE" => Threshold::BlockNone,
+                "OFF" => Threshold::Off,
+                other => Threshold::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(SafetySettingThreshold);
+    discogen_runtime::open_enum_impls!(Threshold);
 
     /// Optional. Specify if the threshold is used for probability or severity score. If not specified, the threshold is used for probability score.
     ///
@@ -1210,7 +1170,7 @@ mod gated_2 {
         pub category: Option<crate::HarmCategory>,
 
         /// Required. The harm block threshold.
-        pub threshold: Option<crate::SafetySettingThreshold>,
+        pub threshold: Option<crate::Threshold>,
 
         /// Optional. Specify if the threshold is used for probability or severity score. If not specified, the threshold is used for probability score.
         pub method: Option<crate::SafetySettingMethod>,
@@ -1234,9 +1194,9 @@ mod gated_2 {
         pub _extra: discogen_runtime::ExtraFields,
     }
 
-    /// Values this crate does not know yet are kept in [`GenerationConfigResponseModalitiesItem::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`ResponseModality::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum GenerationConfigResponseModalitiesItem {
+    pub enum ResponseModality {
         /// Unspecified modality. Will be processed as text.
         ///
         /// `MODALITY_UNSPECIFIED`
@@ -1261,38 +1221,32 @@ mod gated_2 {
         Unknown(String),
     }
 
-    impl GenerationConfigResponseModalitiesItem {
+    impl ResponseModality {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                GenerationConfigResponseModalitiesItem::ModalityUnspecified => {
-                    "MODALITY_UNSPECIFIED"
-                }
-                GenerationConfigResponseModalitiesItem::Text => "TEXT",
-                GenerationConfigResponseModalitiesItem::Image => "IMAGE",
-                GenerationConfigResponseModalitiesItem::Audio => "AUDIO",
-                GenerationConfigResponseModalitiesItem::Unknown(value) => value,
+                ResponseModality::ModalityUnspecified => "MODALITY_UNSPECIFIED",
+                ResponseModality::Text => "TEXT",
+                ResponseModality::Image => "IMAGE",
+                ResponseModality::Audio => "AUDIO",
+                ResponseModality::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for GenerationConfigResponseModalitiesItem {
+    impl From<&str> for ResponseModality {
         fn from(value: &str) -> Self {
             match value {
-                "MODALITY_UNSPECIFIED" => {
-                    GenerationConfigResponseModalitiesItem::ModalityUnspecified
-                }
-                "TEXT" => GenerationConfigResponseModalitiesItem::Text,
-                "IMAGE" => GenerationConfigResponseModalitiesItem::Image,
-                "AUDIO" => GenerationConfigResponseModalitiesItem::Audio,
-                other => {
-                    GenerationConfigResponseModalitiesItem::Unknown(other.to_owned())
-                }
+                "MODALITY_UNSPECIFIED" => ResponseModality::ModalityUnspecified,
+                "TEXT" => ResponseModality::Text,
+                "IMAGE" => ResponseModality::Image,
+                "AUDIO" => ResponseModality::Audio,
+                other => ResponseModality::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(GenerationConfigResponseModalitiesItem);
+    discogen_runtime::open_enum_impls!(ResponseModality);
 
     /// Optional. If specified, the media resolution specified will be used.
     ///
@@ -1404,9 +1358,7 @@ mod gated_2 {
         pub audio_timestamp: Option<bool>,
 
         /// Optional. The modalities of the response.
-        pub response_modalities: Option<
-            Vec<crate::GenerationConfigResponseModalitiesItem>,
-        >,
+        pub response_modalities: Option<Vec<crate::ResponseModality>>,
 
         /// Optional. If specified, the media resolution specified will be used.
         pub media_resolution: Option<crate::MediaResolution>,
@@ -1426,9 +1378,9 @@ mod gated_2 {
 
     /// Output only. The reason why the model stopped generating tokens. If empty, the model has not stopped generating the tokens.
     ///
-    /// Values this crate does not know yet are kept in [`CandidateFinishReason::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`FinishReason::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum CandidateFinishReason {
+    pub enum FinishReason {
         /// The finish reason is unspecified.
         ///
         /// `FINISH_REASON_UNSPECIFIED`
@@ -1513,64 +1465,56 @@ mod gated_2 {
         Unknown(String),
     }
 
-    impl CandidateFinishReason {
+    impl FinishReason {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                CandidateFinishReason::FinishReasonUnspecified => {
-                    "FINISH_REASON_UNSPECIFIED"
-                }
-                CandidateFinishReason::Stop => "STOP",
-                CandidateFinishReason::MaxTokens => "MAX_TOKENS",
-                CandidateFinishReason::Safety => "SAFETY",
-                CandidateFinishReason::Recitation => "RECITATION",
-                CandidateFinishReason::Other => "OTHER",
-                CandidateFinishReason::Blocklist => "BLOCKLIST",
-                CandidateFinishReason::ProhibitedContent => "PROHIBITED_CONTENT",
-                CandidateFinishReason::Spii => "SPII",
-                CandidateFinishReason::MalformedFunctionCall => "MALFORMED_FUNCTION_CALL",
-                CandidateFinishReason::ModelArmor => "MODEL_ARMOR",
-                CandidateFinishReason::ImageSafety => "IMAGE_SAFETY",
-                CandidateFinishReason::ImageProhibitedContent => {
-                    "IMAGE_PROHIBITED_CONTENT"
-                }
-                CandidateFinishReason::ImageRecitation => "IMAGE_RECITATION",
-                CandidateFinishReason::ImageOther => "IMAGE_OTHER",
-                CandidateFinishReason::UnexpectedToolCall => "UNEXPECTED_TOOL_CALL",
-                CandidateFinishReason::Unknown(value) => value,
+                FinishReason::FinishReasonUnspecified => "FINISH_REASON_UNSPECIFIED",
+                FinishReason::Stop => "STOP",
+                FinishReason::MaxTokens => "MAX_TOKENS",
+                FinishReason::Safety => "SAFETY",
+                FinishReason::Recitation => "RECITATION",
+                FinishReason::Other => "OTHER",
+                FinishReason::Blocklist => "BLOCKLIST",
+                FinishReason::ProhibitedContent => "PROHIBITED_CONTENT",
+                FinishReason::Spii => "SPII",
+                FinishReason::MalformedFunctionCall => "MALFORMED_FUNCTION_CALL",
+                FinishReason::ModelArmor => "MODEL_ARMOR",
+                FinishReason::ImageSafety => "IMAGE_SAFETY",
+                FinishReason::ImageProhibitedContent => "IMAGE_PROHIBITED_CONTENT",
+                FinishReason::ImageRecitation => "IMAGE_RECITATION",
+                FinishReason::ImageOther => "IMAGE_OTHER",
+                FinishReason::UnexpectedToolCall => "UNEXPECTED_TOOL_CALL",
+                FinishReason::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for CandidateFinishReason {
+    impl From<&str> for FinishReason {
         fn from(value: &str) -> Self {
             match value {
-                "FINISH_REASON_UNSPECIFIED" => {
-                    CandidateFinishReason::FinishReasonUnspecified
-                }
-                "STOP" => CandidateFinishReason::Stop,
-                "MAX_TOKENS" => CandidateFinishReason::MaxTokens,
-                "SAFETY" => CandidateFinishReason::Safety,
-                "RECITATION" => CandidateFinishReason::Recitation,
-                "OTHER" => CandidateFinishReason::Other,
-                "BLOCKLIST" => CandidateFinishReason::Blocklist,
-                "PROHIBITED_CONTENT" => CandidateFinishReason::ProhibitedContent,
-                "SPII" => CandidateFinishReason::Spii,
-                "MALFORMED_FUNCTION_CALL" => CandidateFinishReason::MalformedFunctionCall,
-                "MODEL_ARMOR" => CandidateFinishReason::ModelArmor,
-                "IMAGE_SAFETY" => CandidateFinishReason::ImageSafety,
-                "IMAGE_PROHIBITED_CONTENT" => {
-                    CandidateFinishReason::ImageProhibitedContent
-                }
-                "IMAGE_RECITATION" => CandidateFinishReason::ImageRecitation,
-                "IMAGE_OTHER" => CandidateFinishReason::ImageOther,
-                "UNEXPECTED_TOOL_CALL" => CandidateFinishReason::UnexpectedToolCall,
-                other => CandidateFinishReason::Unknown(other.to_owned()),
+                "FINISH_REASON_UNSPECIFIED" => FinishReason::FinishReasonUnspecified,
+                "STOP" => FinishReason::Stop,
+                "MAX_TOKENS" => FinishReason::MaxTokens,
+                "SAFETY" => FinishReason::Safety,
+                "RECITATION" => FinishReason::Recitation,
+                "OTHER" => FinishReason::Other,
+                "BLOCKLIST" => FinishReason::Blocklist,
+                "PROHIBITED_CONTENT" => FinishReason::ProhibitedContent,
+                "SPII" => FinishReason::Spii,
+                "MALFORMED_FUNCTION_CALL" => FinishReason::MalformedFunctionCall,
+                "MODEL_ARMOR" => FinishReason::ModelArmor,
+                "IMAGE_SAFETY" => FinishReason::ImageSafety,
+                "IMAGE_PROHIBITED_CONTENT" => FinishReason::ImageProhibitedContent,
+                "IMAGE_RECITATION" => FinishReason::ImageRecitation,
+                "IMAGE_OTHER" => FinishReason::ImageOther,
+                "UNEXPECTED_TOOL_CALL" => FinishReason::UnexpectedToolCall,
+                other => FinishReason::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(CandidateFinishReason);
+    discogen_runtime::open_enum_impls!(FinishReason);
 
     /// A response candidate generated from the model.
     ///
@@ -1600,7 +1544,7 @@ mod gated_2 {
         /// Output only. The reason why the model stopped generating tokens. If empty, the model has not stopped generating the tokens.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub finish_reason: Option<crate::CandidateFinishReason>,
+        pub finish_reason: Option<crate::FinishReason>,
 
         /// Output only. List of ratings for the safety of a response candidate. There is at most one rating per category.
         ///
@@ -1633,9 +1577,9 @@ mod gated_2 {
 
     /// Output only. Blocked reason.
     ///
-    /// Values this crate does not know yet are kept in [`GenerateContentResponsePromptFeedbackBlockReason::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`BlockReason::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum GenerateContentResponsePromptFeedbackBlockReason {
+    pub enum BlockReason {
         /// Unspecified blocked reason.
         ///
         /// `BLOCKED_REASON_UNSPECIFIED`
@@ -1675,62 +1619,38 @@ mod gated_2 {
         Unknown(String),
     }
 
-    impl GenerateContentResponsePromptFeedbackBlockReason {
+    impl BlockReason {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                GenerateContentResponsePromptFeedbackBlockReason::BlockedReasonUnspecified => {
-                    "BLOCKED_REASON_UNSPECIFIED"
-                }
-                GenerateContentResponsePromptFeedbackBlockReason::Safety => "SAFETY",
-                GenerateContentResponsePromptFeedbackBlockReason::Other => "OTHER",
-                GenerateContentResponsePromptFeedbackBlockReason::Blocklist => {
-                    "BLOCKLIST"
-                }
-                GenerateContentResponsePromptFeedbackBlockReason::ProhibitedContent => {
-                    "PROHIBITED_CONTENT"
-                }
-                GenerateContentResponsePromptFeedbackBlockReason::ModelArmor => {
-                    "MODEL_ARMOR"
-                }
-                GenerateContentResponsePromptFeedbackBlockReason::ImageSafety => {
-                    "IMAGE_SAFETY"
-                }
-                GenerateContentResponsePromptFeedbackBlockReason::Unknown(value) => value,
+                BlockReason::BlockedReasonUnspecified => "BLOCKED_REASON_UNSPECIFIED",
+                BlockReason::Safety => "SAFETY",
+                BlockReason::Other => "OTHER",
+                BlockReason::Blocklist => "BLOCKLIST",
+                BlockReason::ProhibitedContent => "PROHIBITED_CONTENT",
+                BlockReason::ModelArmor => "MODEL_ARMOR",
+                BlockReason::ImageSafety => "IMAGE_SAFETY",
+                BlockReason::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for GenerateContentResponsePromptFeedbackBlockReason {
+    impl From<&str> for BlockReason {
         fn from(value: &str) -> Self {
             match value {
-                "BLOCKED_REASON_UNSPECIFIED" => {
-                    GenerateContentResponsePromptFeedbackBlockReason::BlockedReasonUnspecified
-                }
-                "SAFETY" => GenerateContentResponsePromptFeedbackBlockReason::Safety,
-                "OTHER" => GenerateContentResponsePromptFeedbackBlockReason::Other,
-                "BLOCKLIST" => {
-                    GenerateContentResponsePromptFeedbackBlockReason::Blocklist
-                }
-                "PROHIBITED_CONTENT" => {
-                    GenerateContentResponsePromptFeedbackBlockReason::ProhibitedContent
-                }
-                "MODEL_ARMOR" => {
-                    GenerateContentResponsePromptFeedbackBlockReason::ModelArmor
-                }
-                "IMAGE_SAFETY" => {
-                    GenerateContentResponsePromptFeedbackBlockReason::ImageSafety
-                }
-                other => {
-                    GenerateContentResponsePromptFeedbackBlockReason::Unknown(
-                        other.to_owned(),
-                    )
-                }
+                "BLOCKED_REASON_UNSPECIFIED" => BlockReason::BlockedReasonUnspecified,
+                "SAFETY" => BlockReason::Safety,
+                "OTHER" => BlockReason::Other,
+                "BLOCKLIST" => BlockReason::Blocklist,
+                "PROHIBITED_CONTENT" => BlockReason::ProhibitedContent,
+                "MODEL_ARMOR" => BlockReason::ModelArmor,
+                "IMAGE_SAFETY" => BlockReason::ImageSafety,
+                other => BlockReason::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(GenerateContentResponsePromptFeedbackBlockReason);
+    discogen_runtime::open_enum_impls!(BlockReason);
 
     /// Content filter results for a prompt sent in the request.
     ///
@@ -1740,9 +1660,7 @@ mod gated_2 {
         /// Output only. Blocked reason.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub block_reason: Option<
-            crate::GenerateContentResponsePromptFeedbackBlockReason,
-        >,
+        pub block_reason: Option<crate::BlockReason>,
 
         /// Output only. Safety ratings.
         ///
@@ -1760,9 +1678,9 @@ mod gated_2 {
 
     /// Output only. Traffic type. This shows whether a request consumes Pay-As-You-Go or Provisioned Throughput quota.
     ///
-    /// Values this crate does not know yet are kept in [`GenerateContentResponseUsageMetadataTrafficType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`TrafficType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum GenerateContentResponseUsageMetadataTrafficType {
+    pub enum TrafficType {
         /// Unspecified request traffic type.
         ///
         /// `TRAFFIC_TYPE_UNSPECIFIED`
@@ -1782,42 +1700,30 @@ mod gated_2 {
         Unknown(String),
     }
 
-    impl GenerateContentResponseUsageMetadataTrafficType {
+    impl TrafficType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                GenerateContentResponseUsageMetadataTrafficType::TrafficTypeUnspecified => {
-                    "TRAFFIC_TYPE_UNSPECIFIED"
-                }
-                GenerateContentResponseUsageMetadataTrafficType::OnDemand => "ON_DEMAND",
-                GenerateContentResponseUsageMetadataTrafficType::ProvisionedThroughput => {
-                    "PROVISIONED_THROUGHPUT"
-                }
-                GenerateContentResponseUsageMetadataTrafficType::Unknown(value) => value,
+                TrafficType::TrafficTypeUnspecified => "TRAFFIC_TYPE_UNSPECIFIED",
+                TrafficType::OnDemand => "ON_DEMAND",
+                TrafficType::ProvisionedThroughput => "PROVISIONED_THROUGHPUT",
+                TrafficType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for GenerateContentResponseUsageMetadataTrafficType {
+    impl From<&str> for TrafficType {
         fn from(value: &str) -> Self {
             match value {
-                "TRAFFIC_TYPE_UNSPECIFIED" => {
-                    GenerateContentResponseUsageMetadataTrafficType::TrafficTypeUnspecified
-                }
-                "ON_DEMAND" => GenerateContentResponseUsageMetadataTrafficType::OnDemand,
-                "PROVISIONED_THROUGHPUT" => {
-                    GenerateContentResponseUsageMetadataTrafficType::ProvisionedThroughput
-                }
-                other => {
-                    GenerateContentResponseUsageMetadataTrafficType::Unknown(
-                        other.to_owned(),
-                    )
-                }
+                "TRAFFIC_TYPE_UNSPECIFIED" => TrafficType::TrafficTypeUnspecified,
+                "ON_DEMAND" => TrafficType::OnDemand,
+                "PROVISIONED_THROUGHPUT" => TrafficType::ProvisionedThroughput,
+                other => TrafficType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(GenerateContentResponseUsageMetadataTrafficType);
+    discogen_runtime::open_enum_impls!(TrafficType);
 
     /// Usage metadata about response(s).
     ///
@@ -1871,7 +1777,7 @@ mod gated_2 {
         /// Output only. Traffic type. This shows whether a request consumes Pay-As-You-Go or Provisioned Throughput quota.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub traffic_type: Option<crate::GenerateContentResponseUsageMetadataTrafficType>,
+        pub traffic_type: Option<crate::TrafficType>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -2044,9 +1950,9 @@ mod gated_2 {
 
     /// Output only. Harm probability levels in the content.
     ///
-    /// Values this crate does not know yet are kept in [`SafetyRatingProbability::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`Probability::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum SafetyRatingProbability {
+    pub enum Probability {
         /// Harm probability unspecified.
         ///
         /// `HARM_PROBABILITY_UNSPECIFIED`
@@ -2076,38 +1982,34 @@ mod gated_2 {
         Unknown(String),
     }
 
-    impl SafetyRatingProbability {
+    impl Probability {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                SafetyRatingProbability::HarmProbabilityUnspecified => {
-                    "HARM_PROBABILITY_UNSPECIFIED"
-                }
-                SafetyRatingProbability::Negligible => "NEGLIGIBLE",
-                SafetyRatingProbability::Low => "LOW",
-                SafetyRatingProbability::Medium => "MEDIUM",
-                SafetyRatingProbability::High => "HIGH",
-                SafetyRatingProbability::Unknown(value) => value,
+                Probability::HarmProbabilityUnspecified => "HARM_PROBABILITY_UNSPECIFIED",
+                Probability::Negligible => "NEGLIGIBLE",
+                Probability::Low => "LOW",
+                Probability::Medium => "MEDIUM",
+                Probability::High => "HIGH",
+                Probability::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for SafetyRatingProbability {
+    impl From<&str> for Probability {
         fn from(value: &str) -> Self {
             match value {
-                "HARM_PROBABILITY_UNSPECIFIED" => {
-                    SafetyRatingProbability::HarmProbabilityUnspecified
-                }
-                "NEGLIGIBLE" => SafetyRatingProbability::Negligible,
-                "LOW" => SafetyRatingProbability::Low,
-                "MEDIUM" => SafetyRatingProbability::Medium,
-                "HIGH" => SafetyRatingProbability::High,
-                other => SafetyRatingProbability::Unknown(other.to_owned()),
+                "HARM_PROBABILITY_UNSPECIFIED" => Probability::HarmProbabilityUnspecified,
+                "NEGLIGIBLE" => Probability::Negligible,
+                "LOW" => Probability::Low,
+                "MEDIUM" => Probability::Medium,
+                "HIGH" => Probability::High,
+                other => Probability::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(SafetyRatingProbability);
+    discogen_runtime::open_enum_impls!(Probability);
 
     /// Output only. Harm severity levels in the content.
     ///
@@ -2172,6 +2074,80 @@ mod gated_2 {
 
     discogen_runtime::open_enum_impls!(HarmSeverity);
 
+    /// Output only. The overwritten threshold for the safety category of Gemini 2.0 image out. If minors are detected in the output image, the threshold of each safety category will be overwritten if user sets a lower threshold.
+    ///
+    /// Values this crate does not know yet are kept in [`OverwrittenThreshold::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum OverwrittenThreshold {
+        /// Unspecified harm block threshold.
+        ///
+        /// `HARM_BLOCK_THRESHOLD_UNSPECIFIED`
+        HarmBlockThresholdUnspecified,
+
+        /// Block low threshold and above (i.e. block more).
+        ///
+        /// `BLOCK_LOW_AND_ABOVE`
+        BlockLowAndAbove,
+
+        /// Block medium threshold and above.
+        ///
+        /// `BLOCK_MEDIUM_AND_ABOVE`
+        BlockMediumAndAbove,
+
+        /// Block only high threshold (i.e. block less).
+        ///
+        /// `BLOCK_ONLY_HIGH`
+        BlockOnlyHigh,
+
+        /// Block none.
+        ///
+        /// `BLOCK_NONE`
+        BlockNone,
+
+        /// Turn off the safety filter.
+        ///
+        /// `OFF`
+        Off,
+
+        /// A value not known to this version of the crate.
+        Unknown(String),
+    }
+
+    impl OverwrittenThreshold {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                OverwrittenThreshold::HarmBlockThresholdUnspecified => {
+                    "HARM_BLOCK_THRESHOLD_UNSPECIFIED"
+                }
+                OverwrittenThreshold::BlockLowAndAbove => "BLOCK_LOW_AND_ABOVE",
+                OverwrittenThreshold::BlockMediumAndAbove => "BLOCK_MEDIUM_AND_ABOVE",
+                OverwrittenThreshold::BlockOnlyHigh => "BLOCK_ONLY_HIGH",
+                OverwrittenThreshold::BlockNone => "BLOCK_NONE",
+                OverwrittenThreshold::Off => "OFF",
+                OverwrittenThreshold::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for OverwrittenThreshold {
+        fn from(value: &str) -> Self {
+            match value {
+                "HARM_BLOCK_THRESHOLD_UNSPECIFIED" => {
+                    OverwrittenThreshold::HarmBlockThresholdUnspecified
+                }
+                "BLOCK_LOW_AND_ABOVE" => OverwrittenThreshold::BlockLowAndAbove,
+                "BLOCK_MEDIUM_AND_ABOVE" => OverwrittenThreshold::BlockMediumAndAbove,
+                "BLOCK_ONLY_HIGH" => OverwrittenThreshold::BlockOnlyHigh,
+                "BLOCK_NONE" => OverwrittenThreshold::BlockNone,
+                "OFF" => OverwrittenThreshold::Off,
+                other => OverwrittenThreshold::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    discogen_runtime::open_enum_impls!(OverwrittenThreshold);
+
     /// Safety rating corresponding to the generated content.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1SafetyRating`.
@@ -2185,7 +2161,7 @@ mod gated_2 {
         /// Output only. Harm probability levels in the content.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub probability: Option<crate::SafetyRatingProbability>,
+        pub probability: Option<crate::Probability>,
 
         /// Output only. Harm probability score.
         ///
@@ -2210,7 +2186,7 @@ mod gated_2 {
         /// Output only. The overwritten threshold for the safety category of Gemini 2.0 image out. If minors are detected in the output image, the threshold of each safety category will be overwritten if user sets a lower threshold.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub overwritten_threshold: Option<crate::SafetySettingThreshold>,
+        pub overwritten_threshold: Option<crate::OverwrittenThreshold>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -2277,9 +2253,9 @@ mod gated_2 {
 
     /// The model routing preference.
     ///
-    /// Values this crate does not know yet are kept in [`GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference::UnknownValue`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`ModelRoutingPreference::UnknownValue`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference {
+    pub enum ModelRoutingPreference {
         /// Unspecified model routing preference.
         ///
         /// `UNKNOWN`
@@ -2304,57 +2280,32 @@ mod gated_2 {
         UnknownValue(String),
     }
 
-    impl GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference {
+    impl ModelRoutingPreference {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference::Unknown => {
-                    "UNKNOWN"
-                }
-                GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference::PrioritizeQuality => {
-                    "PRIORITIZE_QUALITY"
-                }
-                GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference::Balanced => {
-                    "BALANCED"
-                }
-                GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference::PrioritizeCost => {
-                    "PRIORITIZE_COST"
-                }
-                GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference::UnknownValue(
-                    value,
-                ) => value,
+                ModelRoutingPreference::Unknown => "UNKNOWN",
+                ModelRoutingPreference::PrioritizeQuality => "PRIORITIZE_QUALITY",
+                ModelRoutingPreference::Balanced => "BALANCED",
+                ModelRoutingPreference::PrioritizeCost => "PRIORITIZE_COST",
+                ModelRoutingPreference::UnknownValue(value) => value,
             }
         }
     }
 
-    impl From<&str>
-    for GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference {
+    impl From<&str> for ModelRoutingPreference {
         fn from(value: &str) -> Self {
             match value {
-                "UNKNOWN" => {
-                    GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference::Unknown
-                }
-                "PRIORITIZE_QUALITY" => {
-                    GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference::PrioritizeQuality
-                }
-                "BALANCED" => {
-                    GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference::Balanced
-                }
-                "PRIORITIZE_COST" => {
-                    GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference::PrioritizeCost
-                }
-                other => {
-                    GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference::UnknownValue(
-                        other.to_owned(),
-                    )
-                }
+                "UNKNOWN" => ModelRoutingPreference::Unknown,
+                "PRIORITIZE_QUALITY" => ModelRoutingPreference::PrioritizeQuality,
+                "BALANCED" => ModelRoutingPreference::Balanced,
+                "PRIORITIZE_COST" => ModelRoutingPreference::PrioritizeCost,
+                other => ModelRoutingPreference::UnknownValue(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(
-        GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference
-    );
+    discogen_runtime::open_enum_impls!(ModelRoutingPreference);
 
     /// When automated routing is specified, the routing will be determined by the pretrained routing model and customer provided model routing preference.
     ///
@@ -2362,9 +2313,7 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GenerationConfigRoutingConfigAutoRoutingMode {
         /// The model routing preference.
-        pub model_routing_preference: Option<
-            crate::GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference,
-        >,
+        pub model_routing_preference: Option<crate::ModelRoutingPreference>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -2954,9 +2903,9 @@ mod gated_3 {
 
     /// The data type of tensor.
     ///
-    /// Values this crate does not know yet are kept in [`TensorDtype::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`Dtype::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum TensorDtype {
+    pub enum Dtype {
         /// Not a legal value for DataType. Used to indicate a DataType field has not been set.
         ///
         /// `DATA_TYPE_UNSPECIFIED`
@@ -3004,50 +2953,50 @@ mod gated_3 {
         Unknown(String),
     }
 
-    impl TensorDtype {
+    impl Dtype {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                TensorDtype::DataTypeUnspecified => "DATA_TYPE_UNSPECIFIED",
-                TensorDtype::Bool => "BOOL",
-                TensorDtype::String => "STRING",
-                TensorDtype::Float => "FLOAT",
-                TensorDtype::Double => "DOUBLE",
-                TensorDtype::Int8 => "INT8",
-                TensorDtype::Int16 => "INT16",
-                TensorDtype::Int32 => "INT32",
-                TensorDtype::Int64 => "INT64",
-                TensorDtype::Uint8 => "UINT8",
-                TensorDtype::Uint16 => "UINT16",
-                TensorDtype::Uint32 => "UINT32",
-                TensorDtype::Uint64 => "UINT64",
-                TensorDtype::Unknown(value) => value,
+                Dtype::DataTypeUnspecified => "DATA_TYPE_UNSPECIFIED",
+                Dtype::Bool => "BOOL",
+                Dtype::String => "STRING",
+                Dtype::Float => "FLOAT",
+                Dtype::Double => "DOUBLE",
+                Dtype::Int8 => "INT8",
+                Dtype::Int16 => "INT16",
+                Dtype::Int32 => "INT32",
+                Dtype::Int64 => "INT64",
+                Dtype::Uint8 => "UINT8",
+                Dtype::Uint16 => "UINT16",
+                Dtype::Uint32 => "UINT32",
+                Dtype::Uint64 => "UINT64",
+                Dtype::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for TensorDtype {
+    impl From<&str> for Dtype {
         fn from(value: &str) -> Self {
             match value {
-                "DATA_TYPE_UNSPECIFIED" => TensorDtype::DataTypeUnspecified,
-                "BOOL" => TensorDtype::Bool,
-                "STRING" => TensorDtype::String,
-                "FLOAT" => TensorDtype::Float,
-                "DOUBLE" => TensorDtype::Double,
-                "INT8" => TensorDtype::Int8,
-                "INT16" => TensorDtype::Int16,
-                "INT32" => TensorDtype::Int32,
-                "INT64" => TensorDtype::Int64,
-                "UINT8" => TensorDtype::Uint8,
-                "UINT16" => TensorDtype::Uint16,
-                "UINT32" => TensorDtype::Uint32,
-                "UINT64" => TensorDtype::Uint64,
-                other => TensorDtype::Unknown(other.to_owned()),
+                "DATA_TYPE_UNSPECIFIED" => Dtype::DataTypeUnspecified,
+                "BOOL" => Dtype::Bool,
+                "STRING" => Dtype::String,
+                "FLOAT" => Dtype::Float,
+                "DOUBLE" => Dtype::Double,
+                "INT8" => Dtype::Int8,
+                "INT16" => Dtype::Int16,
+                "INT32" => Dtype::Int32,
+                "INT64" => Dtype::Int64,
+                "UINT8" => Dtype::Uint8,
+                "UINT16" => Dtype::Uint16,
+                "UINT32" => Dtype::Uint32,
+                "UINT64" => Dtype::Uint64,
+                other => Dtype::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(TensorDtype);
+    discogen_runtime::open_enum_impls!(Dtype);
 
     /// A tensor value type.
     ///
@@ -3055,7 +3004,7 @@ mod gated_3 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Tensor {
         /// The data type of tensor.
-        pub dtype: Option<crate::TensorDtype>,
+        pub dtype: Option<crate::Dtype>,
 
         /// Shape of the tensor.
         pub shape: Option<Vec<i64>>,
@@ -3423,9 +3372,9 @@ mod gated_5 {
 
     /// Optional. The type of the data.
     ///
-    /// Values this crate does not know yet are kept in [`SchemaType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`SchemaTypeEnum::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum SchemaType {
+    pub enum SchemaTypeEnum {
         /// Not specified, should not be used.
         ///
         /// `TYPE_UNSPECIFIED`
@@ -3470,40 +3419,40 @@ mod gated_5 {
         Unknown(String),
     }
 
-    impl SchemaType {
+    impl SchemaTypeEnum {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                SchemaType::TypeUnspecified => "TYPE_UNSPECIFIED",
-                SchemaType::String => "STRING",
-                SchemaType::Number => "NUMBER",
-                SchemaType::Integer => "INTEGER",
-                SchemaType::Boolean => "BOOLEAN",
-                SchemaType::Array => "ARRAY",
-                SchemaType::Object => "OBJECT",
-                SchemaType::Null => "NULL",
-                SchemaType::Unknown(value) => value,
+                SchemaTypeEnum::TypeUnspecified => "TYPE_UNSPECIFIED",
+                SchemaTypeEnum::String => "STRING",
+                SchemaTypeEnum::Number => "NUMBER",
+                SchemaTypeEnum::Integer => "INTEGER",
+                SchemaTypeEnum::Boolean => "BOOLEAN",
+                SchemaTypeEnum::Array => "ARRAY",
+                SchemaTypeEnum::Object => "OBJECT",
+                SchemaTypeEnum::Null => "NULL",
+                SchemaTypeEnum::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for SchemaType {
+    impl From<&str> for SchemaTypeEnum {
         fn from(value: &str) -> Self {
             match value {
-                "TYPE_UNSPECIFIED" => SchemaType::TypeUnspecified,
-                "STRING" => SchemaType::String,
-                "NUMBER" => SchemaType::Number,
-                "INTEGER" => SchemaType::Integer,
-                "BOOLEAN" => SchemaType::Boolean,
-                "ARRAY" => SchemaType::Array,
-                "OBJECT" => SchemaType::Object,
-                "NULL" => SchemaType::Null,
-                other => SchemaType::Unknown(other.to_owned()),
+                "TYPE_UNSPECIFIED" => SchemaTypeEnum::TypeUnspecified,
+                "STRING" => SchemaTypeEnum::String,
+                "NUMBER" => SchemaTypeEnum::Number,
+                "INTEGER" => SchemaTypeEnum::Integer,
+                "BOOLEAN" => SchemaTypeEnum::Boolean,
+                "ARRAY" => SchemaTypeEnum::Array,
+                "OBJECT" => SchemaTypeEnum::Object,
+                "NULL" => SchemaTypeEnum::Null,
+                other => SchemaTypeEnum::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(SchemaType);
+    discogen_runtime::open_enum_impls!(SchemaTypeEnum);
 
     /// Schema is used to define the format of input/output data. Represents a select subset of an [OpenAPI 3.0 schema object](https://spec.openapis.org/oas/v3.0.3#schema-object). More fields may be added in the future as needed.
     ///
@@ -3511,7 +3460,7 @@ mod gated_5 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Schema {
         /// Optional. The type of the data.
-        pub r#type: Option<crate::SchemaType>,
+        pub r#type: Option<crate::SchemaTypeEnum>,
 
         /// Optional. The format of the data. Supported formats: for NUMBER type: "float", "double" for INTEGER type: "int32", "int64" for STRING type: "email", "byte", etc
         pub format: Option<String>,
@@ -3615,9 +3564,9 @@ mod gated_5 {
 
     /// The API spec that the external API implements.
     ///
-    /// Values this crate does not know yet are kept in [`ExternalApiApiSpec::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`ApiSpec::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ExternalApiApiSpec {
+    pub enum ApiSpec {
         /// Unspecified API spec. This value should not be used.
         ///
         /// `API_SPEC_UNSPECIFIED`
@@ -3637,30 +3586,30 @@ mod gated_5 {
         Unknown(String),
     }
 
-    impl ExternalApiApiSpec {
+    impl ApiSpec {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ExternalApiApiSpec::ApiSpecUnspecified => "API_SPEC_UNSPECIFIED",
-                ExternalApiApiSpec::SimpleSearch => "SIMPLE_SEARCH",
-                ExternalApiApiSpec::ElasticSearch => "ELASTIC_SEARCH",
-                ExternalApiApiSpec::Unknown(value) => value,
+                ApiSpec::ApiSpecUnspecified => "API_SPEC_UNSPECIFIED",
+                ApiSpec::SimpleSearch => "SIMPLE_SEARCH",
+                ApiSpec::ElasticSearch => "ELASTIC_SEARCH",
+                ApiSpec::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ExternalApiApiSpec {
+    impl From<&str> for ApiSpec {
         fn from(value: &str) -> Self {
             match value {
-                "API_SPEC_UNSPECIFIED" => ExternalApiApiSpec::ApiSpecUnspecified,
-                "SIMPLE_SEARCH" => ExternalApiApiSpec::SimpleSearch,
-                "ELASTIC_SEARCH" => ExternalApiApiSpec::ElasticSearch,
-                other => ExternalApiApiSpec::Unknown(other.to_owned()),
+                "API_SPEC_UNSPECIFIED" => ApiSpec::ApiSpecUnspecified,
+                "SIMPLE_SEARCH" => ApiSpec::SimpleSearch,
+                "ELASTIC_SEARCH" => ApiSpec::ElasticSearch,
+                other => ApiSpec::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(ExternalApiApiSpec);
+    discogen_runtime::open_enum_impls!(ApiSpec);
 
     /// Retrieve from data source powered by external API for grounding. The external API is not owned by Google, but need to follow the pre-defined API spec.
     ///
@@ -3674,7 +3623,7 @@ mod gated_5 {
         pub elastic_search_params: Option<crate::ExternalApiElasticSearchParams>,
 
         /// The API spec that the external API implements.
-        pub api_spec: Option<crate::ExternalApiApiSpec>,
+        pub api_spec: Option<crate::ApiSpec>,
 
         /// The endpoint of the external API. The system will call the API at this endpoint to retrieve the data for grounding. Example: <https://acme.com:443/search>
         pub endpoint: Option<String>,
@@ -3807,9 +3756,9 @@ mod gated_5 {
 
     /// Type of auth scheme.
     ///
-    /// Values this crate does not know yet are kept in [`AuthConfigAuthType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`AuthType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum AuthConfigAuthType {
+    pub enum AuthType {
         /// `AUTH_TYPE_UNSPECIFIED`
         AuthTypeUnspecified,
 
@@ -3847,42 +3796,38 @@ mod gated_5 {
         Unknown(String),
     }
 
-    impl AuthConfigAuthType {
+    impl AuthType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                AuthConfigAuthType::AuthTypeUnspecified => "AUTH_TYPE_UNSPECIFIED",
-                AuthConfigAuthType::NoAuth => "NO_AUTH",
-                AuthConfigAuthType::ApiKeyAuth => "API_KEY_AUTH",
-                AuthConfigAuthType::HttpBasicAuth => "HTTP_BASIC_AUTH",
-                AuthConfigAuthType::GoogleServiceAccountAuth => {
-                    "GOOGLE_SERVICE_ACCOUNT_AUTH"
-                }
-                AuthConfigAuthType::Oauth => "OAUTH",
-                AuthConfigAuthType::OidcAuth => "OIDC_AUTH",
-                AuthConfigAuthType::Unknown(value) => value,
+                AuthType::AuthTypeUnspecified => "AUTH_TYPE_UNSPECIFIED",
+                AuthType::NoAuth => "NO_AUTH",
+                AuthType::ApiKeyAuth => "API_KEY_AUTH",
+                AuthType::HttpBasicAuth => "HTTP_BASIC_AUTH",
+                AuthType::GoogleServiceAccountAuth => "GOOGLE_SERVICE_ACCOUNT_AUTH",
+                AuthType::Oauth => "OAUTH",
+                AuthType::OidcAuth => "OIDC_AUTH",
+                AuthType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for AuthConfigAuthType {
+    impl From<&str> for AuthType {
         fn from(value: &str) -> Self {
             match value {
-                "AUTH_TYPE_UNSPECIFIED" => AuthConfigAuthType::AuthTypeUnspecified,
-                "NO_AUTH" => AuthConfigAuthType::NoAuth,
-                "API_KEY_AUTH" => AuthConfigAuthType::ApiKeyAuth,
-                "HTTP_BASIC_AUTH" => AuthConfigAuthType::HttpBasicAuth,
-                "GOOGLE_SERVICE_ACCOUNT_AUTH" => {
-                    AuthConfigAuthType::GoogleServiceAccountAuth
-                }
-                "OAUTH" => AuthConfigAuthType::Oauth,
-                "OIDC_AUTH" => AuthConfigAuthType::OidcAuth,
-                other => AuthConfigAuthType::Unknown(other.to_owned()),
+                "AUTH_TYPE_UNSPECIFIED" => AuthType::AuthTypeUnspecified,
+                "NO_AUTH" => AuthType::NoAuth,
+                "API_KEY_AUTH" => AuthType::ApiKeyAuth,
+                "HTTP_BASIC_AUTH" => AuthType::HttpBasicAuth,
+                "GOOGLE_SERVICE_ACCOUNT_AUTH" => AuthType::GoogleServiceAccountAuth,
+                "OAUTH" => AuthType::Oauth,
+                "OIDC_AUTH" => AuthType::OidcAuth,
+                other => AuthType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(AuthConfigAuthType);
+    discogen_runtime::open_enum_impls!(AuthType);
 
     /// Auth configuration to run the extension.
     ///
@@ -3907,7 +3852,7 @@ mod gated_5 {
         pub oidc_config: Option<crate::AuthConfigOidcConfig>,
 
         /// Type of auth scheme.
-        pub auth_type: Option<crate::AuthConfigAuthType>,
+        pub auth_type: Option<crate::AuthType>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

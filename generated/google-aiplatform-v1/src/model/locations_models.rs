@@ -291,9 +291,9 @@ pub use gated_1::*;
 
 #[cfg(any(feature = "locations-models", feature = "training-pipelines"))]
 mod gated_2 {
-    /// Values this crate does not know yet are kept in [`ModelSupportedDeploymentResourcesTypesItem::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`SupportedDeploymentResourcesType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ModelSupportedDeploymentResourcesTypesItem {
+    pub enum SupportedDeploymentResourcesType {
         /// Should not be used.
         ///
         /// `DEPLOYMENT_RESOURCES_TYPE_UNSPECIFIED`
@@ -318,50 +318,44 @@ mod gated_2 {
         Unknown(String),
     }
 
-    impl ModelSupportedDeploymentResourcesTypesItem {
+    impl SupportedDeploymentResourcesType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ModelSupportedDeploymentResourcesTypesItem::DeploymentResourcesTypeUnspecified => {
+                SupportedDeploymentResourcesType::DeploymentResourcesTypeUnspecified => {
                     "DEPLOYMENT_RESOURCES_TYPE_UNSPECIFIED"
                 }
-                ModelSupportedDeploymentResourcesTypesItem::DedicatedResources => {
+                SupportedDeploymentResourcesType::DedicatedResources => {
                     "DEDICATED_RESOURCES"
                 }
-                ModelSupportedDeploymentResourcesTypesItem::AutomaticResources => {
+                SupportedDeploymentResourcesType::AutomaticResources => {
                     "AUTOMATIC_RESOURCES"
                 }
-                ModelSupportedDeploymentResourcesTypesItem::SharedResources => {
-                    "SHARED_RESOURCES"
-                }
-                ModelSupportedDeploymentResourcesTypesItem::Unknown(value) => value,
+                SupportedDeploymentResourcesType::SharedResources => "SHARED_RESOURCES",
+                SupportedDeploymentResourcesType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ModelSupportedDeploymentResourcesTypesItem {
+    impl From<&str> for SupportedDeploymentResourcesType {
         fn from(value: &str) -> Self {
             match value {
                 "DEPLOYMENT_RESOURCES_TYPE_UNSPECIFIED" => {
-                    ModelSupportedDeploymentResourcesTypesItem::DeploymentResourcesTypeUnspecified
+                    SupportedDeploymentResourcesType::DeploymentResourcesTypeUnspecified
                 }
                 "DEDICATED_RESOURCES" => {
-                    ModelSupportedDeploymentResourcesTypesItem::DedicatedResources
+                    SupportedDeploymentResourcesType::DedicatedResources
                 }
                 "AUTOMATIC_RESOURCES" => {
-                    ModelSupportedDeploymentResourcesTypesItem::AutomaticResources
+                    SupportedDeploymentResourcesType::AutomaticResources
                 }
-                "SHARED_RESOURCES" => {
-                    ModelSupportedDeploymentResourcesTypesItem::SharedResources
-                }
-                other => {
-                    ModelSupportedDeploymentResourcesTypesItem::Unknown(other.to_owned())
-                }
+                "SHARED_RESOURCES" => SupportedDeploymentResourcesType::SharedResources,
+                other => SupportedDeploymentResourcesType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(ModelSupportedDeploymentResourcesTypesItem);
+    discogen_runtime::open_enum_impls!(SupportedDeploymentResourcesType);
 
     /// A trained machine learning Model.
     ///
@@ -433,7 +427,7 @@ mod gated_2 {
         ///
         /// Output only: set by the server and ignored in requests.
         pub supported_deployment_resources_types: Option<
-            Vec<crate::ModelSupportedDeploymentResourcesTypesItem>,
+            Vec<crate::SupportedDeploymentResourcesType>,
         >,
 
         /// Output only. The formats this Model supports in BatchPredictionJob.input\_config. If PredictSchemata.instance\_schema\_uri exists, the instances should be given as per that schema. The possible formats are: * `jsonl` The JSON Lines format, where each instance is a single line. Uses GcsSource. * `csv` The CSV format, where each instance is a single comma-separated line. The first line in the file is the header, containing comma-separated field names. Uses GcsSource. * `tf-record` The TFRecord format, where each instance is a single record in tfrecord syntax. Uses GcsSource. * `tf-record-gzip` Similar to `tf-record`, but the file is gzipped. Uses GcsSource. * `bigquery` Each instance is a single row in BigQuery. Uses BigQuerySource. * `file-list` Each line of the file is the location of an instance to process, uses `gcs_source` field of the InputConfig object. If this Model doesn't support any of these formats it means it cannot be used with a BatchPredictionJob. However, if it has supported\_deployment\_resources\_types, it could serve online predictions by using PredictionService.Predict or PredictionService.Explain.
@@ -513,9 +507,9 @@ mod gated_2 {
         pub _extra: discogen_runtime::ExtraFields,
     }
 
-    /// Values this crate does not know yet are kept in [`ModelExportFormatExportableContentsItem::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`ExportableContent::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ModelExportFormatExportableContentsItem {
+    pub enum ExportableContent {
         /// Should not be used.
         ///
         /// `EXPORTABLE_CONTENT_UNSPECIFIED`
@@ -535,36 +529,34 @@ mod gated_2 {
         Unknown(String),
     }
 
-    impl ModelExportFormatExportableContentsItem {
+    impl ExportableContent {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ModelExportFormatExportableContentsItem::ExportableContentUnspecified => {
+                ExportableContent::ExportableContentUnspecified => {
                     "EXPORTABLE_CONTENT_UNSPECIFIED"
                 }
-                ModelExportFormatExportableContentsItem::Artifact => "ARTIFACT",
-                ModelExportFormatExportableContentsItem::Image => "IMAGE",
-                ModelExportFormatExportableContentsItem::Unknown(value) => value,
+                ExportableContent::Artifact => "ARTIFACT",
+                ExportableContent::Image => "IMAGE",
+                ExportableContent::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ModelExportFormatExportableContentsItem {
+    impl From<&str> for ExportableContent {
         fn from(value: &str) -> Self {
             match value {
                 "EXPORTABLE_CONTENT_UNSPECIFIED" => {
-                    ModelExportFormatExportableContentsItem::ExportableContentUnspecified
+                    ExportableContent::ExportableContentUnspecified
                 }
-                "ARTIFACT" => ModelExportFormatExportableContentsItem::Artifact,
-                "IMAGE" => ModelExportFormatExportableContentsItem::Image,
-                other => {
-                    ModelExportFormatExportableContentsItem::Unknown(other.to_owned())
-                }
+                "ARTIFACT" => ExportableContent::Artifact,
+                "IMAGE" => ExportableContent::Image,
+                other => ExportableContent::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(ModelExportFormatExportableContentsItem);
+    discogen_runtime::open_enum_impls!(ExportableContent);
 
     /// Represents export format supported by the Model. All formats export to Google Cloud Storage.
     ///
@@ -579,9 +571,7 @@ mod gated_2 {
         /// Output only. The content of this Model that may be exported.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub exportable_contents: Option<
-            Vec<crate::ModelExportFormatExportableContentsItem>,
-        >,
+        pub exportable_contents: Option<Vec<crate::ExportableContent>>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -616,9 +606,9 @@ mod gated_2 {
 
     /// Type of the model source.
     ///
-    /// Values this crate does not know yet are kept in [`ModelSourceInfoSourceType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`SourceType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ModelSourceInfoSourceType {
+    pub enum SourceType {
         /// Should not be used.
         ///
         /// `MODEL_SOURCE_TYPE_UNSPECIFIED`
@@ -663,44 +653,40 @@ mod gated_2 {
         Unknown(String),
     }
 
-    impl ModelSourceInfoSourceType {
+    impl SourceType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ModelSourceInfoSourceType::ModelSourceTypeUnspecified => {
-                    "MODEL_SOURCE_TYPE_UNSPECIFIED"
-                }
-                ModelSourceInfoSourceType::Automl => "AUTOML",
-                ModelSourceInfoSourceType::Custom => "CUSTOM",
-                ModelSourceInfoSourceType::Bqml => "BQML",
-                ModelSourceInfoSourceType::ModelGarden => "MODEL_GARDEN",
-                ModelSourceInfoSourceType::Genie => "GENIE",
-                ModelSourceInfoSourceType::CustomTextEmbedding => "CUSTOM_TEXT_EMBEDDING",
-                ModelSourceInfoSourceType::Marketplace => "MARKETPLACE",
-                ModelSourceInfoSourceType::Unknown(value) => value,
+                SourceType::ModelSourceTypeUnspecified => "MODEL_SOURCE_TYPE_UNSPECIFIED",
+                SourceType::Automl => "AUTOML",
+                SourceType::Custom => "CUSTOM",
+                SourceType::Bqml => "BQML",
+                SourceType::ModelGarden => "MODEL_GARDEN",
+                SourceType::Genie => "GENIE",
+                SourceType::CustomTextEmbedding => "CUSTOM_TEXT_EMBEDDING",
+                SourceType::Marketplace => "MARKETPLACE",
+                SourceType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ModelSourceInfoSourceType {
+    impl From<&str> for SourceType {
         fn from(value: &str) -> Self {
             match value {
-                "MODEL_SOURCE_TYPE_UNSPECIFIED" => {
-                    ModelSourceInfoSourceType::ModelSourceTypeUnspecified
-                }
-                "AUTOML" => ModelSourceInfoSourceType::Automl,
-                "CUSTOM" => ModelSourceInfoSourceType::Custom,
-                "BQML" => ModelSourceInfoSourceType::Bqml,
-                "MODEL_GARDEN" => ModelSourceInfoSourceType::ModelGarden,
-                "GENIE" => ModelSourceInfoSourceType::Genie,
-                "CUSTOM_TEXT_EMBEDDING" => ModelSourceInfoSourceType::CustomTextEmbedding,
-                "MARKETPLACE" => ModelSourceInfoSourceType::Marketplace,
-                other => ModelSourceInfoSourceType::Unknown(other.to_owned()),
+                "MODEL_SOURCE_TYPE_UNSPECIFIED" => SourceType::ModelSourceTypeUnspecified,
+                "AUTOML" => SourceType::Automl,
+                "CUSTOM" => SourceType::Custom,
+                "BQML" => SourceType::Bqml,
+                "MODEL_GARDEN" => SourceType::ModelGarden,
+                "GENIE" => SourceType::Genie,
+                "CUSTOM_TEXT_EMBEDDING" => SourceType::CustomTextEmbedding,
+                "MARKETPLACE" => SourceType::Marketplace,
+                other => SourceType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(ModelSourceInfoSourceType);
+    discogen_runtime::open_enum_impls!(SourceType);
 
     /// Detail description of the source information of the model.
     ///
@@ -708,7 +694,7 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ModelSourceInfo {
         /// Type of the model source.
-        pub source_type: Option<crate::ModelSourceInfoSourceType>,
+        pub source_type: Option<crate::SourceType>,
 
         /// If this Model is copy of another Model. If true then source\_type pertains to the original.
         pub copy: Option<bool>,
@@ -1080,9 +1066,9 @@ mod gated_5 {
 
     /// Preset option controlling parameters for speed-precision trade-off when querying for examples. If omitted, defaults to `PRECISE`.
     ///
-    /// Values this crate does not know yet are kept in [`PresetsQuery::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`Query::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum PresetsQuery {
+    pub enum Query {
         /// More precise neighbors as a trade-off against slower response.
         ///
         /// `PRECISE`
@@ -1097,28 +1083,28 @@ mod gated_5 {
         Unknown(String),
     }
 
-    impl PresetsQuery {
+    impl Query {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                PresetsQuery::Precise => "PRECISE",
-                PresetsQuery::Fast => "FAST",
-                PresetsQuery::Unknown(value) => value,
+                Query::Precise => "PRECISE",
+                Query::Fast => "FAST",
+                Query::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for PresetsQuery {
+    impl From<&str> for Query {
         fn from(value: &str) -> Self {
             match value {
-                "PRECISE" => PresetsQuery::Precise,
-                "FAST" => PresetsQuery::Fast,
-                other => PresetsQuery::Unknown(other.to_owned()),
+                "PRECISE" => Query::Precise,
+                "FAST" => Query::Fast,
+                other => Query::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(PresetsQuery);
+    discogen_runtime::open_enum_impls!(Query);
 
     /// The modality of the uploaded model, which automatically configures the distance measurement and feature normalization for the underlying example index and queries. If your model does not precisely fit one of these types, it is okay to choose the closest type.
     ///
@@ -1182,7 +1168,7 @@ mod gated_5 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Presets {
         /// Preset option controlling parameters for speed-precision trade-off when querying for examples. If omitted, defaults to `PRECISE`.
-        pub query: Option<crate::PresetsQuery>,
+        pub query: Option<crate::Query>,
 
         /// The modality of the uploaded model, which automatically configures the distance measurement and feature normalization for the underlying example index and queries. If your model does not precisely fit one of these types, it is okay to choose the closest type.
         pub modality: Option<crate::PresetsModality>,
@@ -1241,9 +1227,9 @@ mod gated_5 {
 
     /// Defines how the feature is encoded into the input tensor. Defaults to IDENTITY.
     ///
-    /// Values this crate does not know yet are kept in [`ExplanationMetadataInputMetadataEncoding::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`Encoding::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ExplanationMetadataInputMetadataEncoding {
+    pub enum Encoding {
         /// Default value. This is the same as IDENTITY.
         ///
         /// `ENCODING_UNSPECIFIED`
@@ -1283,60 +1269,38 @@ mod gated_5 {
         Unknown(String),
     }
 
-    impl ExplanationMetadataInputMetadataEncoding {
+    impl Encoding {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ExplanationMetadataInputMetadataEncoding::EncodingUnspecified => {
-                    "ENCODING_UNSPECIFIED"
-                }
-                ExplanationMetadataInputMetadataEncoding::Identity => "IDENTITY",
-                ExplanationMetadataInputMetadataEncoding::BagOfFeatures => {
-                    "BAG_OF_FEATURES"
-                }
-                ExplanationMetadataInputMetadataEncoding::BagOfFeaturesSparse => {
-                    "BAG_OF_FEATURES_SPARSE"
-                }
-                ExplanationMetadataInputMetadataEncoding::Indicator => "INDICATOR",
-                ExplanationMetadataInputMetadataEncoding::CombinedEmbedding => {
-                    "COMBINED_EMBEDDING"
-                }
-                ExplanationMetadataInputMetadataEncoding::ConcatEmbedding => {
-                    "CONCAT_EMBEDDING"
-                }
-                ExplanationMetadataInputMetadataEncoding::Unknown(value) => value,
+                Encoding::EncodingUnspecified => "ENCODING_UNSPECIFIED",
+                Encoding::Identity => "IDENTITY",
+                Encoding::BagOfFeatures => "BAG_OF_FEATURES",
+                Encoding::BagOfFeaturesSparse => "BAG_OF_FEATURES_SPARSE",
+                Encoding::Indicator => "INDICATOR",
+                Encoding::CombinedEmbedding => "COMBINED_EMBEDDING",
+                Encoding::ConcatEmbedding => "CONCAT_EMBEDDING",
+                Encoding::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ExplanationMetadataInputMetadataEncoding {
+    impl From<&str> for Encoding {
         fn from(value: &str) -> Self {
             match value {
-                "ENCODING_UNSPECIFIED" => {
-                    ExplanationMetadataInputMetadataEncoding::EncodingUnspecified
-                }
-                "IDENTITY" => ExplanationMetadataInputMetadataEncoding::Identity,
-                "BAG_OF_FEATURES" => {
-                    ExplanationMetadataInputMetadataEncoding::BagOfFeatures
-                }
-                "BAG_OF_FEATURES_SPARSE" => {
-                    ExplanationMetadataInputMetadataEncoding::BagOfFeaturesSparse
-                }
-                "INDICATOR" => ExplanationMetadataInputMetadataEncoding::Indicator,
-                "COMBINED_EMBEDDING" => {
-                    ExplanationMetadataInputMetadataEncoding::CombinedEmbedding
-                }
-                "CONCAT_EMBEDDING" => {
-                    ExplanationMetadataInputMetadataEncoding::ConcatEmbedding
-                }
-                other => {
-                    ExplanationMetadataInputMetadataEncoding::Unknown(other.to_owned())
-                }
+                "ENCODING_UNSPECIFIED" => Encoding::EncodingUnspecified,
+                "IDENTITY" => Encoding::Identity,
+                "BAG_OF_FEATURES" => Encoding::BagOfFeatures,
+                "BAG_OF_FEATURES_SPARSE" => Encoding::BagOfFeaturesSparse,
+                "INDICATOR" => Encoding::Indicator,
+                "COMBINED_EMBEDDING" => Encoding::CombinedEmbedding,
+                "CONCAT_EMBEDDING" => Encoding::ConcatEmbedding,
+                other => Encoding::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(ExplanationMetadataInputMetadataEncoding);
+    discogen_runtime::open_enum_impls!(Encoding);
 
     /// Metadata of the input of a feature. Fields other than InputMetadata.input\_baselines are applicable only for Models that are using Vertex AI-provided images for Tensorflow.
     ///
@@ -1350,7 +1314,7 @@ mod gated_5 {
         pub input_tensor_name: Option<String>,
 
         /// Defines how the feature is encoded into the input tensor. Defaults to IDENTITY.
-        pub encoding: Option<crate::ExplanationMetadataInputMetadataEncoding>,
+        pub encoding: Option<crate::Encoding>,
 
         /// Modality of the feature. Valid values are: numeric, image. Defaults to numeric.
         pub modality: Option<String>,
@@ -1517,9 +1481,9 @@ mod gated_5 {
 
     /// Whether to only highlight pixels with positive contributions, negative or both. Defaults to POSITIVE.
     ///
-    /// Values this crate does not know yet are kept in [`ExplanationMetadataInputMetadataVisualizationPolarity::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`Polarity::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ExplanationMetadataInputMetadataVisualizationPolarity {
+    pub enum Polarity {
         /// Default value. This is the same as POSITIVE.
         ///
         /// `POLARITY_UNSPECIFIED`
@@ -1544,58 +1508,38 @@ mod gated_5 {
         Unknown(String),
     }
 
-    impl ExplanationMetadataInputMetadataVisualizationPolarity {
+    impl Polarity {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ExplanationMetadataInputMetadataVisualizationPolarity::PolarityUnspecified => {
-                    "POLARITY_UNSPECIFIED"
-                }
-                ExplanationMetadataInputMetadataVisualizationPolarity::Positive => {
-                    "POSITIVE"
-                }
-                ExplanationMetadataInputMetadataVisualizationPolarity::Negative => {
-                    "NEGATIVE"
-                }
-                ExplanationMetadataInputMetadataVisualizationPolarity::Both => "BOTH",
-                ExplanationMetadataInputMetadataVisualizationPolarity::Unknown(value) => {
-                    value
-                }
+                Polarity::PolarityUnspecified => "POLARITY_UNSPECIFIED",
+                Polarity::Positive => "POSITIVE",
+                Polarity::Negative => "NEGATIVE",
+                Polarity::Both => "BOTH",
+                Polarity::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ExplanationMetadataInputMetadataVisualizationPolarity {
+    impl From<&str> for Polarity {
         fn from(value: &str) -> Self {
             match value {
-                "POLARITY_UNSPECIFIED" => {
-                    ExplanationMetadataInputMetadataVisualizationPolarity::PolarityUnspecified
-                }
-                "POSITIVE" => {
-                    ExplanationMetadataInputMetadataVisualizationPolarity::Positive
-                }
-                "NEGATIVE" => {
-                    ExplanationMetadataInputMetadataVisualizationPolarity::Negative
-                }
-                "BOTH" => ExplanationMetadataInputMetadataVisualizationPolarity::Both,
-                other => {
-                    ExplanationMetadataInputMetadataVisualizationPolarity::Unknown(
-                        other.to_owned(),
-                    )
-                }
+                "POLARITY_UNSPECIFIED" => Polarity::PolarityUnspecified,
+                "POSITIVE" => Polarity::Positive,
+                "NEGATIVE" => Polarity::Negative,
+                "BOTH" => Polarity::Both,
+                other => Polarity::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(
-        ExplanationMetadataInputMetadataVisualizationPolarity
-    );
+    discogen_runtime::open_enum_impls!(Polarity);
 
     /// The color scheme used for the highlighted areas. Defaults to PINK\_GREEN for Integrated Gradients attribution, which shows positive attributions in green and negative in pink. Defaults to VIRIDIS for XRAI attribution, which highlights the most influential regions in yellow and the least influential in blue.
     ///
-    /// Values this crate does not know yet are kept in [`ExplanationMetadataInputMetadataVisualizationColorMap::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`ColorMap::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ExplanationMetadataInputMetadataVisualizationColorMap {
+    pub enum ColorMap {
         /// Should not be used.
         ///
         /// `COLOR_MAP_UNSPECIFIED`
@@ -1635,72 +1579,44 @@ mod gated_5 {
         Unknown(String),
     }
 
-    impl ExplanationMetadataInputMetadataVisualizationColorMap {
+    impl ColorMap {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ExplanationMetadataInputMetadataVisualizationColorMap::ColorMapUnspecified => {
-                    "COLOR_MAP_UNSPECIFIED"
-                }
-                ExplanationMetadataInputMetadataVisualizationColorMap::PinkGreen => {
-                    "PINK_GREEN"
-                }
-                ExplanationMetadataInputMetadataVisualizationColorMap::Viridis => {
-                    "VIRIDIS"
-                }
-                ExplanationMetadataInputMetadataVisualizationColorMap::Red => "RED",
-                ExplanationMetadataInputMetadataVisualizationColorMap::Green => "GREEN",
-                ExplanationMetadataInputMetadataVisualizationColorMap::RedGreen => {
-                    "RED_GREEN"
-                }
-                ExplanationMetadataInputMetadataVisualizationColorMap::PinkWhiteGreen => {
-                    "PINK_WHITE_GREEN"
-                }
-                ExplanationMetadataInputMetadataVisualizationColorMap::Unknown(value) => {
-                    value
-                }
+                ColorMap::ColorMapUnspecified => "COLOR_MAP_UNSPECIFIED",
+                ColorMap::PinkGreen => "PINK_GREEN",
+                ColorMap::Viridis => "VIRIDIS",
+                ColorMap::Red => "RED",
+                ColorMap::Green => "GREEN",
+                ColorMap::RedGreen => "RED_GREEN",
+                ColorMap::PinkWhiteGreen => "PINK_WHITE_GREEN",
+                ColorMap::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ExplanationMetadataInputMetadataVisualizationColorMap {
+    impl From<&str> for ColorMap {
         fn from(value: &str) -> Self {
             match value {
-                "COLOR_MAP_UNSPECIFIED" => {
-                    ExplanationMetadataInputMetadataVisualizationColorMap::ColorMapUnspecified
-                }
-                "PINK_GREEN" => {
-                    ExplanationMetadataInputMetadataVisualizationColorMap::PinkGreen
-                }
-                "VIRIDIS" => {
-                    ExplanationMetadataInputMetadataVisualizationColorMap::Viridis
-                }
-                "RED" => ExplanationMetadataInputMetadataVisualizationColorMap::Red,
-                "GREEN" => ExplanationMetadataInputMetadataVisualizationColorMap::Green,
-                "RED_GREEN" => {
-                    ExplanationMetadataInputMetadataVisualizationColorMap::RedGreen
-                }
-                "PINK_WHITE_GREEN" => {
-                    ExplanationMetadataInputMetadataVisualizationColorMap::PinkWhiteGreen
-                }
-                other => {
-                    ExplanationMetadataInputMetadataVisualizationColorMap::Unknown(
-                        other.to_owned(),
-                    )
-                }
+                "COLOR_MAP_UNSPECIFIED" => ColorMap::ColorMapUnspecified,
+                "PINK_GREEN" => ColorMap::PinkGreen,
+                "VIRIDIS" => ColorMap::Viridis,
+                "RED" => ColorMap::Red,
+                "GREEN" => ColorMap::Green,
+                "RED_GREEN" => ColorMap::RedGreen,
+                "PINK_WHITE_GREEN" => ColorMap::PinkWhiteGreen,
+                other => ColorMap::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(
-        ExplanationMetadataInputMetadataVisualizationColorMap
-    );
+    discogen_runtime::open_enum_impls!(ColorMap);
 
     /// How the original image is displayed in the visualization. Adjusting the overlay can help increase visual clarity if the original image makes it difficult to view the visualization. Defaults to NONE.
     ///
-    /// Values this crate does not know yet are kept in [`ExplanationMetadataInputMetadataVisualizationOverlayType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`OverlayType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ExplanationMetadataInputMetadataVisualizationOverlayType {
+    pub enum OverlayType {
         /// Default value. This is the same as NONE.
         ///
         /// `OVERLAY_TYPE_UNSPECIFIED`
@@ -1730,58 +1646,34 @@ mod gated_5 {
         Unknown(String),
     }
 
-    impl ExplanationMetadataInputMetadataVisualizationOverlayType {
+    impl OverlayType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ExplanationMetadataInputMetadataVisualizationOverlayType::OverlayTypeUnspecified => {
-                    "OVERLAY_TYPE_UNSPECIFIED"
-                }
-                ExplanationMetadataInputMetadataVisualizationOverlayType::None => "NONE",
-                ExplanationMetadataInputMetadataVisualizationOverlayType::Original => {
-                    "ORIGINAL"
-                }
-                ExplanationMetadataInputMetadataVisualizationOverlayType::Grayscale => {
-                    "GRAYSCALE"
-                }
-                ExplanationMetadataInputMetadataVisualizationOverlayType::MaskBlack => {
-                    "MASK_BLACK"
-                }
-                ExplanationMetadataInputMetadataVisualizationOverlayType::Unknown(
-                    value,
-                ) => value,
+                OverlayType::OverlayTypeUnspecified => "OVERLAY_TYPE_UNSPECIFIED",
+                OverlayType::None => "NONE",
+                OverlayType::Original => "ORIGINAL",
+                OverlayType::Grayscale => "GRAYSCALE",
+                OverlayType::MaskBlack => "MASK_BLACK",
+                OverlayType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ExplanationMetadataInputMetadataVisualizationOverlayType {
+    impl From<&str> for OverlayType {
         fn from(value: &str) -> Self {
             match value {
-                "OVERLAY_TYPE_UNSPECIFIED" => {
-                    ExplanationMetadataInputMetadataVisualizationOverlayType::OverlayTypeUnspecified
-                }
-                "NONE" => ExplanationMetadataInputMetadataVisualizationOverlayType::None,
-                "ORIGINAL" => {
-                    ExplanationMetadataInputMetadataVisualizationOverlayType::Original
-                }
-                "GRAYSCALE" => {
-                    ExplanationMetadataInputMetadataVisualizationOverlayType::Grayscale
-                }
-                "MASK_BLACK" => {
-                    ExplanationMetadataInputMetadataVisualizationOverlayType::MaskBlack
-                }
-                other => {
-                    ExplanationMetadataInputMetadataVisualizationOverlayType::Unknown(
-                        other.to_owned(),
-                    )
-                }
+                "OVERLAY_TYPE_UNSPECIFIED" => OverlayType::OverlayTypeUnspecified,
+                "NONE" => OverlayType::None,
+                "ORIGINAL" => OverlayType::Original,
+                "GRAYSCALE" => OverlayType::Grayscale,
+                "MASK_BLACK" => OverlayType::MaskBlack,
+                other => OverlayType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(
-        ExplanationMetadataInputMetadataVisualizationOverlayType
-    );
+    discogen_runtime::open_enum_impls!(OverlayType);
 
     /// Visualization configurations for image explanation.
     ///
@@ -1792,14 +1684,10 @@ mod gated_5 {
         pub r#type: Option<crate::ExplanationMetadataInputMetadataVisualizationType>,
 
         /// Whether to only highlight pixels with positive contributions, negative or both. Defaults to POSITIVE.
-        pub polarity: Option<
-            crate::ExplanationMetadataInputMetadataVisualizationPolarity,
-        >,
+        pub polarity: Option<crate::Polarity>,
 
         /// The color scheme used for the highlighted areas. Defaults to PINK\_GREEN for Integrated Gradients attribution, which shows positive attributions in green and negative in pink. Defaults to VIRIDIS for XRAI attribution, which highlights the most influential regions in yellow and the least influential in blue.
-        pub color_map: Option<
-            crate::ExplanationMetadataInputMetadataVisualizationColorMap,
-        >,
+        pub color_map: Option<crate::ColorMap>,
 
         /// Excludes attributions above the specified percentile from the highlighted areas. Using the clip\_percent\_upperbound and clip\_percent\_lowerbound together can be useful for filtering out noise and making it easier to see areas of strong attribution. Defaults to 99.9.
         pub clip_percent_upperbound: Option<f32>,
@@ -1808,9 +1696,7 @@ mod gated_5 {
         pub clip_percent_lowerbound: Option<f32>,
 
         /// How the original image is displayed in the visualization. Adjusting the overlay can help increase visual clarity if the original image makes it difficult to view the visualization. Defaults to NONE.
-        pub overlay_type: Option<
-            crate::ExplanationMetadataInputMetadataVisualizationOverlayType,
-        >,
+        pub overlay_type: Option<crate::OverlayType>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

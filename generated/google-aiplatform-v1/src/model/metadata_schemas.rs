@@ -4,9 +4,9 @@
 mod gated_1 {
     /// The type of the MetadataSchema. This is a property that identifies which metadata types will use the MetadataSchema.
     ///
-    /// Values this crate does not know yet are kept in [`MetadataSchemaSchemaType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`SchemaType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum MetadataSchemaSchemaType {
+    pub enum SchemaType {
         /// Unspecified type for the MetadataSchema.
         ///
         /// `METADATA_SCHEMA_TYPE_UNSPECIFIED`
@@ -31,36 +31,36 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl MetadataSchemaSchemaType {
+    impl SchemaType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                MetadataSchemaSchemaType::MetadataSchemaTypeUnspecified => {
+                SchemaType::MetadataSchemaTypeUnspecified => {
                     "METADATA_SCHEMA_TYPE_UNSPECIFIED"
                 }
-                MetadataSchemaSchemaType::ArtifactType => "ARTIFACT_TYPE",
-                MetadataSchemaSchemaType::ExecutionType => "EXECUTION_TYPE",
-                MetadataSchemaSchemaType::ContextType => "CONTEXT_TYPE",
-                MetadataSchemaSchemaType::Unknown(value) => value,
+                SchemaType::ArtifactType => "ARTIFACT_TYPE",
+                SchemaType::ExecutionType => "EXECUTION_TYPE",
+                SchemaType::ContextType => "CONTEXT_TYPE",
+                SchemaType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for MetadataSchemaSchemaType {
+    impl From<&str> for SchemaType {
         fn from(value: &str) -> Self {
             match value {
                 "METADATA_SCHEMA_TYPE_UNSPECIFIED" => {
-                    MetadataSchemaSchemaType::MetadataSchemaTypeUnspecified
+                    SchemaType::MetadataSchemaTypeUnspecified
                 }
-                "ARTIFACT_TYPE" => MetadataSchemaSchemaType::ArtifactType,
-                "EXECUTION_TYPE" => MetadataSchemaSchemaType::ExecutionType,
-                "CONTEXT_TYPE" => MetadataSchemaSchemaType::ContextType,
-                other => MetadataSchemaSchemaType::Unknown(other.to_owned()),
+                "ARTIFACT_TYPE" => SchemaType::ArtifactType,
+                "EXECUTION_TYPE" => SchemaType::ExecutionType,
+                "CONTEXT_TYPE" => SchemaType::ContextType,
+                other => SchemaType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(MetadataSchemaSchemaType);
+    discogen_runtime::open_enum_impls!(SchemaType);
 
     /// Instance of a general MetadataSchema.
     ///
@@ -79,7 +79,7 @@ mod gated_1 {
         pub schema: Option<String>,
 
         /// The type of the MetadataSchema. This is a property that identifies which metadata types will use the MetadataSchema.
-        pub schema_type: Option<crate::MetadataSchemaSchemaType>,
+        pub schema_type: Option<crate::SchemaType>,
 
         /// Output only. Timestamp when this MetadataSchema was created.
         ///

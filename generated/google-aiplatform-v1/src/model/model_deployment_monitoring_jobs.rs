@@ -4,9 +4,9 @@
 mod gated_1 {
     /// Output only. Schedule state when the monitoring job is in Running state.
     ///
-    /// Values this crate does not know yet are kept in [`ModelDeploymentMonitoringJobScheduleState::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`ScheduleState::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ModelDeploymentMonitoringJobScheduleState {
+    pub enum ScheduleState {
         /// Unspecified state.
         ///
         /// `MONITORING_SCHEDULE_STATE_UNSPECIFIED`
@@ -31,38 +31,36 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl ModelDeploymentMonitoringJobScheduleState {
+    impl ScheduleState {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ModelDeploymentMonitoringJobScheduleState::MonitoringScheduleStateUnspecified => {
+                ScheduleState::MonitoringScheduleStateUnspecified => {
                     "MONITORING_SCHEDULE_STATE_UNSPECIFIED"
                 }
-                ModelDeploymentMonitoringJobScheduleState::Pending => "PENDING",
-                ModelDeploymentMonitoringJobScheduleState::Offline => "OFFLINE",
-                ModelDeploymentMonitoringJobScheduleState::Running => "RUNNING",
-                ModelDeploymentMonitoringJobScheduleState::Unknown(value) => value,
+                ScheduleState::Pending => "PENDING",
+                ScheduleState::Offline => "OFFLINE",
+                ScheduleState::Running => "RUNNING",
+                ScheduleState::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ModelDeploymentMonitoringJobScheduleState {
+    impl From<&str> for ScheduleState {
         fn from(value: &str) -> Self {
             match value {
                 "MONITORING_SCHEDULE_STATE_UNSPECIFIED" => {
-                    ModelDeploymentMonitoringJobScheduleState::MonitoringScheduleStateUnspecified
+                    ScheduleState::MonitoringScheduleStateUnspecified
                 }
-                "PENDING" => ModelDeploymentMonitoringJobScheduleState::Pending,
-                "OFFLINE" => ModelDeploymentMonitoringJobScheduleState::Offline,
-                "RUNNING" => ModelDeploymentMonitoringJobScheduleState::Running,
-                other => {
-                    ModelDeploymentMonitoringJobScheduleState::Unknown(other.to_owned())
-                }
+                "PENDING" => ScheduleState::Pending,
+                "OFFLINE" => ScheduleState::Offline,
+                "RUNNING" => ScheduleState::Running,
+                other => ScheduleState::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(ModelDeploymentMonitoringJobScheduleState);
+    discogen_runtime::open_enum_impls!(ScheduleState);
 
     /// Represents a job that runs periodically to monitor the deployed models in an endpoint. It will analyze the logged training & prediction data to detect any abnormal behaviors.
     ///
@@ -88,7 +86,7 @@ mod gated_1 {
         /// Output only. Schedule state when the monitoring job is in Running state.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub schedule_state: Option<crate::ModelDeploymentMonitoringJobScheduleState>,
+        pub schedule_state: Option<crate::ScheduleState>,
 
         /// Output only. Latest triggered monitoring pipeline metadata.
         ///
@@ -344,9 +342,9 @@ mod gated_1 {
 
     /// The source of log.
     ///
-    /// Values this crate does not know yet are kept in [`ModelDeploymentMonitoringBigQueryTableLogSource::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`LogSource::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ModelDeploymentMonitoringBigQueryTableLogSource {
+    pub enum LogSource {
         /// Unspecified source.
         ///
         /// `LOG_SOURCE_UNSPECIFIED`
@@ -366,44 +364,36 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl ModelDeploymentMonitoringBigQueryTableLogSource {
+    impl LogSource {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ModelDeploymentMonitoringBigQueryTableLogSource::LogSourceUnspecified => {
-                    "LOG_SOURCE_UNSPECIFIED"
-                }
-                ModelDeploymentMonitoringBigQueryTableLogSource::Training => "TRAINING",
-                ModelDeploymentMonitoringBigQueryTableLogSource::Serving => "SERVING",
-                ModelDeploymentMonitoringBigQueryTableLogSource::Unknown(value) => value,
+                LogSource::LogSourceUnspecified => "LOG_SOURCE_UNSPECIFIED",
+                LogSource::Training => "TRAINING",
+                LogSource::Serving => "SERVING",
+                LogSource::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ModelDeploymentMonitoringBigQueryTableLogSource {
+    impl From<&str> for LogSource {
         fn from(value: &str) -> Self {
             match value {
-                "LOG_SOURCE_UNSPECIFIED" => {
-                    ModelDeploymentMonitoringBigQueryTableLogSource::LogSourceUnspecified
-                }
-                "TRAINING" => ModelDeploymentMonitoringBigQueryTableLogSource::Training,
-                "SERVING" => ModelDeploymentMonitoringBigQueryTableLogSource::Serving,
-                other => {
-                    ModelDeploymentMonitoringBigQueryTableLogSource::Unknown(
-                        other.to_owned(),
-                    )
-                }
+                "LOG_SOURCE_UNSPECIFIED" => LogSource::LogSourceUnspecified,
+                "TRAINING" => LogSource::Training,
+                "SERVING" => LogSource::Serving,
+                other => LogSource::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(ModelDeploymentMonitoringBigQueryTableLogSource);
+    discogen_runtime::open_enum_impls!(LogSource);
 
     /// The type of log.
     ///
-    /// Values this crate does not know yet are kept in [`ModelDeploymentMonitoringBigQueryTableLogType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`LogType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ModelDeploymentMonitoringBigQueryTableLogType {
+    pub enum LogType {
         /// Unspecified type.
         ///
         /// `LOG_TYPE_UNSPECIFIED`
@@ -423,38 +413,30 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl ModelDeploymentMonitoringBigQueryTableLogType {
+    impl LogType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ModelDeploymentMonitoringBigQueryTableLogType::LogTypeUnspecified => {
-                    "LOG_TYPE_UNSPECIFIED"
-                }
-                ModelDeploymentMonitoringBigQueryTableLogType::Predict => "PREDICT",
-                ModelDeploymentMonitoringBigQueryTableLogType::Explain => "EXPLAIN",
-                ModelDeploymentMonitoringBigQueryTableLogType::Unknown(value) => value,
+                LogType::LogTypeUnspecified => "LOG_TYPE_UNSPECIFIED",
+                LogType::Predict => "PREDICT",
+                LogType::Explain => "EXPLAIN",
+                LogType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ModelDeploymentMonitoringBigQueryTableLogType {
+    impl From<&str> for LogType {
         fn from(value: &str) -> Self {
             match value {
-                "LOG_TYPE_UNSPECIFIED" => {
-                    ModelDeploymentMonitoringBigQueryTableLogType::LogTypeUnspecified
-                }
-                "PREDICT" => ModelDeploymentMonitoringBigQueryTableLogType::Predict,
-                "EXPLAIN" => ModelDeploymentMonitoringBigQueryTableLogType::Explain,
-                other => {
-                    ModelDeploymentMonitoringBigQueryTableLogType::Unknown(
-                        other.to_owned(),
-                    )
-                }
+                "LOG_TYPE_UNSPECIFIED" => LogType::LogTypeUnspecified,
+                "PREDICT" => LogType::Predict,
+                "EXPLAIN" => LogType::Explain,
+                other => LogType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(ModelDeploymentMonitoringBigQueryTableLogType);
+    discogen_runtime::open_enum_impls!(LogType);
 
     /// ModelDeploymentMonitoringBigQueryTable specifies the BigQuery table name as well as some information of the logs stored in this table.
     ///
@@ -462,10 +444,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ModelDeploymentMonitoringBigQueryTable {
         /// The source of log.
-        pub log_source: Option<crate::ModelDeploymentMonitoringBigQueryTableLogSource>,
+        pub log_source: Option<crate::LogSource>,
 
         /// The type of log.
-        pub log_type: Option<crate::ModelDeploymentMonitoringBigQueryTableLogType>,
+        pub log_type: Option<crate::LogType>,
 
         /// The created BigQuery table to store logs. Customer could do their own query & analysis. Format: `bq://.model_deployment_monitoring_._`
         pub bigquery_table_path: Option<String>,
@@ -586,15 +568,98 @@ mod gated_1 {
         pub _extra: discogen_runtime::ExtraFields,
     }
 
+    /// Model Monitoring Objective those stats and anomalies belonging to.
+    ///
+    /// Values this crate does not know yet are kept in [`ModelMonitoringStatsAnomaliesObjective::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum ModelMonitoringStatsAnomaliesObjective {
+        /// Default value, should not be set.
+        ///
+        /// `MODEL_DEPLOYMENT_MONITORING_OBJECTIVE_TYPE_UNSPECIFIED`
+        ModelDeploymentMonitoringObjectiveTypeUnspecified,
+
+        /// Raw feature values' stats to detect skew between Training-Prediction datasets.
+        ///
+        /// `RAW_FEATURE_SKEW`
+        RawFeatureSkew,
+
+        /// Raw feature values' stats to detect drift between Serving-Prediction datasets.
+        ///
+        /// `RAW_FEATURE_DRIFT`
+        RawFeatureDrift,
+
+        /// Feature attribution scores to detect skew between Training-Prediction datasets.
+        ///
+        /// `FEATURE_ATTRIBUTION_SKEW`
+        FeatureAttributionSkew,
+
+        /// Feature attribution scores to detect skew between Prediction datasets collected within different time windows.
+        ///
+        /// `FEATURE_ATTRIBUTION_DRIFT`
+        FeatureAttributionDrift,
+
+        /// A value not known to this version of the crate.
+        Unknown(String),
+    }
+
+    impl ModelMonitoringStatsAnomaliesObjective {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ModelMonitoringStatsAnomaliesObjective::ModelDeploymentMonitoringObjectiveTypeUnspecified => {
+                    "MODEL_DEPLOYMENT_MONITORING_OBJECTIVE_TYPE_UNSPECIFIED"
+                }
+                ModelMonitoringStatsAnomaliesObjective::RawFeatureSkew => {
+                    "RAW_FEATURE_SKEW"
+                }
+                ModelMonitoringStatsAnomaliesObjective::RawFeatureDrift => {
+                    "RAW_FEATURE_DRIFT"
+                }
+                ModelMonitoringStatsAnomaliesObjective::FeatureAttributionSkew => {
+                    "FEATURE_ATTRIBUTION_SKEW"
+                }
+                ModelMonitoringStatsAnomaliesObjective::FeatureAttributionDrift => {
+                    "FEATURE_ATTRIBUTION_DRIFT"
+                }
+                ModelMonitoringStatsAnomaliesObjective::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for ModelMonitoringStatsAnomaliesObjective {
+        fn from(value: &str) -> Self {
+            match value {
+                "MODEL_DEPLOYMENT_MONITORING_OBJECTIVE_TYPE_UNSPECIFIED" => {
+                    ModelMonitoringStatsAnomaliesObjective::ModelDeploymentMonitoringObjectiveTypeUnspecified
+                }
+                "RAW_FEATURE_SKEW" => {
+                    ModelMonitoringStatsAnomaliesObjective::RawFeatureSkew
+                }
+                "RAW_FEATURE_DRIFT" => {
+                    ModelMonitoringStatsAnomaliesObjective::RawFeatureDrift
+                }
+                "FEATURE_ATTRIBUTION_SKEW" => {
+                    ModelMonitoringStatsAnomaliesObjective::FeatureAttributionSkew
+                }
+                "FEATURE_ATTRIBUTION_DRIFT" => {
+                    ModelMonitoringStatsAnomaliesObjective::FeatureAttributionDrift
+                }
+                other => {
+                    ModelMonitoringStatsAnomaliesObjective::Unknown(other.to_owned())
+                }
+            }
+        }
+    }
+
+    discogen_runtime::open_enum_impls!(ModelMonitoringStatsAnomaliesObjective);
+
     /// Statistics and anomalies generated by Model Monitoring.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1ModelMonitoringStatsAnomalies`.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ModelMonitoringStatsAnomalies {
         /// Model Monitoring Objective those stats and anomalies belonging to.
-        pub objective: Option<
-            crate::SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType,
-        >,
+        pub objective: Option<crate::ModelMonitoringStatsAnomaliesObjective>,
 
         /// Deployed Model ID.
         pub deployed_model_id: Option<String>,
@@ -787,9 +852,9 @@ mod gated_1 {
 
     /// The storage format of the predictions generated BatchPrediction job.
     ///
-    /// Values this crate does not know yet are kept in [`ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`PredictionFormat::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat {
+    pub enum PredictionFormat {
         /// Should not be set.
         ///
         /// `PREDICTION_FORMAT_UNSPECIFIED`
@@ -809,51 +874,34 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat {
+    impl PredictionFormat {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat::PredictionFormatUnspecified => {
+                PredictionFormat::PredictionFormatUnspecified => {
                     "PREDICTION_FORMAT_UNSPECIFIED"
                 }
-                ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat::Jsonl => {
-                    "JSONL"
-                }
-                ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat::Bigquery => {
-                    "BIGQUERY"
-                }
-                ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat::Unknown(
-                    value,
-                ) => value,
+                PredictionFormat::Jsonl => "JSONL",
+                PredictionFormat::Bigquery => "BIGQUERY",
+                PredictionFormat::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str>
-    for ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat {
+    impl From<&str> for PredictionFormat {
         fn from(value: &str) -> Self {
             match value {
                 "PREDICTION_FORMAT_UNSPECIFIED" => {
-                    ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat::PredictionFormatUnspecified
+                    PredictionFormat::PredictionFormatUnspecified
                 }
-                "JSONL" => {
-                    ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat::Jsonl
-                }
-                "BIGQUERY" => {
-                    ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat::Bigquery
-                }
-                other => {
-                    ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat::Unknown(
-                        other.to_owned(),
-                    )
-                }
+                "JSONL" => PredictionFormat::Jsonl,
+                "BIGQUERY" => PredictionFormat::Bigquery,
+                other => PredictionFormat::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(
-        ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat
-    );
+    discogen_runtime::open_enum_impls!(PredictionFormat);
 
     /// Output from BatchPredictionJob for Model Monitoring baseline dataset, which can be used to generate baseline attribution scores.
     ///
@@ -867,9 +915,7 @@ mod gated_1 {
         pub bigquery: Option<crate::BigQueryDestination>,
 
         /// The storage format of the predictions generated BatchPrediction job.
-        pub prediction_format: Option<
-            crate::ModelMonitoringObjectiveConfigExplanationConfigExplanationBaselinePredictionFormat,
-        >,
+        pub prediction_format: Option<crate::PredictionFormat>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

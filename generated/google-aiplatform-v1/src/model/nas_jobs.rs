@@ -140,9 +140,9 @@ mod gated_1 {
 
     /// The multi-trial Neural Architecture Search (NAS) algorithm type. Defaults to `REINFORCEMENT_LEARNING`.
     ///
-    /// Values this crate does not know yet are kept in [`NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`MultiTrialAlgorithm::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm {
+    pub enum MultiTrialAlgorithm {
         /// Defaults to `REINFORCEMENT_LEARNING`.
         ///
         /// `MULTI_TRIAL_ALGORITHM_UNSPECIFIED`
@@ -162,50 +162,34 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm {
+    impl MultiTrialAlgorithm {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm::MultiTrialAlgorithmUnspecified => {
+                MultiTrialAlgorithm::MultiTrialAlgorithmUnspecified => {
                     "MULTI_TRIAL_ALGORITHM_UNSPECIFIED"
                 }
-                NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm::ReinforcementLearning => {
-                    "REINFORCEMENT_LEARNING"
-                }
-                NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm::GridSearch => {
-                    "GRID_SEARCH"
-                }
-                NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm::Unknown(value) => {
-                    value
-                }
+                MultiTrialAlgorithm::ReinforcementLearning => "REINFORCEMENT_LEARNING",
+                MultiTrialAlgorithm::GridSearch => "GRID_SEARCH",
+                MultiTrialAlgorithm::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm {
+    impl From<&str> for MultiTrialAlgorithm {
         fn from(value: &str) -> Self {
             match value {
                 "MULTI_TRIAL_ALGORITHM_UNSPECIFIED" => {
-                    NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm::MultiTrialAlgorithmUnspecified
+                    MultiTrialAlgorithm::MultiTrialAlgorithmUnspecified
                 }
-                "REINFORCEMENT_LEARNING" => {
-                    NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm::ReinforcementLearning
-                }
-                "GRID_SEARCH" => {
-                    NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm::GridSearch
-                }
-                other => {
-                    NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm::Unknown(
-                        other.to_owned(),
-                    )
-                }
+                "REINFORCEMENT_LEARNING" => MultiTrialAlgorithm::ReinforcementLearning,
+                "GRID_SEARCH" => MultiTrialAlgorithm::GridSearch,
+                other => MultiTrialAlgorithm::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(
-        NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm
-    );
+    discogen_runtime::open_enum_impls!(MultiTrialAlgorithm);
 
     /// The spec of multi-trial Neural Architecture Search (NAS).
     ///
@@ -213,9 +197,7 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NasJobSpecMultiTrialAlgorithmSpec {
         /// The multi-trial Neural Architecture Search (NAS) algorithm type. Defaults to `REINFORCEMENT_LEARNING`.
-        pub multi_trial_algorithm: Option<
-            crate::NasJobSpecMultiTrialAlgorithmSpecMultiTrialAlgorithm,
-        >,
+        pub multi_trial_algorithm: Option<crate::MultiTrialAlgorithm>,
 
         /// Metric specs for the NAS job. Validation for this field is done at `multi_trial_algorithm_spec` field.
         pub metric: Option<crate::NasJobSpecMultiTrialAlgorithmSpecMetricSpec>,
@@ -262,7 +244,7 @@ mod gated_1 {
         pub metric_id: Option<String>,
 
         /// Required. The optimization goal of the metric.
-        pub goal: Option<crate::StudySpecMetricSpecGoal>,
+        pub goal: Option<crate::Goal>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -336,43 +318,117 @@ mod gated_1 {
 #[cfg(feature = "nas-jobs")]
 pub use gated_1::*;
 
-/// Represents a uCAIP NasJob trial.
-///
-/// Discovery schema `GoogleCloudAiplatformV1NasTrial`.
 #[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct NasTrial {
-    /// Output only. The identifier of the NasTrial assigned by the service.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub id: Option<String>,
-
+mod gated_2 {
     /// Output only. The detailed state of the NasTrial.
     ///
-    /// Output only: set by the server and ignored in requests.
-    pub state: Option<crate::TrialState>,
+    /// Values this crate does not know yet are kept in [`NasTrialState::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum NasTrialState {
+        /// The NasTrial state is unspecified.
+        ///
+        /// `STATE_UNSPECIFIED`
+        StateUnspecified,
 
-    /// Output only. The final measurement containing the objective value.
+        /// Indicates that a specific NasTrial has been requested, but it has not yet been suggested by the service.
+        ///
+        /// `REQUESTED`
+        Requested,
+
+        /// Indicates that the NasTrial has been suggested.
+        ///
+        /// `ACTIVE`
+        Active,
+
+        /// Indicates that the NasTrial should stop according to the service.
+        ///
+        /// `STOPPING`
+        Stopping,
+
+        /// Indicates that the NasTrial is completed successfully.
+        ///
+        /// `SUCCEEDED`
+        Succeeded,
+
+        /// Indicates that the NasTrial should not be attempted again. The service will set a NasTrial to INFEASIBLE when it's done but missing the final\_measurement.
+        ///
+        /// `INFEASIBLE`
+        Infeasible,
+
+        /// A value not known to this version of the crate.
+        Unknown(String),
+    }
+
+    impl NasTrialState {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                NasTrialState::StateUnspecified => "STATE_UNSPECIFIED",
+                NasTrialState::Requested => "REQUESTED",
+                NasTrialState::Active => "ACTIVE",
+                NasTrialState::Stopping => "STOPPING",
+                NasTrialState::Succeeded => "SUCCEEDED",
+                NasTrialState::Infeasible => "INFEASIBLE",
+                NasTrialState::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for NasTrialState {
+        fn from(value: &str) -> Self {
+            match value {
+                "STATE_UNSPECIFIED" => NasTrialState::StateUnspecified,
+                "REQUESTED" => NasTrialState::Requested,
+                "ACTIVE" => NasTrialState::Active,
+                "STOPPING" => NasTrialState::Stopping,
+                "SUCCEEDED" => NasTrialState::Succeeded,
+                "INFEASIBLE" => NasTrialState::Infeasible,
+                other => NasTrialState::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    discogen_runtime::open_enum_impls!(NasTrialState);
+
+    /// Represents a uCAIP NasJob trial.
     ///
-    /// Output only: set by the server and ignored in requests.
-    pub final_measurement: Option<crate::Measurement>,
+    /// Discovery schema `GoogleCloudAiplatformV1NasTrial`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct NasTrial {
+        /// Output only. The identifier of the NasTrial assigned by the service.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub id: Option<String>,
 
-    /// Output only. Time when the NasTrial was started.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub start_time: Option<discogen_runtime::wkt::Timestamp>,
+        /// Output only. The detailed state of the NasTrial.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub state: Option<crate::NasTrialState>,
 
-    /// Output only. Time when the NasTrial's status changed to `SUCCEEDED` or `INFEASIBLE`.
-    ///
-    /// Output only: set by the server and ignored in requests.
-    pub end_time: Option<discogen_runtime::wkt::Timestamp>,
+        /// Output only. The final measurement containing the objective value.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub final_measurement: Option<crate::Measurement>,
 
-    /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
-    pub _extra: discogen_runtime::ExtraFields,
+        /// Output only. Time when the NasTrial was started.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub start_time: Option<discogen_runtime::wkt::Timestamp>,
+
+        /// Output only. Time when the NasTrial's status changed to `SUCCEEDED` or `INFEASIBLE`.
+        ///
+        /// Output only: set by the server and ignored in requests.
+        pub end_time: Option<discogen_runtime::wkt::Timestamp>,
+
+        /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
+        pub _extra: discogen_runtime::ExtraFields,
+    }
+
+    discogen_runtime::model_serde!(
+        NasTrial { "id" => id, "state" => state, "finalMeasurement" => final_measurement,
+            "startTime" => start_time, "endTime" => end_time };
+    );
 }
 
 #[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
-discogen_runtime::model_serde!(
-    NasTrial { "id" => id, "state" => state, "finalMeasurement" => final_measurement,
-        "startTime" => start_time, "endTime" => end_time };
-);
+pub use gated_2::*;

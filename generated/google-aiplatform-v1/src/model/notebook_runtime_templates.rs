@@ -4,9 +4,9 @@
 mod gated_1 {
     /// Optional. Immutable. The type of the notebook runtime template.
     ///
-    /// Values this crate does not know yet are kept in [`NotebookRuntimeTemplateNotebookRuntimeType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`NotebookRuntimeType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum NotebookRuntimeTemplateNotebookRuntimeType {
+    pub enum NotebookRuntimeType {
         /// Unspecified notebook runtime type, NotebookRuntimeType will default to USER\_DEFINED.
         ///
         /// `NOTEBOOK_RUNTIME_TYPE_UNSPECIFIED`
@@ -26,36 +26,34 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl NotebookRuntimeTemplateNotebookRuntimeType {
+    impl NotebookRuntimeType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                NotebookRuntimeTemplateNotebookRuntimeType::NotebookRuntimeTypeUnspecified => {
+                NotebookRuntimeType::NotebookRuntimeTypeUnspecified => {
                     "NOTEBOOK_RUNTIME_TYPE_UNSPECIFIED"
                 }
-                NotebookRuntimeTemplateNotebookRuntimeType::UserDefined => "USER_DEFINED",
-                NotebookRuntimeTemplateNotebookRuntimeType::OneClick => "ONE_CLICK",
-                NotebookRuntimeTemplateNotebookRuntimeType::Unknown(value) => value,
+                NotebookRuntimeType::UserDefined => "USER_DEFINED",
+                NotebookRuntimeType::OneClick => "ONE_CLICK",
+                NotebookRuntimeType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for NotebookRuntimeTemplateNotebookRuntimeType {
+    impl From<&str> for NotebookRuntimeType {
         fn from(value: &str) -> Self {
             match value {
                 "NOTEBOOK_RUNTIME_TYPE_UNSPECIFIED" => {
-                    NotebookRuntimeTemplateNotebookRuntimeType::NotebookRuntimeTypeUnspecified
+                    NotebookRuntimeType::NotebookRuntimeTypeUnspecified
                 }
-                "USER_DEFINED" => NotebookRuntimeTemplateNotebookRuntimeType::UserDefined,
-                "ONE_CLICK" => NotebookRuntimeTemplateNotebookRuntimeType::OneClick,
-                other => {
-                    NotebookRuntimeTemplateNotebookRuntimeType::Unknown(other.to_owned())
-                }
+                "USER_DEFINED" => NotebookRuntimeType::UserDefined,
+                "ONE_CLICK" => NotebookRuntimeType::OneClick,
+                other => NotebookRuntimeType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(NotebookRuntimeTemplateNotebookRuntimeType);
+    discogen_runtime::open_enum_impls!(NotebookRuntimeType);
 
     /// The idle shutdown configuration of NotebookRuntimeTemplate, which contains the idle\_timeout as required field.
     ///
@@ -216,9 +214,9 @@ mod gated_1 {
 
     /// Optional. Post startup script behavior that defines download and execution behavior.
     ///
-    /// Values this crate does not know yet are kept in [`PostStartupScriptConfigPostStartupScriptBehavior::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`PostStartupScriptBehavior::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum PostStartupScriptConfigPostStartupScriptBehavior {
+    pub enum PostStartupScriptBehavior {
         /// Unspecified post startup script behavior.
         ///
         /// `POST_STARTUP_SCRIPT_BEHAVIOR_UNSPECIFIED`
@@ -243,48 +241,40 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl PostStartupScriptConfigPostStartupScriptBehavior {
+    impl PostStartupScriptBehavior {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                PostStartupScriptConfigPostStartupScriptBehavior::PostStartupScriptBehaviorUnspecified => {
+                PostStartupScriptBehavior::PostStartupScriptBehaviorUnspecified => {
                     "POST_STARTUP_SCRIPT_BEHAVIOR_UNSPECIFIED"
                 }
-                PostStartupScriptConfigPostStartupScriptBehavior::RunOnce => "RUN_ONCE",
-                PostStartupScriptConfigPostStartupScriptBehavior::RunEveryStart => {
-                    "RUN_EVERY_START"
-                }
-                PostStartupScriptConfigPostStartupScriptBehavior::DownloadAndRunEveryStart => {
+                PostStartupScriptBehavior::RunOnce => "RUN_ONCE",
+                PostStartupScriptBehavior::RunEveryStart => "RUN_EVERY_START",
+                PostStartupScriptBehavior::DownloadAndRunEveryStart => {
                     "DOWNLOAD_AND_RUN_EVERY_START"
                 }
-                PostStartupScriptConfigPostStartupScriptBehavior::Unknown(value) => value,
+                PostStartupScriptBehavior::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for PostStartupScriptConfigPostStartupScriptBehavior {
+    impl From<&str> for PostStartupScriptBehavior {
         fn from(value: &str) -> Self {
             match value {
                 "POST_STARTUP_SCRIPT_BEHAVIOR_UNSPECIFIED" => {
-                    PostStartupScriptConfigPostStartupScriptBehavior::PostStartupScriptBehaviorUnspecified
+                    PostStartupScriptBehavior::PostStartupScriptBehaviorUnspecified
                 }
-                "RUN_ONCE" => PostStartupScriptConfigPostStartupScriptBehavior::RunOnce,
-                "RUN_EVERY_START" => {
-                    PostStartupScriptConfigPostStartupScriptBehavior::RunEveryStart
-                }
+                "RUN_ONCE" => PostStartupScriptBehavior::RunOnce,
+                "RUN_EVERY_START" => PostStartupScriptBehavior::RunEveryStart,
                 "DOWNLOAD_AND_RUN_EVERY_START" => {
-                    PostStartupScriptConfigPostStartupScriptBehavior::DownloadAndRunEveryStart
+                    PostStartupScriptBehavior::DownloadAndRunEveryStart
                 }
-                other => {
-                    PostStartupScriptConfigPostStartupScriptBehavior::Unknown(
-                        other.to_owned(),
-                    )
-                }
+                other => PostStartupScriptBehavior::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(PostStartupScriptConfigPostStartupScriptBehavior);
+    discogen_runtime::open_enum_impls!(PostStartupScriptBehavior);
 
     /// Post startup script config.
     ///
@@ -298,9 +288,7 @@ mod gated_1 {
         pub post_startup_script_url: Option<String>,
 
         /// Optional. Post startup script behavior that defines download and execution behavior.
-        pub post_startup_script_behavior: Option<
-            crate::PostStartupScriptConfigPostStartupScriptBehavior,
-        >,
+        pub post_startup_script_behavior: Option<crate::PostStartupScriptBehavior>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -384,7 +372,7 @@ pub struct NotebookRuntimeTemplate {
     pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Optional. Immutable. The type of the notebook runtime template.
-    pub notebook_runtime_type: Option<crate::NotebookRuntimeTemplateNotebookRuntimeType>,
+    pub notebook_runtime_type: Option<crate::NotebookRuntimeType>,
 
     /// Optional. Immutable. Runtime Shielded VM spec.
     pub shielded_vm_config: Option<crate::ShieldedVmConfig>,

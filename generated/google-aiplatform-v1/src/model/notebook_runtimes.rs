@@ -37,9 +37,9 @@ mod gated_1 {
 
     /// Output only. The health state of the NotebookRuntime.
     ///
-    /// Values this crate does not know yet are kept in [`NotebookRuntimeHealthState::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`HealthState::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum NotebookRuntimeHealthState {
+    pub enum HealthState {
         /// Unspecified health state.
         ///
         /// `HEALTH_STATE_UNSPECIFIED`
@@ -59,40 +59,36 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl NotebookRuntimeHealthState {
+    impl HealthState {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                NotebookRuntimeHealthState::HealthStateUnspecified => {
-                    "HEALTH_STATE_UNSPECIFIED"
-                }
-                NotebookRuntimeHealthState::Healthy => "HEALTHY",
-                NotebookRuntimeHealthState::Unhealthy => "UNHEALTHY",
-                NotebookRuntimeHealthState::Unknown(value) => value,
+                HealthState::HealthStateUnspecified => "HEALTH_STATE_UNSPECIFIED",
+                HealthState::Healthy => "HEALTHY",
+                HealthState::Unhealthy => "UNHEALTHY",
+                HealthState::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for NotebookRuntimeHealthState {
+    impl From<&str> for HealthState {
         fn from(value: &str) -> Self {
             match value {
-                "HEALTH_STATE_UNSPECIFIED" => {
-                    NotebookRuntimeHealthState::HealthStateUnspecified
-                }
-                "HEALTHY" => NotebookRuntimeHealthState::Healthy,
-                "UNHEALTHY" => NotebookRuntimeHealthState::Unhealthy,
-                other => NotebookRuntimeHealthState::Unknown(other.to_owned()),
+                "HEALTH_STATE_UNSPECIFIED" => HealthState::HealthStateUnspecified,
+                "HEALTHY" => HealthState::Healthy,
+                "UNHEALTHY" => HealthState::Unhealthy,
+                other => HealthState::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(NotebookRuntimeHealthState);
+    discogen_runtime::open_enum_impls!(HealthState);
 
     /// Output only. The runtime (instance) state of the NotebookRuntime.
     ///
-    /// Values this crate does not know yet are kept in [`NotebookRuntimeRuntimeState::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`RuntimeState::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum NotebookRuntimeRuntimeState {
+    pub enum RuntimeState {
         /// Unspecified runtime state.
         ///
         /// `RUNTIME_STATE_UNSPECIFIED`
@@ -137,44 +133,40 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl NotebookRuntimeRuntimeState {
+    impl RuntimeState {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                NotebookRuntimeRuntimeState::RuntimeStateUnspecified => {
-                    "RUNTIME_STATE_UNSPECIFIED"
-                }
-                NotebookRuntimeRuntimeState::Running => "RUNNING",
-                NotebookRuntimeRuntimeState::BeingStarted => "BEING_STARTED",
-                NotebookRuntimeRuntimeState::BeingStopped => "BEING_STOPPED",
-                NotebookRuntimeRuntimeState::Stopped => "STOPPED",
-                NotebookRuntimeRuntimeState::BeingUpgraded => "BEING_UPGRADED",
-                NotebookRuntimeRuntimeState::Error => "ERROR",
-                NotebookRuntimeRuntimeState::Invalid => "INVALID",
-                NotebookRuntimeRuntimeState::Unknown(value) => value,
+                RuntimeState::RuntimeStateUnspecified => "RUNTIME_STATE_UNSPECIFIED",
+                RuntimeState::Running => "RUNNING",
+                RuntimeState::BeingStarted => "BEING_STARTED",
+                RuntimeState::BeingStopped => "BEING_STOPPED",
+                RuntimeState::Stopped => "STOPPED",
+                RuntimeState::BeingUpgraded => "BEING_UPGRADED",
+                RuntimeState::Error => "ERROR",
+                RuntimeState::Invalid => "INVALID",
+                RuntimeState::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for NotebookRuntimeRuntimeState {
+    impl From<&str> for RuntimeState {
         fn from(value: &str) -> Self {
             match value {
-                "RUNTIME_STATE_UNSPECIFIED" => {
-                    NotebookRuntimeRuntimeState::RuntimeStateUnspecified
-                }
-                "RUNNING" => NotebookRuntimeRuntimeState::Running,
-                "BEING_STARTED" => NotebookRuntimeRuntimeState::BeingStarted,
-                "BEING_STOPPED" => NotebookRuntimeRuntimeState::BeingStopped,
-                "STOPPED" => NotebookRuntimeRuntimeState::Stopped,
-                "BEING_UPGRADED" => NotebookRuntimeRuntimeState::BeingUpgraded,
-                "ERROR" => NotebookRuntimeRuntimeState::Error,
-                "INVALID" => NotebookRuntimeRuntimeState::Invalid,
-                other => NotebookRuntimeRuntimeState::Unknown(other.to_owned()),
+                "RUNTIME_STATE_UNSPECIFIED" => RuntimeState::RuntimeStateUnspecified,
+                "RUNNING" => RuntimeState::Running,
+                "BEING_STARTED" => RuntimeState::BeingStarted,
+                "BEING_STOPPED" => RuntimeState::BeingStopped,
+                "STOPPED" => RuntimeState::Stopped,
+                "BEING_UPGRADED" => RuntimeState::BeingUpgraded,
+                "ERROR" => RuntimeState::Error,
+                "INVALID" => RuntimeState::Invalid,
+                other => RuntimeState::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(NotebookRuntimeRuntimeState);
+    discogen_runtime::open_enum_impls!(RuntimeState);
 
     /// A runtime is a virtual machine allocated to a particular user for a particular Notebook file on temporary basis with lifetime. Default runtimes have a lifetime of 18 hours, while custom runtimes last for 6 months from their creation or last upgrade.
     ///
@@ -212,7 +204,7 @@ mod gated_1 {
         /// Output only. The health state of the NotebookRuntime.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub health_state: Option<crate::NotebookRuntimeHealthState>,
+        pub health_state: Option<crate::HealthState>,
 
         /// Required. The display name of the NotebookRuntime. The name can be up to 128 characters long and can consist of any UTF-8 characters.
         pub display_name: Option<String>,
@@ -228,7 +220,7 @@ mod gated_1 {
         /// Output only. The runtime (instance) state of the NotebookRuntime.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub runtime_state: Option<crate::NotebookRuntimeRuntimeState>,
+        pub runtime_state: Option<crate::RuntimeState>,
 
         /// Output only. Whether NotebookRuntime is upgradable.
         ///
@@ -251,9 +243,7 @@ mod gated_1 {
         /// Output only. The type of the notebook runtime.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub notebook_runtime_type: Option<
-            crate::NotebookRuntimeTemplateNotebookRuntimeType,
-        >,
+        pub notebook_runtime_type: Option<crate::NotebookRuntimeType>,
 
         /// Output only. The specification of a single machine used by the notebook runtime.
         ///

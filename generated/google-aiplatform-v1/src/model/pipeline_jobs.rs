@@ -448,6 +448,118 @@ mod gated_1 {
         pub _extra: discogen_runtime::ExtraFields,
     }
 
+    /// Output only. The state of the task.
+    ///
+    /// Values this crate does not know yet are kept in [`PipelineTaskDetailPipelineTaskStatusState::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum PipelineTaskDetailPipelineTaskStatusState {
+        /// Unspecified.
+        ///
+        /// `STATE_UNSPECIFIED`
+        StateUnspecified,
+
+        /// Specifies pending state for the task.
+        ///
+        /// `PENDING`
+        Pending,
+
+        /// Specifies task is being executed.
+        ///
+        /// `RUNNING`
+        Running,
+
+        /// Specifies task completed successfully.
+        ///
+        /// `SUCCEEDED`
+        Succeeded,
+
+        /// Specifies Task cancel is in pending state.
+        ///
+        /// `CANCEL_PENDING`
+        CancelPending,
+
+        /// Specifies task is being cancelled.
+        ///
+        /// `CANCELLING`
+        Cancelling,
+
+        /// Specifies task was cancelled.
+        ///
+        /// `CANCELLED`
+        Cancelled,
+
+        /// Specifies task failed.
+        ///
+        /// `FAILED`
+        Failed,
+
+        /// Specifies task was skipped due to cache hit.
+        ///
+        /// `SKIPPED`
+        Skipped,
+
+        /// Specifies that the task was not triggered because the task's trigger policy is not satisfied. The trigger policy is specified in the `condition` field of PipelineJob.pipeline\_spec.
+        ///
+        /// `NOT_TRIGGERED`
+        NotTriggered,
+
+        /// A value not known to this version of the crate.
+        Unknown(String),
+    }
+
+    impl PipelineTaskDetailPipelineTaskStatusState {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                PipelineTaskDetailPipelineTaskStatusState::StateUnspecified => {
+                    "STATE_UNSPECIFIED"
+                }
+                PipelineTaskDetailPipelineTaskStatusState::Pending => "PENDING",
+                PipelineTaskDetailPipelineTaskStatusState::Running => "RUNNING",
+                PipelineTaskDetailPipelineTaskStatusState::Succeeded => "SUCCEEDED",
+                PipelineTaskDetailPipelineTaskStatusState::CancelPending => {
+                    "CANCEL_PENDING"
+                }
+                PipelineTaskDetailPipelineTaskStatusState::Cancelling => "CANCELLING",
+                PipelineTaskDetailPipelineTaskStatusState::Cancelled => "CANCELLED",
+                PipelineTaskDetailPipelineTaskStatusState::Failed => "FAILED",
+                PipelineTaskDetailPipelineTaskStatusState::Skipped => "SKIPPED",
+                PipelineTaskDetailPipelineTaskStatusState::NotTriggered => {
+                    "NOT_TRIGGERED"
+                }
+                PipelineTaskDetailPipelineTaskStatusState::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for PipelineTaskDetailPipelineTaskStatusState {
+        fn from(value: &str) -> Self {
+            match value {
+                "STATE_UNSPECIFIED" => {
+                    PipelineTaskDetailPipelineTaskStatusState::StateUnspecified
+                }
+                "PENDING" => PipelineTaskDetailPipelineTaskStatusState::Pending,
+                "RUNNING" => PipelineTaskDetailPipelineTaskStatusState::Running,
+                "SUCCEEDED" => PipelineTaskDetailPipelineTaskStatusState::Succeeded,
+                "CANCEL_PENDING" => {
+                    PipelineTaskDetailPipelineTaskStatusState::CancelPending
+                }
+                "CANCELLING" => PipelineTaskDetailPipelineTaskStatusState::Cancelling,
+                "CANCELLED" => PipelineTaskDetailPipelineTaskStatusState::Cancelled,
+                "FAILED" => PipelineTaskDetailPipelineTaskStatusState::Failed,
+                "SKIPPED" => PipelineTaskDetailPipelineTaskStatusState::Skipped,
+                "NOT_TRIGGERED" => {
+                    PipelineTaskDetailPipelineTaskStatusState::NotTriggered
+                }
+                other => {
+                    PipelineTaskDetailPipelineTaskStatusState::Unknown(other.to_owned())
+                }
+            }
+        }
+    }
+
+    discogen_runtime::open_enum_impls!(PipelineTaskDetailPipelineTaskStatusState);
+
     /// A single record of the task status.
     ///
     /// Discovery schema `GoogleCloudAiplatformV1PipelineTaskDetailPipelineTaskStatus`.
@@ -461,7 +573,7 @@ mod gated_1 {
         /// Output only. The state of the task.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub state: Option<crate::PipelineTaskDetailState>,
+        pub state: Option<crate::PipelineTaskDetailPipelineTaskStatusState>,
 
         /// Output only. The error that occurred during the state. May be set when the state is any of the non-final state (PENDING/RUNNING/CANCELLING) or FAILED state. If the state is FAILED, the error here is final and not going to be retried. If the state is a non-final state, the error indicates a system-error being retried.
         ///

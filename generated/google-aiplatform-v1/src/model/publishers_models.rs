@@ -4,9 +4,9 @@
 mod gated_1 {
     /// Required. Indicates the open source category of the publisher model.
     ///
-    /// Values this crate does not know yet are kept in [`PublisherModelOpenSourceCategory::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`OpenSourceCategory::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum PublisherModelOpenSourceCategory {
+    pub enum OpenSourceCategory {
         /// The open source category is unspecified, which should not be used.
         ///
         /// `OPEN_SOURCE_CATEGORY_UNSPECIFIED`
@@ -41,58 +41,54 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl PublisherModelOpenSourceCategory {
+    impl OpenSourceCategory {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                PublisherModelOpenSourceCategory::OpenSourceCategoryUnspecified => {
+                OpenSourceCategory::OpenSourceCategoryUnspecified => {
                     "OPEN_SOURCE_CATEGORY_UNSPECIFIED"
                 }
-                PublisherModelOpenSourceCategory::Proprietary => "PROPRIETARY",
-                PublisherModelOpenSourceCategory::GoogleOwnedOssWithGoogleCheckpoint => {
+                OpenSourceCategory::Proprietary => "PROPRIETARY",
+                OpenSourceCategory::GoogleOwnedOssWithGoogleCheckpoint => {
                     "GOOGLE_OWNED_OSS_WITH_GOOGLE_CHECKPOINT"
                 }
-                PublisherModelOpenSourceCategory::ThirdPartyOwnedOssWithGoogleCheckpoint => {
+                OpenSourceCategory::ThirdPartyOwnedOssWithGoogleCheckpoint => {
                     "THIRD_PARTY_OWNED_OSS_WITH_GOOGLE_CHECKPOINT"
                 }
-                PublisherModelOpenSourceCategory::GoogleOwnedOss => "GOOGLE_OWNED_OSS",
-                PublisherModelOpenSourceCategory::ThirdPartyOwnedOss => {
-                    "THIRD_PARTY_OWNED_OSS"
-                }
-                PublisherModelOpenSourceCategory::Unknown(value) => value,
+                OpenSourceCategory::GoogleOwnedOss => "GOOGLE_OWNED_OSS",
+                OpenSourceCategory::ThirdPartyOwnedOss => "THIRD_PARTY_OWNED_OSS",
+                OpenSourceCategory::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for PublisherModelOpenSourceCategory {
+    impl From<&str> for OpenSourceCategory {
         fn from(value: &str) -> Self {
             match value {
                 "OPEN_SOURCE_CATEGORY_UNSPECIFIED" => {
-                    PublisherModelOpenSourceCategory::OpenSourceCategoryUnspecified
+                    OpenSourceCategory::OpenSourceCategoryUnspecified
                 }
-                "PROPRIETARY" => PublisherModelOpenSourceCategory::Proprietary,
+                "PROPRIETARY" => OpenSourceCategory::Proprietary,
                 "GOOGLE_OWNED_OSS_WITH_GOOGLE_CHECKPOINT" => {
-                    PublisherModelOpenSourceCategory::GoogleOwnedOssWithGoogleCheckpoint
+                    OpenSourceCategory::GoogleOwnedOssWithGoogleCheckpoint
                 }
                 "THIRD_PARTY_OWNED_OSS_WITH_GOOGLE_CHECKPOINT" => {
-                    PublisherModelOpenSourceCategory::ThirdPartyOwnedOssWithGoogleCheckpoint
+                    OpenSourceCategory::ThirdPartyOwnedOssWithGoogleCheckpoint
                 }
-                "GOOGLE_OWNED_OSS" => PublisherModelOpenSourceCategory::GoogleOwnedOss,
-                "THIRD_PARTY_OWNED_OSS" => {
-                    PublisherModelOpenSourceCategory::ThirdPartyOwnedOss
-                }
-                other => PublisherModelOpenSourceCategory::Unknown(other.to_owned()),
+                "GOOGLE_OWNED_OSS" => OpenSourceCategory::GoogleOwnedOss,
+                "THIRD_PARTY_OWNED_OSS" => OpenSourceCategory::ThirdPartyOwnedOss,
+                other => OpenSourceCategory::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(PublisherModelOpenSourceCategory);
+    discogen_runtime::open_enum_impls!(OpenSourceCategory);
 
     /// Optional. Indicates the launch stage of the model.
     ///
-    /// Values this crate does not know yet are kept in [`PublisherModelLaunchStage::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`LaunchStage::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum PublisherModelLaunchStage {
+    pub enum LaunchStage {
         /// The model launch stage is unspecified.
         ///
         /// `LAUNCH_STAGE_UNSPECIFIED`
@@ -122,38 +118,34 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl PublisherModelLaunchStage {
+    impl LaunchStage {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                PublisherModelLaunchStage::LaunchStageUnspecified => {
-                    "LAUNCH_STAGE_UNSPECIFIED"
-                }
-                PublisherModelLaunchStage::Experimental => "EXPERIMENTAL",
-                PublisherModelLaunchStage::PrivatePreview => "PRIVATE_PREVIEW",
-                PublisherModelLaunchStage::PublicPreview => "PUBLIC_PREVIEW",
-                PublisherModelLaunchStage::Ga => "GA",
-                PublisherModelLaunchStage::Unknown(value) => value,
+                LaunchStage::LaunchStageUnspecified => "LAUNCH_STAGE_UNSPECIFIED",
+                LaunchStage::Experimental => "EXPERIMENTAL",
+                LaunchStage::PrivatePreview => "PRIVATE_PREVIEW",
+                LaunchStage::PublicPreview => "PUBLIC_PREVIEW",
+                LaunchStage::Ga => "GA",
+                LaunchStage::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for PublisherModelLaunchStage {
+    impl From<&str> for LaunchStage {
         fn from(value: &str) -> Self {
             match value {
-                "LAUNCH_STAGE_UNSPECIFIED" => {
-                    PublisherModelLaunchStage::LaunchStageUnspecified
-                }
-                "EXPERIMENTAL" => PublisherModelLaunchStage::Experimental,
-                "PRIVATE_PREVIEW" => PublisherModelLaunchStage::PrivatePreview,
-                "PUBLIC_PREVIEW" => PublisherModelLaunchStage::PublicPreview,
-                "GA" => PublisherModelLaunchStage::Ga,
-                other => PublisherModelLaunchStage::Unknown(other.to_owned()),
+                "LAUNCH_STAGE_UNSPECIFIED" => LaunchStage::LaunchStageUnspecified,
+                "EXPERIMENTAL" => LaunchStage::Experimental,
+                "PRIVATE_PREVIEW" => LaunchStage::PrivatePreview,
+                "PUBLIC_PREVIEW" => LaunchStage::PublicPreview,
+                "GA" => LaunchStage::Ga,
+                other => LaunchStage::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(PublisherModelLaunchStage);
+    discogen_runtime::open_enum_impls!(LaunchStage);
 
     /// Optional. Indicates the state of the model version.
     ///
@@ -220,7 +212,7 @@ mod gated_1 {
         pub version_id: Option<String>,
 
         /// Required. Indicates the open source category of the publisher model.
-        pub open_source_category: Option<crate::PublisherModelOpenSourceCategory>,
+        pub open_source_category: Option<crate::OpenSourceCategory>,
 
         /// Optional. Supported call-to-action options.
         pub supported_actions: Option<crate::PublisherModelCallToAction>,
@@ -229,7 +221,7 @@ mod gated_1 {
         pub frameworks: Option<Vec<String>>,
 
         /// Optional. Indicates the launch stage of the model.
-        pub launch_stage: Option<crate::PublisherModelLaunchStage>,
+        pub launch_stage: Option<crate::LaunchStage>,
 
         /// Optional. Indicates the state of the model version.
         pub version_state: Option<crate::VersionState>,

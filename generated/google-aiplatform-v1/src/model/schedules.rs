@@ -4,9 +4,9 @@
 mod gated_1 {
     /// Output only. The state of this Schedule.
     ///
-    /// Values this crate does not know yet are kept in [`ScheduleState::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`ScheduleStateEnum::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ScheduleState {
+    pub enum ScheduleStateEnum {
         /// Unspecified.
         ///
         /// `STATE_UNSPECIFIED`
@@ -31,32 +31,32 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl ScheduleState {
+    impl ScheduleStateEnum {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ScheduleState::StateUnspecified => "STATE_UNSPECIFIED",
-                ScheduleState::Active => "ACTIVE",
-                ScheduleState::Paused => "PAUSED",
-                ScheduleState::Completed => "COMPLETED",
-                ScheduleState::Unknown(value) => value,
+                ScheduleStateEnum::StateUnspecified => "STATE_UNSPECIFIED",
+                ScheduleStateEnum::Active => "ACTIVE",
+                ScheduleStateEnum::Paused => "PAUSED",
+                ScheduleStateEnum::Completed => "COMPLETED",
+                ScheduleStateEnum::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ScheduleState {
+    impl From<&str> for ScheduleStateEnum {
         fn from(value: &str) -> Self {
             match value {
-                "STATE_UNSPECIFIED" => ScheduleState::StateUnspecified,
-                "ACTIVE" => ScheduleState::Active,
-                "PAUSED" => ScheduleState::Paused,
-                "COMPLETED" => ScheduleState::Completed,
-                other => ScheduleState::Unknown(other.to_owned()),
+                "STATE_UNSPECIFIED" => ScheduleStateEnum::StateUnspecified,
+                "ACTIVE" => ScheduleStateEnum::Active,
+                "PAUSED" => ScheduleStateEnum::Paused,
+                "COMPLETED" => ScheduleStateEnum::Completed,
+                other => ScheduleStateEnum::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(ScheduleState);
+    discogen_runtime::open_enum_impls!(ScheduleStateEnum);
 
     /// An instance of a Schedule periodically schedules runs to make API calls based on user specified time specification and API request type.
     ///
@@ -97,7 +97,7 @@ mod gated_1 {
         /// Output only. The state of this Schedule.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub state: Option<crate::ScheduleState>,
+        pub state: Option<crate::ScheduleStateEnum>,
 
         /// Output only. Timestamp when this Schedule was created.
         ///

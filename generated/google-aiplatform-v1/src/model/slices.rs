@@ -228,9 +228,9 @@ mod gated_1 {
 
     /// The query type used for finding the attributed items.
     ///
-    /// Values this crate does not know yet are kept in [`ErrorAnalysisAnnotationQueryType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`QueryType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum ErrorAnalysisAnnotationQueryType {
+    pub enum QueryType {
         /// Unspecified query type for model error analysis.
         ///
         /// `QUERY_TYPE_UNSPECIFIED`
@@ -255,44 +255,32 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl ErrorAnalysisAnnotationQueryType {
+    impl QueryType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ErrorAnalysisAnnotationQueryType::QueryTypeUnspecified => {
-                    "QUERY_TYPE_UNSPECIFIED"
-                }
-                ErrorAnalysisAnnotationQueryType::AllSimilar => "ALL_SIMILAR",
-                ErrorAnalysisAnnotationQueryType::SameClassSimilar => {
-                    "SAME_CLASS_SIMILAR"
-                }
-                ErrorAnalysisAnnotationQueryType::SameClassDissimilar => {
-                    "SAME_CLASS_DISSIMILAR"
-                }
-                ErrorAnalysisAnnotationQueryType::Unknown(value) => value,
+                QueryType::QueryTypeUnspecified => "QUERY_TYPE_UNSPECIFIED",
+                QueryType::AllSimilar => "ALL_SIMILAR",
+                QueryType::SameClassSimilar => "SAME_CLASS_SIMILAR",
+                QueryType::SameClassDissimilar => "SAME_CLASS_DISSIMILAR",
+                QueryType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for ErrorAnalysisAnnotationQueryType {
+    impl From<&str> for QueryType {
         fn from(value: &str) -> Self {
             match value {
-                "QUERY_TYPE_UNSPECIFIED" => {
-                    ErrorAnalysisAnnotationQueryType::QueryTypeUnspecified
-                }
-                "ALL_SIMILAR" => ErrorAnalysisAnnotationQueryType::AllSimilar,
-                "SAME_CLASS_SIMILAR" => {
-                    ErrorAnalysisAnnotationQueryType::SameClassSimilar
-                }
-                "SAME_CLASS_DISSIMILAR" => {
-                    ErrorAnalysisAnnotationQueryType::SameClassDissimilar
-                }
-                other => ErrorAnalysisAnnotationQueryType::Unknown(other.to_owned()),
+                "QUERY_TYPE_UNSPECIFIED" => QueryType::QueryTypeUnspecified,
+                "ALL_SIMILAR" => QueryType::AllSimilar,
+                "SAME_CLASS_SIMILAR" => QueryType::SameClassSimilar,
+                "SAME_CLASS_DISSIMILAR" => QueryType::SameClassDissimilar,
+                other => QueryType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(ErrorAnalysisAnnotationQueryType);
+    discogen_runtime::open_enum_impls!(QueryType);
 
     /// Model error analysis for each annotation.
     ///
@@ -303,7 +291,7 @@ mod gated_1 {
         pub attributed_items: Option<Vec<crate::ErrorAnalysisAnnotationAttributedItem>>,
 
         /// The query type used for finding the attributed items.
-        pub query_type: Option<crate::ErrorAnalysisAnnotationQueryType>,
+        pub query_type: Option<crate::QueryType>,
 
         /// The outlier score of this annotated item. Usually defined as the min of all distances from attributed items.
         pub outlier_score: Option<f64>,

@@ -196,11 +196,11 @@ pub use gated_1::*;
     )
 )]
 mod gated_2 {
-    /// Required. Immutable. Type of TensorboardTimeSeries value.
+    /// Required. Immutable. The value type of this time series. All the values in this time series data must match this value type.
     ///
-    /// Values this crate does not know yet are kept in [`TensorboardTimeSeriesValueType::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`TimeSeriesDataValueType::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum TensorboardTimeSeriesValueType {
+    pub enum TimeSeriesDataValueType {
         /// The value type is unspecified.
         ///
         /// `VALUE_TYPE_UNSPECIFIED`
@@ -225,36 +225,32 @@ mod gated_2 {
         Unknown(String),
     }
 
-    impl TensorboardTimeSeriesValueType {
+    impl TimeSeriesDataValueType {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                TensorboardTimeSeriesValueType::ValueTypeUnspecified => {
-                    "VALUE_TYPE_UNSPECIFIED"
-                }
-                TensorboardTimeSeriesValueType::Scalar => "SCALAR",
-                TensorboardTimeSeriesValueType::Tensor => "TENSOR",
-                TensorboardTimeSeriesValueType::BlobSequence => "BLOB_SEQUENCE",
-                TensorboardTimeSeriesValueType::Unknown(value) => value,
+                TimeSeriesDataValueType::ValueTypeUnspecified => "VALUE_TYPE_UNSPECIFIED",
+                TimeSeriesDataValueType::Scalar => "SCALAR",
+                TimeSeriesDataValueType::Tensor => "TENSOR",
+                TimeSeriesDataValueType::BlobSequence => "BLOB_SEQUENCE",
+                TimeSeriesDataValueType::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for TensorboardTimeSeriesValueType {
+    impl From<&str> for TimeSeriesDataValueType {
         fn from(value: &str) -> Self {
             match value {
-                "VALUE_TYPE_UNSPECIFIED" => {
-                    TensorboardTimeSeriesValueType::ValueTypeUnspecified
-                }
-                "SCALAR" => TensorboardTimeSeriesValueType::Scalar,
-                "TENSOR" => TensorboardTimeSeriesValueType::Tensor,
-                "BLOB_SEQUENCE" => TensorboardTimeSeriesValueType::BlobSequence,
-                other => TensorboardTimeSeriesValueType::Unknown(other.to_owned()),
+                "VALUE_TYPE_UNSPECIFIED" => TimeSeriesDataValueType::ValueTypeUnspecified,
+                "SCALAR" => TimeSeriesDataValueType::Scalar,
+                "TENSOR" => TimeSeriesDataValueType::Tensor,
+                "BLOB_SEQUENCE" => TimeSeriesDataValueType::BlobSequence,
+                other => TimeSeriesDataValueType::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(TensorboardTimeSeriesValueType);
+    discogen_runtime::open_enum_impls!(TimeSeriesDataValueType);
 
     /// All the data stored in a TensorboardTimeSeries.
     ///
@@ -265,7 +261,7 @@ mod gated_2 {
         pub tensorboard_time_series_id: Option<String>,
 
         /// Required. Immutable. The value type of this time series. All the values in this time series data must match this value type.
-        pub value_type: Option<crate::TensorboardTimeSeriesValueType>,
+        pub value_type: Option<crate::TimeSeriesDataValueType>,
 
         /// Required. Data points in this time series.
         pub values: Option<Vec<crate::TimeSeriesDataPoint>>,

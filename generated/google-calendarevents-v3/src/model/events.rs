@@ -149,7 +149,7 @@ pub struct Event {
     pub conference_data: Option<crate::ConferenceData>,
 
     /// Creation time of the event (as a RFC3339 timestamp). Read-only.
-    pub created: Option<String>,
+    pub created: Option<discogen_runtime::wkt::Timestamp>,
 
     /// The creator of the event. Read-only.
     pub creator: Option<crate::EventCreator>,
@@ -275,7 +275,7 @@ pub struct Event {
     pub transparency: Option<String>,
 
     /// Last modification time of the main event data (as a RFC3339 timestamp). Updating event reminders will not cause this to change. Read-only.
-    pub updated: Option<String>,
+    pub updated: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Visibility of the event. Optional. Possible values are:
     /// - "default" - Uses the default visibility for events on the calendar. This is the default value.
@@ -428,7 +428,7 @@ pub struct EventDateTime {
     pub date: Option<String>,
 
     /// The time, as a combined date-time value (formatted according to RFC3339). A time zone offset is required unless a time zone is explicitly specified in timeZone.
-    pub date_time: Option<String>,
+    pub date_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// The time zone in which the time is specified. (Formatted as an IANA Time Zone Database name, e.g. "Europe/Zurich".) For recurring events this field is required and specifies the time zone in which the recurrence is expanded. For single events this field is optional and indicates a custom time zone for the event start/end.
     pub time_zone: Option<String>,
@@ -693,9 +693,9 @@ pub struct ConferenceParametersAddOnParameters {
 
 /// Guests who should receive notifications about the event update (for example, title changes, etc.).
 ///
-/// Values this crate does not know yet are kept in [`EventSendUpdates::Unknown`], so they round-trip unchanged.
+/// Values this crate does not know yet are kept in [`SendUpdates::Unknown`], so they round-trip unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum EventSendUpdates {
+pub enum SendUpdates {
     /// Notifications are sent to all guests.
     ///
     /// `all`
@@ -715,30 +715,30 @@ pub enum EventSendUpdates {
     Unknown(String),
 }
 
-impl EventSendUpdates {
+impl SendUpdates {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            EventSendUpdates::All => "all",
-            EventSendUpdates::ExternalOnly => "externalOnly",
-            EventSendUpdates::None => "none",
-            EventSendUpdates::Unknown(value) => value,
+            SendUpdates::All => "all",
+            SendUpdates::ExternalOnly => "externalOnly",
+            SendUpdates::None => "none",
+            SendUpdates::Unknown(value) => value,
         }
     }
 }
 
-impl From<&str> for EventSendUpdates {
+impl From<&str> for SendUpdates {
     fn from(value: &str) -> Self {
         match value {
-            "all" => EventSendUpdates::All,
-            "externalOnly" => EventSendUpdates::ExternalOnly,
-            "none" => EventSendUpdates::None,
-            other => EventSendUpdates::Unknown(other.to_owned()),
+            "all" => SendUpdates::All,
+            "externalOnly" => SendUpdates::ExternalOnly,
+            "none" => SendUpdates::None,
+            other => SendUpdates::Unknown(other.to_owned()),
         }
     }
 }
 
-discogen_runtime::open_enum_impls!(EventSendUpdates);
+discogen_runtime::open_enum_impls!(SendUpdates);
 
 discogen_runtime::model_serde!(
     EventCreator { "displayName" => display_name, "email" => email, "id" => id, "self" => self_ };

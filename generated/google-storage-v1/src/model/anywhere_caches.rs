@@ -28,10 +28,10 @@ pub struct AnywhereCache {
     pub state: Option<String>,
 
     /// The creation time of the cache instance in RFC 3339 format.
-    pub create_time: Option<String>,
+    pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// The modification time of the cache instance metadata in RFC 3339 format.
-    pub update_time: Option<String>,
+    pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// The TTL of all cache entries in whole seconds. e.g., "7200s".
     pub ttl: Option<discogen_runtime::wkt::Duration>,

@@ -47,9 +47,9 @@ mod gated_1 {
 
     /// Restriction mode for Google-Managed Encryption Keys. Defaults to NotRestricted.
     ///
-    /// Values this crate does not know yet are kept in [`BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`RestrictionMode::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode {
+    pub enum RestrictionMode {
         /// Creation of new objects with Google Managed Encryption is not restricted.
         ///
         /// `NotRestricted`
@@ -64,45 +64,28 @@ mod gated_1 {
         Unknown(String),
     }
 
-    impl BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode {
+    impl RestrictionMode {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode::NotRestricted => {
-                    "NotRestricted"
-                }
-                BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode::FullyRestricted => {
-                    "FullyRestricted"
-                }
-                BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode::Unknown(
-                    value,
-                ) => value,
+                RestrictionMode::NotRestricted => "NotRestricted",
+                RestrictionMode::FullyRestricted => "FullyRestricted",
+                RestrictionMode::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str>
-    for BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode {
+    impl From<&str> for RestrictionMode {
         fn from(value: &str) -> Self {
             match value {
-                "NotRestricted" => {
-                    BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode::NotRestricted
-                }
-                "FullyRestricted" => {
-                    BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode::FullyRestricted
-                }
-                other => {
-                    BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode::Unknown(
-                        other.to_owned(),
-                    )
-                }
+                "NotRestricted" => RestrictionMode::NotRestricted,
+                "FullyRestricted" => RestrictionMode::FullyRestricted,
+                other => RestrictionMode::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(
-        BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode
-    );
+    discogen_runtime::open_enum_impls!(RestrictionMode);
 
     /// If set, the new objects created in this bucket must comply with this enforcement config. Changing this has no effect on existing objects; it applies to new objects only. If omitted, the new objects are allowed to be encrypted with Google Managed Encryption type by default.
     ///
@@ -110,12 +93,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BucketEncryptionGoogleManagedEncryptionEnforcementConfig {
         /// Restriction mode for Google-Managed Encryption Keys. Defaults to NotRestricted.
-        pub restriction_mode: Option<
-            crate::BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode,
-        >,
+        pub restriction_mode: Option<crate::RestrictionMode>,
 
         /// Server-determined value that indicates the time from which configuration was enforced and effective. This value is in RFC 3339 format.
-        pub effective_time: Option<String>,
+        pub effective_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -127,12 +108,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BucketEncryptionCustomerManagedEncryptionEnforcementConfig {
         /// Restriction mode for Customer-Managed Encryption Keys. Defaults to NotRestricted.
-        pub restriction_mode: Option<
-            crate::BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode,
-        >,
+        pub restriction_mode: Option<crate::RestrictionMode>,
 
         /// Server-determined value that indicates the time from which configuration was enforced and effective. This value is in RFC 3339 format.
-        pub effective_time: Option<String>,
+        pub effective_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -144,12 +123,10 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BucketEncryptionCustomerSuppliedEncryptionEnforcementConfig {
         /// Restriction mode for Customer-Supplied Encryption Keys. Defaults to NotRestricted.
-        pub restriction_mode: Option<
-            crate::BucketEncryptionGoogleManagedEncryptionEnforcementConfigRestrictionMode,
-        >,
+        pub restriction_mode: Option<crate::RestrictionMode>,
 
         /// Server-determined value that indicates the time from which configuration was enforced and effective. This value is in RFC 3339 format.
-        pub effective_time: Option<String>,
+        pub effective_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -203,7 +180,7 @@ mod gated_1 {
         pub enabled: Option<bool>,
 
         /// The deadline for changing iamConfiguration.bucketPolicyOnly.enabled from true to false in RFC 3339 format. iamConfiguration.bucketPolicyOnly.enabled may be changed from true to false until the locked time, after which the field is immutable.
-        pub locked_time: Option<String>,
+        pub locked_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -218,7 +195,7 @@ mod gated_1 {
         pub enabled: Option<bool>,
 
         /// The deadline for changing iamConfiguration.uniformBucketLevelAccess.enabled from true to false in RFC 3339  format. iamConfiguration.uniformBucketLevelAccess.enabled may be changed from true to false until the locked time, after which the field is immutable.
-        pub locked_time: Option<String>,
+        pub locked_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -387,13 +364,13 @@ mod gated_1 {
         pub enabled: Option<bool>,
 
         /// A date and time in RFC 3339 format representing the instant at which "enabled" was last toggled.
-        pub toggle_time: Option<String>,
+        pub toggle_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The storage class that objects in the bucket eventually transition to if they are not read for a certain length of time. Valid values are NEARLINE and ARCHIVE.
         pub terminal_storage_class: Option<String>,
 
         /// A date and time in RFC 3339 format representing the time of the most recent update to "terminalStorageClass".
-        pub terminal_storage_class_update_time: Option<String>,
+        pub terminal_storage_class_update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -435,7 +412,7 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct BucketRetentionPolicy {
         /// Server-determined value that indicates the time from which policy was enforced and effective. This value is in RFC 3339 format.
-        pub effective_time: Option<String>,
+        pub effective_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Once locked, an object retention policy cannot be modified.
         pub is_locked: Option<bool>,
@@ -468,7 +445,7 @@ mod gated_1 {
         pub retention_duration_seconds: Option<i64>,
 
         /// Server-determined value that indicates the time from which the policy, or one with a greater retention, was effective. This value is in RFC 3339 format.
-        pub effective_time: Option<String>,
+        pub effective_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -597,16 +574,16 @@ mod gated_1 {
         pub storage_class: Option<String>,
 
         /// The creation time of the bucket in RFC 3339 format.
-        pub time_created: Option<String>,
+        pub time_created: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The modification time of the bucket in RFC 3339 format.
-        pub updated: Option<String>,
+        pub updated: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The soft delete time of the bucket in RFC 3339 format.
-        pub soft_delete_time: Option<String>,
+        pub soft_delete_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The hard delete time of the bucket in RFC 3339 format.
-        pub hard_delete_time: Option<String>,
+        pub hard_delete_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The bucket's versioning configuration.
         pub versioning: Option<crate::BucketVersioning>,
@@ -793,6 +770,80 @@ mod gated_1 {
     }
 
     discogen_runtime::open_enum_impls!(BucketPredefinedAcl);
+
+    /// Apply a predefined set of default object access controls to this bucket.
+    ///
+    /// Values this crate does not know yet are kept in [`PredefinedDefaultObjectAcl::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum PredefinedDefaultObjectAcl {
+        /// Object owner gets OWNER access, and allAuthenticatedUsers get READER access.
+        ///
+        /// `authenticatedRead`
+        AuthenticatedRead,
+
+        /// Object owner gets OWNER access, and project team owners get OWNER access.
+        ///
+        /// `bucketOwnerFullControl`
+        BucketOwnerFullControl,
+
+        /// Object owner gets OWNER access, and project team owners get READER access.
+        ///
+        /// `bucketOwnerRead`
+        BucketOwnerRead,
+
+        /// Object owner gets OWNER access.
+        ///
+        /// `private`
+        Private,
+
+        /// Object owner gets OWNER access, and project team members get access according to their roles.
+        ///
+        /// `projectPrivate`
+        ProjectPrivate,
+
+        /// Object owner gets OWNER access, and allUsers get READER access.
+        ///
+        /// `publicRead`
+        PublicRead,
+
+        /// A value not known to this version of the crate.
+        Unknown(String),
+    }
+
+    impl PredefinedDefaultObjectAcl {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                PredefinedDefaultObjectAcl::AuthenticatedRead => "authenticatedRead",
+                PredefinedDefaultObjectAcl::BucketOwnerFullControl => {
+                    "bucketOwnerFullControl"
+                }
+                PredefinedDefaultObjectAcl::BucketOwnerRead => "bucketOwnerRead",
+                PredefinedDefaultObjectAcl::Private => "private",
+                PredefinedDefaultObjectAcl::ProjectPrivate => "projectPrivate",
+                PredefinedDefaultObjectAcl::PublicRead => "publicRead",
+                PredefinedDefaultObjectAcl::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for PredefinedDefaultObjectAcl {
+        fn from(value: &str) -> Self {
+            match value {
+                "authenticatedRead" => PredefinedDefaultObjectAcl::AuthenticatedRead,
+                "bucketOwnerFullControl" => {
+                    PredefinedDefaultObjectAcl::BucketOwnerFullControl
+                }
+                "bucketOwnerRead" => PredefinedDefaultObjectAcl::BucketOwnerRead,
+                "private" => PredefinedDefaultObjectAcl::Private,
+                "projectPrivate" => PredefinedDefaultObjectAcl::ProjectPrivate,
+                "publicRead" => PredefinedDefaultObjectAcl::PublicRead,
+                other => PredefinedDefaultObjectAcl::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    discogen_runtime::open_enum_impls!(PredefinedDefaultObjectAcl);
 
     discogen_runtime::model_serde!(
         BucketBilling { "requesterPays" => requester_pays };
@@ -1117,9 +1168,9 @@ pub use gated_3::*;
 mod gated_4 {
     /// Set of properties to return. Defaults to noAcl.
     ///
-    /// Values this crate does not know yet are kept in [`BucketProjection::Unknown`], so they round-trip unchanged.
+    /// Values this crate does not know yet are kept in [`Projection::Unknown`], so they round-trip unchanged.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum BucketProjection {
+    pub enum Projection {
         /// Include all properties.
         ///
         /// `full`
@@ -1134,106 +1185,28 @@ mod gated_4 {
         Unknown(String),
     }
 
-    impl BucketProjection {
+    impl Projection {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                BucketProjection::Full => "full",
-                BucketProjection::NoAcl => "noAcl",
-                BucketProjection::Unknown(value) => value,
+                Projection::Full => "full",
+                Projection::NoAcl => "noAcl",
+                Projection::Unknown(value) => value,
             }
         }
     }
 
-    impl From<&str> for BucketProjection {
+    impl From<&str> for Projection {
         fn from(value: &str) -> Self {
             match value {
-                "full" => BucketProjection::Full,
-                "noAcl" => BucketProjection::NoAcl,
-                other => BucketProjection::Unknown(other.to_owned()),
+                "full" => Projection::Full,
+                "noAcl" => Projection::NoAcl,
+                other => Projection::Unknown(other.to_owned()),
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(BucketProjection);
-
-    /// Apply a predefined set of default object access controls to this bucket.
-    ///
-    /// Values this crate does not know yet are kept in [`BucketPredefinedDefaultObjectAcl::Unknown`], so they round-trip unchanged.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum BucketPredefinedDefaultObjectAcl {
-        /// Object owner gets OWNER access, and allAuthenticatedUsers get READER access.
-        ///
-        /// `authenticatedRead`
-        AuthenticatedRead,
-
-        /// Object owner gets OWNER access, and project team owners get OWNER access.
-        ///
-        /// `bucketOwnerFullControl`
-        BucketOwnerFullControl,
-
-        /// Object owner gets OWNER access, and project team owners get READER access.
-        ///
-        /// `bucketOwnerRead`
-        BucketOwnerRead,
-
-        /// Object owner gets OWNER access.
-        ///
-        /// `private`
-        Private,
-
-        /// Object owner gets OWNER access, and project team members get access according to their roles.
-        ///
-        /// `projectPrivate`
-        ProjectPrivate,
-
-        /// Object owner gets OWNER access, and allUsers get READER access.
-        ///
-        /// `publicRead`
-        PublicRead,
-
-        /// A value not known to this version of the crate.
-        Unknown(String),
-    }
-
-    impl BucketPredefinedDefaultObjectAcl {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                BucketPredefinedDefaultObjectAcl::AuthenticatedRead => {
-                    "authenticatedRead"
-                }
-                BucketPredefinedDefaultObjectAcl::BucketOwnerFullControl => {
-                    "bucketOwnerFullControl"
-                }
-                BucketPredefinedDefaultObjectAcl::BucketOwnerRead => "bucketOwnerRead",
-                BucketPredefinedDefaultObjectAcl::Private => "private",
-                BucketPredefinedDefaultObjectAcl::ProjectPrivate => "projectPrivate",
-                BucketPredefinedDefaultObjectAcl::PublicRead => "publicRead",
-                BucketPredefinedDefaultObjectAcl::Unknown(value) => value,
-            }
-        }
-    }
-
-    impl From<&str> for BucketPredefinedDefaultObjectAcl {
-        fn from(value: &str) -> Self {
-            match value {
-                "authenticatedRead" => {
-                    BucketPredefinedDefaultObjectAcl::AuthenticatedRead
-                }
-                "bucketOwnerFullControl" => {
-                    BucketPredefinedDefaultObjectAcl::BucketOwnerFullControl
-                }
-                "bucketOwnerRead" => BucketPredefinedDefaultObjectAcl::BucketOwnerRead,
-                "private" => BucketPredefinedDefaultObjectAcl::Private,
-                "projectPrivate" => BucketPredefinedDefaultObjectAcl::ProjectPrivate,
-                "publicRead" => BucketPredefinedDefaultObjectAcl::PublicRead,
-                other => BucketPredefinedDefaultObjectAcl::Unknown(other.to_owned()),
-            }
-        }
-    }
-
-    discogen_runtime::open_enum_impls!(BucketPredefinedDefaultObjectAcl);
+    discogen_runtime::open_enum_impls!(Projection);
 }
 
 #[cfg(any(feature = "buckets", feature = "objects"))]

@@ -38,10 +38,10 @@ pub struct Folder {
     pub self_link: Option<String>,
 
     /// The creation time of the folder in RFC 3339 format.
-    pub create_time: Option<String>,
+    pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// The modification time of the folder metadata in RFC 3339 format.
-    pub update_time: Option<String>,
+    pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Only present if the folder is part of an ongoing rename folder operation. Contains information which can be used to query the operation status.
     pub pending_rename_info: Option<crate::FolderPendingRenameInfo>,

@@ -74,10 +74,10 @@ pub struct HmacKeyMetadata {
     pub state: Option<String>,
 
     /// The creation time of the HMAC key in RFC 3339 format.
-    pub time_created: Option<String>,
+    pub time_created: Option<discogen_runtime::wkt::Timestamp>,
 
     /// The last modification time of the HMAC key metadata in RFC 3339 format.
-    pub updated: Option<String>,
+    pub updated: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
     pub _extra: discogen_runtime::ExtraFields,

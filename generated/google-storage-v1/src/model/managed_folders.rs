@@ -25,10 +25,10 @@ pub struct ManagedFolder {
     pub self_link: Option<String>,
 
     /// The creation time of the managed folder in RFC 3339 format.
-    pub create_time: Option<String>,
+    pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// The last update time of the managed folder metadata in RFC 3339 format.
-    pub update_time: Option<String>,
+    pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
     pub _extra: discogen_runtime::ExtraFields,

@@ -100,7 +100,7 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ObjectRetention {
         /// A time in RFC 3339 format until which object retention protects this object.
-        pub retain_until_time: Option<String>,
+        pub retain_until_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The bucket's object retention mode, can only be Unlocked or Locked.
         pub mode: Option<String>,
@@ -142,7 +142,7 @@ mod gated_1 {
         pub crc32c: Option<String>,
 
         /// A timestamp in RFC 3339 format specified by the user for an object.
-        pub custom_time: Option<String>,
+        pub custom_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Metadata of customer-supplied encryption key, if the object is encrypted by such a key.
         pub customer_encryption: Option<crate::ObjectCustomerEncryption>,
@@ -190,7 +190,7 @@ mod gated_1 {
         pub owner: Option<crate::ObjectOwner>,
 
         /// A server-determined value that specifies the earliest time that the object's retention period expires. This value is in RFC 3339 format. Note 1: This field is not provided for objects with an active event-based hold, since retention expiration is unknown until the hold is removed. Note 2: This value can be provided even when temporary hold is set (so that the user can reason about policy without having to first unset the temporary hold).
-        pub retention_expiration_time: Option<String>,
+        pub retention_expiration_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// A collection of object level retention parameters.
         pub retention: Option<crate::ObjectRetention>,
@@ -208,25 +208,25 @@ mod gated_1 {
         pub temporary_hold: Option<bool>,
 
         /// The creation time of the object in RFC 3339 format.
-        pub time_created: Option<String>,
+        pub time_created: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The time at which the object became noncurrent in RFC 3339 format. Will be returned if and only if this version of the object has been deleted.
-        pub time_deleted: Option<String>,
+        pub time_deleted: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The time when the object was finalized.
-        pub time_finalized: Option<String>,
+        pub time_finalized: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The time at which the object became soft-deleted in RFC 3339 format.
-        pub soft_delete_time: Option<String>,
+        pub soft_delete_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// This is the time (in the future) when the soft-deleted object will no longer be restorable. It is equal to the soft delete time plus the current soft delete retention duration of the bucket.
-        pub hard_delete_time: Option<String>,
+        pub hard_delete_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The time at which the object's storage class was last changed. When the object is initially created, it will be set to timeCreated.
-        pub time_storage_class_updated: Option<String>,
+        pub time_storage_class_updated: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The modification time of the object metadata in RFC 3339 format. Set initially to object creation time and then updated whenever any metadata of the object changes. This includes changes made by a requester, such as modifying custom metadata, as well as changes made by Cloud Storage on behalf of a requester, such as changing the storage class based on an Object Lifecycle Configuration.
-        pub updated: Option<String>,
+        pub updated: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -291,10 +291,10 @@ mod gated_1 {
         pub allow_overwrite: Option<bool>,
 
         /// Restores only the objects that were soft-deleted after this time.
-        pub soft_deleted_after_time: Option<String>,
+        pub soft_deleted_after_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Restores only the objects that were soft-deleted before this time.
-        pub soft_deleted_before_time: Option<String>,
+        pub soft_deleted_before_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Restores only the objects matching any of the specified glob(s). If this parameter is not specified, all objects will be restored within the specified time range.
         pub match_globs: Option<Vec<String>>,
@@ -303,10 +303,10 @@ mod gated_1 {
         pub copy_source_acl: Option<bool>,
 
         /// Restores only the objects that were created after this time.
-        pub created_after_time: Option<String>,
+        pub created_after_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Restores only the objects that were created before this time.
-        pub created_before_time: Option<String>,
+        pub created_before_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -321,14 +321,158 @@ mod gated_1 {
         pub value: Option<String>,
 
         /// The time at which the object context was created in RFC 3339 format.
-        pub create_time: Option<String>,
+        pub create_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// The time at which the object context was last updated in RFC 3339 format.
-        pub update_time: Option<String>,
+        pub update_time: Option<discogen_runtime::wkt::Timestamp>,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
     }
+
+    /// Apply a predefined set of access controls to the destination object.
+    ///
+    /// Values this crate does not know yet are kept in [`DestinationPredefinedAcl::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum DestinationPredefinedAcl {
+        /// Object owner gets OWNER access, and allAuthenticatedUsers get READER access.
+        ///
+        /// `authenticatedRead`
+        AuthenticatedRead,
+
+        /// Object owner gets OWNER access, and project team owners get OWNER access.
+        ///
+        /// `bucketOwnerFullControl`
+        BucketOwnerFullControl,
+
+        /// Object owner gets OWNER access, and project team owners get READER access.
+        ///
+        /// `bucketOwnerRead`
+        BucketOwnerRead,
+
+        /// Object owner gets OWNER access.
+        ///
+        /// `private`
+        Private,
+
+        /// Object owner gets OWNER access, and project team members get access according to their roles.
+        ///
+        /// `projectPrivate`
+        ProjectPrivate,
+
+        /// Object owner gets OWNER access, and allUsers get READER access.
+        ///
+        /// `publicRead`
+        PublicRead,
+
+        /// A value not known to this version of the crate.
+        Unknown(String),
+    }
+
+    impl DestinationPredefinedAcl {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                DestinationPredefinedAcl::AuthenticatedRead => "authenticatedRead",
+                DestinationPredefinedAcl::BucketOwnerFullControl => {
+                    "bucketOwnerFullControl"
+                }
+                DestinationPredefinedAcl::BucketOwnerRead => "bucketOwnerRead",
+                DestinationPredefinedAcl::Private => "private",
+                DestinationPredefinedAcl::ProjectPrivate => "projectPrivate",
+                DestinationPredefinedAcl::PublicRead => "publicRead",
+                DestinationPredefinedAcl::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for DestinationPredefinedAcl {
+        fn from(value: &str) -> Self {
+            match value {
+                "authenticatedRead" => DestinationPredefinedAcl::AuthenticatedRead,
+                "bucketOwnerFullControl" => {
+                    DestinationPredefinedAcl::BucketOwnerFullControl
+                }
+                "bucketOwnerRead" => DestinationPredefinedAcl::BucketOwnerRead,
+                "private" => DestinationPredefinedAcl::Private,
+                "projectPrivate" => DestinationPredefinedAcl::ProjectPrivate,
+                "publicRead" => DestinationPredefinedAcl::PublicRead,
+                other => DestinationPredefinedAcl::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    discogen_runtime::open_enum_impls!(DestinationPredefinedAcl);
+
+    /// Apply a predefined set of access controls to this object.
+    ///
+    /// Values this crate does not know yet are kept in [`ObjectPredefinedAcl::Unknown`], so they round-trip unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum ObjectPredefinedAcl {
+        /// Object owner gets OWNER access, and allAuthenticatedUsers get READER access.
+        ///
+        /// `authenticatedRead`
+        AuthenticatedRead,
+
+        /// Object owner gets OWNER access, and project team owners get OWNER access.
+        ///
+        /// `bucketOwnerFullControl`
+        BucketOwnerFullControl,
+
+        /// Object owner gets OWNER access, and project team owners get READER access.
+        ///
+        /// `bucketOwnerRead`
+        BucketOwnerRead,
+
+        /// Object owner gets OWNER access.
+        ///
+        /// `private`
+        Private,
+
+        /// Object owner gets OWNER access, and project team members get access according to their roles.
+        ///
+        /// `projectPrivate`
+        ProjectPrivate,
+
+        /// Object owner gets OWNER access, and allUsers get READER access.
+        ///
+        /// `publicRead`
+        PublicRead,
+
+        /// A value not known to this version of the crate.
+        Unknown(String),
+    }
+
+    impl ObjectPredefinedAcl {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ObjectPredefinedAcl::AuthenticatedRead => "authenticatedRead",
+                ObjectPredefinedAcl::BucketOwnerFullControl => "bucketOwnerFullControl",
+                ObjectPredefinedAcl::BucketOwnerRead => "bucketOwnerRead",
+                ObjectPredefinedAcl::Private => "private",
+                ObjectPredefinedAcl::ProjectPrivate => "projectPrivate",
+                ObjectPredefinedAcl::PublicRead => "publicRead",
+                ObjectPredefinedAcl::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for ObjectPredefinedAcl {
+        fn from(value: &str) -> Self {
+            match value {
+                "authenticatedRead" => ObjectPredefinedAcl::AuthenticatedRead,
+                "bucketOwnerFullControl" => ObjectPredefinedAcl::BucketOwnerFullControl,
+                "bucketOwnerRead" => ObjectPredefinedAcl::BucketOwnerRead,
+                "private" => ObjectPredefinedAcl::Private,
+                "projectPrivate" => ObjectPredefinedAcl::ProjectPrivate,
+                "publicRead" => ObjectPredefinedAcl::PublicRead,
+                other => ObjectPredefinedAcl::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    discogen_runtime::open_enum_impls!(ObjectPredefinedAcl);
 
     discogen_runtime::model_serde!(
         ComposeRequestSourceObjectsItemObjectPreconditions { "ifGenerationMatch" => if_generation_match as int64 };

@@ -10,7 +10,7 @@ pub struct AdvanceRelocateBucketOperationRequest {
     pub ttl: Option<discogen_runtime::wkt::Duration>,
 
     /// Specifies the time when the relocation will revert to the sync stage if the relocation hasn't succeeded.
-    pub expire_time: Option<String>,
+    pub expire_time: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
     pub _extra: discogen_runtime::ExtraFields,

@@ -59,7 +59,7 @@ pub struct Order {
     pub quantity: Option<i32>,
 
     /// The `shipDate` field.
-    pub ship_date: Option<String>,
+    pub ship_date: Option<discogen_runtime::wkt::Timestamp>,
 
     /// Order Status
     pub status: Option<crate::OrderStatus>,

@@ -1,0 +1,129 @@
+//! How a user reaches a resource: one accessor per segment of the method id, the same rule in
+//! every API. `gmail.users.messages.send` is `client.users().messages().send(..)` and
+//! `pubsub.projects.subscriptions.pull` is `client.projects().subscriptions().pull(..)`, as
+//! Google's other Discovery clients nest them. A resource that has no methods of its own
+//! (pubsub's `projects`) still gets a handle, with only the accessors of its children.
+
+use super::idents::{camel_string, dedupe, ident, snake_string};
+use super::methods::{ChildResource, ResourcePlan};
+use super::plan::TAKEN_MODULES;
+
+/// Methods of the generated `Client` an accessor must not shadow.
+pub const CLIENT_METHODS: [&str; 3] = ["builder", "from_runtime", "runtime"];
+
+/// Adds the method-less ancestors of nested resources, and fills every resource's accessor
+/// path and children. Modules of resources with methods keep the names they had.
+pub fn nest(resources: &mut Vec<ResourcePlan>) {
+    add_ancestors(resources);
+    // Parents before children: a child's path extends its parent's.
+    let mut order: Vec<usize> = (0..resources.len()).collect();
+    order.sort_by_key(|&i| resources[i].segments.len());
+    for index in order {
+        let segments = resources[index].segments.clone();
+        let parent =
+            segments.split_last().filter(|(_, above)| !above.is_empty()).and_then(|(_, above)| find(resources, above));
+        let Some(parent) = parent else {
+            resources[index].accessors = vec![top_level_accessor(resources, &segments)];
+            continue;
+        };
+        let mut path = resources[parent].accessors.clone();
+        path.push(child_accessor(resources, parent, segments.last().map_or("", String::as_str)));
+        resources[index].accessors = path;
+        {
+            let child = &resources[index];
+            let child = ChildResource {
+                chain: child.chain.clone(),
+                accessor: child.accessor().to_owned(),
+                module: child.module.clone(),
+                handle: child.handle.clone(),
+                feature: child.feature.clone(),
+            };
+            resources[parent].children.push(child);
+        }
+    }
+    // A child with children of its own keeps its module whatever its feature.
+    let parents: Vec<String> = resources.iter().filter(|r| !r.children.is_empty()).map(|r| r.chain.clone()).collect();
+    for child in resources.iter_mut().flat_map(|r| r.children.iter_mut()) {
+        if parents.contains(&child.chain) {
+            child.feature = None;
+        }
+    }
+}
+
+/// The client's accessor of a top-level resource: its snake-case name unless that is a
+/// keyword or a method of the client (methods of the API itself: `service`).
+fn top_level_accessor(resources: &[ResourcePlan], segments: &[String]) -> String {
+    let Some(segment) = segments.first() else { return "service".to_owned() };
+    let mut name = snake_string(segment);
+    if ident(&name) != name.as_str() || CLIENT_METHODS.contains(&name.as_str()) {
+        name.push_str("_resource");
+    }
+    let mut taken: Vec<String> =
+        resources.iter().filter(|r| r.segments.len() <= 1).flat_map(|r| r.accessors.first().cloned()).collect();
+    taken.push(name);
+    dedupe(&mut taken);
+    taken.pop().unwrap_or_default()
+}
+
+/// The accessor of `segment` on `parent`'s handle: its snake-case name, unless that is a
+/// keyword, one of the parent's methods or a sibling's accessor.
+fn child_accessor(resources: &[ResourcePlan], parent: usize, segment: &str) -> String {
+    let mut name = snake_string(segment);
+    let parent = &resources[parent];
+    if ident(&name) != name.as_str() || parent.methods.iter().any(|m| m.name == name) {
+        name.push_str("_resource");
+    }
+    let mut taken: Vec<String> = parent.children.iter().map(|c| c.accessor.clone()).collect();
+    taken.push(name);
+    dedupe(&mut taken);
+    taken.pop().unwrap_or_default()
+}
+
+fn find(resources: &[ResourcePlan], segments: &[String]) -> Option<usize> {
+    resources.iter().position(|r| r.segments == segments)
+}
+
+/// Inserts a method-less resource for every missing ancestor, just before its first
+/// descendant; its module is the first free of `projects`, `a_projects`, `a_projects_resource`.
+fn add_ancestors(resources: &mut Vec<ResourcePlan>) {
+    let mut at = 0;
+    while at < resources.len() {
+        let segments = resources[at].segments.clone();
+        let missing = (1..segments.len()).map(|depth| &segments[..depth]).find(|s| find(resources, s).is_none());
+        let Some(ancestor) = missing else {
+            at += 1;
+            continue;
+        };
+        let mut taken: Vec<String> = resources.iter().map(|r| r.module.clone()).collect();
+        let candidates = [snake_string(ancestor.last().map_or("", String::as_str)), snake_string(&ancestor.join("_"))];
+        let module = candidates
+            .into_iter()
+            .find(|m| free(m, &taken))
+            .unwrap_or_else(|| format!("{}_resource", snake_string(&ancestor.join("_"))));
+        taken.push(module);
+        dedupe(&mut taken);
+        let module = taken.pop().unwrap_or_default();
+        let ancestor = ResourcePlan {
+            chain: ancestor.join("."),
+            segments: ancestor.to_vec(),
+            handle: camel_string(&module),
+            accessors: Vec::new(),
+            flat_accessor: module.clone(),
+            // Nothing to compile out: the handle only leads to its children.
+            feature: None,
+            module,
+            methods: Vec::new(),
+            children: Vec::new(),
+        };
+        // Inserted before `at`, so the next round looks at it (and its own ancestors) first.
+        resources.insert(at, ancestor);
+    }
+}
+
+fn free(module: &str, taken: &[String]) -> bool {
+    !module.is_empty()
+        && !taken.iter().any(|t| t == module)
+        && !TAKEN_MODULES.contains(&module)
+        && ident(module) == module
+        && !CLIENT_METHODS.contains(&module)
+}
