@@ -62,3 +62,86 @@ fn the_check_finds_numbered_names() {
     }];
     assert_eq!(numbered_names(doc, &files), ["src/names.rs: OperationName2"]);
 }
+
+/// A Discovery document shaped like Gmail, Sheets and Pub/Sub where Google's reference names
+/// things: `mail.users.messages.send`, `mail.projects.topics.get` (no methods on `projects`).
+const REFERENCE_SHAPES: &str = r#"{
+  "kind": "discovery#restDescription", "name": "mail", "version": "v1", "title": "Mail",
+  "rootUrl": "https://mail.example.com/", "servicePath": "mail/v1/",
+  "schemas": {
+    "GoogleCloudMailV1Message": {"id": "GoogleCloudMailV1Message", "type": "object", "properties": {
+      "id": {"type": "string"},
+      "sentAt": {"type": "string", "format": "date-time"},
+      "valueInputOption": {"type": "string", "enum": ["RAW", "USER_ENTERED"]},
+      "state": {"type": "string", "enum": ["A", "B"]}}},
+    "Label": {"id": "Label", "type": "object", "properties": {
+      "state": {"type": "string", "enum": ["C", "D"]},
+      "mode": {"type": "string", "enum": ["RAW", "USER_ENTERED"]}}}
+  },
+  "resources": {
+    "users": {
+      "methods": {"getProfile": {"id": "mail.users.getProfile", "path": "users/{userId}/profile",
+        "httpMethod": "GET", "parameterOrder": ["userId"],
+        "parameters": {"userId": {"type": "string", "location": "path", "required": true}},
+        "response": {"$ref": "Label"}}},
+      "resources": {"messages": {"methods": {"send": {"id": "mail.users.messages.send",
+        "path": "users/{userId}/messages/send", "httpMethod": "POST", "parameterOrder": ["userId"],
+        "parameters": {"userId": {"type": "string", "location": "path", "required": true},
+          "valueInputOption": {"type": "string", "location": "query", "enum": ["RAW", "USER_ENTERED"]}},
+        "request": {"$ref": "GoogleCloudMailV1Message"}, "response": {"$ref": "GoogleCloudMailV1Message"}}}}}
+    },
+    "projects": {"resources": {"topics": {"methods": {"get": {"id": "mail.projects.topics.get",
+      "path": "v1/{+topic}", "httpMethod": "GET", "parameterOrder": ["topic"],
+      "parameters": {"topic": {"type": "string", "location": "path", "required": true}},
+      "response": {"$ref": "Label"}}}}}}
+  }
+}"#;
+
+fn reference_shaped_client() -> String {
+    let files = pipeline::client(Input { name: "mail.v1.json", text: REFERENCE_SHAPES }, None).expect("generates");
+    files.iter().filter(|f| f.path.ends_with(".rs")).map(|f| format!("// {}\n{}", f.path, f.contents)).collect()
+}
+
+/// One rule from the method id to the call, the same at every depth: `users.messages.send` is
+/// `client.users().messages().send(..)`, `projects.topics.get` `client.projects().topics().get(..)`
+/// although `projects` has no methods; the old flat accessor stays, deprecated and hidden.
+#[test]
+fn accessors_follow_the_method_id() {
+    let code = reference_shaped_client();
+    let compact: String = code.split_whitespace().collect();
+    for expected in [
+        "pubfnusers(&self)->users::Users",
+        "pubfnprojects(&self)->projects::Projects",
+        "pubfnmessages(&self)->crate::messages::Messages",
+        "pubfntopics(&self)->crate::topics::Topics",
+        "client.users().messages().send(",
+        "client.projects().topics().get(",
+        "discogen_runtime::moved_accessor!(messages,messages::Messages,\"accessorsfollowthemethodid:use`client.users().messages()`\");",
+    ] {
+        assert!(compact.contains(expected), "missing `{expected}` in:\n{code}");
+    }
+    // `users` keeps its own method beside the accessor of its child.
+    assert!(compact.contains("pubfnget_profile("), "{code}");
+}
+
+/// An enum is named for its own field or parameter when that name has one value set in the
+/// document (`ValueInputOption`, shared by the parameter and the field; `Mode` beside it with
+/// the same values), and qualified by its context when the name is ambiguous (`state`).
+/// `date-time` is `Timestamp`, and the API's own prefix is dropped.
+#[test]
+fn enums_and_types_take_the_names_of_googles_reference() {
+    let code = reference_shaped_client();
+    for expected in [
+        "pub enum ValueInputOption {",
+        "pub enum Mode {",
+        "pub enum MessageState {",
+        "pub enum LabelState {",
+        "pub struct Message {",
+        "pub sent_at: Option<discogen_runtime::wkt::Timestamp>,",
+        "value_input_option: Option<crate::ValueInputOption>,",
+    ] {
+        assert!(code.contains(expected), "missing `{expected}` in:\n{code}");
+    }
+    assert_eq!(code.matches("pub enum ValueInputOption {").count(), 1, "{code}");
+    assert!(!code.contains("GoogleCloudMailV1"), "{code}");
+}
