@@ -143,5 +143,5 @@ fn enums_and_types_take_the_names_of_googles_reference() {
         assert!(code.contains(expected), "missing `{expected}` in:\n{code}");
     }
     assert_eq!(code.matches("pub enum ValueInputOption {").count(), 1, "{code}");
-    assert!(!code.contains("GoogleCloudMailV1"), "{code}");
+    assert!(!code.contains("struct GoogleCloudMailV1"), "{code}");
 }
