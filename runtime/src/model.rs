@@ -1,4 +1,78 @@
-//! What every generated model shares besides its typed fields.
+//! What every generated model shares besides its typed fields, and what its typed resource
+//! names share.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::ResourceNameError;
+
+/// A typed resource name of a generated crate (`TopicName`): built from its segments, parsed
+/// from its text, and written back as that text.
+pub trait ResourceName: FromStr<Err = ResourceNameError> + fmt::Display {}
+
+/// What a method takes where its path holds a resource name: the typed name, or the name's
+/// text as Google's reference writes it (`"projects/my-project/topics/my-topic"`). Text that
+/// does not match the name's pattern fails the call when it is sent, with an error naming the
+/// parameter and the pattern; nothing is sent.
+///
+/// ```
+/// use discogen_runtime::error::ResourceNameError;
+/// use discogen_runtime::model::{IntoName, ResourceName};
+/// # #[derive(Debug)]
+/// # struct TopicName(String);
+/// # impl std::fmt::Display for TopicName {
+/// #     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(&self.0) }
+/// # }
+/// # impl std::str::FromStr for TopicName {
+/// #     type Err = ResourceNameError;
+/// #     fn from_str(s: &str) -> Result<Self, ResourceNameError> {
+/// #         let ok = s.starts_with("projects/") && s.contains("/topics/");
+/// #         if ok { Ok(TopicName(s.to_owned())) } else { Err(ResourceNameError::new("projects/*/topics/*", s)) }
+/// #     }
+/// # }
+/// # impl ResourceName for TopicName {}
+/// fn text<N: ResourceName>(name: impl IntoName<N>) -> (String, bool) {
+///     let (text, error) = name.into_name_text();
+///     (text, error.is_none())
+/// }
+/// assert_eq!(text::<TopicName>("projects/p/topics/t"), ("projects/p/topics/t".to_owned(), true));
+/// assert_eq!(text::<TopicName>("topics/t"), ("topics/t".to_owned(), false));
+/// ```
+pub trait IntoName<N> {
+    /// The name's text, and why it is not a name of type `N` when it is not.
+    fn into_name_text(self) -> (String, Option<ResourceNameError>);
+}
+
+impl<N: ResourceName> IntoName<N> for N {
+    fn into_name_text(self) -> (String, Option<ResourceNameError>) {
+        (self.to_string(), None)
+    }
+}
+
+impl<N: ResourceName> IntoName<N> for &N {
+    fn into_name_text(self) -> (String, Option<ResourceNameError>) {
+        (self.to_string(), None)
+    }
+}
+
+impl<N: ResourceName> IntoName<N> for &str {
+    fn into_name_text(self) -> (String, Option<ResourceNameError>) {
+        (self.to_owned(), self.parse::<N>().err())
+    }
+}
+
+impl<N: ResourceName> IntoName<N> for String {
+    fn into_name_text(self) -> (String, Option<ResourceNameError>) {
+        let error = self.parse::<N>().err();
+        (self, error)
+    }
+}
+
+impl<N: ResourceName> IntoName<N> for &String {
+    fn into_name_text(self) -> (String, Option<ResourceNameError>) {
+        IntoName::<N>::into_name_text(self.as_str())
+    }
+}
 
 /// The members of a model's JSON object that its typed fields do not hold: fields sent or
 /// received as `null`, keys of a map field sent as `null`, and fields this revision of the

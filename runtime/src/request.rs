@@ -144,6 +144,12 @@ impl Request {
         request
     }
 
+    /// Marks the request as one that must not be sent, for `why` (kept if one is marked already).
+    pub(crate) fn refuse(mut self, why: String) -> Self {
+        self.refused.get_or_insert(why);
+        self
+    }
+
     /// Appends a query parameter (repeating a key is allowed).
     pub fn query(mut self, key: impl Into<String>, value: impl ToString) -> Self {
         self.query.push((key.into(), value.to_string()));

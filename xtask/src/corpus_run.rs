@@ -210,5 +210,18 @@ fn check_crates(definition: &corpus::Corpus, documents: &Path) -> Result<(), Str
         discogen::output::write_tree(&workspace.join("crates").join(&stem), &files).map_err(|e| e.to_string())?;
         members.push(format!("\"crates/{stem}\""));
     }
+    // The calls written from Google's REST reference (issue 25) compile against these
+    // clients, warnings denied: under the crate names a user's generated crates have.
+    let mut dependencies = String::new();
+    for api in crate::reference_calls::APIS {
+        let stem = api.replace(['.', '_'], "-");
+        if !members.contains(&format!("\"crates/{stem}\"")) {
+            return Err(format!("xtask/corpus.yaml: `check` must list {api} (tests/reference-calls uses it)"));
+        }
+        dependencies
+            .push_str(&format!("google-{stem} = {{ package = \"corpus-{stem}\", path = \"../crates/{stem}\" }}\n"));
+    }
+    crate::reference_calls::write_app(&workspace.join("reference-calls"), &dependencies, false)?;
+    members.push("\"reference-calls\"".to_owned());
     crate::scratch_check::cargo_check(&workspace, &members, &[], None)
 }

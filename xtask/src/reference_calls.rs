@@ -14,7 +14,8 @@ use discogen::pipeline::{self, Input};
 use crate::{corpus, specs};
 
 /// The corpus documents the calls use.
-const APIS: [&str; 7] = ["drive.v3", "sheets.v4", "gmail.v1", "bigquery.v2", "youtube.v3", "storage.v1", "pubsub.v1"];
+pub const APIS: [&str; 7] =
+    ["drive.v3", "sheets.v4", "gmail.v1", "bigquery.v2", "youtube.v3", "storage.v1", "pubsub.v1"];
 
 pub fn run() -> Result<(), String> {
     let root = specs::project_root();
@@ -41,19 +42,7 @@ pub fn run() -> Result<(), String> {
 
     let calls = calls(&root.join("tests/reference-calls"))?;
     let app = work.join("app");
-    let mut main = String::from("#![allow(dead_code, unused_imports)]\n");
-    for file in &calls {
-        let module = format!("c{}", file.trim_end_matches(".rs"));
-        main.push_str(&format!("#[path = {:?}]\nmod {module};\n", root.join("tests/reference-calls").join(file)));
-    }
-    main.push_str("fn main() {}\n");
-    let manifest = format!(
-        "[package]\nname = \"reference-calls\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [workspace]\n\n[dependencies]\n{dependencies}serde_json = \"1\"\n"
-    );
-    std::fs::create_dir_all(app.join("src")).map_err(|e| e.to_string())?;
-    std::fs::write(app.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    std::fs::write(app.join("src/main.rs"), main).map_err(|e| e.to_string())?;
+    write_app(&app, &dependencies, true)?;
     if !app.join("Cargo.lock").exists() {
         std::fs::copy(root.join("Cargo.lock"), app.join("Cargo.lock")).map_err(|e| e.to_string())?;
     }
@@ -71,6 +60,28 @@ pub fn run() -> Result<(), String> {
     }
     println!("reference calls: {} of {} compile", calls.len() - failing.len(), calls.len());
     Ok(())
+}
+
+/// Writes the application crate whose modules are the call files (`standalone`: its own
+/// workspace; else a member of the enclosing one), with `dependencies` as manifest lines.
+pub fn write_app(app: &Path, dependencies: &str, standalone: bool) -> Result<(), String> {
+    let root = specs::project_root();
+    let calls = calls(&root.join("tests/reference-calls"))?;
+    // The calls are functions nobody calls here; everything else warns (and fails when denied).
+    let mut main = String::from("#![allow(dead_code)]\n");
+    for file in &calls {
+        let module = format!("c{}", file.trim_end_matches(".rs"));
+        main.push_str(&format!("#[path = {:?}]\nmod {module};\n", root.join("tests/reference-calls").join(file)));
+    }
+    main.push_str("fn main() {}\n");
+    let workspace = if standalone { "[workspace]\n\n" } else { "" };
+    let manifest = format!(
+        "[package]\nname = \"reference-calls\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         {workspace}[dependencies]\n{dependencies}serde_json = \"1\"\n"
+    );
+    std::fs::create_dir_all(app.join("src")).map_err(|e| e.to_string())?;
+    std::fs::write(app.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    std::fs::write(app.join("src/main.rs"), main).map_err(|e| e.to_string())
 }
 
 /// The call files, in order.

@@ -7,10 +7,7 @@
 /// Get one with `client.projects().locations().datasets().data_items().annotations()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Annotations {
-    #[cfg_attr(
-        not(any(feature = "annotations", feature = "annotations-operations")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "annotations", feature = "annotations-operations")), allow(dead_code))]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -18,13 +15,12 @@ impl Annotations {
     /// The `projects.locations.datasets.dataItems.annotations.operations` resource (feature `annotations-operations`).
     #[cfg(feature = "annotations-operations")]
     pub fn operations(&self) -> crate::annotations_operations::AnnotationsOperations {
-        crate::annotations_operations::AnnotationsOperations {
-            client: self.client.clone(),
-        }
+        crate::annotations_operations::AnnotationsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "annotations-operations",
+        operations,
+        "annotations-operations",
         "compiled out: enable the cargo feature `annotations-operations` of google-aiplatform-v1"
     );
 }
@@ -52,15 +48,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::DataItemName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::DataItemName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 read_mask: None,
                 order_by: None,
+                call,
             }
         }
     }
@@ -70,7 +67,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::DataItemName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -100,10 +97,7 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -115,17 +109,9 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListAnnotationsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/annotations",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.datasets.dataItems.annotations.list",
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListAnnotationsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/annotations", &[&self.parent])
+                .method_id("aiplatform.projects.locations.datasets.dataItems.annotations.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())

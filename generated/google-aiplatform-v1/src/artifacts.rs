@@ -7,10 +7,7 @@
 /// Get one with `client.projects().locations().metadata_stores().artifacts()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Artifacts {
-    #[cfg_attr(
-        not(any(feature = "artifacts", feature = "artifacts-operations")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "artifacts", feature = "artifacts-operations")), allow(dead_code))]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -18,13 +15,12 @@ impl Artifacts {
     /// The `projects.locations.metadataStores.artifacts.operations` resource (feature `artifacts-operations`).
     #[cfg(feature = "artifacts-operations")]
     pub fn operations(&self) -> crate::artifacts_operations::ArtifactsOperations {
-        crate::artifacts_operations::ArtifactsOperations {
-            client: self.client.clone(),
-        }
+        crate::artifacts_operations::ArtifactsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "artifacts-operations",
+        operations,
+        "artifacts-operations",
         "compiled out: enable the cargo feature `artifacts-operations` of google-aiplatform-v1"
     );
 }
@@ -51,15 +47,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::MetadataStoreName,
+            parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>,
             body: crate::Artifact,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-                artifact_id: None,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, artifact_id: None, call }
         }
 
         /// Lists Artifacts in the MetadataStore.
@@ -76,14 +68,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::MetadataStoreName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 page_size: None,
                 page_token: None,
                 filter: None,
                 order_by: None,
+                call,
             }
         }
 
@@ -98,11 +91,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::ArtifactName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::ArtifactName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates a stored Artifact.
@@ -116,14 +107,13 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn patch(&self, name: crate::ArtifactName, body: crate::Artifact) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-                allow_missing: None,
-            }
+        pub fn patch(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::ArtifactName>,
+            body: crate::Artifact,
+        ) -> Patch {
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, allow_missing: None, call }
         }
 
         /// Deletes an Artifact.
@@ -138,12 +128,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::ArtifactName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-                etag: None,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::ArtifactName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), etag: None, call }
         }
 
         /// Purges Artifacts.
@@ -160,14 +147,11 @@ mod calls {
         /// ```
         pub fn purge(
             &self,
-            parent: crate::MetadataStoreName,
+            parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>,
             body: crate::PurgeArtifactsRequest,
         ) -> Purge {
-            Purge {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Purge { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Retrieves lineage of an Artifact represented through Artifacts and Executions connected by Event edges and returned as a LineageSubgraph.
@@ -183,13 +167,14 @@ mod calls {
         /// ```
         pub fn query_artifact_lineage_subgraph(
             &self,
-            artifact: crate::ArtifactName,
+            artifact: impl discogen_runtime::model::IntoName<crate::ArtifactName>,
         ) -> QueryArtifactLineageSubgraph {
+            let mut call = Call::new(&self.client);
             QueryArtifactLineageSubgraph {
-                call: Call::new(&self.client),
-                artifact,
+                artifact: call.name_arg("artifact", artifact),
                 max_hops: None,
                 filter: None,
+                call,
             }
         }
     }
@@ -199,7 +184,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::MetadataStoreName,
+        parent: String,
         artifact_id: Option<String>,
         body: crate::Artifact,
     }
@@ -215,14 +200,8 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Artifact> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/artifacts",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.artifacts.create",
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/artifacts", &[&self.parent])
+                .method_id("aiplatform.projects.locations.metadataStores.artifacts.create")
                 .query_opt("artifactId", self.artifact_id.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -234,7 +213,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::MetadataStoreName,
+        parent: String,
         page_size: Option<i32>,
         page_token: Option<String>,
         filter: Option<String>,
@@ -269,14 +248,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListArtifactsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/artifacts",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListArtifactsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/artifacts", &[&self.parent])
                 .method_id("aiplatform.projects.locations.metadataStores.artifacts.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -293,7 +266,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::ArtifactName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -301,11 +274,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Artifact> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.metadataStores.artifacts.get");
             self.call.execute(request).await
         }
@@ -316,7 +285,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::ArtifactName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         allow_missing: Option<bool>,
         body: crate::Artifact,
@@ -326,10 +295,7 @@ mod calls {
 
     impl Patch {
         /// Optional. A FieldMask indicating which fields should be updated.
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -342,14 +308,8 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Artifact> {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.artifacts.patch",
-                )
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.metadataStores.artifacts.patch")
                 .query_opt("updateMask", self.update_mask.as_ref())
                 .query_opt("allowMissing", self.allow_missing.as_ref());
             let request = request.json(&self.body)?;
@@ -362,7 +322,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::ArtifactName,
+        name: String,
         etag: Option<String>,
     }
 
@@ -379,28 +339,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.artifacts.delete",
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.metadataStores.artifacts.delete")
                 .query_opt("etag", self.etag.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -409,7 +354,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Purge {
         call: Call,
-        parent: crate::MetadataStoreName,
+        parent: String,
         body: crate::PurgeArtifactsRequest,
     }
 
@@ -419,26 +364,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/artifacts:purge",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.artifacts.purge",
-                );
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+            let request = Request::from_template(Method::Post, "v1/{+parent}/artifacts:purge", &[&self.parent])
+                .method_id("aiplatform.projects.locations.metadataStores.artifacts.purge");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -447,7 +378,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct QueryArtifactLineageSubgraph {
         call: Call,
-        artifact: crate::ArtifactName,
+        artifact: String,
         max_hops: Option<i32>,
         filter: Option<String>,
     }
@@ -469,16 +400,11 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::LineageSubgraph> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+artifact}:queryArtifactLineageSubgraph",
-                    &[&self.artifact],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.artifacts.queryArtifactLineageSubgraph",
-                )
-                .query_opt("maxHops", self.max_hops.as_ref())
-                .query_opt("filter", self.filter.as_ref());
+            let request =
+                Request::from_template(Method::Get, "v1/{+artifact}:queryArtifactLineageSubgraph", &[&self.artifact])
+                    .method_id("aiplatform.projects.locations.metadataStores.artifacts.queryArtifactLineageSubgraph")
+                    .query_opt("maxHops", self.max_hops.as_ref())
+                    .query_opt("filter", self.filter.as_ref());
             self.call.execute(request).await
         }
     }

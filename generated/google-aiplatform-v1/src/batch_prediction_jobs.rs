@@ -25,11 +25,8 @@ impl BatchPredictionJobs {
     /// # }
     /// ```
     pub fn create(&self, body: crate::BatchPredictionJob) -> Create {
-        Create {
-            call: Call::new(&self.client),
-            body,
-            parent: None,
-        }
+        let call = Call::new(&self.client);
+        Create { body, parent: None, call }
     }
 
     /// Lists BatchPredictionJobs in a Location.
@@ -47,14 +44,8 @@ impl BatchPredictionJobs {
     /// # }
     /// ```
     pub fn list(&self) -> List {
-        List {
-            call: Call::new(&self.client),
-            parent: None,
-            filter: None,
-            page_size: None,
-            page_token: None,
-            read_mask: None,
-        }
+        let call = Call::new(&self.client);
+        List { parent: None, filter: None, page_size: None, page_token: None, read_mask: None, call }
     }
 
     /// Gets a BatchPredictionJob
@@ -68,11 +59,9 @@ impl BatchPredictionJobs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::BatchPredictionJobName) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            name,
-        }
+    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::BatchPredictionJobName>) -> Get {
+        let mut call = Call::new(&self.client);
+        Get { name: call.name_arg("name", name), call }
     }
 }
 
@@ -144,18 +133,13 @@ impl List {
     }
 
     /// Mask specifying which fields to read.
-    pub fn read_mask(
-        mut self,
-        value: impl Into<discogen_runtime::wkt::FieldMask>,
-    ) -> Self {
+    pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
         self.read_mask = Some(value.into());
         self
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::ListBatchPredictionJobsResponse> {
+    pub async fn send(self) -> discogen_runtime::Result<crate::ListBatchPredictionJobsResponse> {
         let request = Request::from_template(Method::Get, "v1/batchPredictionJobs", &[])
             .method_id("aiplatform.batchPredictionJobs.list")
             .query_opt("parent", self.parent.as_ref())
@@ -167,16 +151,14 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(
-    List, page_token, ListBatchPredictionJobsResponse, BatchPredictionJob
-);
+discogen_runtime::paginated!(List, page_token, ListBatchPredictionJobsResponse, BatchPredictionJob);
 
 /// The `aiplatform.batchPredictionJobs.get` call: configure it, then [`Get::send`] it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     call: Call,
-    name: crate::BatchPredictionJobName,
+    name: String,
 }
 
 discogen_runtime::call_options!(Get);

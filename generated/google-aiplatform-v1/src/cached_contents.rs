@@ -26,14 +26,11 @@ impl CachedContents {
     /// ```
     pub fn create(
         &self,
-        parent: crate::LocationName,
+        parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
         body: crate::CachedContent,
     ) -> Create {
-        Create {
-            call: Call::new(&self.client),
-            parent,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        Create { parent: call.name_arg("parent", parent), body, call }
     }
 
     /// Lists cached contents in a project
@@ -50,13 +47,9 @@ impl CachedContents {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: crate::LocationName) -> List {
-        List {
-            call: Call::new(&self.client),
-            parent,
-            page_size: None,
-            page_token: None,
-        }
+    pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        let mut call = Call::new(&self.client);
+        List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, call }
     }
 
     /// Gets cached content configurations
@@ -70,11 +63,9 @@ impl CachedContents {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::CachedContentName) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            name,
-        }
+    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::CachedContentName>) -> Get {
+        let mut call = Call::new(&self.client);
+        Get { name: call.name_arg("name", name), call }
     }
 
     /// Updates cached content configurations
@@ -90,15 +81,11 @@ impl CachedContents {
     /// ```
     pub fn patch(
         &self,
-        name: crate::CachedContentName,
+        name: impl discogen_runtime::model::IntoName<crate::CachedContentName>,
         body: crate::CachedContent,
     ) -> Patch {
-        Patch {
-            call: Call::new(&self.client),
-            name,
-            body,
-            update_mask: None,
-        }
+        let mut call = Call::new(&self.client);
+        Patch { name: call.name_arg("name", name), body, update_mask: None, call }
     }
 
     /// Deletes cached content
@@ -112,11 +99,9 @@ impl CachedContents {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::CachedContentName) -> Delete {
-        Delete {
-            call: Call::new(&self.client),
-            name,
-        }
+    pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::CachedContentName>) -> Delete {
+        let mut call = Call::new(&self.client);
+        Delete { name: call.name_arg("name", name), call }
     }
 }
 
@@ -125,7 +110,7 @@ impl CachedContents {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
     call: Call,
-    parent: crate::LocationName,
+    parent: String,
     body: crate::CachedContent,
 }
 
@@ -134,11 +119,7 @@ discogen_runtime::call_options!(Create);
 impl Create {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CachedContent> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+parent}/cachedContents",
-                &[&self.parent],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+parent}/cachedContents", &[&self.parent])
             .method_id("aiplatform.projects.locations.cachedContents.create");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -150,7 +131,7 @@ impl Create {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     call: Call,
-    parent: crate::LocationName,
+    parent: String,
     page_size: Option<i32>,
     page_token: Option<String>,
 }
@@ -171,14 +152,8 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::ListCachedContentsResponse> {
-        let request = Request::from_template(
-                Method::Get,
-                "v1/{+parent}/cachedContents",
-                &[&self.parent],
-            )
+    pub async fn send(self) -> discogen_runtime::Result<crate::ListCachedContentsResponse> {
+        let request = Request::from_template(Method::Get, "v1/{+parent}/cachedContents", &[&self.parent])
             .method_id("aiplatform.projects.locations.cachedContents.list")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref());
@@ -186,16 +161,14 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(
-    List, page_token, ListCachedContentsResponse, CachedContent
-);
+discogen_runtime::paginated!(List, page_token, ListCachedContentsResponse, CachedContent);
 
 /// The `aiplatform.projects.locations.cachedContents.get` call: configure it, then [`Get::send`] it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     call: Call,
-    name: crate::CachedContentName,
+    name: String,
 }
 
 discogen_runtime::call_options!(Get);
@@ -214,7 +187,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
     call: Call,
-    name: crate::CachedContentName,
+    name: String,
     update_mask: Option<discogen_runtime::wkt::FieldMask>,
     body: crate::CachedContent,
 }
@@ -223,10 +196,7 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Required. The list of fields to update.
-    pub fn update_mask(
-        mut self,
-        value: impl Into<discogen_runtime::wkt::FieldMask>,
-    ) -> Self {
+    pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
         self.update_mask = Some(value.into());
         self
     }
@@ -246,7 +216,7 @@ impl Patch {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     call: Call,
-    name: crate::CachedContentName,
+    name: String,
 }
 
 discogen_runtime::call_options!(Delete);

@@ -7,10 +7,7 @@
 /// Get one with `client.projects().locations().metadata_stores().contexts()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Contexts {
-    #[cfg_attr(
-        not(any(feature = "contexts", feature = "contexts-operations")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "contexts", feature = "contexts-operations")), allow(dead_code))]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -18,13 +15,12 @@ impl Contexts {
     /// The `projects.locations.metadataStores.contexts.operations` resource (feature `contexts-operations`).
     #[cfg(feature = "contexts-operations")]
     pub fn operations(&self) -> crate::contexts_operations::ContextsOperations {
-        crate::contexts_operations::ContextsOperations {
-            client: self.client.clone(),
-        }
+        crate::contexts_operations::ContextsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "contexts-operations",
+        operations,
+        "contexts-operations",
         "compiled out: enable the cargo feature `contexts-operations` of google-aiplatform-v1"
     );
 }
@@ -51,15 +47,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::MetadataStoreName,
+            parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>,
             body: crate::Context,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-                context_id: None,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, context_id: None, call }
         }
 
         /// Lists Contexts on the MetadataStore.
@@ -76,14 +68,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::MetadataStoreName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 page_size: None,
                 page_token: None,
                 filter: None,
                 order_by: None,
+                call,
             }
         }
 
@@ -98,11 +91,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::ContextName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::ContextName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates a stored Context.
@@ -116,14 +107,13 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn patch(&self, name: crate::ContextName, body: crate::Context) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-                allow_missing: None,
-            }
+        pub fn patch(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::ContextName>,
+            body: crate::Context,
+        ) -> Patch {
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, allow_missing: None, call }
         }
 
         /// Deletes a stored Context.
@@ -138,13 +128,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::ContextName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-                force: None,
-                etag: None,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::ContextName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), force: None, etag: None, call }
         }
 
         /// Purges Contexts.
@@ -161,14 +147,11 @@ mod calls {
         /// ```
         pub fn purge(
             &self,
-            parent: crate::MetadataStoreName,
+            parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>,
             body: crate::PurgeContextsRequest,
         ) -> Purge {
-            Purge {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Purge { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Adds a set of Artifacts and Executions to a Context. If any of the Artifacts or Executions have already been added to a Context, they are simply skipped.
@@ -184,14 +167,11 @@ mod calls {
         /// ```
         pub fn add_context_artifacts_and_executions(
             &self,
-            context: crate::ContextName,
+            context: impl discogen_runtime::model::IntoName<crate::ContextName>,
             body: crate::AddContextArtifactsAndExecutionsRequest,
         ) -> AddContextArtifactsAndExecutions {
-            AddContextArtifactsAndExecutions {
-                call: Call::new(&self.client),
-                context,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            AddContextArtifactsAndExecutions { context: call.name_arg("context", context), body, call }
         }
 
         /// Adds a set of Contexts as children to a parent Context. If any of the child Contexts have already been added to the parent Context, they are simply skipped. If this call would create a cycle or cause any Context to have more than 10 parents, the request will fail with an INVALID\_ARGUMENT error.
@@ -207,14 +187,11 @@ mod calls {
         /// ```
         pub fn add_context_children(
             &self,
-            context: crate::ContextName,
+            context: impl discogen_runtime::model::IntoName<crate::ContextName>,
             body: crate::AddContextChildrenRequest,
         ) -> AddContextChildren {
-            AddContextChildren {
-                call: Call::new(&self.client),
-                context,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            AddContextChildren { context: call.name_arg("context", context), body, call }
         }
 
         /// Remove a set of children contexts from a parent Context. If any of the child Contexts were NOT added to the parent Context, they are simply skipped.
@@ -230,14 +207,11 @@ mod calls {
         /// ```
         pub fn remove_context_children(
             &self,
-            context: crate::ContextName,
+            context: impl discogen_runtime::model::IntoName<crate::ContextName>,
             body: crate::RemoveContextChildrenRequest,
         ) -> RemoveContextChildren {
-            RemoveContextChildren {
-                call: Call::new(&self.client),
-                context,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            RemoveContextChildren { context: call.name_arg("context", context), body, call }
         }
 
         /// Retrieves Artifacts and Executions within the specified Context, connected by Event edges and returned as a LineageSubgraph.
@@ -253,12 +227,10 @@ mod calls {
         /// ```
         pub fn query_context_lineage_subgraph(
             &self,
-            context: crate::ContextName,
+            context: impl discogen_runtime::model::IntoName<crate::ContextName>,
         ) -> QueryContextLineageSubgraph {
-            QueryContextLineageSubgraph {
-                call: Call::new(&self.client),
-                context,
-            }
+            let mut call = Call::new(&self.client);
+            QueryContextLineageSubgraph { context: call.name_arg("context", context), call }
         }
     }
 
@@ -267,7 +239,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::MetadataStoreName,
+        parent: String,
         context_id: Option<String>,
         body: crate::Context,
     }
@@ -283,14 +255,8 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Context> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/contexts",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.contexts.create",
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/contexts", &[&self.parent])
+                .method_id("aiplatform.projects.locations.metadataStores.contexts.create")
                 .query_opt("contextId", self.context_id.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -302,7 +268,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::MetadataStoreName,
+        parent: String,
         page_size: Option<i32>,
         page_token: Option<String>,
         filter: Option<String>,
@@ -337,14 +303,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListContextsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/contexts",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListContextsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/contexts", &[&self.parent])
                 .method_id("aiplatform.projects.locations.metadataStores.contexts.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -361,7 +321,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::ContextName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -369,11 +329,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Context> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.metadataStores.contexts.get");
             self.call.execute(request).await
         }
@@ -384,7 +340,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::ContextName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         allow_missing: Option<bool>,
         body: crate::Context,
@@ -394,10 +350,7 @@ mod calls {
 
     impl Patch {
         /// Optional. A FieldMask indicating which fields should be updated.
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -410,11 +363,7 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Context> {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.metadataStores.contexts.patch")
                 .query_opt("updateMask", self.update_mask.as_ref())
                 .query_opt("allowMissing", self.allow_missing.as_ref());
@@ -428,7 +377,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::ContextName,
+        name: String,
         force: Option<bool>,
         etag: Option<String>,
     }
@@ -452,29 +401,14 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.contexts.delete",
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.metadataStores.contexts.delete")
                 .query_opt("force", self.force.as_ref())
                 .query_opt("etag", self.etag.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -483,7 +417,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Purge {
         call: Call,
-        parent: crate::MetadataStoreName,
+        parent: String,
         body: crate::PurgeContextsRequest,
     }
 
@@ -493,26 +427,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/contexts:purge",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.contexts.purge",
-                );
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+            let request = Request::from_template(Method::Post, "v1/{+parent}/contexts:purge", &[&self.parent])
+                .method_id("aiplatform.projects.locations.metadataStores.contexts.purge");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -521,7 +441,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct AddContextArtifactsAndExecutions {
         call: Call,
-        context: crate::ContextName,
+        context: String,
         body: crate::AddContextArtifactsAndExecutionsRequest,
     }
 
@@ -529,17 +449,13 @@ mod calls {
 
     impl AddContextArtifactsAndExecutions {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::AddContextArtifactsAndExecutionsResponse> {
+        pub async fn send(self) -> discogen_runtime::Result<crate::AddContextArtifactsAndExecutionsResponse> {
             let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+context}:addContextArtifactsAndExecutions",
-                    &[&self.context],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.contexts.addContextArtifactsAndExecutions",
-                );
+                Method::Post,
+                "v1/{+context}:addContextArtifactsAndExecutions",
+                &[&self.context],
+            )
+            .method_id("aiplatform.projects.locations.metadataStores.contexts.addContextArtifactsAndExecutions");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -550,7 +466,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct AddContextChildren {
         call: Call,
-        context: crate::ContextName,
+        context: String,
         body: crate::AddContextChildrenRequest,
     }
 
@@ -558,17 +474,9 @@ mod calls {
 
     impl AddContextChildren {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::AddContextChildrenResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+context}:addContextChildren",
-                    &[&self.context],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.contexts.addContextChildren",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::AddContextChildrenResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+context}:addContextChildren", &[&self.context])
+                .method_id("aiplatform.projects.locations.metadataStores.contexts.addContextChildren");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -579,7 +487,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct RemoveContextChildren {
         call: Call,
-        context: crate::ContextName,
+        context: String,
         body: crate::RemoveContextChildrenRequest,
     }
 
@@ -587,17 +495,9 @@ mod calls {
 
     impl RemoveContextChildren {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::RemoveContextChildrenResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+context}:removeContextChildren",
-                    &[&self.context],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.contexts.removeContextChildren",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::RemoveContextChildrenResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+context}:removeContextChildren", &[&self.context])
+                .method_id("aiplatform.projects.locations.metadataStores.contexts.removeContextChildren");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -608,7 +508,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct QueryContextLineageSubgraph {
         call: Call,
-        context: crate::ContextName,
+        context: String,
     }
 
     discogen_runtime::call_options!(QueryContextLineageSubgraph);
@@ -616,14 +516,9 @@ mod calls {
     impl QueryContextLineageSubgraph {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::LineageSubgraph> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+context}:queryContextLineageSubgraph",
-                    &[&self.context],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.contexts.queryContextLineageSubgraph",
-                );
+            let request =
+                Request::from_template(Method::Get, "v1/{+context}:queryContextLineageSubgraph", &[&self.context])
+                    .method_id("aiplatform.projects.locations.metadataStores.contexts.queryContextLineageSubgraph");
             self.call.execute(request).await
         }
     }

@@ -11,7 +11,10 @@ pub struct ContextsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    ContextsOperations, ContextName, ContextOperationName,
+    ContextsOperations,
+    ContextName,
+    ContextOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.metadataStores.contexts.operations", "v1/"
+    "aiplatform.projects.locations.metadataStores.contexts.operations",
+    "v1/"
 );

@@ -11,7 +11,10 @@ pub struct CustomJobsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    CustomJobsOperations, CustomJobName, CustomJobOperationName,
+    CustomJobsOperations,
+    CustomJobName,
+    CustomJobOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.customJobs.operations", "v1/"
+    "aiplatform.projects.locations.customJobs.operations",
+    "v1/"
 );

@@ -14,21 +14,18 @@ impl DataItems {
     /// The `projects.locations.datasets.dataItems.operations` resource (feature `data-items-operations`).
     #[cfg(feature = "data-items-operations")]
     pub fn operations(&self) -> crate::data_items_operations::DataItemsOperations {
-        crate::data_items_operations::DataItemsOperations {
-            client: self.client.clone(),
-        }
+        crate::data_items_operations::DataItemsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "data-items-operations",
+        operations,
+        "data-items-operations",
         "compiled out: enable the cargo feature `data-items-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.datasets.dataItems.annotations` resource.
     pub fn annotations(&self) -> crate::annotations::Annotations {
-        crate::annotations::Annotations {
-            client: self.client.clone(),
-        }
+        crate::annotations::Annotations { client: self.client.clone() }
     }
 }
 
@@ -55,15 +52,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationDatasetName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationDatasetName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 read_mask: None,
                 order_by: None,
+                call,
             }
         }
     }
@@ -73,7 +71,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationDatasetName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -103,10 +101,7 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -118,14 +113,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListDataItemsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/dataItems",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListDataItemsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/dataItems", &[&self.parent])
                 .method_id("aiplatform.projects.locations.datasets.dataItems.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())

@@ -27,14 +27,11 @@ impl DatasetsDatasetVersions {
     /// ```
     pub fn create(
         &self,
-        parent: crate::DatasetName,
+        parent: impl discogen_runtime::model::IntoName<crate::DatasetName>,
         body: crate::DatasetVersion,
     ) -> Create {
-        Create {
-            call: Call::new(&self.client),
-            parent,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        Create { parent: call.name_arg("parent", parent), body, call }
     }
 
     /// Lists DatasetVersions in a Dataset.
@@ -51,15 +48,16 @@ impl DatasetsDatasetVersions {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: crate::DatasetName) -> List {
+    pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::DatasetName>) -> List {
+        let mut call = Call::new(&self.client);
         List {
-            call: Call::new(&self.client),
-            parent,
+            parent: call.name_arg("parent", parent),
             filter: None,
             page_size: None,
             page_token: None,
             read_mask: None,
             order_by: None,
+            call,
         }
     }
 
@@ -76,15 +74,11 @@ impl DatasetsDatasetVersions {
     /// ```
     pub fn patch(
         &self,
-        name: crate::DatasetVersionName,
+        name: impl discogen_runtime::model::IntoName<crate::DatasetVersionName>,
         body: crate::DatasetVersion,
     ) -> Patch {
-        Patch {
-            call: Call::new(&self.client),
-            name,
-            body,
-            update_mask: None,
-        }
+        let mut call = Call::new(&self.client);
+        Patch { name: call.name_arg("name", name), body, update_mask: None, call }
     }
 
     /// Deletes a Dataset version.
@@ -99,11 +93,9 @@ impl DatasetsDatasetVersions {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::DatasetVersionName) -> Delete {
-        Delete {
-            call: Call::new(&self.client),
-            name,
-        }
+    pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::DatasetVersionName>) -> Delete {
+        let mut call = Call::new(&self.client);
+        Delete { name: call.name_arg("name", name), call }
     }
 
     /// Gets a Dataset version.
@@ -117,12 +109,9 @@ impl DatasetsDatasetVersions {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::DatasetVersionName) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            name,
-            read_mask: None,
-        }
+    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::DatasetVersionName>) -> Get {
+        let mut call = Call::new(&self.client);
+        Get { name: call.name_arg("name", name), read_mask: None, call }
     }
 
     /// Restores a dataset version.
@@ -137,11 +126,9 @@ impl DatasetsDatasetVersions {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn restore(&self, name: crate::DatasetVersionName) -> Restore {
-        Restore {
-            call: Call::new(&self.client),
-            name,
-        }
+    pub fn restore(&self, name: impl discogen_runtime::model::IntoName<crate::DatasetVersionName>) -> Restore {
+        let mut call = Call::new(&self.client);
+        Restore { name: call.name_arg("name", name), call }
     }
 }
 
@@ -150,7 +137,7 @@ impl DatasetsDatasetVersions {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
     call: Call,
-    parent: crate::DatasetName,
+    parent: String,
     body: crate::DatasetVersion,
 }
 
@@ -161,23 +148,13 @@ impl Create {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<
-            crate::DatasetVersion,
-            crate::CreateDatasetVersionOperationMetadata,
-        >,
+        discogen_runtime::Operation<crate::DatasetVersion, crate::CreateDatasetVersionOperationMetadata>,
     > {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+parent}/datasetVersions",
-                &[&self.parent],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+parent}/datasetVersions", &[&self.parent])
             .method_id("aiplatform.datasets.datasetVersions.create");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(
-            discogen_runtime::Operation::new(self.call.client, raw)
-                .with_poll_path_prefix("v1/"),
-        )
+        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
     }
 }
 
@@ -186,7 +163,7 @@ impl Create {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     call: Call,
-    parent: crate::DatasetName,
+    parent: String,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
@@ -216,10 +193,7 @@ impl List {
     }
 
     /// Optional. Mask specifying which fields to read.
-    pub fn read_mask(
-        mut self,
-        value: impl Into<discogen_runtime::wkt::FieldMask>,
-    ) -> Self {
+    pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
         self.read_mask = Some(value.into());
         self
     }
@@ -231,14 +205,8 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::ListDatasetVersionsResponse> {
-        let request = Request::from_template(
-                Method::Get,
-                "v1/{+parent}/datasetVersions",
-                &[&self.parent],
-            )
+    pub async fn send(self) -> discogen_runtime::Result<crate::ListDatasetVersionsResponse> {
+        let request = Request::from_template(Method::Get, "v1/{+parent}/datasetVersions", &[&self.parent])
             .method_id("aiplatform.datasets.datasetVersions.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -249,16 +217,14 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(
-    List, page_token, ListDatasetVersionsResponse, DatasetVersion
-);
+discogen_runtime::paginated!(List, page_token, ListDatasetVersionsResponse, DatasetVersion);
 
 /// The `aiplatform.datasets.datasetVersions.patch` call: configure it, then [`Patch::send`] it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
     call: Call,
-    name: crate::DatasetVersionName,
+    name: String,
     update_mask: Option<discogen_runtime::wkt::FieldMask>,
     body: crate::DatasetVersion,
 }
@@ -267,10 +233,7 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Required. The update mask applies to the resource. For the `FieldMask` definition, see google.protobuf.FieldMask. Updatable fields: * `display_name`
-    pub fn update_mask(
-        mut self,
-        value: impl Into<discogen_runtime::wkt::FieldMask>,
-    ) -> Self {
+    pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
         self.update_mask = Some(value.into());
         self
     }
@@ -290,7 +253,7 @@ impl Patch {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     call: Call,
-    name: crate::DatasetVersionName,
+    name: String,
 }
 
 discogen_runtime::call_options!(Delete);
@@ -300,18 +263,12 @@ impl Delete {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<
-            discogen_runtime::wkt::Empty,
-            crate::DeleteOperationMetadata,
-        >,
+        discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
     > {
         let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.datasets.datasetVersions.delete");
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(
-            discogen_runtime::Operation::new(self.call.client, raw)
-                .with_poll_path_prefix("v1/"),
-        )
+        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
     }
 }
 
@@ -320,7 +277,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     call: Call,
-    name: crate::DatasetVersionName,
+    name: String,
     read_mask: Option<discogen_runtime::wkt::FieldMask>,
 }
 
@@ -328,10 +285,7 @@ discogen_runtime::call_options!(Get);
 
 impl Get {
     /// Mask specifying which fields to read.
-    pub fn read_mask(
-        mut self,
-        value: impl Into<discogen_runtime::wkt::FieldMask>,
-    ) -> Self {
+    pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
         self.read_mask = Some(value.into());
         self
     }
@@ -350,7 +304,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Restore {
     call: Call,
-    name: crate::DatasetVersionName,
+    name: String,
 }
 
 discogen_runtime::call_options!(Restore);
@@ -360,21 +314,11 @@ impl Restore {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<
-            serde_json::Value,
-            crate::RestoreDatasetVersionOperationMetadata,
-        >,
+        discogen_runtime::Operation<serde_json::Value, crate::RestoreDatasetVersionOperationMetadata>,
     > {
-        let request = Request::from_template(
-                Method::Get,
-                "v1/{+name}:restore",
-                &[&self.name],
-            )
+        let request = Request::from_template(Method::Get, "v1/{+name}:restore", &[&self.name])
             .method_id("aiplatform.datasets.datasetVersions.restore");
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(
-            discogen_runtime::Operation::new(self.call.client, raw)
-                .with_poll_path_prefix("v1/"),
-        )
+        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
     }
 }

@@ -11,7 +11,10 @@ pub struct DatasetsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    DatasetsOperations, LocationDatasetName, DatasetOperationName,
+    DatasetsOperations,
+    LocationDatasetName,
+    DatasetOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.datasets.operations", "v1/"
+    "aiplatform.projects.locations.datasets.operations",
+    "v1/"
 );

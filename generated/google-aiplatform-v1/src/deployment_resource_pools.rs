@@ -8,12 +8,7 @@
 #[derive(Clone, Debug)]
 pub struct DeploymentResourcePools {
     #[cfg_attr(
-        not(
-            any(
-                feature = "deployment-resource-pools",
-                feature = "deployment-resource-pools-operations"
-            )
-        ),
+        not(any(feature = "deployment-resource-pools", feature = "deployment-resource-pools-operations")),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -22,16 +17,13 @@ pub struct DeploymentResourcePools {
 impl DeploymentResourcePools {
     /// The `projects.locations.deploymentResourcePools.operations` resource (feature `deployment-resource-pools-operations`).
     #[cfg(feature = "deployment-resource-pools-operations")]
-    pub fn operations(
-        &self,
-    ) -> crate::deployment_resource_pools_operations::DeploymentResourcePoolsOperations {
-        crate::deployment_resource_pools_operations::DeploymentResourcePoolsOperations {
-            client: self.client.clone(),
-        }
+    pub fn operations(&self) -> crate::deployment_resource_pools_operations::DeploymentResourcePoolsOperations {
+        crate::deployment_resource_pools_operations::DeploymentResourcePoolsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "deployment-resource-pools-operations",
+        operations,
+        "deployment-resource-pools-operations",
         "compiled out: enable the cargo feature `deployment-resource-pools-operations` of google-aiplatform-v1"
     );
 }
@@ -59,14 +51,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::CreateDeploymentResourcePoolRequest,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// List DeploymentResourcePools in a location.
@@ -83,13 +72,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
-            List {
-                call: Call::new(&self.client),
-                parent,
-                page_size: None,
-                page_token: None,
-            }
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
+            List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, call }
         }
 
         /// Get a DeploymentResourcePool.
@@ -103,11 +88,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::DeploymentResourcePoolName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::DeploymentResourcePoolName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Update a DeploymentResourcePool.
@@ -124,15 +107,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::DeploymentResourcePoolName,
+            name: impl discogen_runtime::model::IntoName<crate::DeploymentResourcePoolName>,
             body: crate::DeploymentResourcePool,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
 
         /// Delete a DeploymentResourcePool.
@@ -147,11 +126,12 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::DeploymentResourcePoolName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::DeploymentResourcePoolName>,
+        ) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// List DeployedModels that have been deployed on this DeploymentResourcePool.
@@ -167,13 +147,14 @@ mod calls {
         /// ```
         pub fn query_deployed_models(
             &self,
-            deployment_resource_pool: crate::DeploymentResourcePoolName,
+            deployment_resource_pool: impl discogen_runtime::model::IntoName<crate::DeploymentResourcePoolName>,
         ) -> QueryDeployedModels {
+            let mut call = Call::new(&self.client);
             QueryDeployedModels {
-                call: Call::new(&self.client),
-                deployment_resource_pool,
+                deployment_resource_pool: call.name_arg("deploymentResourcePool", deployment_resource_pool),
                 page_size: None,
                 page_token: None,
+                call,
             }
         }
     }
@@ -183,7 +164,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::CreateDeploymentResourcePoolRequest,
     }
 
@@ -199,23 +180,11 @@ mod calls {
                 crate::CreateDeploymentResourcePoolOperationMetadata,
             >,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/deploymentResourcePools",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.deploymentResourcePools.create",
-                );
+            let request = Request::from_template(Method::Post, "v1/{+parent}/deploymentResourcePools", &[&self.parent])
+                .method_id("aiplatform.projects.locations.deploymentResourcePools.create");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -224,7 +193,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         page_size: Option<i32>,
         page_token: Option<String>,
     }
@@ -245,14 +214,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListDeploymentResourcePoolsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/deploymentResourcePools",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListDeploymentResourcePoolsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/deploymentResourcePools", &[&self.parent])
                 .method_id("aiplatform.projects.locations.deploymentResourcePools.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref());
@@ -260,30 +223,22 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListDeploymentResourcePoolsResponse, DeploymentResourcePool
-    );
+    discogen_runtime::paginated!(List, page_token, ListDeploymentResourcePoolsResponse, DeploymentResourcePool);
 
     /// The `aiplatform.projects.locations.deploymentResourcePools.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::DeploymentResourcePoolName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
 
     impl Get {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::DeploymentResourcePool> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::DeploymentResourcePool> {
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.deploymentResourcePools.get");
             self.call.execute(request).await
         }
@@ -294,7 +249,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::DeploymentResourcePoolName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::DeploymentResourcePool,
     }
@@ -303,10 +258,7 @@ mod calls {
 
     impl Patch {
         /// Required. The list of fields to update.
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -314,25 +266,14 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::DeploymentResourcePool, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::DeploymentResourcePool, serde_json::Value>>
+        {
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.deploymentResourcePools.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -341,7 +282,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::DeploymentResourcePoolName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -351,27 +292,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.deploymentResourcePools.delete",
-                );
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.deploymentResourcePools.delete");
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -380,7 +306,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct QueryDeployedModels {
         call: Call,
-        deployment_resource_pool: crate::DeploymentResourcePoolName,
+        deployment_resource_pool: String,
         page_size: Option<i32>,
         page_token: Option<String>,
     }
@@ -401,24 +327,18 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::QueryDeployedModelsResponse> {
+        pub async fn send(self) -> discogen_runtime::Result<crate::QueryDeployedModelsResponse> {
             let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+deploymentResourcePool}:queryDeployedModels",
-                    &[&self.deployment_resource_pool],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.deploymentResourcePools.queryDeployedModels",
-                )
-                .query_opt("pageSize", self.page_size.as_ref())
-                .query_opt("pageToken", self.page_token.as_ref());
+                Method::Get,
+                "v1/{+deploymentResourcePool}:queryDeployedModels",
+                &[&self.deployment_resource_pool],
+            )
+            .method_id("aiplatform.projects.locations.deploymentResourcePools.queryDeployedModels")
+            .query_opt("pageSize", self.page_size.as_ref())
+            .query_opt("pageToken", self.page_token.as_ref());
             self.call.execute(request).await
         }
     }
 
-    discogen_runtime::paginated!(
-        QueryDeployedModels, page_token, QueryDeployedModelsResponse
-    );
+    discogen_runtime::paginated!(QueryDeployedModels, page_token, QueryDeployedModelsResponse);
 }

@@ -11,7 +11,10 @@ pub struct DeploymentResourcePoolsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    DeploymentResourcePoolsOperations, DeploymentResourcePoolName,
-    DeploymentResourcePoolOperationName, GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.deploymentResourcePools.operations", "v1/"
+    DeploymentResourcePoolsOperations,
+    DeploymentResourcePoolName,
+    DeploymentResourcePoolOperationName,
+    GoogleLongrunningListOperationsResponse,
+    "aiplatform.projects.locations.deploymentResourcePools.operations",
+    "v1/"
 );

@@ -7,10 +7,7 @@
 /// Get one with `client.endpoints()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Endpoints {
-    #[cfg_attr(
-        not(any(feature = "endpoints", feature = "endpoints-chat")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "endpoints", feature = "endpoints-chat")), allow(dead_code))]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -18,13 +15,12 @@ impl Endpoints {
     /// The `endpoints.chat` resource (feature `endpoints-chat`).
     #[cfg(feature = "endpoints-chat")]
     pub fn chat(&self) -> crate::endpoints_chat::EndpointsChat {
-        crate::endpoints_chat::EndpointsChat {
-            client: self.client.clone(),
-        }
+        crate::endpoints_chat::EndpointsChat { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        chat, "endpoints-chat",
+        chat,
+        "endpoints-chat",
         "compiled out: enable the cargo feature `endpoints-chat` of google-aiplatform-v1"
     );
 }
@@ -51,14 +47,11 @@ mod calls {
         /// ```
         pub fn predict(
             &self,
-            endpoint: crate::EndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::EndpointName>,
             body: crate::PredictRequest,
         ) -> Predict {
-            Predict {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Predict { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Calls `aiplatform.endpoints.predictLongRunning`.
@@ -75,14 +68,11 @@ mod calls {
         /// ```
         pub fn predict_long_running(
             &self,
-            endpoint: crate::EndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::EndpointName>,
             body: crate::PredictLongRunningRequest,
         ) -> PredictLongRunning {
-            PredictLongRunning {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            PredictLongRunning { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Fetch an asynchronous online prediction operation.
@@ -99,14 +89,11 @@ mod calls {
         /// ```
         pub fn fetch_predict_operation(
             &self,
-            endpoint: crate::EndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::EndpointName>,
             body: crate::FetchPredictOperationRequest,
         ) -> FetchPredictOperation {
-            FetchPredictOperation {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            FetchPredictOperation { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Generate content with multimodal inputs.
@@ -122,14 +109,11 @@ mod calls {
         /// ```
         pub fn generate_content(
             &self,
-            model: crate::EndpointName,
+            model: impl discogen_runtime::model::IntoName<crate::EndpointName>,
             body: crate::GenerateContentRequest,
         ) -> GenerateContent {
-            GenerateContent {
-                call: Call::new(&self.client),
-                model,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            GenerateContent { model: call.name_arg("model", model), body, call }
         }
 
         /// Generate content with multimodal inputs with streaming support.
@@ -145,14 +129,11 @@ mod calls {
         /// ```
         pub fn stream_generate_content(
             &self,
-            model: crate::EndpointName,
+            model: impl discogen_runtime::model::IntoName<crate::EndpointName>,
             body: crate::GenerateContentRequest,
         ) -> StreamGenerateContent {
-            StreamGenerateContent {
-                call: Call::new(&self.client),
-                model,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            StreamGenerateContent { model: call.name_arg("model", model), body, call }
         }
 
         /// Perform a token counting.
@@ -168,14 +149,11 @@ mod calls {
         /// ```
         pub fn count_tokens(
             &self,
-            endpoint: crate::EndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::EndpointName>,
             body: crate::CountTokensRequest,
         ) -> CountTokens {
-            CountTokens {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            CountTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Return a list of tokens based on the input text.
@@ -191,14 +169,11 @@ mod calls {
         /// ```
         pub fn compute_tokens(
             &self,
-            endpoint: crate::EndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::EndpointName>,
             body: crate::ComputeTokensRequest,
         ) -> ComputeTokens {
-            ComputeTokens {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            ComputeTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
     }
 
@@ -207,7 +182,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Predict {
         call: Call,
-        endpoint: crate::EndpointName,
+        endpoint: String,
         body: crate::PredictRequest,
     }
 
@@ -216,11 +191,7 @@ mod calls {
     impl Predict {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:predict",
-                    &[&self.endpoint],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:predict", &[&self.endpoint])
                 .method_id("aiplatform.endpoints.predict");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -232,7 +203,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct PredictLongRunning {
         call: Call,
-        endpoint: crate::EndpointName,
+        endpoint: String,
         body: crate::PredictLongRunningRequest,
     }
 
@@ -242,24 +213,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:predictLongRunning",
-                    &[&self.endpoint],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:predictLongRunning", &[&self.endpoint])
                 .method_id("aiplatform.endpoints.predictLongRunning");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -268,7 +227,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct FetchPredictOperation {
         call: Call,
-        endpoint: crate::EndpointName,
+        endpoint: String,
         body: crate::FetchPredictOperationRequest,
     }
 
@@ -278,24 +237,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:fetchPredictOperation",
-                    &[&self.endpoint],
-                )
-                .method_id("aiplatform.endpoints.fetchPredictOperation");
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+endpoint}:fetchPredictOperation", &[&self.endpoint])
+                    .method_id("aiplatform.endpoints.fetchPredictOperation");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -304,7 +252,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct GenerateContent {
         call: Call,
-        model: crate::EndpointName,
+        model: String,
         body: crate::GenerateContentRequest,
     }
 
@@ -312,14 +260,8 @@ mod calls {
 
     impl GenerateContent {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+model}:generateContent",
-                    &[&self.model],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+model}:generateContent", &[&self.model])
                 .method_id("aiplatform.endpoints.generateContent");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -331,7 +273,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct StreamGenerateContent {
         call: Call,
-        model: crate::EndpointName,
+        model: String,
         body: crate::GenerateContentRequest,
     }
 
@@ -339,14 +281,8 @@ mod calls {
 
     impl StreamGenerateContent {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+model}:streamGenerateContent",
-                    &[&self.model],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+model}:streamGenerateContent", &[&self.model])
                 .method_id("aiplatform.endpoints.streamGenerateContent");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -358,7 +294,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct CountTokens {
         call: Call,
-        endpoint: crate::EndpointName,
+        endpoint: String,
         body: crate::CountTokensRequest,
     }
 
@@ -367,11 +303,7 @@ mod calls {
     impl CountTokens {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:countTokens",
-                    &[&self.endpoint],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:countTokens", &[&self.endpoint])
                 .method_id("aiplatform.endpoints.countTokens");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -383,7 +315,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct ComputeTokens {
         call: Call,
-        endpoint: crate::EndpointName,
+        endpoint: String,
         body: crate::ComputeTokensRequest,
     }
 
@@ -391,14 +323,8 @@ mod calls {
 
     impl ComputeTokens {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:computeTokens",
-                    &[&self.endpoint],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:computeTokens", &[&self.endpoint])
                 .method_id("aiplatform.endpoints.computeTokens");
             let request = request.json(&self.body)?;
             self.call.execute(request).await

@@ -26,14 +26,11 @@ impl EndpointsChat {
     /// ```
     pub fn completions(
         &self,
-        endpoint: crate::EndpointName,
+        endpoint: impl discogen_runtime::model::IntoName<crate::EndpointName>,
         body: crate::GoogleApiHttpBody,
     ) -> Completions {
-        Completions {
-            call: Call::new(&self.client),
-            endpoint,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        Completions { endpoint: call.name_arg("endpoint", endpoint), body, call }
     }
 }
 
@@ -42,7 +39,7 @@ impl EndpointsChat {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Completions {
     call: Call,
-    endpoint: crate::EndpointName,
+    endpoint: String,
     body: crate::GoogleApiHttpBody,
 }
 
@@ -51,11 +48,7 @@ discogen_runtime::call_options!(Completions);
 impl Completions {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+endpoint}/chat/completions",
-                &[&self.endpoint],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+endpoint}/chat/completions", &[&self.endpoint])
             .method_id("aiplatform.endpoints.chat.completions");
         let request = request.json(&self.body)?;
         self.call.execute(request).await

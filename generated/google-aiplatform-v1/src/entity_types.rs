@@ -14,21 +14,18 @@ impl EntityTypes {
     /// The `projects.locations.featurestores.entityTypes.operations` resource (feature `entity-types-operations`).
     #[cfg(feature = "entity-types-operations")]
     pub fn operations(&self) -> crate::entity_types_operations::EntityTypesOperations {
-        crate::entity_types_operations::EntityTypesOperations {
-            client: self.client.clone(),
-        }
+        crate::entity_types_operations::EntityTypesOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "entity-types-operations",
+        operations,
+        "entity-types-operations",
         "compiled out: enable the cargo feature `entity-types-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.featurestores.entityTypes.features` resource.
     pub fn features(&self) -> crate::entity_types_features::EntityTypesFeatures {
-        crate::entity_types_features::EntityTypesFeatures {
-            client: self.client.clone(),
-        }
+        crate::entity_types_features::EntityTypesFeatures { client: self.client.clone() }
     }
 }
 
@@ -54,14 +51,11 @@ mod calls {
         /// ```
         pub fn set_iam_policy(
             &self,
-            resource: crate::EntityTypeName,
+            resource: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
             body: crate::GoogleIamV1SetIamPolicyRequest,
         ) -> SetIamPolicy {
-            SetIamPolicy {
-                call: Call::new(&self.client),
-                resource,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            SetIamPolicy { resource: call.name_arg("resource", resource), body, call }
         }
 
         /// Gets the access control policy for a resource. Returns an empty policy if the resource exists and does not have a policy set.
@@ -75,12 +69,12 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get_iam_policy(&self, resource: crate::EntityTypeName) -> GetIamPolicy {
-            GetIamPolicy {
-                call: Call::new(&self.client),
-                resource,
-                options_requested_policy_version: None,
-            }
+        pub fn get_iam_policy(
+            &self,
+            resource: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
+        ) -> GetIamPolicy {
+            let mut call = Call::new(&self.client);
+            GetIamPolicy { resource: call.name_arg("resource", resource), options_requested_policy_version: None, call }
         }
 
         /// Returns permissions that a caller has on the specified resource. If the resource does not exist, this will return an empty set of permissions, not a `NOT_FOUND` error. Note: This operation is designed to be used for building permission-aware UIs and command-line tools, not for authorization checking. This operation may "fail open" without warning.
@@ -96,13 +90,10 @@ mod calls {
         /// ```
         pub fn test_iam_permissions(
             &self,
-            resource: crate::EntityTypeName,
+            resource: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
         ) -> TestIamPermissions {
-            TestIamPermissions {
-                call: Call::new(&self.client),
-                resource,
-                permissions: Vec::new(),
-            }
+            let mut call = Call::new(&self.client);
+            TestIamPermissions { resource: call.name_arg("resource", resource), permissions: Vec::new(), call }
         }
 
         /// Reads Feature values of a specific entity of an EntityType. For reading feature values of multiple entities of an EntityType, please use StreamingReadFeatureValues.
@@ -118,14 +109,11 @@ mod calls {
         /// ```
         pub fn read_feature_values(
             &self,
-            entity_type: crate::EntityTypeName,
+            entity_type: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
             body: crate::ReadFeatureValuesRequest,
         ) -> ReadFeatureValues {
-            ReadFeatureValues {
-                call: Call::new(&self.client),
-                entity_type,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            ReadFeatureValues { entity_type: call.name_arg("entityType", entity_type), body, call }
         }
 
         /// Reads Feature values for multiple entities. Depending on their size, data for different entities may be broken up across multiple responses.
@@ -141,14 +129,11 @@ mod calls {
         /// ```
         pub fn streaming_read_feature_values(
             &self,
-            entity_type: crate::EntityTypeName,
+            entity_type: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
             body: crate::StreamingReadFeatureValuesRequest,
         ) -> StreamingReadFeatureValues {
-            StreamingReadFeatureValues {
-                call: Call::new(&self.client),
-                entity_type,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            StreamingReadFeatureValues { entity_type: call.name_arg("entityType", entity_type), body, call }
         }
 
         /// Writes Feature values of one or more entities of an EntityType. The Feature values are merged into existing entities if any. The Feature values to be written must have timestamp within the online storage retention.
@@ -164,14 +149,11 @@ mod calls {
         /// ```
         pub fn write_feature_values(
             &self,
-            entity_type: crate::EntityTypeName,
+            entity_type: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
             body: crate::WriteFeatureValuesRequest,
         ) -> WriteFeatureValues {
-            WriteFeatureValues {
-                call: Call::new(&self.client),
-                entity_type,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            WriteFeatureValues { entity_type: call.name_arg("entityType", entity_type), body, call }
         }
 
         /// Creates a new EntityType in a given Featurestore.
@@ -188,15 +170,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::FeaturestoreName,
+            parent: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>,
             body: crate::EntityType,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-                entity_type_id: None,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, entity_type_id: None, call }
         }
 
         /// Lists EntityTypes in a given Featurestore.
@@ -213,15 +191,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::FeaturestoreName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 order_by: None,
                 read_mask: None,
+                call,
             }
         }
 
@@ -236,11 +215,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::EntityTypeName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::EntityTypeName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates the parameters of a single EntityType.
@@ -256,15 +233,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::EntityTypeName,
+            name: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
             body: crate::EntityType,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
 
         /// Deletes a single EntityType. The EntityType must not have any Features or `force` must be set to true for the request to succeed.
@@ -279,12 +252,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::EntityTypeName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-                force: None,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::EntityTypeName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), force: None, call }
         }
 
         /// Imports Feature values into the Featurestore from a source storage. The progress of the import is tracked by the returned operation. The imported features are guaranteed to be visible to subsequent read operations after the operation is marked as successfully done. If an import operation fails, the Feature values returned from reads and exports may be inconsistent. If consistency is required, the caller must retry the same import request again and wait till the new operation returned is marked as successfully done. There are also scenarios where the caller can cause inconsistency. - Source data for import contains multiple distinct Feature values for the same entity ID and timestamp. - Source is modified during an import. This includes adding, updating, or removing source data and/or metadata. Examples of updating metadata include but are not limited to changing storage location, storage class, or retention policy. - Online serving cluster is under-provisioned.
@@ -301,14 +271,11 @@ mod calls {
         /// ```
         pub fn import_feature_values(
             &self,
-            entity_type: crate::EntityTypeName,
+            entity_type: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
             body: crate::ImportFeatureValuesRequest,
         ) -> ImportFeatureValues {
-            ImportFeatureValues {
-                call: Call::new(&self.client),
-                entity_type,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            ImportFeatureValues { entity_type: call.name_arg("entityType", entity_type), body, call }
         }
 
         /// Exports Feature values from all the entities of a target EntityType.
@@ -325,14 +292,11 @@ mod calls {
         /// ```
         pub fn export_feature_values(
             &self,
-            entity_type: crate::EntityTypeName,
+            entity_type: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
             body: crate::ExportFeatureValuesRequest,
         ) -> ExportFeatureValues {
-            ExportFeatureValues {
-                call: Call::new(&self.client),
-                entity_type,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            ExportFeatureValues { entity_type: call.name_arg("entityType", entity_type), body, call }
         }
 
         /// Delete Feature values from Featurestore. The progress of the deletion is tracked by the returned operation. The deleted feature values are guaranteed to be invisible to subsequent read operations after the operation is marked as successfully done. If a delete feature values operation fails, the feature values returned from reads and exports may be inconsistent. If consistency is required, the caller must retry the same delete request again and wait till the new operation returned is marked as successfully done.
@@ -349,14 +313,11 @@ mod calls {
         /// ```
         pub fn delete_feature_values(
             &self,
-            entity_type: crate::EntityTypeName,
+            entity_type: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
             body: crate::DeleteFeatureValuesRequest,
         ) -> DeleteFeatureValues {
-            DeleteFeatureValues {
-                call: Call::new(&self.client),
-                entity_type,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            DeleteFeatureValues { entity_type: call.name_arg("entityType", entity_type), body, call }
         }
     }
 
@@ -365,7 +326,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct SetIamPolicy {
         call: Call,
-        resource: crate::EntityTypeName,
+        resource: String,
         body: crate::GoogleIamV1SetIamPolicyRequest,
     }
 
@@ -374,14 +335,8 @@ mod calls {
     impl SetIamPolicy {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+resource}:setIamPolicy",
-                    &[&self.resource],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.setIamPolicy",
-                );
+            let request = Request::from_template(Method::Post, "v1/{+resource}:setIamPolicy", &[&self.resource])
+                .method_id("aiplatform.projects.locations.featurestores.entityTypes.setIamPolicy");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -392,7 +347,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct GetIamPolicy {
         call: Call,
-        resource: crate::EntityTypeName,
+        resource: String,
         options_requested_policy_version: Option<i32>,
     }
 
@@ -407,18 +362,9 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+resource}:getIamPolicy",
-                    &[&self.resource],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.getIamPolicy",
-                )
-                .query_opt(
-                    "options.requestedPolicyVersion",
-                    self.options_requested_policy_version.as_ref(),
-                );
+            let request = Request::from_template(Method::Post, "v1/{+resource}:getIamPolicy", &[&self.resource])
+                .method_id("aiplatform.projects.locations.featurestores.entityTypes.getIamPolicy")
+                .query_opt("options.requestedPolicyVersion", self.options_requested_policy_version.as_ref());
             self.call.execute(request).await
         }
     }
@@ -428,7 +374,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct TestIamPermissions {
         call: Call,
-        resource: crate::EntityTypeName,
+        resource: String,
         permissions: Vec<String>,
     }
 
@@ -436,26 +382,15 @@ mod calls {
 
     impl TestIamPermissions {
         /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
-        pub fn permissions(
-            mut self,
-            values: impl IntoIterator<Item = impl Into<String>>,
-        ) -> Self {
+        pub fn permissions(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
             self.permissions = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+resource}:testIamPermissions",
-                    &[&self.resource],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.testIamPermissions",
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+resource}:testIamPermissions", &[&self.resource])
+                .method_id("aiplatform.projects.locations.featurestores.entityTypes.testIamPermissions")
                 .query_all("permissions", self.permissions.iter());
             self.call.execute(request).await
         }
@@ -466,7 +401,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct ReadFeatureValues {
         call: Call,
-        entity_type: crate::EntityTypeName,
+        entity_type: String,
         body: crate::ReadFeatureValuesRequest,
     }
 
@@ -474,17 +409,10 @@ mod calls {
 
     impl ReadFeatureValues {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ReadFeatureValuesResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+entityType}:readFeatureValues",
-                    &[&self.entity_type],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.readFeatureValues",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::ReadFeatureValuesResponse> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+entityType}:readFeatureValues", &[&self.entity_type])
+                    .method_id("aiplatform.projects.locations.featurestores.entityTypes.readFeatureValues");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -495,7 +423,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct StreamingReadFeatureValues {
         call: Call,
-        entity_type: crate::EntityTypeName,
+        entity_type: String,
         body: crate::StreamingReadFeatureValuesRequest,
     }
 
@@ -503,17 +431,13 @@ mod calls {
 
     impl StreamingReadFeatureValues {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ReadFeatureValuesResponse> {
+        pub async fn send(self) -> discogen_runtime::Result<crate::ReadFeatureValuesResponse> {
             let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+entityType}:streamingReadFeatureValues",
-                    &[&self.entity_type],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.streamingReadFeatureValues",
-                );
+                Method::Post,
+                "v1/{+entityType}:streamingReadFeatureValues",
+                &[&self.entity_type],
+            )
+            .method_id("aiplatform.projects.locations.featurestores.entityTypes.streamingReadFeatureValues");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -524,7 +448,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct WriteFeatureValues {
         call: Call,
-        entity_type: crate::EntityTypeName,
+        entity_type: String,
         body: crate::WriteFeatureValuesRequest,
     }
 
@@ -532,17 +456,10 @@ mod calls {
 
     impl WriteFeatureValues {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::WriteFeatureValuesResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+entityType}:writeFeatureValues",
-                    &[&self.entity_type],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.writeFeatureValues",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::WriteFeatureValuesResponse> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+entityType}:writeFeatureValues", &[&self.entity_type])
+                    .method_id("aiplatform.projects.locations.featurestores.entityTypes.writeFeatureValues");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -553,7 +470,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::FeaturestoreName,
+        parent: String,
         entity_type_id: Option<String>,
         body: crate::EntityType,
     }
@@ -571,29 +488,14 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                crate::EntityType,
-                crate::CreateEntityTypeOperationMetadata,
-            >,
+            discogen_runtime::Operation<crate::EntityType, crate::CreateEntityTypeOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/entityTypes",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.create",
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/entityTypes", &[&self.parent])
+                .method_id("aiplatform.projects.locations.featurestores.entityTypes.create")
                 .query_opt("entityTypeId", self.entity_type_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -602,7 +504,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::FeaturestoreName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -638,26 +540,15 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListEntityTypesResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/entityTypes",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.list",
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListEntityTypesResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/entityTypes", &[&self.parent])
+                .method_id("aiplatform.projects.locations.featurestores.entityTypes.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -674,7 +565,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::EntityTypeName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -682,14 +573,8 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::EntityType> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.get",
-                );
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.featurestores.entityTypes.get");
             self.call.execute(request).await
         }
     }
@@ -699,7 +584,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::EntityTypeName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::EntityType,
     }
@@ -708,24 +593,15 @@ mod calls {
 
     impl Patch {
         /// Field mask is used to specify the fields to be overwritten in the EntityType resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `description` * `labels` * `monitoring_config.snapshot_analysis.disabled` * `monitoring_config.snapshot_analysis.monitoring_interval_days` * `monitoring_config.snapshot_analysis.staleness_days` * `monitoring_config.import_features_analysis.state` * `monitoring_config.import_features_analysis.anomaly_detection_baseline` * `monitoring_config.numerical_threshold_config.value` * `monitoring_config.categorical_threshold_config.value` * `offline_storage_ttl_days`
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::EntityType> {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.patch",
-                )
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.featurestores.entityTypes.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -737,7 +613,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::EntityTypeName,
+        name: String,
         force: Option<bool>,
     }
 
@@ -754,28 +630,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.delete",
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.featurestores.entityTypes.delete")
                 .query_opt("force", self.force.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -784,7 +645,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct ImportFeatureValues {
         call: Call,
-        entity_type: crate::EntityTypeName,
+        entity_type: String,
         body: crate::ImportFeatureValuesRequest,
     }
 
@@ -795,28 +656,14 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::ImportFeatureValuesOperationMetadata,
-            >,
+            discogen_runtime::Operation<serde_json::Value, crate::ImportFeatureValuesOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+entityType}:importFeatureValues",
-                    &[&self.entity_type],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.importFeatureValues",
-                );
+            let request =
+                Request::from_template(Method::Post, "v1/{+entityType}:importFeatureValues", &[&self.entity_type])
+                    .method_id("aiplatform.projects.locations.featurestores.entityTypes.importFeatureValues");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -825,7 +672,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct ExportFeatureValues {
         call: Call,
-        entity_type: crate::EntityTypeName,
+        entity_type: String,
         body: crate::ExportFeatureValuesRequest,
     }
 
@@ -836,28 +683,14 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::ExportFeatureValuesOperationMetadata,
-            >,
+            discogen_runtime::Operation<serde_json::Value, crate::ExportFeatureValuesOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+entityType}:exportFeatureValues",
-                    &[&self.entity_type],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.exportFeatureValues",
-                );
+            let request =
+                Request::from_template(Method::Post, "v1/{+entityType}:exportFeatureValues", &[&self.entity_type])
+                    .method_id("aiplatform.projects.locations.featurestores.entityTypes.exportFeatureValues");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -866,7 +699,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct DeleteFeatureValues {
         call: Call,
-        entity_type: crate::EntityTypeName,
+        entity_type: String,
         body: crate::DeleteFeatureValuesRequest,
     }
 
@@ -877,28 +710,14 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteFeatureValuesOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteFeatureValuesOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+entityType}:deleteFeatureValues",
-                    &[&self.entity_type],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.deleteFeatureValues",
-                );
+            let request =
+                Request::from_template(Method::Post, "v1/{+entityType}:deleteFeatureValues", &[&self.entity_type])
+                    .method_id("aiplatform.projects.locations.featurestores.entityTypes.deleteFeatureValues");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 }

@@ -8,12 +8,7 @@
 #[derive(Clone, Debug)]
 pub struct EntityTypesFeatures {
     #[cfg_attr(
-        not(
-            any(
-                feature = "entity-types-features",
-                feature = "entity-types-features-operations"
-            )
-        ),
+        not(any(feature = "entity-types-features", feature = "entity-types-features-operations")),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -22,16 +17,13 @@ pub struct EntityTypesFeatures {
 impl EntityTypesFeatures {
     /// The `projects.locations.featurestores.entityTypes.features.operations` resource (feature `entity-types-features-operations`).
     #[cfg(feature = "entity-types-features-operations")]
-    pub fn operations(
-        &self,
-    ) -> crate::entity_types_features_operations::EntityTypesFeaturesOperations {
-        crate::entity_types_features_operations::EntityTypesFeaturesOperations {
-            client: self.client.clone(),
-        }
+    pub fn operations(&self) -> crate::entity_types_features_operations::EntityTypesFeaturesOperations {
+        crate::entity_types_features_operations::EntityTypesFeaturesOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "entity-types-features-operations",
+        operations,
+        "entity-types-features-operations",
         "compiled out: enable the cargo feature `entity-types-features-operations` of google-aiplatform-v1"
     );
 }
@@ -59,15 +51,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::EntityTypeName,
+            parent: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
             body: crate::Feature,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-                feature_id: None,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, feature_id: None, call }
         }
 
         /// Lists Features in a given EntityType.
@@ -84,16 +72,17 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::EntityTypeName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::EntityTypeName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 order_by: None,
                 read_mask: None,
                 latest_stats_count: None,
+                call,
             }
         }
 
@@ -111,14 +100,11 @@ mod calls {
         /// ```
         pub fn batch_create(
             &self,
-            parent: crate::EntityTypeName,
+            parent: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
             body: crate::BatchCreateFeaturesRequest,
         ) -> BatchCreate {
-            BatchCreate {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            BatchCreate { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Gets details of a single Feature.
@@ -132,11 +118,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::EntityTypeFeatureName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::EntityTypeFeatureName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates the parameters of a single Feature.
@@ -152,15 +136,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::EntityTypeFeatureName,
+            name: impl discogen_runtime::model::IntoName<crate::EntityTypeFeatureName>,
             body: crate::Feature,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
 
         /// Deletes a single Feature.
@@ -175,11 +155,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::EntityTypeFeatureName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::EntityTypeFeatureName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
     }
 
@@ -188,7 +166,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::EntityTypeName,
+        parent: String,
         feature_id: Option<String>,
         body: crate::Feature,
     }
@@ -205,30 +183,14 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                crate::Feature,
-                crate::CreateFeatureOperationMetadata,
-            >,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/features",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.features.create",
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::Feature, crate::CreateFeatureOperationMetadata>>
+        {
+            let request = Request::from_template(Method::Post, "v1/{+parent}/features", &[&self.parent])
+                .method_id("aiplatform.projects.locations.featurestores.entityTypes.features.create")
                 .query_opt("featureId", self.feature_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -237,7 +199,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::EntityTypeName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -274,10 +236,7 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -289,17 +248,9 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListFeaturesResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/features",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.features.list",
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListFeaturesResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/features", &[&self.parent])
+                .method_id("aiplatform.projects.locations.featurestores.entityTypes.features.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -317,7 +268,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct BatchCreate {
         call: Call,
-        parent: crate::EntityTypeName,
+        parent: String,
         body: crate::BatchCreateFeaturesRequest,
     }
 
@@ -327,26 +278,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/features:batchCreate",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.features.batchCreate",
-                );
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+            let request = Request::from_template(Method::Post, "v1/{+parent}/features:batchCreate", &[&self.parent])
+                .method_id("aiplatform.projects.locations.featurestores.entityTypes.features.batchCreate");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -355,7 +292,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::EntityTypeFeatureName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -363,14 +300,8 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Feature> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.features.get",
-                );
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.featurestores.entityTypes.features.get");
             self.call.execute(request).await
         }
     }
@@ -380,7 +311,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::EntityTypeFeatureName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::Feature,
     }
@@ -389,24 +320,15 @@ mod calls {
 
     impl Patch {
         /// Field mask is used to specify the fields to be overwritten in the Features resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `description` * `labels` * `disable_monitoring` (Not supported for FeatureRegistryService Feature) * `point_of_contact` (Not supported for FeaturestoreService FeatureStore)
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Feature> {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.features.patch",
-                )
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.featurestores.entityTypes.features.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -418,7 +340,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::EntityTypeFeatureName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -428,27 +350,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.entityTypes.features.delete",
-                );
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.featurestores.entityTypes.features.delete");
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 }

@@ -11,7 +11,10 @@ pub struct EntityTypesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    EntityTypesOperations, EntityTypeName, EntityTypeOperationName,
+    EntityTypesOperations,
+    EntityTypeName,
+    EntityTypeOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.featurestores.entityTypes.operations", "v1/"
+    "aiplatform.projects.locations.featurestores.entityTypes.operations",
+    "v1/"
 );

@@ -8,13 +8,7 @@
 #[derive(Clone, Debug)]
 pub struct Evaluations {
     #[cfg_attr(
-        not(
-            any(
-                feature = "evaluations",
-                feature = "evaluations-operations",
-                feature = "slices"
-            )
-        ),
+        not(any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -24,26 +18,24 @@ impl Evaluations {
     /// The `projects.locations.models.evaluations.operations` resource (feature `evaluations-operations`).
     #[cfg(feature = "evaluations-operations")]
     pub fn operations(&self) -> crate::evaluations_operations::EvaluationsOperations {
-        crate::evaluations_operations::EvaluationsOperations {
-            client: self.client.clone(),
-        }
+        crate::evaluations_operations::EvaluationsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "evaluations-operations",
+        operations,
+        "evaluations-operations",
         "compiled out: enable the cargo feature `evaluations-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.models.evaluations.slices` resource (feature `slices`).
     #[cfg(feature = "slices")]
     pub fn slices(&self) -> crate::slices::Slices {
-        crate::slices::Slices {
-            client: self.client.clone(),
-        }
+        crate::slices::Slices { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        slices, "slices",
+        slices,
+        "slices",
         "compiled out: enable the cargo feature `slices` of google-aiplatform-v1"
     );
 }
@@ -70,14 +62,11 @@ mod calls {
         /// ```
         pub fn import(
             &self,
-            parent: crate::LocationModelName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
             body: crate::ImportModelEvaluationRequest,
         ) -> Import {
-            Import {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Import { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Gets a ModelEvaluation.
@@ -91,11 +80,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::EvaluationName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::EvaluationName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Lists ModelEvaluations in a Model.
@@ -112,14 +99,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationModelName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationModelName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 read_mask: None,
+                call,
             }
         }
     }
@@ -129,7 +117,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Import {
         call: Call,
-        parent: crate::LocationModelName,
+        parent: String,
         body: crate::ImportModelEvaluationRequest,
     }
 
@@ -138,11 +126,7 @@ mod calls {
     impl Import {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ModelEvaluation> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/evaluations:import",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/evaluations:import", &[&self.parent])
                 .method_id("aiplatform.projects.locations.models.evaluations.import");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -154,7 +138,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::EvaluationName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -162,11 +146,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ModelEvaluation> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.models.evaluations.get");
             self.call.execute(request).await
         }
@@ -177,7 +157,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationModelName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -206,23 +186,14 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListModelEvaluationsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/evaluations",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListModelEvaluationsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/evaluations", &[&self.parent])
                 .method_id("aiplatform.projects.locations.models.evaluations.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -232,7 +203,5 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListModelEvaluationsResponse, ModelEvaluation
-    );
+    discogen_runtime::paginated!(List, page_token, ListModelEvaluationsResponse, ModelEvaluation);
 }

@@ -7,10 +7,7 @@
 /// Get one with `client.projects().locations().metadata_stores().executions()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Executions {
-    #[cfg_attr(
-        not(any(feature = "executions", feature = "executions-operations")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "executions", feature = "executions-operations")), allow(dead_code))]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -18,13 +15,12 @@ impl Executions {
     /// The `projects.locations.metadataStores.executions.operations` resource (feature `executions-operations`).
     #[cfg(feature = "executions-operations")]
     pub fn operations(&self) -> crate::executions_operations::ExecutionsOperations {
-        crate::executions_operations::ExecutionsOperations {
-            client: self.client.clone(),
-        }
+        crate::executions_operations::ExecutionsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "executions-operations",
+        operations,
+        "executions-operations",
         "compiled out: enable the cargo feature `executions-operations` of google-aiplatform-v1"
     );
 }
@@ -51,15 +47,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::MetadataStoreName,
+            parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>,
             body: crate::Execution,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-                execution_id: None,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, execution_id: None, call }
         }
 
         /// Lists Executions in the MetadataStore.
@@ -76,14 +68,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::MetadataStoreName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 page_size: None,
                 page_token: None,
                 filter: None,
                 order_by: None,
+                call,
             }
         }
 
@@ -98,11 +91,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::ExecutionName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::ExecutionName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates a stored Execution.
@@ -118,16 +109,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::ExecutionName,
+            name: impl discogen_runtime::model::IntoName<crate::ExecutionName>,
             body: crate::Execution,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-                allow_missing: None,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, allow_missing: None, call }
         }
 
         /// Deletes an Execution.
@@ -142,12 +128,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::ExecutionName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-                etag: None,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::ExecutionName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), etag: None, call }
         }
 
         /// Purges Executions.
@@ -164,14 +147,11 @@ mod calls {
         /// ```
         pub fn purge(
             &self,
-            parent: crate::MetadataStoreName,
+            parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>,
             body: crate::PurgeExecutionsRequest,
         ) -> Purge {
-            Purge {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Purge { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Adds Events to the specified Execution. An Event indicates whether an Artifact was used as an input or output for an Execution. If an Event already exists between the Execution and the Artifact, the Event is skipped.
@@ -187,14 +167,11 @@ mod calls {
         /// ```
         pub fn add_execution_events(
             &self,
-            execution: crate::ExecutionName,
+            execution: impl discogen_runtime::model::IntoName<crate::ExecutionName>,
             body: crate::AddExecutionEventsRequest,
         ) -> AddExecutionEvents {
-            AddExecutionEvents {
-                call: Call::new(&self.client),
-                execution,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            AddExecutionEvents { execution: call.name_arg("execution", execution), body, call }
         }
 
         /// Obtains the set of input and output Artifacts for this Execution, in the form of LineageSubgraph that also contains the Execution and connecting Events.
@@ -210,12 +187,10 @@ mod calls {
         /// ```
         pub fn query_execution_inputs_and_outputs(
             &self,
-            execution: crate::ExecutionName,
+            execution: impl discogen_runtime::model::IntoName<crate::ExecutionName>,
         ) -> QueryExecutionInputsAndOutputs {
-            QueryExecutionInputsAndOutputs {
-                call: Call::new(&self.client),
-                execution,
-            }
+            let mut call = Call::new(&self.client);
+            QueryExecutionInputsAndOutputs { execution: call.name_arg("execution", execution), call }
         }
     }
 
@@ -224,7 +199,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::MetadataStoreName,
+        parent: String,
         execution_id: Option<String>,
         body: crate::Execution,
     }
@@ -240,14 +215,8 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Execution> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/executions",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.executions.create",
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/executions", &[&self.parent])
+                .method_id("aiplatform.projects.locations.metadataStores.executions.create")
                 .query_opt("executionId", self.execution_id.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -259,7 +228,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::MetadataStoreName,
+        parent: String,
         page_size: Option<i32>,
         page_token: Option<String>,
         filter: Option<String>,
@@ -294,17 +263,9 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListExecutionsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/executions",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.executions.list",
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListExecutionsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/executions", &[&self.parent])
+                .method_id("aiplatform.projects.locations.metadataStores.executions.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
                 .query_opt("filter", self.filter.as_ref())
@@ -320,7 +281,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::ExecutionName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -328,14 +289,8 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Execution> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.executions.get",
-                );
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.metadataStores.executions.get");
             self.call.execute(request).await
         }
     }
@@ -345,7 +300,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::ExecutionName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         allow_missing: Option<bool>,
         body: crate::Execution,
@@ -355,10 +310,7 @@ mod calls {
 
     impl Patch {
         /// Optional. A FieldMask indicating which fields should be updated.
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -371,14 +323,8 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Execution> {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.executions.patch",
-                )
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.metadataStores.executions.patch")
                 .query_opt("updateMask", self.update_mask.as_ref())
                 .query_opt("allowMissing", self.allow_missing.as_ref());
             let request = request.json(&self.body)?;
@@ -391,7 +337,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::ExecutionName,
+        name: String,
         etag: Option<String>,
     }
 
@@ -408,28 +354,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.executions.delete",
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.metadataStores.executions.delete")
                 .query_opt("etag", self.etag.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -438,7 +369,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Purge {
         call: Call,
-        parent: crate::MetadataStoreName,
+        parent: String,
         body: crate::PurgeExecutionsRequest,
     }
 
@@ -448,26 +379,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/executions:purge",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.executions.purge",
-                );
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+            let request = Request::from_template(Method::Post, "v1/{+parent}/executions:purge", &[&self.parent])
+                .method_id("aiplatform.projects.locations.metadataStores.executions.purge");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -476,7 +393,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct AddExecutionEvents {
         call: Call,
-        execution: crate::ExecutionName,
+        execution: String,
         body: crate::AddExecutionEventsRequest,
     }
 
@@ -484,17 +401,10 @@ mod calls {
 
     impl AddExecutionEvents {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::AddExecutionEventsResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+execution}:addExecutionEvents",
-                    &[&self.execution],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.executions.addExecutionEvents",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::AddExecutionEventsResponse> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+execution}:addExecutionEvents", &[&self.execution])
+                    .method_id("aiplatform.projects.locations.metadataStores.executions.addExecutionEvents");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -505,7 +415,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct QueryExecutionInputsAndOutputs {
         call: Call,
-        execution: crate::ExecutionName,
+        execution: String,
     }
 
     discogen_runtime::call_options!(QueryExecutionInputsAndOutputs);
@@ -514,13 +424,11 @@ mod calls {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::LineageSubgraph> {
             let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+execution}:queryExecutionInputsAndOutputs",
-                    &[&self.execution],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.metadataStores.executions.queryExecutionInputsAndOutputs",
-                );
+                Method::Get,
+                "v1/{+execution}:queryExecutionInputsAndOutputs",
+                &[&self.execution],
+            )
+            .method_id("aiplatform.projects.locations.metadataStores.executions.queryExecutionInputsAndOutputs");
             self.call.execute(request).await
         }
     }

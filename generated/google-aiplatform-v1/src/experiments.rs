@@ -14,21 +14,18 @@ impl Experiments {
     /// The `projects.locations.tensorboards.experiments.operations` resource (feature `experiments-operations`).
     #[cfg(feature = "experiments-operations")]
     pub fn operations(&self) -> crate::experiments_operations::ExperimentsOperations {
-        crate::experiments_operations::ExperimentsOperations {
-            client: self.client.clone(),
-        }
+        crate::experiments_operations::ExperimentsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "experiments-operations",
+        operations,
+        "experiments-operations",
         "compiled out: enable the cargo feature `experiments-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.tensorboards.experiments.runs` resource.
     pub fn runs(&self) -> crate::runs::Runs {
-        crate::runs::Runs {
-            client: self.client.clone(),
-        }
+        crate::runs::Runs { client: self.client.clone() }
     }
 }
 
@@ -54,15 +51,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::TensorboardName,
+            parent: impl discogen_runtime::model::IntoName<crate::TensorboardName>,
             body: crate::TensorboardExperiment,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-                tensorboard_experiment_id: None,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, tensorboard_experiment_id: None, call }
         }
 
         /// Lists TensorboardExperiments in a Location.
@@ -79,15 +72,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::TensorboardName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::TensorboardName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 order_by: None,
                 read_mask: None,
+                call,
             }
         }
 
@@ -102,11 +96,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::ExperimentName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::ExperimentName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates a TensorboardExperiment.
@@ -122,15 +114,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::ExperimentName,
+            name: impl discogen_runtime::model::IntoName<crate::ExperimentName>,
             body: crate::TensorboardExperiment,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
 
         /// Deletes a TensorboardExperiment.
@@ -145,11 +133,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::ExperimentName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::ExperimentName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// Batch create TensorboardTimeSeries that belong to a TensorboardExperiment.
@@ -165,14 +151,11 @@ mod calls {
         /// ```
         pub fn batch_create(
             &self,
-            parent: crate::ExperimentName,
+            parent: impl discogen_runtime::model::IntoName<crate::ExperimentName>,
             body: crate::BatchCreateTensorboardTimeSeriesRequest,
         ) -> BatchCreate {
-            BatchCreate {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            BatchCreate { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Write time series data points of multiple TensorboardTimeSeries in multiple TensorboardRun's. If any data fail to be ingested, an error is returned.
@@ -188,14 +171,11 @@ mod calls {
         /// ```
         pub fn write(
             &self,
-            tensorboard_experiment: crate::ExperimentName,
+            tensorboard_experiment: impl discogen_runtime::model::IntoName<crate::ExperimentName>,
             body: crate::WriteTensorboardExperimentDataRequest,
         ) -> Write {
-            Write {
-                call: Call::new(&self.client),
-                tensorboard_experiment,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Write { tensorboard_experiment: call.name_arg("tensorboardExperiment", tensorboard_experiment), body, call }
         }
     }
 
@@ -204,7 +184,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::TensorboardName,
+        parent: String,
         tensorboard_experiment_id: Option<String>,
         body: crate::TensorboardExperiment,
     }
@@ -219,21 +199,10 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::TensorboardExperiment> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/experiments",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.tensorboards.experiments.create",
-                )
-                .query_opt(
-                    "tensorboardExperimentId",
-                    self.tensorboard_experiment_id.as_ref(),
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardExperiment> {
+            let request = Request::from_template(Method::Post, "v1/{+parent}/experiments", &[&self.parent])
+                .method_id("aiplatform.projects.locations.tensorboards.experiments.create")
+                .query_opt("tensorboardExperimentId", self.tensorboard_experiment_id.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -244,7 +213,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::TensorboardName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -280,23 +249,14 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListTensorboardExperimentsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/experiments",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListTensorboardExperimentsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/experiments", &[&self.parent])
                 .method_id("aiplatform.projects.locations.tensorboards.experiments.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -307,30 +267,22 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListTensorboardExperimentsResponse, TensorboardExperiment
-    );
+    discogen_runtime::paginated!(List, page_token, ListTensorboardExperimentsResponse, TensorboardExperiment);
 
     /// The `aiplatform.projects.locations.tensorboards.experiments.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::ExperimentName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
 
     impl Get {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::TensorboardExperiment> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardExperiment> {
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.tensorboards.experiments.get");
             self.call.execute(request).await
         }
@@ -341,7 +293,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::ExperimentName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::TensorboardExperiment,
     }
@@ -350,26 +302,15 @@ mod calls {
 
     impl Patch {
         /// Required. Field mask is used to specify the fields to be overwritten in the TensorboardExperiment resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field is overwritten if it's in the mask. If the user does not provide a mask then all fields are overwritten if new values are specified.
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::TensorboardExperiment> {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.tensorboards.experiments.patch",
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardExperiment> {
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.tensorboards.experiments.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -381,7 +322,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::ExperimentName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -391,27 +332,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.tensorboards.experiments.delete",
-                );
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.tensorboards.experiments.delete");
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -420,7 +346,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct BatchCreate {
         call: Call,
-        parent: crate::ExperimentName,
+        parent: String,
         body: crate::BatchCreateTensorboardTimeSeriesRequest,
     }
 
@@ -428,17 +354,9 @@ mod calls {
 
     impl BatchCreate {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::BatchCreateTensorboardTimeSeriesResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}:batchCreate",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.tensorboards.experiments.batchCreate",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::BatchCreateTensorboardTimeSeriesResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+parent}:batchCreate", &[&self.parent])
+                .method_id("aiplatform.projects.locations.tensorboards.experiments.batchCreate");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -449,7 +367,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Write {
         call: Call,
-        tensorboard_experiment: crate::ExperimentName,
+        tensorboard_experiment: String,
         body: crate::WriteTensorboardExperimentDataRequest,
     }
 
@@ -457,17 +375,13 @@ mod calls {
 
     impl Write {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::WriteTensorboardExperimentDataResponse> {
+        pub async fn send(self) -> discogen_runtime::Result<crate::WriteTensorboardExperimentDataResponse> {
             let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+tensorboardExperiment}:write",
-                    &[&self.tensorboard_experiment],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.tensorboards.experiments.write",
-                );
+                Method::Post,
+                "v1/{+tensorboardExperiment}:write",
+                &[&self.tensorboard_experiment],
+            )
+            .method_id("aiplatform.projects.locations.tensorboards.experiments.write");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }

@@ -13,24 +13,19 @@ pub struct FeatureGroups {
 impl FeatureGroups {
     /// The `projects.locations.featureGroups.operations` resource (feature `feature-groups-operations`).
     #[cfg(feature = "feature-groups-operations")]
-    pub fn operations(
-        &self,
-    ) -> crate::feature_groups_operations::FeatureGroupsOperations {
-        crate::feature_groups_operations::FeatureGroupsOperations {
-            client: self.client.clone(),
-        }
+    pub fn operations(&self) -> crate::feature_groups_operations::FeatureGroupsOperations {
+        crate::feature_groups_operations::FeatureGroupsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "feature-groups-operations",
+        operations,
+        "feature-groups-operations",
         "compiled out: enable the cargo feature `feature-groups-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.featureGroups.features` resource.
     pub fn features(&self) -> crate::feature_groups_features::FeatureGroupsFeatures {
-        crate::feature_groups_features::FeatureGroupsFeatures {
-            client: self.client.clone(),
-        }
+        crate::feature_groups_features::FeatureGroupsFeatures { client: self.client.clone() }
     }
 }
 
@@ -56,14 +51,11 @@ mod calls {
         /// ```
         pub fn set_iam_policy(
             &self,
-            resource: crate::FeatureGroupName,
+            resource: impl discogen_runtime::model::IntoName<crate::FeatureGroupName>,
             body: crate::GoogleIamV1SetIamPolicyRequest,
         ) -> SetIamPolicy {
-            SetIamPolicy {
-                call: Call::new(&self.client),
-                resource,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            SetIamPolicy { resource: call.name_arg("resource", resource), body, call }
         }
 
         /// Gets the access control policy for a resource. Returns an empty policy if the resource exists and does not have a policy set.
@@ -77,12 +69,12 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get_iam_policy(&self, resource: crate::FeatureGroupName) -> GetIamPolicy {
-            GetIamPolicy {
-                call: Call::new(&self.client),
-                resource,
-                options_requested_policy_version: None,
-            }
+        pub fn get_iam_policy(
+            &self,
+            resource: impl discogen_runtime::model::IntoName<crate::FeatureGroupName>,
+        ) -> GetIamPolicy {
+            let mut call = Call::new(&self.client);
+            GetIamPolicy { resource: call.name_arg("resource", resource), options_requested_policy_version: None, call }
         }
 
         /// Returns permissions that a caller has on the specified resource. If the resource does not exist, this will return an empty set of permissions, not a `NOT_FOUND` error. Note: This operation is designed to be used for building permission-aware UIs and command-line tools, not for authorization checking. This operation may "fail open" without warning.
@@ -98,13 +90,10 @@ mod calls {
         /// ```
         pub fn test_iam_permissions(
             &self,
-            resource: crate::FeatureGroupName,
+            resource: impl discogen_runtime::model::IntoName<crate::FeatureGroupName>,
         ) -> TestIamPermissions {
-            TestIamPermissions {
-                call: Call::new(&self.client),
-                resource,
-                permissions: Vec::new(),
-            }
+            let mut call = Call::new(&self.client);
+            TestIamPermissions { resource: call.name_arg("resource", resource), permissions: Vec::new(), call }
         }
 
         /// Creates a new FeatureGroup in a given project and location.
@@ -121,15 +110,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::FeatureGroup,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-                feature_group_id: None,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, feature_group_id: None, call }
         }
 
         /// Lists FeatureGroups in a given project and location.
@@ -146,14 +131,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 order_by: None,
+                call,
             }
         }
 
@@ -168,11 +154,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::FeatureGroupName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureGroupName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates the parameters of a single FeatureGroup.
@@ -189,15 +173,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::FeatureGroupName,
+            name: impl discogen_runtime::model::IntoName<crate::FeatureGroupName>,
             body: crate::FeatureGroup,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
 
         /// Deletes a single FeatureGroup.
@@ -212,12 +192,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::FeatureGroupName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-                force: None,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureGroupName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), force: None, call }
         }
     }
 
@@ -226,7 +203,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct SetIamPolicy {
         call: Call,
-        resource: crate::FeatureGroupName,
+        resource: String,
         body: crate::GoogleIamV1SetIamPolicyRequest,
     }
 
@@ -235,11 +212,7 @@ mod calls {
     impl SetIamPolicy {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+resource}:setIamPolicy",
-                    &[&self.resource],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+resource}:setIamPolicy", &[&self.resource])
                 .method_id("aiplatform.projects.locations.featureGroups.setIamPolicy");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -251,7 +224,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct GetIamPolicy {
         call: Call,
-        resource: crate::FeatureGroupName,
+        resource: String,
         options_requested_policy_version: Option<i32>,
     }
 
@@ -266,16 +239,9 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+resource}:getIamPolicy",
-                    &[&self.resource],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+resource}:getIamPolicy", &[&self.resource])
                 .method_id("aiplatform.projects.locations.featureGroups.getIamPolicy")
-                .query_opt(
-                    "options.requestedPolicyVersion",
-                    self.options_requested_policy_version.as_ref(),
-                );
+                .query_opt("options.requestedPolicyVersion", self.options_requested_policy_version.as_ref());
             self.call.execute(request).await
         }
     }
@@ -285,7 +251,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct TestIamPermissions {
         call: Call,
-        resource: crate::FeatureGroupName,
+        resource: String,
         permissions: Vec<String>,
     }
 
@@ -293,26 +259,15 @@ mod calls {
 
     impl TestIamPermissions {
         /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
-        pub fn permissions(
-            mut self,
-            values: impl IntoIterator<Item = impl Into<String>>,
-        ) -> Self {
+        pub fn permissions(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
             self.permissions = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+resource}:testIamPermissions",
-                    &[&self.resource],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featureGroups.testIamPermissions",
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+resource}:testIamPermissions", &[&self.resource])
+                .method_id("aiplatform.projects.locations.featureGroups.testIamPermissions")
                 .query_all("permissions", self.permissions.iter());
             self.call.execute(request).await
         }
@@ -323,7 +278,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         feature_group_id: Option<String>,
         body: crate::FeatureGroup,
     }
@@ -341,27 +296,14 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                crate::FeatureGroup,
-                crate::CreateFeatureGroupOperationMetadata,
-            >,
+            discogen_runtime::Operation<crate::FeatureGroup, crate::CreateFeatureGroupOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/featureGroups",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/featureGroups", &[&self.parent])
                 .method_id("aiplatform.projects.locations.featureGroups.create")
                 .query_opt("featureGroupId", self.feature_group_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -370,7 +312,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -405,14 +347,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListFeatureGroupsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/featureGroups",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListFeatureGroupsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/featureGroups", &[&self.parent])
                 .method_id("aiplatform.projects.locations.featureGroups.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -422,16 +358,14 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListFeatureGroupsResponse, FeatureGroup
-    );
+    discogen_runtime::paginated!(List, page_token, ListFeatureGroupsResponse, FeatureGroup);
 
     /// The `aiplatform.projects.locations.featureGroups.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::FeatureGroupName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -439,11 +373,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::FeatureGroup> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.featureGroups.get");
             self.call.execute(request).await
         }
@@ -454,7 +384,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::FeatureGroupName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::FeatureGroup,
     }
@@ -463,10 +393,7 @@ mod calls {
 
     impl Patch {
         /// Field mask is used to specify the fields to be overwritten in the FeatureGroup resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `labels` * `description` * `big_query` * `big_query.entity_id_columns` * `service_agent_type`
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -474,25 +401,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::FeatureGroup, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::FeatureGroup, serde_json::Value>> {
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.featureGroups.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -501,7 +416,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::FeatureGroupName,
+        name: String,
         force: Option<bool>,
     }
 
@@ -518,26 +433,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.featureGroups.delete")
                 .query_opt("force", self.force.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 }

@@ -24,11 +24,9 @@ impl FeatureViewSyncs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::FeatureViewSyncName) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            name,
-        }
+    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureViewSyncName>) -> Get {
+        let mut call = Call::new(&self.client);
+        Get { name: call.name_arg("name", name), call }
     }
 
     /// Lists FeatureViewSyncs in a given FeatureView.
@@ -45,14 +43,15 @@ impl FeatureViewSyncs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: crate::FeatureViewName) -> List {
+    pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::FeatureViewName>) -> List {
+        let mut call = Call::new(&self.client);
         List {
-            call: Call::new(&self.client),
-            parent,
+            parent: call.name_arg("parent", parent),
             filter: None,
             page_size: None,
             page_token: None,
             order_by: None,
+            call,
         }
     }
 }
@@ -62,7 +61,7 @@ impl FeatureViewSyncs {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     call: Call,
-    name: crate::FeatureViewSyncName,
+    name: String,
 }
 
 discogen_runtime::call_options!(Get);
@@ -71,9 +70,7 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::FeatureViewSync> {
         let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
-            .method_id(
-                "aiplatform.projects.locations.featureOnlineStores.featureViews.featureViewSyncs.get",
-            );
+            .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.featureViewSyncs.get");
         self.call.execute(request).await
     }
 }
@@ -83,7 +80,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     call: Call,
-    parent: crate::FeatureViewName,
+    parent: String,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
@@ -118,17 +115,9 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::ListFeatureViewSyncsResponse> {
-        let request = Request::from_template(
-                Method::Get,
-                "v1/{+parent}/featureViewSyncs",
-                &[&self.parent],
-            )
-            .method_id(
-                "aiplatform.projects.locations.featureOnlineStores.featureViews.featureViewSyncs.list",
-            )
+    pub async fn send(self) -> discogen_runtime::Result<crate::ListFeatureViewSyncsResponse> {
+        let request = Request::from_template(Method::Get, "v1/{+parent}/featureViewSyncs", &[&self.parent])
+            .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.featureViewSyncs.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -137,6 +126,4 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(
-    List, page_token, ListFeatureViewSyncsResponse, FeatureViewSync
-);
+discogen_runtime::paginated!(List, page_token, ListFeatureViewSyncsResponse, FeatureViewSync);

@@ -8,13 +8,7 @@
 #[derive(Clone, Debug)]
 pub struct FeatureViews {
     #[cfg_attr(
-        not(
-            any(
-                feature = "feature-views",
-                feature = "feature-views-operations",
-                feature = "feature-view-syncs"
-            )
-        ),
+        not(any(feature = "feature-views", feature = "feature-views-operations", feature = "feature-view-syncs")),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -24,26 +18,24 @@ impl FeatureViews {
     /// The `projects.locations.featureOnlineStores.featureViews.operations` resource (feature `feature-views-operations`).
     #[cfg(feature = "feature-views-operations")]
     pub fn operations(&self) -> crate::feature_views_operations::FeatureViewsOperations {
-        crate::feature_views_operations::FeatureViewsOperations {
-            client: self.client.clone(),
-        }
+        crate::feature_views_operations::FeatureViewsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "feature-views-operations",
+        operations,
+        "feature-views-operations",
         "compiled out: enable the cargo feature `feature-views-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.featureOnlineStores.featureViews.featureViewSyncs` resource (feature `feature-view-syncs`).
     #[cfg(feature = "feature-view-syncs")]
     pub fn feature_view_syncs(&self) -> crate::feature_view_syncs::FeatureViewSyncs {
-        crate::feature_view_syncs::FeatureViewSyncs {
-            client: self.client.clone(),
-        }
+        crate::feature_view_syncs::FeatureViewSyncs { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        feature_view_syncs, "feature-view-syncs",
+        feature_view_syncs,
+        "feature-view-syncs",
         "compiled out: enable the cargo feature `feature-view-syncs` of google-aiplatform-v1"
     );
 }
@@ -70,14 +62,11 @@ mod calls {
         /// ```
         pub fn set_iam_policy(
             &self,
-            resource: crate::FeatureViewName,
+            resource: impl discogen_runtime::model::IntoName<crate::FeatureViewName>,
             body: crate::GoogleIamV1SetIamPolicyRequest,
         ) -> SetIamPolicy {
-            SetIamPolicy {
-                call: Call::new(&self.client),
-                resource,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            SetIamPolicy { resource: call.name_arg("resource", resource), body, call }
         }
 
         /// Gets the access control policy for a resource. Returns an empty policy if the resource exists and does not have a policy set.
@@ -91,12 +80,12 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get_iam_policy(&self, resource: crate::FeatureViewName) -> GetIamPolicy {
-            GetIamPolicy {
-                call: Call::new(&self.client),
-                resource,
-                options_requested_policy_version: None,
-            }
+        pub fn get_iam_policy(
+            &self,
+            resource: impl discogen_runtime::model::IntoName<crate::FeatureViewName>,
+        ) -> GetIamPolicy {
+            let mut call = Call::new(&self.client);
+            GetIamPolicy { resource: call.name_arg("resource", resource), options_requested_policy_version: None, call }
         }
 
         /// Returns permissions that a caller has on the specified resource. If the resource does not exist, this will return an empty set of permissions, not a `NOT_FOUND` error. Note: This operation is designed to be used for building permission-aware UIs and command-line tools, not for authorization checking. This operation may "fail open" without warning.
@@ -112,13 +101,10 @@ mod calls {
         /// ```
         pub fn test_iam_permissions(
             &self,
-            resource: crate::FeatureViewName,
+            resource: impl discogen_runtime::model::IntoName<crate::FeatureViewName>,
         ) -> TestIamPermissions {
-            TestIamPermissions {
-                call: Call::new(&self.client),
-                resource,
-                permissions: Vec::new(),
-            }
+            let mut call = Call::new(&self.client);
+            TestIamPermissions { resource: call.name_arg("resource", resource), permissions: Vec::new(), call }
         }
 
         /// Creates a new FeatureView in a given FeatureOnlineStore.
@@ -135,15 +121,16 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::FeatureOnlineStoreName,
+            parent: impl discogen_runtime::model::IntoName<crate::FeatureOnlineStoreName>,
             body: crate::FeatureView,
         ) -> Create {
+            let mut call = Call::new(&self.client);
             Create {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 body,
                 feature_view_id: None,
                 run_sync_immediately: None,
+                call,
             }
         }
 
@@ -161,14 +148,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::FeatureOnlineStoreName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::FeatureOnlineStoreName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 order_by: None,
+                call,
             }
         }
 
@@ -183,11 +171,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::FeatureViewName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureViewName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates the parameters of a single FeatureView.
@@ -204,15 +190,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::FeatureViewName,
+            name: impl discogen_runtime::model::IntoName<crate::FeatureViewName>,
             body: crate::FeatureView,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
 
         /// Deletes a single FeatureView.
@@ -227,11 +209,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::FeatureViewName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureViewName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// Triggers on-demand sync for the FeatureView.
@@ -247,14 +227,11 @@ mod calls {
         /// ```
         pub fn sync(
             &self,
-            feature_view: crate::FeatureViewName,
+            feature_view: impl discogen_runtime::model::IntoName<crate::FeatureViewName>,
             body: crate::SyncFeatureViewRequest,
         ) -> Sync {
-            Sync {
-                call: Call::new(&self.client),
-                feature_view,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Sync { feature_view: call.name_arg("featureView", feature_view), body, call }
         }
 
         /// Fetch feature values under a FeatureView.
@@ -270,14 +247,11 @@ mod calls {
         /// ```
         pub fn fetch_feature_values(
             &self,
-            feature_view: crate::FeatureViewName,
+            feature_view: impl discogen_runtime::model::IntoName<crate::FeatureViewName>,
             body: crate::FetchFeatureValuesRequest,
         ) -> FetchFeatureValues {
-            FetchFeatureValues {
-                call: Call::new(&self.client),
-                feature_view,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            FetchFeatureValues { feature_view: call.name_arg("featureView", feature_view), body, call }
         }
 
         /// Search the nearest entities under a FeatureView. Search only works for indexable feature view; if a feature view isn't indexable, returns Invalid argument response.
@@ -293,14 +267,11 @@ mod calls {
         /// ```
         pub fn search_nearest_entities(
             &self,
-            feature_view: crate::FeatureViewName,
+            feature_view: impl discogen_runtime::model::IntoName<crate::FeatureViewName>,
             body: crate::SearchNearestEntitiesRequest,
         ) -> SearchNearestEntities {
-            SearchNearestEntities {
-                call: Call::new(&self.client),
-                feature_view,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            SearchNearestEntities { feature_view: call.name_arg("featureView", feature_view), body, call }
         }
 
         /// Bidirectional streaming RPC to directly write to feature values in a feature view. Requests may not have a one-to-one mapping to responses and responses may be returned out-of-order to reduce latency.
@@ -316,14 +287,11 @@ mod calls {
         /// ```
         pub fn direct_write(
             &self,
-            feature_view: crate::FeatureViewName,
+            feature_view: impl discogen_runtime::model::IntoName<crate::FeatureViewName>,
             body: crate::FeatureViewDirectWriteRequest,
         ) -> DirectWrite {
-            DirectWrite {
-                call: Call::new(&self.client),
-                feature_view,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            DirectWrite { feature_view: call.name_arg("featureView", feature_view), body, call }
         }
     }
 
@@ -332,7 +300,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct SetIamPolicy {
         call: Call,
-        resource: crate::FeatureViewName,
+        resource: String,
         body: crate::GoogleIamV1SetIamPolicyRequest,
     }
 
@@ -341,14 +309,8 @@ mod calls {
     impl SetIamPolicy {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+resource}:setIamPolicy",
-                    &[&self.resource],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featureOnlineStores.featureViews.setIamPolicy",
-                );
+            let request = Request::from_template(Method::Post, "v1/{+resource}:setIamPolicy", &[&self.resource])
+                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.setIamPolicy");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -359,7 +321,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct GetIamPolicy {
         call: Call,
-        resource: crate::FeatureViewName,
+        resource: String,
         options_requested_policy_version: Option<i32>,
     }
 
@@ -374,18 +336,9 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+resource}:getIamPolicy",
-                    &[&self.resource],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featureOnlineStores.featureViews.getIamPolicy",
-                )
-                .query_opt(
-                    "options.requestedPolicyVersion",
-                    self.options_requested_policy_version.as_ref(),
-                );
+            let request = Request::from_template(Method::Post, "v1/{+resource}:getIamPolicy", &[&self.resource])
+                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.getIamPolicy")
+                .query_opt("options.requestedPolicyVersion", self.options_requested_policy_version.as_ref());
             self.call.execute(request).await
         }
     }
@@ -395,7 +348,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct TestIamPermissions {
         call: Call,
-        resource: crate::FeatureViewName,
+        resource: String,
         permissions: Vec<String>,
     }
 
@@ -403,26 +356,15 @@ mod calls {
 
     impl TestIamPermissions {
         /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
-        pub fn permissions(
-            mut self,
-            values: impl IntoIterator<Item = impl Into<String>>,
-        ) -> Self {
+        pub fn permissions(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
             self.permissions = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+resource}:testIamPermissions",
-                    &[&self.resource],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featureOnlineStores.featureViews.testIamPermissions",
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+resource}:testIamPermissions", &[&self.resource])
+                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.testIamPermissions")
                 .query_all("permissions", self.permissions.iter());
             self.call.execute(request).await
         }
@@ -433,7 +375,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::FeatureOnlineStoreName,
+        parent: String,
         feature_view_id: Option<String>,
         run_sync_immediately: Option<bool>,
         body: crate::FeatureView,
@@ -458,30 +400,15 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                crate::FeatureView,
-                crate::CreateFeatureViewOperationMetadata,
-            >,
+            discogen_runtime::Operation<crate::FeatureView, crate::CreateFeatureViewOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/featureViews",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featureOnlineStores.featureViews.create",
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/featureViews", &[&self.parent])
+                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.create")
                 .query_opt("featureViewId", self.feature_view_id.as_ref())
                 .query_opt("runSyncImmediately", self.run_sync_immediately.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -490,7 +417,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::FeatureOnlineStoreName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -525,17 +452,9 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListFeatureViewsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/featureViews",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featureOnlineStores.featureViews.list",
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListFeatureViewsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/featureViews", &[&self.parent])
+                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -544,16 +463,14 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListFeatureViewsResponse, FeatureView
-    );
+    discogen_runtime::paginated!(List, page_token, ListFeatureViewsResponse, FeatureView);
 
     /// The `aiplatform.projects.locations.featureOnlineStores.featureViews.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::FeatureViewName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -561,14 +478,8 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::FeatureView> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featureOnlineStores.featureViews.get",
-                );
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.get");
             self.call.execute(request).await
         }
     }
@@ -578,7 +489,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::FeatureViewName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::FeatureView,
     }
@@ -587,10 +498,7 @@ mod calls {
 
     impl Patch {
         /// Field mask is used to specify the fields to be overwritten in the FeatureView resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `labels` * `service_agent_type` * `big_query_source` * `big_query_source.uri` * `big_query_source.entity_id_columns` * `feature_registry_source` * `feature_registry_source.feature_groups` * `sync_config` * `sync_config.cron` * `optimized_config.automatic_resources`
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -598,27 +506,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::FeatureView, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featureOnlineStores.featureViews.patch",
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::FeatureView, serde_json::Value>> {
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -627,7 +521,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::FeatureViewName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -637,27 +531,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featureOnlineStores.featureViews.delete",
-                );
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.delete");
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -666,7 +545,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Sync {
         call: Call,
-        feature_view: crate::FeatureViewName,
+        feature_view: String,
         body: crate::SyncFeatureViewRequest,
     }
 
@@ -674,17 +553,9 @@ mod calls {
 
     impl Sync {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::SyncFeatureViewResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+featureView}:sync",
-                    &[&self.feature_view],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featureOnlineStores.featureViews.sync",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::SyncFeatureViewResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+featureView}:sync", &[&self.feature_view])
+                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.sync");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -695,7 +566,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct FetchFeatureValues {
         call: Call,
-        feature_view: crate::FeatureViewName,
+        feature_view: String,
         body: crate::FetchFeatureValuesRequest,
     }
 
@@ -703,17 +574,10 @@ mod calls {
 
     impl FetchFeatureValues {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::FetchFeatureValuesResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+featureView}:fetchFeatureValues",
-                    &[&self.feature_view],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featureOnlineStores.featureViews.fetchFeatureValues",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::FetchFeatureValuesResponse> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+featureView}:fetchFeatureValues", &[&self.feature_view])
+                    .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.fetchFeatureValues");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -724,7 +588,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct SearchNearestEntities {
         call: Call,
-        feature_view: crate::FeatureViewName,
+        feature_view: String,
         body: crate::SearchNearestEntitiesRequest,
     }
 
@@ -732,17 +596,10 @@ mod calls {
 
     impl SearchNearestEntities {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::SearchNearestEntitiesResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+featureView}:searchNearestEntities",
-                    &[&self.feature_view],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featureOnlineStores.featureViews.searchNearestEntities",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::SearchNearestEntitiesResponse> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+featureView}:searchNearestEntities", &[&self.feature_view])
+                    .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.searchNearestEntities");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -753,7 +610,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct DirectWrite {
         call: Call,
-        feature_view: crate::FeatureViewName,
+        feature_view: String,
         body: crate::FeatureViewDirectWriteRequest,
     }
 
@@ -761,17 +618,9 @@ mod calls {
 
     impl DirectWrite {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::FeatureViewDirectWriteResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+featureView}:directWrite",
-                    &[&self.feature_view],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featureOnlineStores.featureViews.directWrite",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::FeatureViewDirectWriteResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+featureView}:directWrite", &[&self.feature_view])
+                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.directWrite");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }

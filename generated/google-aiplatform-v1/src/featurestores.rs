@@ -13,23 +13,18 @@ pub struct Featurestores {
 impl Featurestores {
     /// The `projects.locations.featurestores.entityTypes` resource.
     pub fn entity_types(&self) -> crate::entity_types::EntityTypes {
-        crate::entity_types::EntityTypes {
-            client: self.client.clone(),
-        }
+        crate::entity_types::EntityTypes { client: self.client.clone() }
     }
 
     /// The `projects.locations.featurestores.operations` resource (feature `featurestores-operations`).
     #[cfg(feature = "featurestores-operations")]
-    pub fn operations(
-        &self,
-    ) -> crate::featurestores_operations::FeaturestoresOperations {
-        crate::featurestores_operations::FeaturestoresOperations {
-            client: self.client.clone(),
-        }
+    pub fn operations(&self) -> crate::featurestores_operations::FeaturestoresOperations {
+        crate::featurestores_operations::FeaturestoresOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "featurestores-operations",
+        operations,
+        "featurestores-operations",
         "compiled out: enable the cargo feature `featurestores-operations` of google-aiplatform-v1"
     );
 }
@@ -56,14 +51,11 @@ mod calls {
         /// ```
         pub fn set_iam_policy(
             &self,
-            resource: crate::FeaturestoreName,
+            resource: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>,
             body: crate::GoogleIamV1SetIamPolicyRequest,
         ) -> SetIamPolicy {
-            SetIamPolicy {
-                call: Call::new(&self.client),
-                resource,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            SetIamPolicy { resource: call.name_arg("resource", resource), body, call }
         }
 
         /// Gets the access control policy for a resource. Returns an empty policy if the resource exists and does not have a policy set.
@@ -77,12 +69,12 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get_iam_policy(&self, resource: crate::FeaturestoreName) -> GetIamPolicy {
-            GetIamPolicy {
-                call: Call::new(&self.client),
-                resource,
-                options_requested_policy_version: None,
-            }
+        pub fn get_iam_policy(
+            &self,
+            resource: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>,
+        ) -> GetIamPolicy {
+            let mut call = Call::new(&self.client);
+            GetIamPolicy { resource: call.name_arg("resource", resource), options_requested_policy_version: None, call }
         }
 
         /// Returns permissions that a caller has on the specified resource. If the resource does not exist, this will return an empty set of permissions, not a `NOT_FOUND` error. Note: This operation is designed to be used for building permission-aware UIs and command-line tools, not for authorization checking. This operation may "fail open" without warning.
@@ -98,13 +90,10 @@ mod calls {
         /// ```
         pub fn test_iam_permissions(
             &self,
-            resource: crate::FeaturestoreName,
+            resource: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>,
         ) -> TestIamPermissions {
-            TestIamPermissions {
-                call: Call::new(&self.client),
-                resource,
-                permissions: Vec::new(),
-            }
+            let mut call = Call::new(&self.client);
+            TestIamPermissions { resource: call.name_arg("resource", resource), permissions: Vec::new(), call }
         }
 
         /// Creates a new Featurestore in a given project and location.
@@ -121,15 +110,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::Featurestore,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-                featurestore_id: None,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, featurestore_id: None, call }
         }
 
         /// Lists Featurestores in a given project and location.
@@ -146,15 +131,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 order_by: None,
                 read_mask: None,
+                call,
             }
         }
 
@@ -169,11 +155,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::FeaturestoreName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates the parameters of a single Featurestore.
@@ -190,15 +174,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::FeaturestoreName,
+            name: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>,
             body: crate::Featurestore,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
 
         /// Deletes a single Featurestore. The Featurestore must not contain any EntityTypes or `force` must be set to true for the request to succeed.
@@ -213,12 +193,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::FeaturestoreName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-                force: None,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), force: None, call }
         }
 
         /// Batch reads Feature values from a Featurestore. This API enables batch reading Feature values, where each read instance in the batch may read Feature values of entities from one or more EntityTypes. Point-in-time correctness is guaranteed for Feature values of each read instance as of each instance's read timestamp.
@@ -235,14 +212,11 @@ mod calls {
         /// ```
         pub fn batch_read_feature_values(
             &self,
-            featurestore: crate::FeaturestoreName,
+            featurestore: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>,
             body: crate::BatchReadFeatureValuesRequest,
         ) -> BatchReadFeatureValues {
-            BatchReadFeatureValues {
-                call: Call::new(&self.client),
-                featurestore,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            BatchReadFeatureValues { featurestore: call.name_arg("featurestore", featurestore), body, call }
         }
 
         /// Searches Features matching a query in a given project.
@@ -259,13 +233,17 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn search_features(&self, location: crate::LocationName) -> SearchFeatures {
+        pub fn search_features(
+            &self,
+            location: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> SearchFeatures {
+            let mut call = Call::new(&self.client);
             SearchFeatures {
-                call: Call::new(&self.client),
-                location,
+                location: call.name_arg("location", location),
                 query: None,
                 page_size: None,
                 page_token: None,
+                call,
             }
         }
     }
@@ -275,7 +253,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct SetIamPolicy {
         call: Call,
-        resource: crate::FeaturestoreName,
+        resource: String,
         body: crate::GoogleIamV1SetIamPolicyRequest,
     }
 
@@ -284,11 +262,7 @@ mod calls {
     impl SetIamPolicy {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+resource}:setIamPolicy",
-                    &[&self.resource],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+resource}:setIamPolicy", &[&self.resource])
                 .method_id("aiplatform.projects.locations.featurestores.setIamPolicy");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -300,7 +274,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct GetIamPolicy {
         call: Call,
-        resource: crate::FeaturestoreName,
+        resource: String,
         options_requested_policy_version: Option<i32>,
     }
 
@@ -315,16 +289,9 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+resource}:getIamPolicy",
-                    &[&self.resource],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+resource}:getIamPolicy", &[&self.resource])
                 .method_id("aiplatform.projects.locations.featurestores.getIamPolicy")
-                .query_opt(
-                    "options.requestedPolicyVersion",
-                    self.options_requested_policy_version.as_ref(),
-                );
+                .query_opt("options.requestedPolicyVersion", self.options_requested_policy_version.as_ref());
             self.call.execute(request).await
         }
     }
@@ -334,7 +301,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct TestIamPermissions {
         call: Call,
-        resource: crate::FeaturestoreName,
+        resource: String,
         permissions: Vec<String>,
     }
 
@@ -342,26 +309,15 @@ mod calls {
 
     impl TestIamPermissions {
         /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
-        pub fn permissions(
-            mut self,
-            values: impl IntoIterator<Item = impl Into<String>>,
-        ) -> Self {
+        pub fn permissions(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
             self.permissions = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+resource}:testIamPermissions",
-                    &[&self.resource],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.testIamPermissions",
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+resource}:testIamPermissions", &[&self.resource])
+                .method_id("aiplatform.projects.locations.featurestores.testIamPermissions")
                 .query_all("permissions", self.permissions.iter());
             self.call.execute(request).await
         }
@@ -372,7 +328,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         featurestore_id: Option<String>,
         body: crate::Featurestore,
     }
@@ -390,27 +346,14 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                crate::Featurestore,
-                crate::CreateFeaturestoreOperationMetadata,
-            >,
+            discogen_runtime::Operation<crate::Featurestore, crate::CreateFeaturestoreOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/featurestores",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/featurestores", &[&self.parent])
                 .method_id("aiplatform.projects.locations.featurestores.create")
                 .query_opt("featurestoreId", self.featurestore_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -419,7 +362,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -455,23 +398,14 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListFeaturestoresResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/featurestores",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListFeaturestoresResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/featurestores", &[&self.parent])
                 .method_id("aiplatform.projects.locations.featurestores.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -482,16 +416,14 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListFeaturestoresResponse, Featurestore
-    );
+    discogen_runtime::paginated!(List, page_token, ListFeaturestoresResponse, Featurestore);
 
     /// The `aiplatform.projects.locations.featurestores.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::FeaturestoreName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -499,11 +431,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Featurestore> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.featurestores.get");
             self.call.execute(request).await
         }
@@ -514,7 +442,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::FeaturestoreName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::Featurestore,
     }
@@ -523,10 +451,7 @@ mod calls {
 
     impl Patch {
         /// Field mask is used to specify the fields to be overwritten in the Featurestore resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `labels` * `online_serving_config.fixed_node_count` * `online_serving_config.scaling` * `online_storage_ttl_days`
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -534,25 +459,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::Featurestore, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::Featurestore, serde_json::Value>> {
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.featurestores.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -561,7 +474,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::FeaturestoreName,
+        name: String,
         force: Option<bool>,
     }
 
@@ -578,26 +491,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.featurestores.delete")
                 .query_opt("force", self.force.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -606,7 +506,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct BatchReadFeatureValues {
         call: Call,
-        featurestore: crate::FeaturestoreName,
+        featurestore: String,
         body: crate::BatchReadFeatureValuesRequest,
     }
 
@@ -617,28 +517,17 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::BatchReadFeatureValuesOperationMetadata,
-            >,
+            discogen_runtime::Operation<serde_json::Value, crate::BatchReadFeatureValuesOperationMetadata>,
         > {
             let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+featurestore}:batchReadFeatureValues",
-                    &[&self.featurestore],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.featurestores.batchReadFeatureValues",
-                );
-            let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
+                Method::Post,
+                "v1/{+featurestore}:batchReadFeatureValues",
+                &[&self.featurestore],
             )
+            .method_id("aiplatform.projects.locations.featurestores.batchReadFeatureValues");
+            let request = request.json(&self.body)?;
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -647,7 +536,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct SearchFeatures {
         call: Call,
-        location: crate::LocationName,
+        location: String,
         query: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -675,23 +564,16 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::SearchFeaturesResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+location}/featurestores:searchFeatures",
-                    &[&self.location],
-                )
-                .method_id("aiplatform.projects.locations.featurestores.searchFeatures")
-                .query_opt("query", self.query.as_ref())
-                .query_opt("pageSize", self.page_size.as_ref())
-                .query_opt("pageToken", self.page_token.as_ref());
+        pub async fn send(self) -> discogen_runtime::Result<crate::SearchFeaturesResponse> {
+            let request =
+                Request::from_template(Method::Get, "v1/{+location}/featurestores:searchFeatures", &[&self.location])
+                    .method_id("aiplatform.projects.locations.featurestores.searchFeatures")
+                    .query_opt("query", self.query.as_ref())
+                    .query_opt("pageSize", self.page_size.as_ref())
+                    .query_opt("pageToken", self.page_token.as_ref());
             self.call.execute(request).await
         }
     }
 
-    discogen_runtime::paginated!(
-        SearchFeatures, page_token, SearchFeaturesResponse, Feature
-    );
+    discogen_runtime::paginated!(SearchFeatures, page_token, SearchFeaturesResponse, Feature);
 }

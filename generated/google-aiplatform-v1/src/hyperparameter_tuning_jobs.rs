@@ -8,12 +8,7 @@
 #[derive(Clone, Debug)]
 pub struct HyperparameterTuningJobs {
     #[cfg_attr(
-        not(
-            any(
-                feature = "hyperparameter-tuning-jobs",
-                feature = "hyperparameter-tuning-jobs-operations"
-            )
-        ),
+        not(any(feature = "hyperparameter-tuning-jobs", feature = "hyperparameter-tuning-jobs-operations")),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -22,16 +17,13 @@ pub struct HyperparameterTuningJobs {
 impl HyperparameterTuningJobs {
     /// The `projects.locations.hyperparameterTuningJobs.operations` resource (feature `hyperparameter-tuning-jobs-operations`).
     #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
-    pub fn operations(
-        &self,
-    ) -> crate::hyperparameter_tuning_jobs_operations::HyperparameterTuningJobsOperations {
-        crate::hyperparameter_tuning_jobs_operations::HyperparameterTuningJobsOperations {
-            client: self.client.clone(),
-        }
+    pub fn operations(&self) -> crate::hyperparameter_tuning_jobs_operations::HyperparameterTuningJobsOperations {
+        crate::hyperparameter_tuning_jobs_operations::HyperparameterTuningJobsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "hyperparameter-tuning-jobs-operations",
+        operations,
+        "hyperparameter-tuning-jobs-operations",
         "compiled out: enable the cargo feature `hyperparameter-tuning-jobs-operations` of google-aiplatform-v1"
     );
 }
@@ -58,14 +50,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::HyperparameterTuningJob,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Lists HyperparameterTuningJobs in a Location.
@@ -82,14 +71,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 read_mask: None,
+                call,
             }
         }
 
@@ -104,11 +94,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::HyperparameterTuningJobName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::HyperparameterTuningJobName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Deletes a HyperparameterTuningJob.
@@ -123,11 +111,12 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::HyperparameterTuningJobName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::HyperparameterTuningJobName>,
+        ) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// Cancels a HyperparameterTuningJob. Starts asynchronous cancellation on the HyperparameterTuningJob. The server makes a best effort to cancel the job, but success is not guaranteed. Clients can use JobService.GetHyperparameterTuningJob or other methods to check whether the cancellation succeeded or whether the job completed despite cancellation. On successful cancellation, the HyperparameterTuningJob is not deleted; instead it becomes a job with a HyperparameterTuningJob.error value with a google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`, and HyperparameterTuningJob.state is set to `CANCELLED`.
@@ -143,14 +132,11 @@ mod calls {
         /// ```
         pub fn cancel(
             &self,
-            name: crate::HyperparameterTuningJobName,
+            name: impl discogen_runtime::model::IntoName<crate::HyperparameterTuningJobName>,
             body: crate::CancelHyperparameterTuningJobRequest,
         ) -> Cancel {
-            Cancel {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Cancel { name: call.name_arg("name", name), body, call }
         }
     }
 
@@ -159,7 +145,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::HyperparameterTuningJob,
     }
 
@@ -167,17 +153,10 @@ mod calls {
 
     impl Create {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::HyperparameterTuningJob> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/hyperparameterTuningJobs",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.hyperparameterTuningJobs.create",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::HyperparameterTuningJob> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+parent}/hyperparameterTuningJobs", &[&self.parent])
+                    .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.create");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -188,7 +167,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -217,23 +196,14 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListHyperparameterTuningJobsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/hyperparameterTuningJobs",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListHyperparameterTuningJobsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/hyperparameterTuningJobs", &[&self.parent])
                 .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -243,30 +213,22 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListHyperparameterTuningJobsResponse, HyperparameterTuningJob
-    );
+    discogen_runtime::paginated!(List, page_token, ListHyperparameterTuningJobsResponse, HyperparameterTuningJob);
 
     /// The `aiplatform.projects.locations.hyperparameterTuningJobs.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::HyperparameterTuningJobName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
 
     impl Get {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::HyperparameterTuningJob> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::HyperparameterTuningJob> {
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.get");
             self.call.execute(request).await
         }
@@ -277,7 +239,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::HyperparameterTuningJobName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -287,27 +249,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.hyperparameterTuningJobs.delete",
-                );
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.delete");
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -316,7 +263,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Cancel {
         call: Call,
-        name: crate::HyperparameterTuningJobName,
+        name: String,
         body: crate::CancelHyperparameterTuningJobRequest,
     }
 
@@ -324,17 +271,9 @@ mod calls {
 
     impl Cancel {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:cancel",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.hyperparameterTuningJobs.cancel",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(Method::Post, "v1/{+name}:cancel", &[&self.name])
+                .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.cancel");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }

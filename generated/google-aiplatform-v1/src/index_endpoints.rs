@@ -7,26 +7,20 @@
 /// Get one with `client.projects().locations().index_endpoints()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct IndexEndpoints {
-    #[cfg_attr(
-        not(any(feature = "index-endpoints", feature = "index-endpoints-operations")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "index-endpoints", feature = "index-endpoints-operations")), allow(dead_code))]
     pub(crate) client: discogen_runtime::Client,
 }
 
 impl IndexEndpoints {
     /// The `projects.locations.indexEndpoints.operations` resource (feature `index-endpoints-operations`).
     #[cfg(feature = "index-endpoints-operations")]
-    pub fn operations(
-        &self,
-    ) -> crate::index_endpoints_operations::IndexEndpointsOperations {
-        crate::index_endpoints_operations::IndexEndpointsOperations {
-            client: self.client.clone(),
-        }
+    pub fn operations(&self) -> crate::index_endpoints_operations::IndexEndpointsOperations {
+        crate::index_endpoints_operations::IndexEndpointsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "index-endpoints-operations",
+        operations,
+        "index-endpoints-operations",
         "compiled out: enable the cargo feature `index-endpoints-operations` of google-aiplatform-v1"
     );
 }
@@ -54,14 +48,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::IndexEndpoint,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Lists IndexEndpoints in a Location.
@@ -78,14 +69,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 read_mask: None,
+                call,
             }
         }
 
@@ -100,11 +92,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::IndexEndpointName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates an IndexEndpoint.
@@ -120,15 +110,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::IndexEndpointName,
+            name: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>,
             body: crate::IndexEndpoint,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
 
         /// Deletes an IndexEndpoint.
@@ -143,11 +129,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::IndexEndpointName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// Deploys an Index into this IndexEndpoint, creating a DeployedIndex within it.
@@ -164,14 +148,11 @@ mod calls {
         /// ```
         pub fn deploy_index(
             &self,
-            index_endpoint: crate::IndexEndpointName,
+            index_endpoint: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>,
             body: crate::DeployIndexRequest,
         ) -> DeployIndex {
-            DeployIndex {
-                call: Call::new(&self.client),
-                index_endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            DeployIndex { index_endpoint: call.name_arg("indexEndpoint", index_endpoint), body, call }
         }
 
         /// Undeploys an Index from an IndexEndpoint, removing a DeployedIndex from it, and freeing all resources it's using.
@@ -188,14 +169,11 @@ mod calls {
         /// ```
         pub fn undeploy_index(
             &self,
-            index_endpoint: crate::IndexEndpointName,
+            index_endpoint: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>,
             body: crate::UndeployIndexRequest,
         ) -> UndeployIndex {
-            UndeployIndex {
-                call: Call::new(&self.client),
-                index_endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            UndeployIndex { index_endpoint: call.name_arg("indexEndpoint", index_endpoint), body, call }
         }
 
         /// Update an existing DeployedIndex under an IndexEndpoint.
@@ -212,14 +190,11 @@ mod calls {
         /// ```
         pub fn mutate_deployed_index(
             &self,
-            index_endpoint: crate::IndexEndpointName,
+            index_endpoint: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>,
             body: crate::DeployedIndex,
         ) -> MutateDeployedIndex {
-            MutateDeployedIndex {
-                call: Call::new(&self.client),
-                index_endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            MutateDeployedIndex { index_endpoint: call.name_arg("indexEndpoint", index_endpoint), body, call }
         }
 
         /// Finds the nearest neighbors of each vector within the request.
@@ -235,14 +210,11 @@ mod calls {
         /// ```
         pub fn find_neighbors(
             &self,
-            index_endpoint: crate::IndexEndpointName,
+            index_endpoint: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>,
             body: crate::FindNeighborsRequest,
         ) -> FindNeighbors {
-            FindNeighbors {
-                call: Call::new(&self.client),
-                index_endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            FindNeighbors { index_endpoint: call.name_arg("indexEndpoint", index_endpoint), body, call }
         }
 
         /// Reads the datapoints/vectors of the given IDs. A maximum of 1000 datapoints can be retrieved in a batch.
@@ -258,14 +230,11 @@ mod calls {
         /// ```
         pub fn read_index_datapoints(
             &self,
-            index_endpoint: crate::IndexEndpointName,
+            index_endpoint: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>,
             body: crate::ReadIndexDatapointsRequest,
         ) -> ReadIndexDatapoints {
-            ReadIndexDatapoints {
-                call: Call::new(&self.client),
-                index_endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            ReadIndexDatapoints { index_endpoint: call.name_arg("indexEndpoint", index_endpoint), body, call }
         }
     }
 
@@ -274,7 +243,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::IndexEndpoint,
     }
 
@@ -285,26 +254,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                crate::IndexEndpoint,
-                crate::CreateIndexEndpointOperationMetadata,
-            >,
+            discogen_runtime::Operation<crate::IndexEndpoint, crate::CreateIndexEndpointOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/indexEndpoints",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/indexEndpoints", &[&self.parent])
                 .method_id("aiplatform.projects.locations.indexEndpoints.create");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -313,7 +269,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -342,23 +298,14 @@ mod calls {
         }
 
         /// Optional. Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListIndexEndpointsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/indexEndpoints",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListIndexEndpointsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/indexEndpoints", &[&self.parent])
                 .method_id("aiplatform.projects.locations.indexEndpoints.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -368,16 +315,14 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListIndexEndpointsResponse, IndexEndpoint
-    );
+    discogen_runtime::paginated!(List, page_token, ListIndexEndpointsResponse, IndexEndpoint);
 
     /// The `aiplatform.projects.locations.indexEndpoints.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::IndexEndpointName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -385,11 +330,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::IndexEndpoint> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.indexEndpoints.get");
             self.call.execute(request).await
         }
@@ -400,7 +341,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::IndexEndpointName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::IndexEndpoint,
     }
@@ -409,21 +350,14 @@ mod calls {
 
     impl Patch {
         /// Required. The update mask applies to the resource. See google.protobuf.FieldMask.
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::IndexEndpoint> {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.indexEndpoints.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
@@ -436,7 +370,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::IndexEndpointName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -446,25 +380,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.indexEndpoints.delete");
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -473,7 +394,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct DeployIndex {
         call: Call,
-        index_endpoint: crate::IndexEndpointName,
+        index_endpoint: String,
         body: crate::DeployIndexRequest,
     }
 
@@ -483,27 +404,14 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::DeployIndexOperationMetadata,
-            >,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+indexEndpoint}:deployIndex",
-                    &[&self.index_endpoint],
-                )
-                .method_id("aiplatform.projects.locations.indexEndpoints.deployIndex");
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, crate::DeployIndexOperationMetadata>>
+        {
+            let request =
+                Request::from_template(Method::Post, "v1/{+indexEndpoint}:deployIndex", &[&self.index_endpoint])
+                    .method_id("aiplatform.projects.locations.indexEndpoints.deployIndex");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -512,7 +420,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct UndeployIndex {
         call: Call,
-        index_endpoint: crate::IndexEndpointName,
+        index_endpoint: String,
         body: crate::UndeployIndexRequest,
     }
 
@@ -523,26 +431,14 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::UndeployIndexOperationMetadata,
-            >,
+            discogen_runtime::Operation<serde_json::Value, crate::UndeployIndexOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+indexEndpoint}:undeployIndex",
-                    &[&self.index_endpoint],
-                )
-                .method_id("aiplatform.projects.locations.indexEndpoints.undeployIndex");
+            let request =
+                Request::from_template(Method::Post, "v1/{+indexEndpoint}:undeployIndex", &[&self.index_endpoint])
+                    .method_id("aiplatform.projects.locations.indexEndpoints.undeployIndex");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -551,7 +447,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct MutateDeployedIndex {
         call: Call,
-        index_endpoint: crate::IndexEndpointName,
+        index_endpoint: String,
         body: crate::DeployedIndex,
     }
 
@@ -562,28 +458,17 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::MutateDeployedIndexOperationMetadata,
-            >,
+            discogen_runtime::Operation<serde_json::Value, crate::MutateDeployedIndexOperationMetadata>,
         > {
             let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+indexEndpoint}:mutateDeployedIndex",
-                    &[&self.index_endpoint],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.indexEndpoints.mutateDeployedIndex",
-                );
-            let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
+                Method::Post,
+                "v1/{+indexEndpoint}:mutateDeployedIndex",
+                &[&self.index_endpoint],
             )
+            .method_id("aiplatform.projects.locations.indexEndpoints.mutateDeployedIndex");
+            let request = request.json(&self.body)?;
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -592,7 +477,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct FindNeighbors {
         call: Call,
-        index_endpoint: crate::IndexEndpointName,
+        index_endpoint: String,
         body: crate::FindNeighborsRequest,
     }
 
@@ -600,15 +485,10 @@ mod calls {
 
     impl FindNeighbors {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::FindNeighborsResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+indexEndpoint}:findNeighbors",
-                    &[&self.index_endpoint],
-                )
-                .method_id("aiplatform.projects.locations.indexEndpoints.findNeighbors");
+        pub async fn send(self) -> discogen_runtime::Result<crate::FindNeighborsResponse> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+indexEndpoint}:findNeighbors", &[&self.index_endpoint])
+                    .method_id("aiplatform.projects.locations.indexEndpoints.findNeighbors");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -619,7 +499,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct ReadIndexDatapoints {
         call: Call,
-        index_endpoint: crate::IndexEndpointName,
+        index_endpoint: String,
         body: crate::ReadIndexDatapointsRequest,
     }
 
@@ -627,17 +507,13 @@ mod calls {
 
     impl ReadIndexDatapoints {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ReadIndexDatapointsResponse> {
+        pub async fn send(self) -> discogen_runtime::Result<crate::ReadIndexDatapointsResponse> {
             let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+indexEndpoint}:readIndexDatapoints",
-                    &[&self.index_endpoint],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.indexEndpoints.readIndexDatapoints",
-                );
+                Method::Post,
+                "v1/{+indexEndpoint}:readIndexDatapoints",
+                &[&self.index_endpoint],
+            )
+            .method_id("aiplatform.projects.locations.indexEndpoints.readIndexDatapoints");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }

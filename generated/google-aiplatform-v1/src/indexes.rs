@@ -7,10 +7,7 @@
 /// Get one with `client.projects().locations().indexes()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Indexes {
-    #[cfg_attr(
-        not(any(feature = "indexes", feature = "indexes-operations")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "indexes", feature = "indexes-operations")), allow(dead_code))]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -18,13 +15,12 @@ impl Indexes {
     /// The `projects.locations.indexes.operations` resource (feature `indexes-operations`).
     #[cfg(feature = "indexes-operations")]
     pub fn operations(&self) -> crate::indexes_operations::IndexesOperations {
-        crate::indexes_operations::IndexesOperations {
-            client: self.client.clone(),
-        }
+        crate::indexes_operations::IndexesOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "indexes-operations",
+        operations,
+        "indexes-operations",
         "compiled out: enable the cargo feature `indexes-operations` of google-aiplatform-v1"
     );
 }
@@ -50,12 +46,13 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn create(&self, parent: crate::LocationName, body: crate::Index) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+        pub fn create(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+            body: crate::Index,
+        ) -> Create {
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Lists Indexes in a Location.
@@ -72,14 +69,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 read_mask: None,
+                call,
             }
         }
 
@@ -94,11 +92,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::IndexName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::IndexName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates an Index.
@@ -113,13 +109,13 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn patch(&self, name: crate::IndexName, body: crate::Index) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+        pub fn patch(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::IndexName>,
+            body: crate::Index,
+        ) -> Patch {
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
 
         /// Deletes an Index. An Index can only be deleted when all its DeployedIndexes had been undeployed.
@@ -134,11 +130,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::IndexName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::IndexName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// Add/update Datapoints into an Index.
@@ -154,14 +148,11 @@ mod calls {
         /// ```
         pub fn upsert_datapoints(
             &self,
-            index: crate::IndexName,
+            index: impl discogen_runtime::model::IntoName<crate::IndexName>,
             body: crate::UpsertDatapointsRequest,
         ) -> UpsertDatapoints {
-            UpsertDatapoints {
-                call: Call::new(&self.client),
-                index,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            UpsertDatapoints { index: call.name_arg("index", index), body, call }
         }
 
         /// Remove Datapoints from an Index.
@@ -177,14 +168,11 @@ mod calls {
         /// ```
         pub fn remove_datapoints(
             &self,
-            index: crate::IndexName,
+            index: impl discogen_runtime::model::IntoName<crate::IndexName>,
             body: crate::RemoveDatapointsRequest,
         ) -> RemoveDatapoints {
-            RemoveDatapoints {
-                call: Call::new(&self.client),
-                index,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            RemoveDatapoints { index: call.name_arg("index", index), body, call }
         }
     }
 
@@ -193,7 +181,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::Index,
     }
 
@@ -203,27 +191,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                crate::Index,
-                crate::CreateIndexOperationMetadata,
-            >,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/indexes",
-                    &[&self.parent],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::Index, crate::CreateIndexOperationMetadata>>
+        {
+            let request = Request::from_template(Method::Post, "v1/{+parent}/indexes", &[&self.parent])
                 .method_id("aiplatform.projects.locations.indexes.create");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -232,7 +206,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -261,21 +235,14 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ListIndexesResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/indexes",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+parent}/indexes", &[&self.parent])
                 .method_id("aiplatform.projects.locations.indexes.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -292,7 +259,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::IndexName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -300,11 +267,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Index> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.indexes.get");
             self.call.execute(request).await
         }
@@ -315,7 +278,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::IndexName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::Index,
     }
@@ -324,10 +287,7 @@ mod calls {
 
     impl Patch {
         /// The update mask applies to the resource. For the `FieldMask` definition, see google.protobuf.FieldMask.
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -335,25 +295,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::Index, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::Index, serde_json::Value>> {
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.indexes.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -362,7 +310,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::IndexName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -372,25 +320,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.indexes.delete");
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -399,7 +334,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct UpsertDatapoints {
         call: Call,
-        index: crate::IndexName,
+        index: String,
         body: crate::UpsertDatapointsRequest,
     }
 
@@ -407,14 +342,8 @@ mod calls {
 
     impl UpsertDatapoints {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::UpsertDatapointsResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+index}:upsertDatapoints",
-                    &[&self.index],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::UpsertDatapointsResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+index}:upsertDatapoints", &[&self.index])
                 .method_id("aiplatform.projects.locations.indexes.upsertDatapoints");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -426,7 +355,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct RemoveDatapoints {
         call: Call,
-        index: crate::IndexName,
+        index: String,
         body: crate::RemoveDatapointsRequest,
     }
 
@@ -434,14 +363,8 @@ mod calls {
 
     impl RemoveDatapoints {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::RemoveDatapointsResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+index}:removeDatapoints",
-                    &[&self.index],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::RemoveDatapointsResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+index}:removeDatapoints", &[&self.index])
                 .method_id("aiplatform.projects.locations.indexes.removeDatapoints");
             let request = request.json(&self.body)?;
             self.call.execute(request).await

@@ -13,162 +13,117 @@ pub struct Locations {
 impl Locations {
     /// The `projects.locations.featurestores` resource.
     pub fn featurestores(&self) -> crate::featurestores::Featurestores {
-        crate::featurestores::Featurestores {
-            client: self.client.clone(),
-        }
+        crate::featurestores::Featurestores { client: self.client.clone() }
     }
 
     /// The `projects.locations.models` resource.
     pub fn models(&self) -> crate::locations_models::LocationsModels {
-        crate::locations_models::LocationsModels {
-            client: self.client.clone(),
-        }
+        crate::locations_models::LocationsModels { client: self.client.clone() }
     }
 
     /// The `projects.locations.notebookRuntimeTemplates` resource.
-    pub fn notebook_runtime_templates(
-        &self,
-    ) -> crate::notebook_runtime_templates::NotebookRuntimeTemplates {
-        crate::notebook_runtime_templates::NotebookRuntimeTemplates {
-            client: self.client.clone(),
-        }
+    pub fn notebook_runtime_templates(&self) -> crate::notebook_runtime_templates::NotebookRuntimeTemplates {
+        crate::notebook_runtime_templates::NotebookRuntimeTemplates { client: self.client.clone() }
     }
 
     /// The `projects.locations.featureOnlineStores` resource.
-    pub fn feature_online_stores(
-        &self,
-    ) -> crate::feature_online_stores::FeatureOnlineStores {
-        crate::feature_online_stores::FeatureOnlineStores {
-            client: self.client.clone(),
-        }
+    pub fn feature_online_stores(&self) -> crate::feature_online_stores::FeatureOnlineStores {
+        crate::feature_online_stores::FeatureOnlineStores { client: self.client.clone() }
     }
 
     /// The `projects.locations.featureGroups` resource.
     pub fn feature_groups(&self) -> crate::feature_groups::FeatureGroups {
-        crate::feature_groups::FeatureGroups {
-            client: self.client.clone(),
-        }
+        crate::feature_groups::FeatureGroups { client: self.client.clone() }
     }
 
     /// The `projects.locations.operations` resource (feature `locations-operations`).
     #[cfg(feature = "locations-operations")]
     pub fn operations(&self) -> crate::locations_operations::LocationsOperations {
-        crate::locations_operations::LocationsOperations {
-            client: self.client.clone(),
-        }
+        crate::locations_operations::LocationsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "locations-operations",
+        operations,
+        "locations-operations",
         "compiled out: enable the cargo feature `locations-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.ragEngineConfig` resource.
     pub fn rag_engine_config(&self) -> crate::rag_engine_config::RagEngineConfig {
-        crate::rag_engine_config::RagEngineConfig {
-            client: self.client.clone(),
-        }
+        crate::rag_engine_config::RagEngineConfig { client: self.client.clone() }
     }
 
     /// The `projects.locations.datasets` resource.
     pub fn datasets(&self) -> crate::locations_datasets::LocationsDatasets {
-        crate::locations_datasets::LocationsDatasets {
-            client: self.client.clone(),
-        }
+        crate::locations_datasets::LocationsDatasets { client: self.client.clone() }
     }
 
     /// The `projects.locations.deploymentResourcePools` resource.
-    pub fn deployment_resource_pools(
-        &self,
-    ) -> crate::deployment_resource_pools::DeploymentResourcePools {
-        crate::deployment_resource_pools::DeploymentResourcePools {
-            client: self.client.clone(),
-        }
+    pub fn deployment_resource_pools(&self) -> crate::deployment_resource_pools::DeploymentResourcePools {
+        crate::deployment_resource_pools::DeploymentResourcePools { client: self.client.clone() }
     }
 
     /// The `projects.locations.endpoints` resource.
     pub fn endpoints(&self) -> crate::locations_endpoints::LocationsEndpoints {
-        crate::locations_endpoints::LocationsEndpoints {
-            client: self.client.clone(),
-        }
+        crate::locations_endpoints::LocationsEndpoints { client: self.client.clone() }
     }
 
     /// The `projects.locations.cachedContents` resource (feature `cached-contents`).
     #[cfg(feature = "cached-contents")]
     pub fn cached_contents(&self) -> crate::cached_contents::CachedContents {
-        crate::cached_contents::CachedContents {
-            client: self.client.clone(),
-        }
+        crate::cached_contents::CachedContents { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        cached_contents, "cached-contents",
+        cached_contents,
+        "cached-contents",
         "compiled out: enable the cargo feature `cached-contents` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.tuningJobs` resource.
     pub fn tuning_jobs(&self) -> crate::tuning_jobs::TuningJobs {
-        crate::tuning_jobs::TuningJobs {
-            client: self.client.clone(),
-        }
+        crate::tuning_jobs::TuningJobs { client: self.client.clone() }
     }
 
     /// The `projects.locations.indexes` resource.
     pub fn indexes(&self) -> crate::indexes::Indexes {
-        crate::indexes::Indexes {
-            client: self.client.clone(),
-        }
+        crate::indexes::Indexes { client: self.client.clone() }
     }
 
     /// The `projects.locations.indexEndpoints` resource.
     pub fn index_endpoints(&self) -> crate::index_endpoints::IndexEndpoints {
-        crate::index_endpoints::IndexEndpoints {
-            client: self.client.clone(),
-        }
+        crate::index_endpoints::IndexEndpoints { client: self.client.clone() }
     }
 
     /// The `projects.locations.customJobs` resource.
     pub fn custom_jobs(&self) -> crate::custom_jobs::CustomJobs {
-        crate::custom_jobs::CustomJobs {
-            client: self.client.clone(),
-        }
+        crate::custom_jobs::CustomJobs { client: self.client.clone() }
     }
 
     /// The `projects.locations.dataLabelingJobs` resource.
     pub fn data_labeling_jobs(&self) -> crate::data_labeling_jobs::DataLabelingJobs {
-        crate::data_labeling_jobs::DataLabelingJobs {
-            client: self.client.clone(),
-        }
+        crate::data_labeling_jobs::DataLabelingJobs { client: self.client.clone() }
     }
 
     /// The `projects.locations.hyperparameterTuningJobs` resource.
-    pub fn hyperparameter_tuning_jobs(
-        &self,
-    ) -> crate::hyperparameter_tuning_jobs::HyperparameterTuningJobs {
-        crate::hyperparameter_tuning_jobs::HyperparameterTuningJobs {
-            client: self.client.clone(),
-        }
+    pub fn hyperparameter_tuning_jobs(&self) -> crate::hyperparameter_tuning_jobs::HyperparameterTuningJobs {
+        crate::hyperparameter_tuning_jobs::HyperparameterTuningJobs { client: self.client.clone() }
     }
 
     /// The `projects.locations.nasJobs` resource.
     pub fn nas_jobs(&self) -> crate::nas_jobs::NasJobs {
-        crate::nas_jobs::NasJobs {
-            client: self.client.clone(),
-        }
+        crate::nas_jobs::NasJobs { client: self.client.clone() }
     }
 
     /// The `projects.locations.batchPredictionJobs` resource (feature `locations-batch-prediction-jobs`).
     #[cfg(feature = "locations-batch-prediction-jobs")]
-    pub fn batch_prediction_jobs(
-        &self,
-    ) -> crate::locations_batch_prediction_jobs::LocationsBatchPredictionJobs {
-        crate::locations_batch_prediction_jobs::LocationsBatchPredictionJobs {
-            client: self.client.clone(),
-        }
+    pub fn batch_prediction_jobs(&self) -> crate::locations_batch_prediction_jobs::LocationsBatchPredictionJobs {
+        crate::locations_batch_prediction_jobs::LocationsBatchPredictionJobs { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        batch_prediction_jobs, "locations-batch-prediction-jobs",
+        batch_prediction_jobs,
+        "locations-batch-prediction-jobs",
         "compiled out: enable the cargo feature `locations-batch-prediction-jobs` of google-aiplatform-v1"
     );
 
@@ -176,115 +131,77 @@ impl Locations {
     pub fn model_deployment_monitoring_jobs(
         &self,
     ) -> crate::model_deployment_monitoring_jobs::ModelDeploymentMonitoringJobs {
-        crate::model_deployment_monitoring_jobs::ModelDeploymentMonitoringJobs {
-            client: self.client.clone(),
-        }
+        crate::model_deployment_monitoring_jobs::ModelDeploymentMonitoringJobs { client: self.client.clone() }
     }
 
     /// The `projects.locations.publishers` resource.
     pub fn publishers(&self) -> crate::publishers::Publishers {
-        crate::publishers::Publishers {
-            client: self.client.clone(),
-        }
+        crate::publishers::Publishers { client: self.client.clone() }
     }
 
     /// The `projects.locations.metadataStores` resource.
     pub fn metadata_stores(&self) -> crate::metadata_stores::MetadataStores {
-        crate::metadata_stores::MetadataStores {
-            client: self.client.clone(),
-        }
+        crate::metadata_stores::MetadataStores { client: self.client.clone() }
     }
 
     /// The `projects.locations.migratableResources` resource.
-    pub fn migratable_resources(
-        &self,
-    ) -> crate::migratable_resources::MigratableResources {
-        crate::migratable_resources::MigratableResources {
-            client: self.client.clone(),
-        }
+    pub fn migratable_resources(&self) -> crate::migratable_resources::MigratableResources {
+        crate::migratable_resources::MigratableResources { client: self.client.clone() }
     }
 
     /// The `projects.locations.notebookRuntimes` resource.
     pub fn notebook_runtimes(&self) -> crate::notebook_runtimes::NotebookRuntimes {
-        crate::notebook_runtimes::NotebookRuntimes {
-            client: self.client.clone(),
-        }
+        crate::notebook_runtimes::NotebookRuntimes { client: self.client.clone() }
     }
 
     /// The `projects.locations.notebookExecutionJobs` resource.
-    pub fn notebook_execution_jobs(
-        &self,
-    ) -> crate::notebook_execution_jobs::NotebookExecutionJobs {
-        crate::notebook_execution_jobs::NotebookExecutionJobs {
-            client: self.client.clone(),
-        }
+    pub fn notebook_execution_jobs(&self) -> crate::notebook_execution_jobs::NotebookExecutionJobs {
+        crate::notebook_execution_jobs::NotebookExecutionJobs { client: self.client.clone() }
     }
 
     /// The `projects.locations.persistentResources` resource.
-    pub fn persistent_resources(
-        &self,
-    ) -> crate::persistent_resources::PersistentResources {
-        crate::persistent_resources::PersistentResources {
-            client: self.client.clone(),
-        }
+    pub fn persistent_resources(&self) -> crate::persistent_resources::PersistentResources {
+        crate::persistent_resources::PersistentResources { client: self.client.clone() }
     }
 
     /// The `projects.locations.trainingPipelines` resource.
     pub fn training_pipelines(&self) -> crate::training_pipelines::TrainingPipelines {
-        crate::training_pipelines::TrainingPipelines {
-            client: self.client.clone(),
-        }
+        crate::training_pipelines::TrainingPipelines { client: self.client.clone() }
     }
 
     /// The `projects.locations.pipelineJobs` resource.
     pub fn pipeline_jobs(&self) -> crate::pipeline_jobs::PipelineJobs {
-        crate::pipeline_jobs::PipelineJobs {
-            client: self.client.clone(),
-        }
+        crate::pipeline_jobs::PipelineJobs { client: self.client.clone() }
     }
 
     /// The `projects.locations.reasoningEngines` resource.
-    pub fn reasoning_engines(
-        &self,
-    ) -> crate::locations_reasoning_engines::LocationsReasoningEngines {
-        crate::locations_reasoning_engines::LocationsReasoningEngines {
-            client: self.client.clone(),
-        }
+    pub fn reasoning_engines(&self) -> crate::locations_reasoning_engines::LocationsReasoningEngines {
+        crate::locations_reasoning_engines::LocationsReasoningEngines { client: self.client.clone() }
     }
 
     /// The `projects.locations.schedules` resource.
     pub fn schedules(&self) -> crate::schedules::Schedules {
-        crate::schedules::Schedules {
-            client: self.client.clone(),
-        }
+        crate::schedules::Schedules { client: self.client.clone() }
     }
 
     /// The `projects.locations.specialistPools` resource.
     pub fn specialist_pools(&self) -> crate::specialist_pools::SpecialistPools {
-        crate::specialist_pools::SpecialistPools {
-            client: self.client.clone(),
-        }
+        crate::specialist_pools::SpecialistPools { client: self.client.clone() }
     }
 
     /// The `projects.locations.tensorboards` resource.
     pub fn tensorboards(&self) -> crate::tensorboards::Tensorboards {
-        crate::tensorboards::Tensorboards {
-            client: self.client.clone(),
-        }
+        crate::tensorboards::Tensorboards { client: self.client.clone() }
     }
 
     /// The `projects.locations.studies` resource.
     pub fn studies(&self) -> crate::studies::Studies {
-        crate::studies::Studies {
-            client: self.client.clone(),
-        }
+        crate::studies::Studies { client: self.client.clone() }
     }
 
     /// The `projects.locations.ragCorpora` resource.
     pub fn rag_corpora(&self) -> crate::rag_corpora::RagCorpora {
-        crate::rag_corpora::RagCorpora {
-            client: self.client.clone(),
-        }
+        crate::rag_corpora::RagCorpora { client: self.client.clone() }
     }
 }
 
@@ -311,14 +228,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, name: crate::ProjectName) -> List {
+        pub fn list(&self, name: impl discogen_runtime::model::IntoName<crate::ProjectName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                name,
+                name: call.name_arg("name", name),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 extra_location_types: Vec::new(),
+                call,
             }
         }
 
@@ -333,11 +251,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::LocationName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::LocationName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Evaluates instances based on a given metric.
@@ -353,14 +269,11 @@ mod calls {
         /// ```
         pub fn evaluate_instances(
             &self,
-            location: crate::LocationName,
+            location: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::EvaluateInstancesRequest,
         ) -> EvaluateInstances {
-            EvaluateInstances {
-                call: Call::new(&self.client),
-                location,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            EvaluateInstances { location: call.name_arg("location", location), body, call }
         }
 
         /// Evaluates a dataset based on a set of given metrics.
@@ -377,14 +290,11 @@ mod calls {
         /// ```
         pub fn evaluate_dataset(
             &self,
-            location: crate::LocationName,
+            location: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::EvaluateDatasetRequest,
         ) -> EvaluateDataset {
-            EvaluateDataset {
-                call: Call::new(&self.client),
-                location,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            EvaluateDataset { location: call.name_arg("location", location), body, call }
         }
 
         /// Generates rubrics for a given prompt. A rubric represents a single testable criterion for evaluation. One input prompt could have multiple rubrics This RPC allows users to get suggested rubrics based on provided prompt, which can then be reviewed and used for subsequent evaluations.
@@ -400,14 +310,11 @@ mod calls {
         /// ```
         pub fn generate_instance_rubrics(
             &self,
-            location: crate::LocationName,
+            location: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::GenerateInstanceRubricsRequest,
         ) -> GenerateInstanceRubrics {
-            GenerateInstanceRubrics {
-                call: Call::new(&self.client),
-                location,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            GenerateInstanceRubrics { location: call.name_arg("location", location), body, call }
         }
 
         /// Deploys a model to a new endpoint.
@@ -424,14 +331,11 @@ mod calls {
         /// ```
         pub fn deploy(
             &self,
-            destination: crate::LocationName,
+            destination: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::DeployRequest,
         ) -> Deploy {
-            Deploy {
-                call: Call::new(&self.client),
-                destination,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Deploy { destination: call.name_arg("destination", destination), body, call }
         }
 
         /// Updates a RagEngineConfig.
@@ -448,14 +352,11 @@ mod calls {
         /// ```
         pub fn update_rag_engine_config(
             &self,
-            name: crate::RagEngineConfigName,
+            name: impl discogen_runtime::model::IntoName<crate::RagEngineConfigName>,
             body: crate::RagEngineConfig,
         ) -> UpdateRagEngineConfig {
-            UpdateRagEngineConfig {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            UpdateRagEngineConfig { name: call.name_arg("name", name), body, call }
         }
 
         /// Gets a RagEngineConfig.
@@ -471,12 +372,10 @@ mod calls {
         /// ```
         pub fn get_rag_engine_config(
             &self,
-            name: crate::RagEngineConfigName,
+            name: impl discogen_runtime::model::IntoName<crate::RagEngineConfigName>,
         ) -> GetRagEngineConfig {
-            GetRagEngineConfig {
-                call: Call::new(&self.client),
-                name,
-            }
+            let mut call = Call::new(&self.client);
+            GetRagEngineConfig { name: call.name_arg("name", name), call }
         }
 
         /// Retrieves relevant contexts for a query.
@@ -492,14 +391,11 @@ mod calls {
         /// ```
         pub fn retrieve_contexts(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::RetrieveContextsRequest,
         ) -> RetrieveContexts {
-            RetrieveContexts {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            RetrieveContexts { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Given an input prompt, it returns augmented prompt from vertex rag store to guide LLM towards generating grounded responses.
@@ -515,14 +411,11 @@ mod calls {
         /// ```
         pub fn augment_prompt(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::AugmentPromptRequest,
         ) -> AugmentPrompt {
-            AugmentPrompt {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            AugmentPrompt { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Given an input text, it returns a score that evaluates the factuality of the text. It also extracts and returns claims from the text and provides supporting facts.
@@ -538,14 +431,11 @@ mod calls {
         /// ```
         pub fn corroborate_content(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::CorroborateContentRequest,
         ) -> CorroborateContent {
-            CorroborateContent {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            CorroborateContent { parent: call.name_arg("parent", parent), body, call }
         }
     }
 
@@ -554,7 +444,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        name: crate::ProjectName,
+        name: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -583,23 +473,14 @@ mod calls {
         }
 
         /// Optional. Do not use this field. It is unsupported and is ignored unless explicitly documented otherwise. This is primarily for internal usage.
-        pub fn extra_location_types(
-            mut self,
-            values: impl IntoIterator<Item = impl Into<String>>,
-        ) -> Self {
+        pub fn extra_location_types(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
             self.extra_location_types = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::GoogleCloudLocationListLocationsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}/locations",
-                    &[&self.name],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleCloudLocationListLocationsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+name}/locations", &[&self.name])
                 .method_id("aiplatform.projects.locations.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -610,7 +491,9 @@ mod calls {
     }
 
     discogen_runtime::paginated!(
-        List, page_token, GoogleCloudLocationListLocationsResponse,
+        List,
+        page_token,
+        GoogleCloudLocationListLocationsResponse,
         GoogleCloudLocationLocation
     );
 
@@ -619,21 +502,15 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::LocationName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
 
     impl Get {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::GoogleCloudLocationLocation> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleCloudLocationLocation> {
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.get");
             self.call.execute(request).await
         }
@@ -644,7 +521,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct EvaluateInstances {
         call: Call,
-        location: crate::LocationName,
+        location: String,
         body: crate::EvaluateInstancesRequest,
     }
 
@@ -652,14 +529,8 @@ mod calls {
 
     impl EvaluateInstances {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::EvaluateInstancesResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+location}:evaluateInstances",
-                    &[&self.location],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::EvaluateInstancesResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+location}:evaluateInstances", &[&self.location])
                 .method_id("aiplatform.projects.locations.evaluateInstances");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -671,7 +542,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct EvaluateDataset {
         call: Call,
-        location: crate::LocationName,
+        location: String,
         body: crate::EvaluateDatasetRequest,
     }
 
@@ -681,24 +552,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+location}:evaluateDataset",
-                    &[&self.location],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+            let request = Request::from_template(Method::Post, "v1/{+location}:evaluateDataset", &[&self.location])
                 .method_id("aiplatform.projects.locations.evaluateDataset");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -707,7 +566,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct GenerateInstanceRubrics {
         call: Call,
-        location: crate::LocationName,
+        location: String,
         body: crate::GenerateInstanceRubricsRequest,
     }
 
@@ -715,15 +574,10 @@ mod calls {
 
     impl GenerateInstanceRubrics {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::GenerateInstanceRubricsResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+location}:generateInstanceRubrics",
-                    &[&self.location],
-                )
-                .method_id("aiplatform.projects.locations.generateInstanceRubrics");
+        pub async fn send(self) -> discogen_runtime::Result<crate::GenerateInstanceRubricsResponse> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+location}:generateInstanceRubrics", &[&self.location])
+                    .method_id("aiplatform.projects.locations.generateInstanceRubrics");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -734,7 +588,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Deploy {
         call: Call,
-        destination: crate::LocationName,
+        destination: String,
         body: crate::DeployRequest,
     }
 
@@ -744,27 +598,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::DeployOperationMetadata,
-            >,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+destination}:deploy",
-                    &[&self.destination],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, crate::DeployOperationMetadata>>
+        {
+            let request = Request::from_template(Method::Post, "v1/{+destination}:deploy", &[&self.destination])
                 .method_id("aiplatform.projects.locations.deploy");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -773,7 +613,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct UpdateRagEngineConfig {
         call: Call,
-        name: crate::RagEngineConfigName,
+        name: String,
         body: crate::RagEngineConfig,
     }
 
@@ -783,24 +623,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::RagEngineConfig, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::RagEngineConfig, serde_json::Value>> {
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.updateRagEngineConfig");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -809,7 +637,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct GetRagEngineConfig {
         call: Call,
-        name: crate::RagEngineConfigName,
+        name: String,
     }
 
     discogen_runtime::call_options!(GetRagEngineConfig);
@@ -817,11 +645,7 @@ mod calls {
     impl GetRagEngineConfig {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::RagEngineConfig> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.getRagEngineConfig");
             self.call.execute(request).await
         }
@@ -832,7 +656,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct RetrieveContexts {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::RetrieveContextsRequest,
     }
 
@@ -840,14 +664,8 @@ mod calls {
 
     impl RetrieveContexts {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::RetrieveContextsResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}:retrieveContexts",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::RetrieveContextsResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+parent}:retrieveContexts", &[&self.parent])
                 .method_id("aiplatform.projects.locations.retrieveContexts");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -859,7 +677,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct AugmentPrompt {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::AugmentPromptRequest,
     }
 
@@ -867,14 +685,8 @@ mod calls {
 
     impl AugmentPrompt {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::AugmentPromptResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}:augmentPrompt",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::AugmentPromptResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+parent}:augmentPrompt", &[&self.parent])
                 .method_id("aiplatform.projects.locations.augmentPrompt");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -886,7 +698,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct CorroborateContent {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::CorroborateContentRequest,
     }
 
@@ -894,14 +706,8 @@ mod calls {
 
     impl CorroborateContent {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::CorroborateContentResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}:corroborateContent",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::CorroborateContentResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+parent}:corroborateContent", &[&self.parent])
                 .method_id("aiplatform.projects.locations.corroborateContent");
             let request = request.json(&self.body)?;
             self.call.execute(request).await

@@ -26,14 +26,11 @@ impl LocationsBatchPredictionJobs {
     /// ```
     pub fn create(
         &self,
-        parent: crate::LocationName,
+        parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
         body: crate::BatchPredictionJob,
     ) -> Create {
-        Create {
-            call: Call::new(&self.client),
-            parent,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        Create { parent: call.name_arg("parent", parent), body, call }
     }
 
     /// Lists BatchPredictionJobs in a Location.
@@ -50,14 +47,15 @@ impl LocationsBatchPredictionJobs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: crate::LocationName) -> List {
+    pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        let mut call = Call::new(&self.client);
         List {
-            call: Call::new(&self.client),
-            parent,
+            parent: call.name_arg("parent", parent),
             filter: None,
             page_size: None,
             page_token: None,
             read_mask: None,
+            call,
         }
     }
 
@@ -72,11 +70,9 @@ impl LocationsBatchPredictionJobs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::LocationBatchPredictionJobName) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            name,
-        }
+    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::LocationBatchPredictionJobName>) -> Get {
+        let mut call = Call::new(&self.client);
+        Get { name: call.name_arg("name", name), call }
     }
 
     /// Deletes a BatchPredictionJob. Can only be called on jobs that already finished.
@@ -91,11 +87,12 @@ impl LocationsBatchPredictionJobs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::LocationBatchPredictionJobName) -> Delete {
-        Delete {
-            call: Call::new(&self.client),
-            name,
-        }
+    pub fn delete(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::LocationBatchPredictionJobName>,
+    ) -> Delete {
+        let mut call = Call::new(&self.client);
+        Delete { name: call.name_arg("name", name), call }
     }
 
     /// Cancels a BatchPredictionJob. Starts asynchronous cancellation on the BatchPredictionJob. The server makes the best effort to cancel the job, but success is not guaranteed. Clients can use JobService.GetBatchPredictionJob or other methods to check whether the cancellation succeeded or whether the job completed despite cancellation. On a successful cancellation, the BatchPredictionJob is not deleted;instead its BatchPredictionJob.state is set to `CANCELLED`. Any files already outputted by the job are not deleted.
@@ -111,14 +108,11 @@ impl LocationsBatchPredictionJobs {
     /// ```
     pub fn cancel(
         &self,
-        name: crate::LocationBatchPredictionJobName,
+        name: impl discogen_runtime::model::IntoName<crate::LocationBatchPredictionJobName>,
         body: crate::CancelBatchPredictionJobRequest,
     ) -> Cancel {
-        Cancel {
-            call: Call::new(&self.client),
-            name,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        Cancel { name: call.name_arg("name", name), body, call }
     }
 }
 
@@ -127,7 +121,7 @@ impl LocationsBatchPredictionJobs {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
     call: Call,
-    parent: crate::LocationName,
+    parent: String,
     body: crate::BatchPredictionJob,
 }
 
@@ -136,11 +130,7 @@ discogen_runtime::call_options!(Create);
 impl Create {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BatchPredictionJob> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+parent}/batchPredictionJobs",
-                &[&self.parent],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+parent}/batchPredictionJobs", &[&self.parent])
             .method_id("aiplatform.projects.locations.batchPredictionJobs.create");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -152,7 +142,7 @@ impl Create {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     call: Call,
-    parent: crate::LocationName,
+    parent: String,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
@@ -181,23 +171,14 @@ impl List {
     }
 
     /// Mask specifying which fields to read.
-    pub fn read_mask(
-        mut self,
-        value: impl Into<discogen_runtime::wkt::FieldMask>,
-    ) -> Self {
+    pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
         self.read_mask = Some(value.into());
         self
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::ListBatchPredictionJobsResponse> {
-        let request = Request::from_template(
-                Method::Get,
-                "v1/{+parent}/batchPredictionJobs",
-                &[&self.parent],
-            )
+    pub async fn send(self) -> discogen_runtime::Result<crate::ListBatchPredictionJobsResponse> {
+        let request = Request::from_template(Method::Get, "v1/{+parent}/batchPredictionJobs", &[&self.parent])
             .method_id("aiplatform.projects.locations.batchPredictionJobs.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -207,16 +188,14 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(
-    List, page_token, ListBatchPredictionJobsResponse, BatchPredictionJob
-);
+discogen_runtime::paginated!(List, page_token, ListBatchPredictionJobsResponse, BatchPredictionJob);
 
 /// The `aiplatform.projects.locations.batchPredictionJobs.get` call: configure it, then [`Get::send`] it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     call: Call,
-    name: crate::LocationBatchPredictionJobName,
+    name: String,
 }
 
 discogen_runtime::call_options!(Get);
@@ -235,7 +214,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     call: Call,
-    name: crate::LocationBatchPredictionJobName,
+    name: String,
 }
 
 discogen_runtime::call_options!(Delete);
@@ -245,18 +224,12 @@ impl Delete {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<
-            discogen_runtime::wkt::Empty,
-            crate::DeleteOperationMetadata,
-        >,
+        discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
     > {
         let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.batchPredictionJobs.delete");
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(
-            discogen_runtime::Operation::new(self.call.client, raw)
-                .with_poll_path_prefix("v1/"),
-        )
+        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
     }
 }
 
@@ -265,7 +238,7 @@ impl Delete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     call: Call,
-    name: crate::LocationBatchPredictionJobName,
+    name: String,
     body: crate::CancelBatchPredictionJobRequest,
 }
 
@@ -274,11 +247,7 @@ discogen_runtime::call_options!(Cancel);
 impl Cancel {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+name}:cancel",
-                &[&self.name],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+name}:cancel", &[&self.name])
             .method_id("aiplatform.projects.locations.batchPredictionJobs.cancel");
         let request = request.json(&self.body)?;
         self.call.execute(request).await

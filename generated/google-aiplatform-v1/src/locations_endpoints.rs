@@ -8,13 +8,11 @@
 #[derive(Clone, Debug)]
 pub struct LocationsEndpoints {
     #[cfg_attr(
-        not(
-            any(
-                feature = "locations-endpoints",
-                feature = "endpoints-operations",
-                feature = "locations-endpoints-chat"
-            )
-        ),
+        not(any(
+            feature = "locations-endpoints",
+            feature = "endpoints-operations",
+            feature = "locations-endpoints-chat"
+        )),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -24,26 +22,24 @@ impl LocationsEndpoints {
     /// The `projects.locations.endpoints.operations` resource (feature `endpoints-operations`).
     #[cfg(feature = "endpoints-operations")]
     pub fn operations(&self) -> crate::endpoints_operations::EndpointsOperations {
-        crate::endpoints_operations::EndpointsOperations {
-            client: self.client.clone(),
-        }
+        crate::endpoints_operations::EndpointsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "endpoints-operations",
+        operations,
+        "endpoints-operations",
         "compiled out: enable the cargo feature `endpoints-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.endpoints.chat` resource (feature `locations-endpoints-chat`).
     #[cfg(feature = "locations-endpoints-chat")]
     pub fn chat(&self) -> crate::locations_endpoints_chat::LocationsEndpointsChat {
-        crate::locations_endpoints_chat::LocationsEndpointsChat {
-            client: self.client.clone(),
-        }
+        crate::locations_endpoints_chat::LocationsEndpointsChat { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        chat, "locations-endpoints-chat",
+        chat,
+        "locations-endpoints-chat",
         "compiled out: enable the cargo feature `locations-endpoints-chat` of google-aiplatform-v1"
     );
 }
@@ -71,15 +67,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::Endpoint,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-                endpoint_id: None,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, endpoint_id: None, call }
         }
 
         /// Lists Endpoints in a Location.
@@ -96,16 +88,17 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 read_mask: None,
                 order_by: None,
                 gdc_zone: None,
+                call,
             }
         }
 
@@ -120,11 +113,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::LocationEndpointName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates an Endpoint.
@@ -140,15 +131,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::LocationEndpointName,
+            name: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::Endpoint,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
 
         /// Deletes an Endpoint.
@@ -163,11 +150,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::LocationEndpointName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// Updates an Endpoint with a long running operation.
@@ -184,14 +169,11 @@ mod calls {
         /// ```
         pub fn update(
             &self,
-            name: crate::LocationEndpointName,
+            name: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::UpdateEndpointLongRunningRequest,
         ) -> Update {
-            Update {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Update { name: call.name_arg("name", name), body, call }
         }
 
         /// Deploys a Model into this Endpoint, creating a DeployedModel within it.
@@ -208,14 +190,11 @@ mod calls {
         /// ```
         pub fn deploy_model(
             &self,
-            endpoint: crate::LocationEndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::DeployModelRequest,
         ) -> DeployModel {
-            DeployModel {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            DeployModel { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Undeploys a Model from an Endpoint, removing a DeployedModel from it, and freeing all resources it's using.
@@ -232,14 +211,11 @@ mod calls {
         /// ```
         pub fn undeploy_model(
             &self,
-            endpoint: crate::LocationEndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::UndeployModelRequest,
         ) -> UndeployModel {
-            UndeployModel {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            UndeployModel { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Updates an existing deployed model. Updatable fields include `min_replica_count`, `max_replica_count`, `required_replica_count`, `autoscaling_metric_specs`, `disable_container_logging` (v1 only), and `enable_container_logging` (v1beta1 only).
@@ -256,14 +232,11 @@ mod calls {
         /// ```
         pub fn mutate_deployed_model(
             &self,
-            endpoint: crate::LocationEndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::MutateDeployedModelRequest,
         ) -> MutateDeployedModel {
-            MutateDeployedModel {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            MutateDeployedModel { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Perform an online prediction.
@@ -279,14 +252,11 @@ mod calls {
         /// ```
         pub fn predict(
             &self,
-            endpoint: crate::LocationEndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::PredictRequest,
         ) -> Predict {
-            Predict {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Predict { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Perform an online prediction with an arbitrary HTTP payload. The response includes the following HTTP headers: * `X-Vertex-AI-Endpoint-Id`: ID of the Endpoint that served this prediction. * `X-Vertex-AI-Deployed-Model-Id`: ID of the Endpoint's DeployedModel that served this prediction.
@@ -302,14 +272,11 @@ mod calls {
         /// ```
         pub fn raw_predict(
             &self,
-            endpoint: crate::LocationEndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::RawPredictRequest,
         ) -> RawPredict {
-            RawPredict {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            RawPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Perform a streaming online prediction with an arbitrary HTTP payload.
@@ -325,14 +292,11 @@ mod calls {
         /// ```
         pub fn stream_raw_predict(
             &self,
-            endpoint: crate::LocationEndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::StreamRawPredictRequest,
         ) -> StreamRawPredict {
-            StreamRawPredict {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            StreamRawPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Perform an unary online prediction request to a gRPC model server for Vertex first-party products and frameworks.
@@ -348,14 +312,11 @@ mod calls {
         /// ```
         pub fn direct_predict(
             &self,
-            endpoint: crate::LocationEndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::DirectPredictRequest,
         ) -> DirectPredict {
-            DirectPredict {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            DirectPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Perform an unary online prediction request to a gRPC model server for custom containers.
@@ -371,14 +332,11 @@ mod calls {
         /// ```
         pub fn direct_raw_predict(
             &self,
-            endpoint: crate::LocationEndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::DirectRawPredictRequest,
         ) -> DirectRawPredict {
-            DirectRawPredict {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            DirectRawPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Perform a server-side streaming online prediction request for Vertex LLM streaming.
@@ -394,14 +352,11 @@ mod calls {
         /// ```
         pub fn server_streaming_predict(
             &self,
-            endpoint: crate::LocationEndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::StreamingPredictRequest,
         ) -> ServerStreamingPredict {
-            ServerStreamingPredict {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            ServerStreamingPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Calls `aiplatform.projects.locations.endpoints.predictLongRunning`.
@@ -418,14 +373,11 @@ mod calls {
         /// ```
         pub fn predict_long_running(
             &self,
-            endpoint: crate::LocationEndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::PredictLongRunningRequest,
         ) -> PredictLongRunning {
-            PredictLongRunning {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            PredictLongRunning { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Fetch an asynchronous online prediction operation.
@@ -442,14 +394,11 @@ mod calls {
         /// ```
         pub fn fetch_predict_operation(
             &self,
-            endpoint: crate::LocationEndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::FetchPredictOperationRequest,
         ) -> FetchPredictOperation {
-            FetchPredictOperation {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            FetchPredictOperation { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Perform an online explanation. If deployed\_model\_id is specified, the corresponding DeployModel must have explanation\_spec populated. If deployed\_model\_id is not specified, all DeployedModels must have explanation\_spec populated.
@@ -465,14 +414,11 @@ mod calls {
         /// ```
         pub fn explain(
             &self,
-            endpoint: crate::LocationEndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::ExplainRequest,
         ) -> Explain {
-            Explain {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Explain { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Generate content with multimodal inputs.
@@ -488,14 +434,11 @@ mod calls {
         /// ```
         pub fn generate_content(
             &self,
-            model: crate::LocationEndpointName,
+            model: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::GenerateContentRequest,
         ) -> GenerateContent {
-            GenerateContent {
-                call: Call::new(&self.client),
-                model,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            GenerateContent { model: call.name_arg("model", model), body, call }
         }
 
         /// Generate content with multimodal inputs with streaming support.
@@ -511,14 +454,11 @@ mod calls {
         /// ```
         pub fn stream_generate_content(
             &self,
-            model: crate::LocationEndpointName,
+            model: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::GenerateContentRequest,
         ) -> StreamGenerateContent {
-            StreamGenerateContent {
-                call: Call::new(&self.client),
-                model,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            StreamGenerateContent { model: call.name_arg("model", model), body, call }
         }
 
         /// Perform a token counting.
@@ -534,14 +474,11 @@ mod calls {
         /// ```
         pub fn count_tokens(
             &self,
-            endpoint: crate::LocationEndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::CountTokensRequest,
         ) -> CountTokens {
-            CountTokens {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            CountTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
 
         /// Return a list of tokens based on the input text.
@@ -557,14 +494,11 @@ mod calls {
         /// ```
         pub fn compute_tokens(
             &self,
-            endpoint: crate::LocationEndpointName,
+            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
             body: crate::ComputeTokensRequest,
         ) -> ComputeTokens {
-            ComputeTokens {
-                call: Call::new(&self.client),
-                endpoint,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            ComputeTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
         }
     }
 
@@ -573,7 +507,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         endpoint_id: Option<String>,
         body: crate::Endpoint,
     }
@@ -591,27 +525,14 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                crate::Endpoint,
-                crate::CreateEndpointOperationMetadata,
-            >,
+            discogen_runtime::Operation<crate::Endpoint, crate::CreateEndpointOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/endpoints",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/endpoints", &[&self.parent])
                 .method_id("aiplatform.projects.locations.endpoints.create")
                 .query_opt("endpointId", self.endpoint_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -620,7 +541,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -651,10 +572,7 @@ mod calls {
         }
 
         /// Optional. Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -672,14 +590,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListEndpointsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/endpoints",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListEndpointsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/endpoints", &[&self.parent])
                 .method_id("aiplatform.projects.locations.endpoints.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -698,7 +610,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::LocationEndpointName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -706,11 +618,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Endpoint> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.endpoints.get");
             self.call.execute(request).await
         }
@@ -721,7 +629,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::LocationEndpointName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::Endpoint,
     }
@@ -730,21 +638,14 @@ mod calls {
 
     impl Patch {
         /// Required. The update mask applies to the resource. See google.protobuf.FieldMask.
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Endpoint> {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.endpoints.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
@@ -757,7 +658,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::LocationEndpointName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -767,25 +668,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.endpoints.delete");
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -794,7 +682,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Update {
         call: Call,
-        name: crate::LocationEndpointName,
+        name: String,
         body: crate::UpdateEndpointLongRunningRequest,
     }
 
@@ -805,26 +693,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                crate::UpdateEndpointLongRunningRequest,
-                serde_json::Value,
-            >,
+            discogen_runtime::Operation<crate::UpdateEndpointLongRunningRequest, serde_json::Value>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:update",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+name}:update", &[&self.name])
                 .method_id("aiplatform.projects.locations.endpoints.update");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -833,7 +708,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct DeployModel {
         call: Call,
-        endpoint: crate::LocationEndpointName,
+        endpoint: String,
         body: crate::DeployModelRequest,
     }
 
@@ -843,27 +718,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::DeployModelOperationMetadata,
-            >,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:deployModel",
-                    &[&self.endpoint],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, crate::DeployModelOperationMetadata>>
+        {
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:deployModel", &[&self.endpoint])
                 .method_id("aiplatform.projects.locations.endpoints.deployModel");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -872,7 +733,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct UndeployModel {
         call: Call,
-        endpoint: crate::LocationEndpointName,
+        endpoint: String,
         body: crate::UndeployModelRequest,
     }
 
@@ -883,26 +744,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::UndeployModelOperationMetadata,
-            >,
+            discogen_runtime::Operation<serde_json::Value, crate::UndeployModelOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:undeployModel",
-                    &[&self.endpoint],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:undeployModel", &[&self.endpoint])
                 .method_id("aiplatform.projects.locations.endpoints.undeployModel");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -911,7 +759,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct MutateDeployedModel {
         call: Call,
-        endpoint: crate::LocationEndpointName,
+        endpoint: String,
         body: crate::MutateDeployedModelRequest,
     }
 
@@ -922,28 +770,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::MutateDeployedModelOperationMetadata,
-            >,
+            discogen_runtime::Operation<serde_json::Value, crate::MutateDeployedModelOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:mutateDeployedModel",
-                    &[&self.endpoint],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.endpoints.mutateDeployedModel",
-                );
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:mutateDeployedModel", &[&self.endpoint])
+                .method_id("aiplatform.projects.locations.endpoints.mutateDeployedModel");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -952,7 +785,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Predict {
         call: Call,
-        endpoint: crate::LocationEndpointName,
+        endpoint: String,
         body: crate::PredictRequest,
     }
 
@@ -961,11 +794,7 @@ mod calls {
     impl Predict {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:predict",
-                    &[&self.endpoint],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:predict", &[&self.endpoint])
                 .method_id("aiplatform.projects.locations.endpoints.predict");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -977,7 +806,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct RawPredict {
         call: Call,
-        endpoint: crate::LocationEndpointName,
+        endpoint: String,
         body: crate::RawPredictRequest,
     }
 
@@ -986,11 +815,7 @@ mod calls {
     impl RawPredict {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:rawPredict",
-                    &[&self.endpoint],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:rawPredict", &[&self.endpoint])
                 .method_id("aiplatform.projects.locations.endpoints.rawPredict");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -1002,7 +827,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct StreamRawPredict {
         call: Call,
-        endpoint: crate::LocationEndpointName,
+        endpoint: String,
         body: crate::StreamRawPredictRequest,
     }
 
@@ -1011,11 +836,7 @@ mod calls {
     impl StreamRawPredict {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:streamRawPredict",
-                    &[&self.endpoint],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:streamRawPredict", &[&self.endpoint])
                 .method_id("aiplatform.projects.locations.endpoints.streamRawPredict");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -1027,7 +848,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct DirectPredict {
         call: Call,
-        endpoint: crate::LocationEndpointName,
+        endpoint: String,
         body: crate::DirectPredictRequest,
     }
 
@@ -1035,14 +856,8 @@ mod calls {
 
     impl DirectPredict {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::DirectPredictResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:directPredict",
-                    &[&self.endpoint],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::DirectPredictResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:directPredict", &[&self.endpoint])
                 .method_id("aiplatform.projects.locations.endpoints.directPredict");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -1054,7 +869,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct DirectRawPredict {
         call: Call,
-        endpoint: crate::LocationEndpointName,
+        endpoint: String,
         body: crate::DirectRawPredictRequest,
     }
 
@@ -1062,14 +877,8 @@ mod calls {
 
     impl DirectRawPredict {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::DirectRawPredictResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:directRawPredict",
-                    &[&self.endpoint],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::DirectRawPredictResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:directRawPredict", &[&self.endpoint])
                 .method_id("aiplatform.projects.locations.endpoints.directRawPredict");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -1081,7 +890,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct ServerStreamingPredict {
         call: Call,
-        endpoint: crate::LocationEndpointName,
+        endpoint: String,
         body: crate::StreamingPredictRequest,
     }
 
@@ -1089,17 +898,10 @@ mod calls {
 
     impl ServerStreamingPredict {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::StreamingPredictResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:serverStreamingPredict",
-                    &[&self.endpoint],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.endpoints.serverStreamingPredict",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::StreamingPredictResponse> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+endpoint}:serverStreamingPredict", &[&self.endpoint])
+                    .method_id("aiplatform.projects.locations.endpoints.serverStreamingPredict");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -1110,7 +912,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct PredictLongRunning {
         call: Call,
-        endpoint: crate::LocationEndpointName,
+        endpoint: String,
         body: crate::PredictLongRunningRequest,
     }
 
@@ -1120,24 +922,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:predictLongRunning",
-                    &[&self.endpoint],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:predictLongRunning", &[&self.endpoint])
                 .method_id("aiplatform.projects.locations.endpoints.predictLongRunning");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -1146,7 +936,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct FetchPredictOperation {
         call: Call,
-        endpoint: crate::LocationEndpointName,
+        endpoint: String,
         body: crate::FetchPredictOperationRequest,
     }
 
@@ -1156,26 +946,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:fetchPredictOperation",
-                    &[&self.endpoint],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.endpoints.fetchPredictOperation",
-                );
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+endpoint}:fetchPredictOperation", &[&self.endpoint])
+                    .method_id("aiplatform.projects.locations.endpoints.fetchPredictOperation");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -1184,7 +961,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Explain {
         call: Call,
-        endpoint: crate::LocationEndpointName,
+        endpoint: String,
         body: crate::ExplainRequest,
     }
 
@@ -1193,11 +970,7 @@ mod calls {
     impl Explain {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ExplainResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:explain",
-                    &[&self.endpoint],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:explain", &[&self.endpoint])
                 .method_id("aiplatform.projects.locations.endpoints.explain");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -1209,7 +982,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct GenerateContent {
         call: Call,
-        model: crate::LocationEndpointName,
+        model: String,
         body: crate::GenerateContentRequest,
     }
 
@@ -1217,14 +990,8 @@ mod calls {
 
     impl GenerateContent {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+model}:generateContent",
-                    &[&self.model],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+model}:generateContent", &[&self.model])
                 .method_id("aiplatform.projects.locations.endpoints.generateContent");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -1236,7 +1003,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct StreamGenerateContent {
         call: Call,
-        model: crate::LocationEndpointName,
+        model: String,
         body: crate::GenerateContentRequest,
     }
 
@@ -1244,17 +1011,9 @@ mod calls {
 
     impl StreamGenerateContent {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+model}:streamGenerateContent",
-                    &[&self.model],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.endpoints.streamGenerateContent",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+model}:streamGenerateContent", &[&self.model])
+                .method_id("aiplatform.projects.locations.endpoints.streamGenerateContent");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -1265,7 +1024,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct CountTokens {
         call: Call,
-        endpoint: crate::LocationEndpointName,
+        endpoint: String,
         body: crate::CountTokensRequest,
     }
 
@@ -1274,11 +1033,7 @@ mod calls {
     impl CountTokens {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:countTokens",
-                    &[&self.endpoint],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:countTokens", &[&self.endpoint])
                 .method_id("aiplatform.projects.locations.endpoints.countTokens");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -1290,7 +1045,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct ComputeTokens {
         call: Call,
-        endpoint: crate::LocationEndpointName,
+        endpoint: String,
         body: crate::ComputeTokensRequest,
     }
 
@@ -1298,14 +1053,8 @@ mod calls {
 
     impl ComputeTokens {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+endpoint}:computeTokens",
-                    &[&self.endpoint],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+endpoint}:computeTokens", &[&self.endpoint])
                 .method_id("aiplatform.projects.locations.endpoints.computeTokens");
             let request = request.json(&self.body)?;
             self.call.execute(request).await

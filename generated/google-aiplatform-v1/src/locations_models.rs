@@ -14,21 +14,18 @@ impl LocationsModels {
     /// The `projects.locations.models.operations` resource (feature `models-operations`).
     #[cfg(feature = "models-operations")]
     pub fn operations(&self) -> crate::models_operations::ModelsOperations {
-        crate::models_operations::ModelsOperations {
-            client: self.client.clone(),
-        }
+        crate::models_operations::ModelsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "models-operations",
+        operations,
+        "models-operations",
         "compiled out: enable the cargo feature `models-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.models.evaluations` resource.
     pub fn evaluations(&self) -> crate::evaluations::Evaluations {
-        crate::evaluations::Evaluations {
-            client: self.client.clone(),
-        }
+        crate::evaluations::Evaluations { client: self.client.clone() }
     }
 }
 
@@ -54,14 +51,11 @@ mod calls {
         /// ```
         pub fn set_iam_policy(
             &self,
-            resource: crate::LocationModelName,
+            resource: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
             body: crate::GoogleIamV1SetIamPolicyRequest,
         ) -> SetIamPolicy {
-            SetIamPolicy {
-                call: Call::new(&self.client),
-                resource,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            SetIamPolicy { resource: call.name_arg("resource", resource), body, call }
         }
 
         /// Gets the access control policy for a resource. Returns an empty policy if the resource exists and does not have a policy set.
@@ -77,13 +71,10 @@ mod calls {
         /// ```
         pub fn get_iam_policy(
             &self,
-            resource: crate::LocationModelName,
+            resource: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
         ) -> GetIamPolicy {
-            GetIamPolicy {
-                call: Call::new(&self.client),
-                resource,
-                options_requested_policy_version: None,
-            }
+            let mut call = Call::new(&self.client);
+            GetIamPolicy { resource: call.name_arg("resource", resource), options_requested_policy_version: None, call }
         }
 
         /// Returns permissions that a caller has on the specified resource. If the resource does not exist, this will return an empty set of permissions, not a `NOT_FOUND` error. Note: This operation is designed to be used for building permission-aware UIs and command-line tools, not for authorization checking. This operation may "fail open" without warning.
@@ -99,13 +90,10 @@ mod calls {
         /// ```
         pub fn test_iam_permissions(
             &self,
-            resource: crate::LocationModelName,
+            resource: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
         ) -> TestIamPermissions {
-            TestIamPermissions {
-                call: Call::new(&self.client),
-                resource,
-                permissions: Vec::new(),
-            }
+            let mut call = Call::new(&self.client);
+            TestIamPermissions { resource: call.name_arg("resource", resource), permissions: Vec::new(), call }
         }
 
         /// Uploads a Model artifact into Vertex AI.
@@ -122,14 +110,11 @@ mod calls {
         /// ```
         pub fn upload(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::UploadModelRequest,
         ) -> Upload {
-            Upload {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Upload { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Gets a Model.
@@ -143,11 +128,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::LocationModelName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::LocationModelName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates a Model.
@@ -163,15 +146,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::LocationModelName,
+            name: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
             body: crate::Model,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
 
         /// Deletes a Model. A model cannot be deleted if any Endpoint resource has a DeployedModel based on the model in its deployed\_models field.
@@ -186,11 +165,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::LocationModelName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::LocationModelName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// Lists Models in a Location.
@@ -207,15 +184,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 read_mask: None,
                 order_by: None,
+                call,
             }
         }
 
@@ -233,15 +211,19 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list_versions(&self, name: crate::LocationModelName) -> ListVersions {
+        pub fn list_versions(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
+        ) -> ListVersions {
+            let mut call = Call::new(&self.client);
             ListVersions {
-                call: Call::new(&self.client),
-                name,
+                name: call.name_arg("name", name),
                 page_size: None,
                 page_token: None,
                 filter: None,
                 read_mask: None,
                 order_by: None,
+                call,
             }
         }
 
@@ -261,14 +243,10 @@ mod calls {
         /// ```
         pub fn list_checkpoints(
             &self,
-            name: crate::LocationModelName,
+            name: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
         ) -> ListCheckpoints {
-            ListCheckpoints {
-                call: Call::new(&self.client),
-                name,
-                page_size: None,
-                page_token: None,
-            }
+            let mut call = Call::new(&self.client);
+            ListCheckpoints { name: call.name_arg("name", name), page_size: None, page_token: None, call }
         }
 
         /// Incrementally update the dataset used for an examples model.
@@ -285,14 +263,11 @@ mod calls {
         /// ```
         pub fn update_explanation_dataset(
             &self,
-            model: crate::LocationModelName,
+            model: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
             body: crate::UpdateExplanationDatasetRequest,
         ) -> UpdateExplanationDataset {
-            UpdateExplanationDataset {
-                call: Call::new(&self.client),
-                model,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            UpdateExplanationDataset { model: call.name_arg("model", model), body, call }
         }
 
         /// Deletes a Model version. Model version can only be deleted if there are no DeployedModels created from it. Deleting the only version in the Model is not allowed. Use DeleteModel for deleting the Model instead.
@@ -307,11 +282,12 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete_version(&self, name: crate::LocationModelName) -> DeleteVersion {
-            DeleteVersion {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete_version(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
+        ) -> DeleteVersion {
+            let mut call = Call::new(&self.client);
+            DeleteVersion { name: call.name_arg("name", name), call }
         }
 
         /// Merges a set of aliases for a Model version.
@@ -327,14 +303,11 @@ mod calls {
         /// ```
         pub fn merge_version_aliases(
             &self,
-            name: crate::LocationModelName,
+            name: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
             body: crate::MergeVersionAliasesRequest,
         ) -> MergeVersionAliases {
-            MergeVersionAliases {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            MergeVersionAliases { name: call.name_arg("name", name), body, call }
         }
 
         /// Exports a trained, exportable Model to a location specified by the user. A Model is considered to be exportable if it has at least one supported export format.
@@ -351,14 +324,11 @@ mod calls {
         /// ```
         pub fn export(
             &self,
-            name: crate::LocationModelName,
+            name: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
             body: crate::ExportModelRequest,
         ) -> Export {
-            Export {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Export { name: call.name_arg("name", name), body, call }
         }
 
         /// Copies an already existing Vertex AI Model into the specified Location. The source Model must exist in the same Project. When copying custom Models, the users themselves are responsible for Model.metadata content to be region-agnostic, as well as making sure that any resources (e.g. files) it depends on remain accessible.
@@ -375,14 +345,11 @@ mod calls {
         /// ```
         pub fn copy(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::CopyModelRequest,
         ) -> Copy {
-            Copy {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Copy { parent: call.name_arg("parent", parent), body, call }
         }
     }
 
@@ -391,7 +358,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct SetIamPolicy {
         call: Call,
-        resource: crate::LocationModelName,
+        resource: String,
         body: crate::GoogleIamV1SetIamPolicyRequest,
     }
 
@@ -400,11 +367,7 @@ mod calls {
     impl SetIamPolicy {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+resource}:setIamPolicy",
-                    &[&self.resource],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+resource}:setIamPolicy", &[&self.resource])
                 .method_id("aiplatform.projects.locations.models.setIamPolicy");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -416,7 +379,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct GetIamPolicy {
         call: Call,
-        resource: crate::LocationModelName,
+        resource: String,
         options_requested_policy_version: Option<i32>,
     }
 
@@ -431,16 +394,9 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+resource}:getIamPolicy",
-                    &[&self.resource],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+resource}:getIamPolicy", &[&self.resource])
                 .method_id("aiplatform.projects.locations.models.getIamPolicy")
-                .query_opt(
-                    "options.requestedPolicyVersion",
-                    self.options_requested_policy_version.as_ref(),
-                );
+                .query_opt("options.requestedPolicyVersion", self.options_requested_policy_version.as_ref());
             self.call.execute(request).await
         }
     }
@@ -450,7 +406,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct TestIamPermissions {
         call: Call,
-        resource: crate::LocationModelName,
+        resource: String,
         permissions: Vec<String>,
     }
 
@@ -458,23 +414,14 @@ mod calls {
 
     impl TestIamPermissions {
         /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
-        pub fn permissions(
-            mut self,
-            values: impl IntoIterator<Item = impl Into<String>>,
-        ) -> Self {
+        pub fn permissions(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
             self.permissions = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+resource}:testIamPermissions",
-                    &[&self.resource],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+resource}:testIamPermissions", &[&self.resource])
                 .method_id("aiplatform.projects.locations.models.testIamPermissions")
                 .query_all("permissions", self.permissions.iter());
             self.call.execute(request).await
@@ -486,7 +433,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Upload {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::UploadModelRequest,
     }
 
@@ -496,27 +443,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::UploadModelOperationMetadata,
-            >,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/models:upload",
-                    &[&self.parent],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, crate::UploadModelOperationMetadata>>
+        {
+            let request = Request::from_template(Method::Post, "v1/{+parent}/models:upload", &[&self.parent])
                 .method_id("aiplatform.projects.locations.models.upload");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -525,7 +458,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::LocationModelName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -533,11 +466,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Model> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.models.get");
             self.call.execute(request).await
         }
@@ -548,7 +477,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::LocationModelName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::Model,
     }
@@ -557,21 +486,14 @@ mod calls {
 
     impl Patch {
         /// Required. The update mask applies to the resource. For the `FieldMask` definition, see google.protobuf.FieldMask.
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Model> {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.models.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
@@ -584,7 +506,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::LocationModelName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -594,25 +516,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.models.delete");
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -621,7 +530,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -651,10 +560,7 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -667,11 +573,7 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ListModelsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/models",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+parent}/models", &[&self.parent])
                 .method_id("aiplatform.projects.locations.models.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -689,7 +591,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct ListVersions {
         call: Call,
-        name: crate::LocationModelName,
+        name: String,
         page_size: Option<i32>,
         page_token: Option<String>,
         filter: Option<String>,
@@ -719,10 +621,7 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -734,14 +633,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListModelVersionsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}:listVersions",
-                    &[&self.name],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListModelVersionsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+name}:listVersions", &[&self.name])
                 .method_id("aiplatform.projects.locations.models.listVersions")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -752,16 +645,14 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        ListVersions, page_token, ListModelVersionsResponse, Model
-    );
+    discogen_runtime::paginated!(ListVersions, page_token, ListModelVersionsResponse, Model);
 
     /// The `aiplatform.projects.locations.models.listCheckpoints` call: configure it, then [`ListCheckpoints::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct ListCheckpoints {
         call: Call,
-        name: crate::LocationModelName,
+        name: String,
         page_size: Option<i32>,
         page_token: Option<String>,
     }
@@ -782,14 +673,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListModelVersionCheckpointsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}:listCheckpoints",
-                    &[&self.name],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListModelVersionCheckpointsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+name}:listCheckpoints", &[&self.name])
                 .method_id("aiplatform.projects.locations.models.listCheckpoints")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref());
@@ -798,7 +683,9 @@ mod calls {
     }
 
     discogen_runtime::paginated!(
-        ListCheckpoints, page_token, ListModelVersionCheckpointsResponse,
+        ListCheckpoints,
+        page_token,
+        ListModelVersionCheckpointsResponse,
         ModelVersionCheckpoint
     );
 
@@ -807,7 +694,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct UpdateExplanationDataset {
         call: Call,
-        model: crate::LocationModelName,
+        model: String,
         body: crate::UpdateExplanationDatasetRequest,
     }
 
@@ -823,23 +710,11 @@ mod calls {
                 crate::UpdateExplanationDatasetOperationMetadata,
             >,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+model}:updateExplanationDataset",
-                    &[&self.model],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.models.updateExplanationDataset",
-                );
+            let request = Request::from_template(Method::Post, "v1/{+model}:updateExplanationDataset", &[&self.model])
+                .method_id("aiplatform.projects.locations.models.updateExplanationDataset");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -848,7 +723,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct DeleteVersion {
         call: Call,
-        name: crate::LocationModelName,
+        name: String,
     }
 
     discogen_runtime::call_options!(DeleteVersion);
@@ -857,23 +732,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}:deleteVersion",
-                    &[&self.name],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<discogen_runtime::wkt::Empty, serde_json::Value>>
+        {
+            let request = Request::from_template(Method::Delete, "v1/{+name}:deleteVersion", &[&self.name])
                 .method_id("aiplatform.projects.locations.models.deleteVersion");
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -882,7 +746,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct MergeVersionAliases {
         call: Call,
-        name: crate::LocationModelName,
+        name: String,
         body: crate::MergeVersionAliasesRequest,
     }
 
@@ -891,11 +755,7 @@ mod calls {
     impl MergeVersionAliases {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Model> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:mergeVersionAliases",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+name}:mergeVersionAliases", &[&self.name])
                 .method_id("aiplatform.projects.locations.models.mergeVersionAliases");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -907,7 +767,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Export {
         call: Call,
-        name: crate::LocationModelName,
+        name: String,
         body: crate::ExportModelRequest,
     }
 
@@ -917,27 +777,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::ExportModelOperationMetadata,
-            >,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:export",
-                    &[&self.name],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, crate::ExportModelOperationMetadata>>
+        {
+            let request = Request::from_template(Method::Post, "v1/{+name}:export", &[&self.name])
                 .method_id("aiplatform.projects.locations.models.export");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -946,7 +792,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Copy {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::CopyModelRequest,
     }
 
@@ -956,27 +802,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::CopyModelOperationMetadata,
-            >,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/models:copy",
-                    &[&self.parent],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, crate::CopyModelOperationMetadata>>
+        {
+            let request = Request::from_template(Method::Post, "v1/{+parent}/models:copy", &[&self.parent])
                 .method_id("aiplatform.projects.locations.models.copy");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 }

@@ -11,7 +11,10 @@ pub struct LocationsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    LocationsOperations, LocationName, LocationOperationName,
-    GoogleLongrunningListOperationsResponse, "aiplatform.projects.locations.operations",
+    LocationsOperations,
+    LocationName,
+    LocationOperationName,
+    GoogleLongrunningListOperationsResponse,
+    "aiplatform.projects.locations.operations",
     "v1/"
 );

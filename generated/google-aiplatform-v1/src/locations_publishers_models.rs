@@ -26,14 +26,11 @@ impl LocationsPublishersModels {
     /// ```
     pub fn predict(
         &self,
-        endpoint: crate::PublisherModelName,
+        endpoint: impl discogen_runtime::model::IntoName<crate::PublisherModelName>,
         body: crate::PredictRequest,
     ) -> Predict {
-        Predict {
-            call: Call::new(&self.client),
-            endpoint,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        Predict { endpoint: call.name_arg("endpoint", endpoint), body, call }
     }
 
     /// Perform an online prediction with an arbitrary HTTP payload. The response includes the following HTTP headers: * `X-Vertex-AI-Endpoint-Id`: ID of the Endpoint that served this prediction. * `X-Vertex-AI-Deployed-Model-Id`: ID of the Endpoint's DeployedModel that served this prediction.
@@ -49,14 +46,11 @@ impl LocationsPublishersModels {
     /// ```
     pub fn raw_predict(
         &self,
-        endpoint: crate::PublisherModelName,
+        endpoint: impl discogen_runtime::model::IntoName<crate::PublisherModelName>,
         body: crate::RawPredictRequest,
     ) -> RawPredict {
-        RawPredict {
-            call: Call::new(&self.client),
-            endpoint,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        RawPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
     }
 
     /// Perform a streaming online prediction with an arbitrary HTTP payload.
@@ -72,14 +66,11 @@ impl LocationsPublishersModels {
     /// ```
     pub fn stream_raw_predict(
         &self,
-        endpoint: crate::PublisherModelName,
+        endpoint: impl discogen_runtime::model::IntoName<crate::PublisherModelName>,
         body: crate::StreamRawPredictRequest,
     ) -> StreamRawPredict {
-        StreamRawPredict {
-            call: Call::new(&self.client),
-            endpoint,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        StreamRawPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
     }
 
     /// Perform a server-side streaming online prediction request for Vertex LLM streaming.
@@ -95,14 +86,11 @@ impl LocationsPublishersModels {
     /// ```
     pub fn server_streaming_predict(
         &self,
-        endpoint: crate::PublisherModelName,
+        endpoint: impl discogen_runtime::model::IntoName<crate::PublisherModelName>,
         body: crate::StreamingPredictRequest,
     ) -> ServerStreamingPredict {
-        ServerStreamingPredict {
-            call: Call::new(&self.client),
-            endpoint,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        ServerStreamingPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
     }
 
     /// Calls `aiplatform.projects.locations.publishers.models.predictLongRunning`.
@@ -119,14 +107,11 @@ impl LocationsPublishersModels {
     /// ```
     pub fn predict_long_running(
         &self,
-        endpoint: crate::PublisherModelName,
+        endpoint: impl discogen_runtime::model::IntoName<crate::PublisherModelName>,
         body: crate::PredictLongRunningRequest,
     ) -> PredictLongRunning {
-        PredictLongRunning {
-            call: Call::new(&self.client),
-            endpoint,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        PredictLongRunning { endpoint: call.name_arg("endpoint", endpoint), body, call }
     }
 
     /// Fetch an asynchronous online prediction operation.
@@ -143,14 +128,11 @@ impl LocationsPublishersModels {
     /// ```
     pub fn fetch_predict_operation(
         &self,
-        endpoint: crate::PublisherModelName,
+        endpoint: impl discogen_runtime::model::IntoName<crate::PublisherModelName>,
         body: crate::FetchPredictOperationRequest,
     ) -> FetchPredictOperation {
-        FetchPredictOperation {
-            call: Call::new(&self.client),
-            endpoint,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        FetchPredictOperation { endpoint: call.name_arg("endpoint", endpoint), body, call }
     }
 
     /// Generate content with multimodal inputs.
@@ -166,14 +148,11 @@ impl LocationsPublishersModels {
     /// ```
     pub fn generate_content(
         &self,
-        model: crate::PublisherModelName,
+        model: impl discogen_runtime::model::IntoName<crate::PublisherModelName>,
         body: crate::GenerateContentRequest,
     ) -> GenerateContent {
-        GenerateContent {
-            call: Call::new(&self.client),
-            model,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        GenerateContent { model: call.name_arg("model", model), body, call }
     }
 
     /// Generate content with multimodal inputs with streaming support.
@@ -189,14 +168,11 @@ impl LocationsPublishersModels {
     /// ```
     pub fn stream_generate_content(
         &self,
-        model: crate::PublisherModelName,
+        model: impl discogen_runtime::model::IntoName<crate::PublisherModelName>,
         body: crate::GenerateContentRequest,
     ) -> StreamGenerateContent {
-        StreamGenerateContent {
-            call: Call::new(&self.client),
-            model,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        StreamGenerateContent { model: call.name_arg("model", model), body, call }
     }
 
     /// Perform a token counting.
@@ -212,14 +188,11 @@ impl LocationsPublishersModels {
     /// ```
     pub fn count_tokens(
         &self,
-        endpoint: crate::PublisherModelName,
+        endpoint: impl discogen_runtime::model::IntoName<crate::PublisherModelName>,
         body: crate::CountTokensRequest,
     ) -> CountTokens {
-        CountTokens {
-            call: Call::new(&self.client),
-            endpoint,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        CountTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
     }
 
     /// Return a list of tokens based on the input text.
@@ -235,14 +208,11 @@ impl LocationsPublishersModels {
     /// ```
     pub fn compute_tokens(
         &self,
-        endpoint: crate::PublisherModelName,
+        endpoint: impl discogen_runtime::model::IntoName<crate::PublisherModelName>,
         body: crate::ComputeTokensRequest,
     ) -> ComputeTokens {
-        ComputeTokens {
-            call: Call::new(&self.client),
-            endpoint,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        ComputeTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
     }
 }
 
@@ -251,7 +221,7 @@ impl LocationsPublishersModels {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Predict {
     call: Call,
-    endpoint: crate::PublisherModelName,
+    endpoint: String,
     body: crate::PredictRequest,
 }
 
@@ -260,11 +230,7 @@ discogen_runtime::call_options!(Predict);
 impl Predict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+endpoint}:predict",
-                &[&self.endpoint],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+endpoint}:predict", &[&self.endpoint])
             .method_id("aiplatform.projects.locations.publishers.models.predict");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -276,7 +242,7 @@ impl Predict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RawPredict {
     call: Call,
-    endpoint: crate::PublisherModelName,
+    endpoint: String,
     body: crate::RawPredictRequest,
 }
 
@@ -285,11 +251,7 @@ discogen_runtime::call_options!(RawPredict);
 impl RawPredict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+endpoint}:rawPredict",
-                &[&self.endpoint],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+endpoint}:rawPredict", &[&self.endpoint])
             .method_id("aiplatform.projects.locations.publishers.models.rawPredict");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -301,7 +263,7 @@ impl RawPredict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StreamRawPredict {
     call: Call,
-    endpoint: crate::PublisherModelName,
+    endpoint: String,
     body: crate::StreamRawPredictRequest,
 }
 
@@ -310,14 +272,8 @@ discogen_runtime::call_options!(StreamRawPredict);
 impl StreamRawPredict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+endpoint}:streamRawPredict",
-                &[&self.endpoint],
-            )
-            .method_id(
-                "aiplatform.projects.locations.publishers.models.streamRawPredict",
-            );
+        let request = Request::from_template(Method::Post, "v1/{+endpoint}:streamRawPredict", &[&self.endpoint])
+            .method_id("aiplatform.projects.locations.publishers.models.streamRawPredict");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -328,7 +284,7 @@ impl StreamRawPredict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ServerStreamingPredict {
     call: Call,
-    endpoint: crate::PublisherModelName,
+    endpoint: String,
     body: crate::StreamingPredictRequest,
 }
 
@@ -336,17 +292,9 @@ discogen_runtime::call_options!(ServerStreamingPredict);
 
 impl ServerStreamingPredict {
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::StreamingPredictResponse> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+endpoint}:serverStreamingPredict",
-                &[&self.endpoint],
-            )
-            .method_id(
-                "aiplatform.projects.locations.publishers.models.serverStreamingPredict",
-            );
+    pub async fn send(self) -> discogen_runtime::Result<crate::StreamingPredictResponse> {
+        let request = Request::from_template(Method::Post, "v1/{+endpoint}:serverStreamingPredict", &[&self.endpoint])
+            .method_id("aiplatform.projects.locations.publishers.models.serverStreamingPredict");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -357,7 +305,7 @@ impl ServerStreamingPredict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PredictLongRunning {
     call: Call,
-    endpoint: crate::PublisherModelName,
+    endpoint: String,
     body: crate::PredictLongRunningRequest,
 }
 
@@ -367,23 +315,12 @@ impl PredictLongRunning {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-    > {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+endpoint}:predictLongRunning",
-                &[&self.endpoint],
-            )
-            .method_id(
-                "aiplatform.projects.locations.publishers.models.predictLongRunning",
-            );
+    ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+        let request = Request::from_template(Method::Post, "v1/{+endpoint}:predictLongRunning", &[&self.endpoint])
+            .method_id("aiplatform.projects.locations.publishers.models.predictLongRunning");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(
-            discogen_runtime::Operation::new(self.call.client, raw)
-                .with_poll_path_prefix("v1/"),
-        )
+        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
     }
 }
 
@@ -392,7 +329,7 @@ impl PredictLongRunning {
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPredictOperation {
     call: Call,
-    endpoint: crate::PublisherModelName,
+    endpoint: String,
     body: crate::FetchPredictOperationRequest,
 }
 
@@ -402,23 +339,12 @@ impl FetchPredictOperation {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-    > {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+endpoint}:fetchPredictOperation",
-                &[&self.endpoint],
-            )
-            .method_id(
-                "aiplatform.projects.locations.publishers.models.fetchPredictOperation",
-            );
+    ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+        let request = Request::from_template(Method::Post, "v1/{+endpoint}:fetchPredictOperation", &[&self.endpoint])
+            .method_id("aiplatform.projects.locations.publishers.models.fetchPredictOperation");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(
-            discogen_runtime::Operation::new(self.call.client, raw)
-                .with_poll_path_prefix("v1/"),
-        )
+        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
     }
 }
 
@@ -427,7 +353,7 @@ impl FetchPredictOperation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GenerateContent {
     call: Call,
-    model: crate::PublisherModelName,
+    model: String,
     body: crate::GenerateContentRequest,
 }
 
@@ -436,14 +362,8 @@ discogen_runtime::call_options!(GenerateContent);
 impl GenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+model}:generateContent",
-                &[&self.model],
-            )
-            .method_id(
-                "aiplatform.projects.locations.publishers.models.generateContent",
-            );
+        let request = Request::from_template(Method::Post, "v1/{+model}:generateContent", &[&self.model])
+            .method_id("aiplatform.projects.locations.publishers.models.generateContent");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -454,7 +374,7 @@ impl GenerateContent {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StreamGenerateContent {
     call: Call,
-    model: crate::PublisherModelName,
+    model: String,
     body: crate::GenerateContentRequest,
 }
 
@@ -463,14 +383,8 @@ discogen_runtime::call_options!(StreamGenerateContent);
 impl StreamGenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+model}:streamGenerateContent",
-                &[&self.model],
-            )
-            .method_id(
-                "aiplatform.projects.locations.publishers.models.streamGenerateContent",
-            );
+        let request = Request::from_template(Method::Post, "v1/{+model}:streamGenerateContent", &[&self.model])
+            .method_id("aiplatform.projects.locations.publishers.models.streamGenerateContent");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -481,7 +395,7 @@ impl StreamGenerateContent {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CountTokens {
     call: Call,
-    endpoint: crate::PublisherModelName,
+    endpoint: String,
     body: crate::CountTokensRequest,
 }
 
@@ -490,11 +404,7 @@ discogen_runtime::call_options!(CountTokens);
 impl CountTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+endpoint}:countTokens",
-                &[&self.endpoint],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+endpoint}:countTokens", &[&self.endpoint])
             .method_id("aiplatform.projects.locations.publishers.models.countTokens");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -506,7 +416,7 @@ impl CountTokens {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ComputeTokens {
     call: Call,
-    endpoint: crate::PublisherModelName,
+    endpoint: String,
     body: crate::ComputeTokensRequest,
 }
 
@@ -515,11 +425,7 @@ discogen_runtime::call_options!(ComputeTokens);
 impl ComputeTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+endpoint}:computeTokens",
-                &[&self.endpoint],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+endpoint}:computeTokens", &[&self.endpoint])
             .method_id("aiplatform.projects.locations.publishers.models.computeTokens");
         let request = request.json(&self.body)?;
         self.call.execute(request).await

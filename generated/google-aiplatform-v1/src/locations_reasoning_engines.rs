@@ -8,12 +8,7 @@
 #[derive(Clone, Debug)]
 pub struct LocationsReasoningEngines {
     #[cfg_attr(
-        not(
-            any(
-                feature = "locations-reasoning-engines",
-                feature = "reasoning-engines-operations"
-            )
-        ),
+        not(any(feature = "locations-reasoning-engines", feature = "reasoning-engines-operations")),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -22,16 +17,13 @@ pub struct LocationsReasoningEngines {
 impl LocationsReasoningEngines {
     /// The `projects.locations.reasoningEngines.operations` resource (feature `reasoning-engines-operations`).
     #[cfg(feature = "reasoning-engines-operations")]
-    pub fn operations(
-        &self,
-    ) -> crate::reasoning_engines_operations::ReasoningEnginesOperations {
-        crate::reasoning_engines_operations::ReasoningEnginesOperations {
-            client: self.client.clone(),
-        }
+    pub fn operations(&self) -> crate::reasoning_engines_operations::ReasoningEnginesOperations {
+        crate::reasoning_engines_operations::ReasoningEnginesOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "reasoning-engines-operations",
+        operations,
+        "reasoning-engines-operations",
         "compiled out: enable the cargo feature `reasoning-engines-operations` of google-aiplatform-v1"
     );
 }
@@ -58,14 +50,11 @@ mod calls {
         /// ```
         pub fn query(
             &self,
-            name: crate::LocationReasoningEngineName,
+            name: impl discogen_runtime::model::IntoName<crate::LocationReasoningEngineName>,
             body: crate::QueryReasoningEngineRequest,
         ) -> Query {
-            Query {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Query { name: call.name_arg("name", name), body, call }
         }
 
         /// Streams queries using a reasoning engine.
@@ -81,14 +70,11 @@ mod calls {
         /// ```
         pub fn stream_query(
             &self,
-            name: crate::LocationReasoningEngineName,
+            name: impl discogen_runtime::model::IntoName<crate::LocationReasoningEngineName>,
             body: crate::StreamQueryReasoningEngineRequest,
         ) -> StreamQuery {
-            StreamQuery {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            StreamQuery { name: call.name_arg("name", name), body, call }
         }
 
         /// Creates a reasoning engine.
@@ -105,14 +91,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::ReasoningEngine,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Lists reasoning engines in a location.
@@ -129,14 +112,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
-            List {
-                call: Call::new(&self.client),
-                parent,
-                filter: None,
-                page_size: None,
-                page_token: None,
-            }
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
+            List { parent: call.name_arg("parent", parent), filter: None, page_size: None, page_token: None, call }
         }
 
         /// Gets a reasoning engine.
@@ -150,11 +128,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::LocationReasoningEngineName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::LocationReasoningEngineName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates a reasoning engine.
@@ -171,15 +147,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::LocationReasoningEngineName,
+            name: impl discogen_runtime::model::IntoName<crate::LocationReasoningEngineName>,
             body: crate::ReasoningEngine,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
 
         /// Deletes a reasoning engine.
@@ -194,12 +166,12 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::LocationReasoningEngineName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-                force: None,
-            }
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::LocationReasoningEngineName>,
+        ) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), force: None, call }
         }
     }
 
@@ -208,7 +180,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Query {
         call: Call,
-        name: crate::LocationReasoningEngineName,
+        name: String,
         body: crate::QueryReasoningEngineRequest,
     }
 
@@ -216,14 +188,8 @@ mod calls {
 
     impl Query {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::QueryReasoningEngineResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:query",
-                    &[&self.name],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::QueryReasoningEngineResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+name}:query", &[&self.name])
                 .method_id("aiplatform.projects.locations.reasoningEngines.query");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -235,7 +201,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct StreamQuery {
         call: Call,
-        name: crate::LocationReasoningEngineName,
+        name: String,
         body: crate::StreamQueryReasoningEngineRequest,
     }
 
@@ -244,11 +210,7 @@ mod calls {
     impl StreamQuery {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:streamQuery",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+name}:streamQuery", &[&self.name])
                 .method_id("aiplatform.projects.locations.reasoningEngines.streamQuery");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -260,7 +222,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::ReasoningEngine,
     }
 
@@ -270,24 +232,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/reasoningEngines",
-                    &[&self.parent],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>> {
+            let request = Request::from_template(Method::Post, "v1/{+parent}/reasoningEngines", &[&self.parent])
                 .method_id("aiplatform.projects.locations.reasoningEngines.create");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -296,7 +246,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -324,14 +274,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListReasoningEnginesResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/reasoningEngines",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListReasoningEnginesResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/reasoningEngines", &[&self.parent])
                 .method_id("aiplatform.projects.locations.reasoningEngines.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -340,16 +284,14 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListReasoningEnginesResponse, ReasoningEngine
-    );
+    discogen_runtime::paginated!(List, page_token, ListReasoningEnginesResponse, ReasoningEngine);
 
     /// The `aiplatform.projects.locations.reasoningEngines.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::LocationReasoningEngineName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -357,11 +299,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ReasoningEngine> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.reasoningEngines.get");
             self.call.execute(request).await
         }
@@ -372,7 +310,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::LocationReasoningEngineName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::ReasoningEngine,
     }
@@ -381,10 +319,7 @@ mod calls {
 
     impl Patch {
         /// Optional. Mask specifying which fields to update.
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -392,25 +327,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>> {
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.reasoningEngines.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -419,7 +342,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::LocationReasoningEngineName,
+        name: String,
         force: Option<bool>,
     }
 
@@ -436,26 +359,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.reasoningEngines.delete")
                 .query_opt("force", self.force.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 }

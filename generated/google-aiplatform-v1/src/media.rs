@@ -29,14 +29,11 @@ impl Media {
     /// ```
     pub fn upload(
         &self,
-        parent: crate::RagCorporaName,
+        parent: impl discogen_runtime::model::IntoName<crate::RagCorporaName>,
         body: crate::UploadRagFileRequest,
     ) -> Upload {
-        Upload {
-            call: Call::new(&self.client),
-            parent,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        Upload { parent: call.name_arg("parent", parent), body, call }
     }
 }
 
@@ -45,7 +42,7 @@ impl Media {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Upload {
     call: Call,
-    parent: crate::RagCorporaName,
+    parent: String,
     body: crate::UploadRagFileRequest,
 }
 
@@ -54,11 +51,7 @@ discogen_runtime::call_options!(Upload);
 impl Upload {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::UploadRagFileResponse> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+parent}/ragFiles:upload",
-                &[&self.parent],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+parent}/ragFiles:upload", &[&self.parent])
             .method_id("aiplatform.media.upload");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -69,26 +62,20 @@ impl Upload {
         self,
         media: discogen_runtime::media::MediaSource,
     ) -> discogen_runtime::media::MediaUpload<crate::UploadRagFileResponse> {
-        let request = self
-            .call
-            .request(
-                Request::from_template(
-                        Method::Post,
-                        "upload/v1/{+parent}/ragFiles:upload",
-                        &[&self.parent],
-                    )
-                    .method_id("aiplatform.media.upload"),
-            );
+        let request = self.call.request(
+            Request::from_template(Method::Post, "upload/v1/{+parent}/ragFiles:upload", &[&self.parent])
+                .method_id("aiplatform.media.upload"),
+        );
         let request = request.json(&self.body);
 
         discogen_runtime::media::MediaUpload::new(
-                self.call.client,
-                "aiplatform.media.upload",
-                crate::SERVICE_PATH,
-                request,
-                media,
-            )
-            .accept(&["*/*"])
-            .max_size(None)
+            self.call.client,
+            "aiplatform.media.upload",
+            crate::SERVICE_PATH,
+            request,
+            media,
+        )
+        .accept(&["*/*"])
+        .max_size(None)
     }
 }

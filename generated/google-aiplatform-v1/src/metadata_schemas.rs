@@ -26,15 +26,11 @@ impl MetadataSchemas {
     /// ```
     pub fn create(
         &self,
-        parent: crate::MetadataStoreName,
+        parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>,
         body: crate::MetadataSchema,
     ) -> Create {
-        Create {
-            call: Call::new(&self.client),
-            parent,
-            body,
-            metadata_schema_id: None,
-        }
+        let mut call = Call::new(&self.client);
+        Create { parent: call.name_arg("parent", parent), body, metadata_schema_id: None, call }
     }
 
     /// Lists MetadataSchemas.
@@ -51,14 +47,9 @@ impl MetadataSchemas {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: crate::MetadataStoreName) -> List {
-        List {
-            call: Call::new(&self.client),
-            parent,
-            page_size: None,
-            page_token: None,
-            filter: None,
-        }
+    pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>) -> List {
+        let mut call = Call::new(&self.client);
+        List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, filter: None, call }
     }
 
     /// Retrieves a specific MetadataSchema.
@@ -72,11 +63,9 @@ impl MetadataSchemas {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::MetadataSchemaName) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            name,
-        }
+    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::MetadataSchemaName>) -> Get {
+        let mut call = Call::new(&self.client);
+        Get { name: call.name_arg("name", name), call }
     }
 }
 
@@ -85,7 +74,7 @@ impl MetadataSchemas {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
     call: Call,
-    parent: crate::MetadataStoreName,
+    parent: String,
     metadata_schema_id: Option<String>,
     body: crate::MetadataSchema,
 }
@@ -101,14 +90,8 @@ impl Create {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::MetadataSchema> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+parent}/metadataSchemas",
-                &[&self.parent],
-            )
-            .method_id(
-                "aiplatform.projects.locations.metadataStores.metadataSchemas.create",
-            )
+        let request = Request::from_template(Method::Post, "v1/{+parent}/metadataSchemas", &[&self.parent])
+            .method_id("aiplatform.projects.locations.metadataStores.metadataSchemas.create")
             .query_opt("metadataSchemaId", self.metadata_schema_id.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -120,7 +103,7 @@ impl Create {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     call: Call,
-    parent: crate::MetadataStoreName,
+    parent: String,
     page_size: Option<i32>,
     page_token: Option<String>,
     filter: Option<String>,
@@ -148,17 +131,9 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::ListMetadataSchemasResponse> {
-        let request = Request::from_template(
-                Method::Get,
-                "v1/{+parent}/metadataSchemas",
-                &[&self.parent],
-            )
-            .method_id(
-                "aiplatform.projects.locations.metadataStores.metadataSchemas.list",
-            )
+    pub async fn send(self) -> discogen_runtime::Result<crate::ListMetadataSchemasResponse> {
+        let request = Request::from_template(Method::Get, "v1/{+parent}/metadataSchemas", &[&self.parent])
+            .method_id("aiplatform.projects.locations.metadataStores.metadataSchemas.list")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
             .query_opt("filter", self.filter.as_ref());
@@ -166,16 +141,14 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(
-    List, page_token, ListMetadataSchemasResponse, MetadataSchema
-);
+discogen_runtime::paginated!(List, page_token, ListMetadataSchemasResponse, MetadataSchema);
 
 /// The `aiplatform.projects.locations.metadataStores.metadataSchemas.get` call: configure it, then [`Get::send`] it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     call: Call,
-    name: crate::MetadataSchemaName,
+    name: String,
 }
 
 discogen_runtime::call_options!(Get);
@@ -184,9 +157,7 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::MetadataSchema> {
         let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
-            .method_id(
-                "aiplatform.projects.locations.metadataStores.metadataSchemas.get",
-            );
+            .method_id("aiplatform.projects.locations.metadataStores.metadataSchemas.get");
         self.call.execute(request).await
     }
 }

@@ -13,50 +13,40 @@ pub struct MetadataStores {
 impl MetadataStores {
     /// The `projects.locations.metadataStores.operations` resource (feature `metadata-stores-operations`).
     #[cfg(feature = "metadata-stores-operations")]
-    pub fn operations(
-        &self,
-    ) -> crate::metadata_stores_operations::MetadataStoresOperations {
-        crate::metadata_stores_operations::MetadataStoresOperations {
-            client: self.client.clone(),
-        }
+    pub fn operations(&self) -> crate::metadata_stores_operations::MetadataStoresOperations {
+        crate::metadata_stores_operations::MetadataStoresOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "metadata-stores-operations",
+        operations,
+        "metadata-stores-operations",
         "compiled out: enable the cargo feature `metadata-stores-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.metadataStores.artifacts` resource.
     pub fn artifacts(&self) -> crate::artifacts::Artifacts {
-        crate::artifacts::Artifacts {
-            client: self.client.clone(),
-        }
+        crate::artifacts::Artifacts { client: self.client.clone() }
     }
 
     /// The `projects.locations.metadataStores.contexts` resource.
     pub fn contexts(&self) -> crate::contexts::Contexts {
-        crate::contexts::Contexts {
-            client: self.client.clone(),
-        }
+        crate::contexts::Contexts { client: self.client.clone() }
     }
 
     /// The `projects.locations.metadataStores.executions` resource.
     pub fn executions(&self) -> crate::executions::Executions {
-        crate::executions::Executions {
-            client: self.client.clone(),
-        }
+        crate::executions::Executions { client: self.client.clone() }
     }
 
     /// The `projects.locations.metadataStores.metadataSchemas` resource (feature `metadata-schemas`).
     #[cfg(feature = "metadata-schemas")]
     pub fn metadata_schemas(&self) -> crate::metadata_schemas::MetadataSchemas {
-        crate::metadata_schemas::MetadataSchemas {
-            client: self.client.clone(),
-        }
+        crate::metadata_schemas::MetadataSchemas { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        metadata_schemas, "metadata-schemas",
+        metadata_schemas,
+        "metadata-schemas",
         "compiled out: enable the cargo feature `metadata-schemas` of google-aiplatform-v1"
     );
 }
@@ -84,15 +74,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::MetadataStore,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-                metadata_store_id: None,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, metadata_store_id: None, call }
         }
 
         /// Lists MetadataStores for a Location.
@@ -109,13 +95,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
-            List {
-                call: Call::new(&self.client),
-                parent,
-                page_size: None,
-                page_token: None,
-            }
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
+            List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, call }
         }
 
         /// Retrieves a specific MetadataStore.
@@ -129,11 +111,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::MetadataStoreName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Deletes a single MetadataStore and all its child resources (Artifacts, Executions, and Contexts).
@@ -148,12 +128,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::MetadataStoreName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-                force: None,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), force: None, call }
         }
     }
 
@@ -162,7 +139,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         metadata_store_id: Option<String>,
         body: crate::MetadataStore,
     }
@@ -180,27 +157,14 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                crate::MetadataStore,
-                crate::CreateMetadataStoreOperationMetadata,
-            >,
+            discogen_runtime::Operation<crate::MetadataStore, crate::CreateMetadataStoreOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/metadataStores",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/metadataStores", &[&self.parent])
                 .method_id("aiplatform.projects.locations.metadataStores.create")
                 .query_opt("metadataStoreId", self.metadata_store_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -209,7 +173,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         page_size: Option<i32>,
         page_token: Option<String>,
     }
@@ -230,14 +194,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListMetadataStoresResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/metadataStores",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListMetadataStoresResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/metadataStores", &[&self.parent])
                 .method_id("aiplatform.projects.locations.metadataStores.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref());
@@ -245,16 +203,14 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListMetadataStoresResponse, MetadataStore
-    );
+    discogen_runtime::paginated!(List, page_token, ListMetadataStoresResponse, MetadataStore);
 
     /// The `aiplatform.projects.locations.metadataStores.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::MetadataStoreName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -262,11 +218,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::MetadataStore> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.metadataStores.get");
             self.call.execute(request).await
         }
@@ -277,7 +229,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::MetadataStoreName,
+        name: String,
         force: Option<bool>,
     }
 
@@ -294,26 +246,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteMetadataStoreOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteMetadataStoreOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.metadataStores.delete")
                 .query_opt("force", self.force.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 }

@@ -11,7 +11,10 @@ pub struct MetadataStoresOperations {
 }
 
 discogen_runtime::operations_resource!(
-    MetadataStoresOperations, MetadataStoreName, MetadataStoreOperationName,
+    MetadataStoresOperations,
+    MetadataStoreName,
+    MetadataStoreOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.metadataStores.operations", "v1/"
+    "aiplatform.projects.locations.metadataStores.operations",
+    "v1/"
 );

@@ -8,12 +8,7 @@
 #[derive(Clone, Debug)]
 pub struct MigratableResources {
     #[cfg_attr(
-        not(
-            any(
-                feature = "migratable-resources",
-                feature = "migratable-resources-operations"
-            )
-        ),
+        not(any(feature = "migratable-resources", feature = "migratable-resources-operations")),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -22,16 +17,13 @@ pub struct MigratableResources {
 impl MigratableResources {
     /// The `projects.locations.migratableResources.operations` resource (feature `migratable-resources-operations`).
     #[cfg(feature = "migratable-resources-operations")]
-    pub fn operations(
-        &self,
-    ) -> crate::migratable_resources_operations::MigratableResourcesOperations {
-        crate::migratable_resources_operations::MigratableResourcesOperations {
-            client: self.client.clone(),
-        }
+    pub fn operations(&self) -> crate::migratable_resources_operations::MigratableResourcesOperations {
+        crate::migratable_resources_operations::MigratableResourcesOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "migratable-resources-operations",
+        operations,
+        "migratable-resources-operations",
         "compiled out: enable the cargo feature `migratable-resources-operations` of google-aiplatform-v1"
     );
 }
@@ -58,14 +50,11 @@ mod calls {
         /// ```
         pub fn search(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::SearchMigratableResourcesRequest,
         ) -> Search {
-            Search {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Search { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Batch migrates resources from ml.googleapis.com, automl.googleapis.com, and datalabeling.googleapis.com to Vertex AI.
@@ -82,14 +71,11 @@ mod calls {
         /// ```
         pub fn batch_migrate(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::BatchMigrateResourcesRequest,
         ) -> BatchMigrate {
-            BatchMigrate {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            BatchMigrate { parent: call.name_arg("parent", parent), body, call }
         }
     }
 
@@ -98,7 +84,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Search {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::SearchMigratableResourcesRequest,
     }
 
@@ -106,15 +92,10 @@ mod calls {
 
     impl Search {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::SearchMigratableResourcesResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/migratableResources:search",
-                    &[&self.parent],
-                )
-                .method_id("aiplatform.projects.locations.migratableResources.search");
+        pub async fn send(self) -> discogen_runtime::Result<crate::SearchMigratableResourcesResponse> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+parent}/migratableResources:search", &[&self.parent])
+                    .method_id("aiplatform.projects.locations.migratableResources.search");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -125,7 +106,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct BatchMigrate {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::BatchMigrateResourcesRequest,
     }
 
@@ -135,26 +116,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/migratableResources:batchMigrate",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.migratableResources.batchMigrate",
-                );
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+parent}/migratableResources:batchMigrate", &[&self.parent])
+                    .method_id("aiplatform.projects.locations.migratableResources.batchMigrate");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 }

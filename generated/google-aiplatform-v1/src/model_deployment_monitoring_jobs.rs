@@ -8,12 +8,10 @@
 #[derive(Clone, Debug)]
 pub struct ModelDeploymentMonitoringJobs {
     #[cfg_attr(
-        not(
-            any(
-                feature = "model-deployment-monitoring-jobs",
-                feature = "model-deployment-monitoring-jobs-operations"
-            )
-        ),
+        not(any(
+            feature = "model-deployment-monitoring-jobs",
+            feature = "model-deployment-monitoring-jobs-operations"
+        )),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -31,7 +29,8 @@ impl ModelDeploymentMonitoringJobs {
     }
 
     discogen_runtime::feature_off!(
-        operations, "model-deployment-monitoring-jobs-operations",
+        operations,
+        "model-deployment-monitoring-jobs-operations",
         "compiled out: enable the cargo feature `model-deployment-monitoring-jobs-operations` of google-aiplatform-v1"
     );
 }
@@ -58,14 +57,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::ModelDeploymentMonitoringJob,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Lists ModelDeploymentMonitoringJobs in a Location.
@@ -82,14 +78,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 read_mask: None,
+                call,
             }
         }
 
@@ -106,13 +103,15 @@ mod calls {
         /// ```
         pub fn search_model_deployment_monitoring_stats_anomalies(
             &self,
-            model_deployment_monitoring_job: crate::ModelDeploymentMonitoringJobName,
+            model_deployment_monitoring_job: impl discogen_runtime::model::IntoName<crate::ModelDeploymentMonitoringJobName>,
             body: crate::SearchModelDeploymentMonitoringStatsAnomaliesRequest,
         ) -> SearchModelDeploymentMonitoringStatsAnomalies {
+            let mut call = Call::new(&self.client);
             SearchModelDeploymentMonitoringStatsAnomalies {
-                call: Call::new(&self.client),
-                model_deployment_monitoring_job,
+                model_deployment_monitoring_job: call
+                    .name_arg("modelDeploymentMonitoringJob", model_deployment_monitoring_job),
                 body,
+                call,
             }
         }
 
@@ -127,11 +126,12 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::ModelDeploymentMonitoringJobName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::ModelDeploymentMonitoringJobName>,
+        ) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates a ModelDeploymentMonitoringJob.
@@ -148,15 +148,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::ModelDeploymentMonitoringJobName,
+            name: impl discogen_runtime::model::IntoName<crate::ModelDeploymentMonitoringJobName>,
             body: crate::ModelDeploymentMonitoringJob,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
 
         /// Deletes a ModelDeploymentMonitoringJob.
@@ -171,11 +167,12 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::ModelDeploymentMonitoringJobName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::ModelDeploymentMonitoringJobName>,
+        ) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// Pauses a ModelDeploymentMonitoringJob. If the job is running, the server makes a best effort to cancel the job. Will mark ModelDeploymentMonitoringJob.state to 'PAUSED'.
@@ -191,14 +188,11 @@ mod calls {
         /// ```
         pub fn pause(
             &self,
-            name: crate::ModelDeploymentMonitoringJobName,
+            name: impl discogen_runtime::model::IntoName<crate::ModelDeploymentMonitoringJobName>,
             body: crate::PauseModelDeploymentMonitoringJobRequest,
         ) -> Pause {
-            Pause {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Pause { name: call.name_arg("name", name), body, call }
         }
 
         /// Resumes a paused ModelDeploymentMonitoringJob. It will start to run from next scheduled time. A deleted ModelDeploymentMonitoringJob can't be resumed.
@@ -214,14 +208,11 @@ mod calls {
         /// ```
         pub fn resume(
             &self,
-            name: crate::ModelDeploymentMonitoringJobName,
+            name: impl discogen_runtime::model::IntoName<crate::ModelDeploymentMonitoringJobName>,
             body: crate::ResumeModelDeploymentMonitoringJobRequest,
         ) -> Resume {
-            Resume {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Resume { name: call.name_arg("name", name), body, call }
         }
     }
 
@@ -230,7 +221,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::ModelDeploymentMonitoringJob,
     }
 
@@ -238,17 +229,10 @@ mod calls {
 
     impl Create {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ModelDeploymentMonitoringJob> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/modelDeploymentMonitoringJobs",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.create",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::ModelDeploymentMonitoringJob> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+parent}/modelDeploymentMonitoringJobs", &[&self.parent])
+                    .method_id("aiplatform.projects.locations.modelDeploymentMonitoringJobs.create");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -259,7 +243,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -288,36 +272,28 @@ mod calls {
         }
 
         /// Mask specifying which fields to read
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListModelDeploymentMonitoringJobsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/modelDeploymentMonitoringJobs",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.list",
-                )
-                .query_opt("filter", self.filter.as_ref())
-                .query_opt("pageSize", self.page_size.as_ref())
-                .query_opt("pageToken", self.page_token.as_ref())
-                .query_opt("readMask", self.read_mask.as_ref());
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListModelDeploymentMonitoringJobsResponse> {
+            let request =
+                Request::from_template(Method::Get, "v1/{+parent}/modelDeploymentMonitoringJobs", &[&self.parent])
+                    .method_id("aiplatform.projects.locations.modelDeploymentMonitoringJobs.list")
+                    .query_opt("filter", self.filter.as_ref())
+                    .query_opt("pageSize", self.page_size.as_ref())
+                    .query_opt("pageToken", self.page_token.as_ref())
+                    .query_opt("readMask", self.read_mask.as_ref());
             self.call.execute(request).await
         }
     }
 
     discogen_runtime::paginated!(
-        List, page_token, ListModelDeploymentMonitoringJobsResponse,
+        List,
+        page_token,
+        ListModelDeploymentMonitoringJobsResponse,
         ModelDeploymentMonitoringJob
     );
 
@@ -326,7 +302,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct SearchModelDeploymentMonitoringStatsAnomalies {
         call: Call,
-        model_deployment_monitoring_job: crate::ModelDeploymentMonitoringJobName,
+        model_deployment_monitoring_job: String,
         body: crate::SearchModelDeploymentMonitoringStatsAnomaliesRequest,
     }
 
@@ -336,9 +312,7 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            crate::SearchModelDeploymentMonitoringStatsAnomaliesResponse,
-        > {
+        ) -> discogen_runtime::Result<crate::SearchModelDeploymentMonitoringStatsAnomaliesResponse> {
             let request = Request::from_template(
                     Method::Post,
                     "v1/{+modelDeploymentMonitoringJob}:searchModelDeploymentMonitoringStatsAnomalies",
@@ -357,24 +331,16 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::ModelDeploymentMonitoringJobName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
 
     impl Get {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ModelDeploymentMonitoringJob> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.get",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::ModelDeploymentMonitoringJob> {
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.modelDeploymentMonitoringJobs.get");
             self.call.execute(request).await
         }
     }
@@ -384,7 +350,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::ModelDeploymentMonitoringJobName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::ModelDeploymentMonitoringJob,
     }
@@ -393,10 +359,7 @@ mod calls {
 
     impl Patch {
         /// Required. The update mask is used to specify the fields to be overwritten in the ModelDeploymentMonitoringJob resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. For the objective config, the user can either provide the update mask for model\_deployment\_monitoring\_objective\_configs or any combination of its nested fields, such as: model\_deployment\_monitoring\_objective\_configs.objective\_config.training\_dataset. Updatable fields: * `display_name` * `model_deployment_monitoring_schedule_config` * `model_monitoring_alert_config` * `logging_sampling_strategy` * `labels` * `log_ttl` * `enable_monitoring_pipeline_logs` . and * `model_deployment_monitoring_objective_configs` . or * `model_deployment_monitoring_objective_configs.objective_config.training_dataset` * `model_deployment_monitoring_objective_configs.objective_config.training_prediction_skew_detection_config` * `model_deployment_monitoring_objective_configs.objective_config.prediction_drift_detection_config`
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -404,30 +367,14 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                crate::ModelDeploymentMonitoringJob,
-                serde_json::Value,
-            >,
-        > {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.patch",
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::ModelDeploymentMonitoringJob, serde_json::Value>>
+        {
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.modelDeploymentMonitoringJobs.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -436,7 +383,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::ModelDeploymentMonitoringJobName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -446,27 +393,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.delete",
-                );
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.modelDeploymentMonitoringJobs.delete");
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -475,7 +407,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Pause {
         call: Call,
-        name: crate::ModelDeploymentMonitoringJobName,
+        name: String,
         body: crate::PauseModelDeploymentMonitoringJobRequest,
     }
 
@@ -483,17 +415,9 @@ mod calls {
 
     impl Pause {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:pause",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.pause",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(Method::Post, "v1/{+name}:pause", &[&self.name])
+                .method_id("aiplatform.projects.locations.modelDeploymentMonitoringJobs.pause");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -504,7 +428,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Resume {
         call: Call,
-        name: crate::ModelDeploymentMonitoringJobName,
+        name: String,
         body: crate::ResumeModelDeploymentMonitoringJobRequest,
     }
 
@@ -512,17 +436,9 @@ mod calls {
 
     impl Resume {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:resume",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.resume",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(Method::Post, "v1/{+name}:resume", &[&self.name])
+                .method_id("aiplatform.projects.locations.modelDeploymentMonitoringJobs.resume");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }

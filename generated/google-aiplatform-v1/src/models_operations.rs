@@ -11,7 +11,10 @@ pub struct ModelsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    ModelsOperations, LocationModelName, ModelOperationName,
+    ModelsOperations,
+    LocationModelName,
+    ModelOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.models.operations", "v1/"
+    "aiplatform.projects.locations.models.operations",
+    "v1/"
 );

@@ -24,11 +24,9 @@ impl NasTrialDetails {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::NasTrialDetailName) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            name,
-        }
+    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::NasTrialDetailName>) -> Get {
+        let mut call = Call::new(&self.client);
+        Get { name: call.name_arg("name", name), call }
     }
 
     /// List top NasTrialDetails of a NasJob.
@@ -45,13 +43,9 @@ impl NasTrialDetails {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: crate::NasJobName) -> List {
-        List {
-            call: Call::new(&self.client),
-            parent,
-            page_size: None,
-            page_token: None,
-        }
+    pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::NasJobName>) -> List {
+        let mut call = Call::new(&self.client);
+        List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, call }
     }
 }
 
@@ -60,7 +54,7 @@ impl NasTrialDetails {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     call: Call,
-    name: crate::NasTrialDetailName,
+    name: String,
 }
 
 discogen_runtime::call_options!(Get);
@@ -79,7 +73,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     call: Call,
-    parent: crate::NasJobName,
+    parent: String,
     page_size: Option<i32>,
     page_token: Option<String>,
 }
@@ -100,14 +94,8 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::ListNasTrialDetailsResponse> {
-        let request = Request::from_template(
-                Method::Get,
-                "v1/{+parent}/nasTrialDetails",
-                &[&self.parent],
-            )
+    pub async fn send(self) -> discogen_runtime::Result<crate::ListNasTrialDetailsResponse> {
+        let request = Request::from_template(Method::Get, "v1/{+parent}/nasTrialDetails", &[&self.parent])
             .method_id("aiplatform.projects.locations.nasJobs.nasTrialDetails.list")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref());
@@ -115,6 +103,4 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(
-    List, page_token, ListNasTrialDetailsResponse, NasTrialDetail
-);
+discogen_runtime::paginated!(List, page_token, ListNasTrialDetailsResponse, NasTrialDetail);

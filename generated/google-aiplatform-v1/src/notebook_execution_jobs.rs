@@ -8,12 +8,7 @@
 #[derive(Clone, Debug)]
 pub struct NotebookExecutionJobs {
     #[cfg_attr(
-        not(
-            any(
-                feature = "notebook-execution-jobs",
-                feature = "notebook-execution-jobs-operations"
-            )
-        ),
+        not(any(feature = "notebook-execution-jobs", feature = "notebook-execution-jobs-operations")),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -22,16 +17,13 @@ pub struct NotebookExecutionJobs {
 impl NotebookExecutionJobs {
     /// The `projects.locations.notebookExecutionJobs.operations` resource (feature `notebook-execution-jobs-operations`).
     #[cfg(feature = "notebook-execution-jobs-operations")]
-    pub fn operations(
-        &self,
-    ) -> crate::notebook_execution_jobs_operations::NotebookExecutionJobsOperations {
-        crate::notebook_execution_jobs_operations::NotebookExecutionJobsOperations {
-            client: self.client.clone(),
-        }
+    pub fn operations(&self) -> crate::notebook_execution_jobs_operations::NotebookExecutionJobsOperations {
+        crate::notebook_execution_jobs_operations::NotebookExecutionJobsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "notebook-execution-jobs-operations",
+        operations,
+        "notebook-execution-jobs-operations",
         "compiled out: enable the cargo feature `notebook-execution-jobs-operations` of google-aiplatform-v1"
     );
 }
@@ -59,15 +51,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::NotebookExecutionJob,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-                notebook_execution_job_id: None,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, notebook_execution_job_id: None, call }
         }
 
         /// Lists NotebookExecutionJobs in a Location.
@@ -84,15 +72,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 order_by: None,
                 view: None,
+                call,
             }
         }
 
@@ -107,12 +96,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::NotebookExecutionJobName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-                view: None,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::NotebookExecutionJobName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), view: None, call }
         }
 
         /// Deletes a NotebookExecutionJob.
@@ -127,11 +113,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::NotebookExecutionJobName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::NotebookExecutionJobName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
     }
 
@@ -140,7 +124,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         notebook_execution_job_id: Option<String>,
         body: crate::NotebookExecutionJob,
     }
@@ -163,25 +147,12 @@ mod calls {
                 crate::CreateNotebookExecutionJobOperationMetadata,
             >,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/notebookExecutionJobs",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/notebookExecutionJobs", &[&self.parent])
                 .method_id("aiplatform.projects.locations.notebookExecutionJobs.create")
-                .query_opt(
-                    "notebookExecutionJobId",
-                    self.notebook_execution_job_id.as_ref(),
-                );
+                .query_opt("notebookExecutionJobId", self.notebook_execution_job_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -190,7 +161,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -232,14 +203,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListNotebookExecutionJobsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/notebookExecutionJobs",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListNotebookExecutionJobsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/notebookExecutionJobs", &[&self.parent])
                 .method_id("aiplatform.projects.locations.notebookExecutionJobs.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -250,16 +215,14 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListNotebookExecutionJobsResponse, NotebookExecutionJob
-    );
+    discogen_runtime::paginated!(List, page_token, ListNotebookExecutionJobsResponse, NotebookExecutionJob);
 
     /// The `aiplatform.projects.locations.notebookExecutionJobs.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::NotebookExecutionJobName,
+        name: String,
         view: Option<crate::NotebookExecutionJobView>,
     }
 
@@ -273,14 +236,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::NotebookExecutionJob> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::NotebookExecutionJob> {
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.notebookExecutionJobs.get")
                 .query_opt("view", self.view.as_ref());
             self.call.execute(request).await
@@ -292,7 +249,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::NotebookExecutionJobName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -302,25 +259,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.notebookExecutionJobs.delete");
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 }

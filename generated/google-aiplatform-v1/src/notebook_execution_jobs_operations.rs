@@ -11,7 +11,10 @@ pub struct NotebookExecutionJobsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    NotebookExecutionJobsOperations, NotebookExecutionJobName,
-    NotebookExecutionJobOperationName, GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.notebookExecutionJobs.operations", "v1/"
+    NotebookExecutionJobsOperations,
+    NotebookExecutionJobName,
+    NotebookExecutionJobOperationName,
+    GoogleLongrunningListOperationsResponse,
+    "aiplatform.projects.locations.notebookExecutionJobs.operations",
+    "v1/"
 );

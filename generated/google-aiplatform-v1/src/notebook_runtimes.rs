@@ -7,28 +7,20 @@
 /// Get one with `client.projects().locations().notebook_runtimes()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct NotebookRuntimes {
-    #[cfg_attr(
-        not(
-            any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations")
-        ),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations")), allow(dead_code))]
     pub(crate) client: discogen_runtime::Client,
 }
 
 impl NotebookRuntimes {
     /// The `projects.locations.notebookRuntimes.operations` resource (feature `notebook-runtimes-operations`).
     #[cfg(feature = "notebook-runtimes-operations")]
-    pub fn operations(
-        &self,
-    ) -> crate::notebook_runtimes_operations::NotebookRuntimesOperations {
-        crate::notebook_runtimes_operations::NotebookRuntimesOperations {
-            client: self.client.clone(),
-        }
+    pub fn operations(&self) -> crate::notebook_runtimes_operations::NotebookRuntimesOperations {
+        crate::notebook_runtimes_operations::NotebookRuntimesOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "notebook-runtimes-operations",
+        operations,
+        "notebook-runtimes-operations",
         "compiled out: enable the cargo feature `notebook-runtimes-operations` of google-aiplatform-v1"
     );
 }
@@ -56,14 +48,11 @@ mod calls {
         /// ```
         pub fn assign(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::AssignNotebookRuntimeRequest,
         ) -> Assign {
-            Assign {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Assign { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Gets a NotebookRuntime.
@@ -77,11 +66,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::NotebookRuntimeName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::NotebookRuntimeName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Deletes a NotebookRuntime.
@@ -96,11 +83,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::NotebookRuntimeName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::NotebookRuntimeName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// Lists NotebookRuntimes in a Location.
@@ -117,15 +102,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 read_mask: None,
                 order_by: None,
+                call,
             }
         }
 
@@ -143,14 +129,11 @@ mod calls {
         /// ```
         pub fn upgrade(
             &self,
-            name: crate::NotebookRuntimeName,
+            name: impl discogen_runtime::model::IntoName<crate::NotebookRuntimeName>,
             body: crate::UpgradeNotebookRuntimeRequest,
         ) -> Upgrade {
-            Upgrade {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Upgrade { name: call.name_arg("name", name), body, call }
         }
 
         /// Starts a NotebookRuntime.
@@ -167,14 +150,11 @@ mod calls {
         /// ```
         pub fn start(
             &self,
-            name: crate::NotebookRuntimeName,
+            name: impl discogen_runtime::model::IntoName<crate::NotebookRuntimeName>,
             body: crate::StartNotebookRuntimeRequest,
         ) -> Start {
-            Start {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Start { name: call.name_arg("name", name), body, call }
         }
 
         /// Stops a NotebookRuntime.
@@ -191,14 +171,11 @@ mod calls {
         /// ```
         pub fn stop(
             &self,
-            name: crate::NotebookRuntimeName,
+            name: impl discogen_runtime::model::IntoName<crate::NotebookRuntimeName>,
             body: crate::StopNotebookRuntimeRequest,
         ) -> Stop {
-            Stop {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Stop { name: call.name_arg("name", name), body, call }
         }
     }
 
@@ -207,7 +184,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Assign {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::AssignNotebookRuntimeRequest,
     }
 
@@ -218,26 +195,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::AssignNotebookRuntimeOperationMetadata,
-            >,
+            discogen_runtime::Operation<serde_json::Value, crate::AssignNotebookRuntimeOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/notebookRuntimes:assign",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/notebookRuntimes:assign", &[&self.parent])
                 .method_id("aiplatform.projects.locations.notebookRuntimes.assign");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -246,7 +210,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::NotebookRuntimeName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -254,11 +218,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::NotebookRuntime> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.notebookRuntimes.get");
             self.call.execute(request).await
         }
@@ -269,7 +229,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::NotebookRuntimeName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -279,25 +239,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.notebookRuntimes.delete");
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -306,7 +253,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -336,10 +283,7 @@ mod calls {
         }
 
         /// Optional. Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -351,14 +295,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListNotebookRuntimesResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/notebookRuntimes",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListNotebookRuntimesResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/notebookRuntimes", &[&self.parent])
                 .method_id("aiplatform.projects.locations.notebookRuntimes.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -369,16 +307,14 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListNotebookRuntimesResponse, NotebookRuntime
-    );
+    discogen_runtime::paginated!(List, page_token, ListNotebookRuntimesResponse, NotebookRuntime);
 
     /// The `aiplatform.projects.locations.notebookRuntimes.upgrade` call: configure it, then [`Upgrade::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Upgrade {
         call: Call,
-        name: crate::NotebookRuntimeName,
+        name: String,
         body: crate::UpgradeNotebookRuntimeRequest,
     }
 
@@ -389,26 +325,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::UpgradeNotebookRuntimeOperationMetadata,
-            >,
+            discogen_runtime::Operation<serde_json::Value, crate::UpgradeNotebookRuntimeOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:upgrade",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+name}:upgrade", &[&self.name])
                 .method_id("aiplatform.projects.locations.notebookRuntimes.upgrade");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -417,7 +340,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Start {
         call: Call,
-        name: crate::NotebookRuntimeName,
+        name: String,
         body: crate::StartNotebookRuntimeRequest,
     }
 
@@ -428,26 +351,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::StartNotebookRuntimeOperationMetadata,
-            >,
+            discogen_runtime::Operation<serde_json::Value, crate::StartNotebookRuntimeOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:start",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+name}:start", &[&self.name])
                 .method_id("aiplatform.projects.locations.notebookRuntimes.start");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -456,7 +366,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Stop {
         call: Call,
-        name: crate::NotebookRuntimeName,
+        name: String,
         body: crate::StopNotebookRuntimeRequest,
     }
 
@@ -466,24 +376,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:stop",
-                    &[&self.name],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+            let request = Request::from_template(Method::Post, "v1/{+name}:stop", &[&self.name])
                 .method_id("aiplatform.projects.locations.notebookRuntimes.stop");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 }

@@ -11,7 +11,10 @@ pub struct NotebookRuntimesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    NotebookRuntimesOperations, NotebookRuntimeName, NotebookRuntimeOperationName,
+    NotebookRuntimesOperations,
+    NotebookRuntimeName,
+    NotebookRuntimeOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.notebookRuntimes.operations", "v1/"
+    "aiplatform.projects.locations.notebookRuntimes.operations",
+    "v1/"
 );

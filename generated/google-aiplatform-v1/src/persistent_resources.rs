@@ -8,12 +8,7 @@
 #[derive(Clone, Debug)]
 pub struct PersistentResources {
     #[cfg_attr(
-        not(
-            any(
-                feature = "persistent-resources",
-                feature = "persistent-resources-operations"
-            )
-        ),
+        not(any(feature = "persistent-resources", feature = "persistent-resources-operations")),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -22,16 +17,13 @@ pub struct PersistentResources {
 impl PersistentResources {
     /// The `projects.locations.persistentResources.operations` resource (feature `persistent-resources-operations`).
     #[cfg(feature = "persistent-resources-operations")]
-    pub fn operations(
-        &self,
-    ) -> crate::persistent_resources_operations::PersistentResourcesOperations {
-        crate::persistent_resources_operations::PersistentResourcesOperations {
-            client: self.client.clone(),
-        }
+    pub fn operations(&self) -> crate::persistent_resources_operations::PersistentResourcesOperations {
+        crate::persistent_resources_operations::PersistentResourcesOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "persistent-resources-operations",
+        operations,
+        "persistent-resources-operations",
         "compiled out: enable the cargo feature `persistent-resources-operations` of google-aiplatform-v1"
     );
 }
@@ -59,15 +51,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::PersistentResource,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-                persistent_resource_id: None,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, persistent_resource_id: None, call }
         }
 
         /// Lists PersistentResources in a Location.
@@ -84,13 +72,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
-            List {
-                call: Call::new(&self.client),
-                parent,
-                page_size: None,
-                page_token: None,
-            }
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
+            List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, call }
         }
 
         /// Gets a PersistentResource.
@@ -104,11 +88,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::PersistentResourceName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::PersistentResourceName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Deletes a PersistentResource.
@@ -123,11 +105,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::PersistentResourceName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::PersistentResourceName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// Updates a PersistentResource.
@@ -144,15 +124,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::PersistentResourceName,
+            name: impl discogen_runtime::model::IntoName<crate::PersistentResourceName>,
             body: crate::PersistentResource,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
 
         /// Reboots a PersistentResource.
@@ -169,14 +145,11 @@ mod calls {
         /// ```
         pub fn reboot(
             &self,
-            name: crate::PersistentResourceName,
+            name: impl discogen_runtime::model::IntoName<crate::PersistentResourceName>,
             body: crate::RebootPersistentResourceRequest,
         ) -> Reboot {
-            Reboot {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Reboot { name: call.name_arg("name", name), body, call }
         }
     }
 
@@ -185,7 +158,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         persistent_resource_id: Option<String>,
         body: crate::PersistentResource,
     }
@@ -203,27 +176,14 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                crate::PersistentResource,
-                crate::CreatePersistentResourceOperationMetadata,
-            >,
+            discogen_runtime::Operation<crate::PersistentResource, crate::CreatePersistentResourceOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/persistentResources",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/persistentResources", &[&self.parent])
                 .method_id("aiplatform.projects.locations.persistentResources.create")
                 .query_opt("persistentResourceId", self.persistent_resource_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -232,7 +192,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         page_size: Option<i32>,
         page_token: Option<String>,
     }
@@ -253,14 +213,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListPersistentResourcesResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/persistentResources",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListPersistentResourcesResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/persistentResources", &[&self.parent])
                 .method_id("aiplatform.projects.locations.persistentResources.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref());
@@ -268,16 +222,14 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListPersistentResourcesResponse, PersistentResource
-    );
+    discogen_runtime::paginated!(List, page_token, ListPersistentResourcesResponse, PersistentResource);
 
     /// The `aiplatform.projects.locations.persistentResources.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::PersistentResourceName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -285,11 +237,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::PersistentResource> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.persistentResources.get");
             self.call.execute(request).await
         }
@@ -300,7 +248,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::PersistentResourceName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -310,25 +258,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.persistentResources.delete");
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -337,7 +272,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::PersistentResourceName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::PersistentResource,
     }
@@ -346,10 +281,7 @@ mod calls {
 
     impl Patch {
         /// Required. Specify the fields to be overwritten in the PersistentResource by the update method.
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -357,25 +289,14 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::PersistentResource, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::PersistentResource, serde_json::Value>>
+        {
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.persistentResources.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -384,7 +305,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Reboot {
         call: Call,
-        name: crate::PersistentResourceName,
+        name: String,
         body: crate::RebootPersistentResourceRequest,
     }
 
@@ -395,26 +316,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                serde_json::Value,
-                crate::RebootPersistentResourceOperationMetadata,
-            >,
+            discogen_runtime::Operation<serde_json::Value, crate::RebootPersistentResourceOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:reboot",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+name}:reboot", &[&self.name])
                 .method_id("aiplatform.projects.locations.persistentResources.reboot");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 }

@@ -7,10 +7,7 @@
 /// Get one with `client.projects().locations().pipeline_jobs()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct PipelineJobs {
-    #[cfg_attr(
-        not(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations")), allow(dead_code))]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -18,13 +15,12 @@ impl PipelineJobs {
     /// The `projects.locations.pipelineJobs.operations` resource (feature `pipeline-jobs-operations`).
     #[cfg(feature = "pipeline-jobs-operations")]
     pub fn operations(&self) -> crate::pipeline_jobs_operations::PipelineJobsOperations {
-        crate::pipeline_jobs_operations::PipelineJobsOperations {
-            client: self.client.clone(),
-        }
+        crate::pipeline_jobs_operations::PipelineJobsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "pipeline-jobs-operations",
+        operations,
+        "pipeline-jobs-operations",
         "compiled out: enable the cargo feature `pipeline-jobs-operations` of google-aiplatform-v1"
     );
 }
@@ -51,15 +47,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::PipelineJob,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-                pipeline_job_id: None,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, pipeline_job_id: None, call }
         }
 
         /// Lists PipelineJobs in a Location.
@@ -76,15 +68,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 order_by: None,
                 read_mask: None,
+                call,
             }
         }
 
@@ -99,11 +92,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::PipelineJobName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::PipelineJobName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Deletes a PipelineJob.
@@ -118,11 +109,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::PipelineJobName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::PipelineJobName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// Batch deletes PipelineJobs The Operation is atomic. If it fails, none of the PipelineJobs are deleted. If it succeeds, all of the PipelineJobs are deleted.
@@ -139,14 +128,11 @@ mod calls {
         /// ```
         pub fn batch_delete(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::BatchDeletePipelineJobsRequest,
         ) -> BatchDelete {
-            BatchDelete {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            BatchDelete { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Cancels a PipelineJob. Starts asynchronous cancellation on the PipelineJob. The server makes a best effort to cancel the pipeline, but success is not guaranteed. Clients can use PipelineService.GetPipelineJob or other methods to check whether the cancellation succeeded or whether the pipeline completed despite cancellation. On successful cancellation, the PipelineJob is not deleted; instead it becomes a pipeline with a PipelineJob.error value with a google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`, and PipelineJob.state is set to `CANCELLED`.
@@ -162,14 +148,11 @@ mod calls {
         /// ```
         pub fn cancel(
             &self,
-            name: crate::PipelineJobName,
+            name: impl discogen_runtime::model::IntoName<crate::PipelineJobName>,
             body: crate::CancelPipelineJobRequest,
         ) -> Cancel {
-            Cancel {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Cancel { name: call.name_arg("name", name), body, call }
         }
 
         /// Batch cancel PipelineJobs. Firstly the server will check if all the jobs are in non-terminal states, and skip the jobs that are already terminated. If the operation failed, none of the pipeline jobs are cancelled. The server will poll the states of all the pipeline jobs periodically to check the cancellation status. This operation will return an LRO.
@@ -186,14 +169,11 @@ mod calls {
         /// ```
         pub fn batch_cancel(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::BatchCancelPipelineJobsRequest,
         ) -> BatchCancel {
-            BatchCancel {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            BatchCancel { parent: call.name_arg("parent", parent), body, call }
         }
     }
 
@@ -202,7 +182,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         pipeline_job_id: Option<String>,
         body: crate::PipelineJob,
     }
@@ -218,11 +198,7 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::PipelineJob> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/pipelineJobs",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/pipelineJobs", &[&self.parent])
                 .method_id("aiplatform.projects.locations.pipelineJobs.create")
                 .query_opt("pipelineJobId", self.pipeline_job_id.as_ref());
             let request = request.json(&self.body)?;
@@ -235,7 +211,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -271,23 +247,14 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListPipelineJobsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/pipelineJobs",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListPipelineJobsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/pipelineJobs", &[&self.parent])
                 .method_id("aiplatform.projects.locations.pipelineJobs.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -298,16 +265,14 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListPipelineJobsResponse, PipelineJob
-    );
+    discogen_runtime::paginated!(List, page_token, ListPipelineJobsResponse, PipelineJob);
 
     /// The `aiplatform.projects.locations.pipelineJobs.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::PipelineJobName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -315,11 +280,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::PipelineJob> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.pipelineJobs.get");
             self.call.execute(request).await
         }
@@ -330,7 +291,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::PipelineJobName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -340,25 +301,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.pipelineJobs.delete");
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -367,7 +315,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct BatchDelete {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::BatchDeletePipelineJobsRequest,
     }
 
@@ -377,24 +325,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/pipelineJobs:batchDelete",
-                    &[&self.parent],
-                )
-                .method_id("aiplatform.projects.locations.pipelineJobs.batchDelete");
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+parent}/pipelineJobs:batchDelete", &[&self.parent])
+                    .method_id("aiplatform.projects.locations.pipelineJobs.batchDelete");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -403,7 +340,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Cancel {
         call: Call,
-        name: crate::PipelineJobName,
+        name: String,
         body: crate::CancelPipelineJobRequest,
     }
 
@@ -411,14 +348,8 @@ mod calls {
 
     impl Cancel {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:cancel",
-                    &[&self.name],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(Method::Post, "v1/{+name}:cancel", &[&self.name])
                 .method_id("aiplatform.projects.locations.pipelineJobs.cancel");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -430,7 +361,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct BatchCancel {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::BatchCancelPipelineJobsRequest,
     }
 
@@ -440,24 +371,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/pipelineJobs:batchCancel",
-                    &[&self.parent],
-                )
-                .method_id("aiplatform.projects.locations.pipelineJobs.batchCancel");
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+parent}/pipelineJobs:batchCancel", &[&self.parent])
+                    .method_id("aiplatform.projects.locations.pipelineJobs.batchCancel");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 }

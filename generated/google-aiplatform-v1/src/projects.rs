@@ -13,9 +13,7 @@ pub struct Projects {
 impl Projects {
     /// The `projects.locations` resource.
     pub fn locations(&self) -> crate::locations::Locations {
-        crate::locations::Locations {
-            client: self.client.clone(),
-        }
+        crate::locations::Locations { client: self.client.clone() }
     }
 }
 
@@ -42,14 +40,11 @@ mod calls {
         /// ```
         pub fn update_cache_config(
             &self,
-            name: crate::CacheConfigName,
+            name: impl discogen_runtime::model::IntoName<crate::CacheConfigName>,
             body: crate::CacheConfig,
         ) -> UpdateCacheConfig {
-            UpdateCacheConfig {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            UpdateCacheConfig { name: call.name_arg("name", name), body, call }
         }
 
         /// Gets a GenAI cache config.
@@ -63,11 +58,12 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get_cache_config(&self, name: crate::CacheConfigName) -> GetCacheConfig {
-            GetCacheConfig {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get_cache_config(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::CacheConfigName>,
+        ) -> GetCacheConfig {
+            let mut call = Call::new(&self.client);
+            GetCacheConfig { name: call.name_arg("name", name), call }
         }
     }
 
@@ -76,7 +72,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct UpdateCacheConfig {
         call: Call,
-        name: crate::CacheConfigName,
+        name: String,
         body: crate::CacheConfig,
     }
 
@@ -86,24 +82,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::CacheConfig, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::CacheConfig, serde_json::Value>> {
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.updateCacheConfig");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -112,7 +96,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct GetCacheConfig {
         call: Call,
-        name: crate::CacheConfigName,
+        name: String,
     }
 
     discogen_runtime::call_options!(GetCacheConfig);
@@ -120,11 +104,7 @@ mod calls {
     impl GetCacheConfig {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::CacheConfig> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.getCacheConfig");
             self.call.execute(request).await
         }

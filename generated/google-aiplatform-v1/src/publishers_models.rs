@@ -26,14 +26,11 @@ impl PublishersModels {
     /// ```
     pub fn predict(
         &self,
-        endpoint: crate::ModelName,
+        endpoint: impl discogen_runtime::model::IntoName<crate::ModelName>,
         body: crate::PredictRequest,
     ) -> Predict {
-        Predict {
-            call: Call::new(&self.client),
-            endpoint,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        Predict { endpoint: call.name_arg("endpoint", endpoint), body, call }
     }
 
     /// Calls `aiplatform.publishers.models.predictLongRunning`.
@@ -50,14 +47,11 @@ impl PublishersModels {
     /// ```
     pub fn predict_long_running(
         &self,
-        endpoint: crate::ModelName,
+        endpoint: impl discogen_runtime::model::IntoName<crate::ModelName>,
         body: crate::PredictLongRunningRequest,
     ) -> PredictLongRunning {
-        PredictLongRunning {
-            call: Call::new(&self.client),
-            endpoint,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        PredictLongRunning { endpoint: call.name_arg("endpoint", endpoint), body, call }
     }
 
     /// Fetch an asynchronous online prediction operation.
@@ -74,14 +68,11 @@ impl PublishersModels {
     /// ```
     pub fn fetch_predict_operation(
         &self,
-        endpoint: crate::ModelName,
+        endpoint: impl discogen_runtime::model::IntoName<crate::ModelName>,
         body: crate::FetchPredictOperationRequest,
     ) -> FetchPredictOperation {
-        FetchPredictOperation {
-            call: Call::new(&self.client),
-            endpoint,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        FetchPredictOperation { endpoint: call.name_arg("endpoint", endpoint), body, call }
     }
 
     /// Generate content with multimodal inputs.
@@ -97,14 +88,11 @@ impl PublishersModels {
     /// ```
     pub fn generate_content(
         &self,
-        model: crate::ModelName,
+        model: impl discogen_runtime::model::IntoName<crate::ModelName>,
         body: crate::GenerateContentRequest,
     ) -> GenerateContent {
-        GenerateContent {
-            call: Call::new(&self.client),
-            model,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        GenerateContent { model: call.name_arg("model", model), body, call }
     }
 
     /// Generate content with multimodal inputs with streaming support.
@@ -120,14 +108,11 @@ impl PublishersModels {
     /// ```
     pub fn stream_generate_content(
         &self,
-        model: crate::ModelName,
+        model: impl discogen_runtime::model::IntoName<crate::ModelName>,
         body: crate::GenerateContentRequest,
     ) -> StreamGenerateContent {
-        StreamGenerateContent {
-            call: Call::new(&self.client),
-            model,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        StreamGenerateContent { model: call.name_arg("model", model), body, call }
     }
 
     /// Perform a token counting.
@@ -143,14 +128,11 @@ impl PublishersModels {
     /// ```
     pub fn count_tokens(
         &self,
-        endpoint: crate::ModelName,
+        endpoint: impl discogen_runtime::model::IntoName<crate::ModelName>,
         body: crate::CountTokensRequest,
     ) -> CountTokens {
-        CountTokens {
-            call: Call::new(&self.client),
-            endpoint,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        CountTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
     }
 
     /// Return a list of tokens based on the input text.
@@ -166,14 +148,11 @@ impl PublishersModels {
     /// ```
     pub fn compute_tokens(
         &self,
-        endpoint: crate::ModelName,
+        endpoint: impl discogen_runtime::model::IntoName<crate::ModelName>,
         body: crate::ComputeTokensRequest,
     ) -> ComputeTokens {
-        ComputeTokens {
-            call: Call::new(&self.client),
-            endpoint,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        ComputeTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
     }
 
     /// Gets a Model Garden publisher model.
@@ -187,14 +166,15 @@ impl PublishersModels {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::ModelName) -> Get {
+    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::ModelName>) -> Get {
+        let mut call = Call::new(&self.client);
         Get {
-            call: Call::new(&self.client),
-            name,
+            name: call.name_arg("name", name),
             language_code: None,
             view: None,
             is_hugging_face_model: None,
             hugging_face_token: None,
+            call,
         }
     }
 }
@@ -204,7 +184,7 @@ impl PublishersModels {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Predict {
     call: Call,
-    endpoint: crate::ModelName,
+    endpoint: String,
     body: crate::PredictRequest,
 }
 
@@ -213,11 +193,7 @@ discogen_runtime::call_options!(Predict);
 impl Predict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+endpoint}:predict",
-                &[&self.endpoint],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+endpoint}:predict", &[&self.endpoint])
             .method_id("aiplatform.publishers.models.predict");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -229,7 +205,7 @@ impl Predict {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PredictLongRunning {
     call: Call,
-    endpoint: crate::ModelName,
+    endpoint: String,
     body: crate::PredictLongRunningRequest,
 }
 
@@ -239,21 +215,12 @@ impl PredictLongRunning {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-    > {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+endpoint}:predictLongRunning",
-                &[&self.endpoint],
-            )
+    ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+        let request = Request::from_template(Method::Post, "v1/{+endpoint}:predictLongRunning", &[&self.endpoint])
             .method_id("aiplatform.publishers.models.predictLongRunning");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(
-            discogen_runtime::Operation::new(self.call.client, raw)
-                .with_poll_path_prefix("v1/"),
-        )
+        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
     }
 }
 
@@ -262,7 +229,7 @@ impl PredictLongRunning {
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPredictOperation {
     call: Call,
-    endpoint: crate::ModelName,
+    endpoint: String,
     body: crate::FetchPredictOperationRequest,
 }
 
@@ -272,21 +239,12 @@ impl FetchPredictOperation {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-    > {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+endpoint}:fetchPredictOperation",
-                &[&self.endpoint],
-            )
+    ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+        let request = Request::from_template(Method::Post, "v1/{+endpoint}:fetchPredictOperation", &[&self.endpoint])
             .method_id("aiplatform.publishers.models.fetchPredictOperation");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(
-            discogen_runtime::Operation::new(self.call.client, raw)
-                .with_poll_path_prefix("v1/"),
-        )
+        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
     }
 }
 
@@ -295,7 +253,7 @@ impl FetchPredictOperation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GenerateContent {
     call: Call,
-    model: crate::ModelName,
+    model: String,
     body: crate::GenerateContentRequest,
 }
 
@@ -304,11 +262,7 @@ discogen_runtime::call_options!(GenerateContent);
 impl GenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+model}:generateContent",
-                &[&self.model],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+model}:generateContent", &[&self.model])
             .method_id("aiplatform.publishers.models.generateContent");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -320,7 +274,7 @@ impl GenerateContent {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StreamGenerateContent {
     call: Call,
-    model: crate::ModelName,
+    model: String,
     body: crate::GenerateContentRequest,
 }
 
@@ -329,11 +283,7 @@ discogen_runtime::call_options!(StreamGenerateContent);
 impl StreamGenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+model}:streamGenerateContent",
-                &[&self.model],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+model}:streamGenerateContent", &[&self.model])
             .method_id("aiplatform.publishers.models.streamGenerateContent");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -345,7 +295,7 @@ impl StreamGenerateContent {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CountTokens {
     call: Call,
-    endpoint: crate::ModelName,
+    endpoint: String,
     body: crate::CountTokensRequest,
 }
 
@@ -354,11 +304,7 @@ discogen_runtime::call_options!(CountTokens);
 impl CountTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+endpoint}:countTokens",
-                &[&self.endpoint],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+endpoint}:countTokens", &[&self.endpoint])
             .method_id("aiplatform.publishers.models.countTokens");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -370,7 +316,7 @@ impl CountTokens {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ComputeTokens {
     call: Call,
-    endpoint: crate::ModelName,
+    endpoint: String,
     body: crate::ComputeTokensRequest,
 }
 
@@ -379,11 +325,7 @@ discogen_runtime::call_options!(ComputeTokens);
 impl ComputeTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+endpoint}:computeTokens",
-                &[&self.endpoint],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+endpoint}:computeTokens", &[&self.endpoint])
             .method_id("aiplatform.publishers.models.computeTokens");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -395,7 +337,7 @@ impl ComputeTokens {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     call: Call,
-    name: crate::ModelName,
+    name: String,
     language_code: Option<String>,
     view: Option<crate::ModelView>,
     is_hugging_face_model: Option<bool>,

@@ -14,21 +14,18 @@ impl RagCorpora {
     /// The `projects.locations.ragCorpora.operations` resource (feature `rag-corpora-operations`).
     #[cfg(feature = "rag-corpora-operations")]
     pub fn operations(&self) -> crate::rag_corpora_operations::RagCorporaOperations {
-        crate::rag_corpora_operations::RagCorporaOperations {
-            client: self.client.clone(),
-        }
+        crate::rag_corpora_operations::RagCorporaOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "rag-corpora-operations",
+        operations,
+        "rag-corpora-operations",
         "compiled out: enable the cargo feature `rag-corpora-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.ragCorpora.ragFiles` resource.
     pub fn rag_files(&self) -> crate::rag_files::RagFiles {
-        crate::rag_files::RagFiles {
-            client: self.client.clone(),
-        }
+        crate::rag_files::RagFiles { client: self.client.clone() }
     }
 }
 
@@ -55,14 +52,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::RagCorpus,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Lists RagCorpora in a Location.
@@ -79,13 +73,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
-            List {
-                call: Call::new(&self.client),
-                parent,
-                page_size: None,
-                page_token: None,
-            }
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
+            List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, call }
         }
 
         /// Updates a RagCorpus.
@@ -102,14 +92,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::RagCorporaName,
+            name: impl discogen_runtime::model::IntoName<crate::RagCorporaName>,
             body: crate::RagCorpus,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, call }
         }
 
         /// Gets a RagCorpus.
@@ -123,11 +110,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::RagCorporaName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::RagCorporaName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Deletes a RagCorpus.
@@ -142,12 +127,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::RagCorporaName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-                force: None,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::RagCorporaName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), force: None, call }
         }
     }
 
@@ -156,7 +138,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::RagCorpus,
     }
 
@@ -166,24 +148,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::RagCorpus, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/ragCorpora",
-                    &[&self.parent],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::RagCorpus, serde_json::Value>> {
+            let request = Request::from_template(Method::Post, "v1/{+parent}/ragCorpora", &[&self.parent])
                 .method_id("aiplatform.projects.locations.ragCorpora.create");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -192,7 +162,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         page_size: Option<i32>,
         page_token: Option<String>,
     }
@@ -213,14 +183,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListRagCorporaResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/ragCorpora",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListRagCorporaResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/ragCorpora", &[&self.parent])
                 .method_id("aiplatform.projects.locations.ragCorpora.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref());
@@ -235,7 +199,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::RagCorporaName,
+        name: String,
         body: crate::RagCorpus,
     }
 
@@ -245,24 +209,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::RagCorpus, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::RagCorpus, serde_json::Value>> {
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.ragCorpora.patch");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -271,7 +223,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::RagCorporaName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -279,11 +231,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::RagCorpus> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.ragCorpora.get");
             self.call.execute(request).await
         }
@@ -294,7 +242,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::RagCorporaName,
+        name: String,
         force: Option<bool>,
     }
 
@@ -311,26 +259,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.ragCorpora.delete")
                 .query_opt("force", self.force.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 }

@@ -7,10 +7,7 @@
 /// Get one with `client.projects().locations().rag_corpora().rag_files()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct RagFiles {
-    #[cfg_attr(
-        not(any(feature = "rag-files", feature = "rag-files-operations")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "rag-files", feature = "rag-files-operations")), allow(dead_code))]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -18,13 +15,12 @@ impl RagFiles {
     /// The `projects.locations.ragCorpora.ragFiles.operations` resource (feature `rag-files-operations`).
     #[cfg(feature = "rag-files-operations")]
     pub fn operations(&self) -> crate::rag_files_operations::RagFilesOperations {
-        crate::rag_files_operations::RagFilesOperations {
-            client: self.client.clone(),
-        }
+        crate::rag_files_operations::RagFilesOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "rag-files-operations",
+        operations,
+        "rag-files-operations",
         "compiled out: enable the cargo feature `rag-files-operations` of google-aiplatform-v1"
     );
 }
@@ -52,14 +48,11 @@ mod calls {
         /// ```
         pub fn import(
             &self,
-            parent: crate::RagCorporaName,
+            parent: impl discogen_runtime::model::IntoName<crate::RagCorporaName>,
             body: crate::ImportRagFilesRequest,
         ) -> Import {
-            Import {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Import { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Gets a RagFile.
@@ -73,11 +66,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::RagFileName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::RagFileName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Deletes a RagFile.
@@ -92,12 +83,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::RagFileName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-                force_delete: None,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::RagFileName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), force_delete: None, call }
         }
 
         /// Lists RagFiles in a RagCorpus.
@@ -114,13 +102,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::RagCorporaName) -> List {
-            List {
-                call: Call::new(&self.client),
-                parent,
-                page_size: None,
-                page_token: None,
-            }
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::RagCorporaName>) -> List {
+            let mut call = Call::new(&self.client);
+            List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, call }
         }
     }
 
@@ -129,7 +113,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Import {
         call: Call,
-        parent: crate::RagCorporaName,
+        parent: String,
         body: crate::ImportRagFilesRequest,
     }
 
@@ -139,24 +123,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/ragFiles:import",
-                    &[&self.parent],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+            let request = Request::from_template(Method::Post, "v1/{+parent}/ragFiles:import", &[&self.parent])
                 .method_id("aiplatform.projects.locations.ragCorpora.ragFiles.import");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -165,7 +137,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::RagFileName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -173,11 +145,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::RagFile> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.ragCorpora.ragFiles.get");
             self.call.execute(request).await
         }
@@ -188,7 +156,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::RagFileName,
+        name: String,
         force_delete: Option<bool>,
     }
 
@@ -205,26 +173,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.ragCorpora.ragFiles.delete")
                 .query_opt("forceDelete", self.force_delete.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -233,7 +188,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::RagCorporaName,
+        parent: String,
         page_size: Option<i32>,
         page_token: Option<String>,
     }
@@ -254,14 +209,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListRagFilesResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/ragFiles",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListRagFilesResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/ragFiles", &[&self.parent])
                 .method_id("aiplatform.projects.locations.ragCorpora.ragFiles.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref());

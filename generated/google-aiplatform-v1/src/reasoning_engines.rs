@@ -26,14 +26,11 @@ impl ReasoningEngines {
     /// ```
     pub fn query(
         &self,
-        name: crate::ReasoningEngineName,
+        name: impl discogen_runtime::model::IntoName<crate::ReasoningEngineName>,
         body: crate::QueryReasoningEngineRequest,
     ) -> Query {
-        Query {
-            call: Call::new(&self.client),
-            name,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        Query { name: call.name_arg("name", name), body, call }
     }
 
     /// Streams queries using a reasoning engine.
@@ -49,14 +46,11 @@ impl ReasoningEngines {
     /// ```
     pub fn stream_query(
         &self,
-        name: crate::ReasoningEngineName,
+        name: impl discogen_runtime::model::IntoName<crate::ReasoningEngineName>,
         body: crate::StreamQueryReasoningEngineRequest,
     ) -> StreamQuery {
-        StreamQuery {
-            call: Call::new(&self.client),
-            name,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        StreamQuery { name: call.name_arg("name", name), body, call }
     }
 
     /// Creates a reasoning engine.
@@ -72,11 +66,8 @@ impl ReasoningEngines {
     /// # }
     /// ```
     pub fn create(&self, body: crate::ReasoningEngine) -> Create {
-        Create {
-            call: Call::new(&self.client),
-            body,
-            parent: None,
-        }
+        let call = Call::new(&self.client);
+        Create { body, parent: None, call }
     }
 
     /// Lists reasoning engines in a location.
@@ -94,13 +85,8 @@ impl ReasoningEngines {
     /// # }
     /// ```
     pub fn list(&self) -> List {
-        List {
-            call: Call::new(&self.client),
-            parent: None,
-            filter: None,
-            page_size: None,
-            page_token: None,
-        }
+        let call = Call::new(&self.client);
+        List { parent: None, filter: None, page_size: None, page_token: None, call }
     }
 
     /// Gets a reasoning engine.
@@ -114,11 +100,9 @@ impl ReasoningEngines {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::ReasoningEngineName) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            name,
-        }
+    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::ReasoningEngineName>) -> Get {
+        let mut call = Call::new(&self.client);
+        Get { name: call.name_arg("name", name), call }
     }
 
     /// Updates a reasoning engine.
@@ -135,15 +119,11 @@ impl ReasoningEngines {
     /// ```
     pub fn patch(
         &self,
-        name: crate::ReasoningEngineName,
+        name: impl discogen_runtime::model::IntoName<crate::ReasoningEngineName>,
         body: crate::ReasoningEngine,
     ) -> Patch {
-        Patch {
-            call: Call::new(&self.client),
-            name,
-            body,
-            update_mask: None,
-        }
+        let mut call = Call::new(&self.client);
+        Patch { name: call.name_arg("name", name), body, update_mask: None, call }
     }
 
     /// Deletes a reasoning engine.
@@ -158,12 +138,9 @@ impl ReasoningEngines {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: crate::ReasoningEngineName) -> Delete {
-        Delete {
-            call: Call::new(&self.client),
-            name,
-            force: None,
-        }
+    pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::ReasoningEngineName>) -> Delete {
+        let mut call = Call::new(&self.client);
+        Delete { name: call.name_arg("name", name), force: None, call }
     }
 }
 
@@ -172,7 +149,7 @@ impl ReasoningEngines {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Query {
     call: Call,
-    name: crate::ReasoningEngineName,
+    name: String,
     body: crate::QueryReasoningEngineRequest,
 }
 
@@ -180,14 +157,8 @@ discogen_runtime::call_options!(Query);
 
 impl Query {
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::QueryReasoningEngineResponse> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+name}:query",
-                &[&self.name],
-            )
+    pub async fn send(self) -> discogen_runtime::Result<crate::QueryReasoningEngineResponse> {
+        let request = Request::from_template(Method::Post, "v1/{+name}:query", &[&self.name])
             .method_id("aiplatform.reasoningEngines.query");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -199,7 +170,7 @@ impl Query {
 #[must_use = "a request does nothing until it is sent"]
 pub struct StreamQuery {
     call: Call,
-    name: crate::ReasoningEngineName,
+    name: String,
     body: crate::StreamQueryReasoningEngineRequest,
 }
 
@@ -208,11 +179,7 @@ discogen_runtime::call_options!(StreamQuery);
 impl StreamQuery {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+name}:streamQuery",
-                &[&self.name],
-            )
+        let request = Request::from_template(Method::Post, "v1/{+name}:streamQuery", &[&self.name])
             .method_id("aiplatform.reasoningEngines.streamQuery");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -240,18 +207,13 @@ impl Create {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>,
-    > {
+    ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>> {
         let request = Request::from_template(Method::Post, "v1/reasoningEngines", &[])
             .method_id("aiplatform.reasoningEngines.create")
             .query_opt("parent", self.parent.as_ref());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(
-            discogen_runtime::Operation::new(self.call.client, raw)
-                .with_poll_path_prefix("v1/"),
-        )
+        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
     }
 }
 
@@ -294,9 +256,7 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::ListReasoningEnginesResponse> {
+    pub async fn send(self) -> discogen_runtime::Result<crate::ListReasoningEnginesResponse> {
         let request = Request::from_template(Method::Get, "v1/reasoningEngines", &[])
             .method_id("aiplatform.reasoningEngines.list")
             .query_opt("parent", self.parent.as_ref())
@@ -307,16 +267,14 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(
-    List, page_token, ListReasoningEnginesResponse, ReasoningEngine
-);
+discogen_runtime::paginated!(List, page_token, ListReasoningEnginesResponse, ReasoningEngine);
 
 /// The `aiplatform.reasoningEngines.get` call: configure it, then [`Get::send`] it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     call: Call,
-    name: crate::ReasoningEngineName,
+    name: String,
 }
 
 discogen_runtime::call_options!(Get);
@@ -335,7 +293,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
     call: Call,
-    name: crate::ReasoningEngineName,
+    name: String,
     update_mask: Option<discogen_runtime::wkt::FieldMask>,
     body: crate::ReasoningEngine,
 }
@@ -344,10 +302,7 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Optional. Mask specifying which fields to update.
-    pub fn update_mask(
-        mut self,
-        value: impl Into<discogen_runtime::wkt::FieldMask>,
-    ) -> Self {
+    pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
         self.update_mask = Some(value.into());
         self
     }
@@ -355,18 +310,13 @@ impl Patch {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>,
-    > {
+    ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>> {
         let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.reasoningEngines.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(
-            discogen_runtime::Operation::new(self.call.client, raw)
-                .with_poll_path_prefix("v1/"),
-        )
+        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
     }
 }
 
@@ -375,7 +325,7 @@ impl Patch {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     call: Call,
-    name: crate::ReasoningEngineName,
+    name: String,
     force: Option<bool>,
 }
 
@@ -392,18 +342,12 @@ impl Delete {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<
-            discogen_runtime::wkt::Empty,
-            crate::DeleteOperationMetadata,
-        >,
+        discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
     > {
         let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.reasoningEngines.delete")
             .query_opt("force", self.force.as_ref());
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(
-            discogen_runtime::Operation::new(self.call.client, raw)
-                .with_poll_path_prefix("v1/"),
-        )
+        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
     }
 }

@@ -14,21 +14,18 @@ impl Runs {
     /// The `projects.locations.tensorboards.experiments.runs.operations` resource (feature `runs-operations`).
     #[cfg(feature = "runs-operations")]
     pub fn operations(&self) -> crate::runs_operations::RunsOperations {
-        crate::runs_operations::RunsOperations {
-            client: self.client.clone(),
-        }
+        crate::runs_operations::RunsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "runs-operations",
+        operations,
+        "runs-operations",
         "compiled out: enable the cargo feature `runs-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.tensorboards.experiments.runs.timeSeries` resource.
     pub fn time_series(&self) -> crate::time_series::TimeSeries {
-        crate::time_series::TimeSeries {
-            client: self.client.clone(),
-        }
+        crate::time_series::TimeSeries { client: self.client.clone() }
     }
 }
 
@@ -54,15 +51,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::ExperimentName,
+            parent: impl discogen_runtime::model::IntoName<crate::ExperimentName>,
             body: crate::TensorboardRun,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-                tensorboard_run_id: None,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, tensorboard_run_id: None, call }
         }
 
         /// Lists TensorboardRuns in a Location.
@@ -79,15 +72,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::ExperimentName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::ExperimentName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 order_by: None,
                 read_mask: None,
+                call,
             }
         }
 
@@ -104,14 +98,11 @@ mod calls {
         /// ```
         pub fn batch_create(
             &self,
-            parent: crate::ExperimentName,
+            parent: impl discogen_runtime::model::IntoName<crate::ExperimentName>,
             body: crate::BatchCreateTensorboardRunsRequest,
         ) -> BatchCreate {
-            BatchCreate {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            BatchCreate { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Gets a TensorboardRun.
@@ -125,11 +116,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::RunName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::RunName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Updates a TensorboardRun.
@@ -143,13 +132,13 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn patch(&self, name: crate::RunName, body: crate::TensorboardRun) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+        pub fn patch(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::RunName>,
+            body: crate::TensorboardRun,
+        ) -> Patch {
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
 
         /// Deletes a TensorboardRun.
@@ -164,11 +153,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::RunName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::RunName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// Write time series data points into multiple TensorboardTimeSeries under a TensorboardRun. If any data fail to be ingested, an error is returned.
@@ -184,14 +171,11 @@ mod calls {
         /// ```
         pub fn write(
             &self,
-            tensorboard_run: crate::RunName,
+            tensorboard_run: impl discogen_runtime::model::IntoName<crate::RunName>,
             body: crate::WriteTensorboardRunDataRequest,
         ) -> Write {
-            Write {
-                call: Call::new(&self.client),
-                tensorboard_run,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Write { tensorboard_run: call.name_arg("tensorboardRun", tensorboard_run), body, call }
         }
     }
 
@@ -200,7 +184,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::ExperimentName,
+        parent: String,
         tensorboard_run_id: Option<String>,
         body: crate::TensorboardRun,
     }
@@ -216,14 +200,8 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardRun> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/runs",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.tensorboards.experiments.runs.create",
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/runs", &[&self.parent])
+                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.create")
                 .query_opt("tensorboardRunId", self.tensorboard_run_id.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -235,7 +213,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::ExperimentName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -271,26 +249,15 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListTensorboardRunsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/runs",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.tensorboards.experiments.runs.list",
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListTensorboardRunsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/runs", &[&self.parent])
+                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -300,16 +267,14 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListTensorboardRunsResponse, TensorboardRun
-    );
+    discogen_runtime::paginated!(List, page_token, ListTensorboardRunsResponse, TensorboardRun);
 
     /// The `aiplatform.projects.locations.tensorboards.experiments.runs.batchCreate` call: configure it, then [`BatchCreate::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct BatchCreate {
         call: Call,
-        parent: crate::ExperimentName,
+        parent: String,
         body: crate::BatchCreateTensorboardRunsRequest,
     }
 
@@ -317,17 +282,9 @@ mod calls {
 
     impl BatchCreate {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::BatchCreateTensorboardRunsResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/runs:batchCreate",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.tensorboards.experiments.runs.batchCreate",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::BatchCreateTensorboardRunsResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+parent}/runs:batchCreate", &[&self.parent])
+                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.batchCreate");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -338,7 +295,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::RunName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -346,14 +303,8 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardRun> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.tensorboards.experiments.runs.get",
-                );
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.get");
             self.call.execute(request).await
         }
     }
@@ -363,7 +314,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::RunName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::TensorboardRun,
     }
@@ -372,24 +323,15 @@ mod calls {
 
     impl Patch {
         /// Required. Field mask is used to specify the fields to be overwritten in the TensorboardRun resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field is overwritten if it's in the mask. If the user does not provide a mask then all fields are overwritten if new values are specified.
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardRun> {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.tensorboards.experiments.runs.patch",
-                )
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -401,7 +343,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::RunName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -411,27 +353,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.tensorboards.experiments.runs.delete",
-                );
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.delete");
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -440,7 +367,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Write {
         call: Call,
-        tensorboard_run: crate::RunName,
+        tensorboard_run: String,
         body: crate::WriteTensorboardRunDataRequest,
     }
 
@@ -448,17 +375,9 @@ mod calls {
 
     impl Write {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::WriteTensorboardRunDataResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+tensorboardRun}:write",
-                    &[&self.tensorboard_run],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.tensorboards.experiments.runs.write",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::WriteTensorboardRunDataResponse> {
+            let request = Request::from_template(Method::Post, "v1/{+tensorboardRun}:write", &[&self.tensorboard_run])
+                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.write");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }

@@ -7,10 +7,7 @@
 /// Get one with `client.projects().locations().datasets().saved_queries()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct SavedQueries {
-    #[cfg_attr(
-        not(any(feature = "saved-queries", feature = "saved-queries-operations")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "saved-queries", feature = "saved-queries-operations")), allow(dead_code))]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -18,13 +15,12 @@ impl SavedQueries {
     /// The `projects.locations.datasets.savedQueries.operations` resource (feature `saved-queries-operations`).
     #[cfg(feature = "saved-queries-operations")]
     pub fn operations(&self) -> crate::saved_queries_operations::SavedQueriesOperations {
-        crate::saved_queries_operations::SavedQueriesOperations {
-            client: self.client.clone(),
-        }
+        crate::saved_queries_operations::SavedQueriesOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "saved-queries-operations",
+        operations,
+        "saved-queries-operations",
         "compiled out: enable the cargo feature `saved-queries-operations` of google-aiplatform-v1"
     );
 }
@@ -52,15 +48,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationDatasetName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationDatasetName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 read_mask: None,
                 order_by: None,
+                call,
             }
         }
 
@@ -76,11 +73,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::SavedQueryName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::SavedQueryName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
     }
 
@@ -89,7 +84,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationDatasetName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -119,10 +114,7 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -134,14 +126,8 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListSavedQueriesResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/savedQueries",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListSavedQueriesResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/savedQueries", &[&self.parent])
                 .method_id("aiplatform.projects.locations.datasets.savedQueries.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -159,7 +145,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::SavedQueryName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -169,25 +155,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.datasets.savedQueries.delete");
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 }

@@ -26,14 +26,11 @@ impl Slices {
     /// ```
     pub fn batch_import(
         &self,
-        parent: crate::SliceName,
+        parent: impl discogen_runtime::model::IntoName<crate::SliceName>,
         body: crate::BatchImportEvaluatedAnnotationsRequest,
     ) -> BatchImport {
-        BatchImport {
-            call: Call::new(&self.client),
-            parent,
-            body,
-        }
+        let mut call = Call::new(&self.client);
+        BatchImport { parent: call.name_arg("parent", parent), body, call }
     }
 
     /// Gets a ModelEvaluationSlice.
@@ -47,11 +44,9 @@ impl Slices {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: crate::SliceName) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            name,
-        }
+    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::SliceName>) -> Get {
+        let mut call = Call::new(&self.client);
+        Get { name: call.name_arg("name", name), call }
     }
 
     /// Lists ModelEvaluationSlices in a ModelEvaluation.
@@ -68,14 +63,15 @@ impl Slices {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: crate::EvaluationName) -> List {
+    pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::EvaluationName>) -> List {
+        let mut call = Call::new(&self.client);
         List {
-            call: Call::new(&self.client),
-            parent,
+            parent: call.name_arg("parent", parent),
             filter: None,
             page_size: None,
             page_token: None,
             read_mask: None,
+            call,
         }
     }
 }
@@ -85,7 +81,7 @@ impl Slices {
 #[must_use = "a request does nothing until it is sent"]
 pub struct BatchImport {
     call: Call,
-    parent: crate::SliceName,
+    parent: String,
     body: crate::BatchImportEvaluatedAnnotationsRequest,
 }
 
@@ -93,17 +89,9 @@ discogen_runtime::call_options!(BatchImport);
 
 impl BatchImport {
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::BatchImportEvaluatedAnnotationsResponse> {
-        let request = Request::from_template(
-                Method::Post,
-                "v1/{+parent}:batchImport",
-                &[&self.parent],
-            )
-            .method_id(
-                "aiplatform.projects.locations.models.evaluations.slices.batchImport",
-            );
+    pub async fn send(self) -> discogen_runtime::Result<crate::BatchImportEvaluatedAnnotationsResponse> {
+        let request = Request::from_template(Method::Post, "v1/{+parent}:batchImport", &[&self.parent])
+            .method_id("aiplatform.projects.locations.models.evaluations.slices.batchImport");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -114,7 +102,7 @@ impl BatchImport {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     call: Call,
-    name: crate::SliceName,
+    name: String,
 }
 
 discogen_runtime::call_options!(Get);
@@ -133,7 +121,7 @@ impl Get {
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     call: Call,
-    parent: crate::EvaluationName,
+    parent: String,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
@@ -162,23 +150,14 @@ impl List {
     }
 
     /// Mask specifying which fields to read.
-    pub fn read_mask(
-        mut self,
-        value: impl Into<discogen_runtime::wkt::FieldMask>,
-    ) -> Self {
+    pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
         self.read_mask = Some(value.into());
         self
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::ListModelEvaluationSlicesResponse> {
-        let request = Request::from_template(
-                Method::Get,
-                "v1/{+parent}/slices",
-                &[&self.parent],
-            )
+    pub async fn send(self) -> discogen_runtime::Result<crate::ListModelEvaluationSlicesResponse> {
+        let request = Request::from_template(Method::Get, "v1/{+parent}/slices", &[&self.parent])
             .method_id("aiplatform.projects.locations.models.evaluations.slices.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -188,6 +167,4 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(
-    List, page_token, ListModelEvaluationSlicesResponse, ModelEvaluationSlice
-);
+discogen_runtime::paginated!(List, page_token, ListModelEvaluationSlicesResponse, ModelEvaluationSlice);

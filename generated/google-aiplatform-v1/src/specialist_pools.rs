@@ -7,26 +7,20 @@
 /// Get one with `client.projects().locations().specialist_pools()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct SpecialistPools {
-    #[cfg_attr(
-        not(any(feature = "specialist-pools", feature = "specialist-pools-operations")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "specialist-pools", feature = "specialist-pools-operations")), allow(dead_code))]
     pub(crate) client: discogen_runtime::Client,
 }
 
 impl SpecialistPools {
     /// The `projects.locations.specialistPools.operations` resource (feature `specialist-pools-operations`).
     #[cfg(feature = "specialist-pools-operations")]
-    pub fn operations(
-        &self,
-    ) -> crate::specialist_pools_operations::SpecialistPoolsOperations {
-        crate::specialist_pools_operations::SpecialistPoolsOperations {
-            client: self.client.clone(),
-        }
+    pub fn operations(&self) -> crate::specialist_pools_operations::SpecialistPoolsOperations {
+        crate::specialist_pools_operations::SpecialistPoolsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "specialist-pools-operations",
+        operations,
+        "specialist-pools-operations",
         "compiled out: enable the cargo feature `specialist-pools-operations` of google-aiplatform-v1"
     );
 }
@@ -54,14 +48,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::SpecialistPool,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Lists SpecialistPools in a Location.
@@ -78,14 +69,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
-            List {
-                call: Call::new(&self.client),
-                parent,
-                page_size: None,
-                page_token: None,
-                read_mask: None,
-            }
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
+            List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, read_mask: None, call }
         }
 
         /// Gets a SpecialistPool.
@@ -99,11 +85,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::SpecialistPoolName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::SpecialistPoolName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Deletes a SpecialistPool as well as all Specialists in the pool.
@@ -118,12 +102,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::SpecialistPoolName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-                force: None,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::SpecialistPoolName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), force: None, call }
         }
 
         /// Updates a SpecialistPool.
@@ -140,15 +121,11 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: crate::SpecialistPoolName,
+            name: impl discogen_runtime::model::IntoName<crate::SpecialistPoolName>,
             body: crate::SpecialistPool,
         ) -> Patch {
-            Patch {
-                call: Call::new(&self.client),
-                name,
-                body,
-                update_mask: None,
-            }
+            let mut call = Call::new(&self.client);
+            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
         }
     }
 
@@ -157,7 +134,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::SpecialistPool,
     }
 
@@ -168,26 +145,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                crate::SpecialistPool,
-                crate::CreateSpecialistPoolOperationMetadata,
-            >,
+            discogen_runtime::Operation<crate::SpecialistPool, crate::CreateSpecialistPoolOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/specialistPools",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/specialistPools", &[&self.parent])
                 .method_id("aiplatform.projects.locations.specialistPools.create");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -196,7 +160,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         page_size: Option<i32>,
         page_token: Option<String>,
         read_mask: Option<discogen_runtime::wkt::FieldMask>,
@@ -218,23 +182,14 @@ mod calls {
         }
 
         /// Mask specifying which fields to read. FieldMask represents a set of
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListSpecialistPoolsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/specialistPools",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListSpecialistPoolsResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/specialistPools", &[&self.parent])
                 .method_id("aiplatform.projects.locations.specialistPools.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -243,16 +198,14 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListSpecialistPoolsResponse, SpecialistPool
-    );
+    discogen_runtime::paginated!(List, page_token, ListSpecialistPoolsResponse, SpecialistPool);
 
     /// The `aiplatform.projects.locations.specialistPools.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::SpecialistPoolName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -260,11 +213,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::SpecialistPool> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.specialistPools.get");
             self.call.execute(request).await
         }
@@ -275,7 +224,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::SpecialistPoolName,
+        name: String,
         force: Option<bool>,
     }
 
@@ -292,26 +241,13 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.specialistPools.delete")
                 .query_opt("force", self.force.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -320,7 +256,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
         call: Call,
-        name: crate::SpecialistPoolName,
+        name: String,
         update_mask: Option<discogen_runtime::wkt::FieldMask>,
         body: crate::SpecialistPool,
     }
@@ -329,10 +265,7 @@ mod calls {
 
     impl Patch {
         /// Required. The update mask applies to the resource.
-        pub fn update_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -340,25 +273,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::SpecialistPool, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Patch,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::SpecialistPool, serde_json::Value>> {
+            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.specialistPools.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 }

@@ -14,21 +14,18 @@ impl Studies {
     /// The `projects.locations.studies.operations` resource (feature `studies-operations`).
     #[cfg(feature = "studies-operations")]
     pub fn operations(&self) -> crate::studies_operations::StudiesOperations {
-        crate::studies_operations::StudiesOperations {
-            client: self.client.clone(),
-        }
+        crate::studies_operations::StudiesOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "studies-operations",
+        operations,
+        "studies-operations",
         "compiled out: enable the cargo feature `studies-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.studies.trials` resource.
     pub fn trials(&self) -> crate::trials::Trials {
-        crate::trials::Trials {
-            client: self.client.clone(),
-        }
+        crate::trials::Trials { client: self.client.clone() }
     }
 }
 
@@ -52,12 +49,13 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn create(&self, parent: crate::LocationName, body: crate::Study) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+        pub fn create(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+            body: crate::Study,
+        ) -> Create {
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Lists all the studies in a region for an associated project.
@@ -74,13 +72,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
-            List {
-                call: Call::new(&self.client),
-                parent,
-                page_token: None,
-                page_size: None,
-            }
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
+            List { parent: call.name_arg("parent", parent), page_token: None, page_size: None, call }
         }
 
         /// Gets a Study by name.
@@ -94,11 +88,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::StudyName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::StudyName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Deletes a Study.
@@ -112,11 +104,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::StudyName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::StudyName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// Looks a study up using the user-defined display\_name field instead of the fully qualified resource name.
@@ -132,14 +122,11 @@ mod calls {
         /// ```
         pub fn lookup(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::LookupStudyRequest,
         ) -> Lookup {
-            Lookup {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Lookup { parent: call.name_arg("parent", parent), body, call }
         }
     }
 
@@ -148,7 +135,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::Study,
     }
 
@@ -157,11 +144,7 @@ mod calls {
     impl Create {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Study> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/studies",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/studies", &[&self.parent])
                 .method_id("aiplatform.projects.locations.studies.create");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -173,7 +156,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         page_token: Option<String>,
         page_size: Option<i32>,
     }
@@ -195,11 +178,7 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ListStudiesResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/studies",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+parent}/studies", &[&self.parent])
                 .method_id("aiplatform.projects.locations.studies.list")
                 .query_opt("pageToken", self.page_token.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref());
@@ -214,7 +193,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::StudyName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -222,11 +201,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Study> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.studies.get");
             self.call.execute(request).await
         }
@@ -237,21 +212,15 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::StudyName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
 
     impl Delete {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.studies.delete");
             self.call.execute(request).await
         }
@@ -262,7 +231,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Lookup {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::LookupStudyRequest,
     }
 
@@ -271,11 +240,7 @@ mod calls {
     impl Lookup {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Study> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/studies:lookup",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/studies:lookup", &[&self.parent])
                 .method_id("aiplatform.projects.locations.studies.lookup");
             let request = request.json(&self.body)?;
             self.call.execute(request).await

@@ -7,31 +7,20 @@
 /// Get one with `client.projects().locations().training_pipelines()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct TrainingPipelines {
-    #[cfg_attr(
-        not(
-            any(
-                feature = "training-pipelines",
-                feature = "training-pipelines-operations"
-            )
-        ),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "training-pipelines", feature = "training-pipelines-operations")), allow(dead_code))]
     pub(crate) client: discogen_runtime::Client,
 }
 
 impl TrainingPipelines {
     /// The `projects.locations.trainingPipelines.operations` resource (feature `training-pipelines-operations`).
     #[cfg(feature = "training-pipelines-operations")]
-    pub fn operations(
-        &self,
-    ) -> crate::training_pipelines_operations::TrainingPipelinesOperations {
-        crate::training_pipelines_operations::TrainingPipelinesOperations {
-            client: self.client.clone(),
-        }
+    pub fn operations(&self) -> crate::training_pipelines_operations::TrainingPipelinesOperations {
+        crate::training_pipelines_operations::TrainingPipelinesOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "training-pipelines-operations",
+        operations,
+        "training-pipelines-operations",
         "compiled out: enable the cargo feature `training-pipelines-operations` of google-aiplatform-v1"
     );
 }
@@ -58,14 +47,11 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: crate::LocationName,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
             body: crate::TrainingPipeline,
         ) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Lists TrainingPipelines in a Location.
@@ -82,14 +68,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::LocationName) -> List {
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+            let mut call = Call::new(&self.client);
             List {
-                call: Call::new(&self.client),
-                parent,
+                parent: call.name_arg("parent", parent),
                 filter: None,
                 page_size: None,
                 page_token: None,
                 read_mask: None,
+                call,
             }
         }
 
@@ -104,11 +91,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::TrainingPipelineName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::TrainingPipelineName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Deletes a TrainingPipeline.
@@ -123,11 +108,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::TrainingPipelineName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::TrainingPipelineName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// Cancels a TrainingPipeline. Starts asynchronous cancellation on the TrainingPipeline. The server makes a best effort to cancel the pipeline, but success is not guaranteed. Clients can use PipelineService.GetTrainingPipeline or other methods to check whether the cancellation succeeded or whether the pipeline completed despite cancellation. On successful cancellation, the TrainingPipeline is not deleted; instead it becomes a pipeline with a TrainingPipeline.error value with a google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`, and TrainingPipeline.state is set to `CANCELLED`.
@@ -143,14 +126,11 @@ mod calls {
         /// ```
         pub fn cancel(
             &self,
-            name: crate::TrainingPipelineName,
+            name: impl discogen_runtime::model::IntoName<crate::TrainingPipelineName>,
             body: crate::CancelTrainingPipelineRequest,
         ) -> Cancel {
-            Cancel {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Cancel { name: call.name_arg("name", name), body, call }
         }
     }
 
@@ -159,7 +139,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         body: crate::TrainingPipeline,
     }
 
@@ -168,11 +148,7 @@ mod calls {
     impl Create {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::TrainingPipeline> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/trainingPipelines",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/trainingPipelines", &[&self.parent])
                 .method_id("aiplatform.projects.locations.trainingPipelines.create");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -184,7 +160,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::LocationName,
+        parent: String,
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
@@ -213,23 +189,14 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(
-            mut self,
-            value: impl Into<discogen_runtime::wkt::FieldMask>,
-        ) -> Self {
+        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListTrainingPipelinesResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/trainingPipelines",
-                    &[&self.parent],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListTrainingPipelinesResponse> {
+            let request = Request::from_template(Method::Get, "v1/{+parent}/trainingPipelines", &[&self.parent])
                 .method_id("aiplatform.projects.locations.trainingPipelines.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -239,16 +206,14 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(
-        List, page_token, ListTrainingPipelinesResponse, TrainingPipeline
-    );
+    discogen_runtime::paginated!(List, page_token, ListTrainingPipelinesResponse, TrainingPipeline);
 
     /// The `aiplatform.projects.locations.trainingPipelines.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::TrainingPipelineName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -256,11 +221,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::TrainingPipeline> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.trainingPipelines.get");
             self.call.execute(request).await
         }
@@ -271,7 +232,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::TrainingPipelineName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
@@ -281,25 +242,12 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<
-                discogen_runtime::wkt::Empty,
-                crate::DeleteOperationMetadata,
-            >,
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
         > {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.trainingPipelines.delete");
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -308,7 +256,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Cancel {
         call: Call,
-        name: crate::TrainingPipelineName,
+        name: String,
         body: crate::CancelTrainingPipelineRequest,
     }
 
@@ -316,14 +264,8 @@ mod calls {
 
     impl Cancel {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:cancel",
-                    &[&self.name],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(Method::Post, "v1/{+name}:cancel", &[&self.name])
                 .method_id("aiplatform.projects.locations.trainingPipelines.cancel");
             let request = request.json(&self.body)?;
             self.call.execute(request).await

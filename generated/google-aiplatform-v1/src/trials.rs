@@ -7,10 +7,7 @@
 /// Get one with `client.projects().locations().studies().trials()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Trials {
-    #[cfg_attr(
-        not(any(feature = "trials", feature = "trials-operations")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "trials", feature = "trials-operations")), allow(dead_code))]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -18,13 +15,12 @@ impl Trials {
     /// The `projects.locations.studies.trials.operations` resource (feature `trials-operations`).
     #[cfg(feature = "trials-operations")]
     pub fn operations(&self) -> crate::trials_operations::TrialsOperations {
-        crate::trials_operations::TrialsOperations {
-            client: self.client.clone(),
-        }
+        crate::trials_operations::TrialsOperations { client: self.client.clone() }
     }
 
     discogen_runtime::feature_off!(
-        operations, "trials-operations",
+        operations,
+        "trials-operations",
         "compiled out: enable the cargo feature `trials-operations` of google-aiplatform-v1"
     );
 }
@@ -52,14 +48,11 @@ mod calls {
         /// ```
         pub fn suggest(
             &self,
-            parent: crate::StudyName,
+            parent: impl discogen_runtime::model::IntoName<crate::StudyName>,
             body: crate::SuggestTrialsRequest,
         ) -> Suggest {
-            Suggest {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Suggest { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Adds a user provided Trial to a Study.
@@ -73,12 +66,13 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn create(&self, parent: crate::StudyName, body: crate::Trial) -> Create {
-            Create {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+        pub fn create(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::StudyName>,
+            body: crate::Trial,
+        ) -> Create {
+            let mut call = Call::new(&self.client);
+            Create { parent: call.name_arg("parent", parent), body, call }
         }
 
         /// Lists the Trials associated with a Study.
@@ -95,13 +89,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: crate::StudyName) -> List {
-            List {
-                call: Call::new(&self.client),
-                parent,
-                page_token: None,
-                page_size: None,
-            }
+        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::StudyName>) -> List {
+            let mut call = Call::new(&self.client);
+            List { parent: call.name_arg("parent", parent), page_token: None, page_size: None, call }
         }
 
         /// Gets a Trial.
@@ -115,11 +105,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: crate::TrialName) -> Get {
-            Get {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::TrialName>) -> Get {
+            let mut call = Call::new(&self.client);
+            Get { name: call.name_arg("name", name), call }
         }
 
         /// Deletes a Trial.
@@ -133,11 +121,9 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: crate::TrialName) -> Delete {
-            Delete {
-                call: Call::new(&self.client),
-                name,
-            }
+        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::TrialName>) -> Delete {
+            let mut call = Call::new(&self.client);
+            Delete { name: call.name_arg("name", name), call }
         }
 
         /// Adds a measurement of the objective metrics to a Trial. This measurement is assumed to have been taken before the Trial is complete.
@@ -153,14 +139,11 @@ mod calls {
         /// ```
         pub fn add_trial_measurement(
             &self,
-            trial_name: crate::TrialName,
+            trial_name: impl discogen_runtime::model::IntoName<crate::TrialName>,
             body: crate::AddTrialMeasurementRequest,
         ) -> AddTrialMeasurement {
-            AddTrialMeasurement {
-                call: Call::new(&self.client),
-                trial_name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            AddTrialMeasurement { trial_name: call.name_arg("trialName", trial_name), body, call }
         }
 
         /// Marks a Trial as complete.
@@ -176,14 +159,11 @@ mod calls {
         /// ```
         pub fn complete(
             &self,
-            name: crate::TrialName,
+            name: impl discogen_runtime::model::IntoName<crate::TrialName>,
             body: crate::CompleteTrialRequest,
         ) -> Complete {
-            Complete {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Complete { name: call.name_arg("name", name), body, call }
         }
 
         /// Checks whether a Trial should stop or not. Returns a long-running operation. When the operation is successful, it will contain a CheckTrialEarlyStoppingStateResponse.
@@ -200,14 +180,11 @@ mod calls {
         /// ```
         pub fn check_trial_early_stopping_state(
             &self,
-            trial_name: crate::TrialName,
+            trial_name: impl discogen_runtime::model::IntoName<crate::TrialName>,
             body: crate::CheckTrialEarlyStoppingStateRequest,
         ) -> CheckTrialEarlyStoppingState {
-            CheckTrialEarlyStoppingState {
-                call: Call::new(&self.client),
-                trial_name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            CheckTrialEarlyStoppingState { trial_name: call.name_arg("trialName", trial_name), body, call }
         }
 
         /// Stops a Trial.
@@ -223,14 +200,11 @@ mod calls {
         /// ```
         pub fn stop(
             &self,
-            name: crate::TrialName,
+            name: impl discogen_runtime::model::IntoName<crate::TrialName>,
             body: crate::StopTrialRequest,
         ) -> Stop {
-            Stop {
-                call: Call::new(&self.client),
-                name,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            Stop { name: call.name_arg("name", name), body, call }
         }
 
         /// Lists the pareto-optimal Trials for multi-objective Study or the optimal Trials for single-objective Study. The definition of pareto-optimal can be checked in wiki page. <https://en.wikipedia.org/wiki/Pareto_efficiency>
@@ -246,14 +220,11 @@ mod calls {
         /// ```
         pub fn list_optimal_trials(
             &self,
-            parent: crate::StudyName,
+            parent: impl discogen_runtime::model::IntoName<crate::StudyName>,
             body: crate::ListOptimalTrialsRequest,
         ) -> ListOptimalTrials {
-            ListOptimalTrials {
-                call: Call::new(&self.client),
-                parent,
-                body,
-            }
+            let mut call = Call::new(&self.client);
+            ListOptimalTrials { parent: call.name_arg("parent", parent), body, call }
         }
     }
 
@@ -262,7 +233,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Suggest {
         call: Call,
-        parent: crate::StudyName,
+        parent: String,
         body: crate::SuggestTrialsRequest,
     }
 
@@ -272,24 +243,12 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/trials:suggest",
-                    &[&self.parent],
-                )
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+            let request = Request::from_template(Method::Post, "v1/{+parent}/trials:suggest", &[&self.parent])
                 .method_id("aiplatform.projects.locations.studies.trials.suggest");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
-            )
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -298,7 +257,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         call: Call,
-        parent: crate::StudyName,
+        parent: String,
         body: crate::Trial,
     }
 
@@ -307,11 +266,7 @@ mod calls {
     impl Create {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/trials",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+parent}/trials", &[&self.parent])
                 .method_id("aiplatform.projects.locations.studies.trials.create");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -323,7 +278,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
         call: Call,
-        parent: crate::StudyName,
+        parent: String,
         page_token: Option<String>,
         page_size: Option<i32>,
     }
@@ -345,11 +300,7 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ListTrialsResponse> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+parent}/trials",
-                    &[&self.parent],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+parent}/trials", &[&self.parent])
                 .method_id("aiplatform.projects.locations.studies.trials.list")
                 .query_opt("pageToken", self.page_token.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref());
@@ -364,7 +315,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         call: Call,
-        name: crate::TrialName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Get);
@@ -372,11 +323,7 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
-            let request = Request::from_template(
-                    Method::Get,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.studies.trials.get");
             self.call.execute(request).await
         }
@@ -387,21 +334,15 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         call: Call,
-        name: crate::TrialName,
+        name: String,
     }
 
     discogen_runtime::call_options!(Delete);
 
     impl Delete {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(
-                    Method::Delete,
-                    "v1/{+name}",
-                    &[&self.name],
-                )
+        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
                 .method_id("aiplatform.projects.locations.studies.trials.delete");
             self.call.execute(request).await
         }
@@ -412,7 +353,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct AddTrialMeasurement {
         call: Call,
-        trial_name: crate::TrialName,
+        trial_name: String,
         body: crate::AddTrialMeasurementRequest,
     }
 
@@ -421,14 +362,9 @@ mod calls {
     impl AddTrialMeasurement {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+trialName}:addTrialMeasurement",
-                    &[&self.trial_name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.studies.trials.addTrialMeasurement",
-                );
+            let request =
+                Request::from_template(Method::Post, "v1/{+trialName}:addTrialMeasurement", &[&self.trial_name])
+                    .method_id("aiplatform.projects.locations.studies.trials.addTrialMeasurement");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -439,7 +375,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Complete {
         call: Call,
-        name: crate::TrialName,
+        name: String,
         body: crate::CompleteTrialRequest,
     }
 
@@ -448,11 +384,7 @@ mod calls {
     impl Complete {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:complete",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+name}:complete", &[&self.name])
                 .method_id("aiplatform.projects.locations.studies.trials.complete");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -464,7 +396,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct CheckTrialEarlyStoppingState {
         call: Call,
-        trial_name: crate::TrialName,
+        trial_name: String,
         body: crate::CheckTrialEarlyStoppingStateRequest,
     }
 
@@ -474,26 +406,16 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
-        > {
+        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
             let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+trialName}:checkTrialEarlyStoppingState",
-                    &[&self.trial_name],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.studies.trials.checkTrialEarlyStoppingState",
-                );
-            let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self
-                .call
-                .execute(request)
-                .await?;
-            Ok(
-                discogen_runtime::Operation::new(self.call.client, raw)
-                    .with_poll_path_prefix("v1/"),
+                Method::Post,
+                "v1/{+trialName}:checkTrialEarlyStoppingState",
+                &[&self.trial_name],
             )
+            .method_id("aiplatform.projects.locations.studies.trials.checkTrialEarlyStoppingState");
+            let request = request.json(&self.body)?;
+            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
+            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
         }
     }
 
@@ -502,7 +424,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct Stop {
         call: Call,
-        name: crate::TrialName,
+        name: String,
         body: crate::StopTrialRequest,
     }
 
@@ -511,11 +433,7 @@ mod calls {
     impl Stop {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+name}:stop",
-                    &[&self.name],
-                )
+            let request = Request::from_template(Method::Post, "v1/{+name}:stop", &[&self.name])
                 .method_id("aiplatform.projects.locations.studies.trials.stop");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -527,7 +445,7 @@ mod calls {
     #[must_use = "a request does nothing until it is sent"]
     pub struct ListOptimalTrials {
         call: Call,
-        parent: crate::StudyName,
+        parent: String,
         body: crate::ListOptimalTrialsRequest,
     }
 
@@ -535,17 +453,10 @@ mod calls {
 
     impl ListOptimalTrials {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> discogen_runtime::Result<crate::ListOptimalTrialsResponse> {
-            let request = Request::from_template(
-                    Method::Post,
-                    "v1/{+parent}/trials:listOptimalTrials",
-                    &[&self.parent],
-                )
-                .method_id(
-                    "aiplatform.projects.locations.studies.trials.listOptimalTrials",
-                );
+        pub async fn send(self) -> discogen_runtime::Result<crate::ListOptimalTrialsResponse> {
+            let request =
+                Request::from_template(Method::Post, "v1/{+parent}/trials:listOptimalTrials", &[&self.parent])
+                    .method_id("aiplatform.projects.locations.studies.trials.listOptimalTrials");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }

@@ -24,11 +24,8 @@ impl GlobalOperations {
     /// # }
     /// ```
     pub fn get(&self, project: impl Into<String>, operation: impl Into<String>) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            project: project.into(),
-            operation: operation.into(),
-        }
+        let call = Call::new(&self.client);
+        Get { project: project.into(), operation: operation.into(), call }
     }
 }
 
@@ -47,11 +44,11 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::OperationSchema> {
         let request = Request::from_template(
-                Method::Get,
-                "projects/{project}/global/operations/{operation}",
-                &[&self.project, &self.operation],
-            )
-            .method_id("computelro.globalOperations.get");
+            Method::Get,
+            "projects/{project}/global/operations/{operation}",
+            &[&self.project, &self.operation],
+        )
+        .method_id("computelro.globalOperations.get");
         self.call.execute(request).await
     }
 }

@@ -23,17 +23,9 @@ impl BucketAccessControls {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        bucket: impl Into<String>,
-        entity: impl Into<String>,
-    ) -> Delete {
-        Delete {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            entity: entity.into(),
-            user_project: None,
-        }
+    pub fn delete(&self, bucket: impl Into<String>, entity: impl Into<String>) -> Delete {
+        let call = Call::new(&self.client);
+        Delete { bucket: bucket.into(), entity: entity.into(), user_project: None, call }
     }
 
     /// Returns the ACL entry for the specified entity on the specified bucket.
@@ -48,12 +40,8 @@ impl BucketAccessControls {
     /// # }
     /// ```
     pub fn get(&self, bucket: impl Into<String>, entity: impl Into<String>) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            entity: entity.into(),
-            user_project: None,
-        }
+        let call = Call::new(&self.client);
+        Get { bucket: bucket.into(), entity: entity.into(), user_project: None, call }
     }
 
     /// Patches an ACL entry on the specified bucket.
@@ -73,13 +61,8 @@ impl BucketAccessControls {
         entity: impl Into<String>,
         body: crate::BucketAccessControl,
     ) -> Patch {
-        Patch {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            entity: entity.into(),
-            body,
-            user_project: None,
-        }
+        let call = Call::new(&self.client);
+        Patch { bucket: bucket.into(), entity: entity.into(), body, user_project: None, call }
     }
 
     /// Updates an ACL entry on the specified bucket.
@@ -99,13 +82,8 @@ impl BucketAccessControls {
         entity: impl Into<String>,
         body: crate::BucketAccessControl,
     ) -> Update {
-        Update {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            entity: entity.into(),
-            body,
-            user_project: None,
-        }
+        let call = Call::new(&self.client);
+        Update { bucket: bucket.into(), entity: entity.into(), body, user_project: None, call }
     }
 
     /// Creates a new ACL entry on the specified bucket.
@@ -119,17 +97,9 @@ impl BucketAccessControls {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn insert(
-        &self,
-        bucket: impl Into<String>,
-        body: crate::BucketAccessControl,
-    ) -> Insert {
-        Insert {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            body,
-            user_project: None,
-        }
+    pub fn insert(&self, bucket: impl Into<String>, body: crate::BucketAccessControl) -> Insert {
+        let call = Call::new(&self.client);
+        Insert { bucket: bucket.into(), body, user_project: None, call }
     }
 
     /// Retrieves ACL entries on the specified bucket.
@@ -144,11 +114,8 @@ impl BucketAccessControls {
     /// # }
     /// ```
     pub fn list(&self, bucket: impl Into<String>) -> List {
-        List {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            user_project: None,
-        }
+        let call = Call::new(&self.client);
+        List { bucket: bucket.into(), user_project: None, call }
     }
 }
 
@@ -173,11 +140,7 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(
-                Method::Delete,
-                "b/{bucket}/acl/{entity}",
-                &[&self.bucket, &self.entity],
-            )
+        let request = Request::from_template(Method::Delete, "b/{bucket}/acl/{entity}", &[&self.bucket, &self.entity])
             .method_id("storage.bucketAccessControls.delete")
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute_empty(request).await
@@ -205,11 +168,7 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketAccessControl> {
-        let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/acl/{entity}",
-                &[&self.bucket, &self.entity],
-            )
+        let request = Request::from_template(Method::Get, "b/{bucket}/acl/{entity}", &[&self.bucket, &self.entity])
             .method_id("storage.bucketAccessControls.get")
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
@@ -238,11 +197,7 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketAccessControl> {
-        let request = Request::from_template(
-                Method::Patch,
-                "b/{bucket}/acl/{entity}",
-                &[&self.bucket, &self.entity],
-            )
+        let request = Request::from_template(Method::Patch, "b/{bucket}/acl/{entity}", &[&self.bucket, &self.entity])
             .method_id("storage.bucketAccessControls.patch")
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -272,11 +227,7 @@ impl Update {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketAccessControl> {
-        let request = Request::from_template(
-                Method::Put,
-                "b/{bucket}/acl/{entity}",
-                &[&self.bucket, &self.entity],
-            )
+        let request = Request::from_template(Method::Put, "b/{bucket}/acl/{entity}", &[&self.bucket, &self.entity])
             .method_id("storage.bucketAccessControls.update")
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -305,11 +256,7 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketAccessControl> {
-        let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/acl",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Post, "b/{bucket}/acl", &[&self.bucket])
             .method_id("storage.bucketAccessControls.insert")
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -337,11 +284,7 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketAccessControls> {
-        let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/acl",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Get, "b/{bucket}/acl", &[&self.bucket])
             .method_id("storage.bucketAccessControls.list")
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await

@@ -24,12 +24,13 @@ impl Buckets {
     /// # }
     /// ```
     pub fn delete(&self, bucket: impl Into<String>) -> Delete {
+        let call = Call::new(&self.client);
         Delete {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             if_metageneration_match: None,
             if_metageneration_not_match: None,
             user_project: None,
+            call,
         }
     }
 
@@ -45,8 +46,8 @@ impl Buckets {
     /// # }
     /// ```
     pub fn get(&self, bucket: impl Into<String>) -> Get {
+        let call = Call::new(&self.client);
         Get {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             generation: None,
             soft_deleted: None,
@@ -54,6 +55,7 @@ impl Buckets {
             if_metageneration_not_match: None,
             projection: None,
             user_project: None,
+            call,
         }
     }
 
@@ -69,8 +71,8 @@ impl Buckets {
     /// # }
     /// ```
     pub fn patch(&self, bucket: impl Into<String>, body: crate::Bucket) -> Patch {
+        let call = Call::new(&self.client);
         Patch {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             body,
             if_metageneration_match: None,
@@ -79,6 +81,7 @@ impl Buckets {
             predefined_default_object_acl: None,
             projection: None,
             user_project: None,
+            call,
         }
     }
 
@@ -94,8 +97,8 @@ impl Buckets {
     /// # }
     /// ```
     pub fn update(&self, bucket: impl Into<String>, body: crate::Bucket) -> Update {
+        let call = Call::new(&self.client);
         Update {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             body,
             if_metageneration_match: None,
@@ -104,6 +107,7 @@ impl Buckets {
             predefined_default_object_acl: None,
             projection: None,
             user_project: None,
+            call,
         }
     }
 
@@ -119,13 +123,8 @@ impl Buckets {
     /// # }
     /// ```
     pub fn restore(&self, bucket: impl Into<String>, generation: i64) -> Restore {
-        Restore {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            generation,
-            projection: None,
-            user_project: None,
-        }
+        let call = Call::new(&self.client);
+        Restore { bucket: bucket.into(), generation, projection: None, user_project: None, call }
     }
 
     /// Initiates a long-running Relocate Bucket operation on the specified bucket.
@@ -139,16 +138,9 @@ impl Buckets {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn relocate(
-        &self,
-        bucket: impl Into<String>,
-        body: crate::RelocateBucketRequest,
-    ) -> Relocate {
-        Relocate {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            body,
-        }
+    pub fn relocate(&self, bucket: impl Into<String>, body: crate::RelocateBucketRequest) -> Relocate {
+        let call = Call::new(&self.client);
+        Relocate { bucket: bucket.into(), body, call }
     }
 
     /// Returns an IAM policy for the specified bucket.
@@ -163,12 +155,8 @@ impl Buckets {
     /// # }
     /// ```
     pub fn get_iam_policy(&self, bucket: impl Into<String>) -> GetIamPolicy {
-        GetIamPolicy {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            options_requested_policy_version: None,
-            user_project: None,
-        }
+        let call = Call::new(&self.client);
+        GetIamPolicy { bucket: bucket.into(), options_requested_policy_version: None, user_project: None, call }
     }
 
     /// Updates an IAM policy for the specified bucket.
@@ -182,17 +170,9 @@ impl Buckets {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn set_iam_policy(
-        &self,
-        bucket: impl Into<String>,
-        body: crate::Policy,
-    ) -> SetIamPolicy {
-        SetIamPolicy {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            body,
-            user_project: None,
-        }
+    pub fn set_iam_policy(&self, bucket: impl Into<String>, body: crate::Policy) -> SetIamPolicy {
+        let call = Call::new(&self.client);
+        SetIamPolicy { bucket: bucket.into(), body, user_project: None, call }
     }
 
     /// Returns the storage layout configuration for the specified bucket. Note that this operation requires storage.objects.list permission.
@@ -207,11 +187,8 @@ impl Buckets {
     /// # }
     /// ```
     pub fn get_storage_layout(&self, bucket: impl Into<String>) -> GetStorageLayout {
-        GetStorageLayout {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            prefix: None,
-        }
+        let call = Call::new(&self.client);
+        GetStorageLayout { bucket: bucket.into(), prefix: None, call }
     }
 
     /// Creates a new bucket.
@@ -226,8 +203,8 @@ impl Buckets {
     /// # }
     /// ```
     pub fn insert(&self, project: impl Into<String>, body: crate::Bucket) -> Insert {
+        let call = Call::new(&self.client);
         Insert {
-            call: Call::new(&self.client),
             project: project.into(),
             body,
             predefined_acl: None,
@@ -235,6 +212,7 @@ impl Buckets {
             projection: None,
             user_project: None,
             enable_object_retention: None,
+            call,
         }
     }
 
@@ -253,8 +231,8 @@ impl Buckets {
     /// # }
     /// ```
     pub fn list(&self, project: impl Into<String>) -> List {
+        let call = Call::new(&self.client);
         List {
-            call: Call::new(&self.client),
             project: project.into(),
             max_results: None,
             page_token: None,
@@ -262,6 +240,7 @@ impl Buckets {
             soft_deleted: None,
             projection: None,
             user_project: None,
+            call,
         }
     }
 
@@ -281,12 +260,8 @@ impl Buckets {
         bucket: impl Into<String>,
         if_metageneration_match: i64,
     ) -> LockRetentionPolicy {
-        LockRetentionPolicy {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            if_metageneration_match,
-            user_project: None,
-        }
+        let call = Call::new(&self.client);
+        LockRetentionPolicy { bucket: bucket.into(), if_metageneration_match, user_project: None, call }
     }
 
     /// Tests a set of permissions on the given bucket to see which, if any, are held by the caller.
@@ -305,11 +280,12 @@ impl Buckets {
         bucket: impl Into<String>,
         permissions: impl IntoIterator<Item = impl Into<String>>,
     ) -> TestIamPermissions {
+        let call = Call::new(&self.client);
         TestIamPermissions {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             permissions: permissions.into_iter().map(Into::into).collect(),
             user_project: None,
+            call,
         }
     }
 }
@@ -348,17 +324,10 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(
-                Method::Delete,
-                "b/{bucket}",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Delete, "b/{bucket}", &[&self.bucket])
             .method_id("storage.buckets.delete")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            )
+            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute_empty(request).await
     }
@@ -424,10 +393,7 @@ impl Get {
             .query_opt("generation", self.generation.as_ref())
             .query_opt("softDeleted", self.soft_deleted.as_ref())
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            )
+            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
             .query_opt("projection", self.projection.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
@@ -471,10 +437,7 @@ impl Patch {
     }
 
     /// Apply a predefined set of default object access controls to this bucket.
-    pub fn predefined_default_object_acl(
-        mut self,
-        value: crate::PredefinedDefaultObjectAcl,
-    ) -> Self {
+    pub fn predefined_default_object_acl(mut self, value: crate::PredefinedDefaultObjectAcl) -> Self {
         self.predefined_default_object_acl = Some(value);
         self
     }
@@ -493,22 +456,12 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Bucket> {
-        let request = Request::from_template(
-                Method::Patch,
-                "b/{bucket}",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Patch, "b/{bucket}", &[&self.bucket])
             .method_id("storage.buckets.patch")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            )
+            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
             .query_opt("predefinedAcl", self.predefined_acl.as_ref())
-            .query_opt(
-                "predefinedDefaultObjectAcl",
-                self.predefined_default_object_acl.as_ref(),
-            )
+            .query_opt("predefinedDefaultObjectAcl", self.predefined_default_object_acl.as_ref())
             .query_opt("projection", self.projection.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -553,10 +506,7 @@ impl Update {
     }
 
     /// Apply a predefined set of default object access controls to this bucket.
-    pub fn predefined_default_object_acl(
-        mut self,
-        value: crate::PredefinedDefaultObjectAcl,
-    ) -> Self {
+    pub fn predefined_default_object_acl(mut self, value: crate::PredefinedDefaultObjectAcl) -> Self {
         self.predefined_default_object_acl = Some(value);
         self
     }
@@ -578,15 +528,9 @@ impl Update {
         let request = Request::from_template(Method::Put, "b/{bucket}", &[&self.bucket])
             .method_id("storage.buckets.update")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            )
+            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
             .query_opt("predefinedAcl", self.predefined_acl.as_ref())
-            .query_opt(
-                "predefinedDefaultObjectAcl",
-                self.predefined_default_object_acl.as_ref(),
-            )
+            .query_opt("predefinedDefaultObjectAcl", self.predefined_default_object_acl.as_ref())
             .query_opt("projection", self.projection.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -622,11 +566,7 @@ impl Restore {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Bucket> {
-        let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/restore",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Post, "b/{bucket}/restore", &[&self.bucket])
             .method_id("storage.buckets.restore")
             .query("generation", self.generation)
             .query_opt("projection", self.projection.as_ref())
@@ -648,14 +588,8 @@ discogen_runtime::call_options!(Relocate);
 
 impl Relocate {
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
-        let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/relocate",
-                &[&self.bucket],
-            )
+    pub async fn send(self) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
+        let request = Request::from_template(Method::Post, "b/{bucket}/relocate", &[&self.bucket])
             .method_id("storage.buckets.relocate");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -689,16 +623,9 @@ impl GetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
-        let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/iam",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Get, "b/{bucket}/iam", &[&self.bucket])
             .method_id("storage.buckets.getIamPolicy")
-            .query_opt(
-                "optionsRequestedPolicyVersion",
-                self.options_requested_policy_version.as_ref(),
-            )
+            .query_opt("optionsRequestedPolicyVersion", self.options_requested_policy_version.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
@@ -725,11 +652,7 @@ impl SetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
-        let request = Request::from_template(
-                Method::Put,
-                "b/{bucket}/iam",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Put, "b/{bucket}/iam", &[&self.bucket])
             .method_id("storage.buckets.setIamPolicy")
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -757,11 +680,7 @@ impl GetStorageLayout {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketStorageLayout> {
-        let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/storageLayout",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Get, "b/{bucket}/storageLayout", &[&self.bucket])
             .method_id("storage.buckets.getStorageLayout")
             .query_opt("prefix", self.prefix.as_ref());
         self.call.execute(request).await
@@ -792,10 +711,7 @@ impl Insert {
     }
 
     /// Apply a predefined set of default object access controls to this bucket.
-    pub fn predefined_default_object_acl(
-        mut self,
-        value: crate::PredefinedDefaultObjectAcl,
-    ) -> Self {
+    pub fn predefined_default_object_acl(mut self, value: crate::PredefinedDefaultObjectAcl) -> Self {
         self.predefined_default_object_acl = Some(value);
         self
     }
@@ -824,10 +740,7 @@ impl Insert {
             .method_id("storage.buckets.insert")
             .query("project", self.project)
             .query_opt("predefinedAcl", self.predefined_acl.as_ref())
-            .query_opt(
-                "predefinedDefaultObjectAcl",
-                self.predefined_default_object_acl.as_ref(),
-            )
+            .query_opt("predefinedDefaultObjectAcl", self.predefined_default_object_acl.as_ref())
             .query_opt("projection", self.projection.as_ref())
             .query_opt("userProject", self.user_project.as_ref())
             .query_opt("enableObjectRetention", self.enable_object_retention.as_ref());
@@ -927,11 +840,7 @@ impl LockRetentionPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Bucket> {
-        let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/lockRetentionPolicy",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Post, "b/{bucket}/lockRetentionPolicy", &[&self.bucket])
             .method_id("storage.buckets.lockRetentionPolicy")
             .query("ifMetagenerationMatch", self.if_metageneration_match)
             .query_opt("userProject", self.user_project.as_ref());
@@ -959,14 +868,8 @@ impl TestIamPermissions {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::TestIamPermissionsResponse> {
-        let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/iam/testPermissions",
-                &[&self.bucket],
-            )
+    pub async fn send(self) -> discogen_runtime::Result<crate::TestIamPermissionsResponse> {
+        let request = Request::from_template(Method::Get, "b/{bucket}/iam/testPermissions", &[&self.bucket])
             .method_id("storage.buckets.testIamPermissions")
             .query_all("permissions", self.permissions.iter())
             .query_opt("userProject", self.user_project.as_ref());

@@ -24,10 +24,8 @@ impl Channels {
     /// # }
     /// ```
     pub fn stop(&self, body: crate::Channel) -> Stop {
-        Stop {
-            call: Call::new(&self.client),
-            body,
-        }
+        let call = Call::new(&self.client);
+        Stop { body, call }
     }
 }
 
@@ -44,8 +42,7 @@ discogen_runtime::call_options!(Stop);
 impl Stop {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Post, "channels/stop", &[])
-            .method_id("storage.channels.stop");
+        let request = Request::from_template(Method::Post, "channels/stop", &[]).method_id("storage.channels.stop");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }

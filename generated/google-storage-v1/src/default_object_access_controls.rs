@@ -23,17 +23,9 @@ impl DefaultObjectAccessControls {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        bucket: impl Into<String>,
-        entity: impl Into<String>,
-    ) -> Delete {
-        Delete {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            entity: entity.into(),
-            user_project: None,
-        }
+    pub fn delete(&self, bucket: impl Into<String>, entity: impl Into<String>) -> Delete {
+        let call = Call::new(&self.client);
+        Delete { bucket: bucket.into(), entity: entity.into(), user_project: None, call }
     }
 
     /// Returns the default object ACL entry for the specified entity on the specified bucket.
@@ -48,12 +40,8 @@ impl DefaultObjectAccessControls {
     /// # }
     /// ```
     pub fn get(&self, bucket: impl Into<String>, entity: impl Into<String>) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            entity: entity.into(),
-            user_project: None,
-        }
+        let call = Call::new(&self.client);
+        Get { bucket: bucket.into(), entity: entity.into(), user_project: None, call }
     }
 
     /// Patches a default object ACL entry on the specified bucket.
@@ -73,13 +61,8 @@ impl DefaultObjectAccessControls {
         entity: impl Into<String>,
         body: crate::ObjectAccessControl,
     ) -> Patch {
-        Patch {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            entity: entity.into(),
-            body,
-            user_project: None,
-        }
+        let call = Call::new(&self.client);
+        Patch { bucket: bucket.into(), entity: entity.into(), body, user_project: None, call }
     }
 
     /// Updates a default object ACL entry on the specified bucket.
@@ -99,13 +82,8 @@ impl DefaultObjectAccessControls {
         entity: impl Into<String>,
         body: crate::ObjectAccessControl,
     ) -> Update {
-        Update {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            entity: entity.into(),
-            body,
-            user_project: None,
-        }
+        let call = Call::new(&self.client);
+        Update { bucket: bucket.into(), entity: entity.into(), body, user_project: None, call }
     }
 
     /// Creates a new default object ACL entry on the specified bucket.
@@ -119,17 +97,9 @@ impl DefaultObjectAccessControls {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn insert(
-        &self,
-        bucket: impl Into<String>,
-        body: crate::ObjectAccessControl,
-    ) -> Insert {
-        Insert {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            body,
-            user_project: None,
-        }
+    pub fn insert(&self, bucket: impl Into<String>, body: crate::ObjectAccessControl) -> Insert {
+        let call = Call::new(&self.client);
+        Insert { bucket: bucket.into(), body, user_project: None, call }
     }
 
     /// Retrieves default object ACL entries on the specified bucket.
@@ -144,12 +114,13 @@ impl DefaultObjectAccessControls {
     /// # }
     /// ```
     pub fn list(&self, bucket: impl Into<String>) -> List {
+        let call = Call::new(&self.client);
         List {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             if_metageneration_match: None,
             if_metageneration_not_match: None,
             user_project: None,
+            call,
         }
     }
 }
@@ -176,12 +147,12 @@ impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
         let request = Request::from_template(
-                Method::Delete,
-                "b/{bucket}/defaultObjectAcl/{entity}",
-                &[&self.bucket, &self.entity],
-            )
-            .method_id("storage.defaultObjectAccessControls.delete")
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Delete,
+            "b/{bucket}/defaultObjectAcl/{entity}",
+            &[&self.bucket, &self.entity],
+        )
+        .method_id("storage.defaultObjectAccessControls.delete")
+        .query_opt("userProject", self.user_project.as_ref());
         self.call.execute_empty(request).await
     }
 }
@@ -207,13 +178,10 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/defaultObjectAcl/{entity}",
-                &[&self.bucket, &self.entity],
-            )
-            .method_id("storage.defaultObjectAccessControls.get")
-            .query_opt("userProject", self.user_project.as_ref());
+        let request =
+            Request::from_template(Method::Get, "b/{bucket}/defaultObjectAcl/{entity}", &[&self.bucket, &self.entity])
+                .method_id("storage.defaultObjectAccessControls.get")
+                .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
 }
@@ -241,12 +209,12 @@ impl Patch {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
         let request = Request::from_template(
-                Method::Patch,
-                "b/{bucket}/defaultObjectAcl/{entity}",
-                &[&self.bucket, &self.entity],
-            )
-            .method_id("storage.defaultObjectAccessControls.patch")
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Patch,
+            "b/{bucket}/defaultObjectAcl/{entity}",
+            &[&self.bucket, &self.entity],
+        )
+        .method_id("storage.defaultObjectAccessControls.patch")
+        .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -274,13 +242,10 @@ impl Update {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request = Request::from_template(
-                Method::Put,
-                "b/{bucket}/defaultObjectAcl/{entity}",
-                &[&self.bucket, &self.entity],
-            )
-            .method_id("storage.defaultObjectAccessControls.update")
-            .query_opt("userProject", self.user_project.as_ref());
+        let request =
+            Request::from_template(Method::Put, "b/{bucket}/defaultObjectAcl/{entity}", &[&self.bucket, &self.entity])
+                .method_id("storage.defaultObjectAccessControls.update")
+                .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -307,11 +272,7 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/defaultObjectAcl",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Post, "b/{bucket}/defaultObjectAcl", &[&self.bucket])
             .method_id("storage.defaultObjectAccessControls.insert")
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -353,17 +314,10 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControls> {
-        let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/defaultObjectAcl",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Get, "b/{bucket}/defaultObjectAcl", &[&self.bucket])
             .method_id("storage.defaultObjectAccessControls.list")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            )
+            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }

@@ -23,17 +23,14 @@ impl Folders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        bucket: impl Into<String>,
-        folder: impl Into<String>,
-    ) -> Delete {
+    pub fn delete(&self, bucket: impl Into<String>, folder: impl Into<String>) -> Delete {
+        let call = Call::new(&self.client);
         Delete {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             folder: folder.into(),
             if_metageneration_match: None,
             if_metageneration_not_match: None,
+            call,
         }
     }
 
@@ -49,12 +46,13 @@ impl Folders {
     /// # }
     /// ```
     pub fn get(&self, bucket: impl Into<String>, folder: impl Into<String>) -> Get {
+        let call = Call::new(&self.client);
         Get {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             folder: folder.into(),
             if_metageneration_match: None,
             if_metageneration_not_match: None,
+            call,
         }
     }
 
@@ -70,12 +68,8 @@ impl Folders {
     /// # }
     /// ```
     pub fn insert(&self, bucket: impl Into<String>, body: crate::Folder) -> Insert {
-        Insert {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            body,
-            recursive: None,
-        }
+        let call = Call::new(&self.client);
+        Insert { bucket: bucket.into(), body, recursive: None, call }
     }
 
     /// Retrieves a list of folders matching the criteria. Only applicable to buckets with hierarchical namespace enabled.
@@ -93,8 +87,8 @@ impl Folders {
     /// # }
     /// ```
     pub fn list(&self, bucket: impl Into<String>) -> List {
+        let call = Call::new(&self.client);
         List {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             delimiter: None,
             end_offset: None,
@@ -102,6 +96,7 @@ impl Folders {
             page_token: None,
             prefix: None,
             start_offset: None,
+            call,
         }
     }
 
@@ -122,13 +117,14 @@ impl Folders {
         source_folder: impl Into<String>,
         destination_folder: impl Into<String>,
     ) -> Rename {
+        let call = Call::new(&self.client);
         Rename {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             source_folder: source_folder.into(),
             destination_folder: destination_folder.into(),
             if_source_metageneration_match: None,
             if_source_metageneration_not_match: None,
+            call,
         }
     }
 }
@@ -161,17 +157,11 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(
-                Method::Delete,
-                "b/{bucket}/folders/{folder}",
-                &[&self.bucket, &self.folder],
-            )
-            .method_id("storage.folders.delete")
-            .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            );
+        let request =
+            Request::from_template(Method::Delete, "b/{bucket}/folders/{folder}", &[&self.bucket, &self.folder])
+                .method_id("storage.folders.delete")
+                .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+                .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref());
         self.call.execute_empty(request).await
     }
 }
@@ -204,17 +194,10 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Folder> {
-        let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/folders/{folder}",
-                &[&self.bucket, &self.folder],
-            )
+        let request = Request::from_template(Method::Get, "b/{bucket}/folders/{folder}", &[&self.bucket, &self.folder])
             .method_id("storage.folders.get")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            );
+            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref());
         self.call.execute(request).await
     }
 }
@@ -240,11 +223,7 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Folder> {
-        let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/folders",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Post, "b/{bucket}/folders", &[&self.bucket])
             .method_id("storage.folders.insert")
             .query_opt("recursive", self.recursive.as_ref());
         let request = request.json(&self.body)?;
@@ -307,11 +286,7 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Folders> {
-        let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/folders",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Get, "b/{bucket}/folders", &[&self.bucket])
             .method_id("storage.folders.list")
             .query_opt("delimiter", self.delimiter.as_ref())
             .query_opt("endOffset", self.end_offset.as_ref())
@@ -353,23 +328,15 @@ impl Rename {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
+    pub async fn send(self) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
         let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/folders/{sourceFolder}/renameTo/folders/{destinationFolder}",
-                &[&self.bucket, &self.source_folder, &self.destination_folder],
-            )
-            .method_id("storage.folders.rename")
-            .query_opt(
-                "ifSourceMetagenerationMatch",
-                self.if_source_metageneration_match.as_ref(),
-            )
-            .query_opt(
-                "ifSourceMetagenerationNotMatch",
-                self.if_source_metageneration_not_match.as_ref(),
-            );
+            Method::Post,
+            "b/{bucket}/folders/{sourceFolder}/renameTo/folders/{destinationFolder}",
+            &[&self.bucket, &self.source_folder, &self.destination_folder],
+        )
+        .method_id("storage.folders.rename")
+        .query_opt("ifSourceMetagenerationMatch", self.if_source_metageneration_match.as_ref())
+        .query_opt("ifSourceMetagenerationNotMatch", self.if_source_metageneration_not_match.as_ref());
         self.call.execute(request).await
     }
 }

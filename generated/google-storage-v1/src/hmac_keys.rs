@@ -24,16 +24,13 @@ impl HmacKeys {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(
-        &self,
-        project_id: impl Into<String>,
-        service_account_email: impl Into<String>,
-    ) -> Create {
+    pub fn create(&self, project_id: impl Into<String>, service_account_email: impl Into<String>) -> Create {
+        let call = Call::new(&self.client);
         Create {
-            call: Call::new(&self.client),
             project_id: project_id.into(),
             service_account_email: service_account_email.into(),
             user_project: None,
+            call,
         }
     }
 
@@ -52,14 +49,15 @@ impl HmacKeys {
     /// # }
     /// ```
     pub fn list(&self, project_id: impl Into<String>) -> List {
+        let call = Call::new(&self.client);
         List {
-            call: Call::new(&self.client),
             project_id: project_id.into(),
             max_results: None,
             page_token: None,
             service_account_email: None,
             show_deleted_keys: None,
             user_project: None,
+            call,
         }
     }
 
@@ -73,17 +71,9 @@ impl HmacKeys {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        project_id: impl Into<String>,
-        access_id: impl Into<String>,
-    ) -> Delete {
-        Delete {
-            call: Call::new(&self.client),
-            project_id: project_id.into(),
-            access_id: access_id.into(),
-            user_project: None,
-        }
+    pub fn delete(&self, project_id: impl Into<String>, access_id: impl Into<String>) -> Delete {
+        let call = Call::new(&self.client);
+        Delete { project_id: project_id.into(), access_id: access_id.into(), user_project: None, call }
     }
 
     /// Retrieves an HMAC key's metadata
@@ -97,17 +87,9 @@ impl HmacKeys {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        project_id: impl Into<String>,
-        access_id: impl Into<String>,
-    ) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            project_id: project_id.into(),
-            access_id: access_id.into(),
-            user_project: None,
-        }
+    pub fn get(&self, project_id: impl Into<String>, access_id: impl Into<String>) -> Get {
+        let call = Call::new(&self.client);
+        Get { project_id: project_id.into(), access_id: access_id.into(), user_project: None, call }
     }
 
     /// Updates the state of an HMAC key. See the [HMAC Key resource descriptor](https://cloud.google.com/storage/docs/json_api/v1/projects/hmacKeys/update#request-body) for valid states.
@@ -127,13 +109,8 @@ impl HmacKeys {
         access_id: impl Into<String>,
         body: crate::HmacKeyMetadata,
     ) -> Update {
-        Update {
-            call: Call::new(&self.client),
-            project_id: project_id.into(),
-            access_id: access_id.into(),
-            body,
-            user_project: None,
-        }
+        let call = Call::new(&self.client);
+        Update { project_id: project_id.into(), access_id: access_id.into(), body, user_project: None, call }
     }
 }
 
@@ -158,11 +135,7 @@ impl Create {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HmacKey> {
-        let request = Request::from_template(
-                Method::Post,
-                "projects/{projectId}/hmacKeys",
-                &[&self.project_id],
-            )
+        let request = Request::from_template(Method::Post, "projects/{projectId}/hmacKeys", &[&self.project_id])
             .method_id("storage.projects.hmacKeys.create")
             .query("serviceAccountEmail", self.service_account_email)
             .query_opt("userProject", self.user_project.as_ref());
@@ -218,11 +191,7 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HmacKeysMetadata> {
-        let request = Request::from_template(
-                Method::Get,
-                "projects/{projectId}/hmacKeys",
-                &[&self.project_id],
-            )
+        let request = Request::from_template(Method::Get, "projects/{projectId}/hmacKeys", &[&self.project_id])
             .method_id("storage.projects.hmacKeys.list")
             .query_opt("maxResults", self.max_results.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -257,12 +226,12 @@ impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
         let request = Request::from_template(
-                Method::Delete,
-                "projects/{projectId}/hmacKeys/{accessId}",
-                &[&self.project_id, &self.access_id],
-            )
-            .method_id("storage.projects.hmacKeys.delete")
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Delete,
+            "projects/{projectId}/hmacKeys/{accessId}",
+            &[&self.project_id, &self.access_id],
+        )
+        .method_id("storage.projects.hmacKeys.delete")
+        .query_opt("userProject", self.user_project.as_ref());
         self.call.execute_empty(request).await
     }
 }
@@ -289,12 +258,12 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HmacKeyMetadata> {
         let request = Request::from_template(
-                Method::Get,
-                "projects/{projectId}/hmacKeys/{accessId}",
-                &[&self.project_id, &self.access_id],
-            )
-            .method_id("storage.projects.hmacKeys.get")
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Get,
+            "projects/{projectId}/hmacKeys/{accessId}",
+            &[&self.project_id, &self.access_id],
+        )
+        .method_id("storage.projects.hmacKeys.get")
+        .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
 }
@@ -322,12 +291,12 @@ impl Update {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HmacKeyMetadata> {
         let request = Request::from_template(
-                Method::Put,
-                "projects/{projectId}/hmacKeys/{accessId}",
-                &[&self.project_id, &self.access_id],
-            )
-            .method_id("storage.projects.hmacKeys.update")
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Put,
+            "projects/{projectId}/hmacKeys/{accessId}",
+            &[&self.project_id, &self.access_id],
+        )
+        .method_id("storage.projects.hmacKeys.update")
+        .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }

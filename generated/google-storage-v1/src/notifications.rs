@@ -23,17 +23,9 @@ impl Notifications {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        bucket: impl Into<String>,
-        notification: impl Into<String>,
-    ) -> Delete {
-        Delete {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            notification: notification.into(),
-            user_project: None,
-        }
+    pub fn delete(&self, bucket: impl Into<String>, notification: impl Into<String>) -> Delete {
+        let call = Call::new(&self.client);
+        Delete { bucket: bucket.into(), notification: notification.into(), user_project: None, call }
     }
 
     /// View a notification configuration.
@@ -47,17 +39,9 @@ impl Notifications {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        bucket: impl Into<String>,
-        notification: impl Into<String>,
-    ) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            notification: notification.into(),
-            user_project: None,
-        }
+    pub fn get(&self, bucket: impl Into<String>, notification: impl Into<String>) -> Get {
+        let call = Call::new(&self.client);
+        Get { bucket: bucket.into(), notification: notification.into(), user_project: None, call }
     }
 
     /// Creates a notification subscription for a given bucket.
@@ -71,17 +55,9 @@ impl Notifications {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn insert(
-        &self,
-        bucket: impl Into<String>,
-        body: crate::Notification,
-    ) -> Insert {
-        Insert {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            body,
-            user_project: None,
-        }
+    pub fn insert(&self, bucket: impl Into<String>, body: crate::Notification) -> Insert {
+        let call = Call::new(&self.client);
+        Insert { bucket: bucket.into(), body, user_project: None, call }
     }
 
     /// Retrieves a list of notification subscriptions for a given bucket.
@@ -96,11 +72,8 @@ impl Notifications {
     /// # }
     /// ```
     pub fn list(&self, bucket: impl Into<String>) -> List {
-        List {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            user_project: None,
-        }
+        let call = Call::new(&self.client);
+        List { bucket: bucket.into(), user_project: None, call }
     }
 }
 
@@ -126,12 +99,12 @@ impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
         let request = Request::from_template(
-                Method::Delete,
-                "b/{bucket}/notificationConfigs/{notification}",
-                &[&self.bucket, &self.notification],
-            )
-            .method_id("storage.notifications.delete")
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Delete,
+            "b/{bucket}/notificationConfigs/{notification}",
+            &[&self.bucket, &self.notification],
+        )
+        .method_id("storage.notifications.delete")
+        .query_opt("userProject", self.user_project.as_ref());
         self.call.execute_empty(request).await
     }
 }
@@ -158,12 +131,12 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Notification> {
         let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/notificationConfigs/{notification}",
-                &[&self.bucket, &self.notification],
-            )
-            .method_id("storage.notifications.get")
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Get,
+            "b/{bucket}/notificationConfigs/{notification}",
+            &[&self.bucket, &self.notification],
+        )
+        .method_id("storage.notifications.get")
+        .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
 }
@@ -189,11 +162,7 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Notification> {
-        let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/notificationConfigs",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Post, "b/{bucket}/notificationConfigs", &[&self.bucket])
             .method_id("storage.notifications.insert")
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -221,11 +190,7 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Notifications> {
-        let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/notificationConfigs",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Get, "b/{bucket}/notificationConfigs", &[&self.bucket])
             .method_id("storage.notifications.list")
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await

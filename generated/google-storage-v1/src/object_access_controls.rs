@@ -23,19 +23,15 @@ impl ObjectAccessControls {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        bucket: impl Into<String>,
-        object: impl Into<String>,
-        entity: impl Into<String>,
-    ) -> Delete {
+    pub fn delete(&self, bucket: impl Into<String>, object: impl Into<String>, entity: impl Into<String>) -> Delete {
+        let call = Call::new(&self.client);
         Delete {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             object: object.into(),
             entity: entity.into(),
             generation: None,
             user_project: None,
+            call,
         }
     }
 
@@ -50,19 +46,15 @@ impl ObjectAccessControls {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        bucket: impl Into<String>,
-        object: impl Into<String>,
-        entity: impl Into<String>,
-    ) -> Get {
+    pub fn get(&self, bucket: impl Into<String>, object: impl Into<String>, entity: impl Into<String>) -> Get {
+        let call = Call::new(&self.client);
         Get {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             object: object.into(),
             entity: entity.into(),
             generation: None,
             user_project: None,
+            call,
         }
     }
 
@@ -84,14 +76,15 @@ impl ObjectAccessControls {
         entity: impl Into<String>,
         body: crate::ObjectAccessControl,
     ) -> Patch {
+        let call = Call::new(&self.client);
         Patch {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             object: object.into(),
             entity: entity.into(),
             body,
             generation: None,
             user_project: None,
+            call,
         }
     }
 
@@ -113,14 +106,15 @@ impl ObjectAccessControls {
         entity: impl Into<String>,
         body: crate::ObjectAccessControl,
     ) -> Update {
+        let call = Call::new(&self.client);
         Update {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             object: object.into(),
             entity: entity.into(),
             body,
             generation: None,
             user_project: None,
+            call,
         }
     }
 
@@ -141,14 +135,8 @@ impl ObjectAccessControls {
         object: impl Into<String>,
         body: crate::ObjectAccessControl,
     ) -> Insert {
-        Insert {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            object: object.into(),
-            body,
-            generation: None,
-            user_project: None,
-        }
+        let call = Call::new(&self.client);
+        Insert { bucket: bucket.into(), object: object.into(), body, generation: None, user_project: None, call }
     }
 
     /// Retrieves ACL entries on the specified object.
@@ -163,13 +151,8 @@ impl ObjectAccessControls {
     /// # }
     /// ```
     pub fn list(&self, bucket: impl Into<String>, object: impl Into<String>) -> List {
-        List {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            object: object.into(),
-            generation: None,
-            user_project: None,
-        }
+        let call = Call::new(&self.client);
+        List { bucket: bucket.into(), object: object.into(), generation: None, user_project: None, call }
     }
 }
 
@@ -203,13 +186,13 @@ impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
         let request = Request::from_template(
-                Method::Delete,
-                "b/{bucket}/o/{object}/acl/{entity}",
-                &[&self.bucket, &self.object, &self.entity],
-            )
-            .method_id("storage.objectAccessControls.delete")
-            .query_opt("generation", self.generation.as_ref())
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Delete,
+            "b/{bucket}/o/{object}/acl/{entity}",
+            &[&self.bucket, &self.object, &self.entity],
+        )
+        .method_id("storage.objectAccessControls.delete")
+        .query_opt("generation", self.generation.as_ref())
+        .query_opt("userProject", self.user_project.as_ref());
         self.call.execute_empty(request).await
     }
 }
@@ -244,13 +227,13 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
         let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/o/{object}/acl/{entity}",
-                &[&self.bucket, &self.object, &self.entity],
-            )
-            .method_id("storage.objectAccessControls.get")
-            .query_opt("generation", self.generation.as_ref())
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Get,
+            "b/{bucket}/o/{object}/acl/{entity}",
+            &[&self.bucket, &self.object, &self.entity],
+        )
+        .method_id("storage.objectAccessControls.get")
+        .query_opt("generation", self.generation.as_ref())
+        .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
 }
@@ -286,13 +269,13 @@ impl Patch {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
         let request = Request::from_template(
-                Method::Patch,
-                "b/{bucket}/o/{object}/acl/{entity}",
-                &[&self.bucket, &self.object, &self.entity],
-            )
-            .method_id("storage.objectAccessControls.patch")
-            .query_opt("generation", self.generation.as_ref())
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Patch,
+            "b/{bucket}/o/{object}/acl/{entity}",
+            &[&self.bucket, &self.object, &self.entity],
+        )
+        .method_id("storage.objectAccessControls.patch")
+        .query_opt("generation", self.generation.as_ref())
+        .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -329,13 +312,13 @@ impl Update {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
         let request = Request::from_template(
-                Method::Put,
-                "b/{bucket}/o/{object}/acl/{entity}",
-                &[&self.bucket, &self.object, &self.entity],
-            )
-            .method_id("storage.objectAccessControls.update")
-            .query_opt("generation", self.generation.as_ref())
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Put,
+            "b/{bucket}/o/{object}/acl/{entity}",
+            &[&self.bucket, &self.object, &self.entity],
+        )
+        .method_id("storage.objectAccessControls.update")
+        .query_opt("generation", self.generation.as_ref())
+        .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -370,11 +353,7 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/o/{object}/acl",
-                &[&self.bucket, &self.object],
-            )
+        let request = Request::from_template(Method::Post, "b/{bucket}/o/{object}/acl", &[&self.bucket, &self.object])
             .method_id("storage.objectAccessControls.insert")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
@@ -411,11 +390,7 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControls> {
-        let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/o/{object}/acl",
-                &[&self.bucket, &self.object],
-            )
+        let request = Request::from_template(Method::Get, "b/{bucket}/o/{object}/acl", &[&self.bucket, &self.object])
             .method_id("storage.objectAccessControls.list")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("userProject", self.user_project.as_ref());

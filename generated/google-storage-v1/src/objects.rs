@@ -30,8 +30,8 @@ impl Objects {
         destination_object: impl Into<String>,
         body: crate::ComposeRequest,
     ) -> Compose {
+        let call = Call::new(&self.client);
         Compose {
-            call: Call::new(&self.client),
             destination_bucket: destination_bucket.into(),
             destination_object: destination_object.into(),
             body,
@@ -40,6 +40,7 @@ impl Objects {
             if_metageneration_match: None,
             kms_key_name: None,
             user_project: None,
+            call,
         }
     }
 
@@ -62,8 +63,8 @@ impl Objects {
         destination_object: impl Into<String>,
         body: crate::Object,
     ) -> Copy {
+        let call = Call::new(&self.client);
         Copy {
-            call: Call::new(&self.client),
             source_bucket: source_bucket.into(),
             source_object: source_object.into(),
             destination_bucket: destination_bucket.into(),
@@ -82,6 +83,7 @@ impl Objects {
             projection: None,
             source_generation: None,
             user_project: None,
+            call,
         }
     }
 
@@ -95,13 +97,9 @@ impl Objects {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        bucket: impl Into<String>,
-        object: impl Into<String>,
-    ) -> Delete {
+    pub fn delete(&self, bucket: impl Into<String>, object: impl Into<String>) -> Delete {
+        let call = Call::new(&self.client);
         Delete {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             object: object.into(),
             generation: None,
@@ -110,6 +108,7 @@ impl Objects {
             if_metageneration_match: None,
             if_metageneration_not_match: None,
             user_project: None,
+            call,
         }
     }
 
@@ -128,8 +127,8 @@ impl Objects {
     /// # }
     /// ```
     pub fn get(&self, bucket: impl Into<String>, object: impl Into<String>) -> Get {
+        let call = Call::new(&self.client);
         Get {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             object: object.into(),
             generation: None,
@@ -141,6 +140,7 @@ impl Objects {
             user_project: None,
             soft_deleted: None,
             restore_token: None,
+            call,
         }
     }
 
@@ -155,14 +155,9 @@ impl Objects {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn patch(
-        &self,
-        bucket: impl Into<String>,
-        object: impl Into<String>,
-        body: crate::Object,
-    ) -> Patch {
+    pub fn patch(&self, bucket: impl Into<String>, object: impl Into<String>, body: crate::Object) -> Patch {
+        let call = Call::new(&self.client);
         Patch {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             object: object.into(),
             body,
@@ -175,6 +170,7 @@ impl Objects {
             predefined_acl: None,
             projection: None,
             user_project: None,
+            call,
         }
     }
 
@@ -189,14 +185,9 @@ impl Objects {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update(
-        &self,
-        bucket: impl Into<String>,
-        object: impl Into<String>,
-        body: crate::Object,
-    ) -> Update {
+    pub fn update(&self, bucket: impl Into<String>, object: impl Into<String>, body: crate::Object) -> Update {
+        let call = Call::new(&self.client);
         Update {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             object: object.into(),
             body,
@@ -209,6 +200,7 @@ impl Objects {
             predefined_acl: None,
             projection: None,
             user_project: None,
+            call,
         }
     }
 
@@ -223,18 +215,9 @@ impl Objects {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_iam_policy(
-        &self,
-        bucket: impl Into<String>,
-        object: impl Into<String>,
-    ) -> GetIamPolicy {
-        GetIamPolicy {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            object: object.into(),
-            generation: None,
-            user_project: None,
-        }
+    pub fn get_iam_policy(&self, bucket: impl Into<String>, object: impl Into<String>) -> GetIamPolicy {
+        let call = Call::new(&self.client);
+        GetIamPolicy { bucket: bucket.into(), object: object.into(), generation: None, user_project: None, call }
     }
 
     /// Updates an IAM policy for the specified object.
@@ -254,14 +237,8 @@ impl Objects {
         object: impl Into<String>,
         body: crate::Policy,
     ) -> SetIamPolicy {
-        SetIamPolicy {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            object: object.into(),
-            body,
-            generation: None,
-            user_project: None,
-        }
+        let call = Call::new(&self.client);
+        SetIamPolicy { bucket: bucket.into(), object: object.into(), body, generation: None, user_project: None, call }
     }
 
     /// Stores a new object and metadata.
@@ -279,8 +256,8 @@ impl Objects {
     /// # }
     /// ```
     pub fn insert(&self, bucket: impl Into<String>, body: crate::Object) -> Insert {
+        let call = Call::new(&self.client);
         Insert {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             body,
             content_encoding: None,
@@ -293,6 +270,7 @@ impl Objects {
             predefined_acl: None,
             projection: None,
             user_project: None,
+            call,
         }
     }
 
@@ -311,8 +289,8 @@ impl Objects {
     /// # }
     /// ```
     pub fn list(&self, bucket: impl Into<String>) -> List {
+        let call = Call::new(&self.client);
         List {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             delimiter: None,
             end_offset: None,
@@ -328,6 +306,7 @@ impl Objects {
             filter: None,
             soft_deleted: None,
             include_folders_as_prefixes: None,
+            call,
         }
     }
 
@@ -350,8 +329,8 @@ impl Objects {
         destination_object: impl Into<String>,
         body: crate::Object,
     ) -> Rewrite {
+        let call = Call::new(&self.client);
         Rewrite {
-            call: Call::new(&self.client),
             source_bucket: source_bucket.into(),
             source_object: source_object.into(),
             destination_bucket: destination_bucket.into(),
@@ -372,6 +351,7 @@ impl Objects {
             rewrite_token: None,
             source_generation: None,
             user_project: None,
+            call,
         }
     }
 
@@ -392,8 +372,8 @@ impl Objects {
         source_object: impl Into<String>,
         destination_object: impl Into<String>,
     ) -> Move {
+        let call = Call::new(&self.client);
         Move {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             source_object: source_object.into(),
             destination_object: destination_object.into(),
@@ -407,6 +387,7 @@ impl Objects {
             if_metageneration_not_match: None,
             projection: None,
             user_project: None,
+            call,
         }
     }
 
@@ -427,13 +408,14 @@ impl Objects {
         object: impl Into<String>,
         permissions: impl IntoIterator<Item = impl Into<String>>,
     ) -> TestIamPermissions {
+        let call = Call::new(&self.client);
         TestIamPermissions {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             object: object.into(),
             permissions: permissions.into_iter().map(Into::into).collect(),
             generation: None,
             user_project: None,
+            call,
         }
     }
 
@@ -448,13 +430,9 @@ impl Objects {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn watch_all(
-        &self,
-        bucket: impl Into<String>,
-        body: crate::Channel,
-    ) -> WatchAll {
+    pub fn watch_all(&self, bucket: impl Into<String>, body: crate::Channel) -> WatchAll {
+        let call = Call::new(&self.client);
         WatchAll {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             body,
             delimiter: None,
@@ -467,6 +445,7 @@ impl Objects {
             start_offset: None,
             user_project: None,
             versions: None,
+            call,
         }
     }
 
@@ -481,14 +460,9 @@ impl Objects {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn restore(
-        &self,
-        bucket: impl Into<String>,
-        object: impl Into<String>,
-        generation: i64,
-    ) -> Restore {
+    pub fn restore(&self, bucket: impl Into<String>, object: impl Into<String>, generation: i64) -> Restore {
+        let call = Call::new(&self.client);
         Restore {
-            call: Call::new(&self.client),
             bucket: bucket.into(),
             object: object.into(),
             generation,
@@ -500,6 +474,7 @@ impl Objects {
             projection: None,
             user_project: None,
             restore_token: None,
+            call,
         }
     }
 
@@ -514,16 +489,9 @@ impl Objects {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn bulk_restore(
-        &self,
-        bucket: impl Into<String>,
-        body: crate::BulkRestoreObjectsRequest,
-    ) -> BulkRestore {
-        BulkRestore {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            body,
-        }
+    pub fn bulk_restore(&self, bucket: impl Into<String>, body: crate::BulkRestoreObjectsRequest) -> BulkRestore {
+        let call = Call::new(&self.client);
+        BulkRestore { bucket: bucket.into(), body, call }
     }
 }
 
@@ -546,10 +514,7 @@ discogen_runtime::call_options!(Compose);
 
 impl Compose {
     /// Apply a predefined set of access controls to the destination object.
-    pub fn destination_predefined_acl(
-        mut self,
-        value: crate::DestinationPredefinedAcl,
-    ) -> Self {
+    pub fn destination_predefined_acl(mut self, value: crate::DestinationPredefinedAcl) -> Self {
         self.destination_predefined_acl = Some(value);
         self
     }
@@ -581,19 +546,16 @@ impl Compose {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
         let request = Request::from_template(
-                Method::Post,
-                "b/{destinationBucket}/o/{destinationObject}/compose",
-                &[&self.destination_bucket, &self.destination_object],
-            )
-            .method_id("storage.objects.compose")
-            .query_opt(
-                "destinationPredefinedAcl",
-                self.destination_predefined_acl.as_ref(),
-            )
-            .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
-            .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt("kmsKeyName", self.kms_key_name.as_ref())
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Post,
+            "b/{destinationBucket}/o/{destinationObject}/compose",
+            &[&self.destination_bucket, &self.destination_object],
+        )
+        .method_id("storage.objects.compose")
+        .query_opt("destinationPredefinedAcl", self.destination_predefined_acl.as_ref())
+        .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
+        .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+        .query_opt("kmsKeyName", self.kms_key_name.as_ref())
+        .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -634,10 +596,7 @@ impl Copy {
     }
 
     /// Apply a predefined set of access controls to the destination object.
-    pub fn destination_predefined_acl(
-        mut self,
-        value: crate::DestinationPredefinedAcl,
-    ) -> Self {
+    pub fn destination_predefined_acl(mut self, value: crate::DestinationPredefinedAcl) -> Self {
         self.destination_predefined_acl = Some(value);
         self
     }
@@ -711,47 +670,24 @@ impl Copy {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
         let request = Request::from_template(
-                Method::Post,
-                "b/{sourceBucket}/o/{sourceObject}/copyTo/b/{destinationBucket}/o/{destinationObject}",
-                &[
-                    &self.source_bucket,
-                    &self.source_object,
-                    &self.destination_bucket,
-                    &self.destination_object,
-                ],
-            )
-            .method_id("storage.objects.copy")
-            .query_opt("destinationKmsKeyName", self.destination_kms_key_name.as_ref())
-            .query_opt(
-                "destinationPredefinedAcl",
-                self.destination_predefined_acl.as_ref(),
-            )
-            .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
-            .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
-            .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            )
-            .query_opt(
-                "ifSourceGenerationMatch",
-                self.if_source_generation_match.as_ref(),
-            )
-            .query_opt(
-                "ifSourceGenerationNotMatch",
-                self.if_source_generation_not_match.as_ref(),
-            )
-            .query_opt(
-                "ifSourceMetagenerationMatch",
-                self.if_source_metageneration_match.as_ref(),
-            )
-            .query_opt(
-                "ifSourceMetagenerationNotMatch",
-                self.if_source_metageneration_not_match.as_ref(),
-            )
-            .query_opt("projection", self.projection.as_ref())
-            .query_opt("sourceGeneration", self.source_generation.as_ref())
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Post,
+            "b/{sourceBucket}/o/{sourceObject}/copyTo/b/{destinationBucket}/o/{destinationObject}",
+            &[&self.source_bucket, &self.source_object, &self.destination_bucket, &self.destination_object],
+        )
+        .method_id("storage.objects.copy")
+        .query_opt("destinationKmsKeyName", self.destination_kms_key_name.as_ref())
+        .query_opt("destinationPredefinedAcl", self.destination_predefined_acl.as_ref())
+        .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
+        .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
+        .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+        .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+        .query_opt("ifSourceGenerationMatch", self.if_source_generation_match.as_ref())
+        .query_opt("ifSourceGenerationNotMatch", self.if_source_generation_not_match.as_ref())
+        .query_opt("ifSourceMetagenerationMatch", self.if_source_metageneration_match.as_ref())
+        .query_opt("ifSourceMetagenerationNotMatch", self.if_source_metageneration_not_match.as_ref())
+        .query_opt("projection", self.projection.as_ref())
+        .query_opt("sourceGeneration", self.source_generation.as_ref())
+        .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -813,20 +749,13 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(
-                Method::Delete,
-                "b/{bucket}/o/{object}",
-                &[&self.bucket, &self.object],
-            )
+        let request = Request::from_template(Method::Delete, "b/{bucket}/o/{object}", &[&self.bucket, &self.object])
             .method_id("storage.objects.delete")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
             .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            )
+            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute_empty(request).await
     }
@@ -909,20 +838,13 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/o/{object}",
-                &[&self.bucket, &self.object],
-            )
+        let request = Request::from_template(Method::Get, "b/{bucket}/o/{object}", &[&self.bucket, &self.object])
             .method_id("storage.objects.get")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
             .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            )
+            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
             .query_opt("projection", self.projection.as_ref())
             .query_opt("userProject", self.user_project.as_ref())
             .query_opt("softDeleted", self.soft_deleted.as_ref())
@@ -933,34 +855,19 @@ impl Get {
     /// The resource's media (`alt=media`) instead of its JSON: a byte stream, a range, or
     /// a file written atomically; a dropped connection resumes where it stopped.
     pub fn download(self) -> discogen_runtime::media::MediaDownload {
-        let request = self
-            .call
-            .request(
-                Request::from_template(
-                        Method::Get,
-                        "b/{bucket}/o/{object}",
-                        &[&self.bucket, &self.object],
-                    )
-                    .method_id("storage.objects.get")
-                    .query_opt("generation", self.generation.as_ref())
-                    .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
-                    .query_opt(
-                        "ifGenerationNotMatch",
-                        self.if_generation_not_match.as_ref(),
-                    )
-                    .query_opt(
-                        "ifMetagenerationMatch",
-                        self.if_metageneration_match.as_ref(),
-                    )
-                    .query_opt(
-                        "ifMetagenerationNotMatch",
-                        self.if_metageneration_not_match.as_ref(),
-                    )
-                    .query_opt("projection", self.projection.as_ref())
-                    .query_opt("userProject", self.user_project.as_ref())
-                    .query_opt("softDeleted", self.soft_deleted.as_ref())
-                    .query_opt("restoreToken", self.restore_token.as_ref()),
-            );
+        let request = self.call.request(
+            Request::from_template(Method::Get, "b/{bucket}/o/{object}", &[&self.bucket, &self.object])
+                .method_id("storage.objects.get")
+                .query_opt("generation", self.generation.as_ref())
+                .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
+                .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
+                .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+                .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+                .query_opt("projection", self.projection.as_ref())
+                .query_opt("userProject", self.user_project.as_ref())
+                .query_opt("softDeleted", self.soft_deleted.as_ref())
+                .query_opt("restoreToken", self.restore_token.as_ref()),
+        );
         discogen_runtime::media::MediaDownload::new(self.call.client, request)
     }
 }
@@ -1043,24 +950,14 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::from_template(
-                Method::Patch,
-                "b/{bucket}/o/{object}",
-                &[&self.bucket, &self.object],
-            )
+        let request = Request::from_template(Method::Patch, "b/{bucket}/o/{object}", &[&self.bucket, &self.object])
             .method_id("storage.objects.patch")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
             .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            )
-            .query_opt(
-                "overrideUnlockedRetention",
-                self.override_unlocked_retention.as_ref(),
-            )
+            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+            .query_opt("overrideUnlockedRetention", self.override_unlocked_retention.as_ref())
             .query_opt("predefinedAcl", self.predefined_acl.as_ref())
             .query_opt("projection", self.projection.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
@@ -1147,24 +1044,14 @@ impl Update {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::from_template(
-                Method::Put,
-                "b/{bucket}/o/{object}",
-                &[&self.bucket, &self.object],
-            )
+        let request = Request::from_template(Method::Put, "b/{bucket}/o/{object}", &[&self.bucket, &self.object])
             .method_id("storage.objects.update")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
             .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            )
-            .query_opt(
-                "overrideUnlockedRetention",
-                self.override_unlocked_retention.as_ref(),
-            )
+            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+            .query_opt("overrideUnlockedRetention", self.override_unlocked_retention.as_ref())
             .query_opt("predefinedAcl", self.predefined_acl.as_ref())
             .query_opt("projection", self.projection.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
@@ -1201,11 +1088,7 @@ impl GetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
-        let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/o/{object}/iam",
-                &[&self.bucket, &self.object],
-            )
+        let request = Request::from_template(Method::Get, "b/{bucket}/o/{object}/iam", &[&self.bucket, &self.object])
             .method_id("storage.objects.getIamPolicy")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
@@ -1242,11 +1125,7 @@ impl SetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
-        let request = Request::from_template(
-                Method::Put,
-                "b/{bucket}/o/{object}/iam",
-                &[&self.bucket, &self.object],
-            )
+        let request = Request::from_template(Method::Put, "b/{bucket}/o/{object}/iam", &[&self.bucket, &self.object])
             .method_id("storage.objects.setIamPolicy")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
@@ -1339,20 +1218,13 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/o",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Post, "b/{bucket}/o", &[&self.bucket])
             .method_id("storage.objects.insert")
             .query_opt("contentEncoding", self.content_encoding.as_ref())
             .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
             .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            )
+            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
             .query_opt("kmsKeyName", self.kms_key_name.as_ref())
             .query_opt("name", self.name.as_ref())
             .query_opt("predefinedAcl", self.predefined_acl.as_ref())
@@ -1367,46 +1239,31 @@ impl Insert {
         self,
         media: discogen_runtime::media::MediaSource,
     ) -> discogen_runtime::media::MediaUpload<crate::Object> {
-        let request = self
-            .call
-            .request(
-                Request::from_template(
-                        Method::Post,
-                        "upload/storage/v1/b/{bucket}/o",
-                        &[&self.bucket],
-                    )
-                    .method_id("storage.objects.insert")
-                    .query_opt("contentEncoding", self.content_encoding.as_ref())
-                    .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
-                    .query_opt(
-                        "ifGenerationNotMatch",
-                        self.if_generation_not_match.as_ref(),
-                    )
-                    .query_opt(
-                        "ifMetagenerationMatch",
-                        self.if_metageneration_match.as_ref(),
-                    )
-                    .query_opt(
-                        "ifMetagenerationNotMatch",
-                        self.if_metageneration_not_match.as_ref(),
-                    )
-                    .query_opt("kmsKeyName", self.kms_key_name.as_ref())
-                    .query_opt("name", self.name.as_ref())
-                    .query_opt("predefinedAcl", self.predefined_acl.as_ref())
-                    .query_opt("projection", self.projection.as_ref())
-                    .query_opt("userProject", self.user_project.as_ref()),
-            );
+        let request = self.call.request(
+            Request::from_template(Method::Post, "upload/storage/v1/b/{bucket}/o", &[&self.bucket])
+                .method_id("storage.objects.insert")
+                .query_opt("contentEncoding", self.content_encoding.as_ref())
+                .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
+                .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
+                .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+                .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+                .query_opt("kmsKeyName", self.kms_key_name.as_ref())
+                .query_opt("name", self.name.as_ref())
+                .query_opt("predefinedAcl", self.predefined_acl.as_ref())
+                .query_opt("projection", self.projection.as_ref())
+                .query_opt("userProject", self.user_project.as_ref()),
+        );
         let request = request.json(&self.body);
 
         discogen_runtime::media::MediaUpload::new(
-                self.call.client,
-                "storage.objects.insert",
-                crate::SERVICE_PATH,
-                request,
-                media,
-            )
-            .accept(&["*/*"])
-            .max_size(None)
+            self.call.client,
+            "storage.objects.insert",
+            crate::SERVICE_PATH,
+            request,
+            media,
+        )
+        .accept(&["*/*"])
+        .max_size(None)
     }
 }
 
@@ -1521,18 +1378,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Objects> {
-        let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/o",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Get, "b/{bucket}/o", &[&self.bucket])
             .method_id("storage.objects.list")
             .query_opt("delimiter", self.delimiter.as_ref())
             .query_opt("endOffset", self.end_offset.as_ref())
-            .query_opt(
-                "includeTrailingDelimiter",
-                self.include_trailing_delimiter.as_ref(),
-            )
+            .query_opt("includeTrailingDelimiter", self.include_trailing_delimiter.as_ref())
             .query_opt("maxResults", self.max_results.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
             .query_opt("prefix", self.prefix.as_ref())
@@ -1543,10 +1393,7 @@ impl List {
             .query_opt("matchGlob", self.match_glob.as_ref())
             .query_opt("filter", self.filter.as_ref())
             .query_opt("softDeleted", self.soft_deleted.as_ref())
-            .query_opt(
-                "includeFoldersAsPrefixes",
-                self.include_folders_as_prefixes.as_ref(),
-            );
+            .query_opt("includeFoldersAsPrefixes", self.include_folders_as_prefixes.as_ref());
         self.call.execute(request).await
     }
 }
@@ -1590,10 +1437,7 @@ impl Rewrite {
     }
 
     /// Apply a predefined set of access controls to the destination object.
-    pub fn destination_predefined_acl(
-        mut self,
-        value: crate::DestinationPredefinedAcl,
-    ) -> Self {
+    pub fn destination_predefined_acl(mut self, value: crate::DestinationPredefinedAcl) -> Self {
         self.destination_predefined_acl = Some(value);
         self
     }
@@ -1679,52 +1523,26 @@ impl Rewrite {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::RewriteResponse> {
         let request = Request::from_template(
-                Method::Post,
-                "b/{sourceBucket}/o/{sourceObject}/rewriteTo/b/{destinationBucket}/o/{destinationObject}",
-                &[
-                    &self.source_bucket,
-                    &self.source_object,
-                    &self.destination_bucket,
-                    &self.destination_object,
-                ],
-            )
-            .method_id("storage.objects.rewrite")
-            .query_opt("destinationKmsKeyName", self.destination_kms_key_name.as_ref())
-            .query_opt(
-                "destinationPredefinedAcl",
-                self.destination_predefined_acl.as_ref(),
-            )
-            .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
-            .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
-            .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            )
-            .query_opt(
-                "ifSourceGenerationMatch",
-                self.if_source_generation_match.as_ref(),
-            )
-            .query_opt(
-                "ifSourceGenerationNotMatch",
-                self.if_source_generation_not_match.as_ref(),
-            )
-            .query_opt(
-                "ifSourceMetagenerationMatch",
-                self.if_source_metageneration_match.as_ref(),
-            )
-            .query_opt(
-                "ifSourceMetagenerationNotMatch",
-                self.if_source_metageneration_not_match.as_ref(),
-            )
-            .query_opt(
-                "maxBytesRewrittenPerCall",
-                self.max_bytes_rewritten_per_call.as_ref(),
-            )
-            .query_opt("projection", self.projection.as_ref())
-            .query_opt("rewriteToken", self.rewrite_token.as_ref())
-            .query_opt("sourceGeneration", self.source_generation.as_ref())
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Post,
+            "b/{sourceBucket}/o/{sourceObject}/rewriteTo/b/{destinationBucket}/o/{destinationObject}",
+            &[&self.source_bucket, &self.source_object, &self.destination_bucket, &self.destination_object],
+        )
+        .method_id("storage.objects.rewrite")
+        .query_opt("destinationKmsKeyName", self.destination_kms_key_name.as_ref())
+        .query_opt("destinationPredefinedAcl", self.destination_predefined_acl.as_ref())
+        .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
+        .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
+        .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+        .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+        .query_opt("ifSourceGenerationMatch", self.if_source_generation_match.as_ref())
+        .query_opt("ifSourceGenerationNotMatch", self.if_source_generation_not_match.as_ref())
+        .query_opt("ifSourceMetagenerationMatch", self.if_source_metageneration_match.as_ref())
+        .query_opt("ifSourceMetagenerationNotMatch", self.if_source_metageneration_not_match.as_ref())
+        .query_opt("maxBytesRewrittenPerCall", self.max_bytes_rewritten_per_call.as_ref())
+        .query_opt("projection", self.projection.as_ref())
+        .query_opt("rewriteToken", self.rewrite_token.as_ref())
+        .query_opt("sourceGeneration", self.source_generation.as_ref())
+        .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -1816,36 +1634,21 @@ impl Move {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
         let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/o/{sourceObject}/moveTo/o/{destinationObject}",
-                &[&self.bucket, &self.source_object, &self.destination_object],
-            )
-            .method_id("storage.objects.move")
-            .query_opt(
-                "ifSourceGenerationMatch",
-                self.if_source_generation_match.as_ref(),
-            )
-            .query_opt(
-                "ifSourceGenerationNotMatch",
-                self.if_source_generation_not_match.as_ref(),
-            )
-            .query_opt(
-                "ifSourceMetagenerationMatch",
-                self.if_source_metageneration_match.as_ref(),
-            )
-            .query_opt(
-                "ifSourceMetagenerationNotMatch",
-                self.if_source_metageneration_not_match.as_ref(),
-            )
-            .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
-            .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
-            .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            )
-            .query_opt("projection", self.projection.as_ref())
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Post,
+            "b/{bucket}/o/{sourceObject}/moveTo/o/{destinationObject}",
+            &[&self.bucket, &self.source_object, &self.destination_object],
+        )
+        .method_id("storage.objects.move")
+        .query_opt("ifSourceGenerationMatch", self.if_source_generation_match.as_ref())
+        .query_opt("ifSourceGenerationNotMatch", self.if_source_generation_not_match.as_ref())
+        .query_opt("ifSourceMetagenerationMatch", self.if_source_metageneration_match.as_ref())
+        .query_opt("ifSourceMetagenerationNotMatch", self.if_source_metageneration_not_match.as_ref())
+        .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
+        .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
+        .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+        .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+        .query_opt("projection", self.projection.as_ref())
+        .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
 }
@@ -1878,18 +1681,16 @@ impl TestIamPermissions {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::TestIamPermissionsResponse> {
+    pub async fn send(self) -> discogen_runtime::Result<crate::TestIamPermissionsResponse> {
         let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/o/{object}/iam/testPermissions",
-                &[&self.bucket, &self.object],
-            )
-            .method_id("storage.objects.testIamPermissions")
-            .query_all("permissions", self.permissions.iter())
-            .query_opt("generation", self.generation.as_ref())
-            .query_opt("userProject", self.user_project.as_ref());
+            Method::Get,
+            "b/{bucket}/o/{object}/iam/testPermissions",
+            &[&self.bucket, &self.object],
+        )
+        .method_id("storage.objects.testIamPermissions")
+        .query_all("permissions", self.permissions.iter())
+        .query_opt("generation", self.generation.as_ref())
+        .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
 }
@@ -1978,18 +1779,11 @@ impl WatchAll {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Channel> {
-        let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/o/watch",
-                &[&self.bucket],
-            )
+        let request = Request::from_template(Method::Post, "b/{bucket}/o/watch", &[&self.bucket])
             .method_id("storage.objects.watchAll")
             .query_opt("delimiter", self.delimiter.as_ref())
             .query_opt("endOffset", self.end_offset.as_ref())
-            .query_opt(
-                "includeTrailingDelimiter",
-                self.include_trailing_delimiter.as_ref(),
-            )
+            .query_opt("includeTrailingDelimiter", self.include_trailing_delimiter.as_ref())
             .query_opt("maxResults", self.max_results.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
             .query_opt("prefix", self.prefix.as_ref())
@@ -2073,24 +1867,18 @@ impl Restore {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/o/{object}/restore",
-                &[&self.bucket, &self.object],
-            )
-            .method_id("storage.objects.restore")
-            .query("generation", self.generation)
-            .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
-            .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
-            .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt(
-                "ifMetagenerationNotMatch",
-                self.if_metageneration_not_match.as_ref(),
-            )
-            .query_opt("copySourceAcl", self.copy_source_acl.as_ref())
-            .query_opt("projection", self.projection.as_ref())
-            .query_opt("userProject", self.user_project.as_ref())
-            .query_opt("restoreToken", self.restore_token.as_ref());
+        let request =
+            Request::from_template(Method::Post, "b/{bucket}/o/{object}/restore", &[&self.bucket, &self.object])
+                .method_id("storage.objects.restore")
+                .query("generation", self.generation)
+                .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
+                .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
+                .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+                .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+                .query_opt("copySourceAcl", self.copy_source_acl.as_ref())
+                .query_opt("projection", self.projection.as_ref())
+                .query_opt("userProject", self.user_project.as_ref())
+                .query_opt("restoreToken", self.restore_token.as_ref());
         self.call.execute(request).await
     }
 }
@@ -2108,14 +1896,8 @@ discogen_runtime::call_options!(BulkRestore);
 
 impl BulkRestore {
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
-        let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/o/bulkRestore",
-                &[&self.bucket],
-            )
+    pub async fn send(self) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
+        let request = Request::from_template(Method::Post, "b/{bucket}/o/bulkRestore", &[&self.bucket])
             .method_id("storage.objects.bulkRestore");
         let request = request.json(&self.body)?;
         self.call.execute(request).await

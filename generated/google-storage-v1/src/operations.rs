@@ -23,16 +23,9 @@ impl Operations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(
-        &self,
-        bucket: impl Into<String>,
-        operation_id: impl Into<String>,
-    ) -> Cancel {
-        Cancel {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            operation_id: operation_id.into(),
-        }
+    pub fn cancel(&self, bucket: impl Into<String>, operation_id: impl Into<String>) -> Cancel {
+        let call = Call::new(&self.client);
+        Cancel { bucket: bucket.into(), operation_id: operation_id.into(), call }
     }
 
     /// Gets the latest state of a long-running operation.
@@ -46,16 +39,9 @@ impl Operations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        bucket: impl Into<String>,
-        operation_id: impl Into<String>,
-    ) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            operation_id: operation_id.into(),
-        }
+    pub fn get(&self, bucket: impl Into<String>, operation_id: impl Into<String>) -> Get {
+        let call = Call::new(&self.client);
+        Get { bucket: bucket.into(), operation_id: operation_id.into(), call }
     }
 
     /// Starts asynchronous advancement of the relocate bucket operation in the case of required write downtime, to allow it to lock the bucket at the source location, and proceed with the bucket location swap. The server makes a best effort to advance the relocate bucket operation, but success is not guaranteed.
@@ -74,12 +60,8 @@ impl Operations {
         operation_id: impl Into<String>,
         body: crate::AdvanceRelocateBucketOperationRequest,
     ) -> AdvanceRelocateBucket {
-        AdvanceRelocateBucket {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            operation_id: operation_id.into(),
-            body,
-        }
+        let call = Call::new(&self.client);
+        AdvanceRelocateBucket { bucket: bucket.into(), operation_id: operation_id.into(), body, call }
     }
 
     /// Lists operations that match the specified filter in the request.
@@ -97,13 +79,8 @@ impl Operations {
     /// # }
     /// ```
     pub fn list(&self, bucket: impl Into<String>) -> List {
-        List {
-            call: Call::new(&self.client),
-            bucket: bucket.into(),
-            filter: None,
-            page_size: None,
-            page_token: None,
-        }
+        let call = Call::new(&self.client);
+        List { bucket: bucket.into(), filter: None, page_size: None, page_token: None, call }
     }
 }
 
@@ -122,11 +99,11 @@ impl Cancel {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
         let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/operations/{operationId}/cancel",
-                &[&self.bucket, &self.operation_id],
-            )
-            .method_id("storage.buckets.operations.cancel");
+            Method::Post,
+            "b/{bucket}/operations/{operationId}/cancel",
+            &[&self.bucket, &self.operation_id],
+        )
+        .method_id("storage.buckets.operations.cancel");
         self.call.execute_empty(request).await
     }
 }
@@ -144,15 +121,13 @@ discogen_runtime::call_options!(Get);
 
 impl Get {
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
+    pub async fn send(self) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
         let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/operations/{operationId}",
-                &[&self.bucket, &self.operation_id],
-            )
-            .method_id("storage.buckets.operations.get");
+            Method::Get,
+            "b/{bucket}/operations/{operationId}",
+            &[&self.bucket, &self.operation_id],
+        )
+        .method_id("storage.buckets.operations.get");
         self.call.execute(request).await
     }
 }
@@ -173,11 +148,11 @@ impl AdvanceRelocateBucket {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
         let request = Request::from_template(
-                Method::Post,
-                "b/{bucket}/operations/{operationId}/advanceRelocateBucket",
-                &[&self.bucket, &self.operation_id],
-            )
-            .method_id("storage.buckets.operations.advanceRelocateBucket");
+            Method::Post,
+            "b/{bucket}/operations/{operationId}/advanceRelocateBucket",
+            &[&self.bucket, &self.operation_id],
+        )
+        .method_id("storage.buckets.operations.advanceRelocateBucket");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -216,14 +191,8 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::GoogleLongrunningListOperationsResponse> {
-        let request = Request::from_template(
-                Method::Get,
-                "b/{bucket}/operations",
-                &[&self.bucket],
-            )
+    pub async fn send(self) -> discogen_runtime::Result<crate::GoogleLongrunningListOperationsResponse> {
+        let request = Request::from_template(Method::Get, "b/{bucket}/operations", &[&self.bucket])
             .method_id("storage.buckets.operations.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -232,6 +201,4 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(
-    List, page_token, GoogleLongrunningListOperationsResponse, GoogleLongrunningOperation
-);
+discogen_runtime::paginated!(List, page_token, GoogleLongrunningListOperationsResponse, GoogleLongrunningOperation);

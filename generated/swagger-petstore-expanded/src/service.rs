@@ -27,11 +27,8 @@ impl Service {
     /// # }
     /// ```
     pub fn find_pets(&self) -> FindPets {
-        FindPets {
-            call: Call::new(&self.client),
-            tags: Vec::new(),
-            limit: None,
-        }
+        let call = Call::new(&self.client);
+        FindPets { tags: Vec::new(), limit: None, call }
     }
 
     /// Creates a new pet in the store. Duplicates are allowed
@@ -46,10 +43,8 @@ impl Service {
     /// # }
     /// ```
     pub fn add_pet(&self, body: crate::NewPet) -> AddPet {
-        AddPet {
-            call: Call::new(&self.client),
-            body,
-        }
+        let call = Call::new(&self.client);
+        AddPet { body, call }
     }
 
     /// Returns a user based on a single ID, if the user does not have access to the pet
@@ -64,10 +59,8 @@ impl Service {
     /// # }
     /// ```
     pub fn get(&self, id: impl Into<String>) -> Get {
-        Get {
-            call: Call::new(&self.client),
-            id: id.into(),
-        }
+        let call = Call::new(&self.client);
+        Get { id: id.into(), call }
     }
 
     /// deletes a single pet based on the ID supplied
@@ -81,10 +74,8 @@ impl Service {
     /// # }
     /// ```
     pub fn delete_pet(&self, id: impl Into<String>) -> DeletePet {
-        DeletePet {
-            call: Call::new(&self.client),
-            id: id.into(),
-        }
+        let call = Call::new(&self.client);
+        DeletePet { id: id.into(), call }
     }
 }
 
@@ -141,8 +132,7 @@ impl AddPet {
     /// On an error status the body is kept in the [`Error`](crate::Error); decode the documented type with [`Error::decode_body`](crate::Error::decode_body):
     /// - `default`: [`crate::ErrorSchema`]
     pub async fn send(self) -> discogen_runtime::Result<crate::Pet> {
-        let request = Request::from_template(Method::Post, "pets", &[])
-            .method_id("addPet");
+        let request = Request::from_template(Method::Post, "pets", &[]).method_id("addPet");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -164,8 +154,7 @@ impl Get {
     /// On an error status the body is kept in the [`Error`](crate::Error); decode the documented type with [`Error::decode_body`](crate::Error::decode_body):
     /// - `default`: [`crate::ErrorSchema`]
     pub async fn send(self) -> discogen_runtime::Result<crate::Pet> {
-        let request = Request::from_template(Method::Get, "pets/{id}", &[&self.id])
-            .method_id("find pet by id");
+        let request = Request::from_template(Method::Get, "pets/{id}", &[&self.id]).method_id("find pet by id");
         self.call.execute(request).await
     }
 }
@@ -186,8 +175,7 @@ impl DeletePet {
     /// On an error status the body is kept in the [`Error`](crate::Error); decode the documented type with [`Error::decode_body`](crate::Error::decode_body):
     /// - `default`: [`crate::ErrorSchema`]
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Delete, "pets/{id}", &[&self.id])
-            .method_id("deletePet");
+        let request = Request::from_template(Method::Delete, "pets/{id}", &[&self.id]).method_id("deletePet");
         self.call.execute_empty(request).await
     }
 }

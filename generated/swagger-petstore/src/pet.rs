@@ -23,10 +23,8 @@ impl Pet {
     /// # }
     /// ```
     pub fn add_pet(&self, body: crate::Pet) -> AddPet {
-        AddPet {
-            call: Call::new(&self.client),
-            body,
-        }
+        let call = Call::new(&self.client);
+        AddPet { body, call }
     }
 
     /// Calls `updatePet`.
@@ -40,10 +38,8 @@ impl Pet {
     /// # }
     /// ```
     pub fn update_pet(&self, body: crate::Pet) -> UpdatePet {
-        UpdatePet {
-            call: Call::new(&self.client),
-            body,
-        }
+        let call = Call::new(&self.client);
+        UpdatePet { body, call }
     }
 
     /// Multiple status values can be provided with comma separated strings
@@ -61,10 +57,8 @@ impl Pet {
         &self,
         status: impl IntoIterator<Item = impl Into<crate::PetStatus>>,
     ) -> FindPetsByStatus {
-        FindPetsByStatus {
-            call: Call::new(&self.client),
-            status: status.into_iter().map(Into::into).collect(),
-        }
+        let call = Call::new(&self.client);
+        FindPetsByStatus { status: status.into_iter().map(Into::into).collect(), call }
     }
 
     /// Muliple tags can be provided with comma separated strings. Use tag1, tag2, tag3 for testing.
@@ -78,14 +72,9 @@ impl Pet {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn find_pets_by_tags(
-        &self,
-        tags: impl IntoIterator<Item = impl Into<String>>,
-    ) -> FindPetsByTags {
-        FindPetsByTags {
-            call: Call::new(&self.client),
-            tags: tags.into_iter().map(Into::into).collect(),
-        }
+    pub fn find_pets_by_tags(&self, tags: impl IntoIterator<Item = impl Into<String>>) -> FindPetsByTags {
+        let call = Call::new(&self.client);
+        FindPetsByTags { tags: tags.into_iter().map(Into::into).collect(), call }
     }
 
     /// Returns a single pet
@@ -100,10 +89,8 @@ impl Pet {
     /// # }
     /// ```
     pub fn get_pet_by_id(&self, pet_id: impl Into<String>) -> GetPetById {
-        GetPetById {
-            call: Call::new(&self.client),
-            pet_id: pet_id.into(),
-        }
+        let call = Call::new(&self.client);
+        GetPetById { pet_id: pet_id.into(), call }
     }
 
     /// Calls `updatePetWithForm`.
@@ -117,10 +104,8 @@ impl Pet {
     /// # }
     /// ```
     pub fn update_pet_with_form(&self, pet_id: impl Into<String>) -> UpdatePetWithForm {
-        UpdatePetWithForm {
-            call: Call::new(&self.client),
-            pet_id: pet_id.into(),
-        }
+        let call = Call::new(&self.client);
+        UpdatePetWithForm { pet_id: pet_id.into(), call }
     }
 
     /// Calls `deletePet`.
@@ -134,11 +119,8 @@ impl Pet {
     /// # }
     /// ```
     pub fn delete_pet(&self, pet_id: impl Into<String>) -> DeletePet {
-        DeletePet {
-            call: Call::new(&self.client),
-            pet_id: pet_id.into(),
-            api_key: None,
-        }
+        let call = Call::new(&self.client);
+        DeletePet { pet_id: pet_id.into(), api_key: None, call }
     }
 
     /// Calls `uploadFile`.
@@ -153,10 +135,8 @@ impl Pet {
     /// # }
     /// ```
     pub fn upload_file(&self, pet_id: impl Into<String>) -> UploadFile {
-        UploadFile {
-            call: Call::new(&self.client),
-            pet_id: pet_id.into(),
-        }
+        let call = Call::new(&self.client);
+        UploadFile { pet_id: pet_id.into(), call }
     }
 }
 
@@ -173,8 +153,7 @@ discogen_runtime::call_options!(AddPet);
 impl AddPet {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Post, "pet", &[])
-            .method_id("addPet");
+        let request = Request::from_template(Method::Post, "pet", &[]).method_id("addPet");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -193,8 +172,7 @@ discogen_runtime::call_options!(UpdatePet);
 impl UpdatePet {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Put, "pet", &[])
-            .method_id("updatePet");
+        let request = Request::from_template(Method::Put, "pet", &[]).method_id("updatePet");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -212,9 +190,7 @@ discogen_runtime::call_options!(FindPetsByStatus);
 
 impl FindPetsByStatus {
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> discogen_runtime::Result<crate::FindPetsByStatusResponse> {
+    pub async fn send(self) -> discogen_runtime::Result<crate::FindPetsByStatusResponse> {
         let request = Request::from_template(Method::Get, "pet/findByStatus", &[])
             .method_id("findPetsByStatus")
             .query_all("status", self.status.iter());
@@ -255,8 +231,7 @@ discogen_runtime::call_options!(GetPetById);
 impl GetPetById {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Pet> {
-        let request = Request::from_template(Method::Get, "pet/{petId}", &[&self.pet_id])
-            .method_id("getPetById");
+        let request = Request::from_template(Method::Get, "pet/{petId}", &[&self.pet_id]).method_id("getPetById");
         self.call.execute(request).await
     }
 }
@@ -274,12 +249,8 @@ discogen_runtime::call_options!(UpdatePetWithForm);
 impl UpdatePetWithForm {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(
-                Method::Post,
-                "pet/{petId}",
-                &[&self.pet_id],
-            )
-            .method_id("updatePetWithForm");
+        let request =
+            Request::from_template(Method::Post, "pet/{petId}", &[&self.pet_id]).method_id("updatePetWithForm");
         self.call.execute_empty(request).await
     }
 }
@@ -304,11 +275,7 @@ impl DeletePet {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(
-                Method::Delete,
-                "pet/{petId}",
-                &[&self.pet_id],
-            )
+        let request = Request::from_template(Method::Delete, "pet/{petId}", &[&self.pet_id])
             .method_id("deletePet")
             .header_opt("api_key", self.api_key.as_ref());
         self.call.execute_empty(request).await
@@ -328,12 +295,8 @@ discogen_runtime::call_options!(UploadFile);
 impl UploadFile {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ApiResponse> {
-        let request = Request::from_template(
-                Method::Post,
-                "pet/{petId}/uploadImage",
-                &[&self.pet_id],
-            )
-            .method_id("uploadFile");
+        let request =
+            Request::from_template(Method::Post, "pet/{petId}/uploadImage", &[&self.pet_id]).method_id("uploadFile");
         self.call.execute(request).await
     }
 }

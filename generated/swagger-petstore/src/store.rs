@@ -24,9 +24,8 @@ impl Store {
     /// # }
     /// ```
     pub fn get_inventory(&self) -> GetInventory {
-        GetInventory {
-            call: Call::new(&self.client),
-        }
+        let call = Call::new(&self.client);
+        GetInventory { call }
     }
 
     /// Calls `placeOrder`.
@@ -41,10 +40,8 @@ impl Store {
     /// # }
     /// ```
     pub fn place_order(&self, body: crate::Order) -> PlaceOrder {
-        PlaceOrder {
-            call: Call::new(&self.client),
-            body,
-        }
+        let call = Call::new(&self.client);
+        PlaceOrder { body, call }
     }
 
     /// For valid response try integer IDs with value &gt;= 1 and &lt;= 10. Other values will generated exceptions
@@ -59,10 +56,8 @@ impl Store {
     /// # }
     /// ```
     pub fn get_order_by_id(&self, order_id: impl Into<String>) -> GetOrderById {
-        GetOrderById {
-            call: Call::new(&self.client),
-            order_id: order_id.into(),
-        }
+        let call = Call::new(&self.client);
+        GetOrderById { order_id: order_id.into(), call }
     }
 
     /// For valid response try integer IDs with positive integer value. Negative or non-integer values will generate API errors
@@ -76,10 +71,8 @@ impl Store {
     /// # }
     /// ```
     pub fn delete_order(&self, order_id: impl Into<String>) -> DeleteOrder {
-        DeleteOrder {
-            call: Call::new(&self.client),
-            order_id: order_id.into(),
-        }
+        let call = Call::new(&self.client);
+        DeleteOrder { order_id: order_id.into(), call }
     }
 }
 
@@ -95,8 +88,7 @@ discogen_runtime::call_options!(GetInventory);
 impl GetInventory {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GetInventoryResponse> {
-        let request = Request::from_template(Method::Get, "store/inventory", &[])
-            .method_id("getInventory");
+        let request = Request::from_template(Method::Get, "store/inventory", &[]).method_id("getInventory");
         self.call.execute(request).await
     }
 }
@@ -114,8 +106,7 @@ discogen_runtime::call_options!(PlaceOrder);
 impl PlaceOrder {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Order> {
-        let request = Request::from_template(Method::Post, "store/order", &[])
-            .method_id("placeOrder");
+        let request = Request::from_template(Method::Post, "store/order", &[]).method_id("placeOrder");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -134,12 +125,8 @@ discogen_runtime::call_options!(GetOrderById);
 impl GetOrderById {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Order> {
-        let request = Request::from_template(
-                Method::Get,
-                "store/order/{orderId}",
-                &[&self.order_id],
-            )
-            .method_id("getOrderById");
+        let request =
+            Request::from_template(Method::Get, "store/order/{orderId}", &[&self.order_id]).method_id("getOrderById");
         self.call.execute(request).await
     }
 }
@@ -157,12 +144,8 @@ discogen_runtime::call_options!(DeleteOrder);
 impl DeleteOrder {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(
-                Method::Delete,
-                "store/order/{orderId}",
-                &[&self.order_id],
-            )
-            .method_id("deleteOrder");
+        let request =
+            Request::from_template(Method::Delete, "store/order/{orderId}", &[&self.order_id]).method_id("deleteOrder");
         self.call.execute_empty(request).await
     }
 }

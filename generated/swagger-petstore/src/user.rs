@@ -23,10 +23,8 @@ impl User {
     /// # }
     /// ```
     pub fn create_user(&self, body: crate::User) -> CreateUser {
-        CreateUser {
-            call: Call::new(&self.client),
-            body,
-        }
+        let call = Call::new(&self.client);
+        CreateUser { body, call }
     }
 
     /// Calls `createUsersWithArrayInput`.
@@ -43,10 +41,8 @@ impl User {
         &self,
         body: crate::CreateUsersWithArrayInputRequest,
     ) -> CreateUsersWithArrayInput {
-        CreateUsersWithArrayInput {
-            call: Call::new(&self.client),
-            body,
-        }
+        let call = Call::new(&self.client);
+        CreateUsersWithArrayInput { body, call }
     }
 
     /// Calls `createUsersWithListInput`.
@@ -63,10 +59,8 @@ impl User {
         &self,
         body: crate::CreateUsersWithListInputRequest,
     ) -> CreateUsersWithListInput {
-        CreateUsersWithListInput {
-            call: Call::new(&self.client),
-            body,
-        }
+        let call = Call::new(&self.client);
+        CreateUsersWithListInput { body, call }
     }
 
     /// Calls `loginUser`.
@@ -80,16 +74,9 @@ impl User {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn login_user(
-        &self,
-        username: impl Into<String>,
-        password: impl Into<String>,
-    ) -> LoginUser {
-        LoginUser {
-            call: Call::new(&self.client),
-            username: username.into(),
-            password: password.into(),
-        }
+    pub fn login_user(&self, username: impl Into<String>, password: impl Into<String>) -> LoginUser {
+        let call = Call::new(&self.client);
+        LoginUser { username: username.into(), password: password.into(), call }
     }
 
     /// Calls `logoutUser`.
@@ -103,9 +90,8 @@ impl User {
     /// # }
     /// ```
     pub fn logout_user(&self) -> LogoutUser {
-        LogoutUser {
-            call: Call::new(&self.client),
-        }
+        let call = Call::new(&self.client);
+        LogoutUser { call }
     }
 
     /// Calls `getUserByName`.
@@ -120,10 +106,8 @@ impl User {
     /// # }
     /// ```
     pub fn get_user_by_name(&self, username: impl Into<String>) -> GetUserByName {
-        GetUserByName {
-            call: Call::new(&self.client),
-            username: username.into(),
-        }
+        let call = Call::new(&self.client);
+        GetUserByName { username: username.into(), call }
     }
 
     /// This can only be done by the logged in user.
@@ -136,16 +120,9 @@ impl User {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_user(
-        &self,
-        username: impl Into<String>,
-        body: crate::User,
-    ) -> UpdateUser {
-        UpdateUser {
-            call: Call::new(&self.client),
-            username: username.into(),
-            body,
-        }
+    pub fn update_user(&self, username: impl Into<String>, body: crate::User) -> UpdateUser {
+        let call = Call::new(&self.client);
+        UpdateUser { username: username.into(), body, call }
     }
 
     /// This can only be done by the logged in user.
@@ -159,10 +136,8 @@ impl User {
     /// # }
     /// ```
     pub fn delete_user(&self, username: impl Into<String>) -> DeleteUser {
-        DeleteUser {
-            call: Call::new(&self.client),
-            username: username.into(),
-        }
+        let call = Call::new(&self.client);
+        DeleteUser { username: username.into(), call }
     }
 }
 
@@ -179,8 +154,7 @@ discogen_runtime::call_options!(CreateUser);
 impl CreateUser {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Post, "user", &[])
-            .method_id("createUser");
+        let request = Request::from_template(Method::Post, "user", &[]).method_id("createUser");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -199,8 +173,8 @@ discogen_runtime::call_options!(CreateUsersWithArrayInput);
 impl CreateUsersWithArrayInput {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Post, "user/createWithArray", &[])
-            .method_id("createUsersWithArrayInput");
+        let request =
+            Request::from_template(Method::Post, "user/createWithArray", &[]).method_id("createUsersWithArrayInput");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -219,8 +193,8 @@ discogen_runtime::call_options!(CreateUsersWithListInput);
 impl CreateUsersWithListInput {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Post, "user/createWithList", &[])
-            .method_id("createUsersWithListInput");
+        let request =
+            Request::from_template(Method::Post, "user/createWithList", &[]).method_id("createUsersWithListInput");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -260,8 +234,7 @@ discogen_runtime::call_options!(LogoutUser);
 impl LogoutUser {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Get, "user/logout", &[])
-            .method_id("logoutUser");
+        let request = Request::from_template(Method::Get, "user/logout", &[]).method_id("logoutUser");
         self.call.execute_empty(request).await
     }
 }
@@ -279,12 +252,8 @@ discogen_runtime::call_options!(GetUserByName);
 impl GetUserByName {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::User> {
-        let request = Request::from_template(
-                Method::Get,
-                "user/{username}",
-                &[&self.username],
-            )
-            .method_id("getUserByName");
+        let request =
+            Request::from_template(Method::Get, "user/{username}", &[&self.username]).method_id("getUserByName");
         self.call.execute(request).await
     }
 }
@@ -303,12 +272,7 @@ discogen_runtime::call_options!(UpdateUser);
 impl UpdateUser {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(
-                Method::Put,
-                "user/{username}",
-                &[&self.username],
-            )
-            .method_id("updateUser");
+        let request = Request::from_template(Method::Put, "user/{username}", &[&self.username]).method_id("updateUser");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -327,12 +291,8 @@ discogen_runtime::call_options!(DeleteUser);
 impl DeleteUser {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(
-                Method::Delete,
-                "user/{username}",
-                &[&self.username],
-            )
-            .method_id("deleteUser");
+        let request =
+            Request::from_template(Method::Delete, "user/{username}", &[&self.username]).method_id("deleteUser");
         self.call.execute_empty(request).await
     }
 }

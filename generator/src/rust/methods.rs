@@ -302,7 +302,11 @@ pub fn module_tokens(resource: &ResourcePlan, crate_ident: &str) -> TokenStream 
     // Read by the methods and children its features compile: with none of them on, unread.
     let always_read = (!resource.methods.is_empty() && resource.feature.is_none())
         || resource.children.iter().any(|child| child.feature.is_none());
-    let readers = resource.feature.iter().filter(|_| !resource.methods.is_empty()).chain(resource.children.iter().flat_map(|c| &c.feature));
+    let readers = resource
+        .feature
+        .iter()
+        .filter(|_| !resource.methods.is_empty())
+        .chain(resource.children.iter().flat_map(|c| &c.feature));
     let unread = (!always_read).then(|| quote!(#[cfg_attr(not(any(#( feature = #readers ),*)), allow(dead_code))]));
     quote! {
         #![doc = #module_doc]
@@ -375,9 +379,19 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
                 args.push(quote!(#field: impl Into<String>));
                 inits.push(quote!(#field: #field.into()));
             }
+            // The typed name or its text, as Google's reference writes it; text that is not
+            // such a name refuses the call when it is sent.
             PathType::Name(..) => {
-                args.push(quote!(#field: #ty));
-                inits.push(quote!(#field));
+                let wire = method
+                    .path
+                    .iter()
+                    .find_map(|piece| match piece {
+                        PathPiece::Param { field, wire, .. } if *field == p.field => Some(wire.as_str()),
+                        _ => None,
+                    })
+                    .unwrap_or(p.field.as_str());
+                args.push(quote!(#field: impl discogen_runtime::model::IntoName<#ty>));
+                inits.push(quote!(#field: call.name_arg(#wire, #field)));
             }
         }
     }
@@ -416,10 +430,13 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
     extra.extend(example(method, resource, crate_ident));
     let fallback = format!("Calls `{}`.", method.id);
     let docs = doc_attrs(Some(described(method.description.as_deref(), &fallback)), &extra);
+    let takes_names = method.path_params.iter().any(|p| matches!(p.ty, PathType::Name(..)));
+    let call = if takes_names { quote!(let mut call) } else { quote!(let call) };
     quote! {
         #docs
         pub fn #name(&self, #( #args ),*) -> #builder {
-            #builder { call: Call::new(&self.client), #( #inits, )* }
+            #call = Call::new(&self.client);
+            #builder { #( #inits, )* call }
         }
     }
 }
@@ -535,10 +552,10 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
     let builder = ident(&method.builder);
     let doc = format!(" The `{}` call: configure it, then [`{}::send`] it.", method.id, method.builder);
     let mut fields = vec![quote!(call: Call)];
+    // A resource name is held as its text (checked when the builder was made).
     for p in &method.path_params {
         let field = ident(&p.field);
-        let ty = param_type_tokens(&p.ty);
-        fields.push(quote!(#field: #ty));
+        fields.push(quote!(#field: String));
     }
     for q in &method.query {
         let field = ident(&q.field);

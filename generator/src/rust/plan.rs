@@ -260,9 +260,7 @@ fn name_table(api: &Api, config: &ClientConfig) -> IndexMap<String, NameType> {
     let schema_names: std::collections::HashSet<String> = api
         .schemas
         .keys()
-        .map(|schema| {
-            camel_string(types::without_prefix(schema, &config.type_prefix, &api.schemas))
-        })
+        .map(|schema| camel_string(types::without_prefix(schema, &config.type_prefix, &api.schemas)))
         .collect();
     let mut named: Vec<NameType> = table.values().cloned().collect();
     super::name_rule::assign(&mut named, &schema_names);

@@ -657,7 +657,13 @@ fn strongly_connected_components(edges: &[Vec<usize>]) -> Vec<usize> {
 /// leaves a name (starting a new word) that no other schema of the document has.
 pub fn without_prefix<'s>(schema: &'s str, prefix: &str, schemas: &IndexMap<String, Schema>) -> &'s str {
     match schema.strip_prefix(prefix) {
-        Some(rest) if !prefix.is_empty() && rest.starts_with(|c: char| c.is_ascii_uppercase()) && !schemas.contains_key(rest) => rest,
+        Some(rest)
+            if !prefix.is_empty()
+                && rest.starts_with(|c: char| c.is_ascii_uppercase())
+                && !schemas.contains_key(rest) =>
+        {
+            rest
+        }
         _ => schema,
     }
 }

@@ -3,6 +3,7 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::model::IntoName;
 use crate::{Client, Request, RequestOptions, Result};
 
 /// A request builder's client and the per-call options its
@@ -26,17 +27,34 @@ pub struct Call {
     pub client: Client,
     /// This call's overrides, applied to its request when it is sent.
     pub options: RequestOptions,
+    /// Why the call must not be sent (an argument that is not what its parameter takes).
+    refused: Option<String>,
 }
 
 impl Call {
     /// A call through `client` with no overrides.
     pub fn new(client: &Client) -> Call {
-        Call { client: client.clone(), options: RequestOptions::default() }
+        Call { client: client.clone(), options: RequestOptions::default(), refused: None }
     }
 
-    /// `request` with this call's options.
+    /// The text of the resource name given for path parameter `parameter`. Text that is not a
+    /// name of type `N` refuses the call: sending it fails, naming the parameter, before
+    /// anything is sent.
+    pub fn name_arg<N>(&mut self, parameter: &str, name: impl IntoName<N>) -> String {
+        let (text, error) = name.into_name_text();
+        if let (Some(error), None) = (error, &self.refused) {
+            self.refused = Some(format!("path parameter `{parameter}`: {error}"));
+        }
+        text
+    }
+
+    /// `request` with this call's options (and its refusal, if an argument was refused).
     pub fn request(&self, request: Request) -> Request {
-        request.options(self.options.clone())
+        let request = request.options(self.options.clone());
+        match &self.refused {
+            Some(why) => request.refuse(why.clone()),
+            None => request,
+        }
     }
 
     /// Sends `request` with this call's options and decodes the JSON response as `T`

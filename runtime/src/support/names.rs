@@ -107,6 +107,8 @@ macro_rules! resource_name {
             }
         }
 
+        impl $crate::model::ResourceName for $name {}
+
         impl ::std::str::FromStr for $name {
             type Err = $crate::error::ResourceNameError;
 
